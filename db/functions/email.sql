@@ -1,0 +1,124 @@
+-- db/functions/email.sql — the email outbox: queue a message with its job, and the worker's steps to send it.
+
+create or replace function app_private.queue_email(
+  p_email_type text,
+  p_recipient_email text,
+  p_recipient_name text,
+  p_template_data jsonb default '{}',
+  p_consultant_id uuid default null,
+  p_admin_id uuid default null,
+  p_client_id uuid default null,
+  p_session_id uuid default null,
+  p_quotation_id uuid default null,
+  p_scheduled_at timestamptz default null
+) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  -- The log row and the job are written together: a rolled-back cause sends nothing, a committed one
+  -- always has its job.
+  insert into app.email_logs (consultant_id, admin_id, client_id, session_id, quotation_id, email_type,
+                              recipient_email, recipient_name, template_data)
+  values (p_consultant_id, p_admin_id, p_client_id, p_session_id, p_quotation_id, p_email_type,
+          lower(btrim(p_recipient_email)), p_recipient_name, coalesce(p_template_data, '{}'))
+  returning id into v_id;
+  perform app_private.defer_job('send_email', jsonb_build_object('email_log_id', v_id), 'emails', p_scheduled_at);
+  return v_id;
+end;
+$$;
+comment on function app_private.queue_email is 'Insert a queued email_logs row and defer its send_email job in the same transaction.';
+
+create or replace function api.worker_claim_email(p_email_log_id uuid)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- Only a queued message is sent; a retried job for a message already sent or failed gets NULL and stops.
+  update app.email_logs l set attempts = l.attempts + 1
+  where l.id = p_email_log_id and l.status = 'queued'
+  returning jsonb_build_object(
+    'id', l.id, 'email_type', l.email_type, 'recipient_email', l.recipient_email::text,
+    'recipient_name', l.recipient_name, 'template_data', l.template_data,
+    'idempotency_key', l.idempotency_key, 'attempts', l.attempts)
+$$;
+comment on function api.worker_claim_email is 'Worker: the queued email to send (counting the attempt), or NULL when it is no longer queued.';
+
+create or replace function api.worker_store_outbox_message(
+  p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text,
+  p_subject text, p_html_body text, p_text_body text, p_attachments jsonb default '[]'
+) returns uuid
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- The local adapter's "provider": one message per idempotency key, like a real provider honouring the key.
+  with ins as (
+    insert into app.email_outbox (email_log_id, idempotency_key, to_email, to_name, subject, html_body, text_body, attachments)
+    values (p_email_log_id, p_idempotency_key, lower(p_to_email), p_to_name, p_subject, p_html_body, p_text_body,
+            coalesce(p_attachments, '[]'))
+    on conflict (idempotency_key) do nothing
+    returning id)
+  select id from ins
+  union all
+  select o.id from app.email_outbox o where o.idempotency_key = p_idempotency_key
+  limit 1
+$$;
+comment on function api.worker_store_outbox_message is 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+create or replace function api.worker_mark_email_sent(
+  p_email_log_id uuid, p_subject text, p_provider text, p_external_id text
+) returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  update app.email_logs
+  set status = 'sent', subject = p_subject, provider = p_provider, external_id = p_external_id,
+      sent_at = now(), error_message = null
+  where id = p_email_log_id and status = 'queued'
+$$;
+comment on function api.worker_mark_email_sent is 'Worker: the provider accepted the message.';
+
+create or replace function api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean)
+returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- A failure that will be retried only records the error; the last one moves the log to failed.
+  update app.email_logs
+  set error_message = left(p_error, 2000),
+      status = case when p_final then 'failed' else status end,
+      failed_at = case when p_final then now() else failed_at end
+  where id = p_email_log_id and status = 'queued'
+$$;
+comment on function api.worker_mark_email_failed is 'Worker: record a send error; p_final marks the message failed for good.';
+
+create or replace function api.dev_outbox_list(p_limit integer default 100)
+returns table (id uuid, email_log_id uuid, to_email text, subject text, created_at timestamptz, email_type text, status text)
+language sql stable security definer
+set search_path = ''
+as $$
+  select o.id, o.email_log_id, o.to_email::text, o.subject, o.created_at, l.email_type, l.status
+  from app.email_outbox o join app.email_logs l on l.id = o.email_log_id
+  order by o.created_at desc, o.id
+  limit least(greatest(p_limit, 1), 500)
+$$;
+comment on function api.dev_outbox_list is 'Development only (the route exists only in development): the local outbox, newest first.';
+
+create or replace function api.dev_outbox_message(p_id uuid)
+returns table (id uuid, to_email text, to_name text, subject text, html_body text, text_body text,
+               attachments jsonb, created_at timestamptz)
+language sql stable security definer
+set search_path = ''
+as $$
+  select o.id, o.to_email::text, o.to_name, o.subject, o.html_body, o.text_body, o.attachments, o.created_at
+  from app.email_outbox o where o.id = p_id
+$$;
+comment on function api.dev_outbox_message is 'Development only: one message of the local outbox.';
+
+grant execute on function api.worker_claim_email(uuid), api.worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb),
+  api.worker_mark_email_sent(uuid, text, text, text), api.worker_mark_email_failed(uuid, text, boolean),
+  api.dev_outbox_list(integer), api.dev_outbox_message(uuid) to nakksha_app;
+
+-- Test: pytest tests/jobs/test_outbox.py

@@ -1,0 +1,4924 @@
+-- db/schema.sql — the schema after `nakksha migrate` (generated: do not edit; CI checks it matches).
+--
+-- PostgreSQL database dump
+--
+
+
+-- Dumped from database version 18.6
+-- Dumped by pg_dump version 18.6
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET transaction_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: analytics; Type: SCHEMA; Schema: -; Owner: nakksha_owner
+--
+
+CREATE SCHEMA analytics;
+
+
+ALTER SCHEMA analytics OWNER TO nakksha_owner;
+
+--
+-- Name: SCHEMA analytics; Type: COMMENT; Schema: -; Owner: nakksha_owner
+--
+
+COMMENT ON SCHEMA analytics IS 'Views for analysts (nakksha_analyst reads these and nothing else).';
+
+
+--
+-- Name: api; Type: SCHEMA; Schema: -; Owner: nakksha_owner
+--
+
+CREATE SCHEMA api;
+
+
+ALTER SCHEMA api OWNER TO nakksha_owner;
+
+--
+-- Name: SCHEMA api; Type: COMMENT; Schema: -; Owner: nakksha_owner
+--
+
+COMMENT ON SCHEMA api IS 'Functions and views the application calls. Re-created from db/functions and db/views by nakksha migrate.';
+
+
+--
+-- Name: app; Type: SCHEMA; Schema: -; Owner: nakksha_owner
+--
+
+CREATE SCHEMA app;
+
+
+ALTER SCHEMA app OWNER TO nakksha_owner;
+
+--
+-- Name: SCHEMA app; Type: COMMENT; Schema: -; Owner: nakksha_owner
+--
+
+COMMENT ON SCHEMA app IS 'Tables, types, constraints, triggers and RLS policies. Changed only by migrations.';
+
+
+--
+-- Name: app_private; Type: SCHEMA; Schema: -; Owner: nakksha_owner
+--
+
+CREATE SCHEMA app_private;
+
+
+ALTER SCHEMA app_private OWNER TO nakksha_owner;
+
+--
+-- Name: SCHEMA app_private; Type: COMMENT; Schema: -; Owner: nakksha_owner
+--
+
+COMMENT ON SCHEMA app_private IS 'Helpers for security definer code. Granted to no web role.';
+
+
+--
+-- Name: btree_gist; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION btree_gist; Type: COMMENT; Schema: -; Owner: 
+--
+
+COMMENT ON EXTENSION btree_gist IS 'support for indexing common datatypes in GiST';
+
+
+--
+-- Name: citext; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION citext; Type: COMMENT; Schema: -; Owner: 
+--
+
+COMMENT ON EXTENSION citext IS 'data type for case-insensitive character strings';
+
+
+--
+-- Name: procrastinate_job_event_type; Type: TYPE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TYPE public.procrastinate_job_event_type AS ENUM (
+    'deferred',
+    'started',
+    'deferred_for_retry',
+    'failed',
+    'succeeded',
+    'cancelled',
+    'abort_requested',
+    'aborted',
+    'scheduled',
+    'retried'
+);
+
+
+ALTER TYPE public.procrastinate_job_event_type OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_job_status; Type: TYPE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TYPE public.procrastinate_job_status AS ENUM (
+    'todo',
+    'doing',
+    'succeeded',
+    'failed',
+    'cancelled',
+    'aborting',
+    'aborted'
+);
+
+
+ALTER TYPE public.procrastinate_job_status OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_job_to_defer_v1; Type: TYPE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TYPE public.procrastinate_job_to_defer_v1 AS (
+	queue_name character varying,
+	task_name character varying,
+	priority integer,
+	lock text,
+	queueing_lock text,
+	args jsonb,
+	scheduled_at timestamp with time zone
+);
+
+
+ALTER TYPE public.procrastinate_job_to_defer_v1 OWNER TO nakksha_owner;
+
+--
+-- Name: create_admin(text, text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text DEFAULT 'admin'::text, p_acting_admin_email text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_actor uuid := app_private.acting_admin(p_acting_admin_email);
+  v_id uuid;
+begin
+  -- Admins manage consultants; only super admins (or the database administrators) create admins.
+  if v_actor is not null and not exists (
+      select 1 from app.admins a where a.id = v_actor and a.role = 'super_admin') then
+    raise exception using errcode = 'NK403', message = 'super_admin_required', detail = 'Only super admins create admins.';
+  end if;
+  if p_password_hash is null or p_password_hash !~ '^\$2[aby]\$' then
+    raise exception using errcode = 'NK422', message = 'invalid_password_hash',
+      detail = 'Expected a bcrypt hash.', hint = 'field:password';
+  end if;
+  insert into app.admins (email, name, password_hash, role, created_by)
+  values (lower(btrim(p_email)), btrim(p_name), p_password_hash, coalesce(p_role, 'admin'), v_actor)
+  returning id into v_id;
+  perform app_private.audit(v_actor, 'admin.created', 'admin', v_id,
+    jsonb_build_object('email', lower(btrim(p_email)), 'role', coalesce(p_role, 'admin')));
+  return v_id;
+end;
+$_$;
+
+
+ALTER FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) IS 'Create an admin (super admins, or nakksha_admin members from psql); audited.';
+
+
+--
+-- Name: dev_outbox_list(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.dev_outbox_list(p_limit integer DEFAULT 100) RETURNS TABLE(id uuid, email_log_id uuid, to_email text, subject text, created_at timestamp with time zone, email_type text, status text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select o.id, o.email_log_id, o.to_email::text, o.subject, o.created_at, l.email_type, l.status
+  from app.email_outbox o join app.email_logs l on l.id = o.email_log_id
+  order by o.created_at desc, o.id
+  limit least(greatest(p_limit, 1), 500)
+$$;
+
+
+ALTER FUNCTION api.dev_outbox_list(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dev_outbox_list(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.dev_outbox_list(p_limit integer) IS 'Development only (the route exists only in development): the local outbox, newest first.';
+
+
+--
+-- Name: dev_outbox_message(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.dev_outbox_message(p_id uuid) RETURNS TABLE(id uuid, to_email text, to_name text, subject text, html_body text, text_body text, attachments jsonb, created_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select o.id, o.to_email::text, o.to_name, o.subject, o.html_body, o.text_body, o.attachments, o.created_at
+  from app.email_outbox o where o.id = p_id
+$$;
+
+
+ALTER FUNCTION api.dev_outbox_message(p_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dev_outbox_message(p_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.dev_outbox_message(p_id uuid) IS 'Development only: one message of the local outbox.';
+
+
+--
+-- Name: migration_level(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.migration_level() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select max(version)::text from public.schema_migrations
+$$;
+
+
+ALTER FUNCTION api.migration_level() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION migration_level(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.migration_level() IS 'The newest applied dbmate migration version.';
+
+
+--
+-- Name: worker_claim_email(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_claim_email(p_email_log_id uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Only a queued message is sent; a retried job for a message already sent or failed gets NULL and stops.
+  update app.email_logs l set attempts = l.attempts + 1
+  where l.id = p_email_log_id and l.status = 'queued'
+  returning jsonb_build_object(
+    'id', l.id, 'email_type', l.email_type, 'recipient_email', l.recipient_email::text,
+    'recipient_name', l.recipient_name, 'template_data', l.template_data,
+    'idempotency_key', l.idempotency_key, 'attempts', l.attempts)
+$$;
+
+
+ALTER FUNCTION api.worker_claim_email(p_email_log_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_claim_email(p_email_log_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_claim_email(p_email_log_id uuid) IS 'Worker: the queued email to send (counting the attempt), or NULL when it is no longer queued.';
+
+
+--
+-- Name: worker_mark_email_failed(uuid, text, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- A failure that will be retried only records the error; the last one moves the log to failed.
+  update app.email_logs
+  set error_message = left(p_error, 2000),
+      status = case when p_final then 'failed' else status end,
+      failed_at = case when p_final then now() else failed_at end
+  where id = p_email_log_id and status = 'queued'
+$$;
+
+
+ALTER FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) IS 'Worker: record a send error; p_final marks the message failed for good.';
+
+
+--
+-- Name: worker_mark_email_sent(uuid, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update app.email_logs
+  set status = 'sent', subject = p_subject, provider = p_provider, external_id = p_external_id,
+      sent_at = now(), error_message = null
+  where id = p_email_log_id and status = 'queued'
+$$;
+
+
+ALTER FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) IS 'Worker: the provider accepted the message.';
+
+
+--
+-- Name: worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb DEFAULT '[]'::jsonb) RETURNS uuid
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The local adapter's "provider": one message per idempotency key, like a real provider honouring the key.
+  with ins as (
+    insert into app.email_outbox (email_log_id, idempotency_key, to_email, to_name, subject, html_body, text_body, attachments)
+    values (p_email_log_id, p_idempotency_key, lower(p_to_email), p_to_name, p_subject, p_html_body, p_text_body,
+            coalesce(p_attachments, '[]'))
+    on conflict (idempotency_key) do nothing
+    returning id)
+  select id from ins
+  union all
+  select o.id from app.email_outbox o where o.idempotency_key = p_idempotency_key
+  limit 1
+$$;
+
+
+ALTER FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) IS 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+
+--
+-- Name: current_admin_id(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.current_admin_id() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ select nullif(current_setting('app.admin_id', true), '')::uuid $$;
+
+
+ALTER FUNCTION app.current_admin_id() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION current_admin_id(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.current_admin_id() IS 'The admin the current transaction acts for, or NULL.';
+
+
+--
+-- Name: current_admin_is_active(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.current_admin_is_active() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
+$$;
+
+
+ALTER FUNCTION app.current_admin_is_active() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION current_admin_is_active(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.current_admin_is_active() IS 'True when the transaction acts for an active admin.';
+
+
+--
+-- Name: current_approved_consultant_id(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.current_approved_consultant_id() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.id from app.consultants c
+  where c.id = app.current_consultant_id() and c.approval_status = 'approved' and c.deleted_at is null
+$$;
+
+
+ALTER FUNCTION app.current_approved_consultant_id() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION current_approved_consultant_id(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.current_approved_consultant_id() IS 'The calling consultant if approved and not deleted, else NULL.';
+
+
+--
+-- Name: current_consultant_id(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.current_consultant_id() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ select nullif(current_setting('app.consultant_id', true), '')::uuid $$;
+
+
+ALTER FUNCTION app.current_consultant_id() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION current_consultant_id(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.current_consultant_id() IS 'The consultant the current transaction acts for, or NULL.';
+
+
+--
+-- Name: derive_session_times(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.derive_session_times() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text;
+begin
+  select c.timezone into strict v_tz from app.consultants c where c.id = new.consultant_id;
+  new.scheduled_date := (new.starts_at at time zone v_tz)::date;
+  new.scheduled_time := (new.starts_at at time zone v_tz)::time;
+  new.duration_minutes := (extract(epoch from new.ends_at - new.starts_at) / 60)::integer;
+  new.occupied_during := tstzrange(
+    new.starts_at - make_interval(mins => new.buffer_minutes),
+    new.ends_at + make_interval(mins => new.buffer_minutes), '[)');
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.derive_session_times() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION derive_session_times(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.derive_session_times() IS 'Trigger: sessions local date/time, duration and occupied range (buffer applied) from the instants.';
+
+
+--
+-- Name: derive_slot_local_times(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.derive_slot_local_times() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text;
+begin
+  select c.timezone into strict v_tz from app.consultants c where c.id = new.consultant_id;
+  new.date := (new.starts_at at time zone v_tz)::date;
+  new.start_time := (new.starts_at at time zone v_tz)::time;
+  new.end_time := (new.ends_at at time zone v_tz)::time;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.derive_slot_local_times() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION derive_slot_local_times(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.derive_slot_local_times() IS 'Trigger: availability_slots local date/start/end from the instants in the consultant''s timezone.';
+
+
+--
+-- Name: forbid_audit_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.forbid_audit_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  raise exception using errcode = 'NK403', message = 'audit_log_append_only',
+    detail = 'The admin audit log cannot be changed or deleted.';
+end;
+$$;
+
+
+ALTER FUNCTION app.forbid_audit_change() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION forbid_audit_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is append-only.';
+
+
+--
+-- Name: is_valid_timezone(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_valid_timezone(p_tz text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+begin
+  if p_tz is null or p_tz !~ '^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$' then
+    return false;
+  end if;
+  perform timestamptz '2000-01-01 00:00:00+00' at time zone p_tz;
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end;
+$_$;
+
+
+ALTER FUNCTION app.is_valid_timezone(p_tz text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_valid_timezone(p_tz text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_valid_timezone(p_tz text) IS 'True for an IANA time zone name PostgreSQL knows.';
+
+
+--
+-- Name: rederive_local_times(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.rederive_local_times() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update app.availability_slots set starts_at = starts_at where consultant_id = new.id;
+  update app.sessions set starts_at = starts_at where consultant_id = new.id;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.rederive_local_times() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rederive_local_times(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s timezone changed, so their slots'' and sessions'' local columns are recomputed.';
+
+
+--
+-- Name: sync_slot_seats(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.sync_slot_seats() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_old_holds boolean := tg_op <> 'INSERT' and old.slot_id is not null
+    and old.status in ('pending', 'confirmed', 'completed', 'no_show');
+  v_new_holds boolean := tg_op <> 'DELETE' and new.slot_id is not null
+    and new.status in ('pending', 'confirmed', 'completed', 'no_show');
+begin
+  if v_old_holds and (not v_new_holds or old.slot_id is distinct from new.slot_id) then
+    update app.availability_slots set booked_count = booked_count - 1 where id = old.slot_id;
+  end if;
+  if v_new_holds and (not v_old_holds or old.slot_id is distinct from new.slot_id) then
+    update app.availability_slots set booked_count = booked_count + 1 where id = new.slot_id;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.sync_slot_seats() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION sync_slot_seats(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.sync_slot_seats() IS 'Trigger: keeps availability_slots.booked_count equal to the seat-holding sessions of the slot.';
+
+
+--
+-- Name: touch_updated_at(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.touch_updated_at() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.touch_updated_at() IS 'Trigger: stamps updated_at.';
+
+
+--
+-- Name: acting_admin(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.acting_admin(p_acting_admin_email text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_admin uuid := app.current_admin_id();
+begin
+  -- Over HTTP the acting admin comes only from the transaction's caller setting, which the app sets from
+  -- a verified token; a parameter the app role could forge is never trusted. From psql, members of
+  -- nakksha_admin name the admin they act as (or nobody: the audit log then names the database login).
+  if v_admin is not null then
+    if not exists (select 1 from app.admins a where a.id = v_admin and a.is_active) then
+      raise exception using errcode = 'NK403', message = 'admin_inactive', detail = 'The acting admin is not active.';
+    end if;
+    return v_admin;
+  end if;
+  if not pg_catalog.pg_has_role(session_user, 'nakksha_admin', 'member') then
+    raise exception using errcode = 'NK403', message = 'forbidden', detail = 'Only admins may do this.';
+  end if;
+  if p_acting_admin_email is null then
+    return null;
+  end if;
+  select a.id into v_admin from app.admins a
+  where a.email = lower(btrim(p_acting_admin_email))::public.citext and a.is_active;
+  if v_admin is null then
+    raise exception using errcode = 'NK404', message = 'admin_not_found',
+      detail = 'No active admin with that email.', hint = 'field:acting_admin_email';
+  end if;
+  return v_admin;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.acting_admin(p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION acting_admin(p_acting_admin_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.acting_admin(p_acting_admin_email text) IS 'The admin a privileged call acts for: the caller setting, else (psql, nakksha_admin members) the named admin or NULL.';
+
+
+--
+-- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into app.admin_audit_log (admin_id, actor_label, action, target_type, target_id, details)
+  values (p_admin_id,
+          case when p_admin_id is null then coalesce(nullif(current_setting('app.actor_label', true), ''), 'psql') end,
+          p_action, p_target_type, p_target_id, coalesce(p_details, '{}'))
+$$;
+
+
+ALTER FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) IS 'Append one admin action to the audit log (the database login is recorded by default).';
+
+
+--
+-- Name: defer_job(text, jsonb, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text DEFAULT 'default'::text, p_scheduled_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_queueing_lock text DEFAULT NULL::text, p_lock text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+declare
+  v_ids bigint[];
+begin
+  v_ids := public.procrastinate_defer_jobs_v1(array[
+    row(p_queue, p_task_name, 0, p_lock, p_queueing_lock, p_args, p_scheduled_at)::public.procrastinate_job_to_defer_v1
+  ]);
+  return v_ids[1];
+end;
+$$;
+
+
+ALTER FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) IS 'Queue a Procrastinate job in the current transaction: committed with the write, or never.';
+
+
+--
+-- Name: materialise_slots(uuid, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  -- Each rule's local wall-clock times are placed on each matching local date and converted to instants
+  -- in the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change. Existing slots
+  -- (booked or not) are kept: the unique key on the instant makes a re-run add only what is missing.
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select r.consultant_id, r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes),
+         r.capacity, 'rule', r.id
+  from app.availability_rules r
+  join app.consultants c on c.id = r.consultant_id
+  cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
+  cross join lateral generate_series(
+    0, (extract(epoch from r.end_time - r.start_time) / 60)::integer - r.slot_minutes, r.slot_minutes) as o(minute)
+  cross join lateral (
+    select ((d.day::date + r.start_time + make_interval(mins => o.minute)) at time zone c.timezone) as starts_at) as s
+  where r.consultant_id = p_consultant_id
+    and r.is_active
+    and extract(isodow from d.day) = r.weekday
+    and (r.valid_from is null or d.day::date >= r.valid_from)
+    and (r.valid_until is null or d.day::date <= r.valid_until)
+    and s.starts_at > now()
+    and not exists (
+      select 1 from app.availability_blocks b
+      where b.consultant_id = r.consultant_id
+        and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes)))
+  on conflict (consultant_id, session_type, starts_at) do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) IS 'Create the missing slots of a consultant''s active rules between two local dates; returns how many.';
+
+
+--
+-- Name: queue_email(text, text, text, jsonb, uuid, uuid, uuid, uuid, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb DEFAULT '{}'::jsonb, p_consultant_id uuid DEFAULT NULL::uuid, p_admin_id uuid DEFAULT NULL::uuid, p_client_id uuid DEFAULT NULL::uuid, p_session_id uuid DEFAULT NULL::uuid, p_quotation_id uuid DEFAULT NULL::uuid, p_scheduled_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid;
+begin
+  -- The log row and the job are written together: a rolled-back cause sends nothing, a committed one
+  -- always has its job.
+  insert into app.email_logs (consultant_id, admin_id, client_id, session_id, quotation_id, email_type,
+                              recipient_email, recipient_name, template_data)
+  values (p_consultant_id, p_admin_id, p_client_id, p_session_id, p_quotation_id, p_email_type,
+          lower(btrim(p_recipient_email)), p_recipient_name, coalesce(p_template_data, '{}'))
+  returning id into v_id;
+  perform app_private.defer_job('send_email', jsonb_build_object('email_log_id', v_id), 'emails', p_scheduled_at);
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) IS 'Insert a queued email_logs row and defer its send_email job in the same transaction.';
+
+
+--
+-- Name: seed_demo(text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.seed_demo(p_email text, p_password_hash text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid;
+  v_today date;
+  v_slots integer;
+begin
+  -- Only into an empty database: demo data never mixes with real consultants.
+  if exists (select 1 from app.consultants) then
+    return null;
+  end if;
+  insert into app.consultants (
+    email, password_hash, first_name, last_name, phone_country_code, phone_number, consultancy_sector,
+    personal_session_title, webinar_session_title, description, experience_months,
+    personal_session_price, webinar_session_price, slug, is_email_verified, email_verified_at,
+    approval_status, approved_at, zoom_link, linkedin_url)
+  values (
+    lower(p_email), p_password_hash, 'Asha', 'Verma', '+91', '9876543210', 'Career coaching',
+    'One-to-one career consultation', 'Cracking product interviews (group webinar)',
+    'Fifteen years hiring product managers in Bengaluru. I help you plan the next step and prepare for it.',
+    180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(),
+    'https://zoom.us/j/1234567890', 'https://www.linkedin.com/in/asha-verma-demo')
+  returning id into v_id;
+
+  insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity)
+  select v_id, 'personal', wd, time '10:00', time '13:00', 60, 1 from generate_series(1, 5) as wd
+  union all
+  select v_id, 'personal', 6, time '11:00', time '13:00', 60, 1
+  union all
+  select v_id, 'webinar', wd, time '18:00', time '19:30', 90, 25 from (values (2), (4)) as w(wd);
+
+  v_today := (now() at time zone 'Asia/Kolkata')::date;
+  v_slots := app_private.materialise_slots(v_id, v_today, v_today + 7);
+  return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.seed_demo(p_email text, p_password_hash text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) IS 'Load the approved demo consultant with prices and a week of availability, if no consultant exists.';
+
+
+--
+-- Name: procrastinate_cancel_job_v1(bigint, boolean, boolean); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    _job_id bigint;
+BEGIN
+    IF delete_job THEN
+        DELETE FROM procrastinate_jobs
+        WHERE id = job_id AND status = 'todo'
+        RETURNING id INTO _job_id;
+    END IF;
+    IF _job_id IS NULL THEN
+        IF abort THEN
+            UPDATE procrastinate_jobs
+            SET abort_requested = true,
+                status = CASE status
+                    WHEN 'todo' THEN 'cancelled'::procrastinate_job_status ELSE status
+                END
+            WHERE id = job_id AND status IN ('todo', 'doing')
+            RETURNING id INTO _job_id;
+        ELSE
+            UPDATE procrastinate_jobs
+            SET status = 'cancelled'::procrastinate_job_status
+            WHERE id = job_id AND status = 'todo'
+            RETURNING id INTO _job_id;
+        END IF;
+    END IF;
+    RETURN _job_id;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_defer_jobs_v1(public.procrastinate_job_to_defer_v1[]); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) RETURNS bigint[]
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    job_ids bigint[];
+BEGIN
+    WITH inserted_jobs AS (
+        INSERT INTO procrastinate_jobs (queue_name, task_name, priority, lock, queueing_lock, args, scheduled_at)
+        SELECT (job).queue_name,
+               (job).task_name,
+               (job).priority,
+               (job).lock,
+               (job).queueing_lock,
+               (job).args,
+               (job).scheduled_at
+        FROM unnest(jobs) AS job
+        RETURNING id
+    )
+    SELECT array_agg(id) FROM inserted_jobs INTO job_ids;
+
+    RETURN job_ids;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_defer_periodic_job_v2(character varying, character varying, character varying, character varying, integer, character varying, bigint, jsonb); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	_job_id bigint;
+	_defer_id bigint;
+BEGIN
+    INSERT
+        INTO procrastinate_periodic_defers (task_name, periodic_id, defer_timestamp)
+        VALUES (_task_name, _periodic_id, _defer_timestamp)
+        ON CONFLICT DO NOTHING
+        RETURNING id into _defer_id;
+
+    IF _defer_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+    UPDATE procrastinate_periodic_defers
+        SET job_id = (
+            SELECT COALESCE((
+                SELECT unnest(procrastinate_defer_jobs_v1(
+                    ARRAY[
+                        ROW(
+                            _queue_name,
+                            _task_name,
+                            _priority,
+                            _lock,
+                            _queueing_lock,
+                            _args,
+                            NULL::timestamptz
+                        )
+                    ]::procrastinate_job_to_defer_v1[]
+                ))
+            ), NULL)
+        )
+        WHERE id = _defer_id
+        RETURNING job_id INTO _job_id;
+
+    DELETE
+        FROM procrastinate_periodic_defers
+        USING (
+            SELECT id
+            FROM procrastinate_periodic_defers
+            WHERE procrastinate_periodic_defers.task_name = _task_name
+            AND procrastinate_periodic_defers.periodic_id = _periodic_id
+            AND procrastinate_periodic_defers.defer_timestamp < _defer_timestamp
+            ORDER BY id
+            FOR UPDATE
+        ) to_delete
+        WHERE procrastinate_periodic_defers.id = to_delete.id;
+
+    RETURN _job_id;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) OWNER TO nakksha_owner;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: procrastinate_jobs; Type: TABLE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TABLE public.procrastinate_jobs (
+    id bigint NOT NULL,
+    queue_name character varying(128) NOT NULL,
+    task_name character varying(128) NOT NULL,
+    priority integer DEFAULT 0 NOT NULL,
+    lock text,
+    queueing_lock text,
+    args jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status public.procrastinate_job_status DEFAULT 'todo'::public.procrastinate_job_status NOT NULL,
+    scheduled_at timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    abort_requested boolean DEFAULT false NOT NULL,
+    worker_id bigint,
+    CONSTRAINT check_not_todo_abort_requested CHECK ((NOT ((status = 'todo'::public.procrastinate_job_status) AND (abort_requested = true))))
+);
+
+
+ALTER TABLE public.procrastinate_jobs OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_fetch_job_v2(character varying[], bigint); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) RETURNS public.procrastinate_jobs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	found_jobs procrastinate_jobs;
+BEGIN
+    WITH candidate AS (
+        SELECT jobs.*
+            FROM procrastinate_jobs AS jobs
+            WHERE
+                -- reject the job if its lock has earlier or higher priority jobs
+                NOT EXISTS (
+                    SELECT 1
+                        FROM procrastinate_jobs AS other_jobs
+                        WHERE
+                            jobs.lock IS NOT NULL
+                            AND other_jobs.lock = jobs.lock
+                            AND (
+                                -- job with same lock is already running
+                                other_jobs.status = 'doing'
+                                OR
+                                -- job with same lock is waiting and has higher priority (or same priority but was queued first)
+                                (
+                                    other_jobs.status = 'todo'
+                                    AND (
+                                        other_jobs.priority > jobs.priority
+                                        OR (
+                                        other_jobs.priority = jobs.priority
+                                        AND other_jobs.id < jobs.id
+                                        )
+                                    )
+                                )
+                            )
+                )
+                AND jobs.status = 'todo'
+                AND (target_queue_names IS NULL OR jobs.queue_name = ANY( target_queue_names ))
+                AND (jobs.scheduled_at IS NULL OR jobs.scheduled_at <= now())
+            ORDER BY jobs.priority DESC, jobs.id ASC LIMIT 1
+            FOR UPDATE OF jobs SKIP LOCKED
+    )
+    UPDATE procrastinate_jobs
+        SET status = 'doing', worker_id = p_worker_id
+        FROM candidate
+        WHERE procrastinate_jobs.id = candidate.id
+        RETURNING procrastinate_jobs.* INTO found_jobs;
+
+ RETURN found_jobs;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_finish_job_v1(bigint, public.procrastinate_job_status, boolean); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    _job_id bigint;
+BEGIN
+    IF end_status NOT IN ('succeeded', 'failed', 'aborted') THEN
+        RAISE 'End status should be either "succeeded", "failed" or "aborted" (job id: %)', job_id;
+    END IF;
+    IF delete_job THEN
+        DELETE FROM procrastinate_jobs
+        WHERE id = job_id AND status IN ('todo', 'doing')
+        RETURNING id INTO _job_id;
+    ELSE
+        UPDATE procrastinate_jobs
+        SET status = end_status,
+            abort_requested = false,
+            attempts = CASE status
+                WHEN 'doing' THEN attempts + 1 ELSE attempts
+            END
+        WHERE id = job_id AND status IN ('todo', 'doing')
+        RETURNING id INTO _job_id;
+    END IF;
+    IF _job_id IS NULL THEN
+        RAISE 'Job was not found or not in "doing" or "todo" status (job id: %)', job_id;
+    END IF;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_notify_queue_abort_job_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_notify_queue_abort_job_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    payload TEXT;
+BEGIN
+    SELECT json_build_object('type', 'abort_job_requested', 'job_id', NEW.id)::text INTO payload;
+	PERFORM pg_notify('procrastinate_queue_v1#' || NEW.queue_name, payload);
+	PERFORM pg_notify('procrastinate_any_queue_v1', payload);
+	RETURN NEW;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_notify_queue_abort_job_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_notify_queue_job_inserted_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_notify_queue_job_inserted_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    payload TEXT;
+BEGIN
+    SELECT json_build_object('type', 'job_inserted', 'job_id', NEW.id)::text INTO payload;
+	PERFORM pg_notify('procrastinate_queue_v1#' || NEW.queue_name, payload);
+	PERFORM pg_notify('procrastinate_any_queue_v1', payload);
+	RETURN NEW;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_notify_queue_job_inserted_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_prune_stalled_workers_v1(double precision); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) RETURNS TABLE(worker_id bigint)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RETURN QUERY
+    DELETE FROM procrastinate_workers
+    WHERE last_heartbeat < NOW() - (seconds_since_heartbeat || 'SECOND')::INTERVAL
+    RETURNING procrastinate_workers.id;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_register_worker_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_register_worker_v1() RETURNS TABLE(worker_id bigint)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RETURN QUERY
+    INSERT INTO procrastinate_workers DEFAULT VALUES
+    RETURNING procrastinate_workers.id;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_register_worker_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_retry_job_v1(bigint, timestamp with time zone, integer, character varying, character varying); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    _job_id bigint;
+    _abort_requested boolean;
+BEGIN
+    SELECT abort_requested FROM procrastinate_jobs
+    WHERE id = job_id AND status = 'doing'
+    FOR UPDATE
+    INTO _abort_requested;
+    IF _abort_requested THEN
+        UPDATE procrastinate_jobs
+        SET status = 'failed'::procrastinate_job_status
+        WHERE id = job_id AND status = 'doing'
+        RETURNING id INTO _job_id;
+    ELSE
+        UPDATE procrastinate_jobs
+        SET status = 'todo'::procrastinate_job_status,
+            attempts = attempts + 1,
+            scheduled_at = retry_at,
+            priority = COALESCE(new_priority, priority),
+            queue_name = COALESCE(new_queue_name, queue_name),
+            lock = COALESCE(new_lock, lock)
+        WHERE id = job_id AND status = 'doing'
+        RETURNING id INTO _job_id;
+    END IF;
+
+    IF _job_id IS NULL THEN
+        RAISE 'Job was not found or not in "doing" status (job id: %)', job_id;
+    END IF;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_retry_job_v2(bigint, timestamp with time zone, integer, character varying, character varying); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    _job_id bigint;
+    _abort_requested boolean;
+    _current_status procrastinate_job_status;
+BEGIN
+    SELECT status, abort_requested FROM procrastinate_jobs
+    WHERE id = job_id AND status IN ('doing', 'failed')
+    FOR UPDATE
+    INTO _current_status, _abort_requested;
+    IF _current_status = 'doing' AND _abort_requested THEN
+        UPDATE procrastinate_jobs
+        SET status = 'failed'::procrastinate_job_status
+        WHERE id = job_id AND status = 'doing'
+        RETURNING id INTO _job_id;
+    ELSE
+        UPDATE procrastinate_jobs
+        SET status = 'todo'::procrastinate_job_status,
+            attempts = attempts + 1,
+            scheduled_at = retry_at,
+            priority = COALESCE(new_priority, priority),
+            queue_name = COALESCE(new_queue_name, queue_name),
+            lock = COALESCE(new_lock, lock)
+        WHERE id = job_id AND status IN ('doing', 'failed')
+        RETURNING id INTO _job_id;
+    END IF;
+
+    IF _job_id IS NULL THEN
+        RAISE 'Job was not found or has an invalid status to retry (job id: %)', job_id;
+    END IF;
+
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_trigger_abort_requested_events_procedure_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO procrastinate_events(job_id, type)
+        VALUES (NEW.id, 'abort_requested'::procrastinate_job_event_type);
+    RETURN NEW;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_trigger_function_scheduled_events_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO procrastinate_events(job_id, type, at)
+        VALUES (NEW.id, 'scheduled'::procrastinate_job_event_type, NEW.scheduled_at);
+
+	RETURN NEW;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_trigger_function_status_events_insert_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO procrastinate_events(job_id, type)
+        VALUES (NEW.id, 'deferred'::procrastinate_job_event_type);
+	RETURN NEW;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_trigger_function_status_events_update_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_trigger_function_status_events_update_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    WITH t AS (
+        SELECT CASE
+            WHEN OLD.status = 'todo'::procrastinate_job_status
+                AND NEW.status = 'doing'::procrastinate_job_status
+                THEN 'started'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'todo'::procrastinate_job_status
+                THEN 'deferred_for_retry'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'failed'::procrastinate_job_status
+                THEN 'failed'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'succeeded'::procrastinate_job_status
+                THEN 'succeeded'::procrastinate_job_event_type
+            WHEN OLD.status = 'todo'::procrastinate_job_status
+                AND (
+                    NEW.status = 'cancelled'::procrastinate_job_status
+                    OR NEW.status = 'failed'::procrastinate_job_status
+                    OR NEW.status = 'succeeded'::procrastinate_job_status
+                )
+                THEN 'cancelled'::procrastinate_job_event_type
+            WHEN OLD.status = 'doing'::procrastinate_job_status
+                AND NEW.status = 'aborted'::procrastinate_job_status
+                THEN 'aborted'::procrastinate_job_event_type
+            WHEN OLD.status = 'failed'::procrastinate_job_status
+                AND NEW.status = 'todo'::procrastinate_job_status
+                THEN 'retried'::procrastinate_job_event_type
+            ELSE NULL
+        END as event_type
+    )
+    INSERT INTO procrastinate_events(job_id, type)
+        SELECT NEW.id, t.event_type
+        FROM t
+        WHERE t.event_type IS NOT NULL;
+	RETURN NEW;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_trigger_function_status_events_update_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_unlink_periodic_defers_v1(); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_unlink_periodic_defers_v1() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE procrastinate_periodic_defers
+    SET job_id = NULL
+    WHERE job_id = OLD.id;
+    RETURN OLD;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_unlink_periodic_defers_v1() OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_unregister_worker_v1(bigint); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM procrastinate_workers
+    WHERE id = worker_id;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_update_heartbeat_v1(bigint); Type: FUNCTION; Schema: public; Owner: nakksha_owner
+--
+
+CREATE FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE procrastinate_workers
+    SET last_heartbeat = NOW()
+    WHERE id = worker_id;
+END;
+$$;
+
+
+ALTER FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) OWNER TO nakksha_owner;
+
+--
+-- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.consultants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email public.citext NOT NULL,
+    password_hash text,
+    first_name text NOT NULL,
+    last_name text NOT NULL,
+    phone_country_code text,
+    phone_number text,
+    consultancy_sector text,
+    bank_name text,
+    bank_account_number_encrypted bytea,
+    ifsc_code_encrypted bytea,
+    personal_session_title text,
+    webinar_session_title text,
+    description text,
+    experience_months integer,
+    personal_session_price numeric(10,2) DEFAULT 0 NOT NULL,
+    webinar_session_price numeric(10,2) DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    instagram_url text,
+    linkedin_url text,
+    twitter_url text,
+    profile_photo_url text,
+    slug text NOT NULL,
+    timezone text DEFAULT 'Asia/Kolkata'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_email_verified boolean DEFAULT false NOT NULL,
+    email_verified_at timestamp with time zone,
+    subscription_plan text DEFAULT 'free'::text NOT NULL,
+    subscription_expires_at timestamp with time zone,
+    approval_status text DEFAULT 'pending'::text NOT NULL,
+    approved_at timestamp with time zone,
+    approved_by uuid,
+    rejection_reason text,
+    min_notice_minutes integer DEFAULT 120 NOT NULL,
+    max_days_ahead integer DEFAULT 60 NOT NULL,
+    buffer_minutes integer DEFAULT 0 NOT NULL,
+    hold_minutes integer,
+    cancellation_policy jsonb DEFAULT '{"refund_ladder": [{"percent": 100, "min_hours_before": 24}, {"percent": 50, "min_hours_before": 2}], "max_reschedules": 2, "client_cutoff_hours": 2}'::jsonb NOT NULL,
+    default_meeting_platform text DEFAULT 'zoom'::text NOT NULL,
+    zoom_link text,
+    meet_link text,
+    teams_link text,
+    notification_preferences jsonb DEFAULT '{"session_booked": true, "quotation_viewed": true, "session_cancelled": true, "quotation_responded": true}'::jsonb NOT NULL,
+    last_login_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
+    CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
+    CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
+    CONSTRAINT consultants_cancellation_policy_shape CHECK ((jsonb_typeof(cancellation_policy) = 'object'::text)),
+    CONSTRAINT consultants_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT consultants_default_meeting_platform_valid CHECK ((default_meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
+    CONSTRAINT consultants_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT consultants_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT consultants_experience_months_range CHECK (((experience_months >= 0) AND (experience_months <= 1200))),
+    CONSTRAINT consultants_first_name_length CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
+    CONSTRAINT consultants_hold_minutes_range CHECK (((hold_minutes >= 5) AND (hold_minutes <= 120))),
+    CONSTRAINT consultants_last_name_length CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
+    CONSTRAINT consultants_max_days_ahead_range CHECK (((max_days_ahead >= 1) AND (max_days_ahead <= 365))),
+    CONSTRAINT consultants_min_notice_minutes_range CHECK (((min_notice_minutes >= 0) AND (min_notice_minutes <= 43200))),
+    CONSTRAINT consultants_notification_preferences_shape CHECK ((jsonb_typeof(notification_preferences) = 'object'::text)),
+    CONSTRAINT consultants_personal_session_price_range CHECK ((personal_session_price >= (0)::numeric)),
+    CONSTRAINT consultants_phone_country_code_format CHECK ((phone_country_code ~ '^\+[1-9][0-9]{0,3}$'::text)),
+    CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
+    CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
+    CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
+    CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text]))),
+    CONSTRAINT consultants_subscription_plan_valid CHECK ((subscription_plan = ANY (ARRAY['free'::text, 'basic'::text, 'pro'::text, 'enterprise'::text]))),
+    CONSTRAINT consultants_timezone_valid CHECK (app.is_valid_timezone(timezone)),
+    CONSTRAINT consultants_url_format CHECK (((COALESCE(instagram_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(linkedin_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(twitter_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(profile_photo_url, '/x'::text) ~ '^(https?://|/)'::text) AND (COALESCE(zoom_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(meet_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(teams_link, 'https://x'::text) ~ '^https://'::text))),
+    CONSTRAINT consultants_webinar_session_price_range CHECK ((webinar_session_price >= (0)::numeric))
+);
+
+
+ALTER TABLE app.consultants OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE consultants; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.consultants IS 'Consultants: identity, public profile, approval state, booking policy and settings. The tenant root.';
+
+
+--
+-- Name: COLUMN consultants.approval_status; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin approves; only approved consultants see dashboard data and are published.';
+
+
+--
+-- Name: consultants; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.consultants AS
+ SELECT id,
+    approval_status,
+    subscription_plan,
+    subscription_expires_at,
+    timezone,
+    is_email_verified,
+    is_active,
+    created_at,
+    approved_at
+   FROM app.consultants c
+  WHERE (deleted_at IS NULL);
+
+
+ALTER VIEW analytics.consultants OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW consultants; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.consultants IS 'Consultants without personal data: plan, approval, timezone, dates.';
+
+
+--
+-- Name: payment_transactions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payment_transactions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    purpose text NOT NULL,
+    session_id uuid,
+    quotation_id uuid,
+    client_id uuid,
+    amount numeric(10,2) NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    amount_refunded numeric(10,2) DEFAULT 0 NOT NULL,
+    gateway text NOT NULL,
+    gateway_order_id text,
+    gateway_payment_id text,
+    gateway_signature text,
+    payment_method text,
+    status text DEFAULT 'pending'::text NOT NULL,
+    failure_reason text,
+    paid_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
+    CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
+    CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
+    CONSTRAINT payment_transactions_metadata_shape CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT payment_transactions_purpose_target CHECK ((((purpose = 'session'::text) AND (session_id IS NOT NULL) AND (quotation_id IS NULL)) OR ((purpose = 'quotation'::text) AND (quotation_id IS NOT NULL) AND (session_id IS NULL)) OR ((purpose = 'subscription'::text) AND (session_id IS NULL) AND (quotation_id IS NULL)))),
+    CONSTRAINT payment_transactions_purpose_valid CHECK ((purpose = ANY (ARRAY['session'::text, 'quotation'::text, 'subscription'::text]))),
+    CONSTRAINT payment_transactions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'cancelled'::text])))
+);
+
+
+ALTER TABLE app.payment_transactions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payment_transactions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payment_transactions IS 'Money in: one row per gateway order (or offline payment). Amounts in rupees; paise only at Razorpay''s edge.';
+
+
+--
+-- Name: payments; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.payments AS
+ SELECT id,
+    consultant_id,
+    purpose,
+    session_id,
+    quotation_id,
+    amount,
+    amount_refunded,
+    currency,
+    gateway,
+    status,
+    paid_at,
+    created_at
+   FROM app.payment_transactions p;
+
+
+ALTER VIEW analytics.payments OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW payments; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.payments IS 'Payments and how much of each was refunded.';
+
+
+--
+-- Name: sessions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    client_id uuid NOT NULL,
+    slot_id uuid,
+    session_type text NOT NULL,
+    title text,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    scheduled_date date NOT NULL,
+    scheduled_time time without time zone NOT NULL,
+    duration_minutes integer NOT NULL,
+    buffer_minutes integer DEFAULT 0 NOT NULL,
+    occupied_during tstzrange NOT NULL,
+    occupancy_key uuid GENERATED ALWAYS AS (
+CASE
+    WHEN ((session_type = 'webinar'::text) AND (slot_id IS NOT NULL)) THEN slot_id
+    ELSE id
+END) STORED,
+    amount numeric(10,2) DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    payment_status text DEFAULT 'pending'::text NOT NULL,
+    payment_method text,
+    hold_expires_at timestamp with time zone,
+    meeting_platform text,
+    meeting_link text,
+    meeting_id text,
+    meeting_password text,
+    notes text,
+    consultant_notes text,
+    booked_via text DEFAULT 'public'::text NOT NULL,
+    is_repeat_client boolean DEFAULT false NOT NULL,
+    manage_token_hash bytea,
+    reschedule_count integer DEFAULT 0 NOT NULL,
+    confirmed_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    cancelled_at timestamp with time zone,
+    cancelled_by text,
+    cancellation_reason text,
+    client_rating smallint,
+    client_feedback text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
+    CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
+    CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
+    CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
+    CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT sessions_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
+    CONSTRAINT sessions_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT sessions_manage_token_hash_length CHECK ((length(manage_token_hash) = 32)),
+    CONSTRAINT sessions_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
+    CONSTRAINT sessions_meeting_platform_valid CHECK ((meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
+    CONSTRAINT sessions_notes_length CHECK (((length(notes) <= 10000) AND (length(consultant_notes) <= 10000))),
+    CONSTRAINT sessions_payment_status_valid CHECK ((payment_status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'not_required'::text]))),
+    CONSTRAINT sessions_pending_has_hold CHECK (((status <> 'pending'::text) OR (hold_expires_at IS NOT NULL))),
+    CONSTRAINT sessions_reschedule_count_range CHECK ((reschedule_count >= 0)),
+    CONSTRAINT sessions_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT sessions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'completed'::text, 'cancelled'::text, 'abandoned'::text, 'no_show'::text, 'returned'::text])))
+);
+
+
+ALTER TABLE app.sessions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE sessions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the truth; an exclusion constraint forbids overlapping occupancy.';
+
+
+--
+-- Name: sessions; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.sessions AS
+ SELECT id,
+    consultant_id,
+    client_id,
+    session_type,
+    status,
+    payment_status,
+    starts_at,
+    ends_at,
+    duration_minutes,
+    amount,
+    currency,
+    booked_via,
+    is_repeat_client,
+    created_at,
+    cancelled_at
+   FROM app.sessions s;
+
+
+ALTER VIEW analytics.sessions OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.sessions IS 'Every session: type, status, time, amount. Client identity only as an opaque id.';
+
+
+--
+-- Name: admin_audit_log; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.admin_audit_log (
+    id bigint NOT NULL,
+    admin_id uuid,
+    db_user text DEFAULT SESSION_USER NOT NULL,
+    actor_label text,
+    action text NOT NULL,
+    target_type text,
+    target_id uuid,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT admin_audit_log_action_format CHECK ((action ~ '^[a-z][a-z_.]{1,80}$'::text)),
+    CONSTRAINT admin_audit_log_details_shape CHECK ((jsonb_typeof(details) = 'object'::text))
+);
+
+
+ALTER TABLE app.admin_audit_log OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE admin_audit_log; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.admin_audit_log IS 'Who did what to whom: the acting admin (or the command line), the database login, the action and its target.';
+
+
+--
+-- Name: admin_audit_log_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.admin_audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.admin_audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.admins (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email public.citext NOT NULL,
+    password_hash text NOT NULL,
+    name text NOT NULL,
+    role text DEFAULT 'admin'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
+);
+
+
+ALTER TABLE app.admins OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
+
+
+--
+-- Name: availability_blocks; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_blocks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_blocks_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT availability_blocks_reason_length CHECK ((length(reason) <= 500))
+);
+
+
+ALTER TABLE app.availability_blocks OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_blocks; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_blocks IS 'Blocked dates or ranges (holidays): no slot is offered inside them.';
+
+
+--
+-- Name: availability_rules; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_rules (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    weekday smallint NOT NULL,
+    start_time time without time zone NOT NULL,
+    end_time time without time zone NOT NULL,
+    slot_minutes integer NOT NULL,
+    capacity integer DEFAULT 1 NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    valid_from date,
+    valid_until date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_rules_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
+    CONSTRAINT availability_rules_end_after_start CHECK ((end_time > start_time)),
+    CONSTRAINT availability_rules_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
+    CONSTRAINT availability_rules_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT availability_rules_slot_minutes_range CHECK (((slot_minutes >= 5) AND (slot_minutes <= 480))),
+    CONSTRAINT availability_rules_validity_order CHECK (((valid_until IS NULL) OR (valid_from IS NULL) OR (valid_until >= valid_from))),
+    CONSTRAINT availability_rules_weekday_range CHECK (((weekday >= 1) AND (weekday <= 7)))
+);
+
+
+ALTER TABLE app.availability_rules OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_rules; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_rules IS 'Weekly schedule per session type: weekday (ISO, 1 = Monday) and local start/end in the consultant''s timezone.';
+
+
+--
+-- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_slots (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    date date NOT NULL,
+    start_time time without time zone NOT NULL,
+    end_time time without time zone NOT NULL,
+    capacity integer DEFAULT 1 NOT NULL,
+    booked_count integer DEFAULT 0 NOT NULL,
+    is_available boolean DEFAULT true NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    rule_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
+    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
+    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
+    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
+);
+
+
+ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
+
+
+--
+-- Name: clients; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.clients (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    name text NOT NULL,
+    email public.citext NOT NULL,
+    phone_encrypted bytea,
+    phone_hash bytea,
+    notes text,
+    is_active boolean DEFAULT true NOT NULL,
+    total_sessions integer DEFAULT 0 NOT NULL,
+    total_amount_paid numeric(12,2) DEFAULT 0 NOT NULL,
+    first_session_at timestamp with time zone,
+    last_session_at timestamp with time zone,
+    anonymised_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT clients_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT clients_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT clients_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT clients_notes_length CHECK ((length(notes) <= 10000)),
+    CONSTRAINT clients_phone_hash_length CHECK ((length(phone_hash) = 32)),
+    CONSTRAINT clients_phone_pair CHECK (((phone_encrypted IS NULL) = (phone_hash IS NULL))),
+    CONSTRAINT clients_session_dates_order CHECK ((last_session_at >= first_session_at)),
+    CONSTRAINT clients_total_amount_paid_range CHECK ((total_amount_paid >= (0)::numeric)),
+    CONSTRAINT clients_total_sessions_range CHECK ((total_sessions >= 0))
+);
+
+
+ALTER TABLE app.clients OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE clients; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.clients IS 'A consultant''s clients, unique per consultant and email. Totals are kept by the database.';
+
+
+--
+-- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.daily_analytics (
+    consultant_id uuid NOT NULL,
+    date date NOT NULL,
+    total_sessions integer DEFAULT 0 NOT NULL,
+    completed_sessions integer DEFAULT 0 NOT NULL,
+    cancelled_sessions integer DEFAULT 0 NOT NULL,
+    abandoned_sessions integer DEFAULT 0 NOT NULL,
+    no_show_sessions integer DEFAULT 0 NOT NULL,
+    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
+    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    new_clients integer DEFAULT 0 NOT NULL,
+    returning_clients integer DEFAULT 0 NOT NULL,
+    quotations_sent integer DEFAULT 0 NOT NULL,
+    quotations_accepted integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
+    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
+
+
+--
+-- Name: email_logs; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.email_logs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid,
+    admin_id uuid,
+    client_id uuid,
+    session_id uuid,
+    quotation_id uuid,
+    email_type text NOT NULL,
+    recipient_email public.citext NOT NULL,
+    recipient_name text,
+    subject text,
+    template_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    provider text,
+    external_id text,
+    error_message text,
+    attempts integer DEFAULT 0 NOT NULL,
+    idempotency_key text DEFAULT (gen_random_uuid())::text NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    delivered_at timestamp with time zone,
+    bounced_at timestamp with time zone,
+    failed_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_logs_attempts_range CHECK ((attempts >= 0)),
+    CONSTRAINT email_logs_email_type_format CHECK ((email_type ~ '^[a-z][a-z_]{1,62}$'::text)),
+    CONSTRAINT email_logs_failed_has_reason CHECK (((status <> 'failed'::text) OR (error_message IS NOT NULL))),
+    CONSTRAINT email_logs_recipient_email_format CHECK (((recipient_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT email_logs_sent_has_time CHECK (((status <> ALL (ARRAY['sent'::text, 'delivered'::text, 'bounced'::text, 'complained'::text])) OR (sent_at IS NOT NULL))),
+    CONSTRAINT email_logs_status_valid CHECK ((status = ANY (ARRAY['queued'::text, 'sent'::text, 'delivered'::text, 'bounced'::text, 'complained'::text, 'failed'::text]))),
+    CONSTRAINT email_logs_template_data_shape CHECK ((jsonb_typeof(template_data) = 'object'::text))
+);
+
+
+ALTER TABLE app.email_logs OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE email_logs; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.email_logs IS 'Every email the product sends: queued -> sent -> delivered | bounced | failed, with provider ids and errors.';
+
+
+--
+-- Name: email_outbox; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.email_outbox (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email_log_id uuid NOT NULL,
+    idempotency_key text NOT NULL,
+    to_email public.citext NOT NULL,
+    to_name text,
+    subject text NOT NULL,
+    html_body text NOT NULL,
+    text_body text NOT NULL,
+    attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_outbox_attachments_shape CHECK ((jsonb_typeof(attachments) = 'array'::text))
+);
+
+
+ALTER TABLE app.email_outbox OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE email_outbox; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.email_outbox IS 'Messages "sent" by the local email adapter; one per idempotency key, viewable at /dev/outbox.';
+
+
+--
+-- Name: email_templates; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.email_templates (
+    email_type text NOT NULL,
+    subject text NOT NULL,
+    html_body text NOT NULL,
+    text_body text NOT NULL,
+    updated_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_templates_body_length CHECK (((length(html_body) <= 200000) AND (length(text_body) <= 200000))),
+    CONSTRAINT email_templates_email_type_format CHECK ((email_type ~ '^[a-z][a-z_]{1,62}$'::text)),
+    CONSTRAINT email_templates_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 500)))
+);
+
+
+ALTER TABLE app.email_templates OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE email_templates; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.email_templates IS 'Super admins'' overrides of the built-in email templates, by email type.';
+
+
+--
+-- Name: materialized_view_versions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.materialized_view_versions (
+    view_name text NOT NULL,
+    definition_sha256 text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE app.materialized_view_versions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE materialized_view_versions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.materialized_view_versions IS 'Definition hash of each managed materialized view (maintained by nakksha migrate).';
+
+
+--
+-- Name: one_time_tokens; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.one_time_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid,
+    admin_id uuid,
+    purpose text NOT NULL,
+    token_hash bytea NOT NULL,
+    email public.citext NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT one_time_tokens_expiry_after_creation CHECK ((expires_at > created_at)),
+    CONSTRAINT one_time_tokens_one_subject CHECK ((num_nonnulls(consultant_id, admin_id) = 1)),
+    CONSTRAINT one_time_tokens_purpose_valid CHECK ((purpose = ANY (ARRAY['verify_email'::text, 'password_reset'::text]))),
+    CONSTRAINT one_time_tokens_token_hash_length CHECK ((length(token_hash) = 32))
+);
+
+
+ALTER TABLE app.one_time_tokens OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE one_time_tokens; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.one_time_tokens IS 'Email-verification and password-reset tokens: hashed, expiring, single use.';
+
+
+--
+-- Name: payment_refunds; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payment_refunds (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    transaction_id uuid NOT NULL,
+    amount numeric(10,2) NOT NULL,
+    reason text,
+    initiated_by text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    gateway_refund_id text,
+    idempotency_key text DEFAULT (gen_random_uuid())::text NOT NULL,
+    failure_reason text,
+    processed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_refunds_amount_range CHECK ((amount > (0)::numeric)),
+    CONSTRAINT payment_refunds_initiated_by_valid CHECK ((initiated_by = ANY (ARRAY['consultant'::text, 'client_policy'::text, 'system'::text, 'admin'::text]))),
+    CONSTRAINT payment_refunds_processed_at CHECK (((status <> 'processed'::text) OR (processed_at IS NOT NULL))),
+    CONSTRAINT payment_refunds_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'processed'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE app.payment_refunds OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payment_refunds; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payment_refunds IS 'Each refund of a payment, full or partial, with its gateway id and status.';
+
+
+--
+-- Name: platform_settings; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.platform_settings (
+    key text NOT NULL,
+    value jsonb NOT NULL,
+    description text,
+    updated_by uuid,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT platform_settings_key_format CHECK ((key ~ '^[a-z][a-z0-9_.]{1,62}$'::text))
+);
+
+
+ALTER TABLE app.platform_settings OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE platform_settings; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by super admins (hold minutes, booking horizon, plans...).';
+
+
+--
+-- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.quotations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    client_id uuid,
+    client_name text NOT NULL,
+    client_email public.citext NOT NULL,
+    quotation_name text NOT NULL,
+    description text,
+    base_amount numeric(10,2) NOT NULL,
+    discount_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    final_amount numeric(10,2) GENERATED ALWAYS AS (round(((base_amount * ((100)::numeric - discount_percentage)) / (100)::numeric), 2)) STORED,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    validity_period text,
+    expires_at timestamp with time zone,
+    status text DEFAULT 'draft'::text NOT NULL,
+    notes text,
+    quotation_image_url text,
+    public_token_hash bytea,
+    view_count integer DEFAULT 0 NOT NULL,
+    last_viewed_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    responded_at timestamp with time zone,
+    response_reason text,
+    paid_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT quotations_base_amount_range CHECK ((base_amount >= (0)::numeric)),
+    CONSTRAINT quotations_client_email_format CHECK (((client_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT quotations_client_email_lowercase CHECK (((client_email)::text = lower((client_email)::text))),
+    CONSTRAINT quotations_client_name_length CHECK (((length(btrim(client_name)) >= 1) AND (length(btrim(client_name)) <= 200))),
+    CONSTRAINT quotations_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT quotations_description_length CHECK ((length(description) <= 20000)),
+    CONSTRAINT quotations_discount_range CHECK (((discount_percentage >= (0)::numeric) AND (discount_percentage <= (100)::numeric))),
+    CONSTRAINT quotations_public_token_hash_length CHECK ((length(public_token_hash) = 32)),
+    CONSTRAINT quotations_quotation_name_length CHECK (((length(btrim(quotation_name)) >= 1) AND (length(btrim(quotation_name)) <= 200))),
+    CONSTRAINT quotations_sent_has_token CHECK (((status = 'draft'::text) OR ((sent_at IS NOT NULL) AND (public_token_hash IS NOT NULL)))),
+    CONSTRAINT quotations_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'sent'::text, 'viewed'::text, 'accepted'::text, 'rejected'::text, 'expired'::text]))),
+    CONSTRAINT quotations_view_count_range CHECK ((view_count >= 0))
+);
+
+
+ALTER TABLE app.quotations OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE quotations; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.quotations IS 'Priced proposals to a client; final_amount is derived from base_amount and discount_percentage.';
+
+
+--
+-- Name: refresh_token_families; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.refresh_token_families (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid,
+    admin_id uuid,
+    user_agent text,
+    ip inet,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone,
+    revoked_reason text,
+    CONSTRAINT refresh_token_families_one_subject CHECK ((num_nonnulls(consultant_id, admin_id) = 1)),
+    CONSTRAINT refresh_token_families_revocation_consistent CHECK (((revoked_at IS NULL) = (revoked_reason IS NULL))),
+    CONSTRAINT refresh_token_families_revoked_reason_valid CHECK ((revoked_reason = ANY (ARRAY['logout'::text, 'logout_all'::text, 'reuse_detected'::text, 'password_reset'::text, 'password_changed'::text, 'suspended'::text, 'deleted'::text, 'deactivated'::text])))
+);
+
+
+ALTER TABLE app.refresh_token_families OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE refresh_token_families; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.refresh_token_families IS 'One login (device) of a consultant or an admin; revoking it kills every token it issued.';
+
+
+--
+-- Name: refresh_tokens; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.refresh_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    family_id uuid NOT NULL,
+    token_hash bytea NOT NULL,
+    issued_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    replaced_by uuid,
+    CONSTRAINT refresh_tokens_expiry_after_issue CHECK ((expires_at > issued_at)),
+    CONSTRAINT refresh_tokens_token_hash_length CHECK ((length(token_hash) = 32))
+);
+
+
+ALTER TABLE app.refresh_tokens OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE refresh_tokens; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.refresh_tokens IS 'Refresh tokens, stored only as SHA-256 hashes; single use (used_at), rotated into replaced_by.';
+
+
+--
+-- Name: webhook_events; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.webhook_events (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    provider text NOT NULL,
+    event_id text NOT NULL,
+    event_type text NOT NULL,
+    payload jsonb NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    processed_at timestamp with time zone,
+    processing_error text,
+    CONSTRAINT webhook_events_event_id_length CHECK (((length(event_id) >= 1) AND (length(event_id) <= 200))),
+    CONSTRAINT webhook_events_provider_valid CHECK ((provider = ANY (ARRAY['razorpay'::text, 'resend'::text, 'local'::text])))
+);
+
+
+ALTER TABLE app.webhook_events OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE webhook_events; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.webhook_events IS 'Provider webhook deliveries, unique by (provider, event_id): a replay is recognised and does nothing.';
+
+
+--
+-- Name: procrastinate_events; Type: TABLE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TABLE public.procrastinate_events (
+    id bigint NOT NULL,
+    job_id bigint NOT NULL,
+    type public.procrastinate_job_event_type,
+    at timestamp with time zone DEFAULT now()
+);
+
+
+ALTER TABLE public.procrastinate_events OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_events_id_seq; Type: SEQUENCE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE SEQUENCE public.procrastinate_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER SEQUENCE public.procrastinate_events_id_seq OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_events_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: nakksha_owner
+--
+
+ALTER SEQUENCE public.procrastinate_events_id_seq OWNED BY public.procrastinate_events.id;
+
+
+--
+-- Name: procrastinate_jobs_id_seq; Type: SEQUENCE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE SEQUENCE public.procrastinate_jobs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER SEQUENCE public.procrastinate_jobs_id_seq OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_jobs_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: nakksha_owner
+--
+
+ALTER SEQUENCE public.procrastinate_jobs_id_seq OWNED BY public.procrastinate_jobs.id;
+
+
+--
+-- Name: procrastinate_periodic_defers; Type: TABLE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TABLE public.procrastinate_periodic_defers (
+    id bigint NOT NULL,
+    task_name character varying(128) NOT NULL,
+    defer_timestamp bigint,
+    job_id bigint,
+    periodic_id character varying(128) DEFAULT ''::character varying NOT NULL
+);
+
+
+ALTER TABLE public.procrastinate_periodic_defers OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_periodic_defers_id_seq; Type: SEQUENCE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE SEQUENCE public.procrastinate_periodic_defers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER SEQUENCE public.procrastinate_periodic_defers_id_seq OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_periodic_defers_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: nakksha_owner
+--
+
+ALTER SEQUENCE public.procrastinate_periodic_defers_id_seq OWNED BY public.procrastinate_periodic_defers.id;
+
+
+--
+-- Name: procrastinate_workers; Type: TABLE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TABLE public.procrastinate_workers (
+    id bigint NOT NULL,
+    last_heartbeat timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE public.procrastinate_workers OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_workers_id_seq; Type: SEQUENCE; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE public.procrastinate_workers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.procrastinate_workers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: schema_migrations; Type: TABLE; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TABLE public.schema_migrations (
+    version character varying NOT NULL
+);
+
+
+ALTER TABLE public.schema_migrations OWNER TO nakksha_owner;
+
+--
+-- Name: procrastinate_events id; Type: DEFAULT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_events ALTER COLUMN id SET DEFAULT nextval('public.procrastinate_events_id_seq'::regclass);
+
+
+--
+-- Name: procrastinate_jobs id; Type: DEFAULT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_jobs ALTER COLUMN id SET DEFAULT nextval('public.procrastinate_jobs_id_seq'::regclass);
+
+
+--
+-- Name: procrastinate_periodic_defers id; Type: DEFAULT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_periodic_defers ALTER COLUMN id SET DEFAULT nextval('public.procrastinate_periodic_defers_id_seq'::regclass);
+
+
+--
+-- Name: admin_audit_log admin_audit_log_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.admin_audit_log
+    ADD CONSTRAINT admin_audit_log_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: admins admins_email_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.admins
+    ADD CONSTRAINT admins_email_key UNIQUE (email);
+
+
+--
+-- Name: admins admins_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.admins
+    ADD CONSTRAINT admins_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_blocks availability_blocks_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_blocks
+    ADD CONSTRAINT availability_blocks_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_rules availability_rules_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_rules
+    ADD CONSTRAINT availability_rules_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_rules availability_rules_tenant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_rules
+    ADD CONSTRAINT availability_rules_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: availability_slots availability_slots_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slots
+    ADD CONSTRAINT availability_slots_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_slots availability_slots_tenant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slots
+    ADD CONSTRAINT availability_slots_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: availability_slots availability_slots_unique_start; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slots
+    ADD CONSTRAINT availability_slots_unique_start UNIQUE (consultant_id, session_type, starts_at);
+
+
+--
+-- Name: clients clients_consultant_email_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.clients
+    ADD CONSTRAINT clients_consultant_email_key UNIQUE (consultant_id, email);
+
+
+--
+-- Name: clients clients_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.clients
+    ADD CONSTRAINT clients_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: clients clients_tenant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.clients
+    ADD CONSTRAINT clients_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: consultants consultants_email_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultants
+    ADD CONSTRAINT consultants_email_key UNIQUE (email);
+
+
+--
+-- Name: consultants consultants_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultants
+    ADD CONSTRAINT consultants_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: consultants consultants_slug_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultants
+    ADD CONSTRAINT consultants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: daily_analytics daily_analytics_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.daily_analytics
+    ADD CONSTRAINT daily_analytics_pkey PRIMARY KEY (consultant_id, date);
+
+
+--
+-- Name: email_logs email_logs_idempotency_key_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: email_logs email_logs_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: email_outbox email_outbox_idempotency_key_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_outbox
+    ADD CONSTRAINT email_outbox_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: email_outbox email_outbox_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_outbox
+    ADD CONSTRAINT email_outbox_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: email_templates email_templates_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_templates
+    ADD CONSTRAINT email_templates_pkey PRIMARY KEY (email_type);
+
+
+--
+-- Name: materialized_view_versions materialized_view_versions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.materialized_view_versions
+    ADD CONSTRAINT materialized_view_versions_pkey PRIMARY KEY (view_name);
+
+
+--
+-- Name: one_time_tokens one_time_tokens_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.one_time_tokens
+    ADD CONSTRAINT one_time_tokens_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: one_time_tokens one_time_tokens_token_hash_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.one_time_tokens
+    ADD CONSTRAINT one_time_tokens_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: payment_refunds payment_refunds_gateway_refund_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_refunds
+    ADD CONSTRAINT payment_refunds_gateway_refund_id_key UNIQUE (gateway_refund_id);
+
+
+--
+-- Name: payment_refunds payment_refunds_idempotency_key_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_refunds
+    ADD CONSTRAINT payment_refunds_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: payment_refunds payment_refunds_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_refunds
+    ADD CONSTRAINT payment_refunds_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payment_transactions payment_transactions_gateway_order_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_gateway_order_id_key UNIQUE (gateway, gateway_order_id);
+
+
+--
+-- Name: payment_transactions payment_transactions_gateway_payment_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_gateway_payment_id_key UNIQUE (gateway, gateway_payment_id);
+
+
+--
+-- Name: payment_transactions payment_transactions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payment_transactions payment_transactions_tenant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: platform_settings platform_settings_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.platform_settings
+    ADD CONSTRAINT platform_settings_pkey PRIMARY KEY (key);
+
+
+--
+-- Name: quotations quotations_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotations
+    ADD CONSTRAINT quotations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: quotations quotations_public_token_hash_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotations
+    ADD CONSTRAINT quotations_public_token_hash_key UNIQUE (public_token_hash);
+
+
+--
+-- Name: quotations quotations_tenant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotations
+    ADD CONSTRAINT quotations_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: refresh_token_families refresh_token_families_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_token_families
+    ADD CONSTRAINT refresh_token_families_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: refresh_tokens refresh_tokens_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: refresh_tokens refresh_tokens_token_hash_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: sessions sessions_manage_token_hash_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_manage_token_hash_key UNIQUE (manage_token_hash);
+
+
+--
+-- Name: sessions sessions_no_overlap; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_no_overlap EXCLUDE USING gist (consultant_id WITH =, occupied_during WITH &&, occupancy_key WITH <>) WHERE ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'completed'::text, 'no_show'::text])));
+
+
+--
+-- Name: CONSTRAINT sessions_no_overlap ON sessions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON CONSTRAINT sessions_no_overlap ON app.sessions IS 'Live personal sessions and webinar slots with seats taken never overlap for one consultant (buffer included).';
+
+
+--
+-- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sessions sessions_tenant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: webhook_events webhook_events_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.webhook_events
+    ADD CONSTRAINT webhook_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: webhook_events webhook_events_provider_event_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.webhook_events
+    ADD CONSTRAINT webhook_events_provider_event_key UNIQUE (provider, event_id);
+
+
+--
+-- Name: procrastinate_events procrastinate_events_pkey; Type: CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_events
+    ADD CONSTRAINT procrastinate_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: procrastinate_jobs procrastinate_jobs_pkey; Type: CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_jobs
+    ADD CONSTRAINT procrastinate_jobs_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: procrastinate_periodic_defers procrastinate_periodic_defers_pkey; Type: CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_periodic_defers
+    ADD CONSTRAINT procrastinate_periodic_defers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: procrastinate_periodic_defers procrastinate_periodic_defers_unique; Type: CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_periodic_defers
+    ADD CONSTRAINT procrastinate_periodic_defers_unique UNIQUE (task_name, periodic_id, defer_timestamp);
+
+
+--
+-- Name: procrastinate_workers procrastinate_workers_pkey; Type: CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_workers
+    ADD CONSTRAINT procrastinate_workers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: admin_audit_log_target_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX admin_audit_log_target_idx ON app.admin_audit_log USING btree (target_type, target_id, created_at);
+
+
+--
+-- Name: availability_blocks_consultant_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX availability_blocks_consultant_id_idx ON app.availability_blocks USING gist (consultant_id, tstzrange(starts_at, ends_at));
+
+
+--
+-- Name: availability_slots_consultant_starts_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX availability_slots_consultant_starts_idx ON app.availability_slots USING btree (consultant_id, starts_at);
+
+
+--
+-- Name: clients_consultant_created_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX clients_consultant_created_idx ON app.clients USING btree (consultant_id, created_at);
+
+
+--
+-- Name: clients_consultant_phone_hash_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX clients_consultant_phone_hash_idx ON app.clients USING btree (consultant_id, phone_hash) WHERE (phone_hash IS NOT NULL);
+
+
+--
+-- Name: consultants_approval_status_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX consultants_approval_status_idx ON app.consultants USING btree (approval_status, created_at);
+
+
+--
+-- Name: email_logs_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX email_logs_consultant_idx ON app.email_logs USING btree (consultant_id, queued_at) WHERE (consultant_id IS NOT NULL);
+
+
+--
+-- Name: email_logs_status_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX email_logs_status_idx ON app.email_logs USING btree (status, queued_at);
+
+
+--
+-- Name: email_outbox_created_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX email_outbox_created_idx ON app.email_outbox USING btree (created_at DESC);
+
+
+--
+-- Name: one_time_tokens_admin_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX one_time_tokens_admin_id_idx ON app.one_time_tokens USING btree (admin_id, purpose) WHERE (admin_id IS NOT NULL);
+
+
+--
+-- Name: one_time_tokens_consultant_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX one_time_tokens_consultant_id_idx ON app.one_time_tokens USING btree (consultant_id, purpose) WHERE (consultant_id IS NOT NULL);
+
+
+--
+-- Name: payment_refunds_transaction_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_refunds_transaction_idx ON app.payment_refunds USING btree (consultant_id, transaction_id);
+
+
+--
+-- Name: payment_transactions_consultant_created_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_transactions_consultant_created_idx ON app.payment_transactions USING btree (consultant_id, created_at);
+
+
+--
+-- Name: payment_transactions_consultant_paid_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_transactions_consultant_paid_idx ON app.payment_transactions USING btree (consultant_id, paid_at) WHERE (paid_at IS NOT NULL);
+
+
+--
+-- Name: payment_transactions_pending_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_transactions_pending_idx ON app.payment_transactions USING btree (created_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: payment_transactions_session_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING btree (consultant_id, session_id) WHERE (session_id IS NOT NULL);
+
+
+--
+-- Name: quotations_consultant_status_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX quotations_consultant_status_idx ON app.quotations USING btree (consultant_id, status, created_at);
+
+
+--
+-- Name: quotations_expiry_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX quotations_expiry_idx ON app.quotations USING btree (expires_at) WHERE (status = ANY (ARRAY['sent'::text, 'viewed'::text]));
+
+
+--
+-- Name: refresh_token_families_admin_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX refresh_token_families_admin_id_idx ON app.refresh_token_families USING btree (admin_id) WHERE (admin_id IS NOT NULL);
+
+
+--
+-- Name: refresh_token_families_consultant_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX refresh_token_families_consultant_id_idx ON app.refresh_token_families USING btree (consultant_id) WHERE (consultant_id IS NOT NULL);
+
+
+--
+-- Name: refresh_tokens_family_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX refresh_tokens_family_id_idx ON app.refresh_tokens USING btree (family_id);
+
+
+--
+-- Name: sessions_client_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_client_idx ON app.sessions USING btree (consultant_id, client_id);
+
+
+--
+-- Name: sessions_consultant_starts_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_consultant_starts_idx ON app.sessions USING btree (consultant_id, starts_at);
+
+
+--
+-- Name: sessions_consultant_status_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_consultant_status_idx ON app.sessions USING btree (consultant_id, status);
+
+
+--
+-- Name: sessions_hold_expiry_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_hold_expiry_idx ON app.sessions USING btree (hold_expires_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: sessions_slot_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_slot_idx ON app.sessions USING btree (slot_id) WHERE (slot_id IS NOT NULL);
+
+
+--
+-- Name: idx_procrastinate_jobs_worker_not_null; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX idx_procrastinate_jobs_worker_not_null ON public.procrastinate_jobs USING btree (worker_id) WHERE ((worker_id IS NOT NULL) AND (status = 'doing'::public.procrastinate_job_status));
+
+
+--
+-- Name: idx_procrastinate_workers_last_heartbeat; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX idx_procrastinate_workers_last_heartbeat ON public.procrastinate_workers USING btree (last_heartbeat);
+
+
+--
+-- Name: procrastinate_events_job_id_fkey_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX procrastinate_events_job_id_fkey_v1 ON public.procrastinate_events USING btree (job_id);
+
+
+--
+-- Name: procrastinate_jobs_id_lock_idx_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX procrastinate_jobs_id_lock_idx_v1 ON public.procrastinate_jobs USING btree (id, lock) WHERE (status = ANY (ARRAY['todo'::public.procrastinate_job_status, 'doing'::public.procrastinate_job_status]));
+
+
+--
+-- Name: procrastinate_jobs_lock_idx_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX procrastinate_jobs_lock_idx_v1 ON public.procrastinate_jobs USING btree (lock) WHERE (status = 'doing'::public.procrastinate_job_status);
+
+
+--
+-- Name: procrastinate_jobs_priority_idx_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX procrastinate_jobs_priority_idx_v1 ON public.procrastinate_jobs USING btree (priority DESC, id) WHERE (status = 'todo'::public.procrastinate_job_status);
+
+
+--
+-- Name: procrastinate_jobs_queue_name_idx_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX procrastinate_jobs_queue_name_idx_v1 ON public.procrastinate_jobs USING btree (queue_name);
+
+
+--
+-- Name: procrastinate_jobs_queueing_lock_idx_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX procrastinate_jobs_queueing_lock_idx_v1 ON public.procrastinate_jobs USING btree (queueing_lock) WHERE (status = 'todo'::public.procrastinate_job_status);
+
+
+--
+-- Name: procrastinate_periodic_defers_job_id_fkey_v1; Type: INDEX; Schema: public; Owner: nakksha_owner
+--
+
+CREATE INDEX procrastinate_periodic_defers_job_id_fkey_v1 ON public.procrastinate_periodic_defers USING btree (job_id);
+
+
+--
+-- Name: admin_audit_log admin_audit_log_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER admin_audit_log_append_only BEFORE DELETE OR UPDATE ON app.admin_audit_log FOR EACH ROW EXECUTE FUNCTION app.forbid_audit_change();
+
+
+--
+-- Name: admins admins_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER admins_touch_updated_at BEFORE UPDATE ON app.admins FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: availability_rules availability_rules_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_rules_touch_updated_at BEFORE UPDATE ON app.availability_rules FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: availability_slots availability_slots_derive_local; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slots_derive_local BEFORE INSERT OR UPDATE OF starts_at, ends_at, consultant_id ON app.availability_slots FOR EACH ROW EXECUTE FUNCTION app.derive_slot_local_times();
+
+
+--
+-- Name: availability_slots availability_slots_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slots_touch_updated_at BEFORE UPDATE ON app.availability_slots FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: clients clients_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER clients_touch_updated_at BEFORE UPDATE ON app.clients FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: consultants consultants_rederive_local_times; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultants_rederive_local_times AFTER UPDATE OF timezone ON app.consultants FOR EACH ROW WHEN ((old.timezone IS DISTINCT FROM new.timezone)) EXECUTE FUNCTION app.rederive_local_times();
+
+
+--
+-- Name: consultants consultants_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultants_touch_updated_at BEFORE UPDATE ON app.consultants FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: email_logs email_logs_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER email_logs_touch_updated_at BEFORE UPDATE ON app.email_logs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: email_templates email_templates_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER email_templates_touch_updated_at BEFORE UPDATE ON app.email_templates FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: payment_refunds payment_refunds_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_touch_updated_at BEFORE UPDATE ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: payment_transactions payment_transactions_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_touch_updated_at BEFORE UPDATE ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: platform_settings platform_settings_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER platform_settings_touch_updated_at BEFORE UPDATE ON app.platform_settings FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: quotations quotations_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotations_touch_updated_at BEFORE UPDATE ON app.quotations FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: sessions sessions_derive_times; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_derive_times BEFORE INSERT OR UPDATE OF starts_at, ends_at, buffer_minutes, consultant_id ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.derive_session_times();
+
+
+--
+-- Name: sessions sessions_sync_slot_seats; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_sync_slot_seats AFTER INSERT OR DELETE OR UPDATE OF status, slot_id ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.sync_slot_seats();
+
+
+--
+-- Name: sessions sessions_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_touch_updated_at BEFORE UPDATE ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_jobs_notify_queue_job_aborted_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_jobs_notify_queue_job_aborted_v1 AFTER UPDATE OF abort_requested ON public.procrastinate_jobs FOR EACH ROW WHEN (((old.abort_requested = false) AND (new.abort_requested = true) AND (new.status = 'doing'::public.procrastinate_job_status))) EXECUTE FUNCTION public.procrastinate_notify_queue_abort_job_v1();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_jobs_notify_queue_job_inserted_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_jobs_notify_queue_job_inserted_v1 AFTER INSERT ON public.procrastinate_jobs FOR EACH ROW WHEN ((new.status = 'todo'::public.procrastinate_job_status)) EXECUTE FUNCTION public.procrastinate_notify_queue_job_inserted_v1();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_trigger_abort_requested_events_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_trigger_abort_requested_events_v1 AFTER UPDATE OF abort_requested ON public.procrastinate_jobs FOR EACH ROW WHEN ((new.abort_requested = true)) EXECUTE FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_trigger_delete_jobs_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_trigger_delete_jobs_v1 BEFORE DELETE ON public.procrastinate_jobs FOR EACH ROW EXECUTE FUNCTION public.procrastinate_unlink_periodic_defers_v1();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_trigger_scheduled_events_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_trigger_scheduled_events_v1 AFTER INSERT OR UPDATE ON public.procrastinate_jobs FOR EACH ROW WHEN (((new.scheduled_at IS NOT NULL) AND (new.status = 'todo'::public.procrastinate_job_status))) EXECUTE FUNCTION public.procrastinate_trigger_function_scheduled_events_v1();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_trigger_status_events_insert_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_trigger_status_events_insert_v1 AFTER INSERT ON public.procrastinate_jobs FOR EACH ROW WHEN ((new.status = 'todo'::public.procrastinate_job_status)) EXECUTE FUNCTION public.procrastinate_trigger_function_status_events_insert_v1();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_trigger_status_events_update_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_trigger_status_events_update_v1 AFTER UPDATE OF status ON public.procrastinate_jobs FOR EACH ROW EXECUTE FUNCTION public.procrastinate_trigger_function_status_events_update_v1();
+
+
+--
+-- Name: admin_audit_log admin_audit_log_admin_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.admin_audit_log
+    ADD CONSTRAINT admin_audit_log_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: admins admins_created_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.admins
+    ADD CONSTRAINT admins_created_by_fkey FOREIGN KEY (created_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: availability_blocks availability_blocks_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_blocks
+    ADD CONSTRAINT availability_blocks_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: availability_rules availability_rules_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_rules
+    ADD CONSTRAINT availability_rules_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: availability_slots availability_slots_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slots
+    ADD CONSTRAINT availability_slots_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: availability_slots availability_slots_rule_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slots
+    ADD CONSTRAINT availability_slots_rule_id_fkey FOREIGN KEY (consultant_id, rule_id) REFERENCES app.availability_rules(consultant_id, id) ON DELETE SET NULL (rule_id);
+
+
+--
+-- Name: clients clients_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.clients
+    ADD CONSTRAINT clients_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: consultants consultants_approved_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultants
+    ADD CONSTRAINT consultants_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: daily_analytics daily_analytics_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.daily_analytics
+    ADD CONSTRAINT daily_analytics_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: email_logs email_logs_admin_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: email_logs email_logs_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_client_id_fkey FOREIGN KEY (client_id) REFERENCES app.clients(id) ON DELETE SET NULL;
+
+
+--
+-- Name: email_logs email_logs_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE SET NULL;
+
+
+--
+-- Name: email_logs email_logs_quotation_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_quotation_id_fkey FOREIGN KEY (quotation_id) REFERENCES app.quotations(id) ON DELETE SET NULL;
+
+
+--
+-- Name: email_logs email_logs_session_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_logs
+    ADD CONSTRAINT email_logs_session_id_fkey FOREIGN KEY (session_id) REFERENCES app.sessions(id) ON DELETE SET NULL;
+
+
+--
+-- Name: email_outbox email_outbox_email_log_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_outbox
+    ADD CONSTRAINT email_outbox_email_log_id_fkey FOREIGN KEY (email_log_id) REFERENCES app.email_logs(id) ON DELETE CASCADE;
+
+
+--
+-- Name: email_templates email_templates_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_templates
+    ADD CONSTRAINT email_templates_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: one_time_tokens one_time_tokens_admin_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.one_time_tokens
+    ADD CONSTRAINT one_time_tokens_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES app.admins(id) ON DELETE CASCADE;
+
+
+--
+-- Name: one_time_tokens one_time_tokens_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.one_time_tokens
+    ADD CONSTRAINT one_time_tokens_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: payment_refunds payment_refunds_transaction_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_refunds
+    ADD CONSTRAINT payment_refunds_transaction_id_fkey FOREIGN KEY (consultant_id, transaction_id) REFERENCES app.payment_transactions(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payment_transactions payment_transactions_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_client_id_fkey FOREIGN KEY (consultant_id, client_id) REFERENCES app.clients(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payment_transactions payment_transactions_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payment_transactions payment_transactions_quotation_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_quotation_id_fkey FOREIGN KEY (consultant_id, quotation_id) REFERENCES app.quotations(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payment_transactions payment_transactions_session_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_session_id_fkey FOREIGN KEY (consultant_id, session_id) REFERENCES app.sessions(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: platform_settings platform_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.platform_settings
+    ADD CONSTRAINT platform_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: quotations quotations_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotations
+    ADD CONSTRAINT quotations_client_id_fkey FOREIGN KEY (consultant_id, client_id) REFERENCES app.clients(consultant_id, id) ON DELETE SET NULL (client_id);
+
+
+--
+-- Name: quotations quotations_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotations
+    ADD CONSTRAINT quotations_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: refresh_token_families refresh_token_families_admin_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_token_families
+    ADD CONSTRAINT refresh_token_families_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES app.admins(id) ON DELETE CASCADE;
+
+
+--
+-- Name: refresh_token_families refresh_token_families_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_token_families
+    ADD CONSTRAINT refresh_token_families_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: refresh_tokens refresh_tokens_family_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_family_id_fkey FOREIGN KEY (family_id) REFERENCES app.refresh_token_families(id) ON DELETE CASCADE;
+
+
+--
+-- Name: refresh_tokens refresh_tokens_replaced_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES app.refresh_tokens(id) ON DELETE SET NULL;
+
+
+--
+-- Name: sessions sessions_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_client_id_fkey FOREIGN KEY (consultant_id, client_id) REFERENCES app.clients(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: sessions sessions_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: sessions sessions_slot_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.sessions
+    ADD CONSTRAINT sessions_slot_id_fkey FOREIGN KEY (consultant_id, slot_id) REFERENCES app.availability_slots(consultant_id, id) ON DELETE SET NULL (slot_id);
+
+
+--
+-- Name: procrastinate_events procrastinate_events_job_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_events
+    ADD CONSTRAINT procrastinate_events_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.procrastinate_jobs(id) ON DELETE CASCADE;
+
+
+--
+-- Name: procrastinate_jobs procrastinate_jobs_worker_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_jobs
+    ADD CONSTRAINT procrastinate_jobs_worker_id_fkey FOREIGN KEY (worker_id) REFERENCES public.procrastinate_workers(id) ON DELETE SET NULL;
+
+
+--
+-- Name: procrastinate_periodic_defers procrastinate_periodic_defers_job_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY public.procrastinate_periodic_defers
+    ADD CONSTRAINT procrastinate_periodic_defers_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.procrastinate_jobs(id);
+
+
+--
+-- Name: admin_audit_log; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.admin_audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: admins admin_reads_admins; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_admins ON app.admins FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: admin_audit_log admin_reads_audit_log; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_audit_log ON app.admin_audit_log FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: availability_blocks admin_reads_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_blocks ON app.availability_blocks FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: availability_rules admin_reads_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_rules ON app.availability_rules FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: availability_slots admin_reads_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_slots ON app.availability_slots FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: clients admin_reads_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_clients ON app.clients FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: consultants admin_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_consultants ON app.consultants FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: daily_analytics admin_reads_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: email_logs admin_reads_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: email_templates admin_reads_email_templates; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: payment_refunds admin_reads_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: payment_transactions admin_reads_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: quotations admin_reads_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_quotations ON app.quotations FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: sessions admin_reads_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: webhook_events admin_reads_webhook_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_webhook_events ON app.webhook_events FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
+-- Name: admins; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.admins ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_settings anyone_reads_platform_settings; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY anyone_reads_platform_settings ON app.platform_settings FOR SELECT TO nakksha_app USING (true);
+
+
+--
+-- Name: availability_blocks; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_blocks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: availability_rules; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: availability_slots; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_slots ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: clients; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.clients ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: availability_blocks consultant_manages_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_manages_own_availability_blocks ON app.availability_blocks TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_rules consultant_manages_own_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_manages_own_availability_rules ON app.availability_rules TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_slots consultant_manages_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_manages_own_availability_slots ON app.availability_slots TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: clients consultant_manages_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_manages_own_clients ON app.clients TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotations consultant_manages_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_manages_own_quotations ON app.quotations TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: sessions consultant_manages_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_manages_own_sessions ON app.sessions TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: daily_analytics consultant_reads_own_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: email_logs consultant_reads_own_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: payment_refunds consultant_reads_own_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: payment_transactions consultant_reads_own_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: consultants consultant_reads_own_row; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_row ON app.consultants FOR SELECT TO nakksha_app USING ((id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: consultants consultant_updates_own_row; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_row ON app.consultants FOR UPDATE TO nakksha_app USING ((id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: consultants; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: daily_analytics; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.daily_analytics ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: email_logs; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.email_logs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: email_outbox; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.email_outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: email_templates; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: materialized_view_versions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.materialized_view_versions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: one_time_tokens; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.one_time_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: payment_refunds; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payment_refunds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: payment_transactions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_settings; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.platform_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: quotations; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: refresh_token_families; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.refresh_token_families ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: refresh_tokens; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sessions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: webhook_events; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.webhook_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: SCHEMA analytics; Type: ACL; Schema: -; Owner: nakksha_owner
+--
+
+GRANT USAGE ON SCHEMA analytics TO nakksha_analyst;
+
+
+--
+-- Name: SCHEMA api; Type: ACL; Schema: -; Owner: nakksha_owner
+--
+
+GRANT USAGE ON SCHEMA api TO nakksha_app;
+GRANT USAGE ON SCHEMA api TO nakksha_admin;
+
+
+--
+-- Name: SCHEMA app; Type: ACL; Schema: -; Owner: nakksha_owner
+--
+
+GRANT USAGE ON SCHEMA app TO nakksha_app;
+GRANT USAGE ON SCHEMA app TO nakksha_admin;
+
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: pg_database_owner
+--
+
+GRANT USAGE ON SCHEMA public TO nakksha_app;
+GRANT USAGE ON SCHEMA public TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION dev_outbox_list(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION dev_outbox_message(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION migration_level(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app;
+GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION worker_claim_email(p_email_log_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION current_admin_id(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_app;
+GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION current_admin_is_active(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.current_admin_is_active() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.current_admin_is_active() TO nakksha_app;
+GRANT ALL ON FUNCTION app.current_admin_is_active() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION current_approved_consultant_id(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.current_approved_consultant_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_app;
+GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION current_consultant_id(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_app;
+GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION derive_session_times(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.derive_session_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION derive_slot_local_times(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION is_valid_timezone(p_tz text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION rederive_local_times(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.rederive_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sync_slot_seats(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app;
+
+
+--
+-- Name: TABLE procrastinate_jobs; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_notify_queue_abort_job_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_notify_queue_job_inserted_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_register_worker_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_abort_requested_events_procedure_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_function_scheduled_events_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_function_status_events_insert_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_function_status_events_update_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_unlink_periodic_defers_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_unregister_worker_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_update_heartbeat_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app;
+
+
+--
+-- Name: TABLE consultants; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.first_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.last_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.phone_country_code; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.phone_number; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.consultancy_sector; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.personal_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.webinar_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.description; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(description) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.experience_months; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.personal_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.webinar_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.instagram_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.linkedin_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.twitter_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.timezone; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.min_notice_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.max_days_ahead; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.buffer_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.cancellation_policy; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.default_meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.zoom_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.meet_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.teams_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.notification_preferences; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: TABLE consultants; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.consultants TO nakksha_analyst;
+
+
+--
+-- Name: TABLE payment_transactions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
+
+
+--
+-- Name: TABLE payments; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.payments TO nakksha_analyst;
+
+
+--
+-- Name: TABLE sessions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_password; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.consultant_notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: TABLE sessions; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.sessions TO nakksha_analyst;
+
+
+--
+-- Name: TABLE admin_audit_log; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
+
+
+--
+-- Name: TABLE admins; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: TABLE availability_blocks; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.availability_blocks TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_blocks.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_blocks TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_blocks.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(starts_at) ON TABLE app.availability_blocks TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_blocks.ends_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(ends_at) ON TABLE app.availability_blocks TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_blocks.reason; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(reason) ON TABLE app.availability_blocks TO nakksha_app;
+
+
+--
+-- Name: TABLE availability_rules; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(session_type),UPDATE(session_type) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.weekday; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(weekday),UPDATE(weekday) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.start_time; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(start_time),UPDATE(start_time) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.end_time; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(end_time),UPDATE(end_time) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.slot_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(slot_minutes),UPDATE(slot_minutes) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.valid_from; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.valid_until; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: TABLE availability_slots; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.ends_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.is_available; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.rule_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: TABLE clients; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(email),UPDATE(email) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.phone_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(phone_encrypted),UPDATE(phone_encrypted) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.phone_hash; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(phone_hash),UPDATE(phone_hash) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
+
+
+--
+-- Name: TABLE email_logs; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
+
+
+--
+-- Name: TABLE email_templates; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.email_templates TO nakksha_app;
+
+
+--
+-- Name: TABLE payment_refunds; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
+
+
+--
+-- Name: TABLE platform_settings; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
+
+
+--
+-- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.quotation_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.description; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.base_amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.discount_percentage; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.currency; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.validity_period; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.quotation_image_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: TABLE webhook_events; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.webhook_events TO nakksha_app;
+
+
+--
+-- Name: TABLE procrastinate_events; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app;
+
+
+--
+-- Name: SEQUENCE procrastinate_events_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app;
+
+
+--
+-- Name: SEQUENCE procrastinate_jobs_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app;
+
+
+--
+-- Name: TABLE procrastinate_periodic_defers; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app;
+
+
+--
+-- Name: SEQUENCE procrastinate_periodic_defers_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app;
+
+
+--
+-- Name: TABLE procrastinate_workers; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app;
+
+
+--
+-- Name: SEQUENCE procrastinate_workers_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app;
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+
+
+-- dbmate applied versions:
+-- 20261124100000
+-- 20261124100100
+-- 20261124100200
+-- 20261124100300
+-- 20261124100400
+-- 20261124100500
+-- 20261124100600
