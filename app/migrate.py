@@ -85,7 +85,6 @@ def _grant_code_schemas(cur: psycopg.Cursor) -> None:
         revoke all on schema app_private from public;
         grant usage on schema api to {ROLE_APP}, {ROLE_ADMIN};
         grant usage on schema analytics to {ROLE_ANALYST};
-        alter default privileges in schema api, app_private, analytics revoke execute on functions from public;
     """)
 
 
@@ -138,6 +137,11 @@ def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
                 cur.execute(path.read_text())
             except psycopg.Error as exc:
                 raise RuntimeError(f"{path.relative_to(db_dir.parent)}: {exc}") from exc
+        # PUBLIC may execute a new function by default, and a per-schema `alter default privileges … revoke`
+        # cannot take that away (it only adds to the global defaults): revoke it here, so a code function is
+        # callable only by the roles its file grants it to by name.
+        cur.execute(sql.SQL("revoke execute on all functions in schema {} from public").format(
+            sql.SQL(", ").join(sql.Identifier(s) for s in CODE_SCHEMAS)))
         conn.commit()
 
 

@@ -3973,6 +3973,7 @@ GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_has
 -- Name: FUNCTION dev_outbox_list(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.dev_outbox_list(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
 
 
@@ -3980,6 +3981,7 @@ GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
 -- Name: FUNCTION dev_outbox_message(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.dev_outbox_message(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
 
 
@@ -3987,6 +3989,7 @@ GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
 -- Name: FUNCTION migration_level(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.migration_level() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
 
@@ -3995,6 +3998,7 @@ GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
 -- Name: FUNCTION worker_claim_email(p_email_log_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app;
 
 
@@ -4002,6 +4006,7 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app
 -- Name: FUNCTION worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_app;
 
 
@@ -4009,6 +4014,7 @@ GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error 
 -- Name: FUNCTION worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_app;
 
 
@@ -4016,6 +4022,7 @@ GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject 
 -- Name: FUNCTION worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app;
 
 
@@ -4087,6 +4094,48 @@ REVOKE ALL ON FUNCTION app.rederive_local_times() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION acting_admin(p_acting_admin_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
 
 
 --

@@ -1,0 +1,96 @@
+# app/adapters/email.py — sending email: Resend (official SDK) when RESEND_API_KEY is set, else the local outbox.
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import asyncpg
+
+from app.sql import run
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    to_email: str
+    to_name: str | None
+    subject: str
+    html: str
+    text: str
+    idempotency_key: str
+    email_log_id: str
+    attachments: list[dict] = field(default_factory=list)
+
+
+class ProviderError(Exception):
+    """The provider did not take the message; worth retrying (after retry_after seconds if it said so)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class EmailSender(Protocol):
+    name: str
+
+    async def send(self, message: EmailMessage) -> str:
+        """Hand the message to the provider; return its id. Same idempotency key -> the same message."""
+
+
+class LocalOutbox:
+    """Stores the message in app.email_outbox (viewable at /dev/outbox); one per idempotency key."""
+
+    name = "local"
+
+    def __init__(self, pool: asyncpg.Pool):
+        self.pool = pool
+
+    async def send(self, message: EmailMessage) -> str:
+        outbox_id = await run(self.pool, "worker_store_outbox_message", email_log_id=message.email_log_id,
+                              idempotency_key=message.idempotency_key, to_email=message.to_email,
+                              to_name=message.to_name, subject=message.subject, html_body=message.html,
+                              text_body=message.text, attachments=message.attachments)
+        return f"local_{outbox_id}"
+
+
+class ResendSender:
+    """The official resend SDK (synchronous: run off the event loop). RESEND_API_URL points it elsewhere
+    (a fake on loopback in tests). The idempotency key makes a retried send a no-op at Resend."""
+
+    name = "resend"
+
+    def __init__(self, api_key: str, sender: str, timeout: float = 10.0):
+        self.api_key, self.sender, self.timeout = api_key, sender, timeout
+
+    def _send_sync(self, message: EmailMessage) -> str:
+        import resend
+
+        resend.api_key = self.api_key
+        if os.environ.get("RESEND_API_URL"):
+            resend.api_url = os.environ["RESEND_API_URL"]
+        to = f"{message.to_name} <{message.to_email}>" if message.to_name else message.to_email
+        params = {"from": self.sender, "to": [to], "subject": message.subject, "html": message.html,
+                  "text": message.text}
+        if message.attachments:
+            params["attachments"] = message.attachments
+        try:
+            response = resend.Emails.send(params, {"idempotency_key": message.idempotency_key})
+        except resend.exceptions.ResendError as exc:
+            retry_after = 60.0 if getattr(exc, "code", None) == 429 else None
+            raise ProviderError(f"resend: {exc}", retry_after) from exc
+        except OSError as exc:
+            raise ProviderError(f"resend unreachable: {exc}") from exc
+        return response["id"]
+
+    async def send(self, message: EmailMessage) -> str:
+        return await asyncio.wait_for(asyncio.to_thread(self._send_sync, message), timeout=self.timeout)
+
+
+def email_sender(pool: asyncpg.Pool) -> EmailSender:
+    key = os.environ.get("RESEND_API_KEY")
+    if key:
+        return ResendSender(key, os.environ.get("EMAIL_FROM", "Nakksha <no-reply@nakksha.in>"))
+    return LocalOutbox(pool)
+
+# Test: pytest tests/jobs/test_outbox.py

