@@ -38,6 +38,8 @@ SQLSTATE_MAP: dict[str, tuple[int, str, str]] = {
     "23514": (422, "invalid_value", "A value is outside what is allowed."),
     "23502": (422, "missing_field", "A required value is missing."),
     "23503": (422, "invalid_reference", "A referenced record does not exist."),
+    # ON DELETE RESTRICT raises restrict_violation (PostgreSQL 18+), not 23503.
+    "23001": (409, "in_use", "This record is still referenced and cannot be removed."),
     "22P02": (400, "invalid_input", "A value has the wrong format."),
     "22007": (400, "invalid_input", "A date or time has the wrong format."),
     "22008": (400, "invalid_input", "A date or time is out of range."),
@@ -118,7 +120,10 @@ def from_postgres(exc: asyncpg.PostgresError) -> ApiError | None:
         message = getattr(exc, "detail", None) or code.replace("_", " ").capitalize() + "."
         headers = {}
         if status == 429:
-            headers["Retry-After"] = str(getattr(exc, "hint", "") or "60").removeprefix("retry_after:")
+            # The hint is `retry_after:<seconds>` on a 429 (else a field); Retry-After must be seconds.
+            hint = str(getattr(exc, "hint", "") or "")
+            seconds = hint.removeprefix("retry_after:").strip() if hint.startswith("retry_after:") else ""
+            headers["Retry-After"] = seconds if seconds.isdigit() else "60"
         field = _field_from_hint(getattr(exc, "hint", None))
         return ApiError(status, code, message, field, headers if status == 429 else None)
     constraint = getattr(exc, "constraint_name", None)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+
 from app.database import pg_bin_dir
 
 NAKKSHA = [sys.executable, "-m", "app.cli"]
