@@ -119,15 +119,15 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from jobs.app import close_pool, connect
+    from jobs.app import close_pool, connected
 
     db = _database(settings)
-    job_app = connect(db.app_url())
 
     async def main() -> None:
-        async with job_app.open_async():
-            await job_app.run_worker_async(queues=args.queues or None, concurrency=args.concurrency,
-                                           install_signal_handlers=True)
+        with connected(db.app_url()) as job_app:
+            async with job_app.open_async():
+                await job_app.run_worker_async(queues=args.queues or None, concurrency=args.concurrency,
+                                               install_signal_handlers=True)
         await close_pool()
 
     asyncio.run(main())

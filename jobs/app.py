@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import asyncpg
 import procrastinate
@@ -11,15 +13,19 @@ from app.database import Database
 from app.sql import create_pool
 
 # Tasks register on this app; `connect` gives it a connector once the database URL is known.
-app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["jobs.email"])
+app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["jobs.email", "jobs.maintenance"])
 
 _state: dict[str, object] = {"url": None, "pool": None, "loop": None, "pool_url": None}
 
 
-def connect(app_database_url: str) -> procrastinate.App:
-    """The job app bound to the database (as the app role); named queries in tasks use the same URL."""
+@contextmanager
+def connected(app_database_url: str) -> Iterator[procrastinate.App]:
+    """The job app bound to the database (as the app role) for the block; tasks' named queries use the
+    same URL. The connector is replaced on the one app (not a copy), since tasks and periodic tasks
+    keep a link to the app they were registered on."""
     _state["url"] = app_database_url
-    return app.with_connector(procrastinate.PsycopgConnector(conninfo=app_database_url))
+    with app.replace_connector(procrastinate.PsycopgConnector(conninfo=app_database_url)) as bound:
+        yield bound
 
 
 async def pool() -> asyncpg.Pool:

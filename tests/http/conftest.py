@@ -12,7 +12,8 @@ from app.main import create_app
 
 
 def make_app(db, **overrides) -> Starlette:
-    settings = Settings.from_env({}, env="test", database_url=db.admin_url, **overrides)
+    overrides.setdefault("env", "test")
+    settings = Settings.from_env({}, database_url=db.admin_url, **overrides)
     return create_app(settings)
 
 

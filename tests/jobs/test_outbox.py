@@ -7,7 +7,7 @@ import pytest
 import jobs.email
 from app.adapters.email import ProviderError
 from app.sql import _init_connection
-from jobs.app import connect
+from jobs.app import connected
 
 VERIFY = {"verify_url": "https://nakksha.test/auth/verify-email?token=a&b=<c>", "valid_hours": 24}
 
@@ -24,9 +24,9 @@ async def owner(db):
 
 
 async def run_worker(db) -> None:
-    job_app = connect(db.url("app"))
-    async with job_app.open_async():
-        await job_app.run_worker_async(queues=["emails"], wait=False, install_signal_handlers=False)
+    with connected(db.url("app")) as job_app:
+        async with job_app.open_async():
+            await job_app.run_worker_async(queues=["emails"], wait=False, install_signal_handlers=False)
 
 
 async def test_committed_email_has_its_job_and_rolled_back_has_neither(db):
@@ -76,7 +76,7 @@ async def test_worker_sends_once_through_the_local_outbox(db):
         assert "Hello Asha Verma" in outbox[0]["text_body"]
         # The link is escaped in HTML and verbatim in text.
         assert "b=&lt;c&gt;" in outbox[0]["html_body"] and "b=<c>" in outbox[0]["text_body"]
-        assert await conn.fetchval("select status from procrastinate_jobs") == "succeeded"
+        assert await conn.fetchval("select status from procrastinate_jobs where task_name = 'send_email'") == "succeeded"
 
         # The same log queued again (a duplicate or retried job) sends nothing more.
         await conn.fetchval("select app_private.defer_job('send_email', jsonb_build_object('email_log_id', $1::text), 'emails')",
@@ -126,7 +126,7 @@ def immediate_retries(monkeypatch):
 async def drain(db, conn, rounds: int = 10) -> None:
     for _ in range(rounds):
         await run_worker(db)
-        if not await conn.fetchval("select count(*) from procrastinate_jobs where status in ('todo', 'doing')"):
+        if not await conn.fetchval("select count(*) from procrastinate_jobs where task_name = 'send_email' and status in ('todo', 'doing')"):
             return
 
 
@@ -158,5 +158,37 @@ async def test_retries_are_bounded_and_end_failed(db, monkeypatch, immediate_ret
         assert "503" in log["error_message"]
     finally:
         await conn.close()
+
+
+
+async def test_dev_outbox_pages_show_sent_mail_in_development_only(db):
+    import httpx
+
+    from tests.http.conftest import make_app
+
+    conn = await owner(db)
+    try:
+        await queue(conn)
+        await run_worker(db)
+        message_id = await conn.fetchval("select id from app.email_outbox")
+    finally:
+        await conn.close()
+    for env, visible in (("development", True), ("production", False)):
+        application = make_app(db, env=env)
+        async with application.router.lifespan_context(application), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=application), base_url="http://testserver") as client:
+            listing = await client.get("/dev/outbox")
+            page = await client.get(f"/dev/outbox/{message_id}")
+            html = await client.get(f"/dev/outbox/{message_id}?part=html")
+            if not visible:
+                assert (listing.status_code, page.status_code) == (404, 404)
+                continue
+            assert listing.status_code == 200 and "Confirm your email for Nakksha" in listing.text
+            assert "asha@example.com" in listing.text and f"/dev/outbox/{message_id}" in listing.text
+            assert page.status_code == 200 and "Hello Asha Verma" in page.text
+            # The message's own HTML is served sandboxed, never with the app's privileges.
+            assert html.status_code == 200 and "sandbox" in html.headers["content-security-policy"]
+            assert (await client.get("/dev/outbox/not-a-uuid")).status_code == 404
+            assert (await client.get(f"/dev/outbox/{db.name[2:]}00000000000000000000")).status_code == 404
 
 # Test: pytest tests/jobs/test_outbox.py
