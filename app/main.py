@@ -52,8 +52,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await app.state.pool.close()
 
     middleware = [
-        Middleware(RequestContextMiddleware),
+        # Outermost, so the 500 that RequestContextMiddleware writes for an escaped exception carries them too.
         Middleware(SecurityHeadersMiddleware, hsts=not settings.is_development),
+        Middleware(RequestContextMiddleware),
         Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
                    allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],

@@ -1,6 +1,7 @@
 # app/openapi.py — the OpenAPI 3.1 document, built from the route table and each endpoint's request/response models.
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,10 @@ ERROR_SCHEMA = {
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                        "field": {"type": ["string", "null"]}}}},
 }
+
+
+# Starlette's `{id:uuid}` is OpenAPI's `{id}`.
+_PATH_CONVERTOR = re.compile(r"\{([^}:]+):[^}]+\}")
 
 
 @dataclass
@@ -73,7 +78,7 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
             continue
         for method in sorted((route.methods or set()) - {"HEAD"}):
             op: dict[str, Any] = {"summary": meta.summary, "tags": list(meta.tags),
-                                  "operationId": f"{route.name}_{method.lower()}" if len(route.methods or ()) > 2 else route.name}
+                                  "operationId": f"{route.name}_{method.lower()}" if len((route.methods or set()) - {"HEAD"}) > 1 else route.name}
             params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                       for p in route.param_convertors]
             if meta.query is not None:
@@ -100,7 +105,7 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                 op["security"] = [{"bearerAuth": []}]
             responses.setdefault("503", _error_response())
             op["responses"] = responses
-            paths.setdefault(path, {})[method.lower()] = op
+            paths.setdefault(_PATH_CONVERTOR.sub(r"{\1}", path), {})[method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version,

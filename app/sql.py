@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import random
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +61,21 @@ async def create_pool(url: str, *, min_size: int = 0, max_size: int = 10, statem
         max_inactive_connection_lifetime=60)
 
 
+@asynccontextmanager
+async def _connection(pool: asyncpg.Pool, name: str) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection. A server that refuses a new connection (database not accepting connections,
+    too many clients, shutting down) answers with a SQLSTATE of its own: that is an outage too, not a bug."""
+    try:
+        conn = await pool.acquire(timeout=5)
+    except asyncpg.PostgresError as exc:
+        log.warning("database unavailable for %s: %s", name, exc)
+        raise unavailable() from exc
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)
+
+
 async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
     """Run the named query in one transaction with the caller set. Serialization failures and deadlocks
     are retried a bounded number of times with jittered backoff, then answered 503 (never 500); a
@@ -65,10 +83,13 @@ async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **param
     fn = getattr(queries, name)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            async with pool.acquire(timeout=5) as conn, conn.transaction():
+            async with _connection(pool, name) as conn, conn.transaction():
                 await conn.execute(SET_CALLER, str(caller.consultant_id or ""), str(caller.admin_id or ""),
                                    caller.actor_label)
-                return await fn(conn, **params)
+                result = fn(conn, **params)
+                if inspect.isasyncgen(result):  # aiosql's many-row selects are async generators
+                    return [row async for row in result]
+                return await result
         except RETRYABLE as exc:
             if attempt == MAX_ATTEMPTS:
                 status, code, message = SQLSTATE_MAP[exc.sqlstate]

@@ -470,6 +470,12 @@ CREATE FUNCTION app.derive_session_times() RETURNS trigger
 declare
   v_tz text;
 begin
+  if new.ends_at <= new.starts_at then
+    raise exception using errcode = 'check_violation', schema = 'app', table = 'sessions',
+      constraint = 'sessions_end_after_start',
+      message = 'new row for relation "sessions" violates check constraint "sessions_end_after_start"',
+      hint = 'field:ends_at';
+  end if;
   select c.timezone into strict v_tz from app.consultants c where c.id = new.consultant_id;
   new.scheduled_date := (new.starts_at at time zone v_tz)::date;
   new.scheduled_time := (new.starts_at at time zone v_tz)::time;
@@ -569,6 +575,33 @@ ALTER FUNCTION app.is_valid_timezone(p_tz text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.is_valid_timezone(p_tz text) IS 'True for an IANA time zone name PostgreSQL knows.';
+
+
+--
+-- Name: protect_booked_slot(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.protect_booked_slot() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if old.booked_count > 0 and (tg_op = 'DELETE' or new.starts_at <> old.starts_at or new.ends_at <> old.ends_at
+                               or new.consultant_id <> old.consultant_id or new.session_type <> old.session_type) then
+    raise exception using errcode = 'NK409', message = 'slot_booked',
+      detail = 'This slot has bookings; cancel or reschedule them first.', hint = 'field:slot_id';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+
+ALTER FUNCTION app.protect_booked_slot() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION protect_booked_slot(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.protect_booked_slot() IS 'Trigger: a slot with seats taken is neither deleted nor moved.';
 
 
 --
@@ -780,6 +813,9 @@ begin
     and extract(isodow from d.day) = r.weekday
     and (r.valid_from is null or d.day::date >= r.valid_from)
     and (r.valid_until is null or d.day::date <= r.valid_until)
+    -- A wall-clock time skipped by a DST change (02:30 on a spring-forward night) does not exist: no slot,
+    -- rather than one an hour later than the consultant offered.
+    and (s.starts_at at time zone c.timezone) = d.day::date + r.start_time + make_interval(mins => o.minute)
     and s.starts_at > now()
     and not exists (
       select 1 from app.availability_blocks b
@@ -3159,6 +3195,13 @@ CREATE TRIGGER admin_audit_log_append_only BEFORE DELETE OR UPDATE ON app.admin_
 
 
 --
+-- Name: admin_audit_log admin_audit_log_no_truncate; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON app.admin_audit_log FOR EACH STATEMENT EXECUTE FUNCTION app.forbid_audit_change();
+
+
+--
 -- Name: admins admins_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -3177,6 +3220,13 @@ CREATE TRIGGER availability_rules_touch_updated_at BEFORE UPDATE ON app.availabi
 --
 
 CREATE TRIGGER availability_slots_derive_local BEFORE INSERT OR UPDATE OF starts_at, ends_at, consultant_id ON app.availability_slots FOR EACH ROW EXECUTE FUNCTION app.derive_slot_local_times();
+
+
+--
+-- Name: availability_slots availability_slots_protect_booked; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slots_protect_booked BEFORE DELETE OR UPDATE ON app.availability_slots FOR EACH ROW EXECUTE FUNCTION app.protect_booked_slot();
 
 
 --
@@ -3324,7 +3374,7 @@ CREATE TRIGGER procrastinate_trigger_status_events_update_v1 AFTER UPDATE OF sta
 --
 
 ALTER TABLE ONLY app.admin_audit_log
-    ADD CONSTRAINT admin_audit_log_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES app.admins(id) ON DELETE SET NULL;
+    ADD CONSTRAINT admin_audit_log_admin_id_fkey FOREIGN KEY (admin_id) REFERENCES app.admins(id) ON DELETE RESTRICT;
 
 
 --
@@ -4272,178 +4322,325 @@ GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint)
 
 
 --
--- Name: TABLE consultants; Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: COLUMN consultants.id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.first_name; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.last_name; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.phone_country_code; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.phone_number; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.consultancy_sector; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.bank_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.bank_account_number_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.ifsc_code_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.personal_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.webinar_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.description; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(description) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.experience_months; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.personal_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.webinar_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.currency; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.instagram_url; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.linkedin_url; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.twitter_url; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.profile_photo_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.slug; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.timezone; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.is_email_verified; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.email_verified_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.subscription_plan; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.subscription_expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.approval_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.approved_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.approved_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.rejection_reason; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.min_notice_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.max_days_ahead; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.buffer_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.hold_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.cancellation_policy; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.default_meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.zoom_link; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.meet_link; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.teams_link; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
 
 
 --
 -- Name: COLUMN consultants.notification_preferences; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.deleted_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app;
+
+
+--
+-- Name: COLUMN consultants.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app;
 
 
 --
@@ -4531,10 +4728,66 @@ GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
 
 
 --
--- Name: TABLE admins; Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.role; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.created_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
 
 
 --
@@ -4971,3 +5224,5 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124100400
 -- 20261124100500
 -- 20261124100600
+-- 20261124100700
+-- 20261124100800

@@ -26,6 +26,9 @@ begin
     and extract(isodow from d.day) = r.weekday
     and (r.valid_from is null or d.day::date >= r.valid_from)
     and (r.valid_until is null or d.day::date <= r.valid_until)
+    -- A wall-clock time skipped by a DST change (02:30 on a spring-forward night) does not exist: no slot,
+    -- rather than one an hour later than the consultant offered.
+    and (s.starts_at at time zone c.timezone) = d.day::date + r.start_time + make_interval(mins => o.minute)
     and s.starts_at > now()
     and not exists (
       select 1 from app.availability_blocks b
@@ -38,4 +41,4 @@ end;
 $$;
 comment on function app_private.materialise_slots is 'Create the missing slots of a consultant''s active rules between two local dates; returns how many.';
 
--- Test: pytest tests/db/test_schema_rules.py
+-- Test: pytest tests/db/test_local_times.py

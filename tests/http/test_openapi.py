@@ -1,0 +1,198 @@
+# tests/http/test_openapi.py — the OpenAPI document covers the whole route table, and the docs page works offline.
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route, Router
+
+from app.config import Settings
+from app.main import create_app
+from app.openapi import build_document, doc_of, documented, iter_routes
+from app.validation import Schema
+
+
+def openapi_path(path: str) -> str:
+    """Starlette's `{id:uuid}` is OpenAPI's `{id}`."""
+    return re.sub(r"\{([^}:]+):[^}]+\}", r"{\1}", path)
+
+
+def coverage_problems(routes: list[BaseRoute], document: dict) -> list[str]:
+    """Every route has metadata, and is in the document exactly when its metadata says so."""
+    problems = []
+    paths = document["paths"]
+    for path, route in iter_routes(routes):
+        meta = doc_of(route)
+        if meta is None:
+            problems.append(f"{path}: handler {route.name} has no __doc_meta__ (use app.openapi.documented)")
+            continue
+        documented_methods = set(paths.get(openapi_path(path), {}))
+        wanted = {m.lower() for m in (route.methods or set()) - {"HEAD"}}
+        if meta.include and documented_methods != wanted:
+            problems.append(f"{path}: documents {sorted(documented_methods)}, route has {sorted(wanted)}")
+        if not meta.include and documented_methods & wanted:
+            problems.append(f"{path}: excluded (include=False) but in the document")
+    known = {openapi_path(p) for p, _ in iter_routes(routes)}
+    problems += [f"{p}: in the document but not a route" for p in paths if p not in known]
+    return problems
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref":
+                yield v
+            else:
+                yield from _refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _refs(v)
+
+
+async def _client(settings: Settings):
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield application, c
+
+
+@pytest.fixture(params=["test", "production"])
+async def served(db, request):
+    """The app as configured for development/test (with dev pages) and for production (without)."""
+    async for pair in _client(Settings.from_env({}, env=request.param, database_url=db.admin_url)):
+        yield pair
+
+
+async def test_document_is_openapi_3_1(client):
+    r = await client.get("/api/v1/openapi.json")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    doc = r.json()
+    assert doc["openapi"] == "3.1.0"
+    assert doc["info"]["title"] and doc["info"]["version"]
+    assert doc["components"]["schemas"]["Error"]["required"] == ["error"]
+    ready = doc["paths"]["/readyz"]["get"]
+    assert ready["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Ready"
+    assert "503" in ready["responses"]
+    # Every $ref points at something that exists.
+    refs = list(_refs(doc))
+    assert refs and all(ref.removeprefix("#/components/schemas/") in doc["components"]["schemas"] for ref in refs)
+    # operationIds are unique.
+    op_ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+    assert len(op_ids) == len(set(op_ids))
+
+
+async def test_every_route_is_documented_or_explicitly_excluded(served):
+    application, c = served
+    routes = iter_routes(application.routes)
+    assert {"/healthz", "/readyz", "/api/v1/openapi.json"} <= {p for p, _ in routes}
+    doc = (await c.get("/api/v1/openapi.json")).json()
+    assert coverage_problems(application.routes, doc) == []
+
+
+async def test_dev_pages_are_not_documented_nor_routed_in_production(db):
+    async for application, c in _client(Settings.from_env({}, env="production", database_url=db.admin_url)):
+        assert not any(p.startswith("/dev") for p, _ in iter_routes(application.routes))
+        doc = (await c.get("/api/v1/openapi.json")).json()
+        assert not any(p.startswith("/dev") for p in doc["paths"])
+
+
+async def undocumented_handler(request: Request) -> JSONResponse:
+    return JSONResponse({})
+
+
+class Widget(Schema):
+    name: str
+
+
+@documented(summary="A widget.", tags=("test",), body=Widget, responses={201: Widget}, auth="consultant")
+async def make_widget(request: Request) -> JSONResponse:
+    return JSONResponse({}, status_code=201)
+
+
+def test_coverage_check_catches_a_route_without_metadata(app):
+    """The check above can fail: a route added without metadata, even nested in a Mount, is reported."""
+    nested = Mount("/api/v1/things", routes=[Route("/{thing_id}", undocumented_handler, methods=["GET"])])
+    routes = [*app.routes, Route("/api/v1/bare", undocumented_handler, methods=["GET"]), nested]
+    problems = coverage_problems(routes, build_document(routes))
+    assert any(p.startswith("/api/v1/bare:") for p in problems)
+    assert any(p.startswith("/api/v1/things/{thing_id}:") for p in problems)
+
+
+def test_documented_route_appears_with_its_body_auth_and_path_parameter():
+    routes: list[BaseRoute] = [
+        Mount("/api/v1", routes=[Route("/widgets/{widget_id:uuid}", make_widget, methods=["PUT", "POST"])]),
+    ]
+    doc = build_document(routes)
+    assert coverage_problems(routes, doc) == []
+    item = doc["paths"]["/api/v1/widgets/{widget_id}"]
+    assert set(item) == {"put", "post"}
+    op = item["post"]
+    assert op["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Widget"}
+    assert op["parameters"][0] == {"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    assert op["security"] == [{"bearerAuth": []}]
+    assert {"201", "401", "403", "413", "415", "422"} <= set(op["responses"])
+    assert doc["components"]["schemas"]["Widget"]["additionalProperties"] is False
+    assert item["put"]["operationId"] != op["operationId"]
+
+
+def test_excluded_route_is_left_out():
+    excluded = documented(summary="Hidden.", include=False)(lambda request: None)
+    routes = [Route("/internal", excluded, methods=["GET"])]
+    doc = build_document(routes)
+    assert doc["paths"] == {} and coverage_problems(routes, doc) == []
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [v for k, v in attrs if k in ("src", "href") and v]
+
+
+async def test_docs_page_uses_only_same_origin_assets(client):
+    r = await client.get("/api/docs")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert not re.search(r"(https?:)?//[^\s\"'<>]+", r.text), "the docs page loads something from another host"
+    parser = _Refs()
+    parser.feed(r.text)
+    assert parser.urls
+    for url in parser.urls:
+        parts = urlsplit(url)
+        assert not parts.scheme and not parts.netloc, url
+        asset = await client.get(url)
+        assert asset.status_code == 200, url
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("/api/docs/assets/swagger-ui-bundle.js", "javascript"),
+    ("/api/docs/assets/swagger-ui.css", "text/css"),
+    ("/api/docs/init.js", "javascript"),
+])
+async def test_docs_assets_are_served_by_the_app(client, path, kind):
+    r = await client.get(path)
+    assert r.status_code == 200
+    assert kind in r.headers["content-type"]
+    assert len(r.content) > 50
+
+
+async def test_docs_init_points_at_our_document(client):
+    r = await client.get("/api/docs/init.js")
+    assert '"/api/v1/openapi.json"' in r.text
+    assert (await client.get("/api/v1/openapi.json")).status_code == 200
+
+
+def test_iter_routes_walks_nested_mounts():
+    inner = Router(routes=[Route("/c", undocumented_handler)])
+    routes = [Mount("/a", routes=[Mount("/b", app=inner)]), Route("/d", undocumented_handler)]
+    assert [p for p, _ in iter_routes(routes)] == ["/a/b/c", "/d"]
+
+# Test: pytest tests/http/test_openapi.py
