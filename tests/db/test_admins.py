@@ -13,15 +13,6 @@ HASH = "$2b$12$" + "B" * 53
 CREATE = "select api.create_admin($1, $2, $3, $4, $5)"
 
 
-@pytest.fixture
-async def owner(db):
-    conn = await db.connect("owner")
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
 async def admins_and_audit(owner) -> tuple[int, int]:
     return (await owner.fetchval("select count(*) from app.admins"),
             await owner.fetchval("select count(*) from app.admin_audit_log"))

@@ -15,15 +15,6 @@ CONSULTANT_INSERT = ("insert into app.consultants (email, first_name, last_name,
 ADMIN_INSERT = "insert into app.admins (email, password_hash, name) values ($1, '$2b$04$x', 'Ops')"
 
 
-@pytest.fixture
-async def owner(db):
-    conn = await db.connect("owner")
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
 # --- emails -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("email, constraint", [

@@ -14,15 +14,6 @@ def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.fixture
-async def owner(db):
-    conn = await db.connect("owner")
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
 async def slot_local(conn, slot_id):
     row = await conn.fetchrow("select date, start_time, end_time from app.availability_slots where id = $1", slot_id)
     return row["date"], row["start_time"], row["end_time"]

@@ -19,15 +19,6 @@ def at(minutes: int) -> datetime:
 
 
 @pytest.fixture
-async def owner(db):
-    conn = await db.connect("owner")
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
-@pytest.fixture
 async def tenant(owner):
     cid = await factories.consultant(owner)
     return cid, await factories.client(owner, cid)
