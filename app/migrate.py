@@ -25,6 +25,7 @@ log = logging.getLogger("nakksha.migrate")
 
 DB_DIR = REPO_ROOT / "db"
 CODE_SCHEMAS = ("api", "app_private", "analytics")
+MIN_SERVER_VERSION = 170000  # the brief's choice: PostgreSQL 17 or newer
 MATVIEW_HEADER = re.compile(r"^--\s*materialized view:\s*([a-z_]+\.[a-z_]+)\s*$", re.M)
 
 
@@ -33,6 +34,9 @@ def bootstrap_roles(admin_url: str) -> None:
     (the app role must never bypass RLS), set passwords given in the environment, and give the owner the
     database. Needs a superuser or a CREATEROLE login; an existing setup with the roles made by a DBA works too."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        version = int(conn.execute("show server_version_num").fetchone()[0])
+        if version < MIN_SERVER_VERSION:
+            raise RuntimeError(f"PostgreSQL {version // 10000} found; Nakksha needs {MIN_SERVER_VERSION // 10000} or newer")
         for role in (ROLE_OWNER, ROLE_APP, ROLE_ADMIN, ROLE_ANALYST):
             exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
             if not exists:
