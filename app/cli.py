@@ -79,7 +79,7 @@ def cmd_db_url(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
-    from app.passwords import PasswordError, hash_password
+    from app.passwords import PasswordError, check_policy, hash_password
     from app.secrets import get_secret
 
     password = args.password
@@ -92,6 +92,7 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
                 print("The passwords differ.", file=sys.stderr)
                 return 2
     try:
+        check_policy(password, (args.email, args.name))
         hashed = hash_password(password, get_secret(settings, "PASSWORD_PEPPER"))
     except PasswordError as exc:
         print(f"password: {exc}", file=sys.stderr)

@@ -14,6 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from app.adapters.storage import storage_from_env
 from app.config import Settings
 from app.database import Database
 from app.errors import (
@@ -26,6 +27,8 @@ from app.errors import (
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from app.routes import all_routes
 from app.routes.health import expected_migration
+from app.routes.profile import PHOTO_BODY_LIMIT, PHOTO_PATH
+from app.secrets import Secrets
 from app.sql import create_pool
 
 log = logging.getLogger("nakksha.app")
@@ -59,10 +62,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                    allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
                    expose_headers=["X-Request-ID", "Retry-After"], max_age=600),
-        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                   overrides={PHOTO_PATH: PHOTO_BODY_LIMIT}),
     ]
+    media_dir = settings.data_dir / "media"
+    media_dir.mkdir(parents=True, exist_ok=True)
     routes = [*all_routes(development=settings.is_development),
-              Mount("/static", app=StaticFiles(directory=Path(__file__).parent / "static"), name="static")]
+              Mount("/static", app=StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+              Mount("/media", app=StaticFiles(directory=media_dir), name="media")]
     app = Starlette(
         routes=routes,
         middleware=middleware,
@@ -71,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.secrets = Secrets.load(settings)
+    app.state.storage = storage_from_env(settings.data_dir)
     app.state.database = database
     app.state.openapi = None
     app.state.expected_migration = expected_migration()

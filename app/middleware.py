@@ -125,16 +125,18 @@ class BodySizeLimitMiddleware:
     """Refuse bodies over the limit with 413: at once when Content-Length says so, and while streaming
     when it lies or is absent (chunked), before the app has read more than the limit."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int):
+    def __init__(self, app: ASGIApp, *, max_bytes: int, overrides: dict[str, int] | None = None):
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        self.overrides = overrides or {}  # exact paths that take more (uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.overrides.get(scope.get("path", ""), self.default_max)
         length = dict(scope["headers"]).get(b"content-length")
-        too_big = f"The request body is larger than {self.max_bytes} bytes."
+        too_big = f"The request body is larger than {max_bytes} bytes."
         if length is not None:
             try:
                 declared = int(length)
@@ -145,7 +147,7 @@ class BodySizeLimitMiddleware:
                 await send(start)
                 await send(body)
                 return
-            if declared > self.max_bytes:
+            if declared > max_bytes:
                 start, body = _json(413, "payload_too_large", too_big, [(b"connection", b"close")])
                 await send(start)
                 await send(body)
@@ -161,7 +163,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise TooLarge
             return message
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,24 +24,17 @@ _PATH_CONVERTOR = re.compile(r"\{([^}:]+):[^}]+\}")
 
 @dataclass
 class Doc:
-    """What the document says about one endpoint. Attached to the handler with `documented(...)`."""
+    """What the document says about one endpoint. Attached to the handler by app.endpoints.endpoint(...)."""
 
     summary: str
     tags: tuple[str, ...] = ()
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     responses: dict[int, type[BaseModel] | dict | None] = field(default_factory=dict)
-    auth: str = "public"  # public | consultant | admin
+    auth: str = "public"  # public | consultant | approved | admin | super_admin
     content_type: str = "application/json"
     include: bool = True
-
-
-def documented(**kwargs: Any) -> Callable:
-    """Attach OpenAPI metadata to a handler (routing stays in the route tables)."""
-    def wrap(fn: Callable) -> Callable:
-        fn.__doc_meta__ = Doc(**kwargs)
-        return fn
-    return wrap
+    form: dict | None = None  # a multipart/form-data body (uploads), as a JSON schema
 
 
 def doc_of(route: BaseRoute) -> Doc | None:
@@ -91,6 +83,8 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
             if meta.body is not None:
                 op["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": _schema_of(meta.body, components)}}}
+            elif meta.form is not None:
+                op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": meta.form}}}
             responses: dict[str, Any] = {}
             for status, model in (meta.responses or {200: None}).items():
                 entry: dict[str, Any] = {"description": "Success" if status < 400 else "Error"}

@@ -6,6 +6,7 @@ refused with a clear error rather than accepted partially."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -20,11 +21,26 @@ class PasswordError(ValueError):
     pass
 
 
-def check_policy(password: str) -> None:
+def check_policy(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    """At least 10 and at most 128 characters (any script), not a common password, not guessable from
+    the person's own name or email (zxcvbn score 2 or more)."""
     if len(password) < MIN_LENGTH:
         raise PasswordError(f"Use at least {MIN_LENGTH} characters.")
     if len(password) > MAX_LENGTH:
         raise PasswordError(f"Use at most {MAX_LENGTH} characters.")
+    if password.lower() in _common_passwords():
+        raise PasswordError("This is one of the most common passwords; choose another.")
+    from zxcvbn import zxcvbn
+
+    if zxcvbn(password, user_inputs=[u for u in user_inputs if u])["score"] < 2:
+        raise PasswordError("This password is too easy to guess; add more unrelated words or characters.")
+
+
+@functools.lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
 
 
 def _prehash(password: str, pepper: str) -> bytes:
@@ -37,7 +53,9 @@ def rounds() -> int:
 
 
 def hash_password(password: str, pepper: str) -> str:
-    check_policy(password)
+    """bcrypt of the peppered password; the caller checks the policy first (check_policy)."""
+    if len(password) > MAX_LENGTH:
+        raise PasswordError(f"Use at most {MAX_LENGTH} characters.")
     return bcrypt.hashpw(_prehash(password, pepper), bcrypt.gensalt(rounds())).decode()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.config import Settings
@@ -28,5 +29,17 @@ def get_secret(settings: Settings, name: str, *, nbytes: int = 32) -> str:
         tmp.chmod(0o600)
         tmp.replace(path)
     return stored[name]
+
+
+@dataclass(frozen=True)
+class Secrets:
+    jwt: str
+    pepper: str
+    data_key: str
+
+    @classmethod
+    def load(cls, settings: Settings) -> Secrets:
+        return cls(jwt=get_secret(settings, "JWT_SECRET", nbytes=48), pepper=get_secret(settings, "PASSWORD_PEPPER"),
+                   data_key=get_secret(settings, "DATA_ENCRYPTION_KEY"))
 
 # Test: pytest tests/meta/test_cli.py

@@ -48,7 +48,9 @@ async def parse_body(request: Request, model: type[M]) -> M:
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "The body must be a JSON object.")
     try:
-        return model.model_validate(data)
+        # Validated from the JSON text itself: strict mode then means JSON types (a number for a Decimal
+        # is exact, "3" is not an integer), and the schema the document shows is the one enforced.
+        return model.model_validate_json(raw)
     except ValidationError as exc:
         raise _first_error(exc) from exc
 

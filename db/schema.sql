@@ -166,6 +166,298 @@ CREATE TYPE public.procrastinate_job_to_defer_v1 AS (
 ALTER TYPE public.procrastinate_job_to_defer_v1 OWNER TO nakksha_owner;
 
 --
+-- Name: admin_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_access(p_admin_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce((select case when a.is_active then a.role else 'inactive' end
+                   from app.admins a where a.id = p_admin_id), 'inactive')
+$$;
+
+
+ALTER FUNCTION api.admin_access(p_admin_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_access(p_admin_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_access(p_admin_id uuid) IS 'An admin''s role for route guards (inactive when deactivated or unknown).';
+
+
+--
+-- Name: admin_credentials(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_credentials(p_email text) RETURNS TABLE(id uuid, password_hash text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select a.id, a.password_hash from app.admins a where a.email = lower(btrim(p_email))::public.citext and a.is_active
+$$;
+
+
+ALTER FUNCTION api.admin_credentials(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_credentials(p_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_credentials(p_email text) IS 'The id and password hash of an active admin (for checking a password in the app).';
+
+
+--
+-- Name: admin_get_consultant(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  perform app_private.require_admin(null);
+  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  return app_private.admin_consultant_json(v_c) || jsonb_build_object(
+    'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
+                         'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
+                       from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_c.id), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_get_consultant(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_get_consultant(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) IS 'Admins: one consultant with their approval history.';
+
+
+--
+-- Name: admin_list_admins(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_list_admins() RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform app_private.require_admin(null, true);
+  return coalesce((select jsonb_agg(app_private.admin_json(a) order by a.created_at, a.id) from app.admins a), '[]');
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_list_admins() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_list_admins(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_list_admins() IS 'Super admins: every admin.';
+
+
+--
+-- Name: admin_list_consultants(text, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q text := nullif(btrim(coalesce(p_q, '')), '');
+  v_pattern text;
+  v_result jsonb;
+begin
+  perform app_private.require_admin(null);
+  -- Pending first (oldest waiting at the top), then everyone else newest first.
+  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  with matching as (
+    select c.* from app.consultants c
+    where c.deleted_at is null
+      and (v_q is null or c.email::text ilike v_pattern or c.slug ilike v_pattern
+           or (c.first_name || ' ' || c.last_name) ilike v_pattern)
+  )
+  select jsonb_build_object(
+    'items', coalesce((
+      select jsonb_agg(app_private.admin_consultant_json(m) order by (m.approval_status = 'pending') desc,
+                       case when m.approval_status = 'pending' then m.created_at end asc, m.created_at desc, m.id)
+      from (select * from matching where p_status is null or approval_status = p_status
+            order by (approval_status = 'pending') desc,
+                     case when approval_status = 'pending' then created_at end asc, created_at desc, id
+            limit p_per_page offset (p_page - 1) * p_per_page) m), '[]'),
+    'total', (select count(*) from matching where p_status is null or approval_status = p_status),
+    'page', p_page, 'per_page', p_per_page,
+    'counts', (select jsonb_build_object(
+      'pending', count(*) filter (where approval_status = 'pending'),
+      'approved', count(*) filter (where approval_status = 'approved'),
+      'rejected', count(*) filter (where approval_status = 'rejected'),
+      'suspended', count(*) filter (where approval_status = 'suspended')) from matching))
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) IS 'Admins: consultants filtered by status and a search over name, email and slug; paged, with counts per status.';
+
+
+--
+-- Name: admin_set_subscription(uuid, text, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_actor uuid := app_private.require_admin(p_acting_admin_email);
+  v_c app.consultants;
+  v_old text;
+begin
+  if not exists (select 1 from app.platform_settings s, jsonb_array_elements(s.value) p
+                 where s.key = 'plans' and p->>'code' = p_plan) then
+    raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
+  end if;
+  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  v_old := v_c.subscription_plan;
+  update app.consultants set subscription_plan = p_plan, subscription_expires_at = p_expires_at
+  where id = v_c.id returning * into v_c;
+  perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
+    jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
+  return app_private.admin_consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) IS 'Admins: set a consultant''s plan and its expiry (audited).';
+
+
+--
+-- Name: approve_consultant(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.set_approval(p_consultant_id, 'approved', null, p_acting_admin_email) $$;
+
+
+ALTER FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION approve_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Approve a pending (or previously rejected) consultant: their dashboard opens and their page can be published.';
+
+
+--
+-- Name: change_my_password(text, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := app.current_consultant_id();
+  v_admin uuid := app.current_admin_id();
+begin
+  if v_consultant is not null then
+    update app.consultants set password_hash = p_password_hash where id = v_consultant and deleted_at is null;
+  elsif v_admin is not null then
+    update app.admins set password_hash = p_password_hash where id = v_admin and is_active;
+  else
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  -- Every other session ends; the caller continues in a fresh one.
+  perform app_private.revoke_families(v_consultant, v_admin, 'password_changed');
+  perform app_private.start_session(v_consultant, v_admin, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+end;
+$$;
+
+
+ALTER FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and open a new one.';
+
+
+--
+-- Name: consultant_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.consultant_access(p_consultant_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended' or 'gone'.
+  select coalesce((select case when c.deleted_at is not null then 'gone' else c.approval_status end
+                   from app.consultants c where c.id = p_consultant_id), 'gone')
+$$;
+
+
+ALTER FUNCTION api.consultant_access(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION consultant_access(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid) IS 'A consultant''s approval state for route guards (gone when deleted or unknown).';
+
+
+--
+-- Name: consultant_credentials(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.consultant_credentials(p_email text) RETURNS TABLE(id uuid, password_hash text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Only accounts that may log in: deleted (anonymised) accounts have no password.
+  select c.id, c.password_hash from app.consultants c
+  where c.email = lower(btrim(p_email))::public.citext and c.password_hash is not null and c.deleted_at is null
+$$;
+
+
+ALTER FUNCTION api.consultant_credentials(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION consultant_credentials(p_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.consultant_credentials(p_email text) IS 'The id and password hash of a consultant who may log in (for checking a password in the app).';
+
+
+--
 -- Name: create_admin(text, text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -203,6 +495,82 @@ ALTER FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text,
 --
 
 COMMENT ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) IS 'Create an admin (super admins, or nakksha_admin members from psql); audited.';
+
+
+--
+-- Name: deactivate_admin(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_actor uuid := app_private.require_admin(p_acting_admin_email, true);
+  v_a app.admins;
+begin
+  if p_admin_id = v_actor then
+    raise exception using errcode = 'NK409', message = 'cannot_deactivate_self', detail = 'You cannot deactivate yourself.';
+  end if;
+  update app.admins set is_active = false where id = p_admin_id and is_active returning * into v_a;
+  if v_a.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such active admin.';
+  end if;
+  perform app_private.revoke_families(null, v_a.id, 'deactivated');
+  perform app_private.audit(v_actor, 'admin.deactivated', 'admin', v_a.id, '{}');
+  return app_private.admin_json(v_a);
+end;
+$$;
+
+
+ALTER FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION deactivate_admin(p_admin_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) IS 'Super admins: deactivate another admin and end their sessions.';
+
+
+--
+-- Name: delete_my_account(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.delete_my_account() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_tag text := replace(v_c.id::text, '-', '');
+begin
+  -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
+  -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
+  -- gone (not approved, inactive), and its slug and email are free for others.
+  update app.consultants set
+    email = 'deleted-' || v_tag || '@deleted.invalid', password_hash = null,
+    first_name = 'Deleted', last_name = 'Consultant', phone_country_code = null, phone_number = null,
+    consultancy_sector = null, bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null,
+    description = null, instagram_url = null, linkedin_url = null, twitter_url = null, profile_photo_url = null,
+    zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
+    slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
+  where id = v_c.id;
+  delete from app.one_time_tokens where consultant_id = v_c.id;
+  perform app_private.revoke_families(v_c.id, null, 'deleted');
+  -- Free slots disappear; booked ones stay with their sessions.
+  delete from app.availability_slots where consultant_id = v_c.id and booked_count = 0;
+  update app.availability_rules set is_active = false where consultant_id = v_c.id;
+end;
+$$;
+
+
+ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION delete_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account by anonymising it; financial records are kept.';
 
 
 --
@@ -252,6 +620,116 @@ COMMENT ON FUNCTION api.dev_outbox_message(p_id uuid) IS 'Development only: one 
 
 
 --
+-- Name: export_my_data(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.export_my_data() RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  -- Everything held about the consultant and their business (GDPR portability). Secrets stay out:
+  -- no password hash, no token hashes; bank details masked by the app from the account section.
+  return jsonb_build_object(
+    'exported_at', now(),
+    'account', app_private.consultant_json(v_c),
+    'availability_rules', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.availability_rules r where r.consultant_id = v_c.id), '[]'),
+    'availability_blocks', coalesce((select jsonb_agg(to_jsonb(b) order by b.starts_at) from app.availability_blocks b where b.consultant_id = v_c.id), '[]'),
+    'availability_slots', coalesce((select jsonb_agg(to_jsonb(s) order by s.starts_at) from app.availability_slots s where s.consultant_id = v_c.id), '[]'),
+    'clients', coalesce((select jsonb_agg(to_jsonb(cl) - 'phone_encrypted' - 'phone_hash' order by cl.created_at) from app.clients cl where cl.consultant_id = v_c.id), '[]'),
+    'sessions', coalesce((select jsonb_agg(to_jsonb(s) - 'manage_token_hash' - 'occupied_during' order by s.starts_at) from app.sessions s where s.consultant_id = v_c.id), '[]'),
+    'quotations', coalesce((select jsonb_agg(to_jsonb(q) - 'public_token_hash' order by q.created_at) from app.quotations q where q.consultant_id = v_c.id), '[]'),
+    'payments', coalesce((select jsonb_agg(to_jsonb(p) order by p.created_at) from app.payment_transactions p where p.consultant_id = v_c.id), '[]'),
+    'refunds', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.payment_refunds r where r.consultant_id = v_c.id), '[]'),
+    'emails', coalesce((select jsonb_agg(to_jsonb(e) - 'template_data' order by e.queued_at) from app.email_logs e where e.consultant_id = v_c.id), '[]'),
+    'sessions_log', coalesce((select jsonb_agg(jsonb_build_object('created_at', f.created_at, 'user_agent', f.user_agent,
+                                'ip', f.ip, 'revoked_at', f.revoked_at, 'revoked_reason', f.revoked_reason) order by f.created_at)
+                              from app.refresh_token_families f where f.consultant_id = v_c.id), '[]'),
+    'daily_analytics', coalesce((select jsonb_agg(to_jsonb(d) order by d.date) from app.daily_analytics d where d.consultant_id = v_c.id), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.export_my_data() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION export_my_data(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability).';
+
+
+--
+-- Name: get_my_account(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.get_my_account() RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+  v_a app.admins;
+begin
+  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
+  if v_c.id is not null then
+    return app_private.consultant_json(v_c);
+  end if;
+  select * into v_a from app.admins where id = app.current_admin_id() and is_active;
+  if v_a.id is not null then
+    return app_private.admin_json(v_a);
+  end if;
+  raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+end;
+$$;
+
+
+ALTER FUNCTION api.get_my_account() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION get_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.get_my_account() IS 'The calling consultant''s account, or the calling admin''s.';
+
+
+--
+-- Name: hit_rate_limit(text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
+  v_hits integer;
+begin
+  -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
+  -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
+  insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
+  on conflict (bucket, window_start) do update set hits = h.hits + 1
+  returning h.hits into v_hits;
+  if v_hits <= p_limit then
+    return 0;
+  end if;
+  return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
+end;
+$$;
+
+
+ALTER FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) IS 'Count one request in the bucket''s current window; 0 if within the limit, else seconds to wait.';
+
+
+--
 -- Name: migration_level(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -270,6 +748,613 @@ ALTER FUNCTION api.migration_level() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.migration_level() IS 'The newest applied dbmate migration version.';
+
+
+--
+-- Name: my_password_hash(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_password_hash() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(
+    (select c.password_hash from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null),
+    (select a.password_hash from app.admins a where a.id = app.current_admin_id() and a.is_active))
+$$;
+
+
+ALTER FUNCTION api.my_password_hash() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_password_hash(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_password_hash() IS 'The calling consultant''s (or admin''s) password hash, to check a current password.';
+
+
+--
+-- Name: prune_rate_limits(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.prune_rate_limits() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with gone as (delete from app.rate_limit_hits where window_start < now() - interval '1 day' returning 1)
+  select count(*)::integer from gone
+$$;
+
+
+ALTER FUNCTION api.prune_rate_limits() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION prune_rate_limits(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.prune_rate_limits() IS 'Delete counters of windows that ended more than a day ago.';
+
+
+--
+-- Name: reactivate_consultant(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.set_approval(p_consultant_id, 'reactivated', null, p_acting_admin_email) $$;
+
+
+ALTER FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Reactivate a suspended consultant.';
+
+
+--
+-- Name: reject_consultant(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.set_approval(p_consultant_id, 'rejected', p_reason, p_acting_admin_email) $$;
+
+
+ALTER FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Reject a pending consultant, with a reason they are told.';
+
+
+--
+-- Name: request_password_reset(text, bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  -- Says nothing either way (the app answers 202 for any address): no account enumeration.
+  select * into v_c from app.consultants
+  where email = lower(btrim(p_email))::public.citext and deleted_at is null and password_hash is not null;
+  if v_c.id is null then
+    return;
+  end if;
+  update app.one_time_tokens set used_at = now()
+  where consultant_id = v_c.id and purpose = 'password_reset' and used_at is null;
+  insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
+  values (v_c.id, 'password_reset', p_token_hash, v_c.email, now() + interval '1 hour');
+  perform app_private.queue_email('password_reset', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    jsonb_build_object('reset_url_encrypted', p_reset_url_encrypted, 'valid_minutes', 60), p_consultant_id => v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) IS 'If the address belongs to an account, mail it a single-use reset link valid for one hour.';
+
+
+--
+-- Name: resend_verification(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  if v_c.is_email_verified then
+    raise exception using errcode = 'NK409', message = 'already_verified', detail = 'Your email is already verified.';
+  end if;
+  -- Earlier links stop working: only the newest one is valid.
+  update app.one_time_tokens set used_at = now()
+  where consultant_id = v_c.id and purpose = 'verify_email' and used_at is null;
+  insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
+  values (v_c.id, 'verify_email', p_token_hash, v_c.email, now() + interval '24 hours');
+  perform app_private.queue_email('verify_email', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24), p_consultant_id => v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION resend_verification(p_token_hash bytea, p_verify_url_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) IS 'Send a new verification email to the calling consultant.';
+
+
+--
+-- Name: reset_password(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_token app.one_time_tokens;
+begin
+  select * into v_token from app.one_time_tokens
+  where token_hash = p_token_hash and purpose = 'password_reset' for update;
+  if v_token.id is null or v_token.used_at is not null or v_token.expires_at <= now() then
+    raise exception using errcode = 'NK400', message = 'invalid_token',
+      detail = 'This reset link is not valid or has expired; ask for a new one.', hint = 'field:token';
+  end if;
+  update app.one_time_tokens set used_at = now() where id = v_token.id;
+  update app.consultants set password_hash = p_password_hash
+  where id = v_token.consultant_id and deleted_at is null;
+  -- Whoever had a session (perhaps the reason for the reset) is logged out everywhere.
+  perform app_private.revoke_families(v_token.consultant_id, null, 'password_reset');
+end;
+$$;
+
+
+ALTER FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reset_password(p_token_hash bytea, p_password_hash text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) IS 'Set a new password with a single-use reset token and revoke every session of the account.';
+
+
+--
+-- Name: revoke_my_sessions(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.revoke_my_sessions() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if app.current_consultant_id() is null and app.current_admin_id() is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return app_private.revoke_families(app.current_consultant_id(), app.current_admin_id(), 'logout_all');
+end;
+$$;
+
+
+ALTER FUNCTION api.revoke_my_sessions() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION revoke_my_sessions(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.revoke_my_sessions() IS 'Logout everywhere: revoke every refresh family of the caller.';
+
+
+--
+-- Name: revoke_refresh_family(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Logout: whoever holds the refresh token may end its family (idempotent; unknown tokens do nothing).
+  update app.refresh_token_families f set revoked_at = now(), revoked_reason = 'logout'
+  from app.refresh_tokens t
+  where t.token_hash = p_token_hash and f.id = t.family_id and f.revoked_at is null
+    and ((p_subject = 'consultant' and f.consultant_id is not null) or (p_subject = 'admin' and f.admin_id is not null))
+$$;
+
+
+ALTER FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION revoke_refresh_family(p_token_hash bytea, p_subject text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) IS 'Logout: revoke the family of the given refresh token.';
+
+
+--
+-- Name: rotate_refresh_token(bytea, bytea, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_token app.refresh_tokens;
+  v_family app.refresh_token_families;
+  v_new uuid;
+  v_c app.consultants;
+  v_a app.admins;
+begin
+  -- The token row is locked, so two refreshes with one token serialise: the first rotates it, the
+  -- second finds it spent. A spent token presented again means it leaked (or a client raced itself):
+  -- the whole family is revoked. That revocation must commit, so failures are returned, not raised.
+  select * into v_token from app.refresh_tokens where token_hash = p_token_hash for update;
+  if v_token.id is null then
+    return jsonb_build_object('status', 'invalid');
+  end if;
+  select * into v_family from app.refresh_token_families where id = v_token.family_id for update;
+  if (p_subject = 'consultant' and v_family.consultant_id is null)
+     or (p_subject = 'admin' and v_family.admin_id is null) then
+    return jsonb_build_object('status', 'invalid');
+  end if;
+  if v_family.revoked_at is not null then
+    return jsonb_build_object('status', 'revoked');
+  end if;
+  if v_token.used_at is not null then
+    update app.refresh_token_families set revoked_at = now(), revoked_reason = 'reuse_detected' where id = v_family.id;
+    return jsonb_build_object('status', 'reused');
+  end if;
+  if v_token.expires_at <= now() then
+    return jsonb_build_object('status', 'expired');
+  end if;
+  if v_family.consultant_id is not null then
+    select * into v_c from app.consultants where id = v_family.consultant_id and deleted_at is null;
+    if v_c.id is null then
+      update app.refresh_token_families set revoked_at = now(), revoked_reason = 'deleted' where id = v_family.id;
+      return jsonb_build_object('status', 'revoked');
+    end if;
+  else
+    select * into v_a from app.admins where id = v_family.admin_id and is_active;
+    if v_a.id is null then
+      update app.refresh_token_families set revoked_at = now(), revoked_reason = 'deactivated' where id = v_family.id;
+      return jsonb_build_object('status', 'revoked');
+    end if;
+  end if;
+  insert into app.refresh_tokens (family_id, token_hash, expires_at)
+  values (v_family.id, p_new_hash, p_new_expires_at) returning id into v_new;
+  update app.refresh_tokens set used_at = now(), replaced_by = v_new where id = v_token.id;
+  return jsonb_build_object('status', 'ok',
+    'consultant', case when v_c.id is not null then app_private.consultant_json(v_c) end,
+    'admin', case when v_a.id is not null then app_private.admin_json(v_a) end);
+end;
+$$;
+
+
+ALTER FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) IS 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
+
+
+--
+-- Name: set_my_bank_details(text, bytea, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  update app.consultants set bank_name = p_bank_name, bank_account_number_encrypted = p_account_number_encrypted,
+    ifsc_code_encrypted = p_ifsc_code_encrypted
+  where id = v_c.id returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) IS 'Store the calling consultant''s bank details (account number and IFSC as ciphertext).';
+
+
+--
+-- Name: set_my_photo(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_my_photo(p_url text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.set_my_photo(p_url text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_my_photo(p_url text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultant''s profile photo at a stored image.';
+
+
+--
+-- Name: signup_consultant(text, text, text, text, text, text, bytea, timestamp with time zone, bytea, text, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_base text;
+  v_slug text;
+  v_consultant app.consultants;
+  v_constraint text;
+begin
+  -- A slug suggested from the name: lowercase ASCII words joined by hyphens ('consultant' when the name
+  -- has none), made unique with a numeric suffix. Racing signups or a reserved word move to the next.
+  v_base := trim(both '-' from regexp_replace(lower(coalesce(p_first_name, '') || '-' || coalesce(p_last_name, '')),
+                                              '[^a-z0-9]+', '-', 'g'));
+  v_base := trim(both '-' from left(v_base, 50));
+  if length(v_base) < 3 then
+    v_base := 'consultant';
+  end if;
+  select v_base || coalesce('-' || nullif(count(*), 0)::text, '') into v_slug
+  from app.consultants c where c.slug = v_base or c.slug ~ ('^' || v_base || '-[0-9]+$');
+  for attempt in 1..8 loop
+    begin
+      insert into app.consultants (email, password_hash, first_name, last_name, phone_country_code, phone_number, slug)
+      values (lower(btrim(p_email)), p_password_hash, btrim(p_first_name), btrim(p_last_name),
+              p_phone_country_code, p_phone_number, v_slug)
+      returning * into v_consultant;
+      exit;
+    exception when unique_violation or check_violation then
+      get stacked diagnostics v_constraint = constraint_name;
+      if v_constraint not in ('consultants_slug_key', 'consultants_slug_not_reserved') or attempt = 8 then
+        raise;
+      end if;
+      v_slug := v_base || '-' || (attempt + 1 + floor(random() * 1000)::integer)::text;
+    end;
+  end loop;
+
+  perform app_private.start_session(v_consultant.id, null, p_refresh_hash, p_refresh_expires_at, p_user_agent, p_ip);
+  insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
+  values (v_consultant.id, 'verify_email', p_verify_hash, v_consultant.email, now() + interval '24 hours');
+  perform app_private.queue_email('verify_email', v_consultant.email::text,
+    v_consultant.first_name || ' ' || v_consultant.last_name,
+    jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
+    p_consultant_id => v_consultant.id);
+  return app_private.consultant_json(v_consultant);
+end;
+$_$;
+
+
+ALTER FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) IS 'Create a pending consultant with a unique slug, a first session and a queued verification email.';
+
+
+--
+-- Name: start_admin_session(uuid, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_a app.admins;
+begin
+  update app.admins set last_login_at = now() where id = p_admin_id and is_active returning * into v_a;
+  if v_a.id is null then
+    raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
+  end if;
+  perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  return app_private.admin_json(v_a);
+end;
+$$;
+
+
+ALTER FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'After the app checked the password: record the admin login and open a refresh family.';
+
+
+--
+-- Name: start_consultant_session(uuid, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  update app.consultants set last_login_at = now()
+  where id = p_consultant_id and deleted_at is null and password_hash is not null
+  returning * into v_c;
+  if v_c.id is null then
+    raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
+  end if;
+  perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  return app_private.consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'After the app checked the password: record the login and open a refresh family.';
+
+
+--
+-- Name: suspend_consultant(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email) $$;
+
+
+ALTER FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked.';
+
+
+--
+-- Name: update_my_profile(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.update_my_profile(p_patch jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  -- A patch: only the keys present change (a JSON null clears an optional field). Shapes and formats were
+  -- checked by the request schema; the table's constraints have the last word (slug, timezone, ranges).
+  update app.consultants c set
+    first_name = case when p_patch ? 'first_name' then p_patch->>'first_name' else c.first_name end,
+    last_name = case when p_patch ? 'last_name' then p_patch->>'last_name' else c.last_name end,
+    phone_country_code = case when p_patch ? 'phone_country_code' then p_patch->>'phone_country_code' else c.phone_country_code end,
+    phone_number = case when p_patch ? 'phone_number' then p_patch->>'phone_number' else c.phone_number end,
+    consultancy_sector = case when p_patch ? 'consultancy_sector' then p_patch->>'consultancy_sector' else c.consultancy_sector end,
+    personal_session_title = case when p_patch ? 'personal_session_title' then p_patch->>'personal_session_title' else c.personal_session_title end,
+    webinar_session_title = case when p_patch ? 'webinar_session_title' then p_patch->>'webinar_session_title' else c.webinar_session_title end,
+    personal_session_price = case when p_patch ? 'personal_session_price' then (p_patch->>'personal_session_price')::numeric else c.personal_session_price end,
+    webinar_session_price = case when p_patch ? 'webinar_session_price' then (p_patch->>'webinar_session_price')::numeric else c.webinar_session_price end,
+    description = case when p_patch ? 'description' then p_patch->>'description' else c.description end,
+    experience_months = case when p_patch ? 'experience_months' then (p_patch->>'experience_months')::integer else c.experience_months end,
+    instagram_url = case when p_patch ? 'instagram_url' then p_patch->>'instagram_url' else c.instagram_url end,
+    linkedin_url = case when p_patch ? 'linkedin_url' then p_patch->>'linkedin_url' else c.linkedin_url end,
+    twitter_url = case when p_patch ? 'twitter_url' then p_patch->>'twitter_url' else c.twitter_url end,
+    slug = case when p_patch ? 'slug' then p_patch->>'slug' else c.slug end,
+    timezone = case when p_patch ? 'timezone' then p_patch->>'timezone' else c.timezone end,
+    min_notice_minutes = case when p_patch ? 'min_notice_minutes' then (p_patch->>'min_notice_minutes')::integer else c.min_notice_minutes end,
+    max_days_ahead = case when p_patch ? 'max_days_ahead' then (p_patch->>'max_days_ahead')::integer else c.max_days_ahead end,
+    buffer_minutes = case when p_patch ? 'buffer_minutes' then (p_patch->>'buffer_minutes')::integer else c.buffer_minutes end,
+    hold_minutes = case when p_patch ? 'hold_minutes' then (p_patch->>'hold_minutes')::integer else c.hold_minutes end,
+    cancellation_policy = case when p_patch ? 'cancellation_policy' then p_patch->'cancellation_policy' else c.cancellation_policy end,
+    default_meeting_platform = case when p_patch ? 'default_meeting_platform' then p_patch->>'default_meeting_platform' else c.default_meeting_platform end,
+    zoom_link = case when p_patch ? 'zoom_link' then p_patch->>'zoom_link' else c.zoom_link end,
+    meet_link = case when p_patch ? 'meet_link' then p_patch->>'meet_link' else c.meet_link end,
+    teams_link = case when p_patch ? 'teams_link' then p_patch->>'teams_link' else c.teams_link end,
+    notification_preferences = case when p_patch ? 'notification_preferences'
+      then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
+  where c.id = v_c.id
+  returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.update_my_profile(p_patch jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION update_my_profile(p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+
+
+--
+-- Name: verify_email(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.verify_email(p_token_hash bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_token app.one_time_tokens;
+  v_c app.consultants;
+begin
+  select * into v_token from app.one_time_tokens
+  where token_hash = p_token_hash and purpose = 'verify_email' for update;
+  -- A token is good once, before it expires, and only for the address it was sent to.
+  select * into v_c from app.consultants where id = v_token.consultant_id and deleted_at is null;
+  if v_token.id is null or v_c.id is null or v_token.email <> v_c.email then
+    raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link is not valid.', hint = 'field:token';
+  end if;
+  if v_token.used_at is not null and v_c.is_email_verified then
+    return app_private.consultant_json(v_c);  -- clicking the link twice is fine
+  end if;
+  if v_token.used_at is not null or v_token.expires_at <= now() then
+    raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link has expired; ask for a new one.',
+      hint = 'field:token';
+  end if;
+  update app.one_time_tokens set used_at = now() where id = v_token.id;
+  update app.consultants set is_email_verified = true, email_verified_at = now() where id = v_c.id returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.verify_email(p_token_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION verify_email(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.verify_email(p_token_hash bytea) IS 'Mark the consultant''s email verified with a single-use, expiring token.';
 
 
 --
@@ -732,6 +1817,188 @@ ALTER FUNCTION app_private.acting_admin(p_acting_admin_email text) OWNER TO nakk
 COMMENT ON FUNCTION app_private.acting_admin(p_acting_admin_email text) IS 'The admin a privileged call acts for: the caller setting, else (psql, nakksha_admin members) the named admin or NULL.';
 
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.consultants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email public.citext NOT NULL,
+    password_hash text,
+    first_name text NOT NULL,
+    last_name text NOT NULL,
+    phone_country_code text,
+    phone_number text,
+    consultancy_sector text,
+    bank_name text,
+    bank_account_number_encrypted bytea,
+    ifsc_code_encrypted bytea,
+    personal_session_title text,
+    webinar_session_title text,
+    description text,
+    experience_months integer,
+    personal_session_price numeric(10,2) DEFAULT 0 NOT NULL,
+    webinar_session_price numeric(10,2) DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    instagram_url text,
+    linkedin_url text,
+    twitter_url text,
+    profile_photo_url text,
+    slug text NOT NULL,
+    timezone text DEFAULT 'Asia/Kolkata'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_email_verified boolean DEFAULT false NOT NULL,
+    email_verified_at timestamp with time zone,
+    subscription_plan text DEFAULT 'free'::text NOT NULL,
+    subscription_expires_at timestamp with time zone,
+    approval_status text DEFAULT 'pending'::text NOT NULL,
+    approved_at timestamp with time zone,
+    approved_by uuid,
+    rejection_reason text,
+    min_notice_minutes integer DEFAULT 120 NOT NULL,
+    max_days_ahead integer DEFAULT 60 NOT NULL,
+    buffer_minutes integer DEFAULT 0 NOT NULL,
+    hold_minutes integer,
+    cancellation_policy jsonb DEFAULT '{"refund_ladder": [{"percent": 100, "min_hours_before": 24}, {"percent": 50, "min_hours_before": 2}], "max_reschedules": 2, "client_cutoff_hours": 2}'::jsonb NOT NULL,
+    default_meeting_platform text DEFAULT 'zoom'::text NOT NULL,
+    zoom_link text,
+    meet_link text,
+    teams_link text,
+    notification_preferences jsonb DEFAULT '{"session_booked": true, "quotation_viewed": true, "session_cancelled": true, "quotation_responded": true}'::jsonb NOT NULL,
+    last_login_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
+    CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
+    CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
+    CONSTRAINT consultants_cancellation_policy_shape CHECK ((jsonb_typeof(cancellation_policy) = 'object'::text)),
+    CONSTRAINT consultants_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT consultants_default_meeting_platform_valid CHECK ((default_meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
+    CONSTRAINT consultants_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT consultants_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT consultants_experience_months_range CHECK (((experience_months >= 0) AND (experience_months <= 1200))),
+    CONSTRAINT consultants_first_name_length CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
+    CONSTRAINT consultants_hold_minutes_range CHECK (((hold_minutes >= 5) AND (hold_minutes <= 120))),
+    CONSTRAINT consultants_last_name_length CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
+    CONSTRAINT consultants_max_days_ahead_range CHECK (((max_days_ahead >= 1) AND (max_days_ahead <= 365))),
+    CONSTRAINT consultants_min_notice_minutes_range CHECK (((min_notice_minutes >= 0) AND (min_notice_minutes <= 43200))),
+    CONSTRAINT consultants_notification_preferences_shape CHECK ((jsonb_typeof(notification_preferences) = 'object'::text)),
+    CONSTRAINT consultants_personal_session_price_range CHECK ((personal_session_price >= (0)::numeric)),
+    CONSTRAINT consultants_phone_country_code_format CHECK ((phone_country_code ~ '^\+[1-9][0-9]{0,3}$'::text)),
+    CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
+    CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
+    CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
+    CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text]))),
+    CONSTRAINT consultants_subscription_plan_valid CHECK ((subscription_plan = ANY (ARRAY['free'::text, 'basic'::text, 'pro'::text, 'enterprise'::text]))),
+    CONSTRAINT consultants_timezone_valid CHECK (app.is_valid_timezone(timezone)),
+    CONSTRAINT consultants_url_format CHECK (((COALESCE(instagram_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(linkedin_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(twitter_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(profile_photo_url, '/x'::text) ~ '^(https?://|/)'::text) AND (COALESCE(zoom_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(meet_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(teams_link, 'https://x'::text) ~ '^https://'::text))),
+    CONSTRAINT consultants_webinar_session_price_range CHECK ((webinar_session_price >= (0)::numeric))
+);
+
+
+ALTER TABLE app.consultants OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE consultants; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.consultants IS 'Consultants: identity, public profile, approval state, booking policy and settings. The tenant root.';
+
+
+--
+-- Name: COLUMN consultants.approval_status; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin approves; only approved consultants see dashboard data and are published.';
+
+
+--
+-- Name: admin_consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.admin_consultant_json(p_c app.consultants) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name,
+    'last_name', p_c.last_name, 'slug', p_c.slug, 'phone_country_code', p_c.phone_country_code,
+    'phone_number', p_c.phone_number, 'consultancy_sector', p_c.consultancy_sector,
+    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'approved_by', p_c.approved_by,
+    'rejection_reason', p_c.rejection_reason, 'is_email_verified', p_c.is_email_verified,
+    'is_active', p_c.is_active, 'subscription_plan', p_c.subscription_plan,
+    'subscription_expires_at', p_c.subscription_expires_at, 'timezone', p_c.timezone,
+    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+$$;
+
+
+ALTER FUNCTION app_private.admin_consultant_json(p_c app.consultants) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_consultant_json(p_c app.consultants); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.admin_consultant_json(p_c app.consultants) IS 'A consultant as admins see them (no bank details, no password).';
+
+
+--
+-- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.admins (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email public.citext NOT NULL,
+    password_hash text NOT NULL,
+    name text NOT NULL,
+    role text DEFAULT 'admin'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
+);
+
+
+ALTER TABLE app.admins OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
+
+
+--
+-- Name: admin_json(app.admins); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.admin_json(p_admin app.admins) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_admin.id, 'email', p_admin.email::text, 'name', p_admin.name,
+    'role', p_admin.role, 'is_active', p_admin.is_active, 'last_login_at', p_admin.last_login_at,
+    'created_at', p_admin.created_at)
+$$;
+
+
+ALTER FUNCTION app_private.admin_json(p_admin app.admins) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_json(p_admin app.admins); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as the API shows it (never the password hash).';
+
+
 --
 -- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
@@ -754,6 +2021,79 @@ ALTER FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type t
 --
 
 COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) IS 'Append one admin action to the audit log (the database login is recorded by default).';
+
+
+--
+-- Name: caller_consultant(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.caller_consultant() RETURNS app.consultants
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return v_c;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.caller_consultant() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION caller_consultant(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.caller_consultant() IS 'The calling consultant''s row, or NK401.';
+
+
+--
+-- Name: consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.consultant_json(p_c app.consultants) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's own view of their account. Bank fields leave as ciphertext (base64) for the app
+  -- to mask; nothing returns them in clear.
+  select jsonb_build_object(
+    'id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name, 'last_name', p_c.last_name,
+    'phone_country_code', p_c.phone_country_code, 'phone_number', p_c.phone_number,
+    'consultancy_sector', p_c.consultancy_sector,
+    'personal_session_title', p_c.personal_session_title, 'webinar_session_title', p_c.webinar_session_title,
+    'personal_session_price', p_c.personal_session_price, 'webinar_session_price', p_c.webinar_session_price,
+    'currency', p_c.currency, 'description', p_c.description, 'experience_months', p_c.experience_months,
+    'instagram_url', p_c.instagram_url, 'linkedin_url', p_c.linkedin_url, 'twitter_url', p_c.twitter_url,
+    'profile_photo_url', p_c.profile_photo_url, 'slug', p_c.slug, 'timezone', p_c.timezone,
+    'is_active', p_c.is_active, 'is_email_verified', p_c.is_email_verified, 'email_verified_at', p_c.email_verified_at,
+    'subscription_plan', p_c.subscription_plan, 'subscription_expires_at', p_c.subscription_expires_at,
+    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'rejection_reason', p_c.rejection_reason,
+    'booking_policy', jsonb_build_object('min_notice_minutes', p_c.min_notice_minutes,
+      'max_days_ahead', p_c.max_days_ahead, 'buffer_minutes', p_c.buffer_minutes, 'hold_minutes', p_c.hold_minutes,
+      'cancellation_policy', p_c.cancellation_policy),
+    'default_meeting_platform', p_c.default_meeting_platform,
+    'meeting_links', jsonb_build_object('zoom', p_c.zoom_link, 'meet', p_c.meet_link, 'teams', p_c.teams_link),
+    'notification_preferences', p_c.notification_preferences,
+    'bank_details', jsonb_build_object('bank_name', p_c.bank_name,
+      'account_number_encrypted', encode(p_c.bank_account_number_encrypted, 'base64'),
+      'ifsc_code_encrypted', encode(p_c.ifsc_code_encrypted, 'base64')),
+    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+$$;
+
+
+ALTER FUNCTION app_private.consultant_json(p_c app.consultants) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION consultant_json(p_c app.consultants); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.consultant_json(p_c app.consultants) IS 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
 
 
 --
@@ -871,6 +2211,67 @@ COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email
 
 
 --
+-- Name: require_admin(text, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean DEFAULT false) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_actor uuid := app_private.acting_admin(p_acting_admin_email);
+begin
+  -- Over HTTP an admin must be set; from psql a database administrator may act as nobody (audited as such).
+  if v_actor is null and app.current_admin_id() is null
+     and not pg_catalog.pg_has_role(session_user, 'nakksha_admin', 'member') then
+    raise exception using errcode = 'NK403', message = 'forbidden', detail = 'Only admins may do this.';
+  end if;
+  if p_super and v_actor is not null and not exists (
+      select 1 from app.admins a where a.id = v_actor and a.role = 'super_admin') then
+    raise exception using errcode = 'NK403', message = 'super_admin_required', detail = 'Only super admins may do this.';
+  end if;
+  return v_actor;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION require_admin(p_acting_admin_email text, p_super boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) IS 'The acting admin of a privileged call (NULL for a database administrator), or NK403.';
+
+
+--
+-- Name: revoke_families(uuid, uuid, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with revoked as (
+    update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
+    where revoked_at is null
+      and ((p_consultant_id is not null and consultant_id = p_consultant_id)
+           or (p_admin_id is not null and admin_id = p_admin_id))
+    returning 1)
+  select count(*)::integer from revoked
+$$;
+
+
+ALTER FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin.';
+
+
+--
 -- Name: seed_demo(text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -921,6 +2322,96 @@ ALTER FUNCTION app_private.seed_demo(p_email text, p_password_hash text) OWNER T
 --
 
 COMMENT ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) IS 'Load the approved demo consultant with prices and a week of availability, if no consultant exists.';
+
+
+--
+-- Name: set_approval(uuid, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_actor uuid := app_private.require_admin(p_acting_admin_email);
+  v_c app.consultants;
+  v_from text;
+  v_action text := case p_to when 'approved' then 'approve' when 'rejected' then 'reject'
+                             when 'suspended' then 'suspend' else p_to end;
+  v_email text;
+begin
+  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  v_from := v_c.approval_status;
+  if not ((v_from = 'pending' and p_to in ('approved', 'rejected'))
+          or (v_from = 'rejected' and p_to = 'approved')
+          or (v_from = 'approved' and p_to = 'suspended')
+          or (v_from = 'suspended' and p_to = 'reactivated')) then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s consultant cannot be %s.', v_from, case p_to when 'reactivated' then 'reactivated' else p_to end);
+  end if;
+  if p_to in ('rejected', 'suspended') and nullif(btrim(coalesce(p_reason, '')), '') is null then
+    raise exception using errcode = 'NK422', message = 'reason_required', detail = 'Give a reason.', hint = 'field:reason';
+  end if;
+  update app.consultants set
+    approval_status = case p_to when 'reactivated' then 'approved' else p_to end,
+    approved_at = case when p_to = 'approved' then now() else approved_at end,
+    approved_by = case when p_to = 'approved' then v_actor else approved_by end,
+    rejection_reason = case when p_to in ('rejected', 'suspended') then btrim(p_reason)
+                            when p_to in ('approved', 'reactivated') then null else rejection_reason end
+  where id = v_c.id returning * into v_c;
+  if p_to = 'suspended' then
+    -- A suspended consultant's dashboard closes now, not when their tokens expire.
+    perform app_private.revoke_families(v_c.id, null, 'suspended');
+  end if;
+  perform app_private.audit(v_actor, 'consultant.' || case p_to when 'reactivated' then 'reactivate' else v_action end,
+    'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason));
+  v_email := 'account_' || case p_to when 'approved' then 'approved' when 'rejected' then 'rejected'
+                                     when 'suspended' then 'suspended' else 'reactivated' end;
+  perform app_private.queue_email(v_email, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    jsonb_build_object('first_name', v_c.first_name, 'slug', v_c.slug, 'reason', p_reason),
+    p_consultant_id => v_c.id);
+  return app_private.admin_consultant_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) IS 'Move a consultant through the approval state machine; audited, emailed.';
+
+
+--
+-- Name: start_session(uuid, uuid, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- A new family (one login on one device) with its first refresh token.
+  with family as (
+    insert into app.refresh_token_families (consultant_id, admin_id, user_agent, ip)
+    values (p_consultant_id, p_admin_id, left(p_user_agent, 500), p_ip)
+    returning id)
+  insert into app.refresh_tokens (family_id, token_hash, expires_at)
+  select family.id, p_refresh_hash, p_expires_at from family
+$$;
+
+
+ALTER FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Open a refresh-token family for a consultant or an admin.';
 
 
 --
@@ -1053,10 +2544,6 @@ $$;
 
 
 ALTER FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) OWNER TO nakksha_owner;
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: procrastinate_jobs; Type: TABLE; Schema: public; Owner: nakksha_owner
@@ -1486,102 +2973,6 @@ $$;
 ALTER FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) OWNER TO nakksha_owner;
 
 --
--- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.consultants (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    email public.citext NOT NULL,
-    password_hash text,
-    first_name text NOT NULL,
-    last_name text NOT NULL,
-    phone_country_code text,
-    phone_number text,
-    consultancy_sector text,
-    bank_name text,
-    bank_account_number_encrypted bytea,
-    ifsc_code_encrypted bytea,
-    personal_session_title text,
-    webinar_session_title text,
-    description text,
-    experience_months integer,
-    personal_session_price numeric(10,2) DEFAULT 0 NOT NULL,
-    webinar_session_price numeric(10,2) DEFAULT 0 NOT NULL,
-    currency text DEFAULT 'INR'::text NOT NULL,
-    instagram_url text,
-    linkedin_url text,
-    twitter_url text,
-    profile_photo_url text,
-    slug text NOT NULL,
-    timezone text DEFAULT 'Asia/Kolkata'::text NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    is_email_verified boolean DEFAULT false NOT NULL,
-    email_verified_at timestamp with time zone,
-    subscription_plan text DEFAULT 'free'::text NOT NULL,
-    subscription_expires_at timestamp with time zone,
-    approval_status text DEFAULT 'pending'::text NOT NULL,
-    approved_at timestamp with time zone,
-    approved_by uuid,
-    rejection_reason text,
-    min_notice_minutes integer DEFAULT 120 NOT NULL,
-    max_days_ahead integer DEFAULT 60 NOT NULL,
-    buffer_minutes integer DEFAULT 0 NOT NULL,
-    hold_minutes integer,
-    cancellation_policy jsonb DEFAULT '{"refund_ladder": [{"percent": 100, "min_hours_before": 24}, {"percent": 50, "min_hours_before": 2}], "max_reschedules": 2, "client_cutoff_hours": 2}'::jsonb NOT NULL,
-    default_meeting_platform text DEFAULT 'zoom'::text NOT NULL,
-    zoom_link text,
-    meet_link text,
-    teams_link text,
-    notification_preferences jsonb DEFAULT '{"session_booked": true, "quotation_viewed": true, "session_cancelled": true, "quotation_responded": true}'::jsonb NOT NULL,
-    last_login_at timestamp with time zone,
-    deleted_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
-    CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
-    CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
-    CONSTRAINT consultants_cancellation_policy_shape CHECK ((jsonb_typeof(cancellation_policy) = 'object'::text)),
-    CONSTRAINT consultants_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT consultants_default_meeting_platform_valid CHECK ((default_meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
-    CONSTRAINT consultants_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
-    CONSTRAINT consultants_email_lowercase CHECK (((email)::text = lower((email)::text))),
-    CONSTRAINT consultants_experience_months_range CHECK (((experience_months >= 0) AND (experience_months <= 1200))),
-    CONSTRAINT consultants_first_name_length CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
-    CONSTRAINT consultants_hold_minutes_range CHECK (((hold_minutes >= 5) AND (hold_minutes <= 120))),
-    CONSTRAINT consultants_last_name_length CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
-    CONSTRAINT consultants_max_days_ahead_range CHECK (((max_days_ahead >= 1) AND (max_days_ahead <= 365))),
-    CONSTRAINT consultants_min_notice_minutes_range CHECK (((min_notice_minutes >= 0) AND (min_notice_minutes <= 43200))),
-    CONSTRAINT consultants_notification_preferences_shape CHECK ((jsonb_typeof(notification_preferences) = 'object'::text)),
-    CONSTRAINT consultants_personal_session_price_range CHECK ((personal_session_price >= (0)::numeric)),
-    CONSTRAINT consultants_phone_country_code_format CHECK ((phone_country_code ~ '^\+[1-9][0-9]{0,3}$'::text)),
-    CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
-    CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
-    CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
-    CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text]))),
-    CONSTRAINT consultants_subscription_plan_valid CHECK ((subscription_plan = ANY (ARRAY['free'::text, 'basic'::text, 'pro'::text, 'enterprise'::text]))),
-    CONSTRAINT consultants_timezone_valid CHECK (app.is_valid_timezone(timezone)),
-    CONSTRAINT consultants_url_format CHECK (((COALESCE(instagram_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(linkedin_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(twitter_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(profile_photo_url, '/x'::text) ~ '^(https?://|/)'::text) AND (COALESCE(zoom_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(meet_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(teams_link, 'https://x'::text) ~ '^https://'::text))),
-    CONSTRAINT consultants_webinar_session_price_range CHECK ((webinar_session_price >= (0)::numeric))
-);
-
-
-ALTER TABLE app.consultants OWNER TO nakksha_owner;
-
---
--- Name: TABLE consultants; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.consultants IS 'Consultants: identity, public profile, approval state, booking policy and settings. The tenant root.';
-
-
---
--- Name: COLUMN consultants.approval_status; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin approves; only approved consultants see dashboard data and are published.';
-
-
---
 -- Name: consultants; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -1832,37 +3223,6 @@ ALTER TABLE app.admin_audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.admins (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    email public.citext NOT NULL,
-    password_hash text NOT NULL,
-    name text NOT NULL,
-    role text DEFAULT 'admin'::text NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    last_login_at timestamp with time zone,
-    created_by uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
-    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
-    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
-    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
-);
-
-
-ALTER TABLE app.admins OWNER TO nakksha_owner;
-
---
--- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
 
 
 --
@@ -2302,6 +3662,28 @@ ALTER TABLE app.quotations OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.quotations IS 'Priced proposals to a client; final_amount is derived from base_amount and discount_percentage.';
+
+
+--
+-- Name: rate_limit_hits; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.rate_limit_hits (
+    bucket text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    hits integer DEFAULT 0 NOT NULL,
+    CONSTRAINT rate_limit_hits_bucket_length CHECK (((length(bucket) >= 1) AND (length(bucket) <= 300))),
+    CONSTRAINT rate_limit_hits_hits_range CHECK ((hits >= 0))
+);
+
+
+ALTER TABLE app.rate_limit_hits OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE rate_limit_hits; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.rate_limit_hits IS 'Fixed-window request counters per bucket (action + IP or account); old windows are pruned.';
 
 
 --
@@ -2816,6 +4198,14 @@ ALTER TABLE ONLY app.quotations
 
 
 --
+-- Name: rate_limit_hits rate_limit_hits_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.rate_limit_hits
+    ADD CONSTRAINT rate_limit_hits_pkey PRIMARY KEY (bucket, window_start);
+
+
+--
 -- Name: refresh_token_families refresh_token_families_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -3066,6 +4456,13 @@ CREATE INDEX quotations_consultant_status_idx ON app.quotations USING btree (con
 --
 
 CREATE INDEX quotations_expiry_idx ON app.quotations USING btree (expires_at) WHERE (status = ANY (ARRAY['sent'::text, 'viewed'::text]));
+
+
+--
+-- Name: rate_limit_hits_window_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX rate_limit_hits_window_idx ON app.rate_limit_hits USING btree (window_start);
 
 
 --
@@ -3956,6 +5353,12 @@ ALTER TABLE app.platform_settings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.quotations ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: rate_limit_hits; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.rate_limit_hits ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: refresh_token_families; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -4011,12 +5414,114 @@ GRANT USAGE ON SCHEMA public TO nakksha_admin;
 
 
 --
+-- Name: FUNCTION admin_access(p_admin_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_access(p_admin_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION admin_credentials(p_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_credentials(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_credentials(p_email text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION admin_get_consultant(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION admin_list_admins(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_list_admins() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION approve_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION consultant_access(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.consultant_access(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION consultant_credentials(p_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.consultant_credentials(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.consultant_credentials(p_email text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION deactivate_admin(p_admin_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION delete_my_account(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.delete_my_account() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.delete_my_account() TO nakksha_app;
 
 
 --
@@ -4036,12 +5541,183 @@ GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
 
 
 --
+-- Name: FUNCTION export_my_data(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.export_my_data() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION get_my_account(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.get_my_account() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION migration_level(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.migration_level() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION my_password_hash(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_password_hash() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION prune_rate_limits(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.prune_rate_limits() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION resend_verification(p_token_hash bytea, p_verify_url_encrypted text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION reset_password(p_token_hash bytea, p_password_hash text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION revoke_my_sessions(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.revoke_my_sessions() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revoke_my_sessions() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION revoke_refresh_family(p_token_hash bytea, p_subject text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION set_my_photo(p_url text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_my_photo(p_url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION update_my_profile(p_patch jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_my_profile(p_patch jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION verify_email(p_token_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.verify_email(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.verify_email(p_token_hash bytea) TO nakksha_app;
 
 
 --
@@ -4151,174 +5827,6 @@ REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
-
-
---
--- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
-
-
---
--- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
-
-
---
--- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app;
-
-
---
--- Name: TABLE procrastinate_jobs; Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_notify_queue_abort_job_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_notify_queue_job_inserted_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_register_worker_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_trigger_abort_requested_events_procedure_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_trigger_function_scheduled_events_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_trigger_function_status_events_insert_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_trigger_function_status_events_update_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_unlink_periodic_defers_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_unregister_worker_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app;
-
-
---
--- Name: FUNCTION procrastinate_update_heartbeat_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app;
 
 
 --
@@ -4644,6 +6152,293 @@ GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app;
 
 
 --
+-- Name: FUNCTION admin_consultant_json(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.admin_consultant_json(p_c app.consultants) FROM PUBLIC;
+
+
+--
+-- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.role; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.created_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: COLUMN admins.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
+
+
+--
+-- Name: FUNCTION admin_json(p_admin app.admins); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.admin_json(p_admin app.admins) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION caller_consultant(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION consultant_json(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION require_admin(p_acting_admin_email text, p_super boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app;
+
+
+--
+-- Name: TABLE procrastinate_jobs; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_notify_queue_abort_job_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_notify_queue_job_inserted_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_register_worker_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_abort_requested_events_procedure_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_function_scheduled_events_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_function_status_events_insert_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_trigger_function_status_events_update_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_unlink_periodic_defers_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_unregister_worker_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION procrastinate_update_heartbeat_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app;
+
+
+--
 -- Name: TABLE consultants; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -4725,69 +6520,6 @@ GRANT SELECT ON TABLE analytics.sessions TO nakksha_analyst;
 --
 
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
-
-
---
--- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.email; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.role; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.created_by; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
-
-
---
--- Name: COLUMN admins.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
 
 
 --
@@ -5226,3 +6958,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124100600
 -- 20261124100700
 -- 20261124100800
+-- 20261124100900

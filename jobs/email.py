@@ -11,13 +11,30 @@ import jinja2
 import procrastinate
 
 from app.adapters.email import EmailMessage, ProviderError, email_sender
+from app.config import Settings
+from app.crypto import DecryptionError, decrypt_text
 from app.emails import UnknownEmailType, render
+from app.secrets import Secrets
 from app.sql import run
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.email")
 
 MAX_ATTEMPTS = 6
+LINK_PURPOSE = "email_link"
+
+
+def decrypt_fields(data: dict) -> dict:
+    """Links carrying secrets (verification, password reset) are stored encrypted in template_data as
+    `<name>_encrypted`; only here, at send time, do they become `<name>` again."""
+    key = Secrets.load(Settings.from_env()).data_key if any(k.endswith("_encrypted") for k in data) else ""
+    out = {}
+    for name, value in data.items():
+        if name.endswith("_encrypted") and isinstance(value, str):
+            out[name.removesuffix("_encrypted")] = decrypt_text(key, LINK_PURPOSE, value)
+        else:
+            out[name] = value
+    return out
 
 
 @app.task(name="send_email", queue="emails", pass_context=True,
@@ -29,10 +46,11 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     claimed = await run(db, "worker_claim_email", email_log_id=log_id)
     if claimed is None:
         return  # already sent or failed: a duplicate run does nothing
-    data = {"recipient_name": claimed["recipient_name"] or claimed["recipient_email"], **claimed["template_data"]}
     try:
+        data = {"recipient_name": claimed["recipient_name"] or claimed["recipient_email"],
+                **decrypt_fields(claimed["template_data"])}
         rendered = render(claimed["email_type"], data)
-    except (UnknownEmailType, jinja2.TemplateError) as exc:
+    except (UnknownEmailType, jinja2.TemplateError, DecryptionError) as exc:
         # A message that cannot be rendered will not render on retry either: fail it for good.
         await run(db, "worker_mark_email_failed", email_log_id=log_id, error=f"render: {exc!r}", final=True)
         log.error("email %s (%s) cannot be rendered: %r", log_id, claimed["email_type"], exc)

@@ -1,6 +1,7 @@
 # tests/conftest.py — one embedded PostgreSQL per test session (per xdist worker), a migrated template, a fresh database per test.
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -18,6 +19,15 @@ from app.database import role_url, start_embedded, with_database
 from app.migrate import migrate
 
 TEMPLATE = "nakksha_template"
+
+# Secrets the app and the in-process worker share in tests (never the developer's .data/secrets.json),
+# and a cheap bcrypt cost: hashing speed is not what these tests measure.
+TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="nkdata-"))
+os.environ.setdefault("JWT_SECRET", "test-jwt-secret-" + "x" * 40)
+os.environ.setdefault("PASSWORD_PEPPER", "test-pepper")
+os.environ.setdefault("DATA_ENCRYPTION_KEY", "test-data-key")
+os.environ.setdefault("BCRYPT_ROUNDS", "4")
+os.environ.setdefault("NAKKSHA_DATA_DIR", str(TEST_DATA_DIR))
 ROLES = {"owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN, "analyst": ROLE_ANALYST}
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from app.routes import dev, docs, health
+from app.routes import admin, auth, dev, docs, health, profile
 
 
 def all_routes(*, development: bool) -> list[BaseRoute]:
-    table: list[BaseRoute] = [*health.routes, *docs.routes]
+    table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes]
     if development:
         table += dev.routes
     return table

@@ -7,19 +7,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from app.endpoints import endpoint
 from app.errors import ApiError
-from app.openapi import documented
 from app.sql import run
 from app.templating import templates
 
 
-@documented(summary="Local email outbox (development only).", tags=("dev",), include=False)
+@endpoint(summary="Local email outbox (development only).", tags=("dev",), include=False)
 async def dev_outbox(request: Request) -> HTMLResponse:
     rows = await run(request.app.state.pool, "dev_outbox_list", limit=200)
     return templates.TemplateResponse(request, "dev/outbox.html", {"messages": rows})
 
 
-@documented(summary="One message of the local outbox (development only).", tags=("dev",), include=False)
+@endpoint(summary="One message of the local outbox (development only).", tags=("dev",), include=False)
 async def dev_outbox_message(request: Request) -> Response:
     try:
         message_id = uuid.UUID(request.path_params["message_id"])

@@ -9,7 +9,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
-from app.openapi import build_document, documented
+from app.endpoints import endpoint
+from app.openapi import build_document
 
 DOCS_PAGE = """<!doctype html>
 <html lang="en">
@@ -32,7 +33,7 @@ DOCS_PAGE = """<!doctype html>
 INIT_JS = """window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true});\n"""
 
 
-@documented(summary="This document.", tags=("docs",), include=False)
+@endpoint(summary="This document.", tags=("docs",), include=False)
 async def openapi_json(request: Request) -> JSONResponse:
     doc = request.app.state.openapi
     if doc is None:
@@ -40,7 +41,7 @@ async def openapi_json(request: Request) -> JSONResponse:
     return JSONResponse(doc)
 
 
-@documented(summary="Browsable API documentation.", tags=("docs",), include=False)
+@endpoint(summary="Browsable API documentation.", tags=("docs",), include=False)
 async def docs_page(request: Request) -> HTMLResponse:
     # Swagger UI sets inline styles: allowed on this page only.
     return HTMLResponse(DOCS_PAGE, headers={"content-security-policy": (
@@ -48,7 +49,7 @@ async def docs_page(request: Request) -> HTMLResponse:
         "frame-ancestors 'none'; base-uri 'self'; object-src 'none'")})
 
 
-@documented(summary="Docs page start-up script.", tags=("docs",), include=False)
+@endpoint(summary="Docs page start-up script.", tags=("docs",), include=False)
 async def docs_init(request: Request) -> HTMLResponse:
     return HTMLResponse(INIT_JS, media_type="application/javascript")
 

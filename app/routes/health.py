@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.endpoints import endpoint
 from app.errors import ApiError, error_body
 from app.migrate import latest_migration_version
-from app.openapi import documented
 from app.sql import run
 
 
@@ -23,12 +23,12 @@ class Ready(BaseModel):
     migration: str
 
 
-@documented(summary="The process is up.", tags=("health",), responses={200: Health})
+@endpoint(summary="The process is up.", tags=("health",), responses={200: Health})
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-@documented(summary="The database is reachable and migrated to the version this code expects.", tags=("health",),
+@endpoint(summary="The database is reachable and migrated to the version this code expects.", tags=("health",),
             responses={200: Ready, 503: None})
 async def readyz(request: Request) -> JSONResponse:
     expected = request.app.state.expected_migration

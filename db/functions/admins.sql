@@ -80,4 +80,248 @@ comment on function api.create_admin is 'Create an admin (super admins, or nakks
 revoke execute on function api.create_admin(text, text, text, text, text) from public;
 grant execute on function api.create_admin(text, text, text, text, text) to nakksha_app, nakksha_admin;
 
--- Test: pytest tests/db/test_admins.py
+create or replace function app_private.require_admin(p_acting_admin_email text, p_super boolean default false)
+returns uuid
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_actor uuid := app_private.acting_admin(p_acting_admin_email);
+begin
+  -- Over HTTP an admin must be set; from psql a database administrator may act as nobody (audited as such).
+  if v_actor is null and app.current_admin_id() is null
+     and not pg_catalog.pg_has_role(session_user, 'nakksha_admin', 'member') then
+    raise exception using errcode = 'NK403', message = 'forbidden', detail = 'Only admins may do this.';
+  end if;
+  if p_super and v_actor is not null and not exists (
+      select 1 from app.admins a where a.id = v_actor and a.role = 'super_admin') then
+    raise exception using errcode = 'NK403', message = 'super_admin_required', detail = 'Only super admins may do this.';
+  end if;
+  return v_actor;
+end;
+$$;
+comment on function app_private.require_admin is 'The acting admin of a privileged call (NULL for a database administrator), or NK403.';
+
+-- Consultant approval: one state machine. pending -> approved | rejected; rejected -> approved (on review);
+-- approved -> suspended; suspended -> approved (reactivate). Anything else is 409 invalid_transition.
+create or replace function app_private.set_approval(
+  p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_actor uuid := app_private.require_admin(p_acting_admin_email);
+  v_c app.consultants;
+  v_from text;
+  v_action text := case p_to when 'approved' then 'approve' when 'rejected' then 'reject'
+                             when 'suspended' then 'suspend' else p_to end;
+  v_email text;
+begin
+  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  v_from := v_c.approval_status;
+  if not ((v_from = 'pending' and p_to in ('approved', 'rejected'))
+          or (v_from = 'rejected' and p_to = 'approved')
+          or (v_from = 'approved' and p_to = 'suspended')
+          or (v_from = 'suspended' and p_to = 'reactivated')) then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s consultant cannot be %s.', v_from, case p_to when 'reactivated' then 'reactivated' else p_to end);
+  end if;
+  if p_to in ('rejected', 'suspended') and nullif(btrim(coalesce(p_reason, '')), '') is null then
+    raise exception using errcode = 'NK422', message = 'reason_required', detail = 'Give a reason.', hint = 'field:reason';
+  end if;
+  update app.consultants set
+    approval_status = case p_to when 'reactivated' then 'approved' else p_to end,
+    approved_at = case when p_to = 'approved' then now() else approved_at end,
+    approved_by = case when p_to = 'approved' then v_actor else approved_by end,
+    rejection_reason = case when p_to in ('rejected', 'suspended') then btrim(p_reason)
+                            when p_to in ('approved', 'reactivated') then null else rejection_reason end
+  where id = v_c.id returning * into v_c;
+  if p_to = 'suspended' then
+    -- A suspended consultant's dashboard closes now, not when their tokens expire.
+    perform app_private.revoke_families(v_c.id, null, 'suspended');
+  end if;
+  perform app_private.audit(v_actor, 'consultant.' || case p_to when 'reactivated' then 'reactivate' else v_action end,
+    'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason));
+  v_email := 'account_' || case p_to when 'approved' then 'approved' when 'rejected' then 'rejected'
+                                     when 'suspended' then 'suspended' else 'reactivated' end;
+  perform app_private.queue_email(v_email, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    jsonb_build_object('first_name', v_c.first_name, 'slug', v_c.slug, 'reason', p_reason),
+    p_consultant_id => v_c.id);
+  return app_private.admin_consultant_json(v_c);
+end;
+$$;
+comment on function app_private.set_approval is 'Move a consultant through the approval state machine; audited, emailed.';
+
+create or replace function api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text default null)
+returns jsonb language sql volatile security definer set search_path = ''
+as $$ select app_private.set_approval(p_consultant_id, 'approved', null, p_acting_admin_email) $$;
+comment on function api.approve_consultant is 'Approve a pending (or previously rejected) consultant: their dashboard opens and their page can be published.';
+
+create or replace function api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null)
+returns jsonb language sql volatile security definer set search_path = ''
+as $$ select app_private.set_approval(p_consultant_id, 'rejected', p_reason, p_acting_admin_email) $$;
+comment on function api.reject_consultant is 'Reject a pending consultant, with a reason they are told.';
+
+create or replace function api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null)
+returns jsonb language sql volatile security definer set search_path = ''
+as $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email) $$;
+comment on function api.suspend_consultant is 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked.';
+
+create or replace function api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text default null)
+returns jsonb language sql volatile security definer set search_path = ''
+as $$ select app_private.set_approval(p_consultant_id, 'reactivated', null, p_acting_admin_email) $$;
+comment on function api.reactivate_consultant is 'Reactivate a suspended consultant.';
+
+create or replace function app_private.admin_consultant_json(p_c app.consultants)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object('id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name,
+    'last_name', p_c.last_name, 'slug', p_c.slug, 'phone_country_code', p_c.phone_country_code,
+    'phone_number', p_c.phone_number, 'consultancy_sector', p_c.consultancy_sector,
+    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'approved_by', p_c.approved_by,
+    'rejection_reason', p_c.rejection_reason, 'is_email_verified', p_c.is_email_verified,
+    'is_active', p_c.is_active, 'subscription_plan', p_c.subscription_plan,
+    'subscription_expires_at', p_c.subscription_expires_at, 'timezone', p_c.timezone,
+    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+$$;
+comment on function app_private.admin_consultant_json is 'A consultant as admins see them (no bank details, no password).';
+
+create or replace function api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_q text := nullif(btrim(coalesce(p_q, '')), '');
+  v_pattern text;
+  v_result jsonb;
+begin
+  perform app_private.require_admin(null);
+  -- Pending first (oldest waiting at the top), then everyone else newest first.
+  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  with matching as (
+    select c.* from app.consultants c
+    where c.deleted_at is null
+      and (v_q is null or c.email::text ilike v_pattern or c.slug ilike v_pattern
+           or (c.first_name || ' ' || c.last_name) ilike v_pattern)
+  )
+  select jsonb_build_object(
+    'items', coalesce((
+      select jsonb_agg(app_private.admin_consultant_json(m) order by (m.approval_status = 'pending') desc,
+                       case when m.approval_status = 'pending' then m.created_at end asc, m.created_at desc, m.id)
+      from (select * from matching where p_status is null or approval_status = p_status
+            order by (approval_status = 'pending') desc,
+                     case when approval_status = 'pending' then created_at end asc, created_at desc, id
+            limit p_per_page offset (p_page - 1) * p_per_page) m), '[]'),
+    'total', (select count(*) from matching where p_status is null or approval_status = p_status),
+    'page', p_page, 'per_page', p_per_page,
+    'counts', (select jsonb_build_object(
+      'pending', count(*) filter (where approval_status = 'pending'),
+      'approved', count(*) filter (where approval_status = 'approved'),
+      'rejected', count(*) filter (where approval_status = 'rejected'),
+      'suspended', count(*) filter (where approval_status = 'suspended')) from matching))
+  into v_result;
+  return v_result;
+end;
+$$;
+comment on function api.admin_list_consultants is 'Admins: consultants filtered by status and a search over name, email and slug; paged, with counts per status.';
+
+create or replace function api.admin_get_consultant(p_consultant_id uuid)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  perform app_private.require_admin(null);
+  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  return app_private.admin_consultant_json(v_c) || jsonb_build_object(
+    'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
+                         'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
+                       from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_c.id), '[]'));
+end;
+$$;
+comment on function api.admin_get_consultant is 'Admins: one consultant with their approval history.';
+
+create or replace function api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamptz,
+                                                      p_acting_admin_email text default null)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_actor uuid := app_private.require_admin(p_acting_admin_email);
+  v_c app.consultants;
+  v_old text;
+begin
+  if not exists (select 1 from app.platform_settings s, jsonb_array_elements(s.value) p
+                 where s.key = 'plans' and p->>'code' = p_plan) then
+    raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
+  end if;
+  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  v_old := v_c.subscription_plan;
+  update app.consultants set subscription_plan = p_plan, subscription_expires_at = p_expires_at
+  where id = v_c.id returning * into v_c;
+  perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
+    jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
+  return app_private.admin_consultant_json(v_c);
+end;
+$$;
+comment on function api.admin_set_subscription is 'Admins: set a consultant''s plan and its expiry (audited).';
+
+create or replace function api.admin_list_admins()
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app_private.require_admin(null, true);
+  return coalesce((select jsonb_agg(app_private.admin_json(a) order by a.created_at, a.id) from app.admins a), '[]');
+end;
+$$;
+comment on function api.admin_list_admins is 'Super admins: every admin.';
+
+create or replace function api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text default null)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_actor uuid := app_private.require_admin(p_acting_admin_email, true);
+  v_a app.admins;
+begin
+  if p_admin_id = v_actor then
+    raise exception using errcode = 'NK409', message = 'cannot_deactivate_self', detail = 'You cannot deactivate yourself.';
+  end if;
+  update app.admins set is_active = false where id = p_admin_id and is_active returning * into v_a;
+  if v_a.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such active admin.';
+  end if;
+  perform app_private.revoke_families(null, v_a.id, 'deactivated');
+  perform app_private.audit(v_actor, 'admin.deactivated', 'admin', v_a.id, '{}');
+  return app_private.admin_json(v_a);
+end;
+$$;
+comment on function api.deactivate_admin is 'Super admins: deactivate another admin and end their sessions.';
+
+grant execute on function
+  api.approve_consultant(uuid, text), api.reject_consultant(uuid, text, text), api.suspend_consultant(uuid, text, text),
+  api.reactivate_consultant(uuid, text), api.admin_list_consultants(text, text, integer, integer),
+  api.admin_get_consultant(uuid), api.admin_set_subscription(uuid, text, timestamptz, text), api.admin_list_admins(),
+  api.deactivate_admin(uuid, text)
+  to nakksha_app, nakksha_admin;
+
+-- Test: pytest tests/db/test_admins.py tests/http/test_admin_api.py

@@ -9,10 +9,12 @@ from starlette.applications import Starlette
 
 from app.config import Settings
 from app.main import create_app
+from tests.conftest import TEST_DATA_DIR
 
 
 def make_app(db, **overrides) -> Starlette:
     overrides.setdefault("env", "test")
+    overrides.setdefault("data_dir", TEST_DATA_DIR)
     settings = Settings.from_env({}, database_url=db.admin_url, **overrides)
     return create_app(settings)
 

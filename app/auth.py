@@ -1,0 +1,131 @@
+# app/auth.py — access tokens (JWT, HS256 pinned), opaque refresh and one-time tokens, and the route guard.
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from starlette.requests import Request
+
+from app.errors import ApiError
+from app.sql import Caller, run
+
+ISSUER = "nakksha"
+AUDIENCE = "nakksha-api"
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=30)
+ALGORITHM = "HS256"  # pinned: decode() accepts nothing else, so alg=none or RS/HS confusion fails
+
+# Who may call an endpoint. "approved" is a consultant whose account an admin approved.
+AUTH_LEVELS = ("public", "consultant", "approved", "admin", "super_admin")
+
+
+def new_token(prefix: str) -> str:
+    """An opaque, unguessable token (256 bits); only its SHA-256 is ever stored."""
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def refresh_expiry() -> datetime:
+    return datetime.now(UTC) + REFRESH_TTL
+
+
+def issue_access_token(secret: str, *, subject: uuid.UUID | str, email: str, role: str,
+                       consultant_slug: str | None = None) -> str:
+    now = int(time.time())
+    claims = {"sub": str(subject), "email": email, "role": role, "iat": now,
+              "exp": now + int(ACCESS_TTL.total_seconds()), "iss": ISSUER, "aud": AUDIENCE,
+              "jti": secrets.token_hex(8)}
+    if role == "consultant":
+        claims["consultantSlug"] = consultant_slug  # informational only: slugs change, never authorises
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def token_pair(secret: str, *, subject: uuid.UUID | str, email: str, role: str, refresh_token: str,
+               consultant_slug: str | None = None) -> dict:
+    return {"access_token": issue_access_token(secret, subject=subject, email=email, role=role,
+                                               consultant_slug=consultant_slug),
+            "refresh_token": refresh_token, "token_type": "bearer",
+            "expires_in": int(ACCESS_TTL.total_seconds())}
+
+
+@dataclass(frozen=True)
+class Claims:
+    subject: uuid.UUID
+    role: str
+    email: str
+
+
+def _unauthorized(code: str, message: str) -> ApiError:
+    return ApiError(401, code, message, None, {"WWW-Authenticate": 'Bearer realm="nakksha"'})
+
+
+def decode_access_token(secret: str, token: str) -> Claims:
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
+                            options={"require": ["exp", "iat", "sub", "aud", "iss"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise _unauthorized("token_expired", "The access token has expired; refresh it.") from exc
+    except jwt.PyJWTError as exc:
+        raise _unauthorized("invalid_token", "The access token is not valid.") from exc
+    try:
+        subject = uuid.UUID(str(claims["sub"]))
+    except ValueError as exc:
+        raise _unauthorized("invalid_token", "The access token is not valid.") from exc
+    role = claims.get("role")
+    if role not in ("consultant", "admin"):
+        raise _unauthorized("invalid_token", "The access token is not valid.")
+    return Claims(subject, role, str(claims.get("email", "")))
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def authenticate(request: Request, level: str) -> Caller:
+    """The caller of a request at the given level, or 401 (no or bad token) / 403 (wrong role, not
+    approved, not a super admin). Approval and admin status are read from the database on each
+    request, so a suspension or deactivation takes effect at once, not when the token expires."""
+    if level == "public":
+        return Caller()
+    token = bearer_token(request)
+    if token is None:
+        raise _unauthorized("unauthorized", "Log in first: send an access token as 'Authorization: Bearer …'.")
+    claims = decode_access_token(request.app.state.secrets.jwt, token)
+    pool = request.app.state.pool
+    if level in ("consultant", "approved"):
+        if claims.role != "consultant":
+            raise ApiError(403, "forbidden", "This endpoint is for consultants.")
+        state = await run(pool, "consultant_access", consultant_id=claims.subject)
+        if state == "gone":
+            raise _unauthorized("invalid_token", "This account no longer exists.")
+        if level == "approved" and state != "approved":
+            raise ApiError(403, "consultant_not_approved",
+                           "Your account is awaiting approval." if state == "pending"
+                           else f"Your account is {state}.")
+        return Caller(consultant_id=claims.subject)
+    if claims.role != "admin":
+        raise ApiError(403, "forbidden", "This endpoint is for admins.")
+    role = await run(pool, "admin_access", admin_id=claims.subject)
+    if role == "inactive":
+        raise _unauthorized("invalid_token", "This admin account is not active.")
+    if level == "super_admin" and role != "super_admin":
+        raise ApiError(403, "super_admin_required", "Only super admins may do this.")
+    return Caller(admin_id=claims.subject)
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+# Test: pytest tests/http/test_auth.py

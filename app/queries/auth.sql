@@ -1,0 +1,74 @@
+-- app/queries/auth.sql — accounts and sessions (db/functions/auth.sql).
+
+-- name: signup_consultant(email, password_hash, first_name, last_name, phone_country_code, phone_number, refresh_hash, refresh_expires_at, verify_hash, verify_url_encrypted, user_agent, ip)$
+-- Create a pending consultant with a first session and a queued verification email.
+select api.signup_consultant(:email, :password_hash, :first_name, :last_name, :phone_country_code, :phone_number,
+  :refresh_hash, :refresh_expires_at, :verify_hash, :verify_url_encrypted, :user_agent, :ip::inet);
+
+-- name: consultant_credentials(email)^
+-- The id and password hash of a consultant who may log in.
+select * from api.consultant_credentials(:email);
+
+-- name: start_consultant_session(consultant_id, refresh_hash, expires_at, user_agent, ip)$
+-- Record a login and open a refresh family.
+select api.start_consultant_session(:consultant_id, :refresh_hash, :expires_at, :user_agent, :ip::inet);
+
+-- name: admin_credentials(email)^
+-- The id and password hash of an active admin.
+select * from api.admin_credentials(:email);
+
+-- name: start_admin_session(admin_id, refresh_hash, expires_at, user_agent, ip)$
+-- Record an admin login and open a refresh family.
+select api.start_admin_session(:admin_id, :refresh_hash, :expires_at, :user_agent, :ip::inet);
+
+-- name: rotate_refresh_token(token_hash, new_hash, new_expires_at, subject)$
+-- Spend a refresh token for a new one; {status, consultant|admin}.
+select api.rotate_refresh_token(:token_hash, :new_hash, :new_expires_at, :subject);
+
+-- name: revoke_refresh_family(token_hash, subject)!
+-- Logout: end the family of this refresh token.
+select api.revoke_refresh_family(:token_hash, :subject);
+
+-- name: revoke_my_sessions()$
+-- Logout everywhere.
+select api.revoke_my_sessions();
+
+-- name: verify_email(token_hash)$
+-- Mark the email verified.
+select api.verify_email(:token_hash);
+
+-- name: resend_verification(token_hash, verify_url_encrypted)!
+-- Send a new verification email to the caller.
+select api.resend_verification(:token_hash, :verify_url_encrypted);
+
+-- name: request_password_reset(email, token_hash, reset_url_encrypted)!
+-- Mail a reset link if the address has an account.
+select api.request_password_reset(:email, :token_hash, :reset_url_encrypted);
+
+-- name: reset_password(token_hash, password_hash)!
+-- Set a new password with a reset token; every session ends.
+select api.reset_password(:token_hash, :password_hash);
+
+-- name: my_password_hash()$
+-- The caller's password hash (to check the current password).
+select api.my_password_hash();
+
+-- name: change_my_password(password_hash, refresh_hash, expires_at, user_agent, ip)!
+-- New password; other sessions end, a new one opens.
+select api.change_my_password(:password_hash, :refresh_hash, :expires_at, :user_agent, :ip::inet);
+
+-- name: get_my_account()$
+-- The caller's account.
+select api.get_my_account();
+
+-- name: consultant_access(consultant_id)$
+-- approved | pending | rejected | suspended | gone
+select api.consultant_access(:consultant_id);
+
+-- name: admin_access(admin_id)$
+-- admin | super_admin | inactive
+select api.admin_access(:admin_id);
+
+-- name: hit_rate_limit(bucket, limit, window_seconds)$
+-- Count a request; 0 when allowed, else seconds to wait.
+select api.hit_rate_limit(:bucket, :limit, :window_seconds);

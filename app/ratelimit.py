@@ -1,0 +1,48 @@
+# app/ratelimit.py — rate limits on sensitive endpoints, counted in PostgreSQL so they hold across app processes.
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from app.auth import client_ip
+from app.errors import ApiError
+from app.sql import run
+
+
+@dataclass(frozen=True)
+class Limit:
+    limit: int
+    window_seconds: int
+
+
+# action -> (per IP, per account). Generous for people, tight for scripts guessing passwords or mailing.
+LIMITS: dict[str, tuple[Limit, Limit | None]] = {
+    "signup": (Limit(10, 3600), None),
+    "login": (Limit(30, 900), Limit(10, 900)),
+    "admin_login": (Limit(20, 900), Limit(10, 900)),
+    "refresh": (Limit(120, 60), None),
+    "forgot_password": (Limit(10, 3600), Limit(5, 3600)),
+    "reset_password": (Limit(20, 3600), None),
+    "verify_email": (Limit(30, 3600), None),
+    "resend_verification": (Limit(10, 3600), Limit(5, 3600)),
+}
+
+
+async def _hit(request: Request, bucket: str, limit: Limit) -> None:
+    wait = await run(request.app.state.pool, "hit_rate_limit", bucket=bucket, limit=limit.limit,
+                     window_seconds=limit.window_seconds)
+    if wait:
+        raise ApiError(429, "rate_limited", "Too many attempts; wait a little and try again.", None,
+                       {"Retry-After": str(wait)})
+
+
+async def rate_limit(request: Request, action: str, account: str | None = None) -> None:
+    """Count this request against the action's per-IP and per-account limits (each in its own short
+    transaction, committed even when the request then fails: failed logins must count)."""
+    per_ip, per_account = LIMITS[action]
+    await _hit(request, f"{action}:ip:{client_ip(request) or 'unknown'}", per_ip)
+    if per_account is not None and account:
+        await _hit(request, f"{action}:account:{account.strip().lower()}", per_account)
+
+# Test: pytest tests/http/test_rate_limits.py

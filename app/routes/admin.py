@@ -1,0 +1,208 @@
+# app/routes/admin.py — admins (/api/v1/admin/*): their own auth, consultant approval and subscriptions, the admins list.
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.auth import client_ip, new_token, refresh_expiry, token_hash, token_pair
+from app.endpoints import endpoint
+from app.ratelimit import rate_limit
+from app.routes.auth import (
+    OBJECT,
+    TOKENS,
+    LoginBody,
+    RefreshBody,
+    bad_credentials,
+    check_password,
+    hash_new_password,
+    refresh_failure,
+)
+from app.schemas import Email, Password
+from app.sql import run
+from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+ADMIN_ERRORS = {401: None, 403: None}
+
+
+def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
+    return {**token_pair(request.app.state.secrets.jwt, subject=admin["id"], email=admin["email"], role="admin",
+                         refresh_token=refresh), "admin": admin}
+
+
+# --- admin auth -----------------------------------------------------------------------------------------
+
+@endpoint(summary="Admin login.", tags=("admin auth",), body=LoginBody, responses={200: TOKENS, 401: None, 429: None})
+async def admin_login(request: Request) -> JSONResponse:
+    body = await parse_body(request, LoginBody)
+    await rate_limit(request, "admin_login", body.email)
+    creds = await run(request.app.state.pool, "admin_credentials", email=body.email)
+    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
+        raise bad_credentials()
+    refresh = new_token("rta")
+    admin = await run(request.app.state.pool, "start_admin_session", admin_id=creds["id"],
+                      refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),
+                      user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+    return JSONResponse(admin_tokens(request, admin, refresh))
+
+
+@endpoint(summary="Admin token refresh (the old refresh token is spent).", tags=("admin auth",), body=RefreshBody,
+          responses={200: TOKENS, 401: None, 429: None})
+async def admin_refresh(request: Request) -> JSONResponse:
+    body = await parse_body(request, RefreshBody)
+    await rate_limit(request, "refresh")
+    new = new_token("rta")
+    result = await run(request.app.state.pool, "rotate_refresh_token", token_hash=token_hash(body.refresh_token),
+                       new_hash=token_hash(new), new_expires_at=refresh_expiry(), subject="admin")
+    if result["status"] != "ok":
+        raise refresh_failure(result["status"])
+    return JSONResponse(admin_tokens(request, result["admin"], new))
+
+
+@endpoint(summary="Admin logout (revokes the refresh token's family).", tags=("admin auth",), body=RefreshBody,
+          responses={204: None})
+async def admin_logout(request: Request) -> Response:
+    body = await parse_body(request, RefreshBody)
+    await run(request.app.state.pool, "revoke_refresh_family", token_hash=token_hash(body.refresh_token), subject="admin")
+    return Response(status_code=204)
+
+
+@endpoint(summary="The logged-in admin.", tags=("admin auth",), auth="admin", responses={200: OBJECT})
+async def admin_me(request: Request) -> JSONResponse:
+    return JSONResponse({"admin": await run(request.app.state.pool, "get_my_account", request.state.caller)})
+
+
+# --- consultants ------------------------------------------------------------------------------------------
+
+class ConsultantListQuery(QuerySchema):
+    status: Literal["pending", "approved", "rejected", "suspended"] | None = None
+    q: str | None = Field(default=None, max_length=200)
+    page: int = Field(default=1, ge=1, le=100000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+class ReasonBody(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SubscriptionBody(Schema):
+    plan: str = Field(min_length=1, max_length=40)
+    expires_at: AwareDatetime | None
+
+
+@endpoint(summary="Consultants, pending first: filter by status, search name/email/slug, paged, with counts.",
+          tags=("admin",), auth="admin", query=ConsultantListQuery, responses={200: OBJECT, **ADMIN_ERRORS})
+async def admin_list_consultants(request: Request) -> JSONResponse:
+    q = parse_query(request, ConsultantListQuery)
+    result = await run(request.app.state.pool, "admin_list_consultants", request.state.caller, status=q.status,
+                       q=q.q, page=q.page, per_page=q.per_page)
+    return JSONResponse(result)
+
+
+@endpoint(summary="One consultant with verification state, subscription and approval history.", tags=("admin",),
+          auth="admin", responses={200: OBJECT, 404: None, **ADMIN_ERRORS})
+async def admin_get_consultant(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "admin_get_consultant", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"]))
+
+
+@endpoint(summary="Approve a consultant.", tags=("admin",), auth="admin", responses={200: OBJECT, 404: None, 409: None,
+          **ADMIN_ERRORS})
+async def approve_consultant(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "approve_consultant", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"]))
+
+
+@endpoint(summary="Reject a consultant, with a reason.", tags=("admin",), auth="admin", body=ReasonBody,
+          responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+async def reject_consultant(request: Request) -> JSONResponse:
+    body = await parse_body(request, ReasonBody)
+    return JSONResponse(await run(request.app.state.pool, "reject_consultant", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"], reason=body.reason))
+
+
+@endpoint(summary="Suspend a consultant: page and dashboard closed, sessions ended.", tags=("admin",), auth="admin",
+          body=ReasonBody, responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+async def suspend_consultant(request: Request) -> JSONResponse:
+    body = await parse_body(request, ReasonBody)
+    return JSONResponse(await run(request.app.state.pool, "suspend_consultant", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"], reason=body.reason))
+
+
+@endpoint(summary="Reactivate a suspended consultant.", tags=("admin",), auth="admin",
+          responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+async def reactivate_consultant(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "reactivate_consultant", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"]))
+
+
+@endpoint(summary="Set a consultant's subscription plan and expiry (audited).", tags=("admin",), auth="admin",
+          body=SubscriptionBody, responses={200: OBJECT, 404: None, **ADMIN_ERRORS})
+async def admin_set_subscription(request: Request) -> JSONResponse:
+    body = await parse_body(request, SubscriptionBody)
+    return JSONResponse(await run(request.app.state.pool, "admin_set_subscription", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"], plan=body.plan,
+                                  expires_at=body.expires_at))
+
+
+# --- admins (super admins) ----------------------------------------------------------------------------------
+
+class CreateAdminBody(Schema):
+    email: Email
+    name: str = Field(min_length=1, max_length=200)
+    password: Password
+    role: Literal["admin", "super_admin"] = "admin"
+
+
+@endpoint(summary="Every admin (super admins).", tags=("admin",), auth="super_admin",
+          responses={200: OBJECT, **ADMIN_ERRORS})
+async def admin_list_admins(request: Request) -> JSONResponse:
+    return JSONResponse({"items": await run(request.app.state.pool, "admin_list_admins", request.state.caller)})
+
+
+@endpoint(summary="Create an admin (super admins).", tags=("admin",), auth="super_admin", body=CreateAdminBody,
+          responses={201: OBJECT, 409: None, **ADMIN_ERRORS})
+async def admin_create_admin(request: Request) -> JSONResponse:
+    body = await parse_body(request, CreateAdminBody)
+    password_hash = await hash_new_password(request, body.password, body.email, body.name)
+    admin_id = await run(request.app.state.pool, "create_admin", request.state.caller, email=body.email,
+                         name=body.name, password_hash=password_hash, role=body.role)
+    return JSONResponse({"id": str(admin_id), "email": body.email, "name": body.name.strip(), "role": body.role,
+                         "is_active": True}, status_code=201)
+
+
+@endpoint(summary="Deactivate an admin (super admins; ends their sessions).", tags=("admin",), auth="super_admin",
+          responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+async def admin_deactivate_admin(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "deactivate_admin", request.state.caller,
+                                  admin_id=request.path_params["admin_id"]))
+
+
+routes = [
+    Route("/api/v1/admin/auth/login", admin_login, methods=["POST"], name="admin_login"),
+    Route("/api/v1/admin/auth/refresh", admin_refresh, methods=["POST"], name="admin_refresh"),
+    Route("/api/v1/admin/auth/logout", admin_logout, methods=["POST"], name="admin_logout"),
+    Route("/api/v1/admin/auth/me", admin_me, methods=["GET"], name="admin_me"),
+    Route("/api/v1/admin/consultants", admin_list_consultants, methods=["GET"], name="admin_list_consultants"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}", admin_get_consultant, methods=["GET"],
+          name="admin_get_consultant"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/approve", approve_consultant, methods=["POST"],
+          name="approve_consultant"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/reject", reject_consultant, methods=["POST"],
+          name="reject_consultant"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/suspend", suspend_consultant, methods=["POST"],
+          name="suspend_consultant"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/reactivate", reactivate_consultant, methods=["POST"],
+          name="reactivate_consultant"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/subscription", admin_set_subscription, methods=["PATCH"],
+          name="admin_set_subscription"),
+    Route("/api/v1/admin/admins", admin_list_admins, methods=["GET"], name="admin_list_admins"),
+    Route("/api/v1/admin/admins", admin_create_admin, methods=["POST"], name="admin_create_admin"),
+    Route("/api/v1/admin/admins/{admin_id:uuid}/deactivate", admin_deactivate_admin, methods=["POST"],
+          name="admin_deactivate_admin"),
+]
+
+# Test: pytest tests/http/test_admin_api.py

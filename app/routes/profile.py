@@ -1,0 +1,201 @@
+# app/routes/profile.py — the consultant's own account (/api/v1/consultants/me…): profile and settings, bank details, photo, export, deletion.
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app import present
+from app.adapters.storage import StorageError
+from app.crypto import encrypt
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.images import MAX_PHOTO_BYTES, NotAnImage, clean_photo
+from app.routes.auth import OBJECT
+from app.schemas import (
+    InstagramUrl,
+    LinkedinUrl,
+    Money,
+    Name,
+    PhoneCountryCode,
+    PhoneNumber,
+    SecureUrl,
+    ShortText,
+    Slug,
+    Text,
+    Timezone,
+    TwitterUrl,
+)
+from app.sql import run
+from app.validation import Schema, parse_body
+
+PHOTO_PATH = "/api/v1/consultants/me/photo"
+PHOTO_BODY_LIMIT = MAX_PHOTO_BYTES + 256 * 1024  # the image plus multipart framing
+
+
+class RefundStep(Schema):
+    min_hours_before: int = Field(ge=0, le=8760)
+    percent: int = Field(ge=0, le=100)
+
+
+class CancellationPolicy(Schema):
+    client_cutoff_hours: int = Field(ge=0, le=720)
+    max_reschedules: int = Field(ge=0, le=20)
+    refund_ladder: list[RefundStep] = Field(max_length=10)
+
+    @model_validator(mode="after")
+    def ladder_descends(self) -> CancellationPolicy:
+        # Steps from the earliest cancellation to the latest: hours strictly falling, refunds never rising.
+        steps = self.refund_ladder
+        for earlier, later in zip(steps, steps[1:], strict=False):
+            if later.min_hours_before >= earlier.min_hours_before or later.percent > earlier.percent:
+                raise ValueError("refund_ladder steps must go from most hours before to fewest, refunds not increasing")
+        return self
+
+
+class NotificationPreferences(Schema):
+    session_booked: bool = None  # type: ignore[assignment]
+    session_cancelled: bool = None  # type: ignore[assignment]
+    quotation_viewed: bool = None  # type: ignore[assignment]
+    quotation_responded: bool = None  # type: ignore[assignment]
+
+
+# In a PATCH, absent keys stay as they are. Fields typed without None refuse an explicit null; the
+# defaults below are never validated, they only mark "not sent".
+class ProfilePatch(Schema):
+    first_name: Name = None  # type: ignore[assignment]
+    last_name: Name = None  # type: ignore[assignment]
+    phone_country_code: PhoneCountryCode | None = None
+    phone_number: PhoneNumber | None = None
+    consultancy_sector: ShortText | None = None
+    personal_session_title: ShortText | None = None
+    webinar_session_title: ShortText | None = None
+    personal_session_price: Money = None  # type: ignore[assignment]
+    webinar_session_price: Money = None  # type: ignore[assignment]
+    description: Text | None = None
+    experience_months: int | None = Field(default=None, ge=0, le=1200)
+    instagram_url: InstagramUrl | None = None
+    linkedin_url: LinkedinUrl | None = None
+    twitter_url: TwitterUrl | None = None
+    slug: Slug = None  # type: ignore[assignment]
+    timezone: Timezone = None  # type: ignore[assignment]
+    min_notice_minutes: int = Field(default=None, ge=0, le=43200)  # type: ignore[assignment]
+    max_days_ahead: int = Field(default=None, ge=1, le=365)  # type: ignore[assignment]
+    buffer_minutes: int = Field(default=None, ge=0, le=240)  # type: ignore[assignment]
+    hold_minutes: int | None = Field(default=None, ge=5, le=120)
+    cancellation_policy: CancellationPolicy = None  # type: ignore[assignment]
+    default_meeting_platform: Literal["zoom", "meet", "teams"] = None  # type: ignore[assignment]
+    zoom_link: SecureUrl | None = None
+    meet_link: SecureUrl | None = None
+    teams_link: SecureUrl | None = None
+    notification_preferences: NotificationPreferences = None  # type: ignore[assignment]
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _digits(value: object) -> object:
+    return value.replace(" ", "") if isinstance(value, str) else value
+
+
+class BankDetails(Schema):
+    bank_name: ShortText = Field(min_length=2)
+    account_number: Annotated[str, BeforeValidator(_digits), Field(pattern=r"^[0-9]{9,18}$")]
+    ifsc_code: Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")]
+
+
+def _answer(request: Request, account: dict, status: int = 200) -> JSONResponse:
+    return JSONResponse({"consultant": present.consultant(account, request.app.state.secrets.data_key)},
+                        status_code=status)
+
+
+@endpoint(summary="The consultant's profile and settings.", tags=("profile",), auth="consultant",
+          responses={200: OBJECT})
+async def get_my_profile(request: Request) -> JSONResponse:
+    return _answer(request, await run(request.app.state.pool, "get_my_account", request.state.caller))
+
+
+@endpoint(summary="Change profile and settings (only the fields sent).", tags=("profile",), auth="consultant",
+          body=ProfilePatch, responses={200: OBJECT, 409: None})
+async def update_my_profile(request: Request) -> JSONResponse:
+    body = await parse_body(request, ProfilePatch)
+    patch = body.model_dump(mode="json", exclude_unset=True)
+    if "notification_preferences" in patch:
+        patch["notification_preferences"] = {k: v for k, v in patch["notification_preferences"].items() if v is not None}
+    return _answer(request, await run(request.app.state.pool, "update_my_profile", request.state.caller, patch=patch))
+
+
+@endpoint(summary="Set bank details (stored encrypted; always answered masked).", tags=("profile",),
+          auth="consultant", body=BankDetails, responses={200: OBJECT})
+async def set_my_bank_details(request: Request) -> JSONResponse:
+    body = await parse_body(request, BankDetails)
+    key = request.app.state.secrets.data_key
+    account = await run(request.app.state.pool, "set_my_bank_details", request.state.caller, bank_name=body.bank_name,
+                        account_number_encrypted=encrypt(key, present.BANK_PURPOSE, body.account_number),
+                        ifsc_code_encrypted=encrypt(key, present.BANK_PURPOSE, body.ifsc_code))
+    return _answer(request, account)
+
+
+PHOTO_FORM = {"type": "object", "required": ["photo"],
+              "properties": {"photo": {"type": "string", "format": "binary",
+                                       "description": "JPEG, PNG or WebP, at most 5 MB."}}}
+
+
+@endpoint(summary="Upload the profile photo (multipart field 'photo': JPEG, PNG or WebP, at most 5 MB).",
+          tags=("profile",), auth="consultant", responses={200: OBJECT, 413: None, 415: None, 422: None, 502: None},
+          form=PHOTO_FORM)
+async def upload_my_photo(request: Request) -> JSONResponse:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
+        raise ApiError(415, "unsupported_media_type", "Send the photo as multipart/form-data.")
+    async with request.form(max_files=1, max_fields=2, max_part_size=PHOTO_BODY_LIMIT) as form:
+        upload = form.get("photo")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(422, "missing_field", "Attach the image as the 'photo' field.", "photo")
+        data = await upload.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
+    try:
+        cleaned, content_type, ext = clean_photo(data)
+    except NotAnImage as exc:
+        raise ApiError(415, "unsupported_media_type", str(exc), "photo") from exc
+    caller = request.state.caller
+    key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
+    try:
+        url = await request.app.state.storage.put(key, cleaned, content_type)
+    except StorageError as exc:
+        raise ApiError(502, "storage_unavailable", "The photo could not be stored; try again.") from exc
+    return _answer(request, await run(request.app.state.pool, "set_my_photo", caller, url=url))
+
+
+@endpoint(summary="Everything held about the consultant, as JSON (data portability).", tags=("profile",),
+          auth="consultant", responses={200: OBJECT})
+async def export_my_data(request: Request) -> JSONResponse:
+    data = await run(request.app.state.pool, "export_my_data", request.state.caller)
+    data["account"] = present.consultant(data["account"], request.app.state.secrets.data_key)
+    return JSONResponse(data, headers={"content-disposition": 'attachment; filename="nakksha-export.json"'})
+
+
+@endpoint(summary="Delete the account: personal data anonymised, payments kept, no more logins.", tags=("profile",),
+          auth="consultant", responses={204: None})
+async def delete_my_account(request: Request) -> Response:
+    await run(request.app.state.pool, "delete_my_account", request.state.caller)
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/api/v1/consultants/me", get_my_profile, methods=["GET"], name="get_my_profile"),
+    Route("/api/v1/consultants/me", update_my_profile, methods=["PATCH"], name="update_my_profile"),
+    Route("/api/v1/consultants/me", delete_my_account, methods=["DELETE"], name="delete_my_account"),
+    Route("/api/v1/consultants/me/bank-details", set_my_bank_details, methods=["PUT"], name="set_my_bank_details"),
+    Route(PHOTO_PATH, upload_my_photo, methods=["POST"], name="upload_my_photo"),
+    Route("/api/v1/consultants/me/export", export_my_data, methods=["GET"], name="export_my_data"),
+]
+
+
+# Test: pytest tests/http/test_profile.py

@@ -1,0 +1,66 @@
+# app/schemas.py — field types shared by request schemas: normalised email, phone, names, money, URLs, timezones.
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from app.schemas_tz import is_iana_timezone
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid email address ({exc})") from exc
+    return value
+
+
+def _https_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise ValueError("not a valid http(s) URL")
+    return value
+
+
+def _host_in(*hosts: str):
+    def check(value: str) -> str:
+        host = (urlsplit(value).hostname or "").lower()
+        if not any(host == h or host.endswith("." + h) for h in hosts):
+            raise ValueError(f"must be a link on {' or '.join(hosts)}")
+        return value
+    return check
+
+
+def _timezone(value: str) -> str:
+    if not is_iana_timezone(value):
+        raise ValueError("not an IANA time zone name (like Asia/Kolkata)")
+    return value
+
+
+Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254), AfterValidator(_email)]
+Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=100)]
+Text = Annotated[str, Field(max_length=5000)]
+ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]
+PhoneCountryCode = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{0,3}$")]
+PhoneNumber = Annotated[str, Field(pattern=r"^[0-9]{6,14}$")]
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Token = Annotated[str, Field(min_length=10, max_length=200)]
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2)]
+Url = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
+SecureUrl = Annotated[str, Field(max_length=500, pattern=r"^https://"), AfterValidator(_https_url)]
+InstagramUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("instagram.com"))]
+LinkedinUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("linkedin.com"))]
+TwitterUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("twitter.com", "x.com"))]
+Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
+
+# Test: pytest tests/http/test_profile.py

@@ -1,0 +1,476 @@
+-- db/functions/auth.sql — accounts: signup, credentials, sessions (rotating refresh tokens), verification, password reset.
+-- Passwords are hashed and checked in Python (bcrypt with a pepper); tokens arrive here only as SHA-256
+-- hashes, and the links mailed to people only as ciphertext (the worker decrypts them at send time).
+
+create or replace function app_private.admin_json(p_admin app.admins)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object('id', p_admin.id, 'email', p_admin.email::text, 'name', p_admin.name,
+    'role', p_admin.role, 'is_active', p_admin.is_active, 'last_login_at', p_admin.last_login_at,
+    'created_at', p_admin.created_at)
+$$;
+comment on function app_private.admin_json is 'An admin as the API shows it (never the password hash).';
+
+create or replace function app_private.consultant_json(p_c app.consultants)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- The consultant's own view of their account. Bank fields leave as ciphertext (base64) for the app
+  -- to mask; nothing returns them in clear.
+  select jsonb_build_object(
+    'id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name, 'last_name', p_c.last_name,
+    'phone_country_code', p_c.phone_country_code, 'phone_number', p_c.phone_number,
+    'consultancy_sector', p_c.consultancy_sector,
+    'personal_session_title', p_c.personal_session_title, 'webinar_session_title', p_c.webinar_session_title,
+    'personal_session_price', p_c.personal_session_price, 'webinar_session_price', p_c.webinar_session_price,
+    'currency', p_c.currency, 'description', p_c.description, 'experience_months', p_c.experience_months,
+    'instagram_url', p_c.instagram_url, 'linkedin_url', p_c.linkedin_url, 'twitter_url', p_c.twitter_url,
+    'profile_photo_url', p_c.profile_photo_url, 'slug', p_c.slug, 'timezone', p_c.timezone,
+    'is_active', p_c.is_active, 'is_email_verified', p_c.is_email_verified, 'email_verified_at', p_c.email_verified_at,
+    'subscription_plan', p_c.subscription_plan, 'subscription_expires_at', p_c.subscription_expires_at,
+    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'rejection_reason', p_c.rejection_reason,
+    'booking_policy', jsonb_build_object('min_notice_minutes', p_c.min_notice_minutes,
+      'max_days_ahead', p_c.max_days_ahead, 'buffer_minutes', p_c.buffer_minutes, 'hold_minutes', p_c.hold_minutes,
+      'cancellation_policy', p_c.cancellation_policy),
+    'default_meeting_platform', p_c.default_meeting_platform,
+    'meeting_links', jsonb_build_object('zoom', p_c.zoom_link, 'meet', p_c.meet_link, 'teams', p_c.teams_link),
+    'notification_preferences', p_c.notification_preferences,
+    'bank_details', jsonb_build_object('bank_name', p_c.bank_name,
+      'account_number_encrypted', encode(p_c.bank_account_number_encrypted, 'base64'),
+      'ifsc_code_encrypted', encode(p_c.ifsc_code_encrypted, 'base64')),
+    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+$$;
+comment on function app_private.consultant_json is 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
+
+create or replace function app_private.start_session(
+  p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text, p_ip inet
+) returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- A new family (one login on one device) with its first refresh token.
+  with family as (
+    insert into app.refresh_token_families (consultant_id, admin_id, user_agent, ip)
+    values (p_consultant_id, p_admin_id, left(p_user_agent, 500), p_ip)
+    returning id)
+  insert into app.refresh_tokens (family_id, token_hash, expires_at)
+  select family.id, p_refresh_hash, p_expires_at from family
+$$;
+comment on function app_private.start_session is 'Open a refresh-token family for a consultant or an admin.';
+
+create or replace function app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text)
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  with revoked as (
+    update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
+    where revoked_at is null
+      and ((p_consultant_id is not null and consultant_id = p_consultant_id)
+           or (p_admin_id is not null and admin_id = p_admin_id))
+    returning 1)
+  select count(*)::integer from revoked
+$$;
+comment on function app_private.revoke_families is 'Revoke every live refresh family of a consultant or an admin.';
+
+-- Signup --------------------------------------------------------------------------------------------
+
+create or replace function api.signup_consultant(
+  p_email text, p_password_hash text, p_first_name text, p_last_name text,
+  p_phone_country_code text, p_phone_number text,
+  p_refresh_hash bytea, p_refresh_expires_at timestamptz,
+  p_verify_hash bytea, p_verify_url_encrypted text,
+  p_user_agent text default null, p_ip inet default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_base text;
+  v_slug text;
+  v_consultant app.consultants;
+  v_constraint text;
+begin
+  -- A slug suggested from the name: lowercase ASCII words joined by hyphens ('consultant' when the name
+  -- has none), made unique with a numeric suffix. Racing signups or a reserved word move to the next.
+  v_base := trim(both '-' from regexp_replace(lower(coalesce(p_first_name, '') || '-' || coalesce(p_last_name, '')),
+                                              '[^a-z0-9]+', '-', 'g'));
+  v_base := trim(both '-' from left(v_base, 50));
+  if length(v_base) < 3 then
+    v_base := 'consultant';
+  end if;
+  select v_base || coalesce('-' || nullif(count(*), 0)::text, '') into v_slug
+  from app.consultants c where c.slug = v_base or c.slug ~ ('^' || v_base || '-[0-9]+$');
+  for attempt in 1..8 loop
+    begin
+      insert into app.consultants (email, password_hash, first_name, last_name, phone_country_code, phone_number, slug)
+      values (lower(btrim(p_email)), p_password_hash, btrim(p_first_name), btrim(p_last_name),
+              p_phone_country_code, p_phone_number, v_slug)
+      returning * into v_consultant;
+      exit;
+    exception when unique_violation or check_violation then
+      get stacked diagnostics v_constraint = constraint_name;
+      if v_constraint not in ('consultants_slug_key', 'consultants_slug_not_reserved') or attempt = 8 then
+        raise;
+      end if;
+      v_slug := v_base || '-' || (attempt + 1 + floor(random() * 1000)::integer)::text;
+    end;
+  end loop;
+
+  perform app_private.start_session(v_consultant.id, null, p_refresh_hash, p_refresh_expires_at, p_user_agent, p_ip);
+  insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
+  values (v_consultant.id, 'verify_email', p_verify_hash, v_consultant.email, now() + interval '24 hours');
+  perform app_private.queue_email('verify_email', v_consultant.email::text,
+    v_consultant.first_name || ' ' || v_consultant.last_name,
+    jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
+    p_consultant_id => v_consultant.id);
+  return app_private.consultant_json(v_consultant);
+end;
+$$;
+comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email.';
+
+-- Credentials and sessions ----------------------------------------------------------------------------
+
+create or replace function api.consultant_credentials(p_email text)
+returns table (id uuid, password_hash text)
+language sql stable security definer
+set search_path = ''
+as $$
+  -- Only accounts that may log in: deleted (anonymised) accounts have no password.
+  select c.id, c.password_hash from app.consultants c
+  where c.email = lower(btrim(p_email))::public.citext and c.password_hash is not null and c.deleted_at is null
+$$;
+comment on function api.consultant_credentials is 'The id and password hash of a consultant who may log in (for checking a password in the app).';
+
+create or replace function api.start_consultant_session(
+  p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text default null, p_ip inet default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  update app.consultants set last_login_at = now()
+  where id = p_consultant_id and deleted_at is null and password_hash is not null
+  returning * into v_c;
+  if v_c.id is null then
+    raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
+  end if;
+  perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  return app_private.consultant_json(v_c);
+end;
+$$;
+comment on function api.start_consultant_session is 'After the app checked the password: record the login and open a refresh family.';
+
+create or replace function api.admin_credentials(p_email text)
+returns table (id uuid, password_hash text)
+language sql stable security definer
+set search_path = ''
+as $$
+  select a.id, a.password_hash from app.admins a where a.email = lower(btrim(p_email))::public.citext and a.is_active
+$$;
+comment on function api.admin_credentials is 'The id and password hash of an active admin (for checking a password in the app).';
+
+create or replace function api.start_admin_session(
+  p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text default null, p_ip inet default null
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_a app.admins;
+begin
+  update app.admins set last_login_at = now() where id = p_admin_id and is_active returning * into v_a;
+  if v_a.id is null then
+    raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
+  end if;
+  perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  return app_private.admin_json(v_a);
+end;
+$$;
+comment on function api.start_admin_session is 'After the app checked the password: record the admin login and open a refresh family.';
+
+create or replace function api.rotate_refresh_token(
+  p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamptz, p_subject text
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_token app.refresh_tokens;
+  v_family app.refresh_token_families;
+  v_new uuid;
+  v_c app.consultants;
+  v_a app.admins;
+begin
+  -- The token row is locked, so two refreshes with one token serialise: the first rotates it, the
+  -- second finds it spent. A spent token presented again means it leaked (or a client raced itself):
+  -- the whole family is revoked. That revocation must commit, so failures are returned, not raised.
+  select * into v_token from app.refresh_tokens where token_hash = p_token_hash for update;
+  if v_token.id is null then
+    return jsonb_build_object('status', 'invalid');
+  end if;
+  select * into v_family from app.refresh_token_families where id = v_token.family_id for update;
+  if (p_subject = 'consultant' and v_family.consultant_id is null)
+     or (p_subject = 'admin' and v_family.admin_id is null) then
+    return jsonb_build_object('status', 'invalid');
+  end if;
+  if v_family.revoked_at is not null then
+    return jsonb_build_object('status', 'revoked');
+  end if;
+  if v_token.used_at is not null then
+    update app.refresh_token_families set revoked_at = now(), revoked_reason = 'reuse_detected' where id = v_family.id;
+    return jsonb_build_object('status', 'reused');
+  end if;
+  if v_token.expires_at <= now() then
+    return jsonb_build_object('status', 'expired');
+  end if;
+  if v_family.consultant_id is not null then
+    select * into v_c from app.consultants where id = v_family.consultant_id and deleted_at is null;
+    if v_c.id is null then
+      update app.refresh_token_families set revoked_at = now(), revoked_reason = 'deleted' where id = v_family.id;
+      return jsonb_build_object('status', 'revoked');
+    end if;
+  else
+    select * into v_a from app.admins where id = v_family.admin_id and is_active;
+    if v_a.id is null then
+      update app.refresh_token_families set revoked_at = now(), revoked_reason = 'deactivated' where id = v_family.id;
+      return jsonb_build_object('status', 'revoked');
+    end if;
+  end if;
+  insert into app.refresh_tokens (family_id, token_hash, expires_at)
+  values (v_family.id, p_new_hash, p_new_expires_at) returning id into v_new;
+  update app.refresh_tokens set used_at = now(), replaced_by = v_new where id = v_token.id;
+  return jsonb_build_object('status', 'ok',
+    'consultant', case when v_c.id is not null then app_private.consultant_json(v_c) end,
+    'admin', case when v_a.id is not null then app_private.admin_json(v_a) end);
+end;
+$$;
+comment on function api.rotate_refresh_token is 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
+
+create or replace function api.revoke_refresh_family(p_token_hash bytea, p_subject text)
+returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- Logout: whoever holds the refresh token may end its family (idempotent; unknown tokens do nothing).
+  update app.refresh_token_families f set revoked_at = now(), revoked_reason = 'logout'
+  from app.refresh_tokens t
+  where t.token_hash = p_token_hash and f.id = t.family_id and f.revoked_at is null
+    and ((p_subject = 'consultant' and f.consultant_id is not null) or (p_subject = 'admin' and f.admin_id is not null))
+$$;
+comment on function api.revoke_refresh_family is 'Logout: revoke the family of the given refresh token.';
+
+create or replace function api.revoke_my_sessions()
+returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  if app.current_consultant_id() is null and app.current_admin_id() is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return app_private.revoke_families(app.current_consultant_id(), app.current_admin_id(), 'logout_all');
+end;
+$$;
+comment on function api.revoke_my_sessions is 'Logout everywhere: revoke every refresh family of the caller.';
+
+-- Email verification and password reset ----------------------------------------------------------------
+
+create or replace function api.verify_email(p_token_hash bytea)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_token app.one_time_tokens;
+  v_c app.consultants;
+begin
+  select * into v_token from app.one_time_tokens
+  where token_hash = p_token_hash and purpose = 'verify_email' for update;
+  -- A token is good once, before it expires, and only for the address it was sent to.
+  select * into v_c from app.consultants where id = v_token.consultant_id and deleted_at is null;
+  if v_token.id is null or v_c.id is null or v_token.email <> v_c.email then
+    raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link is not valid.', hint = 'field:token';
+  end if;
+  if v_token.used_at is not null and v_c.is_email_verified then
+    return app_private.consultant_json(v_c);  -- clicking the link twice is fine
+  end if;
+  if v_token.used_at is not null or v_token.expires_at <= now() then
+    raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link has expired; ask for a new one.',
+      hint = 'field:token';
+  end if;
+  update app.one_time_tokens set used_at = now() where id = v_token.id;
+  update app.consultants set is_email_verified = true, email_verified_at = now() where id = v_c.id returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+comment on function api.verify_email is 'Mark the consultant''s email verified with a single-use, expiring token.';
+
+create or replace function api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  if v_c.is_email_verified then
+    raise exception using errcode = 'NK409', message = 'already_verified', detail = 'Your email is already verified.';
+  end if;
+  -- Earlier links stop working: only the newest one is valid.
+  update app.one_time_tokens set used_at = now()
+  where consultant_id = v_c.id and purpose = 'verify_email' and used_at is null;
+  insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
+  values (v_c.id, 'verify_email', p_token_hash, v_c.email, now() + interval '24 hours');
+  perform app_private.queue_email('verify_email', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24), p_consultant_id => v_c.id);
+end;
+$$;
+comment on function api.resend_verification is 'Send a new verification email to the calling consultant.';
+
+create or replace function api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  -- Says nothing either way (the app answers 202 for any address): no account enumeration.
+  select * into v_c from app.consultants
+  where email = lower(btrim(p_email))::public.citext and deleted_at is null and password_hash is not null;
+  if v_c.id is null then
+    return;
+  end if;
+  update app.one_time_tokens set used_at = now()
+  where consultant_id = v_c.id and purpose = 'password_reset' and used_at is null;
+  insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
+  values (v_c.id, 'password_reset', p_token_hash, v_c.email, now() + interval '1 hour');
+  perform app_private.queue_email('password_reset', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    jsonb_build_object('reset_url_encrypted', p_reset_url_encrypted, 'valid_minutes', 60), p_consultant_id => v_c.id);
+end;
+$$;
+comment on function api.request_password_reset is 'If the address belongs to an account, mail it a single-use reset link valid for one hour.';
+
+create or replace function api.reset_password(p_token_hash bytea, p_password_hash text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_token app.one_time_tokens;
+begin
+  select * into v_token from app.one_time_tokens
+  where token_hash = p_token_hash and purpose = 'password_reset' for update;
+  if v_token.id is null or v_token.used_at is not null or v_token.expires_at <= now() then
+    raise exception using errcode = 'NK400', message = 'invalid_token',
+      detail = 'This reset link is not valid or has expired; ask for a new one.', hint = 'field:token';
+  end if;
+  update app.one_time_tokens set used_at = now() where id = v_token.id;
+  update app.consultants set password_hash = p_password_hash
+  where id = v_token.consultant_id and deleted_at is null;
+  -- Whoever had a session (perhaps the reason for the reset) is logged out everywhere.
+  perform app_private.revoke_families(v_token.consultant_id, null, 'password_reset');
+end;
+$$;
+comment on function api.reset_password is 'Set a new password with a single-use reset token and revoke every session of the account.';
+
+create or replace function api.my_password_hash()
+returns text
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(
+    (select c.password_hash from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null),
+    (select a.password_hash from app.admins a where a.id = app.current_admin_id() and a.is_active))
+$$;
+comment on function api.my_password_hash is 'The calling consultant''s (or admin''s) password hash, to check a current password.';
+
+create or replace function api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamptz,
+                                                   p_user_agent text default null, p_ip inet default null)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := app.current_consultant_id();
+  v_admin uuid := app.current_admin_id();
+begin
+  if v_consultant is not null then
+    update app.consultants set password_hash = p_password_hash where id = v_consultant and deleted_at is null;
+  elsif v_admin is not null then
+    update app.admins set password_hash = p_password_hash where id = v_admin and is_active;
+  else
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  -- Every other session ends; the caller continues in a fresh one.
+  perform app_private.revoke_families(v_consultant, v_admin, 'password_changed');
+  perform app_private.start_session(v_consultant, v_admin, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+end;
+$$;
+comment on function api.change_my_password is 'Change the caller''s password, end every other session and open a new one.';
+
+create or replace function api.get_my_account()
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+  v_a app.admins;
+begin
+  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
+  if v_c.id is not null then
+    return app_private.consultant_json(v_c);
+  end if;
+  select * into v_a from app.admins where id = app.current_admin_id() and is_active;
+  if v_a.id is not null then
+    return app_private.admin_json(v_a);
+  end if;
+  raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+end;
+$$;
+comment on function api.get_my_account is 'The calling consultant''s account, or the calling admin''s.';
+
+create or replace function api.consultant_access(p_consultant_id uuid)
+returns text
+language sql stable security definer
+set search_path = ''
+as $$
+  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended' or 'gone'.
+  select coalesce((select case when c.deleted_at is not null then 'gone' else c.approval_status end
+                   from app.consultants c where c.id = p_consultant_id), 'gone')
+$$;
+comment on function api.consultant_access is 'A consultant''s approval state for route guards (gone when deleted or unknown).';
+
+create or replace function api.admin_access(p_admin_id uuid)
+returns text
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce((select case when a.is_active then a.role else 'inactive' end
+                   from app.admins a where a.id = p_admin_id), 'inactive')
+$$;
+comment on function api.admin_access is 'An admin''s role for route guards (inactive when deactivated or unknown).';
+
+grant execute on function
+  api.signup_consultant(text, text, text, text, text, text, bytea, timestamptz, bytea, text, text, inet),
+  api.consultant_credentials(text), api.start_consultant_session(uuid, bytea, timestamptz, text, inet),
+  api.admin_credentials(text), api.start_admin_session(uuid, bytea, timestamptz, text, inet),
+  api.rotate_refresh_token(bytea, bytea, timestamptz, text), api.revoke_refresh_family(bytea, text),
+  api.revoke_my_sessions(), api.verify_email(bytea), api.resend_verification(bytea, text),
+  api.request_password_reset(text, bytea, text), api.reset_password(bytea, text), api.my_password_hash(),
+  api.change_my_password(text, bytea, timestamptz, text, inet), api.get_my_account(),
+  api.consultant_access(uuid), api.admin_access(uuid)
+  to nakksha_app;
+
+-- Test: pytest tests/http/test_auth.py

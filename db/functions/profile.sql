@@ -1,0 +1,158 @@
+-- db/functions/profile.sql — a consultant's own account: profile and settings, bank details, photo, export, deletion.
+
+create or replace function app_private.caller_consultant()
+returns app.consultants
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return v_c;
+end;
+$$;
+comment on function app_private.caller_consultant is 'The calling consultant''s row, or NK401.';
+
+create or replace function api.update_my_profile(p_patch jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  -- A patch: only the keys present change (a JSON null clears an optional field). Shapes and formats were
+  -- checked by the request schema; the table's constraints have the last word (slug, timezone, ranges).
+  update app.consultants c set
+    first_name = case when p_patch ? 'first_name' then p_patch->>'first_name' else c.first_name end,
+    last_name = case when p_patch ? 'last_name' then p_patch->>'last_name' else c.last_name end,
+    phone_country_code = case when p_patch ? 'phone_country_code' then p_patch->>'phone_country_code' else c.phone_country_code end,
+    phone_number = case when p_patch ? 'phone_number' then p_patch->>'phone_number' else c.phone_number end,
+    consultancy_sector = case when p_patch ? 'consultancy_sector' then p_patch->>'consultancy_sector' else c.consultancy_sector end,
+    personal_session_title = case when p_patch ? 'personal_session_title' then p_patch->>'personal_session_title' else c.personal_session_title end,
+    webinar_session_title = case when p_patch ? 'webinar_session_title' then p_patch->>'webinar_session_title' else c.webinar_session_title end,
+    personal_session_price = case when p_patch ? 'personal_session_price' then (p_patch->>'personal_session_price')::numeric else c.personal_session_price end,
+    webinar_session_price = case when p_patch ? 'webinar_session_price' then (p_patch->>'webinar_session_price')::numeric else c.webinar_session_price end,
+    description = case when p_patch ? 'description' then p_patch->>'description' else c.description end,
+    experience_months = case when p_patch ? 'experience_months' then (p_patch->>'experience_months')::integer else c.experience_months end,
+    instagram_url = case when p_patch ? 'instagram_url' then p_patch->>'instagram_url' else c.instagram_url end,
+    linkedin_url = case when p_patch ? 'linkedin_url' then p_patch->>'linkedin_url' else c.linkedin_url end,
+    twitter_url = case when p_patch ? 'twitter_url' then p_patch->>'twitter_url' else c.twitter_url end,
+    slug = case when p_patch ? 'slug' then p_patch->>'slug' else c.slug end,
+    timezone = case when p_patch ? 'timezone' then p_patch->>'timezone' else c.timezone end,
+    min_notice_minutes = case when p_patch ? 'min_notice_minutes' then (p_patch->>'min_notice_minutes')::integer else c.min_notice_minutes end,
+    max_days_ahead = case when p_patch ? 'max_days_ahead' then (p_patch->>'max_days_ahead')::integer else c.max_days_ahead end,
+    buffer_minutes = case when p_patch ? 'buffer_minutes' then (p_patch->>'buffer_minutes')::integer else c.buffer_minutes end,
+    hold_minutes = case when p_patch ? 'hold_minutes' then (p_patch->>'hold_minutes')::integer else c.hold_minutes end,
+    cancellation_policy = case when p_patch ? 'cancellation_policy' then p_patch->'cancellation_policy' else c.cancellation_policy end,
+    default_meeting_platform = case when p_patch ? 'default_meeting_platform' then p_patch->>'default_meeting_platform' else c.default_meeting_platform end,
+    zoom_link = case when p_patch ? 'zoom_link' then p_patch->>'zoom_link' else c.zoom_link end,
+    meet_link = case when p_patch ? 'meet_link' then p_patch->>'meet_link' else c.meet_link end,
+    teams_link = case when p_patch ? 'teams_link' then p_patch->>'teams_link' else c.teams_link end,
+    notification_preferences = case when p_patch ? 'notification_preferences'
+      then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
+  where c.id = v_c.id
+  returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+comment on function api.update_my_profile is 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+
+create or replace function api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea,
+                                                   p_ifsc_code_encrypted bytea)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  update app.consultants set bank_name = p_bank_name, bank_account_number_encrypted = p_account_number_encrypted,
+    ifsc_code_encrypted = p_ifsc_code_encrypted
+  where id = v_c.id returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+comment on function api.set_my_bank_details is 'Store the calling consultant''s bank details (account number and IFSC as ciphertext).';
+
+create or replace function api.set_my_photo(p_url text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
+  return app_private.consultant_json(v_c);
+end;
+$$;
+comment on function api.set_my_photo is 'Point the calling consultant''s profile photo at a stored image.';
+
+create or replace function api.export_my_data()
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  -- Everything held about the consultant and their business (GDPR portability). Secrets stay out:
+  -- no password hash, no token hashes; bank details masked by the app from the account section.
+  return jsonb_build_object(
+    'exported_at', now(),
+    'account', app_private.consultant_json(v_c),
+    'availability_rules', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.availability_rules r where r.consultant_id = v_c.id), '[]'),
+    'availability_blocks', coalesce((select jsonb_agg(to_jsonb(b) order by b.starts_at) from app.availability_blocks b where b.consultant_id = v_c.id), '[]'),
+    'availability_slots', coalesce((select jsonb_agg(to_jsonb(s) order by s.starts_at) from app.availability_slots s where s.consultant_id = v_c.id), '[]'),
+    'clients', coalesce((select jsonb_agg(to_jsonb(cl) - 'phone_encrypted' - 'phone_hash' order by cl.created_at) from app.clients cl where cl.consultant_id = v_c.id), '[]'),
+    'sessions', coalesce((select jsonb_agg(to_jsonb(s) - 'manage_token_hash' - 'occupied_during' order by s.starts_at) from app.sessions s where s.consultant_id = v_c.id), '[]'),
+    'quotations', coalesce((select jsonb_agg(to_jsonb(q) - 'public_token_hash' order by q.created_at) from app.quotations q where q.consultant_id = v_c.id), '[]'),
+    'payments', coalesce((select jsonb_agg(to_jsonb(p) order by p.created_at) from app.payment_transactions p where p.consultant_id = v_c.id), '[]'),
+    'refunds', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.payment_refunds r where r.consultant_id = v_c.id), '[]'),
+    'emails', coalesce((select jsonb_agg(to_jsonb(e) - 'template_data' order by e.queued_at) from app.email_logs e where e.consultant_id = v_c.id), '[]'),
+    'sessions_log', coalesce((select jsonb_agg(jsonb_build_object('created_at', f.created_at, 'user_agent', f.user_agent,
+                                'ip', f.ip, 'revoked_at', f.revoked_at, 'revoked_reason', f.revoked_reason) order by f.created_at)
+                              from app.refresh_token_families f where f.consultant_id = v_c.id), '[]'),
+    'daily_analytics', coalesce((select jsonb_agg(to_jsonb(d) order by d.date) from app.daily_analytics d where d.consultant_id = v_c.id), '[]'));
+end;
+$$;
+comment on function api.export_my_data is 'All of the calling consultant''s data as one JSON document (data portability).';
+
+create or replace function api.delete_my_account()
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_tag text := replace(v_c.id::text, '-', '');
+begin
+  -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
+  -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
+  -- gone (not approved, inactive), and its slug and email are free for others.
+  update app.consultants set
+    email = 'deleted-' || v_tag || '@deleted.invalid', password_hash = null,
+    first_name = 'Deleted', last_name = 'Consultant', phone_country_code = null, phone_number = null,
+    consultancy_sector = null, bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null,
+    description = null, instagram_url = null, linkedin_url = null, twitter_url = null, profile_photo_url = null,
+    zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
+    slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
+  where id = v_c.id;
+  delete from app.one_time_tokens where consultant_id = v_c.id;
+  perform app_private.revoke_families(v_c.id, null, 'deleted');
+  -- Free slots disappear; booked ones stay with their sessions.
+  delete from app.availability_slots where consultant_id = v_c.id and booked_count = 0;
+  update app.availability_rules set is_active = false where consultant_id = v_c.id;
+end;
+$$;
+comment on function api.delete_my_account is 'Delete the calling consultant''s account by anonymising it; financial records are kept.';
+
+grant execute on function api.update_my_profile(jsonb), api.set_my_bank_details(text, bytea, bytea),
+  api.set_my_photo(text), api.export_my_data(), api.delete_my_account() to nakksha_app;
+
+-- Test: pytest tests/http/test_profile.py
