@@ -1,4 +1,4 @@
-# app/cli.py — the `nakksha` command: serve, worker, migrate, db-url, create-admin, seed-demo.
+# app/cli.py — the `nakksha` command: serve, worker, migrate, db-url, create-admin, approve-consultant, seed-demo.
 from __future__ import annotations
 
 import argparse
@@ -119,6 +119,27 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
+    db = _database(settings)
+    try:
+        with psycopg.connect(db.admin_url()) as conn:
+            conn.execute("select set_config('app.actor_label', 'cli:approve-consultant', true)")
+            row = conn.execute("select id from app.consultants where email = lower(btrim(%s))::citext "
+                               "and deleted_at is null", (args.email,)).fetchone()
+            if row is None:
+                print(f"No consultant with email {args.email}.", file=sys.stderr)
+                return 1
+            result = conn.execute("select api.approve_consultant(%s, %s)", (row[0], args.as_admin)).fetchone()[0]
+            conn.commit()
+    except psycopg.Error as exc:
+        if exc.sqlstate and exc.sqlstate.startswith("NK"):
+            print(f"Refused: {exc.diag.message_primary}: {exc.diag.message_detail or ''}", file=sys.stderr)
+            return 1
+        raise
+    print(f"approved {result['email']} (page /{result['slug']})")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from jobs.app import close_pool, connected
 
@@ -201,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["admin", "super_admin"], default="admin")
     p.add_argument("--as", dest="as_admin", metavar="ADMIN_EMAIL", help="The admin this action is done as (audited).")
     p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("approve-consultant", help="Approve a pending consultant (audited; emails them).")
+    p.add_argument("email", help="The consultant's email.")
+    p.add_argument("--as", dest="as_admin", metavar="ADMIN_EMAIL",
+                   help="The admin this is done as (default: the command line, named in the audit log).")
+    p.set_defaults(func=cmd_approve_consultant)
 
     p = sub.add_parser("seed-demo", help="Load the demo consultant into an empty database.")
     p.set_defaults(func=cmd_seed_demo)

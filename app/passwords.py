@@ -32,7 +32,7 @@ def check_policy(password: str, user_inputs: tuple[str, ...] = ()) -> None:
         raise PasswordError("This is one of the most common passwords; choose another.")
     from zxcvbn import zxcvbn
 
-    if zxcvbn(password, user_inputs=[u for u in user_inputs if u])["score"] < 2:
+    if zxcvbn(password, user_inputs=[u for u in user_inputs if u], max_length=MAX_LENGTH)["score"] < 2:
         raise PasswordError("This password is too easy to guess; add more unrelated words or characters.")
 
 

@@ -9,7 +9,8 @@ import logging
 
 import procrastinate
 
-from jobs.app import app
+from app.sql import run
+from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.maintenance")
 
@@ -25,5 +26,12 @@ async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) 
         log.warning("re-queueing stalled job %s (%s)", job.id, job.task_name)
         await manager.retry_job(job)
     return len(stalled)
+
+
+@app.periodic(cron="17 3 * * *", periodic_id="prune_rate_limits")
+@app.task(name="prune_rate_limits", queue="maintenance")
+async def prune_rate_limits(timestamp: int) -> int:
+    """Rate-limit windows older than a day are dead weight: drop them nightly."""
+    return await run(await pool(), "prune_rate_limits")
 
 # Test: pytest tests/jobs/test_maintenance.py

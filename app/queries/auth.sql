@@ -72,3 +72,7 @@ select api.admin_access(:admin_id);
 -- name: hit_rate_limit(bucket, limit, window_seconds)$
 -- Count a request; 0 when allowed, else seconds to wait.
 select api.hit_rate_limit(:bucket, :limit, :window_seconds);
+
+-- name: prune_rate_limits()$
+-- Drop counters of windows that ended more than a day ago.
+select api.prune_rate_limits();

@@ -15,7 +15,7 @@ import psycopg
 from app.database import pg_bin_dir
 
 NAKKSHA = [sys.executable, "-m", "app.cli"]
-COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "seed-demo"]
+COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "approve-consultant", "seed-demo"]
 
 
 def cli_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
@@ -78,6 +78,34 @@ def test_create_admin_from_arguments_and_from_stdin(db, tmp_path):
         assert audit[1][0] == "root@example.com"
         hashed = conn.execute("select password_hash from app.admins where email = 'ops@example.com'").fetchone()[0]
     assert hashed.startswith("$2b$") and "piped-password-123" not in hashed
+
+
+def test_approve_consultant_from_the_shell_is_audited(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    assert nakksha(env, "create-admin", "--email", "boss@example.com", "--name", "Boss", "--password",
+                   "a-long-password-1").returncode == 0
+    with psycopg.connect(db.url("owner")) as conn:
+        for email in ("p1@example.com", "p2@example.com"):
+            conn.execute("insert into app.consultants (email, first_name, last_name, slug) values (%s, 'P', 'Q', %s)",
+                         (email, "pending-" + email.split("@")[0]))
+        conn.commit()
+    plain = nakksha(env, "approve-consultant", "P1@example.com")
+    assert plain.returncode == 0 and "approved p1@example.com" in plain.stdout, plain.stderr
+    named = nakksha(env, "approve-consultant", "p2@example.com", "--as", "boss@example.com")
+    assert named.returncode == 0, named.stderr
+    again = nakksha(env, "approve-consultant", "p2@example.com")
+    assert again.returncode == 1 and "invalid_transition" in again.stderr
+    missing = nakksha(env, "approve-consultant", "nobody@example.com")
+    assert missing.returncode == 1 and "No consultant" in missing.stderr
+    with psycopg.connect(db.url("owner")) as conn:
+        rows = conn.execute("select c.email::text, l.actor_label, a.email::text, l.db_user from app.admin_audit_log l "
+                            "join app.consultants c on c.id = l.target_id left join app.admins a on a.id = l.admin_id "
+                            "where l.action = 'consultant.approve' order by l.id").fetchall()
+        statuses = conn.execute("select approval_status from app.consultants").fetchall()
+        mails = conn.execute("select count(*) from app.email_logs where email_type = 'account_approved'").fetchone()[0]
+    assert rows == [("p1@example.com", "cli:approve-consultant", None, "postgres"),
+                    ("p2@example.com", None, "boss@example.com", "postgres")]
+    assert {s for (s,) in statuses} == {"approved"} and mails == 2
 
 
 def test_seed_demo_only_into_an_empty_database(db, tmp_path):

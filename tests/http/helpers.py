@@ -1,0 +1,43 @@
+# tests/http/helpers.py — shared steps for HTTP tests: sign up a consultant, make an admin and log in, auth headers.
+from __future__ import annotations
+
+import os
+import uuid
+
+import asyncpg
+
+from app.passwords import hash_password
+
+PASSWORD = "correct horse battery 42"
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def signup_consultant(client, *, email: str | None = None, password: str = PASSWORD, first_name: str = "Asha",
+                            last_name: str = "Verma", phone_country_code: str = "+91",
+                            phone_number: str = "9876543210") -> dict:
+    """POST /api/v1/auth/signup; returns the 201 body (tokens and the pending consultant)."""
+    r = await client.post("/api/v1/auth/signup", json={
+        "email": email or f"c{uuid.uuid4().hex[:10]}@example.com", "password": password, "first_name": first_name,
+        "last_name": last_name, "phone_country_code": phone_country_code, "phone_number": phone_number})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def make_admin(db, client, role: str = "admin", *, email: str | None = None,
+                     password: str = "admin password 2026!") -> str:
+    """Create an admin as the database owner, log in over HTTP, return the access token."""
+    email = email or f"admin{uuid.uuid4().hex[:8]}@example.com"
+    conn = await asyncpg.connect(db.admin_url)  # a database administrator (member of nakksha_admin)
+    try:
+        await conn.fetchval("select api.create_admin($1, 'Test Admin', $2, $3)", email,
+                            hash_password(password, os.environ["PASSWORD_PEPPER"]), role)
+    finally:
+        await conn.close()
+    r = await client.post("/api/v1/admin/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    return r.json()["access_token"]
+
+# Test: pytest tests/http/
