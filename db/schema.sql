@@ -557,6 +557,17 @@ begin
   where id = v_c.id;
   delete from app.one_time_tokens where consultant_id = v_c.id;
   perform app_private.revoke_families(v_c.id, null, 'deleted');
+  update app.refresh_token_families set user_agent = null, ip = null where consultant_id = v_c.id;
+  -- Mail sent to the consultant keeps its log line (what, when, how it went), not their address, name or
+  -- links; mail still queued to them is not sent. Mail to their clients is the business's record and stays.
+  delete from app.email_outbox o using app.email_logs l
+  where o.email_log_id = l.id and l.consultant_id = v_c.id and l.recipient_email = v_c.email;
+  update app.email_logs set
+    recipient_email = 'deleted-' || v_tag || '@deleted.invalid', recipient_name = null, template_data = '{}',
+    status = case when status = 'queued' then 'failed' else status end,
+    error_message = case when status = 'queued' then 'account_deleted' else error_message end,
+    failed_at = case when status = 'queued' then now() else failed_at end
+  where consultant_id = v_c.id and recipient_email = v_c.email;
   -- Free slots disappear; booked ones stay with their sessions.
   delete from app.availability_slots where consultant_id = v_c.id and booked_count = 0;
   update app.availability_rules set is_active = false where consultant_id = v_c.id;
