@@ -15,6 +15,9 @@ class Storage(Protocol):
     async def put(self, key: str, data: bytes, content_type: str) -> str:
         """Store data under key; return the public URL."""
 
+    async def delete_prefix(self, prefix: str, keep: str | None = None) -> None:
+        """Delete every file under prefix (except `keep`): replaced photos, deleted accounts."""
+
 
 class LocalStorage:
     """Files under DATA_DIR/media, served by the app at /media/… (fine for one machine and development)."""
@@ -35,6 +38,20 @@ class LocalStorage:
 
         await asyncio.to_thread(write)
         return f"{self.base_url}/{key}"
+
+    async def delete_prefix(self, prefix: str, keep: str | None = None) -> None:
+        folder = (self.root / prefix).resolve()
+        if self.root.resolve() not in folder.parents:
+            raise StorageError("prefix escapes the media directory")
+        kept = (self.root / keep).resolve() if keep else None
+
+        def remove() -> None:
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.resolve() != kept:
+                        path.unlink(missing_ok=True)
+
+        await asyncio.to_thread(remove)
 
 
 class CloudinaryStorage:
@@ -64,6 +81,25 @@ class CloudinaryStorage:
 
     async def put(self, key: str, data: bytes, content_type: str) -> str:
         return await asyncio.to_thread(self._upload, key, data)
+
+    def _delete_prefix(self, prefix: str, keep: str | None) -> None:
+        import cloudinary
+        import cloudinary.api
+
+        cloudinary.reset_config()
+        if os.environ.get("CLOUDINARY_UPLOAD_PREFIX"):
+            cloudinary.config(upload_prefix=os.environ["CLOUDINARY_UPLOAD_PREFIX"])
+        keep_id = keep.rsplit(".", 1)[0] if keep else None
+        try:
+            listed = cloudinary.api.resources(type="upload", prefix=prefix, max_results=100, timeout=self.timeout)
+            doomed = [r["public_id"] for r in listed.get("resources", []) if r.get("public_id") != keep_id]
+            if doomed:
+                cloudinary.api.delete_resources(doomed, timeout=self.timeout)
+        except Exception as exc:
+            raise StorageError(f"cloudinary: {exc}") from exc
+
+    async def delete_prefix(self, prefix: str, keep: str | None = None) -> None:
+        await asyncio.to_thread(self._delete_prefix, prefix, keep)
 
 
 def storage_from_env(data_dir: Path) -> Storage:

@@ -1,6 +1,7 @@
 # app/routes/profile.py — the consultant's own account (/api/v1/consultants/me…): profile and settings, bank details, photo, export, deletion.
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Annotated, Literal
 
@@ -33,6 +34,8 @@ from app.schemas import (
 )
 from app.sql import run
 from app.validation import Schema, parse_body
+
+log = logging.getLogger("nakksha.profile")
 
 PHOTO_PATH = "/api/v1/consultants/me/photo"
 PHOTO_BODY_LIMIT = MAX_PHOTO_BYTES + 256 * 1024  # the image plus multipart framing
@@ -170,7 +173,18 @@ async def upload_my_photo(request: Request) -> JSONResponse:
         url = await request.app.state.storage.put(key, cleaned, content_type)
     except StorageError as exc:
         raise ApiError(502, "storage_unavailable", "The photo could not be stored; try again.") from exc
-    return _answer(request, await run(request.app.state.pool, "set_my_photo", caller, url=url))
+    answer = _answer(request, await run(request.app.state.pool, "set_my_photo", caller, url=url))
+    await _forget_photos(request, caller.consultant_id, keep=key)
+    return answer
+
+
+async def _forget_photos(request: Request, consultant_id, keep: str | None = None) -> None:
+    """Earlier photos (and all of them once the account is deleted) stop being served. Best effort: the
+    database change already happened; a store that fails here is logged, and the next upload retries."""
+    try:
+        await request.app.state.storage.delete_prefix(f"photos/{consultant_id}/", keep=keep)
+    except StorageError:
+        log.warning("could not remove old photos of %s", consultant_id, exc_info=True)
 
 
 @endpoint(summary="Everything held about the consultant, as JSON (data portability).", tags=("profile",),
@@ -185,6 +199,7 @@ async def export_my_data(request: Request) -> JSONResponse:
           auth="consultant", responses={204: None})
 async def delete_my_account(request: Request) -> Response:
     await run(request.app.state.pool, "delete_my_account", request.state.caller)
+    await _forget_photos(request, request.state.caller.consultant_id)
     return Response(status_code=204)
 
 

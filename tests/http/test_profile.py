@@ -607,4 +607,14 @@ async def test_delete_anonymises_the_account_keeps_payments_and_frees_the_email(
     assert str(cid) not in {i["id"] for i in listed["items"]}
     assert (await client.get(f"/api/v1/admin/consultants/{cid}", headers=auth(admin))).status_code == 404
 
+
+async def test_replaced_and_deleted_photos_stop_being_served(client, headers):
+    first = (await upload(client, headers, image_bytes("PNG"))).json()["consultant"]["profile_photo_url"]
+    second = (await upload(client, headers, image_bytes("JPEG"), "me.jpg", "image/jpeg")).json()["consultant"]["profile_photo_url"]
+    assert first != second
+    assert (await client.get(first)).status_code == 404
+    assert (await client.get(second)).status_code == 200
+    assert (await client.delete("/api/v1/consultants/me", headers=headers)).status_code == 204
+    assert (await client.get(second)).status_code == 404
+
 # Test: pytest tests/http/test_profile.py

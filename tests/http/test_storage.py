@@ -19,13 +19,15 @@ class FakeCloudinary:
 
     def __init__(self):
         self.requests: list[dict] = []
+        self.stored: list[str] = []  # public ids the Admin API lists
         self.fail = False
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                fake.requests.append({"path": self.path, "content_type": self.headers.get("content-type"), "body": body})
+                fake.requests.append({"method": "POST", "path": self.path,
+                                      "content_type": self.headers.get("content-type"), "body": body})
                 if fake.fail:
                     self.send_response(500)
                     payload = {"error": {"message": "Internal error"}}
@@ -33,6 +35,23 @@ class FakeCloudinary:
                     self.send_response(200)
                     payload = {"public_id": "photos/x", "secure_url": "https://res.cloudinary.com/demo/image/upload/v1/photos/x.png"}
                 data = json.dumps(payload).encode()
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):  # noqa: N802 — Admin API: list resources by prefix
+                fake.requests.append({"method": "GET", "path": self.path})
+                self._json(200, {"resources": [{"public_id": pid} for pid in fake.stored]})
+
+            def do_DELETE(self):  # noqa: N802 — Admin API: delete resources
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                fake.requests.append({"method": "DELETE", "path": self.path, "body": body})
+                self._json(200, {"deleted": {}})
+
+            def _json(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
@@ -73,18 +92,29 @@ async def test_photos_go_to_cloudinary_when_configured(db, cloudinary_fake):
                               files={"photo": ("me.png", png(), "image/png")})
         assert r.status_code == 200, r.text
         assert r.json()["consultant"]["profile_photo_url"] == "https://res.cloudinary.com/demo/image/upload/v1/photos/x.png"
-        [request] = cloudinary_fake.requests
-        assert request["path"] == "/v1_1/demo/image/upload"
+        request = cloudinary_fake.requests[0]
+        assert (request["method"], request["path"]) == ("POST", "/v1_1/demo/image/upload")
         # A signed upload with our key and the re-encoded PNG, under the consultant's folder.
         assert b'name="api_key"' in request["body"] and b"123456" in request["body"]
         assert b'name="signature"' in request["body"] and b"\x89PNG" in request["body"]
         assert f"photos/{account['consultant']['id']}/".encode() in request["body"]
 
+        # After an upload, the consultant's earlier photos are deleted through the Admin API.
+        listing = [r for r in cloudinary_fake.requests if r["method"] == "GET"]
+        assert listing and f"prefix=photos%2F{account['consultant']['id']}" in listing[0]["path"]
+
+        cloudinary_fake.stored = [f"photos/{account['consultant']['id']}/old", "photos/x"]
+        cloudinary_fake.requests.clear()
+        await client.delete("/api/v1/consultants/me", headers=auth(account["access_token"]))
+        deletes = [r for r in cloudinary_fake.requests if r["method"] == "DELETE"]
+        assert deletes and b"old" in deletes[0]["body"] + deletes[0]["path"].encode()
+
+        account = await signup_consultant(client)
         cloudinary_fake.fail = True
         failed = await client.post("/api/v1/consultants/me/photo", headers=auth(account["access_token"]),
                                    files={"photo": ("me.png", png(), "image/png")})
         assert failed.status_code == 502 and failed.json()["error"]["code"] == "storage_unavailable"
         me = await client.get("/api/v1/consultants/me", headers=auth(account["access_token"]))
-        assert me.json()["consultant"]["profile_photo_url"].startswith("https://res.cloudinary.com/")
+        assert me.json()["consultant"]["profile_photo_url"] is None  # nothing half-written
 
 # Test: pytest tests/http/test_storage.py
