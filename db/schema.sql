@@ -1576,9 +1576,7 @@ begin
   new.scheduled_date := (new.starts_at at time zone v_tz)::date;
   new.scheduled_time := (new.starts_at at time zone v_tz)::time;
   new.duration_minutes := (extract(epoch from new.ends_at - new.starts_at) / 60)::integer;
-  new.occupied_during := tstzrange(
-    new.starts_at - make_interval(mins => new.buffer_minutes),
-    new.ends_at + make_interval(mins => new.buffer_minutes), '[)');
+  new.occupied_during := tstzrange(new.starts_at, new.ends_at + make_interval(mins => new.buffer_minutes), '[)');
   return new;
 end;
 $$;
@@ -1620,6 +1618,46 @@ ALTER FUNCTION app.derive_slot_local_times() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.derive_slot_local_times() IS 'Trigger: availability_slots local date/start/end from the instants in the consultant''s timezone.';
+
+
+--
+-- Name: enforce_session_transition(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.enforce_session_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if new.status = old.status then
+    return new;
+  end if;
+  if (old.status, new.status) not in (
+      ('pending', 'confirmed'), ('pending', 'abandoned'), ('pending', 'cancelled'),
+      ('abandoned', 'confirmed'), ('abandoned', 'cancelled'),
+      ('confirmed', 'completed'), ('confirmed', 'no_show'), ('confirmed', 'cancelled'),
+      ('cancelled', 'returned')) then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s session cannot become %s.', old.status, new.status), hint = 'field:status';
+  end if;
+  if new.status = 'confirmed' then
+    new.confirmed_at := coalesce(new.confirmed_at, now());
+  elsif new.status in ('completed', 'no_show') then
+    new.completed_at := coalesce(new.completed_at, now());
+  elsif new.status = 'cancelled' then
+    new.cancelled_at := coalesce(new.cancelled_at, now());
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.enforce_session_transition() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION enforce_session_transition(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.enforce_session_transition() IS 'Trigger: the session lifecycle (issue table); any other status change is 409 invalid_transition.';
 
 
 --
@@ -1723,6 +1761,40 @@ ALTER FUNCTION app.rederive_local_times() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s timezone changed, so their slots'' and sessions'' local columns are recomputed.';
+
+
+--
+-- Name: refresh_client_session_totals(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refresh_client_session_totals() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Lock the client rows first (no key update: it does not conflict with the key-share locks the
+  -- sessions foreign key takes, which would deadlock), in one statement; the recount is a new statement with a new
+  -- snapshot (read committed), so it sees every booking that committed while we waited. Counting in
+  -- the same statement as the lock would write a stale count (a lost update).
+  perform 1 from app.clients c
+  where c.id in (select new.client_id where tg_op <> 'DELETE' union select old.client_id where tg_op <> 'INSERT')
+  order by c.id for no key update;
+  update app.clients c set (total_sessions, first_session_at, last_session_at) = (
+    select count(*)::integer, min(s.starts_at), max(s.starts_at) from app.sessions s
+    where s.consultant_id = c.consultant_id and s.client_id = c.id and s.status in ('confirmed', 'completed', 'no_show'))
+  where c.id in (select new.client_id where tg_op <> 'DELETE' union select old.client_id where tg_op <> 'INSERT');
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.refresh_client_session_totals() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refresh_client_session_totals(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.total_sessions and first/last session follow their confirmed, completed and no-show sessions.';
 
 
 --
@@ -3515,6 +3587,30 @@ COMMENT ON TABLE app.email_templates IS 'Super admins'' overrides of the built-i
 
 
 --
+-- Name: idempotency_keys; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.idempotency_keys (
+    scope text NOT NULL,
+    key text NOT NULL,
+    request_sha256 bytea NOT NULL,
+    response jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT idempotency_keys_key_length CHECK (((length(key) >= 1) AND (length(key) <= 200))),
+    CONSTRAINT idempotency_keys_request_sha256_length CHECK ((length(request_sha256) = 32))
+);
+
+
+ALTER TABLE app.idempotency_keys OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE idempotency_keys; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.idempotency_keys IS 'Answers to requests sent with an Idempotency-Key, per endpoint scope, kept 24 hours.';
+
+
+--
 -- Name: materialized_view_versions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -4097,6 +4193,14 @@ ALTER TABLE ONLY app.email_templates
 
 
 --
+-- Name: idempotency_keys idempotency_keys_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
+
+
+--
 -- Name: materialized_view_versions materialized_view_versions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -4407,6 +4511,13 @@ CREATE INDEX email_outbox_created_idx ON app.email_outbox USING btree (created_a
 
 
 --
+-- Name: idempotency_keys_created_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX idempotency_keys_created_idx ON app.idempotency_keys USING btree (created_at);
+
+
+--
 -- Name: one_time_tokens_admin_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -4712,6 +4823,20 @@ CREATE TRIGGER quotations_touch_updated_at BEFORE UPDATE ON app.quotations FOR E
 --
 
 CREATE TRIGGER sessions_derive_times BEFORE INSERT OR UPDATE OF starts_at, ends_at, buffer_minutes, consultant_id ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.derive_session_times();
+
+
+--
+-- Name: sessions sessions_enforce_transition; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_enforce_transition BEFORE UPDATE OF status ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.enforce_session_transition();
+
+
+--
+-- Name: sessions sessions_refresh_client_totals; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_refresh_client_totals AFTER INSERT OR DELETE OR UPDATE OF status, starts_at, client_id ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.refresh_client_session_totals();
 
 
 --
@@ -5328,6 +5453,12 @@ ALTER TABLE app.email_outbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: idempotency_keys; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: materialized_view_versions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -5824,6 +5955,13 @@ GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
 --
 
 REVOKE ALL ON FUNCTION app.rederive_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refresh_client_session_totals(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
 
 
 --
@@ -6970,3 +7108,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124100700
 -- 20261124100800
 -- 20261124100900
+-- 20261124101000

@@ -67,18 +67,18 @@ async def test_touching_sessions_are_allowed(owner, tenant):
     assert await live_sessions(owner, cid) == 3
 
 
-async def test_buffer_minutes_make_near_sessions_collide(owner, tenant):
+async def test_buffer_minutes_keep_the_next_session_away(owner, tenant):
     cid, client_id = tenant
-    await book(owner, cid, client_id, 0, 60, buffer_minutes=15)              # occupies 09:45-11:15
-    assert_overlap(await refused(book(owner, cid, client_id, 70, 50)))       # 11:10 is inside the buffer
-    assert_overlap(await refused(book(owner, cid, client_id, -20, 15)))      # 09:40-09:55 too
-    await book(owner, cid, client_id, 75, 45)                                # 11:15 is free
-    # The newcomer's own buffer counts as well: 12:05 with 10 minutes of buffer reaches back to 11:55.
-    assert_overlap(await refused(book(owner, cid, client_id, 125, 30, buffer_minutes=10)))
-    await book(owner, cid, client_id, 130, 30, buffer_minutes=10)
+    # The buffer is rest after a session: 09:00-10:00 with 15 minutes occupies 09:00-10:15.
+    await book(owner, cid, client_id, 0, 60, buffer_minutes=15)
+    assert_overlap(await refused(book(owner, cid, client_id, 70, 50)))       # 10:10 is inside the rest
+    await book(owner, cid, client_id, 75, 45)                                # 10:15 is free
+    # A newcomer's own buffer reaches forward: 08:30-08:50 plus 15 minutes runs into 09:00.
+    assert_overlap(await refused(book(owner, cid, client_id, -30, 20, buffer_minutes=15)))
+    await book(owner, cid, client_id, -30, 20, buffer_minutes=10)            # 08:30-09:00 exactly
     row = await owner.fetchrow("select lower(occupied_during) as lo, upper(occupied_during) as hi from app.sessions "
                                "where starts_at = $1", at(0))
-    assert (row["lo"], row["hi"]) == (at(-15), at(75))
+    assert (row["lo"], row["hi"]) == (at(0), at(75))
 
 
 @pytest.mark.parametrize("dead_status", ["cancelled", "abandoned", "returned"])
@@ -86,12 +86,19 @@ async def test_dead_sessions_do_not_block(owner, tenant, dead_status):
     cid, client_id = tenant
     await book(owner, cid, client_id, 0, 60, status=dead_status)
     await book(owner, cid, client_id, 0, 60, status=dead_status)
-    live = await book(owner, cid, client_id, 0, 60)
+    live = await book(owner, cid, client_id, 0, 60, status="pending" if dead_status == "abandoned" else "confirmed")
     assert await live_sessions(owner, cid) == 1
-    # Cancelling frees the time; reviving a session whose time was taken is refused.
-    await owner.execute("update app.sessions set status = $2 where id = $1", live, dead_status)
+    # Dying through the lifecycle frees the time.
+    steps = {"cancelled": ["cancelled"], "abandoned": ["abandoned"], "returned": ["cancelled", "returned"]}
+    for step in steps[dead_status]:
+        await owner.execute("update app.sessions set status = $2 where id = $1", live, step)
     await book(owner, cid, client_id, 30, 60)
-    assert_overlap(await refused(owner.execute("update app.sessions set status = 'confirmed' where id = $1", live)))
+    # A late payment may revive an abandoned hold, but not onto a time now taken; the others stay dead.
+    if dead_status == "abandoned":
+        assert_overlap(await refused(owner.execute("update app.sessions set status = 'confirmed' where id = $1", live)))
+    else:
+        err = await refused(owner.execute("update app.sessions set status = 'confirmed' where id = $1", live))
+        assert (err.sqlstate, err.message) == ("NK409", "invalid_transition")
     assert await live_sessions(owner, cid) == 1
 
 
@@ -183,13 +190,13 @@ async def test_a_full_webinar_refuses_one_more_seat(owner, tenant):
     cid, _ = tenant
     webinar = await webinar_slot(owner, cid, 0, capacity=2)
     await seat(owner, cid, webinar)
-    cancelled = await seat(owner, cid, webinar)
-    await owner.execute("update app.sessions set status = 'cancelled' where id = $1", cancelled)
+    lapsed = await seat(owner, cid, webinar, status="pending")
+    await owner.execute("update app.sessions set status = 'abandoned' where id = $1", lapsed)
     await seat(owner, cid, webinar)
     err = await refused(seat(owner, cid, webinar))
     assert (err.sqlstate, err.constraint_name) == ("23514", "availability_slots_booked_count_range")
-    # Reviving the cancelled seat would overbook too.
-    err = await refused(owner.execute("update app.sessions set status = 'confirmed' where id = $1", cancelled))
+    # A late payment reviving the lapsed hold would overbook too.
+    err = await refused(owner.execute("update app.sessions set status = 'confirmed' where id = $1", lapsed))
     assert (err.sqlstate, err.constraint_name) == ("23514", "availability_slots_booked_count_range")
     assert await seats(owner, webinar) == 2
     assert await live_sessions(owner, cid) == 2
