@@ -166,6 +166,25 @@ CREATE TYPE public.procrastinate_job_to_defer_v1 AS (
 ALTER TYPE public.procrastinate_job_to_defer_v1 OWNER TO nakksha_owner;
 
 --
+-- Name: abandon_expired_holds(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.abandon_expired_holds() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.abandon_expired_holds(null) $$;
+
+
+ALTER FUNCTION api.abandon_expired_holds() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION abandon_expired_holds(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.abandon_expired_holds() IS 'The every-minute sweeper for expired holds.';
+
+
+--
 -- Name: admin_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -377,6 +396,105 @@ COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_
 
 
 --
+-- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+  v_slot app.availability_slots;
+  v_client uuid;
+  v_repeat boolean;
+  v_amount numeric(10, 2);
+  v_session app.sessions;
+  v_prior jsonb;
+  v_result jsonb;
+begin
+  -- 1. Idempotency: the first request with a key wins the row; a retry waits for it and gets its answer.
+  if p_idempotency_key is not null then
+    delete from app.idempotency_keys where created_at < now() - interval '24 hours';
+    insert into app.idempotency_keys (scope, key, request_sha256) values ('book_slot', p_idempotency_key, p_request_sha256)
+    on conflict do nothing;
+    if not found then
+      select jsonb_build_object('request_sha256', encode(k.request_sha256, 'hex'), 'response', k.response) into v_prior
+      from app.idempotency_keys k where k.scope = 'book_slot' and k.key = p_idempotency_key;
+      if v_prior->>'request_sha256' <> encode(p_request_sha256, 'hex') then
+        raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
+          detail = 'This Idempotency-Key was used with a different request.';
+      end if;
+      return (v_prior->'response') || jsonb_build_object('replayed', true);
+    end if;
+  end if;
+
+  -- 2. Expired holds of this consultant give their time back before anything is decided.
+  perform app_private.abandon_expired_holds(v_c.id);
+
+  -- 3. The client first, then the slot (always this order, so racing bookings cannot deadlock): one
+  --    client per consultant and email, details refreshed by the newest booking.
+  insert into app.clients (consultant_id, name, email, phone_encrypted, phone_hash)
+  values (v_c.id, btrim(p_client_name), lower(btrim(p_client_email)), p_client_phone_encrypted, p_client_phone_hash)
+  on conflict (consultant_id, email) do update
+    set name = excluded.name,
+        phone_encrypted = coalesce(excluded.phone_encrypted, app.clients.phone_encrypted),
+        phone_hash = coalesce(excluded.phone_hash, app.clients.phone_hash),
+        is_active = true
+  returning id into v_client;
+
+  select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
+  if v_slot.id is null then
+    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
+  end if;
+  if v_slot.session_type <> p_session_type then
+    raise exception using errcode = 'NK422', message = 'session_type_mismatch',
+      detail = format('That slot is for a %s session.', v_slot.session_type), hint = 'field:session_type';
+  end if;
+  if not app_private.slot_is_free(v_c, v_slot, null) then
+    raise exception using errcode = 'NK409',
+      message = case when v_slot.session_type = 'webinar' and v_slot.booked_count >= v_slot.capacity then 'slot_full'
+                     else 'slot_taken' end,
+      detail = 'That time is no longer available; please pick another.', hint = 'field:slot_id';
+  end if;
+
+  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free.
+  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+  select exists (select 1 from app.sessions s where s.consultant_id = v_c.id and s.client_id = v_client
+                   and s.status in ('confirmed', 'completed', 'no_show')) into v_repeat;
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
+                            amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
+                            notes, booked_via, is_repeat_client, manage_token_hash)
+  values (v_c.id, v_client, v_slot.id, v_slot.session_type,
+          case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
+          v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
+          case when v_amount = 0 then 'confirmed' else 'pending' end,
+          case when v_amount = 0 then 'not_required' else 'pending' end,
+          now() + make_interval(mins => app_private.hold_minutes(v_c)),
+          v_c.default_meeting_platform,
+          case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
+          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash)
+  returning * into v_session;
+
+  v_result := app_private.booking_json(v_session);
+  if p_idempotency_key is not null then
+    update app.idempotency_keys set response = v_result where scope = 'book_slot' and key = p_idempotency_key;
+  end if;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+
+
+--
 -- Name: change_my_password(text, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -498,6 +616,98 @@ COMMENT ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash 
 
 
 --
+-- Name: create_availability_block(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_c.id, p_starts_at, p_ends_at, p_reason);
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) IS 'Block a date or range (a holiday): unbooked slots inside it disappear.';
+
+
+--
+-- Name: create_availability_rule(text, integer, time without time zone, time without time zone, integer, integer, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_id uuid;
+begin
+  perform app_private.check_rule(p_session_type, p_capacity);
+  insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity,
+                                      valid_from, valid_until)
+  values (v_c.id, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
+  returning id into v_id;
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
+end;
+$$;
+
+
+ALTER FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) IS 'Add a weekly availability rule and materialise its slots.';
+
+
+--
+-- Name: create_slot(text, timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_s app.availability_slots;
+begin
+  perform app_private.check_rule(p_session_type, p_capacity);
+  if p_starts_at <= now() then
+    raise exception using errcode = 'NK422', message = 'slot_in_past', detail = 'A slot must start in the future.',
+      hint = 'field:starts_at';
+  end if;
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source)
+  values (v_c.id, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
+  return app_private.slot_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) IS 'Add a one-off slot.';
+
+
+--
 -- Name: deactivate_admin(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -530,6 +740,67 @@ ALTER FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) 
 --
 
 COMMENT ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) IS 'Super admins: deactivate another admin and end their sessions.';
+
+
+--
+-- Name: delete_availability_block(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.delete_availability_block(p_block_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  delete from app.availability_blocks where id = p_block_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such blocked range.';
+  end if;
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.delete_availability_block(p_block_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION delete_availability_block(p_block_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.delete_availability_block(p_block_id uuid) IS 'Unblock a range: rule slots inside it come back.';
+
+
+--
+-- Name: delete_availability_rule(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.delete_availability_rule(p_rule_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  delete from app.availability_slots
+  where rule_id = p_rule_id and consultant_id = v_c.id and booked_count = 0 and starts_at > now();
+  delete from app.availability_rules where id = p_rule_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
+  end if;
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.delete_availability_rule(p_rule_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION delete_availability_rule(p_rule_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.delete_availability_rule(p_rule_id uuid) IS 'Delete a weekly rule and its future unbooked slots (booked ones stay).';
 
 
 --
@@ -582,6 +853,34 @@ ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account by anonymising it; financial records are kept.';
+
+
+--
+-- Name: delete_slot(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.delete_slot(p_slot_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.delete_slot(p_slot_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION delete_slot(p_slot_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.delete_slot(p_slot_id uuid) IS 'Delete a slot (a booked one is refused: 409 slot_booked).';
 
 
 --
@@ -707,6 +1006,31 @@ COMMENT ON FUNCTION api.get_my_account() IS 'The calling consultant''s account, 
 
 
 --
+-- Name: get_my_availability(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.get_my_availability() RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.get_my_availability() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION get_my_availability(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.get_my_availability() IS 'The calling consultant''s weekly rules and blocked ranges.';
+
+
+--
 -- Name: hit_rate_limit(text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -738,6 +1062,35 @@ ALTER FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_secon
 --
 
 COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) IS 'Count one request in the bucket''s current window; 0 if within the limit, else seconds to wait.';
+
+
+--
+-- Name: list_my_slots(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  return coalesce((select jsonb_agg(app_private.slot_json(s) order by s.starts_at, s.session_type)
+    from app.availability_slots s
+    where s.consultant_id = v_c.id and s.starts_at >= coalesce(p_from, now())
+      and s.starts_at < coalesce(p_to, now() + interval '60 days')
+      and (p_session_type is null or s.session_type = p_session_type)), '[]');
+end;
+$$;
+
+
+ALTER FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) IS 'The calling consultant''s slots in a range (booked or not).';
 
 
 --
@@ -807,6 +1160,184 @@ COMMENT ON FUNCTION api.prune_rate_limits() IS 'Delete counters of windows that 
 
 
 --
+-- Name: public_booking(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_booking(p_token_hash bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return app_private.manage_view(app_private.managed_session(p_token_hash));
+end;
+$$;
+
+
+ALTER FUNCTION api.public_booking(p_token_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_booking(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_booking(p_token_hash bytea) IS 'The client''s view of their booking through the manage link.';
+
+
+--
+-- Name: public_cancel_booking(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions := app_private.managed_session(p_token_hash);
+  v_view jsonb := app_private.manage_view(v_s);
+begin
+  -- Within the consultant's cut-off only; the refund is the ladder's, stated in the answer (the payment
+  -- issue carries it out).
+  if not (v_view->>'can_cancel')::boolean then
+    raise exception using errcode = 'NK409', message = case when v_s.status in ('pending', 'confirmed')
+      then 'cancellation_window_closed' else 'invalid_transition' end,
+      detail = case when v_s.status in ('pending', 'confirmed')
+        then format('Bookings can be cancelled up to %s hours before they start.', v_view->>'cancellation_cutoff_hours')
+        else format('A %s booking cannot be cancelled.', v_s.status) end;
+  end if;
+  update app.sessions set status = 'cancelled', cancelled_by = 'client', cancellation_reason = nullif(btrim(p_reason), '')
+  where id = v_s.id returning * into v_s;
+  return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
+end;
+$$;
+
+
+ALTER FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_cancel_booking(p_token_hash bytea, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) IS 'The client cancels through the manage link, within policy; answers the refund due.';
+
+
+--
+-- Name: public_consultant(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_consultant(p_slug text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+begin
+  return jsonb_build_object(
+    'slug', v_c.slug, 'first_name', v_c.first_name, 'last_name', v_c.last_name,
+    'profile_photo_url', v_c.profile_photo_url, 'consultancy_sector', v_c.consultancy_sector,
+    'description', v_c.description, 'experience_months', v_c.experience_months,
+    'personal_session_title', v_c.personal_session_title, 'webinar_session_title', v_c.webinar_session_title,
+    'personal_session_price', v_c.personal_session_price, 'webinar_session_price', v_c.webinar_session_price,
+    'currency', v_c.currency, 'timezone', v_c.timezone,
+    'instagram_url', v_c.instagram_url, 'linkedin_url', v_c.linkedin_url, 'twitter_url', v_c.twitter_url,
+    'booking_policy', jsonb_build_object('min_notice_minutes', v_c.min_notice_minutes,
+      'max_days_ahead', v_c.max_days_ahead, 'client_cutoff_hours', v_c.cancellation_policy->'client_cutoff_hours',
+      'refund_ladder', v_c.cancellation_policy->'refund_ladder',
+      'max_reschedules', v_c.cancellation_policy->'max_reschedules'));
+end;
+$$;
+
+
+ALTER FUNCTION api.public_consultant(p_slug text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_consultant(p_slug text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_consultant(p_slug text) IS 'A published consultant''s public profile (404 unless approved and active).';
+
+
+--
+-- Name: public_reschedule_booking(bytea, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions := app_private.managed_session(p_token_hash);
+  v_view jsonb := app_private.manage_view(v_s);
+  v_c app.consultants;
+  v_slot app.availability_slots;
+begin
+  if not (v_view->>'can_reschedule')::boolean then
+    raise exception using errcode = 'NK409', message = 'reschedule_not_allowed',
+      detail = 'This booking cannot be moved any more (too close to its start, not confirmed, or moved too often).';
+  end if;
+  select * into v_c from app.consultants where id = v_s.consultant_id;
+  perform app_private.abandon_expired_holds(v_c.id);
+  select * into v_slot from app.availability_slots
+  where id = p_slot_id and consultant_id = v_s.consultant_id for update;
+  if v_slot.id is null or v_slot.session_type <> v_s.session_type then
+    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot for this booking.',
+      hint = 'field:slot_id';
+  end if;
+  if v_slot.id = v_s.slot_id or not app_private.slot_is_free(v_c, v_slot, v_s.id) then
+    raise exception using errcode = 'NK409', message = 'slot_taken', detail = 'That time is not available.',
+      hint = 'field:slot_id';
+  end if;
+  -- One statement moves the booking: the old seat is released and the new one taken together, so it is
+  -- never in two slots and never in none (the exclusion constraint checks the new time).
+  update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
+    reschedule_count = reschedule_count + 1
+  where id = v_s.id returning * into v_s;
+  return app_private.manage_view(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_reschedule_booking(p_token_hash bytea, p_slot_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) IS 'The client moves a confirmed booking to another free slot, atomically, within policy.';
+
+
+--
+-- Name: public_slots(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+begin
+  return query
+    select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity, s.capacity - s.booked_count
+    from app.availability_slots s
+    where s.consultant_id = v_c.id
+      and (p_session_type is null or s.session_type = p_session_type)
+      and s.starts_at >= coalesce(p_from, now()) and s.starts_at < coalesce(p_to, 'infinity')
+      and app_private.slot_is_free(v_c, s, null)
+    order by s.starts_at, s.session_type
+    limit 1000;
+end;
+$$;
+
+
+ALTER FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Free slots of a published consultant between two instants (past, too-soon, full and taken ones left out).';
+
+
+--
 -- Name: reactivate_consultant(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -842,6 +1373,29 @@ ALTER FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acti
 --
 
 COMMENT ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Reject a pending consultant, with a reason they are told.';
+
+
+--
+-- Name: rematerialise_all_slots(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.rematerialise_all_slots() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(sum(app_private.rematerialise_slots(c.id)), 0)::integer
+  from app.consultants c where c.deleted_at is null and c.is_active
+    and exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)
+$$;
+
+
+ALTER FUNCTION api.rematerialise_all_slots() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rematerialise_all_slots(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.rematerialise_all_slots() IS 'Daily job: roll every consultant''s slots forward to their booking horizon.';
 
 
 --
@@ -1270,6 +1824,40 @@ COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, 
 
 
 --
+-- Name: update_availability_rule(uuid, text, integer, time without time zone, time without time zone, integer, integer, date, date, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  perform app_private.check_rule(p_session_type, p_capacity);
+  update app.availability_rules set session_type = p_session_type, weekday = p_weekday, start_time = p_start_time,
+    end_time = p_end_time, slot_minutes = p_slot_minutes, capacity = p_capacity, valid_from = p_valid_from,
+    valid_until = p_valid_until, is_active = p_is_active
+  where id = p_rule_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
+  end if;
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+
+
+ALTER FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) IS 'Replace a weekly rule; its future unbooked slots follow.';
+
+
+--
 -- Name: update_my_profile(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1324,6 +1912,41 @@ ALTER FUNCTION api.update_my_profile(p_patch jsonb) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+
+
+--
+-- Name: update_slot(uuid, timestamp with time zone, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_s app.availability_slots;
+begin
+  -- A booked slot cannot move (the trigger refuses it: 409 slot_booked); capacity may change down to the
+  -- seats taken, and the slot may be hidden from new bookings.
+  update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
+    capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available)
+  where id = p_slot_id and consultant_id = v_c.id returning * into v_s;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
+  end if;
+  perform app_private.check_rule(v_s.session_type, v_s.capacity);
+  return app_private.slot_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) IS 'Change a slot (time only while unbooked; capacity; availability).';
 
 
 --
@@ -1855,6 +2478,32 @@ COMMENT ON FUNCTION app.touch_updated_at() IS 'Trigger: stamps updated_at.';
 
 
 --
+-- Name: abandon_expired_holds(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with gone as (
+    update app.sessions set status = 'abandoned'
+    where status = 'pending' and hold_expires_at <= now()
+      and (p_consultant_id is null or consultant_id = p_consultant_id)
+    returning 1)
+  select count(*)::integer from gone
+$$;
+
+
+ALTER FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION abandon_expired_holds(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) IS 'Pending bookings whose hold expired become abandoned (their slot is free again).';
+
+
+--
 -- Name: acting_admin(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -2107,6 +2756,141 @@ COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_t
 
 
 --
+-- Name: availability_json(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.availability_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'timezone', (select c.timezone from app.consultants c where c.id = p_consultant_id),
+    'rules', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'session_type', r.session_type,
+        'weekday', r.weekday, 'start_time', to_char(r.start_time, 'HH24:MI'), 'end_time', to_char(r.end_time, 'HH24:MI'),
+        'slot_minutes', r.slot_minutes, 'capacity', r.capacity, 'is_active', r.is_active,
+        'valid_from', r.valid_from, 'valid_until', r.valid_until) order by r.session_type, r.weekday, r.start_time)
+      from app.availability_rules r where r.consultant_id = p_consultant_id), '[]'),
+    'blocks', coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'starts_at', b.starts_at, 'ends_at', b.ends_at,
+        'reason', b.reason) order by b.starts_at)
+      from app.availability_blocks b where b.consultant_id = p_consultant_id and b.ends_at > now()), '[]'))
+$$;
+
+
+ALTER FUNCTION app_private.availability_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION availability_json(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.availability_json(p_consultant_id uuid) IS 'A consultant''s weekly rules and upcoming blocked ranges.';
+
+
+--
+-- Name: sessions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    client_id uuid NOT NULL,
+    slot_id uuid,
+    session_type text NOT NULL,
+    title text,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    scheduled_date date NOT NULL,
+    scheduled_time time without time zone NOT NULL,
+    duration_minutes integer NOT NULL,
+    buffer_minutes integer DEFAULT 0 NOT NULL,
+    occupied_during tstzrange NOT NULL,
+    occupancy_key uuid GENERATED ALWAYS AS (
+CASE
+    WHEN ((session_type = 'webinar'::text) AND (slot_id IS NOT NULL)) THEN slot_id
+    ELSE id
+END) STORED,
+    amount numeric(10,2) DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    payment_status text DEFAULT 'pending'::text NOT NULL,
+    payment_method text,
+    hold_expires_at timestamp with time zone,
+    meeting_platform text,
+    meeting_link text,
+    meeting_id text,
+    meeting_password text,
+    notes text,
+    consultant_notes text,
+    booked_via text DEFAULT 'public'::text NOT NULL,
+    is_repeat_client boolean DEFAULT false NOT NULL,
+    manage_token_hash bytea,
+    reschedule_count integer DEFAULT 0 NOT NULL,
+    confirmed_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    cancelled_at timestamp with time zone,
+    cancelled_by text,
+    cancellation_reason text,
+    client_rating smallint,
+    client_feedback text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
+    CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
+    CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
+    CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
+    CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT sessions_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
+    CONSTRAINT sessions_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT sessions_manage_token_hash_length CHECK ((length(manage_token_hash) = 32)),
+    CONSTRAINT sessions_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
+    CONSTRAINT sessions_meeting_platform_valid CHECK ((meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
+    CONSTRAINT sessions_notes_length CHECK (((length(notes) <= 10000) AND (length(consultant_notes) <= 10000))),
+    CONSTRAINT sessions_payment_status_valid CHECK ((payment_status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'not_required'::text]))),
+    CONSTRAINT sessions_pending_has_hold CHECK (((status <> 'pending'::text) OR (hold_expires_at IS NOT NULL))),
+    CONSTRAINT sessions_reschedule_count_range CHECK ((reschedule_count >= 0)),
+    CONSTRAINT sessions_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT sessions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'completed'::text, 'cancelled'::text, 'abandoned'::text, 'no_show'::text, 'returned'::text])))
+);
+
+
+ALTER TABLE app.sessions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE sessions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the truth; an exclusion constraint forbids overlapping occupancy.';
+
+
+--
+-- Name: booking_json(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('session_id', p_s.id, 'status', p_s.status, 'payment_status', p_s.payment_status,
+    'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
+    'duration_minutes', p_s.duration_minutes, 'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
+    'amount', p_s.amount, 'currency', p_s.currency, 'is_repeat_client', p_s.is_repeat_client,
+    'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
+    'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
+                     'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
+    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id))
+$$;
+
+
+ALTER FUNCTION app_private.booking_json(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION booking_json(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as its client sees it.';
+
+
+--
 -- Name: caller_consultant(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -2133,6 +2917,32 @@ ALTER FUNCTION app_private.caller_consultant() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app_private.caller_consultant() IS 'The calling consultant''s row, or NK401.';
+
+
+--
+-- Name: check_rule(text, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_session_type = 'personal' and p_capacity <> 1 then
+    raise exception using errcode = 'NK422', message = 'invalid_capacity',
+      detail = 'A personal session takes one client: capacity must be 1.', hint = 'field:capacity';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) IS 'Refuse a capacity other than 1 for personal sessions with a clear message.';
 
 
 --
@@ -2208,22 +3018,17 @@ COMMENT ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queu
 
 
 --
--- Name: materialise_slots(uuid, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+-- Name: desired_slots(uuid, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS TABLE(session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, rule_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_count integer;
-begin
-  -- Each rule's local wall-clock times are placed on each matching local date and converted to instants
-  -- in the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change. Existing slots
-  -- (booked or not) are kept: the unique key on the instant makes a re-run add only what is missing.
-  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
-  select r.consultant_id, r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes),
-         r.capacity, 'rule', r.id
+  -- Each rule's local wall-clock times placed on each matching local date and converted to instants in
+  -- the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change; past times and
+  -- blocked ranges left out.
+  select r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes), r.capacity, r.id
   from app.availability_rules r
   join app.consultants c on c.id = r.consultant_id
   cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
@@ -2244,6 +3049,123 @@ begin
       select 1 from app.availability_blocks b
       where b.consultant_id = r.consultant_id
         and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes)))
+$$;
+
+
+ALTER FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION desired_slots(p_consultant_id uuid, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) IS 'The slots a consultant''s active rules call for between two local dates.';
+
+
+--
+-- Name: hold_minutes(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.hold_minutes(p_c app.consultants) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(p_c.hold_minutes,
+                  (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'default_hold_minutes'), 15)
+$$;
+
+
+ALTER FUNCTION app_private.hold_minutes(p_c app.consultants) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION hold_minutes(p_c app.consultants); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.hold_minutes(p_c app.consultants) IS 'How long a pending booking holds its slot: the consultant''s setting, else the platform default.';
+
+
+--
+-- Name: manage_view(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.manage_view(p_s app.sessions) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+  v_cutoff integer;
+  v_paid numeric(10, 2);
+  v_percent integer;
+begin
+  select * into v_c from app.consultants where id = p_s.consultant_id;
+  v_cutoff := coalesce((v_c.cancellation_policy->>'client_cutoff_hours')::integer, 0);
+  v_paid := case when p_s.payment_status in ('paid', 'partially_refunded') then p_s.amount else 0 end;
+  v_percent := app_private.refund_percent(v_c, p_s.starts_at);
+  return app_private.booking_json(p_s) || jsonb_build_object(
+    'can_cancel', p_s.status in ('pending', 'confirmed') and p_s.starts_at - now() >= make_interval(hours => v_cutoff),
+    'can_reschedule', p_s.status = 'confirmed' and p_s.starts_at - now() >= make_interval(hours => v_cutoff)
+                      and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
+    'cancellation_cutoff_hours', v_cutoff,
+    'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
+      'amount', round(v_paid * v_percent / 100, 2)));
+end;
+$$;
+
+
+ALTER FUNCTION app_private.manage_view(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION manage_view(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.manage_view(p_s app.sessions) IS 'What the client''s manage page shows: the booking, what they may do, the refund due now.';
+
+
+--
+-- Name: managed_session(bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.managed_session(p_token_hash bytea) RETURNS app.sessions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions;
+begin
+  select * into v_s from app.sessions where manage_token_hash = p_token_hash for update;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'This booking link is not valid.';
+  end if;
+  return v_s;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.managed_session(p_token_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION managed_session(p_token_hash bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.managed_session(p_token_hash bytea) IS 'The session behind a manage link (locked), or NK404.';
+
+
+--
+-- Name: materialise_slots(uuid, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  -- Existing slots (booked or not) are kept: the unique key on the instant makes a re-run add only what
+  -- is missing.
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select p_consultant_id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id
+  from app_private.desired_slots(p_consultant_id, p_from, p_to) d
   on conflict (consultant_id, session_type, starts_at) do nothing;
   get diagnostics v_count = row_count;
   return v_count;
@@ -2258,6 +3180,37 @@ ALTER FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, 
 --
 
 COMMENT ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) IS 'Create the missing slots of a consultant''s active rules between two local dates; returns how many.';
+
+
+--
+-- Name: published_consultant(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.published_consultant(p_slug text) RETURNS app.consultants
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  -- Only approved, active, not deleted consultants have a public page; anything else is simply not found.
+  select * into v_c from app.consultants
+  where slug = lower(p_slug) and approval_status = 'approved' and is_active and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
+  end if;
+  return v_c;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.published_consultant(p_slug text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION published_consultant(p_slug text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.published_consultant(p_slug text) IS 'The consultant published at a slug, or NK404.';
 
 
 --
@@ -2291,6 +3244,77 @@ ALTER FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text
 --
 
 COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) IS 'Insert a queued email_logs row and defer its send_email job in the same transaction.';
+
+
+--
+-- Name: refund_percent(app.consultants, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The first step of the ladder whose notice the cancellation still gives (steps go from most hours to fewest).
+  select coalesce((select (step->>'percent')::integer
+                   from jsonb_array_elements(coalesce(p_c.cancellation_policy->'refund_ladder', '[]')) as step
+                   where p_starts_at - now() >= make_interval(hours => (step->>'min_hours_before')::integer)
+                   order by (step->>'min_hours_before')::integer desc limit 1), 0)
+$$;
+
+
+ALTER FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refund_percent(p_c app.consultants, p_starts_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) IS 'The refund percentage the consultant''s ladder gives for cancelling now.';
+
+
+--
+-- Name: rematerialise_slots(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+  v_today date;
+  v_removed integer;
+  v_added integer;
+begin
+  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, and any
+  -- unbooked slot inside a blocked range, go; the missing ones for the horizon are added. Booked slots are
+  -- never touched, and a slot that is still wanted keeps its id (a visitor may be looking at it).
+  select * into v_c from app.consultants where id = p_consultant_id;
+  v_today := (now() at time zone v_c.timezone)::date;
+  with desired as materialized (
+    select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead))
+  delete from app.availability_slots s
+  where s.consultant_id = p_consultant_id and s.booked_count = 0 and s.starts_at > now()
+    and ((s.source = 'rule' and not exists (
+            select 1 from desired d
+            where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
+              and d.capacity = s.capacity and d.rule_id is not distinct from s.rule_id))
+         or exists (select 1 from app.availability_blocks b
+                    where b.consultant_id = s.consultant_id
+                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at)));
+  get diagnostics v_removed = row_count;
+  v_added := app_private.materialise_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead);
+  return v_removed + v_added;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rematerialise_slots(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) IS 'Bring a consultant''s future slots in line with their rules, blocks and horizon; booked slots stay.';
 
 
 --
@@ -2468,6 +3492,105 @@ ALTER FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reaso
 --
 
 COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) IS 'Move a consultant through the approval state machine; audited, emailed.';
+
+
+--
+-- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_slots (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    date date NOT NULL,
+    start_time time without time zone NOT NULL,
+    end_time time without time zone NOT NULL,
+    capacity integer DEFAULT 1 NOT NULL,
+    booked_count integer DEFAULT 0 NOT NULL,
+    is_available boolean DEFAULT true NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    rule_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
+    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
+    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
+    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
+);
+
+
+ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
+
+
+--
+-- Name: slot_is_free(app.consultants, app.availability_slots, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Bookable now: within notice and horizon, offered, not full, not blocked, and not overlapping any live
+  -- occupancy other than its own webinar seats (an expired hold does not count: it is abandoned at booking).
+  select p_s.is_available
+     and p_s.booked_count - (select count(*) from app.sessions h
+                             where h.slot_id = p_s.id and h.status = 'pending' and h.hold_expires_at <= now()) < p_s.capacity
+     and p_s.starts_at >= now() + make_interval(mins => p_c.min_notice_minutes)
+     and p_s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
+     and not exists (select 1 from app.availability_blocks b
+                     where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_s.starts_at, p_s.ends_at))
+     and not exists (select 1 from app.sessions x
+                     where x.consultant_id = p_c.id
+                       and x.status in ('pending', 'confirmed', 'completed', 'no_show')
+                       and not (x.status = 'pending' and x.hold_expires_at <= now())
+                       and x.id is distinct from p_ignore_session
+                       and x.occupied_during && tstzrange(p_s.starts_at, p_s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
+                       and not (p_s.session_type = 'webinar' and x.slot_id = p_s.id))
+$$;
+
+
+ALTER FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) IS 'Whether a slot can be booked right now under the consultant''s policy.';
+
+
+--
+-- Name: slot_json(app.availability_slots); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.slot_json(p_s app.availability_slots) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_s.id, 'session_type', p_s.session_type, 'starts_at', p_s.starts_at,
+    'ends_at', p_s.ends_at, 'date', p_s.date, 'start_time', to_char(p_s.start_time, 'HH24:MI'),
+    'end_time', to_char(p_s.end_time, 'HH24:MI'), 'capacity', p_s.capacity, 'booked_count', p_s.booked_count,
+    'remaining', p_s.capacity - p_s.booked_count, 'is_available', p_s.is_available, 'source', p_s.source,
+    'rule_id', p_s.rule_id)
+$$;
+
+
+ALTER FUNCTION app_private.slot_json(p_s app.availability_slots) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION slot_json(p_s app.availability_slots); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.slot_json(p_s app.availability_slots) IS 'A slot as the consultant''s API shows it.';
 
 
 --
@@ -3158,83 +4281,6 @@ COMMENT ON VIEW analytics.payments IS 'Payments and how much of each was refunde
 
 
 --
--- Name: sessions; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.sessions (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    client_id uuid NOT NULL,
-    slot_id uuid,
-    session_type text NOT NULL,
-    title text,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    scheduled_date date NOT NULL,
-    scheduled_time time without time zone NOT NULL,
-    duration_minutes integer NOT NULL,
-    buffer_minutes integer DEFAULT 0 NOT NULL,
-    occupied_during tstzrange NOT NULL,
-    occupancy_key uuid GENERATED ALWAYS AS (
-CASE
-    WHEN ((session_type = 'webinar'::text) AND (slot_id IS NOT NULL)) THEN slot_id
-    ELSE id
-END) STORED,
-    amount numeric(10,2) DEFAULT 0 NOT NULL,
-    currency text DEFAULT 'INR'::text NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
-    payment_status text DEFAULT 'pending'::text NOT NULL,
-    payment_method text,
-    hold_expires_at timestamp with time zone,
-    meeting_platform text,
-    meeting_link text,
-    meeting_id text,
-    meeting_password text,
-    notes text,
-    consultant_notes text,
-    booked_via text DEFAULT 'public'::text NOT NULL,
-    is_repeat_client boolean DEFAULT false NOT NULL,
-    manage_token_hash bytea,
-    reschedule_count integer DEFAULT 0 NOT NULL,
-    confirmed_at timestamp with time zone,
-    completed_at timestamp with time zone,
-    cancelled_at timestamp with time zone,
-    cancelled_by text,
-    cancellation_reason text,
-    client_rating smallint,
-    client_feedback text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
-    CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
-    CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
-    CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
-    CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
-    CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT sessions_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
-    CONSTRAINT sessions_end_after_start CHECK ((ends_at > starts_at)),
-    CONSTRAINT sessions_manage_token_hash_length CHECK ((length(manage_token_hash) = 32)),
-    CONSTRAINT sessions_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
-    CONSTRAINT sessions_meeting_platform_valid CHECK ((meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
-    CONSTRAINT sessions_notes_length CHECK (((length(notes) <= 10000) AND (length(consultant_notes) <= 10000))),
-    CONSTRAINT sessions_payment_status_valid CHECK ((payment_status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'not_required'::text]))),
-    CONSTRAINT sessions_pending_has_hold CHECK (((status <> 'pending'::text) OR (hold_expires_at IS NOT NULL))),
-    CONSTRAINT sessions_reschedule_count_range CHECK ((reschedule_count >= 0)),
-    CONSTRAINT sessions_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
-    CONSTRAINT sessions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'completed'::text, 'cancelled'::text, 'abandoned'::text, 'no_show'::text, 'returned'::text])))
-);
-
-
-ALTER TABLE app.sessions OWNER TO nakksha_owner;
-
---
--- Name: TABLE sessions; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the truth; an exclusion constraint forbids overlapping occupancy.';
-
-
---
 -- Name: sessions; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -3368,44 +4414,6 @@ ALTER TABLE app.availability_rules OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.availability_rules IS 'Weekly schedule per session type: weekday (ISO, 1 = Monday) and local start/end in the consultant''s timezone.';
-
-
---
--- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.availability_slots (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    session_type text NOT NULL,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    date date NOT NULL,
-    start_time time without time zone NOT NULL,
-    end_time time without time zone NOT NULL,
-    capacity integer DEFAULT 1 NOT NULL,
-    booked_count integer DEFAULT 0 NOT NULL,
-    is_available boolean DEFAULT true NOT NULL,
-    source text DEFAULT 'manual'::text NOT NULL,
-    rule_id uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
-    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
-    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
-    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
-    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
-    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
-);
-
-
-ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
-
---
--- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
 
 
 --
@@ -5556,6 +6564,14 @@ GRANT USAGE ON SCHEMA public TO nakksha_admin;
 
 
 --
+-- Name: FUNCTION abandon_expired_holds(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.abandon_expired_holds() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app;
+
+
+--
 -- Name: FUNCTION admin_access(p_admin_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -5617,6 +6633,14 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 
 --
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -5650,6 +6674,30 @@ GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_has
 
 
 --
+-- Name: FUNCTION create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION deactivate_admin(p_admin_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -5659,11 +6707,35 @@ GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email
 
 
 --
+-- Name: FUNCTION delete_availability_block(p_block_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.delete_availability_block(p_block_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.delete_availability_block(p_block_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION delete_availability_rule(p_rule_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.delete_availability_rule(p_rule_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.delete_availability_rule(p_rule_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION delete_my_account(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.delete_my_account() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.delete_my_account() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION delete_slot(p_slot_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.delete_slot(p_slot_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.delete_slot(p_slot_id uuid) TO nakksha_app;
 
 
 --
@@ -5699,11 +6771,27 @@ GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION get_my_availability(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.get_my_availability() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
+
+
+--
 -- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) TO nakksha_app;
 
 
 --
@@ -5732,6 +6820,46 @@ GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION public_booking(p_token_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_booking(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_booking(p_token_hash bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION public_cancel_booking(p_token_hash bytea, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION public_consultant(p_slug text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_consultant(p_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION public_reschedule_booking(p_token_hash bytea, p_slot_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -5747,6 +6875,14 @@ GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_a
 REVOKE ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION rematerialise_all_slots(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.rematerialise_all_slots() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.rematerialise_all_slots() TO nakksha_app;
 
 
 --
@@ -5847,11 +6983,27 @@ GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text
 
 
 --
+-- Name: FUNCTION update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION update_my_profile(p_patch jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.update_my_profile(p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) TO nakksha_app;
 
 
 --
@@ -5969,6 +7121,13 @@ REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION abandon_expired_holds(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) FROM PUBLIC;
 
 
 --
@@ -6385,10 +7544,80 @@ REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_targe
 
 
 --
+-- Name: FUNCTION availability_json(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.availability_json(p_consultant_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: TABLE sessions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_password; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.consultant_notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: FUNCTION booking_json(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION caller_consultant(); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) FROM PUBLIC;
 
 
 --
@@ -6406,6 +7635,34 @@ REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_q
 
 
 --
+-- Name: FUNCTION desired_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION hold_minutes(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION manage_view(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.manage_view(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION managed_session(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -6413,10 +7670,31 @@ REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_fro
 
 
 --
+-- Name: FUNCTION published_consultant(p_slug text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.published_consultant(p_slug text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_percent(p_c app.consultants, p_starts_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION rematerialise_slots(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FROM PUBLIC;
 
 
 --
@@ -6445,6 +7723,83 @@ REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text)
 --
 
 REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+
+
+--
+-- Name: TABLE availability_slots; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.ends_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.is_available; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.rule_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: FUNCTION slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION slot_json(p_s app.availability_slots); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.slot_json(p_s app.availability_slots) FROM PUBLIC;
 
 
 --
@@ -6609,55 +7964,6 @@ GRANT SELECT ON TABLE analytics.payments TO nakksha_analyst;
 
 
 --
--- Name: TABLE sessions; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_link; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_password; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.consultant_notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
-
-
---
 -- Name: TABLE sessions; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -6781,69 +8087,6 @@ GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO n
 --
 
 GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: TABLE availability_slots; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.ends_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.is_available; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.source; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.rule_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
 
 
 --

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from app.routes import admin, auth, dev, docs, health, profile
+from app.routes import admin, auth, availability, dev, docs, health, profile, public
 
 
 def all_routes(*, development: bool) -> list[BaseRoute]:
-    table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes]
+    table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
+                               *availability.routes, *public.routes]
     if development:
         table += dev.routes
     return table

@@ -1,19 +1,14 @@
 -- db/functions/availability.sql — turning weekly rules into bookable slots, DST-correct.
 
-create or replace function app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date)
-returns integer
-language plpgsql volatile security definer
+create or replace function app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date)
+returns table (session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer, rule_id uuid)
+language sql stable security definer
 set search_path = ''
 as $$
-declare
-  v_count integer;
-begin
-  -- Each rule's local wall-clock times are placed on each matching local date and converted to instants
-  -- in the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change. Existing slots
-  -- (booked or not) are kept: the unique key on the instant makes a re-run add only what is missing.
-  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
-  select r.consultant_id, r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes),
-         r.capacity, 'rule', r.id
+  -- Each rule's local wall-clock times placed on each matching local date and converted to instants in
+  -- the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change; past times and
+  -- blocked ranges left out.
+  select r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes), r.capacity, r.id
   from app.availability_rules r
   join app.consultants c on c.id = r.consultant_id
   cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
@@ -34,6 +29,22 @@ begin
       select 1 from app.availability_blocks b
       where b.consultant_id = r.consultant_id
         and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes)))
+$$;
+comment on function app_private.desired_slots is 'The slots a consultant''s active rules call for between two local dates.';
+
+create or replace function app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date)
+returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_count integer;
+begin
+  -- Existing slots (booked or not) are kept: the unique key on the instant makes a re-run add only what
+  -- is missing.
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select p_consultant_id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id
+  from app_private.desired_slots(p_consultant_id, p_from, p_to) d
   on conflict (consultant_id, session_type, starts_at) do nothing;
   get diagnostics v_count = row_count;
   return v_count;
@@ -41,4 +52,292 @@ end;
 $$;
 comment on function app_private.materialise_slots is 'Create the missing slots of a consultant''s active rules between two local dates; returns how many.';
 
--- Test: pytest tests/db/test_local_times.py
+create or replace function app_private.rematerialise_slots(p_consultant_id uuid)
+returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+  v_today date;
+  v_removed integer;
+  v_added integer;
+begin
+  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, and any
+  -- unbooked slot inside a blocked range, go; the missing ones for the horizon are added. Booked slots are
+  -- never touched, and a slot that is still wanted keeps its id (a visitor may be looking at it).
+  select * into v_c from app.consultants where id = p_consultant_id;
+  v_today := (now() at time zone v_c.timezone)::date;
+  with desired as materialized (
+    select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead))
+  delete from app.availability_slots s
+  where s.consultant_id = p_consultant_id and s.booked_count = 0 and s.starts_at > now()
+    and ((s.source = 'rule' and not exists (
+            select 1 from desired d
+            where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
+              and d.capacity = s.capacity and d.rule_id is not distinct from s.rule_id))
+         or exists (select 1 from app.availability_blocks b
+                    where b.consultant_id = s.consultant_id
+                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at)));
+  get diagnostics v_removed = row_count;
+  v_added := app_private.materialise_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead);
+  return v_removed + v_added;
+end;
+$$;
+comment on function app_private.rematerialise_slots is 'Bring a consultant''s future slots in line with their rules, blocks and horizon; booked slots stay.';
+
+create or replace function app_private.availability_json(p_consultant_id uuid)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'timezone', (select c.timezone from app.consultants c where c.id = p_consultant_id),
+    'rules', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'session_type', r.session_type,
+        'weekday', r.weekday, 'start_time', to_char(r.start_time, 'HH24:MI'), 'end_time', to_char(r.end_time, 'HH24:MI'),
+        'slot_minutes', r.slot_minutes, 'capacity', r.capacity, 'is_active', r.is_active,
+        'valid_from', r.valid_from, 'valid_until', r.valid_until) order by r.session_type, r.weekday, r.start_time)
+      from app.availability_rules r where r.consultant_id = p_consultant_id), '[]'),
+    'blocks', coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'starts_at', b.starts_at, 'ends_at', b.ends_at,
+        'reason', b.reason) order by b.starts_at)
+      from app.availability_blocks b where b.consultant_id = p_consultant_id and b.ends_at > now()), '[]'))
+$$;
+comment on function app_private.availability_json is 'A consultant''s weekly rules and upcoming blocked ranges.';
+
+create or replace function app_private.slot_json(p_s app.availability_slots)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object('id', p_s.id, 'session_type', p_s.session_type, 'starts_at', p_s.starts_at,
+    'ends_at', p_s.ends_at, 'date', p_s.date, 'start_time', to_char(p_s.start_time, 'HH24:MI'),
+    'end_time', to_char(p_s.end_time, 'HH24:MI'), 'capacity', p_s.capacity, 'booked_count', p_s.booked_count,
+    'remaining', p_s.capacity - p_s.booked_count, 'is_available', p_s.is_available, 'source', p_s.source,
+    'rule_id', p_s.rule_id)
+$$;
+comment on function app_private.slot_json is 'A slot as the consultant''s API shows it.';
+
+create or replace function api.get_my_availability()
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+comment on function api.get_my_availability is 'The calling consultant''s weekly rules and blocked ranges.';
+
+create or replace function app_private.check_rule(p_session_type text, p_capacity integer)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if p_session_type = 'personal' and p_capacity <> 1 then
+    raise exception using errcode = 'NK422', message = 'invalid_capacity',
+      detail = 'A personal session takes one client: capacity must be 1.', hint = 'field:capacity';
+  end if;
+end;
+$$;
+comment on function app_private.check_rule is 'Refuse a capacity other than 1 for personal sessions with a clear message.';
+
+create or replace function api.create_availability_rule(
+  p_session_type text, p_weekday integer, p_start_time time, p_end_time time, p_slot_minutes integer,
+  p_capacity integer, p_valid_from date, p_valid_until date
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_id uuid;
+begin
+  perform app_private.check_rule(p_session_type, p_capacity);
+  insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity,
+                                      valid_from, valid_until)
+  values (v_c.id, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
+  returning id into v_id;
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
+end;
+$$;
+comment on function api.create_availability_rule is 'Add a weekly availability rule and materialise its slots.';
+
+create or replace function api.update_availability_rule(
+  p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time, p_end_time time, p_slot_minutes integer,
+  p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  perform app_private.check_rule(p_session_type, p_capacity);
+  update app.availability_rules set session_type = p_session_type, weekday = p_weekday, start_time = p_start_time,
+    end_time = p_end_time, slot_minutes = p_slot_minutes, capacity = p_capacity, valid_from = p_valid_from,
+    valid_until = p_valid_until, is_active = p_is_active
+  where id = p_rule_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
+  end if;
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+comment on function api.update_availability_rule is 'Replace a weekly rule; its future unbooked slots follow.';
+
+create or replace function api.delete_availability_rule(p_rule_id uuid)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  delete from app.availability_slots
+  where rule_id = p_rule_id and consultant_id = v_c.id and booked_count = 0 and starts_at > now();
+  delete from app.availability_rules where id = p_rule_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
+  end if;
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+comment on function api.delete_availability_rule is 'Delete a weekly rule and its future unbooked slots (booked ones stay).';
+
+create or replace function api.create_availability_block(p_starts_at timestamptz, p_ends_at timestamptz, p_reason text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_c.id, p_starts_at, p_ends_at, p_reason);
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+comment on function api.create_availability_block is 'Block a date or range (a holiday): unbooked slots inside it disappear.';
+
+create or replace function api.delete_availability_block(p_block_id uuid)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  delete from app.availability_blocks where id = p_block_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such blocked range.';
+  end if;
+  perform app_private.rematerialise_slots(v_c.id);
+  return app_private.availability_json(v_c.id);
+end;
+$$;
+comment on function api.delete_availability_block is 'Unblock a range: rule slots inside it come back.';
+
+create or replace function api.list_my_slots(p_from timestamptz, p_to timestamptz, p_session_type text)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  return coalesce((select jsonb_agg(app_private.slot_json(s) order by s.starts_at, s.session_type)
+    from app.availability_slots s
+    where s.consultant_id = v_c.id and s.starts_at >= coalesce(p_from, now())
+      and s.starts_at < coalesce(p_to, now() + interval '60 days')
+      and (p_session_type is null or s.session_type = p_session_type)), '[]');
+end;
+$$;
+comment on function api.list_my_slots is 'The calling consultant''s slots in a range (booked or not).';
+
+create or replace function api.create_slot(p_session_type text, p_starts_at timestamptz, p_ends_at timestamptz, p_capacity integer)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_s app.availability_slots;
+begin
+  perform app_private.check_rule(p_session_type, p_capacity);
+  if p_starts_at <= now() then
+    raise exception using errcode = 'NK422', message = 'slot_in_past', detail = 'A slot must start in the future.',
+      hint = 'field:starts_at';
+  end if;
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source)
+  values (v_c.id, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
+  return app_private.slot_json(v_s);
+end;
+$$;
+comment on function api.create_slot is 'Add a one-off slot.';
+
+create or replace function api.update_slot(p_slot_id uuid, p_starts_at timestamptz, p_ends_at timestamptz,
+                                           p_capacity integer, p_is_available boolean)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+  v_s app.availability_slots;
+begin
+  -- A booked slot cannot move (the trigger refuses it: 409 slot_booked); capacity may change down to the
+  -- seats taken, and the slot may be hidden from new bookings.
+  update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
+    capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available)
+  where id = p_slot_id and consultant_id = v_c.id returning * into v_s;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
+  end if;
+  perform app_private.check_rule(v_s.session_type, v_s.capacity);
+  return app_private.slot_json(v_s);
+end;
+$$;
+comment on function api.update_slot is 'Change a slot (time only while unbooked; capacity; availability).';
+
+create or replace function api.delete_slot(p_slot_id uuid)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.caller_consultant();
+begin
+  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id;
+  if not found then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
+  end if;
+end;
+$$;
+comment on function api.delete_slot is 'Delete a slot (a booked one is refused: 409 slot_booked).';
+
+create or replace function api.rematerialise_all_slots()
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  select coalesce(sum(app_private.rematerialise_slots(c.id)), 0)::integer
+  from app.consultants c where c.deleted_at is null and c.is_active
+    and exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)
+$$;
+comment on function api.rematerialise_all_slots is 'Daily job: roll every consultant''s slots forward to their booking horizon.';
+
+grant execute on function api.get_my_availability(),
+  api.create_availability_rule(text, integer, time, time, integer, integer, date, date),
+  api.update_availability_rule(uuid, text, integer, time, time, integer, integer, date, date, boolean),
+  api.delete_availability_rule(uuid), api.create_availability_block(timestamptz, timestamptz, text),
+  api.delete_availability_block(uuid), api.list_my_slots(timestamptz, timestamptz, text),
+  api.create_slot(text, timestamptz, timestamptz, integer), api.update_slot(uuid, timestamptz, timestamptz, integer, boolean),
+  api.delete_slot(uuid), api.rematerialise_all_slots()
+  to nakksha_app;
+
+-- Test: pytest tests/db/test_local_times.py tests/http/test_availability.py

@@ -1,0 +1,73 @@
+-- app/queries/booking.sql — availability and the public booking flow (db/functions/availability.sql, booking.sql).
+
+-- name: get_my_availability()$
+-- The caller's weekly rules and blocked ranges.
+select api.get_my_availability();
+
+-- name: create_availability_rule(session_type, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_until)$
+-- Add a weekly rule and materialise its slots.
+select api.create_availability_rule(:session_type, :weekday, :start_time, :end_time, :slot_minutes, :capacity, :valid_from, :valid_until);
+
+-- name: update_availability_rule(rule_id, session_type, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_until, is_active)$
+-- Replace a weekly rule.
+select api.update_availability_rule(:rule_id, :session_type, :weekday, :start_time, :end_time, :slot_minutes, :capacity, :valid_from, :valid_until, :is_active);
+
+-- name: delete_availability_rule(rule_id)$
+-- Delete a weekly rule and its unbooked future slots.
+select api.delete_availability_rule(:rule_id);
+
+-- name: create_availability_block(starts_at, ends_at, reason)$
+-- Block a range.
+select api.create_availability_block(:starts_at, :ends_at, :reason);
+
+-- name: delete_availability_block(block_id)$
+-- Unblock a range.
+select api.delete_availability_block(:block_id);
+
+-- name: list_my_slots(from_, to_, session_type)$
+-- The caller's slots in a range.
+select api.list_my_slots(:from_, :to_, :session_type);
+
+-- name: create_slot(session_type, starts_at, ends_at, capacity)$
+-- A one-off slot.
+select api.create_slot(:session_type, :starts_at, :ends_at, :capacity);
+
+-- name: update_slot(slot_id, starts_at, ends_at, capacity, is_available)$
+-- Change a slot.
+select api.update_slot(:slot_id, :starts_at, :ends_at, :capacity, :is_available);
+
+-- name: delete_slot(slot_id)!
+-- Delete an unbooked slot.
+select api.delete_slot(:slot_id);
+
+-- name: public_consultant(slug)$
+-- A published consultant's profile.
+select api.public_consultant(:slug);
+
+-- name: public_slots(slug, session_type, from_, to_)
+-- Free slots of a published consultant.
+select * from api.public_slots(:slug, :session_type, :from_, :to_);
+
+-- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, idempotency_key, request_sha256)$
+-- Book a slot (pending with a hold, or confirmed when free).
+select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :idempotency_key, :request_sha256);
+
+-- name: public_booking(token_hash)$
+-- A booking through its manage link.
+select api.public_booking(:token_hash);
+
+-- name: public_cancel_booking(token_hash, reason)$
+-- The client cancels within policy.
+select api.public_cancel_booking(:token_hash, :reason);
+
+-- name: public_reschedule_booking(token_hash, slot_id)$
+-- The client moves the booking to another slot.
+select api.public_reschedule_booking(:token_hash, :slot_id);
+
+-- name: abandon_expired_holds()$
+-- Sweep expired holds.
+select api.abandon_expired_holds();
+
+-- name: rematerialise_all_slots()$
+-- Roll every consultant's slots forward.
+select api.rematerialise_all_slots();

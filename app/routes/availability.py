@@ -1,0 +1,177 @@
+# app/routes/availability.py — the consultant's availability (/api/v1/consultants/me/availability…): weekly rules, blocked ranges, slots.
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, model_validator
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.endpoints import endpoint
+from app.routes.auth import OBJECT
+from app.sql import run
+from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+BASE = "/api/v1/consultants/me/availability"
+SessionType = Literal["personal", "webinar"]
+
+
+class RuleBody(Schema):
+    session_type: SessionType
+    weekday: int = Field(ge=1, le=7, description="ISO weekday: 1 = Monday … 7 = Sunday.")
+    start_time: time = Field(description="Local time in the consultant's timezone, HH:MM.")
+    end_time: time
+    slot_minutes: int = Field(ge=5, le=480)
+    capacity: int = Field(default=1, ge=1, le=10000)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    is_active: bool = True
+
+    @model_validator(mode="after")
+    def sane(self) -> RuleBody:
+        if self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time")
+        if (self.end_time.hour * 60 + self.end_time.minute) - (self.start_time.hour * 60 + self.start_time.minute) < self.slot_minutes:
+            raise ValueError("the window is shorter than one slot")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until must not be before valid_from")
+        return self
+
+
+class BlockBody(Schema):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def ordered(self) -> BlockBody:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class SlotBody(Schema):
+    session_type: SessionType
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    capacity: int = Field(default=1, ge=1, le=10000)
+
+    @model_validator(mode="after")
+    def ordered(self) -> SlotBody:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class SlotPatch(Schema):
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    capacity: int | None = Field(default=None, ge=1, le=10000)
+    is_available: bool | None = None
+
+
+class SlotQuery(QuerySchema):
+    from_: AwareDatetime | None = Field(default=None, alias="from")
+    to: AwareDatetime | None = None
+    type: SessionType | None = None
+
+
+def _caller(request: Request):
+    return request.state.caller
+
+
+@endpoint(summary="Weekly rules and blocked ranges.", tags=("availability",), auth="consultant", responses={200: OBJECT})
+async def get_availability(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "get_my_availability", _caller(request)))
+
+
+@endpoint(summary="Add a weekly rule (slots for the booking horizon appear at once).", tags=("availability",),
+          auth="consultant", body=RuleBody, responses={201: OBJECT, 422: None})
+async def create_rule(request: Request) -> JSONResponse:
+    b = await parse_body(request, RuleBody)
+    result = await run(request.app.state.pool, "create_availability_rule", _caller(request), session_type=b.session_type,
+                       weekday=b.weekday, start_time=b.start_time, end_time=b.end_time, slot_minutes=b.slot_minutes,
+                       capacity=b.capacity, valid_from=b.valid_from, valid_until=b.valid_until)
+    return JSONResponse(result, status_code=201)
+
+
+@endpoint(summary="Replace a weekly rule (its future unbooked slots follow; booked ones stay).", tags=("availability",),
+          auth="consultant", body=RuleBody, responses={200: OBJECT, 404: None})
+async def update_rule(request: Request) -> JSONResponse:
+    b = await parse_body(request, RuleBody)
+    return JSONResponse(await run(request.app.state.pool, "update_availability_rule", _caller(request),
+                                  rule_id=request.path_params["rule_id"], session_type=b.session_type, weekday=b.weekday,
+                                  start_time=b.start_time, end_time=b.end_time, slot_minutes=b.slot_minutes,
+                                  capacity=b.capacity, valid_from=b.valid_from, valid_until=b.valid_until,
+                                  is_active=b.is_active))
+
+
+@endpoint(summary="Delete a weekly rule and its unbooked future slots.", tags=("availability",), auth="consultant",
+          responses={200: OBJECT, 404: None})
+async def delete_rule(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "delete_availability_rule", _caller(request),
+                                  rule_id=request.path_params["rule_id"]))
+
+
+@endpoint(summary="Block a date or range (holidays).", tags=("availability",), auth="consultant", body=BlockBody,
+          responses={201: OBJECT})
+async def create_block(request: Request) -> JSONResponse:
+    b = await parse_body(request, BlockBody)
+    return JSONResponse(await run(request.app.state.pool, "create_availability_block", _caller(request),
+                                  starts_at=b.starts_at, ends_at=b.ends_at, reason=b.reason), status_code=201)
+
+
+@endpoint(summary="Remove a blocked range.", tags=("availability",), auth="consultant", responses={200: OBJECT, 404: None})
+async def delete_block(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "delete_availability_block", _caller(request),
+                                  block_id=request.path_params["block_id"]))
+
+
+@endpoint(summary="Slots in a range, booked or not.", tags=("availability",), auth="consultant", query=SlotQuery,
+          responses={200: OBJECT})
+async def list_slots(request: Request) -> JSONResponse:
+    q = parse_query(request, SlotQuery)
+    return JSONResponse({"items": await run(request.app.state.pool, "list_my_slots", _caller(request), from_=q.from_,
+                                            to_=q.to, session_type=q.type)})
+
+
+@endpoint(summary="Add a one-off slot.", tags=("availability",), auth="consultant", body=SlotBody,
+          responses={201: OBJECT, 409: None})
+async def create_slot(request: Request) -> JSONResponse:
+    b = await parse_body(request, SlotBody)
+    return JSONResponse(await run(request.app.state.pool, "create_slot", _caller(request), session_type=b.session_type,
+                                  starts_at=b.starts_at, ends_at=b.ends_at, capacity=b.capacity), status_code=201)
+
+
+@endpoint(summary="Change a slot (a booked slot cannot move: 409 slot_booked).", tags=("availability",),
+          auth="consultant", body=SlotPatch, responses={200: OBJECT, 404: None, 409: None})
+async def update_slot(request: Request) -> JSONResponse:
+    b = await parse_body(request, SlotPatch)
+    return JSONResponse(await run(request.app.state.pool, "update_slot", _caller(request),
+                                  slot_id=request.path_params["slot_id"], starts_at=b.starts_at, ends_at=b.ends_at,
+                                  capacity=b.capacity, is_available=b.is_available))
+
+
+@endpoint(summary="Delete a slot (a booked slot: 409 slot_booked).", tags=("availability",), auth="consultant",
+          responses={204: None, 404: None, 409: None})
+async def delete_slot(request: Request) -> Response:
+    await run(request.app.state.pool, "delete_slot", _caller(request), slot_id=request.path_params["slot_id"])
+    return Response(status_code=204)
+
+
+routes = [
+    Route(BASE, get_availability, methods=["GET"], name="get_availability"),
+    Route(f"{BASE}/rules", create_rule, methods=["POST"], name="create_availability_rule"),
+    Route(BASE + "/rules/{rule_id:uuid}", update_rule, methods=["PUT"], name="update_availability_rule"),
+    Route(BASE + "/rules/{rule_id:uuid}", delete_rule, methods=["DELETE"], name="delete_availability_rule"),
+    Route(f"{BASE}/blocks", create_block, methods=["POST"], name="create_availability_block"),
+    Route(BASE + "/blocks/{block_id:uuid}", delete_block, methods=["DELETE"], name="delete_availability_block"),
+    Route(f"{BASE}/slots", list_slots, methods=["GET"], name="list_my_slots"),
+    Route(f"{BASE}/slots", create_slot, methods=["POST"], name="create_slot"),
+    Route(BASE + "/slots/{slot_id:uuid}", update_slot, methods=["PATCH"], name="update_slot"),
+    Route(BASE + "/slots/{slot_id:uuid}", delete_slot, methods=["DELETE"], name="delete_slot"),
+]
+
+# Test: pytest tests/http/test_availability.py

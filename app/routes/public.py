@@ -1,0 +1,165 @@
+# app/routes/public.py — the public page's API (/api/v1/public/…): profile, free slots, booking, the client's manage link.
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, BeforeValidator, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.auth import new_token, token_hash
+from app.crypto import encrypt, keyed_hash
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.auth import OBJECT
+from app.schemas import Email, Timezone
+from app.sql import run
+from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+PHONE_PURPOSE = "client_phone"
+
+
+def _phone(value: object) -> object:
+    return "".join(ch for ch in value if ch not in " -()") if isinstance(value, str) else value
+
+
+class ClientIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    email: Email
+    phone: Annotated[str, BeforeValidator(_phone), Field(pattern=r"^\+?[0-9]{6,15}$")] | None = None
+
+
+class BookingBody(Schema):
+    slot_id: uuid.UUID
+    session_type: Literal["personal", "webinar"]
+    client: ClientIn
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class SlotsQuery(QuerySchema):
+    type: Literal["personal", "webinar"] | None = None
+    from_: AwareDatetime | None = Field(default=None, alias="from")
+    to: AwareDatetime | None = None
+    tz: Timezone | None = None
+
+
+class CancelBody(Schema):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class RescheduleBody(Schema):
+    slot_id: uuid.UUID
+
+
+def manage_url(request: Request, token: str) -> str:
+    return f"{request.app.state.settings.public_base_url}/booking/{token}"
+
+
+def manage_token_for(request: Request, idempotency_key: str | None) -> str:
+    """A retried booking (same Idempotency-Key) must answer the same manage link without the link ever
+    being stored: derive it from the key under a server secret. Without a key it is random."""
+    if not idempotency_key:
+        return new_token("mt")
+    digest = hmac.new(request.app.state.secrets.data_key.encode(), b"manage:" + idempotency_key.encode(),
+                      hashlib.sha256).digest()
+    return "mt_" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+@endpoint(summary="A consultant's public profile (404 unless approved and active).", tags=("public",),
+          responses={200: OBJECT, 404: None})
+async def public_consultant(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"]))
+
+
+@endpoint(summary="Free slots, as instants with offsets (and in `tz` when given).", tags=("public",), query=SlotsQuery,
+          responses={200: OBJECT, 404: None})
+async def public_slots(request: Request) -> JSONResponse:
+    q = parse_query(request, SlotsQuery)
+    if q.from_ and q.to and q.to <= q.from_:
+        raise ApiError(422, "validation_error", "to must be after from.", "to")
+    rows = await run(request.app.state.pool, "public_slots", slug=request.path_params["slug"], session_type=q.type,
+                     from_=q.from_, to_=q.to)
+    zone = ZoneInfo(q.tz) if q.tz else None
+    items = []
+    for r in rows:
+        item = {"slot_id": str(r["slot_id"]), "session_type": r["session_type"], "starts_at": r["starts_at"].isoformat(),
+                "ends_at": r["ends_at"].isoformat(), "capacity": r["capacity"], "remaining": r["remaining"]}
+        if zone:
+            item["starts_at_local"] = r["starts_at"].astimezone(zone).isoformat()
+            item["ends_at_local"] = r["ends_at"].astimezone(zone).isoformat()
+        items.append(item)
+    return JSONResponse({"items": items, "tz": q.tz})
+
+
+@endpoint(summary="Book a slot: pending with a hold while paying, or confirmed at once when free. "
+                  "Send an Idempotency-Key header to retry safely.", tags=("public",), body=BookingBody,
+          responses={201: OBJECT, 200: OBJECT, 404: None, 409: None, 422: None})
+async def book_slot(request: Request) -> JSONResponse:
+    body = await parse_body(request, BookingBody)
+    slug = request.path_params["slug"]
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (1 <= len(key) <= 200 and key.isprintable()):
+        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable characters.")
+    canonical = json.dumps({"slug": slug, **body.model_dump(mode="json")}, sort_keys=True).encode()
+    secrets = request.app.state.secrets
+    phone = body.client.phone
+    token = manage_token_for(request, key)
+    booking = await run(request.app.state.pool, "book_slot", slug=slug, slot_id=body.slot_id,
+                        session_type=body.session_type, client_name=body.client.name.strip(),
+                        client_email=body.client.email,
+                        client_phone_encrypted=encrypt(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
+                        client_phone_hash=keyed_hash(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
+                        notes=body.notes, manage_token_hash=token_hash(token), idempotency_key=key,
+                        request_sha256=hashlib.sha256(canonical).digest())
+    replayed = booking.pop("replayed", False)
+    booking["manage_url"] = manage_url(request, token)
+    booking["next_step"] = "pay" if booking["status"] == "pending" else "done"
+    return JSONResponse(booking, status_code=200 if replayed else 201,
+                        headers={"idempotent-replayed": "true"} if replayed else None)
+
+
+def _token(request: Request) -> bytes:
+    return token_hash(request.path_params["token"])
+
+
+@endpoint(summary="A booking through its manage link, with what the client may do and the refund due now.",
+          tags=("public",), responses={200: OBJECT, 404: None})
+async def public_booking(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "public_booking", token_hash=_token(request)))
+
+
+@endpoint(summary="Cancel through the manage link, within the consultant's policy (answers the refund due).",
+          tags=("public",), body=CancelBody, responses={200: OBJECT, 404: None, 409: None})
+async def public_cancel_booking(request: Request) -> JSONResponse:
+    body = await parse_body(request, CancelBody)
+    return JSONResponse(await run(request.app.state.pool, "public_cancel_booking", token_hash=_token(request),
+                                  reason=body.reason))
+
+
+@endpoint(summary="Move the booking to another free slot (atomically), within policy.", tags=("public",),
+          body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None})
+async def public_reschedule_booking(request: Request) -> JSONResponse:
+    body = await parse_body(request, RescheduleBody)
+    return JSONResponse(await run(request.app.state.pool, "public_reschedule_booking", token_hash=_token(request),
+                                  slot_id=body.slot_id))
+
+
+routes = [
+    Route("/api/v1/public/consultants/{slug}", public_consultant, methods=["GET"], name="public_consultant"),
+    Route("/api/v1/public/consultants/{slug}/slots", public_slots, methods=["GET"], name="public_slots"),
+    Route("/api/v1/public/consultants/{slug}/bookings", book_slot, methods=["POST"], name="book_slot"),
+    Route("/api/v1/public/bookings/{token}", public_booking, methods=["GET"], name="public_booking"),
+    Route("/api/v1/public/bookings/{token}/cancel", public_cancel_booking, methods=["POST"],
+          name="public_cancel_booking"),
+    Route("/api/v1/public/bookings/{token}/reschedule", public_reschedule_booking, methods=["POST"],
+          name="public_reschedule_booking"),
+]
+
+# Test: pytest tests/http/test_booking.py

@@ -1,0 +1,366 @@
+-- db/functions/booking.sql — the public page: a consultant's profile, free slots, booking with a hold, the client's manage link.
+
+create or replace function app_private.published_consultant(p_slug text)
+returns app.consultants
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  -- Only approved, active, not deleted consultants have a public page; anything else is simply not found.
+  select * into v_c from app.consultants
+  where slug = lower(p_slug) and approval_status = 'approved' and is_active and deleted_at is null;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
+  end if;
+  return v_c;
+end;
+$$;
+comment on function app_private.published_consultant is 'The consultant published at a slug, or NK404.';
+
+create or replace function app_private.hold_minutes(p_c app.consultants)
+returns integer
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(p_c.hold_minutes,
+                  (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'default_hold_minutes'), 15)
+$$;
+comment on function app_private.hold_minutes is 'How long a pending booking holds its slot: the consultant''s setting, else the platform default.';
+
+create or replace function api.public_consultant(p_slug text)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+begin
+  return jsonb_build_object(
+    'slug', v_c.slug, 'first_name', v_c.first_name, 'last_name', v_c.last_name,
+    'profile_photo_url', v_c.profile_photo_url, 'consultancy_sector', v_c.consultancy_sector,
+    'description', v_c.description, 'experience_months', v_c.experience_months,
+    'personal_session_title', v_c.personal_session_title, 'webinar_session_title', v_c.webinar_session_title,
+    'personal_session_price', v_c.personal_session_price, 'webinar_session_price', v_c.webinar_session_price,
+    'currency', v_c.currency, 'timezone', v_c.timezone,
+    'instagram_url', v_c.instagram_url, 'linkedin_url', v_c.linkedin_url, 'twitter_url', v_c.twitter_url,
+    'booking_policy', jsonb_build_object('min_notice_minutes', v_c.min_notice_minutes,
+      'max_days_ahead', v_c.max_days_ahead, 'client_cutoff_hours', v_c.cancellation_policy->'client_cutoff_hours',
+      'refund_ladder', v_c.cancellation_policy->'refund_ladder',
+      'max_reschedules', v_c.cancellation_policy->'max_reschedules'));
+end;
+$$;
+comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active).';
+
+create or replace function app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid)
+returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  -- Bookable now: within notice and horizon, offered, not full, not blocked, and not overlapping any live
+  -- occupancy other than its own webinar seats (an expired hold does not count: it is abandoned at booking).
+  select p_s.is_available
+     and p_s.booked_count - (select count(*) from app.sessions h
+                             where h.slot_id = p_s.id and h.status = 'pending' and h.hold_expires_at <= now()) < p_s.capacity
+     and p_s.starts_at >= now() + make_interval(mins => p_c.min_notice_minutes)
+     and p_s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
+     and not exists (select 1 from app.availability_blocks b
+                     where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_s.starts_at, p_s.ends_at))
+     and not exists (select 1 from app.sessions x
+                     where x.consultant_id = p_c.id
+                       and x.status in ('pending', 'confirmed', 'completed', 'no_show')
+                       and not (x.status = 'pending' and x.hold_expires_at <= now())
+                       and x.id is distinct from p_ignore_session
+                       and x.occupied_during && tstzrange(p_s.starts_at, p_s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
+                       and not (p_s.session_type = 'webinar' and x.slot_id = p_s.id))
+$$;
+comment on function app_private.slot_is_free is 'Whether a slot can be booked right now under the consultant''s policy.';
+
+create or replace function api.public_slots(p_slug text, p_session_type text, p_from timestamptz, p_to timestamptz)
+returns table (slot_id uuid, session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer,
+               remaining integer)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+begin
+  return query
+    select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity, s.capacity - s.booked_count
+    from app.availability_slots s
+    where s.consultant_id = v_c.id
+      and (p_session_type is null or s.session_type = p_session_type)
+      and s.starts_at >= coalesce(p_from, now()) and s.starts_at < coalesce(p_to, 'infinity')
+      and app_private.slot_is_free(v_c, s, null)
+    order by s.starts_at, s.session_type
+    limit 1000;
+end;
+$$;
+comment on function api.public_slots is 'Free slots of a published consultant between two instants (past, too-soon, full and taken ones left out).';
+
+create or replace function app_private.abandon_expired_holds(p_consultant_id uuid)
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  with gone as (
+    update app.sessions set status = 'abandoned'
+    where status = 'pending' and hold_expires_at <= now()
+      and (p_consultant_id is null or consultant_id = p_consultant_id)
+    returning 1)
+  select count(*)::integer from gone
+$$;
+comment on function app_private.abandon_expired_holds is 'Pending bookings whose hold expired become abandoned (their slot is free again).';
+
+create or replace function api.abandon_expired_holds()
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$ select app_private.abandon_expired_holds(null) $$;
+comment on function api.abandon_expired_holds is 'The every-minute sweeper for expired holds.';
+
+create or replace function app_private.booking_json(p_s app.sessions)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('session_id', p_s.id, 'status', p_s.status, 'payment_status', p_s.payment_status,
+    'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
+    'duration_minutes', p_s.duration_minutes, 'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
+    'amount', p_s.amount, 'currency', p_s.currency, 'is_repeat_client', p_s.is_repeat_client,
+    'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
+    'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
+                     'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
+    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id))
+$$;
+comment on function app_private.booking_json is 'A booking as its client sees it.';
+
+create or replace function api.book_slot(
+  p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text,
+  p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea,
+  p_idempotency_key text, p_request_sha256 bytea
+) returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+  v_slot app.availability_slots;
+  v_client uuid;
+  v_repeat boolean;
+  v_amount numeric(10, 2);
+  v_session app.sessions;
+  v_prior jsonb;
+  v_result jsonb;
+begin
+  -- 1. Idempotency: the first request with a key wins the row; a retry waits for it and gets its answer.
+  if p_idempotency_key is not null then
+    delete from app.idempotency_keys where created_at < now() - interval '24 hours';
+    insert into app.idempotency_keys (scope, key, request_sha256) values ('book_slot', p_idempotency_key, p_request_sha256)
+    on conflict do nothing;
+    if not found then
+      select jsonb_build_object('request_sha256', encode(k.request_sha256, 'hex'), 'response', k.response) into v_prior
+      from app.idempotency_keys k where k.scope = 'book_slot' and k.key = p_idempotency_key;
+      if v_prior->>'request_sha256' <> encode(p_request_sha256, 'hex') then
+        raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
+          detail = 'This Idempotency-Key was used with a different request.';
+      end if;
+      return (v_prior->'response') || jsonb_build_object('replayed', true);
+    end if;
+  end if;
+
+  -- 2. Expired holds of this consultant give their time back before anything is decided.
+  perform app_private.abandon_expired_holds(v_c.id);
+
+  -- 3. The client first, then the slot (always this order, so racing bookings cannot deadlock): one
+  --    client per consultant and email, details refreshed by the newest booking.
+  insert into app.clients (consultant_id, name, email, phone_encrypted, phone_hash)
+  values (v_c.id, btrim(p_client_name), lower(btrim(p_client_email)), p_client_phone_encrypted, p_client_phone_hash)
+  on conflict (consultant_id, email) do update
+    set name = excluded.name,
+        phone_encrypted = coalesce(excluded.phone_encrypted, app.clients.phone_encrypted),
+        phone_hash = coalesce(excluded.phone_hash, app.clients.phone_hash),
+        is_active = true
+  returning id into v_client;
+
+  select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
+  if v_slot.id is null then
+    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
+  end if;
+  if v_slot.session_type <> p_session_type then
+    raise exception using errcode = 'NK422', message = 'session_type_mismatch',
+      detail = format('That slot is for a %s session.', v_slot.session_type), hint = 'field:session_type';
+  end if;
+  if not app_private.slot_is_free(v_c, v_slot, null) then
+    raise exception using errcode = 'NK409',
+      message = case when v_slot.session_type = 'webinar' and v_slot.booked_count >= v_slot.capacity then 'slot_full'
+                     else 'slot_taken' end,
+      detail = 'That time is no longer available; please pick another.', hint = 'field:slot_id';
+  end if;
+
+  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free.
+  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+  select exists (select 1 from app.sessions s where s.consultant_id = v_c.id and s.client_id = v_client
+                   and s.status in ('confirmed', 'completed', 'no_show')) into v_repeat;
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
+                            amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
+                            notes, booked_via, is_repeat_client, manage_token_hash)
+  values (v_c.id, v_client, v_slot.id, v_slot.session_type,
+          case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
+          v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
+          case when v_amount = 0 then 'confirmed' else 'pending' end,
+          case when v_amount = 0 then 'not_required' else 'pending' end,
+          now() + make_interval(mins => app_private.hold_minutes(v_c)),
+          v_c.default_meeting_platform,
+          case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
+          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash)
+  returning * into v_session;
+
+  v_result := app_private.booking_json(v_session);
+  if p_idempotency_key is not null then
+    update app.idempotency_keys set response = v_result where scope = 'book_slot' and key = p_idempotency_key;
+  end if;
+  return v_result;
+end;
+$$;
+comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+
+-- The client's manage link -------------------------------------------------------------------------------
+
+create or replace function app_private.refund_percent(p_c app.consultants, p_starts_at timestamptz)
+returns integer
+language sql stable
+set search_path = ''
+as $$
+  -- The first step of the ladder whose notice the cancellation still gives (steps go from most hours to fewest).
+  select coalesce((select (step->>'percent')::integer
+                   from jsonb_array_elements(coalesce(p_c.cancellation_policy->'refund_ladder', '[]')) as step
+                   where p_starts_at - now() >= make_interval(hours => (step->>'min_hours_before')::integer)
+                   order by (step->>'min_hours_before')::integer desc limit 1), 0)
+$$;
+comment on function app_private.refund_percent is 'The refund percentage the consultant''s ladder gives for cancelling now.';
+
+create or replace function app_private.managed_session(p_token_hash bytea)
+returns app.sessions
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_s app.sessions;
+begin
+  select * into v_s from app.sessions where manage_token_hash = p_token_hash for update;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'This booking link is not valid.';
+  end if;
+  return v_s;
+end;
+$$;
+comment on function app_private.managed_session is 'The session behind a manage link (locked), or NK404.';
+
+create or replace function app_private.manage_view(p_s app.sessions)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+  v_cutoff integer;
+  v_paid numeric(10, 2);
+  v_percent integer;
+begin
+  select * into v_c from app.consultants where id = p_s.consultant_id;
+  v_cutoff := coalesce((v_c.cancellation_policy->>'client_cutoff_hours')::integer, 0);
+  v_paid := case when p_s.payment_status in ('paid', 'partially_refunded') then p_s.amount else 0 end;
+  v_percent := app_private.refund_percent(v_c, p_s.starts_at);
+  return app_private.booking_json(p_s) || jsonb_build_object(
+    'can_cancel', p_s.status in ('pending', 'confirmed') and p_s.starts_at - now() >= make_interval(hours => v_cutoff),
+    'can_reschedule', p_s.status = 'confirmed' and p_s.starts_at - now() >= make_interval(hours => v_cutoff)
+                      and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
+    'cancellation_cutoff_hours', v_cutoff,
+    'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
+      'amount', round(v_paid * v_percent / 100, 2)));
+end;
+$$;
+comment on function app_private.manage_view is 'What the client''s manage page shows: the booking, what they may do, the refund due now.';
+
+create or replace function api.public_booking(p_token_hash bytea)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  return app_private.manage_view(app_private.managed_session(p_token_hash));
+end;
+$$;
+comment on function api.public_booking is 'The client''s view of their booking through the manage link.';
+
+create or replace function api.public_cancel_booking(p_token_hash bytea, p_reason text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_s app.sessions := app_private.managed_session(p_token_hash);
+  v_view jsonb := app_private.manage_view(v_s);
+begin
+  -- Within the consultant's cut-off only; the refund is the ladder's, stated in the answer (the payment
+  -- issue carries it out).
+  if not (v_view->>'can_cancel')::boolean then
+    raise exception using errcode = 'NK409', message = case when v_s.status in ('pending', 'confirmed')
+      then 'cancellation_window_closed' else 'invalid_transition' end,
+      detail = case when v_s.status in ('pending', 'confirmed')
+        then format('Bookings can be cancelled up to %s hours before they start.', v_view->>'cancellation_cutoff_hours')
+        else format('A %s booking cannot be cancelled.', v_s.status) end;
+  end if;
+  update app.sessions set status = 'cancelled', cancelled_by = 'client', cancellation_reason = nullif(btrim(p_reason), '')
+  where id = v_s.id returning * into v_s;
+  return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
+end;
+$$;
+comment on function api.public_cancel_booking is 'The client cancels through the manage link, within policy; answers the refund due.';
+
+create or replace function api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_s app.sessions := app_private.managed_session(p_token_hash);
+  v_view jsonb := app_private.manage_view(v_s);
+  v_c app.consultants;
+  v_slot app.availability_slots;
+begin
+  if not (v_view->>'can_reschedule')::boolean then
+    raise exception using errcode = 'NK409', message = 'reschedule_not_allowed',
+      detail = 'This booking cannot be moved any more (too close to its start, not confirmed, or moved too often).';
+  end if;
+  select * into v_c from app.consultants where id = v_s.consultant_id;
+  perform app_private.abandon_expired_holds(v_c.id);
+  select * into v_slot from app.availability_slots
+  where id = p_slot_id and consultant_id = v_s.consultant_id for update;
+  if v_slot.id is null or v_slot.session_type <> v_s.session_type then
+    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot for this booking.',
+      hint = 'field:slot_id';
+  end if;
+  if v_slot.id = v_s.slot_id or not app_private.slot_is_free(v_c, v_slot, v_s.id) then
+    raise exception using errcode = 'NK409', message = 'slot_taken', detail = 'That time is not available.',
+      hint = 'field:slot_id';
+  end if;
+  -- One statement moves the booking: the old seat is released and the new one taken together, so it is
+  -- never in two slots and never in none (the exclusion constraint checks the new time).
+  update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
+    reschedule_count = reschedule_count + 1
+  where id = v_s.id returning * into v_s;
+  return app_private.manage_view(v_s);
+end;
+$$;
+comment on function api.public_reschedule_booking is 'The client moves a confirmed booking to another free slot, atomically, within policy.';
+
+grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
+  api.abandon_expired_holds(),
+  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, bytea),
+  api.public_booking(bytea), api.public_cancel_booking(bytea, text), api.public_reschedule_booking(bytea, uuid)
+  to nakksha_app;
+
+-- Test: pytest tests/http/test_booking.py

@@ -1,0 +1,22 @@
+# jobs/booking.py — periodic booking upkeep: expired holds give their slot back; slots roll forward to the horizon.
+from __future__ import annotations
+
+from app.sql import run
+from jobs.app import app, pool
+
+
+@app.periodic(cron="* * * * *", periodic_id="abandon_expired_holds")
+@app.task(name="abandon_expired_holds", queue="maintenance")
+async def abandon_expired_holds(timestamp: int) -> int:
+    """Every minute. Booking transactions also abandon a consultant's expired holds before deciding, so a
+    late sweep never blocks a booking; this keeps the dashboards' statuses honest."""
+    return await run(await pool(), "abandon_expired_holds")
+
+
+@app.periodic(cron="5 0 * * *", periodic_id="rematerialise_slots")
+@app.task(name="rematerialise_slots", queue="maintenance")
+async def rematerialise_slots(timestamp: int) -> int:
+    """Daily: every consultant's rule slots reach their booking horizon again (booked slots untouched)."""
+    return await run(await pool(), "rematerialise_all_slots")
+
+# Test: pytest tests/jobs/test_maintenance.py

@@ -1,0 +1,260 @@
+# tests/http/test_booking.py — the public booking loop: profile, slots in the visitor's timezone, holds, races, idempotency, manage link.
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.http.helpers import auth, signup_consultant
+
+PUBLIC = "/api/v1/public/consultants"
+
+
+async def approved_consultant(client, db, *, price="1499.50", webinar_price="499.00", timezone="Asia/Kolkata",
+                              rules=(), **policy) -> dict:
+    account = await signup_consultant(client)
+    consultant = account["consultant"]
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now() where id = $1",
+                           uuid.UUID(consultant["id"]))
+    finally:
+        await conn.close()
+    headers = auth(account["access_token"])
+    patch = {"personal_session_price": price, "webinar_session_price": webinar_price, "timezone": timezone,
+             "min_notice_minutes": 0, "zoom_link": "https://zoom.us/j/123", **policy}
+    r = await client.patch("/api/v1/consultants/me", headers=headers, json=patch)
+    assert r.status_code == 200, r.text
+    for rule in rules:
+        r = await client.post("/api/v1/consultants/me/availability/rules", headers=headers, json=rule)
+        assert r.status_code == 201, r.text
+    return {"slug": consultant["slug"], "id": consultant["id"], "headers": headers}
+
+
+def every_day(session_type="personal", start="09:00", end="13:00", minutes=60, capacity=1):
+    return [{"session_type": session_type, "weekday": d, "start_time": start, "end_time": end,
+             "slot_minutes": minutes, "capacity": capacity} for d in range(1, 8)]
+
+
+async def slots(client, slug, **params):
+    r = await client.get(f"{PUBLIC}/{slug}/slots", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def booking(slot_id, session_type="personal", email="client@example.com", **extra):
+    return {"slot_id": slot_id, "session_type": session_type,
+            "client": {"name": "Priya Shah", "email": email, "phone": "+91 98765 43210"}, **extra}
+
+
+async def book(client, slug, body, headers=None):
+    return await client.post(f"{PUBLIC}/{slug}/bookings", json=body, headers=headers or {})
+
+
+async def test_only_approved_consultants_are_published(client, db):
+    pending = await signup_consultant(client)
+    assert (await client.get(f"{PUBLIC}/{pending['consultant']['slug']}")).status_code == 404
+    assert (await client.get(f"{PUBLIC}/{pending['consultant']['slug']}/slots")).status_code == 404
+    c = await approved_consultant(client, db)
+    r = await client.get(f"{PUBLIC}/{c['slug']}")
+    assert r.status_code == 200
+    profile = r.json()
+    assert profile["personal_session_price"] == 1499.5 and "email" not in profile and "bank_details" not in profile
+    assert (await client.get(f"{PUBLIC}/no-such-person")).status_code == 404
+
+
+async def test_a_paid_booking_holds_its_slot_and_a_second_one_is_refused(client, db):
+    c = await approved_consultant(client, db, rules=every_day())
+    free = await slots(client, c["slug"], type="personal")
+    assert free and all(s["remaining"] == 1 for s in free)
+    first = free[0]
+    r = await book(client, c["slug"], booking(first["slot_id"]))
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["status"], body["payment_status"], body["next_step"], body["amount"]) == ("pending", "pending", "pay", 1499.5)
+    hold = datetime.fromisoformat(body["hold_expires_at"])
+    assert timedelta(minutes=14) < hold - datetime.now(UTC) <= timedelta(minutes=15)
+    assert body["manage_url"].startswith("http://127.0.0.1:8000/booking/mt_")
+    assert first["slot_id"] not in {s["slot_id"] for s in await slots(client, c["slug"])}
+    again = await book(client, c["slug"], booking(first["slot_id"], email="other@example.com"))
+    assert again.status_code == 409 and again.json()["error"]["code"] == "slot_taken"
+    # The client is one row per consultant and email; their phone is ciphertext with a keyed hash beside it.
+    conn = await db.connect("owner")
+    try:
+        row = await conn.fetchrow("select phone_encrypted, phone_hash, total_sessions from app.clients where email = 'client@example.com'")
+    finally:
+        await conn.close()
+    assert b"9876543210" not in bytes(row["phone_encrypted"]) and len(row["phone_hash"]) == 32
+    assert row["total_sessions"] == 0  # a hold is not a session until paid
+
+
+async def test_a_free_session_is_confirmed_at_once(client, db):
+    c = await approved_consultant(client, db, price="0", rules=every_day())
+    slot = (await slots(client, c["slug"]))[0]
+    r = await book(client, c["slug"], booking(slot["slot_id"]))
+    assert r.status_code == 201
+    assert (r.json()["status"], r.json()["payment_status"], r.json()["next_step"]) == ("confirmed", "not_required", "done")
+    assert r.json()["meeting_link"] == "https://zoom.us/j/123"
+
+
+async def test_idempotency_key_replays_the_first_answer_and_refuses_a_different_body(client, db):
+    c = await approved_consultant(client, db, rules=every_day())
+    a, b = (await slots(client, c["slug"]))[:2]
+    headers = {"Idempotency-Key": "order-42"}
+    first = await book(client, c["slug"], booking(a["slot_id"]), headers)
+    replay = await book(client, c["slug"], booking(a["slot_id"]), headers)
+    assert first.status_code == 201 and replay.status_code == 200
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.json()["session_id"] == first.json()["session_id"]
+    assert replay.json()["manage_url"] == first.json()["manage_url"]
+    other = await book(client, c["slug"], booking(b["slot_id"]), headers)
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+    conn = await db.connect("owner")
+    try:
+        assert await conn.fetchval("select count(*) from app.sessions") == 1
+    finally:
+        await conn.close()
+
+
+async def test_racing_clients_get_each_personal_slot_exactly_once(client, db):
+    c = await approved_consultant(client, db, rules=every_day())
+    free = (await slots(client, c["slug"], type="personal"))[:20]
+    assert len(free) == 20
+    requests = [book(client, c["slug"], booking(free[i % 20]["slot_id"], email=f"racer{i}@example.com"))
+                for i in range(200)]
+    answers = await asyncio.gather(*requests)
+    codes = [r.status_code for r in answers]
+    assert codes.count(201) == 20 and codes.count(409) == 180, sorted(set(codes))
+    conn = await db.connect("owner")
+    try:
+        overlapping = await conn.fetchval(
+            "select count(*) from app.sessions a join app.sessions b on a.id < b.id and a.consultant_id = b.consultant_id "
+            "and a.occupied_during && b.occupied_during where a.status in ('pending','confirmed') "
+            "and b.status in ('pending','confirmed')")
+        per_slot = await conn.fetch("select slot_id, count(*) from app.sessions group by slot_id having count(*) > 1")
+    finally:
+        await conn.close()
+    assert overlapping == 0 and per_slot == []
+
+
+async def test_a_webinar_sells_exactly_its_capacity_under_a_rush(client, db):
+    c = await approved_consultant(client, db, rules=every_day("webinar", "18:00", "19:30", 90, 5))
+    webinar = (await slots(client, c["slug"], type="webinar"))[0]
+    assert webinar["remaining"] == 5
+    answers = await asyncio.gather(*(book(client, c["slug"], booking(webinar["slot_id"], "webinar", f"w{i}@example.com"))
+                                     for i in range(50)))
+    codes = [r.status_code for r in answers]
+    assert codes.count(201) == 5 and codes.count(409) == 45
+    assert {r.json()["error"]["code"] for r in answers if r.status_code == 409} <= {"slot_full", "slot_taken"}
+    assert webinar["slot_id"] not in {s["slot_id"] for s in await slots(client, c["slug"], type="webinar")}
+
+
+async def test_an_expired_hold_never_blocks_a_new_booking(client, db):
+    c = await approved_consultant(client, db, rules=every_day())
+    slot = (await slots(client, c["slug"]))[0]
+    first = (await book(client, c["slug"], booking(slot["slot_id"]))).json()
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.sessions set hold_expires_at = now() - interval '1 second'")
+        assert slot["slot_id"] in {s["slot_id"] for s in await slots(client, c["slug"])}
+        second = await book(client, c["slug"], booking(slot["slot_id"], email="late@example.com"))
+        assert second.status_code == 201
+        statuses = dict(await conn.fetch("select id::text, status from app.sessions"))
+    finally:
+        await conn.close()
+    assert statuses[first["session_id"]] == "abandoned" and statuses[second.json()["session_id"]] == "pending"
+
+
+async def test_slots_respect_notice_and_blocks(client, db):
+    c = await approved_consultant(client, db, rules=every_day(), min_notice_minutes=48 * 60)
+    earliest = datetime.now(UTC) + timedelta(hours=48)
+    free = await slots(client, c["slug"])
+    assert free and all(datetime.fromisoformat(s["starts_at"]) >= earliest for s in free)
+    day = datetime.fromisoformat(free[0]["starts_at"])
+    r = await client.post("/api/v1/consultants/me/availability/blocks", headers=c["headers"],
+                          json={"starts_at": (day - timedelta(hours=1)).isoformat(),
+                                "ends_at": (day + timedelta(hours=6)).isoformat(), "reason": "Diwali"})
+    assert r.status_code == 201
+    after = {s["starts_at"] for s in await slots(client, c["slug"])}
+    assert free[0]["starts_at"] not in after
+
+
+async def test_dst_rules_stay_at_local_wall_clock_and_show_in_the_visitors_zone(client, db):
+    rule = {"session_type": "personal", "weekday": 1, "start_time": "09:00", "end_time": "10:00", "slot_minutes": 60}
+    c = await approved_consultant(client, db, timezone="America/New_York", rules=[rule], max_days_ahead=365)
+    items = await slots(client, c["slug"], **{"from": "2027-03-01T00:00:00Z", "to": "2027-03-20T00:00:00Z",
+                                              "tz": "Asia/Kolkata"})
+    starts = {s["starts_at"]: s for s in items}
+    before, after = starts["2027-03-08T14:00:00+00:00"], starts["2027-03-15T13:00:00+00:00"]
+    assert before["starts_at_local"] == "2027-03-08T19:30:00+05:30"
+    assert after["starts_at_local"] == "2027-03-15T18:30:00+05:30"
+    ny = await slots(client, c["slug"], **{"from": "2027-03-01T00:00:00Z", "to": "2027-03-20T00:00:00Z",
+                                           "tz": "America/New_York"})
+    assert {s["starts_at_local"][11:19] for s in ny} == {"09:00:00"}
+
+
+@pytest.mark.parametrize("params", [{"type": "group"}, {"tz": "Mars/Base"}, {"from": "yesterday"}, {"foo": "1"},
+                                    {"from": "2027-03-01T00:00:00"}])
+async def test_bad_slot_queries_are_422(client, db, params):
+    c = await approved_consultant(client, db)
+    r = await client.get(f"{PUBLIC}/{c['slug']}/slots", params=params)
+    assert r.status_code == 422, r.text
+
+
+async def test_the_manage_link_cancels_within_policy_and_states_the_refund(client, db):
+    c = await approved_consultant(client, db, price="0", rules=every_day())
+    slot = (await slots(client, c["slug"]))[0]
+    made = (await book(client, c["slug"], booking(slot["slot_id"]))).json()
+    token = made["manage_url"].rsplit("/", 1)[1]
+    view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
+    assert view["can_cancel"] is True and view["refund_if_cancelled_now"]["amount"] == 0
+    r = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={"reason": "Clash"})
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    again = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={})
+    assert again.status_code == 409
+    assert (await client.get("/api/v1/public/bookings/mt_nonsense_token")).status_code == 404
+    assert slot["slot_id"] in {s["slot_id"] for s in await slots(client, c["slug"])}
+
+
+async def test_cancelling_too_late_is_refused(client, db):
+    policy = {"client_cutoff_hours": 720, "max_reschedules": 1,
+              "refund_ladder": [{"min_hours_before": 24, "percent": 100}]}
+    c = await approved_consultant(client, db, price="0", rules=every_day(), cancellation_policy=policy)
+    made = (await book(client, c["slug"], booking((await slots(client, c["slug"]))[0]["slot_id"]))).json()
+    token = made["manage_url"].rsplit("/", 1)[1]
+    r = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "cancellation_window_closed"
+
+
+async def test_rescheduling_moves_the_booking_atomically_and_is_bounded(client, db):
+    c = await approved_consultant(client, db, price="0", rules=every_day())
+    a, b, d = (await slots(client, c["slug"]))[:3]
+    made = (await book(client, c["slug"], booking(a["slot_id"]))).json()
+    token = made["manage_url"].rsplit("/", 1)[1]
+    moved = await client.post(f"/api/v1/public/bookings/{token}/reschedule", json={"slot_id": b["slot_id"]})
+    assert moved.status_code == 200, moved.text
+    assert datetime.fromisoformat(moved.json()["starts_at"]) == datetime.fromisoformat(b["starts_at"])
+    assert moved.json()["reschedule_count"] == 1
+    free = {s["slot_id"] for s in await slots(client, c["slug"])}
+    assert a["slot_id"] in free and b["slot_id"] not in free
+    conn = await db.connect("owner")
+    try:
+        seats = dict(await conn.fetch("select id::text, booked_count from app.availability_slots where id = any($1::uuid[])",
+                                      [a["slot_id"], b["slot_id"]]))
+    finally:
+        await conn.close()
+    assert seats == {a["slot_id"]: 0, b["slot_id"]: 1}
+    # Someone else takes d; moving onto it is refused and the booking stays where it was.
+    await book(client, c["slug"], booking(d["slot_id"], email="d@example.com"))
+    taken = await client.post(f"/api/v1/public/bookings/{token}/reschedule", json={"slot_id": d["slot_id"]})
+    assert taken.status_code == 409
+    view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
+    assert datetime.fromisoformat(view["starts_at"]) == datetime.fromisoformat(b["starts_at"])
+    # The default policy allows two moves; the third is refused.
+    await client.post(f"/api/v1/public/bookings/{token}/reschedule", json={"slot_id": a["slot_id"]})
+    third = await client.post(f"/api/v1/public/bookings/{token}/reschedule", json={"slot_id": b["slot_id"]})
+    assert third.status_code == 409 and third.json()["error"]["code"] == "reschedule_not_allowed"
+
+# Test: pytest tests/http/test_booking.py
