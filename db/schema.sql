@@ -377,6 +377,44 @@ COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text
 
 
 --
+-- Name: anonymise_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.anonymise_client(p_client_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := app_private.approved_caller();
+  v_c app.clients;
+begin
+  -- Personal data erased; sessions and payments stay as financial records (kept seven years), now
+  -- pointing at an anonymous client. Free-text notes may hold personal data too: they go.
+  update app.clients set name = 'Anonymised client', email = 'anonymised-' || replace(id::text, '-', '') || '@anonymised.invalid',
+    phone_encrypted = null, phone_hash = null, notes = null, is_active = false, anonymised_at = now()
+  where id = p_client_id and consultant_id = v_consultant and anonymised_at is null
+  returning * into v_c;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
+  end if;
+  update app.sessions set notes = null where client_id = v_c.id and consultant_id = v_consultant;
+  update app.email_logs set recipient_email = v_c.email, recipient_name = null, template_data = '{}'
+  where client_id = v_c.id;
+  return api.client_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.anonymise_client(p_client_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION anonymise_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid) IS 'Erase a client''s personal data, keeping their sessions and payments as anonymous financial records.';
+
+
+--
 -- Name: approve_consultant(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -529,6 +567,78 @@ ALTER FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea
 COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and open a new one.';
 
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: clients; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.clients (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    name text NOT NULL,
+    email public.citext NOT NULL,
+    phone_encrypted bytea,
+    phone_hash bytea,
+    notes text,
+    is_active boolean DEFAULT true NOT NULL,
+    total_sessions integer DEFAULT 0 NOT NULL,
+    total_amount_paid numeric(12,2) DEFAULT 0 NOT NULL,
+    first_session_at timestamp with time zone,
+    last_session_at timestamp with time zone,
+    anonymised_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT clients_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT clients_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT clients_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT clients_notes_length CHECK ((length(notes) <= 10000)),
+    CONSTRAINT clients_phone_hash_length CHECK ((length(phone_hash) = 32)),
+    CONSTRAINT clients_phone_pair CHECK (((phone_encrypted IS NULL) = (phone_hash IS NULL))),
+    CONSTRAINT clients_session_dates_order CHECK ((last_session_at >= first_session_at)),
+    CONSTRAINT clients_total_amount_paid_range CHECK ((total_amount_paid >= (0)::numeric)),
+    CONSTRAINT clients_total_sessions_range CHECK ((total_sessions >= 0))
+);
+
+
+ALTER TABLE app.clients OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE clients; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.clients IS 'A consultant''s clients, unique per consultant and email. Totals are kept by the database.';
+
+
+--
+-- Name: client_json(app.clients); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.client_json(p_c app.clients) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The phone leaves as ciphertext (base64) for the app to decrypt for its consultant.
+  select jsonb_build_object('id', p_c.id, 'name', p_c.name, 'email', p_c.email::text,
+    'phone_encrypted', encode(p_c.phone_encrypted, 'base64'), 'notes', p_c.notes, 'is_active', p_c.is_active,
+    'total_sessions', p_c.total_sessions, 'total_amount_paid', p_c.total_amount_paid,
+    'first_session_at', p_c.first_session_at, 'last_session_at', p_c.last_session_at,
+    'is_repeat_client', p_c.total_sessions > 1, 'anonymised_at', p_c.anonymised_at,
+    'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+$$;
+
+
+ALTER FUNCTION api.client_json(p_c app.clients) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION client_json(p_c app.clients); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.client_json(p_c app.clients) IS 'A client as their consultant sees them.';
+
+
 --
 -- Name: consultant_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
@@ -672,6 +782,124 @@ ALTER FUNCTION api.create_availability_rule(p_session_type text, p_weekday integ
 --
 
 COMMENT ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) IS 'Add a weekly availability rule and materialise its slots.';
+
+
+--
+-- Name: create_client(text, text, bytea, bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_c app.clients;
+begin
+  insert into app.clients (consultant_id, name, email, phone_encrypted, phone_hash, notes)
+  values (v_consultant, btrim(p_name), lower(btrim(p_email)), p_phone_encrypted, p_phone_hash, nullif(btrim(p_notes), ''))
+  returning * into v_c;
+  return api.client_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) IS 'Add a client (409 client_exists when the email is already a client).';
+
+
+--
+-- Name: create_session(uuid, text, text, bytea, bytea, uuid, text, timestamp with time zone, timestamp with time zone, numeric, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := app_private.approved_caller();
+  v_c app.consultants;
+  v_client uuid := p_client_id;
+  v_slot app.availability_slots;
+  v_type text := p_session_type;
+  v_start timestamptz := p_starts_at;
+  v_end timestamptz := p_ends_at;
+  v_amount numeric(10, 2);
+  v_s app.sessions;
+begin
+  -- The consultant books an offline client: confirmed at once (no hold), into a free slot or an ad-hoc
+  -- time, owed or already paid in cash or by transfer. The same exclusion constraint guards it.
+  select * into v_c from app.consultants where id = v_consultant;
+  if p_payment_status not in ('pending', 'paid') then
+    raise exception using errcode = 'NK422', message = 'invalid_payment_status', hint = 'field:payment_status',
+      detail = 'An offline booking is either owed (pending) or paid.';
+  end if;
+  if p_payment_status = 'paid' and p_payment_method not in ('cash', 'bank_transfer', 'upi_direct') then
+    raise exception using errcode = 'NK422', message = 'payment_method_required', hint = 'field:payment_method',
+      detail = 'Say how it was paid: cash, bank_transfer or upi_direct.';
+  end if;
+  if v_client is null then
+    insert into app.clients (consultant_id, name, email, phone_encrypted, phone_hash)
+    values (v_consultant, btrim(p_client_name), lower(btrim(p_client_email)), p_client_phone_encrypted, p_client_phone_hash)
+    on conflict (consultant_id, email) do update set name = excluded.name, is_active = true
+    returning id into v_client;
+  elsif not exists (select 1 from app.clients where id = v_client and consultant_id = v_consultant) then
+    raise exception using errcode = 'NK404', message = 'client_not_found', detail = 'No such client.', hint = 'field:client_id';
+  end if;
+  if p_slot_id is not null then
+    perform app_private.abandon_expired_holds(v_consultant);
+    select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_consultant for update;
+    if v_slot.id is null then
+      raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
+    end if;
+    if v_slot.booked_count >= v_slot.capacity then
+      raise exception using errcode = 'NK409', message = 'slot_full', detail = 'That slot is full.', hint = 'field:slot_id';
+    end if;
+    v_type := v_slot.session_type;
+    v_start := v_slot.starts_at;
+    v_end := v_slot.ends_at;
+  elsif v_type is null or v_start is null or v_end is null then
+    raise exception using errcode = 'NK422', message = 'time_required', hint = 'field:starts_at',
+      detail = 'Give a slot_id, or a session_type with starts_at and ends_at.';
+  end if;
+  v_amount := coalesce(p_amount, case v_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end);
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
+                            amount, currency, status, payment_status, payment_method, confirmed_at, meeting_platform,
+                            meeting_link, notes, booked_via, is_repeat_client)
+  values (v_consultant, v_client, v_slot.id, v_type,
+          case v_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
+          v_start, v_end, v_c.buffer_minutes, v_amount, v_c.currency, 'confirmed',
+          case when v_amount = 0 then 'not_required' else p_payment_status end,
+          case when p_payment_status = 'paid' then p_payment_method end, now(), v_c.default_meeting_platform,
+          case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
+          nullif(btrim(p_notes), ''), 'consultant',
+          exists (select 1 from app.sessions s where s.consultant_id = v_consultant and s.client_id = v_client
+                    and s.status in ('confirmed', 'completed', 'no_show')))
+  returning * into v_s;
+  if p_payment_status = 'paid' and v_amount > 0 then
+    -- Money received offline is revenue like any other: one completed payment row.
+    insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
+                                          payment_method, status, paid_at)
+    values (v_consultant, 'session', v_s.id, v_client, v_amount, v_c.currency, p_payment_method, p_payment_method,
+            'completed', now());
+  end if;
+  return api.session_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) IS 'The consultant books an offline client (confirmed at once; owed or paid offline).';
 
 
 --
@@ -930,6 +1158,46 @@ COMMENT ON FUNCTION api.dev_outbox_message(p_id uuid) IS 'Development only: one 
 
 
 --
+-- Name: export_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.export_client(p_client_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.clients;
+begin
+  perform api.require_approved();
+  select * into v_c from app.clients where id = p_client_id;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
+  end if;
+  -- Everything held on the client (their data rights go through their consultant).
+  return jsonb_build_object('exported_at', now(), 'client', api.client_json(v_c),
+    'sessions', coalesce((select jsonb_agg(api.session_json(s) order by s.starts_at) from app.sessions s where s.client_id = v_c.id), '[]'),
+    'payments', coalesce((select jsonb_agg(jsonb_build_object('id', p.id, 'amount', p.amount, 'currency', p.currency,
+                    'status', p.status, 'amount_refunded', p.amount_refunded, 'paid_at', p.paid_at, 'created_at', p.created_at)
+                    order by p.created_at) from app.payment_transactions p where p.client_id = v_c.id), '[]'),
+    'quotations', coalesce((select jsonb_agg(jsonb_build_object('id', q.id, 'quotation_name', q.quotation_name,
+                    'final_amount', q.final_amount, 'status', q.status, 'created_at', q.created_at) order by q.created_at)
+                    from app.quotations q where q.client_id = v_c.id), '[]'),
+    'emails', coalesce((select jsonb_agg(jsonb_build_object('type', e.email_type, 'status', e.status,
+                    'queued_at', e.queued_at) order by e.queued_at) from app.email_logs e where e.client_id = v_c.id), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.export_client(p_client_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION export_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.export_client(p_client_id uuid) IS 'Everything held on one client, as JSON.';
+
+
+--
 -- Name: export_my_data(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -969,6 +1237,37 @@ ALTER FUNCTION api.export_my_data() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability).';
+
+
+--
+-- Name: get_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.get_client(p_client_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.clients;
+begin
+  perform api.require_approved();
+  select * into v_c from app.clients where id = p_client_id;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
+  end if;
+  return api.client_json(v_c) || jsonb_build_object('sessions', coalesce((
+    select jsonb_agg(api.session_json(s) order by s.starts_at desc) from app.sessions s where s.client_id = v_c.id), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.get_client(p_client_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION get_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.get_client(p_client_id uuid) IS 'A client''s profile with their session history and totals.';
 
 
 --
@@ -1031,6 +1330,36 @@ COMMENT ON FUNCTION api.get_my_availability() IS 'The calling consultant''s week
 
 
 --
+-- Name: get_session(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.get_session(p_session_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions;
+begin
+  perform api.require_approved();
+  select * into v_s from app.sessions where id = p_session_id;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
+  end if;
+  return api.session_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.get_session(p_session_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION get_session(p_session_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.get_session(p_session_id uuid) IS 'One of the caller''s sessions (another consultant''s is simply not found).';
+
+
+--
 -- Name: hit_rate_limit(text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1065,6 +1394,58 @@ COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_
 
 
 --
+-- Name: list_clients(text, bytea, boolean, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_q text := nullif(btrim(coalesce(p_q, '')), '');
+  v_pattern text;
+  v_result jsonb;
+begin
+  perform api.require_approved();
+  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  -- Search by name or email (substring), or by phone (exact, through its keyed hash).
+  with matching as (
+    select c as r, c.id, c.name, c.last_session_at, c.total_amount_paid, c.total_sessions, c.created_at
+    from app.clients c
+    where (p_active is null or c.is_active = p_active)
+      and (v_q is null or c.name ilike v_pattern or c.email::text ilike v_pattern
+           or (p_phone_hash is not null and c.phone_hash = p_phone_hash))
+  ), page as (
+    select m.r, row_number() over (
+             order by case when p_sort = 'name' then lower(m.name) end asc nulls last,
+                      case when p_sort = '-last_session_at' or p_sort is null then m.last_session_at end desc nulls last,
+                      case when p_sort = '-total_amount_paid' then m.total_amount_paid end desc nulls last,
+                      case when p_sort = '-total_sessions' then m.total_sessions end desc nulls last,
+                      case when p_sort = '-created_at' then m.created_at end desc nulls last,
+                      m.created_at desc, m.id) as ord
+    from matching m
+    order by ord
+    limit p_per_page offset (p_page - 1) * p_per_page
+  )
+  select jsonb_build_object(
+    'items', coalesce((select jsonb_agg(api.client_json(p.r) order by p.ord) from page p), '[]'),
+    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) IS 'The caller''s clients: search (name, email, exact phone), active filter, sort, paging.';
+
+
+--
 -- Name: list_my_slots(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1091,6 +1472,67 @@ ALTER FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp
 --
 
 COMMENT ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) IS 'The calling consultant''s slots in a range (booked or not).';
+
+
+--
+-- Name: list_sessions(text, text, timestamp with time zone, timestamp with time zone, uuid, text, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_q text := nullif(btrim(coalesce(p_q, '')), '');
+  v_pattern text;
+  v_result jsonb;
+begin
+  perform api.require_approved();
+  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  -- Whole typed rows travel as `r` (a CTE's own row cannot be cast back to app.sessions).
+  with matching as (
+    select s as r, s.id, s.status, s.amount, s.starts_at, s.created_at from app.sessions s
+    where (p_status is null or s.status = p_status)
+      and (p_session_type is null or s.session_type = p_session_type)
+      and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
+      and (p_client_id is null or s.client_id = p_client_id)
+      and (v_q is null or s.title ilike v_pattern or s.notes ilike v_pattern
+           or exists (select 1 from app.clients c where c.id = s.client_id
+                        and (c.name ilike v_pattern or c.email::text ilike v_pattern)))
+  ), page as (
+    select m.r, row_number() over (
+             order by case when p_sort = 'starts_at' then extract(epoch from m.starts_at) end asc nulls last,
+                      case when p_sort = '-starts_at' or p_sort is null then extract(epoch from m.starts_at) end desc nulls last,
+                      case when p_sort = 'created_at' then extract(epoch from m.created_at) end asc nulls last,
+                      case when p_sort = '-created_at' then extract(epoch from m.created_at) end desc nulls last,
+                      case when p_sort = 'amount' then m.amount end asc nulls last,
+                      case when p_sort = '-amount' then m.amount end desc nulls last,
+                      m.id) as ord
+    from matching m
+    order by ord
+    limit p_per_page offset (p_page - 1) * p_per_page
+  )
+  select jsonb_build_object(
+    'items', coalesce((select jsonb_agg(api.session_json(p.r) order by p.ord) from page p), '[]'),
+    'total', (select count(*) from matching),
+    'page', p_page, 'per_page', p_per_page,
+    'totals', (select jsonb_build_object(
+        'count', count(*), 'amount', coalesce(sum(amount), 0),
+        'by_status', coalesce(jsonb_object_agg(status, n), '{}'))
+      from (select status, count(*) as n, sum(amount) as amount from matching group by status) t))
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) IS 'The caller''s sessions with filters, search, sort and paging, plus totals.';
 
 
 --
@@ -1435,6 +1877,86 @@ COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea,
 
 
 --
+-- Name: require_approved(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.require_approved() RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_approved_consultant_id();
+begin
+  -- For security invoker reads: RLS would show an unapproved caller nothing; say why instead.
+  if v_id is null then
+    raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
+  end if;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION api.require_approved() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION require_approved(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.require_approved() IS 'The calling consultant if approved, else NK403 (for security invoker functions).';
+
+
+--
+-- Name: reschedule_session(uuid, uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions := app_private.caller_session(p_session_id);
+  v_slot app.availability_slots;
+begin
+  if v_s.status not in ('pending', 'confirmed') then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s session cannot be moved.', v_s.status);
+  end if;
+  if p_slot_id is not null then
+    select * into v_slot from app.availability_slots
+    where id = p_slot_id and consultant_id = v_s.consultant_id for update;
+    if v_slot.id is null or v_slot.session_type <> v_s.session_type then
+      raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot for this session.',
+        hint = 'field:slot_id';
+    end if;
+    if v_slot.booked_count >= v_slot.capacity then
+      raise exception using errcode = 'NK409', message = 'slot_full', detail = 'That slot is full.', hint = 'field:slot_id';
+    end if;
+    update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
+      reschedule_count = reschedule_count + 1
+    where id = v_s.id returning * into v_s;
+  elsif p_starts_at is not null and p_ends_at is not null then
+    update app.sessions set slot_id = null, starts_at = p_starts_at, ends_at = p_ends_at,
+      reschedule_count = reschedule_count + 1
+    where id = v_s.id returning * into v_s;
+  else
+    raise exception using errcode = 'NK422', message = 'time_required', hint = 'field:slot_id',
+      detail = 'Give a slot_id, or starts_at and ends_at.';
+  end if;
+  return api.session_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it).';
+
+
+--
 -- Name: resend_verification(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1628,6 +2150,165 @@ COMMENT ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash byte
 
 
 --
+-- Name: session_calendar(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_tz text;
+begin
+  select timezone into v_tz from app.consultants where id = v_consultant;
+  if p_month is not null then
+    -- A month is the consultant's local month.
+    p_from := (to_date(p_month, 'YYYY-MM')::timestamp at time zone v_tz);
+    p_to := ((to_date(p_month, 'YYYY-MM') + interval '1 month')::timestamp at time zone v_tz);
+  end if;
+  -- Per local day: the sessions and the slots still free, for a month view.
+  return jsonb_build_object('timezone', v_tz, 'days', coalesce((
+    select jsonb_agg(jsonb_build_object('date', d.day, 'sessions', d.sessions, 'free_slots', d.free_slots) order by d.day)
+    from (
+      select day,
+             coalesce((select jsonb_agg(api.session_json(s) order by s.starts_at) from app.sessions s
+                       where s.consultant_id = v_consultant and (s.starts_at at time zone v_tz)::date = day
+                         and s.status in ('pending', 'confirmed', 'completed', 'no_show')), '[]') as sessions,
+             coalesce((select jsonb_agg(jsonb_build_object('id', sl.id, 'session_type', sl.session_type,
+                         'starts_at', sl.starts_at, 'ends_at', sl.ends_at, 'remaining', sl.capacity - sl.booked_count)
+                         order by sl.starts_at) from app.availability_slots sl
+                       where sl.consultant_id = v_consultant and sl.date = day and sl.booked_count < sl.capacity
+                         and sl.is_available and sl.starts_at > now()), '[]') as free_slots
+      from generate_series((p_from at time zone v_tz)::date, ((p_to at time zone v_tz) - interval '1 microsecond')::date,
+                           interval '1 day') as g(day_ts)
+      cross join lateral (select g.day_ts::date as day) dd
+    ) d), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) IS 'The caller''s sessions and free slots per local day between two instants.';
+
+
+--
+-- Name: sessions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    client_id uuid NOT NULL,
+    slot_id uuid,
+    session_type text NOT NULL,
+    title text,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    scheduled_date date NOT NULL,
+    scheduled_time time without time zone NOT NULL,
+    duration_minutes integer NOT NULL,
+    buffer_minutes integer DEFAULT 0 NOT NULL,
+    occupied_during tstzrange NOT NULL,
+    occupancy_key uuid GENERATED ALWAYS AS (
+CASE
+    WHEN ((session_type = 'webinar'::text) AND (slot_id IS NOT NULL)) THEN slot_id
+    ELSE id
+END) STORED,
+    amount numeric(10,2) DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    payment_status text DEFAULT 'pending'::text NOT NULL,
+    payment_method text,
+    hold_expires_at timestamp with time zone,
+    meeting_platform text,
+    meeting_link text,
+    meeting_id text,
+    meeting_password text,
+    notes text,
+    consultant_notes text,
+    booked_via text DEFAULT 'public'::text NOT NULL,
+    is_repeat_client boolean DEFAULT false NOT NULL,
+    manage_token_hash bytea,
+    reschedule_count integer DEFAULT 0 NOT NULL,
+    confirmed_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    cancelled_at timestamp with time zone,
+    cancelled_by text,
+    cancellation_reason text,
+    client_rating smallint,
+    client_feedback text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
+    CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
+    CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
+    CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
+    CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT sessions_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
+    CONSTRAINT sessions_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT sessions_manage_token_hash_length CHECK ((length(manage_token_hash) = 32)),
+    CONSTRAINT sessions_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
+    CONSTRAINT sessions_meeting_platform_valid CHECK ((meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
+    CONSTRAINT sessions_notes_length CHECK (((length(notes) <= 10000) AND (length(consultant_notes) <= 10000))),
+    CONSTRAINT sessions_payment_status_valid CHECK ((payment_status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'not_required'::text]))),
+    CONSTRAINT sessions_pending_has_hold CHECK (((status <> 'pending'::text) OR (hold_expires_at IS NOT NULL))),
+    CONSTRAINT sessions_reschedule_count_range CHECK ((reschedule_count >= 0)),
+    CONSTRAINT sessions_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT sessions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'completed'::text, 'cancelled'::text, 'abandoned'::text, 'no_show'::text, 'returned'::text])))
+);
+
+
+ALTER TABLE app.sessions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE sessions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the truth; an exclusion constraint forbids overlapping occupancy.';
+
+
+--
+-- Name: session_json(app.sessions); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.session_json(p_s app.sessions) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_s.id, 'client_id', p_s.client_id, 'slot_id', p_s.slot_id,
+    'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
+    'scheduled_date', p_s.scheduled_date, 'scheduled_time', to_char(p_s.scheduled_time, 'HH24:MI'),
+    'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount, 'currency', p_s.currency, 'status', p_s.status,
+    'payment_status', p_s.payment_status, 'payment_method', p_s.payment_method,
+    'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
+    'meeting_platform', p_s.meeting_platform, 'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id,
+    'meeting_password', p_s.meeting_password, 'notes', p_s.notes, 'consultant_notes', p_s.consultant_notes,
+    'booked_via', p_s.booked_via, 'is_repeat_client', p_s.is_repeat_client, 'reschedule_count', p_s.reschedule_count,
+    'confirmed_at', p_s.confirmed_at, 'completed_at', p_s.completed_at, 'cancelled_at', p_s.cancelled_at,
+    'cancelled_by', p_s.cancelled_by, 'cancellation_reason', p_s.cancellation_reason,
+    'created_at', p_s.created_at, 'updated_at', p_s.updated_at,
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
+               from app.clients c where c.id = p_s.client_id))
+$$;
+
+
+ALTER FUNCTION api.session_json(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION session_json(p_s app.sessions); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.session_json(p_s app.sessions) IS 'A session as its consultant sees it (runs with the caller''s rights: the client comes through RLS).';
+
+
+--
 -- Name: set_my_bank_details(text, bytea, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1679,6 +2360,49 @@ ALTER FUNCTION api.set_my_photo(p_url text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultant''s profile photo at a stored image.';
+
+
+--
+-- Name: set_session_status(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions := app_private.caller_session(p_session_id);
+begin
+  -- The consultant's status actions; the trigger holds the lifecycle, this adds the conditions of each
+  -- (and refuses a no-op: cancelling a cancelled session is not a success).
+  if v_s.status = p_to then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('The session is already %s.', p_to);
+  end if;
+  if p_to in ('completed', 'no_show') and v_s.starts_at > now() then
+    raise exception using errcode = 'NK409', message = 'session_not_started',
+      detail = 'A session can be marked completed or no-show only after it starts.';
+  end if;
+  if p_to = 'confirmed' and v_s.status = 'pending' and v_s.payment_status not in ('paid', 'not_required') then
+    raise exception using errcode = 'NK409', message = 'payment_required',
+      detail = 'This booking is not paid yet; it confirms when the payment arrives.';
+  end if;
+  update app.sessions set status = p_to,
+    cancelled_by = case when p_to = 'cancelled' then 'consultant' else cancelled_by end,
+    cancellation_reason = case when p_to = 'cancelled' then nullif(btrim(p_reason), '') else cancellation_reason end
+  where id = v_s.id returning * into v_s;
+  return api.session_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_session_status(p_session_id uuid, p_to text, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) IS 'Confirm, complete, mark no-show or cancel one of the caller''s sessions (the lifecycle trigger decides what is allowed).';
 
 
 --
@@ -1858,6 +2582,44 @@ COMMENT ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type 
 
 
 --
+-- Name: update_client(uuid, jsonb, bytea, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.clients;
+begin
+  perform api.require_approved();
+  update app.clients c set
+    name = case when p_patch ? 'name' then btrim(p_patch->>'name') else c.name end,
+    email = case when p_patch ? 'email' then lower(btrim(p_patch->>'email')) else c.email end,
+    notes = case when p_patch ? 'notes' then p_patch->>'notes' else c.notes end,
+    phone_encrypted = case when p_patch ? 'phone' then p_phone_encrypted else c.phone_encrypted end,
+    phone_hash = case when p_patch ? 'phone' then p_phone_hash else c.phone_hash end,
+    is_active = case when p_patch ? 'is_active' then (p_patch->>'is_active')::boolean else c.is_active end
+  where c.id = p_client_id and c.anonymised_at is null
+  returning * into v_c;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
+  end if;
+  return api.client_json(v_c);
+end;
+$$;
+
+
+ALTER FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) IS 'Change a client (the keys present in the patch).';
+
+
+--
 -- Name: update_my_profile(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1867,6 +2629,7 @@ CREATE FUNCTION api.update_my_profile(p_patch jsonb) RETURNS jsonb
     AS $$
 declare
   v_c app.consultants := app_private.caller_consultant();
+  v_new app.consultants;
 begin
   -- A patch: only the keys present change (a JSON null clears an optional field). Shapes and formats were
   -- checked by the request schema; the table's constraints have the last word (slug, timezone, ranges).
@@ -1899,8 +2662,13 @@ begin
     notification_preferences = case when p_patch ? 'notification_preferences'
       then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
   where c.id = v_c.id
-  returning * into v_c;
-  return app_private.consultant_json(v_c);
+  returning * into v_new;
+  -- The rules' wall-clock times mean other instants in another timezone, and the horizon may have grown:
+  -- bring the slots in line now rather than at the next daily run (booked slots stay where they are).
+  if v_new.timezone <> v_c.timezone or v_new.max_days_ahead <> v_c.max_days_ahead then
+    perform app_private.rematerialise_slots(v_new.id);
+  end if;
+  return app_private.consultant_json(v_new);
 end;
 $$;
 
@@ -1912,6 +2680,44 @@ ALTER FUNCTION api.update_my_profile(p_patch jsonb) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+
+
+--
+-- Name: update_session(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions;
+begin
+  perform api.require_approved();
+  update app.sessions s set
+    notes = case when p_patch ? 'notes' then p_patch->>'notes' else s.notes end,
+    consultant_notes = case when p_patch ? 'consultant_notes' then p_patch->>'consultant_notes' else s.consultant_notes end,
+    meeting_platform = case when p_patch ? 'meeting_platform' then p_patch->>'meeting_platform' else s.meeting_platform end,
+    meeting_link = case when p_patch ? 'meeting_link' then p_patch->>'meeting_link' else s.meeting_link end,
+    meeting_id = case when p_patch ? 'meeting_id' then p_patch->>'meeting_id' else s.meeting_id end,
+    meeting_password = case when p_patch ? 'meeting_password' then p_patch->>'meeting_password' else s.meeting_password end
+  where s.id = p_session_id
+  returning * into v_s;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
+  end if;
+  return api.session_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION update_session(p_session_id uuid, p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) IS 'Change a session''s notes and meeting details (the keys present in the patch).';
 
 
 --
@@ -1927,9 +2733,14 @@ declare
   v_s app.availability_slots;
 begin
   -- A booked slot cannot move (the trigger refuses it: 409 slot_booked); capacity may change down to the
-  -- seats taken, and the slot may be hidden from new bookings.
+  -- seats taken, and the slot may be hidden from new bookings. A rule slot whose time or capacity the
+  -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit.
   update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
-    capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available)
+    capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available),
+    source = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then 'manual'
+                  else source end,
+    rule_id = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then null
+                   else rule_id end
   where id = p_slot_id and consultant_id = v_c.id returning * into v_s;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
@@ -2387,6 +3198,40 @@ COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s time
 
 
 --
+-- Name: refresh_client_amount_paid(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refresh_client_amount_paid() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Money received from the client, net of refunds: completed payments (fully or partly refunded ones
+  -- count what was kept). Same pattern as the session totals: lock the client row (no key update), then
+  -- recount in a new statement so racing payments never lose an update.
+  perform 1 from app.clients c
+  where c.id in (select new.client_id where tg_op <> 'DELETE' union select old.client_id where tg_op <> 'INSERT')
+  order by c.id for no key update;
+  update app.clients c set total_amount_paid = coalesce((
+    select sum(p.amount - p.amount_refunded) from app.payment_transactions p
+    where p.consultant_id = c.consultant_id and p.client_id = c.id
+      and p.status in ('completed', 'partially_refunded', 'refunded')), 0)
+  where c.id in (select new.client_id where tg_op <> 'DELETE' union select old.client_id where tg_op <> 'INSERT');
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.refresh_client_amount_paid() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refresh_client_amount_paid(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refresh_client_amount_paid() IS 'Trigger: clients.total_amount_paid is the net money received from them.';
+
+
+--
 -- Name: refresh_client_session_totals(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -2548,10 +3393,6 @@ ALTER FUNCTION app_private.acting_admin(p_acting_admin_email text) OWNER TO nakk
 
 COMMENT ON FUNCTION app_private.acting_admin(p_acting_admin_email text) IS 'The admin a privileged call acts for: the caller setting, else (psql, nakksha_admin members) the named admin or NULL.';
 
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
@@ -2732,6 +3573,35 @@ COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as t
 
 
 --
+-- Name: approved_caller(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.approved_caller() RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_approved_consultant_id();
+begin
+  if v_id is null then
+    raise exception using errcode = 'NK403', message = 'consultant_not_approved',
+      detail = 'Your account is not approved.';
+  end if;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.approved_caller() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION approved_caller(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.approved_caller() IS 'The calling consultant if approved, else NK403 consultant_not_approved.';
+
+
+--
 -- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -2783,83 +3653,6 @@ ALTER FUNCTION app_private.availability_json(p_consultant_id uuid) OWNER TO nakk
 --
 
 COMMENT ON FUNCTION app_private.availability_json(p_consultant_id uuid) IS 'A consultant''s weekly rules and upcoming blocked ranges.';
-
-
---
--- Name: sessions; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.sessions (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    client_id uuid NOT NULL,
-    slot_id uuid,
-    session_type text NOT NULL,
-    title text,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    scheduled_date date NOT NULL,
-    scheduled_time time without time zone NOT NULL,
-    duration_minutes integer NOT NULL,
-    buffer_minutes integer DEFAULT 0 NOT NULL,
-    occupied_during tstzrange NOT NULL,
-    occupancy_key uuid GENERATED ALWAYS AS (
-CASE
-    WHEN ((session_type = 'webinar'::text) AND (slot_id IS NOT NULL)) THEN slot_id
-    ELSE id
-END) STORED,
-    amount numeric(10,2) DEFAULT 0 NOT NULL,
-    currency text DEFAULT 'INR'::text NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
-    payment_status text DEFAULT 'pending'::text NOT NULL,
-    payment_method text,
-    hold_expires_at timestamp with time zone,
-    meeting_platform text,
-    meeting_link text,
-    meeting_id text,
-    meeting_password text,
-    notes text,
-    consultant_notes text,
-    booked_via text DEFAULT 'public'::text NOT NULL,
-    is_repeat_client boolean DEFAULT false NOT NULL,
-    manage_token_hash bytea,
-    reschedule_count integer DEFAULT 0 NOT NULL,
-    confirmed_at timestamp with time zone,
-    completed_at timestamp with time zone,
-    cancelled_at timestamp with time zone,
-    cancelled_by text,
-    cancellation_reason text,
-    client_rating smallint,
-    client_feedback text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
-    CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
-    CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
-    CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
-    CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
-    CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT sessions_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
-    CONSTRAINT sessions_end_after_start CHECK ((ends_at > starts_at)),
-    CONSTRAINT sessions_manage_token_hash_length CHECK ((length(manage_token_hash) = 32)),
-    CONSTRAINT sessions_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
-    CONSTRAINT sessions_meeting_platform_valid CHECK ((meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
-    CONSTRAINT sessions_notes_length CHECK (((length(notes) <= 10000) AND (length(consultant_notes) <= 10000))),
-    CONSTRAINT sessions_payment_status_valid CHECK ((payment_status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'not_required'::text]))),
-    CONSTRAINT sessions_pending_has_hold CHECK (((status <> 'pending'::text) OR (hold_expires_at IS NOT NULL))),
-    CONSTRAINT sessions_reschedule_count_range CHECK ((reschedule_count >= 0)),
-    CONSTRAINT sessions_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
-    CONSTRAINT sessions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'completed'::text, 'cancelled'::text, 'abandoned'::text, 'no_show'::text, 'returned'::text])))
-);
-
-
-ALTER TABLE app.sessions OWNER TO nakksha_owner;
-
---
--- Name: TABLE sessions; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the truth; an exclusion constraint forbids overlapping occupancy.';
 
 
 --
@@ -2917,6 +3710,36 @@ ALTER FUNCTION app_private.caller_consultant() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app_private.caller_consultant() IS 'The calling consultant''s row, or NK401.';
+
+
+--
+-- Name: caller_session(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.caller_session(p_session_id uuid) RETURNS app.sessions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := app_private.approved_caller();
+  v_s app.sessions;
+begin
+  select * into v_s from app.sessions where id = p_session_id and consultant_id = v_consultant for update;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
+  end if;
+  return v_s;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.caller_session(p_session_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION caller_session(p_session_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.caller_session(p_session_id uuid) IS 'One of the approved caller''s sessions, locked, or NK404.';
 
 
 --
@@ -4417,47 +5240,6 @@ COMMENT ON TABLE app.availability_rules IS 'Weekly schedule per session type: we
 
 
 --
--- Name: clients; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.clients (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    name text NOT NULL,
-    email public.citext NOT NULL,
-    phone_encrypted bytea,
-    phone_hash bytea,
-    notes text,
-    is_active boolean DEFAULT true NOT NULL,
-    total_sessions integer DEFAULT 0 NOT NULL,
-    total_amount_paid numeric(12,2) DEFAULT 0 NOT NULL,
-    first_session_at timestamp with time zone,
-    last_session_at timestamp with time zone,
-    anonymised_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT clients_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
-    CONSTRAINT clients_email_lowercase CHECK (((email)::text = lower((email)::text))),
-    CONSTRAINT clients_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
-    CONSTRAINT clients_notes_length CHECK ((length(notes) <= 10000)),
-    CONSTRAINT clients_phone_hash_length CHECK ((length(phone_hash) = 32)),
-    CONSTRAINT clients_phone_pair CHECK (((phone_encrypted IS NULL) = (phone_hash IS NULL))),
-    CONSTRAINT clients_session_dates_order CHECK ((last_session_at >= first_session_at)),
-    CONSTRAINT clients_total_amount_paid_range CHECK ((total_amount_paid >= (0)::numeric)),
-    CONSTRAINT clients_total_sessions_range CHECK ((total_sessions >= 0))
-);
-
-
-ALTER TABLE app.clients OWNER TO nakksha_owner;
-
---
--- Name: TABLE clients; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.clients IS 'A consultant''s clients, unique per consultant and email. Totals are kept by the database.';
-
-
---
 -- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -5806,6 +6588,13 @@ CREATE TRIGGER payment_refunds_touch_updated_at BEFORE UPDATE ON app.payment_ref
 
 
 --
+-- Name: payment_transactions payment_transactions_refresh_client_paid; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_refresh_client_paid AFTER INSERT OR DELETE OR UPDATE OF status, amount, amount_refunded, client_id ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.refresh_client_amount_paid();
+
+
+--
 -- Name: payment_transactions payment_transactions_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -6624,6 +7413,14 @@ GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan te
 
 
 --
+-- Name: FUNCTION anonymise_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.anonymise_client(p_client_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION approve_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -6646,6 +7443,70 @@ GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type 
 
 REVOKE ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+
+
+--
+-- Name: TABLE clients; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(email),UPDATE(email) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.phone_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(phone_encrypted),UPDATE(phone_encrypted) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.phone_hash; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(phone_hash),UPDATE(phone_hash) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: COLUMN clients.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
+
+
+--
+-- Name: FUNCTION client_json(p_c app.clients); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.client_json(p_c app.clients) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app;
 
 
 --
@@ -6687,6 +7548,22 @@ GRANT ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with t
 
 REVOKE ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) TO nakksha_app;
 
 
 --
@@ -6755,11 +7632,27 @@ GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
 
 
 --
+-- Name: FUNCTION export_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.export_client(p_client_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION export_my_data(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.export_my_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION get_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.get_client(p_client_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.get_client(p_client_id uuid) TO nakksha_app;
 
 
 --
@@ -6779,6 +7672,14 @@ GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION get_session(p_session_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.get_session(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -6787,11 +7688,27 @@ GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_windo
 
 
 --
+-- Name: FUNCTION list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
 
 
 --
@@ -6894,6 +7811,22 @@ GRANT ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash byte
 
 
 --
+-- Name: FUNCTION require_approved(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.require_approved() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.require_approved() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION resend_verification(p_token_hash bytea, p_verify_url_encrypted text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -6934,6 +7867,71 @@ GRANT ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash by
 
 
 --
+-- Name: FUNCTION session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) TO nakksha_app;
+
+
+--
+-- Name: TABLE sessions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.meeting_password; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: COLUMN sessions.consultant_notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
+
+
+--
+-- Name: FUNCTION session_json(p_s app.sessions); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.session_json(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.session_json(p_s app.sessions) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -6947,6 +7945,14 @@ GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number
 
 REVOKE ALL ON FUNCTION api.set_my_photo(p_url text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION set_session_status(p_session_id uuid, p_to text, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) TO nakksha_app;
 
 
 --
@@ -6991,11 +7997,27 @@ GRANT ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_typ
 
 
 --
+-- Name: FUNCTION update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION update_my_profile(p_patch jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.update_my_profile(p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION update_session(p_session_id uuid, p_patch jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) TO nakksha_app;
 
 
 --
@@ -7107,6 +8129,13 @@ GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
 --
 
 REVOKE ALL ON FUNCTION app.rederive_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refresh_client_amount_paid(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 
 
 --
@@ -7537,6 +8566,13 @@ REVOKE ALL ON FUNCTION app_private.admin_json(p_admin app.admins) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION approved_caller(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.approved_caller() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7551,55 +8587,6 @@ REVOKE ALL ON FUNCTION app_private.availability_json(p_consultant_id uuid) FROM 
 
 
 --
--- Name: TABLE sessions; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_link; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.meeting_password; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
-
-
---
--- Name: COLUMN sessions.consultant_notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
-
-
---
 -- Name: FUNCTION booking_json(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7611,6 +8598,13 @@ REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION caller_session(p_session_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC;
 
 
 --
@@ -8090,62 +9084,6 @@ GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO
 
 
 --
--- Name: TABLE clients; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.email; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(email),UPDATE(email) ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.phone_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(phone_encrypted),UPDATE(phone_encrypted) ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.phone_hash; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(phone_hash),UPDATE(phone_hash) ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app;
-
-
---
--- Name: COLUMN clients.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
-
-
---
 -- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -8352,3 +9290,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124100800
 -- 20261124100900
 -- 20261124101000
+-- 20261124101100

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from app.routes import admin, auth, availability, dev, docs, health, profile, public
+from app.routes import admin, auth, availability, clients, dev, docs, health, profile, public, sessions
 
 
 def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
-                               *availability.routes, *public.routes]
+                               *availability.routes, *public.routes, *sessions.routes, *clients.routes]
     if development:
         table += dev.routes
     return table

@@ -291,9 +291,14 @@ declare
   v_s app.availability_slots;
 begin
   -- A booked slot cannot move (the trigger refuses it: 409 slot_booked); capacity may change down to the
-  -- seats taken, and the slot may be hidden from new bookings.
+  -- seats taken, and the slot may be hidden from new bookings. A rule slot whose time or capacity the
+  -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit.
   update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
-    capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available)
+    capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available),
+    source = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then 'manual'
+                  else source end,
+    rule_id = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then null
+                   else rule_id end
   where id = p_slot_id and consultant_id = v_c.id returning * into v_s;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';

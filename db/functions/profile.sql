@@ -24,6 +24,7 @@ set search_path = ''
 as $$
 declare
   v_c app.consultants := app_private.caller_consultant();
+  v_new app.consultants;
 begin
   -- A patch: only the keys present change (a JSON null clears an optional field). Shapes and formats were
   -- checked by the request schema; the table's constraints have the last word (slug, timezone, ranges).
@@ -56,8 +57,13 @@ begin
     notification_preferences = case when p_patch ? 'notification_preferences'
       then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
   where c.id = v_c.id
-  returning * into v_c;
-  return app_private.consultant_json(v_c);
+  returning * into v_new;
+  -- The rules' wall-clock times mean other instants in another timezone, and the horizon may have grown:
+  -- bring the slots in line now rather than at the next daily run (booked slots stay where they are).
+  if v_new.timezone <> v_c.timezone or v_new.max_days_ahead <> v_c.max_days_ahead then
+    perform app_private.rematerialise_slots(v_new.id);
+  end if;
+  return app_private.consultant_json(v_new);
 end;
 $$;
 comment on function api.update_my_profile is 'Change the calling consultant''s profile and settings (the keys present in the patch).';

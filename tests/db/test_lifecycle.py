@@ -68,4 +68,23 @@ async def test_racing_bookings_of_many_clients_keep_exact_totals(db, owner):
     rows = await owner.fetch("select total_sessions from app.clients where consultant_id = $1", cid)
     assert sorted(r["total_sessions"] for r in rows) == [6, 6, 6, 6]
 
+
+async def test_client_amount_paid_is_net_of_refunds(owner):
+    from decimal import Decimal
+
+    cid = await factories.consultant(owner)
+    client = await factories.client(owner, cid)
+    sid = await factories.session(owner, cid, client, starts_at=T0)
+    paid = "select total_amount_paid from app.clients where id = $1"
+    pay = await owner.fetchval(
+        "insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway, status, paid_at) "
+        "values ($1, 'session', $2, $3, 1499.50, 'razorpay', 'pending', null) returning id", cid, sid, client)
+    assert await owner.fetchval(paid, client) == Decimal("0")            # not received yet
+    await owner.execute("update app.payment_transactions set status = 'completed', paid_at = now() where id = $1", pay)
+    assert await owner.fetchval(paid, client) == Decimal("1499.50")
+    await owner.execute("update app.payment_transactions set amount_refunded = 500, status = 'partially_refunded' where id = $1", pay)
+    assert await owner.fetchval(paid, client) == Decimal("999.50")
+    await owner.execute("update app.payment_transactions set amount_refunded = amount, status = 'refunded' where id = $1", pay)
+    assert await owner.fetchval(paid, client) == Decimal("0.00")
+
 # Test: pytest tests/db/test_lifecycle.py

@@ -1,0 +1,146 @@
+# app/routes/clients.py — the consultant's clients (/api/v1/clients…): list and search, create, profile, edit, deactivate, export, anonymise.
+from __future__ import annotations
+
+import base64
+import re
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.crypto import DecryptionError, decrypt, encrypt, keyed_hash
+from app.endpoints import endpoint
+from app.routes.auth import OBJECT
+from app.routes.public import PHONE_PURPOSE, _phone
+from app.schemas import Email
+from app.sql import run
+from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+Phone = Annotated[str, BeforeValidator(_phone), Field(pattern=r"^\+?[0-9]{6,15}$")]
+
+
+class ClientQuery(QuerySchema):
+    q: str | None = Field(default=None, max_length=200)
+    active: bool | None = None
+    sort: Literal["name", "-last_session_at", "-total_amount_paid", "-total_sessions", "-created_at"] | None = None
+    page: int = Field(default=1, ge=1, le=100000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+class NewClient(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    email: Email
+    phone: Phone | None = None
+    notes: str | None = Field(default=None, max_length=10000)
+
+
+class ClientPatch(Schema):
+    name: str = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+    email: Email = None  # type: ignore[assignment]
+    phone: Phone | None = None
+    notes: str | None = Field(default=None, max_length=10000)
+    is_active: bool = None  # type: ignore[assignment]
+
+
+def present_client(request: Request, client: dict) -> dict:
+    """Consultants call their clients: the phone is decrypted for them (and only for them)."""
+    out = dict(client)
+    blob = out.pop("phone_encrypted", None)
+    phone = None
+    if blob:
+        try:
+            phone = decrypt(request.app.state.secrets.data_key, PHONE_PURPOSE, base64.b64decode(blob))
+        except (DecryptionError, ValueError):
+            phone = None
+    out["phone"] = phone
+    return out
+
+
+def _phone_fields(request: Request, phone: str | None) -> dict:
+    key = request.app.state.secrets.data_key
+    return {"phone_encrypted": encrypt(key, PHONE_PURPOSE, phone) if phone else None,
+            "phone_hash": keyed_hash(key, PHONE_PURPOSE, phone) if phone else None}
+
+
+def _cid(request: Request):
+    return request.path_params["client_id"]
+
+
+@endpoint(summary="Clients: search name, email or phone; filter active; sort; page.", tags=("clients",),
+          auth="approved", query=ClientQuery, responses={200: OBJECT})
+async def list_clients(request: Request) -> JSONResponse:
+    q = parse_query(request, ClientQuery)
+    digits = _phone(q.q) if q.q else None
+    phone_hash = (keyed_hash(request.app.state.secrets.data_key, PHONE_PURPOSE, digits)
+                  if digits and re.fullmatch(r"\+?[0-9]{6,15}", digits) else None)
+    result = await run(request.app.state.pool, "list_clients", request.state.caller, q=q.q, phone_hash=phone_hash,
+                       active=q.active, sort=q.sort, page=q.page, per_page=q.per_page)
+    result["items"] = [present_client(request, c) for c in result["items"]]
+    return JSONResponse(result)
+
+
+@endpoint(summary="Add a client.", tags=("clients",), auth="approved", body=NewClient, responses={201: OBJECT, 409: None})
+async def create_client(request: Request) -> JSONResponse:
+    b = await parse_body(request, NewClient)
+    client = await run(request.app.state.pool, "create_client", request.state.caller, name=b.name, email=b.email,
+                       notes=b.notes, **_phone_fields(request, b.phone))
+    return JSONResponse(present_client(request, client), status_code=201)
+
+
+@endpoint(summary="A client's profile with session history, totals and repeat-client flag.", tags=("clients",),
+          auth="approved", responses={200: OBJECT, 404: None})
+async def get_client(request: Request) -> JSONResponse:
+    client = await run(request.app.state.pool, "get_client", request.state.caller, client_id=_cid(request))
+    return JSONResponse(present_client(request, client))
+
+
+@endpoint(summary="Change a client (only the fields sent).", tags=("clients",), auth="approved", body=ClientPatch,
+          responses={200: OBJECT, 404: None, 409: None})
+async def update_client(request: Request) -> JSONResponse:
+    b = await parse_body(request, ClientPatch)
+    patch = b.model_dump(mode="json", exclude_unset=True)
+    phone = _phone_fields(request, patch.pop("phone", None)) if "phone" in b.model_fields_set else {}
+    if "phone" in b.model_fields_set:
+        patch["phone"] = True
+    client = await run(request.app.state.pool, "update_client", request.state.caller, client_id=_cid(request),
+                       patch=patch, phone_encrypted=phone.get("phone_encrypted"), phone_hash=phone.get("phone_hash"))
+    return JSONResponse(present_client(request, client))
+
+
+@endpoint(summary="Deactivate a client (kept, hidden from active lists).", tags=("clients",), auth="approved",
+          responses={200: OBJECT, 404: None})
+async def deactivate_client(request: Request) -> JSONResponse:
+    client = await run(request.app.state.pool, "update_client", request.state.caller, client_id=_cid(request),
+                       patch={"is_active": False}, phone_encrypted=None, phone_hash=None)
+    return JSONResponse(present_client(request, client))
+
+
+@endpoint(summary="Everything held on a client, as JSON (their data rights).", tags=("clients",), auth="approved",
+          responses={200: OBJECT, 404: None})
+async def export_client(request: Request) -> JSONResponse:
+    data = await run(request.app.state.pool, "export_client", request.state.caller, client_id=_cid(request))
+    data["client"] = present_client(request, data["client"])
+    return JSONResponse(data, headers={"content-disposition": 'attachment; filename="client-export.json"'})
+
+
+@endpoint(summary="Erase a client's personal data; sessions and payments stay as anonymous financial records.",
+          tags=("clients",), auth="approved", responses={200: OBJECT, 404: None})
+async def anonymise_client(request: Request) -> JSONResponse:
+    client = await run(request.app.state.pool, "anonymise_client", request.state.caller, client_id=_cid(request))
+    return JSONResponse(present_client(request, client))
+
+
+CID = "{client_id:uuid}"
+routes = [
+    Route("/api/v1/clients", list_clients, methods=["GET"], name="list_clients"),
+    Route("/api/v1/clients", create_client, methods=["POST"], name="create_client"),
+    Route(f"/api/v1/clients/{CID}", get_client, methods=["GET"], name="get_client"),
+    Route(f"/api/v1/clients/{CID}", update_client, methods=["PATCH"], name="update_client"),
+    Route(f"/api/v1/clients/{CID}/deactivate", deactivate_client, methods=["POST"], name="deactivate_client"),
+    Route(f"/api/v1/clients/{CID}/export", export_client, methods=["GET"], name="export_client"),
+    Route(f"/api/v1/clients/{CID}/anonymise", anonymise_client, methods=["POST"], name="anonymise_client"),
+]
+
+# Test: pytest tests/http/test_clients.py

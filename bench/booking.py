@@ -1,0 +1,494 @@
+# bench/booking.py — the public slots endpoint's requests/s against two references (pgbench on the same SQL, a bare Starlette endpoint), and booking throughput under contention.
+"""Self-contained: starts its own embedded PostgreSQL in a temporary directory, migrates it, seeds one
+approved consultant with weekly rules (a few hundred personal slots plus webinar slots), starts
+`python -m app.cli serve --no-worker --workers N` and bench/bare_app.py under uvicorn with the same worker
+count and pool size, then measures, all on loopback and each for a bounded time:
+
+  1. GET /api/v1/public/consultants/{slug}/slots: requests/s, p50, p99 (wrk if installed, else a
+     Python httpx load generator with the same fixed concurrency);
+  2. the bare endpoint (begin, set the caller, one primary-key read, commit) the same way, and slots/bare;
+  3. pgbench running the slots endpoint's four statements as nakksha_app, as many clients as the HTTP
+     load has connections, and slots/pgbench;
+  4. K clients racing to book M personal slots through POST …/bookings (distinct emails): bookings/s,
+     p50/p99 of every booking request, 201/409 counts, and a check in the database that no slot or time
+     was booked twice.
+
+Everything it starts is stopped on exit (SIGINT to the servers, then SIGKILL to their process groups if
+they linger) and the temporary server and directory are removed.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from app.config import ROLE_APP
+from app.database import pg_bin_dir, role_url, start_embedded, with_database
+from app.migrate import migrate
+
+REPO = Path(__file__).resolve().parent.parent
+DBNAME = "nakksha_bench"
+SLUG = "bench-consultant"
+PUBLIC = "/api/v1/public/consultants"
+
+
+# --- results -------------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    name: str
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    requests: int = 0
+    errors: int = 0
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def percentile(values: list[float], pct: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+# --- processes -----------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Children:
+    """Servers started here, each in its own process group; stopped with SIGINT, then killed if need be."""
+
+    def __init__(self) -> None:
+        self.procs: list[tuple[str, subprocess.Popen, Path]] = []
+
+    def start(self, name: str, cmd: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+        log = log_path.open("wb")
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        self.procs.append((name, proc, log_path))
+        return proc
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        for n, _, path in self.procs:
+            if n == name and path.exists():
+                return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+    def stop_all(self) -> None:
+        for _, proc, _ in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 15
+        for _, proc, _ in self.procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+            # uvicorn's worker processes share the group: make sure none outlives its supervisor.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.procs.clear()
+
+
+def wait_http(url: str, proc: subprocess.Popen, children: Children, name: str, seconds: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{children.log_tail(name)}")
+        try:
+            r = httpx.get(url, timeout=5)
+            if r.status_code == 200:
+                return r
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer 200 at {url} within {seconds:.0f} s:\n{children.log_tail(name)}")
+        time.sleep(0.2)
+
+
+# --- database ------------------------------------------------------------------------------------------
+
+def seed(admin_url: str, *, price: str) -> tuple[uuid.UUID, dict[str, int]]:
+    """One approved consultant (no minimum notice, six weeks ahead) with weekday and Saturday personal
+    hours and two evening webinars a week, materialised by the same SQL the app uses."""
+    with psycopg.connect(admin_url) as conn:
+        cid = conn.execute(
+            "insert into app.consultants (email, first_name, last_name, slug, approval_status, approved_at, "
+            "is_email_verified, email_verified_at, personal_session_title, webinar_session_title, "
+            "personal_session_price, webinar_session_price, timezone, min_notice_minutes, max_days_ahead, zoom_link) "
+            "values ('bench@example.com', 'Bench', 'Consultant', %s, 'approved', now(), true, now(), "
+            "'One-to-one', 'Group webinar', %s, %s, 'Asia/Kolkata', 0, 42, 'https://zoom.us/j/1') returning id",
+            (SLUG, price, price)).fetchone()[0]
+        conn.execute(
+            "insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, "
+            "slot_minutes, capacity) "
+            "select %(c)s, 'personal', wd, time '09:00', time '17:00', 60, 1 from generate_series(1, 5) wd "
+            "union all select %(c)s, 'personal', 6, time '10:00', time '14:00', 60, 1 "
+            "union all select %(c)s, 'webinar', wd, time '18:00', time '19:30', 90, 20 from (values (2), (4)) w(wd)",
+            {"c": cid})
+        conn.execute("select app_private.rematerialise_slots(%s)", (cid,))
+        counts = dict(conn.execute("select session_type, count(*) from app.availability_slots "
+                                   "where consultant_id = %s group by 1", (cid,)).fetchall())
+        conn.commit()
+    return cid, counts
+
+
+def server_socket(admin_url: str) -> tuple[str, str]:
+    with psycopg.connect(admin_url) as conn:
+        sock = conn.execute("show unix_socket_directories").fetchone()[0].split(",")[0].strip()
+        port = conn.execute("show port").fetchone()[0]
+    return sock, port
+
+
+def verify_bookings(admin_url: str, cid: uuid.UUID) -> dict[str, int]:
+    live = "('pending', 'confirmed', 'completed', 'no_show')"
+    with psycopg.connect(admin_url) as conn:
+        row = conn.execute(f"""
+            select
+              (select count(*) from app.sessions where consultant_id = %(c)s and status in {live}),
+              (select count(*) from (select slot_id from app.sessions where consultant_id = %(c)s
+                                     and status in {live} group by slot_id having count(*) > 1) x),
+              (select count(*) from app.sessions a join app.sessions b
+                 on a.id < b.id and a.consultant_id = b.consultant_id and a.occupied_during && b.occupied_during
+               where a.consultant_id = %(c)s and a.status in {live} and b.status in {live}),
+              (select count(*) from app.availability_slots where consultant_id = %(c)s and booked_count > capacity),
+              (select count(*) from app.availability_slots s where s.consultant_id = %(c)s and s.booked_count <>
+                 (select count(*) from app.sessions x where x.slot_id = s.id and x.status in {live}))
+            """, {"c": cid}).fetchone()
+    return dict(zip(("sessions", "slots_with_2+", "overlapping_pairs", "overfull_slots", "seat_count_mismatch"),
+                    row, strict=True))
+
+
+# --- load generators -----------------------------------------------------------------------------------
+
+_WRK_TIME = re.compile(r"([\d.]+)(us|ms|s|m)\b")
+_WRK_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _wrk_ms(text: str) -> float | None:
+    m = _WRK_TIME.fullmatch(text.strip())
+    return float(m.group(1)) * _WRK_UNIT_MS[m.group(2)] if m else None
+
+
+def run_wrk(name: str, url: str, *, connections: int, threads: int, duration: float) -> Result:
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    res = Result(name, note="wrk")
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        res.rps = float(m.group(1))
+    if m := re.search(r"(\d+) requests in", out):
+        res.requests = int(m.group(1))
+    for pct, attr in (("50%", "p50_ms"), ("99%", "p99_ms")):
+        if m := re.search(rf"^\s+{re.escape(pct)}\s+(\S+)", out, re.M):
+            setattr(res, attr, _wrk_ms(m.group(1)))
+    if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+        res.errors += int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        res.errors += sum(int(g) for g in m.groups())
+    if res.rps is None:
+        raise RuntimeError(f"could not read wrk's output:\n{out}")
+    return res
+
+
+async def _py_load(url: str, concurrency: int, duration: float) -> tuple[list[float], collections.Counter, float]:
+    latencies: list[float] = []
+    statuses: collections.Counter = collections.Counter()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        start = time.perf_counter()
+        deadline = start + duration
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                t = time.perf_counter()
+                try:
+                    r = await client.get(url)
+                    statuses[r.status_code] += 1
+                except httpx.HTTPError:
+                    statuses["error"] += 1
+                latencies.append(time.perf_counter() - t)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return latencies, statuses, elapsed
+
+
+def run_python_load(name: str, url: str, *, connections: int, duration: float) -> Result:
+    latencies, statuses, elapsed = asyncio.run(_py_load(url, connections, duration))
+    ok = sum(n for s, n in statuses.items() if isinstance(s, int) and 200 <= s < 400)
+    return Result(name, rps=len(latencies) / elapsed, p50_ms=percentile(latencies, 50) * 1000,
+                  p99_ms=percentile(latencies, 99) * 1000, requests=len(latencies), errors=len(latencies) - ok,
+                  note="python httpx")
+
+
+def run_pgbench(admin_url: str, workdir: Path, *, clients: int, threads: int, duration: float) -> Result:
+    script = workdir / "public_slots.sql"
+    # The four statements app.sql.run sends for GET …/slots (a public caller: every setting empty).
+    script.write_text(
+        "begin;\n"
+        "select set_config('app.consultant_id', '', true), set_config('app.admin_id', '', true), "
+        "set_config('app.actor_label', '', true);\n"
+        f"select * from api.public_slots('{SLUG}', null, null, null);\n"
+        "commit;\n")
+    sock, port = server_socket(admin_url)
+    logdir = workdir / "pgbench-log"
+    shutil.rmtree(logdir, ignore_errors=True)
+    logdir.mkdir()
+    cmd = [str(pg_bin_dir() / "pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads),
+           "-T", str(max(1, round(duration))), "-f", str(script), "-l", "--log-prefix", str(logdir / "tx"),
+           "-h", sock, "-p", port, "-U", ROLE_APP, DBNAME]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=duration + 60)
+    if done.returncode != 0:
+        raise RuntimeError(f"pgbench failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    res = Result("pgbench: the same SQL", note=f"pgbench -M prepared -c{clients} -j{threads}")
+    if m := re.search(r"tps = ([\d.]+) \(without initial connection time\)", done.stdout):
+        res.rps = float(m.group(1))
+    if m := re.search(r"number of transactions actually processed: (\d+)", done.stdout):
+        res.requests = int(m.group(1))
+    if m := re.search(r"number of failed transactions: (\d+)", done.stdout):
+        res.errors = int(m.group(1))
+    latencies: list[float] = []
+    for path in logdir.iterdir():
+        for line in path.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[2].isdigit():
+                latencies.append(int(parts[2]) / 1000)
+    res.p50_ms, res.p99_ms = percentile(latencies, 50), percentile(latencies, 99)
+    if res.rps is None:
+        raise RuntimeError(f"could not read pgbench's output:\n{done.stdout}")
+    return res
+
+
+async def _race(base: str, slot_ids: list[str], clients: int, max_seconds: float) -> dict:
+    """K clients race for M slots: each walks all M in its own random order and asks for each in turn (a
+    409 sends it to the next); a client stops when every slot is booked or it has tried them all. Every
+    request is a new person (distinct email)."""
+    latencies: list[float] = []
+    statuses: collections.Counter = collections.Counter()
+    booked: set[str] = set()
+    all_booked = asyncio.Event()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        start = time.perf_counter()
+        deadline = start + max_seconds
+
+        async def racer(k: int) -> None:
+            order = random.sample(slot_ids, len(slot_ids))
+            for n, slot_id in enumerate(order):
+                if all_booked.is_set() or time.perf_counter() > deadline:
+                    return
+                body = {"slot_id": slot_id, "session_type": "personal",
+                        "client": {"name": f"Bench Client {k}-{n}", "email": f"racer{k}-{n}@example.com",
+                                   "phone": "+91 98765 43210"}}
+                t = time.perf_counter()
+                try:
+                    r = await client.post(f"{PUBLIC}/{SLUG}/bookings", json=body)
+                    status: int | str = r.status_code
+                except httpx.HTTPError:
+                    status = "error"
+                latencies.append(time.perf_counter() - t)
+                statuses[status] += 1
+                if status == 201:
+                    booked.add(slot_id)
+                    if len(booked) == len(slot_ids):
+                        all_booked.set()
+
+        await asyncio.gather(*(racer(k) for k in range(clients)))
+        elapsed = time.perf_counter() - start
+    return {"latencies": latencies, "statuses": statuses, "elapsed": elapsed, "booked_slots": len(booked)}
+
+
+def run_booking_race(base: str, admin_url: str, cid: uuid.UUID, *, clients: int, slots: int,
+                     max_seconds: float) -> Result:
+    r = httpx.get(f"{base}{PUBLIC}/{SLUG}/slots", params={"type": "personal"}, timeout=30)
+    r.raise_for_status()
+    slot_ids = [s["slot_id"] for s in r.json()["items"]][:slots]
+    race = asyncio.run(_race(base, slot_ids, clients, max_seconds))
+    statuses, lat = race["statuses"], race["latencies"]
+    created, conflicts = statuses.get(201, 0), statuses.get(409, 0)
+    others = {str(k): v for k, v in statuses.items() if k not in (201, 409)}
+    check = verify_bookings(admin_url, cid)
+    res = Result(f"booking race: K={clients} clients, M={len(slot_ids)} slots", rps=created / race["elapsed"],
+                 p50_ms=percentile(lat, 50) * 1000, p99_ms=percentile(lat, 99) * 1000, requests=len(lat),
+                 errors=sum(others.values()), note="python httpx")
+    res.extra = {"created": created, "conflicts": conflicts, "others": others, "elapsed": race["elapsed"],
+                 "booked_slots": race["booked_slots"], "target": len(slot_ids), "check": check,
+                 "all_rps": len(lat) / race["elapsed"]}
+    return res
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+def measure_get(name: str, url: str, args: argparse.Namespace, use_wrk: bool) -> Result:
+    if use_wrk:
+        run_wrk(name, url, connections=args.concurrency, threads=args.wrk_threads, duration=args.warmup)
+        return run_wrk(name, url, connections=args.concurrency, threads=args.wrk_threads, duration=args.duration)
+    run_python_load(name, url, connections=args.concurrency, duration=args.warmup)
+    return run_python_load(name, url, connections=args.concurrency, duration=args.duration)
+
+
+def print_table(results: list[Result], slots: Result, bare: Result, pgb: Result, race: Result) -> None:
+    print()
+    header = f"{'measurement':<44} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'requests':>9} {'errors':>7}  via"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(f"{r.name:<44} {fmt(r.rps):>10} {fmt(r.p50_ms, 2):>9} {fmt(r.p99_ms, 2):>9} {r.requests:>9} "
+              f"{r.errors:>7}  {r.note}")
+    print("-" * len(header))
+    if slots.rps and bare.rps:
+        print(f"{'ratio slots / bare endpoint':<44} {slots.rps / bare.rps:>10.2f}")
+    if slots.rps and pgb.rps:
+        print(f"{'ratio slots / pgbench':<44} {slots.rps / pgb.rps:>10.2f}")
+    e = race.extra
+    print(f"{'booking: bookings/s (201s per second)':<44} {race.rps:>10.1f}   (all booking requests: "
+          f"{e['all_rps']:.1f}/s over {e['elapsed']:.2f} s)")
+    print(f"{'booking: 201 / 409 / other':<44} {e['created']:>10} / {e['conflicts']} / "
+          f"{sum(e['others'].values())} {e['others'] or ''}")
+    print(f"{'booking: slots booked / targeted':<44} {e['booked_slots']:>10} / {e['target']}")
+    c = e["check"]
+    clean = (c["slots_with_2+"] == 0 and c["overlapping_pairs"] == 0 and c["overfull_slots"] == 0
+             and c["seat_count_mismatch"] == 0 and c["sessions"] == e["created"])
+    print(f"{'booking: database check':<44} {'OK' if clean else 'FAILED':>10}   " +
+          ", ".join(f"{k}={v}" for k, v in c.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes, app and bare (default 2)")
+    p.add_argument("--pool", type=int, default=10, help="asyncpg pool max size per worker (default 10, the app's)")
+    p.add_argument("--concurrency", type=int, default=20,
+                   help="HTTP connections for the GET measurements, and pgbench clients (default 20)")
+    p.add_argument("--duration", type=float, default=10, help="seconds per measurement (default 10)")
+    p.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each HTTP measurement (default 2)")
+    p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1: leave the cores to the servers)")
+    p.add_argument("--pgbench-threads", type=int, default=2, help="pgbench threads (default 2)")
+    p.add_argument("--clients", type=int, default=50, help="K: concurrent booking clients (default 50)")
+    p.add_argument("--slots", type=int, default=100, help="M: personal slots raced for (default 100)")
+    p.add_argument("--booking-seconds", type=float, default=30, help="time cap of the booking race (default 30)")
+    p.add_argument("--price", default="1499.00",
+                   help="session price; 0 books confirmed sessions, else pending with a hold (default 1499.00)")
+    p.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL (default INFO: an access-log line per request)")
+    p.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk is installed")
+    args = p.parse_args(argv)
+
+    def on_term(signum, frame):  # SIGTERM cleans up like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    started = time.monotonic()
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    use_wrk = bool(shutil.which("wrk")) and not args.no_wrk
+    print(f"machine: {cores} cores ({usable} usable), load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not use_wrk:
+        print("wrk not used" + ("" if args.no_wrk else " (not installed: `apt-get install -y wrk` on Debian)") +
+              "; the Python load generator shares the CPU with the servers, so numbers are lower.")
+
+    tmp = Path(tempfile.mkdtemp(prefix="nakksha-bench-"))
+    children = Children()
+    server = None
+    try:
+        t = time.monotonic()
+        server = start_embedded(tmp / "db", cleanup_mode="delete")
+        base_url = server.get_uri()
+        with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as conn:
+            conn.execute(f'create database "{DBNAME}"')
+        admin_url = with_database(base_url, DBNAME)
+        migrate(admin_url, dump=False)
+        cid, counts = seed(admin_url, price=args.price)
+        print(f"database: embedded PostgreSQL in {tmp}, migrated and seeded in {time.monotonic() - t:.1f} s; "
+              f"slots: {counts.get('personal', 0)} personal, {counts.get('webinar', 0)} webinar")
+
+        app_port, bare_port = free_port(), free_port()
+        base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
+        app_env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "production",
+                   "NAKKSHA_DATA_DIR": str(tmp / "appdata"), "DB_POOL_MAX": str(args.pool), "DB_POOL_MIN": "0",
+                   "LOG_LEVEL": args.log_level, "JWT_SECRET": secrets.token_urlsafe(48),
+                   "PASSWORD_PEPPER": secrets.token_urlsafe(32), "DATA_ENCRYPTION_KEY": secrets.token_urlsafe(32),
+                   "PUBLIC_BASE_URL": f"http://127.0.0.1:{app_port}"}
+        app_proc = children.start("app", [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--workers",
+                                          str(args.workers), "--host", "127.0.0.1", "--port", str(app_port)],
+                                  app_env, tmp / "app.log")
+        bare_env = {**base_env, "BARE_DATABASE_URL": role_url(admin_url, ROLE_APP), "BARE_CONSULTANT_ID": str(cid),
+                    "BARE_POOL_MAX": str(args.pool)}
+        bare_proc = children.start("bare", [sys.executable, "-m", "uvicorn", "--app-dir", str(REPO / "bench"),
+                                            "bare_app:app", "--workers", str(args.workers), "--host", "127.0.0.1",
+                                            "--port", str(bare_port), "--no-access-log", "--log-level", "warning"],
+                                   bare_env, tmp / "bare.log")
+        app_base, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}/bare"
+        slots_url = f"{app_base}{PUBLIC}/{SLUG}/slots"
+        wait_http(f"{app_base}/healthz", app_proc, children, "app")
+        first = wait_http(slots_url, app_proc, children, "app")
+        bare_first = wait_http(bare_url, bare_proc, children, "bare")
+        assert bare_first.json()["slug"] == SLUG, bare_first.text
+        print(f"servers: app (nakksha serve) and bare (uvicorn bench/bare_app.py), {args.workers} workers each, "
+              f"pool max {args.pool} per worker; slots answer: {len(first.json()['items'])} slots, "
+              f"{len(first.content):,} bytes")
+        print(f"load: {'wrk' if use_wrk else 'python httpx'} with {args.concurrency} connections, "
+              f"{args.warmup:g} s warm-up + {args.duration:g} s per HTTP measurement; pgbench {args.concurrency} clients "
+              f"for {args.duration:g} s; booking race K={args.clients} M={args.slots} (price {args.price})")
+
+        slots = measure_get("GET /…/slots (nakksha serve)", slots_url, args, use_wrk)
+        bare = measure_get("GET /bare (begin, set caller, pk read)", bare_url, args, use_wrk)
+        pgb = run_pgbench(admin_url, tmp, clients=args.concurrency, threads=args.pgbench_threads, duration=args.duration)
+        race = run_booking_race(app_base, admin_url, cid, clients=args.clients, slots=args.slots,
+                                max_seconds=args.booking_seconds)
+        slots.name, bare.name = "slots endpoint (GET …/slots)", "bare endpoint (begin/set caller/pk read)"
+        pgb.name = "pgbench: slots SQL as nakksha_app"
+        print_table([slots, bare, pgb, race], slots, bare, pgb, race)
+        lat = [r for r in (slots, bare) if r.errors]
+        if lat:
+            print("note: non-2xx or socket errors during " + ", ".join(r.name for r in lat))
+        print(f"\ntotal run time {time.monotonic() - started:.0f} s")
+        return 0
+    except KeyboardInterrupt:
+        print("\ninterrupted; cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        children.stop_all()
+        if server is not None:
+            server.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+# Run: .venv/bin/python bench/booking.py            (defaults: 2 workers, pool 10, 20 connections, 10 s each; ~70 s)
+#      .venv/bin/python bench/booking.py --help     (workers, pool, concurrency, duration, K clients, M slots, price…)
+# Needs wrk for the HTTP numbers (`apt-get install -y wrk`; without it a slower Python load generator is used);
+# pgbench comes with the embedded PostgreSQL (app.database.pg_bin_dir()).
+# Test: .venv/bin/python bench/booking.py --duration 2 --warmup 1 --clients 10 --slots 20   (a quick smoke run, ~25 s);
+#       it must print the table with "database check OK" and leave no process or temp directory behind.
