@@ -299,7 +299,7 @@ declare
 begin
   perform app_private.require_admin(null);
   -- Pending first (oldest waiting at the top), then everyone else newest first.
-  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_pattern := api.like_pattern(v_q);
   with matching as (
     select c.* from app.consultants c
     where c.deleted_at is null
@@ -1394,6 +1394,28 @@ COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_
 
 
 --
+-- Name: like_pattern(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.like_pattern(p_q text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- A search term matched literally inside text: LIKE's own wildcards (and the escape) are escaped.
+  select '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
+
+ALTER FUNCTION api.like_pattern(p_q text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION like_pattern(p_q text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.like_pattern(p_q text) IS 'A substring pattern for ILIKE that matches the term literally.';
+
+
+--
 -- Name: list_clients(text, bytea, boolean, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1407,7 +1429,7 @@ declare
   v_result jsonb;
 begin
   perform api.require_approved();
-  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_pattern := api.like_pattern(v_q);
   -- Search by name or email (substring), or by phone (exact, through its keyed hash).
   with matching as (
     select c as r, c.id, c.name, c.last_session_at, c.total_amount_paid, c.total_sessions, c.created_at
@@ -1488,7 +1510,7 @@ declare
   v_result jsonb;
 begin
   perform api.require_approved();
-  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_pattern := api.like_pattern(v_q);
   -- Whole typed rows travel as `r` (a CTE's own row cannot be cast back to app.sessions).
   with matching as (
     select s as r, s.id, s.status, s.amount, s.starts_at, s.created_at from app.sessions s
@@ -7685,6 +7707,14 @@ GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION like_pattern(p_q text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.like_pattern(p_q text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app;
 
 
 --

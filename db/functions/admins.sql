@@ -204,7 +204,7 @@ declare
 begin
   perform app_private.require_admin(null);
   -- Pending first (oldest waiting at the top), then everyone else newest first.
-  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_pattern := api.like_pattern(v_q);
   with matching as (
     select c.* from app.consultants c
     where c.deleted_at is null

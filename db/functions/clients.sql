@@ -27,7 +27,7 @@ declare
   v_result jsonb;
 begin
   perform api.require_approved();
-  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_pattern := api.like_pattern(v_q);
   -- Search by name or email (substring), or by phone (exact, through its keyed hash).
   with matching as (
     select c as r, c.id, c.name, c.last_session_at, c.total_amount_paid, c.total_sessions, c.created_at

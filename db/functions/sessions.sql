@@ -18,6 +18,16 @@ end;
 $$;
 comment on function app_private.approved_caller is 'The calling consultant if approved, else NK403 consultant_not_approved.';
 
+create or replace function api.like_pattern(p_q text)
+returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  -- A search term matched literally inside text: LIKE's own wildcards (and the escape) are escaped.
+  select '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+comment on function api.like_pattern is 'A substring pattern for ILIKE that matches the term literally.';
+
 create or replace function api.require_approved()
 returns uuid
 language plpgsql stable security invoker
@@ -70,7 +80,7 @@ declare
   v_result jsonb;
 begin
   perform api.require_approved();
-  v_pattern := '%' || replace(replace(replace(v_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_pattern := api.like_pattern(v_q);
   -- Whole typed rows travel as `r` (a CTE's own row cannot be cast back to app.sessions).
   with matching as (
     select s as r, s.id, s.status, s.amount, s.starts_at, s.created_at from app.sessions s
@@ -357,7 +367,7 @@ end;
 $$;
 comment on function api.session_calendar is 'The caller''s sessions and free slots per local day between two instants.';
 
-grant execute on function api.require_approved(), api.session_json(app.sessions),
+grant execute on function api.like_pattern(text), api.require_approved(), api.session_json(app.sessions),
   api.list_sessions(text, text, timestamptz, timestamptz, uuid, text, text, integer, integer), api.get_session(uuid),
   api.update_session(uuid, jsonb),
   api.create_session(uuid, text, text, bytea, bytea, uuid, text, timestamptz, timestamptz, numeric, text, text, text),
