@@ -1093,10 +1093,16 @@ CREATE FUNCTION api.delete_slot(p_slot_id uuid) RETURNS void
     AS $$
 declare
   v_c app.consultants := app_private.caller_consultant();
+  v_gone app.availability_slots;
 begin
-  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id;
-  if not found then
+  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id returning * into v_gone;
+  if v_gone.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
+  end if;
+  -- A rule occurrence deleted by hand stays deleted: the daily re-run must not bring it back.
+  if v_gone.source = 'rule' then
+    insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
+    values (v_c.id, v_gone.session_type, v_gone.starts_at) on conflict do nothing;
   end if;
 end;
 $$;
@@ -2753,10 +2759,17 @@ CREATE FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time 
 declare
   v_c app.consultants := app_private.caller_consultant();
   v_s app.availability_slots;
+  v_old app.availability_slots;
 begin
   -- A booked slot cannot move (the trigger refuses it: 409 slot_booked); capacity may change down to the
   -- seats taken, and the slot may be hidden from new bookings. A rule slot whose time or capacity the
-  -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit.
+  -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit,
+  -- and a moved one leaves an exclusion behind so the rule does not offer the old time again.
+  select * into v_old from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
+  if v_old.source = 'rule' and p_starts_at is not null and p_starts_at <> v_old.starts_at then
+    insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
+    values (v_c.id, v_old.session_type, v_old.starts_at) on conflict do nothing;
+  end if;
   update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
     capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available),
     source = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then 'manual'
@@ -3891,6 +3904,9 @@ CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_t
     and (s.starts_at at time zone c.timezone) = d.day::date + r.start_time + make_interval(mins => o.minute)
     and s.starts_at > now()
     and not exists (
+      select 1 from app.availability_slot_exclusions x
+      where x.consultant_id = r.consultant_id and x.session_type = r.session_type and x.starts_at = s.starts_at)
+    and not exists (
       select 1 from app.availability_blocks b
       where b.consultant_id = r.consultant_id
         and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes)))
@@ -4130,8 +4146,8 @@ declare
   v_removed integer;
   v_added integer;
 begin
-  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, and any
-  -- unbooked slot inside a blocked range, go; the missing ones for the horizon are added. Booked slots are
+  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, or that a
+  -- blocked range covers, go (one-off slots stay: the public page hides them while blocked); the missing ones for the horizon are added. Booked slots are
   -- never touched, and a slot that is still wanted keeps its id (a visitor may be looking at it).
   select * into v_c from app.consultants where id = p_consultant_id;
   v_today := (now() at time zone v_c.timezone)::date;
@@ -4143,9 +4159,9 @@ begin
             select 1 from desired d
             where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
               and d.capacity = s.capacity and d.rule_id is not distinct from s.rule_id))
-         or exists (select 1 from app.availability_blocks b
+         or (s.source = 'rule' and exists (select 1 from app.availability_blocks b
                     where b.consultant_id = s.consultant_id
-                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at)));
+                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))));
   get diagnostics v_removed = row_count;
   v_added := app_private.materialise_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead);
   return v_removed + v_added;
@@ -5262,6 +5278,28 @@ COMMENT ON TABLE app.availability_rules IS 'Weekly schedule per session type: we
 
 
 --
+-- Name: availability_slot_exclusions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_slot_exclusions (
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_slot_exclusions_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text])))
+);
+
+
+ALTER TABLE app.availability_slot_exclusions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_slot_exclusions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_slot_exclusions IS 'Occurrences of weekly rules the consultant deleted or moved: re-materialising never brings them back.';
+
+
+--
 -- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -5882,6 +5920,14 @@ ALTER TABLE ONLY app.availability_rules
 
 ALTER TABLE ONLY app.availability_rules
     ADD CONSTRAINT availability_rules_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: availability_slot_exclusions availability_slot_exclusions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slot_exclusions
+    ADD CONSTRAINT availability_slot_exclusions_pkey PRIMARY KEY (consultant_id, session_type, starts_at);
 
 
 --
@@ -6754,6 +6800,14 @@ ALTER TABLE ONLY app.availability_rules
 
 
 --
+-- Name: availability_slot_exclusions availability_slot_exclusions_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.availability_slot_exclusions
+    ADD CONSTRAINT availability_slot_exclusions_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
 -- Name: availability_slots availability_slots_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -7114,6 +7168,13 @@ CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app USI
 
 
 --
+-- Name: availability_slot_exclusions admin_reads_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
 -- Name: webhook_events admin_reads_webhook_events; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -7144,6 +7205,12 @@ ALTER TABLE app.availability_blocks ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.availability_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: availability_slot_exclusions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_slot_exclusions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: availability_slots; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -7232,6 +7299,13 @@ CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transacti
 --
 
 CREATE POLICY consultant_reads_own_row ON app.consultants FOR SELECT TO nakksha_app USING ((id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_slot_exclusions consultant_reads_own_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
 
 
 --
@@ -9114,6 +9188,13 @@ GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO
 
 
 --
+-- Name: TABLE availability_slot_exclusions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
+
+
+--
 -- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -9321,3 +9402,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124100900
 -- 20261124101000
 -- 20261124101100
+-- 20261124101200

@@ -26,6 +26,9 @@ as $$
     and (s.starts_at at time zone c.timezone) = d.day::date + r.start_time + make_interval(mins => o.minute)
     and s.starts_at > now()
     and not exists (
+      select 1 from app.availability_slot_exclusions x
+      where x.consultant_id = r.consultant_id and x.session_type = r.session_type and x.starts_at = s.starts_at)
+    and not exists (
       select 1 from app.availability_blocks b
       where b.consultant_id = r.consultant_id
         and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes)))
@@ -63,8 +66,8 @@ declare
   v_removed integer;
   v_added integer;
 begin
-  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, and any
-  -- unbooked slot inside a blocked range, go; the missing ones for the horizon are added. Booked slots are
+  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, or that a
+  -- blocked range covers, go (one-off slots stay: the public page hides them while blocked); the missing ones for the horizon are added. Booked slots are
   -- never touched, and a slot that is still wanted keeps its id (a visitor may be looking at it).
   select * into v_c from app.consultants where id = p_consultant_id;
   v_today := (now() at time zone v_c.timezone)::date;
@@ -76,9 +79,9 @@ begin
             select 1 from desired d
             where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
               and d.capacity = s.capacity and d.rule_id is not distinct from s.rule_id))
-         or exists (select 1 from app.availability_blocks b
+         or (s.source = 'rule' and exists (select 1 from app.availability_blocks b
                     where b.consultant_id = s.consultant_id
-                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at)));
+                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))));
   get diagnostics v_removed = row_count;
   v_added := app_private.materialise_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead);
   return v_removed + v_added;
@@ -289,10 +292,17 @@ as $$
 declare
   v_c app.consultants := app_private.caller_consultant();
   v_s app.availability_slots;
+  v_old app.availability_slots;
 begin
   -- A booked slot cannot move (the trigger refuses it: 409 slot_booked); capacity may change down to the
   -- seats taken, and the slot may be hidden from new bookings. A rule slot whose time or capacity the
-  -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit.
+  -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit,
+  -- and a moved one leaves an exclusion behind so the rule does not offer the old time again.
+  select * into v_old from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
+  if v_old.source = 'rule' and p_starts_at is not null and p_starts_at <> v_old.starts_at then
+    insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
+    values (v_c.id, v_old.session_type, v_old.starts_at) on conflict do nothing;
+  end if;
   update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
     capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available),
     source = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then 'manual'
@@ -316,10 +326,16 @@ set search_path = ''
 as $$
 declare
   v_c app.consultants := app_private.caller_consultant();
+  v_gone app.availability_slots;
 begin
-  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id;
-  if not found then
+  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id returning * into v_gone;
+  if v_gone.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
+  end if;
+  -- A rule occurrence deleted by hand stays deleted: the daily re-run must not bring it back.
+  if v_gone.source = 'rule' then
+    insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
+    values (v_c.id, v_gone.session_type, v_gone.starts_at) on conflict do nothing;
   end if;
 end;
 $$;

@@ -18,6 +18,7 @@ TENANT_TABLES = {
     "availability_rules": "own",
     "availability_blocks": "own",
     "availability_slots": "own",
+    "availability_slot_exclusions": "own",
     "clients": "own",
     "sessions": "own",
     "quotations": "own",
@@ -29,7 +30,7 @@ TENANT_TABLES = {
     "one_time_tokens": "none",
 }
 # Visible while pending: a consultant prepares their profile and availability before approval.
-UNGATED = {"availability_rules", "availability_blocks", "availability_slots"}
+UNGATED = {"availability_rules", "availability_blocks", "availability_slots", "availability_slot_exclusions"}
 # Dashboard data, visible only once approved.
 GATED = {t for t, v in TENANT_TABLES.items() if v == "own"} - UNGATED
 
@@ -58,6 +59,8 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     await factories.client(conn, consultant_id)
     await factories.availability_rule(conn, consultant_id)
     await factories.availability_block(conn, consultant_id)
+    await conn.execute("insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at) "
+                       "values ($1, 'personal', now() + interval '3 days')", consultant_id)
     t.slot_id = await factories.slot(conn, consultant_id)
     t.session_id = await factories.session(conn, consultant_id, t.client_id, slot_id=t.slot_id)
     quotation_id = await factories.quotation(conn, consultant_id, client_id=t.client_id)

@@ -501,4 +501,20 @@ async def test_the_daily_job_rolls_the_horizon_forward_and_is_idempotent(client,
     await owner_sql(db, "select api.rematerialise_all_slots()")
     assert booked["id"] in {s["id"] for s in await my_slots(client, c)}
 
+
+async def test_a_rule_slot_deleted_or_moved_by_hand_stays_gone(client, db):
+    c = await approved_consultant(client, db, rules=every_day())
+    mine = await my_slots(client, c)
+    doomed, moved = mine[0], mine[1]
+    assert (await client.delete(f"{AVAIL}/slots/{doomed['id']}", headers=c["headers"])).status_code == 204
+    new_start = datetime.fromisoformat(moved["ends_at"]) + timedelta(hours=12)
+    r = await client.patch(f"{AVAIL}/slots/{moved['id']}", headers=c["headers"],
+                           json={"starts_at": new_start.isoformat(), "ends_at": (new_start + timedelta(hours=1)).isoformat()})
+    assert r.status_code == 200
+    await owner_sql(db, "select api.rematerialise_all_slots()")
+    starts = {datetime.fromisoformat(s["starts_at"]) for s in await my_slots(client, c)}
+    assert datetime.fromisoformat(doomed["starts_at"]) not in starts
+    assert datetime.fromisoformat(moved["starts_at"]) not in starts
+    assert new_start in starts
+
 # Test: pytest tests/http/test_availability.py
