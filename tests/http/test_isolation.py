@@ -1,0 +1,79 @@
+# tests/http/test_isolation.py — generated from the route table: consultant B, holding every id of consultant A, gets 404 on each route, never data.
+from __future__ import annotations
+
+import re
+import uuid
+
+from app.openapi import doc_of, iter_routes
+from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
+
+# Which of A's ids goes into each path parameter. A route added later with a new id parameter fails
+# the test until its id is listed here, so it cannot slip past the sweep.
+BODY = {"POST": {}, "PUT": {}, "PATCH": {}}
+# Valid bodies, so that the request reaches the ownership check (a 422 would prove nothing).
+VALID_BODY = {
+    "update_availability_rule": {"session_type": "personal", "weekday": 1, "start_time": "09:00", "end_time": "10:00",
+                                 "slot_minutes": 60},
+    "update_slot": {"is_available": True},
+    "update_session": {"notes": "mine now"},
+    "reschedule_session": {"starts_at": "2027-06-01T10:00:00Z", "ends_at": "2027-06-01T11:00:00Z"},
+    "update_client": {"notes": "mine now"},
+    "cancel_session": {"reason": "mine now"},
+}
+
+
+async def tenant_with_everything(client, db) -> dict:
+    c = await approved_consultant(client, db, price="0", rules=every_day())
+    free = await slots(client, c["slug"])
+    made = (await book(client, c["slug"], booking(free[0]["slot_id"]))).json()
+    h = c["headers"]
+    session = (await client.get(f"/api/v1/sessions/{made['session_id']}", headers=h)).json()
+    avail = (await client.get("/api/v1/consultants/me/availability", headers=h)).json()
+    block = await client.post("/api/v1/consultants/me/availability/blocks", headers=h,
+                              json={"starts_at": "2027-12-24T00:00:00Z", "ends_at": "2027-12-26T00:00:00Z"})
+    blocks = block.json()["blocks"]
+    return {**c, "ids": {"session_id": made["session_id"], "client_id": session["client_id"],
+                         "slot_id": free[1]["slot_id"], "rule_id": avail["rules"][0]["id"],
+                         "block_id": blocks[0]["id"]}}
+
+
+async def test_another_consultant_gets_404_on_every_route_with_an_id(client, db, app):
+    a = await tenant_with_everything(client, db)
+    b = await approved_consultant(client, db)
+    checked = []
+    for path, route in iter_routes(app.routes):
+        meta = doc_of(route)
+        params = re.findall(r"\{([^}:]+)(?::[^}]+)?\}", path)
+        if not params or meta is None or meta.auth not in ("consultant", "approved"):
+            continue
+        missing = [p for p in params if p not in a["ids"]]
+        assert not missing, f"{path}: no id of consultant A for {missing}; add it to tenant_with_everything()"
+        url = path
+        for p in params:
+            url = re.sub(r"\{" + p + r"(?::[^}]+)?\}", a["ids"][p], url)
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            kwargs = {"json": VALID_BODY.get(route.name, BODY[method])} if method in BODY else {}
+            r = await client.request(method, url, headers=b["headers"], **kwargs)
+            assert r.status_code == 404, f"{method} {url} ({route.name}): {r.status_code} {r.text[:200]}"
+            assert a["ids"]["session_id"] not in r.text
+            checked.append((method, path))
+    assert len(checked) >= 15
+    # Nothing of A's changed.
+    s = (await client.get(f"/api/v1/sessions/{a['ids']['session_id']}", headers=a["headers"])).json()
+    assert s["status"] == "confirmed"
+
+
+async def test_random_ids_are_404_for_their_owner_too(client, db, app):
+    a = await tenant_with_everything(client, db)
+    for path, route in iter_routes(app.routes):
+        meta = doc_of(route)
+        params = re.findall(r"\{([^}:]+)(?::[^}]+)?\}", path)
+        if not params or meta is None or meta.auth not in ("consultant", "approved"):
+            continue
+        url = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            kwargs = {"json": VALID_BODY.get(route.name, BODY[method])} if method in BODY else {}
+            r = await client.request(method, url, headers=a["headers"], **kwargs)
+            assert r.status_code == 404, f"{method} {url} ({route.name}): {r.status_code}"
+
+# Test: pytest tests/http/test_isolation.py
