@@ -5,13 +5,16 @@ approved consultant with weekly rules (a few hundred personal slots plus webinar
 count and pool size, then measures, all on loopback and each for a bounded time:
 
   1. GET /api/v1/public/consultants/{slug}/slots: requests/s, p50, p99 (wrk if installed, else a
-     Python httpx load generator with the same fixed concurrency);
+     small Python asyncio HTTP/1.1 client with the same fixed concurrency);
   2. the bare endpoint (begin, set the caller, one primary-key read, commit) the same way, and slots/bare;
   3. pgbench running the slots endpoint's four statements as nakksha_app, as many clients as the HTTP
      load has connections, and slots/pgbench;
   4. K clients racing to book M personal slots through POST …/bookings (distinct emails): bookings/s,
      p50/p99 of every booking request, 201/409 counts, and a check in the database that no slot or time
      was booked twice.
+
+With --workers > 1, uvicorn 0.54 leaves TCP_NODELAY off (see NODELAY_SHIM): the script says so, measures
+as shipped by default, and --tcp-nodelay-fix patches both servers alike to measure without that 40 ms timer.
 
 Everything it starts is stopped on exit (SIGINT to the servers, then SIGKILL to their process groups if
 they linger) and the temporary server and directory are removed.
@@ -21,6 +24,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
+import json
 import os
 import random
 import re
@@ -35,6 +40,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -47,6 +53,36 @@ REPO = Path(__file__).resolve().parent.parent
 DBNAME = "nakksha_bench"
 SLUG = "bench-consultant"
 PUBLIC = "/api/v1/public/consultants"
+
+# uvicorn 0.54 binds the --workers N listener with proto 0, so asyncio never sets TCP_NODELAY on accepted
+# connections (Kludex/uvicorn#3149): a response written in two sends waits for the client's delayed ACK,
+# ~40 ms per keep-alive request. --tcp-nodelay-fix runs both servers with this patch (the listener re-wrapped
+# as IPPROTO_TCP before it is handed to the workers) to show what the code costs without that timer.
+NODELAY_SHIM = """\
+import socket
+import uvicorn.config as _uc
+_bind = _uc.Config.bind_socket
+def _bind_tcp(self):
+    sock = _bind(self)
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+        sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        sock.set_inheritable(True)
+    return sock
+_uc.Config.bind_socket = _bind_tcp
+"""
+RUN_APP_CLI = "import runpy\nrunpy.run_module('app.cli', run_name='__main__', alter_sys=True)\n"
+RUN_UVICORN = "import sys\nfrom uvicorn.main import main\nsys.argv[0] = 'uvicorn'\nmain()\n"
+
+
+def multiworker_listener_lacks_tcp_proto() -> bool:
+    """True when this uvicorn's --workers N listener would leave TCP_NODELAY off (uvicorn#3149)."""
+    import uvicorn
+
+    sock = uvicorn.Config("bench:none", host="127.0.0.1", port=0, log_config=None).bind_socket()
+    try:
+        return sock.proto != socket.IPPROTO_TCP
+    finally:
+        sock.close()
 
 
 # --- results -------------------------------------------------------------------------------------------
@@ -171,6 +207,13 @@ def server_socket(admin_url: str) -> tuple[str, str]:
     return sock, port
 
 
+def deadlocks(admin_url: str) -> int:
+    """Deadlocks PostgreSQL detected in this database so far (the app retries them, so they cost time, not errors)."""
+    with psycopg.connect(admin_url) as conn:
+        conn.execute("select pg_stat_clear_snapshot()")
+        return conn.execute("select deadlocks from pg_stat_database where datname = current_database()").fetchone()[0]
+
+
 def verify_bookings(admin_url: str, cid: uuid.UUID) -> dict[str, int]:
     live = "('pending', 'confirmed', 'completed', 'no_show')"
     with psycopg.connect(admin_url) as conn:
@@ -221,27 +264,86 @@ def run_wrk(name: str, url: str, *, connections: int, threads: int, duration: fl
     return res
 
 
+class RawHttp:
+    """A minimal keep-alive HTTP/1.1 client on asyncio streams, for load. httpx's AsyncClient spent ~6 ms of
+    CPU per request at 50 concurrent connections here (more than the app itself), so the load generator,
+    not the server, set the pace; this one costs a small fraction of that."""
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + (body or b""))
+        reader = self.reader
+        status_line = await reader.readline()
+        if not status_line:
+            await self.close()
+            raise ConnectionError("connection closed by the server")
+        status = int(status_line.split()[1])
+        length, chunked, close = 0, False, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"connection":
+                close = b"close" in value.lower()
+        if chunked:
+            chunks = []
+            while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+                chunks.append(await reader.readexactly(size))
+                await reader.readline()
+            await reader.readline()
+            payload = b"".join(chunks)
+        else:
+            payload = await reader.readexactly(length)
+        if close:
+            await self.close()
+        return status, payload
+
+
 async def _py_load(url: str, concurrency: int, duration: float) -> tuple[list[float], collections.Counter, float]:
     latencies: list[float] = []
     statuses: collections.Counter = collections.Counter()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        start = time.perf_counter()
-        deadline = start + duration
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    start = time.perf_counter()
+    deadline = start + duration
 
-        async def worker() -> None:
+    async def worker() -> None:
+        conn = RawHttp(url)
+        try:
             while time.perf_counter() < deadline:
                 t = time.perf_counter()
                 try:
-                    r = await client.get(url)
-                    statuses[r.status_code] += 1
-                except httpx.HTTPError:
+                    status, _ = await conn.request("GET", path)
+                    statuses[status] += 1
+                except (OSError, ValueError, asyncio.IncompleteReadError):
+                    await conn.close()
                     statuses["error"] += 1
                 latencies.append(time.perf_counter() - t)
+        finally:
+            await conn.close()
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    return latencies, statuses, elapsed
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, statuses, time.perf_counter() - start
 
 
 def run_python_load(name: str, url: str, *, connections: int, duration: float) -> Result:
@@ -249,7 +351,7 @@ def run_python_load(name: str, url: str, *, connections: int, duration: float) -
     ok = sum(n for s, n in statuses.items() if isinstance(s, int) and 200 <= s < 400)
     return Result(name, rps=len(latencies) / elapsed, p50_ms=percentile(latencies, 50) * 1000,
                   p99_ms=percentile(latencies, 99) * 1000, requests=len(latencies), errors=len(latencies) - ok,
-                  note="python httpx")
+                  note="python asyncio client")
 
 
 def run_pgbench(admin_url: str, workdir: Path, *, clients: int, threads: int, duration: float) -> Result:
@@ -293,40 +395,39 @@ def run_pgbench(admin_url: str, workdir: Path, *, clients: int, threads: int, du
 async def _race(base: str, slot_ids: list[str], clients: int, max_seconds: float) -> dict:
     """K clients race for M slots: each walks all M in its own random order and asks for each in turn (a
     409 sends it to the next); a client stops when every slot is booked or it has tried them all. Every
-    request is a new person (distinct email)."""
+    request is a new person (distinct email). One keep-alive connection per client."""
     latencies: list[float] = []
     statuses: collections.Counter = collections.Counter()
     booked: set[str] = set()
-    all_booked = asyncio.Event()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        start = time.perf_counter()
-        deadline = start + max_seconds
+    path = f"{PUBLIC}/{SLUG}/bookings"
+    start = time.perf_counter()
+    deadline = start + max_seconds
 
-        async def racer(k: int) -> None:
-            order = random.sample(slot_ids, len(slot_ids))
-            for n, slot_id in enumerate(order):
-                if all_booked.is_set() or time.perf_counter() > deadline:
+    async def racer(k: int) -> None:
+        conn = RawHttp(base)
+        try:
+            for n, slot_id in enumerate(random.sample(slot_ids, len(slot_ids))):
+                if len(booked) == len(slot_ids) or time.perf_counter() > deadline:
                     return
-                body = {"slot_id": slot_id, "session_type": "personal",
-                        "client": {"name": f"Bench Client {k}-{n}", "email": f"racer{k}-{n}@example.com",
-                                   "phone": "+91 98765 43210"}}
+                body = json.dumps({"slot_id": slot_id, "session_type": "personal",
+                                   "client": {"name": f"Bench Client {k}-{n}", "email": f"racer{k}-{n}@example.com",
+                                              "phone": "+91 98765 43210"}}).encode()
                 t = time.perf_counter()
                 try:
-                    r = await client.post(f"{PUBLIC}/{SLUG}/bookings", json=body)
-                    status: int | str = r.status_code
-                except httpx.HTTPError:
+                    status: int | str = (await conn.request("POST", path, body))[0]
+                except (OSError, ValueError, asyncio.IncompleteReadError):
+                    await conn.close()
                     status = "error"
                 latencies.append(time.perf_counter() - t)
                 statuses[status] += 1
                 if status == 201:
                     booked.add(slot_id)
-                    if len(booked) == len(slot_ids):
-                        all_booked.set()
+        finally:
+            await conn.close()
 
-        await asyncio.gather(*(racer(k) for k in range(clients)))
-        elapsed = time.perf_counter() - start
-    return {"latencies": latencies, "statuses": statuses, "elapsed": elapsed, "booked_slots": len(booked)}
+    await asyncio.gather(*(racer(k) for k in range(clients)))
+    return {"latencies": latencies, "statuses": statuses, "elapsed": time.perf_counter() - start,
+            "booked_slots": len(booked)}
 
 
 def run_booking_race(base: str, admin_url: str, cid: uuid.UUID, *, clients: int, slots: int,
@@ -334,6 +435,7 @@ def run_booking_race(base: str, admin_url: str, cid: uuid.UUID, *, clients: int,
     r = httpx.get(f"{base}{PUBLIC}/{SLUG}/slots", params={"type": "personal"}, timeout=30)
     r.raise_for_status()
     slot_ids = [s["slot_id"] for s in r.json()["items"]][:slots]
+    deadlocks_before = deadlocks(admin_url)
     race = asyncio.run(_race(base, slot_ids, clients, max_seconds))
     statuses, lat = race["statuses"], race["latencies"]
     created, conflicts = statuses.get(201, 0), statuses.get(409, 0)
@@ -341,10 +443,10 @@ def run_booking_race(base: str, admin_url: str, cid: uuid.UUID, *, clients: int,
     check = verify_bookings(admin_url, cid)
     res = Result(f"booking race: K={clients} clients, M={len(slot_ids)} slots", rps=created / race["elapsed"],
                  p50_ms=percentile(lat, 50) * 1000, p99_ms=percentile(lat, 99) * 1000, requests=len(lat),
-                 errors=sum(others.values()), note="python httpx")
+                 errors=sum(others.values()), note="python asyncio client")
     res.extra = {"created": created, "conflicts": conflicts, "others": others, "elapsed": race["elapsed"],
                  "booked_slots": race["booked_slots"], "target": len(slot_ids), "check": check,
-                 "all_rps": len(lat) / race["elapsed"]}
+                 "all_rps": len(lat) / race["elapsed"], "deadlocks": deadlocks(admin_url) - deadlocks_before}
     return res
 
 
@@ -377,6 +479,7 @@ def print_table(results: list[Result], slots: Result, bare: Result, pgb: Result,
     print(f"{'booking: 201 / 409 / other':<44} {e['created']:>10} / {e['conflicts']} / "
           f"{sum(e['others'].values())} {e['others'] or ''}")
     print(f"{'booking: slots booked / targeted':<44} {e['booked_slots']:>10} / {e['target']}")
+    print(f"{'booking: deadlocks detected (retried by app)':<44} {e['deadlocks']:>10}")
     c = e["check"]
     clean = (c["slots_with_2+"] == 0 and c["overlapping_pairs"] == 0 and c["overfull_slots"] == 0
              and c["seat_count_mismatch"] == 0 and c["sessions"] == e["created"])
@@ -401,12 +504,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="session price; 0 books confirmed sessions, else pending with a hold (default 1499.00)")
     p.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL (default INFO: an access-log line per request)")
     p.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk is installed")
+    p.add_argument("--tcp-nodelay-fix", action="store_true",
+                   help="run both servers with uvicorn's --workers listener patched to set TCP_NODELAY (uvicorn#3149)")
     args = p.parse_args(argv)
 
-    def on_term(signum, frame):  # SIGTERM cleans up like Ctrl-C
+    def on_signal(signum, frame):  # SIGTERM cleans up like Ctrl-C; SIGINT even if started with it ignored (`cmd &`)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     started = time.monotonic()
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
@@ -414,8 +520,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {cores} cores ({usable} usable), load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if not use_wrk:
         print("wrk not used" + ("" if args.no_wrk else " (not installed: `apt-get install -y wrk` on Debian)") +
-              "; the Python load generator shares the CPU with the servers, so numbers are lower.")
+              "; the Python load generator costs more CPU than wrk and shares the cores with the servers.")
 
+    if args.workers > 1 and multiworker_listener_lacks_tcp_proto():
+        print("WARNING: this uvicorn leaves TCP_NODELAY off with --workers > 1 (Kludex/uvicorn#3149): each keep-alive "
+              "response waits ~40 ms for a delayed ACK, capping a connection at ~23 requests/s. " +
+              ("Both servers run patched here (--tcp-nodelay-fix)." if args.tcp_nodelay_fix else
+               "Measuring as shipped; add --tcp-nodelay-fix to patch both servers."))
     tmp = Path(tempfile.mkdtemp(prefix="nakksha-bench-"))
     children = Children()
     server = None
@@ -438,12 +549,15 @@ def main(argv: list[str] | None = None) -> int:
                    "LOG_LEVEL": args.log_level, "JWT_SECRET": secrets.token_urlsafe(48),
                    "PASSWORD_PEPPER": secrets.token_urlsafe(32), "DATA_ENCRYPTION_KEY": secrets.token_urlsafe(32),
                    "PUBLIC_BASE_URL": f"http://127.0.0.1:{app_port}"}
-        app_proc = children.start("app", [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--workers",
-                                          str(args.workers), "--host", "127.0.0.1", "--port", str(app_port)],
-                                  app_env, tmp / "app.log")
+        app_cmd = ([sys.executable, "-c", NODELAY_SHIM + RUN_APP_CLI] if args.tcp_nodelay_fix
+                   else [sys.executable, "-m", "app.cli"])
+        app_proc = children.start("app", [*app_cmd, "serve", "--no-worker", "--workers", str(args.workers),
+                                          "--host", "127.0.0.1", "--port", str(app_port)], app_env, tmp / "app.log")
         bare_env = {**base_env, "BARE_DATABASE_URL": role_url(admin_url, ROLE_APP), "BARE_CONSULTANT_ID": str(cid),
                     "BARE_POOL_MAX": str(args.pool)}
-        bare_proc = children.start("bare", [sys.executable, "-m", "uvicorn", "--app-dir", str(REPO / "bench"),
+        bare_cmd = ([sys.executable, "-c", NODELAY_SHIM + RUN_UVICORN] if args.tcp_nodelay_fix
+                    else [sys.executable, "-m", "uvicorn"])
+        bare_proc = children.start("bare", [*bare_cmd, "--app-dir", str(REPO / "bench"),
                                             "bare_app:app", "--workers", str(args.workers), "--host", "127.0.0.1",
                                             "--port", str(bare_port), "--no-access-log", "--log-level", "warning"],
                                    bare_env, tmp / "bare.log")
@@ -456,9 +570,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"servers: app (nakksha serve) and bare (uvicorn bench/bare_app.py), {args.workers} workers each, "
               f"pool max {args.pool} per worker; slots answer: {len(first.json()['items'])} slots, "
               f"{len(first.content):,} bytes")
-        print(f"load: {'wrk' if use_wrk else 'python httpx'} with {args.concurrency} connections, "
+        print(f"load: {'wrk' if use_wrk else 'python asyncio client'} with {args.concurrency} connections, "
               f"{args.warmup:g} s warm-up + {args.duration:g} s per HTTP measurement; pgbench {args.concurrency} clients "
-              f"for {args.duration:g} s; booking race K={args.clients} M={args.slots} (price {args.price})")
+              f"for {args.duration:g} s; booking race K={args.clients} M={args.slots} (price {args.price}); "
+              f"TCP_NODELAY fix {'on' if args.tcp_nodelay_fix else 'off'}")
 
         slots = measure_get("GET /…/slots (nakksha serve)", slots_url, args, use_wrk)
         bare = measure_get("GET /bare (begin, set caller, pk read)", bare_url, args, use_wrk)
@@ -486,9 +601,10 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-# Run: .venv/bin/python bench/booking.py            (defaults: 2 workers, pool 10, 20 connections, 10 s each; ~70 s)
+# Run: .venv/bin/python bench/booking.py            (defaults: 2 workers, pool 10, 20 connections, 10 s each; ~40 s)
+#      .venv/bin/python bench/booking.py --tcp-nodelay-fix   (both servers patched for uvicorn#3149)
 #      .venv/bin/python bench/booking.py --help     (workers, pool, concurrency, duration, K clients, M slots, price…)
 # Needs wrk for the HTTP numbers (`apt-get install -y wrk`; without it a slower Python load generator is used);
 # pgbench comes with the embedded PostgreSQL (app.database.pg_bin_dir()).
-# Test: .venv/bin/python bench/booking.py --duration 2 --warmup 1 --clients 10 --slots 20   (a quick smoke run, ~25 s);
+# Test: .venv/bin/python bench/booking.py --duration 2 --warmup 1 --clients 10 --slots 20   (a quick smoke run, ~15 s);
 #       it must print the table with "database check OK" and leave no process or temp directory behind.

@@ -182,4 +182,22 @@ def test_serve_with_the_embedded_database_and_db_url_alongside(tmp_path):
         proc.communicate(timeout=60)
     assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists(), "the embedded server was left running"
 
+
+def test_the_multi_worker_listener_is_a_tcp_socket():
+    """With TCP_NODELAY off every keep-alive answer waits for a delayed ACK (uvicorn #3149)."""
+    import socket
+
+    import uvicorn
+
+    from app.cli import tcp_listener_fix
+
+    tcp_listener_fix()
+    tcp_listener_fix()  # idempotent
+    config = uvicorn.Config("app.main:create_app", host="127.0.0.1", port=free_port(), workers=2)
+    sock = config.bind_socket()
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
+
 # Test: pytest tests/meta/test_cli.py
