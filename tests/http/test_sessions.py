@@ -181,4 +181,20 @@ async def test_pending_consultants_get_403_not_approved(client):
     r = await client.get("/api/v1/sessions", headers=auth(pending["access_token"]))
     assert r.status_code == 403 and r.json()["error"]["code"] == "consultant_not_approved"
 
+
+async def test_session_filters_by_type_dates_and_client(client, db):
+    c, made, free = await consultant_with_bookings(client, db, n=3)
+    h = c["headers"]
+    starts = sorted(datetime.fromisoformat(m["starts_at"]) for m in made)
+    window = {"from": starts[1].isoformat(), "to": (starts[2]).isoformat()}
+    r = (await client.get("/api/v1/sessions", headers=h, params=window)).json()
+    assert r["total"] == 1 and datetime.fromisoformat(r["items"][0]["starts_at"]) == starts[1]
+    assert (await client.get("/api/v1/sessions", headers=h, params={"type": "webinar"})).json()["total"] == 0
+    assert (await client.get("/api/v1/sessions", headers=h, params={"type": "personal"})).json()["total"] == 3
+    one = (await client.get(f"/api/v1/sessions/{made[0]['session_id']}", headers=h)).json()
+    by_client = (await client.get("/api/v1/sessions", headers=h, params={"client_id": one["client_id"]})).json()
+    assert [i["id"] for i in by_client["items"]] == [made[0]["session_id"]]
+    assert (await client.get("/api/v1/sessions", headers=h, params={"client_id": "nope"})).status_code == 422
+    assert (await client.get("/api/v1/sessions", headers=h, params={"per_page": 101})).status_code == 422
+
 # Test: pytest tests/http/test_sessions.py
