@@ -1,0 +1,2 @@
+# tests/db/__init__.py — marks tests/db/ as a package so test modules can share helpers.
+# Test: pytest tests/db/
