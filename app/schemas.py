@@ -40,6 +40,11 @@ def _host_in(*hosts: str):
     return check
 
 
+def normalise_phone(value: object) -> object:
+    """A phone number as digits with an optional leading +: spaces, hyphens and brackets dropped."""
+    return "".join(ch for ch in value if ch not in " -()") if isinstance(value, str) else value
+
+
 def _timezone(value: str) -> str:
     if not is_iana_timezone(value):
         raise ValueError("not an IANA time zone name (like Asia/Kolkata)")
@@ -52,6 +57,7 @@ Text = Annotated[str, Field(max_length=5000)]
 ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]
 PhoneCountryCode = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{0,3}$")]
 PhoneNumber = Annotated[str, Field(pattern=r"^[0-9]{6,14}$")]
+ClientPhone = Annotated[str, BeforeValidator(normalise_phone), Field(pattern=r"^\+?[0-9]{6,15}$")]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Token = Annotated[str, Field(min_length=10, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2)]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -13,12 +13,11 @@ from starlette.routing import Route
 from app.crypto import DecryptionError, decrypt, encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.routes.auth import OBJECT
-from app.routes.public import PHONE_PURPOSE, _phone
-from app.schemas import Email
+from app.routes.public import PHONE_PURPOSE
+from app.schemas import ClientPhone as Phone
+from app.schemas import Email, normalise_phone
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
-
-Phone = Annotated[str, BeforeValidator(_phone), Field(pattern=r"^\+?[0-9]{6,15}$")]
 
 
 class ClientQuery(QuerySchema):
@@ -72,7 +71,7 @@ def _cid(request: Request):
           auth="approved", query=ClientQuery, responses={200: OBJECT})
 async def list_clients(request: Request) -> JSONResponse:
     q = parse_query(request, ClientQuery)
-    digits = _phone(q.q) if q.q else None
+    digits = normalise_phone(q.q) if q.q else None
     phone_hash = (keyed_hash(request.app.state.secrets.data_key, PHONE_PURPOSE, digits)
                   if digits and re.fullmatch(r"\+?[0-9]{6,15}", digits) else None)
     result = await run(request.app.state.pool, "list_clients", request.state.caller, q=q.q, phone_hash=phone_hash,

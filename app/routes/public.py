@@ -6,10 +6,10 @@ import hashlib
 import hmac
 import json
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BeforeValidator, Field
+from pydantic import AwareDatetime, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -19,21 +19,17 @@ from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import OBJECT
-from app.schemas import Email, Timezone
+from app.schemas import ClientPhone, Email, Timezone
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
 PHONE_PURPOSE = "client_phone"
 
 
-def _phone(value: object) -> object:
-    return "".join(ch for ch in value if ch not in " -()") if isinstance(value, str) else value
-
-
 class ClientIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     email: Email
-    phone: Annotated[str, BeforeValidator(_phone), Field(pattern=r"^\+?[0-9]{6,15}$")] | None = None
+    phone: ClientPhone | None = None
 
 
 class BookingBody(Schema):
