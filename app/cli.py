@@ -35,6 +35,14 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _refused(exc: psycopg.Error) -> int:
+    """A refusal raised by our SQL (NKxxx, or a check): say it plainly and exit 1; anything else is a bug."""
+    if exc.sqlstate and (exc.sqlstate.startswith("NK") or exc.sqlstate == "23514"):
+        print(f"Refused: {exc.diag.message_primary}: {exc.diag.message_detail or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    raise exc
+
+
 def seed_demo(admin_url: str, settings: Settings) -> dict | None:
     from app.passwords import hash_password
     from app.secrets import get_secret
@@ -107,14 +115,8 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     except psycopg.errors.UniqueViolation:
         print(f"An admin with email {args.email} already exists.", file=sys.stderr)
         return 1
-    except (psycopg.errors.CheckViolation, psycopg.errors.RaiseException) as exc:
-        print(f"Refused: {exc.diag.message_primary} {exc.diag.message_detail or ''}".strip(), file=sys.stderr)
-        return 1
     except psycopg.Error as exc:
-        if exc.sqlstate and exc.sqlstate.startswith("NK"):
-            print(f"Refused: {exc.diag.message_primary}: {exc.diag.message_detail or ''}", file=sys.stderr)
-            return 1
-        raise
+        return _refused(exc)
     print(f"admin {args.email} created ({args.role}) id={admin_id}")
     return 0
 
@@ -132,10 +134,7 @@ def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
             result = conn.execute("select api.approve_consultant(%s, %s)", (row[0], args.as_admin)).fetchone()[0]
             conn.commit()
     except psycopg.Error as exc:
-        if exc.sqlstate and exc.sqlstate.startswith("NK"):
-            print(f"Refused: {exc.diag.message_primary}: {exc.diag.message_detail or ''}", file=sys.stderr)
-            return 1
-        raise
+        return _refused(exc)
     print(f"approved {result['email']} (page /{result['slug']})")
     return 0
 

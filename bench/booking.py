@@ -58,18 +58,8 @@ PUBLIC = "/api/v1/public/consultants"
 # connections (Kludex/uvicorn#3149): a response written in two sends waits for the client's delayed ACK,
 # ~40 ms per keep-alive request. --tcp-nodelay-fix runs both servers with this patch (the listener re-wrapped
 # as IPPROTO_TCP before it is handed to the workers) to show what the code costs without that timer.
-NODELAY_SHIM = """\
-import socket
-import uvicorn.config as _uc
-_bind = _uc.Config.bind_socket
-def _bind_tcp(self):
-    sock = _bind(self)
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
-        sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-        sock.set_inheritable(True)
-    return sock
-_uc.Config.bind_socket = _bind_tcp
-"""
+NODELAY_SHIM = (f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"  # the fix nakksha serve applies
+                "from app.cli import tcp_listener_fix\ntcp_listener_fix()\n")
 RUN_APP_CLI = "import runpy\nrunpy.run_module('app.cli', run_name='__main__', alter_sys=True)\n"
 RUN_UVICORN = "import sys\nfrom uvicorn.main import main\nsys.argv[0] = 'uvicorn'\nmain()\n"
 

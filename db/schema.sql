@@ -385,7 +385,7 @@ CREATE FUNCTION api.anonymise_client(p_client_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 declare
-  v_consultant uuid := app_private.approved_caller();
+  v_consultant uuid := api.require_approved();
   v_c app.clients;
 begin
   -- Personal data erased; sessions and payments stay as financial records (kept seven years), now
@@ -822,7 +822,7 @@ CREATE FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_clien
     SET search_path TO ''
     AS $$
 declare
-  v_consultant uuid := app_private.approved_caller();
+  v_consultant uuid := api.require_approved();
   v_c app.consultants;
   v_client uuid := p_client_id;
   v_slot app.availability_slots;
@@ -1932,7 +1932,7 @@ CREATE FUNCTION api.require_approved() RETURNS uuid
 declare
   v_id uuid := app.current_approved_consultant_id();
 begin
-  -- For security invoker reads: RLS would show an unapproved caller nothing; say why instead.
+  -- RLS would show an unapproved caller nothing; say why instead (used by invoker and definer functions).
   if v_id is null then
     raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
   end if;
@@ -1947,7 +1947,7 @@ ALTER FUNCTION api.require_approved() OWNER TO nakksha_owner;
 -- Name: FUNCTION require_approved(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.require_approved() IS 'The calling consultant if approved, else NK403 (for security invoker functions).';
+COMMENT ON FUNCTION api.require_approved() IS 'The calling consultant if approved, else NK403 consultant_not_approved.';
 
 
 --
@@ -3625,35 +3625,6 @@ COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as t
 
 
 --
--- Name: approved_caller(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.approved_caller() RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_id uuid := app.current_approved_consultant_id();
-begin
-  if v_id is null then
-    raise exception using errcode = 'NK403', message = 'consultant_not_approved',
-      detail = 'Your account is not approved.';
-  end if;
-  return v_id;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.approved_caller() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION approved_caller(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.approved_caller() IS 'The calling consultant if approved, else NK403 consultant_not_approved.';
-
-
---
 -- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -3773,7 +3744,7 @@ CREATE FUNCTION app_private.caller_session(p_session_id uuid) RETURNS app.sessio
     SET search_path TO ''
     AS $$
 declare
-  v_consultant uuid := app_private.approved_caller();
+  v_consultant uuid := api.require_approved();
   v_s app.sessions;
 begin
   select * into v_s from app.sessions where id = p_session_id and consultant_id = v_consultant for update;
@@ -8684,13 +8655,6 @@ GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
 --
 
 REVOKE ALL ON FUNCTION app_private.admin_json(p_admin app.admins) FROM PUBLIC;
-
-
---
--- Name: FUNCTION approved_caller(); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.approved_caller() FROM PUBLIC;
 
 
 --

@@ -153,7 +153,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_consultant uuid := app_private.approved_caller();
+  v_consultant uuid := api.require_approved();
   v_c app.clients;
 begin
   -- Personal data erased; sessions and payments stay as financial records (kept seven years), now

@@ -1,23 +1,6 @@
 -- db/functions/sessions.sql — the consultant's sessions: lists, detail, offline bookings, status actions, reschedule, calendar.
 -- Reads are security invoker: row-level security (approved consultants, their own rows) does the filtering.
 
-create or replace function app_private.approved_caller()
-returns uuid
-language plpgsql stable security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid := app.current_approved_consultant_id();
-begin
-  if v_id is null then
-    raise exception using errcode = 'NK403', message = 'consultant_not_approved',
-      detail = 'Your account is not approved.';
-  end if;
-  return v_id;
-end;
-$$;
-comment on function app_private.approved_caller is 'The calling consultant if approved, else NK403 consultant_not_approved.';
-
 create or replace function api.like_pattern(p_q text)
 returns text
 language sql immutable parallel safe
@@ -36,14 +19,14 @@ as $$
 declare
   v_id uuid := app.current_approved_consultant_id();
 begin
-  -- For security invoker reads: RLS would show an unapproved caller nothing; say why instead.
+  -- RLS would show an unapproved caller nothing; say why instead (used by invoker and definer functions).
   if v_id is null then
     raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
   end if;
   return v_id;
 end;
 $$;
-comment on function api.require_approved is 'The calling consultant if approved, else NK403 (for security invoker functions).';
+comment on function api.require_approved is 'The calling consultant if approved, else NK403 consultant_not_approved.';
 
 create or replace function api.session_json(p_s app.sessions)
 returns jsonb
@@ -168,7 +151,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_consultant uuid := app_private.approved_caller();
+  v_consultant uuid := api.require_approved();
   v_s app.sessions;
 begin
   select * into v_s from app.sessions where id = p_session_id and consultant_id = v_consultant for update;
@@ -189,7 +172,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_consultant uuid := app_private.approved_caller();
+  v_consultant uuid := api.require_approved();
   v_c app.consultants;
   v_client uuid := p_client_id;
   v_slot app.availability_slots;
