@@ -36,6 +36,12 @@ class Settings:
     command_timeout: float = 30.0
     log_level: str = "INFO"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Razorpay: with no key the local test gateway serves (development only has its checkout page).
+    razorpay_key_id: str | None = None
+    razorpay_key_secret: str | None = field(default=None, repr=False)
+    razorpay_webhook_secret: str | None = field(default=None, repr=False)
+    razorpay_api_url: str | None = None
+    razorpay_timeout: float = 10.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -61,6 +67,11 @@ class Settings:
             statement_cache_size=int(e.get("DB_STATEMENT_CACHE_SIZE", "100")),
             log_level=e.get("LOG_LEVEL", "INFO").upper(),
             public_base_url=e.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+            razorpay_key_id=e.get("RAZORPAY_KEY_ID") or None,
+            razorpay_key_secret=e.get("RAZORPAY_KEY_SECRET") or None,
+            razorpay_webhook_secret=e.get("RAZORPAY_WEBHOOK_SECRET") or None,
+            razorpay_api_url=e.get("RAZORPAY_API_URL") or None,
+            razorpay_timeout=float(e.get("RAZORPAY_TIMEOUT", "10")),
         )
         values.update(overrides)
         return cls(**values)

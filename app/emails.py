@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -13,6 +16,38 @@ _html = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoesc
                            undefined=jinja2.StrictUndefined)
 _text = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=False,
                            undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def inr(amount: object, currency: str = "INR") -> str:
+    """Indian grouping, two decimals: 149999.5 -> ₹1,49,999.50. Amounts arrive as text (never floats)."""
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:
+        raise jinja2.TemplateError(f"not an amount: {amount!r}") from exc
+    sign, whole, paise = ("-" if value < 0 else ""), *f"{abs(value):.2f}".split(".")
+    head, tail = whole[:-3], whole[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    symbol = "₹" if currency == "INR" else f"{currency} "
+    return f"{sign}{symbol}{','.join([*groups, tail])}.{paise}"
+
+
+def local_time(instant: object, timezone: str) -> str:
+    """An instant (ISO 8601 text or datetime) in a zone, with the zone shown: Mon, 30 Nov 2026, 10:00 AM IST."""
+    value = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
+    if not isinstance(value, datetime):
+        raise jinja2.TemplateError(f"not an instant: {instant!r}")
+    local = value.astimezone(ZoneInfo(timezone))
+    return local.strftime("%a, %d %b %Y, %I:%M %p ") + (local.tzname() or timezone)
+
+
+for _env in (_html, _text):
+    _env.filters["inr"] = inr
+    _env.filters["local_time"] = local_time
 
 
 class UnknownEmailType(LookupError):

@@ -14,6 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from app.adapters.payments import payment_gateway
 from app.adapters.storage import storage_from_env
 from app.config import Settings
 from app.database import Database
@@ -80,6 +81,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.secrets = Secrets.load(settings)
     app.state.storage = storage_from_env(settings.data_dir)
+
+    async def current_pool() -> asyncpg.Pool:
+        return app.state.pool
+
+    app.state.payments = payment_gateway(settings, app.state.secrets.data_key, current_pool)
     app.state.database = database
     app.state.openapi = None
     app.state.expected_migration = expected_migration()

@@ -434,10 +434,10 @@ COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_
 
 
 --
--- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
+CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -448,7 +448,6 @@ declare
   v_repeat boolean;
   v_amount numeric(10, 2);
   v_session app.sessions;
-  v_prior jsonb;
   v_result jsonb;
 begin
   -- 1. Idempotency: the first request with a key wins the row; a retry waits for it and gets its answer.
@@ -457,13 +456,8 @@ begin
     insert into app.idempotency_keys (scope, key, request_sha256) values ('book_slot', p_idempotency_key, p_request_sha256)
     on conflict do nothing;
     if not found then
-      select jsonb_build_object('request_sha256', encode(k.request_sha256, 'hex'), 'response', k.response) into v_prior
-      from app.idempotency_keys k where k.scope = 'book_slot' and k.key = p_idempotency_key;
-      if v_prior->>'request_sha256' <> encode(p_request_sha256, 'hex') then
-        raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
-          detail = 'This Idempotency-Key was used with a different request.';
-      end if;
-      return (v_prior->'response') || jsonb_build_object('replayed', true);
+      return app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256)
+             || jsonb_build_object('replayed', true);
     end if;
   end if;
 
@@ -481,29 +475,21 @@ begin
         is_active = true
   returning id into v_client;
 
-  select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
-  if v_slot.id is null then
-    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
-  end if;
-  if v_slot.session_type <> p_session_type then
-    raise exception using errcode = 'NK422', message = 'session_type_mismatch',
-      detail = format('That slot is for a %s session.', v_slot.session_type), hint = 'field:session_type';
-  end if;
-  if not app_private.slot_is_free(v_c, v_slot, null) then
-    raise exception using errcode = 'NK409',
-      message = case when v_slot.session_type = 'webinar' and v_slot.booked_count >= v_slot.capacity then 'slot_full'
-                     else 'slot_taken' end,
-      detail = 'That time is no longer available; please pick another.', hint = 'field:slot_id';
-  end if;
+  v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, true);
 
-  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free.
+  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free. A paid
+  --    one needs the gateway order made for exactly this price (the price may have changed meanwhile).
   v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+  if v_amount > 0 and (p_order_id is null or p_amount_paise is distinct from (v_amount * 100)::bigint) then
+    raise exception using errcode = 'NK409', message = 'price_changed',
+      detail = 'The price changed while you were booking; please try again.';
+  end if;
   select exists (select 1 from app.sessions s where s.consultant_id = v_c.id and s.client_id = v_client
                    and s.status in ('confirmed', 'completed', 'no_show')) into v_repeat;
-  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
+  insert into app.sessions (id, consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
-                            notes, booked_via, is_repeat_client, manage_token_hash)
-  values (v_c.id, v_client, v_slot.id, v_slot.session_type,
+                            notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted)
+  values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
           case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
           case when v_amount = 0 then 'confirmed' else 'pending' end,
@@ -511,8 +497,17 @@ begin
           now() + make_interval(mins => app_private.hold_minutes(v_c)),
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
-          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash)
+          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted)
   returning * into v_session;
+  if v_amount > 0 then
+    -- 5. The order the client pays, recorded with the booking (one transaction: both or neither).
+    insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
+                                          gateway_order_id, status, metadata)
+    values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
+            jsonb_build_object('receipt', v_session.id));
+  else
+    perform app_private.queue_session_emails(v_session, 'confirmed');
+  end if;
 
   v_result := app_private.booking_json(v_session);
   if p_idempotency_key is not null then
@@ -523,13 +518,54 @@ end;
 $$;
 
 
-ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+
+
+--
+-- Name: booking_quote(text, uuid, text, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+  v_slot app.availability_slots;
+  v_replay jsonb;
+  v_amount numeric(10, 2);
+begin
+  -- Before a gateway order is created: a retried request gets its first answer, and a slot that is
+  -- already gone is refused without an order made for nothing. book_slot decides again, under locks.
+  if p_idempotency_key is not null then
+    v_replay := app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256);
+    if v_replay is not null then
+      return jsonb_build_object('replay', v_replay);
+    end if;
+  end if;
+  v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, false);
+  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+  return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
+    'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
+    'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
+    'title', case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end);
+end;
+$$;
+
+
+ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) IS 'What a booking will cost and its new session id (the order''s receipt), or the replayed answer; refuses a slot already gone.';
 
 
 --
@@ -637,6 +673,33 @@ ALTER FUNCTION api.client_json(p_c app.clients) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.client_json(p_c app.clients) IS 'A client as their consultant sees them.';
+
+
+--
+-- Name: confirm_payment(text, text, text, bigint, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_result jsonb := app_private.confirm_payment(p_gateway, p_order_id, p_payment_id, p_amount_paise, p_method, p_source);
+  v_s app.sessions;
+begin
+  select * into v_s from app.sessions where id = (v_result->>'session_id')::uuid;
+  return v_result || jsonb_build_object('booking', case when v_s.id is not null then app_private.booking_json(v_s) end);
+end;
+$$;
+
+
+ALTER FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) IS 'Verify and reconciliation: confirm a captured payment (see app_private.confirm_payment), answering the booking.';
 
 
 --
@@ -1336,6 +1399,36 @@ COMMENT ON FUNCTION api.get_my_availability() IS 'The calling consultant''s week
 
 
 --
+-- Name: get_payment(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.get_payment(p_transaction_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+begin
+  perform api.require_approved();
+  select * into v_t from app.payment_transactions where id = p_transaction_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  return api.payment_json(v_t);
+end;
+$$;
+
+
+ALTER FUNCTION api.get_payment(p_transaction_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION get_payment(p_transaction_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.get_payment(p_transaction_id uuid) IS 'One of the caller''s payments with its refunds.';
+
+
+--
 -- Name: get_session(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1363,6 +1456,71 @@ ALTER FUNCTION api.get_session(p_session_id uuid) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.get_session(p_session_id uuid) IS 'One of the caller''s sessions (another consultant''s is simply not found).';
+
+
+--
+-- Name: handle_payment_webhook(text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_event text := p_payload->>'event';
+  v_payment jsonb := p_payload #> '{payload,payment,entity}';
+  v_outcome text;
+  v_inserted uuid;
+begin
+  -- 1. Once per event id: a redelivery finds its row and is acknowledged without doing anything.
+  insert into app.webhook_events (provider, event_id, event_type, payload)
+  values (p_provider, p_event_id, coalesce(v_event, 'unknown'), p_payload)
+  on conflict (provider, event_id) do nothing
+  returning id into v_inserted;
+  if v_inserted is null then
+    return jsonb_build_object('outcome', 'duplicate');
+  end if;
+
+  -- 2. The event. Business refusals (an order we do not know, an amount that does not match) are
+  --    recorded on the event and acknowledged: retrying them would not change the answer. Anything else
+  --    (a deadlock, the database going away) rolls back with the event row, so the redelivery runs again.
+  begin
+    if v_event in ('payment.captured', 'order.paid') then
+      if v_payment->>'status' = 'captured' then
+        v_outcome := app_private.confirm_payment(p_provider, v_payment->>'order_id', v_payment->>'id',
+                       (v_payment->>'amount')::bigint, v_payment->>'method', 'webhook')->>'outcome';
+      else
+        v_outcome := 'ignored_not_captured';
+      end if;
+    elsif v_event = 'payment.failed' then
+      v_outcome := app_private.record_payment_failure(p_provider, v_payment->>'order_id', v_payment->>'id',
+                     coalesce(v_payment->>'error_description', v_payment->>'error_code'))->>'outcome';
+    elsif v_event in ('refund.processed', 'refund.failed', 'refund.created') then
+      v_outcome := app_private.refund_from_gateway(p_provider, v_event, p_payload #> '{payload,refund,entity}');
+    else
+      v_outcome := 'ignored_event';
+    end if;
+  exception when others then
+    if sqlstate not like 'NK%' and sqlstate not in ('22P02', '22003', '23514') then
+      raise;
+    end if;
+    v_outcome := 'rejected_' || sqlerrm;
+  end;
+  update app.webhook_events set processed_at = now(),
+    processing_error = case when v_outcome like 'rejected_%' then v_outcome end
+  where id = v_inserted;
+  return jsonb_build_object('outcome', v_outcome);
+end;
+$$;
+
+
+ALTER FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) IS 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction.';
 
 
 --
@@ -1503,6 +1661,50 @@ COMMENT ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to time
 
 
 --
+-- Name: list_payments(text, timestamp with time zone, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_result jsonb;
+begin
+  perform api.require_approved();
+  -- Row-level security keeps this to the caller's payments.
+  with matching as (
+    select t as r, t.id, t.created_at, t.amount, t.amount_refunded, t.status from app.payment_transactions t
+    where (p_status is null or t.status = p_status)
+      and (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+  ), page as (
+    select m.r, row_number() over (order by m.created_at desc, m.id) as ord from matching m
+    order by ord limit p_per_page offset (p_page - 1) * p_per_page
+  )
+  select jsonb_build_object(
+    'items', coalesce((select jsonb_agg(api.payment_json(p.r) order by p.ord) from page p), '[]'),
+    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page,
+    'totals', (select jsonb_build_object(
+      'received', coalesce(sum(amount) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0),
+      'refunded', coalesce(sum(amount_refunded), 0),
+      'net', coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0))
+      from matching))
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) IS 'The caller''s payments (filter by status and creation time, paged) with session, client, refunds and totals.';
+
+
+--
 -- Name: list_sessions(text, text, timestamp with time zone, timestamp with time zone, uuid, text, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1564,6 +1766,223 @@ COMMENT ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from
 
 
 --
+-- Name: local_gateway_checkout(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_checkout(p_order_id text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('order_id', o.id, 'amount_paise', o.amount_paise, 'currency', o.currency,
+    'status', o.status, 'amount', (o.amount_paise / 100.0)::numeric(12, 2)::text,
+    'consultant_name', c.first_name || ' ' || c.last_name, 'title', s.title, 'starts_at', s.starts_at,
+    'timezone', c.timezone, 'client_name', cl.name, 'client_email', cl.email::text)
+  from app.local_gateway_orders o
+  left join app.payment_transactions t on t.gateway = 'local' and t.gateway_order_id = o.id
+  left join app.sessions s on s.id = t.session_id
+  left join app.consultants c on c.id = t.consultant_id
+  left join app.clients cl on cl.id = t.client_id
+  where o.id = p_order_id
+$$;
+
+
+ALTER FUNCTION api.local_gateway_checkout(p_order_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_checkout(p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_checkout(p_order_id text) IS 'Local gateway: what the local checkout page shows for an order.';
+
+
+--
+-- Name: local_gateway_create_order(text, bigint, text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into app.local_gateway_orders (id, amount_paise, currency, receipt, notes)
+  values (p_id, p_amount_paise, p_currency, p_receipt, coalesce(p_notes, '{}'))
+  returning jsonb_build_object('id', id, 'entity', 'order', 'amount', amount_paise, 'currency', currency,
+                               'receipt', receipt, 'status', status, 'notes', notes)
+$$;
+
+
+ALTER FUNCTION api.local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb) IS 'Local gateway: create an order.';
+
+
+--
+-- Name: local_gateway_fetch_refund(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_fetch_refund(p_refund_id text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', r.id, 'entity', 'refund', 'amount', r.amount_paise, 'payment_id', r.payment_id,
+                            'notes', r.notes, 'status', 'processed')
+  from app.local_gateway_refunds r where r.id = p_refund_id
+$$;
+
+
+ALTER FUNCTION api.local_gateway_fetch_refund(p_refund_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_fetch_refund(p_refund_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_fetch_refund(p_refund_id text) IS 'Local gateway: fetch a refund.';
+
+
+--
+-- Name: local_gateway_order_payments(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_order_payments(p_order_id text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('entity', 'collection', 'count', count(*),
+    'items', coalesce(jsonb_agg(app_private.local_payment_json(p) order by p.created_at), '[]'))
+  from app.local_gateway_payments p where p.order_id = p_order_id
+$$;
+
+
+ALTER FUNCTION api.local_gateway_order_payments(p_order_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_order_payments(p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_order_payments(p_order_id text) IS 'Local gateway: the payments of an order.';
+
+
+--
+-- Name: local_gateway_pay(text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_o app.local_gateway_orders;
+  v_p app.local_gateway_payments;
+begin
+  select * into v_o from app.local_gateway_orders where id = p_order_id for update;
+  if v_o.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such order.';
+  end if;
+  if v_o.status = 'paid' then
+    raise exception using errcode = 'NK409', message = 'order_already_paid', detail = 'This order is paid.';
+  end if;
+  insert into app.local_gateway_payments (id, order_id, amount_paise, currency, status, method, error_code, error_description)
+  values (p_payment_id, v_o.id, v_o.amount_paise, v_o.currency, case when p_outcome = 'success' then 'captured' else 'failed' end,
+          p_method, case when p_outcome <> 'success' then 'BAD_REQUEST_ERROR' end,
+          case when p_outcome <> 'success' then 'Payment declined at the local checkout' end)
+  returning * into v_p;
+  update app.local_gateway_orders set status = case when p_outcome = 'success' then 'paid' else 'attempted' end
+  where id = v_o.id returning * into v_o;
+  -- What Razorpay would send: payment.captured and order.paid, or payment.failed, delivered (signed) to our
+  -- own webhook by a job, queued with the payment.
+  perform app_private.defer_job('deliver_local_webhook', jsonb_build_object(
+      'event_id', 'evt_' || left(replace(gen_random_uuid()::text, '-', ''), 14),
+      'payload', jsonb_build_object('entity', 'event', 'account_id', 'acc_local', 'event', e.event,
+        'contains', e.contains, 'created_at', extract(epoch from now())::bigint,
+        'payload', jsonb_build_object('payment', jsonb_build_object('entity', app_private.local_payment_json(v_p)))
+                   || case when e.event = 'order.paid' then jsonb_build_object('order', jsonb_build_object('entity',
+                        jsonb_build_object('id', v_o.id, 'entity', 'order', 'amount', v_o.amount_paise,
+                                           'amount_paid', v_o.amount_paise, 'amount_due', 0, 'currency', v_o.currency,
+                                           'receipt', v_o.receipt, 'status', 'paid', 'notes', v_o.notes)))
+                        else '{}' end)), 'payments')
+  from (values ('payment.captured', '["payment"]'::jsonb, 1), ('order.paid', '["payment", "order"]'::jsonb, 2),
+               ('payment.failed', '["payment"]'::jsonb, 3)) as e(event, contains, n)
+  where (p_outcome = 'success') = (e.n < 3);
+  return app_private.local_payment_json(v_p);
+end;
+$$;
+
+
+ALTER FUNCTION api.local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text) IS 'Local gateway: a person pays (or fails to pay) an order on the local checkout page.';
+
+
+--
+-- Name: local_gateway_payment(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_payment(p_payment_id text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.local_payment_json(p) from app.local_gateway_payments p where p.id = p_payment_id $$;
+
+
+ALTER FUNCTION api.local_gateway_payment(p_payment_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_payment(p_payment_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_payment(p_payment_id text) IS 'Local gateway: fetch a payment.';
+
+
+--
+-- Name: local_gateway_refund(text, text, bigint, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_p app.local_gateway_payments;
+  v_r app.local_gateway_refunds;
+begin
+  -- Like Razorpay: the same idempotency key is the same refund; never more than was captured.
+  select * into v_r from app.local_gateway_refunds where idempotency_key = p_idempotency_key;
+  if v_r.id is null then
+    select * into v_p from app.local_gateway_payments where id = p_payment_id and status = 'captured' for update;
+    if v_p.id is null then
+      raise exception using errcode = 'NK400', message = 'payment_not_captured', detail = 'No captured payment with that id.';
+    end if;
+    if p_amount_paise + coalesce((select sum(amount_paise) from app.local_gateway_refunds where payment_id = v_p.id), 0)
+       > v_p.amount_paise then
+      raise exception using errcode = 'NK400', message = 'refund_exceeds_payment',
+        detail = 'The total refund amount is greater than the captured amount.';
+    end if;
+    insert into app.local_gateway_refunds (id, payment_id, amount_paise, idempotency_key, notes)
+    values (p_refund_id, v_p.id, p_amount_paise, p_idempotency_key, coalesce(p_notes, '{}'))
+    returning * into v_r;
+  end if;
+  return jsonb_build_object('id', v_r.id, 'entity', 'refund', 'amount', v_r.amount_paise, 'payment_id', v_r.payment_id,
+                            'notes', v_r.notes, 'status', 'processed', 'created_at', extract(epoch from v_r.created_at)::bigint);
+end;
+$$;
+
+
+ALTER FUNCTION api.local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb) IS 'Local gateway: refund a captured payment, idempotent by key; processed at once.';
+
+
+--
 -- Name: migration_level(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1605,6 +2024,119 @@ ALTER FUNCTION api.my_password_hash() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.my_password_hash() IS 'The calling consultant''s (or admin''s) password hash, to check a current password.';
+
+
+--
+-- Name: payment_transactions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payment_transactions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    purpose text NOT NULL,
+    session_id uuid,
+    quotation_id uuid,
+    client_id uuid,
+    amount numeric(10,2) NOT NULL,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    amount_refunded numeric(10,2) DEFAULT 0 NOT NULL,
+    gateway text NOT NULL,
+    gateway_order_id text,
+    gateway_payment_id text,
+    gateway_signature text,
+    payment_method text,
+    status text DEFAULT 'pending'::text NOT NULL,
+    failure_reason text,
+    paid_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_checked_at timestamp with time zone,
+    CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
+    CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
+    CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
+    CONSTRAINT payment_transactions_metadata_shape CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT payment_transactions_purpose_target CHECK ((((purpose = 'session'::text) AND (session_id IS NOT NULL) AND (quotation_id IS NULL)) OR ((purpose = 'quotation'::text) AND (quotation_id IS NOT NULL) AND (session_id IS NULL)) OR ((purpose = 'subscription'::text) AND (session_id IS NULL) AND (quotation_id IS NULL)))),
+    CONSTRAINT payment_transactions_purpose_valid CHECK ((purpose = ANY (ARRAY['session'::text, 'quotation'::text, 'subscription'::text]))),
+    CONSTRAINT payment_transactions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'cancelled'::text])))
+);
+
+
+ALTER TABLE app.payment_transactions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payment_transactions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payment_transactions IS 'Money in: one row per gateway order (or offline payment). Amounts in rupees; paise only at Razorpay''s edge.';
+
+
+--
+-- Name: payment_json(app.payment_transactions); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.payment_json(p_t app.payment_transactions) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Runs with the caller's rights (like api.session_json): the session, client and refunds come through RLS.
+  select jsonb_build_object('id', p_t.id, 'purpose', p_t.purpose, 'status', p_t.status,
+    'amount', p_t.amount, 'amount_paise', (p_t.amount * 100)::bigint, 'currency', p_t.currency,
+    'amount_refunded', p_t.amount_refunded,
+    'refundable', case when p_t.status in ('completed', 'partially_refunded')
+                       then p_t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
+                                                   where r.transaction_id = p_t.id and r.status <> 'failed'), 0)
+                       else 0 end,
+    'gateway', p_t.gateway, 'gateway_order_id', p_t.gateway_order_id, 'gateway_payment_id', p_t.gateway_payment_id,
+    'payment_method', p_t.payment_method, 'failure_reason', p_t.failure_reason, 'paid_at', p_t.paid_at,
+    'duplicate', coalesce((p_t.metadata->>'duplicate')::boolean, false),
+    'created_at', p_t.created_at, 'updated_at', p_t.updated_at,
+    'session', (select jsonb_build_object('id', s.id, 'title', s.title, 'session_type', s.session_type,
+                  'starts_at', s.starts_at, 'status', s.status, 'payment_status', s.payment_status)
+                from app.sessions s where s.id = p_t.session_id),
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
+               from app.clients c where c.id = p_t.client_id),
+    'refunds', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'amount', r.amount, 'reason', r.reason,
+                           'initiated_by', r.initiated_by, 'status', r.status, 'gateway_refund_id', r.gateway_refund_id,
+                           'failure_reason', r.failure_reason, 'processed_at', r.processed_at, 'created_at', r.created_at)
+                           order by r.created_at, r.id)
+                         from app.payment_refunds r where r.transaction_id = p_t.id), '[]'))
+$$;
+
+
+ALTER FUNCTION api.payment_json(p_t app.payment_transactions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payment_json(p_t app.payment_transactions); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.payment_json(p_t app.payment_transactions) IS 'A payment as its consultant sees it: amounts, gateway ids, session, client and refunds.';
+
+
+--
+-- Name: payment_order(text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.payment_order(p_gateway text, p_order_id text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('transaction_id', t.id, 'order_id', t.gateway_order_id, 'status', t.status,
+                            'payment_id', t.gateway_payment_id, 'amount_paise', (t.amount * 100)::bigint)
+  from app.payment_transactions t
+  where t.gateway = p_gateway and t.gateway_order_id = p_order_id
+$$;
+
+
+ALTER FUNCTION api.payment_order(p_gateway text, p_order_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payment_order(p_gateway text, p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.payment_order(p_gateway text, p_order_id text) IS 'The order we stored (for checking a checkout signature against our own order id), or NULL.';
 
 
 --
@@ -1663,9 +2195,9 @@ CREATE FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) RET
 declare
   v_s app.sessions := app_private.managed_session(p_token_hash);
   v_view jsonb := app_private.manage_view(v_s);
+  v_refund numeric(10, 2);
 begin
-  -- Within the consultant's cut-off only; the refund is the ladder's, stated in the answer (the payment
-  -- issue carries it out).
+  -- Within the consultant's cut-off only; the refund is the ladder's, stated in the answer.
   if not (v_view->>'can_cancel')::boolean then
     raise exception using errcode = 'NK409', message = case when v_s.status in ('pending', 'confirmed')
       then 'cancellation_window_closed' else 'invalid_transition' end,
@@ -1675,6 +2207,11 @@ begin
   end if;
   update app.sessions set status = 'cancelled', cancelled_by = 'client', cancellation_reason = nullif(btrim(p_reason), '')
   where id = v_s.id returning * into v_s;
+  -- The ladder's share of what was paid goes back (a job through the gateway); the consultant is told.
+  v_refund := app_private.refund_for_cancellation(v_s, (v_view->'refund_if_cancelled_now'->>'percent')::integer,
+                'Cancelled by the client', 'client_policy');
+  perform app_private.queue_session_emails(v_s, 'cancelled_by_client', jsonb_build_object('refund_amount', v_refund::text));
+  select * into v_s from app.sessions where id = v_s.id;
   return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
 end;
 $$;
@@ -1841,6 +2378,210 @@ ALTER FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_em
 --
 
 COMMENT ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Reactivate a suspended consultant.';
+
+
+--
+-- Name: reconcile_due_payments(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reconcile_due_payments(p_limit integer) RETURNS TABLE(transaction_id uuid, gateway text, order_id text, status text, age_minutes integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+begin
+  -- Orders not settled by a webhook: those whose hold has run out (or, without a session, half an hour
+  -- old), asked about every 5 minutes for a day, then hourly for a week. Claimed by stamping
+  -- last_checked_at, with skip locked so two workers never ask about the same order at once.
+  return query
+    with due as (
+      select t.id from app.payment_transactions t
+      left join app.sessions s on s.id = t.session_id
+      where t.status in ('pending', 'failed', 'cancelled') and t.gateway in ('razorpay', 'local')
+        and t.gateway_order_id is not null
+        and t.created_at > now() - interval '7 days'
+        and coalesce(s.hold_expires_at, t.created_at + interval '30 minutes') < now() - interval '2 minutes'
+        and (t.last_checked_at is null
+             or t.last_checked_at < now() - case when t.created_at > now() - interval '1 day'
+                                                 then interval '5 minutes' else interval '1 hour' end)
+        and (t.status <> 'cancelled' or t.last_checked_at < now() - interval '1 hour')
+      order by t.last_checked_at nulls first, t.created_at
+      limit p_limit
+      for update of t skip locked)
+    update app.payment_transactions t set last_checked_at = now()
+    from due where t.id = due.id
+    returning t.id, t.gateway, t.gateway_order_id, t.status,
+              (extract(epoch from now() - t.created_at) / 60)::integer;
+end;
+$$;
+
+
+ALTER FUNCTION api.reconcile_due_payments(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reconcile_due_payments(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reconcile_due_payments(p_limit integer) IS 'Reconciliation: claim a batch of unsettled orders to ask the gateway about.';
+
+
+--
+-- Name: reconcile_due_refunds(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reconcile_due_refunds(p_limit integer) RETURNS TABLE(refund_id uuid, gateway text, payment_id text, gateway_refund_id text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+begin
+  -- Refunds still pending without a live job (the job gave up after its retries, or a worker died) get a
+  -- new one; those the gateway accepted as pending are asked about again.
+  perform app_private.defer_job('process_refund', jsonb_build_object('refund_id', r.id), 'payments', null,
+                                'refund:' || r.id)
+  from app.payment_refunds r
+  join app.payment_transactions t on t.id = r.transaction_id
+  where r.status = 'pending' and r.gateway_refund_id is null and t.gateway in ('razorpay', 'local')
+    and r.updated_at < now() - interval '15 minutes'
+    and not exists (select 1 from public.procrastinate_jobs j
+                    where j.task_name = 'process_refund' and j.status in ('todo', 'doing')
+                      and j.args->>'refund_id' = r.id::text);
+  return query
+    with due as (
+      select r.id from app.payment_refunds r
+      where r.status = 'pending' and r.gateway_refund_id is not null and r.updated_at < now() - interval '10 minutes'
+      order by r.updated_at limit p_limit for update skip locked)
+    update app.payment_refunds r set updated_at = now() from due, app.payment_transactions t
+    where r.id = due.id and t.id = r.transaction_id
+    returning r.id, t.gateway, t.gateway_payment_id, r.gateway_refund_id;
+end;
+$$;
+
+
+ALTER FUNCTION api.reconcile_due_refunds(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reconcile_due_refunds(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reconcile_due_refunds(p_limit integer) IS 'Reconciliation: re-queue stranded refunds; claim those pending at the gateway to ask about.';
+
+
+--
+-- Name: reconcile_give_up_order(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_s app.sessions;
+begin
+  select * into v_t from app.payment_transactions where id = p_transaction_id;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = p_transaction_id for update;
+  -- Nothing captured an hour after the hold ran out: the order is given up (a capture arriving later still
+  -- confirms or refunds through the webhook, and reconciliation keeps asking for a week).
+  if v_t.status not in ('pending', 'failed')
+     or coalesce(v_s.hold_expires_at, v_t.created_at + interval '30 minutes') > now() - interval '1 hour' then
+    return v_t.status;
+  end if;
+  update app.payment_transactions set status = 'cancelled' where id = v_t.id;
+  update app.sessions set payment_status = 'failed' where id = v_s.id and status in ('pending', 'abandoned')
+    and payment_status = 'pending';
+  return 'cancelled';
+end;
+$$;
+
+
+ALTER FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reconcile_give_up_order(p_transaction_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) IS 'Reconciliation: an order with nothing captured long after its hold is cancelled.';
+
+
+--
+-- Name: record_payment_failure(text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$ select app_private.record_payment_failure(p_gateway, p_order_id, p_payment_id, p_reason) $$;
+
+
+ALTER FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) IS 'Verify: the gateway says this payment failed.';
+
+
+--
+-- Name: refund_payment(uuid, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_t app.payment_transactions;
+  v_s app.sessions;
+  v_left numeric(10, 2);
+  v_amount numeric(10, 2);
+begin
+  select * into v_t from app.payment_transactions where id = p_transaction_id and consultant_id = v_consultant;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = v_t.id for update;
+  if v_t.status not in ('completed', 'partially_refunded') then
+    raise exception using errcode = 'NK409', message = 'payment_not_refundable',
+      detail = format('A %s payment cannot be refunded.', v_t.status);
+  end if;
+  v_left := app_private.refundable(v_t.id);
+  v_amount := coalesce(p_amount, v_left);
+  if v_amount <= 0 or v_amount <> round(v_amount, 2) then
+    raise exception using errcode = 'NK422', message = 'invalid_amount', hint = 'field:amount',
+      detail = 'A refund is a positive amount in rupees and paise.';
+  end if;
+  if v_amount > v_left then
+    raise exception using errcode = 'NK409', message = 'refund_exceeds_remaining', hint = 'field:amount',
+      detail = format('At most %s can still be refunded.', v_left);
+  end if;
+  -- Giving all of it back for a session still to come means it will not happen: cancel it first (its
+  -- slot is free again). A completed session keeps its status: that refund is goodwill.
+  if v_s.id is not null and v_s.status = 'confirmed' and v_amount = v_left
+     and v_t.amount_refunded + v_amount >= v_t.amount and not coalesce((v_t.metadata->>'duplicate')::boolean, false) then
+    update app.sessions set status = 'cancelled', cancelled_by = 'consultant',
+      cancellation_reason = coalesce(nullif(btrim(p_reason), ''), 'Refunded in full by the consultant')
+    where id = v_s.id returning * into v_s;
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_amount::text));
+  end if;
+  perform app_private.create_refund(v_t.id, v_amount, p_reason, 'consultant');
+  select * into v_t from app.payment_transactions where id = v_t.id;
+  return api.payment_json(v_t);
+end;
+$$;
+
+
+ALTER FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) IS 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left.';
 
 
 --
@@ -2290,6 +3031,7 @@ END) STORED,
     client_feedback text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    manage_link_encrypted text,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -2317,6 +3059,13 @@ ALTER TABLE app.sessions OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the truth; an exclusion constraint forbids overlapping occupancy.';
+
+
+--
+-- Name: COLUMN sessions.manage_link_encrypted; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.manage_link_encrypted IS 'The client''s manage link, AES-GCM encrypted for the mails that carry it; only the worker decrypts it.';
 
 
 --
@@ -2417,6 +3166,7 @@ CREATE FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason te
     AS $$
 declare
   v_s app.sessions := app_private.caller_session(p_session_id);
+  v_refund numeric(10, 2);
 begin
   -- The consultant's status actions; the trigger holds the lifecycle, this adds the conditions of each
   -- (and refuses a no-op: cancelling a cancelled session is not a success).
@@ -2436,6 +3186,13 @@ begin
     cancelled_by = case when p_to = 'cancelled' then 'consultant' else cancelled_by end,
     cancellation_reason = case when p_to = 'cancelled' then nullif(btrim(p_reason), '') else cancellation_reason end
   where id = v_s.id returning * into v_s;
+  if p_to = 'cancelled' then
+    -- The consultant calling it off owes the client everything they paid (a job sends it back), and says so.
+    v_refund := app_private.refund_for_cancellation(v_s, 100, coalesce(nullif(btrim(p_reason), ''),
+                  'Cancelled by the consultant'), 'consultant');
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
+    select * into v_s from app.sessions where id = v_s.id;
+  end if;
   return api.session_json(v_s);
 end;
 $$;
@@ -2882,6 +3639,31 @@ COMMENT ON FUNCTION api.worker_claim_email(p_email_log_id uuid) IS 'Worker: the 
 
 
 --
+-- Name: worker_claim_refund(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_claim_refund(p_refund_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('refund_id', r.id, 'transaction_id', t.id, 'gateway', t.gateway,
+    'payment_id', t.gateway_payment_id, 'amount_paise', (r.amount * 100)::bigint, 'idempotency_key', r.idempotency_key,
+    'reason', r.reason, 'session_id', t.session_id, 'consultant_id', t.consultant_id)
+  from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+  where r.id = p_refund_id and r.status = 'pending'
+$$;
+
+
+ALTER FUNCTION api.worker_claim_refund(p_refund_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_claim_refund(p_refund_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_claim_refund(p_refund_id uuid) IS 'Worker: what a pending refund needs sent to the gateway, or NULL when it is settled.';
+
+
+--
 -- Name: worker_mark_email_failed(uuid, text, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2932,6 +3714,53 @@ COMMENT ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject te
 
 
 --
+-- Name: worker_note_refund_error(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update app.payment_refunds set failure_reason = left(p_error, 500) where id = p_refund_id and status = 'pending'
+$$;
+
+
+ALTER FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_note_refund_error(p_refund_id uuid, p_error text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) IS 'Worker: the gateway was unreachable for this refund (it stays pending and is retried).';
+
+
+--
+-- Name: worker_settle_refund(uuid, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_status not in ('pending', 'processed', 'failed') then
+    raise exception using errcode = 'NK422', message = 'invalid_status';
+  end if;
+  return (app_private.settle_refund(p_refund_id, p_status, p_gateway_refund_id, p_failure)).status;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'Worker: the gateway''s answer to a refund (pending keeps its id for the webhook or reconciliation).';
+
+
+--
 -- Name: worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2960,6 +3789,48 @@ ALTER FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotenc
 --
 
 COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) IS 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+
+--
+-- Name: apply_refund_totals(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.apply_refund_totals() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_refunded numeric(10, 2);
+  v_status text;
+begin
+  select * into v_t from app.payment_transactions where id = new.transaction_id for update;
+  select coalesce(sum(r.amount), 0) into v_refunded from app.payment_refunds r
+  where r.transaction_id = v_t.id and r.status = 'processed';
+  v_status := case when v_refunded >= v_t.amount then 'refunded'
+                   when v_refunded > 0 then 'partially_refunded' else v_t.status end;
+  update app.payment_transactions set amount_refunded = v_refunded, status = v_status
+  where id = v_t.id and (amount_refunded, status) is distinct from (v_refunded, v_status);
+  -- The session follows the payment that paid for it (a duplicate payment's refund leaves it alone): a
+  -- cancelled session whose money is all back is `returned`; a completed one stays completed.
+  if v_t.session_id is not null and not coalesce((v_t.metadata->>'duplicate')::boolean, false) and v_refunded > 0 then
+    update app.sessions set
+      payment_status = case when v_status = 'refunded' then 'refunded' else 'partially_refunded' end,
+      status = case when status = 'cancelled' and v_status = 'refunded' then 'returned' else status end
+    where id = v_t.session_id;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.apply_refund_totals() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION apply_refund_totals(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.apply_refund_totals() IS 'Trigger: amount_refunded, the payment''s and the session''s statuses follow the processed refunds.';
 
 
 --
@@ -3107,6 +3978,42 @@ COMMENT ON FUNCTION app.derive_slot_local_times() IS 'Trigger: availability_slot
 
 
 --
+-- Name: enforce_payment_transition(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.enforce_payment_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if new.status = old.status then
+    return new;
+  end if;
+  if (old.status, new.status) not in (
+      ('pending', 'completed'), ('pending', 'failed'), ('pending', 'cancelled'),
+      ('failed', 'completed'), ('failed', 'cancelled'), ('failed', 'pending'),
+      ('cancelled', 'completed'),
+      ('completed', 'partially_refunded'), ('completed', 'refunded'), ('partially_refunded', 'refunded')) then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s payment cannot become %s.', old.status, new.status), hint = 'field:status';
+  end if;
+  if new.status = 'completed' then
+    new.paid_at := coalesce(new.paid_at, now());
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.enforce_payment_transition() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION enforce_payment_transition(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.enforce_payment_transition() IS 'Trigger: the payment lifecycle; any other status change is 409 invalid_transition.';
+
+
+--
 -- Name: enforce_session_transition(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -3167,6 +4074,51 @@ ALTER FUNCTION app.forbid_audit_change() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is append-only.';
+
+
+--
+-- Name: guard_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.guard_refund() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_other numeric(10, 2);
+begin
+  if tg_op = 'UPDATE' and old.status <> new.status and (old.status, new.status) not in
+      (('pending', 'processed'), ('pending', 'failed')) then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s refund cannot become %s.', old.status, new.status), hint = 'field:status';
+  end if;
+  if new.status = 'processed' then
+    new.processed_at := coalesce(new.processed_at, now());
+  end if;
+  select * into v_t from app.payment_transactions where id = new.transaction_id for update;
+  if tg_op = 'INSERT' and v_t.status not in ('completed', 'partially_refunded') then
+    raise exception using errcode = 'NK409', message = 'payment_not_refundable',
+      detail = format('A %s payment cannot be refunded.', v_t.status);
+  end if;
+  select coalesce(sum(r.amount), 0) into v_other from app.payment_refunds r
+  where r.transaction_id = new.transaction_id and r.status <> 'failed' and r.id <> new.id;
+  if new.status <> 'failed' and v_other + new.amount > v_t.amount then
+    raise exception using errcode = 'NK409', message = 'refund_exceeds_payment', hint = 'field:amount',
+      detail = format('At most %s can still be refunded.', v_t.amount - v_other);
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.guard_refund() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION guard_refund(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never add up to more than it; refund lifecycle pending → processed | failed.';
 
 
 --
@@ -3679,6 +4631,87 @@ COMMENT ON FUNCTION app_private.availability_json(p_consultant_id uuid) IS 'A co
 
 
 --
+-- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_slots (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    date date NOT NULL,
+    start_time time without time zone NOT NULL,
+    end_time time without time zone NOT NULL,
+    capacity integer DEFAULT 1 NOT NULL,
+    booked_count integer DEFAULT 0 NOT NULL,
+    is_available boolean DEFAULT true NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    rule_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
+    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
+    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
+    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
+);
+
+
+ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
+
+
+--
+-- Name: bookable_slot(app.consultants, uuid, text, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) RETURNS app.availability_slots
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_slot app.availability_slots;
+begin
+  if p_lock then
+    select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = p_c.id for update;
+  else
+    select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = p_c.id;
+  end if;
+  if v_slot.id is null then
+    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
+  end if;
+  if v_slot.session_type <> p_session_type then
+    raise exception using errcode = 'NK422', message = 'session_type_mismatch',
+      detail = format('That slot is for a %s session.', v_slot.session_type), hint = 'field:session_type';
+  end if;
+  if not app_private.slot_is_free(p_c, v_slot, null) then
+    raise exception using errcode = 'NK409',
+      message = case when v_slot.session_type = 'webinar' and v_slot.booked_count >= v_slot.capacity then 'slot_full'
+                     else 'slot_taken' end,
+      detail = 'That time is no longer available; please pick another.', hint = 'field:slot_id';
+  end if;
+  return v_slot;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) IS 'The consultant''s slot if it can be booked now with this session type (optionally locked), else NK404/NK422/NK409.';
+
+
+--
 -- Name: booking_json(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -3693,7 +4726,14 @@ CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
-    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id))
+    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id),
+    -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
+    'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
+                  'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                  'currency', t.currency, 'amount_refunded', t.amount_refunded, 'failure_reason', t.failure_reason)
+                from app.payment_transactions t
+                where t.session_id = p_s.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                order by t.created_at limit 1))
 $$;
 
 
@@ -3703,7 +4743,7 @@ ALTER FUNCTION app_private.booking_json(p_s app.sessions) OWNER TO nakksha_owner
 -- Name: FUNCTION booking_json(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as its client sees it.';
+COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as its client sees it (with its payment).';
 
 
 --
@@ -3792,6 +4832,124 @@ COMMENT ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integ
 
 
 --
+-- Name: confirm_payment(text, text, text, bigint, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_s app.sessions;
+  v_dup app.payment_transactions;
+  v_outcome text;
+  v_free boolean;
+begin
+  select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_order_id = p_order_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'order_not_found', detail = 'No such order.';
+  end if;
+  -- Session first, then the payment (see the top of this file). Verify, webhook and reconciliation all
+  -- come through here; the second to arrive waits on these locks and then finds the work done.
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = v_t.id for update;
+
+  if v_t.gateway_payment_id = p_payment_id then
+    return jsonb_build_object('outcome', 'already_confirmed', 'transaction_id', v_t.id, 'session_id', v_s.id);
+  end if;
+  if (v_t.amount * 100)::bigint <> p_amount_paise then
+    raise exception using errcode = 'NK422', message = 'amount_mismatch',
+      detail = format('Payment of %s paise for an order of %s paise.', p_amount_paise, (v_t.amount * 100)::bigint);
+  end if;
+
+  if v_t.status in ('completed', 'partially_refunded', 'refunded') then
+    -- A second captured payment on one order: keep it as its own record, and give it back in full.
+    insert into app.payment_transactions (consultant_id, purpose, session_id, quotation_id, client_id, amount, currency,
+      gateway, gateway_payment_id, payment_method, status, paid_at, metadata)
+    values (v_t.consultant_id, v_t.purpose, v_t.session_id, v_t.quotation_id, v_t.client_id, v_t.amount, v_t.currency,
+      v_t.gateway, p_payment_id, p_method, 'completed', now(),
+      jsonb_build_object('duplicate', true, 'duplicate_of', v_t.id, 'order_id', p_order_id, 'source', p_source))
+    on conflict (gateway, gateway_payment_id) do nothing
+    returning * into v_dup;
+    if v_dup.id is null then
+      return jsonb_build_object('outcome', 'already_refunding', 'transaction_id', v_t.id, 'session_id', v_s.id);
+    end if;
+    perform app_private.create_refund(v_dup.id, v_dup.amount, 'Duplicate payment for one order', 'system');
+    return jsonb_build_object('outcome', 'duplicate_refunded', 'transaction_id', v_dup.id, 'session_id', v_s.id);
+  end if;
+
+  -- The money is ours now, whatever happens to the session.
+  update app.payment_transactions set status = 'completed', gateway_payment_id = p_payment_id,
+    payment_method = p_method, failure_reason = null,
+    metadata = metadata || jsonb_build_object('confirmed_by', p_source)
+  where id = v_t.id returning * into v_t;
+
+  if v_t.session_id is null then
+    return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id);
+  end if;
+
+  if v_s.status = 'pending' then
+    -- Still held (even past its hold: nobody has taken the time, or the hold would have been abandoned).
+    v_free := true;
+  elsif v_s.status = 'abandoned' then
+    -- Paid after the hold lapsed: honour it if the time is still free. The exclusion constraint and the
+    -- seat count are the judges; a refusal rolls back only this attempt.
+    v_free := v_s.starts_at > now()
+      and (v_s.slot_id is null or exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available))
+      and not exists (select 1 from app.availability_blocks b where b.consultant_id = v_s.consultant_id
+                        and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_s.starts_at, v_s.ends_at));
+  else
+    v_free := false;  -- cancelled (by the client or the consultant) while the payment was in flight
+  end if;
+
+  if v_free then
+    begin
+      update app.sessions set status = 'confirmed', payment_status = 'paid', payment_method = p_method
+      where id = v_s.id returning * into v_s;
+    exception when exclusion_violation or check_violation then
+      v_free := false;
+    end;
+  end if;
+
+  if v_free then
+    perform app_private.queue_session_emails(v_s, 'confirmed');
+    v_outcome := 'confirmed';
+  else
+    -- Nothing to give for the money: cancel (if it is not already) and send all of it back. A session that
+    -- is live on another payment keeps its status, and this payment counts as a duplicate for it.
+    if v_s.status not in ('pending', 'abandoned', 'cancelled') then
+      update app.payment_transactions set metadata = metadata || '{"duplicate": true}' where id = v_t.id
+      returning * into v_t;
+    end if;
+    update app.sessions set payment_status = 'paid', payment_method = p_method,
+      status = case when status in ('pending', 'abandoned') then 'cancelled' else status end,
+      cancelled_by = case when status in ('pending', 'abandoned') then 'system' else cancelled_by end,
+      cancellation_reason = case when status in ('pending', 'abandoned')
+        then 'The time was taken before the payment arrived' else cancellation_reason end
+    where id = v_s.id returning * into v_s;
+    perform app_private.create_refund(v_t.id, v_t.amount,
+      case when v_s.cancelled_by = 'system' then 'Paid after the hold expired and the time was taken'
+           else 'Paid for a cancelled booking' end, 'system');
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client',
+      jsonb_build_object('refund_amount', v_t.amount::text));
+    v_outcome := 'refunding';
+  end if;
+  return jsonb_build_object('outcome', v_outcome, 'transaction_id', v_t.id, 'session_id', v_s.id);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) IS 'A captured payment: payment completed, session confirmed and mails queued, or (time taken, booking cancelled) refunded in full. Idempotent.';
+
+
+--
 -- Name: consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -3833,6 +4991,79 @@ ALTER FUNCTION app_private.consultant_json(p_c app.consultants) OWNER TO nakksha
 --
 
 COMMENT ON FUNCTION app_private.consultant_json(p_c app.consultants) IS 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
+
+
+--
+-- Name: payment_refunds; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payment_refunds (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    transaction_id uuid NOT NULL,
+    amount numeric(10,2) NOT NULL,
+    reason text,
+    initiated_by text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    gateway_refund_id text,
+    idempotency_key text DEFAULT (gen_random_uuid())::text NOT NULL,
+    failure_reason text,
+    processed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_refunds_amount_range CHECK ((amount > (0)::numeric)),
+    CONSTRAINT payment_refunds_initiated_by_valid CHECK ((initiated_by = ANY (ARRAY['consultant'::text, 'client_policy'::text, 'system'::text, 'admin'::text]))),
+    CONSTRAINT payment_refunds_processed_at CHECK (((status <> 'processed'::text) OR (processed_at IS NOT NULL))),
+    CONSTRAINT payment_refunds_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'processed'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE app.payment_refunds OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payment_refunds; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payment_refunds IS 'Each refund of a payment, full or partial, with its gateway id and status.';
+
+
+--
+-- Name: create_refund(uuid, numeric, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) RETURNS app.payment_refunds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_r app.payment_refunds;
+begin
+  select * into v_t from app.payment_transactions where id = p_transaction_id;
+  -- The guard trigger checks the payment can be refunded and that the amount fits, under the payment's lock.
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by)
+  values (v_t.consultant_id, v_t.id, p_amount, nullif(btrim(p_reason), ''), p_initiated_by)
+  returning * into v_r;
+  if v_t.gateway in ('razorpay', 'local') then
+    -- Money goes back through the gateway in a job (retried with backoff), never inside this transaction.
+    perform app_private.defer_job('process_refund', jsonb_build_object('refund_id', v_r.id), 'payments',
+                                  null, 'refund:' || v_r.id);
+  else
+    -- Cash, bank transfer or direct UPI: the consultant hands it back themselves; recording it is the refund.
+    update app.payment_refunds set status = 'processed' where id = v_r.id returning * into v_r;
+  end if;
+  return v_r;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) IS 'Record a refund (checked against what is left) and queue its gateway call; offline payments are refunded at once.';
 
 
 --
@@ -3930,6 +5161,92 @@ ALTER FUNCTION app_private.hold_minutes(p_c app.consultants) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app_private.hold_minutes(p_c app.consultants) IS 'How long a pending booking holds its slot: the consultant''s setting, else the platform default.';
+
+
+--
+-- Name: idempotent_replay(text, text, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_k app.idempotency_keys;
+begin
+  -- The stored answer to this key, NULL when there is none yet; the key with another request is an error.
+  select * into v_k from app.idempotency_keys k where k.scope = p_scope and k.key = p_key;
+  if v_k.key is null then
+    return null;
+  end if;
+  if v_k.request_sha256 <> p_request_sha256 then
+    raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
+      detail = 'This Idempotency-Key was used with a different request.';
+  end if;
+  return v_k.response;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) IS 'The first answer given to an Idempotency-Key (NULL if none yet); NK422 when reused for another request.';
+
+
+--
+-- Name: local_gateway_payments; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.local_gateway_payments (
+    id text NOT NULL,
+    order_id text NOT NULL,
+    amount_paise bigint NOT NULL,
+    currency text NOT NULL,
+    status text NOT NULL,
+    method text NOT NULL,
+    error_code text,
+    error_description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT local_gateway_payments_id_format CHECK ((id ~ '^pay_[A-Za-z0-9]{14}$'::text)),
+    CONSTRAINT local_gateway_payments_status_valid CHECK ((status = ANY (ARRAY['captured'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE app.local_gateway_payments OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE local_gateway_payments; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.local_gateway_payments IS 'The local test gateway''s payments: one row per attempt on the checkout page.';
+
+
+--
+-- Name: local_payment_json(app.local_gateway_payments); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.local_payment_json(p_p app.local_gateway_payments) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_p.id, 'entity', 'payment', 'amount', p_p.amount_paise, 'currency', p_p.currency,
+    'status', p_p.status, 'order_id', p_p.order_id, 'method', p_p.method, 'captured', p_p.status = 'captured',
+    'error_code', p_p.error_code, 'error_description', p_p.error_description,
+    'created_at', extract(epoch from p_p.created_at)::bigint)
+$$;
+
+
+ALTER FUNCTION app_private.local_payment_json(p_p app.local_gateway_payments) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION local_payment_json(p_p app.local_gateway_payments); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.local_payment_json(p_p app.local_gateway_payments) IS 'A local gateway payment, shaped like Razorpay''s payment entity.';
 
 
 --
@@ -4096,6 +5413,184 @@ COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email
 
 
 --
+-- Name: queue_session_emails(app.sessions, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_data jsonb := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
+  v_c app.consultants;
+  v_client app.clients;
+begin
+  select * into v_c from app.consultants where id = p_s.consultant_id;
+  select * into v_client from app.clients where id = p_s.client_id;
+  -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody.
+  if p_event = 'confirmed' then
+    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+    perform app_private.queue_email('session_booked', v_c.email::text, v_c.first_name || ' ' || v_c.last_name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'cancelled_for_client' then
+    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'cancelled_by_client' then
+    perform app_private.queue_email('session_cancelled_consultant', v_c.email::text,
+      v_c.first_name || ' ' || v_c.last_name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'refund_processed' then
+    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  else
+    raise exception 'unknown session mail event %', p_event;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) IS 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox.';
+
+
+--
+-- Name: record_payment_failure(text, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_s app.sessions;
+begin
+  select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_order_id = p_order_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'order_not_found', detail = 'No such order.';
+  end if;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = v_t.id for update;
+  -- A failed attempt does not end the order: the client may try again while the hold lasts. A failure
+  -- reported after a success (events out of order) changes nothing.
+  if v_t.status not in ('pending', 'failed') then
+    return jsonb_build_object('outcome', 'ignored', 'transaction_id', v_t.id);
+  end if;
+  update app.payment_transactions set status = 'failed', failure_reason = left(coalesce(p_reason, 'Payment failed'), 500),
+    metadata = metadata || jsonb_build_object('last_failed_payment_id', p_payment_id)
+  where id = v_t.id;
+  update app.sessions set payment_status = 'failed' where id = v_s.id and status = 'pending';
+  return jsonb_build_object('outcome', 'failed', 'transaction_id', v_t.id);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) IS 'A failed payment attempt: noted on the order (which stays payable) and the pending booking.';
+
+
+--
+-- Name: refund_for_cancellation(app.sessions, integer, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) RETURNS numeric
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_amount numeric(10, 2);
+begin
+  -- The payment that paid for the session (a duplicate payment is refunded on its own already).
+  select * into v_t from app.payment_transactions
+  where session_id = p_s.id and status in ('completed', 'partially_refunded')
+    and not coalesce((metadata->>'duplicate')::boolean, false)
+  order by paid_at limit 1 for update;
+  if v_t.id is null then
+    return 0;
+  end if;
+  v_amount := least(round(v_t.amount * p_percent / 100, 2), app_private.refundable(v_t.id));
+  if v_amount > 0 then
+    perform app_private.create_refund(v_t.id, v_amount, p_reason, p_initiated_by);
+  end if;
+  return v_amount;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) IS 'Refund a cancelled session''s payment by a percentage (100 for the consultant, the ladder''s for the client).';
+
+
+--
+-- Name: refund_from_gateway(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_id uuid;
+  v_t app.payment_transactions;
+  v_status text := case p_event when 'refund.processed' then 'processed' when 'refund.failed' then 'failed' else 'pending' end;
+begin
+  -- Ours carry their id in the notes (the webhook may beat the job that stores the gateway's id).
+  if coalesce(p_refund->'notes'->>'refund_id', '') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    select r.id into v_id from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+    where r.id = (p_refund->'notes'->>'refund_id')::uuid and t.gateway = p_gateway
+      and t.gateway_payment_id = p_refund->>'payment_id';
+  end if;
+  if v_id is null then
+    select r.id into v_id from app.payment_refunds r where r.gateway_refund_id = p_refund->>'id';
+  end if;
+  if v_id is not null then
+    perform app_private.settle_refund(v_id, v_status, p_refund->>'id', p_refund->'error_description' #>> '{}');
+    return 'refund_' || v_status;
+  end if;
+  -- A refund made at the gateway itself (the Razorpay dashboard): recorded, so the totals stay true.
+  if v_status <> 'processed' then
+    return 'ignored_unknown_refund';
+  end if;
+  select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_payment_id = p_refund->>'payment_id';
+  if v_t.id is null then
+    return 'ignored_unknown_payment';
+  end if;
+  perform 1 from app.sessions where id = v_t.session_id for update;
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status, gateway_refund_id)
+  values (v_t.consultant_id, v_t.id, ((p_refund->>'amount')::bigint / 100.0)::numeric(10, 2), 'Refunded at the gateway',
+          'admin', 'processed', p_refund->>'id');
+  return 'refund_recorded';
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refund_from_gateway(p_gateway text, p_event text, p_refund jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) IS 'A refund event from the gateway: settles ours, records one made at the gateway directly.';
+
+
+--
 -- Name: refund_percent(app.consultants, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -4118,6 +5613,29 @@ ALTER FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at times
 --
 
 COMMENT ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) IS 'The refund percentage the consultant''s ladder gives for cancelling now.';
+
+
+--
+-- Name: refundable(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.refundable(p_transaction_id uuid) RETURNS numeric
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
+                              where r.transaction_id = t.id and r.status <> 'failed'), 0)
+  from app.payment_transactions t where t.id = p_transaction_id
+$$;
+
+
+ALTER FUNCTION app_private.refundable(p_transaction_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refundable(p_transaction_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.refundable(p_transaction_id uuid) IS 'What can still be refunded of a payment: its amount less every refund not failed.';
 
 
 --
@@ -4281,6 +5799,35 @@ COMMENT ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) IS
 
 
 --
+-- Name: session_mail_data(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.session_mail_data(p_s app.sessions) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
+    'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
+    'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
+    'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
+    'meeting_link', p_s.meeting_link, 'cancellation_reason', p_s.cancellation_reason)
+    || case when p_s.manage_link_encrypted is not null
+            then jsonb_build_object('manage_url_encrypted', p_s.manage_link_encrypted) else '{}' end
+  from app.consultants c, app.clients cl
+  where c.id = p_s.consultant_id and cl.id = p_s.client_id
+$$;
+
+
+ALTER FUNCTION app_private.session_mail_data(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION session_mail_data(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.session_mail_data(p_s app.sessions) IS 'What every session mail needs to say (names, time with its zone, amount, links).';
+
+
+--
 -- Name: set_approval(uuid, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -4344,41 +5891,48 @@ COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_
 
 
 --
--- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
+-- Name: settle_refund(uuid, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE TABLE app.availability_slots (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    session_type text NOT NULL,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    date date NOT NULL,
-    start_time time without time zone NOT NULL,
-    end_time time without time zone NOT NULL,
-    capacity integer DEFAULT 1 NOT NULL,
-    booked_count integer DEFAULT 0 NOT NULL,
-    is_available boolean DEFAULT true NOT NULL,
-    source text DEFAULT 'manual'::text NOT NULL,
-    rule_id uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
-    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
-    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
-    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
-    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
-    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
-);
+CREATE FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) RETURNS app.payment_refunds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_r app.payment_refunds;
+  v_t app.payment_transactions;
+  v_s app.sessions;
+begin
+  select * into v_r from app.payment_refunds where id = p_refund_id;
+  select * into v_t from app.payment_transactions where id = v_r.transaction_id;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_r from app.payment_refunds where id = p_refund_id for update;
+  -- Settled already (a job that ran twice, a webhook after the job): nothing more to do.
+  if v_r.status <> 'pending' then
+    return v_r;
+  end if;
+  update app.payment_refunds set
+    gateway_refund_id = coalesce(p_gateway_refund_id, gateway_refund_id),
+    status = p_status,
+    failure_reason = case when p_status = 'failed' then coalesce(p_failure, 'The gateway refused the refund.') end
+  where id = v_r.id returning * into v_r;
+  if p_status = 'processed' and v_s.id is not null then
+    select * into v_s from app.sessions where id = v_s.id;
+    perform app_private.queue_session_emails(v_s, 'refund_processed',
+      jsonb_build_object('refund_amount', v_r.amount::text, 'refund_reason', v_r.reason));
+  end if;
+  return v_r;
+end;
+$$;
 
 
-ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
+ALTER FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) OWNER TO nakksha_owner;
 
 --
--- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
+COMMENT ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'A refund''s outcome from the gateway (processed, failed, or still pending with its id); idempotent.';
 
 
 --
@@ -5055,52 +6609,6 @@ COMMENT ON VIEW analytics.consultants IS 'Consultants without personal data: pla
 
 
 --
--- Name: payment_transactions; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.payment_transactions (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    purpose text NOT NULL,
-    session_id uuid,
-    quotation_id uuid,
-    client_id uuid,
-    amount numeric(10,2) NOT NULL,
-    currency text DEFAULT 'INR'::text NOT NULL,
-    amount_refunded numeric(10,2) DEFAULT 0 NOT NULL,
-    gateway text NOT NULL,
-    gateway_order_id text,
-    gateway_payment_id text,
-    gateway_signature text,
-    payment_method text,
-    status text DEFAULT 'pending'::text NOT NULL,
-    failure_reason text,
-    paid_at timestamp with time zone,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
-    CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
-    CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
-    CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
-    CONSTRAINT payment_transactions_metadata_shape CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT payment_transactions_purpose_target CHECK ((((purpose = 'session'::text) AND (session_id IS NOT NULL) AND (quotation_id IS NULL)) OR ((purpose = 'quotation'::text) AND (quotation_id IS NOT NULL) AND (session_id IS NULL)) OR ((purpose = 'subscription'::text) AND (session_id IS NULL) AND (quotation_id IS NULL)))),
-    CONSTRAINT payment_transactions_purpose_valid CHECK ((purpose = ANY (ARRAY['session'::text, 'quotation'::text, 'subscription'::text]))),
-    CONSTRAINT payment_transactions_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'cancelled'::text])))
-);
-
-
-ALTER TABLE app.payment_transactions OWNER TO nakksha_owner;
-
---
--- Name: TABLE payment_transactions; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.payment_transactions IS 'Money in: one row per gateway order (or offline payment). Amounts in rupees; paise only at Razorpay''s edge.';
-
-
---
 -- Name: payments; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -5449,6 +6957,58 @@ COMMENT ON TABLE app.idempotency_keys IS 'Answers to requests sent with an Idemp
 
 
 --
+-- Name: local_gateway_orders; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.local_gateway_orders (
+    id text NOT NULL,
+    amount_paise bigint NOT NULL,
+    currency text NOT NULL,
+    receipt text,
+    notes jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text DEFAULT 'created'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT local_gateway_orders_amount_range CHECK ((amount_paise > 0)),
+    CONSTRAINT local_gateway_orders_id_format CHECK ((id ~ '^order_[A-Za-z0-9]{14}$'::text)),
+    CONSTRAINT local_gateway_orders_status_valid CHECK ((status = ANY (ARRAY['created'::text, 'attempted'::text, 'paid'::text])))
+);
+
+
+ALTER TABLE app.local_gateway_orders OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE local_gateway_orders; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.local_gateway_orders IS 'The local test gateway''s orders (development without Razorpay keys).';
+
+
+--
+-- Name: local_gateway_refunds; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.local_gateway_refunds (
+    id text NOT NULL,
+    payment_id text NOT NULL,
+    amount_paise bigint NOT NULL,
+    idempotency_key text NOT NULL,
+    notes jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT local_gateway_refunds_amount_range CHECK ((amount_paise > 0)),
+    CONSTRAINT local_gateway_refunds_id_format CHECK ((id ~ '^rfnd_[A-Za-z0-9]{14}$'::text))
+);
+
+
+ALTER TABLE app.local_gateway_refunds OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE local_gateway_refunds; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.local_gateway_refunds IS 'The local test gateway''s refunds, unique by idempotency key like Razorpay''s X-Refund-Idempotency.';
+
+
+--
 -- Name: materialized_view_versions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -5496,40 +7056,6 @@ ALTER TABLE app.one_time_tokens OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.one_time_tokens IS 'Email-verification and password-reset tokens: hashed, expiring, single use.';
-
-
---
--- Name: payment_refunds; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.payment_refunds (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    transaction_id uuid NOT NULL,
-    amount numeric(10,2) NOT NULL,
-    reason text,
-    initiated_by text NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
-    gateway_refund_id text,
-    idempotency_key text DEFAULT (gen_random_uuid())::text NOT NULL,
-    failure_reason text,
-    processed_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT payment_refunds_amount_range CHECK ((amount > (0)::numeric)),
-    CONSTRAINT payment_refunds_initiated_by_valid CHECK ((initiated_by = ANY (ARRAY['consultant'::text, 'client_policy'::text, 'system'::text, 'admin'::text]))),
-    CONSTRAINT payment_refunds_processed_at CHECK (((status <> 'processed'::text) OR (processed_at IS NOT NULL))),
-    CONSTRAINT payment_refunds_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'processed'::text, 'failed'::text])))
-);
-
-
-ALTER TABLE app.payment_refunds OWNER TO nakksha_owner;
-
---
--- Name: TABLE payment_refunds; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.payment_refunds IS 'Each refund of a payment, full or partial, with its gateway id and status.';
 
 
 --
@@ -6047,6 +7573,38 @@ ALTER TABLE ONLY app.idempotency_keys
 
 
 --
+-- Name: local_gateway_orders local_gateway_orders_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.local_gateway_orders
+    ADD CONSTRAINT local_gateway_orders_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: local_gateway_payments local_gateway_payments_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.local_gateway_payments
+    ADD CONSTRAINT local_gateway_payments_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: local_gateway_refunds local_gateway_refunds_idempotency_key_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.local_gateway_refunds
+    ADD CONSTRAINT local_gateway_refunds_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: local_gateway_refunds local_gateway_refunds_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.local_gateway_refunds
+    ADD CONSTRAINT local_gateway_refunds_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: materialized_view_versions materialized_view_versions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -6364,6 +7922,20 @@ CREATE INDEX idempotency_keys_created_idx ON app.idempotency_keys USING btree (c
 
 
 --
+-- Name: local_gateway_payments_order_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX local_gateway_payments_order_idx ON app.local_gateway_payments USING btree (order_id);
+
+
+--
+-- Name: local_gateway_refunds_payment_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX local_gateway_refunds_payment_idx ON app.local_gateway_refunds USING btree (payment_id);
+
+
+--
 -- Name: one_time_tokens_admin_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -6375,6 +7947,13 @@ CREATE INDEX one_time_tokens_admin_id_idx ON app.one_time_tokens USING btree (ad
 --
 
 CREATE INDEX one_time_tokens_consultant_id_idx ON app.one_time_tokens USING btree (consultant_id, purpose) WHERE (consultant_id IS NOT NULL);
+
+
+--
+-- Name: payment_refunds_pending_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_refunds_pending_idx ON app.payment_refunds USING btree (updated_at) WHERE (status = 'pending'::text);
 
 
 --
@@ -6403,6 +7982,13 @@ CREATE INDEX payment_transactions_consultant_paid_idx ON app.payment_transaction
 --
 
 CREATE INDEX payment_transactions_pending_idx ON app.payment_transactions USING btree (created_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: payment_transactions_reconcile_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_transactions_reconcile_idx ON app.payment_transactions USING btree (last_checked_at NULLS FIRST) WHERE ((status = ANY (ARRAY['pending'::text, 'failed'::text, 'cancelled'::text])) AND (gateway_order_id IS NOT NULL));
 
 
 --
@@ -6637,10 +8223,31 @@ CREATE TRIGGER email_templates_touch_updated_at BEFORE UPDATE ON app.email_templ
 
 
 --
+-- Name: payment_refunds payment_refunds_apply_totals; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_apply_totals AFTER INSERT OR UPDATE OF status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.apply_refund_totals();
+
+
+--
+-- Name: payment_refunds payment_refunds_guard; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_guard BEFORE INSERT OR UPDATE OF amount, status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.guard_refund();
+
+
+--
 -- Name: payment_refunds payment_refunds_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
 CREATE TRIGGER payment_refunds_touch_updated_at BEFORE UPDATE ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: payment_transactions payment_transactions_enforce_transition; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_enforce_transition BEFORE UPDATE OF status ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.enforce_payment_transition();
 
 
 --
@@ -6889,6 +8496,22 @@ ALTER TABLE ONLY app.email_outbox
 
 ALTER TABLE ONLY app.email_templates
     ADD CONSTRAINT email_templates_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: local_gateway_payments local_gateway_payments_order_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.local_gateway_payments
+    ADD CONSTRAINT local_gateway_payments_order_id_fkey FOREIGN KEY (order_id) REFERENCES app.local_gateway_orders(id) ON DELETE CASCADE;
+
+
+--
+-- Name: local_gateway_refunds local_gateway_refunds_payment_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.local_gateway_refunds
+    ADD CONSTRAINT local_gateway_refunds_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES app.local_gateway_payments(id) ON DELETE CASCADE;
 
 
 --
@@ -7340,6 +8963,24 @@ ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.idempotency_keys ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: local_gateway_orders; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.local_gateway_orders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: local_gateway_payments; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.local_gateway_payments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: local_gateway_refunds; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.local_gateway_refunds ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: materialized_view_versions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -7514,11 +9155,19 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
 
 
 --
@@ -7591,6 +9240,14 @@ GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.client_json(p_c app.clients) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_app;
 
 
 --
@@ -7756,11 +9413,27 @@ GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION get_payment(p_transaction_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.get_payment(p_transaction_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION get_session(p_session_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.get_session(p_session_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) TO nakksha_app;
 
 
 --
@@ -7796,11 +9469,75 @@ GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to ti
 
 
 --
+-- Name: FUNCTION list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_checkout(p_order_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_checkout(p_order_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_checkout(p_order_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text, p_receipt text, p_notes jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_fetch_refund(p_refund_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_fetch_refund(p_refund_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_fetch_refund(p_refund_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_order_payments(p_order_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_order_payments(p_order_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_order_payments(p_order_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_payment(p_payment_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_payment(p_payment_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_payment(p_payment_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint, p_idempotency_key text, p_notes jsonb) TO nakksha_app;
 
 
 --
@@ -7818,6 +9555,29 @@ GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
 
 REVOKE ALL ON FUNCTION api.my_password_hash() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app;
+
+
+--
+-- Name: TABLE payment_transactions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
+
+
+--
+-- Name: FUNCTION payment_json(p_t app.payment_transactions); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION payment_order(p_gateway text, p_order_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app;
 
 
 --
@@ -7875,6 +9635,46 @@ GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from 
 REVOKE ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION reconcile_due_payments(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION reconcile_due_refunds(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION reconcile_give_up_order(p_transaction_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) TO nakksha_app;
 
 
 --
@@ -8137,6 +9937,14 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app
 
 
 --
+-- Name: FUNCTION worker_claim_refund(p_refund_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -8153,11 +9961,34 @@ GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject 
 
 
 --
+-- Name: FUNCTION worker_note_refund_error(p_refund_id uuid, p_error text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION apply_refund_totals(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.apply_refund_totals() FROM PUBLIC;
 
 
 --
@@ -8206,6 +10037,13 @@ REVOKE ALL ON FUNCTION app.derive_session_times() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION guard_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 
 
 --
@@ -8672,139 +10510,6 @@ REVOKE ALL ON FUNCTION app_private.availability_json(p_consultant_id uuid) FROM 
 
 
 --
--- Name: FUNCTION booking_json(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
-
-
---
--- Name: FUNCTION caller_consultant(); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
-
-
---
--- Name: FUNCTION caller_session(p_session_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC;
-
-
---
--- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) FROM PUBLIC;
-
-
---
--- Name: FUNCTION consultant_json(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUBLIC;
-
-
---
--- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION desired_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
-
-
---
--- Name: FUNCTION hold_minutes(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC;
-
-
---
--- Name: FUNCTION manage_view(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.manage_view(p_s app.sessions) FROM PUBLIC;
-
-
---
--- Name: FUNCTION managed_session(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) FROM PUBLIC;
-
-
---
--- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
-
-
---
--- Name: FUNCTION published_consultant(p_slug text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.published_consultant(p_slug text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
-
-
---
--- Name: FUNCTION refund_percent(p_c app.consultants, p_starts_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) FROM PUBLIC;
-
-
---
--- Name: FUNCTION rematerialise_slots(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FROM PUBLIC;
-
-
---
--- Name: FUNCTION require_admin(p_acting_admin_email text, p_super boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) FROM PUBLIC;
-
-
---
--- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
-
-
---
 -- Name: TABLE availability_slots; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -8865,6 +10570,230 @@ GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
 --
 
 GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: FUNCTION bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION booking_json(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION caller_consultant(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION caller_session(p_session_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION consultant_json(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUBLIC;
+
+
+--
+-- Name: TABLE payment_refunds; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
+
+
+--
+-- Name: FUNCTION create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION desired_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION hold_minutes(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION local_payment_json(p_p app.local_gateway_payments); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.local_payment_json(p_p app.local_gateway_payments) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION manage_view(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.manage_view(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION managed_session(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION published_consultant(p_slug text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.published_consultant(p_slug text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_from_gateway(p_gateway text, p_event text, p_refund jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refund_percent(p_c app.consultants, p_starts_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refundable(p_transaction_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refundable(p_transaction_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION rematerialise_slots(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION require_admin(p_acting_admin_email text, p_super boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION session_mail_data(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
 
 
 --
@@ -9029,13 +10958,6 @@ GRANT SELECT ON TABLE analytics.consultants TO nakksha_analyst;
 
 
 --
--- Name: TABLE payment_transactions; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
-
-
---
 -- Name: TABLE payments; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -9194,13 +11116,6 @@ GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.email_templates TO nakksha_app;
-
-
---
--- Name: TABLE payment_refunds; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
 
 
 --
@@ -9384,3 +11299,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101000
 -- 20261124101100
 -- 20261124101200
+-- 20261124101300

@@ -8,8 +8,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
+import secrets
+import string
+from collections.abc import Awaitable, Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
+
+import asyncpg
+
+log = logging.getLogger("nakksha.payments")
 
 PAISE = Decimal("0.01")
 
@@ -64,6 +72,7 @@ class RazorpayGateway:
     SDK's base URL (a sandbox, or the fake API the tests run on loopback)."""
 
     name = "razorpay"
+    webhook_secret = ""
 
     def __init__(self, key_id: str, key_secret: str, *, base_url: str | None = None, timeout: float = 10.0):
         import razorpay
@@ -96,10 +105,109 @@ class RazorpayGateway:
     async def fetch_payment(self, payment_id: str) -> dict:
         return await self._call(self.client.payment.fetch, payment_id)
 
+    async def order_payments(self, order_id: str) -> list[dict]:
+        """Every payment attempted on an order (reconciliation looks for a captured one)."""
+        return (await self._call(self.client.order.payments, order_id)).get("items", [])
+
+    async def fetch_refund(self, payment_id: str, refund_id: str) -> dict:
+        return await self._call(self.client.payment.fetch_refund_id, payment_id, refund_id)
+
     async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str]) -> dict:
         """Razorpay's X-Refund-Idempotency makes a retried refund the same refund, never a second one."""
         return await self._call(self.client.payment.refund, payment_id,
                                 {"amount": amount_paise, "notes": notes, "speed": "normal"},
                                 headers={"X-Refund-Idempotency": idempotency_key})
 
-# Test: pytest tests/http/test_payments_gateway.py
+class Gateway(Protocol):
+    """What the booking, verify, refund and reconciliation paths need from a payment provider."""
+
+    name: str
+    key_id: str
+    key_secret: str
+    webhook_secret: str
+
+    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str]) -> dict: ...
+    async def fetch_payment(self, payment_id: str) -> dict: ...
+    async def order_payments(self, order_id: str) -> list[dict]: ...
+    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str]) -> dict: ...
+    async def fetch_refund(self, payment_id: str, refund_id: str) -> dict: ...
+
+
+def razorpay_id(prefix: str) -> str:
+    """Razorpay-shaped: a prefix and 14 alphanumerics (order_, pay_, rfnd_)."""
+    alphabet = string.ascii_letters + string.digits
+    return prefix + "_" + "".join(secrets.choice(alphabet) for _ in range(14))
+
+
+def derived_secret(data_key: str, purpose: str) -> str:
+    return hmac.new(data_key.encode(), f"nakksha local gateway: {purpose}".encode(), hashlib.sha256).hexdigest()
+
+
+class LocalGateway:
+    """The default with no Razorpay key: orders, payments and refunds kept in the database (so the web app
+    and the worker see one provider), with Razorpay-shaped ids and signatures under secrets derived from
+    the data key. A person pays on /dev/checkout/{order_id}; everything after order creation runs the same
+    code as with Razorpay."""
+
+    name = "local"
+    key_id = "rzp_test_local"
+
+    def __init__(self, pool: Callable[[], Awaitable[asyncpg.Pool]], data_key: str, webhook_secret: str | None = None):
+        self._pool = pool
+        self.key_secret = derived_secret(data_key, "key secret")
+        self.webhook_secret = webhook_secret or derived_secret(data_key, "webhook secret")
+
+    async def _run(self, name: str, **params: Any) -> Any:
+        from app.sql import run
+
+        return await run(await self._pool(), name, **params)
+
+    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str]) -> dict:
+        return await self._run("local_gateway_create_order", id=razorpay_id("order"), amount_paise=amount_paise,
+                               currency="INR", receipt=receipt[:40], notes=notes)
+
+    async def fetch_payment(self, payment_id: str) -> dict:
+        payment = await self._run("local_gateway_payment", payment_id=payment_id)
+        if payment is None:
+            raise GatewayRefused(f"The id provided does not exist: {payment_id}")
+        return payment
+
+    async def order_payments(self, order_id: str) -> list[dict]:
+        return (await self._run("local_gateway_order_payments", order_id=order_id))["items"]
+
+    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str]) -> dict:
+        from app.errors import ApiError
+
+        try:
+            return await self._run("local_gateway_refund", payment_id=payment_id, refund_id=razorpay_id("rfnd"),
+                                   amount_paise=amount_paise, idempotency_key=idempotency_key, notes=notes)
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise GatewayUnavailable(exc.message) from exc
+            raise GatewayRefused(exc.message) from exc
+
+    async def fetch_refund(self, payment_id: str, refund_id: str) -> dict:
+        refund = await self._run("local_gateway_fetch_refund", refund_id=refund_id)
+        if refund is None:
+            raise GatewayRefused(f"The id provided does not exist: {refund_id}")
+        return refund
+
+
+def payment_gateway(settings: Any, data_key: str, pool: Callable[[], Awaitable[asyncpg.Pool]]) -> Gateway:
+    """Razorpay when RAZORPAY_KEY_ID is set (its secret and the webhook secret are then required), else the
+    local gateway. Chosen once, at start-up, by the web app and by the worker alike."""
+    if settings.razorpay_key_id:
+        missing = [n for n, v in (("RAZORPAY_KEY_SECRET", settings.razorpay_key_secret),
+                                  ("RAZORPAY_WEBHOOK_SECRET", settings.razorpay_webhook_secret)) if not v]
+        if missing:
+            raise RuntimeError(f"RAZORPAY_KEY_ID is set but {', '.join(missing)} is not")
+        gateway = RazorpayGateway(settings.razorpay_key_id, settings.razorpay_key_secret,
+                                  base_url=settings.razorpay_api_url, timeout=settings.razorpay_timeout)
+        gateway.webhook_secret = settings.razorpay_webhook_secret
+        return gateway
+    if not settings.is_development:
+        log.warning("no RAZORPAY_KEY_ID: paid bookings use the local gateway, whose checkout page exists only "
+                    "in development; nobody can pay them here")
+    return LocalGateway(pool, data_key, settings.razorpay_webhook_secret)
+
+# Test: pytest tests/http/test_payments_gateway.py tests/http/test_payments.py

@@ -3,12 +3,25 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from app.routes import admin, auth, availability, clients, dev, docs, health, profile, public, sessions
+from app.routes import (
+    admin,
+    auth,
+    availability,
+    clients,
+    dev,
+    docs,
+    health,
+    payments,
+    profile,
+    public,
+    sessions,
+)
 
 
 def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
-                               *availability.routes, *public.routes, *sessions.routes, *clients.routes]
+                               *availability.routes, *public.routes, *sessions.routes, *clients.routes,
+                               *payments.routes]
     if development:
         table += dev.routes
     return table

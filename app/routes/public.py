@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -14,11 +15,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.adapters.payments import GatewayRefused, GatewayUnavailable
 from app.auth import new_token, token_hash
-from app.crypto import encrypt, keyed_hash
+from app.crypto import encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.auth import OBJECT
+from app.routes.auth import LINK_PURPOSE, OBJECT
 from app.schemas import ClientPhone, Email, Timezone
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
@@ -94,9 +96,28 @@ async def public_slots(request: Request) -> JSONResponse:
     return JSONResponse({"items": items, "tz": q.tz})
 
 
-@endpoint(summary="Book a slot: pending with a hold while paying, or confirmed at once when free. "
-                  "Send an Idempotency-Key header to retry safely.", tags=("public",), body=BookingBody,
-          responses={201: OBJECT, 200: OBJECT, 404: None, 409: None, 422: None})
+def checkout_for(request: Request, booking: dict, prefill: dict) -> dict | None:
+    """What Razorpay Checkout (or the local checkout page) needs to take the payment of a pending booking."""
+    payment = booking.get("payment")
+    if booking["status"] != "pending" or not payment or payment["status"] not in ("pending", "failed"):
+        return None
+    if datetime.fromisoformat(booking["hold_expires_at"]) <= datetime.now(UTC):
+        return None  # the hold has run out: the time may be taken; the client books again
+    gateway = request.app.state.payments
+    consultant = booking["consultant"]
+    checkout = {"key_id": gateway.key_id, "order_id": payment["order_id"], "amount": payment["amount_paise"],
+                "currency": payment["currency"], "name": f"{consultant['first_name']} {consultant['last_name']}",
+                "description": booking["title"],
+                "prefill": prefill,
+                "notes": {"session_id": booking["session_id"]}}
+    if gateway.name == "local":
+        checkout["checkout_url"] = f"/dev/checkout/{payment['order_id']}"
+    return checkout
+
+
+@endpoint(summary="Book a slot: pending with a hold and a payment order while paying, or confirmed at once when "
+                  "free. Send an Idempotency-Key header to retry safely.", tags=("public",), body=BookingBody,
+          responses={201: OBJECT, 200: OBJECT, 404: None, 409: None, 422: None, 502: None})
 async def book_slot(request: Request) -> JSONResponse:
     body = await parse_body(request, BookingBody)
     slug = request.path_params["slug"]
@@ -104,19 +125,41 @@ async def book_slot(request: Request) -> JSONResponse:
     if key is not None and not (1 <= len(key) <= 200 and key.isprintable()):
         raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable characters.")
     canonical = json.dumps({"slug": slug, **body.model_dump(mode="json")}, sort_keys=True).encode()
-    secrets = request.app.state.secrets
-    phone = body.client.phone
+    request_sha256 = hashlib.sha256(canonical).digest()
+    pool, secrets, gateway = request.app.state.pool, request.app.state.secrets, request.app.state.payments
     token = manage_token_for(request, key)
-    booking = await run(request.app.state.pool, "book_slot", slug=slug, slot_id=body.slot_id,
-                        session_type=body.session_type, client_name=body.client.name.strip(),
-                        client_email=body.client.email,
-                        client_phone_encrypted=encrypt(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
-                        client_phone_hash=keyed_hash(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
-                        notes=body.notes, manage_token_hash=token_hash(token), idempotency_key=key,
-                        request_sha256=hashlib.sha256(canonical).digest())
-    replayed = booking.pop("replayed", False)
+    # 1. The price (or the answer already given to this key), and a refusal before any order if the slot is gone.
+    quote = await run(pool, "booking_quote", slug=slug, slot_id=body.slot_id, session_type=body.session_type,
+                      idempotency_key=key, request_sha256=request_sha256)
+    if "replay" in quote:
+        booking, replayed = quote["replay"], True
+    else:
+        # 2. The gateway order comes first, outside any transaction: if Razorpay is down nothing is written.
+        order = None
+        if quote["amount_paise"] > 0:
+            try:
+                order = await gateway.create_order(quote["amount_paise"], quote["session_id"], {
+                    "purpose": "session", "session_id": quote["session_id"], "consultant_id": quote["consultant_id"]})
+            except (GatewayUnavailable, GatewayRefused) as exc:
+                raise ApiError(502, "payment_gateway_unavailable",
+                               "Payments are unavailable just now; nothing was booked. Please try again.") from exc
+        # 3. The booking and its pending payment, in one transaction.
+        phone = body.client.phone
+        booking = await run(pool, "book_slot", slug=slug, slot_id=body.slot_id,
+                            session_type=body.session_type, client_name=body.client.name.strip(),
+                            client_email=body.client.email,
+                            client_phone_encrypted=encrypt(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
+                            client_phone_hash=keyed_hash(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
+                            notes=body.notes, manage_token_hash=token_hash(token),
+                            manage_link_encrypted=encrypt_text(secrets.data_key, LINK_PURPOSE, manage_url(request, token)),
+                            idempotency_key=key, request_sha256=request_sha256, session_id=uuid.UUID(quote["session_id"]),
+                            gateway=gateway.name, order_id=order["id"] if order else None,
+                            amount_paise=quote["amount_paise"])
+        replayed = booking.pop("replayed", False)
     booking["manage_url"] = manage_url(request, token)
-    booking["next_step"] = "pay" if booking["status"] == "pending" else "done"
+    booking["checkout"] = checkout_for(request, booking, {"name": body.client.name.strip(), "email": body.client.email,
+                                                          "contact": body.client.phone or ""})
+    booking["next_step"] = "pay" if booking["checkout"] else "done"
     return JSONResponse(booking, status_code=200 if replayed else 201,
                         headers={"idempotent-replayed": "true"} if replayed else None)
 
@@ -128,7 +171,11 @@ def _token(request: Request) -> bytes:
 @endpoint(summary="A booking through its manage link, with what the client may do and the refund due now.",
           tags=("public",), responses={200: OBJECT, 404: None})
 async def public_booking(request: Request) -> JSONResponse:
-    return JSONResponse(await run(request.app.state.pool, "public_booking", token_hash=_token(request)))
+    booking = await run(request.app.state.pool, "public_booking", token_hash=_token(request))
+    # A client who closed Checkout comes back here to pay while the hold lasts.
+    booking["checkout"] = checkout_for(request, booking, {"name": booking["client"]["name"],
+                                                         "email": booking["client"]["email"], "contact": ""})
+    return JSONResponse(booking)
 
 
 @endpoint(summary="Cancel through the manage link, within the consultant's policy (answers the refund due).",

@@ -149,14 +149,106 @@ as $$
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
-    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id))
+    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id),
+    -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
+    'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
+                  'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                  'currency', t.currency, 'amount_refunded', t.amount_refunded, 'failure_reason', t.failure_reason)
+                from app.payment_transactions t
+                where t.session_id = p_s.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                order by t.created_at limit 1))
 $$;
-comment on function app_private.booking_json is 'A booking as its client sees it.';
+comment on function app_private.booking_json is 'A booking as its client sees it (with its payment).';
+
+create or replace function app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text,
+                                                     p_lock boolean)
+returns app.availability_slots
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_slot app.availability_slots;
+begin
+  if p_lock then
+    select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = p_c.id for update;
+  else
+    select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = p_c.id;
+  end if;
+  if v_slot.id is null then
+    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
+  end if;
+  if v_slot.session_type <> p_session_type then
+    raise exception using errcode = 'NK422', message = 'session_type_mismatch',
+      detail = format('That slot is for a %s session.', v_slot.session_type), hint = 'field:session_type';
+  end if;
+  if not app_private.slot_is_free(p_c, v_slot, null) then
+    raise exception using errcode = 'NK409',
+      message = case when v_slot.session_type = 'webinar' and v_slot.booked_count >= v_slot.capacity then 'slot_full'
+                     else 'slot_taken' end,
+      detail = 'That time is no longer available; please pick another.', hint = 'field:slot_id';
+  end if;
+  return v_slot;
+end;
+$$;
+comment on function app_private.bookable_slot is 'The consultant''s slot if it can be booked now with this session type (optionally locked), else NK404/NK422/NK409.';
+
+create or replace function app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_k app.idempotency_keys;
+begin
+  -- The stored answer to this key, NULL when there is none yet; the key with another request is an error.
+  select * into v_k from app.idempotency_keys k where k.scope = p_scope and k.key = p_key;
+  if v_k.key is null then
+    return null;
+  end if;
+  if v_k.request_sha256 <> p_request_sha256 then
+    raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
+      detail = 'This Idempotency-Key was used with a different request.';
+  end if;
+  return v_k.response;
+end;
+$$;
+comment on function app_private.idempotent_replay is 'The first answer given to an Idempotency-Key (NULL if none yet); NK422 when reused for another request.';
+
+create or replace function api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text,
+                                             p_request_sha256 bytea)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants := app_private.published_consultant(p_slug);
+  v_slot app.availability_slots;
+  v_replay jsonb;
+  v_amount numeric(10, 2);
+begin
+  -- Before a gateway order is created: a retried request gets its first answer, and a slot that is
+  -- already gone is refused without an order made for nothing. book_slot decides again, under locks.
+  if p_idempotency_key is not null then
+    v_replay := app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256);
+    if v_replay is not null then
+      return jsonb_build_object('replay', v_replay);
+    end if;
+  end if;
+  v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, false);
+  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+  return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
+    'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
+    'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
+    'title', case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end);
+end;
+$$;
+comment on function api.booking_quote is 'What a booking will cost and its new session id (the order''s receipt), or the replayed answer; refuses a slot already gone.';
 
 create or replace function api.book_slot(
   p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text,
   p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea,
-  p_idempotency_key text, p_request_sha256 bytea
+  p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea,
+  p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -168,7 +260,6 @@ declare
   v_repeat boolean;
   v_amount numeric(10, 2);
   v_session app.sessions;
-  v_prior jsonb;
   v_result jsonb;
 begin
   -- 1. Idempotency: the first request with a key wins the row; a retry waits for it and gets its answer.
@@ -177,13 +268,8 @@ begin
     insert into app.idempotency_keys (scope, key, request_sha256) values ('book_slot', p_idempotency_key, p_request_sha256)
     on conflict do nothing;
     if not found then
-      select jsonb_build_object('request_sha256', encode(k.request_sha256, 'hex'), 'response', k.response) into v_prior
-      from app.idempotency_keys k where k.scope = 'book_slot' and k.key = p_idempotency_key;
-      if v_prior->>'request_sha256' <> encode(p_request_sha256, 'hex') then
-        raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
-          detail = 'This Idempotency-Key was used with a different request.';
-      end if;
-      return (v_prior->'response') || jsonb_build_object('replayed', true);
+      return app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256)
+             || jsonb_build_object('replayed', true);
     end if;
   end if;
 
@@ -201,29 +287,21 @@ begin
         is_active = true
   returning id into v_client;
 
-  select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
-  if v_slot.id is null then
-    raise exception using errcode = 'NK404', message = 'slot_not_found', detail = 'No such slot.', hint = 'field:slot_id';
-  end if;
-  if v_slot.session_type <> p_session_type then
-    raise exception using errcode = 'NK422', message = 'session_type_mismatch',
-      detail = format('That slot is for a %s session.', v_slot.session_type), hint = 'field:session_type';
-  end if;
-  if not app_private.slot_is_free(v_c, v_slot, null) then
-    raise exception using errcode = 'NK409',
-      message = case when v_slot.session_type = 'webinar' and v_slot.booked_count >= v_slot.capacity then 'slot_full'
-                     else 'slot_taken' end,
-      detail = 'That time is no longer available; please pick another.', hint = 'field:slot_id';
-  end if;
+  v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, true);
 
-  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free.
+  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free. A paid
+  --    one needs the gateway order made for exactly this price (the price may have changed meanwhile).
   v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+  if v_amount > 0 and (p_order_id is null or p_amount_paise is distinct from (v_amount * 100)::bigint) then
+    raise exception using errcode = 'NK409', message = 'price_changed',
+      detail = 'The price changed while you were booking; please try again.';
+  end if;
   select exists (select 1 from app.sessions s where s.consultant_id = v_c.id and s.client_id = v_client
                    and s.status in ('confirmed', 'completed', 'no_show')) into v_repeat;
-  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
+  insert into app.sessions (id, consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
-                            notes, booked_via, is_repeat_client, manage_token_hash)
-  values (v_c.id, v_client, v_slot.id, v_slot.session_type,
+                            notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted)
+  values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
           case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
           case when v_amount = 0 then 'confirmed' else 'pending' end,
@@ -231,8 +309,17 @@ begin
           now() + make_interval(mins => app_private.hold_minutes(v_c)),
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
-          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash)
+          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted)
   returning * into v_session;
+  if v_amount > 0 then
+    -- 5. The order the client pays, recorded with the booking (one transaction: both or neither).
+    insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
+                                          gateway_order_id, status, metadata)
+    values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
+            jsonb_build_object('receipt', v_session.id));
+  else
+    perform app_private.queue_session_emails(v_session, 'confirmed');
+  end if;
 
   v_result := app_private.booking_json(v_session);
   if p_idempotency_key is not null then
@@ -320,9 +407,9 @@ as $$
 declare
   v_s app.sessions := app_private.managed_session(p_token_hash);
   v_view jsonb := app_private.manage_view(v_s);
+  v_refund numeric(10, 2);
 begin
-  -- Within the consultant's cut-off only; the refund is the ladder's, stated in the answer (the payment
-  -- issue carries it out).
+  -- Within the consultant's cut-off only; the refund is the ladder's, stated in the answer.
   if not (v_view->>'can_cancel')::boolean then
     raise exception using errcode = 'NK409', message = case when v_s.status in ('pending', 'confirmed')
       then 'cancellation_window_closed' else 'invalid_transition' end,
@@ -332,6 +419,11 @@ begin
   end if;
   update app.sessions set status = 'cancelled', cancelled_by = 'client', cancellation_reason = nullif(btrim(p_reason), '')
   where id = v_s.id returning * into v_s;
+  -- The ladder's share of what was paid goes back (a job through the gateway); the consultant is told.
+  v_refund := app_private.refund_for_cancellation(v_s, (v_view->'refund_if_cancelled_now'->>'percent')::integer,
+                'Cancelled by the client', 'client_policy');
+  perform app_private.queue_session_emails(v_s, 'cancelled_by_client', jsonb_build_object('refund_amount', v_refund::text));
+  select * into v_s from app.sessions where id = v_s.id;
   return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
 end;
 $$;
@@ -376,7 +468,8 @@ comment on function api.public_reschedule_booking is 'The client moves a confirm
 
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
   api.abandon_expired_holds(),
-  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, bytea),
+  api.booking_quote(text, uuid, text, text, bytea),
+  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint),
   api.public_booking(bytea), api.public_cancel_booking(bytea, text), api.public_reschedule_booking(bytea, uuid)
   to nakksha_app;
 

@@ -250,6 +250,7 @@ set search_path = ''
 as $$
 declare
   v_s app.sessions := app_private.caller_session(p_session_id);
+  v_refund numeric(10, 2);
 begin
   -- The consultant's status actions; the trigger holds the lifecycle, this adds the conditions of each
   -- (and refuses a no-op: cancelling a cancelled session is not a success).
@@ -269,6 +270,13 @@ begin
     cancelled_by = case when p_to = 'cancelled' then 'consultant' else cancelled_by end,
     cancellation_reason = case when p_to = 'cancelled' then nullif(btrim(p_reason), '') else cancellation_reason end
   where id = v_s.id returning * into v_s;
+  if p_to = 'cancelled' then
+    -- The consultant calling it off owes the client everything they paid (a job sends it back), and says so.
+    v_refund := app_private.refund_for_cancellation(v_s, 100, coalesce(nullif(btrim(p_reason), ''),
+                  'Cancelled by the consultant'), 'consultant');
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
+    select * into v_s from app.sessions where id = v_s.id;
+  end if;
   return api.session_json(v_s);
 end;
 $$;

@@ -19,6 +19,7 @@ VALID_BODY = {
     "reschedule_session": {"starts_at": "2027-06-01T10:00:00Z", "ends_at": "2027-06-01T11:00:00Z"},
     "update_client": {"notes": "mine now"},
     "cancel_session": {"reason": "mine now"},
+    "refund_payment": {"reason": "mine now"},
 }
 
 
@@ -32,9 +33,14 @@ async def tenant_with_everything(client, db) -> dict:
     block = await client.post("/api/v1/consultants/me/availability/blocks", headers=h,
                               json={"starts_at": "2027-12-24T00:00:00Z", "ends_at": "2027-12-26T00:00:00Z"})
     blocks = block.json()["blocks"]
+    paid = await client.post("/api/v1/sessions", headers=h, json={
+        "client_id": session["client_id"], "session_type": "personal", "starts_at": "2027-07-01T10:00:00Z",
+        "ends_at": "2027-07-01T11:00:00Z", "amount": "1499.50", "payment_status": "paid", "payment_method": "cash"})
+    assert paid.status_code == 201, paid.text
+    payment = (await client.get("/api/v1/payments", headers=h)).json()["items"][0]
     return {**c, "ids": {"session_id": made["session_id"], "client_id": session["client_id"],
                          "slot_id": free[1]["slot_id"], "rule_id": avail["rules"][0]["id"],
-                         "block_id": blocks[0]["id"]}}
+                         "block_id": blocks[0]["id"], "transaction_id": payment["id"]}}
 
 
 async def test_another_consultant_gets_404_on_every_route_with_an_id(client, db, app):
@@ -61,6 +67,8 @@ async def test_another_consultant_gets_404_on_every_route_with_an_id(client, db,
     # Nothing of A's changed.
     s = (await client.get(f"/api/v1/sessions/{a['ids']['session_id']}", headers=a["headers"])).json()
     assert s["status"] == "confirmed"
+    p = (await client.get(f"/api/v1/payments/{a['ids']['transaction_id']}", headers=a["headers"])).json()
+    assert p["status"] == "completed" and p["refunds"] == []
 
 
 async def test_random_ids_are_404_for_their_owner_too(client, db, app):

@@ -5,10 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
-import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -21,6 +18,7 @@ from app.adapters.payments import (
     verify_checkout_signature,
     verify_webhook_signature,
 )
+from tests.fake_razorpay import FakeRazorpay
 
 SECRET = "rzp_test_secret_abc123"
 
@@ -60,94 +58,47 @@ def test_webhook_signature_covers_the_raw_body():
     assert not verify_webhook_signature(body, sig, "other")
 
 
-class FakeRazorpay:
-    """Answers like Razorpay's API on loopback; records every request; can fail or hang on demand."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.mode = "ok"
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _handle(self, method: str) -> None:
-                length = int(self.headers.get("content-length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}") if length else {}
-                fake.requests.append({"method": method, "path": self.path, "headers": dict(self.headers), "body": body})
-                if fake.mode == "hang":
-                    time.sleep(3)
-                if fake.mode == "down":
-                    return self._answer(500, {"error": {"code": "SERVER_ERROR", "description": "The server is down."}})
-                if fake.mode == "refuse":
-                    return self._answer(400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The amount is invalid."}})
-                if self.path == "/v1/orders":
-                    return self._answer(200, {"id": "order_Fake0000000001", "entity": "order", "amount": body["amount"],
-                                              "currency": body["currency"], "receipt": body["receipt"], "status": "created",
-                                              "notes": body["notes"]})
-                if self.path.startswith("/v1/payments/") and self.path.endswith("/refund"):
-                    return self._answer(200, {"id": "rfnd_Fake000000001", "entity": "refund", "amount": body["amount"],
-                                              "payment_id": self.path.split("/")[3], "status": "processed"})
-                if self.path.startswith("/v1/payments/"):
-                    return self._answer(200, {"id": self.path.split("/")[3], "entity": "payment", "status": "captured",
-                                              "amount": 149950, "method": "upi", "order_id": "order_Fake0000000001"})
-                return self._answer(404, {"error": {"code": "BAD_REQUEST_ERROR", "description": "Not found"}})
-
-            def do_GET(self):  # noqa: N802
-                self._handle("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._handle("POST")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def razorpay_fake():
     fake = FakeRazorpay()
     yield fake
-    fake.server.shutdown()
+    fake.close()
 
 
 async def test_orders_payments_and_refunds_through_the_official_sdk(razorpay_fake):
     gateway = RazorpayGateway("rzp_test_key", SECRET, base_url=razorpay_fake.url, timeout=2)
     order = await gateway.create_order(rupees_to_paise("1499.50"), "sess_123", {"session_id": "s", "consultant_id": "c"})
-    assert order["id"] == "order_Fake0000000001" and order["amount"] == 149950
+    assert order["id"].startswith("order_") and order["amount"] == 149950
     sent = razorpay_fake.requests[0]
     assert (sent["method"], sent["path"]) == ("POST", "/v1/orders")
     assert sent["body"] == {"amount": 149950, "currency": "INR", "receipt": "sess_123",
                             "notes": {"session_id": "s", "consultant_id": "c"}, "payment_capture": 1}
     assert isinstance(sent["body"]["amount"], int)  # paise on the wire, never a float
     assert sent["headers"]["Authorization"] == "Basic " + base64.b64encode(f"rzp_test_key:{SECRET}".encode()).decode()
-    payment = await gateway.fetch_payment("pay_Fake1")
-    assert payment["status"] == "captured" and razorpay_fake.requests[1]["path"] == "/v1/payments/pay_Fake1"
-    refund = await gateway.refund("pay_Fake1", 50000, "refund-key-0001", {"reason": "cancelled"})
+    paid = razorpay_fake.pay(order["id"])
+    payment = await gateway.fetch_payment(paid["id"])
+    assert payment["status"] == "captured" and razorpay_fake.requests[1]["path"] == f"/v1/payments/{paid['id']}"
+    assert [p["id"] for p in await gateway.order_payments(order["id"])] == [paid["id"]]
+    refund = await gateway.refund(paid["id"], 50000, "refund-key-0001", {"reason": "cancelled"})
     assert refund["amount"] == 50000
-    sent = razorpay_fake.requests[2]
-    assert sent["path"] == "/v1/payments/pay_Fake1/refund" and sent["headers"]["X-Refund-Idempotency"] == "refund-key-0001"
+    sent = razorpay_fake.calls("POST", f"/v1/payments/{paid['id']}/refund")[0]
+    assert sent["headers"]["X-Refund-Idempotency"] == "refund-key-0001"
+    # The same key is the same refund, never a second one.
+    again = await gateway.refund(paid["id"], 50000, "refund-key-0001", {"reason": "cancelled"})
+    assert again["id"] == refund["id"] and len(razorpay_fake.refunds) == 1
+    assert (await gateway.fetch_refund(paid["id"], refund["id"]))["status"] == "processed"
 
 
 async def test_gateway_failures_are_classified_and_bounded(razorpay_fake):
     gateway = RazorpayGateway("rzp_test_key", SECRET, base_url=razorpay_fake.url, timeout=0.5)
-    razorpay_fake.mode = "down"
+    razorpay_fake.failures = ["down"]
     with pytest.raises(GatewayUnavailable):
         await gateway.create_order(100, "r", {})
-    razorpay_fake.mode = "refuse"
+    razorpay_fake.failures = ["refuse"]
     with pytest.raises(GatewayRefused):
         await gateway.create_order(100, "r", {})
-    # The fake answers 200 after 3 s: only the 0.5 s timeout can turn that into GatewayUnavailable.
-    razorpay_fake.mode = "hang"
+    # The fake answers after 3 s: only the 0.5 s timeout can turn that into GatewayUnavailable.
+    razorpay_fake.failures = ["hang"]
     with pytest.raises(GatewayUnavailable):
         await gateway.fetch_payment("pay_slow")
     unreachable = RazorpayGateway("k", SECRET, base_url="http://127.0.0.1:9", timeout=0.5)

@@ -1,0 +1,161 @@
+# app/routes/payments.py — payments (/api/v1/payments…): checkout verification, the gateway's webhook, the consultant's payments and refunds.
+"""Verify and the webhook are public but proven: verify by the checkout signature over the order id *we*
+stored, the webhook by the signature over its raw body. Both end in the same SQL (api.confirm_payment /
+api.handle_payment_webhook), which is idempotent under its row locks, so they may arrive in any order,
+twice, or at once."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.adapters.payments import (
+    GatewayRefused,
+    GatewayUnavailable,
+    verify_checkout_signature,
+    verify_webhook_signature,
+)
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.auth import OBJECT
+from app.schemas import Money
+from app.sql import run
+from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+log = logging.getLogger("nakksha.payments")
+
+
+
+class VerifyBody(Schema):
+    razorpay_order_id: str = Field(min_length=1, max_length=100, pattern=r"^order_[A-Za-z0-9]+$")
+    razorpay_payment_id: str = Field(min_length=1, max_length=100, pattern=r"^pay_[A-Za-z0-9]+$")
+    razorpay_signature: str = Field(min_length=1, max_length=200)
+
+
+class PaymentsQuery(QuerySchema):
+    status: Literal["pending", "completed", "failed", "refunded", "partially_refunded", "cancelled"] | None = None
+    from_: AwareDatetime | None = Field(default=None, alias="from")
+    to: AwareDatetime | None = None
+    page: int = Field(default=1, ge=1, le=100000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+class RefundBody(Schema):
+    amount: Money | None = None
+    reason: str = Field(min_length=1, max_length=500)
+
+
+INVALID_SIGNATURE = ApiError(400, "invalid_signature", "The payment signature does not match this order.")
+
+
+@endpoint(summary="After Razorpay Checkout: verify the signature over our order and confirm the booking once the "
+                  "payment is captured (202 while it is not yet).", tags=("payments",), body=VerifyBody,
+          responses={200: OBJECT, 202: OBJECT, 400: None, 402: None})
+async def verify_payment(request: Request) -> JSONResponse:
+    body = await parse_body(request, VerifyBody)
+    pool, gateway = request.app.state.pool, request.app.state.payments
+    order = await run(pool, "payment_order", gateway=gateway.name, order_id=body.razorpay_order_id)
+    if order is None or not verify_checkout_signature(order["order_id"], body.razorpay_payment_id,
+                                                      body.razorpay_signature, gateway.key_secret):
+        raise INVALID_SIGNATURE
+    if order["payment_id"] == body.razorpay_payment_id:
+        # Confirmed already (by the webhook, or an earlier verify): answer it without asking the gateway.
+        return JSONResponse(await _confirm(pool, gateway.name, order, body.razorpay_payment_id, None, "verify"))
+    # A valid signature proves the client authorised the payment, not that the money is captured: ask.
+    try:
+        payment = await gateway.fetch_payment(body.razorpay_payment_id)
+    except (GatewayUnavailable, GatewayRefused) as exc:
+        log.warning("verify: cannot fetch payment %s: %s", body.razorpay_payment_id, exc)
+        return _pending("We could not reach the payment provider; your booking confirms as soon as it reports.")
+    if payment.get("order_id") != order["order_id"]:
+        raise INVALID_SIGNATURE
+    if payment.get("status") == "captured":
+        return JSONResponse(await _confirm(pool, gateway.name, order, payment["id"], payment, "verify"))
+    if payment.get("status") == "failed":
+        await run(pool, "record_payment_failure", gateway=gateway.name, order_id=order["order_id"],
+                  payment_id=payment["id"], reason=payment.get("error_description") or payment.get("error_code"))
+        raise ApiError(402, "payment_failed", payment.get("error_description") or "The payment failed; please try again.")
+    return _pending("The payment is authorised and being captured; your booking confirms in a moment.")
+
+
+async def _confirm(pool, gateway: str, order: dict, payment_id: str, payment: dict | None, source: str) -> dict:
+    result = await run(pool, "confirm_payment", gateway=gateway, order_id=order["order_id"], payment_id=payment_id,
+                       amount_paise=payment["amount"] if payment else order["amount_paise"],
+                       method=(payment or {}).get("method"), source=source)
+    outcome = result["outcome"]
+    status = {"confirmed": "confirmed", "already_confirmed": "confirmed"}.get(outcome, "refunding")
+    return {"status": status, "outcome": outcome, "booking": result.get("booking")}
+
+
+def _pending(message: str) -> JSONResponse:
+    return JSONResponse({"status": "pending", "message": message}, status_code=202)
+
+
+@endpoint(summary="Razorpay's webhook: X-Razorpay-Signature over the raw body; once per X-Razorpay-Event-Id "
+                  "(payment.captured, order.paid, payment.failed, refund.processed, refund.failed).",
+          tags=("payments",), responses={200: OBJECT, 400: None})
+async def payment_webhook(request: Request) -> JSONResponse:
+    raw = await request.body()
+    gateway = request.app.state.payments
+    if not verify_webhook_signature(raw, request.headers.get("x-razorpay-signature"), gateway.webhook_secret):
+        raise ApiError(400, "invalid_signature", "The webhook signature does not match its body.")
+    try:
+        payload = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "invalid_json", "The webhook body is not JSON.") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
+        raise ApiError(400, "invalid_payload", "The webhook body names no event.")
+    event_id = request.headers.get("x-razorpay-event-id") or ("sha256:" + hashlib.sha256(raw).hexdigest())
+    if len(event_id) > 200:
+        raise ApiError(400, "invalid_event_id", "X-Razorpay-Event-Id is too long.")
+    result = await run(request.app.state.pool, "handle_payment_webhook", provider=gateway.name, event_id=event_id,
+                       payload=payload)
+    if result["outcome"].startswith("rejected_"):
+        log.warning("webhook %s (%s) not applied: %s", event_id, payload["event"], result["outcome"])
+    return JSONResponse({"status": "ok", "outcome": result["outcome"]})
+
+
+@endpoint(summary="The consultant's payments with session, client and refunds: filter by status and creation time.",
+          tags=("payments",), auth="approved", query=PaymentsQuery, responses={200: OBJECT})
+async def list_payments(request: Request) -> JSONResponse:
+    q = parse_query(request, PaymentsQuery)
+    return JSONResponse(await run(request.app.state.pool, "list_payments", request.state.caller, status=q.status,
+                                  from_=q.from_, to_=q.to, page=q.page, per_page=q.per_page))
+
+
+@endpoint(summary="One payment with its refunds and what can still be refunded.", tags=("payments",), auth="approved",
+          responses={200: OBJECT, 404: None})
+async def get_payment(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "get_payment", request.state.caller,
+                                  transaction_id=request.path_params["transaction_id"]))
+
+
+@endpoint(summary="Refund a payment in full (no amount) or in part, never more than is left. A full refund of a "
+                  "session still to come cancels it.", tags=("payments",), auth="approved", body=RefundBody,
+          responses={201: OBJECT, 404: None, 409: None, 422: None})
+async def refund_payment(request: Request) -> JSONResponse:
+    body = await parse_body(request, RefundBody)
+    if body.amount is not None and body.amount <= 0:
+        raise ApiError(422, "validation_error", "A refund is more than zero.", "amount")
+    return JSONResponse(await run(request.app.state.pool, "refund_payment", request.state.caller,
+                                  transaction_id=request.path_params["transaction_id"], amount=body.amount,
+                                  reason=body.reason.strip()), status_code=201)
+
+
+TID = "{transaction_id:uuid}"
+routes = [
+    Route("/api/v1/payments/verify", verify_payment, methods=["POST"], name="verify_payment"),
+    Route("/api/v1/payments/webhook", payment_webhook, methods=["POST"], name="payment_webhook"),
+    Route("/api/v1/payments", list_payments, methods=["GET"], name="list_payments"),
+    Route(f"/api/v1/payments/{TID}", get_payment, methods=["GET"], name="get_payment"),
+    Route(f"/api/v1/payments/{TID}/refund", refund_payment, methods=["POST"], name="refund_payment"),
+]
+
+
+# Test: pytest tests/http/test_payments.py

@@ -1,0 +1,852 @@
+-- db/functions/payments.sql — money in and back: orders for bookings, confirming a captured payment, webhooks, refunds, reconciliation.
+-- Lock order everywhere: session, then payment, then refund (the refund triggers take the payment's lock
+-- and update the session), so racing verify / webhook / cancel / refund paths wait instead of deadlocking.
+
+create or replace function app_private.refundable(p_transaction_id uuid)
+returns numeric
+language sql stable security definer
+set search_path = ''
+as $$
+  select t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
+                              where r.transaction_id = t.id and r.status <> 'failed'), 0)
+  from app.payment_transactions t where t.id = p_transaction_id
+$$;
+comment on function app_private.refundable is 'What can still be refunded of a payment: its amount less every refund not failed.';
+
+create or replace function api.payment_json(p_t app.payment_transactions)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- Runs with the caller's rights (like api.session_json): the session, client and refunds come through RLS.
+  select jsonb_build_object('id', p_t.id, 'purpose', p_t.purpose, 'status', p_t.status,
+    'amount', p_t.amount, 'amount_paise', (p_t.amount * 100)::bigint, 'currency', p_t.currency,
+    'amount_refunded', p_t.amount_refunded,
+    'refundable', case when p_t.status in ('completed', 'partially_refunded')
+                       then p_t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
+                                                   where r.transaction_id = p_t.id and r.status <> 'failed'), 0)
+                       else 0 end,
+    'gateway', p_t.gateway, 'gateway_order_id', p_t.gateway_order_id, 'gateway_payment_id', p_t.gateway_payment_id,
+    'payment_method', p_t.payment_method, 'failure_reason', p_t.failure_reason, 'paid_at', p_t.paid_at,
+    'duplicate', coalesce((p_t.metadata->>'duplicate')::boolean, false),
+    'created_at', p_t.created_at, 'updated_at', p_t.updated_at,
+    'session', (select jsonb_build_object('id', s.id, 'title', s.title, 'session_type', s.session_type,
+                  'starts_at', s.starts_at, 'status', s.status, 'payment_status', s.payment_status)
+                from app.sessions s where s.id = p_t.session_id),
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
+               from app.clients c where c.id = p_t.client_id),
+    'refunds', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'amount', r.amount, 'reason', r.reason,
+                           'initiated_by', r.initiated_by, 'status', r.status, 'gateway_refund_id', r.gateway_refund_id,
+                           'failure_reason', r.failure_reason, 'processed_at', r.processed_at, 'created_at', r.created_at)
+                           order by r.created_at, r.id)
+                         from app.payment_refunds r where r.transaction_id = p_t.id), '[]'))
+$$;
+comment on function api.payment_json is 'A payment as its consultant sees it: amounts, gateway ids, session, client and refunds.';
+
+-- Mail -------------------------------------------------------------------------------------------------
+
+create or replace function app_private.session_mail_data(p_s app.sessions)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
+    'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
+    'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
+    'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
+    'meeting_link', p_s.meeting_link, 'cancellation_reason', p_s.cancellation_reason)
+    || case when p_s.manage_link_encrypted is not null
+            then jsonb_build_object('manage_url_encrypted', p_s.manage_link_encrypted) else '{}' end
+  from app.consultants c, app.clients cl
+  where c.id = p_s.consultant_id and cl.id = p_s.client_id
+$$;
+comment on function app_private.session_mail_data is 'What every session mail needs to say (names, time with its zone, amount, links).';
+
+create or replace function app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb default '{}')
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_data jsonb := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
+  v_c app.consultants;
+  v_client app.clients;
+begin
+  select * into v_c from app.consultants where id = p_s.consultant_id;
+  select * into v_client from app.clients where id = p_s.client_id;
+  -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody.
+  if p_event = 'confirmed' then
+    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+    perform app_private.queue_email('session_booked', v_c.email::text, v_c.first_name || ' ' || v_c.last_name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'cancelled_for_client' then
+    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'cancelled_by_client' then
+    perform app_private.queue_email('session_cancelled_consultant', v_c.email::text,
+      v_c.first_name || ' ' || v_c.last_name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'refund_processed' then
+    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  else
+    raise exception 'unknown session mail event %', p_event;
+  end if;
+end;
+$$;
+comment on function app_private.queue_session_emails is 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox.';
+
+-- Refunds ----------------------------------------------------------------------------------------------
+
+create or replace function app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text,
+                                                     p_initiated_by text)
+returns app.payment_refunds
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_t app.payment_transactions;
+  v_r app.payment_refunds;
+begin
+  select * into v_t from app.payment_transactions where id = p_transaction_id;
+  -- The guard trigger checks the payment can be refunded and that the amount fits, under the payment's lock.
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by)
+  values (v_t.consultant_id, v_t.id, p_amount, nullif(btrim(p_reason), ''), p_initiated_by)
+  returning * into v_r;
+  if v_t.gateway in ('razorpay', 'local') then
+    -- Money goes back through the gateway in a job (retried with backoff), never inside this transaction.
+    perform app_private.defer_job('process_refund', jsonb_build_object('refund_id', v_r.id), 'payments',
+                                  null, 'refund:' || v_r.id);
+  else
+    -- Cash, bank transfer or direct UPI: the consultant hands it back themselves; recording it is the refund.
+    update app.payment_refunds set status = 'processed' where id = v_r.id returning * into v_r;
+  end if;
+  return v_r;
+end;
+$$;
+comment on function app_private.create_refund is 'Record a refund (checked against what is left) and queue its gateway call; offline payments are refunded at once.';
+
+create or replace function app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text,
+                                                     p_failure text)
+returns app.payment_refunds
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_r app.payment_refunds;
+  v_t app.payment_transactions;
+  v_s app.sessions;
+begin
+  select * into v_r from app.payment_refunds where id = p_refund_id;
+  select * into v_t from app.payment_transactions where id = v_r.transaction_id;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_r from app.payment_refunds where id = p_refund_id for update;
+  -- Settled already (a job that ran twice, a webhook after the job): nothing more to do.
+  if v_r.status <> 'pending' then
+    return v_r;
+  end if;
+  update app.payment_refunds set
+    gateway_refund_id = coalesce(p_gateway_refund_id, gateway_refund_id),
+    status = p_status,
+    failure_reason = case when p_status = 'failed' then coalesce(p_failure, 'The gateway refused the refund.') end
+  where id = v_r.id returning * into v_r;
+  if p_status = 'processed' and v_s.id is not null then
+    select * into v_s from app.sessions where id = v_s.id;
+    perform app_private.queue_session_emails(v_s, 'refund_processed',
+      jsonb_build_object('refund_amount', v_r.amount::text, 'refund_reason', v_r.reason));
+  end if;
+  return v_r;
+end;
+$$;
+comment on function app_private.settle_refund is 'A refund''s outcome from the gateway (processed, failed, or still pending with its id); idempotent.';
+
+create or replace function api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_t app.payment_transactions;
+  v_s app.sessions;
+  v_left numeric(10, 2);
+  v_amount numeric(10, 2);
+begin
+  select * into v_t from app.payment_transactions where id = p_transaction_id and consultant_id = v_consultant;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = v_t.id for update;
+  if v_t.status not in ('completed', 'partially_refunded') then
+    raise exception using errcode = 'NK409', message = 'payment_not_refundable',
+      detail = format('A %s payment cannot be refunded.', v_t.status);
+  end if;
+  v_left := app_private.refundable(v_t.id);
+  v_amount := coalesce(p_amount, v_left);
+  if v_amount <= 0 or v_amount <> round(v_amount, 2) then
+    raise exception using errcode = 'NK422', message = 'invalid_amount', hint = 'field:amount',
+      detail = 'A refund is a positive amount in rupees and paise.';
+  end if;
+  if v_amount > v_left then
+    raise exception using errcode = 'NK409', message = 'refund_exceeds_remaining', hint = 'field:amount',
+      detail = format('At most %s can still be refunded.', v_left);
+  end if;
+  -- Giving all of it back for a session still to come means it will not happen: cancel it first (its
+  -- slot is free again). A completed session keeps its status: that refund is goodwill.
+  if v_s.id is not null and v_s.status = 'confirmed' and v_amount = v_left
+     and v_t.amount_refunded + v_amount >= v_t.amount and not coalesce((v_t.metadata->>'duplicate')::boolean, false) then
+    update app.sessions set status = 'cancelled', cancelled_by = 'consultant',
+      cancellation_reason = coalesce(nullif(btrim(p_reason), ''), 'Refunded in full by the consultant')
+    where id = v_s.id returning * into v_s;
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_amount::text));
+  end if;
+  perform app_private.create_refund(v_t.id, v_amount, p_reason, 'consultant');
+  select * into v_t from app.payment_transactions where id = v_t.id;
+  return api.payment_json(v_t);
+end;
+$$;
+comment on function api.refund_payment is 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left.';
+
+create or replace function app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text,
+                                                               p_initiated_by text)
+returns numeric
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_t app.payment_transactions;
+  v_amount numeric(10, 2);
+begin
+  -- The payment that paid for the session (a duplicate payment is refunded on its own already).
+  select * into v_t from app.payment_transactions
+  where session_id = p_s.id and status in ('completed', 'partially_refunded')
+    and not coalesce((metadata->>'duplicate')::boolean, false)
+  order by paid_at limit 1 for update;
+  if v_t.id is null then
+    return 0;
+  end if;
+  v_amount := least(round(v_t.amount * p_percent / 100, 2), app_private.refundable(v_t.id));
+  if v_amount > 0 then
+    perform app_private.create_refund(v_t.id, v_amount, p_reason, p_initiated_by);
+  end if;
+  return v_amount;
+end;
+$$;
+comment on function app_private.refund_for_cancellation is 'Refund a cancelled session''s payment by a percentage (100 for the consultant, the ladder''s for the client).';
+
+-- Orders and confirmation ------------------------------------------------------------------------------
+
+create or replace function api.payment_order(p_gateway text, p_order_id text)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('transaction_id', t.id, 'order_id', t.gateway_order_id, 'status', t.status,
+                            'payment_id', t.gateway_payment_id, 'amount_paise', (t.amount * 100)::bigint)
+  from app.payment_transactions t
+  where t.gateway = p_gateway and t.gateway_order_id = p_order_id
+$$;
+comment on function api.payment_order is 'The order we stored (for checking a checkout signature against our own order id), or NULL.';
+
+create or replace function app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text,
+                                                       p_amount_paise bigint, p_method text, p_source text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_t app.payment_transactions;
+  v_s app.sessions;
+  v_dup app.payment_transactions;
+  v_outcome text;
+  v_free boolean;
+begin
+  select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_order_id = p_order_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'order_not_found', detail = 'No such order.';
+  end if;
+  -- Session first, then the payment (see the top of this file). Verify, webhook and reconciliation all
+  -- come through here; the second to arrive waits on these locks and then finds the work done.
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = v_t.id for update;
+
+  if v_t.gateway_payment_id = p_payment_id then
+    return jsonb_build_object('outcome', 'already_confirmed', 'transaction_id', v_t.id, 'session_id', v_s.id);
+  end if;
+  if (v_t.amount * 100)::bigint <> p_amount_paise then
+    raise exception using errcode = 'NK422', message = 'amount_mismatch',
+      detail = format('Payment of %s paise for an order of %s paise.', p_amount_paise, (v_t.amount * 100)::bigint);
+  end if;
+
+  if v_t.status in ('completed', 'partially_refunded', 'refunded') then
+    -- A second captured payment on one order: keep it as its own record, and give it back in full.
+    insert into app.payment_transactions (consultant_id, purpose, session_id, quotation_id, client_id, amount, currency,
+      gateway, gateway_payment_id, payment_method, status, paid_at, metadata)
+    values (v_t.consultant_id, v_t.purpose, v_t.session_id, v_t.quotation_id, v_t.client_id, v_t.amount, v_t.currency,
+      v_t.gateway, p_payment_id, p_method, 'completed', now(),
+      jsonb_build_object('duplicate', true, 'duplicate_of', v_t.id, 'order_id', p_order_id, 'source', p_source))
+    on conflict (gateway, gateway_payment_id) do nothing
+    returning * into v_dup;
+    if v_dup.id is null then
+      return jsonb_build_object('outcome', 'already_refunding', 'transaction_id', v_t.id, 'session_id', v_s.id);
+    end if;
+    perform app_private.create_refund(v_dup.id, v_dup.amount, 'Duplicate payment for one order', 'system');
+    return jsonb_build_object('outcome', 'duplicate_refunded', 'transaction_id', v_dup.id, 'session_id', v_s.id);
+  end if;
+
+  -- The money is ours now, whatever happens to the session.
+  update app.payment_transactions set status = 'completed', gateway_payment_id = p_payment_id,
+    payment_method = p_method, failure_reason = null,
+    metadata = metadata || jsonb_build_object('confirmed_by', p_source)
+  where id = v_t.id returning * into v_t;
+
+  if v_t.session_id is null then
+    return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id);
+  end if;
+
+  if v_s.status = 'pending' then
+    -- Still held (even past its hold: nobody has taken the time, or the hold would have been abandoned).
+    v_free := true;
+  elsif v_s.status = 'abandoned' then
+    -- Paid after the hold lapsed: honour it if the time is still free. The exclusion constraint and the
+    -- seat count are the judges; a refusal rolls back only this attempt.
+    v_free := v_s.starts_at > now()
+      and (v_s.slot_id is null or exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available))
+      and not exists (select 1 from app.availability_blocks b where b.consultant_id = v_s.consultant_id
+                        and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_s.starts_at, v_s.ends_at));
+  else
+    v_free := false;  -- cancelled (by the client or the consultant) while the payment was in flight
+  end if;
+
+  if v_free then
+    begin
+      update app.sessions set status = 'confirmed', payment_status = 'paid', payment_method = p_method
+      where id = v_s.id returning * into v_s;
+    exception when exclusion_violation or check_violation then
+      v_free := false;
+    end;
+  end if;
+
+  if v_free then
+    perform app_private.queue_session_emails(v_s, 'confirmed');
+    v_outcome := 'confirmed';
+  else
+    -- Nothing to give for the money: cancel (if it is not already) and send all of it back. A session that
+    -- is live on another payment keeps its status, and this payment counts as a duplicate for it.
+    if v_s.status not in ('pending', 'abandoned', 'cancelled') then
+      update app.payment_transactions set metadata = metadata || '{"duplicate": true}' where id = v_t.id
+      returning * into v_t;
+    end if;
+    update app.sessions set payment_status = 'paid', payment_method = p_method,
+      status = case when status in ('pending', 'abandoned') then 'cancelled' else status end,
+      cancelled_by = case when status in ('pending', 'abandoned') then 'system' else cancelled_by end,
+      cancellation_reason = case when status in ('pending', 'abandoned')
+        then 'The time was taken before the payment arrived' else cancellation_reason end
+    where id = v_s.id returning * into v_s;
+    perform app_private.create_refund(v_t.id, v_t.amount,
+      case when v_s.cancelled_by = 'system' then 'Paid after the hold expired and the time was taken'
+           else 'Paid for a cancelled booking' end, 'system');
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client',
+      jsonb_build_object('refund_amount', v_t.amount::text));
+    v_outcome := 'refunding';
+  end if;
+  return jsonb_build_object('outcome', v_outcome, 'transaction_id', v_t.id, 'session_id', v_s.id);
+end;
+$$;
+comment on function app_private.confirm_payment is 'A captured payment: payment completed, session confirmed and mails queued, or (time taken, booking cancelled) refunded in full. Idempotent.';
+
+create or replace function api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint,
+                                               p_method text, p_source text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_result jsonb := app_private.confirm_payment(p_gateway, p_order_id, p_payment_id, p_amount_paise, p_method, p_source);
+  v_s app.sessions;
+begin
+  select * into v_s from app.sessions where id = (v_result->>'session_id')::uuid;
+  return v_result || jsonb_build_object('booking', case when v_s.id is not null then app_private.booking_json(v_s) end);
+end;
+$$;
+comment on function api.confirm_payment is 'Verify and reconciliation: confirm a captured payment (see app_private.confirm_payment), answering the booking.';
+
+create or replace function app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text,
+                                                              p_reason text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_t app.payment_transactions;
+  v_s app.sessions;
+begin
+  select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_order_id = p_order_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'order_not_found', detail = 'No such order.';
+  end if;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = v_t.id for update;
+  -- A failed attempt does not end the order: the client may try again while the hold lasts. A failure
+  -- reported after a success (events out of order) changes nothing.
+  if v_t.status not in ('pending', 'failed') then
+    return jsonb_build_object('outcome', 'ignored', 'transaction_id', v_t.id);
+  end if;
+  update app.payment_transactions set status = 'failed', failure_reason = left(coalesce(p_reason, 'Payment failed'), 500),
+    metadata = metadata || jsonb_build_object('last_failed_payment_id', p_payment_id)
+  where id = v_t.id;
+  update app.sessions set payment_status = 'failed' where id = v_s.id and status = 'pending';
+  return jsonb_build_object('outcome', 'failed', 'transaction_id', v_t.id);
+end;
+$$;
+comment on function app_private.record_payment_failure is 'A failed payment attempt: noted on the order (which stays payable) and the pending booking.';
+
+create or replace function api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$ select app_private.record_payment_failure(p_gateway, p_order_id, p_payment_id, p_reason) $$;
+comment on function api.record_payment_failure is 'Verify: the gateway says this payment failed.';
+
+-- Webhooks ---------------------------------------------------------------------------------------------
+
+create or replace function app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb)
+returns text
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+  v_t app.payment_transactions;
+  v_status text := case p_event when 'refund.processed' then 'processed' when 'refund.failed' then 'failed' else 'pending' end;
+begin
+  -- Ours carry their id in the notes (the webhook may beat the job that stores the gateway's id).
+  if coalesce(p_refund->'notes'->>'refund_id', '') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    select r.id into v_id from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+    where r.id = (p_refund->'notes'->>'refund_id')::uuid and t.gateway = p_gateway
+      and t.gateway_payment_id = p_refund->>'payment_id';
+  end if;
+  if v_id is null then
+    select r.id into v_id from app.payment_refunds r where r.gateway_refund_id = p_refund->>'id';
+  end if;
+  if v_id is not null then
+    perform app_private.settle_refund(v_id, v_status, p_refund->>'id', p_refund->'error_description' #>> '{}');
+    return 'refund_' || v_status;
+  end if;
+  -- A refund made at the gateway itself (the Razorpay dashboard): recorded, so the totals stay true.
+  if v_status <> 'processed' then
+    return 'ignored_unknown_refund';
+  end if;
+  select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_payment_id = p_refund->>'payment_id';
+  if v_t.id is null then
+    return 'ignored_unknown_payment';
+  end if;
+  perform 1 from app.sessions where id = v_t.session_id for update;
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status, gateway_refund_id)
+  values (v_t.consultant_id, v_t.id, ((p_refund->>'amount')::bigint / 100.0)::numeric(10, 2), 'Refunded at the gateway',
+          'admin', 'processed', p_refund->>'id');
+  return 'refund_recorded';
+end;
+$$;
+comment on function app_private.refund_from_gateway is 'A refund event from the gateway: settles ours, records one made at the gateway directly.';
+
+create or replace function api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_event text := p_payload->>'event';
+  v_payment jsonb := p_payload #> '{payload,payment,entity}';
+  v_outcome text;
+  v_inserted uuid;
+begin
+  -- 1. Once per event id: a redelivery finds its row and is acknowledged without doing anything.
+  insert into app.webhook_events (provider, event_id, event_type, payload)
+  values (p_provider, p_event_id, coalesce(v_event, 'unknown'), p_payload)
+  on conflict (provider, event_id) do nothing
+  returning id into v_inserted;
+  if v_inserted is null then
+    return jsonb_build_object('outcome', 'duplicate');
+  end if;
+
+  -- 2. The event. Business refusals (an order we do not know, an amount that does not match) are
+  --    recorded on the event and acknowledged: retrying them would not change the answer. Anything else
+  --    (a deadlock, the database going away) rolls back with the event row, so the redelivery runs again.
+  begin
+    if v_event in ('payment.captured', 'order.paid') then
+      if v_payment->>'status' = 'captured' then
+        v_outcome := app_private.confirm_payment(p_provider, v_payment->>'order_id', v_payment->>'id',
+                       (v_payment->>'amount')::bigint, v_payment->>'method', 'webhook')->>'outcome';
+      else
+        v_outcome := 'ignored_not_captured';
+      end if;
+    elsif v_event = 'payment.failed' then
+      v_outcome := app_private.record_payment_failure(p_provider, v_payment->>'order_id', v_payment->>'id',
+                     coalesce(v_payment->>'error_description', v_payment->>'error_code'))->>'outcome';
+    elsif v_event in ('refund.processed', 'refund.failed', 'refund.created') then
+      v_outcome := app_private.refund_from_gateway(p_provider, v_event, p_payload #> '{payload,refund,entity}');
+    else
+      v_outcome := 'ignored_event';
+    end if;
+  exception when others then
+    if sqlstate not like 'NK%' and sqlstate not in ('22P02', '22003', '23514') then
+      raise;
+    end if;
+    v_outcome := 'rejected_' || sqlerrm;
+  end;
+  update app.webhook_events set processed_at = now(),
+    processing_error = case when v_outcome like 'rejected_%' then v_outcome end
+  where id = v_inserted;
+  return jsonb_build_object('outcome', v_outcome);
+end;
+$$;
+comment on function api.handle_payment_webhook is 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction.';
+
+-- The worker's refund steps ----------------------------------------------------------------------------
+
+create or replace function api.worker_claim_refund(p_refund_id uuid)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('refund_id', r.id, 'transaction_id', t.id, 'gateway', t.gateway,
+    'payment_id', t.gateway_payment_id, 'amount_paise', (r.amount * 100)::bigint, 'idempotency_key', r.idempotency_key,
+    'reason', r.reason, 'session_id', t.session_id, 'consultant_id', t.consultant_id)
+  from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+  where r.id = p_refund_id and r.status = 'pending'
+$$;
+comment on function api.worker_claim_refund is 'Worker: what a pending refund needs sent to the gateway, or NULL when it is settled.';
+
+create or replace function api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text,
+                                                    p_failure text)
+returns text
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  if p_status not in ('pending', 'processed', 'failed') then
+    raise exception using errcode = 'NK422', message = 'invalid_status';
+  end if;
+  return (app_private.settle_refund(p_refund_id, p_status, p_gateway_refund_id, p_failure)).status;
+end;
+$$;
+comment on function api.worker_settle_refund is 'Worker: the gateway''s answer to a refund (pending keeps its id for the webhook or reconciliation).';
+
+create or replace function api.worker_note_refund_error(p_refund_id uuid, p_error text)
+returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  update app.payment_refunds set failure_reason = left(p_error, 500) where id = p_refund_id and status = 'pending'
+$$;
+comment on function api.worker_note_refund_error is 'Worker: the gateway was unreachable for this refund (it stays pending and is retried).';
+
+-- Reconciliation ---------------------------------------------------------------------------------------
+
+create or replace function api.reconcile_due_payments(p_limit integer)
+returns table (transaction_id uuid, gateway text, order_id text, status text, age_minutes integer)
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  -- Orders not settled by a webhook: those whose hold has run out (or, without a session, half an hour
+  -- old), asked about every 5 minutes for a day, then hourly for a week. Claimed by stamping
+  -- last_checked_at, with skip locked so two workers never ask about the same order at once.
+  return query
+    with due as (
+      select t.id from app.payment_transactions t
+      left join app.sessions s on s.id = t.session_id
+      where t.status in ('pending', 'failed', 'cancelled') and t.gateway in ('razorpay', 'local')
+        and t.gateway_order_id is not null
+        and t.created_at > now() - interval '7 days'
+        and coalesce(s.hold_expires_at, t.created_at + interval '30 minutes') < now() - interval '2 minutes'
+        and (t.last_checked_at is null
+             or t.last_checked_at < now() - case when t.created_at > now() - interval '1 day'
+                                                 then interval '5 minutes' else interval '1 hour' end)
+        and (t.status <> 'cancelled' or t.last_checked_at < now() - interval '1 hour')
+      order by t.last_checked_at nulls first, t.created_at
+      limit p_limit
+      for update of t skip locked)
+    update app.payment_transactions t set last_checked_at = now()
+    from due where t.id = due.id
+    returning t.id, t.gateway, t.gateway_order_id, t.status,
+              (extract(epoch from now() - t.created_at) / 60)::integer;
+end;
+$$;
+comment on function api.reconcile_due_payments is 'Reconciliation: claim a batch of unsettled orders to ask the gateway about.';
+
+create or replace function api.reconcile_give_up_order(p_transaction_id uuid)
+returns text
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_t app.payment_transactions;
+  v_s app.sessions;
+begin
+  select * into v_t from app.payment_transactions where id = p_transaction_id;
+  select * into v_s from app.sessions where id = v_t.session_id for update;
+  select * into v_t from app.payment_transactions where id = p_transaction_id for update;
+  -- Nothing captured an hour after the hold ran out: the order is given up (a capture arriving later still
+  -- confirms or refunds through the webhook, and reconciliation keeps asking for a week).
+  if v_t.status not in ('pending', 'failed')
+     or coalesce(v_s.hold_expires_at, v_t.created_at + interval '30 minutes') > now() - interval '1 hour' then
+    return v_t.status;
+  end if;
+  update app.payment_transactions set status = 'cancelled' where id = v_t.id;
+  update app.sessions set payment_status = 'failed' where id = v_s.id and status in ('pending', 'abandoned')
+    and payment_status = 'pending';
+  return 'cancelled';
+end;
+$$;
+comment on function api.reconcile_give_up_order is 'Reconciliation: an order with nothing captured long after its hold is cancelled.';
+
+create or replace function api.reconcile_due_refunds(p_limit integer)
+returns table (refund_id uuid, gateway text, payment_id text, gateway_refund_id text)
+language plpgsql volatile security definer
+set search_path = public, pg_temp
+as $$
+#variable_conflict use_column
+begin
+  -- Refunds still pending without a live job (the job gave up after its retries, or a worker died) get a
+  -- new one; those the gateway accepted as pending are asked about again.
+  perform app_private.defer_job('process_refund', jsonb_build_object('refund_id', r.id), 'payments', null,
+                                'refund:' || r.id)
+  from app.payment_refunds r
+  join app.payment_transactions t on t.id = r.transaction_id
+  where r.status = 'pending' and r.gateway_refund_id is null and t.gateway in ('razorpay', 'local')
+    and r.updated_at < now() - interval '15 minutes'
+    and not exists (select 1 from public.procrastinate_jobs j
+                    where j.task_name = 'process_refund' and j.status in ('todo', 'doing')
+                      and j.args->>'refund_id' = r.id::text);
+  return query
+    with due as (
+      select r.id from app.payment_refunds r
+      where r.status = 'pending' and r.gateway_refund_id is not null and r.updated_at < now() - interval '10 minutes'
+      order by r.updated_at limit p_limit for update skip locked)
+    update app.payment_refunds r set updated_at = now() from due, app.payment_transactions t
+    where r.id = due.id and t.id = r.transaction_id
+    returning r.id, t.gateway, t.gateway_payment_id, r.gateway_refund_id;
+end;
+$$;
+comment on function api.reconcile_due_refunds is 'Reconciliation: re-queue stranded refunds; claim those pending at the gateway to ask about.';
+
+-- The consultant's payments ----------------------------------------------------------------------------
+
+create or replace function api.list_payments(p_status text, p_from timestamptz, p_to timestamptz, p_page integer,
+                                             p_per_page integer)
+returns jsonb
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_result jsonb;
+begin
+  perform api.require_approved();
+  -- Row-level security keeps this to the caller's payments.
+  with matching as (
+    select t as r, t.id, t.created_at, t.amount, t.amount_refunded, t.status from app.payment_transactions t
+    where (p_status is null or t.status = p_status)
+      and (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+  ), page as (
+    select m.r, row_number() over (order by m.created_at desc, m.id) as ord from matching m
+    order by ord limit p_per_page offset (p_page - 1) * p_per_page
+  )
+  select jsonb_build_object(
+    'items', coalesce((select jsonb_agg(api.payment_json(p.r) order by p.ord) from page p), '[]'),
+    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page,
+    'totals', (select jsonb_build_object(
+      'received', coalesce(sum(amount) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0),
+      'refunded', coalesce(sum(amount_refunded), 0),
+      'net', coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0))
+      from matching))
+  into v_result;
+  return v_result;
+end;
+$$;
+comment on function api.list_payments is 'The caller''s payments (filter by status and creation time, paged) with session, client, refunds and totals.';
+
+create or replace function api.get_payment(p_transaction_id uuid)
+returns jsonb
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_t app.payment_transactions;
+begin
+  perform api.require_approved();
+  select * into v_t from app.payment_transactions where id = p_transaction_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  return api.payment_json(v_t);
+end;
+$$;
+comment on function api.get_payment is 'One of the caller''s payments with its refunds.';
+
+-- The local gateway (development and tests without Razorpay keys) --------------------------------------
+
+create or replace function app_private.local_payment_json(p_p app.local_gateway_payments)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('id', p_p.id, 'entity', 'payment', 'amount', p_p.amount_paise, 'currency', p_p.currency,
+    'status', p_p.status, 'order_id', p_p.order_id, 'method', p_p.method, 'captured', p_p.status = 'captured',
+    'error_code', p_p.error_code, 'error_description', p_p.error_description,
+    'created_at', extract(epoch from p_p.created_at)::bigint)
+$$;
+comment on function app_private.local_payment_json is 'A local gateway payment, shaped like Razorpay''s payment entity.';
+
+create or replace function api.local_gateway_create_order(p_id text, p_amount_paise bigint, p_currency text,
+                                                          p_receipt text, p_notes jsonb)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$
+  insert into app.local_gateway_orders (id, amount_paise, currency, receipt, notes)
+  values (p_id, p_amount_paise, p_currency, p_receipt, coalesce(p_notes, '{}'))
+  returning jsonb_build_object('id', id, 'entity', 'order', 'amount', amount_paise, 'currency', currency,
+                               'receipt', receipt, 'status', status, 'notes', notes)
+$$;
+comment on function api.local_gateway_create_order is 'Local gateway: create an order.';
+
+create or replace function api.local_gateway_checkout(p_order_id text)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('order_id', o.id, 'amount_paise', o.amount_paise, 'currency', o.currency,
+    'status', o.status, 'amount', (o.amount_paise / 100.0)::numeric(12, 2)::text,
+    'consultant_name', c.first_name || ' ' || c.last_name, 'title', s.title, 'starts_at', s.starts_at,
+    'timezone', c.timezone, 'client_name', cl.name, 'client_email', cl.email::text)
+  from app.local_gateway_orders o
+  left join app.payment_transactions t on t.gateway = 'local' and t.gateway_order_id = o.id
+  left join app.sessions s on s.id = t.session_id
+  left join app.consultants c on c.id = t.consultant_id
+  left join app.clients cl on cl.id = t.client_id
+  where o.id = p_order_id
+$$;
+comment on function api.local_gateway_checkout is 'Local gateway: what the local checkout page shows for an order.';
+
+create or replace function api.local_gateway_pay(p_order_id text, p_payment_id text, p_outcome text, p_method text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_o app.local_gateway_orders;
+  v_p app.local_gateway_payments;
+begin
+  select * into v_o from app.local_gateway_orders where id = p_order_id for update;
+  if v_o.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such order.';
+  end if;
+  if v_o.status = 'paid' then
+    raise exception using errcode = 'NK409', message = 'order_already_paid', detail = 'This order is paid.';
+  end if;
+  insert into app.local_gateway_payments (id, order_id, amount_paise, currency, status, method, error_code, error_description)
+  values (p_payment_id, v_o.id, v_o.amount_paise, v_o.currency, case when p_outcome = 'success' then 'captured' else 'failed' end,
+          p_method, case when p_outcome <> 'success' then 'BAD_REQUEST_ERROR' end,
+          case when p_outcome <> 'success' then 'Payment declined at the local checkout' end)
+  returning * into v_p;
+  update app.local_gateway_orders set status = case when p_outcome = 'success' then 'paid' else 'attempted' end
+  where id = v_o.id returning * into v_o;
+  -- What Razorpay would send: payment.captured and order.paid, or payment.failed, delivered (signed) to our
+  -- own webhook by a job, queued with the payment.
+  perform app_private.defer_job('deliver_local_webhook', jsonb_build_object(
+      'event_id', 'evt_' || left(replace(gen_random_uuid()::text, '-', ''), 14),
+      'payload', jsonb_build_object('entity', 'event', 'account_id', 'acc_local', 'event', e.event,
+        'contains', e.contains, 'created_at', extract(epoch from now())::bigint,
+        'payload', jsonb_build_object('payment', jsonb_build_object('entity', app_private.local_payment_json(v_p)))
+                   || case when e.event = 'order.paid' then jsonb_build_object('order', jsonb_build_object('entity',
+                        jsonb_build_object('id', v_o.id, 'entity', 'order', 'amount', v_o.amount_paise,
+                                           'amount_paid', v_o.amount_paise, 'amount_due', 0, 'currency', v_o.currency,
+                                           'receipt', v_o.receipt, 'status', 'paid', 'notes', v_o.notes)))
+                        else '{}' end)), 'payments')
+  from (values ('payment.captured', '["payment"]'::jsonb, 1), ('order.paid', '["payment", "order"]'::jsonb, 2),
+               ('payment.failed', '["payment"]'::jsonb, 3)) as e(event, contains, n)
+  where (p_outcome = 'success') = (e.n < 3);
+  return app_private.local_payment_json(v_p);
+end;
+$$;
+comment on function api.local_gateway_pay is 'Local gateway: a person pays (or fails to pay) an order on the local checkout page.';
+
+create or replace function api.local_gateway_payment(p_payment_id text)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$ select app_private.local_payment_json(p) from app.local_gateway_payments p where p.id = p_payment_id $$;
+comment on function api.local_gateway_payment is 'Local gateway: fetch a payment.';
+
+create or replace function api.local_gateway_order_payments(p_order_id text)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('entity', 'collection', 'count', count(*),
+    'items', coalesce(jsonb_agg(app_private.local_payment_json(p) order by p.created_at), '[]'))
+  from app.local_gateway_payments p where p.order_id = p_order_id
+$$;
+comment on function api.local_gateway_order_payments is 'Local gateway: the payments of an order.';
+
+create or replace function api.local_gateway_refund(p_payment_id text, p_refund_id text, p_amount_paise bigint,
+                                                    p_idempotency_key text, p_notes jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_p app.local_gateway_payments;
+  v_r app.local_gateway_refunds;
+begin
+  -- Like Razorpay: the same idempotency key is the same refund; never more than was captured.
+  select * into v_r from app.local_gateway_refunds where idempotency_key = p_idempotency_key;
+  if v_r.id is null then
+    select * into v_p from app.local_gateway_payments where id = p_payment_id and status = 'captured' for update;
+    if v_p.id is null then
+      raise exception using errcode = 'NK400', message = 'payment_not_captured', detail = 'No captured payment with that id.';
+    end if;
+    if p_amount_paise + coalesce((select sum(amount_paise) from app.local_gateway_refunds where payment_id = v_p.id), 0)
+       > v_p.amount_paise then
+      raise exception using errcode = 'NK400', message = 'refund_exceeds_payment',
+        detail = 'The total refund amount is greater than the captured amount.';
+    end if;
+    insert into app.local_gateway_refunds (id, payment_id, amount_paise, idempotency_key, notes)
+    values (p_refund_id, v_p.id, p_amount_paise, p_idempotency_key, coalesce(p_notes, '{}'))
+    returning * into v_r;
+  end if;
+  return jsonb_build_object('id', v_r.id, 'entity', 'refund', 'amount', v_r.amount_paise, 'payment_id', v_r.payment_id,
+                            'notes', v_r.notes, 'status', 'processed', 'created_at', extract(epoch from v_r.created_at)::bigint);
+end;
+$$;
+comment on function api.local_gateway_refund is 'Local gateway: refund a captured payment, idempotent by key; processed at once.';
+
+create or replace function api.local_gateway_fetch_refund(p_refund_id text)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('id', r.id, 'entity', 'refund', 'amount', r.amount_paise, 'payment_id', r.payment_id,
+                            'notes', r.notes, 'status', 'processed')
+  from app.local_gateway_refunds r where r.id = p_refund_id
+$$;
+comment on function api.local_gateway_fetch_refund is 'Local gateway: fetch a refund.';
+
+grant execute on function api.payment_json(app.payment_transactions), api.payment_order(text, text),
+  api.confirm_payment(text, text, text, bigint, text, text), api.record_payment_failure(text, text, text, text),
+  api.handle_payment_webhook(text, text, jsonb), api.refund_payment(uuid, numeric, text),
+  api.worker_claim_refund(uuid), api.worker_settle_refund(uuid, text, text, text), api.worker_note_refund_error(uuid, text),
+  api.reconcile_due_payments(integer), api.reconcile_give_up_order(uuid), api.reconcile_due_refunds(integer),
+  api.list_payments(text, timestamptz, timestamptz, integer, integer), api.get_payment(uuid),
+  api.local_gateway_create_order(text, bigint, text, text, jsonb), api.local_gateway_checkout(text),
+  api.local_gateway_pay(text, text, text, text), api.local_gateway_payment(text),
+  api.local_gateway_order_payments(text), api.local_gateway_refund(text, text, bigint, text, jsonb),
+  api.local_gateway_fetch_refund(text)
+  to nakksha_app;
+
+-- Test: pytest tests/db/test_payments.py tests/http/test_payments.py tests/jobs/test_payments_jobs.py
