@@ -146,7 +146,7 @@ def _status_action(to_status: str, summary: str, with_reason: bool = False):
 confirm_session = _status_action("confirmed", "Confirm a paid or free pending session.")
 complete_session = _status_action("completed", "Mark a session completed (after it starts).")
 no_show_session = _status_action("no_show", "Mark a session as a no-show (after it starts).")
-cancel_session = _status_action("cancelled", "Cancel a session (the payment issue refunds a paid one).", with_reason=True)
+cancel_session = _status_action("cancelled", "Cancel a session; what the client paid is refunded in full.", with_reason=True)
 
 
 @endpoint(summary="Move a session to a slot or an ad-hoc time.", tags=("sessions",), auth="approved",
