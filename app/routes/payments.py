@@ -73,9 +73,9 @@ async def verify_payment(request: Request) -> JSONResponse:
     except (GatewayUnavailable, GatewayRefused) as exc:
         log.warning("verify: cannot fetch payment %s: %s", body.razorpay_payment_id, exc)
         return _pending("We could not reach the payment provider; your booking confirms as soon as it reports.")
-    if payment.get("order_id") != order["order_id"]:
+    if not isinstance(payment, dict) or payment.get("order_id") != order["order_id"]:
         raise INVALID_SIGNATURE
-    if payment.get("status") == "captured":
+    if payment.get("status") == "captured" and isinstance(payment.get("amount"), int):
         return JSONResponse(await _confirm(pool, gateway.name, order, payment["id"], payment, "verify"))
     if payment.get("status") == "failed":
         await run(pool, "record_payment_failure", gateway=gateway.name, order_id=order["order_id"],
