@@ -184,10 +184,15 @@ begin
       detail = format('A %s payment cannot be refunded.', v_t.status);
   end if;
   v_left := app_private.refundable(v_t.id);
-  v_amount := coalesce(p_amount, v_left);
-  if v_amount <= 0 or v_amount <> round(v_amount, 2) then
+  -- Checked before it lands in a numeric(10,2), which would round fractions of a paisa silently.
+  if p_amount is not null and (p_amount <= 0 or p_amount <> round(p_amount, 2)) then
     raise exception using errcode = 'NK422', message = 'invalid_amount', hint = 'field:amount',
       detail = 'A refund is a positive amount in rupees and paise.';
+  end if;
+  v_amount := coalesce(p_amount, v_left);
+  if v_amount <= 0 then
+    raise exception using errcode = 'NK409', message = 'refund_exceeds_remaining', hint = 'field:amount',
+      detail = 'Nothing is left to refund.';
   end if;
   if v_amount > v_left then
     raise exception using errcode = 'NK409', message = 'refund_exceeds_remaining', hint = 'field:amount',
@@ -195,8 +200,9 @@ begin
   end if;
   -- Giving all of it back for a session still to come means it will not happen: cancel it first (its
   -- slot is free again). A completed session keeps its status: that refund is goodwill.
+  -- (v_left already counts pending refunds: refunding all of it means the whole payment is going back.)
   if v_s.id is not null and v_s.status = 'confirmed' and v_amount = v_left
-     and v_t.amount_refunded + v_amount >= v_t.amount and not coalesce((v_t.metadata->>'duplicate')::boolean, false) then
+     and not coalesce((v_t.metadata->>'duplicate')::boolean, false) then
     update app.sessions set status = 'cancelled', cancelled_by = 'consultant',
       cancellation_reason = coalesce(nullif(btrim(p_reason), ''), 'Refunded in full by the consultant')
     where id = v_s.id returning * into v_s;
@@ -272,10 +278,14 @@ begin
   select * into v_s from app.sessions where id = v_t.session_id for update;
   select * into v_t from app.payment_transactions where id = v_t.id for update;
 
+  if p_payment_id is null or p_amount_paise is null then
+    raise exception using errcode = 'NK422', message = 'amount_mismatch',
+      detail = 'A captured payment needs its id and amount.';
+  end if;
   if v_t.gateway_payment_id = p_payment_id then
     return jsonb_build_object('outcome', 'already_confirmed', 'transaction_id', v_t.id, 'session_id', v_s.id);
   end if;
-  if (v_t.amount * 100)::bigint <> p_amount_paise then
+  if (v_t.amount * 100)::bigint is distinct from p_amount_paise then
     raise exception using errcode = 'NK422', message = 'amount_mismatch',
       detail = format('Payment of %s paise for an order of %s paise.', p_amount_paise, (v_t.amount * 100)::bigint);
   end if;
@@ -312,8 +322,10 @@ begin
   elsif v_s.status = 'abandoned' then
     -- Paid after the hold lapsed: honour it if the time is still free. The exclusion constraint and the
     -- seat count are the judges; a refusal rolls back only this attempt.
+    -- (A public booking always has its slot; none left means the consultant deleted it: not offered any more.)
     v_free := v_s.starts_at > now()
-      and (v_s.slot_id is null or exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available))
+      and v_s.slot_id is not null
+      and exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available)
       and not exists (select 1 from app.availability_blocks b where b.consultant_id = v_s.consultant_id
                         and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_s.starts_at, v_s.ends_at));
   else
