@@ -157,9 +157,24 @@ def unavailable() -> ApiError:
                     {"Retry-After": "2"})
 
 
+TITLES = {400: "That did not work", 401: "Please sign in", 403: "Not allowed", 404: "Page not found",
+          405: "Not allowed here", 409: "That changed meanwhile", 413: "Too large", 422: "Please check the form",
+          429: "Too many tries", 502: "Payments are unavailable", 503: "We are busy"}
+
+
+def _page_or_json(request: Request, err: ApiError):
+    """A page's error is a page (same status, same message); everything else keeps the one JSON shape."""
+    from app.web import error_page, is_page_request
+
+    if is_page_request(request):
+        message = "There is nothing at this address." if err.message == "Not Found" else err.message
+        return error_page(request, err.status, TITLES.get(err.status, "Something went wrong"), message)
+    return error_response(err)
+
+
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc)
+    return _page_or_json(request, exc)
 
 
 async def http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -168,7 +183,7 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
              401: "unauthorized", 403: "forbidden", 415: "unsupported_media_type"}
     code = codes.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ").capitalize()
-    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    return _page_or_json(request, ApiError(exc.status_code, code, message, headers=getattr(exc, "headers", None)))
 
 
 async def postgres_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -178,6 +193,6 @@ async def postgres_error_handler(request: Request, exc: Exception) -> JSONRespon
         # An unmapped database error is a bug in our SQL: log it in full, answer without internals.
         log.exception("unmapped database error %s", exc.sqlstate, exc_info=exc)
         return JSONResponse(error_body("internal_error", "Something went wrong on our side."), status_code=500)
-    return error_response(mapped)
+    return _page_or_json(request, mapped)
 
 # Test: pytest tests/http/test_errors.py

@@ -26,7 +26,7 @@ from app.errors import (
     postgres_error_handler,
 )
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
-from app.routes import all_routes
+from app.routes import all_routes, last_routes
 from app.routes.health import expected_migration
 from app.routes.profile import PHOTO_BODY_LIMIT, PHOTO_PATH
 from app.secrets import Secrets
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     media_dir.mkdir(parents=True, exist_ok=True)
     routes = [*all_routes(development=settings.is_development),
               Mount("/static", app=StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
-              Mount("/media", app=StaticFiles(directory=media_dir), name="media")]
+              Mount("/media", app=StaticFiles(directory=media_dir), name="media"), *last_routes()]
     app = Starlette(
         routes=routes,
         middleware=middleware,

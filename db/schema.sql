@@ -2263,6 +2263,30 @@ COMMENT ON FUNCTION api.public_consultant(p_slug text) IS 'A published consultan
 
 
 --
+-- Name: public_plans(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_plans() RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'platform_name', (select s.value #>> '{}' from app.platform_settings s where s.key = 'platform_name'),
+    'support_email', (select s.value #>> '{}' from app.platform_settings s where s.key = 'support_email'),
+    'plans', coalesce((select s.value from app.platform_settings s where s.key = 'plans'), '[]'))
+$$;
+
+
+ALTER FUNCTION api.public_plans() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_plans(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_plans() IS 'The subscription plans and the platform''s name, for the pricing page.';
+
+
+--
 -- Name: public_reschedule_booking(bytea, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2550,10 +2574,15 @@ begin
       detail = format('A %s payment cannot be refunded.', v_t.status);
   end if;
   v_left := app_private.refundable(v_t.id);
-  v_amount := coalesce(p_amount, v_left);
-  if v_amount <= 0 or v_amount <> round(v_amount, 2) then
+  -- Checked before it lands in a numeric(10,2), which would round fractions of a paisa silently.
+  if p_amount is not null and (p_amount <= 0 or p_amount <> round(p_amount, 2)) then
     raise exception using errcode = 'NK422', message = 'invalid_amount', hint = 'field:amount',
       detail = 'A refund is a positive amount in rupees and paise.';
+  end if;
+  v_amount := coalesce(p_amount, v_left);
+  if v_amount <= 0 then
+    raise exception using errcode = 'NK409', message = 'refund_exceeds_remaining', hint = 'field:amount',
+      detail = 'Nothing is left to refund.';
   end if;
   if v_amount > v_left then
     raise exception using errcode = 'NK409', message = 'refund_exceeds_remaining', hint = 'field:amount',
@@ -2561,8 +2590,9 @@ begin
   end if;
   -- Giving all of it back for a session still to come means it will not happen: cancel it first (its
   -- slot is free again). A completed session keeps its status: that refund is goodwill.
+  -- (v_left already counts pending refunds: refunding all of it means the whole payment is going back.)
   if v_s.id is not null and v_s.status = 'confirmed' and v_amount = v_left
-     and v_t.amount_refunded + v_amount >= v_t.amount and not coalesce((v_t.metadata->>'duplicate')::boolean, false) then
+     and not coalesce((v_t.metadata->>'duplicate')::boolean, false) then
     update app.sessions set status = 'cancelled', cancelled_by = 'consultant',
       cancellation_reason = coalesce(nullif(btrim(p_reason), ''), 'Refunded in full by the consultant')
     where id = v_s.id returning * into v_s;
@@ -3612,6 +3642,41 @@ COMMENT ON FUNCTION api.verify_email(p_token_hash bytea) IS 'Mark the consultant
 
 
 --
+-- Name: web_session_subject(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.web_session_subject(p_token_hash bytea) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- A page's cookie holds a refresh token that is never rotated (pages are one origin, the cookie is
+  -- HttpOnly): it is valid while unexpired, unspent and its family unrevoked, so logout, logout-all,
+  -- a password change or reset, a suspension and a deletion end web sessions exactly as they end API ones.
+  select case when f.consultant_id is not null then
+    (select jsonb_build_object('kind', 'consultant', 'id', c.id, 'email', c.email::text, 'first_name', c.first_name,
+       'last_name', c.last_name, 'slug', c.slug, 'approval_status', c.approval_status, 'timezone', c.timezone,
+       'is_email_verified', c.is_email_verified, 'family_id', f.id)
+     from app.consultants c where c.id = f.consultant_id and c.deleted_at is null and c.is_active)
+  else
+    (select jsonb_build_object('kind', 'admin', 'id', a.id, 'email', a.email::text, 'name', a.name,
+       'role', a.role, 'family_id', f.id)
+     from app.admins a where a.id = f.admin_id and a.is_active)
+  end
+  from app.refresh_tokens t join app.refresh_token_families f on f.id = t.family_id
+  where t.token_hash = p_token_hash and t.used_at is null and t.expires_at > now() and f.revoked_at is null
+$$;
+
+
+ALTER FUNCTION api.web_session_subject(p_token_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION web_session_subject(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consultant or admin behind a page session cookie, or NULL when it is no longer valid.';
+
+
+--
 -- Name: worker_claim_email(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -4092,6 +4157,10 @@ begin
       (('pending', 'processed'), ('pending', 'failed')) then
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s refund cannot become %s.', old.status, new.status), hint = 'field:status';
+  end if;
+  if tg_op = 'UPDATE' and old.status <> 'pending' and new.amount <> old.amount then
+    raise exception using errcode = 'NK409', message = 'refund_settled', hint = 'field:amount',
+      detail = format('A %s refund''s amount cannot change.', old.status);
   end if;
   if new.status = 'processed' then
     new.processed_at := coalesce(new.processed_at, now());
@@ -4855,10 +4924,14 @@ begin
   select * into v_s from app.sessions where id = v_t.session_id for update;
   select * into v_t from app.payment_transactions where id = v_t.id for update;
 
+  if p_payment_id is null or p_amount_paise is null then
+    raise exception using errcode = 'NK422', message = 'amount_mismatch',
+      detail = 'A captured payment needs its id and amount.';
+  end if;
   if v_t.gateway_payment_id = p_payment_id then
     return jsonb_build_object('outcome', 'already_confirmed', 'transaction_id', v_t.id, 'session_id', v_s.id);
   end if;
-  if (v_t.amount * 100)::bigint <> p_amount_paise then
+  if (v_t.amount * 100)::bigint is distinct from p_amount_paise then
     raise exception using errcode = 'NK422', message = 'amount_mismatch',
       detail = format('Payment of %s paise for an order of %s paise.', p_amount_paise, (v_t.amount * 100)::bigint);
   end if;
@@ -4895,8 +4968,10 @@ begin
   elsif v_s.status = 'abandoned' then
     -- Paid after the hold lapsed: honour it if the time is still free. The exclusion constraint and the
     -- seat count are the judges; a refusal rolls back only this attempt.
+    -- (A public booking always has its slot; none left means the consultant deleted it: not offered any more.)
     v_free := v_s.starts_at > now()
-      and (v_s.slot_id is null or exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available))
+      and v_s.slot_id is not null
+      and exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available)
       and not exists (select 1 from app.availability_blocks b where b.consultant_id = v_s.consultant_id
                         and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_s.starts_at, v_s.ends_at));
   else
@@ -8226,7 +8301,7 @@ CREATE TRIGGER email_templates_touch_updated_at BEFORE UPDATE ON app.email_templ
 -- Name: payment_refunds payment_refunds_apply_totals; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER payment_refunds_apply_totals AFTER INSERT OR UPDATE OF status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.apply_refund_totals();
+CREATE TRIGGER payment_refunds_apply_totals AFTER INSERT OR UPDATE OF status, amount ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.apply_refund_totals();
 
 
 --
@@ -9613,6 +9688,14 @@ GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app;
 
 
 --
+-- Name: FUNCTION public_plans(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_plans() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app;
+
+
+--
 -- Name: FUNCTION public_reschedule_booking(p_token_hash bytea, p_slot_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -9926,6 +10009,14 @@ GRANT ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with
 
 REVOKE ALL ON FUNCTION api.verify_email(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.verify_email(p_token_hash bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION web_session_subject(p_token_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app;
 
 
 --
@@ -11300,3 +11391,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101100
 -- 20261124101200
 -- 20261124101300
+-- 20261124101400

@@ -7,10 +7,13 @@ from app.routes import (
     admin,
     auth,
     availability,
+    booking_pages,
     clients,
+    dashboard,
     dev,
     docs,
     health,
+    pages,
     payments,
     profile,
     public,
@@ -22,8 +25,14 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
                                *payments.routes]
+    table += [*pages.routes, *booking_pages.routes, *dashboard.routes]
     if development:
         table += dev.routes
     return table
+
+
+def last_routes() -> list[BaseRoute]:
+    """After everything else, files included: /<slug> takes any single top-level segment left."""
+    return list(booking_pages.slug_routes)
 
 # Test: pytest tests/http/test_openapi.py

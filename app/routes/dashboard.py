@@ -1,0 +1,48 @@
+# app/routes/dashboard.py — the consultant's dashboard pages (/dashboard…): home, or the awaiting-approval screen.
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.endpoints import endpoint
+from app.sql import run
+from app.web import render, require
+
+
+@endpoint(summary="Dashboard home: today's and upcoming sessions, recent bookings and payments.", tags=("pages",),
+          include=False)
+async def dashboard_home(request: Request) -> Response:
+    who = await require(request, "consultant")
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    pool = request.app.state.pool
+    account = await run(pool, "get_my_account", caller)
+    if subject["approval_status"] != "approved":
+        # Until approved: what is happening and what they can do meanwhile, nothing else.
+        return render(request, "dashboard/pending.html", {"account": account,
+                                                          "welcome": request.query_params.get("welcome")})
+    zone = ZoneInfo(account["timezone"])
+    now = datetime.now(UTC)
+    day_end = datetime.combine(now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), zone)
+    today = await run(pool, "list_sessions", caller, status=None, session_type=None, from_=now - timedelta(hours=2),
+                      to_=day_end, client_id=None, q=None, sort="starts_at", page=1, per_page=20)
+    upcoming = await run(pool, "list_sessions", caller, status="confirmed", session_type=None, from_=day_end,
+                         to_=None, client_id=None, q=None, sort="starts_at", page=1, per_page=8)
+    recent = await run(pool, "list_sessions", caller, status=None, session_type=None, from_=None, to_=None,
+                       client_id=None, q=None, sort="-created_at", page=1, per_page=5)
+    payments = await run(pool, "list_payments", caller, status=None, from_=None, to_=None, page=1, per_page=5)
+    return render(request, "dashboard/home.html", {
+        "account": account, "today": today["items"], "upcoming": upcoming["items"], "recent": recent["items"],
+        "payments": payments, "tz": account["timezone"]})
+
+
+routes = [
+    Route("/dashboard", dashboard_home, methods=["GET"], name="dashboard_home"),
+]
+
+# Test: pytest tests/http/test_pages.py tests/e2e/

@@ -1,0 +1,201 @@
+// app/static/booking.js — the booking flow on a consultant's page: type, time zone, day, time, details, payment.
+// Talks to the public JSON API; a time taken meanwhile shows a message and fresh times, never an error page.
+(function () {
+  "use strict";
+  var root = document.getElementById("booking");
+  if (!root) { return; }
+  var slug = root.dataset.slug;
+  var tzSelect = document.getElementById("tz");
+  var daysEl = document.getElementById("days");
+  var timesEl = document.getElementById("times");
+  var message = document.getElementById("book-message");
+  var stepTime = document.getElementById("step-time");
+  var stepDetails = document.getElementById("step-details");
+  var chosenEl = document.getElementById("chosen");
+  var payButton = document.getElementById("pay-button");
+  var state = { type: "personal", slots: [], day: null, slot: null, key: null };
+
+  function say(text, kind) {
+    message.innerHTML = "";
+    if (!text) { return; }
+    var div = document.createElement("div");
+    div.className = "notice " + (kind || "info");
+    div.textContent = text;
+    message.appendChild(div);
+  }
+
+  function inr(amount, currency) {
+    var value = Number(amount);
+    if (currency && currency !== "INR") { return currency + " " + value.toFixed(2); }
+    return new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR", minimumFractionDigits: 2 }).format(value);
+  }
+
+  function zone() { return tzSelect.value; }
+  function dayKey(iso) {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" })
+      .format(new Date(iso));
+  }
+  function dayLabel(iso) {
+    return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), weekday: "short", day: "numeric", month: "short" })
+      .format(new Date(iso));
+  }
+  function timeLabel(iso) {
+    return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), hour: "numeric", minute: "2-digit", hour12: true })
+      .format(new Date(iso));
+  }
+  function zoneName(iso) {
+    var parts = new Intl.DateTimeFormat("en-IN", { timeZone: zone(), timeZoneName: "short" }).formatToParts(new Date(iso));
+    for (var i = 0; i < parts.length; i++) { if (parts[i].type === "timeZoneName") { return parts[i].value; } }
+    return zone();
+  }
+  function longLabel(iso) {
+    return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), weekday: "long", day: "numeric", month: "long",
+      year: "numeric", hour: "numeric", minute: "2-digit", hour12: true }).format(new Date(iso)) + " " + zoneName(iso);
+  }
+
+  // The visitor's own zone, detected and added to the list if it is not there; they can change it.
+  (function detectZone() {
+    var detected = "Asia/Kolkata";
+    try { detected = Intl.DateTimeFormat().resolvedOptions().timeZone || detected; } catch (e) { /* keep default */ }
+    var found = false;
+    for (var i = 0; i < tzSelect.options.length; i++) { if (tzSelect.options[i].value === detected) { found = true; } }
+    if (!found) {
+      var opt = document.createElement("option");
+      opt.value = detected; opt.textContent = detected.replace(/_/g, " ");
+      tzSelect.insertBefore(opt, tzSelect.firstChild);
+    }
+    tzSelect.value = detected;
+  }());
+
+  function button(text, pressed, onClick, extra) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.setAttribute("aria-pressed", pressed ? "true" : "false");
+    if (extra) { b.setAttribute("aria-label", extra); }
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function render() {
+    var byDay = {}, order = [];
+    state.slots.forEach(function (s) {
+      var k = dayKey(s.starts_at);
+      if (!byDay[k]) { byDay[k] = []; order.push(k); }
+      byDay[k].push(s);
+    });
+    daysEl.innerHTML = ""; timesEl.innerHTML = "";
+    if (!order.length) {
+      daysEl.innerHTML = '<p class="muted small">No free times in the coming weeks. Please check again later.</p>';
+      return;
+    }
+    if (!state.day || !byDay[state.day]) { state.day = order[0]; }
+    order.slice(0, 21).forEach(function (k) {
+      daysEl.appendChild(button(dayLabel(byDay[k][0].starts_at), k === state.day, function () {
+        state.day = k; render();
+      }));
+    });
+    byDay[state.day].forEach(function (s) {
+      var label = timeLabel(s.starts_at) + (s.session_type === "webinar" ? " · " + s.remaining + " seats" : "");
+      timesEl.appendChild(button(label, false, function () { choose(s); }, longLabel(s.starts_at)));
+    });
+  }
+
+  function load() {
+    daysEl.innerHTML = '<p class="muted small">Loading free times…</p>'; timesEl.innerHTML = "";
+    var url = "/api/v1/public/consultants/" + encodeURIComponent(slug) + "/slots?type=" + state.type;
+    return fetch(url).then(function (r) { return r.json(); }).then(function (body) {
+      state.slots = body.items || [];
+      render();
+    }).catch(function () { say("We could not load free times. Check your connection and reload the page.", "bad"); });
+  }
+
+  function price() {
+    return state.type === "webinar" ? root.dataset.webinarPrice : root.dataset.personalPrice;
+  }
+
+  function choose(slot) {
+    state.slot = slot;
+    state.key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    var title = state.type === "webinar" ? root.dataset.webinarTitle : root.dataset.personalTitle;
+    var p = price();
+    chosenEl.textContent = title + " · " + longLabel(slot.starts_at) + (Number(p) > 0 ? " · " + inr(p, root.dataset.currency) : " · Free");
+    payButton.textContent = Number(p) > 0 ? "Continue to pay " + inr(p, root.dataset.currency) : "Confirm booking";
+    stepTime.hidden = true; stepDetails.hidden = false; say("");
+    document.getElementById("client-name").focus();
+  }
+
+  document.getElementById("back-button").addEventListener("click", function () {
+    stepDetails.hidden = true; stepTime.hidden = false; say("");
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('input[name="session_type"]'), function (input) {
+    input.addEventListener("change", function () { state.type = input.value; state.day = null; load(); });
+  });
+  tzSelect.addEventListener("change", render);
+
+  function managePath(url) { try { return new URL(url).pathname; } catch (e) { return url; } }
+
+  function pay(booking) {
+    var path = managePath(booking.manage_url);
+    var checkout = booking.checkout;
+    if (checkout.checkout_url) {   // the local gateway (development): its page returns here signed
+      window.location.assign(checkout.checkout_url + "?return_to=" + encodeURIComponent(path));
+      return;
+    }
+    if (!window.Razorpay) {
+      say("The payment window could not open. Your time is held: pay from your booking page.", "warn");
+      window.location.assign(path);
+      return;
+    }
+    var rzp = new window.Razorpay({
+      key: checkout.key_id, order_id: checkout.order_id, amount: checkout.amount, currency: checkout.currency,
+      name: checkout.name, description: checkout.description, prefill: checkout.prefill, notes: checkout.notes,
+      handler: function (answer) {
+        window.location.assign(path + "?razorpay_order_id=" + encodeURIComponent(answer.razorpay_order_id) +
+          "&razorpay_payment_id=" + encodeURIComponent(answer.razorpay_payment_id) +
+          "&razorpay_signature=" + encodeURIComponent(answer.razorpay_signature));
+      },
+      modal: { ondismiss: function () { window.location.assign(path); } }
+    });
+    rzp.open();
+  }
+
+  stepDetails.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = new FormData(stepDetails);
+    var client = { name: String(form.get("name") || "").trim(), email: String(form.get("email") || "").trim() };
+    var phone = String(form.get("phone") || "").trim();
+    if (phone) { client.phone = phone; }
+    if (!client.name || !client.email) { say("Please give your name and email.", "bad"); return; }
+    var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client };
+    var notes = String(form.get("notes") || "").trim();
+    if (notes) { body.notes = notes; }
+    payButton.disabled = true;
+    say("Booking your time…");
+    fetch("/api/v1/public/consultants/" + encodeURIComponent(slug) + "/bookings", {
+      method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": state.key },
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+      .then(function (r) {
+        payButton.disabled = false;
+        if (r.status === 200 || r.status === 201) {
+          if (r.body.next_step === "pay") { say("Opening the payment…"); pay(r.body); }
+          else { window.location.assign(managePath(r.body.manage_url)); }
+          return;
+        }
+        var err = r.body.error || {};
+        if (r.status === 409) {
+          say("Sorry — that time was just taken. Here are the times still free.", "warn");
+          stepDetails.hidden = true; stepTime.hidden = false; load();
+        } else if (r.status === 422) {
+          say(err.message || "Please check your details.", "bad");
+        } else {
+          say(err.message || "Something went wrong. Please try again.", "bad");
+        }
+      })
+      .catch(function () { payButton.disabled = false; say("We could not reach Nakksha. Check your connection and try again.", "bad"); });
+  });
+
+  load();
+}());
+// Test: pytest tests/e2e/test_booking_flow.py

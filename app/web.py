@@ -1,0 +1,132 @@
+# app/web.py — what every server-rendered page shares: the cookie session, CSRF, rendering with Indian formats, HTML errors.
+"""The session cookie holds a refresh token that pages never rotate (see api.web_session_subject): revoking
+its family (logout, logout-all, password change, suspension) ends it. Cookies are HttpOnly and SameSite=Lax,
+Secure and `__Host-` prefixed outside development. Every form carries a CSRF token that must equal the
+CSRF cookie (double submit), checked before anything else on every POST; the cookie is random per browser."""
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app.auth import token_hash
+from app.emails import inr
+from app.errors import ApiError
+from app.sql import Caller, run
+from app.templating import templates
+
+CSRF_FIELD = "csrf_token"
+
+
+def _cookie(request: Request, name: str) -> str:
+    return name if request.app.state.settings.is_development else f"__Host-{name}"
+
+
+def session_cookie(request: Request) -> str:
+    return _cookie(request, "nk_session")
+
+
+def csrf_cookie(request: Request) -> str:
+    return _cookie(request, "nk_csrf")
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
+                        secure=not request.app.state.settings.is_development)
+
+
+def csrf_token(request: Request) -> str:
+    """This browser's CSRF token (made on first use; `render` sets the cookie)."""
+    token = getattr(request.state, "csrf", None) or request.cookies.get(csrf_cookie(request))
+    if not token or len(token) < 20:
+        token = secrets.token_urlsafe(24)
+        request.state.csrf_new = True
+    request.state.csrf = token
+    return token
+
+
+async def form_with_csrf(request: Request) -> dict[str, str]:
+    """The posted form, once its CSRF token matched the cookie; a forged post is 403 and does nothing."""
+    form = await request.form()
+    cookie = request.cookies.get(csrf_cookie(request)) or ""
+    sent = str(form.get(CSRF_FIELD) or "")
+    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
+        raise ApiError(403, "csrf_failed", "This form has expired or did not come from this site. Reload the page "
+                                           "and try again.")
+    return {k: str(v) for k, v in form.items() if isinstance(v, str)}
+
+
+async def page_subject(request: Request) -> dict | None:
+    """The consultant or admin signed in on this browser, or None."""
+    if hasattr(request.state, "subject"):
+        return request.state.subject
+    token = request.cookies.get(session_cookie(request))
+    subject = None
+    if token and len(token) < 200:
+        subject = await run(request.app.state.pool, "web_session_subject", token_hash=token_hash(token))
+    request.state.subject = subject
+    return subject
+
+
+def login_redirect(request: Request, path: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?next={quote(request.url.path)}", status_code=303)
+
+
+async def require(request: Request, kind: str) -> tuple[dict, Caller] | RedirectResponse:
+    """The signed-in subject of that kind and the Caller its queries run as, or a redirect to its login page."""
+    subject = await page_subject(request)
+    if not subject or subject["kind"] != kind:
+        return login_redirect(request, "/auth/login" if kind == "consultant" else "/admin/login")
+    sid = uuid.UUID(subject["id"])
+    caller = Caller(consultant_id=sid) if kind == "consultant" else Caller(admin_id=sid)
+    return subject, caller
+
+
+def safe_next(value: str | None, default: str) -> str:
+    """Only a path on this site: a login link must not become an open redirect."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value and len(value) < 500:
+        return value
+    return default
+
+
+def local_dt(value: Any, timezone: str, fmt: str = "%a, %d %b %Y, %I:%M %p") -> str:
+    """An instant in a zone, with the zone's abbreviation shown: Mon, 30 Nov 2026, 10:00 AM IST."""
+    if value is None:
+        return "—"
+    dt = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = dt.astimezone(ZoneInfo(timezone))
+    return local.strftime(fmt) + " " + (local.tzname() or timezone)
+
+
+templates.env.filters["inr"] = inr
+templates.env.filters["local_dt"] = local_dt
+
+
+def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:
+    ctx = {"csrf_token": csrf_token(request), "subject": getattr(request.state, "subject", None),
+           "is_development": request.app.state.settings.is_development, **(context or {})}
+    response = templates.TemplateResponse(request, template, ctx, status_code=status)
+    if getattr(request.state, "csrf_new", False):
+        set_cookie(request, response, csrf_cookie(request), request.state.csrf, None)
+    return response
+
+
+def is_page_request(request: Request) -> bool:
+    """A browser asking for a page gets its error as a page; the API, dev tools, files and any client that
+    does not ask for HTML keep the one JSON error shape."""
+    path = request.url.path
+    return ("text/html" in request.headers.get("accept", "")
+            and not path.startswith(("/api/", "/dev/", "/static/", "/media/", "/healthz", "/readyz")))
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> Response:
+    return render(request, "pages/error.html", {"status": status, "title": title, "message": message}, status=status)
+
+# Test: pytest tests/http/test_pages.py
