@@ -57,6 +57,8 @@
   (function detectZone() {
     var detected = "Asia/Kolkata";
     try { detected = Intl.DateTimeFormat().resolvedOptions().timeZone || detected; } catch (e) { /* keep default */ }
+    var aliases = { "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Saigon": "Asia/Ho_Chi_Minh" };
+    detected = aliases[detected] || detected;
     var found = false;
     for (var i = 0; i < tzSelect.options.length; i++) { if (tzSelect.options[i].value === detected) { found = true; } }
     if (!found) {

@@ -16,7 +16,9 @@
   // Times in the viewer's own zone, next to the consultant's.
   var viewerZone = null;
   try { viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { viewerZone = null; }
-  if (viewerZone) {
+  var aliases = { "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Saigon": "Asia/Ho_Chi_Minh" };
+  viewerZone = aliases[viewerZone] || viewerZone;
+  if (viewerZone && viewerZone !== root.getAttribute("data-consultant-tz")) {
     Array.prototype.forEach.call(document.querySelectorAll("[data-instant]"), function (el) {
       var d = new Date(el.getAttribute("data-instant"));
       if (isNaN(d)) { return; }

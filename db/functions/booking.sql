@@ -239,7 +239,7 @@ begin
   return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
-    'title', case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end);
+    'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
 end;
 $$;
 comment on function api.booking_quote is 'What a booking will cost and its new session id (the order''s receipt), or the replayed answer; refuses a slot already gone.';
@@ -302,7 +302,7 @@ begin
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
                             notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted)
   values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
-          case v_slot.session_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
+          case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
           case when v_amount = 0 then 'confirmed' else 'pending' end,
           case when v_amount = 0 then 'not_required' else 'pending' end,

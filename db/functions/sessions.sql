@@ -222,7 +222,7 @@ begin
                             amount, currency, status, payment_status, payment_method, confirmed_at, meeting_platform,
                             meeting_link, notes, booked_via, is_repeat_client)
   values (v_consultant, v_client, v_slot.id, v_type,
-          case v_type when 'personal' then v_c.personal_session_title else v_c.webinar_session_title end,
+          case v_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end,
           v_start, v_end, v_c.buffer_minutes, v_amount, v_c.currency, 'confirmed',
           case when v_amount = 0 then 'not_required' else p_payment_status end,
           case when p_payment_status = 'paid' then p_payment_method end, now(), v_c.default_meeting_platform,

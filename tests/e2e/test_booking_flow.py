@@ -1,0 +1,93 @@
+# tests/e2e/test_booking_flow.py — a visitor books and pays on /<slug> through the local checkout, in Chromium; a slot taken meanwhile; a phone; the manage page.
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Page, expect
+
+from tests.e2e.conftest import new_page, shot
+from tests.http.test_booking import approved_consultant, book, booking, every_day
+
+
+async def choose_first_time(page: Page, slug: str) -> str:
+    await page.goto(f"/{slug}")
+    await expect(page.get_by_role("heading", name="Book a session")).to_be_visible()
+    first = page.locator("#times button").first
+    await expect(first).to_be_visible()
+    label = await first.get_attribute("aria-label") or ""
+    await first.click()
+    return label
+
+
+async def fill_details(page: Page, name: str = "Priya Shah", email: str = "priya@example.com") -> None:
+    await page.get_by_label("Your name").fill(name)
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Mobile number").fill("+91 98765 43210")
+
+
+async def pay_locally(page: Page) -> None:
+    await expect(page.get_by_role("heading", name="Local checkout")).to_be_visible()
+    await page.get_by_role("button", name=re.compile(r"^Pay ₹1,499\.50")).click()
+
+
+async def test_a_visitor_books_pays_and_lands_on_a_confirmed_booking(page, api, db):
+    c = await approved_consultant(api, db, rules=every_day())
+    when = await choose_first_time(page, c["slug"])
+    assert re.search(r"(IST|GMT\+5:30)$", when), when  # the visitor's zone, shown
+    await expect(page.locator("#chosen")).to_contain_text("₹1,499.50")
+    await fill_details(page)
+    await shot(page, "booking-details")
+    await page.get_by_role("button", name=re.compile("Continue to pay")).click()
+    await pay_locally(page)
+    # Back on the manage page: the signed answer is verified, the page shows the confirmed booking.
+    await page.wait_for_url(re.compile(r"/booking/mt_[^?]+$"))
+    await expect(page.locator("#booking-status")).to_have_text("Confirmed")
+    await expect(page.get_by_text("https://zoom.us/j/123")).to_be_visible()
+    await shot(page, "booking-confirmed")
+    # The client cancels through the manage page and sees the refund before confirming.
+    await page.get_by_role("link", name="Cancel booking").click()
+    await expect(page.locator("#refund-due")).to_contain_text("₹")
+    await shot(page, "booking-cancel")
+    await page.get_by_role("button", name="Yes, cancel it").click()
+    await expect(page.get_by_role("status").filter(has_text="cancelled")).to_be_visible()
+    await expect(page.locator("#booking-status")).to_have_text("Cancelled")
+
+
+async def test_a_time_taken_meanwhile_gives_a_message_and_fresh_times(page, api, db):
+    c = await approved_consultant(api, db, rules=every_day())
+    await choose_first_time(page, c["slug"])
+    # Someone else books that very time while this visitor types.
+    free = (await api.get(f"/api/v1/public/consultants/{c['slug']}/slots", params={"type": "personal"})).json()["items"]
+    taken = await book(api, c["slug"], booking(free[0]["slot_id"], email="quick@example.com"))
+    assert taken.status_code == 201
+    await fill_details(page)
+    await page.get_by_role("button", name=re.compile("Continue to pay")).click()
+    await expect(page.locator("#book-message")).to_contain_text("just taken")
+    await expect(page.locator("#times button").first).to_be_visible()
+    await shot(page, "booking-slot-taken")
+    assert page.url.endswith(f"/{c['slug']}")  # never an error page
+
+
+async def test_booking_works_at_phone_size(browser, site, api, db):
+    c = await approved_consultant(api, db, rules=every_day(), price="0")
+    phone = await new_page(browser, site, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        await choose_first_time(phone, c["slug"])
+        await fill_details(phone, email="phone@example.com")
+        await phone.get_by_role("button", name="Confirm booking").click()
+        await phone.wait_for_url(re.compile(r"/booking/mt_"))
+        await expect(phone.locator("#booking-status")).to_have_text("Confirmed")
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+        await shot(phone, "booking-phone")
+    finally:
+        await phone.context.close()
+
+
+async def test_unknown_pages_and_slugs_get_a_proper_404_page(page, api, db):
+    response = await page.goto("/no-such-consultant")
+    assert response.status == 404
+    await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    await shot(page, "not-found")
+
+# Test: pytest tests/e2e/test_booking_flow.py
