@@ -5,11 +5,16 @@ from starlette.routing import BaseRoute
 
 from app.routes import (
     admin,
+    admin_pages,
     auth,
     availability,
     booking_pages,
     clients,
     dashboard,
+    dashboard_clients,
+    dashboard_payments,
+    dashboard_sessions,
+    dashboard_settings,
     dev,
     docs,
     health,
@@ -25,7 +30,8 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
                                *payments.routes]
-    table += [*pages.routes, *booking_pages.routes, *dashboard.routes]
+    table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
+              *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes]
     if development:
         table += dev.routes
     return table
