@@ -1,8 +1,138 @@
-# app/routes/dashboard_payments.py — (being written) pages of the dashboard payments area.
+# app/routes/dashboard_payments.py — the consultant's payments pages: transactions with their refunds, and refunding (full or partial) with what is left shown.
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
-routes: list[BaseRoute] = []
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
-# Test: pytest tests/http/test_pages.py
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.payments import PaymentsQuery, RefundBody
+from app.sql import run
+from app.validation import parse_form
+from app.web import form_with_csrf, render, require
+
+STATUS_LABELS = {"pending": "Awaiting payment", "completed": "Paid", "failed": "Failed", "cancelled": "Not paid",
+                 "partially_refunded": "Partly refunded", "refunded": "Refunded"}
+
+
+async def _approved(request: Request):
+    """The approved consultant and their caller, or where to send them (sign in, or the approval screen)."""
+    who = await require(request, "consultant")
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    if subject["approval_status"] != "approved":
+        return RedirectResponse("/dashboard", status_code=303)
+    return subject, caller
+
+
+@endpoint(summary="Payments: transactions with session, client and refunds; filters and totals.", tags=("pages",),
+          include=False)
+async def payments_page(request: Request) -> Response:
+    who = await _approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    params = {k: v for k, v in request.query_params.items() if v and k in ("status", "from", "to", "page")}
+    q = _filters(params, subject["timezone"])
+    result = await run(request.app.state.pool, "list_payments", caller, status=q.status, from_=q.from_, to_=q.to,
+                       page=q.page, per_page=q.per_page)
+    return render(request, "dashboard/payments.html", {
+        "result": result, "q": q, "params": params,
+        "filters": {k: v for k, v in params.items() if k != "page"}, "tz": subject["timezone"], "labels": STATUS_LABELS,
+        "pages": max(1, -(-result["total"] // q.per_page))})
+
+
+def _filters(params: dict[str, str], timezone: str) -> PaymentsQuery:
+    """The page's filters (dates as the consultant's calendar days) as the API's own query schema."""
+    zone = ZoneInfo(timezone)
+    data: dict[str, object] = {k: v for k, v in params.items() if k in ("status", "page")}
+    for name, shift in (("from", 0), ("to", 1)):
+        if name in params:
+            try:
+                day = date.fromisoformat(params[name])
+            except ValueError as exc:
+                raise ApiError(422, "validation_error", f"{name}: give a date like 2026-11-24.", name) from exc
+            data[name] = datetime.combine(day + timedelta(days=shift), time.min, zone)  # "to" includes its day
+    try:
+        return PaymentsQuery.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "validation_error", "Those filters are not valid.", "status") from exc
+
+
+async def _payment(request: Request, caller) -> dict:
+    return await run(request.app.state.pool, "get_payment", caller, transaction_id=request.path_params["transaction_id"])
+
+
+@endpoint(summary="One payment: its session, client, refunds and the refund form.", tags=("pages",), include=False)
+async def payment_page(request: Request) -> Response:
+    who = await _approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    return render(request, "dashboard/payment.html", {
+        "p": await _payment(request, caller), "tz": subject["timezone"], "labels": STATUS_LABELS,
+        "done": request.query_params.get("done"), "values": {}})
+
+
+def _amount(form: dict, refundable: Decimal) -> Decimal:
+    """The amount asked for: blank means everything that is left."""
+    raw = (form.get("amount") or "").replace(",", "").replace("₹", "").strip()
+    if not raw:
+        return refundable
+    try:
+        return Decimal(raw)
+    except InvalidOperation as exc:
+        raise ApiError(422, "validation_error", "Give the amount in rupees, like 500 or 749.50.", "amount") from exc
+
+
+@endpoint(summary="Refund a payment: review (what is left, what happens to the session), then confirm.",
+          tags=("pages",), include=False)
+async def refund_page(request: Request) -> Response:
+    who = await _approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    payment = await _payment(request, caller)
+    refundable = Decimal(str(payment["refundable"])).quantize(Decimal("0.01"))
+    form = await form_with_csrf(request)
+    context = {"p": payment, "tz": subject["timezone"], "labels": STATUS_LABELS, "values": form}
+    try:
+        amount = _amount(form, refundable)
+        # The API's own schema: a positive amount in rupees and paise, and a reason.
+        body = parse_form({"amount": str(amount), "reason": form.get("reason", "")}, RefundBody)
+        if body.amount is None or body.amount <= 0:
+            raise ApiError(422, "validation_error", "A refund is more than zero.", "amount")
+        if body.amount > refundable:
+            raise ApiError(409, "refund_exceeds_remaining", f"At most ₹{refundable:,} can still be refunded.",
+                           "amount")
+        if form.get("confirm") != "yes":
+            # Step one: say exactly what will happen before it does.
+            session = payment.get("session") or {}
+            cancels = (body.amount == refundable and session.get("status") == "confirmed"
+                       and not payment.get("duplicate"))
+            return render(request, "dashboard/refund_confirm.html", {
+                **context, "amount": body.amount, "reason": body.reason, "cancels": cancels,
+                "left_after": refundable - body.amount})
+        await run(request.app.state.pool, "refund_payment", caller, transaction_id=payment["id"],
+                  amount=body.amount, reason=body.reason.strip())
+    except ApiError as err:
+        return render(request, "dashboard/payment.html", {**context, "error": err.message, "error_field": err.field},
+                      status=err.status)
+    return RedirectResponse(f"/dashboard/payments/{payment['id']}?done=refund", status_code=303)
+
+
+TID = "{transaction_id:uuid}"
+routes = [
+    Route("/dashboard/payments", payments_page, methods=["GET"], name="payments_page"),
+    Route(f"/dashboard/payments/{TID}", payment_page, methods=["GET"], name="payment_page"),
+    Route(f"/dashboard/payments/{TID}/refund", refund_page, methods=["POST"], name="refund_page"),
+]
+
+# Test: pytest tests/http/test_dashboard_payments_pages.py tests/e2e/test_journey.py
