@@ -13,7 +13,7 @@ from starlette.routing import Route
 from app.auth import token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.public import checkout_for
+from app.routes.public import booking_with_checkout
 from app.sql import run
 from app.web import form_with_csrf, page_subject, render
 
@@ -41,10 +41,7 @@ def _token(request: Request) -> bytes:
 
 
 async def _booking(request: Request) -> dict:
-    booking = await run(request.app.state.pool, "public_booking", token_hash=_token(request))
-    booking["checkout"] = checkout_for(request, booking, {"name": booking["client"]["name"],
-                                                         "email": booking["client"]["email"], "contact": ""})
-    return booking
+    return await booking_with_checkout(request, _token(request))
 
 
 @endpoint(summary="The client's manage page: status, payment, cancel and reschedule within policy.",

@@ -171,11 +171,16 @@ def _token(request: Request) -> bytes:
 @endpoint(summary="A booking through its manage link, with what the client may do and the refund due now.",
           tags=("public",), responses={200: OBJECT, 404: None})
 async def public_booking(request: Request) -> JSONResponse:
-    booking = await run(request.app.state.pool, "public_booking", token_hash=_token(request))
-    # A client who closed Checkout comes back here to pay while the hold lasts.
+    return JSONResponse(await booking_with_checkout(request, _token(request)))
+
+
+async def booking_with_checkout(request: Request, manage_token_hash: bytes) -> dict:
+    """The booking behind a manage link, with what Checkout needs while it can still be paid (a client who
+    closed Checkout comes back to pay while the hold lasts). Shared by the API and the manage page."""
+    booking = await run(request.app.state.pool, "public_booking", token_hash=manage_token_hash)
     booking["checkout"] = checkout_for(request, booking, {"name": booking["client"]["name"],
                                                          "email": booking["client"]["email"], "contact": ""})
-    return JSONResponse(booking)
+    return booking
 
 
 @endpoint(summary="Cancel through the manage link, within the consultant's policy (answers the refund due).",
