@@ -97,6 +97,8 @@
         state.day = k; render();
       }));
     });
+    document.getElementById("times-zone").textContent = "Times in " + zone().replace(/_/g, " ") + " (" +
+      zoneName(byDay[state.day][0].starts_at) + ").";
     byDay[state.day].forEach(function (s) {
       var label = timeLabel(s.starts_at) + (s.session_type === "webinar" ? " · " + s.remaining + " seats" : "");
       timesEl.appendChild(button(label, false, function () { choose(s); }, longLabel(s.starts_at)));
