@@ -144,3 +144,27 @@ async def test_reserved_paths_are_not_consultant_pages(client, db, slug):
     assert r.status_code in (200, 303, 404) and 'id="booking"' not in r.text
 
 # Test: pytest tests/http/test_pages.py
+
+
+async def test_the_dashboard_home_shows_today_upcoming_and_payments(client, db):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.http.helpers import PASSWORD as API_PASSWORD
+
+    c = await approved_consultant(client, db)
+    start = datetime.now(UTC) + timedelta(minutes=30)
+    r = await client.post("/api/v1/sessions", headers=c["headers"], json={
+        "client": {"name": "Rohan Mehta", "email": "rohan@example.com"}, "session_type": "personal",
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(), "amount": "2500.00",
+        "payment_status": "paid", "payment_method": "upi_direct"})
+    assert r.status_code == 201, r.text
+    conn = await db.connect("owner")
+    try:
+        email = await conn.fetchval("select email::text from app.consultants where id = $1", uuid.UUID(c["id"]))
+    finally:
+        await conn.close()
+    assert (await sign_in(client, email, API_PASSWORD)).status_code == 303
+    home = await client.get("/dashboard", headers=HTML)
+    assert home.status_code == 200 and "Rohan Mehta" in home.text and "₹2,500.00" in home.text
+    assert "IST" in home.text  # times carry their zone
+    assert "Awaiting approval" not in home.text
