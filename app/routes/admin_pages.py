@@ -1,8 +1,306 @@
-# app/routes/admin_pages.py — (being written) pages of the admin pages area.
+# app/routes/admin_pages.py — the admin's pages (/admin…): sign-in, the consultants list and detail with approval and subscription actions behind confirmation pages, the admins list for super admins.
+"""Every page runs the JSON API's own named queries with the signed-in admin as the caller, so the rules
+(the approval state machine, reasons, plan codes, who may manage admins) stay in SQL: a page only shows
+what SQL answered. Each action is a GET confirmation page and a POST with a CSRF token, then a redirect
+back with `?done=<what happened>` for the notice."""
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-routes: list[BaseRoute] = []
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
-# Test: pytest tests/http/test_pages.py
+from app.auth import client_ip, new_token, refresh_expiry, token_hash
+from app.endpoints import endpoint
+from app.errors import ApiError, from_postgres
+from app.ratelimit import rate_limit
+from app.routes.admin import ConsultantListQuery, CreateAdminBody, ReasonBody, SubscriptionBody
+from app.routes.auth import LoginBody, bad_credentials, check_password, hash_new_password
+from app.routes.pages import _form_page, signed_in
+from app.sql import PUBLIC, Caller, run
+from app.validation import parse_form, parse_query
+from app.web import form_with_csrf, page_subject, render, require, safe_next, session_cookie
+
+TZ = "Asia/Kolkata"  # admins work in Indian time
+IST_OFFSET = "+05:30"
+
+# What each approval action runs and how the detail page then says it. Whether it applies to a consultant
+# in their current state is the database's call (api.approve_consultant and friends answer 409 if not).
+ACTIONS: dict[str, dict] = {
+    "approve": {"query": "approve_consultant", "reason": False, "done": "approved"},
+    "reject": {"query": "reject_consultant", "reason": True, "done": "rejected"},
+    "suspend": {"query": "suspend_consultant", "reason": True, "done": "suspended"},
+    "reactivate": {"query": "reactivate_consultant", "reason": False, "done": "reactivated"},
+}
+
+
+async def _run(request: Request, name: str, caller: Caller = PUBLIC, /, **params) -> Any:
+    """`run`, with a database refusal (NK409, NK422, a unique email…) as the ApiError a page shows in place."""
+    try:
+        return await run(request.app.state.pool, name, caller, **params)
+    except asyncpg.PostgresError as exc:
+        mapped = from_postgres(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+async def _admin(request: Request) -> tuple[dict, Caller] | Response:
+    return await require(request, "admin")
+
+
+async def _plans(request: Request) -> list[dict]:
+    return (await _run(request, "public_plans"))["plans"]
+
+
+# --- sign in and out -------------------------------------------------------------------------------------
+
+@endpoint(summary="Admin sign-in page.", tags=("pages",), include=False)
+async def login_page(request: Request) -> Response:
+    subject = await page_subject(request)
+    if request.method == "GET" and subject and subject["kind"] == "admin":
+        return _redirect(safe_next(request.query_params.get("next"), "/admin"))
+
+    async def submit(form: dict) -> Response:
+        body = parse_form({"email": form.get("email", ""), "password": form.get("password", "")}, LoginBody)
+        await rate_limit(request, "admin_login", body.email)
+        creds = await _run(request, "admin_credentials", email=body.email)
+        if not await check_password(request, body.password, creds["password_hash"] if creds else None):
+            raise bad_credentials()
+        refresh = new_token("rta")
+        await _run(request, "start_admin_session", admin_id=creds["id"], refresh_hash=token_hash(refresh),
+                   expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+        return signed_in(request, refresh, safe_next(form.get("next"), "/admin"))
+
+    return await _form_page(request, "admin/login.html", submit)
+
+
+@endpoint(summary="Admin sign out (ends this browser's admin session).", tags=("pages",), include=False)
+async def logout_page(request: Request) -> Response:
+    await form_with_csrf(request)
+    token = request.cookies.get(session_cookie(request))
+    if token:
+        await _run(request, "revoke_refresh_family", token_hash=token_hash(token), subject="admin")
+    response = _redirect("/admin/login?signed_out=1")
+    response.delete_cookie(session_cookie(request), path="/")
+    return response
+
+
+# --- consultants -------------------------------------------------------------------------------------------
+
+@endpoint(summary="Admin: consultants, pending first, with counts, filter, search and pages.", tags=("pages",),
+          include=False)
+async def consultants_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    q = parse_query(request, ConsultantListQuery)
+    result = await _run(request, "admin_list_consultants", caller, status=q.status, q=q.q, page=q.page,
+                        per_page=q.per_page)
+    plans = {p["code"]: p["name"] for p in await _plans(request)}
+
+    def link(**changes) -> str:
+        """This list with some parameters changed (None drops one); the first page has no number."""
+        params = {"status": q.status, "q": q.q, "page": q.page, "per_page": q.per_page} | changes
+        defaults = {"page": 1, "per_page": ConsultantListQuery.model_fields["per_page"].default}
+        kept = {k: v for k, v in params.items() if v not in (None, "") and defaults.get(k) != v}
+        return "/admin" + ("?" + urlencode(kept) if kept else "")
+
+    return render(request, "admin/consultants.html", {
+        "result": result, "status": q.status, "q": q.q or "", "page": q.page, "per_page": q.per_page,
+        "pages": max(1, -(-result["total"] // q.per_page)), "plans": plans, "link": link, "tz": TZ})
+
+
+async def _detail(request: Request, caller: Caller, subject: dict, status: int = 200, **context) -> Response:
+    """The consultant's page; after a failed subscription change, with the error and what was chosen."""
+    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=request.path_params["consultant_id"])
+    names = {subject["id"]: "You"}
+    if subject.get("role") == "super_admin":  # only super admins may read the admins list
+        names |= {a["id"]: a["name"] for a in await _run(request, "admin_list_admins", caller) if a["id"] != subject["id"]}
+    expires = consultant["subscription_expires_at"]
+    values = context.pop("values", None) or {
+        "plan": consultant["subscription_plan"],
+        "expires_on": _local_date(expires) if expires else ""}
+    return render(request, "admin/consultant.html", {
+        "c": consultant, "plans": await _plans(request), "names": names, "values": values,
+        "done": request.query_params.get("done"), "tz": TZ, **context}, status=status)
+
+
+def _local_date(value: str) -> str:
+    """An instant as the date it falls on in India (the form's expiry field)."""
+    return datetime.fromisoformat(value).astimezone(ZoneInfo(TZ)).date().isoformat()
+
+
+@endpoint(summary="Admin: one consultant with verification, approval history, subscription and actions.",
+          tags=("pages",), include=False)
+async def consultant_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    return await _detail(request, caller, subject)
+
+
+@endpoint(summary="Admin: confirm and then approve, reject, suspend or reactivate a consultant.", tags=("pages",),
+          include=False)
+async def consultant_action(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    consultant_id = request.path_params["consultant_id"]
+    name = request.url.path.rstrip("/").rsplit("/", 1)[1]
+    action = ACTIONS[name]
+    context: dict = {"action": name, "needs_reason": action["reason"], "values": {}, "tz": TZ}
+    if request.method == "POST":
+        form = await form_with_csrf(request)
+        try:
+            params = {"consultant_id": consultant_id}
+            if action["reason"]:
+                params["reason"] = parse_form({"reason": form.get("reason", "")}, ReasonBody).reason
+            await _run(request, action["query"], caller, **params)
+            return _redirect(f"/admin/consultants/{consultant_id}?done={action['done']}")
+        except ApiError as err:
+            context |= {"error": err.message, "error_field": err.field, "error_status": err.status,
+                        "values": {"reason": form.get("reason", "")}}
+            consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+            return render(request, "admin/confirm_action.html", {"c": consultant, **context}, status=err.status)
+    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+    return render(request, "admin/confirm_action.html", {"c": consultant, **context})
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _subscription(form: dict) -> SubscriptionBody:
+    """The plan and the last day it is valid (a date, in Indian time) through the API's own schema."""
+    day = (form.get("expires_on") or "").strip()
+    # The last moment of that day in India; anything that is not a date is left for the schema to refuse.
+    expires = f"{day}T23:59:59{IST_OFFSET}" if DATE.match(day) else (day or None)
+    try:
+        return parse_form({"plan": form.get("plan", ""), "expires_at": expires}, SubscriptionBody)
+    except ApiError as err:
+        if err.field == "expires_at":
+            raise ApiError(err.status, err.code, "Expiry: enter a date such as 31/03/2027, or leave it empty.",
+                           "expires_on") from err
+        raise
+
+
+@endpoint(summary="Admin: confirm and then set a consultant's plan and its expiry.", tags=("pages",), include=False)
+async def subscription_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    consultant_id = request.path_params["consultant_id"]
+    form = await form_with_csrf(request) if request.method == "POST" else dict(request.query_params)
+    values = {"plan": form.get("plan", ""), "expires_on": form.get("expires_on", "")}
+    try:
+        body = _subscription(form)
+        if request.method == "POST":
+            await _run(request, "admin_set_subscription", caller, consultant_id=consultant_id, plan=body.plan,
+                       expires_at=body.expires_at)
+            return _redirect(f"/admin/consultants/{consultant_id}?done=subscription")
+    except ApiError as err:
+        # Back to the consultant's page, the form showing the error and what was chosen.
+        return await _detail(request, caller, subject, status=err.status, values=values, error=err.message,
+                             error_field=err.field)
+    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+    plans = {p["code"]: p for p in await _plans(request)}
+    return render(request, "admin/confirm_subscription.html", {
+        "c": consultant, "plans": plans, "new_plan": plans.get(body.plan, {"code": body.plan, "name": body.plan}),
+        "expires_at": body.expires_at, "expired": body.expires_at is not None and body.expires_at < datetime.now(UTC),
+        "values": values, "tz": TZ})
+
+
+# --- admins (super admins) -------------------------------------------------------------------------------
+
+async def _admins_or_forbidden(request: Request, caller: Caller) -> list[dict] | Response:
+    """Every admin, or the page saying only super admins manage admins (the database decides)."""
+    try:
+        return await _run(request, "admin_list_admins", caller)
+    except ApiError as err:
+        if err.status != 403:
+            raise
+        return render(request, "admin/forbidden.html", {"message": err.message}, status=403)
+
+
+@endpoint(summary="Admin: every admin, and a form to add one (super admins).", tags=("pages",), include=False)
+async def admins_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    form = await form_with_csrf(request) if request.method == "POST" else {}
+    admins = await _admins_or_forbidden(request, caller)
+    if isinstance(admins, Response):
+        return admins
+    context = {"admins": admins, "done": request.query_params.get("done"), "values": {"role": "admin"}, "tz": TZ}
+    if request.method == "POST":
+        try:
+            body = parse_form({k: form.get(k, "") for k in ("email", "name", "password", "role")}, CreateAdminBody)
+            password_hash = await hash_new_password(request, body.password, body.email, body.name)
+            await _run(request, "create_admin", caller, email=body.email, name=body.name,
+                       password_hash=password_hash, role=body.role)
+            return _redirect("/admin/admins?done=created")
+        except ApiError as err:
+            values = {k: form.get(k, "") for k in ("email", "name", "role")}
+            return render(request, "admin/admins.html", {**context, "done": None, "error": err.message,
+                                                         "error_field": err.field, "values": values},
+                          status=err.status)
+    return render(request, "admin/admins.html", context)
+
+
+@endpoint(summary="Admin: confirm and then deactivate an admin (super admins).", tags=("pages",), include=False)
+async def deactivate_admin_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    if request.method == "POST":
+        await form_with_csrf(request)
+    admins = await _admins_or_forbidden(request, caller)
+    if isinstance(admins, Response):
+        return admins
+    admin_id = str(request.path_params["admin_id"])
+    target = next((a for a in admins if a["id"] == admin_id), None)
+    if target is None:
+        raise ApiError(404, "not_found", "There is no such admin.")
+    context: dict = {"a": target, "tz": TZ}
+    if request.method == "POST":
+        try:
+            await _run(request, "deactivate_admin", caller, admin_id=request.path_params["admin_id"])
+            return _redirect("/admin/admins?done=deactivated")
+        except ApiError as err:
+            return render(request, "admin/confirm_deactivate.html", {**context, "error": err.message},
+                          status=err.status)
+    return render(request, "admin/confirm_deactivate.html", context)
+
+
+CONSULTANT = "/admin/consultants/{consultant_id:uuid}"
+
+routes = [
+    Route("/admin/login", login_page, methods=["GET", "POST"], name="admin_login_page"),
+    Route("/admin/logout", logout_page, methods=["POST"], name="admin_logout_page"),
+    Route("/admin", consultants_page, methods=["GET"], name="admin_consultants_page"),
+    Route(CONSULTANT, consultant_page, methods=["GET"], name="admin_consultant_page"),
+    *[Route(f"{CONSULTANT}/{name}", consultant_action, methods=["GET", "POST"], name=f"admin_consultant_{name}_page")
+      for name in ACTIONS],
+    Route(f"{CONSULTANT}/subscription", subscription_page, methods=["GET", "POST"], name="admin_subscription_page"),
+    Route("/admin/admins", admins_page, methods=["GET", "POST"], name="admin_admins_page"),
+    Route("/admin/admins/{admin_id:uuid}/deactivate", deactivate_admin_page, methods=["GET", "POST"],
+          name="admin_deactivate_admin_page"),
+]
+
+# Test: pytest tests/http/test_admin_pages.py tests/e2e/test_admin_pages.py
