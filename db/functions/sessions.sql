@@ -92,7 +92,7 @@ begin
     'total', (select count(*) from matching),
     'page', p_page, 'per_page', p_per_page,
     'totals', (select jsonb_build_object(
-        'count', count(*), 'amount', coalesce(sum(amount), 0),
+        'count', coalesce(sum(n), 0), 'amount', coalesce(sum(amount), 0),
         'by_status', coalesce(jsonb_object_agg(status, n), '{}'))
       from (select status, count(*) as n, sum(amount) as amount from matching group by status) t))
   into v_result;

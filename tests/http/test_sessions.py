@@ -26,6 +26,7 @@ async def test_lists_filter_sort_page_and_total(client, db):
     assert r.status_code == 200
     page = r.json()
     assert page["total"] == 3 and len(page["items"]) == 2 and page["totals"]["by_status"] == {"confirmed": 3}
+    assert page["totals"]["count"] == 3  # sessions, not status groups
     assert [i["id"] for i in page["items"]] == [m["session_id"] for m in made[:2]]
     second = (await client.get("/api/v1/sessions", headers=h, params={"sort": "starts_at", "per_page": 2, "page": 2})).json()
     assert [i["id"] for i in second["items"]] == [made[2]["session_id"]]
