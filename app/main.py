@@ -27,6 +27,7 @@ from app.errors import (
 )
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from app.routes import all_routes, last_routes
+from app.routes.dashboard_settings import PAGE_PHOTO_PATH
 from app.routes.health import expected_migration
 from app.routes.profile import PHOTO_BODY_LIMIT, PHOTO_PATH
 from app.secrets import Secrets
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
                    expose_headers=["X-Request-ID", "Retry-After"], max_age=600),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
-                   overrides={PHOTO_PATH: PHOTO_BODY_LIMIT}),
+                   overrides={PHOTO_PATH: PHOTO_BODY_LIMIT, PAGE_PHOTO_PATH: PHOTO_BODY_LIMIT}),
     ]
     media_dir = settings.data_dir / "media"
     media_dir.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,12 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
                         secure=not request.app.state.settings.is_development)
 
 
+def clear_cookie(request: Request, response: Response, name: str) -> None:
+    """Browsers ignore a deletion of a Secure (`__Host-`) cookie that is not itself Secure."""
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax",
+                           secure=not request.app.state.settings.is_development)
+
+
 def csrf_token(request: Request) -> str:
     """This browser's CSRF token (made on first use; `render` sets the cookie)."""
     token = getattr(request.state, "csrf", None) or request.cookies.get(csrf_cookie(request))

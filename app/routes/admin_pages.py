@@ -25,7 +25,7 @@ from app.routes.auth import LoginBody, bad_credentials, check_password, hash_new
 from app.routes.pages import _form_page, signed_in
 from app.sql import PUBLIC, Caller, run
 from app.validation import parse_form, parse_query
-from app.web import form_with_csrf, page_subject, render, require, safe_next, session_cookie
+from app.web import clear_cookie, form_with_csrf, page_subject, render, require, safe_next, session_cookie
 
 TZ = "Asia/Kolkata"  # admins work in Indian time
 IST_OFFSET = "+05:30"
@@ -92,7 +92,7 @@ async def logout_page(request: Request) -> Response:
     if token:
         await _run(request, "revoke_refresh_family", token_hash=token_hash(token), subject="admin")
     response = _redirect("/admin/login?signed_out=1")
-    response.delete_cookie(session_cookie(request), path="/")
+    clear_cookie(request, response, session_cookie(request))
     return response
 
 

@@ -25,6 +25,7 @@ from app.routes.auth import (
 from app.sql import run
 from app.validation import parse_form
 from app.web import (
+    clear_cookie,
     form_with_csrf,
     page_subject,
     render,
@@ -154,7 +155,7 @@ async def logout_page(request: Request) -> Response:
     if token:
         await run(request.app.state.pool, "revoke_refresh_family", token_hash=token_hash(token), subject="consultant")
     response = RedirectResponse("/auth/login?signed_out=1", status_code=303)
-    response.delete_cookie(session_cookie(request), path="/")
+    clear_cookie(request, response, session_cookie(request))
     return response
 
 

@@ -78,12 +78,18 @@ begin
   if p_event = 'confirmed' then
     perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-    perform app_private.queue_email('session_booked', v_c.email::text, v_c.first_name || ' ' || v_c.last_name, v_data,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+    -- Consultant-bound mail follows their notification preferences (missing key: on).
+    if coalesce((v_c.notification_preferences->>'session_booked')::boolean, true) then
+      perform app_private.queue_email('session_booked', v_c.email::text, v_c.first_name || ' ' || v_c.last_name, v_data,
+        p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+    end if;
   elsif p_event = 'cancelled_for_client' then
     perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'cancelled_by_client' then
+    if not coalesce((v_c.notification_preferences->>'session_cancelled')::boolean, true) then
+      return;
+    end if;
     perform app_private.queue_email('session_cancelled_consultant', v_c.email::text,
       v_c.first_name || ' ' || v_c.last_name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);

@@ -611,4 +611,17 @@ async def test_an_order_is_given_up_only_an_hour_after_its_hold(db, owner, tenan
     assert (await fetch(owner, "payment_transactions", old.transaction_id))["status"] == "cancelled"
     assert (await fetch(owner, "sessions", old.session_id))["payment_status"] == "failed"
 
+
+async def test_consultant_mail_follows_their_notification_preferences(db, owner, tenant):
+    # A consultant who turned off booking and cancellation mail gets none; the client still gets theirs.
+    await owner.execute("update app.consultants set notification_preferences = notification_preferences "
+                        "|| '{\"session_booked\": false, \"session_cancelled\": false}' where id = $1", tenant.id)
+    b = await book(db, tenant)
+    await confirm(owner, b.order_id, new_payment_id())
+    assert await emails(owner, b.session_id) == ["session_confirmation"]
+    s = await owner.fetchrow("select * from app.sessions where id = $1", b.session_id)
+    await owner.execute("select app_private.queue_session_emails(s, 'cancelled_by_client') from app.sessions s "
+                        "where s.id = $1", s["id"])
+    assert await emails(owner, b.session_id) == ["session_confirmation"]
+
 # Test: pytest tests/db/test_payments.py
