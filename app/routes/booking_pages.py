@@ -52,7 +52,8 @@ async def manage_page(request: Request) -> Response:
     gateway = request.app.state.payments
     response = render(request, "pages/booking.html", {
         "b": booking, "token": request.path_params["token"], "razorpay": gateway.name == "razorpay",
-        "notice": request.query_params.get("done")})
+        "notice": request.query_params.get("done"),
+        "manage_url": f"{request.app.state.settings.public_base_url}/booking/{request.path_params['token']}"})
     if gateway.name == "razorpay":
         response.headers["content-security-policy"] = RAZORPAY_CSP
     return response

@@ -184,7 +184,7 @@
         payButton.disabled = false;
         if (r.status === 200 || r.status === 201) {
           if (r.body.next_step === "pay") { say("Opening the payment…"); pay(r.body); }
-          else { window.location.assign(managePath(r.body.manage_url)); }
+          else { window.location.assign(managePath(r.body.manage_url) + "?done=booked"); }
           return;
         }
         var err = r.body.error || {};

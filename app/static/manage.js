@@ -44,7 +44,8 @@
     }).then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
       .then(function (r) {
         if (r.status === 200 || r.status === 202) {
-          window.location.replace(window.location.pathname);
+          var done = r.status === 202 ? "pending" : (r.body.status === "refunding" ? "refunding" : "paid");
+          window.location.replace(window.location.pathname + "?done=" + done);
         } else {
           say((r.body.error && r.body.error.message) || "The payment could not be confirmed.", "bad");
         }

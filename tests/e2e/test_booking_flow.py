@@ -40,8 +40,11 @@ async def test_a_visitor_books_pays_and_lands_on_a_confirmed_booking(page, api, 
     await page.get_by_role("button", name=re.compile("Continue to pay")).click()
     await pay_locally(page)
     # Back on the manage page: the signed answer is verified, the page shows the confirmed booking.
-    await page.wait_for_url(re.compile(r"/booking/mt_[^?]+$"))
+    await page.wait_for_url(re.compile(r"/booking/mt_[^?]+\?done=paid$"))
     await expect(page.locator("#booking-status")).to_have_text("Confirmed")
+    confirmation = page.locator("#confirmation")
+    await expect(confirmation).to_contain_text("Payment received")
+    await expect(confirmation).to_contain_text(page.url.split("?")[0])  # the manage link, to keep
     await expect(page.get_by_text("https://zoom.us/j/123")).to_be_visible()
     await shot(page, "booking-confirmed")
     # The client cancels through the manage page and sees the refund before confirming.

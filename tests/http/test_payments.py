@@ -517,4 +517,19 @@ async def test_a_capture_for_the_wrong_amount_is_not_confirmed(client, db, rzp):
     assert (await state(db, b["session_id"]))["session"]["status"] == "pending"
     assert json.loads(json.dumps(payment))["amount"] == 149950
 
+
+
+async def test_with_razorpay_keys_the_pages_load_razorpay_checkout_under_their_own_csp(client, db, rzp):
+    c, b = await pending_booking(client, db)
+    page = await client.get(f"/{c['slug']}", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "https://checkout.razorpay.com/v1/checkout.js" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self' https://checkout.razorpay.com" in csp and "frame-ancestors 'none'" in csp
+    manage = await client.get("/booking/" + b["manage_url"].rsplit("/", 1)[1], headers={"accept": "text/html"})
+    assert "checkout.razorpay.com" in manage.headers["content-security-policy"]
+    assert f'"order_id": "{b["checkout"]["order_id"]}"' in manage.text and '"key_id": "rzp_test_FakeKey0001"' in manage.text
+    # Other pages keep the strict policy.
+    home = await client.get("/", headers={"accept": "text/html"})
+    assert "razorpay" not in home.headers["content-security-policy"]
+
 # Test: pytest tests/http/test_payments.py
