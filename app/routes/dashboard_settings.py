@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import typing
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,12 +20,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app import present
-from app.adapters.storage import StorageError
 from app.auth import client_ip, new_token, refresh_expiry, token_hash
 from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError, from_postgres
-from app.images import MAX_PHOTO_BYTES, NotAnImage, clean_photo
+from app.images import MAX_PHOTO_BYTES
 from app.middleware import BodySizeLimitMiddleware
 from app.routes.auth import ChangePasswordBody, check_password, hash_new_password
 from app.routes.availability import BlockBody, RuleBody, SlotBody
@@ -37,6 +35,7 @@ from app.routes.profile import (
     NotificationPreferences,
     ProfilePatch,
     _forget_photos,
+    store_photo,
 )
 from app.sql import Caller, run
 from app.validation import parse_form
@@ -368,20 +367,7 @@ async def profile_photo(request: Request) -> Response:
         upload = (await request.form()).get("photo")  # parsed once, with the API's limits, below
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ApiError(422, "missing_field", "Choose a photo to upload.", "photo")
-        data = await upload.read(MAX_PHOTO_BYTES + 1)
-        if len(data) > MAX_PHOTO_BYTES:
-            raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
-        try:
-            cleaned, content_type, ext = clean_photo(data)
-        except NotAnImage as exc:
-            raise ApiError(415, "unsupported_media_type", str(exc), "photo") from exc
-        key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
-        try:
-            url = await request.app.state.storage.put(key, cleaned, content_type)
-        except StorageError as exc:
-            raise ApiError(502, "storage_unavailable", "The photo could not be stored; try again.", "photo") from exc
-        await run(request.app.state.pool, "set_my_photo", caller, url=url)
-        await _forget_photos(request, caller.consultant_id, keep=key)
+        await store_photo(request, caller, upload)
         return _done("/profile", "photo")
 
     if request.method == "POST" and await page_subject(request):

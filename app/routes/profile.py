@@ -160,22 +160,28 @@ async def upload_my_photo(request: Request) -> JSONResponse:
         upload = form.get("photo")
         if not isinstance(upload, UploadFile):
             raise ApiError(422, "missing_field", "Attach the image as the 'photo' field.", "photo")
-        data = await upload.read(MAX_PHOTO_BYTES + 1)
+        account = await store_photo(request, request.state.caller, upload)
+    return _answer(request, account)
+
+
+async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
+    """The one way a profile photo is taken (API and settings page): at most 5 MB, content-sniffed and
+    re-encoded (no EXIF), stored under the consultant's prefix, recorded, earlier ones forgotten."""
+    data = await upload.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
     try:
         cleaned, content_type, ext = clean_photo(data)
     except NotAnImage as exc:
         raise ApiError(415, "unsupported_media_type", str(exc), "photo") from exc
-    caller = request.state.caller
     key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
     try:
         url = await request.app.state.storage.put(key, cleaned, content_type)
     except StorageError as exc:
-        raise ApiError(502, "storage_unavailable", "The photo could not be stored; try again.") from exc
-    answer = _answer(request, await run(request.app.state.pool, "set_my_photo", caller, url=url))
+        raise ApiError(502, "storage_unavailable", "The photo could not be stored; try again.", "photo") from exc
+    account = await run(request.app.state.pool, "set_my_photo", caller, url=url)
     await _forget_photos(request, caller.consultant_id, keep=key)
-    return answer
+    return account
 
 
 async def _forget_photos(request: Request, consultant_id, keep: str | None = None) -> None:
