@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import expect
 
 from tests.e2e.conftest import new_page, shot
+from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.http.helpers import make_admin
 
 CONSULTANT_PASSWORD = "a long and unusual passphrase 2026"
@@ -45,6 +46,7 @@ async def test_from_sign_up_to_a_paid_booking_and_a_refunded_cancellation(browse
         # 3. The consultant, approved, sets a price and weekly hours for tomorrow.
         await consultant.goto("/dashboard")
         await expect(consultant.get_by_role("heading", name=re.compile("Namaste, Nandini"))).to_be_visible()
+        await no_serious_violations(consultant, "dashboard-home")
         await consultant.goto("/dashboard/settings/profile")
         await consultant.get_by_label(re.compile(r"^One-to-one price")).fill("1499.50")
         await consultant.locator("form", has=consultant.get_by_label(re.compile(r"^One-to-one price"))) \
@@ -84,7 +86,10 @@ async def test_from_sign_up_to_a_paid_booking_and_a_refunded_cancellation(browse
         await expect(consultant.get_by_text("₹1,499.50").first).to_be_visible()
         await consultant.goto("/dashboard/payments")
         await expect(consultant.get_by_role("cell", name="Arjun Kapoor")).to_be_visible()
-        await shot(consultant, "journey-consultant-payments")
+        await no_serious_violations(consultant, "dashboard-payments")
+        await consultant.locator("table a").first.click()
+        await expect(consultant.locator("#refundable")).to_have_text("₹1,499.50")
+        await no_serious_violations(consultant, "dashboard-payment")
 
         # 6. The client cancels through the manage link and sees the refund due before confirming.
         await client.goto(manage_url)
