@@ -2321,6 +2321,8 @@ begin
   update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
     reschedule_count = reschedule_count + 1
   where id = v_s.id returning * into v_s;
+  perform app_private.queue_session_emails(v_s, 'rescheduled',
+    jsonb_build_object('previous_starts_at', (v_view->>'starts_at')::timestamptz));
   return app_private.manage_view(v_s);
 end;
 $$;
@@ -2732,7 +2734,9 @@ CREATE FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_star
 declare
   v_s app.sessions := app_private.caller_session(p_session_id);
   v_slot app.availability_slots;
+  v_old_start timestamptz;
 begin
+  v_old_start := v_s.starts_at;
   if v_s.status not in ('pending', 'confirmed') then
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s session cannot be moved.', v_s.status);
@@ -2757,6 +2761,10 @@ begin
   else
     raise exception using errcode = 'NK422', message = 'time_required', hint = 'field:slot_id',
       detail = 'Give a slot_id, or starts_at and ends_at.';
+  end if;
+  -- The client hears of the new time (its reminder moves with it: see app.schedule_session_reminder).
+  if v_s.status = 'confirmed' then
+    perform app_private.queue_session_emails(v_s, 'rescheduled', jsonb_build_object('previous_starts_at', v_old_start));
   end if;
   return api.session_json(v_s);
 end;
@@ -3062,6 +3070,7 @@ END) STORED,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     manage_link_encrypted text,
+    reminder_sent_for timestamp with time zone,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -3096,6 +3105,13 @@ COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the tru
 --
 
 COMMENT ON COLUMN app.sessions.manage_link_encrypted IS 'The client''s manage link, AES-GCM encrypted for the mails that carry it; only the worker decrypts it.';
+
+
+--
+-- Name: COLUMN sessions.reminder_sent_for; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.reminder_sent_for IS 'The start time the reminder went out for (a moved session gets a new one).';
 
 
 --
@@ -3800,6 +3816,47 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 
 
 --
+-- Name: worker_session_reminder(uuid, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions;
+begin
+  -- Checked again at send time: the job was scheduled for one start time of a confirmed session, and
+  -- anything that changed since (cancelled, moved, already reminded, started) means no mail.
+  select * into v_s from app.sessions where id = p_session_id for update;
+  if v_s.id is null then
+    return 'gone';
+  elsif v_s.status <> 'confirmed' then
+    return 'not_confirmed';
+  elsif v_s.starts_at is distinct from p_starts_at then
+    return 'moved';
+  elsif v_s.starts_at <= now() then
+    return 'started';
+  elsif v_s.reminder_sent_for is not distinct from v_s.starts_at then
+    return 'already_sent';
+  end if;
+  update app.sessions set reminder_sent_for = v_s.starts_at where id = v_s.id returning * into v_s;
+  perform app_private.queue_session_emails(v_s, 'reminder');
+  return 'queued';
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) IS 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, and not reminded yet.';
+
+
+--
 -- Name: worker_settle_refund(uuid, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -4339,6 +4396,43 @@ COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.tot
 
 
 --
+-- Name: schedule_session_reminder(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.schedule_session_reminder() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_hours integer;
+begin
+  if tg_op = 'UPDATE' and new.status is not distinct from old.status
+     and new.starts_at is not distinct from old.starts_at then
+    return null;
+  end if;
+  perform app_private.cancel_queued_jobs('reminder:' || new.id);
+  if new.status = 'confirmed' and new.starts_at > now() then
+    v_hours := coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
+                         where s.key = 'reminder_hours_before'), 24);
+    perform app_private.defer_job('send_session_reminder',
+      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
+      greatest(now(), new.starts_at - make_interval(hours => v_hours)), 'reminder:' || new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.schedule_session_reminder() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION schedule_session_reminder(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.schedule_session_reminder() IS 'Trigger: a confirmed session has one reminder job, moved with its time and cancelled with it.';
+
+
+--
 -- Name: sync_slot_seats(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -4872,6 +4966,30 @@ ALTER FUNCTION app_private.caller_session(p_session_id uuid) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app_private.caller_session(p_session_id uuid) IS 'One of the approved caller''s sessions, locked, or NK404.';
+
+
+--
+-- Name: cancel_queued_jobs(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  -- Jobs still waiting under this queueing lock are cancelled (kept, with status cancelled, as a trail);
+  -- one already running is left to finish, and re-checks what it does at run time.
+  select count(public.procrastinate_cancel_job_v1(j.id, false, false))::integer
+  from public.procrastinate_jobs j where j.queueing_lock = p_queueing_lock and j.status = 'todo'
+$$;
+
+
+ALTER FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION cancel_queued_jobs(p_queueing_lock text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) IS 'Cancel the waiting jobs that hold a queueing lock (a moved or cancelled reminder).';
 
 
 --
@@ -5520,6 +5638,12 @@ begin
     end if;
     perform app_private.queue_email('session_cancelled_consultant', v_c.email::text,
       v_c.first_name || ' ' || v_c.last_name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'reminder' then
+    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'rescheduled' then
+    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'refund_processed' then
     perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_data,
@@ -8381,6 +8505,13 @@ CREATE TRIGGER sessions_refresh_client_totals AFTER INSERT OR DELETE OR UPDATE O
 
 
 --
+-- Name: sessions sessions_schedule_reminder; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_schedule_reminder AFTER INSERT OR UPDATE OF status, starts_at ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.schedule_session_reminder();
+
+
+--
 -- Name: sessions sessions_sync_slot_seats; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -10066,6 +10197,14 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 
 --
+-- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -10170,6 +10309,13 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION schedule_session_reminder(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.schedule_session_reminder() FROM PUBLIC;
 
 
 --
@@ -10695,6 +10841,13 @@ REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION cancel_queued_jobs(p_queueing_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) FROM PUBLIC;
 
 
 --
@@ -11398,3 +11551,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101200
 -- 20261124101300
 -- 20261124101400
+-- 20261124101500

@@ -15,3 +15,7 @@ select api.worker_mark_email_sent(:email_log_id, :subject, :provider, :external_
 -- name: worker_mark_email_failed(email_log_id, error, final)!
 -- Record a send error; final marks the message failed.
 select api.worker_mark_email_failed(:email_log_id, :error, :final);
+
+-- name: worker_session_reminder(session_id, starts_at)$
+-- Queue a session's reminder if it still applies.
+select api.worker_session_reminder(:session_id, :starts_at);

@@ -23,4 +23,16 @@ end;
 $$;
 comment on function app_private.defer_job is 'Queue a Procrastinate job in the current transaction: committed with the write, or never.';
 
--- Test: pytest tests/jobs/test_outbox.py
+create or replace function app_private.cancel_queued_jobs(p_queueing_lock text)
+returns integer
+language sql volatile security definer
+set search_path = public, pg_temp
+as $$
+  -- Jobs still waiting under this queueing lock are cancelled (kept, with status cancelled, as a trail);
+  -- one already running is left to finish, and re-checks what it does at run time.
+  select count(public.procrastinate_cancel_job_v1(j.id, false, false))::integer
+  from public.procrastinate_jobs j where j.queueing_lock = p_queueing_lock and j.status = 'todo'
+$$;
+comment on function app_private.cancel_queued_jobs is 'Cancel the waiting jobs that hold a queueing lock (a moved or cancelled reminder).';
+
+-- Test: pytest tests/jobs/test_outbox.py tests/jobs/test_reminders.py

@@ -93,6 +93,12 @@ begin
     perform app_private.queue_email('session_cancelled_consultant', v_c.email::text,
       v_c.first_name || ' ' || v_c.last_name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'reminder' then
+    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+  elsif p_event = 'rescheduled' then
+    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_data,
+      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'refund_processed' then
     perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);

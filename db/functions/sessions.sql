@@ -291,7 +291,9 @@ as $$
 declare
   v_s app.sessions := app_private.caller_session(p_session_id);
   v_slot app.availability_slots;
+  v_old_start timestamptz;
 begin
+  v_old_start := v_s.starts_at;
   if v_s.status not in ('pending', 'confirmed') then
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s session cannot be moved.', v_s.status);
@@ -316,6 +318,10 @@ begin
   else
     raise exception using errcode = 'NK422', message = 'time_required', hint = 'field:slot_id',
       detail = 'Give a slot_id, or starts_at and ends_at.';
+  end if;
+  -- The client hears of the new time (its reminder moves with it: see app.schedule_session_reminder).
+  if v_s.status = 'confirmed' then
+    perform app_private.queue_session_emails(v_s, 'rescheduled', jsonb_build_object('previous_starts_at', v_old_start));
   end if;
   return api.session_json(v_s);
 end;
