@@ -11,6 +11,7 @@ import jinja2
 import procrastinate
 
 from app.adapters.email import EmailMessage, ProviderError, email_sender
+from app.calendar_invite import invite_attachment
 from app.config import Settings
 from app.crypto import DecryptionError, decrypt_text
 from app.emails import UnknownEmailType, render
@@ -21,6 +22,7 @@ from jobs.app import app, pool
 log = logging.getLogger("nakksha.jobs.email")
 
 MAX_ATTEMPTS = 6
+INVITE_TYPES = {"session_confirmation", "session_rescheduled"}
 LINK_PURPOSE = "email_link"
 
 
@@ -56,9 +58,12 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
         log.error("email %s (%s) cannot be rendered: %r", log_id, claimed["email_type"], exc)
         return
     sender = email_sender(db)
+    # A confirmed or moved session carries its calendar invitation.
+    attachments = [invite_attachment(data)] if claimed["email_type"] in INVITE_TYPES and "session_id" in data else []
     message = EmailMessage(to_email=claimed["recipient_email"], to_name=claimed["recipient_name"],
                            subject=rendered.subject, html=rendered.html, text=rendered.text,
-                           idempotency_key=claimed["idempotency_key"], email_log_id=str(log_id))
+                           idempotency_key=claimed["idempotency_key"], email_log_id=str(log_id),
+                           attachments=attachments)
     try:
         external_id = await sender.send(message)
     except (ProviderError, TimeoutError) as exc:

@@ -50,7 +50,8 @@ returns jsonb
 language sql stable security definer
 set search_path = ''
 as $$
-  select jsonb_build_object('consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
+  select jsonb_build_object('session_id', p_s.id, 'reschedule_count', p_s.reschedule_count,
+    'consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
     'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
     'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
     'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,

@@ -1,0 +1,46 @@
+# app/email_samples.py — sample data for every email type: what each template is rendered with in previews and in the catalogue test.
+"""Shaped exactly like the template data the SQL queues (app_private.session_mail_data and friends), with
+Indian values, so a preview shows what a recipient would get and a template that needs a field the data
+does not carry fails here first."""
+from __future__ import annotations
+
+SESSION = {
+    "session_id": "8a1d6a54-2f0c-4a55-9a8e-0f3c5b1d7e21", "reschedule_count": 0,
+    "consultant_name": "Asha Verma", "consultant_slug": "asha-verma", "client_name": "Priya Shah",
+    "client_email": "priya@example.com", "title": "One-to-one career consultation", "session_type": "personal",
+    "starts_at": "2026-12-01T04:30:00+00:00", "ends_at": "2026-12-01T05:30:00+00:00", "timezone": "Asia/Kolkata",
+    "duration_minutes": 60, "amount": "1499.50", "currency": "INR", "meeting_link": "https://zoom.us/j/1234567890",
+    "cancellation_reason": None, "manage_url": "https://nakksha.in/booking/mt_sample",
+}
+QUOTATION = {
+    "consultant_name": "Asha Verma", "client_name": "Priya Shah", "quotation_name": "Career plan, three months",
+    "base_amount": "15000.00", "discount_percentage": "10.00", "final_amount": "13500.00", "currency": "INR",
+    "validity_period": "30 days", "expires_at": "2026-12-31T18:29:59+00:00", "timezone": "Asia/Kolkata",
+    "quotation_url": "https://nakksha.in/q/qt_sample",
+}
+CONSULTANT = {"first_name": "Asha", "slug": "asha-verma"}
+
+SAMPLES: dict[str, dict] = {
+    "session_confirmation": SESSION,
+    "session_booked": SESSION,
+    "session_reminder": SESSION,
+    "session_rescheduled": {**SESSION, "reschedule_count": 1, "previous_starts_at": "2026-11-30T04:30:00+00:00"},
+    "session_cancelled_client": {**SESSION, "cancellation_reason": "The consultant is unwell", "refund_amount": "1499.50"},
+    "session_cancelled_consultant": {**SESSION, "cancellation_reason": "A clash at work", "refund_amount": "749.75"},
+    "refund_processed": {**SESSION, "refund_amount": "749.75", "refund_reason": "Cancelled by the client"},
+    "quotation_received": QUOTATION,
+    "quotation_viewed": {**QUOTATION, "viewed_at": "2026-11-25T06:00:00+00:00"},
+    "quotation_responded": {**QUOTATION, "response": "accepted", "reason": "Looks good, let us start."},
+    "account_approved": CONSULTANT,
+    "account_reactivated": CONSULTANT,
+    "account_rejected": {**CONSULTANT, "reason": "We could not verify your credentials."},
+    "account_suspended": {**CONSULTANT, "reason": "Several clients reported missed sessions."},
+    "verify_email": {"verify_url": "https://nakksha.in/auth/verify-email?token=ev_sample", "valid_hours": 24},
+    "password_reset": {"reset_url": "https://nakksha.in/auth/reset-password?token=pr_sample", "valid_minutes": 60},
+}
+
+
+def sample(email_type: str, recipient_name: str = "Priya Shah") -> dict:
+    return {"recipient_name": recipient_name, **SAMPLES[email_type]}
+
+# Test: pytest tests/jobs/test_emails.py
