@@ -228,6 +228,33 @@ COMMENT ON FUNCTION api.admin_credentials(p_email text) IS 'The id and password 
 
 
 --
+-- Name: admin_email_template_overrides(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_email_template_overrides() RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform app_private.require_admin(null, true);
+  return coalesce((select jsonb_agg(jsonb_build_object('email_type', t.email_type, 'subject', t.subject,
+                     'html_body', t.html_body, 'text_body', t.text_body, 'updated_at', t.updated_at,
+                     'updated_by', t.updated_by) order by t.email_type)
+                   from app.email_templates t), '[]');
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_email_template_overrides() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_email_template_overrides(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_email_template_overrides() IS 'Super admins: every overridden email template.';
+
+
+--
 -- Name: admin_get_consultant(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -334,6 +361,72 @@ ALTER FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page intege
 --
 
 COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) IS 'Admins: consultants filtered by status and a search over name, email and slug; paged, with counts per status.';
+
+
+--
+-- Name: admin_reset_email_template(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_reset_email_template(p_email_type text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_actor uuid := app_private.require_admin(null, true);
+begin
+  delete from app.email_templates where email_type = p_email_type;
+  if not found then
+    return false;
+  end if;
+  perform app_private.audit(v_actor, 'email_template_reset', 'email_template', null,
+                            jsonb_build_object('email_type', p_email_type));
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_reset_email_template(p_email_type text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_reset_email_template(p_email_type text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_reset_email_template(p_email_type text) IS 'Super admins: drop an override; the built-in template applies again (audited).';
+
+
+--
+-- Name: admin_set_email_template(text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_actor uuid := app_private.require_admin(null, true);
+  v_t app.email_templates;
+begin
+  -- The app renders the override on sample data before calling this: one that fails is refused on save.
+  insert into app.email_templates (email_type, subject, html_body, text_body, updated_by)
+  values (p_email_type, p_subject, p_html_body, p_text_body, v_actor)
+  on conflict (email_type) do update set subject = excluded.subject, html_body = excluded.html_body,
+    text_body = excluded.text_body, updated_by = excluded.updated_by
+  returning * into v_t;
+  perform app_private.audit(v_actor, 'email_template_overridden', 'email_template', null,
+                            jsonb_build_object('email_type', p_email_type));
+  return jsonb_build_object('email_type', v_t.email_type, 'subject', v_t.subject, 'html_body', v_t.html_body,
+                            'text_body', v_t.text_body, 'updated_at', v_t.updated_at, 'updated_by', v_t.updated_by);
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) IS 'Super admins: override an email type''s subject and bodies (audited).';
 
 
 --
@@ -3706,7 +3799,10 @@ CREATE FUNCTION api.worker_claim_email(p_email_log_id uuid) RETURNS jsonb
   returning jsonb_build_object(
     'id', l.id, 'email_type', l.email_type, 'recipient_email', l.recipient_email::text,
     'recipient_name', l.recipient_name, 'template_data', l.template_data,
-    'idempotency_key', l.idempotency_key, 'attempts', l.attempts)
+    'idempotency_key', l.idempotency_key, 'attempts', l.attempts,
+    -- A super admin's override of this type's template, if any (checked to render when it was saved).
+    'override', (select jsonb_build_object('subject', t.subject, 'html_body', t.html_body, 'text_body', t.text_body)
+                 from app.email_templates t where t.email_type = l.email_type))
 $$;
 
 
@@ -6011,7 +6107,8 @@ CREATE FUNCTION app_private.session_mail_data(p_s app.sessions) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select jsonb_build_object('consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
+  select jsonb_build_object('session_id', p_s.id, 'reschedule_count', p_s.reschedule_count,
+    'consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
     'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
     'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
     'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
@@ -9314,6 +9411,14 @@ GRANT ALL ON FUNCTION api.admin_credentials(p_email text) TO nakksha_app;
 
 
 --
+-- Name: FUNCTION admin_email_template_overrides(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_email_template_overrides() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_email_template_overrides() TO nakksha_app;
+
+
+--
 -- Name: FUNCTION admin_get_consultant(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -9338,6 +9443,22 @@ GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_admin;
 REVOKE ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION admin_reset_email_template(p_email_type text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_reset_email_template(p_email_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_reset_email_template(p_email_type text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) TO nakksha_app;
 
 
 --

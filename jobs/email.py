@@ -51,7 +51,7 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     try:
         data = {"recipient_name": claimed["recipient_name"] or claimed["recipient_email"],
                 **decrypt_fields(claimed["template_data"])}
-        rendered = render(claimed["email_type"], data)
+        rendered = render(claimed["email_type"], data, claimed.get("override"))
     except (UnknownEmailType, jinja2.TemplateError, DecryptionError) as exc:
         # A message that cannot be rendered will not render on retry either: fail it for good.
         await run(db, "worker_mark_email_failed", email_log_id=log_id, error=f"render: {exc!r}", final=True)

@@ -39,3 +39,15 @@ select api.create_admin(:email, :name, :password_hash, :role);
 -- name: deactivate_admin(admin_id)$
 -- Deactivate an admin (super admins).
 select api.deactivate_admin(:admin_id);
+
+-- name: admin_email_template_overrides()$
+-- Super admins: every overridden email template.
+select api.admin_email_template_overrides();
+
+-- name: admin_set_email_template(email_type, subject, html_body, text_body)$
+-- Super admins: override an email template.
+select api.admin_set_email_template(:email_type, :subject, :html_body, :text_body);
+
+-- name: admin_reset_email_template(email_type)$
+-- Super admins: drop an override.
+select api.admin_reset_email_template(:email_type);

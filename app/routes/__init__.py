@@ -5,6 +5,7 @@ from starlette.routing import BaseRoute
 
 from app.routes import (
     admin,
+    admin_email_pages,
     admin_pages,
     auth,
     availability,
@@ -17,6 +18,7 @@ from app.routes import (
     dashboard_settings,
     dev,
     docs,
+    email_templates,
     health,
     pages,
     payments,
@@ -29,9 +31,10 @@ from app.routes import (
 def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
-                               *payments.routes]
+                               *payments.routes, *email_templates.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
-              *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes]
+              *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
+              *admin_email_pages.routes]
     if development:
         table += dev.routes
     return table

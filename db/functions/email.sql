@@ -42,7 +42,10 @@ as $$
   returning jsonb_build_object(
     'id', l.id, 'email_type', l.email_type, 'recipient_email', l.recipient_email::text,
     'recipient_name', l.recipient_name, 'template_data', l.template_data,
-    'idempotency_key', l.idempotency_key, 'attempts', l.attempts)
+    'idempotency_key', l.idempotency_key, 'attempts', l.attempts,
+    -- A super admin's override of this type's template, if any (checked to render when it was saved).
+    'override', (select jsonb_build_object('subject', t.subject, 'html_body', t.html_body, 'text_body', t.text_body)
+                 from app.email_templates t where t.email_type = l.email_type))
 $$;
 comment on function api.worker_claim_email is 'Worker: the queued email to send (counting the attempt), or NULL when it is no longer queued.';
 
@@ -121,4 +124,67 @@ grant execute on function api.worker_claim_email(uuid), api.worker_store_outbox_
   api.worker_mark_email_sent(uuid, text, text, text), api.worker_mark_email_failed(uuid, text, boolean),
   api.dev_outbox_list(integer), api.dev_outbox_message(uuid) to nakksha_app;
 
--- Test: pytest tests/jobs/test_outbox.py
+-- Template overrides (super admins) ------------------------------------------------------------------
+
+create or replace function api.admin_email_template_overrides()
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app_private.require_admin(null, true);
+  return coalesce((select jsonb_agg(jsonb_build_object('email_type', t.email_type, 'subject', t.subject,
+                     'html_body', t.html_body, 'text_body', t.text_body, 'updated_at', t.updated_at,
+                     'updated_by', t.updated_by) order by t.email_type)
+                   from app.email_templates t), '[]');
+end;
+$$;
+comment on function api.admin_email_template_overrides is 'Super admins: every overridden email template.';
+
+create or replace function api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text,
+                                                        p_text_body text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_actor uuid := app_private.require_admin(null, true);
+  v_t app.email_templates;
+begin
+  -- The app renders the override on sample data before calling this: one that fails is refused on save.
+  insert into app.email_templates (email_type, subject, html_body, text_body, updated_by)
+  values (p_email_type, p_subject, p_html_body, p_text_body, v_actor)
+  on conflict (email_type) do update set subject = excluded.subject, html_body = excluded.html_body,
+    text_body = excluded.text_body, updated_by = excluded.updated_by
+  returning * into v_t;
+  perform app_private.audit(v_actor, 'email_template_overridden', 'email_template', null,
+                            jsonb_build_object('email_type', p_email_type));
+  return jsonb_build_object('email_type', v_t.email_type, 'subject', v_t.subject, 'html_body', v_t.html_body,
+                            'text_body', v_t.text_body, 'updated_at', v_t.updated_at, 'updated_by', v_t.updated_by);
+end;
+$$;
+comment on function api.admin_set_email_template is 'Super admins: override an email type''s subject and bodies (audited).';
+
+create or replace function api.admin_reset_email_template(p_email_type text)
+returns boolean
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_actor uuid := app_private.require_admin(null, true);
+begin
+  delete from app.email_templates where email_type = p_email_type;
+  if not found then
+    return false;
+  end if;
+  perform app_private.audit(v_actor, 'email_template_reset', 'email_template', null,
+                            jsonb_build_object('email_type', p_email_type));
+  return true;
+end;
+$$;
+comment on function api.admin_reset_email_template is 'Super admins: drop an override; the built-in template applies again (audited).';
+
+grant execute on function api.admin_email_template_overrides(), api.admin_set_email_template(text, text, text, text),
+  api.admin_reset_email_template(text) to nakksha_app;
+
+-- Test: pytest tests/jobs/test_outbox.py tests/http/test_email_templates.py

@@ -1,0 +1,106 @@
+# app/routes/admin_email_pages.py — super admins' pages for email templates: the list, an editor with a preview on sample data, save and reset.
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from app.emails import email_types
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.email_templates import TemplateBody, built_in, checked
+from app.sql import run
+from app.validation import parse_form
+from app.web import form_with_csrf, render, require
+
+BASE = "/admin/email-templates"
+FIELDS = ("subject", "html_body", "text_body")
+
+
+async def _super(request: Request):
+    """The signed-in super admin, or the sign-in redirect; a plain admin gets a 403 page from the SQL check."""
+    who = await require(request, "admin")
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    try:
+        overrides = await run(request.app.state.pool, "admin_email_template_overrides", caller)
+    except ApiError as err:
+        if err.status != 403:
+            raise
+        return render(request, "admin/forbidden.html", {"message": "Only super admins edit email templates."},
+                      status=403)
+    return subject, caller, {o["email_type"]: o for o in overrides}
+
+
+@endpoint(summary="Admin: every email type and whether it is overridden (super admins).", tags=("pages",),
+          include=False)
+async def templates_page(request: Request) -> Response:
+    who = await _super(request)
+    if isinstance(who, Response):
+        return who
+    _, _, overrides = who
+    return render(request, "admin/email_templates.html", {"types": email_types(), "overrides": overrides,
+                                                          "done": request.query_params.get("done")})
+
+
+@endpoint(summary="Admin: edit one email template, preview it on sample data, save or reset it (super admins).",
+          tags=("pages",), include=False)
+async def template_page(request: Request) -> Response:
+    who = await _super(request)
+    if isinstance(who, Response):
+        return who
+    _, caller, overrides = who
+    email_type = request.path_params["email_type"]
+    if email_type not in email_types():
+        raise ApiError(404, "not_found", "No such email type.")
+    current = overrides.get(email_type) or built_in(email_type)
+    context = {"email_type": email_type, "overridden": email_type in overrides,
+               "values": {k: current[k] for k in FIELDS}, "done": request.query_params.get("done")}
+    if request.method == "GET":
+        context["preview"] = checked(email_type, context["values"])
+        return render(request, "admin/email_template.html", context)
+    form = await form_with_csrf(request)
+    action = form.get("action")
+    if action == "reset":
+        await run(request.app.state.pool, "admin_reset_email_template", caller, email_type=email_type)
+        return RedirectResponse(f"{BASE}/{email_type}?done=reset", status_code=303)
+    values = {k: form.get(k, "") for k in FIELDS}
+    context["values"] = values
+    try:
+        body = parse_form(values, TemplateBody)
+        context["preview"] = checked(email_type, body.model_dump())
+        if action == "save":
+            await run(request.app.state.pool, "admin_set_email_template", caller, email_type=email_type,
+                      **body.model_dump())
+            return RedirectResponse(f"{BASE}/{email_type}?done=saved", status_code=303)
+    except ApiError as err:
+        return render(request, "admin/email_template.html", {**context, "error": err.message, "error_field": err.field},
+                      status=err.status)
+    return render(request, "admin/email_template.html", context)
+
+
+@endpoint(summary="Admin: the HTML of a preview, framed by the editor page (sandboxed).", tags=("pages",),
+          include=False)
+async def template_preview_frame(request: Request) -> Response:
+    who = await _super(request)
+    if isinstance(who, Response):
+        return who
+    _, _, overrides = who
+    email_type = request.path_params["email_type"]
+    if email_type not in email_types():
+        raise ApiError(404, "not_found", "No such email type.")
+    rendered = checked(email_type, overrides.get(email_type) or built_in(email_type))
+    # Email HTML keeps its inline styles; shown only inside this site's own editor, with scripts off.
+    return HTMLResponse(rendered.html, headers={
+        "content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
+                                   "frame-ancestors 'self'", "x-frame-options": "SAMEORIGIN"})
+
+
+routes = [
+    Route(BASE, templates_page, methods=["GET"], name="admin_email_templates_page"),
+    Route(BASE + "/{email_type}", template_page, methods=["GET", "POST"], name="admin_email_template_page"),
+    Route(BASE + "/{email_type}/frame", template_preview_frame, methods=["GET"], name="admin_email_template_frame"),
+]
+
+# Test: pytest tests/http/test_email_templates.py
