@@ -1617,6 +1617,67 @@ COMMENT ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text,
 
 
 --
+-- Name: handle_resend_webhook(text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_type text := p_payload->>'type';
+  v_l app.email_logs;
+  v_inserted uuid;
+begin
+  -- Once per event id (Svix's message id): a redelivery is acknowledged and does nothing.
+  insert into app.webhook_events (provider, event_id, event_type, payload)
+  values ('resend', p_event_id, coalesce(v_type, 'unknown'), p_payload)
+  on conflict (provider, event_id) do nothing
+  returning id into v_inserted;
+  if v_inserted is null then
+    return jsonb_build_object('outcome', 'duplicate');
+  end if;
+  if v_type not in ('email.delivered', 'email.bounced', 'email.complained') then
+    update app.webhook_events set processed_at = now() where id = v_inserted;
+    return jsonb_build_object('outcome', 'ignored_event');
+  end if;
+  select * into v_l from app.email_logs
+  where provider = 'resend' and external_id = p_payload #>> '{data,email_id}' for update;
+  if v_l.id is null then
+    -- Reported before our worker recorded the send (or not ours): refuse, so Resend retries it later.
+    raise exception using errcode = 'NK404', message = 'email_not_found', detail = 'No email with that id (yet).';
+  end if;
+  -- Statuses only move forward: a late "delivered" never hides a bounce or a complaint.
+  if v_type = 'email.delivered' and v_l.status = 'sent' then
+    update app.email_logs set status = 'delivered', delivered_at = now() where id = v_l.id;
+  elsif v_type = 'email.bounced' and v_l.status in ('sent', 'delivered') then
+    update app.email_logs set status = 'bounced', bounced_at = now(),
+      error_message = left(coalesce(p_payload #>> '{data,bounce,message}', 'bounced'), 2000)
+    where id = v_l.id;
+  elsif v_type = 'email.complained' and v_l.status in ('sent', 'delivered') then
+    update app.email_logs set status = 'complained' where id = v_l.id;
+  end if;
+  if v_type in ('email.bounced', 'email.complained') then
+    insert into app.email_suppressions (email, reason, email_log_id)
+    values (lower(v_l.recipient_email::text), case v_type when 'email.bounced' then 'bounced' else 'complained' end, v_l.id)
+    on conflict (email) do nothing;
+  end if;
+  update app.webhook_events set processed_at = now() where id = v_inserted;
+  return jsonb_build_object('outcome', replace(v_type, 'email.', ''));
+end;
+$$;
+
+
+ALTER FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION handle_resend_webhook(p_event_id text, p_payload jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) IS 'A verified Resend delivery report: the email log moves forward, bounces and complaints are suppressed; once per event.';
+
+
+--
 -- Name: hit_rate_limit(text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3790,19 +3851,35 @@ COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consulta
 --
 
 CREATE FUNCTION api.worker_claim_email(p_email_log_id uuid) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
+declare
+  v_l app.email_logs;
+  v_reason text;
+begin
   -- Only a queued message is sent; a retried job for a message already sent or failed gets NULL and stops.
-  update app.email_logs l set attempts = l.attempts + 1
-  where l.id = p_email_log_id and l.status = 'queued'
-  returning jsonb_build_object(
-    'id', l.id, 'email_type', l.email_type, 'recipient_email', l.recipient_email::text,
-    'recipient_name', l.recipient_name, 'template_data', l.template_data,
-    'idempotency_key', l.idempotency_key, 'attempts', l.attempts,
+  select * into v_l from app.email_logs where id = p_email_log_id and status = 'queued' for update;
+  if v_l.id is null then
+    return null;
+  end if;
+  -- An address that bounced or complained gets nothing more: logged as failed with the reason, never sent.
+  select s.reason into v_reason from app.email_suppressions s where s.email = v_l.recipient_email;
+  if v_reason is not null then
+    update app.email_logs set status = 'failed', failed_at = now(),
+      error_message = format('suppressed: %s earlier', v_reason)
+    where id = v_l.id;
+    return null;
+  end if;
+  update app.email_logs set attempts = attempts + 1 where id = v_l.id returning * into v_l;
+  return jsonb_build_object(
+    'id', v_l.id, 'email_type', v_l.email_type, 'recipient_email', v_l.recipient_email::text,
+    'recipient_name', v_l.recipient_name, 'template_data', v_l.template_data,
+    'idempotency_key', v_l.idempotency_key, 'attempts', v_l.attempts,
     -- A super admin's override of this type's template, if any (checked to render when it was saved).
     'override', (select jsonb_build_object('subject', t.subject, 'html_body', t.html_body, 'text_body', t.text_body)
-                 from app.email_templates t where t.email_type = l.email_type))
+                 from app.email_templates t where t.email_type = v_l.email_type));
+end;
 $$;
 
 
@@ -7208,6 +7285,29 @@ COMMENT ON TABLE app.email_outbox IS 'Messages "sent" by the local email adapter
 
 
 --
+-- Name: email_suppressions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.email_suppressions (
+    email public.citext NOT NULL,
+    reason text NOT NULL,
+    email_log_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_suppressions_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT email_suppressions_reason_valid CHECK ((reason = ANY (ARRAY['bounced'::text, 'complained'::text])))
+);
+
+
+ALTER TABLE app.email_suppressions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE email_suppressions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.email_suppressions IS 'Addresses the provider reported as bounced or complaining; mail to them is logged as failed, not sent.';
+
+
+--
 -- Name: email_templates; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -7856,6 +7956,14 @@ ALTER TABLE ONLY app.email_outbox
 
 ALTER TABLE ONLY app.email_outbox
     ADD CONSTRAINT email_outbox_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: email_suppressions email_suppressions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_suppressions
+    ADD CONSTRAINT email_suppressions_pkey PRIMARY KEY (email);
 
 
 --
@@ -8800,6 +8908,14 @@ ALTER TABLE ONLY app.email_outbox
 
 
 --
+-- Name: email_suppressions email_suppressions_email_log_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.email_suppressions
+    ADD CONSTRAINT email_suppressions_email_log_id_fkey FOREIGN KEY (email_log_id) REFERENCES app.email_logs(id) ON DELETE SET NULL;
+
+
+--
 -- Name: email_templates email_templates_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -9053,6 +9169,13 @@ CREATE POLICY admin_reads_email_logs ON app.email_logs FOR SELECT TO nakksha_app
 
 
 --
+-- Name: email_suppressions admin_reads_email_suppressions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_email_suppressions ON app.email_suppressions FOR SELECT TO nakksha_app USING ((( SELECT app.current_admin_id() AS current_admin_id) IS NOT NULL));
+
+
+--
 -- Name: email_templates admin_reads_email_templates; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -9258,6 +9381,12 @@ ALTER TABLE app.email_logs ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.email_outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: email_suppressions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.email_suppressions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: email_templates; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -9767,6 +9896,14 @@ GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION handle_resend_webhook(p_event_id text, p_payload jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) TO nakksha_app;
 
 
 --
@@ -11483,6 +11620,13 @@ GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
 
 
 --
+-- Name: TABLE email_suppressions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app;
+
+
+--
 -- Name: TABLE email_templates; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -11673,3 +11817,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101300
 -- 20261124101400
 -- 20261124101500
+-- 20261124101600

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import jinja2
 import procrastinate
@@ -39,9 +40,21 @@ def decrypt_fields(data: dict) -> dict:
     return out
 
 
+class ProviderBackoff(procrastinate.RetryStrategy):
+    """Exponential backoff on provider errors, but never sooner than a rate limit's retry-after."""
+
+    def get_retry_decision(self, *, exception: BaseException, job) -> procrastinate.RetryDecision | None:
+        decision = super().get_retry_decision(exception=exception, job=job)
+        retry_after = getattr(exception, "retry_after", None)
+        if decision is None or not retry_after:
+            return decision
+        told = datetime.now(UTC) + timedelta(seconds=retry_after)
+        return procrastinate.RetryDecision(retry_at=max(told, decision.retry_at or told))
+
+
 @app.task(name="send_email", queue="emails", pass_context=True,
-          retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=2, exponential_wait=3,
-                                            retry_exceptions={ProviderError, TimeoutError}))
+          retry=ProviderBackoff(max_attempts=MAX_ATTEMPTS - 1, wait=2, exponential_wait=3,
+                                retry_exceptions={ProviderError, TimeoutError}))
 async def send_email(context: procrastinate.JobContext, email_log_id: str) -> None:
     db = await pool()
     log_id = uuid.UUID(email_log_id)

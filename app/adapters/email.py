@@ -77,7 +77,14 @@ class ResendSender:
         try:
             response = resend.Emails.send(params, {"idempotency_key": message.idempotency_key})
         except resend.exceptions.ResendError as exc:
-            retry_after = 60.0 if getattr(exc, "code", None) == 429 else None
+            retry_after = None
+            if str(getattr(exc, "code", "")) == "429" or isinstance(exc, resend.exceptions.RateLimitError):
+                # Resend says how long to wait; without a usable header, a minute.
+                headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
+                try:
+                    retry_after = max(1.0, float(headers.get("retry-after", "60")))
+                except ValueError:
+                    retry_after = 60.0
             raise ProviderError(f"resend: {exc}", retry_after) from exc
         except OSError as exc:
             raise ProviderError(f"resend unreachable: {exc}") from exc

@@ -19,3 +19,7 @@ select api.worker_mark_email_failed(:email_log_id, :error, :final);
 -- name: worker_session_reminder(session_id, starts_at)$
 -- Queue a session's reminder if it still applies.
 select api.worker_session_reminder(:session_id, :starts_at);
+
+-- name: handle_resend_webhook(event_id, payload)$
+-- A verified Resend delivery report.
+select api.handle_resend_webhook(:event_id, :payload);

@@ -33,19 +33,35 @@ comment on function app_private.queue_email is 'Insert a queued email_logs row a
 
 create or replace function api.worker_claim_email(p_email_log_id uuid)
 returns jsonb
-language sql volatile security definer
+language plpgsql volatile security definer
 set search_path = ''
 as $$
+declare
+  v_l app.email_logs;
+  v_reason text;
+begin
   -- Only a queued message is sent; a retried job for a message already sent or failed gets NULL and stops.
-  update app.email_logs l set attempts = l.attempts + 1
-  where l.id = p_email_log_id and l.status = 'queued'
-  returning jsonb_build_object(
-    'id', l.id, 'email_type', l.email_type, 'recipient_email', l.recipient_email::text,
-    'recipient_name', l.recipient_name, 'template_data', l.template_data,
-    'idempotency_key', l.idempotency_key, 'attempts', l.attempts,
+  select * into v_l from app.email_logs where id = p_email_log_id and status = 'queued' for update;
+  if v_l.id is null then
+    return null;
+  end if;
+  -- An address that bounced or complained gets nothing more: logged as failed with the reason, never sent.
+  select s.reason into v_reason from app.email_suppressions s where s.email = v_l.recipient_email;
+  if v_reason is not null then
+    update app.email_logs set status = 'failed', failed_at = now(),
+      error_message = format('suppressed: %s earlier', v_reason)
+    where id = v_l.id;
+    return null;
+  end if;
+  update app.email_logs set attempts = attempts + 1 where id = v_l.id returning * into v_l;
+  return jsonb_build_object(
+    'id', v_l.id, 'email_type', v_l.email_type, 'recipient_email', v_l.recipient_email::text,
+    'recipient_name', v_l.recipient_name, 'template_data', v_l.template_data,
+    'idempotency_key', v_l.idempotency_key, 'attempts', v_l.attempts,
     -- A super admin's override of this type's template, if any (checked to render when it was saved).
     'override', (select jsonb_build_object('subject', t.subject, 'html_body', t.html_body, 'text_body', t.text_body)
-                 from app.email_templates t where t.email_type = l.email_type))
+                 from app.email_templates t where t.email_type = v_l.email_type));
+end;
 $$;
 comment on function api.worker_claim_email is 'Worker: the queued email to send (counting the attempt), or NULL when it is no longer queued.';
 
@@ -123,6 +139,59 @@ comment on function api.dev_outbox_message is 'Development only: one message of 
 grant execute on function api.worker_claim_email(uuid), api.worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb),
   api.worker_mark_email_sent(uuid, text, text, text), api.worker_mark_email_failed(uuid, text, boolean),
   api.dev_outbox_list(integer), api.dev_outbox_message(uuid) to nakksha_app;
+
+-- Delivery reports (Resend's webhook) ----------------------------------------------------------------
+
+create or replace function api.handle_resend_webhook(p_event_id text, p_payload jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_type text := p_payload->>'type';
+  v_l app.email_logs;
+  v_inserted uuid;
+begin
+  -- Once per event id (Svix's message id): a redelivery is acknowledged and does nothing.
+  insert into app.webhook_events (provider, event_id, event_type, payload)
+  values ('resend', p_event_id, coalesce(v_type, 'unknown'), p_payload)
+  on conflict (provider, event_id) do nothing
+  returning id into v_inserted;
+  if v_inserted is null then
+    return jsonb_build_object('outcome', 'duplicate');
+  end if;
+  if v_type not in ('email.delivered', 'email.bounced', 'email.complained') then
+    update app.webhook_events set processed_at = now() where id = v_inserted;
+    return jsonb_build_object('outcome', 'ignored_event');
+  end if;
+  select * into v_l from app.email_logs
+  where provider = 'resend' and external_id = p_payload #>> '{data,email_id}' for update;
+  if v_l.id is null then
+    -- Reported before our worker recorded the send (or not ours): refuse, so Resend retries it later.
+    raise exception using errcode = 'NK404', message = 'email_not_found', detail = 'No email with that id (yet).';
+  end if;
+  -- Statuses only move forward: a late "delivered" never hides a bounce or a complaint.
+  if v_type = 'email.delivered' and v_l.status = 'sent' then
+    update app.email_logs set status = 'delivered', delivered_at = now() where id = v_l.id;
+  elsif v_type = 'email.bounced' and v_l.status in ('sent', 'delivered') then
+    update app.email_logs set status = 'bounced', bounced_at = now(),
+      error_message = left(coalesce(p_payload #>> '{data,bounce,message}', 'bounced'), 2000)
+    where id = v_l.id;
+  elsif v_type = 'email.complained' and v_l.status in ('sent', 'delivered') then
+    update app.email_logs set status = 'complained' where id = v_l.id;
+  end if;
+  if v_type in ('email.bounced', 'email.complained') then
+    insert into app.email_suppressions (email, reason, email_log_id)
+    values (lower(v_l.recipient_email::text), case v_type when 'email.bounced' then 'bounced' else 'complained' end, v_l.id)
+    on conflict (email) do nothing;
+  end if;
+  update app.webhook_events set processed_at = now() where id = v_inserted;
+  return jsonb_build_object('outcome', replace(v_type, 'email.', ''));
+end;
+$$;
+comment on function api.handle_resend_webhook is 'A verified Resend delivery report: the email log moves forward, bounces and complaints are suppressed; once per event.';
+
+grant execute on function api.handle_resend_webhook(text, jsonb) to nakksha_app;
 
 -- Template overrides (super admins) ------------------------------------------------------------------
 
