@@ -527,10 +527,10 @@ COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_
 
 
 --
--- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) RETURNS jsonb
+CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -581,7 +581,8 @@ begin
                    and s.status in ('confirmed', 'completed', 'no_show')) into v_repeat;
   insert into app.sessions (id, consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
-                            notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted)
+                            notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted,
+                            client_timezone)
   values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
           case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
@@ -590,7 +591,8 @@ begin
           now() + make_interval(mins => app_private.hold_minutes(v_c)),
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
-          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted)
+          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted,
+          p_client_timezone)
   returning * into v_session;
   if v_amount > 0 then
     -- 5. The order the client pays, recorded with the booking (one transaction: both or neither).
@@ -611,13 +613,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) OWNER TO nakksha_owner;
+ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
 
 
 --
@@ -3176,6 +3178,34 @@ COMMENT ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to t
 
 
 --
+-- Name: is_valid_timezone(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_valid_timezone(p_tz text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+begin
+  if p_tz is null or p_tz !~ '^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$' then
+    return false;
+  end if;
+  perform timestamptz '2000-01-01 00:00:00+00' at time zone p_tz;
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end;
+$_$;
+
+
+ALTER FUNCTION app.is_valid_timezone(p_tz text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_valid_timezone(p_tz text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_valid_timezone(p_tz text) IS 'True for an IANA time zone name PostgreSQL knows.';
+
+
+--
 -- Name: sessions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -3225,11 +3255,13 @@ END) STORED,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     manage_link_encrypted text,
     reminder_sent_for timestamp with time zone,
+    client_timezone text,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
     CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
     CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
+    CONSTRAINT sessions_client_timezone_valid CHECK (((client_timezone IS NULL) OR app.is_valid_timezone(client_timezone))),
     CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT sessions_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
     CONSTRAINT sessions_end_after_start CHECK ((ends_at > starts_at)),
@@ -3266,6 +3298,13 @@ COMMENT ON COLUMN app.sessions.manage_link_encrypted IS 'The client''s manage li
 --
 
 COMMENT ON COLUMN app.sessions.reminder_sent_for IS 'The start time the reminder went out for (a moved session gets a new one).';
+
+
+--
+-- Name: COLUMN sessions.client_timezone; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.client_timezone IS 'The IANA zone the client''s browser was in when booking; their mail shows times in it (else the consultant''s).';
 
 
 --
@@ -4418,34 +4457,6 @@ ALTER FUNCTION app.guard_refund() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never add up to more than it; refund lifecycle pending → processed | failed.';
-
-
---
--- Name: is_valid_timezone(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.is_valid_timezone(p_tz text) RETURNS boolean
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $_$
-begin
-  if p_tz is null or p_tz !~ '^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$' then
-    return false;
-  end if;
-  perform timestamptz '2000-01-01 00:00:00+00' at time zone p_tz;
-  return true;
-exception when invalid_parameter_value then
-  return false;
-end;
-$_$;
-
-
-ALTER FUNCTION app.is_valid_timezone(p_tz text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION is_valid_timezone(p_tz text); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.is_valid_timezone(p_tz text) IS 'True for an IANA time zone name PostgreSQL knows.';
 
 
 --
@@ -5788,14 +5799,17 @@ CREATE FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text,
     AS $$
 declare
   v_data jsonb := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
+  v_for_client jsonb;
   v_c app.consultants;
   v_client app.clients;
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
+  -- Each reader sees times in their own zone: the client in the one they booked from (when known).
+  v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
   -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody.
   if p_event = 'confirmed' then
-    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
     -- Consultant-bound mail follows their notification preferences (missing key: on).
     if coalesce((v_c.notification_preferences->>'session_booked')::boolean, true) then
@@ -5803,7 +5817,7 @@ begin
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
     end if;
   elsif p_event = 'cancelled_for_client' then
-    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'cancelled_by_client' then
     if not coalesce((v_c.notification_preferences->>'session_cancelled')::boolean, true) then
@@ -5813,13 +5827,13 @@ begin
       v_c.first_name || ' ' || v_c.last_name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'reminder' then
-    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'rescheduled' then
-    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'refund_processed' then
-    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   else
     raise exception 'unknown session mail event %', p_event;
@@ -9617,11 +9631,11 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) TO nakksha_app;
 
 
 --
@@ -10245,6 +10259,14 @@ GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to
 
 
 --
+-- Name: FUNCTION is_valid_timezone(p_tz text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
+
+
+--
 -- Name: TABLE sessions; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -10538,14 +10560,6 @@ REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
-
-
---
--- Name: FUNCTION is_valid_timezone(p_tz text); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app;
-GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
 
 
 --
@@ -11818,3 +11832,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101400
 -- 20261124101500
 -- 20261124101600
+-- 20261124101700

@@ -52,9 +52,9 @@ select * from api.public_slots(:slug, :session_type, :from_, :to_);
 -- The price and new session id for a booking (or its replayed answer), before the gateway order.
 select api.booking_quote(:slug, :slot_id, :session_type, :idempotency_key, :request_sha256);
 
--- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, manage_link_encrypted, idempotency_key, request_sha256, session_id, gateway, order_id, amount_paise)$
+-- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, manage_link_encrypted, idempotency_key, request_sha256, session_id, gateway, order_id, amount_paise, client_timezone)$
 -- Book a slot (pending with a hold and its order, or confirmed when free).
-select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :manage_link_encrypted, :idempotency_key, :request_sha256, :session_id, :gateway, :order_id, :amount_paise);
+select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :manage_link_encrypted, :idempotency_key, :request_sha256, :session_id, :gateway, :order_id, :amount_paise, :client_timezone);
 
 -- name: public_booking(token_hash)$
 -- A booking through its manage link.

@@ -39,6 +39,7 @@ class BookingBody(Schema):
     session_type: Literal["personal", "webinar"]
     client: ClientIn
     notes: str | None = Field(default=None, max_length=2000)
+    timezone: Timezone | None = None  # the client's own zone (the booking page sends the browser's)
 
 
 class SlotsQuery(QuerySchema):
@@ -154,7 +155,7 @@ async def book_slot(request: Request) -> JSONResponse:
                             manage_link_encrypted=encrypt_text(secrets.data_key, LINK_PURPOSE, manage_url(request, token)),
                             idempotency_key=key, request_sha256=request_sha256, session_id=uuid.UUID(quote["session_id"]),
                             gateway=gateway.name, order_id=order["id"] if order else None,
-                            amount_paise=quote["amount_paise"])
+                            amount_paise=quote["amount_paise"], client_timezone=body.timezone)
         replayed = booking.pop("replayed", False)
     booking["manage_url"] = manage_url(request, token)
     booking["checkout"] = checkout_for(request, booking, {"name": body.client.name.strip(), "email": body.client.email,

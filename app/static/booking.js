@@ -171,7 +171,7 @@
     var phone = String(form.get("phone") || "").trim();
     if (phone) { client.phone = phone; }
     if (!client.name || !client.email) { say("Please give your name and email.", "bad"); return; }
-    var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client };
+    var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client, timezone: zone() };
     var notes = String(form.get("notes") || "").trim();
     if (notes) { body.notes = notes; }
     payButton.disabled = true;

@@ -248,7 +248,7 @@ create or replace function api.book_slot(
   p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text,
   p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea,
   p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea,
-  p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint
+  p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -300,7 +300,8 @@ begin
                    and s.status in ('confirmed', 'completed', 'no_show')) into v_repeat;
   insert into app.sessions (id, consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
-                            notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted)
+                            notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted,
+                            client_timezone)
   values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
           case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
@@ -309,7 +310,8 @@ begin
           now() + make_interval(mins => app_private.hold_minutes(v_c)),
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
-          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted)
+          nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted,
+          p_client_timezone)
   returning * into v_session;
   if v_amount > 0 then
     -- 5. The order the client pays, recorded with the booking (one transaction: both or neither).
@@ -471,7 +473,7 @@ comment on function api.public_reschedule_booking is 'The client moves a confirm
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
   api.abandon_expired_holds(),
   api.booking_quote(text, uuid, text, text, bytea),
-  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint),
+  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text),
   api.public_booking(bytea), api.public_cancel_booking(bytea, text), api.public_reschedule_booking(bytea, uuid)
   to nakksha_app;
 

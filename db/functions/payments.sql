@@ -70,14 +70,17 @@ set search_path = ''
 as $$
 declare
   v_data jsonb := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
+  v_for_client jsonb;
   v_c app.consultants;
   v_client app.clients;
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
+  -- Each reader sees times in their own zone: the client in the one they booked from (when known).
+  v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
   -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody.
   if p_event = 'confirmed' then
-    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
     -- Consultant-bound mail follows their notification preferences (missing key: on).
     if coalesce((v_c.notification_preferences->>'session_booked')::boolean, true) then
@@ -85,7 +88,7 @@ begin
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
     end if;
   elsif p_event = 'cancelled_for_client' then
-    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'cancelled_by_client' then
     if not coalesce((v_c.notification_preferences->>'session_cancelled')::boolean, true) then
@@ -95,13 +98,13 @@ begin
       v_c.first_name || ' ' || v_c.last_name, v_data,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'reminder' then
-    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'rescheduled' then
-    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   elsif p_event = 'refund_processed' then
-    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_data,
+    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_for_client,
       p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
   else
     raise exception 'unknown session mail event %', p_event;

@@ -93,4 +93,27 @@ async def test_a_confirmation_carries_a_calendar_invitation_for_the_right_instan
     assert b["manage_url"] in row["text_body"]  # the manage link, decrypted only by the worker
     assert booked["attachments"] == []  # the consultant's notice has no invitation of its own
 
+
+async def test_each_reader_gets_times_in_their_own_zone(client, db):
+    c = await approved_consultant(client, db, rules=every_day(), price="0")
+    free = await slots(client, c["slug"])
+    bad = await book(client, c["slug"], booking(free[0]["slot_id"], timezone="Mars/Olympus_Mons"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "timezone"
+    b = (await book(client, c["slug"], booking(free[0]["slot_id"], timezone="Europe/London"))).json()
+    conn = await owner(db)
+    try:
+        zones = dict(await conn.fetch("select email_type, template_data->>'timezone' from app.email_logs "
+                                      "where session_id = $1", uuid.UUID(b["session_id"])))
+    finally:
+        await conn.close()
+    assert zones == {"session_confirmation": "Europe/London", "session_booked": "Asia/Kolkata"}
+    await run_jobs(db, queues=("emails",))
+    conn = await owner(db)
+    try:
+        text = await conn.fetchval("select o.text_body from app.email_outbox o join app.email_logs l on l.id = o.email_log_id "
+                                   "where l.email_type = 'session_confirmation'")
+    finally:
+        await conn.close()
+    assert (" GMT" in text or " BST" in text) and " IST" not in text  # London, not India
+
 # Test: pytest tests/jobs/test_emails.py
