@@ -624,4 +624,41 @@ async def test_consultant_mail_follows_their_notification_preferences(db, owner,
                         "where s.id = $1", s["id"])
     assert await emails(owner, b.session_id) == ["session_confirmation"]
 
+
+async def test_every_mail_trigger_sends_with_its_cause_or_not_at_all(db, owner, tenant):
+    # Each cause of mail, run and then rolled back, leaves no email log and no job; committed, it has both.
+    async def count() -> tuple[int, int]:
+        return (await owner.fetchval("select count(*) from app.email_logs"),
+                await owner.fetchval("select count(*) from procrastinate_jobs"))
+
+    as_consultant = "select set_config('app.consultant_id', $1::text, true)"
+    b = await book(db, tenant)
+    paid = await book(db, tenant, 1)
+    await confirm(owner, paid.order_id, new_payment_id())
+    admin_id = str(await factories.admin(owner))
+    causes = [
+        ("payment confirmed", [(CONFIRM, b.order_id, new_payment_id(), PAISE)]),
+        ("consultant cancels (refund, mail)", [(as_consultant, str(tenant.id)),
+                                               ("select api.set_session_status($1, 'cancelled', 'x')", paid.session_id)]),
+        ("session moved (mail, reminder)", [(as_consultant, str(tenant.id)),
+                                            ("select api.reschedule_session($1, null, $2, $3)", paid.session_id,
+                                             datetime.now(UTC) + timedelta(days=9), datetime.now(UTC) + timedelta(days=9, hours=1))]),
+        ("refund processed", [("select app_private.settle_refund((app_private.create_refund($1, 10, 'x', "
+                               "'consultant')).id, 'processed', 'rfnd_Settled0000001', null)", paid.transaction_id)]),
+        ("consultant suspended by an admin", [("select set_config('app.admin_id', $1::text, true)", admin_id),
+                                              ("select app_private.set_approval($1, 'suspended', 'x', null)", tenant.id)]),
+    ]
+    for name, statements in causes:
+        before = await count()
+        tr = owner.transaction()
+        await tr.start()
+        try:
+            for sql, *args in statements:
+                await owner.execute(sql, *args)
+            during = await count()
+            assert during[0] > before[0] and during[1] > before[1], f"{name}: nothing queued"
+        finally:
+            await tr.rollback()
+        assert await count() == before, f"{name}: mail or a job survived the rollback"
+
 # Test: pytest tests/db/test_payments.py
