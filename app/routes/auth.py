@@ -225,17 +225,24 @@ async def me(request: Request) -> JSONResponse:
           auth="consultant", body=ChangePasswordBody, responses={200: TOKENS, 400: None})
 async def change_password(request: Request) -> JSONResponse:
     body = await parse(request, ChangePasswordBody)
-    caller, pool = request.state.caller, request.app.state.pool
-    current = await run(pool, "my_password_hash", caller)
-    if not await check_password(request, body.current_password, current):
+    account, refresh = await change_password_for(request, request.state.caller, body)
+    return JSONResponse(consultant_tokens(request, account, refresh))
+
+
+async def change_password_for(request: Request, caller, body: ChangePasswordBody) -> tuple[dict, str]:
+    """The one password change (API and settings page): rate-limited per account, the current password
+    checked, the new one through the policy; every session ends and one new refresh token is returned."""
+    pool = request.app.state.pool
+    await rate_limit(request, "change_password", str(caller.consultant_id))
+    if not await check_password(request, body.current_password, await run(pool, "my_password_hash", caller)):
         raise ApiError(400, "wrong_password", "The current password is not right.", "current_password")
     account = await run(pool, "get_my_account", caller)
     password_hash = await hash_new_password(request, body.new_password, account["email"], account["first_name"],
                                             account["last_name"], field="new_password")
-    new = new_token("rt")
-    await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(new),
+    refresh = new_token("rt")
+    await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(refresh),
               expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
-    return JSONResponse(consultant_tokens(request, account, new))
+    return account, refresh
 
 
 routes = [

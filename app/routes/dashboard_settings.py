@@ -20,13 +20,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from app import present
-from app.auth import client_ip, new_token, refresh_expiry, token_hash
 from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError, from_postgres
 from app.images import MAX_PHOTO_BYTES
 from app.middleware import BodySizeLimitMiddleware
-from app.routes.auth import ChangePasswordBody, check_password, hash_new_password
+from app.routes.auth import ChangePasswordBody, change_password_for
 from app.routes.availability import BlockBody, RuleBody, SlotBody
 from app.routes.pages import signed_in
 from app.routes.profile import (
@@ -725,15 +724,7 @@ async def change_password(request: Request) -> Response:
         body = parse_form({k: form.get(k, "") for k in ("current_password", "new_password")}, ChangePasswordBody)
         if body.new_password != form.get("new_password_confirm", ""):
             raise ApiError(422, "validation_error", "The two new passwords are not the same.", "new_password_confirm")
-        pool = request.app.state.pool
-        if not await check_password(request, body.current_password, await run(pool, "my_password_hash", caller)):
-            raise ApiError(400, "wrong_password", "The current password is not right.", "current_password")
-        account = await run(pool, "get_my_account", caller)
-        password_hash = await hash_new_password(request, body.new_password, account["email"], account["first_name"],
-                                                account["last_name"], field="new_password")
-        refresh = new_token("rt")
-        await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(refresh),
-                  expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+        _, refresh = await change_password_for(request, caller, body)
         # change_my_password ends every session, this browser's cookie session too, and opens one new session
         # for the caller. This browser carries on in that one (its cookie is replaced), so the consultant stays
         # signed in here and every other device and app must sign in with the new password.

@@ -105,4 +105,15 @@ async def test_old_windows_are_pruned(db):
     finally:
         await conn.close()
 
+
+async def test_guessing_the_current_password_is_limited_per_account(client, db):
+    from tests.http.helpers import auth, signup_consultant
+
+    account = await signup_consultant(client)
+    h = auth(account["access_token"])
+    answers = [(await client.post("/api/v1/auth/change-password", headers=h,
+                                  json={"current_password": f"guess number {i}", "new_password": "x" * 12})).status_code
+               for i in range(6)]
+    assert answers[:5] == [400] * 5 and answers[5] == 429
+
 # Test: pytest tests/http/test_rate_limits.py
