@@ -64,7 +64,15 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     try:
         data = {"recipient_name": claimed["recipient_name"] or claimed["recipient_email"],
                 **decrypt_fields(claimed["template_data"])}
-        rendered = render(claimed["email_type"], data, claimed.get("override"))
+        try:
+            rendered = render(claimed["email_type"], data, claimed.get("override"))
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            if not claimed.get("override"):
+                raise
+            # A super admin's override that cannot render this message: the built-in template still can.
+            log.error("email %s: the %s override does not render (%r); sending the built-in one",
+                      log_id, claimed["email_type"], exc)
+            rendered = render(claimed["email_type"], data)
     except (UnknownEmailType, jinja2.TemplateError, DecryptionError) as exc:
         # A message that cannot be rendered will not render on retry either: fail it for good.
         await run(db, "worker_mark_email_failed", email_log_id=log_id, error=f"render: {exc!r}", final=True)

@@ -17,6 +17,7 @@ import procrastinate
 
 from app.adapters.payments import Gateway, GatewayRefused, GatewayUnavailable, payment_gateway
 from app.config import Settings
+from app.errors import ApiError
 from app.secrets import Secrets
 from app.sql import run
 from jobs.app import app, pool
@@ -79,9 +80,15 @@ async def reconcile(gw: Gateway) -> dict[str, int]:
         captured = [p for p in payments if p.get("status") == "captured"]
         for payment in captured:
             # The first capture confirms (or is refunded if the time is gone); any other is a duplicate, refunded.
-            result = await run(db, "confirm_payment", gateway=row["gateway"], order_id=row["order_id"],
-                               payment_id=payment["id"], amount_paise=payment["amount"], method=payment.get("method"),
-                               source="reconcile")
+            try:
+                result = await run(db, "confirm_payment", gateway=row["gateway"], order_id=row["order_id"],
+                                   payment_id=payment["id"], amount_paise=payment.get("amount"),
+                                   method=payment.get("method"), source="reconcile")
+            except ApiError as exc:
+                # One order the database refuses (an amount that does not match) must not stall the batch.
+                counts["errors"] += 1
+                log.error("reconcile: order %s payment %s refused: %s", row["order_id"], payment.get("id"), exc.message)
+                continue
             counts["confirmed"] += result["outcome"] != "already_confirmed"
         if not captured and not any(p.get("status") == "authorized" for p in payments):
             counts["given_up"] += await run(db, "reconcile_give_up_order", transaction_id=row["transaction_id"]) == "cancelled"

@@ -57,14 +57,16 @@ def verify_checkout_signature(order_id: str, payment_id: str, signature: str, ke
     must be the one *we* stored for the booking, not one taken from the request."""
     if not signature or not order_id or not payment_id:
         return False
-    return hmac.compare_digest(checkout_signature(order_id, payment_id, key_secret), signature.strip().lower())
+    # Bytes, not str: compare_digest refuses non-ASCII text (a forged header would otherwise be a 500).
+    return hmac.compare_digest(checkout_signature(order_id, payment_id, key_secret).encode(),
+                               signature.strip().lower().encode("utf-8", "replace"))
 
 
 def verify_webhook_signature(body: bytes, signature: str | None, webhook_secret: str) -> bool:
     """X-Razorpay-Signature: HMAC-SHA256 of the raw body under the webhook secret."""
     if not signature:
         return False
-    return hmac.compare_digest(_hmac_hex(webhook_secret, body), signature.strip().lower())
+    return hmac.compare_digest(_hmac_hex(webhook_secret, body).encode(), signature.strip().lower().encode("utf-8", "replace"))
 
 
 class RazorpayGateway:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import jinja2
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -52,11 +51,23 @@ def _type(request: Request) -> str:
     return email_type
 
 
+# Fields real mail does not always carry (a session a consultant added has no manage link; a refund amount
+# only comes with a cancellation) and fields that may be empty: an override must render without them too.
+OPTIONAL = ("manage_url", "refund_amount", "refund_reason", "previous_starts_at")
+MAY_BE_EMPTY = ("meeting_link", "cancellation_reason", "reason", "validity_period", "expires_at")
+
+
 def checked(email_type: str, template: dict) -> Rendered:
-    """Rendered on the type's sample data: a template that cannot render is refused now, not at send time."""
+    """Rendered on the type's sample data, full and sparse: a template that cannot render is refused now,
+    not at send time."""
+    full = sample(email_type)
+    sparse = {k: (None if k in MAY_BE_EMPTY else v) for k, v in full.items() if k not in OPTIONAL}
     try:
-        return render(email_type, sample(email_type), template)
-    except (jinja2.TemplateError, UnknownEmailType, TypeError, ValueError) as exc:
+        render(email_type, sparse, template)
+        return render(email_type, full, template)
+    except Exception as exc:  # any failure of an admin's template (syntax, data, sandbox, arithmetic) is a 422
+        if isinstance(exc, UnknownEmailType):
+            raise ApiError(404, "not_found", "No such email type.") from exc
         raise ApiError(422, "template_invalid", f"The template does not render: {exc}", "html_body") from exc
 
 

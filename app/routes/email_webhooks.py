@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import time
 
 from starlette.requests import Request
@@ -34,7 +35,7 @@ def svix_signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str
 def verify_svix(secret: str, headers: dict[str, str], body: bytes, now: float | None = None) -> bool:
     msg_id, timestamp, signatures = (headers.get("svix-id"), headers.get("svix-timestamp"),
                                      headers.get("svix-signature"))
-    if not (secret and msg_id and timestamp and signatures) or not timestamp.isdigit():
+    if not (secret and msg_id and timestamp and signatures) or not re.fullmatch(r"[0-9]{1,12}", timestamp):
         return False
     if abs((now if now is not None else time.time()) - int(timestamp)) > TOLERANCE_SECONDS:
         return False
@@ -42,7 +43,7 @@ def verify_svix(secret: str, headers: dict[str, str], body: bytes, now: float | 
         expected = svix_signature(secret, msg_id, timestamp, body)
     except (binascii.Error, ValueError):
         return False
-    return any(hmac.compare_digest(expected, sig.split(",", 1)[1])
+    return any(hmac.compare_digest(expected.encode(), sig.split(",", 1)[1].encode("utf-8", "replace"))
                for sig in signatures.split() if sig.startswith("v1,") and "," in sig)
 
 

@@ -88,9 +88,11 @@ async def _confirm(pool, gateway: str, order: dict, payment_id: str, payment: di
     result = await run(pool, "confirm_payment", gateway=gateway, order_id=order["order_id"], payment_id=payment_id,
                        amount_paise=payment["amount"] if payment else order["amount_paise"],
                        method=(payment or {}).get("method"), source=source)
-    outcome = result["outcome"]
-    status = {"confirmed": "confirmed", "already_confirmed": "confirmed"}.get(outcome, "refunding")
-    return {"status": status, "outcome": outcome, "booking": result.get("booking")}
+    outcome, booking = result["outcome"], result.get("booking")
+    # From the booking's state, not the outcome: a webhook may have arrived first and found the time taken.
+    status = "confirmed" if booking and booking["status"] == "confirmed" and outcome in (
+        "confirmed", "already_confirmed") else "refunding"
+    return {"status": status, "outcome": outcome, "booking": booking}
 
 
 def _pending(message: str) -> JSONResponse:

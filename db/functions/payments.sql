@@ -449,6 +449,8 @@ declare
   v_id uuid;
   v_t app.payment_transactions;
   v_status text := case p_event when 'refund.processed' then 'processed' when 'refund.failed' then 'failed' else 'pending' end;
+  v_amount numeric(10, 2);
+  v_pending uuid;
 begin
   -- Ours carry their id in the notes (the webhook may beat the job that stores the gateway's id).
   if coalesce(p_refund->'notes'->>'refund_id', '') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
@@ -472,9 +474,17 @@ begin
     return 'ignored_unknown_payment';
   end if;
   perform 1 from app.sessions where id = v_t.session_id for update;
+  v_amount := ((p_refund->>'amount')::bigint / 100.0)::numeric(10, 2);
+  -- That money has already gone back, so it is recorded even if our own pending refunds would then not
+  -- fit: the gateway will refuse those, so they are failed here, newest first, until its refund fits.
+  for v_pending in select r.id from app.payment_refunds r
+                   where r.transaction_id = v_t.id and r.status = 'pending' order by r.created_at desc loop
+    exit when app_private.refundable(v_t.id) >= v_amount;
+    update app.payment_refunds set status = 'failed',
+      failure_reason = 'Superseded by a refund made at the payment gateway' where id = v_pending;
+  end loop;
   insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status, gateway_refund_id)
-  values (v_t.consultant_id, v_t.id, ((p_refund->>'amount')::bigint / 100.0)::numeric(10, 2), 'Refunded at the gateway',
-          'admin', 'processed', p_refund->>'id');
+  values (v_t.consultant_id, v_t.id, v_amount, 'Refunded at the gateway', 'admin', 'processed', p_refund->>'id');
   return 'refund_recorded';
 end;
 $$;

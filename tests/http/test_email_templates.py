@@ -135,4 +135,19 @@ async def test_a_plain_admin_gets_a_403_page_for_the_editor(client, db):
     r = await client.get("/admin/email-templates/account_approved", headers=HTML)
     assert r.status_code == 403 and "Only super admins" in r.text
 
+
+async def test_an_override_must_render_for_sessions_without_optional_fields_too(client, db):
+    h = await super_admin(db, client)
+    needs_link = {"subject": "Soon: {{ title }}", "html_body": "<p><a href='{{ manage_url }}'>Manage</a></p>",
+                  "text_body": "{{ manage_url }}"}
+    r = await client.put(f"{BASE}/session_reminder", headers=h, json=needs_link)
+    assert r.status_code == 422 and "manage_url" in r.json()["error"]["message"]
+    r = await client.put(f"{BASE}/session_reminder", headers=h, json={**needs_link, "text_body": "{{ 1 / 0 }}",
+                                                                        "html_body": "<p>x</p>"})
+    assert r.status_code == 422
+    optional = {"subject": "Soon: {{ title }}",
+                "html_body": "<p>{% if manage_url is defined %}<a href='{{ manage_url }}'>Manage</a>{% endif %}</p>",
+                "text_body": "{{ title }}{% if manage_url is defined %} {{ manage_url }}{% endif %}"}
+    assert (await client.put(f"{BASE}/session_reminder", headers=h, json=optional)).status_code == 200
+
 # Test: pytest tests/http/test_email_templates.py

@@ -532,4 +532,40 @@ async def test_with_razorpay_keys_the_pages_load_razorpay_checkout_under_their_o
     home = await client.get("/", headers={"accept": "text/html"})
     assert "razorpay" not in home.headers["content-security-policy"]
 
+
+async def test_non_ascii_signatures_are_refused_not_a_500(client, db, rzp):
+    _, b = await pending_booking(client, db)
+    payment = rzp.pay(b["checkout"]["order_id"])
+    r = await client.post(VERIFY, json={**signed(b["checkout"]["order_id"], payment["id"]), "razorpay_signature": "é" * 64})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_signature"
+    r = await client.post(WEBHOOK, content=b"{}", headers={"x-razorpay-signature": b"\xe9" * 64,
+                                                           "content-type": "application/json"})
+    assert r.status_code == 400
+
+
+async def test_verify_after_the_webhook_found_the_time_taken_says_refunding(client, db, rzp):
+    c, b = await pending_booking(client, db, email="late@example.com")
+    await expire_hold(db, b["session_id"])
+    assert (await book(client, c["slug"], booking(await first_slot_of(db, b), email="quick@example.com"))).status_code == 201
+    payment = rzp.pay(b["checkout"]["order_id"])
+    assert (await deliver(client, "payment.captured", payment=payment)).json()["outcome"] == "refunding"
+    r = await client.post(VERIFY, json=signed(b["checkout"]["order_id"], payment["id"]))
+    assert r.status_code == 200 and r.json()["status"] == "refunding" and r.json()["booking"]["status"] == "cancelled"
+
+
+async def test_a_refund_made_at_razorpay_is_recorded_even_over_a_pending_one_of_ours(client, db, rzp):
+    c, b, payment = await paid_booking(client, db, rzp)
+    tid = (await client.get("/api/v1/payments", headers=c["headers"])).json()["items"][0]["id"]
+    assert (await client.post(f"/api/v1/payments/{tid}/refund", headers=c["headers"],
+                              json={"amount": "1000", "reason": "ours"})).status_code == 201
+    dashboard_refund = {"id": "rfnd_Dashboard00001", "entity": "refund", "amount": 60000, "payment_id": payment["id"],
+                        "notes": {}, "status": "processed"}
+    r = await deliver(client, "refund.processed", refund=dashboard_refund, payment=payment)
+    assert r.json()["outcome"] == "refund_recorded"
+    st = await state(db, b["session_id"])
+    by_status = {(x["initiated_by"], x["status"]) for x in st["refunds"]}
+    assert by_status == {("consultant", "failed"), ("admin", "processed")}
+    assert st["payments"][0]["amount_refunded"] == Decimal("600.00")
+    assert st["client"]["total_amount_paid"] == Decimal("899.50")
+
 # Test: pytest tests/http/test_payments.py

@@ -175,4 +175,13 @@ async def test_forged_stale_and_unknown_reports_change_nothing(db, resend_api, c
     finally:
         await conn.close()
 
+
+async def test_malformed_svix_headers_are_400_not_500(db, resend_api, client):
+    body = event("email.delivered", "re_x")
+    for bad in ({**signed(body), "svix-timestamp": "\u00b2"}, {**signed(body), "svix-timestamp": "9" * 5000},
+                {**signed(body), "svix-signature": "v1,\u00e9\u00e9"}):
+        headers = {k: v.encode("utf-8") for k, v in bad.items()}  # raw bytes, as a client can send them
+        r = await client.post("/api/v1/webhooks/resend", content=body, headers=headers)
+        assert r.status_code == 400, r.text
+
 # Test: pytest tests/jobs/test_resend.py
