@@ -133,7 +133,9 @@ async def book_slot(request: Request) -> JSONResponse:
     quote = await run(pool, "booking_quote", slug=slug, slot_id=body.slot_id, session_type=body.session_type,
                       idempotency_key=key, request_sha256=request_sha256)
     if "replay" in quote:
-        booking, replayed = quote["replay"], True
+        # The same booking as it stands now (paid meanwhile, or cancelled), not the first answer's snapshot:
+        # the manage token is derived from the key, so it finds the booking.
+        booking, replayed = await booking_with_checkout(request, token_hash(token)), True
     else:
         # 2. The gateway order comes first, outside any transaction: if Razorpay is down nothing is written.
         order = None

@@ -568,4 +568,17 @@ async def test_a_refund_made_at_razorpay_is_recorded_even_over_a_pending_one_of_
     assert st["payments"][0]["amount_refunded"] == Decimal("600.00")
     assert st["client"]["total_amount_paid"] == Decimal("899.50")
 
+
+async def test_a_booking_retried_after_paying_answers_its_current_state(client, db, rzp):
+    c = await approved_consultant(client, db, rules=every_day())
+    free = await slots(client, c["slug"])
+    body = booking(free[0]["slot_id"])
+    first = (await book(client, c["slug"], body, headers={"Idempotency-Key": "pay-then-retry"})).json()
+    payment = rzp.pay(first["checkout"]["order_id"])
+    assert (await client.post(VERIFY, json=signed(first["checkout"]["order_id"], payment["id"]))).json()["status"] == "confirmed"
+    again = await book(client, c["slug"], body, headers={"Idempotency-Key": "pay-then-retry"})
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+    assert (again.json()["status"], again.json()["next_step"], again.json()["checkout"]) == ("confirmed", "done", None)
+    assert again.json()["session_id"] == first["session_id"] and len(rzp.orders) == 1
+
 # Test: pytest tests/http/test_payments.py
