@@ -5802,40 +5802,36 @@ declare
   v_for_client jsonb;
   v_c app.consultants;
   v_client app.clients;
+  v_mail record;
+  v_found boolean := false;
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
   -- Each reader sees times in their own zone: the client in the one they booked from (when known).
   v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
-  -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody.
-  if p_event = 'confirmed' then
-    perform app_private.queue_email('session_confirmation', v_client.email::text, v_client.name, v_for_client,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-    -- Consultant-bound mail follows their notification preferences (missing key: on).
-    if coalesce((v_c.notification_preferences->>'session_booked')::boolean, true) then
-      perform app_private.queue_email('session_booked', v_c.email::text, v_c.first_name || ' ' || v_c.last_name, v_data,
+  -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody. Which mails an
+  -- event sends, to whom, and which consultant preference can turn one off, is this one table.
+  for v_mail in
+    select m.email_type, m.to_consultant, m.preference from (values
+      ('confirmed', 'session_confirmation', false, null), ('confirmed', 'session_booked', true, 'session_booked'),
+      ('cancelled_for_client', 'session_cancelled_client', false, null),
+      ('cancelled_by_client', 'session_cancelled_consultant', true, 'session_cancelled'),
+      ('reminder', 'session_reminder', false, null), ('rescheduled', 'session_rescheduled', false, null),
+      ('refund_processed', 'refund_processed', false, null)) as m(event, email_type, to_consultant, preference)
+    where m.event = p_event
+  loop
+    v_found := true;
+    if v_mail.to_consultant then
+      -- Consultant-bound mail follows their notification preferences (a missing key means on).
+      continue when not coalesce((v_c.notification_preferences->>v_mail.preference)::boolean, true);
+      perform app_private.queue_email(v_mail.email_type, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+        v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+    else
+      perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client.name, v_for_client,
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
     end if;
-  elsif p_event = 'cancelled_for_client' then
-    perform app_private.queue_email('session_cancelled_client', v_client.email::text, v_client.name, v_for_client,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-  elsif p_event = 'cancelled_by_client' then
-    if not coalesce((v_c.notification_preferences->>'session_cancelled')::boolean, true) then
-      return;
-    end if;
-    perform app_private.queue_email('session_cancelled_consultant', v_c.email::text,
-      v_c.first_name || ' ' || v_c.last_name, v_data,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-  elsif p_event = 'reminder' then
-    perform app_private.queue_email('session_reminder', v_client.email::text, v_client.name, v_for_client,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-  elsif p_event = 'rescheduled' then
-    perform app_private.queue_email('session_rescheduled', v_client.email::text, v_client.name, v_for_client,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-  elsif p_event = 'refund_processed' then
-    perform app_private.queue_email('refund_processed', v_client.email::text, v_client.name, v_for_client,
-      p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
-  else
+  end loop;
+  if not v_found then
     raise exception 'unknown session mail event %', p_event;
   end if;
 end;
