@@ -42,6 +42,20 @@ class Settings:
     razorpay_webhook_secret: str | None = field(default=None, repr=False)
     razorpay_api_url: str | None = None
     razorpay_timeout: float = 10.0
+    # Google Calendar/Meet and Microsoft Graph/Teams: a provider without a client id is not offered.
+    # The URLs default to the providers' own and are pointed at fakes in the tests.
+    google_client_id: str | None = None
+    google_client_secret: str | None = field(default=None, repr=False)
+    google_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    google_token_url: str = "https://oauth2.googleapis.com/token"
+    google_revoke_url: str = "https://oauth2.googleapis.com/revoke"
+    google_api_url: str = "https://www.googleapis.com"
+    microsoft_client_id: str | None = None
+    microsoft_client_secret: str | None = field(default=None, repr=False)
+    microsoft_auth_url: str = "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"
+    microsoft_token_url: str = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+    microsoft_graph_url: str = "https://graph.microsoft.com/v1.0"
+    calendar_timeout: float = 10.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,7 +86,16 @@ class Settings:
             razorpay_webhook_secret=e.get("RAZORPAY_WEBHOOK_SECRET") or None,
             razorpay_api_url=e.get("RAZORPAY_API_URL") or None,
             razorpay_timeout=float(e.get("RAZORPAY_TIMEOUT", "10")),
+            google_client_id=e.get("GOOGLE_CLIENT_ID") or None,
+            google_client_secret=e.get("GOOGLE_CLIENT_SECRET") or None,
+            microsoft_client_id=e.get("MICROSOFT_CLIENT_ID") or None,
+            microsoft_client_secret=e.get("MICROSOFT_CLIENT_SECRET") or None,
+            calendar_timeout=float(e.get("CALENDAR_TIMEOUT", "10")),
         )
+        for name in ("google_auth_url", "google_token_url", "google_revoke_url", "google_api_url",
+                     "microsoft_auth_url", "microsoft_token_url", "microsoft_graph_url"):
+            if e.get(name.upper()):
+                values[name] = e[name.upper()].rstrip("/")
         values.update(overrides)
         return cls(**values)
 

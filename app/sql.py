@@ -100,4 +100,25 @@ async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **param
             raise unavailable() from exc
     raise AssertionError("unreachable")
 
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool, caller: Caller = PUBLIC) -> AsyncIterator[asyncpg.Connection]:
+    """One transaction with the caller set, for the rare step that must hold a lock across more than one
+    named query (a token refresh waits for the provider under the connection's row lock)."""
+    try:
+        async with _connection(pool, "transaction") as conn, conn.transaction():
+            await conn.execute(SET_CALLER, str(caller.consultant_id or ""), str(caller.admin_id or ""),
+                               caller.actor_label)
+            yield conn
+    except CONNECTION_ERRORS as exc:
+        log.warning("database unavailable in a transaction: %s", exc)
+        raise unavailable() from exc
+
+
+async def call(conn: asyncpg.Connection, name: str, /, **params: Any) -> Any:
+    """Run a named query on a connection already in a transaction (see `transaction`)."""
+    result = getattr(queries, name)(conn, **params)
+    if inspect.isasyncgen(result):
+        return [row async for row in result]
+    return await result
+
 # Test: pytest tests/http/test_errors.py

@@ -527,6 +527,41 @@ COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_
 
 
 --
+-- Name: begin_calendar_connection(text, bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := app.current_consultant_id();
+begin
+  if v_consultant is null then
+    raise exception using errcode = 'NK401', message = 'unauthenticated', detail = 'Sign in first.';
+  end if;
+  delete from app.oauth_states where consultant_id = v_consultant and expires_at <= now();
+  -- A few attempts in flight at most: each one is a row until it is used or expires.
+  if (select count(*) from app.oauth_states where consultant_id = v_consultant) >= 10 then
+    raise exception using errcode = 'NK429', message = 'rate_limited',
+      detail = 'Too many connection attempts; finish or wait ten minutes.';
+  end if;
+  insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier)
+  values (p_state_hash, v_consultant, p_provider, p_code_verifier);
+end;
+$$;
+
+
+ALTER FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) IS 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
+
+
+--
 -- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -661,6 +696,31 @@ ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type tex
 --
 
 COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) IS 'What a booking will cost and its new session id (the order''s receipt), or the replayed answer; refuses a slot already gone.';
+
+
+--
+-- Name: calendar_connections(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.calendar_connections() RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
+    'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
+  from app.calendar_connections c
+  where c.consultant_id = app.current_consultant_id()
+$$;
+
+
+ALTER FUNCTION api.calendar_connections() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION calendar_connections(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calendars: provider, state, account, last sync (never a token).';
 
 
 --
@@ -1319,6 +1379,43 @@ ALTER FUNCTION api.dev_outbox_message(p_id uuid) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.dev_outbox_message(p_id uuid) IS 'Development only: one message of the local outbox.';
+
+
+--
+-- Name: disconnect_calendar(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.disconnect_calendar(p_provider text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.calendar_connections;
+begin
+  delete from app.calendar_connections
+  where consultant_id = app.current_consultant_id() and provider = p_provider
+  returning * into v_c;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'That calendar is not connected.';
+  end if;
+  -- Busy times go with the connection (cascade). The events already on that calendar stay there (we can
+  -- no longer reach it); their rows go, so a reconnect puts them back rather than missing them.
+  delete from app.calendar_events where consultant_id = v_c.consultant_id and provider = v_c.provider;
+  -- The grant is revoked at the provider by a job: the ciphertext travels in its arguments, never plain.
+  perform app_private.defer_job('revoke_calendar_grant', jsonb_build_object('provider', v_c.provider,
+    'token_encrypted', coalesce(v_c.refresh_token_encrypted, v_c.access_token_encrypted)), 'calendar');
+  return jsonb_build_object('provider', v_c.provider, 'status', 'not_connected');
+end;
+$$;
+
+
+ALTER FUNCTION api.disconnect_calendar(p_provider text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION disconnect_calendar(p_provider text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation.';
 
 
 --
@@ -2522,6 +2619,9 @@ begin
       and s.booked_count - coalesce(h.expired, 0) < s.capacity
       and not exists (select 1 from app.availability_blocks b
                       where b.consultant_id = v_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
+      -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
+      and not exists (select 1 from app.calendar_busy cb
+                      where cb.consultant_id = v_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
       and not exists (select 1 from app.sessions x
                       where x.consultant_id = v_c.id
                         and x.status in ('pending', 'confirmed', 'completed', 'no_show')
@@ -3256,6 +3356,7 @@ END) STORED,
     manage_link_encrypted text,
     reminder_sent_for timestamp with time zone,
     client_timezone text,
+    meeting_source text,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -3268,6 +3369,7 @@ END) STORED,
     CONSTRAINT sessions_manage_token_hash_length CHECK ((length(manage_token_hash) = 32)),
     CONSTRAINT sessions_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
     CONSTRAINT sessions_meeting_platform_valid CHECK ((meeting_platform = ANY (ARRAY['zoom'::text, 'meet'::text, 'teams'::text]))),
+    CONSTRAINT sessions_meeting_source_valid CHECK ((meeting_source = ANY (ARRAY['personal'::text, 'google'::text, 'microsoft'::text]))),
     CONSTRAINT sessions_notes_length CHECK (((length(notes) <= 10000) AND (length(consultant_notes) <= 10000))),
     CONSTRAINT sessions_payment_status_valid CHECK ((payment_status = ANY (ARRAY['pending'::text, 'paid'::text, 'failed'::text, 'refunded'::text, 'partially_refunded'::text, 'not_required'::text]))),
     CONSTRAINT sessions_pending_has_hold CHECK (((status <> 'pending'::text) OR (hold_expires_at IS NOT NULL))),
@@ -3305,6 +3407,13 @@ COMMENT ON COLUMN app.sessions.reminder_sent_for IS 'The start time the reminder
 --
 
 COMMENT ON COLUMN app.sessions.client_timezone IS 'The IANA zone the client''s browser was in when booking; their mail shows times in it (else the consultant''s).';
+
+
+--
+-- Name: COLUMN sessions.meeting_source; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.meeting_source IS 'Where the meeting link came from: the consultant''s saved link, or a meeting created on their Google or Microsoft account.';
 
 
 --
@@ -3570,6 +3679,63 @@ COMMENT ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh
 
 
 --
+-- Name: store_calendar_connection(bytea, text, text, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_state app.oauth_states;
+  v_c app.calendar_connections;
+  v_key text;
+begin
+  -- Bound to a state taken by this callback moments ago: the consultant is the one who started it.
+  delete from app.oauth_states where state_hash = p_state_hash and code_verifier = '' and expires_at > now()
+  returning * into v_state;
+  if v_state.state_hash is null then
+    raise exception using errcode = 'NK400', message = 'invalid_state',
+      detail = 'This connection attempt has expired; start again from your settings.';
+  end if;
+  insert into app.calendar_connections as c (consultant_id, provider, status, account_email, scopes,
+                                             access_token_encrypted, refresh_token_encrypted, access_expires_at,
+                                             token_refreshed_at, last_error, busy_synced_at, connected_at)
+  values (v_state.consultant_id, v_state.provider, 'connected', p_account_email, p_scopes, p_access_encrypted,
+          p_refresh_encrypted, p_expires_at, now(), null, null, now())
+  on conflict (consultant_id, provider) do update set
+    status = 'connected', account_email = excluded.account_email, scopes = excluded.scopes,
+    access_token_encrypted = excluded.access_token_encrypted,
+    -- A provider may leave the refresh token out on a repeated consent: the one we hold still works.
+    refresh_token_encrypted = coalesce(excluded.refresh_token_encrypted, c.refresh_token_encrypted),
+    access_expires_at = excluded.access_expires_at, token_refreshed_at = now(), last_error = null,
+    busy_synced_at = null, connected_at = now()
+  returning * into v_c;
+  -- Fill the cache of busy times now, and put the upcoming confirmed sessions on the new calendar.
+  perform app_private.cancel_queued_jobs('busy:' || v_c.id);  -- a reconnect replaces a fetch still waiting
+  perform app_private.defer_job('refresh_calendar_busy', jsonb_build_object('connection_id', v_c.id), 'calendar',
+                                null, 'busy:' || v_c.id);
+  for v_key in
+    select distinct app_private.calendar_event_key(s) from app.sessions s
+    where s.consultant_id = v_c.consultant_id and s.status = 'confirmed' and s.ends_at > now()
+  loop
+    perform app_private.queue_calendar_sync_key(v_key);
+  end loop;
+  return jsonb_build_object('provider', v_c.provider, 'status', v_c.status, 'account_email', v_c.account_email);
+end;
+$$;
+
+
+ALTER FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) IS 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync.';
+
+
+--
 -- Name: suspend_consultant(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3586,6 +3752,40 @@ ALTER FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_act
 --
 
 COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked.';
+
+
+--
+-- Name: take_oauth_state(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.take_oauth_state(p_state_hash bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_state app.oauth_states;
+begin
+  -- Used once: the first callback with this state takes its verifier (within its ten minutes), a replay
+  -- gets NULL. The row stays, emptied, until the connection is stored, which must follow within minutes.
+  select * into v_state from app.oauth_states
+  where state_hash = p_state_hash and expires_at > now() and code_verifier <> '' for update;
+  if v_state.state_hash is null then
+    return null;
+  end if;
+  update app.oauth_states set code_verifier = '', expires_at = least(expires_at, now() + interval '5 minutes')
+  where state_hash = p_state_hash;
+  return jsonb_build_object('provider', v_state.provider, 'code_verifier', v_state.code_verifier);
+end;
+$$;
+
+
+ALTER FUNCTION api.take_oauth_state(p_state_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION take_oauth_state(p_state_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea) IS 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state.';
 
 
 --
@@ -3886,6 +4086,197 @@ COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consulta
 
 
 --
+-- Name: worker_busy_window(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_busy_window(p_connection_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- From now to the furthest a client could book (the consultant's own horizon).
+  select jsonb_build_object('connection_id', c.id, 'provider', c.provider, 'status', c.status,
+    'account_email', c.account_email, 'from', now(), 'to', now() + make_interval(days => k.max_days_ahead + 1))
+  from app.calendar_connections c join app.consultants k on k.id = c.consultant_id
+  where c.id = p_connection_id
+$$;
+
+
+ALTER FUNCTION api.worker_busy_window(p_connection_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_busy_window(p_connection_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_busy_window(p_connection_id uuid) IS 'Worker: the connection and the time window whose busy times to fetch.';
+
+
+--
+-- Name: worker_calendar_event_deleted(text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  delete from app.calendar_events where event_key = p_event_key and provider = p_provider
+$$;
+
+
+ALTER FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_calendar_event_deleted(p_event_key text, p_provider text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) IS 'Worker: an event removed from the provider''s calendar (or found gone).';
+
+
+--
+-- Name: worker_calendar_event_synced(text, text, text, timestamp with time zone, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_kind text := split_part(p_event_key, ':', 1);
+  v_id uuid := split_part(p_event_key, ':', 2)::uuid;
+  v_consultant uuid;
+  v_sessions uuid[];
+  v_log record;
+  v_released integer := 0;
+begin
+  select s.consultant_id into v_consultant from app.sessions s
+  where (v_kind = 's' and s.id = v_id) or (v_kind = 'w' and s.slot_id = v_id) limit 1;
+  insert into app.calendar_events as e (consultant_id, event_key, provider, external_event_id, starts_at, ends_at,
+                                        meeting_link, meeting_id, meeting_password, synced_at)
+  values (v_consultant, p_event_key, p_provider, p_event_id, p_starts_at, p_ends_at, p_meeting_link, p_meeting_id,
+          p_meeting_password, now())
+  on conflict (event_key, provider) do update set external_event_id = excluded.external_event_id,
+    starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+    meeting_link = coalesce(excluded.meeting_link, e.meeting_link), meeting_id = coalesce(excluded.meeting_id, e.meeting_id),
+    meeting_password = coalesce(excluded.meeting_password, e.meeting_password), synced_at = now();
+  if p_meeting_link is null then
+    return 0;
+  end if;
+  -- The generated meeting replaces the personal link on every live session of the event whose platform
+  -- this provider serves...
+  with changed as (
+    update app.sessions s set meeting_link = p_meeting_link, meeting_id = p_meeting_id,
+      meeting_password = p_meeting_password, meeting_source = p_provider
+    where ((v_kind = 's' and s.id = v_id) or (v_kind = 'w' and s.slot_id = v_id))
+      and s.status in ('pending', 'confirmed')
+      and app_private.meeting_provider(s.meeting_platform) = p_provider
+    returning s.id)
+  select array_agg(id) into v_sessions from changed;
+  -- ...and the mails waiting for it carry it and go now rather than at the end of their wait.
+  for v_log in
+    select l.id from app.email_logs l
+    where l.session_id = any(v_sessions) and l.status = 'queued'
+      and l.email_type in ('session_confirmation', 'session_booked', 'session_reminder')
+    for update
+  loop
+    update app.email_logs set template_data = template_data || jsonb_build_object(
+      'meeting_link', p_meeting_link, 'meeting_id', p_meeting_id, 'meeting_password', p_meeting_password)
+    where id = v_log.id;
+    v_released := v_released + app_private.run_waiting_job_now('send_email', jsonb_build_object('email_log_id', v_log.id));
+  end loop;
+  return v_released;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) IS 'Worker: record an event as created or moved; a generated meeting goes onto its sessions and releases their waiting mails.';
+
+
+--
+-- Name: worker_calendar_plan(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_calendar_plan(p_event_key text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_kind text := split_part(p_event_key, ':', 1);
+  v_id uuid := split_part(p_event_key, ':', 2)::uuid;
+  v_consultant uuid;
+  v_first app.sessions;
+  v_count integer;
+  v_starts timestamptz;
+  v_ends timestamptz;
+  v_summary text;
+  v_description text;
+begin
+  -- What the event should be now: wanted while its session (or one of its webinar's seats) is booked.
+  if v_kind = 's' then
+    select * into v_first from app.sessions where id = v_id;
+    v_consultant := v_first.consultant_id;
+    v_count := case when v_first.status in ('confirmed', 'completed', 'no_show') then 1 else 0 end;
+    v_starts := v_first.starts_at;
+    v_ends := v_first.ends_at;
+  else
+    select sl.consultant_id, sl.starts_at, sl.ends_at into v_consultant, v_starts, v_ends
+    from app.availability_slots sl where sl.id = v_id;
+    select * into v_first from app.sessions where slot_id = v_id and status in ('confirmed', 'completed', 'no_show')
+    order by created_at limit 1;
+    select count(*) into v_count from app.sessions where slot_id = v_id and status in ('confirmed', 'completed', 'no_show');
+    if v_first.id is null then
+      select * into v_first from app.sessions where slot_id = v_id order by created_at limit 1;
+    end if;
+    v_consultant := coalesce(v_consultant, v_first.consultant_id);
+    v_starts := coalesce(v_starts, v_first.starts_at);
+    v_ends := coalesce(v_ends, v_first.ends_at);
+  end if;
+  if v_consultant is null then
+    return jsonb_build_object('event_key', p_event_key, 'wanted', false, 'connections', '[]'::jsonb,
+      'events', coalesce((select jsonb_agg(jsonb_build_object('provider', e.provider, 'event_id', e.external_event_id))
+                          from app.calendar_events e where e.event_key = p_event_key), '[]'));
+  end if;
+  if v_kind = 's' then
+    select format('%s with %s', coalesce(v_first.title, 'Session'), cl.name),
+           format(E'Client: %s <%s>\nBooked through Nakksha.%s', cl.name, cl.email,
+                  coalesce(E'\nNotes: ' || v_first.notes, ''))
+    into v_summary, v_description from app.clients cl where cl.id = v_first.client_id;
+  else
+    v_summary := format('%s (webinar)', coalesce(v_first.title, 'Webinar'));
+    v_description := 'Webinar booked through Nakksha.';
+  end if;
+  return jsonb_build_object(
+    'event_key', p_event_key, 'consultant_id', v_consultant, -- Kept while it happened or will happen (a session marked completed keeps its event); never created
+    -- for the past; removed when cancelled.
+    'wanted', v_count > 0 and (v_ends > now() or exists (select 1 from app.calendar_events e where e.event_key = p_event_key)),
+    'starts_at', v_starts, 'ends_at', v_ends, 'summary', v_summary, 'description', v_description,
+    'timezone', (select c.timezone from app.consultants c where c.id = v_consultant),
+    'meeting_provider', app_private.meeting_provider(v_first.meeting_platform),
+    'connections', coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'provider', c.provider) order by c.provider)
+                             from app.calendar_connections c
+                             where c.consultant_id = v_consultant and c.status = 'connected'), '[]'),
+    'events', coalesce((select jsonb_agg(jsonb_build_object('provider', e.provider, 'event_id', e.external_event_id,
+                                                            'starts_at', e.starts_at, 'ends_at', e.ends_at,
+                                                            'meeting_link', e.meeting_link))
+                        from app.calendar_events e where e.event_key = p_event_key), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_calendar_plan(p_event_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_calendar_plan(p_event_key text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_calendar_plan(p_event_key text) IS 'Worker: what one calendar event should be (times, text, meeting wanted) and what exists of it now.';
+
+
+--
 -- Name: worker_claim_email(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3954,6 +4345,61 @@ ALTER FUNCTION api.worker_claim_refund(p_refund_id uuid) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.worker_claim_refund(p_refund_id uuid) IS 'Worker: what a pending refund needs sent to the gateway, or NULL when it is settled.';
+
+
+--
+-- Name: worker_lock_calendar_connection(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Locked until the caller's transaction ends: two jobs needing a fresh token refresh it once, the second
+  -- reads what the first stored (a provider that rotates refresh tokens would refuse the older one).
+  select jsonb_build_object('id', c.id, 'consultant_id', c.consultant_id, 'provider', c.provider, 'status', c.status,
+    'account_email', c.account_email, 'access_token_encrypted', c.access_token_encrypted,
+    'refresh_token_encrypted', c.refresh_token_encrypted, 'access_expires_at', c.access_expires_at)
+  from app.calendar_connections c where c.id = p_connection_id
+  for update
+$$;
+
+
+ALTER FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_lock_calendar_connection(p_connection_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) IS 'Worker: a connection with its encrypted tokens, row-locked for a refresh.';
+
+
+--
+-- Name: worker_mark_calendar_connection(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update app.calendar_connections set status = p_status, last_error = left(p_error, 500)
+  where id = p_connection_id;
+  if p_status <> 'connected' then
+    -- Busy times we can no longer refresh would block slots forever: a broken grant blocks nothing.
+    delete from app.calendar_busy where connection_id = p_connection_id;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) IS 'Worker: a grant the provider revoked or that keeps failing (busy times dropped until reconnected).';
 
 
 --
@@ -4092,6 +4538,104 @@ ALTER FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gatew
 --
 
 COMMENT ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'Worker: the gateway''s answer to a refund (pending keeps its id for the webhook or reconciliation).';
+
+
+--
+-- Name: worker_stale_calendar_connections(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_stale_calendar_connections() RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.id from app.calendar_connections c
+  where c.status = 'connected'
+    and (c.busy_synced_at is null or c.busy_synced_at < now() - make_interval(mins => coalesce(
+      (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'calendar_busy_refresh_minutes'), 5)))
+  order by c.busy_synced_at nulls first
+  limit 500
+$$;
+
+
+ALTER FUNCTION api.worker_stale_calendar_connections() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_stale_calendar_connections(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_stale_calendar_connections() IS 'Worker: connected calendars whose busy times are older than the refresh interval.';
+
+
+--
+-- Name: worker_store_calendar_busy(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.calendar_connections;
+  v_count integer;
+begin
+  select * into v_c from app.calendar_connections where id = p_connection_id and status = 'connected' for update;
+  if v_c.id is null then
+    return 0;  -- disconnected or revoked meanwhile: nothing to cache
+  end if;
+  delete from app.calendar_busy where connection_id = v_c.id;
+  -- Our own sessions are on that calendar as events we made: they would block their own webinar's other
+  -- seats. Their times are taken out of the busy times (range arithmetic keeps what lies around them).
+  with busy as (
+    select range_agg(tstzrange((b->>'start')::timestamptz, (b->>'end')::timestamptz, '[)')) as m
+    from jsonb_array_elements(p_busy) b
+    where (b->>'start')::timestamptz < (b->>'end')::timestamptz),
+  own as (
+    select coalesce(range_agg(tstzrange(s.starts_at, s.ends_at, '[)')), '{}'::tstzmultirange) as m
+    from app.sessions s
+    where s.consultant_id = v_c.consultant_id and s.status in ('pending', 'confirmed')
+      and not (s.status = 'pending' and s.hold_expires_at <= now())),
+  ins as (
+    insert into app.calendar_busy (consultant_id, connection_id, during)
+    select v_c.consultant_id, v_c.id, r from busy, own, unnest(busy.m - own.m) r
+    returning 1)
+  select count(*) into v_count from ins;
+  update app.calendar_connections set busy_synced_at = now(), last_error = null where id = v_c.id;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) IS 'Worker: replace a connection''s cached busy times (minus the consultant''s own sessions).';
+
+
+--
+-- Name: worker_store_calendar_tokens(uuid, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update app.calendar_connections set access_token_encrypted = p_access_encrypted,
+    refresh_token_encrypted = coalesce(p_refresh_encrypted, refresh_token_encrypted),
+    access_expires_at = p_expires_at, token_refreshed_at = now(), last_error = null
+  where id = p_connection_id and status = 'connected'
+$$;
+
+
+ALTER FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) IS 'Worker: a refreshed access token (and the rotated refresh token, if the provider sent one).';
 
 
 --
@@ -4617,6 +5161,34 @@ COMMENT ON FUNCTION app.schedule_session_reminder() IS 'Trigger: a confirmed ses
 
 
 --
+-- Name: sync_session_calendar(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.sync_session_calendar() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' and new.status is not distinct from old.status
+     and new.starts_at is not distinct from old.starts_at and new.ends_at is not distinct from old.ends_at then
+    return null;
+  end if;
+  perform app_private.queue_calendar_sync(new);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.sync_session_calendar() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION sync_session_calendar(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.sync_session_calendar() IS 'Trigger: a session confirmed, moved or cancelled queues the sync of its event on connected calendars.';
+
+
+--
 -- Name: sync_slot_seats(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -4817,7 +5389,7 @@ CREATE TABLE app.consultants (
     CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
     CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
     CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
-    CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text]))),
+    CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text, 'integrations'::text]))),
     CONSTRAINT consultants_subscription_plan_valid CHECK ((subscription_plan = ANY (ARRAY['free'::text, 'basic'::text, 'pro'::text, 'enterprise'::text]))),
     CONSTRAINT consultants_timezone_valid CHECK (app.is_valid_timezone(timezone)),
     CONSTRAINT consultants_url_format CHECK (((COALESCE(instagram_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(linkedin_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(twitter_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(profile_photo_url, '/x'::text) ~ '^(https?://|/)'::text) AND (COALESCE(zoom_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(meet_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(teams_link, 'https://x'::text) ~ '^https://'::text))),
@@ -5091,6 +5663,51 @@ ALTER FUNCTION app_private.booking_json(p_s app.sessions) OWNER TO nakksha_owner
 --
 
 COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as its client sees it (with its payment).';
+
+
+--
+-- Name: calendar_busy_overlaps(uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from app.calendar_busy b
+                 where b.consultant_id = p_consultant_id and b.during && tstzrange(p_starts_at, p_ends_at, '[)'))
+$$;
+
+
+ALTER FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'Whether the consultant''s connected calendars are busy at any moment of the interval.';
+
+
+--
+-- Name: calendar_event_key(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.calendar_event_key(p_s app.sessions) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Webinar seats share their slot's one event (and meeting); anything else has its own.
+  select case when p_s.session_type = 'webinar' and p_s.slot_id is not null then 'w:' || p_s.slot_id
+              else 's:' || p_s.id end
+$$;
+
+
+ALTER FUNCTION app_private.calendar_event_key(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION calendar_event_key(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.calendar_event_key(p_s app.sessions) IS 'The calendar event a session belongs on: s:<session> or, for a webinar seat, w:<slot>.';
 
 
 --
@@ -5726,6 +6343,93 @@ COMMENT ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from d
 
 
 --
+-- Name: meeting_provider(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.meeting_provider(p_platform text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case p_platform when 'meet' then 'google' when 'teams' then 'microsoft' end
+$$;
+
+
+ALTER FUNCTION app_private.meeting_provider(p_platform text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION meeting_provider(p_platform text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.meeting_provider(p_platform text) IS 'Which connected account creates meetings for a platform (Meet: Google, Teams: Microsoft; Zoom: none).';
+
+
+--
+-- Name: meeting_wait(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.meeting_wait(p_s app.sessions) RETURNS interval
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Confirmation mail waits for a generated link only when one is coming: the platform is Meet or Teams,
+  -- that account is connected, and the session has no generated link yet. The wait is bounded: after it
+  -- the mail goes with the personal link.
+  select make_interval(secs => coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
+                                          where s.key = 'meeting_link_wait_seconds'), 120))
+  where app_private.meeting_provider(p_s.meeting_platform) is not null
+    and p_s.meeting_source is distinct from app_private.meeting_provider(p_s.meeting_platform)
+    and exists (select 1 from app.calendar_connections c where c.consultant_id = p_s.consultant_id
+                  and c.provider = app_private.meeting_provider(p_s.meeting_platform) and c.status = 'connected')
+$$;
+
+
+ALTER FUNCTION app_private.meeting_wait(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION meeting_wait(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.meeting_wait(p_s app.sessions) IS 'How long a confirmation mail waits for a meeting link being generated (NULL: no wait).';
+
+
+--
+-- Name: prepare_meeting(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.prepare_meeting(p_s app.sessions) RETURNS app.sessions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_provider text := app_private.meeting_provider(p_s.meeting_platform);
+  v_e app.calendar_events;
+begin
+  -- A webinar seat whose slot already has a generated meeting joins it at once: nothing to wait for.
+  if v_provider is null or p_s.meeting_source = v_provider then
+    return p_s;
+  end if;
+  select * into v_e from app.calendar_events
+  where event_key = app_private.calendar_event_key(p_s) and provider = v_provider and meeting_link is not null;
+  if v_e.meeting_link is not null then
+    update app.sessions set meeting_link = v_e.meeting_link, meeting_id = v_e.meeting_id,
+      meeting_password = v_e.meeting_password, meeting_source = v_provider
+    where id = p_s.id returning * into p_s;
+  end if;
+  return p_s;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.prepare_meeting(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION prepare_meeting(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.prepare_meeting(p_s app.sessions) IS 'A just-confirmed session: take its slot''s existing generated meeting, if there is one.';
+
+
+--
 -- Name: published_consultant(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -5754,6 +6458,62 @@ ALTER FUNCTION app_private.published_consultant(p_slug text) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app_private.published_consultant(p_slug text) IS 'The consultant published at a slug, or NK404.';
+
+
+--
+-- Name: queue_calendar_sync(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.queue_calendar_sync(p_s app.sessions) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_key text := app_private.calendar_event_key(p_s);
+begin
+  -- Only when there is a calendar to write to, or an event of ours to move or remove.
+  if exists (select 1 from app.calendar_connections c where c.consultant_id = p_s.consultant_id and c.status = 'connected')
+     or exists (select 1 from app.calendar_events e where e.event_key = v_key) then
+    perform app_private.queue_calendar_sync_key(v_key);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.queue_calendar_sync(p_s app.sessions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION queue_calendar_sync(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_calendar_sync(p_s app.sessions) IS 'Called by the sessions trigger: queue the calendar sync of a session''s event if a calendar is involved.';
+
+
+--
+-- Name: queue_calendar_sync_key(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.queue_calendar_sync_key(p_key text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- One waiting job per event (queueing lock), run one at a time (lock); the job reconciles to whatever
+  -- the event should be when it runs, so replacing a waiting one loses nothing.
+  perform app_private.cancel_queued_jobs('calendar:' || p_key);
+  perform app_private.defer_job('sync_calendar_event', jsonb_build_object('event_key', p_key), 'calendar',
+                                null, 'calendar:' || p_key, 'calendar:' || p_key);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.queue_calendar_sync_key(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION queue_calendar_sync_key(p_key text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_calendar_sync_key(p_key text) IS 'Queue (or replace) the job that brings one calendar event in line with its session(s).';
 
 
 --
@@ -5798,7 +6558,8 @@ CREATE FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text,
     SET search_path TO ''
     AS $$
 declare
-  v_data jsonb := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
+  v_data jsonb;
+  v_wait interval;
   v_for_client jsonb;
   v_c app.consultants;
   v_client app.clients;
@@ -5807,6 +6568,14 @@ declare
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
+  if p_event in ('confirmed', 'reminder') then
+    -- A generated Meet/Teams link on its way: the confirmation mails (and the reminder of a session booked
+    -- at short notice) wait for it, bounded; the calendar job releases them as soon as the link lands, else
+    -- they go with the personal link at the deadline.
+    p_s := app_private.prepare_meeting(p_s);
+    v_wait := app_private.meeting_wait(p_s);
+  end if;
+  v_data := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
   -- Each reader sees times in their own zone: the client in the one they booked from (when known).
   v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
   -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody. Which mails an
@@ -5825,10 +6594,12 @@ begin
       -- Consultant-bound mail follows their notification preferences (a missing key means on).
       continue when not coalesce((v_c.notification_preferences->>v_mail.preference)::boolean, true);
       perform app_private.queue_email(v_mail.email_type, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
-        v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+        v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
+        p_scheduled_at => now() + v_wait);
     else
       perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client.name, v_for_client,
-        p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+        p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
+        p_scheduled_at => now() + v_wait);
     end if;
   end loop;
   if not v_found then
@@ -6144,6 +6915,43 @@ COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id
 
 
 --
+-- Name: run_waiting_job_now(text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+declare
+  v_job public.procrastinate_jobs;
+  v_count integer := 0;
+begin
+  -- A job deferred to later (a mail waiting for its meeting link) that should run now: cancelled and
+  -- deferred again for now, through Procrastinate's own functions, so the workers are notified at once.
+  for v_job in
+    select * from public.procrastinate_jobs j
+    where j.task_name = p_task_name and j.args = p_args and j.status = 'todo' and j.scheduled_at > now()
+    for update
+  loop
+    perform public.procrastinate_cancel_job_v1(v_job.id, false, false);
+    perform app_private.defer_job(v_job.task_name, v_job.args, v_job.queue_name, null, v_job.queueing_lock, v_job.lock);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION run_waiting_job_now(p_task_name text, p_args jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) IS 'Bring forward a job scheduled for later (same task and arguments) to run now.';
+
+
+--
 -- Name: seed_demo(text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -6351,6 +7159,7 @@ CREATE FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availabili
      and p_s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
      and not exists (select 1 from app.availability_blocks b
                      where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_s.starts_at, p_s.ends_at))
+     and not app_private.calendar_busy_overlaps(p_c.id, p_s.starts_at, p_s.ends_at)
      and not exists (select 1 from app.sessions x
                      where x.consultant_id = p_c.id
                        and x.status in ('pending', 'confirmed', 'completed', 'no_show')
@@ -7195,6 +8004,90 @@ COMMENT ON TABLE app.availability_slot_exclusions IS 'Occurrences of weekly rule
 
 
 --
+-- Name: calendar_busy; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.calendar_busy (
+    consultant_id uuid NOT NULL,
+    connection_id uuid NOT NULL,
+    during tstzrange NOT NULL,
+    CONSTRAINT calendar_busy_not_empty CHECK ((NOT isempty(during)))
+);
+
+
+ALTER TABLE app.calendar_busy OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE calendar_busy; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.calendar_busy IS 'Cached busy intervals from connected calendars; public slots and bookings overlapping them are refused.';
+
+
+--
+-- Name: calendar_connections; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.calendar_connections (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    provider text NOT NULL,
+    status text DEFAULT 'connected'::text NOT NULL,
+    account_email text,
+    scopes text,
+    access_token_encrypted text NOT NULL,
+    refresh_token_encrypted text,
+    access_expires_at timestamp with time zone NOT NULL,
+    token_refreshed_at timestamp with time zone,
+    last_error text,
+    busy_synced_at timestamp with time zone,
+    connected_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT calendar_connections_provider_valid CHECK ((provider = ANY (ARRAY['google'::text, 'microsoft'::text]))),
+    CONSTRAINT calendar_connections_status_valid CHECK ((status = ANY (ARRAY['connected'::text, 'revoked'::text, 'error'::text])))
+);
+
+
+ALTER TABLE app.calendar_connections OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE calendar_connections; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.calendar_connections IS 'A consultant''s connected Google or Microsoft account: encrypted OAuth tokens, state, last busy-time sync.';
+
+
+--
+-- Name: calendar_events; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.calendar_events (
+    consultant_id uuid NOT NULL,
+    event_key text NOT NULL,
+    provider text NOT NULL,
+    external_event_id text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    meeting_link text,
+    meeting_id text,
+    meeting_password text,
+    synced_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT calendar_events_key_format CHECK ((event_key ~ '^[sw]:[0-9a-f-]{36}$'::text)),
+    CONSTRAINT calendar_events_meeting_link_format CHECK ((meeting_link ~ '^https://'::text)),
+    CONSTRAINT calendar_events_provider_valid CHECK ((provider = ANY (ARRAY['google'::text, 'microsoft'::text])))
+);
+
+
+ALTER TABLE app.calendar_events OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE calendar_events; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.calendar_events IS 'Events (and their online meetings) created on consultants'' connected calendars for confirmed sessions.';
+
+
+--
 -- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -7448,6 +8341,30 @@ ALTER TABLE app.materialized_view_versions OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.materialized_view_versions IS 'Definition hash of each managed materialized view (maintained by nakksha migrate).';
+
+
+--
+-- Name: oauth_states; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.oauth_states (
+    state_hash bytea NOT NULL,
+    consultant_id uuid NOT NULL,
+    provider text NOT NULL,
+    code_verifier text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone DEFAULT (now() + '00:10:00'::interval) NOT NULL,
+    CONSTRAINT oauth_states_provider_valid CHECK ((provider = ANY (ARRAY['google'::text, 'microsoft'::text])))
+);
+
+
+ALTER TABLE app.oauth_states OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE oauth_states; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.oauth_states IS 'OAuth authorisations in flight (hashed state, PKCE verifier), used once within ten minutes.';
 
 
 --
@@ -7891,6 +8808,30 @@ ALTER TABLE ONLY app.availability_slots
 
 
 --
+-- Name: calendar_connections calendar_connections_one_per_provider; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_connections
+    ADD CONSTRAINT calendar_connections_one_per_provider UNIQUE (consultant_id, provider);
+
+
+--
+-- Name: calendar_connections calendar_connections_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_connections
+    ADD CONSTRAINT calendar_connections_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: calendar_events calendar_events_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_events
+    ADD CONSTRAINT calendar_events_pkey PRIMARY KEY (event_key, provider);
+
+
+--
 -- Name: clients clients_consultant_email_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -8040,6 +8981,14 @@ ALTER TABLE ONLY app.local_gateway_refunds
 
 ALTER TABLE ONLY app.materialized_view_versions
     ADD CONSTRAINT materialized_view_versions_pkey PRIMARY KEY (view_name);
+
+
+--
+-- Name: oauth_states oauth_states_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.oauth_states
+    ADD CONSTRAINT oauth_states_pkey PRIMARY KEY (state_hash);
 
 
 --
@@ -8300,6 +9249,27 @@ CREATE INDEX availability_blocks_consultant_id_idx ON app.availability_blocks US
 --
 
 CREATE INDEX availability_slots_consultant_starts_idx ON app.availability_slots USING btree (consultant_id, starts_at);
+
+
+--
+-- Name: calendar_busy_connection; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX calendar_busy_connection ON app.calendar_busy USING btree (connection_id);
+
+
+--
+-- Name: calendar_busy_consultant_during; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX calendar_busy_consultant_during ON app.calendar_busy USING gist (consultant_id, during);
+
+
+--
+-- Name: calendar_events_consultant; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX calendar_events_consultant ON app.calendar_events USING btree (consultant_id);
 
 
 --
@@ -8618,6 +9588,13 @@ CREATE TRIGGER availability_slots_touch_updated_at BEFORE UPDATE ON app.availabi
 
 
 --
+-- Name: calendar_connections calendar_connections_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER calendar_connections_touch_updated_at BEFORE UPDATE ON app.calendar_connections FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: clients clients_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -8734,6 +9711,13 @@ CREATE TRIGGER sessions_refresh_client_totals AFTER INSERT OR DELETE OR UPDATE O
 --
 
 CREATE TRIGGER sessions_schedule_reminder AFTER INSERT OR UPDATE OF status, starts_at ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.schedule_session_reminder();
+
+
+--
+-- Name: sessions sessions_sync_calendar; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_sync_calendar AFTER INSERT OR UPDATE OF status, starts_at, ends_at ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.sync_session_calendar();
 
 
 --
@@ -8856,6 +9840,38 @@ ALTER TABLE ONLY app.availability_slots
 
 
 --
+-- Name: calendar_busy calendar_busy_connection_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_busy
+    ADD CONSTRAINT calendar_busy_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES app.calendar_connections(id) ON DELETE CASCADE;
+
+
+--
+-- Name: calendar_busy calendar_busy_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_busy
+    ADD CONSTRAINT calendar_busy_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: calendar_connections calendar_connections_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_connections
+    ADD CONSTRAINT calendar_connections_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: calendar_events calendar_events_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.calendar_events
+    ADD CONSTRAINT calendar_events_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
 -- Name: clients clients_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -8957,6 +9973,14 @@ ALTER TABLE ONLY app.local_gateway_payments
 
 ALTER TABLE ONLY app.local_gateway_refunds
     ADD CONSTRAINT local_gateway_refunds_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES app.local_gateway_payments(id) ON DELETE CASCADE;
+
+
+--
+-- Name: oauth_states oauth_states_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.oauth_states
+    ADD CONSTRAINT oauth_states_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
 
 
 --
@@ -9161,6 +10185,13 @@ CREATE POLICY admin_reads_availability_slots ON app.availability_slots FOR SELEC
 
 
 --
+-- Name: calendar_events admin_reads_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
 -- Name: clients admin_reads_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -9282,6 +10313,24 @@ ALTER TABLE app.availability_slot_exclusions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.availability_slots ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: calendar_busy; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.calendar_busy ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: calendar_connections; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.calendar_connections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: calendar_events; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.calendar_events ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: clients; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -9327,6 +10376,13 @@ CREATE POLICY consultant_manages_own_quotations ON app.quotations TO nakksha_app
 --
 
 CREATE POLICY consultant_manages_own_sessions ON app.sessions TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: calendar_events consultant_reads_own_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -9443,6 +10499,12 @@ ALTER TABLE app.local_gateway_refunds ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.materialized_view_versions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: oauth_states; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.oauth_states ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: one_time_tokens; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -9637,6 +10699,14 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 
 --
+-- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -9650,6 +10720,14 @@ GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type 
 
 REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION calendar_connections(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.calendar_connections() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
 
 
 --
@@ -9852,6 +10930,14 @@ GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.dev_outbox_message(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION disconnect_calendar(p_provider text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.disconnect_calendar(p_provider text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app;
 
 
 --
@@ -10378,12 +11464,28 @@ GRANT ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refre
 
 
 --
+-- Name: FUNCTION store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION take_oauth_state(p_state_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea) TO nakksha_app;
 
 
 --
@@ -10443,6 +11545,38 @@ GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app
 
 
 --
+-- Name: FUNCTION worker_busy_window(p_connection_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_calendar_event_deleted(p_event_key text, p_provider text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_calendar_plan(p_event_key text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION worker_claim_email(p_email_log_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -10456,6 +11590,22 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app
 
 REVOKE ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_lock_calendar_connection(p_connection_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) TO nakksha_app;
 
 
 --
@@ -10496,6 +11646,30 @@ GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at
 
 REVOKE ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_stale_calendar_connections(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_stale_calendar_connections() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app;
 
 
 --
@@ -10594,6 +11768,13 @@ REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.schedule_session_reminder() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sync_session_calendar(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.sync_session_calendar() FROM PUBLIC;
 
 
 --
@@ -11108,6 +12289,20 @@ REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION calendar_event_key(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.calendar_event_key(p_s app.sessions) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION caller_consultant(); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -11220,10 +12415,45 @@ REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_fro
 
 
 --
+-- Name: FUNCTION meeting_provider(p_platform text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.meeting_provider(p_platform text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION meeting_wait(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION prepare_meeting(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.prepare_meeting(p_s app.sessions) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION published_consultant(p_slug text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.published_consultant(p_slug text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_calendar_sync(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_calendar_sync(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_calendar_sync_key(p_key text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_calendar_sync_key(p_key text) FROM PUBLIC;
 
 
 --
@@ -11294,6 +12524,13 @@ REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_su
 --
 
 REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION run_waiting_job_now(p_task_name text, p_args jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) FROM PUBLIC;
 
 
 --
@@ -11626,6 +12863,13 @@ GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
 
 
 --
+-- Name: TABLE calendar_events; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.calendar_events TO nakksha_app;
+
+
+--
 -- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -11839,3 +13083,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101500
 -- 20261124101600
 -- 20261124101700
+-- 20261124101800

@@ -112,4 +112,7 @@ def empty_db(pg_server: PgServer) -> TestDatabase:
     yield TestDatabase(name, pg_server.url(name))
     drop_database(pg_server, name)
 
+# The fake calendar providers' fixtures (cal, calendar_env, calendar_app), for any test that asks for them.
+pytest_plugins = ["tests.calendar_fixtures"]
+
 # Test: pytest tests/

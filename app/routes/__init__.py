@@ -10,6 +10,7 @@ from app.routes import (
     auth,
     availability,
     booking_pages,
+    calendar,
     clients,
     dashboard,
     dashboard_clients,
@@ -32,7 +33,8 @@ from app.routes import (
 def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
-                               *payments.routes, *email_templates.routes, *email_webhooks.routes]
+                               *payments.routes, *email_templates.routes, *email_webhooks.routes,
+                               *calendar.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
               *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
               *admin_email_pages.routes]

@@ -27,6 +27,7 @@ from app.images import MAX_PHOTO_BYTES
 from app.middleware import BodySizeLimitMiddleware
 from app.routes.auth import ChangePasswordBody, change_password_for
 from app.routes.availability import BlockBody, RuleBody, SlotBody
+from app.routes.calendar import consent_csp, integrations
 from app.routes.pages import signed_in
 from app.routes.profile import (
     PHOTO_BODY_LIMIT,
@@ -73,6 +74,8 @@ NOTICES = {
     "policy": "Your booking and cancellation policy is saved.",
     "bank": "Bank details saved. They are stored encrypted and only ever shown masked.",
     "meetings": "Meeting settings saved.",
+    "calendar_connected": "Calendar connected. New bookings appear on it, and its busy times are kept off your page.",
+    "calendar_disconnected": "Calendar disconnected. Sessions keep the links they already have.",
     "notifications": "Notification preferences saved.",
     "password": "Password changed. You are still signed in here; every other device and app has been signed out.",
 }
@@ -673,8 +676,19 @@ async def bank_page(request: Request) -> Response:
 
 # --- meeting platforms --------------------------------------------------------------------------------
 
+CALENDAR_ERRORS = {  # ?calendar_error=… after the OAuth round trip (app/routes/calendar.py)
+    "denied": "The connection was not made: access was not granted.",
+    "unavailable": "The provider did not answer. Nothing was connected; please try again in a minute.",
+    "refused": "The provider refused the connection. Please try again.",
+    "not_configured": "That calendar is not available on this installation.",
+    "busy": "Too many connection attempts at once; wait a few minutes and try again.",
+}
+
+
 async def _load_meetings(request: Request, subject: dict, caller: Caller) -> dict:
-    return {"account": await _account(request, caller), "platforms": PLATFORMS}
+    return {"account": await _account(request, caller), "platforms": PLATFORMS,
+            "integrations": await integrations(request, caller),
+            "calendar_error": CALENDAR_ERRORS.get(request.query_params.get("calendar_error", ""))}
 
 
 @endpoint(summary="Meeting platforms: the default one and the personal Zoom, Meet and Teams links.", tags=("pages",),
@@ -685,7 +699,10 @@ async def meetings_page(request: Request) -> Response:
             form, ("default_meeting_platform", "zoom_link", "meet_link", "teams_link")))
         return _done("/meetings", "meetings")
 
-    return await _page(request, "dashboard/settings_meetings.html", _load_meetings, submit)
+    response = await _page(request, "dashboard/settings_meetings.html", _load_meetings, submit)
+    if response.headers.get("content-type", "").startswith("text/html"):
+        response.headers["content-security-policy"] = consent_csp(request.app.state.settings)
+    return response
 
 
 # --- notifications ------------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ as $$
      and p_s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
      and not exists (select 1 from app.availability_blocks b
                      where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_s.starts_at, p_s.ends_at))
+     and not app_private.calendar_busy_overlaps(p_c.id, p_s.starts_at, p_s.ends_at)
      and not exists (select 1 from app.sessions x
                      where x.consultant_id = p_c.id
                        and x.status in ('pending', 'confirmed', 'completed', 'no_show')
@@ -104,6 +105,9 @@ begin
       and s.booked_count - coalesce(h.expired, 0) < s.capacity
       and not exists (select 1 from app.availability_blocks b
                       where b.consultant_id = v_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
+      -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
+      and not exists (select 1 from app.calendar_busy cb
+                      where cb.consultant_id = v_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
       and not exists (select 1 from app.sessions x
                       where x.consultant_id = v_c.id
                         and x.status in ('pending', 'confirmed', 'completed', 'no_show')

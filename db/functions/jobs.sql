@@ -35,4 +35,29 @@ as $$
 $$;
 comment on function app_private.cancel_queued_jobs is 'Cancel the waiting jobs that hold a queueing lock (a moved or cancelled reminder).';
 
+create or replace function app_private.run_waiting_job_now(p_task_name text, p_args jsonb)
+returns integer
+language plpgsql volatile security definer
+set search_path = public, pg_temp
+as $$
+declare
+  v_job public.procrastinate_jobs;
+  v_count integer := 0;
+begin
+  -- A job deferred to later (a mail waiting for its meeting link) that should run now: cancelled and
+  -- deferred again for now, through Procrastinate's own functions, so the workers are notified at once.
+  for v_job in
+    select * from public.procrastinate_jobs j
+    where j.task_name = p_task_name and j.args = p_args and j.status = 'todo' and j.scheduled_at > now()
+    for update
+  loop
+    perform public.procrastinate_cancel_job_v1(v_job.id, false, false);
+    perform app_private.defer_job(v_job.task_name, v_job.args, v_job.queue_name, null, v_job.queueing_lock, v_job.lock);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function app_private.run_waiting_job_now is 'Bring forward a job scheduled for later (same task and arguments) to run now.';
+
 -- Test: pytest tests/jobs/test_outbox.py tests/jobs/test_reminders.py

@@ -69,7 +69,8 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_data jsonb := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
+  v_data jsonb;
+  v_wait interval;
   v_for_client jsonb;
   v_c app.consultants;
   v_client app.clients;
@@ -78,6 +79,14 @@ declare
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
+  if p_event in ('confirmed', 'reminder') then
+    -- A generated Meet/Teams link on its way: the confirmation mails (and the reminder of a session booked
+    -- at short notice) wait for it, bounded; the calendar job releases them as soon as the link lands, else
+    -- they go with the personal link at the deadline.
+    p_s := app_private.prepare_meeting(p_s);
+    v_wait := app_private.meeting_wait(p_s);
+  end if;
+  v_data := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
   -- Each reader sees times in their own zone: the client in the one they booked from (when known).
   v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
   -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody. Which mails an
@@ -96,10 +105,12 @@ begin
       -- Consultant-bound mail follows their notification preferences (a missing key means on).
       continue when not coalesce((v_c.notification_preferences->>v_mail.preference)::boolean, true);
       perform app_private.queue_email(v_mail.email_type, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
-        v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+        v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
+        p_scheduled_at => now() + v_wait);
     else
       perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client.name, v_for_client,
-        p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id);
+        p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
+        p_scheduled_at => now() + v_wait);
     end if;
   end loop;
   if not v_found then

@@ -135,6 +135,23 @@ async def one_time_token(conn: asyncpg.Connection, *, consultant_id=None, admin_
         "email": email, "expires_at": datetime.now(UTC) + timedelta(hours=1)})
 
 
+async def calendar(conn: asyncpg.Connection, consultant_id, session_id) -> uuid.UUID:
+    """A connected Google calendar with a cached busy time, an attempt in flight and an event of a session."""
+    connection_id = await _insert(conn, "app.calendar_connections", {
+        "consultant_id": consultant_id, "provider": "google", "account_email": "someone@gmail.example",
+        "access_token_encrypted": "sealed-access", "refresh_token_encrypted": "sealed-refresh",
+        "access_expires_at": datetime.now(UTC) + timedelta(hours=1)})
+    await conn.execute("insert into app.calendar_busy (consultant_id, connection_id, during) "
+                       "values ($1, $2, tstzrange(now() + interval '2 days', now() + interval '50 hours'))",
+                       consultant_id, connection_id)
+    await conn.execute("insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier) "
+                       "values ($1, $2, 'microsoft', 'verifier')", os.urandom(32), consultant_id)
+    await conn.execute("insert into app.calendar_events (consultant_id, event_key, provider, external_event_id, "
+                       "starts_at, ends_at) values ($1, 's:' || $2::uuid::text, 'google', 'evt', now(), now() + interval '1 hour')",
+                       consultant_id, session_id)
+    return connection_id
+
+
 async def _insert(conn: asyncpg.Connection, table: str, values: dict) -> uuid.UUID:
     names = ", ".join(values)
     params = ", ".join(f"${i}" for i in range(1, len(values) + 1))

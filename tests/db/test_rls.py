@@ -28,6 +28,10 @@ TENANT_TABLES = {
     "daily_analytics": "own",
     "refresh_token_families": "none",
     "one_time_tokens": "none",
+    "calendar_events": "own",
+    "calendar_connections": "none",
+    "calendar_busy": "none",
+    "oauth_states": "none",
 }
 # Visible while pending: a consultant prepares their profile and availability before approval.
 UNGATED = {"availability_rules", "availability_blocks", "availability_slots", "availability_slot_exclusions"}
@@ -72,6 +76,7 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     family_id = await factories.refresh_token_family(conn, consultant_id=consultant_id)
     await factories.refresh_token(conn, family_id)
     await factories.one_time_token(conn, consultant_id=consultant_id)
+    await factories.calendar(conn, consultant_id, t.session_id)
     for table in await tenant_tables(conn):
         t.rows[table] = await conn.fetchval(f"select count(*) from app.{table} where consultant_id = $1", consultant_id)
     return t

@@ -1,0 +1,57 @@
+-- app/queries/calendar.sql — connected calendars: OAuth connect/disconnect, and the calendar jobs' steps (jobs/calendar.py).
+
+-- name: calendar_connections()$
+-- The caller's connected calendars (no tokens).
+select api.calendar_connections();
+
+-- name: begin_calendar_connection(provider, state_hash, code_verifier)!
+-- Remember an OAuth attempt's hashed state and PKCE verifier.
+select api.begin_calendar_connection(:provider, :state_hash, :code_verifier);
+
+-- name: take_oauth_state(state_hash)$
+-- The provider and verifier of a state, once (NULL if unknown, expired or used).
+select api.take_oauth_state(:state_hash);
+
+-- name: store_calendar_connection(state_hash, account_email, scopes, access_encrypted, refresh_encrypted, expires_at)$
+-- Store the encrypted grant for the consultant who started this state.
+select api.store_calendar_connection(:state_hash, :account_email, :scopes, :access_encrypted, :refresh_encrypted, :expires_at);
+
+-- name: disconnect_calendar(provider)$
+-- Forget the caller's grant for a provider and queue its revocation.
+select api.disconnect_calendar(:provider);
+
+-- name: worker_lock_calendar_connection(connection_id)$
+-- A connection with its encrypted tokens, locked until the transaction ends.
+select api.worker_lock_calendar_connection(:connection_id);
+
+-- name: worker_store_calendar_tokens(connection_id, access_encrypted, refresh_encrypted, expires_at)!
+-- A refreshed access token (and a rotated refresh token).
+select api.worker_store_calendar_tokens(:connection_id, :access_encrypted, :refresh_encrypted, :expires_at);
+
+-- name: worker_mark_calendar_connection(connection_id, status, error)!
+-- A grant revoked or failing.
+select api.worker_mark_calendar_connection(:connection_id, :status, :error);
+
+-- name: worker_calendar_plan(event_key)$
+-- What one calendar event should be, and what exists of it.
+select api.worker_calendar_plan(:event_key);
+
+-- name: worker_calendar_event_synced(event_key, provider, event_id, starts_at, ends_at, meeting_link, meeting_id, meeting_password)$
+-- Record an event created or moved (and its meeting, releasing the mails waiting for it).
+select api.worker_calendar_event_synced(:event_key, :provider, :event_id, :starts_at, :ends_at, :meeting_link, :meeting_id, :meeting_password);
+
+-- name: worker_calendar_event_deleted(event_key, provider)!
+-- Forget an event removed from the calendar.
+select api.worker_calendar_event_deleted(:event_key, :provider);
+
+-- name: worker_busy_window(connection_id)$
+-- The connection and the window of busy times to fetch.
+select api.worker_busy_window(:connection_id);
+
+-- name: worker_store_calendar_busy(connection_id, busy)$
+-- Replace a connection's cached busy times.
+select api.worker_store_calendar_busy(:connection_id, :busy);
+
+-- name: worker_stale_calendar_connections()
+-- Connected calendars whose busy times need fetching again.
+select id from api.worker_stale_calendar_connections() as id;

@@ -1,0 +1,495 @@
+-- db/functions/calendar.sql — connected Google/Microsoft calendars: OAuth grants, event sync plans, meeting links, busy times.
+-- Tokens arrive here already encrypted (app/crypto.py); no function a request runs ever returns one.
+
+-- Connecting ---------------------------------------------------------------------------------------------
+
+create or replace function api.calendar_connections()
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
+    'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
+  from app.calendar_connections c
+  where c.consultant_id = app.current_consultant_id()
+$$;
+comment on function api.calendar_connections is 'The caller''s connected calendars: provider, state, account, last sync (never a token).';
+
+create or replace function api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := app.current_consultant_id();
+begin
+  if v_consultant is null then
+    raise exception using errcode = 'NK401', message = 'unauthenticated', detail = 'Sign in first.';
+  end if;
+  delete from app.oauth_states where consultant_id = v_consultant and expires_at <= now();
+  -- A few attempts in flight at most: each one is a row until it is used or expires.
+  if (select count(*) from app.oauth_states where consultant_id = v_consultant) >= 10 then
+    raise exception using errcode = 'NK429', message = 'rate_limited',
+      detail = 'Too many connection attempts; finish or wait ten minutes.';
+  end if;
+  insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier)
+  values (p_state_hash, v_consultant, p_provider, p_code_verifier);
+end;
+$$;
+comment on function api.begin_calendar_connection is 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
+
+create or replace function api.take_oauth_state(p_state_hash bytea)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_state app.oauth_states;
+begin
+  -- Used once: the first callback with this state takes its verifier (within its ten minutes), a replay
+  -- gets NULL. The row stays, emptied, until the connection is stored, which must follow within minutes.
+  select * into v_state from app.oauth_states
+  where state_hash = p_state_hash and expires_at > now() and code_verifier <> '' for update;
+  if v_state.state_hash is null then
+    return null;
+  end if;
+  update app.oauth_states set code_verifier = '', expires_at = least(expires_at, now() + interval '5 minutes')
+  where state_hash = p_state_hash;
+  return jsonb_build_object('provider', v_state.provider, 'code_verifier', v_state.code_verifier);
+end;
+$$;
+comment on function api.take_oauth_state is 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state.';
+
+create or replace function api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text,
+                                                         p_access_encrypted text, p_refresh_encrypted text,
+                                                         p_expires_at timestamptz)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_state app.oauth_states;
+  v_c app.calendar_connections;
+  v_key text;
+begin
+  -- Bound to a state taken by this callback moments ago: the consultant is the one who started it.
+  delete from app.oauth_states where state_hash = p_state_hash and code_verifier = '' and expires_at > now()
+  returning * into v_state;
+  if v_state.state_hash is null then
+    raise exception using errcode = 'NK400', message = 'invalid_state',
+      detail = 'This connection attempt has expired; start again from your settings.';
+  end if;
+  insert into app.calendar_connections as c (consultant_id, provider, status, account_email, scopes,
+                                             access_token_encrypted, refresh_token_encrypted, access_expires_at,
+                                             token_refreshed_at, last_error, busy_synced_at, connected_at)
+  values (v_state.consultant_id, v_state.provider, 'connected', p_account_email, p_scopes, p_access_encrypted,
+          p_refresh_encrypted, p_expires_at, now(), null, null, now())
+  on conflict (consultant_id, provider) do update set
+    status = 'connected', account_email = excluded.account_email, scopes = excluded.scopes,
+    access_token_encrypted = excluded.access_token_encrypted,
+    -- A provider may leave the refresh token out on a repeated consent: the one we hold still works.
+    refresh_token_encrypted = coalesce(excluded.refresh_token_encrypted, c.refresh_token_encrypted),
+    access_expires_at = excluded.access_expires_at, token_refreshed_at = now(), last_error = null,
+    busy_synced_at = null, connected_at = now()
+  returning * into v_c;
+  -- Fill the cache of busy times now, and put the upcoming confirmed sessions on the new calendar.
+  perform app_private.cancel_queued_jobs('busy:' || v_c.id);  -- a reconnect replaces a fetch still waiting
+  perform app_private.defer_job('refresh_calendar_busy', jsonb_build_object('connection_id', v_c.id), 'calendar',
+                                null, 'busy:' || v_c.id);
+  for v_key in
+    select distinct app_private.calendar_event_key(s) from app.sessions s
+    where s.consultant_id = v_c.consultant_id and s.status = 'confirmed' and s.ends_at > now()
+  loop
+    perform app_private.queue_calendar_sync_key(v_key);
+  end loop;
+  return jsonb_build_object('provider', v_c.provider, 'status', v_c.status, 'account_email', v_c.account_email);
+end;
+$$;
+comment on function api.store_calendar_connection is 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync.';
+
+create or replace function api.disconnect_calendar(p_provider text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.calendar_connections;
+begin
+  delete from app.calendar_connections
+  where consultant_id = app.current_consultant_id() and provider = p_provider
+  returning * into v_c;
+  if v_c.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'That calendar is not connected.';
+  end if;
+  -- Busy times go with the connection (cascade). The events already on that calendar stay there (we can
+  -- no longer reach it); their rows go, so a reconnect puts them back rather than missing them.
+  delete from app.calendar_events where consultant_id = v_c.consultant_id and provider = v_c.provider;
+  -- The grant is revoked at the provider by a job: the ciphertext travels in its arguments, never plain.
+  perform app_private.defer_job('revoke_calendar_grant', jsonb_build_object('provider', v_c.provider,
+    'token_encrypted', coalesce(v_c.refresh_token_encrypted, v_c.access_token_encrypted)), 'calendar');
+  return jsonb_build_object('provider', v_c.provider, 'status', 'not_connected');
+end;
+$$;
+comment on function api.disconnect_calendar is 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation.';
+
+-- Tokens (the worker's) ----------------------------------------------------------------------------------
+
+create or replace function api.worker_lock_calendar_connection(p_connection_id uuid)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- Locked until the caller's transaction ends: two jobs needing a fresh token refresh it once, the second
+  -- reads what the first stored (a provider that rotates refresh tokens would refuse the older one).
+  select jsonb_build_object('id', c.id, 'consultant_id', c.consultant_id, 'provider', c.provider, 'status', c.status,
+    'account_email', c.account_email, 'access_token_encrypted', c.access_token_encrypted,
+    'refresh_token_encrypted', c.refresh_token_encrypted, 'access_expires_at', c.access_expires_at)
+  from app.calendar_connections c where c.id = p_connection_id
+  for update
+$$;
+comment on function api.worker_lock_calendar_connection is 'Worker: a connection with its encrypted tokens, row-locked for a refresh.';
+
+create or replace function api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text,
+                                                            p_refresh_encrypted text, p_expires_at timestamptz)
+returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  update app.calendar_connections set access_token_encrypted = p_access_encrypted,
+    refresh_token_encrypted = coalesce(p_refresh_encrypted, refresh_token_encrypted),
+    access_expires_at = p_expires_at, token_refreshed_at = now(), last_error = null
+  where id = p_connection_id and status = 'connected'
+$$;
+comment on function api.worker_store_calendar_tokens is 'Worker: a refreshed access token (and the rotated refresh token, if the provider sent one).';
+
+create or replace function api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  update app.calendar_connections set status = p_status, last_error = left(p_error, 500)
+  where id = p_connection_id;
+  if p_status <> 'connected' then
+    -- Busy times we can no longer refresh would block slots forever: a broken grant blocks nothing.
+    delete from app.calendar_busy where connection_id = p_connection_id;
+  end if;
+end;
+$$;
+comment on function api.worker_mark_calendar_connection is 'Worker: a grant the provider revoked or that keeps failing (busy times dropped until reconnected).';
+
+-- Events and meetings ------------------------------------------------------------------------------------
+
+create or replace function app_private.calendar_event_key(p_s app.sessions)
+returns text
+language sql immutable
+set search_path = ''
+as $$
+  -- Webinar seats share their slot's one event (and meeting); anything else has its own.
+  select case when p_s.session_type = 'webinar' and p_s.slot_id is not null then 'w:' || p_s.slot_id
+              else 's:' || p_s.id end
+$$;
+comment on function app_private.calendar_event_key is 'The calendar event a session belongs on: s:<session> or, for a webinar seat, w:<slot>.';
+
+create or replace function app_private.queue_calendar_sync_key(p_key text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  -- One waiting job per event (queueing lock), run one at a time (lock); the job reconciles to whatever
+  -- the event should be when it runs, so replacing a waiting one loses nothing.
+  perform app_private.cancel_queued_jobs('calendar:' || p_key);
+  perform app_private.defer_job('sync_calendar_event', jsonb_build_object('event_key', p_key), 'calendar',
+                                null, 'calendar:' || p_key, 'calendar:' || p_key);
+end;
+$$;
+comment on function app_private.queue_calendar_sync_key is 'Queue (or replace) the job that brings one calendar event in line with its session(s).';
+
+create or replace function app_private.queue_calendar_sync(p_s app.sessions)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_key text := app_private.calendar_event_key(p_s);
+begin
+  -- Only when there is a calendar to write to, or an event of ours to move or remove.
+  if exists (select 1 from app.calendar_connections c where c.consultant_id = p_s.consultant_id and c.status = 'connected')
+     or exists (select 1 from app.calendar_events e where e.event_key = v_key) then
+    perform app_private.queue_calendar_sync_key(v_key);
+  end if;
+end;
+$$;
+comment on function app_private.queue_calendar_sync is 'Called by the sessions trigger: queue the calendar sync of a session''s event if a calendar is involved.';
+
+create or replace function app_private.meeting_provider(p_platform text)
+returns text
+language sql immutable
+set search_path = ''
+as $$
+  select case p_platform when 'meet' then 'google' when 'teams' then 'microsoft' end
+$$;
+comment on function app_private.meeting_provider is 'Which connected account creates meetings for a platform (Meet: Google, Teams: Microsoft; Zoom: none).';
+
+create or replace function app_private.prepare_meeting(p_s app.sessions)
+returns app.sessions
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_provider text := app_private.meeting_provider(p_s.meeting_platform);
+  v_e app.calendar_events;
+begin
+  -- A webinar seat whose slot already has a generated meeting joins it at once: nothing to wait for.
+  if v_provider is null or p_s.meeting_source = v_provider then
+    return p_s;
+  end if;
+  select * into v_e from app.calendar_events
+  where event_key = app_private.calendar_event_key(p_s) and provider = v_provider and meeting_link is not null;
+  if v_e.meeting_link is not null then
+    update app.sessions set meeting_link = v_e.meeting_link, meeting_id = v_e.meeting_id,
+      meeting_password = v_e.meeting_password, meeting_source = v_provider
+    where id = p_s.id returning * into p_s;
+  end if;
+  return p_s;
+end;
+$$;
+comment on function app_private.prepare_meeting is 'A just-confirmed session: take its slot''s existing generated meeting, if there is one.';
+
+create or replace function app_private.meeting_wait(p_s app.sessions)
+returns interval
+language sql stable security definer
+set search_path = ''
+as $$
+  -- Confirmation mail waits for a generated link only when one is coming: the platform is Meet or Teams,
+  -- that account is connected, and the session has no generated link yet. The wait is bounded: after it
+  -- the mail goes with the personal link.
+  select make_interval(secs => coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
+                                          where s.key = 'meeting_link_wait_seconds'), 120))
+  where app_private.meeting_provider(p_s.meeting_platform) is not null
+    and p_s.meeting_source is distinct from app_private.meeting_provider(p_s.meeting_platform)
+    and exists (select 1 from app.calendar_connections c where c.consultant_id = p_s.consultant_id
+                  and c.provider = app_private.meeting_provider(p_s.meeting_platform) and c.status = 'connected')
+$$;
+comment on function app_private.meeting_wait is 'How long a confirmation mail waits for a meeting link being generated (NULL: no wait).';
+
+create or replace function api.worker_calendar_plan(p_event_key text)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_kind text := split_part(p_event_key, ':', 1);
+  v_id uuid := split_part(p_event_key, ':', 2)::uuid;
+  v_consultant uuid;
+  v_first app.sessions;
+  v_count integer;
+  v_starts timestamptz;
+  v_ends timestamptz;
+  v_summary text;
+  v_description text;
+begin
+  -- What the event should be now: wanted while its session (or one of its webinar's seats) is booked.
+  if v_kind = 's' then
+    select * into v_first from app.sessions where id = v_id;
+    v_consultant := v_first.consultant_id;
+    v_count := case when v_first.status in ('confirmed', 'completed', 'no_show') then 1 else 0 end;
+    v_starts := v_first.starts_at;
+    v_ends := v_first.ends_at;
+  else
+    select sl.consultant_id, sl.starts_at, sl.ends_at into v_consultant, v_starts, v_ends
+    from app.availability_slots sl where sl.id = v_id;
+    select * into v_first from app.sessions where slot_id = v_id and status in ('confirmed', 'completed', 'no_show')
+    order by created_at limit 1;
+    select count(*) into v_count from app.sessions where slot_id = v_id and status in ('confirmed', 'completed', 'no_show');
+    if v_first.id is null then
+      select * into v_first from app.sessions where slot_id = v_id order by created_at limit 1;
+    end if;
+    v_consultant := coalesce(v_consultant, v_first.consultant_id);
+    v_starts := coalesce(v_starts, v_first.starts_at);
+    v_ends := coalesce(v_ends, v_first.ends_at);
+  end if;
+  if v_consultant is null then
+    return jsonb_build_object('event_key', p_event_key, 'wanted', false, 'connections', '[]'::jsonb,
+      'events', coalesce((select jsonb_agg(jsonb_build_object('provider', e.provider, 'event_id', e.external_event_id))
+                          from app.calendar_events e where e.event_key = p_event_key), '[]'));
+  end if;
+  if v_kind = 's' then
+    select format('%s with %s', coalesce(v_first.title, 'Session'), cl.name),
+           format(E'Client: %s <%s>\nBooked through Nakksha.%s', cl.name, cl.email,
+                  coalesce(E'\nNotes: ' || v_first.notes, ''))
+    into v_summary, v_description from app.clients cl where cl.id = v_first.client_id;
+  else
+    v_summary := format('%s (webinar)', coalesce(v_first.title, 'Webinar'));
+    v_description := 'Webinar booked through Nakksha.';
+  end if;
+  return jsonb_build_object(
+    'event_key', p_event_key, 'consultant_id', v_consultant, -- Kept while it happened or will happen (a session marked completed keeps its event); never created
+    -- for the past; removed when cancelled.
+    'wanted', v_count > 0 and (v_ends > now() or exists (select 1 from app.calendar_events e where e.event_key = p_event_key)),
+    'starts_at', v_starts, 'ends_at', v_ends, 'summary', v_summary, 'description', v_description,
+    'timezone', (select c.timezone from app.consultants c where c.id = v_consultant),
+    'meeting_provider', app_private.meeting_provider(v_first.meeting_platform),
+    'connections', coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'provider', c.provider) order by c.provider)
+                             from app.calendar_connections c
+                             where c.consultant_id = v_consultant and c.status = 'connected'), '[]'),
+    'events', coalesce((select jsonb_agg(jsonb_build_object('provider', e.provider, 'event_id', e.external_event_id,
+                                                            'starts_at', e.starts_at, 'ends_at', e.ends_at,
+                                                            'meeting_link', e.meeting_link))
+                        from app.calendar_events e where e.event_key = p_event_key), '[]'));
+end;
+$$;
+comment on function api.worker_calendar_plan is 'Worker: what one calendar event should be (times, text, meeting wanted) and what exists of it now.';
+
+create or replace function api.worker_calendar_event_synced(
+  p_event_key text, p_provider text, p_event_id text, p_starts_at timestamptz, p_ends_at timestamptz,
+  p_meeting_link text, p_meeting_id text, p_meeting_password text
+) returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_kind text := split_part(p_event_key, ':', 1);
+  v_id uuid := split_part(p_event_key, ':', 2)::uuid;
+  v_consultant uuid;
+  v_sessions uuid[];
+  v_log record;
+  v_released integer := 0;
+begin
+  select s.consultant_id into v_consultant from app.sessions s
+  where (v_kind = 's' and s.id = v_id) or (v_kind = 'w' and s.slot_id = v_id) limit 1;
+  insert into app.calendar_events as e (consultant_id, event_key, provider, external_event_id, starts_at, ends_at,
+                                        meeting_link, meeting_id, meeting_password, synced_at)
+  values (v_consultant, p_event_key, p_provider, p_event_id, p_starts_at, p_ends_at, p_meeting_link, p_meeting_id,
+          p_meeting_password, now())
+  on conflict (event_key, provider) do update set external_event_id = excluded.external_event_id,
+    starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+    meeting_link = coalesce(excluded.meeting_link, e.meeting_link), meeting_id = coalesce(excluded.meeting_id, e.meeting_id),
+    meeting_password = coalesce(excluded.meeting_password, e.meeting_password), synced_at = now();
+  if p_meeting_link is null then
+    return 0;
+  end if;
+  -- The generated meeting replaces the personal link on every live session of the event whose platform
+  -- this provider serves...
+  with changed as (
+    update app.sessions s set meeting_link = p_meeting_link, meeting_id = p_meeting_id,
+      meeting_password = p_meeting_password, meeting_source = p_provider
+    where ((v_kind = 's' and s.id = v_id) or (v_kind = 'w' and s.slot_id = v_id))
+      and s.status in ('pending', 'confirmed')
+      and app_private.meeting_provider(s.meeting_platform) = p_provider
+    returning s.id)
+  select array_agg(id) into v_sessions from changed;
+  -- ...and the mails waiting for it carry it and go now rather than at the end of their wait.
+  for v_log in
+    select l.id from app.email_logs l
+    where l.session_id = any(v_sessions) and l.status = 'queued'
+      and l.email_type in ('session_confirmation', 'session_booked', 'session_reminder')
+    for update
+  loop
+    update app.email_logs set template_data = template_data || jsonb_build_object(
+      'meeting_link', p_meeting_link, 'meeting_id', p_meeting_id, 'meeting_password', p_meeting_password)
+    where id = v_log.id;
+    v_released := v_released + app_private.run_waiting_job_now('send_email', jsonb_build_object('email_log_id', v_log.id));
+  end loop;
+  return v_released;
+end;
+$$;
+comment on function api.worker_calendar_event_synced is 'Worker: record an event as created or moved; a generated meeting goes onto its sessions and releases their waiting mails.';
+
+create or replace function api.worker_calendar_event_deleted(p_event_key text, p_provider text)
+returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  delete from app.calendar_events where event_key = p_event_key and provider = p_provider
+$$;
+comment on function api.worker_calendar_event_deleted is 'Worker: an event removed from the provider''s calendar (or found gone).';
+
+-- Busy times ---------------------------------------------------------------------------------------------
+
+create or replace function api.worker_busy_window(p_connection_id uuid)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  -- From now to the furthest a client could book (the consultant's own horizon).
+  select jsonb_build_object('connection_id', c.id, 'provider', c.provider, 'status', c.status,
+    'account_email', c.account_email, 'from', now(), 'to', now() + make_interval(days => k.max_days_ahead + 1))
+  from app.calendar_connections c join app.consultants k on k.id = c.consultant_id
+  where c.id = p_connection_id
+$$;
+comment on function api.worker_busy_window is 'Worker: the connection and the time window whose busy times to fetch.';
+
+create or replace function api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb)
+returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.calendar_connections;
+  v_count integer;
+begin
+  select * into v_c from app.calendar_connections where id = p_connection_id and status = 'connected' for update;
+  if v_c.id is null then
+    return 0;  -- disconnected or revoked meanwhile: nothing to cache
+  end if;
+  delete from app.calendar_busy where connection_id = v_c.id;
+  -- Our own sessions are on that calendar as events we made: they would block their own webinar's other
+  -- seats. Their times are taken out of the busy times (range arithmetic keeps what lies around them).
+  with busy as (
+    select range_agg(tstzrange((b->>'start')::timestamptz, (b->>'end')::timestamptz, '[)')) as m
+    from jsonb_array_elements(p_busy) b
+    where (b->>'start')::timestamptz < (b->>'end')::timestamptz),
+  own as (
+    select coalesce(range_agg(tstzrange(s.starts_at, s.ends_at, '[)')), '{}'::tstzmultirange) as m
+    from app.sessions s
+    where s.consultant_id = v_c.consultant_id and s.status in ('pending', 'confirmed')
+      and not (s.status = 'pending' and s.hold_expires_at <= now())),
+  ins as (
+    insert into app.calendar_busy (consultant_id, connection_id, during)
+    select v_c.consultant_id, v_c.id, r from busy, own, unnest(busy.m - own.m) r
+    returning 1)
+  select count(*) into v_count from ins;
+  update app.calendar_connections set busy_synced_at = now(), last_error = null where id = v_c.id;
+  return v_count;
+end;
+$$;
+comment on function api.worker_store_calendar_busy is 'Worker: replace a connection''s cached busy times (minus the consultant''s own sessions).';
+
+create or replace function api.worker_stale_calendar_connections()
+returns setof uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select c.id from app.calendar_connections c
+  where c.status = 'connected'
+    and (c.busy_synced_at is null or c.busy_synced_at < now() - make_interval(mins => coalesce(
+      (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'calendar_busy_refresh_minutes'), 5)))
+  order by c.busy_synced_at nulls first
+  limit 500
+$$;
+comment on function api.worker_stale_calendar_connections is 'Worker: connected calendars whose busy times are older than the refresh interval.';
+
+create or replace function app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamptz,
+                                                              p_ends_at timestamptz)
+returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (select 1 from app.calendar_busy b
+                 where b.consultant_id = p_consultant_id and b.during && tstzrange(p_starts_at, p_ends_at, '[)'))
+$$;
+comment on function app_private.calendar_busy_overlaps is 'Whether the consultant''s connected calendars are busy at any moment of the interval.';
+
+grant execute on function api.calendar_connections(), api.begin_calendar_connection(text, bytea, text),
+  api.take_oauth_state(bytea), api.store_calendar_connection(bytea, text, text, text, text, timestamptz),
+  api.disconnect_calendar(text), api.worker_lock_calendar_connection(uuid),
+  api.worker_store_calendar_tokens(uuid, text, text, timestamptz), api.worker_mark_calendar_connection(uuid, text, text),
+  api.worker_calendar_plan(text),
+  api.worker_calendar_event_synced(text, text, text, timestamptz, timestamptz, text, text, text),
+  api.worker_calendar_event_deleted(text, text), api.worker_busy_window(uuid), api.worker_store_calendar_busy(uuid, jsonb),
+  api.worker_stale_calendar_connections() to nakksha_app;
+
+-- Test: pytest tests/jobs/test_calendar.py tests/http/test_calendar_connect.py
