@@ -9,7 +9,7 @@ SESSION = {
     "consultant_name": "Asha Verma", "consultant_slug": "asha-verma", "client_name": "Priya Shah",
     "client_email": "priya@example.com", "title": "One-to-one career consultation", "session_type": "personal",
     "starts_at": "2026-12-01T04:30:00+00:00", "ends_at": "2026-12-01T05:30:00+00:00", "timezone": "Asia/Kolkata",
-    "duration_minutes": 60, "amount": "1499.50", "currency": "INR", "meeting_link": "https://zoom.us/j/1234567890",
+    "duration_minutes": 60, "amount": "1499.50", "currency": "INR", "meeting_link": "https://zoom.us/j/1234567890", "meeting_id": "123 4567 890", "meeting_password": "Xy3abc",
     "cancellation_reason": None, "manage_url": "https://nakksha.in/booking/mt_sample",
 }
 QUOTATION = {

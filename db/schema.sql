@@ -7017,7 +7017,8 @@ CREATE FUNCTION app_private.session_mail_data(p_s app.sessions) RETURNS jsonb
     'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
     'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
     'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
-    'meeting_link', p_s.meeting_link, 'cancellation_reason', p_s.cancellation_reason)
+    'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id, 'meeting_password', p_s.meeting_password,
+    'cancellation_reason', p_s.cancellation_reason)
     || case when p_s.manage_link_encrypted is not null
             then jsonb_build_object('manage_url_encrypted', p_s.manage_link_encrypted) else '{}' end
   from app.consultants c, app.clients cl

@@ -101,7 +101,26 @@ async def test_a_teams_session_gets_a_graph_online_meeting_with_its_passcode(cli
         meeting["joinWebUrl"], meeting["joinMeetingIdSettings"]["joinMeetingId"],
         meeting["joinMeetingIdSettings"]["passcode"], "microsoft")
     await send_due_mail(db)
-    assert meeting["joinWebUrl"] in (await outbox(db, b["session_id"]))["session_confirmation"]
+    mail = (await outbox(db, b["session_id"]))["session_confirmation"]
+    assert meeting["joinWebUrl"] in mail and "Passcode: " + meeting["joinMeetingIdSettings"]["passcode"] in mail
+
+
+async def test_the_periodic_job_refreshes_only_stale_busy_caches(client, db, cal):
+    c = await free_consultant(client, db)
+    await connect(client, c, cal)
+    await connect(client, c, cal, "microsoft")
+    await run_calendar_jobs(db)
+    fresh = len(cal.calls("POST", "/freeBusy")) + len(cal.calls("POST", "/getSchedule"))
+    assert fresh == 2
+    from jobs.app import connected
+    from jobs.calendar import refresh_stale_calendar_busy
+    await fetch(db, "update app.calendar_connections set busy_synced_at = now() - interval '10 minutes' "
+                    "where provider = 'google'")
+    with connected(db.url("app")) as job_app:
+        async with job_app.open_async():
+            await refresh_stale_calendar_busy.defer_async(timestamp=0)
+            await job_app.run_worker_async(queues=["calendar"], wait=False, install_signal_handlers=False)
+    assert len(cal.calls("POST", "/freeBusy")) == 2 and len(cal.calls("POST", "/getSchedule")) == 1
 
 
 async def test_zoom_keeps_the_personal_link_and_mails_at_once_but_the_calendar_still_gets_the_event(client, db, cal):
