@@ -1032,6 +1032,44 @@ COMMENT ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypt
 
 
 --
+-- Name: create_quotation(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.create_quotation(p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_client record;
+  v_q app.quotations;
+begin
+  select * into v_client from app_private.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
+    p_body->>'client_name', p_body->>'client_email');
+  insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
+                              base_amount, discount_percentage, currency, validity_period, expires_at, notes,
+                              quotation_image_url)
+  values (v_consultant, v_client.client_id, v_client.client_name, v_client.client_email,
+          btrim(p_body->>'quotation_name'), p_body->>'description', (p_body->>'base_amount')::numeric,
+          coalesce((p_body->>'discount_percentage')::numeric, 0), coalesce(p_body->>'currency', 'INR'),
+          p_body->>'validity_period', (p_body->>'expires_at')::timestamptz, p_body->>'notes',
+          p_body->>'quotation_image_url')
+  returning * into v_q;
+  return api.quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.create_quotation(p_body jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION create_quotation(p_body jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.create_quotation(p_body jsonb) IS 'A new draft quotation (client by id, or by name and email).';
+
+
+--
 -- Name: create_session(uuid, text, text, bytea, bytea, uuid, text, timestamp with time zone, timestamp with time zone, numeric, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1302,6 +1340,32 @@ COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s
 
 
 --
+-- Name: delete_quotation(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.delete_quotation(p_quotation_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+begin
+  delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
+  return jsonb_build_object('id', v_q.id, 'deleted', true);
+end;
+$$;
+
+
+ALTER FUNCTION api.delete_quotation(p_quotation_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION delete_quotation(p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.delete_quotation(p_quotation_id uuid) IS 'Delete a draft quotation; NK409 once sent.';
+
+
+--
 -- Name: delete_slot(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1416,6 +1480,70 @@ ALTER FUNCTION api.disconnect_calendar(p_provider text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation.';
+
+
+--
+-- Name: duplicate_quotation(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.duplicate_quotation(p_quotation_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_src app.quotations := app_private.my_quotation(p_quotation_id);
+  v_q app.quotations;
+begin
+  -- A new draft with the same content (the way to change a quotation already sent); the expiry is dropped
+  -- when it has passed.
+  insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
+                              base_amount, discount_percentage, currency, validity_period, expires_at, notes,
+                              quotation_image_url)
+  values (v_src.consultant_id, v_src.client_id, v_src.client_name, v_src.client_email,
+          left(v_src.quotation_name || ' (copy)', 200), v_src.description, v_src.base_amount,
+          v_src.discount_percentage, v_src.currency, v_src.validity_period,
+          case when v_src.expires_at > now() then v_src.expires_at end, v_src.notes, v_src.quotation_image_url)
+  returning * into v_q;
+  return api.quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.duplicate_quotation(p_quotation_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION duplicate_quotation(p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) IS 'Copy a quotation (any status) into a new draft.';
+
+
+--
+-- Name: expire_quotations(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.expire_quotations() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Skips rows another transaction holds (an acceptance in flight): the next run gets them if still due.
+  with due as (
+    select id from app.quotations where status in ('sent', 'viewed') and expires_at <= now()
+    for update skip locked
+  ), moved as (
+    update app.quotations q set status = 'expired' from due where q.id = due.id returning 1
+  )
+  select count(*)::integer from moved
+$$;
+
+
+ALTER FUNCTION api.expire_quotations() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION expire_quotations(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.expire_quotations() IS 'Periodic: sent and viewed quotations past expires_at become expired.';
 
 
 --
@@ -1618,6 +1746,43 @@ ALTER FUNCTION api.get_payment(p_transaction_id uuid) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.get_payment(p_transaction_id uuid) IS 'One of the caller''s payments with its refunds.';
+
+
+--
+-- Name: get_quotation(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.get_quotation(p_quotation_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id);
+begin
+  return api.quotation_json(v_q) || jsonb_build_object(
+    'public_link_encrypted', v_q.public_link_encrypted,
+    'views', coalesce((select jsonb_agg(jsonb_build_object('viewed_at', v.viewed_at, 'user_agent', v.user_agent)
+                                        order by v.viewed_at desc)
+                       from (select * from app.quotation_views where quotation_id = v_q.id
+                             order by viewed_at desc limit 200) v), '[]'),
+    'payments', coalesce((select jsonb_agg(api.payment_json(t) order by t.created_at)
+                          from app.payment_transactions t where t.quotation_id = v_q.id), '[]'),
+    'emails', coalesce((select jsonb_agg(jsonb_build_object('email_type', l.email_type, 'status', l.status,
+                                                            'recipient_email', l.recipient_email::text,
+                                                            'queued_at', l.queued_at, 'sent_at', l.sent_at)
+                                         order by l.queued_at)
+                        from app.email_logs l where l.quotation_id = v_q.id), '[]'));
+end;
+$$;
+
+
+ALTER FUNCTION api.get_quotation(p_quotation_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION get_quotation(p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.get_quotation(p_quotation_id uuid) IS 'One of the caller''s quotations with its view history, payments and emails.';
 
 
 --
@@ -1955,6 +2120,50 @@ ALTER FUNCTION api.list_payments(p_status text, p_from timestamp with time zone,
 --
 
 COMMENT ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) IS 'The caller''s payments (filter by status and creation time, paged) with session, client, refunds and totals.';
+
+
+--
+-- Name: list_quotations(text, text, timestamp with time zone, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_pattern text := api.like_pattern(nullif(btrim(coalesce(p_q, '')), ''));
+  v_result jsonb;
+begin
+  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation.
+  with matching as (
+    select q, q.created_at, q.id from app.quotations q
+    where q.consultant_id = v_consultant
+      and (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
+                                      else q.status end) = p_status)
+      and (v_pattern is null or q.quotation_name ilike v_pattern or q.client_name ilike v_pattern
+           or q.client_email::text ilike v_pattern)
+      and (p_from is null or q.created_at >= p_from) and (p_to is null or q.created_at < p_to)
+  ), page as (
+    select m.q, row_number() over (order by m.created_at desc, m.id) as ord from matching m
+    order by ord limit p_per_page offset (p_page - 1) * p_per_page
+  )
+  select jsonb_build_object(
+    'items', coalesce((select jsonb_agg(api.quotation_json(p.q) order by p.ord) from page p), '[]'),
+    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) IS 'The caller''s quotations: status, search (name, client), created between, paging; newest first.';
 
 
 --
@@ -2415,6 +2624,48 @@ COMMENT ON FUNCTION api.prune_rate_limits() IS 'Delete counters of windows that 
 
 
 --
+-- Name: public_accept_quotation(bytea, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+begin
+  if v_q.status = 'accepted' then
+    return app_private.public_quotation_json(v_q);  -- a repeated click: already accepted, same payment
+  end if;
+  -- Under the row lock: the expiry job and this cannot both win.
+  perform app_private.respondable(v_q);
+  update app.quotations set status = 'accepted', responded_at = now(), response_reason = null
+  where id = v_q.id returning * into v_q;
+  if v_q.final_amount > 0 then
+    if p_order_id is null then
+      raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
+    end if;
+    insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
+                                          gateway_order_id, status)
+    values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
+            p_order_id, 'pending');
+  end if;
+  perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) IS 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired.';
+
+
+--
 -- Name: public_booking(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2540,6 +2791,104 @@ COMMENT ON FUNCTION api.public_plans() IS 'The subscription plans and the platfo
 
 
 --
+-- Name: public_quotation(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_first boolean;
+begin
+  -- Every opening counts (atomically: concurrent views all count). The first moves sent → viewed and tells
+  -- the consultant, exactly once: only one transaction can change that row from sent.
+  update app.quotations set view_count = view_count + 1, last_viewed_at = now()
+  where id = v_q.id returning * into v_q;
+  insert into app.quotation_views (consultant_id, quotation_id, user_agent)
+  values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  if v_q.status = 'sent' and coalesce(v_q.expires_at > now(), true) then
+    update app.quotations set status = 'viewed' where id = v_q.id and status = 'sent' returning * into v_q;
+    v_first := found;
+    if v_first then
+      perform app_private.notify_consultant_of_quotation(v_q, 'quotation_viewed');
+    end if;
+  end if;
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_quotation(p_token_hash bytea, p_user_agent text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) IS 'The client opens the link: counted, sent → viewed on the first view (consultant told once).';
+
+
+--
+-- Name: public_quotation_peek(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_quotation_peek(p_token_hash bytea) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+begin
+  -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
+  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint);
+end;
+$$;
+
+
+ALTER FUNCTION api.public_quotation_peek(p_token_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_quotation_peek(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_quotation_peek(p_token_hash bytea) IS 'A quotation behind a link without counting a view (the accept step reads it before making an order).';
+
+
+--
+-- Name: public_reject_quotation(bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+begin
+  if v_q.status = 'rejected' then
+    return app_private.public_quotation_json(v_q);
+  end if;
+  perform app_private.respondable(v_q);
+  update app.quotations set status = 'rejected', responded_at = now(), response_reason = nullif(btrim(p_reason), '')
+  where id = v_q.id returning * into v_q;
+  perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_reject_quotation(p_token_hash bytea, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) IS 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told.';
+
+
+--
 -- Name: public_reschedule_booking(bytea, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2641,6 +2990,145 @@ ALTER FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timesta
 --
 
 COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Free slots of a published consultant between two instants (past, too-soon, full and taken ones left out).';
+
+
+--
+-- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.quotations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    client_id uuid,
+    client_name text NOT NULL,
+    client_email public.citext NOT NULL,
+    quotation_name text NOT NULL,
+    description text,
+    base_amount numeric(10,2) NOT NULL,
+    discount_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    final_amount numeric(10,2) GENERATED ALWAYS AS (round(((base_amount * ((100)::numeric - discount_percentage)) / (100)::numeric), 2)) STORED,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    validity_period text,
+    expires_at timestamp with time zone,
+    status text DEFAULT 'draft'::text NOT NULL,
+    notes text,
+    quotation_image_url text,
+    public_token_hash bytea,
+    view_count integer DEFAULT 0 NOT NULL,
+    last_viewed_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    responded_at timestamp with time zone,
+    response_reason text,
+    paid_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    public_link_encrypted text,
+    CONSTRAINT quotations_base_amount_range CHECK ((base_amount >= (0)::numeric)),
+    CONSTRAINT quotations_client_email_format CHECK (((client_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT quotations_client_email_lowercase CHECK (((client_email)::text = lower((client_email)::text))),
+    CONSTRAINT quotations_client_name_length CHECK (((length(btrim(client_name)) >= 1) AND (length(btrim(client_name)) <= 200))),
+    CONSTRAINT quotations_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT quotations_description_length CHECK ((length(description) <= 20000)),
+    CONSTRAINT quotations_discount_range CHECK (((discount_percentage >= (0)::numeric) AND (discount_percentage <= (100)::numeric))),
+    CONSTRAINT quotations_public_token_hash_length CHECK ((length(public_token_hash) = 32)),
+    CONSTRAINT quotations_quotation_name_length CHECK (((length(btrim(quotation_name)) >= 1) AND (length(btrim(quotation_name)) <= 200))),
+    CONSTRAINT quotations_sent_has_token CHECK (((status = 'draft'::text) OR ((sent_at IS NOT NULL) AND (public_token_hash IS NOT NULL)))),
+    CONSTRAINT quotations_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'sent'::text, 'viewed'::text, 'accepted'::text, 'rejected'::text, 'expired'::text]))),
+    CONSTRAINT quotations_view_count_range CHECK ((view_count >= 0))
+);
+
+
+ALTER TABLE app.quotations OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE quotations; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.quotations IS 'Priced proposals to a client; final_amount is derived from base_amount and discount_percentage.';
+
+
+--
+-- Name: COLUMN quotations.public_link_encrypted; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.quotations.public_link_encrypted IS 'The client''s link (encrypted with DATA_ENCRYPTION_KEY); its token''s SHA-256 is public_token_hash.';
+
+
+--
+-- Name: quotation_json(app.quotations); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.quotation_json(p_q app.quotations) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', p_q.base_amount,
+    'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount, 'currency', p_q.currency,
+    'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
+    -- A quotation past its expiry reads as expired at once, before the periodic job records it.
+    'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
+    'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'view_count', p_q.view_count,
+    'last_viewed_at', p_q.last_viewed_at, 'sent_at', p_q.sent_at, 'responded_at', p_q.responded_at,
+    'response_reason', p_q.response_reason, 'paid_at', p_q.paid_at, 'created_at', p_q.created_at,
+    'updated_at', p_q.updated_at)
+$$;
+
+
+ALTER FUNCTION api.quotation_json(p_q app.quotations) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_json(p_q app.quotations); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.quotation_json(p_q app.quotations) IS 'A quotation as the API answers it (never its token hash).';
+
+
+--
+-- Name: quotation_stats(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_result jsonb;
+begin
+  -- Quotations sent in the period, by where they stand now (expired counted by expiry, even before the job).
+  with sent as (
+    select q.*, case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
+                     else q.status end as shown
+    from app.quotations q
+    where q.consultant_id = v_consultant and q.sent_at is not null
+      and (p_from is null or q.sent_at >= p_from) and (p_to is null or q.sent_at < p_to)
+  )
+  select jsonb_build_object(
+    'sent', count(*), 'viewed', count(*) filter (where view_count > 0),
+    'accepted', count(*) filter (where shown = 'accepted'), 'rejected', count(*) filter (where shown = 'rejected'),
+    'expired', count(*) filter (where shown = 'expired'),
+    'pending', count(*) filter (where shown in ('sent', 'viewed')),
+    'conversion_rate', case when count(*) = 0 then 0
+                            else round(100.0 * count(*) filter (where shown = 'accepted') / count(*), 1) end,
+    'value_sent', coalesce(sum(final_amount), 0),
+    'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
+    'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
+    'from', p_from, 'to', p_to)
+  into v_result from sent;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) IS 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
 
 
 --
@@ -3227,6 +3715,44 @@ ALTER FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_
 --
 
 COMMENT ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) IS 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
+
+
+--
+-- Name: send_quotation(uuid, bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_c app.consultants;
+begin
+  if v_q.status = 'draft' and v_q.expires_at <= now() then
+    raise exception using errcode = 'NK422', message = 'quotation_expired',
+      detail = 'Its expiry date has passed; set a later one before sending.', hint = 'field:expires_at';
+  end if;
+  -- draft → sent (anything else is refused by the guard as invalid_transition).
+  update app.quotations set status = 'sent', sent_at = now(), public_token_hash = p_token_hash,
+    public_link_encrypted = p_link_encrypted
+  where id = v_q.id returning * into v_q;
+  select * into v_c from app.consultants where id = v_q.consultant_id;
+  perform app_private.queue_email('quotation_received', v_q.client_email::text, v_q.client_name,
+    app_private.quotation_mail_data(v_q) || jsonb_build_object('quotation_url_encrypted', p_link_encrypted),
+    p_consultant_id => v_q.consultant_id, p_client_id => v_q.client_id, p_quotation_id => v_q.id);
+  return api.quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) IS 'draft → sent: store the public link''s hash and mail it to the client (quotation_received).';
 
 
 --
@@ -3921,6 +4447,60 @@ ALTER FUNCTION api.update_my_profile(p_patch jsonb) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+
+
+--
+-- Name: update_quotation(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_client record;
+begin
+  if v_q.status <> 'draft' then
+    raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+      detail = 'Only a draft can be changed; duplicate it to make a new version.';
+  end if;
+  if p_patch ?| array['client_id', 'client_name', 'client_email'] then
+    select * into v_client from app_private.quotation_client(v_q.consultant_id,
+      case when p_patch ? 'client_id' then (p_patch->>'client_id')::uuid
+           when p_patch ?| array['client_name', 'client_email'] then null else v_q.client_id end,
+      coalesce(p_patch->>'client_name', v_q.client_name), coalesce(p_patch->>'client_email', v_q.client_email::text));
+    v_q.client_id := v_client.client_id;
+    v_q.client_name := v_client.client_name;
+    v_q.client_email := v_client.client_email;
+  end if;
+  update app.quotations q set
+    client_id = v_q.client_id, client_name = v_q.client_name, client_email = v_q.client_email,
+    quotation_name = case when p_patch ? 'quotation_name' then btrim(p_patch->>'quotation_name') else q.quotation_name end,
+    description = case when p_patch ? 'description' then p_patch->>'description' else q.description end,
+    base_amount = case when p_patch ? 'base_amount' then (p_patch->>'base_amount')::numeric else q.base_amount end,
+    discount_percentage = case when p_patch ? 'discount_percentage'
+                               then (p_patch->>'discount_percentage')::numeric else q.discount_percentage end,
+    currency = case when p_patch ? 'currency' then p_patch->>'currency' else q.currency end,
+    validity_period = case when p_patch ? 'validity_period' then p_patch->>'validity_period' else q.validity_period end,
+    expires_at = case when p_patch ? 'expires_at' then (p_patch->>'expires_at')::timestamptz else q.expires_at end,
+    notes = case when p_patch ? 'notes' then p_patch->>'notes' else q.notes end,
+    quotation_image_url = case when p_patch ? 'quotation_image_url' then p_patch->>'quotation_image_url'
+                               else q.quotation_image_url end
+  where q.id = v_q.id
+  returning * into v_q;
+  return api.quotation_json(v_q);
+end;
+$$;
+
+
+ALTER FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION update_quotation(p_quotation_id uuid, p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) IS 'Change a draft quotation (the keys present in the patch); NK409 once sent.';
 
 
 --
@@ -4955,6 +5535,53 @@ COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is appe
 
 
 --
+-- Name: guard_quotation(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.guard_quotation() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' then
+    if old.status <> 'draft' then
+      raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+        detail = 'Only a draft can be deleted; a sent quotation is kept as a record.';
+    end if;
+    return old;
+  end if;
+  if new.status is distinct from old.status and (old.status, new.status) not in (
+      ('draft', 'sent'), ('sent', 'viewed'), ('sent', 'accepted'), ('viewed', 'accepted'), ('sent', 'rejected'),
+      ('viewed', 'rejected'), ('sent', 'expired'), ('viewed', 'expired')) then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s quotation cannot become %s.', old.status, new.status);
+  end if;
+  if old.status <> 'draft' and (new.client_id, new.client_name, new.client_email, new.quotation_name,
+      new.description, new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
+      new.notes, new.quotation_image_url) is distinct from (old.client_id, old.client_name, old.client_email,
+      old.quotation_name, old.description, old.base_amount, old.discount_percentage, old.currency,
+      old.validity_period, old.expires_at, old.notes, old.quotation_image_url)
+      -- a client record deleted later unlinks itself (on delete set null): that is not an edit
+      and not (new.client_id is null and old.client_id is not null
+               and (new.client_name, new.client_email) = (old.client_name, old.client_email)) then
+    raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+      detail = 'Only a draft can be changed; duplicate it to make a new version.';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.guard_quotation() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION guard_quotation(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending.';
+
+
+--
 -- Name: guard_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -5878,7 +6505,9 @@ begin
   where id = v_t.id returning * into v_t;
 
   if v_t.session_id is null then
-    return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id);
+    -- An accepted quotation's payment: it is paid (the acceptance already holds; nothing to give back).
+    update app.quotations set paid_at = coalesce(paid_at, now()) where id = v_t.quotation_id;
+    return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id, 'quotation_id', v_t.quotation_id);
   end if;
 
   if v_s.status = 'pending' then
@@ -6393,6 +7022,72 @@ COMMENT ON FUNCTION app_private.meeting_wait(p_s app.sessions) IS 'How long a co
 
 
 --
+-- Name: my_quotation(uuid, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean DEFAULT false) RETURNS app.quotations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_q app.quotations;
+begin
+  if p_lock then
+    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant for update;
+  else
+    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant;
+  end if;
+  if v_q.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
+  end if;
+  return v_q;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_quotation(p_quotation_id uuid, p_lock boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean) IS 'The calling consultant''s quotation (optionally locked), else NK404.';
+
+
+--
+-- Name: notify_consultant_of_quotation(app.quotations, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.consultants;
+begin
+  select * into v_c from app.consultants where id = p_q.consultant_id;
+  -- Their notification preference (quotation_viewed, quotation_responded; a missing key means on).
+  if not coalesce((v_c.notification_preferences->>p_email_type)::boolean, true) then
+    return;
+  end if;
+  perform app_private.queue_email(p_email_type, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    app_private.quotation_mail_data(p_q), p_consultant_id => v_c.id, p_client_id => p_q.client_id,
+    p_quotation_id => p_q.id);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION notify_consultant_of_quotation(p_q app.quotations, p_email_type text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) IS 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
+
+
+--
 -- Name: prepare_meeting(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -6427,6 +7122,75 @@ ALTER FUNCTION app_private.prepare_meeting(p_s app.sessions) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app_private.prepare_meeting(p_s app.sessions) IS 'A just-confirmed session: take its slot''s existing generated meeting, if there is one.';
+
+
+--
+-- Name: public_quotation_json(app.quotations); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
+    'base_amount', p_q.base_amount, 'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount,
+    'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
+    'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
+    'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
+    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at,
+    'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
+                                     'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
+    'payment', (select jsonb_build_object('status', t.status, 'order_id', t.gateway_order_id, 'gateway', t.gateway,
+                                          'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                                          'currency', t.currency)
+                from app.payment_transactions t
+                where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                order by t.created_at desc limit 1))
+  from app.consultants c where c.id = p_q.consultant_id
+$$;
+
+
+ALTER FUNCTION app_private.public_quotation_json(p_q app.quotations) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_quotation_json(p_q app.quotations); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.public_quotation_json(p_q app.quotations) IS 'A quotation as its client sees it (no internal ids, no view counts), with its payment.';
+
+
+--
+-- Name: public_quotation_row(bytea, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) RETURNS app.quotations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations;
+begin
+  if p_lock then
+    select * into v_q from app.quotations where public_token_hash = p_token_hash for update;
+  else
+    select * into v_q from app.quotations where public_token_hash = p_token_hash;
+  end if;
+  if v_q.id is null or v_q.status = 'draft' then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
+  end if;
+  return v_q;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION public_quotation_row(p_token_hash bytea, p_lock boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) IS 'The quotation behind a public link (optionally locked), else NK404.';
 
 
 --
@@ -6616,6 +7380,74 @@ ALTER FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, 
 --
 
 COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) IS 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox.';
+
+
+--
+-- Name: quotation_client(uuid, uuid, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) RETURNS TABLE(client_id uuid, client_name text, client_email text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.clients;
+begin
+  -- An existing client by id (theirs, or 404), else name and email, linked to their client with that email.
+  if p_client_id is not null then
+    select * into v_c from app.clients c where c.id = p_client_id and c.consultant_id = p_consultant_id;
+    if v_c.id is null then
+      raise exception using errcode = 'NK404', message = 'client_not_found', detail = 'No such client.',
+        hint = 'field:client_id';
+    end if;
+    return query select v_c.id, v_c.name, v_c.email::text;
+    return;
+  end if;
+  if nullif(btrim(p_name), '') is null or nullif(btrim(p_email), '') is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'Give an existing client_id, or the client''s name and email.', hint = 'field:client';
+  end if;
+  select * into v_c from app.clients c where c.consultant_id = p_consultant_id and c.email = lower(btrim(p_email));
+  return query select v_c.id, btrim(p_name), lower(btrim(p_email));
+end;
+$$;
+
+
+ALTER FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) IS 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
+
+
+--
+-- Name: quotation_mail_data(app.quotations); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.quotation_mail_data(p_q app.quotations) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('quotation_id', p_q.id, 'quotation_name', p_q.quotation_name,
+    'consultant_name', c.first_name || ' ' || c.last_name, 'client_name', p_q.client_name,
+    'client_email', p_q.client_email::text, 'base_amount', p_q.base_amount::text,
+    'discount_percentage', p_q.discount_percentage::text, 'final_amount', p_q.final_amount::text,
+    'currency', p_q.currency, 'expires_at', p_q.expires_at, 'validity_period', p_q.validity_period,
+    'timezone', c.timezone, 'status', p_q.status, 'response_reason', p_q.response_reason,
+    'view_count', p_q.view_count)
+  from app.consultants c where c.id = p_q.consultant_id
+$$;
+
+
+ALTER FUNCTION app_private.quotation_mail_data(p_q app.quotations) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_mail_data(p_q app.quotations); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) IS 'What quotation mails say: names, amounts, expiry, status.';
 
 
 --
@@ -6885,6 +7717,32 @@ ALTER FUNCTION app_private.require_admin(p_acting_admin_email text, p_super bool
 --
 
 COMMENT ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) IS 'The acting admin of a privileged call (NULL for a database administrator), or NK403.';
+
+
+--
+-- Name: respondable(app.quotations); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.respondable(p_q app.quotations) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() or p_q.status = 'expired' then
+    raise exception using errcode = 'NK409', message = 'quotation_expired',
+      detail = 'This quotation has expired; ask for a new one.';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.respondable(p_q app.quotations) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION respondable(p_q app.quotations); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.respondable(p_q app.quotations) IS 'NK409 quotation_expired for a quotation past its expiry.';
 
 
 --
@@ -8422,57 +9280,26 @@ COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by supe
 
 
 --
--- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
+-- Name: quotation_views; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TABLE app.quotations (
+CREATE TABLE app.quotation_views (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     consultant_id uuid NOT NULL,
-    client_id uuid,
-    client_name text NOT NULL,
-    client_email public.citext NOT NULL,
-    quotation_name text NOT NULL,
-    description text,
-    base_amount numeric(10,2) NOT NULL,
-    discount_percentage numeric(5,2) DEFAULT 0 NOT NULL,
-    final_amount numeric(10,2) GENERATED ALWAYS AS (round(((base_amount * ((100)::numeric - discount_percentage)) / (100)::numeric), 2)) STORED,
-    currency text DEFAULT 'INR'::text NOT NULL,
-    validity_period text,
-    expires_at timestamp with time zone,
-    status text DEFAULT 'draft'::text NOT NULL,
-    notes text,
-    quotation_image_url text,
-    public_token_hash bytea,
-    view_count integer DEFAULT 0 NOT NULL,
-    last_viewed_at timestamp with time zone,
-    sent_at timestamp with time zone,
-    responded_at timestamp with time zone,
-    response_reason text,
-    paid_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT quotations_base_amount_range CHECK ((base_amount >= (0)::numeric)),
-    CONSTRAINT quotations_client_email_format CHECK (((client_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
-    CONSTRAINT quotations_client_email_lowercase CHECK (((client_email)::text = lower((client_email)::text))),
-    CONSTRAINT quotations_client_name_length CHECK (((length(btrim(client_name)) >= 1) AND (length(btrim(client_name)) <= 200))),
-    CONSTRAINT quotations_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT quotations_description_length CHECK ((length(description) <= 20000)),
-    CONSTRAINT quotations_discount_range CHECK (((discount_percentage >= (0)::numeric) AND (discount_percentage <= (100)::numeric))),
-    CONSTRAINT quotations_public_token_hash_length CHECK ((length(public_token_hash) = 32)),
-    CONSTRAINT quotations_quotation_name_length CHECK (((length(btrim(quotation_name)) >= 1) AND (length(btrim(quotation_name)) <= 200))),
-    CONSTRAINT quotations_sent_has_token CHECK (((status = 'draft'::text) OR ((sent_at IS NOT NULL) AND (public_token_hash IS NOT NULL)))),
-    CONSTRAINT quotations_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'sent'::text, 'viewed'::text, 'accepted'::text, 'rejected'::text, 'expired'::text]))),
-    CONSTRAINT quotations_view_count_range CHECK ((view_count >= 0))
+    quotation_id uuid NOT NULL,
+    viewed_at timestamp with time zone DEFAULT now() NOT NULL,
+    user_agent text,
+    CONSTRAINT quotation_views_user_agent_length CHECK ((length(user_agent) <= 300))
 );
 
 
-ALTER TABLE app.quotations OWNER TO nakksha_owner;
+ALTER TABLE app.quotation_views OWNER TO nakksha_owner;
 
 --
--- Name: TABLE quotations; Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: TABLE quotation_views; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.quotations IS 'Priced proposals to a client; final_amount is derived from base_amount and discount_percentage.';
+COMMENT ON TABLE app.quotation_views IS 'Each opening of a quotation''s public link: when, and by what browser.';
 
 
 --
@@ -9073,6 +9900,14 @@ ALTER TABLE ONLY app.platform_settings
 
 
 --
+-- Name: quotation_views quotation_views_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotation_views
+    ADD CONSTRAINT quotation_views_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: quotations quotations_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -9400,6 +10235,13 @@ CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING 
 
 
 --
+-- Name: quotation_views_quotation; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX quotation_views_quotation ON app.quotation_views USING btree (quotation_id, viewed_at);
+
+
+--
 -- Name: quotations_consultant_status_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -9677,6 +10519,13 @@ CREATE TRIGGER payment_transactions_touch_updated_at BEFORE UPDATE ON app.paymen
 --
 
 CREATE TRIGGER platform_settings_touch_updated_at BEFORE UPDATE ON app.platform_settings FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: quotations quotations_guard; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotations_guard BEFORE DELETE OR UPDATE ON app.quotations FOR EACH ROW EXECUTE FUNCTION app.guard_quotation();
 
 
 --
@@ -10049,6 +10898,22 @@ ALTER TABLE ONLY app.platform_settings
 
 
 --
+-- Name: quotation_views quotation_views_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotation_views
+    ADD CONSTRAINT quotation_views_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: quotation_views quotation_views_quotation_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotation_views
+    ADD CONSTRAINT quotation_views_quotation_id_fkey FOREIGN KEY (consultant_id, quotation_id) REFERENCES app.quotations(consultant_id, id) ON DELETE CASCADE;
+
+
+--
 -- Name: quotations quotations_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -10249,6 +11114,13 @@ CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR S
 
 
 --
+-- Name: quotation_views admin_reads_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
 -- Name: quotations admin_reads_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -10415,6 +11287,13 @@ CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transacti
 
 
 --
+-- Name: quotation_views consultant_reads_own_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: consultants consultant_reads_own_row; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -10530,6 +11409,12 @@ ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.platform_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: quotation_views; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotation_views ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: quotations; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -10861,6 +11746,14 @@ GRANT ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encry
 
 
 --
+-- Name: FUNCTION create_quotation(p_body jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_quotation(p_body jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_quotation(p_body jsonb) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -10910,6 +11803,14 @@ GRANT ALL ON FUNCTION api.delete_my_account() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION delete_quotation(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.delete_quotation(p_quotation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.delete_quotation(p_quotation_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION delete_slot(p_slot_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -10939,6 +11840,22 @@ GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.disconnect_calendar(p_provider text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION duplicate_quotation(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION expire_quotations(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.expire_quotations() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_app;
 
 
 --
@@ -10987,6 +11904,14 @@ GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.get_payment(p_transaction_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION get_quotation(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) TO nakksha_app;
 
 
 --
@@ -11051,6 +11976,14 @@ GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to ti
 
 REVOKE ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
 
 
 --
@@ -11166,6 +12099,14 @@ GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION public_booking(p_token_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -11198,6 +12139,30 @@ GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION public_quotation(p_token_hash bytea, p_user_agent text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION public_quotation_peek(p_token_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION public_reject_quotation(p_token_hash bytea, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION public_reschedule_booking(p_token_hash bytea, p_slot_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -11211,6 +12176,120 @@ GRANT ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_i
 
 REVOKE ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app;
+
+
+--
+-- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.quotation_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.description; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.base_amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.discount_percentage; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.currency; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.validity_period; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.quotation_image_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: FUNCTION quotation_json(p_q app.quotations); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.quotation_json(p_q app.quotations) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_json(p_q app.quotations) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app;
 
 
 --
@@ -11341,6 +12420,14 @@ GRANT ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject te
 
 REVOKE ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) TO nakksha_app;
 
 
 --
@@ -11511,6 +12598,14 @@ GRANT ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone
 
 REVOKE ALL ON FUNCTION api.update_my_profile(p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION update_quotation(p_quotation_id uuid, p_patch jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) TO nakksha_app;
 
 
 --
@@ -11734,6 +12829,13 @@ REVOKE ALL ON FUNCTION app.derive_session_times() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION guard_quotation(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.guard_quotation() FROM PUBLIC;
 
 
 --
@@ -12430,10 +13532,38 @@ REVOKE ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION my_quotation(p_quotation_id uuid, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION notify_consultant_of_quotation(p_q app.quotations, p_email_type text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION prepare_meeting(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.prepare_meeting(p_s app.sessions) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION public_quotation_json(p_q app.quotations); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.public_quotation_json(p_q app.quotations) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION public_quotation_row(p_token_hash bytea, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) FROM PUBLIC;
 
 
 --
@@ -12469,6 +13599,20 @@ REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_em
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION quotation_mail_data(p_q app.quotations); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) FROM PUBLIC;
 
 
 --
@@ -12518,6 +13662,13 @@ REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FRO
 --
 
 REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION respondable(p_q app.quotations); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.respondable(p_q app.quotations) FROM PUBLIC;
 
 
 --
@@ -12906,101 +14057,10 @@ GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
 
 
 --
--- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: TABLE quotation_views; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.client_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.client_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.client_email; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.quotation_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.description; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.base_amount; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.discount_percentage; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.currency; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.validity_period; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.quotation_image_url; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app;
+GRANT SELECT ON TABLE app.quotation_views TO nakksha_app;
 
 
 --
@@ -13085,3 +14145,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101600
 -- 20261124101700
 -- 20261124101800
+-- 20261124101900

@@ -337,7 +337,9 @@ begin
   where id = v_t.id returning * into v_t;
 
   if v_t.session_id is null then
-    return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id);
+    -- An accepted quotation's payment: it is paid (the acceptance already holds; nothing to give back).
+    update app.quotations set paid_at = coalesce(paid_at, now()) where id = v_t.quotation_id;
+    return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id, 'quotation_id', v_t.quotation_id);
   end if;
 
   if v_s.status = 'pending' then

@@ -29,6 +29,7 @@ TENANT_TABLES = {
     "refresh_token_families": "none",
     "one_time_tokens": "none",
     "calendar_events": "own",
+    "quotation_views": "own",
     "calendar_connections": "none",
     "calendar_busy": "none",
     "oauth_states": "none",
@@ -68,6 +69,8 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     t.slot_id = await factories.slot(conn, consultant_id)
     t.session_id = await factories.session(conn, consultant_id, t.client_id, slot_id=t.slot_id)
     quotation_id = await factories.quotation(conn, consultant_id, client_id=t.client_id)
+    await conn.execute("insert into app.quotation_views (consultant_id, quotation_id, user_agent) values ($1, $2, 'test')",
+                       consultant_id, quotation_id)
     payment_id = await factories.payment(conn, consultant_id, session_id=t.session_id, client_id=t.client_id)
     await factories.payment(conn, consultant_id, purpose="quotation", quotation_id=quotation_id, amount="10000.00")
     await factories.refund(conn, consultant_id, payment_id)

@@ -484,7 +484,10 @@ async def test_deleting_slots(client, db):
 async def test_the_daily_job_rolls_the_horizon_forward_and_is_idempotent(client, db):
     c = await approved_consultant(client, db, max_days_ahead=5, rules=every_day(), **FREE)
     before = await my_slots(client, c)
-    booked = before[-1]
+    # The latest slot a client can book now: slots are made for whole local days up to the horizon date,
+    # but booking stops at now + max_days_ahead, so the last day's may not be bookable yet (time of day).
+    horizon = datetime.now(UTC) + timedelta(days=5)
+    booked = [s for s in before if datetime.fromisoformat(s["starts_at"]) <= horizon][-1]
     await book_free(client, c, booked)
     # A longer horizon (as a day passing would): the job adds the missing days and keeps every existing slot.
     await owner_sql(db, "update app.consultants set max_days_ahead = 8 where id = $1", uuid.UUID(c["id"]))

@@ -1,0 +1,513 @@
+-- db/functions/quotations.sql — quotations: build, send, the client's public view (counted), accept (with payment) or reject, expiry, stats.
+-- The state machine itself is the trigger app.guard_quotation (migration 20261124101900); these functions
+-- only ever ask it for a move, so a refused move is NK409 invalid_transition from one place.
+
+create or replace function api.quotation_json(p_q app.quotations)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', p_q.base_amount,
+    'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount, 'currency', p_q.currency,
+    'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
+    -- A quotation past its expiry reads as expired at once, before the periodic job records it.
+    'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
+    'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'view_count', p_q.view_count,
+    'last_viewed_at', p_q.last_viewed_at, 'sent_at', p_q.sent_at, 'responded_at', p_q.responded_at,
+    'response_reason', p_q.response_reason, 'paid_at', p_q.paid_at, 'created_at', p_q.created_at,
+    'updated_at', p_q.updated_at)
+$$;
+comment on function api.quotation_json is 'A quotation as the API answers it (never its token hash).';
+
+create or replace function app_private.my_quotation(p_quotation_id uuid, p_lock boolean default false)
+returns app.quotations
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_q app.quotations;
+begin
+  if p_lock then
+    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant for update;
+  else
+    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant;
+  end if;
+  if v_q.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
+  end if;
+  return v_q;
+end;
+$$;
+comment on function app_private.my_quotation is 'The calling consultant''s quotation (optionally locked), else NK404.';
+
+create or replace function app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text,
+                                                        p_email text)
+returns table (client_id uuid, client_name text, client_email text)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_c app.clients;
+begin
+  -- An existing client by id (theirs, or 404), else name and email, linked to their client with that email.
+  if p_client_id is not null then
+    select * into v_c from app.clients c where c.id = p_client_id and c.consultant_id = p_consultant_id;
+    if v_c.id is null then
+      raise exception using errcode = 'NK404', message = 'client_not_found', detail = 'No such client.',
+        hint = 'field:client_id';
+    end if;
+    return query select v_c.id, v_c.name, v_c.email::text;
+    return;
+  end if;
+  if nullif(btrim(p_name), '') is null or nullif(btrim(p_email), '') is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'Give an existing client_id, or the client''s name and email.', hint = 'field:client';
+  end if;
+  select * into v_c from app.clients c where c.consultant_id = p_consultant_id and c.email = lower(btrim(p_email));
+  return query select v_c.id, btrim(p_name), lower(btrim(p_email));
+end;
+$$;
+comment on function app_private.quotation_client is 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
+
+create or replace function api.create_quotation(p_body jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_client record;
+  v_q app.quotations;
+begin
+  select * into v_client from app_private.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
+    p_body->>'client_name', p_body->>'client_email');
+  insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
+                              base_amount, discount_percentage, currency, validity_period, expires_at, notes,
+                              quotation_image_url)
+  values (v_consultant, v_client.client_id, v_client.client_name, v_client.client_email,
+          btrim(p_body->>'quotation_name'), p_body->>'description', (p_body->>'base_amount')::numeric,
+          coalesce((p_body->>'discount_percentage')::numeric, 0), coalesce(p_body->>'currency', 'INR'),
+          p_body->>'validity_period', (p_body->>'expires_at')::timestamptz, p_body->>'notes',
+          p_body->>'quotation_image_url')
+  returning * into v_q;
+  return api.quotation_json(v_q);
+end;
+$$;
+comment on function api.create_quotation is 'A new draft quotation (client by id, or by name and email).';
+
+create or replace function api.update_quotation(p_quotation_id uuid, p_patch jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_client record;
+begin
+  if v_q.status <> 'draft' then
+    raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+      detail = 'Only a draft can be changed; duplicate it to make a new version.';
+  end if;
+  if p_patch ?| array['client_id', 'client_name', 'client_email'] then
+    select * into v_client from app_private.quotation_client(v_q.consultant_id,
+      case when p_patch ? 'client_id' then (p_patch->>'client_id')::uuid
+           when p_patch ?| array['client_name', 'client_email'] then null else v_q.client_id end,
+      coalesce(p_patch->>'client_name', v_q.client_name), coalesce(p_patch->>'client_email', v_q.client_email::text));
+    v_q.client_id := v_client.client_id;
+    v_q.client_name := v_client.client_name;
+    v_q.client_email := v_client.client_email;
+  end if;
+  update app.quotations q set
+    client_id = v_q.client_id, client_name = v_q.client_name, client_email = v_q.client_email,
+    quotation_name = case when p_patch ? 'quotation_name' then btrim(p_patch->>'quotation_name') else q.quotation_name end,
+    description = case when p_patch ? 'description' then p_patch->>'description' else q.description end,
+    base_amount = case when p_patch ? 'base_amount' then (p_patch->>'base_amount')::numeric else q.base_amount end,
+    discount_percentage = case when p_patch ? 'discount_percentage'
+                               then (p_patch->>'discount_percentage')::numeric else q.discount_percentage end,
+    currency = case when p_patch ? 'currency' then p_patch->>'currency' else q.currency end,
+    validity_period = case when p_patch ? 'validity_period' then p_patch->>'validity_period' else q.validity_period end,
+    expires_at = case when p_patch ? 'expires_at' then (p_patch->>'expires_at')::timestamptz else q.expires_at end,
+    notes = case when p_patch ? 'notes' then p_patch->>'notes' else q.notes end,
+    quotation_image_url = case when p_patch ? 'quotation_image_url' then p_patch->>'quotation_image_url'
+                               else q.quotation_image_url end
+  where q.id = v_q.id
+  returning * into v_q;
+  return api.quotation_json(v_q);
+end;
+$$;
+comment on function api.update_quotation is 'Change a draft quotation (the keys present in the patch); NK409 once sent.';
+
+create or replace function api.delete_quotation(p_quotation_id uuid)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+begin
+  delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
+  return jsonb_build_object('id', v_q.id, 'deleted', true);
+end;
+$$;
+comment on function api.delete_quotation is 'Delete a draft quotation; NK409 once sent.';
+
+create or replace function api.duplicate_quotation(p_quotation_id uuid)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_src app.quotations := app_private.my_quotation(p_quotation_id);
+  v_q app.quotations;
+begin
+  -- A new draft with the same content (the way to change a quotation already sent); the expiry is dropped
+  -- when it has passed.
+  insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
+                              base_amount, discount_percentage, currency, validity_period, expires_at, notes,
+                              quotation_image_url)
+  values (v_src.consultant_id, v_src.client_id, v_src.client_name, v_src.client_email,
+          left(v_src.quotation_name || ' (copy)', 200), v_src.description, v_src.base_amount,
+          v_src.discount_percentage, v_src.currency, v_src.validity_period,
+          case when v_src.expires_at > now() then v_src.expires_at end, v_src.notes, v_src.quotation_image_url)
+  returning * into v_q;
+  return api.quotation_json(v_q);
+end;
+$$;
+comment on function api.duplicate_quotation is 'Copy a quotation (any status) into a new draft.';
+
+create or replace function api.get_quotation(p_quotation_id uuid)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id);
+begin
+  return api.quotation_json(v_q) || jsonb_build_object(
+    'public_link_encrypted', v_q.public_link_encrypted,
+    'views', coalesce((select jsonb_agg(jsonb_build_object('viewed_at', v.viewed_at, 'user_agent', v.user_agent)
+                                        order by v.viewed_at desc)
+                       from (select * from app.quotation_views where quotation_id = v_q.id
+                             order by viewed_at desc limit 200) v), '[]'),
+    'payments', coalesce((select jsonb_agg(api.payment_json(t) order by t.created_at)
+                          from app.payment_transactions t where t.quotation_id = v_q.id), '[]'),
+    'emails', coalesce((select jsonb_agg(jsonb_build_object('email_type', l.email_type, 'status', l.status,
+                                                            'recipient_email', l.recipient_email::text,
+                                                            'queued_at', l.queued_at, 'sent_at', l.sent_at)
+                                         order by l.queued_at)
+                        from app.email_logs l where l.quotation_id = v_q.id), '[]'));
+end;
+$$;
+comment on function api.get_quotation is 'One of the caller''s quotations with its view history, payments and emails.';
+
+create or replace function api.list_quotations(p_status text, p_q text, p_from timestamptz, p_to timestamptz,
+                                               p_page integer, p_per_page integer)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_pattern text := api.like_pattern(nullif(btrim(coalesce(p_q, '')), ''));
+  v_result jsonb;
+begin
+  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation.
+  with matching as (
+    select q, q.created_at, q.id from app.quotations q
+    where q.consultant_id = v_consultant
+      and (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
+                                      else q.status end) = p_status)
+      and (v_pattern is null or q.quotation_name ilike v_pattern or q.client_name ilike v_pattern
+           or q.client_email::text ilike v_pattern)
+      and (p_from is null or q.created_at >= p_from) and (p_to is null or q.created_at < p_to)
+  ), page as (
+    select m.q, row_number() over (order by m.created_at desc, m.id) as ord from matching m
+    order by ord limit p_per_page offset (p_page - 1) * p_per_page
+  )
+  select jsonb_build_object(
+    'items', coalesce((select jsonb_agg(api.quotation_json(p.q) order by p.ord) from page p), '[]'),
+    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
+  into v_result;
+  return v_result;
+end;
+$$;
+comment on function api.list_quotations is 'The caller''s quotations: status, search (name, client), created between, paging; newest first.';
+
+create or replace function api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_c app.consultants;
+begin
+  if v_q.status = 'draft' and v_q.expires_at <= now() then
+    raise exception using errcode = 'NK422', message = 'quotation_expired',
+      detail = 'Its expiry date has passed; set a later one before sending.', hint = 'field:expires_at';
+  end if;
+  -- draft → sent (anything else is refused by the guard as invalid_transition).
+  update app.quotations set status = 'sent', sent_at = now(), public_token_hash = p_token_hash,
+    public_link_encrypted = p_link_encrypted
+  where id = v_q.id returning * into v_q;
+  select * into v_c from app.consultants where id = v_q.consultant_id;
+  perform app_private.queue_email('quotation_received', v_q.client_email::text, v_q.client_name,
+    app_private.quotation_mail_data(v_q) || jsonb_build_object('quotation_url_encrypted', p_link_encrypted),
+    p_consultant_id => v_q.consultant_id, p_client_id => v_q.client_id, p_quotation_id => v_q.id);
+  return api.quotation_json(v_q);
+end;
+$$;
+comment on function api.send_quotation is 'draft → sent: store the public link''s hash and mail it to the client (quotation_received).';
+
+create or replace function app_private.quotation_mail_data(p_q app.quotations)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('quotation_id', p_q.id, 'quotation_name', p_q.quotation_name,
+    'consultant_name', c.first_name || ' ' || c.last_name, 'client_name', p_q.client_name,
+    'client_email', p_q.client_email::text, 'base_amount', p_q.base_amount::text,
+    'discount_percentage', p_q.discount_percentage::text, 'final_amount', p_q.final_amount::text,
+    'currency', p_q.currency, 'expires_at', p_q.expires_at, 'validity_period', p_q.validity_period,
+    'timezone', c.timezone, 'status', p_q.status, 'response_reason', p_q.response_reason,
+    'view_count', p_q.view_count)
+  from app.consultants c where c.id = p_q.consultant_id
+$$;
+comment on function app_private.quotation_mail_data is 'What quotation mails say: names, amounts, expiry, status.';
+
+create or replace function app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_c app.consultants;
+begin
+  select * into v_c from app.consultants where id = p_q.consultant_id;
+  -- Their notification preference (quotation_viewed, quotation_responded; a missing key means on).
+  if not coalesce((v_c.notification_preferences->>p_email_type)::boolean, true) then
+    return;
+  end if;
+  perform app_private.queue_email(p_email_type, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+    app_private.quotation_mail_data(p_q), p_consultant_id => v_c.id, p_client_id => p_q.client_id,
+    p_quotation_id => p_q.id);
+end;
+$$;
+comment on function app_private.notify_consultant_of_quotation is 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
+
+-- Public (the client, through the link) ------------------------------------------------------------------
+
+create or replace function app_private.public_quotation_row(p_token_hash bytea, p_lock boolean)
+returns app.quotations
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations;
+begin
+  if p_lock then
+    select * into v_q from app.quotations where public_token_hash = p_token_hash for update;
+  else
+    select * into v_q from app.quotations where public_token_hash = p_token_hash;
+  end if;
+  if v_q.id is null or v_q.status = 'draft' then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
+  end if;
+  return v_q;
+end;
+$$;
+comment on function app_private.public_quotation_row is 'The quotation behind a public link (optionally locked), else NK404.';
+
+create or replace function app_private.public_quotation_json(p_q app.quotations)
+returns jsonb
+language sql stable security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
+    'base_amount', p_q.base_amount, 'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount,
+    'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
+    'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
+    'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
+    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at,
+    'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
+                                     'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
+    'payment', (select jsonb_build_object('status', t.status, 'order_id', t.gateway_order_id, 'gateway', t.gateway,
+                                          'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                                          'currency', t.currency)
+                from app.payment_transactions t
+                where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                order by t.created_at desc limit 1))
+  from app.consultants c where c.id = p_q.consultant_id
+$$;
+comment on function app_private.public_quotation_json is 'A quotation as its client sees it (no internal ids, no view counts), with its payment.';
+
+create or replace function api.public_quotation(p_token_hash bytea, p_user_agent text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_first boolean;
+begin
+  -- Every opening counts (atomically: concurrent views all count). The first moves sent → viewed and tells
+  -- the consultant, exactly once: only one transaction can change that row from sent.
+  update app.quotations set view_count = view_count + 1, last_viewed_at = now()
+  where id = v_q.id returning * into v_q;
+  insert into app.quotation_views (consultant_id, quotation_id, user_agent)
+  values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  if v_q.status = 'sent' and coalesce(v_q.expires_at > now(), true) then
+    update app.quotations set status = 'viewed' where id = v_q.id and status = 'sent' returning * into v_q;
+    v_first := found;
+    if v_first then
+      perform app_private.notify_consultant_of_quotation(v_q, 'quotation_viewed');
+    end if;
+  end if;
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+comment on function api.public_quotation is 'The client opens the link: counted, sent → viewed on the first view (consultant told once).';
+
+create or replace function api.public_quotation_peek(p_token_hash bytea)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+begin
+  -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
+  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint);
+end;
+$$;
+comment on function api.public_quotation_peek is 'A quotation behind a link without counting a view (the accept step reads it before making an order).';
+
+create or replace function app_private.respondable(p_q app.quotations)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() or p_q.status = 'expired' then
+    raise exception using errcode = 'NK409', message = 'quotation_expired',
+      detail = 'This quotation has expired; ask for a new one.';
+  end if;
+end;
+$$;
+comment on function app_private.respondable is 'NK409 quotation_expired for a quotation past its expiry.';
+
+create or replace function api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+begin
+  if v_q.status = 'accepted' then
+    return app_private.public_quotation_json(v_q);  -- a repeated click: already accepted, same payment
+  end if;
+  -- Under the row lock: the expiry job and this cannot both win.
+  perform app_private.respondable(v_q);
+  update app.quotations set status = 'accepted', responded_at = now(), response_reason = null
+  where id = v_q.id returning * into v_q;
+  if v_q.final_amount > 0 then
+    if p_order_id is null then
+      raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
+    end if;
+    insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
+                                          gateway_order_id, status)
+    values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
+            p_order_id, 'pending');
+  end if;
+  perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+comment on function api.public_accept_quotation is 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired.';
+
+create or replace function api.public_reject_quotation(p_token_hash bytea, p_reason text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+begin
+  if v_q.status = 'rejected' then
+    return app_private.public_quotation_json(v_q);
+  end if;
+  perform app_private.respondable(v_q);
+  update app.quotations set status = 'rejected', responded_at = now(), response_reason = nullif(btrim(p_reason), '')
+  where id = v_q.id returning * into v_q;
+  perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+comment on function api.public_reject_quotation is 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told.';
+
+-- Expiry and stats -------------------------------------------------------------------------------------
+
+create or replace function api.expire_quotations()
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- Skips rows another transaction holds (an acceptance in flight): the next run gets them if still due.
+  with due as (
+    select id from app.quotations where status in ('sent', 'viewed') and expires_at <= now()
+    for update skip locked
+  ), moved as (
+    update app.quotations q set status = 'expired' from due where q.id = due.id returning 1
+  )
+  select count(*)::integer from moved
+$$;
+comment on function api.expire_quotations is 'Periodic: sent and viewed quotations past expires_at become expired.';
+
+create or replace function api.quotation_stats(p_from timestamptz, p_to timestamptz)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_result jsonb;
+begin
+  -- Quotations sent in the period, by where they stand now (expired counted by expiry, even before the job).
+  with sent as (
+    select q.*, case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
+                     else q.status end as shown
+    from app.quotations q
+    where q.consultant_id = v_consultant and q.sent_at is not null
+      and (p_from is null or q.sent_at >= p_from) and (p_to is null or q.sent_at < p_to)
+  )
+  select jsonb_build_object(
+    'sent', count(*), 'viewed', count(*) filter (where view_count > 0),
+    'accepted', count(*) filter (where shown = 'accepted'), 'rejected', count(*) filter (where shown = 'rejected'),
+    'expired', count(*) filter (where shown = 'expired'),
+    'pending', count(*) filter (where shown in ('sent', 'viewed')),
+    'conversion_rate', case when count(*) = 0 then 0
+                            else round(100.0 * count(*) filter (where shown = 'accepted') / count(*), 1) end,
+    'value_sent', coalesce(sum(final_amount), 0),
+    'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
+    'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
+    'from', p_from, 'to', p_to)
+  into v_result from sent;
+  return v_result;
+end;
+$$;
+comment on function api.quotation_stats is 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
+
+grant execute on function api.quotation_json(app.quotations), api.create_quotation(jsonb),
+  api.update_quotation(uuid, jsonb), api.delete_quotation(uuid), api.duplicate_quotation(uuid), api.get_quotation(uuid),
+  api.list_quotations(text, text, timestamptz, timestamptz, integer, integer), api.send_quotation(uuid, bytea, text),
+  api.public_quotation(bytea, text), api.public_quotation_peek(bytea), api.public_accept_quotation(bytea, text, text),
+  api.public_reject_quotation(bytea, text), api.expire_quotations(), api.quotation_stats(timestamptz, timestamptz)
+  to nakksha_app;
+
+-- Test: pytest tests/db/test_quotations.py tests/http/test_quotations.py
