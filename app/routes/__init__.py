@@ -15,6 +15,7 @@ from app.routes import (
     dashboard,
     dashboard_clients,
     dashboard_payments,
+    dashboard_quotations,
     dashboard_sessions,
     dashboard_settings,
     dev,
@@ -26,6 +27,8 @@ from app.routes import (
     payments,
     profile,
     public,
+    quotation_pages,
+    quotations,
     sessions,
 )
 
@@ -34,10 +37,10 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
                                *payments.routes, *email_templates.routes, *email_webhooks.routes,
-                               *calendar.routes]
+                               *calendar.routes, *quotations.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
               *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
-              *admin_email_pages.routes]
+              *admin_email_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]
     if development:
         table += dev.routes
     return table

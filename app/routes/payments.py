@@ -89,6 +89,10 @@ async def _confirm(pool, gateway: str, order: dict, payment_id: str, payment: di
                        amount_paise=payment["amount"] if payment else order["amount_paise"],
                        method=(payment or {}).get("method"), source=source)
     outcome, booking = result["outcome"], result.get("booking")
+    # A quotation's payment has nothing to lose: the acceptance holds whatever arrives first.
+    if booking is None and result.get("quotation_id"):
+        return {"status": "confirmed" if outcome in ("confirmed", "already_confirmed") else "refunding",
+                "outcome": outcome, "booking": None, "quotation_id": result["quotation_id"]}
     # From the booking's state, not the outcome: a webhook may have arrived first and found the time taken.
     status = "confirmed" if booking and booking["status"] == "confirmed" and outcome in (
         "confirmed", "already_confirmed") else "refunding"

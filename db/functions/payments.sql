@@ -307,7 +307,8 @@ begin
       detail = 'A captured payment needs its id and amount.';
   end if;
   if v_t.gateway_payment_id = p_payment_id then
-    return jsonb_build_object('outcome', 'already_confirmed', 'transaction_id', v_t.id, 'session_id', v_s.id);
+    return jsonb_build_object('outcome', 'already_confirmed', 'transaction_id', v_t.id, 'session_id', v_s.id,
+                              'quotation_id', v_t.quotation_id);
   end if;
   if (v_t.amount * 100)::bigint is distinct from p_amount_paise then
     raise exception using errcode = 'NK422', message = 'amount_mismatch',

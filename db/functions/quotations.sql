@@ -245,11 +245,15 @@ declare
   v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
   v_c app.consultants;
 begin
+  if v_q.status <> 'draft' then
+    raise exception using errcode = 'NK409', message = 'invalid_transition',
+      detail = format('A %s quotation cannot be sent again; duplicate it to send a new version.', v_q.status);
+  end if;
   if v_q.status = 'draft' and v_q.expires_at <= now() then
     raise exception using errcode = 'NK422', message = 'quotation_expired',
       detail = 'Its expiry date has passed; set a later one before sending.', hint = 'field:expires_at';
   end if;
-  -- draft → sent (anything else is refused by the guard as invalid_transition).
+  -- draft → sent.
   update app.quotations set status = 'sent', sent_at = now(), public_token_hash = p_token_hash,
     public_link_encrypted = p_link_encrypted
   where id = v_q.id returning * into v_q;
@@ -272,8 +276,8 @@ as $$
     'client_email', p_q.client_email::text, 'base_amount', p_q.base_amount::text,
     'discount_percentage', p_q.discount_percentage::text, 'final_amount', p_q.final_amount::text,
     'currency', p_q.currency, 'expires_at', p_q.expires_at, 'validity_period', p_q.validity_period,
-    'timezone', c.timezone, 'status', p_q.status, 'response_reason', p_q.response_reason,
-    'view_count', p_q.view_count)
+    'timezone', c.timezone, 'status', p_q.status, 'response', p_q.status, 'reason', p_q.response_reason,
+    'viewed_at', p_q.last_viewed_at, 'view_count', p_q.view_count)
   from app.consultants c where c.id = p_q.consultant_id
 $$;
 comment on function app_private.quotation_mail_data is 'What quotation mails say: names, amounts, expiry, status.';

@@ -40,7 +40,10 @@ async def tenant_with_everything(client, db) -> dict:
         "ends_at": "2027-07-01T11:00:00Z", "amount": "1499.50", "payment_status": "paid", "payment_method": "cash"})
     assert paid.status_code == 201, paid.text
     payment = (await client.get("/api/v1/payments", headers=h)).json()["items"][0]
-    return {**c, "ids": {"session_id": made["session_id"], "client_id": session["client_id"],
+    quotation = await client.post("/api/v1/quotations", headers=h, json={
+        "client_id": session["client_id"], "quotation_name": "Mine", "base_amount": "100"})
+    assert quotation.status_code == 201, quotation.text
+    return {**c, "ids": {"quotation_id": quotation.json()["id"], "session_id": made["session_id"], "client_id": session["client_id"],
                          "slot_id": free[1]["slot_id"], "rule_id": avail["rules"][0]["id"],
                          "block_id": blocks[0]["id"], "transaction_id": payment["id"]}}
 

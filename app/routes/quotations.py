@@ -1,0 +1,305 @@
+# app/routes/quotations.py — quotations over HTTP: the consultant's CRUD, duplicate, send and stats; the client's public view, accept (and pay) and reject.
+"""Rules live in db/functions/quotations.sql (and the state machine in its trigger); this maps requests to
+them. Two things happen here because they need Python: the public link's token (random, only its SHA-256
+stored, the link itself kept encrypted so the consultant can copy it again), and on acceptance the
+Razorpay order for the final amount, made before the acceptance is written (like a booking: if the
+gateway is down, nothing is accepted and the client can try again)."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.auth import new_token, token_hash
+from app.crypto import DecryptionError, decrypt_text, encrypt_text
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.auth import OBJECT
+from app.schemas import Email, Money, Name, SecureUrl, ShortText
+from app.sql import run
+from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+LINK_PURPOSE = "email_link"  # the same purpose the mail worker decrypts `*_encrypted` fields with
+Status = Literal["draft", "sent", "viewed", "accepted", "rejected", "expired"]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class QuotationBody(Schema):
+    client_id: uuid.UUID | None = None
+    client_name: Name | None = None
+    client_email: Email | None = None
+    quotation_name: Title
+    description: str | None = Field(default=None, max_length=20000)
+    base_amount: Money
+    discount_percentage: Decimal = Field(default=Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)
+    currency: Literal["INR"] = "INR"
+    validity_period: ShortText | None = None
+    expires_at: AwareDatetime | None = None
+    notes: str | None = Field(default=None, max_length=5000)
+    quotation_image_url: SecureUrl | None = None
+
+    @model_validator(mode="after")
+    def names_a_client(self) -> QuotationBody:
+        if self.client_id is None and not (self.client_name and self.client_email):
+            raise ValueError("give client_id, or client_name and client_email")
+        return self
+
+
+class QuotationPatch(Schema):
+    client_id: uuid.UUID = None  # type: ignore[assignment]
+    client_name: Name = None  # type: ignore[assignment]
+    client_email: Email = None  # type: ignore[assignment]
+    quotation_name: Title = None  # type: ignore[assignment]
+    description: str | None = Field(default=None, max_length=20000)
+    base_amount: Money = None  # type: ignore[assignment]
+    discount_percentage: Decimal = Field(default=None, ge=0, le=100, max_digits=5, decimal_places=2)  # type: ignore[assignment]
+    currency: Literal["INR"] = None  # type: ignore[assignment]
+    validity_period: ShortText | None = None
+    expires_at: AwareDatetime | None = None
+    notes: str | None = Field(default=None, max_length=5000)
+    quotation_image_url: SecureUrl | None = None
+
+
+class QuotationQuery(QuerySchema):
+    status: Status | None = None
+    q: str | None = Field(default=None, max_length=200)
+    from_: AwareDatetime | None = Field(default=None, alias="from")
+    to: AwareDatetime | None = None
+    page: int = Field(default=1, ge=1, le=100000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+class StatsQuery(QuerySchema):
+    timeframe: Literal["today", "week", "month", "quarter", "year", "fy", "all", "custom"] = "month"
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+
+
+class RejectBody(Schema):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def _qid(request: Request) -> uuid.UUID:
+    return request.path_params["quotation_id"]
+
+
+def public_url(request: Request, token: str) -> str:
+    return f"{request.app.state.settings.public_base_url}/q/{token}"
+
+
+def present(request: Request, quotation: dict) -> dict:
+    """The public link, decrypted for its owner (absent while draft)."""
+    sealed = quotation.pop("public_link_encrypted", None)
+    if sealed:
+        try:
+            quotation["public_url"] = decrypt_text(request.app.state.secrets.data_key, LINK_PURPOSE, sealed)
+        except DecryptionError:
+            quotation["public_url"] = None
+    return quotation
+
+
+@endpoint(summary="A new draft quotation. The client is an existing client_id, or client_name and client_email "
+                  "(linked to the client with that email when there is one). final_amount is computed by the "
+                  "database: base less discount, rounded half up to the paisa.",
+          tags=("quotations",), auth="approved", body=QuotationBody, responses={201: OBJECT, 404: None, 422: None})
+async def create_quotation(request: Request) -> JSONResponse:
+    body = await parse_body(request, QuotationBody)
+    quotation = await run(request.app.state.pool, "create_quotation", request.state.caller,
+                          body=body.model_dump(mode="json"))
+    return JSONResponse(quotation, status_code=201)
+
+
+@endpoint(summary="Quotations: filter by status (as the client sees it), search name or client, created from/to; "
+                  "paged, newest first.", tags=("quotations",), auth="approved", query=QuotationQuery,
+          responses={200: OBJECT})
+async def list_quotations(request: Request) -> JSONResponse:
+    q = parse_query(request, QuotationQuery)
+    return JSONResponse(await run(request.app.state.pool, "list_quotations", request.state.caller, status=q.status,
+                                  q=q.q, date_from=q.from_, date_to=q.to, page=q.page, per_page=q.per_page))
+
+
+@endpoint(summary="One quotation with its view history, payments, emails and (once sent) its public link.",
+          tags=("quotations",), auth="approved", responses={200: OBJECT, 404: None})
+async def get_quotation(request: Request) -> JSONResponse:
+    q = await run(request.app.state.pool, "get_quotation", request.state.caller, quotation_id=_qid(request))
+    return JSONResponse(present(request, q))
+
+
+@endpoint(summary="Change a draft (only the fields sent); 409 quotation_not_editable once sent.",
+          tags=("quotations",), auth="approved", body=QuotationPatch, responses={200: OBJECT, 404: None, 409: None})
+async def update_quotation(request: Request) -> JSONResponse:
+    body = await parse_body(request, QuotationPatch)
+    patch = body.model_dump(mode="json", exclude_unset=True)
+    for required in ("client_id", "client_name", "client_email", "quotation_name", "base_amount",
+                     "discount_percentage", "currency"):
+        if required in patch and patch[required] is None:
+            raise ApiError(422, "validation_error", f"{required} cannot be null.", required)
+    return JSONResponse(await run(request.app.state.pool, "update_quotation", request.state.caller,
+                                  quotation_id=_qid(request), patch=patch))
+
+
+@endpoint(summary="Delete a draft; 409 quotation_not_editable once sent.", tags=("quotations",), auth="approved",
+          responses={200: OBJECT, 404: None, 409: None})
+async def delete_quotation(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "delete_quotation", request.state.caller,
+                                  quotation_id=_qid(request)))
+
+
+@endpoint(summary="Copy a quotation (any status) into a new draft.", tags=("quotations",), auth="approved",
+          responses={201: OBJECT, 404: None})
+async def duplicate_quotation(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "duplicate_quotation", request.state.caller,
+                                  quotation_id=_qid(request)), status_code=201)
+
+
+async def send(request: Request, caller, quotation_id: uuid.UUID) -> dict:
+    """draft → sent with a fresh link, mailed to the client (quotation_received). Shared with the dashboard page."""
+    token = new_token("qt")
+    sealed = encrypt_text(request.app.state.secrets.data_key, LINK_PURPOSE, public_url(request, token))
+    quotation = await run(request.app.state.pool, "send_quotation", caller, quotation_id=quotation_id,
+                          token_hash=token_hash(token), link_encrypted=sealed)
+    return {**quotation, "public_url": public_url(request, token)}
+
+
+@endpoint(summary="Send a draft: draft → sent, the client mailed a link with an unguessable token "
+                  "(quotation_received); 409 invalid_transition if already sent.",
+          tags=("quotations",), auth="approved", responses={200: OBJECT, 404: None, 409: None, 422: None})
+async def send_quotation(request: Request) -> JSONResponse:
+    return JSONResponse(await send(request, request.state.caller, _qid(request)))
+
+
+def period(timeframe: str, tz: str, start: datetime | None, end: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """A period to date in the consultant's zone: [start, now]. Custom takes from/to (to inclusive of its day)."""
+    now = datetime.now(ZoneInfo(tz))
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if timeframe == "all":
+        return None, None
+    if timeframe == "custom":
+        if start is None or end is None:
+            raise ApiError(422, "validation_error", "A custom timeframe needs from and to.", "from")
+        lo = start if start.tzinfo else start.replace(tzinfo=ZoneInfo(tz))
+        hi = end if end.tzinfo else end.replace(tzinfo=ZoneInfo(tz)) + timedelta(days=1)
+        if hi <= lo:
+            raise ApiError(422, "validation_error", "to must not be before from.", "to")
+        return lo, hi
+    starts = {
+        "today": today, "week": today - timedelta(days=today.weekday()), "month": today.replace(day=1),
+        "quarter": today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), "year": today.replace(month=1, day=1),
+        "fy": today.replace(year=today.year if today.month >= 4 else today.year - 1, month=4, day=1),
+    }
+    return starts[timeframe].astimezone(UTC), None
+
+
+@endpoint(summary="Quotation stats for quotations sent in a timeframe (today, week, month, quarter, year, fy, all, "
+                  "custom with from/to dates): sent, viewed, accepted, rejected, expired, pending, conversion rate "
+                  "(% of sent accepted), values sent, accepted and paid.",
+          tags=("quotations",), auth="approved", query=StatsQuery, responses={200: OBJECT, 422: None})
+async def quotation_stats(request: Request) -> JSONResponse:
+    q = parse_query(request, StatsQuery)
+    account = await run(request.app.state.pool, "get_my_account", request.state.caller)
+    lo, hi = period(q.timeframe, account["timezone"], q.from_, q.to)
+    stats = await run(request.app.state.pool, "quotation_stats", request.state.caller, date_from=lo, date_to=hi)
+    return JSONResponse({"timeframe": q.timeframe, **stats})
+
+
+# Public -------------------------------------------------------------------------------------------------
+
+def _token(request: Request) -> bytes:
+    token = request.path_params["token"]
+    if not (10 <= len(token) <= 200):
+        raise ApiError(404, "not_found", "No such quotation.")
+    return token_hash(token)
+
+
+def checkout_for(request: Request, quotation: dict) -> dict | None:
+    """What Razorpay Checkout needs while an accepted quotation is unpaid."""
+    payment = quotation.get("payment")
+    if quotation["status"] != "accepted" or not payment or payment["status"] not in ("pending", "failed"):
+        return None
+    gateway = request.app.state.payments
+    consultant = quotation["consultant"]
+    checkout = {"key_id": gateway.key_id, "order_id": payment["order_id"], "amount": payment["amount_paise"],
+                "currency": payment["currency"], "name": f"{consultant['first_name']} {consultant['last_name']}",
+                "description": quotation["quotation_name"], "prefill": {"name": quotation["client_name"]},
+                "notes": {"purpose": "quotation"}}
+    if gateway.name == "local":
+        checkout["checkout_url"] = f"/dev/checkout/{payment['order_id']}"
+    return checkout
+
+
+def public_answer(request: Request, quotation: dict) -> dict:
+    quotation.pop("quotation_id", None)
+    quotation.pop("consultant_id", None)
+    quotation.pop("amount_paise", None)
+    quotation["checkout"] = checkout_for(request, quotation)
+    return quotation
+
+
+@endpoint(summary="The client's view of a quotation through its link. Each opening is counted; the first moves "
+                  "it from sent to viewed and tells the consultant once.", tags=("public",),
+          responses={200: OBJECT, 404: None})
+async def public_quotation(request: Request) -> JSONResponse:
+    q = await run(request.app.state.pool, "public_quotation", token_hash=_token(request),
+                  user_agent=request.headers.get("user-agent", "")[:300] or None)
+    return JSONResponse(public_answer(request, q))
+
+
+async def accept(request: Request, hashed: bytes) -> dict:
+    """Accept through the link: the order first (when there is an amount), then the acceptance. Shared with /q/<token>."""
+    pool, gateway = request.app.state.pool, request.app.state.payments
+    peek = await run(pool, "public_quotation_peek", token_hash=hashed)
+    order_id = None
+    if peek["status"] == "expired":
+        raise ApiError(409, "quotation_expired", "This quotation has expired; ask for a new one.")
+    if peek["status"] in ("sent", "viewed") and peek["amount_paise"] > 0:
+        try:
+            order = await gateway.create_order(peek["amount_paise"], peek["quotation_id"], {
+                "purpose": "quotation", "quotation_id": peek["quotation_id"], "consultant_id": peek["consultant_id"]})
+        except (GatewayUnavailable, GatewayRefused) as exc:
+            raise ApiError(502, "payment_gateway_unavailable",
+                           "Payments are unavailable just now; nothing was accepted. Please try again.") from exc
+        order_id = order["id"]
+    q = await run(pool, "public_accept_quotation", token_hash=hashed, gateway=gateway.name, order_id=order_id)
+    return public_answer(request, q)
+
+
+@endpoint(summary="Accept the quotation: sent or viewed → accepted, the consultant told; with an amount, a Razorpay "
+                  "order for the final amount comes back as `checkout` so the client can pay at once. 409 "
+                  "quotation_expired past its expiry, invalid_transition after a rejection.",
+          tags=("public",), responses={200: OBJECT, 404: None, 409: None, 502: None})
+async def public_accept(request: Request) -> JSONResponse:
+    return JSONResponse(await accept(request, _token(request)))
+
+
+@endpoint(summary="Decline the quotation with an optional reason: the consultant is told.", tags=("public",),
+          body=RejectBody, responses={200: OBJECT, 404: None, 409: None})
+async def public_reject(request: Request) -> JSONResponse:
+    body = await parse_body(request, RejectBody)
+    q = await run(request.app.state.pool, "public_reject_quotation", token_hash=_token(request), reason=body.reason)
+    return JSONResponse(public_answer(request, q))
+
+
+routes = [
+    Route("/api/v1/quotations", create_quotation, methods=["POST"], name="create_quotation"),
+    Route("/api/v1/quotations", list_quotations, methods=["GET"], name="list_quotations"),
+    Route("/api/v1/quotations/stats", quotation_stats, methods=["GET"], name="quotation_stats"),
+    Route("/api/v1/quotations/{quotation_id:uuid}", get_quotation, methods=["GET"], name="get_quotation"),
+    Route("/api/v1/quotations/{quotation_id:uuid}", update_quotation, methods=["PATCH"], name="update_quotation"),
+    Route("/api/v1/quotations/{quotation_id:uuid}", delete_quotation, methods=["DELETE"], name="delete_quotation"),
+    Route("/api/v1/quotations/{quotation_id:uuid}/duplicate", duplicate_quotation, methods=["POST"],
+          name="duplicate_quotation"),
+    Route("/api/v1/quotations/{quotation_id:uuid}/send", send_quotation, methods=["POST"], name="send_quotation"),
+    Route("/api/v1/public/quotations/{token}", public_quotation, methods=["GET"], name="public_quotation"),
+    Route("/api/v1/public/quotations/{token}/accept", public_accept, methods=["POST"], name="public_accept_quotation"),
+    Route("/api/v1/public/quotations/{token}/reject", public_reject, methods=["POST"], name="public_reject_quotation"),
+]
+
+# Test: pytest tests/http/test_quotations.py
