@@ -13,15 +13,18 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.adapters.storage import StorageError
 from app.auth import new_token, token_hash
 from app.crypto import DecryptionError, decrypt_text, encrypt_text
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.images import NotAnImage, clean_photo
 from app.routes.auth import OBJECT
 from app.schemas import Email, Money, Name, SecureUrl, ShortText
 from app.sql import run
@@ -210,6 +213,44 @@ async def quotation_stats(request: Request) -> JSONResponse:
     return JSONResponse({"timeframe": q.timeframe, **stats})
 
 
+IMAGE_LIMIT = 900 * 1024  # inside the app's 1 MB body limit, with room for the multipart framing
+IMAGE_FORM = {"type": "object", "required": ["image"],
+              "properties": {"image": {"type": "string", "format": "binary",
+                                       "description": "JPEG, PNG or WebP, at most 900 kB."}}}
+
+
+@endpoint(summary="Attach an image to a draft (multipart field 'image': JPEG, PNG or WebP, at most 900 kB; "
+                  "re-encoded without metadata, kept by the storage adapter).",
+          tags=("quotations",), auth="approved", form=IMAGE_FORM,
+          responses={200: OBJECT, 404: None, 409: None, 413: None, 415: None, 422: None, 502: None})
+async def upload_quotation_image(request: Request) -> JSONResponse:
+    caller, qid = request.state.caller, _qid(request)
+    # Someone else's (or no) quotation is 404 whatever was sent; a sent one is refused before storing anything.
+    current = await run(request.app.state.pool, "get_quotation", caller, quotation_id=qid)
+    if current["status"] != "draft":
+        raise ApiError(409, "quotation_not_editable", "Only a draft can be changed; duplicate it to make a new version.")
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
+        raise ApiError(415, "unsupported_media_type", "Send the image as multipart/form-data.")
+    async with request.form(max_files=1, max_fields=2, max_part_size=IMAGE_LIMIT + 1) as form:
+        upload = form.get("image")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(422, "missing_field", "Attach the image as the 'image' field.", "image")
+        data = await upload.read(IMAGE_LIMIT + 1)
+    if len(data) > IMAGE_LIMIT:
+        raise ApiError(413, "payload_too_large", "The image must be at most 900 kB.", "image")
+    try:
+        cleaned, content_type, ext = clean_photo(data)
+    except NotAnImage as exc:
+        raise ApiError(415, "unsupported_media_type", str(exc), "image") from exc
+    try:
+        url = await request.app.state.storage.put(f"quotations/{caller.consultant_id}/{qid}/{uuid.uuid4().hex}.{ext}",
+                                                  cleaned, content_type)
+    except StorageError as exc:
+        raise ApiError(502, "storage_unavailable", "The image could not be stored; try again.", "image") from exc
+    return JSONResponse(await run(request.app.state.pool, "update_quotation", caller, quotation_id=qid,
+                                  patch={"quotation_image_url": url}))
+
+
 # Public -------------------------------------------------------------------------------------------------
 
 def _token(request: Request) -> bytes:
@@ -297,6 +338,8 @@ routes = [
     Route("/api/v1/quotations/{quotation_id:uuid}/duplicate", duplicate_quotation, methods=["POST"],
           name="duplicate_quotation"),
     Route("/api/v1/quotations/{quotation_id:uuid}/send", send_quotation, methods=["POST"], name="send_quotation"),
+    Route("/api/v1/quotations/{quotation_id:uuid}/image", upload_quotation_image, methods=["POST"],
+          name="upload_quotation_image"),
     Route("/api/v1/public/quotations/{token}", public_quotation, methods=["GET"], name="public_quotation"),
     Route("/api/v1/public/quotations/{token}/accept", public_accept, methods=["POST"], name="public_accept_quotation"),
     Route("/api/v1/public/quotations/{token}/reject", public_reject, methods=["POST"], name="public_reject_quotation"),

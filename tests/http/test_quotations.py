@@ -268,6 +268,32 @@ async def test_stats_count_what_was_sent_and_what_came_of_it(client, db, rzp):
     assert r.json()["sent"] == 0
 
 
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 20)).save(out, "PNG")
+    return out.getvalue()
+
+
+async def test_a_draft_takes_an_image_and_a_sent_one_does_not(client, db):
+    c = await approved_consultant(client, db)
+    q = await new_quotation(client, c)
+    r = await client.post(f"{Q}/{q['id']}/image", headers=c["headers"], files={"image": ("plan.png", png(), "image/png")})
+    assert r.status_code == 200, r.text
+    url = r.json()["quotation_image_url"]
+    assert url and (await client.get(url)).status_code == 200
+    r = await client.post(f"{Q}/{q['id']}/image", headers=c["headers"], files={"image": ("x.png", b"not an image", "image/png")})
+    assert r.status_code == 415
+    r = await client.post(f"{Q}/{q['id']}/image", headers=c["headers"], json={})
+    assert r.status_code == 415
+    await client.post(f"{Q}/{q['id']}/send", headers=c["headers"])
+    r = await client.post(f"{Q}/{q['id']}/image", headers=c["headers"], files={"image": ("plan.png", png(), "image/png")})
+    assert r.status_code == 409
+    assert (await client.get(f"{Q}/{q['id']}", headers=c["headers"])).json()["quotation_image_url"] == url
+
+
 async def test_another_consultant_can_neither_see_nor_touch_it(client, db):
     a = await approved_consultant(client, db)
     b = await approved_consultant(client, db)
