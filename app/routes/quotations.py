@@ -300,7 +300,10 @@ async def accept(request: Request, hashed: bytes) -> dict:
     order_id = None
     if peek["status"] == "expired":
         raise ApiError(409, "quotation_expired", "This quotation has expired; ask for a new one.")
-    if peek["status"] in ("sent", "viewed") and peek["amount_paise"] > 0:
+    payment = peek.get("payment")
+    unpaid_again = (peek["status"] == "accepted" and not peek["paid_at"]
+                    and (payment is None or payment["status"] == "cancelled"))
+    if (peek["status"] in ("sent", "viewed") or unpaid_again) and peek["amount_paise"] > 0:
         try:
             order = await gateway.create_order(peek["amount_paise"], peek["quotation_id"], {
                 "purpose": "quotation", "quotation_id": peek["quotation_id"], "consultant_id": peek["consultant_id"]})

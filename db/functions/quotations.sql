@@ -414,7 +414,17 @@ declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
 begin
   if v_q.status = 'accepted' then
-    return app_private.public_quotation_json(v_q);  -- a repeated click: already accepted, same payment
+    -- A repeated click answers the same payment. An order given up unpaid (reconciliation cancels orders
+    -- nobody paid) is replaced by the fresh one, so an accepted quotation can always still be paid.
+    if p_order_id is not null and v_q.paid_at is null and not exists (
+        select 1 from app.payment_transactions t
+        where t.quotation_id = v_q.id and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')) then
+      insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
+                                            gateway_order_id, status)
+      values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
+              p_order_id, 'pending');
+    end if;
+    return app_private.public_quotation_json(v_q);
   end if;
   -- Under the row lock: the expiry job and this cannot both win.
   perform app_private.respondable(v_q);

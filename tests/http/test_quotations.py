@@ -158,6 +158,34 @@ async def test_accepting_makes_an_order_for_the_final_amount_and_paying_marks_it
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"
 
 
+async def test_an_order_given_up_unpaid_is_replaced_so_the_quotation_can_still_be_paid(client, db, rzp):
+    c = await approved_consultant(client, db)
+    q, token = await sent_quotation(client, c)
+    first = (await client.post(f"{PUBLIC}/{token}/accept")).json()["checkout"]["order_id"]
+    await rows(db, "update app.payment_transactions set status = 'cancelled' where gateway_order_id = $1", first)
+    assert (await client.get(f"{PUBLIC}/{token}")).json()["checkout"] is None
+    again = (await client.post(f"{PUBLIC}/{token}/accept")).json()
+    assert again["status"] == "accepted" and again["checkout"]["order_id"] != first
+    payment = rzp.pay(again["checkout"]["order_id"])
+    r = await client.post(VERIFY, json=signed(again["checkout"]["order_id"], payment["id"]))
+    assert r.json()["status"] == "confirmed"
+    assert (await client.get(f"{Q}/{q['id']}", headers=c["headers"])).json()["paid_at"]
+
+
+async def test_a_captured_webhook_pays_it_once_whichever_arrives_first(client, db, rzp):
+    c = await approved_consultant(client, db)
+    q, token = await sent_quotation(client, c)
+    order_id = (await client.post(f"{PUBLIC}/{token}/accept")).json()["checkout"]["order_id"]
+    payment = rzp.pay(order_id)
+    answers = await asyncio.gather(payments.deliver(client, "payment.captured", payment=payment),
+                                   client.post(VERIFY, json=signed(order_id, payment["id"])),
+                                   payments.deliver(client, "payment.captured", payment=payment))
+    assert {a.status_code for a in answers} == {200}
+    [t] = await rows(db, "select status, gateway_payment_id from app.payment_transactions")
+    assert (t["status"], t["gateway_payment_id"]) == ("completed", payment["id"])
+    assert (await client.get(f"{Q}/{q['id']}", headers=c["headers"])).json()["paid_at"]
+
+
 async def test_a_gateway_outage_accepts_nothing(client, db, rzp):
     c = await approved_consultant(client, db)
     q, token = await sent_quotation(client, c)
