@@ -1,0 +1,247 @@
+# app/routes/dashboard_quotations.py — the consultant's Quotations pages: list, builder (new and edit), detail, delete, duplicate, send with an email preview.
+"""The JSON API's named queries, schemas and helpers (app/routes/quotations.py) behind forms: what a form adds is
+only the translation of what a person types (an expiry date is the end of that day in the consultant's zone;
+a chosen existing client replaces the typed name and email). Every action ends on the detail page with a
+notice (post/redirect/get); errors re-render the form with the message."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from app.emails import render as render_email
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.dashboard_sessions import approved, form_error, paging
+from app.routes.quotations import QuotationBody, QuotationPatch, QuotationQuery, present, send
+from app.sql import Caller, run
+from app.validation import parse_form
+from app.web import form_with_csrf, render
+
+FIELDS = ("client_id", "client_name", "client_email", "quotation_name", "description", "base_amount",
+          "discount_percentage", "validity_period", "expires_on", "notes")
+OPTIONAL = ("description", "validity_period", "expires_at", "notes")  # emptied on edit = cleared
+STATUSES = ("draft", "sent", "viewed", "accepted", "rejected", "expired")
+NOTICES = {"created": "Draft saved.", "saved": "Changes saved.", "duplicated": "Copied into this new draft.",
+           "sent": "Quotation sent: the client has been emailed the link below.", "deleted": "Draft deleted."}
+PLACEHOLDER_LINK = "https://nakksha.in/q/…"  # the real link is made when sending
+
+
+def _qid(request: Request) -> uuid.UUID:
+    return request.path_params["quotation_id"]
+
+
+def _body(values: dict[str, str], tz: str) -> dict[str, str]:
+    """The API's body from the form: the expiry date as the end of that day in the consultant's zone."""
+    body = {k: v for k, v in values.items() if k != "expires_on"}
+    if body.get("client_id"):
+        body["client_name"] = body["client_email"] = ""
+    if values.get("expires_on"):
+        try:
+            day = date.fromisoformat(values["expires_on"])
+        except ValueError as exc:
+            raise ApiError(422, "validation_error", "Give the expiry as a date.", "expires_on") from exc
+        body["expires_at"] = datetime.combine(day, time(23, 59, 59), ZoneInfo(tz)).isoformat()
+    return body
+
+
+def _values(q: dict, tz: str) -> dict[str, str]:
+    """A saved quotation as the builder's field values."""
+    values = {k: "" if q.get(k) is None else str(q[k]) for k in FIELDS if k != "expires_on"}
+    values["expires_on"] = (datetime.fromisoformat(q["expires_at"]).astimezone(ZoneInfo(tz)).date().isoformat()
+                            if q.get("expires_at") else "")
+    return values
+
+
+async def _clients(request: Request, caller: Caller) -> list[dict]:
+    result = await run(request.app.state.pool, "list_clients", caller, q=None, phone_hash=None, active=True,
+                       sort="name", page=1, per_page=100)
+    return [{"id": c["id"], "name": c["name"], "email": c["email"]} for c in result["items"] if not c.get("anonymised_at")]
+
+
+async def _quotation(request: Request, caller: Caller) -> dict:
+    return present(request, await run(request.app.state.pool, "get_quotation", caller, quotation_id=_qid(request)))
+
+
+@endpoint(summary="Quotations page: status filter, search and paging.", tags=("pages",), include=False)
+async def quotations_list(request: Request) -> Response:
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    values = {k: request.query_params[k].strip() for k in ("status", "q", "page")
+              if request.query_params.get(k, "").strip()}
+    context: dict[str, Any] = {"values": values, "tz": subject["timezone"], "statuses": STATUSES, "result": None}
+    try:
+        q = parse_form(values, QuotationQuery)
+    except ApiError as err:
+        return render(request, "dashboard/quotations.html", {**context, "error": err.message,
+                                                             "error_field": err.field}, status=err.status)
+    result = await run(request.app.state.pool, "list_quotations", caller, status=q.status, q=q.q, date_from=None,
+                       date_to=None, page=q.page, per_page=q.per_page)
+    return render(request, "dashboard/quotations.html", {**context, "result": result,
+                                                         "paging": paging("/dashboard/quotations", result, values)})
+
+
+async def _builder(request: Request, subject: dict, caller: Caller, values: dict, quotation: dict | None = None,
+                   status: int = 200, **failure: Any) -> Response:
+    return render(request, "dashboard/quotations_new.html", {
+        "values": values, "q": quotation, "clients": await _clients(request, caller), **failure}, status=status)
+
+
+@endpoint(summary="The quotation builder: a new draft.", tags=("pages",), include=False)
+async def quotation_new(request: Request) -> Response:
+    form = await form_with_csrf(request) if request.method == "POST" else {}
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    values = {k: form.get(k, "").strip() for k in FIELDS}
+    if request.method == "GET":
+        return await _builder(request, subject, caller, {**values, "discount_percentage": "0"})
+    try:
+        body = parse_form(_body(values, subject["timezone"]), QuotationBody)
+        made = await run(request.app.state.pool, "create_quotation", caller, body=body.model_dump(mode="json"))
+    except (ApiError, asyncpg.PostgresError) as exc:
+        failure, status = form_error(exc)
+        return await _builder(request, subject, caller, values, None, status, **failure)
+    return RedirectResponse(f"/dashboard/quotations/{made['id']}?done=created", status_code=303)
+
+
+@endpoint(summary="Change a draft quotation in the builder.", tags=("pages",), include=False)
+async def quotation_edit(request: Request) -> Response:
+    form = await form_with_csrf(request) if request.method == "POST" else {}
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    quotation = await _quotation(request, caller)
+    if request.method == "GET":
+        return await _builder(request, subject, caller, _values(quotation, subject["timezone"]), quotation)
+    values = {k: form.get(k, "").strip() for k in FIELDS}
+    try:
+        body = _body(values, subject["timezone"])
+        patch = parse_form(body, QuotationPatch).model_dump(mode="json", exclude_unset=True)
+        for k in OPTIONAL:  # the form shows every field: an emptied one is cleared
+            if not body.get(k):
+                patch[k] = None
+        if not values["client_id"]:
+            patch.pop("client_id", None)
+        await run(request.app.state.pool, "update_quotation", caller, quotation_id=quotation["id"], patch=patch)
+    except (ApiError, asyncpg.PostgresError) as exc:
+        failure, status = form_error(exc)
+        return await _builder(request, subject, caller, values, quotation, status, **failure)
+    return RedirectResponse(f"/dashboard/quotations/{quotation['id']}?done=saved", status_code=303)
+
+
+@endpoint(summary="A quotation: its fields, public link, view history, payments, emails and actions.",
+          tags=("pages",), include=False)
+async def quotation_detail(request: Request) -> Response:
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    return render(request, "dashboard/quotations_detail.html", {
+        "q": await _quotation(request, caller), "tz": subject["timezone"],
+        "notice": NOTICES.get(request.query_params.get("done", ""))})
+
+
+@endpoint(summary="Delete a draft quotation (confirmation page, then the delete).", tags=("pages",), include=False)
+async def quotation_delete(request: Request) -> Response:
+    form = await form_with_csrf(request) if request.method == "POST" else {}
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    quotation = await _quotation(request, caller)
+    context = {"q": quotation, "tz": subject["timezone"]}
+    if request.method == "POST" and form.get("confirm") == "yes":
+        try:
+            await run(request.app.state.pool, "delete_quotation", caller, quotation_id=quotation["id"])
+        except (ApiError, asyncpg.PostgresError) as exc:
+            failure, status = form_error(exc)
+            return render(request, "dashboard/quotations_delete.html", {**context, **failure}, status=status)
+        return RedirectResponse("/dashboard/quotations?done=deleted", status_code=303)
+    return render(request, "dashboard/quotations_delete.html", context)
+
+
+@endpoint(summary="Copy a quotation into a new draft.", tags=("pages",), include=False)
+async def quotation_duplicate(request: Request) -> Response:
+    await form_with_csrf(request)
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    copy = await run(request.app.state.pool, "duplicate_quotation", caller, quotation_id=_qid(request))
+    return RedirectResponse(f"/dashboard/quotations/{copy['id']}?done=duplicated", status_code=303)
+
+
+def _mail_data(q: dict, subject: dict) -> dict:
+    """What the quotation_received email is rendered with (as app_private.quotation_mail_data queues it)."""
+    return {"recipient_name": q["client_name"], "consultant_name": f"{subject['first_name']} {subject['last_name']}",
+            "client_name": q["client_name"], "quotation_name": q["quotation_name"],
+            **{k: str(Decimal(str(q[k])).quantize(Decimal("0.01")))
+               for k in ("base_amount", "discount_percentage", "final_amount")}, "currency": q["currency"],
+            "validity_period": q.get("validity_period"), "expires_at": q.get("expires_at"),
+            "timezone": subject["timezone"], "quotation_url": PLACEHOLDER_LINK}
+
+
+@endpoint(summary="Send a draft quotation: a preview of the client's email, then the send.", tags=("pages",),
+          include=False)
+async def quotation_send(request: Request) -> Response:
+    if request.method == "POST":
+        await form_with_csrf(request)
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    quotation = await _quotation(request, caller)
+    context: dict[str, Any] = {"q": quotation, "tz": subject["timezone"],
+                               "preview": render_email("quotation_received", _mail_data(quotation, subject))}
+    if request.method == "POST":
+        try:
+            await send(request, caller, quotation["id"])
+        except (ApiError, asyncpg.PostgresError) as exc:
+            failure, status = form_error(exc)
+            return render(request, "dashboard/quotations_send.html", {**context, **failure}, status=status)
+        return RedirectResponse(f"/dashboard/quotations/{quotation['id']}?done=sent", status_code=303)
+    return render(request, "dashboard/quotations_send.html", context)
+
+
+@endpoint(summary="The HTML of the send preview, framed by the send page (sandboxed).", tags=("pages",),
+          include=False)
+async def quotation_send_frame(request: Request) -> Response:
+    who = await approved(request)
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    rendered = render_email("quotation_received", _mail_data(await _quotation(request, caller), subject))
+    # Email HTML keeps its inline styles; shown only inside this site's own page, with scripts off.
+    return HTMLResponse(rendered.html, headers={
+        "content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
+                                   "frame-ancestors 'self'", "x-frame-options": "SAMEORIGIN"})
+
+
+QID = "{quotation_id:uuid}"
+routes = [
+    Route("/dashboard/quotations", quotations_list, methods=["GET"], name="quotations_page"),
+    Route("/dashboard/quotations/new", quotation_new, methods=["GET", "POST"], name="quotation_new_page"),
+    Route(f"/dashboard/quotations/{QID}", quotation_detail, methods=["GET"], name="quotation_page"),
+    Route(f"/dashboard/quotations/{QID}/edit", quotation_edit, methods=["GET", "POST"], name="quotation_edit_page"),
+    Route(f"/dashboard/quotations/{QID}/delete", quotation_delete, methods=["GET", "POST"],
+          name="quotation_delete_page"),
+    Route(f"/dashboard/quotations/{QID}/duplicate", quotation_duplicate, methods=["POST"],
+          name="quotation_duplicate_page"),
+    Route(f"/dashboard/quotations/{QID}/send", quotation_send, methods=["GET", "POST"], name="quotation_send_page"),
+    Route(f"/dashboard/quotations/{QID}/send/frame", quotation_send_frame, methods=["GET"],
+          name="quotation_send_frame_page"),
+]
+
+# Test: pytest tests/e2e/test_quotation_pages.py
