@@ -1,12 +1,13 @@
 # app/schemas.py — field types shared by request schemas: normalised email, phone, names, money, URLs, timezones.
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from app.schemas_tz import is_iana_timezone
 
@@ -45,6 +46,13 @@ def normalise_phone(value: object) -> object:
     return "".join(ch for ch in value if ch not in " -()") if isinstance(value, str) else value
 
 
+def _plausible_year(value: datetime) -> datetime:
+    # Years 1 and 9999 parse, but overflow once shifted to UTC or by a day's arithmetic (a 500 otherwise).
+    if not 1970 <= value.year <= 2200:
+        raise ValueError("must be between the years 1970 and 2200")
+    return value
+
+
 def _timezone(value: str) -> str:
     if not is_iana_timezone(value):
         raise ValueError("not an IANA time zone name (like Asia/Kolkata)")
@@ -68,5 +76,11 @@ LinkedinUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), 
 TwitterUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("twitter.com", "x.com"))]
 Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
+
+
+# An instant with its offset, within years the database and date arithmetic handle.
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible_year)]
+# A date-time, offset optional (read in the consultant's zone), within the same years.
+LocalInstant = Annotated[datetime, AfterValidator(_plausible_year)]
 
 # Test: pytest tests/http/test_profile.py

@@ -37,6 +37,11 @@ def csrf_cookie(request: Request) -> str:
     return _cookie(request, "nk_csrf")
 
 
+def oauth_cookie(request: Request) -> str:
+    """Binds a calendar connection in progress to the browser that started it (app/routes/calendar.py)."""
+    return _cookie(request, "nk_oauth")
+
+
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
                         secure=not request.app.state.settings.is_development)

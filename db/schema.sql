@@ -527,10 +527,10 @@ COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_
 
 
 --
--- Name: begin_calendar_connection(text, bytea, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: begin_calendar_connection(text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) RETURNS void
+CREATE FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -546,19 +546,19 @@ begin
     raise exception using errcode = 'NK429', message = 'rate_limited',
       detail = 'Too many connection attempts; finish or wait ten minutes.';
   end if;
-  insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier)
-  values (p_state_hash, v_consultant, p_provider, p_code_verifier);
+  insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier, browser_hash)
+  values (p_state_hash, v_consultant, p_provider, p_code_verifier, p_browser_hash);
 end;
 $$;
 
 
-ALTER FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) OWNER TO nakksha_owner;
+ALTER FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) IS 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
+COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) IS 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
 
 
 --
@@ -1467,7 +1467,8 @@ begin
   delete from app.calendar_events where consultant_id = v_c.consultant_id and provider = v_c.provider;
   -- The grant is revoked at the provider by a job: the ciphertext travels in its arguments, never plain.
   perform app_private.defer_job('revoke_calendar_grant', jsonb_build_object('provider', v_c.provider,
-    'token_encrypted', coalesce(v_c.refresh_token_encrypted, v_c.access_token_encrypted)), 'calendar');
+    'token_encrypted', coalesce(v_c.refresh_token_encrypted, v_c.access_token_encrypted),
+    'consultant_id', v_c.consultant_id, 'disconnected_at', now()), 'calendar');
   return jsonb_build_object('provider', v_c.provider, 'status', 'not_connected');
 end;
 $$;
@@ -2816,8 +2817,12 @@ begin
   -- the consultant, exactly once: only one transaction can change that row from sent.
   update app.quotations set view_count = view_count + 1, last_viewed_at = now()
   where id = v_q.id returning * into v_q;
-  insert into app.quotation_views (consultant_id, quotation_id, user_agent)
-  values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  -- The history keeps the first thousand openings (the count keeps counting): a link passed around or
+  -- hammered cannot grow the table without bound.
+  if v_q.view_count <= 1000 then
+    insert into app.quotation_views (consultant_id, quotation_id, user_agent)
+    values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  end if;
   if v_q.status = 'sent' and coalesce(v_q.expires_at > now(), true) then
     update app.quotations set status = 'viewed' where id = v_q.id and status = 'sent' returning * into v_q;
     v_first := found;
@@ -4252,9 +4257,10 @@ begin
     busy_synced_at = null, connected_at = now()
   returning * into v_c;
   -- Fill the cache of busy times now, and put the upcoming confirmed sessions on the new calendar.
-  perform app_private.cancel_queued_jobs('busy:' || v_c.id);  -- a reconnect replaces a fetch still waiting
+  -- Under the lock `busy:<id>` only (no queueing lock): the periodic job may queue one at the same moment,
+  -- and two fetches one after the other are harmless where a unique violation here would lose the grant.
   perform app_private.defer_job('refresh_calendar_busy', jsonb_build_object('connection_id', v_c.id), 'calendar',
-                                null, 'busy:' || v_c.id);
+                                null, null, 'busy:' || v_c.id);
   for v_key in
     select distinct app_private.calendar_event_key(s) from app.sessions s
     where s.consultant_id = v_c.consultant_id and s.status = 'confirmed' and s.ends_at > now()
@@ -4295,10 +4301,10 @@ COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, 
 
 
 --
--- Name: take_oauth_state(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: take_oauth_state(bytea, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.take_oauth_state(p_state_hash bytea) RETURNS jsonb
+CREATE FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -4307,8 +4313,11 @@ declare
 begin
   -- Used once: the first callback with this state takes its verifier (within its ten minutes), a replay
   -- gets NULL. The row stays, emptied, until the connection is stored, which must follow within minutes.
+  -- Only in the browser that started it (its cookie's hash): a consent link sent to someone else cannot
+  -- attach their calendar to the sender's account.
   select * into v_state from app.oauth_states
-  where state_hash = p_state_hash and expires_at > now() and code_verifier <> '' for update;
+  where state_hash = p_state_hash and expires_at > now() and code_verifier <> '' and browser_hash = p_browser_hash
+  for update;
   if v_state.state_hash is null then
     return null;
   end if;
@@ -4319,13 +4328,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.take_oauth_state(p_state_hash bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION take_oauth_state(p_state_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION take_oauth_state(p_state_hash bytea, p_browser_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea) IS 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state.';
+COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) IS 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state.';
 
 
 --
@@ -4762,6 +4771,10 @@ begin
     where ((v_kind = 's' and s.id = v_id) or (v_kind = 'w' and s.slot_id = v_id))
       and s.status in ('pending', 'confirmed')
       and app_private.meeting_provider(s.meeting_platform) = p_provider
+      -- A link that arrives after the confirmation went out (the wait ran out, the provider was down) does
+      -- not replace the one the client and consultant were given: the event keeps its meeting regardless.
+      and not exists (select 1 from app.email_logs l where l.session_id = s.id
+                        and l.email_type = 'session_confirmation' and l.status in ('sent', 'delivered'))
     returning s.id)
   select array_agg(id) into v_sessions from changed;
   -- ...and the mails waiting for it carry it and go now rather than at the end of their wait.
@@ -4939,6 +4952,27 @@ ALTER FUNCTION api.worker_claim_refund(p_refund_id uuid) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.worker_claim_refund(p_refund_id uuid) IS 'Worker: what a pending refund needs sent to the gateway, or NULL when it is settled.';
+
+
+--
+-- Name: worker_connected_since(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select c.connected_at from app.calendar_connections c where c.consultant_id = p_consultant_id and c.provider = p_provider
+$$;
+
+
+ALTER FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_connected_since(p_consultant_id uuid, p_provider text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) IS 'Worker: when the consultant (re)connected this provider, if they have (a revocation queued earlier must not undo it).';
 
 
 --
@@ -6474,6 +6508,7 @@ declare
   v_dup app.payment_transactions;
   v_outcome text;
   v_free boolean;
+  v_quotation_paid timestamptz;
 begin
   select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_order_id = p_order_id;
   if v_t.id is null then
@@ -6513,6 +6548,12 @@ begin
     return jsonb_build_object('outcome', 'duplicate_refunded', 'transaction_id', v_dup.id, 'session_id', v_s.id);
   end if;
 
+  if v_t.quotation_id is not null then
+    -- Locked after the payment (accept only ever inserts payments, so no cycle): two orders of one accepted
+    -- quotation (an order given up, then a fresh one) both paid must not both count.
+    select paid_at into v_quotation_paid from app.quotations where id = v_t.quotation_id for update;
+  end if;
+
   -- The money is ours now, whatever happens to the session.
   update app.payment_transactions set status = 'completed', gateway_payment_id = p_payment_id,
     payment_method = p_method, failure_reason = null,
@@ -6520,6 +6561,14 @@ begin
   where id = v_t.id returning * into v_t;
 
   if v_t.session_id is null then
+    if v_quotation_paid is not null then
+      -- Paid already through another order: this one is a duplicate, given back in full.
+      update app.payment_transactions set metadata = metadata || '{"duplicate": true}' where id = v_t.id
+      returning * into v_t;
+      perform app_private.create_refund(v_t.id, v_t.amount, 'Quotation already paid', 'system');
+      return jsonb_build_object('outcome', 'duplicate_refunded', 'transaction_id', v_t.id,
+                                'quotation_id', v_t.quotation_id);
+    end if;
     -- An accepted quotation's payment: it is paid (the acceptance already holds; nothing to give back).
     update app.quotations set paid_at = coalesce(paid_at, now()) where id = v_t.quotation_id;
     return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id, 'quotation_id', v_t.quotation_id);
@@ -7278,7 +7327,11 @@ CREATE FUNCTION app_private.queue_calendar_sync_key(p_key text) RETURNS void
     AS $$
 begin
   -- One waiting job per event (queueing lock), run one at a time (lock); the job reconciles to whatever
-  -- the event should be when it runs, so replacing a waiting one loses nothing.
+  -- the event should be when it runs, so replacing a waiting one loses nothing. Two transactions touching
+  -- one event (two seats of a webinar confirmed at once) take turns here: without this lock the second
+  -- could not see the first one's uncommitted job to cancel it, and its insert would then fail on the
+  -- queueing lock once the first commits, failing the booking or payment with it.
+  perform pg_advisory_xact_lock(hashtext('calendar:' || p_key));
   perform app_private.cancel_queued_jobs('calendar:' || p_key);
   perform app_private.defer_job('sync_calendar_event', jsonb_build_object('event_key', p_key), 'calendar',
                                 null, 'calendar:' || p_key, 'calendar:' || p_key);
@@ -9228,6 +9281,8 @@ CREATE TABLE app.oauth_states (
     code_verifier text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone DEFAULT (now() + '00:10:00'::interval) NOT NULL,
+    browser_hash bytea NOT NULL,
+    CONSTRAINT oauth_states_browser_hash_length CHECK ((length(browser_hash) = 32)),
     CONSTRAINT oauth_states_provider_valid CHECK ((provider = ANY (ARRAY['google'::text, 'microsoft'::text])))
 );
 
@@ -9239,6 +9294,13 @@ ALTER TABLE app.oauth_states OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.oauth_states IS 'OAuth authorisations in flight (hashed state, PKCE verifier), used once within ten minutes.';
+
+
+--
+-- Name: COLUMN oauth_states.browser_hash; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.oauth_states.browser_hash IS 'SHA-256 of the nonce cookie given to the browser that started the attempt.';
 
 
 --
@@ -11600,11 +11662,11 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 
 --
--- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) TO nakksha_app;
 
 
 --
@@ -12584,11 +12646,11 @@ GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text
 
 
 --
--- Name: FUNCTION take_oauth_state(p_state_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION take_oauth_state(p_state_hash bytea, p_browser_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) TO nakksha_app;
 
 
 --
@@ -12701,6 +12763,14 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app
 
 REVOKE ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION worker_connected_since(p_consultant_id uuid, p_provider text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_app;
 
 
 --
@@ -14161,3 +14231,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101700
 -- 20261124101800
 -- 20261124101900
+-- 20261124102000

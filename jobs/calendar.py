@@ -13,6 +13,7 @@ interval (platform setting calendar_busy_refresh_minutes)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 
 import httpx
@@ -23,6 +24,7 @@ from app.adapters.meetings import (
     CalendarAccess,
     EventSpec,
     GrantRevoked,
+    ProviderRefused,
     ProviderUnavailable,
     all_providers,
     providers,
@@ -69,6 +71,13 @@ async def sync_calendar_event(event_key: str) -> dict:
             except ProviderUnavailable as exc:
                 log.warning("calendar %s unavailable for %s: %s", name, event_key, exc)
                 unavailable = exc
+            except ProviderRefused as exc:
+                # Not worth retrying (a permission unticked at consent, a calendar gone): say so on the
+                # connection, which stops mail waiting for its links, and go on with the other provider.
+                log.warning("calendar %s refused %s: %s", name, event_key, exc)
+                await run(db, "worker_mark_calendar_connection", connection_id=connection["id"], status="error",
+                          error=f"{provider.label} refused: {exc}")
+                done[name] = "refused"
     if unavailable is not None:
         raise unavailable  # the other providers' work is recorded; the retry redoes only what is missing
     return done
@@ -115,6 +124,10 @@ async def refresh_calendar_busy(connection_id: str) -> int:
         except GrantRevoked as exc:
             log.warning("calendar connection %s revoked: %s", connection_id, exc)
             return 0
+        except ProviderRefused as exc:
+            await run(db, "worker_mark_calendar_connection", connection_id=connection_id, status="error",
+                      error=f"{provider.label} refused the busy-time query: {exc}")
+            return 0
     return await run(db, "worker_store_calendar_busy", connection_id=connection_id,
                      busy=[{"start": s.isoformat(), "end": e.isoformat()} for s, e in busy])
 
@@ -134,11 +147,19 @@ async def refresh_stale_calendar_busy(context: procrastinate.JobContext, timesta
 
 
 @app.task(name="revoke_calendar_grant", queue="calendar", retry=RETRY)
-async def revoke_calendar_grant(provider: str, token_encrypted: str) -> None:
+async def revoke_calendar_grant(provider: str, token_encrypted: str, consultant_id: str | None = None,
+                                disconnected_at: str | None = None) -> None:
     settings, data_key = _context()
     p = all_providers(settings).get(provider)
     if p is None or not p.configured:
         return
+    if consultant_id and disconnected_at:
+        # Google revokes the whole grant to our client: reconnected since, the revocation would kill the new one.
+        since = await run(await pool(), "worker_connected_since", consultant_id=uuid.UUID(consultant_id),
+                          provider=provider)
+        if since is not None and since > datetime.fromisoformat(disconnected_at):
+            log.info("not revoking %s for %s: reconnected since", provider, consultant_id)
+            return
     async with httpx.AsyncClient(timeout=settings.calendar_timeout) as http:
         await p.revoke(http, unseal(data_key, token_encrypted) or "")
 

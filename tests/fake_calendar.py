@@ -43,6 +43,7 @@ class FakeCalendar:
         self.meetings: dict[str, dict] = {}
         self.refreshes = 0
         self.deny = False
+        self.granted_scope: str | None = None  # what the consultant left ticked (default: all asked for)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -121,7 +122,7 @@ class FakeCalendar:
         code = secrets.token_urlsafe(16)
         with self.lock:
             self.codes[code] = {"provider": provider, "redirect_uri": q["redirect_uri"], "challenge": q["code_challenge"],
-                                "used": False}
+                                "used": False, "scope": self.granted_scope or q["scope"]}
         return q["redirect_uri"] + "?" + urlencode({"code": code, "state": q["state"], "scope": q["scope"]})
 
     def revoke_all(self, provider: str) -> None:
@@ -165,7 +166,7 @@ class FakeCalendar:
                         or challenge.rstrip(b"=").decode() != code["challenge"]):
                     return 400, {"error": "invalid_grant", "error_description": "Bad code or verifier."}, {}
                 code["used"] = True
-                return 200, self._issue(provider, secrets.token_hex(8), True), {}
+                return 200, {**self._issue(provider, secrets.token_hex(8), True), "scope": code["scope"]}, {}
         if body.get("grant_type") == "refresh_token":
             if self.refresh_delay:
                 time.sleep(self.refresh_delay)

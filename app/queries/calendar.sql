@@ -4,13 +4,13 @@
 -- The caller's connected calendars (no tokens).
 select api.calendar_connections();
 
--- name: begin_calendar_connection(provider, state_hash, code_verifier)!
--- Remember an OAuth attempt's hashed state and PKCE verifier.
-select api.begin_calendar_connection(:provider, :state_hash, :code_verifier);
+-- name: begin_calendar_connection(provider, state_hash, code_verifier, browser_hash)!
+-- Remember an OAuth attempt's hashed state, PKCE verifier and browser cookie hash.
+select api.begin_calendar_connection(:provider, :state_hash, :code_verifier, :browser_hash);
 
--- name: take_oauth_state(state_hash)$
--- The provider and verifier of a state, once (NULL if unknown, expired or used).
-select api.take_oauth_state(:state_hash);
+-- name: take_oauth_state(state_hash, browser_hash)$
+-- The provider and verifier of a state, once, in the browser that started it (NULL otherwise).
+select api.take_oauth_state(:state_hash, :browser_hash);
 
 -- name: store_calendar_connection(state_hash, account_email, scopes, access_encrypted, refresh_encrypted, expires_at)$
 -- Store the encrypted grant for the consultant who started this state.
@@ -51,6 +51,10 @@ select api.worker_busy_window(:connection_id);
 -- name: worker_store_calendar_busy(connection_id, busy)$
 -- Replace a connection's cached busy times.
 select api.worker_store_calendar_busy(:connection_id, :busy);
+
+-- name: worker_connected_since(consultant_id, provider)$
+-- When the consultant (re)connected this provider, if they have.
+select api.worker_connected_since(:consultant_id, :provider);
 
 -- name: worker_stale_calendar_connections()
 -- Connected calendars whose busy times need fetching again.

@@ -2,9 +2,12 @@
 """Connecting is OAuth 2's authorisation code flow with PKCE. `connect` makes a random state (stored hashed,
 single-use, ten minutes) and a verifier, and answers the provider's consent URL; the provider sends the
 browser back to `/integrations/<provider>/callback` with a code and the state. The callback takes the state
-(the consultant is whoever started it: no cookie needed, none trusted), exchanges the code with the
+(the consultant is whoever started it, in this browser), exchanges the code with the
 verifier, reads the account's address, and stores the tokens encrypted. The browser always lands back on
-the settings page with what happened; only a missing, forged, expired or replayed state is an error page."""
+the settings page with what happened; only a missing, forged, expired or replayed state is an error page.
+The state alone is not enough: `connect` also gives the browser a random cookie (hash stored with the
+state), and the callback must bring it back, so a consent link sent to someone else cannot attach their
+calendar to the sender's account (login CSRF)."""
 from __future__ import annotations
 
 import hashlib
@@ -33,11 +36,14 @@ from app.errors import ApiError
 from app.middleware import SECURITY_HEADERS
 from app.routes.auth import OBJECT
 from app.sql import Caller, run
-from app.web import form_with_csrf, require
+from app.web import form_with_csrf, oauth_cookie, require, set_cookie
 
 log = logging.getLogger("nakksha.calendar")
 
 SETTINGS_PAGE = "/dashboard/settings/meetings"
+STATE_SECONDS = 600
+# What a grant must include to be useful (consent screens let people untick scopes).
+REQUIRED_SCOPE = {"google": "calendar.events", "microsoft": "Calendars.ReadWrite"}
 LABELS = {"google": "Google Calendar and Meet", "microsoft": "Microsoft Outlook and Teams"}
 
 
@@ -66,16 +72,22 @@ async def integrations(request: Request, caller: Caller) -> list[dict]:
     return out
 
 
-async def authorization_url(request: Request, caller: Caller, name: str) -> str:
+async def authorization_url(request: Request, caller: Caller, name: str) -> tuple[str, str]:
+    """The consent URL, and the nonce for the browser's cookie (the callback must come back with it)."""
     provider = providers(request.app.state.settings).get(name)
     if provider is None:
         raise ApiError(409, "calendar_not_configured",
                        f"{LABELS[name]} is not set up on this Nakksha installation; use your personal meeting link.")
-    state = secrets.token_urlsafe(32)
+    state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     verifier, challenge = pkce_pair()
     await run(request.app.state.pool, "begin_calendar_connection", caller, provider=name,
-              state_hash=_state_hash(state), code_verifier=verifier)
-    return provider.authorization_url(state, challenge)
+              state_hash=_state_hash(state), code_verifier=verifier, browser_hash=_state_hash(nonce))
+    return provider.authorization_url(state, challenge), nonce
+
+
+def _with_nonce(request: Request, response: Response, nonce: str) -> Response:
+    set_cookie(request, response, oauth_cookie(request), nonce, STATE_SECONDS)
+    return response
 
 
 @endpoint(summary="Connected calendars: Google and Microsoft, whether offered here, and the caller's connection "
@@ -90,7 +102,8 @@ async def list_integrations(request: Request) -> JSONResponse:
           tags=("calendar",), auth="consultant", responses={200: OBJECT, 404: None, 409: None, 429: None})
 async def connect(request: Request) -> JSONResponse:
     name = _provider_name(request)
-    return JSONResponse({"authorization_url": await authorization_url(request, request.state.caller, name)})
+    url, nonce = await authorization_url(request, request.state.caller, name)
+    return _with_nonce(request, JSONResponse({"authorization_url": url}), nonce)
 
 
 @endpoint(summary="Disconnect a calendar: forgets the tokens, busy times and event records, and revokes the grant.",
@@ -120,7 +133,9 @@ async def callback(request: Request) -> Response:
     state = request.query_params.get("state", "")
     if not (20 <= len(state) <= 200):
         raise ApiError(400, "invalid_state", "This link is not a calendar connection in progress.")
-    taken = await run(request.app.state.pool, "take_oauth_state", state_hash=_state_hash(state))
+    nonce = request.cookies.get(oauth_cookie(request), "")[:100]
+    taken = await run(request.app.state.pool, "take_oauth_state", state_hash=_state_hash(state),
+                      browser_hash=_state_hash(nonce))
     if taken is None or taken["provider"] != name:
         raise ApiError(400, "invalid_state", "This connection attempt has expired or was already used; start again "
                                              "from your settings.")
@@ -132,6 +147,8 @@ async def callback(request: Request) -> Response:
     try:
         async with httpx.AsyncClient(timeout=request.app.state.settings.calendar_timeout) as http:
             tokens = await provider.exchange_code(http, request.query_params["code"][:4096], taken["code_verifier"])
+            if tokens.scope and REQUIRED_SCOPE[name] not in tokens.scope:
+                raise ProviderRefused(f"the calendar permission was not granted ({tokens.scope})")
             email = await provider.account_email(http, tokens.access_token)
     except ProviderUnavailable as exc:
         log.warning("%s token exchange unavailable: %s", name, exc)
@@ -154,11 +171,11 @@ async def page_connect(request: Request) -> Response:
     await form_with_csrf(request)
     name = _provider_name(request)
     try:
-        url = await authorization_url(request, who[1], name)
+        url, nonce = await authorization_url(request, who[1], name)
     except ApiError as exc:
         return _back(calendar_error="not_configured" if exc.code == "calendar_not_configured" else "busy",
                      provider=name)
-    return RedirectResponse(url, status_code=303)
+    return _with_nonce(request, RedirectResponse(url, status_code=303), nonce)
 
 
 @endpoint(summary="Settings page: disconnect a calendar.", tags=("pages",), include=False)

@@ -92,7 +92,7 @@ async def _confirm(pool, gateway: str, order: dict, payment_id: str, payment: di
     # A quotation's payment has nothing to lose: the acceptance holds whatever arrives first.
     if booking is None and result.get("quotation_id"):
         return {"status": "confirmed" if outcome in ("confirmed", "already_confirmed") else "refunding",
-                "outcome": outcome, "booking": None, "quotation_id": result["quotation_id"]}
+                "outcome": outcome, "booking": None}
     # From the booking's state, not the outcome: a webhook may have arrived first and found the time taken.
     status = "confirmed" if booking and booking["status"] == "confirmed" and outcome in (
         "confirmed", "already_confirmed") else "refunding"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -26,7 +26,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import NotAnImage, clean_photo
 from app.routes.auth import OBJECT
-from app.schemas import Email, Money, Name, SecureUrl, ShortText
+from app.schemas import Email, Instant, LocalInstant, Money, Name, SecureUrl, ShortText
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -45,7 +45,7 @@ class QuotationBody(Schema):
     discount_percentage: Decimal = Field(default=Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)
     currency: Literal["INR"] = "INR"
     validity_period: ShortText | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: Instant | None = None
     notes: str | None = Field(default=None, max_length=5000)
     quotation_image_url: SecureUrl | None = None
 
@@ -66,7 +66,7 @@ class QuotationPatch(Schema):
     discount_percentage: Decimal = Field(default=None, ge=0, le=100, max_digits=5, decimal_places=2)  # type: ignore[assignment]
     currency: Literal["INR"] = None  # type: ignore[assignment]
     validity_period: ShortText | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: Instant | None = None
     notes: str | None = Field(default=None, max_length=5000)
     quotation_image_url: SecureUrl | None = None
 
@@ -74,16 +74,16 @@ class QuotationPatch(Schema):
 class QuotationQuery(QuerySchema):
     status: Status | None = None
     q: str | None = Field(default=None, max_length=200)
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
     page: int = Field(default=1, ge=1, le=100000)
     per_page: int = Field(default=25, ge=1, le=100)
 
 
 class StatsQuery(QuerySchema):
     timeframe: Literal["today", "week", "month", "quarter", "year", "fy", "all", "custom"] = "month"
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: LocalInstant | None = Field(default=None, alias="from")
+    to: LocalInstant | None = None
 
 
 class RejectBody(Schema):

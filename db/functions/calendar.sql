@@ -16,7 +16,8 @@ as $$
 $$;
 comment on function api.calendar_connections is 'The caller''s connected calendars: provider, state, account, last sync (never a token).';
 
-create or replace function api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text)
+create or replace function api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text,
+                                                         p_browser_hash bytea)
 returns void
 language plpgsql volatile security definer
 set search_path = ''
@@ -33,13 +34,13 @@ begin
     raise exception using errcode = 'NK429', message = 'rate_limited',
       detail = 'Too many connection attempts; finish or wait ten minutes.';
   end if;
-  insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier)
-  values (p_state_hash, v_consultant, p_provider, p_code_verifier);
+  insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier, browser_hash)
+  values (p_state_hash, v_consultant, p_provider, p_code_verifier, p_browser_hash);
 end;
 $$;
 comment on function api.begin_calendar_connection is 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
 
-create or replace function api.take_oauth_state(p_state_hash bytea)
+create or replace function api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea)
 returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -49,8 +50,11 @@ declare
 begin
   -- Used once: the first callback with this state takes its verifier (within its ten minutes), a replay
   -- gets NULL. The row stays, emptied, until the connection is stored, which must follow within minutes.
+  -- Only in the browser that started it (its cookie's hash): a consent link sent to someone else cannot
+  -- attach their calendar to the sender's account.
   select * into v_state from app.oauth_states
-  where state_hash = p_state_hash and expires_at > now() and code_verifier <> '' for update;
+  where state_hash = p_state_hash and expires_at > now() and code_verifier <> '' and browser_hash = p_browser_hash
+  for update;
   if v_state.state_hash is null then
     return null;
   end if;
@@ -94,9 +98,10 @@ begin
     busy_synced_at = null, connected_at = now()
   returning * into v_c;
   -- Fill the cache of busy times now, and put the upcoming confirmed sessions on the new calendar.
-  perform app_private.cancel_queued_jobs('busy:' || v_c.id);  -- a reconnect replaces a fetch still waiting
+  -- Under the lock `busy:<id>` only (no queueing lock): the periodic job may queue one at the same moment,
+  -- and two fetches one after the other are harmless where a unique violation here would lose the grant.
   perform app_private.defer_job('refresh_calendar_busy', jsonb_build_object('connection_id', v_c.id), 'calendar',
-                                null, 'busy:' || v_c.id);
+                                null, null, 'busy:' || v_c.id);
   for v_key in
     select distinct app_private.calendar_event_key(s) from app.sessions s
     where s.consultant_id = v_c.consultant_id and s.status = 'confirmed' and s.ends_at > now()
@@ -127,7 +132,8 @@ begin
   delete from app.calendar_events where consultant_id = v_c.consultant_id and provider = v_c.provider;
   -- The grant is revoked at the provider by a job: the ciphertext travels in its arguments, never plain.
   perform app_private.defer_job('revoke_calendar_grant', jsonb_build_object('provider', v_c.provider,
-    'token_encrypted', coalesce(v_c.refresh_token_encrypted, v_c.access_token_encrypted)), 'calendar');
+    'token_encrypted', coalesce(v_c.refresh_token_encrypted, v_c.access_token_encrypted),
+    'consultant_id', v_c.consultant_id, 'disconnected_at', now()), 'calendar');
   return jsonb_build_object('provider', v_c.provider, 'status', 'not_connected');
 end;
 $$;
@@ -199,7 +205,11 @@ set search_path = ''
 as $$
 begin
   -- One waiting job per event (queueing lock), run one at a time (lock); the job reconciles to whatever
-  -- the event should be when it runs, so replacing a waiting one loses nothing.
+  -- the event should be when it runs, so replacing a waiting one loses nothing. Two transactions touching
+  -- one event (two seats of a webinar confirmed at once) take turns here: without this lock the second
+  -- could not see the first one's uncommitted job to cancel it, and its insert would then fail on the
+  -- queueing lock once the first commits, failing the booking or payment with it.
+  perform pg_advisory_xact_lock(hashtext('calendar:' || p_key));
   perform app_private.cancel_queued_jobs('calendar:' || p_key);
   perform app_private.defer_job('sync_calendar_event', jsonb_build_object('event_key', p_key), 'calendar',
                                 null, 'calendar:' || p_key, 'calendar:' || p_key);
@@ -379,6 +389,10 @@ begin
     where ((v_kind = 's' and s.id = v_id) or (v_kind = 'w' and s.slot_id = v_id))
       and s.status in ('pending', 'confirmed')
       and app_private.meeting_provider(s.meeting_platform) = p_provider
+      -- A link that arrives after the confirmation went out (the wait ran out, the provider was down) does
+      -- not replace the one the client and consultant were given: the event keeps its meeting regardless.
+      and not exists (select 1 from app.email_logs l where l.session_id = s.id
+                        and l.email_type = 'session_confirmation' and l.status in ('sent', 'delivered'))
     returning s.id)
   select array_agg(id) into v_sessions from changed;
   -- ...and the mails waiting for it carry it and go now rather than at the end of their wait.
@@ -483,13 +497,22 @@ as $$
 $$;
 comment on function app_private.calendar_busy_overlaps is 'Whether the consultant''s connected calendars are busy at any moment of the interval.';
 
-grant execute on function api.calendar_connections(), api.begin_calendar_connection(text, bytea, text),
-  api.take_oauth_state(bytea), api.store_calendar_connection(bytea, text, text, text, text, timestamptz),
+create or replace function api.worker_connected_since(p_consultant_id uuid, p_provider text)
+returns timestamptz
+language sql stable security definer
+set search_path = ''
+as $$
+  select c.connected_at from app.calendar_connections c where c.consultant_id = p_consultant_id and c.provider = p_provider
+$$;
+comment on function api.worker_connected_since is 'Worker: when the consultant (re)connected this provider, if they have (a revocation queued earlier must not undo it).';
+
+grant execute on function api.calendar_connections(), api.begin_calendar_connection(text, bytea, text, bytea),
+  api.take_oauth_state(bytea, bytea), api.store_calendar_connection(bytea, text, text, text, text, timestamptz),
   api.disconnect_calendar(text), api.worker_lock_calendar_connection(uuid),
   api.worker_store_calendar_tokens(uuid, text, text, timestamptz), api.worker_mark_calendar_connection(uuid, text, text),
   api.worker_calendar_plan(text),
   api.worker_calendar_event_synced(text, text, text, timestamptz, timestamptz, text, text, text),
   api.worker_calendar_event_deleted(text, text), api.worker_busy_window(uuid), api.worker_store_calendar_busy(uuid, jsonb),
-  api.worker_stale_calendar_connections() to nakksha_app;
+  api.worker_stale_calendar_connections(), api.worker_connected_since(uuid, text) to nakksha_app;
 
 -- Test: pytest tests/jobs/test_calendar.py tests/http/test_calendar_connect.py

@@ -292,6 +292,7 @@ declare
   v_dup app.payment_transactions;
   v_outcome text;
   v_free boolean;
+  v_quotation_paid timestamptz;
 begin
   select * into v_t from app.payment_transactions where gateway = p_gateway and gateway_order_id = p_order_id;
   if v_t.id is null then
@@ -331,6 +332,12 @@ begin
     return jsonb_build_object('outcome', 'duplicate_refunded', 'transaction_id', v_dup.id, 'session_id', v_s.id);
   end if;
 
+  if v_t.quotation_id is not null then
+    -- Locked after the payment (accept only ever inserts payments, so no cycle): two orders of one accepted
+    -- quotation (an order given up, then a fresh one) both paid must not both count.
+    select paid_at into v_quotation_paid from app.quotations where id = v_t.quotation_id for update;
+  end if;
+
   -- The money is ours now, whatever happens to the session.
   update app.payment_transactions set status = 'completed', gateway_payment_id = p_payment_id,
     payment_method = p_method, failure_reason = null,
@@ -338,6 +345,14 @@ begin
   where id = v_t.id returning * into v_t;
 
   if v_t.session_id is null then
+    if v_quotation_paid is not null then
+      -- Paid already through another order: this one is a duplicate, given back in full.
+      update app.payment_transactions set metadata = metadata || '{"duplicate": true}' where id = v_t.id
+      returning * into v_t;
+      perform app_private.create_refund(v_t.id, v_t.amount, 'Quotation already paid', 'system');
+      return jsonb_build_object('outcome', 'duplicate_refunded', 'transaction_id', v_t.id,
+                                'quotation_id', v_t.quotation_id);
+    end if;
     -- An accepted quotation's payment: it is paid (the acceptance already holds; nothing to give back).
     update app.quotations set paid_at = coalesce(paid_at, now()) where id = v_t.quotation_id;
     return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id, 'quotation_id', v_t.quotation_id);

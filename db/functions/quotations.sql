@@ -362,8 +362,12 @@ begin
   -- the consultant, exactly once: only one transaction can change that row from sent.
   update app.quotations set view_count = view_count + 1, last_viewed_at = now()
   where id = v_q.id returning * into v_q;
-  insert into app.quotation_views (consultant_id, quotation_id, user_agent)
-  values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  -- The history keeps the first thousand openings (the count keeps counting): a link passed around or
+  -- hammered cannot grow the table without bound.
+  if v_q.view_count <= 1000 then
+    insert into app.quotation_views (consultant_id, quotation_id, user_agent)
+    values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  end if;
   if v_q.status = 'sent' and coalesce(v_q.expires_at > now(), true) then
     update app.quotations set status = 'viewed' where id = v_q.id and status = 'sent' returning * into v_q;
     v_first := found;

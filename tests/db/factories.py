@@ -144,8 +144,8 @@ async def calendar(conn: asyncpg.Connection, consultant_id, session_id) -> uuid.
     await conn.execute("insert into app.calendar_busy (consultant_id, connection_id, during) "
                        "values ($1, $2, tstzrange(now() + interval '2 days', now() + interval '50 hours'))",
                        consultant_id, connection_id)
-    await conn.execute("insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier) "
-                       "values ($1, $2, 'microsoft', 'verifier')", os.urandom(32), consultant_id)
+    await conn.execute("insert into app.oauth_states (state_hash, consultant_id, provider, code_verifier, browser_hash) "
+                       "values ($1, $2, 'microsoft', 'verifier', $3)", os.urandom(32), consultant_id, os.urandom(32))
     await conn.execute("insert into app.calendar_events (consultant_id, event_key, provider, external_event_id, "
                        "starts_at, ends_at) values ($1, 's:' || $2::uuid::text, 'google', 'evt', now(), now() + interval '1 hour')",
                        consultant_id, session_id)

@@ -81,6 +81,25 @@ async def test_a_state_works_once_and_only_for_its_provider(client, db, cal):
     assert len(await connections(db)) == 1
 
 
+async def test_a_consent_link_finishes_only_in_the_browser_that_started_it(client, app, db, cal):
+    """An attacker starts a connection and sends the consent link to a victim: the victim's browser lacks
+    the attacker's cookie, so the victim's calendar is not attached to the attacker's account."""
+    attacker = await approved_consultant(client, db)
+    back = path_of(cal.consent(await start(client, attacker)))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as victim:
+        r = await victim.get(back)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_state"
+    assert await connections(db) == []
+
+
+async def test_a_grant_without_the_calendar_permission_is_refused(client, db, cal):
+    c = await approved_consultant(client, db)
+    cal.granted_scope = "openid email"  # the consultant unticked the calendar boxes
+    r = await client.get(path_of(cal.consent(await start(client, c))))
+    assert r.status_code == 303 and "calendar_error=refused" in r.headers["location"]
+    assert await connections(db) == []
+
+
 async def test_consent_refused_or_a_bad_code_connects_nothing(client, db, cal):
     c = await approved_consultant(client, db)
     r = await client.get(path_of(cal.consent(await start(client, c), allow=False)))
@@ -135,6 +154,14 @@ async def test_disconnect_forgets_the_grant_and_revokes_it_at_the_provider(clien
     await run_jobs(db, queues=("calendar",))
     [revoke] = cal.calls("POST", "/google/revoke")
     assert revoke["body"]["token"].startswith("rt-") and cal.revoked_grants
+    # Disconnected and connected again before the revocation ran: the new grant is left alone.
+    await connect(client, c, cal)
+    assert (await client.delete("/api/v1/integrations/google", headers=c["headers"])).status_code == 200
+    await connect(client, c, cal)
+    await run_jobs(db, queues=("calendar",))
+    assert len(cal.calls("POST", "/google/revoke")) == 1
+    [row] = await connections(db)
+    assert row["status"] == "connected"
 
 
 def access_for(db_pool, cal, connection_id: str, provider: str, http: httpx.AsyncClient) -> CalendarAccess:

@@ -170,6 +170,14 @@ async def test_an_order_given_up_unpaid_is_replaced_so_the_quotation_can_still_b
     r = await client.post(VERIFY, json=signed(again["checkout"]["order_id"], payment["id"]))
     assert r.json()["status"] == "confirmed"
     assert (await client.get(f"{Q}/{q['id']}", headers=c["headers"])).json()["paid_at"]
+    # The given-up order is still payable at Razorpay: paid as well, it is a duplicate and goes back in full.
+    late = rzp.pay(first)
+    r = await client.post(VERIFY, json=signed(first, late["id"]))
+    assert r.status_code == 200 and r.json()["status"] == "refunding" and r.json()["outcome"] == "duplicate_refunded"
+    [refund] = await rows(db, "select r.amount, r.reason from app.payment_refunds r join app.payment_transactions t "
+                              "on t.id = r.transaction_id where t.gateway_order_id = $1", first)
+    assert (refund["amount"], refund["reason"]) == (8750, "Quotation already paid")
+    assert "quotation_id" not in r.json()
 
 
 async def test_a_captured_webhook_pays_it_once_whichever_arrives_first(client, db, rzp):
@@ -291,6 +299,16 @@ async def test_stats_count_what_was_sent_and_what_came_of_it(client, db, rzp):
                                                                        "to": "2026-01-01"}):
         r = await client.get(f"{Q}/stats", headers=c["headers"], params=params)
         assert r.status_code == 422, params
+    for params in ({"timeframe": "custom", "from": "2026-01-01", "to": "9999-12-31"},
+                   {"timeframe": "custom", "from": "0001-01-01", "to": "2026-01-01"}):
+        r = await client.get(f"{Q}/stats", headers=c["headers"], params=params)
+        assert r.status_code == 422, params
+    for params in ({"from": "0001-01-01T00:00:00+05:30"}, {"to": "9999-12-31T23:59:59-05:00"}):
+        assert (await client.get(Q, headers=c["headers"], params=params)).status_code == 422
+    r = await client.post(Q, headers=c["headers"], json={"client_name": "A", "client_email": "a@example.com",
+                                                        "quotation_name": "Q", "base_amount": "1",
+                                                        "expires_at": "9999-12-31T23:59:59-05:00"})
+    assert r.status_code == 422
     r = await client.get(f"{Q}/stats", headers=c["headers"], params={"timeframe": "custom", "from": "2020-01-01",
                                                                       "to": "2020-12-31"})
     assert r.json()["sent"] == 0

@@ -1,6 +1,7 @@
 # tests/jobs/test_calendar.py — meeting links and calendar sync, run by a real worker against the fake Google and Microsoft APIs.
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -258,3 +259,47 @@ async def test_a_revoked_grant_falls_back_to_the_personal_link_when_the_wait_end
     assert all(m["scheduled_at"] <= datetime.now(UTC) for m in await mail_jobs(db, later["session_id"]))
 
 # Test: pytest tests/jobs/test_calendar.py
+
+
+async def test_two_transactions_queueing_one_event_take_turns(db):
+    """Two seats of one webinar confirmed at the same moment both queue the slot's event sync: the second
+    waits for the first and replaces its job, instead of failing on the queueing lock (and with it the
+    payment)."""
+    from tests.http.test_payments import owner
+    key = f"w:{uuid.uuid4()}"
+    first, second = await owner(db), await owner(db)
+    try:
+        t1, t2 = first.transaction(), second.transaction()
+        await t1.start()
+        await t2.start()
+        await first.execute("select app_private.queue_calendar_sync_key($1)", key)
+        waiting = asyncio.ensure_future(second.execute("select app_private.queue_calendar_sync_key($1)", key))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # it waits for the first transaction
+        await t1.commit()
+        await waiting
+        await t2.commit()
+    finally:
+        await first.close()
+        await second.close()
+    jobs = await fetch(db, "select status from procrastinate_jobs where queueing_lock = $1 order by id", "calendar:" + key)
+    assert [j["status"] for j in jobs] == ["cancelled", "todo"]
+
+
+async def test_a_link_that_comes_after_the_mail_went_does_not_replace_the_one_given(client, db, cal):
+    c = await free_consultant(client, db)
+    await use_platform(client, c, "meet")
+    await connect(client, c, cal)
+    await run_calendar_jobs(db)
+    b = await book_free(client, c)
+    cal.failures = ["down"]
+    await run_calendar_jobs(db)  # the provider is down: the job will retry
+    await fetch(db, "update procrastinate_jobs set scheduled_at = now() where task_name = 'send_email' and status = 'todo'")
+    await send_due_mail(db)  # the wait ran out: the confirmation goes with the personal link
+    assert "personal-room" in (await outbox(db, b["session_id"]))["session_confirmation"]
+    await fetch(db, "update procrastinate_jobs set scheduled_at = now() where task_name = 'sync_calendar_event' and status = 'todo'")
+    await run_calendar_jobs(db)
+    [event] = cal.live_events("google")
+    assert event["hangoutLink"]  # the event has its Meet...
+    s = await session_row(db, b["session_id"])
+    assert s["meeting_link"] == "https://meet.google.com/personal-room"  # ...but the session keeps the link mailed
