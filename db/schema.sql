@@ -3310,6 +3310,45 @@ COMMENT ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, 
 
 
 --
+-- Name: refresh_daily_analytics(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.refresh_daily_analytics(p_limit integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_day record;
+  v_count integer := 0;
+begin
+  -- Marks claimed with skip locked (two workers share the work) and only once their writes committed (an
+  -- uncommitted mark is invisible here), so every change is recomputed after it is visible. A day marked
+  -- again while this runs is simply recomputed again on the next run.
+  for v_day in
+    with claimed as (
+      delete from app.analytics_dirty d
+      where d.id in (select x.id from app.analytics_dirty x order by x.id limit p_limit for update skip locked)
+      returning d.consultant_id, d.day)
+    select distinct consultant_id, day from claimed
+  loop
+    perform app_private.recompute_daily_analytics(v_day.consultant_id, v_day.day);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION api.refresh_daily_analytics(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refresh_daily_analytics(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.refresh_daily_analytics(p_limit integer) IS 'Job: recompute the days writes have marked dirty (a batch at a time); returns how many.';
+
+
+--
 -- Name: refund_payment(uuid, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5679,6 +5718,86 @@ COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never a
 
 
 --
+-- Name: mark_all_analytics_dirty(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.mark_all_analytics_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  delete from app.daily_analytics where consultant_id = new.id;
+  insert into app.analytics_dirty (consultant_id, day)
+  select distinct new.id, (i at time zone new.timezone)::date
+  from (select s.starts_at from app.sessions s where s.consultant_id = new.id
+        union all select p.paid_at from app.payment_transactions p where p.consultant_id = new.id
+        union all select r.processed_at from app.payment_refunds r where r.consultant_id = new.id
+        union all select c.created_at from app.clients c where c.consultant_id = new.id
+        union all select q.sent_at from app.quotations q where q.consultant_id = new.id
+        union all select q.responded_at from app.quotations q where q.consultant_id = new.id) t(i)
+  where i is not null;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.mark_all_analytics_dirty() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION mark_all_analytics_dirty(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.mark_all_analytics_dirty() IS 'Trigger: a consultant''s new time zone re-cuts every day of their analytics.';
+
+
+--
+-- Name: mark_analytics_dirty(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.mark_analytics_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid;
+  v_instants timestamptz[];
+begin
+  -- The instants whose local days this row counts on, before and after the change.
+  if tg_table_name = 'sessions' then
+    v_consultant := coalesce(new.consultant_id, old.consultant_id);
+    v_instants := array[new.starts_at, old.starts_at];
+  elsif tg_table_name = 'payment_transactions' then
+    v_consultant := coalesce(new.consultant_id, old.consultant_id);
+    v_instants := array[new.paid_at, old.paid_at];
+  elsif tg_table_name = 'payment_refunds' then
+    v_consultant := new.consultant_id;
+    v_instants := array[new.processed_at];
+  elsif tg_table_name = 'clients' then
+    v_consultant := new.consultant_id;
+    v_instants := array[new.created_at];
+  elsif tg_table_name = 'quotations' then
+    v_consultant := new.consultant_id;
+    v_instants := array[new.sent_at, new.responded_at, old.sent_at, old.responded_at];
+  end if;
+  insert into app.analytics_dirty (consultant_id, day)
+  select distinct v_consultant, (i at time zone c.timezone)::date
+  from unnest(v_instants) i, app.consultants c
+  where i is not null and c.id = v_consultant;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.mark_analytics_dirty() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION mark_analytics_dirty(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consultant, local day) pairs a write changes, for the daily_analytics job.';
+
+
+--
 -- Name: protect_booked_slot(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7519,6 +7638,84 @@ COMMENT ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) IS 'What
 
 
 --
+-- Name: recompute_daily_analytics(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_from timestamptz := p_day::timestamp at time zone v_tz;
+  v_to timestamptz := (p_day + 1)::timestamp at time zone v_tz;
+  v_row app.daily_analytics;
+begin
+  if v_tz is null then
+    return;  -- the consultant is gone (cascade takes their rows)
+  end if;
+  select p_consultant_id, p_day,
+         count(*) filter (where s.status <> 'abandoned'),
+         count(*) filter (where s.status = 'completed'),
+         count(*) filter (where s.status = 'cancelled'),
+         count(*) filter (where s.status = 'abandoned'),
+         count(*) filter (where s.status = 'no_show'),
+         0, 0, 0, 0, 0,
+         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
+         0, 0, now()
+  into v_row
+  from app.sessions s
+  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
+
+  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
+  select coalesce(sum(t.amount), 0),
+         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
+         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
+  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
+  from app.payment_transactions t
+  left join app.sessions s on s.id = t.session_id
+  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+    and t.status in ('completed', 'partially_refunded', 'refunded');
+  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
+  from app.payment_refunds r
+  where r.consultant_id = p_consultant_id and r.status = 'processed'
+    and r.processed_at >= v_from and r.processed_at < v_to;
+  select count(*) into v_row.new_clients from app.clients c
+  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
+  select count(*) into v_row.quotations_sent from app.quotations q
+  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
+  select count(*) into v_row.quotations_accepted from app.quotations q
+  where q.consultant_id = p_consultant_id and q.status = 'accepted'
+    and q.responded_at >= v_from and q.responded_at < v_to;
+
+  if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
+     + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
+    delete from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;  -- nothing that day
+    return;
+  end if;
+  insert into app.daily_analytics values (v_row.*)
+  on conflict (consultant_id, date) do update set
+    total_sessions = excluded.total_sessions, completed_sessions = excluded.completed_sessions,
+    cancelled_sessions = excluded.cancelled_sessions, abandoned_sessions = excluded.abandoned_sessions,
+    no_show_sessions = excluded.no_show_sessions, total_revenue = excluded.total_revenue,
+    refunded_amount = excluded.refunded_amount, personal_revenue = excluded.personal_revenue,
+    webinar_revenue = excluded.webinar_revenue, new_clients = excluded.new_clients,
+    returning_clients = excluded.returning_clients, quotations_sent = excluded.quotations_sent,
+    quotations_accepted = excluded.quotations_accepted, updated_at = now();
+end;
+$$;
+
+
+ALTER FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION recompute_daily_analytics(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) IS 'Rebuild one consultant''s local day of daily_analytics from sessions, payments, refunds, clients and quotations.';
+
+
+--
 -- Name: record_payment_failure(text, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8847,6 +9044,41 @@ ALTER TABLE app.admin_audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 
 
 --
+-- Name: analytics_dirty; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.analytics_dirty (
+    id bigint NOT NULL,
+    consultant_id uuid NOT NULL,
+    day date NOT NULL,
+    marked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE app.analytics_dirty OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE analytics_dirty; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.analytics_dirty IS 'Marks: days of daily_analytics that a committed write has changed since they were last recomputed.';
+
+
+--
+-- Name: analytics_dirty_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.analytics_dirty ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.analytics_dirty_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: availability_blocks; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -9657,6 +9889,14 @@ ALTER TABLE ONLY app.admins
 
 
 --
+-- Name: analytics_dirty analytics_dirty_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.analytics_dirty
+    ADD CONSTRAINT analytics_dirty_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: availability_blocks availability_blocks_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -10151,6 +10391,13 @@ CREATE INDEX admin_audit_log_target_idx ON app.admin_audit_log USING btree (targ
 
 
 --
+-- Name: analytics_dirty_consultant; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX analytics_dirty_consultant ON app.analytics_dirty USING btree (consultant_id);
+
+
+--
 -- Name: availability_blocks_consultant_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -10263,6 +10510,13 @@ CREATE INDEX one_time_tokens_consultant_id_idx ON app.one_time_tokens USING btre
 
 
 --
+-- Name: payment_refunds_consultant_processed_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_refunds_consultant_processed_idx ON app.payment_refunds USING btree (consultant_id, processed_at) WHERE (processed_at IS NOT NULL);
+
+
+--
 -- Name: payment_refunds_pending_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -10316,6 +10570,20 @@ CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING 
 --
 
 CREATE INDEX quotation_views_quotation ON app.quotation_views USING btree (quotation_id, viewed_at);
+
+
+--
+-- Name: quotations_consultant_responded_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX quotations_consultant_responded_idx ON app.quotations USING btree (consultant_id, responded_at) WHERE (responded_at IS NOT NULL);
+
+
+--
+-- Name: quotations_consultant_sent_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX quotations_consultant_sent_idx ON app.quotations USING btree (consultant_id, sent_at) WHERE (sent_at IS NOT NULL);
 
 
 --
@@ -10515,6 +10783,13 @@ CREATE TRIGGER calendar_connections_touch_updated_at BEFORE UPDATE ON app.calend
 
 
 --
+-- Name: clients clients_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER clients_mark_analytics AFTER INSERT ON app.clients FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
+
+
+--
 -- Name: clients clients_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -10526,6 +10801,13 @@ CREATE TRIGGER clients_touch_updated_at BEFORE UPDATE ON app.clients FOR EACH RO
 --
 
 CREATE TRIGGER consultants_rederive_local_times AFTER UPDATE OF timezone ON app.consultants FOR EACH ROW WHEN ((old.timezone IS DISTINCT FROM new.timezone)) EXECUTE FUNCTION app.rederive_local_times();
+
+
+--
+-- Name: consultants consultants_timezone_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultants_timezone_analytics AFTER UPDATE OF timezone ON app.consultants FOR EACH ROW WHEN ((new.timezone IS DISTINCT FROM old.timezone)) EXECUTE FUNCTION app.mark_all_analytics_dirty();
 
 
 --
@@ -10564,6 +10846,13 @@ CREATE TRIGGER payment_refunds_guard BEFORE INSERT OR UPDATE OF amount, status O
 
 
 --
+-- Name: payment_refunds payment_refunds_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_mark_analytics AFTER INSERT OR UPDATE OF status, processed_at, amount ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
+
+
+--
 -- Name: payment_refunds payment_refunds_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -10575,6 +10864,13 @@ CREATE TRIGGER payment_refunds_touch_updated_at BEFORE UPDATE ON app.payment_ref
 --
 
 CREATE TRIGGER payment_transactions_enforce_transition BEFORE UPDATE OF status ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.enforce_payment_transition();
+
+
+--
+-- Name: payment_transactions payment_transactions_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_mark_analytics AFTER INSERT OR DELETE OR UPDATE OF status, paid_at, amount ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
 
 
 --
@@ -10606,6 +10902,13 @@ CREATE TRIGGER quotations_guard BEFORE DELETE OR UPDATE ON app.quotations FOR EA
 
 
 --
+-- Name: quotations quotations_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotations_mark_analytics AFTER UPDATE OF status, sent_at, responded_at ON app.quotations FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
+
+
+--
 -- Name: quotations quotations_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -10624,6 +10927,13 @@ CREATE TRIGGER sessions_derive_times BEFORE INSERT OR UPDATE OF starts_at, ends_
 --
 
 CREATE TRIGGER sessions_enforce_transition BEFORE UPDATE OF status ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.enforce_session_transition();
+
+
+--
+-- Name: sessions sessions_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_mark_analytics AFTER INSERT OR DELETE OR UPDATE OF status, starts_at, amount, session_type, is_repeat_client ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
 
 
 --
@@ -10724,6 +11034,14 @@ ALTER TABLE ONLY app.admin_audit_log
 
 ALTER TABLE ONLY app.admins
     ADD CONSTRAINT admins_created_by_fkey FOREIGN KEY (created_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: analytics_dirty analytics_dirty_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.analytics_dirty
+    ADD CONSTRAINT analytics_dirty_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
 
 
 --
@@ -11230,6 +11548,12 @@ CREATE POLICY admin_reads_webhook_events ON app.webhook_events FOR SELECT TO nak
 --
 
 ALTER TABLE app.admins ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: analytics_dirty; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.analytics_dirty ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: platform_settings anyone_reads_platform_settings; Type: POLICY; Schema: app; Owner: nakksha_owner
@@ -12411,6 +12735,14 @@ GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text
 
 
 --
+-- Name: FUNCTION refresh_daily_analytics(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -12928,6 +13260,20 @@ REVOKE ALL ON FUNCTION app.guard_quotation() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mark_all_analytics_dirty(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.mark_all_analytics_dirty() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mark_analytics_dirty(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 
 
 --
@@ -13701,6 +14047,13 @@ REVOKE ALL ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) FROM 
 
 
 --
+-- Name: FUNCTION recompute_daily_analytics(p_consultant_id uuid, p_day date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -14232,3 +14585,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101800
 -- 20261124101900
 -- 20261124102000
+-- 20261124102100

@@ -30,6 +30,7 @@ TENANT_TABLES = {
     "one_time_tokens": "none",
     "calendar_events": "own",
     "quotation_views": "own",
+    "analytics_dirty": "none",
     "calendar_connections": "none",
     "calendar_busy": "none",
     "oauth_states": "none",
