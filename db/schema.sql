@@ -1192,6 +1192,29 @@ COMMENT ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp w
 
 
 --
+-- Name: dashboard_metrics(text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return app_private.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
+end;
+$$;
+
+
+ALTER FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dashboard_metrics(p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) IS 'The calling consultant''s dashboard metrics (see docs/metrics.md).';
+
+
+--
 -- Name: deactivate_admin(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6873,6 +6896,83 @@ COMMENT ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount nu
 
 
 --
+-- Name: dashboard_metrics_for(uuid, text, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_len integer;
+  v_cur jsonb;
+  v_prev jsonb;
+  v_today_totals jsonb;
+  v_revenue numeric;
+  v_prev_revenue numeric;
+  v_active integer;
+begin
+  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  v_len := v_b.ends - v_b.starts + 1;
+  v_cur := app_private.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
+  -- Growth: against the period of the same length just before.
+  v_prev := app_private.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
+  v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
+                         else app_private.period_totals(p_consultant_id, v_today, v_today, v_today) end;
+  v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
+  v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
+  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
+  select count(distinct s.client_id) into v_active from app.sessions s
+  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
+    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
+  return jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
+    'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
+    'total_sessions', (v_cur->>'total_sessions')::integer,
+    'pending_sessions', (v_cur->>'total_sessions')::integer - (v_cur->>'completed_sessions')::integer
+                        - (v_cur->>'cancelled_sessions')::integer - (v_cur->>'no_show_sessions')::integer,
+    'completed_sessions', (v_cur->>'completed_sessions')::integer,
+    'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
+    'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
+    'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
+    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
+    'refunded_amount', (v_cur->>'refunded')::numeric,
+    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
+    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
+      else round((v_cur->>'session_revenue')::numeric
+                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
+    'previous_revenue', v_prev_revenue,
+    'revenue_growth', case when v_prev_revenue = 0 then null
+      else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
+    'total_clients', (select count(*) from app.clients c where c.consultant_id = p_consultant_id),
+    'new_clients', (v_cur->>'new_clients')::integer,
+    'new_clients_today', (v_today_totals->>'new_clients')::integer,
+    'active_clients', v_active,
+    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'quotations_sent', (v_cur->>'quotations_sent')::integer,
+    'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
+    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
+
+
+--
 -- Name: defer_job(text, jsonb, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7001,6 +7101,75 @@ ALTER FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request
 --
 
 COMMENT ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) IS 'The first answer given to an Idempotency-Key (NULL if none yet); NK422 when reused for another request.';
+
+
+--
+-- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.daily_analytics (
+    consultant_id uuid NOT NULL,
+    date date NOT NULL,
+    total_sessions integer DEFAULT 0 NOT NULL,
+    completed_sessions integer DEFAULT 0 NOT NULL,
+    cancelled_sessions integer DEFAULT 0 NOT NULL,
+    abandoned_sessions integer DEFAULT 0 NOT NULL,
+    no_show_sessions integer DEFAULT 0 NOT NULL,
+    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
+    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    new_clients integer DEFAULT 0 NOT NULL,
+    returning_clients integer DEFAULT 0 NOT NULL,
+    quotations_sent integer DEFAULT 0 NOT NULL,
+    quotations_accepted integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
+    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
+
+
+--
+-- Name: live_day(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.daily_analytics;
+begin
+  -- The same computation as the stored days, answered without storing (in a subtransaction rolled back),
+  -- so today is exact whatever the job has or has not done yet.
+  begin
+    perform app_private.recompute_daily_analytics(p_consultant_id, p_day);
+    select * into v_row from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;
+    raise exception using errcode = 'NK000', message = 'rollback';
+  exception when sqlstate 'NK000' then
+    null;
+  end;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) IS 'One local day computed live from the base tables (today, between job runs).';
 
 
 --
@@ -7268,6 +7437,94 @@ ALTER FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_
 --
 
 COMMENT ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) IS 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
+
+
+--
+-- Name: period_bounds(text, date, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) RETURNS TABLE(starts date, ends date)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- Periods to date, as local dates [starts, ends] inclusive; custom is the given dates.
+  starts := case p_timeframe
+    when 'today' then p_today
+    when 'week' then p_today - (extract(isodow from p_today)::integer - 1)
+    when 'month' then date_trunc('month', p_today)::date
+    when 'quarter' then date_trunc('quarter', p_today)::date
+    when 'year' then date_trunc('year', p_today)::date
+    when 'fy' then make_date(extract(year from p_today)::integer - case when extract(month from p_today) < 4 then 1 else 0 end, 4, 1)
+    when 'custom' then p_from
+  end;
+  ends := case when p_timeframe = 'custom' then p_to else p_today end;
+  if starts is null or ends is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'timeframe is one of today, week, month, quarter, year, fy, custom (custom needs from and to).',
+      hint = 'field:timeframe';
+  end if;
+  if ends < starts or ends - starts > 3660 then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'to must be on or after from, at most ten years later.', hint = 'field:to';
+  end if;
+  return next;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION period_bounds(p_timeframe text, p_from date, p_to date, p_today date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) IS 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
+
+
+--
+-- Name: period_totals(uuid, date, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_live app.daily_analytics;
+  v_result jsonb;
+begin
+  -- Stored days before today, plus today live when the period includes it.
+  if p_today between p_starts and p_ends then
+    v_live := app_private.live_day(p_consultant_id, p_today);
+  end if;
+  with days as (
+    select d.* from app.daily_analytics d
+    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today
+    union all
+    select v_live.* where v_live.consultant_id is not null
+  )
+  select jsonb_build_object(
+    'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
+    'cancelled_sessions', coalesce(sum(cancelled_sessions), 0), 'abandoned_sessions', coalesce(sum(abandoned_sessions), 0),
+    'no_show_sessions', coalesce(sum(no_show_sessions), 0),
+    'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
+    'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
+    'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
+    'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
+  into v_result from days;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'Sums of daily_analytics over local dates (today computed live).';
 
 
 --
@@ -9244,41 +9501,6 @@ ALTER TABLE app.calendar_events OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.calendar_events IS 'Events (and their online meetings) created on consultants'' connected calendars for confirmed sessions.';
-
-
---
--- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.daily_analytics (
-    consultant_id uuid NOT NULL,
-    date date NOT NULL,
-    total_sessions integer DEFAULT 0 NOT NULL,
-    completed_sessions integer DEFAULT 0 NOT NULL,
-    cancelled_sessions integer DEFAULT 0 NOT NULL,
-    abandoned_sessions integer DEFAULT 0 NOT NULL,
-    no_show_sessions integer DEFAULT 0 NOT NULL,
-    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
-    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    new_clients integer DEFAULT 0 NOT NULL,
-    returning_clients integer DEFAULT 0 NOT NULL,
-    quotations_sent integer DEFAULT 0 NOT NULL,
-    quotations_accepted integer DEFAULT 0 NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
-    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
-);
-
-
-ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
-
---
--- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
 
 
 --
@@ -12171,6 +12393,14 @@ GRANT ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp
 
 
 --
+-- Name: FUNCTION dashboard_metrics(p_timeframe text, p_from date, p_to date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION deactivate_admin(p_admin_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -13893,6 +14123,13 @@ REVOKE ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount
 
 
 --
+-- Name: FUNCTION dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -13918,6 +14155,20 @@ REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
+
+
+--
+-- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
+
+
+--
+-- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) FROM PUBLIC;
 
 
 --
@@ -13974,6 +14225,20 @@ REVOKE ALL ON FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock bool
 --
 
 REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION period_bounds(p_timeframe text, p_from date, p_to date, p_today date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
 
 
 --
@@ -14457,13 +14722,6 @@ GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.calendar_events TO nakksha_app;
-
-
---
--- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
 
 
 --

@@ -3,3 +3,7 @@
 -- name: refresh_daily_analytics(limit)$
 -- Recompute a batch of the days writes have marked dirty.
 select api.refresh_daily_analytics(:limit);
+
+-- name: dashboard_metrics(timeframe, date_from, date_to)$
+-- The caller's dashboard metrics for a timeframe (stored days plus today live).
+select api.dashboard_metrics(:timeframe, :date_from, :date_to);

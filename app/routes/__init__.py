@@ -7,6 +7,7 @@ from app.routes import (
     admin,
     admin_email_pages,
     admin_pages,
+    analytics,
     auth,
     availability,
     booking_pages,
@@ -37,7 +38,7 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
                                *payments.routes, *email_templates.routes, *email_webhooks.routes,
-                               *calendar.routes, *quotations.routes]
+                               *calendar.routes, *quotations.routes, *analytics.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
               *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
               *admin_email_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]

@@ -96,6 +96,169 @@ end;
 $$;
 comment on function api.refresh_daily_analytics is 'Job: recompute the days writes have marked dirty (a batch at a time); returns how many.';
 
-grant execute on function api.refresh_daily_analytics(integer) to nakksha_app;
+create or replace function app_private.live_day(p_consultant_id uuid, p_day date)
+returns app.daily_analytics
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_row app.daily_analytics;
+begin
+  -- The same computation as the stored days, answered without storing (in a subtransaction rolled back),
+  -- so today is exact whatever the job has or has not done yet.
+  begin
+    perform app_private.recompute_daily_analytics(p_consultant_id, p_day);
+    select * into v_row from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;
+    raise exception using errcode = 'NK000', message = 'rollback';
+  exception when sqlstate 'NK000' then
+    null;
+  end;
+  return v_row;
+end;
+$$;
+comment on function app_private.live_day is 'One local day computed live from the base tables (today, between job runs).';
+
+create or replace function app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date)
+returns table (starts date, ends date)
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  -- Periods to date, as local dates [starts, ends] inclusive; custom is the given dates.
+  starts := case p_timeframe
+    when 'today' then p_today
+    when 'week' then p_today - (extract(isodow from p_today)::integer - 1)
+    when 'month' then date_trunc('month', p_today)::date
+    when 'quarter' then date_trunc('quarter', p_today)::date
+    when 'year' then date_trunc('year', p_today)::date
+    when 'fy' then make_date(extract(year from p_today)::integer - case when extract(month from p_today) < 4 then 1 else 0 end, 4, 1)
+    when 'custom' then p_from
+  end;
+  ends := case when p_timeframe = 'custom' then p_to else p_today end;
+  if starts is null or ends is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'timeframe is one of today, week, month, quarter, year, fy, custom (custom needs from and to).',
+      hint = 'field:timeframe';
+  end if;
+  if ends < starts or ends - starts > 3660 then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'to must be on or after from, at most ten years later.', hint = 'field:to';
+  end if;
+  return next;
+end;
+$$;
+comment on function app_private.period_bounds is 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
+
+create or replace function app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_live app.daily_analytics;
+  v_result jsonb;
+begin
+  -- Stored days before today, plus today live when the period includes it.
+  if p_today between p_starts and p_ends then
+    v_live := app_private.live_day(p_consultant_id, p_today);
+  end if;
+  with days as (
+    select d.* from app.daily_analytics d
+    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today
+    union all
+    select v_live.* where v_live.consultant_id is not null
+  )
+  select jsonb_build_object(
+    'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
+    'cancelled_sessions', coalesce(sum(cancelled_sessions), 0), 'abandoned_sessions', coalesce(sum(abandoned_sessions), 0),
+    'no_show_sessions', coalesce(sum(no_show_sessions), 0),
+    'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
+    'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
+    'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
+    'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
+  into v_result from days;
+  return v_result;
+end;
+$$;
+comment on function app_private.period_totals is 'Sums of daily_analytics over local dates (today computed live).';
+
+create or replace function app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date,
+                                                             p_to date)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_len integer;
+  v_cur jsonb;
+  v_prev jsonb;
+  v_today_totals jsonb;
+  v_revenue numeric;
+  v_prev_revenue numeric;
+  v_active integer;
+begin
+  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  v_len := v_b.ends - v_b.starts + 1;
+  v_cur := app_private.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
+  -- Growth: against the period of the same length just before.
+  v_prev := app_private.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
+  v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
+                         else app_private.period_totals(p_consultant_id, v_today, v_today, v_today) end;
+  v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
+  v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
+  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
+  select count(distinct s.client_id) into v_active from app.sessions s
+  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
+    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
+  return jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
+    'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
+    'total_sessions', (v_cur->>'total_sessions')::integer,
+    'pending_sessions', (v_cur->>'total_sessions')::integer - (v_cur->>'completed_sessions')::integer
+                        - (v_cur->>'cancelled_sessions')::integer - (v_cur->>'no_show_sessions')::integer,
+    'completed_sessions', (v_cur->>'completed_sessions')::integer,
+    'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
+    'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
+    'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
+    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
+    'refunded_amount', (v_cur->>'refunded')::numeric,
+    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
+    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
+      else round((v_cur->>'session_revenue')::numeric
+                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
+    'previous_revenue', v_prev_revenue,
+    'revenue_growth', case when v_prev_revenue = 0 then null
+      else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
+    'total_clients', (select count(*) from app.clients c where c.consultant_id = p_consultant_id),
+    'new_clients', (v_cur->>'new_clients')::integer,
+    'new_clients_today', (v_today_totals->>'new_clients')::integer,
+    'active_clients', v_active,
+    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'quotations_sent', (v_cur->>'quotations_sent')::integer,
+    'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
+    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
+end;
+$$;
+comment on function app_private.dashboard_metrics_for is 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
+
+create or replace function api.dashboard_metrics(p_timeframe text, p_from date, p_to date)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  return app_private.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
+end;
+$$;
+comment on function api.dashboard_metrics is 'The calling consultant''s dashboard metrics (see docs/metrics.md).';
+
+grant execute on function api.refresh_daily_analytics(integer), api.dashboard_metrics(text, date, date) to nakksha_app;
 
 -- Test: pytest tests/db/test_daily_analytics.py

@@ -1,0 +1,42 @@
+# app/routes/analytics.py — the consultant's dashboard figures over HTTP (/api/v1/dashboard/metrics).
+"""Periods are computed in SQL in the consultant's time zone (app_private.period_bounds); definitions are in
+docs/metrics.md. Stored days come from daily_analytics and today is computed live, so the answer is right
+between job runs."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.endpoints import endpoint
+from app.routes.auth import OBJECT
+from app.sql import run
+from app.validation import QuerySchema, parse_query
+
+Timeframe = Literal["today", "week", "month", "quarter", "year", "fy", "custom"]
+
+
+class MetricsQuery(QuerySchema):
+    timeframe: Timeframe = "month"
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+
+@endpoint(summary="Dashboard metrics for a period to date in the consultant's time zone (today; week from Monday; "
+                  "month; quarter; year; fy from 1 April; custom from/to dates, inclusive): sessions by status, "
+                  "completion rate, revenue received (payments less refunds), revenue today, average session "
+                  "value, growth against the previous period of equal length, clients, quotations.",
+          tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
+async def dashboard_metrics(request: Request) -> JSONResponse:
+    q = parse_query(request, MetricsQuery)
+    return JSONResponse(await run(request.app.state.pool, "dashboard_metrics", request.state.caller,
+                                  timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
+
+
+routes = [Route("/api/v1/dashboard/metrics", dashboard_metrics, methods=["GET"], name="dashboard_metrics")]
+
+# Test: pytest tests/http/test_dashboard_metrics.py
