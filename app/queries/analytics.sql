@@ -7,3 +7,7 @@ select api.refresh_daily_analytics(:limit);
 -- name: dashboard_metrics(timeframe, date_from, date_to)$
 -- The caller's dashboard metrics for a timeframe (stored days plus today live).
 select api.dashboard_metrics(:timeframe, :date_from, :date_to);
+
+-- name: dashboard_charts(timeframe, date_from, date_to)$
+-- The caller's charts for a timeframe.
+select api.dashboard_charts(:timeframe, :date_from, :date_to);

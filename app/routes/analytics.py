@@ -1,4 +1,4 @@
-# app/routes/analytics.py — the consultant's dashboard figures over HTTP (/api/v1/dashboard/metrics).
+# app/routes/analytics.py — the consultant's dashboard figures over HTTP (/api/v1/dashboard/metrics and /charts).
 """Periods are computed in SQL in the consultant's time zone (app_private.period_bounds); definitions are in
 docs/metrics.md. Stored days come from daily_analytics and today is computed live, so the answer is right
 between job runs."""
@@ -37,6 +37,17 @@ async def dashboard_metrics(request: Request) -> JSONResponse:
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 
-routes = [Route("/api/v1/dashboard/metrics", dashboard_metrics, methods=["GET"], name="dashboard_metrics")]
+@endpoint(summary="Dashboard charts for a timeframe: sessionsTrend (sessions and revenue received per day, or per ISO "
+                  "week beyond two months, or per month beyond a year), clientsGrowth (per month: new and running "
+                  "total), revenueBreakdown (personal vs webinar: amount and percentage).",
+          tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
+async def dashboard_charts(request: Request) -> JSONResponse:
+    q = parse_query(request, MetricsQuery)
+    return JSONResponse(await run(request.app.state.pool, "dashboard_charts", request.state.caller,
+                                  timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
+
+
+routes = [Route("/api/v1/dashboard/metrics", dashboard_metrics, methods=["GET"], name="dashboard_metrics"),
+          Route("/api/v1/dashboard/charts", dashboard_charts, methods=["GET"], name="dashboard_charts")]
 
 # Test: pytest tests/http/test_dashboard_metrics.py

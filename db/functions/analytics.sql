@@ -259,6 +259,91 @@ end;
 $$;
 comment on function api.dashboard_metrics is 'The calling consultant''s dashboard metrics (see docs/metrics.md).';
 
-grant execute on function api.refresh_daily_analytics(integer), api.dashboard_metrics(text, date, date) to nakksha_app;
+create or replace function app_private.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
+returns setof app.daily_analytics
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_live app.daily_analytics;
+begin
+  -- The period's stored days, with today replaced by its live computation.
+  return query select d.* from app.daily_analytics d
+    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today;
+  if p_today between p_starts and p_ends then
+    v_live := app_private.live_day(p_consultant_id, p_today);
+    if v_live.consultant_id is not null then
+      return next v_live;
+    end if;
+  end if;
+end;
+$$;
+comment on function app_private.period_days is 'daily_analytics rows of a period, today computed live.';
+
+create or replace function api.dashboard_charts(p_timeframe text, p_from date, p_to date)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_unit text;
+  v_before bigint;
+  v_result jsonb;
+begin
+  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  -- Per day up to two months, per ISO week up to a year, per month beyond.
+  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  v_before := (select count(*) from app.clients c where c.consultant_id = v_consultant
+               and c.created_at < v_b.starts::timestamp at time zone v_tz);
+  -- The period's days are read once (a CTE used three times is materialised once).
+  with chart_days as materialized (
+    select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
+  ), buckets as (
+    select distinct date_trunc(v_unit, d)::date as bucket
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), trend as (
+    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
+           coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
+    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    group by b.bucket
+  ), months as (
+    select distinct date_trunc('month', d)::date as month
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), growth as (
+    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
+    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    group by m.month
+  ), running as (
+    select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
+  ), split as (
+    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
+    from chart_days
+  )
+  select jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
+    'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
+                                                                  'revenue', t.revenue) order by t.bucket), '[]')
+                      from trend t),
+    'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
+                                                                  'total', g.total) order by g.month), '[]')
+                      from running g),
+    'revenueBreakdown', (select jsonb_build_array(
+        jsonb_build_object('type', 'personal', 'amount', sp.personal,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
+        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
+      from split sp))
+  into v_result;
+  return v_result;
+end;
+$$;
+comment on function api.dashboard_charts is 'The caller''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+
+grant execute on function api.refresh_daily_analytics(integer), api.dashboard_metrics(text, date, date),
+  api.dashboard_charts(text, date, date) to nakksha_app;
 
 -- Test: pytest tests/db/test_daily_analytics.py

@@ -72,6 +72,34 @@ async def test_today_is_right_before_the_job_has_run(client, db):
     assert (await metrics(client, c, timeframe="today"))["total_revenue"] == 750
 
 
+async def test_charts_bucket_the_fixture(client, db):
+    c = await approved_consultant(client, db)
+    conn = await db.connect("owner")
+    try:
+        await build_fixture(conn, uuid.UUID(c["id"]))
+        await conn.fetchval("select api.refresh_daily_analytics()")
+    finally:
+        await conn.close()
+    r = await client.get("/api/v1/dashboard/charts", headers=c["headers"], params={
+        "timeframe": "custom", "from": D.isoformat(), "to": (D + timedelta(days=2)).isoformat()})
+    assert r.status_code == 200, r.text
+    ch = r.json()
+    assert ch["unit"] == "day"
+    assert [(p["period"], p["sessions"], p["revenue"]) for p in ch["sessionsTrend"]] == [
+        (D.isoformat(), 3, 1200), ((D + timedelta(days=1)).isoformat(), 1, 800), ((D + timedelta(days=2)).isoformat(), 0, 0)]
+    assert ch["clientsGrowth"] == [{"month": D.replace(day=1).isoformat(), "new": 3, "total": 3}]
+    assert ch["revenueBreakdown"] == [{"type": "personal", "amount": 1800, "percentage": 78.3},
+                                      {"type": "webinar", "amount": 500, "percentage": 21.7}]
+    # A year is bucketed by week, longer by month; totals are the same however it is cut.
+    weeks = (await client.get("/api/v1/dashboard/charts", headers=c["headers"], params={
+        "timeframe": "custom", "from": "2026-06-01", "to": "2027-01-31"})).json()
+    assert weeks["unit"] == "week" and sum(p["sessions"] for p in weeks["sessionsTrend"]) == 4
+    months = (await client.get("/api/v1/dashboard/charts", headers=c["headers"], params={
+        "timeframe": "custom", "from": "2025-01-01", "to": "2027-06-30"})).json()
+    assert months["unit"] == "month" and len(months["sessionsTrend"]) == 30
+    assert sum(p["revenue"] for p in months["sessionsTrend"]) == 2000
+
+
 async def test_periods_are_checked(client, db):
     c = await approved_consultant(client, db)
     for params in ({"timeframe": "decade"}, {"timeframe": "custom"}, {"timeframe": "custom", "from": "2026-02-01"},
