@@ -86,6 +86,22 @@ def cmd_db_url(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_refresh_views(args: argparse.Namespace, settings: Settings) -> int:
+    """Refresh the analytics materialized views now (the job does it every five minutes)."""
+    db = _database(settings)
+    try:
+        with psycopg.connect(db.admin_url()) as conn:
+            done = conn.execute("select api.refresh_views()").fetchone()[0]
+            days = conn.execute("select api.refresh_daily_analytics(100000)").fetchone()[0]
+            conn.commit()
+    except psycopg.Error as exc:
+        return _refused(exc)
+    for view in done:
+        print(f"refreshed {view['view']} in {view['duration_ms']} ms")
+    print(f"recomputed {days} day(s) of daily_analytics")
+    return 0
+
+
 def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     from app.passwords import PasswordError, check_policy, hash_password
     from app.secrets import get_secret
@@ -252,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_admin", metavar="ADMIN_EMAIL",
                    help="The admin this is done as (default: the command line, named in the audit log).")
     p.set_defaults(func=cmd_approve_consultant)
+
+    p = sub.add_parser("refresh-views", help="Refresh the dashboard materialized views and daily_analytics now.")
+    p.set_defaults(func=cmd_refresh_views)
 
     p = sub.add_parser("seed-demo", help="Load the demo consultant into an empty database.")
     p.set_defaults(func=cmd_seed_demo)

@@ -3447,6 +3447,52 @@ COMMENT ON FUNCTION api.refresh_daily_analytics(p_limit integer) IS 'Job: recomp
 
 
 --
+-- Name: refresh_views(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.refresh_views() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_view record;
+  v_started timestamptz;
+  v_done jsonb := '[]';
+begin
+  -- Every materialized view of schema analytics, CONCURRENTLY (readers keep the old contents meanwhile; each
+  -- has a unique index for it). As the owner, so the worker's role needs no more than this function.
+  for v_view in select schemaname, matviewname from pg_catalog.pg_matviews where schemaname = 'analytics'
+                order by matviewname
+  loop
+    v_started := clock_timestamp();
+    if (select ispopulated from pg_catalog.pg_matviews where schemaname = v_view.schemaname
+          and matviewname = v_view.matviewname) then
+      execute format('refresh materialized view concurrently %I.%I', v_view.schemaname, v_view.matviewname);
+    else
+      execute format('refresh materialized view %I.%I', v_view.schemaname, v_view.matviewname);
+    end if;
+    insert into app.view_refreshes (view_name, refreshed_at, duration_ms)
+    values (v_view.schemaname || '.' || v_view.matviewname, now(),
+            (extract(epoch from clock_timestamp() - v_started) * 1000)::integer)
+    on conflict (view_name) do update set refreshed_at = excluded.refreshed_at, duration_ms = excluded.duration_ms;
+    v_done := v_done || jsonb_build_object('view', v_view.schemaname || '.' || v_view.matviewname,
+      'duration_ms', (extract(epoch from clock_timestamp() - v_started) * 1000)::integer);
+  end loop;
+  return v_done;
+end;
+$$;
+
+
+ALTER FUNCTION api.refresh_views() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refresh_views(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.refresh_views() IS 'Refresh every analytics materialized view concurrently and record when (job and nakksha refresh-views).';
+
+
+--
 -- Name: refund_payment(uuid, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -9279,6 +9325,67 @@ $$;
 ALTER FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) OWNER TO nakksha_owner;
 
 --
+-- Name: consultant_dashboard_stats; Type: MATERIALIZED VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE MATERIALIZED VIEW analytics.consultant_dashboard_stats AS
+ SELECT c.id AS consultant_id,
+    COALESCE(s.total_sessions, (0)::bigint) AS total_sessions,
+    COALESCE(s.completed_sessions, (0)::bigint) AS completed_sessions,
+    COALESCE(s.cancelled_sessions, (0)::bigint) AS cancelled_sessions,
+    COALESCE(s.upcoming_sessions, (0)::bigint) AS upcoming_sessions,
+    (COALESCE(p.gross_revenue, (0)::numeric) - COALESCE(r.refunded, (0)::numeric)) AS total_revenue,
+    COALESCE(p.gross_revenue, (0)::numeric) AS gross_revenue,
+    COALESCE(r.refunded, (0)::numeric) AS refunded_amount,
+    COALESCE(k.total_clients, (0)::bigint) AS total_clients,
+    COALESCE(k.repeat_clients, (0)::bigint) AS repeat_clients,
+    COALESCE(q.quotations_sent, (0)::bigint) AS quotations_sent,
+    COALESCE(q.quotations_accepted, (0)::bigint) AS quotations_accepted,
+    s.last_session_at,
+    now() AS refreshed_at
+   FROM (((((app.consultants c
+     LEFT JOIN ( SELECT sessions.consultant_id,
+            count(*) FILTER (WHERE (sessions.status <> 'abandoned'::text)) AS total_sessions,
+            count(*) FILTER (WHERE (sessions.status = 'completed'::text)) AS completed_sessions,
+            count(*) FILTER (WHERE (sessions.status = 'cancelled'::text)) AS cancelled_sessions,
+            count(*) FILTER (WHERE ((sessions.status = ANY (ARRAY['pending'::text, 'confirmed'::text])) AND (sessions.starts_at > now()))) AS upcoming_sessions,
+            max(sessions.starts_at) FILTER (WHERE (sessions.status = ANY (ARRAY['confirmed'::text, 'completed'::text, 'no_show'::text]))) AS last_session_at
+           FROM app.sessions
+          GROUP BY sessions.consultant_id) s ON ((s.consultant_id = c.id)))
+     LEFT JOIN ( SELECT payment_transactions.consultant_id,
+            sum(payment_transactions.amount) AS gross_revenue
+           FROM app.payment_transactions
+          WHERE (payment_transactions.status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text]))
+          GROUP BY payment_transactions.consultant_id) p ON ((p.consultant_id = c.id)))
+     LEFT JOIN ( SELECT payment_refunds.consultant_id,
+            sum(payment_refunds.amount) AS refunded
+           FROM app.payment_refunds
+          WHERE (payment_refunds.status = 'processed'::text)
+          GROUP BY payment_refunds.consultant_id) r ON ((r.consultant_id = c.id)))
+     LEFT JOIN ( SELECT clients.consultant_id,
+            count(*) AS total_clients,
+            count(*) FILTER (WHERE (clients.total_sessions > 1)) AS repeat_clients
+           FROM app.clients
+          GROUP BY clients.consultant_id) k ON ((k.consultant_id = c.id)))
+     LEFT JOIN ( SELECT quotations.consultant_id,
+            count(*) FILTER (WHERE (quotations.sent_at IS NOT NULL)) AS quotations_sent,
+            count(*) FILTER (WHERE (quotations.status = 'accepted'::text)) AS quotations_accepted
+           FROM app.quotations
+          GROUP BY quotations.consultant_id) q ON ((q.consultant_id = c.id)))
+  WHERE (c.deleted_at IS NULL)
+  WITH NO DATA;
+
+
+ALTER MATERIALIZED VIEW analytics.consultant_dashboard_stats OWNER TO nakksha_owner;
+
+--
+-- Name: MATERIALIZED VIEW consultant_dashboard_stats; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON MATERIALIZED VIEW analytics.consultant_dashboard_stats IS 'All-time totals per consultant (sessions, money received, clients, quotations); refreshed concurrently by refresh_views.';
+
+
+--
 -- Name: consultants; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -10018,6 +10125,27 @@ COMMENT ON TABLE app.refresh_tokens IS 'Refresh tokens, stored only as SHA-256 h
 
 
 --
+-- Name: view_refreshes; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.view_refreshes (
+    view_name text NOT NULL,
+    refreshed_at timestamp with time zone NOT NULL,
+    duration_ms integer NOT NULL,
+    CONSTRAINT view_refreshes_duration_range CHECK ((duration_ms >= 0))
+);
+
+
+ALTER TABLE app.view_refreshes OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE view_refreshes; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.view_refreshes IS 'The last refresh of each materialized view (written by api.refresh_views).';
+
+
+--
 -- Name: webhook_events; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -10650,6 +10778,14 @@ ALTER TABLE ONLY app.sessions
 
 
 --
+-- Name: view_refreshes view_refreshes_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.view_refreshes
+    ADD CONSTRAINT view_refreshes_pkey PRIMARY KEY (view_name);
+
+
+--
 -- Name: webhook_events webhook_events_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -10711,6 +10847,13 @@ ALTER TABLE ONLY public.procrastinate_workers
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: consultant_dashboard_stats_consultant; Type: INDEX; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX consultant_dashboard_stats_consultant ON analytics.consultant_dashboard_stats USING btree (consultant_id);
 
 
 --
@@ -11867,6 +12010,13 @@ CREATE POLICY admin_reads_slot_exclusions ON app.availability_slot_exclusions FO
 
 
 --
+-- Name: view_refreshes admin_reads_view_refreshes; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_view_refreshes ON app.view_refreshes FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+
+
+--
 -- Name: webhook_events admin_reads_webhook_events; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -12176,6 +12326,12 @@ ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: view_refreshes; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.view_refreshes ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: webhook_events; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -13086,6 +13242,14 @@ GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text
 
 REVOKE ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION refresh_views(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.refresh_views() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_app;
 
 
 --
@@ -14694,6 +14858,13 @@ GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint)
 
 
 --
+-- Name: TABLE consultant_dashboard_stats; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.consultant_dashboard_stats TO nakksha_analyst;
+
+
+--
 -- Name: TABLE consultants; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -14883,6 +15054,13 @@ GRANT SELECT ON TABLE app.quotation_views TO nakksha_app;
 
 
 --
+-- Name: TABLE view_refreshes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.view_refreshes TO nakksha_app;
+
+
+--
 -- Name: TABLE webhook_events; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -14967,3 +15145,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124101900
 -- 20261124102000
 -- 20261124102100
+-- 20261124102200

@@ -11,3 +11,7 @@ select api.dashboard_metrics(:timeframe, :date_from, :date_to);
 -- name: dashboard_charts(timeframe, date_from, date_to)$
 -- The caller's charts for a timeframe.
 select api.dashboard_charts(:timeframe, :date_from, :date_to);
+
+-- name: refresh_views()$
+-- Refresh the analytics materialized views concurrently.
+select api.refresh_views();

@@ -343,7 +343,41 @@ end;
 $$;
 comment on function api.dashboard_charts is 'The caller''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
 
-grant execute on function api.refresh_daily_analytics(integer), api.dashboard_metrics(text, date, date),
+create or replace function api.refresh_views()
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_view record;
+  v_started timestamptz;
+  v_done jsonb := '[]';
+begin
+  -- Every materialized view of schema analytics, CONCURRENTLY (readers keep the old contents meanwhile; each
+  -- has a unique index for it). As the owner, so the worker's role needs no more than this function.
+  for v_view in select schemaname, matviewname from pg_catalog.pg_matviews where schemaname = 'analytics'
+                order by matviewname
+  loop
+    v_started := clock_timestamp();
+    if (select ispopulated from pg_catalog.pg_matviews where schemaname = v_view.schemaname
+          and matviewname = v_view.matviewname) then
+      execute format('refresh materialized view concurrently %I.%I', v_view.schemaname, v_view.matviewname);
+    else
+      execute format('refresh materialized view %I.%I', v_view.schemaname, v_view.matviewname);
+    end if;
+    insert into app.view_refreshes (view_name, refreshed_at, duration_ms)
+    values (v_view.schemaname || '.' || v_view.matviewname, now(),
+            (extract(epoch from clock_timestamp() - v_started) * 1000)::integer)
+    on conflict (view_name) do update set refreshed_at = excluded.refreshed_at, duration_ms = excluded.duration_ms;
+    v_done := v_done || jsonb_build_object('view', v_view.schemaname || '.' || v_view.matviewname,
+      'duration_ms', (extract(epoch from clock_timestamp() - v_started) * 1000)::integer);
+  end loop;
+  return v_done;
+end;
+$$;
+comment on function api.refresh_views is 'Refresh every analytics materialized view concurrently and record when (job and nakksha refresh-views).';
+
+grant execute on function api.refresh_views(), api.refresh_daily_analytics(integer), api.dashboard_metrics(text, date, date),
   api.dashboard_charts(text, date, date) to nakksha_app;
 
 -- Test: pytest tests/db/test_daily_analytics.py

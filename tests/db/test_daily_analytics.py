@@ -86,6 +86,36 @@ async def test_local_days_match_the_hand_computed_fixture(db):
         await conn.close()
 
 
+async def test_the_dashboard_view_sums_each_table_on_its_own(db):
+    """consultant_dashboard_stats: three clients, three payments and five sessions joined naively would
+    multiply revenue; each total must be what its own table says. Refreshed concurrently, read as analyst."""
+    conn = await db.connect("owner")
+    try:
+        consultant = await factories.consultant(conn)
+        other = await factories.consultant(conn)
+        await build_fixture(conn, consultant)
+        await conn.fetchval("select api.refresh_views()")
+        row = await conn.fetchrow("select * from analytics.consultant_dashboard_stats where consultant_id = $1", consultant)
+        assert (row["total_sessions"], row["completed_sessions"], row["cancelled_sessions"]) == (4, 1, 1)
+        assert (row["gross_revenue"], row["refunded_amount"], row["total_revenue"]) == (
+            Decimal("2300.00"), Decimal("300.00"), Decimal("2000.00"))
+        assert (row["total_clients"], row["quotations_sent"], row["quotations_accepted"]) == (3, 1, 1)
+        empty = await conn.fetchrow("select * from analytics.consultant_dashboard_stats where consultant_id = $1", other)
+        assert empty["total_revenue"] == 0 and empty["total_sessions"] == 0
+        # Concurrently: a second refresh while a reader holds the view open does not block the reader.
+        reader = await db.connect("analyst")
+        try:
+            async with reader.transaction():
+                assert await reader.fetchval("select count(*) from analytics.consultant_dashboard_stats") == 2
+                await conn.fetchval("select api.refresh_views()")
+                assert await reader.fetchval("select count(*) from analytics.consultant_dashboard_stats") == 2
+        finally:
+            await reader.close()
+        assert await conn.fetchval("select count(*) from app.view_refreshes") == 1
+    finally:
+        await conn.close()
+
+
 async def test_racing_writes_and_runs_leave_every_day_exact(db):
     """Bookings on one day written from many connections while the job runs: afterwards each stored day
     equals a recomputation from scratch."""

@@ -15,7 +15,7 @@ import psycopg
 from app.database import pg_bin_dir
 
 NAKKSHA = [sys.executable, "-m", "app.cli"]
-COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "approve-consultant", "seed-demo"]
+COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "approve-consultant", "seed-demo", "refresh-views"]
 
 
 def cli_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
@@ -124,6 +124,18 @@ def test_seed_demo_only_into_an_empty_database(db, tmp_path):
     assert second.returncode == 0 and "nothing seeded" in second.stdout
     with psycopg.connect(db.url("owner")) as conn:
         assert conn.execute("select count(*) from app.consultants").fetchone()[0] == 1
+
+
+def test_refresh_views_refreshes_the_dashboard_views_on_demand(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    assert nakksha(env, "seed-demo").returncode == 0
+    done = nakksha(env, "refresh-views")
+    assert done.returncode == 0, done.stderr
+    assert "refreshed analytics.consultant_dashboard_stats" in done.stdout and "daily_analytics" in done.stdout
+    with psycopg.connect(db.url("owner")) as conn:
+        assert conn.execute("select count(*) from analytics.consultant_dashboard_stats").fetchone()[0] == 1
+        assert conn.execute("select refreshed_at > now() - interval '1 minute' from app.view_refreshes "
+                            "where view_name = 'analytics.consultant_dashboard_stats'").fetchone()[0]
 
 
 def test_db_url_prints_a_url_psql_can_use(db, tmp_path):
