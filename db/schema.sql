@@ -9325,6 +9325,63 @@ $$;
 ALTER FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) OWNER TO nakksha_owner;
 
 --
+-- Name: clients; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.clients AS
+ SELECT id,
+    consultant_id,
+    created_at,
+    first_session_at,
+    last_session_at,
+    total_sessions,
+    total_amount_paid,
+    is_active
+   FROM app.clients k;
+
+
+ALTER VIEW analytics.clients OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.clients IS 'One row per client with the totals the database keeps; no name, email, phone or notes.';
+
+
+--
+-- Name: consultant_daily_stats; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.consultant_daily_stats AS
+ SELECT consultant_id,
+    date AS day,
+    total_sessions,
+    completed_sessions,
+    cancelled_sessions,
+    abandoned_sessions,
+    no_show_sessions,
+    total_revenue AS gross_received,
+    refunded_amount AS refunds_processed,
+    (total_revenue - refunded_amount) AS net_received,
+    new_clients,
+    returning_clients,
+    quotations_sent,
+    quotations_accepted,
+    updated_at
+   FROM app.daily_analytics d;
+
+
+ALTER VIEW analytics.consultant_daily_stats OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW consultant_daily_stats; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.consultant_daily_stats IS 'Per consultant and local day: sessions by outcome, money, new and returning clients, quotations (app.daily_analytics; lags about a minute).';
+
+
+--
 -- Name: consultant_dashboard_stats; Type: MATERIALIZED VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -9439,6 +9496,124 @@ ALTER VIEW analytics.payments OWNER TO nakksha_owner;
 --
 
 COMMENT ON VIEW analytics.payments IS 'Payments and how much of each was refunded.';
+
+
+--
+-- Name: quotation_funnel; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.quotation_funnel AS
+ SELECT q.consultant_id,
+    (date_trunc('month'::text, (q.sent_at AT TIME ZONE c.timezone)))::date AS month,
+    count(*) AS sent,
+    count(*) FILTER (WHERE (q.view_count > 0)) AS viewed,
+    count(*) FILTER (WHERE (q.status = 'accepted'::text)) AS accepted,
+    count(*) FILTER (WHERE (q.status = 'rejected'::text)) AS rejected,
+    count(*) FILTER (WHERE (q.status = 'expired'::text)) AS expired,
+    count(*) FILTER (WHERE (q.paid_at IS NOT NULL)) AS paid,
+    COALESCE(sum(q.final_amount), (0)::numeric) AS value_sent,
+    COALESCE(sum(q.final_amount) FILTER (WHERE (q.status = 'accepted'::text)), (0)::numeric) AS value_accepted,
+        CASE
+            WHEN (count(*) = 0) THEN (0)::numeric
+            ELSE round(((100.0 * (count(*) FILTER (WHERE (q.status = 'accepted'::text)))::numeric) / (count(*))::numeric), 1)
+        END AS conversion_rate
+   FROM (app.quotations q
+     JOIN app.consultants c ON ((c.id = q.consultant_id)))
+  WHERE (q.sent_at IS NOT NULL)
+  GROUP BY q.consultant_id, ((date_trunc('month'::text, (q.sent_at AT TIME ZONE c.timezone)))::date);
+
+
+ALTER VIEW analytics.quotation_funnel OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW quotation_funnel; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.quotation_funnel IS 'Quotations per consultant and local month sent: sent, viewed, accepted, rejected, expired, paid, values and conversion %.';
+
+
+--
+-- Name: quotations; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.quotations AS
+ SELECT id,
+    consultant_id,
+    client_id,
+    status,
+    base_amount,
+    discount_percentage,
+    final_amount,
+    currency,
+    created_at,
+    sent_at,
+    last_viewed_at,
+    view_count,
+    responded_at,
+    paid_at,
+    expires_at
+   FROM app.quotations q;
+
+
+ALTER VIEW analytics.quotations OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW quotations; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.quotations IS 'Every quotation: amounts, status and its dates; no client name or email, title, description, notes or response reason.';
+
+
+--
+-- Name: revenue_daily; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.revenue_daily AS
+ SELECT consultant_id,
+    date AS day,
+    total_revenue AS gross_received,
+    refunded_amount AS refunds_processed,
+    (total_revenue - refunded_amount) AS net_received,
+    personal_revenue,
+    webinar_revenue,
+    updated_at
+   FROM app.daily_analytics d
+  WHERE ((total_revenue <> (0)::numeric) OR (refunded_amount <> (0)::numeric));
+
+
+ALTER VIEW analytics.revenue_daily OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW revenue_daily; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.revenue_daily IS 'Money received per consultant and local day: payments by paid_at, processed refunds by processed_at, net. Lags the job by about a minute.';
+
+
+--
+-- Name: session_funnel; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.session_funnel AS
+ SELECT s.consultant_id,
+    (date_trunc('month'::text, (s.created_at AT TIME ZONE c.timezone)))::date AS month,
+    count(*) AS booked,
+    count(*) FILTER (WHERE (s.status = 'abandoned'::text)) AS abandoned,
+    count(*) FILTER (WHERE (s.status = ANY (ARRAY['confirmed'::text, 'completed'::text, 'no_show'::text]))) AS confirmed_or_later,
+    count(*) FILTER (WHERE (s.status = 'cancelled'::text)) AS cancelled,
+    count(*) FILTER (WHERE (s.status = 'completed'::text)) AS completed
+   FROM (app.sessions s
+     JOIN app.consultants c ON ((c.id = s.consultant_id)))
+  GROUP BY s.consultant_id, ((date_trunc('month'::text, (s.created_at AT TIME ZONE c.timezone)))::date);
+
+
+ALTER VIEW analytics.session_funnel OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW session_funnel; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.session_funnel IS 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled, completed.';
 
 
 --
@@ -14858,6 +15033,20 @@ GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint)
 
 
 --
+-- Name: TABLE clients; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.clients TO nakksha_analyst;
+
+
+--
+-- Name: TABLE consultant_daily_stats; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.consultant_daily_stats TO nakksha_analyst;
+
+
+--
 -- Name: TABLE consultant_dashboard_stats; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -14876,6 +15065,34 @@ GRANT SELECT ON TABLE analytics.consultants TO nakksha_analyst;
 --
 
 GRANT SELECT ON TABLE analytics.payments TO nakksha_analyst;
+
+
+--
+-- Name: TABLE quotation_funnel; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.quotation_funnel TO nakksha_analyst;
+
+
+--
+-- Name: TABLE quotations; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.quotations TO nakksha_analyst;
+
+
+--
+-- Name: TABLE revenue_daily; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.revenue_daily TO nakksha_analyst;
+
+
+--
+-- Name: TABLE session_funnel; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.session_funnel TO nakksha_analyst;
 
 
 --

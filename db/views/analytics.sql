@@ -1,4 +1,4 @@
--- db/views/analytics.sql — the analysts' views (schema analytics): run as their owner, no personal data.
+-- db/views/analytics.sql — the analysts' views (schema analytics, documented in docs/analytics.md): run as their owner, no personal data.
 
 create view analytics.consultants (id, approval_status, subscription_plan, subscription_expires_at, timezone,
                                    is_email_verified, is_active, created_at, approved_at) as
@@ -24,6 +24,73 @@ create view analytics.payments (id, consultant_id, purpose, session_id, quotatio
   from app.payment_transactions p;
 comment on view analytics.payments is 'Payments and how much of each was refunded.';
 
-grant select on analytics.consultants, analytics.sessions, analytics.payments to nakksha_analyst;
+-- Daily views are read from app.daily_analytics, which the refresh_daily_analytics job rebuilds from the base
+-- tables every minute: a write shows here within about a minute. Days are local dates in the consultant's
+-- time zone; definitions are those of docs/metrics.md.
+create view analytics.revenue_daily (consultant_id, day, gross_received, refunds_processed, net_received,
+                                     personal_revenue, webinar_revenue, updated_at) as
+  select d.consultant_id, d.date, d.total_revenue, d.refunded_amount, d.total_revenue - d.refunded_amount,
+         d.personal_revenue, d.webinar_revenue, d.updated_at
+  from app.daily_analytics d
+  where d.total_revenue <> 0 or d.refunded_amount <> 0;
+comment on view analytics.revenue_daily is 'Money received per consultant and local day: payments by paid_at, processed refunds by processed_at, net. Lags the job by about a minute.';
 
--- Test: pytest tests/db/test_rls.py
+create view analytics.consultant_daily_stats (consultant_id, day, total_sessions, completed_sessions,
+                                              cancelled_sessions, abandoned_sessions, no_show_sessions,
+                                              gross_received, refunds_processed, net_received, new_clients,
+                                              returning_clients, quotations_sent, quotations_accepted,
+                                              updated_at) as
+  select d.consultant_id, d.date, d.total_sessions, d.completed_sessions, d.cancelled_sessions,
+         d.abandoned_sessions, d.no_show_sessions, d.total_revenue, d.refunded_amount,
+         d.total_revenue - d.refunded_amount, d.new_clients, d.returning_clients, d.quotations_sent,
+         d.quotations_accepted, d.updated_at
+  from app.daily_analytics d;
+comment on view analytics.consultant_daily_stats is 'Per consultant and local day: sessions by outcome, money, new and returning clients, quotations (app.daily_analytics; lags about a minute).';
+
+create view analytics.clients (id, consultant_id, created_at, first_session_at, last_session_at, total_sessions,
+                               total_amount_paid, is_active) as
+  select k.id, k.consultant_id, k.created_at, k.first_session_at, k.last_session_at, k.total_sessions,
+         k.total_amount_paid, k.is_active
+  from app.clients k;
+comment on view analytics.clients is 'One row per client with the totals the database keeps; no name, email, phone or notes.';
+
+create view analytics.quotations (id, consultant_id, client_id, status, base_amount, discount_percentage,
+                                  final_amount, currency, created_at, sent_at, last_viewed_at, view_count,
+                                  responded_at, paid_at, expires_at) as
+  select q.id, q.consultant_id, q.client_id, q.status, q.base_amount, q.discount_percentage, q.final_amount,
+         q.currency, q.created_at, q.sent_at, q.last_viewed_at, q.view_count, q.responded_at, q.paid_at,
+         q.expires_at
+  from app.quotations q;
+comment on view analytics.quotations is 'Every quotation: amounts, status and its dates; no client name or email, title, description, notes or response reason.';
+
+create view analytics.quotation_funnel (consultant_id, month, sent, viewed, accepted, rejected, expired, paid,
+                                        value_sent, value_accepted, conversion_rate) as
+  select q.consultant_id, date_trunc('month', q.sent_at at time zone c.timezone)::date,
+         count(*), count(*) filter (where q.view_count > 0),
+         count(*) filter (where q.status = 'accepted'), count(*) filter (where q.status = 'rejected'),
+         count(*) filter (where q.status = 'expired'), count(*) filter (where q.paid_at is not null),
+         coalesce(sum(q.final_amount), 0), coalesce(sum(q.final_amount) filter (where q.status = 'accepted'), 0),
+         case when count(*) = 0 then 0
+              else round(100.0 * count(*) filter (where q.status = 'accepted') / count(*), 1) end
+  from app.quotations q
+  join app.consultants c on c.id = q.consultant_id
+  where q.sent_at is not null
+  group by q.consultant_id, date_trunc('month', q.sent_at at time zone c.timezone)::date;
+comment on view analytics.quotation_funnel is 'Quotations per consultant and local month sent: sent, viewed, accepted, rejected, expired, paid, values and conversion %.';
+
+create view analytics.session_funnel (consultant_id, month, booked, abandoned, confirmed_or_later, cancelled,
+                                      completed) as
+  select s.consultant_id, date_trunc('month', s.created_at at time zone c.timezone)::date,
+         count(*), count(*) filter (where s.status = 'abandoned'),
+         count(*) filter (where s.status in ('confirmed', 'completed', 'no_show')),
+         count(*) filter (where s.status = 'cancelled'), count(*) filter (where s.status = 'completed')
+  from app.sessions s
+  join app.consultants c on c.id = s.consultant_id
+  group by s.consultant_id, date_trunc('month', s.created_at at time zone c.timezone)::date;
+comment on view analytics.session_funnel is 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled, completed.';
+
+grant select on analytics.consultants, analytics.sessions, analytics.payments, analytics.revenue_daily,
+  analytics.consultant_daily_stats, analytics.clients, analytics.quotations, analytics.quotation_funnel,
+  analytics.session_funnel to nakksha_analyst;
+
+-- Test: pytest tests/db/test_analytics_views.py tests/db/test_rls.py
