@@ -5,6 +5,7 @@ from starlette.routing import BaseRoute
 
 from app.routes import (
     admin,
+    admin_analytics,
     admin_email_pages,
     admin_pages,
     analytics,
@@ -38,7 +39,8 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
                                *availability.routes, *public.routes, *sessions.routes, *clients.routes,
                                *payments.routes, *email_templates.routes, *email_webhooks.routes,
-                               *calendar.routes, *quotations.routes, *analytics.routes]
+                               *calendar.routes, *quotations.routes, *analytics.routes,
+                               *admin_analytics.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
               *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
               *admin_email_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]

@@ -1,0 +1,98 @@
+# app/routes/admin_analytics.py — the admins' platform API: analytics, a consultant's metrics, all sessions, system health, settings.
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Literal
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.analytics import MetricsQuery
+from app.routes.auth import OBJECT
+from app.schemas import Instant
+from app.sql import run
+from app.validation import QuerySchema, parse_query
+
+SessionStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show", "abandoned"]
+
+
+class AdminSessionsQuery(QuerySchema):
+    status: SessionStatus | None = None
+    consultant_id: uuid.UUID | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
+    page: int = Field(default=1, ge=1, le=100000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+@endpoint(summary="Platform analytics for a timeframe (periods in IST): revenue received, sessions by status, "
+                  "consultants by approval status, new signups, top consultants by revenue, payment success rate.",
+          tags=("admin",), auth="admin", query=MetricsQuery, responses={200: OBJECT, 422: None})
+async def admin_analytics(request: Request) -> JSONResponse:
+    q = parse_query(request, MetricsQuery)
+    return JSONResponse(await run(request.app.state.pool, "admin_analytics", request.state.caller,
+                                  timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
+
+
+@endpoint(summary="One consultant's dashboard metrics, exactly as they see them.", tags=("admin",), auth="admin",
+          query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
+async def admin_consultant_analytics(request: Request) -> JSONResponse:
+    q = parse_query(request, MetricsQuery)
+    return JSONResponse(await run(request.app.state.pool, "admin_consultant_analytics", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"], timeframe=q.timeframe,
+                                  date_from=q.from_, date_to=q.to))
+
+
+@endpoint(summary="Sessions across the platform: filter by status, consultant and start time; paged, newest first.",
+          tags=("admin",), auth="admin", query=AdminSessionsQuery, responses={200: OBJECT})
+async def admin_sessions(request: Request) -> JSONResponse:
+    q = parse_query(request, AdminSessionsQuery)
+    return JSONResponse(await run(request.app.state.pool, "admin_list_sessions", request.state.caller, status=q.status,
+                                  consultant_id=q.consultant_id, date_from=q.from_, date_to=q.to, page=q.page,
+                                  per_page=q.per_page))
+
+
+@endpoint(summary="System health: job queue depth by queue and status, failed jobs and email failures in the last "
+                  "24 hours, the analytics views' last refresh and age, the daily-analytics backlog, database size, "
+                  "version and migration level.", tags=("admin",), auth="admin", responses={200: OBJECT})
+async def admin_system(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "admin_system", request.state.caller))
+
+
+@endpoint(summary="Platform settings (super admins): each key with its value, description and last change.",
+          tags=("admin",), auth="super_admin", responses={200: OBJECT})
+async def get_settings(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "admin_settings", request.state.caller))
+
+
+@endpoint(summary="Change platform settings (super admins): an object of key → value; each key is checked for its "
+                  "type and range (default_hold_minutes, booking_horizon_days, reminder_hours_before, "
+                  "meeting_link_wait_seconds, calendar_busy_refresh_minutes, view_refresh_minutes, platform_name, "
+                  "support_email, plans); audited.", tags=("admin",), auth="super_admin",
+          responses={200: OBJECT, 400: None, 422: None})
+async def put_settings(request: Request) -> JSONResponse:
+    try:
+        patch = json.loads(await request.body() or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
+    if not isinstance(patch, dict) or not patch or len(patch) > 20:
+        raise ApiError(422, "validation_error", "Send an object of 1 to 20 settings to change.")
+    return JSONResponse(await run(request.app.state.pool, "admin_update_settings", request.state.caller, patch=patch))
+
+
+routes = [
+    Route("/api/v1/admin/analytics", admin_analytics, methods=["GET"], name="admin_analytics"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/analytics", admin_consultant_analytics, methods=["GET"],
+          name="admin_consultant_analytics"),
+    Route("/api/v1/admin/sessions", admin_sessions, methods=["GET"], name="admin_sessions"),
+    Route("/api/v1/admin/system", admin_system, methods=["GET"], name="admin_system"),
+    Route("/api/v1/admin/settings", get_settings, methods=["GET"], name="admin_get_settings"),
+    Route("/api/v1/admin/settings", put_settings, methods=["PUT"], name="admin_put_settings"),
+]
+
+# Test: pytest tests/http/test_admin_analytics.py
