@@ -8,12 +8,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app import charts
 from app.endpoints import endpoint
 from app.sql import run
 from app.web import render, require
 
+TIMEFRAMES = {"today": "Today", "week": "This week", "month": "This month", "quarter": "This quarter",
+              "year": "This year", "fy": "Financial year"}
 
-@endpoint(summary="Dashboard home: today's and upcoming sessions, recent bookings and payments.", tags=("pages",),
+
+@endpoint(summary="Dashboard home: metrics and charts for a timeframe, today's and upcoming sessions, recent "
+                  "bookings and payments.", tags=("pages",),
           include=False)
 async def dashboard_home(request: Request) -> Response:
     who = await require(request, "consultant")
@@ -36,9 +41,20 @@ async def dashboard_home(request: Request) -> Response:
     recent = await run(pool, "list_sessions", caller, status=None, session_type=None, from_=None, to_=None,
                        client_id=None, q=None, sort="-created_at", page=1, per_page=5)
     payments = await run(pool, "list_payments", caller, status=None, from_=None, to_=None, page=1, per_page=5)
+    timeframe = request.query_params.get("timeframe", "month")
+    if timeframe not in TIMEFRAMES:
+        timeframe = "month"
+    metrics = await run(pool, "dashboard_metrics", caller, timeframe=timeframe, date_from=None, date_to=None)
+    chart_data = await run(pool, "dashboard_charts", caller, timeframe=timeframe, date_from=None, date_to=None)
+    trend = chart_data["sessionsTrend"]
     return render(request, "dashboard/home.html", {
         "account": account, "today": today["items"], "upcoming": upcoming["items"], "recent": recent["items"],
-        "payments": payments, "tz": account["timezone"]})
+        "payments": payments, "tz": account["timezone"], "timeframe": timeframe, "timeframes": TIMEFRAMES,
+        "metrics": metrics, "charts": chart_data,
+        "revenue_chart": charts.bars(trend, "revenue", "period"), "sessions_line": charts.line(trend, "sessions"),
+        "clients_chart": charts.bars(chart_data["clientsGrowth"], "new", "month"),
+        "clients_line": charts.line(chart_data["clientsGrowth"], "total"),
+        "split": charts.split(chart_data["revenueBreakdown"])})
 
 
 routes = [

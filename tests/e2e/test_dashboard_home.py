@@ -1,0 +1,46 @@
+# tests/e2e/test_dashboard_home.py — the dashboard home in Chromium: metric cards, the timeframe picker, the three charts with their numbers, axe-core clean.
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from playwright.async_api import expect
+
+from tests.db import factories
+from tests.e2e.conftest import new_page, shot
+from tests.e2e.test_pages_a11y import no_serious_violations
+from tests.e2e.test_settings_pages import email_of, sign_in
+from tests.http.test_booking import approved_consultant
+
+
+async def test_the_home_shows_metrics_and_charts_for_a_chosen_period(browser, site, api, db):
+    c = await approved_consultant(api, db)
+    conn = await db.connect("owner")
+    try:
+        cid = uuid.UUID(c["id"])
+        client_id = await factories.client(conn, cid)
+        now = datetime.now(UTC)
+        s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount="2500.00")
+        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount="2500.00", paid_at=now)
+    finally:
+        await conn.close()
+    page = await new_page(browser, site)
+    try:
+        await sign_in(page, await email_of(api, c), "/dashboard")
+        await expect(page.get_by_text("Revenue received", exact=True)).to_be_visible()
+        await expect(page.locator(".metrics").get_by_text("₹2,500.00").first).to_be_visible()
+        for name in ("Sessions and revenue", "Clients", "Revenue by session type"):
+            await expect(page.get_by_role("img", name=name)).to_be_visible()
+        await expect(page.get_by_text("One-to-one: ₹2,500.00 (100.0%)")).to_be_visible()
+        await page.locator("summary", has_text="The numbers").first.click()
+        await expect(page.get_by_role("cell", name="₹2,500.00").first).to_be_visible()
+        await no_serious_violations(page, "dashboard-home-metrics")
+        await shot(page, "dashboard-home-metrics")
+        await page.get_by_label("Period").select_option("year")
+        await page.get_by_role("button", name="Show").click()
+        await expect(page.get_by_role("heading", name="This year")).to_be_visible()
+        assert "timeframe=year" in page.url
+    finally:
+        await page.context.close()
+
+# Test: pytest tests/e2e/test_dashboard_home.py
