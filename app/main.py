@@ -25,6 +25,7 @@ from app.errors import (
     load_constraints,
     postgres_error_handler,
 )
+from app.live import Hub
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from app.routes import all_routes, last_routes
 from app.routes.dashboard_settings import PAGE_PHOTO_PATH
@@ -51,9 +52,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
             # Start anyway: /readyz reports the outage and the pool reconnects when the database returns.
             log.warning("database not reachable at start-up: %s", exc)
+        app.state.live = Hub(database.app_url())
         try:
             yield
         finally:
+            await app.state.live.close()
             await app.state.pool.close()
 
     middleware = [

@@ -6175,6 +6175,11 @@ begin
   select distinct v_consultant, (i at time zone c.timezone)::date
   from unnest(v_instants) i, app.consultants c
   where i is not null and c.id = v_consultant;
+  -- Open dashboards of this consultant refresh (app/live.py). Sent at commit, once per transaction and
+  -- consultant (PostgreSQL folds identical notifications), never for a write that rolls back.
+  if v_consultant is not null then
+    perform pg_notify('nakksha_dashboard', v_consultant::text);
+  end if;
   return null;
 end;
 $$;
@@ -15723,3 +15728,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102000
 -- 20261124102100
 -- 20261124102200
+-- 20261124102300

@@ -1,11 +1,12 @@
 # app/routes/dashboard.py — the consultant's dashboard pages (/dashboard…): home, or the awaiting-approval screen.
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from app import charts
@@ -57,8 +58,36 @@ async def dashboard_home(request: Request) -> Response:
         "split": charts.split(chart_data["revenueBreakdown"])})
 
 
+@endpoint(summary="Server-sent events for the dashboard home: `changed` when a booking, payment or other write "
+                  "changes the signed-in consultant's figures (PostgreSQL LISTEN/NOTIFY); a comment every 20 s "
+                  "keeps the stream open.", tags=("pages",), include=False)
+async def dashboard_events(request: Request) -> Response:
+    who = await require(request, "consultant")
+    if isinstance(who, Response):
+        return who
+    subject, _ = who
+    hub = request.app.state.live
+
+    async def stream():
+        yield "retry: 5000\n\n"
+        async with hub.subscribe(subject["id"]) as queue:
+            while not await request.is_disconnected():
+                try:
+                    await asyncio.wait_for(queue.get(), timeout=20)
+                except TimeoutError:
+                    yield ": still here\n\n"
+                    if not await hub.healthy():
+                        return  # the browser reconnects after `retry`
+                    continue
+                yield "event: changed\ndata: {}\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+
 routes = [
     Route("/dashboard", dashboard_home, methods=["GET"], name="dashboard_home"),
+    Route("/dashboard/events", dashboard_events, methods=["GET"], name="dashboard_events"),
 ]
 
 # Test: pytest tests/http/test_pages.py tests/e2e/

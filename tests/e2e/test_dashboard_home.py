@@ -43,4 +43,27 @@ async def test_the_home_shows_metrics_and_charts_for_a_chosen_period(browser, si
     finally:
         await page.context.close()
 
+async def test_the_home_updates_itself_when_a_payment_lands(browser, site, api, db):
+    c = await approved_consultant(api, db)
+    page = await new_page(browser, site)
+    try:
+        await sign_in(page, await email_of(api, c), "/dashboard")
+        received_today = page.locator(".metrics div").filter(has_text="Received today")
+        await expect(received_today).to_contain_text("₹0.00")
+        await page.wait_for_timeout(500)  # the event stream is open
+        conn = await db.connect("owner")
+        try:
+            cid = uuid.UUID(c["id"])
+            client_id = await factories.client(conn, cid)
+            now = datetime.now(UTC)
+            s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount="1234.00")
+            await factories.payment(conn, cid, session_id=s, client_id=client_id, amount="1234.00", paid_at=now)
+        finally:
+            await conn.close()
+        # No reload: the page hears of the commit and swaps in the new figures.
+        await expect(received_today).to_contain_text("₹1,234.00", timeout=10_000)
+        await expect(page.get_by_role("status").filter(has_text="Updated just now")).to_be_visible()
+    finally:
+        await page.context.close()
+
 # Test: pytest tests/e2e/test_dashboard_home.py
