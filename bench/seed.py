@@ -1,0 +1,203 @@
+# bench/seed.py — realistic history at scale, set-based: approved consultants, clients, years of sessions, payments, refunds, quotations, and the derived data (client totals, daily_analytics, views).
+"""seed(conn, consultants, sessions_per_consultant) loads everything with a handful of
+`insert … select … from generate_series` statements (no row-by-row inserts), as the superuser with
+session_replication_role = replica so the per-row triggers (and foreign-key triggers) stay out of the bulk load;
+what those triggers would have derived is then built set-based here:
+
+  * sessions' scheduled_date / scheduled_time / duration_minutes / occupied_during (derive_session_times);
+  * clients' total_sessions, first/last_session_at (refresh_client_session_totals) and total_amount_paid
+    (refresh_client_amount_paid);
+  * analytics marks for every (consultant, local day) touched, then api.refresh_daily_analytics and
+    api.refresh_views, so daily_analytics and the materialized views are what the app would have kept.
+
+The shape: every consultant in Asia/Kolkata; one 60-minute session every 3 hours, the last eight on today's
+local date (those not yet over are confirmed), the rest going back in time (100k sessions reach ~34 years back:
+same density, longer history); ~80% completed, 8% cancelled (refunded), 5% no-show, 7% abandoned; a quarter
+webinars; one client per ~5 sessions (10 clients per block of 50 sessions); a completed payment per booked
+session paid two days ahead (today's sessions: paid today), a processed full refund per cancellation; one
+quotation per 50 sessions (draft, sent, accepted, rejected). The exclusion constraint, unique keys and checks
+stay enforced. Prints one progress line per stage with rows, seconds and rows/s."""
+from __future__ import annotations
+
+import time
+
+import psycopg
+
+TZ = "Asia/Kolkata"
+BCRYPT_DUMMY = "$2b$12$C6UzMDM.H6dfI/f/IKxGhu9u1pQd8wE0sY4Ek9p4v6Xb4cQ1r8gW."
+
+
+class Progress:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.rows = 0
+
+    def stage(self, name: str, fn) -> int:
+        t = time.perf_counter()
+        rows = fn()
+        dt = time.perf_counter() - t
+        self.rows += rows if isinstance(rows, int) else 0
+        rate = f"{rows / dt:>11,.0f} rows/s" if isinstance(rows, int) and dt > 0 else ""
+        count = f"{rows:>9,} rows" if isinstance(rows, int) else " " * 14
+        print(f"  seed: {name:<44} {count} {dt:>7.2f} s {rate}", flush=True)
+        return rows
+
+    def done(self) -> None:
+        dt = time.perf_counter() - self.started
+        print(f"  seed: {'total (base + derived rows)':<44} {self.rows:>9,} rows {dt:>7.2f} s "
+              f"{self.rows / dt:>11,.0f} rows/s", flush=True)
+
+
+def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: list[int] | int, *,
+         prefix: str = "bench", today_sessions: int = 8) -> list:
+    """Insert `consultants` approved consultants; sessions_per_consultant is one count for all or a list (one per
+    consultant). Returns the consultant ids in order. conn must be a superuser connection (autocommit or not;
+    this commits)."""
+    counts = ([sessions_per_consultant] * consultants if isinstance(sessions_per_consultant, int)
+              else list(sessions_per_consultant))
+    if len(counts) != consultants:
+        raise ValueError("sessions_per_consultant: one count per consultant")
+    p = Progress()
+    x = conn.execute
+    x("set session_replication_role = replica")
+    x("set synchronous_commit = off")
+    # Local midnight today (every consultant is in TZ); session i starts at t0 + 3 h * (today_sessions - 1 - i).
+    x("drop table if exists seed_c, seed_s, seed_cl")
+    x("create temp table seed_c as select ord::int, n::int, gen_random_uuid() as id, "
+      f"(date_trunc('day', now() at time zone '{TZ}') at time zone '{TZ}') as t0 "
+      "from unnest(%s::int[]) with ordinality u(n, ord)", (counts,))
+    tag = f"{prefix}-{int(time.time())}"
+
+    p.stage("consultants", lambda: x(
+        "insert into app.consultants (id, email, password_hash, first_name, last_name, slug, timezone, approval_status, "
+        "approved_at, is_email_verified, email_verified_at, personal_session_title, webinar_session_title, "
+        "personal_session_price, webinar_session_price, zoom_link, created_at) "
+        f"select id, '{tag}-' || ord || '@example.com', %s, 'Bench', 'Consultant ' || ord, '{tag}-' || ord, '{TZ}', "
+        "'approved', t0 - interval '40 years', true, t0 - interval '40 years', 'One-to-one', 'Group webinar', 1499, 499, "
+        "'https://zoom.us/j/1', t0 - interval '40 years' from seed_c", (BCRYPT_DUMMY,)).rowcount)
+
+    def sessions_table() -> int:
+        x(f"""create temp table seed_s as
+        with g as (
+          select c.id as consultant_id, c.ord, i, c.t0 + interval '3 hours' * ({today_sessions} - 1 - i) as starts_at,
+                 abs(hashint4(c.ord * 1000003 + i)) % 100 as r, abs(hashint4(c.ord * 7919 + i * 31)) % 4 as r2,
+                 (i / 50) * 10 + i % 10 as client_no, c.t0
+          from seed_c c, generate_series(0, c.n - 1) i)
+        select gen_random_uuid() as id, consultant_id, ord, i, client_no, starts_at, starts_at + interval '1 hour' as ends_at,
+               case when r2 = 0 then 'webinar' else 'personal' end as session_type,
+               case when r2 = 0 then 499.00 else 1499.00 end::numeric(10,2) as amount,
+               case when starts_at + interval '1 hour' > now() then 'confirmed'
+                    when r < 80 then 'completed' when r < 88 then 'cancelled' when r < 93 then 'no_show'
+                    else 'abandoned' end as status,
+               starts_at >= t0 as today, t0
+        from g""")
+        return x("select count(*) from seed_s").fetchone()[0]
+    n_sessions = p.stage("sessions (generated into a temp table)", sessions_table)
+
+    x("create temp table seed_cl as select consultant_id, ord, client_no, gen_random_uuid() as id, "
+      "min(starts_at) - interval '2 days' as created_at from seed_s group by 1, 2, 3")
+    p.stage("clients", lambda: x(
+        "insert into app.clients (id, consultant_id, name, email, created_at, updated_at) "
+        "select id, consultant_id, 'Client ' || client_no, 'client' || ord || '-' || client_no || '@example.com', "
+        "least(created_at, now()), least(created_at, now()) from seed_cl").rowcount)
+
+    p.stage("sessions", lambda: x(f"""
+        insert into app.sessions (id, consultant_id, client_id, session_type, title, starts_at, ends_at, scheduled_date,
+          scheduled_time, duration_minutes, buffer_minutes, occupied_during, amount, status, payment_status,
+          payment_method, meeting_platform, meeting_link, booked_via, is_repeat_client, confirmed_at, completed_at,
+          cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at, updated_at)
+        select s.id, s.consultant_id, cl.id, s.session_type,
+               case when s.session_type = 'webinar' then 'Group webinar' else 'One-to-one' end,
+               s.starts_at, s.ends_at, (s.starts_at at time zone '{TZ}')::date, (s.starts_at at time zone '{TZ}')::time,
+               60, 0, tstzrange(s.starts_at, s.ends_at, '[)'), s.amount, s.status,
+               case s.status when 'cancelled' then 'refunded' when 'abandoned' then 'failed' else 'paid' end,
+               case when s.status <> 'abandoned' then 'upi' end, 'zoom', 'https://zoom.us/j/1', 'public',
+               row_number() over (partition by s.consultant_id, s.client_no order by s.starts_at) > 1,
+               case when s.status <> 'abandoned' then least(s.starts_at - interval '2 days', now()) end,
+               case when s.status = 'completed' then s.ends_at end,
+               case when s.status = 'cancelled' then s.starts_at - interval '1 day' end,
+               case when s.status = 'cancelled' then 'client' end,
+               case when s.status = 'cancelled' then 'Cannot make it' end, '{TZ}',
+               least(s.starts_at - interval '2 days', now()), least(s.ends_at, now())
+        from seed_s s join seed_cl cl on cl.consultant_id = s.consultant_id and cl.client_no = s.client_no""").rowcount)
+
+    p.stage("payments (completed; refunded when cancelled)", lambda: x("""
+        insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, amount_refunded,
+          gateway, gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at, updated_at)
+        select s.consultant_id, 'session', s.id, cl.id, s.amount,
+               case when s.status = 'cancelled' then s.amount else 0 end, 'local',
+               'order_' || replace(s.id::text, '-', ''), 'pay_' || replace(s.id::text, '-', ''), 'upi',
+               case when s.status = 'cancelled' then 'refunded' else 'completed' end,
+               case when s.today then greatest(s.t0, now() - interval '1 minute' * (s.i + 1))
+                    else s.starts_at - interval '2 days' end,
+               least(s.starts_at - interval '2 days', now()), least(s.starts_at, now())
+        from seed_s s join seed_cl cl on cl.consultant_id = s.consultant_id and cl.client_no = s.client_no
+        where s.status <> 'abandoned'""").rowcount)
+
+    p.stage("refunds (processed, cancellations)", lambda: x("""
+        insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
+          gateway_refund_id, processed_at, created_at, updated_at)
+        select t.consultant_id, t.id, t.amount, 'Cancelled by the client', 'client_policy', 'processed',
+               'rfnd_' || replace(t.id::text, '-', ''), s.starts_at - interval '1 day',
+               s.starts_at - interval '1 day', s.starts_at - interval '1 day'
+        from app.payment_transactions t join seed_s s on s.id = t.session_id where t.status = 'refunded'""").rowcount)
+
+    p.stage("quotations (1 per 50 sessions)", lambda: x("""
+        insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, base_amount,
+          discount_percentage, status, public_token_hash, sent_at, responded_at, expires_at, created_at, updated_at)
+        select q.consultant_id, cl.id, 'Client ' || cl.client_no, 'client' || q.ord || '-' || cl.client_no || '@example.com',
+               'Strategy review ' || q.k, 10000 + (q.r * 250), (q.r % 4) * 5,
+               q.status, case when q.status <> 'draft' then sha256(convert_to(q.consultant_id::text || q.k, 'UTF8')) end,
+               case when q.status <> 'draft' then q.created_at + interval '1 hour' end,
+               case when q.status in ('accepted', 'rejected') then least(q.created_at + interval '2 days', now()) end,
+               q.created_at + interval '30 days', q.created_at, q.created_at
+        from (select c.id as consultant_id, c.ord, k, abs(hashint4(c.ord * 104729 + k)) % 100 as r,
+                     case when abs(hashint4(c.ord * 104729 + k)) % 100 < 20 then 'draft'
+                          when abs(hashint4(c.ord * 104729 + k)) % 100 < 50 then 'sent'
+                          when abs(hashint4(c.ord * 104729 + k)) % 100 < 85 then 'accepted' else 'rejected' end as status,
+                     least(c.t0 - interval '150 hours' * k, now() - interval '2 hours') as created_at
+              from seed_c c, generate_series(0, c.n / 50) k) q
+        join (select consultant_id, max(client_no) + 1 as clients from seed_cl group by 1) m
+          on m.consultant_id = q.consultant_id
+        join seed_cl cl on cl.consultant_id = q.consultant_id and cl.client_no = (q.k * 10) % m.clients""").rowcount)
+
+    p.stage("client totals (what the triggers keep)", lambda: x("""
+        update app.clients c set total_sessions = coalesce(s.n, 0), first_session_at = s.first,
+               last_session_at = s.last, total_amount_paid = coalesce(t.paid, 0)
+        from seed_cl k
+        left join (select client_id, count(*)::int as n, min(starts_at) as first, max(starts_at) as last
+                   from app.sessions where status in ('confirmed', 'completed', 'no_show') group by 1) s
+          on s.client_id = k.id
+        left join (select client_id, sum(amount - amount_refunded) as paid from app.payment_transactions
+                   where status in ('completed', 'partially_refunded', 'refunded') group by 1) t on t.client_id = k.id
+        where c.id = k.id""").rowcount)
+
+    p.stage("analytics marks (consultant, local day)", lambda: x(f"""
+        insert into app.analytics_dirty (consultant_id, day)
+        select distinct consultant_id, (i at time zone '{TZ}')::date from (
+          select s.consultant_id, s.starts_at from seed_s s
+          union all select t.consultant_id, t.paid_at from app.payment_transactions t join seed_c c on c.id = t.consultant_id
+          union all select r.consultant_id, r.processed_at from app.payment_refunds r join seed_c c on c.id = r.consultant_id
+          union all select k.consultant_id, k.created_at from app.clients k join seed_c c on c.id = k.consultant_id
+          union all select q.consultant_id, q.sent_at from app.quotations q join seed_c c on c.id = q.consultant_id
+          union all select q.consultant_id, q.responded_at from app.quotations q join seed_c c on c.id = q.consultant_id
+        ) t(consultant_id, i) where i is not null""").rowcount)
+    ids = [r[0] for r in x("select id from seed_c order by ord")]
+    x("drop table seed_c, seed_s, seed_cl")
+    x("set session_replication_role = origin")
+    if not conn.autocommit:
+        conn.commit()
+    p.stage("analyze", lambda: x("analyze") and None)
+    p.stage("daily_analytics (api.refresh_daily_analytics)",
+            lambda: x("select api.refresh_daily_analytics(100000000)").fetchone()[0])
+    p.stage("views (api.refresh_views)", lambda: x("select api.refresh_views()") and None)
+    if not conn.autocommit:
+        conn.commit()
+    if conn.autocommit:
+        p.stage("vacuum analyze", lambda: x("vacuum analyze") and None)
+    p.done()
+    print(f"  seed: {consultants} consultants, {n_sessions:,} sessions", flush=True)
+    return ids
+
+
+# Test: .venv/bin/python bench/dashboard.py   (seeds through this module and checks the derived data)
