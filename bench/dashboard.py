@@ -1,5 +1,3 @@
-
-
 # bench/dashboard.py — dashboard latency (p50/p95) for consultants with 1k, 10k and 100k sessions of history: the dashboard must not grow with history.
 """Self-contained: an embedded PostgreSQL in a temporary directory, migrated, then seeded set-based by
 bench/seed.py with three consultants of 1,000, 10,000 and 100,000 sessions (same density, one every 3 hours,

@@ -172,6 +172,11 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
                    where status in ('completed', 'partially_refunded', 'refunded') group by 1) t on t.client_id = k.id
         where c.id = k.id""").rowcount)
 
+    p.stage("client counts per consultant (what the trigger keeps)", lambda: x("""
+        insert into app.consultant_client_counts as k (consultant_id, clients)
+        select c.consultant_id, count(*) from app.clients c join seed_c s on s.id = c.consultant_id group by 1
+        on conflict (consultant_id) do update set clients = excluded.clients""").rowcount)
+
     p.stage("analytics marks (consultant, local day)", lambda: x(f"""
         insert into app.analytics_dirty (consultant_id, day)
         select distinct consultant_id, (i at time zone '{TZ}')::date from (

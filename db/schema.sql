@@ -1459,8 +1459,11 @@ begin
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
   -- Per day up to two months, per ISO week up to a year, per month beyond.
   v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
-  v_before := (select count(*) from app.clients c where c.consultant_id = v_consultant
-               and c.created_at < v_b.starts::timestamp at time zone v_tz);
+  -- Clients before the period: the kept total less those added since it began (bounded by the period,
+  -- not by the history).
+  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
+              - (select count(*) from app.clients c where c.consultant_id = v_consultant
+                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
   -- The period's days are read once (a CTE used three times is materialised once).
   with chart_days as materialized (
     select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
@@ -5771,6 +5774,35 @@ COMMENT ON FUNCTION app.apply_refund_totals() IS 'Trigger: amount_refunded, the 
 
 
 --
+-- Name: count_clients(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.count_clients() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    insert into app.consultant_client_counts as k (consultant_id, clients) values (new.consultant_id, 1)
+    on conflict (consultant_id) do update set clients = k.clients + 1;
+  else
+    update app.consultant_client_counts set clients = clients - 1 where consultant_id = old.consultant_id;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.count_clients() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION count_clients(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.count_clients() IS 'Trigger: keep app.consultant_client_counts in step with app.clients.';
+
+
+--
 -- Name: current_admin_id(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7380,7 +7412,8 @@ begin
     'previous_revenue', v_prev_revenue,
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
-    'total_clients', (select count(*) from app.clients c where c.consultant_id = p_consultant_id),
+    'total_clients', coalesce((select k.clients from app.consultant_client_counts k
+                               where k.consultant_id = p_consultant_id), 0),
     'new_clients', (v_cur->>'new_clients')::integer,
     'new_clients_today', (v_today_totals->>'new_clients')::integer,
     'active_clients', v_active,
@@ -10204,6 +10237,26 @@ COMMENT ON TABLE app.calendar_events IS 'Events (and their online meetings) crea
 
 
 --
+-- Name: consultant_client_counts; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.consultant_client_counts (
+    consultant_id uuid NOT NULL,
+    clients bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT consultant_client_counts_not_negative CHECK ((clients >= 0))
+);
+
+
+ALTER TABLE app.consultant_client_counts OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE consultant_client_counts; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.consultant_client_counts IS 'How many clients each consultant has (kept by a trigger on clients).';
+
+
+--
 -- Name: email_logs; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -10941,6 +10994,14 @@ ALTER TABLE ONLY app.clients
 
 ALTER TABLE ONLY app.clients
     ADD CONSTRAINT clients_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: consultant_client_counts consultant_client_counts_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultant_client_counts
+    ADD CONSTRAINT consultant_client_counts_pkey PRIMARY KEY (consultant_id);
 
 
 --
@@ -11741,6 +11802,13 @@ CREATE TRIGGER calendar_connections_touch_updated_at BEFORE UPDATE ON app.calend
 
 
 --
+-- Name: clients clients_count; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER clients_count AFTER INSERT OR DELETE ON app.clients FOR EACH ROW EXECUTE FUNCTION app.count_clients();
+
+
+--
 -- Name: clients clients_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -12080,6 +12148,14 @@ ALTER TABLE ONLY app.calendar_events
 
 ALTER TABLE ONLY app.clients
     ADD CONSTRAINT clients_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: consultant_client_counts consultant_client_counts_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultant_client_counts
+    ADD CONSTRAINT consultant_client_counts_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
 
 
 --
@@ -12574,6 +12650,12 @@ ALTER TABLE app.calendar_events ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.clients ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: consultant_client_counts; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultant_client_counts ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: availability_blocks consultant_manages_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
@@ -14244,6 +14326,13 @@ REVOKE ALL ON FUNCTION app.apply_refund_totals() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION count_clients(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.count_clients() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION current_admin_id(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15729,3 +15818,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102100
 -- 20261124102200
 -- 20261124102300
+-- 20261124102400

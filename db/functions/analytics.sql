@@ -234,7 +234,8 @@ begin
     'previous_revenue', v_prev_revenue,
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
-    'total_clients', (select count(*) from app.clients c where c.consultant_id = p_consultant_id),
+    'total_clients', coalesce((select k.clients from app.consultant_client_counts k
+                               where k.consultant_id = p_consultant_id), 0),
     'new_clients', (v_cur->>'new_clients')::integer,
     'new_clients_today', (v_today_totals->>'new_clients')::integer,
     'active_clients', v_active,
@@ -297,8 +298,11 @@ begin
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
   -- Per day up to two months, per ISO week up to a year, per month beyond.
   v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
-  v_before := (select count(*) from app.clients c where c.consultant_id = v_consultant
-               and c.created_at < v_b.starts::timestamp at time zone v_tz);
+  -- Clients before the period: the kept total less those added since it began (bounded by the period,
+  -- not by the history).
+  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
+              - (select count(*) from app.clients c where c.consultant_id = v_consultant
+                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
   -- The period's days are read once (a CTE used three times is materialised once).
   with chart_days as materialized (
     select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
