@@ -67,6 +67,15 @@ def _print_demo(result: dict | None, settings: Settings) -> None:
 
 def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     db = _database(settings)
+    if args.scale:
+        # Benchmark data: set-based bulk load (app/bulk_seed.py prints each stage with its rows/s).
+        from app.bulk_seed import seed
+        try:
+            with psycopg.connect(db.admin_url()) as conn:
+                seed(conn, args.scale, args.sessions, prefix="scale")
+        except psycopg.Error as exc:
+            return _refused(exc)
+        return 0
     _print_demo(seed_demo(db.admin_url(), settings), settings)
     return 0
 
@@ -272,7 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh-views", help="Refresh the dashboard materialized views and daily_analytics now.")
     p.set_defaults(func=cmd_refresh_views)
 
-    p = sub.add_parser("seed-demo", help="Load the demo consultant into an empty database.")
+    p = sub.add_parser("seed-demo", help="Load the demo consultant into an empty database, or with --scale N "
+                                         "N consultants with years of realistic history (benchmark data).")
+    p.add_argument("--scale", type=int, default=0, metavar="N",
+                   help="Bulk-load N approved consultants with history (set-based; prints progress and rows/s).")
+    p.add_argument("--sessions", type=int, default=1000, metavar="M",
+                   help="Sessions per consultant with --scale (default 1000).")
     p.set_defaults(func=cmd_seed_demo)
     return parser
 

@@ -26,12 +26,12 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.bulk_seed import TZ, seed  # noqa: E402
 from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url, start_embedded, with_database  # noqa: E402
 from app.migrate import migrate  # noqa: E402
 from app.sql import SET_CALLER  # noqa: E402
 from bench.booking import percentile  # noqa: E402
-from bench.seed import TZ, seed  # noqa: E402
 
 DBNAME = "nakksha_bench_dashboard"
 

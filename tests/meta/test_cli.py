@@ -138,6 +138,21 @@ def test_refresh_views_refreshes_the_dashboard_views_on_demand(db, tmp_path):
                             "where view_name = 'analytics.consultant_dashboard_stats'").fetchone()[0]
 
 
+def test_seed_demo_at_scale_loads_history_with_its_derived_data(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    done = nakksha(env, "seed-demo", "--scale", "3", "--sessions", "40")
+    assert done.returncode == 0, done.stderr
+    assert "seed: sessions" in done.stdout and "rows/s" in done.stdout
+    with psycopg.connect(db.url("owner")) as conn:
+        assert conn.execute("select count(*) from app.consultants where approval_status = 'approved'").fetchone()[0] == 3
+        assert conn.execute("select count(*) from app.sessions").fetchone()[0] == 120
+        stored, truth = conn.execute(
+            "select (select sum(total_sessions + abandoned_sessions) from app.daily_analytics), "
+            "(select count(*) from app.sessions)").fetchone()
+        assert stored == truth
+        assert conn.execute("select count(*) from app.analytics_dirty").fetchone()[0] == 0
+
+
 def test_db_url_prints_a_url_psql_can_use(db, tmp_path):
     env = cli_env(tmp_path, db.admin_url)
     done = nakksha(env, "db-url")

@@ -1,4 +1,4 @@
-# bench/seed.py — realistic history at scale, set-based: approved consultants, clients, years of sessions, payments, refunds, quotations, and the derived data (client totals, daily_analytics, views).
+# app/bulk_seed.py — realistic history at scale, set-based (nakksha seed-demo --scale, bench/dashboard.py): approved consultants, clients, years of sessions, payments, refunds, quotations, and the derived data (client totals, daily_analytics, views).
 """seed(conn, consultants, sessions_per_consultant) loads everything with a handful of
 `insert … select … from generate_series` statements (no row-by-row inserts), as the superuser with
 session_replication_role = replica so the per-row triggers (and foreign-key triggers) stay out of the bulk load;
@@ -205,4 +205,4 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
     return ids
 
 
-# Test: .venv/bin/python bench/dashboard.py   (seeds through this module and checks the derived data)
+# Test: pytest tests/meta/test_cli.py -k scale; .venv/bin/python bench/dashboard.py (checks the derived data)
