@@ -19,6 +19,7 @@ import hashlib
 import logging
 import secrets
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -117,7 +118,9 @@ def _https(url: Any) -> str | None:
     return url if isinstance(url, str) and url.startswith("https://") else None
 
 
-class Provider:
+class Provider(ABC):
+    """One OAuth + calendar provider: the shared token plumbing here, the API calls in each subclass."""
+
     name: str
     label: str
     scopes: str
@@ -174,29 +177,35 @@ class Provider:
     async def refresh(self, http: httpx.AsyncClient, refresh_token: str) -> Tokens:
         return await self._token(http, {"grant_type": "refresh_token", "refresh_token": refresh_token})
 
-    # --- what each provider fills in ------------------------------------------------------------------
+    # --- what each provider implements (Google and Microsoft below; there is no third) --------------
     client_id: str | None
     client_secret: str | None
     token_url: str
 
+    @abstractmethod
     def authorization_url(self, state: str, challenge: str) -> str:
-        raise NotImplementedError
+        """The consent page to send the browser to, with our state and PKCE challenge."""
 
+    @abstractmethod
     async def account_email(self, http: httpx.AsyncClient, token: str) -> str | None:
-        raise NotImplementedError
+        """The connected account's address."""
 
+    @abstractmethod
     async def upsert_event(self, http: httpx.AsyncClient, token: str, spec: EventSpec, existing_id: str | None) -> Event:
-        raise NotImplementedError
+        """Create the event (idempotently, keyed by spec.key) or move the existing one; with its meeting if asked."""
 
+    @abstractmethod
     async def delete_event(self, http: httpx.AsyncClient, token: str, event_id: str) -> None:
-        raise NotImplementedError
+        """Remove the event; one already gone is not an error."""
 
+    @abstractmethod
     async def busy(self, http: httpx.AsyncClient, token: str, start: datetime, end: datetime,
                    account_email: str | None) -> list[tuple[datetime, datetime]]:
-        raise NotImplementedError
+        """Busy intervals of the account's calendar between two instants."""
 
+    @abstractmethod
     async def revoke(self, http: httpx.AsyncClient, token: str) -> None:
-        raise NotImplementedError
+        """Withdraw the grant at the provider, where the provider allows it."""
 
 
 class Google(Provider):
