@@ -1,7 +1,7 @@
 # app/schemas.py — field types shared by request schemas: normalised email, phone, names, money, URLs, timezones.
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -46,7 +46,7 @@ def normalise_phone(value: object) -> object:
     return "".join(ch for ch in value if ch not in " -()") if isinstance(value, str) else value
 
 
-def _plausible_year(value: datetime) -> datetime:
+def _plausible_year(value: datetime | date) -> datetime | date:
     # Years 1 and 9999 parse, but overflow once shifted to UTC or by a day's arithmetic (a 500 otherwise).
     if not 1970 <= value.year <= 2200:
         raise ValueError("must be between the years 1970 and 2200")
@@ -82,5 +82,7 @@ Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_ti
 Instant = Annotated[AwareDatetime, AfterValidator(_plausible_year)]
 # A date-time, offset optional (read in the consultant's zone), within the same years.
 LocalInstant = Annotated[datetime, AfterValidator(_plausible_year)]
+# A calendar date in the same years (asyncpg sends 9999-12-31, date.max, as infinity).
+PlausibleDate = Annotated[date, AfterValidator(_plausible_year)]
 
 # Test: pytest tests/http/test_profile.py

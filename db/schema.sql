@@ -3205,8 +3205,15 @@ declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
 begin
   -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
+  -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
+  -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
   return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
-    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint);
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'needs_order', v_q.final_amount > 0 and (
+      (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
+      or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
+            select 1 from app.payment_transactions t where t.quotation_id = v_q.id
+              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')))));
 end;
 $$;
 
@@ -3450,24 +3457,34 @@ COMMENT ON FUNCTION api.quotation_json(p_q app.quotations) IS 'A quotation as th
 
 
 --
--- Name: quotation_stats(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: quotation_stats(text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS jsonb
+CREATE FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_consultant uuid := api.require_approved();
+  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
+  v_b record;
+  p_from_at timestamptz;
+  p_to_at timestamptz;
   v_result jsonb;
 begin
+  -- The same periods as the dashboard (app_private.period_bounds, in the consultant's zone); 'all' is all time.
+  if p_timeframe <> 'all' then
+    select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date);
+    p_from_at := v_b.starts::timestamp at time zone v_tz;
+    p_to_at := (v_b.ends + 1)::timestamp at time zone v_tz;
+  end if;
   -- Quotations sent in the period, by where they stand now (expired counted by expiry, even before the job).
   with sent as (
     select q.*, case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
                      else q.status end as shown
     from app.quotations q
     where q.consultant_id = v_consultant and q.sent_at is not null
-      and (p_from is null or q.sent_at >= p_from) and (p_to is null or q.sent_at < p_to)
+      and (p_from_at is null or q.sent_at >= p_from_at) and (p_to_at is null or q.sent_at < p_to_at)
   )
   select jsonb_build_object(
     'sent', count(*), 'viewed', count(*) filter (where view_count > 0),
@@ -3479,20 +3496,20 @@ begin
     'value_sent', coalesce(sum(final_amount), 0),
     'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
     'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
-    'from', p_from, 'to', p_to)
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends)
   into v_result from sent;
   return v_result;
 end;
 $$;
 
 
-ALTER FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO nakksha_owner;
+ALTER FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION quotation_stats(p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) IS 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
+COMMENT ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) IS 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
 
 
 --
@@ -13803,11 +13820,11 @@ GRANT ALL ON FUNCTION api.quotation_json(p_q app.quotations) TO nakksha_app;
 
 
 --
--- Name: FUNCTION quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION quotation_stats(p_timeframe text, p_from date, p_to date); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.quotation_stats(p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) TO nakksha_app;
 
 
 --

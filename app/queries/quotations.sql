@@ -28,9 +28,9 @@ select api.list_quotations(:status, :q, :date_from, :date_to, :page, :per_page);
 -- draft → sent, mailing the client the link.
 select api.send_quotation(:quotation_id, :token_hash, :link_encrypted);
 
--- name: quotation_stats(date_from, date_to)$
--- Counts, conversion and values of quotations sent in a period.
-select api.quotation_stats(:date_from, :date_to);
+-- name: quotation_stats(timeframe, date_from, date_to)$
+-- Counts, conversion and values of quotations sent in a timeframe (periods as the dashboard's).
+select api.quotation_stats(:timeframe, :date_from, :date_to);
 
 -- name: public_quotation(token_hash, user_agent)$
 -- The client opens the link (counted).

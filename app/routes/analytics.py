@@ -4,7 +4,6 @@ docs/metrics.md. Stored days come from daily_analytics and today is computed liv
 between job runs."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -14,6 +13,7 @@ from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.routes.auth import OBJECT
+from app.schemas import PlausibleDate
 from app.sql import run
 from app.validation import QuerySchema, parse_query
 
@@ -22,8 +22,8 @@ Timeframe = Literal["today", "week", "month", "quarter", "year", "fy", "custom"]
 
 class MetricsQuery(QuerySchema):
     timeframe: Timeframe = "month"
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: PlausibleDate | None = Field(default=None, alias="from")
+    to: PlausibleDate | None = None
 
 
 @endpoint(summary="Dashboard metrics for a period to date in the consultant's time zone (today; week from Monday; "

@@ -389,8 +389,15 @@ declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
 begin
   -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
+  -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
+  -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
   return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
-    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint);
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'needs_order', v_q.final_amount > 0 and (
+      (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
+      or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
+            select 1 from app.payment_transactions t where t.quotation_id = v_q.id
+              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')))));
 end;
 $$;
 comment on function api.public_quotation_peek is 'A quotation behind a link without counting a view (the accept step reads it before making an order).';
@@ -487,22 +494,32 @@ as $$
 $$;
 comment on function api.expire_quotations is 'Periodic: sent and viewed quotations past expires_at become expired.';
 
-create or replace function api.quotation_stats(p_from timestamptz, p_to timestamptz)
+create or replace function api.quotation_stats(p_timeframe text, p_from date, p_to date)
 returns jsonb
 language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
   v_consultant uuid := api.require_approved();
+  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
+  v_b record;
+  p_from_at timestamptz;
+  p_to_at timestamptz;
   v_result jsonb;
 begin
+  -- The same periods as the dashboard (app_private.period_bounds, in the consultant's zone); 'all' is all time.
+  if p_timeframe <> 'all' then
+    select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date);
+    p_from_at := v_b.starts::timestamp at time zone v_tz;
+    p_to_at := (v_b.ends + 1)::timestamp at time zone v_tz;
+  end if;
   -- Quotations sent in the period, by where they stand now (expired counted by expiry, even before the job).
   with sent as (
     select q.*, case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
                      else q.status end as shown
     from app.quotations q
     where q.consultant_id = v_consultant and q.sent_at is not null
-      and (p_from is null or q.sent_at >= p_from) and (p_to is null or q.sent_at < p_to)
+      and (p_from_at is null or q.sent_at >= p_from_at) and (p_to_at is null or q.sent_at < p_to_at)
   )
   select jsonb_build_object(
     'sent', count(*), 'viewed', count(*) filter (where view_count > 0),
@@ -514,7 +531,7 @@ begin
     'value_sent', coalesce(sum(final_amount), 0),
     'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
     'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
-    'from', p_from, 'to', p_to)
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends)
   into v_result from sent;
   return v_result;
 end;
@@ -525,7 +542,7 @@ grant execute on function api.quotation_json(app.quotations), api.create_quotati
   api.update_quotation(uuid, jsonb), api.delete_quotation(uuid), api.duplicate_quotation(uuid), api.get_quotation(uuid),
   api.list_quotations(text, text, timestamptz, timestamptz, integer, integer), api.send_quotation(uuid, bytea, text),
   api.public_quotation(bytea, text), api.public_quotation_peek(bytea), api.public_accept_quotation(bytea, text, text),
-  api.public_reject_quotation(bytea, text), api.expire_quotations(), api.quotation_stats(timestamptz, timestamptz)
+  api.public_reject_quotation(bytea, text), api.expire_quotations(), api.quotation_stats(text, date, date)
   to nakksha_app;
 
 -- Test: pytest tests/db/test_quotations.py tests/http/test_quotations.py
