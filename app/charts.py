@@ -51,4 +51,19 @@ def split(parts: list[dict]) -> list[dict]:
         x += w
     return out
 
-# Test: pytest tests/http/test_dashboard_metrics.py
+def shares(parts: list[tuple[str, str, float]]) -> list[dict]:
+    """(key, label, amount) parts as a 100% bar: each with its percentage (one decimal), x and width."""
+    whole = sum(max(float(a), 0) for _, _, a in parts)
+    return split([{"type": key, "label": label, "amount": amount,
+                   "percentage": round(100 * max(float(amount), 0) / whole, 1) if whole else 0}
+                  for key, label, amount in parts])
+
+
+def dashboard(chart_data: dict) -> dict:
+    """The geometry of a consultant's three charts (templates/_analytics.html) from api.dashboard_charts."""
+    trend, growth = chart_data["sessionsTrend"], chart_data["clientsGrowth"]
+    return {"revenue_chart": bars(trend, "revenue", "period"), "sessions_line": line(trend, "sessions"),
+            "clients_chart": bars(growth, "new", "month"), "clients_line": line(growth, "total"),
+            "split": split(chart_data["revenueBreakdown"])}
+
+# Test: pytest tests/http/test_dashboard_metrics.py tests/http/test_admin_overview_pages.py

@@ -16,7 +16,7 @@ from typing import Any
 import aiosql
 import asyncpg
 
-from app.errors import CONNECTION_ERRORS, SQLSTATE_MAP, ApiError, unavailable
+from app.errors import CONNECTION_ERRORS, SQLSTATE_MAP, ApiError, from_postgres, unavailable
 
 log = logging.getLogger("nakksha.sql")
 
@@ -99,6 +99,19 @@ async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **param
             log.warning("database unavailable for %s: %s", name, exc)
             raise unavailable() from exc
     raise AssertionError("unreachable")
+
+
+async def run_refusable(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
+    """`run`, with a refusal the database raised (NK4xx, a known constraint) as its ApiError, for a page
+    that shows the reason in place; anything unmapped propagates to the app's handler."""
+    try:
+        return await run(pool, name, caller, **params)
+    except asyncpg.PostgresError as exc:
+        mapped = from_postgres(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
 
 @asynccontextmanager
 async def transaction(pool: asyncpg.Pool, caller: Caller = PUBLIC) -> AsyncIterator[asyncpg.Connection]:

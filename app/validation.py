@@ -65,11 +65,17 @@ def parse_form(data: dict[str, str], model: type[M]) -> M:
         raise _first_error(exc) from exc
 
 
-def parse_query(request: Request, model: type[M]) -> M:
+def parse_query(request: Request, model: type[M], *, blank_is_missing: bool = False) -> M:
+    """The query string through `model`. A page's GET form sends its empty fields as `name=`; with
+    blank_is_missing those mean “not given”, as the person filling the form meant."""
     params = request.query_params
     data: dict[str, Any] = {}
     for key in params:
         values = params.getlist(key)
+        if blank_is_missing:
+            values = [v for v in values if v.strip()]
+            if not values:
+                continue
         data[key] = values[0] if len(values) == 1 else values
     try:
         return model.model_validate(data)

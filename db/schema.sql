@@ -219,14 +219,30 @@ declare
   v_b record;
   v_from timestamptz;
   v_to timestamptz;
+  v_unit text;
   v_result jsonb;
 begin
   perform app_private.require_admin(null);
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
-  with days as (
+  -- The same buckets as a consultant's chart: per day up to two months, per ISO week up to a year, per month beyond.
+  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
+  ), buckets as (
+    select distinct date_trunc(v_unit, d)::date as bucket
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), day_sums as (
+    select date_trunc(v_unit, x.date)::date as bucket, sum(x.total_sessions) as sessions,
+           sum(x.total_revenue - x.refunded_amount) as revenue
+    from days x group by 1
+  ), signups as (
+    select date_trunc(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date)::date as bucket, count(*) as n
+    from app.consultants c where c.created_at >= v_from and c.created_at < v_to group by 1
+  ), trend as (
+    select b.bucket, coalesce(d.sessions, 0) as sessions, coalesce(d.revenue, 0) as revenue, coalesce(g.n, 0) as signups
+    from buckets b left join day_sums d using (bucket) left join signups g using (bucket)
   ), per_consultant as (
     select consultant_id, sum(total_revenue - refunded_amount) as revenue, sum(total_sessions) as sessions
     from days group by consultant_id
@@ -236,7 +252,10 @@ begin
     from app.payment_transactions where created_at >= v_from and created_at < v_to
   )
   select jsonb_build_object(
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', 'Asia/Kolkata',
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', 'Asia/Kolkata', 'unit', v_unit,
+    'trend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
+                                                          'revenue', t.revenue, 'signups', t.signups) order by t.bucket), '[]')
+              from trend t),
     'revenue', jsonb_build_object(
       'gross', (select coalesce(sum(total_revenue), 0) from days),
       'refunded', (select coalesce(sum(refunded_amount), 0) from days),
@@ -269,7 +288,7 @@ ALTER FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) OWN
 -- Name: FUNCTION admin_analytics(p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) IS 'Admins: platform revenue, sessions by status, consultants by approval, signups, top consultants, payment success rate.';
+COMMENT ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) IS 'Admins: platform revenue (and its trend per day/week/month with sessions and signups), sessions by status, consultants by approval, signups, top consultants, payment success rate.';
 
 
 --
@@ -277,17 +296,11 @@ COMMENT ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date
 --
 
 CREATE FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-begin
-  perform app_private.require_admin(null);
-  if not exists (select 1 from app.consultants c where c.id = p_consultant_id and c.deleted_at is null) then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
-  end if;
   -- Exactly what the consultant sees on their own dashboard.
-  return app_private.dashboard_metrics_for(p_consultant_id, p_timeframe, p_from, p_to);
-end;
+  select app_private.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -298,6 +311,27 @@ ALTER FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe 
 --
 
 COMMENT ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) IS 'Admins: one consultant''s dashboard metrics, as they see them.';
+
+
+--
+-- Name: admin_consultant_charts(uuid, text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select app_private.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+$$;
+
+
+ALTER FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) IS 'Admins: one consultant''s dashboard charts, as they see them.';
 
 
 --
@@ -617,9 +651,14 @@ CREATE FUNCTION api.admin_settings() RETURNS jsonb
     AS $$
 begin
   perform app_private.require_admin(null, true);
-  return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object('value', s.value, 'description', s.description,
-                                                                     'updated_at', s.updated_at, 'updated_by', s.updated_by)),
-                          '{}') from app.platform_settings s);
+  -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
+  return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
+                            'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
+                            'updated_by', s.updated_by)
+                          || case when b.bounds ? s.key
+                                  then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
+                                  else '{}' end), '{}')
+          from app.platform_settings s, (select app_private.setting_bounds() as bounds) b);
 end;
 $$;
 
@@ -1444,67 +1483,10 @@ COMMENT ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp w
 --
 
 CREATE FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_consultant uuid := api.require_approved();
-  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
-  v_today date := (now() at time zone v_tz)::date;
-  v_b record;
-  v_unit text;
-  v_before bigint;
-  v_result jsonb;
-begin
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
-  -- Per day up to two months, per ISO week up to a year, per month beyond.
-  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
-  -- Clients before the period: the kept total less those added since it began (bounded by the period,
-  -- not by the history).
-  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
-              - (select count(*) from app.clients c where c.consultant_id = v_consultant
-                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
-  -- The period's days are read once (a CTE used three times is materialised once).
-  with chart_days as materialized (
-    select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
-  ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
-    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
-  ), trend as (
-    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
-           coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
-    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
-    group by b.bucket
-  ), months as (
-    select distinct date_trunc('month', d)::date as month
-    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
-  ), growth as (
-    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
-    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
-    group by m.month
-  ), running as (
-    select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
-  ), split as (
-    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
-    from chart_days
-  )
-  select jsonb_build_object(
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
-    'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
-                                                                  'revenue', t.revenue) order by t.bucket), '[]')
-                      from trend t),
-    'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
-                                                                  'total', g.total) order by g.month), '[]')
-                      from running g),
-    'revenueBreakdown', (select jsonb_build_array(
-        jsonb_build_object('type', 'personal', 'amount', sp.personal,
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
-        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
-      from split sp))
-  into v_result;
-  return v_result;
-end;
+  select app_private.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -1514,7 +1496,7 @@ ALTER FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) OW
 -- Name: FUNCTION dashboard_charts(p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) IS 'The caller''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+COMMENT ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) IS 'The calling consultant''s charts for a timeframe (see app_private.dashboard_charts_for).';
 
 
 --
@@ -6736,6 +6718,33 @@ COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as t
 
 
 --
+-- Name: admin_sees_consultant(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform app_private.require_admin(null);
+  if not exists (select 1 from app.consultants c where c.id = p_consultant_id and c.deleted_at is null) then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  return p_consultant_id;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_sees_consultant(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) IS 'The consultant''s id, once the caller is an admin and the consultant exists (else 403/404).';
+
+
+--
 -- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7068,9 +7077,7 @@ CREATE FUNCTION app_private.check_setting(p_key text, p_value jsonb) RETURNS voi
     SET search_path TO ''
     AS $_$
 declare
-  v_bounds constant jsonb := '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
-    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
-    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60]}';
+  v_bounds constant jsonb := app_private.setting_bounds();
 begin
   -- Each known key with its type and range; anything else is refused rather than stored unread.
   if v_bounds ? p_key then
@@ -7373,6 +7380,84 @@ ALTER FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric
 --
 
 COMMENT ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) IS 'Record a refund (checked against what is left) and queue its gateway call; offline payments are refunded at once.';
+
+
+--
+-- Name: dashboard_charts_for(uuid, text, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := p_consultant;
+  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_unit text;
+  v_before bigint;
+  v_result jsonb;
+begin
+  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  -- Per day up to two months, per ISO week up to a year, per month beyond.
+  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  -- Clients before the period: the kept total less those added since it began (bounded by the period,
+  -- not by the history).
+  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
+              - (select count(*) from app.clients c where c.consultant_id = v_consultant
+                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
+  -- The period's days are read once (a CTE used three times is materialised once).
+  with chart_days as materialized (
+    select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
+  ), buckets as (
+    select distinct date_trunc(v_unit, d)::date as bucket
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), trend as (
+    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
+           coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
+    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    group by b.bucket
+  ), months as (
+    select distinct date_trunc('month', d)::date as month
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), growth as (
+    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
+    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    group by m.month
+  ), running as (
+    select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
+  ), split as (
+    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
+    from chart_days
+  )
+  select jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
+    'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
+                                                                  'revenue', t.revenue) order by t.bucket), '[]')
+                      from trend t),
+    'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
+                                                                  'total', g.total) order by g.month), '[]')
+                      from running g),
+    'revenueBreakdown', (select jsonb_build_array(
+        jsonb_build_object('type', 'personal', 'amount', sp.personal,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
+        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
+      from split sp))
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
 
 
 --
@@ -8990,6 +9075,29 @@ ALTER FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reaso
 --
 
 COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) IS 'Move a consultant through the approval state machine; audited, emailed.';
+
+
+--
+-- Name: setting_bounds(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.setting_bounds() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
+    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
+    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60]}'::jsonb;
+$$;
+
+
+ALTER FUNCTION app_private.setting_bounds() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setting_bounds(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.setting_bounds() IS 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 
 
 --
@@ -12987,6 +13095,14 @@ GRANT ALL ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_tim
 
 
 --
+-- Name: FUNCTION admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION admin_credentials(p_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -14881,6 +14997,13 @@ REVOKE ALL ON FUNCTION app_private.admin_json(p_admin app.admins) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION admin_sees_consultant(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15046,6 +15169,13 @@ GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
 --
 
 REVOKE ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 
 
 --
@@ -15340,6 +15470,13 @@ REVOKE ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION setting_bounds(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.setting_bounds() FROM PUBLIC;
 
 
 --

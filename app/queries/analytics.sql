@@ -24,6 +24,10 @@ select api.admin_analytics(:timeframe, :date_from, :date_to);
 -- Admins: one consultant's dashboard metrics.
 select api.admin_consultant_analytics(:consultant_id, :timeframe, :date_from, :date_to);
 
+-- name: admin_consultant_charts(consultant_id, timeframe, date_from, date_to)$
+-- Admins: one consultant's dashboard charts.
+select api.admin_consultant_charts(:consultant_id, :timeframe, :date_from, :date_to);
+
 -- name: admin_list_sessions(status, consultant_id, date_from, date_to, page, per_page)$
 -- Admins: sessions across the platform.
 select api.admin_list_sessions(:status, :consultant_id, :date_from, :date_to, :page, :per_page);

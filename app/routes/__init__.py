@@ -7,6 +7,7 @@ from app.routes import (
     admin,
     admin_analytics,
     admin_email_pages,
+    admin_overview_pages,
     admin_pages,
     analytics,
     auth,
@@ -43,7 +44,7 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
                                *admin_analytics.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
               *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
-              *admin_email_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]
+              *admin_email_pages.routes, *admin_overview_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]
     if development:
         table += dev.routes
     return table

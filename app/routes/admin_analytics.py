@@ -30,7 +30,7 @@ class AdminSessionsQuery(QuerySchema):
     per_page: int = Field(default=25, ge=1, le=100)
 
 
-@endpoint(summary="Platform analytics for a timeframe (periods in IST): revenue received, sessions by status, "
+@endpoint(summary="Platform analytics for a timeframe (periods in IST): revenue received and its trend (per day, week or month, with sessions and signups), sessions by status, "
                   "consultants by approval status, new signups, top consultants by revenue, payment success rate.",
           tags=("admin",), auth="admin", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def admin_analytics(request: Request) -> JSONResponse:
@@ -44,6 +44,15 @@ async def admin_analytics(request: Request) -> JSONResponse:
 async def admin_consultant_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
     return JSONResponse(await run(request.app.state.pool, "admin_consultant_analytics", request.state.caller,
+                                  consultant_id=request.path_params["consultant_id"], timeframe=q.timeframe,
+                                  date_from=q.from_, date_to=q.to))
+
+
+@endpoint(summary="One consultant's dashboard charts, exactly as they see them.", tags=("admin",), auth="admin",
+          query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
+async def admin_consultant_charts(request: Request) -> JSONResponse:
+    q = parse_query(request, MetricsQuery)
+    return JSONResponse(await run(request.app.state.pool, "admin_consultant_charts", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"], timeframe=q.timeframe,
                                   date_from=q.from_, date_to=q.to))
 
@@ -89,6 +98,8 @@ routes = [
     Route("/api/v1/admin/analytics", admin_analytics, methods=["GET"], name="admin_analytics"),
     Route("/api/v1/admin/consultants/{consultant_id:uuid}/analytics", admin_consultant_analytics, methods=["GET"],
           name="admin_consultant_analytics"),
+    Route("/api/v1/admin/consultants/{consultant_id:uuid}/charts", admin_consultant_charts, methods=["GET"],
+          name="admin_consultant_charts"),
     Route("/api/v1/admin/sessions", admin_sessions, methods=["GET"], name="admin_sessions"),
     Route("/api/v1/admin/system", admin_system, methods=["GET"], name="admin_system"),
     Route("/api/v1/admin/settings", get_settings, methods=["GET"], name="admin_get_settings"),

@@ -11,19 +11,18 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.auth import client_ip, new_token, refresh_expiry, token_hash
 from app.endpoints import endpoint
-from app.errors import ApiError, from_postgres
+from app.errors import ApiError
 from app.ratelimit import rate_limit
 from app.routes.admin import ConsultantListQuery, CreateAdminBody, ReasonBody, SubscriptionBody
 from app.routes.auth import LoginBody, bad_credentials, check_password, hash_new_password
 from app.routes.pages import _form_page, signed_in
-from app.sql import PUBLIC, Caller, run
+from app.sql import PUBLIC, Caller, run_refusable
 from app.validation import parse_form, parse_query
 from app.web import clear_cookie, form_with_csrf, page_subject, render, require, safe_next, session_cookie
 
@@ -42,13 +41,7 @@ ACTIONS: dict[str, dict] = {
 
 async def _run(request: Request, name: str, caller: Caller = PUBLIC, /, **params) -> Any:
     """`run`, with a database refusal (NK409, NK422, a unique email…) as the ApiError a page shows in place."""
-    try:
-        return await run(request.app.state.pool, name, caller, **params)
-    except asyncpg.PostgresError as exc:
-        mapped = from_postgres(exc)
-        if mapped is None:
-            raise
-        raise mapped from exc
+    return await run_refusable(request.app.state.pool, name, caller, **params)
 
 
 def _redirect(path: str) -> RedirectResponse:

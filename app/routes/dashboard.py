@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -11,11 +13,35 @@ from starlette.routing import Route
 
 from app import charts
 from app.endpoints import endpoint
-from app.sql import run
+from app.errors import ApiError
+from app.routes.analytics import MetricsQuery
+from app.sql import run, run_refusable
+from app.validation import parse_query
 from app.web import render, require
 
+T = TypeVar("T")
+
 TIMEFRAMES = {"today": "Today", "week": "This week", "month": "This month", "quarter": "This quarter",
-              "year": "This year", "fy": "Financial year"}
+              "year": "This year", "fy": "Financial year", "custom": "Chosen dates"}
+
+Load = Callable[[str, date | None, date | None], Awaitable[T]]
+
+
+async def picked_period(request: Request, load: Load) -> tuple[T, dict]:
+    """What `load(timeframe, from, to)` answers for the period in the query, and the picker's context.
+
+    A period the schema or the SQL refuses (an unknown timeframe, chosen dates missing, reversed or longer
+    than ten years) shows this month with the reason beside the picker, rather than an error page."""
+    picked = {k: request.query_params.get(k, "") for k in ("timeframe", "from", "to")}
+    try:
+        q = parse_query(request, MetricsQuery, blank_is_missing=True)
+        result = await load(q.timeframe, q.from_, q.to)
+        error = None
+    except ApiError as err:
+        if err.status != 422 and err.status != 400:
+            raise
+        result, error = await load("month", None, None), err
+    return result, {"picked": picked, "period_error": error, "timeframes": TIMEFRAMES}
 
 
 @endpoint(summary="Dashboard home: metrics and charts for a timeframe, today's and upcoming sessions, recent "
@@ -42,20 +68,17 @@ async def dashboard_home(request: Request) -> Response:
     recent = await run(pool, "list_sessions", caller, status=None, session_type=None, from_=None, to_=None,
                        client_id=None, q=None, sort="-created_at", page=1, per_page=5)
     payments = await run(pool, "list_payments", caller, status=None, from_=None, to_=None, page=1, per_page=5)
-    timeframe = request.query_params.get("timeframe", "month")
-    if timeframe not in TIMEFRAMES:
-        timeframe = "month"
-    metrics = await run(pool, "dashboard_metrics", caller, timeframe=timeframe, date_from=None, date_to=None)
-    chart_data = await run(pool, "dashboard_charts", caller, timeframe=timeframe, date_from=None, date_to=None)
-    trend = chart_data["sessionsTrend"]
+
+    async def load(timeframe: str, date_from: date | None, date_to: date | None) -> tuple[dict, dict]:
+        period = {"timeframe": timeframe, "date_from": date_from, "date_to": date_to}
+        return (await run_refusable(pool, "dashboard_metrics", caller, **period),
+                await run_refusable(pool, "dashboard_charts", caller, **period))
+
+    (metrics, chart_data), picker = await picked_period(request, load)
     return render(request, "dashboard/home.html", {
         "account": account, "today": today["items"], "upcoming": upcoming["items"], "recent": recent["items"],
-        "payments": payments, "tz": account["timezone"], "timeframe": timeframe, "timeframes": TIMEFRAMES,
-        "metrics": metrics, "charts": chart_data,
-        "revenue_chart": charts.bars(trend, "revenue", "period"), "sessions_line": charts.line(trend, "sessions"),
-        "clients_chart": charts.bars(chart_data["clientsGrowth"], "new", "month"),
-        "clients_line": charts.line(chart_data["clientsGrowth"], "total"),
-        "split": charts.split(chart_data["revenueBreakdown"])})
+        "payments": payments, "tz": account["timezone"], "metrics": metrics, "charts": chart_data,
+        **charts.dashboard(chart_data), **picker}, status=422 if picker["period_error"] else 200)
 
 
 @endpoint(summary="Server-sent events for the dashboard home: `changed` when a booking, payment or other write "

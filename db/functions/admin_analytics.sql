@@ -2,9 +2,9 @@
 -- Platform periods are cut in India's time zone (Asia/Kolkata); platform sums come from daily_analytics
 -- (each consultant's own local days), which the job keeps within about a minute of the base tables.
 
-create or replace function api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date)
-returns jsonb
-language plpgsql volatile security definer
+create or replace function app_private.admin_sees_consultant(p_consultant_id uuid)
+returns uuid
+language plpgsql stable security definer
 set search_path = ''
 as $$
 begin
@@ -12,11 +12,29 @@ begin
   if not exists (select 1 from app.consultants c where c.id = p_consultant_id and c.deleted_at is null) then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  -- Exactly what the consultant sees on their own dashboard.
-  return app_private.dashboard_metrics_for(p_consultant_id, p_timeframe, p_from, p_to);
+  return p_consultant_id;
 end;
 $$;
+comment on function app_private.admin_sees_consultant is 'The consultant''s id, once the caller is an admin and the consultant exists (else 403/404).';
+
+create or replace function api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- Exactly what the consultant sees on their own dashboard.
+  select app_private.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+$$;
 comment on function api.admin_consultant_analytics is 'Admins: one consultant''s dashboard metrics, as they see them.';
+
+create or replace function api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$
+  select app_private.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+$$;
+comment on function api.admin_consultant_charts is 'Admins: one consultant''s dashboard charts, as they see them.';
 
 create or replace function api.admin_analytics(p_timeframe text, p_from date, p_to date)
 returns jsonb
@@ -28,14 +46,30 @@ declare
   v_b record;
   v_from timestamptz;
   v_to timestamptz;
+  v_unit text;
   v_result jsonb;
 begin
   perform app_private.require_admin(null);
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
-  with days as (
+  -- The same buckets as a consultant's chart: per day up to two months, per ISO week up to a year, per month beyond.
+  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
+  ), buckets as (
+    select distinct date_trunc(v_unit, d)::date as bucket
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), day_sums as (
+    select date_trunc(v_unit, x.date)::date as bucket, sum(x.total_sessions) as sessions,
+           sum(x.total_revenue - x.refunded_amount) as revenue
+    from days x group by 1
+  ), signups as (
+    select date_trunc(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date)::date as bucket, count(*) as n
+    from app.consultants c where c.created_at >= v_from and c.created_at < v_to group by 1
+  ), trend as (
+    select b.bucket, coalesce(d.sessions, 0) as sessions, coalesce(d.revenue, 0) as revenue, coalesce(g.n, 0) as signups
+    from buckets b left join day_sums d using (bucket) left join signups g using (bucket)
   ), per_consultant as (
     select consultant_id, sum(total_revenue - refunded_amount) as revenue, sum(total_sessions) as sessions
     from days group by consultant_id
@@ -45,7 +79,10 @@ begin
     from app.payment_transactions where created_at >= v_from and created_at < v_to
   )
   select jsonb_build_object(
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', 'Asia/Kolkata',
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', 'Asia/Kolkata', 'unit', v_unit,
+    'trend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
+                                                          'revenue', t.revenue, 'signups', t.signups) order by t.bucket), '[]')
+              from trend t),
     'revenue', jsonb_build_object(
       'gross', (select coalesce(sum(total_revenue), 0) from days),
       'refunded', (select coalesce(sum(refunded_amount), 0) from days),
@@ -70,7 +107,7 @@ begin
   return v_result;
 end;
 $$;
-comment on function api.admin_analytics is 'Admins: platform revenue, sessions by status, consultants by approval, signups, top consultants, payment success rate.';
+comment on function api.admin_analytics is 'Admins: platform revenue (and its trend per day/week/month with sessions and signups), sessions by status, consultants by approval, signups, top consultants, payment success rate.';
 
 create or replace function api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamptz,
                                                    p_to timestamptz, p_page integer, p_per_page integer)
@@ -144,12 +181,28 @@ set search_path = ''
 as $$
 begin
   perform app_private.require_admin(null, true);
-  return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object('value', s.value, 'description', s.description,
-                                                                     'updated_at', s.updated_at, 'updated_by', s.updated_by)),
-                          '{}') from app.platform_settings s);
+  -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
+  return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
+                            'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
+                            'updated_by', s.updated_by)
+                          || case when b.bounds ? s.key
+                                  then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
+                                  else '{}' end), '{}')
+          from app.platform_settings s, (select app_private.setting_bounds() as bounds) b);
 end;
 $$;
 comment on function api.admin_settings is 'Super admins: every platform setting with its description and last change.';
+
+create or replace function app_private.setting_bounds()
+returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
+    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
+    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60]}'::jsonb;
+$$;
+comment on function app_private.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 
 create or replace function app_private.check_setting(p_key text, p_value jsonb)
 returns void
@@ -157,9 +210,7 @@ language plpgsql immutable
 set search_path = ''
 as $$
 declare
-  v_bounds constant jsonb := '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
-    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
-    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60]}';
+  v_bounds constant jsonb := app_private.setting_bounds();
 begin
   -- Each known key with its type and range; anything else is refused rather than stored unread.
   if v_bounds ? p_key then
@@ -224,7 +275,8 @@ end;
 $$;
 comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; audited).';
 
-grant execute on function api.admin_consultant_analytics(uuid, text, date, date), api.admin_analytics(text, date, date),
+grant execute on function api.admin_consultant_analytics(uuid, text, date, date),
+  api.admin_consultant_charts(uuid, text, date, date), api.admin_analytics(text, date, date),
   api.admin_list_sessions(text, uuid, timestamptz, timestamptz, integer, integer), api.admin_system(),
   api.admin_settings(), api.admin_update_settings(jsonb) to nakksha_app;
 

@@ -281,13 +281,14 @@ end;
 $$;
 comment on function app_private.period_days is 'daily_analytics rows of a period, today computed live.';
 
-create or replace function api.dashboard_charts(p_timeframe text, p_from date, p_to date)
+create or replace function app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date,
+                                                         p_to date)
 returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_consultant uuid := api.require_approved();
+  v_consultant uuid := p_consultant;
   v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
   v_today date := (now() at time zone v_tz)::date;
   v_b record;
@@ -345,7 +346,16 @@ begin
   return v_result;
 end;
 $$;
-comment on function api.dashboard_charts is 'The caller''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+comment on function app_private.dashboard_charts_for is 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+
+create or replace function api.dashboard_charts(p_timeframe text, p_from date, p_to date)
+returns jsonb
+language sql volatile security definer
+set search_path = ''
+as $$
+  select app_private.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
+$$;
+comment on function api.dashboard_charts is 'The calling consultant''s charts for a timeframe (see app_private.dashboard_charts_for).';
 
 create or replace function api.refresh_views()
 returns jsonb

@@ -1,0 +1,303 @@
+# app/routes/admin_overview_pages.py — the admin's platform pages: overview with charts, all sessions, one consultant's analytics, the system page and platform settings (super admins).
+"""Like the other admin pages, each runs the JSON API's named queries as the signed-in admin, so the figures,
+the filters' meaning and who may change settings are the database's: a page only lays out what SQL answered.
+Platform periods are Indian time (the SQL's); a consultant's analytics are in their own zone, exactly as
+their dashboard shows them."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app import charts
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.admin_analytics import SessionStatus
+from app.routes.admin_pages import TZ, _run
+from app.routes.dashboard import picked_period
+from app.schemas import PlausibleDate
+from app.validation import QuerySchema, parse_query
+from app.web import form_with_csrf, render, require
+
+STATUSES = {"pending": "Pending", "confirmed": "Confirmed", "completed": "Completed", "cancelled": "Cancelled",
+            "no_show": "No-show", "abandoned": "Abandoned"}
+# The settings page's order and labels; the keys, their types and ranges are the SQL's (app_private.check_setting).
+NUMBER_SETTINGS = {
+    "default_hold_minutes": "Minutes a pending paid booking holds its slot",
+    "booking_horizon_days": "Days ahead clients can book",
+    "reminder_hours_before": "Hours before a session its reminder goes out",
+    "meeting_link_wait_seconds": "Seconds a confirmation waits for a generated meeting link",
+    "calendar_busy_refresh_minutes": "Minutes between calendar busy-time checks",
+    "view_refresh_minutes": "Minutes between analytics view refreshes",
+}
+TEXT_SETTINGS = {"platform_name": "Platform name", "support_email": "Support email"}
+PLAN_ROWS_SPARE = 2  # empty rows for adding plans; a cleared row removes a plan
+
+
+async def _admin(request: Request):
+    return await require(request, "admin")
+
+
+# --- overview --------------------------------------------------------------------------------------------
+
+@endpoint(summary="Admin: platform overview for a timeframe — revenue and sessions trend, signups, sessions by "
+                  "status, consultants by approval status, payment success rate, top consultants.", tags=("pages",),
+          include=False)
+async def overview_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+
+    async def load(timeframe: str, date_from: date | None, date_to: date | None) -> dict:
+        return await _run(request, "admin_analytics", caller, timeframe=timeframe, date_from=date_from,
+                          date_to=date_to)
+
+    a, picker = await picked_period(request, load)
+    s = a["sessions"]
+    scheduled = s["total"] - s["completed"] - s["cancelled"] - s["abandoned"] - s["no_show"]
+    by_status = charts.shares([("completed", "Completed", s["completed"]), ("scheduled", "Pending or confirmed", scheduled),
+                               ("cancelled", "Cancelled", s["cancelled"]), ("no_show", "No-show", s["no_show"]),
+                               ("abandoned", "Abandoned", s["abandoned"])])
+    return render(request, "admin/overview.html", {
+        "a": a, "by_status": by_status, "picker_action": "/admin/overview", **picker,
+        "revenue_chart": charts.bars(a["trend"], "revenue", "period"), "sessions_line": charts.line(a["trend"], "sessions"),
+        "signups_chart": charts.bars(a["trend"], "signups", "period"), "tz": TZ},
+        status=422 if picker["period_error"] else 200)
+
+
+# --- platform sessions -----------------------------------------------------------------------------------
+
+class SessionsPageQuery(QuerySchema):
+    """The sessions page's filters: dates are whole days in Indian time."""
+    status: SessionStatus | None = None
+    consultant_id: uuid.UUID | None = None
+    from_: PlausibleDate | None = Field(default=None, alias="from")
+    to: PlausibleDate | None = None
+    page: int = Field(default=1, ge=1, le=100000)
+
+
+PER_PAGE = 25
+
+
+def _ist_start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, ZoneInfo(TZ)) if day else None
+
+
+@endpoint(summary="Admin: sessions across the platform, filtered by status, consultant and dates (IST), paged.",
+          tags=("pages",), include=False)
+async def sessions_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    raw = {k: request.query_params.get(k, "") for k in ("status", "consultant_id", "from", "to", "page")}
+    try:
+        q = parse_query(request, SessionsPageQuery, blank_is_missing=True)
+    except ApiError as err:
+        # The filters stay as typed, with the error beside them; no list until they make sense.
+        return render(request, "admin/sessions.html", {"raw": raw, "error": err.message, "error_field": err.field,
+                                                       "statuses": STATUSES, "result": None, "tz": TZ},
+                      status=err.status)
+    if q.from_ and q.to and q.to < q.from_:
+        return render(request, "admin/sessions.html", {
+            "raw": raw, "error": "The end date is before the start date.", "error_field": "to", "statuses": STATUSES,
+            "result": None, "tz": TZ}, status=422)
+    result = await _run(request, "admin_list_sessions", caller, status=q.status, consultant_id=q.consultant_id,
+                        date_from=_ist_start(q.from_), date_to=_ist_start(q.to + timedelta(days=1)) if q.to else None,
+                        page=q.page, per_page=PER_PAGE)
+    consultant = None
+    if q.consultant_id:
+        try:
+            consultant = await _run(request, "admin_get_consultant", caller, consultant_id=q.consultant_id)
+        except ApiError as err:
+            if err.status != 404:
+                raise
+
+    def link(**changes: Any) -> str:
+        params = {"status": q.status, "consultant_id": q.consultant_id, "from": q.from_, "to": q.to,
+                  "page": q.page} | changes
+        kept = {k: v for k, v in params.items() if v not in (None, "") and not (k == "page" and v == 1)}
+        return "/admin/sessions" + ("?" + urlencode(kept) if kept else "")
+
+    return render(request, "admin/sessions.html", {
+        "raw": raw, "q": q, "result": result, "consultant": consultant, "statuses": STATUSES, "link": link,
+        "page": q.page, "pages": max(1, -(-result["total"] // PER_PAGE)), "per_page": PER_PAGE, "tz": TZ})
+
+
+# --- one consultant's analytics ----------------------------------------------------------------------------
+
+@endpoint(summary="Admin: one consultant's dashboard metrics and charts for a timeframe, as they see them.",
+          tags=("pages",), include=False)
+async def consultant_analytics_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    consultant_id = request.path_params["consultant_id"]
+    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+
+    async def load(timeframe: str, date_from: date | None, date_to: date | None) -> tuple[dict, dict]:
+        period = {"consultant_id": consultant_id, "timeframe": timeframe, "date_from": date_from, "date_to": date_to}
+        return (await _run(request, "admin_consultant_analytics", caller, **period),
+                await _run(request, "admin_consultant_charts", caller, **period))
+
+    (metrics, chart_data), picker = await picked_period(request, load)
+    return render(request, "admin/consultant_analytics.html", {
+        "c": consultant, "metrics": metrics, "charts": chart_data, **charts.dashboard(chart_data), **picker,
+        "picker_action": f"/admin/consultants/{consultant_id}/analytics", "tz": TZ},
+        status=422 if picker["period_error"] else 200)
+
+
+# --- system --------------------------------------------------------------------------------------------------
+
+def _bytes(n: int) -> str:
+    """A size in binary units, as an operator reads it (“48.2 MiB”)."""
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def _age(seconds: int | None) -> str:
+    if seconds is None:
+        return "never refreshed"
+    if seconds < 120:
+        return f"{seconds} s ago"
+    if seconds < 7200:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago" if seconds < 172800 else f"{seconds // 86400} days ago"
+
+
+@endpoint(summary="Admin: system health — job queues, failures in the last 24 hours, analytics views' age, the "
+                  "database.", tags=("pages",), include=False)
+async def system_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    system = await _run(request, "admin_system", caller)
+    settings = await _settings_or_none(request, caller)
+    # A view is stale when it missed two refreshes; the interval is a setting only super admins read,
+    # so others are measured against the default.
+    minutes = settings["view_refresh_minutes"]["value"] if settings and "view_refresh_minutes" in settings else 5
+    queues: dict[str, dict[str, int]] = {}
+    for j in system["jobs"]:
+        queues.setdefault(j["queue"], {"todo": 0, "doing": 0, "failed": 0})[j["status"]] = j["count"]
+    return render(request, "admin/system.html", {
+        "s": system, "queues": queues, "size": _bytes(system["database"]["size_bytes"]), "age": _age,
+        "stale_after": 2 * 60 * minutes, "tz": TZ})
+
+
+# --- settings (super admins) ----------------------------------------------------------------------------------
+
+async def _settings_or_none(request: Request, caller) -> dict | None:
+    try:
+        return await _run(request, "admin_settings", caller)
+    except ApiError as err:
+        if err.status != 403:
+            raise
+        return None
+
+
+def _number(text: str) -> Any:
+    """A whole number typed in a form; anything else goes to the SQL check as typed, which says what is wanted."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _price(text: str) -> Any:
+    text = text.strip().replace(",", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+MAX_PLAN_ROWS = 20  # more than the SQL's 10 plans plus the spare rows: the check, not the form, sets the limit
+
+
+def _plan_rows(form: dict) -> list[dict]:
+    """The plan rows as typed (plan_code_0, plan_name_0, plan_price_0, …)."""
+    return [{"code": form.get(f"plan_code_{i}", ""), "name": form.get(f"plan_name_{i}", ""),
+             "price": form.get(f"plan_price_{i}", "")} for i in range(MAX_PLAN_ROWS) if f"plan_code_{i}" in form]
+
+
+def _plans(form: dict) -> list[dict]:
+    """The plans the form asks for; a row with every field empty is not a plan."""
+    return [{"code": r["code"].strip(), "name": r["name"].strip(), "price_monthly": _price(r["price"])}
+            for r in _plan_rows(form) if r["code"].strip() or r["name"].strip() or r["price"].strip()]
+
+
+def _changes(form: dict, settings: dict) -> dict:
+    """Only what differs from the stored values: the audit log records real changes."""
+    wanted: dict[str, Any] = {k: _number(form[k]) for k in NUMBER_SETTINGS if k in form}
+    wanted |= {k: form[k].strip() for k in TEXT_SETTINGS if k in form}
+    if "plan_code_0" in form:
+        wanted["plans"] = _plans(form)
+    return {k: v for k, v in wanted.items() if k not in settings or settings[k]["value"] != v}
+
+
+def _form_values(settings: dict, spare: int = PLAN_ROWS_SPARE) -> dict:
+    values: dict[str, Any] = {k: settings[k]["value"] for k in (*NUMBER_SETTINGS, *TEXT_SETTINGS) if k in settings}
+    plans = [{"code": p["code"], "name": p["name"], "price": p["price_monthly"]}
+             for p in settings.get("plans", {}).get("value", [])]
+    values["plans"] = plans + [{"code": "", "name": "", "price": ""}] * spare
+    return values
+
+
+@endpoint(summary="Admin: platform settings — read and change them (super admins); audited.", tags=("pages",),
+          include=False)
+async def settings_page(request: Request) -> Response:
+    who = await _admin(request)
+    if isinstance(who, Response):
+        return who
+    _, caller = who
+    form = await form_with_csrf(request) if request.method == "POST" else None
+    settings = await _settings_or_none(request, caller)
+    if settings is None:
+        return render(request, "admin/forbidden.html", {"message": "Only super admins change platform settings."},
+                      status=403)
+    context = {"settings": settings, "numbers": NUMBER_SETTINGS, "texts": TEXT_SETTINGS, "tz": TZ,
+               "done": request.query_params.get("done"), "values": _form_values(settings)}
+    if form is None:
+        return render(request, "admin/settings.html", context)
+    changes = _changes(form, settings)
+    if not changes:
+        return RedirectResponse("/admin/settings?done=unchanged", status_code=303)
+    try:
+        await _run(request, "admin_update_settings", caller, patch=changes)
+    except ApiError as err:
+        # The form as submitted, the error beside its field; nothing was saved (one transaction).
+        values = {k: form.get(k, "") for k in (*NUMBER_SETTINGS, *TEXT_SETTINGS)}
+        values["plans"] = _plan_rows(form)
+        return render(request, "admin/settings.html", {**context, "done": None, "values": values,
+                                                       "error": err.message, "error_field": err.field},
+                      status=err.status)
+    return RedirectResponse("/admin/settings?done=saved", status_code=303)
+
+
+routes = [
+    Route("/admin/overview", overview_page, methods=["GET"], name="admin_overview_page"),
+    Route("/admin/sessions", sessions_page, methods=["GET"], name="admin_sessions_page"),
+    Route("/admin/consultants/{consultant_id:uuid}/analytics", consultant_analytics_page, methods=["GET"],
+          name="admin_consultant_analytics_page"),
+    Route("/admin/system", system_page, methods=["GET"], name="admin_system_page"),
+    Route("/admin/settings", settings_page, methods=["GET", "POST"], name="admin_settings_page"),
+]
+
+# Test: pytest tests/http/test_admin_overview_pages.py tests/e2e/test_admin_overview_pages.py
