@@ -16,10 +16,18 @@ same density, longer history); ~80% completed, 8% cancelled (refunded), 5% no-sh
 webinars; one client per ~5 sessions (10 clients per block of 50 sessions); a completed payment per booked
 session paid two days ahead (today's sessions: paid today), a processed full refund per cancellation; one
 quotation per 50 sessions (draft, sent, accepted, rejected). The exclusion constraint, unique keys and checks
-stay enforced. Prints one progress line per stage with rows, seconds and rows/s."""
+stay enforced.
+
+The load runs in chunks of consultants (about CHUNK_SESSIONS sessions each, committed one by one when the
+connection is not in autocommit), so memory and temp tables stay bounded at a million sessions, a progress bar
+advances with every chunk and with every batch of daily_analytics, and a table of stages (rows, seconds,
+rows/s) is printed at the end."""
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import psycopg
 
@@ -27,29 +35,74 @@ TZ = "Asia/Kolkata"
 BCRYPT_DUMMY = "$2b$12$C6UzMDM.H6dfI/f/IKxGhu9u1pQd8wE0sY4Ek9p4v6Xb4cQ1r8gW."
 
 
-class Progress:
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.rows = 0
+CHUNK_SESSIONS = 200_000
+ANALYTICS_BATCH = 20_000  # dirty (consultant, day) marks recomputed per call
 
-    def stage(self, name: str, fn) -> int:
+
+class Progress:
+    """Stage timings summed over chunks, and a progress bar (redrawn in place on a terminal, a line per
+    step otherwise, so a log file shows it too)."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.started = time.perf_counter()
+        self.stages: dict[str, list[float]] = {}  # name -> [rows, seconds]
+        self.scratch: set[str] = set()
+
+    def stage(self, name: str, fn: Callable[[], Any], *, stored: bool = True) -> Any:
+        """Time fn; its rows join the total only when stored (a temp table's are not)."""
         t = time.perf_counter()
         rows = fn()
-        dt = time.perf_counter() - t
-        self.rows += rows if isinstance(rows, int) else 0
-        rate = f"{rows / dt:>11,.0f} rows/s" if isinstance(rows, int) and dt > 0 else ""
-        count = f"{rows:>9,} rows" if isinstance(rows, int) else " " * 14
-        print(f"  seed: {name:<44} {count} {dt:>7.2f} s {rate}", flush=True)
+        if not stored:
+            self.scratch.add(name)
+        entry = self.stages.setdefault(name, [0, 0.0])
+        entry[0] += rows if isinstance(rows, int) else 0
+        entry[1] += time.perf_counter() - t
         return rows
 
-    def done(self) -> None:
+    def bar(self, label: str, done: int, total: int, unit: str) -> None:
+        width = 30
+        filled = width * done // total if total else width
         dt = time.perf_counter() - self.started
-        print(f"  seed: {'total (base + derived rows)':<44} {self.rows:>9,} rows {dt:>7.2f} s "
-              f"{self.rows / dt:>11,.0f} rows/s", flush=True)
+        line = (f"  seed: {label:<18} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):>3}% "
+                f"{done:>11,}/{total:,} {unit}  {dt:7.1f} s")
+        if self.out.isatty():
+            self.out.write("\r" + line + ("\n" if done >= total else ""))
+        else:
+            self.out.write(line + "\n")
+        self.out.flush()
+
+    def done(self) -> None:
+        total_rows = 0
+        for name, (rows, dt) in self.stages.items():
+            total_rows += int(rows) if name not in self.scratch else 0
+            rate = f"{rows / dt:>11,.0f} rows/s" if rows and dt > 0 else ""
+            count = f"{int(rows):>11,} rows" if rows else " " * 16
+            print(f"  seed: {name:<44} {count} {dt:>7.2f} s {rate}", file=self.out, flush=True)
+        dt = time.perf_counter() - self.started
+        print(f"  seed: {'total stored (base + derived rows)':<44} {total_rows:>11,} rows {dt:>7.2f} s "
+              f"{total_rows / dt:>11,.0f} rows/s", file=self.out, flush=True)
+
+
+def chunks(counts: list[int], limit: int = CHUNK_SESSIONS) -> list[tuple[int, list[int]]]:
+    """Consecutive runs of consultants with about `limit` sessions in all (at least one consultant each), as
+    (offset of the first, their counts)."""
+    out: list[tuple[int, list[int]]] = []
+    start, part, total = 0, [], 0
+    for i, n in enumerate(counts):
+        if part and total + n > limit:
+            out.append((start, part))
+            start, part, total = i, [], 0
+        part.append(n)
+        total += n
+    if part:
+        out.append((start, part))
+    return out
 
 
 def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: list[int] | int, *,
-         prefix: str = "bench", today_sessions: int = 8) -> list:
+         prefix: str = "bench", today_sessions: int = 8, chunk_sessions: int = CHUNK_SESSIONS,
+         out: TextIO | None = None) -> list:
     """Insert `consultants` approved consultants; sessions_per_consultant is one count for all or a list (one per
     consultant). Returns the consultant ids in order. conn must be a superuser connection (autocommit or not;
     this commits)."""
@@ -57,16 +110,49 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
               else list(sessions_per_consultant))
     if len(counts) != consultants:
         raise ValueError("sessions_per_consultant: one count per consultant")
-    p = Progress()
+    p = Progress(out)
     x = conn.execute
-    x("set session_replication_role = replica")
     x("set synchronous_commit = off")
+    tag = f"{prefix}-{int(time.time())}"
+    ids: list = []
+    total, loaded = sum(counts), 0
+    for offset, part in chunks(counts, chunk_sessions):
+        x("set session_replication_role = replica")
+        ids += _load_chunk(conn, p, part, offset, tag, today_sessions)
+        x("set session_replication_role = origin")
+        if not conn.autocommit:
+            conn.commit()
+        loaded += sum(part)
+        p.bar("sessions", loaded, total, "sessions")
+    p.stage("analyze", lambda: x("analyze") and None)
+    # daily_analytics in batches, so the bar moves; each batch is its own transaction.
+    dirty = left = x("select count(*) from app.analytics_dirty").fetchone()[0]
+    while left:
+        p.stage("daily_analytics (api.refresh_daily_analytics)",
+                lambda: x("select api.refresh_daily_analytics(%s)", (ANALYTICS_BATCH,)).fetchone()[0])
+        if not conn.autocommit:
+            conn.commit()
+        left = x("select count(*) from app.analytics_dirty").fetchone()[0]
+        p.bar("daily analytics", dirty - left, dirty, "marks")
+    p.stage("views (api.refresh_views)", lambda: x("select api.refresh_views()") and None)
+    if not conn.autocommit:
+        conn.commit()
+    if conn.autocommit:
+        p.stage("vacuum analyze", lambda: x("vacuum analyze") and None)
+    p.done()
+    print(f"  seed: {consultants:,} consultants, {total:,} sessions", file=p.out, flush=True)
+    return ids
+
+
+def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset: int, tag: str,
+                today_sessions: int) -> list:
+    """One run of consultants with their whole history, base rows then what triggers would derive."""
+    x = conn.execute
     # Local midnight today (every consultant is in TZ); session i starts at t0 + 3 h * (today_sessions - 1 - i).
     x("drop table if exists seed_c, seed_s, seed_cl")
-    x("create temp table seed_c as select ord::int, n::int, gen_random_uuid() as id, "
+    x("create temp table seed_c as select (ord + %s)::int as ord, n::int, gen_random_uuid() as id, "
       f"(date_trunc('day', now() at time zone '{TZ}') at time zone '{TZ}') as t0 "
-      "from unnest(%s::int[]) with ordinality u(n, ord)", (counts,))
-    tag = f"{prefix}-{int(time.time())}"
+      "from unnest(%s::int[]) with ordinality u(n, ord)", (offset, counts))
 
     p.stage("consultants", lambda: x(
         "insert into app.consultants (id, email, password_hash, first_name, last_name, slug, timezone, approval_status, "
@@ -80,7 +166,8 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
         x(f"""create temp table seed_s as
         with g as (
           select c.id as consultant_id, c.ord, i, c.t0 + interval '3 hours' * ({today_sessions} - 1 - i) as starts_at,
-                 abs(hashint4(c.ord * 1000003 + i)) % 100 as r, abs(hashint4(c.ord * 7919 + i * 31)) % 4 as r2,
+                 abs(hashint8(c.ord::bigint * 1000003 + i)::bigint) % 100 as r,
+                 abs(hashint8(c.ord::bigint * 7919 + i * 31)::bigint) % 4 as r2,
                  (i / 50) * 10 + i % 10 as client_no, c.t0
           from seed_c c, generate_series(0, c.n - 1) i)
         select gen_random_uuid() as id, consultant_id, ord, i, client_no, starts_at, starts_at + interval '1 hour' as ends_at,
@@ -92,7 +179,7 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
                starts_at >= t0 as today, t0
         from g""")
         return x("select count(*) from seed_s").fetchone()[0]
-    n_sessions = p.stage("sessions (generated into a temp table)", sessions_table)
+    p.stage("sessions (generated into a temp table)", sessions_table, stored=False)
 
     x("create temp table seed_cl as select consultant_id, ord, client_no, gen_random_uuid() as id, "
       "min(starts_at) - interval '2 days' as created_at from seed_s group by 1, 2, 3")
@@ -151,10 +238,10 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
                case when q.status <> 'draft' then q.created_at + interval '1 hour' end,
                case when q.status in ('accepted', 'rejected') then least(q.created_at + interval '2 days', now()) end,
                q.created_at + interval '30 days', q.created_at, q.created_at
-        from (select c.id as consultant_id, c.ord, k, abs(hashint4(c.ord * 104729 + k)) % 100 as r,
-                     case when abs(hashint4(c.ord * 104729 + k)) % 100 < 20 then 'draft'
-                          when abs(hashint4(c.ord * 104729 + k)) % 100 < 50 then 'sent'
-                          when abs(hashint4(c.ord * 104729 + k)) % 100 < 85 then 'accepted' else 'rejected' end as status,
+        from (select c.id as consultant_id, c.ord, k, abs(hashint8(c.ord::bigint * 104729 + k)::bigint) % 100 as r,
+                     case when abs(hashint8(c.ord::bigint * 104729 + k)::bigint) % 100 < 20 then 'draft'
+                          when abs(hashint8(c.ord::bigint * 104729 + k)::bigint) % 100 < 50 then 'sent'
+                          when abs(hashint8(c.ord::bigint * 104729 + k)::bigint) % 100 < 85 then 'accepted' else 'rejected' end as status,
                      least(c.t0 - interval '150 hours' * k, now() - interval '2 hours') as created_at
               from seed_c c, generate_series(0, c.n / 50) k) q
         join (select consultant_id, max(client_no) + 1 as clients from seed_cl group by 1) m
@@ -166,10 +253,12 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
                last_session_at = s.last, total_amount_paid = coalesce(t.paid, 0)
         from seed_cl k
         left join (select client_id, count(*)::int as n, min(starts_at) as first, max(starts_at) as last
-                   from app.sessions where status in ('confirmed', 'completed', 'no_show') group by 1) s
+                   from app.sessions where status in ('confirmed', 'completed', 'no_show')
+                     and consultant_id in (select id from seed_c) group by 1) s
           on s.client_id = k.id
         left join (select client_id, sum(amount - amount_refunded) as paid from app.payment_transactions
-                   where status in ('completed', 'partially_refunded', 'refunded') group by 1) t on t.client_id = k.id
+                   where status in ('completed', 'partially_refunded', 'refunded')
+                     and consultant_id in (select id from seed_c) group by 1) t on t.client_id = k.id
         where c.id = k.id""").rowcount)
 
     p.stage("client counts per consultant (what the trigger keeps)", lambda: x("""
@@ -189,19 +278,6 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
         ) t(consultant_id, i) where i is not null""").rowcount)
     ids = [r[0] for r in x("select id from seed_c order by ord")]
     x("drop table seed_c, seed_s, seed_cl")
-    x("set session_replication_role = origin")
-    if not conn.autocommit:
-        conn.commit()
-    p.stage("analyze", lambda: x("analyze") and None)
-    p.stage("daily_analytics (api.refresh_daily_analytics)",
-            lambda: x("select api.refresh_daily_analytics(100000000)").fetchone()[0])
-    p.stage("views (api.refresh_views)", lambda: x("select api.refresh_views()") and None)
-    if not conn.autocommit:
-        conn.commit()
-    if conn.autocommit:
-        p.stage("vacuum analyze", lambda: x("vacuum analyze") and None)
-    p.done()
-    print(f"  seed: {consultants} consultants, {n_sessions:,} sessions", flush=True)
     return ids
 
 

@@ -1,6 +1,7 @@
 # tests/meta/test_cli.py — the `nakksha` command as a user runs it: help, create-admin, seed-demo, db-url, serve with a worker.
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from app.bulk_seed import chunks, seed
 from app.database import pg_bin_dir
 
 NAKKSHA = [sys.executable, "-m", "app.cli"]
@@ -142,10 +144,33 @@ def test_seed_demo_at_scale_loads_history_with_its_derived_data(db, tmp_path):
     env = cli_env(tmp_path, db.admin_url)
     done = nakksha(env, "seed-demo", "--scale", "3", "--sessions", "40")
     assert done.returncode == 0, done.stderr
-    assert "seed: sessions" in done.stdout and "rows/s" in done.stdout
+    assert "seed: sessions" in done.stdout and "rows/s" in done.stdout and "100%" in done.stdout
     with psycopg.connect(db.url("owner")) as conn:
         assert conn.execute("select count(*) from app.consultants where approval_status = 'approved'").fetchone()[0] == 3
         assert conn.execute("select count(*) from app.sessions").fetchone()[0] == 120
+        stored, truth = conn.execute(
+            "select (select sum(total_sessions + abandoned_sessions) from app.daily_analytics), "
+            "(select count(*) from app.sessions)").fetchone()
+        assert stored == truth
+        assert conn.execute("select count(*) from app.analytics_dirty").fetchone()[0] == 0
+
+
+def test_the_bulk_load_in_chunks_keeps_every_derived_row_and_shows_its_progress(db):
+    assert chunks([40, 40, 40, 100, 5], 90) == [(0, [40, 40]), (2, [40]), (3, [100]), (4, [5])]
+    assert chunks([], 10) == []
+    out = io.StringIO()
+    with psycopg.connect(db.admin_url) as conn:
+        ids = seed(conn, 5, [40, 40, 40, 100, 5], prefix="chunked", chunk_sessions=90, out=out)
+    bars = [line for line in out.getvalue().splitlines() if "[" in line and "sessions" in line]
+    assert [b.split("%")[0].rsplit(" ", 1)[-1] for b in bars] == ["35", "53", "97", "100"], bars
+    assert "daily analytics" in out.getvalue() and "total stored (base + derived rows)" in out.getvalue()
+    with psycopg.connect(db.url("owner")) as conn:
+        assert len(set(ids)) == 5 and conn.execute("select count(*) from app.sessions").fetchone()[0] == 225
+        assert conn.execute("select count(distinct slug) from app.consultants").fetchone()[0] == 5
+        # What the triggers would have kept: client totals and daily_analytics match the base rows.
+        assert conn.execute("""select count(*) from app.clients c where total_sessions <> (
+                                 select count(*) from app.sessions s where s.client_id = c.id
+                                 and s.status in ('confirmed', 'completed', 'no_show'))""").fetchone()[0] == 0
         stored, truth = conn.execute(
             "select (select sum(total_sessions + abandoned_sessions) from app.daily_analytics), "
             "(select count(*) from app.sessions)").fetchone()
