@@ -91,7 +91,9 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                 if model is not None:
                     entry["content"] = {meta.content_type: {"schema": _schema_of(model, components)}}
                 responses[str(status)] = entry
-            for status in (400, 413, 415, 422) if meta.body is not None else (400, 422) if meta.query else ():
+            # A body (JSON or multipart) can be malformed, too large, of the wrong type or invalid.
+            has_body = meta.body is not None or meta.form is not None
+            for status in (400, 413, 415, 422) if has_body else (400, 422) if meta.query else ():
                 responses.setdefault(str(status), _error_response())
             if meta.auth != "public":
                 responses.setdefault("401", _error_response())

@@ -1,13 +1,14 @@
 # app/schemas.py — field types shared by request schemas: normalised email, phone, names, money, URLs, timezones.
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, Strict
 
 from app.schemas_tz import is_iana_timezone
 
@@ -53,13 +54,41 @@ def _plausible_year(value: datetime | date) -> datetime | date:
     return value
 
 
+def _iso_text(value: object) -> object:
+    # Pydantic reads "0.5" or "1700000000" (even in strict mode) as a Unix timestamp, but the document says an
+    # ISO 8601 date or date-time: refuse numbers, so what is accepted is what is documented (schemathesis).
+    # The types below parse the text checked here leniently (Strict(False)): strict mode takes no str.
+    if isinstance(value, int | float) or (isinstance(value, str) and not re.match(r"\s*[0-9]{4}-", value)):
+        raise ValueError("must be an ISO 8601 date or date-time, like 2027-01-31 or 2027-01-31T09:30:00+05:30")
+    return value
+
+
+def _iso_datetime_text(value: object) -> object:
+    # A date-time needs its time: "2027-01-31" alone would quietly become midnight (a booking at 00:00).
+    _iso_text(value)
+    if isinstance(value, str) and not re.match(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]", value):
+        raise ValueError("must be an ISO 8601 date-time with its time, like 2027-01-31T09:30:00+05:30")
+    return value
+
+
+def _utc_representable(value: datetime) -> datetime:
+    # Years 1 and 9999 with an offset overflow once shifted to UTC (asyncpg does that on the way in): a 500
+    # otherwise (found by review of the query filters).
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+    return value
+
+
 def _timezone(value: str) -> str:
     if not is_iana_timezone(value):
         raise ValueError("not an IANA time zone name (like Asia/Kolkata)")
     return value
 
 
-Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254), AfterValidator(_email)]
+Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
+                  AfterValidator(_email)]
 Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=100)]
 Text = Annotated[str, Field(max_length=5000)]
 ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]
@@ -78,11 +107,14 @@ Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[
 Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
 
 
+# An instant with its offset as ISO 8601 text, any year (query filters: never a Unix timestamp).
+IsoInstant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_datetime_text),
+                       AfterValidator(_utc_representable)]
 # An instant with its offset, within years the database and date arithmetic handle.
-Instant = Annotated[AwareDatetime, AfterValidator(_plausible_year)]
+Instant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_datetime_text), AfterValidator(_plausible_year)]
 # A date-time, offset optional (read in the consultant's zone), within the same years.
-LocalInstant = Annotated[datetime, AfterValidator(_plausible_year)]
+LocalInstant = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime_text), AfterValidator(_plausible_year)]
 # A calendar date in the same years (asyncpg sends 9999-12-31, date.max, as infinity).
-PlausibleDate = Annotated[date, AfterValidator(_plausible_year)]
+PlausibleDate = Annotated[date, Strict(False), BeforeValidator(_iso_text), AfterValidator(_plausible_year)]
 
 # Test: pytest tests/http/test_profile.py

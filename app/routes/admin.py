@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,7 +21,7 @@ from app.routes.auth import (
     hash_new_password,
     refresh_failure,
 )
-from app.schemas import Email, Password
+from app.schemas import Email, IsoInstant, Password
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -90,7 +90,7 @@ class ReasonBody(Schema):
 
 class SubscriptionBody(Schema):
     plan: str = Field(min_length=1, max_length=40)
-    expires_at: AwareDatetime | None
+    expires_at: IsoInstant | None
 
 
 @endpoint(summary="Consultants, pending first: filter by status, search name/email/slug, paged, with counts.",

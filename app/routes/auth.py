@@ -174,7 +174,7 @@ async def logout_all(request: Request) -> Response:
 
 
 @endpoint(summary="Confirm an email address with the token from the verification email.", tags=("auth",),
-          body=TokenBody, responses={200: OBJECT, 400: None})
+          body=TokenBody, responses={200: OBJECT, 400: None, 429: None})
 async def verify_email(request: Request) -> JSONResponse:
     body = await parse(request, TokenBody)
     await rate_limit(request, "verify_email")
@@ -206,7 +206,7 @@ async def forgot_password(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Set a new password with a reset token (ends every session).", tags=("auth",),
-          body=ResetPasswordBody, responses={204: None, 400: None})
+          body=ResetPasswordBody, responses={204: None, 400: None, 429: None})
 async def reset_password(request: Request) -> Response:
     body = await parse(request, ResetPasswordBody)
     await rate_limit(request, "reset_password")
@@ -222,7 +222,7 @@ async def me(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Change the password (ends other sessions; answers a new token pair).", tags=("auth",),
-          auth="consultant", body=ChangePasswordBody, responses={200: TOKENS, 400: None})
+          auth="consultant", body=ChangePasswordBody, responses={200: TOKENS, 400: None, 429: None})
 async def change_password(request: Request) -> JSONResponse:
     body = await parse(request, ChangePasswordBody)
     account, refresh = await change_password_for(request, request.state.caller, body)

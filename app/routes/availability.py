@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.routes.auth import OBJECT
+from app.schemas import IsoInstant
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -41,8 +42,8 @@ class RuleBody(Schema):
 
 
 class BlockBody(Schema):
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: IsoInstant
+    ends_at: IsoInstant
     reason: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
@@ -54,8 +55,8 @@ class BlockBody(Schema):
 
 class SlotBody(Schema):
     session_type: SessionType
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: IsoInstant
+    ends_at: IsoInstant
     capacity: int = Field(default=1, ge=1, le=10000)
 
     @model_validator(mode="after")
@@ -66,15 +67,15 @@ class SlotBody(Schema):
 
 
 class SlotPatch(Schema):
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: IsoInstant | None = None
+    ends_at: IsoInstant | None = None
     capacity: int | None = Field(default=None, ge=1, le=10000)
     is_available: bool | None = None
 
 
 class SlotQuery(QuerySchema):
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: IsoInstant | None = Field(default=None, alias="from")
+    to: IsoInstant | None = None
     type: SessionType | None = None
 
 

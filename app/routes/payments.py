@@ -10,7 +10,7 @@ import json
 import logging
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -24,7 +24,7 @@ from app.adapters.payments import (
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import OBJECT
-from app.schemas import Money
+from app.schemas import IsoInstant, Money
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -40,8 +40,8 @@ class VerifyBody(Schema):
 
 class PaymentsQuery(QuerySchema):
     status: Literal["pending", "completed", "failed", "refunded", "partially_refunded", "cancelled"] | None = None
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: IsoInstant | None = Field(default=None, alias="from")
+    to: IsoInstant | None = None
     page: int = Field(default=1, ge=1, le=100000)
     per_page: int = Field(default=25, ge=1, le=100)
 

@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -15,7 +15,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import OBJECT
 from app.routes.public import PHONE_PURPOSE, ClientIn
-from app.schemas import Money, SecureUrl
+from app.schemas import IsoInstant, Money, SecureUrl
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -26,8 +26,8 @@ SessionType = Literal["personal", "webinar"]
 class SessionQuery(QuerySchema):
     status: Status | None = None
     type: SessionType | None = None
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: IsoInstant | None = Field(default=None, alias="from")
+    to: IsoInstant | None = None
     client_id: uuid.UUID | None = None
     q: str | None = Field(default=None, max_length=200)
     sort: Literal["starts_at", "-starts_at", "created_at", "-created_at", "amount", "-amount"] | None = None
@@ -49,8 +49,8 @@ class NewSession(Schema):
     client: ClientIn | None = None
     slot_id: uuid.UUID | None = None
     session_type: SessionType | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: IsoInstant | None = None
+    ends_at: IsoInstant | None = None
     amount: Money | None = None
     payment_status: Literal["pending", "paid"] = "pending"
     payment_method: Literal["cash", "bank_transfer", "upi_direct"] | None = None
@@ -73,8 +73,8 @@ class CancelBody(Schema):
 
 class RescheduleBody(Schema):
     slot_id: uuid.UUID | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: IsoInstant | None = None
+    ends_at: IsoInstant | None = None
 
     @model_validator(mode="after")
     def one_target(self) -> RescheduleBody:
@@ -87,8 +87,8 @@ class RescheduleBody(Schema):
 
 class CalendarQuery(QuerySchema):
     month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: IsoInstant | None = Field(default=None, alias="from")
+    to: IsoInstant | None = None
 
 
 def _sid(request: Request):

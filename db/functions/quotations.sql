@@ -502,16 +502,19 @@ as $$
 declare
   v_consultant uuid := api.require_approved();
   v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
-  v_b record;
+  -- Plain dates, not a record: 'all' leaves them null, and an unassigned record's fields cannot be read.
+  v_starts date;
+  v_ends date;
   p_from_at timestamptz;
   p_to_at timestamptz;
   v_result jsonb;
 begin
   -- The same periods as the dashboard (app_private.period_bounds, in the consultant's zone); 'all' is all time.
   if p_timeframe <> 'all' then
-    select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date);
-    p_from_at := v_b.starts::timestamp at time zone v_tz;
-    p_to_at := (v_b.ends + 1)::timestamp at time zone v_tz;
+    select b.starts, b.ends into v_starts, v_ends
+    from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date) b;
+    p_from_at := v_starts::timestamp at time zone v_tz;
+    p_to_at := (v_ends + 1)::timestamp at time zone v_tz;
   end if;
   -- Quotations sent in the period, by where they stand now (expired counted by expiry, even before the job).
   with sent as (
@@ -531,7 +534,7 @@ begin
     'value_sent', coalesce(sum(final_amount), 0),
     'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
     'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends)
+    'timeframe', p_timeframe, 'from', v_starts, 'to', v_ends)
   into v_result from sent;
   return v_result;
 end;
