@@ -146,10 +146,15 @@ def from_postgres(exc: asyncpg.PostgresError) -> ApiError | None:
     return ApiError(status, code, message, field, headers)
 
 
+# A restarted server (tests/faults/test_db_restart.py) also shows up as: the FATAL "terminating connection due
+# to administrator command" (57P01) or a crash (57P02) on a statement in flight, and, on a pooled connection
+# that received that FATAL while idle, asyncpg's InternalClientError ("cannot switch to state …; another
+# operation is in progress") at the next BEGIN. All mean "the database went away": 503, not 500.
 CONNECTION_ERRORS = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError,
                      asyncpg.exceptions.CannotConnectNowError, asyncpg.exceptions.InterfaceError,
                      asyncpg.exceptions.ConnectionFailureError, asyncpg.exceptions.TooManyConnectionsError,
-                     TimeoutError)
+                     asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CrashShutdownError,
+                     asyncpg.exceptions.InternalClientError, TimeoutError)
 
 
 def unavailable() -> ApiError:
@@ -183,7 +188,22 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
              401: "unauthorized", 403: "forbidden", 415: "unsupported_media_type"}
     code = codes.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else code.replace("_", " ").capitalize()
-    return _page_or_json(request, ApiError(exc.status_code, code, message, headers=getattr(exc, "headers", None)))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers = {**(headers or {}), "Allow": allowed}  # else (a mount's own 405) keep what it said
+    return _page_or_json(request, ApiError(exc.status_code, code, message, headers=headers))
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method served at this path. Starlette's own Allow names only the first route whose path
+    matched, but one path is often served by several routes, one per method (found by schemathesis)."""
+    from starlette.routing import Match, Route
+
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 async def postgres_error_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -26,6 +26,8 @@ class Hub:
         self.subscribers: dict[str, set[asyncio.Queue]] = defaultdict(set)
         self.conn: asyncpg.Connection | None = None
         self.lock = asyncio.Lock()
+        self.reconnecting: asyncio.Task | None = None
+        self.closed = False
 
     def _deliver(self, _conn, _pid, _channel, payload: str) -> None:
         for queue in list(self.subscribers.get(payload, ())):
@@ -36,8 +38,38 @@ class Hub:
         async with self.lock:
             if self.conn is not None and not self.conn.is_closed():
                 return
-            self.conn = await asyncpg.connect(self.url, timeout=5)
-            await self.conn.add_listener(CHANNEL, self._deliver)
+            conn = await asyncpg.connect(self.url, timeout=5)
+            try:
+                await conn.add_listener(CHANNEL, self._deliver)
+            except BaseException:
+                # Connected but not listening: never keep it, or the hub would look alive and hear nothing.
+                conn.terminate()
+                raise
+            conn.add_termination_listener(self._lost)
+            self.conn = conn
+
+    def _lost(self, _conn) -> None:
+        """The listening connection died (the database restarted, tests/faults/test_db_restart.py). Without
+        this, open pages heard nothing until their next 20 s keep-alive noticed; now the hub reconnects at
+        once, in the background, while anyone is subscribed."""
+        if self.closed or not self.subscribers or (self.reconnecting and not self.reconnecting.done()):
+            return
+        self.reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        delay = 0.2
+        while not self.closed and self.subscribers:
+            try:
+                await self._ensure_listening()
+            except Exception as exc:  # anything: a dead task would leave open pages deaf for good
+                log.info("live updates: reconnecting in %.1f s: %s", delay, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            # Notifications sent while nobody listened are gone: tell every open page to look again.
+            for consultant_id in list(self.subscribers):
+                self._deliver(None, None, CHANNEL, consultant_id)
+            return
 
     @contextlib.asynccontextmanager
     async def subscribe(self, consultant_id: str):
@@ -56,12 +88,16 @@ class Hub:
         try:
             await self._ensure_listening()
             return True
-        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
             log.warning("live updates: cannot listen: %s", exc)
             return False
 
     async def close(self) -> None:
-        if self.conn is not None and not self.conn.is_closed():
-            await self.conn.close()
+        self.closed = True
+        if self.reconnecting is not None:
+            self.reconnecting.cancel()
+        async with self.lock:  # a subscribe racing the shutdown finishes connecting first, then is closed here
+            if self.conn is not None and not self.conn.is_closed():
+                await self.conn.close()
 
 # Test: pytest tests/e2e/test_dashboard_home.py

@@ -47,18 +47,34 @@ def query_names() -> list[str]:
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    # In a transaction: behind PgBouncer in transaction mode a statement outside one may have its parse and
+    # its execution land on different server connections (asyncpg sends them in two round trips).
+    async with conn.transaction():
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
 async def create_pool(url: str, *, min_size: int = 0, max_size: int = 10, statement_cache_size: int = 100,
                       command_timeout: float = 30.0) -> asyncpg.Pool:
     """min_size 0: the pool opens connections on demand, so the app starts (and /readyz can say why it is
-    not ready) while the database is down, and recovers by itself when it returns."""
+    not ready) while the database is down, and recovers by itself when it returns. Behind a transaction
+    pooler (PgBouncer 1.18) pass statement_cache_size=0: nothing here relies on a session, since every
+    statement runs inside a transaction (`run`, `transaction`, the init above), the caller is set with
+    set_config(..., true) and advisory locks are transaction-level."""
     return await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=_init_connection,
         statement_cache_size=statement_cache_size, command_timeout=command_timeout,
         max_inactive_connection_lifetime=60)
+
+
+class CommitOutcomeUnknown(ApiError):
+    """The connection was lost with COMMIT in flight (a database restart, tests/faults/test_db_restart.py):
+    the server may have committed before it went away. Answered as the usual 503, but a handler that can look
+    its write up (by an id it chose beforehand) should, so that an error answer never hides a committed write."""
+
+    def __init__(self) -> None:
+        err = unavailable()
+        super().__init__(err.status, err.code, err.message, err.field, err.headers)
 
 
 @asynccontextmanager
@@ -73,7 +89,13 @@ async def _connection(pool: asyncpg.Pool, name: str) -> AsyncIterator[asyncpg.Co
     try:
         yield conn
     finally:
-        await pool.release(conn)
+        try:
+            await pool.release(conn)
+        except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
+            # Resetting a connection the server dropped after the work committed (a restart): asyncpg has
+            # already terminated it, and the caller's result stands; failing here would answer 503 for a
+            # write that is in the database.
+            log.warning("dropped a broken connection after %s: %s", name, exc)
 
 
 async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
@@ -82,21 +104,27 @@ async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **param
     database that cannot be reached is a 503 too."""
     fn = getattr(queries, name)
     for attempt in range(1, MAX_ATTEMPTS + 1):
+        committing = False
         try:
             async with _connection(pool, name) as conn, conn.transaction():
                 await conn.execute(SET_CALLER, str(caller.consultant_id or ""), str(caller.admin_id or ""),
                                    caller.actor_label)
                 result = fn(conn, **params)
                 if inspect.isasyncgen(result):  # aiosql's many-row selects are async generators
-                    return [row async for row in result]
-                return await result
+                    result = [row async for row in result]
+                else:
+                    result = await result
+                committing = True  # leaving the block sends COMMIT
+                return result
         except RETRYABLE as exc:
             if attempt == MAX_ATTEMPTS:
                 status, code, message = SQLSTATE_MAP[exc.sqlstate]
                 raise ApiError(status, code, message, None, {"Retry-After": "1"}) from exc
             await asyncio.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
         except CONNECTION_ERRORS as exc:
-            log.warning("database unavailable for %s: %s", name, exc)
+            log.warning("database unavailable for %s%s: %s", name, " at commit" if committing else "", exc)
+            if committing:
+                raise CommitOutcomeUnknown() from exc
             raise unavailable() from exc
     raise AssertionError("unreachable")
 

@@ -97,7 +97,10 @@ class ResendSender:
 def email_sender(pool: asyncpg.Pool) -> EmailSender:
     key = os.environ.get("RESEND_API_KEY")
     if key:
-        return ResendSender(key, os.environ.get("EMAIL_FROM", "Nakksha <no-reply@nakksha.in>"))
+        # RESEND_TIMEOUT (seconds, like RAZORPAY_TIMEOUT/CALENDAR_TIMEOUT): a hung Resend fails the attempt
+        # after this long and the job backs off (tests/faults/test_slow_providers_jobs.py shortens it).
+        return ResendSender(key, os.environ.get("EMAIL_FROM", "Nakksha <no-reply@nakksha.in>"),
+                            timeout=float(os.environ.get("RESEND_TIMEOUT") or 10))
     return LocalOutbox(pool)
 
 # Test: pytest tests/jobs/test_outbox.py

@@ -1,16 +1,19 @@
 # app/routes/public.py — the public page's API (/api/v1/public/…): profile, free slots, booking, the client's manage link.
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, Field
+import asyncpg
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -21,8 +24,8 @@ from app.crypto import encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import LINK_PURPOSE, OBJECT
-from app.schemas import ClientPhone, Email, Timezone
-from app.sql import run
+from app.schemas import ClientPhone, Email, IsoInstant, Timezone
+from app.sql import CommitOutcomeUnknown, run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
 PHONE_PURPOSE = "client_phone"
@@ -44,8 +47,8 @@ class BookingBody(Schema):
 
 class SlotsQuery(QuerySchema):
     type: Literal["personal", "webinar"] | None = None
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: IsoInstant | None = Field(default=None, alias="from")
+    to: IsoInstant | None = None
     tz: Timezone | None = None
 
 
@@ -148,7 +151,7 @@ async def book_slot(request: Request) -> JSONResponse:
                                "Payments are unavailable just now; nothing was booked. Please try again.") from exc
         # 3. The booking and its pending payment, in one transaction.
         phone = body.client.phone
-        booking = await run(pool, "book_slot", slug=slug, slot_id=body.slot_id,
+        booking = await run_or_look_up(request, token, "book_slot", slug=slug, slot_id=body.slot_id,
                             session_type=body.session_type, client_name=body.client.name.strip(),
                             client_email=body.client.email,
                             client_phone_encrypted=encrypt(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
@@ -165,6 +168,36 @@ async def book_slot(request: Request) -> JSONResponse:
     booking["next_step"] = "pay" if booking["checkout"] else "done"
     return JSONResponse(booking, status_code=200 if replayed else 201,
                         headers={"idempotent-replayed": "true"} if replayed else None)
+
+
+async def run_or_look_up(request: Request, token: str, name: str, **params) -> dict:
+    """`run` for the booking write, except when the database went away with its COMMIT in flight: then the
+    booking may exist, and answering 503 would hide it (tests/faults/test_db_restart.py). Look it up by its
+    manage token, waiting a few seconds for the database to come back; only a booking that is not there (or
+    a database still away) is answered 503, and a retry with the same Idempotency-Key replays it. A booking
+    found this way is answered in the shape a replay has (the manage view)."""
+    try:
+        return await run(request.app.state.pool, name, **params)
+    except CommitOutcomeUnknown as lost:
+        deadline = time.monotonic() + COMMIT_LOOKUP_SECONDS
+        while True:
+            await asyncio.sleep(0.5)
+            try:
+                found = await run(request.app.state.pool, "public_booking", token_hash=token_hash(token))
+            except asyncpg.PostgresError as exc:
+                if exc.sqlstate == "NK404":
+                    raise lost from None  # not there: it did not commit, and the 503 is the truth
+                if time.monotonic() < deadline:
+                    continue  # anything else (a standby being promoted…): look again
+                raise lost from None
+            except ApiError:
+                if time.monotonic() < deadline:
+                    continue
+                raise lost from None
+            return {k: v for k, v in found.items() if k != "checkout"}
+
+
+COMMIT_LOOKUP_SECONDS = 10
 
 
 def _token(request: Request) -> bytes:

@@ -1,8 +1,11 @@
 # tests/jobs/test_maintenance.py — a job left in `doing` by a dead worker is re-queued and then done exactly once.
 from __future__ import annotations
 
+import pytest
+
 from app.sql import _init_connection
 from jobs.app import connected
+from jobs.maintenance import stalled_after, stalled_check_cron
 
 
 async def run_worker(db, queue: str) -> None:
@@ -40,5 +43,16 @@ async def test_stalled_job_of_a_dead_worker_is_retried_once(db):
         assert await conn.fetchval("select count(*) from app.email_outbox") == 1
     finally:
         await conn.close()
+
+def test_stall_settings_that_could_duplicate_work_stop_the_worker_at_start():
+    assert stalled_after(None) == 60 and stalled_after("") == 60 and stalled_after("15") == 15
+    for bad in ("abc", "0", "-5", "9", "nan"):
+        with pytest.raises(SystemExit, match="NAKKSHA_STALLED_AFTER_SECONDS"):
+            stalled_after(bad)
+    assert stalled_check_cron(None) == "* * * * *" and stalled_check_cron("* * * * * */3") == "* * * * * */3"
+    for bad in ("every minute", "* * *", "61 * * * *"):
+        with pytest.raises(SystemExit, match="NAKKSHA_STALLED_CHECK_CRON"):
+            stalled_check_cron(bad)
+
 
 # Test: pytest tests/jobs/test_maintenance.py

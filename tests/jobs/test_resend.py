@@ -19,27 +19,40 @@ SECRET = "whsec_" + base64.b64encode(b"resend-test-signing-key-0123456").decode(
 
 
 class FakeResend:
-    """POST /emails like Resend: one id per Idempotency-Key; can answer 429 with retry-after, or 5xx."""
+    """POST /emails like Resend: one id per Idempotency-Key (`ids` is the set really sent); can answer 429
+    with retry-after, 500 ("down"), 503 ("unavailable") or "hang" (sleep hang_seconds, then answer), and can
+    take `delay` seconds over every request (a slow provider)."""
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.ids: dict[str, str] = {}
         self.failures: list[str] = []
+        self.hang_seconds = 3.0
+        self.delay = 0.0
+        self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
                 key = self.headers.get("Idempotency-Key")
-                fake.requests.append({"path": self.path, "key": key, "body": body,
-                                      "auth": self.headers.get("Authorization")})
-                mode = fake.failures.pop(0) if fake.failures else "ok"
+                with fake.lock:
+                    fake.requests.append({"path": self.path, "key": key, "body": body,
+                                          "auth": self.headers.get("Authorization")})
+                    mode = fake.failures.pop(0) if fake.failures else "ok"
+                time.sleep(fake.delay)
+                if mode == "hang":
+                    time.sleep(fake.hang_seconds)
                 if mode == "rate_limited":
                     return self._answer(429, {"statusCode": 429, "name": "rate_limit_exceeded",
                                               "message": "Too many requests"}, {"retry-after": "7"})
                 if mode == "down":
                     return self._answer(500, {"statusCode": 500, "name": "application_error", "message": "Down"})
-                email_id = fake.ids.setdefault(key or uuid.uuid4().hex, f"re_{uuid.uuid4().hex[:12]}")
+                if mode == "unavailable":
+                    return self._answer(503, {"statusCode": 503, "name": "application_error",
+                                              "message": "Service unavailable"})
+                with fake.lock:
+                    email_id = fake.ids.setdefault(key or uuid.uuid4().hex, f"re_{uuid.uuid4().hex[:12]}")
                 return self._answer(200, {"id": email_id})
 
             def _answer(self, status, payload, headers=None):
@@ -49,8 +62,11 @@ class FakeResend:
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
                 self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout) or died (a killed worker): the send still happened
 
             def log_message(self, *args):
                 pass
