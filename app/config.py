@@ -20,11 +20,15 @@ def _csv(value: str | None) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. DATABASE_URL is the administrative URL (migrations, CLI); the app and the
-    worker connect as the app role, derived from it unless APP_DATABASE_URL is given."""
+    worker connect as the app role, derived from it unless APP_DATABASE_URL is given. DATABASE_POOLER_URL
+    sends the app's and the worker's queries through a transaction pooler (PgBouncer) while every LISTEN
+    connection keeps the direct URL; ANALYTICS_DATABASE_URL sends dashboard and analytics reads to a replica."""
 
     env: str = "development"
     database_url: str | None = None
     app_database_url: str | None = None
+    pooler_url: str | None = None
+    analytics_database_url: str | None = None
     data_dir: Path = REPO_ROOT / ".data"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -71,6 +75,8 @@ class Settings:
             env=e.get("NAKKSHA_ENV", "development"),
             database_url=e.get("DATABASE_URL") or None,
             app_database_url=e.get("APP_DATABASE_URL") or None,
+            pooler_url=e.get("DATABASE_POOLER_URL") or None,
+            analytics_database_url=e.get("ANALYTICS_DATABASE_URL") or None,
             data_dir=Path(e.get("NAKKSHA_DATA_DIR", str(REPO_ROOT / ".data"))).resolve(),
             host=host,
             port=port,

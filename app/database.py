@@ -105,7 +105,22 @@ class Database:
         return with_database(self.server.get_uri(), DATABASE_NAME)
 
     def app_url(self) -> str:
+        """The app role's direct URL: LISTEN connections (live dashboards, Procrastinate) always use it."""
         return self.settings.app_database_url or role_url(self.admin_url(), ROLE_APP)
+
+    def query_url(self) -> str:
+        """Where the app's and the worker's asyncpg pools send queries: the transaction pooler when one is
+        configured (DATABASE_POOLER_URL), else the direct URL."""
+        return self.settings.pooler_url or self.app_url()
+
+    def statement_cache_size(self) -> int:
+        """asyncpg's prepared-statement cache: off through a transaction pooler (PgBouncer 1.18 keeps no
+        prepared statements across transactions), DB_STATEMENT_CACHE_SIZE otherwise."""
+        return 0 if self.settings.pooler_url else self.settings.statement_cache_size
+
+    def analytics_url(self) -> str | None:
+        """A read replica for dashboard and analytics reads (ANALYTICS_DATABASE_URL), or None for the primary."""
+        return self.settings.analytics_database_url
 
 
 def _ensure_database(server_url: str, dbname: str) -> None:

@@ -43,11 +43,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Queries go through the pooler when one is configured; LISTEN (the Hub) always goes direct.
         app.state.pool = await create_pool(
-            database.app_url(), min_size=settings.pool_min_size, max_size=settings.pool_max_size,
-            statement_cache_size=settings.statement_cache_size, command_timeout=settings.command_timeout)
+            database.query_url(), min_size=settings.pool_min_size, max_size=settings.pool_max_size,
+            statement_cache_size=database.statement_cache_size(), command_timeout=settings.command_timeout)
+        # Dashboard and analytics reads: a replica when ANALYTICS_DATABASE_URL is set, else the same pool.
+        # ANALYTICS_DATABASE_URL is a direct connection to the replica (its pool keeps the statement cache).
+        app.state.analytics_pool = app.state.pool
         try:
-            async with app.state.pool.acquire(timeout=5) as conn:
+            if database.analytics_url():
+                app.state.analytics_pool = await create_pool(
+                    database.analytics_url(), min_size=0, max_size=settings.pool_max_size,
+                    statement_cache_size=settings.statement_cache_size, command_timeout=settings.command_timeout)
+        except BaseException:
+            await app.state.pool.close()
+            raise
+        try:
+            async with app.state.pool.acquire(timeout=5) as conn, conn.transaction():
                 await load_constraints(conn)
         except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
             # Start anyway: /readyz reports the outage and the pool reconnects when the database returns.
@@ -57,6 +69,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await app.state.live.close()
+            if app.state.analytics_pool is not app.state.pool:
+                await app.state.analytics_pool.close()
             await app.state.pool.close()
 
     middleware = [

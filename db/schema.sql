@@ -3449,16 +3449,19 @@ CREATE FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) RE
 declare
   v_consultant uuid := api.require_approved();
   v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
-  v_b record;
+  -- Plain dates, not a record: 'all' leaves them null, and an unassigned record's fields cannot be read.
+  v_starts date;
+  v_ends date;
   p_from_at timestamptz;
   p_to_at timestamptz;
   v_result jsonb;
 begin
   -- The same periods as the dashboard (app_private.period_bounds, in the consultant's zone); 'all' is all time.
   if p_timeframe <> 'all' then
-    select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date);
-    p_from_at := v_b.starts::timestamp at time zone v_tz;
-    p_to_at := (v_b.ends + 1)::timestamp at time zone v_tz;
+    select b.starts, b.ends into v_starts, v_ends
+    from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date) b;
+    p_from_at := v_starts::timestamp at time zone v_tz;
+    p_to_at := (v_ends + 1)::timestamp at time zone v_tz;
   end if;
   -- Quotations sent in the period, by where they stand now (expired counted by expiry, even before the job).
   with sent as (
@@ -3478,7 +3481,7 @@ begin
     'value_sent', coalesce(sum(final_amount), 0),
     'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
     'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends)
+    'timeframe', p_timeframe, 'from', v_starts, 'to', v_ends)
   into v_result from sent;
   return v_result;
 end;
@@ -7124,6 +7127,112 @@ COMMENT ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) IS 'Ref
 
 
 --
+-- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.daily_analytics (
+    consultant_id uuid NOT NULL,
+    date date NOT NULL,
+    total_sessions integer DEFAULT 0 NOT NULL,
+    completed_sessions integer DEFAULT 0 NOT NULL,
+    cancelled_sessions integer DEFAULT 0 NOT NULL,
+    abandoned_sessions integer DEFAULT 0 NOT NULL,
+    no_show_sessions integer DEFAULT 0 NOT NULL,
+    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
+    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    new_clients integer DEFAULT 0 NOT NULL,
+    returning_clients integer DEFAULT 0 NOT NULL,
+    quotations_sent integer DEFAULT 0 NOT NULL,
+    quotations_accepted integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
+    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
+
+
+--
+-- Name: compute_daily_analytics(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_from timestamptz := p_day::timestamp at time zone v_tz;
+  v_to timestamptz := (p_day + 1)::timestamp at time zone v_tz;
+  v_row app.daily_analytics;
+begin
+  -- Reads only, so a hot standby can answer it (dashboards on a read replica): NULL for a day with
+  -- nothing in it or a consultant who is gone.
+  if v_tz is null then
+    return null;
+  end if;
+  select p_consultant_id, p_day,
+         count(*) filter (where s.status <> 'abandoned'),
+         count(*) filter (where s.status = 'completed'),
+         count(*) filter (where s.status = 'cancelled'),
+         count(*) filter (where s.status = 'abandoned'),
+         count(*) filter (where s.status = 'no_show'),
+         0, 0, 0, 0, 0,
+         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
+         0, 0, now()
+  into v_row
+  from app.sessions s
+  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
+
+  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
+  select coalesce(sum(t.amount), 0),
+         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
+         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
+  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
+  from app.payment_transactions t
+  left join app.sessions s on s.id = t.session_id
+  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+    and t.status in ('completed', 'partially_refunded', 'refunded');
+  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
+  from app.payment_refunds r
+  where r.consultant_id = p_consultant_id and r.status = 'processed'
+    and r.processed_at >= v_from and r.processed_at < v_to;
+  select count(*) into v_row.new_clients from app.clients c
+  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
+  select count(*) into v_row.quotations_sent from app.quotations q
+  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
+  select count(*) into v_row.quotations_accepted from app.quotations q
+  where q.consultant_id = p_consultant_id and q.status = 'accepted'
+    and q.responded_at >= v_from and q.responded_at < v_to;
+
+  if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
+     + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
+    return null;
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION compute_daily_analytics(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) IS 'One consultant''s local day of daily_analytics computed from sessions, payments, refunds, clients and quotations (NULL when empty); reads only.';
+
+
+--
 -- Name: confirm_payment(text, text, text, bigint, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7670,61 +7779,17 @@ COMMENT ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_re
 
 
 --
--- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.daily_analytics (
-    consultant_id uuid NOT NULL,
-    date date NOT NULL,
-    total_sessions integer DEFAULT 0 NOT NULL,
-    completed_sessions integer DEFAULT 0 NOT NULL,
-    cancelled_sessions integer DEFAULT 0 NOT NULL,
-    abandoned_sessions integer DEFAULT 0 NOT NULL,
-    no_show_sessions integer DEFAULT 0 NOT NULL,
-    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
-    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    new_clients integer DEFAULT 0 NOT NULL,
-    returning_clients integer DEFAULT 0 NOT NULL,
-    quotations_sent integer DEFAULT 0 NOT NULL,
-    quotations_accepted integer DEFAULT 0 NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
-    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
-);
-
-
-ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
-
---
--- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
-
-
---
 -- Name: live_day(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
 CREATE FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_row app.daily_analytics;
 begin
-  -- The same computation as the stored days, answered without storing (in a subtransaction rolled back),
-  -- so today is exact whatever the job has or has not done yet.
-  begin
-    perform app_private.recompute_daily_analytics(p_consultant_id, p_day);
-    select * into v_row from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;
-    raise exception using errcode = 'NK000', message = 'rollback';
-  exception when sqlstate 'NK000' then
-    null;
-  end;
-  return v_row;
+  -- The same computation as the stored days, answered without storing, so today is exact whatever the
+  -- job has or has not done yet; it only reads, so dashboards can be served by a hot standby.
+  return app_private.compute_daily_analytics(p_consultant_id, p_day);
 end;
 $$;
 
@@ -7735,7 +7800,7 @@ ALTER FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) OWNER TO n
 -- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) IS 'One local day computed live from the base tables (today, between job runs).';
+COMMENT ON FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) IS 'One local day computed live from the base tables (today, between job runs); reads only.';
 
 
 --
@@ -8502,50 +8567,13 @@ CREATE FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_da
     SET search_path TO ''
     AS $$
 declare
-  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
-  v_from timestamptz := p_day::timestamp at time zone v_tz;
-  v_to timestamptz := (p_day + 1)::timestamp at time zone v_tz;
   v_row app.daily_analytics;
 begin
-  if v_tz is null then
+  if not exists (select 1 from app.consultants c where c.id = p_consultant_id) then
     return;  -- the consultant is gone (cascade takes their rows)
   end if;
-  select p_consultant_id, p_day,
-         count(*) filter (where s.status <> 'abandoned'),
-         count(*) filter (where s.status = 'completed'),
-         count(*) filter (where s.status = 'cancelled'),
-         count(*) filter (where s.status = 'abandoned'),
-         count(*) filter (where s.status = 'no_show'),
-         0, 0, 0, 0, 0,
-         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
-         0, 0, now()
-  into v_row
-  from app.sessions s
-  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
-
-  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
-  select coalesce(sum(t.amount), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
-  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
-  from app.payment_transactions t
-  left join app.sessions s on s.id = t.session_id
-  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
-    and t.status in ('completed', 'partially_refunded', 'refunded');
-  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
-  from app.payment_refunds r
-  where r.consultant_id = p_consultant_id and r.status = 'processed'
-    and r.processed_at >= v_from and r.processed_at < v_to;
-  select count(*) into v_row.new_clients from app.clients c
-  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
-  select count(*) into v_row.quotations_sent from app.quotations q
-  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
-  select count(*) into v_row.quotations_accepted from app.quotations q
-  where q.consultant_id = p_consultant_id and q.status = 'accepted'
-    and q.responded_at >= v_from and q.responded_at < v_to;
-
-  if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
-     + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
+  v_row := app_private.compute_daily_analytics(p_consultant_id, p_day);
+  if v_row.consultant_id is null then
     delete from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;  -- nothing that day
     return;
   end if;
@@ -15144,6 +15172,20 @@ REVOKE ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) FROM
 
 
 --
+-- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
+
+
+--
+-- Name: FUNCTION compute_daily_analytics(p_consultant_id uuid, p_day date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15211,13 +15253,6 @@ REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
-
-
---
--- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
 
 
 --

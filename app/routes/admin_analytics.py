@@ -35,7 +35,7 @@ class AdminSessionsQuery(QuerySchema):
           tags=("admin",), auth="admin", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def admin_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
-    return JSONResponse(await run(request.app.state.pool, "admin_analytics", request.state.caller,
+    return JSONResponse(await run(request.app.state.analytics_pool, "admin_analytics", request.state.caller,
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 
@@ -43,7 +43,7 @@ async def admin_analytics(request: Request) -> JSONResponse:
           query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
 async def admin_consultant_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
-    return JSONResponse(await run(request.app.state.pool, "admin_consultant_analytics", request.state.caller,
+    return JSONResponse(await run(request.app.state.analytics_pool, "admin_consultant_analytics", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"], timeframe=q.timeframe,
                                   date_from=q.from_, date_to=q.to))
 
@@ -52,7 +52,7 @@ async def admin_consultant_analytics(request: Request) -> JSONResponse:
           query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
 async def admin_consultant_charts(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
-    return JSONResponse(await run(request.app.state.pool, "admin_consultant_charts", request.state.caller,
+    return JSONResponse(await run(request.app.state.analytics_pool, "admin_consultant_charts", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"], timeframe=q.timeframe,
                                   date_from=q.from_, date_to=q.to))
 

@@ -24,6 +24,7 @@ from app.routes.admin_analytics import SessionStatus
 from app.routes.admin_pages import TZ, _run
 from app.routes.dashboard import picked_period
 from app.schemas import PlausibleDate
+from app.sql import run_refusable
 from app.validation import QuerySchema, parse_query
 from app.web import form_with_csrf, render, require
 
@@ -58,8 +59,9 @@ async def overview_page(request: Request) -> Response:
     _, caller = who
 
     async def load(timeframe: str, date_from: date | None, date_to: date | None) -> dict:
-        return await _run(request, "admin_analytics", caller, timeframe=timeframe, date_from=date_from,
-                          date_to=date_to)
+        # Analytics reads: a replica when ANALYTICS_DATABASE_URL is set.
+        return await run_refusable(request.app.state.analytics_pool, "admin_analytics", caller,
+                                   timeframe=timeframe, date_from=date_from, date_to=date_to)
 
     a, picker = await picked_period(request, load)
     s = a["sessions"]
@@ -147,8 +149,9 @@ async def consultant_analytics_page(request: Request) -> Response:
 
     async def load(timeframe: str, date_from: date | None, date_to: date | None) -> tuple[dict, dict]:
         period = {"consultant_id": consultant_id, "timeframe": timeframe, "date_from": date_from, "date_to": date_to}
-        return (await _run(request, "admin_consultant_analytics", caller, **period),
-                await _run(request, "admin_consultant_charts", caller, **period))
+        reads = request.app.state.analytics_pool  # a replica when ANALYTICS_DATABASE_URL is set
+        return (await run_refusable(reads, "admin_consultant_analytics", caller, **period),
+                await run_refusable(reads, "admin_consultant_charts", caller, **period))
 
     (metrics, chart_data), picker = await picked_period(request, load)
     return render(request, "admin/consultant_analytics.html", {

@@ -33,7 +33,7 @@ class MetricsQuery(QuerySchema):
           tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def dashboard_metrics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
-    return JSONResponse(await run(request.app.state.pool, "dashboard_metrics", request.state.caller,
+    return JSONResponse(await run(request.app.state.analytics_pool, "dashboard_metrics", request.state.caller,
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 
@@ -43,7 +43,7 @@ async def dashboard_metrics(request: Request) -> JSONResponse:
           tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def dashboard_charts(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
-    return JSONResponse(await run(request.app.state.pool, "dashboard_charts", request.state.caller,
+    return JSONResponse(await run(request.app.state.analytics_pool, "dashboard_charts", request.state.caller,
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 

@@ -71,8 +71,12 @@ async def dashboard_home(request: Request) -> Response:
 
     async def load(timeframe: str, date_from: date | None, date_to: date | None) -> tuple[dict, dict]:
         period = {"timeframe": timeframe, "date_from": date_from, "date_to": date_to}
-        return (await run_refusable(pool, "dashboard_metrics", caller, **period),
-                await run_refusable(pool, "dashboard_charts", caller, **period))
+        # A replica when ANALYTICS_DATABASE_URL is set, except for the live refresh (dashboard.js): NOTIFY fires
+        # at commit on the primary, and a replica a moment behind would redraw the old figures for good.
+        live = request.headers.get("x-nakksha-live") == "1"
+        reads = request.app.state.pool if live else request.app.state.analytics_pool
+        return (await run_refusable(reads, "dashboard_metrics", caller, **period),
+                await run_refusable(reads, "dashboard_charts", caller, **period))
 
     (metrics, chart_data), picker = await picked_period(request, load)
     return render(request, "dashboard/home.html", {

@@ -10,7 +10,7 @@
   function refresh() {
     if (busy) { timer = setTimeout(refresh, 500); return; }
     busy = true;
-    fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+    fetch(window.location.href, { headers: { Accept: "text/html", "X-Nakksha-Live": "1" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (!html) { return; }

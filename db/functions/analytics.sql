@@ -3,9 +3,9 @@
 -- completed payments on the day they were paid, refunds on the day they were processed; a client is new on
 -- the day they were added; quotations count on the day sent and the day accepted.
 
-create or replace function app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date)
-returns void
-language plpgsql volatile security definer
+create or replace function app_private.compute_daily_analytics(p_consultant_id uuid, p_day date)
+returns app.daily_analytics
+language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
@@ -14,8 +14,10 @@ declare
   v_to timestamptz := (p_day + 1)::timestamp at time zone v_tz;
   v_row app.daily_analytics;
 begin
+  -- Reads only, so a hot standby can answer it (dashboards on a read replica): NULL for a day with
+  -- nothing in it or a consultant who is gone.
   if v_tz is null then
-    return;  -- the consultant is gone (cascade takes their rows)
+    return null;
   end if;
   select p_consultant_id, p_day,
          count(*) filter (where s.status <> 'abandoned'),
@@ -53,6 +55,26 @@ begin
 
   if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
      + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
+    return null;
+  end if;
+  return v_row;
+end;
+$$;
+comment on function app_private.compute_daily_analytics is 'One consultant''s local day of daily_analytics computed from sessions, payments, refunds, clients and quotations (NULL when empty); reads only.';
+
+create or replace function app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_row app.daily_analytics;
+begin
+  if not exists (select 1 from app.consultants c where c.id = p_consultant_id) then
+    return;  -- the consultant is gone (cascade takes their rows)
+  end if;
+  v_row := app_private.compute_daily_analytics(p_consultant_id, p_day);
+  if v_row.consultant_id is null then
     delete from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;  -- nothing that day
     return;
   end if;
@@ -98,25 +120,16 @@ comment on function api.refresh_daily_analytics is 'Job: recompute the days writ
 
 create or replace function app_private.live_day(p_consultant_id uuid, p_day date)
 returns app.daily_analytics
-language plpgsql volatile security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-declare
-  v_row app.daily_analytics;
 begin
-  -- The same computation as the stored days, answered without storing (in a subtransaction rolled back),
-  -- so today is exact whatever the job has or has not done yet.
-  begin
-    perform app_private.recompute_daily_analytics(p_consultant_id, p_day);
-    select * into v_row from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;
-    raise exception using errcode = 'NK000', message = 'rollback';
-  exception when sqlstate 'NK000' then
-    null;
-  end;
-  return v_row;
+  -- The same computation as the stored days, answered without storing, so today is exact whatever the
+  -- job has or has not done yet; it only reads, so dashboards can be served by a hot standby.
+  return app_private.compute_daily_analytics(p_consultant_id, p_day);
 end;
 $$;
-comment on function app_private.live_day is 'One local day computed live from the base tables (today, between job runs).';
+comment on function app_private.live_day is 'One local day computed live from the base tables (today, between job runs); reads only.';
 
 create or replace function app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date)
 returns table (starts date, ends date)

@@ -1,22 +1,70 @@
 # tests/http/conftest.py — the app, with its lifespan, on a fresh database, driven through httpx's ASGI transport.
+"""With NAKKSHA_TEST_PGBOUNCER=1 (a second run in `make test`) every app made here sends its queries through
+a PgBouncer in transaction mode started for the session (DATABASE_POOLER_URL, statement cache off), while
+its LISTEN connection stays direct, as in production behind PgBouncer."""
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from app.config import Settings
+from app.config import ROLE_APP, Settings
+from app.database import role_url
 from app.main import create_app
 from tests.conftest import TEST_DATA_DIR
+
+THROUGH_PGBOUNCER = os.environ.get("NAKKSHA_TEST_PGBOUNCER", "") not in ("", "0")
+_bouncer = None  # the session's PgBouncer, when THROUGH_PGBOUNCER
 
 
 def make_app(db, **overrides) -> Starlette:
     overrides.setdefault("env", "test")
     overrides.setdefault("data_dir", TEST_DATA_DIR)
+    if _bouncer is not None:
+        overrides.setdefault("pooler_url", _bouncer.url(role_url(db.admin_url, ROLE_APP)))
     settings = Settings.from_env({}, database_url=db.admin_url, **overrides)
     return create_app(settings)
+
+
+# Tests whose premise does not hold through PgBouncer, with the reason and where the behaviour is covered.
+NOT_THROUGH_PGBOUNCER = {
+    "test_health.py::test_database_outage_is_503_and_the_pool_recovers":
+        "PgBouncer 1.18 turns away the first clients after its server logins failed (server_login_retry) until "
+        "a new login succeeds, so readiness returns a request later; tests/scaling/test_pgbouncer.py checks "
+        "recovery through it",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not THROUGH_PGBOUNCER:
+        return
+    for item in items:
+        reason = NOT_THROUGH_PGBOUNCER.get(item.nodeid.split("/")[-1])
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=f"through PgBouncer: {reason}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pgbouncer(request):
+    """The session's PgBouncer in front of the session's server (only with NAKKSHA_TEST_PGBOUNCER=1)."""
+    global _bouncer
+    if not THROUGH_PGBOUNCER:
+        yield None
+        return
+    from tests.scaling.pgbouncer import available, start_pgbouncer
+
+    if not available():
+        pytest.fail("NAKKSHA_TEST_PGBOUNCER=1 needs /usr/sbin/pgbouncer (apt-get install -y pgbouncer)")
+    bouncer = start_pgbouncer(request.getfixturevalue("pg_server").server_url)
+    _bouncer = bouncer
+    try:
+        yield bouncer
+    finally:
+        _bouncer = None
+        bouncer.stop()
 
 
 @pytest.fixture
