@@ -31,7 +31,7 @@ from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url, start_embedded, with_database  # noqa: E402
 from app.migrate import migrate  # noqa: E402
 from app.sql import SET_CALLER  # noqa: E402
-from bench.booking import percentile  # noqa: E402
+from bench._common import percentile  # noqa: E402
 
 DBNAME = "nakksha_bench_dashboard"
 

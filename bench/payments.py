@@ -37,7 +37,8 @@ from app.adapters.payments import checkout_signature, derived_secret, razorpay_i
 from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url, start_embedded, with_database  # noqa: E402
 from app.migrate import migrate  # noqa: E402
-from bench.booking import DBNAME, PUBLIC, SLUG, Children, fmt, free_port, percentile, seed, wait_http  # noqa: E402
+from bench._common import Children, fmt, free_port, percentile, wait_http  # noqa: E402
+from bench.booking import DBNAME, PUBLIC, SLUG, seed  # noqa: E402
 
 WEBHOOK_SECRET = "bench-webhook-secret"
 
