@@ -170,7 +170,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     db = _database(settings)
 
     async def main() -> None:
-        with connected(db.app_url()) as job_app:
+        # Procrastinate (which LISTENs) goes direct; tasks' queries go through the pooler when configured.
+        with connected(db.app_url(), db.query_url(), db.statement_cache_size()) as job_app:
             async with job_app.open_async():
                 await job_app.run_worker_async(queues=args.queues or None, concurrency=args.concurrency,
                                                install_signal_handlers=True)
@@ -208,16 +209,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     db = _database(settings)
-    admin_url = db.admin_url()  # starts the embedded server when DATABASE_URL is unset
-    if args.migrate:
-        from app.migrate import migrate
+    env = dict(os.environ)
+    # With only APP_DATABASE_URL (a deployment where the web and worker processes never hold the superuser's
+    # credentials: compose.yaml), serving needs no administrative URL; otherwise this starts the embedded
+    # server when DATABASE_URL is unset, and the children reach the same server through DATABASE_URL.
+    if args.migrate or args.seed_demo or not settings.app_database_url:
+        admin_url = db.admin_url()
+        if args.migrate:
+            from app.migrate import migrate
 
-        migrate(admin_url, dump=False)
-    if args.seed_demo:
-        _print_demo(seed_demo(admin_url, settings), settings)
-    # Child processes (uvicorn workers, the job worker) reach the same server through DATABASE_URL.
-    env = {**os.environ, "DATABASE_URL": admin_url}
-    os.environ["DATABASE_URL"] = admin_url
+            migrate(admin_url, dump=False)
+        if args.seed_demo:
+            _print_demo(seed_demo(admin_url, settings), settings)
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"] = admin_url
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)

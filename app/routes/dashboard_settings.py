@@ -372,8 +372,9 @@ async def profile_photo(request: Request) -> Response:
         await store_photo(request, caller, upload)
         return _done("/profile", "photo")
 
-    if request.method == "POST" and await page_subject(request):
-        # The API's limits for the multipart body; form_with_csrf then reads this same parsed form.
+    if request.method == "POST" and ((await page_subject(request)) or {}).get("kind") == "consultant":
+        # The API's limits for the multipart body; form_with_csrf then reads this same parsed form. Anyone
+        # else (an admin too) goes straight to the sign-in redirect below, their body unread.
         form = await request.form(max_files=1, max_fields=2, max_part_size=PHOTO_BODY_LIMIT)
         try:
             return await _page(request, "dashboard/settings_profile.html", _load_profile, submit, form="photo")

@@ -178,6 +178,23 @@ def test_the_bulk_load_in_chunks_keeps_every_derived_row_and_shows_its_progress(
         assert conn.execute("select count(*) from app.analytics_dirty").fetchone()[0] == 0
 
 
+def test_serve_with_only_the_app_roles_url_never_needs_the_superuser(db, tmp_path):
+    """compose.yaml's app service: APP_DATABASE_URL alone, no DATABASE_URL (and so no embedded server)."""
+    env = {**cli_env(tmp_path, None), "APP_DATABASE_URL": db.url("app")}
+    port = free_port()
+    proc = subprocess.Popen([*NAKKSHA, "serve", "--no-worker", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/pricing").status_code == 200  # plans, read from the database
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert not list((tmp_path / "data").rglob("PG_VERSION")), "an embedded server was started"
+
+
 def test_db_url_prints_a_url_psql_can_use(db, tmp_path):
     env = cli_env(tmp_path, db.admin_url)
     done = nakksha(env, "db-url")
