@@ -7104,10 +7104,11 @@ begin
     if jsonb_typeof(p_value) <> 'array' or jsonb_array_length(p_value) not between 1 and 10 or exists (
         select 1 from jsonb_array_elements(p_value) p
         where jsonb_typeof(p) <> 'object' or jsonb_typeof(p->'code') <> 'string' or jsonb_typeof(p->'name') <> 'string'
-           or jsonb_typeof(p->'price_monthly') <> 'number' or (p->>'price_monthly')::numeric < 0
+           or jsonb_typeof(p->'price_monthly') <> 'number' or (p->>'price_monthly')::numeric not between 0 and 1000000
+           or (p->>'price_monthly')::numeric <> round((p->>'price_monthly')::numeric, 2)
            or (p->>'code') !~ '^[a-z][a-z0-9_]{0,29}$' or length(p->>'name') not between 1 and 60) then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:plans',
-        detail = 'plans is a list of 1 to 10 {code, name, price_monthly} (code lowercase, price in rupees, not negative).';
+        detail = 'plans is a list of 1 to 10 {code, name, price_monthly} (code lowercase; price in rupees and paise, 0 to 10,00,000).';
     end if;
   else
     raise exception using errcode = 'NK422', message = 'unknown_setting', hint = 'field:' || left(p_key, 60),

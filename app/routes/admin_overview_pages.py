@@ -228,6 +228,8 @@ def _price(text: str) -> Any:
         value = Decimal(text)
     except InvalidOperation:
         return text
+    if not value.is_finite():
+        return text  # NaN or Infinity: the check refuses it as typed
     return int(value) if value == value.to_integral_value() else float(value)
 
 

@@ -80,6 +80,8 @@ async def test_settings_are_for_super_admins_checked_and_audited(client, db):
     assert r.json()["default_hold_minutes"]["value"] == 20 and r.json()["platform_name"]["value"] == "Nakksha India"
     for bad in ({"default_hold_minutes": 1000}, {"default_hold_minutes": "20"}, {"default_hold_minutes": 2.5},
                 {"support_email": "nope"}, {"plans": []}, {"plans": [{"code": "X", "name": "", "price_monthly": -1}]},
+                {"plans": [{"code": "big", "name": "Big", "price_monthly": 10 ** 40}]},
+                {"plans": [{"code": "odd", "name": "Odd", "price_monthly": 1.001}]},
                 {"colour": "blue"}, {}, [], "x"):
         r = await client.put(f"{A}/settings", headers=boss, json=bad)
         assert r.status_code == 422, (bad, r.text)

@@ -160,7 +160,8 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
                        ({"booking_horizon_days": "soon"}, "booking_horizon_days"),
                        ({"support_email": "nope"}, "support_email"), ({"platform_name": "  "}, "platform_name"),
                        ({"plan_code_0": "FREE"}, "plans"), ({"plan_price_1": "-5"}, "plans"),
-                       ({"plan_price_1": "lots"}, "plans")):
+                       ({"plan_price_1": "lots"}, "plans"), ({"plan_price_1": "1e400"}, "plans"),
+                       ({"plan_price_1": "NaN"}, "plans"), ({"plan_price_1": "499.999"}, "plans")):
         r = await client.post("/admin/settings", headers=HTML, data={**fields, **plans, **bad})
         assert r.status_code == 422, (bad, r.status_code)
         assert 'role="alert" id="form-error"' in r.text, bad
