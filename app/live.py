@@ -48,12 +48,13 @@ class Hub:
             conn.add_termination_listener(self._lost)
             self.conn = conn
 
-    def _lost(self, _conn) -> None:
+    def _lost(self, conn) -> None:
         """The listening connection died (the database restarted, tests/faults/test_db_restart.py). Without
         this, open pages heard nothing until their next 20 s keep-alive noticed; now the hub reconnects at
         once, in the background, while anyone is subscribed."""
-        if self.closed or not self.subscribers or (self.reconnecting and not self.reconnecting.done()):
-            return
+        if conn is not self.conn or self.closed or not self.subscribers or (
+                self.reconnecting and not self.reconnecting.done()):
+            return  # an older connection, shutting down, nobody listening, or already reconnecting
         self.reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
 
     async def _reconnect(self) -> None:

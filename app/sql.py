@@ -122,7 +122,10 @@ async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **param
                 raise ApiError(status, code, message, None, {"Retry-After": "1"}) from exc
             await asyncio.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
         except CONNECTION_ERRORS as exc:
-            log.warning("database unavailable for %s%s: %s", name, " at commit" if committing else "", exc)
+            # An InternalClientError is usually a connection the server dropped, but may be a client bug: keep
+            # its traceback in the log, since the answer (503) hides it.
+            log.warning("database unavailable for %s%s: %s", name, " at commit" if committing else "", exc,
+                        exc_info=isinstance(exc, asyncpg.exceptions.InternalClientError))
             if committing:
                 raise CommitOutcomeUnknown() from exc
             raise unavailable() from exc

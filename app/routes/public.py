@@ -180,13 +180,20 @@ async def run_or_look_up(request: Request, token: str, name: str, **params) -> d
         return await run(request.app.state.pool, name, **params)
     except CommitOutcomeUnknown as lost:
         deadline = time.monotonic() + COMMIT_LOOKUP_SECONDS
+        missing = 0
         while True:
             await asyncio.sleep(0.5)
             try:
                 found = await run(request.app.state.pool, "public_booking", token_hash=token_hash(token))
             except asyncpg.PostgresError as exc:
                 if exc.sqlstate == "NK404":
-                    raise lost from None  # not there: it did not commit, and the 503 is the truth
+                    # Not there. Looked at twice, a second apart: a backend cut off from us may still have been
+                    # finishing its COMMIT at the first look. Then the 503 is the truth.
+                    missing += 1
+                    if missing >= 2:
+                        raise lost from None
+                    await asyncio.sleep(1)
+                    continue
                 if time.monotonic() < deadline:
                     continue  # anything else (a standby being promoted…): look again
                 raise lost from None
