@@ -248,13 +248,13 @@ def _plans(form: dict) -> list[dict]:
             for r in _plan_rows(form) if r["code"].strip() or r["name"].strip() or r["price"].strip()]
 
 
-def _changes(form: dict, settings: dict) -> dict:
-    """Only what differs from the stored values: the audit log records real changes."""
+def _wanted(form: dict) -> dict:
+    """Every setting the form shows, as typed; api.admin_update_settings writes and audits only what differs."""
     wanted: dict[str, Any] = {k: _number(form[k]) for k in NUMBER_SETTINGS if k in form}
-    wanted |= {k: form[k].strip() for k in TEXT_SETTINGS if k in form}
+    wanted |= {k: form[k] for k in TEXT_SETTINGS if k in form}
     if "plan_code_0" in form:
         wanted["plans"] = _plans(form)
-    return {k: v for k, v in wanted.items() if k not in settings or settings[k]["value"] != v}
+    return wanted
 
 
 def _form_values(settings: dict, spare: int = PLAN_ROWS_SPARE) -> dict:
@@ -281,11 +281,11 @@ async def settings_page(request: Request) -> Response:
                "done": request.query_params.get("done"), "values": _form_values(settings)}
     if form is None:
         return render(request, "admin/settings.html", context)
-    changes = _changes(form, settings)
-    if not changes:
+    wanted = _wanted(form)
+    if not wanted:
         return RedirectResponse("/admin/settings?done=unchanged", status_code=303)
     try:
-        await _run(request, "admin_update_settings", caller, patch=changes)
+        after = await _run(request, "admin_update_settings", caller, patch=wanted)
     except ApiError as err:
         # The form as submitted, the error beside its field; nothing was saved (one transaction).
         values = {k: form.get(k, "") for k in (*NUMBER_SETTINGS, *TEXT_SETTINGS)}
@@ -293,7 +293,8 @@ async def settings_page(request: Request) -> Response:
         return render(request, "admin/settings.html", {**context, "done": None, "values": values,
                                                        "error": err.message, "error_field": err.field},
                       status=err.status)
-    return RedirectResponse("/admin/settings?done=saved", status_code=303)
+    changed = any(after[k]["value"] != settings.get(k, {}).get("value") for k in wanted)
+    return RedirectResponse(f"/admin/settings?done={'saved' if changed else 'unchanged'}", status_code=303)
 
 
 routes = [

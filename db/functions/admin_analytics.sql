@@ -256,25 +256,34 @@ as $$
 declare
   v_admin uuid := app_private.require_admin(null, true);
   v_item record;
+  v_value jsonb;
+  v_changes jsonb := '{}';
 begin
   if jsonb_typeof(p_patch) <> 'object' or p_patch = '{}' then
     raise exception using errcode = 'NK422', message = 'validation_error', detail = 'Send an object of settings to change.';
   end if;
   for v_item in select key, value from jsonb_each(p_patch) loop
     perform app_private.check_setting(v_item.key, v_item.value);
-    update app.platform_settings set value = case when jsonb_typeof(v_item.value) = 'string'
-                                                  then to_jsonb(btrim(v_item.value #>> '{}')) else v_item.value end,
-      updated_by = v_admin, updated_at = now()
-    where key = v_item.key;
-    if not found then
-      insert into app.platform_settings (key, value, updated_by) values (v_item.key, v_item.value, v_admin);
+    v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
+                    else v_item.value end;
+    -- Only a value that differs is written, stamped and audited: a form sending every setting back as it
+    -- was changes nothing and leaves no audit entry.
+    update app.platform_settings set value = v_value, updated_by = v_admin, updated_at = now()
+    where key = v_item.key and value is distinct from v_value;
+    if found then
+      v_changes := v_changes || jsonb_build_object(v_item.key, v_value);
+    elsif not exists (select 1 from app.platform_settings where key = v_item.key) then
+      insert into app.platform_settings (key, value, updated_by) values (v_item.key, v_value, v_admin);
+      v_changes := v_changes || jsonb_build_object(v_item.key, v_value);
     end if;
   end loop;
-  perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', p_patch));
+  if v_changes <> '{}' then
+    perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', v_changes));
+  end if;
   return api.admin_settings();
 end;
 $$;
-comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; audited).';
+comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited).';
 
 grant execute on function api.admin_consultant_analytics(uuid, text, date, date),
   api.admin_consultant_charts(uuid, text, date, date), api.admin_analytics(text, date, date),
