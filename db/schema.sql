@@ -226,8 +226,7 @@ begin
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
-  -- The same buckets as a consultant's chart: per day up to two months, per ISO week up to a year, per month beyond.
-  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (
@@ -727,21 +726,30 @@ CREATE FUNCTION api.admin_update_settings(p_patch jsonb) RETURNS jsonb
 declare
   v_admin uuid := app_private.require_admin(null, true);
   v_item record;
+  v_value jsonb;
+  v_changes jsonb := '{}';
 begin
   if jsonb_typeof(p_patch) <> 'object' or p_patch = '{}' then
     raise exception using errcode = 'NK422', message = 'validation_error', detail = 'Send an object of settings to change.';
   end if;
   for v_item in select key, value from jsonb_each(p_patch) loop
     perform app_private.check_setting(v_item.key, v_item.value);
-    update app.platform_settings set value = case when jsonb_typeof(v_item.value) = 'string'
-                                                  then to_jsonb(btrim(v_item.value #>> '{}')) else v_item.value end,
-      updated_by = v_admin, updated_at = now()
-    where key = v_item.key;
-    if not found then
-      insert into app.platform_settings (key, value, updated_by) values (v_item.key, v_item.value, v_admin);
+    v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
+                    else v_item.value end;
+    -- Only a value that differs is written, stamped and audited: a form sending every setting back as it
+    -- was changes nothing and leaves no audit entry.
+    update app.platform_settings set value = v_value, updated_by = v_admin, updated_at = now()
+    where key = v_item.key and value is distinct from v_value;
+    if found then
+      v_changes := v_changes || jsonb_build_object(v_item.key, v_value);
+    elsif not exists (select 1 from app.platform_settings where key = v_item.key) then
+      insert into app.platform_settings (key, value, updated_by) values (v_item.key, v_value, v_admin);
+      v_changes := v_changes || jsonb_build_object(v_item.key, v_value);
     end if;
   end loop;
-  perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', p_patch));
+  if v_changes <> '{}' then
+    perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', v_changes));
+  end if;
   return api.admin_settings();
 end;
 $$;
@@ -753,7 +761,7 @@ ALTER FUNCTION api.admin_update_settings(p_patch jsonb) OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_update_settings(p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_update_settings(p_patch jsonb) IS 'Super admins: change platform settings (each checked; audited).';
+COMMENT ON FUNCTION api.admin_update_settings(p_patch jsonb) IS 'Super admins: change platform settings (each checked; what really changed is written and audited).';
 
 
 --
@@ -7046,6 +7054,28 @@ COMMENT ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) IS 'Can
 
 
 --
+-- Name: chart_unit(date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.chart_unit(p_starts date, p_ends date) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Per day up to two months, per ISO week up to a year, per month beyond.
+  select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
+$$;
+
+
+ALTER FUNCTION app_private.chart_unit(p_starts date, p_ends date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION chart_unit(p_starts date, p_ends date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.chart_unit(p_starts date, p_ends date) IS 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
+
+
+--
 -- Name: check_rule(text, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7510,8 +7540,7 @@ declare
   v_result jsonb;
 begin
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
-  -- Per day up to two months, per ISO week up to a year, per month beyond.
-  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);
   -- Clients before the period: the kept total less those added since it began (bounded by the period,
   -- not by the history).
   v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
@@ -8156,18 +8185,11 @@ CREATE FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p
     SET search_path TO ''
     AS $$
 declare
-  v_live app.daily_analytics;
   v_result jsonb;
 begin
-  -- Stored days before today, plus today live when the period includes it.
-  if p_today between p_starts and p_ends then
-    v_live := app_private.live_day(p_consultant_id, p_today);
-  end if;
+  -- Stored days before today, plus today live when the period includes it (app_private.period_days).
   with days as (
-    select d.* from app.daily_analytics d
-    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today
-    union all
-    select v_live.* where v_live.consultant_id is not null
+    select * from app_private.period_days(p_consultant_id, p_starts, p_ends, p_today)
   )
   select jsonb_build_object(
     'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
@@ -15156,6 +15178,13 @@ REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION chart_unit(p_starts date, p_ends date); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.chart_unit(p_starts date, p_ends date) FROM PUBLIC;
 
 
 --

@@ -53,8 +53,7 @@ begin
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
-  -- The same buckets as a consultant's chart: per day up to two months, per ISO week up to a year, per month beyond.
-  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (

@@ -168,18 +168,11 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_live app.daily_analytics;
   v_result jsonb;
 begin
-  -- Stored days before today, plus today live when the period includes it.
-  if p_today between p_starts and p_ends then
-    v_live := app_private.live_day(p_consultant_id, p_today);
-  end if;
+  -- Stored days before today, plus today live when the period includes it (app_private.period_days).
   with days as (
-    select d.* from app.daily_analytics d
-    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today
-    union all
-    select v_live.* where v_live.consultant_id is not null
+    select * from app_private.period_days(p_consultant_id, p_starts, p_ends, p_today)
   )
   select jsonb_build_object(
     'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
@@ -294,6 +287,16 @@ end;
 $$;
 comment on function app_private.period_days is 'daily_analytics rows of a period, today computed live.';
 
+create or replace function app_private.chart_unit(p_starts date, p_ends date)
+returns text
+language sql immutable
+set search_path = ''
+as $$
+  -- Per day up to two months, per ISO week up to a year, per month beyond.
+  select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
+$$;
+comment on function app_private.chart_unit is 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
+
 create or replace function app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date,
                                                          p_to date)
 returns jsonb
@@ -310,8 +313,7 @@ declare
   v_result jsonb;
 begin
   select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
-  -- Per day up to two months, per ISO week up to a year, per month beyond.
-  v_unit := case when v_b.ends - v_b.starts < 62 then 'day' when v_b.ends - v_b.starts < 366 then 'week' else 'month' end;
+  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);
   -- Clients before the period: the kept total less those added since it began (bounded by the period,
   -- not by the history).
   v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
