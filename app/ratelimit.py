@@ -12,8 +12,12 @@ from app.sql import run
 
 @dataclass(frozen=True)
 class Limit:
+    """`limit` requests per window; with `setting`, the platform setting of that name decides the number
+    (a super admin tunes it on the settings page) and `limit` is only the fallback."""
+
     limit: int
     window_seconds: int
+    setting: str | None = None
 
 
 # action -> (per IP, per account). Generous for people, tight for scripts guessing passwords or mailing.
@@ -33,7 +37,7 @@ LIMITS: dict[str, tuple[Limit, Limit | None]] = {
 
 async def _hit(request: Request, bucket: str, limit: Limit) -> None:
     wait = await run(request.app.state.pool, "hit_rate_limit", bucket=bucket, limit=limit.limit,
-                     window_seconds=limit.window_seconds)
+                     window_seconds=limit.window_seconds, setting=limit.setting)
     if wait:
         raise ApiError(429, "rate_limited", "Too many attempts; wait a little and try again.", None,
                        {"Retry-After": str(wait)})

@@ -2282,23 +2282,25 @@ COMMENT ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) 
 
 
 --
--- Name: hit_rate_limit(text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: hit_rate_limit(text, integer, integer, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) RETURNS integer
+CREATE FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
   v_hits integer;
+  -- A limit a super admin tunes (a platform setting) wins over the caller's built-in number.
+  v_limit integer := coalesce(app_private.setting_integer(p_setting), p_limit);
 begin
   -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
   -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
   insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
   on conflict (bucket, window_start) do update set hits = h.hits + 1
   returning h.hits into v_hits;
-  if v_hits <= p_limit then
+  if v_hits <= v_limit then
     return 0;
   end if;
   return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
@@ -2306,13 +2308,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) OWNER TO nakksha_owner;
+ALTER FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) IS 'Count one request in the bucket''s current window; 0 if within the limit, else seconds to wait.';
+COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) IS 'Count one request in the bucket''s current window; 0 if within the limit (p_setting''s value when given, else p_limit), else seconds to wait.';
 
 
 --
@@ -9138,7 +9140,13 @@ CREATE FUNCTION app_private.setting_bounds() RETURNS jsonb
     AS $$
   select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
     "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
-    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60]}'::jsonb;
+    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60],
+    "min_slot_minutes": [5, 240], "max_future_slots": [500, 100000],
+    "public_bookings_per_ip_per_hour": [1, 10000], "public_bookings_per_email_per_hour": [1, 1000],
+    "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
+    "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
+    "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
+    "login_failures_per_account": [10, 100000]}'::jsonb;
 $$;
 
 
@@ -9149,6 +9157,30 @@ ALTER FUNCTION app_private.setting_bounds() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app_private.setting_bounds() IS 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
+
+
+--
+-- Name: setting_integer(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.setting_integer(p_key text) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number
+  -- setting is in setting_bounds, so an unknown key is a bug and answers NULL.
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  (app_private.setting_bounds()->p_key->>0)::integer)
+$$;
+
+
+ALTER FUNCTION app_private.setting_integer(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setting_integer(p_key text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.setting_integer(p_key text) IS 'A whole-number platform setting (checked by check_setting), or its minimum when the row is missing.';
 
 
 --
@@ -13641,11 +13673,11 @@ GRANT ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb
 
 
 --
--- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) TO nakksha_app;
 
 
 --
@@ -15545,6 +15577,13 @@ REVOKE ALL ON FUNCTION app_private.setting_bounds() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION setting_integer(p_key text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.setting_integer(p_key text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -16038,3 +16077,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102200
 -- 20261124102300
 -- 20261124102400
+-- 20261205010000

@@ -69,9 +69,9 @@ select api.consultant_access(:consultant_id);
 -- admin | super_admin | inactive
 select api.admin_access(:admin_id);
 
--- name: hit_rate_limit(bucket, limit, window_seconds)$
--- Count a request; 0 when allowed, else seconds to wait.
-select api.hit_rate_limit(:bucket, :limit, :window_seconds);
+-- name: hit_rate_limit(bucket, limit, window_seconds, setting)$
+-- Count a request; 0 when allowed, else seconds to wait (the limit is the platform setting's when one is named).
+select api.hit_rate_limit(:bucket, :limit, :window_seconds, :setting);
 
 -- name: prune_rate_limits()$
 -- Drop counters of windows that ended more than a day ago.

@@ -39,6 +39,20 @@ NUMBER_SETTINGS = {
     "calendar_busy_refresh_minutes": "Minutes between calendar busy-time checks",
     "view_refresh_minutes": "Minutes between analytics view refreshes",
 }
+# Limits against abuse (issue 16): what one consultant, client address, IP or account may ask for.
+LIMIT_SETTINGS = {
+    "min_slot_minutes": "Shortest slot a weekly rule may offer (minutes)",
+    "max_future_slots": "Most future slots per consultant",
+    "public_bookings_per_ip_per_hour": "Public bookings per IP address per hour",
+    "public_bookings_per_email_per_hour": "Public bookings per client email per hour",
+    "booking_emails_per_recipient_per_day": "Booking confirmations per email address per day",
+    "unpaid_holds_per_email": "Open unpaid holds per client email, per consultant",
+    "unpaid_holds_per_ip": "Open unpaid holds per IP address, per consultant",
+    "photo_uploads_per_hour": "Photo uploads per account per hour",
+    "login_failures_per_account_ip": "Failed sign-ins per account and IP address (15 minutes)",
+    "login_failures_per_ip": "Failed sign-ins per IP address (15 minutes)",
+    "login_failures_per_account": "Failed sign-ins per account from all addresses (1 hour)",
+}
 TEXT_SETTINGS = {"platform_name": "Platform name", "support_email": "Support email"}
 PLAN_ROWS_SPARE = 2  # empty rows for adding plans; a cleared row removes a plan
 
@@ -250,7 +264,7 @@ def _plans(form: dict) -> list[dict]:
 
 def _wanted(form: dict) -> dict:
     """Every setting the form shows, as typed; api.admin_update_settings writes and audits only what differs."""
-    wanted: dict[str, Any] = {k: _number(form[k]) for k in NUMBER_SETTINGS if k in form}
+    wanted: dict[str, Any] = {k: _number(form[k]) for k in (*NUMBER_SETTINGS, *LIMIT_SETTINGS) if k in form}
     wanted |= {k: form[k] for k in TEXT_SETTINGS if k in form}
     if "plan_code_0" in form:
         wanted["plans"] = _plans(form)
@@ -258,7 +272,8 @@ def _wanted(form: dict) -> dict:
 
 
 def _form_values(settings: dict, spare: int = PLAN_ROWS_SPARE) -> dict:
-    values: dict[str, Any] = {k: settings[k]["value"] for k in (*NUMBER_SETTINGS, *TEXT_SETTINGS) if k in settings}
+    values: dict[str, Any] = {k: settings[k]["value"] for k in (*NUMBER_SETTINGS, *LIMIT_SETTINGS, *TEXT_SETTINGS)
+                              if k in settings}
     plans = [{"code": p["code"], "name": p["name"], "price": p["price_monthly"]}
              for p in settings.get("plans", {}).get("value", [])]
     values["plans"] = plans + [{"code": "", "name": "", "price": ""}] * spare
@@ -277,7 +292,8 @@ async def settings_page(request: Request) -> Response:
     if settings is None:
         return render(request, "admin/forbidden.html", {"message": "Only super admins change platform settings."},
                       status=403)
-    context = {"settings": settings, "numbers": NUMBER_SETTINGS, "texts": TEXT_SETTINGS, "tz": TZ,
+    context = {"settings": settings, "numbers": NUMBER_SETTINGS, "limits": LIMIT_SETTINGS, "texts": TEXT_SETTINGS,
+               "tz": TZ,
                "done": request.query_params.get("done"), "values": _form_values(settings)}
     if form is None:
         return render(request, "admin/settings.html", context)
@@ -288,7 +304,7 @@ async def settings_page(request: Request) -> Response:
         after = await _run(request, "admin_update_settings", caller, patch=wanted)
     except ApiError as err:
         # The form as submitted, the error beside its field; nothing was saved (one transaction).
-        values = {k: form.get(k, "") for k in (*NUMBER_SETTINGS, *TEXT_SETTINGS)}
+        values = {k: form.get(k, "") for k in (*NUMBER_SETTINGS, *LIMIT_SETTINGS, *TEXT_SETTINGS)}
         values["plans"] = _plan_rows(form)
         return render(request, "admin/settings.html", {**context, "done": None, "values": values,
                                                        "error": err.message, "error_field": err.field},

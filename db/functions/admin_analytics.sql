@@ -199,9 +199,27 @@ set search_path = ''
 as $$
   select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
     "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
-    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60]}'::jsonb;
+    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60],
+    "min_slot_minutes": [5, 240], "max_future_slots": [500, 100000],
+    "public_bookings_per_ip_per_hour": [1, 10000], "public_bookings_per_email_per_hour": [1, 1000],
+    "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
+    "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
+    "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
+    "login_failures_per_account": [10, 100000]}'::jsonb;
 $$;
 comment on function app_private.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
+
+create or replace function app_private.setting_integer(p_key text)
+returns integer
+language sql stable security definer
+set search_path = ''
+as $$
+  -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number
+  -- setting is in setting_bounds, so an unknown key is a bug and answers NULL.
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  (app_private.setting_bounds()->p_key->>0)::integer)
+$$;
+comment on function app_private.setting_integer is 'A whole-number platform setting (checked by check_setting), or its minimum when the row is missing.';
 
 create or replace function app_private.check_setting(p_key text, p_value jsonb)
 returns void
