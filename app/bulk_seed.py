@@ -18,6 +18,11 @@ session paid two days ahead (today's sessions: paid today), a processed full ref
 quotation per 50 sessions (draft, sent, accepted, rejected). The exclusion constraint, unique keys and checks
 stay enforced.
 
+With slots=True (`seed-demo --scale N --slots`) each consultant also gets a weekly schedule (SLOT_RULES: Mon/Wed/Fri
+10:00–13:00 and Tue/Thu 16:00–18:00 one-to-one hours, a Saturday webinar; ~730 slots a year) with a booking horizon of
+365 days and its slots for that year, made by app_private.desired_slots itself (the function the daily
+roll-forward uses), so a roll-forward right after the load changes nothing (tests/meta/test_cli.py checks it).
+
 The load runs in chunks of consultants (about CHUNK_SESSIONS sessions each, committed one by one when the
 connection is not in autocommit), so memory and temp tables stay bounded at a million sessions, a progress bar
 advances with every chunk and with every batch of daily_analytics, and a table of stages (rows, seconds,
@@ -36,6 +41,11 @@ BCRYPT_DUMMY = "$2b$12$C6UzMDM.H6dfI/f/IKxGhu9u1pQd8wE0sY4Ek9p4v6Xb4cQ1r8gW."
 
 
 CHUNK_SESSIONS = 200_000
+# The weekly schedule of --slots: (session_type, ISO weekday, start, end, slot minutes, capacity).
+SLOT_RULES = [*(("personal", wd, "10:00", "13:00", 60, 1) for wd in (1, 3, 5)),
+              *(("personal", wd, "16:00", "18:00", 60, 1) for wd in (2, 4)),
+              ("webinar", 6, "11:00", "12:30", 90, 25)]
+SLOT_HORIZON_DAYS = 365
 ANALYTICS_BATCH = 20_000  # dirty (consultant, day) marks recomputed per call
 
 
@@ -102,10 +112,10 @@ def chunks(counts: list[int], limit: int = CHUNK_SESSIONS) -> list[tuple[int, li
 
 def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: list[int] | int, *,
          prefix: str = "bench", today_sessions: int = 8, chunk_sessions: int = CHUNK_SESSIONS,
-         out: TextIO | None = None) -> list:
+         slots: bool = False, out: TextIO | None = None) -> list:
     """Insert `consultants` approved consultants; sessions_per_consultant is one count for all or a list (one per
-    consultant). Returns the consultant ids in order. conn must be a superuser connection (autocommit or not;
-    this commits)."""
+    consultant); with `slots`, weekly rules and a year of their slots each. Returns the consultant ids in order.
+    conn must be a superuser connection (autocommit or not; this commits)."""
     counts = ([sessions_per_consultant] * consultants if isinstance(sessions_per_consultant, int)
               else list(sessions_per_consultant))
     if len(counts) != consultants:
@@ -118,7 +128,7 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
     total, loaded = sum(counts), 0
     for offset, part in chunks(counts, chunk_sessions):
         x("set session_replication_role = replica")
-        ids += _load_chunk(conn, p, part, offset, tag, today_sessions)
+        ids += _load_chunk(conn, p, part, offset, tag, today_sessions, slots)
         x("set session_replication_role = origin")
         if not conn.autocommit:
             conn.commit()
@@ -145,7 +155,7 @@ def seed(conn: psycopg.Connection, consultants: int, sessions_per_consultant: li
 
 
 def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset: int, tag: str,
-                today_sessions: int) -> list:
+                today_sessions: int, slots: bool = False) -> list:
     """One run of consultants with their whole history, base rows then what triggers would derive."""
     x = conn.execute
     # Local midnight today (every consultant is in TZ); session i starts at t0 + 3 h * (today_sessions - 1 - i).
@@ -161,6 +171,8 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
         f"select id, '{tag}-' || ord || '@example.com', %s, 'Bench', 'Consultant ' || ord, '{tag}-' || ord, '{TZ}', "
         "'approved', t0 - interval '40 years', true, t0 - interval '40 years', 'One-to-one', 'Group webinar', 1499, 499, "
         "'https://zoom.us/j/1', t0 - interval '40 years' from seed_c", (BCRYPT_DUMMY,)).rowcount)
+    if slots:
+        _load_slots(p, x)
 
     def sessions_table() -> int:
         x(f"""create temp table seed_s as
@@ -279,6 +291,28 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
     ids = [r[0] for r in x("select id from seed_c order by ord")]
     x("drop table seed_c, seed_s, seed_cl")
     return ids
+
+
+def _load_slots(p: Progress, x: Callable) -> None:
+    """The chunk's consultants get SLOT_RULES, a 365-day horizon and the slots those rules call for, from
+    app_private.desired_slots (the roll-forward's own function), with the local columns the insert trigger
+    (derive_slot_local_times, off in this replica-mode load) would have set."""
+    x("update app.consultants set max_days_ahead = %s where id in (select id from seed_c)", (SLOT_HORIZON_DAYS,))
+    p.stage("availability rules (--slots)", lambda: x(
+        "insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, "
+        "capacity) select c.id, r.session_type, r.weekday, r.start_time::time, r.end_time::time, r.slot_minutes, "
+        "r.capacity from seed_c c cross join unnest(%s::text[], %s::int[], %s::text[], %s::text[], %s::int[], "
+        "%s::int[]) r(session_type, weekday, start_time, end_time, slot_minutes, capacity)",
+        [list(col) for col in zip(*SLOT_RULES, strict=True)]).rowcount)
+    p.stage("availability slots, a year (--slots)", lambda: x(f"""
+        insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id,
+          date, start_time, end_time)
+        select c.id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id,
+               (d.starts_at at time zone '{TZ}')::date, (d.starts_at at time zone '{TZ}')::time,
+               (d.ends_at at time zone '{TZ}')::time
+        from seed_c c
+        cross join lateral app_private.desired_slots(c.id, (now() at time zone '{TZ}')::date,
+                                                     (now() at time zone '{TZ}')::date + {SLOT_HORIZON_DAYS}) d""").rowcount)
 
 
 # Test: pytest tests/meta/test_cli.py -k scale; .venv/bin/python bench/dashboard.py (checks the derived data)

@@ -72,7 +72,7 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
         from app.bulk_seed import seed
         try:
             with psycopg.connect(db.admin_url()) as conn:
-                seed(conn, args.scale, args.sessions, prefix="scale")
+                seed(conn, args.scale, args.sessions, prefix="scale", slots=args.slots)
         except psycopg.Error as exc:
             return _refused(exc)
         return 0
@@ -291,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Bulk-load N approved consultants with history (set-based; prints progress and rows/s).")
     p.add_argument("--sessions", type=int, default=1000, metavar="M",
                    help="Sessions per consultant with --scale (default 1000).")
+    p.add_argument("--slots", action="store_true",
+                   help="With --scale: weekly availability rules and a year of their slots per consultant "
+                        "(booking horizon 365 days; ~730 slots each).")
     p.set_defaults(func=cmd_seed_demo)
     return parser
 

@@ -27,6 +27,11 @@ DB_DIR = REPO_ROOT / "db"
 CODE_SCHEMAS = ("api", "app_private", "analytics")
 MIN_SERVER_VERSION = 170000  # the brief's choice: PostgreSQL 17 or newer
 MATVIEW_HEADER = re.compile(r"^--\s*materialized view:\s*([a-z_]+\.[a-z_]+)\s*$", re.M)
+APP_STATEMENT_TIMEOUT = "5s"
+ROLE_SETTINGS = ((ROLE_APP, "statement_timeout", APP_STATEMENT_TIMEOUT),
+                 (ROLE_ANALYST, "statement_timeout", "1min"),
+                 (ROLE_ANALYST, "idle_in_transaction_session_timeout", "5min"))
+ANALYST_CONNECTION_LIMIT = 10
 
 
 def bootstrap_roles(admin_url: str) -> None:
@@ -51,6 +56,15 @@ def bootstrap_roles(admin_url: str) -> None:
             if is_super:
                 attrs += " nobypassrls"
             conn.execute(sql.SQL("alter role {} " + attrs).format(sql.Identifier(role)))
+        # Bounds on the roles themselves, so they hold whatever connects as them (the app, the worker, a BI tool):
+        # a request's statement never runs longer than APP_STATEMENT_TIMEOUT (a worker's named long job raises it
+        # for its own transaction: app.sql.run_long), an analyst's query than a minute, and analysts share a few
+        # connections instead of exhausting the server's.
+        for role, setting, value in ROLE_SETTINGS:
+            conn.execute(sql.SQL("alter role {} set {} = {}").format(sql.Identifier(role), sql.Identifier(setting),
+                                                                      sql.Literal(value)))
+        conn.execute(sql.SQL("alter role {} connection limit {}").format(sql.Identifier(ROLE_ANALYST),
+                                                                          sql.Literal(ANALYST_CONNECTION_LIMIT)))
         db = sql.Identifier(conn.execute("select current_database()").fetchone()[0])
         if is_super:
             conn.execute(sql.SQL("alter database {} owner to {}").format(db, sql.Identifier(ROLE_OWNER)))

@@ -98,17 +98,36 @@ async def _connection(pool: asyncpg.Pool, name: str) -> AsyncIterator[asyncpg.Co
             log.warning("dropped a broken connection after %s: %s", name, exc)
 
 
+# A worker's long step raises the app role's statement_timeout (5 s, set on the role by `nakksha migrate`) for its
+# own transaction only, in the same round trip that sets the caller.
+SET_CALLER_LONG = SET_CALLER + ", set_config('statement_timeout', $4, true)"
+
+
 async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
     """Run the named query in one transaction with the caller set. Serialization failures and deadlocks
     are retried a bounded number of times with jittered backoff, then answered 503 (never 500); a
     database that cannot be reached is a 503 too."""
+    return await _run(pool, name, caller, None, params)
+
+
+async def run_long(pool: asyncpg.Pool, name: str, statement_timeout: str, /, **params: Any) -> Any:
+    """`run` for a named long job (a view refresh, the slot roll-forward of a consultant at the cap, a
+    reconciliation): the role's statement_timeout is raised to `statement_timeout` ('2min') for this
+    transaction only, so requests keep their short bound and a runaway job still ends."""
+    return await _run(pool, name, PUBLIC, statement_timeout, params)
+
+
+async def _run(pool: asyncpg.Pool, name: str, caller: Caller, statement_timeout: str | None,
+               params: dict[str, Any]) -> Any:
     fn = getattr(queries, name)
+    set_caller = (SET_CALLER,) if statement_timeout is None else (SET_CALLER_LONG,)
+    extra = () if statement_timeout is None else (statement_timeout,)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         committing = False
         try:
             async with _connection(pool, name) as conn, conn.transaction():
-                await conn.execute(SET_CALLER, str(caller.consultant_id or ""), str(caller.admin_id or ""),
-                                   caller.actor_label)
+                await conn.execute(set_caller[0], str(caller.consultant_id or ""), str(caller.admin_id or ""),
+                                   caller.actor_label, *extra)
                 result = fn(conn, **params)
                 if inspect.isasyncgen(result):  # aiosql's many-row selects are async generators
                     result = [row async for row in result]

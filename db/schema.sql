@@ -112,6 +112,28 @@ COMMENT ON EXTENSION citext IS 'data type for case-insensitive character strings
 
 
 --
+-- Name: wanted_slot; Type: TYPE; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE TYPE app_private.wanted_slot AS (
+	session_type text,
+	starts_at timestamp with time zone,
+	ends_at timestamp with time zone,
+	capacity integer,
+	rule_id uuid
+);
+
+
+ALTER TYPE app_private.wanted_slot OWNER TO nakksha_owner;
+
+--
+-- Name: TYPE wanted_slot; Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON TYPE app_private.wanted_slot IS 'A slot a consultant''s weekly rules call for (desired_slots'' row).';
+
+
+--
 -- Name: procrastinate_job_event_type; Type: TYPE; Schema: public; Owner: nakksha_owner
 --
 
@@ -1563,6 +1585,45 @@ ALTER FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) 
 --
 
 COMMENT ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) IS 'Super admins: deactivate another admin and end their sessions.';
+
+
+--
+-- Name: defer_slot_rollforwards(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.defer_slot_rollforwards() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+declare
+  v_ids bigint[];
+begin
+  -- The daily roll-forward fans out: one job per consultant with active rules, each its own transaction, so
+  -- one consultant's failure (a timeout, a bug in their data) is logged and retried alone and never rolls
+  -- back everyone else's day. Priority below everything else, so emails are not queued behind 10,000 of these;
+  -- a consultant whose job from yesterday still waits (workers down) gets no second one (the queueing lock).
+  select public.procrastinate_defer_jobs_v1(coalesce(array_agg(
+           row('maintenance', 'rematerialise_consultant_slots', -10, null, 'slots:' || c.id::text,
+               jsonb_build_object('consultant_id', c.id), null)::public.procrastinate_job_to_defer_v1
+           order by c.id), '{}'))
+  into v_ids
+  from app.consultants c
+  where c.deleted_at is null and c.is_active
+    and exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)
+    and not exists (select 1 from public.procrastinate_jobs j
+                    where j.queueing_lock = 'slots:' || c.id::text and j.status = 'todo');
+  return coalesce(array_length(v_ids, 1), 0);
+end;
+$$;
+
+
+ALTER FUNCTION api.defer_slot_rollforwards() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION defer_slot_rollforwards(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.defer_slot_rollforwards() IS 'Worker step (daily): queue one slot roll-forward job per consultant with active rules; returns how many.';
 
 
 --
@@ -3841,26 +3902,26 @@ COMMENT ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p
 
 
 --
--- Name: rematerialise_all_slots(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: rematerialise_consultant_slots(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.rematerialise_all_slots() RETURNS integer
+CREATE FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select coalesce(sum(app_private.rematerialise_slots(c.id)), 0)::integer
-  from app.consultants c where c.deleted_at is null and c.is_active
-    and exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)
+  -- A deleted or deactivated account keeps what it has; its page is gone anyway.
+  select coalesce((select app_private.rematerialise_slots(c.id) from app.consultants c
+                   where c.id = p_consultant_id and c.deleted_at is null and c.is_active), 0)
 $$;
 
 
-ALTER FUNCTION api.rematerialise_all_slots() OWNER TO nakksha_owner;
+ALTER FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION rematerialise_all_slots(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION rematerialise_consultant_slots(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.rematerialise_all_slots() IS 'Daily job: roll every consultant''s slots forward to their booking horizon.';
+COMMENT ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) IS 'Worker step: roll one consultant''s slots forward to their horizon (the daily fan-out''s job); returns slots removed plus added.';
 
 
 --
@@ -4899,9 +4960,10 @@ begin
       then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
   where c.id = v_c.id
   returning * into v_new;
-  -- The rules' wall-clock times mean other instants in another timezone, and the horizon may have grown:
-  -- bring the slots in line now rather than at the next daily run (booked slots stay where they are).
-  if v_new.timezone <> v_c.timezone or v_new.max_days_ahead <> v_c.max_days_ahead then
+  -- A horizon that grew or shrank: bring the slots in line now rather than at the next daily run (booked
+  -- slots stay where they are). A new timezone re-makes them in its trigger (app.rederive_local_times), with
+  -- the new horizon already in the row.
+  if v_new.max_days_ahead <> v_c.max_days_ahead and v_new.timezone = v_c.timezone then
     perform app_private.rematerialise_slots(v_new.id);
   end if;
   return app_private.consultant_json(v_new);
@@ -5786,6 +5848,69 @@ COMMENT ON FUNCTION app.apply_refund_totals() IS 'Trigger: amount_refunded, the 
 
 
 --
+-- Name: check_availability_rule(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.check_availability_rule() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- An active rule offers slots of at least min_slot_minutes, and all of the consultant's rules together stay
+  -- under max_future_slots: a 5-minute rule over a year is ~30k slots to build and roll forward every day.
+  -- Deactivating a rule is always allowed (it only takes slots away).
+  if new.is_active then
+    if new.slot_minutes < app_private.setting_integer('min_slot_minutes') then
+      raise exception using errcode = 'NK422', message = 'slot_too_short', hint = 'field:slot_minutes',
+        detail = format('Slots are at least %s minutes long.', app_private.setting_integer('min_slot_minutes'));
+    end if;
+    perform app_private.check_slot_budget(new.consultant_id, 'slot_minutes');
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.check_availability_rule() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_availability_rule(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.check_availability_rule() IS 'Trigger: an active weekly rule''s slots are long enough and keep the consultant under max_future_slots.';
+
+
+--
+-- Name: check_slot_budget(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.check_slot_budget() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- A longer booking horizon makes the same rules offer more slots, and a one-off slot is one more: either
+  -- keeps the consultant under max_future_slots, the refusal naming the field the request changed.
+  if tg_table_name = 'consultants' then
+    perform app_private.check_slot_budget(new.id, 'max_days_ahead');
+  else
+    perform app_private.check_slot_budget(new.consultant_id, 'starts_at');
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.check_slot_budget() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_slot_budget(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.check_slot_budget() IS 'Trigger: a longer booking horizon or a one-off slot keeps the consultant under max_future_slots.';
+
+
+--
 -- Name: count_clients(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -6274,7 +6399,14 @@ CREATE FUNCTION app.rederive_local_times() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  update app.availability_slots set starts_at = starts_at where consultant_id = new.id;
+  -- The consultant moved timezone: the rules' wall-clock times are other instants now. Their future unbooked
+  -- slots are re-made first (the new ones get their local columns from the insert trigger, in the new zone;
+  -- one still wanted has the same instant and so the same wall-clock time), then only what that leaves --
+  -- booked, one-off and past slots, and the sessions -- is re-derived. Re-deriving every slot first and then
+  -- replacing most of them cost twice the writes (bench/slots_rollforward.py: timezone change at the cap).
+  perform app_private.rematerialise_slots(new.id);
+  update app.availability_slots set starts_at = starts_at
+  where consultant_id = new.id and (source <> 'rule' or booked_count > 0 or starts_at <= now());
   update app.sessions set starts_at = starts_at where consultant_id = new.id;
   return null;
 end;
@@ -6287,7 +6419,7 @@ ALTER FUNCTION app.rederive_local_times() OWNER TO nakksha_owner;
 -- Name: FUNCTION rederive_local_times(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s timezone changed, so their slots'' and sessions'' local columns are recomputed.';
+COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s timezone changed, so their rule slots are re-made and the other slots'' and sessions'' local columns recomputed.';
 
 
 --
@@ -7160,6 +7292,39 @@ COMMENT ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) IS 'Ref
 
 
 --
+-- Name: check_slot_budget(uuid, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_cap constant integer := app_private.setting_integer('max_future_slots');
+  v_budget integer;
+begin
+  -- Under the slot lock, so two rule edits racing each other cannot both pass with the other's slots unseen.
+  perform app_private.lock_consultant_slots(p_consultant_id);
+  v_budget := app_private.slot_budget(p_consultant_id);
+  if v_budget > v_cap then
+    raise exception using errcode = 'NK422', message = 'too_many_slots', hint = 'field:' || p_field,
+      detail = format('This would offer %s future slots; the limit is %s. Use longer slots, fewer hours or days, '
+                      'or a nearer booking horizon.', v_budget, v_cap);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_slot_budget(p_consultant_id uuid, p_field text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) IS 'Refuse (NK422 too_many_slots, naming the field) what would take a consultant over max_future_slots.';
+
+
+--
 -- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -7711,7 +7876,7 @@ COMMENT ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queu
 -- Name: desired_slots(uuid, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS TABLE(session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, rule_id uuid)
+CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS SETOF app_private.wanted_slot
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -7888,6 +8053,30 @@ COMMENT ON FUNCTION app_private.local_payment_json(p_p app.local_gateway_payment
 
 
 --
+-- Name: lock_consultant_slots(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- One writer of a consultant's rule slots at a time (a rule edit, a profile change, the daily job): each
+  -- computes what its rules want only after taking this lock, so none deletes the slots another has just
+  -- made from newer rules. Transaction-scoped, so it works through a transaction pooler.
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('nakksha.slots:' || p_consultant_id::text, 0))
+$$;
+
+
+ALTER FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION lock_consultant_slots(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) IS 'Serialise the writers of one consultant''s rule slots (transaction advisory lock).';
+
+
+--
 -- Name: manage_view(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7952,38 +8141,6 @@ ALTER FUNCTION app_private.managed_session(p_token_hash bytea) OWNER TO nakksha_
 --
 
 COMMENT ON FUNCTION app_private.managed_session(p_token_hash bytea) IS 'The session behind a manage link (locked), or NK404.';
-
-
---
--- Name: materialise_slots(uuid, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_count integer;
-begin
-  -- Existing slots (booked or not) are kept: the unique key on the instant makes a re-run add only what
-  -- is missing.
-  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
-  select p_consultant_id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id
-  from app_private.desired_slots(p_consultant_id, p_from, p_to) d
-  on conflict (consultant_id, session_type, starts_at) do nothing;
-  get diagnostics v_count = row_count;
-  return v_count;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) IS 'Create the missing slots of a consultant''s active rules between two local dates; returns how many.';
 
 
 --
@@ -8820,31 +8977,51 @@ COMMENT ON FUNCTION app_private.refundable(p_transaction_id uuid) IS 'What can s
 CREATE FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET enable_nestloop TO 'off'
     AS $$
 declare
   v_c app.consultants;
   v_today date;
+  v_wanted app_private.wanted_slot[];
   v_removed integer;
   v_added integer;
 begin
-  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, or that a
-  -- blocked range covers, go (one-off slots stay: the public page hides them while blocked); the missing ones for the horizon are added. Booked slots are
-  -- never touched, and a slot that is still wanted keeps its id (a visitor may be looking at it).
+  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more (a blocked range,
+  -- a changed rule, a shorter horizon) go, and the missing ones up to the horizon are added. Booked slots and
+  -- one-off slots are never touched, and a slot that is still wanted keeps its id (a visitor may be looking
+  -- at it). Set-based both ways: the wanted slots are computed once, the delete is a hash anti-join on the
+  -- whole slot (plain equality, so it can hash; rule_id of a wanted slot is never NULL), and the insert
+  -- touches only the keys that are missing, so a day that adds nothing costs two scans, not a probe per slot
+  -- through the insert triggers. (The first version compared with `is not distinct from` in a correlated
+  -- subquery: quadratic, ~37 s for 30k slots.)
+  perform app_private.lock_consultant_slots(p_consultant_id);
   select * into v_c from app.consultants where id = p_consultant_id;
+  if v_c.id is null then
+    return 0;
+  end if;
   v_today := (now() at time zone v_c.timezone)::date;
-  with desired as materialized (
-    select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead))
+  -- At most max_future_slots of them, earliest first: the rule and settings checks keep a consultant under
+  -- it, and this keeps the daily job bounded even after a super admin lowers the cap.
+  select coalesce(array_agg(d order by d.starts_at), '{}') into v_wanted
+  from (select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead) w
+        order by w.starts_at limit app_private.setting_integer('max_future_slots')) d;
+
   delete from app.availability_slots s
-  where s.consultant_id = p_consultant_id and s.booked_count = 0 and s.starts_at > now()
-    and ((s.source = 'rule' and not exists (
-            select 1 from desired d
-            where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
-              and d.capacity = s.capacity and d.rule_id is not distinct from s.rule_id))
-         or (s.source = 'rule' and exists (select 1 from app.availability_blocks b
-                    where b.consultant_id = s.consultant_id
-                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))));
+  where s.consultant_id = p_consultant_id and s.source = 'rule' and s.booked_count = 0 and s.starts_at > now()
+    and not exists (select 1 from unnest(v_wanted) d
+                    where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
+                      and d.capacity = s.capacity and d.rule_id = s.rule_id);
   get diagnostics v_removed = row_count;
-  v_added := app_private.materialise_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead);
+
+  -- A key already taken (a still-wanted slot, a one-off slot, a booked slot kept) stays as it is.
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select p_consultant_id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id
+  from unnest(v_wanted) d
+  where not exists (select 1 from app.availability_slots s
+                    where s.consultant_id = p_consultant_id and s.session_type = d.session_type
+                      and s.starts_at = d.starts_at)
+  on conflict (consultant_id, session_type, starts_at) do nothing;
+  get diagnostics v_added = row_count;
   return v_removed + v_added;
 end;
 $$;
@@ -8856,7 +9033,7 @@ ALTER FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) OWNER TO na
 -- Name: FUNCTION rematerialise_slots(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) IS 'Bring a consultant''s future slots in line with their rules, blocks and horizon; booked slots stay.';
+COMMENT ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) IS 'Bring a consultant''s future slots in line with their rules, blocks and horizon (booked and one-off slots stay); returns slots removed plus added.';
 
 
 --
@@ -8993,7 +9170,6 @@ CREATE FUNCTION app_private.seed_demo(p_email text, p_password_hash text) RETURN
     AS $$
 declare
   v_id uuid;
-  v_today date;
   v_slots integer;
 begin
   -- Only into an empty database: demo data never mixes with real consultants.
@@ -9020,8 +9196,10 @@ begin
   union all
   select v_id, 'webinar', wd, time '18:00', time '19:30', 90, 25 from (values (2), (4)) as w(wd);
 
-  v_today := (now() at time zone 'Asia/Kolkata')::date;
-  v_slots := app_private.materialise_slots(v_id, v_today, v_today + 7);
+  -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
+  perform app_private.rematerialise_slots(v_id);
+  select count(*) into v_slots from app.availability_slots s
+  where s.consultant_id = v_id and s.starts_at < now() + interval '7 days';
   return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
 end;
 $$;
@@ -9226,6 +9404,41 @@ ALTER FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gate
 --
 
 COMMENT ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'A refund''s outcome from the gateway (processed, failed, or still pending with its id); idempotent.';
+
+
+--
+-- Name: slot_budget(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.slot_budget(p_consultant_id uuid) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Counted from the rules, without generating a slot: for each active rule, the slots one occurrence offers
+  -- times the matching local days between today and the horizon inside its validity (at most 366 days per
+  -- rule), plus the one-off slots still to come. An upper bound of what rematerialise_slots makes (it leaves
+  -- out past times, blocked ranges and DST gaps), so a consultant under it is under the cap.
+  select coalesce(sum(floor(extract(epoch from r.end_time - r.start_time) / 60 / r.slot_minutes)::integer
+                      * (select count(*)::integer
+                         from generate_series(greatest(t.today, r.valid_from), least(t.today + c.max_days_ahead, r.valid_until),
+                                              interval '1 day') g(day)
+                         where extract(isodow from g.day) = r.weekday)), 0)::integer
+       + (select count(*)::integer from app.availability_slots s
+          where s.consultant_id = p_consultant_id and s.source = 'manual' and s.starts_at > now())
+  from app.consultants c
+  cross join lateral (select (now() at time zone c.timezone)::date as today) t
+  left join app.availability_rules r on r.consultant_id = c.id and r.is_active
+  where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION app_private.slot_budget(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION slot_budget(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.slot_budget(p_consultant_id uuid) IS 'How many future slots a consultant''s active rules (over their horizon) and one-off slots come to, at most.';
 
 
 --
@@ -11975,10 +12188,24 @@ CREATE TRIGGER admins_touch_updated_at BEFORE UPDATE ON app.admins FOR EACH ROW 
 
 
 --
+-- Name: availability_rules availability_rules_check_limits; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_rules_check_limits AFTER INSERT OR UPDATE ON app.availability_rules FOR EACH ROW EXECUTE FUNCTION app.check_availability_rule();
+
+
+--
 -- Name: availability_rules availability_rules_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
 CREATE TRIGGER availability_rules_touch_updated_at BEFORE UPDATE ON app.availability_rules FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: availability_slots availability_slots_check_manual_budget; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slots_check_manual_budget AFTER INSERT ON app.availability_slots FOR EACH ROW WHEN ((new.source = 'manual'::text)) EXECUTE FUNCTION app.check_slot_budget();
 
 
 --
@@ -12028,6 +12255,13 @@ CREATE TRIGGER clients_mark_analytics AFTER INSERT ON app.clients FOR EACH ROW E
 --
 
 CREATE TRIGGER clients_touch_updated_at BEFORE UPDATE ON app.clients FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: consultants consultants_check_slot_horizon; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultants_check_slot_horizon AFTER UPDATE OF max_days_ahead ON app.consultants FOR EACH ROW WHEN ((new.max_days_ahead > old.max_days_ahead)) EXECUTE FUNCTION app.check_slot_budget();
 
 
 --
@@ -13513,6 +13747,14 @@ GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email
 
 
 --
+-- Name: FUNCTION defer_slot_rollforwards(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.defer_slot_rollforwards() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_app;
+
+
+--
 -- Name: FUNCTION delete_availability_block(p_block_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -14101,11 +14343,11 @@ GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text,
 
 
 --
--- Name: FUNCTION rematerialise_all_slots(); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION rematerialise_consultant_slots(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.rematerialise_all_slots() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.rematerialise_all_slots() TO nakksha_app;
+REVOKE ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) TO nakksha_app;
 
 
 --
@@ -14539,6 +14781,20 @@ GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_ide
 --
 
 REVOKE ALL ON FUNCTION app.apply_refund_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION check_availability_rule(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.check_availability_rule() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION check_slot_budget(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.check_slot_budget() FROM PUBLIC;
 
 
 --
@@ -15234,6 +15490,13 @@ REVOKE ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) FROM
 
 
 --
+-- Name: FUNCTION check_slot_budget(p_consultant_id uuid, p_field text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) FROM PUBLIC;
+
+
+--
 -- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15332,6 +15595,13 @@ REVOKE ALL ON FUNCTION app_private.local_payment_json(p_p app.local_gateway_paym
 
 
 --
+-- Name: FUNCTION lock_consultant_slots(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION manage_view(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15343,13 +15613,6 @@ REVOKE ALL ON FUNCTION app_private.manage_view(p_s app.sessions) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) FROM PUBLIC;
-
-
---
--- Name: FUNCTION materialise_slots(p_consultant_id uuid, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
 
 
 --
@@ -15588,6 +15851,13 @@ REVOKE ALL ON FUNCTION app_private.setting_integer(p_key text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION slot_budget(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.slot_budget(p_consultant_id uuid) FROM PUBLIC;
 
 
 --
@@ -16078,3 +16348,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102300
 -- 20261124102400
 -- 20261205010000
+-- 20261205010100

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from app.sql import run
+from app.sql import run_long
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.analytics")
+# Both may run longer than a request's 5 s on a big platform (a batch of 5000 days, a concurrent refresh of the
+# views): their own transaction gets this bound instead (app.sql.run_long).
+LONG_JOB_TIMEOUT = "10min"
 
 
 @app.periodic(cron="* * * * *", periodic_id="refresh_daily_analytics")
@@ -18,7 +21,7 @@ async def refresh_daily_analytics(timestamp: int) -> int:
     # Batches of up to 5000 marks until a batch finds none (a batch's count is of distinct days).
     done = 0
     for _ in range(100):
-        batch = await run(await pool(), "refresh_daily_analytics", limit=5000)
+        batch = await run_long(await pool(), "refresh_daily_analytics", LONG_JOB_TIMEOUT, limit=5000)
         done += batch
         if batch == 0:
             break
@@ -29,6 +32,6 @@ async def refresh_daily_analytics(timestamp: int) -> int:
 async def refresh_views(timestamp: int) -> list:
     """The analytics materialized views, every five minutes (platform setting view_refresh_minutes documents
     it; the cron is fixed here), CONCURRENTLY so dashboards and analysts keep reading meanwhile."""
-    return await run(await pool(), "refresh_views")
+    return await run_long(await pool(), "refresh_views", LONG_JOB_TIMEOUT)
 
 # Test: pytest tests/db/test_daily_analytics.py tests/meta/test_cli.py

@@ -1,7 +1,11 @@
 # jobs/booking.py — periodic booking upkeep: expired holds give their slot back; slots roll forward to the horizon.
 from __future__ import annotations
 
-from app.sql import run
+import uuid
+
+import procrastinate
+
+from app.sql import run, run_long
 from jobs.app import app, pool
 
 
@@ -16,7 +20,21 @@ async def abandon_expired_holds(timestamp: int) -> int:
 @app.periodic(cron="5 0 * * *", periodic_id="rematerialise_slots")
 @app.task(name="rematerialise_slots", queue="maintenance")
 async def rematerialise_slots(timestamp: int) -> int:
-    """Daily: every consultant's rule slots reach their booking horizon again (booked slots untouched)."""
-    return await run(await pool(), "rematerialise_all_slots")
+    """Daily: queue one roll-forward per consultant with active rules (api.defer_slot_rollforwards), so each
+    runs in its own transaction and one consultant's failure never stops the others."""
+    return await run_long(await pool(), "defer_slot_rollforwards", ROLLFORWARD_TIMEOUT)
+
+
+@app.task(name="rematerialise_consultant_slots", queue="maintenance",
+          retry=procrastinate.RetryStrategy(max_attempts=5, wait=30, linear_wait=60))
+async def rematerialise_consultant_slots(consultant_id: str) -> int:
+    """One consultant's rule slots reach their horizon again (booked and one-off slots untouched). At the cap
+    (max_future_slots) this writes tens of thousands of rows, so the transaction may run longer than a
+    request's 5 s; a failure is logged by the worker and retried alone (after 30 s, 1.5, 2.5 and 3.5 min)."""
+    return await run_long(await pool(), "rematerialise_consultant_slots", ROLLFORWARD_TIMEOUT,
+                          consultant_id=uuid.UUID(consultant_id))
+
+
+ROLLFORWARD_TIMEOUT = "2min"
 
 # Test: pytest tests/jobs/test_maintenance.py

@@ -11,7 +11,7 @@ import os
 import croniter
 import procrastinate
 
-from app.sql import run
+from app.sql import run_long
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.maintenance")
@@ -62,6 +62,6 @@ async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) 
 @app.task(name="prune_rate_limits", queue="maintenance")
 async def prune_rate_limits(timestamp: int) -> int:
     """Rate-limit windows older than a day are dead weight: drop them nightly."""
-    return await run(await pool(), "prune_rate_limits")
+    return await run_long(await pool(), "prune_rate_limits", "5min")  # a day of counters may be many rows
 
 # Test: pytest tests/jobs/test_maintenance.py

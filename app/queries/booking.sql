@@ -72,6 +72,10 @@ select api.public_reschedule_booking(:token_hash, :slot_id);
 -- Sweep expired holds.
 select api.abandon_expired_holds();
 
--- name: rematerialise_all_slots()$
--- Roll every consultant's slots forward.
-select api.rematerialise_all_slots();
+-- name: defer_slot_rollforwards()$
+-- The daily fan-out: one roll-forward job per consultant with active rules.
+select api.defer_slot_rollforwards();
+
+-- name: rematerialise_consultant_slots(consultant_id)$
+-- Roll one consultant's slots forward to their horizon.
+select api.rematerialise_consultant_slots(:consultant_id);

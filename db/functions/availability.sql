@@ -1,7 +1,12 @@
 -- db/functions/availability.sql — turning weekly rules into bookable slots, DST-correct.
 
+-- A slot the rules call for: what rematerialise_slots compares with the stored slots.
+create type app_private.wanted_slot as (session_type text, starts_at timestamptz, ends_at timestamptz,
+                                        capacity integer, rule_id uuid);
+comment on type app_private.wanted_slot is 'A slot a consultant''s weekly rules call for (desired_slots'' row).';
+
 create or replace function app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date)
-returns table (session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer, rule_id uuid)
+returns setof app_private.wanted_slot
 language sql stable security definer
 set search_path = ''
 as $$
@@ -35,59 +40,181 @@ as $$
 $$;
 comment on function app_private.desired_slots is 'The slots a consultant''s active rules call for between two local dates.';
 
-create or replace function app_private.materialise_slots(p_consultant_id uuid, p_from date, p_to date)
-returns integer
-language plpgsql volatile security definer
+create or replace function app_private.lock_consultant_slots(p_consultant_id uuid)
+returns void
+language sql volatile
 set search_path = ''
 as $$
-declare
-  v_count integer;
-begin
-  -- Existing slots (booked or not) are kept: the unique key on the instant makes a re-run add only what
-  -- is missing.
-  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
-  select p_consultant_id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id
-  from app_private.desired_slots(p_consultant_id, p_from, p_to) d
-  on conflict (consultant_id, session_type, starts_at) do nothing;
-  get diagnostics v_count = row_count;
-  return v_count;
-end;
+  -- One writer of a consultant's rule slots at a time (a rule edit, a profile change, the daily job): each
+  -- computes what its rules want only after taking this lock, so none deletes the slots another has just
+  -- made from newer rules. Transaction-scoped, so it works through a transaction pooler.
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('nakksha.slots:' || p_consultant_id::text, 0))
 $$;
-comment on function app_private.materialise_slots is 'Create the missing slots of a consultant''s active rules between two local dates; returns how many.';
+comment on function app_private.lock_consultant_slots is 'Serialise the writers of one consultant''s rule slots (transaction advisory lock).';
 
 create or replace function app_private.rematerialise_slots(p_consultant_id uuid)
 returns integer
 language plpgsql volatile security definer
 set search_path = ''
+-- Never a nested loop: right after a consultant's first rules are saved, the table's statistics still say they
+-- have no slots, and with that estimate the planner chose a nested-loop anti-join of every stored slot against
+-- every wanted one (quadratic again: 28 s for 10k slots in bench/slots_rollforward.py). Hashing both sides is
+-- linear whatever the statistics say.
+set enable_nestloop = off
 as $$
 declare
   v_c app.consultants;
   v_today date;
+  v_wanted app_private.wanted_slot[];
   v_removed integer;
   v_added integer;
 begin
-  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more, or that a
-  -- blocked range covers, go (one-off slots stay: the public page hides them while blocked); the missing ones for the horizon are added. Booked slots are
-  -- never touched, and a slot that is still wanted keeps its id (a visitor may be looking at it).
+  -- Rules changed (or a day passed): future unbooked rule slots that no rule wants any more (a blocked range,
+  -- a changed rule, a shorter horizon) go, and the missing ones up to the horizon are added. Booked slots and
+  -- one-off slots are never touched, and a slot that is still wanted keeps its id (a visitor may be looking
+  -- at it). Set-based both ways: the wanted slots are computed once, the delete is a hash anti-join on the
+  -- whole slot (plain equality, so it can hash; rule_id of a wanted slot is never NULL), and the insert
+  -- touches only the keys that are missing, so a day that adds nothing costs two scans, not a probe per slot
+  -- through the insert triggers. (The first version compared with `is not distinct from` in a correlated
+  -- subquery: quadratic, ~37 s for 30k slots.)
+  perform app_private.lock_consultant_slots(p_consultant_id);
   select * into v_c from app.consultants where id = p_consultant_id;
+  if v_c.id is null then
+    return 0;
+  end if;
   v_today := (now() at time zone v_c.timezone)::date;
-  with desired as materialized (
-    select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead))
+  -- At most max_future_slots of them, earliest first: the rule and settings checks keep a consultant under
+  -- it, and this keeps the daily job bounded even after a super admin lowers the cap.
+  select coalesce(array_agg(d order by d.starts_at), '{}') into v_wanted
+  from (select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead) w
+        order by w.starts_at limit app_private.setting_integer('max_future_slots')) d;
+
   delete from app.availability_slots s
-  where s.consultant_id = p_consultant_id and s.booked_count = 0 and s.starts_at > now()
-    and ((s.source = 'rule' and not exists (
-            select 1 from desired d
-            where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
-              and d.capacity = s.capacity and d.rule_id is not distinct from s.rule_id))
-         or (s.source = 'rule' and exists (select 1 from app.availability_blocks b
-                    where b.consultant_id = s.consultant_id
-                      and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))));
+  where s.consultant_id = p_consultant_id and s.source = 'rule' and s.booked_count = 0 and s.starts_at > now()
+    and not exists (select 1 from unnest(v_wanted) d
+                    where d.session_type = s.session_type and d.starts_at = s.starts_at and d.ends_at = s.ends_at
+                      and d.capacity = s.capacity and d.rule_id = s.rule_id);
   get diagnostics v_removed = row_count;
-  v_added := app_private.materialise_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead);
+
+  -- A key already taken (a still-wanted slot, a one-off slot, a booked slot kept) stays as it is.
+  insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select p_consultant_id, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id
+  from unnest(v_wanted) d
+  where not exists (select 1 from app.availability_slots s
+                    where s.consultant_id = p_consultant_id and s.session_type = d.session_type
+                      and s.starts_at = d.starts_at)
+  on conflict (consultant_id, session_type, starts_at) do nothing;
+  get diagnostics v_added = row_count;
   return v_removed + v_added;
 end;
 $$;
-comment on function app_private.rematerialise_slots is 'Bring a consultant''s future slots in line with their rules, blocks and horizon; booked slots stay.';
+comment on function app_private.rematerialise_slots is 'Bring a consultant''s future slots in line with their rules, blocks and horizon (booked and one-off slots stay); returns slots removed plus added.';
+
+create or replace function app_private.slot_budget(p_consultant_id uuid)
+returns integer
+language sql stable security definer
+set search_path = ''
+as $$
+  -- Counted from the rules, without generating a slot: for each active rule, the slots one occurrence offers
+  -- times the matching local days between today and the horizon inside its validity (at most 366 days per
+  -- rule), plus the one-off slots still to come. An upper bound of what rematerialise_slots makes (it leaves
+  -- out past times, blocked ranges and DST gaps), so a consultant under it is under the cap.
+  select coalesce(sum(floor(extract(epoch from r.end_time - r.start_time) / 60 / r.slot_minutes)::integer
+                      * (select count(*)::integer
+                         from generate_series(greatest(t.today, r.valid_from), least(t.today + c.max_days_ahead, r.valid_until),
+                                              interval '1 day') g(day)
+                         where extract(isodow from g.day) = r.weekday)), 0)::integer
+       + (select count(*)::integer from app.availability_slots s
+          where s.consultant_id = p_consultant_id and s.source = 'manual' and s.starts_at > now())
+  from app.consultants c
+  cross join lateral (select (now() at time zone c.timezone)::date as today) t
+  left join app.availability_rules r on r.consultant_id = c.id and r.is_active
+  where c.id = p_consultant_id
+$$;
+comment on function app_private.slot_budget is 'How many future slots a consultant''s active rules (over their horizon) and one-off slots come to, at most.';
+
+create or replace function app_private.check_slot_budget(p_consultant_id uuid, p_field text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_cap constant integer := app_private.setting_integer('max_future_slots');
+  v_budget integer;
+begin
+  -- Under the slot lock, so two rule edits racing each other cannot both pass with the other's slots unseen.
+  perform app_private.lock_consultant_slots(p_consultant_id);
+  v_budget := app_private.slot_budget(p_consultant_id);
+  if v_budget > v_cap then
+    raise exception using errcode = 'NK422', message = 'too_many_slots', hint = 'field:' || p_field,
+      detail = format('This would offer %s future slots; the limit is %s. Use longer slots, fewer hours or days, '
+                      'or a nearer booking horizon.', v_budget, v_cap);
+  end if;
+end;
+$$;
+comment on function app_private.check_slot_budget is 'Refuse (NK422 too_many_slots, naming the field) what would take a consultant over max_future_slots.';
+
+-- Triggers (created by migration 20261205010100_bound_slot_rules): what one consultant may ask the slot
+-- generator for, checked whichever path writes the row.
+
+create or replace function app.check_availability_rule() returns trigger
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  -- An active rule offers slots of at least min_slot_minutes, and all of the consultant's rules together stay
+  -- under max_future_slots: a 5-minute rule over a year is ~30k slots to build and roll forward every day.
+  -- Deactivating a rule is always allowed (it only takes slots away).
+  if new.is_active then
+    if new.slot_minutes < app_private.setting_integer('min_slot_minutes') then
+      raise exception using errcode = 'NK422', message = 'slot_too_short', hint = 'field:slot_minutes',
+        detail = format('Slots are at least %s minutes long.', app_private.setting_integer('min_slot_minutes'));
+    end if;
+    perform app_private.check_slot_budget(new.consultant_id, 'slot_minutes');
+  end if;
+  return null;
+end;
+$$;
+comment on function app.check_availability_rule() is 'Trigger: an active weekly rule''s slots are long enough and keep the consultant under max_future_slots.';
+
+create or replace function app.check_slot_budget() returns trigger
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  -- A longer booking horizon makes the same rules offer more slots, and a one-off slot is one more: either
+  -- keeps the consultant under max_future_slots, the refusal naming the field the request changed.
+  if tg_table_name = 'consultants' then
+    perform app_private.check_slot_budget(new.id, 'max_days_ahead');
+  else
+    perform app_private.check_slot_budget(new.consultant_id, 'starts_at');
+  end if;
+  return null;
+end;
+$$;
+comment on function app.check_slot_budget() is 'Trigger: a longer booking horizon or a one-off slot keeps the consultant under max_future_slots.';
+
+create or replace function app.rederive_local_times() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  -- The consultant moved timezone: the rules' wall-clock times are other instants now. Their future unbooked
+  -- slots are re-made first (the new ones get their local columns from the insert trigger, in the new zone;
+  -- one still wanted has the same instant and so the same wall-clock time), then only what that leaves --
+  -- booked, one-off and past slots, and the sessions -- is re-derived. Re-deriving every slot first and then
+  -- replacing most of them cost twice the writes (bench/slots_rollforward.py: timezone change at the cap).
+  perform app_private.rematerialise_slots(new.id);
+  update app.availability_slots set starts_at = starts_at
+  where consultant_id = new.id and (source <> 'rule' or booked_count > 0 or starts_at <= now());
+  update app.sessions set starts_at = starts_at where consultant_id = new.id;
+  return null;
+end;
+$$;
+comment on function app.rederive_local_times() is 'Trigger: a consultant''s timezone changed, so their rule slots are re-made and the other slots'' and sessions'' local columns recomputed.';
+revoke execute on function app.rederive_local_times() from public;
+
+revoke execute on function app.check_availability_rule(), app.check_slot_budget() from public;
 
 create or replace function app_private.availability_json(p_consultant_id uuid)
 returns jsonb
@@ -341,16 +468,44 @@ end;
 $$;
 comment on function api.delete_slot is 'Delete a slot (a booked one is refused: 409 slot_booked).';
 
-create or replace function api.rematerialise_all_slots()
+create or replace function api.defer_slot_rollforwards()
+returns integer
+language plpgsql volatile security definer
+-- Procrastinate's objects are not schema-qualified in its own SQL, so its schema is on the path.
+set search_path = public, pg_temp
+as $$
+declare
+  v_ids bigint[];
+begin
+  -- The daily roll-forward fans out: one job per consultant with active rules, each its own transaction, so
+  -- one consultant's failure (a timeout, a bug in their data) is logged and retried alone and never rolls
+  -- back everyone else's day. Priority below everything else, so emails are not queued behind 10,000 of these;
+  -- a consultant whose job from yesterday still waits (workers down) gets no second one (the queueing lock).
+  select public.procrastinate_defer_jobs_v1(coalesce(array_agg(
+           row('maintenance', 'rematerialise_consultant_slots', -10, null, 'slots:' || c.id::text,
+               jsonb_build_object('consultant_id', c.id), null)::public.procrastinate_job_to_defer_v1
+           order by c.id), '{}'))
+  into v_ids
+  from app.consultants c
+  where c.deleted_at is null and c.is_active
+    and exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)
+    and not exists (select 1 from public.procrastinate_jobs j
+                    where j.queueing_lock = 'slots:' || c.id::text and j.status = 'todo');
+  return coalesce(array_length(v_ids, 1), 0);
+end;
+$$;
+comment on function api.defer_slot_rollforwards is 'Worker step (daily): queue one slot roll-forward job per consultant with active rules; returns how many.';
+
+create or replace function api.rematerialise_consultant_slots(p_consultant_id uuid)
 returns integer
 language sql volatile security definer
 set search_path = ''
 as $$
-  select coalesce(sum(app_private.rematerialise_slots(c.id)), 0)::integer
-  from app.consultants c where c.deleted_at is null and c.is_active
-    and exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)
+  -- A deleted or deactivated account keeps what it has; its page is gone anyway.
+  select coalesce((select app_private.rematerialise_slots(c.id) from app.consultants c
+                   where c.id = p_consultant_id and c.deleted_at is null and c.is_active), 0)
 $$;
-comment on function api.rematerialise_all_slots is 'Daily job: roll every consultant''s slots forward to their booking horizon.';
+comment on function api.rematerialise_consultant_slots is 'Worker step: roll one consultant''s slots forward to their horizon (the daily fan-out''s job); returns slots removed plus added.';
 
 grant execute on function api.get_my_availability(),
   api.create_availability_rule(text, integer, time, time, integer, integer, date, date),
@@ -358,7 +513,7 @@ grant execute on function api.get_my_availability(),
   api.delete_availability_rule(uuid), api.create_availability_block(timestamptz, timestamptz, text),
   api.delete_availability_block(uuid), api.list_my_slots(timestamptz, timestamptz, text),
   api.create_slot(text, timestamptz, timestamptz, integer), api.update_slot(uuid, timestamptz, timestamptz, integer, boolean),
-  api.delete_slot(uuid), api.rematerialise_all_slots()
+  api.delete_slot(uuid), api.defer_slot_rollforwards(), api.rematerialise_consultant_slots(uuid)
   to nakksha_app;
 
 -- Test: pytest tests/db/test_local_times.py tests/http/test_availability.py

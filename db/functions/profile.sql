@@ -58,9 +58,10 @@ begin
       then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
   where c.id = v_c.id
   returning * into v_new;
-  -- The rules' wall-clock times mean other instants in another timezone, and the horizon may have grown:
-  -- bring the slots in line now rather than at the next daily run (booked slots stay where they are).
-  if v_new.timezone <> v_c.timezone or v_new.max_days_ahead <> v_c.max_days_ahead then
+  -- A horizon that grew or shrank: bring the slots in line now rather than at the next daily run (booked
+  -- slots stay where they are). A new timezone re-makes them in its trigger (app.rederive_local_times), with
+  -- the new horizon already in the row.
+  if v_new.max_days_ahead <> v_c.max_days_ahead and v_new.timezone = v_c.timezone then
     perform app_private.rematerialise_slots(v_new.id);
   end if;
   return app_private.consultant_json(v_new);

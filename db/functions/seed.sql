@@ -7,7 +7,6 @@ set search_path = ''
 as $$
 declare
   v_id uuid;
-  v_today date;
   v_slots integer;
 begin
   -- Only into an empty database: demo data never mixes with real consultants.
@@ -34,8 +33,10 @@ begin
   union all
   select v_id, 'webinar', wd, time '18:00', time '19:30', 90, 25 from (values (2), (4)) as w(wd);
 
-  v_today := (now() at time zone 'Asia/Kolkata')::date;
-  v_slots := app_private.materialise_slots(v_id, v_today, v_today + 7);
+  -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
+  perform app_private.rematerialise_slots(v_id);
+  select count(*) into v_slots from app.availability_slots s
+  where s.consultant_id = v_id and s.starts_at < now() + interval '7 days';
   return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
 end;
 $$;

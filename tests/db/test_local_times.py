@@ -99,7 +99,13 @@ async def test_changing_timezone_re_derives_slots_and_sessions(db):
 # --- materialising weekly rules ---------------------------------------------------------------------
 
 async def materialise(conn, consultant_id, start: date, end: date) -> int:
-    return await conn.fetchval("select app_private.materialise_slots($1, $2, $3)", consultant_id, start, end)
+    """The slots the rules call for between two local dates (app_private.desired_slots, what the roll-forward
+    stores up to the horizon), stored the way the roll-forward stores them; returns how many were new."""
+    return await conn.fetchval(
+        "with added as (insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, "
+        "capacity, source, rule_id) select $1, d.session_type, d.starts_at, d.ends_at, d.capacity, 'rule', d.rule_id "
+        "from app_private.desired_slots($1, $2, $3) d on conflict (consultant_id, session_type, starts_at) do nothing "
+        "returning 1) select count(*) from added", consultant_id, start, end)
 
 
 async def slots_of(conn, consultant_id):

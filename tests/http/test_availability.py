@@ -33,6 +33,20 @@ async def put_rule(client, c, rule: dict, **changes):
     return await client.put(f"{AVAIL}/rules/{rule['id']}", headers=c["headers"], json={**body, **changes})
 
 
+async def roll_forward(db) -> int:
+    """The daily roll-forward as the worker runs it: each consultant the fan-out picks (api.defer_slot_rollforwards'
+    condition), one transaction each, as the app role; returns the slots removed plus added."""
+    owner, app = await db.connect("owner"), await db.connect("app")
+    try:
+        ids = [r[0] for r in await owner.fetch(
+            "select c.id from app.consultants c where c.deleted_at is null and c.is_active and exists "
+            "(select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)")]
+        return sum([await app.fetchval("select api.rematerialise_consultant_slots($1)", cid) for cid in ids])
+    finally:
+        await owner.close()
+        await app.close()
+
+
 async def owner_sql(db, query: str, *args):
     conn = await db.connect("owner")
     try:
@@ -131,6 +145,38 @@ async def test_a_bad_rule_is_422_naming_the_problem_and_writes_nothing(client, d
     assert await my_slots(client, c) == []
 
 
+async def test_a_rule_asking_for_too_many_or_too_short_slots_is_422_naming_the_field(client, db):
+    # The attack of issue 16: 5-minute slots all day over a 365-day horizon (~30k slots a rule) made the daily
+    # roll-forward take 37 s and fail for every consultant. Now each rule is bounded where it is saved.
+    c = await approved_consultant(client, db, max_days_ahead=365)
+    r = await client.post(f"{AVAIL}/rules", headers=c["headers"],
+                          json={**RULE, "start_time": "00:00", "end_time": "23:55", "slot_minutes": 5})
+    assert r.status_code == 422, r.text
+    assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("slot_too_short", "slot_minutes")
+    await owner_sql(db, "update app.platform_settings set value = '1000' where key = 'max_future_slots'")
+    r = await client.post(f"{AVAIL}/rules", headers=c["headers"],
+                          json={**RULE, "start_time": "00:00", "end_time": "23:45", "slot_minutes": 15})
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert (err["code"], err["field"]) == ("too_many_slots", "slot_minutes") and "the limit is 1000" in err["message"]
+    assert (await my_availability(client, c))["rules"] == [] and await my_slots(client, c) == []
+    # A realistic schedule is well inside both.
+    r = await client.post(f"{AVAIL}/rules", headers=c["headers"], json=RULE)
+    assert r.status_code == 201, r.text
+    # And a horizon that would take the same rules over the cap is refused on the profile, naming its field.
+    for weekday in (1, 2):  # with weekday 3: 3 + 2 + 2 slots a week, ~370 over 365 days
+        r = await client.post(f"{AVAIL}/rules", headers=c["headers"], json={**RULE, "weekday": weekday,
+                                                                               "end_time": "11:00"})
+        assert r.status_code == 201, r.text
+    await owner_sql(db, "update app.consultants set max_days_ahead = 30 where id = $1", uuid.UUID(c["id"]))
+    await owner_sql(db, "update app.platform_settings set value = '300' where key = 'max_future_slots'")
+    r = await client.patch("/api/v1/consultants/me", headers=c["headers"], json={"max_days_ahead": 60})
+    assert r.status_code == 200, r.text  # ~60 slots: well inside
+    r = await client.patch("/api/v1/consultants/me", headers=c["headers"], json={"max_days_ahead": 365})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "max_days_ahead", r.text
+    assert await owner_sql(db, "select max_days_ahead from app.consultants where id = $1", uuid.UUID(c["id"])) == 60
+
+
 async def test_a_webinar_rule_may_take_many_clients(client, db):
     c = await approved_consultant(client, db, max_days_ahead=14,
                                   rules=[{**RULE, "session_type": "webinar", "slot_minutes": 90, "capacity": 30}])
@@ -184,7 +230,7 @@ async def test_deactivating_a_rule_removes_its_unbooked_future_slots(client, db)
     assert all(r["is_active"] is False for r in (await my_availability(client, c))["rules"])
     assert await slots(client, c["slug"]) == []
     # The daily job does not bring them back either.
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     assert [s["id"] for s in await my_slots(client, c)] == [booked["id"]]
 
 
@@ -199,7 +245,7 @@ async def test_deleting_a_rule_keeps_its_booked_slots(client, db):
     assert (await my_availability(client, c))["rules"] == []
     left = await my_slots(client, c)
     assert [s["id"] for s in left] == [booked["id"]] and left[0]["booked_count"] == 1
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     assert [s["id"] for s in await my_slots(client, c)] == [booked["id"]]
 
 
@@ -275,7 +321,7 @@ async def test_a_block_hides_its_unbooked_slots_and_removing_it_brings_them_back
     others = {s["id"] for s in before if s["date"] != day}
     assert others <= {s["id"] for s in await my_slots(client, c)}
     # The daily job respects the block too.
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     assert [s["id"] for s in await my_slots(client, c, **window)] == [booked["id"]]
     r = await client.delete(f"{AVAIL}/blocks/{block['id']}", headers=c["headers"])
     assert r.status_code == 200 and r.json()["blocks"] == []
@@ -368,7 +414,7 @@ async def test_one_off_slots(client, db):
     # A rule change or the daily job leaves one-off slots alone.
     rule = (await my_availability(client, c))["rules"][0]
     assert (await put_rule(client, c, rule, end_time="10:00")).status_code == 200
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     ids = {s["id"] for s in await my_slots(client, c)}
     assert {one.json()["id"], w["id"]} <= ids
     assert len(ids) <= count + 2
@@ -446,7 +492,7 @@ async def test_a_consultants_edit_of_a_rule_slot_survives_a_re_run(client, db):
     assert r.status_code == 200 and r.json()["start_time"] == "18:30"
     for rule in (await my_availability(client, c))["rules"]:
         assert (await put_rule(client, c, rule)).status_code == 200
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     after = {s["id"]: s for s in await my_slots(client, c)}
     assert after[bigger["id"]]["capacity"] == 12
     assert (after[moved["id"]]["start_time"], after[moved["id"]]["end_time"]) == ("18:30", "19:30")
@@ -454,7 +500,7 @@ async def test_a_consultants_edit_of_a_rule_slot_survives_a_re_run(client, db):
     hidden = [s for s in everything if s["date"] > day][-1]
     r = await client.patch(f"{AVAIL}/slots/{hidden['id']}", headers=c["headers"], json={"is_available": False})
     assert r.json()["source"] == "rule"
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     assert {s["id"]: s for s in await my_slots(client, c)}[hidden["id"]]["is_available"] is False
 
 
@@ -491,17 +537,17 @@ async def test_the_daily_job_rolls_the_horizon_forward_and_is_idempotent(client,
     await book_free(client, c, booked)
     # A longer horizon (as a day passing would): the job adds the missing days and keeps every existing slot.
     await owner_sql(db, "update app.consultants set max_days_ahead = 8 where id = $1", uuid.UUID(c["id"]))
-    added = await owner_sql(db, "select api.rematerialise_all_slots()")
+    added = await roll_forward(db)
     first = await my_slots(client, c)
     assert added == len(first) - len(before) == 3 * 4
     assert {s["id"] for s in before} <= {s["id"] for s in first}
-    assert await owner_sql(db, "select api.rematerialise_all_slots()") == 0
+    assert await roll_forward(db) == 0
     second = await my_slots(client, c)
     assert [s["id"] for s in second] == [s["id"] for s in first]
     assert await owner_sql(db, "select count(*) from app.availability_slots") == len(second)
     # A shorter horizon does not take back a booked slot beyond it.
     await owner_sql(db, "update app.consultants set max_days_ahead = 1 where id = $1", uuid.UUID(c["id"]))
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     assert booked["id"] in {s["id"] for s in await my_slots(client, c)}
 
 
@@ -514,7 +560,7 @@ async def test_a_rule_slot_deleted_or_moved_by_hand_stays_gone(client, db):
     r = await client.patch(f"{AVAIL}/slots/{moved['id']}", headers=c["headers"],
                            json={"starts_at": new_start.isoformat(), "ends_at": (new_start + timedelta(hours=1)).isoformat()})
     assert r.status_code == 200
-    await owner_sql(db, "select api.rematerialise_all_slots()")
+    await roll_forward(db)
     starts = {datetime.fromisoformat(s["starts_at"]) for s in await my_slots(client, c)}
     assert datetime.fromisoformat(doomed["starts_at"]) not in starts
     assert datetime.fromisoformat(moved["starts_at"]) not in starts

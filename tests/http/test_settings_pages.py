@@ -229,6 +229,15 @@ async def test_weekly_hours_errors_keep_what_was_typed(client, db):
     assert await rule_count(db, me["id"]) == 0
 
 
+async def test_weekly_hours_too_short_for_the_platform_are_refused_beside_the_field(client, db):
+    me = await pending(client)
+    r = await submit(client, "/availability/rules", {"weekday_1": "1", "session_type": "personal",
+                                                    "start_time": "09:00", "end_time": "12:00", "slot_minutes": "5"},
+                     page="/availability")
+    assert r.status_code == 422 and "Slots are at least 15 minutes long." in r.text
+    assert 'value="5"' in r.text and await rule_count(db, me["id"]) == 0
+
+
 async def test_one_off_slots_are_added_listed_and_deleted_in_the_consultants_zone(client, db):
     me = await pending(client)
     day = tomorrow()

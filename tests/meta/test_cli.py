@@ -119,9 +119,14 @@ def test_seed_demo_only_into_an_empty_database(db, tmp_path):
         row = conn.execute("select approval_status, slug, personal_session_price from app.consultants").fetchone()
         assert row[:2] == ("approved", "demo") and row[2] > 0
         rules = conn.execute("select count(*) from app.availability_rules").fetchone()[0]
-        slots = conn.execute("select count(*), min(starts_at) > now(), max(starts_at) < now() + interval '9 days' "
+        # Slots up to the booking horizon, exactly what the daily roll-forward keeps (it changes nothing after).
+        slots = conn.execute("select count(*), min(starts_at) > now(), max(starts_at) <= now() + "
+                             "make_interval(days => (select max_days_ahead + 1 from app.consultants)), "
+                             "count(*) filter (where starts_at < now() + interval '7 days') "
                              "from app.availability_slots").fetchone()
+        assert conn.execute("select api.rematerialise_consultant_slots(id) from app.consultants").fetchone()[0] == 0
     assert rules >= 5 and slots[0] > 10 and slots[1] and slots[2]
+    assert f"({slots[3]} slots this week)" in first.stdout
     second = nakksha(env, "seed-demo")
     assert second.returncode == 0 and "nothing seeded" in second.stdout
     with psycopg.connect(db.url("owner")) as conn:
@@ -153,6 +158,28 @@ def test_seed_demo_at_scale_loads_history_with_its_derived_data(db, tmp_path):
             "(select count(*) from app.sessions)").fetchone()
         assert stored == truth
         assert conn.execute("select count(*) from app.analytics_dirty").fetchone()[0] == 0
+
+
+def test_seed_demo_at_scale_with_slots_stores_exactly_what_the_roll_forward_makes(db, tmp_path):
+    env = cli_env(tmp_path, db.admin_url)
+    done = nakksha(env, "seed-demo", "--scale", "3", "--sessions", "10", "--slots")
+    assert done.returncode == 0, done.stderr
+    assert "availability slots, a year (--slots)" in done.stdout
+    with psycopg.connect(db.url("owner")) as conn:
+        before = conn.execute("select id, consultant_id, session_type, starts_at, ends_at, capacity, rule_id, date, "
+                              "start_time, end_time from app.availability_slots order by id").fetchall()
+        per = conn.execute("select count(*), min(max_days_ahead) from app.consultants c join app.availability_slots s "
+                           "on s.consultant_id = c.id group by c.id").fetchall()
+        assert len(per) == 3 and all(n > 600 and horizon == 365 for n, horizon in per), per
+        # The roll-forward, run now, finds nothing to add or remove and keeps every slot's id.
+        assert [r[0] for r in conn.execute(
+            "select api.rematerialise_consultant_slots(id) from app.consultants order by id")] == [0, 0, 0]
+        # The local columns are what the insert trigger derives (re-deriving them changes nothing).
+        conn.execute("update app.availability_slots set starts_at = starts_at")
+        after = conn.execute("select id, consultant_id, session_type, starts_at, ends_at, capacity, rule_id, date, "
+                             "start_time, end_time from app.availability_slots order by id").fetchall()
+        conn.rollback()
+    assert after == before
 
 
 def test_the_bulk_load_in_chunks_keeps_every_derived_row_and_shows_its_progress(db):
