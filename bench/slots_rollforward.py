@@ -145,8 +145,11 @@ def fleet(admin_url: str, tmp: Path, consultants: int, job_workers: int, concurr
                               "on c.id = s.consultant_id where c.slug like 'fleet-%'").fetchone()[0]
         out.append(("seed (bulk_seed --slots)", f"{consultants:,} consultants, {slots:,} slots in "
                                                   f"{time.perf_counter() - t:.1f} s"))
-        drop_last_day = ("delete from app.availability_slots s using app.consultants c where c.id = s.consultant_id "
-                         "and c.slug like 'fleet-%' and s.date = (now() at time zone c.timezone)::date + c.max_days_ahead")
+        # The last day that has slots (the schedule has none on Sundays), per consultant, as if not made yet.
+        drop_last_day = ("delete from app.availability_slots s using (select s.consultant_id, max(s.date) as day "
+                         "from app.availability_slots s join app.consultants c on c.id = s.consultant_id "
+                         "where c.slug like 'fleet-%' group by 1) l where s.consultant_id = l.consultant_id "
+                         "and s.date = l.day")
         removed = admin.execute(drop_last_day).rowcount
         admin.execute("vacuum analyze app.availability_slots")
 
