@@ -65,7 +65,7 @@ class Gate:
             self.on_loop.append(False)
         self.entered += 1
         self.loop.call_soon_threadsafe(self.started.set)
-        self.release.wait(timeout=10)
+        self.release.wait(timeout=60)
         try:
             return self.real(data)
         finally:
@@ -94,11 +94,20 @@ async def test_healthz_is_answered_while_a_photo_is_still_being_decoded(client, 
     assert gate.on_loop == [False]  # decoded in a worker thread, not on the event loop
 
 
-async def test_a_full_decoder_queue_answers_503_with_retry_after_and_then_drains(client, gate):
+async def test_a_full_decoder_queue_answers_503_with_retry_after_and_then_drains(client, gate, monkeypatch):
     headers = auth((await signup_consultant(client))["access_token"])
     data = png((64, 48), "RGB")
+    admitted, all_in = [0], asyncio.Event()
+
+    async def counted(fn, body):  # each held upload reaches the decoders after its rate limit in the database
+        admitted[0] += 1
+        if admitted[0] == images.MAX_IN_FLIGHT:
+            all_in.set()
+        return await images.off_loop(fn, body)
+
+    monkeypatch.setattr(profile, "off_loop", counted)
     held = [asyncio.create_task(upload(client, headers, data)) for _ in range(images.MAX_IN_FLIGHT)]
-    await gate.started.wait()
+    await all_in.wait()
     # Every one of them is queued or decoding once the next request is refused; none has answered.
     r = await upload(client, headers, data)
     assert gate.finished == 0
