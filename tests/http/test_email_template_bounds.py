@@ -4,10 +4,12 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
 from app import template_sandbox
+from app.email_samples import sample
 from tests.http.helpers import auth, make_admin
 from tests.jobs.test_outbox import owner as outbox_owner
 from tests.jobs.test_outbox import queue, run_worker
@@ -47,6 +49,18 @@ async def test_a_template_that_never_finishes_is_stopped_answered_422_and_its_pr
     again = await client.post(f"{BASE}/account_approved/preview", headers=h, json=GOOD)
     assert again.status_code == 200 and again.json()["subject"] == "Welcome aboard, Asha!"
     assert template_sandbox.RENDERER.pid not in (None, pid)
+
+
+def test_the_renderer_has_no_secrets_and_bounded_memory():
+    (rendered,) = template_sandbox.RENDERER.render("account_approved", [sample("account_approved")], GOOD)
+    assert rendered.subject == "Welcome aboard, Asha!"
+    pid = template_sandbox.RENDERER.pid
+    environ, limits = Path(f"/proc/{pid}/environ").read_bytes(), Path(f"/proc/{pid}/limits").read_text()
+    names = {entry.split(b"=", 1)[0].decode() for entry in environ.split(b"\0") if entry}
+    # No database URL, no JWT_SECRET, PASSWORD_PEPPER or DATA_ENCRYPTION_KEY: only what Python needs.
+    assert names <= {"PATH", "TZDIR", "PYTHONHOME", "PYTHONUTF8", "PYTHONDONTWRITEBYTECODE", "LANG"}, names
+    address_space = next(line for line in limits.splitlines() if line.startswith("Max address space"))
+    assert str(template_sandbox.MEMORY_BYTES) in address_space
 
 
 async def test_healthz_is_answered_while_a_template_is_being_rendered(client, db, monkeypatch):
