@@ -46,9 +46,9 @@ async def set_uploads_per_hour(db, n: int) -> None:
 
 
 class Gate:
-    """Stands in for the decoder: tells the test (on its event loop) that decoding started, then holds the
-    decoding until the test releases it. If decoding ran on the event loop, the loop itself would wait here,
-    so the bounded wait only keeps a broken build from hanging: the assertions fail instead."""
+    """Stands in for CPU-bound work (the decoder here): tells the test (on its event loop) that the work
+    started, then holds it until the test releases it. If the work ran on the event loop, the loop itself
+    would wait here, so the bounded wait only keeps a broken build from hanging: the assertions fail instead."""
 
     def __init__(self, real):
         self.real, self.loop = real, asyncio.get_running_loop()
@@ -57,7 +57,7 @@ class Gate:
         self.release = threading.Event()
         self.on_loop: list[bool] = []
 
-    def __call__(self, data: bytes):
+    def __call__(self, *args, **kwargs):
         try:
             asyncio.get_running_loop()
             self.on_loop.append(True)
@@ -67,7 +67,7 @@ class Gate:
         self.loop.call_soon_threadsafe(self.started.set)
         self.release.wait(timeout=60)
         try:
-            return self.real(data)
+            return self.real(*args, **kwargs)
         finally:
             self.finished += 1
 
