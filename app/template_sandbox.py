@@ -199,9 +199,13 @@ class SandboxRenderer:
         proc = subprocess.Popen([sys.executable, "-m", "app.template_sandbox"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, env=_child_env(), cwd=Path(__file__).resolve().parent.parent)
         self._proc, self._buffer = proc, b""
-        if "ready" not in self._read(proc, time.monotonic() + STARTUP_SECONDS):
-            raise RuntimeError("the template renderer did not start")
-        return proc
+        try:
+            if "ready" in self._read(proc, time.monotonic() + STARTUP_SECONDS):
+                return proc
+        except (TimeoutError, EOFError, ValueError):
+            pass
+        self._stop()
+        raise RuntimeError("the template renderer did not start")
 
     def _stop(self) -> None:
         proc, self._proc = self._proc, None
