@@ -32,6 +32,9 @@ LIMITS: dict[str, tuple[Limit, Limit | None]] = {
     "resend_verification": (Limit(10, 3600), Limit(5, 3600)),
     # Guessing the current password from a stolen session: a handful of tries per account.
     "change_password": (Limit(30, 3600), Limit(5, 900)),
+    # Each upload may cost a decode: per account as the setting says; per IP only a ceiling for a NAT full
+    # of consultants (signups are limited per IP as well).
+    "photo_upload": (Limit(300, 3600), Limit(20, 3600, setting="photo_uploads_per_hour")),
 }
 
 
@@ -51,4 +54,4 @@ async def rate_limit(request: Request, action: str, account: str | None = None) 
     if per_account is not None and account:
         await _hit(request, f"{action}:account:{account.strip().lower()}", per_account)
 
-# Test: pytest tests/http/test_rate_limits.py
+# Test: pytest tests/http/test_rate_limits.py tests/http/test_photo_uploads.py

@@ -18,6 +18,7 @@ from app.crypto import DecryptionError, decrypt_text
 from app.emails import UnknownEmailType, render
 from app.secrets import Secrets
 from app.sql import run
+from app.template_sandbox import TemplateRefused, render_override
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.email")
@@ -64,14 +65,17 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     try:
         data = {"recipient_name": claimed["recipient_name"] or claimed["recipient_email"],
                 **decrypt_fields(claimed["template_data"])}
-        try:
-            rendered = render(claimed["email_type"], data, claimed.get("override"))
-        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            if not claimed.get("override"):
-                raise
-            # A super admin's override that cannot render this message: the built-in template still can.
-            log.error("email %s: the %s override does not render (%r); sending the built-in one",
-                      log_id, claimed["email_type"], exc)
+        rendered = None
+        if claimed.get("override"):
+            # A super admin's override runs in the bounded sandbox (a child process killed after a few
+            # seconds), like at preview and save: one that cannot render this message, or not within those
+            # bounds, is logged and the built-in template goes out instead; the worker is never held.
+            try:
+                (rendered,) = await render_override(claimed["email_type"], [data], claimed["override"])
+            except TemplateRefused as exc:
+                log.error("email %s: the %s override did not render (%s in %s: %s); sending the built-in one",
+                          log_id, claimed["email_type"], exc.code, exc.field, exc.message)
+        if rendered is None:
             rendered = render(claimed["email_type"], data)
     except (UnknownEmailType, jinja2.TemplateError, DecryptionError) as exc:
         # A message that cannot be rendered will not render on retry either: fail it for good.
@@ -97,4 +101,4 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     await run(db, "worker_mark_email_sent", email_log_id=log_id, subject=rendered.subject, provider=sender.name,
               external_id=external_id)
 
-# Test: pytest tests/jobs/test_outbox.py
+# Test: pytest tests/jobs/test_outbox.py tests/http/test_email_template_bounds.py

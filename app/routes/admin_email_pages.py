@@ -58,7 +58,11 @@ async def template_page(request: Request) -> Response:
     context = {"email_type": email_type, "overridden": email_type in overrides,
                "values": {k: current[k] for k in FIELDS}, "done": request.query_params.get("done")}
     if request.method == "GET":
-        context["preview"] = checked(email_type, context["values"])
+        try:
+            context["preview"] = await checked(email_type, context["values"])
+        except ApiError as err:  # a stored override that no longer renders within bounds: say so, keep the editor
+            return render(request, "admin/email_template.html",
+                          {**context, "error": err.message, "error_field": err.field}, status=200)
         return render(request, "admin/email_template.html", context)
     form = await form_with_csrf(request)
     action = form.get("action")
@@ -69,7 +73,7 @@ async def template_page(request: Request) -> Response:
     context["values"] = values
     try:
         body = parse_form(values, TemplateBody)
-        context["preview"] = checked(email_type, body.model_dump())
+        context["preview"] = await checked(email_type, body.model_dump())
         if action == "save":
             await run(request.app.state.pool, "admin_set_email_template", caller, email_type=email_type,
                       **body.model_dump())
@@ -90,7 +94,7 @@ async def template_preview_frame(request: Request) -> Response:
     email_type = request.path_params["email_type"]
     if email_type not in email_types():
         raise ApiError(404, "not_found", "No such email type.")
-    rendered = checked(email_type, overrides.get(email_type) or built_in(email_type))
+    rendered = await checked(email_type, overrides.get(email_type) or built_in(email_type))
     # Email HTML keeps its inline styles; shown only inside this site's own editor, with scripts off.
     return HTMLResponse(rendered.html, headers={
         "content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "

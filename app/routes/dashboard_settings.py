@@ -170,7 +170,7 @@ async def _page(request: Request, template: str, load: Load, submit: Submit | No
         return who
     subject, caller = who
     ctx: dict = {"values": {}, "error": None, "error_field": None, "error_form": None, "notice": _notice(request)}
-    status = 200
+    status, headers = 200, {}
     if request.method == "POST" and submit is not None:
         data = await form_with_csrf(request)
         try:
@@ -180,9 +180,11 @@ async def _page(request: Request, template: str, load: Load, submit: Submit | No
             message, field = _explain(err, renames or {})
             ctx.update(values={k: v for k, v in data.items() if _kept(k)}, error=message, error_field=field,
                        error_form=form, notice=None)
-            status = err.status
+            status, headers = err.status, err.headers  # a 429's Retry-After, as the API sends it
     ctx.update(await load(request, subject, caller))
-    return render(request, template, ctx, status=status)
+    response = render(request, template, ctx, status=status)
+    response.headers.update(headers)
+    return response
 
 
 def _done(path: str, what: str, **extra: object) -> RedirectResponse:

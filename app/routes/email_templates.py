@@ -9,11 +9,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.email_samples import sample
-from app.emails import TEMPLATE_DIR, Rendered, UnknownEmailType, email_types, render
+from app.emails import TEMPLATE_DIR, Rendered, UnknownEmailType, email_types
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import OBJECT
 from app.sql import run
+from app.template_sandbox import TemplateRefused, render_override
 from app.validation import Schema, parse_body
 
 COMMENT = re.compile(r"^\s*\{#.*?#\}\s*", re.S)
@@ -57,18 +58,19 @@ OPTIONAL = ("manage_url", "refund_amount", "refund_reason", "previous_starts_at"
 MAY_BE_EMPTY = ("meeting_link", "cancellation_reason", "reason", "validity_period", "expires_at")
 
 
-def checked(email_type: str, template: dict) -> Rendered:
-    """Rendered on the type's sample data, full and sparse: a template that cannot render is refused now,
-    not at send time."""
+async def checked(email_type: str, template: dict) -> Rendered:
+    """Rendered on the type's sample data, full and sparse, in the bounded sandbox (app/template_sandbox.py):
+    a template that cannot render, or not within the sandbox's size and time limits, is refused now (422
+    naming the part), not at send time."""
     full = sample(email_type)
     sparse = {k: (None if k in MAY_BE_EMPTY else v) for k, v in full.items() if k not in OPTIONAL}
     try:
-        render(email_type, sparse, template)
-        return render(email_type, full, template)
-    except Exception as exc:  # any failure of an admin's template (syntax, data, sandbox, arithmetic) is a 422
-        if isinstance(exc, UnknownEmailType):
-            raise ApiError(404, "not_found", "No such email type.") from exc
-        raise ApiError(422, "template_invalid", f"The template does not render: {exc}", "html_body") from exc
+        return (await render_override(email_type, [sparse, full], template))[-1]
+    except UnknownEmailType as exc:
+        raise ApiError(404, "not_found", "No such email type.") from exc
+    except TemplateRefused as exc:
+        message = f"The template does not render: {exc.message}" if exc.code == "template_invalid" else exc.message
+        raise ApiError(422, exc.code, message, exc.field or "html_body") from exc
 
 
 async def _overrides(request: Request) -> dict[str, dict]:
@@ -99,7 +101,7 @@ async def get_email_template(request: Request) -> JSONResponse:
 async def put_email_template(request: Request) -> JSONResponse:
     email_type = _type(request)
     body = await parse_body(request, TemplateBody)
-    checked(email_type, body.model_dump())
+    await checked(email_type, body.model_dump())
     return JSONResponse(await run(request.app.state.pool, "admin_set_email_template", request.state.caller,
                                   email_type=email_type, subject=body.subject, html_body=body.html_body,
                                   text_body=body.text_body))
@@ -112,7 +114,7 @@ async def preview_email_template(request: Request) -> JSONResponse:
     body = await parse_body(request, PreviewBody)
     current = (await _overrides(request)).get(email_type) or built_in(email_type)
     template = {k: getattr(body, k) or current[k] for k in ("subject", "html_body", "text_body")}
-    rendered = checked(email_type, template)
+    rendered = await checked(email_type, template)
     return JSONResponse({"email_type": email_type, "subject": rendered.subject, "html": rendered.html,
                          "text": rendered.text})
 

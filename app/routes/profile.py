@@ -16,7 +16,8 @@ from app.adapters.storage import StorageError
 from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.images import MAX_PHOTO_BYTES, NotAnImage, clean_photo
+from app.images import MAX_PHOTO_BYTES, DecoderBusy, ImageTooLarge, NotAnImage, clean_photo, off_loop
+from app.ratelimit import rate_limit
 from app.routes.auth import OBJECT
 from app.schemas import (
     InstagramUrl,
@@ -150,9 +151,10 @@ PHOTO_FORM = {"type": "object", "required": ["photo"],
                                        "description": "JPEG, PNG or WebP, at most 5 MB."}}}
 
 
-@endpoint(summary="Upload the profile photo (multipart field 'photo': JPEG, PNG or WebP, at most 5 MB).",
-          tags=("profile",), auth="consultant", responses={200: OBJECT, 413: None, 415: None, 422: None, 502: None},
-          form=PHOTO_FORM)
+@endpoint(summary="Upload the profile photo (multipart field 'photo': JPEG, PNG or WebP, at most 5 MB and 16.8 "
+                  "megapixels); photo_uploads_per_hour uploads per account (429 with Retry-After beyond).",
+          tags=("profile",), auth="consultant",
+          responses={200: OBJECT, 413: None, 415: None, 422: None, 429: None, 502: None, 503: None}, form=PHOTO_FORM)
 async def upload_my_photo(request: Request) -> JSONResponse:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", "Send the photo as multipart/form-data.")
@@ -165,15 +167,23 @@ async def upload_my_photo(request: Request) -> JSONResponse:
 
 
 async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
-    """The one way a profile photo is taken (API and settings page): at most 5 MB, content-sniffed and
-    re-encoded (no EXIF), stored under the consultant's prefix, recorded, earlier ones forgotten."""
+    """The one way a profile photo is taken (API and settings page): photo_uploads_per_hour per account
+    (every attempt counts: each may cost a decode), at most 5 MB and MAX_PIXELS, content-sniffed and
+    re-encoded (no EXIF) in the decoder threads, stored under the consultant's prefix, recorded, earlier
+    ones forgotten."""
+    await rate_limit(request, "photo_upload", str(caller.consultant_id))
     data = await upload.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
     try:
-        cleaned, content_type, ext = clean_photo(data)
+        cleaned, content_type, ext = await off_loop(clean_photo, data)
+    except ImageTooLarge as exc:
+        raise ApiError(413, "image_too_large", str(exc), "photo") from exc
     except NotAnImage as exc:
         raise ApiError(415, "unsupported_media_type", str(exc), "photo") from exc
+    except DecoderBusy as exc:
+        raise ApiError(503, "busy", "Many photos are being processed right now; try again in a few seconds.",
+                       "photo", {"Retry-After": "5"}) from exc
     key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
     try:
         url = await request.app.state.storage.put(key, cleaned, content_type)
