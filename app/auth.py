@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import time
 import uuid
@@ -125,7 +126,36 @@ async def authenticate(request: Request, level: str) -> Caller:
     return Caller(admin_id=claims.subject)
 
 
+def forwarded_client(peer: str | None, forwarded_for: list[str], trusted: tuple) -> str | None:
+    """The client's address: the peer, unless the peer is a trusted proxy; then X-Forwarded-For is read from
+    the right (each proxy appends the address it saw) and the first hop that is not a trusted proxy is the
+    client. Hops left of it are whatever the client claimed and are never believed. A hop that is not an
+    address stops the walk at the nearest address a trusted proxy vouched for."""
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in trusted)
+
+    try:
+        nearest = ipaddress.ip_address(peer) if peer else None
+    except ValueError:
+        return peer
+    if nearest is None or not trusted or not is_trusted(nearest):
+        return peer
+    hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            break
+        nearest = address
+        if not is_trusted(address):
+            break
+    return str(nearest)
+
+
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """Where the request comes from (rate limits, the session log): see forwarded_client and TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else None
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"),
+                            request.app.state.settings.trusted_proxies)
 
 # Test: pytest tests/http/test_auth.py

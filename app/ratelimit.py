@@ -21,10 +21,9 @@ class Limit:
 
 
 # action -> (per IP, per account). Generous for people, tight for scripts guessing passwords or mailing.
+# Sign-in is not here: it counts failures only, per (account, IP), IP and account (api.begin_sign_in).
 LIMITS: dict[str, tuple[Limit, Limit | None]] = {
     "signup": (Limit(10, 3600), None),
-    "login": (Limit(30, 900), Limit(10, 900)),
-    "admin_login": (Limit(20, 900), Limit(10, 900)),
     "refresh": (Limit(120, 60), None),
     "forgot_password": (Limit(10, 3600), Limit(5, 3600)),
     "reset_password": (Limit(20, 3600), None),

@@ -857,6 +857,43 @@ COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash 
 
 
 --
+-- Name: begin_sign_in(text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_b record;
+  v_wait integer;
+begin
+  if p_kind is null or p_kind not in ('consultant', 'admin') then
+    raise exception using errcode = 'NK400', message = 'bad_request', detail = 'Unknown kind of account.';
+  end if;
+  -- Count the attempt in every bucket; if one is already full, raise: the transaction rolls back, so a
+  -- refused attempt counts nowhere (an address over its (account, IP) limit cannot fill the account's ceiling).
+  for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    v_wait := app_private.count_hit(v_b.bucket, app_private.setting_integer(v_b.setting), v_b.window_seconds);
+    if v_wait > 0 then
+      raise exception using errcode = 'NK429', message = 'rate_limited',
+        detail = 'Too many attempts; wait a little and try again.', hint = 'retry_after:' || v_wait;
+    end if;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION begin_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS 'Before a password check: count the attempt per (account, IP), IP and account, or NK429 (counting nothing) when one bucket is full.';
+
+
+--
 -- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1969,6 +2006,36 @@ COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s da
 
 
 --
+-- Name: forgive_sign_in(text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_b record;
+begin
+  -- The password was right: the attempt begin_sign_in counted was no failure. Row by row, in lock order.
+  for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    update app.rate_limit_hits set hits = greatest(hits - 1, 0)
+    where bucket = v_b.bucket
+      and window_start = to_timestamp(floor(extract(epoch from now()) / v_b.window_seconds) * v_b.window_seconds);
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION forgive_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) IS 'After a right password: take back the attempt begin_sign_in counted, so only failures count.';
+
+
+--
 -- Name: get_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2286,25 +2353,11 @@ COMMENT ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) 
 --
 
 CREATE FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text DEFAULT NULL::text) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
-  v_hits integer;
   -- A limit a super admin tunes (a platform setting) wins over the caller's built-in number.
-  v_limit integer := coalesce(app_private.setting_integer(p_setting), p_limit);
-begin
-  -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
-  -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
-  insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
-  on conflict (bucket, window_start) do update set hits = h.hits + 1
-  returning h.hits into v_hits;
-  if v_hits <= v_limit then
-    return 0;
-  end if;
-  return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
-end;
+  select app_private.count_hit(p_bucket, coalesce(app_private.setting_integer(p_setting), p_limit), p_window_seconds)
 $$;
 
 
@@ -7452,6 +7505,40 @@ COMMENT ON FUNCTION app_private.consultant_json(p_c app.consultants) IS 'A consu
 
 
 --
+-- Name: count_hit(text, integer, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
+  v_hits integer;
+begin
+  -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
+  -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
+  insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
+  on conflict (bucket, window_start) do update set hits = h.hits + 1
+  returning h.hits into v_hits;
+  if v_hits <= p_limit then
+    return 0;
+  end if;
+  return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION count_hit(p_bucket text, p_limit integer, p_window_seconds integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) IS 'Count one hit in the bucket''s current fixed window; 0 if within p_limit, else seconds to wait.';
+
+
+--
 -- Name: payment_refunds; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -9226,6 +9313,36 @@ ALTER FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gate
 --
 
 COMMENT ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'A refund''s outcome from the gateway (processed, failed, or still pending with its id); idempotent.';
+
+
+--
+-- Name: sign_in_buckets(text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) RETURNS TABLE(bucket text, setting text, window_seconds integer)
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Always in this order (the lock order of begin_sign_in and forgive_sign_in: no deadlock between them).
+  -- A space separates the account from the address: neither may contain one.
+  select 'sign_in:' || p_kind || ':' || b.scope, b.setting, b.window_seconds
+  from (values
+    (1, 'account_ip:' || lower(btrim(p_account)) || ' ' || coalesce(nullif(btrim(p_ip), ''), 'unknown'),
+        'login_failures_per_account_ip', 900),
+    (2, 'ip:' || coalesce(nullif(btrim(p_ip), ''), 'unknown'), 'login_failures_per_ip', 900),
+    (3, 'account:' || lower(btrim(p_account)), 'login_failures_per_account', 3600)
+  ) as b(ord, scope, setting, window_seconds)
+  order by b.ord
+$$;
+
+
+ALTER FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION sign_in_buckets(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) IS 'The three failed-sign-in buckets of an attempt (account and IP, IP, account), in lock order, with their setting and window.';
 
 
 --
@@ -13311,6 +13428,14 @@ GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_has
 
 
 --
+-- Name: FUNCTION begin_sign_in(p_kind text, p_account text, p_ip text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -13606,6 +13731,14 @@ GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.export_my_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION forgive_sign_in(p_kind text, p_account text, p_ip text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
 
 
 --
@@ -15262,6 +15395,13 @@ REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUB
 
 
 --
+-- Name: FUNCTION count_hit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
+
+
+--
 -- Name: TABLE payment_refunds; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15588,6 +15728,13 @@ REVOKE ALL ON FUNCTION app_private.setting_integer(p_key text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sign_in_buckets(p_kind text, p_account text, p_ip text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) FROM PUBLIC;
 
 
 --

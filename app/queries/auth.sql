@@ -73,6 +73,14 @@ select api.admin_access(:admin_id);
 -- Count a request; 0 when allowed, else seconds to wait (the limit is the platform setting's when one is named).
 select api.hit_rate_limit(:bucket, :limit, :window_seconds, :setting);
 
+-- name: begin_sign_in(kind, account, ip)!
+-- Before a password check: count the attempt per (account, IP), IP and account; NK429 when one is full.
+select api.begin_sign_in(:kind, :account, :ip);
+
+-- name: forgive_sign_in(kind, account, ip)!
+-- After a right password: take the attempt back (only failures count).
+select api.forgive_sign_in(:kind, :account, :ip);
+
 -- name: prune_rate_limits()$
 -- Drop counters of windows that ended more than a day ago.
 select api.prune_rate_limits();

@@ -16,8 +16,7 @@ from app.routes.auth import (
     TOKENS,
     LoginBody,
     RefreshBody,
-    bad_credentials,
-    check_password,
+    checked_credentials,
     hash_new_password,
     refresh_failure,
 )
@@ -38,10 +37,7 @@ def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
 @endpoint(summary="Admin login.", tags=("admin auth",), body=LoginBody, responses={200: TOKENS, 401: None, 429: None})
 async def admin_login(request: Request) -> JSONResponse:
     body = await parse_body(request, LoginBody)
-    await rate_limit(request, "admin_login", body.email)
-    creds = await run(request.app.state.pool, "admin_credentials", email=body.email)
-    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
-        raise bad_credentials()
+    creds = await checked_credentials(request, "admin", body)
     refresh = new_token("rta")
     admin = await run(request.app.state.pool, "start_admin_session", admin_id=creds["id"],
                       refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),

@@ -93,6 +93,19 @@ def bad_credentials() -> ApiError:
     return ApiError(401, "invalid_credentials", "Wrong email or password.")
 
 
+async def checked_credentials(request: Request, kind: str, body: LoginBody) -> dict:
+    """The one sign-in check (consultants and admins, API and pages): refused with 429 while the (account,
+    IP), IP or account bucket of failures is full; else the password is checked and only a failure stays
+    counted, so failures from one address never lock the owner out from another (api.begin_sign_in)."""
+    pool, ip = request.app.state.pool, client_ip(request) or "unknown"
+    await run(pool, "begin_sign_in", kind=kind, account=body.email, ip=ip)
+    creds = await run(pool, "consultant_credentials" if kind == "consultant" else "admin_credentials", email=body.email)
+    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
+        raise bad_credentials()
+    await run(pool, "forgive_sign_in", kind=kind, account=body.email, ip=ip)
+    return creds
+
+
 def encrypted_link(request: Request, path: str, token: str) -> str:
     url = f"{request.app.state.settings.public_base_url}{path}?token={token}"
     return encrypt_text(request.app.state.secrets.data_key, LINK_PURPOSE, url)
@@ -134,10 +147,7 @@ async def signup(request: Request) -> JSONResponse:
           responses={200: TOKENS, 401: None, 429: None})
 async def login(request: Request) -> JSONResponse:
     body = await parse(request, LoginBody)
-    await rate_limit(request, "login", body.email)
-    creds = await run(request.app.state.pool, "consultant_credentials", email=body.email)
-    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
-        raise bad_credentials()
+    creds = await checked_credentials(request, "consultant", body)
     refresh = new_token("rt")
     account = await run(request.app.state.pool, "start_consultant_session", consultant_id=creds["id"],
                         refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),
