@@ -185,25 +185,27 @@ COMMENT ON FUNCTION api.abandon_expired_holds() IS 'The every-minute sweeper for
 
 
 --
--- Name: admin_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: admin_access(uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.admin_access(p_admin_id uuid) RETURNS text
+CREATE FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select coalesce((select case when a.is_active then a.role else 'inactive' end
+  select coalesce((select case when not a.is_active then 'inactive'
+                               when a.token_epoch is distinct from p_token_epoch then 'revoked'
+                               else a.role end
                    from app.admins a where a.id = p_admin_id), 'inactive')
 $$;
 
 
-ALTER FUNCTION api.admin_access(p_admin_id uuid) OWNER TO nakksha_owner;
+ALTER FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION admin_access(p_admin_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION admin_access(p_admin_id uuid, p_token_epoch integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_access(p_admin_id uuid) IS 'An admin''s role for route guards (inactive when deactivated or unknown).';
+COMMENT ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) IS 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown).';
 
 
 --
@@ -1059,13 +1061,14 @@ COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calen
 -- Name: change_my_password(text, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS void
+CREATE FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_consultant uuid := app.current_consultant_id();
   v_admin uuid := app.current_admin_id();
+  v_epoch integer;
 begin
   if v_consultant is not null then
     update app.consultants set password_hash = p_password_hash where id = v_consultant and deleted_at is null;
@@ -1074,9 +1077,12 @@ begin
   else
     raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
   end if;
-  -- Every other session ends; the caller continues in a fresh one.
+  -- Every other session ends, with every access token issued so far; the caller continues in a fresh one.
   perform app_private.revoke_families(v_consultant, v_admin, 'password_changed');
   perform app_private.start_session(v_consultant, v_admin, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  select coalesce((select c.token_epoch from app.consultants c where c.id = v_consultant),
+                  (select a.token_epoch from app.admins a where a.id = v_admin)) into v_epoch;
+  return v_epoch;
 end;
 $$;
 
@@ -1087,7 +1093,7 @@ ALTER FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea
 -- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and open a new one.';
+COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token.';
 
 
 SET default_tablespace = '';
@@ -1190,26 +1196,29 @@ COMMENT ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payme
 
 
 --
--- Name: consultant_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: consultant_access(uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.consultant_access(p_consultant_id uuid) RETURNS text
+CREATE FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended' or 'gone'.
-  select coalesce((select case when c.deleted_at is not null then 'gone' else c.approval_status end
+  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended', 'revoked' (the token is of an
+  -- older epoch: every session ended since) or 'gone'.
+  select coalesce((select case when c.deleted_at is not null then 'gone'
+                               when c.token_epoch is distinct from p_token_epoch then 'revoked'
+                               else c.approval_status end
                    from app.consultants c where c.id = p_consultant_id), 'gone')
 $$;
 
 
-ALTER FUNCTION api.consultant_access(p_consultant_id uuid) OWNER TO nakksha_owner;
+ALTER FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION consultant_access(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION consultant_access(p_consultant_id uuid, p_token_epoch integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid) IS 'A consultant''s approval state for route guards (gone when deleted or unknown).';
+COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) IS 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown).';
 
 
 --
@@ -4215,9 +4224,12 @@ begin
   insert into app.refresh_tokens (family_id, token_hash, expires_at)
   values (v_family.id, p_new_hash, p_new_expires_at) returning id into v_new;
   update app.refresh_tokens set used_at = now(), replaced_by = v_new where id = v_token.id;
+  -- The new access token carries the account's current epoch (the app takes it out of the answer).
   return jsonb_build_object('status', 'ok',
-    'consultant', case when v_c.id is not null then app_private.consultant_json(v_c) end,
-    'admin', case when v_a.id is not null then app_private.admin_json(v_a) end);
+    'consultant', case when v_c.id is not null
+                       then app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
+    'admin', case when v_a.id is not null
+                  then app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
 end;
 $$;
 
@@ -4646,7 +4658,7 @@ begin
     v_consultant.first_name || ' ' || v_consultant.last_name,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
-  return app_private.consultant_json(v_consultant);
+  return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $_$;
 
@@ -4676,7 +4688,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.admin_json(v_a);
+  return app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch);
 end;
 $$;
 
@@ -4708,7 +4720,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.consultant_json(v_c);
+  return app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch);
 end;
 $$;
 
@@ -6657,6 +6669,7 @@ CREATE TABLE app.consultants (
     deleted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_epoch integer DEFAULT 0 NOT NULL,
     CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
     CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
     CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -6702,6 +6715,13 @@ COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin app
 
 
 --
+-- Name: COLUMN consultants.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.consultants.token_epoch IS 'Access tokens carrying another epoch are refused; moved on by logout-all, password change and reset, deletion.';
+
+
+--
 -- Name: admin_consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -6744,6 +6764,7 @@ CREATE TABLE app.admins (
     created_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_epoch integer DEFAULT 0 NOT NULL,
     CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
     CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
     CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
@@ -6758,6 +6779,13 @@ ALTER TABLE app.admins OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
+
+
+--
+-- Name: COLUMN admins.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.admins.token_epoch IS 'Access tokens carrying another epoch are refused; moved on when every session of the admin ends.';
 
 
 --
@@ -9011,16 +9039,25 @@ COMMENT ON FUNCTION app_private.respondable(p_q app.quotations) IS 'NK409 quotat
 --
 
 CREATE FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  with revoked as (
-    update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
-    where revoked_at is null
-      and ((p_consultant_id is not null and consultant_id = p_consultant_id)
-           or (p_admin_id is not null and admin_id = p_admin_id))
-    returning 1)
-  select count(*)::integer from revoked
+declare
+  v_count integer;
+begin
+  update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
+  where revoked_at is null
+    and ((p_consultant_id is not null and consultant_id = p_consultant_id)
+         or (p_admin_id is not null and admin_id = p_admin_id));
+  get diagnostics v_count = row_count;
+  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. Not on suspension,
+  -- where the consultant's token keeps answering 403 with the reason (the guard reads the status anyway).
+  if p_reason is distinct from 'suspended' then
+    update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
+    update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
+  end if;
+  return v_count;
+end;
 $$;
 
 
@@ -9030,7 +9067,7 @@ ALTER FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid
 -- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin.';
+COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin, and (unless suspending) every access token issued so far.';
 
 
 --
@@ -13271,11 +13308,11 @@ GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app;
 
 
 --
--- Name: FUNCTION admin_access(p_admin_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION admin_access(p_admin_id uuid, p_token_epoch integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.admin_access(p_admin_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) TO nakksha_app;
 
 
 --
@@ -13540,11 +13577,11 @@ GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_pay
 
 
 --
--- Name: FUNCTION consultant_access(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION consultant_access(p_consultant_id uuid, p_token_epoch integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.consultant_access(p_consultant_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) TO nakksha_app;
 
 
 --
@@ -16225,3 +16262,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102300
 -- 20261124102400
 -- 20261205010000
+-- 20261205040000

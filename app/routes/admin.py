@@ -29,7 +29,8 @@ ADMIN_ERRORS = {401: None, 403: None}
 
 def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
     return {**token_pair(request.app.state.secrets.jwt, subject=admin["id"], email=admin["email"], role="admin",
-                         refresh_token=refresh), "admin": admin}
+                         refresh_token=refresh, epoch=admin.get("token_epoch", 0)),
+            "admin": {k: v for k, v in admin.items() if k != "token_epoch"}}
 
 
 # --- admin auth -----------------------------------------------------------------------------------------

@@ -112,9 +112,13 @@ def encrypted_link(request: Request, path: str, token: str) -> str:
 
 
 def consultant_tokens(request: Request, account: dict, refresh: str) -> dict:
+    """A token pair for the account (its `token_epoch`, from the query that opened the session, goes into the
+    access token and not into the answer) and the account as the API shows it."""
+    shown = {k: v for k, v in account.items() if k != "token_epoch"}
     return {**token_pair(request.app.state.secrets.jwt, subject=account["id"], email=account["email"],
-                         role="consultant", refresh_token=refresh, consultant_slug=account["slug"]),
-            "consultant": present.consultant(account, request.app.state.secrets.data_key)}
+                         role="consultant", refresh_token=refresh, consultant_slug=account["slug"],
+                         epoch=account.get("token_epoch", 0)),
+            "consultant": present.consultant(shown, request.app.state.secrets.data_key)}
 
 
 def refresh_failure(status: str) -> ApiError:
@@ -250,9 +254,9 @@ async def change_password_for(request: Request, caller, body: ChangePasswordBody
     password_hash = await hash_new_password(request, body.new_password, account["email"], account["first_name"],
                                             account["last_name"], field="new_password")
     refresh = new_token("rt")
-    await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(refresh),
-              expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
-    return account, refresh
+    epoch = await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(refresh),
+                      expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+    return {**account, "token_epoch": epoch}, refresh
 
 
 routes = [
