@@ -106,8 +106,8 @@ async def admin_get_consultant(request: Request) -> JSONResponse:
                                   consultant_id=request.path_params["consultant_id"]))
 
 
-@endpoint(summary="Approve a consultant.", tags=("admin",), auth="admin", responses={200: OBJECT, 404: None, 409: None,
-          **ADMIN_ERRORS})
+@endpoint(summary="Approve a consultant (their email must be confirmed: else 409 email_unverified).", tags=("admin",),
+          auth="admin", responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def approve_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "approve_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
