@@ -767,41 +767,44 @@ COMMENT ON FUNCTION api.admin_update_settings(p_patch jsonb) IS 'Super admins: c
 
 
 --
--- Name: anonymise_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: anonymise_client(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.anonymise_client(p_client_id uuid) RETURNS jsonb
+CREATE FUNCTION api.anonymise_client(p_client_id uuid, p_phone text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_consultant uuid := api.require_approved();
+  v_old app.clients;
   v_c app.clients;
+  v_anon text;
 begin
   -- Personal data erased; sessions and payments stay as financial records (kept seven years), now
-  -- pointing at an anonymous client. Free-text notes may hold personal data too: they go.
-  update app.clients set name = 'Anonymised client', email = 'anonymised-' || replace(id::text, '-', '') || '@anonymised.invalid',
-    phone_encrypted = null, phone_hash = null, notes = null, is_active = false, anonymised_at = now()
-  where id = p_client_id and consultant_id = v_consultant and anonymised_at is null
-  returning * into v_c;
-  if v_c.id is null then
+  -- pointing at an anonymous client. p_phone is their phone in clear (the app decrypts it for this): it is
+  -- how a gateway or a note may have written it down.
+  select * into v_old from app.clients
+  where id = p_client_id and consultant_id = v_consultant and anonymised_at is null for update;
+  if v_old.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
   end if;
-  update app.sessions set notes = null where client_id = v_c.id and consultant_id = v_consultant;
-  update app.email_logs set recipient_email = v_c.email, recipient_name = null, template_data = '{}'
-  where client_id = v_c.id;
+  v_anon := 'anonymised-' || replace(v_old.id::text, '-', '') || '@anonymised.invalid';
+  update app.clients set name = 'Anonymised client', email = v_anon, phone_encrypted = null, phone_hash = null,
+    notes = null, is_active = false, anonymised_at = now()
+  where id = v_old.id returning * into v_c;
+  perform app_private.erase_client_traces(v_consultant, v_old, v_anon, array_remove(array[p_phone], null));
   return api.client_json(v_c);
 end;
 $$;
 
 
-ALTER FUNCTION api.anonymise_client(p_client_id uuid) OWNER TO nakksha_owner;
+ALTER FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION anonymise_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION anonymise_client(p_client_id uuid, p_phone text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid) IS 'Erase a client''s personal data, keeping their sessions and payments as anonymous financial records.';
+COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) IS 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records.';
 
 
 --
@@ -6151,7 +6154,13 @@ begin
       old.validity_period, old.expires_at, old.notes, old.quotation_image_url)
       -- a client record deleted later unlinks itself (on delete set null): that is not an edit
       and not (new.client_id is null and old.client_id is not null
-               and (new.client_name, new.client_email) = (old.client_name, old.client_email)) then
+               and (new.client_name, new.client_email) = (old.client_name, old.client_email))
+      -- nor is erasing an anonymised client's personal data from it (api.anonymise_client): the terms stay
+      and not (new.client_id is not null and (old.client_id is null or old.client_id = new.client_id)
+               and exists (select 1 from app.clients c where c.id = new.client_id and c.anonymised_at is not null)
+               and (new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
+                    new.quotation_image_url) is not distinct from (old.base_amount, old.discount_percentage,
+                    old.currency, old.validity_period, old.expires_at, old.quotation_image_url)) then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
       detail = 'Only a draft can be changed; duplicate it to make a new version.';
   end if;
@@ -6166,7 +6175,7 @@ ALTER FUNCTION app.guard_quotation() OWNER TO nakksha_owner;
 -- Name: FUNCTION guard_quotation(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending.';
+COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data is no edit).';
 
 
 --
@@ -7241,6 +7250,38 @@ COMMENT ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) IS 'Ref
 
 
 --
+-- Name: client_linked_tables(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.client_linked_tables() RETURNS TABLE(rel regclass, personal_columns text[])
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $_$
+  -- Tables with rows about one client (consultant_id and client_id), and their client_* columns holding the
+  -- client's name or address as it was given on that row (booking-time details, a quotation's addressee).
+  select c.oid::regclass,
+         array(select a.attname::text from pg_catalog.pg_attribute a
+               where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                 and a.attname ~ '^client_.*(name|email)$'
+                 and a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype))
+  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = 'app' and c.relkind in ('r', 'p') and c.relname <> 'clients'
+    and exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attname = 'client_id' and not a.attisdropped)
+    and exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attname = 'consultant_id' and not a.attisdropped)
+  order by c.relname
+$_$;
+
+
+ALTER FUNCTION app_private.client_linked_tables() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION client_linked_tables(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.client_linked_tables() IS 'The app tables whose rows are about one client, with their client_* name and email columns.';
+
+
+--
 -- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -7867,6 +7908,153 @@ ALTER FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to
 --
 
 COMMENT ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) IS 'The slots a consultant''s active rules call for between two local dates.';
+
+
+--
+-- Name: erase_client_traces(uuid, app.clients, text, text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_t record;
+  v_col record;
+  v_emails text[] := array[p_client.email::text];
+  v_names text[] := array[p_client.name];
+  v_found text[];
+  v_patterns text[];
+  v_replacements text[];
+  v_sets text[];
+  v_conds text[];
+  v_orders text[];
+  v_payments text[];
+  v_external text[];
+  v_sessions text[];
+begin
+  -- 1. Mail to them not sent yet is never sent (to them, or to the anonymised address), and the local
+  --    provider's copies of mail to them go. Mail to the consultant stays theirs, rewritten below.
+  update app.email_logs set status = 'failed', failed_at = now(), error_message = 'client_anonymised'
+  where consultant_id = p_consultant and client_id = p_client.id and status = 'queued'
+    and recipient_email = p_client.email;
+  delete from app.email_outbox o using app.email_logs l
+  where o.email_log_id = l.id and l.consultant_id = p_consultant and l.client_id = p_client.id
+    and l.recipient_email = p_client.email;
+
+  -- 2. Free text written by or about them goes; quotations written to their address before they were a
+  --    client are theirs too; the browser they read a quotation with is forgotten.
+  update app.sessions set notes = null, consultant_notes = null, cancellation_reason = null, client_feedback = null
+  where consultant_id = p_consultant and client_id = p_client.id
+    and (notes, consultant_notes, cancellation_reason, client_feedback) is distinct from (null, null, null, null);
+  update app.quotations set client_id = p_client.id
+  where consultant_id = p_consultant and client_id is null and client_email = p_client.email;
+  update app.quotations set notes = null, response_reason = null
+  where consultant_id = p_consultant and client_id = p_client.id and (notes, response_reason) is distinct from (null, null);
+  update app.quotation_views v set user_agent = null from app.quotations q
+  where q.id = v.quotation_id and q.consultant_id = p_consultant and q.client_id = p_client.id and v.user_agent is not null;
+
+  -- 3. The names and addresses they were known by: the record's, and those given on rows about them.
+  for v_t in select * from app_private.client_linked_tables() loop
+    for v_col in select unnest(v_t.personal_columns) as name loop
+      execute format('select array_agg(distinct %I::text) from %s where consultant_id = $1 and client_id = $2',
+                     v_col.name, v_t.rel) into v_found using p_consultant, p_client.id;
+      if v_col.name ~ 'email$' then
+        v_emails := v_emails || coalesce(v_found, '{}');
+      else
+        v_names := v_names || coalesce(v_found, '{}');
+      end if;
+    end loop;
+  end loop;
+  select r.patterns, r.replacements into v_patterns, v_replacements
+  from app_private.redaction(v_emails, v_names, p_phones, p_anon_email) r;
+
+  -- 4. Every row about them, every text and json column: client_* name and address columns are theirs
+  --    outright, any client_* phone goes, and elsewhere their address, names and phone are rewritten.
+  for v_t in select * from app_private.client_linked_tables() loop
+    select array_agg(format('%I = %s', a.attname,
+             case when a.attname ~ '^client_.*phone' and not a.attnotnull then 'null'
+                  when a.attname ~ '^client_.*phone' then format('%L', '[phone erased]')
+                  when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('$5::%s', format_type(a.atttypid, a.atttypmod))
+                  when a.attname = any(v_t.personal_columns) then format('%L::%s', 'Anonymised client', format_type(a.atttypid, a.atttypmod))
+                  when a.atttypid in ('json'::regtype, 'jsonb'::regtype)
+                    then format('app_private.redact_jsonb(%I::jsonb, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod))
+                  else format('app_private.redact_text(%I::text, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod)) end)
+             order by a.attnum),
+           array_agg(case when a.attname ~ '^client_.*phone' and not a.attnotnull then format('%I is not null', a.attname)
+                          when a.attname ~ '^client_.*phone' then format('%I is distinct from %L', a.attname, '[phone erased]')
+                          when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('%I is distinct from $5', a.attname)
+                          when a.attname = any(v_t.personal_columns) then format('%I is distinct from %L', a.attname, 'Anonymised client')
+                          else format('%I::text ~* any($3)', a.attname) end order by a.attnum)
+      into v_sets, v_conds
+    from pg_catalog.pg_attribute a
+    where a.attrelid = v_t.rel and a.attnum > 0 and not a.attisdropped
+      and (a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype, 'json'::regtype,
+                          'jsonb'::regtype)
+           or (a.attname ~ '^client_.*phone' and not a.attnotnull));
+    if v_sets is not null then
+      execute format('update %s set %s where consultant_id = $1 and client_id = $2 and (%s)', v_t.rel,
+                     array_to_string(v_sets, ', '), array_to_string(v_conds, ' or '))
+      using p_consultant, p_client.id, v_patterns, v_replacements, p_anon_email;
+    end if;
+  end loop;
+
+  -- 5. Rows about them without a client_id of their own.
+  update app.email_outbox o set to_name = app_private.redact_text(o.to_name, v_patterns, v_replacements),
+    subject = app_private.redact_text(o.subject, v_patterns, v_replacements),
+    html_body = app_private.redact_text(o.html_body, v_patterns, v_replacements),
+    text_body = app_private.redact_text(o.text_body, v_patterns, v_replacements),
+    attachments = app_private.redact_jsonb(o.attachments, v_patterns, v_replacements)
+  from app.email_logs l
+  where o.email_log_id = l.id and l.consultant_id = p_consultant and l.client_id = p_client.id
+    and (o.to_name ~* any(v_patterns) or o.subject ~* any(v_patterns) or o.html_body ~* any(v_patterns)
+         or o.text_body ~* any(v_patterns));
+  update app.payment_refunds r set reason = app_private.redact_text(r.reason, v_patterns, v_replacements),
+    failure_reason = app_private.redact_text(r.failure_reason, v_patterns, v_replacements)
+  from app.payment_transactions t
+  where t.id = r.transaction_id and t.consultant_id = p_consultant and t.client_id = p_client.id
+    and (r.reason ~* any(v_patterns) or r.failure_reason ~* any(v_patterns));
+  -- The gateways' reports of their payments, refunds and mail (found through indexed ids): the payer's own
+  -- fields (email, phone, UPI id, card) go, and anything else naming them is rewritten.
+  select array_agg(t.gateway_order_id) filter (where t.gateway_order_id is not null),
+         array_agg(t.gateway_payment_id) filter (where t.gateway_payment_id is not null)
+    into v_orders, v_payments
+  from app.payment_transactions t where t.consultant_id = p_consultant and t.client_id = p_client.id;
+  select array_agg(l.external_id) into v_external
+  from app.email_logs l where l.consultant_id = p_consultant and l.client_id = p_client.id and l.external_id is not null;
+  update app.webhook_events e set payload = app_private.redact_jsonb(
+      case when e.payload #> '{payload,payment,entity}' is not null
+           then jsonb_set(e.payload, '{payload,payment,entity}',
+                          (e.payload #> '{payload,payment,entity}') - array['email', 'contact', 'vpa', 'card'])
+           else e.payload end, v_patterns, v_replacements)
+  where (e.provider <> 'resend' and (e.payload #>> '{payload,payment,entity,order_id}' = any(v_orders)
+                                     or e.payload #>> '{payload,refund,entity,payment_id}' = any(v_payments)))
+     or (e.provider = 'resend' and e.payload #>> '{data,email_id}' = any(v_external));
+  -- A booking's stored answer to its Idempotency-Key names its client.
+  select array_agg(s.id::text) into v_sessions from app.sessions s
+  where s.consultant_id = p_consultant and s.client_id = p_client.id;
+  update app.idempotency_keys k set response = app_private.redact_jsonb(k.response, v_patterns, v_replacements)
+  where k.response ->> 'session_id' = any(v_sessions) and k.response::text ~* any(v_patterns);
+  -- Counters keyed by their address, and a suppression of it that nobody else's record needs.
+  delete from app.rate_limit_hits where strpos(lower(bucket), lower(p_client.email::text)) > 0;
+  delete from app.email_suppressions s where s.email = p_client.email
+    and not exists (select 1 from app.clients c where c.email = s.email and c.anonymised_at is null)
+    and not exists (select 1 from app.consultants c where c.email = s.email)
+    and not exists (select 1 from app.admins a where a.email = s.email);
+  -- Jobs waiting to run carry ids, not personal data; if one ever did, it would name them no longer.
+  update public.procrastinate_jobs j set args = app_private.redact_jsonb(j.args, v_patterns, v_replacements)
+  where j.status = 'todo' and j.args::text ~* any(v_patterns);
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) IS 'Erase a client''s address, names and phone from every row about them (see the section comment); their queued mail is not sent.';
 
 
 --
@@ -8539,6 +8727,11 @@ CREATE FUNCTION app_private.queue_email(p_email_type text, p_recipient_email tex
 declare
   v_id uuid;
 begin
+  -- An address under .invalid (RFC 2606: an anonymised client's, a deleted account's) can never receive mail:
+  -- nothing is queued to it.
+  if lower(btrim(p_recipient_email)) like '%.invalid' then
+    return null;
+  end if;
   -- The log row and the job are written together: a rolled-back cause sends nothing, a committed one
   -- always has its job.
   insert into app.email_logs (consultant_id, admin_id, client_id, session_id, quotation_id, email_type,
@@ -8558,7 +8751,7 @@ ALTER FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text
 -- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) IS 'Insert a queued email_logs row and defer its send_email job in the same transaction.';
+COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) IS 'Insert a queued email_logs row and defer its send_email job in the same transaction (nothing for an address under .invalid); its id, or NULL.';
 
 
 --
@@ -8781,6 +8974,110 @@ COMMENT ON FUNCTION app_private.record_payment_failure(p_gateway text, p_order_i
 
 
 --
+-- Name: redact_jsonb(jsonb, text[], text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- Values only (keys are ours), so the document keeps its shape and JSON escaping never hides a match.
+  return case jsonb_typeof(p_value)
+    when 'object' then (select coalesce(jsonb_object_agg(e.key, app_private.redact_jsonb(e.value, p_patterns, p_replacements)), '{}')
+                        from jsonb_each(p_value) e)
+    when 'array' then (select coalesce(jsonb_agg(app_private.redact_jsonb(a.value, p_patterns, p_replacements) order by a.ord), '[]')
+                       from jsonb_array_elements(p_value) with ordinality a(value, ord))
+    when 'string' then to_jsonb(app_private.redact_text(p_value #>> '{}', p_patterns, p_replacements))
+    else p_value end;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) IS 'A JSON document with every match of the patterns replaced in its string values.';
+
+
+--
+-- Name: redact_text(text, text[], text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_out text := p_value;
+begin
+  for i in 1..coalesce(array_length(p_patterns, 1), 0) loop
+    v_out := regexp_replace(v_out, p_patterns[i], p_replacements[i], 'gi');
+  end loop;
+  return v_out;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION redact_text(p_value text, p_patterns text[], p_replacements text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) IS 'A text with every match of the patterns replaced.';
+
+
+--
+-- Name: redaction(text[], text[], text[], text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_value text;
+  v_digits text;
+begin
+  patterns := '{}';
+  replacements := '{}';
+  -- Addresses first (one may contain a name), longest first; case does not matter in any of them.
+  for v_value in select distinct btrim(e) from unnest(p_emails) e where length(btrim(e)) >= 3
+                 order by 1 loop
+    patterns := patterns || app_private.regex_literal(v_value);
+    replacements := replacements || p_anon_email;
+  end loop;
+  -- A name as a whole phrase (word boundaries, any spacing), never a piece of another word.
+  for v_value in select distinct btrim(n) from unnest(p_names) n where length(btrim(n)) >= 2 loop
+    patterns := patterns || ('\m' || (select string_agg(app_private.regex_literal(w), '\s+')
+                                      from regexp_split_to_table(v_value, '\s+') w) || '\M');
+    replacements := replacements || 'Anonymised client'::text;
+  end loop;
+  -- A phone by its last ten digits (the national number), with any separators and an optional country code.
+  for v_value in select distinct right(regexp_replace(p, '[^0-9]', '', 'g'), 10) from unnest(p_phones) p
+                 where length(regexp_replace(p, '[^0-9]', '', 'g')) >= 6 loop
+    v_digits := regexp_replace(v_value, '([0-9])(?=[0-9])', '\1[\s().-]*', 'g');
+    patterns := patterns || ('(?<![0-9])(\+?[0-9]{1,3}[\s().-]*)?' || v_digits || '(?![0-9])');
+    replacements := replacements || '[phone erased]'::text;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) IS 'Case-insensitive patterns for a person''s addresses, names and phones, with what each becomes.';
+
+
+--
 -- Name: refund_for_cancellation(app.sessions, integer, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8926,6 +9223,28 @@ ALTER FUNCTION app_private.refundable(p_transaction_id uuid) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app_private.refundable(p_transaction_id uuid) IS 'What can still be refunded of a payment: its amount less every refund not failed.';
+
+
+--
+-- Name: regex_literal(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.regex_literal(p_text text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- In a PostgreSQL ARE a backslash before a character that is not a letter or digit stands for that character.
+  select regexp_replace(p_text, '([^[:alnum:][:space:]])', '\\\1', 'g')
+$$;
+
+
+ALTER FUNCTION app_private.regex_literal(p_text text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION regex_literal(p_text text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.regex_literal(p_text text) IS 'A string as a regular expression matching it literally.';
 
 
 --
@@ -12052,6 +12371,27 @@ CREATE INDEX sessions_slot_idx ON app.sessions USING btree (slot_id) WHERE (slot
 
 
 --
+-- Name: webhook_events_email_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX webhook_events_email_idx ON app.webhook_events USING btree (((payload #>> '{data,email_id}'::text[]))) WHERE (provider = 'resend'::text);
+
+
+--
+-- Name: webhook_events_payment_order_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX webhook_events_payment_order_idx ON app.webhook_events USING btree (((payload #>> '{payload,payment,entity,order_id}'::text[]))) WHERE (provider <> 'resend'::text);
+
+
+--
+-- Name: webhook_events_refund_payment_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX webhook_events_refund_payment_idx ON app.webhook_events USING btree (((payload #>> '{payload,refund,entity,payment_id}'::text[]))) WHERE (provider <> 'resend'::text);
+
+
+--
 -- Name: idx_procrastinate_jobs_worker_not_null; Type: INDEX; Schema: public; Owner: nakksha_owner
 --
 
@@ -13447,11 +13787,11 @@ GRANT ALL ON FUNCTION api.admin_update_settings(p_patch jsonb) TO nakksha_app;
 
 
 --
--- Name: FUNCTION anonymise_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION anonymise_client(p_client_id uuid, p_phone text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.anonymise_client(p_client_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) TO nakksha_app;
 
 
 --
@@ -15411,6 +15751,13 @@ REVOKE ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) FROM
 
 
 --
+-- Name: FUNCTION client_linked_tables(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.client_linked_tables() FROM PUBLIC;
+
+
+--
 -- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15485,6 +15832,13 @@ REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_q
 --
 
 REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) FROM PUBLIC;
 
 
 --
@@ -15670,6 +16024,27 @@ REVOKE ALL ON FUNCTION app_private.record_payment_failure(p_gateway text, p_orde
 
 
 --
+-- Name: FUNCTION redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION redact_text(p_value text, p_patterns text[], p_replacements text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15695,6 +16070,13 @@ REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_
 --
 
 REVOKE ALL ON FUNCTION app_private.refundable(p_transaction_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION regex_literal(p_text text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.regex_literal(p_text text) FROM PUBLIC;
 
 
 --
@@ -16270,3 +16652,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102400
 -- 20261205010000
 -- 20261205040000
+-- 20261205040100
