@@ -29,8 +29,9 @@ LIMITS: dict[str, tuple[Limit, Limit | None]] = {
     "reset_password": (Limit(20, 3600), None),
     "verify_email": (Limit(30, 3600), None),
     "resend_verification": (Limit(10, 3600), Limit(5, 3600)),
-    # Guessing the current password from a stolen session: a handful of tries per account.
-    "change_password": (Limit(30, 3600), Limit(5, 900)),
+    # Guessing the current password from a stolen session (changing it, exporting everything, deleting the
+    # account: one budget for all three): a handful of tries per account.
+    "current_password": (Limit(30, 3600), Limit(5, 900)),
 }
 
 

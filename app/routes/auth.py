@@ -65,6 +65,10 @@ class ChangePasswordBody(Schema):
     new_password: Password
 
 
+class CurrentPasswordBody(Schema):
+    current_password: Password
+
+
 # --- helpers shared with the admin auth routes ----------------------------------------------------------
 
 async def hash_new_password(request: Request, password: str, *personal: str, field: str = "password") -> str:
@@ -243,13 +247,21 @@ async def change_password(request: Request) -> JSONResponse:
     return JSONResponse(consultant_tokens(request, account, refresh))
 
 
+async def confirm_current_password(request: Request, caller, password: str, status: int = 403) -> None:
+    """Re-authentication for what a stolen access token (or session) alone must not do: change the password,
+    take every record away (export), delete the account. The current password, checked with bcrypt; one
+    budget of guesses per account for all of them ("current_password" in app/ratelimit.py)."""
+    await rate_limit(request, "current_password", str(caller.consultant_id))
+    hashed = await run(request.app.state.pool, "my_password_hash", caller)
+    if not await check_password(request, password, hashed):
+        raise ApiError(status, "wrong_password", "The current password is not right.", "current_password")
+
+
 async def change_password_for(request: Request, caller, body: ChangePasswordBody) -> tuple[dict, str]:
     """The one password change (API and settings page): rate-limited per account, the current password
     checked, the new one through the policy; every session ends and one new refresh token is returned."""
     pool = request.app.state.pool
-    await rate_limit(request, "change_password", str(caller.consultant_id))
-    if not await check_password(request, body.current_password, await run(pool, "my_password_hash", caller)):
-        raise ApiError(400, "wrong_password", "The current password is not right.", "current_password")
+    await confirm_current_password(request, caller, body.current_password, status=400)
     account = await run(pool, "get_my_account", caller)
     password_hash = await hash_new_password(request, body.new_password, account["email"], account["first_name"],
                                             account["last_name"], field="new_password")

@@ -166,10 +166,11 @@ async def test_tokens_only_open_their_own_side(client, app, db):
         r = await client.request(method, path, **kwargs)
         assert r.status_code == 401, (method, path, r.status_code)
         assert r.headers["www-authenticate"].startswith("Bearer")
-    for path in ("/api/v1/consultants/me", "/api/v1/auth/me", "/api/v1/consultants/me/export"):
-        r = await client.get(path, headers=auth(admin))
+    for method, path in (("GET", "/api/v1/consultants/me"), ("GET", "/api/v1/auth/me"),
+                         ("POST", "/api/v1/consultants/me/export")):
+        r = await client.request(method, path, headers=auth(admin), json={"current_password": ADMIN_PASSWORD})
         assert r.status_code == 403 and error_code(r) == "forbidden", path
-        assert (await client.get(path)).status_code == 401
+        assert (await client.request(method, path)).status_code == 401
     r = await client.patch("/api/v1/consultants/me", headers=auth(admin), json={"first_name": "Admin"})
     assert r.status_code == 403
 
