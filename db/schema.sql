@@ -9058,7 +9058,7 @@ COMMENT ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_r
 CREATE FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
-    AS $$
+    AS $_$
 declare
   v_value text;
   v_digits text;
@@ -9071,10 +9071,13 @@ begin
     patterns := patterns || app_private.regex_literal(v_value);
     replacements := replacements || p_anon_email;
   end loop;
-  -- A name as a whole phrase (word boundaries, any spacing), never a piece of another word.
+  -- A name as a whole phrase (any spacing), never a piece of another word: bounded where it starts or ends
+  -- with a letter or digit (a name ending in a symbol has no word boundary there to match).
   for v_value in select distinct btrim(n) from unnest(p_names) n where length(btrim(n)) >= 2 loop
-    patterns := patterns || ('\m' || (select string_agg(app_private.regex_literal(w), '\s+')
-                                      from regexp_split_to_table(v_value, '\s+') w) || '\M');
+    patterns := patterns || (case when v_value ~ '^\w' then '\m' else '' end
+                             || (select string_agg(app_private.regex_literal(w), '\s+')
+                                 from regexp_split_to_table(v_value, '\s+') w)
+                             || case when v_value ~ '\w$' then '\M' else '' end);
     replacements := replacements || 'Anonymised client'::text;
   end loop;
   -- A phone by its last ten digits (the national number), with any separators and an optional country code.
@@ -9085,7 +9088,7 @@ begin
     replacements := replacements || '[phone erased]'::text;
   end loop;
 end;
-$$;
+$_$;
 
 
 ALTER FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) OWNER TO nakksha_owner;

@@ -181,10 +181,13 @@ begin
     patterns := patterns || app_private.regex_literal(v_value);
     replacements := replacements || p_anon_email;
   end loop;
-  -- A name as a whole phrase (word boundaries, any spacing), never a piece of another word.
+  -- A name as a whole phrase (any spacing), never a piece of another word: bounded where it starts or ends
+  -- with a letter or digit (a name ending in a symbol has no word boundary there to match).
   for v_value in select distinct btrim(n) from unnest(p_names) n where length(btrim(n)) >= 2 loop
-    patterns := patterns || ('\m' || (select string_agg(app_private.regex_literal(w), '\s+')
-                                      from regexp_split_to_table(v_value, '\s+') w) || '\M');
+    patterns := patterns || (case when v_value ~ '^\w' then '\m' else '' end
+                             || (select string_agg(app_private.regex_literal(w), '\s+')
+                                 from regexp_split_to_table(v_value, '\s+') w)
+                             || case when v_value ~ '\w$' then '\M' else '' end);
     replacements := replacements || 'Anonymised client'::text;
   end loop;
   -- A phone by its last ten digits (the national number), with any separators and an optional country code.
