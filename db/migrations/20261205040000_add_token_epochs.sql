@@ -14,3 +14,5 @@ comment on column app.admins.token_epoch is 'Access tokens carrying another epoc
 -- migrate:down
 alter table app.admins drop column token_epoch;
 alter table app.consultants drop column token_epoch;
+
+-- Test: pytest tests/db/test_token_epochs.py tests/meta/test_migrations.py

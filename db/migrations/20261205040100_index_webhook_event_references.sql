@@ -15,3 +15,5 @@ create index webhook_events_email_idx on app.webhook_events ((payload #>> '{data
 drop index app.webhook_events_email_idx;
 drop index app.webhook_events_refund_payment_idx;
 drop index app.webhook_events_payment_order_idx;
+
+-- Test: pytest tests/http/test_anonymise.py tests/meta/test_migrations.py

@@ -1,4 +1,4 @@
-# tests/http/test_rate_limits.py — rate limits on signup, login, refresh and forgot-password hold per IP, per account, across processes.
+# tests/http/test_rate_limits.py — rate limits: sign-in failures per (account, IP), per IP and per account (the owner is never locked out from elsewhere, races never overshoot), signup, forgot-password, across processes.
 from __future__ import annotations
 
 import asyncio
