@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import time
 import uuid
@@ -38,20 +39,22 @@ def refresh_expiry() -> datetime:
 
 
 def issue_access_token(secret: str, *, subject: uuid.UUID | str, email: str, role: str,
-                       consultant_slug: str | None = None) -> str:
+                       consultant_slug: str | None = None, epoch: int = 0) -> str:
+    """`ep` is the account's token epoch at issue: ending every session moves it on, and the guard refuses a
+    token of another epoch (api.consultant_access, api.admin_access)."""
     now = int(time.time())
     claims = {"sub": str(subject), "email": email, "role": role, "iat": now,
               "exp": now + int(ACCESS_TTL.total_seconds()), "iss": ISSUER, "aud": AUDIENCE,
-              "jti": secrets.token_hex(8)}
+              "jti": secrets.token_hex(8), "ep": epoch}
     if role == "consultant":
         claims["consultantSlug"] = consultant_slug  # informational only: slugs change, never authorises
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
 def token_pair(secret: str, *, subject: uuid.UUID | str, email: str, role: str, refresh_token: str,
-               consultant_slug: str | None = None) -> dict:
+               consultant_slug: str | None = None, epoch: int = 0) -> dict:
     return {"access_token": issue_access_token(secret, subject=subject, email=email, role=role,
-                                               consultant_slug=consultant_slug),
+                                               consultant_slug=consultant_slug, epoch=epoch),
             "refresh_token": refresh_token, "token_type": "bearer",
             "expires_in": int(ACCESS_TTL.total_seconds())}
 
@@ -61,6 +64,7 @@ class Claims:
     subject: uuid.UUID
     role: str
     email: str
+    epoch: int = 0
 
 
 def _unauthorized(code: str, message: str) -> ApiError:
@@ -80,9 +84,10 @@ def decode_access_token(secret: str, token: str) -> Claims:
     except ValueError as exc:
         raise _unauthorized("invalid_token", "The access token is not valid.") from exc
     role = claims.get("role")
-    if role not in ("consultant", "admin"):
+    epoch = claims.get("ep", 0)  # tokens issued before epochs existed carry none: the first epoch
+    if role not in ("consultant", "admin") or type(epoch) is not int:
         raise _unauthorized("invalid_token", "The access token is not valid.")
-    return Claims(subject, role, str(claims.get("email", "")))
+    return Claims(subject, role, str(claims.get("email", "")), epoch)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -94,9 +99,10 @@ def bearer_token(request: Request) -> str | None:
 
 
 async def authenticate(request: Request, level: str) -> Caller:
-    """The caller of a request at the given level, or 401 (no or bad token) / 403 (wrong role, not
-    approved, not a super admin). Approval and admin status are read from the database on each
-    request, so a suspension or deactivation takes effect at once, not when the token expires."""
+    """The caller of a request at the given level, or 401 (no or bad token, or a token of an older epoch) /
+    403 (wrong role, not approved, not a super admin). Approval, admin status and the token epoch are read
+    from the database on each request (one query), so a suspension, a deactivation, a logout everywhere or a
+    password change takes effect at once, not when the token expires."""
     if level == "public":
         return Caller()
     token = bearer_token(request)
@@ -107,9 +113,11 @@ async def authenticate(request: Request, level: str) -> Caller:
     if level in ("consultant", "approved"):
         if claims.role != "consultant":
             raise ApiError(403, "forbidden", "This endpoint is for consultants.")
-        state = await run(pool, "consultant_access", consultant_id=claims.subject)
+        state = await run(pool, "consultant_access", consultant_id=claims.subject, token_epoch=claims.epoch)
         if state == "gone":
             raise _unauthorized("invalid_token", "This account no longer exists.")
+        if state == "revoked":
+            raise _unauthorized("invalid_token", "This session has ended; log in again.")
         if level == "approved" and state != "approved":
             raise ApiError(403, "consultant_not_approved",
                            "Your account is awaiting approval." if state == "pending"
@@ -117,15 +125,46 @@ async def authenticate(request: Request, level: str) -> Caller:
         return Caller(consultant_id=claims.subject)
     if claims.role != "admin":
         raise ApiError(403, "forbidden", "This endpoint is for admins.")
-    role = await run(pool, "admin_access", admin_id=claims.subject)
+    role = await run(pool, "admin_access", admin_id=claims.subject, token_epoch=claims.epoch)
     if role == "inactive":
         raise _unauthorized("invalid_token", "This admin account is not active.")
+    if role == "revoked":
+        raise _unauthorized("invalid_token", "This session has ended; log in again.")
     if level == "super_admin" and role != "super_admin":
         raise ApiError(403, "super_admin_required", "Only super admins may do this.")
     return Caller(admin_id=claims.subject)
 
 
+def forwarded_client(peer: str | None, forwarded_for: list[str], trusted: tuple) -> str | None:
+    """The client's address: the peer, unless the peer is a trusted proxy; then X-Forwarded-For is read from
+    the right (each proxy appends the address it saw) and the first hop that is not a trusted proxy is the
+    client. Hops left of it are whatever the client claimed and are never believed. A hop that is not an
+    address stops the walk at the nearest address a trusted proxy vouched for."""
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in trusted)
+
+    try:
+        nearest = ipaddress.ip_address(peer) if peer else None
+    except ValueError:
+        return peer
+    if nearest is None or not trusted or not is_trusted(nearest):
+        return peer
+    hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            break
+        nearest = address
+        if not is_trusted(address):
+            break
+    return str(nearest)
+
+
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """Where the request comes from (rate limits, the session log): see forwarded_client and TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else None
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"),
+                            request.app.state.settings.trusted_proxies)
 
 # Test: pytest tests/http/test_auth.py

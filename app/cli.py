@@ -229,8 +229,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
     tcp_listener_fix()
     try:
+        # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from loopback peers by default;
+        # the app reads it itself, only from TRUSTED_PROXIES (app/auth.py client_ip).
         uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=args.workers,
-                    access_log=False, log_config=None, proxy_headers=True, timeout_graceful_shutdown=10)
+                    access_log=False, log_config=None, proxy_headers=False, timeout_graceful_shutdown=10)
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGTERM)

@@ -1,6 +1,7 @@
 # app/config.py — settings read once from the environment; every other module takes a Settings.
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,11 +61,21 @@ class Settings:
     microsoft_token_url: str = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
     microsoft_graph_url: str = "https://graph.microsoft.com/v1.0"
     calendar_timeout: float = 10.0
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default (app/auth.py client_ip).
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_development(self) -> bool:
         return self.env in ("development", "test")
+
+    @staticmethod
+    def parse_trusted_proxies(value: str | None) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """TRUSTED_PROXIES: comma-separated addresses or CIDR networks; anything else stops the start."""
+        try:
+            return tuple(ipaddress.ip_network(v, strict=False) for v in _csv(value))
+        except ValueError as exc:
+            raise ValueError(f"TRUSTED_PROXIES: {exc} (give IP addresses or networks, comma-separated)") from exc
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -97,6 +108,7 @@ class Settings:
             microsoft_client_id=e.get("MICROSOFT_CLIENT_ID") or None,
             microsoft_client_secret=e.get("MICROSOFT_CLIENT_SECRET") or None,
             calendar_timeout=float(e.get("CALENDAR_TIMEOUT", "10")),
+            trusted_proxies=cls.parse_trusted_proxies(e.get("TRUSTED_PROXIES")),
         )
         for name in ("google_auth_url", "google_token_url", "google_revoke_url", "google_api_url",
                      "microsoft_auth_url", "microsoft_token_url", "microsoft_graph_url"):

@@ -21,17 +21,17 @@ class Limit:
 
 
 # action -> (per IP, per account). Generous for people, tight for scripts guessing passwords or mailing.
+# Sign-in is not here: it counts failures only, per (account, IP), IP and account (api.begin_sign_in).
 LIMITS: dict[str, tuple[Limit, Limit | None]] = {
     "signup": (Limit(10, 3600), None),
-    "login": (Limit(30, 900), Limit(10, 900)),
-    "admin_login": (Limit(20, 900), Limit(10, 900)),
     "refresh": (Limit(120, 60), None),
     "forgot_password": (Limit(10, 3600), Limit(5, 3600)),
     "reset_password": (Limit(20, 3600), None),
     "verify_email": (Limit(30, 3600), None),
     "resend_verification": (Limit(10, 3600), Limit(5, 3600)),
-    # Guessing the current password from a stolen session: a handful of tries per account.
-    "change_password": (Limit(30, 3600), Limit(5, 900)),
+    # Guessing the current password from a stolen session (changing it, exporting everything, deleting the
+    # account: one budget for all three): a handful of tries per account.
+    "current_password": (Limit(30, 3600), Limit(5, 900)),
     # Each upload may cost a decode: per account as the setting says; per IP only a ceiling for a NAT full
     # of consultants (signups are limited per IP as well).
     "photo_upload": (Limit(300, 3600), Limit(20, 3600, setting="photo_uploads_per_hour")),

@@ -207,25 +207,27 @@ COMMENT ON FUNCTION api.abandon_expired_holds() IS 'The every-minute sweeper for
 
 
 --
--- Name: admin_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: admin_access(uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.admin_access(p_admin_id uuid) RETURNS text
+CREATE FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select coalesce((select case when a.is_active then a.role else 'inactive' end
+  select coalesce((select case when not a.is_active then 'inactive'
+                               when a.token_epoch is distinct from p_token_epoch then 'revoked'
+                               else a.role end
                    from app.admins a where a.id = p_admin_id), 'inactive')
 $$;
 
 
-ALTER FUNCTION api.admin_access(p_admin_id uuid) OWNER TO nakksha_owner;
+ALTER FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION admin_access(p_admin_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION admin_access(p_admin_id uuid, p_token_epoch integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_access(p_admin_id uuid) IS 'An admin''s role for route guards (inactive when deactivated or unknown).';
+COMMENT ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) IS 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown).';
 
 
 --
@@ -787,41 +789,44 @@ COMMENT ON FUNCTION api.admin_update_settings(p_patch jsonb) IS 'Super admins: c
 
 
 --
--- Name: anonymise_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: anonymise_client(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.anonymise_client(p_client_id uuid) RETURNS jsonb
+CREATE FUNCTION api.anonymise_client(p_client_id uuid, p_phone text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_consultant uuid := api.require_approved();
+  v_old app.clients;
   v_c app.clients;
+  v_anon text;
 begin
   -- Personal data erased; sessions and payments stay as financial records (kept seven years), now
-  -- pointing at an anonymous client. Free-text notes may hold personal data too: they go.
-  update app.clients set name = 'Anonymised client', email = 'anonymised-' || replace(id::text, '-', '') || '@anonymised.invalid',
-    phone_encrypted = null, phone_hash = null, notes = null, is_active = false, anonymised_at = now()
-  where id = p_client_id and consultant_id = v_consultant and anonymised_at is null
-  returning * into v_c;
-  if v_c.id is null then
+  -- pointing at an anonymous client. p_phone is their phone in clear (the app decrypts it for this): it is
+  -- how a gateway or a note may have written it down.
+  select * into v_old from app.clients
+  where id = p_client_id and consultant_id = v_consultant and anonymised_at is null for update;
+  if v_old.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
   end if;
-  update app.sessions set notes = null where client_id = v_c.id and consultant_id = v_consultant;
-  update app.email_logs set recipient_email = v_c.email, recipient_name = null, template_data = '{}'
-  where client_id = v_c.id;
+  v_anon := 'anonymised-' || replace(v_old.id::text, '-', '') || '@anonymised.invalid';
+  update app.clients set name = 'Anonymised client', email = v_anon, phone_encrypted = null, phone_hash = null,
+    notes = null, is_active = false, anonymised_at = now()
+  where id = v_old.id returning * into v_c;
+  perform app_private.erase_client_traces(v_consultant, v_old, v_anon, array_remove(array[p_phone], null));
   return api.client_json(v_c);
 end;
 $$;
 
 
-ALTER FUNCTION api.anonymise_client(p_client_id uuid) OWNER TO nakksha_owner;
+ALTER FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION anonymise_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION anonymise_client(p_client_id uuid, p_phone text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid) IS 'Erase a client''s personal data, keeping their sessions and payments as anonymous financial records.';
+COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) IS 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records.';
 
 
 --
@@ -840,7 +845,7 @@ ALTER FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email
 -- Name: FUNCTION approve_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Approve a pending (or previously rejected) consultant: their dashboard opens and their page can be published.';
+COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Approve a pending (or previously rejected) consultant whose email is verified (else 409 email_unverified): their dashboard opens and their page can be published.';
 
 
 --
@@ -876,6 +881,43 @@ ALTER FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea
 --
 
 COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) IS 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
+
+
+--
+-- Name: begin_sign_in(text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_b record;
+  v_wait integer;
+begin
+  if p_kind is null or p_kind not in ('consultant', 'admin') then
+    raise exception using errcode = 'NK400', message = 'bad_request', detail = 'Unknown kind of account.';
+  end if;
+  -- Count the attempt in every bucket; if one is already full, raise: the transaction rolls back, so a
+  -- refused attempt counts nowhere (an address over its (account, IP) limit cannot fill the account's ceiling).
+  for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    v_wait := app_private.count_hit(v_b.bucket, app_private.setting_integer(v_b.setting), v_b.window_seconds);
+    if v_wait > 0 then
+      raise exception using errcode = 'NK429', message = 'rate_limited',
+        detail = 'Too many attempts; wait a little and try again.', hint = 'retry_after:' || v_wait;
+    end if;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION begin_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS 'Before a password check: count the attempt per (account, IP), IP and account, or NK429 (counting nothing) when one bucket is full.';
 
 
 --
@@ -1044,13 +1086,14 @@ COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calen
 -- Name: change_my_password(text, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS void
+CREATE FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text DEFAULT NULL::text, p_ip inet DEFAULT NULL::inet) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_consultant uuid := app.current_consultant_id();
   v_admin uuid := app.current_admin_id();
+  v_epoch integer;
 begin
   if v_consultant is not null then
     update app.consultants set password_hash = p_password_hash where id = v_consultant and deleted_at is null;
@@ -1059,9 +1102,12 @@ begin
   else
     raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
   end if;
-  -- Every other session ends; the caller continues in a fresh one.
+  -- Every other session ends, with every access token issued so far; the caller continues in a fresh one.
   perform app_private.revoke_families(v_consultant, v_admin, 'password_changed');
   perform app_private.start_session(v_consultant, v_admin, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  select coalesce((select c.token_epoch from app.consultants c where c.id = v_consultant),
+                  (select a.token_epoch from app.admins a where a.id = v_admin)) into v_epoch;
+  return v_epoch;
 end;
 $$;
 
@@ -1072,7 +1118,7 @@ ALTER FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea
 -- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and open a new one.';
+COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token.';
 
 
 SET default_tablespace = '';
@@ -1175,26 +1221,29 @@ COMMENT ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payme
 
 
 --
--- Name: consultant_access(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: consultant_access(uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.consultant_access(p_consultant_id uuid) RETURNS text
+CREATE FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended' or 'gone'.
-  select coalesce((select case when c.deleted_at is not null then 'gone' else c.approval_status end
+  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended', 'revoked' (the token is of an
+  -- older epoch: every session ended since) or 'gone'.
+  select coalesce((select case when c.deleted_at is not null then 'gone'
+                               when c.token_epoch is distinct from p_token_epoch then 'revoked'
+                               else c.approval_status end
                    from app.consultants c where c.id = p_consultant_id), 'gone')
 $$;
 
 
-ALTER FUNCTION api.consultant_access(p_consultant_id uuid) OWNER TO nakksha_owner;
+ALTER FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION consultant_access(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION consultant_access(p_consultant_id uuid, p_token_epoch integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid) IS 'A consultant''s approval state for route guards (gone when deleted or unknown).';
+COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) IS 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown).';
 
 
 --
@@ -1698,7 +1747,27 @@ CREATE FUNCTION api.delete_my_account() RETURNS void
 declare
   v_c app.consultants := app_private.caller_consultant();
   v_tag text := replace(v_c.id::text, '-', '');
+  v_s app.sessions;
+  v_refund numeric(10, 2);
 begin
+  -- Nobody who booked is stranded. Every session still to come (pending or confirmed) is cancelled by the
+  -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
+  -- cancels one) and its client is told (a job), all in this transaction, before the consultant's name is
+  -- erased from what that mail will say. Reminders go with the confirmation (the status trigger withdraws them).
+  perform app_private.abandon_expired_holds(v_c.id);
+  for v_s in select * from app.sessions
+             where consultant_id = v_c.id and status in ('pending', 'confirmed') and starts_at > now()
+             order by starts_at, id
+             for update loop
+    update app.sessions set status = 'cancelled', cancelled_by = 'consultant',
+      cancellation_reason = 'The consultant closed their account.'
+    where id = v_s.id returning * into v_s;
+    v_refund := app_private.refund_for_cancellation(v_s, 100, 'The consultant closed their account', 'consultant');
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
+  end loop;
+  -- A quotation still open can no longer be accepted (and paid for) with nobody to deliver it.
+  update app.quotations set status = 'expired' where consultant_id = v_c.id and status in ('sent', 'viewed');
+
   -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
   -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
   -- gone (not approved, inactive), and its slug and email are free for others.
@@ -1736,7 +1805,7 @@ ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
 -- Name: FUNCTION delete_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account by anonymising it; financial records are kept.';
+COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised; financial records are kept.';
 
 
 --
@@ -2027,6 +2096,36 @@ ALTER FUNCTION api.export_my_data() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability).';
+
+
+--
+-- Name: forgive_sign_in(text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_b record;
+begin
+  -- The password was right: the attempt begin_sign_in counted was no failure. Row by row, in lock order.
+  for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    update app.rate_limit_hits set hits = greatest(hits - 1, 0)
+    where bucket = v_b.bucket
+      and window_start = to_timestamp(floor(extract(epoch from now()) / v_b.window_seconds) * v_b.window_seconds);
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION forgive_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) IS 'After a right password: take back the attempt begin_sign_in counted, so only failures count.';
 
 
 --
@@ -2347,25 +2446,11 @@ COMMENT ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) 
 --
 
 CREATE FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text DEFAULT NULL::text) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
-  v_hits integer;
   -- A limit a super admin tunes (a platform setting) wins over the caller's built-in number.
-  v_limit integer := coalesce(app_private.setting_integer(p_setting), p_limit);
-begin
-  -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
-  -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
-  insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
-  on conflict (bucket, window_start) do update set hits = h.hits + 1
-  returning h.hits into v_hits;
-  if v_hits <= v_limit then
-    return 0;
-  end if;
-  return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
-end;
+  select app_private.count_hit(p_bucket, coalesce(app_private.setting_integer(p_setting), p_limit), p_window_seconds)
 $$;
 
 
@@ -4223,9 +4308,12 @@ begin
   insert into app.refresh_tokens (family_id, token_hash, expires_at)
   values (v_family.id, p_new_hash, p_new_expires_at) returning id into v_new;
   update app.refresh_tokens set used_at = now(), replaced_by = v_new where id = v_token.id;
+  -- The new access token carries the account's current epoch (the app takes it out of the answer).
   return jsonb_build_object('status', 'ok',
-    'consultant', case when v_c.id is not null then app_private.consultant_json(v_c) end,
-    'admin', case when v_a.id is not null then app_private.admin_json(v_a) end);
+    'consultant', case when v_c.id is not null
+                       then app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
+    'admin', case when v_a.id is not null
+                  then app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
 end;
 $$;
 
@@ -4654,7 +4742,7 @@ begin
     v_consultant.first_name || ' ' || v_consultant.last_name,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
-  return app_private.consultant_json(v_consultant);
+  return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $_$;
 
@@ -4684,7 +4772,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.admin_json(v_a);
+  return app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch);
 end;
 $$;
 
@@ -4716,7 +4804,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.consultant_json(v_c);
+  return app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch);
 end;
 $$;
 
@@ -6211,7 +6299,13 @@ begin
       old.validity_period, old.expires_at, old.notes, old.quotation_image_url)
       -- a client record deleted later unlinks itself (on delete set null): that is not an edit
       and not (new.client_id is null and old.client_id is not null
-               and (new.client_name, new.client_email) = (old.client_name, old.client_email)) then
+               and (new.client_name, new.client_email) = (old.client_name, old.client_email))
+      -- nor is erasing an anonymised client's personal data from it (api.anonymise_client): the terms stay
+      and not (new.client_id is not null and (old.client_id is null or old.client_id = new.client_id)
+               and exists (select 1 from app.clients c where c.id = new.client_id and c.anonymised_at is not null)
+               and (new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
+                    new.quotation_image_url) is not distinct from (old.base_amount, old.discount_percentage,
+                    old.currency, old.validity_period, old.expires_at, old.quotation_image_url)) then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
       detail = 'Only a draft can be changed; duplicate it to make a new version.';
   end if;
@@ -6226,7 +6320,7 @@ ALTER FUNCTION app.guard_quotation() OWNER TO nakksha_owner;
 -- Name: FUNCTION guard_quotation(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending.';
+COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data is no edit).';
 
 
 --
@@ -6736,6 +6830,7 @@ CREATE TABLE app.consultants (
     deleted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_epoch integer DEFAULT 0 NOT NULL,
     CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
     CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
     CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -6781,6 +6876,13 @@ COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin app
 
 
 --
+-- Name: COLUMN consultants.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.consultants.token_epoch IS 'Access tokens carrying another epoch are refused; moved on by logout-all, password change and reset, deletion.';
+
+
+--
 -- Name: admin_consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -6823,6 +6925,7 @@ CREATE TABLE app.admins (
     created_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_epoch integer DEFAULT 0 NOT NULL,
     CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
     CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
     CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
@@ -6837,6 +6940,13 @@ ALTER TABLE app.admins OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
+
+
+--
+-- Name: COLUMN admins.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.admins.token_epoch IS 'Access tokens carrying another epoch are refused; moved on when every session of the admin ends.';
 
 
 --
@@ -7325,6 +7435,38 @@ COMMENT ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field 
 
 
 --
+-- Name: client_linked_tables(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.client_linked_tables() RETURNS TABLE(rel regclass, personal_columns text[])
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $_$
+  -- Tables with rows about one client (consultant_id and client_id), and their client_* columns holding the
+  -- client's name or address as it was given on that row (booking-time details, a quotation's addressee).
+  select c.oid::regclass,
+         array(select a.attname::text from pg_catalog.pg_attribute a
+               where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                 and a.attname ~ '^client_.*(name|email)$'
+                 and a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype))
+  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = 'app' and c.relkind in ('r', 'p') and c.relname <> 'clients'
+    and exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attname = 'client_id' and not a.attisdropped)
+    and exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attname = 'consultant_id' and not a.attisdropped)
+  order by c.relname
+$_$;
+
+
+ALTER FUNCTION app_private.client_linked_tables() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION client_linked_tables(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.client_linked_tables() IS 'The app tables whose rows are about one client, with their client_* name and email columns.';
+
+
+--
 -- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -7614,6 +7756,40 @@ ALTER FUNCTION app_private.consultant_json(p_c app.consultants) OWNER TO nakksha
 --
 
 COMMENT ON FUNCTION app_private.consultant_json(p_c app.consultants) IS 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
+
+
+--
+-- Name: count_hit(text, integer, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
+  v_hits integer;
+begin
+  -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
+  -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
+  insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
+  on conflict (bucket, window_start) do update set hits = h.hits + 1
+  returning h.hits into v_hits;
+  if v_hits <= p_limit then
+    return 0;
+  end if;
+  return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION count_hit(p_bucket text, p_limit integer, p_window_seconds integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) IS 'Count one hit in the bucket''s current fixed window; 0 if within p_limit, else seconds to wait.';
 
 
 --
@@ -7917,6 +8093,153 @@ ALTER FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to
 --
 
 COMMENT ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) IS 'The slots a consultant''s active rules call for between two local dates.';
+
+
+--
+-- Name: erase_client_traces(uuid, app.clients, text, text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_t record;
+  v_col record;
+  v_emails text[] := array[p_client.email::text];
+  v_names text[] := array[p_client.name];
+  v_found text[];
+  v_patterns text[];
+  v_replacements text[];
+  v_sets text[];
+  v_conds text[];
+  v_orders text[];
+  v_payments text[];
+  v_external text[];
+  v_sessions text[];
+begin
+  -- 1. Mail to them not sent yet is never sent (to them, or to the anonymised address), and the local
+  --    provider's copies of mail to them go. Mail to the consultant stays theirs, rewritten below.
+  update app.email_logs set status = 'failed', failed_at = now(), error_message = 'client_anonymised'
+  where consultant_id = p_consultant and client_id = p_client.id and status = 'queued'
+    and recipient_email = p_client.email;
+  delete from app.email_outbox o using app.email_logs l
+  where o.email_log_id = l.id and l.consultant_id = p_consultant and l.client_id = p_client.id
+    and l.recipient_email = p_client.email;
+
+  -- 2. Free text written by or about them goes; quotations written to their address before they were a
+  --    client are theirs too; the browser they read a quotation with is forgotten.
+  update app.sessions set notes = null, consultant_notes = null, cancellation_reason = null, client_feedback = null
+  where consultant_id = p_consultant and client_id = p_client.id
+    and (notes, consultant_notes, cancellation_reason, client_feedback) is distinct from (null, null, null, null);
+  update app.quotations set client_id = p_client.id
+  where consultant_id = p_consultant and client_id is null and client_email = p_client.email;
+  update app.quotations set notes = null, response_reason = null
+  where consultant_id = p_consultant and client_id = p_client.id and (notes, response_reason) is distinct from (null, null);
+  update app.quotation_views v set user_agent = null from app.quotations q
+  where q.id = v.quotation_id and q.consultant_id = p_consultant and q.client_id = p_client.id and v.user_agent is not null;
+
+  -- 3. The names and addresses they were known by: the record's, and those given on rows about them.
+  for v_t in select * from app_private.client_linked_tables() loop
+    for v_col in select unnest(v_t.personal_columns) as name loop
+      execute format('select array_agg(distinct %I::text) from %s where consultant_id = $1 and client_id = $2',
+                     v_col.name, v_t.rel) into v_found using p_consultant, p_client.id;
+      if v_col.name ~ 'email$' then
+        v_emails := v_emails || coalesce(v_found, '{}');
+      else
+        v_names := v_names || coalesce(v_found, '{}');
+      end if;
+    end loop;
+  end loop;
+  select r.patterns, r.replacements into v_patterns, v_replacements
+  from app_private.redaction(v_emails, v_names, p_phones, p_anon_email) r;
+
+  -- 4. Every row about them, every text and json column: client_* name and address columns are theirs
+  --    outright, any client_* phone goes, and elsewhere their address, names and phone are rewritten.
+  for v_t in select * from app_private.client_linked_tables() loop
+    select array_agg(format('%I = %s', a.attname,
+             case when a.attname ~ '^client_.*phone' and not a.attnotnull then 'null'
+                  when a.attname ~ '^client_.*phone' then format('%L', '[phone erased]')
+                  when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('$5::%s', format_type(a.atttypid, a.atttypmod))
+                  when a.attname = any(v_t.personal_columns) then format('%L::%s', 'Anonymised client', format_type(a.atttypid, a.atttypmod))
+                  when a.atttypid in ('json'::regtype, 'jsonb'::regtype)
+                    then format('app_private.redact_jsonb(%I::jsonb, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod))
+                  else format('app_private.redact_text(%I::text, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod)) end)
+             order by a.attnum),
+           array_agg(case when a.attname ~ '^client_.*phone' and not a.attnotnull then format('%I is not null', a.attname)
+                          when a.attname ~ '^client_.*phone' then format('%I is distinct from %L', a.attname, '[phone erased]')
+                          when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('%I is distinct from $5', a.attname)
+                          when a.attname = any(v_t.personal_columns) then format('%I is distinct from %L', a.attname, 'Anonymised client')
+                          else format('%I::text ~* any($3)', a.attname) end order by a.attnum)
+      into v_sets, v_conds
+    from pg_catalog.pg_attribute a
+    where a.attrelid = v_t.rel and a.attnum > 0 and not a.attisdropped
+      and (a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype, 'json'::regtype,
+                          'jsonb'::regtype)
+           or (a.attname ~ '^client_.*phone' and not a.attnotnull));
+    if v_sets is not null then
+      execute format('update %s set %s where consultant_id = $1 and client_id = $2 and (%s)', v_t.rel,
+                     array_to_string(v_sets, ', '), array_to_string(v_conds, ' or '))
+      using p_consultant, p_client.id, v_patterns, v_replacements, p_anon_email;
+    end if;
+  end loop;
+
+  -- 5. Rows about them without a client_id of their own.
+  update app.email_outbox o set to_name = app_private.redact_text(o.to_name, v_patterns, v_replacements),
+    subject = app_private.redact_text(o.subject, v_patterns, v_replacements),
+    html_body = app_private.redact_text(o.html_body, v_patterns, v_replacements),
+    text_body = app_private.redact_text(o.text_body, v_patterns, v_replacements),
+    attachments = app_private.redact_jsonb(o.attachments, v_patterns, v_replacements)
+  from app.email_logs l
+  where o.email_log_id = l.id and l.consultant_id = p_consultant and l.client_id = p_client.id
+    and (o.to_name ~* any(v_patterns) or o.subject ~* any(v_patterns) or o.html_body ~* any(v_patterns)
+         or o.text_body ~* any(v_patterns));
+  update app.payment_refunds r set reason = app_private.redact_text(r.reason, v_patterns, v_replacements),
+    failure_reason = app_private.redact_text(r.failure_reason, v_patterns, v_replacements)
+  from app.payment_transactions t
+  where t.id = r.transaction_id and t.consultant_id = p_consultant and t.client_id = p_client.id
+    and (r.reason ~* any(v_patterns) or r.failure_reason ~* any(v_patterns));
+  -- The gateways' reports of their payments, refunds and mail (found through indexed ids): the payer's own
+  -- fields (email, phone, UPI id, card) go, and anything else naming them is rewritten.
+  select array_agg(t.gateway_order_id) filter (where t.gateway_order_id is not null),
+         array_agg(t.gateway_payment_id) filter (where t.gateway_payment_id is not null)
+    into v_orders, v_payments
+  from app.payment_transactions t where t.consultant_id = p_consultant and t.client_id = p_client.id;
+  select array_agg(l.external_id) into v_external
+  from app.email_logs l where l.consultant_id = p_consultant and l.client_id = p_client.id and l.external_id is not null;
+  update app.webhook_events e set payload = app_private.redact_jsonb(
+      case when e.payload #> '{payload,payment,entity}' is not null
+           then jsonb_set(e.payload, '{payload,payment,entity}',
+                          (e.payload #> '{payload,payment,entity}') - array['email', 'contact', 'vpa', 'card'])
+           else e.payload end, v_patterns, v_replacements)
+  where (e.provider <> 'resend' and (e.payload #>> '{payload,payment,entity,order_id}' = any(v_orders)
+                                     or e.payload #>> '{payload,refund,entity,payment_id}' = any(v_payments)))
+     or (e.provider = 'resend' and e.payload #>> '{data,email_id}' = any(v_external));
+  -- A booking's stored answer to its Idempotency-Key names its client.
+  select array_agg(s.id::text) into v_sessions from app.sessions s
+  where s.consultant_id = p_consultant and s.client_id = p_client.id;
+  update app.idempotency_keys k set response = app_private.redact_jsonb(k.response, v_patterns, v_replacements)
+  where k.response ->> 'session_id' = any(v_sessions) and k.response::text ~* any(v_patterns);
+  -- Counters keyed by their address, and a suppression of it that nobody else's record needs.
+  delete from app.rate_limit_hits where strpos(lower(bucket), lower(p_client.email::text)) > 0;
+  delete from app.email_suppressions s where s.email = p_client.email
+    and not exists (select 1 from app.clients c where c.email = s.email and c.anonymised_at is null)
+    and not exists (select 1 from app.consultants c where c.email = s.email)
+    and not exists (select 1 from app.admins a where a.email = s.email);
+  -- Jobs waiting to run carry ids, not personal data; if one ever did, it would name them no longer.
+  update public.procrastinate_jobs j set args = app_private.redact_jsonb(j.args, v_patterns, v_replacements)
+  where j.status = 'todo' and j.args::text ~* any(v_patterns);
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) IS 'Erase a client''s address, names and phone from every row about them (see the section comment); their queued mail is not sent.';
 
 
 --
@@ -8581,6 +8904,11 @@ CREATE FUNCTION app_private.queue_email(p_email_type text, p_recipient_email tex
 declare
   v_id uuid;
 begin
+  -- An address under .invalid (RFC 2606: an anonymised client's, a deleted account's) can never receive mail:
+  -- nothing is queued to it.
+  if lower(btrim(p_recipient_email)) like '%.invalid' then
+    return null;
+  end if;
   -- The log row and the job are written together: a rolled-back cause sends nothing, a committed one
   -- always has its job.
   insert into app.email_logs (consultant_id, admin_id, client_id, session_id, quotation_id, email_type,
@@ -8600,7 +8928,7 @@ ALTER FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text
 -- Name: FUNCTION queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) IS 'Insert a queued email_logs row and defer its send_email job in the same transaction.';
+COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) IS 'Insert a queued email_logs row and defer its send_email job in the same transaction (nothing for an address under .invalid); its id, or NULL.';
 
 
 --
@@ -8823,6 +9151,113 @@ COMMENT ON FUNCTION app_private.record_payment_failure(p_gateway text, p_order_i
 
 
 --
+-- Name: redact_jsonb(jsonb, text[], text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- Values only (keys are ours), so the document keeps its shape and JSON escaping never hides a match.
+  return case jsonb_typeof(p_value)
+    when 'object' then (select coalesce(jsonb_object_agg(e.key, app_private.redact_jsonb(e.value, p_patterns, p_replacements)), '{}')
+                        from jsonb_each(p_value) e)
+    when 'array' then (select coalesce(jsonb_agg(app_private.redact_jsonb(a.value, p_patterns, p_replacements) order by a.ord), '[]')
+                       from jsonb_array_elements(p_value) with ordinality a(value, ord))
+    when 'string' then to_jsonb(app_private.redact_text(p_value #>> '{}', p_patterns, p_replacements))
+    else p_value end;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) IS 'A JSON document with every match of the patterns replaced in its string values.';
+
+
+--
+-- Name: redact_text(text, text[], text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_out text := p_value;
+begin
+  for i in 1..coalesce(array_length(p_patterns, 1), 0) loop
+    v_out := regexp_replace(v_out, p_patterns[i], p_replacements[i], 'gi');
+  end loop;
+  return v_out;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION redact_text(p_value text, p_patterns text[], p_replacements text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) IS 'A text with every match of the patterns replaced.';
+
+
+--
+-- Name: redaction(text[], text[], text[], text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_value text;
+  v_digits text;
+begin
+  patterns := '{}';
+  replacements := '{}';
+  -- Addresses first (one may contain a name), longest first; case does not matter in any of them.
+  for v_value in select distinct btrim(e) from unnest(p_emails) e where length(btrim(e)) >= 3
+                 order by 1 loop
+    patterns := patterns || app_private.regex_literal(v_value);
+    replacements := replacements || p_anon_email;
+  end loop;
+  -- A name as a whole phrase (any spacing), never a piece of another word: bounded where it starts or ends
+  -- with a letter or digit (a name ending in a symbol has no word boundary there to match).
+  for v_value in select distinct btrim(n) from unnest(p_names) n where length(btrim(n)) >= 2 loop
+    patterns := patterns || (case when v_value ~ '^\w' then '\m' else '' end
+                             || (select string_agg(app_private.regex_literal(w), '\s+')
+                                 from regexp_split_to_table(v_value, '\s+') w)
+                             || case when v_value ~ '\w$' then '\M' else '' end);
+    replacements := replacements || 'Anonymised client'::text;
+  end loop;
+  -- A phone by its last ten digits (the national number), with any separators and an optional country code.
+  for v_value in select distinct right(regexp_replace(p, '[^0-9]', '', 'g'), 10) from unnest(p_phones) p
+                 where length(regexp_replace(p, '[^0-9]', '', 'g')) >= 6 loop
+    v_digits := regexp_replace(v_value, '([0-9])(?=[0-9])', '\1[\s().-]*', 'g');
+    patterns := patterns || ('(?<![0-9])(\+?[0-9]{1,3}[\s().-]*)?' || v_digits || '(?![0-9])');
+    replacements := replacements || '[phone erased]'::text;
+  end loop;
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) IS 'Case-insensitive patterns for a person''s addresses, names and phones, with what each becomes.';
+
+
+--
 -- Name: refund_for_cancellation(app.sessions, integer, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8971,6 +9406,28 @@ COMMENT ON FUNCTION app_private.refundable(p_transaction_id uuid) IS 'What can s
 
 
 --
+-- Name: regex_literal(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.regex_literal(p_text text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- In a PostgreSQL ARE a backslash before a character that is not a letter or digit stands for that character.
+  select regexp_replace(p_text, '([^[:alnum:][:space:]])', '\\\1', 'g')
+$$;
+
+
+ALTER FUNCTION app_private.regex_literal(p_text text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION regex_literal(p_text text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.regex_literal(p_text text) IS 'A string as a regular expression matching it literally.';
+
+
+--
 -- Name: rematerialise_slots(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -9101,16 +9558,25 @@ COMMENT ON FUNCTION app_private.respondable(p_q app.quotations) IS 'NK409 quotat
 --
 
 CREATE FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  with revoked as (
-    update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
-    where revoked_at is null
-      and ((p_consultant_id is not null and consultant_id = p_consultant_id)
-           or (p_admin_id is not null and admin_id = p_admin_id))
-    returning 1)
-  select count(*)::integer from revoked
+declare
+  v_count integer;
+begin
+  update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
+  where revoked_at is null
+    and ((p_consultant_id is not null and consultant_id = p_consultant_id)
+         or (p_admin_id is not null and admin_id = p_admin_id));
+  get diagnostics v_count = row_count;
+  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. Not on suspension,
+  -- where the consultant's token keeps answering 403 with the reason (the guard reads the status anyway).
+  if p_reason is distinct from 'suspended' then
+    update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
+    update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
+  end if;
+  return v_count;
+end;
 $$;
 
 
@@ -9120,7 +9586,7 @@ ALTER FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid
 -- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin.';
+COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin, and (unless suspending) every access token issued so far.';
 
 
 --
@@ -9273,6 +9739,13 @@ begin
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s consultant cannot be %s.', v_from, case p_to when 'reactivated' then 'reactivated' else p_to end);
   end if;
+  -- An account is approved only once its owner has shown the address is theirs: otherwise anyone could sign up
+  -- with someone else's address and have an admin publish a page (and send mail) in that person's name.
+  if p_to = 'approved' and not v_c.is_email_verified then
+    raise exception using errcode = 'NK409', message = 'email_unverified',
+      detail = format('%s has not confirmed their email address yet; approve them once they have '
+                      '(they can send themselves a new link).', v_c.email);
+  end if;
   if p_to in ('rejected', 'suspended') and nullif(btrim(coalesce(p_reason, '')), '') is null then
     raise exception using errcode = 'NK422', message = 'reason_required', detail = 'Give a reason.', hint = 'field:reason';
   end if;
@@ -9404,6 +9877,36 @@ ALTER FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gate
 --
 
 COMMENT ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'A refund''s outcome from the gateway (processed, failed, or still pending with its id); idempotent.';
+
+
+--
+-- Name: sign_in_buckets(text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) RETURNS TABLE(bucket text, setting text, window_seconds integer)
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Always in this order (the lock order of begin_sign_in and forgive_sign_in: no deadlock between them).
+  -- A space separates the account from the address: neither may contain one.
+  select 'sign_in:' || p_kind || ':' || b.scope, b.setting, b.window_seconds
+  from (values
+    (1, 'account_ip:' || lower(btrim(p_account)) || ' ' || coalesce(nullif(btrim(p_ip), ''), 'unknown'),
+        'login_failures_per_account_ip', 900),
+    (2, 'ip:' || coalesce(nullif(btrim(p_ip), ''), 'unknown'), 'login_failures_per_ip', 900),
+    (3, 'account:' || lower(btrim(p_account)), 'login_failures_per_account', 3600)
+  ) as b(ord, scope, setting, window_seconds)
+  order by b.ord
+$$;
+
+
+ALTER FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION sign_in_buckets(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) IS 'The three failed-sign-in buckets of an attempt (account and IP, IP, account), in lock order, with their setting and window.';
 
 
 --
@@ -12104,6 +12607,27 @@ CREATE INDEX sessions_slot_idx ON app.sessions USING btree (slot_id) WHERE (slot
 
 
 --
+-- Name: webhook_events_email_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX webhook_events_email_idx ON app.webhook_events USING btree (((payload #>> '{data,email_id}'::text[]))) WHERE (provider = 'resend'::text);
+
+
+--
+-- Name: webhook_events_payment_order_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX webhook_events_payment_order_idx ON app.webhook_events USING btree (((payload #>> '{payload,payment,entity,order_id}'::text[]))) WHERE (provider <> 'resend'::text);
+
+
+--
+-- Name: webhook_events_refund_payment_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX webhook_events_refund_payment_idx ON app.webhook_events USING btree (((payload #>> '{payload,refund,entity,payment_id}'::text[]))) WHERE (provider <> 'resend'::text);
+
+
+--
 -- Name: idx_procrastinate_jobs_worker_not_null; Type: INDEX; Schema: public; Owner: nakksha_owner
 --
 
@@ -13388,11 +13912,11 @@ GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app;
 
 
 --
--- Name: FUNCTION admin_access(p_admin_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION admin_access(p_admin_id uuid, p_token_epoch integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.admin_access(p_admin_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) TO nakksha_app;
 
 
 --
@@ -13520,11 +14044,11 @@ GRANT ALL ON FUNCTION api.admin_update_settings(p_patch jsonb) TO nakksha_app;
 
 
 --
--- Name: FUNCTION anonymise_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION anonymise_client(p_client_id uuid, p_phone text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.anonymise_client(p_client_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) TO nakksha_app;
 
 
 --
@@ -13542,6 +14066,14 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 REVOKE ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION begin_sign_in(p_kind text, p_account text, p_ip text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
 
 
 --
@@ -13649,11 +14181,11 @@ GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_pay
 
 
 --
--- Name: FUNCTION consultant_access(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION consultant_access(p_consultant_id uuid, p_token_epoch integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.consultant_access(p_consultant_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) TO nakksha_app;
 
 
 --
@@ -13848,6 +14380,14 @@ GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.export_my_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION forgive_sign_in(p_kind text, p_account text, p_ip text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
 
 
 --
@@ -15497,6 +16037,13 @@ REVOKE ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_fie
 
 
 --
+-- Name: FUNCTION client_linked_tables(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.client_linked_tables() FROM PUBLIC;
+
+
+--
 -- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15522,6 +16069,13 @@ REVOKE ALL ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id te
 --
 
 REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION count_hit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
 
 
 --
@@ -15564,6 +16118,13 @@ REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_q
 --
 
 REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) FROM PUBLIC;
 
 
 --
@@ -15749,6 +16310,27 @@ REVOKE ALL ON FUNCTION app_private.record_payment_failure(p_gateway text, p_orde
 
 
 --
+-- Name: FUNCTION redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION redact_text(p_value text, p_patterns text[], p_replacements text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15774,6 +16356,13 @@ REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_
 --
 
 REVOKE ALL ON FUNCTION app_private.refundable(p_transaction_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION regex_literal(p_text text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.regex_literal(p_text text) FROM PUBLIC;
 
 
 --
@@ -15851,6 +16440,13 @@ REVOKE ALL ON FUNCTION app_private.setting_integer(p_key text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sign_in_buckets(p_kind text, p_account text, p_ip text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) FROM PUBLIC;
 
 
 --
@@ -16349,3 +16945,5 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102400
 -- 20261205010000
 -- 20261205010100
+-- 20261205040000
+-- 20261205040100

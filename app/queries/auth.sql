@@ -53,25 +53,33 @@ select api.reset_password(:token_hash, :password_hash);
 -- The caller's password hash (to check the current password).
 select api.my_password_hash();
 
--- name: change_my_password(password_hash, refresh_hash, expires_at, user_agent, ip)!
--- New password; other sessions end, a new one opens.
+-- name: change_my_password(password_hash, refresh_hash, expires_at, user_agent, ip)$
+-- New password; other sessions and access tokens end, a new session opens; the token epoch for its access token.
 select api.change_my_password(:password_hash, :refresh_hash, :expires_at, :user_agent, :ip::inet);
 
 -- name: get_my_account()$
 -- The caller's account.
 select api.get_my_account();
 
--- name: consultant_access(consultant_id)$
--- approved | pending | rejected | suspended | gone
-select api.consultant_access(:consultant_id);
+-- name: consultant_access(consultant_id, token_epoch)$
+-- approved | pending | rejected | suspended | revoked (an older token epoch) | gone
+select api.consultant_access(:consultant_id, :token_epoch);
 
--- name: admin_access(admin_id)$
--- admin | super_admin | inactive
-select api.admin_access(:admin_id);
+-- name: admin_access(admin_id, token_epoch)$
+-- admin | super_admin | revoked (an older token epoch) | inactive
+select api.admin_access(:admin_id, :token_epoch);
 
 -- name: hit_rate_limit(bucket, limit, window_seconds, setting)$
 -- Count a request; 0 when allowed, else seconds to wait (the limit is the platform setting's when one is named).
 select api.hit_rate_limit(:bucket, :limit, :window_seconds, :setting);
+
+-- name: begin_sign_in(kind, account, ip)!
+-- Before a password check: count the attempt per (account, IP), IP and account; NK429 when one is full.
+select api.begin_sign_in(:kind, :account, :ip);
+
+-- name: forgive_sign_in(kind, account, ip)!
+-- After a right password: take the attempt back (only failures count).
+select api.forgive_sign_in(:kind, :account, :ip);
 
 -- name: prune_rate_limits()$
 -- Drop counters of windows that ended more than a day ago.

@@ -48,6 +48,10 @@ select api.update_client(:client_id, :patch, :phone_encrypted, :phone_hash);
 -- Everything held on a client.
 select api.export_client(:client_id);
 
--- name: anonymise_client(client_id)$
--- Erase a client's personal data.
-select api.anonymise_client(:client_id);
+-- name: client_phone(client_id)$
+-- A client's phone ciphertext (base64), for anonymise_client to find the phone written down.
+select encode(c.phone_encrypted, 'base64') from app.clients c where c.id = :client_id;
+
+-- name: anonymise_client(client_id, phone)$
+-- Erase a client's personal data everywhere (phone: theirs in clear).
+select api.anonymise_client(:client_id, :phone);

@@ -16,8 +16,7 @@ from app.routes.auth import (
     TOKENS,
     LoginBody,
     RefreshBody,
-    bad_credentials,
-    check_password,
+    checked_credentials,
     hash_new_password,
     refresh_failure,
 )
@@ -30,7 +29,8 @@ ADMIN_ERRORS = {401: None, 403: None}
 
 def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
     return {**token_pair(request.app.state.secrets.jwt, subject=admin["id"], email=admin["email"], role="admin",
-                         refresh_token=refresh), "admin": admin}
+                         refresh_token=refresh, epoch=admin.get("token_epoch", 0)),
+            "admin": {k: v for k, v in admin.items() if k != "token_epoch"}}
 
 
 # --- admin auth -----------------------------------------------------------------------------------------
@@ -38,10 +38,7 @@ def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
 @endpoint(summary="Admin login.", tags=("admin auth",), body=LoginBody, responses={200: TOKENS, 401: None, 429: None})
 async def admin_login(request: Request) -> JSONResponse:
     body = await parse_body(request, LoginBody)
-    await rate_limit(request, "admin_login", body.email)
-    creds = await run(request.app.state.pool, "admin_credentials", email=body.email)
-    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
-        raise bad_credentials()
+    creds = await checked_credentials(request, "admin", body)
     refresh = new_token("rta")
     admin = await run(request.app.state.pool, "start_admin_session", admin_id=creds["id"],
                       refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),
@@ -109,8 +106,8 @@ async def admin_get_consultant(request: Request) -> JSONResponse:
                                   consultant_id=request.path_params["consultant_id"]))
 
 
-@endpoint(summary="Approve a consultant.", tags=("admin",), auth="admin", responses={200: OBJECT, 404: None, 409: None,
-          **ADMIN_ERRORS})
+@endpoint(summary="Approve a consultant (their email must be confirmed: else 409 email_unverified).", tags=("admin",),
+          auth="admin", responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def approve_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "approve_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))

@@ -18,9 +18,8 @@ from starlette.routing import Route
 from app.auth import client_ip, new_token, refresh_expiry, token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.ratelimit import rate_limit
 from app.routes.admin import ConsultantListQuery, CreateAdminBody, ReasonBody, SubscriptionBody
-from app.routes.auth import LoginBody, bad_credentials, check_password, hash_new_password
+from app.routes.auth import LoginBody, checked_credentials, hash_new_password
 from app.routes.pages import _form_page, signed_in
 from app.sql import PUBLIC, Caller, run_refusable
 from app.validation import parse_form, parse_query
@@ -66,10 +65,7 @@ async def login_page(request: Request) -> Response:
 
     async def submit(form: dict) -> Response:
         body = parse_form({"email": form.get("email", ""), "password": form.get("password", "")}, LoginBody)
-        await rate_limit(request, "admin_login", body.email)
-        creds = await _run(request, "admin_credentials", email=body.email)
-        if not await check_password(request, body.password, creds["password_hash"] if creds else None):
-            raise bad_credentials()
+        creds = await checked_credentials(request, "admin", body)
         refresh = new_token("rta")
         await _run(request, "start_admin_session", admin_id=creds["id"], refresh_hash=token_hash(refresh),
                    expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))

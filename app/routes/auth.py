@@ -65,6 +65,10 @@ class ChangePasswordBody(Schema):
     new_password: Password
 
 
+class CurrentPasswordBody(Schema):
+    current_password: Password
+
+
 # --- helpers shared with the admin auth routes ----------------------------------------------------------
 
 async def hash_new_password(request: Request, password: str, *personal: str, field: str = "password") -> str:
@@ -93,15 +97,32 @@ def bad_credentials() -> ApiError:
     return ApiError(401, "invalid_credentials", "Wrong email or password.")
 
 
+async def checked_credentials(request: Request, kind: str, body: LoginBody) -> dict:
+    """The one sign-in check (consultants and admins, API and pages): refused with 429 while the (account,
+    IP), IP or account bucket of failures is full; else the password is checked and only a failure stays
+    counted, so failures from one address never lock the owner out from another (api.begin_sign_in)."""
+    pool, ip = request.app.state.pool, client_ip(request) or "unknown"
+    await run(pool, "begin_sign_in", kind=kind, account=body.email, ip=ip)
+    creds = await run(pool, "consultant_credentials" if kind == "consultant" else "admin_credentials", email=body.email)
+    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
+        raise bad_credentials()
+    await run(pool, "forgive_sign_in", kind=kind, account=body.email, ip=ip)
+    return creds
+
+
 def encrypted_link(request: Request, path: str, token: str) -> str:
     url = f"{request.app.state.settings.public_base_url}{path}?token={token}"
     return encrypt_text(request.app.state.secrets.data_key, LINK_PURPOSE, url)
 
 
 def consultant_tokens(request: Request, account: dict, refresh: str) -> dict:
+    """A token pair for the account (its `token_epoch`, from the query that opened the session, goes into the
+    access token and not into the answer) and the account as the API shows it."""
+    shown = {k: v for k, v in account.items() if k != "token_epoch"}
     return {**token_pair(request.app.state.secrets.jwt, subject=account["id"], email=account["email"],
-                         role="consultant", refresh_token=refresh, consultant_slug=account["slug"]),
-            "consultant": present.consultant(account, request.app.state.secrets.data_key)}
+                         role="consultant", refresh_token=refresh, consultant_slug=account["slug"],
+                         epoch=account.get("token_epoch", 0)),
+            "consultant": present.consultant(shown, request.app.state.secrets.data_key)}
 
 
 def refresh_failure(status: str) -> ApiError:
@@ -134,10 +155,7 @@ async def signup(request: Request) -> JSONResponse:
           responses={200: TOKENS, 401: None, 429: None})
 async def login(request: Request) -> JSONResponse:
     body = await parse(request, LoginBody)
-    await rate_limit(request, "login", body.email)
-    creds = await run(request.app.state.pool, "consultant_credentials", email=body.email)
-    if not await check_password(request, body.password, creds["password_hash"] if creds else None):
-        raise bad_credentials()
+    creds = await checked_credentials(request, "consultant", body)
     refresh = new_token("rt")
     account = await run(request.app.state.pool, "start_consultant_session", consultant_id=creds["id"],
                         refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),
@@ -229,20 +247,28 @@ async def change_password(request: Request) -> JSONResponse:
     return JSONResponse(consultant_tokens(request, account, refresh))
 
 
+async def confirm_current_password(request: Request, caller, password: str, status: int = 403) -> None:
+    """Re-authentication for what a stolen access token (or session) alone must not do: change the password,
+    take every record away (export), delete the account. The current password, checked with bcrypt; one
+    budget of guesses per account for all of them ("current_password" in app/ratelimit.py)."""
+    await rate_limit(request, "current_password", str(caller.consultant_id))
+    hashed = await run(request.app.state.pool, "my_password_hash", caller)
+    if not await check_password(request, password, hashed):
+        raise ApiError(status, "wrong_password", "The current password is not right.", "current_password")
+
+
 async def change_password_for(request: Request, caller, body: ChangePasswordBody) -> tuple[dict, str]:
     """The one password change (API and settings page): rate-limited per account, the current password
     checked, the new one through the policy; every session ends and one new refresh token is returned."""
     pool = request.app.state.pool
-    await rate_limit(request, "change_password", str(caller.consultant_id))
-    if not await check_password(request, body.current_password, await run(pool, "my_password_hash", caller)):
-        raise ApiError(400, "wrong_password", "The current password is not right.", "current_password")
+    await confirm_current_password(request, caller, body.current_password, status=400)
     account = await run(pool, "get_my_account", caller)
     password_hash = await hash_new_password(request, body.new_password, account["email"], account["first_name"],
                                             account["last_name"], field="new_password")
     refresh = new_token("rt")
-    await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(refresh),
-              expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
-    return account, refresh
+    epoch = await run(pool, "change_my_password", caller, password_hash=password_hash, refresh_hash=token_hash(refresh),
+                      expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+    return {**account, "token_epoch": epoch}, refresh
 
 
 routes = [

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from app.crypto import keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.clients import ClientPatch, ClientQuery, NewClient, _phone_fields, present_client
+from app.routes.clients import ClientPatch, ClientQuery, NewClient, _phone_fields, anonymise, present_client
 from app.routes.dashboard_sessions import approved, form_error, paging
 from app.routes.public import PHONE_PURPOSE
 from app.schemas import normalise_phone
@@ -145,7 +145,7 @@ def _confirmed_action(kind: str):
                 if form.get("understood") != "yes":
                     raise ApiError(422, "validation_error", "Tick the box to confirm you understand this cannot be "
                                                             "undone.", "understood")
-                await run(pool, "anonymise_client", caller, client_id=client["id"])
+                await anonymise(request, caller, client["id"])
             else:
                 await run(pool, "update_client", caller, client_id=client["id"], patch={"is_active": False},
                           phone_encrypted=None, phone_hash=None)

@@ -4,7 +4,7 @@ goes live. Every form is a plain POST carrying the CSRF token that runs the JSON
 query (no rule of its own); an error shows the same page again with the message, the field it concerns and
 what was typed — never a password, a bank account number or an IFSC. Success redirects back with a notice
 (post/redirect/get). Deleting a rule or a slot and unblocking go through a confirmation page; deleting the
-account asks for the email address typed out."""
+account asks for the email address typed out and the password (so does the data download)."""
 from __future__ import annotations
 
 import re
@@ -25,7 +25,12 @@ from app.endpoints import endpoint
 from app.errors import ApiError, from_postgres
 from app.images import MAX_PHOTO_BYTES
 from app.middleware import BodySizeLimitMiddleware
-from app.routes.auth import ChangePasswordBody, change_password_for
+from app.routes.auth import (
+    ChangePasswordBody,
+    CurrentPasswordBody,
+    change_password_for,
+    confirm_current_password,
+)
 from app.routes.availability import BlockBody, RuleBody, SlotBody
 from app.routes.calendar import consent_csp, integrations
 from app.routes.pages import signed_in
@@ -756,26 +761,30 @@ async def change_password(request: Request) -> Response:
 @endpoint(summary="Download everything held about the consultant (the API's export) as a JSON file.",
           tags=("pages",), include=False)
 async def export_data(request: Request) -> Response:
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
-    _, caller = who
-    await form_with_csrf(request)  # a POST with the token: no other site can start a download of it
-    data = await run(request.app.state.pool, "export_my_data", caller)
-    data["account"] = present.consultant(data["account"], request.app.state.secrets.data_key)
-    name = f"nakksha-export-{datetime.now(UTC).date().isoformat()}.json"
-    return JSONResponse(data, headers={"content-disposition": f'attachment; filename="{name}"',
-                                       "cache-control": "no-store"})
+    # A POST with the CSRF token (no other site can start a download of it) and the current password (a
+    # browser left signed in does not hand everything over); a wrong one shows the page again, saying so.
+    async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
+        body = parse_form({"current_password": form.get("current_password", "")}, CurrentPasswordBody)
+        await confirm_current_password(request, caller, body.current_password)
+        data = await run(request.app.state.pool, "export_my_data", caller)
+        data["account"] = present.consultant(data["account"], request.app.state.secrets.data_key)
+        name = f"nakksha-export-{datetime.now(UTC).date().isoformat()}.json"
+        return JSONResponse(data, headers={"content-disposition": f'attachment; filename="{name}"',
+                                           "cache-control": "no-store"})
+
+    return await _page(request, "dashboard/settings_account.html", _load_account, submit, form="export")
 
 
-@endpoint(summary="Delete the account after the email address is typed out; signed out, told what happened.",
-          tags=("pages",), include=False)
+@endpoint(summary="Delete the account after the email address is typed out and the current password given; signed "
+                  "out, told what happened.", tags=("pages",), include=False)
 async def delete_account(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         account = await run(request.app.state.pool, "get_my_account", caller)
         if form.get("confirm_email", "").strip().lower() != account["email"].lower():
             raise ApiError(422, "validation_error", "Type your email address exactly as shown to confirm.",
                            "confirm_email")
+        body = parse_form({"current_password": form.get("current_password", "")}, CurrentPasswordBody)
+        await confirm_current_password(request, caller, body.current_password)
         await run(request.app.state.pool, "delete_my_account", caller)
         await _forget_photos(request, caller.consultant_id)
         response = RedirectResponse(f"{BASE}/account/deleted", status_code=303)

@@ -17,8 +17,7 @@ from app.routes.auth import (
     LoginBody,
     ResetPasswordBody,
     SignupBody,
-    bad_credentials,
-    check_password,
+    checked_credentials,
     encrypted_link,
     hash_new_password,
 )
@@ -74,10 +73,7 @@ async def _form_page(request: Request, template: str, handler, **context) -> Res
 async def login_page(request: Request) -> Response:
     async def submit(form: dict) -> Response:
         body = parse_form({"email": form.get("email", ""), "password": form.get("password", "")}, LoginBody)
-        await rate_limit(request, "login", body.email)
-        creds = await run(request.app.state.pool, "consultant_credentials", email=body.email)
-        if not await check_password(request, body.password, creds["password_hash"] if creds else None):
-            raise bad_credentials()
+        creds = await checked_credentials(request, "consultant", body)
         refresh = new_token("rt")
         await run(request.app.state.pool, "start_consultant_session", consultant_id=creds["id"],
                   refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),

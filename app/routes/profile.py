@@ -18,7 +18,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import MAX_PHOTO_BYTES, DecoderBusy, ImageTooLarge, NotAnImage, clean_photo, off_loop
 from app.ratelimit import rate_limit
-from app.routes.auth import OBJECT
+from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_password
 from app.schemas import (
     InstagramUrl,
     LinkedinUrl,
@@ -203,17 +203,25 @@ async def _forget_photos(request: Request, consultant_id, keep: str | None = Non
         log.warning("could not remove old photos of %s", consultant_id, exc_info=True)
 
 
-@endpoint(summary="Everything held about the consultant, as JSON (data portability).", tags=("profile",),
-          auth="consultant", responses={200: OBJECT})
+@endpoint(summary="Everything held about the consultant, as JSON (data portability); needs the current password "
+                  "(403 wrong_password).", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
+          responses={200: OBJECT, 403: None, 429: None})
 async def export_my_data(request: Request) -> JSONResponse:
+    body = await parse_body(request, CurrentPasswordBody)
+    await confirm_current_password(request, request.state.caller, body.current_password)
     data = await run(request.app.state.pool, "export_my_data", request.state.caller)
     data["account"] = present.consultant(data["account"], request.app.state.secrets.data_key)
-    return JSONResponse(data, headers={"content-disposition": 'attachment; filename="nakksha-export.json"'})
+    return JSONResponse(data, headers={"content-disposition": 'attachment; filename="nakksha-export.json"',
+                                       "cache-control": "no-store"})
 
 
-@endpoint(summary="Delete the account: personal data anonymised, payments kept, no more logins.", tags=("profile",),
-          auth="consultant", responses={204: None})
+@endpoint(summary="Delete the account (needs the current password: 403 wrong_password): every upcoming session is "
+                  "cancelled with a full refund and an email to its client; personal data anonymised, payments "
+                  "kept, no more logins.", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
+          responses={204: None, 403: None, 429: None})
 async def delete_my_account(request: Request) -> Response:
+    body = await parse_body(request, CurrentPasswordBody)
+    await confirm_current_password(request, request.state.caller, body.current_password)
     await run(request.app.state.pool, "delete_my_account", request.state.caller)
     await _forget_photos(request, request.state.caller.consultant_id)
     return Response(status_code=204)
@@ -225,7 +233,7 @@ routes = [
     Route("/api/v1/consultants/me", delete_my_account, methods=["DELETE"], name="delete_my_account"),
     Route("/api/v1/consultants/me/bank-details", set_my_bank_details, methods=["PUT"], name="set_my_bank_details"),
     Route(PHOTO_PATH, upload_my_photo, methods=["POST"], name="upload_my_photo"),
-    Route("/api/v1/consultants/me/export", export_my_data, methods=["GET"], name="export_my_data"),
+    Route("/api/v1/consultants/me/export", export_my_data, methods=["POST"], name="export_my_data"),
 ]
 
 

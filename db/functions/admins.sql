@@ -130,6 +130,13 @@ begin
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s consultant cannot be %s.', v_from, case p_to when 'reactivated' then 'reactivated' else p_to end);
   end if;
+  -- An account is approved only once its owner has shown the address is theirs: otherwise anyone could sign up
+  -- with someone else's address and have an admin publish a page (and send mail) in that person's name.
+  if p_to = 'approved' and not v_c.is_email_verified then
+    raise exception using errcode = 'NK409', message = 'email_unverified',
+      detail = format('%s has not confirmed their email address yet; approve them once they have '
+                      '(they can send themselves a new link).', v_c.email);
+  end if;
   if p_to in ('rejected', 'suspended') and nullif(btrim(coalesce(p_reason, '')), '') is null then
     raise exception using errcode = 'NK422', message = 'reason_required', detail = 'Give a reason.', hint = 'field:reason';
   end if;
@@ -159,7 +166,7 @@ comment on function app_private.set_approval is 'Move a consultant through the a
 create or replace function api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'approved', null, p_acting_admin_email) $$;
-comment on function api.approve_consultant is 'Approve a pending (or previously rejected) consultant: their dashboard opens and their page can be published.';
+comment on function api.approve_consultant is 'Approve a pending (or previously rejected) consultant whose email is verified (else 409 email_unverified): their dashboard opens and their page can be published.';
 
 create or replace function api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''

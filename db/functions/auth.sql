@@ -63,18 +63,27 @@ comment on function app_private.start_session is 'Open a refresh-token family fo
 
 create or replace function app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text)
 returns integer
-language sql volatile security definer
+language plpgsql volatile security definer
 set search_path = ''
 as $$
-  with revoked as (
-    update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
-    where revoked_at is null
-      and ((p_consultant_id is not null and consultant_id = p_consultant_id)
-           or (p_admin_id is not null and admin_id = p_admin_id))
-    returning 1)
-  select count(*)::integer from revoked
+declare
+  v_count integer;
+begin
+  update app.refresh_token_families set revoked_at = now(), revoked_reason = p_reason
+  where revoked_at is null
+    and ((p_consultant_id is not null and consultant_id = p_consultant_id)
+         or (p_admin_id is not null and admin_id = p_admin_id));
+  get diagnostics v_count = row_count;
+  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. Not on suspension,
+  -- where the consultant's token keeps answering 403 with the reason (the guard reads the status anyway).
+  if p_reason is distinct from 'suspended' then
+    update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
+    update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
+  end if;
+  return v_count;
+end;
 $$;
-comment on function app_private.revoke_families is 'Revoke every live refresh family of a consultant or an admin.';
+comment on function app_private.revoke_families is 'Revoke every live refresh family of a consultant or an admin, and (unless suspending) every access token issued so far.';
 
 -- Signup --------------------------------------------------------------------------------------------
 
@@ -127,7 +136,7 @@ begin
     v_consultant.first_name || ' ' || v_consultant.last_name,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
-  return app_private.consultant_json(v_consultant);
+  return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $$;
 comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email.';
@@ -161,7 +170,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.consultant_json(v_c);
+  return app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch);
 end;
 $$;
 comment on function api.start_consultant_session is 'After the app checked the password: record the login and open a refresh family.';
@@ -189,7 +198,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.admin_json(v_a);
+  return app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch);
 end;
 $$;
 comment on function api.start_admin_session is 'After the app checked the password: record the admin login and open a refresh family.';
@@ -245,9 +254,12 @@ begin
   insert into app.refresh_tokens (family_id, token_hash, expires_at)
   values (v_family.id, p_new_hash, p_new_expires_at) returning id into v_new;
   update app.refresh_tokens set used_at = now(), replaced_by = v_new where id = v_token.id;
+  -- The new access token carries the account's current epoch (the app takes it out of the answer).
   return jsonb_build_object('status', 'ok',
-    'consultant', case when v_c.id is not null then app_private.consultant_json(v_c) end,
-    'admin', case when v_a.id is not null then app_private.admin_json(v_a) end);
+    'consultant', case when v_c.id is not null
+                       then app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
+    'admin', case when v_a.id is not null
+                  then app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
 end;
 $$;
 comment on function api.rotate_refresh_token is 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
@@ -397,13 +409,14 @@ comment on function api.my_password_hash is 'The calling consultant''s (or admin
 
 create or replace function api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamptz,
                                                    p_user_agent text default null, p_ip inet default null)
-returns void
+returns integer
 language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
   v_consultant uuid := app.current_consultant_id();
   v_admin uuid := app.current_admin_id();
+  v_epoch integer;
 begin
   if v_consultant is not null then
     update app.consultants set password_hash = p_password_hash where id = v_consultant and deleted_at is null;
@@ -412,12 +425,15 @@ begin
   else
     raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
   end if;
-  -- Every other session ends; the caller continues in a fresh one.
+  -- Every other session ends, with every access token issued so far; the caller continues in a fresh one.
   perform app_private.revoke_families(v_consultant, v_admin, 'password_changed');
   perform app_private.start_session(v_consultant, v_admin, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
+  select coalesce((select c.token_epoch from app.consultants c where c.id = v_consultant),
+                  (select a.token_epoch from app.admins a where a.id = v_admin)) into v_epoch;
+  return v_epoch;
 end;
 $$;
-comment on function api.change_my_password is 'Change the caller''s password, end every other session and open a new one.';
+comment on function api.change_my_password is 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token.';
 
 create or replace function api.get_my_account()
 returns jsonb
@@ -441,26 +457,31 @@ end;
 $$;
 comment on function api.get_my_account is 'The calling consultant''s account, or the calling admin''s.';
 
-create or replace function api.consultant_access(p_consultant_id uuid)
+create or replace function api.consultant_access(p_consultant_id uuid, p_token_epoch integer)
 returns text
 language sql stable security definer
 set search_path = ''
 as $$
-  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended' or 'gone'.
-  select coalesce((select case when c.deleted_at is not null then 'gone' else c.approval_status end
+  -- What the route guard needs: 'approved', 'pending', 'rejected', 'suspended', 'revoked' (the token is of an
+  -- older epoch: every session ended since) or 'gone'.
+  select coalesce((select case when c.deleted_at is not null then 'gone'
+                               when c.token_epoch is distinct from p_token_epoch then 'revoked'
+                               else c.approval_status end
                    from app.consultants c where c.id = p_consultant_id), 'gone')
 $$;
-comment on function api.consultant_access is 'A consultant''s approval state for route guards (gone when deleted or unknown).';
+comment on function api.consultant_access is 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown).';
 
-create or replace function api.admin_access(p_admin_id uuid)
+create or replace function api.admin_access(p_admin_id uuid, p_token_epoch integer)
 returns text
 language sql stable security definer
 set search_path = ''
 as $$
-  select coalesce((select case when a.is_active then a.role else 'inactive' end
+  select coalesce((select case when not a.is_active then 'inactive'
+                               when a.token_epoch is distinct from p_token_epoch then 'revoked'
+                               else a.role end
                    from app.admins a where a.id = p_admin_id), 'inactive')
 $$;
-comment on function api.admin_access is 'An admin''s role for route guards (inactive when deactivated or unknown).';
+comment on function api.admin_access is 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown).';
 
 grant execute on function
   api.signup_consultant(text, text, text, text, text, text, bytea, timestamptz, bytea, text, text, inet),
@@ -470,7 +491,7 @@ grant execute on function
   api.revoke_my_sessions(), api.verify_email(bytea), api.resend_verification(bytea, text),
   api.request_password_reset(text, bytea, text), api.reset_password(bytea, text), api.my_password_hash(),
   api.change_my_password(text, bytea, timestamptz, text, inet), api.get_my_account(),
-  api.consultant_access(uuid), api.admin_access(uuid)
+  api.consultant_access(uuid, integer), api.admin_access(uuid, integer)
   to nakksha_app;
 
 -- Test: pytest tests/http/test_auth.py

@@ -18,6 +18,11 @@ as $$
 declare
   v_id uuid;
 begin
+  -- An address under .invalid (RFC 2606: an anonymised client's, a deleted account's) can never receive mail:
+  -- nothing is queued to it.
+  if lower(btrim(p_recipient_email)) like '%.invalid' then
+    return null;
+  end if;
   -- The log row and the job are written together: a rolled-back cause sends nothing, a committed one
   -- always has its job.
   insert into app.email_logs (consultant_id, admin_id, client_id, session_id, quotation_id, email_type,
@@ -29,7 +34,7 @@ begin
   return v_id;
 end;
 $$;
-comment on function app_private.queue_email is 'Insert a queued email_logs row and defer its send_email job in the same transaction.';
+comment on function app_private.queue_email is 'Insert a queued email_logs row and defer its send_email job in the same transaction (nothing for an address under .invalid); its id, or NULL.';
 
 create or replace function api.worker_claim_email(p_email_log_id uuid)
 returns jsonb

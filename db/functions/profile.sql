@@ -138,7 +138,27 @@ as $$
 declare
   v_c app.consultants := app_private.caller_consultant();
   v_tag text := replace(v_c.id::text, '-', '');
+  v_s app.sessions;
+  v_refund numeric(10, 2);
 begin
+  -- Nobody who booked is stranded. Every session still to come (pending or confirmed) is cancelled by the
+  -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
+  -- cancels one) and its client is told (a job), all in this transaction, before the consultant's name is
+  -- erased from what that mail will say. Reminders go with the confirmation (the status trigger withdraws them).
+  perform app_private.abandon_expired_holds(v_c.id);
+  for v_s in select * from app.sessions
+             where consultant_id = v_c.id and status in ('pending', 'confirmed') and starts_at > now()
+             order by starts_at, id
+             for update loop
+    update app.sessions set status = 'cancelled', cancelled_by = 'consultant',
+      cancellation_reason = 'The consultant closed their account.'
+    where id = v_s.id returning * into v_s;
+    v_refund := app_private.refund_for_cancellation(v_s, 100, 'The consultant closed their account', 'consultant');
+    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
+  end loop;
+  -- A quotation still open can no longer be accepted (and paid for) with nobody to deliver it.
+  update app.quotations set status = 'expired' where consultant_id = v_c.id and status in ('sent', 'viewed');
+
   -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
   -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
   -- gone (not approved, inactive), and its slug and email are free for others.
@@ -168,7 +188,7 @@ begin
   update app.availability_rules set is_active = false where consultant_id = v_c.id;
 end;
 $$;
-comment on function api.delete_my_account is 'Delete the calling consultant''s account by anonymising it; financial records are kept.';
+comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised; financial records are kept.';
 
 grant execute on function api.update_my_profile(jsonb), api.set_my_bank_details(text, bytea, bytea),
   api.set_my_photo(text), api.export_my_data(), api.delete_my_account() to nakksha_app;

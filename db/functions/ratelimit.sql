@@ -1,7 +1,6 @@
 -- db/functions/ratelimit.sql — counting requests per bucket in fixed windows, shared by every app process.
 
-create or replace function api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer,
-                                              p_setting text default null)
+create or replace function app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer)
 returns integer
 language plpgsql volatile security definer
 set search_path = ''
@@ -9,21 +8,97 @@ as $$
 declare
   v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
   v_hits integer;
-  -- A limit a super admin tunes (a platform setting) wins over the caller's built-in number.
-  v_limit integer := coalesce(app_private.setting_integer(p_setting), p_limit);
 begin
   -- One upsert: concurrent requests from several processes serialise on the counter row, so the limit
   -- is exact. Returns 0 when allowed, else the seconds until the window ends (for Retry-After).
   insert into app.rate_limit_hits as h (bucket, window_start, hits) values (p_bucket, v_window, 1)
   on conflict (bucket, window_start) do update set hits = h.hits + 1
   returning h.hits into v_hits;
-  if v_hits <= v_limit then
+  if v_hits <= p_limit then
     return 0;
   end if;
   return greatest(1, ceil(extract(epoch from v_window + make_interval(secs => p_window_seconds) - now()))::integer);
 end;
 $$;
+comment on function app_private.count_hit is 'Count one hit in the bucket''s current fixed window; 0 if within p_limit, else seconds to wait.';
+
+create or replace function api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer,
+                                              p_setting text default null)
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- A limit a super admin tunes (a platform setting) wins over the caller's built-in number.
+  select app_private.count_hit(p_bucket, coalesce(app_private.setting_integer(p_setting), p_limit), p_window_seconds)
+$$;
 comment on function api.hit_rate_limit is 'Count one request in the bucket''s current window; 0 if within the limit (p_setting''s value when given, else p_limit), else seconds to wait.';
+
+-- Sign-in throttling --------------------------------------------------------------------------------------
+-- Failed sign-ins are counted per (account, IP), per IP and per account (a looser ceiling), each limit a
+-- platform setting. Failures from one address never stop the owner signing in from another. An attempt is
+-- counted before its password is checked (so racing guesses cannot overshoot a bucket) and forgiven when
+-- the password was right: only failures remain counted. Unknown accounts are counted exactly like known ones.
+
+create or replace function app_private.sign_in_buckets(p_kind text, p_account text, p_ip text)
+returns table (bucket text, setting text, window_seconds integer)
+language sql immutable
+set search_path = ''
+as $$
+  -- Always in this order (the lock order of begin_sign_in and forgive_sign_in: no deadlock between them).
+  -- A space separates the account from the address: neither may contain one.
+  select 'sign_in:' || p_kind || ':' || b.scope, b.setting, b.window_seconds
+  from (values
+    (1, 'account_ip:' || lower(btrim(p_account)) || ' ' || coalesce(nullif(btrim(p_ip), ''), 'unknown'),
+        'login_failures_per_account_ip', 900),
+    (2, 'ip:' || coalesce(nullif(btrim(p_ip), ''), 'unknown'), 'login_failures_per_ip', 900),
+    (3, 'account:' || lower(btrim(p_account)), 'login_failures_per_account', 3600)
+  ) as b(ord, scope, setting, window_seconds)
+  order by b.ord
+$$;
+comment on function app_private.sign_in_buckets is 'The three failed-sign-in buckets of an attempt (account and IP, IP, account), in lock order, with their setting and window.';
+
+create or replace function api.begin_sign_in(p_kind text, p_account text, p_ip text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_b record;
+  v_wait integer;
+begin
+  if p_kind is null or p_kind not in ('consultant', 'admin') then
+    raise exception using errcode = 'NK400', message = 'bad_request', detail = 'Unknown kind of account.';
+  end if;
+  -- Count the attempt in every bucket; if one is already full, raise: the transaction rolls back, so a
+  -- refused attempt counts nowhere (an address over its (account, IP) limit cannot fill the account's ceiling).
+  for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    v_wait := app_private.count_hit(v_b.bucket, app_private.setting_integer(v_b.setting), v_b.window_seconds);
+    if v_wait > 0 then
+      raise exception using errcode = 'NK429', message = 'rate_limited',
+        detail = 'Too many attempts; wait a little and try again.', hint = 'retry_after:' || v_wait;
+    end if;
+  end loop;
+end;
+$$;
+comment on function api.begin_sign_in is 'Before a password check: count the attempt per (account, IP), IP and account, or NK429 (counting nothing) when one bucket is full.';
+
+create or replace function api.forgive_sign_in(p_kind text, p_account text, p_ip text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_b record;
+begin
+  -- The password was right: the attempt begin_sign_in counted was no failure. Row by row, in lock order.
+  for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    update app.rate_limit_hits set hits = greatest(hits - 1, 0)
+    where bucket = v_b.bucket
+      and window_start = to_timestamp(floor(extract(epoch from now()) / v_b.window_seconds) * v_b.window_seconds);
+  end loop;
+end;
+$$;
+comment on function api.forgive_sign_in is 'After a right password: take back the attempt begin_sign_in counted, so only failures count.';
 
 create or replace function api.prune_rate_limits()
 returns integer
@@ -35,6 +110,7 @@ as $$
 $$;
 comment on function api.prune_rate_limits is 'Delete counters of windows that ended more than a day ago.';
 
-grant execute on function api.hit_rate_limit(text, integer, integer, text), api.prune_rate_limits() to nakksha_app;
+grant execute on function api.hit_rate_limit(text, integer, integer, text), api.prune_rate_limits(),
+  api.begin_sign_in(text, text, text), api.forgive_sign_in(text, text, text) to nakksha_app;
 
--- Test: pytest tests/http/test_rate_limits.py
+-- Test: pytest tests/http/test_rate_limits.py tests/db/test_sign_in_limits.py

@@ -18,7 +18,9 @@ async def consultant(conn: asyncpg.Connection, *, approved: bool = True, slug: s
         "email": email or f"c{tag}@example.com", "password_hash": BCRYPT_DUMMY, "first_name": "Test",
         "last_name": "Consultant", "slug": slug or f"c-{tag}", "timezone": timezone,
         "approval_status": "approved" if approved else "pending",
-        "approved_at": datetime.now(UTC) if approved else None, **cols,
+        "approved_at": datetime.now(UTC) if approved else None,
+        # A confirmed address, so a pending one is approvable (approval refuses an unconfirmed one).
+        "is_email_verified": True, "email_verified_at": datetime.now(UTC), **cols,
     }
     names = ", ".join(values)
     params = ", ".join(f"${i}" for i in range(1, len(values) + 1))

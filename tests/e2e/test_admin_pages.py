@@ -8,7 +8,7 @@ from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import new_page, shot
 from tests.e2e.test_pages_a11y import no_serious_violations
-from tests.http.helpers import make_admin, signup_consultant
+from tests.http.helpers import make_admin, mark_email_verified, signup_consultant
 
 PASSWORD = "admin password 2026!"
 
@@ -38,6 +38,7 @@ async def fits(page: Page, name: str) -> None:
 
 async def test_an_admin_signs_in_and_approves_a_pending_consultant(page, api, db):
     consultant = (await signup_consultant(api, first_name="Kavya", last_name="Reddy"))["consultant"]
+    await mark_email_verified(db, consultant["id"])  # approval needs a confirmed address
     email = await an_admin(db, api)
     await page.goto("/admin/login")
     await no_serious_violations(page, "admin-login")

@@ -1,4 +1,4 @@
-# tests/e2e/test_journey.py — the whole product in Chromium: sign-up, approval by an admin, availability and price, a client books and pays, the consultant sees it, the client cancels and sees the refund.
+# tests/e2e/test_journey.py — the whole product in Chromium: sign-up and the emailed confirmation link, approval by an admin, availability and price, a client books and pays, the consultant sees it, the client cancels and sees the refund.
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from playwright.async_api import expect
 from tests.e2e.conftest import new_page, shot
 from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.http.helpers import make_admin
+from tests.http.test_auth import link_token
 
 CONSULTANT_PASSWORD = "a long and unusual passphrase 2026"
 ADMIN_PASSWORD = "admin password 2026!"
@@ -30,6 +31,10 @@ async def test_from_sign_up_to_a_paid_booking_and_a_refunded_cancellation(browse
         await consultant.get_by_label("Password").fill(CONSULTANT_PASSWORD)
         await consultant.get_by_role("button", name="Create my account").click()
         await expect(consultant.get_by_role("heading", name="We are reviewing your account")).to_be_visible()
+        # They open the link in the mail we sent (delivered to the local outbox): only a confirmed address is
+        # approved.
+        token = await link_token(db, "verify_email", "nandini.rao@example.com")
+        await consultant.goto(f"/auth/verify-email?token={token}")
 
         # 2. An admin approves them in the admin pages.
         admin_email = f"admin{uuid.uuid4().hex[:8]}@example.com"

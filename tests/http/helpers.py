@@ -26,6 +26,16 @@ async def signup_consultant(client, *, email: str | None = None, password: str =
     return r.json()
 
 
+async def mark_email_verified(db, consultant_id) -> None:
+    """Arrange a consultant whose email is confirmed (approval needs it), as the owner would find it."""
+    conn = await asyncpg.connect(db.url("owner"))
+    try:
+        await conn.execute("update app.consultants set is_email_verified = true, email_verified_at = now() "
+                           "where id = $1", uuid.UUID(str(consultant_id)))
+    finally:
+        await conn.close()
+
+
 async def make_admin(db, client, role: str = "admin", *, email: str | None = None,
                      password: str = "admin password 2026!") -> str:
     """Create an admin as the database owner, log in over HTTP, return the access token."""

@@ -18,7 +18,7 @@ from app.openapi import iter_routes
 from app.passwords import hash_password
 from app.sql import _init_connection
 from tests.db import factories
-from tests.http.helpers import auth, make_admin, signup_consultant
+from tests.http.helpers import auth, make_admin, mark_email_verified, signup_consultant
 
 ADMIN_PASSWORD = "admin password 2026!"
 CONSULTANTS = "/api/v1/admin/consultants"
@@ -166,10 +166,11 @@ async def test_tokens_only_open_their_own_side(client, app, db):
         r = await client.request(method, path, **kwargs)
         assert r.status_code == 401, (method, path, r.status_code)
         assert r.headers["www-authenticate"].startswith("Bearer")
-    for path in ("/api/v1/consultants/me", "/api/v1/auth/me", "/api/v1/consultants/me/export"):
-        r = await client.get(path, headers=auth(admin))
+    for method, path in (("GET", "/api/v1/consultants/me"), ("GET", "/api/v1/auth/me"),
+                         ("POST", "/api/v1/consultants/me/export")):
+        r = await client.request(method, path, headers=auth(admin), json={"current_password": ADMIN_PASSWORD})
         assert r.status_code == 403 and error_code(r) == "forbidden", path
-        assert (await client.get(path)).status_code == 401
+        assert (await client.request(method, path)).status_code == 401
     r = await client.patch("/api/v1/consultants/me", headers=auth(admin), json={"first_name": "Admin"})
     assert r.status_code == 403
 
@@ -314,6 +315,7 @@ async def test_one_consultant_or_404(client, db):
 async def test_approval_state_machine_audits_and_emails_each_step(client, db):
     account = await signup_consultant(client, email="flow@example.com")
     cid = uuid.UUID(account["consultant"]["id"])
+    await mark_email_verified(db, cid)
     token = await make_admin(db, client)
     admin_id = await admin_id_of(client, token)
     base = f"{CONSULTANTS}/{cid}"
@@ -360,6 +362,7 @@ async def test_approval_state_machine_audits_and_emails_each_step(client, db):
 async def test_rejection_needs_a_reason_and_can_be_reviewed(client, db):
     account = await signup_consultant(client, email="rej@example.com")
     cid = uuid.UUID(account["consultant"]["id"])
+    await mark_email_verified(db, cid)
     token = await make_admin(db, client)
     base = f"{CONSULTANTS}/{cid}"
     for body in ({}, {"reason": ""}, {"reason": "  "}, {"reason": None}):
@@ -385,12 +388,32 @@ async def test_rejection_needs_a_reason_and_can_be_reviewed(client, db):
 async def test_two_admins_approving_at_once_approve_once(client, db):
     account = await signup_consultant(client)
     cid = uuid.UUID(account["consultant"]["id"])
+    await mark_email_verified(db, cid)
     first, second = await make_admin(db, client), await make_admin(db, client)
     answers = await asyncio.gather(*(client.post(f"{CONSULTANTS}/{cid}/approve", headers=auth(t))
                                      for t in (first, second, first, second)))
     assert sorted(r.status_code for r in answers) == [200, 409, 409, 409]
     assert [a["action"] for a in await audit_rows(db, cid)] == ["consultant.approve"]
     assert [t for t, _ in await email_types(db, cid)] == ["account_approved"]
+
+
+async def test_an_unverified_email_cannot_be_approved_until_it_is_confirmed(client, db):
+    from tests.http.test_auth import link_token
+
+    account = await signup_consultant(client, email="unconfirmed@example.com")
+    cid = uuid.UUID(account["consultant"]["id"])
+    token = await make_admin(db, client)
+    r = await client.post(f"{CONSULTANTS}/{cid}/approve", headers=auth(token))
+    assert r.status_code == 409 and error_code(r) == "email_unverified"
+    assert r.json()["error"]["message"] == ("unconfirmed@example.com has not confirmed their email address yet; "
+                                            "approve them once they have (they can send themselves a new link).")
+    assert await audit_rows(db, cid) == [] and await email_types(db, cid) == []
+    assert (await client.get(f"{CONSULTANTS}/{cid}", headers=auth(token))).json()["approval_status"] == "pending"
+    verify = await client.post("/api/v1/auth/verify-email",
+                               json={"token": await link_token(db, "verify_email", "unconfirmed@example.com")})
+    assert verify.status_code == 200
+    r = await client.post(f"{CONSULTANTS}/{cid}/approve", headers=auth(token))
+    assert r.status_code == 200 and r.json()["approval_status"] == "approved"
 
 
 @endpoint(summary="Test probe for approved consultants.", auth="approved")
@@ -402,6 +425,7 @@ async def test_suspension_ends_sessions_and_closes_the_dashboard_but_not_the_pro
     app.router.routes.append(Route("/api/v1/dashboard/_probe", approved_probe, methods=["GET"]))
     account = await signup_consultant(client, email="sus@example.com")
     cid = uuid.UUID(account["consultant"]["id"])
+    await mark_email_verified(db, cid)
     second = (await client.post("/api/v1/auth/login",
                                 json={"email": "sus@example.com", "password": "correct horse battery 42"})).json()
     headers = auth(account["access_token"])

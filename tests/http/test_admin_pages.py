@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from tests.http.helpers import make_admin, signup_consultant
+from tests.http.helpers import make_admin, mark_email_verified, signup_consultant
 from tests.http.test_pages import HTML, csrf_of, form, sign_in
 
 ADMIN_PASSWORD = "admin password 2026!"
@@ -150,7 +150,7 @@ async def test_the_detail_page_shows_the_account_and_unknown_ids_are_404(client,
     page = await client.get(f"/admin/consultants/{c['id']}", headers=HTML)
     assert page.status_code == 200
     for text in ("Deepa Menon", c["email"], "+91 98765 43210", "Email not verified", "Pending review", "IST",
-                 f'href="/admin/consultants/{c["id"]}/approve"', f'href="/admin/consultants/{c["id"]}/reject"',
+                 f'href="/admin/consultants/{c["id"]}/reject"',
                  "No admin has acted on this account yet.", "₹1,499.00 a month"):
         assert text in page.text, text
     assert "/suspend" not in page.text and "/reactivate" not in page.text
@@ -160,8 +160,28 @@ async def test_the_detail_page_shows_the_account_and_unknown_ids_are_404(client,
 
 # --- approval actions ------------------------------------------------------------------------------------------
 
+async def test_an_unverified_consultant_is_not_offered_approval_and_the_page_says_why(client, db):
+    c = await new_consultant(client, first_name="Hema", last_name="Iyer")
+    await admin_sign_in(client, db)
+    path = f"/admin/consultants/{c['id']}/approve"
+    detail = (await client.get(f"/admin/consultants/{c['id']}", headers=HTML)).text
+    assert "Email not verified" in detail and f'href="{path}"' not in detail
+    assert "You can approve them once they have." in detail and f'{c["id"]}/reject"' in detail
+    page = await client.get(path, headers=HTML)
+    assert page.status_code == 200 and "Yes, approve" not in page.text
+    assert "has not confirmed their email address yet" in page.text
+    # A post all the same (a stale tab, a forged form with this browser's token): the database refuses.
+    r = await client.post(path, headers=HTML, data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code == 409 and "has not confirmed their email address yet" in r.text
+    assert (await consultant_row(db, c["id"]))["approval_status"] == "pending"
+    await mark_email_verified(db, c["id"])
+    detail = (await client.get(f"/admin/consultants/{c['id']}", headers=HTML)).text
+    assert "Email verified" in detail and f'href="{path}"' in detail
+
+
 async def test_approving_goes_through_a_confirmation_and_twice_is_a_clear_error(client, db):
     c = await new_consultant(client, first_name="Esha", last_name="Kapoor")
+    await mark_email_verified(db, c["id"])
     await admin_sign_in(client, db)
     path = f"/admin/consultants/{c['id']}/approve"
     page, done = await confirm_and_post(client, path)
@@ -191,6 +211,7 @@ async def test_an_action_posted_without_the_csrf_token_is_refused_and_does_nothi
 
 async def test_rejecting_needs_a_reason_and_then_records_it(client, db):
     c = await new_consultant(client, first_name="Farah", last_name="Khan")
+    await mark_email_verified(db, c["id"])
     await admin_sign_in(client, db)
     path = f"/admin/consultants/{c['id']}/reject"
     page = await client.get(path, headers=HTML)

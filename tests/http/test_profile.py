@@ -5,6 +5,7 @@ import io
 import json
 import os
 import uuid
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
@@ -16,7 +17,7 @@ from app.openapi import iter_routes
 from app.present import BANK_PURPOSE
 from app.sql import _init_connection
 from tests.db import factories
-from tests.http.helpers import PASSWORD, auth, make_admin, signup_consultant
+from tests.http.helpers import PASSWORD, auth, make_admin, mark_email_verified, signup_consultant
 
 ME = "/api/v1/consultants/me"
 PHOTO = "/api/v1/consultants/me/photo"
@@ -37,6 +38,17 @@ async def account(client) -> dict:
 @pytest.fixture
 def headers(account) -> dict[str, str]:
     return auth(account["access_token"])
+
+
+REAUTH = {"current_password": PASSWORD}
+
+
+async def export(client, headers, body=REAUTH):
+    return await client.post(f"{ME}/export", headers=headers, json=body)
+
+
+async def delete_account(client, headers, body=REAUTH):
+    return await client.request("DELETE", ME, headers=headers, json=body)
 
 
 def code_of(r) -> str:
@@ -279,14 +291,14 @@ async def test_bank_details_are_stored_encrypted_and_always_answered_masked(clie
                 "ifsc_code_masked": "HDFC0XXXXXX", "is_set": True}
     assert r.json()["consultant"]["bank_details"] == expected
     for text in (r.text, (await client.get(ME, headers=headers)).text,
-                 (await client.get(f"{ME}/export", headers=headers)).text,
+                 (await export(client, headers)).text,
                  (await client.post("/api/v1/auth/login", json={"email": "asha@example.com",
                                                                 "password": PASSWORD})).text,
                  (await client.get("/api/v1/auth/me", headers=headers)).text):
         assert "50100123451234" not in text and "HDFC0001234" not in text and "encrypted" not in text
     assert (await client.get(ME, headers=headers)).json()["consultant"]["bank_details"] == expected
-    export = (await client.get(f"{ME}/export", headers=headers)).json()
-    assert export["account"]["bank_details"] == expected
+    exported = (await export(client, headers)).json()
+    assert exported["account"]["bank_details"] == expected
 
     conn = await owner(db)
     try:
@@ -485,7 +497,7 @@ async def test_export_holds_the_consultants_own_data_and_no_secrets(client, head
         await conn.close()
     assert token_hashes
 
-    r = await client.get(f"{ME}/export", headers=headers)
+    r = await export(client, headers)
     assert r.status_code == 200, r.text
     assert "attachment" in r.headers["content-disposition"]
     data = r.json()
@@ -515,9 +527,33 @@ async def test_export_holds_the_consultants_own_data_and_no_secrets(client, head
 
 
 async def test_export_needs_a_consultant(client, db):
-    assert (await client.get(f"{ME}/export")).status_code == 401
+    assert (await export(client, {})).status_code == 401
     admin = await make_admin(db, client)
-    assert (await client.get(f"{ME}/export", headers=auth(admin))).status_code == 403
+    assert (await export(client, auth(admin))).status_code == 403
+
+
+async def test_export_is_a_post_with_the_current_password(client, headers):
+    # A stolen access token alone no longer takes everything away (clients, payments, emails).
+    assert (await client.get(f"{ME}/export", headers=headers)).status_code == 405
+    assert (await export(client, headers, {})).status_code == 422
+    wrong = await export(client, headers, {"current_password": "not my password at all"})
+    assert wrong.status_code == 403 and code_of(wrong) == "wrong_password"
+    assert wrong.json()["error"]["field"] == "current_password" and "clients" not in wrong.text
+    r = await export(client, headers)
+    assert r.status_code == 200 and r.json()["account"]["email"] == "asha@example.com"
+
+
+async def test_guesses_at_the_current_password_share_one_budget_per_account(client, headers):
+    wrong = {"current_password": "a wrong guess 1"}
+    answers = [(await export(client, headers, wrong)).status_code, (await delete_account(client, headers, wrong)).status_code,
+               (await client.post("/api/v1/auth/change-password", headers=headers,
+                                  json={**wrong, "new_password": "a brand new secret 9"})).status_code,
+               (await export(client, headers, wrong)).status_code, (await delete_account(client, headers, wrong)).status_code]
+    assert answers == [403, 403, 400, 403, 403]
+    # The sixth guess waits, whichever door it knocks on, even with the right password.
+    r = await delete_account(client, headers)
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+    assert (await client.get(ME, headers=headers)).status_code == 200
 
 
 # --- deletion ----------------------------------------------------------------------------------------------------------
@@ -527,6 +563,7 @@ async def test_delete_anonymises_the_account_keeps_payments_and_frees_the_email(
     old_slug = account["consultant"]["slug"]
     await client.put(f"{ME}/bank-details", headers=headers, json=BANK)
     await patch(client, headers, {"description": "About me", "instagram_url": "https://instagram.com/asha"})
+    await mark_email_verified(db, cid)
     psql_admin = await db.connect("admin")
     try:  # approved by an administrator from psql: the approval mail is queued to the consultant
         await psql_admin.execute("select api.approve_consultant($1)", cid)
@@ -537,7 +574,10 @@ async def test_delete_anonymises_the_account_keeps_payments_and_frees_the_email(
         client_id = await factories.client(conn, cid, email="priya@example.com")
         await factories.email_log(conn, cid, email_type="session_booked", recipient_email="priya@example.com",
                                   recipient_name="Priya", client_id=client_id)
-        session_id = await factories.session(conn, cid, client_id)
+        # A session that already happened: its records stay as they are (upcoming ones are cancelled and
+        # refunded: tests/jobs/test_account_deletion.py).
+        session_id = await factories.session(conn, cid, client_id, starts_at=datetime.now(UTC) - timedelta(days=2),
+                                             status="completed")
         payment_id = await factories.payment(conn, cid, session_id=session_id, client_id=client_id, amount="1499.50")
         await factories.refund(conn, cid, payment_id, amount="100.00")
         payments_before = [dict(r) for r in await conn.fetch(
@@ -547,15 +587,19 @@ async def test_delete_anonymises_the_account_keeps_payments_and_frees_the_email(
     finally:
         await conn.close()
 
-    r = await client.delete(ME, headers=headers)
+    for body in (None, {}, {"current_password": "not my password at all"}):
+        r = await client.request("DELETE", ME, headers=headers, json=body)
+        assert r.status_code in (403, 415, 422), body  # a bearer token alone deletes nothing
+    assert (await client.get(ME, headers=headers)).status_code == 200
+    r = await delete_account(client, headers)
     assert r.status_code == 204 and r.content == b""
 
     login = await client.post("/api/v1/auth/login", json={"email": "asha@example.com", "password": PASSWORD})
     assert login.status_code == 401 and code_of(login) == "invalid_credentials"
     r = await client.post("/api/v1/auth/refresh", json={"refresh_token": account["refresh_token"]})
     assert r.status_code == 401
-    for method, path in (("GET", ME), ("GET", f"{ME}/export"), ("DELETE", ME), ("GET", "/api/v1/auth/me")):
-        assert (await client.request(method, path, headers=headers)).status_code == 401, path
+    for method, path in (("GET", ME), ("POST", f"{ME}/export"), ("DELETE", ME), ("GET", "/api/v1/auth/me")):
+        assert (await client.request(method, path, headers=headers, json=REAUTH)).status_code == 401, path
 
     conn = await owner(db)
     try:
@@ -614,7 +658,7 @@ async def test_replaced_and_deleted_photos_stop_being_served(client, headers):
     assert first != second
     assert (await client.get(first)).status_code == 404
     assert (await client.get(second)).status_code == 200
-    assert (await client.delete("/api/v1/consultants/me", headers=headers)).status_code == 204
+    assert (await delete_account(client, headers)).status_code == 204
     assert (await client.get(second)).status_code == 404
 
 # Test: pytest tests/http/test_profile.py

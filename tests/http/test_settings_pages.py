@@ -102,7 +102,8 @@ async def test_every_settings_form_refuses_a_post_without_its_csrf_token(client,
     me = await pending(client)
     await client.get(S, headers=HTML)  # the browser holds a CSRF cookie…
     for token in (None, "x" * 32):  # …but the post carries no token, or another one
-        data = {"first_name": "Forged", "confirm_email": me["email"], **({"csrf_token": token} if token else {})}
+        data = {"first_name": "Forged", "confirm_email": me["email"], "current_password": PASSWORD,
+                **({"csrf_token": token} if token else {})}
         files = None
         if path == "/profile/photo":  # a multipart form with the photo, as the page sends it
             data, files = {k: v for k, v in data.items() if k == "csrf_token"}, {"photo": ("me.png", image_bytes(), "image/png")}
@@ -348,7 +349,7 @@ async def test_bank_details_are_saved_encrypted_and_never_shown_in_clear(client,
     r = await submit(client, "/bank", {"bank_name": "HDFC Bank", "account_number": "12", "account_number_confirm": "12",
                                       "ifsc_code": ifsc})
     assert r.status_code == 422 and "Account number: Use 9 to 18 digits." in r.text and ifsc not in r.text
-    export = await submit(client, "/account/export", {}, page="/account")
+    export = await submit(client, "/account/export", {"current_password": PASSWORD}, page="/account")
     assert number not in export.text and "XXXXXXXX9012" in export.text
 
 
@@ -416,7 +417,13 @@ async def test_changing_the_password_keeps_this_browser_signed_in_and_ends_every
 
 async def test_exporting_downloads_the_apis_json(client, db):
     me = await approved(client, db)
+    # A browser left signed in does not hand everything over: the password is asked for.
     r = await submit(client, "/account/export", {}, page="/account")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    r = await submit(client, "/account/export", {"current_password": "not my password at all"}, page="/account")
+    assert r.status_code == 403 and "The current password is not right." in r.text
+    assert 'id="export-current_password"' in r.text and "not my password at all" not in r.text
+    r = await submit(client, "/account/export", {"current_password": PASSWORD}, page="/account")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     assert r.headers["content-disposition"].startswith('attachment; filename="nakksha-export-')
     data = r.json()
@@ -424,12 +431,17 @@ async def test_exporting_downloads_the_apis_json(client, db):
     assert {"availability_rules", "sessions", "payments"} <= set(data)
 
 
-async def test_deleting_the_account_needs_the_email_typed_then_signs_out_and_says_so(client, db):
+async def test_deleting_the_account_needs_the_email_typed_and_the_password_then_signs_out_and_says_so(client, db):
     me = await pending(client)
     r = await submit(client, "/account/delete", {"confirm_email": "someone.else@example.com"}, page="/account")
     assert r.status_code == 422 and "Type your email address exactly as shown to confirm." in r.text
     assert (await consultant_row(db, me["id"]))["deleted_at"] is None
-    r = await submit(client, "/account/delete", {"confirm_email": "  " + me["email"].upper()}, page="/account")
+    r = await submit(client, "/account/delete", {"confirm_email": me["email"], "current_password": "a wrong one 12"},
+                     page="/account")
+    assert r.status_code == 403 and "The current password is not right." in r.text
+    assert (await consultant_row(db, me["id"]))["deleted_at"] is None
+    r = await submit(client, "/account/delete", {"confirm_email": "  " + me["email"].upper(), "current_password": PASSWORD},
+                     page="/account")
     assert r.status_code == 303 and r.headers["location"] == f"{S}/account/deleted"
     assert "nk_session=" in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
     row = await consultant_row(db, me["id"])

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.http.conftest import make_app
-from tests.http.helpers import auth, signup_consultant
+from tests.http.helpers import PASSWORD, auth, signup_consultant
 
 
 class FakeCloudinary:
@@ -105,7 +105,9 @@ async def test_photos_go_to_cloudinary_when_configured(db, cloudinary_fake):
 
         cloudinary_fake.stored = [f"photos/{account['consultant']['id']}/old", "photos/x"]
         cloudinary_fake.requests.clear()
-        await client.delete("/api/v1/consultants/me", headers=auth(account["access_token"]))
+        r = await client.request("DELETE", "/api/v1/consultants/me", headers=auth(account["access_token"]),
+                                 json={"current_password": PASSWORD})
+        assert r.status_code == 204, r.text
         deletes = [r for r in cloudinary_fake.requests if r["method"] == "DELETE"]
         assert deletes and b"old" in deletes[0]["body"] + deletes[0]["path"].encode()
 

@@ -87,10 +87,15 @@ def test_approve_consultant_from_the_shell_is_audited(db, tmp_path):
     assert nakksha(env, "create-admin", "--email", "boss@example.com", "--name", "Boss", "--password",
                    "a-long-password-1").returncode == 0
     with psycopg.connect(db.url("owner")) as conn:
-        for email in ("p1@example.com", "p2@example.com"):
-            conn.execute("insert into app.consultants (email, first_name, last_name, slug) values (%s, 'P', 'Q', %s)",
-                         (email, "pending-" + email.split("@")[0]))
+        for email, verified in (("p1@example.com", True), ("p2@example.com", True), ("p3@example.com", False)):
+            conn.execute("insert into app.consultants (email, first_name, last_name, slug, is_email_verified, "
+                         "email_verified_at) values (%s, 'P', 'Q', %s, %s, case when %s then now() end)",
+                         (email, "pending-" + email.split("@")[0], verified, verified))
         conn.commit()
+    unconfirmed = nakksha(env, "approve-consultant", "p3@example.com")
+    assert unconfirmed.returncode == 1 and unconfirmed.stderr.strip() == (
+        "Refused: email_unverified: p3@example.com has not confirmed their email address yet; approve them once they "
+        "have (they can send themselves a new link).")
     plain = nakksha(env, "approve-consultant", "P1@example.com")
     assert plain.returncode == 0 and "approved p1@example.com" in plain.stdout, plain.stderr
     named = nakksha(env, "approve-consultant", "p2@example.com", "--as", "boss@example.com")
@@ -103,7 +108,7 @@ def test_approve_consultant_from_the_shell_is_audited(db, tmp_path):
         rows = conn.execute("select c.email::text, l.actor_label, a.email::text, l.db_user from app.admin_audit_log l "
                             "join app.consultants c on c.id = l.target_id left join app.admins a on a.id = l.admin_id "
                             "where l.action = 'consultant.approve' order by l.id").fetchall()
-        statuses = conn.execute("select approval_status from app.consultants").fetchall()
+        statuses = conn.execute("select approval_status from app.consultants where is_email_verified").fetchall()
         mails = conn.execute("select count(*) from app.email_logs where email_type = 'account_approved'").fetchone()[0]
     assert rows == [("p1@example.com", "cli:approve-consultant", None, "postgres"),
                     ("p2@example.com", None, "boss@example.com", "postgres")]
