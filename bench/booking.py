@@ -47,6 +47,7 @@ from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url, start_embedded, with_database  # noqa: E402
 from app.migrate import migrate  # noqa: E402
 from bench._common import (  # noqa: E402
+    LIFT_BOOKING_LIMITS,
     REPO,
     Children,
     RawHttp,
@@ -107,6 +108,7 @@ def seed(admin_url: str, *, price: str) -> tuple[uuid.UUID, dict[str, int]]:
             "union all select %(c)s, 'webinar', wd, time '18:00', time '19:30', 90, 20 from (values (2), (4)) w(wd)",
             {"c": cid})
         conn.execute("select app_private.rematerialise_slots(%s)", (cid,))
+        conn.execute(LIFT_BOOKING_LIMITS)
         counts = dict(conn.execute("select session_type, count(*) from app.availability_slots "
                                    "where consultant_id = %s group by 1", (cid,)).fetchall())
         conn.commit()

@@ -1,4 +1,4 @@
-# jobs/booking.py — periodic booking upkeep: expired holds give their slot back; slots roll forward to the horizon.
+# jobs/booking.py — periodic booking upkeep: expired holds give their slot back; slots roll forward to the horizon; old Idempotency-Keys go.
 from __future__ import annotations
 
 from app.sql import run
@@ -19,4 +19,10 @@ async def rematerialise_slots(timestamp: int) -> int:
     """Daily: every consultant's rule slots reach their booking horizon again (booked slots untouched)."""
     return await run(await pool(), "rematerialise_all_slots")
 
-# Test: pytest tests/jobs/test_maintenance.py
+@app.periodic(cron="27 3 * * *", periodic_id="prune_idempotency_keys")
+@app.task(name="prune_idempotency_keys", queue="maintenance")
+async def prune_idempotency_keys(timestamp: int) -> int:
+    """Nightly: Idempotency-Keys older than 24 hours already count as absent; their rows go."""
+    return await run(await pool(), "prune_idempotency_keys")
+
+# Test: pytest tests/jobs/test_maintenance.py tests/jobs/test_booking_jobs.py

@@ -165,7 +165,10 @@ begin
   if v_c.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
   end if;
-  update app.sessions set notes = null where client_id = v_c.id and consultant_id = v_consultant;
+  -- With what was typed at public bookings (sessions keep it beside the client record).
+  update app.sessions set notes = null, client_name = null, client_email = null, client_phone_encrypted = null,
+    client_ip_hash = null
+  where client_id = v_c.id and consultant_id = v_consultant;
   update app.email_logs set recipient_email = v_c.email, recipient_name = null, template_data = '{}'
   where client_id = v_c.id;
   return api.client_json(v_c);
