@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from tests.http.test_booking import PUBLIC, approved_consultant, book, booking, every_day, slots
+from tests.http.test_dashboard_sessions_pages import page_sign_in
+from tests.http.test_pages import HTML
 from tests.http.test_payments import app, razorpay_env, rzp  # noqa: F401  (the fake Razorpay: orders are counted)
 
 
@@ -238,6 +240,12 @@ async def test_a_public_booking_never_changes_an_existing_client(client, db):
     assert mails["session_confirmation"]["recipient_email"] == "asha@example.com"
     assert mails["session_confirmation"]["recipient_name"] == "Mallory Renamer"
     assert '"client_name": "Mallory Renamer"' in mails["session_booked"]["template_data"]
+    # The consultant's session page shows both: their client (deactivated) and who booked, as typed.
+    await page_sign_in(client, db, c)
+    page = await client.get(f"/dashboard/sessions/{r.json()['session_id']}", headers=HTML)
+    assert page.status_code == 200
+    for shown in ("Asha Client", 'id="client-inactive"', "Booked as", "Mallory Renamer", "+918888822222"):
+        assert shown in page.text, shown
 
 
 async def test_a_new_client_is_created_from_the_booking(client, db):
