@@ -951,7 +951,8 @@ begin
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
           nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted,
-          p_client_timezone, btrim(p_client_name), v_email, p_client_phone_encrypted, p_client_ip_hash)
+          p_client_timezone, btrim(p_client_name), v_email, p_client_phone_encrypted,
+          case when v_amount > 0 then p_client_ip_hash end)  -- only a hold needs it (see forget_hold_addresses)
   returning * into v_session;
   if v_amount > 0 then
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
@@ -2003,6 +2004,32 @@ ALTER FUNCTION api.export_my_data() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability).';
+
+
+--
+-- Name: forget_hold_addresses(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.forget_hold_addresses() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The keyed hash of a visitor's address only counts the holds they keep open; once a session is no longer
+  -- a live hold (paid, abandoned, cancelled) it has no use, and is not kept.
+  with gone as (update app.sessions set client_ip_hash = null
+                where client_ip_hash is not null and (status <> 'pending' or hold_expires_at < now() - interval '1 hour')
+                returning 1)
+  select count(*)::integer from gone
+$$;
+
+
+ALTER FUNCTION api.forget_hold_addresses() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION forget_hold_addresses(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.forget_hold_addresses() IS 'Drop the address hash of sessions that are no longer open holds; run nightly.';
 
 
 --
@@ -14007,6 +14034,14 @@ GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.export_my_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION forget_hold_addresses(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.forget_hold_addresses() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app;
 
 
 --

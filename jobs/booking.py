@@ -21,8 +21,10 @@ async def rematerialise_slots(timestamp: int) -> int:
 
 @app.periodic(cron="27 3 * * *", periodic_id="prune_idempotency_keys")
 @app.task(name="prune_idempotency_keys", queue="maintenance")
-async def prune_idempotency_keys(timestamp: int) -> int:
-    """Nightly: Idempotency-Keys older than 24 hours already count as absent; their rows go."""
-    return await run(await pool(), "prune_idempotency_keys")
+async def prune_idempotency_keys(timestamp: int) -> dict[str, int]:
+    """Nightly: Idempotency-Keys older than 24 hours already count as absent, so their rows go; and the keyed
+    hash of a visitor's address goes from every session that is no longer an open hold."""
+    return {"keys": await run(await pool(), "prune_idempotency_keys"),
+            "addresses": await run(await pool(), "forget_hold_addresses")}
 
 # Test: pytest tests/jobs/test_maintenance.py tests/jobs/test_booking_jobs.py

@@ -64,6 +64,10 @@ select api.release_idempotency_key(:slug, :key, :request_sha256);
 -- Delete Idempotency-Keys older than 24 hours.
 select api.prune_idempotency_keys();
 
+-- name: forget_hold_addresses()$
+-- Drop the address hash of sessions that are no longer open holds.
+select api.forget_hold_addresses();
+
 -- name: public_booking(token_hash)$
 -- A booking through its manage link.
 select api.public_booking(:token_hash);

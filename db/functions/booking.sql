@@ -314,6 +314,20 @@ as $$
 $$;
 comment on function api.prune_idempotency_keys is 'Delete Idempotency-Keys older than 24 hours (they already count as absent); run nightly.';
 
+create or replace function api.forget_hold_addresses()
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- The keyed hash of a visitor's address only counts the holds they keep open; once a session is no longer
+  -- a live hold (paid, abandoned, cancelled) it has no use, and is not kept.
+  with gone as (update app.sessions set client_ip_hash = null
+                where client_ip_hash is not null and (status <> 'pending' or hold_expires_at < now() - interval '1 hour')
+                returning 1)
+  select count(*)::integer from gone
+$$;
+comment on function api.forget_hold_addresses is 'Drop the address hash of sessions that are no longer open holds; run nightly.';
+
 -- Limits against abuse --------------------------------------------------------------------------------------
 
 create or replace function app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric)
@@ -550,7 +564,8 @@ begin
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
           nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted,
-          p_client_timezone, btrim(p_client_name), v_email, p_client_phone_encrypted, p_client_ip_hash)
+          p_client_timezone, btrim(p_client_name), v_email, p_client_phone_encrypted,
+          case when v_amount > 0 then p_client_ip_hash end)  -- only a hold needs it (see forget_hold_addresses)
   returning * into v_session;
   if v_amount > 0 then
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
@@ -715,7 +730,7 @@ grant execute on function api.public_consultant(text), api.public_slots(text, te
   api.abandon_expired_holds(),
   api.booking_quote(text, uuid, text, text, bytea, text, bytea),
   api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea),
-  api.release_idempotency_key(text, text, bytea), api.prune_idempotency_keys(),
+  api.release_idempotency_key(text, text, bytea), api.prune_idempotency_keys(), api.forget_hold_addresses(),
   api.public_booking(bytea), api.public_cancel_booking(bytea, text), api.public_reschedule_booking(bytea, uuid)
   to nakksha_app;
 
