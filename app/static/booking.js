@@ -129,9 +129,9 @@
     document.getElementById("times-zone").textContent = "";
     renderNav();
     if (!order.length) {
-      daysEl.innerHTML = '<p class="muted small">' + (state.next
-        ? "No free times these days. Try later days."
-        : "No free times from these days on. Please check again later.") + "</p>";
+      daysEl.innerHTML = '<p class="muted small">' + (state.searched || !state.next
+        ? "No free times in the coming weeks. Please check again later."
+        : "No free times these days. Try later days.") + "</p>";
       return;
     }
     if (!state.day || !byDay[state.day]) { state.day = order[0]; }
@@ -164,8 +164,9 @@
 
   // The week starting at `from`; with `search`, an empty week moves on by itself (a few weeks at most) so the
   // visitor first sees the nearest free times.
-  function load(from, search) {
+  function load(from, search, chained) {
     var token = ++state.seq;
+    state.searched = search > 0 || Boolean(chained);
     state.busy = true;
     state.from = from || state.from || dayStart(new Date());
     daysEl.innerHTML = '<p class="muted small">Loading free times…</p>'; timesEl.innerHTML = "";
@@ -174,7 +175,7 @@
     return fetchRange(state.from, weekEnd(), items).then(function (next) {
       if (token !== state.seq) { return; }  // a newer request (another week, type or zone) won
       state.next = next;
-      if (!items.length && next && search > 0) { return load(weekEnd(), search - 1); }
+      if (!items.length && next && search > 0) { return load(weekEnd(), search - 1, true); }
       state.busy = false;
       state.slots = items;
       render();
