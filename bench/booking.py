@@ -235,9 +235,16 @@ async def _race(base: str, slot_ids: list[str], clients: int, max_seconds: float
 
 def run_booking_race(base: str, admin_url: str, cid: uuid.UUID, *, clients: int, slots: int,
                      max_seconds: float) -> Result:
-    r = httpx.get(f"{base}{PUBLIC}/{SLUG}/slots", params={"type": "personal"}, timeout=30)
-    r.raise_for_status()
-    slot_ids = [s["slot_id"] for s in r.json()["items"]][:slots]
+    slot_ids: list[str] = []
+    params: dict = {"type": "personal"}
+    while len(slot_ids) < slots:  # the list is paged by date range: follow `next` to the horizon
+        r = httpx.get(f"{base}{PUBLIC}/{SLUG}/slots", params=params, timeout=30)
+        r.raise_for_status()
+        slot_ids += [s["slot_id"] for s in r.json()["items"]]
+        if not r.json()["next"]:
+            break
+        params = {"type": "personal", **r.json()["next"]}
+    slot_ids = slot_ids[:slots]
     deadlocks_before = deadlocks(admin_url)
     race = asyncio.run(_race(base, slot_ids, clients, max_seconds))
     statuses, lat = race["statuses"], race["latencies"]

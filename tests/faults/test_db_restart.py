@@ -26,10 +26,18 @@ AFTER = 10               # bookings that must succeed after it is back
 BUDGET = 60              # seconds the whole load may take (a bound on a hang, not a measurement)
 
 
-async def all_slots(http: httpx.AsyncClient, slug: str) -> list[str]:
-    r = await http.get(f"{PUBLIC}/{slug}/slots", params={"type": "personal"})
-    assert r.status_code == 200, r.text
-    return [s["slot_id"] for s in r.json()["items"]]
+async def all_slots(http: httpx.AsyncClient, slug: str, pages: int = 4) -> list[str]:
+    """The free slots of the next few weeks (the list is paged a week at a time): the load burns one per
+    attempt, failed ones included."""
+    params, ids = {"type": "personal"}, []
+    for _ in range(pages):
+        r = await http.get(f"{PUBLIC}/{slug}/slots", params=params)
+        assert r.status_code == 200, r.text
+        ids += [s["slot_id"] for s in r.json()["items"]]
+        if not r.json()["next"]:
+            break
+        params = {"type": "personal", **r.json()["next"]}
+    return ids
 
 
 async def test_a_database_restart_under_load_loses_no_answered_booking(dedicated_pg, tmp_path):
