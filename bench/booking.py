@@ -47,6 +47,7 @@ from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url, start_embedded, with_database  # noqa: E402
 from app.migrate import migrate  # noqa: E402
 from bench._common import (  # noqa: E402
+    LIFT_BOOKING_LIMITS,
     REPO,
     Children,
     RawHttp,
@@ -107,6 +108,7 @@ def seed(admin_url: str, *, price: str) -> tuple[uuid.UUID, dict[str, int]]:
             "union all select %(c)s, 'webinar', wd, time '18:00', time '19:30', 90, 20 from (values (2), (4)) w(wd)",
             {"c": cid})
         conn.execute("select app_private.rematerialise_slots(%s)", (cid,))
+        conn.execute(LIFT_BOOKING_LIMITS)
         counts = dict(conn.execute("select session_type, count(*) from app.availability_slots "
                                    "where consultant_id = %s group by 1", (cid,)).fetchall())
         conn.commit()
@@ -233,9 +235,16 @@ async def _race(base: str, slot_ids: list[str], clients: int, max_seconds: float
 
 def run_booking_race(base: str, admin_url: str, cid: uuid.UUID, *, clients: int, slots: int,
                      max_seconds: float) -> Result:
-    r = httpx.get(f"{base}{PUBLIC}/{SLUG}/slots", params={"type": "personal"}, timeout=30)
-    r.raise_for_status()
-    slot_ids = [s["slot_id"] for s in r.json()["items"]][:slots]
+    slot_ids: list[str] = []
+    params: dict = {"type": "personal"}
+    while len(slot_ids) < slots:  # the list is paged by date range: follow `next` to the horizon
+        r = httpx.get(f"{base}{PUBLIC}/{SLUG}/slots", params=params, timeout=30)
+        r.raise_for_status()
+        slot_ids += [s["slot_id"] for s in r.json()["items"]]
+        if not r.json()["next"]:
+            break
+        params = {"type": "personal", **r.json()["next"]}
+    slot_ids = slot_ids[:slots]
     deadlocks_before = deadlocks(admin_url)
     race = asyncio.run(_race(base, slot_ids, clients, max_seconds))
     statuses, lat = race["statuses"], race["latencies"]

@@ -55,6 +55,7 @@ from app.bulk_seed import seed as bulk_seed  # noqa: E402
 from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url  # noqa: E402
 from bench._common import (  # noqa: E402
+    LIFT_BOOKING_LIMITS,
     REPO,
     Children,
     RawHttp,
@@ -108,13 +109,14 @@ PGBENCH_BOOKING = (
     "select slug, slot_id from bench_load.slot_queue where n = (select nextval('bench_load.slot_seq')) \\gset\n"
     "begin;\n" + CALLER +
     "select q->>'session_id' as sid, q->>'amount_paise' as amount "
-    "from (select api.booking_quote(:slug, :slot_id, 'personal', null, null) q) x \\gset\n"
+    "from (select api.booking_quote(:slug, :slot_id, 'personal', "
+    "'pgb-' || :client_id::text || '-' || :r::text || '@example.com', null, null, null) q) x \\gset\n"
     "commit;\n"
     "begin;\n" + CALLER +
     "select api.book_slot(:slug, :slot_id, 'personal', 'Pgbench Client', "
     "'pgb-' || :client_id::text || '-' || :r::text || '@example.com', null, null, null, "
     "sha256(convert_to(:sid::text || 'manage', 'UTF8')), 'v1.' || repeat('x', 150), null, "
-    "sha256(convert_to(:sid::text, 'UTF8')), :sid, 'razorpay', 'order_' || :r::text, :amount, null);\n"
+    "sha256(convert_to(:sid::text, 'UTF8')), :sid, 'razorpay', 'order_' || :r::text, :amount, null, null);\n"
     "commit;\n")
 
 
@@ -136,6 +138,7 @@ def seed_booking_consultants(admin_url: str, n: int) -> int:
                      "from unnest(%s::uuid[]) c, generate_series(1, 7) wd", (ids,))
         for cid in ids:
             conn.execute("select app_private.rematerialise_slots(%s)", (cid,))
+        conn.execute(LIFT_BOOKING_LIMITS)
         conn.execute("create schema bench_load")
         conn.execute("create table bench_load.slot_queue (n bigint primary key, slug text not null, slot_id uuid not null)")
         conn.execute("insert into bench_load.slot_queue select row_number() over (order by random()), c.slug, s.id "

@@ -67,7 +67,14 @@ def signed_event(payment: dict) -> tuple[bytes, dict]:
 async def run(base: str, app_url: str, data_key: str, n: int, concurrency: int) -> list[str]:
     sem = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        slots = (await client.get(f"{PUBLIC}/{SLUG}/slots", params={"type": "personal"})).json()["items"][:n]
+        slots, params = [], {"type": "personal"}
+        while len(slots) < n:  # the list is paged by date range: follow `next` to the horizon
+            page = (await client.get(f"{PUBLIC}/{SLUG}/slots", params=params)).json()
+            slots += page["items"]
+            if not page["next"]:
+                break
+            params = {"type": "personal", **page["next"]}
+        slots = slots[:n]
         if len(slots) < n:
             raise SystemExit(f"only {len(slots)} personal slots to book; lower --bookings")
         booked = await asyncio.gather(*(timed(client, sem, "POST", f"{PUBLIC}/{SLUG}/bookings", json={

@@ -921,52 +921,78 @@ COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS
 
 
 --
--- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text) RETURNS jsonb
+CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text, p_client_ip_hash bytea DEFAULT NULL::bytea) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_c app.consultants := app_private.published_consultant(p_slug);
+  v_email text := lower(btrim(p_client_email));
+  v_k app.idempotency_keys;
+  v_replay jsonb;
   v_slot app.availability_slots;
   v_client uuid;
   v_repeat boolean;
   v_amount numeric(10, 2);
+  v_wait integer;
   v_session app.sessions;
   v_result jsonb;
 begin
-  -- 1. Idempotency: the first request with a key wins the row; a retry waits for it and gets its answer.
+  -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
+  --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
   if p_idempotency_key is not null then
-    delete from app.idempotency_keys where created_at < now() - interval '24 hours';
-    insert into app.idempotency_keys (scope, key, request_sha256) values ('book_slot', p_idempotency_key, p_request_sha256)
-    on conflict do nothing;
-    if not found then
-      return app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256)
-             || jsonb_build_object('replayed', true);
+    select * into v_k from app.idempotency_keys k
+    where k.consultant_id = v_c.id and k.scope = 'book_slot' and k.key = p_idempotency_key
+    for update;
+    if v_k.key is null or v_k.created_at <= now() - interval '24 hours' then
+      v_replay := app_private.claim_idempotency_key(v_c.id, 'book_slot', p_idempotency_key, p_request_sha256);
+    elsif v_k.request_sha256 <> p_request_sha256 or v_k.response is not null then
+      v_replay := app_private.idempotent_replay(v_k, p_request_sha256);
+    end if;
+    if v_replay is not null then
+      return jsonb_build_object('replay', v_replay);
     end if;
   end if;
 
-  -- 2. Expired holds of this consultant give their time back before anything is decided.
+  -- 2. One booking at a time per consultant: the caps below count open holds and must not be passed by
+  --    racing requests. Then expired holds give their time back before anything is decided.
+  perform pg_advisory_xact_lock(hashtextextended('book_slot:' || v_c.id::text, 0));
   perform app_private.abandon_expired_holds(v_c.id);
 
-  -- 3. The client first, then the slot (always this order, so racing bookings cannot deadlock): one
-  --    client per consultant and email, details refreshed by the newest booking.
+  -- 3. The client: created from the booking when new; an existing client record (renamed, given a phone or
+  --    deactivated by its consultant) is never changed by an anonymous visitor. What they typed goes on the
+  --    session (step 4). A deactivated client may still book: refusing would tell a stranger which emails the
+  --    consultant turned away, and the booking shows the consultant who it is; they stay deactivated.
   insert into app.clients (consultant_id, name, email, phone_encrypted, phone_hash)
-  values (v_c.id, btrim(p_client_name), lower(btrim(p_client_email)), p_client_phone_encrypted, p_client_phone_hash)
-  on conflict (consultant_id, email) do update
-    set name = excluded.name,
-        phone_encrypted = coalesce(excluded.phone_encrypted, app.clients.phone_encrypted),
-        phone_hash = coalesce(excluded.phone_hash, app.clients.phone_hash),
-        is_active = true
+  values (v_c.id, btrim(p_client_name), v_email, p_client_phone_encrypted, p_client_phone_hash)
+  on conflict (consultant_id, email) do nothing
   returning id into v_client;
+  if v_client is null then
+    select id into v_client from app.clients where consultant_id = v_c.id and email = v_email;
+  end if;
 
   v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, true);
-
-  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free. A paid
-  --    one needs the gateway order made for exactly this price (the price may have changed meanwhile).
   v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+
+  -- 4. The limits again, exactly, under the lock: open unpaid holds per client and per address; a free booking
+  --    is confirmed and mailed at once, so it counts against the recipient's confirmations of the day (over it,
+  --    the booking is refused rather than made without its mail: a booking whose client never hears of it is a
+  --    no-show waiting to happen, and the refusal is what stops a stranger's inbox being filled).
+  if v_amount > 0 then
+    perform app_private.check_unpaid_holds(v_c, v_client, p_client_ip_hash);
+  else
+    v_wait := api.hit_rate_limit('booking_mail:' || v_email, 10, 86400, 'booking_emails_per_recipient_per_day');
+    if v_wait > 0 then
+      perform app_private.too_many('rate_limited',
+        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+    end if;
+  end if;
+
+  -- 5. The session: pending with a hold while the client pays, or confirmed at once when it is free. A paid
+  --    one needs the gateway order made for exactly this price (the price may have changed meanwhile).
   if v_amount > 0 and (p_order_id is null or p_amount_paise is distinct from (v_amount * 100)::bigint) then
     raise exception using errcode = 'NK409', message = 'price_changed',
       detail = 'The price changed while you were booking; please try again.';
@@ -976,7 +1002,7 @@ begin
   insert into app.sessions (id, consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
                             notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted,
-                            client_timezone)
+                            client_timezone, client_name, client_email, client_phone_encrypted, client_ip_hash)
   values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
           case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
@@ -986,10 +1012,11 @@ begin
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
           nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted,
-          p_client_timezone)
+          p_client_timezone, btrim(p_client_name), v_email, p_client_phone_encrypted,
+          case when v_amount > 0 then p_client_ip_hash end)  -- only a hold needs it (see forget_hold_addresses)
   returning * into v_session;
   if v_amount > 0 then
-    -- 5. The order the client pays, recorded with the booking (one transaction: both or neither).
+    -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
                                           gateway_order_id, status, metadata)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
@@ -998,29 +1025,31 @@ begin
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;
 
+  -- 7. The answer, kept with its key: a replay is this very answer (201, this body, this manage link).
   v_result := app_private.booking_json(v_session);
   if p_idempotency_key is not null then
-    update app.idempotency_keys set response = v_result where scope = 'book_slot' and key = p_idempotency_key;
+    update app.idempotency_keys set response = v_result, status_code = 201, manage_link_encrypted = p_manage_link_encrypted
+    where consultant_id = v_c.id and scope = 'book_slot' and key = p_idempotency_key;
   end if;
   return v_result;
 end;
 $$;
 
 
-ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) OWNER TO nakksha_owner;
+ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key.';
 
 
 --
--- Name: booking_quote(text, uuid, text, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: booking_quote(text, uuid, text, text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
+CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1030,16 +1059,22 @@ declare
   v_replay jsonb;
   v_amount numeric(10, 2);
 begin
-  -- Before a gateway order is created: a retried request gets its first answer, and a slot that is
-  -- already gone is refused without an order made for nothing. book_slot decides again, under locks.
+  -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
+  -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
+  -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
   if p_idempotency_key is not null then
-    v_replay := app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256);
+    v_replay := app_private.claim_idempotency_key(v_c.id, 'book_slot', p_idempotency_key, p_request_sha256);
     if v_replay is not null then
       return jsonb_build_object('replay', v_replay);
     end if;
   end if;
+  select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_c.id;
+  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price
+                                       when 'webinar' then v_c.webinar_session_price end;
+  if v_slot.id is not null then
+    perform app_private.check_booking_limits(v_c, lower(btrim(p_client_email)), p_client_ip_hash, v_amount = 0);
+  end if;
   v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, false);
-  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
   return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
@@ -1048,13 +1083,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) IS 'What a booking will cost and its new session id (the order''s receipt), or the replayed answer; refuses a slot already gone.';
+COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone.';
 
 
 --
@@ -2076,7 +2111,7 @@ begin
     'availability_blocks', coalesce((select jsonb_agg(to_jsonb(b) order by b.starts_at) from app.availability_blocks b where b.consultant_id = v_c.id), '[]'),
     'availability_slots', coalesce((select jsonb_agg(to_jsonb(s) order by s.starts_at) from app.availability_slots s where s.consultant_id = v_c.id), '[]'),
     'clients', coalesce((select jsonb_agg(to_jsonb(cl) - 'phone_encrypted' - 'phone_hash' order by cl.created_at) from app.clients cl where cl.consultant_id = v_c.id), '[]'),
-    'sessions', coalesce((select jsonb_agg(to_jsonb(s) - 'manage_token_hash' - 'occupied_during' order by s.starts_at) from app.sessions s where s.consultant_id = v_c.id), '[]'),
+    'sessions', coalesce((select jsonb_agg(to_jsonb(s) - 'manage_token_hash' - 'occupied_during' - 'client_phone_encrypted' - 'client_ip_hash' order by s.starts_at) from app.sessions s where s.consultant_id = v_c.id), '[]'),
     'quotations', coalesce((select jsonb_agg(to_jsonb(q) - 'public_token_hash' order by q.created_at) from app.quotations q where q.consultant_id = v_c.id), '[]'),
     'payments', coalesce((select jsonb_agg(to_jsonb(p) order by p.created_at) from app.payment_transactions p where p.consultant_id = v_c.id), '[]'),
     'refunds', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.payment_refunds r where r.consultant_id = v_c.id), '[]'),
@@ -2096,6 +2131,32 @@ ALTER FUNCTION api.export_my_data() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability).';
+
+
+--
+-- Name: forget_hold_addresses(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.forget_hold_addresses() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The keyed hash of a visitor's address only counts the holds they keep open; once a session is no longer
+  -- a live hold (paid, abandoned, cancelled) it has no use, and is not kept.
+  with gone as (update app.sessions set client_ip_hash = null
+                where client_ip_hash is not null and (status <> 'pending' or hold_expires_at < now() - interval '1 hour')
+                returning 1)
+  select count(*)::integer from gone
+$$;
+
+
+ALTER FUNCTION api.forget_hold_addresses() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION forget_hold_addresses(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.forget_hold_addresses() IS 'Drop the address hash of sessions that are no longer open holds; run nightly.';
 
 
 --
@@ -2295,13 +2356,19 @@ CREATE FUNCTION api.get_session(p_session_id uuid) RETURNS jsonb
     AS $$
 declare
   v_s app.sessions;
+  v_json jsonb;
 begin
   perform api.require_approved();
   select * into v_s from app.sessions where id = p_session_id;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
   end if;
-  return api.session_json(v_s);
+  v_json := api.session_json(v_s);
+  if v_s.client_name is not null then
+    -- The phone typed at booking leaves as ciphertext (base64) for the app to decrypt for its consultant.
+    v_json := jsonb_set(v_json, '{booked_as,phone_encrypted}', coalesce(to_jsonb(encode(v_s.client_phone_encrypted, 'base64')), 'null'));
+  end if;
+  return v_json;
 end;
 $$;
 
@@ -2677,6 +2744,7 @@ begin
       and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
       and (p_client_id is null or s.client_id = p_client_id)
       and (v_q is null or s.title ilike v_pattern or s.notes ilike v_pattern
+           or s.client_name ilike v_pattern or s.client_email::text ilike v_pattern
            or exists (select 1 from app.clients c where c.id = s.client_id
                         and (c.name ilike v_pattern or c.email::text ilike v_pattern)))
   ), page as (
@@ -2726,7 +2794,7 @@ CREATE FUNCTION api.local_gateway_checkout(p_order_id text) RETURNS jsonb
   select jsonb_build_object('order_id', o.id, 'amount_paise', o.amount_paise, 'currency', o.currency,
     'status', o.status, 'amount', (o.amount_paise / 100.0)::numeric(12, 2)::text,
     'consultant_name', c.first_name || ' ' || c.last_name, 'title', s.title, 'starts_at', s.starts_at,
-    'timezone', c.timezone, 'client_name', cl.name, 'client_email', cl.email::text)
+    'timezone', c.timezone, 'client_name', coalesce(s.client_name, cl.name), 'client_email', cl.email::text)
   from app.local_gateway_orders o
   left join app.payment_transactions t on t.gateway = 'local' and t.gateway_order_id = o.id
   left join app.sessions s on s.id = t.session_id
@@ -3087,6 +3155,28 @@ ALTER FUNCTION api.payment_order(p_gateway text, p_order_id text) OWNER TO nakks
 --
 
 COMMENT ON FUNCTION api.payment_order(p_gateway text, p_order_id text) IS 'The order we stored (for checking a checkout signature against our own order id), or NULL.';
+
+
+--
+-- Name: prune_idempotency_keys(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.prune_idempotency_keys() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  with gone as (delete from app.idempotency_keys where created_at < now() - interval '24 hours' returning 1)
+  select count(*)::integer from gone
+$$;
+
+
+ALTER FUNCTION api.prune_idempotency_keys() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION prune_idempotency_keys(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.prune_idempotency_keys() IS 'Delete Idempotency-Keys older than 24 hours (they already count as absent); run nightly.';
 
 
 --
@@ -3452,42 +3542,43 @@ COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id 
 -- Name: public_slots(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
+CREATE FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_c app.consultants := app_private.published_consultant(p_slug);
+  -- One answer covers at most 31 days (a wider range is clamped: the answer says its own end) and 1000 slots.
+  v_widest constant interval := interval '31 days';
+  v_most constant integer := 1000;
+  v_from timestamptz := coalesce(p_from, now());
+  v_to timestamptz;
+  v_width interval;
+  v_items jsonb;
+  v_count integer;
+  v_last timestamptz;
 begin
-  -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
-  -- search_path cannot be inlined, and calling it per row cost 5 ms for 276 slots (bench/booking.py).
-  -- tests/http/test_booking.py checks both agree (booking a listed slot never fails as taken).
-  return query
-    select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
-           s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
-    from app.availability_slots s
-    left join lateral (select count(*) as expired from app.sessions x
-                       where x.slot_id = s.id and x.status = 'pending' and x.hold_expires_at <= now()) h on true
-    where s.consultant_id = v_c.id
-      and (p_session_type is null or s.session_type = p_session_type)
-      and s.is_available
-      and s.starts_at >= greatest(coalesce(p_from, now()), now() + make_interval(mins => v_c.min_notice_minutes))
-      and s.starts_at < coalesce(p_to, 'infinity')
-      and s.starts_at <= now() + make_interval(days => v_c.max_days_ahead)
-      and s.booked_count - coalesce(h.expired, 0) < s.capacity
-      and not exists (select 1 from app.availability_blocks b
-                      where b.consultant_id = v_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
-      -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
-      and not exists (select 1 from app.calendar_busy cb
-                      where cb.consultant_id = v_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
-      and not exists (select 1 from app.sessions x
-                      where x.consultant_id = v_c.id
-                        and x.status in ('pending', 'confirmed', 'completed', 'no_show')
-                        and not (x.status = 'pending' and x.hold_expires_at <= now())
-                        and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => v_c.buffer_minutes), '[)')
-                        and not (s.session_type = 'webinar' and x.slot_id = s.id))
-    order by s.starts_at, s.session_type
-    limit 1000;
+  if p_to is not null and p_to <= v_from then
+    raise exception using errcode = 'NK422', message = 'validation_error', detail = 'to must be after from.',
+      hint = 'field:to';
+  end if;
+  v_to := least(coalesce(p_to, v_from + interval '7 days'), v_from + v_widest);
+  v_width := v_to - v_from;
+  -- One slot more than a page says whether the range holds more: then the answer ends where that slot's start
+  -- time begins (a personal slot and a webinar may share it), and `next` carries on from there. Never a silent cut.
+  select coalesce(jsonb_agg(to_jsonb(f) order by f.starts_at, f.session_type), '[]'), count(*), max(f.starts_at)
+  into v_items, v_count, v_last
+  from app_private.free_slots(v_c, p_session_type, v_from, v_to, v_most + 1) f;
+  if v_count > v_most and v_last > v_from then
+    v_to := v_last;
+    select coalesce(jsonb_agg(e.item order by e.n), '[]') into v_items
+    from jsonb_array_elements(v_items) with ordinality as e(item, n)
+    where (e.item->>'starts_at')::timestamptz < v_last;
+  end if;
+  -- Nothing starting after the booking horizon can be booked: there the paging ends.
+  return jsonb_build_object('from', v_from, 'to', v_to, 'items', v_items,
+    'next', case when v_to <= now() + make_interval(days => v_c.max_days_ahead)
+                 then jsonb_build_object('from', v_to, 'to', v_to + v_width) end);
 end;
 $$;
 
@@ -3498,7 +3589,7 @@ ALTER FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timesta
 -- Name: FUNCTION public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Free slots of a published consultant between two instants (past, too-soon, full and taken ones left out).';
+COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon.';
 
 
 --
@@ -3984,6 +4075,32 @@ ALTER FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acti
 --
 
 COMMENT ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Reject a pending consultant, with a reason they are told.';
+
+
+--
+-- Name: release_idempotency_key(text, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- A booking refused after its key was claimed (the gateway down, the slot taken meanwhile) leaves nothing
+  -- behind: the same request may be sent again with its key and is booked then.
+  delete from app.idempotency_keys k
+  using app.consultants c
+  where c.slug = lower(p_slug) and k.consultant_id = c.id and k.scope = 'book_slot' and k.key = p_key
+    and k.request_sha256 = p_request_sha256 and k.response is null
+$$;
+
+
+ALTER FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) IS 'Free the claim of a booking request that was refused, so its retry is booked (answered keys stay).';
 
 
 --
@@ -4497,10 +4614,17 @@ END) STORED,
     reminder_sent_for timestamp with time zone,
     client_timezone text,
     meeting_source text,
+    client_name text,
+    client_email public.citext,
+    client_phone_encrypted bytea,
+    client_ip_hash bytea,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
     CONSTRAINT sessions_cancelled_by_valid CHECK ((cancelled_by = ANY (ARRAY['client'::text, 'consultant'::text, 'system'::text]))),
+    CONSTRAINT sessions_client_email_format CHECK (((client_email IS NULL) OR (((client_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((client_email)::text) <= 254) AND ((client_email)::text = lower((client_email)::text))))),
+    CONSTRAINT sessions_client_ip_hash_length CHECK ((length(client_ip_hash) = 32)),
+    CONSTRAINT sessions_client_name_length CHECK (((client_name IS NULL) OR ((length(btrim(client_name)) >= 1) AND (length(btrim(client_name)) <= 200)))),
     CONSTRAINT sessions_client_rating_range CHECK (((client_rating >= 1) AND (client_rating <= 5))),
     CONSTRAINT sessions_client_timezone_valid CHECK (((client_timezone IS NULL) OR app.is_valid_timezone(client_timezone))),
     CONSTRAINT sessions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -4557,6 +4681,34 @@ COMMENT ON COLUMN app.sessions.meeting_source IS 'Where the meeting link came fr
 
 
 --
+-- Name: COLUMN sessions.client_name; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.client_name IS 'The name the client typed when booking publicly (the client record keeps its own).';
+
+
+--
+-- Name: COLUMN sessions.client_email; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.client_email IS 'The email the client typed when booking publicly (lower case).';
+
+
+--
+-- Name: COLUMN sessions.client_phone_encrypted; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.client_phone_encrypted IS 'The phone the client typed when booking publicly, encrypted like clients.phone_encrypted.';
+
+
+--
+-- Name: COLUMN sessions.client_ip_hash; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.client_ip_hash IS 'HMAC-SHA256 of the booking visitor''s address (an IPv6 /64) under the server key: counts open holds per address.';
+
+
+--
 -- Name: session_json(app.sessions); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -4576,8 +4728,11 @@ CREATE FUNCTION api.session_json(p_s app.sessions) RETURNS jsonb
     'confirmed_at', p_s.confirmed_at, 'completed_at', p_s.completed_at, 'cancelled_at', p_s.cancelled_at,
     'cancelled_by', p_s.cancelled_by, 'cancellation_reason', p_s.cancellation_reason,
     'created_at', p_s.created_at, 'updated_at', p_s.updated_at,
-    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
-               from app.clients c where c.id = p_s.client_id))
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text, 'is_active', c.is_active)
+               from app.clients c where c.id = p_s.client_id),
+    -- What the client typed when booking on the public page (their record is never rewritten by a booking).
+    'booked_as', case when p_s.client_name is not null
+                      then jsonb_build_object('name', p_s.client_name, 'email', p_s.client_email::text) end)
 $$;
 
 
@@ -7149,7 +7304,9 @@ CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
-    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id),
+    -- Who booked, as they typed it (a public booking never renames the client record); else the record.
+    'client', (select jsonb_build_object('name', coalesce(p_s.client_name, cl.name), 'email', coalesce(p_s.client_email, cl.email)::text)
+               from app.clients cl where cl.id = p_s.client_id),
     -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
     'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
                   'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
@@ -7320,6 +7477,55 @@ COMMENT ON FUNCTION app_private.chart_unit(p_starts date, p_ends date) IS 'The b
 
 
 --
+-- Name: check_booking_limits(app.consultants, text, bytea, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_wait integer;
+begin
+  -- Before a gateway order is made (the quote): the open holds, the confirmations the address already
+  -- received today (a free booking mails at once), then this attempt counts against the hourly limits per
+  -- address and per email across all pages. Each counter is one upsert, so racing requests serialise on it
+  -- and never pass the limit; a refused attempt rolls back and counts nothing.
+  if not p_free then
+    perform app_private.check_unpaid_holds(p_c,
+      (select cl.id from app.clients cl where cl.consultant_id = p_c.id and cl.email = p_email), p_ip_hash);
+  else
+    v_wait := app_private.counter_wait('booking_mail:' || p_email, 'booking_emails_per_recipient_per_day', 86400);
+    if v_wait > 0 then
+      perform app_private.too_many('rate_limited',
+        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+    end if;
+  end if;
+  if p_ip_hash is not null then
+    v_wait := api.hit_rate_limit('public_booking:ip:' || encode(p_ip_hash, 'hex'), 30, 3600,
+                                 'public_bookings_per_ip_per_hour');
+    if v_wait > 0 then
+      perform app_private.too_many('rate_limited', 'Too many bookings from your network; please try again later.', v_wait);
+    end if;
+  end if;
+  v_wait := api.hit_rate_limit('public_booking:email:' || p_email, 10, 3600, 'public_bookings_per_email_per_hour');
+  if v_wait > 0 then
+    perform app_private.too_many('rate_limited', 'Too many bookings for this email address; please try again later.', v_wait);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) IS 'The limits a public booking meets before its gateway order: open holds or today''s confirmations, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
+
+
+--
 -- Name: check_rule(text, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -7432,6 +7638,94 @@ ALTER FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text)
 --
 
 COMMENT ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) IS 'Refuse (NK422 too_many_slots, naming the field) what would take a consultant over max_future_slots.';
+
+
+--
+-- Name: check_unpaid_holds(app.consultants, uuid, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+  v_first timestamptz;
+begin
+  -- A client email (one client row per consultant) and an address may each keep only so many unpaid holds
+  -- open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
+  -- answer says when the first of those holds runs out.
+  if p_client_id is not null then
+    select count(*), min(s.hold_expires_at) into v_count, v_first from app.sessions s
+    where s.consultant_id = p_c.id and s.client_id = p_client_id and s.status = 'pending' and s.hold_expires_at > now();
+    if v_count >= app_private.setting_integer('unpaid_holds_per_email') then
+      perform app_private.too_many('too_many_holds',
+        'This email already holds unpaid bookings here; pay for one or wait until a hold runs out.',
+        extract(epoch from v_first - now()));
+    end if;
+  end if;
+  if p_ip_hash is not null then
+    select count(*), min(s.hold_expires_at) into v_count, v_first from app.sessions s
+    where s.consultant_id = p_c.id and s.client_ip_hash = p_ip_hash and s.status = 'pending'
+      and s.hold_expires_at > now();
+    if v_count >= app_private.setting_integer('unpaid_holds_per_ip') then
+      perform app_private.too_many('too_many_holds',
+        'Too many unpaid bookings from your network are held here; pay for one or wait until a hold runs out.',
+        extract(epoch from v_first - now()));
+    end if;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) IS 'NK429 too_many_holds when the client or the address already keeps the most unpaid holds allowed on this consultant''s page.';
+
+
+--
+-- Name: claim_idempotency_key(uuid, text, text, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_k app.idempotency_keys;
+begin
+  -- Keys belong to one consultant's page and one operation. A new key is claimed by this request (NULL is
+  -- returned) before anything is asked of the gateway; so is a key past its 24 hours (it counts as absent) and
+  -- a claim left unanswered for a minute (its request died before booking: nothing was booked under it).
+  insert into app.idempotency_keys as k (consultant_id, scope, key, request_sha256)
+  values (p_consultant_id, p_scope, p_key, p_request_sha256)
+  on conflict (consultant_id, scope, key) do update
+    set request_sha256 = excluded.request_sha256, response = null, status_code = null, manage_link_encrypted = null,
+        created_at = now(), claimed_at = now()
+    where k.created_at <= now() - interval '24 hours'
+       or (k.response is null and k.claimed_at <= now() - interval '1 minute')
+  returning * into v_k;
+  if found then
+    return null;
+  end if;
+  select * into v_k from app.idempotency_keys k
+  where k.consultant_id = p_consultant_id and k.scope = p_scope and k.key = p_key;
+  return app_private.idempotent_replay(v_k, p_request_sha256);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) IS 'Claim an Idempotency-Key for this request (NULL), or the replay of its answer; NK422 when it was used for another request, NK409 while its first request runs.';
 
 
 --
@@ -7793,6 +8087,34 @@ COMMENT ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_wind
 
 
 --
+-- Name: counter_wait(text, text, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- Read-only twin of api.hit_rate_limit: the seconds left in the current window when the bucket has already
+  -- reached the setting's limit, else 0. A quote looks; only the booking itself counts.
+  select coalesce((select greatest(1, ceil(extract(epoch from h.window_start
+                                                   + make_interval(secs => p_window_seconds) - now())))::integer
+                   from app.rate_limit_hits h
+                   where h.bucket = p_bucket
+                     and h.window_start = to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds)
+                     and h.hits >= app_private.setting_integer(p_setting)), 0)
+$$;
+
+
+ALTER FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION counter_wait(p_bucket text, p_setting text, p_window_seconds integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) IS 'Seconds until a rate-limit bucket''s window ends if it is already full under the setting, else 0 (counts nothing).';
+
+
+--
 -- Name: payment_refunds; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -8129,9 +8451,12 @@ begin
 
   -- 2. Free text written by or about them goes; quotations written to their address before they were a
   --    client are theirs too; the browser they read a quotation with is forgotten.
-  update app.sessions set notes = null, consultant_notes = null, cancellation_reason = null, client_feedback = null
+  --    The keyed hash of the address they booked from goes with them.
+  update app.sessions set notes = null, consultant_notes = null, cancellation_reason = null, client_feedback = null,
+    client_ip_hash = null
   where consultant_id = p_consultant and client_id = p_client.id
-    and (notes, consultant_notes, cancellation_reason, client_feedback) is distinct from (null, null, null, null);
+    and (notes, consultant_notes, cancellation_reason, client_feedback, client_ip_hash)
+        is distinct from (null, null, null, null, null);
   update app.quotations set client_id = p_client.id
   where consultant_id = p_consultant and client_id is null and client_email = p_client.email;
   update app.quotations set notes = null, response_reason = null
@@ -8219,7 +8544,8 @@ begin
   select array_agg(s.id::text) into v_sessions from app.sessions s
   where s.consultant_id = p_consultant and s.client_id = p_client.id;
   update app.idempotency_keys k set response = app_private.redact_jsonb(k.response, v_patterns, v_replacements)
-  where k.response ->> 'session_id' = any(v_sessions) and k.response::text ~* any(v_patterns);
+  where k.consultant_id = p_consultant and k.response ->> 'session_id' = any(v_sessions)
+    and k.response::text ~* any(v_patterns);
   -- Counters keyed by their address, and a suppression of it that nobody else's record needs.
   delete from app.rate_limit_hits where strpos(lower(bucket), lower(p_client.email::text)) > 0;
   delete from app.email_suppressions s where s.email = p_client.email
@@ -8240,6 +8566,54 @@ ALTER FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.c
 --
 
 COMMENT ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) IS 'Erase a client''s address, names and phone from every row about them (see the section comment); their queued mail is not sent.';
+
+
+--
+-- Name: free_slots(app.consultants, text, timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
+  -- search_path cannot be inlined, and calling it per row cost 5 ms for 276 slots (bench/booking.py).
+  -- tests/http/test_booking.py checks both agree (booking a listed slot never fails as taken).
+  select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
+         s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
+  from app.availability_slots s
+  left join lateral (select count(*) as expired from app.sessions x
+                     where x.slot_id = s.id and x.status = 'pending' and x.hold_expires_at <= now()) h on true
+  where s.consultant_id = p_c.id
+    and (p_session_type is null or s.session_type = p_session_type)
+    and s.is_available
+    and s.starts_at >= greatest(p_from, now() + make_interval(mins => p_c.min_notice_minutes))
+    and s.starts_at < p_to
+    and s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
+    and s.booked_count - coalesce(h.expired, 0) < s.capacity
+    and not exists (select 1 from app.availability_blocks b
+                    where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
+    -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
+    and not exists (select 1 from app.calendar_busy cb
+                    where cb.consultant_id = p_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
+    and not exists (select 1 from app.sessions x
+                    where x.consultant_id = p_c.id
+                      and x.status in ('pending', 'confirmed', 'completed', 'no_show')
+                      and not (x.status = 'pending' and x.hold_expires_at <= now())
+                      and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
+                      and not (s.session_type = 'webinar' and x.slot_id = s.id))
+  order by s.starts_at, s.session_type
+  limit p_limit
+$$;
+
+
+ALTER FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) IS 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out).';
 
 
 --
@@ -8265,37 +8639,74 @@ COMMENT ON FUNCTION app_private.hold_minutes(p_c app.consultants) IS 'How long a
 
 
 --
--- Name: idempotent_replay(text, text, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+-- Name: idempotency_keys; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+CREATE TABLE app.idempotency_keys (
+    scope text NOT NULL,
+    key text NOT NULL,
+    request_sha256 bytea NOT NULL,
+    response jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    consultant_id uuid NOT NULL,
+    status_code smallint,
+    manage_link_encrypted text,
+    claimed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT idempotency_keys_answered CHECK (((response IS NULL) = (status_code IS NULL))),
+    CONSTRAINT idempotency_keys_key_length CHECK (((length(key) >= 1) AND (length(key) <= 200))),
+    CONSTRAINT idempotency_keys_request_sha256_length CHECK ((length(request_sha256) = 32)),
+    CONSTRAINT idempotency_keys_status_code_range CHECK (((status_code >= 200) AND (status_code <= 299)))
+);
+
+
+ALTER TABLE app.idempotency_keys OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE idempotency_keys; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.idempotency_keys IS 'Idempotency-Keys per consultant and operation: claimed by the first request, then its answer (status, body, the manage link encrypted); 24 hours.';
+
+
+--
+-- Name: COLUMN idempotency_keys.claimed_at; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.idempotency_keys.claimed_at IS 'When a request last claimed the key; an unanswered claim older than a minute may be taken over.';
+
+
+--
+-- Name: idempotent_replay(app.idempotency_keys, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$
-declare
-  v_k app.idempotency_keys;
 begin
-  -- The stored answer to this key, NULL when there is none yet; the key with another request is an error.
-  select * into v_k from app.idempotency_keys k where k.scope = p_scope and k.key = p_key;
-  if v_k.key is null then
-    return null;
-  end if;
-  if v_k.request_sha256 <> p_request_sha256 then
+  -- The first answer exactly as given (its status, its body, the manage link it carried), never another
+  -- request's: a key sent again with a different request is refused before any order is made.
+  if p_k.request_sha256 <> p_request_sha256 then
     raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
       detail = 'This Idempotency-Key was used with a different request.';
   end if;
-  return v_k.response;
+  if p_k.response is null then
+    raise exception using errcode = 'NK409', message = 'idempotency_key_in_use',
+      detail = 'A request with this Idempotency-Key is still being answered; try again in a few seconds.';
+  end if;
+  return jsonb_build_object('status_code', p_k.status_code, 'response', p_k.response,
+                            'manage_link_encrypted', p_k.manage_link_encrypted);
 end;
 $$;
 
 
-ALTER FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) IS 'The first answer given to an Idempotency-Key (NULL if none yet); NK422 when reused for another request.';
+COMMENT ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) IS 'The replay of an answered Idempotency-Key ({status_code, response, manage_link_encrypted}); NK422 for another request, NK409 while unanswered.';
 
 
 --
@@ -8979,7 +9390,7 @@ begin
         v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     else
-      perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client.name, v_for_client,
+      perform app_private.queue_email(v_mail.email_type, v_client.email::text, coalesce(p_s.client_name, v_client.name), v_for_client,
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     end if;
@@ -9690,7 +10101,9 @@ CREATE FUNCTION app_private.session_mail_data(p_s app.sessions) RETURNS jsonb
     AS $$
   select jsonb_build_object('session_id', p_s.id, 'reschedule_count', p_s.reschedule_count,
     'consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
-    'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
+    -- The name and email typed at a public booking (the client record is not rewritten by one), else the record's.
+    'client_name', coalesce(p_s.client_name, cl.name), 'client_email', coalesce(p_s.client_email, cl.email)::text,
+    'title', p_s.title, 'session_type', p_s.session_type,
     'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
     'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
     'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id, 'meeting_password', p_s.meeting_password,
@@ -10031,6 +10444,31 @@ ALTER FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, 
 --
 
 COMMENT ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Open a refresh-token family for a consultant or an admin.';
+
+
+--
+-- Name: too_many(text, text, numeric); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- NK429 with the seconds to wait in the hint; the app answers them as Retry-After.
+  raise exception using errcode = 'NK429', message = p_code, detail = p_detail,
+    hint = 'retry_after:' || greatest(1, ceil(coalesce(p_wait_seconds, 60)))::integer;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION too_many(p_code text, p_detail text, p_wait_seconds numeric); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) IS 'Raise NK429 with Retry-After seconds (at least 1).';
 
 
 --
@@ -11306,30 +11744,6 @@ COMMENT ON TABLE app.email_templates IS 'Super admins'' overrides of the built-i
 
 
 --
--- Name: idempotency_keys; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.idempotency_keys (
-    scope text NOT NULL,
-    key text NOT NULL,
-    request_sha256 bytea NOT NULL,
-    response jsonb,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT idempotency_keys_key_length CHECK (((length(key) >= 1) AND (length(key) <= 200))),
-    CONSTRAINT idempotency_keys_request_sha256_length CHECK ((length(request_sha256) = 32))
-);
-
-
-ALTER TABLE app.idempotency_keys OWNER TO nakksha_owner;
-
---
--- Name: TABLE idempotency_keys; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.idempotency_keys IS 'Answers to requests sent with an Idempotency-Key, per endpoint scope, kept 24 hours.';
-
-
---
 -- Name: local_gateway_orders; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -12013,7 +12427,7 @@ ALTER TABLE ONLY app.email_templates
 --
 
 ALTER TABLE ONLY app.idempotency_keys
-    ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (scope, key);
+    ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (consultant_id, scope, key);
 
 
 --
@@ -12597,6 +13011,13 @@ CREATE INDEX sessions_consultant_status_idx ON app.sessions USING btree (consult
 --
 
 CREATE INDEX sessions_hold_expiry_idx ON app.sessions USING btree (hold_expires_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: sessions_pending_ip_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_pending_ip_idx ON app.sessions USING btree (consultant_id, client_ip_hash) WHERE ((status = 'pending'::text) AND (client_ip_hash IS NOT NULL));
 
 
 --
@@ -13202,6 +13623,14 @@ ALTER TABLE ONLY app.email_suppressions
 
 ALTER TABLE ONLY app.email_templates
     ADD CONSTRAINT email_templates_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES app.admins(id) ON DELETE SET NULL;
+
+
+--
+-- Name: idempotency_keys idempotency_keys_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
 
 
 --
@@ -14077,19 +14506,19 @@ GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) 
 
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app;
 
 
 --
--- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
 
 
 --
@@ -14383,6 +14812,14 @@ GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION forget_hold_addresses(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.forget_hold_addresses() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app;
+
+
+--
 -- Name: FUNCTION forgive_sign_in(p_kind text, p_account text, p_ip text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -14604,6 +15041,14 @@ GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_
 
 REVOKE ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION prune_idempotency_keys(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.prune_idempotency_keys() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app;
 
 
 --
@@ -14880,6 +15325,14 @@ GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric
 REVOKE ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) TO nakksha_app;
 
 
 --
@@ -16016,6 +16469,13 @@ REVOKE ALL ON FUNCTION app_private.chart_unit(p_starts date, p_ends date) FROM P
 
 
 --
+-- Name: FUNCTION check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -16034,6 +16494,20 @@ REVOKE ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) FROM
 --
 
 REVOKE ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
 
 
 --
@@ -16076,6 +16550,13 @@ REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION counter_wait(p_bucket text, p_setting text, p_window_seconds integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) FROM PUBLIC;
 
 
 --
@@ -16128,6 +16609,13 @@ REVOKE ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_clie
 
 
 --
+-- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION hold_minutes(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -16135,10 +16623,10 @@ REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC
 
 
 --
--- Name: FUNCTION idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) FROM PUBLIC;
 
 
 --
@@ -16475,6 +16963,13 @@ REVOKE ALL ON FUNCTION app_private.slot_json(p_s app.availability_slots) FROM PU
 --
 
 REVOKE ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION too_many(p_code text, p_detail text, p_wait_seconds numeric); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) FROM PUBLIC;
 
 
 --
@@ -16945,5 +17440,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102400
 -- 20261205010000
 -- 20261205010100
+-- 20261205030000
+-- 20261205030100
 -- 20261205040000
 -- 20261205040100

@@ -1,4 +1,4 @@
-# jobs/booking.py — periodic booking upkeep: expired holds give their slot back; slots roll forward to the horizon.
+# jobs/booking.py — periodic booking upkeep: expired holds give their slot back; slots roll forward to the horizon; old Idempotency-Keys go.
 from __future__ import annotations
 
 import uuid
@@ -37,4 +37,12 @@ async def rematerialise_consultant_slots(consultant_id: str) -> int:
 
 ROLLFORWARD_TIMEOUT = "2min"
 
-# Test: pytest tests/jobs/test_maintenance.py
+@app.periodic(cron="27 3 * * *", periodic_id="prune_idempotency_keys")
+@app.task(name="prune_idempotency_keys", queue="maintenance")
+async def prune_idempotency_keys(timestamp: int) -> dict[str, int]:
+    """Nightly: Idempotency-Keys older than 24 hours already count as absent, so their rows go; and the keyed
+    hash of a visitor's address goes from every session that is no longer an open hold."""
+    return {"keys": await run(await pool(), "prune_idempotency_keys"),
+            "addresses": await run(await pool(), "forget_hold_addresses")}
+
+# Test: pytest tests/jobs/test_maintenance.py tests/jobs/test_booking_jobs.py

@@ -44,17 +44,29 @@ select api.delete_slot(:slot_id);
 -- A published consultant's profile.
 select api.public_consultant(:slug);
 
--- name: public_slots(slug, session_type, from_, to_)
--- Free slots of a published consultant.
-select * from api.public_slots(:slug, :session_type, :from_, :to_);
+-- name: public_slots(slug, session_type, from_, to_)$
+-- One page of a published consultant's free slots: the range it covers, its slots, the next range.
+select api.public_slots(:slug, :session_type, :from_, :to_);
 
--- name: booking_quote(slug, slot_id, session_type, idempotency_key, request_sha256)$
--- The price and new session id for a booking (or its replayed answer), before the gateway order.
-select api.booking_quote(:slug, :slot_id, :session_type, :idempotency_key, :request_sha256);
+-- name: booking_quote(slug, slot_id, session_type, client_email, client_ip_hash, idempotency_key, request_sha256)$
+-- Before the gateway order: the replayed answer of a known key, or the key claimed, the abuse limits met, the price and new session id.
+select api.booking_quote(:slug, :slot_id, :session_type, :client_email, :client_ip_hash, :idempotency_key, :request_sha256);
 
--- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, manage_link_encrypted, idempotency_key, request_sha256, session_id, gateway, order_id, amount_paise, client_timezone)$
+-- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, manage_link_encrypted, idempotency_key, request_sha256, session_id, gateway, order_id, amount_paise, client_timezone, client_ip_hash)$
 -- Book a slot (pending with a hold and its order, or confirmed when free).
-select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :manage_link_encrypted, :idempotency_key, :request_sha256, :session_id, :gateway, :order_id, :amount_paise, :client_timezone);
+select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :manage_link_encrypted, :idempotency_key, :request_sha256, :session_id, :gateway, :order_id, :amount_paise, :client_timezone, :client_ip_hash);
+
+-- name: release_idempotency_key(slug, key, request_sha256)!
+-- Free the claimed key of a booking request that was refused, so its retry is booked.
+select api.release_idempotency_key(:slug, :key, :request_sha256);
+
+-- name: prune_idempotency_keys()$
+-- Delete Idempotency-Keys older than 24 hours.
+select api.prune_idempotency_keys();
+
+-- name: forget_hold_addresses()$
+-- Drop the address hash of sessions that are no longer open holds.
+select api.forget_hold_addresses();
 
 -- name: public_booking(token_hash)$
 -- A booking through its manage link.
@@ -79,3 +91,5 @@ select api.defer_slot_rollforwards();
 -- name: rematerialise_consultant_slots(consultant_id)$
 -- Roll one consultant's slots forward to their horizon.
 select api.rematerialise_consultant_slots(:consultant_id);
+
+-- Test: pytest tests/http/test_booking.py tests/http/test_booking_limits.py

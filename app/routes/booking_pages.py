@@ -87,8 +87,9 @@ async def manage_reschedule(request: Request) -> Response:
         return RedirectResponse(f"/booking/{token}?done=rescheduled", status_code=303)
     consultant = booking["consultant"]
     now = datetime.now(UTC)
-    rows = await run(request.app.state.pool, "public_slots", slug=consultant["slug"], session_type=booking["session_type"],
-                     from_=now, to_=now + timedelta(days=30))
+    page = await run(request.app.state.pool, "public_slots", slug=consultant["slug"],
+                     session_type=booking["session_type"], from_=now, to_=now + timedelta(days=30))
+    rows = [{**r, "starts_at": datetime.fromisoformat(r["starts_at"])} for r in page["items"]]
     zone = ZoneInfo(consultant["timezone"])
     days = [(day, list(items)) for day, items in groupby(
         rows, key=lambda r: r["starts_at"].astimezone(zone).strftime("%A, %d %B %Y"))]

@@ -31,6 +31,7 @@ from app.routes.sessions import (
     RescheduleBody,
     SessionPatch,
     SessionQuery,
+    present_session,
 )
 from app.sql import Caller, run
 from app.validation import parse_form, parse_query
@@ -180,6 +181,7 @@ async def _detail(request: Request, subject: dict, caller: Caller, session: dict
                   **context: Any) -> Response:
     if session is None:
         session = await run(request.app.state.pool, "get_session", caller, session_id=_sid(request))
+    session = present_session(request, session)
     status = context.pop("status", 200)
     starts = datetime.fromisoformat(session["starts_at"])
     values = context.pop("values", None) or {k: session.get(k) or "" for k in PATCH_FIELDS}

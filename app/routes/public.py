@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import asyncio
-import base64
+import contextlib
 import hashlib
-import hmac
+import ipaddress
 import json
 import time
 import uuid
@@ -19,16 +19,17 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
-from app.auth import new_token, token_hash
-from app.crypto import encrypt, encrypt_text, keyed_hash
+from app.auth import client_ip, new_token, token_hash
+from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import LINK_PURPOSE, OBJECT
-from app.schemas import ClientPhone, Email, IsoInstant, Timezone
+from app.schemas import ClientPhone, Email, Instant, Timezone
 from app.sql import CommitOutcomeUnknown, run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
 PHONE_PURPOSE = "client_phone"
+IP_PURPOSE = "client_ip"
 
 
 class ClientIn(Schema):
@@ -47,8 +48,8 @@ class BookingBody(Schema):
 
 class SlotsQuery(QuerySchema):
     type: Literal["personal", "webinar"] | None = None
-    from_: IsoInstant | None = Field(default=None, alias="from")
-    to: IsoInstant | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
     tz: Timezone | None = None
 
 
@@ -64,14 +65,20 @@ def manage_url(request: Request, token: str) -> str:
     return f"{request.app.state.settings.public_base_url}/booking/{token}"
 
 
-def manage_token_for(request: Request, idempotency_key: str | None) -> str:
-    """A retried booking (same Idempotency-Key) must answer the same manage link without the link ever
-    being stored: derive it from the key under a server secret. Without a key it is random."""
-    if not idempotency_key:
-        return new_token("mt")
-    digest = hmac.new(request.app.state.secrets.data_key.encode(), b"manage:" + idempotency_key.encode(),
-                      hashlib.sha256).digest()
-    return "mt_" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+def client_ip_hash(request: Request) -> bytes | None:
+    """The visitor's address as an HMAC under the server key: enough to count one address's holds and
+    bookings, useless to a reader of the database without the key. An IPv6 visitor is their /64 (one
+    household or phone gets a whole /64 and can pick any address in it)."""
+    ip = client_ip(request)
+    if not ip:
+        return None
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, ip)
+    if isinstance(addr, ipaddress.IPv6Address):
+        addr = addr.ipv4_mapped or ipaddress.ip_network(f"{addr}/64", strict=False).network_address
+    return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, str(addr))
 
 
 @endpoint(summary="A consultant's public profile (404 unless approved and active).", tags=("public",),
@@ -80,32 +87,59 @@ async def public_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"]))
 
 
-@endpoint(summary="Free slots, as instants with offsets (and in `tz` when given).", tags=("public",), query=SlotsQuery,
-          responses={200: OBJECT, 404: None})
+SLOT = {"type": "object", "required": ["slot_id", "session_type", "starts_at", "ends_at", "capacity", "remaining"],
+        "properties": {"slot_id": {"type": "string", "format": "uuid"}, "session_type": {"type": "string"},
+                       "starts_at": {"type": "string", "format": "date-time"},
+                       "ends_at": {"type": "string", "format": "date-time"},
+                       "starts_at_local": {"type": "string", "format": "date-time"},
+                       "ends_at_local": {"type": "string", "format": "date-time"},
+                       "capacity": {"type": "integer"}, "remaining": {"type": "integer"}}}
+RANGE = {"type": "object", "required": ["from", "to"],
+         "properties": {"from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"}}}
+SLOT_PAGE = {"type": "object", "required": ["items", "from", "to", "next", "tz"],
+             "properties": {"items": {"type": "array", "items": SLOT},
+                            "from": {"type": "string", "format": "date-time"},
+                            "to": {"type": "string", "format": "date-time"},
+                            "next": {"oneOf": [RANGE, {"type": "null"}]},
+                            "tz": {"type": ["string", "null"]}}}
+
+
+def _utc(text: str) -> str:
+    return datetime.fromisoformat(text).astimezone(UTC).isoformat()
+
+
+@endpoint(summary="Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants "
+                  "with offsets (and in `tz` when given); the answer states the range it covers and the next one "
+                  "(null past the booking horizon).", tags=("public",), query=SlotsQuery,
+          responses={200: SLOT_PAGE, 404: None})
 async def public_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotsQuery)
     if q.from_ and q.to and q.to <= q.from_:
         raise ApiError(422, "validation_error", "to must be after from.", "to")
-    rows = await run(request.app.state.pool, "public_slots", slug=request.path_params["slug"], session_type=q.type,
+    page = await run(request.app.state.pool, "public_slots", slug=request.path_params["slug"], session_type=q.type,
                      from_=q.from_, to_=q.to)
     zone = ZoneInfo(q.tz) if q.tz else None
     items = []
-    for r in rows:
-        item = {"slot_id": str(r["slot_id"]), "session_type": r["session_type"], "starts_at": r["starts_at"].isoformat(),
-                "ends_at": r["ends_at"].isoformat(), "capacity": r["capacity"], "remaining": r["remaining"]}
+    for r in page["items"]:
+        starts, ends = datetime.fromisoformat(r["starts_at"]), datetime.fromisoformat(r["ends_at"])
+        item = {"slot_id": r["slot_id"], "session_type": r["session_type"], "starts_at": starts.astimezone(UTC).isoformat(),
+                "ends_at": ends.astimezone(UTC).isoformat(), "capacity": r["capacity"], "remaining": r["remaining"]}
         if zone:
-            item["starts_at_local"] = r["starts_at"].astimezone(zone).isoformat()
-            item["ends_at_local"] = r["ends_at"].astimezone(zone).isoformat()
+            item["starts_at_local"] = starts.astimezone(zone).isoformat()
+            item["ends_at_local"] = ends.astimezone(zone).isoformat()
         items.append(item)
-    return JSONResponse({"items": items, "tz": q.tz})
+    following = page["next"] and {"from": _utc(page["next"]["from"]), "to": _utc(page["next"]["to"])}
+    return JSONResponse({"items": items, "from": _utc(page["from"]), "to": _utc(page["to"]), "next": following,
+                         "tz": q.tz})
 
 
-def checkout_for(request: Request, booking: dict, prefill: dict) -> dict | None:
-    """What Razorpay Checkout (or the local checkout page) needs to take the payment of a pending booking."""
+def checkout_for(request: Request, booking: dict, prefill: dict, *, as_answered: bool = False) -> dict | None:
+    """What Razorpay Checkout (or the local checkout page) needs to take the payment of a pending booking.
+    `as_answered`: rebuilt for the replay of an Idempotency-Key, exactly as the first answer gave it."""
     payment = booking.get("payment")
     if booking["status"] != "pending" or not payment or payment["status"] not in ("pending", "failed"):
         return None
-    if datetime.fromisoformat(booking["hold_expires_at"]) <= datetime.now(UTC):
+    if not as_answered and datetime.fromisoformat(booking["hold_expires_at"]) <= datetime.now(UTC):
         return None  # the hold has run out: the time may be taken; the client books again
     gateway = request.app.state.payments
     consultant = booking["consultant"]
@@ -120,8 +154,11 @@ def checkout_for(request: Request, booking: dict, prefill: dict) -> dict | None:
 
 
 @endpoint(summary="Book a slot: pending with a hold and a payment order while paying, or confirmed at once when "
-                  "free. Send an Idempotency-Key header to retry safely.", tags=("public",), body=BookingBody,
-          responses={201: OBJECT, 200: OBJECT, 404: None, 409: None, 422: None, 502: None})
+                  "free. Send an Idempotency-Key header to retry safely (a retry gets the first answer, status "
+                  "included). 429 with Retry-After when the address or the email has made too many bookings, keeps "
+                  "too many unpaid holds here, or the email received too many confirmations today.",
+          tags=("public",), body=BookingBody,
+          responses={201: OBJECT, 404: None, 409: None, 422: None, 429: None, 502: None})
 async def book_slot(request: Request) -> JSONResponse:
     body = await parse_body(request, BookingBody)
     slug = request.path_params["slug"]
@@ -131,15 +168,19 @@ async def book_slot(request: Request) -> JSONResponse:
     canonical = json.dumps({"slug": slug, **body.model_dump(mode="json")}, sort_keys=True).encode()
     request_sha256 = hashlib.sha256(canonical).digest()
     pool, secrets, gateway = request.app.state.pool, request.app.state.secrets, request.app.state.payments
-    token = manage_token_for(request, key)
-    # 1. The price (or the answer already given to this key), and a refusal before any order if the slot is gone.
+    ip_hash = client_ip_hash(request)
+    prefill = {"name": body.client.name.strip(), "email": body.client.email, "contact": body.client.phone or ""}
+    # 1. Before any order: the answer already given to this key (or the key claimed), the abuse limits, the price,
+    #    and a refusal if the slot is gone.
     quote = await run(pool, "booking_quote", slug=slug, slot_id=body.slot_id, session_type=body.session_type,
-                      idempotency_key=key, request_sha256=request_sha256)
+                      client_email=body.client.email, client_ip_hash=ip_hash, idempotency_key=key,
+                      request_sha256=request_sha256)
     if "replay" in quote:
-        # The same booking as it stands now (paid meanwhile, or cancelled), not the first answer's snapshot:
-        # the manage token is derived from the key, so it finds the booking.
-        booking, replayed = await booking_with_checkout(request, token_hash(token)), True
-    else:
+        return replay_answer(request, quote["replay"], prefill)
+    # The manage link is random, never derived from the client's key; a replay finds it stored with the key.
+    token = new_token("mt")
+    manage_link = manage_url(request, token)
+    try:
         # 2. The gateway order comes first, outside any transaction: if Razorpay is down nothing is written.
         order = None
         if quote["amount_paise"] > 0:
@@ -157,17 +198,37 @@ async def book_slot(request: Request) -> JSONResponse:
                             client_phone_encrypted=encrypt(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
                             client_phone_hash=keyed_hash(secrets.data_key, PHONE_PURPOSE, phone) if phone else None,
                             notes=body.notes, manage_token_hash=token_hash(token),
-                            manage_link_encrypted=encrypt_text(secrets.data_key, LINK_PURPOSE, manage_url(request, token)),
+                            manage_link_encrypted=encrypt_text(secrets.data_key, LINK_PURPOSE, manage_link),
                             idempotency_key=key, request_sha256=request_sha256, session_id=uuid.UUID(quote["session_id"]),
                             gateway=gateway.name, order_id=order["id"] if order else None,
-                            amount_paise=quote["amount_paise"], client_timezone=body.timezone)
-        replayed = booking.pop("replayed", False)
-    booking["manage_url"] = manage_url(request, token)
-    booking["checkout"] = checkout_for(request, booking, {"name": body.client.name.strip(), "email": body.client.email,
-                                                          "contact": body.client.phone or ""})
-    booking["next_step"] = "pay" if booking["checkout"] else "done"
-    return JSONResponse(booking, status_code=200 if replayed else 201,
-                        headers={"idempotent-replayed": "true"} if replayed else None)
+                            amount_paise=quote["amount_paise"], client_timezone=body.timezone,
+                            client_ip_hash=ip_hash)
+    except (ApiError, asyncpg.PostgresError):
+        if key is not None:
+            # Refused after the key was claimed: free it, so this request sent again is booked then.
+            with contextlib.suppress(ApiError, asyncpg.PostgresError):
+                await run(pool, "release_idempotency_key", slug=slug, key=key, request_sha256=request_sha256)
+        raise
+    if "replay" in booking:  # another request with this key booked meanwhile (its claim had lapsed)
+        return replay_answer(request, booking["replay"], prefill)
+    return JSONResponse(booking_answer(request, booking, manage_link, prefill), status_code=201)
+
+
+def booking_answer(request: Request, booking: dict, manage_link: str, prefill: dict, *,
+                   as_answered: bool = False) -> dict:
+    """The body a booking is answered with: the booking, its manage link, and what Checkout needs to pay it."""
+    out = {**booking, "manage_url": manage_link}
+    out["checkout"] = checkout_for(request, booking, prefill, as_answered=as_answered)
+    out["next_step"] = "pay" if out["checkout"] else "done"
+    return out
+
+
+def replay_answer(request: Request, replay: dict, prefill: dict) -> JSONResponse:
+    """The first answer to an Idempotency-Key again: its status and body as they were (the booking as it stands
+    now is at its manage link). The prefill comes from this request, which is the same request."""
+    link = decrypt_text(request.app.state.secrets.data_key, LINK_PURPOSE, replay["manage_link_encrypted"])
+    body = booking_answer(request, replay["response"], link, prefill, as_answered=True)
+    return JSONResponse(body, status_code=replay["status_code"], headers={"idempotent-replayed": "true"})
 
 
 async def run_or_look_up(request: Request, token: str, name: str, **params) -> dict:

@@ -14,6 +14,7 @@ from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import OBJECT
+from app.routes.clients import present_client
 from app.routes.public import PHONE_PURPOSE, ClientIn
 from app.schemas import IsoInstant, Money, SecureUrl
 from app.sql import run
@@ -104,9 +105,20 @@ async def list_sessions(request: Request) -> JSONResponse:
                                   sort=q.sort, page=q.page, per_page=q.per_page))
 
 
-@endpoint(summary="One session.", tags=("sessions",), auth="approved", responses={200: OBJECT, 404: None})
+def present_session(request: Request, session: dict) -> dict:
+    """`booked_as` is what the client typed on the public page; its phone is decrypted for the session's
+    consultant (and only for them), like a client's."""
+    if (session.get("booked_as") or {}).get("phone_encrypted", False) is not False:
+        session = {**session, "booked_as": present_client(request, session["booked_as"])}
+    return session
+
+
+@endpoint(summary="One session (with `booked_as`: the name, email and phone the client typed when booking on the "
+                  "public page, which never change their client record).", tags=("sessions",), auth="approved",
+          responses={200: OBJECT, 404: None})
 async def get_session(request: Request) -> JSONResponse:
-    return JSONResponse(await run(request.app.state.pool, "get_session", request.state.caller, session_id=_sid(request)))
+    session = await run(request.app.state.pool, "get_session", request.state.caller, session_id=_sid(request))
+    return JSONResponse(present_session(request, session))
 
 
 @endpoint(summary="Change a session's notes and meeting details.", tags=("sessions",), auth="approved",

@@ -13,7 +13,14 @@
   var stepDetails = document.getElementById("step-details");
   var chosenEl = document.getElementById("chosen");
   var payButton = document.getElementById("pay-button");
-  var state = { type: "personal", slots: [], day: null, slot: null, key: null };
+  var weekPrev = document.getElementById("week-prev");
+  var weekNext = document.getElementById("week-next");
+  var weekLabel = document.getElementById("week-label");
+  // Free times are fetched a week at a time (the days shown), in the visitor's zone: `from` is the local
+  // midnight the week starts at; `next` is the server's word on whether anything can be booked after it.
+  var WEEK = 7, SEARCH_WEEKS = 8;
+  var state = { type: "personal", slots: [], day: null, slot: null, key: null, from: null, next: null, seq: 0,
+               busy: false };
 
   function say(text, kind) {
     message.innerHTML = "";
@@ -53,6 +60,29 @@
       year: "numeric", hour: "numeric", minute: "2-digit", hour12: true }).format(new Date(iso)) + " " + zoneName(iso);
   }
 
+  // Calendar days in the chosen zone. Intl gives the wall time at an instant; the instant a local date starts
+  // is found from the zone's offset (twice, so a DST change on that day settles).
+  function wallParts(instant) {
+    var v = {};
+    new Intl.DateTimeFormat("en-US", { timeZone: zone(), hourCycle: "h23", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(instant)
+      .forEach(function (p) { v[p.type] = Number(p.value); });
+    return v;
+  }
+  function offsetMs(instant) {
+    var v = wallParts(instant);
+    return Date.UTC(v.year, v.month - 1, v.day, v.hour % 24, v.minute, v.second) - Math.floor(instant.getTime() / 1000) * 1000;
+  }
+  function dayStart(instant, plusDays) {
+    var v = wallParts(instant);
+    var guess = Date.UTC(v.year, v.month - 1, v.day + (plusDays || 0));
+    var t = guess - offsetMs(new Date(guess));
+    return new Date(guess - offsetMs(new Date(t)));
+  }
+  function shortDay(date) {
+    return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), weekday: "short", day: "numeric", month: "short" }).format(date);
+  }
+
   // The visitor's own zone, detected and added to the list if it is not there; they can change it.
   (function detectZone() {
     var detected = "Asia/Kolkata";
@@ -79,6 +109,15 @@
     return b;
   }
 
+  function weekEnd() { return dayStart(state.from, WEEK); }
+
+  function renderNav() {
+    var last = dayStart(state.from, WEEK - 1);
+    weekLabel.textContent = shortDay(state.from) + " – " + shortDay(last);
+    weekPrev.disabled = state.busy || state.from.getTime() <= dayStart(new Date()).getTime();
+    weekNext.disabled = state.busy || !state.next;
+  }
+
   function render() {
     var byDay = {}, order = [];
     state.slots.forEach(function (s) {
@@ -87,12 +126,16 @@
       byDay[k].push(s);
     });
     daysEl.innerHTML = ""; timesEl.innerHTML = "";
+    document.getElementById("times-zone").textContent = "";
+    renderNav();
     if (!order.length) {
-      daysEl.innerHTML = '<p class="muted small">No free times in the coming weeks. Please check again later.</p>';
+      daysEl.innerHTML = '<p class="muted small">' + (state.searched || !state.next
+        ? "No free times in the coming weeks. Please check again later."
+        : "No free times these days. Try later days.") + "</p>";
       return;
     }
     if (!state.day || !byDay[state.day]) { state.day = order[0]; }
-    order.slice(0, 21).forEach(function (k) {
+    order.forEach(function (k) {
       daysEl.appendChild(button(dayLabel(byDay[k][0].starts_at), k === state.day, function () {
         state.day = k; render();
       }));
@@ -105,14 +148,49 @@
     });
   }
 
-  function load() {
-    daysEl.innerHTML = '<p class="muted small">Loading free times…</p>'; timesEl.innerHTML = "";
-    var url = "/api/v1/public/consultants/" + encodeURIComponent(slug) + "/slots?type=" + state.type;
-    return fetch(url).then(function (r) { return r.json(); }).then(function (body) {
-      state.slots = body.items || [];
-      render();
-    }).catch(function () { say("We could not load free times. Check your connection and reload the page.", "bad"); });
+  // One range of free times; the server may end its answer early (a very full week): then the rest follows.
+  function fetchRange(from, to, into) {
+    var url = "/api/v1/public/consultants/" + encodeURIComponent(slug) + "/slots?type=" + state.type +
+      "&from=" + encodeURIComponent(from.toISOString()) + "&to=" + encodeURIComponent(to.toISOString());
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error("slots " + r.status); }
+      return r.json();
+    }).then(function (body) {
+      into.push.apply(into, body.items || []);
+      if (body.next && new Date(body.to) < to) { return fetchRange(new Date(body.next.from), to, into); }
+      return body.next;
+    });
   }
+
+  // The week starting at `from`; with `search`, an empty week moves on by itself (a few weeks at most) so the
+  // visitor first sees the nearest free times.
+  function load(from, search, chained) {
+    var token = ++state.seq;
+    state.searched = search > 0 || Boolean(chained);
+    state.busy = true;
+    state.from = from || state.from || dayStart(new Date());
+    daysEl.innerHTML = '<p class="muted small">Loading free times…</p>'; timesEl.innerHTML = "";
+    renderNav();
+    var items = [];
+    return fetchRange(state.from, weekEnd(), items).then(function (next) {
+      if (token !== state.seq) { return; }  // a newer request (another week, type or zone) won
+      state.next = next;
+      if (!items.length && next && search > 0) { return load(weekEnd(), search - 1, true); }
+      state.busy = false;
+      state.slots = items;
+      render();
+    }).catch(function () {
+      if (token !== state.seq) { return; }
+      state.busy = false; renderNav();
+      say("We could not load free times. Check your connection and reload the page.", "bad");
+    });
+  }
+
+  weekPrev.addEventListener("click", function () {
+    var back = dayStart(state.from, -WEEK), today = dayStart(new Date());
+    state.day = null; load(back < today ? today : back, 0);
+  });
+  weekNext.addEventListener("click", function () { state.day = null; load(weekEnd(), 0); });
 
   function price() {
     return state.type === "webinar" ? root.dataset.webinarPrice : root.dataset.personalPrice;
@@ -133,9 +211,12 @@
     stepDetails.hidden = true; stepTime.hidden = false; say("");
   });
   Array.prototype.forEach.call(document.querySelectorAll('input[name="session_type"]'), function (input) {
-    input.addEventListener("change", function () { state.type = input.value; state.day = null; load(); });
+    input.addEventListener("change", function () {
+      state.type = input.value; state.day = null; load(dayStart(new Date()), SEARCH_WEEKS);
+    });
   });
-  tzSelect.addEventListener("change", render);
+  // Days begin at another instant in another zone: the week is fetched again for the new zone.
+  tzSelect.addEventListener("change", function () { state.day = null; load(dayStart(new Date()), SEARCH_WEEKS); });
 
   function managePath(url) { try { return new URL(url).pathname; } catch (e) { return url; } }
 
@@ -179,7 +260,9 @@
     fetch("/api/v1/public/consultants/" + encodeURIComponent(slug) + "/bookings", {
       method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": state.key },
       body: JSON.stringify(body)
-    }).then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+    }).then(function (r) {
+      return r.json().then(function (b) { return { status: r.status, body: b, retryAfter: r.headers.get("Retry-After") }; });
+    })
       .then(function (r) {
         payButton.disabled = false;
         if (r.status === 200 || r.status === 201) {
@@ -188,9 +271,13 @@
           return;
         }
         var err = r.body.error || {};
-        if (r.status === 409) {
+        if (r.status === 409 && err.code !== "idempotency_key_in_use") {
           say("Sorry — that time was just taken. Here are the times still free.", "warn");
-          stepDetails.hidden = true; stepTime.hidden = false; load();
+          stepDetails.hidden = true; stepTime.hidden = false; load(state.from, 0);
+        } else if (r.status === 429) {
+          var wait = Math.ceil(Number(r.retryAfter || 60) / 60);
+          say((err.message || "Too many bookings just now.") + " You can try again in about " + wait +
+            (wait === 1 ? " minute." : " minutes."), "bad");
         } else if (r.status === 422) {
           say(err.message || "Please check your details.", "bad");
         } else {
@@ -200,6 +287,6 @@
       .catch(function () { payButton.disabled = false; say("We could not reach Nakksha. Check your connection and try again.", "bad"); });
   });
 
-  load();
+  load(dayStart(new Date()), SEARCH_WEEKS);
 }());
 // Test: pytest tests/e2e/test_booking_flow.py

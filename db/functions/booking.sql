@@ -78,47 +78,85 @@ as $$
 $$;
 comment on function app_private.slot_is_free is 'Whether a slot can be booked right now under the consultant''s policy.';
 
-create or replace function api.public_slots(p_slug text, p_session_type text, p_from timestamptz, p_to timestamptz)
+create or replace function app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamptz,
+                                                  p_to timestamptz, p_limit integer)
 returns table (slot_id uuid, session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer,
                remaining integer)
+language sql stable security definer
+set search_path = ''
+as $$
+  -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
+  -- search_path cannot be inlined, and calling it per row cost 5 ms for 276 slots (bench/booking.py).
+  -- tests/http/test_booking.py checks both agree (booking a listed slot never fails as taken).
+  select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
+         s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
+  from app.availability_slots s
+  left join lateral (select count(*) as expired from app.sessions x
+                     where x.slot_id = s.id and x.status = 'pending' and x.hold_expires_at <= now()) h on true
+  where s.consultant_id = p_c.id
+    and (p_session_type is null or s.session_type = p_session_type)
+    and s.is_available
+    and s.starts_at >= greatest(p_from, now() + make_interval(mins => p_c.min_notice_minutes))
+    and s.starts_at < p_to
+    and s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
+    and s.booked_count - coalesce(h.expired, 0) < s.capacity
+    and not exists (select 1 from app.availability_blocks b
+                    where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
+    -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
+    and not exists (select 1 from app.calendar_busy cb
+                    where cb.consultant_id = p_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
+    and not exists (select 1 from app.sessions x
+                    where x.consultant_id = p_c.id
+                      and x.status in ('pending', 'confirmed', 'completed', 'no_show')
+                      and not (x.status = 'pending' and x.hold_expires_at <= now())
+                      and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
+                      and not (s.session_type = 'webinar' and x.slot_id = s.id))
+  order by s.starts_at, s.session_type
+  limit p_limit
+$$;
+comment on function app_private.free_slots is 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out).';
+
+create or replace function api.public_slots(p_slug text, p_session_type text, p_from timestamptz, p_to timestamptz)
+returns jsonb
 language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
   v_c app.consultants := app_private.published_consultant(p_slug);
+  -- One answer covers at most 31 days (a wider range is clamped: the answer says its own end) and 1000 slots.
+  v_widest constant interval := interval '31 days';
+  v_most constant integer := 1000;
+  v_from timestamptz := coalesce(p_from, now());
+  v_to timestamptz;
+  v_width interval;
+  v_items jsonb;
+  v_count integer;
+  v_last timestamptz;
 begin
-  -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
-  -- search_path cannot be inlined, and calling it per row cost 5 ms for 276 slots (bench/booking.py).
-  -- tests/http/test_booking.py checks both agree (booking a listed slot never fails as taken).
-  return query
-    select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
-           s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
-    from app.availability_slots s
-    left join lateral (select count(*) as expired from app.sessions x
-                       where x.slot_id = s.id and x.status = 'pending' and x.hold_expires_at <= now()) h on true
-    where s.consultant_id = v_c.id
-      and (p_session_type is null or s.session_type = p_session_type)
-      and s.is_available
-      and s.starts_at >= greatest(coalesce(p_from, now()), now() + make_interval(mins => v_c.min_notice_minutes))
-      and s.starts_at < coalesce(p_to, 'infinity')
-      and s.starts_at <= now() + make_interval(days => v_c.max_days_ahead)
-      and s.booked_count - coalesce(h.expired, 0) < s.capacity
-      and not exists (select 1 from app.availability_blocks b
-                      where b.consultant_id = v_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
-      -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
-      and not exists (select 1 from app.calendar_busy cb
-                      where cb.consultant_id = v_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
-      and not exists (select 1 from app.sessions x
-                      where x.consultant_id = v_c.id
-                        and x.status in ('pending', 'confirmed', 'completed', 'no_show')
-                        and not (x.status = 'pending' and x.hold_expires_at <= now())
-                        and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => v_c.buffer_minutes), '[)')
-                        and not (s.session_type = 'webinar' and x.slot_id = s.id))
-    order by s.starts_at, s.session_type
-    limit 1000;
+  if p_to is not null and p_to <= v_from then
+    raise exception using errcode = 'NK422', message = 'validation_error', detail = 'to must be after from.',
+      hint = 'field:to';
+  end if;
+  v_to := least(coalesce(p_to, v_from + interval '7 days'), v_from + v_widest);
+  v_width := v_to - v_from;
+  -- One slot more than a page says whether the range holds more: then the answer ends where that slot's start
+  -- time begins (a personal slot and a webinar may share it), and `next` carries on from there. Never a silent cut.
+  select coalesce(jsonb_agg(to_jsonb(f) order by f.starts_at, f.session_type), '[]'), count(*), max(f.starts_at)
+  into v_items, v_count, v_last
+  from app_private.free_slots(v_c, p_session_type, v_from, v_to, v_most + 1) f;
+  if v_count > v_most and v_last > v_from then
+    v_to := v_last;
+    select coalesce(jsonb_agg(e.item order by e.n), '[]') into v_items
+    from jsonb_array_elements(v_items) with ordinality as e(item, n)
+    where (e.item->>'starts_at')::timestamptz < v_last;
+  end if;
+  -- Nothing starting after the booking horizon can be booked: there the paging ends.
+  return jsonb_build_object('from', v_from, 'to', v_to, 'items', v_items,
+    'next', case when v_to <= now() + make_interval(days => v_c.max_days_ahead)
+                 then jsonb_build_object('from', v_to, 'to', v_to + v_width) end);
 end;
 $$;
-comment on function api.public_slots is 'Free slots of a published consultant between two instants (past, too-soon, full and taken ones left out).';
+comment on function api.public_slots is 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon.';
 
 create or replace function app_private.abandon_expired_holds(p_consultant_id uuid)
 returns integer
@@ -153,7 +191,9 @@ as $$
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
-    'client', (select jsonb_build_object('name', cl.name, 'email', cl.email::text) from app.clients cl where cl.id = p_s.client_id),
+    -- Who booked, as they typed it (a public booking never renames the client record); else the record.
+    'client', (select jsonb_build_object('name', coalesce(p_s.client_name, cl.name), 'email', coalesce(p_s.client_email, cl.email)::text)
+               from app.clients cl where cl.id = p_s.client_id),
     -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
     'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
                   'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
@@ -196,30 +236,206 @@ end;
 $$;
 comment on function app_private.bookable_slot is 'The consultant''s slot if it can be booked now with this session type (optionally locked), else NK404/NK422/NK409.';
 
-create or replace function app_private.idempotent_replay(p_scope text, p_key text, p_request_sha256 bytea)
+-- Idempotency-Keys ---------------------------------------------------------------------------------------
+
+create or replace function app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text,
+                                                             p_request_sha256 bytea)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
   v_k app.idempotency_keys;
 begin
-  -- The stored answer to this key, NULL when there is none yet; the key with another request is an error.
-  select * into v_k from app.idempotency_keys k where k.scope = p_scope and k.key = p_key;
-  if v_k.key is null then
+  -- Keys belong to one consultant's page and one operation. A new key is claimed by this request (NULL is
+  -- returned) before anything is asked of the gateway; so is a key past its 24 hours (it counts as absent) and
+  -- a claim left unanswered for a minute (its request died before booking: nothing was booked under it).
+  insert into app.idempotency_keys as k (consultant_id, scope, key, request_sha256)
+  values (p_consultant_id, p_scope, p_key, p_request_sha256)
+  on conflict (consultant_id, scope, key) do update
+    set request_sha256 = excluded.request_sha256, response = null, status_code = null, manage_link_encrypted = null,
+        created_at = now(), claimed_at = now()
+    where k.created_at <= now() - interval '24 hours'
+       or (k.response is null and k.claimed_at <= now() - interval '1 minute')
+  returning * into v_k;
+  if found then
     return null;
   end if;
-  if v_k.request_sha256 <> p_request_sha256 then
+  select * into v_k from app.idempotency_keys k
+  where k.consultant_id = p_consultant_id and k.scope = p_scope and k.key = p_key;
+  return app_private.idempotent_replay(v_k, p_request_sha256);
+end;
+$$;
+comment on function app_private.claim_idempotency_key is 'Claim an Idempotency-Key for this request (NULL), or the replay of its answer; NK422 when it was used for another request, NK409 while its first request runs.';
+
+create or replace function app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea)
+returns jsonb
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  -- The first answer exactly as given (its status, its body, the manage link it carried), never another
+  -- request's: a key sent again with a different request is refused before any order is made.
+  if p_k.request_sha256 <> p_request_sha256 then
     raise exception using errcode = 'NK422', message = 'idempotency_key_reused',
       detail = 'This Idempotency-Key was used with a different request.';
   end if;
-  return v_k.response;
+  if p_k.response is null then
+    raise exception using errcode = 'NK409', message = 'idempotency_key_in_use',
+      detail = 'A request with this Idempotency-Key is still being answered; try again in a few seconds.';
+  end if;
+  return jsonb_build_object('status_code', p_k.status_code, 'response', p_k.response,
+                            'manage_link_encrypted', p_k.manage_link_encrypted);
 end;
 $$;
-comment on function app_private.idempotent_replay is 'The first answer given to an Idempotency-Key (NULL if none yet); NK422 when reused for another request.';
+comment on function app_private.idempotent_replay is 'The replay of an answered Idempotency-Key ({status_code, response, manage_link_encrypted}); NK422 for another request, NK409 while unanswered.';
 
-create or replace function api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_idempotency_key text,
-                                             p_request_sha256 bytea)
+create or replace function api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea)
+returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- A booking refused after its key was claimed (the gateway down, the slot taken meanwhile) leaves nothing
+  -- behind: the same request may be sent again with its key and is booked then.
+  delete from app.idempotency_keys k
+  using app.consultants c
+  where c.slug = lower(p_slug) and k.consultant_id = c.id and k.scope = 'book_slot' and k.key = p_key
+    and k.request_sha256 = p_request_sha256 and k.response is null
+$$;
+comment on function api.release_idempotency_key is 'Free the claim of a booking request that was refused, so its retry is booked (answered keys stay).';
+
+create or replace function api.prune_idempotency_keys()
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  with gone as (delete from app.idempotency_keys where created_at < now() - interval '24 hours' returning 1)
+  select count(*)::integer from gone
+$$;
+comment on function api.prune_idempotency_keys is 'Delete Idempotency-Keys older than 24 hours (they already count as absent); run nightly.';
+
+create or replace function api.forget_hold_addresses()
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- The keyed hash of a visitor's address only counts the holds they keep open; once a session is no longer
+  -- a live hold (paid, abandoned, cancelled) it has no use, and is not kept.
+  with gone as (update app.sessions set client_ip_hash = null
+                where client_ip_hash is not null and (status <> 'pending' or hold_expires_at < now() - interval '1 hour')
+                returning 1)
+  select count(*)::integer from gone
+$$;
+comment on function api.forget_hold_addresses is 'Drop the address hash of sessions that are no longer open holds; run nightly.';
+
+-- Limits against abuse --------------------------------------------------------------------------------------
+
+create or replace function app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  -- NK429 with the seconds to wait in the hint; the app answers them as Retry-After.
+  raise exception using errcode = 'NK429', message = p_code, detail = p_detail,
+    hint = 'retry_after:' || greatest(1, ceil(coalesce(p_wait_seconds, 60)))::integer;
+end;
+$$;
+comment on function app_private.too_many is 'Raise NK429 with Retry-After seconds (at least 1).';
+
+create or replace function app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer)
+returns integer
+language sql stable security definer
+set search_path = ''
+as $$
+  -- Read-only twin of api.hit_rate_limit: the seconds left in the current window when the bucket has already
+  -- reached the setting's limit, else 0. A quote looks; only the booking itself counts.
+  select coalesce((select greatest(1, ceil(extract(epoch from h.window_start
+                                                   + make_interval(secs => p_window_seconds) - now())))::integer
+                   from app.rate_limit_hits h
+                   where h.bucket = p_bucket
+                     and h.window_start = to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds)
+                     and h.hits >= app_private.setting_integer(p_setting)), 0)
+$$;
+comment on function app_private.counter_wait is 'Seconds until a rate-limit bucket''s window ends if it is already full under the setting, else 0 (counts nothing).';
+
+create or replace function app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea)
+returns void
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_count integer;
+  v_first timestamptz;
+begin
+  -- A client email (one client row per consultant) and an address may each keep only so many unpaid holds
+  -- open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
+  -- answer says when the first of those holds runs out.
+  if p_client_id is not null then
+    select count(*), min(s.hold_expires_at) into v_count, v_first from app.sessions s
+    where s.consultant_id = p_c.id and s.client_id = p_client_id and s.status = 'pending' and s.hold_expires_at > now();
+    if v_count >= app_private.setting_integer('unpaid_holds_per_email') then
+      perform app_private.too_many('too_many_holds',
+        'This email already holds unpaid bookings here; pay for one or wait until a hold runs out.',
+        extract(epoch from v_first - now()));
+    end if;
+  end if;
+  if p_ip_hash is not null then
+    select count(*), min(s.hold_expires_at) into v_count, v_first from app.sessions s
+    where s.consultant_id = p_c.id and s.client_ip_hash = p_ip_hash and s.status = 'pending'
+      and s.hold_expires_at > now();
+    if v_count >= app_private.setting_integer('unpaid_holds_per_ip') then
+      perform app_private.too_many('too_many_holds',
+        'Too many unpaid bookings from your network are held here; pay for one or wait until a hold runs out.',
+        extract(epoch from v_first - now()));
+    end if;
+  end if;
+end;
+$$;
+comment on function app_private.check_unpaid_holds is 'NK429 too_many_holds when the client or the address already keeps the most unpaid holds allowed on this consultant''s page.';
+
+create or replace function app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea,
+                                                            p_free boolean)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_wait integer;
+begin
+  -- Before a gateway order is made (the quote): the open holds, the confirmations the address already
+  -- received today (a free booking mails at once), then this attempt counts against the hourly limits per
+  -- address and per email across all pages. Each counter is one upsert, so racing requests serialise on it
+  -- and never pass the limit; a refused attempt rolls back and counts nothing.
+  if not p_free then
+    perform app_private.check_unpaid_holds(p_c,
+      (select cl.id from app.clients cl where cl.consultant_id = p_c.id and cl.email = p_email), p_ip_hash);
+  else
+    v_wait := app_private.counter_wait('booking_mail:' || p_email, 'booking_emails_per_recipient_per_day', 86400);
+    if v_wait > 0 then
+      perform app_private.too_many('rate_limited',
+        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+    end if;
+  end if;
+  if p_ip_hash is not null then
+    v_wait := api.hit_rate_limit('public_booking:ip:' || encode(p_ip_hash, 'hex'), 30, 3600,
+                                 'public_bookings_per_ip_per_hour');
+    if v_wait > 0 then
+      perform app_private.too_many('rate_limited', 'Too many bookings from your network; please try again later.', v_wait);
+    end if;
+  end if;
+  v_wait := api.hit_rate_limit('public_booking:email:' || p_email, 10, 3600, 'public_bookings_per_email_per_hour');
+  if v_wait > 0 then
+    perform app_private.too_many('rate_limited', 'Too many bookings for this email address; please try again later.', v_wait);
+  end if;
+end;
+$$;
+comment on function app_private.check_booking_limits is 'The limits a public booking meets before its gateway order: open holds or today''s confirmations, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
+
+-- Booking ------------------------------------------------------------------------------------------------
+
+create or replace function api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text,
+                                             p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea)
 returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -230,72 +446,105 @@ declare
   v_replay jsonb;
   v_amount numeric(10, 2);
 begin
-  -- Before a gateway order is created: a retried request gets its first answer, and a slot that is
-  -- already gone is refused without an order made for nothing. book_slot decides again, under locks.
+  -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
+  -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
+  -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
   if p_idempotency_key is not null then
-    v_replay := app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256);
+    v_replay := app_private.claim_idempotency_key(v_c.id, 'book_slot', p_idempotency_key, p_request_sha256);
     if v_replay is not null then
       return jsonb_build_object('replay', v_replay);
     end if;
   end if;
+  select * into v_slot from app.availability_slots where id = p_slot_id and consultant_id = v_c.id;
+  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price
+                                       when 'webinar' then v_c.webinar_session_price end;
+  if v_slot.id is not null then
+    perform app_private.check_booking_limits(v_c, lower(btrim(p_client_email)), p_client_ip_hash, v_amount = 0);
+  end if;
   v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, false);
-  v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
   return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
 end;
 $$;
-comment on function api.booking_quote is 'What a booking will cost and its new session id (the order''s receipt), or the replayed answer; refuses a slot already gone.';
+comment on function api.booking_quote is 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone.';
 
 create or replace function api.book_slot(
   p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text,
   p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea,
   p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea,
-  p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text default null
+  p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text default null,
+  p_client_ip_hash bytea default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
   v_c app.consultants := app_private.published_consultant(p_slug);
+  v_email text := lower(btrim(p_client_email));
+  v_k app.idempotency_keys;
+  v_replay jsonb;
   v_slot app.availability_slots;
   v_client uuid;
   v_repeat boolean;
   v_amount numeric(10, 2);
+  v_wait integer;
   v_session app.sessions;
   v_result jsonb;
 begin
-  -- 1. Idempotency: the first request with a key wins the row; a retry waits for it and gets its answer.
+  -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
+  --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
   if p_idempotency_key is not null then
-    delete from app.idempotency_keys where created_at < now() - interval '24 hours';
-    insert into app.idempotency_keys (scope, key, request_sha256) values ('book_slot', p_idempotency_key, p_request_sha256)
-    on conflict do nothing;
-    if not found then
-      return app_private.idempotent_replay('book_slot', p_idempotency_key, p_request_sha256)
-             || jsonb_build_object('replayed', true);
+    select * into v_k from app.idempotency_keys k
+    where k.consultant_id = v_c.id and k.scope = 'book_slot' and k.key = p_idempotency_key
+    for update;
+    if v_k.key is null or v_k.created_at <= now() - interval '24 hours' then
+      v_replay := app_private.claim_idempotency_key(v_c.id, 'book_slot', p_idempotency_key, p_request_sha256);
+    elsif v_k.request_sha256 <> p_request_sha256 or v_k.response is not null then
+      v_replay := app_private.idempotent_replay(v_k, p_request_sha256);
+    end if;
+    if v_replay is not null then
+      return jsonb_build_object('replay', v_replay);
     end if;
   end if;
 
-  -- 2. Expired holds of this consultant give their time back before anything is decided.
+  -- 2. One booking at a time per consultant: the caps below count open holds and must not be passed by
+  --    racing requests. Then expired holds give their time back before anything is decided.
+  perform pg_advisory_xact_lock(hashtextextended('book_slot:' || v_c.id::text, 0));
   perform app_private.abandon_expired_holds(v_c.id);
 
-  -- 3. The client first, then the slot (always this order, so racing bookings cannot deadlock): one
-  --    client per consultant and email, details refreshed by the newest booking.
+  -- 3. The client: created from the booking when new; an existing client record (renamed, given a phone or
+  --    deactivated by its consultant) is never changed by an anonymous visitor. What they typed goes on the
+  --    session (step 4). A deactivated client may still book: refusing would tell a stranger which emails the
+  --    consultant turned away, and the booking shows the consultant who it is; they stay deactivated.
   insert into app.clients (consultant_id, name, email, phone_encrypted, phone_hash)
-  values (v_c.id, btrim(p_client_name), lower(btrim(p_client_email)), p_client_phone_encrypted, p_client_phone_hash)
-  on conflict (consultant_id, email) do update
-    set name = excluded.name,
-        phone_encrypted = coalesce(excluded.phone_encrypted, app.clients.phone_encrypted),
-        phone_hash = coalesce(excluded.phone_hash, app.clients.phone_hash),
-        is_active = true
+  values (v_c.id, btrim(p_client_name), v_email, p_client_phone_encrypted, p_client_phone_hash)
+  on conflict (consultant_id, email) do nothing
   returning id into v_client;
+  if v_client is null then
+    select id into v_client from app.clients where consultant_id = v_c.id and email = v_email;
+  end if;
 
   v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, true);
-
-  -- 4. The session: pending with a hold while the client pays, or confirmed at once when it is free. A paid
-  --    one needs the gateway order made for exactly this price (the price may have changed meanwhile).
   v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
+
+  -- 4. The limits again, exactly, under the lock: open unpaid holds per client and per address; a free booking
+  --    is confirmed and mailed at once, so it counts against the recipient's confirmations of the day (over it,
+  --    the booking is refused rather than made without its mail: a booking whose client never hears of it is a
+  --    no-show waiting to happen, and the refusal is what stops a stranger's inbox being filled).
+  if v_amount > 0 then
+    perform app_private.check_unpaid_holds(v_c, v_client, p_client_ip_hash);
+  else
+    v_wait := api.hit_rate_limit('booking_mail:' || v_email, 10, 86400, 'booking_emails_per_recipient_per_day');
+    if v_wait > 0 then
+      perform app_private.too_many('rate_limited',
+        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+    end if;
+  end if;
+
+  -- 5. The session: pending with a hold while the client pays, or confirmed at once when it is free. A paid
+  --    one needs the gateway order made for exactly this price (the price may have changed meanwhile).
   if v_amount > 0 and (p_order_id is null or p_amount_paise is distinct from (v_amount * 100)::bigint) then
     raise exception using errcode = 'NK409', message = 'price_changed',
       detail = 'The price changed while you were booking; please try again.';
@@ -305,7 +554,7 @@ begin
   insert into app.sessions (id, consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, hold_expires_at, meeting_platform, meeting_link,
                             notes, booked_via, is_repeat_client, manage_token_hash, manage_link_encrypted,
-                            client_timezone)
+                            client_timezone, client_name, client_email, client_phone_encrypted, client_ip_hash)
   values (coalesce(p_session_id, gen_random_uuid()), v_c.id, v_client, v_slot.id, v_slot.session_type,
           case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end,
           v_slot.starts_at, v_slot.ends_at, v_c.buffer_minutes, v_amount, v_c.currency,
@@ -315,10 +564,11 @@ begin
           v_c.default_meeting_platform,
           case v_c.default_meeting_platform when 'zoom' then v_c.zoom_link when 'meet' then v_c.meet_link else v_c.teams_link end,
           nullif(btrim(p_notes), ''), 'public', v_repeat, p_manage_token_hash, p_manage_link_encrypted,
-          p_client_timezone)
+          p_client_timezone, btrim(p_client_name), v_email, p_client_phone_encrypted,
+          case when v_amount > 0 then p_client_ip_hash end)  -- only a hold needs it (see forget_hold_addresses)
   returning * into v_session;
   if v_amount > 0 then
-    -- 5. The order the client pays, recorded with the booking (one transaction: both or neither).
+    -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
                                           gateway_order_id, status, metadata)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
@@ -327,14 +577,16 @@ begin
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;
 
+  -- 7. The answer, kept with its key: a replay is this very answer (201, this body, this manage link).
   v_result := app_private.booking_json(v_session);
   if p_idempotency_key is not null then
-    update app.idempotency_keys set response = v_result where scope = 'book_slot' and key = p_idempotency_key;
+    update app.idempotency_keys set response = v_result, status_code = 201, manage_link_encrypted = p_manage_link_encrypted
+    where consultant_id = v_c.id and scope = 'book_slot' and key = p_idempotency_key;
   end if;
   return v_result;
 end;
 $$;
-comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free), idempotent by key.';
+comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key.';
 
 -- The client's manage link -------------------------------------------------------------------------------
 
@@ -476,8 +728,9 @@ comment on function api.public_reschedule_booking is 'The client moves a confirm
 
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
   api.abandon_expired_holds(),
-  api.booking_quote(text, uuid, text, text, bytea),
-  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text),
+  api.booking_quote(text, uuid, text, text, bytea, text, bytea),
+  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea),
+  api.release_idempotency_key(text, text, bytea), api.prune_idempotency_keys(), api.forget_hold_addresses(),
   api.public_booking(bytea), api.public_cancel_booking(bytea, text), api.public_reschedule_booking(bytea, uuid)
   to nakksha_app;
 

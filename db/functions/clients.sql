@@ -287,9 +287,12 @@ begin
 
   -- 2. Free text written by or about them goes; quotations written to their address before they were a
   --    client are theirs too; the browser they read a quotation with is forgotten.
-  update app.sessions set notes = null, consultant_notes = null, cancellation_reason = null, client_feedback = null
+  --    The keyed hash of the address they booked from goes with them.
+  update app.sessions set notes = null, consultant_notes = null, cancellation_reason = null, client_feedback = null,
+    client_ip_hash = null
   where consultant_id = p_consultant and client_id = p_client.id
-    and (notes, consultant_notes, cancellation_reason, client_feedback) is distinct from (null, null, null, null);
+    and (notes, consultant_notes, cancellation_reason, client_feedback, client_ip_hash)
+        is distinct from (null, null, null, null, null);
   update app.quotations set client_id = p_client.id
   where consultant_id = p_consultant and client_id is null and client_email = p_client.email;
   update app.quotations set notes = null, response_reason = null
@@ -377,7 +380,8 @@ begin
   select array_agg(s.id::text) into v_sessions from app.sessions s
   where s.consultant_id = p_consultant and s.client_id = p_client.id;
   update app.idempotency_keys k set response = app_private.redact_jsonb(k.response, v_patterns, v_replacements)
-  where k.response ->> 'session_id' = any(v_sessions) and k.response::text ~* any(v_patterns);
+  where k.consultant_id = p_consultant and k.response ->> 'session_id' = any(v_sessions)
+    and k.response::text ~* any(v_patterns);
   -- Counters keyed by their address, and a suppression of it that nobody else's record needs.
   delete from app.rate_limit_hits where strpos(lower(bucket), lower(p_client.email::text)) > 0;
   delete from app.email_suppressions s where s.email = p_client.email

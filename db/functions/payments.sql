@@ -52,7 +52,9 @@ set search_path = ''
 as $$
   select jsonb_build_object('session_id', p_s.id, 'reschedule_count', p_s.reschedule_count,
     'consultant_name', c.first_name || ' ' || c.last_name, 'consultant_slug', c.slug,
-    'client_name', cl.name, 'client_email', cl.email::text, 'title', p_s.title, 'session_type', p_s.session_type,
+    -- The name and email typed at a public booking (the client record is not rewritten by one), else the record's.
+    'client_name', coalesce(p_s.client_name, cl.name), 'client_email', coalesce(p_s.client_email, cl.email)::text,
+    'title', p_s.title, 'session_type', p_s.session_type,
     'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
     'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
     'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id, 'meeting_password', p_s.meeting_password,
@@ -109,7 +111,7 @@ begin
         v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     else
-      perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client.name, v_for_client,
+      perform app_private.queue_email(v_mail.email_type, v_client.email::text, coalesce(p_s.client_name, v_client.name), v_for_client,
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     end if;
@@ -787,7 +789,7 @@ as $$
   select jsonb_build_object('order_id', o.id, 'amount_paise', o.amount_paise, 'currency', o.currency,
     'status', o.status, 'amount', (o.amount_paise / 100.0)::numeric(12, 2)::text,
     'consultant_name', c.first_name || ' ' || c.last_name, 'title', s.title, 'starts_at', s.starts_at,
-    'timezone', c.timezone, 'client_name', cl.name, 'client_email', cl.email::text)
+    'timezone', c.timezone, 'client_name', coalesce(s.client_name, cl.name), 'client_email', cl.email::text)
   from app.local_gateway_orders o
   left join app.payment_transactions t on t.gateway = 'local' and t.gateway_order_id = o.id
   left join app.sessions s on s.id = t.session_id

@@ -117,7 +117,7 @@ begin
     'availability_blocks', coalesce((select jsonb_agg(to_jsonb(b) order by b.starts_at) from app.availability_blocks b where b.consultant_id = v_c.id), '[]'),
     'availability_slots', coalesce((select jsonb_agg(to_jsonb(s) order by s.starts_at) from app.availability_slots s where s.consultant_id = v_c.id), '[]'),
     'clients', coalesce((select jsonb_agg(to_jsonb(cl) - 'phone_encrypted' - 'phone_hash' order by cl.created_at) from app.clients cl where cl.consultant_id = v_c.id), '[]'),
-    'sessions', coalesce((select jsonb_agg(to_jsonb(s) - 'manage_token_hash' - 'occupied_during' order by s.starts_at) from app.sessions s where s.consultant_id = v_c.id), '[]'),
+    'sessions', coalesce((select jsonb_agg(to_jsonb(s) - 'manage_token_hash' - 'occupied_during' - 'client_phone_encrypted' - 'client_ip_hash' order by s.starts_at) from app.sessions s where s.consultant_id = v_c.id), '[]'),
     'quotations', coalesce((select jsonb_agg(to_jsonb(q) - 'public_token_hash' order by q.created_at) from app.quotations q where q.consultant_id = v_c.id), '[]'),
     'payments', coalesce((select jsonb_agg(to_jsonb(p) order by p.created_at) from app.payment_transactions p where p.consultant_id = v_c.id), '[]'),
     'refunds', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.payment_refunds r where r.consultant_id = v_c.id), '[]'),

@@ -45,8 +45,11 @@ as $$
     'confirmed_at', p_s.confirmed_at, 'completed_at', p_s.completed_at, 'cancelled_at', p_s.cancelled_at,
     'cancelled_by', p_s.cancelled_by, 'cancellation_reason', p_s.cancellation_reason,
     'created_at', p_s.created_at, 'updated_at', p_s.updated_at,
-    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
-               from app.clients c where c.id = p_s.client_id))
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text, 'is_active', c.is_active)
+               from app.clients c where c.id = p_s.client_id),
+    -- What the client typed when booking on the public page (their record is never rewritten by a booking).
+    'booked_as', case when p_s.client_name is not null
+                      then jsonb_build_object('name', p_s.client_name, 'email', p_s.client_email::text) end)
 $$;
 comment on function api.session_json is 'A session as its consultant sees it (runs with the caller''s rights: the client comes through RLS).';
 
@@ -72,6 +75,7 @@ begin
       and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
       and (p_client_id is null or s.client_id = p_client_id)
       and (v_q is null or s.title ilike v_pattern or s.notes ilike v_pattern
+           or s.client_name ilike v_pattern or s.client_email::text ilike v_pattern
            or exists (select 1 from app.clients c where c.id = s.client_id
                         and (c.name ilike v_pattern or c.email::text ilike v_pattern)))
   ), page as (
@@ -108,13 +112,19 @@ set search_path = ''
 as $$
 declare
   v_s app.sessions;
+  v_json jsonb;
 begin
   perform api.require_approved();
   select * into v_s from app.sessions where id = p_session_id;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
   end if;
-  return api.session_json(v_s);
+  v_json := api.session_json(v_s);
+  if v_s.client_name is not null then
+    -- The phone typed at booking leaves as ciphertext (base64) for the app to decrypt for its consultant.
+    v_json := jsonb_set(v_json, '{booked_as,phone_encrypted}', coalesce(to_jsonb(encode(v_s.client_phone_encrypted, 'base64')), 'null'));
+  end if;
+  return v_json;
 end;
 $$;
 comment on function api.get_session is 'One of the caller''s sessions (another consultant''s is simply not found).';

@@ -24,7 +24,7 @@ REFUND_ALLOWED = {("pending", "processed"), ("pending", "failed")}
 PRICE, PAISE = Decimal("1499.50"), 149950
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
-QUOTE = "select api.booking_quote($1, $2, $3, null, null)"
+QUOTE = "select api.booking_quote($1, $2, $3, $4, null, null, null)"
 BOOK = ("select api.book_slot($1, $2, $3, 'Priya Shah', $4, null, null, null, null, null, null, null, "
         "$5, 'local', $6, $7)")
 CONFIRM = "select app_private.confirm_payment('local', $1, $2, $3::bigint, 'upi', 'verify')"
@@ -74,10 +74,11 @@ async def book(db, tenant: Tenant, slot: int = 0, session_type: str = "personal"
     """A public booking the way the app makes it: quote, gateway order, then book_slot with a pending payment."""
     app = await db.connect("app")
     try:
-        quote = json.loads(await app.fetchval(QUOTE, tenant.slug, tenant.slots[slot], session_type))
+        email = f"cl{uuid.uuid4().hex[:8]}@example.com"
+        quote = json.loads(await app.fetchval(QUOTE, tenant.slug, tenant.slots[slot], session_type, email))
         order = new_order_id()
         booked = json.loads(await app.fetchval(
-            BOOK, tenant.slug, tenant.slots[slot], session_type, f"cl{uuid.uuid4().hex[:8]}@example.com",
+            BOOK, tenant.slug, tenant.slots[slot], session_type, email,
             uuid.UUID(quote["session_id"]), order, quote["amount_paise"]))
     finally:
         await app.close()

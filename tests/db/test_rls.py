@@ -35,6 +35,7 @@ TENANT_TABLES = {
     "calendar_connections": "none",
     "calendar_busy": "none",
     "oauth_states": "none",
+    "idempotency_keys": "none",
 }
 # Visible while pending: a consultant prepares their profile and availability before approval.
 UNGATED = {"availability_rules", "availability_blocks", "availability_slots", "availability_slot_exclusions"}
@@ -82,6 +83,8 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     await factories.refresh_token(conn, family_id)
     await factories.one_time_token(conn, consultant_id=consultant_id)
     await factories.calendar(conn, consultant_id, t.session_id)
+    await conn.execute("insert into app.idempotency_keys (consultant_id, scope, key, request_sha256) "
+                       "values ($1, 'book_slot', 'k', sha256('r'))", consultant_id)
     for table in await tenant_tables(conn):
         t.rows[table] = await conn.fetchval(f"select count(*) from app.{table} where consultant_id = $1", consultant_id)
     return t

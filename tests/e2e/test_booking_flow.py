@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.async_api import Page, expect
 
@@ -83,6 +85,57 @@ async def test_booking_works_at_phone_size(browser, site, api, db):
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
         await shot(phone, "booking-phone")
+    finally:
+        await phone.context.close()
+
+
+def asked_range(url: str) -> tuple[datetime, datetime]:
+    query = parse_qs(urlsplit(url).query)
+    return datetime.fromisoformat(query["from"][0].replace("Z", "+00:00")), \
+        datetime.fromisoformat(query["to"][0].replace("Z", "+00:00"))
+
+
+async def test_the_booking_page_fetches_the_days_it_shows_a_week_at_a_time(page, api, db):
+    c = await approved_consultant(api, db, rules=every_day(), max_days_ahead=60)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/slots?" in r.url else None)
+    await page.set_viewport_size({"width": 1366, "height": 900})
+    await page.goto(f"/{c['slug']}")
+    await expect(page.locator("#times button").first).to_be_visible()
+    [first] = [asked_range(u) for u in asked]
+    assert timedelta(days=7) - timedelta(hours=1) <= first[1] - first[0] <= timedelta(days=7) + timedelta(hours=1)
+    assert first[0] <= datetime.now(UTC) < first[1]  # from the visitor's midnight today
+    assert 1 <= await page.locator("#days button").count() <= 7
+    await expect(page.get_by_role("button", name="Earlier days")).to_be_disabled()
+    await shot(page, "booking-week")
+    # Later: the next week only, starting where the first ended.
+    await page.get_by_role("button", name="Later days").click()
+    await expect(page.get_by_role("button", name="Earlier days")).to_be_enabled()
+    await expect(page.locator("#times button").first).to_be_visible()
+    second = asked_range(asked[-1])
+    assert len(asked) == 2 and second[0] == first[1]
+    await shot(page, "booking-week-later")
+    # Earlier: back to this week.
+    await page.get_by_role("button", name="Earlier days").click()
+    await expect(page.get_by_role("button", name="Earlier days")).to_be_disabled()
+    assert asked_range(asked[-1]) == first
+
+
+async def test_the_booking_page_moves_on_to_the_first_week_with_free_times(browser, site, api, db):
+    c = await approved_consultant(api, db, rules=every_day(), max_days_ahead=60, min_notice_minutes=20 * 24 * 60)
+    phone = await new_page(browser, site, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        asked: list[str] = []
+        phone.on("request", lambda r: asked.append(r.url) if "/slots?" in r.url else None)
+        await phone.goto(f"/{c['slug']}")
+        await expect(phone.locator("#times button").first).to_be_visible()
+        ranges = [asked_range(u) for u in asked]
+        assert 3 <= len(ranges) <= 4 and all(b[0] == a[1] for a, b in zip(ranges, ranges[1:], strict=False))
+        first_time = await phone.locator("#times button").first.get_attribute("aria-label") or ""
+        assert first_time, "a free time is offered"
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+        await shot(phone, "booking-week-phone")
     finally:
         await phone.context.close()
 

@@ -15,7 +15,7 @@ from app.sql import CommitOutcomeUnknown
 from tests.faults.conftest import process_log, served
 from tests.http.conftest import app, client  # noqa: F401
 from tests.http.helpers import PASSWORD
-from tests.http.test_booking import approved_consultant, booking, every_day
+from tests.http.test_booking import approved_consultant, booking, every_day, lift_booking_limits
 from tests.http.test_pages import sign_in
 
 PUBLIC = "/api/v1/public/consultants"
@@ -26,10 +26,18 @@ AFTER = 10               # bookings that must succeed after it is back
 BUDGET = 60              # seconds the whole load may take (a bound on a hang, not a measurement)
 
 
-async def all_slots(http: httpx.AsyncClient, slug: str) -> list[str]:
-    r = await http.get(f"{PUBLIC}/{slug}/slots", params={"type": "personal"})
-    assert r.status_code == 200, r.text
-    return [s["slot_id"] for s in r.json()["items"]]
+async def all_slots(http: httpx.AsyncClient, slug: str, pages: int = 4) -> list[str]:
+    """The free slots of the next few weeks (the list is paged a week at a time): the load burns one per
+    attempt, failed ones included."""
+    params, ids = {"type": "personal"}, []
+    for _ in range(pages):
+        r = await http.get(f"{PUBLIC}/{slug}/slots", params=params)
+        assert r.status_code == 200, r.text
+        ids += [s["slot_id"] for s in r.json()["items"]]
+        if not r.json()["next"]:
+            break
+        params = {"type": "personal", **r.json()["next"]}
+    return ids
 
 
 async def test_a_database_restart_under_load_loses_no_answered_booking(dedicated_pg, tmp_path):
@@ -38,6 +46,7 @@ async def test_a_database_restart_under_load_loses_no_answered_booking(dedicated
         async with httpx.AsyncClient(base_url=base, timeout=20) as client, \
                 httpx.AsyncClient(base_url=base, timeout=20) as browser:
             c = await approved_consultant(client, db, price="0", rules=every_day(start="06:00", end="22:00", minutes=30))
+            await lift_booking_limits(db)  # a booking load from one address
             free = await all_slots(client, c["slug"])
             assert len(free) >= 3 * (BEFORE + AFTER + CLIENTS * 3), len(free)
             slots = iter(free)
