@@ -11221,6 +11221,30 @@ ALTER TABLE ONLY app.consultants
 
 
 --
+-- Name: consultants consultants_instagram_url_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_instagram_url_link CHECK (((instagram_url IS NULL) OR (instagram_url ~* '^https://([a-z0-9-]+\.)*instagram\.com(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_linkedin_url_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_linkedin_url_link CHECK (((linkedin_url IS NULL) OR (linkedin_url ~* '^https://([a-z0-9-]+\.)*linkedin\.com(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_meet_link_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_meet_link_link CHECK (((meet_link IS NULL) OR (meet_link ~* '^https://([a-z0-9-]+\.)*meet\.google\.com(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
 -- Name: consultants consultants_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -11234,6 +11258,30 @@ ALTER TABLE ONLY app.consultants
 
 ALTER TABLE ONLY app.consultants
     ADD CONSTRAINT consultants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: consultants consultants_teams_link_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_teams_link_link CHECK (((teams_link IS NULL) OR (teams_link ~* '^https://([a-z0-9-]+\.)*(teams\.microsoft\.com|teams\.live\.com)(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_twitter_url_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_twitter_url_link CHECK (((twitter_url IS NULL) OR (twitter_url ~* '^https://([a-z0-9-]+\.)*(twitter\.com|x\.com)(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_zoom_link_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_zoom_link_link CHECK (((zoom_link IS NULL) OR (zoom_link ~* '^https://([a-z0-9-]+\.)*(zoom\.us|zoom\.com|zoomgov\.com)(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
 
 
 --
@@ -16078,3 +16126,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102300
 -- 20261124102400
 -- 20261205010000
+-- 20261205050000
