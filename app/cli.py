@@ -19,11 +19,52 @@ from app.middleware import configure_logging
 log = logging.getLogger("nakksha.cli")
 
 DEMO_EMAIL = "demo@nakksha.in"
+# How long a stopping worker lets running jobs finish before aborting them, and how long serve waits for it.
+GRACEFUL_SECONDS = 8.0
 DEMO_PASSWORD = "demo-password-2026"
 
 
 def _database(settings: Settings) -> Database:
     return Database(settings)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve anywhere
+
+
+def refuse_unsafe_start(settings: Settings, host: str | None = None) -> int | None:
+    """Exit status 2 with the reason on stderr when this process must not start, else None (issue 16).
+    Production needs its secrets and real providers; development (its /dev/outbox shows every email, its
+    /dev/checkout marks any order paid) listens on loopback only, unless NAKKSHA_ALLOW_DEV_ON_NETWORK=1."""
+    from app.secrets import missing_for_production
+
+    if not settings.is_development:
+        missing = missing_for_production()
+        if missing:
+            print(f"nakksha: refusing to start in production (NAKKSHA_ENV={settings.env}): set "
+                  f"{', '.join(missing)} in the environment. The local payment gateway and the mail outbox are "
+                  "for development only; to try Nakksha on this machine, run it with NAKKSHA_ENV=development "
+                  "(`make run` does).", file=sys.stderr)
+            return 2
+        return None
+    if host is not None and not _is_loopback(host):
+        if not settings.allow_dev_on_network:
+            print(f"nakksha: refusing to listen on {host} in {settings.env} mode: /dev/outbox would show every "
+                  "email (password resets included) and /dev/checkout would mark any order paid, to anyone who can "
+                  "reach it. Listen on 127.0.0.1, use NAKKSHA_ENV=production, or set NAKKSHA_ALLOW_DEV_ON_NETWORK=1 "
+                  "on a network you trust (a container on your own machine).", file=sys.stderr)
+            return 2
+        message = (f"WARNING: {settings.env} mode listening beyond loopback on {host} "
+                   "(NAKKSHA_ALLOW_DEV_ON_NETWORK=1): /dev/outbox and /dev/checkout are open to that network.")
+        print(message, file=sys.stderr, flush=True)
+    return None
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,16 +206,23 @@ def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    if (refusal := refuse_unsafe_start(settings)) is not None:
+        return refusal
     from jobs.app import close_pool, connected
+    from jobs.maintenance import STALLED_AFTER
 
     db = _database(settings)
 
     async def main() -> None:
         # Procrastinate (which LISTENs) goes direct; tasks' queries go through the pooler when configured.
+        # A starting worker prunes the workers silent for longer than stalled_worker_timeout: the same threshold
+        # as retry_stalled_jobs (Procrastinate's own default, 30 s, deleted live workers that were merely late).
+        # On SIGTERM/SIGINT running jobs get GRACEFUL_SECONDS to finish, then are aborted (they are idempotent).
         with connected(db.app_url(), db.query_url(), db.statement_cache_size()) as job_app:
             async with job_app.open_async():
                 await job_app.run_worker_async(queues=args.queues or None, concurrency=args.concurrency,
-                                               install_signal_handlers=True)
+                                               install_signal_handlers=True, stalled_worker_timeout=STALLED_AFTER,
+                                               shutdown_graceful_timeout=GRACEFUL_SECONDS)
         await close_pool()
 
     asyncio.run(main())
@@ -208,6 +256,9 @@ def tcp_listener_fix() -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    host, port = args.host or settings.host, args.port or settings.port
+    if (refusal := refuse_unsafe_start(settings, host)) is not None:
+        return refusal
     db = _database(settings)
     env = dict(os.environ)
     # With only APP_DATABASE_URL (a deployment where the web and worker processes never hold the superuser's
@@ -225,7 +276,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
-    host, port = args.host or settings.host, args.port or settings.port
     print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
     tcp_listener_fix()
     try:

@@ -24,7 +24,9 @@ class Settings:
     sends the app's and the worker's queries through a transaction pooler (PgBouncer) while every LISTEN
     connection keeps the direct URL; ANALYTICS_DATABASE_URL sends dashboard and analytics reads to a replica."""
 
-    env: str = "development"
+    # production unless told otherwise: development serves /dev/outbox and /dev/checkout (issue 16).
+    env: str = "production"
+    allow_dev_on_network: bool = False
     database_url: str | None = None
     app_database_url: str | None = None
     pooler_url: str | None = None
@@ -72,7 +74,8 @@ class Settings:
         host = e.get("HOST", "127.0.0.1")
         port = int(e.get("PORT", "8000"))
         values = dict(
-            env=e.get("NAKKSHA_ENV", "development"),
+            env=e.get("NAKKSHA_ENV") or "production",
+            allow_dev_on_network=e.get("NAKKSHA_ALLOW_DEV_ON_NETWORK", "") == "1",
             database_url=e.get("DATABASE_URL") or None,
             app_database_url=e.get("APP_DATABASE_URL") or None,
             pooler_url=e.get("DATABASE_POOLER_URL") or None,

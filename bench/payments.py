@@ -137,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         seed(admin_url, price="1499.00")
         port = free_port()
         data_key = secrets.token_urlsafe(32)
+        # Development: the local gateway serves only there (production refuses to start without Razorpay's keys).
         env = {**{k: v for k, v in os.environ.items() if not k.startswith(("RAZORPAY_", "DATABASE_URL"))},
-               "DATABASE_URL": admin_url, "NAKKSHA_ENV": "production", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
+               "DATABASE_URL": admin_url, "NAKKSHA_ENV": "development", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
                "JWT_SECRET": secrets.token_urlsafe(48), "PASSWORD_PEPPER": secrets.token_urlsafe(32),
                "DATA_ENCRYPTION_KEY": data_key, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET, "LOG_LEVEL": "WARNING",
                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}

@@ -6154,6 +6154,32 @@ COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never a
 
 
 --
+-- Name: keep_worker_registered(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.keep_worker_registered() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  insert into public.procrastinate_workers (id, last_heartbeat) overriding system value
+  values (new.worker_id, now())
+  on conflict (id) do update set last_heartbeat = excluded.last_heartbeat;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.keep_worker_registered() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION keep_worker_registered(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.keep_worker_registered() IS 'Trigger: a worker that takes a job (procrastinate_fetch_job) is registered with a fresh heartbeat, so a worker pruned while alive never dies on procrastinate_jobs_worker_id_fkey.';
+
+
+--
 -- Name: mark_all_analytics_dirty(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -12254,6 +12280,13 @@ CREATE TRIGGER sessions_touch_updated_at BEFORE UPDATE ON app.sessions FOR EACH 
 
 
 --
+-- Name: procrastinate_jobs procrastinate_jobs_keep_worker_registered; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_jobs_keep_worker_registered BEFORE UPDATE OF worker_id ON public.procrastinate_jobs FOR EACH ROW WHEN (((new.worker_id IS NOT NULL) AND (new.worker_id IS DISTINCT FROM old.worker_id))) EXECUTE FUNCTION app.keep_worker_registered();
+
+
+--
 -- Name: procrastinate_jobs procrastinate_jobs_notify_queue_job_aborted_v1; Type: TRIGGER; Schema: public; Owner: nakksha_owner
 --
 
@@ -14659,6 +14692,13 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION keep_worker_registered(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.keep_worker_registered() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION mark_all_analytics_dirty(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -16127,3 +16167,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102400
 -- 20261205010000
 -- 20261205050000
+-- 20261205051000
