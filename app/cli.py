@@ -7,7 +7,6 @@ import getpass
 import logging
 import os
 import signal
-import subprocess
 import sys
 
 import psycopg
@@ -208,8 +207,11 @@ def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if (refusal := refuse_unsafe_start(settings)) is not None:
         return refusal
+    from app.supervise import exit_with_serve
     from jobs.app import close_pool, connected
     from jobs.maintenance import STALLED_AFTER
+
+    exit_with_serve()  # started by `nakksha serve`: stop when it does, however it ends
 
     db = _database(settings)
 
@@ -256,38 +258,53 @@ def tcp_listener_fix() -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from app.supervise import STOP_SIGNALS, Stop, WorkerSupervisor, raise_stop
+
     host, port = args.host or settings.host, args.port or settings.port
     if (refusal := refuse_unsafe_start(settings, host)) is not None:
         return refusal
+    # From here SIGTERM and SIGINT unwind through the `finally` below, whatever is running: migrating, or after
+    # uvicorn's own graceful shutdown (it puts these handlers back, then raises the signal it caught again).
+    previous = {sig: signal.signal(sig, raise_stop) for sig in STOP_SIGNALS}
     db = _database(settings)
-    env = dict(os.environ)
-    # With only APP_DATABASE_URL (a deployment where the web and worker processes never hold the superuser's
-    # credentials: compose.yaml), serving needs no administrative URL; otherwise this starts the embedded
-    # server when DATABASE_URL is unset, and the children reach the same server through DATABASE_URL.
-    if args.migrate or args.seed_demo or not settings.app_database_url:
-        admin_url = db.admin_url()
-        if args.migrate:
-            from app.migrate import migrate
-
-            migrate(admin_url, dump=False)
-        if args.seed_demo:
-            _print_demo(seed_demo(admin_url, settings), settings)
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"] = admin_url
-    worker = None
-    if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
-    print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
-    tcp_listener_fix()
+    supervisor: WorkerSupervisor | None = None
     try:
+        env = dict(os.environ)
+        # With only APP_DATABASE_URL (a deployment where the web and worker processes never hold the superuser's
+        # credentials: compose.yaml), serving needs no administrative URL; otherwise this starts the embedded
+        # server when DATABASE_URL is unset, and the children reach the same server through DATABASE_URL.
+        if args.migrate or args.seed_demo or not settings.app_database_url:
+            admin_url = db.admin_url()
+            if args.migrate:
+                from app.migrate import migrate
+
+                migrate(admin_url, dump=False)
+            if args.seed_demo:
+                _print_demo(seed_demo(admin_url, settings), settings)
+            env["DATABASE_URL"] = os.environ["DATABASE_URL"] = admin_url
+        if not args.no_worker:
+            # Kept running; if it keeps failing at start, serve stops itself (uvicorn shuts down on the SIGTERM).
+            supervisor = WorkerSupervisor(env, lambda: os.kill(os.getpid(), signal.SIGTERM))
+            supervisor.start()
+        print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
+        tcp_listener_fix()
         uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=args.workers,
                     access_log=False, log_config=None, proxy_headers=True, timeout_graceful_shutdown=10)
+    except Stop:
+        pass
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        # Clean-up is bounded (the worker gets GRACEFUL_SECONDS, then SIGKILL); a second signal must not cut it short.
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        if supervisor is not None:
+            supervisor.stop(timeout=GRACEFUL_SECONDS + 4)
+        db.close()  # the embedded server stops here if this process started it and nobody else holds it
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if supervisor is not None and supervisor.gave_up:
+        print("nakksha serve: stopped because the job worker kept failing at start (see its errors above).",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         proc = children.start("app", [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--workers",
                                       str(args.workers), "--host", "127.0.0.1", "--port", str(port)], env, tmp / "app.log")
         base = f"http://127.0.0.1:{port}"
-        wait_http(f"{base}/readyz", proc, children, "app")
+        wait_http(f"{base}/healthz", proc, children, "app")  # /readyz also wants a job worker; none runs here
+        wait_http(f"{base}{PUBLIC}/{SLUG}", proc, children, "app")
         print(f"app: nakksha serve, {args.workers} workers, local gateway; {args.bookings} bookings, "
               f"{args.concurrency} in flight")
         asyncio.run(run(base, role_url(admin_url, ROLE_APP), data_key, args.bookings, args.concurrency))
