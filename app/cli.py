@@ -18,9 +18,9 @@ from app.middleware import configure_logging
 log = logging.getLogger("nakksha.cli")
 
 DEMO_EMAIL = "demo@nakksha.in"
-# How long a stopping worker lets running jobs finish before aborting them, and how long serve waits for it.
-GRACEFUL_SECONDS = 8.0
 DEMO_PASSWORD = "demo-password-2026"
+# How long a stopping worker lets running jobs finish before aborting them (serve waits 4 s more, then kills).
+GRACEFUL_SECONDS = 8.0
 
 
 def _database(settings: Settings) -> Database:
