@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Development on purpose (the local checkout and outbox at /dev/*): the command's own default is production.
 run: $(STAMP)
-	$(BIN)/nakksha serve --migrate --seed-demo
+	NAKKSHA_ENV=development $(BIN)/nakksha serve --migrate --seed-demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

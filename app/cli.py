@@ -7,7 +7,6 @@ import getpass
 import logging
 import os
 import signal
-import subprocess
 import sys
 
 import psycopg
@@ -20,10 +19,51 @@ log = logging.getLogger("nakksha.cli")
 
 DEMO_EMAIL = "demo@nakksha.in"
 DEMO_PASSWORD = "demo-password-2026"
+# How long a stopping worker lets running jobs finish before aborting them (serve waits 4 s more, then kills).
+GRACEFUL_SECONDS = 8.0
 
 
 def _database(settings: Settings) -> Database:
     return Database(settings)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve anywhere
+
+
+def refuse_unsafe_start(settings: Settings, host: str | None = None) -> int | None:
+    """Exit status 2 with the reason on stderr when this process must not start, else None (issue 16).
+    Production needs its secrets and real providers; development (its /dev/outbox shows every email, its
+    /dev/checkout marks any order paid) listens on loopback only, unless NAKKSHA_ALLOW_DEV_ON_NETWORK=1."""
+    from app.secrets import missing_for_production
+
+    if not settings.is_development:
+        missing = missing_for_production()
+        if missing:
+            print(f"nakksha: refusing to start in production (NAKKSHA_ENV={settings.env}): set "
+                  f"{', '.join(missing)} in the environment. The local payment gateway and the mail outbox are "
+                  "for development only; to try Nakksha on this machine, run it with NAKKSHA_ENV=development "
+                  "(`make run` does).", file=sys.stderr)
+            return 2
+        return None
+    if host is not None and not _is_loopback(host):
+        if not settings.allow_dev_on_network:
+            print(f"nakksha: refusing to listen on {host} in {settings.env} mode: /dev/outbox would show every "
+                  "email (password resets included) and /dev/checkout would mark any order paid, to anyone who can "
+                  "reach it. Listen on 127.0.0.1, use NAKKSHA_ENV=production, or set NAKKSHA_ALLOW_DEV_ON_NETWORK=1 "
+                  "on a network you trust (a container on your own machine).", file=sys.stderr)
+            return 2
+        message = (f"WARNING: {settings.env} mode listening beyond loopback on {host} "
+                   "(NAKKSHA_ALLOW_DEV_ON_NETWORK=1): /dev/outbox and /dev/checkout are open to that network.")
+        print(message, file=sys.stderr, flush=True)
+    return None
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,16 +205,26 @@ def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    if (refusal := refuse_unsafe_start(settings)) is not None:
+        return refusal
+    from app.supervise import exit_with_serve
     from jobs.app import close_pool, connected
+    from jobs.maintenance import STALLED_AFTER
+
+    exit_with_serve()  # started by `nakksha serve`: stop when it does, however it ends
 
     db = _database(settings)
 
     async def main() -> None:
         # Procrastinate (which LISTENs) goes direct; tasks' queries go through the pooler when configured.
+        # A starting worker prunes the workers silent for longer than stalled_worker_timeout: the same threshold
+        # as retry_stalled_jobs (Procrastinate's own default, 30 s, deleted live workers that were merely late).
+        # On SIGTERM/SIGINT running jobs get GRACEFUL_SECONDS to finish, then are aborted (they are idempotent).
         with connected(db.app_url(), db.query_url(), db.statement_cache_size()) as job_app:
             async with job_app.open_async():
                 await job_app.run_worker_async(queues=args.queues or None, concurrency=args.concurrency,
-                                               install_signal_handlers=True)
+                                               install_signal_handlers=True, stalled_worker_timeout=STALLED_AFTER,
+                                               shutdown_graceful_timeout=GRACEFUL_SECONDS)
         await close_pool()
 
     asyncio.run(main())
@@ -208,38 +258,55 @@ def tcp_listener_fix() -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    db = _database(settings)
-    env = dict(os.environ)
-    # With only APP_DATABASE_URL (a deployment where the web and worker processes never hold the superuser's
-    # credentials: compose.yaml), serving needs no administrative URL; otherwise this starts the embedded
-    # server when DATABASE_URL is unset, and the children reach the same server through DATABASE_URL.
-    if args.migrate or args.seed_demo or not settings.app_database_url:
-        admin_url = db.admin_url()
-        if args.migrate:
-            from app.migrate import migrate
+    from app.supervise import STOP_SIGNALS, Stop, WorkerSupervisor, raise_stop
 
-            migrate(admin_url, dump=False)
-        if args.seed_demo:
-            _print_demo(seed_demo(admin_url, settings), settings)
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"] = admin_url
-    worker = None
-    if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
-    tcp_listener_fix()
+    if (refusal := refuse_unsafe_start(settings, host)) is not None:
+        return refusal
+    # From here SIGTERM and SIGINT unwind through the `finally` below, whatever is running: migrating, or after
+    # uvicorn's own graceful shutdown (it puts these handlers back, then raises the signal it caught again).
+    previous = {sig: signal.signal(sig, raise_stop) for sig in STOP_SIGNALS}
+    db = _database(settings)
+    supervisor: WorkerSupervisor | None = None
     try:
+        env = dict(os.environ)
+        # With only APP_DATABASE_URL (a deployment where the web and worker processes never hold the superuser's
+        # credentials: compose.yaml), serving needs no administrative URL; otherwise this starts the embedded
+        # server when DATABASE_URL is unset, and the children reach the same server through DATABASE_URL.
+        if args.migrate or args.seed_demo or not settings.app_database_url:
+            admin_url = db.admin_url()
+            if args.migrate:
+                from app.migrate import migrate
+
+                migrate(admin_url, dump=False)
+            if args.seed_demo:
+                _print_demo(seed_demo(admin_url, settings), settings)
+            env["DATABASE_URL"] = os.environ["DATABASE_URL"] = admin_url
+        if not args.no_worker:
+            # Kept running; if it keeps failing at start, serve stops itself (uvicorn shuts down on the SIGTERM).
+            supervisor = WorkerSupervisor(env, lambda: os.kill(os.getpid(), signal.SIGTERM))
+            supervisor.start()
+        print(f"Serving on http://{host}:{port}  (health: /healthz, API docs: /api/docs)", flush=True)
+        tcp_listener_fix()
         # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from loopback peers by default;
         # the app reads it itself, only from TRUSTED_PROXIES (app/auth.py client_ip).
         uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=args.workers,
                     access_log=False, log_config=None, proxy_headers=False, timeout_graceful_shutdown=10)
+    except Stop:
+        pass
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        # Clean-up is bounded (the worker gets GRACEFUL_SECONDS, then SIGKILL); a second signal must not cut it short.
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        if supervisor is not None:
+            supervisor.stop(timeout=GRACEFUL_SECONDS + 4)
+        db.close()  # the embedded server stops here if this process started it and nobody else holds it
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if supervisor is not None and supervisor.gave_up:
+        print("nakksha serve: stopped because the job worker kept failing at start (see its errors above).",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,6 +14,14 @@ ROLE_ANALYST = "nakksha_analyst"
 DATABASE_NAME = "nakksha"
 
 
+def _seconds(value: str | None, default: float) -> float:
+    try:
+        seconds = float(value or default)
+    except ValueError:
+        return default
+    return seconds if seconds > 0 and seconds != float("inf") else default
+
+
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(",") if v.strip())
 
@@ -25,7 +33,9 @@ class Settings:
     sends the app's and the worker's queries through a transaction pooler (PgBouncer) while every LISTEN
     connection keeps the direct URL; ANALYTICS_DATABASE_URL sends dashboard and analytics reads to a replica."""
 
-    env: str = "development"
+    # production unless told otherwise: development serves /dev/outbox and /dev/checkout (issue 16).
+    env: str = "production"
+    allow_dev_on_network: bool = False
     database_url: str | None = None
     app_database_url: str | None = None
     pooler_url: str | None = None
@@ -39,6 +49,9 @@ class Settings:
     pool_max_size: int = 10
     statement_cache_size: int = 100
     command_timeout: float = 30.0
+    # /readyz wants a job worker whose heartbeat is younger than this (NAKKSHA_STALLED_AFTER_SECONDS, the worker's
+    # own stall threshold; the worker refuses a bad value, so here an unreadable one falls back to the default).
+    worker_stale_seconds: float = 60.0
     log_level: str = "INFO"
     public_base_url: str = "http://127.0.0.1:8000"
     # Razorpay: with no key the local test gateway serves (development only has its checkout page).
@@ -83,7 +96,8 @@ class Settings:
         host = e.get("HOST", "127.0.0.1")
         port = int(e.get("PORT", "8000"))
         values = dict(
-            env=e.get("NAKKSHA_ENV", "development"),
+            env=e.get("NAKKSHA_ENV") or "production",
+            allow_dev_on_network=e.get("NAKKSHA_ALLOW_DEV_ON_NETWORK", "") == "1",
             database_url=e.get("DATABASE_URL") or None,
             app_database_url=e.get("APP_DATABASE_URL") or None,
             pooler_url=e.get("DATABASE_POOLER_URL") or None,
@@ -96,6 +110,7 @@ class Settings:
             pool_min_size=int(e.get("DB_POOL_MIN", "0")),
             pool_max_size=int(e.get("DB_POOL_MAX", "10")),
             statement_cache_size=int(e.get("DB_STATEMENT_CACHE_SIZE", "100")),
+            worker_stale_seconds=_seconds(e.get("NAKKSHA_STALLED_AFTER_SECONDS"), 60.0),
             log_level=e.get("LOG_LEVEL", "INFO").upper(),
             public_base_url=e.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
             razorpay_key_id=e.get("RAZORPAY_KEY_ID") or None,

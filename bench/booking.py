@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
 
         app_port, bare_port = free_port(), free_port()
         base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
-        app_env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "production",
+        app_env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "development",  # local gateway and outbox
                    "NAKKSHA_DATA_DIR": str(tmp / "appdata"), "DB_POOL_MAX": str(args.pool), "DB_POOL_MIN": "0",
                    "LOG_LEVEL": args.log_level, "JWT_SECRET": secrets.token_urlsafe(48),
                    "PASSWORD_PEPPER": secrets.token_urlsafe(32), "DATA_ENCRYPTION_KEY": secrets.token_urlsafe(32),

@@ -458,7 +458,8 @@ def main(argv: list[str] | None = None) -> int:
         base_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("DATABASE_URL", "APP_DATABASE_URL", "ANALYTICS_DATABASE_URL", "RAZORPAY_",
                                          "RESEND_", "GOOGLE_", "MICROSOFT_", "DB_"))}
-        env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "production", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
+        # Development: the mail goes to the local outbox (production refuses to start without Resend's keys).
+        env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "development", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
                "DB_POOL_MAX": str(args.pool), "DB_POOL_MIN": "0", "LOG_LEVEL": args.log_level, "JWT_SECRET": jwt_secret,
                "PASSWORD_PEPPER": secrets.token_urlsafe(32), "DATA_ENCRYPTION_KEY": secrets.token_urlsafe(32),
                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET,

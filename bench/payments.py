@@ -144,15 +144,17 @@ def main(argv: list[str] | None = None) -> int:
         seed(admin_url, price="1499.00")
         port = free_port()
         data_key = secrets.token_urlsafe(32)
+        # Development: the local gateway serves only there (production refuses to start without Razorpay's keys).
         env = {**{k: v for k, v in os.environ.items() if not k.startswith(("RAZORPAY_", "DATABASE_URL"))},
-               "DATABASE_URL": admin_url, "NAKKSHA_ENV": "production", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
+               "DATABASE_URL": admin_url, "NAKKSHA_ENV": "development", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
                "JWT_SECRET": secrets.token_urlsafe(48), "PASSWORD_PEPPER": secrets.token_urlsafe(32),
                "DATA_ENCRYPTION_KEY": data_key, "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET, "LOG_LEVEL": "WARNING",
                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
         proc = children.start("app", [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--workers",
                                       str(args.workers), "--host", "127.0.0.1", "--port", str(port)], env, tmp / "app.log")
         base = f"http://127.0.0.1:{port}"
-        wait_http(f"{base}/readyz", proc, children, "app")
+        wait_http(f"{base}/healthz", proc, children, "app")  # /readyz also wants a job worker; none runs here
+        wait_http(f"{base}{PUBLIC}/{SLUG}", proc, children, "app")
         print(f"app: nakksha serve, {args.workers} workers, local gateway; {args.bookings} bookings, "
               f"{args.concurrency} in flight")
         asyncio.run(run(base, role_url(admin_url, ROLE_APP), data_key, args.bookings, args.concurrency))

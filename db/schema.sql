@@ -6528,6 +6528,32 @@ COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never a
 
 
 --
+-- Name: keep_worker_registered(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.keep_worker_registered() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  insert into public.procrastinate_workers (id, last_heartbeat) overriding system value
+  values (new.worker_id, now())
+  on conflict (id) do update set last_heartbeat = excluded.last_heartbeat;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.keep_worker_registered() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION keep_worker_registered(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.keep_worker_registered() IS 'Trigger: a worker that takes a job (procrastinate_fetch_job) is registered with a fresh heartbeat, so a worker pruned while alive never dies on procrastinate_jobs_worker_id_fkey.';
+
+
+--
 -- Name: mark_all_analytics_dirty(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -12351,6 +12377,30 @@ ALTER TABLE ONLY app.consultants
 
 
 --
+-- Name: consultants consultants_instagram_url_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_instagram_url_link CHECK (((instagram_url IS NULL) OR (instagram_url ~* '^https://([a-z0-9-]+\.)*instagram\.com(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_linkedin_url_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_linkedin_url_link CHECK (((linkedin_url IS NULL) OR (linkedin_url ~* '^https://([a-z0-9-]+\.)*linkedin\.com(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_meet_link_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_meet_link_link CHECK (((meet_link IS NULL) OR (meet_link ~* '^https://([a-z0-9-]+\.)*meet\.google\.com(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
 -- Name: consultants consultants_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12364,6 +12414,30 @@ ALTER TABLE ONLY app.consultants
 
 ALTER TABLE ONLY app.consultants
     ADD CONSTRAINT consultants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: consultants consultants_teams_link_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_teams_link_link CHECK (((teams_link IS NULL) OR (teams_link ~* '^https://([a-z0-9-]+\.)*(teams\.microsoft\.com|teams\.live\.com)(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_twitter_url_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_twitter_url_link CHECK (((twitter_url IS NULL) OR (twitter_url ~* '^https://([a-z0-9-]+\.)*(twitter\.com|x\.com)(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
+
+
+--
+-- Name: consultants consultants_zoom_link_link; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_zoom_link_link CHECK (((zoom_link IS NULL) OR (zoom_link ~* '^https://([a-z0-9-]+\.)*(zoom\.us|zoom\.com|zoomgov\.com)(:[0-9]{1,5})?([/?#][^[:space:][:cntrl:]\\]*)?$'::text))) NOT VALID;
 
 
 --
@@ -13382,6 +13456,13 @@ CREATE TRIGGER sessions_sync_slot_seats AFTER INSERT OR DELETE OR UPDATE OF stat
 --
 
 CREATE TRIGGER sessions_touch_updated_at BEFORE UPDATE ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: procrastinate_jobs procrastinate_jobs_keep_worker_registered; Type: TRIGGER; Schema: public; Owner: nakksha_owner
+--
+
+CREATE TRIGGER procrastinate_jobs_keep_worker_registered BEFORE UPDATE OF worker_id ON public.procrastinate_jobs FOR EACH ROW WHEN (((new.worker_id IS NOT NULL) AND (new.worker_id IS DISTINCT FROM old.worker_id))) EXECUTE FUNCTION app.keep_worker_registered();
 
 
 --
@@ -15860,6 +15941,13 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION keep_worker_registered(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.keep_worker_registered() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION mark_all_analytics_dirty(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -17444,3 +17532,5 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205030100
 -- 20261205040000
 -- 20261205040100
+-- 20261205050000
+-- 20261205051000

@@ -11,7 +11,14 @@ from datetime import UTC, datetime, timedelta
 import jinja2
 import procrastinate
 
-from app.adapters.email import EmailMessage, ProviderError, email_sender
+from app.adapters.email import (
+    EmailMessage,
+    InvalidRecipient,
+    ProviderError,
+    email_sender,
+    header_text,
+    recipient,
+)
 from app.calendar_invite import invite_attachment
 from app.config import Settings
 from app.crypto import DecryptionError, decrypt_text
@@ -82,11 +89,18 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
         await run(db, "worker_mark_email_failed", email_log_id=log_id, error=f"render: {exc!r}", final=True)
         log.error("email %s (%s) cannot be rendered: %r", log_id, claimed["email_type"], exc)
         return
+    try:
+        recipient(claimed["recipient_name"], claimed["recipient_email"])
+    except InvalidRecipient as exc:
+        # An address that could carry more recipients or headers is never handed to a provider.
+        await run(db, "worker_mark_email_failed", email_log_id=log_id, error=f"address refused: {exc}", final=True)
+        log.error("email %s (%s) not sent: %s", log_id, claimed["email_type"], exc)
+        return
     sender = email_sender(db)
     # A confirmed or moved session carries its calendar invitation.
     attachments = [invite_attachment(data)] if claimed["email_type"] in INVITE_TYPES and "session_id" in data else []
-    message = EmailMessage(to_email=claimed["recipient_email"], to_name=claimed["recipient_name"],
-                           subject=rendered.subject, html=rendered.html, text=rendered.text,
+    message = EmailMessage(to_email=claimed["recipient_email"], to_name=header_text(claimed["recipient_name"]) or None,
+                           subject=header_text(rendered.subject), html=rendered.html, text=rendered.text,
                            idempotency_key=claimed["idempotency_key"], email_log_id=str(log_id),
                            attachments=attachments)
     try:

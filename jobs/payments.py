@@ -19,7 +19,7 @@ from app.adapters.payments import Gateway, GatewayRefused, GatewayUnavailable, p
 from app.config import Settings
 from app.errors import ApiError
 from app.secrets import Secrets
-from app.sql import run
+from app.sql import run, run_refusable
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.payments")
@@ -60,6 +60,13 @@ async def process_refund(context: procrastinate.JobContext, refund_id: str) -> s
         await run(db, "worker_note_refund_error", refund_id=rid, error=f"gateway unavailable: {exc}")
         log.warning("refund %s: gateway unavailable (attempt %s): %s", refund_id, context.job.attempts + 1, exc)
         raise
+    except Exception as exc:
+        # Unknown whether the gateway acted: the refund stays pending (reconciliation asks again) with the
+        # reason noted in words; the job fails with the details in the log, not on the consultant's screen.
+        await run(db, "worker_note_refund_error", refund_id=rid,
+                  error=f"The refund could not be sent ({type(exc).__name__}); it will be tried again.")
+        log.exception("refund %s failed unexpectedly", refund_id)
+        raise
     status = {"processed": "processed", "failed": "failed"}.get(refund.get("status"), "pending")
     return await run(db, "worker_settle_refund", refund_id=rid, status=status, gateway_refund_id=refund["id"],
                      failure=None)
@@ -81,7 +88,7 @@ async def reconcile(gw: Gateway) -> dict[str, int]:
         for payment in captured:
             # The first capture confirms (or is refunded if the time is gone); any other is a duplicate, refunded.
             try:
-                result = await run(db, "confirm_payment", gateway=row["gateway"], order_id=row["order_id"],
+                result = await run_refusable(db, "confirm_payment", gateway=row["gateway"], order_id=row["order_id"],
                                    payment_id=payment["id"], amount_paise=payment.get("amount"),
                                    method=payment.get("method"), source="reconcile")
             except ApiError as exc:

@@ -28,6 +28,8 @@ os.environ.setdefault("PASSWORD_PEPPER", "test-pepper")
 os.environ.setdefault("DATA_ENCRYPTION_KEY", "test-data-key")
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 os.environ.setdefault("NAKKSHA_DATA_DIR", str(TEST_DATA_DIR))
+# The in-process worker and adapters read the mode from the environment; the default is production (issue 16).
+os.environ.setdefault("NAKKSHA_ENV", "test")
 ROLES = {"owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN, "analyst": ROLE_ANALYST}
 
 

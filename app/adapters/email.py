@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from email.utils import formataddr
 from typing import Protocol
 
 import asyncpg
@@ -21,6 +24,31 @@ class EmailMessage:
     idempotency_key: str
     email_log_id: str
     attachments: list[dict] = field(default_factory=list)
+
+
+class InvalidRecipient(ValueError):
+    """The address is not one plain address (control characters, brackets, commas, spaces): never sent."""
+
+
+# One addr-spec and nothing else: no display name, no list, no whitespace or control character.
+_ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+")
+
+
+def header_text(value: str | None) -> str:
+    """Text bound for a mail header (a display name, a subject): control characters (CR, LF, NUL, …) and
+    Unicode line separators are dropped, runs of whitespace become one space. Nothing typed into a booking
+    form can then start a header of its own."""
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value or "")
+    return " ".join(kept.split())
+
+
+def recipient(name: str | None, email: str) -> str:
+    """"Name <address>" for one address: the name is quoted by formataddr (a comma or brackets in it stay
+    part of the name), the address must be one plain address or the message is refused."""
+    if not _ADDRESS.fullmatch(email or "") or any(unicodedata.category(ch) == "Cc" for ch in email):
+        raise InvalidRecipient(f"not one plain email address: {email!r}")
+    name = header_text(name)
+    return formataddr((name, email)) if name else email
 
 
 class ProviderError(Exception):
@@ -69,8 +97,8 @@ class ResendSender:
         resend.api_key = self.api_key
         if os.environ.get("RESEND_API_URL"):
             resend.api_url = os.environ["RESEND_API_URL"]
-        to = f"{message.to_name} <{message.to_email}>" if message.to_name else message.to_email
-        params = {"from": self.sender, "to": [to], "subject": message.subject, "html": message.html,
+        params = {"from": self.sender, "to": [recipient(message.to_name, message.to_email)],
+                  "subject": header_text(message.subject), "html": message.html,
                   "text": message.text}
         if message.attachments:
             params["attachments"] = message.attachments

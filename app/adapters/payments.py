@@ -160,9 +160,11 @@ class LocalGateway:
         self.webhook_secret = webhook_secret or derived_secret(data_key, "webhook secret")
 
     async def _run(self, name: str, **params: Any) -> Any:
-        from app.sql import run
+        # A refusal the database raises (NK400 payment_not_captured…) comes back as its ApiError, in words,
+        # never as a raw driver exception: the jobs turn it into GatewayRefused, the routes into a 4xx.
+        from app.sql import run_refusable
 
-        return await run(await self._pool(), name, **params)
+        return await run_refusable(await self._pool(), name, **params)
 
     async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str]) -> dict:
         return await self._run("local_gateway_create_order", id=razorpay_id("order"), amount_paise=amount_paise,

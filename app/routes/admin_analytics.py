@@ -1,7 +1,6 @@
 # app/routes/admin_analytics.py — the admins' platform API: analytics, a consultant's metrics, all sessions, system health, settings.
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Literal
 
@@ -16,7 +15,7 @@ from app.routes.analytics import MetricsQuery
 from app.routes.auth import OBJECT
 from app.schemas import Instant
 from app.sql import run
-from app.validation import QuerySchema, parse_query
+from app.validation import QuerySchema, load_json, parse_query
 
 SessionStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show", "abandoned"]
 
@@ -85,10 +84,7 @@ async def get_settings(request: Request) -> JSONResponse:
                   "support_email, plans); audited.", tags=("admin",), auth="super_admin",
           responses={200: OBJECT, 400: None, 422: None})
 async def put_settings(request: Request) -> JSONResponse:
-    try:
-        patch = json.loads(await request.body() or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
+    patch = load_json(await request.body() or b"null")
     if not isinstance(patch, dict) or not patch or len(patch) > 20:
         raise ApiError(422, "validation_error", "Send an object of 1 to 20 settings to change.")
     return JSONResponse(await run(request.app.state.pool, "admin_update_settings", request.state.caller, patch=patch))

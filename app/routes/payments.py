@@ -6,7 +6,6 @@ twice, or at once."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from typing import Literal
 
@@ -26,7 +25,7 @@ from app.errors import ApiError
 from app.routes.auth import OBJECT
 from app.schemas import IsoInstant, Money
 from app.sql import run
-from app.validation import QuerySchema, Schema, parse_body, parse_query
+from app.validation import QuerySchema, Schema, load_json, parse_body, parse_query
 
 log = logging.getLogger("nakksha.payments")
 
@@ -105,16 +104,13 @@ def _pending(message: str) -> JSONResponse:
 
 @endpoint(summary="Razorpay's webhook: X-Razorpay-Signature over the raw body; once per X-Razorpay-Event-Id "
                   "(payment.captured, order.paid, payment.failed, refund.processed, refund.failed).",
-          tags=("payments",), responses={200: OBJECT, 400: None})
+          tags=("payments",), responses={200: OBJECT, 400: None, 422: None})
 async def payment_webhook(request: Request) -> JSONResponse:
     raw = await request.body()
     gateway = request.app.state.payments
     if not verify_webhook_signature(raw, request.headers.get("x-razorpay-signature"), gateway.webhook_secret):
         raise ApiError(400, "invalid_signature", "The webhook signature does not match its body.")
-    try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "invalid_json", "The webhook body is not JSON.") from exc
+    payload = load_json(raw)  # after the signature: a forged body is refused as forged, unread
     if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
         raise ApiError(400, "invalid_payload", "The webhook body names no event.")
     event_id = request.headers.get("x-razorpay-event-id") or ("sha256:" + hashlib.sha256(raw).hexdigest())

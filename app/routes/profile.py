@@ -22,16 +22,18 @@ from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_passwor
 from app.schemas import (
     InstagramUrl,
     LinkedinUrl,
+    MeetUrl,
     Money,
     Name,
     PhoneCountryCode,
     PhoneNumber,
-    SecureUrl,
     ShortText,
     Slug,
+    TeamsUrl,
     Text,
     Timezone,
     TwitterUrl,
+    ZoomUrl,
 )
 from app.sql import run
 from app.validation import Schema, parse_body
@@ -94,9 +96,9 @@ class ProfilePatch(Schema):
     hold_minutes: int | None = Field(default=None, ge=5, le=120)
     cancellation_policy: CancellationPolicy = None  # type: ignore[assignment]
     default_meeting_platform: Literal["zoom", "meet", "teams"] = None  # type: ignore[assignment]
-    zoom_link: SecureUrl | None = None
-    meet_link: SecureUrl | None = None
-    teams_link: SecureUrl | None = None
+    zoom_link: ZoomUrl | None = None
+    meet_link: MeetUrl | None = None
+    teams_link: TeamsUrl | None = None
     notification_preferences: NotificationPreferences = None  # type: ignore[assignment]
 
 

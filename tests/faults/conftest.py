@@ -76,8 +76,12 @@ def dedicated_pg() -> Iterator[DedicatedServer]:
 @contextmanager
 def served(tmp_path: Path, database_url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """`nakksha serve --no-worker` as an operator runs it, on a free port; its output goes to a file (a pipe
-    nobody reads would fill and block it) that a failing test prints."""
-    environ = {**cli_env(tmp_path, database_url), **env}
+    nobody reads would fill and block it) that a failing test prints. /readyz also wants a job worker: a
+    worker's registration stands in for one run elsewhere (a test starts real ones when it needs jobs run), and
+    the app counts it live for a day (NAKKSHA_STALLED_AFTER_SECONDS, read by this app process only)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("insert into procrastinate_workers default values")
+    environ = {**cli_env(tmp_path, database_url), "NAKKSHA_STALLED_AFTER_SECONDS": "86400", **env}
     port = free_port()
     log_path = tmp_path / f"serve-{port}.log"
     with open(log_path, "w") as log:

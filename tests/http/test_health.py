@@ -1,4 +1,4 @@
-# tests/http/test_health.py — liveness and readiness: migrated, migrations pending, database gone and back, no server at all.
+# tests/http/test_health.py — liveness and readiness: migrated, a job worker alive, migrations pending, no worker, database gone and back, no server at all.
 from __future__ import annotations
 
 import httpx
@@ -8,6 +8,18 @@ from app.config import Settings
 from app.database import with_database
 from app.main import create_app
 from app.migrate import latest_migration_version
+from tests.http.conftest import make_app
+
+
+async def live_worker(db, *, silent_for: float = 0) -> int:
+    """A job worker's registration as Procrastinate writes it, its last heartbeat `silent_for` seconds ago: what
+    /readyz looks for (a worker anywhere on the database, like one started by `nakksha worker` elsewhere)."""
+    conn = await db.connect("owner")
+    try:
+        return await conn.fetchval("insert into procrastinate_workers (last_heartbeat) values "
+                                   "(now() - make_interval(secs => $1)) returning id", float(silent_for))
+    finally:
+        await conn.close()
 
 
 def assert_unready(r: httpx.Response, code: str) -> None:
@@ -16,11 +28,36 @@ def assert_unready(r: httpx.Response, code: str) -> None:
     assert r.json()["error"]["message"]
 
 
-async def test_ready_reports_the_migration_version(client, app):
+async def test_ready_reports_the_migration_version_and_the_live_workers(client, app, db):
+    await live_worker(db)
     r = await client.get("/readyz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ready", "migration": latest_migration_version()}
+    assert r.json() == {"status": "ready", "migration": latest_migration_version(), "workers": 1}
     assert app.state.expected_migration == latest_migration_version()
+
+
+async def test_no_live_job_worker_is_503_with_the_reason(client, db):
+    """Issue 16: a worker that died left an app serving whose emails never went; readiness now says so. Any worker
+    on the database counts (serve --no-worker runs them elsewhere); one silent past NAKKSHA_STALLED_AFTER_SECONDS
+    (60 s) does not."""
+    r = await client.get("/readyz")
+    assert_unready(r, "no_worker")
+    assert "60" in r.json()["error"]["message"]
+    await live_worker(db, silent_for=61)
+    assert_unready(await client.get("/readyz"), "no_worker")
+    await live_worker(db, silent_for=5)
+    r = await client.get("/readyz")
+    assert r.status_code == 200 and r.json()["workers"] == 1, r.text
+
+
+async def test_the_worker_threshold_follows_the_stall_setting(db):
+    application = make_app(db, worker_stale_seconds=120)
+    await live_worker(db, silent_for=90)
+    async with application.router.lifespan_context(application):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://t") as c:
+            assert (await c.get("/readyz")).status_code == 200
+    assert Settings.from_env({"NAKKSHA_STALLED_AFTER_SECONDS": "90"}).worker_stale_seconds == 90
+    assert Settings.from_env({"NAKKSHA_STALLED_AFTER_SECONDS": "soon"}).worker_stale_seconds == 60  # the worker refuses it
 
 
 async def test_pending_migrations_are_503(client, db):
@@ -55,6 +92,7 @@ def _allow_connections(db, allow: bool) -> None:
 
 
 async def test_database_outage_is_503_and_the_pool_recovers(client, db):
+    await live_worker(db)
     assert (await client.get("/readyz")).status_code == 200  # the pool holds a live connection now
     _allow_connections(db, False)
     try:

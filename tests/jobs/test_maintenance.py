@@ -21,11 +21,13 @@ async def test_stalled_job_of_a_dead_worker_is_retried_once(db):
         log_id = await conn.fetchval(
             "select app_private.queue_email('verify_email', 'dead@example.com', 'D', $1)",
             {"verify_url": "https://x.test/v", "valid_hours": 24})
-        # A worker that took the job and then died (SIGKILL): its heartbeat stopped five minutes ago.
-        dead = await conn.fetchval(
-            "insert into procrastinate_workers (last_heartbeat) values (now() - interval '5 minutes') returning id")
+        # A worker that took the job and then died (SIGKILL): its heartbeat stopped five minutes ago. (Taking a
+        # job refreshes a worker's heartbeat, so it is aged after.)
+        dead = await conn.fetchval("insert into procrastinate_workers default values returning id")
         await conn.execute("update procrastinate_jobs set status = 'doing', worker_id = $1 where task_name = 'send_email'",
                            dead)
+        await conn.execute("update procrastinate_workers set last_heartbeat = now() - interval '5 minutes' "
+                           "where id = $1", dead)
         # A live worker's job is left alone.
         alive = await conn.fetchval("insert into procrastinate_workers default values returning id")
         other = await conn.fetchval(

@@ -22,7 +22,9 @@ COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "approve-con
 
 def cli_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
-    env.update(NAKKSHA_DATA_DIR=str(tmp_path / "data"), BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING")
+    # Development, as `make run` asks for it (the default is production, which needs real providers' keys).
+    env.update(NAKKSHA_DATA_DIR=str(tmp_path / "data"), BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING",
+               NAKKSHA_ENV="development")
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -218,6 +220,11 @@ def test_serve_with_only_the_app_roles_url_never_needs_the_superuser(db, tmp_pat
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        # Reachable and migrated; not ready until a job worker (run elsewhere with --no-worker) sends a heartbeat.
+        r = httpx.get(f"http://127.0.0.1:{port}/readyz")
+        assert r.status_code == 503 and r.json()["error"]["code"] == "no_worker", r.text
+        with psycopg.connect(db.admin_url, autocommit=True) as conn:
+            conn.execute("insert into procrastinate_workers default values")
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/pricing").status_code == 200  # plans, read from the database
     finally:
@@ -246,7 +253,10 @@ def test_serve_runs_the_app_and_a_worker(db, tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
-        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        deadline = time.monotonic() + 60  # ready once the worker started beside it sends its first heartbeat
+        while (r := httpx.get(f"http://127.0.0.1:{port}/readyz")).status_code != 200:
+            assert time.monotonic() < deadline, r.text
+            time.sleep(0.2)
         # The worker started beside the app sends what is queued.
         with psycopg.connect(db.url("owner"), autocommit=True) as conn:
             log_id = conn.execute("select app_private.queue_email('verify_email', 'w@example.com', 'W', "
@@ -276,8 +286,9 @@ def test_serve_with_the_embedded_database_and_db_url_alongside(tmp_path):
         psql = subprocess.run([str(pg_bin_dir() / "psql"), url, "-Atc", "select slug from app.consultants"],
                               capture_output=True, text=True)
         assert psql.stdout.strip() == "demo", psql.stderr
-        # db-url attached to the server; it must not have stopped it on exit.
-        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        # db-url attached to the server; it must not have stopped it on exit (ready but for a job worker).
+        r = httpx.get(f"http://127.0.0.1:{port}/readyz")
+        assert r.status_code == 503 and r.json()["error"]["code"] == "no_worker", r.text
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)

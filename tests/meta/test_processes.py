@@ -99,7 +99,11 @@ def test_two_app_processes_and_two_workers_share_one_database(db, tmp_path):
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(tmp_path.glob("*.log")))
 
     try:
-        assert wait_for(f"{base}/readyz").status_code == 200, logs()
+        assert wait_for(f"{base}/healthz").status_code == 200, logs()
+        deadline = time.monotonic() + 60  # ready once a worker (started alongside) has sent a heartbeat
+        while httpx.get(f"{base}/readyz").status_code != 200:
+            assert time.monotonic() < deadline, logs()
+            time.sleep(0.2)
         # Both workers registered with Procrastinate before any job is queued, so either may take each one.
         with psycopg.connect(db.admin_url, autocommit=True) as conn:
             deadline = time.monotonic() + 30

@@ -95,8 +95,9 @@ async def test_a_worker_runs_its_tasks_through_pgbouncer(bouncer, db):
 async def test_the_app_recovers_from_a_database_outage_through_pgbouncer(bouncer, db):
     """Like tests/http/test_health.py's outage, allowing for PgBouncer: after failed server logins it turns
     clients away (server_login_retry) until a new login succeeds, so readiness returns within moments."""
-    from tests.http.test_health import _allow_connections, assert_unready
+    from tests.http.test_health import _allow_connections, assert_unready, live_worker
 
+    await live_worker(db)  # readiness also wants a live job worker, read through the pooler too
     app = make_app(db, pooler_url=bouncer.url(db.url("app")))
     async with app.router.lifespan_context(app), \
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
