@@ -19,13 +19,14 @@ from app.adapters.payments import Gateway, GatewayRefused, GatewayUnavailable, p
 from app.config import Settings
 from app.errors import ApiError
 from app.secrets import Secrets
-from app.sql import run, run_refusable
+from app.sql import run, run_long, run_refusable
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.payments")
 
 REFUND_ATTEMPTS = 8
 RECONCILE_BATCH = 100
+RECONCILE_TIMEOUT = "1min"
 
 
 def gateway() -> Gateway:
@@ -76,7 +77,9 @@ async def reconcile(gw: Gateway) -> dict[str, int]:
     """Ask the gateway about orders no webhook settled, and about refunds still pending there."""
     db = await pool()
     counts = {"checked": 0, "confirmed": 0, "given_up": 0, "refunds_settled": 0, "errors": 0}
-    for row in await run(db, "reconcile_due_payments", limit_=RECONCILE_BATCH):
+    # The scans for due orders and refunds cross every consultant: a reconciliation's own transaction may take
+    # longer than a request's 5 s (app.sql.run_long); each order's own step stays a short `run`.
+    for row in await run_long(db, "reconcile_due_payments", RECONCILE_TIMEOUT, limit_=RECONCILE_BATCH):
         counts["checked"] += 1
         try:
             payments = await gw.order_payments(row["order_id"])
@@ -99,7 +102,7 @@ async def reconcile(gw: Gateway) -> dict[str, int]:
             counts["confirmed"] += result["outcome"] != "already_confirmed"
         if not captured and not any(p.get("status") == "authorized" for p in payments):
             counts["given_up"] += await run(db, "reconcile_give_up_order", transaction_id=row["transaction_id"]) == "cancelled"
-    for row in await run(db, "reconcile_due_refunds", limit_=RECONCILE_BATCH):
+    for row in await run_long(db, "reconcile_due_refunds", RECONCILE_TIMEOUT, limit_=RECONCILE_BATCH):
         if row["gateway"] != gw.name:
             continue
         try:
