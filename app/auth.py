@@ -167,4 +167,22 @@ def client_ip(request: Request) -> str | None:
     return forwarded_client(peer, request.headers.getlist("x-forwarded-for"),
                             request.app.state.settings.trusted_proxies)
 
-# Test: pytest tests/http/test_auth.py
+def client_network(request: Request) -> str | None:
+    """The address a per-IP limit counts: client_ip, with an IPv6 address folded to its /64 (one household,
+    phone or server is given a whole /64 and can pick any address in it) and an IPv4-mapped one to IPv4. Every
+    limiter (sign-in, signup, uploads, public bookings) counts this, so rotating addresses inside one
+    allocation buys nothing."""
+    ip = client_ip(request)
+    if not ip:
+        return None
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            return str(addr.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{addr}/64", strict=False))
+    return str(addr)
+
+# Test: pytest tests/http/test_auth.py tests/http/test_client_ip.py

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from app.auth import client_ip
+from app.auth import client_network
 from app.errors import ApiError
 from app.sql import run
 
@@ -50,7 +50,7 @@ async def rate_limit(request: Request, action: str, account: str | None = None) 
     """Count this request against the action's per-IP and per-account limits (each in its own short
     transaction, committed even when the request then fails: failed logins must count)."""
     per_ip, per_account = LIMITS[action]
-    await _hit(request, f"{action}:ip:{client_ip(request) or 'unknown'}", per_ip)
+    await _hit(request, f"{action}:ip:{client_network(request) or 'unknown'}", per_ip)
     if per_account is not None and account:
         await _hit(request, f"{action}:account:{account.strip().lower()}", per_account)
 

@@ -960,6 +960,12 @@ begin
   -- 2. One booking at a time per consultant: the caps below count open holds and must not be passed by
   --    racing requests. Then expired holds give their time back before anything is decided.
   perform pg_advisory_xact_lock(hashtextextended('book_slot:' || v_c.id::text, 0));
+  -- The page may have gone while this waited: deleting the account (which takes this lock) cancels every
+  -- booking it finds, so a booking must not be made after it on the row read before the wait.
+  if not exists (select 1 from app.consultants c where c.id = v_c.id and c.approval_status = 'approved'
+                   and c.is_active and c.deleted_at is null) then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
+  end if;
   perform app_private.abandon_expired_holds(v_c.id);
 
   -- 3. The client: created from the booking when new; an existing client record (renamed, given a phone or
@@ -982,9 +988,10 @@ begin
   --    the booking is refused rather than made without its mail: a booking whose client never hears of it is a
   --    no-show waiting to happen, and the refusal is what stops a stranger's inbox being filled).
   if v_amount > 0 then
-    perform app_private.check_unpaid_holds(v_c, v_client, p_client_ip_hash);
+    perform app_private.check_unpaid_holds(v_c, v_email, p_client_ip_hash);
   else
-    v_wait := api.hit_rate_limit('booking_mail:' || v_email, 10, 86400, 'booking_emails_per_recipient_per_day');
+    v_wait := api.hit_rate_limit('booking_mail:' || app_private.mailbox_key(v_email), 10, 86400,
+                                 'booking_emails_per_recipient_per_day');
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
         'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
@@ -1789,6 +1796,8 @@ begin
   -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
   -- cancels one) and its client is told (a job), all in this transaction, before the consultant's name is
   -- erased from what that mail will say. Reminders go with the confirmation (the status trigger withdraws them).
+  -- Bookings wait for this (the lock book_slot takes), and find the page gone after it: none lands unseen.
+  perform pg_advisory_xact_lock(hashtextextended('book_slot:' || v_c.id::text, 0));
   perform app_private.abandon_expired_holds(v_c.id);
   for v_s in select * from app.sessions
              where consultant_id = v_c.id and status in ('pending', 'confirmed') and starts_at > now()
@@ -6536,6 +6545,11 @@ CREATE FUNCTION app.keep_worker_registered() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  -- Procrastinate's worker, when it starts, deletes every worker row whose heartbeat is older than its
+  -- stalled_worker_timeout. A worker alive but silent that long (a database restart, a paused process) lost its
+  -- row, and its next fetch died on procrastinate_jobs_worker_id_fkey (issue 16). Taking a job proves the worker
+  -- is alive: before the foreign key is checked its row is put back (same id) or its heartbeat refreshed, and the
+  -- row stays locked until the fetch commits, so a prune racing it waits and then sees a fresh heartbeat.
   insert into public.procrastinate_workers (id, last_heartbeat) overriding system value
   values (new.worker_id, now())
   on conflict (id) do update set last_heartbeat = excluded.last_heartbeat;
@@ -6675,13 +6689,17 @@ CREATE FUNCTION app.rederive_local_times() RETURNS trigger
     AS $$
 begin
   -- The consultant moved timezone: the rules' wall-clock times are other instants now. Their future unbooked
-  -- slots are re-made first (the new ones get their local columns from the insert trigger, in the new zone;
-  -- one still wanted has the same instant and so the same wall-clock time), then only what that leaves --
-  -- booked, one-off and past slots, and the sessions -- is re-derived. Re-deriving every slot first and then
-  -- replacing most of them cost twice the writes (bench/slots_rollforward.py: timezone change at the cap).
+  -- slots are re-made first (the new ones get their local columns from the insert trigger, in the new zone),
+  -- then every slot whose local date or times read differently in the new zone is re-derived: booked, one-off
+  -- and past slots, and a rule slot kept because its instant is still wanted (the same instant, another wall
+  -- clock: 09:00 in Dubai was 10:30 in Kolkata). Re-deriving every slot first and then replacing most of them
+  -- cost twice the writes (bench/slots_rollforward.py: timezone change at the cap).
   perform app_private.rematerialise_slots(new.id);
   update app.availability_slots set starts_at = starts_at
-  where consultant_id = new.id and (source <> 'rule' or booked_count > 0 or starts_at <= now());
+  where consultant_id = new.id
+    and (date, start_time, end_time) is distinct from ((starts_at at time zone new.timezone)::date,
+                                                        (starts_at at time zone new.timezone)::time,
+                                                        (ends_at at time zone new.timezone)::time);
   update app.sessions set starts_at = starts_at where consultant_id = new.id;
   return null;
 end;
@@ -7518,10 +7536,10 @@ begin
   -- address and per email across all pages. Each counter is one upsert, so racing requests serialise on it
   -- and never pass the limit; a refused attempt rolls back and counts nothing.
   if not p_free then
-    perform app_private.check_unpaid_holds(p_c,
-      (select cl.id from app.clients cl where cl.consultant_id = p_c.id and cl.email = p_email), p_ip_hash);
+    perform app_private.check_unpaid_holds(p_c, p_email, p_ip_hash);
   else
-    v_wait := app_private.counter_wait('booking_mail:' || p_email, 'booking_emails_per_recipient_per_day', 86400);
+    v_wait := app_private.counter_wait('booking_mail:' || app_private.mailbox_key(p_email),
+                                       'booking_emails_per_recipient_per_day', 86400);
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
         'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
@@ -7534,7 +7552,8 @@ begin
       perform app_private.too_many('rate_limited', 'Too many bookings from your network; please try again later.', v_wait);
     end if;
   end if;
-  v_wait := api.hit_rate_limit('public_booking:email:' || p_email, 10, 3600, 'public_bookings_per_email_per_hour');
+  v_wait := api.hit_rate_limit('public_booking:email:' || app_private.mailbox_key(p_email), 10, 3600,
+                               'public_bookings_per_email_per_hour');
   if v_wait > 0 then
     perform app_private.too_many('rate_limited', 'Too many bookings for this email address; please try again later.', v_wait);
   end if;
@@ -7667,10 +7686,10 @@ COMMENT ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field 
 
 
 --
--- Name: check_unpaid_holds(app.consultants, uuid, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+-- Name: check_unpaid_holds(app.consultants, text, bytea); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) RETURNS void
+CREATE FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -7678,12 +7697,14 @@ declare
   v_count integer;
   v_first timestamptz;
 begin
-  -- A client email (one client row per consultant) and an address may each keep only so many unpaid holds
-  -- open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
-  -- answer says when the first of those holds runs out.
-  if p_client_id is not null then
-    select count(*), min(s.hold_expires_at) into v_count, v_first from app.sessions s
-    where s.consultant_id = p_c.id and s.client_id = p_client_id and s.status = 'pending' and s.hold_expires_at > now();
+  -- A mailbox (however its address is spelled: mailbox_key) and an address may each keep only so many unpaid
+  -- holds open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
+  -- answer says when the first of those holds runs out. Open holds are few, so they are all looked at.
+  if p_email is not null then
+    select count(*), min(s.hold_expires_at) into v_count, v_first
+    from app.sessions s join app.clients cl on cl.id = s.client_id
+    where s.consultant_id = p_c.id and s.status = 'pending' and s.hold_expires_at > now()
+      and app_private.mailbox_key(cl.email) = app_private.mailbox_key(p_email);
     if v_count >= app_private.setting_integer('unpaid_holds_per_email') then
       perform app_private.too_many('too_many_holds',
         'This email already holds unpaid bookings here; pay for one or wait until a hold runs out.',
@@ -7704,13 +7725,13 @@ end;
 $$;
 
 
-ALTER FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) IS 'NK429 too_many_holds when the client or the address already keeps the most unpaid holds allowed on this consultant''s page.';
+COMMENT ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) IS 'NK429 too_many_holds when the client or the address already keeps the most unpaid holds allowed on this consultant''s page.';
 
 
 --
@@ -8506,33 +8527,52 @@ begin
   from app_private.redaction(v_emails, v_names, p_phones, p_anon_email) r;
 
   -- 4. Every row about them, every text and json column: client_* name and address columns are theirs
-  --    outright, any client_* phone goes, and elsewhere their address, names and phone are rewritten.
+  --    outright and any client_* phone goes (one statement per table), and elsewhere their address, names and
+  --    phone are rewritten, a column at a time. The names include what visitors typed at booking, so a pattern
+  --    may match a code: a column whose rules refuse the rewrite (a status check, a transition guard, a key)
+  --    holds codes, not a name, and is left as it was; a visitor who typed "Confirmed" as their name cannot
+  --    make the client impossible to erase.
   for v_t in select * from app_private.client_linked_tables() loop
     select array_agg(format('%I = %s', a.attname,
              case when a.attname ~ '^client_.*phone' and not a.attnotnull then 'null'
                   when a.attname ~ '^client_.*phone' then format('%L', '[phone erased]')
-                  when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('$5::%s', format_type(a.atttypid, a.atttypmod))
-                  when a.attname = any(v_t.personal_columns) then format('%L::%s', 'Anonymised client', format_type(a.atttypid, a.atttypmod))
-                  when a.atttypid in ('json'::regtype, 'jsonb'::regtype)
-                    then format('app_private.redact_jsonb(%I::jsonb, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod))
-                  else format('app_private.redact_text(%I::text, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod)) end)
+                  when a.attname ~ 'email$' then format('$3::%s', format_type(a.atttypid, a.atttypmod))
+                  else format('%L::%s', 'Anonymised client', format_type(a.atttypid, a.atttypmod)) end)
              order by a.attnum),
            array_agg(case when a.attname ~ '^client_.*phone' and not a.attnotnull then format('%I is not null', a.attname)
                           when a.attname ~ '^client_.*phone' then format('%I is distinct from %L', a.attname, '[phone erased]')
-                          when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('%I is distinct from $5', a.attname)
-                          when a.attname = any(v_t.personal_columns) then format('%I is distinct from %L', a.attname, 'Anonymised client')
-                          else format('%I::text ~* any($3)', a.attname) end order by a.attnum)
+                          when a.attname ~ 'email$' then format('%I is distinct from $3', a.attname)
+                          else format('%I is distinct from %L', a.attname, 'Anonymised client') end order by a.attnum)
       into v_sets, v_conds
     from pg_catalog.pg_attribute a
     where a.attrelid = v_t.rel and a.attnum > 0 and not a.attisdropped
-      and (a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype, 'json'::regtype,
-                          'jsonb'::regtype)
-           or (a.attname ~ '^client_.*phone' and not a.attnotnull));
+      and (a.attname = any(v_t.personal_columns) or (a.attname ~ '^client_.*phone' and not a.attnotnull));
     if v_sets is not null then
       execute format('update %s set %s where consultant_id = $1 and client_id = $2 and (%s)', v_t.rel,
                      array_to_string(v_sets, ', '), array_to_string(v_conds, ' or '))
-      using p_consultant, p_client.id, v_patterns, v_replacements, p_anon_email;
+      using p_consultant, p_client.id, p_anon_email;
     end if;
+    for v_col in
+      select a.attname as name, a.atttypid in ('json'::regtype, 'jsonb'::regtype) as is_json,
+             format_type(a.atttypid, a.atttypmod) as type
+      from pg_catalog.pg_attribute a
+      where a.attrelid = v_t.rel and a.attnum > 0 and not a.attisdropped
+        and a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype, 'json'::regtype,
+                           'jsonb'::regtype)
+        and not a.attname = any(v_t.personal_columns) and a.attname !~ '^client_.*phone'
+      order by a.attnum
+    loop
+      begin
+        execute format('update %s set %I = %s where consultant_id = $1 and client_id = $2 and %I::text ~* any($3)',
+                       v_t.rel, v_col.name,
+                       case when v_col.is_json then format('app_private.redact_jsonb(%I::jsonb, $3, $4)::%s', v_col.name, v_col.type)
+                            else format('app_private.redact_text(%I::text, $3, $4)::%s', v_col.name, v_col.type) end,
+                       v_col.name)
+        using p_consultant, p_client.id, v_patterns, v_replacements;
+      exception when integrity_constraint_violation or string_data_right_truncation or sqlstate 'NK409' then
+        null;  -- codes, not a name: see above
+      end;
+    end loop;
   end loop;
 
   -- 5. Rows about them without a client_id of their own.
@@ -8572,15 +8612,17 @@ begin
   update app.idempotency_keys k set response = app_private.redact_jsonb(k.response, v_patterns, v_replacements)
   where k.consultant_id = p_consultant and k.response ->> 'session_id' = any(v_sessions)
     and k.response::text ~* any(v_patterns);
-  -- Counters keyed by their address, and a suppression of it that nobody else's record needs.
-  delete from app.rate_limit_hits where strpos(lower(bucket), lower(p_client.email::text)) > 0;
-  delete from app.email_suppressions s where s.email = p_client.email
+  -- A suppression of their address that this consultant's own mail to them caused (its bounce or complaint),
+  -- when no other record needs it. A suppression another consultant's mail caused is the platform's, not
+  -- this consultant's to lift: otherwise adding and anonymising a client would un-suppress any address.
+  -- (Rate-limit counters never hold an address: per-email buckets are app_private.mailbox_key hashes. Queued
+  -- jobs carry ids only; rewriting every tenant's job arguments by this client's patterns could break theirs.)
+  delete from app.email_suppressions s using app.email_logs l
+  where s.email = p_client.email and l.id = s.email_log_id and l.consultant_id = p_consultant
+    and l.client_id = p_client.id
     and not exists (select 1 from app.clients c where c.email = s.email and c.anonymised_at is null)
     and not exists (select 1 from app.consultants c where c.email = s.email)
     and not exists (select 1 from app.admins a where a.email = s.email);
-  -- Jobs waiting to run carry ids, not personal data; if one ever did, it would name them no longer.
-  update public.procrastinate_jobs j set args = app_private.redact_jsonb(j.args, v_patterns, v_replacements)
-  where j.status = 'todo' and j.args::text ~* any(v_patterns);
 end;
 $_$;
 
@@ -8834,6 +8876,34 @@ ALTER FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) OWNER TO 
 --
 
 COMMENT ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) IS 'Serialise the writers of one consultant''s rule slots (transaction advisory lock).';
+
+
+--
+-- Name: mailbox_key(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.mailbox_key(p_email text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  -- One inbox however its address is spelled: case, a +tag (Gmail, Outlook, Fastmail and most providers
+  -- deliver name+anything@ to name@) and Gmail's dots. Per-email limits count this, so victim+1@, victim+2@ …
+  -- do not each get a fresh allowance; and it is a hash, so a rate-limit counter never holds an address.
+  select encode(pg_catalog.sha256(convert_to('mailbox:' ||
+           case when m[2] in ('gmail.com', 'googlemail.com')
+                then replace(split_part(m[1], '+', 1), '.', '') || '@gmail.com'
+                else split_part(m[1], '+', 1) || '@' || m[2] end, 'UTF8')), 'hex')
+  from (select coalesce(regexp_match(lower(btrim(p_email)), '^(.*)@([^@]*)$'), array[lower(btrim(p_email)), '']) as m) e
+$_$;
+
+
+ALTER FUNCTION app_private.mailbox_key(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION mailbox_key(p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.mailbox_key(p_email text) IS 'A hash naming the mailbox an address reaches (case, +tags and Gmail dots folded): what per-email limits count.';
 
 
 --
@@ -16585,10 +16655,10 @@ REVOKE ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_fie
 
 
 --
--- Name: FUNCTION check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) FROM PUBLIC;
 
 
 --
@@ -16736,6 +16806,13 @@ REVOKE ALL ON FUNCTION app_private.local_payment_json(p_p app.local_gateway_paym
 --
 
 REVOKE ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mailbox_key(p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mailbox_key(p_email text) FROM PUBLIC;
 
 
 --

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app import present
-from app.auth import client_ip, new_token, refresh_expiry, token_hash, token_pair
+from app.auth import client_ip, client_network, new_token, refresh_expiry, token_hash, token_pair
 from app.crypto import encrypt_text
 from app.endpoints import endpoint
 from app.errors import ApiError
@@ -101,7 +101,7 @@ async def checked_credentials(request: Request, kind: str, body: LoginBody) -> d
     """The one sign-in check (consultants and admins, API and pages): refused with 429 while the (account,
     IP), IP or account bucket of failures is full; else the password is checked and only a failure stays
     counted, so failures from one address never lock the owner out from another (api.begin_sign_in)."""
-    pool, ip = request.app.state.pool, client_ip(request) or "unknown"
+    pool, ip = request.app.state.pool, client_network(request) or "unknown"
     await run(pool, "begin_sign_in", kind=kind, account=body.email, ip=ip)
     creds = await run(pool, "consultant_credentials" if kind == "consultant" else "admin_credentials", email=body.email)
     if not await check_password(request, body.password, creds["password_hash"] if creds else None):

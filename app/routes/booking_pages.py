@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -14,7 +15,9 @@ from app.auth import token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.public import booking_with_checkout
+from app.schemas import IsoInstant
 from app.sql import run
+from app.validation import QuerySchema, parse_query
 from app.web import form_with_csrf, page_subject, render
 
 # Razorpay Checkout is the provider's own script and frames (our assets are all served here); the page
@@ -86,14 +89,29 @@ async def manage_reschedule(request: Request) -> Response:
         await run(request.app.state.pool, "public_reschedule_booking", token_hash=_token(request), slot_id=slot_id)
         return RedirectResponse(f"/booking/{token}?done=rescheduled", status_code=303)
     consultant = booking["consultant"]
+    # A week of free times at a time, from ?from= (never before now), with links to the weeks around it: the
+    # slot list is paged by the database (api.public_slots answers its range and the next), never cut silently.
     now = datetime.now(UTC)
+    start = max(parse_query(request, RescheduleWeek, blank_is_missing=True).from_ or now, now)
     page = await run(request.app.state.pool, "public_slots", slug=consultant["slug"],
-                     session_type=booking["session_type"], from_=now, to_=now + timedelta(days=30))
+                     session_type=booking["session_type"], from_=start, to_=start + RESCHEDULE_WEEK)
     rows = [{**r, "starts_at": datetime.fromisoformat(r["starts_at"])} for r in page["items"]]
     zone = ZoneInfo(consultant["timezone"])
     days = [(day, list(items)) for day, items in groupby(
         rows, key=lambda r: r["starts_at"].astimezone(zone).strftime("%A, %d %B %Y"))]
-    return render(request, "pages/booking_reschedule.html", {"b": booking, "token": token, "days": days, "zone": zone})
+    earlier = max(start - RESCHEDULE_WEEK, now) if start > now + timedelta(minutes=1) else None
+    later = datetime.fromisoformat(page["next"]["from"]) if page["next"] else None
+    week_to = datetime.fromisoformat(page["to"]) - timedelta(microseconds=1)  # the range ends before `to`
+    week = f"{start.astimezone(zone):%d %b} – {week_to.astimezone(zone):%d %b %Y}"
+    return render(request, "pages/booking_reschedule.html", {
+        "b": booking, "token": token, "days": days, "zone": zone, "week": week, "earlier": earlier, "later": later})
+
+
+RESCHEDULE_WEEK = timedelta(days=7)
+
+
+class RescheduleWeek(QuerySchema):
+    from_: IsoInstant | None = Field(default=None, alias="from")
 
 
 routes = [

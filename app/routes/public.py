@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import ipaddress
 import json
 import time
 import uuid
@@ -19,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
-from app.auth import client_ip, new_token, token_hash
+from app.auth import client_network, new_token, token_hash
 from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
@@ -69,16 +68,8 @@ def client_ip_hash(request: Request) -> bytes | None:
     """The visitor's address as an HMAC under the server key: enough to count one address's holds and
     bookings, useless to a reader of the database without the key. An IPv6 visitor is their /64 (one
     household or phone gets a whole /64 and can pick any address in it)."""
-    ip = client_ip(request)
-    if not ip:
-        return None
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, ip)
-    if isinstance(addr, ipaddress.IPv6Address):
-        addr = addr.ipv4_mapped or ipaddress.ip_network(f"{addr}/64", strict=False).network_address
-    return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, str(addr))
+    network = client_network(request)
+    return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, network) if network else None
 
 
 @endpoint(summary="A consultant's public profile (404 unless approved and active).", tags=("public",),

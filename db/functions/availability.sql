@@ -200,13 +200,17 @@ set search_path = ''
 as $$
 begin
   -- The consultant moved timezone: the rules' wall-clock times are other instants now. Their future unbooked
-  -- slots are re-made first (the new ones get their local columns from the insert trigger, in the new zone;
-  -- one still wanted has the same instant and so the same wall-clock time), then only what that leaves --
-  -- booked, one-off and past slots, and the sessions -- is re-derived. Re-deriving every slot first and then
-  -- replacing most of them cost twice the writes (bench/slots_rollforward.py: timezone change at the cap).
+  -- slots are re-made first (the new ones get their local columns from the insert trigger, in the new zone),
+  -- then every slot whose local date or times read differently in the new zone is re-derived: booked, one-off
+  -- and past slots, and a rule slot kept because its instant is still wanted (the same instant, another wall
+  -- clock: 09:00 in Dubai was 10:30 in Kolkata). Re-deriving every slot first and then replacing most of them
+  -- cost twice the writes (bench/slots_rollforward.py: timezone change at the cap).
   perform app_private.rematerialise_slots(new.id);
   update app.availability_slots set starts_at = starts_at
-  where consultant_id = new.id and (source <> 'rule' or booked_count > 0 or starts_at <= now());
+  where consultant_id = new.id
+    and (date, start_time, end_time) is distinct from ((starts_at at time zone new.timezone)::date,
+                                                        (starts_at at time zone new.timezone)::time,
+                                                        (ends_at at time zone new.timezone)::time);
   update app.sessions set starts_at = starts_at where consultant_id = new.id;
   return null;
 end;

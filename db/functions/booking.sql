@@ -359,7 +359,23 @@ as $$
 $$;
 comment on function app_private.counter_wait is 'Seconds until a rate-limit bucket''s window ends if it is already full under the setting, else 0 (counts nothing).';
 
-create or replace function app_private.check_unpaid_holds(p_c app.consultants, p_client_id uuid, p_ip_hash bytea)
+create or replace function app_private.mailbox_key(p_email text)
+returns text
+language sql immutable
+set search_path = ''
+as $$
+  -- One inbox however its address is spelled: case, a +tag (Gmail, Outlook, Fastmail and most providers
+  -- deliver name+anything@ to name@) and Gmail's dots. Per-email limits count this, so victim+1@, victim+2@ …
+  -- do not each get a fresh allowance; and it is a hash, so a rate-limit counter never holds an address.
+  select encode(pg_catalog.sha256(convert_to('mailbox:' ||
+           case when m[2] in ('gmail.com', 'googlemail.com')
+                then replace(split_part(m[1], '+', 1), '.', '') || '@gmail.com'
+                else split_part(m[1], '+', 1) || '@' || m[2] end, 'UTF8')), 'hex')
+  from (select coalesce(regexp_match(lower(btrim(p_email)), '^(.*)@([^@]*)$'), array[lower(btrim(p_email)), '']) as m) e
+$$;
+comment on function app_private.mailbox_key is 'A hash naming the mailbox an address reaches (case, +tags and Gmail dots folded): what per-email limits count.';
+
+create or replace function app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea)
 returns void
 language plpgsql stable security definer
 set search_path = ''
@@ -368,12 +384,14 @@ declare
   v_count integer;
   v_first timestamptz;
 begin
-  -- A client email (one client row per consultant) and an address may each keep only so many unpaid holds
-  -- open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
-  -- answer says when the first of those holds runs out.
-  if p_client_id is not null then
-    select count(*), min(s.hold_expires_at) into v_count, v_first from app.sessions s
-    where s.consultant_id = p_c.id and s.client_id = p_client_id and s.status = 'pending' and s.hold_expires_at > now();
+  -- A mailbox (however its address is spelled: mailbox_key) and an address may each keep only so many unpaid
+  -- holds open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
+  -- answer says when the first of those holds runs out. Open holds are few, so they are all looked at.
+  if p_email is not null then
+    select count(*), min(s.hold_expires_at) into v_count, v_first
+    from app.sessions s join app.clients cl on cl.id = s.client_id
+    where s.consultant_id = p_c.id and s.status = 'pending' and s.hold_expires_at > now()
+      and app_private.mailbox_key(cl.email) = app_private.mailbox_key(p_email);
     if v_count >= app_private.setting_integer('unpaid_holds_per_email') then
       perform app_private.too_many('too_many_holds',
         'This email already holds unpaid bookings here; pay for one or wait until a hold runs out.',
@@ -408,10 +426,10 @@ begin
   -- address and per email across all pages. Each counter is one upsert, so racing requests serialise on it
   -- and never pass the limit; a refused attempt rolls back and counts nothing.
   if not p_free then
-    perform app_private.check_unpaid_holds(p_c,
-      (select cl.id from app.clients cl where cl.consultant_id = p_c.id and cl.email = p_email), p_ip_hash);
+    perform app_private.check_unpaid_holds(p_c, p_email, p_ip_hash);
   else
-    v_wait := app_private.counter_wait('booking_mail:' || p_email, 'booking_emails_per_recipient_per_day', 86400);
+    v_wait := app_private.counter_wait('booking_mail:' || app_private.mailbox_key(p_email),
+                                       'booking_emails_per_recipient_per_day', 86400);
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
         'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
@@ -424,7 +442,8 @@ begin
       perform app_private.too_many('rate_limited', 'Too many bookings from your network; please try again later.', v_wait);
     end if;
   end if;
-  v_wait := api.hit_rate_limit('public_booking:email:' || p_email, 10, 3600, 'public_bookings_per_email_per_hour');
+  v_wait := api.hit_rate_limit('public_booking:email:' || app_private.mailbox_key(p_email), 10, 3600,
+                               'public_bookings_per_email_per_hour');
   if v_wait > 0 then
     perform app_private.too_many('rate_limited', 'Too many bookings for this email address; please try again later.', v_wait);
   end if;
@@ -512,6 +531,12 @@ begin
   -- 2. One booking at a time per consultant: the caps below count open holds and must not be passed by
   --    racing requests. Then expired holds give their time back before anything is decided.
   perform pg_advisory_xact_lock(hashtextextended('book_slot:' || v_c.id::text, 0));
+  -- The page may have gone while this waited: deleting the account (which takes this lock) cancels every
+  -- booking it finds, so a booking must not be made after it on the row read before the wait.
+  if not exists (select 1 from app.consultants c where c.id = v_c.id and c.approval_status = 'approved'
+                   and c.is_active and c.deleted_at is null) then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
+  end if;
   perform app_private.abandon_expired_holds(v_c.id);
 
   -- 3. The client: created from the booking when new; an existing client record (renamed, given a phone or
@@ -534,9 +559,10 @@ begin
   --    the booking is refused rather than made without its mail: a booking whose client never hears of it is a
   --    no-show waiting to happen, and the refusal is what stops a stranger's inbox being filled).
   if v_amount > 0 then
-    perform app_private.check_unpaid_holds(v_c, v_client, p_client_ip_hash);
+    perform app_private.check_unpaid_holds(v_c, v_email, p_client_ip_hash);
   else
-    v_wait := api.hit_rate_limit('booking_mail:' || v_email, 10, 86400, 'booking_emails_per_recipient_per_day');
+    v_wait := api.hit_rate_limit('booking_mail:' || app_private.mailbox_key(v_email), 10, 86400,
+                                 'booking_emails_per_recipient_per_day');
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
         'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);

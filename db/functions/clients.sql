@@ -316,33 +316,52 @@ begin
   from app_private.redaction(v_emails, v_names, p_phones, p_anon_email) r;
 
   -- 4. Every row about them, every text and json column: client_* name and address columns are theirs
-  --    outright, any client_* phone goes, and elsewhere their address, names and phone are rewritten.
+  --    outright and any client_* phone goes (one statement per table), and elsewhere their address, names and
+  --    phone are rewritten, a column at a time. The names include what visitors typed at booking, so a pattern
+  --    may match a code: a column whose rules refuse the rewrite (a status check, a transition guard, a key)
+  --    holds codes, not a name, and is left as it was; a visitor who typed "Confirmed" as their name cannot
+  --    make the client impossible to erase.
   for v_t in select * from app_private.client_linked_tables() loop
     select array_agg(format('%I = %s', a.attname,
              case when a.attname ~ '^client_.*phone' and not a.attnotnull then 'null'
                   when a.attname ~ '^client_.*phone' then format('%L', '[phone erased]')
-                  when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('$5::%s', format_type(a.atttypid, a.atttypmod))
-                  when a.attname = any(v_t.personal_columns) then format('%L::%s', 'Anonymised client', format_type(a.atttypid, a.atttypmod))
-                  when a.atttypid in ('json'::regtype, 'jsonb'::regtype)
-                    then format('app_private.redact_jsonb(%I::jsonb, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod))
-                  else format('app_private.redact_text(%I::text, $3, $4)::%s', a.attname, format_type(a.atttypid, a.atttypmod)) end)
+                  when a.attname ~ 'email$' then format('$3::%s', format_type(a.atttypid, a.atttypmod))
+                  else format('%L::%s', 'Anonymised client', format_type(a.atttypid, a.atttypmod)) end)
              order by a.attnum),
            array_agg(case when a.attname ~ '^client_.*phone' and not a.attnotnull then format('%I is not null', a.attname)
                           when a.attname ~ '^client_.*phone' then format('%I is distinct from %L', a.attname, '[phone erased]')
-                          when a.attname = any(v_t.personal_columns) and a.attname ~ 'email$' then format('%I is distinct from $5', a.attname)
-                          when a.attname = any(v_t.personal_columns) then format('%I is distinct from %L', a.attname, 'Anonymised client')
-                          else format('%I::text ~* any($3)', a.attname) end order by a.attnum)
+                          when a.attname ~ 'email$' then format('%I is distinct from $3', a.attname)
+                          else format('%I is distinct from %L', a.attname, 'Anonymised client') end order by a.attnum)
       into v_sets, v_conds
     from pg_catalog.pg_attribute a
     where a.attrelid = v_t.rel and a.attnum > 0 and not a.attisdropped
-      and (a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype, 'json'::regtype,
-                          'jsonb'::regtype)
-           or (a.attname ~ '^client_.*phone' and not a.attnotnull));
+      and (a.attname = any(v_t.personal_columns) or (a.attname ~ '^client_.*phone' and not a.attnotnull));
     if v_sets is not null then
       execute format('update %s set %s where consultant_id = $1 and client_id = $2 and (%s)', v_t.rel,
                      array_to_string(v_sets, ', '), array_to_string(v_conds, ' or '))
-      using p_consultant, p_client.id, v_patterns, v_replacements, p_anon_email;
+      using p_consultant, p_client.id, p_anon_email;
     end if;
+    for v_col in
+      select a.attname as name, a.atttypid in ('json'::regtype, 'jsonb'::regtype) as is_json,
+             format_type(a.atttypid, a.atttypmod) as type
+      from pg_catalog.pg_attribute a
+      where a.attrelid = v_t.rel and a.attnum > 0 and not a.attisdropped
+        and a.atttypid in ('text'::regtype, 'character varying'::regtype, 'public.citext'::regtype, 'json'::regtype,
+                           'jsonb'::regtype)
+        and not a.attname = any(v_t.personal_columns) and a.attname !~ '^client_.*phone'
+      order by a.attnum
+    loop
+      begin
+        execute format('update %s set %I = %s where consultant_id = $1 and client_id = $2 and %I::text ~* any($3)',
+                       v_t.rel, v_col.name,
+                       case when v_col.is_json then format('app_private.redact_jsonb(%I::jsonb, $3, $4)::%s', v_col.name, v_col.type)
+                            else format('app_private.redact_text(%I::text, $3, $4)::%s', v_col.name, v_col.type) end,
+                       v_col.name)
+        using p_consultant, p_client.id, v_patterns, v_replacements;
+      exception when integrity_constraint_violation or string_data_right_truncation or sqlstate 'NK409' then
+        null;  -- codes, not a name: see above
+      end;
+    end loop;
   end loop;
 
   -- 5. Rows about them without a client_id of their own.
@@ -382,15 +401,17 @@ begin
   update app.idempotency_keys k set response = app_private.redact_jsonb(k.response, v_patterns, v_replacements)
   where k.consultant_id = p_consultant and k.response ->> 'session_id' = any(v_sessions)
     and k.response::text ~* any(v_patterns);
-  -- Counters keyed by their address, and a suppression of it that nobody else's record needs.
-  delete from app.rate_limit_hits where strpos(lower(bucket), lower(p_client.email::text)) > 0;
-  delete from app.email_suppressions s where s.email = p_client.email
+  -- A suppression of their address that this consultant's own mail to them caused (its bounce or complaint),
+  -- when no other record needs it. A suppression another consultant's mail caused is the platform's, not
+  -- this consultant's to lift: otherwise adding and anonymising a client would un-suppress any address.
+  -- (Rate-limit counters never hold an address: per-email buckets are app_private.mailbox_key hashes. Queued
+  -- jobs carry ids only; rewriting every tenant's job arguments by this client's patterns could break theirs.)
+  delete from app.email_suppressions s using app.email_logs l
+  where s.email = p_client.email and l.id = s.email_log_id and l.consultant_id = p_consultant
+    and l.client_id = p_client.id
     and not exists (select 1 from app.clients c where c.email = s.email and c.anonymised_at is null)
     and not exists (select 1 from app.consultants c where c.email = s.email)
     and not exists (select 1 from app.admins a where a.email = s.email);
-  -- Jobs waiting to run carry ids, not personal data; if one ever did, it would name them no longer.
-  update public.procrastinate_jobs j set args = app_private.redact_jsonb(j.args, v_patterns, v_replacements)
-  where j.status = 'todo' and j.args::text ~* any(v_patterns);
 end;
 $$;
 comment on function app_private.erase_client_traces is 'Erase a client''s address, names and phone from every row about them (see the section comment); their queued mail is not sent.';

@@ -145,6 +145,8 @@ begin
   -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
   -- cancels one) and its client is told (a job), all in this transaction, before the consultant's name is
   -- erased from what that mail will say. Reminders go with the confirmation (the status trigger withdraws them).
+  -- Bookings wait for this (the lock book_slot takes), and find the page gone after it: none lands unseen.
+  perform pg_advisory_xact_lock(hashtextextended('book_slot:' || v_c.id::text, 0));
   perform app_private.abandon_expired_holds(v_c.id);
   for v_s in select * from app.sessions
              where consultant_id = v_c.id and status in ('pending', 'confirmed') and starts_at > now()

@@ -23,3 +23,5 @@ delete from app.platform_settings where key in ('min_slot_minutes', 'max_future_
   'public_bookings_per_ip_per_hour', 'public_bookings_per_email_per_hour', 'booking_emails_per_recipient_per_day',
   'unpaid_holds_per_email', 'unpaid_holds_per_ip', 'photo_uploads_per_hour', 'login_failures_per_account_ip',
   'login_failures_per_ip', 'login_failures_per_account');
+
+-- Test: pytest tests/db/test_limit_settings.py tests/meta/test_migrations.py

@@ -18,3 +18,5 @@ drop trigger availability_slots_check_manual_budget on app.availability_slots;
 drop trigger consultants_check_slot_horizon on app.consultants;
 drop trigger availability_rules_check_limits on app.availability_rules;
 drop function app.check_slot_budget(), app.check_availability_rule();
+
+-- Test: pytest tests/db/test_slot_rollforward.py tests/meta/test_migrations.py

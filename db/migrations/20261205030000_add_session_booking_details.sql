@@ -29,3 +29,5 @@ create index sessions_pending_ip_idx on app.sessions (consultant_id, client_ip_h
 drop index app.sessions_pending_ip_idx;
 alter table app.sessions drop column client_ip_hash, drop column client_phone_encrypted, drop column client_email,
   drop column client_name;
+
+-- Test: pytest tests/http/test_booking_limits.py tests/meta/test_migrations.py

@@ -37,3 +37,5 @@ alter table app.idempotency_keys
   drop constraint idempotency_keys_pkey,
   add constraint idempotency_keys_pkey primary key (scope, key),
   drop column claimed_at, drop column manage_link_encrypted, drop column status_code, drop column consultant_id;
+
+-- Test: pytest tests/http/test_booking_limits.py tests/meta/test_migrations.py

@@ -24,3 +24,5 @@ alter table app.consultants
   drop constraint consultants_instagram_url_link, drop constraint consultants_linkedin_url_link,
   drop constraint consultants_twitter_url_link, drop constraint consultants_zoom_link_link,
   drop constraint consultants_meet_link_link, drop constraint consultants_teams_link_link;
+
+-- Test: pytest tests/fuzz/test_abuse_urls.py tests/meta/test_migrations.py

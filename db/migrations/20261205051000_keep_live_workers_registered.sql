@@ -10,20 +10,9 @@
 -- Taking a job proves the worker is alive: before the foreign key is checked, its row is put back (same id) or
 -- its heartbeat refreshed. The row stays locked until the fetch commits, so a prune racing the fetch waits and
 -- then sees a fresh heartbeat instead of deleting the row under the job.
-create function app.keep_worker_registered() returns trigger
-language plpgsql volatile security invoker
-set search_path = ''
-as $$
-begin
-  insert into public.procrastinate_workers (id, last_heartbeat) overriding system value
-  values (new.worker_id, now())
-  on conflict (id) do update set last_heartbeat = excluded.last_heartbeat;
-  return new;
-end;
-$$;
-comment on function app.keep_worker_registered() is
-  'Trigger: a worker that takes a job (procrastinate_fetch_job) is registered with a fresh heartbeat, so a worker pruned while alive never dies on procrastinate_jobs_worker_id_fkey.';
-revoke execute on function app.keep_worker_registered() from public;
+-- The body lives in db/functions/jobs.sql (re-applied by `nakksha migrate` right after the migrations); this
+-- placeholder exists only so the trigger can be created on a fresh database before that file runs.
+create or replace function app.keep_worker_registered() returns trigger language plpgsql as $$ begin return new; end $$;
 
 create trigger procrastinate_jobs_keep_worker_registered
   before update of worker_id on public.procrastinate_jobs
@@ -33,3 +22,5 @@ create trigger procrastinate_jobs_keep_worker_registered
 -- migrate:down
 drop trigger procrastinate_jobs_keep_worker_registered on public.procrastinate_jobs;
 drop function app.keep_worker_registered();
+
+-- Test: pytest tests/db/test_worker_registration.py tests/faults/test_worker_pruned.py tests/meta/test_migrations.py

@@ -80,6 +80,59 @@ async def test_another_consultants_client_with_the_same_address_keeps_everything
     assert await owner.fetchval("select count(*) from app.email_suppressions") == 1
 
 
+async def anonymise(db, consultant, client) -> dict:
+    app = await db.connect("app")
+    try:
+        async with app.transaction():  # as the app sets the caller
+            await app.execute("select set_config('app.consultant_id', $1, true)", str(consultant))
+            return await app.fetchval("select api.anonymise_client($1, null)::text", client)
+    finally:
+        await app.close()
+
+
+async def test_a_name_a_visitor_typed_that_matches_a_code_cannot_block_erasure(db, owner):
+    # Anyone may book with a client's email and type any name: "Confirmed" once made the rewrite of the session's
+    # status column fail its transition guard, so the client could never be anonymised.
+    cid = await factories.consultant(owner)
+    client = await factories.client(owner, cid, email="typed@example.com")
+    sid = await factories.session(owner, cid, client, status="confirmed")
+    await owner.execute("update app.sessions set client_name = 'Confirmed', client_email = 'typed@example.com', "
+                        "title = 'Confirmed session with Confirmed' where id = $1", sid)
+    assert "Anonymised client" in await anonymise(db, cid, client)
+    row = await owner.fetchrow("select status, client_name, client_email::text, title from app.sessions where id = $1", sid)
+    assert row["status"] == "confirmed" and row["client_name"] == "Anonymised client"
+    assert row["client_email"].endswith("@anonymised.invalid") and "Confirmed" not in row["title"]
+
+
+async def test_anonymising_touches_no_one_elses_limits_suppressions_or_jobs(db, owner):
+    # A consultant could add a client whose address is (part of) an admin's, then anonymise it: that once wiped
+    # the admin's sign-in failure counters (a distributed guess at a super admin's password, reset at will),
+    # lifted a suppression another consultant's mail had caused, and rewrote every tenant's queued jobs.
+    mine, theirs = await factories.consultant(owner), await factories.consultant(owner)
+    app = await db.connect("app")
+    try:
+        for ip in ("198.51.100.1", "198.51.100.2"):
+            await app.fetchval("select api.begin_sign_in('admin', 'boss@example.com', $1)", ip)
+    finally:
+        await app.close()
+    counters = await owner.fetchval("select count(*) from app.rate_limit_hits")
+    assert counters >= 3
+    their_client = await factories.client(owner, theirs, email="ss@example.com")
+    log = await factories.email_log(owner, theirs, email_type="session_confirmation", recipient_email="ss@example.com",
+                                    recipient_name="Ss", client_id=their_client, status="sent",
+                                    sent_at=datetime.now(UTC), subject="Hi")
+    await owner.execute("insert into app.email_suppressions (email, reason, email_log_id) values "
+                        "('ss@example.com', 'complained', $1)", log)
+    await owner.execute("update app.clients set anonymised_at = now(), email = 'gone@anonymised.invalid' "
+                        "where id = $1", their_client)  # theirs is gone; only the suppression stands for the address
+    job = await owner.fetchval("select app_private.defer_job('send_email', '{\"note\": \"ss@example.com\"}', 'emails')")
+    my_client = await factories.client(owner, mine, email="ss@example.com")
+    await anonymise(db, mine, my_client)
+    assert await owner.fetchval("select count(*) from app.rate_limit_hits") == counters
+    assert await owner.fetchval("select count(*) from app.email_suppressions where email = 'ss@example.com'") == 1
+    assert await owner.fetchval("select args->>'note' from procrastinate_jobs where id = $1", job) == "ss@example.com"
+
+
 async def test_no_mail_is_queued_to_an_address_under_invalid(db, owner):
     cid = await factories.consultant(owner)
     queued = await owner.fetchval("select app_private.queue_email('session_reminder', "

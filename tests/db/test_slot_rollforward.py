@@ -179,6 +179,24 @@ async def test_a_timezone_change_remakes_rule_slots_and_keeps_booked_and_one_off
     assert {r["start_time"] for r in rows if r["id"] not in (booked, one_off)} == {time(9), time(10), time(11)}
 
 
+@pytest.mark.parametrize(("before", "after"), [("Asia/Kolkata", "Asia/Dubai"), ("America/New_York", "America/Chicago")])
+async def test_after_a_timezone_change_every_slot_reads_its_new_local_time(db, owner, before, after):
+    # Half-hour slots from Kolkata to Dubai (or hourly ones from New York to Chicago) keep many instants: a slot
+    # still wanted is kept with its id, and must then read the new zone's wall clock, not the old one's.
+    cid = await factories.consultant(owner, timezone=before, max_days_ahead=14)
+    for weekday in range(1, 8):
+        await as_consultant(db, cid, RULE, weekday, time(9), time(17), 30)
+    ids = {r[0] for r in await owner.fetch("select id from app.availability_slots where consultant_id = $1", cid)}
+    await as_consultant(db, cid, "select api.update_my_profile($1::jsonb)", f'{{"timezone": "{after}"}}')
+    rows = await owner.fetch("select id, date, start_time, end_time, (starts_at at time zone $2) as s, "
+                             "(ends_at at time zone $2) as e from app.availability_slots where consultant_id = $1",
+                             cid, after)
+    assert ids & {r["id"] for r in rows}  # some were kept, and those are the ones that went wrong
+    assert [r["id"] for r in rows if (r["date"], r["start_time"], r["end_time"]) != (r["s"].date(), r["s"].time(),
+                                                                                      r["e"].time())] == []
+    assert await stored(owner, cid) == await wanted(owner, cid)
+
+
 async def test_racing_rule_edits_and_roll_forwards_end_with_exactly_the_wanted_slots(db, owner):
     cid = await factories.consultant(owner, max_days_ahead=28)
     await as_consultant(db, cid, RULE, 1, time(9), time(17), 30)

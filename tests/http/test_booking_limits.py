@@ -191,6 +191,43 @@ async def test_free_bookings_cannot_mail_bomb_a_stranger(client, db, app):  # no
     assert r.status_code == 201
 
 
+async def test_one_inbox_spelled_many_ways_is_one_recipient_and_one_email(client, db, app):  # noqa: F811
+    # victim+1@, Victim@, v.i.c.t.i.m@gmail… all reach one inbox: a fresh allowance for each spelling was a way
+    # round the daily confirmations limit (and the per-email hourly limit and hold cap).
+    await set_limits(db, booking_emails_per_recipient_per_day=3, public_bookings_per_email_per_hour=100)
+    c = await approved_consultant(client, db, price="0", webinar_price="0", rules=every_day())
+    spellings = ["victim.person@gmail.com", "VictimPerson+1@gmail.com", "v.i.c.t.i.m.person+x@googlemail.com",
+                 "victimperson+2@gmail.com", "victim.person+3@Gmail.com"]
+    answers = []
+    for i, email in enumerate(spellings):
+        async with from_ip(app, f"198.51.100.{20 + i}") as visitor:
+            free = await slots(client, c["slug"])
+            answers.append(await book(visitor, c["slug"], booking(free[0]["slot_id"], email=email)))
+    assert [r.status_code for r in answers] == [201, 201, 201, 429, 429]
+    # Another mailbox on the same provider is not counted with it; the counters hold no address.
+    async with from_ip(app, "198.51.100.40") as visitor:
+        r = await book(visitor, c["slug"], booking((await slots(client, c["slug"]))[0]["slot_id"],
+                                                   email="victim.person2@gmail.com"))
+    assert r.status_code == 201, r.text
+    assert await fetch(db, "select bucket from app.rate_limit_hits where bucket ~* 'victim|gmail'") == []
+
+
+async def test_addresses_in_one_ipv6_64_are_one_address(client, db, app, rzp):  # noqa: F811
+    # A household, phone or server is given a whole /64: every address in it counts as one.
+    await set_limits(db, unpaid_holds_per_ip=2, unpaid_holds_per_email=50)
+    c = await approved_consultant(client, db, rules=every_day())
+    free = await slots(client, c["slug"])
+    codes = []
+    for i in range(4):
+        async with from_ip(app, f"2001:db8:1:2::{i + 1:x}") as visitor:
+            r = await book(visitor, c["slug"], booking(free[i]["slot_id"], email=f"six{i}@example.com"))
+            codes.append(r.status_code)
+    assert codes == [201, 201, 429, 429]
+    async with from_ip(app, "2001:db8:1:3::1") as visitor:  # the next /64 is someone else
+        r = await book(visitor, c["slug"], booking(free[5]["slot_id"], email="other64@example.com"))
+    assert r.status_code == 201
+
+
 async def test_racing_free_bookings_to_one_recipient_never_pass_the_daily_limit(client, db, app):  # noqa: F811
     await set_limits(db, booking_emails_per_recipient_per_day=3, public_bookings_per_email_per_hour=100)
     a = await approved_consultant(client, db, price="0", rules=every_day())

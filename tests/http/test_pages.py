@@ -31,6 +31,40 @@ async def sign_in(client, email: str, password: str = PASSWORD, **extra):
                              headers=HTML)
 
 
+async def test_the_reschedule_page_pages_a_week_at_a_time_and_never_cuts_the_list(client, db):
+    # It once asked for 30 days of slots and showed what came back, so past the page size the rest were
+    # silently missing. Now it shows one week and links to the weeks around it, as far as the horizon goes.
+    from datetime import datetime
+
+    c = await approved_consultant(client, db, price="0", webinar_price="0", max_days_ahead=20,
+                                  rules=every_day(start="06:00", end="22:00", minutes=30))
+    free = await slots(client, c["slug"], type="personal")
+    made = (await book(client, c["slug"], booking(free[-1]["slot_id"]))).json()
+    token = made["manage_url"].rsplit("/", 1)[1]
+    first = await client.get(f"/booking/{token}/reschedule", headers=HTML)
+    assert first.status_code == 200 and "Earlier times" not in first.text
+    later = re.search(r'href="(/booking/[^"]+/reschedule\?from=[^"]+)">Later times', first.text)
+    assert later, first.text
+    starts = re.findall(r'name="slot_id" value="([^"]+)"', first.text)
+    assert 7 * 20 < len(starts) <= 8 * 32  # a week of half-hours, not 30 days' worth
+    second = await client.get(later.group(1).replace("&amp;", "&"), headers=HTML)
+    assert second.status_code == 200 and "Earlier times" in second.text
+    more = re.findall(r'name="slot_id" value="([^"]+)"', second.text)
+    assert more and not set(more) & set(starts)
+    # Following "Later" reaches the horizon and stops there; every slot was on some page.
+    seen, page = set(starts) | set(more), second
+    while (nxt := re.search(r'href="(/booking/[^"]+/reschedule\?from=[^"]+)">Later times', page.text)):
+        page = await client.get(nxt.group(1).replace("&amp;", "&"), headers=HTML)
+        seen |= set(re.findall(r'name="slot_id" value="([^"]+)"', page.text))
+    everything = {s["slot_id"] for s in await slots(client, c["slug"], type="personal",
+                                                     to=datetime.fromisoformat(free[-1]["starts_at"]).isoformat())}
+    assert everything - {made.get("slot_id")} <= seen | {free[-1]["slot_id"]}
+    # And a time chosen there moves the booking.
+    r = await client.post(f"/booking/{token}/reschedule", data={"csrf_token": csrf_of(second.text), "slot_id": more[0]},
+                          headers=HTML)
+    assert r.status_code == 303 and r.headers["location"].endswith("?done=rescheduled")
+
+
 async def test_public_pages_render(client, db):
     for path in ("/", "/pricing", "/auth/login", "/auth/signup", "/auth/forgot-password"):
         r = await client.get(path, headers=HTML)

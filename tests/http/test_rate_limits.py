@@ -102,6 +102,20 @@ async def test_one_address_guessing_many_accounts_is_limited_per_ip(client, app,
     assert r.status_code == 401
 
 
+async def test_addresses_of_one_ipv6_64_guess_as_one_address(client, app, db):
+    # One machine owns a whole /64: rotating through it must not buy a fresh (account, IP) or IP bucket each time.
+    await signup_consultant(client, email="v6victim@example.com")
+    statuses = []
+    for i in range(12):
+        async with client_for(app, f"2001:db8:aa:bb::{i + 1:x}") as attacker:
+            statuses.append((await attacker.post(LOGIN["consultant"], json={
+                "email": "v6victim@example.com", "password": f"guess {i} xx"})).status_code)
+    assert statuses == [401] * 10 + [429, 429]
+    async with client_for(app, "2001:db8:aa:bc::1") as owner:  # the neighbouring /64 is someone else
+        r = await owner.post(LOGIN["consultant"], json={"email": "v6victim@example.com", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+
+
 async def test_a_looser_ceiling_per_account_holds_against_many_addresses(client, app, db):
     await set_limit(db, "login_failures_per_account_ip", 3)
     await set_limit(db, "login_failures_per_account", 10)

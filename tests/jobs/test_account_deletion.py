@@ -1,6 +1,7 @@
 # tests/jobs/test_account_deletion.py — a consultant deleting their account: every upcoming client cancelled, refunded in full through the fake Razorpay and told, by a real worker.
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -81,5 +82,73 @@ async def test_deleting_the_account_cancels_refunds_and_tells_every_upcoming_cli
     # The client learns who cancelled and why (the mail was written before the name was erased).
     assert "Asha Verma" in cancelled and "closed their account" in cancelled and "₹1,499.50" in cancelled
     assert not any(o["to_email"].endswith(".invalid") for o in outbox) and unsent == 0
+
+async def test_bookings_racing_the_deletion_are_refused_or_cancelled_never_stranded(client, db):
+    # A booking that read the page just before the deletion committed used to be made after it, on the row it
+    # read: a session on a deleted account, nobody told. Now each booking either lands before (and is cancelled
+    # with the rest) or finds the page gone.
+    from tests.http.test_booking import approved_consultant, every_day
+
+    c = await approved_consultant(client, db, price="0", webinar_price="0", rules=every_day())
+    free = await slots(client, c["slug"], type="personal")
+
+    async def one(i: int):
+        return await book(client, c["slug"], booking(free[i]["slot_id"], email=f"racer{i}@example.com"))
+
+    results = await asyncio.gather(
+        *(one(i) for i in range(6)),
+        client.request("DELETE", ME, headers=c["headers"], json={"current_password": PASSWORD}),
+        *(one(i) for i in range(6, 12)))
+    assert results[6].status_code == 204, results[6].text
+    assert {r.status_code for r in results[:6] + results[7:]} <= {201, 404}
+    conn = await owner(db)
+    try:
+        alive = await conn.fetchval("select count(*) from app.sessions where consultant_id = $1 and "
+                                    "status in ('pending', 'confirmed')", uuid.UUID(c["id"]))
+    finally:
+        await conn.close()
+    assert alive == 0
+
+
+async def test_a_booking_in_flight_while_the_account_is_deleted_is_cancelled_with_the_rest(client, db):
+    # Ordered, not timed. A booking is inside its transaction, waiting for its slot's row lock (held here); the
+    # account is deleted meanwhile. Before the fix the deletion did not wait for bookings in flight: it found
+    # no session to cancel, then waited for the same slot, saw it booked and kept it, and committed, so the
+    # booking landed on the deleted account with nobody told and no refund.
+    from tests.http.test_booking import approved_consultant, every_day
+
+    c = await approved_consultant(client, db, price="0", webinar_price="0", rules=every_day())
+    free = await slots(client, c["slug"], type="personal")
+    holder = await owner(db)
+    watcher = await db.connect("superuser")  # sees every role's wait events
+    try:
+        await holder.execute("begin")
+        await holder.execute("select 1 from app.availability_slots where id = $1 for update", uuid.UUID(free[0]["slot_id"]))
+
+        async def blocked(n: int) -> None:
+            """Until n backends of this database wait for a lock (polled: PostgreSQL has no event for it)."""
+            for _ in range(500):
+                if await watcher.fetchval("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                                          "and datname = current_database()") >= n:
+                    return
+                await asyncio.sleep(0.02)
+            raise AssertionError(f"{n} waiting backend(s) never seen")
+
+        booking_task = asyncio.create_task(book(client, c["slug"], booking(free[0]["slot_id"], email="late@example.com")))
+        await asyncio.wait_for(blocked(1), 10)  # the booking waits for the slot
+        delete_task = asyncio.create_task(
+            client.request("DELETE", ME, headers=c["headers"], json={"current_password": PASSWORD}))
+        await asyncio.wait_for(blocked(2), 10)  # the deletion waits too (for the booking, or for the slot)
+        await holder.execute("rollback")
+        booked, deleted = await asyncio.wait_for(asyncio.gather(booking_task, delete_task), 20)
+        assert deleted.status_code == 204, deleted.text
+        assert booked.status_code == 201, booked.text
+        row = await watcher.fetchrow("select status, cancelled_by from app.sessions where id = $1",
+                                     uuid.UUID(booked.json()["session_id"]))
+        assert tuple(row) == ("cancelled", "consultant")
+    finally:
+        await holder.close()
+        await watcher.close()
+
 
 # Test: pytest tests/jobs/test_account_deletion.py
