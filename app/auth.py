@@ -152,7 +152,7 @@ def forwarded_client(peer: str | None, forwarded_for: list[str], trusted: tuple)
     hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]
     for hop in reversed(hops):
         try:
-            address = ipaddress.ip_address(hop)
+            address = ipaddress.ip_address(_without_port(hop))
         except ValueError:
             break
         nearest = address
@@ -161,11 +161,22 @@ def forwarded_client(peer: str | None, forwarded_for: list[str], trusted: tuple)
     return str(nearest)
 
 
+def _without_port(hop: str) -> str:
+    """A hop as some proxies write it, port and all: 198.51.100.1:4321, [2001:db8::5]:443, [2001:db8::5]. Read
+    with the port, the hop was not an address, and every client behind that proxy counted as the proxy itself."""
+    if hop.startswith("["):
+        return hop[1:hop.find("]")] if "]" in hop else hop
+    if hop.count(":") == 1:
+        return hop.split(":", 1)[0]
+    return hop
+
+
 def client_ip(request: Request) -> str | None:
     """Where the request comes from (rate limits, the session log): see forwarded_client and TRUSTED_PROXIES."""
     peer = request.client.host if request.client else None
     return forwarded_client(peer, request.headers.getlist("x-forwarded-for"),
                             request.app.state.settings.trusted_proxies)
+
 
 def client_network(request: Request) -> str | None:
     """The address a per-IP limit counts: client_ip, with an IPv6 address folded to its /64 (one household,

@@ -42,7 +42,7 @@ def refuse_unsafe_start(settings: Settings, host: str | None = None) -> int | No
     """Exit status 2 with the reason on stderr when this process must not start, else None (issue 16).
     Production needs its secrets and real providers; development (its /dev/outbox shows every email, its
     /dev/checkout marks any order paid) listens on loopback only, unless NAKKSHA_ALLOW_DEV_ON_NETWORK=1."""
-    from app.secrets import missing_for_production
+    from app.secrets import MIN_SECRET_LENGTH, missing_for_production, weak_for_production
 
     if not settings.is_development:
         missing = missing_for_production()
@@ -51,6 +51,13 @@ def refuse_unsafe_start(settings: Settings, host: str | None = None) -> int | No
                   f"{', '.join(missing)} in the environment. The local payment gateway and the mail outbox are "
                   "for development only; to try Nakksha on this machine, run it with NAKKSHA_ENV=development "
                   "(`make run` does).", file=sys.stderr)
+            return 2
+        weak = weak_for_production()
+        if weak:
+            print(f"nakksha: refusing to start in production (NAKKSHA_ENV={settings.env}): {', '.join(weak)} "
+                  f"{'is' if len(weak) == 1 else 'are'} not random enough (at least {MIN_SECRET_LENGTH} characters, "
+                  "not a few repeated): generate each with python3 -c 'import secrets; print(secrets.token_hex(32))'.",
+                  file=sys.stderr)
             return 2
         return None
     if host is not None and not _is_loopback(host):

@@ -65,6 +65,11 @@ def bootstrap_roles(admin_url: str) -> None:
                                                                       sql.Literal(value)))
         conn.execute(sql.SQL("alter role {} connection limit {}").format(sql.Identifier(ROLE_ANALYST),
                                                                           sql.Literal(ANALYST_CONNECTION_LIMIT)))
+        # Those are only defaults: any session may `set statement_timeout = 0`. The owner is made a member of the
+        # analyst role (which can do nothing the owner cannot) so that api.cancel_runaway_analyst_queries, a
+        # definer function the worker calls every minute, may see and cancel analysts' statements that ran far
+        # past their bound whatever they set.
+        conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(ROLE_ANALYST), sql.Identifier(ROLE_OWNER)))
         db = sql.Identifier(conn.execute("select current_database()").fetchone()[0])
         if is_super:
             conn.execute(sql.SQL("alter database {} owner to {}").format(db, sql.Identifier(ROLE_OWNER)))

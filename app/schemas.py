@@ -50,22 +50,28 @@ def _link(value: str, schemes: tuple[str, ...]) -> re.Match:
     return match
 
 
+def _canonical(match: re.Match) -> str:
+    """The link as stored: scheme and host in lower case, as a browser reads them anyway (HTTPS://Instagram.com/x
+    is https://instagram.com/x), so the table's checks and every later comparison see one spelling."""
+    port = f":{match['port']}" if match["port"] is not None else ""
+    return f"{match['scheme'].lower()}://{match['host'].lower()}{port}{match['rest'] or ''}"
+
+
 def _https_url(value: str) -> str:
-    _link(value, ("http", "https"))
-    return value
+    return _canonical(_link(value, ("http", "https")))
 
 
 def _secure_url(value: str) -> str:
-    _link(value, ("https",))
-    return value
+    return _canonical(_link(value, ("https",)))
 
 
 def _host_in(*hosts: str):
     def check(value: str) -> str:
-        host = _link(value, ("https",))["host"].lower()
+        match = _link(value, ("https",))
+        host = match["host"].lower()
         if not any(host == h or host.endswith("." + h) for h in hosts):
             raise ValueError(f"must be a link on {' or '.join(hosts)}")
-        return value
+        return _canonical(match)
     return check
 
 

@@ -46,6 +46,24 @@ def missing_for_production(environ: dict[str, str] | None = None) -> list[str]:
     return [name for name in (*PRODUCTION_SECRETS, *PRODUCTION_PROVIDERS) if not (e.get(name) or "").strip()]
 
 
+# A production secret is a long random string (`python3 -c 'import secrets; print(secrets.token_hex(32))'`): one
+# that is short or made of a few characters repeated ("a", "changeme", "x" * 40) can be guessed, and with it
+# every access token forged (JWT_SECRET) or every password hash attacked offline (PASSWORD_PEPPER).
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 12
+
+
+def weak_for_production(environ: dict[str, str] | None = None) -> list[str]:
+    """The production secrets that are set but too short or too repetitive to be random, in order."""
+    e = os.environ if environ is None else environ
+    weak = []
+    for name in PRODUCTION_SECRETS:
+        value = (e.get(name) or "").strip()
+        if value and (len(value) < MIN_SECRET_LENGTH or len(set(value)) < MIN_SECRET_DISTINCT):
+            weak.append(name)
+    return weak
+
+
 @dataclass(frozen=True)
 class Secrets:
     jwt: str

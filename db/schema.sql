@@ -1125,6 +1125,36 @@ COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calen
 
 
 --
+-- Name: cancel_runaway_analyst_queries(interval); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.cancel_runaway_analyst_queries(p_after interval DEFAULT '00:02:00'::interval) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- nakksha_analyst starts every session with statement_timeout = 1min (set on the role by `nakksha migrate`),
+  -- but PostgreSQL lets any session change its own: `set statement_timeout = 0` would let a BI tool's runaway
+  -- query hold the server for hours. The worker calls this every minute: an analyst's statement still running
+  -- p_after after it started is cancelled (the session stays; the statement ends with "canceling statement due
+  -- to user request"). The owner may see and signal analysts' backends because `migrate` made it a member of
+  -- that role.
+  select count(*)::integer
+  from pg_catalog.pg_stat_activity a
+  where a.usename = 'nakksha_analyst' and a.state = 'active' and a.query_start < now() - p_after
+    and pg_catalog.pg_cancel_backend(a.pid)
+$$;
+
+
+ALTER FUNCTION api.cancel_runaway_analyst_queries(p_after interval) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval) IS 'Worker step (every minute): cancel analysts'' statements running longer than p_after (default 2 minutes), even if their session lifted its timeout; returns how many.';
+
+
+--
 -- Name: change_my_password(text, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6108,6 +6138,17 @@ CREATE FUNCTION app.check_availability_rule() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  -- A rule outside the horizon adds no slot but is still listed and scanned: their number is bounded too (under
+  -- the slot lock, so racing inserts cannot both pass).
+  if tg_op = 'INSERT' then
+    perform app_private.lock_consultant_slots(new.consultant_id);
+    if (select count(*) from app.availability_rules r where r.consultant_id = new.consultant_id)
+       > app_private.setting_integer('max_availability_rules') then
+      raise exception using errcode = 'NK422', message = 'too_many_rules',
+        detail = format('A consultant keeps at most %s weekly rules; delete one you no longer use.',
+                        app_private.setting_integer('max_availability_rules'));
+    end if;
+  end if;
   -- An active rule offers slots of at least min_slot_minutes, and all of the consultant's rules together stay
   -- under max_future_slots: a 5-minute rule over a year is ~30k slots to build and roll forward every day.
   -- Deactivating a rule is always allowed (it only takes slots away).
@@ -6115,6 +6156,15 @@ begin
     if new.slot_minutes < app_private.setting_integer('min_slot_minutes') then
       raise exception using errcode = 'NK422', message = 'slot_too_short', hint = 'field:slot_minutes',
         detail = format('Slots are at least %s minutes long.', app_private.setting_integer('min_slot_minutes'));
+    end if;
+    -- A change that does not add slots is always allowed: after a super admin lowers the cap, a consultant over
+    -- it must still be able to edit their rules down, not only delete them.
+    if tg_op = 'UPDATE' and (select app_private.rule_slot_count(new, t.today, c.max_days_ahead)
+                                    <= app_private.rule_slot_count(old, t.today, c.max_days_ahead)
+                             from app.consultants c
+                             cross join lateral (select (now() at time zone c.timezone)::date as today) t
+                             where c.id = new.consultant_id) then
+      return null;
     end if;
     perform app_private.check_slot_budget(new.consultant_id, 'slot_minutes');
   end if;
@@ -10097,6 +10147,71 @@ COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id
 
 
 --
+-- Name: availability_rules; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_rules (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    weekday smallint NOT NULL,
+    start_time time without time zone NOT NULL,
+    end_time time without time zone NOT NULL,
+    slot_minutes integer NOT NULL,
+    capacity integer DEFAULT 1 NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    valid_from date,
+    valid_until date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_rules_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
+    CONSTRAINT availability_rules_end_after_start CHECK ((end_time > start_time)),
+    CONSTRAINT availability_rules_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
+    CONSTRAINT availability_rules_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT availability_rules_slot_minutes_range CHECK (((slot_minutes >= 5) AND (slot_minutes <= 480))),
+    CONSTRAINT availability_rules_validity_order CHECK (((valid_until IS NULL) OR (valid_from IS NULL) OR (valid_until >= valid_from))),
+    CONSTRAINT availability_rules_weekday_range CHECK (((weekday >= 1) AND (weekday <= 7)))
+);
+
+
+ALTER TABLE app.availability_rules OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_rules; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_rules IS 'Weekly schedule per session type: weekday (ISO, 1 = Monday) and local start/end in the consultant''s timezone.';
+
+
+--
+-- Name: rule_slot_count(app.availability_rules, date, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- The slots one active rule offers between today and the horizon inside its validity, counted without
+  -- generating them: the slots of one occurrence times the matching local days (at most 366).
+  select case when not p_r.is_active then 0 else
+    floor(extract(epoch from p_r.end_time - p_r.start_time) / 60 / p_r.slot_minutes)::integer
+    * (select count(*)::integer
+       from generate_series(greatest(p_today, p_r.valid_from), least(p_today + p_horizon, p_r.valid_until),
+                            interval '1 day') g(day)
+       where extract(isodow from g.day) = p_r.weekday) end
+$$;
+
+
+ALTER FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer) IS 'How many slots one weekly rule offers over a horizon from a local date (0 when inactive).';
+
+
+--
 -- Name: run_waiting_job_now(text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -10306,7 +10421,7 @@ CREATE FUNCTION app_private.setting_bounds() RETURNS jsonb
     "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
     "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
-    "login_failures_per_account": [10, 100000]}'::jsonb;
+    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
 $$;
 
 
@@ -10426,15 +10541,10 @@ CREATE FUNCTION app_private.slot_budget(p_consultant_id uuid) RETURNS integer
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  -- Counted from the rules, without generating a slot: for each active rule, the slots one occurrence offers
-  -- times the matching local days between today and the horizon inside its validity (at most 366 days per
-  -- rule), plus the one-off slots still to come. An upper bound of what rematerialise_slots makes (it leaves
-  -- out past times, blocked ranges and DST gaps), so a consultant under it is under the cap.
-  select coalesce(sum(floor(extract(epoch from r.end_time - r.start_time) / 60 / r.slot_minutes)::integer
-                      * (select count(*)::integer
-                         from generate_series(greatest(t.today, r.valid_from), least(t.today + c.max_days_ahead, r.valid_until),
-                                              interval '1 day') g(day)
-                         where extract(isodow from g.day) = r.weekday)), 0)::integer
+  -- For each active rule its rule_slot_count over the consultant's horizon, plus the one-off slots still to come.
+  -- An upper bound of what rematerialise_slots makes (it leaves out past times, blocked ranges and DST gaps), so
+  -- a consultant under it is under the cap.
+  select coalesce(sum(app_private.rule_slot_count(r, t.today, c.max_days_ahead)), 0)::integer
        + (select count(*)::integer from app.availability_slots s
           where s.consultant_id = p_consultant_id and s.source = 'manual' and s.starts_at > now())
   from app.consultants c
@@ -11549,43 +11659,6 @@ ALTER TABLE app.availability_blocks OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.availability_blocks IS 'Blocked dates or ranges (holidays): no slot is offered inside them.';
-
-
---
--- Name: availability_rules; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.availability_rules (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    session_type text NOT NULL,
-    weekday smallint NOT NULL,
-    start_time time without time zone NOT NULL,
-    end_time time without time zone NOT NULL,
-    slot_minutes integer NOT NULL,
-    capacity integer DEFAULT 1 NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    valid_from date,
-    valid_until date,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT availability_rules_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
-    CONSTRAINT availability_rules_end_after_start CHECK ((end_time > start_time)),
-    CONSTRAINT availability_rules_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
-    CONSTRAINT availability_rules_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
-    CONSTRAINT availability_rules_slot_minutes_range CHECK (((slot_minutes >= 5) AND (slot_minutes <= 480))),
-    CONSTRAINT availability_rules_validity_order CHECK (((valid_until IS NULL) OR (valid_from IS NULL) OR (valid_until >= valid_from))),
-    CONSTRAINT availability_rules_weekday_range CHECK (((weekday >= 1) AND (weekday <= 7)))
-);
-
-
-ALTER TABLE app.availability_rules OWNER TO nakksha_owner;
-
---
--- Name: TABLE availability_rules; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.availability_rules IS 'Weekly schedule per session type: weekday (ISO, 1 = Monday) and local start/end in the consultant''s timezone.';
 
 
 --
@@ -14681,6 +14754,14 @@ GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
 
 
 --
+-- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17047,6 +17128,90 @@ REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin
 
 
 --
+-- Name: TABLE availability_rules; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(session_type),UPDATE(session_type) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.weekday; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(weekday),UPDATE(weekday) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.start_time; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(start_time),UPDATE(start_time) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.end_time; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(end_time),UPDATE(end_time) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.slot_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(slot_minutes),UPDATE(slot_minutes) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.valid_from; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_rules.valid_until; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO nakksha_app;
+
+
+--
+-- Name: FUNCTION rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION run_waiting_job_now(p_task_name text, p_args jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17383,83 +17548,6 @@ GRANT INSERT(reason) ON TABLE app.availability_blocks TO nakksha_app;
 
 
 --
--- Name: TABLE availability_rules; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(session_type),UPDATE(session_type) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.weekday; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(weekday),UPDATE(weekday) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.start_time; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(start_time),UPDATE(start_time) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.end_time; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(end_time),UPDATE(end_time) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.slot_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(slot_minutes),UPDATE(slot_minutes) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.valid_from; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
--- Name: COLUMN availability_rules.valid_until; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO nakksha_app;
-
-
---
 -- Name: TABLE availability_slot_exclusions; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -17605,6 +17693,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124102400
 -- 20261205010000
 -- 20261205010100
+-- 20261205010200
 -- 20261205030000
 -- 20261205030100
 -- 20261205040000

@@ -11,7 +11,7 @@ import os
 import croniter
 import procrastinate
 
-from app.sql import run_long
+from app.sql import run, run_long
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.maintenance")
@@ -56,6 +56,17 @@ async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) 
         log.warning("re-queueing stalled job %s (%s)", job.id, job.task_name)
         await manager.retry_job(job)
     return len(stalled)
+
+
+@app.periodic(cron="* * * * *", periodic_id="cancel_runaway_analyst_queries")
+@app.task(name="cancel_runaway_analyst_queries", queue="maintenance")
+async def cancel_runaway_analyst_queries(timestamp: int) -> int:
+    """Every minute: an analyst's statement running over two minutes is cancelled even if its session lifted the
+    role's one-minute statement_timeout (PostgreSQL lets any session do that; db/functions/watchdog.sql)."""
+    cancelled = await run(await pool(), "cancel_runaway_analyst_queries")
+    if cancelled:
+        log.warning("cancelled %d analyst statement(s) running past their bound", cancelled)
+    return cancelled
 
 
 @app.periodic(cron="17 3 * * *", periodic_id="prune_rate_limits")

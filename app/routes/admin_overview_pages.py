@@ -43,6 +43,7 @@ NUMBER_SETTINGS = {
 LIMIT_SETTINGS = {
     "min_slot_minutes": "Shortest slot a weekly rule may offer (minutes)",
     "max_future_slots": "Most future slots per consultant",
+    "max_availability_rules": "Most weekly availability rules per consultant",
     "public_bookings_per_ip_per_hour": "Public bookings per IP address per hour",
     "public_bookings_per_email_per_hour": "Public bookings per client email per hour",
     "booking_emails_per_recipient_per_day": "Booking confirmations per email address per day",

@@ -110,20 +110,31 @@ end;
 $$;
 comment on function app_private.rematerialise_slots is 'Bring a consultant''s future slots in line with their rules, blocks and horizon (booked and one-off slots stay); returns slots removed plus added.';
 
+create or replace function app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer)
+returns integer
+language sql immutable
+set search_path = ''
+as $$
+  -- The slots one active rule offers between today and the horizon inside its validity, counted without
+  -- generating them: the slots of one occurrence times the matching local days (at most 366).
+  select case when not p_r.is_active then 0 else
+    floor(extract(epoch from p_r.end_time - p_r.start_time) / 60 / p_r.slot_minutes)::integer
+    * (select count(*)::integer
+       from generate_series(greatest(p_today, p_r.valid_from), least(p_today + p_horizon, p_r.valid_until),
+                            interval '1 day') g(day)
+       where extract(isodow from g.day) = p_r.weekday) end
+$$;
+comment on function app_private.rule_slot_count is 'How many slots one weekly rule offers over a horizon from a local date (0 when inactive).';
+
 create or replace function app_private.slot_budget(p_consultant_id uuid)
 returns integer
 language sql stable security definer
 set search_path = ''
 as $$
-  -- Counted from the rules, without generating a slot: for each active rule, the slots one occurrence offers
-  -- times the matching local days between today and the horizon inside its validity (at most 366 days per
-  -- rule), plus the one-off slots still to come. An upper bound of what rematerialise_slots makes (it leaves
-  -- out past times, blocked ranges and DST gaps), so a consultant under it is under the cap.
-  select coalesce(sum(floor(extract(epoch from r.end_time - r.start_time) / 60 / r.slot_minutes)::integer
-                      * (select count(*)::integer
-                         from generate_series(greatest(t.today, r.valid_from), least(t.today + c.max_days_ahead, r.valid_until),
-                                              interval '1 day') g(day)
-                         where extract(isodow from g.day) = r.weekday)), 0)::integer
+  -- For each active rule its rule_slot_count over the consultant's horizon, plus the one-off slots still to come.
+  -- An upper bound of what rematerialise_slots makes (it leaves out past times, blocked ranges and DST gaps), so
+  -- a consultant under it is under the cap.
+  select coalesce(sum(app_private.rule_slot_count(r, t.today, c.max_days_ahead)), 0)::integer
        + (select count(*)::integer from app.availability_slots s
           where s.consultant_id = p_consultant_id and s.source = 'manual' and s.starts_at > now())
   from app.consultants c
@@ -162,6 +173,17 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 begin
+  -- A rule outside the horizon adds no slot but is still listed and scanned: their number is bounded too (under
+  -- the slot lock, so racing inserts cannot both pass).
+  if tg_op = 'INSERT' then
+    perform app_private.lock_consultant_slots(new.consultant_id);
+    if (select count(*) from app.availability_rules r where r.consultant_id = new.consultant_id)
+       > app_private.setting_integer('max_availability_rules') then
+      raise exception using errcode = 'NK422', message = 'too_many_rules',
+        detail = format('A consultant keeps at most %s weekly rules; delete one you no longer use.',
+                        app_private.setting_integer('max_availability_rules'));
+    end if;
+  end if;
   -- An active rule offers slots of at least min_slot_minutes, and all of the consultant's rules together stay
   -- under max_future_slots: a 5-minute rule over a year is ~30k slots to build and roll forward every day.
   -- Deactivating a rule is always allowed (it only takes slots away).
@@ -169,6 +191,15 @@ begin
     if new.slot_minutes < app_private.setting_integer('min_slot_minutes') then
       raise exception using errcode = 'NK422', message = 'slot_too_short', hint = 'field:slot_minutes',
         detail = format('Slots are at least %s minutes long.', app_private.setting_integer('min_slot_minutes'));
+    end if;
+    -- A change that does not add slots is always allowed: after a super admin lowers the cap, a consultant over
+    -- it must still be able to edit their rules down, not only delete them.
+    if tg_op = 'UPDATE' and (select app_private.rule_slot_count(new, t.today, c.max_days_ahead)
+                                    <= app_private.rule_slot_count(old, t.today, c.max_days_ahead)
+                             from app.consultants c
+                             cross join lateral (select (now() at time zone c.timezone)::date as today) t
+                             where c.id = new.consultant_id) then
+      return null;
     end if;
     perform app_private.check_slot_budget(new.consultant_id, 'slot_minutes');
   end if;

@@ -7,7 +7,7 @@ import pytest
 LIMIT_KEYS = ("min_slot_minutes", "max_future_slots", "public_bookings_per_ip_per_hour",
               "public_bookings_per_email_per_hour", "booking_emails_per_recipient_per_day", "unpaid_holds_per_email",
               "unpaid_holds_per_ip", "photo_uploads_per_hour", "login_failures_per_account_ip",
-              "login_failures_per_ip", "login_failures_per_account")
+              "login_failures_per_ip", "login_failures_per_account", "max_availability_rules")
 
 
 async def test_every_limit_has_a_default_inside_its_range(owner):

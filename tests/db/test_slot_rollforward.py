@@ -96,6 +96,32 @@ async def test_a_longer_booking_horizon_beyond_the_cap_is_refused_naming_max_day
     await as_consultant(db, cid, "select api.update_my_profile($1::jsonb)", '{"max_days_ahead": 20}')
 
 
+async def test_over_a_lowered_cap_a_rule_can_still_be_edited_down_but_not_up(db, owner):
+    cid = await factories.consultant(owner, max_days_ahead=60)
+    await as_consultant(db, cid, RULE, 1, time(8), time(20), 15)  # 48 x ~9 Mondays: ~430
+    rule_id = await owner.fetchval("select id from app.availability_rules where consultant_id = $1", cid)
+    await owner.execute("update app.platform_settings set value = '100' where key = 'max_future_slots'")
+    update = "select api.update_availability_rule($1, 'personal', 1, $2, $3, $4, 1, null, null, true) is not null"
+    assert await as_consultant(db, cid, update, rule_id, time(8), time(20), 60)   # fewer slots: allowed
+    with pytest.raises(asyncpg.PostgresError) as err:                              # more again: refused
+        await as_consultant(db, cid, update, rule_id, time(8), time(20), 30)
+    assert err.value.message == "too_many_slots"
+    assert await owner.fetchval("select slot_minutes from app.availability_rules where id = $1", rule_id) == 60
+
+
+async def test_the_number_of_rules_is_bounded_even_when_they_offer_no_slot(db, owner):
+    # Rules valid only in the past add nothing to the slot budget: a pending account once kept 1,003 of them.
+    cid = await factories.consultant(owner, approved=False)
+    await owner.execute("update app.platform_settings set value = '10' where key = 'max_availability_rules'")
+    past = "select api.create_availability_rule('personal', $1, '09:00', '10:00', 60, 1, null, '2020-01-01')"
+    for i in range(10):
+        await as_consultant(db, cid, past, 1 + i % 7)
+    with pytest.raises(asyncpg.PostgresError) as err:
+        await as_consultant(db, cid, past, 1)
+    assert (err.value.sqlstate, err.value.message) == ("NK422", "too_many_rules")
+    assert await owner.fetchval("select count(*) from app.availability_rules where consultant_id = $1", cid) == 10
+
+
 async def test_one_off_slots_count_against_the_cap(db, owner):
     cid = await factories.consultant(owner, max_days_ahead=14)
     await owner.execute("update app.platform_settings set value = '500' where key = 'max_future_slots'")

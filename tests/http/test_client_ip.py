@@ -81,6 +81,9 @@ async def test_behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client(
     ("10.0.0.5", "not-an-address, 10.0.0.9", "10.0.0.9"),             # garbage: the nearest address we can vouch for
     ("10.0.0.5", "garbage", "10.0.0.5"),
     ("10.0.0.5", " 2001:db8::1 ", "2001:db8::1"),
+    ("10.0.0.5", "198.51.100.1:4321", "198.51.100.1"),               # a hop with its port (some balancers)
+    ("10.0.0.5", "[2001:db8::5]:443", "2001:db8::5"),
+    ("10.0.0.5", "[2001:db8::5], 10.0.0.9:80", "2001:db8::5"),
     ("203.0.113.9", "198.51.100.1", "203.0.113.9"),                   # an untrusted peer's header is ignored
 ])
 def test_client_address_rule(peer, forwarded, expected):

@@ -7,6 +7,7 @@ development will not listen beyond loopback unless NAKKSHA_ALLOW_DEV_ON_NETWORK=
 from __future__ import annotations
 
 import re
+import secrets
 import signal
 import subprocess
 
@@ -16,6 +17,9 @@ import pytest
 from app.config import REPO_ROOT, Settings
 from tests.meta.test_cli import NAKKSHA, cli_env, free_port, wait_for
 
+# Secrets as an operator generates them (secrets.token_hex(32)); production refuses short or repetitive ones.
+STRONG = {"JWT_SECRET": secrets.token_hex(32), "PASSWORD_PEPPER": secrets.token_hex(32),
+          "DATA_ENCRYPTION_KEY": secrets.token_hex(32)}
 PRODUCTION_NEEDS = ("JWT_SECRET", "PASSWORD_PEPPER", "DATA_ENCRYPTION_KEY", "RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET",
                     "RAZORPAY_WEBHOOK_SECRET", "RESEND_API_KEY", "EMAIL_FROM")
 
@@ -58,16 +62,26 @@ def test_production_refuses_to_start_without_its_secrets_and_providers_naming_ea
 
 
 def test_production_names_only_what_is_missing(db, tmp_path):
-    env = bare_env(tmp_path, db.admin_url, JWT_SECRET="j" * 48, PASSWORD_PEPPER="p" * 32,
-                   DATA_ENCRYPTION_KEY="k" * 32, RAZORPAY_KEY_ID="rzp_live_x")
+    env = bare_env(tmp_path, db.admin_url, **STRONG, RAZORPAY_KEY_ID="rzp_live_x")
     done = refused(env, "serve", "--no-worker", "--port", str(free_port()))
     assert done.returncode == 2
     named = set(re.findall(r"[A-Z][A-Z_]{4,}", done.stderr)) & set(PRODUCTION_NEEDS)
     assert named == {"RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET", "RESEND_API_KEY", "EMAIL_FROM"}, done.stderr
 
 
+def test_production_refuses_secrets_too_weak_to_be_random(db, tmp_path):
+    # JWT_SECRET=a starts nothing: with it anyone could forge an access token (an outside check started it).
+    providers = dict(RAZORPAY_KEY_ID="rzp_test_x", RAZORPAY_KEY_SECRET="s" * 20, RAZORPAY_WEBHOOK_SECRET="w" * 20,
+                     RESEND_API_KEY="re_x", EMAIL_FROM="Nakksha <no-reply@example.com>")
+    env = bare_env(tmp_path, db.admin_url, **{**STRONG, "JWT_SECRET": "a", "PASSWORD_PEPPER": "x" * 48}, **providers)
+    done = refused(env, "serve", "--no-worker", "--port", str(free_port()))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "JWT_SECRET" in done.stderr and "PASSWORD_PEPPER" in done.stderr and "DATA_ENCRYPTION_KEY" not in done.stderr
+    assert "token_hex" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_production_with_everything_serves_no_dev_pages(db, tmp_path):
-    env = bare_env(tmp_path, db.admin_url, JWT_SECRET="j" * 48, PASSWORD_PEPPER="p" * 32, DATA_ENCRYPTION_KEY="k" * 32,
+    env = bare_env(tmp_path, db.admin_url, **STRONG,
                    RAZORPAY_KEY_ID="rzp_test_x", RAZORPAY_KEY_SECRET="s" * 20, RAZORPAY_WEBHOOK_SECRET="w" * 20,
                    RESEND_API_KEY="re_x", EMAIL_FROM="Nakksha <no-reply@example.com>")
     port = free_port()

@@ -1,0 +1,43 @@
+# tests/db/test_watchdog.py — an analyst who lifts their session's statement timeout is still cut off by the worker's watchdog.
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+
+async def test_an_analyst_statement_running_past_its_bound_is_cancelled_even_with_the_timeout_lifted(db):
+    analyst = await db.connect("analyst")
+    app = await db.connect("app")
+    try:
+        await analyst.execute("set statement_timeout = 0")  # allowed to any session: the role's 1 min is a default
+        runaway = asyncio.create_task(analyst.execute("select pg_sleep(120)"))
+        # Ordered: the watchdog (as the worker calls it, as the app role) runs once the statement has started.
+        for _ in range(500):
+            if await app.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds')"):
+                break
+            await asyncio.sleep(0.05)
+        with pytest.raises(asyncpg.exceptions.QueryCanceledError):
+            await asyncio.wait_for(runaway, 30)
+        # The session itself stays usable, and a short statement is never touched.
+        assert await analyst.fetchval("select 1") == 1
+        assert await app.fetchval("select api.cancel_runaway_analyst_queries()") == 0
+    finally:
+        await analyst.close()
+        await app.close()
+
+
+async def test_the_watchdog_touches_no_other_roles_statements(db):
+    owner = await db.connect("owner")
+    app = await db.connect("app")
+    try:
+        long = asyncio.create_task(owner.execute("select pg_sleep(1.5)"))
+        await asyncio.sleep(0.5)
+        assert await app.fetchval("select api.cancel_runaway_analyst_queries('0.1 seconds')") == 0
+        await long  # not cancelled
+    finally:
+        await owner.close()
+        await app.close()
+
+# Test: pytest tests/db/test_watchdog.py
