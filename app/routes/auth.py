@@ -211,7 +211,8 @@ async def resend_verification(request: Request) -> JSONResponse:
     return JSONResponse({"status": "sent"}, status_code=202)
 
 
-@endpoint(summary="Ask for a password-reset email (always answers 202).", tags=("auth",), body=EmailBody,
+@endpoint(summary="Ask for a password-reset email (202 whether or not an account uses the address; 429 alike "
+                  "once it was asked about too often).", tags=("auth",), body=EmailBody,
           responses={202: OBJECT, 429: None})
 async def forgot_password(request: Request) -> JSONResponse:
     body = await parse(request, EmailBody)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -41,7 +42,13 @@ async def readyz(request: Request) -> JSONResponse:
             return JSONResponse(error_body("migrations_pending", f"Database at {level}, code expects {expected}."),
                                 status_code=503)
         workers = await asyncio.wait_for(run(request.app.state.pool, "live_workers", within_seconds=within), timeout=3)
-    except (ApiError, TimeoutError):
+    except (ApiError, TimeoutError) as exc:
+        if isinstance(exc.__cause__, NOT_SET_UP):
+            # A fresh server or data directory, never migrated: the app role cannot log in yet. Waiting will not
+            # help, so say what will (an operator once read "cannot be reached" here for a server that was up).
+            return JSONResponse(error_body("migrations_pending", f"The database is not set up for this app "
+                                           f"({exc.__cause__}): run `nakksha migrate` (or `nakksha serve --migrate`)."),
+                                status_code=503)
         return JSONResponse(error_body("database_unavailable", "The database cannot be reached."), status_code=503,
                             headers={"Retry-After": "2"})
     if not workers:
@@ -50,6 +57,11 @@ async def readyz(request: Request) -> JSONResponse:
                                        "emails, refunds and reminders are not running."), status_code=503,
                             headers={"Retry-After": "10"})
     return JSONResponse({"status": "ready", "migration": level, "workers": workers})
+
+
+# Logging in failed because what `nakksha migrate` creates is missing: the role, its password, the database.
+NOT_SET_UP = (asyncpg.exceptions.InvalidAuthorizationSpecificationError, asyncpg.exceptions.InvalidPasswordError,
+              asyncpg.exceptions.InvalidCatalogNameError)
 
 
 def expected_migration() -> str:

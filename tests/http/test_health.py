@@ -107,6 +107,22 @@ async def test_database_outage_is_503_and_the_pool_recovers(client, db):
     assert r.json()["status"] == "ready"
 
 
+async def test_a_server_never_migrated_says_so_instead_of_unreachable(db):
+    # `nakksha serve` on a fresh data directory without --migrate: the server is up, the app role does not exist.
+    # /readyz said "cannot be reached" for ever; it says what to do.
+    from app.database import with_user
+
+    settings = Settings.from_env({}, env="test", database_url=db.admin_url,
+                                 app_database_url=with_user(db.admin_url, "nakksha_never_created"))
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            r = await c.get("/readyz")
+    assert_unready(r, "migrations_pending")
+    assert "nakksha migrate" in r.json()["error"]["message"]
+
+
 async def test_app_starts_without_a_database_server(tmp_path):
     missing = tmp_path / "no-server-here"
     settings = Settings.from_env({}, env="test", database_url=f"postgresql://postgres@/x?host={missing}")
