@@ -89,6 +89,35 @@ async def test_booking_works_at_phone_size(browser, site, api, db):
         await phone.context.close()
 
 
+async def test_the_client_moves_a_booking_a_week_at_a_time_on_a_laptop_and_a_phone(browser, site, api, db):
+    # The reschedule page shows one week of free times with links to the weeks around it (it once showed 30
+    # days' worth, silently cut at the page size).
+    c = await approved_consultant(api, db, rules=every_day(start="07:00", end="21:00", minutes=30), price="0",
+                                  max_days_ahead=30)
+    first = (await api.get(f"/api/v1/public/consultants/{c['slug']}/slots", params={"type": "personal"})).json()
+    made = (await book(api, c["slug"], booking(first["items"][-1]["slot_id"], email="mover@example.com"))).json()
+    manage = urlsplit(made["manage_url"]).path
+    for name, viewport in (("reschedule", {"width": 1366, "height": 900}), ("reschedule-phone",
+                                                                          {"width": 390, "height": 844})):
+        page = await new_page(browser, site, viewport=viewport)
+        try:
+            await page.goto(manage)
+            await page.get_by_role("link", name="Change time").click()
+            await expect(page.get_by_role("heading", name="Choose a new time")).to_be_visible()
+            await expect(page.get_by_role("link", name=re.compile("Earlier times"))).to_have_count(0)
+            await page.get_by_role("link", name=re.compile("Later times")).first.click()
+            await expect(page.get_by_role("link", name=re.compile("Earlier times")).first).to_be_visible()
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"the page scrolls sideways ({width}px)"
+            await shot(page, name)
+            if name == "reschedule-phone":
+                await page.locator("input[name=slot_id]").first.check()
+                await page.get_by_role("button", name="Move my booking").click()
+                await expect(page.get_by_role("status").filter(has_text="moved")).to_be_visible()
+        finally:
+            await page.context.close()
+
+
 def asked_range(url: str) -> tuple[datetime, datetime]:
     query = parse_qs(urlsplit(url).query)
     return datetime.fromisoformat(query["from"][0].replace("Z", "+00:00")), \
