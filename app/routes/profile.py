@@ -16,7 +16,7 @@ from app.adapters.storage import StorageError
 from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.images import MAX_PHOTO_BYTES, DecoderBusy, ImageTooLarge, NotAnImage, clean_photo, off_loop
+from app.images import MAX_PHOTO_BYTES, clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
 from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_password
 from app.schemas import (
@@ -154,7 +154,8 @@ PHOTO_FORM = {"type": "object", "required": ["photo"],
 
 
 @endpoint(summary="Upload the profile photo (multipart field 'photo': JPEG, PNG or WebP, at most 5 MB and 16.8 "
-                  "megapixels); photo_uploads_per_hour uploads per account (429 with Retry-After beyond).",
+                  "megapixels; 422 image_too_complex when decoding it would cost far more than its pixels); "
+                  "photo_uploads_per_hour image uploads per account (429 with Retry-After beyond).",
           tags=("profile",), auth="consultant",
           responses={200: OBJECT, 413: None, 415: None, 422: None, 429: None, 502: None, 503: None}, form=PHOTO_FORM)
 async def upload_my_photo(request: Request) -> JSONResponse:
@@ -169,23 +170,16 @@ async def upload_my_photo(request: Request) -> JSONResponse:
 
 
 async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
-    """The one way a profile photo is taken (API and settings page): photo_uploads_per_hour per account
-    (every attempt counts: each may cost a decode), at most 5 MB and MAX_PIXELS, content-sniffed and
-    re-encoded (no EXIF) in the decoder threads, stored under the consultant's prefix, recorded, earlier
-    ones forgotten."""
+    """The one way a profile photo is taken (API and settings page): photo_uploads_per_hour per account, one
+    budget with quotation images (every attempt counts: each may cost a decode), at most 5 MB, MAX_PIXELS and
+    the decoding work app/images.py bounds, content-sniffed and re-encoded (no EXIF) in the decoder threads,
+    stored under the consultant's prefix, recorded, earlier ones forgotten."""
     await rate_limit(request, "photo_upload", str(caller.consultant_id))
     data = await upload.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
-    try:
+    with upload_errors("photo"):
         cleaned, content_type, ext = await off_loop(clean_photo, data)
-    except ImageTooLarge as exc:
-        raise ApiError(413, "image_too_large", str(exc), "photo") from exc
-    except NotAnImage as exc:
-        raise ApiError(415, "unsupported_media_type", str(exc), "photo") from exc
-    except DecoderBusy as exc:
-        raise ApiError(503, "busy", "Many photos are being processed right now; try again in a few seconds.",
-                       "photo", {"Retry-After": "5"}) from exc
     key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
     try:
         url = await request.app.state.storage.put(key, cleaned, content_type)
