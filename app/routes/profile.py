@@ -19,6 +19,7 @@ from app.errors import ApiError
 from app.images import MAX_PHOTO_BYTES, clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
 from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_password
+from app.routes.quotations import image_prefix
 from app.schemas import (
     InstagramUrl,
     LinkedinUrl,
@@ -193,10 +194,14 @@ async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
 async def _forget_photos(request: Request, consultant_id, keep: str | None = None) -> None:
     """Earlier photos (and all of them once the account is deleted) stop being served. Best effort: the
     database change already happened; a store that fails here is logged, and the next upload retries."""
+    await _forget(request, f"photos/{consultant_id}/", keep)
+
+
+async def _forget(request: Request, prefix: str, keep: str | None = None) -> None:
     try:
-        await request.app.state.storage.delete_prefix(f"photos/{consultant_id}/", keep=keep)
+        await request.app.state.storage.delete_prefix(prefix, keep=keep)
     except StorageError:
-        log.warning("could not remove old photos of %s", consultant_id, exc_info=True)
+        log.warning("could not remove the files under %s", prefix, exc_info=True)
 
 
 @endpoint(summary="Everything held about the consultant, as JSON (data portability); needs the current password "
@@ -212,14 +217,15 @@ async def export_my_data(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Delete the account (needs the current password: 403 wrong_password): every upcoming session is "
-                  "cancelled with a full refund and an email to its client; personal data anonymised, payments "
-                  "kept, no more logins.", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
+                  "cancelled with a full refund and an email to its client; personal data anonymised, the photo and "
+                  "every quotation image deleted, payments kept, no more logins.", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
           responses={204: None, 403: None, 429: None})
 async def delete_my_account(request: Request) -> Response:
     body = await parse_body(request, CurrentPasswordBody)
     await confirm_current_password(request, request.state.caller, body.current_password)
     await run(request.app.state.pool, "delete_my_account", request.state.caller)
     await _forget_photos(request, request.state.caller.consultant_id)
+    await _forget(request, image_prefix(request.state.caller.consultant_id))  # every quotation's image
     return Response(status_code=204)
 
 
