@@ -5,7 +5,8 @@ image_too_large) before a pixel is decoded, in each format, whether Pillow's own
 (the progressive-JPEG scan bomb, refinement scans, marker, fill and chunk floods, inflating chunks, huge EXIF)
 is refused from its structure (422 image_too_complex) before Pillow decodes it, while ordinary progressive
 JPEGs at the cap pass; a file of several images (MPO, APNG, animated WebP) keeps its first. The per-account
-upload limit is one budget for the API and the settings page together.
+upload limit is one budget for the API and the settings page together, and for quotation images: those take
+the same checks, and however many are uploaded to one draft, one file is kept (the one it shows).
 
 Templates: every hostile template is a 422 (template_invalid, template_too_large or template_too_slow) in
 the error shape, on save as on preview, leaves no override behind, and the app keeps answering."""
@@ -31,6 +32,8 @@ from tests.fuzz.image_bombs import (
     scan_bomb,
 )
 from tests.http.helpers import auth, make_admin, signup_consultant
+from tests.http.test_booking import approved_consultant
+from tests.http.test_image_uploads import attach, draft, stored
 from tests.http.test_pages import HTML, csrf_of
 from tests.http.test_photo_uploads import set_uploads_per_hour
 from tests.http.test_settings_pages import pending
@@ -212,6 +215,37 @@ async def test_a_file_of_several_images_keeps_only_its_first(client, fmt):
         assert getattr(kept, "n_frames", 1) == 1 and kept.format == ("JPEG" if fmt == "MPO" else fmt)
         red, green, blue = kept.convert("RGB").getpixel((32, 24))
         assert red > 180 and green < 60 and blue < 60
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS | STRUCTURE_BOMBS | METADATA_BOMBS))
+async def test_every_image_bomb_is_refused_as_a_quotation_image_too_with_nothing_stored(client, db, app, name):
+    c = await approved_consultant(client, db)
+    q = await draft(client, c)
+    r = await attach(client, c, q["id"], (BOMBS | STRUCTURE_BOMBS | METADATA_BOMBS)[name])
+    assert (r.status_code, r.json()["error"]["code"]) in ((413, "image_too_large"), (422, "image_too_complex")), r.text
+    assert r.json()["error"]["field"] == "image"
+    assert (await client.get(f"/api/v1/quotations/{q['id']}", headers=c["headers"])).json()["quotation_image_url"] is None
+    assert stored(app, c) == set()
+
+
+async def test_thirty_uploads_to_one_draft_keep_one_file_and_the_budget_holds(client, db, app):
+    await set_uploads_per_hour(db, 30)
+    c = await approved_consultant(client, db)
+    q = await draft(client, c)
+    urls = [(await attach(client, c, q["id"], encoded("PNG", (40, 30 + i)))).json()["quotation_image_url"]
+            for i in range(30)]
+    assert (await attach(client, c, q["id"])).status_code == 429
+    assert stored(app, c) == {urls[-1]}
+    assert (await client.get(urls[0])).status_code == 404 and (await client.get(urls[-1])).status_code == 200
+
+
+async def test_the_settings_page_refuses_the_scan_bomb_beside_the_field(client, db):
+    await pending(client)
+    shown = await client.get("/dashboard/settings/profile", headers=HTML)
+    r = await client.post("/dashboard/settings/profile/photo", headers=HTML, data={"csrf_token": csrf_of(shown.text)},
+                          files={"photo": ("me.jpg", STRUCTURE_BOMBS["jpeg-repeated-scans"], "image/jpeg")})
+    assert r.status_code == 422 and "unusual way" in r.text
+    assert '<p class="field-error" id="photo-photo-error">' in r.text
 
 
 # --- templates ------------------------------------------------------------------------------------------

@@ -10,12 +10,16 @@ import pytest
 from PIL import Image
 
 from app import images
+from app.adapters.storage import CloudinaryStorage, LocalStorage
 from app.routes import profile, quotations
 from tests.fuzz.image_bombs import scan_bomb
+from tests.http import test_storage
 from tests.http.helpers import PASSWORD
 from tests.http.test_booking import approved_consultant
 from tests.http.test_photo_uploads import Gate
 from tests.http.test_quotations import rows
+
+cloudinary_fake = test_storage.cloudinary_fake  # the fake Cloudinary API on loopback
 
 Q = "/api/v1/quotations"
 PHOTO = "/api/v1/consultants/me/photo"
@@ -248,6 +252,33 @@ async def test_deleting_the_account_deletes_every_quotation_image(client, db, ap
     assert stored(app, c) == set()
     assert await rows(db, "select id from app.quotations where consultant_id = $1 and quotation_image_url is not null",
                       uuid.UUID(c["id"])) == []
+
+
+# --- on Cloudinary ------------------------------------------------------------------------------------------
+
+def test_cloudinary_urls_map_back_to_their_keys_and_no_other_url_does():
+    store = CloudinaryStorage()
+    assert store.key_of("https://res.cloudinary.com/demo/image/upload/v1712345/quotations/c/q/ab12.png") == "quotations/c/q/ab12.png"
+    assert store.key_of("https://res.cloudinary.com/demo/image/upload/quotations/c/q/ab12.webp") == "quotations/c/q/ab12.webp"
+    assert store.key_of("https://example.com/plans/house.png") is None
+    local = LocalStorage(Path("/nonexistent"))
+    assert local.key_of("/media/quotations/c/q/ab12.png") == "quotations/c/q/ab12.png"
+    assert local.key_of("https://example.com/media/x.png") is None
+
+
+async def test_cloudinary_deletes_a_key_and_pages_through_a_prefix(cloudinary_fake):
+    store = CloudinaryStorage()
+    await store.delete("quotations/c/q/ab12.png")
+    [deleted] = [r for r in cloudinary_fake.requests if r["method"] == "DELETE"]
+    assert b"quotations/c/q/ab12" in deleted["body"] + deleted["path"].encode()
+    cloudinary_fake.requests.clear()
+    cloudinary_fake.pages = [{"resources": [{"public_id": "quotations/c/1"}], "next_cursor": "page2"},
+                             {"resources": [{"public_id": "quotations/c/2"}]}]
+    await store.delete_prefix("quotations/c/")
+    listings = [r["path"] for r in cloudinary_fake.requests if r["method"] == "GET"]
+    assert len(listings) == 2 and "next_cursor=page2" in listings[1]
+    deletes = b" ".join(r["body"] + r["path"].encode() for r in cloudinary_fake.requests if r["method"] == "DELETE")
+    assert b"quotations/c/1" in deletes and b"quotations/c/2" in deletes
 
 
 # --- a shutdown cancelling an upload ----------------------------------------------------------------------
