@@ -1,6 +1,7 @@
 # app/middleware.py — pure ASGI middleware: request ids and access log, security headers, body size limit, last-resort errors.
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
@@ -80,6 +81,18 @@ class RequestContextMiddleware:
                 start, body = _json(500, "internal_error", "Something went wrong on our side.")
                 await send_wrapper(start)
                 await send(body)
+        except asyncio.CancelledError:
+            # uvicorn cancels the requests still running when its graceful shutdown times out (an upload
+            # waiting for the decoders, a slow client's body); it would log each as an error and answer a
+            # bare 500. Answer in the error shape instead: nothing was done, try again (another process, or
+            # this one restarted, will serve it). A response already under way can only be cut off.
+            if response_started:
+                raise
+            log.warning("%s %s cancelled by the server shutting down", scope.get("method"), scope.get("path"))
+            start, body = _json(503, "shutting_down", "The server is restarting; try again in a moment.",
+                                [(b"retry-after", b"5"), (b"connection", b"close")])
+            await send_wrapper(start)
+            await send(body)
         finally:
             log.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status,
                      (time.perf_counter() - started) * 1000)

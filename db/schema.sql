@@ -801,6 +801,7 @@ declare
   v_old app.clients;
   v_c app.clients;
   v_anon text;
+  v_images text[];
 begin
   -- Personal data erased; sessions and payments stay as financial records (kept seven years), now
   -- pointing at an anonymous client. p_phone is their phone in clear (the app decrypts it for this): it is
@@ -814,8 +815,20 @@ begin
   update app.clients set name = 'Anonymised client', email = v_anon, phone_encrypted = null, phone_hash = null,
     notes = null, is_active = false, anonymised_at = now()
   where id = v_old.id returning * into v_c;
+  -- An image attached to a quotation for them may show them (a plan of their home, their document): it goes
+  -- from their quotations (those to their address too, linked to them below), and its stored file with it
+  -- (the app deletes forgotten_images) unless the consultant also shows it on a quotation for someone else.
+  -- Read before the erasure below rewrites text that happens to contain their name.
+  select coalesce(array_agg(distinct q.quotation_image_url), '{}') into v_images
+  from (select quotation_image_url from app.quotations
+        where consultant_id = v_consultant and quotation_image_url is not null
+          and (client_id = v_old.id or (client_id is null and client_email = v_old.email))
+        for update) q;
   perform app_private.erase_client_traces(v_consultant, v_old, v_anon, array_remove(array[p_phone], null));
-  return api.client_json(v_c);
+  update app.quotations set quotation_image_url = null
+  where consultant_id = v_consultant and client_id = v_old.id and quotation_image_url is not null;
+  return api.client_json(v_c)
+    || jsonb_build_object('forgotten_images', app_private.unreferenced_quotation_images(v_consultant, v_images));
 end;
 $$;
 
@@ -826,7 +839,7 @@ ALTER FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) OWNER TO nak
 -- Name: FUNCTION anonymise_client(p_client_id uuid, p_phone text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) IS 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records.';
+COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) IS 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete.';
 
 
 --
@@ -1853,6 +1866,8 @@ begin
     zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
     slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
   where id = v_c.id;
+  -- The images attached to quotations go with the photo (the app deletes their stored files).
+  update app.quotations set quotation_image_url = null where consultant_id = v_c.id and quotation_image_url is not null;
   delete from app.one_time_tokens where consultant_id = v_c.id;
   perform app_private.revoke_families(v_c.id, null, 'deleted');
   update app.refresh_token_families set user_agent = null, ip = null where consultant_id = v_c.id;
@@ -1879,7 +1894,7 @@ ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
 -- Name: FUNCTION delete_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised; financial records are kept.';
+COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept.';
 
 
 --
@@ -1894,7 +1909,8 @@ declare
   v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
 begin
   delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
-  return jsonb_build_object('id', v_q.id, 'deleted', true);
+  return jsonb_build_object('id', v_q.id, 'deleted', true, 'forgotten_images',
+    app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_q.quotation_image_url]));
 end;
 $$;
 
@@ -1905,7 +1921,7 @@ ALTER FUNCTION api.delete_quotation(p_quotation_id uuid) OWNER TO nakksha_owner;
 -- Name: FUNCTION delete_quotation(p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.delete_quotation(p_quotation_id uuid) IS 'Delete a draft quotation; NK409 once sent.';
+COMMENT ON FUNCTION api.delete_quotation(p_quotation_id uuid) IS 'Delete a draft quotation; NK409 once sent. forgotten_images: its image, when no other quotation shows it.';
 
 
 --
@@ -2038,6 +2054,9 @@ declare
   v_src app.quotations := app_private.my_quotation(p_quotation_id);
   v_q app.quotations;
 begin
+  -- Read again under a share lock: an image being replaced on the source is either copied as it is now or
+  -- seen by api.update_quotation as still shown here, so its file is never deleted under the copy.
+  select * into v_src from app.quotations where id = v_src.id for share;
   -- A new draft with the same content (the way to change a quotation already sent); the expiry is dropped
   -- when it has passed.
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
@@ -5272,6 +5291,7 @@ CREATE FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) RETURNS
     AS $$
 declare
   v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_old_image text := v_q.quotation_image_url;
   v_client record;
 begin
   if v_q.status <> 'draft' then
@@ -5302,7 +5322,10 @@ begin
                                else q.quotation_image_url end
   where q.id = v_q.id
   returning * into v_q;
-  return api.quotation_json(v_q);
+  -- A replaced or removed image whose file no other quotation shows: the app deletes it from storage.
+  return api.quotation_json(v_q) || jsonb_build_object('forgotten_images',
+    case when v_old_image is distinct from v_q.quotation_image_url
+         then app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_old_image]) else '[]' end);
 end;
 $$;
 
@@ -5313,7 +5336,7 @@ ALTER FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) OWNER TO
 -- Name: FUNCTION update_quotation(p_quotation_id uuid, p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) IS 'Change a draft quotation (the keys present in the patch); NK409 once sent.';
+COMMENT ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) IS 'Change a draft quotation (the keys present in the patch); NK409 once sent. forgotten_images: the image it replaced, when no quotation shows it any more.';
 
 
 --
@@ -6514,12 +6537,22 @@ begin
       -- a client record deleted later unlinks itself (on delete set null): that is not an edit
       and not (new.client_id is null and old.client_id is not null
                and (new.client_name, new.client_email) = (old.client_name, old.client_email))
-      -- nor is erasing an anonymised client's personal data from it (api.anonymise_client): the terms stay
+      -- nor is erasing an anonymised client's personal data from it (api.anonymise_client): the terms stay,
+      -- the image may only go
       and not (new.client_id is not null and (old.client_id is null or old.client_id = new.client_id)
                and exists (select 1 from app.clients c where c.id = new.client_id and c.anonymised_at is not null)
-               and (new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
-                    new.quotation_image_url) is not distinct from (old.base_amount, old.discount_percentage,
-                    old.currency, old.validity_period, old.expires_at, old.quotation_image_url)) then
+               and (new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at)
+                   is not distinct from (old.base_amount, old.discount_percentage, old.currency,
+                                         old.validity_period, old.expires_at)
+               and (new.quotation_image_url is null or new.quotation_image_url = old.quotation_image_url))
+      -- nor is removing the image of a deleted account's quotation (api.delete_my_account), and nothing else
+      and not (new.quotation_image_url is null
+               and (new.client_id, new.client_name, new.client_email, new.quotation_name, new.description,
+                    new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
+                    new.notes) is not distinct from (old.client_id, old.client_name, old.client_email,
+                    old.quotation_name, old.description, old.base_amount, old.discount_percentage, old.currency,
+                    old.validity_period, old.expires_at, old.notes)
+               and exists (select 1 from app.consultants c where c.id = new.consultant_id and c.deleted_at is not null)) then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
       detail = 'Only a draft can be changed; duplicate it to make a new version.';
   end if;
@@ -6534,7 +6567,7 @@ ALTER FUNCTION app.guard_quotation() OWNER TO nakksha_owner;
 -- Name: FUNCTION guard_quotation(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data is no edit).';
+COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data, or a deleted account''s images, is no edit).';
 
 
 --
@@ -10675,6 +10708,34 @@ ALTER FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds n
 --
 
 COMMENT ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) IS 'Raise NK429 with Retry-After seconds (at least 1).';
+
+
+--
+-- Name: unreferenced_quotation_images(uuid, text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A consultant's uploaded image may be shared by several of their quotations (a duplicate keeps its
+  -- source's): the app deletes a stored file only once none of them refers to it. Callers hold the rows they
+  -- changed, and api.duplicate_quotation locks its source, so no copy can take a URL after this looked.
+  select coalesce(jsonb_agg(distinct u.url), '[]')
+  from unnest(p_urls) as u(url)
+  where u.url is not null
+    and not exists (select 1 from app.quotations q
+                    where q.consultant_id = p_consultant_id and q.quotation_image_url = u.url)
+$$;
+
+
+ALTER FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) IS 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
 
 
 --
@@ -17300,6 +17361,13 @@ REVOKE ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_i
 --
 
 REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) FROM PUBLIC;
 
 
 --

@@ -49,7 +49,7 @@ LIMIT_SETTINGS = {
     "booking_emails_per_recipient_per_day": "Booking confirmations per email address per day",
     "unpaid_holds_per_email": "Open unpaid holds per client email, per consultant",
     "unpaid_holds_per_ip": "Open unpaid holds per IP address, per consultant",
-    "photo_uploads_per_hour": "Photo uploads per account per hour",
+    "photo_uploads_per_hour": "Image uploads (photos and quotation images) per account per hour",
     "login_failures_per_account_ip": "Failed sign-ins per account and IP address (15 minutes)",
     "login_failures_per_ip": "Failed sign-ins per IP address (15 minutes)",
     "login_failures_per_account": "Failed sign-ins per account from all addresses (1 hour)",

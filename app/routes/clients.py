@@ -14,6 +14,7 @@ from app.crypto import DecryptionError, decrypt, encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.routes.auth import OBJECT
 from app.routes.public import PHONE_PURPOSE
+from app.routes.quotations import forget_images
 from app.schemas import ClientPhone as Phone
 from app.schemas import Email, normalise_phone
 from app.sql import run
@@ -73,7 +74,10 @@ async def anonymise(request: Request, caller, client_id) -> dict:
     pool = request.app.state.pool
     blob = await run(pool, "client_phone", caller, client_id=client_id)
     phone = present_client(request, {"phone_encrypted": blob})["phone"]
-    return await run(pool, "anonymise_client", caller, client_id=client_id, phone=phone)
+    client = await run(pool, "anonymise_client", caller, client_id=client_id, phone=phone)
+    # Images of their quotations went from the rows; their files go from storage (unless shown elsewhere).
+    await forget_images(request, caller.consultant_id, client.pop("forgotten_images", []))
+    return client
 
 
 @endpoint(summary="Clients: search name, email or phone; filter active; sort; page.", tags=("clients",),

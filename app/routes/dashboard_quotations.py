@@ -20,7 +20,7 @@ from app.emails import render as render_email
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.dashboard_sessions import approved, form_error, paging
-from app.routes.quotations import QuotationBody, QuotationPatch, QuotationQuery, present, send
+from app.routes.quotations import QuotationBody, QuotationPatch, QuotationQuery, change, present, send
 from app.sql import Caller, run
 from app.validation import parse_form
 from app.web import form_with_csrf, render
@@ -134,7 +134,7 @@ async def quotation_edit(request: Request) -> Response:
                 patch[k] = None
         if not values["client_id"]:
             patch.pop("client_id", None)
-        await run(request.app.state.pool, "update_quotation", caller, quotation_id=quotation["id"], patch=patch)
+        await change(request, caller, "update_quotation", quotation_id=quotation["id"], patch=patch)
     except (ApiError, asyncpg.PostgresError) as exc:
         failure, status = form_error(exc)
         return await _builder(request, subject, caller, values, quotation, status, **failure)
@@ -164,7 +164,7 @@ async def quotation_delete(request: Request) -> Response:
     context = {"q": quotation, "tz": subject["timezone"]}
     if request.method == "POST" and form.get("confirm") == "yes":
         try:
-            await run(request.app.state.pool, "delete_quotation", caller, quotation_id=quotation["id"])
+            await change(request, caller, "delete_quotation", quotation_id=quotation["id"])
         except (ApiError, asyncpg.PostgresError) as exc:
             failure, status = form_error(exc)
             return render(request, "dashboard/quotations_delete.html", {**context, **failure}, status=status)

@@ -16,9 +16,10 @@ from app.adapters.storage import StorageError
 from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.images import MAX_PHOTO_BYTES, DecoderBusy, ImageTooLarge, NotAnImage, clean_photo, off_loop
+from app.images import MAX_PHOTO_BYTES, clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
 from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_password
+from app.routes.quotations import image_prefix
 from app.schemas import (
     InstagramUrl,
     LinkedinUrl,
@@ -154,7 +155,8 @@ PHOTO_FORM = {"type": "object", "required": ["photo"],
 
 
 @endpoint(summary="Upload the profile photo (multipart field 'photo': JPEG, PNG or WebP, at most 5 MB and 16.8 "
-                  "megapixels); photo_uploads_per_hour uploads per account (429 with Retry-After beyond).",
+                  "megapixels; 422 image_too_complex when decoding it would cost far more than its pixels); "
+                  "photo_uploads_per_hour image uploads per account (429 with Retry-After beyond).",
           tags=("profile",), auth="consultant",
           responses={200: OBJECT, 413: None, 415: None, 422: None, 429: None, 502: None, 503: None}, form=PHOTO_FORM)
 async def upload_my_photo(request: Request) -> JSONResponse:
@@ -169,23 +171,16 @@ async def upload_my_photo(request: Request) -> JSONResponse:
 
 
 async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
-    """The one way a profile photo is taken (API and settings page): photo_uploads_per_hour per account
-    (every attempt counts: each may cost a decode), at most 5 MB and MAX_PIXELS, content-sniffed and
-    re-encoded (no EXIF) in the decoder threads, stored under the consultant's prefix, recorded, earlier
-    ones forgotten."""
+    """The one way a profile photo is taken (API and settings page): photo_uploads_per_hour per account, one
+    budget with quotation images (every attempt counts: each may cost a decode), at most 5 MB, MAX_PIXELS and
+    the decoding work app/images.py bounds, content-sniffed and re-encoded (no EXIF) in the decoder threads,
+    stored under the consultant's prefix, recorded, earlier ones forgotten."""
     await rate_limit(request, "photo_upload", str(caller.consultant_id))
     data = await upload.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
-    try:
+    with upload_errors("photo"):
         cleaned, content_type, ext = await off_loop(clean_photo, data)
-    except ImageTooLarge as exc:
-        raise ApiError(413, "image_too_large", str(exc), "photo") from exc
-    except NotAnImage as exc:
-        raise ApiError(415, "unsupported_media_type", str(exc), "photo") from exc
-    except DecoderBusy as exc:
-        raise ApiError(503, "busy", "Many photos are being processed right now; try again in a few seconds.",
-                       "photo", {"Retry-After": "5"}) from exc
     key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
     try:
         url = await request.app.state.storage.put(key, cleaned, content_type)
@@ -199,10 +194,14 @@ async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
 async def _forget_photos(request: Request, consultant_id, keep: str | None = None) -> None:
     """Earlier photos (and all of them once the account is deleted) stop being served. Best effort: the
     database change already happened; a store that fails here is logged, and the next upload retries."""
+    await _forget(request, f"photos/{consultant_id}/", keep)
+
+
+async def _forget(request: Request, prefix: str, keep: str | None = None) -> None:
     try:
-        await request.app.state.storage.delete_prefix(f"photos/{consultant_id}/", keep=keep)
+        await request.app.state.storage.delete_prefix(prefix, keep=keep)
     except StorageError:
-        log.warning("could not remove old photos of %s", consultant_id, exc_info=True)
+        log.warning("could not remove the files under %s", prefix, exc_info=True)
 
 
 @endpoint(summary="Everything held about the consultant, as JSON (data portability); needs the current password "
@@ -218,14 +217,15 @@ async def export_my_data(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Delete the account (needs the current password: 403 wrong_password): every upcoming session is "
-                  "cancelled with a full refund and an email to its client; personal data anonymised, payments "
-                  "kept, no more logins.", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
+                  "cancelled with a full refund and an email to its client; personal data anonymised, the photo and "
+                  "every quotation image deleted, payments kept, no more logins.", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
           responses={204: None, 403: None, 429: None})
 async def delete_my_account(request: Request) -> Response:
     body = await parse_body(request, CurrentPasswordBody)
     await confirm_current_password(request, request.state.caller, body.current_password)
     await run(request.app.state.pool, "delete_my_account", request.state.caller)
     await _forget_photos(request, request.state.caller.consultant_id)
+    await _forget(request, image_prefix(request.state.caller.consultant_id))  # every quotation's image
     return Response(status_code=204)
 
 

@@ -3,9 +3,12 @@
 them. Two things happen here because they need Python: the public link's token (random, only its SHA-256
 stored, the link itself kept encrypted so the consultant can copy it again), and on acceptance the
 Razorpay order for the final amount, made before the acceptance is written (like a booking: if the
-gateway is down, nothing is accepted and the client can try again)."""
+gateway is down, nothing is accepted and the client can try again). And one thing happens here because it
+needs the storage adapter: an uploaded image that no quotation shows any more (replaced, removed, its draft
+deleted, its client anonymised) is deleted from storage, as the database says (`forgotten_images`)."""
 from __future__ import annotations
 
+import logging
 import uuid
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -22,11 +25,14 @@ from app.auth import new_token, token_hash
 from app.crypto import DecryptionError, decrypt_text, encrypt_text
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.images import NotAnImage, clean_photo
+from app.images import clean_photo, off_loop, upload_errors
+from app.ratelimit import rate_limit
 from app.routes.auth import OBJECT
 from app.schemas import Email, Instant, Money, Name, PlausibleDate, SecureUrl, ShortText
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
+
+log = logging.getLogger("nakksha.quotations")
 
 LINK_PURPOSE = "email_link"  # the same purpose the mail worker decrypts `*_encrypted` fields with
 Status = Literal["draft", "sent", "viewed", "accepted", "rejected", "expired"]
@@ -107,6 +113,33 @@ def present(request: Request, quotation: dict) -> dict:
     return quotation
 
 
+def image_prefix(consultant_id) -> str:
+    return f"quotations/{consultant_id}/"
+
+
+async def forget_images(request: Request, consultant_id, urls: list[str]) -> None:
+    """Delete the stored files of images no quotation shows any more (the database said which). Only files
+    this store keeps under the consultant's own prefix: an https URL typed into a quotation is not ours to
+    delete. Best effort, as for photos: the change is already committed; a failure is logged, and deleting
+    the account deletes every file under the prefix."""
+    storage = request.app.state.storage
+    for url in urls:
+        key = storage.key_of(url)
+        if not key or not key.startswith(image_prefix(consultant_id)) or ".." in key:
+            continue
+        try:
+            await storage.delete(key)
+        except StorageError:
+            log.warning("could not delete the quotation image %s", key, exc_info=True)
+
+
+async def change(request: Request, caller, query: str, **params) -> dict:
+    """update_quotation or delete_quotation (API and pages), then the files of the images it let go."""
+    result = await run(request.app.state.pool, query, caller, **params)
+    await forget_images(request, caller.consultant_id, result.pop("forgotten_images", []))
+    return result
+
+
 @endpoint(summary="A new draft quotation. The client is an existing client_id, or client_name and client_email "
                   "(linked to the client with that email when there is one). final_amount is computed by the "
                   "database: base less discount, rounded half up to the paisa.",
@@ -143,15 +176,14 @@ async def update_quotation(request: Request) -> JSONResponse:
                      "discount_percentage", "currency"):
         if required in patch and patch[required] is None:
             raise ApiError(422, "validation_error", f"{required} cannot be null.", required)
-    return JSONResponse(await run(request.app.state.pool, "update_quotation", request.state.caller,
-                                  quotation_id=_qid(request), patch=patch))
+    return JSONResponse(await change(request, request.state.caller, "update_quotation", quotation_id=_qid(request),
+                                     patch=patch))
 
 
 @endpoint(summary="Delete a draft; 409 quotation_not_editable once sent.", tags=("quotations",), auth="approved",
           responses={200: OBJECT, 404: None, 409: None})
 async def delete_quotation(request: Request) -> JSONResponse:
-    return JSONResponse(await run(request.app.state.pool, "delete_quotation", request.state.caller,
-                                  quotation_id=_qid(request)))
+    return JSONResponse(await change(request, request.state.caller, "delete_quotation", quotation_id=_qid(request)))
 
 
 @endpoint(summary="Copy a quotation (any status) into a new draft.", tags=("quotations",), auth="approved",
@@ -193,10 +225,15 @@ IMAGE_FORM = {"type": "object", "required": ["image"],
                                        "description": "JPEG, PNG or WebP, at most 900 kB."}}}
 
 
-@endpoint(summary="Attach an image to a draft (multipart field 'image': JPEG, PNG or WebP, at most 900 kB; "
-                  "re-encoded without metadata, kept by the storage adapter).",
+@endpoint(summary="Attach an image to a draft (multipart field 'image': JPEG, PNG or WebP, at most 900 kB and 16.8 "
+                  "megapixels; 422 image_too_complex when decoding it would cost far more than its pixels; "
+                  "re-encoded without metadata in the decoder threads, kept by the storage adapter; the image it "
+                  "replaces is deleted unless another quotation shows it). One budget with profile photos: "
+                  "photo_uploads_per_hour image uploads per account (429 with Retry-After beyond); 503 busy with "
+                  "Retry-After while the decoders are full.",
           tags=("quotations",), auth="approved", form=IMAGE_FORM,
-          responses={200: OBJECT, 404: None, 409: None, 413: None, 415: None, 422: None, 502: None})
+          responses={200: OBJECT, 404: None, 409: None, 413: None, 415: None, 422: None, 429: None, 502: None,
+                     503: None})
 async def upload_quotation_image(request: Request) -> JSONResponse:
     caller, qid = request.state.caller, _qid(request)
     # Someone else's (or no) quotation is 404 whatever was sent; a sent one is refused before storing anything.
@@ -205,6 +242,8 @@ async def upload_quotation_image(request: Request) -> JSONResponse:
         raise ApiError(409, "quotation_not_editable", "Only a draft can be changed; duplicate it to make a new version.")
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", "Send the image as multipart/form-data.")
+    # Every attempt counts (each may cost a decode), in the one budget of the account's image uploads.
+    await rate_limit(request, "photo_upload", str(caller.consultant_id))
     async with request.form(max_files=1, max_fields=2, max_part_size=IMAGE_LIMIT + 1) as form:
         upload = form.get("image")
         if not isinstance(upload, UploadFile):
@@ -212,17 +251,20 @@ async def upload_quotation_image(request: Request) -> JSONResponse:
         data = await upload.read(IMAGE_LIMIT + 1)
     if len(data) > IMAGE_LIMIT:
         raise ApiError(413, "payload_too_large", "The image must be at most 900 kB.", "image")
+    with upload_errors("image"):
+        cleaned, content_type, ext = await off_loop(clean_photo, data)
     try:
-        cleaned, content_type, ext = clean_photo(data)
-    except NotAnImage as exc:
-        raise ApiError(415, "unsupported_media_type", str(exc), "image") from exc
-    try:
-        url = await request.app.state.storage.put(f"quotations/{caller.consultant_id}/{qid}/{uuid.uuid4().hex}.{ext}",
+        url = await request.app.state.storage.put(f"{image_prefix(caller.consultant_id)}{qid}/{uuid.uuid4().hex}.{ext}",
                                                   cleaned, content_type)
     except StorageError as exc:
         raise ApiError(502, "storage_unavailable", "The image could not be stored; try again.", "image") from exc
-    return JSONResponse(await run(request.app.state.pool, "update_quotation", caller, quotation_id=qid,
-                                  patch={"quotation_image_url": url}))
+    try:
+        quotation = await change(request, caller, "update_quotation", quotation_id=qid,
+                                 patch={"quotation_image_url": url})
+    except Exception:
+        await forget_images(request, caller.consultant_id, [url])  # sent or deleted meanwhile: nobody shows it
+        raise
+    return JSONResponse(quotation)
 
 
 # Public -------------------------------------------------------------------------------------------------

@@ -426,6 +426,7 @@ declare
   v_old app.clients;
   v_c app.clients;
   v_anon text;
+  v_images text[];
 begin
   -- Personal data erased; sessions and payments stay as financial records (kept seven years), now
   -- pointing at an anonymous client. p_phone is their phone in clear (the app decrypts it for this): it is
@@ -439,11 +440,23 @@ begin
   update app.clients set name = 'Anonymised client', email = v_anon, phone_encrypted = null, phone_hash = null,
     notes = null, is_active = false, anonymised_at = now()
   where id = v_old.id returning * into v_c;
+  -- An image attached to a quotation for them may show them (a plan of their home, their document): it goes
+  -- from their quotations (those to their address too, linked to them below), and its stored file with it
+  -- (the app deletes forgotten_images) unless the consultant also shows it on a quotation for someone else.
+  -- Read before the erasure below rewrites text that happens to contain their name.
+  select coalesce(array_agg(distinct q.quotation_image_url), '{}') into v_images
+  from (select quotation_image_url from app.quotations
+        where consultant_id = v_consultant and quotation_image_url is not null
+          and (client_id = v_old.id or (client_id is null and client_email = v_old.email))
+        for update) q;
   perform app_private.erase_client_traces(v_consultant, v_old, v_anon, array_remove(array[p_phone], null));
-  return api.client_json(v_c);
+  update app.quotations set quotation_image_url = null
+  where consultant_id = v_consultant and client_id = v_old.id and quotation_image_url is not null;
+  return api.client_json(v_c)
+    || jsonb_build_object('forgotten_images', app_private.unreferenced_quotation_images(v_consultant, v_images));
 end;
 $$;
-comment on function api.anonymise_client is 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records.';
+comment on function api.anonymise_client is 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete.';
 
 grant execute on function api.client_json(app.clients), api.list_clients(text, bytea, boolean, text, integer, integer),
   api.create_client(text, text, bytea, bytea, text), api.get_client(uuid), api.update_client(uuid, jsonb, bytea, bytea),

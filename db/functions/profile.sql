@@ -172,6 +172,8 @@ begin
     zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
     slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
   where id = v_c.id;
+  -- The images attached to quotations go with the photo (the app deletes their stored files).
+  update app.quotations set quotation_image_url = null where consultant_id = v_c.id and quotation_image_url is not null;
   delete from app.one_time_tokens where consultant_id = v_c.id;
   perform app_private.revoke_families(v_c.id, null, 'deleted');
   update app.refresh_token_families set user_agent = null, ip = null where consultant_id = v_c.id;
@@ -190,7 +192,7 @@ begin
   update app.availability_rules set is_active = false where consultant_id = v_c.id;
 end;
 $$;
-comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised; financial records are kept.';
+comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept.';
 
 grant execute on function api.update_my_profile(jsonb), api.set_my_bank_details(text, bytea, bytea),
   api.set_my_photo(text), api.export_my_data(), api.delete_my_account() to nakksha_app;

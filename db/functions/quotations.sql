@@ -30,19 +30,29 @@ begin
       -- a client record deleted later unlinks itself (on delete set null): that is not an edit
       and not (new.client_id is null and old.client_id is not null
                and (new.client_name, new.client_email) = (old.client_name, old.client_email))
-      -- nor is erasing an anonymised client's personal data from it (api.anonymise_client): the terms stay
+      -- nor is erasing an anonymised client's personal data from it (api.anonymise_client): the terms stay,
+      -- the image may only go
       and not (new.client_id is not null and (old.client_id is null or old.client_id = new.client_id)
                and exists (select 1 from app.clients c where c.id = new.client_id and c.anonymised_at is not null)
-               and (new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
-                    new.quotation_image_url) is not distinct from (old.base_amount, old.discount_percentage,
-                    old.currency, old.validity_period, old.expires_at, old.quotation_image_url)) then
+               and (new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at)
+                   is not distinct from (old.base_amount, old.discount_percentage, old.currency,
+                                         old.validity_period, old.expires_at)
+               and (new.quotation_image_url is null or new.quotation_image_url = old.quotation_image_url))
+      -- nor is removing the image of a deleted account's quotation (api.delete_my_account), and nothing else
+      and not (new.quotation_image_url is null
+               and (new.client_id, new.client_name, new.client_email, new.quotation_name, new.description,
+                    new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
+                    new.notes) is not distinct from (old.client_id, old.client_name, old.client_email,
+                    old.quotation_name, old.description, old.base_amount, old.discount_percentage, old.currency,
+                    old.validity_period, old.expires_at, old.notes)
+               and exists (select 1 from app.consultants c where c.id = new.consultant_id and c.deleted_at is not null)) then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
       detail = 'Only a draft can be changed; duplicate it to make a new version.';
   end if;
   return new;
 end;
 $$;
-comment on function app.guard_quotation() is 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data is no edit).';
+comment on function app.guard_quotation() is 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data, or a deleted account''s images, is no edit).';
 revoke execute on function app.guard_quotation() from public;
 
 create or replace function api.quotation_json(p_q app.quotations)
@@ -115,6 +125,23 @@ end;
 $$;
 comment on function app_private.quotation_client is 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
 
+create or replace function app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[])
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- A consultant's uploaded image may be shared by several of their quotations (a duplicate keeps its
+  -- source's): the app deletes a stored file only once none of them refers to it. Callers hold the rows they
+  -- changed, and api.duplicate_quotation locks its source, so no copy can take a URL after this looked.
+  select coalesce(jsonb_agg(distinct u.url), '[]')
+  from unnest(p_urls) as u(url)
+  where u.url is not null
+    and not exists (select 1 from app.quotations q
+                    where q.consultant_id = p_consultant_id and q.quotation_image_url = u.url)
+$$;
+comment on function app_private.unreferenced_quotation_images is 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
+revoke execute on function app_private.unreferenced_quotation_images(uuid, text[]) from public;
+
 create or replace function api.create_quotation(p_body jsonb)
 returns jsonb
 language plpgsql volatile security definer
@@ -148,6 +175,7 @@ set search_path = ''
 as $$
 declare
   v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_old_image text := v_q.quotation_image_url;
   v_client record;
 begin
   if v_q.status <> 'draft' then
@@ -178,10 +206,13 @@ begin
                                else q.quotation_image_url end
   where q.id = v_q.id
   returning * into v_q;
-  return api.quotation_json(v_q);
+  -- A replaced or removed image whose file no other quotation shows: the app deletes it from storage.
+  return api.quotation_json(v_q) || jsonb_build_object('forgotten_images',
+    case when v_old_image is distinct from v_q.quotation_image_url
+         then app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_old_image]) else '[]' end);
 end;
 $$;
-comment on function api.update_quotation is 'Change a draft quotation (the keys present in the patch); NK409 once sent.';
+comment on function api.update_quotation is 'Change a draft quotation (the keys present in the patch); NK409 once sent. forgotten_images: the image it replaced, when no quotation shows it any more.';
 
 create or replace function api.delete_quotation(p_quotation_id uuid)
 returns jsonb
@@ -192,10 +223,11 @@ declare
   v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
 begin
   delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
-  return jsonb_build_object('id', v_q.id, 'deleted', true);
+  return jsonb_build_object('id', v_q.id, 'deleted', true, 'forgotten_images',
+    app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_q.quotation_image_url]));
 end;
 $$;
-comment on function api.delete_quotation is 'Delete a draft quotation; NK409 once sent.';
+comment on function api.delete_quotation is 'Delete a draft quotation; NK409 once sent. forgotten_images: its image, when no other quotation shows it.';
 
 create or replace function api.duplicate_quotation(p_quotation_id uuid)
 returns jsonb
@@ -206,6 +238,9 @@ declare
   v_src app.quotations := app_private.my_quotation(p_quotation_id);
   v_q app.quotations;
 begin
+  -- Read again under a share lock: an image being replaced on the source is either copied as it is now or
+  -- seen by api.update_quotation as still shown here, so its file is never deleted under the copy.
+  select * into v_src from app.quotations where id = v_src.id for share;
   -- A new draft with the same content (the way to change a quotation already sent); the expiry is dropped
   -- when it has passed.
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,

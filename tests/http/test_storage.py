@@ -20,6 +20,7 @@ class FakeCloudinary:
     def __init__(self):
         self.requests: list[dict] = []
         self.stored: list[str] = []  # public ids the Admin API lists
+        self.pages: list[dict] = []  # else: listings to answer in turn (with next_cursor)
         self.fail = False
         fake = self
 
@@ -42,7 +43,8 @@ class FakeCloudinary:
 
             def do_GET(self):  # noqa: N802 — Admin API: list resources by prefix
                 fake.requests.append({"method": "GET", "path": self.path})
-                self._json(200, {"resources": [{"public_id": pid} for pid in fake.stored]})
+                self._json(200, fake.pages.pop(0) if fake.pages else
+                           {"resources": [{"public_id": pid} for pid in fake.stored]})
 
             def do_DELETE(self):  # noqa: N802 — Admin API: delete resources
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
