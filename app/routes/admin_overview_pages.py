@@ -45,7 +45,7 @@ LIMIT_SETTINGS = {
     "max_future_slots": "Most future slots per consultant",
     "public_bookings_per_ip_per_hour": "Public bookings per IP address per hour",
     "public_bookings_per_email_per_hour": "Public bookings per client email per hour",
-    "booking_emails_per_recipient_per_day": "Booking confirmations per email address per day",
+    "booking_emails_per_recipient_per_day": "Booking emails anonymous visitors may cause per address per day",
     "unpaid_holds_per_email": "Open unpaid holds per client email, per consultant",
     "unpaid_holds_per_ip": "Open unpaid holds per IP address, per consultant",
     "photo_uploads_per_hour": "Photo uploads per account per hour",

@@ -286,8 +286,9 @@ async def public_cancel_booking(request: Request) -> JSONResponse:
                                   reason=body.reason))
 
 
-@endpoint(summary="Move the booking to another free slot (atomically), within policy.", tags=("public",),
-          body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None})
+@endpoint(summary="Move the booking to another free slot (atomically), within policy. Each move mails the client, so "
+                  "it counts against the address's booking emails of the day: 429 with Retry-After past them.",
+          tags=("public",), body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None, 429: None})
 async def public_reschedule_booking(request: Request) -> JSONResponse:
     body = await parse_body(request, RescheduleBody)
     return JSONResponse(await run(request.app.state.pool, "public_reschedule_booking", token_hash=_token(request),
