@@ -6551,6 +6551,51 @@ COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never a
 
 
 --
+-- Name: is_plausible_date(date); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_plausible_date(p_day date) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select p_day is null or p_day between date '1970-01-01' and date '2200-12-31'
+$$;
+
+
+ALTER FUNCTION app.is_plausible_date(p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_plausible_date(p_day date); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_plausible_date(p_day date) IS 'True for NULL or a date in the years 1970–2200 (asyncpg sends 9999-12-31 as infinity).';
+
+
+--
+-- Name: is_plausible_instant(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_plausible_instant(p_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- 1970-01-01T00:00Z up to 2201-01-01T00:00Z (epoch 7289654400): an instant whose year in UTC is 1970–2200,
+  -- exactly what the API's Instant accepts. Year 9999 is a valid timestamptz but has no local time east of
+  -- UTC in Python (a 500 on the page showing it) and its local date is in the year 10000.
+  select p_at is null or (p_at >= pg_catalog.to_timestamp(0) and p_at < pg_catalog.to_timestamp(7289654400))
+$$;
+
+
+ALTER FUNCTION app.is_plausible_instant(p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_plausible_instant(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) IS 'True for NULL or an instant in the years 1970–2200 (UTC): the range the API takes and the tables keep.';
+
+
+--
 -- Name: keep_worker_registered(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -12410,11 +12455,27 @@ ALTER TABLE ONLY app.analytics_dirty
 
 
 --
+-- Name: availability_blocks availability_blocks_ends_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_blocks
+    ADD CONSTRAINT availability_blocks_ends_at_range CHECK (app.is_plausible_instant(ends_at)) NOT VALID;
+
+
+--
 -- Name: availability_blocks availability_blocks_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
 ALTER TABLE ONLY app.availability_blocks
     ADD CONSTRAINT availability_blocks_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_blocks availability_blocks_starts_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_blocks
+    ADD CONSTRAINT availability_blocks_starts_at_range CHECK (app.is_plausible_instant(starts_at)) NOT VALID;
 
 
 --
@@ -12434,6 +12495,22 @@ ALTER TABLE ONLY app.availability_rules
 
 
 --
+-- Name: availability_rules availability_rules_valid_from_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_rules
+    ADD CONSTRAINT availability_rules_valid_from_range CHECK (app.is_plausible_date(valid_from)) NOT VALID;
+
+
+--
+-- Name: availability_rules availability_rules_valid_until_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_rules
+    ADD CONSTRAINT availability_rules_valid_until_range CHECK (app.is_plausible_date(valid_until)) NOT VALID;
+
+
+--
 -- Name: availability_slot_exclusions availability_slot_exclusions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12442,11 +12519,27 @@ ALTER TABLE ONLY app.availability_slot_exclusions
 
 
 --
+-- Name: availability_slots availability_slots_ends_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_slots
+    ADD CONSTRAINT availability_slots_ends_at_range CHECK (app.is_plausible_instant(ends_at)) NOT VALID;
+
+
+--
 -- Name: availability_slots availability_slots_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
 ALTER TABLE ONLY app.availability_slots
     ADD CONSTRAINT availability_slots_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_slots availability_slots_starts_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_slots
+    ADD CONSTRAINT availability_slots_starts_at_range CHECK (app.is_plausible_instant(starts_at)) NOT VALID;
 
 
 --
@@ -12567,6 +12660,14 @@ ALTER TABLE ONLY app.consultants
 
 ALTER TABLE ONLY app.consultants
     ADD CONSTRAINT consultants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: consultants consultants_subscription_expires_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_subscription_expires_at_range CHECK (app.is_plausible_instant(subscription_expires_at)) NOT VALID;
 
 
 --
@@ -12794,6 +12895,14 @@ ALTER TABLE ONLY app.quotation_views
 
 
 --
+-- Name: quotations quotations_expires_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotations
+    ADD CONSTRAINT quotations_expires_at_range CHECK (app.is_plausible_instant(expires_at)) NOT VALID;
+
+
+--
 -- Name: quotations quotations_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12850,6 +12959,14 @@ ALTER TABLE ONLY app.refresh_tokens
 
 
 --
+-- Name: sessions sessions_ends_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.sessions
+    ADD CONSTRAINT sessions_ends_at_range CHECK (app.is_plausible_instant(ends_at)) NOT VALID;
+
+
+--
 -- Name: sessions sessions_manage_token_hash_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12878,6 +12995,14 @@ COMMENT ON CONSTRAINT sessions_no_overlap ON app.sessions IS 'Live personal sess
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sessions sessions_starts_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.sessions
+    ADD CONSTRAINT sessions_starts_at_range CHECK (app.is_plausible_instant(starts_at)) NOT VALID;
 
 
 --
@@ -16094,6 +16219,22 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION is_plausible_date(p_day date); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION is_plausible_instant(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_admin;
+
+
+--
 -- Name: FUNCTION keep_worker_registered(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -17716,3 +17857,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205050000
 -- 20261205051000
 -- 20261205070000
+-- 20261205070100

@@ -101,7 +101,8 @@ def _utc(text: str) -> str:
 
 @endpoint(summary="Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants "
                   "with offsets (and in `tz` when given); the answer states the range it covers and the next one "
-                  "(null past the booking horizon).", tags=("public",), query=SlotsQuery,
+                  "(null past the booking horizon). `from` and `to` are date-times with their time and offset "
+                  "(2027-01-31T09:30:00+05:30; a date alone is refused).", tags=("public",), query=SlotsQuery,
           responses={200: SLOT_PAGE, 404: None})
 async def public_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotsQuery)
