@@ -148,7 +148,7 @@ def checkout_for(request: Request, booking: dict, prefill: dict, *, as_answered:
 @endpoint(summary="Book a slot: pending with a hold and a payment order while paying, or confirmed at once when "
                   "free. Send an Idempotency-Key header to retry safely (a retry gets the first answer, status "
                   "included). 429 with Retry-After when the address or the email has made too many bookings, keeps "
-                  "too many unpaid holds here, or the email received too many confirmations today.",
+                  "too many unpaid holds here, or the email received too many booking emails today.",
           tags=("public",), body=BookingBody,
           responses={201: OBJECT, 404: None, 409: None, 422: None, 429: None, 502: None})
 async def book_slot(request: Request) -> JSONResponse:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
 from tests.http.test_booking_limits import fetch, from_ip, retry_after, set_limits
+from tests.http.test_pages import HTML, csrf_of
 from tests.http.test_payments import owner, run_jobs, signed
 
 STRANGER = "stranger@example.com"
@@ -84,6 +85,22 @@ async def test_reschedules_through_the_manage_link_count_against_the_recipients_
     assert row["starts_at"] == datetime.fromisoformat(free[cap - 1]["starts_at"])
     mails = await delivered(db)
     assert mails == ["session_confirmation"] + ["session_rescheduled"] * (cap - 1), mails
+
+
+async def test_the_manage_page_refuses_a_move_past_the_cap_with_a_page(client, db, app):  # noqa: F811
+    await set_limits(db, booking_emails_per_recipient_per_day=1)
+    c = await approved_consultant(client, db, price="0", rules=ROUND_THE_CLOCK,
+                                  cancellation_policy={"client_cutoff_hours": 0, "max_reschedules": 5,
+                                                       "refund_ladder": []})
+    free = within(await slots(client, c["slug"]), timedelta(hours=30), timedelta(days=5))
+    made = (await book(client, c["slug"], booking(free[0]["slot_id"], email=STRANGER))).json()
+    path = f"/booking/{token_of(made)}/reschedule"
+    form = await client.get(path, headers=HTML)
+    assert form.status_code == 200
+    r = await client.post(path, headers=HTML, data={"csrf_token": csrf_of(form.text), "slot_id": free[1]["slot_id"]})
+    assert r.status_code == 429 and "text/html" in r.headers["content-type"]
+    assert "booking emails allowed today" in r.text
+    assert await delivered(db) == ["session_confirmation"]
 
 
 async def test_racing_reschedules_never_pass_the_recipients_cap(client, db, app):  # noqa: F811
