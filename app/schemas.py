@@ -80,37 +80,65 @@ def normalise_phone(value: object) -> object:
     return "".join(ch for ch in value if ch not in " -()") if isinstance(value, str) else value
 
 
-def _plausible_year(value: datetime | date) -> datetime | date:
-    # Years 1 and 9999 parse, but overflow once shifted to UTC or by a day's arithmetic (a 500 otherwise).
-    if not 1970 <= value.year <= 2200:
-        raise ValueError("must be between the years 1970 and 2200")
+# The one range of instants and dates the platform takes and stores: the years 1970 to 2200, an instant's year
+# read in UTC. Years 1 and 9999 parse, but overflow once shifted to another zone or by a day's arithmetic (a 500
+# on the next page showing them). The tables hold the same range (app.is_plausible_instant, db/functions/instants.sql).
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
+def plausible_year(value: datetime | date) -> datetime | date:
+    """The value itself when it falls in the years 1970–2200 (an aware instant's year in UTC), else ValueError.
+    For the pages' own date fields too, so every path has this one bound."""
+    year = value.year
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            year = value.astimezone(UTC).year
+        except OverflowError:
+            year = value.year  # year 1 or 9999 pushed past what Python holds: out of range either way
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"must be between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+def page_date(text: str) -> date:
+    """A date typed in a page's form or filter (YYYY-MM-DD) in the same years; ValueError otherwise."""
+    return plausible_year(date.fromisoformat(text.strip()))
+
+
+def _plausible_month(value: str) -> str:
+    # A "YYYY-MM" month within the same years (the calendar's page links its neighbours).
+    if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise ValueError(f"must be between the years {FIRST_YEAR} and {LAST_YEAR}")
     return value
 
 
 def _iso_text(value: object) -> object:
     # Pydantic reads "0.5" or "1700000000" (even in strict mode) as a Unix timestamp, but the document says an
-    # ISO 8601 date or date-time: refuse numbers, so what is accepted is what is documented (schemathesis).
+    # ISO 8601 date: refuse numbers, so what is accepted is what is documented (schemathesis).
     # The types below parse the text checked here leniently (Strict(False)): strict mode takes no str.
     if isinstance(value, int | float) or (isinstance(value, str) and not re.match(r"\s*[0-9]{4}-", value)):
-        raise ValueError("must be an ISO 8601 date or date-time, like 2027-01-31 or 2027-01-31T09:30:00+05:30")
+        raise ValueError("must be an ISO 8601 date, like 2027-01-31")
     return value
 
 
+INSTANT_TEXT = "an ISO 8601 date-time with its time and offset, like 2027-01-31T09:30:00+05:30 or 2027-01-31T04:00:00Z"
+
+
 def _iso_datetime_text(value: object) -> object:
-    # A date-time needs its time: "2027-01-31" alone would quietly become midnight (a booking at 00:00).
-    _iso_text(value)
-    if isinstance(value, str) and not re.match(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]", value):
+    # A date-time needs its time: "2027-01-31" alone would quietly become midnight (a booking at 00:00). The
+    # message says what is accepted, whatever was sent (a date alone is refused, so it never offers one).
+    if isinstance(value, int | float) or (
+            isinstance(value, str) and not re.match(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]", value)):
         raise ValueError("must be an ISO 8601 date-time with its time, like 2027-01-31T09:30:00+05:30")
     return value
 
 
-def _utc_representable(value: datetime) -> datetime:
-    # Years 1 and 9999 with an offset overflow once shifted to UTC (asyncpg does that on the way in): a 500
-    # otherwise (found by review of the query filters).
-    try:
-        value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("is out of range") from None
+def _iso_instant_text(value: object) -> object:
+    # An instant also needs its offset (or Z): the same message for every text refused, so what the message
+    # offers is what is accepted (issue 16: `from=garbage` was told a plain date would do; it would not).
+    if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(
+            r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9].*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)\s*", value)):
+        raise ValueError(f"must be {INSTANT_TEXT}")
     return value
 
 
@@ -144,14 +172,17 @@ Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[
 Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
 
 
-# An instant with its offset as ISO 8601 text, any year (query filters: never a Unix timestamp).
-IsoInstant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_datetime_text),
-                       AfterValidator(_utc_representable)]
-# An instant with its offset, within years the database and date arithmetic handle.
-Instant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_datetime_text), AfterValidator(_plausible_year)]
+# An instant with its offset as ISO 8601 text (never a Unix timestamp), in the years 1970–2200 (UTC): every
+# instant a body, a query or a page takes.
+Instant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_instant_text), AfterValidator(plausible_year),
+                    Field(description=f"ISO 8601 date-time with its time and offset (a date alone is refused), "
+                                      f"years {FIRST_YEAR}–{LAST_YEAR}")]
 # A date-time, offset optional (read in the consultant's zone), within the same years.
-LocalInstant = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime_text), AfterValidator(_plausible_year)]
+LocalInstant = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime_text), AfterValidator(plausible_year)]
 # A calendar date in the same years (asyncpg sends 9999-12-31, date.max, as infinity).
-PlausibleDate = Annotated[date, Strict(False), BeforeValidator(_iso_text), AfterValidator(_plausible_year)]
+PlausibleDate = Annotated[date, Strict(False), BeforeValidator(_iso_text), AfterValidator(plausible_year),
+                          Field(description=f"ISO 8601 date, years {FIRST_YEAR}–{LAST_YEAR}")]
+# A month (YYYY-MM) in the same years.
+PlausibleMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_plausible_month)]
 
 # Test: pytest tests/http/test_profile.py

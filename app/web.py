@@ -112,7 +112,10 @@ def local_dt(value: Any, timezone: str, fmt: str = "%a, %d %b %Y, %I:%M %p") -> 
     if value is None:
         return "—"
     dt = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = dt.astimezone(ZoneInfo(timezone))
+    try:
+        local = dt.astimezone(ZoneInfo(timezone))
+    except OverflowError:  # a row stored before instants were bounded (year 9999 east of UTC): shown as stored
+        return dt.isoformat()
     return local.strftime(fmt) + " " + (local.tzname() or timezone)
 
 

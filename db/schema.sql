@@ -997,17 +997,16 @@ begin
   v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
 
   -- 4. The limits again, exactly, under the lock: open unpaid holds per client and per address; a free booking
-  --    is confirmed and mailed at once, so it counts against the recipient's confirmations of the day (over it,
+  --    is confirmed and mailed at once, so it counts against the recipient's mails of the day (over it,
   --    the booking is refused rather than made without its mail: a booking whose client never hears of it is a
   --    no-show waiting to happen, and the refusal is what stops a stranger's inbox being filled).
   if v_amount > 0 then
     perform app_private.check_unpaid_holds(v_c, v_email, p_client_ip_hash);
   else
-    v_wait := api.hit_rate_limit('booking_mail:' || app_private.mailbox_key(v_email), 10, 86400,
-                                 'booking_emails_per_recipient_per_day');
+    v_wait := app_private.count_recipient_mail(v_email);
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
-        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+        'This email address has received the most booking emails allowed today; try again tomorrow.', v_wait);
     end if;
   end if;
 
@@ -1151,10 +1150,10 @@ CREATE FUNCTION api.cancel_runaway_analyst_queries(p_after interval DEFAULT '00:
   -- p_after after it started is cancelled (the session stays; the statement ends with "canceling statement due
   -- to user request"). The owner may see and signal analysts' backends because `migrate` made it a member of
   -- that role.
-  select count(*)::integer
-  from pg_catalog.pg_stat_activity a
-  where a.usename = 'nakksha_analyst' and a.state = 'active' and a.query_start < now() - p_after
-    and pg_catalog.pg_cancel_backend(a.pid)
+  with runaway as materialized (  -- chosen first: the cancel is never evaluated for anyone else's backend
+    select a.pid from pg_catalog.pg_stat_activity a
+    where a.usename = 'nakksha_analyst' and a.state = 'active' and a.query_start < now() - p_after)
+  select count(*) filter (where pg_catalog.pg_cancel_backend(r.pid))::integer from runaway r
 $$;
 
 
@@ -3558,6 +3557,7 @@ declare
   v_view jsonb := app_private.manage_view(v_s);
   v_c app.consultants;
   v_slot app.availability_slots;
+  v_wait integer;
 begin
   if not (v_view->>'can_reschedule')::boolean then
     raise exception using errcode = 'NK409', message = 'reschedule_not_allowed',
@@ -3574,6 +3574,13 @@ begin
   if v_slot.id = v_s.slot_id or not app_private.slot_is_free(v_c, v_slot, v_s.id) then
     raise exception using errcode = 'NK409', message = 'slot_taken', detail = 'That time is not available.',
       hint = 'field:slot_id';
+  end if;
+  -- Whoever holds the link (the 201 answer carried it) mails the client's address with each move: a move counts
+  -- against that mailbox's mails of the day like a free booking's confirmation, and is refused past it.
+  v_wait := app_private.count_recipient_mail((select cl.email::text from app.clients cl where cl.id = v_s.client_id));
+  if v_wait > 0 then
+    perform app_private.too_many('rate_limited',
+      'This booking''s email address has received the most booking emails allowed today; try again tomorrow.', v_wait);
   end if;
   -- One statement moves the booking: the old seat is released and the new one taken together, so it is
   -- never in two slots and never in none (the exclusion constraint checks the new time).
@@ -3593,7 +3600,7 @@ ALTER FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid)
 -- Name: FUNCTION public_reschedule_booking(p_token_hash bytea, p_slot_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) IS 'The client moves a confirmed booking to another free slot, atomically, within policy.';
+COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) IS 'The client moves a confirmed booking to another free slot, atomically, within policy and the address''s mails of the day (NK429).';
 
 
 --
@@ -5939,6 +5946,13 @@ begin
   elsif v_s.reminder_sent_for is not distinct from v_s.starts_at then
     return 'already_sent';
   end if;
+  -- A free public booking's reminder is mail an anonymous visitor caused: it counts against the mailbox's day
+  -- like the confirmation did, in the day it goes (bookings made on several days for one date would otherwise
+  -- fill it past the limit). Over the limit it is not sent; the client has the confirmation.
+  if v_s.booked_via = 'public' and v_s.payment_status = 'not_required'
+     and app_private.count_recipient_mail((select c.email::text from app.clients c where c.id = v_s.client_id)) > 0 then
+    return 'recipient_limit';
+  end if;
   update app.sessions set reminder_sent_for = v_s.starts_at where id = v_s.id returning * into v_s;
   perform app_private.queue_session_emails(v_s, 'reminder');
   return 'queued';
@@ -5952,7 +5966,7 @@ ALTER FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timest
 -- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) IS 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, and not reminded yet.';
+COMMENT ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) IS 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, not reminded yet, and (a free public booking) within its recipient''s mails of the day.';
 
 
 --
@@ -6620,6 +6634,51 @@ COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never a
 
 
 --
+-- Name: is_plausible_date(date); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_plausible_date(p_day date) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select p_day is null or p_day between date '1970-01-01' and date '2200-12-31'
+$$;
+
+
+ALTER FUNCTION app.is_plausible_date(p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_plausible_date(p_day date); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_plausible_date(p_day date) IS 'True for NULL or a date in the years 1970–2200 (asyncpg sends 9999-12-31 as infinity).';
+
+
+--
+-- Name: is_plausible_instant(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_plausible_instant(p_at timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- 1970-01-01T00:00Z up to 2201-01-01T00:00Z (epoch 7289654400): an instant whose year in UTC is 1970–2200,
+  -- exactly what the API's Instant accepts. Year 9999 is a valid timestamptz but has no local time east of
+  -- UTC in Python (a 500 on the page showing it) and its local date is in the year 10000.
+  select p_at is null or (p_at >= pg_catalog.to_timestamp(0) and p_at < pg_catalog.to_timestamp(7289654400))
+$$;
+
+
+ALTER FUNCTION app.is_plausible_instant(p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_plausible_instant(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) IS 'True for NULL or an instant in the years 1970–2200 (UTC): the range the API takes and the tables keep.';
+
+
+--
 -- Name: keep_worker_registered(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -6874,8 +6933,6 @@ CREATE FUNCTION app.schedule_session_reminder() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_hours integer;
 begin
   if tg_op = 'UPDATE' and new.status is not distinct from old.status
      and new.starts_at is not distinct from old.starts_at then
@@ -6883,11 +6940,9 @@ begin
   end if;
   perform app_private.cancel_queued_jobs('reminder:' || new.id);
   if new.status = 'confirmed' and new.starts_at > now() then
-    v_hours := coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
-                         where s.key = 'reminder_hours_before'), 24);
     perform app_private.defer_job('send_session_reminder',
       jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
-      greatest(now(), new.starts_at - make_interval(hours => v_hours)), 'reminder:' || new.id);
+      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
   end if;
   return null;
 end;
@@ -7424,10 +7479,12 @@ CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
+  -- Only what the visitor gave or booked: nothing of the consultant's other dealings with the address (a
+  -- "repeat client" flag here told any stranger, for the price of a throwaway hold, who is already a client).
   select jsonb_build_object('session_id', p_s.id, 'status', p_s.status, 'payment_status', p_s.payment_status,
     'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
     'duration_minutes', p_s.duration_minutes, 'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
-    'amount', p_s.amount, 'currency', p_s.currency, 'is_repeat_client', p_s.is_repeat_client,
+    'amount', p_s.amount, 'currency', p_s.currency,
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
@@ -7450,7 +7507,7 @@ ALTER FUNCTION app_private.booking_json(p_s app.sessions) OWNER TO nakksha_owner
 -- Name: FUNCTION booking_json(p_s app.sessions); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as its client sees it (with its payment).';
+COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as its client sees it (with its payment): the public booking answer, the manage link, payment verification; nothing about the consultant''s other dealings with the email.';
 
 
 --
@@ -7614,18 +7671,18 @@ CREATE FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email te
 declare
   v_wait integer;
 begin
-  -- Before a gateway order is made (the quote): the open holds, the confirmations the address already
+  -- Before a gateway order is made (the quote): the open holds, the booking mails the address already
   -- received today (a free booking mails at once), then this attempt counts against the hourly limits per
   -- address and per email across all pages. Each counter is one upsert, so racing requests serialise on it
   -- and never pass the limit; a refused attempt rolls back and counts nothing.
   if not p_free then
     perform app_private.check_unpaid_holds(p_c, p_email, p_ip_hash);
   else
-    v_wait := app_private.counter_wait('booking_mail:' || app_private.mailbox_key(p_email),
+    v_wait := app_private.counter_wait(app_private.recipient_mail_bucket(p_email),
                                        'booking_emails_per_recipient_per_day', 86400);
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
-        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+        'This email address has received the most booking emails allowed today; try again tomorrow.', v_wait);
     end if;
   end if;
   if p_ip_hash is not null then
@@ -7650,7 +7707,7 @@ ALTER FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email tex
 -- Name: FUNCTION check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) IS 'The limits a public booking meets before its gateway order: open holds or today''s confirmations, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
+COMMENT ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) IS 'The limits a public booking meets before its gateway order: open holds or today''s booking mails to the address, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
 
 
 --
@@ -8214,6 +8271,29 @@ ALTER FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_se
 --
 
 COMMENT ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) IS 'Count one hit in the bucket''s current fixed window; 0 if within p_limit, else seconds to wait.';
+
+
+--
+-- Name: count_recipient_mail(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.count_recipient_mail(p_email text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- One mail an anonymous visitor causes to this mailbox without paying (a free booking's confirmation or
+  -- reminder, a move through the manage link): 0 when within the day's limit, else the seconds to wait.
+  select api.hit_rate_limit(app_private.recipient_mail_bucket(p_email), 10, 86400, 'booking_emails_per_recipient_per_day')
+$$;
+
+
+ALTER FUNCTION app_private.count_recipient_mail(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION count_recipient_mail(p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.count_recipient_mail(p_email text) IS 'Count one anonymous-caused mail to a mailbox in its UTC day; 0 if within booking_emails_per_recipient_per_day, else seconds to wait.';
 
 
 --
@@ -9577,6 +9657,14 @@ begin
   if not v_found then
     raise exception 'unknown session mail event %', p_event;
   end if;
+  -- A confirmation or a notice of the new time, sent when the session's reminder is already due, says all a
+  -- reminder would: no second mail follows it seconds later (it would also double what a stranger's inbox gets
+  -- from each free booking). The reminder counts as sent for this start time and its job is cancelled.
+  if p_event in ('confirmed', 'rescheduled') and p_s.starts_at > now()
+     and app_private.reminder_due_at(p_s.starts_at) <= now() then
+    update app.sessions set reminder_sent_for = p_s.starts_at where id = p_s.id;
+    perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
+  end if;
 end;
 $$;
 
@@ -9587,7 +9675,7 @@ ALTER FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, 
 -- Name: FUNCTION queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) IS 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox.';
+COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) IS 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox; a confirmation or move inside the reminder window stands in for the reminder.';
 
 
 --
@@ -9656,6 +9744,25 @@ ALTER FUNCTION app_private.quotation_mail_data(p_q app.quotations) OWNER TO nakk
 --
 
 COMMENT ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) IS 'What quotation mails say: names, amounts, expiry, status.';
+
+
+--
+-- Name: recipient_mail_bucket(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.recipient_mail_bucket(p_email text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$ select 'booking_mail:' || app_private.mailbox_key(p_email) $$;
+
+
+ALTER FUNCTION app_private.recipient_mail_bucket(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION recipient_mail_bucket(p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.recipient_mail_bucket(p_email text) IS 'The rate-limit bucket counting the mails anonymous actions send to one mailbox (booking_emails_per_recipient_per_day).';
 
 
 --
@@ -10081,6 +10188,27 @@ ALTER FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) OWNER TO na
 --
 
 COMMENT ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) IS 'Bring a consultant''s future slots in line with their rules, blocks and horizon (booked and one-off slots stay); returns slots removed plus added.';
+
+
+--
+-- Name: reminder_due_at(timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select p_starts_at - make_interval(hours => app_private.setting_integer('reminder_hours_before'))
+$$;
+
+
+ALTER FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reminder_due_at(p_starts_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) IS 'When the reminder of a session starting then is due (the platform''s reminder_hours_before earlier).';
 
 
 --
@@ -12461,11 +12589,27 @@ ALTER TABLE ONLY app.analytics_dirty
 
 
 --
+-- Name: availability_blocks availability_blocks_ends_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_blocks
+    ADD CONSTRAINT availability_blocks_ends_at_range CHECK (app.is_plausible_instant(ends_at)) NOT VALID;
+
+
+--
 -- Name: availability_blocks availability_blocks_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
 ALTER TABLE ONLY app.availability_blocks
     ADD CONSTRAINT availability_blocks_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_blocks availability_blocks_starts_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_blocks
+    ADD CONSTRAINT availability_blocks_starts_at_range CHECK (app.is_plausible_instant(starts_at)) NOT VALID;
 
 
 --
@@ -12485,6 +12629,22 @@ ALTER TABLE ONLY app.availability_rules
 
 
 --
+-- Name: availability_rules availability_rules_valid_from_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_rules
+    ADD CONSTRAINT availability_rules_valid_from_range CHECK (app.is_plausible_date(valid_from)) NOT VALID;
+
+
+--
+-- Name: availability_rules availability_rules_valid_until_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_rules
+    ADD CONSTRAINT availability_rules_valid_until_range CHECK (app.is_plausible_date(valid_until)) NOT VALID;
+
+
+--
 -- Name: availability_slot_exclusions availability_slot_exclusions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12493,11 +12653,27 @@ ALTER TABLE ONLY app.availability_slot_exclusions
 
 
 --
+-- Name: availability_slots availability_slots_ends_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_slots
+    ADD CONSTRAINT availability_slots_ends_at_range CHECK (app.is_plausible_instant(ends_at)) NOT VALID;
+
+
+--
 -- Name: availability_slots availability_slots_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
 ALTER TABLE ONLY app.availability_slots
     ADD CONSTRAINT availability_slots_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: availability_slots availability_slots_starts_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.availability_slots
+    ADD CONSTRAINT availability_slots_starts_at_range CHECK (app.is_plausible_instant(starts_at)) NOT VALID;
 
 
 --
@@ -12618,6 +12794,14 @@ ALTER TABLE ONLY app.consultants
 
 ALTER TABLE ONLY app.consultants
     ADD CONSTRAINT consultants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: consultants consultants_subscription_expires_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_subscription_expires_at_range CHECK (app.is_plausible_instant(subscription_expires_at)) NOT VALID;
 
 
 --
@@ -12845,6 +13029,14 @@ ALTER TABLE ONLY app.quotation_views
 
 
 --
+-- Name: quotations quotations_expires_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotations
+    ADD CONSTRAINT quotations_expires_at_range CHECK (app.is_plausible_instant(expires_at)) NOT VALID;
+
+
+--
 -- Name: quotations quotations_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12901,6 +13093,14 @@ ALTER TABLE ONLY app.refresh_tokens
 
 
 --
+-- Name: sessions sessions_ends_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.sessions
+    ADD CONSTRAINT sessions_ends_at_range CHECK (app.is_plausible_instant(ends_at)) NOT VALID;
+
+
+--
 -- Name: sessions sessions_manage_token_hash_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12929,6 +13129,14 @@ COMMENT ON CONSTRAINT sessions_no_overlap ON app.sessions IS 'Live personal sess
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sessions sessions_starts_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.sessions
+    ADD CONSTRAINT sessions_starts_at_range CHECK (app.is_plausible_instant(starts_at)) NOT VALID;
 
 
 --
@@ -16153,6 +16361,22 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION is_plausible_date(p_day date); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
+
+
+--
+-- Name: FUNCTION is_plausible_instant(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_admin;
+
+
+--
 -- Name: FUNCTION keep_worker_registered(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -16853,6 +17077,13 @@ REVOKE ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_w
 
 
 --
+-- Name: FUNCTION count_recipient_mail(p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.count_recipient_mail(p_email text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION counter_wait(p_bucket text, p_setting text, p_window_seconds integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17091,6 +17322,13 @@ REVOKE ALL ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) FROM 
 
 
 --
+-- Name: FUNCTION recipient_mail_bucket(p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.recipient_mail_bucket(p_email text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION recompute_daily_analytics(p_consultant_id uuid, p_day date); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17165,6 +17403,13 @@ REVOKE ALL ON FUNCTION app_private.regex_literal(p_text text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION reminder_due_at(p_starts_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -17768,3 +18013,5 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205040100
 -- 20261205050000
 -- 20261205051000
+-- 20261205070000
+-- 20261205070100

@@ -20,7 +20,7 @@ from app.routes.auth import (
     hash_new_password,
     refresh_failure,
 )
-from app.schemas import Email, IsoInstant, Password
+from app.schemas import Email, Instant, Password
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -87,7 +87,7 @@ class ReasonBody(Schema):
 
 class SubscriptionBody(Schema):
     plan: str = Field(min_length=1, max_length=40)
-    expires_at: IsoInstant | None
+    expires_at: Instant | None
 
 
 @endpoint(summary="Consultants, pending first: filter by status, search name/email/slug, paged, with counts.",

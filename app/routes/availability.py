@@ -1,7 +1,7 @@
 # app/routes/availability.py — the consultant's availability (/api/v1/consultants/me/availability…): weekly rules, blocked ranges, slots.
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.routes.auth import OBJECT
-from app.schemas import IsoInstant
+from app.schemas import Instant, PlausibleDate
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -26,8 +26,8 @@ class RuleBody(Schema):
     end_time: time
     slot_minutes: int = Field(ge=5, le=480)
     capacity: int = Field(default=1, ge=1, le=10000)
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: PlausibleDate | None = None
+    valid_until: PlausibleDate | None = None
     is_active: bool = True
 
     @model_validator(mode="after")
@@ -42,8 +42,8 @@ class RuleBody(Schema):
 
 
 class BlockBody(Schema):
-    starts_at: IsoInstant
-    ends_at: IsoInstant
+    starts_at: Instant
+    ends_at: Instant
     reason: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
@@ -55,8 +55,8 @@ class BlockBody(Schema):
 
 class SlotBody(Schema):
     session_type: SessionType
-    starts_at: IsoInstant
-    ends_at: IsoInstant
+    starts_at: Instant
+    ends_at: Instant
     capacity: int = Field(default=1, ge=1, le=10000)
 
     @model_validator(mode="after")
@@ -67,15 +67,15 @@ class SlotBody(Schema):
 
 
 class SlotPatch(Schema):
-    starts_at: IsoInstant | None = None
-    ends_at: IsoInstant | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
     capacity: int | None = Field(default=None, ge=1, le=10000)
     is_available: bool | None = None
 
 
 class SlotQuery(QuerySchema):
-    from_: IsoInstant | None = Field(default=None, alias="from")
-    to: IsoInstant | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
     type: SessionType | None = None
 
 

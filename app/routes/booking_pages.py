@@ -15,7 +15,7 @@ from app.auth import token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.public import booking_with_checkout
-from app.schemas import IsoInstant
+from app.schemas import Instant
 from app.sql import run
 from app.validation import QuerySchema, parse_query
 from app.web import form_with_csrf, page_subject, render
@@ -111,7 +111,7 @@ RESCHEDULE_WEEK = timedelta(days=7)
 
 
 class RescheduleWeek(QuerySchema):
-    from_: IsoInstant | None = Field(default=None, alias="from")
+    from_: Instant | None = Field(default=None, alias="from")
 
 
 routes = [

@@ -1,7 +1,7 @@
 # app/routes/dashboard_payments.py — the consultant's payments pages: transactions with their refunds, and refunding (full or partial) with what is left shown.
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.payments import PaymentsQuery, RefundBody
+from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import run
 from app.validation import parse_form
 from app.web import form_with_csrf, render, require
@@ -56,9 +57,10 @@ def _filters(params: dict[str, str], timezone: str) -> PaymentsQuery:
     for name, shift in (("from", 0), ("to", 1)):
         if name in params:
             try:
-                day = date.fromisoformat(params[name])
+                day = page_date(params[name])
             except ValueError as exc:
-                raise ApiError(422, "validation_error", f"{name}: give a date like 2026-11-24.", name) from exc
+                raise ApiError(422, "validation_error", f"{name}: give a date like 2026-11-24, in the years "
+                                                        f"{FIRST_YEAR}–{LAST_YEAR}.", name) from exc
             data[name] = datetime.combine(day + timedelta(days=shift), time.min, zone)  # "to" includes its day
     try:
         return PaymentsQuery.model_validate(data)

@@ -33,6 +33,7 @@ from app.routes.sessions import (
     SessionQuery,
     present_session,
 )
+from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import Caller, run
 from app.validation import parse_form, parse_query
 from app.web import form_with_csrf, render, require
@@ -107,9 +108,10 @@ def paging(path: str, result: dict, keep: dict[str, str]) -> dict[str, Any]:
 def local_instant(day: str, at: str, timezone: str, field: str) -> datetime:
     """A date and a clock time typed in the consultant's zone, as an aware instant."""
     try:
-        return datetime.combine(date.fromisoformat(day), time.fromisoformat(at), ZoneInfo(timezone))
+        return datetime.combine(page_date(day), time.fromisoformat(at), ZoneInfo(timezone))
     except ValueError as exc:
-        raise ApiError(422, "validation_error", "Give a date and a start time.", field) from exc
+        raise ApiError(422, "validation_error", f"Give a date (in the years {FIRST_YEAR}–{LAST_YEAR}) and a start "
+                                                "time.", field) from exc
 
 
 def adhoc_times(form: dict[str, str], timezone: str) -> tuple[str, str]:
@@ -138,7 +140,7 @@ async def free_slots(request: Request, caller: Caller, session_type: str | None 
 
 def _day_start(value: str, timezone: str, days: int = 0) -> str:
     """A date typed in a filter as the instant its day starts in the consultant's zone (ISO 8601)."""
-    day = date.fromisoformat(value) + timedelta(days=days)
+    day = page_date(value) + timedelta(days=days)
     return datetime.combine(day, time.min, ZoneInfo(timezone)).isoformat()
 
 

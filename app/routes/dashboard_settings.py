@@ -42,6 +42,7 @@ from app.routes.profile import (
     _forget_photos,
     store_photo,
 )
+from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import Caller, run
 from app.validation import parse_form
 from app.web import CSRF_FIELD, form_with_csrf, page_subject, render, require, session_cookie, set_cookie
@@ -283,9 +284,10 @@ def _day(form: dict[str, str], name: str, default: date | None = None) -> date:
     if not raw:
         raise ApiError(422, "missing_field", f"{name}: Choose a date.", name)
     try:
-        return date.fromisoformat(raw)
+        return page_date(raw)
     except ValueError as exc:
-        raise ApiError(422, "validation_error", f"{name}: Give a date like 2026-11-24.", name) from exc
+        raise ApiError(422, "validation_error", f"{name}: Give a date like 2026-11-24, in the years "
+                                                f"{FIRST_YEAR}–{LAST_YEAR}.", name) from exc
 
 
 def _clock_time(form: dict[str, str], name: str, default: time | None = None) -> time:
@@ -405,8 +407,13 @@ def _type_label(session_type: str, account: dict) -> str:
 
 
 def _block_view(block: dict, zone: ZoneInfo) -> dict:
-    starts = datetime.fromisoformat(block["starts_at"]).astimezone(zone)
-    ends = datetime.fromisoformat(block["ends_at"]).astimezone(zone)
+    try:
+        starts = datetime.fromisoformat(block["starts_at"]).astimezone(zone)
+        ends = datetime.fromisoformat(block["ends_at"]).astimezone(zone)
+    except OverflowError:
+        # Stored before instants were bounded to the years 1970–2200 (year 9999 has no local time east of UTC):
+        # shown as stored, so the page opens and the block can be removed.
+        return {**block, "when": f"{block['starts_at']} – {block['ends_at']}"}
     fmt = "%a, %d %b %Y"
     if starts.time() == time(0) and ends.time() == time(0):  # whole days: the last day is the one before the end
         last = ends - timedelta(days=1)

@@ -23,7 +23,7 @@ from app.adapters.payments import (
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import OBJECT
-from app.schemas import IsoInstant, Money
+from app.schemas import Instant, Money
 from app.sql import run
 from app.validation import QuerySchema, Schema, load_json, parse_body, parse_query
 
@@ -39,8 +39,8 @@ class VerifyBody(Schema):
 
 class PaymentsQuery(QuerySchema):
     status: Literal["pending", "completed", "failed", "refunded", "partially_refunded", "cancelled"] | None = None
-    from_: IsoInstant | None = Field(default=None, alias="from")
-    to: IsoInstant | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
     page: int = Field(default=1, ge=1, le=100000)
     per_page: int = Field(default=25, ge=1, le=100)
 

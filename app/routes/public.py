@@ -101,7 +101,8 @@ def _utc(text: str) -> str:
 
 @endpoint(summary="Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants "
                   "with offsets (and in `tz` when given); the answer states the range it covers and the next one "
-                  "(null past the booking horizon).", tags=("public",), query=SlotsQuery,
+                  "(null past the booking horizon). `from` and `to` are date-times with their time and offset "
+                  "(2027-01-31T09:30:00+05:30; a date alone is refused).", tags=("public",), query=SlotsQuery,
           responses={200: SLOT_PAGE, 404: None})
 async def public_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotsQuery)
@@ -147,7 +148,7 @@ def checkout_for(request: Request, booking: dict, prefill: dict, *, as_answered:
 @endpoint(summary="Book a slot: pending with a hold and a payment order while paying, or confirmed at once when "
                   "free. Send an Idempotency-Key header to retry safely (a retry gets the first answer, status "
                   "included). 429 with Retry-After when the address or the email has made too many bookings, keeps "
-                  "too many unpaid holds here, or the email received too many confirmations today.",
+                  "too many unpaid holds here, or the email received too many booking emails today.",
           tags=("public",), body=BookingBody,
           responses={201: OBJECT, 404: None, 409: None, 422: None, 429: None, 502: None})
 async def book_slot(request: Request) -> JSONResponse:
@@ -286,8 +287,9 @@ async def public_cancel_booking(request: Request) -> JSONResponse:
                                   reason=body.reason))
 
 
-@endpoint(summary="Move the booking to another free slot (atomically), within policy.", tags=("public",),
-          body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None})
+@endpoint(summary="Move the booking to another free slot (atomically), within policy. Each move mails the client, so "
+                  "it counts against the address's booking emails of the day: 429 with Retry-After past them.",
+          tags=("public",), body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None, 429: None})
 async def public_reschedule_booking(request: Request) -> JSONResponse:
     body = await parse_body(request, RescheduleBody)
     return JSONResponse(await run(request.app.state.pool, "public_reschedule_booking", token_hash=_token(request),

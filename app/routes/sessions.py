@@ -16,7 +16,7 @@ from app.errors import ApiError
 from app.routes.auth import OBJECT
 from app.routes.clients import present_client
 from app.routes.public import PHONE_PURPOSE, ClientIn
-from app.schemas import IsoInstant, Money, SecureUrl
+from app.schemas import Instant, Money, PlausibleMonth, SecureUrl
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -27,8 +27,8 @@ SessionType = Literal["personal", "webinar"]
 class SessionQuery(QuerySchema):
     status: Status | None = None
     type: SessionType | None = None
-    from_: IsoInstant | None = Field(default=None, alias="from")
-    to: IsoInstant | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
     client_id: uuid.UUID | None = None
     q: str | None = Field(default=None, max_length=200)
     sort: Literal["starts_at", "-starts_at", "created_at", "-created_at", "amount", "-amount"] | None = None
@@ -50,8 +50,8 @@ class NewSession(Schema):
     client: ClientIn | None = None
     slot_id: uuid.UUID | None = None
     session_type: SessionType | None = None
-    starts_at: IsoInstant | None = None
-    ends_at: IsoInstant | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
     amount: Money | None = None
     payment_status: Literal["pending", "paid"] = "pending"
     payment_method: Literal["cash", "bank_transfer", "upi_direct"] | None = None
@@ -74,8 +74,8 @@ class CancelBody(Schema):
 
 class RescheduleBody(Schema):
     slot_id: uuid.UUID | None = None
-    starts_at: IsoInstant | None = None
-    ends_at: IsoInstant | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
 
     @model_validator(mode="after")
     def one_target(self) -> RescheduleBody:
@@ -87,9 +87,9 @@ class RescheduleBody(Schema):
 
 
 class CalendarQuery(QuerySchema):
-    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    from_: IsoInstant | None = Field(default=None, alias="from")
-    to: IsoInstant | None = None
+    month: PlausibleMonth | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+    to: Instant | None = None
 
 
 def _sid(request: Request):

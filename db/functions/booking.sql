@@ -184,10 +184,12 @@ returns jsonb
 language sql stable security definer
 set search_path = ''
 as $$
+  -- Only what the visitor gave or booked: nothing of the consultant's other dealings with the address (a
+  -- "repeat client" flag here told any stranger, for the price of a throwaway hold, who is already a client).
   select jsonb_build_object('session_id', p_s.id, 'status', p_s.status, 'payment_status', p_s.payment_status,
     'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
     'duration_minutes', p_s.duration_minutes, 'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
-    'amount', p_s.amount, 'currency', p_s.currency, 'is_repeat_client', p_s.is_repeat_client,
+    'amount', p_s.amount, 'currency', p_s.currency,
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
@@ -202,7 +204,7 @@ as $$
                 where t.session_id = p_s.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                 order by t.created_at limit 1))
 $$;
-comment on function app_private.booking_json is 'A booking as its client sees it (with its payment).';
+comment on function app_private.booking_json is 'A booking as its client sees it (with its payment): the public booking answer, the manage link, payment verification; nothing about the consultant''s other dealings with the email.';
 
 create or replace function app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text,
                                                      p_lock boolean)
@@ -421,18 +423,18 @@ as $$
 declare
   v_wait integer;
 begin
-  -- Before a gateway order is made (the quote): the open holds, the confirmations the address already
+  -- Before a gateway order is made (the quote): the open holds, the booking mails the address already
   -- received today (a free booking mails at once), then this attempt counts against the hourly limits per
   -- address and per email across all pages. Each counter is one upsert, so racing requests serialise on it
   -- and never pass the limit; a refused attempt rolls back and counts nothing.
   if not p_free then
     perform app_private.check_unpaid_holds(p_c, p_email, p_ip_hash);
   else
-    v_wait := app_private.counter_wait('booking_mail:' || app_private.mailbox_key(p_email),
+    v_wait := app_private.counter_wait(app_private.recipient_mail_bucket(p_email),
                                        'booking_emails_per_recipient_per_day', 86400);
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
-        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+        'This email address has received the most booking emails allowed today; try again tomorrow.', v_wait);
     end if;
   end if;
   if p_ip_hash is not null then
@@ -449,7 +451,7 @@ begin
   end if;
 end;
 $$;
-comment on function app_private.check_booking_limits is 'The limits a public booking meets before its gateway order: open holds or today''s confirmations, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
+comment on function app_private.check_booking_limits is 'The limits a public booking meets before its gateway order: open holds or today''s booking mails to the address, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
 
 -- Booking ------------------------------------------------------------------------------------------------
 
@@ -555,17 +557,16 @@ begin
   v_amount := case v_slot.session_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end;
 
   -- 4. The limits again, exactly, under the lock: open unpaid holds per client and per address; a free booking
-  --    is confirmed and mailed at once, so it counts against the recipient's confirmations of the day (over it,
+  --    is confirmed and mailed at once, so it counts against the recipient's mails of the day (over it,
   --    the booking is refused rather than made without its mail: a booking whose client never hears of it is a
   --    no-show waiting to happen, and the refusal is what stops a stranger's inbox being filled).
   if v_amount > 0 then
     perform app_private.check_unpaid_holds(v_c, v_email, p_client_ip_hash);
   else
-    v_wait := api.hit_rate_limit('booking_mail:' || app_private.mailbox_key(v_email), 10, 86400,
-                                 'booking_emails_per_recipient_per_day');
+    v_wait := app_private.count_recipient_mail(v_email);
     if v_wait > 0 then
       perform app_private.too_many('rate_limited',
-        'This email address has received the most booking confirmations allowed today; try again tomorrow.', v_wait);
+        'This email address has received the most booking emails allowed today; try again tomorrow.', v_wait);
     end if;
   end if;
 
@@ -723,6 +724,7 @@ declare
   v_view jsonb := app_private.manage_view(v_s);
   v_c app.consultants;
   v_slot app.availability_slots;
+  v_wait integer;
 begin
   if not (v_view->>'can_reschedule')::boolean then
     raise exception using errcode = 'NK409', message = 'reschedule_not_allowed',
@@ -740,6 +742,13 @@ begin
     raise exception using errcode = 'NK409', message = 'slot_taken', detail = 'That time is not available.',
       hint = 'field:slot_id';
   end if;
+  -- Whoever holds the link (the 201 answer carried it) mails the client's address with each move: a move counts
+  -- against that mailbox's mails of the day like a free booking's confirmation, and is refused past it.
+  v_wait := app_private.count_recipient_mail((select cl.email::text from app.clients cl where cl.id = v_s.client_id));
+  if v_wait > 0 then
+    perform app_private.too_many('rate_limited',
+      'This booking''s email address has received the most booking emails allowed today; try again tomorrow.', v_wait);
+  end if;
   -- One statement moves the booking: the old seat is released and the new one taken together, so it is
   -- never in two slots and never in none (the exclusion constraint checks the new time).
   update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
@@ -750,7 +759,7 @@ begin
   return app_private.manage_view(v_s);
 end;
 $$;
-comment on function api.public_reschedule_booking is 'The client moves a confirmed booking to another free slot, atomically, within policy.';
+comment on function api.public_reschedule_booking is 'The client moves a confirmed booking to another free slot, atomically, within policy and the address''s mails of the day (NK429).';
 
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
   api.abandon_expired_holds(),

@@ -119,9 +119,17 @@ begin
   if not v_found then
     raise exception 'unknown session mail event %', p_event;
   end if;
+  -- A confirmation or a notice of the new time, sent when the session's reminder is already due, says all a
+  -- reminder would: no second mail follows it seconds later (it would also double what a stranger's inbox gets
+  -- from each free booking). The reminder counts as sent for this start time and its job is cancelled.
+  if p_event in ('confirmed', 'rescheduled') and p_s.starts_at > now()
+     and app_private.reminder_due_at(p_s.starts_at) <= now() then
+    update app.sessions set reminder_sent_for = p_s.starts_at where id = p_s.id;
+    perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
+  end if;
 end;
 $$;
-comment on function app_private.queue_session_emails is 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox.';
+comment on function app_private.queue_session_emails is 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox; a confirmation or move inside the reminder window stands in for the reminder.';
 
 -- Refunds ----------------------------------------------------------------------------------------------
 

@@ -1,4 +1,57 @@
--- db/functions/reminders.sql — the reminder a confirmed session gets before it starts (scheduled by app.schedule_session_reminder).
+-- db/functions/reminders.sql — the reminder a confirmed session gets before it starts (scheduled by app.schedule_session_reminder), and the mails to a client that anonymous actions may cause.
+
+create or replace function app_private.reminder_due_at(p_starts_at timestamptz)
+returns timestamptz
+language sql stable security definer
+set search_path = ''
+as $$
+  select p_starts_at - make_interval(hours => app_private.setting_integer('reminder_hours_before'))
+$$;
+comment on function app_private.reminder_due_at is 'When the reminder of a session starting then is due (the platform''s reminder_hours_before earlier).';
+
+-- One reminder job per confirmed session (Procrastinate queueing lock `reminder:<id>`), kept in step by the table
+-- itself, so every path that confirms, moves or cancels a session (booking, payment, consultant, client, psql)
+-- moves its reminder too. The old job is cancelled before the new one is deferred: a queueing lock that is taken
+-- raises a unique violation, which would abort the reschedule. (A confirmation or a notice of the new time sent
+-- when the reminder is already due stands in for it: app_private.queue_session_emails cancels the job then.)
+create or replace function app.schedule_session_reminder() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.status is not distinct from old.status
+     and new.starts_at is not distinct from old.starts_at then
+    return null;
+  end if;
+  perform app_private.cancel_queued_jobs('reminder:' || new.id);
+  if new.status = 'confirmed' and new.starts_at > now() then
+    perform app_private.defer_job('send_session_reminder',
+      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
+      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
+  end if;
+  return null;
+end;
+$$;
+comment on function app.schedule_session_reminder() is 'Trigger: a confirmed session has one reminder job, moved with its time and cancelled with it.';
+revoke execute on function app.schedule_session_reminder() from public;
+
+create or replace function app_private.recipient_mail_bucket(p_email text)
+returns text
+language sql immutable
+set search_path = ''
+as $$ select 'booking_mail:' || app_private.mailbox_key(p_email) $$;
+comment on function app_private.recipient_mail_bucket is 'The rate-limit bucket counting the mails anonymous actions send to one mailbox (booking_emails_per_recipient_per_day).';
+
+create or replace function app_private.count_recipient_mail(p_email text)
+returns integer
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- One mail an anonymous visitor causes to this mailbox without paying (a free booking's confirmation or
+  -- reminder, a move through the manage link): 0 when within the day's limit, else the seconds to wait.
+  select api.hit_rate_limit(app_private.recipient_mail_bucket(p_email), 10, 86400, 'booking_emails_per_recipient_per_day')
+$$;
+comment on function app_private.count_recipient_mail is 'Count one anonymous-caused mail to a mailbox in its UTC day; 0 if within booking_emails_per_recipient_per_day, else seconds to wait.';
 
 create or replace function api.worker_session_reminder(p_session_id uuid, p_starts_at timestamptz)
 returns text
@@ -22,13 +75,20 @@ begin
   elsif v_s.reminder_sent_for is not distinct from v_s.starts_at then
     return 'already_sent';
   end if;
+  -- A free public booking's reminder is mail an anonymous visitor caused: it counts against the mailbox's day
+  -- like the confirmation did, in the day it goes (bookings made on several days for one date would otherwise
+  -- fill it past the limit). Over the limit it is not sent; the client has the confirmation.
+  if v_s.booked_via = 'public' and v_s.payment_status = 'not_required'
+     and app_private.count_recipient_mail((select c.email::text from app.clients c where c.id = v_s.client_id)) > 0 then
+    return 'recipient_limit';
+  end if;
   update app.sessions set reminder_sent_for = v_s.starts_at where id = v_s.id returning * into v_s;
   perform app_private.queue_session_emails(v_s, 'reminder');
   return 'queued';
 end;
 $$;
-comment on function api.worker_session_reminder is 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, and not reminded yet.';
+comment on function api.worker_session_reminder is 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, not reminded yet, and (a free public booking) within its recipient''s mails of the day.';
 
 grant execute on function api.worker_session_reminder(uuid, timestamptz) to nakksha_app;
 
--- Test: pytest tests/jobs/test_reminders.py
+-- Test: pytest tests/jobs/test_reminders.py tests/jobs/test_anonymous_mail.py

@@ -1,0 +1,26 @@
+-- db/functions/instants.sql — the range of instants and dates the platform stores (the years 1970–2200, as app/schemas.py takes them), used by the tables' checks.
+
+create or replace function app.is_plausible_instant(p_at timestamptz)
+returns boolean
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  -- 1970-01-01T00:00Z up to 2201-01-01T00:00Z (epoch 7289654400): an instant whose year in UTC is 1970–2200,
+  -- exactly what the API's Instant accepts. Year 9999 is a valid timestamptz but has no local time east of
+  -- UTC in Python (a 500 on the page showing it) and its local date is in the year 10000.
+  select p_at is null or (p_at >= pg_catalog.to_timestamp(0) and p_at < pg_catalog.to_timestamp(7289654400))
+$$;
+comment on function app.is_plausible_instant(timestamptz) is 'True for NULL or an instant in the years 1970–2200 (UTC): the range the API takes and the tables keep.';
+
+create or replace function app.is_plausible_date(p_day date)
+returns boolean
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select p_day is null or p_day between date '1970-01-01' and date '2200-12-31'
+$$;
+comment on function app.is_plausible_date(date) is 'True for NULL or a date in the years 1970–2200 (asyncpg sends 9999-12-31 as infinity).';
+
+grant execute on function app.is_plausible_instant(timestamptz), app.is_plausible_date(date) to nakksha_app, nakksha_admin;
+
+-- Test: pytest tests/http/test_instant_bounds.py
