@@ -376,7 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a setting the app refuses (TRUSTED_PROXIES, CORS_ORIGINS…): its message names it
+        print(f"nakksha: {exc}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
     return args.func(args, settings)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,19 @@ class Settings:
         except ValueError as exc:
             raise ValueError(f"TRUSTED_PROXIES: {exc} (give IP addresses or networks, comma-separated)") from exc
 
+    @staticmethod
+    def parse_cors_origins(value: str | None) -> tuple[str, ...]:
+        """CORS_ORIGINS: the frontends' origins (scheme://host[:port]), comma-separated. "*" is refused: with
+        credentials allowed, Starlette answers any origin with itself, so any site could act as a signed-in user."""
+        origins = _csv(value)
+        for origin in origins:
+            if "*" in origin:
+                raise ValueError("CORS_ORIGINS: '*' is not allowed (credentials are sent cross-origin, so it would let "
+                                 "any site act for a signed-in user); list the frontends' origins, comma-separated")
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], no path)")
+        return origins
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
         e = dict(os.environ if environ is None else environ)
@@ -105,7 +119,7 @@ class Settings:
             data_dir=Path(e.get("NAKKSHA_DATA_DIR", str(REPO_ROOT / ".data"))).resolve(),
             host=host,
             port=port,
-            cors_origins=_csv(e.get("CORS_ORIGINS")),
+            cors_origins=cls.parse_cors_origins(e.get("CORS_ORIGINS")),
             max_body_bytes=int(e.get("MAX_BODY_BYTES", str(1024 * 1024))),
             pool_min_size=int(e.get("DB_POOL_MIN", "0")),
             pool_max_size=int(e.get("DB_POOL_MAX", "10")),

@@ -59,9 +59,14 @@ def weak_for_production(environ: dict[str, str] | None = None) -> list[str]:
     weak = []
     for name in PRODUCTION_SECRETS:
         value = (e.get(name) or "").strip()
-        if value and (len(value) < MIN_SECRET_LENGTH or len(set(value)) < MIN_SECRET_DISTINCT):
+        if value and (len(value) < MIN_SECRET_LENGTH or len(set(value)) < MIN_SECRET_DISTINCT or _repeats(value)):
             weak.append(name)
     return weak
+
+
+def _repeats(value: str) -> bool:
+    """A short pattern written several times ("0123456789abcdef" twice): as guessable as the pattern alone."""
+    return any(value == (value[:n] * (len(value) // n + 1))[:len(value)] for n in range(1, len(value) // 2 + 1))
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,15 @@ async def test_a_full_account_ip_bucket_refuses_and_counts_nowhere(db, owner):
     assert 0 < int(answers[3].split(":")[1]) <= 900
     assert other_ip is None
     counted = await hits(owner, "sign_in:consultant:%")
-    # The refused attempts reached neither the IP's bucket nor the account's ceiling.
-    assert counted == {"sign_in:consultant:account_ip:victim@example.com 203.0.113.1": 3,
+    # The refused attempts reached neither the IP's bucket nor the account's ceiling. The account is named by a
+    # hash of its address (the same for any spelling), never the address itself.
+    key = await owner.fetchval("select app_private.account_key('victim@example.com')")
+    assert counted == {f"sign_in:consultant:account_ip:{key} 203.0.113.1": 3,
                        "sign_in:consultant:ip:203.0.113.1": 3,
-                       "sign_in:consultant:account:victim@example.com": 4,
-                       "sign_in:consultant:account_ip:victim@example.com 198.51.100.1": 1,
+                       f"sign_in:consultant:account:{key}": 4,
+                       f"sign_in:consultant:account_ip:{key} 198.51.100.1": 1,
                        "sign_in:consultant:ip:198.51.100.1": 1}
+    assert await owner.fetchval("select count(*) from app.rate_limit_hits where bucket ~* 'victim|example'") == 0
 
 
 async def test_forgiving_takes_the_attempt_back_everywhere(db, owner):

@@ -12,7 +12,7 @@ import pytest
 from app.config import Settings
 from tests.http.conftest import make_app
 from tests.http.helpers import PASSWORD, signup_consultant
-from tests.meta.test_cli import cli_env, free_port, wait_for
+from tests.meta.test_cli import NAKKSHA, cli_env, free_port, wait_for
 
 LOGIN = "/api/v1/auth/login"
 
@@ -97,6 +97,19 @@ def test_a_bad_trusted_proxies_setting_is_refused_naming_the_variable():
     with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
         Settings.from_env({"TRUSTED_PROXIES": "10.0.0.0/24, proxy.internal"})
     assert Settings.from_env({}).trusted_proxies == ()
+
+
+def test_cors_origins_refuses_a_wildcard_naming_the_variable(tmp_path):
+    # CORS_ORIGINS=* started silently and answered any origin with itself plus credentials (an outside check).
+    for bad in ("*", "https://app.example, *", "https://*.example", "app.example", "https://app.example/path"):
+        with pytest.raises(ValueError, match="CORS_ORIGINS"):
+            Settings.from_env({"CORS_ORIGINS": bad})
+    assert Settings.from_env({"CORS_ORIGINS": "https://app.example, http://localhost:5173"}).cors_origins == (
+        "https://app.example", "http://localhost:5173")
+    env = {**cli_env(tmp_path, None), "CORS_ORIGINS": "*"}
+    done = subprocess.run([*NAKKSHA, "serve", "--no-worker", "--port", str(free_port())], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "CORS_ORIGINS" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_the_server_does_not_take_the_client_from_headers_by_itself(db, tmp_path):

@@ -116,6 +116,32 @@ async def test_addresses_of_one_ipv6_64_guess_as_one_address(client, app, db):
     assert r.status_code == 200, r.text
 
 
+@pytest.mark.parametrize("kind", ["consultant", "admin"])
+async def test_guessers_on_many_addresses_cannot_lock_the_owner_out_of_an_address_they_used(kind, client, app, db):
+    # Twenty-one addresses filled the per-account ceiling and the owner, right password, was refused everywhere for
+    # an hour (an outside check). An address the account signed in from before is not bound by the ceiling.
+    password = await account_of(kind, client, db, "ceiling@example.com")
+    async with client_for(app, "198.51.100.20") as home:
+        assert (await home.post(LOGIN[kind], json={"email": "ceiling@example.com", "password": password})
+                ).status_code == 200
+    await set_limit(db, "login_failures_per_account", 20)
+    for i in range(3):
+        async with client_for(app, f"2001:db8:{i + 1}::1") as attacker:
+            for j in range(10):
+                await attacker.post(LOGIN[kind], json={"email": "ceiling@example.com", "password": f"guess {j}"})
+    async with client_for(app, "203.0.113.200") as elsewhere:  # a new address: the ceiling holds (the trade-off)
+        r = await elsewhere.post(LOGIN[kind], json={"email": "ceiling@example.com", "password": password})
+    assert r.status_code == 429
+    async with client_for(app, "198.51.100.20") as home:
+        r = await home.post(LOGIN[kind], json={"email": "ceiling@example.com", "password": password})
+    assert r.status_code == 200, r.text
+    # Guessing from the owner's own address still meets that address's limit.
+    async with client_for(app, "198.51.100.20") as home:
+        codes = [(await home.post(LOGIN[kind], json={"email": "ceiling@example.com", "password": f"no {k}"})).status_code
+                 for k in range(11)]
+    assert codes == [401] * 10 + [429]
+
+
 async def test_a_looser_ceiling_per_account_holds_against_many_addresses(client, app, db):
     await set_limit(db, "login_failures_per_account_ip", 3)
     await set_limit(db, "login_failures_per_account", 10)

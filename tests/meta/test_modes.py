@@ -78,6 +78,10 @@ def test_production_refuses_secrets_too_weak_to_be_random(db, tmp_path):
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "JWT_SECRET" in done.stderr and "PASSWORD_PEPPER" in done.stderr and "DATA_ENCRYPTION_KEY" not in done.stderr
     assert "token_hex" in done.stderr and "Traceback" not in done.stderr
+    from app.secrets import weak_for_production
+    pattern = "0123456789abcdef"
+    assert weak_for_production({"JWT_SECRET": pattern * 2, "PASSWORD_PEPPER": pattern * 4 + "01234",
+                                "DATA_ENCRYPTION_KEY": STRONG["DATA_ENCRYPTION_KEY"]}) == ["JWT_SECRET", "PASSWORD_PEPPER"]
 
 
 def test_production_with_everything_serves_no_dev_pages(db, tmp_path):
