@@ -70,6 +70,12 @@ def bootstrap_roles(admin_url: str) -> None:
         # definer function the worker calls every minute, may see and cancel analysts' statements that ran far
         # past their bound whatever they set.
         conn.execute(sql.SQL("grant {} to {}").format(sql.Identifier(ROLE_ANALYST), sql.Identifier(ROLE_OWNER)))
+        # A person given analyst access logs in as their own role, a member of nakksha_analyst (docs/operations.md):
+        # role settings do not pass through membership, so the watchdog must see and stop their statements too,
+        # which takes these two predefined roles (granted only by a superuser; without them it still covers
+        # nakksha_analyst itself).
+        if is_super:
+            conn.execute(sql.SQL("grant pg_read_all_stats, pg_signal_backend to {}").format(sql.Identifier(ROLE_OWNER)))
         db = sql.Identifier(conn.execute("select current_database()").fetchone()[0])
         if is_super:
             conn.execute(sql.SQL("alter database {} owner to {}").format(db, sql.Identifier(ROLE_OWNER)))

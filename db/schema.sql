@@ -907,13 +907,19 @@ CREATE FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) RETURN
 declare
   v_b record;
   v_wait integer;
+  v_known boolean;
 begin
   if p_kind is null or p_kind not in ('consultant', 'admin') then
     raise exception using errcode = 'NK400', message = 'bad_request', detail = 'Unknown kind of account.';
   end if;
   -- Count the attempt in every bucket; if one is already full, raise: the transaction rolls back, so a
   -- refused attempt counts nowhere (an address over its (account, IP) limit cannot fill the account's ceiling).
+  -- The account's ceiling (failures from everywhere together) does not bind an address the account has signed in
+  -- from before: guessers spread over twenty addresses could otherwise lock the owner out everywhere, every hour.
+  -- Such an address still meets its own (account, IP) and IP limits.
+  v_known := app_private.known_sign_in_address(p_kind, p_account, p_ip);
   for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    continue when v_b.ceiling and v_known;
     v_wait := app_private.count_hit(v_b.bucket, app_private.setting_integer(v_b.setting), v_b.window_seconds);
     if v_wait > 0 then
       raise exception using errcode = 'NK429', message = 'rate_limited',
@@ -930,7 +936,7 @@ ALTER FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) OWNER T
 -- Name: FUNCTION begin_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS 'Before a password check: count the attempt per (account, IP), IP and account, or NK429 (counting nothing) when one bucket is full.';
+COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS 'Before a password check: count the attempt per (account, IP), IP and account (the ceiling, not for an address the account signed in from before), or NK429 (counting nothing) when one bucket is full.';
 
 
 --
@@ -1137,33 +1143,40 @@ COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calen
 
 
 --
--- Name: cancel_runaway_analyst_queries(interval); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: cancel_runaway_analyst_queries(interval, interval); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.cancel_runaway_analyst_queries(p_after interval DEFAULT '00:02:00'::interval) RETURNS integer
+CREATE FUNCTION api.cancel_runaway_analyst_queries(p_after interval DEFAULT '00:02:00'::interval, p_terminate_after interval DEFAULT '00:03:00'::interval) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
   -- nakksha_analyst starts every session with statement_timeout = 1min (set on the role by `nakksha migrate`),
   -- but PostgreSQL lets any session change its own: `set statement_timeout = 0` would let a BI tool's runaway
-  -- query hold the server for hours. The worker calls this every minute: an analyst's statement still running
-  -- p_after after it started is cancelled (the session stays; the statement ends with "canceling statement due
-  -- to user request"). The owner may see and signal analysts' backends because `migrate` made it a member of
-  -- that role.
-  with runaway as materialized (  -- chosen first: the cancel is never evaluated for anyone else's backend
-    select a.pid from pg_catalog.pg_stat_activity a
-    where a.usename = 'nakksha_analyst' and a.state = 'active' and a.query_start < now() - p_after)
-  select count(*) filter (where pg_catalog.pg_cancel_backend(r.pid))::integer from runaway r
+  -- query hold the server for hours. The worker calls this every minute. Analysts are nakksha_analyst and every
+  -- login that is a member of it (a person's own role: role settings do not pass through membership, so this is
+  -- their only bound). A statement still running p_after after it started is cancelled; one still running
+  -- p_terminate_after after it started trapped the cancel (a PL/pgSQL handler can), and its session is ended,
+  -- which cannot be trapped. The owner may see and signal those backends: `migrate` gives it the analyst role
+  -- and, as a superuser, pg_read_all_stats and pg_signal_backend.
+  with runaway as materialized (  -- chosen first: no signal is ever evaluated for anyone else's backend
+    select a.pid, a.query_start < now() - p_terminate_after as trapped
+    from pg_catalog.pg_stat_activity a join pg_catalog.pg_roles r on r.oid = a.usesysid
+    where a.state = 'active' and a.query_start < now() - p_after and not r.rolsuper
+      and r.rolname not in ('nakksha_owner', 'nakksha_app', 'nakksha_admin')
+      and pg_catalog.pg_has_role(r.oid, 'nakksha_analyst', 'MEMBER'))
+  select count(*) filter (where case when r.trapped then pg_catalog.pg_terminate_backend(r.pid)
+                                     else pg_catalog.pg_cancel_backend(r.pid) end)::integer
+  from runaway r
 $$;
 
 
-ALTER FUNCTION api.cancel_runaway_analyst_queries(p_after interval) OWNER TO nakksha_owner;
+ALTER FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval) IS 'Worker step (every minute): cancel analysts'' statements running longer than p_after (default 2 minutes), even if their session lifted its timeout; returns how many.';
+COMMENT ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) IS 'Worker step (every minute): cancel analysts'' statements running longer than p_after (2 minutes), end the sessions of those still running after p_terminate_after (3 minutes), even if their session lifted its timeout or is a member role; returns how many.';
 
 
 --
@@ -2227,8 +2240,10 @@ CREATE FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) RETU
 declare
   v_b record;
 begin
-  -- The password was right: the attempt begin_sign_in counted was no failure. Row by row, in lock order.
+  -- The password was right: the attempt begin_sign_in counted was no failure. Row by row, in lock order (the
+  -- ceiling was not counted for a known address, so it is not taken back either).
   for v_b in select * from app_private.sign_in_buckets(p_kind, p_account, p_ip) loop
+    continue when v_b.ceiling and app_private.known_sign_in_address(p_kind, p_account, p_ip);
     update app.rate_limit_hits set hits = greatest(hits - 1, 0)
     where bucket = v_b.bucket
       and window_start = to_timestamp(floor(extract(epoch from now()) / v_b.window_seconds) * v_b.window_seconds);
@@ -7070,6 +7085,29 @@ COMMENT ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) IS '
 
 
 --
+-- Name: account_key(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.account_key(p_account text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Counters name an account by a hash of its address, never the address: rate_limit_hits then holds nothing an
+  -- erasure would have to find (an anonymised client's address typed at the sign-in form stayed there).
+  select encode(pg_catalog.sha256(convert_to('account:' || lower(btrim(p_account)), 'UTF8')), 'hex')
+$$;
+
+
+ALTER FUNCTION app_private.account_key(p_account text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION account_key(p_account text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.account_key(p_account text) IS 'The hash a rate-limit bucket names an account by (case and spaces folded).';
+
+
+--
 -- Name: acting_admin(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8941,6 +8979,35 @@ COMMENT ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_re
 
 
 --
+-- Name: known_sign_in_address(text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The account has signed in from this address (its IPv4 address or IPv6 /64, as the app counts it) in the last
+  -- 90 days: a login recorded it. Someone guessing cannot have that, the owner at home or at the office does.
+  select pg_catalog.pg_input_is_valid(p_ip, 'inet') and exists (
+    select 1 from app.refresh_token_families f
+    where f.created_at > now() - interval '90 days' and f.ip <<= p_ip::inet
+      and case p_kind
+            when 'consultant' then f.consultant_id = (select c.id from app.consultants c
+                                                      where c.email = lower(btrim(p_account))::public.citext)
+            else f.admin_id = (select a.id from app.admins a where a.email = lower(btrim(p_account))::public.citext) end)
+$$;
+
+
+ALTER FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION known_sign_in_address(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) IS 'Whether an account signed in from this address (or IPv6 /64) in the last 90 days.';
+
+
+--
 -- Name: live_day(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -10668,18 +10735,18 @@ COMMENT ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p
 -- Name: sign_in_buckets(text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) RETURNS TABLE(bucket text, setting text, window_seconds integer)
+CREATE FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) RETURNS TABLE(bucket text, setting text, window_seconds integer, ceiling boolean)
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$
   -- Always in this order (the lock order of begin_sign_in and forgive_sign_in: no deadlock between them).
   -- A space separates the account from the address: neither may contain one.
-  select 'sign_in:' || p_kind || ':' || b.scope, b.setting, b.window_seconds
+  select 'sign_in:' || p_kind || ':' || b.scope, b.setting, b.window_seconds, b.ord = 3
   from (values
-    (1, 'account_ip:' || lower(btrim(p_account)) || ' ' || coalesce(nullif(btrim(p_ip), ''), 'unknown'),
+    (1, 'account_ip:' || app_private.account_key(p_account) || ' ' || coalesce(nullif(btrim(p_ip), ''), 'unknown'),
         'login_failures_per_account_ip', 900),
     (2, 'ip:' || coalesce(nullif(btrim(p_ip), ''), 'unknown'), 'login_failures_per_ip', 900),
-    (3, 'account:' || lower(btrim(p_account)), 'login_failures_per_account', 3600)
+    (3, 'account:' || app_private.account_key(p_account), 'login_failures_per_account', 3600)
   ) as b(ord, scope, setting, window_seconds)
   order by b.ord
 $$;
@@ -10691,7 +10758,7 @@ ALTER FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip tex
 -- Name: FUNCTION sign_in_buckets(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) IS 'The three failed-sign-in buckets of an attempt (account and IP, IP, account), in lock order, with their setting and window.';
+COMMENT ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) IS 'The three failed-sign-in buckets of an attempt (account and IP, IP, account ceiling), in lock order, with their setting and window.';
 
 
 --
@@ -15023,11 +15090,11 @@ GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
 
 
 --
--- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval) TO nakksha_app;
+REVOKE ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) TO nakksha_app;
 
 
 --
@@ -16447,6 +16514,13 @@ REVOKE ALL ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) F
 
 
 --
+-- Name: FUNCTION account_key(p_account text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.account_key(p_account text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION acting_admin(p_acting_admin_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17158,6 +17232,13 @@ REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION known_sign_in_address(p_kind text, p_account text, p_ip text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) FROM PUBLIC;
 
 
 --
