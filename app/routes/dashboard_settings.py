@@ -43,7 +43,7 @@ from app.routes.profile import (
     store_photo,
 )
 from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
-from app.sql import Caller, run
+from app.sql import Caller, call, run, transaction
 from app.validation import parse_form
 from app.web import CSRF_FIELD, form_with_csrf, page_subject, render, require, session_cookie, set_cookie
 
@@ -472,10 +472,13 @@ async def add_rules(request: Request) -> Response:
         base = {k: form.get(k, "") for k in ("session_type", "start_time", "end_time", "valid_from", "valid_until")}
         base.update(slot_minutes=_whole(form.get("slot_minutes", "")), capacity=_whole(form.get("capacity", "")))
         rules = [parse_form({**base, "weekday": d}, RuleBody) for d in days]  # all checked before any is added
-        for b in rules:
-            await run(request.app.state.pool, "create_availability_rule", caller, session_type=b.session_type,
-                      weekday=b.weekday, start_time=b.start_time, end_time=b.end_time, slot_minutes=b.slot_minutes,
-                      capacity=b.capacity, valid_from=b.valid_from, valid_until=b.valid_until)
+        # One transaction for the days chosen: a refusal on the fifth day (too many rules, too many slots) leaves
+        # none of them added, not four.
+        async with transaction(request.app.state.pool, caller) as conn:
+            for b in rules:
+                await call(conn, "create_availability_rule", session_type=b.session_type, weekday=b.weekday,
+                           start_time=b.start_time, end_time=b.end_time, slot_minutes=b.slot_minutes,
+                           capacity=b.capacity, valid_from=b.valid_from, valid_until=b.valid_until)
         return _done("/availability", "rules_added", n=len(rules))
 
     return await _page(request, "dashboard/settings_availability.html", _load_availability, submit, form="rule")

@@ -239,6 +239,26 @@ async def test_weekly_hours_too_short_for_the_platform_are_refused_beside_the_fi
     assert 'value="5"' in r.text and await rule_count(db, me["id"]) == 0
 
 
+async def test_weekly_hours_for_several_days_are_added_all_or_none(client, db):
+    # With room for two more rules, asking for seven added two and then showed the refusal (an outside check).
+    me = await pending(client)
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.platform_settings set value = '10' where key = 'max_availability_rules'")
+    finally:
+        await conn.close()
+    for day in range(1, 9):
+        r = await submit(client, "/availability/rules", {f"weekday_{(day - 1) % 7 + 1}": "1", "session_type": "personal",
+                                                        "start_time": f"{day + 8:02d}:00", "end_time": f"{day + 9:02d}:00",
+                                                        "slot_minutes": "60"}, page="/availability")
+        assert r.status_code == 303, r.text
+    every = {f"weekday_{d}": "1" for d in range(1, 8)}
+    r = await submit(client, "/availability/rules", {**every, "session_type": "personal", "start_time": "18:00",
+                                                    "end_time": "19:00", "slot_minutes": "60"}, page="/availability")
+    assert r.status_code == 422 and "at most 10 weekly rules" in r.text
+    assert await rule_count(db, me["id"]) == 8
+
+
 async def test_one_off_slots_are_added_listed_and_deleted_in_the_consultants_zone(client, db):
     me = await pending(client)
     day = tomorrow()
