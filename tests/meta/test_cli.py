@@ -40,14 +40,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 60) -> httpx.Response:
+def wait_for(url: str, seconds: float = 60, proc: subprocess.Popen | None = None) -> httpx.Response:
+    """The first answer from url; with proc, fail at once (with its output) if the server exits first, so a
+    crash is told apart from a slow start on a loaded machine."""
     deadline = time.monotonic() + seconds
     while True:
         try:
             return httpx.get(url, timeout=2)
         except httpx.TransportError:
+            if proc is not None and proc.poll() is not None:
+                raise AssertionError(f"the server exited ({proc.returncode}) before answering:\n"
+                                     f"{proc.communicate()[0]}") from None
             if time.monotonic() > deadline:
                 raise
+            time.sleep(0.1)
             time.sleep(0.2)
 
 
@@ -280,7 +286,8 @@ def test_serve_with_the_embedded_database_and_db_url_alongside(tmp_path):
     proc = subprocess.Popen([*NAKKSHA, "serve", "--port", str(port), "--migrate", "--seed-demo", "--no-worker"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        assert wait_for(f"http://127.0.0.1:{port}/healthz", seconds=90).status_code == 200
+        # initdb + migrate + seed: minutes on a machine shared with other test processes
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", seconds=240, proc=proc).status_code == 200
         url = nakksha(env, "db-url").stdout.strip()
         assert url.startswith("postgresql://") and str(tmp_path / "data") in url
         psql = subprocess.run([str(pg_bin_dir() / "psql"), url, "-Atc", "select slug from app.consultants"],
