@@ -10,12 +10,13 @@ every JPEG structure where the walk and libjpeg could part are refused (415) bef
 the walk is checked against libjpeg itself; a malformed file of any kind, and thousands of mutated ones, are
 a 415 and never a 500. The per-account upload limit is one budget for the API and the settings page
 together, and for quotation images: those take the same checks, and however many are uploaded to one draft,
-one file is kept (the one it shows).
+one file is kept (the one it shows); photos uploaded at once leave the recorded one served and no other.
 
 Templates: every hostile template is a 422 (template_invalid, template_too_large or template_too_slow) in
 the error shape, on save as on preview, leaves no override behind, and the app keeps answering."""
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import zlib
@@ -41,11 +42,11 @@ from tests.fuzz.image_bombs import (
     scan_bomb,
     segment,
 )
-from tests.http.helpers import auth, make_admin, signup_consultant
+from tests.http.helpers import PASSWORD, auth, make_admin, signup_consultant
 from tests.http.test_booking import approved_consultant
 from tests.http.test_image_uploads import attach, draft, stored
 from tests.http.test_pages import HTML, csrf_of
-from tests.http.test_photo_uploads import set_uploads_per_hour
+from tests.http.test_photo_uploads import Gate, set_uploads_per_hour
 from tests.http.test_settings_pages import pending
 
 PHOTO = "/api/v1/consultants/me/photo"
@@ -667,6 +668,52 @@ def test_thousands_of_mutated_images_are_cleaned_or_refused_never_another_error(
                 failures.append(f"{name} #{i}: {type(exc).__name__}: {exc}")
     assert failures == [], f"{len(failures)} of 3000, e.g. " + "; ".join(failures[:5])
     assert outcomes["cleaned"] > 300 and outcomes["refused"] > 300  # the mutations reach both ends
+
+
+# --- two photos at once -------------------------------------------------------------------------------------
+
+def _photos_kept(app, consultant_id: str) -> set[str]:
+    root = app.state.storage.root
+    folder = root / "photos" / consultant_id
+    return {f"/media/{p.relative_to(root).as_posix()}" for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+
+
+async def test_simultaneous_photo_uploads_leave_the_recorded_photo_served_and_no_other_file(client, db, app):
+    await set_uploads_per_hour(db, 100)
+    account = await signup_consultant(client)
+    headers, cid = auth(account["access_token"]), account["consultant"]["id"]
+    for round_ in range(5):
+        answers = await asyncio.gather(*(
+            client.post(PHOTO, headers=headers, files={"photo": ("me.png", encoded("PNG", (40, 30 + 3 * round_ + i)),
+                                                                  "image/png")})
+            for i in range(3)))
+        assert [r.status_code for r in answers] == [200] * 3
+        recorded = (await client.get(ME, headers=headers)).json()["consultant"]["profile_photo_url"]
+        assert recorded in {r.json()["consultant"]["profile_photo_url"] for r in answers}
+        assert (await client.get(recorded)).status_code == 200, f"round {round_}: the recorded photo was deleted"
+        assert _photos_kept(app, cid) == {recorded}, f"round {round_}"
+
+
+async def test_a_photo_stored_but_never_recorded_is_deleted_not_left_behind(client, app, monkeypatch):
+    # Only the photo a recorded change replaced is deleted now, so a photo whose recording fails (here: the
+    # account was deleted while it was being decoded) must be deleted by its own upload.
+    from app.routes import profile
+
+    gate = Gate(profile.clean_photo)
+    monkeypatch.setattr(profile, "clean_photo", gate)
+    account = await signup_consultant(client)
+    headers, cid = auth(account["access_token"]), account["consultant"]["id"]
+    uploading = asyncio.create_task(client.post(PHOTO, headers=headers,
+                                                files={"photo": ("me.png", encoded("PNG", (40, 30)), "image/png")}))
+    await gate.started.wait()
+    try:
+        gone = await client.request("DELETE", ME, headers=headers, json={"current_password": PASSWORD})
+        assert gone.status_code == 204, gone.text
+    finally:
+        gate.release.set()
+    r = await uploading
+    assert r.status_code == 401, r.text
+    assert gate.finished == 1 and _photos_kept(app, cid) == set()
 
 
 # --- templates ------------------------------------------------------------------------------------------
