@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 import struct
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from app.errors import ApiError
+
+log = logging.getLogger("nakksha.images")
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 2048
@@ -24,8 +27,9 @@ MAX_SIDE = 2048
 # Pillow's own check stays as it is, behind ours (it refuses at open only beyond twice its default).
 MAX_PIXELS = 4096 * 4096
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-# What Pillow may call what we sniffed: a JPEG with an MPF index (a phone's Ultra HDR photo, a 3D camera's
-# pair) opens as MPO; only its first image is ever decoded and kept.
+# What Pillow may call what we sniffed: a JPEG with an MPF index (a 3D camera's pair, a phone's burst) opens
+# as MPO (Pillow's JPEG opener makes it one; MPO is no opener of its own); only its first image is ever
+# decoded and kept.
 OPENED_AS = {"JPEG": ("JPEG", "MPO"), "PNG": ("PNG",), "WEBP": ("WEBP",)}
 
 # Pixels are not the only cost. Before Pillow sees a byte, the file's structure is walked (in C where it is
@@ -106,75 +110,141 @@ _TOO_COMPLEX = ("The image is built in an unusual way that would take too long t
 
 # FF then a marker code: not stuffing (00), a restart marker (D0-D7, inside scans) or fill (FF).
 _JPEG_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
-_JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
-_JPEG_PROGRESSIVE = frozenset({0xC2, 0xC6, 0xCA, 0xCE})
+# The walk follows libjpeg (jdmarker.c): from one marker to the next it skips what libjpeg's next_marker()
+# skips (bytes that are not FF, stuffed FF 00, fill, restart markers), and a segment's length is what
+# libjpeg consumes of it (or libjpeg fails). It accepts only the markers below, each in the one way
+# libjpeg reads it, and refuses everything else, so the scans it counts are the scans libjpeg decodes:
+# * a length below 2 (libjpeg reads an empty comment or APPn, and decodes every scan after it: the outside
+#   check's 715 kB photo cost 52.7 s), or running past the end;
+# * reserved (02-BF), JPG, JPGn, DHP, EXP, DNL, DAC and TEM markers: in a scan with restarts libjpeg's resync
+#   discards a reserved one and reads on from the next marker, so a "body" could hide scans;
+# * a second SOI, an EOI before the first scan (Pillow's own header parser reads on after it, in Python);
+# * frames other than baseline, extended and progressive Huffman (lossless and arithmetic coding cost more
+#   per block than counted; hierarchical and 12-bit ones neither libjpeg nor Pillow decode), a second frame,
+#   components other than 1, 3 or 4 (Pillow's modes), a zero size, repeated component ids (libjpeg renames
+#   them, so a scan would cover other blocks than counted), lengths that do not match their content, and
+#   progression parameters libjpeg rejects.
+_JPEG_FRAMES = {0xC0: False, 0xC1: False, 0xC2: True}  # SOF code: progressive?
+_JPEG_SCAN, _JPEG_END = 0xDA, 0xD9
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # every SOFn, for _jpeg_frame to judge
+_JPEG_SEGMENTS = frozenset({0xC4, 0xDB, 0xDD, *range(0xE0, 0xF0), 0xFE})  # DHT, DQT, DRI, APPn, COM
+_JPEG_NAMES = {0x01: "TEM", 0xC8: "JPG", 0xCC: "DAC", 0xD8: "SOI", 0xDC: "DNL", 0xDE: "DHP", 0xDF: "EXP"}
+
+
+class _Unreadable(NotAnImage):
+    """A JPEG structure the walk does not follow (see above)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"The image could not be read: {what}. Save it again from a photo app or editor as an "
+                         "ordinary JPEG (or PNG or WebP) and upload that.")
+
+
+class JpegMarker(NamedTuple):
+    """A marker libjpeg acts on: its code, where it starts (at FF) and where its segment ends (for SOS, the
+    scan's compressed data follows, up to the next marker)."""
+    code: int
+    start: int
+    end: int
+
+
+class JpegWalk(NamedTuple):
+    work: int
+    markers: list[JpegMarker]
 
 
 def _jpeg_frame(code: int, body: bytes) -> tuple[bool, dict[int, int]]:
     """SOFn: whether it is progressive, and the blocks of each component (padded to whole MCUs)."""
-    if len(body) < 6 or len(body) < 6 + 3 * body[5] or body[5] == 0:
-        raise NotAnImage("The image could not be read.")
-    height, width, count = int.from_bytes(body[1:3], "big"), int.from_bytes(body[3:5], "big"), body[5]
+    if code not in _JPEG_FRAMES:
+        kind = "lossless" if code in (0xC3, 0xCB) else "arithmetic-coded" if code in (0xC9, 0xCA) else "hierarchical"
+        raise _Unreadable(f"it is a {kind} JPEG, which is not supported")
+    if len(body) < 6 or len(body) != 6 + 3 * body[5]:
+        raise _Unreadable("its frame header is damaged")
+    precision, height, width, count = body[0], int.from_bytes(body[1:3], "big"), int.from_bytes(body[3:5], "big"), body[5]
     if width * height > MAX_PIXELS:
         raise _too_large(width, height)
+    if precision != 8:
+        raise _Unreadable(f"it has {precision}-bit samples; only 8-bit JPEGs are supported")
+    if count not in (1, 3, 4) or not width or not height:
+        raise _Unreadable(f"it declares {count} colour components and {width}×{height} pixels")
     sampling = [(body[6 + 3 * i], body[7 + 3 * i] >> 4, body[7 + 3 * i] & 15) for i in range(count)]
-    if any(not (1 <= h <= 4 and 1 <= v <= 4) for _, h, v in sampling):
-        raise NotAnImage("The image could not be read.")
+    if any(not (1 <= h <= 4 and 1 <= v <= 4) for _, h, v in sampling) or len({cid for cid, _, _ in sampling}) != count:
+        raise _Unreadable("its frame header is damaged")
     h_max, v_max = max(h for _, h, _ in sampling), max(v for _, _, v in sampling)
     mcus_across, mcus_down = -(-width // (8 * h_max)), -(-height // (8 * v_max))
-    return code in _JPEG_PROGRESSIVE, {cid: mcus_across * h * mcus_down * v for cid, h, v in sampling}
+    return _JPEG_FRAMES[code], {cid: mcus_across * h * mcus_down * v for cid, h, v in sampling}
 
 
 def _jpeg_scan_work(frame: tuple[bool, dict[int, int]] | None, body: bytes) -> int:
     """SOS: the blocks the scan covers × (its band of coefficients + the fixed cost of a block)."""
-    count = body[0] if body else 0
-    if frame is None or not 1 <= count <= 4 or len(body) < 4 + 2 * count:
-        raise NotAnImage("The image could not be read.")
+    if frame is None:
+        raise _Unreadable("a scan comes before its frame header")
     progressive, blocks = frame
-    first, last = body[1 + 2 * count], body[2 + 2 * count]
-    band = max(1, min(64, last - first + 1)) if progressive else 64
-    try:
-        covered = sum(blocks[cid] for cid in body[1:1 + 2 * count:2])
-    except KeyError:
-        raise NotAnImage("The image could not be read.") from None
-    return covered * (band + JPEG_BLOCK_COST)
+    count = body[0] if body else 0
+    if not 1 <= count <= 4 or len(body) != 4 + 2 * count:
+        raise _Unreadable("a scan header is damaged")
+    ids = body[1:1 + 2 * count:2]
+    if len(set(ids)) != count or any(cid not in blocks for cid in ids):
+        raise _Unreadable("a scan names colour components its frame does not have")
+    first, last, ah, al = body[1 + 2 * count], body[2 + 2 * count], body[3 + 2 * count] >> 4, body[3 + 2 * count] & 15
+    if progressive:  # libjpeg's checks (jdphuff.c): these stop the decode with an error
+        if (last != 0 if first == 0 else (first > last or last > 63 or count != 1)) or al > 13 or (ah and al != ah - 1):
+            raise _Unreadable("a scan's progression is damaged")
+        band = last - first + 1
+    else:
+        band = 64  # libjpeg decodes every coefficient of a sequential scan whatever its header says
+    return sum(blocks[cid] for cid in ids) * (band + JPEG_BLOCK_COST)
 
 
-def jpeg_work(data: bytes) -> int:
-    """Walk a JPEG's markers as libjpeg will (up to its first EOI: a second image of an MPO is never
-    decoded) and return the scan work counted above; ImageTooComplex past any bound, ImageTooLarge past the
-    pixel cap. A file that ends early stops the walk: Pillow then refuses it."""
+def walk_jpeg(data: bytes) -> JpegWalk:
+    """Walk a JPEG's markers as libjpeg will, from SOI to its first EOI (a second image of an MPO is never
+    decoded) or the end of the data, and return the scan work counted above and the markers libjpeg acts on.
+    ImageTooComplex past any bound, ImageTooLarge past the pixel cap, NotAnImage (_Unreadable) for anything
+    the walk does not follow: it never stops early where libjpeg would read on."""
     pos, scans, segments, junk, work = 2, 0, 0, 0, 0
     frame: tuple[bool, dict[int, int]] | None = None
+    markers: list[JpegMarker] = []
     while (marker := _JPEG_MARKER.search(data, pos)) is not None:
         if scans == 0:  # before the first scan, bytes between markers are junk (after it, compressed data)
             junk += marker.start() - pos
             if junk > MAX_JPEG_HEADER_JUNK:
                 raise ImageTooComplex(_TOO_COMPLEX.format("stray bytes between its markers"))
-        code, pos = data[marker.start() + 1], marker.end()
-        if code == 0xD9:  # EOI
-            break
-        if code in (0x01, 0xD8):  # markers without a body
-            continue
+        start, code, pos = marker.start(), data[marker.start() + 1], marker.end()
+        if code == _JPEG_END:
+            if scans == 0:
+                raise _Unreadable("it ends before its image data")
+            markers.append(JpegMarker(code, start, pos))
+            return JpegWalk(work, markers)
+        if code not in _JPEG_SEGMENTS and code not in _JPEG_SOF and code != _JPEG_SCAN:
+            name = _JPEG_NAMES.get(code, "JPGn" if 0xF0 <= code <= 0xFD else "reserved")
+            raise _Unreadable(f"it holds a {name} marker (FF {code:02X}) at byte {start}")
         length = int.from_bytes(data[pos:pos + 2], "big")
         if length < 2 or pos + length > len(data):
-            break
+            raise _Unreadable(f"the marker at byte {start} has a length of {length}"
+                              + (" running past the end of the file" if length >= 2 else ""))
         body, pos = data[pos + 2:pos + length], pos + length
         segments += 1
         if segments > MAX_JPEG_SEGMENTS:
             raise ImageTooComplex(_TOO_COMPLEX.format(f"more than {MAX_JPEG_SEGMENTS} markers"))
-        if code in _JPEG_FRAMES:
+        if code in _JPEG_SOF:
             if frame is not None:  # hierarchical JPEG: libjpeg refuses it too
-                raise NotAnImage("The image could not be read.")
+                raise _Unreadable("it has a second frame header")
             frame = _jpeg_frame(code, body)
-        elif code == 0xDA:
+        elif code == _JPEG_SCAN:
             scans += 1
             if scans > MAX_JPEG_SCANS:
                 raise ImageTooComplex(_TOO_COMPLEX.format(f"more than {MAX_JPEG_SCANS} scans"))
             work += _jpeg_scan_work(frame, body)
             if work > MAX_JPEG_WORK:
                 raise ImageTooComplex(_TOO_COMPLEX.format("its scans go over the picture too many times"))
-    return work
+        markers.append(JpegMarker(code, start, pos))
+    if scans == 0:
+        raise _Unreadable("it ends before its image data")
+    return JpegWalk(work, markers)  # the data ends without EOI: libjpeg cannot read further either
+
+
+def jpeg_work(data: bytes) -> int:
+    """The scan work of a JPEG (walk_jpeg), refusing it past any bound."""
+    return walk_jpeg(data).work
 
 
 def _bound_png(data: bytes) -> None:
@@ -205,6 +275,20 @@ def _bound_exif(img: Image.Image) -> None:
         raise ImageTooComplex(_TOO_COMPLEX.format("its EXIF metadata is too large"))
 
 
+# EXIF orientation → the transposition that shows the picture upright (as ImageOps.exif_transpose does,
+# without re-writing the EXIF block it would then keep: that re-encoding raised TypeError on a tag of an
+# unexpected type, and the block is dropped here anyway).
+_ORIENTATIONS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+                 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                 8: Image.Transpose.ROTATE_90}
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    orientation = img.getexif().get(0x0112)
+    method = _ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
+    return img.transpose(method) if method is not None else img
+
+
 def clean_photo(data: bytes) -> tuple[bytes, str, str]:
     """Bound the work from the file's structure and its header (nothing decoded yet), then decode fully (a
     truncated or forged file fails here), apply the EXIF orientation, drop every other piece of metadata
@@ -218,7 +302,7 @@ def clean_photo(data: bytes) -> tuple[bytes, str, str]:
     elif fmt == "PNG":
         _bound_png(data)
     try:
-        with Image.open(io.BytesIO(data), formats=OPENED_AS[fmt]) as img:  # reads the header only
+        with Image.open(io.BytesIO(data), formats=(fmt,)) as img:  # reads the header only
             if img.format not in OPENED_AS[fmt]:
                 raise NotAnImage("The file's content does not match an image format.")
             if img.width * img.height > MAX_PIXELS:  # a decompression bomb is refused before decoding
@@ -226,7 +310,7 @@ def clean_photo(data: bytes) -> tuple[bytes, str, str]:
             _bound_exif(img)
             img.load()
             _bound_exif(img)  # a PNG's metadata after its image data is read by load()
-            img = ImageOps.exif_transpose(img)
+            img = _upright(img)
             img.thumbnail((MAX_SIDE, MAX_SIDE))
             if fmt == "JPEG" and img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
@@ -236,7 +320,9 @@ def clean_photo(data: bytes) -> tuple[bytes, str, str]:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own check, at open, beyond twice its default
         raise ImageTooLarge(f"The image is too large. {_AT_MOST}") from exc
-    except (OSError, SyntaxError, ValueError, struct.error) as exc:
+    except Exception as exc:  # hostile input reaches Pillow's parsers: whatever they raise is a refusal, not a 500
+        if not isinstance(exc, (OSError, SyntaxError, ValueError, struct.error)):
+            log.warning("image refused on %s from Pillow: %s", type(exc).__name__, exc)
         raise NotAnImage("The image could not be read.") from exc
     content_type, ext = FORMATS[fmt]
     return out.getvalue(), content_type, ext

@@ -4863,9 +4863,15 @@ CREATE FUNCTION api.set_my_photo(p_url text) RETURNS jsonb
     AS $$
 declare
   v_c app.consultants := app_private.caller_consultant();
+  v_replaced text;
 begin
+  -- The row is locked before the photo it shows is read: of two uploads at once, the second waits for the
+  -- first to commit and then replaces (and lets the app delete) the first one's photo, never its own or the
+  -- one that ends up recorded.
+  select profile_photo_url into v_replaced from app.consultants where id = v_c.id for update;
   update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c);
+  return app_private.consultant_json(v_c) || jsonb_build_object('replaced_photo_url',
+    case when v_replaced is distinct from p_url then v_replaced end);
 end;
 $$;
 
@@ -4876,7 +4882,7 @@ ALTER FUNCTION api.set_my_photo(p_url text) OWNER TO nakksha_owner;
 -- Name: FUNCTION set_my_photo(p_url text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultant''s profile photo at a stored image.';
+COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultant''s profile photo at a stored image. replaced_photo_url: the photo it replaced (null when none), for the app to delete.';
 
 
 --

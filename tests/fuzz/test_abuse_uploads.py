@@ -4,14 +4,19 @@ image_too_large) before a pixel is decoded, in each format, whether Pillow's own
 (beyond twice its default) or only ours does. Within the cap, a file built to cost far more than its pixels
 (the progressive-JPEG scan bomb, refinement scans, marker, fill and chunk floods, inflating chunks, huge EXIF)
 is refused from its structure (422 image_too_complex) before Pillow decodes it, while ordinary progressive
-JPEGs at the cap pass; a file of several images (MPO, APNG, animated WebP) keeps its first. The per-account
-upload limit is one budget for the API and the settings page together, and for quotation images: those take
-the same checks, and however many are uploaded to one draft, one file is kept (the one it shows).
+JPEGs at the cap pass; a file of several images (MPO, APNG, animated WebP) keeps its first. Scans hidden
+behind a marker libjpeg reads past (a zero-length comment, a reserved marker in a scan with restarts) and
+every JPEG structure where the walk and libjpeg could part are refused (415) before Pillow reads a byte, and
+the walk is checked against libjpeg itself; a malformed file of any kind, and thousands of mutated ones, are
+a 415 and never a 500. The per-account upload limit is one budget for the API and the settings page
+together, and for quotation images: those take the same checks, and however many are uploaded to one draft,
+one file is kept (the one it shows); photos uploaded at once leave the recorded one served and no other.
 
 Templates: every hostile template is a 422 (template_invalid, template_too_large or template_too_slow) in
 the error shape, on save as on preview, leaves no override behind, and the app keeps answering."""
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import zlib
@@ -21,21 +26,27 @@ from PIL import Image
 
 from app import images
 from tests.fuzz.image_bombs import (
+    EOI,
+    ac_scan,
     chunk,
+    dc_scan,
     encoded,
     exif,
+    hidden_scans,
     iccp_bomb,
+    jpeg_head,
     jpeg_with_fill,
     jpeg_with_markers,
     png_with,
     refinement_bomb,
     scan_bomb,
+    segment,
 )
-from tests.http.helpers import auth, make_admin, signup_consultant
+from tests.http.helpers import PASSWORD, auth, make_admin, signup_consultant
 from tests.http.test_booking import approved_consultant
 from tests.http.test_image_uploads import attach, draft, stored
 from tests.http.test_pages import HTML, csrf_of
-from tests.http.test_photo_uploads import set_uploads_per_hour
+from tests.http.test_photo_uploads import Gate, set_uploads_per_hour
 from tests.http.test_settings_pages import pending
 
 PHOTO = "/api/v1/consultants/me/photo"
@@ -246,6 +257,463 @@ async def test_the_settings_page_refuses_the_scan_bomb_beside_the_field(client, 
                           files={"photo": ("me.jpg", STRUCTURE_BOMBS["jpeg-repeated-scans"], "image/jpeg")})
     assert r.status_code == 422 and "unusual way" in r.text
     assert '<p class="field-error" id="photo-photo-error">' in r.text
+
+
+# --- where a walk of the markers and libjpeg could part ---------------------------------------------------
+
+def _reserved(hidden: bytes, code: int = 0x02) -> bytes:
+    """A reserved marker whose length seems to hold `hidden`, with the restart interval turned off first."""
+    hidden = segment(0xDD, b"\x00\x00") + hidden
+    return bytes([0xFF, code]) + struct.pack(">H", len(hidden) + 2) + hidden
+
+
+# Each hides the scans after it from a walk that stops (or skips) where libjpeg reads on: the outside check's
+# zero-length comment after the first scan made a 715 kB photo cost 52.7 s of CPU, accepted.
+HIDING = {
+    "comment-of-length-0": {"trick": b"\xff\xfe\x00\x00"},
+    "comment-of-length-1": {"trick": b"\xff\xfe\x00\x01"},
+    "app0-of-length-0": {"trick": b"\xff\xe0\x00\x00"},  # the APPn libjpeg reads itself (JFIF, Adobe)
+    "app1-of-length-0": {"trick": b"\xff\xe1\x00\x00"},
+    "app14-of-length-0": {"trick": b"\xff\xee\x00\x00"},
+    "dnl-of-length-0": {"trick": b"\xff\xdc\x00\x00"},
+    "comment-of-length-0-before-the-first-scan": {"trick": b"\xff\xfe\x00\x00", "where": "before the first scan"},
+    # In a scan with restarts, libjpeg's resync discards a reserved marker and looks for the next marker:
+    # the scans inside what seems to be its body are decoded.
+    "reserved-marker-in-a-scan-with-restarts": {"wrap": _reserved, "restart_interval": 1},
+}
+
+
+def _decoded_mean(data: bytes) -> float:
+    """Pillow and libjpeg alone (not clean_photo): the picture's mean grey."""
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()
+        return sum(img.getdata()) / (img.width * img.height)
+
+
+@pytest.fixture
+def pillow_untouched(monkeypatch):
+    """clean_photo must refuse before Pillow reads a byte."""
+    from PIL import ImageFile
+
+    def untouched(*args, **kwargs):
+        raise AssertionError("Pillow read the file")
+
+    monkeypatch.setattr(images.Image, "open", untouched)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", untouched)
+
+
+@pytest.mark.parametrize("name", sorted(HIDING))
+def test_scans_hidden_behind_a_marker_libjpeg_reads_past_are_refused_before_pillow(name, monkeypatch):
+    # The premise, on the real decoder: libjpeg reads past the trick (the hidden DC scan brightens the
+    # picture from 128 to about 160), so the scans after it cost what they cost.
+    plain, lifted = (hidden_scans(scans=0, width=256, height=256, lift=lift, **HIDING[name]) for lift in (0, 255))
+    assert _decoded_mean(plain) == 128 and _decoded_mean(lifted) > 150
+    bomb = hidden_scans(**HIDING[name])  # 150 scans more than the scan count allows
+    monkeypatch.setattr(images.Image, "open", lambda *a, **k: pytest.fail("Pillow read the file"))
+    with pytest.raises(images.NotAnImage):
+        images.clean_photo(bomb)
+
+
+@pytest.mark.parametrize("name", sorted(HIDING))
+async def test_scans_hidden_behind_a_marker_are_refused_by_every_upload_with_nothing_stored(client, db, app, name):
+    bomb = hidden_scans(**HIDING[name])
+    headers = auth((await signup_consultant(client))["access_token"])
+    r = await client.post(PHOTO, headers=headers, files={"photo": ("me.jpg", bomb, "image/jpeg")})
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["code"] == "unsupported_media_type" and r.json()["error"]["field"] == "photo"
+    assert (await client.get(ME, headers=headers)).json()["consultant"]["profile_photo_url"] is None
+    c = await approved_consultant(client, db)
+    q = await draft(client, c)
+    r = await attach(client, c, q["id"], bomb)
+    assert r.status_code == 415 and r.json()["error"]["field"] == "image"
+    assert stored(app, c) == set()
+
+
+async def test_the_settings_page_refuses_hidden_scans_beside_the_field(client):
+    await pending(client)
+    shown = await client.get("/dashboard/settings/profile", headers=HTML)
+    r = await client.post("/dashboard/settings/profile/photo", headers=HTML, data={"csrf_token": csrf_of(shown.text)},
+                          files={"photo": ("me.jpg", hidden_scans(b"\xff\xfe\x00\x00"), "image/jpeg")})
+    assert r.status_code == 415 and '<p class="field-error" id="photo-photo-error">' in r.text
+
+
+def _jpeg(*parts: bytes, width: int = 64, height: int = 64) -> bytes:
+    """A grey progressive JPEG with `parts` between its tables and its scans."""
+    return jpeg_head(width, height) + b"".join(parts) + dc_scan(width, height) + ac_scan(width, height) + EOI
+
+
+def _frame(code: int = 0xC2, precision: int = 8, width: int = 64, height: int = 64,
+           components: tuple[tuple[int, int], ...] = ((1, 0x11),), extra: bytes = b"") -> bytes:
+    """SOI, DQT, a frame of (id, sampling) components, the Huffman tables: a head for hand-made scans."""
+    head = jpeg_head(width, height)
+    sof = head.index(b"\xff\xc2")
+    body = struct.pack(">BHHB", precision, height, width, len(components))
+    body += b"".join(bytes([cid, sampling, 0]) for cid, sampling in components) + extra
+    return head[:sof] + segment(code, body) + head[sof + 2 + int.from_bytes(head[sof + 2:sof + 4], "big"):]
+
+
+def _scan(ids: tuple[int, ...], ss: int = 0, se: int = 0, ahal: int = 0, extra: bytes = b"") -> bytes:
+    return segment(0xDA, bytes([len(ids)]) + b"".join(bytes([cid, 0]) for cid in ids) + bytes([ss, se, ahal])
+                   + extra) + b"\x00" * 600
+
+
+OK = _jpeg()
+FIRST_SCAN = OK.index(b"\xff\xda")
+# Structures libjpeg reads differently from a simple walk, or refuses only after decoding what came before,
+# or whose cost the walk's model does not count: each refused from the walk, before Pillow reads a byte.
+STRAY = {
+    "segment-running-past-the-end": OK[:-2] + b"\xff\xfe\x10\x00" + b"x" * 100,
+    "file-ending-inside-a-length": OK[:-2] + b"\xff\xfe\x00",
+    "reserved-marker": _jpeg(b"\xff\x02\x00\x04ab"),
+    "temporary-marker": _jpeg(b"\xff\x01"),
+    "jpg-extension-marker": _jpeg(b"\xff\xf0\x00\x04ab"),
+    "jpg-marker": _jpeg(b"\xff\xc8\x00\x04ab"),
+    "hierarchical-progression": _jpeg(b"\xff\xde\x00\x04ab"),
+    "expand-reference": _jpeg(b"\xff\xdf\x00\x03\x00"),
+    "arithmetic-conditioning": _jpeg(b"\xff\xcc\x00\x04\x00\x10"),
+    "number-of-lines": _jpeg(b"\xff\xdc\x00\x04\x00\x40"),
+    "second-start-of-image": _jpeg(b"\xff\xd8"),
+    "end-of-image-before-the-first-scan": OK[:FIRST_SCAN] + EOI + b"\xff\xfe\x00\x02" * 2000 + OK[FIRST_SCAN:],
+    "lossless": _frame(0xC3) + _scan((1,), ss=1) + EOI,
+    "arithmetic-sequential": _frame(0xC9) + _scan((1,), se=63) + EOI,
+    "arithmetic-progressive": _frame(0xCA) + OK[FIRST_SCAN:],
+    "arithmetic-lossless": _frame(0xCB) + _scan((1,), ss=1) + EOI,
+    "differential-sequential": _frame(0xC5) + _scan((1,), se=63) + EOI,
+    "differential-progressive": _frame(0xC6) + OK[FIRST_SCAN:],
+    "12-bit": _frame(precision=12) + OK[FIRST_SCAN:],
+    "two-components": _frame(components=((1, 0x11), (2, 0x11))) + _scan((1, 2)) + EOI,
+    "five-components": _frame(components=tuple((i, 0x11) for i in range(1, 6))) + _scan((1, 2, 3, 4)) + EOI,
+    "width-0": _frame(width=0) + OK[FIRST_SCAN:],
+    "height-0": _frame(height=0) + OK[FIRST_SCAN:],
+    "frame-longer-than-its-components": _frame(extra=b"\x00\x00\x00") + OK[FIRST_SCAN:],
+    "duplicate-ids-in-the-frame": _frame(components=((1, 0x22), (1, 0x11), (2, 0x11))) + _scan((1,)) + EOI,
+    "duplicate-ids-in-a-scan": _frame(components=((1, 0x11), (2, 0x11), (3, 0x11))) + _scan((1, 1)) + EOI,
+    "scan-longer-than-its-components": _frame() + _scan((1,), extra=b"\x00\x00") + EOI,
+    "ac-scan-of-two-components": _frame(components=((1, 0x11), (2, 0x11), (3, 0x11))) + _scan((1, 2), ss=1, se=63) + EOI,
+    "band-start-after-its-end": _frame() + _scan((1,)) + _scan((1,), ss=9, se=5) + EOI,
+    "band-past-63": _frame() + _scan((1,)) + _scan((1,), ss=1, se=64) + EOI,
+    "dc-scan-with-a-band": _frame() + _scan((1,), ss=0, se=5) + EOI,
+    "refinement-not-by-one-bit": _frame() + _scan((1,), ahal=0x02) + _scan((1,), ahal=0x20) + EOI,
+    "approximation-past-13": _frame() + _scan((1,), ahal=0x0E) + EOI,
+    "no-scan": OK[:FIRST_SCAN] + EOI,
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRAY))
+def test_structures_where_libjpeg_and_the_walk_could_part_are_refused_before_pillow(name, pillow_untouched):
+    with pytest.raises(images.NotAnImage):
+        images.clean_photo(STRAY[name])
+
+
+def test_the_stray_structures_start_from_a_jpeg_that_passes():
+    _, content_type, _ = images.clean_photo(OK)
+    assert content_type == "image/jpeg"
+    assert images.clean_photo(_frame() + _scan((1,)) + _scan((1,), ss=1, se=63) + EOI)[1] == "image/jpeg"
+
+
+def test_the_stray_structures_refused_before_are_refused_still(pillow_untouched):
+    for data in (_frame() + segment(0xDA, bytes([0, 0, 0, 0])) + OK[FIRST_SCAN:],  # a scan of no components
+                 OK[:OK.index(b"\xff\xc2")] + OK[FIRST_SCAN:],  # a scan before any frame
+                 _frame() + _scan((1,)) + _frame()[2:] + EOI):  # a second frame (hierarchical)
+        with pytest.raises(images.NotAnImage):
+            images.clean_photo(data)
+
+
+# The walk against the real decoder: for any JPEG the walk accepts, libjpeg decodes the scans the walk
+# counted and no other. The oracle is the decoder itself: the file rebuilt from only what the walk followed
+# (SOI, its segments, each counted scan with its compressed data, EOI) decodes to the same pixels (or the
+# same failure) as the file itself. The files are made of the pieces above and every trick of the hidden
+# scans: hidden DC scans each lift the picture to their own brightness, so a scan libjpeg decoded and the
+# walk did not count shows in the pixels.
+SIDE = 32
+_CODES_WITH_A_LENGTH = [0xFE, 0xE0, 0xE1, 0xE2, 0xEE, 0xED, 0xDC, 0xDD, 0xC4, 0xDB, 0x02, 0x45, 0xBF, 0xF0, 0xFD,
+                        0xC8, 0xCC, 0xDE, 0xDF, 0xC3, 0xC9, 0xC0, 0xC2]
+
+
+def _pieces():
+    from hypothesis import strategies as st
+
+    def seg(code, body):
+        return bytes([0xFF, code]) + struct.pack(">H", len(body) + 2) + body
+
+    text = st.binary(max_size=12) | st.sampled_from([b"\xff\xd9", b"\xff\xda", b"\xff\x00\xff\xd9", b"Exif\x00\x00"])
+    return st.one_of(
+        st.just(("scan", ac_scan(SIDE, SIDE))),
+        st.integers(128, 255).map(lambda lift: ("scan", dc_scan(SIDE, SIDE, lift=lift))),
+        st.just(("scan", dc_scan(SIDE, SIDE))),
+        st.tuples(st.sampled_from([0xFE, 0xE0, 0xE1, 0xEE]), text).map(lambda t: ("bytes", seg(*t))),
+        st.integers(0, 4).map(lambda n: ("bytes", seg(0xDD, struct.pack(">H", n)))),
+        st.just(("bytes", jpeg_head(SIDE, SIDE)[2:][-48:])),  # tables again (the tail: DHTs)
+        st.binary(min_size=1, max_size=6).map(lambda b: ("bytes", b)),  # junk, or markers by chance
+        st.integers(1, 3).map(lambda n: ("bytes", b"\xff" * n)),
+        st.sampled_from([b"\xff\x00", b"\xff\x01", b"\xff\xd8", EOI]).map(lambda b: ("bytes", b)),
+        st.integers(0, 7).map(lambda n: ("bytes", bytes([0xFF, 0xD0 + n]))),
+        st.tuples(st.sampled_from(_CODES_WITH_A_LENGTH), st.sampled_from([0, 1])).map(
+            lambda t: ("bytes", bytes([0xFF, t[0], 0, t[1]]))),  # lengths below 2
+        st.tuples(st.sampled_from(_CODES_WITH_A_LENGTH), st.integers(1, 3)).map(lambda t: ("wrap",) + t),
+        st.integers(1, 40).map(lambda n: ("cut", n)),
+    )
+
+
+def _assemble(restart: int, pieces: list) -> bytes:
+    """The head and first scan, then the pieces; ("wrap", code, k) makes a segment of the next k pieces."""
+    out, rest = bytearray(jpeg_head(SIDE, SIDE, restart_interval=restart) + dc_scan(SIDE, SIDE)), list(pieces)
+
+    def take(items: list) -> bytes:
+        part = bytearray()
+        while items:
+            piece = items.pop(0)
+            if piece[0] == "wrap":
+                inner = take([items.pop(0) for _ in range(min(piece[2], len(items)))])
+                part += bytes([0xFF, piece[1]]) + struct.pack(">H", (len(inner) + 2) & 0xFFFF) + inner
+            elif piece[0] == "cut":
+                return bytes(part[:-piece[1]] if len(part) > piece[1] else part)
+            else:
+                part += piece[1]
+        return bytes(part)
+
+    return bytes(out + take(rest))
+
+
+def _outcome(data: bytes):
+    """What libjpeg (through Pillow) makes of the file: its pixels, or the kind of its failure."""
+    try:
+        with Image.open(io.BytesIO(data), formats=("JPEG",)) as img:
+            img.load()
+            return img.mode, img.size, img.tobytes()
+    except Exception as exc:
+        return "refused", type(exc).__name__
+
+
+def rebuilt(data: bytes, walk) -> bytes:
+    """Only what the walk followed: SOI, each marker's segment, each scan's compressed data."""
+    out = bytearray(b"\xff\xd8")
+    for here, following in zip(walk.markers, walk.markers[1:] + [None], strict=True):
+        out += data[here.start:here.end]
+        if here.code == 0xDA:
+            out += data[here.end:following.start if following else len(data)]
+    return bytes(out)
+
+
+def _walk_or_none(data: bytes):
+    try:
+        return images.walk_jpeg(data)
+    except images.NotAnImage:
+        return None
+
+
+def test_any_jpeg_the_walk_accepts_libjpeg_decodes_scan_for_scan(monkeypatch):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # a file ending early shows what was decoded
+    accepted = []
+
+    @settings(max_examples=1500, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from([0, 0, 1, 2]), st.lists(_pieces(), max_size=12))
+    def property_(restart, pieces):
+        data = _assemble(restart, pieces)
+        walk = _walk_or_none(data)
+        if walk is None:
+            return
+        accepted.append(sum(1 for m in walk.markers if m.code == 0xDA))
+        assert _outcome(data) == _outcome(rebuilt(data, walk)), data.hex()
+
+    property_()
+    # The oracle has something to see: many accepted files, with scans after the first.
+    assert len(accepted) > 300 and sum(1 for n in accepted if n > 2) > 100
+
+
+def test_the_oracle_sees_scans_a_walk_stopping_early_would_miss():
+    # The outside check's file, small: the walk refuses it; a walk that stopped at the empty comment (as the
+    # one before did) would rebuild a file without the lifting scan, which libjpeg decodes differently.
+    data = hidden_scans(b"\xff\xfe\x00\x00", scans=0, width=SIDE, height=SIDE, lift=200)
+    assert _walk_or_none(data) is None
+    cut = data.index(b"\xff\xfe\x00\x00")
+    early = images.walk_jpeg(data[:cut])  # what a walk stopping there saw
+    assert _outcome(rebuilt(data[:cut], early)) != _outcome(data)
+
+
+# --- malformed files: a 415, never a 500 ---------------------------------------------------------------------
+
+MALFORMED = {
+    "nothing-after-the-first-marker": b"\xff\xd8\xff\x00hello",
+    "temporary-marker-after-the-start": encoded("JPEG")[:2] + b"\xff\x01" + encoded("JPEG")[2:],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+async def test_a_malformed_jpeg_is_a_415_from_the_api_and_the_settings_page(client, name):
+    me = await pending(client)
+    r = await client.post(PHOTO, headers=me["headers"], files={"photo": ("me.jpg", MALFORMED[name], "image/jpeg")})
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["code"] == "unsupported_media_type" and r.json()["error"]["field"] == "photo"
+    shown = await client.get("/dashboard/settings/profile", headers=HTML)
+    page = await client.post("/dashboard/settings/profile/photo", headers=HTML, data={"csrf_token": csrf_of(shown.text)},
+                             files={"photo": ("me.jpg", MALFORMED[name], "image/jpeg")})
+    assert page.status_code == 415 and '<p class="field-error" id="photo-photo-error">' in page.text
+
+
+async def test_a_photo_whose_exif_holds_a_value_of_an_unexpected_type_is_turned_upright_and_kept(client):
+    # Found by the mutations below: Pillow's exif_transpose re-wrote the EXIF block it kept, and a resolution
+    # written as text (where a fraction belongs) raised TypeError there: a 500.
+    tags = [struct.pack("<HHII", 0x0112, 3, 1, 6), struct.pack("<HHI4s", 0x011A, 2, 4, b"72\x00\x00")]
+    block = b"II*\x00" + struct.pack("<IH", 8, len(tags)) + b"".join(tags) + struct.pack("<I", 0)
+    photo = encoded("JPEG", (40, 20), exif=b"Exif\x00\x00" + block)
+    headers = auth((await signup_consultant(client))["access_token"])
+    r = await client.post(PHOTO, headers=headers, files={"photo": ("me.jpg", photo, "image/jpeg")})
+    assert r.status_code == 200, r.text
+    kept = await client.get(r.json()["consultant"]["profile_photo_url"])
+    with Image.open(io.BytesIO(kept.content)) as img:
+        assert img.size == (20, 40) and not img.getexif()  # turned upright, the metadata gone
+
+
+def _seeds() -> dict[str, bytes]:
+    """Small real files of every kind we take, with the parts Pillow parses in Python (EXIF, ICC, text,
+    several frames, an MP index) for mutations to reach."""
+    rgb = Image.linear_gradient("L").resize((40, 30)).convert("RGB")
+    info = Image.Exif()
+    info[0x0112] = 6
+    info[0x010F] = "Camera"
+    frames = [rgb, rgb.transpose(Image.Transpose.FLIP_LEFT_RIGHT), rgb.transpose(Image.Transpose.FLIP_TOP_BOTTOM)]
+
+    def save(img, fmt, **options) -> bytes:
+        buf = io.BytesIO()
+        img.save(buf, format=fmt, **options)
+        return buf.getvalue()
+
+    return {
+        "jpeg": save(rgb, "JPEG", exif=info, comment=b"hello"),
+        "jpeg-progressive-cmyk": save(rgb.convert("CMYK"), "JPEG", progressive=True),
+        "jpeg-grey-restarts": save(rgb.convert("L"), "JPEG", restart_marker_blocks=1),
+        "mpo": save(frames[0], "MPO", save_all=True, append_images=frames[1:]),
+        "png": save(rgb, "PNG", exif=info, pnginfo=_png_text()),
+        "png-palette": save(rgb.convert("P"), "PNG", transparency=0),
+        "apng": save(frames[0], "PNG", save_all=True, append_images=frames[1:]),
+        "webp": save(rgb, "WEBP", exif=info),
+        "webp-lossless": save(rgb.convert("RGBA"), "WEBP", lossless=True),
+        "webp-animated": save(frames[0], "WEBP", save_all=True, append_images=frames[1:]),
+    }
+
+
+def _png_text():
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "hello")
+    text.add_text("Title", "a long title " * 20, zip=True)
+    text.add_itxt("Author", "ॐ", lang="hi")
+    return text
+
+
+_INTERESTING = [0x00, 0x01, 0x02, 0x7F, 0x80, 0xC0, 0xC2, 0xC4, 0xD0, 0xD8, 0xD9, 0xDA, 0xDB, 0xE0, 0xE1, 0xFE, 0xFF]
+_SNIPPETS = [b"\xff\xfe\x00\x00", b"\xff\x01", b"\xff\xd9", b"\xff\xd8", b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00",
+             b"\xff\xc2\x00\x0b\x08\x10\x00\x10\x00\x01\x01\x11\x00", b"\xff\xff\xff", b"\x00\x00\x00\x00",
+             b"\x00\x00\x00\x00IEND\xaeB`\x82", b"\x00\x00\x00\x0dIHDR", b"acTL", b"fcTL", b"ANMF", b"VP8X", b"\xff\xff\xff\x7f"]
+
+
+def _mutate(rng, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.choice((1, 1, 2, 3, 8))):
+        at = rng.randrange(len(out) or 1)
+        op = rng.randrange(8)
+        if op == 0 and out:  # flip a bit
+            out[at % len(out)] ^= 1 << rng.randrange(8)
+        elif op == 1 and out:  # a byte parsers look for
+            out[at % len(out)] = rng.choice(_INTERESTING)
+        elif op == 2:  # a structure where it does not belong
+            out[at:at] = rng.choice(_SNIPPETS)
+        elif op == 3:  # cut a range out
+            del out[at:at + rng.randrange(1, 64)]
+        elif op == 4:  # repeat a range
+            out[at:at] = out[at:at + rng.randrange(1, 256)] * rng.randrange(1, 4)
+        elif op == 5:  # end early
+            del out[at:]
+        elif op == 6 and len(out) > at + 4:  # a length or size at an extreme
+            out[at:at + rng.choice((2, 4))] = rng.choice((b"\x00\x00", b"\xff\xff", b"\x00\x01", b"\x7f\xff\xff\xff",
+                                                          b"\x00\x00\x00\x00", b"\xff\xff\xff\xff"))
+        else:  # random bytes
+            out[at:at + 8] = rng.randbytes(rng.randrange(1, 9))
+    return bytes(out)
+
+
+def _fixed_png(data: bytes) -> bytes:
+    """The PNG's chunk checksums made right again, so that a mutation reaches the parsers behind them."""
+    out, pos = bytearray(data[:8]), 8
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        body = data[pos + 4:pos + 8 + length]
+        out += data[pos:pos + 4] + body + struct.pack(">I", zlib.crc32(body))
+        pos += 12 + length
+    return bytes(out + data[pos:])
+
+
+def test_thousands_of_mutated_images_are_cleaned_or_refused_never_another_error():
+    import random
+
+    rng, failures, outcomes = random.Random(16), [], {"cleaned": 0, "refused": 0}
+    for name, data in _seeds().items():
+        for i in range(300):
+            sample = _mutate(rng, data)
+            if name.startswith(("png", "apng")) and rng.random() < 0.7:
+                sample = _fixed_png(sample)
+            try:
+                images.clean_photo(sample)
+                outcomes["cleaned"] += 1
+            except images.NotAnImage:
+                outcomes["refused"] += 1
+            except Exception as exc:  # what the upload would have answered 500 to
+                failures.append(f"{name} #{i}: {type(exc).__name__}: {exc}")
+    assert failures == [], f"{len(failures)} of 3000, e.g. " + "; ".join(failures[:5])
+    assert outcomes["cleaned"] > 300 and outcomes["refused"] > 300  # the mutations reach both ends
+
+
+# --- two photos at once -------------------------------------------------------------------------------------
+
+def _photos_kept(app, consultant_id: str) -> set[str]:
+    root = app.state.storage.root
+    folder = root / "photos" / consultant_id
+    return {f"/media/{p.relative_to(root).as_posix()}" for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+
+
+async def test_simultaneous_photo_uploads_leave_the_recorded_photo_served_and_no_other_file(client, db, app):
+    await set_uploads_per_hour(db, 100)
+    account = await signup_consultant(client)
+    headers, cid = auth(account["access_token"]), account["consultant"]["id"]
+    for round_ in range(5):
+        answers = await asyncio.gather(*(
+            client.post(PHOTO, headers=headers, files={"photo": ("me.png", encoded("PNG", (40, 30 + 3 * round_ + i)),
+                                                                  "image/png")})
+            for i in range(3)))
+        assert [r.status_code for r in answers] == [200] * 3
+        recorded = (await client.get(ME, headers=headers)).json()["consultant"]["profile_photo_url"]
+        assert recorded in {r.json()["consultant"]["profile_photo_url"] for r in answers}
+        assert (await client.get(recorded)).status_code == 200, f"round {round_}: the recorded photo was deleted"
+        assert _photos_kept(app, cid) == {recorded}, f"round {round_}"
+
+
+async def test_a_photo_stored_but_never_recorded_is_deleted_not_left_behind(client, app, monkeypatch):
+    # Only the photo a recorded change replaced is deleted now, so a photo whose recording fails (here: the
+    # account was deleted while it was being decoded) must be deleted by its own upload.
+    from app.routes import profile
+
+    gate = Gate(profile.clean_photo)
+    monkeypatch.setattr(profile, "clean_photo", gate)
+    account = await signup_consultant(client)
+    headers, cid = auth(account["access_token"]), account["consultant"]["id"]
+    uploading = asyncio.create_task(client.post(PHOTO, headers=headers,
+                                                files={"photo": ("me.png", encoded("PNG", (40, 30)), "image/png")}))
+    await gate.started.wait()
+    try:
+        gone = await client.request("DELETE", ME, headers=headers, json={"current_password": PASSWORD})
+        assert gone.status_code == 204, gone.text
+    finally:
+        gate.release.set()
+    r = await uploading
+    assert r.status_code == 401, r.text
+    assert gate.finished == 1 and _photos_kept(app, cid) == set()
 
 
 # --- templates ------------------------------------------------------------------------------------------

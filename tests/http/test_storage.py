@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -32,9 +33,11 @@ class FakeCloudinary:
                 if fake.fail:
                     self.send_response(500)
                     payload = {"error": {"message": "Internal error"}}
-                else:
+                else:  # the public id asked for, delivered as PNG
                     self.send_response(200)
-                    payload = {"public_id": "photos/x", "secure_url": "https://res.cloudinary.com/demo/image/upload/v1/photos/x.png"}
+                    found = re.search(rb'name="public_id"\r\n\r\n([^\r]+)\r\n', body)
+                    pid = found[1].decode() if found else "x"
+                    payload = {"public_id": pid, "secure_url": f"https://res.cloudinary.com/demo/image/upload/v1/{pid}.png"}
                 data = json.dumps(payload).encode()
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
@@ -93,7 +96,9 @@ async def test_photos_go_to_cloudinary_when_configured(db, cloudinary_fake):
         r = await client.post("/api/v1/consultants/me/photo", headers=auth(account["access_token"]),
                               files={"photo": ("me.png", png(), "image/png")})
         assert r.status_code == 200, r.text
-        assert r.json()["consultant"]["profile_photo_url"] == "https://res.cloudinary.com/demo/image/upload/v1/photos/x.png"
+        first = r.json()["consultant"]["profile_photo_url"]
+        assert re.fullmatch(rf"https://res\.cloudinary\.com/demo/image/upload/v1/photos/{account['consultant']['id']}/"
+                            r"[0-9a-f]{32}\.png", first)
         request = cloudinary_fake.requests[0]
         assert (request["method"], request["path"]) == ("POST", "/v1_1/demo/image/upload")
         # A signed upload with our key and the re-encoded PNG, under the consultant's folder.
@@ -101,9 +106,14 @@ async def test_photos_go_to_cloudinary_when_configured(db, cloudinary_fake):
         assert b'name="signature"' in request["body"] and b"\x89PNG" in request["body"]
         assert f"photos/{account['consultant']['id']}/".encode() in request["body"]
 
-        # After an upload, the consultant's earlier photos are deleted through the Admin API.
-        listing = [r for r in cloudinary_fake.requests if r["method"] == "GET"]
-        assert listing and f"prefix=photos%2F{account['consultant']['id']}" in listing[0]["path"]
+        # A second upload deletes the photo it replaced through the Admin API, that one only (nothing listed).
+        cloudinary_fake.requests.clear()
+        r = await client.post("/api/v1/consultants/me/photo", headers=auth(account["access_token"]),
+                              files={"photo": ("me.png", png(), "image/png")})
+        assert r.status_code == 200 and r.json()["consultant"]["profile_photo_url"] != first
+        assert [r["method"] for r in cloudinary_fake.requests] == ["POST", "DELETE"]
+        deleted = cloudinary_fake.requests[1]
+        assert first.split("/v1/")[1].removesuffix(".png").encode() in deleted["body"] + deleted["path"].encode()
 
         cloudinary_fake.stored = [f"photos/{account['consultant']['id']}/old", "photos/x"]
         cloudinary_fake.requests.clear()
