@@ -132,8 +132,9 @@ begin
   perform app_private.start_session(v_consultant.id, null, p_refresh_hash, p_refresh_expires_at, p_user_agent, p_ip);
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_consultant.id, 'verify_email', p_verify_hash, v_consultant.email, now() + interval '24 hours');
-  perform app_private.queue_email('verify_email', v_consultant.email::text,
-    v_consultant.first_name || ' ' || v_consultant.last_name,
+  -- Nobody has shown the address is theirs yet: the mail carries no text the caller typed (no name in the
+  -- greeting or the To header), only the platform's words and the link.
+  perform app_private.queue_email('verify_email', v_consultant.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
   return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
@@ -343,7 +344,7 @@ begin
   where consultant_id = v_c.id and purpose = 'verify_email' and used_at is null;
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_c.id, 'verify_email', p_token_hash, v_c.email, now() + interval '24 hours');
-  perform app_private.queue_email('verify_email', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+  perform app_private.queue_email('verify_email', v_c.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24), p_consultant_id => v_c.id);
 end;
 $$;
@@ -367,7 +368,9 @@ begin
   where consultant_id = v_c.id and purpose = 'password_reset' and used_at is null;
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_c.id, 'password_reset', p_token_hash, v_c.email, now() + interval '1 hour');
-  perform app_private.queue_email('password_reset', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+  -- Greeted by name only at an address its owner has proven; else the name is whatever the signup typed.
+  perform app_private.queue_email('password_reset', v_c.email::text,
+    case when v_c.is_email_verified then v_c.first_name || ' ' || v_c.last_name end,
     jsonb_build_object('reset_url_encrypted', p_reset_url_encrypted, 'valid_minutes', 60), p_consultant_id => v_c.id);
 end;
 $$;
