@@ -160,6 +160,7 @@ def cmd_refresh_views(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     from app.passwords import PasswordError, check_policy, hash_password
+    from app.schemas import canonical_email
     from app.secrets import get_secret
 
     password = args.password
@@ -171,6 +172,11 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
             if getpass.getpass("Repeat password: ") != password:
                 print("The passwords differ.", file=sys.stderr)
                 return 2
+    try:
+        args.email = canonical_email(args.email)  # the one form the API keeps too (an IDN domain in ASCII)
+    except ValueError as exc:
+        print(f"email: {exc}", file=sys.stderr)
+        return 2
     try:
         check_policy(password, (args.email, args.name))
         hashed = hash_password(password, get_secret(settings, "PASSWORD_PEPPER"))
@@ -194,6 +200,13 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
+    from app.schemas import canonical_email
+
+    try:
+        args.email = canonical_email(args.email)
+    except ValueError as exc:
+        print(f"email: {exc}", file=sys.stderr)
+        return 2
     db = _database(settings)
     try:
         with psycopg.connect(db.admin_url()) as conn:

@@ -173,7 +173,9 @@ def _page_or_json(request: Request, err: ApiError):
 
     if is_page_request(request):
         message = "There is nothing at this address." if err.message == "Not Found" else err.message
-        return error_page(request, err.status, TITLES.get(err.status, "Something went wrong"), message)
+        page = error_page(request, err.status, TITLES.get(err.status, "Something went wrong"), message)
+        page.headers.update(err.headers)  # a 429's Retry-After (a 405's Allow) on the page as on the API
+        return page
     return error_response(err)
 
 

@@ -17,13 +17,21 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _email(value: str) -> str:
-    value = value.strip().lower()
+def canonical_email(value: str) -> str:
+    """The one form an address is kept, counted and mailed in: lower case, the domain in its ASCII (IDNA) form, so
+    `idn@exämple.org` and `IDN@xn--exmple-cua.org` are one address (one account, one mailbox allowance) and the
+    mail to it can be sent. A local part outside ASCII would need SMTPUTF8 all the way to the recipient, which
+    nothing here can promise: it is refused (ValueError) with a reason a person can act on."""
+    value = value.strip()
+    local, at, _ = value.rpartition("@")
+    if at and not local.isascii():
+        raise ValueError("must use only ASCII letters, digits and punctuation before the @ (an address with other "
+                         "characters there cannot be mailed from here)")
     try:
-        validate_email(value, check_deliverability=False)
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid email address ({exc})") from exc
-    return value
+    return checked.ascii_email.lower()
 
 
 # What a browser (WHATWG URL) reads as the host is what we check: the scheme, `//`, then the authority up to the
@@ -149,7 +157,7 @@ def _timezone(value: str) -> str:
 
 
 Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
-                  AfterValidator(_email)]
+                  AfterValidator(canonical_email)]
 Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=100)]
 Text = Annotated[str, Field(max_length=5000)]
 ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]

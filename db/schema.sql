@@ -4217,7 +4217,9 @@ CREATE FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_r
 declare
   v_c app.consultants;
 begin
-  -- Says nothing either way (the app answers 202 for any address): no account enumeration.
+  -- Says nothing either way (the app answers 202 for any address): no account enumeration. So the mailbox is
+  -- counted first, whether or not an account uses the address: past its day, 429 alike for both.
+  perform app_private.take_recipient_mail(p_email);
   select * into v_c from app.consultants
   where email = lower(btrim(p_email))::public.citext and deleted_at is null and password_hash is not null;
   if v_c.id is null then
@@ -4227,7 +4229,9 @@ begin
   where consultant_id = v_c.id and purpose = 'password_reset' and used_at is null;
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_c.id, 'password_reset', p_token_hash, v_c.email, now() + interval '1 hour');
-  perform app_private.queue_email('password_reset', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+  -- Greeted by name only at an address its owner has proven; else the name is whatever the signup typed.
+  perform app_private.queue_email('password_reset', v_c.email::text,
+    case when v_c.is_email_verified then v_c.first_name || ' ' || v_c.last_name end,
     jsonb_build_object('reset_url_encrypted', p_reset_url_encrypted, 'valid_minutes', 60), p_consultant_id => v_c.id);
 end;
 $$;
@@ -4239,7 +4243,7 @@ ALTER FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_re
 -- Name: FUNCTION request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) IS 'If the address belongs to an account, mail it a single-use reset link valid for one hour.';
+COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) IS 'Count the mailbox''s day (NK429 past it, for any address), then, if the address belongs to an account, mail it a single-use reset link valid for one hour.';
 
 
 --
@@ -4346,12 +4350,15 @@ begin
   if v_c.is_email_verified then
     raise exception using errcode = 'NK409', message = 'already_verified', detail = 'Your email is already verified.';
   end if;
+  -- The account's address is unproven, so whoever signed up with it (anyone) mails it with each resend: it
+  -- counts against the mailbox's day like the signup did; past it the earlier link stays the valid one.
+  perform app_private.take_recipient_mail(v_c.email::text);
   -- Earlier links stop working: only the newest one is valid.
   update app.one_time_tokens set used_at = now()
   where consultant_id = v_c.id and purpose = 'verify_email' and used_at is null;
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_c.id, 'verify_email', p_token_hash, v_c.email, now() + interval '24 hours');
-  perform app_private.queue_email('verify_email', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+  perform app_private.queue_email('verify_email', v_c.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24), p_consultant_id => v_c.id);
 end;
 $$;
@@ -4363,7 +4370,7 @@ ALTER FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypte
 -- Name: FUNCTION resend_verification(p_token_hash bytea, p_verify_url_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) IS 'Send a new verification email to the calling consultant.';
+COMMENT ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) IS 'Send a new verification email to the calling consultant (counted against the mailbox''s day: NK429 past it).';
 
 
 --
@@ -4960,6 +4967,9 @@ begin
   end if;
   select v_base || coalesce('-' || nullif(count(*), 0)::text, '') into v_slug
   from app.consultants c where c.slug = v_base or c.slug ~ ('^' || v_base || '-[0-9]+$');
+  -- The verification mail goes to an address the caller typed: it counts against that mailbox's mails of the
+  -- day, and past them nothing is created (NK429).
+  perform app_private.take_recipient_mail(p_email);
   for attempt in 1..8 loop
     begin
       insert into app.consultants (email, password_hash, first_name, last_name, phone_country_code, phone_number, slug)
@@ -4979,8 +4989,9 @@ begin
   perform app_private.start_session(v_consultant.id, null, p_refresh_hash, p_refresh_expires_at, p_user_agent, p_ip);
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_consultant.id, 'verify_email', p_verify_hash, v_consultant.email, now() + interval '24 hours');
-  perform app_private.queue_email('verify_email', v_consultant.email::text,
-    v_consultant.first_name || ' ' || v_consultant.last_name,
+  -- Nobody has shown the address is theirs yet: the mail carries no text the caller typed (no name in the
+  -- greeting or the To header), only the platform's words and the link.
+  perform app_private.queue_email('verify_email', v_consultant.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
   return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
@@ -4994,7 +5005,7 @@ ALTER FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first
 -- Name: FUNCTION signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) IS 'Create a pending consultant with a unique slug, a first session and a queued verification email.';
+COMMENT ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) IS 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created).';
 
 
 --
@@ -8325,8 +8336,9 @@ CREATE FUNCTION app_private.count_recipient_mail(p_email text) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  -- One mail an anonymous visitor causes to this mailbox without paying (a free booking's confirmation or
-  -- reminder, a move through the manage link): 0 when within the day's limit, else the seconds to wait.
+  -- One mail an anonymous visitor causes to this mailbox without paying (a verification mail at signup or on
+  -- resend, a password reset, a free booking's confirmation or reminder, a move through the manage link): 0 when
+  -- within the day's limit, else the seconds to wait.
   select api.hit_rate_limit(app_private.recipient_mail_bucket(p_email), 10, 86400, 'booking_emails_per_recipient_per_day')
 $$;
 
@@ -9686,6 +9698,7 @@ declare
   v_data jsonb;
   v_wait interval;
   v_for_client jsonb;
+  v_client_name text;
   v_c app.consultants;
   v_client app.clients;
   v_mail record;
@@ -9703,6 +9716,14 @@ begin
   v_data := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
   -- Each reader sees times in their own zone: the client in the one they booked from (when known).
   v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
+  -- A public booking's name was typed by whoever booked, for an address nobody has shown is theirs: the client's
+  -- own mails greet nobody by it and put no name in the To header (a stranger must not read a sentence the
+  -- booker wrote as the platform's). The consultant's mails show it, as what the booking form said.
+  if p_s.booked_via = 'public' then
+    v_for_client := v_for_client || jsonb_build_object('client_name', '');
+  else
+    v_client_name := coalesce(p_s.client_name, v_client.name);
+  end if;
   -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody. Which mails an
   -- event sends, to whom, and which consultant preference can turn one off, is this one table.
   for v_mail in
@@ -9722,7 +9743,7 @@ begin
         v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     else
-      perform app_private.queue_email(v_mail.email_type, v_client.email::text, coalesce(p_s.client_name, v_client.name), v_for_client,
+      perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client_name, v_for_client,
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     end if;
@@ -10622,8 +10643,12 @@ begin
     'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason));
   v_email := 'account_' || case p_to when 'approved' then 'approved' when 'rejected' then 'rejected'
                                      when 'suspended' then 'suspended' else 'reactivated' end;
-  perform app_private.queue_email(v_email, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
-    jsonb_build_object('first_name', v_c.first_name, 'slug', v_c.slug, 'reason', p_reason),
+  -- An address its owner never confirmed (a rejected signup: anyone can sign up with anyone's address) is greeted
+  -- by no name: the name is whatever the signup typed, and a stranger would read it as the platform's words.
+  perform app_private.queue_email(v_email, v_c.email::text,
+    case when v_c.is_email_verified then v_c.first_name || ' ' || v_c.last_name end,
+    jsonb_build_object('first_name', case when v_c.is_email_verified then v_c.first_name else '' end,
+                       'slug', v_c.slug, 'reason', p_reason),
     p_consultant_id => v_c.id);
   return app_private.admin_consultant_json(v_c);
 end;
@@ -10884,6 +10909,37 @@ ALTER FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, 
 --
 
 COMMENT ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Open a refresh-token family for a consultant or an admin.';
+
+
+--
+-- Name: take_recipient_mail(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.take_recipient_mail(p_email text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_wait integer := app_private.count_recipient_mail(p_email);
+begin
+  -- For the account mails anyone can ask for with an address they typed (signup, resend, password reset): past
+  -- the mailbox's day, NK429 with Retry-After, and the caller's transaction rolls back with the count, so a
+  -- refused request creates nothing and counts nothing.
+  if v_wait > 0 then
+    perform app_private.too_many('rate_limited',
+      'This email address has received the most emails we may send it today; try again tomorrow.', v_wait);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.take_recipient_mail(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION take_recipient_mail(p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.take_recipient_mail(p_email text) IS 'Count one anonymous-caused mail to a mailbox, or NK429 rate_limited (Retry-After until the UTC day ends) when its day is full.';
 
 
 --
@@ -12638,6 +12694,14 @@ ALTER TABLE ONLY app.admin_audit_log
 
 
 --
+-- Name: admins admins_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.admins
+    ADD CONSTRAINT admins_email_ascii CHECK ((octet_length((email)::text) = length((email)::text))) NOT VALID;
+
+
+--
 -- Name: admins admins_email_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12798,6 +12862,14 @@ ALTER TABLE ONLY app.clients
 
 
 --
+-- Name: clients clients_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.clients
+    ADD CONSTRAINT clients_email_ascii CHECK ((octet_length((email)::text) = length((email)::text))) NOT VALID;
+
+
+--
 -- Name: clients clients_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -12819,6 +12891,14 @@ ALTER TABLE ONLY app.clients
 
 ALTER TABLE ONLY app.consultant_client_counts
     ADD CONSTRAINT consultant_client_counts_pkey PRIMARY KEY (consultant_id);
+
+
+--
+-- Name: consultants consultants_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_email_ascii CHECK ((octet_length((email)::text) = length((email)::text))) NOT VALID;
 
 
 --
@@ -13102,6 +13182,14 @@ ALTER TABLE ONLY app.quotation_views
 
 
 --
+-- Name: quotations quotations_client_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotations
+    ADD CONSTRAINT quotations_client_email_ascii CHECK ((octet_length((client_email)::text) = length((client_email)::text))) NOT VALID;
+
+
+--
 -- Name: quotations quotations_expires_at_range; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -13163,6 +13251,14 @@ ALTER TABLE ONLY app.refresh_tokens
 
 ALTER TABLE ONLY app.refresh_tokens
     ADD CONSTRAINT refresh_tokens_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: sessions sessions_client_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.sessions
+    ADD CONSTRAINT sessions_client_email_ascii CHECK ((octet_length((client_email)::text) = length((client_email)::text))) NOT VALID;
 
 
 --
@@ -17689,6 +17785,13 @@ REVOKE ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_i
 
 
 --
+-- Name: FUNCTION take_recipient_mail(p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.take_recipient_mail(p_email text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION too_many(p_code text, p_detail text, p_wait_seconds numeric); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -18102,3 +18205,5 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205051000
 -- 20261205070000
 -- 20261205070100
+-- 20261205080000
+-- 20261205080100

@@ -70,8 +70,9 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     if claimed is None:
         return  # already sent or failed: a duplicate run does nothing
     try:
-        data = {"recipient_name": claimed["recipient_name"] or claimed["recipient_email"],
-                **decrypt_fields(claimed["template_data"])}
+        # No stored name means nobody is to be greeted by one (a mail to an address nobody has proven carries no
+        # text its requester typed): templates greet "Hello," then, never with the address.
+        data = {"recipient_name": claimed["recipient_name"] or "", **decrypt_fields(claimed["template_data"])}
         rendered = None
         if claimed.get("override"):
             # A super admin's override runs in the bounded sandbox (a child process killed after a few

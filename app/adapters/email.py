@@ -44,9 +44,13 @@ def header_text(value: str | None) -> str:
 
 def recipient(name: str | None, email: str) -> str:
     """"Name <address>" for one address: the name is quoted by formataddr (a comma or brackets in it stay
-    part of the name), the address must be one plain address or the message is refused."""
+    part of the name), the address must be one plain ASCII address or the message is refused. Addresses are
+    accepted only in their ASCII form (app.schemas.canonical_email: the domain in IDNA); one stored otherwise
+    (before that rule, or behind the API's back) would need SMTPUTF8, so it is refused here with that reason."""
     if not _ADDRESS.fullmatch(email or "") or any(unicodedata.category(ch) == "Cc" for ch in email):
         raise InvalidRecipient(f"not one plain email address: {email!r}")
+    if not email.isascii():
+        raise InvalidRecipient(f"not an ASCII address (it would need SMTPUTF8, which is not used): {email!r}")
     name = header_text(name)
     return formataddr((name, email)) if name else email
 

@@ -46,7 +46,7 @@ LIMIT_SETTINGS = {
     "max_availability_rules": "Most weekly availability rules per consultant",
     "public_bookings_per_ip_per_hour": "Public bookings per IP address per hour",
     "public_bookings_per_email_per_hour": "Public bookings per client email per hour",
-    "booking_emails_per_recipient_per_day": "Booking emails anonymous visitors may cause per address per day",
+    "booking_emails_per_recipient_per_day": "Mails anonymous visitors may cause one address to receive per day",
     "unpaid_holds_per_email": "Open unpaid holds per client email, per consultant",
     "unpaid_holds_per_ip": "Open unpaid holds per IP address, per consultant",
     "photo_uploads_per_hour": "Image uploads (photos and quotation images) per account per hour",

@@ -65,8 +65,10 @@ async def _form_page(request: Request, template: str, handler, **context) -> Res
         return await handler(form)
     except ApiError as err:
         values = {k: v for k, v in form.items() if "password" not in k and k != "csrf_token"}
-        return render(request, template, {"error": err.message, "error_field": err.field, "values": values, **context},
-                      status=err.status)
+        response = render(request, template, {"error": err.message, "error_field": err.field, "values": values,
+                                              **context}, status=err.status)
+        response.headers.update(err.headers)  # a 429's Retry-After, as the API gives it
+        return response
 
 
 @endpoint(summary="Consultant sign-in page.", tags=("pages",), include=False)

@@ -155,8 +155,12 @@ begin
     'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason));
   v_email := 'account_' || case p_to when 'approved' then 'approved' when 'rejected' then 'rejected'
                                      when 'suspended' then 'suspended' else 'reactivated' end;
-  perform app_private.queue_email(v_email, v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
-    jsonb_build_object('first_name', v_c.first_name, 'slug', v_c.slug, 'reason', p_reason),
+  -- An address its owner never confirmed (a rejected signup: anyone can sign up with anyone's address) is greeted
+  -- by no name: the name is whatever the signup typed, and a stranger would read it as the platform's words.
+  perform app_private.queue_email(v_email, v_c.email::text,
+    case when v_c.is_email_verified then v_c.first_name || ' ' || v_c.last_name end,
+    jsonb_build_object('first_name', case when v_c.is_email_verified then v_c.first_name else '' end,
+                       'slug', v_c.slug, 'reason', p_reason),
     p_consultant_id => v_c.id);
   return app_private.admin_consultant_json(v_c);
 end;

@@ -113,6 +113,9 @@ begin
   end if;
   select v_base || coalesce('-' || nullif(count(*), 0)::text, '') into v_slug
   from app.consultants c where c.slug = v_base or c.slug ~ ('^' || v_base || '-[0-9]+$');
+  -- The verification mail goes to an address the caller typed: it counts against that mailbox's mails of the
+  -- day, and past them nothing is created (NK429).
+  perform app_private.take_recipient_mail(p_email);
   for attempt in 1..8 loop
     begin
       insert into app.consultants (email, password_hash, first_name, last_name, phone_country_code, phone_number, slug)
@@ -132,14 +135,15 @@ begin
   perform app_private.start_session(v_consultant.id, null, p_refresh_hash, p_refresh_expires_at, p_user_agent, p_ip);
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_consultant.id, 'verify_email', p_verify_hash, v_consultant.email, now() + interval '24 hours');
-  perform app_private.queue_email('verify_email', v_consultant.email::text,
-    v_consultant.first_name || ' ' || v_consultant.last_name,
+  -- Nobody has shown the address is theirs yet: the mail carries no text the caller typed (no name in the
+  -- greeting or the To header), only the platform's words and the link.
+  perform app_private.queue_email('verify_email', v_consultant.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
   return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $$;
-comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email.';
+comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created).';
 
 -- Credentials and sessions ----------------------------------------------------------------------------
 
@@ -338,16 +342,19 @@ begin
   if v_c.is_email_verified then
     raise exception using errcode = 'NK409', message = 'already_verified', detail = 'Your email is already verified.';
   end if;
+  -- The account's address is unproven, so whoever signed up with it (anyone) mails it with each resend: it
+  -- counts against the mailbox's day like the signup did; past it the earlier link stays the valid one.
+  perform app_private.take_recipient_mail(v_c.email::text);
   -- Earlier links stop working: only the newest one is valid.
   update app.one_time_tokens set used_at = now()
   where consultant_id = v_c.id and purpose = 'verify_email' and used_at is null;
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_c.id, 'verify_email', p_token_hash, v_c.email, now() + interval '24 hours');
-  perform app_private.queue_email('verify_email', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+  perform app_private.queue_email('verify_email', v_c.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24), p_consultant_id => v_c.id);
 end;
 $$;
-comment on function api.resend_verification is 'Send a new verification email to the calling consultant.';
+comment on function api.resend_verification is 'Send a new verification email to the calling consultant (counted against the mailbox''s day: NK429 past it).';
 
 create or replace function api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text)
 returns void
@@ -357,7 +364,9 @@ as $$
 declare
   v_c app.consultants;
 begin
-  -- Says nothing either way (the app answers 202 for any address): no account enumeration.
+  -- Says nothing either way (the app answers 202 for any address): no account enumeration. So the mailbox is
+  -- counted first, whether or not an account uses the address: past its day, 429 alike for both.
+  perform app_private.take_recipient_mail(p_email);
   select * into v_c from app.consultants
   where email = lower(btrim(p_email))::public.citext and deleted_at is null and password_hash is not null;
   if v_c.id is null then
@@ -367,11 +376,13 @@ begin
   where consultant_id = v_c.id and purpose = 'password_reset' and used_at is null;
   insert into app.one_time_tokens (consultant_id, purpose, token_hash, email, expires_at)
   values (v_c.id, 'password_reset', p_token_hash, v_c.email, now() + interval '1 hour');
-  perform app_private.queue_email('password_reset', v_c.email::text, v_c.first_name || ' ' || v_c.last_name,
+  -- Greeted by name only at an address its owner has proven; else the name is whatever the signup typed.
+  perform app_private.queue_email('password_reset', v_c.email::text,
+    case when v_c.is_email_verified then v_c.first_name || ' ' || v_c.last_name end,
     jsonb_build_object('reset_url_encrypted', p_reset_url_encrypted, 'valid_minutes', 60), p_consultant_id => v_c.id);
 end;
 $$;
-comment on function api.request_password_reset is 'If the address belongs to an account, mail it a single-use reset link valid for one hour.';
+comment on function api.request_password_reset is 'Count the mailbox''s day (NK429 past it, for any address), then, if the address belongs to an account, mail it a single-use reset link valid for one hour.';
 
 create or replace function api.reset_password(p_token_hash bytea, p_password_hash text)
 returns void

@@ -75,6 +75,7 @@ declare
   v_data jsonb;
   v_wait interval;
   v_for_client jsonb;
+  v_client_name text;
   v_c app.consultants;
   v_client app.clients;
   v_mail record;
@@ -92,6 +93,14 @@ begin
   v_data := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
   -- Each reader sees times in their own zone: the client in the one they booked from (when known).
   v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
+  -- A public booking's name was typed by whoever booked, for an address nobody has shown is theirs: the client's
+  -- own mails greet nobody by it and put no name in the To header (a stranger must not read a sentence the
+  -- booker wrote as the platform's). The consultant's mails show it, as what the booking form said.
+  if p_s.booked_via = 'public' then
+    v_for_client := v_for_client || jsonb_build_object('client_name', '');
+  else
+    v_client_name := coalesce(p_s.client_name, v_client.name);
+  end if;
   -- Through the outbox, in this transaction: a confirmation that rolls back mails nobody. Which mails an
   -- event sends, to whom, and which consultant preference can turn one off, is this one table.
   for v_mail in
@@ -111,7 +120,7 @@ begin
         v_data, p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     else
-      perform app_private.queue_email(v_mail.email_type, v_client.email::text, coalesce(p_s.client_name, v_client.name), v_for_client,
+      perform app_private.queue_email(v_mail.email_type, v_client.email::text, v_client_name, v_for_client,
         p_consultant_id => v_c.id, p_client_id => v_client.id, p_session_id => p_s.id,
         p_scheduled_at => now() + v_wait);
     end if;

@@ -47,11 +47,31 @@ returns integer
 language sql volatile security definer
 set search_path = ''
 as $$
-  -- One mail an anonymous visitor causes to this mailbox without paying (a free booking's confirmation or
-  -- reminder, a move through the manage link): 0 when within the day's limit, else the seconds to wait.
+  -- One mail an anonymous visitor causes to this mailbox without paying (a verification mail at signup or on
+  -- resend, a password reset, a free booking's confirmation or reminder, a move through the manage link): 0 when
+  -- within the day's limit, else the seconds to wait.
   select api.hit_rate_limit(app_private.recipient_mail_bucket(p_email), 10, 86400, 'booking_emails_per_recipient_per_day')
 $$;
 comment on function app_private.count_recipient_mail is 'Count one anonymous-caused mail to a mailbox in its UTC day; 0 if within booking_emails_per_recipient_per_day, else seconds to wait.';
+
+create or replace function app_private.take_recipient_mail(p_email text)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_wait integer := app_private.count_recipient_mail(p_email);
+begin
+  -- For the account mails anyone can ask for with an address they typed (signup, resend, password reset): past
+  -- the mailbox's day, NK429 with Retry-After, and the caller's transaction rolls back with the count, so a
+  -- refused request creates nothing and counts nothing.
+  if v_wait > 0 then
+    perform app_private.too_many('rate_limited',
+      'This email address has received the most emails we may send it today; try again tomorrow.', v_wait);
+  end if;
+end;
+$$;
+comment on function app_private.take_recipient_mail is 'Count one anonymous-caused mail to a mailbox, or NK429 rate_limited (Retry-After until the UTC day ends) when its day is full.';
 
 create or replace function api.worker_session_reminder(p_session_id uuid, p_starts_at timestamptz)
 returns text
