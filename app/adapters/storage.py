@@ -39,10 +39,18 @@ class LocalStorage:
             raise StorageError("key escapes the media directory")
 
         def write() -> None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # delete() removes a folder once it is empty; one doing so between our mkdir and our write would
+            # take the folder from under us (FileNotFoundError): make it again, a few times at most.
             tmp = path.with_suffix(path.suffix + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            for attempt in range(5):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    tmp.write_bytes(data)
+                    tmp.replace(path)
+                    return
+                except FileNotFoundError:
+                    if attempt == 4:
+                        raise
 
         await asyncio.to_thread(write)
         return f"{self.base_url}/{key}"

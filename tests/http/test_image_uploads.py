@@ -281,6 +281,27 @@ async def test_cloudinary_deletes_a_key_and_pages_through_a_prefix(cloudinary_fa
     assert b"quotations/c/1" in deletes and b"quotations/c/2" in deletes
 
 
+async def test_a_local_put_survives_a_delete_emptying_its_folder_between_mkdir_and_write(tmp_path, monkeypatch):
+    # delete() removes a folder once empty: one doing so right after put() made the folder failed the write
+    # with FileNotFoundError (a 500). Replayed deterministically: the first mkdir's folder is taken away.
+    store = LocalStorage(tmp_path)
+    await store.put("quotations/c/q/old.png", b"old", "image/png")
+    real_mkdir, raced = Path.mkdir, []
+
+    def mkdir_then_emptied(self, *args, **kwargs):
+        real_mkdir(self, *args, **kwargs)
+        if not raced and self.name == "q":
+            raced.append(self)
+            asyncio.run(store.delete("quotations/c/q/old.png"))  # the other request's delete, in between
+            assert not self.exists()
+
+    monkeypatch.setattr(Path, "mkdir", mkdir_then_emptied)
+    url = await store.put("quotations/c/q/new.png", b"new", "image/png")
+    assert raced and url == "/media/quotations/c/q/new.png"
+    assert (tmp_path / "quotations/c/q/new.png").read_bytes() == b"new"
+    assert not (tmp_path / "quotations/c/q/old.png").exists()
+
+
 # --- a shutdown cancelling an upload ----------------------------------------------------------------------
 
 async def test_an_upload_cancelled_by_the_shutdown_answers_503_not_a_logged_500(client, db, monkeypatch, caplog):
