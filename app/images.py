@@ -7,16 +7,30 @@ import logging
 import re
 import struct
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import NamedTuple, TypeVar
 
-from PIL import Image
+from PIL import Image, ImageCms
 
 from app.errors import ApiError
 
 log = logging.getLogger("nakksha.images")
+
+# Pillow warns (UserWarning, once per distinct text) about what it skips in a damaged file: an EXIF block of
+# 2,700 distinct bogus tags put 5,500 raw lines on stderr from one upload, with no request id. Whatever Pillow
+# skips, the upload is cleaned or refused here, so its warnings carry nothing an operator acts on. A filter,
+# not catch_warnings (that swaps process-wide state, and decoding runs in several threads), put back in front on each
+# clean: whoever resets or shadows the filters (a test runner does) does not bring the lines back.
+_PIL_MODULES = r"PIL\."
+
+
+def _quiet_pillow() -> None:
+    first = warnings.filters[0] if warnings.filters else None
+    if not (first and first[0] == "ignore" and getattr(first[3], "pattern", None) == _PIL_MODULES):
+        warnings.filterwarnings("ignore", module=_PIL_MODULES)  # to the front (a copy further back is removed)
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 2048
@@ -289,11 +303,30 @@ def _upright(img: Image.Image) -> Image.Image:
     return img.transpose(method) if method is not None else img
 
 
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _pixels_only(img: Image.Image) -> Image.Image:
+    """What is saved: the pixels in sRGB and nothing else. Pillow writes back what it read (a JPEG's comment, an
+    ICC profile with whatever bytes were appended to it), so the info is emptied, keeping only a palette's
+    transparency. A colour profile is applied first (a phone's Display P3 photo keeps its colours); one
+    LittleCMS cannot read is dropped and the pixels kept as they are."""
+    icc = img.info.get("icc_profile")
+    if icc and img.mode in ("RGB", "RGBA"):
+        try:
+            img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB, outputMode=img.mode)
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass
+    img.info = {"transparency": img.info["transparency"]} if "transparency" in img.info else {}
+    return img
+
+
 def clean_photo(data: bytes) -> tuple[bytes, str, str]:
     """Bound the work from the file's structure and its header (nothing decoded yet), then decode fully (a
     truncated or forged file fails here), apply the EXIF orientation, drop every other piece of metadata
     (camera, GPS), bound the size, and re-encode in the same format (only the first image of an animation or
     an MPO). CPU-bound: call it through `off_loop`, never on the event loop."""
+    _quiet_pillow()
     fmt = sniff(data)
     if fmt is None:
         raise NotAnImage("Upload a JPEG, PNG or WebP image.")
@@ -314,6 +347,7 @@ def clean_photo(data: bytes) -> tuple[bytes, str, str]:
             img.thumbnail((MAX_SIDE, MAX_SIDE))
             if fmt == "JPEG" and img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
+            img = _pixels_only(img)
             out = io.BytesIO()
             img.save(out, format=fmt, **({"quality": 88} if fmt in ("JPEG", "WEBP") else {}))
     except NotAnImage:

@@ -159,6 +159,8 @@ def _timezone(value: str) -> str:
 Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
                   AfterValidator(canonical_email)]
 Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=100)]
+# A client's name as the clients table keeps it (blank is no name: refused naming the field given).
+ClientName = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=5000)]
 ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]
 PhoneCountryCode = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{0,3}$")]

@@ -88,6 +88,8 @@ def _first_error(exc: ValidationError) -> ApiError:
     kind = err.get("type", "")
     code = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(kind, "validation_error")
     message = err.get("msg", "Invalid value.")
+    if kind in ("value_error", "assertion_error"):  # our validators' own words, without pydantic's prefix
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if field:
         message = f"{field}: {message}"
     return ApiError(422, code, message, field)

@@ -15,8 +15,8 @@ from app.endpoints import endpoint
 from app.routes.auth import OBJECT
 from app.routes.public import PHONE_PURPOSE
 from app.routes.quotations import forget_images
+from app.schemas import ClientName, Email, normalise_phone
 from app.schemas import ClientPhone as Phone
-from app.schemas import Email, normalise_phone
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -30,14 +30,14 @@ class ClientQuery(QuerySchema):
 
 
 class NewClient(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: ClientName
     email: Email
     phone: Phone | None = None
     notes: str | None = Field(default=None, max_length=10000)
 
 
 class ClientPatch(Schema):
-    name: str = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+    name: ClientName = None  # type: ignore[assignment]
     email: Email = None  # type: ignore[assignment]
     phone: Phone | None = None
     notes: str | None = Field(default=None, max_length=10000)

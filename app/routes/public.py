@@ -23,7 +23,7 @@ from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import LINK_PURPOSE, OBJECT
-from app.schemas import ClientPhone, Email, Instant, Timezone
+from app.schemas import ClientName, ClientPhone, Email, Instant, Timezone
 from app.sql import CommitOutcomeUnknown, run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -32,7 +32,7 @@ IP_PURPOSE = "client_ip"
 
 
 class ClientIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: ClientName
     email: Email
     phone: ClientPhone | None = None
 

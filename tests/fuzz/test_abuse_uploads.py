@@ -777,4 +777,60 @@ async def test_a_template_source_over_the_size_limit_is_refused_before_rendering
                          json={"subject": "Hello", "html_body": "x" * 200_001, "text_body": "x"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "html_body"
 
+
+# --- what the stored file carries besides pixels -----------------------------------------------------------
+
+def _exif_of_many_bogus_tags() -> bytes:
+    """~2,700 distinct tags each claiming a 32 kB value: under the 64 kB EXIF bound, and each one a distinct
+    Pillow warning ("Tag data larger than file") when the block is read."""
+    blob = 32000
+    count = (65000 - 6 - 8 - 2 - 4 - blob) // 12
+    values_at = 8 + 2 + count * 12 + 4
+    entries = b"".join(struct.pack(">HHII", 0x9000 + i, 7, blob, values_at) for i in range(count))
+    return b"Exif\x00\x00" + b"MM\x00*" + struct.pack(">I", 8) + struct.pack(">H", count) + entries + b"\x00" * 4 + b"A" * blob
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_no_comment_profile_or_metadata_survives_cleaning(fmt):
+    # An outside check found a JPEG's comment and a PNG's ICC profile (with text appended to it) stored byte
+    # for byte: Pillow writes back what it read. Only pixels may be stored, in sRGB.
+    from PIL import ImageCms
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes() + b"GPS 12.34N SECRET-IN-PROFILE"
+    out = io.BytesIO()
+    extra = {"comment": b"SECRET-IN-COMMENT"} if fmt == "JPEG" else {}
+    Image.new("RGB", (32, 32), (200, 80, 20)).save(out, fmt, icc_profile=profile, **extra)
+    data = out.getvalue()
+    with Image.open(io.BytesIO(data)) as original:  # the test file really carries both
+        assert original.info["icc_profile"].endswith(b"SECRET-IN-PROFILE")
+        assert fmt != "JPEG" or original.info["comment"] == b"SECRET-IN-COMMENT"
+    cleaned, _, _ = images.clean_photo(data)
+    assert b"SECRET" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as img:
+        assert "icc_profile" not in img.info and "comment" not in img.info, img.info
+        r, g, b = img.convert("RGB").getpixel((16, 16))
+        assert abs(r - 200) < 12 and abs(g - 80) < 12 and abs(b - 20) < 12  # an sRGB profile leaves colours as they were
+
+
+def test_a_palette_png_keeps_its_transparency():
+    img = Image.new("P", (8, 8), 0)
+    img.putpalette([255, 255, 255, 200, 0, 0] + [0] * 762)
+    img.info["transparency"] = 0
+    out = io.BytesIO()
+    img.save(out, "PNG", transparency=0)
+    cleaned, _, _ = images.clean_photo(out.getvalue())
+    with Image.open(io.BytesIO(cleaned)) as back:
+        assert back.info.get("transparency") == 0
+
+
+def test_a_damaged_exif_block_puts_no_warning_lines_in_the_log():
+    # 5,500 raw "UserWarning: Tag data larger than file" lines reached the server's stderr from one upload.
+    import warnings
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(out, "JPEG", exif=_exif_of_many_bogus_tags())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # as a server starts: nothing but the defaults before the first upload
+        images.clean_photo(out.getvalue())
+    assert [w for w in caught if "PIL" in w.filename] == []
+
 # Test: pytest tests/fuzz/test_abuse_uploads.py

@@ -102,6 +102,21 @@ async def test_a_paid_booking_holds_its_slot_and_a_second_one_is_refused(client,
     assert row["total_sessions"] == 0  # a hold is not a session until paid
 
 
+async def test_a_blank_client_name_is_refused_naming_the_field_sent_and_an_address_error_reads_plainly(client, db):
+    # The outside check saw 422 naming "name" (the table's column) for a body whose field is client.name, and
+    # messages opening with pydantic's "Value error, ".
+    c = await approved_consultant(client, db, rules=every_day())
+    free = await slots(client, c["slug"], type="personal")
+    body = booking(free[0]["slot_id"])
+    body["client"]["name"] = "   "
+    r = await book(client, c["slug"], body)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "client.name", r.text
+    r = await book(client, c["slug"], booking(free[0]["slot_id"], email="nutzerä@example.com"))
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["field"] == "client.email", r.text
+    assert err["message"].startswith("client.email: must use only ASCII") and "Value error" not in err["message"]
+
+
 async def test_a_free_session_is_confirmed_at_once(client, db):
     c = await approved_consultant(client, db, price="0", rules=every_day())
     slot = (await slots(client, c["slug"]))[0]
