@@ -1,6 +1,6 @@
 # app/live.py — live dashboard updates: one LISTEN connection per app process fans PostgreSQL notifications out to server-sent-event streams.
-"""The database says when a consultant's figures change: the analytics mark trigger (migration
-20261124102100, function in db/functions/analytics.sql) runs pg_notify('nakksha_dashboard', consultant id)
+"""The database says when a consultant's figures change: the analytics mark trigger
+(app.mark_analytics_dirty, db/functions/app/analytics.sql) runs pg_notify('nakksha_dashboard', consultant id)
 in the writing transaction, so a notification arrives only once the booking or payment has committed
 (and one per transaction, however many rows it wrote). This process holds one dedicated connection
 LISTENing (opened on the first subscriber, reopened after a lost connection) and hands each notification

@@ -1,9 +1,13 @@
-# app/migrate.py — `nakksha migrate`: roles, dbmate migrations, then db/functions and db/views applied as code, then the schema dump.
-"""Migrations change tables (dbmate, forward-only, each with a down). Functions and views are code: every
-migrate drops the code schemas (api, app_private, analytics) and re-creates them from the files in one
-transaction, so re-running is a no-op, a changed signature replaces the old function instead of adding
-an overload, and a deleted file leaves nothing behind. Materialized views hold data, so they live in the
-app schema and are rebuilt only when their file's hash changes."""
+# app/migrate.py — `nakksha migrate`: roles, the rules of db/functions/app, dbmate migrations, then db/functions and db/views applied as code, then the schema dump.
+"""Migrations change tables (dbmate, forward-only, each with a down). Functions and views are code, in two
+kinds. The functions tables depend on (triggers, policies, checks, defaults) live in schema `app` beside the
+tables, in db/functions/app/: they are applied with `create or replace` *before* the migrations, so a
+migration can create a trigger or policy on them and no migration restates a body (a function no longer in
+the files must be dropped by a migration, after whatever uses it). Everything else (schemas api, app_private,
+analytics) is dropped and re-created from db/functions and db/views after the migrations in one transaction,
+so re-running is a no-op, a changed signature replaces the old function instead of adding an overload, and a
+deleted file leaves nothing behind. Materialized views hold data, so they are rebuilt only when their file's
+hash changes."""
 from __future__ import annotations
 
 import hashlib
@@ -146,11 +150,42 @@ def _apply_materialized_views(cur: psycopg.Cursor, directory: Path) -> None:
             (name, digest))
 
 
+def rule_files(db_dir: Path = DB_DIR) -> list[Path]:
+    """db/functions/app: the functions in schema `app` that tables, triggers and policies use."""
+    return sorted((db_dir / "functions" / "app").glob("*.sql"))
+
+
 def code_files(db_dir: Path = DB_DIR) -> list[Path]:
-    """db/functions then db/views, each in path order (files may refer to each other: bodies are not checked)."""
-    functions = sorted((db_dir / "functions").rglob("*.sql"))
+    """db/functions (but app/) then db/views, each in path order (files may refer to each other: bodies are not
+    checked)."""
+    functions = sorted(p for p in (db_dir / "functions").rglob("*.sql") if p.parent.name != "app")
     views = sorted(p for p in (db_dir / "views").glob("*.sql"))
     return functions + views
+
+
+def _run_files(cur: psycopg.Cursor, paths: list[Path], db_dir: Path) -> None:
+    for path in paths:
+        try:
+            cur.execute(path.read_text())
+        except psycopg.Error as exc:
+            raise RuntimeError(f"{path.relative_to(db_dir.parent)}: {exc}") from exc
+
+
+def apply_rules(owner_url: str, db_dir: Path = DB_DIR) -> None:
+    """Create or replace the functions of schema `app` (db/functions/app) before the migrations run: on a new
+    database the schema is made here (the baseline migration then finds it), and the bodies are not checked
+    (they name tables the migrations have yet to make; signatures use built-in types only)."""
+    with psycopg.connect(owner_url) as conn, conn.cursor() as cur:
+        cur.execute("select pg_advisory_xact_lock(hashtext('nakksha.apply_code'))")
+        cur.execute("set local check_function_bodies = off")
+        cur.execute("create schema if not exists app")
+        cur.execute("comment on schema app is 'Tables, types, constraints, triggers and RLS policies (changed by "
+                    "migrations), and the functions they use (db/functions/app, re-applied by nakksha migrate).'")
+        _run_files(cur, rule_files(db_dir), db_dir)
+        # As for the code schemas: a function is callable only by the roles its file grants it to by name (a
+        # trigger function needs no grant to fire; the ones policies and checks call are granted).
+        cur.execute("revoke execute on all functions in schema app from public")
+        conn.commit()
 
 
 def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
@@ -161,11 +196,7 @@ def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
             cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
         _grant_code_schemas(cur)
         _apply_materialized_views(cur, db_dir / "views" / "materialized")
-        for path in code_files(db_dir):
-            try:
-                cur.execute(path.read_text())
-            except psycopg.Error as exc:
-                raise RuntimeError(f"{path.relative_to(db_dir.parent)}: {exc}") from exc
+        _run_files(cur, code_files(db_dir), db_dir)
         # PUBLIC may execute a new function by default, and a per-schema `alter default privileges … revoke`
         # cannot take that away (it only adds to the global defaults): revoke it here, so a code function is
         # callable only by the roles its file grants it to by name.
@@ -206,6 +237,36 @@ def dump_schema(owner_url: str) -> str:
     return header + text + footer
 
 
+# The migrations the baseline (20261205100000) replaced. A database built by them holds exactly that schema, so
+# it is adopted: their versions give way to the baseline's and nothing is re-run. A database part-way along the
+# old chain cannot be adopted (rebuild it: no production database existed when the chain was squashed).
+SQUASHED_VERSIONS = frozenset("""
+    20261124100000 20261124100200 20261124100300 20261124100400 20261124100500 20261124100600 20261124100700
+    20261124100800 20261124100900 20261124101000 20261124101100 20261124101200 20261124101300 20261124101400
+    20261124101500 20261124101600 20261124101700 20261124101800 20261124101900 20261124102000 20261124102100
+    20261124102200 20261124102300 20261124102400 20261205010000 20261205010100 20261205010200 20261205030000
+    20261205030100 20261205040000 20261205040100 20261205050000 20261205051000 20261205070000 20261205070100
+    20261205080000 20261205080100""".split())
+BASELINE_VERSION = "20261205100000"
+
+
+def adopt_squashed_history(owner_url: str) -> None:
+    with psycopg.connect(owner_url) as conn:
+        if not conn.execute("select to_regclass('public.schema_migrations') is not null").fetchone()[0]:
+            return
+        applied = {v for (v,) in conn.execute("select version from public.schema_migrations")}
+        old = applied & SQUASHED_VERSIONS
+        if not old:
+            return
+        if old != SQUASHED_VERSIONS:
+            raise RuntimeError(
+                f"this database stopped part-way along the migrations squashed into {BASELINE_VERSION} "
+                f"({len(old)} of {len(SQUASHED_VERSIONS)} applied): rebuild it (`rm -rf .data` for the embedded one)")
+        conn.execute("delete from public.schema_migrations where version = any(%s)", (sorted(old),))
+        conn.execute("insert into public.schema_migrations (version) values (%s)", (BASELINE_VERSION,))
+        log.info("adopted the %s squashed migrations as the baseline %s", len(old), BASELINE_VERSION)
+
+
 def latest_migration_version(migrations_dir: Path = DB_DIR / "migrations") -> str:
     return max(p.name.split("_", 1)[0] for p in migrations_dir.glob("*.sql"))
 
@@ -214,6 +275,8 @@ def migrate(admin_url: str, *, dump: bool = True, schema_file: Path = DB_DIR / "
     log.info("migrating %s", database_name(admin_url))
     bootstrap_roles(admin_url)
     owner_url = role_url(admin_url, ROLE_OWNER)
+    adopt_squashed_history(owner_url)
+    apply_rules(owner_url)
     dbmate(owner_url, "up")
     apply_code(owner_url)
     if dump:

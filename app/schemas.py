@@ -90,7 +90,7 @@ def normalise_phone(value: object) -> object:
 
 # The one range of instants and dates the platform takes and stores: the years 1970 to 2200, an instant's year
 # read in UTC. Years 1 and 9999 parse, but overflow once shifted to another zone or by a day's arithmetic (a 500
-# on the next page showing them). The tables hold the same range (app.is_plausible_instant, db/functions/instants.sql).
+# on the next page showing them). The tables hold the same range (app.is_plausible_instant, db/functions/app/checks.sql).
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 

@@ -64,7 +64,7 @@ ALTER SCHEMA app OWNER TO nakksha_owner;
 -- Name: SCHEMA app; Type: COMMENT; Schema: -; Owner: nakksha_owner
 --
 
-COMMENT ON SCHEMA app IS 'Tables, types, constraints, triggers and RLS policies. Changed only by migrations.';
+COMMENT ON SCHEMA app IS 'Tables, types, constraints, triggers and RLS policies (changed by migrations), and the functions they use (db/functions/app, re-applied by nakksha migrate).';
 
 
 --
@@ -16097,6 +16097,7 @@ GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to
 -- Name: FUNCTION is_valid_timezone(p_tz text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION app.is_valid_timezone(p_tz text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
 
@@ -16471,6 +16472,7 @@ REVOKE ALL ON FUNCTION app.count_clients() FROM PUBLIC;
 -- Name: FUNCTION current_admin_id(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION app.current_admin_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_app;
 GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_admin;
 
@@ -16497,6 +16499,7 @@ GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_admin;
 -- Name: FUNCTION current_consultant_id(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION app.current_consultant_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_app;
 GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_admin;
 
@@ -16513,6 +16516,27 @@ REVOKE ALL ON FUNCTION app.derive_session_times() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION enforce_payment_transition(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.enforce_payment_transition() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION enforce_session_transition(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.enforce_session_transition() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION forbid_audit_change(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
 
 
 --
@@ -16533,6 +16557,7 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 -- Name: FUNCTION is_plausible_date(p_day date); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION app.is_plausible_date(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
 
@@ -16541,6 +16566,7 @@ GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
 -- Name: FUNCTION is_plausible_instant(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
+REVOKE ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_admin;
 
@@ -16564,6 +16590,13 @@ REVOKE ALL ON FUNCTION app.mark_all_analytics_dirty() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION protect_booked_slot(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.protect_booked_slot() FROM PUBLIC;
 
 
 --
@@ -16606,6 +16639,13 @@ REVOKE ALL ON FUNCTION app.sync_session_calendar() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.touch_updated_at() FROM PUBLIC;
 
 
 --
@@ -18169,41 +18209,5 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 
 
 -- dbmate applied versions:
--- 20261124100000
 -- 20261124100100
--- 20261124100200
--- 20261124100300
--- 20261124100400
--- 20261124100500
--- 20261124100600
--- 20261124100700
--- 20261124100800
--- 20261124100900
--- 20261124101000
--- 20261124101100
--- 20261124101200
--- 20261124101300
--- 20261124101400
--- 20261124101500
--- 20261124101600
--- 20261124101700
--- 20261124101800
--- 20261124101900
--- 20261124102000
--- 20261124102100
--- 20261124102200
--- 20261124102300
--- 20261124102400
--- 20261205010000
--- 20261205010100
--- 20261205010200
--- 20261205030000
--- 20261205030100
--- 20261205040000
--- 20261205040100
--- 20261205050000
--- 20261205051000
--- 20261205070000
--- 20261205070100
--- 20261205080000
--- 20261205080100
+-- 20261205100000

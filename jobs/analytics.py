@@ -1,5 +1,5 @@
 # jobs/analytics.py — keeps daily_analytics current: every minute, the days writes marked dirty are rebuilt.
-"""The marks are written by triggers in the writing transaction (migration 20261124102100); this job only
+"""The marks are written by triggers in the writing transaction (db/functions/app/analytics.sql); this job only
 recomputes, in batches, with skip locked so several workers share it. Dashboards combine the stored days
 with today's live rows, so a minute's lag never shows."""
 from __future__ import annotations

@@ -9,31 +9,7 @@ as $$
 $$;
 comment on function app_private.reminder_due_at is 'When the reminder of a session starting then is due (the platform''s reminder_hours_before earlier).';
 
--- One reminder job per confirmed session (Procrastinate queueing lock `reminder:<id>`), kept in step by the table
--- itself, so every path that confirms, moves or cancels a session (booking, payment, consultant, client, psql)
--- moves its reminder too. The old job is cancelled before the new one is deferred: a queueing lock that is taken
--- raises a unique violation, which would abort the reschedule. (A confirmation or a notice of the new time sent
--- when the reminder is already due stands in for it: app_private.queue_session_emails cancels the job then.)
-create or replace function app.schedule_session_reminder() returns trigger
-language plpgsql security definer
-set search_path = ''
-as $$
-begin
-  if tg_op = 'UPDATE' and new.status is not distinct from old.status
-     and new.starts_at is not distinct from old.starts_at then
-    return null;
-  end if;
-  perform app_private.cancel_queued_jobs('reminder:' || new.id);
-  if new.status = 'confirmed' and new.starts_at > now() then
-    perform app_private.defer_job('send_session_reminder',
-      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
-      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
-  end if;
-  return null;
-end;
-$$;
-comment on function app.schedule_session_reminder() is 'Trigger: a confirmed session has one reminder job, moved with its time and cancelled with it.';
-revoke execute on function app.schedule_session_reminder() from public;
+-- The reminder job itself is kept in step by the trigger app.schedule_session_reminder (db/functions/app/sessions.sql).
 
 create or replace function app_private.recipient_mail_bucket(p_email text)
 returns text

@@ -10,7 +10,18 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.migrate import DB_DIR, apply_code, dbmate, drop_code, dump_schema, migrate
+from app.migrate import (
+    BASELINE_VERSION,
+    DB_DIR,
+    SQUASHED_VERSIONS,
+    apply_code,
+    apply_rules,
+    dbmate,
+    drop_code,
+    dump_schema,
+    migrate,
+    rule_files,
+)
 
 MIGRATIONS = sorted((DB_DIR / "migrations").glob("*.sql"))
 MIGRATION_NAME = re.compile(r"^(?P<version>\d{14})_(?P<verb>[a-z]+)_(?P<object>[a-z0-9]+(?:_[a-z0-9]+)*)\.sql$")
@@ -88,6 +99,31 @@ def test_committed_schema_sql_matches_a_fresh_migrate(db):
         + _diff(committed, fresh, "db/schema.sql (committed)", "fresh migrate"))
 
 
+def test_a_database_the_squashed_chain_built_is_adopted_not_rebuilt(db):
+    # A database the 37 squashed migrations built records their versions: migrate swaps them for the baseline's
+    # (running nothing: re-running the baseline would fail on the existing tables) and the schema is unchanged.
+    # (That the old chain and the baseline build the same schema was checked when squashing, by dumping both.)
+    owner = db.url("owner")
+    before = dump_schema(owner)
+    with psycopg.connect(owner) as conn:
+        conn.execute("delete from public.schema_migrations where version = %s", (BASELINE_VERSION,))
+        for version in SQUASHED_VERSIONS:
+            conn.execute("insert into public.schema_migrations (version) values (%s)", (version,))
+    migrate(db.admin_url, dump=False)
+    assert _rows(owner, "select version from public.schema_migrations where version like '2026%' order by 1") == [
+        ("20261124100100",), (BASELINE_VERSION,)]
+    assert dump_schema(owner) == before
+
+
+def test_a_database_part_way_along_the_squashed_chain_is_refused(db):
+    owner = db.url("owner")
+    with psycopg.connect(owner) as conn:
+        conn.execute("delete from public.schema_migrations where version = %s", (BASELINE_VERSION,))
+        conn.execute("insert into public.schema_migrations (version) values ('20261124100000')")
+    with pytest.raises(RuntimeError, match="part-way"):
+        migrate(db.admin_url, dump=False)
+
+
 # --- functions and materialized views are code -----------------------------------------------------------
 
 
@@ -142,6 +178,42 @@ def test_materialized_view_is_rebuilt_only_when_its_file_changes(db, db_dir):
     apply_code(owner, db_dir=db_dir)
     assert _scalar(owner, "select to_regclass('app.probe_mv')") is None, "a deleted materialized view file left its view"
     assert _scalar(owner, "select count(*) from app.materialized_view_versions where view_name = 'app.probe_mv'") == 0
+
+
+def test_a_rule_function_is_replaced_in_place_before_the_migrations(db, db_dir):
+    # Schema app is never dropped (tables depend on it): its files are applied with create or replace, so a
+    # changed body takes effect on the next migrate, and a trigger made on a function of those files by a
+    # migration finds it (apply_rules runs before dbmate).
+    owner = db.url("owner")
+    probe = db_dir / "functions" / "app" / "probe.sql"
+    probe.write_text("create or replace function app.probe() returns int language sql immutable as $$ select 1 $$;\n")
+    apply_rules(owner, db_dir=db_dir)
+    assert _scalar(owner, "select app.probe()") == 1
+    probe.write_text("create or replace function app.probe() returns int language sql immutable as $$ select 2 $$;\n")
+    apply_rules(owner, db_dir=db_dir)
+    assert _scalar(owner, "select app.probe()") == 2
+    assert _scalar(owner, "select has_function_privilege('nakksha_app', 'app.probe()', 'execute')") is False, \
+        "a function of schema app is callable by the roles its file grants it to, not by public"
+
+
+def test_every_function_in_schema_app_has_its_text_in_db_functions_app(db):
+    # One home per rule: what the catalogue holds in schema app is what the files say (a function removed from
+    # the files must be dropped by a migration, or it lingers here, unused and unreviewed).
+    declared = set()
+    for path in rule_files():
+        declared |= {m.group(1) for m in re.finditer(r"^create or replace function app\.(\w+)\(", path.read_text(), re.M)}
+    in_catalogue = {name for (name,) in _rows(db.url("owner"), "select proname from pg_proc where pronamespace = 'app'::regnamespace")}
+    assert in_catalogue == declared, f"only in the catalogue: {in_catalogue - declared}; only in files: {declared - in_catalogue}"
+
+
+@pytest.mark.parametrize("path", MIGRATIONS, ids=[p.name for p in MIGRATIONS])
+def test_no_migration_writes_a_function_body(path: Path):
+    # Function bodies live in db/functions (a trigger function in db/functions/app): a migration that restated
+    # one would become a second, stale copy of the rule (derive_session_times was once written five times).
+    if path.name.startswith("20261124100100"):
+        pytest.skip("Procrastinate's own schema, vendored as it ships")
+    assert not re.search(r"\bcreate\s+(or\s+replace\s+)?(function|procedure)\b", path.read_text(), re.I), \
+        f"{path.name} creates a function: put it in db/functions/<domain>.sql (schema app: db/functions/app/)"
 
 
 # --- the files themselves --------------------------------------------------------------------------------

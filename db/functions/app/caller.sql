@@ -1,0 +1,32 @@
+-- db/functions/app/caller.sql — who the current transaction acts for (set by the app per request), as the RLS policies read it.
+
+create or replace function app.current_consultant_id() returns uuid
+language sql stable parallel safe
+as $$ select nullif(current_setting('app.consultant_id', true), '')::uuid $$;
+comment on function app.current_consultant_id() is 'The consultant the current transaction acts for, or NULL.';
+
+create or replace function app.current_admin_id() returns uuid
+language sql stable parallel safe
+as $$ select nullif(current_setting('app.admin_id', true), '')::uuid $$;
+comment on function app.current_admin_id() is 'The admin the current transaction acts for, or NULL.';
+
+create or replace function app.current_approved_consultant_id() returns uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select c.id from app.consultants c
+  where c.id = app.current_consultant_id() and c.approval_status = 'approved' and c.deleted_at is null
+$$;
+comment on function app.current_approved_consultant_id() is 'The calling consultant if approved and not deleted, else NULL.';
+
+create or replace function app.current_admin_is_active() returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
+$$;
+comment on function app.current_admin_is_active() is 'True when the transaction acts for an active admin.';
+grant execute on function app.current_consultant_id(), app.current_admin_id() to nakksha_app, nakksha_admin;
+grant execute on function app.current_approved_consultant_id(), app.current_admin_is_active() to nakksha_app, nakksha_admin;
+
+-- Test: pytest tests/db/test_rls.py tests/meta/test_catalogue.py
