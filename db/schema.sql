@@ -247,7 +247,7 @@ declare
   v_result jsonb;
 begin
   perform app_private.require_admin(null);
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
   v_unit := app_private.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
@@ -1918,7 +1918,7 @@ CREATE FUNCTION api.delete_quotation(p_quotation_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_q app.quotations := api.my_quotation(p_quotation_id, true);
 begin
   delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
   return jsonb_build_object('id', v_q.id, 'deleted', true, 'forgotten_images',
@@ -2063,7 +2063,7 @@ CREATE FUNCTION api.duplicate_quotation(p_quotation_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 declare
-  v_src app.quotations := app_private.my_quotation(p_quotation_id);
+  v_src app.quotations := api.my_quotation(p_quotation_id);
   v_q app.quotations;
 begin
   -- Read again under a share lock: an image being replaced on the source is either copied as it is now or
@@ -2386,11 +2386,11 @@ COMMENT ON FUNCTION api.get_payment(p_transaction_id uuid) IS 'One of the caller
 --
 
 CREATE FUNCTION api.get_quotation(p_quotation_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id);
+  v_q app.quotations := api.my_quotation(p_quotation_id);
 begin
   return api.quotation_json(v_q) || jsonb_build_object(
     'public_link_encrypted', v_q.public_link_encrypted,
@@ -2754,19 +2754,19 @@ COMMENT ON FUNCTION api.list_payments(p_status text, p_from timestamp with time 
 --
 
 CREATE FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
-  v_consultant uuid := api.require_approved();
   v_pattern text := api.like_pattern(nullif(btrim(coalesce(p_q, '')), ''));
   v_result jsonb;
 begin
-  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation.
+  perform api.require_approved();  -- the policy would show an unapproved caller nothing; this says why
+  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation. Whose
+  -- quotations: the policy's answer (the caller's own), not a filter here.
   with matching as (
     select q, q.created_at, q.id from app.quotations q
-    where q.consultant_id = v_consultant
-      and (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
+    where (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
                                       else q.status end) = p_status)
       and (v_pattern is null or q.quotation_name ilike v_pattern or q.client_name ilike v_pattern
            or q.client_email::text ilike v_pattern)
@@ -3117,6 +3117,102 @@ COMMENT ON FUNCTION api.my_password_hash() IS 'The calling consultant''s (or adm
 
 
 --
+-- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.quotations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    client_id uuid,
+    client_name text NOT NULL,
+    client_email public.citext NOT NULL,
+    quotation_name text NOT NULL,
+    description text,
+    base_amount numeric(10,2) NOT NULL,
+    discount_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    final_amount numeric(10,2) GENERATED ALWAYS AS (round(((base_amount * ((100)::numeric - discount_percentage)) / (100)::numeric), 2)) STORED,
+    currency text DEFAULT 'INR'::text NOT NULL,
+    validity_period text,
+    expires_at timestamp with time zone,
+    status text DEFAULT 'draft'::text NOT NULL,
+    notes text,
+    quotation_image_url text,
+    public_token_hash bytea,
+    view_count integer DEFAULT 0 NOT NULL,
+    last_viewed_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    responded_at timestamp with time zone,
+    response_reason text,
+    paid_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    public_link_encrypted text,
+    CONSTRAINT quotations_base_amount_range CHECK ((base_amount >= (0)::numeric)),
+    CONSTRAINT quotations_client_email_format CHECK (((client_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT quotations_client_email_lowercase CHECK (((client_email)::text = lower((client_email)::text))),
+    CONSTRAINT quotations_client_name_length CHECK (((length(btrim(client_name)) >= 1) AND (length(btrim(client_name)) <= 200))),
+    CONSTRAINT quotations_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT quotations_description_length CHECK ((length(description) <= 20000)),
+    CONSTRAINT quotations_discount_range CHECK (((discount_percentage >= (0)::numeric) AND (discount_percentage <= (100)::numeric))),
+    CONSTRAINT quotations_public_token_hash_length CHECK ((length(public_token_hash) = 32)),
+    CONSTRAINT quotations_quotation_name_length CHECK (((length(btrim(quotation_name)) >= 1) AND (length(btrim(quotation_name)) <= 200))),
+    CONSTRAINT quotations_sent_has_token CHECK (((status = 'draft'::text) OR ((sent_at IS NOT NULL) AND (public_token_hash IS NOT NULL)))),
+    CONSTRAINT quotations_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'sent'::text, 'viewed'::text, 'accepted'::text, 'rejected'::text, 'expired'::text]))),
+    CONSTRAINT quotations_view_count_range CHECK ((view_count >= 0))
+);
+
+
+ALTER TABLE app.quotations OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE quotations; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.quotations IS 'Priced proposals to a client; final_amount is derived from base_amount and discount_percentage.';
+
+
+--
+-- Name: COLUMN quotations.public_link_encrypted; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.quotations.public_link_encrypted IS 'The client''s link (encrypted with DATA_ENCRYPTION_KEY); its token''s SHA-256 is public_token_hash.';
+
+
+--
+-- Name: my_quotation(uuid, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean DEFAULT false) RETURNS app.quotations
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := api.require_approved();
+  v_q app.quotations;
+begin
+  if p_lock then
+    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant for update;
+  else
+    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant;
+  end if;
+  if v_q.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
+  end if;
+  return v_q;
+end;
+$$;
+
+
+ALTER FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_quotation(p_quotation_id uuid, p_lock boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) IS 'The calling consultant''s quotation (optionally locked), else NK404.';
+
+
+--
 -- Name: payment_transactions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -3227,6 +3323,49 @@ ALTER FUNCTION api.payment_order(p_gateway text, p_order_id text) OWNER TO nakks
 --
 
 COMMENT ON FUNCTION api.payment_order(p_gateway text, p_order_id text) IS 'The order we stored (for checking a checkout signature against our own order id), or NULL.';
+
+
+--
+-- Name: period_bounds(text, date, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) RETURNS TABLE(starts date, ends date)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- Periods to date, as local dates [starts, ends] inclusive; custom is the given dates.
+  starts := case p_timeframe
+    when 'today' then p_today
+    when 'week' then p_today - (extract(isodow from p_today)::integer - 1)
+    when 'month' then date_trunc('month', p_today)::date
+    when 'quarter' then date_trunc('quarter', p_today)::date
+    when 'year' then date_trunc('year', p_today)::date
+    when 'fy' then make_date(extract(year from p_today)::integer - case when extract(month from p_today) < 4 then 1 else 0 end, 4, 1)
+    when 'custom' then p_from
+  end;
+  ends := case when p_timeframe = 'custom' then p_to else p_today end;
+  if starts is null or ends is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'timeframe is one of today, week, month, quarter, year, fy, custom (custom needs from and to).',
+      hint = 'field:timeframe';
+  end if;
+  if ends < starts or ends - starts > 3660 then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'to must be on or after from, at most ten years later.', hint = 'field:to';
+  end if;
+  return next;
+end;
+$$;
+
+
+ALTER FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION period_bounds(p_timeframe text, p_from date, p_to date, p_today date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) IS 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
 
 
 --
@@ -3673,73 +3812,11 @@ COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from ti
 
 
 --
--- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.quotations (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    client_id uuid,
-    client_name text NOT NULL,
-    client_email public.citext NOT NULL,
-    quotation_name text NOT NULL,
-    description text,
-    base_amount numeric(10,2) NOT NULL,
-    discount_percentage numeric(5,2) DEFAULT 0 NOT NULL,
-    final_amount numeric(10,2) GENERATED ALWAYS AS (round(((base_amount * ((100)::numeric - discount_percentage)) / (100)::numeric), 2)) STORED,
-    currency text DEFAULT 'INR'::text NOT NULL,
-    validity_period text,
-    expires_at timestamp with time zone,
-    status text DEFAULT 'draft'::text NOT NULL,
-    notes text,
-    quotation_image_url text,
-    public_token_hash bytea,
-    view_count integer DEFAULT 0 NOT NULL,
-    last_viewed_at timestamp with time zone,
-    sent_at timestamp with time zone,
-    responded_at timestamp with time zone,
-    response_reason text,
-    paid_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    public_link_encrypted text,
-    CONSTRAINT quotations_base_amount_range CHECK ((base_amount >= (0)::numeric)),
-    CONSTRAINT quotations_client_email_format CHECK (((client_email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
-    CONSTRAINT quotations_client_email_lowercase CHECK (((client_email)::text = lower((client_email)::text))),
-    CONSTRAINT quotations_client_name_length CHECK (((length(btrim(client_name)) >= 1) AND (length(btrim(client_name)) <= 200))),
-    CONSTRAINT quotations_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
-    CONSTRAINT quotations_description_length CHECK ((length(description) <= 20000)),
-    CONSTRAINT quotations_discount_range CHECK (((discount_percentage >= (0)::numeric) AND (discount_percentage <= (100)::numeric))),
-    CONSTRAINT quotations_public_token_hash_length CHECK ((length(public_token_hash) = 32)),
-    CONSTRAINT quotations_quotation_name_length CHECK (((length(btrim(quotation_name)) >= 1) AND (length(btrim(quotation_name)) <= 200))),
-    CONSTRAINT quotations_sent_has_token CHECK (((status = 'draft'::text) OR ((sent_at IS NOT NULL) AND (public_token_hash IS NOT NULL)))),
-    CONSTRAINT quotations_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'sent'::text, 'viewed'::text, 'accepted'::text, 'rejected'::text, 'expired'::text]))),
-    CONSTRAINT quotations_view_count_range CHECK ((view_count >= 0))
-);
-
-
-ALTER TABLE app.quotations OWNER TO nakksha_owner;
-
---
--- Name: TABLE quotations; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.quotations IS 'Priced proposals to a client; final_amount is derived from base_amount and discount_percentage.';
-
-
---
--- Name: COLUMN quotations.public_link_encrypted; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON COLUMN app.quotations.public_link_encrypted IS 'The client''s link (encrypted with DATA_ENCRYPTION_KEY); its token''s SHA-256 is public_token_hash.';
-
-
---
 -- Name: quotation_json(app.quotations); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
 CREATE FUNCTION api.quotation_json(p_q app.quotations) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select jsonb_build_object(
@@ -3770,7 +3847,7 @@ COMMENT ON FUNCTION api.quotation_json(p_q app.quotations) IS 'A quotation as th
 --
 
 CREATE FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -3783,10 +3860,10 @@ declare
   p_to_at timestamptz;
   v_result jsonb;
 begin
-  -- The same periods as the dashboard (app_private.period_bounds, in the consultant's zone); 'all' is all time.
+  -- The same periods as the dashboard (api.period_bounds, in the consultant's zone); 'all' is all time.
   if p_timeframe <> 'all' then
     select b.starts, b.ends into v_starts, v_ends
-    from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date) b;
+    from api.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date) b;
     p_from_at := v_starts::timestamp at time zone v_tz;
     p_to_at := (v_ends + 1)::timestamp at time zone v_tz;
   end if;
@@ -3794,8 +3871,8 @@ begin
   with sent as (
     select q.*, case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
                      else q.status end as shown
-    from app.quotations q
-    where q.consultant_id = v_consultant and q.sent_at is not null
+    from app.quotations q  -- the caller's own, by the policy
+    where q.sent_at is not null
       and (p_from_at is null or q.sent_at >= p_from_at) and (p_to_at is null or q.sent_at < p_to_at)
   )
   select jsonb_build_object(
@@ -4540,7 +4617,7 @@ CREATE FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_li
     SET search_path TO ''
     AS $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_q app.quotations := api.my_quotation(p_quotation_id, true);
   v_c app.consultants;
 begin
   if v_q.status <> 'draft' then
@@ -5329,7 +5406,7 @@ CREATE FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) RETURNS
     SET search_path TO ''
     AS $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_q app.quotations := api.my_quotation(p_quotation_id, true);
   v_old_image text := v_q.quotation_image_url;
   v_client record;
 begin
@@ -6346,7 +6423,7 @@ ALTER FUNCTION app.current_admin_is_active() OWNER TO nakksha_owner;
 -- Name: FUNCTION current_admin_is_active(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.current_admin_is_active() IS 'True when the transaction acts for an active admin.';
+COMMENT ON FUNCTION app.current_admin_is_active() IS 'True when the transaction acts for an active admin. Definer: the policies call it, and it reads the admins row their own policy protects.';
 
 
 --
@@ -6368,7 +6445,7 @@ ALTER FUNCTION app.current_approved_consultant_id() OWNER TO nakksha_owner;
 -- Name: FUNCTION current_approved_consultant_id(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.current_approved_consultant_id() IS 'The calling consultant if approved and not deleted, else NULL.';
+COMMENT ON FUNCTION app.current_approved_consultant_id() IS 'The calling consultant if approved and not deleted, else NULL. Definer: the policies call it, and it reads the consultants row their own policy protects.';
 
 
 --
@@ -8470,7 +8547,7 @@ declare
   v_before bigint;
   v_result jsonb;
 begin
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_unit := app_private.chart_unit(v_b.starts, v_b.ends);
   -- Clients before the period: the kept total less those added since it began (bounded by the period,
   -- not by the history).
@@ -8550,7 +8627,7 @@ declare
   v_prev_revenue numeric;
   v_active integer;
 begin
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_len := v_b.ends - v_b.starts + 1;
   v_cur := app_private.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
   -- Growth: against the period of the same length just before.
@@ -9272,40 +9349,6 @@ COMMENT ON FUNCTION app_private.meeting_wait(p_s app.sessions) IS 'How long a co
 
 
 --
--- Name: my_quotation(uuid, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean DEFAULT false) RETURNS app.quotations
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_consultant uuid := api.require_approved();
-  v_q app.quotations;
-begin
-  if p_lock then
-    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant for update;
-  else
-    select * into v_q from app.quotations where id = p_quotation_id and consultant_id = v_consultant;
-  end if;
-  if v_q.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
-  end if;
-  return v_q;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION my_quotation(p_quotation_id uuid, p_lock boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean) IS 'The calling consultant''s quotation (optionally locked), else NK404.';
-
-
---
 -- Name: notify_consultant_of_quotation(app.quotations, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -9335,49 +9378,6 @@ ALTER FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_
 --
 
 COMMENT ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) IS 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
-
-
---
--- Name: period_bounds(text, date, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) RETURNS TABLE(starts date, ends date)
-    LANGUAGE plpgsql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-begin
-  -- Periods to date, as local dates [starts, ends] inclusive; custom is the given dates.
-  starts := case p_timeframe
-    when 'today' then p_today
-    when 'week' then p_today - (extract(isodow from p_today)::integer - 1)
-    when 'month' then date_trunc('month', p_today)::date
-    when 'quarter' then date_trunc('quarter', p_today)::date
-    when 'year' then date_trunc('year', p_today)::date
-    when 'fy' then make_date(extract(year from p_today)::integer - case when extract(month from p_today) < 4 then 1 else 0 end, 4, 1)
-    when 'custom' then p_from
-  end;
-  ends := case when p_timeframe = 'custom' then p_to else p_today end;
-  if starts is null or ends is null then
-    raise exception using errcode = 'NK422', message = 'validation_error',
-      detail = 'timeframe is one of today, week, month, quarter, year, fy, custom (custom needs from and to).',
-      hint = 'field:timeframe';
-  end if;
-  if ends < starts or ends - starts > 3660 then
-    raise exception using errcode = 'NK422', message = 'validation_error',
-      detail = 'to must be on or after from, at most ten years later.', hint = 'field:to';
-  end if;
-  return next;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION period_bounds(p_timeframe text, p_from date, p_to date, p_today date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) IS 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
 
 
 --
@@ -15691,6 +15691,112 @@ GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app;
 
 
 --
+-- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.client_email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.quotation_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.description; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.base_amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.discount_percentage; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.currency; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.validity_period; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.notes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: COLUMN quotations.quotation_image_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app;
+
+
+--
+-- Name: FUNCTION my_quotation(p_quotation_id uuid, p_lock boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO nakksha_app;
+
+
+--
 -- Name: TABLE payment_transactions; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15711,6 +15817,14 @@ GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_
 
 REVOKE ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION period_bounds(p_timeframe text, p_from date, p_to date, p_today date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) TO nakksha_app;
 
 
 --
@@ -15807,104 +15921,6 @@ GRANT ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_i
 
 REVOKE ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app;
-
-
---
--- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.client_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.client_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.client_email; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.quotation_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.description; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.base_amount; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.discount_percentage; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.currency; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.validity_period; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.notes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
-
-
---
--- Name: COLUMN quotations.quotation_image_url; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app;
 
 
 --
@@ -17440,24 +17456,10 @@ REVOKE ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION my_quotation(p_quotation_id uuid, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.my_quotation(p_quotation_id uuid, p_lock boolean) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION notify_consultant_of_quotation(p_q app.quotations, p_email_type text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION period_bounds(p_timeframe text, p_from date, p_to date, p_today date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) FROM PUBLIC;
 
 
 --

@@ -1,5 +1,5 @@
 # app/routes/analytics.py — the consultant's dashboard figures over HTTP (/api/v1/dashboard/metrics and /charts).
-"""Periods are computed in SQL in the consultant's time zone (app_private.period_bounds); definitions are in
+"""Periods are computed in SQL in the consultant's time zone (api.period_bounds); definitions are in
 docs/metrics.md. Stored days come from daily_analytics and today is computed live, so the answer is right
 between job runs."""
 from __future__ import annotations

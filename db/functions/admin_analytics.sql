@@ -50,7 +50,7 @@ declare
   v_result jsonb;
 begin
   perform app_private.require_admin(null);
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
   v_unit := app_private.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart

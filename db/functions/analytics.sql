@@ -131,7 +131,7 @@ end;
 $$;
 comment on function app_private.live_day is 'One local day computed live from the base tables (today, between job runs); reads only.';
 
-create or replace function app_private.period_bounds(p_timeframe text, p_from date, p_to date, p_today date)
+create or replace function api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date)
 returns table (starts date, ends date)
 language plpgsql immutable
 set search_path = ''
@@ -160,7 +160,8 @@ begin
   return next;
 end;
 $$;
-comment on function app_private.period_bounds is 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
+comment on function api.period_bounds is 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
+grant execute on function api.period_bounds(text, date, date, date) to nakksha_app;
 
 create or replace function app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
 returns jsonb
@@ -206,7 +207,7 @@ declare
   v_prev_revenue numeric;
   v_active integer;
 begin
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_len := v_b.ends - v_b.starts + 1;
   v_cur := app_private.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
   -- Growth: against the period of the same length just before.
@@ -312,7 +313,7 @@ declare
   v_before bigint;
   v_result jsonb;
 begin
-  select * into v_b from app_private.period_bounds(p_timeframe, p_from, p_to, v_today);
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_unit := app_private.chart_unit(v_b.starts, v_b.ends);
   -- Clients before the period: the kept total less those added since it began (bounded by the period,
   -- not by the history).

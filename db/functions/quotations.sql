@@ -5,7 +5,7 @@
 
 create or replace function api.quotation_json(p_q app.quotations)
 returns jsonb
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select jsonb_build_object(
@@ -22,9 +22,11 @@ as $$
 $$;
 comment on function api.quotation_json is 'A quotation as the API answers it (never its token hash).';
 
-create or replace function app_private.my_quotation(p_quotation_id uuid, p_lock boolean default false)
+-- Invoker: the quotations policy decides what the caller sees. The consultant filter stays while the write
+-- functions calling this are still security definer (as the owner, policies do not apply to them).
+create or replace function api.my_quotation(p_quotation_id uuid, p_lock boolean default false)
 returns app.quotations
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -42,7 +44,7 @@ begin
   return v_q;
 end;
 $$;
-comment on function app_private.my_quotation is 'The calling consultant''s quotation (optionally locked), else NK404.';
+comment on function api.my_quotation is 'The calling consultant''s quotation (optionally locked), else NK404.';
 
 create or replace function app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text,
                                                         p_email text)
@@ -122,7 +124,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_q app.quotations := api.my_quotation(p_quotation_id, true);
   v_old_image text := v_q.quotation_image_url;
   v_client record;
 begin
@@ -168,7 +170,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_q app.quotations := api.my_quotation(p_quotation_id, true);
 begin
   delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
   return jsonb_build_object('id', v_q.id, 'deleted', true, 'forgotten_images',
@@ -183,7 +185,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_src app.quotations := app_private.my_quotation(p_quotation_id);
+  v_src app.quotations := api.my_quotation(p_quotation_id);
   v_q app.quotations;
 begin
   -- Read again under a share lock: an image being replaced on the source is either copied as it is now or
@@ -206,11 +208,11 @@ comment on function api.duplicate_quotation is 'Copy a quotation (any status) in
 
 create or replace function api.get_quotation(p_quotation_id uuid)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id);
+  v_q app.quotations := api.my_quotation(p_quotation_id);
 begin
   return api.quotation_json(v_q) || jsonb_build_object(
     'public_link_encrypted', v_q.public_link_encrypted,
@@ -232,19 +234,19 @@ comment on function api.get_quotation is 'One of the caller''s quotations with i
 create or replace function api.list_quotations(p_status text, p_q text, p_from timestamptz, p_to timestamptz,
                                                p_page integer, p_per_page integer)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_consultant uuid := api.require_approved();
   v_pattern text := api.like_pattern(nullif(btrim(coalesce(p_q, '')), ''));
   v_result jsonb;
 begin
-  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation.
+  perform api.require_approved();  -- the policy would show an unapproved caller nothing; this says why
+  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation. Whose
+  -- quotations: the policy's answer (the caller's own), not a filter here.
   with matching as (
     select q, q.created_at, q.id from app.quotations q
-    where q.consultant_id = v_consultant
-      and (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
+    where (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
                                       else q.status end) = p_status)
       and (v_pattern is null or q.quotation_name ilike v_pattern or q.client_name ilike v_pattern
            or q.client_email::text ilike v_pattern)
@@ -268,7 +270,7 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_q app.quotations := app_private.my_quotation(p_quotation_id, true);
+  v_q app.quotations := api.my_quotation(p_quotation_id, true);
   v_c app.consultants;
 begin
   if v_q.status <> 'draft' then
@@ -522,7 +524,7 @@ comment on function api.expire_quotations is 'Periodic: sent and viewed quotatio
 
 create or replace function api.quotation_stats(p_timeframe text, p_from date, p_to date)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
@@ -535,10 +537,10 @@ declare
   p_to_at timestamptz;
   v_result jsonb;
 begin
-  -- The same periods as the dashboard (app_private.period_bounds, in the consultant's zone); 'all' is all time.
+  -- The same periods as the dashboard (api.period_bounds, in the consultant's zone); 'all' is all time.
   if p_timeframe <> 'all' then
     select b.starts, b.ends into v_starts, v_ends
-    from app_private.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date) b;
+    from api.period_bounds(p_timeframe, p_from, p_to, (now() at time zone v_tz)::date) b;
     p_from_at := v_starts::timestamp at time zone v_tz;
     p_to_at := (v_ends + 1)::timestamp at time zone v_tz;
   end if;
@@ -546,8 +548,8 @@ begin
   with sent as (
     select q.*, case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
                      else q.status end as shown
-    from app.quotations q
-    where q.consultant_id = v_consultant and q.sent_at is not null
+    from app.quotations q  -- the caller's own, by the policy
+    where q.sent_at is not null
       and (p_from_at is null or q.sent_at >= p_from_at) and (p_to_at is null or q.sent_at < p_to_at)
   )
   select jsonb_build_object(
@@ -567,7 +569,7 @@ end;
 $$;
 comment on function api.quotation_stats is 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
 
-grant execute on function api.quotation_json(app.quotations), api.create_quotation(jsonb),
+grant execute on function api.quotation_json(app.quotations), api.my_quotation(uuid, boolean), api.create_quotation(jsonb),
   api.update_quotation(uuid, jsonb), api.delete_quotation(uuid), api.duplicate_quotation(uuid), api.get_quotation(uuid),
   api.list_quotations(text, text, timestamptz, timestamptz, integer, integer), api.send_quotation(uuid, bytea, text),
   api.public_quotation(bytea, text), api.public_quotation_peek(bytea), api.public_accept_quotation(bytea, text, text),

@@ -1,4 +1,4 @@
--- db/migrations/20261205100000_create_baseline_schema.sql — the schema up to 2026-12-05 in one migration: tables, types, constraints, indexes, triggers, RLS policies and grants (no function bodies).
+-- db/migrations/20261205100000_create_baseline_schema.sql — the schema up to 2026-12-05 in one migration: tables, types, constraints, indexes, triggers, RLS policies, grants and the platform settings' rows (no function bodies).
 -- Squashed from the 36 migrations before it (issue 17; no production database existed yet), generated with
 -- pg_dump from a database the old chain built, so objects read as pg_dump writes them (in its order: types,
 -- tables, defaults, constraints, indexes, triggers, foreign keys, policies, grants). The functions the tables,
@@ -2339,6 +2339,31 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakks
 
 -- acl: SEQUENCE procrastinate_workers_id_seq (public)
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app;
+
+-- The platform settings and their defaults (the rows the squashed migrations inserted, as they last stood; the
+-- admin settings page changes values, app_private.setting_bounds() holds their bounds).
+insert into app.platform_settings (key, value, description) values
+  ('booking_emails_per_recipient_per_day', '10', 'Mails anonymous visitors may cause one address to receive per day: verification at signup and on resend, password resets, free bookings'' confirmations and reminders, moves through the manage link (no one can mail-bomb a stranger).'),
+  ('booking_horizon_days', '60', 'How far ahead slots are materialised.'),
+  ('calendar_busy_refresh_minutes', '5', 'How old cached calendar busy times may get before the periodic job fetches them again.'),
+  ('default_hold_minutes', '15', 'Minutes a pending paid booking holds its slot.'),
+  ('login_failures_per_account', '200', 'Failed sign-ins to one account per hour from all addresses together (a ceiling against distributed guessing).'),
+  ('login_failures_per_account_ip', '10', 'Failed sign-ins to one account from one IP address per 15 minutes before that address must wait.'),
+  ('login_failures_per_ip', '50', 'Failed sign-ins from one IP address per 15 minutes, to any account.'),
+  ('max_availability_rules', '100', 'Most weekly availability rules one consultant may keep (active or not).'),
+  ('max_future_slots', '20000', 'Most future slots one consultant''s rules and one-off slots may create.'),
+  ('meeting_link_wait_seconds', '120', 'How long a confirmation email waits for a generated Meet or Teams link before it goes with the personal link.'),
+  ('min_slot_minutes', '15', 'Shortest slot (minutes) a weekly availability rule may offer.'),
+  ('photo_uploads_per_hour', '20', 'Image uploads one account may make per hour: profile photos and quotation images together.'),
+  ('plans', '[{"code": "free", "name": "Free", "price_monthly": 0}, {"code": "basic", "name": "Basic", "price_monthly": 499}, {"code": "pro", "name": "Pro", "price_monthly": 1499}, {"code": "enterprise", "name": "Enterprise", "price_monthly": 4999}]', 'Subscription plans, prices in INR per month.'),
+  ('platform_name', '"Nakksha"', 'Name shown in pages and emails.'),
+  ('public_bookings_per_email_per_hour', '10', 'Public bookings one client email may make per hour, across all pages.'),
+  ('public_bookings_per_ip_per_hour', '30', 'Public bookings one IP address may make per hour, across all pages.'),
+  ('reminder_hours_before', '24', 'Hours before a confirmed session that its reminder goes out (at once if it is sooner).'),
+  ('support_email', '"support@nakksha.in"', 'Where users can write to.'),
+  ('unpaid_holds_per_email', '2', 'Unpaid holds one client email may keep open at a time on one consultant''s page.'),
+  ('unpaid_holds_per_ip', '5', 'Unpaid holds one IP address may keep open at a time on one consultant''s page.'),
+  ('view_refresh_minutes', '5', 'How often the periodic job refreshes the dashboard materialized views.');
 
 -- migrate:down
 -- The schema takes its tables, types, triggers and policies, the functions of db/functions/app, and the trigger

@@ -115,6 +115,17 @@ def test_a_database_the_squashed_chain_built_is_adopted_not_rebuilt(db):
     assert dump_schema(owner) == before
 
 
+def test_a_fresh_database_has_every_platform_setting_with_its_default(db):
+    # pg_dump --schema-only dropped the rows the squashed migrations inserted once already: a fresh database
+    # must hold a row (and a description) for every setting the admin page bounds and the code reads.
+    owner = db.url("owner")
+    missing = _rows(owner, """select b.key from jsonb_object_keys(app_private.setting_bounds()) b(key)
+                               where not exists (select 1 from app.platform_settings s where s.key = b.key)""")
+    assert missing == [], f"settings with bounds but no row: {missing}"
+    assert _scalar(owner, "select count(*) from app.platform_settings where coalesce(description, '') = ''") == 0
+    assert _scalar(owner, "select count(*) from app.platform_settings") >= 21
+
+
 def test_a_database_part_way_along_the_squashed_chain_is_refused(db):
     owner = db.url("owner")
     with psycopg.connect(owner) as conn:

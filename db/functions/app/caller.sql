@@ -17,7 +17,7 @@ as $$
   select c.id from app.consultants c
   where c.id = app.current_consultant_id() and c.approval_status = 'approved' and c.deleted_at is null
 $$;
-comment on function app.current_approved_consultant_id() is 'The calling consultant if approved and not deleted, else NULL.';
+comment on function app.current_approved_consultant_id() is 'The calling consultant if approved and not deleted, else NULL. Definer: the policies call it, and it reads the consultants row their own policy protects.';
 
 create or replace function app.current_admin_is_active() returns boolean
 language sql stable security definer
@@ -25,7 +25,7 @@ set search_path = ''
 as $$
   select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
 $$;
-comment on function app.current_admin_is_active() is 'True when the transaction acts for an active admin.';
+comment on function app.current_admin_is_active() is 'True when the transaction acts for an active admin. Definer: the policies call it, and it reads the admins row their own policy protects.';
 grant execute on function app.current_consultant_id(), app.current_admin_id() to nakksha_app, nakksha_admin;
 grant execute on function app.current_approved_consultant_id(), app.current_admin_is_active() to nakksha_app, nakksha_admin;
 
