@@ -862,6 +862,36 @@ COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_
 
 
 --
+-- Name: availability_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.availability_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'timezone', (select c.timezone from app.consultants c where c.id = p_consultant_id),
+    'rules', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'session_type', r.session_type,
+        'weekday', r.weekday, 'start_time', to_char(r.start_time, 'HH24:MI'), 'end_time', to_char(r.end_time, 'HH24:MI'),
+        'slot_minutes', r.slot_minutes, 'capacity', r.capacity, 'is_active', r.is_active,
+        'valid_from', r.valid_from, 'valid_until', r.valid_until) order by r.session_type, r.weekday, r.start_time)
+      from app.availability_rules r where r.consultant_id = p_consultant_id), '[]'),
+    'blocks', coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'starts_at', b.starts_at, 'ends_at', b.ends_at,
+        'reason', b.reason) order by b.starts_at)
+      from app.availability_blocks b where b.consultant_id = p_consultant_id and b.ends_at > now()), '[]'))
+$$;
+
+
+ALTER FUNCTION api.availability_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION availability_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.availability_json(p_consultant_id uuid) IS 'A consultant''s weekly rules and upcoming blocked ranges.';
+
+
+--
 -- Name: begin_calendar_connection(text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1143,6 +1173,35 @@ COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calen
 
 
 --
+-- Name: caller_consultant_id(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.caller_consultant_id() RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid;
+begin
+  select c.id into v_id from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null;
+  if v_id is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION api.caller_consultant_id() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION caller_consultant_id(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.caller_consultant_id() IS 'The calling consultant''s id (not deleted), or NK401; for invoker functions.';
+
+
+--
 -- Name: cancel_runaway_analyst_queries(interval, interval); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1419,7 +1478,7 @@ declare
 begin
   insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_c.id, p_starts_at, p_ends_at, p_reason);
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 
@@ -1451,7 +1510,7 @@ begin
   values (v_c.id, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
   returning id into v_id;
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
+  return api.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
 end;
 $$;
 
@@ -1640,7 +1699,7 @@ begin
   end if;
   insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source)
   values (v_c.id, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
-  return app_private.slot_json(v_s);
+  return api.slot_json(v_s);
 end;
 $$;
 
@@ -1788,7 +1847,7 @@ begin
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such blocked range.';
   end if;
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 
@@ -1819,7 +1878,7 @@ begin
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 
@@ -2331,15 +2390,9 @@ COMMENT ON FUNCTION api.get_my_account() IS 'The calling consultant''s account, 
 --
 
 CREATE FUNCTION api.get_my_availability() RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
-    AS $$
-declare
-  v_c app.consultants := app_private.caller_consultant();
-begin
-  return app_private.availability_json(v_c.id);
-end;
-$$;
+    AS $$ select api.availability_json(api.caller_consultant_id()) $$;
 
 
 ALTER FUNCTION api.get_my_availability() OWNER TO nakksha_owner;
@@ -2681,15 +2734,14 @@ COMMENT ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active bool
 --
 
 CREATE FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-declare
-  v_c app.consultants := app_private.caller_consultant();
 begin
-  return coalesce((select jsonb_agg(app_private.slot_json(s) order by s.starts_at, s.session_type)
+  perform api.caller_consultant_id();  -- 401 for a deleted account; whose slots is the policy's answer
+  return coalesce((select jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type)
     from app.availability_slots s
-    where s.consultant_id = v_c.id and s.starts_at >= coalesce(p_from, now())
+    where s.starts_at >= coalesce(p_from, now())
       and s.starts_at < coalesce(p_to, now() + interval '60 days')
       and (p_session_type is null or s.session_type = p_session_type)), '[]');
 end;
@@ -5086,6 +5138,69 @@ COMMENT ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_
 
 
 --
+-- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.availability_slots (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    session_type text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    date date NOT NULL,
+    start_time time without time zone NOT NULL,
+    end_time time without time zone NOT NULL,
+    capacity integer DEFAULT 1 NOT NULL,
+    booked_count integer DEFAULT 0 NOT NULL,
+    is_available boolean DEFAULT true NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    rule_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
+    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
+    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
+    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
+    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
+);
+
+
+ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
+
+
+--
+-- Name: slot_json(app.availability_slots); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.slot_json(p_s app.availability_slots) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_s.id, 'session_type', p_s.session_type, 'starts_at', p_s.starts_at,
+    'ends_at', p_s.ends_at, 'date', p_s.date, 'start_time', to_char(p_s.start_time, 'HH24:MI'),
+    'end_time', to_char(p_s.end_time, 'HH24:MI'), 'capacity', p_s.capacity, 'booked_count', p_s.booked_count,
+    'remaining', p_s.capacity - p_s.booked_count, 'is_available', p_s.is_available, 'source', p_s.source,
+    'rule_id', p_s.rule_id)
+$$;
+
+
+ALTER FUNCTION api.slot_json(p_s app.availability_slots) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION slot_json(p_s app.availability_slots); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.slot_json(p_s app.availability_slots) IS 'A slot as the consultant''s API shows it.';
+
+
+--
 -- Name: start_admin_session(uuid, bytea, timestamp with time zone, text, inet); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5281,7 +5396,7 @@ begin
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 
@@ -5526,7 +5641,7 @@ begin
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
   end if;
   perform app_private.check_rule(v_s.session_type, v_s.capacity);
-  return app_private.slot_json(v_s);
+  return api.slot_json(v_s);
 end;
 $$;
 
@@ -7490,74 +7605,6 @@ ALTER FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type t
 --
 
 COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) IS 'Append one admin action to the audit log (the database login is recorded by default).';
-
-
---
--- Name: availability_json(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.availability_json(p_consultant_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object(
-    'timezone', (select c.timezone from app.consultants c where c.id = p_consultant_id),
-    'rules', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'session_type', r.session_type,
-        'weekday', r.weekday, 'start_time', to_char(r.start_time, 'HH24:MI'), 'end_time', to_char(r.end_time, 'HH24:MI'),
-        'slot_minutes', r.slot_minutes, 'capacity', r.capacity, 'is_active', r.is_active,
-        'valid_from', r.valid_from, 'valid_until', r.valid_until) order by r.session_type, r.weekday, r.start_time)
-      from app.availability_rules r where r.consultant_id = p_consultant_id), '[]'),
-    'blocks', coalesce((select jsonb_agg(jsonb_build_object('id', b.id, 'starts_at', b.starts_at, 'ends_at', b.ends_at,
-        'reason', b.reason) order by b.starts_at)
-      from app.availability_blocks b where b.consultant_id = p_consultant_id and b.ends_at > now()), '[]'))
-$$;
-
-
-ALTER FUNCTION app_private.availability_json(p_consultant_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION availability_json(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.availability_json(p_consultant_id uuid) IS 'A consultant''s weekly rules and upcoming blocked ranges.';
-
-
---
--- Name: availability_slots; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.availability_slots (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    session_type text NOT NULL,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    date date NOT NULL,
-    start_time time without time zone NOT NULL,
-    end_time time without time zone NOT NULL,
-    capacity integer DEFAULT 1 NOT NULL,
-    booked_count integer DEFAULT 0 NOT NULL,
-    is_available boolean DEFAULT true NOT NULL,
-    source text DEFAULT 'manual'::text NOT NULL,
-    rule_id uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT availability_slots_booked_count_range CHECK (((booked_count >= 0) AND (booked_count <= capacity))),
-    CONSTRAINT availability_slots_capacity_range CHECK (((capacity >= 1) AND (capacity <= 10000))),
-    CONSTRAINT availability_slots_end_after_start CHECK ((ends_at > starts_at)),
-    CONSTRAINT availability_slots_personal_single CHECK (((session_type = 'webinar'::text) OR (capacity = 1))),
-    CONSTRAINT availability_slots_session_type_valid CHECK ((session_type = ANY (ARRAY['personal'::text, 'webinar'::text]))),
-    CONSTRAINT availability_slots_source_valid CHECK ((source = ANY (ARRAY['rule'::text, 'manual'::text])))
-);
-
-
-ALTER TABLE app.availability_slots OWNER TO nakksha_owner;
-
---
--- Name: TABLE availability_slots; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.availability_slots IS 'Bookable times. starts_at/ends_at are the truth; date/start_time/end_time are derived local values. Webinar slots take capacity clients.';
 
 
 --
@@ -10857,31 +10904,6 @@ ALTER FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availabilit
 --
 
 COMMENT ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) IS 'Whether a slot can be booked right now under the consultant''s policy.';
-
-
---
--- Name: slot_json(app.availability_slots); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.slot_json(p_s app.availability_slots) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object('id', p_s.id, 'session_type', p_s.session_type, 'starts_at', p_s.starts_at,
-    'ends_at', p_s.ends_at, 'date', p_s.date, 'start_time', to_char(p_s.start_time, 'HH24:MI'),
-    'end_time', to_char(p_s.end_time, 'HH24:MI'), 'capacity', p_s.capacity, 'booked_count', p_s.booked_count,
-    'remaining', p_s.capacity - p_s.booked_count, 'is_available', p_s.is_available, 'source', p_s.source,
-    'rule_id', p_s.rule_id)
-$$;
-
-
-ALTER FUNCTION app_private.slot_json(p_s app.availability_slots) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION slot_json(p_s app.availability_slots); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.slot_json(p_s app.availability_slots) IS 'A slot as the consultant''s API shows it.';
 
 
 --
@@ -15152,6 +15174,14 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 
 --
+-- Name: FUNCTION availability_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.availability_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.availability_json(p_consultant_id uuid) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -15189,6 +15219,14 @@ GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_t
 
 REVOKE ALL ON FUNCTION api.calendar_connections() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
+
+
+--
+-- Name: FUNCTION caller_consultant_id(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.caller_consultant_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.caller_consultant_id() TO nakksha_app;
 
 
 --
@@ -16208,6 +16246,77 @@ GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, 
 
 
 --
+-- Name: TABLE availability_slots; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.ends_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.is_available; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slots.rule_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
+
+
+--
+-- Name: FUNCTION slot_json(p_s app.availability_slots); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.slot_json(p_s app.availability_slots) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.slot_json(p_s app.availability_slots) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17099,76 +17208,6 @@ REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_targe
 
 
 --
--- Name: FUNCTION availability_json(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.availability_json(p_consultant_id uuid) FROM PUBLIC;
-
-
---
--- Name: TABLE availability_slots; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.ends_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.capacity; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.is_available; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.source; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
--- Name: COLUMN availability_slots.rule_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
-
-
---
 -- Name: FUNCTION bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17810,13 +17849,6 @@ REVOKE ALL ON FUNCTION app_private.slot_budget(p_consultant_id uuid) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) FROM PUBLIC;
-
-
---
--- Name: FUNCTION slot_json(p_s app.availability_slots); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.slot_json(p_s app.availability_slots) FROM PUBLIC;
 
 
 --

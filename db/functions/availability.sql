@@ -165,9 +165,11 @@ end;
 $$;
 comment on function app_private.check_slot_budget is 'Refuse (NK422 too_many_slots, naming the field) what would take a consultant over max_future_slots.';
 
-create or replace function app_private.availability_json(p_consultant_id uuid)
+-- Invoker; it keeps its consultant filter while the write functions calling it are security definer (as the
+-- owner, policies do not apply to them).
+create or replace function api.availability_json(p_consultant_id uuid)
 returns jsonb
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select jsonb_build_object(
@@ -181,9 +183,9 @@ as $$
         'reason', b.reason) order by b.starts_at)
       from app.availability_blocks b where b.consultant_id = p_consultant_id and b.ends_at > now()), '[]'))
 $$;
-comment on function app_private.availability_json is 'A consultant''s weekly rules and upcoming blocked ranges.';
+comment on function api.availability_json is 'A consultant''s weekly rules and upcoming blocked ranges.';
 
-create or replace function app_private.slot_json(p_s app.availability_slots)
+create or replace function api.slot_json(p_s app.availability_slots)
 returns jsonb
 language sql stable
 set search_path = ''
@@ -194,19 +196,13 @@ as $$
     'remaining', p_s.capacity - p_s.booked_count, 'is_available', p_s.is_available, 'source', p_s.source,
     'rule_id', p_s.rule_id)
 $$;
-comment on function app_private.slot_json is 'A slot as the consultant''s API shows it.';
+comment on function api.slot_json is 'A slot as the consultant''s API shows it.';
 
 create or replace function api.get_my_availability()
 returns jsonb
-language plpgsql stable security definer
+language sql stable security invoker
 set search_path = ''
-as $$
-declare
-  v_c app.consultants := app_private.caller_consultant();
-begin
-  return app_private.availability_json(v_c.id);
-end;
-$$;
+as $$ select api.availability_json(api.caller_consultant_id()) $$;
 comment on function api.get_my_availability is 'The calling consultant''s weekly rules and blocked ranges.';
 
 create or replace function app_private.check_rule(p_session_type text, p_capacity integer)
@@ -240,7 +236,7 @@ begin
   values (v_c.id, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
   returning id into v_id;
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
+  return api.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
 end;
 $$;
 comment on function api.create_availability_rule is 'Add a weekly availability rule and materialise its slots.';
@@ -264,7 +260,7 @@ begin
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 comment on function api.update_availability_rule is 'Replace a weekly rule; its future unbooked slots follow.';
@@ -283,7 +279,7 @@ begin
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 comment on function api.delete_availability_rule is 'Delete a weekly rule and its future unbooked slots (booked ones stay).';
@@ -298,7 +294,7 @@ declare
 begin
   insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_c.id, p_starts_at, p_ends_at, p_reason);
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 comment on function api.create_availability_block is 'Block a date or range (a holiday): unbooked slots inside it disappear.';
@@ -316,22 +312,21 @@ begin
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such blocked range.';
   end if;
   perform app_private.rematerialise_slots(v_c.id);
-  return app_private.availability_json(v_c.id);
+  return api.availability_json(v_c.id);
 end;
 $$;
 comment on function api.delete_availability_block is 'Unblock a range: rule slots inside it come back.';
 
 create or replace function api.list_my_slots(p_from timestamptz, p_to timestamptz, p_session_type text)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
-declare
-  v_c app.consultants := app_private.caller_consultant();
 begin
-  return coalesce((select jsonb_agg(app_private.slot_json(s) order by s.starts_at, s.session_type)
+  perform api.caller_consultant_id();  -- 401 for a deleted account; whose slots is the policy's answer
+  return coalesce((select jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type)
     from app.availability_slots s
-    where s.consultant_id = v_c.id and s.starts_at >= coalesce(p_from, now())
+    where s.starts_at >= coalesce(p_from, now())
       and s.starts_at < coalesce(p_to, now() + interval '60 days')
       and (p_session_type is null or s.session_type = p_session_type)), '[]');
 end;
@@ -354,7 +349,7 @@ begin
   end if;
   insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source)
   values (v_c.id, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
-  return app_private.slot_json(v_s);
+  return api.slot_json(v_s);
 end;
 $$;
 comment on function api.create_slot is 'Add a one-off slot.';
@@ -390,7 +385,7 @@ begin
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
   end if;
   perform app_private.check_rule(v_s.session_type, v_s.capacity);
-  return app_private.slot_json(v_s);
+  return api.slot_json(v_s);
 end;
 $$;
 comment on function api.update_slot is 'Change a slot (time only while unbooked; capacity; availability).';
@@ -456,7 +451,7 @@ as $$
 $$;
 comment on function api.rematerialise_consultant_slots is 'Worker step: roll one consultant''s slots forward to their horizon (the daily fan-out''s job); returns slots removed plus added.';
 
-grant execute on function api.get_my_availability(),
+grant execute on function api.get_my_availability(), api.availability_json(uuid), api.slot_json(app.availability_slots),
   api.create_availability_rule(text, integer, time, time, integer, integer, date, date),
   api.update_availability_rule(uuid, text, integer, time, time, integer, integer, date, date, boolean),
   api.delete_availability_rule(uuid), api.create_availability_block(timestamptz, timestamptz, text),

@@ -17,6 +17,26 @@ end;
 $$;
 comment on function app_private.caller_consultant is 'The calling consultant''s row, or NK401.';
 
+-- For invoker code: the calling consultant's id, or NK401 (a deleted account, or none). The consultants policy
+-- shows the caller their own row only.
+create or replace function api.caller_consultant_id()
+returns uuid
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  select c.id into v_id from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null;
+  if v_id is null then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return v_id;
+end;
+$$;
+comment on function api.caller_consultant_id is 'The calling consultant''s id (not deleted), or NK401; for invoker functions.';
+grant execute on function api.caller_consultant_id() to nakksha_app;
+
 create or replace function api.update_my_profile(p_patch jsonb)
 returns jsonb
 language plpgsql volatile security definer

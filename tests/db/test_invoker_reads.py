@@ -1,0 +1,96 @@
+# tests/db/test_invoker_reads.py — consultant reads run as security invoker: the RLS policies, not a filter in the function, decide whose rows they see.
+"""Issue 17: row-level security is the tenant boundary. These reads carry no `consultant_id = …` of their own
+(list_quotations, quotation_stats, list_my_slots), or keep one only for their definer callers: called as the
+app role for consultant A, they must show A's rows and never B's, and they must be invoker functions (a
+definer function runs as the table owner, whom the policies do not bind)."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.db import factories
+from tests.db.assertions import raises_sqlstate
+
+INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stats", "api.quotation_json",
+                 "api.my_quotation", "api.list_my_slots", "api.get_my_availability", "api.availability_json",
+                 "api.caller_consultant_id", "api.period_bounds")
+
+
+async def as_consultant(db, consultant, sql: str, *args):
+    app = await db.connect("app")
+    try:
+        async with app.transaction():  # as the app sets the caller
+            await app.execute("select set_config('app.consultant_id', $1, true)", str(consultant))
+            value = await app.fetchval(sql, *args)
+            return json.loads(value) if isinstance(value, str) else value
+    finally:
+        await app.close()
+
+
+@pytest.fixture
+async def two(owner):
+    """Consultants A and B, each with a draft and a sent quotation, a slot, a weekly rule and a block."""
+    ids = {}
+    for name in ("a", "b"):
+        cid = await factories.consultant(owner)
+        draft = await factories.quotation(owner, cid, quotation_name=f"{name} draft")
+        sent = await factories.quotation(owner, cid, quotation_name=f"{name} sent")
+        await owner.execute("update app.quotations set status = 'sent', sent_at = now(), public_token_hash = $2 "
+                            "where id = $1", sent, uuid.uuid4().bytes + uuid.uuid4().bytes)
+        slot = await factories.slot(owner, cid)
+        rule = await factories.availability_rule(owner, cid)
+        await factories.availability_block(owner, cid, starts_at=datetime.now(UTC) + timedelta(days=3))
+        ids[name] = {"id": cid, "quotations": {draft, sent}, "slot": slot, "rule": rule}
+    return ids
+
+
+async def test_the_converted_reads_are_security_invoker(owner):
+    rows = await owner.fetch("select n.nspname || '.' || p.proname as name, p.prosecdef from pg_proc p "
+                             "join pg_namespace n on n.oid = p.pronamespace where n.nspname || '.' || p.proname = any($1)",
+                             list(INVOKER_READS))
+    assert {r["name"] for r in rows} == set(INVOKER_READS)
+    assert [r["name"] for r in rows if r["prosecdef"]] == []
+
+
+async def test_quotation_reads_show_the_caller_their_own_and_nothing_of_another(db, two):
+    a, b = two["a"], two["b"]
+    listed = await as_consultant(db, a["id"], "select api.list_quotations(null, null, null, null, 1, 50)")
+    assert {uuid.UUID(q["id"]) for q in listed["items"]} == a["quotations"] and listed["total"] == 2
+    stats = await as_consultant(db, a["id"], "select api.quotation_stats('all', null, null)")
+    assert stats["sent"] == 1, stats
+    for theirs in b["quotations"]:
+        await raises_sqlstate_as(db, a["id"], "NK404", "select api.get_quotation($1)", theirs)
+    mine = next(iter(a["quotations"]))
+    assert uuid.UUID((await as_consultant(db, a["id"], "select api.get_quotation($1)", mine))["id"]) == mine
+
+
+async def test_availability_reads_show_the_caller_their_own_and_nothing_of_another(db, two):
+    a, b = two["a"], two["b"]
+    slots = await as_consultant(db, a["id"], "select api.list_my_slots(null, null, null)")
+    assert [uuid.UUID(s["id"]) for s in slots] == [a["slot"]]
+    availability = await as_consultant(db, a["id"], "select api.get_my_availability()")
+    assert [uuid.UUID(r["id"]) for r in availability["rules"]] == [a["rule"]] and len(availability["blocks"]) == 1
+    # Asked for B's by id, the invoker helper still answers from A's rows only: the policy, not the argument.
+    theirs = await as_consultant(db, a["id"], "select api.availability_json($1)", b["id"])
+    assert theirs["rules"] == [] and theirs["blocks"] == [] and theirs["timezone"] is None
+
+
+async def test_an_unknown_or_deleted_caller_is_401_not_an_empty_answer(db, owner, two):
+    await raises_sqlstate_as(db, uuid.uuid4(), "NK401", "select api.list_my_slots(null, null, null)")
+    await owner.execute("update app.consultants set deleted_at = now() where id = $1", two["a"]["id"])
+    await raises_sqlstate_as(db, two["a"]["id"], "NK401", "select api.get_my_availability()")
+
+
+async def raises_sqlstate_as(db, consultant, sqlstate: str, sql: str, *args) -> None:
+    app = await db.connect("app")
+    try:
+        async with app.transaction():
+            await app.execute("select set_config('app.consultant_id', $1, true)", str(consultant))
+            await raises_sqlstate(app, sqlstate, sql, *args)
+    finally:
+        await app.close()
+
+# Test: pytest tests/db/test_invoker_reads.py
