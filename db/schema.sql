@@ -7046,6 +7046,31 @@ COMMENT ON FUNCTION app.protect_booked_slot() IS 'Trigger: a slot with seats tak
 
 
 --
+-- Name: readable_consultants(boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.readable_consultants(p_approved_only boolean) RETURNS uuid[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select case
+    when app.current_admin_is_active() then (select coalesce(array_agg(c.id), '{}') from app.consultants c)
+    when p_approved_only then array_remove(array[app.current_approved_consultant_id()], null)
+    else array_remove(array[app.current_consultant_id()], null)
+  end
+$$;
+
+
+ALTER FUNCTION app.readable_consultants(p_approved_only boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION readable_consultants(p_approved_only boolean); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.readable_consultants(p_approved_only boolean) IS 'The consultants whose rows the caller may read: every one for an active admin, else the caller (approved, when asked). Definer: the policies call it, and it reads the consultants and admins rows their own policies protect.';
+
+
+--
 -- Name: rederive_local_times(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -14538,62 +14563,6 @@ CREATE POLICY admin_reads_audit_log ON app.admin_audit_log FOR SELECT TO nakksha
 
 
 --
--- Name: availability_blocks admin_reads_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_availability_blocks ON app.availability_blocks FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: availability_rules admin_reads_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_availability_rules ON app.availability_rules FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: availability_slots admin_reads_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_availability_slots ON app.availability_slots FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: calendar_events admin_reads_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: clients admin_reads_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_clients ON app.clients FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: consultants admin_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_consultants ON app.consultants FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: daily_analytics admin_reads_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: email_logs admin_reads_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
 -- Name: email_suppressions admin_reads_email_suppressions; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -14605,48 +14574,6 @@ CREATE POLICY admin_reads_email_suppressions ON app.email_suppressions FOR SELEC
 --
 
 CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: payment_refunds admin_reads_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: payment_transactions admin_reads_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: quotation_views admin_reads_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: quotations admin_reads_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_quotations ON app.quotations FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: sessions admin_reads_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
-
-
---
--- Name: availability_slot_exclusions admin_reads_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY admin_reads_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
 
 
 --
@@ -14737,101 +14664,122 @@ ALTER TABLE app.clients ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.consultant_client_counts ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: availability_blocks consultant_manages_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: availability_blocks consultant_deletes_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_manages_own_availability_blocks ON app.availability_blocks TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
-
-
---
--- Name: availability_rules consultant_manages_own_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY consultant_manages_own_availability_rules ON app.availability_rules TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+CREATE POLICY consultant_deletes_own_availability_blocks ON app.availability_blocks FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
 
 
 --
--- Name: availability_slots consultant_manages_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: availability_rules consultant_deletes_own_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_manages_own_availability_slots ON app.availability_slots TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
-
-
---
--- Name: clients consultant_manages_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY consultant_manages_own_clients ON app.clients TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_deletes_own_availability_rules ON app.availability_rules FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
 
 
 --
--- Name: quotations consultant_manages_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: availability_slots consultant_deletes_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_manages_own_quotations ON app.quotations TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
-
-
---
--- Name: sessions consultant_manages_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY consultant_manages_own_sessions ON app.sessions TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_deletes_own_availability_slots ON app.availability_slots FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
 
 
 --
--- Name: calendar_events consultant_reads_own_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: clients consultant_deletes_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
-
-
---
--- Name: daily_analytics consultant_reads_own_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY consultant_reads_own_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_deletes_own_clients ON app.clients FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
--- Name: email_logs consultant_reads_own_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: quotations consultant_deletes_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
-
-
---
--- Name: payment_refunds consultant_reads_own_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY consultant_reads_own_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_deletes_own_quotations ON app.quotations FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
--- Name: payment_transactions consultant_reads_own_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: sessions consultant_deletes_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
-
-
---
--- Name: quotation_views consultant_reads_own_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY consultant_reads_own_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_deletes_own_sessions ON app.sessions FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
--- Name: consultants consultant_reads_own_row; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: availability_blocks consultant_inserts_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_row ON app.consultants FOR SELECT TO nakksha_app USING ((id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+CREATE POLICY consultant_inserts_own_availability_blocks ON app.availability_blocks FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
 
 
 --
--- Name: availability_slot_exclusions consultant_reads_own_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+-- Name: availability_rules consultant_inserts_own_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+CREATE POLICY consultant_inserts_own_availability_rules ON app.availability_rules FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_slots consultant_inserts_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_availability_slots ON app.availability_slots FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: clients consultant_inserts_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_clients ON app.clients FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotations consultant_inserts_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_quotations ON app.quotations FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: sessions consultant_inserts_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_sessions ON app.sessions FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: availability_blocks consultant_updates_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_availability_blocks ON app.availability_blocks FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_rules consultant_updates_own_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_availability_rules ON app.availability_rules FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_slots consultant_updates_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_availability_slots ON app.availability_slots FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: clients consultant_updates_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_clients ON app.clients FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotations consultant_updates_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_quotations ON app.quotations FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -14839,6 +14787,13 @@ CREATE POLICY consultant_reads_own_slot_exclusions ON app.availability_slot_excl
 --
 
 CREATE POLICY consultant_updates_own_row ON app.consultants FOR UPDATE TO nakksha_app USING ((id = ( SELECT app.current_consultant_id() AS current_consultant_id))) WITH CHECK ((id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: sessions consultant_updates_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_sessions ON app.sessions FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -14972,6 +14927,104 @@ ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: availability_blocks tenant_reads_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_availability_blocks ON app.availability_blocks FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: availability_rules tenant_reads_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_availability_rules ON app.availability_rules FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: availability_slot_exclusions tenant_reads_availability_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_availability_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: availability_slots tenant_reads_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_availability_slots ON app.availability_slots FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: calendar_events tenant_reads_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: clients tenant_reads_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_clients ON app.clients FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: consultants tenant_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_consultants ON app.consultants FOR SELECT TO nakksha_app USING ((id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: daily_analytics tenant_reads_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: email_logs tenant_reads_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: payment_refunds tenant_reads_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: payment_transactions tenant_reads_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: quotation_views tenant_reads_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: quotations tenant_reads_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_quotations ON app.quotations FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
+-- Name: sessions tenant_reads_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_sessions ON app.sessions FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
 
 --
 -- Name: view_refreshes; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -16725,6 +16778,15 @@ REVOKE ALL ON FUNCTION app.protect_booked_slot() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION readable_consultants(p_approved_only boolean); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakksha_admin;
+
+
+--
 -- Name: FUNCTION rederive_local_times(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -18245,3 +18307,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- dbmate applied versions:
 -- 20261124100100
 -- 20261205100000
+-- 20261205110000

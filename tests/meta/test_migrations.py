@@ -110,8 +110,8 @@ def test_a_database_the_squashed_chain_built_is_adopted_not_rebuilt(db):
         for version in SQUASHED_VERSIONS:
             conn.execute("insert into public.schema_migrations (version) values (%s)", (version,))
     migrate(db.admin_url, dump=False)
-    assert _rows(owner, "select version from public.schema_migrations where version like '2026%' order by 1") == [
-        ("20261124100100",), (BASELINE_VERSION,)]
+    assert [v for (v,) in _rows(owner, "select version from public.schema_migrations where version like '2026%' order by 1")] \
+        == [p.name.split("_", 1)[0] for p in MIGRATIONS]  # the vendored Procrastinate one, the baseline, what came after
     assert dump_schema(owner) == before
 
 

@@ -26,7 +26,23 @@ as $$
   select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
 $$;
 comment on function app.current_admin_is_active() is 'True when the transaction acts for an active admin. Definer: the policies call it, and it reads the admins row their own policy protects.';
+-- The tenant tables' read policies: `consultant_id = any((select app.readable_consultants(…)))`. One policy with an
+-- array, not a consultant policy OR'ed with an admin one: `x = any(<initplan>)` is an index condition, an OR with
+-- a boolean is not (every read scanned all tenants' rows). Evaluated once per statement (the initplan).
+create or replace function app.readable_consultants(p_approved_only boolean) returns uuid[]
+language sql stable security definer
+set search_path = ''
+as $$
+  select case
+    when app.current_admin_is_active() then (select coalesce(array_agg(c.id), '{}') from app.consultants c)
+    when p_approved_only then array_remove(array[app.current_approved_consultant_id()], null)
+    else array_remove(array[app.current_consultant_id()], null)
+  end
+$$;
+comment on function app.readable_consultants(boolean) is 'The consultants whose rows the caller may read: every one for an active admin, else the caller (approved, when asked). Definer: the policies call it, and it reads the consultants and admins rows their own policies protect.';
+
 grant execute on function app.current_consultant_id(), app.current_admin_id() to nakksha_app, nakksha_admin;
+grant execute on function app.readable_consultants(boolean) to nakksha_app, nakksha_admin;
 grant execute on function app.current_approved_consultant_id(), app.current_admin_is_active() to nakksha_app, nakksha_admin;
 
 -- Test: pytest tests/db/test_rls.py tests/meta/test_catalogue.py
