@@ -250,7 +250,7 @@ begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
-  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
+  v_unit := api.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (
@@ -323,7 +323,7 @@ CREATE FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe
     SET search_path TO ''
     AS $$
   -- Exactly what the consultant sees on their own dashboard.
-  select app_private.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -344,7 +344,7 @@ CREATE FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe te
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select app_private.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -1277,6 +1277,28 @@ ALTER FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea
 COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token.';
 
 
+--
+-- Name: chart_unit(date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.chart_unit(p_starts date, p_ends date) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Per day up to two months, per ISO week up to a year, per month beyond.
+  select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
+$$;
+
+
+ALTER FUNCTION api.chart_unit(p_starts date, p_ends date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION chart_unit(p_starts date, p_ends date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.chart_unit(p_starts date, p_ends date) IS 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -1347,6 +1369,112 @@ ALTER FUNCTION api.client_json(p_c app.clients) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.client_json(p_c app.clients) IS 'A client as their consultant sees them.';
+
+
+--
+-- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.daily_analytics (
+    consultant_id uuid NOT NULL,
+    date date NOT NULL,
+    total_sessions integer DEFAULT 0 NOT NULL,
+    completed_sessions integer DEFAULT 0 NOT NULL,
+    cancelled_sessions integer DEFAULT 0 NOT NULL,
+    abandoned_sessions integer DEFAULT 0 NOT NULL,
+    no_show_sessions integer DEFAULT 0 NOT NULL,
+    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
+    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    new_clients integer DEFAULT 0 NOT NULL,
+    returning_clients integer DEFAULT 0 NOT NULL,
+    quotations_sent integer DEFAULT 0 NOT NULL,
+    quotations_accepted integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
+    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
+);
+
+
+ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
+
+
+--
+-- Name: compute_daily_analytics(uuid, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_from timestamptz := p_day::timestamp at time zone v_tz;
+  v_to timestamptz := (p_day + 1)::timestamp at time zone v_tz;
+  v_row app.daily_analytics;
+begin
+  -- Reads only, so a hot standby can answer it (dashboards on a read replica): NULL for a day with
+  -- nothing in it or a consultant who is gone.
+  if v_tz is null then
+    return null;
+  end if;
+  select p_consultant_id, p_day,
+         count(*) filter (where s.status <> 'abandoned'),
+         count(*) filter (where s.status = 'completed'),
+         count(*) filter (where s.status = 'cancelled'),
+         count(*) filter (where s.status = 'abandoned'),
+         count(*) filter (where s.status = 'no_show'),
+         0, 0, 0, 0, 0,
+         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
+         0, 0, now()
+  into v_row
+  from app.sessions s
+  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
+
+  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
+  select coalesce(sum(t.amount), 0),
+         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
+         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
+  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
+  from app.payment_transactions t
+  left join app.sessions s on s.id = t.session_id
+  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+    and t.status in ('completed', 'partially_refunded', 'refunded');
+  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
+  from app.payment_refunds r
+  where r.consultant_id = p_consultant_id and r.status = 'processed'
+    and r.processed_at >= v_from and r.processed_at < v_to;
+  select count(*) into v_row.new_clients from app.clients c
+  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
+  select count(*) into v_row.quotations_sent from app.quotations q
+  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
+  select count(*) into v_row.quotations_accepted from app.quotations q
+  where q.consultant_id = p_consultant_id and q.status = 'accepted'
+    and q.responded_at >= v_from and q.responded_at < v_to;
+
+  if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
+     + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
+    return null;
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION compute_daily_analytics(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) IS 'One consultant''s local day of daily_analytics computed from sessions, payments, refunds, clients and quotations (NULL when empty); reads only.';
 
 
 --
@@ -1718,10 +1846,10 @@ COMMENT ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp w
 --
 
 CREATE FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
-  select app_private.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
+  select api.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -1731,7 +1859,84 @@ ALTER FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) OW
 -- Name: FUNCTION dashboard_charts(p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) IS 'The calling consultant''s charts for a timeframe (see app_private.dashboard_charts_for).';
+COMMENT ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) IS 'The calling consultant''s charts for a timeframe (see api.dashboard_charts_for).';
+
+
+--
+-- Name: dashboard_charts_for(uuid, text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_consultant uuid := p_consultant;
+  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_unit text;
+  v_before bigint;
+  v_result jsonb;
+begin
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
+  v_unit := api.chart_unit(v_b.starts, v_b.ends);
+  -- Clients before the period: the kept total less those added since it began (bounded by the period,
+  -- not by the history).
+  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
+              - (select count(*) from app.clients c where c.consultant_id = v_consultant
+                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
+  -- The period's days are read once (a CTE used three times is materialised once).
+  with chart_days as materialized (
+    select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
+  ), buckets as (
+    select distinct date_trunc(v_unit, d)::date as bucket
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), trend as (
+    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
+           coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
+    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    group by b.bucket
+  ), months as (
+    select distinct date_trunc('month', d)::date as month
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), growth as (
+    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
+    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    group by m.month
+  ), running as (
+    select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
+  ), split as (
+    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
+    from chart_days
+  )
+  select jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
+    'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
+                                                                  'revenue', t.revenue) order by t.bucket), '[]')
+                      from trend t),
+    'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
+                                                                  'total', g.total) order by g.month), '[]')
+                      from running g),
+    'revenueBreakdown', (select jsonb_build_array(
+        jsonb_build_object('type', 'personal', 'amount', sp.personal,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
+        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
+      from split sp))
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
 
 
 --
@@ -1739,11 +1944,11 @@ COMMENT ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to dat
 --
 
 CREATE FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
-  return app_private.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
+  return api.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
 end;
 $$;
 
@@ -1755,6 +1960,84 @@ ALTER FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) O
 --
 
 COMMENT ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) IS 'The calling consultant''s dashboard metrics (see docs/metrics.md).';
+
+
+--
+-- Name: dashboard_metrics_for(uuid, text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_len integer;
+  v_cur jsonb;
+  v_prev jsonb;
+  v_today_totals jsonb;
+  v_revenue numeric;
+  v_prev_revenue numeric;
+  v_active integer;
+begin
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
+  v_len := v_b.ends - v_b.starts + 1;
+  v_cur := api.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
+  -- Growth: against the period of the same length just before.
+  v_prev := api.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
+  v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
+                         else api.period_totals(p_consultant_id, v_today, v_today, v_today) end;
+  v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
+  v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
+  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
+  select count(distinct s.client_id) into v_active from app.sessions s
+  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
+    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
+  return jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
+    'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
+    'total_sessions', (v_cur->>'total_sessions')::integer,
+    'pending_sessions', (v_cur->>'total_sessions')::integer - (v_cur->>'completed_sessions')::integer
+                        - (v_cur->>'cancelled_sessions')::integer - (v_cur->>'no_show_sessions')::integer,
+    'completed_sessions', (v_cur->>'completed_sessions')::integer,
+    'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
+    'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
+    'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
+    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
+    'refunded_amount', (v_cur->>'refunded')::numeric,
+    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
+    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
+      else round((v_cur->>'session_revenue')::numeric
+                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
+    'previous_revenue', v_prev_revenue,
+    'revenue_growth', case when v_prev_revenue = 0 then null
+      else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
+    'total_clients', coalesce((select k.clients from app.consultant_client_counts k
+                               where k.consultant_id = p_consultant_id), 0),
+    'new_clients', (v_cur->>'new_clients')::integer,
+    'new_clients_today', (v_today_totals->>'new_clients')::integer,
+    'active_clients', v_active,
+    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'quotations_sent', (v_cur->>'quotations_sent')::integer,
+    'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
+    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
+end;
+$$;
+
+
+ALTER FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
 
 
 --
@@ -2908,6 +3191,31 @@ COMMENT ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from
 
 
 --
+-- Name: live_day(uuid, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.live_day(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- The same computation as the stored days, answered without storing, so today is exact whatever the
+  -- job has or has not done yet; it only reads, so dashboards can be served by a hot standby.
+  return api.compute_daily_analytics(p_consultant_id, p_day);
+end;
+$$;
+
+
+ALTER FUNCTION api.live_day(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) IS 'One local day computed live from the base tables (today, between job runs); reads only.';
+
+
+--
 -- Name: local_gateway_checkout(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3418,6 +3726,77 @@ ALTER FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_tod
 --
 
 COMMENT ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) IS 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
+
+
+--
+-- Name: period_days(uuid, date, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS SETOF app.daily_analytics
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_live app.daily_analytics;
+begin
+  -- The period's stored days, with today replaced by its live computation.
+  return query select d.* from app.daily_analytics d
+    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today;
+  if p_today between p_starts and p_ends then
+    v_live := api.live_day(p_consultant_id, p_today);
+    if v_live.consultant_id is not null then
+      return next v_live;
+    end if;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'daily_analytics rows of a period, today computed live.';
+
+
+--
+-- Name: period_totals(uuid, date, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_result jsonb;
+begin
+  -- Stored days before today, plus today live when the period includes it (api.period_days).
+  with days as (
+    select * from api.period_days(p_consultant_id, p_starts, p_ends, p_today)
+  )
+  select jsonb_build_object(
+    'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
+    'cancelled_sessions', coalesce(sum(cancelled_sessions), 0), 'abandoned_sessions', coalesce(sum(abandoned_sessions), 0),
+    'no_show_sessions', coalesce(sum(no_show_sessions), 0),
+    'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
+    'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
+    'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
+    'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
+  into v_result from days;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'Sums of daily_analytics over local dates (today computed live).';
 
 
 --
@@ -7843,28 +8222,6 @@ COMMENT ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) IS 'Can
 
 
 --
--- Name: chart_unit(date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.chart_unit(p_starts date, p_ends date) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-  -- Per day up to two months, per ISO week up to a year, per month beyond.
-  select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
-$$;
-
-
-ALTER FUNCTION app_private.chart_unit(p_starts date, p_ends date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION chart_unit(p_starts date, p_ends date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.chart_unit(p_starts date, p_ends date) IS 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
-
-
---
 -- Name: check_booking_limits(app.consultants, text, bytea, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8149,112 +8506,6 @@ ALTER FUNCTION app_private.client_linked_tables() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app_private.client_linked_tables() IS 'The app tables whose rows are about one client, with their client_* name and email columns.';
-
-
---
--- Name: daily_analytics; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.daily_analytics (
-    consultant_id uuid NOT NULL,
-    date date NOT NULL,
-    total_sessions integer DEFAULT 0 NOT NULL,
-    completed_sessions integer DEFAULT 0 NOT NULL,
-    cancelled_sessions integer DEFAULT 0 NOT NULL,
-    abandoned_sessions integer DEFAULT 0 NOT NULL,
-    no_show_sessions integer DEFAULT 0 NOT NULL,
-    total_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    refunded_amount numeric(12,2) DEFAULT 0 NOT NULL,
-    personal_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    webinar_revenue numeric(12,2) DEFAULT 0 NOT NULL,
-    new_clients integer DEFAULT 0 NOT NULL,
-    returning_clients integer DEFAULT 0 NOT NULL,
-    quotations_sent integer DEFAULT 0 NOT NULL,
-    quotations_accepted integer DEFAULT 0 NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
-    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
-);
-
-
-ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
-
---
--- Name: TABLE daily_analytics; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
-
-
---
--- Name: compute_daily_analytics(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
-  v_from timestamptz := p_day::timestamp at time zone v_tz;
-  v_to timestamptz := (p_day + 1)::timestamp at time zone v_tz;
-  v_row app.daily_analytics;
-begin
-  -- Reads only, so a hot standby can answer it (dashboards on a read replica): NULL for a day with
-  -- nothing in it or a consultant who is gone.
-  if v_tz is null then
-    return null;
-  end if;
-  select p_consultant_id, p_day,
-         count(*) filter (where s.status <> 'abandoned'),
-         count(*) filter (where s.status = 'completed'),
-         count(*) filter (where s.status = 'cancelled'),
-         count(*) filter (where s.status = 'abandoned'),
-         count(*) filter (where s.status = 'no_show'),
-         0, 0, 0, 0, 0,
-         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
-         0, 0, now()
-  into v_row
-  from app.sessions s
-  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
-
-  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
-  select coalesce(sum(t.amount), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
-  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
-  from app.payment_transactions t
-  left join app.sessions s on s.id = t.session_id
-  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
-    and t.status in ('completed', 'partially_refunded', 'refunded');
-  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
-  from app.payment_refunds r
-  where r.consultant_id = p_consultant_id and r.status = 'processed'
-    and r.processed_at >= v_from and r.processed_at < v_to;
-  select count(*) into v_row.new_clients from app.clients c
-  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
-  select count(*) into v_row.quotations_sent from app.quotations q
-  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
-  select count(*) into v_row.quotations_accepted from app.quotations q
-  where q.consultant_id = p_consultant_id and q.status = 'accepted'
-    and q.responded_at >= v_from and q.responded_at < v_to;
-
-  if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
-     + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
-    return null;
-  end if;
-  return v_row;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION compute_daily_analytics(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) IS 'One consultant''s local day of daily_analytics computed from sessions, payments, refunds, clients and quotations (NULL when empty); reads only.';
 
 
 --
@@ -8600,161 +8851,6 @@ ALTER FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric
 --
 
 COMMENT ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) IS 'Record a refund (checked against what is left) and queue its gateway call; offline payments are refunded at once.';
-
-
---
--- Name: dashboard_charts_for(uuid, text, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_consultant uuid := p_consultant;
-  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
-  v_today date := (now() at time zone v_tz)::date;
-  v_b record;
-  v_unit text;
-  v_before bigint;
-  v_result jsonb;
-begin
-  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
-  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);
-  -- Clients before the period: the kept total less those added since it began (bounded by the period,
-  -- not by the history).
-  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
-              - (select count(*) from app.clients c where c.consultant_id = v_consultant
-                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
-  -- The period's days are read once (a CTE used three times is materialised once).
-  with chart_days as materialized (
-    select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
-  ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
-    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
-  ), trend as (
-    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
-           coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
-    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
-    group by b.bucket
-  ), months as (
-    select distinct date_trunc('month', d)::date as month
-    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
-  ), growth as (
-    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
-    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
-    group by m.month
-  ), running as (
-    select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
-  ), split as (
-    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
-    from chart_days
-  )
-  select jsonb_build_object(
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
-    'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
-                                                                  'revenue', t.revenue) order by t.bucket), '[]')
-                      from trend t),
-    'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
-                                                                  'total', g.total) order by g.month), '[]')
-                      from running g),
-    'revenueBreakdown', (select jsonb_build_array(
-        jsonb_build_object('type', 'personal', 'amount', sp.personal,
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
-        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
-      from split sp))
-  into v_result;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
-
-
---
--- Name: dashboard_metrics_for(uuid, text, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
-  v_today date := (now() at time zone v_tz)::date;
-  v_b record;
-  v_len integer;
-  v_cur jsonb;
-  v_prev jsonb;
-  v_today_totals jsonb;
-  v_revenue numeric;
-  v_prev_revenue numeric;
-  v_active integer;
-begin
-  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
-  v_len := v_b.ends - v_b.starts + 1;
-  v_cur := app_private.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
-  -- Growth: against the period of the same length just before.
-  v_prev := app_private.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
-  v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
-                         else app_private.period_totals(p_consultant_id, v_today, v_today, v_today) end;
-  v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
-  v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
-  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
-  select count(distinct s.client_id) into v_active from app.sessions s
-  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
-    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
-  return jsonb_build_object(
-    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
-    'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
-    'total_sessions', (v_cur->>'total_sessions')::integer,
-    'pending_sessions', (v_cur->>'total_sessions')::integer - (v_cur->>'completed_sessions')::integer
-                        - (v_cur->>'cancelled_sessions')::integer - (v_cur->>'no_show_sessions')::integer,
-    'completed_sessions', (v_cur->>'completed_sessions')::integer,
-    'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
-    'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
-    'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
-    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
-    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
-    'refunded_amount', (v_cur->>'refunded')::numeric,
-    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
-    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
-      else round((v_cur->>'session_revenue')::numeric
-                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
-    'previous_revenue', v_prev_revenue,
-    'revenue_growth', case when v_prev_revenue = 0 then null
-      else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
-    'total_clients', coalesce((select k.clients from app.consultant_client_counts k
-                               where k.consultant_id = p_consultant_id), 0),
-    'new_clients', (v_cur->>'new_clients')::integer,
-    'new_clients_today', (v_today_totals->>'new_clients')::integer,
-    'active_clients', v_active,
-    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
-    'quotations_sent', (v_cur->>'quotations_sent')::integer,
-    'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
-    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
-end;
-$$;
-
-
-ALTER FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
 
 
 --
@@ -9175,31 +9271,6 @@ COMMENT ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account tex
 
 
 --
--- Name: live_day(uuid, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) RETURNS app.daily_analytics
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-begin
-  -- The same computation as the stored days, answered without storing, so today is exact whatever the
-  -- job has or has not done yet; it only reads, so dashboards can be served by a hot standby.
-  return app_private.compute_daily_analytics(p_consultant_id, p_day);
-end;
-$$;
-
-
-ALTER FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) IS 'One local day computed live from the base tables (today, between job runs); reads only.';
-
-
---
 -- Name: local_gateway_payments; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -9450,77 +9521,6 @@ ALTER FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_
 --
 
 COMMENT ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) IS 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
-
-
---
--- Name: period_days(uuid, date, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS SETOF app.daily_analytics
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_live app.daily_analytics;
-begin
-  -- The period's stored days, with today replaced by its live computation.
-  return query select d.* from app.daily_analytics d
-    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today;
-  if p_today between p_starts and p_ends then
-    v_live := app_private.live_day(p_consultant_id, p_today);
-    if v_live.consultant_id is not null then
-      return next v_live;
-    end if;
-  end if;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'daily_analytics rows of a period, today computed live.';
-
-
---
--- Name: period_totals(uuid, date, date, date); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_result jsonb;
-begin
-  -- Stored days before today, plus today live when the period includes it (app_private.period_days).
-  with days as (
-    select * from app_private.period_days(p_consultant_id, p_starts, p_ends, p_today)
-  )
-  select jsonb_build_object(
-    'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
-    'cancelled_sessions', coalesce(sum(cancelled_sessions), 0), 'abandoned_sessions', coalesce(sum(abandoned_sessions), 0),
-    'no_show_sessions', coalesce(sum(no_show_sessions), 0),
-    'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
-    'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
-    'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
-    'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
-  into v_result from days;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'Sums of daily_analytics over local dates (today computed live).';
 
 
 --
@@ -9945,7 +9945,7 @@ begin
   if not exists (select 1 from app.consultants c where c.id = p_consultant_id) then
     return;  -- the consultant is gone (cascade takes their rows)
   end if;
-  v_row := app_private.compute_daily_analytics(p_consultant_id, p_day);
+  v_row := api.compute_daily_analytics(p_consultant_id, p_day);
   if v_row.consultant_id is null then
     delete from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;  -- nothing that day
     return;
@@ -14971,6 +14971,13 @@ CREATE POLICY tenant_reads_clients ON app.clients FOR SELECT TO nakksha_app USIN
 
 
 --
+-- Name: consultant_client_counts tenant_reads_consultant_client_counts; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_consultant_client_counts ON app.consultant_client_counts FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
+
+
+--
 -- Name: consultants tenant_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -15299,6 +15306,14 @@ GRANT ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_has
 
 
 --
+-- Name: FUNCTION chart_unit(p_starts date, p_ends date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) TO nakksha_app;
+
+
+--
 -- Name: TABLE clients; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15360,6 +15375,21 @@ GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.client_json(p_c app.clients) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app;
+
+
+--
+-- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
+
+
+--
+-- Name: FUNCTION compute_daily_analytics(p_consultant_id uuid, p_day date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_app;
 
 
 --
@@ -15452,11 +15482,27 @@ GRANT ALL ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to d
 
 
 --
+-- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION dashboard_metrics(p_timeframe text, p_from date, p_to date); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
 
 
 --
@@ -15709,6 +15755,14 @@ GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_fr
 
 
 --
+-- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION local_gateway_checkout(p_order_id text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -15916,6 +15970,22 @@ GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakk
 
 REVOKE ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app;
 
 
 --
@@ -17319,13 +17389,6 @@ REVOKE ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) FROM
 
 
 --
--- Name: FUNCTION chart_unit(p_starts date, p_ends date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.chart_unit(p_starts date, p_ends date) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17372,20 +17435,6 @@ REVOKE ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p
 --
 
 REVOKE ALL ON FUNCTION app_private.client_linked_tables() FROM PUBLIC;
-
-
---
--- Name: TABLE daily_analytics; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
-
-
---
--- Name: FUNCTION compute_daily_analytics(p_consultant_id uuid, p_day date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.compute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
 
 
 --
@@ -17438,20 +17487,6 @@ REVOKE ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount
 
 
 --
--- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
-
-
---
--- Name: FUNCTION dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17498,13 +17533,6 @@ REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p
 --
 
 REVOKE ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION live_day(p_consultant_id uuid, p_day date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.live_day(p_consultant_id uuid, p_day date) FROM PUBLIC;
 
 
 --
@@ -17561,20 +17589,6 @@ REVOKE ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
-
-
---
--- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
 
 
 --
@@ -18201,6 +18215,13 @@ GRANT SELECT ON TABLE app.calendar_events TO nakksha_app;
 
 
 --
+-- Name: TABLE consultant_client_counts; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app;
+
+
+--
 -- Name: TABLE email_logs; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -18308,3 +18329,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261124100100
 -- 20261205100000
 -- 20261205110000
+-- 20261205110100

@@ -23,7 +23,7 @@ language sql volatile security definer
 set search_path = ''
 as $$
   -- Exactly what the consultant sees on their own dashboard.
-  select app_private.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 comment on function api.admin_consultant_analytics is 'Admins: one consultant''s dashboard metrics, as they see them.';
 
@@ -32,7 +32,7 @@ returns jsonb
 language sql volatile security definer
 set search_path = ''
 as $$
-  select app_private.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 comment on function api.admin_consultant_charts is 'Admins: one consultant''s dashboard charts, as they see them.';
 
@@ -53,7 +53,7 @@ begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
-  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
+  v_unit := api.chart_unit(v_b.starts, v_b.ends);  -- the same buckets as a consultant's chart
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (

@@ -3,9 +3,9 @@
 -- completed payments on the day they were paid, refunds on the day they were processed; a client is new on
 -- the day they were added; quotations count on the day sent and the day accepted.
 
-create or replace function app_private.compute_daily_analytics(p_consultant_id uuid, p_day date)
+create or replace function api.compute_daily_analytics(p_consultant_id uuid, p_day date)
 returns app.daily_analytics
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
@@ -60,7 +60,7 @@ begin
   return v_row;
 end;
 $$;
-comment on function app_private.compute_daily_analytics is 'One consultant''s local day of daily_analytics computed from sessions, payments, refunds, clients and quotations (NULL when empty); reads only.';
+comment on function api.compute_daily_analytics is 'One consultant''s local day of daily_analytics computed from sessions, payments, refunds, clients and quotations (NULL when empty); reads only.';
 
 create or replace function app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date)
 returns void
@@ -73,7 +73,7 @@ begin
   if not exists (select 1 from app.consultants c where c.id = p_consultant_id) then
     return;  -- the consultant is gone (cascade takes their rows)
   end if;
-  v_row := app_private.compute_daily_analytics(p_consultant_id, p_day);
+  v_row := api.compute_daily_analytics(p_consultant_id, p_day);
   if v_row.consultant_id is null then
     delete from app.daily_analytics where consultant_id = p_consultant_id and date = p_day;  -- nothing that day
     return;
@@ -118,18 +118,18 @@ end;
 $$;
 comment on function api.refresh_daily_analytics is 'Job: recompute the days writes have marked dirty (a batch at a time); returns how many.';
 
-create or replace function app_private.live_day(p_consultant_id uuid, p_day date)
+create or replace function api.live_day(p_consultant_id uuid, p_day date)
 returns app.daily_analytics
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 begin
   -- The same computation as the stored days, answered without storing, so today is exact whatever the
   -- job has or has not done yet; it only reads, so dashboards can be served by a hot standby.
-  return app_private.compute_daily_analytics(p_consultant_id, p_day);
+  return api.compute_daily_analytics(p_consultant_id, p_day);
 end;
 $$;
-comment on function app_private.live_day is 'One local day computed live from the base tables (today, between job runs); reads only.';
+comment on function api.live_day is 'One local day computed live from the base tables (today, between job runs); reads only.';
 
 create or replace function api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date)
 returns table (starts date, ends date)
@@ -163,17 +163,17 @@ $$;
 comment on function api.period_bounds is 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
 grant execute on function api.period_bounds(text, date, date, date) to nakksha_app;
 
-create or replace function app_private.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
+create or replace function api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
   v_result jsonb;
 begin
-  -- Stored days before today, plus today live when the period includes it (app_private.period_days).
+  -- Stored days before today, plus today live when the period includes it (api.period_days).
   with days as (
-    select * from app_private.period_days(p_consultant_id, p_starts, p_ends, p_today)
+    select * from api.period_days(p_consultant_id, p_starts, p_ends, p_today)
   )
   select jsonb_build_object(
     'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
@@ -187,12 +187,12 @@ begin
   return v_result;
 end;
 $$;
-comment on function app_private.period_totals is 'Sums of daily_analytics over local dates (today computed live).';
+comment on function api.period_totals is 'Sums of daily_analytics over local dates (today computed live).';
 
-create or replace function app_private.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date,
+create or replace function api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date,
                                                              p_to date)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -209,11 +209,11 @@ declare
 begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_len := v_b.ends - v_b.starts + 1;
-  v_cur := app_private.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
+  v_cur := api.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
   -- Growth: against the period of the same length just before.
-  v_prev := app_private.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
+  v_prev := api.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
   v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
-                         else app_private.period_totals(p_consultant_id, v_today, v_today, v_today) end;
+                         else api.period_totals(p_consultant_id, v_today, v_today, v_today) end;
   v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
   v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
   -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
@@ -254,22 +254,22 @@ begin
       else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
 end;
 $$;
-comment on function app_private.dashboard_metrics_for is 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
+comment on function api.dashboard_metrics_for is 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
 
 create or replace function api.dashboard_metrics(p_timeframe text, p_from date, p_to date)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 begin
-  return app_private.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
+  return api.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
 end;
 $$;
 comment on function api.dashboard_metrics is 'The calling consultant''s dashboard metrics (see docs/metrics.md).';
 
-create or replace function app_private.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
+create or replace function api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
 returns setof app.daily_analytics
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -279,29 +279,29 @@ begin
   return query select d.* from app.daily_analytics d
     where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today;
   if p_today between p_starts and p_ends then
-    v_live := app_private.live_day(p_consultant_id, p_today);
+    v_live := api.live_day(p_consultant_id, p_today);
     if v_live.consultant_id is not null then
       return next v_live;
     end if;
   end if;
 end;
 $$;
-comment on function app_private.period_days is 'daily_analytics rows of a period, today computed live.';
+comment on function api.period_days is 'daily_analytics rows of a period, today computed live.';
 
-create or replace function app_private.chart_unit(p_starts date, p_ends date)
+create or replace function api.chart_unit(p_starts date, p_ends date)
 returns text
-language sql immutable
+language sql immutable security invoker
 set search_path = ''
 as $$
   -- Per day up to two months, per ISO week up to a year, per month beyond.
   select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
 $$;
-comment on function app_private.chart_unit is 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
+comment on function api.chart_unit is 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
 
-create or replace function app_private.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date,
+create or replace function api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date,
                                                          p_to date)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -314,7 +314,7 @@ declare
   v_result jsonb;
 begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
-  v_unit := app_private.chart_unit(v_b.starts, v_b.ends);
+  v_unit := api.chart_unit(v_b.starts, v_b.ends);
   -- Clients before the period: the kept total less those added since it began (bounded by the period,
   -- not by the history).
   v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
@@ -322,7 +322,7 @@ begin
                  and c.created_at >= v_b.starts::timestamp at time zone v_tz);
   -- The period's days are read once (a CTE used three times is materialised once).
   with chart_days as materialized (
-    select * from app_private.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
+    select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
   ), buckets as (
     select distinct date_trunc(v_unit, d)::date as bucket
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
@@ -362,16 +362,16 @@ begin
   return v_result;
 end;
 $$;
-comment on function app_private.dashboard_charts_for is 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+comment on function api.dashboard_charts_for is 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
 
 create or replace function api.dashboard_charts(p_timeframe text, p_from date, p_to date)
 returns jsonb
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
-  select app_private.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
+  select api.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
 $$;
-comment on function api.dashboard_charts is 'The calling consultant''s charts for a timeframe (see app_private.dashboard_charts_for).';
+comment on function api.dashboard_charts is 'The calling consultant''s charts for a timeframe (see api.dashboard_charts_for).';
 
 create or replace function api.refresh_views()
 returns jsonb
@@ -409,5 +409,10 @@ comment on function api.refresh_views is 'Refresh every analytics materialized v
 
 grant execute on function api.refresh_views(), api.refresh_daily_analytics(integer), api.dashboard_metrics(text, date, date),
   api.dashboard_charts(text, date, date) to nakksha_app;
+-- The dashboard's parts, invoker: run for a consultant, the policies show them the caller's rows; run by the admin
+-- pages' and the worker's definer functions (as the owner), their consultant argument says whose.
+grant execute on function api.compute_daily_analytics(uuid, date), api.live_day(uuid, date),
+  api.period_totals(uuid, date, date, date), api.period_days(uuid, date, date, date), api.chart_unit(date, date),
+  api.dashboard_metrics_for(uuid, text, date, date), api.dashboard_charts_for(uuid, text, date, date) to nakksha_app;
 
 -- Test: pytest tests/db/test_daily_analytics.py

@@ -16,7 +16,8 @@ from tests.db.assertions import raises_sqlstate
 
 INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stats", "api.quotation_json",
                  "api.my_quotation", "api.list_my_slots", "api.get_my_availability", "api.availability_json",
-                 "api.caller_consultant_id", "api.period_bounds")
+                 "api.caller_consultant_id", "api.period_bounds", "api.dashboard_metrics", "api.dashboard_charts",
+                 "api.dashboard_metrics_for", "api.dashboard_charts_for", "api.compute_daily_analytics", "api.live_day")
 
 
 async def as_consultant(db, consultant, sql: str, *args):

@@ -31,7 +31,7 @@ TENANT_TABLES = {
     "calendar_events": "own",
     "quotation_views": "own",
     "analytics_dirty": "none",
-    "consultant_client_counts": "none",
+    "consultant_client_counts": "own",
     "calendar_connections": "none",
     "calendar_busy": "none",
     "oauth_states": "none",
