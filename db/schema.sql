@@ -828,7 +828,7 @@ begin
   update app.quotations set quotation_image_url = null
   where consultant_id = v_consultant and client_id = v_old.id and quotation_image_url is not null;
   return api.client_json(v_c)
-    || jsonb_build_object('forgotten_images', app_private.unreferenced_quotation_images(v_consultant, v_images));
+    || jsonb_build_object('forgotten_images', api.unreferenced_quotation_images(v_consultant, v_images));
 end;
 $$;
 
@@ -1686,7 +1686,7 @@ COMMENT ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypt
 --
 
 CREATE FUNCTION api.create_quotation(p_body jsonb) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -1694,7 +1694,7 @@ declare
   v_client record;
   v_q app.quotations;
 begin
-  select * into v_client from app_private.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
+  select * into v_client from api.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
     p_body->>'client_name', p_body->>'client_email');
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
                               base_amount, discount_percentage, currency, validity_period, expires_at, notes,
@@ -2256,7 +2256,7 @@ COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s
 --
 
 CREATE FUNCTION api.delete_quotation(p_quotation_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -2264,7 +2264,7 @@ declare
 begin
   delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
   return jsonb_build_object('id', v_q.id, 'deleted', true, 'forgotten_images',
-    app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_q.quotation_image_url]));
+    api.unreferenced_quotation_images(v_q.consultant_id, array[v_q.quotation_image_url]));
 end;
 $$;
 
@@ -2401,7 +2401,7 @@ COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the call
 --
 
 CREATE FUNCTION api.duplicate_quotation(p_quotation_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -4243,6 +4243,46 @@ COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from ti
 
 
 --
+-- Name: quotation_client(uuid, uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) RETURNS TABLE(client_id uuid, client_name text, client_email text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_c app.clients;
+begin
+  -- An existing client by id (theirs, or 404), else name and email, linked to their client with that email.
+  if p_client_id is not null then
+    select * into v_c from app.clients c where c.id = p_client_id and c.consultant_id = p_consultant_id;
+    if v_c.id is null then
+      raise exception using errcode = 'NK404', message = 'client_not_found', detail = 'No such client.',
+        hint = 'field:client_id';
+    end if;
+    return query select v_c.id, v_c.name, v_c.email::text;
+    return;
+  end if;
+  if nullif(btrim(p_name), '') is null or nullif(btrim(p_email), '') is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'Give an existing client_id, or the client''s name and email.', hint = 'field:client';
+  end if;
+  select * into v_c from app.clients c where c.consultant_id = p_consultant_id and c.email = lower(btrim(p_email));
+  return query select v_c.id, btrim(p_name), lower(btrim(p_email));
+end;
+$$;
+
+
+ALTER FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) IS 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
+
+
+--
 -- Name: quotation_json(app.quotations); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5756,6 +5796,34 @@ COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash byte
 
 
 --
+-- Name: unreferenced_quotation_images(uuid, text[]); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A consultant's uploaded image may be shared by several of their quotations (a duplicate keeps its
+  -- source's): the app deletes a stored file only once none of them refers to it. Callers hold the rows they
+  -- changed, and api.duplicate_quotation locks its source, so no copy can take a URL after this looked.
+  select coalesce(jsonb_agg(distinct u.url), '[]')
+  from unnest(p_urls) as u(url)
+  where u.url is not null
+    and not exists (select 1 from app.quotations q
+                    where q.consultant_id = p_consultant_id and q.quotation_image_url = u.url)
+$$;
+
+
+ALTER FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) IS 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
+
+
+--
 -- Name: update_availability_rule(uuid, text, integer, time without time zone, time without time zone, integer, integer, date, date, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5896,7 +5964,7 @@ COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling 
 --
 
 CREATE FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -5909,7 +5977,7 @@ begin
       detail = 'Only a draft can be changed; duplicate it to make a new version.';
   end if;
   if p_patch ?| array['client_id', 'client_name', 'client_email'] then
-    select * into v_client from app_private.quotation_client(v_q.consultant_id,
+    select * into v_client from api.quotation_client(v_q.consultant_id,
       case when p_patch ? 'client_id' then (p_patch->>'client_id')::uuid
            when p_patch ?| array['client_name', 'client_email'] then null else v_q.client_id end,
       coalesce(p_patch->>'client_name', v_q.client_name), coalesce(p_patch->>'client_email', v_q.client_email::text));
@@ -5935,7 +6003,7 @@ begin
   -- A replaced or removed image whose file no other quotation shows: the app deletes it from storage.
   return api.quotation_json(v_q) || jsonb_build_object('forgotten_images',
     case when v_old_image is distinct from v_q.quotation_image_url
-         then app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_old_image]) else '[]' end);
+         then api.unreferenced_quotation_images(v_q.consultant_id, array[v_old_image]) else '[]' end);
 end;
 $$;
 
@@ -9853,46 +9921,6 @@ COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event t
 
 
 --
--- Name: quotation_client(uuid, uuid, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) RETURNS TABLE(client_id uuid, client_name text, client_email text)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_c app.clients;
-begin
-  -- An existing client by id (theirs, or 404), else name and email, linked to their client with that email.
-  if p_client_id is not null then
-    select * into v_c from app.clients c where c.id = p_client_id and c.consultant_id = p_consultant_id;
-    if v_c.id is null then
-      raise exception using errcode = 'NK404', message = 'client_not_found', detail = 'No such client.',
-        hint = 'field:client_id';
-    end if;
-    return query select v_c.id, v_c.name, v_c.email::text;
-    return;
-  end if;
-  if nullif(btrim(p_name), '') is null or nullif(btrim(p_email), '') is null then
-    raise exception using errcode = 'NK422', message = 'validation_error',
-      detail = 'Give an existing client_id, or the client''s name and email.', hint = 'field:client';
-  end if;
-  select * into v_c from app.clients c where c.consultant_id = p_consultant_id and c.email = lower(btrim(p_email));
-  return query select v_c.id, btrim(p_name), lower(btrim(p_email));
-end;
-$$;
-
-
-ALTER FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) IS 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
-
-
---
 -- Name: quotation_mail_data(app.quotations); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -11020,34 +11048,6 @@ ALTER FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds n
 --
 
 COMMENT ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) IS 'Raise NK429 with Retry-After seconds (at least 1).';
-
-
---
--- Name: unreferenced_quotation_images(uuid, text[]); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  -- A consultant's uploaded image may be shared by several of their quotations (a duplicate keeps its
-  -- source's): the app deletes a stored file only once none of them refers to it. Callers hold the rows they
-  -- changed, and api.duplicate_quotation locks its source, so no copy can take a URL after this looked.
-  select coalesce(jsonb_agg(distinct u.url), '[]')
-  from unnest(p_urls) as u(url)
-  where u.url is not null
-    and not exists (select 1 from app.quotations q
-                    where q.consultant_id = p_consultant_id and q.quotation_image_url = u.url)
-$$;
-
-
-ALTER FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) IS 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
 
 
 --
@@ -16093,6 +16093,14 @@ GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from 
 
 
 --
+-- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION quotation_json(p_q app.quotations); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -16486,6 +16494,14 @@ GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text
 
 REVOKE ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) TO nakksha_app;
+
+
+--
+-- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) TO nakksha_app;
 
 
 --
@@ -17656,13 +17672,6 @@ REVOKE ALL ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_even
 
 
 --
--- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION quotation_mail_data(p_q app.quotations); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17954,13 +17963,6 @@ REVOKE ALL ON FUNCTION app_private.take_recipient_mail(p_email text) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) FROM PUBLIC;
-
-
---
--- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) FROM PUBLIC;
 
 
 --

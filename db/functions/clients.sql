@@ -453,7 +453,7 @@ begin
   update app.quotations set quotation_image_url = null
   where consultant_id = v_consultant and client_id = v_old.id and quotation_image_url is not null;
   return api.client_json(v_c)
-    || jsonb_build_object('forgotten_images', app_private.unreferenced_quotation_images(v_consultant, v_images));
+    || jsonb_build_object('forgotten_images', api.unreferenced_quotation_images(v_consultant, v_images));
 end;
 $$;
 comment on function api.anonymise_client is 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete.';

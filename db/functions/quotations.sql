@@ -46,10 +46,10 @@ end;
 $$;
 comment on function api.my_quotation is 'The calling consultant''s quotation (optionally locked), else NK404.';
 
-create or replace function app_private.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text,
+create or replace function api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text,
                                                         p_email text)
 returns table (client_id uuid, client_name text, client_email text)
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
@@ -73,9 +73,9 @@ begin
   return query select v_c.id, btrim(p_name), lower(btrim(p_email));
 end;
 $$;
-comment on function app_private.quotation_client is 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
+comment on function api.quotation_client is 'Resolve a quotation''s client: an id of theirs, or name and email (linked when the email is a client''s).';
 
-create or replace function app_private.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[])
+create or replace function api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[])
 returns jsonb
 language sql stable
 set search_path = ''
@@ -89,12 +89,11 @@ as $$
     and not exists (select 1 from app.quotations q
                     where q.consultant_id = p_consultant_id and q.quotation_image_url = u.url)
 $$;
-comment on function app_private.unreferenced_quotation_images is 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
-revoke execute on function app_private.unreferenced_quotation_images(uuid, text[]) from public;
+comment on function api.unreferenced_quotation_images is 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
 
 create or replace function api.create_quotation(p_body jsonb)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -102,7 +101,7 @@ declare
   v_client record;
   v_q app.quotations;
 begin
-  select * into v_client from app_private.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
+  select * into v_client from api.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
     p_body->>'client_name', p_body->>'client_email');
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
                               base_amount, discount_percentage, currency, validity_period, expires_at, notes,
@@ -120,7 +119,7 @@ comment on function api.create_quotation is 'A new draft quotation (client by id
 
 create or replace function api.update_quotation(p_quotation_id uuid, p_patch jsonb)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -133,7 +132,7 @@ begin
       detail = 'Only a draft can be changed; duplicate it to make a new version.';
   end if;
   if p_patch ?| array['client_id', 'client_name', 'client_email'] then
-    select * into v_client from app_private.quotation_client(v_q.consultant_id,
+    select * into v_client from api.quotation_client(v_q.consultant_id,
       case when p_patch ? 'client_id' then (p_patch->>'client_id')::uuid
            when p_patch ?| array['client_name', 'client_email'] then null else v_q.client_id end,
       coalesce(p_patch->>'client_name', v_q.client_name), coalesce(p_patch->>'client_email', v_q.client_email::text));
@@ -159,14 +158,14 @@ begin
   -- A replaced or removed image whose file no other quotation shows: the app deletes it from storage.
   return api.quotation_json(v_q) || jsonb_build_object('forgotten_images',
     case when v_old_image is distinct from v_q.quotation_image_url
-         then app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_old_image]) else '[]' end);
+         then api.unreferenced_quotation_images(v_q.consultant_id, array[v_old_image]) else '[]' end);
 end;
 $$;
 comment on function api.update_quotation is 'Change a draft quotation (the keys present in the patch); NK409 once sent. forgotten_images: the image it replaced, when no quotation shows it any more.';
 
 create or replace function api.delete_quotation(p_quotation_id uuid)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -174,14 +173,14 @@ declare
 begin
   delete from app.quotations where id = v_q.id;  -- the guard refuses anything but a draft
   return jsonb_build_object('id', v_q.id, 'deleted', true, 'forgotten_images',
-    app_private.unreferenced_quotation_images(v_q.consultant_id, array[v_q.quotation_image_url]));
+    api.unreferenced_quotation_images(v_q.consultant_id, array[v_q.quotation_image_url]));
 end;
 $$;
 comment on function api.delete_quotation is 'Delete a draft quotation; NK409 once sent. forgotten_images: its image, when no other quotation shows it.';
 
 create or replace function api.duplicate_quotation(p_quotation_id uuid)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -569,7 +568,8 @@ end;
 $$;
 comment on function api.quotation_stats is 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
 
-grant execute on function api.quotation_json(app.quotations), api.my_quotation(uuid, boolean), api.create_quotation(jsonb),
+grant execute on function api.quotation_json(app.quotations), api.my_quotation(uuid, boolean),
+  api.quotation_client(uuid, uuid, text, text), api.unreferenced_quotation_images(uuid, text[]), api.create_quotation(jsonb),
   api.update_quotation(uuid, jsonb), api.delete_quotation(uuid), api.duplicate_quotation(uuid), api.get_quotation(uuid),
   api.list_quotations(text, text, timestamptz, timestamptz, integer, integer), api.send_quotation(uuid, bytea, text),
   api.public_quotation(bytea, text), api.public_quotation_peek(bytea), api.public_accept_quotation(bytea, text, text),

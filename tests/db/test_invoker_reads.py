@@ -1,4 +1,4 @@
-# tests/db/test_invoker_reads.py — consultant reads run as security invoker: the RLS policies, not a filter in the function, decide whose rows they see.
+# tests/db/test_invoker_reads.py — consultant reads and writes run as security invoker: the RLS policies, not a filter in the function, decide whose rows they see and touch.
 """Issue 17: row-level security is the tenant boundary. These reads carry no `consultant_id = …` of their own
 (list_quotations, quotation_stats, list_my_slots), or keep one only for their definer callers: called as the
 app role for consultant A, they must show A's rows and never B's, and they must be invoker functions (a
@@ -17,7 +17,9 @@ from tests.db.assertions import raises_sqlstate
 INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stats", "api.quotation_json",
                  "api.my_quotation", "api.list_my_slots", "api.get_my_availability", "api.availability_json",
                  "api.caller_consultant_id", "api.period_bounds", "api.dashboard_metrics", "api.dashboard_charts",
-                 "api.dashboard_metrics_for", "api.dashboard_charts_for", "api.compute_daily_analytics", "api.live_day")
+                 "api.dashboard_metrics_for", "api.dashboard_charts_for", "api.compute_daily_analytics", "api.live_day",
+                 "api.create_quotation", "api.update_quotation", "api.delete_quotation", "api.duplicate_quotation",
+                 "api.quotation_client", "api.unreferenced_quotation_images")
 
 
 async def as_consultant(db, consultant, sql: str, *args):
@@ -66,6 +68,26 @@ async def test_quotation_reads_show_the_caller_their_own_and_nothing_of_another(
         await raises_sqlstate_as(db, a["id"], "NK404", "select api.get_quotation($1)", theirs)
     mine = next(iter(a["quotations"]))
     assert uuid.UUID((await as_consultant(db, a["id"], "select api.get_quotation($1)", mine))["id"]) == mine
+
+
+async def test_quotation_writes_reach_the_callers_own_and_nothing_of_another(db, owner, two):
+    a, b = two["a"], two["b"]
+    draft_b = await owner.fetchval("select id from app.quotations where id = any($1) and status = 'draft'",
+                                   list(b["quotations"]))
+    before = dict(await owner.fetchrow("select * from app.quotations where id = $1", draft_b))
+    for sql, args in (("select api.update_quotation($1, $2)", (draft_b, json.dumps({"notes": "mine now"}))),
+                      ("select api.delete_quotation($1)", (draft_b,)),
+                      ("select api.duplicate_quotation($1)", (draft_b,))):
+        await raises_sqlstate_as(db, a["id"], "NK404", sql, *args)
+    assert dict(await owner.fetchrow("select * from app.quotations where id = $1", draft_b)) == before
+    # A client id of B's is no client of A's: the policy hides it, so it is 404, not a link to B's client.
+    theirs = await owner.fetchval("insert into app.clients (consultant_id, name, email) values ($1, 'B client', "
+                                  "'bclient@example.com') returning id", b["id"])
+    await raises_sqlstate_as(db, a["id"], "NK404", "select api.create_quotation($1)",
+                             json.dumps({"client_id": str(theirs), "quotation_name": "x", "base_amount": "10"}))
+    made = await as_consultant(db, a["id"], "select api.create_quotation($1)", json.dumps(
+        {"client_name": "New", "client_email": "new@example.com", "quotation_name": "Plan", "base_amount": "100"}))
+    assert await owner.fetchval("select consultant_id from app.quotations where id = $1", uuid.UUID(made["id"])) == a["id"]
 
 
 async def test_availability_reads_show_the_caller_their_own_and_nothing_of_another(db, two):
