@@ -1152,14 +1152,14 @@ COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_typ
 --
 
 CREATE FUNCTION api.calendar_connections() RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
+  -- Whose connections: the policy's answer (the caller's own); the grant leaves the tokens out of reach.
   select coalesce(jsonb_agg(jsonb_build_object(
     'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
     'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
   from app.calendar_connections c
-  where c.consultant_id = app.current_consultant_id()
 $$;
 
 
@@ -14965,6 +14965,13 @@ CREATE POLICY tenant_reads_availability_slots ON app.availability_slots FOR SELE
 
 
 --
+-- Name: calendar_connections tenant_reads_calendar_connections; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY tenant_reads_calendar_connections ON app.calendar_connections FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
+
+
+--
 -- Name: calendar_events tenant_reads_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -18218,6 +18225,76 @@ GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
 
 
 --
+-- Name: COLUMN calendar_connections.id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(id) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(consultant_id) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.provider; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(provider) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(status) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.account_email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(account_email) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.scopes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(scopes) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.last_error; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.busy_synced_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.connected_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(connected_at) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
+-- Name: COLUMN calendar_connections.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.calendar_connections TO nakksha_app;
+
+
+--
 -- Name: TABLE calendar_events; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -18340,3 +18417,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205100000
 -- 20261205110000
 -- 20261205110100
+-- 20261205110200

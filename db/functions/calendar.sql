@@ -5,14 +5,14 @@
 
 create or replace function api.calendar_connections()
 returns jsonb
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
+  -- Whose connections: the policy's answer (the caller's own); the grant leaves the tokens out of reach.
   select coalesce(jsonb_agg(jsonb_build_object(
     'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
     'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
   from app.calendar_connections c
-  where c.consultant_id = app.current_consultant_id()
 $$;
 comment on function api.calendar_connections is 'The caller''s connected calendars: provider, state, account, last sync (never a token).';
 

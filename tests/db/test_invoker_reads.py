@@ -19,7 +19,7 @@ INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stat
                  "api.caller_consultant_id", "api.period_bounds", "api.dashboard_metrics", "api.dashboard_charts",
                  "api.dashboard_metrics_for", "api.dashboard_charts_for", "api.compute_daily_analytics", "api.live_day",
                  "api.create_quotation", "api.update_quotation", "api.delete_quotation", "api.duplicate_quotation",
-                 "api.quotation_client", "api.unreferenced_quotation_images")
+                 "api.quotation_client", "api.unreferenced_quotation_images", "api.calendar_connections")
 
 
 async def as_consultant(db, consultant, sql: str, *args):
@@ -105,6 +105,16 @@ async def test_an_unknown_or_deleted_caller_is_401_not_an_empty_answer(db, owner
     await raises_sqlstate_as(db, uuid.uuid4(), "NK401", "select api.list_my_slots(null, null, null)")
     await owner.execute("update app.consultants set deleted_at = now() where id = $1", two["a"]["id"])
     await raises_sqlstate_as(db, two["a"]["id"], "NK401", "select api.get_my_availability()")
+
+
+async def test_calendar_connections_read_as_the_caller_and_their_tokens_stay_out_of_reach(db, owner, two):
+    a, b = two["a"], two["b"]
+    for cid, provider in ((a["id"], "google"), (b["id"], "microsoft")):
+        await owner.execute("insert into app.calendar_connections (consultant_id, provider, access_token_encrypted, "
+                            "access_expires_at) values ($1, $2, 'secret-token', now() + interval '1 hour')", cid, provider)
+    listed = await as_consultant(db, a["id"], "select api.calendar_connections()")
+    assert [c["provider"] for c in listed] == ["google"] and "secret-token" not in json.dumps(listed)
+    await raises_sqlstate_as(db, a["id"], "42501", "select access_token_encrypted from app.calendar_connections")
 
 
 async def raises_sqlstate_as(db, consultant, sqlstate: str, sql: str, *args) -> None:

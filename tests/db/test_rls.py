@@ -32,13 +32,14 @@ TENANT_TABLES = {
     "quotation_views": "own",
     "analytics_dirty": "none",
     "consultant_client_counts": "own",
-    "calendar_connections": "none",
+    "calendar_connections": "own",
     "calendar_busy": "none",
     "oauth_states": "none",
     "idempotency_keys": "none",
 }
 # Visible while pending: a consultant prepares their profile and availability before approval.
-UNGATED = {"availability_rules", "availability_blocks", "availability_slots", "availability_slot_exclusions"}
+UNGATED = {"availability_rules", "availability_blocks", "availability_slots", "availability_slot_exclusions",
+           "calendar_connections"}
 # Dashboard data, visible only once approved.
 GATED = {t for t, v in TENANT_TABLES.items() if v == "own"} - UNGATED
 
