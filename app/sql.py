@@ -42,10 +42,6 @@ SET_CALLER = ("select set_config('app.consultant_id', $1, true), set_config('app
               "set_config('app.actor_label', $3, true)")
 
 
-def query_names() -> list[str]:
-    return sorted(n for n in queries.available_queries if not n.endswith("_cursor"))
-
-
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # In a transaction: behind PgBouncer in transaction mode a statement outside one may have its parse and
     # its execution land on different server connections (asyncpg sends them in two round trips).

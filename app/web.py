@@ -9,18 +9,22 @@ import hmac
 import secrets
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
 
 from app.auth import token_hash
 from app.emails import inr
 from app.errors import ApiError
 from app.sql import Caller, run
-from app.templating import templates
+
+# The Jinja2 environment for pages (autoescaped), shared by every route that renders one.
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 CSRF_FIELD = "csrf_token"
 

@@ -1,2 +1,2 @@
-# jobs/__init__.py — Procrastinate jobs (emails, and later reminders, refunds, meeting links, view refreshes).
+# jobs/__init__.py — the Procrastinate app (jobs/app.py) and its tasks, one module per domain (email, booking, reminders, payments, calendar, quotations, analytics, maintenance).
 # Test: pytest tests/jobs/

@@ -13,7 +13,7 @@ from app.emails import inr
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.sql import run
-from app.templating import templates
+from app.web import templates
 
 METHODS = {"upi", "card", "netbanking", "wallet"}
 
