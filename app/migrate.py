@@ -205,9 +205,29 @@ def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
         conn.commit()
 
 
+def dev_files(db_dir: Path = DB_DIR) -> list[Path]:
+    """db/dev: what only development and tests have (the local payment gateway), in schema dev."""
+    return sorted((db_dir / "dev").glob("*.sql"))
+
+
+def apply_dev(owner_url: str, db_dir: Path = DB_DIR) -> None:
+    """Schema dev, for NAKKSHA_ENV development or test only, after the dump: db/schema.sql stays the production
+    schema. Its tables keep their rows (create if not exists); its functions are re-created."""
+    with psycopg.connect(owner_url) as conn, conn.cursor() as cur:
+        cur.execute("select pg_advisory_xact_lock(hashtext('nakksha.apply_code'))")
+        cur.execute("set local check_function_bodies = off")
+        _run_files(cur, dev_files(db_dir), db_dir)
+        conn.commit()
+
+
+def wants_dev(env: str | None = None) -> bool:
+    return (env if env is not None else os.environ.get("NAKKSHA_ENV", "production")) in ("development", "test")
+
+
 def drop_code(owner_url: str) -> None:
-    """Remove the code schemas (before rolling migrations all the way down)."""
+    """Remove the code schemas and schema dev (before rolling migrations all the way down)."""
     with psycopg.connect(owner_url) as conn:
+        conn.execute("drop schema if exists dev cascade")
         for schema in CODE_SCHEMAS:
             conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
         if conn.execute("select to_regclass('app.materialized_view_versions')").fetchone()[0]:
@@ -225,7 +245,7 @@ def dump_schema(owner_url: str) -> str:
     normalised: pg_dump 18 writes a random \\restrict key each time."""
     env = env_with_pg_bin()
     done = subprocess.run(
-        ["pg_dump", "--schema-only", "--dbname", owner_url],
+        ["pg_dump", "--schema-only", "--exclude-schema=dev", "--dbname", owner_url],
         capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"pg_dump failed: {done.stderr}")
@@ -271,7 +291,9 @@ def latest_migration_version(migrations_dir: Path = DB_DIR / "migrations") -> st
     return max(p.name.split("_", 1)[0] for p in migrations_dir.glob("*.sql"))
 
 
-def migrate(admin_url: str, *, dump: bool = True, schema_file: Path = DB_DIR / "schema.sql") -> None:
+def migrate(admin_url: str, *, dump: bool = True, schema_file: Path = DB_DIR / "schema.sql",
+            dev: bool | None = None) -> None:
+    """dev: also make schema dev (db/dev); by default when NAKKSHA_ENV is development or test."""
     log.info("migrating %s", database_name(admin_url))
     bootstrap_roles(admin_url)
     owner_url = role_url(admin_url, ROLE_OWNER)
@@ -280,6 +302,8 @@ def migrate(admin_url: str, *, dump: bool = True, schema_file: Path = DB_DIR / "
     dbmate(owner_url, "up")
     apply_code(owner_url)
     if dump:
-        schema_file.write_text(dump_schema(owner_url))
+        schema_file.write_text(dump_schema(owner_url))  # without schema dev, made next
+    if wants_dev() if dev is None else dev:
+        apply_dev(owner_url)
 
 # Test: pytest tests/meta/test_migrations.py

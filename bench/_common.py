@@ -137,7 +137,7 @@ def embedded_database(tmp: Path, dbname: str):
     with psycopg.connect(with_database(server.get_uri(), "postgres"), autocommit=True) as conn:
         conn.execute(f'create database "{dbname}"')
     admin_url = with_database(server.get_uri(), dbname)
-    migrate(admin_url, dump=False)
+    migrate(admin_url, dump=False, dev=True)
     return server, admin_url
 
 

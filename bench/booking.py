@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as conn:
             conn.execute(f'create database "{DBNAME}"')
         admin_url = with_database(base_url, DBNAME)
-        migrate(admin_url, dump=False)
+        migrate(admin_url, dump=False, dev=True)
         cid, counts = seed(admin_url, price=args.price)
         print(f"database: embedded PostgreSQL in {tmp}, migrated and seeded in {time.monotonic() - t:.1f} s; "
               f"slots: {counts.get('personal', 0)} personal, {counts.get('webinar', 0)} webinar")

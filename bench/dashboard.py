@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             conn.execute(f'create database "{DBNAME}"')
         admin_url = with_database(server.get_uri(), DBNAME)
         t = time.monotonic()
-        migrate(admin_url, dump=False)
+        migrate(admin_url, dump=False, dev=True)
         print(f"database: embedded PostgreSQL, migrated in {time.monotonic() - t:.1f} s")
         with psycopg.connect(admin_url, autocommit=True) as admin:
             print(f"seeding {len(sizes)} measured consultants ({', '.join(f'{s:,}' for s in sizes)} sessions) "

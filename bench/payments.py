@@ -5,7 +5,7 @@ consultant (bench/booking.py's seed), `nakksha serve --no-worker --workers N` wi
 Then:
 
   1. N paid bookings through POST …/bookings (each creates its order and pending payment);
-  2. each order paid at the local gateway (api.local_gateway_pay, as the app role);
+  2. each order paid at the local gateway (dev.local_gateway_pay, as the app role);
   3. half confirmed through POST /api/v1/payments/verify (signature under the local key secret, the
      payment fetched from the gateway), half through POST /api/v1/payments/webhook (payment.captured,
      signed over the raw body), C requests in flight;
@@ -83,7 +83,7 @@ async def run(base: str, app_url: str, data_key: str, n: int, concurrency: int) 
         orders = [b[2]["checkout"]["order_id"] for b in booked if b[1] == 201]
         with psycopg.connect(app_url) as conn:  # the customer pays at the (local) gateway
             payments = [json.loads(json.dumps(conn.execute(
-                "select api.local_gateway_pay(%s, %s, 'success', 'upi')", (o, razorpay_id("pay"))).fetchone()[0]))
+                "select dev.local_gateway_pay(%s, %s, 'success', 'upi')", (o, razorpay_id("pay"))).fetchone()[0]))
                 for o in orders]
             conn.commit()
         key_secret = derived_secret(data_key, "key secret")
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         with psycopg.connect(with_database(server.get_uri(), "postgres"), autocommit=True) as conn:
             conn.execute(f'create database "{DBNAME}"')
         admin_url = with_database(server.get_uri(), DBNAME)
-        migrate(admin_url, dump=False)
+        migrate(admin_url, dump=False, dev=True)
         seed(admin_url, price="1499.00")
         port = free_port()
         data_key = secrets.token_urlsafe(32)

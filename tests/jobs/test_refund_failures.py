@@ -34,7 +34,7 @@ async def test_a_refund_the_local_gateway_refuses_is_failed_with_its_reason(loca
     conn = await owner(db)
     try:
         # The gateway no longer holds the payment as captured (what Razorpay says of a payment it reversed).
-        await conn.execute("update app.local_gateway_payments set status = 'failed' where order_id = $1",
+        await conn.execute("update dev.local_gateway_payments set status = 'failed' where order_id = $1",
                            b["checkout"]["order_id"])
         tid = (await client.get("/api/v1/payments", headers=c["headers"])).json()["items"][0]["id"]
         r = await client.post(f"/api/v1/payments/{tid}/refund", headers=c["headers"], json={"reason": "Sorry"})

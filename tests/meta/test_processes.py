@@ -170,7 +170,7 @@ def test_two_app_processes_and_two_workers_share_one_database(db, tmp_path):
         assert booked.status_code == 201, booked.text
         order_id = booked.json()["checkout"]["order_id"]
         with psycopg.connect(db.url("app")) as conn:  # the client pays at the local gateway
-            payment = conn.execute("select api.local_gateway_pay(%s, %s, 'success', 'upi')",
+            payment = conn.execute("select dev.local_gateway_pay(%s, %s, 'success', 'upi')",
                                    (order_id, razorpay_id("pay"))).fetchone()[0]
             conn.commit()
         secret = derived_secret(os.environ["DATA_ENCRYPTION_KEY"], "key secret")
