@@ -3020,12 +3020,17 @@ CREATE FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestam
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+declare
+  -- Bounds as values: `coalesce(p_from, now())` written in the condition is no index condition under the policy
+  -- (the read then went through all of the consultant's slots, past ones included).
+  v_from timestamptz := coalesce(p_from, now());
+  v_to timestamptz := coalesce(p_to, now() + interval '60 days');
 begin
   perform api.caller_consultant_id();  -- 401 for a deleted account; whose slots is the policy's answer
   return coalesce((select jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type)
     from app.availability_slots s
-    where s.starts_at >= coalesce(p_from, now())
-      and s.starts_at < coalesce(p_to, now() + interval '60 days')
+    where s.starts_at >= v_from
+      and s.starts_at < v_to
       and (p_session_type is null or s.session_type = p_session_type)), '[]');
 end;
 $$;
@@ -7284,17 +7289,21 @@ CREATE FUNCTION app.readable_consultants(p_approved_only boolean) RETURNS uuid[]
     SET search_path TO ''
     AS $$
   -- Written out rather than calling the helpers above: each is a definer call with its own search_path, and this
-  -- runs once per statement on every tenant read (bench/rls.py). An admin is looked up only when one is set.
+  -- runs once per statement on every tenant read (bench/rls.py).
+  -- A transaction acts for one caller: a consultant id set wins (an admin id beside it, which the app never
+  -- sets, must not widen a consultant's reads to every tenant).
   select case
-    when nullif(current_setting('app.admin_id', true), '') is not null
-         and exists (select 1 from app.admins a
-                     where a.id = nullif(current_setting('app.admin_id', true), '')::uuid and a.is_active)
+    when nullif(current_setting('app.consultant_id', true), '') is not null then
+      case when not p_approved_only
+           then array[nullif(current_setting('app.consultant_id', true), '')::uuid]
+           else coalesce((select array[c.id] from app.consultants c
+                          where c.id = nullif(current_setting('app.consultant_id', true), '')::uuid
+                            and c.approval_status = 'approved' and c.deleted_at is null), '{}')
+      end
+    when exists (select 1 from app.admins a
+                 where a.id = nullif(current_setting('app.admin_id', true), '')::uuid and a.is_active)
       then (select coalesce(array_agg(c.id), '{}') from app.consultants c)
-    when not p_approved_only
-      then array_remove(array[nullif(current_setting('app.consultant_id', true), '')::uuid], null)
-    else coalesce((select array[c.id] from app.consultants c
-                   where c.id = nullif(current_setting('app.consultant_id', true), '')::uuid
-                     and c.approval_status = 'approved' and c.deleted_at is null), '{}')
+    else '{}'
   end
 $$;
 
@@ -13175,6 +13184,13 @@ CREATE INDEX email_logs_consultant_idx ON app.email_logs USING btree (consultant
 
 
 --
+-- Name: email_logs_quotation_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX email_logs_quotation_idx ON app.email_logs USING btree (quotation_id) WHERE (quotation_id IS NOT NULL);
+
+
+--
 -- Name: email_logs_status_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -13249,6 +13265,13 @@ CREATE INDEX payment_transactions_consultant_paid_idx ON app.payment_transaction
 --
 
 CREATE INDEX payment_transactions_pending_idx ON app.payment_transactions USING btree (created_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: payment_transactions_quotation_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payment_transactions_quotation_idx ON app.payment_transactions USING btree (quotation_id) WHERE (quotation_id IS NOT NULL);
 
 
 --
@@ -17955,3 +17978,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205110100
 -- 20261205110200
 -- 20261205110300
+-- 20261205110400

@@ -322,12 +322,17 @@ returns jsonb
 language plpgsql stable security invoker
 set search_path = ''
 as $$
+declare
+  -- Bounds as values: `coalesce(p_from, now())` written in the condition is no index condition under the policy
+  -- (the read then went through all of the consultant's slots, past ones included).
+  v_from timestamptz := coalesce(p_from, now());
+  v_to timestamptz := coalesce(p_to, now() + interval '60 days');
 begin
   perform api.caller_consultant_id();  -- 401 for a deleted account; whose slots is the policy's answer
   return coalesce((select jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type)
     from app.availability_slots s
-    where s.starts_at >= coalesce(p_from, now())
-      and s.starts_at < coalesce(p_to, now() + interval '60 days')
+    where s.starts_at >= v_from
+      and s.starts_at < v_to
       and (p_session_type is null or s.session_type = p_session_type)), '[]');
 end;
 $$;

@@ -101,6 +101,25 @@ async def test_availability_reads_show_the_caller_their_own_and_nothing_of_anoth
     assert theirs["rules"] == [] and theirs["blocks"] == [] and theirs["timezone"] is None
 
 
+async def test_an_admin_id_beside_a_consultant_id_does_not_widen_the_consultants_reads(db, owner, two):
+    # The app sets one caller per transaction; a stray admin id beside a consultant's (an impersonation feature,
+    # a set_config in the wrong place) made the policy-only reads cover every tenant (the outside check).
+    boss = await factories.admin(owner)
+    app = await db.connect("app")
+    try:
+        async with app.transaction():
+            await app.execute("select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true)",
+                              str(two["a"]["id"]), str(boss))
+            listed = json.loads(await app.fetchval("select api.list_quotations(null, null, null, null, 1, 50)"))
+            slots = json.loads(await app.fetchval("select api.list_my_slots(null, null, null)"))
+            owners = {r["consultant_id"] for r in await app.fetch("select consultant_id from app.sessions")}
+    finally:
+        await app.close()
+    assert {uuid.UUID(q["id"]) for q in listed["items"]} == two["a"]["quotations"]
+    assert [uuid.UUID(s["id"]) for s in slots] == [two["a"]["slot"]]
+    assert owners <= {two["a"]["id"]}
+
+
 async def test_an_unknown_or_deleted_caller_is_401_not_an_empty_answer(db, owner, two):
     await raises_sqlstate_as(db, uuid.uuid4(), "NK401", "select api.list_my_slots(null, null, null)")
     await owner.execute("update app.consultants set deleted_at = now() where id = $1", two["a"]["id"])

@@ -34,17 +34,21 @@ language sql stable security definer
 set search_path = ''
 as $$
   -- Written out rather than calling the helpers above: each is a definer call with its own search_path, and this
-  -- runs once per statement on every tenant read (bench/rls.py). An admin is looked up only when one is set.
+  -- runs once per statement on every tenant read (bench/rls.py).
+  -- A transaction acts for one caller: a consultant id set wins (an admin id beside it, which the app never
+  -- sets, must not widen a consultant's reads to every tenant).
   select case
-    when nullif(current_setting('app.admin_id', true), '') is not null
-         and exists (select 1 from app.admins a
-                     where a.id = nullif(current_setting('app.admin_id', true), '')::uuid and a.is_active)
+    when nullif(current_setting('app.consultant_id', true), '') is not null then
+      case when not p_approved_only
+           then array[nullif(current_setting('app.consultant_id', true), '')::uuid]
+           else coalesce((select array[c.id] from app.consultants c
+                          where c.id = nullif(current_setting('app.consultant_id', true), '')::uuid
+                            and c.approval_status = 'approved' and c.deleted_at is null), '{}')
+      end
+    when exists (select 1 from app.admins a
+                 where a.id = nullif(current_setting('app.admin_id', true), '')::uuid and a.is_active)
       then (select coalesce(array_agg(c.id), '{}') from app.consultants c)
-    when not p_approved_only
-      then array_remove(array[nullif(current_setting('app.consultant_id', true), '')::uuid], null)
-    else coalesce((select array[c.id] from app.consultants c
-                   where c.id = nullif(current_setting('app.consultant_id', true), '')::uuid
-                     and c.approval_status = 'approved' and c.deleted_at is null), '{}')
+    else '{}'
   end
 $$;
 comment on function app.readable_consultants(boolean) is 'The consultants whose rows the caller may read: every one for an active admin, else the caller (approved, when asked). Definer: the policies call it, and it reads the consultants and admins rows their own policies protect.';
