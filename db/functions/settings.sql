@@ -1,0 +1,135 @@
+-- db/functions/settings.sql — the platform settings: their bounds, how code reads one, the check a change passes, and the super admins' page over them.
+-- One home for the settings' rules (issue 17): the admin pages and every function that reads a limit use these.
+
+create or replace function api.admin_settings()
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  perform app_private.require_admin(null, true);
+  -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
+  return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
+                            'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
+                            'updated_by', s.updated_by)
+                          || case when b.bounds ? s.key
+                                  then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
+                                  else '{}' end), '{}')
+          from app.platform_settings s, (select app_private.setting_bounds() as bounds) b);
+end;
+$$;
+comment on function api.admin_settings is 'Super admins: every platform setting with its description and last change.';
+
+create or replace function app_private.setting_bounds()
+returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
+    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
+    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60],
+    "min_slot_minutes": [5, 240], "max_future_slots": [500, 100000],
+    "public_bookings_per_ip_per_hour": [1, 10000], "public_bookings_per_email_per_hour": [1, 1000],
+    "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
+    "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
+    "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
+    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
+$$;
+comment on function app_private.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
+
+create or replace function app_private.setting_integer(p_key text)
+returns integer
+language sql stable security definer
+set search_path = ''
+as $$
+  -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number
+  -- setting is in setting_bounds, so an unknown key is a bug and answers NULL.
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  (app_private.setting_bounds()->p_key->>0)::integer)
+$$;
+comment on function app_private.setting_integer is 'A whole-number platform setting (checked by check_setting), or its minimum when the row is missing.';
+
+create or replace function app_private.check_setting(p_key text, p_value jsonb)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+declare
+  v_bounds constant jsonb := app_private.setting_bounds();
+begin
+  -- Each known key with its type and range; anything else is refused rather than stored unread.
+  if v_bounds ? p_key then
+    if jsonb_typeof(p_value) <> 'number' or (p_value #>> '{}')::numeric <> trunc((p_value #>> '{}')::numeric)
+       or (p_value #>> '{}')::numeric not between (v_bounds->p_key->>0)::numeric and (v_bounds->p_key->>1)::numeric then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:' || p_key,
+        detail = format('%s is a whole number from %s to %s.', p_key, v_bounds->p_key->>0, v_bounds->p_key->>1);
+    end if;
+  elsif p_key = 'platform_name' then
+    if jsonb_typeof(p_value) <> 'string' or length(btrim(p_value #>> '{}')) not between 1 and 100 then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_name',
+        detail = 'platform_name is 1 to 100 characters.';
+    end if;
+  elsif p_key = 'support_email' then
+    if jsonb_typeof(p_value) <> 'string' or (p_value #>> '{}') !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'
+       or length(p_value #>> '{}') > 254 then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:support_email',
+        detail = 'support_email is an email address.';
+    end if;
+  elsif p_key = 'plans' then
+    if jsonb_typeof(p_value) <> 'array' or jsonb_array_length(p_value) not between 1 and 10 or exists (
+        select 1 from jsonb_array_elements(p_value) p
+        where jsonb_typeof(p) <> 'object' or jsonb_typeof(p->'code') <> 'string' or jsonb_typeof(p->'name') <> 'string'
+           or jsonb_typeof(p->'price_monthly') <> 'number' or (p->>'price_monthly')::numeric not between 0 and 1000000
+           or (p->>'price_monthly')::numeric <> round((p->>'price_monthly')::numeric, 2)
+           or (p->>'code') !~ '^[a-z][a-z0-9_]{0,29}$' or length(p->>'name') not between 1 and 60) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:plans',
+        detail = 'plans is a list of 1 to 10 {code, name, price_monthly} (code lowercase; price in rupees and paise, 0 to 10,00,000).';
+    end if;
+  else
+    raise exception using errcode = 'NK422', message = 'unknown_setting', hint = 'field:' || left(p_key, 60),
+      detail = format('%s is not a platform setting.', left(p_key, 60));
+  end if;
+end;
+$$;
+comment on function app_private.check_setting is 'Refuse an unknown platform setting or a value of the wrong type or range.';
+
+create or replace function api.admin_update_settings(p_patch jsonb)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_admin uuid := app_private.require_admin(null, true);
+  v_item record;
+  v_value jsonb;
+  v_changes jsonb := '{}';
+begin
+  if jsonb_typeof(p_patch) <> 'object' or p_patch = '{}' then
+    raise exception using errcode = 'NK422', message = 'validation_error', detail = 'Send an object of settings to change.';
+  end if;
+  for v_item in select key, value from jsonb_each(p_patch) loop
+    perform app_private.check_setting(v_item.key, v_item.value);
+    v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
+                    else v_item.value end;
+    -- Only a value that differs is written, stamped and audited: a form sending every setting back as it
+    -- was changes nothing and leaves no audit entry.
+    update app.platform_settings set value = v_value, updated_by = v_admin, updated_at = now()
+    where key = v_item.key and value is distinct from v_value;
+    if found then
+      v_changes := v_changes || jsonb_build_object(v_item.key, v_value);
+    elsif not exists (select 1 from app.platform_settings where key = v_item.key) then
+      insert into app.platform_settings (key, value, updated_by) values (v_item.key, v_value, v_admin);
+      v_changes := v_changes || jsonb_build_object(v_item.key, v_value);
+    end if;
+  end loop;
+  if v_changes <> '{}' then
+    perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', v_changes));
+  end if;
+  return api.admin_settings();
+end;
+$$;
+comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited).';
+
+grant execute on function api.admin_settings(), api.admin_update_settings(jsonb) to nakksha_app;
+
+-- Test: pytest tests/db/test_limit_settings.py tests/http/test_admin_analytics.py
