@@ -137,4 +137,28 @@ def test_a_worker_outlives_no_serve_killed_without_clean_up(db, tmp_path):
     assert not gone(tree, 30), [cmdline(p) for p in tree if running(p)]
     until(lambda: workers_registered(db.admin_url) == 0, 30, lambda: "the worker did not unregister")
 
+
+def test_a_worker_stopped_the_moment_it_registers_unregisters(db, tmp_path):
+    """The flake CI caught: Procrastinate installs its signal handlers one loop turn after the worker's row is
+    committed, and a SIGTERM in between (serve killed just then) ended the worker with its row left behind. The
+    worker's own handlers now hold from its first line: stopped the moment its row appears, it still unregisters
+    and exits cleanly. The signal is sent from a tight poll, so it lands as close to the registration as an
+    operator's (or the kernel's parent-death) signal can."""
+    env = cli_env(tmp_path, db.admin_url)
+    with psycopg.connect(db.admin_url, autocommit=True) as conn:
+        for _ in range(3):
+            proc = subprocess.Popen([*NAKKSHA, "worker"], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True)
+            try:
+                deadline = time.monotonic() + 60
+                while not conn.execute("select count(*) from procrastinate_workers").fetchone()[0]:
+                    assert proc.poll() is None and time.monotonic() < deadline, "the worker did not register"
+                proc.send_signal(signal.SIGTERM)
+                code = proc.wait(timeout=60)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+            assert code == 0, proc.stderr.read()[-3000:]
+            assert conn.execute("select count(*) from procrastinate_workers").fetchone()[0] == 0
+
 # Test: pytest tests/meta/test_serve_signals.py
