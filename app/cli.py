@@ -227,6 +227,8 @@ def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if (refusal := refuse_unsafe_start(settings)) is not None:
         return refusal
+    from procrastinate.worker import Worker
+
     from app.supervise import exit_with_serve
     from jobs.app import close_pool, connected
     from jobs.maintenance import STALLED_AFTER
@@ -240,34 +242,32 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         # A starting worker prunes the workers silent for longer than stalled_worker_timeout: the same threshold
         # as retry_stalled_jobs (Procrastinate's own default, 30 s, deleted live workers that were merely late).
         # On SIGTERM/SIGINT running jobs get GRACEFUL_SECONDS to finish, then are aborted (they are idempotent).
-        # The signals are ours from the first line, not Procrastinate's: it installs its handlers only once its
-        # loop runs, after the worker has registered, and a SIGTERM in between (serve killed just then) ended the
-        # process with its registration left behind. Cancelling the worker's task is its documented graceful stop;
-        # a second signal gets the default action (an immediate end), as with Procrastinate's own handlers.
+        # The signals are ours, not Procrastinate's: it installs its handlers only once its loop runs, one turn after
+        # the worker's row is committed, and a SIGTERM in between (serve killed just then) ended the process with its
+        # registration left behind. Ours are in place before the worker registers and ask it to stop
+        # (Worker.stop), which it honours wherever it is: a worker told to stop while registering still reaches its
+        # shutdown, which unregisters it (cancelling the task instead could land inside the registering query, after
+        # the row was committed and before the worker knew its id). Its run() clears stop requests older than itself,
+        # so the handlers go in once it has begun; a signal before that finds nothing registered and ends the process.
+        # A second signal gets the default action (an immediate end), as with Procrastinate's own handlers.
         loop = asyncio.get_running_loop()
-        stopping = asyncio.Event()
-        worker: asyncio.Task | None = None
-
-        def on_signal() -> None:
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
-            stopping.set()
-            if worker is not None:
-                worker.cancel()
-
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, on_signal)
         with connected(db.app_url(), db.query_url(), db.statement_cache_size()) as job_app:
             async with job_app.open_async():
-                if not stopping.is_set():
-                    worker = asyncio.create_task(job_app.run_worker_async(
-                        queues=args.queues or None, concurrency=args.concurrency, install_signal_handlers=False,
-                        stalled_worker_timeout=STALLED_AFTER, shutdown_graceful_timeout=GRACEFUL_SECONDS))
-                    try:
-                        await worker
-                    except asyncio.CancelledError:
-                        if not stopping.is_set():
-                            raise
+                job_app.perform_import_paths()
+                worker = Worker(app=job_app, queues=args.queues or None, concurrency=args.concurrency,
+                                install_signal_handlers=False, stalled_worker_timeout=STALLED_AFTER,
+                                shutdown_graceful_timeout=GRACEFUL_SECONDS)
+                running = asyncio.create_task(worker.run())
+                await asyncio.sleep(0)  # run() has begun: a stop from here on is not cleared
+
+                def on_signal() -> None:
+                    for sig in (signal.SIGTERM, signal.SIGINT):
+                        loop.remove_signal_handler(sig)
+                    worker.stop()
+
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(sig, on_signal)
+                await running
         await close_pool()
 
     asyncio.run(main())

@@ -112,7 +112,7 @@ def _grant_code_schemas(cur: psycopg.Cursor) -> None:
         create schema api;
         comment on schema api is 'Functions and views the application calls. Re-created from db/functions and db/views by nakksha migrate.';
         create schema app_private;
-        comment on schema app_private is 'Helpers for security definer code. Granted to no web role.';
+        comment on schema app_private is 'Helpers of the security definer functions (security invoker themselves: they run with the rights of the definer function calling them). Granted to no web role.';
         create schema analytics;
         comment on schema analytics is 'Views for analysts (nakksha_analyst reads these and nothing else).';
         revoke all on schema app_private from public;

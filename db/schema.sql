@@ -80,7 +80,7 @@ ALTER SCHEMA app_private OWNER TO nakksha_owner;
 -- Name: SCHEMA app_private; Type: COMMENT; Schema: -; Owner: nakksha_owner
 --
 
-COMMENT ON SCHEMA app_private IS 'Helpers for security definer code. Granted to no web role.';
+COMMENT ON SCHEMA app_private IS 'Helpers of the security definer functions (security invoker themselves: they run with the rights of the definer function calling them). Granted to no web role.';
 
 
 --
@@ -1598,15 +1598,15 @@ COMMENT ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash 
 --
 
 CREATE FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
-  insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_c.id, p_starts_at, p_ends_at, p_reason);
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id);
+  insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_consultant, p_starts_at, p_ends_at, p_reason);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant);
 end;
 $$;
 
@@ -1625,20 +1625,20 @@ COMMENT ON FUNCTION api.create_availability_block(p_starts_at timestamp with tim
 --
 
 CREATE FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_id uuid;
 begin
-  perform app_private.check_rule(p_session_type, p_capacity);
+  perform app.check_capacity(p_session_type, p_capacity);
   insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity,
                                       valid_from, valid_until)
-  values (v_c.id, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
+  values (v_consultant, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
   returning id into v_id;
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant) || jsonb_build_object('created_id', v_id);
 end;
 $$;
 
@@ -1813,20 +1813,20 @@ COMMENT ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_c
 --
 
 CREATE FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_s app.availability_slots;
 begin
-  perform app_private.check_rule(p_session_type, p_capacity);
+  perform app.check_capacity(p_session_type, p_capacity);
   if p_starts_at <= now() then
     raise exception using errcode = 'NK422', message = 'slot_in_past', detail = 'A slot must start in the future.',
       hint = 'field:starts_at';
   end if;
   insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source)
-  values (v_c.id, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
+  values (v_consultant, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
   return api.slot_json(v_s);
 end;
 $$;
@@ -2119,18 +2119,18 @@ COMMENT ON FUNCTION api.defer_slot_rollforwards() IS 'Worker step (daily): queue
 --
 
 CREATE FUNCTION api.delete_availability_block(p_block_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
-  delete from app.availability_blocks where id = p_block_id and consultant_id = v_c.id;
+  delete from app.availability_blocks where id = p_block_id and consultant_id = v_consultant;
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such blocked range.';
   end if;
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant);
 end;
 $$;
 
@@ -2149,19 +2149,19 @@ COMMENT ON FUNCTION api.delete_availability_block(p_block_id uuid) IS 'Unblock a
 --
 
 CREATE FUNCTION api.delete_availability_rule(p_rule_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
   delete from app.availability_slots
-  where rule_id = p_rule_id and consultant_id = v_c.id and booked_count = 0 and starts_at > now();
-  delete from app.availability_rules where id = p_rule_id and consultant_id = v_c.id;
+  where rule_id = p_rule_id and consultant_id = v_consultant and booked_count = 0 and starts_at > now();
+  delete from app.availability_rules where id = p_rule_id and consultant_id = v_consultant;
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
-  return api.availability_json(v_c.id);
+  return api.availability_json(v_consultant);
 end;
 $$;
 
@@ -2283,21 +2283,21 @@ COMMENT ON FUNCTION api.delete_quotation(p_quotation_id uuid) IS 'Delete a draft
 --
 
 CREATE FUNCTION api.delete_slot(p_slot_id uuid) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_gone app.availability_slots;
 begin
-  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id returning * into v_gone;
+  delete from app.availability_slots where id = p_slot_id and consultant_id = v_consultant returning * into v_gone;
   if v_gone.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
   end if;
   -- A rule occurrence deleted by hand stays deleted: the daily re-run must not bring it back.
   if v_gone.source = 'rule' then
     insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
-    values (v_c.id, v_gone.session_type, v_gone.starts_at) on conflict do nothing;
+    values (v_consultant, v_gone.session_type, v_gone.starts_at) on conflict do nothing;
   end if;
 end;
 $$;
@@ -5616,22 +5616,22 @@ COMMENT ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_ur
 --
 
 CREATE FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
-  perform app_private.check_rule(p_session_type, p_capacity);
+  perform app.check_capacity(p_session_type, p_capacity);
   update app.availability_rules set session_type = p_session_type, weekday = p_weekday, start_time = p_start_time,
     end_time = p_end_time, slot_minutes = p_slot_minutes, capacity = p_capacity, valid_from = p_valid_from,
     valid_until = p_valid_until, is_active = p_is_active
-  where id = p_rule_id and consultant_id = v_c.id;
+  where id = p_rule_id and consultant_id = v_consultant;
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant);
 end;
 $$;
 
@@ -5848,11 +5848,11 @@ COMMENT ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) IS 'Cha
 --
 
 CREATE FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_s app.availability_slots;
   v_old app.availability_slots;
 begin
@@ -5860,10 +5860,10 @@ begin
   -- seats taken, and the slot may be hidden from new bookings. A rule slot whose time or capacity the
   -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit,
   -- and a moved one leaves an exclusion behind so the rule does not offer the old time again.
-  select * into v_old from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
+  select * into v_old from app.availability_slots where id = p_slot_id and consultant_id = v_consultant for update;
   if v_old.source = 'rule' and p_starts_at is not null and p_starts_at <> v_old.starts_at then
     insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
-    values (v_c.id, v_old.session_type, v_old.starts_at) on conflict do nothing;
+    values (v_consultant, v_old.session_type, v_old.starts_at) on conflict do nothing;
   end if;
   update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
     capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available),
@@ -5871,11 +5871,11 @@ begin
                   else source end,
     rule_id = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then null
                    else rule_id end
-  where id = p_slot_id and consultant_id = v_c.id returning * into v_s;
+  where id = p_slot_id and consultant_id = v_consultant returning * into v_s;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
   end if;
-  perform app_private.check_rule(v_s.session_type, v_s.capacity);
+  perform app.check_capacity(v_s.session_type, v_s.capacity);
   return api.slot_json(v_s);
 end;
 $$;
@@ -6588,7 +6588,7 @@ COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idemp
 --
 
 CREATE FUNCTION app.apply_refund_totals() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -6675,7 +6675,33 @@ ALTER FUNCTION app.check_availability_rule() OWNER TO nakksha_owner;
 -- Name: FUNCTION check_availability_rule(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.check_availability_rule() IS 'Trigger: an active weekly rule''s slots are long enough and keep the consultant under max_future_slots.';
+COMMENT ON FUNCTION app.check_availability_rule() IS 'Trigger: an active weekly rule''s slots are long enough and keep the consultant under max_future_slots. Definer: a limit counts every rule and slot of the consultant, whatever the writer may see; it fires on the app role''s rule writes.';
+
+
+--
+-- Name: check_capacity(text, integer); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.check_capacity(p_session_type text, p_capacity integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_session_type = 'personal' and p_capacity <> 1 then
+    raise exception using errcode = 'NK422', message = 'invalid_capacity',
+      detail = 'A personal session takes one client: capacity must be 1.', hint = 'field:capacity';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app.check_capacity(p_session_type text, p_capacity integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_capacity(p_session_type text, p_capacity integer); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.check_capacity(p_session_type text, p_capacity integer) IS 'Refuse a capacity other than 1 for personal sessions with a clear message (naming the field).';
 
 
 --
@@ -6705,7 +6731,7 @@ ALTER FUNCTION app.check_slot_budget() OWNER TO nakksha_owner;
 -- Name: FUNCTION check_slot_budget(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.check_slot_budget() IS 'Trigger: a longer booking horizon or a one-off slot keeps the consultant under max_future_slots.';
+COMMENT ON FUNCTION app.check_slot_budget() IS 'Trigger: a longer booking horizon or a one-off slot keeps the consultant under max_future_slots. Definer: a limit counts every rule and slot of the consultant, whatever the writer may see; it fires on the app role''s slot and horizon writes.';
 
 
 --
@@ -6734,7 +6760,7 @@ ALTER FUNCTION app.count_clients() OWNER TO nakksha_owner;
 -- Name: FUNCTION count_clients(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.count_clients() IS 'Trigger: keep app.consultant_client_counts in step with app.clients.';
+COMMENT ON FUNCTION app.count_clients() IS 'Trigger: keep app.consultant_client_counts in step with app.clients. Definer: it fires on the app role''s client writes and keeps app.consultant_client_counts, which the app role only reads.';
 
 
 --
@@ -6821,7 +6847,7 @@ COMMENT ON FUNCTION app.current_consultant_id() IS 'The consultant the current t
 --
 
 CREATE FUNCTION app.derive_session_times() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -6857,13 +6883,18 @@ COMMENT ON FUNCTION app.derive_session_times() IS 'Trigger: sessions local date/
 --
 
 CREATE FUNCTION app.derive_slot_local_times() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
   v_tz text;
 begin
-  select c.timezone into strict v_tz from app.consultants c where c.id = new.consultant_id;
+  -- As the app role a consultant reads only their own row: a slot written for another consultant finds no zone
+  -- and is left for the insert policy to refuse (42501), which runs after the BEFORE triggers.
+  select c.timezone into v_tz from app.consultants c where c.id = new.consultant_id;
+  if v_tz is null then
+    return new;
+  end if;
   new.date := (new.starts_at at time zone v_tz)::date;
   new.start_time := (new.starts_at at time zone v_tz)::time;
   new.end_time := (new.ends_at at time zone v_tz)::time;
@@ -7048,7 +7079,7 @@ COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machi
 --
 
 CREATE FUNCTION app.guard_refund() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -7198,7 +7229,7 @@ ALTER FUNCTION app.mark_all_analytics_dirty() OWNER TO nakksha_owner;
 -- Name: FUNCTION mark_all_analytics_dirty(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.mark_all_analytics_dirty() IS 'Trigger: a consultant''s new time zone re-cuts every day of their analytics.';
+COMMENT ON FUNCTION app.mark_all_analytics_dirty() IS 'Trigger: a consultant''s new time zone re-cuts every day of their analytics. Definer: it fires on the consultant''s own timezone change and marks every day in app.analytics_dirty, which no web role may write.';
 
 
 --
@@ -7250,7 +7281,7 @@ ALTER FUNCTION app.mark_analytics_dirty() OWNER TO nakksha_owner;
 -- Name: FUNCTION mark_analytics_dirty(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consultant, local day) pairs a write changes, for the daily_analytics job.';
+COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consultant, local day) pairs a write changes, for the daily_analytics job. Definer: it fires on writes the app role makes (a consultant adding a client) and records the day in app.analytics_dirty, which no web role may write.';
 
 
 --
@@ -7350,7 +7381,7 @@ ALTER FUNCTION app.rederive_local_times() OWNER TO nakksha_owner;
 -- Name: FUNCTION rederive_local_times(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s timezone changed, so their rule slots are re-made and the other slots'' and sessions'' local columns recomputed.';
+COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s timezone changed, so their rule slots are re-made and the other slots'' and sessions'' local columns recomputed. Definer: it fires on the consultant''s own timezone change and rewrites the local columns of their slots and sessions, which the app role may not write.';
 
 
 --
@@ -7358,7 +7389,7 @@ COMMENT ON FUNCTION app.rederive_local_times() IS 'Trigger: a consultant''s time
 --
 
 CREATE FUNCTION app.refresh_client_amount_paid() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -7392,7 +7423,7 @@ COMMENT ON FUNCTION app.refresh_client_amount_paid() IS 'Trigger: clients.total_
 --
 
 CREATE FUNCTION app.refresh_client_session_totals() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -7422,11 +7453,34 @@ COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.tot
 
 
 --
+-- Name: rematerialise_my_slots(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.rematerialise_my_slots() RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- No argument: it acts on the calling consultant only, so the app role cannot re-derive anyone else's slots.
+  select app_private.rematerialise_slots(c.id) from app.consultants c
+  where c.id = app.current_consultant_id() and c.deleted_at is null
+$$;
+
+
+ALTER FUNCTION app.rematerialise_my_slots() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rematerialise_my_slots(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.rematerialise_my_slots() IS 'Bring the calling consultant''s future slots in line with their rules and blocked ranges (after an invoker rule or block write). Definer: the re-derivation lives in app_private, which no web role reaches; it takes no argument, so it acts on the caller only.';
+
+
+--
 -- Name: schedule_session_reminder(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
 CREATE FUNCTION app.schedule_session_reminder() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -7459,7 +7513,7 @@ COMMENT ON FUNCTION app.schedule_session_reminder() IS 'Trigger: a confirmed ses
 --
 
 CREATE FUNCTION app.sync_session_calendar() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -7487,7 +7541,7 @@ COMMENT ON FUNCTION app.sync_session_calendar() IS 'Trigger: a session confirmed
 --
 
 CREATE FUNCTION app.sync_slot_seats() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -7544,7 +7598,7 @@ COMMENT ON FUNCTION app.touch_updated_at() IS 'Trigger: stamps updated_at.';
 --
 
 CREATE FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   with gone as (
@@ -7593,7 +7647,7 @@ COMMENT ON FUNCTION app_private.account_key(p_account text) IS 'The hash a rate-
 --
 
 CREATE FUNCTION app_private.acting_admin(p_acting_admin_email text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -7833,7 +7887,7 @@ COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as t
 --
 
 CREATE FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 begin
@@ -7860,7 +7914,7 @@ COMMENT ON FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) IS '
 --
 
 CREATE FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb DEFAULT '{}'::jsonb) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   insert into app.admin_audit_log (admin_id, actor_label, action, target_type, target_id, details)
@@ -7884,7 +7938,7 @@ COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_t
 --
 
 CREATE FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) RETURNS app.availability_slots
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -7927,7 +7981,7 @@ COMMENT ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uui
 --
 
 CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- Only what the visitor gave or booked: nothing of the consultant's other dealings with the address (a
@@ -7966,7 +8020,7 @@ COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as 
 --
 
 CREATE FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select exists (select 1 from app.calendar_busy b
@@ -8011,7 +8065,7 @@ COMMENT ON FUNCTION app_private.calendar_event_key(p_s app.sessions) IS 'The cal
 --
 
 CREATE FUNCTION app_private.caller_consultant() RETURNS app.consultants
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -8040,7 +8094,7 @@ COMMENT ON FUNCTION app_private.caller_consultant() IS 'The calling consultant''
 --
 
 CREATE FUNCTION app_private.caller_session(p_session_id uuid) RETURNS app.sessions
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8070,7 +8124,7 @@ COMMENT ON FUNCTION app_private.caller_session(p_session_id uuid) IS 'One of the
 --
 
 CREATE FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO 'public', 'pg_temp'
     AS $$
   -- Jobs still waiting under this queueing lock are cancelled (kept, with status cancelled, as a trail);
@@ -8094,7 +8148,7 @@ COMMENT ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) IS 'Can
 --
 
 CREATE FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8137,32 +8191,6 @@ ALTER FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email tex
 --
 
 COMMENT ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) IS 'The limits a public booking meets before its gateway order: open holds or today''s booking mails to the address, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
-
-
---
--- Name: check_rule(text, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-begin
-  if p_session_type = 'personal' and p_capacity <> 1 then
-    raise exception using errcode = 'NK422', message = 'invalid_capacity',
-      detail = 'A personal session takes one client: capacity must be 1.', hint = 'field:capacity';
-  end if;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) IS 'Refuse a capacity other than 1 for personal sessions with a clear message.';
 
 
 --
@@ -8226,7 +8254,7 @@ COMMENT ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) IS 'Ref
 --
 
 CREATE FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8259,7 +8287,7 @@ COMMENT ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field 
 --
 
 CREATE FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) RETURNS void
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -8308,7 +8336,7 @@ COMMENT ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email 
 --
 
 CREATE FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8381,7 +8409,7 @@ COMMENT ON FUNCTION app_private.client_linked_tables() IS 'The app tables whose 
 --
 
 CREATE FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8567,7 +8595,7 @@ COMMENT ON FUNCTION app_private.consultant_json(p_c app.consultants) IS 'A consu
 --
 
 CREATE FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8601,7 +8629,7 @@ COMMENT ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_wind
 --
 
 CREATE FUNCTION app_private.count_recipient_mail(p_email text) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- One mail an anonymous visitor causes to this mailbox without paying (a verification mail at signup or on
@@ -8625,7 +8653,7 @@ COMMENT ON FUNCTION app_private.count_recipient_mail(p_email text) IS 'Count one
 --
 
 CREATE FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- Read-only twin of api.hit_rate_limit: the seconds left in the current window when the bucket has already
@@ -8687,7 +8715,7 @@ COMMENT ON TABLE app.payment_refunds IS 'Each refund of a payment, full or parti
 --
 
 CREATE FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) RETURNS app.payment_refunds
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -8726,7 +8754,7 @@ COMMENT ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount nu
 --
 
 CREATE FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text DEFAULT 'default'::text, p_scheduled_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_queueing_lock text DEFAULT NULL::text, p_lock text DEFAULT NULL::text) RETURNS bigint
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
 declare
@@ -8754,7 +8782,7 @@ COMMENT ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queu
 --
 
 CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) RETURNS SETOF app_private.wanted_slot
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- Each rule's local wall-clock times placed on each matching local date and converted to instants in
@@ -8801,7 +8829,7 @@ COMMENT ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date,
 --
 
 CREATE FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
 declare
@@ -8973,7 +9001,7 @@ COMMENT ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client 
 --
 
 CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
@@ -9021,7 +9049,7 @@ COMMENT ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type t
 --
 
 CREATE FUNCTION app_private.hold_minutes(p_c app.consultants) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select coalesce(p_c.hold_minutes,
@@ -9114,7 +9142,7 @@ COMMENT ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_re
 --
 
 CREATE FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- The account has signed in from this address (its IPv4 address or IPv6 /64, as the app counts it) in the last
@@ -9195,7 +9223,7 @@ COMMENT ON FUNCTION app_private.mailbox_key(p_email text) IS 'A hash naming the 
 --
 
 CREATE FUNCTION app_private.manage_view(p_s app.sessions) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -9233,7 +9261,7 @@ COMMENT ON FUNCTION app_private.manage_view(p_s app.sessions) IS 'What the clien
 --
 
 CREATE FUNCTION app_private.managed_session(p_token_hash bytea) RETURNS app.sessions
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9283,7 +9311,7 @@ COMMENT ON FUNCTION app_private.meeting_provider(p_platform text) IS 'Which conn
 --
 
 CREATE FUNCTION app_private.meeting_wait(p_s app.sessions) RETURNS interval
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- Confirmation mail waits for a generated link only when one is coming: the platform is Meet or Teams,
@@ -9312,7 +9340,7 @@ COMMENT ON FUNCTION app_private.meeting_wait(p_s app.sessions) IS 'How long a co
 --
 
 CREATE FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9344,7 +9372,7 @@ COMMENT ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotation
 --
 
 CREATE FUNCTION app_private.prepare_meeting(p_s app.sessions) RETURNS app.sessions
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9381,7 +9409,7 @@ COMMENT ON FUNCTION app_private.prepare_meeting(p_s app.sessions) IS 'A just-con
 --
 
 CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select jsonb_build_object(
@@ -9417,7 +9445,7 @@ COMMENT ON FUNCTION app_private.public_quotation_json(p_q app.quotations) IS 'A 
 --
 
 CREATE FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) RETURNS app.quotations
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9450,7 +9478,7 @@ COMMENT ON FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock 
 --
 
 CREATE FUNCTION app_private.published_consultant(p_slug text) RETURNS app.consultants
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -9481,7 +9509,7 @@ COMMENT ON FUNCTION app_private.published_consultant(p_slug text) IS 'The consul
 --
 
 CREATE FUNCTION app_private.queue_calendar_sync(p_s app.sessions) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9510,7 +9538,7 @@ COMMENT ON FUNCTION app_private.queue_calendar_sync(p_s app.sessions) IS 'Called
 --
 
 CREATE FUNCTION app_private.queue_calendar_sync_key(p_key text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -9541,7 +9569,7 @@ COMMENT ON FUNCTION app_private.queue_calendar_sync_key(p_key text) IS 'Queue (o
 --
 
 CREATE FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb DEFAULT '{}'::jsonb, p_consultant_id uuid DEFAULT NULL::uuid, p_admin_id uuid DEFAULT NULL::uuid, p_client_id uuid DEFAULT NULL::uuid, p_session_id uuid DEFAULT NULL::uuid, p_quotation_id uuid DEFAULT NULL::uuid, p_scheduled_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9579,7 +9607,7 @@ COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email
 --
 
 CREATE FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb DEFAULT '{}'::jsonb) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9665,7 +9693,7 @@ COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event t
 --
 
 CREATE FUNCTION app_private.quotation_mail_data(p_q app.quotations) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select jsonb_build_object('quotation_id', p_q.id, 'quotation_name', p_q.quotation_name,
@@ -9712,7 +9740,7 @@ COMMENT ON FUNCTION app_private.recipient_mail_bucket(p_email text) IS 'The rate
 --
 
 CREATE FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9753,7 +9781,7 @@ COMMENT ON FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, 
 --
 
 CREATE FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9901,7 +9929,7 @@ COMMENT ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_pho
 --
 
 CREATE FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) RETURNS numeric
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -9939,7 +9967,7 @@ COMMENT ON FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_perc
 --
 
 CREATE FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
 declare
@@ -10026,7 +10054,7 @@ COMMENT ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at 
 --
 
 CREATE FUNCTION app_private.refundable(p_transaction_id uuid) RETURNS numeric
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
@@ -10071,12 +10099,13 @@ COMMENT ON FUNCTION app_private.regex_literal(p_text text) IS 'A string as a reg
 --
 
 CREATE FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     SET enable_nestloop TO 'off'
     AS $$
 declare
-  v_c app.consultants;
+  v_tz text;
+  v_horizon integer;
   v_today date;
   v_wanted app_private.wanted_slot[];
   v_removed integer;
@@ -10091,15 +10120,15 @@ begin
   -- through the insert triggers. (The first version compared with `is not distinct from` in a correlated
   -- subquery: quadratic, ~37 s for 30k slots.)
   perform app_private.lock_consultant_slots(p_consultant_id);
-  select * into v_c from app.consultants where id = p_consultant_id;
-  if v_c.id is null then
+  select c.timezone, c.max_days_ahead into v_tz, v_horizon from app.consultants c where c.id = p_consultant_id;
+  if v_tz is null then
     return 0;
   end if;
-  v_today := (now() at time zone v_c.timezone)::date;
+  v_today := (now() at time zone v_tz)::date;
   -- At most max_future_slots of them, earliest first: the rule and settings checks keep a consultant under
   -- it, and this keeps the daily job bounded even after a super admin lowers the cap.
   select coalesce(array_agg(d order by d.starts_at), '{}') into v_wanted
-  from (select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead) w
+  from (select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_horizon) w
         order by w.starts_at limit app_private.setting_integer('max_future_slots')) d;
 
   delete from app.availability_slots s
@@ -10137,7 +10166,7 @@ COMMENT ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) IS 'Br
 --
 
 CREATE FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) RETURNS timestamp with time zone
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select p_starts_at - make_interval(hours => app_private.setting_integer('reminder_hours_before'))
@@ -10158,7 +10187,7 @@ COMMENT ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time 
 --
 
 CREATE FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean DEFAULT false) RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -10218,7 +10247,7 @@ COMMENT ON FUNCTION app_private.respondable(p_q app.quotations) IS 'NK409 quotat
 --
 
 CREATE FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -10319,7 +10348,7 @@ COMMENT ON FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_to
 --
 
 CREATE FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
 declare
@@ -10356,7 +10385,7 @@ COMMENT ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jso
 --
 
 CREATE FUNCTION app_private.seed_demo(p_email text, p_password_hash text) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -10410,7 +10439,7 @@ COMMENT ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) IS
 --
 
 CREATE FUNCTION app_private.session_mail_data(p_s app.sessions) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select jsonb_build_object('session_id', p_s.id, 'reschedule_count', p_s.reschedule_count,
@@ -10443,7 +10472,7 @@ COMMENT ON FUNCTION app_private.session_mail_data(p_s app.sessions) IS 'What eve
 --
 
 CREATE FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -10546,7 +10575,7 @@ COMMENT ON FUNCTION app_private.setting_bounds() IS 'The whole-number platform s
 --
 
 CREATE FUNCTION app_private.setting_integer(p_key text) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number
@@ -10570,7 +10599,7 @@ COMMENT ON FUNCTION app_private.setting_integer(p_key text) IS 'A whole-number p
 --
 
 CREATE FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) RETURNS app.payment_refunds
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -10645,7 +10674,7 @@ COMMENT ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_i
 --
 
 CREATE FUNCTION app_private.slot_budget(p_consultant_id uuid) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- For each active rule its rule_slot_count over the consultant's horizon, plus the one-off slots still to come.
@@ -10675,7 +10704,7 @@ COMMENT ON FUNCTION app_private.slot_budget(p_consultant_id uuid) IS 'How many f
 --
 
 CREATE FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- Bookable now: within notice and horizon, offered, not full, not blocked, and not overlapping any live
@@ -10712,7 +10741,7 @@ COMMENT ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availa
 --
 
 CREATE FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- A new family (one login on one device) with its first refresh token.
@@ -10739,7 +10768,7 @@ COMMENT ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id u
 --
 
 CREATE FUNCTION app_private.take_recipient_mail(p_email text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -14368,6 +14397,13 @@ CREATE POLICY consultant_inserts_own_availability_rules ON app.availability_rule
 
 
 --
+-- Name: availability_slot_exclusions consultant_inserts_own_availability_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_availability_slot_exclusions ON app.availability_slot_exclusions FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
 -- Name: availability_slots consultant_inserts_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -16010,14 +16046,14 @@ GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots 
 -- Name: COLUMN availability_slots.source; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT INSERT(source) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(source),UPDATE(source) ON TABLE app.availability_slots TO nakksha_app;
 
 
 --
 -- Name: COLUMN availability_slots.rule_id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT INSERT(rule_id) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(rule_id),UPDATE(rule_id) ON TABLE app.availability_slots TO nakksha_app;
 
 
 --
@@ -16300,6 +16336,14 @@ REVOKE ALL ON FUNCTION app.check_availability_rule() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION check_capacity(p_session_type text, p_capacity integer); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.check_capacity(p_session_type text, p_capacity integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.check_capacity(p_session_type text, p_capacity integer) TO nakksha_app;
+
+
+--
 -- Name: FUNCTION check_slot_budget(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -16472,6 +16516,14 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION rematerialise_my_slots(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.rematerialise_my_slots() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app;
 
 
 --
@@ -16990,13 +17042,6 @@ REVOKE ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) FROM
 --
 
 REVOKE ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) FROM PUBLIC;
-
-
---
--- Name: FUNCTION check_rule(p_session_type text, p_capacity integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.check_rule(p_session_type text, p_capacity integer) FROM PUBLIC;
 
 
 --
@@ -17784,6 +17829,27 @@ GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
 
 
 --
+-- Name: COLUMN availability_slot_exclusions.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.availability_slot_exclusions TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slot_exclusions.session_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(session_type) ON TABLE app.availability_slot_exclusions TO nakksha_app;
+
+
+--
+-- Name: COLUMN availability_slot_exclusions.starts_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(starts_at) ON TABLE app.availability_slot_exclusions TO nakksha_app;
+
+
+--
 -- Name: COLUMN calendar_connections.id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -17979,3 +18045,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205110200
 -- 20261205110300
 -- 20261205110400
+-- 20261205120000

@@ -4,7 +4,7 @@
 
 create or replace function app_private.admin_sees_consultant(p_consultant_id uuid)
 returns uuid
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 begin

@@ -2,7 +2,7 @@
 
 create or replace function app_private.acting_admin(p_acting_admin_email text default null)
 returns uuid
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -37,7 +37,7 @@ comment on function app_private.acting_admin is 'The admin a privileged call act
 create or replace function app_private.audit(
   p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb default '{}'
 ) returns void
-language sql volatile security definer
+language sql volatile
 set search_path = ''
 as $$
   insert into app.admin_audit_log (admin_id, actor_label, action, target_type, target_id, details)
@@ -82,7 +82,7 @@ grant execute on function api.create_admin(text, text, text, text, text) to nakk
 
 create or replace function app_private.require_admin(p_acting_admin_email text, p_super boolean default false)
 returns uuid
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -107,7 +107,7 @@ comment on function app_private.require_admin is 'The acting admin of a privileg
 create or replace function app_private.set_approval(
   p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text
 ) returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

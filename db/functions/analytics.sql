@@ -64,7 +64,7 @@ comment on function api.compute_daily_analytics is 'One consultant''s local day 
 
 create or replace function app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

@@ -48,7 +48,7 @@ comment on function app_private.consultant_json is 'A consultant''s own account 
 create or replace function app_private.start_session(
   p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text, p_ip inet
 ) returns void
-language sql volatile security definer
+language sql volatile
 set search_path = ''
 as $$
   -- A new family (one login on one device) with its first refresh token.
@@ -63,7 +63,7 @@ comment on function app_private.start_session is 'Open a refresh-token family fo
 
 create or replace function app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text)
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

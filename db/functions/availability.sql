@@ -7,7 +7,7 @@ comment on type app_private.wanted_slot is 'A slot a consultant''s weekly rules 
 
 create or replace function app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date)
 returns setof app_private.wanted_slot
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- Each rule's local wall-clock times placed on each matching local date and converted to instants in
@@ -54,7 +54,7 @@ comment on function app_private.lock_consultant_slots is 'Serialise the writers 
 
 create or replace function app_private.rematerialise_slots(p_consultant_id uuid)
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 -- Never a nested loop: right after a consultant's first rules are saved, the table's statistics still say they
 -- have no slots, and with that estimate the planner chose a nested-loop anti-join of every stored slot against
@@ -63,7 +63,8 @@ set search_path = ''
 set enable_nestloop = off
 as $$
 declare
-  v_c app.consultants;
+  v_tz text;
+  v_horizon integer;
   v_today date;
   v_wanted app_private.wanted_slot[];
   v_removed integer;
@@ -78,15 +79,15 @@ begin
   -- through the insert triggers. (The first version compared with `is not distinct from` in a correlated
   -- subquery: quadratic, ~37 s for 30k slots.)
   perform app_private.lock_consultant_slots(p_consultant_id);
-  select * into v_c from app.consultants where id = p_consultant_id;
-  if v_c.id is null then
+  select c.timezone, c.max_days_ahead into v_tz, v_horizon from app.consultants c where c.id = p_consultant_id;
+  if v_tz is null then
     return 0;
   end if;
-  v_today := (now() at time zone v_c.timezone)::date;
+  v_today := (now() at time zone v_tz)::date;
   -- At most max_future_slots of them, earliest first: the rule and settings checks keep a consultant under
   -- it, and this keeps the daily job bounded even after a super admin lowers the cap.
   select coalesce(array_agg(d order by d.starts_at), '{}') into v_wanted
-  from (select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_c.max_days_ahead) w
+  from (select * from app_private.desired_slots(p_consultant_id, v_today, v_today + v_horizon) w
         order by w.starts_at limit app_private.setting_integer('max_future_slots')) d;
 
   delete from app.availability_slots s
@@ -128,7 +129,7 @@ comment on function app_private.rule_slot_count is 'How many slots one weekly ru
 
 create or replace function app_private.slot_budget(p_consultant_id uuid)
 returns integer
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- For each active rule its rule_slot_count over the consultant's horizon, plus the one-off slots still to come.
@@ -146,7 +147,7 @@ comment on function app_private.slot_budget is 'How many future slots a consulta
 
 create or replace function app_private.check_slot_budget(p_consultant_id uuid, p_field text)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -165,8 +166,7 @@ end;
 $$;
 comment on function app_private.check_slot_budget is 'Refuse (NK422 too_many_slots, naming the field) what would take a consultant over max_future_slots.';
 
--- Invoker; it keeps its consultant filter while the write functions calling it are security definer (as the
--- owner, policies do not apply to them).
+-- Its consultant filter chooses whose rules an admin's read shows; the policies alone decide what a consultant sees.
 create or replace function api.availability_json(p_consultant_id uuid)
 returns jsonb
 language sql stable security invoker
@@ -205,38 +205,24 @@ set search_path = ''
 as $$ select api.availability_json(api.caller_consultant_id()) $$;
 comment on function api.get_my_availability is 'The calling consultant''s weekly rules and blocked ranges.';
 
-create or replace function app_private.check_rule(p_session_type text, p_capacity integer)
-returns void
-language plpgsql immutable
-set search_path = ''
-as $$
-begin
-  if p_session_type = 'personal' and p_capacity <> 1 then
-    raise exception using errcode = 'NK422', message = 'invalid_capacity',
-      detail = 'A personal session takes one client: capacity must be 1.', hint = 'field:capacity';
-  end if;
-end;
-$$;
-comment on function app_private.check_rule is 'Refuse a capacity other than 1 for personal sessions with a clear message.';
-
 create or replace function api.create_availability_rule(
   p_session_type text, p_weekday integer, p_start_time time, p_end_time time, p_slot_minutes integer,
   p_capacity integer, p_valid_from date, p_valid_until date
 ) returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_id uuid;
 begin
-  perform app_private.check_rule(p_session_type, p_capacity);
+  perform app.check_capacity(p_session_type, p_capacity);
   insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity,
                                       valid_from, valid_until)
-  values (v_c.id, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
+  values (v_consultant, p_session_type, p_weekday, p_start_time, p_end_time, p_slot_minutes, p_capacity, p_valid_from, p_valid_until)
   returning id into v_id;
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id) || jsonb_build_object('created_id', v_id);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant) || jsonb_build_object('created_id', v_id);
 end;
 $$;
 comment on function api.create_availability_rule is 'Add a weekly availability rule and materialise its slots.';
@@ -245,74 +231,74 @@ create or replace function api.update_availability_rule(
   p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time, p_end_time time, p_slot_minutes integer,
   p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean
 ) returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
-  perform app_private.check_rule(p_session_type, p_capacity);
+  perform app.check_capacity(p_session_type, p_capacity);
   update app.availability_rules set session_type = p_session_type, weekday = p_weekday, start_time = p_start_time,
     end_time = p_end_time, slot_minutes = p_slot_minutes, capacity = p_capacity, valid_from = p_valid_from,
     valid_until = p_valid_until, is_active = p_is_active
-  where id = p_rule_id and consultant_id = v_c.id;
+  where id = p_rule_id and consultant_id = v_consultant;
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant);
 end;
 $$;
 comment on function api.update_availability_rule is 'Replace a weekly rule; its future unbooked slots follow.';
 
 create or replace function api.delete_availability_rule(p_rule_id uuid)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
   delete from app.availability_slots
-  where rule_id = p_rule_id and consultant_id = v_c.id and booked_count = 0 and starts_at > now();
-  delete from app.availability_rules where id = p_rule_id and consultant_id = v_c.id;
+  where rule_id = p_rule_id and consultant_id = v_consultant and booked_count = 0 and starts_at > now();
+  delete from app.availability_rules where id = p_rule_id and consultant_id = v_consultant;
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such rule.';
   end if;
-  return api.availability_json(v_c.id);
+  return api.availability_json(v_consultant);
 end;
 $$;
 comment on function api.delete_availability_rule is 'Delete a weekly rule and its future unbooked slots (booked ones stay).';
 
 create or replace function api.create_availability_block(p_starts_at timestamptz, p_ends_at timestamptz, p_reason text)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
-  insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_c.id, p_starts_at, p_ends_at, p_reason);
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id);
+  insert into app.availability_blocks (consultant_id, starts_at, ends_at, reason) values (v_consultant, p_starts_at, p_ends_at, p_reason);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant);
 end;
 $$;
 comment on function api.create_availability_block is 'Block a date or range (a holiday): unbooked slots inside it disappear.';
 
 create or replace function api.delete_availability_block(p_block_id uuid)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
 begin
-  delete from app.availability_blocks where id = p_block_id and consultant_id = v_c.id;
+  delete from app.availability_blocks where id = p_block_id and consultant_id = v_consultant;
   if not found then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such blocked range.';
   end if;
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.availability_json(v_c.id);
+  perform app.rematerialise_my_slots();
+  return api.availability_json(v_consultant);
 end;
 $$;
 comment on function api.delete_availability_block is 'Unblock a range: rule slots inside it come back.';
@@ -340,20 +326,20 @@ comment on function api.list_my_slots is 'The calling consultant''s slots in a r
 
 create or replace function api.create_slot(p_session_type text, p_starts_at timestamptz, p_ends_at timestamptz, p_capacity integer)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_s app.availability_slots;
 begin
-  perform app_private.check_rule(p_session_type, p_capacity);
+  perform app.check_capacity(p_session_type, p_capacity);
   if p_starts_at <= now() then
     raise exception using errcode = 'NK422', message = 'slot_in_past', detail = 'A slot must start in the future.',
       hint = 'field:starts_at';
   end if;
   insert into app.availability_slots (consultant_id, session_type, starts_at, ends_at, capacity, source)
-  values (v_c.id, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
+  values (v_consultant, p_session_type, p_starts_at, p_ends_at, p_capacity, 'manual') returning * into v_s;
   return api.slot_json(v_s);
 end;
 $$;
@@ -362,11 +348,11 @@ comment on function api.create_slot is 'Add a one-off slot.';
 create or replace function api.update_slot(p_slot_id uuid, p_starts_at timestamptz, p_ends_at timestamptz,
                                            p_capacity integer, p_is_available boolean)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_s app.availability_slots;
   v_old app.availability_slots;
 begin
@@ -374,10 +360,10 @@ begin
   -- seats taken, and the slot may be hidden from new bookings. A rule slot whose time or capacity the
   -- consultant changes becomes their own (manual): a re-run of the rules would otherwise undo the edit,
   -- and a moved one leaves an exclusion behind so the rule does not offer the old time again.
-  select * into v_old from app.availability_slots where id = p_slot_id and consultant_id = v_c.id for update;
+  select * into v_old from app.availability_slots where id = p_slot_id and consultant_id = v_consultant for update;
   if v_old.source = 'rule' and p_starts_at is not null and p_starts_at <> v_old.starts_at then
     insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
-    values (v_c.id, v_old.session_type, v_old.starts_at) on conflict do nothing;
+    values (v_consultant, v_old.session_type, v_old.starts_at) on conflict do nothing;
   end if;
   update app.availability_slots set starts_at = coalesce(p_starts_at, starts_at), ends_at = coalesce(p_ends_at, ends_at),
     capacity = coalesce(p_capacity, capacity), is_available = coalesce(p_is_available, is_available),
@@ -385,11 +371,11 @@ begin
                   else source end,
     rule_id = case when p_starts_at <> starts_at or p_ends_at <> ends_at or p_capacity <> capacity then null
                    else rule_id end
-  where id = p_slot_id and consultant_id = v_c.id returning * into v_s;
+  where id = p_slot_id and consultant_id = v_consultant returning * into v_s;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
   end if;
-  perform app_private.check_rule(v_s.session_type, v_s.capacity);
+  perform app.check_capacity(v_s.session_type, v_s.capacity);
   return api.slot_json(v_s);
 end;
 $$;
@@ -397,21 +383,21 @@ comment on function api.update_slot is 'Change a slot (time only while unbooked;
 
 create or replace function api.delete_slot(p_slot_id uuid)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_consultant uuid := api.caller_consultant_id();
   v_gone app.availability_slots;
 begin
-  delete from app.availability_slots where id = p_slot_id and consultant_id = v_c.id returning * into v_gone;
+  delete from app.availability_slots where id = p_slot_id and consultant_id = v_consultant returning * into v_gone;
   if v_gone.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such slot.';
   end if;
   -- A rule occurrence deleted by hand stays deleted: the daily re-run must not bring it back.
   if v_gone.source = 'rule' then
     insert into app.availability_slot_exclusions (consultant_id, session_type, starts_at)
-    values (v_c.id, v_gone.session_type, v_gone.starts_at) on conflict do nothing;
+    values (v_consultant, v_gone.session_type, v_gone.starts_at) on conflict do nothing;
   end if;
 end;
 $$;

@@ -2,7 +2,7 @@
 
 create or replace function app_private.published_consultant(p_slug text)
 returns app.consultants
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -21,7 +21,7 @@ comment on function app_private.published_consultant is 'The consultant publishe
 
 create or replace function app_private.hold_minutes(p_c app.consultants)
 returns integer
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select coalesce(p_c.hold_minutes,
@@ -55,7 +55,7 @@ comment on function api.public_consultant is 'A published consultant''s public p
 
 create or replace function app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid)
 returns boolean
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- Bookable now: within notice and horizon, offered, not full, not blocked, and not overlapping any live
@@ -82,7 +82,7 @@ create or replace function app_private.free_slots(p_c app.consultants, p_session
                                                   p_to timestamptz, p_limit integer)
 returns table (slot_id uuid, session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer,
                remaining integer)
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
@@ -160,7 +160,7 @@ comment on function api.public_slots is 'One page of a published consultant''s f
 
 create or replace function app_private.abandon_expired_holds(p_consultant_id uuid)
 returns integer
-language sql volatile security definer
+language sql volatile
 set search_path = ''
 as $$
   with gone as (
@@ -181,7 +181,7 @@ comment on function api.abandon_expired_holds is 'The every-minute sweeper for e
 
 create or replace function app_private.booking_json(p_s app.sessions)
 returns jsonb
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- Only what the visitor gave or booked: nothing of the consultant's other dealings with the address (a
@@ -209,7 +209,7 @@ comment on function app_private.booking_json is 'A booking as its client sees it
 create or replace function app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text,
                                                      p_lock boolean)
 returns app.availability_slots
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -243,7 +243,7 @@ comment on function app_private.bookable_slot is 'The consultant''s slot if it c
 create or replace function app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text,
                                                              p_request_sha256 bytea)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -347,7 +347,7 @@ comment on function app_private.too_many is 'Raise NK429 with Retry-After second
 
 create or replace function app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer)
 returns integer
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- Read-only twin of api.hit_rate_limit: the seconds left in the current window when the bucket has already
@@ -379,7 +379,7 @@ comment on function app_private.mailbox_key is 'A hash naming the mailbox an add
 
 create or replace function app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea)
 returns void
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -417,7 +417,7 @@ comment on function app_private.check_unpaid_holds is 'NK429 too_many_holds when
 create or replace function app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea,
                                                             p_free boolean)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -632,7 +632,7 @@ comment on function app_private.refund_percent is 'The refund percentage the con
 
 create or replace function app_private.managed_session(p_token_hash bytea)
 returns app.sessions
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -649,7 +649,7 @@ comment on function app_private.managed_session is 'The session behind a manage 
 
 create or replace function app_private.manage_view(p_s app.sessions)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare

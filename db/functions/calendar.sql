@@ -200,7 +200,7 @@ comment on function app_private.calendar_event_key is 'The calendar event a sess
 
 create or replace function app_private.queue_calendar_sync_key(p_key text)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 begin
@@ -219,7 +219,7 @@ comment on function app_private.queue_calendar_sync_key is 'Queue (or replace) t
 
 create or replace function app_private.queue_calendar_sync(p_s app.sessions)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -245,7 +245,7 @@ comment on function app_private.meeting_provider is 'Which connected account cre
 
 create or replace function app_private.prepare_meeting(p_s app.sessions)
 returns app.sessions
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -270,7 +270,7 @@ comment on function app_private.prepare_meeting is 'A just-confirmed session: ta
 
 create or replace function app_private.meeting_wait(p_s app.sessions)
 returns interval
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- Confirmation mail waits for a generated link only when one is coming: the platform is Meet or Teams,
@@ -489,7 +489,7 @@ comment on function api.worker_stale_calendar_connections is 'Worker: connected 
 create or replace function app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamptz,
                                                               p_ends_at timestamptz)
 returns boolean
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select exists (select 1 from app.calendar_busy b

@@ -258,7 +258,7 @@ comment on function app_private.client_linked_tables is 'The app tables whose ro
 create or replace function app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text,
                                                            p_phones text[])
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

@@ -12,7 +12,7 @@ create or replace function app_private.queue_email(
   p_quotation_id uuid default null,
   p_scheduled_at timestamptz default null
 ) returns uuid
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

@@ -8,7 +8,7 @@ create or replace function app_private.defer_job(
   p_queueing_lock text default null,
   p_lock text default null
 ) returns bigint
-language plpgsql volatile security definer
+language plpgsql volatile
 -- Procrastinate's objects are not schema-qualified in its own SQL, so its schema is on the path.
 set search_path = public, pg_temp
 as $$
@@ -25,7 +25,7 @@ comment on function app_private.defer_job is 'Queue a Procrastinate job in the c
 
 create or replace function app_private.cancel_queued_jobs(p_queueing_lock text)
 returns integer
-language sql volatile security definer
+language sql volatile
 set search_path = public, pg_temp
 as $$
   -- Jobs still waiting under this queueing lock are cancelled (kept, with status cancelled, as a trail);
@@ -37,7 +37,7 @@ comment on function app_private.cancel_queued_jobs is 'Cancel the waiting jobs t
 
 create or replace function app_private.run_waiting_job_now(p_task_name text, p_args jsonb)
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = public, pg_temp
 as $$
 declare

@@ -4,7 +4,7 @@
 
 create or replace function app_private.refundable(p_transaction_id uuid)
 returns numeric
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
@@ -48,7 +48,7 @@ comment on function api.payment_json is 'A payment as its consultant sees it: am
 create or replace function app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text,
                                                      p_initiated_by text)
 returns app.payment_refunds
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -76,7 +76,7 @@ comment on function app_private.create_refund is 'Record a refund (checked again
 create or replace function app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text,
                                                      p_failure text)
 returns app.payment_refunds
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -164,7 +164,7 @@ comment on function api.refund_payment is 'The consultant refunds a payment, in 
 create or replace function app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text,
                                                                p_initiated_by text)
 returns numeric
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -205,7 +205,7 @@ comment on function api.payment_order is 'The order we stored (for checking a ch
 create or replace function app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text,
                                                        p_amount_paise bigint, p_method text, p_source text)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -352,7 +352,7 @@ comment on function api.confirm_payment is 'Verify and reconciliation: confirm a
 create or replace function app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text,
                                                               p_reason text)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -390,7 +390,7 @@ comment on function api.record_payment_failure is 'Verify: the gateway says this
 
 create or replace function app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb)
 returns text
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

@@ -2,7 +2,7 @@
 
 create or replace function app_private.caller_consultant()
 returns app.consultants
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare

@@ -295,7 +295,7 @@ comment on function api.send_quotation is 'draft → sent: store the public link
 
 create or replace function app_private.quotation_mail_data(p_q app.quotations)
 returns jsonb
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select jsonb_build_object('quotation_id', p_q.id, 'quotation_name', p_q.quotation_name,
@@ -311,7 +311,7 @@ comment on function app_private.quotation_mail_data is 'What quotation mails say
 
 create or replace function app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -333,7 +333,7 @@ comment on function app_private.notify_consultant_of_quotation is 'Queue quotati
 
 create or replace function app_private.public_quotation_row(p_token_hash bytea, p_lock boolean)
 returns app.quotations
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -354,7 +354,7 @@ comment on function app_private.public_quotation_row is 'The quotation behind a 
 
 create or replace function app_private.public_quotation_json(p_q app.quotations)
 returns jsonb
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select jsonb_build_object(

@@ -2,7 +2,7 @@
 
 create or replace function app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer)
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -70,7 +70,7 @@ comment on function app_private.sign_in_buckets is 'The three failed-sign-in buc
 
 create or replace function app_private.known_sign_in_address(p_kind text, p_account text, p_ip text)
 returns boolean
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- The account has signed in from this address (its IPv4 address or IPv6 /64, as the app counts it) in the last

@@ -2,7 +2,7 @@
 
 create or replace function app_private.reminder_due_at(p_starts_at timestamptz)
 returns timestamptz
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select p_starts_at - make_interval(hours => app_private.setting_integer('reminder_hours_before'))
@@ -20,7 +20,7 @@ comment on function app_private.recipient_mail_bucket is 'The rate-limit bucket 
 
 create or replace function app_private.count_recipient_mail(p_email text)
 returns integer
-language sql volatile security definer
+language sql volatile
 set search_path = ''
 as $$
   -- One mail an anonymous visitor causes to this mailbox without paying (a verification mail at signup or on
@@ -32,7 +32,7 @@ comment on function app_private.count_recipient_mail is 'Count one anonymous-cau
 
 create or replace function app_private.take_recipient_mail(p_email text)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

@@ -2,7 +2,7 @@
 
 create or replace function app_private.seed_demo(p_email text, p_password_hash text)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

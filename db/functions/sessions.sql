@@ -157,7 +157,7 @@ comment on function api.update_session is 'Change a session''s notes and meeting
 
 create or replace function app_private.caller_session(p_session_id uuid)
 returns app.sessions
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare
@@ -378,7 +378,7 @@ comment on function api.session_calendar is 'The caller''s sessions and free slo
 
 create or replace function app_private.session_mail_data(p_s app.sessions)
 returns jsonb
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select jsonb_build_object('session_id', p_s.id, 'reschedule_count', p_s.reschedule_count,
@@ -399,7 +399,7 @@ comment on function app_private.session_mail_data is 'What every session mail ne
 
 create or replace function app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb default '{}')
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile
 set search_path = ''
 as $$
 declare

@@ -39,7 +39,7 @@ comment on function app_private.setting_bounds is 'The whole-number platform set
 
 create or replace function app_private.setting_integer(p_key text)
 returns integer
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number

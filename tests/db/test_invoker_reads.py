@@ -19,7 +19,10 @@ INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stat
                  "api.caller_consultant_id", "api.period_bounds", "api.dashboard_metrics", "api.dashboard_charts",
                  "api.dashboard_metrics_for", "api.dashboard_charts_for", "api.compute_daily_analytics", "api.live_day",
                  "api.create_quotation", "api.update_quotation", "api.delete_quotation", "api.duplicate_quotation",
-                 "api.quotation_client", "api.unreferenced_quotation_images", "api.calendar_connections")
+                 "api.quotation_client", "api.unreferenced_quotation_images", "api.calendar_connections",
+                 "api.create_availability_rule", "api.update_availability_rule", "api.delete_availability_rule",
+                 "api.create_availability_block", "api.delete_availability_block", "api.create_slot",
+                 "api.update_slot", "api.delete_slot")
 
 
 async def as_consultant(db, consultant, sql: str, *args):
@@ -99,6 +102,40 @@ async def test_availability_reads_show_the_caller_their_own_and_nothing_of_anoth
     # Asked for B's by id, the invoker helper still answers from A's rows only: the policy, not the argument.
     theirs = await as_consultant(db, a["id"], "select api.availability_json($1)", b["id"])
     assert theirs["rules"] == [] and theirs["blocks"] == [] and theirs["timezone"] is None
+
+
+async def test_availability_writes_reach_the_callers_own_and_nothing_of_another(db, owner, two):
+    """B's slot, rule and block by id are 404 to A and stay as they were, and A cannot re-derive B's slots."""
+    a, b = two["a"], two["b"]
+
+    async def b_state():
+        return [dict(r) for r in await owner.fetch(
+            "select 'slot' k, id, starts_at::text v from app.availability_slots where consultant_id = $1 union all "
+            "select 'rule', id, start_time::text from app.availability_rules where consultant_id = $1 union all "
+            "select 'block', id, starts_at::text from app.availability_blocks where consultant_id = $1 order by 1, 2",
+            b["id"])]
+
+    before = await b_state()
+    block_b = await owner.fetchval("select id from app.availability_blocks where consultant_id = $1", b["id"])
+    later = datetime.now(UTC) + timedelta(days=9)
+    for sql, args in (("select api.update_slot($1, $2, $3, null, null)", (b["slot"], later, later + timedelta(hours=1))),
+                      ("select api.delete_slot($1)", (b["slot"],)),
+                      ("select api.update_availability_rule($1, 'personal', 2, '10:00', '12:00', 60, 1, null, null, "
+                       "true)", (b["rule"],)),
+                      ("select api.delete_availability_rule($1)", (b["rule"],)),
+                      ("select api.delete_availability_block($1)", (block_b,))):
+        await raises_sqlstate_as(db, a["id"], "NK404", sql, *args)
+    # The re-derivation of slots is reached only through app.rematerialise_my_slots, which takes no consultant.
+    await raises_sqlstate_as(db, a["id"], "42501", "select app_private.rematerialise_slots($1)", b["id"])
+    await as_consultant(db, a["id"], "select app.rematerialise_my_slots()")
+    assert await b_state() == before
+    # A's own writes land on A's rows, named by the policies, not by an argument.
+    made = await as_consultant(db, a["id"], "select api.create_availability_rule('personal', 3, '09:00', '10:00', 30, "
+                               "1, null, null)")
+    assert await owner.fetchval("select consultant_id from app.availability_rules where id = $1",
+                                uuid.UUID(made["created_id"])) == a["id"]
+    assert await owner.fetchval("select count(*) from app.availability_slots where rule_id = $1",
+                                uuid.UUID(made["created_id"])) > 0
 
 
 async def test_an_admin_id_beside_a_consultant_id_does_not_widen_the_consultants_reads(db, owner, two):

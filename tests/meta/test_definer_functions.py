@@ -23,7 +23,26 @@ BY_DESIGN: dict[str, str] = {
     "app.current_admin_is_active": "policies call it: it reads the admins row the admins policy protects (recursion)",
     "app.readable_consultants": "the tenant tables' read policies call it: it reads the consultants and admins rows "
                                 "their own policies protect (recursion)",
+    # Triggers that fire on the app role's own writes and keep what it may not write, or count what it may not see.
+    "app.mark_analytics_dirty": "fires on the app role's client writes; writes app.analytics_dirty (no web role may)",
+    "app.mark_all_analytics_dirty": "fires on a consultant's own timezone change; writes app.analytics_dirty",
+    "app.count_clients": "fires on the app role's client writes; keeps app.consultant_client_counts (read-only to it)",
+    "app.rederive_local_times": "fires on a consultant's own timezone change; rewrites slots' and sessions' local "
+                                "columns (not the app role's to write)",
+    "app.check_availability_rule": "a limit counts every rule and slot of the consultant, whatever the writer sees",
+    "app.check_slot_budget": "a limit counts every rule and slot of the consultant, whatever the writer sees",
+    "app.rematerialise_my_slots": "re-derives the caller's slots through app_private, which no web role reaches; no "
+                                  "argument, so it acts on the caller only",
 }
+
+# Trigger functions that write what no web role may (seat counts, client totals, refund totals, reminder jobs) but
+# are security invoker: each fires only on writes no web role is granted, so it always runs as the table owner,
+# inside the definer function whose write fired it. test_owner_only_triggers_cannot_be_fired_by_a_web_role keeps
+# that true: a grant that lets a web role fire one must make it definer (and list it above) first.
+OWNER_ONLY_TRIGGERS = ("app.apply_refund_totals", "app.guard_refund", "app.derive_session_times",
+                       "app.refresh_client_amount_paid", "app.refresh_client_session_totals",
+                       "app.schedule_session_reminder", "app.sync_session_calendar", "app.sync_slot_seats")
+WEB_ROLES = ("nakksha_app", "nakksha_admin")
 TARGET = 40  # the issue's bound on definer functions across db/functions, once the review is done
 
 
@@ -57,6 +76,31 @@ def test_the_lists_hold_only_definer_functions(definers):
 def test_each_reviewed_definer_function_says_why_in_its_comment(definers):
     silent = sorted(name for name in BY_DESIGN if name in definers and "Definer:" not in (definers[name] or ""))
     assert silent == [], f"definer functions whose comment does not say why ('Definer: …'): {silent}"
+
+
+def test_owner_only_triggers_cannot_be_fired_by_a_web_role(db):
+    # tgtype bits: 4 insert, 8 delete, 16 update; an UPDATE OF trigger fires only on its columns (tgattr).
+    with psycopg.connect(db.url("owner")) as conn:
+        firable = conn.execute("""
+            select n.nspname || '.' || p.proname, c.relname, r.role, p.prosecdef
+            from pg_trigger t
+            join pg_proc p on p.oid = t.tgfoid join pg_namespace n on n.oid = p.pronamespace
+            join pg_class c on c.oid = t.tgrelid
+            cross join unnest(%s::text[]) r(role)
+            where n.nspname || '.' || p.proname = any(%s) and not t.tgisinternal
+              and (p.prosecdef
+                   or (t.tgtype & 4 <> 0 and has_any_column_privilege(r.role, c.oid, 'INSERT'))
+                   or (t.tgtype & 8 <> 0 and has_table_privilege(r.role, c.oid, 'DELETE'))
+                   or (t.tgtype & 16 <> 0 and case when cardinality(t.tgattr::int2[]) = 0
+                                                  then has_any_column_privilege(r.role, c.oid, 'UPDATE')
+                                                  else exists (select 1 from unnest(t.tgattr::int2[]) k
+                                                               where has_column_privilege(r.role, c.oid, k, 'UPDATE'))
+                                             end))""", (list(WEB_ROLES), list(OWNER_ONLY_TRIGGERS))).fetchall()
+        found = {row[0] for row in conn.execute(
+            "select distinct n.nspname || '.' || p.proname from pg_trigger t join pg_proc p on p.oid = t.tgfoid "
+            "join pg_namespace n on n.oid = p.pronamespace where not t.tgisinternal")}
+    assert set(OWNER_ONLY_TRIGGERS) <= found, "an owner-only trigger function no trigger uses: take it off the list"
+    assert firable == [], f"(function, table, role, definer) a web role can fire or that is definer: {firable}"
 
 
 def test_the_reviewed_list_stays_under_the_target():

@@ -125,8 +125,10 @@ def test_a_worker_outlives_no_serve_killed_without_clean_up(db, tmp_path):
     """SIGKILL runs no clean-up at all: the worker still stops, told by the kernel."""
     env = cli_env(tmp_path, db.admin_url)
     port = free_port()
-    proc = subprocess.Popen([*NAKKSHA, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"  # the worker writes here too: its account of the stop, should it fail
+    with log.open("wb") as out:
+        proc = subprocess.Popen([*NAKKSHA, "serve", "--port", str(port)], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz").status_code == 200
         until(lambda: workers_registered(db.admin_url) == 1, 60, lambda: "no worker")
@@ -135,7 +137,8 @@ def test_a_worker_outlives_no_serve_killed_without_clean_up(db, tmp_path):
         proc.kill()
         proc.wait(timeout=10)
     assert not gone(tree, 30), [cmdline(p) for p in tree if running(p)]
-    until(lambda: workers_registered(db.admin_url) == 0, 30, lambda: "the worker did not unregister")
+    until(lambda: workers_registered(db.admin_url) == 0, 30,
+          lambda: "the worker did not unregister\n" + log.read_text()[-3000:])
 
 
 def test_a_worker_stopped_the_moment_it_registers_unregisters(db, tmp_path):

@@ -37,7 +37,7 @@ begin
   return null;
 end;
 $$;
-comment on function app.mark_analytics_dirty() is 'Trigger: record the (consultant, local day) pairs a write changes, for the daily_analytics job.';
+comment on function app.mark_analytics_dirty() is 'Trigger: record the (consultant, local day) pairs a write changes, for the daily_analytics job. Definer: it fires on writes the app role makes (a consultant adding a client) and records the day in app.analytics_dirty, which no web role may write.';
 
 create or replace function app.mark_all_analytics_dirty() returns trigger
 language plpgsql security definer
@@ -57,6 +57,6 @@ begin
   return null;
 end;
 $$;
-comment on function app.mark_all_analytics_dirty() is 'Trigger: a consultant''s new time zone re-cuts every day of their analytics.';
+comment on function app.mark_all_analytics_dirty() is 'Trigger: a consultant''s new time zone re-cuts every day of their analytics. Definer: it fires on the consultant''s own timezone change and marks every day in app.analytics_dirty, which no web role may write.';
 
 -- Test: pytest tests/db/test_daily_analytics.py

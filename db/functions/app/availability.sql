@@ -1,13 +1,18 @@
 -- db/functions/app/availability.sql — the slot tables' triggers: local columns from instants, seats held by sessions, booked slots protected, the slot budget and a timezone move.
 
 create or replace function app.derive_slot_local_times() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 declare
   v_tz text;
 begin
-  select c.timezone into strict v_tz from app.consultants c where c.id = new.consultant_id;
+  -- As the app role a consultant reads only their own row: a slot written for another consultant finds no zone
+  -- and is left for the insert policy to refuse (42501), which runs after the BEFORE triggers.
+  select c.timezone into v_tz from app.consultants c where c.id = new.consultant_id;
+  if v_tz is null then
+    return new;
+  end if;
   new.date := (new.starts_at at time zone v_tz)::date;
   new.start_time := (new.starts_at at time zone v_tz)::time;
   new.end_time := (new.ends_at at time zone v_tz)::time;
@@ -17,7 +22,7 @@ $$;
 comment on function app.derive_slot_local_times() is 'Trigger: availability_slots local date/start/end from the instants in the consultant''s timezone.';
 
 create or replace function app.sync_slot_seats() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 declare
@@ -72,7 +77,7 @@ begin
   return null;
 end;
 $$;
-comment on function app.rederive_local_times() is 'Trigger: a consultant''s timezone changed, so their rule slots are re-made and the other slots'' and sessions'' local columns recomputed.';
+comment on function app.rederive_local_times() is 'Trigger: a consultant''s timezone changed, so their rule slots are re-made and the other slots'' and sessions'' local columns recomputed. Definer: it fires on the consultant''s own timezone change and rewrites the local columns of their slots and sessions, which the app role may not write.';
 create or replace function app.check_availability_rule() returns trigger
 language plpgsql volatile security definer
 set search_path = ''
@@ -111,7 +116,7 @@ begin
   return null;
 end;
 $$;
-comment on function app.check_availability_rule() is 'Trigger: an active weekly rule''s slots are long enough and keep the consultant under max_future_slots.';
+comment on function app.check_availability_rule() is 'Trigger: an active weekly rule''s slots are long enough and keep the consultant under max_future_slots. Definer: a limit counts every rule and slot of the consultant, whatever the writer may see; it fires on the app role''s rule writes.';
 create or replace function app.check_slot_budget() returns trigger
 language plpgsql volatile security definer
 set search_path = ''
@@ -127,6 +132,33 @@ begin
   return null;
 end;
 $$;
-comment on function app.check_slot_budget() is 'Trigger: a longer booking horizon or a one-off slot keeps the consultant under max_future_slots.';
+comment on function app.check_slot_budget() is 'Trigger: a longer booking horizon or a one-off slot keeps the consultant under max_future_slots. Definer: a limit counts every rule and slot of the consultant, whatever the writer may see; it fires on the app role''s slot and horizon writes.';
+
+
+create or replace function app.check_capacity(p_session_type text, p_capacity integer)
+returns void
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  if p_session_type = 'personal' and p_capacity <> 1 then
+    raise exception using errcode = 'NK422', message = 'invalid_capacity',
+      detail = 'A personal session takes one client: capacity must be 1.', hint = 'field:capacity';
+  end if;
+end;
+$$;
+comment on function app.check_capacity(text, integer) is 'Refuse a capacity other than 1 for personal sessions with a clear message (naming the field).';
+grant execute on function app.check_capacity(text, integer) to nakksha_app;
+
+create or replace function app.rematerialise_my_slots() returns void
+language sql volatile security definer
+set search_path = ''
+as $$
+  -- No argument: it acts on the calling consultant only, so the app role cannot re-derive anyone else's slots.
+  select app_private.rematerialise_slots(c.id) from app.consultants c
+  where c.id = app.current_consultant_id() and c.deleted_at is null
+$$;
+comment on function app.rematerialise_my_slots() is 'Bring the calling consultant''s future slots in line with their rules and blocked ranges (after an invoker rule or block write). Definer: the re-derivation lives in app_private, which no web role reaches; it takes no argument, so it acts on the caller only.';
+grant execute on function app.rematerialise_my_slots() to nakksha_app;
 
 -- Test: pytest tests/db/test_local_times.py tests/db/test_occupancy.py tests/db/test_slot_rollforward.py

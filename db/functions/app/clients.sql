@@ -14,10 +14,10 @@ begin
   return null;
 end;
 $$;
-comment on function app.count_clients() is 'Trigger: keep app.consultant_client_counts in step with app.clients.';
+comment on function app.count_clients() is 'Trigger: keep app.consultant_client_counts in step with app.clients. Definer: it fires on the app role''s client writes and keeps app.consultant_client_counts, which the app role only reads.';
 
 create or replace function app.refresh_client_session_totals() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 begin
@@ -38,7 +38,7 @@ $$;
 comment on function app.refresh_client_session_totals() is 'Trigger: clients.total_sessions and first/last session follow their confirmed, completed and no-show sessions.';
 
 create or replace function app.refresh_client_amount_paid() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 begin

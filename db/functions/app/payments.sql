@@ -24,7 +24,7 @@ $$;
 comment on function app.enforce_payment_transition() is 'Trigger: the payment lifecycle; any other status change is 409 invalid_transition.';
 
 create or replace function app.guard_refund() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 declare
@@ -60,7 +60,7 @@ $$;
 comment on function app.guard_refund() is 'Trigger: refunds of a payment never add up to more than it; refund lifecycle pending → processed | failed.';
 
 create or replace function app.apply_refund_totals() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 declare

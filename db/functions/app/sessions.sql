@@ -1,7 +1,7 @@
 -- db/functions/app/sessions.sql — the sessions table's triggers: local times, the status machine, the reminder job and the calendar sync kept in step.
 
 create or replace function app.derive_session_times() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 declare
@@ -56,7 +56,7 @@ comment on function app.enforce_session_transition() is 'Trigger: the session li
 -- raises a unique violation, which would abort the reschedule. (A confirmation or a notice of the new time sent
 -- when the reminder is already due stands in for it: app_private.queue_session_emails cancels the job then.)
 create or replace function app.schedule_session_reminder() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 begin
@@ -75,7 +75,7 @@ end;
 $$;
 comment on function app.schedule_session_reminder() is 'Trigger: a confirmed session has one reminder job, moved with its time and cancelled with it.';
 create or replace function app.sync_session_calendar() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 begin
