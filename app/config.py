@@ -12,6 +12,8 @@ ROLE_OWNER = "nakksha_owner"
 ROLE_APP = "nakksha_app"
 ROLE_ADMIN = "nakksha_admin"
 ROLE_ANALYST = "nakksha_analyst"
+# No login: the app takes this role for a transaction that acts for a signed-in admin (app/sql.py, SET_CALLER).
+ROLE_APP_ADMIN = "nakksha_app_admin"
 DATABASE_NAME = "nakksha"
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from app.config import REPO_ROOT, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER
+from app.config import REPO_ROOT, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_APP_ADMIN, ROLE_OWNER
 from app.database import ROLE_PASSWORD_ENV, database_name, dbmate_url, env_with_pg_bin, role_url
 
 log = logging.getLogger("nakksha.migrate")
@@ -54,8 +54,18 @@ def bootstrap_roles(admin_url: str) -> None:
             password = os.environ.get(ROLE_PASSWORD_ENV[role])
             if password:
                 conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role), sql.Literal(password)))
+        # The role the app takes for a transaction acting for a signed-in admin: no login, and the app may only
+        # SET it, never inherit it (its read policies must not apply to consultants' transactions). Database
+        # administrators (nakksha_admin members) hold it, so psql reads what the admin pages show.
+        if not conn.execute("select 1 from pg_roles where rolname = %s", (ROLE_APP_ADMIN,)).fetchone():
+            log.info("creating role %s", ROLE_APP_ADMIN)
+            conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(ROLE_APP_ADMIN)))
+        conn.execute(sql.SQL("grant {} to {} with inherit false, set true").format(
+            sql.Identifier(ROLE_APP_ADMIN), sql.Identifier(ROLE_APP)))
+        conn.execute(sql.SQL("grant {} to {} with inherit true").format(
+            sql.Identifier(ROLE_APP_ADMIN), sql.Identifier(ROLE_ADMIN)))
         is_super = conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
-        for role in (ROLE_APP, ROLE_ADMIN, ROLE_ANALYST):
+        for role in (ROLE_APP, ROLE_APP_ADMIN, ROLE_ADMIN, ROLE_ANALYST):
             attrs = "nosuperuser nocreatedb nocreaterole noreplication"
             if is_super:
                 attrs += " nobypassrls"
@@ -188,6 +198,42 @@ def apply_rules(owner_url: str, db_dir: Path = DB_DIR) -> None:
         conn.commit()
 
 
+# nakksha_app_admin holds every grant nakksha_app holds (each file and migration grants to the app role by name;
+# this copies those grants, so the two cannot drift): the admin role differs only by its policies. They let an admin
+# read every tenant and write nothing (no write policy names the admin role): an admin writes through the audited
+# definer functions alone. Schema dev (development's local gateway, made after the dump) is left out: no admin page
+# uses it, and db/schema.sql must not depend on whether a database had it before.
+MIRROR_APP_GRANTS = f"""
+do $mirror$
+declare
+  r record;
+begin
+  for r in select n.nspname from pg_namespace n cross join lateral aclexplode(n.nspacl) a
+           where a.grantee = '{ROLE_APP}'::regrole and a.privilege_type = 'USAGE' and n.nspname <> 'dev' loop
+    execute format('grant usage on schema %I to {ROLE_APP_ADMIN}', r.nspname);
+  end loop;
+  for r in select p.oid::regprocedure as f from pg_proc p cross join lateral aclexplode(p.proacl) a
+           where a.grantee = '{ROLE_APP}'::regrole and a.privilege_type = 'EXECUTE'
+             and p.pronamespace <> all (select oid from pg_namespace where nspname = 'dev') loop
+    execute format('grant execute on function %s to {ROLE_APP_ADMIN}', r.f);
+  end loop;
+  for r in select c.oid::regclass as t, a.privilege_type as p from pg_class c cross join lateral aclexplode(c.relacl) a
+           where a.grantee = '{ROLE_APP}'::regrole
+             and c.relnamespace <> all (select oid from pg_namespace where nspname = 'dev') loop
+    execute format('grant %s on %s to {ROLE_APP_ADMIN}', r.p, r.t);
+  end loop;
+  for r in select att.attrelid::regclass as t, att.attname, a.privilege_type as p from pg_attribute att
+           cross join lateral aclexplode(att.attacl) a
+           where a.grantee = '{ROLE_APP}'::regrole and not att.attisdropped
+             and att.attrelid not in (select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                                      where n.nspname = 'dev') loop
+    execute format('grant %s (%I) on %s to {ROLE_APP_ADMIN}', r.p, r.attname, r.t);
+  end loop;
+end
+$mirror$;
+"""
+
+
 def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
     with psycopg.connect(owner_url) as conn, conn.cursor() as cur:
         cur.execute("select pg_advisory_xact_lock(hashtext('nakksha.apply_code'))")
@@ -202,6 +248,7 @@ def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
         # callable only by the roles its file grants it to by name.
         cur.execute(sql.SQL("revoke execute on all functions in schema {} from public").format(
             sql.SQL(", ").join(sql.Identifier(s) for s in CODE_SCHEMAS)))
+        cur.execute(MIRROR_APP_GRANTS)
         conn.commit()
 
 
@@ -228,6 +275,8 @@ def drop_code(owner_url: str) -> None:
     """Remove the code schemas and schema dev (before rolling migrations all the way down)."""
     with psycopg.connect(owner_url) as conn:
         conn.execute("drop schema if exists dev cascade")
+        # The mirrored grants (MIRROR_APP_GRANTS) are code too; those on what the migrations do not drop go here.
+        conn.execute(sql.SQL("revoke usage on schema public from {}").format(sql.Identifier(ROLE_APP_ADMIN)))
         for schema in CODE_SCHEMAS:
             conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
         if conn.execute("select to_regclass('app.materialized_view_versions')").fetchone()[0]:

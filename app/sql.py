@@ -16,6 +16,7 @@ from typing import Any
 import aiosql
 import asyncpg
 
+from app.config import ROLE_APP_ADMIN
 from app.errors import CONNECTION_ERRORS, SQLSTATE_MAP, ApiError, from_postgres, unavailable
 
 log = logging.getLogger("nakksha.sql")
@@ -38,8 +39,12 @@ class Caller:
 
 PUBLIC = Caller()
 
+# One round trip. A transaction acting for an admin (and no consultant) takes the role nakksha_app_admin, whose read
+# policies cover every tenant; any other keeps the app role, whose policies show a consultant their own rows. Both
+# are transaction-local (`true`), so a pooled connection (PgBouncer in transaction mode) carries nothing over.
 SET_CALLER = ("select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true), "
-              "set_config('app.actor_label', $3, true)")
+              "set_config('app.actor_label', $3, true), "
+              f"set_config('role', case when $2 <> '' and $1 = '' then '{ROLE_APP_ADMIN}' else 'none' end, true)")
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 # bookings (per address, per email, open holds, confirmations per recipient) go to their maxima, or the
 # benchmarks would measure 429s. The limits themselves are tested in tests/http/test_booking_limits.py.
 LIFT_BOOKING_LIMITS = (
-    "update app.platform_settings set value = to_jsonb((app_private.setting_bounds()->key->>1)::integer) "
+    "update app.platform_settings set value = to_jsonb((api.setting_bounds()->key->>1)::integer) "
     "where key in ('public_bookings_per_ip_per_hour', 'public_bookings_per_email_per_hour', "
     "'booking_emails_per_recipient_per_day', 'unpaid_holds_per_email', 'unpaid_holds_per_ip')")
 

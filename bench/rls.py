@@ -7,9 +7,8 @@ Each read runs three times under pgbench (-M prepared, --clients clients, --seco
 per transaction:
   * rls:        as nakksha_app, `set_config('app.consultant_id', …, true)` then the read with NO consultant
                 filter: the policies alone decide whose rows it sees;
-  * rls+filter: as nakksha_app, the policies and the filter written out too (what a list query that needs the
-                index's order writes: `consultant_id = any(<array>)` gives no order across the array, so a
-                generic plan sorts the consultant's rows; the policies still decide what is visible);
+  * rls+filter: as nakksha_app, the policies and the filter written out too (the policies still decide what
+                is visible; the filter is redundant with the consultant's equality policy);
   * owner:      as nakksha_owner (the policies do not bind the table owner), the read with the filter.
 It prints transactions/s and the ratios rls ÷ owner and rls+filter ÷ owner (the issue's target is ≥ 0.85).
 The reads: the sessions list page (20 newest), upcoming slots (14 days), the quotations list (20 newest), the

@@ -235,7 +235,7 @@ COMMENT ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) IS 
 --
 
 CREATE FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -246,7 +246,7 @@ declare
   v_unit text;
   v_result jsonb;
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
@@ -319,11 +319,11 @@ COMMENT ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date
 --
 
 CREATE FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- Exactly what the consultant sees on their own dashboard.
-  select api.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_metrics_for(api.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -341,10 +341,10 @@ COMMENT ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timef
 --
 
 CREATE FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
-  select api.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_charts_for(api.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 
 
@@ -355,6 +355,35 @@ ALTER FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe tex
 --
 
 COMMENT ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) IS 'Admins: one consultant''s dashboard charts, as they see them.';
+
+
+--
+-- Name: admin_consultant_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_consultant_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', c.id, 'email', c.email::text, 'first_name', c.first_name,
+    'last_name', c.last_name, 'slug', c.slug, 'phone_country_code', c.phone_country_code,
+    'phone_number', c.phone_number, 'consultancy_sector', c.consultancy_sector,
+    'approval_status', c.approval_status, 'approved_at', c.approved_at, 'approved_by', c.approved_by,
+    'rejection_reason', c.rejection_reason, 'is_email_verified', c.is_email_verified,
+    'is_active', c.is_active, 'subscription_plan', c.subscription_plan,
+    'subscription_expires_at', c.subscription_expires_at, 'timezone', c.timezone,
+    'last_login_at', c.last_login_at, 'created_at', c.created_at, 'updated_at', c.updated_at)
+  from app.consultants c where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION api.admin_consultant_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_consultant_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_consultant_json(p_consultant_id uuid) IS 'A consultant as admins see them (no bank details, no password); what the caller may read of them.';
 
 
 --
@@ -383,11 +412,11 @@ COMMENT ON FUNCTION api.admin_credentials(p_email text) IS 'The id and password 
 --
 
 CREATE FUNCTION api.admin_email_template_overrides() RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 begin
-  perform app_private.require_admin(null, true);
+  perform api.require_admin(true);
   return coalesce((select jsonb_agg(jsonb_build_object('email_type', t.email_type, 'subject', t.subject,
                      'html_body', t.html_body, 'text_body', t.text_body, 'updated_at', t.updated_at,
                      'updated_by', t.updated_by) order by t.email_type)
@@ -410,21 +439,21 @@ COMMENT ON FUNCTION api.admin_email_template_overrides() IS 'Super admins: every
 --
 
 CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants;
+  v_id uuid;
 begin
-  perform app_private.require_admin(null);
-  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null;
-  if v_c.id is null then
+  perform api.require_admin();
+  select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
+  if v_id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  return app_private.admin_consultant_json(v_c) || jsonb_build_object(
+  return api.admin_consultant_json(v_id) || jsonb_build_object(
     'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
                          'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
-                       from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_c.id), '[]'));
+                       from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_id), '[]'));
 end;
 $$;
 
@@ -443,12 +472,15 @@ COMMENT ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) IS 'Admins: o
 --
 
 CREATE FUNCTION api.admin_list_admins() RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 begin
-  perform app_private.require_admin(null, true);
-  return coalesce((select jsonb_agg(app_private.admin_json(a) order by a.created_at, a.id) from app.admins a), '[]');
+  perform api.require_admin(true);
+  -- The columns app_private.admin_json shows, read as the caller (the admins policy; never the password hash).
+  return coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'email', a.email::text, 'name', a.name,
+                     'role', a.role, 'is_active', a.is_active, 'last_login_at', a.last_login_at,
+                     'created_at', a.created_at) order by a.created_at, a.id) from app.admins a), '[]');
 end;
 $$;
 
@@ -467,7 +499,7 @@ COMMENT ON FUNCTION api.admin_list_admins() IS 'Super admins: every admin.';
 --
 
 CREATE FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -475,18 +507,18 @@ declare
   v_pattern text;
   v_result jsonb;
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   -- Pending first (oldest waiting at the top), then everyone else newest first.
   v_pattern := api.like_pattern(v_q);
   with matching as (
-    select c.* from app.consultants c
+    select c.id, c.approval_status, c.created_at from app.consultants c
     where c.deleted_at is null
       and (v_q is null or c.email::text ilike v_pattern or c.slug ilike v_pattern
            or (c.first_name || ' ' || c.last_name) ilike v_pattern)
   )
   select jsonb_build_object(
     'items', coalesce((
-      select jsonb_agg(app_private.admin_consultant_json(m) order by (m.approval_status = 'pending') desc,
+      select jsonb_agg(api.admin_consultant_json(m.id) order by (m.approval_status = 'pending') desc,
                        case when m.approval_status = 'pending' then m.created_at end asc, m.created_at desc, m.id)
       from (select * from matching where p_status is null or approval_status = p_status
             order by (approval_status = 'pending') desc,
@@ -519,13 +551,13 @@ COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page i
 --
 
 CREATE FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_result jsonb;
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   with matching as (
     select s.id, s.starts_at from app.sessions s
     where (p_status is null or s.status = p_status) and (p_consultant_id is null or s.consultant_id = p_consultant_id)
@@ -590,6 +622,33 @@ COMMENT ON FUNCTION api.admin_reset_email_template(p_email_type text) IS 'Super 
 
 
 --
+-- Name: admin_sees_consultant(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_sees_consultant(p_consultant_id uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform api.require_admin();
+  if not exists (select 1 from app.consultants c where c.id = p_consultant_id and c.deleted_at is null) then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
+  end if;
+  return p_consultant_id;
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_sees_consultant(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_sees_consultant(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_sees_consultant(p_consultant_id uuid) IS 'The consultant''s id, once the caller is an admin and the consultant exists (else 403/404).';
+
+
+--
 -- Name: admin_set_email_template(text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -650,7 +709,7 @@ begin
   where id = v_c.id returning * into v_c;
   perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
     jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
-  return app_private.admin_consultant_json(v_c);
+  return api.admin_consultant_json(v_c.id);
 end;
 $$;
 
@@ -669,11 +728,11 @@ COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text
 --
 
 CREATE FUNCTION api.admin_settings() RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 begin
-  perform app_private.require_admin(null, true);
+  perform api.require_admin(true);
   -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
   return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
                             'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
@@ -681,7 +740,7 @@ begin
                           || case when b.bounds ? s.key
                                   then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
                                   else '{}' end), '{}')
-          from app.platform_settings s, (select app_private.setting_bounds() as bounds) b);
+          from app.platform_settings s, (select api.setting_bounds() as bounds) b);
 end;
 $$;
 
@@ -700,11 +759,11 @@ COMMENT ON FUNCTION api.admin_settings() IS 'Super admins: every platform settin
 --
 
 CREATE FUNCTION api.admin_system() RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   return jsonb_build_object(
     'jobs', (select coalesce(jsonb_agg(jsonb_build_object('queue', queue_name, 'status', status, 'count', n)
                                        order by queue_name, status), '[]')
@@ -4583,6 +4642,40 @@ COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea,
 
 
 --
+-- Name: require_admin(boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.require_admin(p_super boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- An admin's read runs as nakksha_app_admin, under the admin policies: this turns "not an admin" into a clear
+  -- 403 rather than an empty answer, with the same codes as the writes' check (app_private.require_admin).
+  if not app.acts_as_admin() then
+    if app.current_admin_id() is not null then
+      raise exception using errcode = 'NK403', message = 'admin_inactive', detail = 'The acting admin is not active.';
+    end if;
+    raise exception using errcode = 'NK403', message = 'forbidden', detail = 'Only admins may do this.';
+  end if;
+  if p_super and app.current_admin_id() is not null and not exists (
+      select 1 from app.admins a where a.id = app.current_admin_id() and a.role = 'super_admin') then
+    raise exception using errcode = 'NK403', message = 'super_admin_required', detail = 'Only super admins may do this.';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.require_admin(p_super boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION require_admin(p_super boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.require_admin(p_super boolean) IS 'NK403 unless the transaction acts for an active admin (a super admin, when asked) or a database administrator; for the admins'' invoker reads.';
+
+
+--
 -- Name: require_approved(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5277,6 +5370,35 @@ ALTER FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason tex
 --
 
 COMMENT ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) IS 'Confirm, complete, mark no-show or cancel one of the caller''s sessions (the lifecycle trigger decides what is allowed).';
+
+
+--
+-- Name: setting_bounds(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.setting_bounds() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
+    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
+    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60],
+    "min_slot_minutes": [5, 240], "max_future_slots": [500, 100000],
+    "public_bookings_per_ip_per_hour": [1, 10000], "public_bookings_per_email_per_hour": [1, 1000],
+    "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
+    "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
+    "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
+    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
+$$;
+
+
+ALTER FUNCTION api.setting_bounds() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setting_bounds(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.setting_bounds() IS 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 
 
 --
@@ -6584,6 +6706,28 @@ COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idemp
 
 
 --
+-- Name: acts_as_admin(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.acts_as_admin() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
+      or pg_catalog.pg_has_role(session_user, 'nakksha_admin', 'usage')
+$$;
+
+
+ALTER FUNCTION app.acts_as_admin() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION acts_as_admin(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.acts_as_admin() IS 'True when the transaction acts for an active admin, or the login is a database administrator (a member of nakksha_admin). Definer: the admin policies call it, and it reads the admins row their own policy protects.';
+
+
+--
 -- Name: apply_refund_totals(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -6799,7 +6943,7 @@ ALTER FUNCTION app.current_admin_is_active() OWNER TO nakksha_owner;
 -- Name: FUNCTION current_admin_is_active(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.current_admin_is_active() IS 'True when the transaction acts for an active admin. Definer: the policies call it, and it reads the admins row their own policy protects.';
+COMMENT ON FUNCTION app.current_admin_is_active() IS 'Retired (see db/functions/app/retired.sql): true when the transaction acts for an active admin. Definer: the baseline migration''s admin policies called it, and it reads the admins row their own policy protects.';
 
 
 --
@@ -7345,7 +7489,7 @@ ALTER FUNCTION app.readable_consultants(p_approved_only boolean) OWNER TO nakksh
 -- Name: FUNCTION readable_consultants(p_approved_only boolean); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.readable_consultants(p_approved_only boolean) IS 'The consultants whose rows the caller may read: every one for an active admin, else the caller (approved, when asked). Definer: the policies call it, and it reads the consultants and admins rows their own policies protect.';
+COMMENT ON FUNCTION app.readable_consultants(p_approved_only boolean) IS 'Retired (see db/functions/app/retired.sql): the consultants whose rows the caller may read. Definer: the baseline migration''s tenant policies called it, and it reads the consultants and admins rows their own policies protect.';
 
 
 --
@@ -7689,6 +7833,92 @@ COMMENT ON FUNCTION app_private.acting_admin(p_acting_admin_email text) IS 'The 
 
 
 --
+-- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.admins (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email public.citext NOT NULL,
+    password_hash text NOT NULL,
+    name text NOT NULL,
+    role text DEFAULT 'admin'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_epoch integer DEFAULT 0 NOT NULL,
+    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
+);
+
+
+ALTER TABLE app.admins OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
+
+
+--
+-- Name: COLUMN admins.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.admins.token_epoch IS 'Access tokens carrying another epoch are refused; moved on when every session of the admin ends.';
+
+
+--
+-- Name: admin_json(app.admins); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.admin_json(p_admin app.admins) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_admin.id, 'email', p_admin.email::text, 'name', p_admin.name,
+    'role', p_admin.role, 'is_active', p_admin.is_active, 'last_login_at', p_admin.last_login_at,
+    'created_at', p_admin.created_at)
+$$;
+
+
+ALTER FUNCTION app_private.admin_json(p_admin app.admins) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_json(p_admin app.admins); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as the API shows it (never the password hash).';
+
+
+--
+-- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  insert into app.admin_audit_log (admin_id, actor_label, action, target_type, target_id, details)
+  values (p_admin_id,
+          case when p_admin_id is null then coalesce(nullif(current_setting('app.actor_label', true), ''), 'psql') end,
+          p_action, p_target_type, p_target_id, coalesce(p_details, '{}'))
+$$;
+
+
+ALTER FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) IS 'Append one admin action to the audit log (the database login is recorded by default).';
+
+
+--
 -- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -7790,147 +8020,6 @@ COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin app
 --
 
 COMMENT ON COLUMN app.consultants.token_epoch IS 'Access tokens carrying another epoch are refused; moved on by logout-all, password change and reset, deletion.';
-
-
---
--- Name: admin_consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.admin_consultant_json(p_c app.consultants) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object('id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name,
-    'last_name', p_c.last_name, 'slug', p_c.slug, 'phone_country_code', p_c.phone_country_code,
-    'phone_number', p_c.phone_number, 'consultancy_sector', p_c.consultancy_sector,
-    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'approved_by', p_c.approved_by,
-    'rejection_reason', p_c.rejection_reason, 'is_email_verified', p_c.is_email_verified,
-    'is_active', p_c.is_active, 'subscription_plan', p_c.subscription_plan,
-    'subscription_expires_at', p_c.subscription_expires_at, 'timezone', p_c.timezone,
-    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
-$$;
-
-
-ALTER FUNCTION app_private.admin_consultant_json(p_c app.consultants) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION admin_consultant_json(p_c app.consultants); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.admin_consultant_json(p_c app.consultants) IS 'A consultant as admins see them (no bank details, no password).';
-
-
---
--- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.admins (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    email public.citext NOT NULL,
-    password_hash text NOT NULL,
-    name text NOT NULL,
-    role text DEFAULT 'admin'::text NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    last_login_at timestamp with time zone,
-    created_by uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    token_epoch integer DEFAULT 0 NOT NULL,
-    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
-    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
-    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
-    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
-);
-
-
-ALTER TABLE app.admins OWNER TO nakksha_owner;
-
---
--- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
-
-
---
--- Name: COLUMN admins.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON COLUMN app.admins.token_epoch IS 'Access tokens carrying another epoch are refused; moved on when every session of the admin ends.';
-
-
---
--- Name: admin_json(app.admins); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.admin_json(p_admin app.admins) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object('id', p_admin.id, 'email', p_admin.email::text, 'name', p_admin.name,
-    'role', p_admin.role, 'is_active', p_admin.is_active, 'last_login_at', p_admin.last_login_at,
-    'created_at', p_admin.created_at)
-$$;
-
-
-ALTER FUNCTION app_private.admin_json(p_admin app.admins) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION admin_json(p_admin app.admins); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as the API shows it (never the password hash).';
-
-
---
--- Name: admin_sees_consultant(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) RETURNS uuid
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-begin
-  perform app_private.require_admin(null);
-  if not exists (select 1 from app.consultants c where c.id = p_consultant_id and c.deleted_at is null) then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
-  end if;
-  return p_consultant_id;
-end;
-$$;
-
-
-ALTER FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION admin_sees_consultant(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) IS 'The consultant''s id, once the caller is an admin and the consultant exists (else 403/404).';
-
-
---
--- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb DEFAULT '{}'::jsonb) RETURNS void
-    LANGUAGE sql
-    SET search_path TO ''
-    AS $$
-  insert into app.admin_audit_log (admin_id, actor_label, action, target_type, target_id, details)
-  values (p_admin_id,
-          case when p_admin_id is null then coalesce(nullif(current_setting('app.actor_label', true), ''), 'psql') end,
-          p_action, p_target_type, p_target_id, coalesce(p_details, '{}'))
-$$;
-
-
-ALTER FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) IS 'Append one admin action to the audit log (the database login is recorded by default).';
 
 
 --
@@ -8202,7 +8291,7 @@ CREATE FUNCTION app_private.check_setting(p_key text, p_value jsonb) RETURNS voi
     SET search_path TO ''
     AS $_$
 declare
-  v_bounds constant jsonb := app_private.setting_bounds();
+  v_bounds constant jsonb := api.setting_bounds();
 begin
   -- Each known key with its type and range; anything else is refused rather than stored unread.
   if v_bounds ? p_key then
@@ -10527,7 +10616,7 @@ begin
     jsonb_build_object('first_name', case when v_c.is_email_verified then v_c.first_name else '' end,
                        'slug', v_c.slug, 'reason', p_reason),
     p_consultant_id => v_c.id);
-  return app_private.admin_consultant_json(v_c);
+  return api.admin_consultant_json(v_c.id);
 end;
 $$;
 
@@ -10542,35 +10631,6 @@ COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_
 
 
 --
--- Name: setting_bounds(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.setting_bounds() RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-  select '{"default_hold_minutes": [5, 120], "booking_horizon_days": [7, 365],
-    "reminder_hours_before": [1, 168], "meeting_link_wait_seconds": [0, 900],
-    "calendar_busy_refresh_minutes": [1, 60], "view_refresh_minutes": [1, 60],
-    "min_slot_minutes": [5, 240], "max_future_slots": [500, 100000],
-    "public_bookings_per_ip_per_hour": [1, 10000], "public_bookings_per_email_per_hour": [1, 1000],
-    "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
-    "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
-    "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
-    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
-$$;
-
-
-ALTER FUNCTION app_private.setting_bounds() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION setting_bounds(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.setting_bounds() IS 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
-
-
---
 -- Name: setting_integer(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -10581,7 +10641,7 @@ CREATE FUNCTION app_private.setting_integer(p_key text) RETURNS integer
   -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number
   -- setting is in setting_bounds, so an unknown key is a bug and answers NULL.
   select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
-                  (app_private.setting_bounds()->p_key->>0)::integer)
+                  (api.setting_bounds()->p_key->>0)::integer)
 $$;
 
 
@@ -14229,42 +14289,161 @@ ALTER TABLE app.admin_audit_log ENABLE ROW LEVEL SECURITY;
 -- Name: admins admin_reads_admins; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_admins ON app.admins FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+CREATE POLICY admin_reads_admins ON app.admins FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: analytics_dirty admin_reads_analytics_dirty; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_analytics_dirty ON app.analytics_dirty FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
 -- Name: admin_audit_log admin_reads_audit_log; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_audit_log ON app.admin_audit_log FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+CREATE POLICY admin_reads_audit_log ON app.admin_audit_log FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: availability_blocks admin_reads_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_blocks ON app.availability_blocks FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: availability_rules admin_reads_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_rules ON app.availability_rules FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: availability_slot_exclusions admin_reads_availability_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: availability_slots admin_reads_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_availability_slots ON app.availability_slots FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: calendar_connections admin_reads_calendar_connections; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_calendar_connections ON app.calendar_connections FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: calendar_events admin_reads_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: clients admin_reads_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_clients ON app.clients FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: consultant_client_counts admin_reads_consultant_client_counts; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_consultant_client_counts ON app.consultant_client_counts FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: consultants admin_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_consultants ON app.consultants FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: daily_analytics admin_reads_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: email_logs admin_reads_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_email_logs ON app.email_logs FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
 -- Name: email_suppressions admin_reads_email_suppressions; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_email_suppressions ON app.email_suppressions FOR SELECT TO nakksha_app USING ((( SELECT app.current_admin_id() AS current_admin_id) IS NOT NULL));
+CREATE POLICY admin_reads_email_suppressions ON app.email_suppressions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
 -- Name: email_templates admin_reads_email_templates; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: payment_refunds admin_reads_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: payment_transactions admin_reads_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: quotation_views admin_reads_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: quotations admin_reads_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_quotations ON app.quotations FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: sessions admin_reads_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
 -- Name: view_refreshes admin_reads_view_refreshes; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_view_refreshes ON app.view_refreshes FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+CREATE POLICY admin_reads_view_refreshes ON app.view_refreshes FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
 -- Name: webhook_events admin_reads_webhook_events; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_webhook_events ON app.webhook_events FOR SELECT TO nakksha_app USING (( SELECT app.current_admin_is_active() AS current_admin_is_active));
+CREATE POLICY admin_reads_webhook_events ON app.webhook_events FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -14283,7 +14462,7 @@ ALTER TABLE app.analytics_dirty ENABLE ROW LEVEL SECURITY;
 -- Name: platform_settings anyone_reads_platform_settings; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY anyone_reads_platform_settings ON app.platform_settings FOR SELECT TO nakksha_app USING (true);
+CREATE POLICY anyone_reads_platform_settings ON app.platform_settings FOR SELECT TO nakksha_app, nakksha_app_admin USING (true);
 
 
 --
@@ -14429,6 +14608,118 @@ CREATE POLICY consultant_inserts_own_quotations ON app.quotations FOR INSERT TO 
 --
 
 CREATE POLICY consultant_inserts_own_sessions ON app.sessions FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: availability_blocks consultant_reads_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_availability_blocks ON app.availability_blocks FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_rules consultant_reads_own_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_availability_rules ON app.availability_rules FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_slot_exclusions consultant_reads_own_availability_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_availability_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: availability_slots consultant_reads_own_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_availability_slots ON app.availability_slots FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: calendar_connections consultant_reads_own_calendar_connections; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_calendar_connections ON app.calendar_connections FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: calendar_events consultant_reads_own_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: clients consultant_reads_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_clients ON app.clients FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: consultant_client_counts consultant_reads_own_consultant_client_counts; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_consultant_client_counts ON app.consultant_client_counts FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: daily_analytics consultant_reads_own_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: email_logs consultant_reads_own_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: payment_refunds consultant_reads_own_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: payment_transactions consultant_reads_own_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotation_views consultant_reads_own_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotations consultant_reads_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_quotations ON app.quotations FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: consultants consultant_reads_own_row; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_row ON app.consultants FOR SELECT TO nakksha_app USING ((id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
+-- Name: sessions consultant_reads_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -14595,118 +14886,6 @@ ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: availability_blocks tenant_reads_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_availability_blocks ON app.availability_blocks FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
-
-
---
--- Name: availability_rules tenant_reads_availability_rules; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_availability_rules ON app.availability_rules FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
-
-
---
--- Name: availability_slot_exclusions tenant_reads_availability_slot_exclusions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_availability_slot_exclusions ON app.availability_slot_exclusions FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
-
-
---
--- Name: availability_slots tenant_reads_availability_slots; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_availability_slots ON app.availability_slots FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
-
-
---
--- Name: calendar_connections tenant_reads_calendar_connections; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_calendar_connections ON app.calendar_connections FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
-
-
---
--- Name: calendar_events tenant_reads_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: clients tenant_reads_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_clients ON app.clients FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: consultant_client_counts tenant_reads_consultant_client_counts; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_consultant_client_counts ON app.consultant_client_counts FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: consultants tenant_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_consultants ON app.consultants FOR SELECT TO nakksha_app USING ((id = ANY (( SELECT app.readable_consultants(false) AS readable_consultants)::uuid[])));
-
-
---
--- Name: daily_analytics tenant_reads_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: email_logs tenant_reads_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: payment_refunds tenant_reads_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: payment_transactions tenant_reads_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: quotation_views tenant_reads_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: quotations tenant_reads_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_quotations ON app.quotations FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
--- Name: sessions tenant_reads_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY tenant_reads_sessions ON app.sessions FOR SELECT TO nakksha_app USING ((consultant_id = ANY (( SELECT app.readable_consultants(true) AS readable_consultants)::uuid[])));
-
-
---
 -- Name: view_refreshes; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -14731,6 +14910,7 @@ GRANT USAGE ON SCHEMA analytics TO nakksha_analyst;
 
 GRANT USAGE ON SCHEMA api TO nakksha_app;
 GRANT USAGE ON SCHEMA api TO nakksha_admin;
+GRANT USAGE ON SCHEMA api TO nakksha_app_admin;
 
 
 --
@@ -14739,6 +14919,7 @@ GRANT USAGE ON SCHEMA api TO nakksha_admin;
 
 GRANT USAGE ON SCHEMA app TO nakksha_app;
 GRANT USAGE ON SCHEMA app TO nakksha_admin;
+GRANT USAGE ON SCHEMA app TO nakksha_app_admin;
 
 
 --
@@ -14747,6 +14928,7 @@ GRANT USAGE ON SCHEMA app TO nakksha_admin;
 
 GRANT USAGE ON SCHEMA public TO nakksha_app;
 GRANT USAGE ON SCHEMA public TO nakksha_admin;
+GRANT USAGE ON SCHEMA public TO nakksha_app_admin;
 
 
 --
@@ -14755,6 +14937,7 @@ GRANT USAGE ON SCHEMA public TO nakksha_admin;
 
 REVOKE ALL ON FUNCTION api.abandon_expired_holds() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app;
+GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app_admin;
 
 
 --
@@ -14763,6 +14946,7 @@ GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) TO nakksha_app_admin;
 
 
 --
@@ -14771,6 +14955,7 @@ GRANT ALL ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) T
 
 REVOKE ALL ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -14779,6 +14964,7 @@ GRANT ALL ON FUNCTION api.admin_analytics(p_timeframe text, p_from date, p_to da
 
 REVOKE ALL ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -14787,6 +14973,17 @@ GRANT ALL ON FUNCTION api.admin_consultant_analytics(p_consultant_id uuid, p_tim
 
 REVOKE ALL ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_consultant_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_consultant_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_consultant_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_consultant_json(p_consultant_id uuid) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.admin_consultant_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -14795,6 +14992,7 @@ GRANT ALL ON FUNCTION api.admin_consultant_charts(p_consultant_id uuid, p_timefr
 
 REVOKE ALL ON FUNCTION api.admin_credentials(p_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_credentials(p_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_credentials(p_email text) TO nakksha_app_admin;
 
 
 --
@@ -14803,6 +15001,7 @@ GRANT ALL ON FUNCTION api.admin_credentials(p_email text) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.admin_email_template_overrides() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_email_template_overrides() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_email_template_overrides() TO nakksha_app_admin;
 
 
 --
@@ -14812,6 +15011,7 @@ GRANT ALL ON FUNCTION api.admin_email_template_overrides() TO nakksha_app;
 REVOKE ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -14821,6 +15021,7 @@ GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_
 REVOKE ALL ON FUNCTION api.admin_list_admins() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_admin;
+GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_app_admin;
 
 
 --
@@ -14830,6 +15031,7 @@ GRANT ALL ON FUNCTION api.admin_list_admins() TO nakksha_admin;
 REVOKE ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -14838,6 +15040,7 @@ GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page
 
 REVOKE ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -14846,6 +15049,16 @@ GRANT ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uui
 
 REVOKE ALL ON FUNCTION api.admin_reset_email_template(p_email_type text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_reset_email_template(p_email_type text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_reset_email_template(p_email_type text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_sees_consultant(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_sees_consultant(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_sees_consultant(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_sees_consultant(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -14854,6 +15067,7 @@ GRANT ALL ON FUNCTION api.admin_reset_email_template(p_email_type text) TO nakks
 
 REVOKE ALL ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) TO nakksha_app_admin;
 
 
 --
@@ -14863,6 +15077,7 @@ GRANT ALL ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject 
 REVOKE ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -14871,6 +15086,7 @@ GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan te
 
 REVOKE ALL ON FUNCTION api.admin_settings() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_settings() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_settings() TO nakksha_app_admin;
 
 
 --
@@ -14879,6 +15095,7 @@ GRANT ALL ON FUNCTION api.admin_settings() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.admin_system() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_system() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_system() TO nakksha_app_admin;
 
 
 --
@@ -14887,6 +15104,7 @@ GRANT ALL ON FUNCTION api.admin_system() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.admin_update_settings(p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_update_settings(p_patch jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_update_settings(p_patch jsonb) TO nakksha_app_admin;
 
 
 --
@@ -14895,6 +15113,7 @@ GRANT ALL ON FUNCTION api.admin_update_settings(p_patch jsonb) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) TO nakksha_app_admin;
 
 
 --
@@ -14904,6 +15123,7 @@ GRANT ALL ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) TO na
 REVOKE ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -14912,6 +15132,7 @@ GRANT ALL ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admi
 
 REVOKE ALL ON FUNCTION api.availability_json(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.availability_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.availability_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -14920,6 +15141,7 @@ GRANT ALL ON FUNCTION api.availability_json(p_consultant_id uuid) TO nakksha_app
 
 REVOKE ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -14928,6 +15150,7 @@ GRANT ALL ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_has
 
 REVOKE ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app_admin;
 
 
 --
@@ -14936,6 +15159,7 @@ GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) 
 
 REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -14944,6 +15168,7 @@ GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type 
 
 REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
 
 
 --
@@ -14952,6 +15177,7 @@ GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_t
 
 REVOKE ALL ON FUNCTION api.calendar_connections() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
+GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app_admin;
 
 
 --
@@ -14960,6 +15186,7 @@ GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.caller_consultant_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.caller_consultant_id() TO nakksha_app;
+GRANT ALL ON FUNCTION api.caller_consultant_id() TO nakksha_app_admin;
 
 
 --
@@ -14968,6 +15195,7 @@ GRANT ALL ON FUNCTION api.caller_consultant_id() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) TO nakksha_app;
+GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) TO nakksha_app_admin;
 
 
 --
@@ -14976,6 +15204,7 @@ GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_ter
 
 REVOKE ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+GRANT ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app_admin;
 
 
 --
@@ -14984,6 +15213,7 @@ GRANT ALL ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_has
 
 REVOKE ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) TO nakksha_app_admin;
 
 
 --
@@ -14991,6 +15221,7 @@ GRANT ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.clients TO nakksha_app;
+GRANT SELECT ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -14998,6 +15229,7 @@ GRANT SELECT ON TABLE app.clients TO nakksha_app;
 --
 
 GRANT INSERT(consultant_id) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15005,6 +15237,7 @@ GRANT INSERT(consultant_id) ON TABLE app.clients TO nakksha_app;
 --
 
 GRANT INSERT(name),UPDATE(name) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(name),UPDATE(name) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15012,6 +15245,7 @@ GRANT INSERT(name),UPDATE(name) ON TABLE app.clients TO nakksha_app;
 --
 
 GRANT INSERT(email),UPDATE(email) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(email),UPDATE(email) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15019,6 +15253,7 @@ GRANT INSERT(email),UPDATE(email) ON TABLE app.clients TO nakksha_app;
 --
 
 GRANT INSERT(phone_encrypted),UPDATE(phone_encrypted) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(phone_encrypted),UPDATE(phone_encrypted) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15026,6 +15261,7 @@ GRANT INSERT(phone_encrypted),UPDATE(phone_encrypted) ON TABLE app.clients TO na
 --
 
 GRANT INSERT(phone_hash),UPDATE(phone_hash) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(phone_hash),UPDATE(phone_hash) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15033,6 +15269,7 @@ GRANT INSERT(phone_hash),UPDATE(phone_hash) ON TABLE app.clients TO nakksha_app;
 --
 
 GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15040,6 +15277,7 @@ GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app;
 --
 
 GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app_admin;
 
 
 --
@@ -15048,6 +15286,7 @@ GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.client_json(p_c app.clients) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app;
+GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app_admin;
 
 
 --
@@ -15055,6 +15294,7 @@ GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
+GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app_admin;
 
 
 --
@@ -15063,6 +15303,7 @@ GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_app_admin;
 
 
 --
@@ -15071,6 +15312,7 @@ GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day da
 
 REVOKE ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_app_admin;
 
 
 --
@@ -15079,6 +15321,7 @@ GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_pay
 
 REVOKE ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) TO nakksha_app_admin;
 
 
 --
@@ -15087,6 +15330,7 @@ GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch 
 
 REVOKE ALL ON FUNCTION api.consultant_credentials(p_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.consultant_credentials(p_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.consultant_credentials(p_email text) TO nakksha_app_admin;
 
 
 --
@@ -15096,6 +15340,7 @@ GRANT ALL ON FUNCTION api.consultant_credentials(p_email text) TO nakksha_app;
 REVOKE ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -15104,6 +15349,7 @@ GRANT ALL ON FUNCTION api.create_admin(p_email text, p_name text, p_password_has
 
 REVOKE ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_reason text) TO nakksha_app_admin;
 
 
 --
@@ -15112,6 +15358,7 @@ GRANT ALL ON FUNCTION api.create_availability_block(p_starts_at timestamp with t
 
 REVOKE ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date) TO nakksha_app_admin;
 
 
 --
@@ -15120,6 +15367,7 @@ GRANT ALL ON FUNCTION api.create_availability_rule(p_session_type text, p_weekda
 
 REVOKE ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encrypted bytea, p_phone_hash bytea, p_notes text) TO nakksha_app_admin;
 
 
 --
@@ -15128,6 +15376,7 @@ GRANT ALL ON FUNCTION api.create_client(p_name text, p_email text, p_phone_encry
 
 REVOKE ALL ON FUNCTION api.create_quotation(p_body jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_quotation(p_body jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_quotation(p_body jsonb) TO nakksha_app_admin;
 
 
 --
@@ -15136,6 +15385,7 @@ GRANT ALL ON FUNCTION api.create_quotation(p_body jsonb) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) TO nakksha_app_admin;
 
 
 --
@@ -15144,6 +15394,7 @@ GRANT ALL ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p
 
 REVOKE ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer) TO nakksha_app_admin;
 
 
 --
@@ -15152,6 +15403,7 @@ GRANT ALL ON FUNCTION api.create_slot(p_session_type text, p_starts_at timestamp
 
 REVOKE ALL ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -15160,6 +15412,7 @@ GRANT ALL ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to d
 
 REVOKE ALL ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -15168,6 +15421,7 @@ GRANT ALL ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe te
 
 REVOKE ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -15176,6 +15430,7 @@ GRANT ALL ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to 
 
 REVOKE ALL ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -15185,6 +15440,7 @@ GRANT ALL ON FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timefram
 REVOKE ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -15193,6 +15449,7 @@ GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email
 
 REVOKE ALL ON FUNCTION api.defer_slot_rollforwards() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_app;
+GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_app_admin;
 
 
 --
@@ -15201,6 +15458,7 @@ GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.delete_availability_block(p_block_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.delete_availability_block(p_block_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.delete_availability_block(p_block_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15209,6 +15467,7 @@ GRANT ALL ON FUNCTION api.delete_availability_block(p_block_id uuid) TO nakksha_
 
 REVOKE ALL ON FUNCTION api.delete_availability_rule(p_rule_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.delete_availability_rule(p_rule_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.delete_availability_rule(p_rule_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15217,6 +15476,7 @@ GRANT ALL ON FUNCTION api.delete_availability_rule(p_rule_id uuid) TO nakksha_ap
 
 REVOKE ALL ON FUNCTION api.delete_my_account() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.delete_my_account() TO nakksha_app;
+GRANT ALL ON FUNCTION api.delete_my_account() TO nakksha_app_admin;
 
 
 --
@@ -15225,6 +15485,7 @@ GRANT ALL ON FUNCTION api.delete_my_account() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.delete_quotation(p_quotation_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.delete_quotation(p_quotation_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.delete_quotation(p_quotation_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15233,6 +15494,7 @@ GRANT ALL ON FUNCTION api.delete_quotation(p_quotation_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.delete_slot(p_slot_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.delete_slot(p_slot_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.delete_slot(p_slot_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15241,6 +15503,7 @@ GRANT ALL ON FUNCTION api.delete_slot(p_slot_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.dev_outbox_list(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -15249,6 +15512,7 @@ GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.dev_outbox_message(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15257,6 +15521,7 @@ GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.disconnect_calendar(p_provider text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app_admin;
 
 
 --
@@ -15265,6 +15530,7 @@ GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15273,6 +15539,7 @@ GRANT ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) TO nakksha_ap
 
 REVOKE ALL ON FUNCTION api.expire_quotations() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_app;
+GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_app_admin;
 
 
 --
@@ -15281,6 +15548,7 @@ GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.export_client(p_client_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15289,6 +15557,7 @@ GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.export_my_data() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
+GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app_admin;
 
 
 --
@@ -15297,6 +15566,7 @@ GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.forget_hold_addresses() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app;
+GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app_admin;
 
 
 --
@@ -15305,6 +15575,7 @@ GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app_admin;
 
 
 --
@@ -15313,6 +15584,7 @@ GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text
 
 REVOKE ALL ON FUNCTION api.get_client(p_client_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_client(p_client_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.get_client(p_client_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15321,6 +15593,7 @@ GRANT ALL ON FUNCTION api.get_client(p_client_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.get_my_account() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app;
+GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app_admin;
 
 
 --
@@ -15329,6 +15602,7 @@ GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.get_my_availability() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
+GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app_admin;
 
 
 --
@@ -15337,6 +15611,7 @@ GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.get_payment(p_transaction_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15345,6 +15620,7 @@ GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15353,6 +15629,7 @@ GRANT ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.get_session(p_session_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15361,6 +15638,7 @@ GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) TO nakksha_app_admin;
 
 
 --
@@ -15369,6 +15647,7 @@ GRANT ALL ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id tex
 
 REVOKE ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) TO nakksha_app_admin;
 
 
 --
@@ -15377,6 +15656,7 @@ GRANT ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb
 
 REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) TO nakksha_app_admin;
 
 
 --
@@ -15385,6 +15665,7 @@ GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_windo
 
 REVOKE ALL ON FUNCTION api.like_pattern(p_q text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app_admin;
 
 
 --
@@ -15393,6 +15674,7 @@ GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -15401,6 +15683,7 @@ GRANT ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active bo
 
 REVOKE ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) TO nakksha_app_admin;
 
 
 --
@@ -15409,6 +15692,7 @@ GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to ti
 
 REVOKE ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -15417,6 +15701,7 @@ GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with tim
 
 REVOKE ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -15425,6 +15710,7 @@ GRANT ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timest
 
 REVOKE ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -15433,6 +15719,7 @@ GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_fr
 
 REVOKE ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) TO nakksha_app_admin;
 
 
 --
@@ -15442,6 +15729,7 @@ GRANT ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) TO nakksha_
 REVOKE ALL ON FUNCTION api.migration_level() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
+GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app_admin;
 
 
 --
@@ -15450,6 +15738,7 @@ GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
 
 REVOKE ALL ON FUNCTION api.my_password_hash() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app_admin;
 
 
 --
@@ -15457,6 +15746,7 @@ GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app;
 --
 
 GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
+GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15464,6 +15754,7 @@ GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
 --
 
 GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15471,6 +15762,7 @@ GRANT INSERT(consultant_id) ON TABLE app.quotations TO nakksha_app;
 --
 
 GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15478,6 +15770,7 @@ GRANT INSERT(client_id),UPDATE(client_id) ON TABLE app.quotations TO nakksha_app
 --
 
 GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15485,6 +15778,7 @@ GRANT INSERT(client_name),UPDATE(client_name) ON TABLE app.quotations TO nakksha
 --
 
 GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15492,6 +15786,7 @@ GRANT INSERT(client_email),UPDATE(client_email) ON TABLE app.quotations TO nakks
 --
 
 GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15499,6 +15794,7 @@ GRANT INSERT(quotation_name),UPDATE(quotation_name) ON TABLE app.quotations TO n
 --
 
 GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15506,6 +15802,7 @@ GRANT INSERT(description),UPDATE(description) ON TABLE app.quotations TO nakksha
 --
 
 GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15513,6 +15810,7 @@ GRANT INSERT(base_amount),UPDATE(base_amount) ON TABLE app.quotations TO nakksha
 --
 
 GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15520,6 +15818,7 @@ GRANT INSERT(discount_percentage),UPDATE(discount_percentage) ON TABLE app.quota
 --
 
 GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15527,6 +15826,7 @@ GRANT INSERT(currency),UPDATE(currency) ON TABLE app.quotations TO nakksha_app;
 --
 
 GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15534,6 +15834,7 @@ GRANT INSERT(validity_period),UPDATE(validity_period) ON TABLE app.quotations TO
 --
 
 GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15541,6 +15842,7 @@ GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_a
 --
 
 GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15548,6 +15850,7 @@ GRANT INSERT(notes),UPDATE(notes) ON TABLE app.quotations TO nakksha_app;
 --
 
 GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app;
+GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quotations TO nakksha_app_admin;
 
 
 --
@@ -15556,6 +15859,7 @@ GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quota
 
 REVOKE ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO nakksha_app_admin;
 
 
 --
@@ -15563,6 +15867,7 @@ GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO n
 --
 
 GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
+GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app_admin;
 
 
 --
@@ -15571,6 +15876,7 @@ GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_app;
+GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_app_admin;
 
 
 --
@@ -15579,6 +15885,7 @@ GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_
 
 REVOKE ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app_admin;
 
 
 --
@@ -15587,6 +15894,7 @@ GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakk
 
 REVOKE ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date) TO nakksha_app_admin;
 
 
 --
@@ -15595,6 +15903,7 @@ GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date
 
 REVOKE ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app_admin;
 
 
 --
@@ -15603,6 +15912,7 @@ GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_end
 
 REVOKE ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app_admin;
 
 
 --
@@ -15611,6 +15921,7 @@ GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_e
 
 REVOKE ALL ON FUNCTION api.prune_idempotency_keys() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app;
+GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app_admin;
 
 
 --
@@ -15619,6 +15930,7 @@ GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.prune_rate_limits() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app;
+GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app_admin;
 
 
 --
@@ -15627,6 +15939,7 @@ GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) TO nakksha_app_admin;
 
 
 --
@@ -15635,6 +15948,7 @@ GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway 
 
 REVOKE ALL ON FUNCTION api.public_booking(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_booking(p_token_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_booking(p_token_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -15643,6 +15957,7 @@ GRANT ALL ON FUNCTION api.public_booking(p_token_hash bytea) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) TO nakksha_app_admin;
 
 
 --
@@ -15651,6 +15966,7 @@ GRANT ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason tex
 
 REVOKE ALL ON FUNCTION api.public_consultant(p_slug text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app_admin;
 
 
 --
@@ -15659,6 +15975,7 @@ GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.public_plans() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app_admin;
 
 
 --
@@ -15667,6 +15984,7 @@ GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) TO nakksha_app_admin;
 
 
 --
@@ -15675,6 +15993,7 @@ GRANT ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text
 
 REVOKE ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -15683,6 +16002,7 @@ GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) TO nakksha_a
 
 REVOKE ALL ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) TO nakksha_app_admin;
 
 
 --
@@ -15691,6 +16011,7 @@ GRANT ALL ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason t
 
 REVOKE ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15699,6 +16020,7 @@ GRANT ALL ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_i
 
 REVOKE ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -15707,6 +16029,7 @@ GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from 
 
 REVOKE ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) TO nakksha_app_admin;
 
 
 --
@@ -15715,6 +16038,7 @@ GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uui
 
 REVOKE ALL ON FUNCTION api.quotation_json(p_q app.quotations) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.quotation_json(p_q app.quotations) TO nakksha_app;
+GRANT ALL ON FUNCTION api.quotation_json(p_q app.quotations) TO nakksha_app_admin;
 
 
 --
@@ -15723,6 +16047,7 @@ GRANT ALL ON FUNCTION api.quotation_json(p_q app.quotations) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) TO nakksha_app_admin;
 
 
 --
@@ -15732,6 +16057,7 @@ GRANT ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to da
 REVOKE ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -15740,6 +16066,7 @@ GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_a
 
 REVOKE ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -15748,6 +16075,7 @@ GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app
 
 REVOKE ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -15756,6 +16084,7 @@ GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15764,6 +16093,7 @@ GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakk
 
 REVOKE ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) TO nakksha_app_admin;
 
 
 --
@@ -15772,6 +16102,7 @@ GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text
 
 REVOKE ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -15780,6 +16111,7 @@ GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_ap
 
 REVOKE ALL ON FUNCTION api.refresh_views() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_app;
+GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_app_admin;
 
 
 --
@@ -15788,6 +16120,7 @@ GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) TO nakksha_app_admin;
 
 
 --
@@ -15797,6 +16130,7 @@ GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric
 REVOKE ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -15805,6 +16139,7 @@ GRANT ALL ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text,
 
 REVOKE ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) TO nakksha_app_admin;
 
 
 --
@@ -15813,6 +16148,7 @@ GRANT ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_req
 
 REVOKE ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15821,6 +16157,17 @@ GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) T
 
 REVOKE ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION require_admin(p_super boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.require_admin(p_super boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.require_admin(p_super boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.require_admin(p_super boolean) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.require_admin(p_super boolean) TO nakksha_app_admin;
 
 
 --
@@ -15829,6 +16176,7 @@ GRANT ALL ON FUNCTION api.request_password_reset(p_email text, p_token_hash byte
 
 REVOKE ALL ON FUNCTION api.require_approved() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.require_approved() TO nakksha_app;
+GRANT ALL ON FUNCTION api.require_approved() TO nakksha_app_admin;
 
 
 --
@@ -15837,6 +16185,7 @@ GRANT ALL ON FUNCTION api.require_approved() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -15845,6 +16194,7 @@ GRANT ALL ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, 
 
 REVOKE ALL ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) TO nakksha_app_admin;
 
 
 --
@@ -15853,6 +16203,7 @@ GRANT ALL ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_e
 
 REVOKE ALL ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) TO nakksha_app_admin;
 
 
 --
@@ -15861,6 +16212,7 @@ GRANT ALL ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash tex
 
 REVOKE ALL ON FUNCTION api.revoke_my_sessions() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.revoke_my_sessions() TO nakksha_app;
+GRANT ALL ON FUNCTION api.revoke_my_sessions() TO nakksha_app_admin;
 
 
 --
@@ -15869,6 +16221,7 @@ GRANT ALL ON FUNCTION api.revoke_my_sessions() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) TO nakksha_app_admin;
 
 
 --
@@ -15877,6 +16230,7 @@ GRANT ALL ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject te
 
 REVOKE ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) TO nakksha_app_admin;
 
 
 --
@@ -15885,6 +16239,7 @@ GRANT ALL ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash by
 
 REVOKE ALL ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) TO nakksha_app_admin;
 
 
 --
@@ -15893,6 +16248,7 @@ GRANT ALL ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea
 
 REVOKE ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to timestamp with time zone, p_month text) TO nakksha_app_admin;
 
 
 --
@@ -15902,6 +16258,7 @@ GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to
 REVOKE ALL ON FUNCTION app.is_valid_timezone(p_tz text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app_admin;
 
 
 --
@@ -15909,6 +16266,7 @@ GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
 --
 
 GRANT SELECT ON TABLE app.sessions TO nakksha_app;
+GRANT SELECT ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15916,6 +16274,7 @@ GRANT SELECT ON TABLE app.sessions TO nakksha_app;
 --
 
 GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15923,6 +16282,7 @@ GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app;
 --
 
 GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15930,6 +16290,7 @@ GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
 --
 
 GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15937,6 +16298,7 @@ GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
 --
 
 GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15944,6 +16306,7 @@ GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
 --
 
 GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15951,6 +16314,7 @@ GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app;
 --
 
 GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
@@ -15959,6 +16323,7 @@ GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.session_json(p_s app.sessions) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.session_json(p_s app.sessions) TO nakksha_app;
+GRANT ALL ON FUNCTION api.session_json(p_s app.sessions) TO nakksha_app_admin;
 
 
 --
@@ -15967,6 +16332,7 @@ GRANT ALL ON FUNCTION api.session_json(p_s app.sessions) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) TO nakksha_app_admin;
 
 
 --
@@ -15975,6 +16341,7 @@ GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number
 
 REVOKE ALL ON FUNCTION api.set_my_photo(p_url text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app_admin;
 
 
 --
@@ -15983,6 +16350,16 @@ GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION setting_bounds(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.setting_bounds() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.setting_bounds() TO nakksha_app;
+GRANT ALL ON FUNCTION api.setting_bounds() TO nakksha_app_admin;
 
 
 --
@@ -15991,6 +16368,7 @@ GRANT ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_rea
 
 REVOKE ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) TO nakksha_app;
+GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) TO nakksha_app_admin;
 
 
 --
@@ -15998,6 +16376,7 @@ GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, 
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
+GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16005,6 +16384,7 @@ GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
 --
 
 GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16012,6 +16392,7 @@ GRANT INSERT(consultant_id) ON TABLE app.availability_slots TO nakksha_app;
 --
 
 GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16019,6 +16400,7 @@ GRANT INSERT(session_type) ON TABLE app.availability_slots TO nakksha_app;
 --
 
 GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16026,6 +16408,7 @@ GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app.availability_slots TO nak
 --
 
 GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16033,6 +16416,7 @@ GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha
 --
 
 GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16040,6 +16424,7 @@ GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakks
 --
 
 GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16047,6 +16432,7 @@ GRANT INSERT(is_available),UPDATE(is_available) ON TABLE app.availability_slots 
 --
 
 GRANT INSERT(source),UPDATE(source) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(source),UPDATE(source) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16054,6 +16440,7 @@ GRANT INSERT(source),UPDATE(source) ON TABLE app.availability_slots TO nakksha_a
 --
 
 GRANT INSERT(rule_id),UPDATE(rule_id) ON TABLE app.availability_slots TO nakksha_app;
+GRANT INSERT(rule_id),UPDATE(rule_id) ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
 --
@@ -16062,6 +16449,7 @@ GRANT INSERT(rule_id),UPDATE(rule_id) ON TABLE app.availability_slots TO nakksha
 
 REVOKE ALL ON FUNCTION api.slot_json(p_s app.availability_slots) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.slot_json(p_s app.availability_slots) TO nakksha_app;
+GRANT ALL ON FUNCTION api.slot_json(p_s app.availability_slots) TO nakksha_app_admin;
 
 
 --
@@ -16070,6 +16458,7 @@ GRANT ALL ON FUNCTION api.slot_json(p_s app.availability_slots) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+GRANT ALL ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app_admin;
 
 
 --
@@ -16078,6 +16467,7 @@ GRANT ALL ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash by
 
 REVOKE ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app;
+GRANT ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_app_admin;
 
 
 --
@@ -16086,6 +16476,7 @@ GRANT ALL ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refre
 
 REVOKE ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -16095,6 +16486,7 @@ GRANT ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_accoun
 REVOKE ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app_admin;
 
 
 --
@@ -16103,6 +16495,7 @@ GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text
 
 REVOKE ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -16111,6 +16504,7 @@ GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash by
 
 REVOKE ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) TO nakksha_app;
+GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) TO nakksha_app_admin;
 
 
 --
@@ -16119,6 +16513,7 @@ GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_
 
 REVOKE ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_type text, p_weekday integer, p_start_time time without time zone, p_end_time time without time zone, p_slot_minutes integer, p_capacity integer, p_valid_from date, p_valid_until date, p_is_active boolean) TO nakksha_app_admin;
 
 
 --
@@ -16127,6 +16522,7 @@ GRANT ALL ON FUNCTION api.update_availability_rule(p_rule_id uuid, p_session_typ
 
 REVOKE ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone_encrypted bytea, p_phone_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -16135,6 +16531,7 @@ GRANT ALL ON FUNCTION api.update_client(p_client_id uuid, p_patch jsonb, p_phone
 
 REVOKE ALL ON FUNCTION api.update_my_profile(p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app_admin;
 
 
 --
@@ -16143,6 +16540,7 @@ GRANT ALL ON FUNCTION api.update_my_profile(p_patch jsonb) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) TO nakksha_app_admin;
 
 
 --
@@ -16151,6 +16549,7 @@ GRANT ALL ON FUNCTION api.update_quotation(p_quotation_id uuid, p_patch jsonb) T
 
 REVOKE ALL ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) TO nakksha_app_admin;
 
 
 --
@@ -16159,6 +16558,7 @@ GRANT ALL ON FUNCTION api.update_session(p_session_id uuid, p_patch jsonb) TO na
 
 REVOKE ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_capacity integer, p_is_available boolean) TO nakksha_app_admin;
 
 
 --
@@ -16167,6 +16567,7 @@ GRANT ALL ON FUNCTION api.update_slot(p_slot_id uuid, p_starts_at timestamp with
 
 REVOKE ALL ON FUNCTION api.verify_email(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.verify_email(p_token_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.verify_email(p_token_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -16175,6 +16576,7 @@ GRANT ALL ON FUNCTION api.verify_email(p_token_hash bytea) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -16183,6 +16585,7 @@ GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app
 
 REVOKE ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -16191,6 +16594,7 @@ GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_ap
 
 REVOKE ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) TO nakksha_app_admin;
 
 
 --
@@ -16199,6 +16603,7 @@ GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_prov
 
 REVOKE ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) TO nakksha_app_admin;
 
 
 --
@@ -16207,6 +16612,7 @@ GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provi
 
 REVOKE ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app_admin;
 
 
 --
@@ -16215,6 +16621,7 @@ GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -16223,6 +16630,7 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app
 
 REVOKE ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -16231,6 +16639,7 @@ GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_app_admin;
 
 
 --
@@ -16239,6 +16648,7 @@ GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provide
 
 REVOKE ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -16247,6 +16657,7 @@ GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) 
 
 REVOKE ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) TO nakksha_app_admin;
 
 
 --
@@ -16255,6 +16666,7 @@ GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, 
 
 REVOKE ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_app_admin;
 
 
 --
@@ -16263,6 +16675,7 @@ GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error 
 
 REVOKE ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_app_admin;
 
 
 --
@@ -16271,6 +16684,7 @@ GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject 
 
 REVOKE ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_app_admin;
 
 
 --
@@ -16279,6 +16693,7 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 REVOKE ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -16287,6 +16702,7 @@ GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at
 
 REVOKE ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_app_admin;
 
 
 --
@@ -16295,6 +16711,7 @@ GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, 
 
 REVOKE ALL ON FUNCTION api.worker_stale_calendar_connections() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app_admin;
 
 
 --
@@ -16303,6 +16720,7 @@ GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app;
 
 REVOKE ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) TO nakksha_app_admin;
 
 
 --
@@ -16311,6 +16729,7 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_bus
 
 REVOKE ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -16319,6 +16738,17 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_a
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION acts_as_admin(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.acts_as_admin() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.acts_as_admin() TO nakksha_app;
+GRANT ALL ON FUNCTION app.acts_as_admin() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.acts_as_admin() TO nakksha_app_admin;
 
 
 --
@@ -16341,6 +16771,7 @@ REVOKE ALL ON FUNCTION app.check_availability_rule() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.check_capacity(p_session_type text, p_capacity integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.check_capacity(p_session_type text, p_capacity integer) TO nakksha_app;
+GRANT ALL ON FUNCTION app.check_capacity(p_session_type text, p_capacity integer) TO nakksha_app_admin;
 
 
 --
@@ -16364,6 +16795,7 @@ REVOKE ALL ON FUNCTION app.count_clients() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.current_admin_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_app;
 GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_app_admin;
 
 
 --
@@ -16373,6 +16805,7 @@ GRANT ALL ON FUNCTION app.current_admin_id() TO nakksha_admin;
 REVOKE ALL ON FUNCTION app.current_admin_is_active() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.current_admin_is_active() TO nakksha_app;
 GRANT ALL ON FUNCTION app.current_admin_is_active() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.current_admin_is_active() TO nakksha_app_admin;
 
 
 --
@@ -16382,6 +16815,7 @@ GRANT ALL ON FUNCTION app.current_admin_is_active() TO nakksha_admin;
 REVOKE ALL ON FUNCTION app.current_approved_consultant_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_app;
 GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_app_admin;
 
 
 --
@@ -16391,6 +16825,7 @@ GRANT ALL ON FUNCTION app.current_approved_consultant_id() TO nakksha_admin;
 REVOKE ALL ON FUNCTION app.current_consultant_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_app;
 GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_app_admin;
 
 
 --
@@ -16449,6 +16884,7 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.is_plausible_date(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app_admin;
 
 
 --
@@ -16458,6 +16894,7 @@ GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
 REVOKE ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -16495,6 +16932,7 @@ REVOKE ALL ON FUNCTION app.protect_booked_slot() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakksha_app;
 GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakksha_app_admin;
 
 
 --
@@ -16524,6 +16962,7 @@ REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.rematerialise_my_slots() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app;
+GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app_admin;
 
 
 --
@@ -16576,339 +17015,11 @@ REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM 
 
 
 --
--- Name: COLUMN consultants.id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.email; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.first_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.last_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.phone_country_code; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.phone_number; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.consultancy_sector; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.bank_name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.bank_account_number_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.ifsc_code_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.personal_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.webinar_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.description; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.experience_months; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.personal_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.webinar_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.currency; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.instagram_url; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.linkedin_url; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.twitter_url; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.profile_photo_url; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.slug; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.timezone; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.is_email_verified; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.email_verified_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.subscription_plan; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.subscription_expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.approval_status; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.approved_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.approved_by; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.rejection_reason; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.min_notice_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.max_days_ahead; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.buffer_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.hold_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.cancellation_policy; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.default_meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.zoom_link; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.meet_link; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.teams_link; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.notification_preferences; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.deleted_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: COLUMN consultants.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app;
-
-
---
--- Name: FUNCTION admin_consultant_json(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.admin_consultant_json(p_c app.consultants) FROM PUBLIC;
-
-
---
 -- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
 GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16916,6 +17027,7 @@ GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16923,6 +17035,7 @@ GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16930,6 +17043,7 @@ GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16937,6 +17051,7 @@ GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16944,6 +17059,7 @@ GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16951,6 +17067,7 @@ GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16958,6 +17075,7 @@ GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16965,6 +17083,7 @@ GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --
@@ -16975,17 +17094,378 @@ REVOKE ALL ON FUNCTION app_private.admin_json(p_admin app.admins) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION admin_sees_consultant(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.admin_sees_consultant(p_consultant_id uuid) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: COLUMN consultants.id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.first_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.last_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.phone_country_code; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.phone_number; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.consultancy_sector; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.bank_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.bank_account_number_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.ifsc_code_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.personal_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.webinar_session_title; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.description; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.experience_months; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.personal_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.webinar_session_price; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.currency; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.instagram_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.linkedin_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.twitter_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.profile_photo_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.slug; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.timezone; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.is_email_verified; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.email_verified_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.subscription_plan; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.subscription_expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.approval_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.approved_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.approved_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.rejection_reason; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.min_notice_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.max_days_ahead; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.buffer_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.hold_minutes; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.cancellation_policy; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.default_meeting_platform; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.zoom_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.meet_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.teams_link; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.notification_preferences; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.deleted_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultants.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
 --
@@ -17119,6 +17599,7 @@ REVOKE ALL ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p
 --
 
 GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
+GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app_admin;
 
 
 --
@@ -17406,6 +17887,7 @@ REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app;
+GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17413,6 +17895,7 @@ GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app;
 --
 
 GRANT INSERT(consultant_id) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17420,6 +17903,7 @@ GRANT INSERT(consultant_id) ON TABLE app.availability_rules TO nakksha_app;
 --
 
 GRANT INSERT(session_type),UPDATE(session_type) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(session_type),UPDATE(session_type) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17427,6 +17911,7 @@ GRANT INSERT(session_type),UPDATE(session_type) ON TABLE app.availability_rules 
 --
 
 GRANT INSERT(weekday),UPDATE(weekday) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(weekday),UPDATE(weekday) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17434,6 +17919,7 @@ GRANT INSERT(weekday),UPDATE(weekday) ON TABLE app.availability_rules TO nakksha
 --
 
 GRANT INSERT(start_time),UPDATE(start_time) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(start_time),UPDATE(start_time) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17441,6 +17927,7 @@ GRANT INSERT(start_time),UPDATE(start_time) ON TABLE app.availability_rules TO n
 --
 
 GRANT INSERT(end_time),UPDATE(end_time) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(end_time),UPDATE(end_time) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17448,6 +17935,7 @@ GRANT INSERT(end_time),UPDATE(end_time) ON TABLE app.availability_rules TO nakks
 --
 
 GRANT INSERT(slot_minutes),UPDATE(slot_minutes) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(slot_minutes),UPDATE(slot_minutes) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17455,6 +17943,7 @@ GRANT INSERT(slot_minutes),UPDATE(slot_minutes) ON TABLE app.availability_rules 
 --
 
 GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17462,6 +17951,7 @@ GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_rules TO nakks
 --
 
 GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17469,6 +17959,7 @@ GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.availability_rules TO nak
 --
 
 GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17476,6 +17967,7 @@ GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE app.availability_rules TO n
 --
 
 GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO nakksha_app;
+GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
 --
@@ -17511,13 +18003,6 @@ REVOKE ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION setting_bounds(); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.setting_bounds() FROM PUBLIC;
 
 
 --
@@ -17581,6 +18066,7 @@ REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_s
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app_admin;
 
 
 --
@@ -17588,6 +18074,7 @@ GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort bo
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app_admin;
 
 
 --
@@ -17595,6 +18082,7 @@ GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastina
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app_admin;
 
 
 --
@@ -17602,6 +18090,7 @@ GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name cha
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app_admin;
 
 
 --
@@ -17609,6 +18098,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app_admin;
 
 
 --
@@ -17616,6 +18106,7 @@ GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names chara
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app_admin;
 
 
 --
@@ -17623,6 +18114,7 @@ GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_stat
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app_admin;
 
 
 --
@@ -17630,6 +18122,7 @@ GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksh
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app_admin;
 
 
 --
@@ -17637,6 +18130,7 @@ GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nak
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app_admin;
 
 
 --
@@ -17644,6 +18138,7 @@ GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_sinc
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app_admin;
 
 
 --
@@ -17651,6 +18146,7 @@ GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app_admin;
 
 
 --
@@ -17658,6 +18154,7 @@ GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at 
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app_admin;
 
 
 --
@@ -17665,6 +18162,7 @@ GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at 
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app_admin;
 
 
 --
@@ -17672,6 +18170,7 @@ GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_proced
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app_admin;
 
 
 --
@@ -17679,6 +18178,7 @@ GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1(
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app_admin;
 
 
 --
@@ -17686,6 +18186,7 @@ GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app_admin;
 
 
 --
@@ -17693,6 +18194,7 @@ GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app_admin;
 
 
 --
@@ -17700,6 +18202,7 @@ GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksh
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app_admin;
 
 
 --
@@ -17707,6 +18210,7 @@ GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app_admin;
 
 
 --
@@ -17784,6 +18288,14 @@ GRANT SELECT ON TABLE analytics.sessions TO nakksha_analyst;
 --
 
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE analytics_dirty; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.analytics_dirty TO nakksha_app_admin;
 
 
 --
@@ -17791,6 +18303,7 @@ GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_blocks TO nakksha_app;
+GRANT SELECT,DELETE ON TABLE app.availability_blocks TO nakksha_app_admin;
 
 
 --
@@ -17798,6 +18311,7 @@ GRANT SELECT,DELETE ON TABLE app.availability_blocks TO nakksha_app;
 --
 
 GRANT INSERT(consultant_id) ON TABLE app.availability_blocks TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.availability_blocks TO nakksha_app_admin;
 
 
 --
@@ -17805,6 +18319,7 @@ GRANT INSERT(consultant_id) ON TABLE app.availability_blocks TO nakksha_app;
 --
 
 GRANT INSERT(starts_at) ON TABLE app.availability_blocks TO nakksha_app;
+GRANT INSERT(starts_at) ON TABLE app.availability_blocks TO nakksha_app_admin;
 
 
 --
@@ -17812,6 +18327,7 @@ GRANT INSERT(starts_at) ON TABLE app.availability_blocks TO nakksha_app;
 --
 
 GRANT INSERT(ends_at) ON TABLE app.availability_blocks TO nakksha_app;
+GRANT INSERT(ends_at) ON TABLE app.availability_blocks TO nakksha_app_admin;
 
 
 --
@@ -17819,6 +18335,7 @@ GRANT INSERT(ends_at) ON TABLE app.availability_blocks TO nakksha_app;
 --
 
 GRANT INSERT(reason) ON TABLE app.availability_blocks TO nakksha_app;
+GRANT INSERT(reason) ON TABLE app.availability_blocks TO nakksha_app_admin;
 
 
 --
@@ -17826,6 +18343,7 @@ GRANT INSERT(reason) ON TABLE app.availability_blocks TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
+GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app_admin;
 
 
 --
@@ -17833,6 +18351,7 @@ GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
 --
 
 GRANT INSERT(consultant_id) ON TABLE app.availability_slot_exclusions TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.availability_slot_exclusions TO nakksha_app_admin;
 
 
 --
@@ -17840,6 +18359,7 @@ GRANT INSERT(consultant_id) ON TABLE app.availability_slot_exclusions TO nakksha
 --
 
 GRANT INSERT(session_type) ON TABLE app.availability_slot_exclusions TO nakksha_app;
+GRANT INSERT(session_type) ON TABLE app.availability_slot_exclusions TO nakksha_app_admin;
 
 
 --
@@ -17847,6 +18367,7 @@ GRANT INSERT(session_type) ON TABLE app.availability_slot_exclusions TO nakksha_
 --
 
 GRANT INSERT(starts_at) ON TABLE app.availability_slot_exclusions TO nakksha_app;
+GRANT INSERT(starts_at) ON TABLE app.availability_slot_exclusions TO nakksha_app_admin;
 
 
 --
@@ -17854,6 +18375,7 @@ GRANT INSERT(starts_at) ON TABLE app.availability_slot_exclusions TO nakksha_app
 --
 
 GRANT SELECT(id) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17861,6 +18383,7 @@ GRANT SELECT(id) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(consultant_id) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(consultant_id) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17868,6 +18391,7 @@ GRANT SELECT(consultant_id) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(provider) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(provider) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17875,6 +18399,7 @@ GRANT SELECT(provider) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(status) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(status) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17882,6 +18407,7 @@ GRANT SELECT(status) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(account_email) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(account_email) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17889,6 +18415,7 @@ GRANT SELECT(account_email) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(scopes) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(scopes) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17896,6 +18423,7 @@ GRANT SELECT(scopes) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17903,6 +18431,7 @@ GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17910,6 +18439,7 @@ GRANT SELECT(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(connected_at) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(connected_at) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17917,6 +18447,7 @@ GRANT SELECT(connected_at) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT SELECT(updated_at) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
@@ -17924,6 +18455,7 @@ GRANT SELECT(updated_at) ON TABLE app.calendar_connections TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.calendar_events TO nakksha_app;
+GRANT SELECT ON TABLE app.calendar_events TO nakksha_app_admin;
 
 
 --
@@ -17931,6 +18463,7 @@ GRANT SELECT ON TABLE app.calendar_events TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app;
+GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app_admin;
 
 
 --
@@ -17938,6 +18471,7 @@ GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
+GRANT SELECT ON TABLE app.email_logs TO nakksha_app_admin;
 
 
 --
@@ -17945,6 +18479,7 @@ GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app;
+GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app_admin;
 
 
 --
@@ -17952,6 +18487,7 @@ GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.email_templates TO nakksha_app;
+GRANT SELECT ON TABLE app.email_templates TO nakksha_app_admin;
 
 
 --
@@ -17959,6 +18495,7 @@ GRANT SELECT ON TABLE app.email_templates TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
+GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
 
 
 --
@@ -17966,6 +18503,7 @@ GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.quotation_views TO nakksha_app;
+GRANT SELECT ON TABLE app.quotation_views TO nakksha_app_admin;
 
 
 --
@@ -17973,6 +18511,7 @@ GRANT SELECT ON TABLE app.quotation_views TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.view_refreshes TO nakksha_app;
+GRANT SELECT ON TABLE app.view_refreshes TO nakksha_app_admin;
 
 
 --
@@ -17980,6 +18519,7 @@ GRANT SELECT ON TABLE app.view_refreshes TO nakksha_app;
 --
 
 GRANT SELECT ON TABLE app.webhook_events TO nakksha_app;
+GRANT SELECT ON TABLE app.webhook_events TO nakksha_app_admin;
 
 
 --
@@ -17987,6 +18527,7 @@ GRANT SELECT ON TABLE app.webhook_events TO nakksha_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app_admin;
 
 
 --
@@ -17994,6 +18535,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksh
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app_admin;
 
 
 --
@@ -18001,6 +18543,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app_admin;
 
 
 --
@@ -18008,6 +18551,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app_admin;
 
 
 --
@@ -18015,6 +18559,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers 
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app_admin;
 
 
 --
@@ -18022,6 +18567,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO na
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app_admin;
 
 
 --
@@ -18029,6 +18575,14 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakks
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE schema_migrations; Type: ACL; Schema: public; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE public.schema_migrations TO nakksha_app_admin;
 
 
 --
@@ -18046,3 +18600,4 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 -- 20261205110300
 -- 20261205110400
 -- 20261205120000
+-- 20261205120100

@@ -17,6 +17,7 @@ import pytest
 from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER
 from app.database import role_url, start_embedded, with_database
 from app.migrate import migrate
+from app.sql import SET_CALLER
 
 TEMPLATE = "nakksha_template"
 
@@ -62,9 +63,8 @@ class TestDatabase:
         try:
             tr = conn.transaction()
             await tr.start()
-            await conn.execute(
-                "select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true)",
-                str(consultant_id) if consultant_id else "", str(admin_id) if admin_id else "")
+            await conn.execute(SET_CALLER, str(consultant_id) if consultant_id else "",
+                               str(admin_id) if admin_id else "", "")
             try:
                 yield conn
             finally:

@@ -2,43 +2,43 @@
 -- Platform periods are cut in India's time zone (Asia/Kolkata); platform sums come from daily_analytics
 -- (each consultant's own local days), which the job keeps within about a minute of the base tables.
 
-create or replace function app_private.admin_sees_consultant(p_consultant_id uuid)
+create or replace function api.admin_sees_consultant(p_consultant_id uuid)
 returns uuid
-language plpgsql stable
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   if not exists (select 1 from app.consultants c where c.id = p_consultant_id and c.deleted_at is null) then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
   return p_consultant_id;
 end;
 $$;
-comment on function app_private.admin_sees_consultant is 'The consultant''s id, once the caller is an admin and the consultant exists (else 403/404).';
+comment on function api.admin_sees_consultant is 'The consultant''s id, once the caller is an admin and the consultant exists (else 403/404).';
 
 create or replace function api.admin_consultant_analytics(p_consultant_id uuid, p_timeframe text, p_from date, p_to date)
 returns jsonb
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- Exactly what the consultant sees on their own dashboard.
-  select api.dashboard_metrics_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_metrics_for(api.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 comment on function api.admin_consultant_analytics is 'Admins: one consultant''s dashboard metrics, as they see them.';
 
 create or replace function api.admin_consultant_charts(p_consultant_id uuid, p_timeframe text, p_from date, p_to date)
 returns jsonb
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
-  select api.dashboard_charts_for(app_private.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
+  select api.dashboard_charts_for(api.admin_sees_consultant(p_consultant_id), p_timeframe, p_from, p_to);
 $$;
 comment on function api.admin_consultant_charts is 'Admins: one consultant''s dashboard charts, as they see them.';
 
 create or replace function api.admin_analytics(p_timeframe text, p_from date, p_to date)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
@@ -49,7 +49,7 @@ declare
   v_unit text;
   v_result jsonb;
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_from := v_b.starts::timestamp at time zone 'Asia/Kolkata';
   v_to := (v_b.ends + 1)::timestamp at time zone 'Asia/Kolkata';
@@ -111,13 +111,13 @@ comment on function api.admin_analytics is 'Admins: platform revenue (and its tr
 create or replace function api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamptz,
                                                    p_to timestamptz, p_page integer, p_per_page integer)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
   v_result jsonb;
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   with matching as (
     select s.id, s.starts_at from app.sessions s
     where (p_status is null or s.status = p_status) and (p_consultant_id is null or s.consultant_id = p_consultant_id)
@@ -143,11 +143,11 @@ comment on function api.admin_list_sessions is 'Admins: sessions across the plat
 
 create or replace function api.admin_system()
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   return jsonb_build_object(
     'jobs', (select coalesce(jsonb_agg(jsonb_build_object('queue', queue_name, 'status', status, 'count', n)
                                        order by queue_name, status), '[]')
@@ -175,6 +175,7 @@ comment on function api.admin_system is 'Admins: job queues by status, failed jo
 
 grant execute on function api.admin_consultant_analytics(uuid, text, date, date),
   api.admin_consultant_charts(uuid, text, date, date), api.admin_analytics(text, date, date),
-  api.admin_list_sessions(text, uuid, timestamptz, timestamptz, integer, integer), api.admin_system() to nakksha_app;
+  api.admin_list_sessions(text, uuid, timestamptz, timestamptz, integer, integer), api.admin_system(),
+  api.admin_sees_consultant(uuid) to nakksha_app;
 
 -- Test: pytest tests/http/test_admin_analytics.py

@@ -162,7 +162,7 @@ begin
     jsonb_build_object('first_name', case when v_c.is_email_verified then v_c.first_name else '' end,
                        'slug', v_c.slug, 'reason', p_reason),
     p_consultant_id => v_c.id);
-  return app_private.admin_consultant_json(v_c);
+  return api.admin_consultant_json(v_c.id);
 end;
 $$;
 comment on function app_private.set_approval is 'Move a consultant through the approval state machine; audited, emailed.';
@@ -187,25 +187,48 @@ returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'reactivated', null, p_acting_admin_email) $$;
 comment on function api.reactivate_consultant is 'Reactivate a suspended consultant.';
 
-create or replace function app_private.admin_consultant_json(p_c app.consultants)
+create or replace function api.admin_consultant_json(p_consultant_id uuid)
 returns jsonb
-language sql stable
+language sql stable security invoker
 set search_path = ''
 as $$
-  select jsonb_build_object('id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name,
-    'last_name', p_c.last_name, 'slug', p_c.slug, 'phone_country_code', p_c.phone_country_code,
-    'phone_number', p_c.phone_number, 'consultancy_sector', p_c.consultancy_sector,
-    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'approved_by', p_c.approved_by,
-    'rejection_reason', p_c.rejection_reason, 'is_email_verified', p_c.is_email_verified,
-    'is_active', p_c.is_active, 'subscription_plan', p_c.subscription_plan,
-    'subscription_expires_at', p_c.subscription_expires_at, 'timezone', p_c.timezone,
-    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+  select jsonb_build_object('id', c.id, 'email', c.email::text, 'first_name', c.first_name,
+    'last_name', c.last_name, 'slug', c.slug, 'phone_country_code', c.phone_country_code,
+    'phone_number', c.phone_number, 'consultancy_sector', c.consultancy_sector,
+    'approval_status', c.approval_status, 'approved_at', c.approved_at, 'approved_by', c.approved_by,
+    'rejection_reason', c.rejection_reason, 'is_email_verified', c.is_email_verified,
+    'is_active', c.is_active, 'subscription_plan', c.subscription_plan,
+    'subscription_expires_at', c.subscription_expires_at, 'timezone', c.timezone,
+    'last_login_at', c.last_login_at, 'created_at', c.created_at, 'updated_at', c.updated_at)
+  from app.consultants c where c.id = p_consultant_id
 $$;
-comment on function app_private.admin_consultant_json is 'A consultant as admins see them (no bank details, no password).';
+comment on function api.admin_consultant_json is 'A consultant as admins see them (no bank details, no password); what the caller may read of them.';
+
+create or replace function api.require_admin(p_super boolean default false)
+returns void
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+begin
+  -- An admin's read runs as nakksha_app_admin, under the admin policies: this turns "not an admin" into a clear
+  -- 403 rather than an empty answer, with the same codes as the writes' check (app_private.require_admin).
+  if not app.acts_as_admin() then
+    if app.current_admin_id() is not null then
+      raise exception using errcode = 'NK403', message = 'admin_inactive', detail = 'The acting admin is not active.';
+    end if;
+    raise exception using errcode = 'NK403', message = 'forbidden', detail = 'Only admins may do this.';
+  end if;
+  if p_super and app.current_admin_id() is not null and not exists (
+      select 1 from app.admins a where a.id = app.current_admin_id() and a.role = 'super_admin') then
+    raise exception using errcode = 'NK403', message = 'super_admin_required', detail = 'Only super admins may do this.';
+  end if;
+end;
+$$;
+comment on function api.require_admin is 'NK403 unless the transaction acts for an active admin (a super admin, when asked) or a database administrator; for the admins'' invoker reads.';
 
 create or replace function api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
@@ -213,18 +236,18 @@ declare
   v_pattern text;
   v_result jsonb;
 begin
-  perform app_private.require_admin(null);
+  perform api.require_admin();
   -- Pending first (oldest waiting at the top), then everyone else newest first.
   v_pattern := api.like_pattern(v_q);
   with matching as (
-    select c.* from app.consultants c
+    select c.id, c.approval_status, c.created_at from app.consultants c
     where c.deleted_at is null
       and (v_q is null or c.email::text ilike v_pattern or c.slug ilike v_pattern
            or (c.first_name || ' ' || c.last_name) ilike v_pattern)
   )
   select jsonb_build_object(
     'items', coalesce((
-      select jsonb_agg(app_private.admin_consultant_json(m) order by (m.approval_status = 'pending') desc,
+      select jsonb_agg(api.admin_consultant_json(m.id) order by (m.approval_status = 'pending') desc,
                        case when m.approval_status = 'pending' then m.created_at end asc, m.created_at desc, m.id)
       from (select * from matching where p_status is null or approval_status = p_status
             order by (approval_status = 'pending') desc,
@@ -245,21 +268,21 @@ comment on function api.admin_list_consultants is 'Admins: consultants filtered 
 
 create or replace function api.admin_get_consultant(p_consultant_id uuid)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants;
+  v_id uuid;
 begin
-  perform app_private.require_admin(null);
-  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null;
-  if v_c.id is null then
+  perform api.require_admin();
+  select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
+  if v_id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  return app_private.admin_consultant_json(v_c) || jsonb_build_object(
+  return api.admin_consultant_json(v_id) || jsonb_build_object(
     'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
                          'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
-                       from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_c.id), '[]'));
+                       from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_id), '[]'));
 end;
 $$;
 comment on function api.admin_get_consultant is 'Admins: one consultant with their approval history.';
@@ -288,19 +311,22 @@ begin
   where id = v_c.id returning * into v_c;
   perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
     jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
-  return app_private.admin_consultant_json(v_c);
+  return api.admin_consultant_json(v_c.id);
 end;
 $$;
 comment on function api.admin_set_subscription is 'Admins: set a consultant''s plan and its expiry (audited).';
 
 create or replace function api.admin_list_admins()
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 begin
-  perform app_private.require_admin(null, true);
-  return coalesce((select jsonb_agg(app_private.admin_json(a) order by a.created_at, a.id) from app.admins a), '[]');
+  perform api.require_admin(true);
+  -- The columns app_private.admin_json shows, read as the caller (the admins policy; never the password hash).
+  return coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'email', a.email::text, 'name', a.name,
+                     'role', a.role, 'is_active', a.is_active, 'last_login_at', a.last_login_at,
+                     'created_at', a.created_at) order by a.created_at, a.id) from app.admins a), '[]');
 end;
 $$;
 comment on function api.admin_list_admins is 'Super admins: every admin.';
@@ -332,7 +358,7 @@ grant execute on function
   api.approve_consultant(uuid, text), api.reject_consultant(uuid, text, text), api.suspend_consultant(uuid, text, text),
   api.reactivate_consultant(uuid, text), api.admin_list_consultants(text, text, integer, integer),
   api.admin_get_consultant(uuid), api.admin_set_subscription(uuid, text, timestamptz, text), api.admin_list_admins(),
-  api.deactivate_admin(uuid, text)
+  api.deactivate_admin(uuid, text), api.admin_consultant_json(uuid), api.require_admin(boolean)
   to nakksha_app, nakksha_admin;
 
 -- Test: pytest tests/db/test_admins.py tests/http/test_admin_api.py

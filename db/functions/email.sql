@@ -202,11 +202,11 @@ grant execute on function api.handle_resend_webhook(text, jsonb) to nakksha_app;
 
 create or replace function api.admin_email_template_overrides()
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 begin
-  perform app_private.require_admin(null, true);
+  perform api.require_admin(true);
   return coalesce((select jsonb_agg(jsonb_build_object('email_type', t.email_type, 'subject', t.subject,
                      'html_body', t.html_body, 'text_body', t.text_body, 'updated_at', t.updated_at,
                      'updated_by', t.updated_by) order by t.email_type)

@@ -3,11 +3,11 @@
 
 create or replace function api.admin_settings()
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 begin
-  perform app_private.require_admin(null, true);
+  perform api.require_admin(true);
   -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
   return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
                             'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
@@ -15,12 +15,12 @@ begin
                           || case when b.bounds ? s.key
                                   then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
                                   else '{}' end), '{}')
-          from app.platform_settings s, (select app_private.setting_bounds() as bounds) b);
+          from app.platform_settings s, (select api.setting_bounds() as bounds) b);
 end;
 $$;
 comment on function api.admin_settings is 'Super admins: every platform setting with its description and last change.';
 
-create or replace function app_private.setting_bounds()
+create or replace function api.setting_bounds()
 returns jsonb
 language sql immutable
 set search_path = ''
@@ -35,7 +35,7 @@ as $$
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
 $$;
-comment on function app_private.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
+comment on function api.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 
 create or replace function app_private.setting_integer(p_key text)
 returns integer
@@ -45,7 +45,7 @@ as $$
   -- The stored value, else the low end of its range (a deleted row must not lift a limit); every whole-number
   -- setting is in setting_bounds, so an unknown key is a bug and answers NULL.
   select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
-                  (app_private.setting_bounds()->p_key->>0)::integer)
+                  (api.setting_bounds()->p_key->>0)::integer)
 $$;
 comment on function app_private.setting_integer is 'A whole-number platform setting (checked by check_setting), or its minimum when the row is missing.';
 
@@ -55,7 +55,7 @@ language plpgsql immutable
 set search_path = ''
 as $$
 declare
-  v_bounds constant jsonb := app_private.setting_bounds();
+  v_bounds constant jsonb := api.setting_bounds();
 begin
   -- Each known key with its type and range; anything else is refused rather than stored unread.
   if v_bounds ? p_key then
@@ -130,6 +130,6 @@ end;
 $$;
 comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited).';
 
-grant execute on function api.admin_settings(), api.admin_update_settings(jsonb) to nakksha_app;
+grant execute on function api.admin_settings(), api.admin_update_settings(jsonb), api.setting_bounds() to nakksha_app;
 
 -- Test: pytest tests/db/test_limit_settings.py tests/http/test_admin_analytics.py

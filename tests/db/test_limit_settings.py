@@ -13,7 +13,7 @@ LIMIT_KEYS = ("min_slot_minutes", "max_future_slots", "public_bookings_per_ip_pe
 async def test_every_limit_has_a_default_inside_its_range(owner):
     rows = await owner.fetch("select s.key, (s.value #>> '{}')::integer as v, b.bounds->s.key->>0 as lo, "
                              "b.bounds->s.key->>1 as hi from app.platform_settings s, "
-                             "(select app_private.setting_bounds() as bounds) b where s.key = any($1)", list(LIMIT_KEYS))
+                             "(select api.setting_bounds() as bounds) b where s.key = any($1)", list(LIMIT_KEYS))
     assert {r["key"] for r in rows} == set(LIMIT_KEYS)
     for r in rows:
         assert int(r["lo"]) <= r["v"] <= int(r["hi"]), r["key"]

@@ -58,7 +58,7 @@ async def lift_booking_limits(db) -> None:
     (tests/http/test_booking_limits.py tests them)."""
     conn = await db.connect("owner")
     try:
-        await conn.execute("update app.platform_settings set value = to_jsonb((app_private.setting_bounds()->key->>1)::integer) "
+        await conn.execute("update app.platform_settings set value = to_jsonb((api.setting_bounds()->key->>1)::integer) "
                            "where key in ('public_bookings_per_ip_per_hour', 'public_bookings_per_email_per_hour', "
                            "'booking_emails_per_recipient_per_day', 'unpaid_holds_per_email', 'unpaid_holds_per_ip')")
     finally:

@@ -119,7 +119,7 @@ def test_a_fresh_database_has_every_platform_setting_with_its_default(db):
     # pg_dump --schema-only dropped the rows the squashed migrations inserted once already: a fresh database
     # must hold a row (and a description) for every setting the admin page bounds and the code reads.
     owner = db.url("owner")
-    missing = _rows(owner, """select b.key from jsonb_object_keys(app_private.setting_bounds()) b(key)
+    missing = _rows(owner, """select b.key from jsonb_object_keys(api.setting_bounds()) b(key)
                                where not exists (select 1 from app.platform_settings s where s.key = b.key)""")
     assert missing == [], f"settings with bounds but no row: {missing}"
     assert _scalar(owner, "select count(*) from app.platform_settings where coalesce(description, '') = ''") == 0
@@ -270,5 +270,15 @@ def test_migration_file_is_well_formed(path: Path):
 def test_migration_versions_are_unique():
     versions = [p.name.split("_", 1)[0] for p in MIGRATIONS]
     assert len(versions) == len(set(versions)), f"duplicate migration versions: {sorted(versions)}"
+
+
+def test_no_current_policy_calls_a_retired_helper(db):
+    """db/functions/app/retired.sql keeps the helpers the baseline migration's policies call (a fresh database
+    migrates step by step); once migrated, nothing may depend on them."""
+    owner = db.url("owner")
+    users = _rows(owner, """
+        select p.schemaname || '.' || p.tablename || ' ' || p.policyname from pg_policies p
+        where coalesce(p.qual, '') || coalesce(p.with_check, '') ~ '(readable_consultants|current_admin_is_active)'""")
+    assert users == [], f"policies calling a retired helper: {users}"
 
 # Test: pytest tests/meta/test_migrations.py

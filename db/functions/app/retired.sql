@@ -1,0 +1,39 @@
+-- db/functions/app/retired.sql — policy helpers no current policy uses, kept because earlier migrations' policies call them (a fresh database migrates step by step).
+-- The baseline migration's tenant and admin read policies call these two; 20261205120100 replaces those policies
+-- (a consultant's read is one equality, an admin reads under the role nakksha_app_admin: app.acts_as_admin). A
+-- function a migration uses must exist when that migration runs, and migrations are append-only, so they stay,
+-- unused once migrated (tests/meta/test_migrations.py: no current policy calls them).
+create or replace function app.current_admin_is_active() returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
+$$;
+comment on function app.current_admin_is_active() is 'Retired (see db/functions/app/retired.sql): true when the transaction acts for an active admin. Definer: the baseline migration''s admin policies called it, and it reads the admins row their own policy protects.';
+create or replace function app.readable_consultants(p_approved_only boolean) returns uuid[]
+language sql stable security definer
+set search_path = ''
+as $$
+  -- Written out rather than calling the helpers above: each is a definer call with its own search_path, and this
+  -- runs once per statement on every tenant read (bench/rls.py).
+  -- A transaction acts for one caller: a consultant id set wins (an admin id beside it, which the app never
+  -- sets, must not widen a consultant's reads to every tenant).
+  select case
+    when nullif(current_setting('app.consultant_id', true), '') is not null then
+      case when not p_approved_only
+           then array[nullif(current_setting('app.consultant_id', true), '')::uuid]
+           else coalesce((select array[c.id] from app.consultants c
+                          where c.id = nullif(current_setting('app.consultant_id', true), '')::uuid
+                            and c.approval_status = 'approved' and c.deleted_at is null), '{}')
+      end
+    when exists (select 1 from app.admins a
+                 where a.id = nullif(current_setting('app.admin_id', true), '')::uuid and a.is_active)
+      then (select coalesce(array_agg(c.id), '{}') from app.consultants c)
+    else '{}'
+  end
+$$;
+comment on function app.readable_consultants(boolean) is 'Retired (see db/functions/app/retired.sql): the consultants whose rows the caller may read. Definer: the baseline migration''s tenant policies called it, and it reads the consultants and admins rows their own policies protect.';
+
+grant execute on function app.readable_consultants(boolean), app.current_admin_is_active() to nakksha_app, nakksha_admin;
+
+-- Test: pytest tests/meta/test_migrations.py tests/meta/test_definer_functions.py
