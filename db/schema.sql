@@ -8105,28 +8105,6 @@ COMMENT ON FUNCTION app_private.booking_json(p_s app.sessions) IS 'A booking as 
 
 
 --
--- Name: calendar_busy_overlaps(uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select exists (select 1 from app.calendar_busy b
-                 where b.consultant_id = p_consultant_id and b.during && tstzrange(p_starts_at, p_ends_at, '[)'))
-$$;
-
-
-ALTER FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'Whether the consultant''s connected calendars are busy at any moment of the interval.';
-
-
---
 -- Name: calendar_event_key(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8577,14 +8555,13 @@ begin
     -- Still held (even past its hold: nobody has taken the time, or the hold would have been abandoned).
     v_free := true;
   elsif v_s.status = 'abandoned' then
-    -- Paid after the hold lapsed: honour it if the time is still free. The exclusion constraint and the
-    -- seat count are the judges; a refusal rolls back only this attempt.
+    -- Paid after the hold lapsed: honoured if its slot is still free, by the one definition the slot list and
+    -- booking use (app_private.slot_is_free: notice, horizon, blocks, calendars, seats, occupancy). The exclusion
+    -- constraint and the seat trigger still judge the update below; a refusal rolls back only this attempt.
     -- (A public booking always has its slot; none left means the consultant deleted it: not offered any more.)
-    v_free := v_s.starts_at > now()
-      and v_s.slot_id is not null
-      and exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available)
-      and not exists (select 1 from app.availability_blocks b where b.consultant_id = v_s.consultant_id
-                        and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_s.starts_at, v_s.ends_at));
+    v_free := v_s.slot_id is not null
+      and app_private.slot_is_free((select c from app.consultants c where c.id = v_s.consultant_id),
+                                   (select a from app.availability_slots a where a.id = v_s.slot_id), v_s.id);
   else
     v_free := false;  -- cancelled (by the client or the consultant) while the payment was in flight
   end if;
@@ -9086,16 +9063,18 @@ COMMENT ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client 
 
 
 --
--- Name: free_slots(app.consultants, text, timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+-- Name: free_slots(app.consultants, text, timestamp with time zone, timestamp with time zone, integer, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
+CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid DEFAULT NULL::uuid) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
-  -- search_path cannot be inlined, and calling it per row cost 5 ms for 276 slots (bench/booking.py).
-  -- tests/http/test_booking.py checks both agree (booking a listed slot never fails as taken).
+  -- The one definition of a free slot: the slot list asks it for a range, and slot_is_free (booking, a paid
+  -- booking whose hold lapsed, a move) for one slot. Bookable now: within the consultant's notice and horizon,
+  -- offered, not full, not blocked, not busy on a connected calendar, and overlapping no live occupancy (buffer
+  -- included) other than its own webinar seats and p_ignore_session (the booking being moved). An expired hold
+  -- counts for nothing: it is abandoned at booking. Set-based, so the list costs one query, not one per slot.
   select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
          s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
   from app.availability_slots s
@@ -9117,6 +9096,7 @@ CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text,
                     where x.consultant_id = p_c.id
                       and x.status in ('pending', 'confirmed', 'completed', 'no_show')
                       and not (x.status = 'pending' and x.hold_expires_at <= now())
+                      and x.id is distinct from p_ignore_session
                       and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
                       and not (s.session_type = 'webinar' and x.slot_id = s.id))
   order by s.starts_at, s.session_type
@@ -9124,13 +9104,13 @@ CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text,
 $$;
 
 
-ALTER FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) OWNER TO nakksha_owner;
+ALTER FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) IS 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out).';
+COMMENT ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid) IS 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out; p_ignore_session''s own occupancy does not count). The one definition of a free slot.';
 
 
 --
@@ -10767,23 +10747,11 @@ CREATE FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availabili
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- Bookable now: within notice and horizon, offered, not full, not blocked, and not overlapping any live
-  -- occupancy other than its own webinar seats (an expired hold does not count: it is abandoned at booking).
-  select p_s.is_available
-     and p_s.booked_count - (select count(*) from app.sessions h
-                             where h.slot_id = p_s.id and h.status = 'pending' and h.hold_expires_at <= now()) < p_s.capacity
-     and p_s.starts_at >= now() + make_interval(mins => p_c.min_notice_minutes)
-     and p_s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
-     and not exists (select 1 from app.availability_blocks b
-                     where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_s.starts_at, p_s.ends_at))
-     and not app_private.calendar_busy_overlaps(p_c.id, p_s.starts_at, p_s.ends_at)
-     and not exists (select 1 from app.sessions x
-                     where x.consultant_id = p_c.id
-                       and x.status in ('pending', 'confirmed', 'completed', 'no_show')
-                       and not (x.status = 'pending' and x.hold_expires_at <= now())
-                       and x.id is distinct from p_ignore_session
-                       and x.occupied_during && tstzrange(p_s.starts_at, p_s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
-                       and not (p_s.session_type = 'webinar' and x.slot_id = p_s.id))
+  -- free_slots asked about this one slot: the range that holds only its start time (and its type: one slot per
+  -- consultant, type and start), so the answer is one index probe away.
+  select exists (select 1 from app_private.free_slots(p_c, p_s.session_type, p_s.starts_at,
+                                                      p_s.starts_at + interval '1 microsecond', 1, p_ignore_session) f
+                 where f.slot_id = p_s.id)
 $$;
 
 
@@ -10793,7 +10761,7 @@ ALTER FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availabilit
 -- Name: FUNCTION slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) IS 'Whether a slot can be booked right now under the consultant''s policy.';
+COMMENT ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) IS 'Whether a slot can be booked right now under the consultant''s policy (app_private.free_slots for one slot).';
 
 
 --
@@ -17483,13 +17451,6 @@ REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION calendar_event_key(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17631,10 +17592,10 @@ REVOKE ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_clie
 
 
 --
--- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid) FROM PUBLIC;
 
 
 --

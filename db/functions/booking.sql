@@ -53,41 +53,18 @@ end;
 $$;
 comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active).';
 
-create or replace function app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid)
-returns boolean
-language sql stable
-set search_path = ''
-as $$
-  -- Bookable now: within notice and horizon, offered, not full, not blocked, and not overlapping any live
-  -- occupancy other than its own webinar seats (an expired hold does not count: it is abandoned at booking).
-  select p_s.is_available
-     and p_s.booked_count - (select count(*) from app.sessions h
-                             where h.slot_id = p_s.id and h.status = 'pending' and h.hold_expires_at <= now()) < p_s.capacity
-     and p_s.starts_at >= now() + make_interval(mins => p_c.min_notice_minutes)
-     and p_s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
-     and not exists (select 1 from app.availability_blocks b
-                     where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_s.starts_at, p_s.ends_at))
-     and not app_private.calendar_busy_overlaps(p_c.id, p_s.starts_at, p_s.ends_at)
-     and not exists (select 1 from app.sessions x
-                     where x.consultant_id = p_c.id
-                       and x.status in ('pending', 'confirmed', 'completed', 'no_show')
-                       and not (x.status = 'pending' and x.hold_expires_at <= now())
-                       and x.id is distinct from p_ignore_session
-                       and x.occupied_during && tstzrange(p_s.starts_at, p_s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
-                       and not (p_s.session_type = 'webinar' and x.slot_id = p_s.id))
-$$;
-comment on function app_private.slot_is_free is 'Whether a slot can be booked right now under the consultant''s policy.';
-
 create or replace function app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamptz,
-                                                  p_to timestamptz, p_limit integer)
+                                                  p_to timestamptz, p_limit integer, p_ignore_session uuid default null)
 returns table (slot_id uuid, session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer,
                remaining integer)
 language sql stable
 set search_path = ''
 as $$
-  -- The conditions of app_private.slot_is_free, written set-based here: a definer function with a pinned
-  -- search_path cannot be inlined, and calling it per row cost 5 ms for 276 slots (bench/booking.py).
-  -- tests/http/test_booking.py checks both agree (booking a listed slot never fails as taken).
+  -- The one definition of a free slot: the slot list asks it for a range, and slot_is_free (booking, a paid
+  -- booking whose hold lapsed, a move) for one slot. Bookable now: within the consultant's notice and horizon,
+  -- offered, not full, not blocked, not busy on a connected calendar, and overlapping no live occupancy (buffer
+  -- included) other than its own webinar seats and p_ignore_session (the booking being moved). An expired hold
+  -- counts for nothing: it is abandoned at booking. Set-based, so the list costs one query, not one per slot.
   select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
          s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
   from app.availability_slots s
@@ -109,12 +86,26 @@ as $$
                     where x.consultant_id = p_c.id
                       and x.status in ('pending', 'confirmed', 'completed', 'no_show')
                       and not (x.status = 'pending' and x.hold_expires_at <= now())
+                      and x.id is distinct from p_ignore_session
                       and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
                       and not (s.session_type = 'webinar' and x.slot_id = s.id))
   order by s.starts_at, s.session_type
   limit p_limit
 $$;
-comment on function app_private.free_slots is 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out).';
+comment on function app_private.free_slots is 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out; p_ignore_session''s own occupancy does not count). The one definition of a free slot.';
+
+create or replace function app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid)
+returns boolean
+language sql stable
+set search_path = ''
+as $$
+  -- free_slots asked about this one slot: the range that holds only its start time (and its type: one slot per
+  -- consultant, type and start), so the answer is one index probe away.
+  select exists (select 1 from app_private.free_slots(p_c, p_s.session_type, p_s.starts_at,
+                                                      p_s.starts_at + interval '1 microsecond', 1, p_ignore_session) f
+                 where f.slot_id = p_s.id)
+$$;
+comment on function app_private.slot_is_free is 'Whether a slot can be booked right now under the consultant''s policy (app_private.free_slots for one slot).';
 
 create or replace function api.public_slots(p_slug text, p_session_type text, p_from timestamptz, p_to timestamptz)
 returns jsonb

@@ -486,17 +486,6 @@ as $$
 $$;
 comment on function api.worker_stale_calendar_connections is 'Worker: connected calendars whose busy times are older than the refresh interval.';
 
-create or replace function app_private.calendar_busy_overlaps(p_consultant_id uuid, p_starts_at timestamptz,
-                                                              p_ends_at timestamptz)
-returns boolean
-language sql stable
-set search_path = ''
-as $$
-  select exists (select 1 from app.calendar_busy b
-                 where b.consultant_id = p_consultant_id and b.during && tstzrange(p_starts_at, p_ends_at, '[)'))
-$$;
-comment on function app_private.calendar_busy_overlaps is 'Whether the consultant''s connected calendars are busy at any moment of the interval.';
-
 create or replace function api.worker_connected_since(p_consultant_id uuid, p_provider text)
 returns timestamptz
 language sql stable security definer

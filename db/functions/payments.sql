@@ -284,14 +284,13 @@ begin
     -- Still held (even past its hold: nobody has taken the time, or the hold would have been abandoned).
     v_free := true;
   elsif v_s.status = 'abandoned' then
-    -- Paid after the hold lapsed: honour it if the time is still free. The exclusion constraint and the
-    -- seat count are the judges; a refusal rolls back only this attempt.
+    -- Paid after the hold lapsed: honoured if its slot is still free, by the one definition the slot list and
+    -- booking use (app_private.slot_is_free: notice, horizon, blocks, calendars, seats, occupancy). The exclusion
+    -- constraint and the seat trigger still judge the update below; a refusal rolls back only this attempt.
     -- (A public booking always has its slot; none left means the consultant deleted it: not offered any more.)
-    v_free := v_s.starts_at > now()
-      and v_s.slot_id is not null
-      and exists (select 1 from app.availability_slots a where a.id = v_s.slot_id and a.is_available)
-      and not exists (select 1 from app.availability_blocks b where b.consultant_id = v_s.consultant_id
-                        and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_s.starts_at, v_s.ends_at));
+    v_free := v_s.slot_id is not null
+      and app_private.slot_is_free((select c from app.consultants c where c.id = v_s.consultant_id),
+                                   (select a from app.availability_slots a where a.id = v_s.slot_id), v_s.id);
   else
     v_free := false;  -- cancelled (by the client or the consultant) while the payment was in flight
   end if;

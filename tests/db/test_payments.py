@@ -355,6 +355,36 @@ async def test_a_late_payment_for_a_slot_the_consultant_deleted_is_refunded(db, 
     assert [r["amount"] for r in await refunds_of(owner, b.transaction_id)] == [PRICE]
 
 
+@pytest.mark.parametrize("since", ["calendar busy", "blocked", "within notice"])
+async def test_a_late_payment_is_judged_by_the_one_definition_of_a_free_slot(db, owner, tenant, since):
+    """Issue 17 (one home per rule): a paid booking whose hold lapsed is honoured only if its slot is free by the
+    test the slot list and booking use (app_private.free_slots), not a weaker one of its own (which saw neither the
+    consultant's calendar nor their notice, and confirmed a time the page would no longer offer)."""
+    b = await book(db, tenant)
+    await abandon(owner, b.session_id)
+    starts, ends = await owner.fetchrow("select starts_at, ends_at from app.availability_slots where id = $1",
+                                        tenant.slots[0])
+    if since == "calendar busy":
+        connection = await owner.fetchval(
+            "insert into app.calendar_connections (consultant_id, provider, account_email, access_token_encrypted, "
+            "refresh_token_encrypted, access_expires_at) values ($1, 'google', 'c@gmail.example', 'a', 'r', now()) "
+            "returning id", tenant.id)
+        await owner.execute("insert into app.calendar_busy (consultant_id, connection_id, during) "
+                            "values ($1, $2, tstzrange($3, $4))", tenant.id, connection, starts, ends)
+    elif since == "blocked":
+        await factories.availability_block(owner, tenant.id, starts_at=starts - timedelta(minutes=30), minutes=60)
+    else:  # the consultant now wants three days' notice; the slot starts in two
+        await owner.execute("update app.consultants set min_notice_minutes = 3 * 24 * 60 where id = $1", tenant.id)
+    listed = await owner.fetchval("select count(*) from app_private.free_slots((select c from app.consultants c "
+                                  "where c.id = $1), null, now(), now() + interval '7 days', 10) where slot_id = $2",
+                                  tenant.id, tenant.slots[0])
+    assert listed == 0, "the page no longer offers the time"
+    assert (await confirm(owner, b.order_id, new_payment_id()))["outcome"] == "refunding"
+    s = await fetch(owner, "sessions", b.session_id)
+    assert (s["status"], s["cancelled_by"]) == ("cancelled", "system")
+    assert [r["amount"] for r in await refunds_of(owner, b.transaction_id)] == [PRICE]
+
+
 async def test_refunding_the_rest_while_a_partial_refund_is_pending_cancels_the_session(db, owner, tenant):
     # Half now, "the rest" before the first half is processed: all the money is going back, so it will not happen.
     b = await book(db, tenant)
