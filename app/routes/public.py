@@ -125,14 +125,13 @@ async def public_slots(request: Request) -> JSONResponse:
                          "tz": q.tz})
 
 
-def checkout_for(request: Request, booking: dict, prefill: dict, *, as_answered: bool = False) -> dict | None:
-    """What Razorpay Checkout (or the local checkout page) needs to take the payment of a pending booking.
-    `as_answered`: rebuilt for the replay of an Idempotency-Key, exactly as the first answer gave it."""
-    payment = booking.get("payment")
-    if booking["status"] != "pending" or not payment or payment["status"] not in ("pending", "failed"):
+def checkout_for(request: Request, booking: dict, prefill: dict) -> dict | None:
+    """What Razorpay Checkout (or the local checkout page) needs to take the payment of a booking SQL says can still
+    be paid (`payable`: pending, its hold lasting, its order unpaid). A replayed Idempotency-Key carries the first
+    answer, and with it the flag as it was then, so the replay is that answer again."""
+    if not booking.get("payable"):
         return None
-    if not as_answered and datetime.fromisoformat(booking["hold_expires_at"]) <= datetime.now(UTC):
-        return None  # the hold has run out: the time may be taken; the client books again
+    payment = booking["payment"]
     gateway = request.app.state.payments
     consultant = booking["consultant"]
     checkout = {"key_id": gateway.key_id, "order_id": payment["order_id"], "amount": payment["amount_paise"],
@@ -206,11 +205,10 @@ async def book_slot(request: Request) -> JSONResponse:
     return JSONResponse(booking_answer(request, booking, manage_link, prefill), status_code=201)
 
 
-def booking_answer(request: Request, booking: dict, manage_link: str, prefill: dict, *,
-                   as_answered: bool = False) -> dict:
+def booking_answer(request: Request, booking: dict, manage_link: str, prefill: dict) -> dict:
     """The body a booking is answered with: the booking, its manage link, and what Checkout needs to pay it."""
     out = {**booking, "manage_url": manage_link}
-    out["checkout"] = checkout_for(request, booking, prefill, as_answered=as_answered)
+    out["checkout"] = checkout_for(request, booking, prefill)
     out["next_step"] = "pay" if out["checkout"] else "done"
     return out
 
@@ -219,7 +217,7 @@ def replay_answer(request: Request, replay: dict, prefill: dict) -> JSONResponse
     """The first answer to an Idempotency-Key again: its status and body as they were (the booking as it stands
     now is at its manage link). The prefill comes from this request, which is the same request."""
     link = decrypt_text(request.app.state.secrets.data_key, LINK_PURPOSE, replay["manage_link_encrypted"])
-    body = booking_answer(request, replay["response"], link, prefill, as_answered=True)
+    body = booking_answer(request, replay["response"], link, prefill)
     return JSONResponse(body, status_code=replay["status_code"], headers={"idempotent-replayed": "true"})
 
 

@@ -282,10 +282,10 @@ def _token(request: Request) -> bytes:
 
 
 def checkout_for(request: Request, quotation: dict) -> dict | None:
-    """What Razorpay Checkout needs while an accepted quotation is unpaid."""
-    payment = quotation.get("payment")
-    if quotation["status"] != "accepted" or not payment or payment["status"] not in ("pending", "failed"):
+    """What Razorpay Checkout needs while an accepted quotation is unpaid (`payable`, which SQL decides)."""
+    if not quotation.get("payable"):
         return None
+    payment = quotation["payment"]
     gateway = request.app.state.payments
     consultant = quotation["consultant"]
     checkout = {"key_id": gateway.key_id, "order_id": payment["order_id"], "amount": payment["amount_paise"],

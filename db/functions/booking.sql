@@ -187,6 +187,13 @@ as $$
     -- Who booked, as they typed it (a public booking never renames the client record); else the record.
     'client', (select jsonb_build_object('name', coalesce(p_s.client_name, cl.name), 'email', coalesce(p_s.client_email, cl.email)::text)
                from app.clients cl where cl.id = p_s.client_id),
+    -- Whether Checkout may still take the money: a pending booking whose hold lasts, its order unpaid. Decided
+    -- here, where the hold is kept; the app only builds Checkout's options when this says so. (A replayed
+    -- Idempotency-Key answers the first answer, this flag as it was then.)
+    'payable', p_s.status = 'pending' and p_s.hold_expires_at > now()
+               and coalesce((select t.status in ('pending', 'failed') from app.payment_transactions t
+                             where t.session_id = p_s.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                             order by t.created_at limit 1), false),
     -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
     'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
                   'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,

@@ -366,6 +366,11 @@ as $$
     'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at,
     'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
                                      'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
+    -- Whether Checkout may take the money: accepted, its order unpaid (the app builds Checkout only then).
+    'payable', p_q.status = 'accepted'
+               and coalesce((select t.status in ('pending', 'failed') from app.payment_transactions t
+                             where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                             order by t.created_at desc limit 1), false),
     'payment', (select jsonb_build_object('status', t.status, 'order_id', t.gateway_order_id, 'gateway', t.gateway,
                                           'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
                                           'currency', t.currency)

@@ -145,6 +145,29 @@ async def test_idempotency_key_replays_the_first_answer_and_refuses_a_different_
         await conn.close()
 
 
+async def test_checkout_is_offered_while_the_hold_lasts_and_a_replay_keeps_its_first_answer(client, db):
+    """Whether a booking can still be paid is SQL's answer (`payable`, issue 17): the manage link offers Checkout while
+    the hold lasts and not after; a replayed Idempotency-Key still answers as it first did."""
+    c = await approved_consultant(client, db, rules=every_day())
+    slot = (await slots(client, c["slug"]))[0]
+    headers = {"Idempotency-Key": "pay-later-1"}
+    first = (await book(client, c["slug"], booking(slot["slot_id"]), headers)).json()
+    assert first["payable"] is True and first["checkout"]["order_id"] == first["payment"]["order_id"]
+    token = first["manage_url"].rstrip("/").rsplit("/", 1)[-1]
+    view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
+    assert view["payable"] is True and view["checkout"]["order_id"] == first["payment"]["order_id"]
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.sessions set hold_expires_at = now() - interval '1 second'")
+    finally:
+        await conn.close()
+    view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
+    assert view["status"] == "pending" and view["payable"] is False and view["checkout"] is None
+    replay = await book(client, c["slug"], booking(slot["slot_id"]), headers)
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.json()["checkout"] == first["checkout"] and replay.json()["payable"] is True
+
+
 async def test_racing_clients_get_each_personal_slot_exactly_once(client, db):
     c = await approved_consultant(client, db, rules=every_day())
     await lift_booking_limits(db)  # 200 visitors, all from the test client's one address
