@@ -80,7 +80,12 @@ async def dashboard_home(request: Request) -> Response:
 
     (metrics, chart_data), picker = await picked_period(request, load)
     return render(request, "dashboard/home.html", {
+        # The counts are the database's totals, not the length of a page (a page shows at most 20 of today and 8
+        # of what is coming; the headline must not stop there).
         "account": account, "today": today["items"], "upcoming": upcoming["items"], "recent": recent["items"],
+        "today_total": today["total"], "upcoming_total": upcoming["total"],
+        "local_today": now.astimezone(zone).date().isoformat(),
+        "upcoming_from": day_end.date().isoformat(),
         "payments": payments, "tz": account["timezone"], "metrics": metrics, "charts": chart_data,
         **charts.dashboard(chart_data), **picker}, status=422 if picker["period_error"] else 200)
 

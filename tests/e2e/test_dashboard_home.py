@@ -66,4 +66,34 @@ async def test_the_home_updates_itself_when_a_payment_lands(browser, site, api, 
     finally:
         await page.context.close()
 
+
+async def test_the_home_counts_every_session_coming_up_and_links_to_them(browser, site, api, db):
+    """The "Coming up" figure is the database's total, not the 8 the list shows; the list links to all of them.
+    Looked at on a laptop and a phone."""
+    c = await approved_consultant(api, db)
+    conn = await db.connect("owner")
+    try:
+        cid = uuid.UUID(c["id"])
+        client_id = await factories.client(conn, cid)
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+        for i in range(11):
+            await factories.session(conn, cid, client_id, starts_at=start + timedelta(hours=3 * i), amount="900.00")
+    finally:
+        await conn.close()
+    for width, name in ((1366, "dashboard-home-coming-up"), (390, "dashboard-home-coming-up-phone")):
+        page = await new_page(browser, site, viewport={"width": width, "height": 900})
+        try:
+            await sign_in(page, await email_of(api, c), "/dashboard")
+            card = page.locator("section.card").filter(has=page.get_by_role("heading", name="Coming up"))
+            await expect(card.locator(".stat")).to_have_text("11")
+            link = page.get_by_role("link", name="See all 11 coming up")
+            await expect(link).to_be_visible()
+            await no_serious_violations(page, name)
+            await shot(page, name)
+            await link.click()
+            await expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
+            assert "status=confirmed" in page.url
+        finally:
+            await page.context.close()
+
 # Test: pytest tests/e2e/test_dashboard_home.py

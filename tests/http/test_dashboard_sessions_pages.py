@@ -392,4 +392,22 @@ async def test_create_forms_refuse_a_forged_token(client, db, path):
     assert r.status_code == 403
     assert (await fetch(db, "select count(*) from app.clients"))[0] == 0
 
+
+async def test_the_home_counts_are_the_databases_totals_not_a_page(client, db):
+    """Issue 17: "Coming up" showed the length of its page (never more than 8). The figure is the list's total; the
+    list shows its page and links to all of them."""
+    from tests.http.test_booking import lift_booking_limits
+
+    c = await approved_consultant(client, db, price="0", rules=every_day())
+    await lift_booking_limits(db)
+    free = await slots(client, c["slug"], **{"from": (datetime.now().astimezone() + timedelta(days=2)).isoformat()})
+    for i in range(11):
+        r = await book(client, c["slug"], booking(free[i]["slot_id"], email=f"u{i}@example.com"))
+        assert r.status_code == 201, r.text
+    await page_sign_in(client, db, c)
+    page = (await client.get("/dashboard", headers=HTML)).text
+    coming = re.search(r'Coming up</h2><p class="stat">(\d+)</p>', page)
+    assert coming and int(coming.group(1)) == 11, coming
+    assert "See all 11 coming up" in page
+
 # Test: pytest tests/http/test_dashboard_sessions_pages.py
