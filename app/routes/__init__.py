@@ -16,6 +16,7 @@ from app.routes import (
     calendar,
     clients,
     dashboard,
+    dashboard_availability,
     dashboard_clients,
     dashboard_payments,
     dashboard_quotations,
@@ -43,7 +44,8 @@ def all_routes(*, development: bool) -> list[BaseRoute]:
                                *calendar.routes, *quotations.routes, *analytics.routes,
                                *admin_analytics.routes]
     table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
-              *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes, *admin_pages.routes,
+              *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes,
+              *dashboard_availability.routes, *admin_pages.routes,
               *admin_email_pages.routes, *admin_overview_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]
     if development:
         table += dev.routes

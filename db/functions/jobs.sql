@@ -60,5 +60,4 @@ end;
 $$;
 comment on function app_private.run_waiting_job_now is 'Bring forward a job scheduled for later (same task and arguments) to run now.';
 
-
 -- Test: pytest tests/jobs/test_outbox.py tests/jobs/test_reminders.py tests/db/test_worker_registration.py

@@ -1,0 +1,281 @@
+# app/routes/settings_forms.py — what the settings pages share: the form page (load, submit, errors beside their fields with the typed values kept), the notices, and how values are shown and read.
+"""One form path for the settings pages: `form_page` shows a page, runs its form on POST, and turns an ApiError or a
+mapped SQL error into the message in the form's words, the field it concerns and the values typed (never a
+secret); `done_redirect` is the post/redirect/get with its notice."""
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app import present
+from app.errors import ApiError, from_postgres
+from app.routes.profile import (
+    ProfilePatch,
+)
+from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
+from app.sql import Caller, run
+from app.validation import parse_form
+from app.web import CSRF_FIELD, form_with_csrf, render, require
+
+BASE = "/dashboard/settings"
+# The photo form posts here. The body-size limit is 1 MB except on paths app/main.py lets take more (the
+# API's upload path): until this path is added there, the page says the smaller limit (see _photo_limit).
+PAGE_PHOTO_PATH = f"{BASE}/profile/photo"
+
+WEEKDAYS = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday", 7: "Sunday"}
+TIMEZONES = ("Asia/Kolkata", "Asia/Dubai", "Asia/Riyadh", "Asia/Qatar", "Asia/Kathmandu", "Asia/Dhaka",
+             "Asia/Colombo", "Asia/Singapore", "Asia/Kuala_Lumpur", "Asia/Hong_Kong", "Asia/Tokyo", "Europe/London",
+             "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Africa/Nairobi", "Africa/Johannesburg",
+             "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
+             "Australia/Perth", "Australia/Sydney", "Pacific/Auckland", "UTC")
+PLATFORMS = {"zoom": "Zoom", "meet": "Google Meet", "teams": "Microsoft Teams"}
+NOTIFICATIONS = {  # the API's NotificationPreferences, in words
+    "session_booked": ("A client books a session", "An email with the client, the time and the amount."),
+    "session_cancelled": ("A client cancels a session", "An email with the refund due, if any."),
+    "quotation_viewed": ("A client opens a quotation you sent", "So you know when to follow up."),
+    "quotation_responded": ("A client accepts or declines a quotation", "With their answer."),
+}
+
+# The notice after a change (?done=…); {n} is a count.
+NOTICES = {
+    "profile": "Your profile is saved.",
+    "photo": "Your new photo is up.",
+    "rules_added": "Weekly hours added for {n} day(s). Their times are in your calendar now.",
+    "rule_deleted": "The weekly rule is deleted. Its free future times are gone; sessions already booked stay.",
+    "slot_added": "One-off slot added.",
+    "slot_deleted": "The one-off slot is deleted.",
+    "block_added": "Blocked. Free times in that range are hidden from clients; sessions already booked stay.",
+    "block_deleted": "Unblocked. Times from your weekly hours in that range are open again.",
+    "gone": "That was already removed.",
+    "policy": "Your booking and cancellation policy is saved.",
+    "bank": "Bank details saved. They are stored encrypted and only ever shown masked.",
+    "meetings": "Meeting settings saved.",
+    "calendar_connected": "Calendar connected. New bookings appear on it, and its busy times are kept off your page.",
+    "calendar_disconnected": "Calendar disconnected. Sessions keep the links they already have.",
+    "notifications": "Notification preferences saved.",
+    "password": "Password changed. You are still signed in here; every other device and app has been signed out.",
+}
+
+# Field names as the forms say them: an API message ("slot_minutes: Input should be …") names the field
+# by its label instead.
+LABELS = {
+    "first_name": "First name", "last_name": "Last name", "consultancy_sector": "Field of consulting",
+    "description": "About you", "experience_months": "Experience", "personal_session_title": "One-to-one title",
+    "personal_session_price": "One-to-one price", "webinar_session_title": "Webinar title",
+    "webinar_session_price": "Webinar price", "instagram_url": "Instagram", "linkedin_url": "LinkedIn",
+    "twitter_url": "X (Twitter)", "phone_country_code": "Country code", "phone_number": "Mobile number",
+    "timezone": "Time zone", "slug": "Page address", "photo": "Photo", "session_type": "Type of session",
+    "weekday": "Days", "start_time": "Start time", "end_time": "End time", "slot_minutes": "Slot length",
+    "capacity": "Seats", "valid_from": "From date", "valid_until": "Until date", "date": "Date",
+    "start_date": "From", "end_date": "To", "reason": "Reason", "min_notice_minutes": "Minimum notice",
+    "max_days_ahead": "How far ahead", "buffer_minutes": "Buffer", "hold_minutes": "Payment hold",
+    "client_cutoff_hours": "Cut-off for changes", "max_reschedules": "Reschedules allowed",
+    "refund_ladder": "Refunds", "bank_name": "Bank name", "account_number": "Account number",
+    "account_number_confirm": "Account number again", "ifsc_code": "IFSC", "default_meeting_platform": "Default platform",
+    "zoom_link": "Zoom link", "meet_link": "Google Meet link", "teams_link": "Microsoft Teams link",
+    "current_password": "Current password", "new_password": "New password",
+    "new_password_confirm": "New password again", "confirm_email": "Email address",
+}
+FORMATS = {  # what a pattern means, for "String should match pattern …"
+    "slug": "use lowercase letters, digits and single hyphens, like asha-verma.",
+    "phone_country_code": "write it like +91.", "phone_number": "use 6 to 14 digits, without the country code.",
+    "account_number": "use 9 to 18 digits.", "ifsc_code": "11 characters, like HDFC0001234.",
+    "zoom_link": "the link must start with https://.", "meet_link": "the link must start with https://.",
+    "teams_link": "the link must start with https://.",
+}
+MESSAGES = {  # the schemas' whole-form checks, in words, and the field each concerns
+    "end_time must be after start_time": ("The end time must be after the start time.", "end_time"),
+    "the window is shorter than one slot": ("From start to end is shorter than one slot.", "slot_minutes"),
+    "valid_until must not be before valid_from": ("The until date must not be before the from date.", "valid_until"),
+    "ends_at must be after starts_at": ("The end must be after the start.", "end_time"),
+    "refund_ladder steps must go from most hours before to fewest, refunds not increasing": (
+        "Refund rows go from the most hours before to the fewest, and the refund must not rise from one row "
+        "to the next.", "refund_ladder"),
+}
+
+
+# --- shared -------------------------------------------------------------------------------------------
+
+Load = Callable[[Request, dict, Caller], Awaitable[dict]]
+Submit = Callable[[dict[str, str], dict, Caller], Awaitable[Response]]
+
+
+def is_kept(name: str) -> bool:
+    """Typed values shown again after an error: never a secret."""
+    return name != CSRF_FIELD and "password" not in name and not name.startswith(("account_number", "ifsc"))
+
+
+def page_error(exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    mapped = from_postgres(exc)  # the same table the app's error handler uses
+    if mapped is None:
+        raise exc  # a bug, not the consultant's input: the app's handler logs it
+    return mapped
+
+
+def explain_error(err: ApiError, renames: dict[str, str]) -> tuple[str, str | None]:
+    """The message in the form's words, and the form field it concerns."""
+    field, message = err.field, err.message.replace("Value error, ", "")
+    named = bool(field and message.startswith(field + ": "))  # the schema's "field: what is wrong"
+    if named:
+        message = message[len(field) + 2:]
+    if message in MESSAGES:
+        (message, field), named = MESSAGES[message], False
+    field = renames.get(field, field) if field else None
+    if field and "String should match pattern" in message and field in FORMATS:
+        message = FORMATS[field]
+    message = message.replace("Input should", "It should", 1)
+    message = message[:1].upper() + message[1:]
+    label = LABELS.get(field or "") if named else None
+    return (f"{label}: {message}" if label else message), field
+
+
+def done_notice(request: Request) -> str | None:
+    text = NOTICES.get(request.query_params.get("done", ""))
+    n = request.query_params.get("n", "1")
+    return text.format(n=n if n.isdigit() else "1") if text else None
+
+
+async def form_page(request: Request, template: str, load: Load, submit: Submit | None = None, *, form: str = "main",
+                renames: dict[str, str] | None = None) -> Response:
+    """GET shows the page; POST runs the form's submit, and an ApiError or a mapped SQL error shows the page
+    again with the message, the field and the typed values (status as the API would answer)."""
+    who = await require(request, "consultant")
+    if isinstance(who, Response):
+        return who
+    subject, caller = who
+    ctx: dict = {"values": {}, "error": None, "error_field": None, "error_form": None, "notice": done_notice(request)}
+    status, headers = 200, {}
+    if request.method == "POST" and submit is not None:
+        data = await form_with_csrf(request)
+        try:
+            return await submit(data, subject, caller)
+        except (ApiError, asyncpg.PostgresError) as exc:
+            err = page_error(exc)
+            message, field = explain_error(err, renames or {})
+            ctx.update(values={k: v for k, v in data.items() if is_kept(k)}, error=message, error_field=field,
+                       error_form=form, notice=None)
+            status, headers = err.status, err.headers  # a 429's Retry-After, as the API sends it
+    ctx.update(await load(request, subject, caller))
+    response = render(request, template, ctx, status=status)
+    response.headers.update(headers)
+    return response
+
+
+def done_redirect(path: str, what: str, **extra: object) -> RedirectResponse:
+    query = "&".join([f"done={what}", *(f"{k}={v}" for k, v in extra.items())])
+    return RedirectResponse(f"{BASE}{path}?{query}", status_code=303)
+
+
+def is_nullable(name: str) -> bool:
+    return type(None) in typing.get_args(ProfilePatch.model_fields[name].annotation)
+
+
+def whole_number(raw: str) -> int | str:
+    """A number field as the integer typed; anything else goes to the schema as typed, which says what is wrong."""
+    raw = raw.strip().replace(",", "")
+    return int(raw) if re.fullmatch(r"-?[0-9]{1,9}", raw) else raw
+
+
+def patch_fields(form: dict[str, str], names: tuple[str, ...], numbers: tuple[str, ...] = ()) -> dict:
+    """Form fields as a profile patch: an emptied optional field is cleared (null), an emptied required one
+    is an error (a form sends every field, so empty cannot mean 'leave as it is')."""
+    data: dict = {}
+    for name in names:
+        raw = form.get(name, "")
+        if not raw.strip():
+            if not is_nullable(name):
+                raise ApiError(422, "missing_field", f"{name}: This cannot be left empty.", name)
+            data[name] = None
+        else:
+            data[name] = whole_number(raw) if name in numbers else raw
+    return data
+
+
+async def update_profile(request: Request, caller: Caller, data: dict) -> dict:
+    """The API's update_my_profile: the same schema, the same patch."""
+    body = parse_form(data, ProfilePatch)
+    patch = body.model_dump(mode="json", exclude_unset=True)
+    if "notification_preferences" in patch:  # as the API: a preference not sent stays as it is
+        patch["notification_preferences"] = {k: v for k, v in patch["notification_preferences"].items() if v is not None}
+    return await run(request.app.state.pool, "update_my_profile", caller, patch=patch)
+
+
+async def masked_account(request: Request, caller: Caller) -> dict:
+    """The consultant's account as the API shows it: bank details only masked."""
+    account = await run(request.app.state.pool, "get_my_account", caller)
+    return present.consultant(account, request.app.state.secrets.data_key)
+
+
+def zone_label(zone: str) -> str:
+    now = datetime.now(ZoneInfo(zone))
+    offset = now.strftime("%z")
+    return f"{zone.replace('_', ' ')} ({now.tzname()}, UTC{offset[:3]}:{offset[3:]})"
+
+
+def zone_options(current: str) -> list[tuple[str, str]]:
+    zones = TIMEZONES if current in TIMEZONES else (current, *TIMEZONES)
+    return [(z, zone_label(z)) for z in zones]
+
+
+def clock_label(hhmm: str) -> str:
+    """'13:30' -> '1:30 PM'."""
+    t = time.fromisoformat(hhmm)
+    return f"{t.hour % 12 or 12}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"
+
+
+def duration_label(minutes: int | None) -> str:
+    if minutes is None:
+        return "—"
+    if minutes == 0:
+        return "none"
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+    parts += [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    parts += [f"{mins} minute{'s' if mins != 1 else ''}"] if mins else []
+    return " ".join(parts)
+
+
+def experience_label(months: int | None) -> str | None:
+    if not months:
+        return None
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    parts += [f"{rest} month{'s' if rest != 1 else ''}"] if rest else []
+    return " ".join(parts)
+
+
+def form_day(form: dict[str, str], name: str, default: date | None = None) -> date:
+    raw = form.get(name, "").strip()
+    if not raw and default is not None:
+        return default
+    if not raw:
+        raise ApiError(422, "missing_field", f"{name}: Choose a date.", name)
+    try:
+        return page_date(raw)
+    except ValueError as exc:
+        raise ApiError(422, "validation_error", f"{name}: Give a date like 2026-11-24, in the years "
+                                                f"{FIRST_YEAR}–{LAST_YEAR}.", name) from exc
+
+
+def form_time(form: dict[str, str], name: str, default: time | None = None) -> time:
+    raw = form.get(name, "").strip()
+    if not raw and default is not None:
+        return default
+    if not raw:
+        raise ApiError(422, "missing_field", f"{name}: Choose a time.", name)
+    try:
+        return time.fromisoformat(raw)
+    except ValueError as exc:
+        raise ApiError(422, "validation_error", f"{name}: Give a time like 09:30.", name) from exc
+
+# Test: pytest tests/http/test_settings_pages.py tests/e2e/test_settings_pages.py

@@ -1,0 +1,185 @@
+-- db/functions/quotations_public.sql — a quotation as its client meets it through the link: viewing (counted), accepting with its payment order, declining.
+
+-- Public (the client, through the link) ------------------------------------------------------------------
+
+create or replace function app_private.public_quotation_row(p_token_hash bytea, p_lock boolean)
+returns app.quotations
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_q app.quotations;
+begin
+  if p_lock then
+    select * into v_q from app.quotations where public_token_hash = p_token_hash for update;
+  else
+    select * into v_q from app.quotations where public_token_hash = p_token_hash;
+  end if;
+  if v_q.id is null or v_q.status = 'draft' then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such quotation.';
+  end if;
+  return v_q;
+end;
+$$;
+comment on function app_private.public_quotation_row is 'The quotation behind a public link (optionally locked), else NK404.';
+
+create or replace function app_private.public_quotation_json(p_q app.quotations)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
+    'base_amount', p_q.base_amount, 'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount,
+    'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
+    'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
+    'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
+    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at,
+    'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
+                                     'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
+    -- Whether Checkout may take the money: accepted, its order unpaid (the app builds Checkout only then).
+    'payable', p_q.status = 'accepted'
+               and coalesce((select t.status in ('pending', 'failed') from app.payment_transactions t
+                             where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                             order by t.created_at desc limit 1), false),
+    'payment', (select jsonb_build_object('status', t.status, 'order_id', t.gateway_order_id, 'gateway', t.gateway,
+                                          'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                                          'currency', t.currency)
+                from app.payment_transactions t
+                where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
+                order by t.created_at desc limit 1))
+  from app.consultants c where c.id = p_q.consultant_id
+$$;
+comment on function app_private.public_quotation_json is 'A quotation as its client sees it (no internal ids, no view counts), with its payment.';
+
+create or replace function api.public_quotation(p_token_hash bytea, p_user_agent text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_first boolean;
+begin
+  -- Every opening counts (atomically: concurrent views all count). The first moves sent → viewed and tells
+  -- the consultant, exactly once: only one transaction can change that row from sent.
+  update app.quotations set view_count = view_count + 1, last_viewed_at = now()
+  where id = v_q.id returning * into v_q;
+  -- The history keeps the first thousand openings (the count keeps counting): a link passed around or
+  -- hammered cannot grow the table without bound.
+  if v_q.view_count <= 1000 then
+    insert into app.quotation_views (consultant_id, quotation_id, user_agent)
+    values (v_q.consultant_id, v_q.id, left(p_user_agent, 300));
+  end if;
+  if v_q.status = 'sent' and coalesce(v_q.expires_at > now(), true) then
+    update app.quotations set status = 'viewed' where id = v_q.id and status = 'sent' returning * into v_q;
+    v_first := found;
+    if v_first then
+      perform app_private.notify_consultant_of_quotation(v_q, 'quotation_viewed');
+    end if;
+  end if;
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+comment on function api.public_quotation is 'The client opens the link: counted, sent → viewed on the first view (consultant told once).';
+
+create or replace function api.public_quotation_peek(p_token_hash bytea)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+begin
+  -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
+  -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
+  -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
+  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'needs_order', v_q.final_amount > 0 and (
+      (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
+      or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
+            select 1 from app.payment_transactions t where t.quotation_id = v_q.id
+              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')))));
+end;
+$$;
+comment on function api.public_quotation_peek is 'A quotation behind a link without counting a view (the accept step reads it before making an order).';
+
+create or replace function app_private.respondable(p_q app.quotations)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() or p_q.status = 'expired' then
+    raise exception using errcode = 'NK409', message = 'quotation_expired',
+      detail = 'This quotation has expired; ask for a new one.';
+  end if;
+end;
+$$;
+comment on function app_private.respondable is 'NK409 quotation_expired for a quotation past its expiry.';
+
+create or replace function api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+begin
+  if v_q.status = 'accepted' then
+    -- A repeated click answers the same payment. An order given up unpaid (reconciliation cancels orders
+    -- nobody paid) is replaced by the fresh one, so an accepted quotation can always still be paid.
+    if p_order_id is not null and v_q.paid_at is null and not exists (
+        select 1 from app.payment_transactions t
+        where t.quotation_id = v_q.id and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')) then
+      insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
+                                            gateway_order_id, status)
+      values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
+              p_order_id, 'pending');
+    end if;
+    return app_private.public_quotation_json(v_q);
+  end if;
+  -- Under the row lock: the expiry job and this cannot both win.
+  perform app_private.respondable(v_q);
+  update app.quotations set status = 'accepted', responded_at = now(), response_reason = null
+  where id = v_q.id returning * into v_q;
+  if v_q.final_amount > 0 then
+    if p_order_id is null then
+      raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
+    end if;
+    insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
+                                          gateway_order_id, status)
+    values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
+            p_order_id, 'pending');
+  end if;
+  perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+comment on function api.public_accept_quotation is 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired.';
+
+create or replace function api.public_reject_quotation(p_token_hash bytea, p_reason text)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+begin
+  if v_q.status = 'rejected' then
+    return app_private.public_quotation_json(v_q);
+  end if;
+  perform app_private.respondable(v_q);
+  update app.quotations set status = 'rejected', responded_at = now(), response_reason = nullif(btrim(p_reason), '')
+  where id = v_q.id returning * into v_q;
+  perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
+  return app_private.public_quotation_json(v_q);
+end;
+$$;
+comment on function api.public_reject_quotation is 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told.';
+
+grant execute on function api.public_quotation(bytea, text), api.public_quotation_peek(bytea),
+  api.public_accept_quotation(bytea, text, text), api.public_reject_quotation(bytea, text) to nakksha_app;
+
+-- Test: pytest tests/http/test_quotations.py tests/db/test_quotations.py
