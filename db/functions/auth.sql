@@ -1,4 +1,4 @@
--- db/functions/auth.sql — accounts: signup, credentials, sessions (rotating refresh tokens), verification, password reset.
+-- db/functions/auth.sql — accounts: signup, credentials, sessions (rotating refresh tokens), the account as it is shown, route-guard look-ups (verification and password reset: verification.sql).
 -- Passwords are hashed and checked in Python (bcrypt with a pepper); tokens arrive here only as SHA-256
 -- hashes, and the links mailed to people only as ciphertext (the worker decrypts them at send time).
 

@@ -1,4 +1,4 @@
--- db/functions/booking.sql — the public page: a consultant's profile, free slots, booking with a hold, the client's manage link.
+-- db/functions/booking.sql — the public page: a consultant's profile, their free slots (the one definition of a free slot), booking with a hold (its guards: booking_guards.sql; the client's manage link: manage.sql).
 
 create or replace function app_private.published_consultant(p_slug text)
 returns app.consultants

@@ -1,4 +1,4 @@
--- db/functions/calendar.sql — connected Google/Microsoft calendars: OAuth grants, event sync plans, meeting links, busy times.
+-- db/functions/calendar.sql — connected Google/Microsoft calendars: connecting (OAuth grants), the worker's token steps, busy times (events and meetings: calendar_events.sql).
 -- Tokens arrive here already encrypted (app/crypto.py); no function a request runs ever returns one.
 
 -- Connecting ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
--- db/functions/clients.sql — the consultant's clients: list and search, create, profile with history, edit, deactivate, export, anonymise.
+-- db/functions/clients.sql — the consultant's clients: list and search, create, profile with history, edit, deactivate, export (anonymising: erasure.sql).
 
 create or replace function api.client_json(p_c app.clients)
 returns jsonb

@@ -1,4 +1,4 @@
--- db/functions/quotations.sql — quotations: build, send, the client's public view (counted), accept (with payment) or reject, expiry, stats.
+-- db/functions/quotations.sql — quotations as the consultant keeps them: build, edit, duplicate, send, list, expiry, stats (the client's side: quotations_public.sql).
 -- The state machine itself is the trigger app.guard_quotation (db/functions/app/quotations.sql); these
 -- functions only ever ask it for a move, so a refused move is NK409 invalid_transition from one place.
 

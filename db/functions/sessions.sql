@@ -1,4 +1,4 @@
--- db/functions/sessions.sql — the consultant's sessions: lists, detail, offline bookings, status actions, reschedule, calendar, and the mails a session event sends.
+-- db/functions/sessions.sql — the consultant's sessions: lists, detail, offline bookings, status actions, reschedule, calendar (the mails they send: session_mails.sql).
 -- Reads are security invoker: row-level security (approved consultants, their own rows) does the filtering.
 
 create or replace function api.like_pattern(p_q text)
