@@ -55,15 +55,16 @@ def bootstrap_roles(admin_url: str) -> None:
             if password:
                 conn.execute(sql.SQL("alter role {} password {}").format(sql.Identifier(role), sql.Literal(password)))
         # The role the app takes for a transaction acting for a signed-in admin: no login, and the app may only
-        # SET it, never inherit it (its read policies must not apply to consultants' transactions). Database
-        # administrators (nakksha_admin members) hold it, so psql reads what the admin pages show.
+        # SET it, never inherit it (its read policies must not apply to consultants' transactions). It holds every
+        # grant of the app role, so nobody else is made a member: database administrators (nakksha_admin) read
+        # what the admin pages show through grants and policies of their own, and reach nothing else of the app's.
         if not conn.execute("select 1 from pg_roles where rolname = %s", (ROLE_APP_ADMIN,)).fetchone():
             log.info("creating role %s", ROLE_APP_ADMIN)
             conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(ROLE_APP_ADMIN)))
         conn.execute(sql.SQL("grant {} to {} with inherit false, set true").format(
             sql.Identifier(ROLE_APP_ADMIN), sql.Identifier(ROLE_APP)))
-        conn.execute(sql.SQL("grant {} to {} with inherit true").format(
-            sql.Identifier(ROLE_APP_ADMIN), sql.Identifier(ROLE_ADMIN)))
+        if conn.execute("select pg_has_role(%s, %s, 'member')", (ROLE_ADMIN, ROLE_APP_ADMIN)).fetchone()[0]:
+            conn.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(ROLE_APP_ADMIN), sql.Identifier(ROLE_ADMIN)))
         is_super = conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
         for role in (ROLE_APP, ROLE_APP_ADMIN, ROLE_ADMIN, ROLE_ANALYST):
             attrs = "nosuperuser nocreatedb nocreaterole noreplication"

@@ -8566,7 +8566,11 @@ begin
     -- booking use (app_private.slot_is_free: notice, horizon, blocks, calendars, seats, occupancy). The exclusion
     -- constraint and the seat trigger still judge the update below; a refusal rolls back only this attempt.
     -- (A public booking always has its slot; none left means the consultant deleted it: not offered any more.)
-    v_free := v_s.slot_id is not null
+    -- The slot must still be at the session's time (an abandoned booking holds no seat, so its slot may have
+    -- been moved meanwhile), and other lapsed holds give their time back first, as at booking.
+    perform app_private.abandon_expired_holds(v_s.consultant_id);
+    v_free := exists (select 1 from app.availability_slots a
+                      where a.id = v_s.slot_id and a.starts_at = v_s.starts_at and a.ends_at = v_s.ends_at)
       and app_private.slot_is_free((select c from app.consultants c where c.id = v_s.consultant_id),
                                    (select a from app.availability_slots a where a.id = v_s.slot_id), v_s.id);
   else
@@ -9498,7 +9502,7 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
     'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
                                      'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
     -- Whether Checkout may take the money: accepted, its order unpaid (the app builds Checkout only then).
-    'payable', p_q.status = 'accepted'
+    'payable', p_q.status = 'accepted' and p_q.paid_at is null
                and coalesce((select t.status in ('pending', 'failed') from app.payment_transactions t
                              where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                              order by t.created_at desc limit 1), false),
@@ -14269,7 +14273,7 @@ ALTER TABLE app.admin_audit_log ENABLE ROW LEVEL SECURITY;
 -- Name: admins admin_reads_admins; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_admins ON app.admins FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+CREATE POLICY admin_reads_admins ON app.admins FOR SELECT TO nakksha_app_admin, nakksha_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -14283,7 +14287,7 @@ CREATE POLICY admin_reads_analytics_dirty ON app.analytics_dirty FOR SELECT TO n
 -- Name: admin_audit_log admin_reads_audit_log; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_audit_log ON app.admin_audit_log FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+CREATE POLICY admin_reads_audit_log ON app.admin_audit_log FOR SELECT TO nakksha_app_admin, nakksha_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -14346,7 +14350,7 @@ CREATE POLICY admin_reads_consultant_client_counts ON app.consultant_client_coun
 -- Name: consultants admin_reads_consultants; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY admin_reads_consultants ON app.consultants FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+CREATE POLICY admin_reads_consultants ON app.consultants FOR SELECT TO nakksha_app_admin, nakksha_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -15645,6 +15649,7 @@ GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_windo
 
 REVOKE ALL ON FUNCTION api.like_pattern(p_q text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app_admin;
 
 
@@ -16999,6 +17004,7 @@ REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM 
 --
 
 GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(id) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17007,6 +17013,7 @@ GRANT SELECT(id) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(email) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17015,6 +17022,7 @@ GRANT SELECT(email) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(name) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17023,6 +17031,7 @@ GRANT SELECT(name) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(role) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17031,6 +17040,7 @@ GRANT SELECT(role) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17039,6 +17049,7 @@ GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17047,6 +17058,7 @@ GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17055,6 +17067,7 @@ GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17063,6 +17076,7 @@ GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_admin;
 GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
@@ -17085,6 +17099,7 @@ REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_targe
 --
 
 GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17093,6 +17108,7 @@ GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(email) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17101,6 +17117,7 @@ GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(first_name) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17109,6 +17126,7 @@ GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_
 --
 
 GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(last_name) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17117,6 +17135,7 @@ GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_ap
 --
 
 GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(phone_country_code) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17125,6 +17144,7 @@ GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consult
 --
 
 GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(phone_number) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17133,6 +17153,7 @@ GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakk
 --
 
 GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(consultancy_sector) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17165,6 +17186,7 @@ GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(personal_session_title) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17173,6 +17195,7 @@ GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app
 --
 
 GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(webinar_session_title) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17181,6 +17204,7 @@ GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.c
 --
 
 GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(description) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17189,6 +17213,7 @@ GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksh
 --
 
 GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(experience_months) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17197,6 +17222,7 @@ GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultan
 --
 
 GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(personal_session_price) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17205,6 +17231,7 @@ GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app
 --
 
 GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(webinar_session_price) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17213,6 +17240,7 @@ GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.c
 --
 
 GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17221,6 +17249,7 @@ GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(instagram_url) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17229,6 +17258,7 @@ GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO na
 --
 
 GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(linkedin_url) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17237,6 +17267,7 @@ GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakk
 --
 
 GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(twitter_url) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17245,6 +17276,7 @@ GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksh
 --
 
 GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17253,6 +17285,7 @@ GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17261,6 +17294,7 @@ GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(timezone) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17269,6 +17303,7 @@ GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app_
 --
 
 GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17277,6 +17312,7 @@ GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17285,6 +17321,7 @@ GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17293,6 +17330,7 @@ GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17301,6 +17339,7 @@ GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17309,6 +17348,7 @@ GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app_ad
 --
 
 GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17317,6 +17357,7 @@ GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17325,6 +17366,7 @@ GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17333,6 +17375,7 @@ GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17341,6 +17384,7 @@ GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(min_notice_minutes) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17349,6 +17393,7 @@ GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consult
 --
 
 GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(max_days_ahead) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17357,6 +17402,7 @@ GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO 
 --
 
 GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(buffer_minutes) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17365,6 +17411,7 @@ GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO 
 --
 
 GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17373,6 +17420,7 @@ GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(cancellation_policy) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17381,6 +17429,7 @@ GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consu
 --
 
 GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(default_meeting_platform) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17389,6 +17438,7 @@ GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE
 --
 
 GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(zoom_link) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17397,6 +17447,7 @@ GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_ap
 --
 
 GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(meet_link) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17405,6 +17456,7 @@ GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_ap
 --
 
 GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(teams_link) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17413,6 +17465,7 @@ GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_
 --
 
 GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(notification_preferences) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17421,6 +17474,7 @@ GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE
 --
 
 GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17429,6 +17483,7 @@ GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17437,6 +17492,7 @@ GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17445,6 +17501,7 @@ GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_admin;
 GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -18261,6 +18318,7 @@ GRANT SELECT ON TABLE analytics.sessions TO nakksha_analyst;
 --
 
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_admin;
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app_admin;
 
 
@@ -18574,3 +18632,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_app_admin;
 -- 20261205110400
 -- 20261205120000
 -- 20261205120100
+-- 20261205120200

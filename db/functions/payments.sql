@@ -143,7 +143,11 @@ begin
     -- booking use (app_private.slot_is_free: notice, horizon, blocks, calendars, seats, occupancy). The exclusion
     -- constraint and the seat trigger still judge the update below; a refusal rolls back only this attempt.
     -- (A public booking always has its slot; none left means the consultant deleted it: not offered any more.)
-    v_free := v_s.slot_id is not null
+    -- The slot must still be at the session's time (an abandoned booking holds no seat, so its slot may have
+    -- been moved meanwhile), and other lapsed holds give their time back first, as at booking.
+    perform app_private.abandon_expired_holds(v_s.consultant_id);
+    v_free := exists (select 1 from app.availability_slots a
+                      where a.id = v_s.slot_id and a.starts_at = v_s.starts_at and a.ends_at = v_s.ends_at)
       and app_private.slot_is_free((select c from app.consultants c where c.id = v_s.consultant_id),
                                    (select a from app.availability_slots a where a.id = v_s.slot_id), v_s.id);
   else

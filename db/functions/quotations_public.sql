@@ -38,7 +38,7 @@ as $$
     'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
                                      'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
     -- Whether Checkout may take the money: accepted, its order unpaid (the app builds Checkout only then).
-    'payable', p_q.status = 'accepted'
+    'payable', p_q.status = 'accepted' and p_q.paid_at is null
                and coalesce((select t.status in ('pending', 'failed') from app.payment_transactions t
                              where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                              order by t.created_at desc limit 1), false),

@@ -380,5 +380,6 @@ grant execute on function api.like_pattern(text), api.require_approved(), api.se
   api.create_session(uuid, text, text, bytea, bytea, uuid, text, timestamptz, timestamptz, numeric, text, text, text),
   api.set_session_status(uuid, text, text), api.reschedule_session(uuid, uuid, timestamptz, timestamptz),
   api.session_calendar(timestamptz, timestamptz, text) to nakksha_app;
+grant execute on function api.like_pattern(text) to nakksha_admin;  -- the admins' consultant search, from psql too
 
 -- Test: pytest tests/http/test_sessions.py

@@ -385,6 +385,18 @@ async def test_a_late_payment_is_judged_by_the_one_definition_of_a_free_slot(db,
     assert [r["amount"] for r in await refunds_of(owner, b.transaction_id)] == [PRICE]
 
 
+async def test_a_late_payment_for_a_slot_moved_meanwhile_is_refunded(db, owner, tenant):
+    """An abandoned booking holds no seat, so the consultant may move its slot; the late payment must not confirm
+    the session at its old time on the strength of the slot being free at its new one (the outside review)."""
+    b = await book(db, tenant)
+    await abandon(owner, b.session_id)
+    await owner.execute("update app.availability_slots set starts_at = starts_at + interval '1 day', "
+                        "ends_at = ends_at + interval '1 day' where id = $1", tenant.slots[0])
+    assert (await confirm(owner, b.order_id, new_payment_id()))["outcome"] == "refunding"
+    assert (await fetch(owner, "sessions", b.session_id))["status"] == "cancelled"
+    assert await owner.fetchval("select booked_count from app.availability_slots where id = $1", tenant.slots[0]) == 0
+
+
 async def test_refunding_the_rest_while_a_partial_refund_is_pending_cancels_the_session(db, owner, tenant):
     # Half now, "the rest" before the first half is processed: all the money is going back, so it will not happen.
     b = await book(db, tenant)
