@@ -1,7 +1,9 @@
 # tests/db/test_quotations.py — quotations in SQL: final_amount against Python's Decimal (Hypothesis), the state machine exhaustively, frozen content.
 from __future__ import annotations
 
+import json
 import os
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
@@ -102,5 +104,22 @@ async def test_content_is_frozen_and_deleting_refused_once_sent(db):
         await conn.execute("delete from app.quotations where id = $1", draft)
     finally:
         await conn.close()
+
+
+async def test_an_accepted_quotation_is_payable_until_it_is_paid(owner):
+    """`payable` (what the client's page builds Checkout from) is SQL's answer: accepted with an unpaid order, and never
+    once the quotation is paid, even with an older order still pending at the gateway (the outside review)."""
+    cid = await factories.consultant(owner)
+    q = await factories.quotation(owner, cid, status="accepted", sent_at=datetime.now(UTC), responded_at=datetime.now(UTC),
+                                  public_token_hash=os.urandom(32))
+    await factories.payment(owner, cid, purpose="quotation", quotation_id=q, amount="10000.00", status="pending")
+
+    async def payable():
+        return json.loads(await owner.fetchval(
+            "select app_private.public_quotation_json(q) from app.quotations q where q.id = $1", q))["payable"]
+
+    assert await payable() is True
+    await owner.execute("update app.quotations set paid_at = now() where id = $1", q)
+    assert await payable() is False
 
 # Test: pytest tests/db/test_quotations.py

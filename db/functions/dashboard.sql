@@ -1,0 +1,249 @@
+-- db/functions/dashboard.sql — a consultant's dashboard for a period: its bounds in their zone, the figures and the charts, from daily_analytics and today's live day (definitions: docs/metrics.md).
+
+create or replace function api.period_bounds(p_timeframe text, p_from date, p_to date, p_today date)
+returns table (starts date, ends date)
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  -- Periods to date, as local dates [starts, ends] inclusive; custom is the given dates.
+  starts := case p_timeframe
+    when 'today' then p_today
+    when 'week' then p_today - (extract(isodow from p_today)::integer - 1)
+    when 'month' then date_trunc('month', p_today)::date
+    when 'quarter' then date_trunc('quarter', p_today)::date
+    when 'year' then date_trunc('year', p_today)::date
+    when 'fy' then make_date(extract(year from p_today)::integer - case when extract(month from p_today) < 4 then 1 else 0 end, 4, 1)
+    when 'custom' then p_from
+  end;
+  ends := case when p_timeframe = 'custom' then p_to else p_today end;
+  if starts is null or ends is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'timeframe is one of today, week, month, quarter, year, fy, custom (custom needs from and to).',
+      hint = 'field:timeframe';
+  end if;
+  if ends < starts or ends - starts > 3660 then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'to must be on or after from, at most ten years later.', hint = 'field:to';
+  end if;
+  return next;
+end;
+$$;
+comment on function api.period_bounds is 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
+grant execute on function api.period_bounds(text, date, date, date) to nakksha_app;
+
+create or replace function api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
+returns jsonb
+language plpgsql volatile security invoker
+set search_path = ''
+as $$
+declare
+  v_result jsonb;
+begin
+  -- Stored days before today, plus today live when the period includes it (api.period_days).
+  with days as (
+    select * from api.period_days(p_consultant_id, p_starts, p_ends, p_today)
+  )
+  select jsonb_build_object(
+    'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
+    'cancelled_sessions', coalesce(sum(cancelled_sessions), 0), 'abandoned_sessions', coalesce(sum(abandoned_sessions), 0),
+    'no_show_sessions', coalesce(sum(no_show_sessions), 0),
+    'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
+    'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
+    'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
+    'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
+  into v_result from days;
+  return v_result;
+end;
+$$;
+comment on function api.period_totals is 'Sums of daily_analytics over local dates (today computed live).';
+
+create or replace function api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date,
+                                                             p_to date)
+returns jsonb
+language plpgsql volatile security invoker
+set search_path = ''
+as $$
+declare
+  v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_len integer;
+  v_cur jsonb;
+  v_prev jsonb;
+  v_today_totals jsonb;
+  v_revenue numeric;
+  v_prev_revenue numeric;
+  v_active integer;
+begin
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
+  v_len := v_b.ends - v_b.starts + 1;
+  v_cur := api.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
+  -- Growth: against the period of the same length just before.
+  v_prev := api.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
+  v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
+                         else api.period_totals(p_consultant_id, v_today, v_today, v_today) end;
+  v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
+  v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
+  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
+  select count(distinct s.client_id) into v_active from app.sessions s
+  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
+    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
+  return jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
+    'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
+    'total_sessions', (v_cur->>'total_sessions')::integer,
+    'pending_sessions', (v_cur->>'total_sessions')::integer - (v_cur->>'completed_sessions')::integer
+                        - (v_cur->>'cancelled_sessions')::integer - (v_cur->>'no_show_sessions')::integer,
+    'completed_sessions', (v_cur->>'completed_sessions')::integer,
+    'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
+    'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
+    'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
+    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
+    'refunded_amount', (v_cur->>'refunded')::numeric,
+    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
+    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
+      else round((v_cur->>'session_revenue')::numeric
+                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
+    'previous_revenue', v_prev_revenue,
+    'revenue_growth', case when v_prev_revenue = 0 then null
+      else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
+    'total_clients', coalesce((select k.clients from app.consultant_client_counts k
+                               where k.consultant_id = p_consultant_id), 0),
+    'new_clients', (v_cur->>'new_clients')::integer,
+    'new_clients_today', (v_today_totals->>'new_clients')::integer,
+    'active_clients', v_active,
+    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'quotations_sent', (v_cur->>'quotations_sent')::integer,
+    'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
+    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
+      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
+end;
+$$;
+comment on function api.dashboard_metrics_for is 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
+
+create or replace function api.dashboard_metrics(p_timeframe text, p_from date, p_to date)
+returns jsonb
+language plpgsql volatile security invoker
+set search_path = ''
+as $$
+begin
+  return api.dashboard_metrics_for(api.require_approved(), p_timeframe, p_from, p_to);
+end;
+$$;
+comment on function api.dashboard_metrics is 'The calling consultant''s dashboard metrics (see docs/metrics.md).';
+
+create or replace function api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
+returns setof app.daily_analytics
+language plpgsql volatile security invoker
+set search_path = ''
+as $$
+declare
+  v_live app.daily_analytics;
+begin
+  -- The period's stored days, with today replaced by its live computation.
+  return query select d.* from app.daily_analytics d
+    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today;
+  if p_today between p_starts and p_ends then
+    v_live := api.live_day(p_consultant_id, p_today);
+    if v_live.consultant_id is not null then
+      return next v_live;
+    end if;
+  end if;
+end;
+$$;
+comment on function api.period_days is 'daily_analytics rows of a period, today computed live.';
+
+create or replace function api.chart_unit(p_starts date, p_ends date)
+returns text
+language sql immutable security invoker
+set search_path = ''
+as $$
+  -- Per day up to two months, per ISO week up to a year, per month beyond.
+  select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
+$$;
+comment on function api.chart_unit is 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
+
+create or replace function api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date,
+                                                         p_to date)
+returns jsonb
+language plpgsql volatile security invoker
+set search_path = ''
+as $$
+declare
+  v_consultant uuid := p_consultant;
+  v_tz text := (select c.timezone from app.consultants c where c.id = v_consultant);
+  v_today date := (now() at time zone v_tz)::date;
+  v_b record;
+  v_unit text;
+  v_before bigint;
+  v_result jsonb;
+begin
+  select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
+  v_unit := api.chart_unit(v_b.starts, v_b.ends);
+  -- Clients before the period: the kept total less those added since it began (bounded by the period,
+  -- not by the history).
+  v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
+              - (select count(*) from app.clients c where c.consultant_id = v_consultant
+                 and c.created_at >= v_b.starts::timestamp at time zone v_tz);
+  -- The period's days are read once (a CTE used three times is materialised once).
+  with chart_days as materialized (
+    select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
+  ), buckets as (
+    select distinct date_trunc(v_unit, d)::date as bucket
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), trend as (
+    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
+           coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
+    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    group by b.bucket
+  ), months as (
+    select distinct date_trunc('month', d)::date as month
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+  ), growth as (
+    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
+    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    group by m.month
+  ), running as (
+    select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
+  ), split as (
+    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
+    from chart_days
+  )
+  select jsonb_build_object(
+    'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
+    'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
+                                                                  'revenue', t.revenue) order by t.bucket), '[]')
+                      from trend t),
+    'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
+                                                                  'total', g.total) order by g.month), '[]')
+                      from running g),
+    'revenueBreakdown', (select jsonb_build_array(
+        jsonb_build_object('type', 'personal', 'amount', sp.personal,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
+        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
+          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
+      from split sp))
+  into v_result;
+  return v_result;
+end;
+$$;
+comment on function api.dashboard_charts_for is 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+
+create or replace function api.dashboard_charts(p_timeframe text, p_from date, p_to date)
+returns jsonb
+language sql volatile security invoker
+set search_path = ''
+as $$
+  select api.dashboard_charts_for(api.require_approved(), p_timeframe, p_from, p_to);
+$$;
+comment on function api.dashboard_charts is 'The calling consultant''s charts for a timeframe (see api.dashboard_charts_for).';
+
+grant execute on function api.dashboard_metrics(text, date, date), api.dashboard_charts(text, date, date),
+  api.period_totals(uuid, date, date, date), api.period_days(uuid, date, date, date), api.chart_unit(date, date),
+  api.dashboard_metrics_for(uuid, text, date, date), api.dashboard_charts_for(uuid, text, date, date) to nakksha_app;
+
+-- Test: pytest tests/http/test_dashboard_metrics.py tests/db/test_daily_analytics.py
