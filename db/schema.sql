@@ -468,6 +468,30 @@ COMMENT ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) IS 'Admins: o
 
 
 --
+-- Name: admin_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_json(p_admin_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Read as the caller: an admin reads admins under the admin policies; as the owner (definer callers), any.
+  select jsonb_build_object('id', a.id, 'email', a.email::text, 'name', a.name, 'role', a.role,
+    'is_active', a.is_active, 'last_login_at', a.last_login_at, 'created_at', a.created_at)
+  from app.admins a where a.id = p_admin_id
+$$;
+
+
+ALTER FUNCTION api.admin_json(p_admin_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_json(p_admin_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_json(p_admin_id uuid) IS 'An admin as the API shows it (never the password hash); what the caller may read of them.';
+
+
+--
 -- Name: admin_list_admins(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -477,10 +501,8 @@ CREATE FUNCTION api.admin_list_admins() RETURNS jsonb
     AS $$
 begin
   perform api.require_admin(true);
-  -- The columns app_private.admin_json shows, read as the caller (the admins policy; never the password hash).
-  return coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'email', a.email::text, 'name', a.name,
-                     'role', a.role, 'is_active', a.is_active, 'last_login_at', a.last_login_at,
-                     'created_at', a.created_at) order by a.created_at, a.id) from app.admins a), '[]');
+  -- Read as the caller (the admins policy; never the password hash).
+  return coalesce((select jsonb_agg(api.admin_json(a.id) order by a.created_at, a.id) from app.admins a), '[]');
 end;
 $$;
 
@@ -1613,6 +1635,51 @@ COMMENT ON FUNCTION api.consultant_credentials(p_email text) IS 'The id and pass
 
 
 --
+-- Name: consultant_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.consultant_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's own view of their account, read as the caller (their own row under the policies; any, for
+  -- the definer callers). Bank fields leave as ciphertext (base64) for the app to mask; nothing returns them in clear.
+  select jsonb_build_object(
+    'id', c.id, 'email', c.email::text, 'first_name', c.first_name, 'last_name', c.last_name,
+    'phone_country_code', c.phone_country_code, 'phone_number', c.phone_number,
+    'consultancy_sector', c.consultancy_sector,
+    'personal_session_title', c.personal_session_title, 'webinar_session_title', c.webinar_session_title,
+    'personal_session_price', c.personal_session_price, 'webinar_session_price', c.webinar_session_price,
+    'currency', c.currency, 'description', c.description, 'experience_months', c.experience_months,
+    'instagram_url', c.instagram_url, 'linkedin_url', c.linkedin_url, 'twitter_url', c.twitter_url,
+    'profile_photo_url', c.profile_photo_url, 'slug', c.slug, 'timezone', c.timezone,
+    'is_active', c.is_active, 'is_email_verified', c.is_email_verified, 'email_verified_at', c.email_verified_at,
+    'subscription_plan', c.subscription_plan, 'subscription_expires_at', c.subscription_expires_at,
+    'approval_status', c.approval_status, 'approved_at', c.approved_at, 'rejection_reason', c.rejection_reason,
+    'booking_policy', jsonb_build_object('min_notice_minutes', c.min_notice_minutes,
+      'max_days_ahead', c.max_days_ahead, 'buffer_minutes', c.buffer_minutes, 'hold_minutes', c.hold_minutes,
+      'cancellation_policy', c.cancellation_policy),
+    'default_meeting_platform', c.default_meeting_platform,
+    'meeting_links', jsonb_build_object('zoom', c.zoom_link, 'meet', c.meet_link, 'teams', c.teams_link),
+    'notification_preferences', c.notification_preferences,
+    'bank_details', jsonb_build_object('bank_name', c.bank_name,
+      'account_number_encrypted', encode(c.bank_account_number_encrypted, 'base64'),
+      'ifsc_code_encrypted', encode(c.ifsc_code_encrypted, 'base64')),
+    'last_login_at', c.last_login_at, 'created_at', c.created_at, 'updated_at', c.updated_at)
+  from app.consultants c where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION api.consultant_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION consultant_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.consultant_json(p_consultant_id uuid) IS 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
+
+
+--
 -- Name: create_admin(text, text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2120,7 +2187,7 @@ begin
   end if;
   perform app_private.revoke_families(null, v_a.id, 'deactivated');
   perform app_private.audit(v_actor, 'admin.deactivated', 'admin', v_a.id, '{}');
-  return app_private.admin_json(v_a);
+  return api.admin_json(v_a.id);
 end;
 $$;
 
@@ -2577,7 +2644,7 @@ begin
   -- no password hash, no token hashes; bank details masked by the app from the account section.
   return jsonb_build_object(
     'exported_at', now(),
-    'account', app_private.consultant_json(v_c),
+    'account', api.consultant_json(v_c.id),
     'availability_rules', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.availability_rules r where r.consultant_id = v_c.id), '[]'),
     'availability_blocks', coalesce((select jsonb_agg(to_jsonb(b) order by b.starts_at) from app.availability_blocks b where b.consultant_id = v_c.id), '[]'),
     'availability_slots', coalesce((select jsonb_agg(to_jsonb(s) order by s.starts_at) from app.availability_slots s where s.consultant_id = v_c.id), '[]'),
@@ -2698,20 +2765,21 @@ COMMENT ON FUNCTION api.get_client(p_client_id uuid) IS 'A client''s profile wit
 --
 
 CREATE FUNCTION api.get_my_account() RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants;
-  v_a app.admins;
+  v_id uuid;
 begin
-  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
-  if v_c.id is not null then
-    return app_private.consultant_json(v_c);
+  -- Read as the caller: a consultant sees their own row under the policies, an admin (as nakksha_app_admin) the
+  -- admins under theirs, and only while active.
+  select c.id into v_id from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null;
+  if v_id is not null then
+    return api.consultant_json(v_id);
   end if;
-  select * into v_a from app.admins where id = app.current_admin_id() and is_active;
-  if v_a.id is not null then
-    return app_private.admin_json(v_a);
+  select a.id into v_id from app.admins a where a.id = app.current_admin_id() and a.is_active;
+  if v_id is not null then
+    return api.admin_json(v_id);
   end if;
   raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
 end;
@@ -4944,9 +5012,9 @@ begin
   -- The new access token carries the account's current epoch (the app takes it out of the answer).
   return jsonb_build_object('status', 'ok',
     'consultant', case when v_c.id is not null
-                       then app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
+                       then api.consultant_json(v_c.id) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
     'admin', case when v_a.id is not null
-                  then app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
+                  then api.admin_json(v_a.id) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
 end;
 $$;
 
@@ -5275,7 +5343,7 @@ begin
   update app.consultants set bank_name = p_bank_name, bank_account_number_encrypted = p_account_number_encrypted,
     ifsc_code_encrypted = p_ifsc_code_encrypted
   where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c);
+  return api.consultant_json(v_c.id);
 end;
 $$;
 
@@ -5306,7 +5374,7 @@ begin
   -- one that ends up recorded.
   select profile_photo_url into v_replaced from app.consultants where id = v_c.id for update;
   update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c) || jsonb_build_object('replaced_photo_url',
+  return api.consultant_json(v_c.id) || jsonb_build_object('replaced_photo_url',
     case when v_replaced is distinct from p_url then v_replaced end);
 end;
 $$;
@@ -5452,7 +5520,7 @@ begin
   perform app_private.queue_email('verify_email', v_consultant.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
-  return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
+  return api.consultant_json(v_consultant.id) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $_$;
 
@@ -5545,7 +5613,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch);
+  return api.admin_json(v_a.id) || jsonb_build_object('token_epoch', v_a.token_epoch);
 end;
 $$;
 
@@ -5577,7 +5645,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch);
+  return api.consultant_json(v_c.id) || jsonb_build_object('token_epoch', v_c.token_epoch);
 end;
 $$;
 
@@ -5855,7 +5923,7 @@ begin
   if v_new.max_days_ahead <> v_c.max_days_ahead and v_new.timezone = v_c.timezone then
     perform app_private.rematerialise_slots(v_new.id);
   end if;
-  return app_private.consultant_json(v_new);
+  return api.consultant_json(v_new.id);
 end;
 $$;
 
@@ -6032,7 +6100,7 @@ begin
     raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link is not valid.', hint = 'field:token';
   end if;
   if v_token.used_at is not null and v_c.is_email_verified then
-    return app_private.consultant_json(v_c);  -- clicking the link twice is fine
+    return api.consultant_json(v_c.id);  -- clicking the link twice is fine
   end if;
   if v_token.used_at is not null or v_token.expires_at <= now() then
     raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link has expired; ask for a new one.',
@@ -6040,7 +6108,7 @@ begin
   end if;
   update app.one_time_tokens set used_at = now() where id = v_token.id;
   update app.consultants set is_email_verified = true, email_verified_at = now() where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c);
+  return api.consultant_json(v_c.id);
 end;
 $$;
 
@@ -7833,68 +7901,6 @@ COMMENT ON FUNCTION app_private.acting_admin(p_acting_admin_email text) IS 'The 
 
 
 --
--- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.admins (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    email public.citext NOT NULL,
-    password_hash text NOT NULL,
-    name text NOT NULL,
-    role text DEFAULT 'admin'::text NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    last_login_at timestamp with time zone,
-    created_by uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    token_epoch integer DEFAULT 0 NOT NULL,
-    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
-    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
-    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
-    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
-);
-
-
-ALTER TABLE app.admins OWNER TO nakksha_owner;
-
---
--- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
-
-
---
--- Name: COLUMN admins.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON COLUMN app.admins.token_epoch IS 'Access tokens carrying another epoch are refused; moved on when every session of the admin ends.';
-
-
---
--- Name: admin_json(app.admins); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.admin_json(p_admin app.admins) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object('id', p_admin.id, 'email', p_admin.email::text, 'name', p_admin.name,
-    'role', p_admin.role, 'is_active', p_admin.is_active, 'last_login_at', p_admin.last_login_at,
-    'created_at', p_admin.created_at)
-$$;
-
-
-ALTER FUNCTION app_private.admin_json(p_admin app.admins) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION admin_json(p_admin app.admins); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.admin_json(p_admin app.admins) IS 'An admin as the API shows it (never the password hash).';
-
-
---
 -- Name: audit(uuid, text, text, uuid, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8621,50 +8627,6 @@ ALTER FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_pa
 --
 
 COMMENT ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) IS 'A captured payment: payment completed, session confirmed and mails queued, or (time taken, booking cancelled) refunded in full. Idempotent.';
-
-
---
--- Name: consultant_json(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.consultant_json(p_c app.consultants) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  -- The consultant's own view of their account. Bank fields leave as ciphertext (base64) for the app
-  -- to mask; nothing returns them in clear.
-  select jsonb_build_object(
-    'id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name, 'last_name', p_c.last_name,
-    'phone_country_code', p_c.phone_country_code, 'phone_number', p_c.phone_number,
-    'consultancy_sector', p_c.consultancy_sector,
-    'personal_session_title', p_c.personal_session_title, 'webinar_session_title', p_c.webinar_session_title,
-    'personal_session_price', p_c.personal_session_price, 'webinar_session_price', p_c.webinar_session_price,
-    'currency', p_c.currency, 'description', p_c.description, 'experience_months', p_c.experience_months,
-    'instagram_url', p_c.instagram_url, 'linkedin_url', p_c.linkedin_url, 'twitter_url', p_c.twitter_url,
-    'profile_photo_url', p_c.profile_photo_url, 'slug', p_c.slug, 'timezone', p_c.timezone,
-    'is_active', p_c.is_active, 'is_email_verified', p_c.is_email_verified, 'email_verified_at', p_c.email_verified_at,
-    'subscription_plan', p_c.subscription_plan, 'subscription_expires_at', p_c.subscription_expires_at,
-    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'rejection_reason', p_c.rejection_reason,
-    'booking_policy', jsonb_build_object('min_notice_minutes', p_c.min_notice_minutes,
-      'max_days_ahead', p_c.max_days_ahead, 'buffer_minutes', p_c.buffer_minutes, 'hold_minutes', p_c.hold_minutes,
-      'cancellation_policy', p_c.cancellation_policy),
-    'default_meeting_platform', p_c.default_meeting_platform,
-    'meeting_links', jsonb_build_object('zoom', p_c.zoom_link, 'meet', p_c.meet_link, 'teams', p_c.teams_link),
-    'notification_preferences', p_c.notification_preferences,
-    'bank_details', jsonb_build_object('bank_name', p_c.bank_name,
-      'account_number_encrypted', encode(p_c.bank_account_number_encrypted, 'base64'),
-      'ifsc_code_encrypted', encode(p_c.ifsc_code_encrypted, 'base64')),
-    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
-$$;
-
-
-ALTER FUNCTION app_private.consultant_json(p_c app.consultants) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION consultant_json(p_c app.consultants); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.consultant_json(p_c app.consultants) IS 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
 
 
 --
@@ -11785,6 +11747,45 @@ ALTER TABLE app.admin_audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: admins; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.admins (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email public.citext NOT NULL,
+    password_hash text NOT NULL,
+    name text NOT NULL,
+    role text DEFAULT 'admin'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_epoch integer DEFAULT 0 NOT NULL,
+    CONSTRAINT admins_email_format CHECK ((((email)::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (length((email)::text) <= 254))),
+    CONSTRAINT admins_email_lowercase CHECK (((email)::text = lower((email)::text))),
+    CONSTRAINT admins_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT admins_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'super_admin'::text])))
+);
+
+
+ALTER TABLE app.admins OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE admins; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.admins IS 'Platform staff. A separate identity from consultants; role admin manages consultants, super_admin also settings, templates and admins.';
+
+
+--
+-- Name: COLUMN admins.token_epoch; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.admins.token_epoch IS 'Access tokens carrying another epoch are refused; moved on when every session of the admin ends.';
 
 
 --
@@ -14999,6 +15000,15 @@ GRANT ALL ON FUNCTION api.admin_get_consultant(p_consultant_id uuid) TO nakksha_
 
 
 --
+-- Name: FUNCTION admin_json(p_admin_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_json(p_admin_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_json(p_admin_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_json(p_admin_id uuid) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION admin_list_admins(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -15315,6 +15325,15 @@ GRANT ALL ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch 
 REVOKE ALL ON FUNCTION api.consultant_credentials(p_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.consultant_credentials(p_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.consultant_credentials(p_email text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION consultant_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.consultant_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.consultant_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.consultant_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -17000,94 +17019,6 @@ REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM 
 
 
 --
--- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(id) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(id) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.email; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(email) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(email) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.name; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(name) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(name) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.role; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(role) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(role) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.created_by; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: COLUMN admins.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
-GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_admin;
-GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION admin_json(p_admin app.admins); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.admin_json(p_admin app.admins) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -17594,13 +17525,6 @@ REVOKE ALL ON FUNCTION app_private.client_linked_tables() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION consultant_json(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.consultant_json(p_c app.consultants) FROM PUBLIC;
 
 
 --
@@ -18320,6 +18244,87 @@ GRANT SELECT ON TABLE analytics.sessions TO nakksha_analyst;
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app;
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_admin;
 GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(id) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.email; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(email) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(name) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.role; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(role) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.is_active; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(is_active) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.last_login_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(last_login_at) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.created_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(created_by) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.created_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(created_at) ON TABLE app.admins TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admins.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app;
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_admin;
+GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app_admin;
 
 
 --

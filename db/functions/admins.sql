@@ -323,10 +323,8 @@ set search_path = ''
 as $$
 begin
   perform api.require_admin(true);
-  -- The columns app_private.admin_json shows, read as the caller (the admins policy; never the password hash).
-  return coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'email', a.email::text, 'name', a.name,
-                     'role', a.role, 'is_active', a.is_active, 'last_login_at', a.last_login_at,
-                     'created_at', a.created_at) order by a.created_at, a.id) from app.admins a), '[]');
+  -- Read as the caller (the admins policy; never the password hash).
+  return coalesce((select jsonb_agg(api.admin_json(a.id) order by a.created_at, a.id) from app.admins a), '[]');
 end;
 $$;
 comment on function api.admin_list_admins is 'Super admins: every admin.';
@@ -349,7 +347,7 @@ begin
   end if;
   perform app_private.revoke_families(null, v_a.id, 'deactivated');
   perform app_private.audit(v_actor, 'admin.deactivated', 'admin', v_a.id, '{}');
-  return app_private.admin_json(v_a);
+  return api.admin_json(v_a.id);
 end;
 $$;
 comment on function api.deactivate_admin is 'Super admins: deactivate another admin and end their sessions.';

@@ -2,48 +2,50 @@
 -- Passwords are hashed and checked in Python (bcrypt with a pepper); tokens arrive here only as SHA-256
 -- hashes, and the links mailed to people only as ciphertext (the worker decrypts them at send time).
 
-create or replace function app_private.admin_json(p_admin app.admins)
+create or replace function api.admin_json(p_admin_id uuid)
 returns jsonb
-language sql stable
+language sql stable security invoker
 set search_path = ''
 as $$
-  select jsonb_build_object('id', p_admin.id, 'email', p_admin.email::text, 'name', p_admin.name,
-    'role', p_admin.role, 'is_active', p_admin.is_active, 'last_login_at', p_admin.last_login_at,
-    'created_at', p_admin.created_at)
+  -- Read as the caller: an admin reads admins under the admin policies; as the owner (definer callers), any.
+  select jsonb_build_object('id', a.id, 'email', a.email::text, 'name', a.name, 'role', a.role,
+    'is_active', a.is_active, 'last_login_at', a.last_login_at, 'created_at', a.created_at)
+  from app.admins a where a.id = p_admin_id
 $$;
-comment on function app_private.admin_json is 'An admin as the API shows it (never the password hash).';
+comment on function api.admin_json is 'An admin as the API shows it (never the password hash); what the caller may read of them.';
 
-create or replace function app_private.consultant_json(p_c app.consultants)
+create or replace function api.consultant_json(p_consultant_id uuid)
 returns jsonb
-language sql stable
+language sql stable security invoker
 set search_path = ''
 as $$
-  -- The consultant's own view of their account. Bank fields leave as ciphertext (base64) for the app
-  -- to mask; nothing returns them in clear.
+  -- The consultant's own view of their account, read as the caller (their own row under the policies; any, for
+  -- the definer callers). Bank fields leave as ciphertext (base64) for the app to mask; nothing returns them in clear.
   select jsonb_build_object(
-    'id', p_c.id, 'email', p_c.email::text, 'first_name', p_c.first_name, 'last_name', p_c.last_name,
-    'phone_country_code', p_c.phone_country_code, 'phone_number', p_c.phone_number,
-    'consultancy_sector', p_c.consultancy_sector,
-    'personal_session_title', p_c.personal_session_title, 'webinar_session_title', p_c.webinar_session_title,
-    'personal_session_price', p_c.personal_session_price, 'webinar_session_price', p_c.webinar_session_price,
-    'currency', p_c.currency, 'description', p_c.description, 'experience_months', p_c.experience_months,
-    'instagram_url', p_c.instagram_url, 'linkedin_url', p_c.linkedin_url, 'twitter_url', p_c.twitter_url,
-    'profile_photo_url', p_c.profile_photo_url, 'slug', p_c.slug, 'timezone', p_c.timezone,
-    'is_active', p_c.is_active, 'is_email_verified', p_c.is_email_verified, 'email_verified_at', p_c.email_verified_at,
-    'subscription_plan', p_c.subscription_plan, 'subscription_expires_at', p_c.subscription_expires_at,
-    'approval_status', p_c.approval_status, 'approved_at', p_c.approved_at, 'rejection_reason', p_c.rejection_reason,
-    'booking_policy', jsonb_build_object('min_notice_minutes', p_c.min_notice_minutes,
-      'max_days_ahead', p_c.max_days_ahead, 'buffer_minutes', p_c.buffer_minutes, 'hold_minutes', p_c.hold_minutes,
-      'cancellation_policy', p_c.cancellation_policy),
-    'default_meeting_platform', p_c.default_meeting_platform,
-    'meeting_links', jsonb_build_object('zoom', p_c.zoom_link, 'meet', p_c.meet_link, 'teams', p_c.teams_link),
-    'notification_preferences', p_c.notification_preferences,
-    'bank_details', jsonb_build_object('bank_name', p_c.bank_name,
-      'account_number_encrypted', encode(p_c.bank_account_number_encrypted, 'base64'),
-      'ifsc_code_encrypted', encode(p_c.ifsc_code_encrypted, 'base64')),
-    'last_login_at', p_c.last_login_at, 'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
+    'id', c.id, 'email', c.email::text, 'first_name', c.first_name, 'last_name', c.last_name,
+    'phone_country_code', c.phone_country_code, 'phone_number', c.phone_number,
+    'consultancy_sector', c.consultancy_sector,
+    'personal_session_title', c.personal_session_title, 'webinar_session_title', c.webinar_session_title,
+    'personal_session_price', c.personal_session_price, 'webinar_session_price', c.webinar_session_price,
+    'currency', c.currency, 'description', c.description, 'experience_months', c.experience_months,
+    'instagram_url', c.instagram_url, 'linkedin_url', c.linkedin_url, 'twitter_url', c.twitter_url,
+    'profile_photo_url', c.profile_photo_url, 'slug', c.slug, 'timezone', c.timezone,
+    'is_active', c.is_active, 'is_email_verified', c.is_email_verified, 'email_verified_at', c.email_verified_at,
+    'subscription_plan', c.subscription_plan, 'subscription_expires_at', c.subscription_expires_at,
+    'approval_status', c.approval_status, 'approved_at', c.approved_at, 'rejection_reason', c.rejection_reason,
+    'booking_policy', jsonb_build_object('min_notice_minutes', c.min_notice_minutes,
+      'max_days_ahead', c.max_days_ahead, 'buffer_minutes', c.buffer_minutes, 'hold_minutes', c.hold_minutes,
+      'cancellation_policy', c.cancellation_policy),
+    'default_meeting_platform', c.default_meeting_platform,
+    'meeting_links', jsonb_build_object('zoom', c.zoom_link, 'meet', c.meet_link, 'teams', c.teams_link),
+    'notification_preferences', c.notification_preferences,
+    'bank_details', jsonb_build_object('bank_name', c.bank_name,
+      'account_number_encrypted', encode(c.bank_account_number_encrypted, 'base64'),
+      'ifsc_code_encrypted', encode(c.ifsc_code_encrypted, 'base64')),
+    'last_login_at', c.last_login_at, 'created_at', c.created_at, 'updated_at', c.updated_at)
+  from app.consultants c where c.id = p_consultant_id
 $$;
-comment on function app_private.consultant_json is 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
+comment on function api.consultant_json is 'A consultant''s own account as the API shows it (bank fields as ciphertext for masking).';
 
 create or replace function app_private.start_session(
   p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text, p_ip inet
@@ -140,7 +142,7 @@ begin
   perform app_private.queue_email('verify_email', v_consultant.email::text, null,
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24),
     p_consultant_id => v_consultant.id);
-  return app_private.consultant_json(v_consultant) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
+  return api.consultant_json(v_consultant.id) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $$;
 comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created).';
@@ -174,7 +176,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(v_c.id, null, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch);
+  return api.consultant_json(v_c.id) || jsonb_build_object('token_epoch', v_c.token_epoch);
 end;
 $$;
 comment on function api.start_consultant_session is 'After the app checked the password: record the login and open a refresh family.';
@@ -202,7 +204,7 @@ begin
     raise exception using errcode = 'NK401', message = 'invalid_credentials', detail = 'Wrong email or password.';
   end if;
   perform app_private.start_session(null, v_a.id, p_refresh_hash, p_expires_at, p_user_agent, p_ip);
-  return app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch);
+  return api.admin_json(v_a.id) || jsonb_build_object('token_epoch', v_a.token_epoch);
 end;
 $$;
 comment on function api.start_admin_session is 'After the app checked the password: record the admin login and open a refresh family.';
@@ -261,9 +263,9 @@ begin
   -- The new access token carries the account's current epoch (the app takes it out of the answer).
   return jsonb_build_object('status', 'ok',
     'consultant', case when v_c.id is not null
-                       then app_private.consultant_json(v_c) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
+                       then api.consultant_json(v_c.id) || jsonb_build_object('token_epoch', v_c.token_epoch) end,
     'admin', case when v_a.id is not null
-                  then app_private.admin_json(v_a) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
+                  then api.admin_json(v_a.id) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
 end;
 $$;
 comment on function api.rotate_refresh_token is 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
@@ -336,20 +338,21 @@ comment on function api.change_my_password is 'Change the caller''s password, en
 
 create or replace function api.get_my_account()
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants;
-  v_a app.admins;
+  v_id uuid;
 begin
-  select * into v_c from app.consultants where id = app.current_consultant_id() and deleted_at is null;
-  if v_c.id is not null then
-    return app_private.consultant_json(v_c);
+  -- Read as the caller: a consultant sees their own row under the policies, an admin (as nakksha_app_admin) the
+  -- admins under theirs, and only while active.
+  select c.id into v_id from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null;
+  if v_id is not null then
+    return api.consultant_json(v_id);
   end if;
-  select * into v_a from app.admins where id = app.current_admin_id() and is_active;
-  if v_a.id is not null then
-    return app_private.admin_json(v_a);
+  select a.id into v_id from app.admins a where a.id = app.current_admin_id() and a.is_active;
+  if v_id is not null then
+    return api.admin_json(v_id);
   end if;
   raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
 end;
@@ -388,6 +391,7 @@ grant execute on function
   api.admin_credentials(text), api.start_admin_session(uuid, bytea, timestamptz, text, inet),
   api.rotate_refresh_token(bytea, bytea, timestamptz, text), api.revoke_refresh_family(bytea, text),
   api.revoke_my_sessions(), api.my_password_hash(), api.change_my_password(text, bytea, timestamptz, text, inet),
-  api.get_my_account(), api.consultant_access(uuid, integer), api.admin_access(uuid, integer) to nakksha_app;
+  api.get_my_account(), api.consultant_access(uuid, integer), api.admin_access(uuid, integer),
+  api.consultant_json(uuid), api.admin_json(uuid) to nakksha_app;
 
 -- Test: pytest tests/http/test_auth.py

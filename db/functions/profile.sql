@@ -84,7 +84,7 @@ begin
   if v_new.max_days_ahead <> v_c.max_days_ahead and v_new.timezone = v_c.timezone then
     perform app_private.rematerialise_slots(v_new.id);
   end if;
-  return app_private.consultant_json(v_new);
+  return api.consultant_json(v_new.id);
 end;
 $$;
 comment on function api.update_my_profile is 'Change the calling consultant''s profile and settings (the keys present in the patch).';
@@ -101,7 +101,7 @@ begin
   update app.consultants set bank_name = p_bank_name, bank_account_number_encrypted = p_account_number_encrypted,
     ifsc_code_encrypted = p_ifsc_code_encrypted
   where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c);
+  return api.consultant_json(v_c.id);
 end;
 $$;
 comment on function api.set_my_bank_details is 'Store the calling consultant''s bank details (account number and IFSC as ciphertext).';
@@ -120,7 +120,7 @@ begin
   -- one that ends up recorded.
   select profile_photo_url into v_replaced from app.consultants where id = v_c.id for update;
   update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c) || jsonb_build_object('replaced_photo_url',
+  return api.consultant_json(v_c.id) || jsonb_build_object('replaced_photo_url',
     case when v_replaced is distinct from p_url then v_replaced end);
 end;
 $$;
@@ -138,7 +138,7 @@ begin
   -- no password hash, no token hashes; bank details masked by the app from the account section.
   return jsonb_build_object(
     'exported_at', now(),
-    'account', app_private.consultant_json(v_c),
+    'account', api.consultant_json(v_c.id),
     'availability_rules', coalesce((select jsonb_agg(to_jsonb(r) order by r.created_at) from app.availability_rules r where r.consultant_id = v_c.id), '[]'),
     'availability_blocks', coalesce((select jsonb_agg(to_jsonb(b) order by b.starts_at) from app.availability_blocks b where b.consultant_id = v_c.id), '[]'),
     'availability_slots', coalesce((select jsonb_agg(to_jsonb(s) order by s.starts_at) from app.availability_slots s where s.consultant_id = v_c.id), '[]'),

@@ -19,7 +19,7 @@ begin
     raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link is not valid.', hint = 'field:token';
   end if;
   if v_token.used_at is not null and v_c.is_email_verified then
-    return app_private.consultant_json(v_c);  -- clicking the link twice is fine
+    return api.consultant_json(v_c.id);  -- clicking the link twice is fine
   end if;
   if v_token.used_at is not null or v_token.expires_at <= now() then
     raise exception using errcode = 'NK400', message = 'invalid_token', detail = 'This link has expired; ask for a new one.',
@@ -27,7 +27,7 @@ begin
   end if;
   update app.one_time_tokens set used_at = now() where id = v_token.id;
   update app.consultants set is_email_verified = true, email_verified_at = now() where id = v_c.id returning * into v_c;
-  return app_private.consultant_json(v_c);
+  return api.consultant_json(v_c.id);
 end;
 $$;
 comment on function api.verify_email is 'Mark the consultant''s email verified with a single-use, expiring token.';

@@ -22,7 +22,7 @@ INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stat
                  "api.quotation_client", "api.unreferenced_quotation_images", "api.calendar_connections",
                  "api.create_availability_rule", "api.update_availability_rule", "api.delete_availability_rule",
                  "api.create_availability_block", "api.delete_availability_block", "api.create_slot",
-                 "api.update_slot", "api.delete_slot")
+                 "api.update_slot", "api.delete_slot", "api.get_my_account", "api.consultant_json", "api.admin_json")
 
 
 async def as_consultant(db, consultant, sql: str, *args):
@@ -136,6 +136,14 @@ async def test_availability_writes_reach_the_callers_own_and_nothing_of_another(
                                 uuid.UUID(made["created_id"])) == a["id"]
     assert await owner.fetchval("select count(*) from app.availability_slots where rule_id = $1",
                                 uuid.UUID(made["created_id"])) > 0
+
+
+async def test_the_own_account_read_shows_the_caller_and_nothing_of_another(db, owner, two):
+    a, b = two["a"], two["b"]
+    mine = await as_consultant(db, a["id"], "select api.get_my_account()")
+    assert mine["id"] == str(a["id"]) and "password_hash" not in mine and "token_epoch" not in mine
+    # The JSON helper asked for B's account, as A: the policy hides B's row.
+    assert await as_consultant(db, a["id"], "select api.consultant_json($1)", b["id"]) is None
 
 
 async def test_an_admin_id_beside_a_consultant_id_does_not_widen_the_consultants_reads(db, owner, two):
