@@ -3352,7 +3352,7 @@ COMMENT ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) IS 'One local
 --
 
 CREATE FUNCTION api.migration_level() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select max(version)::text from public.schema_migrations
@@ -3916,7 +3916,7 @@ COMMENT ON FUNCTION api.public_consultant(p_slug text) IS 'A published consultan
 --
 
 CREATE FUNCTION api.public_plans() RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select jsonb_build_object(
@@ -18619,6 +18619,8 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_ap
 --
 
 GRANT SELECT ON TABLE public.schema_migrations TO nakksha_app_admin;
+GRANT SELECT ON TABLE public.schema_migrations TO nakksha_app;
+GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 
 
 --
@@ -18638,3 +18640,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_app_admin;
 -- 20261205120000
 -- 20261205120100
 -- 20261205120200
+-- 20261205120300

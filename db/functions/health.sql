@@ -2,7 +2,7 @@
 
 create or replace function api.migration_level()
 returns text
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select max(version)::text from public.schema_migrations

@@ -25,7 +25,7 @@ comment on function api.web_session_subject is 'The consultant or admin behind a
 
 create or replace function api.public_plans()
 returns jsonb
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select jsonb_build_object(
