@@ -28,9 +28,9 @@ from app.errors import (
 from app.live import Hub
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from app.routes import all_routes, last_routes
+from app.routes.forms import PAGE_PHOTO_PATH
 from app.routes.health import expected_migration
 from app.routes.profile import PHOTO_BODY_LIMIT, PHOTO_PATH
-from app.routes.settings_forms import PAGE_PHOTO_PATH
 from app.secrets import Secrets
 from app.sql import create_pool
 

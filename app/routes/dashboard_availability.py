@@ -1,5 +1,5 @@
 # app/routes/dashboard_availability.py — the consultant's availability pages (/dashboard/settings/availability…): weekly hours, one-off slots and blocked dates.
-"""The forms run the availability API's own schemas and named queries (settings_forms.py shows their errors beside
+"""The forms run the availability API's own schemas and named queries (forms.py shows their errors beside
 the fields); deleting a rule or a slot and unblocking go through a confirmation page."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.availability import BlockBody, RuleBody, SlotBody
-from app.routes.settings_forms import (
+from app.routes.forms import (
     BASE,
     WEEKDAYS,
     clock_label,

@@ -17,7 +17,8 @@ from app.crypto import keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.clients import ClientPatch, ClientQuery, NewClient, _phone_fields, anonymise, present_client
-from app.routes.dashboard_sessions import approved, form_error, paging
+from app.routes.dashboard_sessions import approved, paging
+from app.routes.forms import form_error
 from app.routes.public import PHONE_PURPOSE
 from app.schemas import normalise_phone
 from app.sql import Caller, run

@@ -19,7 +19,8 @@ from starlette.routing import Route
 from app.emails import render as render_email
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.dashboard_sessions import approved, form_error, paging
+from app.routes.dashboard_sessions import approved, paging
+from app.routes.forms import form_error
 from app.routes.quotations import QuotationBody, QuotationPatch, QuotationQuery, change, present, send
 from app.sql import Caller, run
 from app.validation import parse_form

@@ -22,7 +22,8 @@ from starlette.routing import Route
 
 from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
-from app.errors import ApiError, from_postgres
+from app.errors import ApiError
+from app.routes import forms
 from app.routes.public import PHONE_PURPOSE
 from app.routes.sessions import (
     CalendarQuery,
@@ -74,21 +75,9 @@ async def approved(request: Request) -> tuple[dict, Caller] | Response:
     return who
 
 
-def api_error(exc: Exception) -> ApiError:
-    """An error a form can show: an ApiError, or a database error the app's one table maps (else re-raised)."""
-    if isinstance(exc, ApiError):
-        return exc
-    mapped = from_postgres(exc) if isinstance(exc, asyncpg.PostgresError) else None
-    if mapped is None:
-        raise exc
-    return mapped
-
-
 def form_error(exc: Exception) -> tuple[dict[str, Any], int]:
-    """A failed form's message and the form field it concerns (client.email is client_email), and its status."""
-    err = api_error(exc)
-    field = FORM_FIELDS.get(err.field or "", (err.field or "").replace(".", "_") or None)
-    return {"error": err.message, "error_field": field}, err.status
+    """A failed session form's message and input (app/routes/forms.py, with the session forms' own inputs)."""
+    return forms.form_error(exc, FORM_FIELDS)
 
 
 def paging(path: str, result: dict, keep: dict[str, str]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 """Open to a consultant whether approved or not: a pending consultant prepares everything before the page
 goes live. Every form is a plain POST carrying the CSRF token that runs the JSON API's own schema and named
 query (no rule of its own); an error shows the same page again with the message, the field it concerns and
-what was typed — never a password, a bank account number or an IFSC (settings_forms.py). Success redirects
+what was typed — never a password, a bank account number or an IFSC (forms.py). Success redirects
 back with a notice (post/redirect/get). Deleting the account asks for the email address typed out and the
 password (so does the data download)."""
 from __future__ import annotations
@@ -28,15 +28,7 @@ from app.routes.auth import (
     confirm_current_password,
 )
 from app.routes.calendar import consent_csp, integrations
-from app.routes.pages import signed_in
-from app.routes.profile import (
-    PHOTO_BODY_LIMIT,
-    BankDetails,
-    NotificationPreferences,
-    _forget_photos,
-    store_photo,
-)
-from app.routes.settings_forms import (
+from app.routes.forms import (
     BASE,
     NOTIFICATIONS,
     PAGE_PHOTO_PATH,
@@ -51,6 +43,14 @@ from app.routes.settings_forms import (
     whole_number,
     zone_label,
     zone_options,
+)
+from app.routes.pages import signed_in
+from app.routes.profile import (
+    PHOTO_BODY_LIMIT,
+    BankDetails,
+    NotificationPreferences,
+    _forget_photos,
+    store_photo,
 )
 from app.sql import Caller, run
 from app.validation import parse_form

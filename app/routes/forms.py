@@ -1,13 +1,16 @@
-# app/routes/settings_forms.py — what the settings pages share: the form page (load, submit, errors beside their fields with the typed values kept), the notices, and how values are shown and read.
-"""One form path for the settings pages: `form_page` shows a page, runs its form on POST, and turns an ApiError or a
-mapped SQL error into the message in the form's words, the field it concerns and the values typed (never a
-secret); `done_redirect` is the post/redirect/get with its notice."""
+# app/routes/forms.py — what the dashboard's form pages share: the form page (load, submit, errors beside their fields with the typed values kept), the notices, and how values are shown and read.
+"""One form path for the dashboard's pages (settings, sessions, clients, quotations). `page_error` is the one conversion
+of a database error into the error a form shows (the app's own SQLSTATE table; anything else is a bug and re-raised);
+`form_error` gives it as a page's message and field. On the settings pages `form_page` shows a page, runs its form
+on POST and shows the message in the form's words beside its field with the values typed (never a secret);
+`done_redirect` is the post/redirect/get with its notice."""
 from __future__ import annotations
 
 import re
 import typing
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -113,12 +116,21 @@ def is_kept(name: str) -> bool:
 
 
 def page_error(exc: Exception) -> ApiError:
+    """An error a form can show: an ApiError, or a database error the app's one table maps (else re-raised)."""
     if isinstance(exc, ApiError):
         return exc
-    mapped = from_postgres(exc)  # the same table the app's error handler uses
+    mapped = from_postgres(exc) if isinstance(exc, asyncpg.PostgresError) else None  # the app handler's table
     if mapped is None:
         raise exc  # a bug, not the consultant's input: the app's handler logs it
     return mapped
+
+
+def form_error(exc: Exception, renames: dict[str, str] | None = None) -> tuple[dict[str, Any], int]:
+    """A failed form's message and the form input it concerns (the API's `client.email` is `client_email`; renames
+    map an API field to a differently named input), and the status to answer with."""
+    err = page_error(exc)
+    field = (renames or {}).get(err.field or "", (err.field or "").replace(".", "_") or None)
+    return {"error": err.message, "error_field": field}, err.status
 
 
 def explain_error(err: ApiError, renames: dict[str, str]) -> tuple[str, str | None]:
