@@ -21,8 +21,8 @@ as $$
 $$;
 comment on function api.quotation_json is 'A quotation as the API answers it (never its token hash).';
 
--- Invoker: the quotations policy decides what the caller sees. The consultant filter stays while the write
--- functions calling this are still security definer (as the owner, policies do not apply to them).
+-- Invoker, as are all its callers: the quotations policy decides what the caller sees. The consultant filter is
+-- redundant with the policy and kept as the index's leading column (an id alone would do as well).
 create or replace function api.my_quotation(p_quotation_id uuid, p_lock boolean default false)
 returns app.quotations
 language plpgsql volatile security invoker
