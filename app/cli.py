@@ -251,7 +251,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         # so the handlers go in once it has begun; a signal before that finds nothing registered and ends the process.
         # A second signal gets the default action (an immediate end), as with Procrastinate's own handlers.
         loop = asyncio.get_running_loop()
-        with connected(db.app_url(), db.query_url(), db.statement_cache_size()) as job_app:
+        with connected(db.worker_url(), db.worker_query_url(), db.statement_cache_size()) as job_app:
             async with job_app.open_async():
                 job_app.perform_import_paths()
                 worker = Worker(app=job_app, queues=args.queues or None, concurrency=args.concurrency,
@@ -376,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("db-url", help="Print the URL of the database in use (for psql).")
-    p.add_argument("--role", choices=["superuser", "owner", "app", "admin", "analyst"], default="superuser",
+    p.add_argument("--role", choices=["superuser", "owner", "app", "admin", "analyst", "worker"], default="superuser",
                    help="Log in as this role (default: the administrative URL).")
     p.set_defaults(func=cmd_db_url)
 

@@ -14,6 +14,9 @@ ROLE_ADMIN = "nakksha_admin"
 ROLE_ANALYST = "nakksha_analyst"
 # No login: the app takes this role for a transaction that acts for a signed-in admin (app/sql.py, SET_CALLER).
 ROLE_APP_ADMIN = "nakksha_app_admin"
+# The job worker's login: the steps only jobs take (claiming mail, settling refunds, syncing calendars, sweeps)
+# are granted to it alone, so the web role (and SQL injected through it) cannot take them.
+ROLE_WORKER = "nakksha_worker"
 DATABASE_NAME = "nakksha"
 
 
@@ -32,7 +35,7 @@ def _csv(value: str | None) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. DATABASE_URL is the administrative URL (migrations, CLI); the app and the
-    worker connect as the app role, derived from it unless APP_DATABASE_URL is given. DATABASE_POOLER_URL
+    worker connect as their own roles, derived from it unless APP_DATABASE_URL / WORKER_DATABASE_URL is given. DATABASE_POOLER_URL
     sends the app's and the worker's queries through a transaction pooler (PgBouncer) while every LISTEN
     connection keeps the direct URL; ANALYTICS_DATABASE_URL sends dashboard and analytics reads to a replica."""
 
@@ -41,6 +44,7 @@ class Settings:
     allow_dev_on_network: bool = False
     database_url: str | None = None
     app_database_url: str | None = None
+    worker_database_url: str | None = None
     pooler_url: str | None = None
     analytics_database_url: str | None = None
     data_dir: Path = REPO_ROOT / ".data"
@@ -116,6 +120,7 @@ class Settings:
             allow_dev_on_network=e.get("NAKKSHA_ALLOW_DEV_ON_NETWORK", "") == "1",
             database_url=e.get("DATABASE_URL") or None,
             app_database_url=e.get("APP_DATABASE_URL") or None,
+            worker_database_url=e.get("WORKER_DATABASE_URL") or None,
             pooler_url=e.get("DATABASE_POOLER_URL") or None,
             analytics_database_url=e.get("ANALYTICS_DATABASE_URL") or None,
             data_dir=Path(e.get("NAKKSHA_DATA_DIR", str(REPO_ROOT / ".data"))).resolve(),

@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from app.config import DATABASE_NAME, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, Settings
+from app.config import DATABASE_NAME, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, ROLE_WORKER, Settings
 
 log = logging.getLogger("nakksha.database")
 
@@ -16,6 +16,7 @@ ROLE_PASSWORD_ENV = {
     ROLE_APP: "NAKKSHA_APP_PASSWORD",
     ROLE_ADMIN: "NAKKSHA_ADMIN_PASSWORD",
     ROLE_ANALYST: "NAKKSHA_ANALYST_PASSWORD",
+    ROLE_WORKER: "NAKKSHA_WORKER_PASSWORD",
 }
 
 
@@ -148,6 +149,19 @@ class Database:
         """Where the app's and the worker's asyncpg pools send queries: the transaction pooler when one is
         configured (DATABASE_POOLER_URL), else the direct URL."""
         return self.settings.pooler_url or self.app_url()
+
+    def worker_url(self) -> str:
+        """The worker role's direct URL (Procrastinate LISTENs on it)."""
+        return self.settings.worker_database_url or role_url(self.admin_url(), ROLE_WORKER)
+
+    def worker_query_url(self) -> str:
+        """Where the worker's task queries go: the transaction pooler, logged in as the worker role, when one is
+        configured, else the direct URL."""
+        if not self.settings.pooler_url:
+            return self.worker_url()
+        worker = urlsplit(self.worker_url())
+        return with_user(self.settings.pooler_url, unquote(worker.username or ROLE_WORKER),
+                         unquote(worker.password) if worker.password else None)
 
     def statement_cache_size(self) -> int:
         """asyncpg's prepared-statement cache: off through a transaction pooler (PgBouncer 1.18 keeps no

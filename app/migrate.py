@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from app.config import REPO_ROOT, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_APP_ADMIN, ROLE_OWNER
+from app.config import REPO_ROOT, ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_APP_ADMIN, ROLE_OWNER, ROLE_WORKER
 from app.database import ROLE_PASSWORD_ENV, database_name, dbmate_url, env_with_pg_bin, role_url
 
 log = logging.getLogger("nakksha.migrate")
@@ -33,6 +33,7 @@ MIN_SERVER_VERSION = 170000  # the brief's choice: PostgreSQL 17 or newer
 MATVIEW_HEADER = re.compile(r"^--\s*materialized view:\s*([a-z_]+\.[a-z_]+)\s*$", re.M)
 APP_STATEMENT_TIMEOUT = "5s"
 ROLE_SETTINGS = ((ROLE_APP, "statement_timeout", APP_STATEMENT_TIMEOUT),
+                 (ROLE_WORKER, "statement_timeout", APP_STATEMENT_TIMEOUT),
                  (ROLE_ANALYST, "statement_timeout", "1min"),
                  (ROLE_ANALYST, "idle_in_transaction_session_timeout", "5min"))
 ANALYST_CONNECTION_LIMIT = 10
@@ -46,7 +47,7 @@ def bootstrap_roles(admin_url: str) -> None:
         version = int(conn.execute("show server_version_num").fetchone()[0])
         if version < MIN_SERVER_VERSION:
             raise RuntimeError(f"PostgreSQL {version // 10000} found; Nakksha needs {MIN_SERVER_VERSION // 10000} or newer")
-        for role in (ROLE_OWNER, ROLE_APP, ROLE_ADMIN, ROLE_ANALYST):
+        for role in (ROLE_OWNER, ROLE_APP, ROLE_ADMIN, ROLE_ANALYST, ROLE_WORKER):
             exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
             if not exists:
                 log.info("creating role %s", role)
@@ -66,7 +67,7 @@ def bootstrap_roles(admin_url: str) -> None:
         if conn.execute("select pg_has_role(%s, %s, 'member')", (ROLE_ADMIN, ROLE_APP_ADMIN)).fetchone()[0]:
             conn.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(ROLE_APP_ADMIN), sql.Identifier(ROLE_ADMIN)))
         is_super = conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
-        for role in (ROLE_APP, ROLE_APP_ADMIN, ROLE_ADMIN, ROLE_ANALYST):
+        for role in (ROLE_APP, ROLE_APP_ADMIN, ROLE_ADMIN, ROLE_ANALYST, ROLE_WORKER):
             attrs = "nosuperuser nocreatedb nocreaterole noreplication"
             if is_super:
                 attrs += " nobypassrls"
@@ -97,8 +98,9 @@ def bootstrap_roles(admin_url: str) -> None:
         else:
             conn.execute(sql.SQL("grant create, connect on database {} to {}").format(db, sql.Identifier(ROLE_OWNER)))
             conn.execute(sql.SQL("grant create on schema public to {}").format(sql.Identifier(ROLE_OWNER)))
-        conn.execute(sql.SQL("grant connect on database {} to {}, {}, {}").format(
-            db, sql.Identifier(ROLE_APP), sql.Identifier(ROLE_ADMIN), sql.Identifier(ROLE_ANALYST)))
+        conn.execute(sql.SQL("grant connect on database {} to {}, {}, {}, {}").format(
+            db, sql.Identifier(ROLE_APP), sql.Identifier(ROLE_ADMIN), sql.Identifier(ROLE_ANALYST),
+            sql.Identifier(ROLE_WORKER)))
 
 
 def dbmate_binary() -> str:
@@ -123,11 +125,12 @@ def _grant_code_schemas(cur: psycopg.Cursor) -> None:
         create schema api;
         comment on schema api is 'Functions and views the application calls. Re-created from db/functions and db/views by nakksha migrate.';
         create schema app_private;
-        comment on schema app_private is 'Helpers of the security definer functions (security invoker themselves: they run with the rights of the definer function calling them). Granted to no web role.';
+        comment on schema app_private is 'Helpers of the functions in api (security invoker themselves: they run with the rights of the function calling them, a definer one or the worker role''s). Granted to no web role.';
         create schema analytics;
         comment on schema analytics is 'Views for analysts (nakksha_analyst reads these and nothing else).';
         revoke all on schema app_private from public;
-        grant usage on schema api to {ROLE_APP}, {ROLE_ADMIN};
+        grant usage on schema api to {ROLE_APP}, {ROLE_ADMIN}, {ROLE_WORKER};
+        grant usage on schema app_private to {ROLE_WORKER};
         grant usage on schema analytics to {ROLE_ANALYST};
     """)
 
@@ -249,6 +252,10 @@ def apply_code(owner_url: str, db_dir: Path = DB_DIR) -> None:
         # callable only by the roles its file grants it to by name.
         cur.execute(sql.SQL("revoke execute on all functions in schema {} from public").format(
             sql.SQL(", ").join(sql.Identifier(s) for s in CODE_SCHEMAS)))
+        # The worker's invoker steps call the private helpers as themselves: every helper is invoker, so this reaches
+        # nothing beyond the worker's own table grants (tests/meta/test_definer_functions.py keeps app_private so).
+        cur.execute(sql.SQL("grant execute on all functions in schema app_private to {}").format(
+            sql.Identifier(ROLE_WORKER)))
         cur.execute(MIRROR_APP_GRANTS)
         conn.commit()
 

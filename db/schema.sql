@@ -80,7 +80,7 @@ ALTER SCHEMA app_private OWNER TO nakksha_owner;
 -- Name: SCHEMA app_private; Type: COMMENT; Schema: -; Owner: nakksha_owner
 --
 
-COMMENT ON SCHEMA app_private IS 'Helpers of the security definer functions (security invoker themselves: they run with the rights of the definer function calling them). Granted to no web role.';
+COMMENT ON SCHEMA app_private IS 'Helpers of the functions in api (security invoker themselves: they run with the rights of the function calling them, a definer one or the worker role''s). Granted to no web role.';
 
 
 --
@@ -192,7 +192,7 @@ ALTER TYPE public.procrastinate_job_to_defer_v1 OWNER TO nakksha_owner;
 --
 
 CREATE FUNCTION api.abandon_expired_holds() RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$ select app_private.abandon_expired_holds(null) $$;
 
@@ -1316,7 +1316,7 @@ ALTER FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_
 -- Name: FUNCTION cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) IS 'Worker step (every minute): cancel analysts'' statements running longer than p_after (2 minutes), end the sessions of those still running after p_terminate_after (3 minutes), even if their session lifted its timeout or is a member role; returns how many.';
+COMMENT ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) IS 'Worker step (every minute): cancel analysts'' statements running longer than p_after (2 minutes), end the sessions of those still running after p_terminate_after (3 minutes), even if their session lifted its timeout or is a member role; returns how many. Definer: signalling another role''s backends needs the owner''s pg_signal_backend and analyst membership; granted to the worker role alone.';
 
 
 --
@@ -2206,7 +2206,7 @@ COMMENT ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email t
 --
 
 CREATE FUNCTION api.defer_slot_rollforwards() RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
 declare
@@ -2566,7 +2566,7 @@ COMMENT ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) IS 'Copy a quot
 --
 
 CREATE FUNCTION api.expire_quotations() RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- Skips rows another transaction holds (an acceptance in flight): the next run gets them if still due.
@@ -2676,7 +2676,7 @@ COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s da
 --
 
 CREATE FUNCTION api.forget_hold_addresses() RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- The keyed hash of a visitor's address only counts the holds they keep open; once a session is no longer
@@ -3719,7 +3719,7 @@ COMMENT ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_end
 --
 
 CREATE FUNCTION api.prune_idempotency_keys() RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   with gone as (delete from app.idempotency_keys where created_at < now() - interval '24 hours' returning 1)
@@ -3741,7 +3741,7 @@ COMMENT ON FUNCTION api.prune_idempotency_keys() IS 'Delete Idempotency-Keys old
 --
 
 CREATE FUNCTION api.prune_rate_limits() RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   with gone as (delete from app.rate_limit_hits where window_start < now() - interval '1 day' returning 1)
@@ -4311,7 +4311,7 @@ COMMENT ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_adm
 --
 
 CREATE FUNCTION api.reconcile_due_payments(p_limit integer) RETURNS TABLE(transaction_id uuid, gateway text, order_id text, status text, age_minutes integer)
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -4356,7 +4356,7 @@ COMMENT ON FUNCTION api.reconcile_due_payments(p_limit integer) IS 'Reconciliati
 --
 
 CREATE FUNCTION api.reconcile_due_refunds(p_limit integer) RETURNS TABLE(refund_id uuid, gateway text, payment_id text, gateway_refund_id text)
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
 #variable_conflict use_column
@@ -4398,7 +4398,7 @@ COMMENT ON FUNCTION api.reconcile_due_refunds(p_limit integer) IS 'Reconciliatio
 --
 
 CREATE FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -4455,7 +4455,7 @@ COMMENT ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, 
 --
 
 CREATE FUNCTION api.refresh_daily_analytics(p_limit integer DEFAULT 1000) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -4532,7 +4532,7 @@ ALTER FUNCTION api.refresh_views() OWNER TO nakksha_owner;
 -- Name: FUNCTION refresh_views(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.refresh_views() IS 'Refresh every analytics materialized view concurrently and record when (job and nakksha refresh-views).';
+COMMENT ON FUNCTION api.refresh_views() IS 'Refresh every analytics materialized view concurrently and record when (job and nakksha refresh-views). Definer: REFRESH MATERIALIZED VIEW needs the views'' owner; granted to the worker role alone.';
 
 
 --
@@ -4651,7 +4651,7 @@ COMMENT ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_reque
 --
 
 CREATE FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- A deleted or deactivated account keeps what it has; its page is gone anyway.
@@ -6162,7 +6162,7 @@ COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consulta
 --
 
 CREATE FUNCTION api.worker_busy_window(p_connection_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- From now to the furthest a client could book (the consultant's own horizon).
@@ -6187,7 +6187,7 @@ COMMENT ON FUNCTION api.worker_busy_window(p_connection_id uuid) IS 'Worker: the
 --
 
 CREATE FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   delete from app.calendar_events where event_key = p_event_key and provider = p_provider
@@ -6208,7 +6208,7 @@ COMMENT ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provid
 --
 
 CREATE FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -6277,7 +6277,7 @@ COMMENT ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provide
 --
 
 CREATE FUNCTION api.worker_calendar_plan(p_event_key text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -6357,7 +6357,7 @@ COMMENT ON FUNCTION api.worker_calendar_plan(p_event_key text) IS 'Worker: what 
 --
 
 CREATE FUNCTION api.worker_claim_email(p_email_log_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -6403,7 +6403,7 @@ COMMENT ON FUNCTION api.worker_claim_email(p_email_log_id uuid) IS 'Worker: the 
 --
 
 CREATE FUNCTION api.worker_claim_refund(p_refund_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select jsonb_build_object('refund_id', r.id, 'transaction_id', t.id, 'gateway', t.gateway,
@@ -6428,7 +6428,7 @@ COMMENT ON FUNCTION api.worker_claim_refund(p_refund_id uuid) IS 'Worker: what a
 --
 
 CREATE FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) RETURNS timestamp with time zone
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select c.connected_at from app.calendar_connections c where c.consultant_id = p_consultant_id and c.provider = p_provider
@@ -6449,7 +6449,7 @@ COMMENT ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider 
 --
 
 CREATE FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- Locked until the caller's transaction ends: two jobs needing a fresh token refresh it once, the second
@@ -6476,7 +6476,7 @@ COMMENT ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) IS
 --
 
 CREATE FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -6504,7 +6504,7 @@ COMMENT ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_
 --
 
 CREATE FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- A failure that will be retried only records the error; the last one moves the log to failed.
@@ -6530,7 +6530,7 @@ COMMENT ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error te
 --
 
 CREATE FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   update app.email_logs
@@ -6554,7 +6554,7 @@ COMMENT ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject te
 --
 
 CREATE FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   update app.payment_refunds set failure_reason = left(p_error, 500) where id = p_refund_id and status = 'pending'
@@ -6575,7 +6575,7 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 --
 
 CREATE FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -6623,7 +6623,7 @@ COMMENT ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at t
 --
 
 CREATE FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
@@ -6649,7 +6649,7 @@ COMMENT ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_
 --
 
 CREATE FUNCTION api.worker_stale_calendar_connections() RETURNS SETOF uuid
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select c.id from app.calendar_connections c
@@ -6675,7 +6675,7 @@ COMMENT ON FUNCTION api.worker_stale_calendar_connections() IS 'Worker: connecte
 --
 
 CREATE FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
@@ -6723,7 +6723,7 @@ COMMENT ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy 
 --
 
 CREATE FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   update app.calendar_connections set access_token_encrypted = p_access_encrypted,
@@ -6747,7 +6747,7 @@ COMMENT ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_acc
 --
 
 CREATE FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb DEFAULT '[]'::jsonb) RETURNS uuid
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE sql
     SET search_path TO ''
     AS $$
   -- The local adapter's "provider": one message per idempotency key, like a real provider honouring the key.
@@ -14883,6 +14883,167 @@ ALTER TABLE app.view_refreshes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.webhook_events ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: analytics_dirty worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.analytics_dirty TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: availability_blocks worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.availability_blocks TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: availability_rules worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.availability_rules TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: availability_slot_exclusions worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.availability_slot_exclusions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: availability_slots worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.availability_slots TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: calendar_busy worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.calendar_busy TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: calendar_connections worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.calendar_connections TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: calendar_events worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.calendar_events TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: clients worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.clients TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: consultant_client_counts worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.consultant_client_counts TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: consultants worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.consultants TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: daily_analytics worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.daily_analytics TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: email_logs worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.email_logs TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: email_outbox worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.email_outbox TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: email_suppressions worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.email_suppressions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: email_templates worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.email_templates TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: idempotency_keys worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.idempotency_keys TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: payment_refunds worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.payment_refunds TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: payment_transactions worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.payment_transactions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: platform_settings worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.platform_settings TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: quotations worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.quotations TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: rate_limit_hits worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.rate_limit_hits TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: sessions worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.sessions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
 -- Name: SCHEMA analytics; Type: ACL; Schema: -; Owner: nakksha_owner
 --
 
@@ -14895,6 +15056,7 @@ GRANT USAGE ON SCHEMA analytics TO nakksha_analyst;
 
 GRANT USAGE ON SCHEMA api TO nakksha_app;
 GRANT USAGE ON SCHEMA api TO nakksha_admin;
+GRANT USAGE ON SCHEMA api TO nakksha_worker;
 GRANT USAGE ON SCHEMA api TO nakksha_app_admin;
 
 
@@ -14904,7 +15066,15 @@ GRANT USAGE ON SCHEMA api TO nakksha_app_admin;
 
 GRANT USAGE ON SCHEMA app TO nakksha_app;
 GRANT USAGE ON SCHEMA app TO nakksha_admin;
+GRANT USAGE ON SCHEMA app TO nakksha_worker;
 GRANT USAGE ON SCHEMA app TO nakksha_app_admin;
+
+
+--
+-- Name: SCHEMA app_private; Type: ACL; Schema: -; Owner: nakksha_owner
+--
+
+GRANT USAGE ON SCHEMA app_private TO nakksha_worker;
 
 
 --
@@ -14921,8 +15091,7 @@ GRANT USAGE ON SCHEMA public TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION api.abandon_expired_holds() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app;
-GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.abandon_expired_holds() TO nakksha_worker;
 
 
 --
@@ -15188,8 +15357,7 @@ GRANT ALL ON FUNCTION api.caller_consultant_id() TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) TO nakksha_app;
-GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.cancel_runaway_analyst_queries(p_after interval, p_terminate_after interval) TO nakksha_worker;
 
 
 --
@@ -15215,6 +15383,7 @@ GRANT ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) TO nakksha_app_
 --
 
 GRANT SELECT ON TABLE app.clients TO nakksha_app;
+GRANT SELECT,UPDATE ON TABLE app.clients TO nakksha_worker;
 GRANT SELECT ON TABLE app.clients TO nakksha_app_admin;
 
 
@@ -15288,6 +15457,7 @@ GRANT ALL ON FUNCTION api.client_json(p_c app.clients) TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.daily_analytics TO nakksha_worker;
 GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app_admin;
 
 
@@ -15297,6 +15467,7 @@ GRANT SELECT ON TABLE app.daily_analytics TO nakksha_app_admin;
 
 REVOKE ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_worker;
 GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_app_admin;
 
 
@@ -15306,6 +15477,7 @@ GRANT ALL ON FUNCTION api.compute_daily_analytics(p_consultant_id uuid, p_day da
 
 REVOKE ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_worker;
 GRANT ALL ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_app_admin;
 
 
@@ -15451,8 +15623,7 @@ GRANT ALL ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email
 --
 
 REVOKE ALL ON FUNCTION api.defer_slot_rollforwards() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_app;
-GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.defer_slot_rollforwards() TO nakksha_worker;
 
 
 --
@@ -15541,8 +15712,7 @@ GRANT ALL ON FUNCTION api.duplicate_quotation(p_quotation_id uuid) TO nakksha_ap
 --
 
 REVOKE ALL ON FUNCTION api.expire_quotations() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_app;
-GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_worker;
 
 
 --
@@ -15568,8 +15738,7 @@ GRANT ALL ON FUNCTION api.export_my_data() TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION api.forget_hold_addresses() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app;
-GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_worker;
 
 
 --
@@ -15659,6 +15828,7 @@ GRANT ALL ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb
 
 REVOKE ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) TO nakksha_worker;
 GRANT ALL ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) TO nakksha_app_admin;
 
 
@@ -15750,6 +15920,7 @@ GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app_admin;
 --
 
 GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
+GRANT SELECT,UPDATE ON TABLE app.quotations TO nakksha_worker;
 GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app_admin;
 
 
@@ -15871,6 +16042,7 @@ GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO n
 --
 
 GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
+GRANT SELECT,UPDATE ON TABLE app.payment_transactions TO nakksha_worker;
 GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app_admin;
 
 
@@ -15924,8 +16096,7 @@ GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_e
 --
 
 REVOKE ALL ON FUNCTION api.prune_idempotency_keys() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app;
-GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_worker;
 
 
 --
@@ -15933,8 +16104,7 @@ GRANT ALL ON FUNCTION api.prune_idempotency_keys() TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION api.prune_rate_limits() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app;
-GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_worker;
 
 
 --
@@ -16069,8 +16239,7 @@ GRANT ALL ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_a
 --
 
 REVOKE ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -16078,8 +16247,7 @@ GRANT ALL ON FUNCTION api.reconcile_due_payments(p_limit integer) TO nakksha_app
 --
 
 REVOKE ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -16087,8 +16255,7 @@ GRANT ALL ON FUNCTION api.reconcile_due_refunds(p_limit integer) TO nakksha_app_
 --
 
 REVOKE ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakksha_worker;
 
 
 --
@@ -16105,8 +16272,7 @@ GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text
 --
 
 REVOKE ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -16114,8 +16280,7 @@ GRANT ALL ON FUNCTION api.refresh_daily_analytics(p_limit integer) TO nakksha_ap
 --
 
 REVOKE ALL ON FUNCTION api.refresh_views() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_app;
-GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_worker;
 
 
 --
@@ -16151,8 +16316,7 @@ GRANT ALL ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_req
 --
 
 REVOKE ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.rematerialise_consultant_slots(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -16262,6 +16426,7 @@ GRANT ALL ON FUNCTION api.session_calendar(p_from timestamp with time zone, p_to
 REVOKE ALL ON FUNCTION app.is_valid_timezone(p_tz text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app_admin;
 
 
@@ -16270,6 +16435,7 @@ GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.sessions TO nakksha_app;
+GRANT SELECT,UPDATE ON TABLE app.sessions TO nakksha_worker;
 GRANT SELECT ON TABLE app.sessions TO nakksha_app_admin;
 
 
@@ -16363,6 +16529,7 @@ GRANT ALL ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_rea
 
 REVOKE ALL ON FUNCTION api.setting_bounds() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.setting_bounds() TO nakksha_app;
+GRANT ALL ON FUNCTION api.setting_bounds() TO nakksha_worker;
 GRANT ALL ON FUNCTION api.setting_bounds() TO nakksha_app_admin;
 
 
@@ -16380,6 +16547,7 @@ GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, 
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.availability_slots TO nakksha_worker;
 GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
@@ -16588,8 +16756,7 @@ GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app
 --
 
 REVOKE ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_worker;
 
 
 --
@@ -16597,8 +16764,7 @@ GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_ap
 --
 
 REVOKE ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_provider text) TO nakksha_worker;
 
 
 --
@@ -16606,8 +16772,7 @@ GRANT ALL ON FUNCTION api.worker_calendar_event_deleted(p_event_key text, p_prov
 --
 
 REVOKE ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provider text, p_event_id text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_meeting_link text, p_meeting_id text, p_meeting_password text) TO nakksha_worker;
 
 
 --
@@ -16615,8 +16780,7 @@ GRANT ALL ON FUNCTION api.worker_calendar_event_synced(p_event_key text, p_provi
 --
 
 REVOKE ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_worker;
 
 
 --
@@ -16624,8 +16788,7 @@ GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_app_
 --
 
 REVOKE ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_worker;
 
 
 --
@@ -16633,8 +16796,7 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_app
 --
 
 REVOKE ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_worker;
 
 
 --
@@ -16642,8 +16804,7 @@ GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_app_a
 --
 
 REVOKE ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_worker;
 
 
 --
@@ -16651,8 +16812,7 @@ GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provide
 --
 
 REVOKE ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) TO nakksha_worker;
 
 
 --
@@ -16660,8 +16820,7 @@ GRANT ALL ON FUNCTION api.worker_lock_calendar_connection(p_connection_id uuid) 
 --
 
 REVOKE ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text) TO nakksha_worker;
 
 
 --
@@ -16669,8 +16828,7 @@ GRANT ALL ON FUNCTION api.worker_mark_calendar_connection(p_connection_id uuid, 
 --
 
 REVOKE ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean) TO nakksha_worker;
 
 
 --
@@ -16678,8 +16836,7 @@ GRANT ALL ON FUNCTION api.worker_mark_email_failed(p_email_log_id uuid, p_error 
 --
 
 REVOKE ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject text, p_provider text, p_external_id text) TO nakksha_worker;
 
 
 --
@@ -16687,8 +16844,7 @@ GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject 
 --
 
 REVOKE ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_worker;
 
 
 --
@@ -16696,8 +16852,7 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 --
 
 REVOKE ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_worker;
 
 
 --
@@ -16705,8 +16860,7 @@ GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at
 --
 
 REVOKE ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_worker;
 
 
 --
@@ -16714,8 +16868,7 @@ GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, 
 --
 
 REVOKE ALL ON FUNCTION api.worker_stale_calendar_connections() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_worker;
 
 
 --
@@ -16723,8 +16876,7 @@ GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_app_adm
 --
 
 REVOKE ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb) TO nakksha_worker;
 
 
 --
@@ -16732,8 +16884,7 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_busy(p_connection_id uuid, p_bus
 --
 
 REVOKE ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) TO nakksha_worker;
 
 
 --
@@ -16741,8 +16892,7 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_a
 --
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app;
-GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_app_admin;
+GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_worker;
 
 
 --
@@ -16888,6 +17038,7 @@ REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.is_plausible_date(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app_admin;
 
 
@@ -16898,6 +17049,7 @@ GRANT ALL ON FUNCTION app.is_plausible_date(p_day date) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app_admin;
 
 
@@ -17002,6 +17154,7 @@ REVOKE ALL ON FUNCTION app.touch_updated_at() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -17009,6 +17162,7 @@ REVOKE ALL ON FUNCTION app_private.abandon_expired_holds(p_consultant_id uuid) F
 --
 
 REVOKE ALL ON FUNCTION app_private.account_key(p_account text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.account_key(p_account text) TO nakksha_worker;
 
 
 --
@@ -17016,6 +17170,7 @@ REVOKE ALL ON FUNCTION app_private.account_key(p_account text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) TO nakksha_worker;
 
 
 --
@@ -17023,6 +17178,14 @@ REVOKE ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) FROM 
 --
 
 REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) TO nakksha_worker;
+
+
+--
+-- Name: TABLE consultants; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.consultants TO nakksha_worker;
 
 
 --
@@ -17441,6 +17604,7 @@ GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) TO nakksha_worker;
 
 
 --
@@ -17448,6 +17612,7 @@ REVOKE ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id 
 --
 
 REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.booking_json(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17455,6 +17620,7 @@ REVOKE ALL ON FUNCTION app_private.booking_json(p_s app.sessions) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.calendar_event_key(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.calendar_event_key(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17462,6 +17628,7 @@ REVOKE ALL ON FUNCTION app_private.calendar_event_key(p_s app.sessions) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.caller_consultant() TO nakksha_worker;
 
 
 --
@@ -17469,6 +17636,7 @@ REVOKE ALL ON FUNCTION app_private.caller_consultant() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.caller_session(p_session_id uuid) TO nakksha_worker;
 
 
 --
@@ -17476,6 +17644,7 @@ REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) TO nakksha_worker;
 
 
 --
@@ -17483,6 +17652,7 @@ REVOKE ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) FROM
 --
 
 REVOKE ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) TO nakksha_worker;
 
 
 --
@@ -17490,6 +17660,7 @@ REVOKE ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_e
 --
 
 REVOKE ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) TO nakksha_worker;
 
 
 --
@@ -17497,6 +17668,7 @@ REVOKE ALL ON FUNCTION app_private.check_setting(p_key text, p_value jsonb) FROM
 --
 
 REVOKE ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_field text) TO nakksha_worker;
 
 
 --
@@ -17504,6 +17676,7 @@ REVOKE ALL ON FUNCTION app_private.check_slot_budget(p_consultant_id uuid, p_fie
 --
 
 REVOKE ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_email text, p_ip_hash bytea) TO nakksha_worker;
 
 
 --
@@ -17511,6 +17684,7 @@ REVOKE ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_ema
 --
 
 REVOKE ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) TO nakksha_worker;
 
 
 --
@@ -17518,6 +17692,7 @@ REVOKE ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p
 --
 
 REVOKE ALL ON FUNCTION app_private.client_linked_tables() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.client_linked_tables() TO nakksha_worker;
 
 
 --
@@ -17525,6 +17700,7 @@ REVOKE ALL ON FUNCTION app_private.client_linked_tables() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) TO nakksha_worker;
 
 
 --
@@ -17532,6 +17708,7 @@ REVOKE ALL ON FUNCTION app_private.confirm_payment(p_gateway text, p_order_id te
 --
 
 REVOKE ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_window_seconds integer) TO nakksha_worker;
 
 
 --
@@ -17539,6 +17716,7 @@ REVOKE ALL ON FUNCTION app_private.count_hit(p_bucket text, p_limit integer, p_w
 --
 
 REVOKE ALL ON FUNCTION app_private.count_recipient_mail(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.count_recipient_mail(p_email text) TO nakksha_worker;
 
 
 --
@@ -17546,6 +17724,7 @@ REVOKE ALL ON FUNCTION app_private.count_recipient_mail(p_email text) FROM PUBLI
 --
 
 REVOKE ALL ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_window_seconds integer) TO nakksha_worker;
 
 
 --
@@ -17553,6 +17732,7 @@ REVOKE ALL ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p
 --
 
 GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
+GRANT SELECT,UPDATE ON TABLE app.payment_refunds TO nakksha_worker;
 GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app_admin;
 
 
@@ -17561,6 +17741,7 @@ GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount numeric, p_reason text, p_initiated_by text) TO nakksha_worker;
 
 
 --
@@ -17568,6 +17749,7 @@ REVOKE ALL ON FUNCTION app_private.create_refund(p_transaction_id uuid, p_amount
 --
 
 REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_queue text, p_scheduled_at timestamp with time zone, p_queueing_lock text, p_lock text) TO nakksha_worker;
 
 
 --
@@ -17575,6 +17757,7 @@ REVOKE ALL ON FUNCTION app_private.defer_job(p_task_name text, p_args jsonb, p_q
 --
 
 REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_to date) TO nakksha_worker;
 
 
 --
@@ -17582,6 +17765,7 @@ REVOKE ALL ON FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from da
 --
 
 REVOKE ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client app.clients, p_anon_email text, p_phones text[]) TO nakksha_worker;
 
 
 --
@@ -17589,6 +17773,7 @@ REVOKE ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_clie
 --
 
 REVOKE ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid) TO nakksha_worker;
 
 
 --
@@ -17596,6 +17781,14 @@ REVOKE ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_typ
 --
 
 REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) TO nakksha_worker;
+
+
+--
+-- Name: TABLE idempotency_keys; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.idempotency_keys TO nakksha_worker;
 
 
 --
@@ -17603,6 +17796,7 @@ REVOKE ALL ON FUNCTION app_private.hold_minutes(p_c app.consultants) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p_request_sha256 bytea) TO nakksha_worker;
 
 
 --
@@ -17610,6 +17804,7 @@ REVOKE ALL ON FUNCTION app_private.idempotent_replay(p_k app.idempotency_keys, p
 --
 
 REVOKE ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p_ip text) TO nakksha_worker;
 
 
 --
@@ -17617,6 +17812,7 @@ REVOKE ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account 
 --
 
 REVOKE ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -17624,6 +17820,7 @@ REVOKE ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) F
 --
 
 REVOKE ALL ON FUNCTION app_private.mailbox_key(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.mailbox_key(p_email text) TO nakksha_worker;
 
 
 --
@@ -17631,6 +17828,7 @@ REVOKE ALL ON FUNCTION app_private.mailbox_key(p_email text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.manage_view(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.manage_view(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17638,6 +17836,7 @@ REVOKE ALL ON FUNCTION app_private.manage_view(p_s app.sessions) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) TO nakksha_worker;
 
 
 --
@@ -17645,6 +17844,7 @@ REVOKE ALL ON FUNCTION app_private.managed_session(p_token_hash bytea) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION app_private.meeting_provider(p_platform text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.meeting_provider(p_platform text) TO nakksha_worker;
 
 
 --
@@ -17652,6 +17852,7 @@ REVOKE ALL ON FUNCTION app_private.meeting_provider(p_platform text) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17659,6 +17860,7 @@ REVOKE ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) TO nakksha_worker;
 
 
 --
@@ -17666,6 +17868,7 @@ REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotat
 --
 
 REVOKE ALL ON FUNCTION app_private.prepare_meeting(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.prepare_meeting(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17673,6 +17876,7 @@ REVOKE ALL ON FUNCTION app_private.prepare_meeting(p_s app.sessions) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.public_quotation_json(p_q app.quotations) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.public_quotation_json(p_q app.quotations) TO nakksha_worker;
 
 
 --
@@ -17680,6 +17884,7 @@ REVOKE ALL ON FUNCTION app_private.public_quotation_json(p_q app.quotations) FRO
 --
 
 REVOKE ALL ON FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lock boolean) TO nakksha_worker;
 
 
 --
@@ -17687,6 +17892,7 @@ REVOKE ALL ON FUNCTION app_private.public_quotation_row(p_token_hash bytea, p_lo
 --
 
 REVOKE ALL ON FUNCTION app_private.published_consultant(p_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.published_consultant(p_slug text) TO nakksha_worker;
 
 
 --
@@ -17694,6 +17900,7 @@ REVOKE ALL ON FUNCTION app_private.published_consultant(p_slug text) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_calendar_sync(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.queue_calendar_sync(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17701,6 +17908,7 @@ REVOKE ALL ON FUNCTION app_private.queue_calendar_sync(p_s app.sessions) FROM PU
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_calendar_sync_key(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.queue_calendar_sync_key(p_key text) TO nakksha_worker;
 
 
 --
@@ -17708,6 +17916,7 @@ REVOKE ALL ON FUNCTION app_private.queue_calendar_sync_key(p_key text) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email text, p_recipient_name text, p_template_data jsonb, p_consultant_id uuid, p_admin_id uuid, p_client_id uuid, p_session_id uuid, p_quotation_id uuid, p_scheduled_at timestamp with time zone) TO nakksha_worker;
 
 
 --
@@ -17715,6 +17924,7 @@ REVOKE ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_em
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) TO nakksha_worker;
 
 
 --
@@ -17722,6 +17932,7 @@ REVOKE ALL ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_even
 --
 
 REVOKE ALL ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) TO nakksha_worker;
 
 
 --
@@ -17729,6 +17940,7 @@ REVOKE ALL ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) FROM 
 --
 
 REVOKE ALL ON FUNCTION app_private.recipient_mail_bucket(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.recipient_mail_bucket(p_email text) TO nakksha_worker;
 
 
 --
@@ -17736,6 +17948,7 @@ REVOKE ALL ON FUNCTION app_private.recipient_mail_bucket(p_email text) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.recompute_daily_analytics(p_consultant_id uuid, p_day date) TO nakksha_worker;
 
 
 --
@@ -17743,6 +17956,7 @@ REVOKE ALL ON FUNCTION app_private.recompute_daily_analytics(p_consultant_id uui
 --
 
 REVOKE ALL ON FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) TO nakksha_worker;
 
 
 --
@@ -17750,6 +17964,7 @@ REVOKE ALL ON FUNCTION app_private.record_payment_failure(p_gateway text, p_orde
 --
 
 REVOKE ALL ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[], p_replacements text[]) TO nakksha_worker;
 
 
 --
@@ -17757,6 +17972,7 @@ REVOKE ALL ON FUNCTION app_private.redact_jsonb(p_value jsonb, p_patterns text[]
 --
 
 REVOKE ALL ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], p_replacements text[]) TO nakksha_worker;
 
 
 --
@@ -17764,6 +17980,7 @@ REVOKE ALL ON FUNCTION app_private.redact_text(p_value text, p_patterns text[], 
 --
 
 REVOKE ALL ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_phones text[], p_anon_email text, OUT patterns text[], OUT replacements text[]) TO nakksha_worker;
 
 
 --
@@ -17771,6 +17988,7 @@ REVOKE ALL ON FUNCTION app_private.redaction(p_emails text[], p_names text[], p_
 --
 
 REVOKE ALL ON FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text, p_initiated_by text) TO nakksha_worker;
 
 
 --
@@ -17778,6 +17996,7 @@ REVOKE ALL ON FUNCTION app_private.refund_for_cancellation(p_s app.sessions, p_p
 --
 
 REVOKE ALL ON FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.refund_from_gateway(p_gateway text, p_event text, p_refund jsonb) TO nakksha_worker;
 
 
 --
@@ -17785,6 +18004,7 @@ REVOKE ALL ON FUNCTION app_private.refund_from_gateway(p_gateway text, p_event t
 --
 
 REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_at timestamp with time zone) TO nakksha_worker;
 
 
 --
@@ -17792,6 +18012,7 @@ REVOKE ALL ON FUNCTION app_private.refund_percent(p_c app.consultants, p_starts_
 --
 
 REVOKE ALL ON FUNCTION app_private.refundable(p_transaction_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.refundable(p_transaction_id uuid) TO nakksha_worker;
 
 
 --
@@ -17799,6 +18020,7 @@ REVOKE ALL ON FUNCTION app_private.refundable(p_transaction_id uuid) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.regex_literal(p_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.regex_literal(p_text text) TO nakksha_worker;
 
 
 --
@@ -17806,6 +18028,7 @@ REVOKE ALL ON FUNCTION app_private.regex_literal(p_text text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -17813,6 +18036,7 @@ REVOKE ALL ON FUNCTION app_private.rematerialise_slots(p_consultant_id uuid) FRO
 --
 
 REVOKE ALL ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) TO nakksha_worker;
 
 
 --
@@ -17820,6 +18044,7 @@ REVOKE ALL ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with ti
 --
 
 REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_super boolean) TO nakksha_worker;
 
 
 --
@@ -17827,6 +18052,7 @@ REVOKE ALL ON FUNCTION app_private.require_admin(p_acting_admin_email text, p_su
 --
 
 REVOKE ALL ON FUNCTION app_private.respondable(p_q app.quotations) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.respondable(p_q app.quotations) TO nakksha_worker;
 
 
 --
@@ -17834,6 +18060,7 @@ REVOKE ALL ON FUNCTION app_private.respondable(p_q app.quotations) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) TO nakksha_worker;
 
 
 --
@@ -17841,6 +18068,7 @@ REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app;
+GRANT SELECT ON TABLE app.availability_rules TO nakksha_worker;
 GRANT SELECT,DELETE ON TABLE app.availability_rules TO nakksha_app_admin;
 
 
@@ -17929,6 +18157,7 @@ GRANT INSERT(valid_until),UPDATE(valid_until) ON TABLE app.availability_rules TO
 --
 
 REVOKE ALL ON FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p_today date, p_horizon integer) TO nakksha_worker;
 
 
 --
@@ -17936,6 +18165,7 @@ REVOKE ALL ON FUNCTION app_private.rule_slot_count(p_r app.availability_rules, p
 --
 
 REVOKE ALL ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args jsonb) TO nakksha_worker;
 
 
 --
@@ -17943,6 +18173,7 @@ REVOKE ALL ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args 
 --
 
 REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) TO nakksha_worker;
 
 
 --
@@ -17950,6 +18181,7 @@ REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text)
 --
 
 REVOKE ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) TO nakksha_worker;
 
 
 --
@@ -17957,6 +18189,7 @@ REVOKE ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) TO nakksha_worker;
 
 
 --
@@ -17964,6 +18197,7 @@ REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text,
 --
 
 REVOKE ALL ON FUNCTION app_private.setting_integer(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.setting_integer(p_key text) TO nakksha_worker;
 
 
 --
@@ -17971,6 +18205,7 @@ REVOKE ALL ON FUNCTION app_private.setting_integer(p_key text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_worker;
 
 
 --
@@ -17978,6 +18213,7 @@ REVOKE ALL ON FUNCTION app_private.settle_refund(p_refund_id uuid, p_status text
 --
 
 REVOKE ALL ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, p_ip text) TO nakksha_worker;
 
 
 --
@@ -17985,6 +18221,7 @@ REVOKE ALL ON FUNCTION app_private.sign_in_buckets(p_kind text, p_account text, 
 --
 
 REVOKE ALL ON FUNCTION app_private.slot_budget(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.slot_budget(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -17992,6 +18229,7 @@ REVOKE ALL ON FUNCTION app_private.slot_budget(p_consultant_id uuid) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid) TO nakksha_worker;
 
 
 --
@@ -17999,6 +18237,7 @@ REVOKE ALL ON FUNCTION app_private.slot_is_free(p_c app.consultants, p_s app.ava
 --
 
 REVOKE ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) TO nakksha_worker;
 
 
 --
@@ -18006,6 +18245,7 @@ REVOKE ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_i
 --
 
 REVOKE ALL ON FUNCTION app_private.take_recipient_mail(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.take_recipient_mail(p_email text) TO nakksha_worker;
 
 
 --
@@ -18013,6 +18253,7 @@ REVOKE ALL ON FUNCTION app_private.take_recipient_mail(p_email text) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) TO nakksha_worker;
 
 
 --
@@ -18020,6 +18261,7 @@ REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_s
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app_admin;
 
 
@@ -18028,6 +18270,7 @@ GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort bo
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app_admin;
 
 
@@ -18036,6 +18279,7 @@ GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastina
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app_admin;
 
 
@@ -18044,6 +18288,7 @@ GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name cha
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_worker;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app_admin;
 
 
@@ -18052,6 +18297,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app_admin;
 
 
@@ -18060,6 +18306,7 @@ GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names chara
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app_admin;
 
 
@@ -18084,6 +18331,7 @@ GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nak
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app_admin;
 
 
@@ -18092,6 +18340,7 @@ GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_sinc
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app_admin;
 
 
@@ -18100,6 +18349,7 @@ GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app_a
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app_admin;
 
 
@@ -18108,6 +18358,7 @@ GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at 
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app_admin;
 
 
@@ -18156,6 +18407,7 @@ GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksh
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app_admin;
 
 
@@ -18164,6 +18416,7 @@ GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint
 --
 
 GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app;
+GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_worker;
 GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app_admin;
 
 
@@ -18332,6 +18585,7 @@ GRANT SELECT(updated_at) ON TABLE app.admins TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.analytics_dirty TO nakksha_app_admin;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.analytics_dirty TO nakksha_worker;
 
 
 --
@@ -18339,6 +18593,7 @@ GRANT SELECT ON TABLE app.analytics_dirty TO nakksha_app_admin;
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_blocks TO nakksha_app;
+GRANT SELECT ON TABLE app.availability_blocks TO nakksha_worker;
 GRANT SELECT,DELETE ON TABLE app.availability_blocks TO nakksha_app_admin;
 
 
@@ -18379,6 +18634,7 @@ GRANT INSERT(reason) ON TABLE app.availability_blocks TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app;
+GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_worker;
 GRANT SELECT ON TABLE app.availability_slot_exclusions TO nakksha_app_admin;
 
 
@@ -18404,6 +18660,20 @@ GRANT INSERT(session_type) ON TABLE app.availability_slot_exclusions TO nakksha_
 
 GRANT INSERT(starts_at) ON TABLE app.availability_slot_exclusions TO nakksha_app;
 GRANT INSERT(starts_at) ON TABLE app.availability_slot_exclusions TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE calendar_busy; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE app.calendar_busy TO nakksha_worker;
+
+
+--
+-- Name: TABLE calendar_connections; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,UPDATE ON TABLE app.calendar_connections TO nakksha_worker;
 
 
 --
@@ -18491,6 +18761,7 @@ GRANT SELECT(updated_at) ON TABLE app.calendar_connections TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.calendar_events TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.calendar_events TO nakksha_worker;
 GRANT SELECT ON TABLE app.calendar_events TO nakksha_app_admin;
 
 
@@ -18499,6 +18770,7 @@ GRANT SELECT ON TABLE app.calendar_events TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.consultant_client_counts TO nakksha_worker;
 GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app_admin;
 
 
@@ -18507,7 +18779,15 @@ GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.email_logs TO nakksha_worker;
 GRANT SELECT ON TABLE app.email_logs TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE email_outbox; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT ON TABLE app.email_outbox TO nakksha_worker;
 
 
 --
@@ -18515,6 +18795,7 @@ GRANT SELECT ON TABLE app.email_logs TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app;
+GRANT SELECT ON TABLE app.email_suppressions TO nakksha_worker;
 GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app_admin;
 
 
@@ -18523,6 +18804,7 @@ GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.email_templates TO nakksha_app;
+GRANT SELECT ON TABLE app.email_templates TO nakksha_worker;
 GRANT SELECT ON TABLE app.email_templates TO nakksha_app_admin;
 
 
@@ -18531,6 +18813,7 @@ GRANT SELECT ON TABLE app.email_templates TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
+GRANT SELECT ON TABLE app.platform_settings TO nakksha_worker;
 GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
 
 
@@ -18540,6 +18823,13 @@ GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
 
 GRANT SELECT ON TABLE app.quotation_views TO nakksha_app;
 GRANT SELECT ON TABLE app.quotation_views TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE rate_limit_hits; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.rate_limit_hits TO nakksha_worker;
 
 
 --
@@ -18563,6 +18853,7 @@ GRANT SELECT ON TABLE app.webhook_events TO nakksha_app_admin;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_worker;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app_admin;
 
 
@@ -18571,6 +18862,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksh
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_worker;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app_admin;
 
 
@@ -18579,6 +18871,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_worker;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app_admin;
 
 
@@ -18587,6 +18880,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app_a
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_worker;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app_admin;
 
 
@@ -18595,6 +18889,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers 
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_worker;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app_admin;
 
 
@@ -18603,6 +18898,7 @@ GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO na
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_worker;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app_admin;
 
 
@@ -18611,6 +18907,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakks
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app;
+GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_worker;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app_admin;
 
 
@@ -18641,3 +18938,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205120100
 -- 20261205120200
 -- 20261205120300
+-- 20261205130000

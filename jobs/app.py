@@ -1,4 +1,4 @@
-# jobs/app.py — the Procrastinate app (psycopg connector, same database, app role) and the worker's asyncpg pool.
+# jobs/app.py — the Procrastinate app (psycopg connector, same database, the worker role) and the worker's asyncpg pool.
 from __future__ import annotations
 
 import asyncio
@@ -20,15 +20,15 @@ _state: dict[str, object] = {"url": None, "query_url": None, "cache": 100, "pool
 
 
 @contextmanager
-def connected(app_database_url: str, query_url: str | None = None,
+def connected(worker_database_url: str, query_url: str | None = None,
               statement_cache_size: int = 100) -> Iterator[procrastinate.App]:
-    """The job app bound to the database (as the app role) for the block; tasks' named queries use the
-    same URL, or query_url (a transaction pooler, with statement_cache_size 0) when given. Procrastinate's
+    """The job app bound to the database as nakksha_worker (the worker steps are granted to it alone) for the
+    block; tasks' named queries use the same URL, or query_url (a transaction pooler, with statement_cache_size 0) when given. Procrastinate's
     connector always takes the direct URL: its worker LISTENs, which a transaction pooler cannot carry.
     The connector is replaced on the one app (not a copy), since tasks and periodic tasks keep a link to
     the app they were registered on."""
-    _state["url"], _state["query_url"], _state["cache"] = app_database_url, query_url, statement_cache_size
-    with app.replace_connector(procrastinate.PsycopgConnector(conninfo=app_database_url)) as bound:
+    _state["url"], _state["query_url"], _state["cache"] = worker_database_url, query_url, statement_cache_size
+    with app.replace_connector(procrastinate.PsycopgConnector(conninfo=worker_database_url)) as bound:
         yield bound
 
 

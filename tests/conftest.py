@@ -14,7 +14,7 @@ import asyncpg
 import psycopg
 import pytest
 
-from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER
+from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, ROLE_WORKER
 from app.database import role_url, start_embedded, with_database
 from app.migrate import migrate
 from app.sql import SET_CALLER
@@ -31,7 +31,7 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 os.environ.setdefault("NAKKSHA_DATA_DIR", str(TEST_DATA_DIR))
 # The in-process worker and adapters read the mode from the environment; the default is production (issue 16).
 os.environ.setdefault("NAKKSHA_ENV", "test")
-ROLES = {"owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN, "analyst": ROLE_ANALYST}
+ROLES = {"owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN, "analyst": ROLE_ANALYST, "worker": ROLE_WORKER}
 
 
 @dataclass

@@ -7,7 +7,7 @@
 create schema if not exists dev;
 comment on schema dev is 'Development and tests only: the local payment gateway (db/dev/local_gateway.sql). Never in production.';
 revoke all on schema dev from public;
-grant usage on schema dev to nakksha_app;
+grant usage on schema dev to nakksha_app, nakksha_worker;
 
 create table if not exists dev.local_gateway_orders (
     id text NOT NULL,
@@ -214,5 +214,8 @@ revoke execute on all functions in schema dev from public;
 grant execute on function dev.local_gateway_create_order(text, bigint, text, text, jsonb), dev.local_gateway_checkout(text),
   dev.local_gateway_pay(text, text, text, text), dev.local_gateway_payment(text), dev.local_gateway_order_payments(text),
   dev.local_gateway_refund(text, text, bigint, text, jsonb), dev.local_gateway_fetch_refund(text) to nakksha_app;
+-- The worker's side of the gateway: refunds, and the reconciliation's look-ups of orders and payments.
+grant execute on function dev.local_gateway_payment(text), dev.local_gateway_order_payments(text),
+  dev.local_gateway_refund(text, text, bigint, text, jsonb), dev.local_gateway_fetch_refund(text) to nakksha_worker;
 
 -- Test: pytest tests/http/test_payments_local.py tests/meta/test_migrations.py

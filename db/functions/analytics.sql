@@ -93,7 +93,7 @@ comment on function app_private.recompute_daily_analytics is 'Rebuild one consul
 
 create or replace function api.refresh_daily_analytics(p_limit integer default 1000)
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -163,11 +163,12 @@ begin
   return v_done;
 end;
 $$;
-comment on function api.refresh_views is 'Refresh every analytics materialized view concurrently and record when (job and nakksha refresh-views).';
+comment on function api.refresh_views is 'Refresh every analytics materialized view concurrently and record when (job and nakksha refresh-views). Definer: REFRESH MATERIALIZED VIEW needs the views'' owner; granted to the worker role alone.';
 
-grant execute on function api.refresh_views(), api.refresh_daily_analytics(integer) to nakksha_app;
+grant execute on function api.refresh_views(), api.refresh_daily_analytics(integer) to nakksha_worker;
 -- The dashboard's parts, invoker: run for a consultant, the policies show them the caller's rows; run by the admin
 -- pages' and the worker's definer functions (as the owner), their consultant argument says whose.
 grant execute on function api.compute_daily_analytics(uuid, date), api.live_day(uuid, date) to nakksha_app;
+grant execute on function api.compute_daily_analytics(uuid, date) to nakksha_worker;
 
 -- Test: pytest tests/db/test_daily_analytics.py

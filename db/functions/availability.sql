@@ -239,7 +239,7 @@ comment on function api.delete_slot is 'Delete a slot (a booked one is refused: 
 
 create or replace function api.defer_slot_rollforwards()
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 -- Procrastinate's objects are not schema-qualified in its own SQL, so its schema is on the path.
 set search_path = public, pg_temp
 as $$
@@ -267,7 +267,7 @@ comment on function api.defer_slot_rollforwards is 'Worker step (daily): queue o
 
 create or replace function api.rematerialise_consultant_slots(p_consultant_id uuid)
 returns integer
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- A deleted or deactivated account keeps what it has; its page is gone anyway.
@@ -283,7 +283,7 @@ grant execute on function api.get_my_availability(), api.availability_json(uuid)
   api.delete_availability_rule(uuid), api.create_availability_block(timestamptz, timestamptz, text),
   api.delete_availability_block(uuid), api.list_my_slots(timestamptz, timestamptz, text),
   api.create_slot(text, timestamptz, timestamptz, integer),
-  api.update_slot(uuid, timestamptz, timestamptz, integer, boolean), api.delete_slot(uuid),
-  api.defer_slot_rollforwards(), api.rematerialise_consultant_slots(uuid) to nakksha_app;
+  api.update_slot(uuid, timestamptz, timestamptz, integer, boolean), api.delete_slot(uuid) to nakksha_app;
+grant execute on function api.defer_slot_rollforwards(), api.rematerialise_consultant_slots(uuid) to nakksha_worker;
 
 -- Test: pytest tests/db/test_local_times.py tests/http/test_availability.py

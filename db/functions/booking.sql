@@ -165,7 +165,7 @@ comment on function app_private.abandon_expired_holds is 'Pending bookings whose
 
 create or replace function api.abandon_expired_holds()
 returns integer
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$ select app_private.abandon_expired_holds(null) $$;
 comment on function api.abandon_expired_holds is 'The every-minute sweeper for expired holds.';
@@ -399,8 +399,8 @@ $$;
 comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key.';
 
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
-  api.abandon_expired_holds(), api.booking_quote(text, uuid, text, text, bytea, text, bytea),
-  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea)
-  to nakksha_app;
+  api.booking_quote(text, uuid, text, text, bytea, text, bytea),
+  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea) to nakksha_app;
+grant execute on function api.abandon_expired_holds() to nakksha_worker;
 
 -- Test: pytest tests/http/test_booking.py

@@ -70,7 +70,7 @@ comment on function api.release_idempotency_key is 'Free the claim of a booking 
 
 create or replace function api.prune_idempotency_keys()
 returns integer
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   with gone as (delete from app.idempotency_keys where created_at < now() - interval '24 hours' returning 1)
@@ -80,7 +80,7 @@ comment on function api.prune_idempotency_keys is 'Delete Idempotency-Keys older
 
 create or replace function api.forget_hold_addresses()
 returns integer
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- The keyed hash of a visitor's address only counts the holds they keep open; once a session is no longer
@@ -215,7 +215,7 @@ end;
 $$;
 comment on function app_private.check_booking_limits is 'The limits a public booking meets before its gateway order: open holds or today''s booking mails to the address, then one hit on the hourly per-address and per-email counters (NK429 with Retry-After).';
 
-grant execute on function api.release_idempotency_key(text, text, bytea), api.prune_idempotency_keys(),
-  api.forget_hold_addresses() to nakksha_app;
+grant execute on function api.release_idempotency_key(text, text, bytea) to nakksha_app;
+grant execute on function api.prune_idempotency_keys(), api.forget_hold_addresses() to nakksha_worker;
 
 -- Test: pytest tests/http/test_booking.py tests/http/test_booking_limits.py tests/db/test_anonymous_mail_limits.py

@@ -143,7 +143,7 @@ comment on function api.disconnect_calendar is 'Forget the caller''s grant for a
 
 create or replace function api.worker_lock_calendar_connection(p_connection_id uuid)
 returns jsonb
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- Locked until the caller's transaction ends: two jobs needing a fresh token refresh it once, the second
@@ -159,7 +159,7 @@ comment on function api.worker_lock_calendar_connection is 'Worker: a connection
 create or replace function api.worker_store_calendar_tokens(p_connection_id uuid, p_access_encrypted text,
                                                             p_refresh_encrypted text, p_expires_at timestamptz)
 returns void
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   update app.calendar_connections set access_token_encrypted = p_access_encrypted,
@@ -171,7 +171,7 @@ comment on function api.worker_store_calendar_tokens is 'Worker: a refreshed acc
 
 create or replace function api.worker_mark_calendar_connection(p_connection_id uuid, p_status text, p_error text)
 returns void
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 begin
@@ -189,7 +189,7 @@ comment on function api.worker_mark_calendar_connection is 'Worker: a grant the 
 
 create or replace function api.worker_busy_window(p_connection_id uuid)
 returns jsonb
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   -- From now to the furthest a client could book (the consultant's own horizon).
@@ -202,7 +202,7 @@ comment on function api.worker_busy_window is 'Worker: the connection and the ti
 
 create or replace function api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb)
 returns integer
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -238,7 +238,7 @@ comment on function api.worker_store_calendar_busy is 'Worker: replace a connect
 
 create or replace function api.worker_stale_calendar_connections()
 returns setof uuid
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select c.id from app.calendar_connections c
@@ -252,7 +252,7 @@ comment on function api.worker_stale_calendar_connections is 'Worker: connected 
 
 create or replace function api.worker_connected_since(p_consultant_id uuid, p_provider text)
 returns timestamptz
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select c.connected_at from app.calendar_connections c where c.consultant_id = p_consultant_id and c.provider = p_provider
@@ -261,10 +261,11 @@ comment on function api.worker_connected_since is 'Worker: when the consultant (
 
 grant execute on function api.calendar_connections(), api.begin_calendar_connection(text, bytea, text, bytea),
   api.take_oauth_state(bytea, bytea), api.store_calendar_connection(bytea, text, text, text, text, timestamptz),
-  api.disconnect_calendar(text), api.worker_lock_calendar_connection(uuid),
+  api.disconnect_calendar(text) to nakksha_app;
+grant execute on function api.worker_lock_calendar_connection(uuid),
   api.worker_store_calendar_tokens(uuid, text, text, timestamptz),
   api.worker_mark_calendar_connection(uuid, text, text), api.worker_busy_window(uuid),
   api.worker_store_calendar_busy(uuid, jsonb), api.worker_stale_calendar_connections(),
-  api.worker_connected_since(uuid, text) to nakksha_app;
+  api.worker_connected_since(uuid, text) to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_calendar.py tests/http/test_calendar_connect.py

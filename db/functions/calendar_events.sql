@@ -102,7 +102,7 @@ comment on function app_private.meeting_wait is 'How long a confirmation mail wa
 
 create or replace function api.worker_calendar_plan(p_event_key text)
 returns jsonb
-language plpgsql stable security definer
+language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
@@ -172,7 +172,7 @@ create or replace function api.worker_calendar_event_synced(
   p_event_key text, p_provider text, p_event_id text, p_starts_at timestamptz, p_ends_at timestamptz,
   p_meeting_link text, p_meeting_id text, p_meeting_password text
 ) returns integer
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -229,7 +229,7 @@ comment on function api.worker_calendar_event_synced is 'Worker: record an event
 
 create or replace function api.worker_calendar_event_deleted(p_event_key text, p_provider text)
 returns void
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   delete from app.calendar_events where event_key = p_event_key and provider = p_provider
@@ -238,6 +238,6 @@ comment on function api.worker_calendar_event_deleted is 'Worker: an event remov
 
 grant execute on function api.worker_calendar_plan(text),
   api.worker_calendar_event_synced(text, text, text, timestamptz, timestamptz, text, text, text),
-  api.worker_calendar_event_deleted(text, text) to nakksha_app;
+  api.worker_calendar_event_deleted(text, text) to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_calendar.py

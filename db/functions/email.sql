@@ -38,7 +38,7 @@ comment on function app_private.queue_email is 'Insert a queued email_logs row a
 
 create or replace function api.worker_claim_email(p_email_log_id uuid)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -74,7 +74,7 @@ create or replace function api.worker_store_outbox_message(
   p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text,
   p_subject text, p_html_body text, p_text_body text, p_attachments jsonb default '[]'
 ) returns uuid
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- The local adapter's "provider": one message per idempotency key, like a real provider honouring the key.
@@ -94,7 +94,7 @@ comment on function api.worker_store_outbox_message is 'Local email adapter: sto
 create or replace function api.worker_mark_email_sent(
   p_email_log_id uuid, p_subject text, p_provider text, p_external_id text
 ) returns void
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   update app.email_logs
@@ -106,7 +106,7 @@ comment on function api.worker_mark_email_sent is 'Worker: the provider accepted
 
 create or replace function api.worker_mark_email_failed(p_email_log_id uuid, p_error text, p_final boolean)
 returns void
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- A failure that will be retried only records the error; the last one moves the log to failed.
@@ -141,9 +141,11 @@ as $$
 $$;
 comment on function api.dev_outbox_message is 'Development only: one message of the local outbox.';
 
-grant execute on function api.worker_claim_email(uuid), api.worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb),
-  api.worker_mark_email_sent(uuid, text, text, text), api.worker_mark_email_failed(uuid, text, boolean),
-  api.dev_outbox_list(integer), api.dev_outbox_message(uuid) to nakksha_app;
+grant execute on function api.dev_outbox_list(integer), api.dev_outbox_message(uuid) to nakksha_app;
+grant execute on function api.worker_claim_email(uuid),
+  api.worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb),
+  api.worker_mark_email_sent(uuid, text, text, text),
+  api.worker_mark_email_failed(uuid, text, boolean) to nakksha_worker;
 
 -- Delivery reports (Resend's webhook) ----------------------------------------------------------------
 

@@ -404,7 +404,8 @@ comment on function api.get_payment is 'One of the caller''s payments with its r
 
 grant execute on function api.payment_json(app.payment_transactions), api.payment_order(text, text),
   api.confirm_payment(text, text, text, bigint, text, text), api.record_payment_failure(text, text, text, text),
-  api.handle_payment_webhook(text, text, jsonb),
-  api.list_payments(text, timestamptz, timestamptz, integer, integer), api.get_payment(uuid) to nakksha_app;
+  api.handle_payment_webhook(text, text, jsonb), api.list_payments(text, timestamptz, timestamptz, integer, integer),
+  api.get_payment(uuid) to nakksha_app;
+grant execute on function api.confirm_payment(text, text, text, bigint, text, text) to nakksha_worker;
 
 -- Test: pytest tests/db/test_payments.py tests/http/test_payments.py tests/jobs/test_payments_jobs.py

@@ -332,7 +332,7 @@ comment on function app_private.notify_consultant_of_quotation is 'Queue quotati
 
 create or replace function api.expire_quotations()
 returns integer
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   -- Skips rows another transaction holds (an acceptance in flight): the next run gets them if still due.
@@ -397,8 +397,8 @@ grant execute on function api.quotation_json(app.quotations), api.my_quotation(u
   api.quotation_client(uuid, uuid, text, text), api.unreferenced_quotation_images(uuid, text[]),
   api.create_quotation(jsonb), api.update_quotation(uuid, jsonb), api.delete_quotation(uuid),
   api.duplicate_quotation(uuid), api.get_quotation(uuid),
-  api.list_quotations(text, text, timestamptz, timestamptz, integer, integer),
-  api.send_quotation(uuid, bytea, text), api.expire_quotations(), api.quotation_stats(text, date, date)
-  to nakksha_app;
+  api.list_quotations(text, text, timestamptz, timestamptz, integer, integer), api.send_quotation(uuid, bytea, text),
+  api.quotation_stats(text, date, date) to nakksha_app;
+grant execute on function api.expire_quotations() to nakksha_worker;
 
 -- Test: pytest tests/db/test_quotations.py tests/http/test_quotations.py

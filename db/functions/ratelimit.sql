@@ -138,7 +138,7 @@ comment on function api.forgive_sign_in is 'After a right password: take back th
 
 create or replace function api.prune_rate_limits()
 returns integer
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   with gone as (delete from app.rate_limit_hits where window_start < now() - interval '1 day' returning 1)
@@ -146,7 +146,9 @@ as $$
 $$;
 comment on function api.prune_rate_limits is 'Delete counters of windows that ended more than a day ago.';
 
-grant execute on function api.hit_rate_limit(text, integer, integer, text), api.prune_rate_limits(),
-  api.begin_sign_in(text, text, text), api.forgive_sign_in(text, text, text) to nakksha_app;
+grant execute on function api.hit_rate_limit(text, integer, integer, text), api.begin_sign_in(text, text, text),
+  api.forgive_sign_in(text, text, text) to nakksha_app;
+grant execute on function api.prune_rate_limits() to nakksha_worker;
+grant execute on function api.hit_rate_limit(text, integer, integer, text) to nakksha_worker;
 
 -- Test: pytest tests/http/test_rate_limits.py tests/db/test_sign_in_limits.py

@@ -4,7 +4,7 @@
 
 create or replace function api.worker_claim_refund(p_refund_id uuid)
 returns jsonb
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select jsonb_build_object('refund_id', r.id, 'transaction_id', t.id, 'gateway', t.gateway,
@@ -18,7 +18,7 @@ comment on function api.worker_claim_refund is 'Worker: what a pending refund ne
 create or replace function api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text,
                                                     p_failure text)
 returns text
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 begin
@@ -32,7 +32,7 @@ comment on function api.worker_settle_refund is 'Worker: the gateway''s answer t
 
 create or replace function api.worker_note_refund_error(p_refund_id uuid, p_error text)
 returns void
-language sql volatile security definer
+language sql volatile security invoker
 set search_path = ''
 as $$
   update app.payment_refunds set failure_reason = left(p_error, 500) where id = p_refund_id and status = 'pending'
@@ -43,7 +43,7 @@ comment on function api.worker_note_refund_error is 'Worker: the gateway was unr
 
 create or replace function api.reconcile_due_payments(p_limit integer)
 returns table (transaction_id uuid, gateway text, order_id text, status text, age_minutes integer)
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 #variable_conflict use_column
@@ -76,7 +76,7 @@ comment on function api.reconcile_due_payments is 'Reconciliation: claim a batch
 
 create or replace function api.reconcile_give_up_order(p_transaction_id uuid)
 returns text
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -102,7 +102,7 @@ comment on function api.reconcile_give_up_order is 'Reconciliation: an order wit
 
 create or replace function api.reconcile_due_refunds(p_limit integer)
 returns table (refund_id uuid, gateway text, payment_id text, gateway_refund_id text)
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = public, pg_temp
 as $$
 #variable_conflict use_column
@@ -132,6 +132,6 @@ comment on function api.reconcile_due_refunds is 'Reconciliation: re-queue stran
 
 grant execute on function api.worker_claim_refund(uuid), api.worker_settle_refund(uuid, text, text, text),
   api.worker_note_refund_error(uuid, text), api.reconcile_due_payments(integer), api.reconcile_give_up_order(uuid),
-  api.reconcile_due_refunds(integer) to nakksha_app;
+  api.reconcile_due_refunds(integer) to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_payments_jobs.py tests/jobs/test_refund_failures.py tests/db/test_payments.py

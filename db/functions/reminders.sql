@@ -51,7 +51,7 @@ comment on function app_private.take_recipient_mail is 'Count one anonymous-caus
 
 create or replace function api.worker_session_reminder(p_session_id uuid, p_starts_at timestamptz)
 returns text
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
@@ -85,6 +85,6 @@ end;
 $$;
 comment on function api.worker_session_reminder is 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, not reminded yet, and (a free public booking) within its recipient''s mails of the day.';
 
-grant execute on function api.worker_session_reminder(uuid, timestamptz) to nakksha_app;
+grant execute on function api.worker_session_reminder(uuid, timestamptz) to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_reminders.py tests/jobs/test_anonymous_mail.py

@@ -131,5 +131,6 @@ $$;
 comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited).';
 
 grant execute on function api.admin_settings(), api.admin_update_settings(jsonb), api.setting_bounds() to nakksha_app;
+grant execute on function api.setting_bounds() to nakksha_worker;
 
 -- Test: pytest tests/db/test_limit_settings.py tests/http/test_admin_analytics.py

@@ -24,8 +24,8 @@ as $$
                                      else pg_catalog.pg_cancel_backend(r.pid) end)::integer
   from runaway r
 $$;
-comment on function api.cancel_runaway_analyst_queries is 'Worker step (every minute): cancel analysts'' statements running longer than p_after (2 minutes), end the sessions of those still running after p_terminate_after (3 minutes), even if their session lifted its timeout or is a member role; returns how many.';
+comment on function api.cancel_runaway_analyst_queries is 'Worker step (every minute): cancel analysts'' statements running longer than p_after (2 minutes), end the sessions of those still running after p_terminate_after (3 minutes), even if their session lifted its timeout or is a member role; returns how many. Definer: signalling another role''s backends needs the owner''s pg_signal_backend and analyst membership; granted to the worker role alone.';
 
-grant execute on function api.cancel_runaway_analyst_queries(interval, interval) to nakksha_app;
+grant execute on function api.cancel_runaway_analyst_queries(interval, interval) to nakksha_worker;
 
 -- Test: pytest tests/db/test_watchdog.py

@@ -32,13 +32,14 @@ async def test_a_free_public_bookings_reminder_counts_against_its_mailbox_and_ot
     await owner.execute("update app.sessions set payment_status = 'paid' where id = $1", paid)
     await owner.execute("update app.sessions set booked_via = 'consultant' where id = $1", offline)
     await fill_mailbox(owner, "Busy+news@example.com")  # the same mailbox, spelled otherwise
-    app = await db.connect("app")  # the worker logs in as the app role
+    worker = await db.connect("worker")  # the reminder is a worker step
     try:
-        outcomes = [await app.fetchval("select api.worker_session_reminder($1, $2)", sid,
-                                       await owner.fetchval("select starts_at from app.sessions where id = $1", sid))
+        outcomes = [await worker.fetchval("select api.worker_session_reminder($1, $2)", sid,
+                                          await owner.fetchval("select starts_at from app.sessions where id = $1",
+                                                               sid))
                     for sid in (free, paid, offline)]
     finally:
-        await app.close()
+        await worker.close()
     # Paid for, or booked by the consultant: no anonymous visitor's doing, and the client needs it.
     assert outcomes == ["recipient_limit", "queued", "queued"]
     assert [await mails(owner, s, "session_reminder") for s in (free, paid, offline)] == [0, 1, 1]

@@ -626,15 +626,15 @@ async def test_reconciliation_claims_a_lapsed_order_once(db, owner, tenant):
     hold = "update app.sessions set hold_expires_at = now() - make_interval(mins => $2) where id = $1"
     await owner.execute(hold, due.session_id, 3)
     await owner.execute(hold, fresh.session_id, 1)                 # lapsed, but within the 2 minute grace
-    app = await db.connect("app")
+    worker = await db.connect("worker")
     try:
-        claimed = await app.fetch("select * from api.reconcile_due_payments(10)")
+        claimed = await worker.fetch("select * from api.reconcile_due_payments(10)")
         assert [(r["transaction_id"], r["order_id"], r["status"]) for r in claimed] == [
             (due.transaction_id, due.order_id, "pending")]
         assert (await fetch(owner, "payment_transactions", due.transaction_id))["last_checked_at"] is not None
-        assert await app.fetch("select * from api.reconcile_due_payments(10)") == []
+        assert await worker.fetch("select * from api.reconcile_due_payments(10)") == []
     finally:
-        await app.close()
+        await worker.close()
 
 
 async def test_an_order_is_given_up_only_an_hour_after_its_hold(db, owner, tenant):
@@ -643,12 +643,12 @@ async def test_an_order_is_given_up_only_an_hour_after_its_hold(db, owner, tenan
     hold = "update app.sessions set hold_expires_at = now() - make_interval(mins => $2) where id = $1"
     await owner.execute(hold, recent.session_id, 50)
     await owner.execute(hold, old.session_id, 61)
-    app = await db.connect("app")
+    worker = await db.connect("worker")
     try:
-        assert await app.fetchval("select api.reconcile_give_up_order($1)", recent.transaction_id) == "pending"
-        assert await app.fetchval("select api.reconcile_give_up_order($1)", old.transaction_id) == "cancelled"
+        assert await worker.fetchval("select api.reconcile_give_up_order($1)", recent.transaction_id) == "pending"
+        assert await worker.fetchval("select api.reconcile_give_up_order($1)", old.transaction_id) == "cancelled"
     finally:
-        await app.close()
+        await worker.close()
     assert (await fetch(owner, "payment_transactions", recent.transaction_id))["status"] == "pending"
     assert (await fetch(owner, "sessions", recent.session_id))["payment_status"] == "pending"
     assert (await fetch(owner, "payment_transactions", old.transaction_id))["status"] == "cancelled"

@@ -24,8 +24,8 @@ async def as_consultant(db, cid, sql: str, *args):
 
 
 async def roll_forward(db, cid) -> int:
-    """What the worker's job runs: the app role, its statement timeout raised for this transaction (run_long)."""
-    conn = await db.connect("app")
+    """What the worker's job runs: the worker role, its statement timeout raised for this transaction (run_long)."""
+    conn = await db.connect("worker")
     try:
         async with conn.transaction():
             await conn.execute(SET_CALLER_LONG, "", "", "", "2min")

@@ -9,30 +9,30 @@ import pytest
 
 async def test_an_analyst_statement_running_past_its_bound_is_cancelled_even_with_the_timeout_lifted(db):
     analyst = await db.connect("analyst")
-    app = await db.connect("app")
+    worker = await db.connect("worker")
     try:
         await analyst.execute("set statement_timeout = 0")  # allowed to any session: the role's 1 min is a default
         runaway = asyncio.create_task(analyst.execute("select pg_sleep(120)"))
-        # Ordered: the watchdog (as the worker calls it, as the app role) runs once the statement has started.
+        # Ordered: the watchdog (as the worker calls it, as the worker role) runs once the statement has started.
         for _ in range(500):
-            if await app.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds')"):
+            if await worker.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds')"):
                 break
             await asyncio.sleep(0.05)
         with pytest.raises(asyncpg.exceptions.QueryCanceledError):
             await asyncio.wait_for(runaway, 30)
         # The session itself stays usable, and a short statement is never touched.
         assert await analyst.fetchval("select 1") == 1
-        assert await app.fetchval("select api.cancel_runaway_analyst_queries()") == 0
+        assert await worker.fetchval("select api.cancel_runaway_analyst_queries()") == 0
     finally:
         await analyst.close()
-        await app.close()
+        await worker.close()
 
 
 async def test_a_statement_that_traps_the_cancel_has_its_session_ended(db):
     # A PL/pgSQL handler can catch the cancel and carry on (an outside check ran 334 s past three cancels):
     # the second threshold ends the session, which cannot be caught.
     analyst = await db.connect("analyst")
-    app = await db.connect("app")
+    worker = await db.connect("worker")
     try:
         await analyst.execute("set statement_timeout = 0")
         trap = asyncio.create_task(analyst.execute(
@@ -40,7 +40,7 @@ async def test_a_statement_that_traps_the_cancel_has_its_session_ended(db):
             "exception when query_canceled then null; end; end loop; end $$"))
         ended = False
         for _ in range(600):
-            await app.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds', '1 second')")
+            await worker.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds', '1 second')")
             if trap.done():
                 ended = True
                 break
@@ -51,7 +51,7 @@ async def test_a_statement_that_traps_the_cancel_has_its_session_ended(db):
             trap.result()
     finally:
         await analyst.close()
-        await app.close()
+        await worker.close()
 
 
 async def test_a_person_given_the_analyst_role_is_bound_too(db):
@@ -63,33 +63,33 @@ async def test_a_person_given_the_analyst_role_is_bound_too(db):
     superuser = await db.connect("superuser")
     await superuser.execute(f"create role {name} login in role nakksha_analyst")
     person = await asyncpg.connect(db.url("superuser").replace("postgres:@", f"{name}:@", 1))
-    app = await db.connect("app")
+    worker = await db.connect("worker")
     try:
         assert await person.fetchval("show statement_timeout") == "0"
         runaway = asyncio.create_task(person.execute("select pg_sleep(120)"))
         for _ in range(500):
-            if await app.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds')"):
+            if await worker.fetchval("select api.cancel_runaway_analyst_queries('0.2 seconds')"):
                 break
             await asyncio.sleep(0.05)
         with pytest.raises(asyncpg.exceptions.QueryCanceledError):
             await asyncio.wait_for(runaway, 30)
     finally:
         await person.close()
-        await app.close()
+        await worker.close()
         await superuser.execute(f"drop role {name}")
         await superuser.close()
 
 
 async def test_the_watchdog_touches_no_other_roles_statements(db):
     owner = await db.connect("owner")
-    app = await db.connect("app")
+    worker = await db.connect("worker")
     try:
         long = asyncio.create_task(owner.execute("select pg_sleep(1.5)"))
         await asyncio.sleep(0.5)
-        assert await app.fetchval("select api.cancel_runaway_analyst_queries('0.1 seconds')") == 0
+        assert await worker.fetchval("select api.cancel_runaway_analyst_queries('0.1 seconds')") == 0
         await long  # not cancelled
     finally:
         await owner.close()
-        await app.close()
+        await worker.close()
 
 # Test: pytest tests/db/test_watchdog.py

@@ -35,16 +35,16 @@ async def put_rule(client, c, rule: dict, **changes):
 
 async def roll_forward(db) -> int:
     """The daily roll-forward as the worker runs it: each consultant the fan-out picks (api.defer_slot_rollforwards'
-    condition), one transaction each, as the app role; returns the slots removed plus added."""
-    owner, app = await db.connect("owner"), await db.connect("app")
+    condition), one transaction each, as the worker role; returns the slots removed plus added."""
+    owner, worker = await db.connect("owner"), await db.connect("worker")
     try:
         ids = [r[0] for r in await owner.fetch(
             "select c.id from app.consultants c where c.deleted_at is null and c.is_active and exists "
             "(select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)")]
-        return sum([await app.fetchval("select api.rematerialise_consultant_slots($1)", cid) for cid in ids])
+        return sum([await worker.fetchval("select api.rematerialise_consultant_slots($1)", cid) for cid in ids])
     finally:
         await owner.close()
-        await app.close()
+        await worker.close()
 
 
 async def owner_sql(db, query: str, *args):

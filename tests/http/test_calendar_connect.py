@@ -10,6 +10,7 @@ import pytest
 
 from app.adapters.meetings import CalendarAccess, GrantRevoked, all_providers, unseal
 from app.config import Settings
+from app.sql import create_pool
 from tests.calendar_fixtures import connect, fetch
 from tests.http.helpers import signup_consultant
 from tests.http.test_booking import approved_consultant
@@ -164,12 +165,20 @@ async def test_disconnect_forgets_the_grant_and_revokes_it_at_the_provider(clien
     assert row["status"] == "connected"
 
 
+@pytest.fixture
+async def worker_pool(db):
+    """The worker's pool: token refreshes are worker steps, granted to nakksha_worker alone."""
+    pool = await create_pool(db.url("worker"), min_size=0, max_size=6)
+    yield pool
+    await pool.close()
+
+
 def access_for(db_pool, cal, connection_id: str, provider: str, http: httpx.AsyncClient) -> CalendarAccess:
     return CalendarAccess(db_pool, all_providers(Settings.from_env(cal.env()))[provider], http, connection_id,
                           "test-data-key")
 
 
-async def test_racing_refreshes_spend_a_rotating_refresh_token_once(client, db, cal, app):
+async def test_racing_refreshes_spend_a_rotating_refresh_token_once(client, db, cal, worker_pool):
     """Microsoft rotates refresh tokens: two jobs refreshing at once with the same one would leave one of
     them with invalid_grant. Under the row lock the second reads the first one's new token."""
     c = await approved_consultant(client, db)
@@ -179,20 +188,21 @@ async def test_racing_refreshes_spend_a_rotating_refresh_token_once(client, db, 
     await fetch(db, "update app.calendar_connections set access_expires_at = now() - interval '1 minute'")
     cal.refresh_delay = 0.3
     async with httpx.AsyncClient(timeout=5) as http:
-        tokens = await asyncio.gather(*(access_for(app.state.pool, cal, str(row["id"]), "microsoft", http).token()
+        tokens = await asyncio.gather(*(access_for(worker_pool, cal, str(row["id"]), "microsoft", http).token()
                                         for _ in range(5)))
     assert cal.refreshes == 1 and len(set(tokens)) == 1
     [row] = await connections(db)
     assert row["status"] == "connected" and unseal("test-data-key", row["access_token_encrypted"]) == tokens[0]
 
 
-async def test_a_refused_token_is_refreshed_once_and_a_revoked_grant_marks_the_connection(client, db, cal, app):
+async def test_a_refused_token_is_refreshed_once_and_a_revoked_grant_marks_the_connection(client, db, cal,
+                                                                                            worker_pool):
     c = await approved_consultant(client, db)
     await connect(client, c, cal)
     [row] = await connections(db)
     provider = all_providers(Settings.from_env(cal.env()))["google"]
     async with httpx.AsyncClient(timeout=5) as http:
-        access = access_for(app.state.pool, cal, str(row["id"]), "google", http)
+        access = access_for(worker_pool, cal, str(row["id"]), "google", http)
         # The provider stops accepting the access token early (it looks valid to us): one refresh, then success.
         cal.expire_access_tokens()
         assert await access.call(provider.account_email) == "asha@gmail.example"

@@ -55,7 +55,7 @@ async def owner(db):
 
 
 async def run_jobs(db, queues=("payments",)) -> None:
-    with connected(db.url("app")) as job_app:
+    with connected(db.url("worker")) as job_app:
         async with job_app.open_async():
             await job_app.run_worker_async(queues=list(queues), wait=False, install_signal_handlers=False)
 

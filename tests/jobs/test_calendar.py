@@ -117,7 +117,7 @@ async def test_the_periodic_job_refreshes_only_stale_busy_caches(client, db, cal
     from jobs.calendar import refresh_stale_calendar_busy
     await fetch(db, "update app.calendar_connections set busy_synced_at = now() - interval '10 minutes' "
                     "where provider = 'google'")
-    with connected(db.url("app")) as job_app:
+    with connected(db.url("worker")) as job_app:
         async with job_app.open_async():
             await refresh_stale_calendar_busy.defer_async(timestamp=0)
             await job_app.run_worker_async(queues=["calendar"], wait=False, install_signal_handlers=False)

@@ -9,7 +9,7 @@ from jobs.maintenance import stalled_after, stalled_check_cron
 
 
 async def run_worker(db, queue: str) -> None:
-    with connected(db.url("app")) as job_app:
+    with connected(db.url("worker")) as job_app:
         async with job_app.open_async():
             await job_app.run_worker_async(queues=[queue], wait=False, install_signal_handlers=False)
 

@@ -114,7 +114,7 @@ async def reconcile_with(db) -> dict:
     from jobs.app import connected
     from jobs.payments import gateway
 
-    with connected(db.url("app")):
+    with connected(db.url("worker")):
         return await reconcile(gateway())
 
 

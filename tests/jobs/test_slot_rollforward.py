@@ -9,7 +9,7 @@ from tests.db import factories
 
 
 async def run_worker(db) -> None:
-    with connected(db.url("app")) as job_app:
+    with connected(db.url("worker")) as job_app:
         async with job_app.open_async():
             await job_app.run_worker_async(queues=["maintenance"], wait=False, install_signal_handlers=False)
 
@@ -49,12 +49,12 @@ async def test_one_consultants_failing_roll_forward_is_retried_alone_and_the_oth
         await factories.availability_rule(owner, gone)
         await factories.consultant(owner)
 
-        app = await db.connect("app")
+        worker = await db.connect("worker")
         try:
-            assert await app.fetchval("select api.defer_slot_rollforwards()") == 3
-            assert await app.fetchval("select api.defer_slot_rollforwards()") == 0  # yesterday's still waiting
+            assert await worker.fetchval("select api.defer_slot_rollforwards()") == 3
+            assert await worker.fetchval("select api.defer_slot_rollforwards()") == 0  # yesterday's still waiting
         finally:
-            await app.close()
+            await worker.close()
         await run_worker(db)
 
         assert await slot_count(owner, ids[0]) == full[ids[0]] and await slot_count(owner, ids[2]) == full[ids[2]]

@@ -36,11 +36,16 @@ BY_DESIGN: dict[str, str] = {
     "app.check_slot_budget": "a limit counts every rule and slot of the consultant, whatever the writer sees",
     "app.rematerialise_my_slots": "re-derives the caller's slots through app_private, which no web role reaches; no "
                                   "argument, so it acts on the caller only",
+    # Worker steps are security invoker under nakksha_worker's own grants and policies, but for these two, which
+    # need the owner's own powers (granted to the worker role alone).
+    "api.refresh_views": "REFRESH MATERIALIZED VIEW takes the view's owner; worker role only",
+    "api.cancel_runaway_analyst_queries": "signalling another role's backends takes the owner's pg_signal_backend "
+                                          "(and membership of nakksha_analyst); worker role only",
 }
 
 # Trigger functions that write what no web role may (seat counts, client totals, refund totals, reminder jobs) but
-# are security invoker: each fires only on writes no web role is granted, so it always runs as the table owner,
-# inside the definer function whose write fired it. test_owner_only_triggers_cannot_be_fired_by_a_web_role keeps
+# are security invoker: each fires only on writes no web role is granted, so it runs as the table owner, inside
+# the definer function whose write fired it, or as nakksha_worker (a worker step's write), whose grants cover it. test_owner_only_triggers_cannot_be_fired_by_a_web_role keeps
 # that true: a grant that lets a web role fire one must make it definer (and list it above) first.
 OWNER_ONLY_TRIGGERS = ("app.apply_refund_totals", "app.guard_refund", "app.derive_session_times",
                        "app.refresh_client_amount_paid", "app.refresh_client_session_totals",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER
+from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, ROLE_WORKER
 
 PGBOUNCER = os.environ.get("PGBOUNCER_PATH", "/usr/sbin/pgbouncer")
 ADMIN_USER = "pgbouncer"  # the admin console's user (SHOW POOLS, SHOW STATS)
@@ -85,7 +85,7 @@ def start_pgbouncer(server_url: str, port: int = 6432, pool_size: int = 10) -> P
     """PgBouncer in transaction mode in front of the server of server_url (a Unix-socket URL)."""
     server_dir, server_port = _socket_dir_and_port(server_url)
     work_dir = Path(tempfile.mkdtemp(prefix="nkbouncer-"))
-    users = [ROLE_APP, ROLE_OWNER, ROLE_ADMIN, ROLE_ANALYST, "postgres", ADMIN_USER]
+    users = [ROLE_APP, ROLE_WORKER, ROLE_OWNER, ROLE_ADMIN, ROLE_ANALYST, "postgres", ADMIN_USER]
     (work_dir / "userlist.txt").write_text("".join(f'"{u}" ""\n' for u in users))
     run_as = ""
     if os.geteuid() == 0:

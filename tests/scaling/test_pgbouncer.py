@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from app.config import ROLE_APP
+from app.config import ROLE_WORKER
 from app.database import pg_bin_dir, role_url
 from app.sql import _init_connection
 from jobs.app import connected
@@ -77,9 +77,9 @@ async def test_a_worker_runs_its_tasks_through_pgbouncer(bouncer, db):
     try:
         log_id = await queue(owner)
         before = _xacts(bouncer, db.name)
-        app_url = role_url(db.admin_url, ROLE_APP)
+        worker_url = role_url(db.admin_url, ROLE_WORKER)
         # Procrastinate (it LISTENs) on the direct URL, the tasks' named queries through PgBouncer.
-        with connected(app_url, bouncer.url(app_url), 0) as job_app:
+        with connected(worker_url, bouncer.url(worker_url), 0) as job_app:
             async with job_app.open_async():
                 await job_app.run_worker_async(queues=["emails"], wait=False, install_signal_handlers=False)
         assert await owner.fetchval("select status from app.email_logs where id = $1", log_id) == "sent"

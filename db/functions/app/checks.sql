@@ -34,7 +34,8 @@ as $$
   select p_day is null or p_day between date '1970-01-01' and date '2200-12-31'
 $$;
 comment on function app.is_plausible_date(date) is 'True for NULL or a date in the years 1970–2200 (asyncpg sends 9999-12-31 as infinity).';
-grant execute on function app.is_plausible_instant(timestamptz), app.is_plausible_date(date) to nakksha_app, nakksha_admin;
-grant execute on function app.is_valid_timezone(text) to nakksha_app, nakksha_admin;
+grant execute on function app.is_plausible_instant(timestamptz), app.is_plausible_date(date) to nakksha_app, nakksha_admin,
+  nakksha_worker;
+grant execute on function app.is_valid_timezone(text) to nakksha_app, nakksha_admin, nakksha_worker;
 
 -- Test: pytest tests/http/test_instant_bounds.py tests/db/test_local_times.py
