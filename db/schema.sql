@@ -2439,52 +2439,6 @@ COMMENT ON FUNCTION api.delete_slot(p_slot_id uuid) IS 'Delete a slot (a booked 
 
 
 --
--- Name: dev_outbox_list(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.dev_outbox_list(p_limit integer DEFAULT 100) RETURNS TABLE(id uuid, email_log_id uuid, to_email text, subject text, created_at timestamp with time zone, email_type text, status text)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-  select o.id, o.email_log_id, o.to_email::text, o.subject, o.created_at, l.email_type, l.status
-  from app.email_outbox o join app.email_logs l on l.id = o.email_log_id
-  order by o.created_at desc, o.id
-  limit least(greatest(p_limit, 1), 500)
-$$;
-
-
-ALTER FUNCTION api.dev_outbox_list(p_limit integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION dev_outbox_list(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.dev_outbox_list(p_limit integer) IS 'Development only (the route exists only in development): the local outbox, newest first.';
-
-
---
--- Name: dev_outbox_message(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.dev_outbox_message(p_id uuid) RETURNS TABLE(id uuid, to_email text, to_name text, subject text, html_body text, text_body text, attachments jsonb, created_at timestamp with time zone)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-  select o.id, o.to_email::text, o.to_name, o.subject, o.html_body, o.text_body, o.attachments, o.created_at
-  from app.email_outbox o where o.id = p_id
-$$;
-
-
-ALTER FUNCTION api.dev_outbox_message(p_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION dev_outbox_message(p_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.dev_outbox_message(p_id uuid) IS 'Development only: one message of the local outbox.';
-
-
---
 -- Name: disconnect_calendar(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5334,16 +5288,17 @@ COMMENT ON FUNCTION api.session_json(p_s app.sessions) IS 'A session as its cons
 --
 
 CREATE FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea, p_ifsc_code_encrypted bytea) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_id uuid := api.caller_consultant_id();
 begin
+  -- The consultants policy lets the caller update their own row only; the grant, these three columns.
   update app.consultants set bank_name = p_bank_name, bank_account_number_encrypted = p_account_number_encrypted,
     ifsc_code_encrypted = p_ifsc_code_encrypted
-  where id = v_c.id returning * into v_c;
-  return api.consultant_json(v_c.id);
+  where id = v_id;
+  return api.consultant_json(v_id);
 end;
 $$;
 
@@ -5362,19 +5317,19 @@ COMMENT ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_e
 --
 
 CREATE FUNCTION api.set_my_photo(p_url text) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_id uuid := api.caller_consultant_id();
   v_replaced text;
 begin
   -- The row is locked before the photo it shows is read: of two uploads at once, the second waits for the
   -- first to commit and then replaces (and lets the app delete) the first one's photo, never its own or the
-  -- one that ends up recorded.
-  select profile_photo_url into v_replaced from app.consultants where id = v_c.id for update;
-  update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
-  return api.consultant_json(v_c.id) || jsonb_build_object('replaced_photo_url',
+  -- one that ends up recorded. (FOR UPDATE needs the caller's UPDATE grant on the row: the policy's own row.)
+  select profile_photo_url into v_replaced from app.consultants where id = v_id for update;
+  update app.consultants set profile_photo_url = p_url where id = v_id;
+  return api.consultant_json(v_id) || jsonb_build_object('replaced_photo_url',
     case when v_replaced is distinct from p_url then v_replaced end);
 end;
 $$;
@@ -15672,24 +15627,6 @@ GRANT ALL ON FUNCTION api.delete_slot(p_slot_id uuid) TO nakksha_app_admin;
 
 
 --
--- Name: FUNCTION dev_outbox_list(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.dev_outbox_list(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.dev_outbox_list(p_limit integer) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION dev_outbox_message(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.dev_outbox_message(p_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.dev_outbox_message(p_id uuid) TO nakksha_app_admin;
-
-
---
 -- Name: FUNCTION disconnect_calendar(p_provider text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17255,24 +17192,24 @@ GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consult
 -- Name: COLUMN consultants.bank_name; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_app_admin;
+GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
 --
 -- Name: COLUMN consultants.bank_account_number_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
+GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
 --
 -- Name: COLUMN consultants.ifsc_code_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
+GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
 --
@@ -17369,9 +17306,9 @@ GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksh
 -- Name: COLUMN consultants.profile_photo_url; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(profile_photo_url),UPDATE(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_admin;
-GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_app_admin;
+GRANT SELECT(profile_photo_url),UPDATE(profile_photo_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
 --
@@ -18939,3 +18876,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205120200
 -- 20261205120300
 -- 20261205130000
+-- 20261205130100

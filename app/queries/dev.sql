@@ -2,11 +2,11 @@
 
 -- name: dev_outbox_list(limit)
 -- The local email outbox, newest first.
-select * from api.dev_outbox_list(:limit);
+select * from dev.outbox_list(:limit);
 
 -- name: dev_outbox_message(id)^
 -- One message of the local outbox.
-select * from api.dev_outbox_message(:id);
+select * from dev.outbox_message(:id);
 
 -- The local payment gateway (schema dev, db/dev/local_gateway.sql).
 

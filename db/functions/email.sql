@@ -118,30 +118,6 @@ as $$
 $$;
 comment on function api.worker_mark_email_failed is 'Worker: record a send error; p_final marks the message failed for good.';
 
-create or replace function api.dev_outbox_list(p_limit integer default 100)
-returns table (id uuid, email_log_id uuid, to_email text, subject text, created_at timestamptz, email_type text, status text)
-language sql stable security definer
-set search_path = ''
-as $$
-  select o.id, o.email_log_id, o.to_email::text, o.subject, o.created_at, l.email_type, l.status
-  from app.email_outbox o join app.email_logs l on l.id = o.email_log_id
-  order by o.created_at desc, o.id
-  limit least(greatest(p_limit, 1), 500)
-$$;
-comment on function api.dev_outbox_list is 'Development only (the route exists only in development): the local outbox, newest first.';
-
-create or replace function api.dev_outbox_message(p_id uuid)
-returns table (id uuid, to_email text, to_name text, subject text, html_body text, text_body text,
-               attachments jsonb, created_at timestamptz)
-language sql stable security definer
-set search_path = ''
-as $$
-  select o.id, o.to_email::text, o.to_name, o.subject, o.html_body, o.text_body, o.attachments, o.created_at
-  from app.email_outbox o where o.id = p_id
-$$;
-comment on function api.dev_outbox_message is 'Development only: one message of the local outbox.';
-
-grant execute on function api.dev_outbox_list(integer), api.dev_outbox_message(uuid) to nakksha_app;
 grant execute on function api.worker_claim_email(uuid),
   api.worker_store_outbox_message(uuid, text, text, text, text, text, text, jsonb),
   api.worker_mark_email_sent(uuid, text, text, text),

@@ -92,35 +92,36 @@ comment on function api.update_my_profile is 'Change the calling consultant''s p
 create or replace function api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea,
                                                    p_ifsc_code_encrypted bytea)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_id uuid := api.caller_consultant_id();
 begin
+  -- The consultants policy lets the caller update their own row only; the grant, these three columns.
   update app.consultants set bank_name = p_bank_name, bank_account_number_encrypted = p_account_number_encrypted,
     ifsc_code_encrypted = p_ifsc_code_encrypted
-  where id = v_c.id returning * into v_c;
-  return api.consultant_json(v_c.id);
+  where id = v_id;
+  return api.consultant_json(v_id);
 end;
 $$;
 comment on function api.set_my_bank_details is 'Store the calling consultant''s bank details (account number and IFSC as ciphertext).';
 
 create or replace function api.set_my_photo(p_url text)
 returns jsonb
-language plpgsql volatile security definer
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare
-  v_c app.consultants := app_private.caller_consultant();
+  v_id uuid := api.caller_consultant_id();
   v_replaced text;
 begin
   -- The row is locked before the photo it shows is read: of two uploads at once, the second waits for the
   -- first to commit and then replaces (and lets the app delete) the first one's photo, never its own or the
-  -- one that ends up recorded.
-  select profile_photo_url into v_replaced from app.consultants where id = v_c.id for update;
-  update app.consultants set profile_photo_url = p_url where id = v_c.id returning * into v_c;
-  return api.consultant_json(v_c.id) || jsonb_build_object('replaced_photo_url',
+  -- one that ends up recorded. (FOR UPDATE needs the caller's UPDATE grant on the row: the policy's own row.)
+  select profile_photo_url into v_replaced from app.consultants where id = v_id for update;
+  update app.consultants set profile_photo_url = p_url where id = v_id;
+  return api.consultant_json(v_id) || jsonb_build_object('replaced_photo_url',
     case when v_replaced is distinct from p_url then v_replaced end);
 end;
 $$;

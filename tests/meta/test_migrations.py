@@ -127,13 +127,15 @@ def test_a_fresh_database_has_every_platform_setting_with_its_default(db):
 
 
 def test_the_local_gateway_exists_only_where_development_asked_for_it(empty_db, db):
-    # Issue 17: the local payment gateway is no part of the production schema. A production migrate makes no
-    # schema dev; a development or test one (the db fixture) has it, outside db/schema.sql.
+    # Issue 17: the local payment gateway and the local outbox's pages are no part of the production schema. A
+    # production migrate makes no schema dev; a development or test one (the db fixture) has it, outside
+    # db/schema.sql.
     migrate(empty_db.admin_url, dump=False, dev=False)
     assert _scalar(empty_db.url("owner"), "select to_regnamespace('dev') is null") is True
     assert "local_gateway" not in (DB_DIR / "schema.sql").read_text()
-    assert _scalar(db.url("owner"), "select count(*) from pg_proc where pronamespace = to_regnamespace('dev')") == 8
+    assert _scalar(db.url("owner"), "select count(*) from pg_proc where pronamespace = to_regnamespace('dev')") == 10
     assert "local_gateway" not in dump_schema(db.url("owner"))
+    assert "outbox_list" not in (DB_DIR / "schema.sql").read_text()
     migrate(db.admin_url, dump=False)  # again: its tables and rows stay
     assert _scalar(db.url("owner"), "select to_regclass('dev.local_gateway_orders') is not null") is True
 
