@@ -227,7 +227,7 @@ ALTER FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) OWNER TO
 -- Name: FUNCTION admin_access(p_admin_id uuid, p_token_epoch integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) IS 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown).';
+COMMENT ON FUNCTION api.admin_access(p_admin_id uuid, p_token_epoch integer) IS 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -404,7 +404,7 @@ ALTER FUNCTION api.admin_credentials(p_email text) OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_credentials(p_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_credentials(p_email text) IS 'The id and password hash of an active admin (for checking a password in the app).';
+COMMENT ON FUNCTION api.admin_credentials(p_email text) IS 'The id and password hash of an active admin (for checking a password in the app). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -640,7 +640,7 @@ ALTER FUNCTION api.admin_reset_email_template(p_email_type text) OWNER TO nakksh
 -- Name: FUNCTION admin_reset_email_template(p_email_type text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_reset_email_template(p_email_type text) IS 'Super admins: drop an override; the built-in template applies again (audited).';
+COMMENT ON FUNCTION api.admin_reset_email_template(p_email_type text) IS 'Super admins: drop an override; the built-in template applies again (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -702,7 +702,7 @@ ALTER FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p
 -- Name: FUNCTION admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) IS 'Super admins: override an email type''s subject and bodies (audited).';
+COMMENT ON FUNCTION api.admin_set_email_template(p_email_type text, p_subject text, p_html_body text, p_text_body text) IS 'Super admins: override an email type''s subject and bodies (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -742,7 +742,7 @@ ALTER FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_e
 -- Name: FUNCTION admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) IS 'Admins: set a consultant''s plan and its expiry (audited).';
+COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) IS 'Admins: set a consultant''s plan and its expiry (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -866,7 +866,7 @@ ALTER FUNCTION api.admin_update_settings(p_patch jsonb) OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_update_settings(p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_update_settings(p_patch jsonb) IS 'Super admins: change platform settings (each checked; what really changed is written and audited).';
+COMMENT ON FUNCTION api.admin_update_settings(p_patch jsonb) IS 'Super admins: change platform settings (each checked; what really changed is written and audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -920,7 +920,7 @@ ALTER FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) OWNER TO nak
 -- Name: FUNCTION anonymise_client(p_client_id uuid, p_phone text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) IS 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete.';
+COMMENT ON FUNCTION api.anonymise_client(p_client_id uuid, p_phone text) IS 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete. Definer: erases a client everywhere it is held, including webhook events, idempotency keys and the outbox, which no web role reaches.';
 
 
 --
@@ -939,7 +939,7 @@ ALTER FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email
 -- Name: FUNCTION approve_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Approve a pending (or previously rejected) consultant whose email is verified (else 409 email_unverified): their dashboard opens and their page can be published.';
+COMMENT ON FUNCTION api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Approve a pending (or previously rejected) consultant whose email is verified (else 409 email_unverified): their dashboard opens and their page can be published. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -1004,7 +1004,7 @@ ALTER FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea
 -- Name: FUNCTION begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) IS 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
+COMMENT ON FUNCTION api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text, p_browser_hash bytea) IS 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes. Definer: stores the OAuth state and PKCE verifier, which no web role reads.';
 
 
 --
@@ -1047,7 +1047,7 @@ ALTER FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) OWNER T
 -- Name: FUNCTION begin_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS 'Before a password check: count the attempt per (account, IP), IP and account (the ceiling, not for an address the account signed in from before), or NK429 (counting nothing) when one bucket is full.';
+COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS 'Before a password check: count the attempt per (account, IP), IP and account (the ceiling, not for an address the account signed in from before), or NK429 (counting nothing) when one bucket is full. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -1178,7 +1178,7 @@ ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p
 -- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key.';
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -1225,7 +1225,7 @@ ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type tex
 -- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone.';
+COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -1355,7 +1355,7 @@ ALTER FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea
 -- Name: FUNCTION change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token.';
+COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -1582,7 +1582,7 @@ ALTER FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id
 -- Name: FUNCTION confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) IS 'Verify and reconciliation: confirm a captured payment (see app_private.confirm_payment), answering the booking.';
+COMMENT ON FUNCTION api.confirm_payment(p_gateway text, p_order_id text, p_payment_id text, p_amount_paise bigint, p_method text, p_source text) IS 'Verify and reconciliation: confirm a captured payment (see app_private.confirm_payment), answering the booking. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -1608,7 +1608,7 @@ ALTER FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer
 -- Name: FUNCTION consultant_access(p_consultant_id uuid, p_token_epoch integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) IS 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown).';
+COMMENT ON FUNCTION api.consultant_access(p_consultant_id uuid, p_token_epoch integer) IS 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -1631,7 +1631,7 @@ ALTER FUNCTION api.consultant_credentials(p_email text) OWNER TO nakksha_owner;
 -- Name: FUNCTION consultant_credentials(p_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.consultant_credentials(p_email text) IS 'The id and password hash of a consultant who may log in (for checking a password in the app).';
+COMMENT ON FUNCTION api.consultant_credentials(p_email text) IS 'The id and password hash of a consultant who may log in (for checking a password in the app). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -1716,7 +1716,7 @@ ALTER FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text,
 -- Name: FUNCTION create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) IS 'Create an admin (super admins, or nakksha_admin members from psql); audited.';
+COMMENT ON FUNCTION api.create_admin(p_email text, p_name text, p_password_hash text, p_role text, p_acting_admin_email text) IS 'Create an admin (super admins, or nakksha_admin members from psql); audited. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -1931,7 +1931,7 @@ ALTER FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client
 -- Name: FUNCTION create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) IS 'The consultant books an offline client (confirmed at once; owed or paid offline).';
+COMMENT ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) IS 'The consultant books an offline client (confirmed at once; owed or paid offline). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
 
 
 --
@@ -2198,7 +2198,7 @@ ALTER FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) 
 -- Name: FUNCTION deactivate_admin(p_admin_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) IS 'Super admins: deactivate another admin and end their sessions.';
+COMMENT ON FUNCTION api.deactivate_admin(p_admin_id uuid, p_acting_admin_email text) IS 'Super admins: deactivate another admin and end their sessions. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -2374,7 +2374,7 @@ ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
 -- Name: FUNCTION delete_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept.';
+COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
 
 
 --
@@ -2473,7 +2473,7 @@ ALTER FUNCTION api.disconnect_calendar(p_provider text) OWNER TO nakksha_owner;
 -- Name: FUNCTION disconnect_calendar(p_provider text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation.';
+COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation. Definer: forgets the encrypted calendar grant, which no web role reads or writes.';
 
 
 --
@@ -2622,7 +2622,7 @@ ALTER FUNCTION api.export_my_data() OWNER TO nakksha_owner;
 -- Name: FUNCTION export_my_data(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability).';
+COMMENT ON FUNCTION api.export_my_data() IS 'All of the calling consultant''s data as one JSON document (data portability). Definer: includes the caller''s own sign-in history from the refresh-token families, which no web role reads.';
 
 
 --
@@ -2680,7 +2680,7 @@ ALTER FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) OWNER
 -- Name: FUNCTION forgive_sign_in(p_kind text, p_account text, p_ip text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) IS 'After a right password: take back the attempt begin_sign_in counted, so only failures count.';
+COMMENT ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) IS 'After a right password: take back the attempt begin_sign_in counted, so only failures count. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -2933,7 +2933,7 @@ ALTER FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_pa
 -- Name: FUNCTION handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) IS 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction.';
+COMMENT ON FUNCTION api.handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb) IS 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction. Definer: a provider''s verified webhook: no caller, any tenant''s payment or email, recorded once per event.';
 
 
 --
@@ -2994,7 +2994,7 @@ ALTER FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) OWNER
 -- Name: FUNCTION handle_resend_webhook(p_event_id text, p_payload jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) IS 'A verified Resend delivery report: the email log moves forward, bounces and complaints are suppressed; once per event.';
+COMMENT ON FUNCTION api.handle_resend_webhook(p_event_id text, p_payload jsonb) IS 'A verified Resend delivery report: the email log moves forward, bounces and complaints are suppressed; once per event. Definer: a provider''s verified webhook: no caller, any tenant''s payment or email, recorded once per event.';
 
 
 --
@@ -3016,7 +3016,7 @@ ALTER FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_secon
 -- Name: FUNCTION hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) IS 'Count one request in the bucket''s current window; 0 if within the limit (p_setting''s value when given, else p_limit), else seconds to wait.';
+COMMENT ON FUNCTION api.hit_rate_limit(p_bucket text, p_limit integer, p_window_seconds integer, p_setting text) IS 'Count one request in the bucket''s current window; 0 if within the limit (p_setting''s value when given, else p_limit), else seconds to wait. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -3342,7 +3342,7 @@ ALTER FUNCTION api.my_password_hash() OWNER TO nakksha_owner;
 -- Name: FUNCTION my_password_hash(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_password_hash() IS 'The calling consultant''s (or admin''s) password hash, to check a current password.';
+COMMENT ON FUNCTION api.my_password_hash() IS 'The calling consultant''s (or admin''s) password hash, to check a current password. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -3551,7 +3551,7 @@ ALTER FUNCTION api.payment_order(p_gateway text, p_order_id text) OWNER TO nakks
 -- Name: FUNCTION payment_order(p_gateway text, p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.payment_order(p_gateway text, p_order_id text) IS 'The order we stored (for checking a checkout signature against our own order id), or NULL.';
+COMMENT ON FUNCTION api.payment_order(p_gateway text, p_order_id text) IS 'The order we stored (for checking a checkout signature against our own order id), or NULL. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -3761,7 +3761,7 @@ ALTER FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p
 -- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) IS 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired.';
+COMMENT ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) IS 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -3784,7 +3784,7 @@ ALTER FUNCTION api.public_booking(p_token_hash bytea) OWNER TO nakksha_owner;
 -- Name: FUNCTION public_booking(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_booking(p_token_hash bytea) IS 'The client''s view of their booking through the manage link.';
+COMMENT ON FUNCTION api.public_booking(p_token_hash bytea) IS 'The client''s view of their booking through the manage link. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -3826,7 +3826,7 @@ ALTER FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) OWNE
 -- Name: FUNCTION public_cancel_booking(p_token_hash bytea, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) IS 'The client cancels through the manage link, within policy; answers the refund due.';
+COMMENT ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason text) IS 'The client cancels through the manage link, within policy; answers the refund due. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -3862,7 +3862,7 @@ ALTER FUNCTION api.public_consultant(p_slug text) OWNER TO nakksha_owner;
 -- Name: FUNCTION public_consultant(p_slug text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_consultant(p_slug text) IS 'A published consultant''s public profile (404 unless approved and active).';
+COMMENT ON FUNCTION api.public_consultant(p_slug text) IS 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -3929,7 +3929,7 @@ ALTER FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) OWNER
 -- Name: FUNCTION public_quotation(p_token_hash bytea, p_user_agent text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) IS 'The client opens the link: counted, sent → viewed on the first view (consultant told once).';
+COMMENT ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) IS 'The client opens the link: counted, sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -3963,7 +3963,7 @@ ALTER FUNCTION api.public_quotation_peek(p_token_hash bytea) OWNER TO nakksha_ow
 -- Name: FUNCTION public_quotation_peek(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_quotation_peek(p_token_hash bytea) IS 'A quotation behind a link without counting a view (the accept step reads it before making an order).';
+COMMENT ON FUNCTION api.public_quotation_peek(p_token_hash bytea) IS 'A quotation behind a link without counting a view (the accept step reads it before making an order). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -3995,7 +3995,7 @@ ALTER FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) OW
 -- Name: FUNCTION public_reject_quotation(p_token_hash bytea, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) IS 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told.';
+COMMENT ON FUNCTION api.public_reject_quotation(p_token_hash bytea, p_reason text) IS 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4054,7 +4054,7 @@ ALTER FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid)
 -- Name: FUNCTION public_reschedule_booking(p_token_hash bytea, p_slot_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) IS 'The client moves a confirmed booking to another free slot, atomically, within policy and the address''s mails of the day (NK429).';
+COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid) IS 'The client moves a confirmed booking to another free slot, atomically, within policy and the address''s mails of the day (NK429). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4108,7 +4108,7 @@ ALTER FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timesta
 -- Name: FUNCTION public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon.';
+COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -4257,7 +4257,7 @@ ALTER FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_em
 -- Name: FUNCTION reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Reactivate a suspended consultant.';
+COMMENT ON FUNCTION api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text) IS 'Reactivate a suspended consultant. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -4401,7 +4401,7 @@ ALTER FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_pay
 -- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) IS 'Verify: the gateway says this payment failed.';
+COMMENT ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) IS 'Verify: the gateway says this payment failed. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -4552,7 +4552,7 @@ ALTER FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_rea
 -- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) IS 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left.';
+COMMENT ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) IS 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left. Definer: records a refund against a payment (money columns no web role may write).';
 
 
 --
@@ -4571,7 +4571,7 @@ ALTER FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acti
 -- Name: FUNCTION reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Reject a pending consultant, with a reason they are told.';
+COMMENT ON FUNCTION api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Reject a pending consultant, with a reason they are told. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -4597,7 +4597,7 @@ ALTER FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sh
 -- Name: FUNCTION release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) IS 'Free the claim of a booking request that was refused, so its retry is booked (answered keys stay).';
+COMMENT ON FUNCTION api.release_idempotency_key(p_slug text, p_key text, p_request_sha256 bytea) IS 'Free the claim of a booking request that was refused, so its retry is booked (answered keys stay). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -4660,7 +4660,7 @@ ALTER FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_re
 -- Name: FUNCTION request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) IS 'Count the mailbox''s day (NK429 past it, for any address), then, if the address belongs to an account, mail it a single-use reset link valid for one hour.';
+COMMENT ON FUNCTION api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text) IS 'Count the mailbox''s day (NK429 past it, for any address), then, if the address belongs to an account, mail it a single-use reset link valid for one hour. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4780,7 +4780,7 @@ ALTER FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_start
 -- Name: FUNCTION reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it).';
+COMMENT ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it). Definer: moves a session''s times, which no web role may write directly (seats, overlap, reminders follow).';
 
 
 --
@@ -4821,7 +4821,7 @@ ALTER FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypte
 -- Name: FUNCTION resend_verification(p_token_hash bytea, p_verify_url_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) IS 'Send a new verification email to the calling consultant (counted against the mailbox''s day: NK429 past it).';
+COMMENT ON FUNCTION api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text) IS 'Send a new verification email to the calling consultant (counted against the mailbox''s day: NK429 past it). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4856,7 +4856,7 @@ ALTER FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) OWNE
 -- Name: FUNCTION reset_password(p_token_hash bytea, p_password_hash text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) IS 'Set a new password with a single-use reset token and revoke every session of the account.';
+COMMENT ON FUNCTION api.reset_password(p_token_hash bytea, p_password_hash text) IS 'Set a new password with a single-use reset token and revoke every session of the account. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4882,7 +4882,7 @@ ALTER FUNCTION api.revoke_my_sessions() OWNER TO nakksha_owner;
 -- Name: FUNCTION revoke_my_sessions(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.revoke_my_sessions() IS 'Logout everywhere: revoke every refresh family of the caller.';
+COMMENT ON FUNCTION api.revoke_my_sessions() IS 'Logout everywhere: revoke every refresh family of the caller. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -4907,7 +4907,7 @@ ALTER FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) OWN
 -- Name: FUNCTION revoke_refresh_family(p_token_hash bytea, p_subject text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) IS 'Logout: revoke the family of the given refresh token.';
+COMMENT ON FUNCTION api.revoke_refresh_family(p_token_hash bytea, p_subject text) IS 'Logout: revoke the family of the given refresh token. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -4979,7 +4979,7 @@ ALTER FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_
 -- Name: FUNCTION rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) IS 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
+COMMENT ON FUNCTION api.rotate_refresh_token(p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamp with time zone, p_subject text) IS 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -5021,7 +5021,7 @@ ALTER FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_lin
 -- Name: FUNCTION send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) IS 'draft → sent: store the public link''s hash and mail it to the client (quotation_received).';
+COMMENT ON FUNCTION api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text) IS 'draft → sent: store the public link''s hash and mail it to the client (quotation_received). Definer: moves a quotation to sent and sets its public token, which no web role may write directly.';
 
 
 --
@@ -5392,7 +5392,7 @@ ALTER FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason tex
 -- Name: FUNCTION set_session_status(p_session_id uuid, p_to text, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) IS 'Confirm, complete, mark no-show or cancel one of the caller''s sessions (the lifecycle trigger decides what is allowed).';
+COMMENT ON FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason text) IS 'Confirm, complete, mark no-show or cancel one of the caller''s sessions (the lifecycle trigger decides what is allowed). Definer: changes a session''s status and refunds it, which no web role may write directly.';
 
 
 --
@@ -5486,7 +5486,7 @@ ALTER FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first
 -- Name: FUNCTION signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) IS 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created).';
+COMMENT ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet) IS 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -5579,7 +5579,7 @@ ALTER FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_
 -- Name: FUNCTION start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'After the app checked the password: record the admin login and open a refresh family.';
+COMMENT ON FUNCTION api.start_admin_session(p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'After the app checked the password: record the admin login and open a refresh family. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -5611,7 +5611,7 @@ ALTER FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash
 -- Name: FUNCTION start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'After the app checked the password: record the login and open a refresh family.';
+COMMENT ON FUNCTION api.start_consultant_session(p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamp with time zone, p_user_agent text, p_ip inet) IS 'After the app checked the password: record the login and open a refresh family. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --
@@ -5669,7 +5669,7 @@ ALTER FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email
 -- Name: FUNCTION store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) IS 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync.';
+COMMENT ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) IS 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -5688,7 +5688,7 @@ ALTER FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_act
 -- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked.';
+COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -5725,7 +5725,7 @@ ALTER FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) OW
 -- Name: FUNCTION take_oauth_state(p_state_hash bytea, p_browser_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) IS 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state.';
+COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) IS 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -5889,7 +5889,7 @@ ALTER FUNCTION api.update_my_profile(p_patch jsonb) OWNER TO nakksha_owner;
 -- Name: FUNCTION update_my_profile(p_patch jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+COMMENT ON FUNCTION api.update_my_profile(p_patch jsonb) IS 'Change the calling consultant''s profile and settings (the keys present in the patch). Definer: writes the slug and the hold time, which no web role may write directly (the slug is the public page''s address).';
 
 
 --
@@ -6074,7 +6074,7 @@ ALTER FUNCTION api.verify_email(p_token_hash bytea) OWNER TO nakksha_owner;
 -- Name: FUNCTION verify_email(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.verify_email(p_token_hash bytea) IS 'Mark the consultant''s email verified with a single-use, expiring token.';
+COMMENT ON FUNCTION api.verify_email(p_token_hash bytea) IS 'Mark the consultant''s email verified with a single-use, expiring token. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -6109,7 +6109,7 @@ ALTER FUNCTION api.web_session_subject(p_token_hash bytea) OWNER TO nakksha_owne
 -- Name: FUNCTION web_session_subject(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consultant or admin behind a page session cookie, or NULL when it is no longer valid.';
+COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consultant or admin behind a page session cookie, or NULL when it is no longer valid. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 
 --

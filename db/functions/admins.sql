@@ -75,7 +75,7 @@ begin
   return v_id;
 end;
 $$;
-comment on function api.create_admin is 'Create an admin (super admins, or nakksha_admin members from psql); audited.';
+comment on function api.create_admin is 'Create an admin (super admins, or nakksha_admin members from psql); audited. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 revoke execute on function api.create_admin(text, text, text, text, text) from public;
 grant execute on function api.create_admin(text, text, text, text, text) to nakksha_app, nakksha_admin;
@@ -170,22 +170,22 @@ comment on function app_private.set_approval is 'Move a consultant through the a
 create or replace function api.approve_consultant(p_consultant_id uuid, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'approved', null, p_acting_admin_email) $$;
-comment on function api.approve_consultant is 'Approve a pending (or previously rejected) consultant whose email is verified (else 409 email_unverified): their dashboard opens and their page can be published.';
+comment on function api.approve_consultant is 'Approve a pending (or previously rejected) consultant whose email is verified (else 409 email_unverified): their dashboard opens and their page can be published. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.reject_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'rejected', p_reason, p_acting_admin_email) $$;
-comment on function api.reject_consultant is 'Reject a pending consultant, with a reason they are told.';
+comment on function api.reject_consultant is 'Reject a pending consultant, with a reason they are told. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email) $$;
-comment on function api.suspend_consultant is 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked.';
+comment on function api.suspend_consultant is 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'reactivated', null, p_acting_admin_email) $$;
-comment on function api.reactivate_consultant is 'Reactivate a suspended consultant.';
+comment on function api.reactivate_consultant is 'Reactivate a suspended consultant. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.admin_consultant_json(p_consultant_id uuid)
 returns jsonb
@@ -314,7 +314,7 @@ begin
   return api.admin_consultant_json(v_c.id);
 end;
 $$;
-comment on function api.admin_set_subscription is 'Admins: set a consultant''s plan and its expiry (audited).';
+comment on function api.admin_set_subscription is 'Admins: set a consultant''s plan and its expiry (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.admin_list_admins()
 returns jsonb
@@ -350,7 +350,7 @@ begin
   return api.admin_json(v_a.id);
 end;
 $$;
-comment on function api.deactivate_admin is 'Super admins: deactivate another admin and end their sessions.';
+comment on function api.deactivate_admin is 'Super admins: deactivate another admin and end their sessions. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 grant execute on function
   api.approve_consultant(uuid, text), api.reject_consultant(uuid, text, text), api.suspend_consultant(uuid, text, text),

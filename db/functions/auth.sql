@@ -145,7 +145,7 @@ begin
   return api.consultant_json(v_consultant.id) || jsonb_build_object('token_epoch', v_consultant.token_epoch);
 end;
 $$;
-comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created).';
+comment on function api.signup_consultant is 'Create a pending consultant with a unique slug, a first session and a queued verification email (counted against the mailbox''s day: NK429 past it, nothing created). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 -- Credentials and sessions ----------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ as $$
   select c.id, c.password_hash from app.consultants c
   where c.email = lower(btrim(p_email))::public.citext and c.password_hash is not null and c.deleted_at is null
 $$;
-comment on function api.consultant_credentials is 'The id and password hash of a consultant who may log in (for checking a password in the app).';
+comment on function api.consultant_credentials is 'The id and password hash of a consultant who may log in (for checking a password in the app). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.start_consultant_session(
   p_consultant_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text default null, p_ip inet default null
@@ -179,7 +179,7 @@ begin
   return api.consultant_json(v_c.id) || jsonb_build_object('token_epoch', v_c.token_epoch);
 end;
 $$;
-comment on function api.start_consultant_session is 'After the app checked the password: record the login and open a refresh family.';
+comment on function api.start_consultant_session is 'After the app checked the password: record the login and open a refresh family. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.admin_credentials(p_email text)
 returns table (id uuid, password_hash text)
@@ -188,7 +188,7 @@ set search_path = ''
 as $$
   select a.id, a.password_hash from app.admins a where a.email = lower(btrim(p_email))::public.citext and a.is_active
 $$;
-comment on function api.admin_credentials is 'The id and password hash of an active admin (for checking a password in the app).';
+comment on function api.admin_credentials is 'The id and password hash of an active admin (for checking a password in the app). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.start_admin_session(
   p_admin_id uuid, p_refresh_hash bytea, p_expires_at timestamptz, p_user_agent text default null, p_ip inet default null
@@ -207,7 +207,7 @@ begin
   return api.admin_json(v_a.id) || jsonb_build_object('token_epoch', v_a.token_epoch);
 end;
 $$;
-comment on function api.start_admin_session is 'After the app checked the password: record the admin login and open a refresh family.';
+comment on function api.start_admin_session is 'After the app checked the password: record the admin login and open a refresh family. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.rotate_refresh_token(
   p_token_hash bytea, p_new_hash bytea, p_new_expires_at timestamptz, p_subject text
@@ -268,7 +268,7 @@ begin
                   then api.admin_json(v_a.id) || jsonb_build_object('token_epoch', v_a.token_epoch) end);
 end;
 $$;
-comment on function api.rotate_refresh_token is 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}.';
+comment on function api.rotate_refresh_token is 'Spend a refresh token for a new one in the same family; a reused token revokes the family. Returns {status, consultant|admin}. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.revoke_refresh_family(p_token_hash bytea, p_subject text)
 returns void
@@ -281,7 +281,7 @@ as $$
   where t.token_hash = p_token_hash and f.id = t.family_id and f.revoked_at is null
     and ((p_subject = 'consultant' and f.consultant_id is not null) or (p_subject = 'admin' and f.admin_id is not null))
 $$;
-comment on function api.revoke_refresh_family is 'Logout: revoke the family of the given refresh token.';
+comment on function api.revoke_refresh_family is 'Logout: revoke the family of the given refresh token. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.revoke_my_sessions()
 returns integer
@@ -295,7 +295,7 @@ begin
   return app_private.revoke_families(app.current_consultant_id(), app.current_admin_id(), 'logout_all');
 end;
 $$;
-comment on function api.revoke_my_sessions is 'Logout everywhere: revoke every refresh family of the caller.';
+comment on function api.revoke_my_sessions is 'Logout everywhere: revoke every refresh family of the caller. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.my_password_hash()
 returns text
@@ -306,7 +306,7 @@ as $$
     (select c.password_hash from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null),
     (select a.password_hash from app.admins a where a.id = app.current_admin_id() and a.is_active))
 $$;
-comment on function api.my_password_hash is 'The calling consultant''s (or admin''s) password hash, to check a current password.';
+comment on function api.my_password_hash is 'The calling consultant''s (or admin''s) password hash, to check a current password. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.change_my_password(p_password_hash text, p_refresh_hash bytea, p_expires_at timestamptz,
                                                    p_user_agent text default null, p_ip inet default null)
@@ -334,7 +334,7 @@ begin
   return v_epoch;
 end;
 $$;
-comment on function api.change_my_password is 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token.';
+comment on function api.change_my_password is 'Change the caller''s password, end every other session and access token, open a new session; returns the token epoch for its access token. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.get_my_account()
 returns jsonb
@@ -371,7 +371,7 @@ as $$
                                else c.approval_status end
                    from app.consultants c where c.id = p_consultant_id), 'gone')
 $$;
-comment on function api.consultant_access is 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown).';
+comment on function api.consultant_access is 'A consultant''s approval state for route guards (revoked when the token''s epoch is not the account''s, gone when deleted or unknown). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.admin_access(p_admin_id uuid, p_token_epoch integer)
 returns text
@@ -383,7 +383,7 @@ as $$
                                else a.role end
                    from app.admins a where a.id = p_admin_id), 'inactive')
 $$;
-comment on function api.admin_access is 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown).';
+comment on function api.admin_access is 'An admin''s role for route guards (revoked when the token''s epoch is not the account''s, inactive when deactivated or unknown). Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 grant execute on function
   api.signup_consultant(text, text, text, text, text, text, bytea, timestamptz, bytea, text, text, inet),

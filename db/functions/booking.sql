@@ -51,7 +51,7 @@ begin
       'max_reschedules', v_c.cancellation_policy->'max_reschedules'));
 end;
 $$;
-comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active).';
+comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamptz,
                                                   p_to timestamptz, p_limit integer, p_ignore_session uuid default null)
@@ -147,7 +147,7 @@ begin
                  then jsonb_build_object('from', v_to, 'to', v_to + v_width) end);
 end;
 $$;
-comment on function api.public_slots is 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon.';
+comment on function api.public_slots is 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function app_private.abandon_expired_holds(p_consultant_id uuid)
 returns integer
@@ -272,7 +272,7 @@ begin
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
 end;
 $$;
-comment on function api.booking_quote is 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone.';
+comment on function api.booking_quote is 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function api.book_slot(
   p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text,
@@ -396,7 +396,7 @@ begin
   return v_result;
 end;
 $$;
-comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key.';
+comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
   api.booking_quote(text, uuid, text, text, bytea, text, bytea),

@@ -66,7 +66,7 @@ as $$
   where c.slug = lower(p_slug) and k.consultant_id = c.id and k.scope = 'book_slot' and k.key = p_key
     and k.request_sha256 = p_request_sha256 and k.response is null
 $$;
-comment on function api.release_idempotency_key is 'Free the claim of a booking request that was refused, so its retry is booked (answered keys stay).';
+comment on function api.release_idempotency_key is 'Free the claim of a booking request that was refused, so its retry is booked (answered keys stay). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function api.prune_idempotency_keys()
 returns integer

@@ -38,7 +38,7 @@ begin
   values (p_state_hash, v_consultant, p_provider, p_code_verifier, p_browser_hash);
 end;
 $$;
-comment on function api.begin_calendar_connection is 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes.';
+comment on function api.begin_calendar_connection is 'Start connecting a calendar: remember the hashed OAuth state and PKCE verifier for ten minutes. Definer: stores the OAuth state and PKCE verifier, which no web role reads.';
 
 create or replace function api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea)
 returns jsonb
@@ -63,7 +63,7 @@ begin
   return jsonb_build_object('provider', v_state.provider, 'code_verifier', v_state.code_verifier);
 end;
 $$;
-comment on function api.take_oauth_state is 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state.';
+comment on function api.take_oauth_state is 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text,
                                                          p_access_encrypted text, p_refresh_encrypted text,
@@ -111,7 +111,7 @@ begin
   return jsonb_build_object('provider', v_c.provider, 'status', v_c.status, 'account_email', v_c.account_email);
 end;
 $$;
-comment on function api.store_calendar_connection is 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync.';
+comment on function api.store_calendar_connection is 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.disconnect_calendar(p_provider text)
 returns jsonb
@@ -137,7 +137,7 @@ begin
   return jsonb_build_object('provider', v_c.provider, 'status', 'not_connected');
 end;
 $$;
-comment on function api.disconnect_calendar is 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation.';
+comment on function api.disconnect_calendar is 'Forget the caller''s grant for a provider (busy times and event records with it) and queue its revocation. Definer: forgets the encrypted calendar grant, which no web role reads or writes.';
 
 -- Tokens (the worker's) ----------------------------------------------------------------------------------
 

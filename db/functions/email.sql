@@ -172,7 +172,7 @@ begin
   return jsonb_build_object('outcome', replace(v_type, 'email.', ''));
 end;
 $$;
-comment on function api.handle_resend_webhook is 'A verified Resend delivery report: the email log moves forward, bounces and complaints are suppressed; once per event.';
+comment on function api.handle_resend_webhook is 'A verified Resend delivery report: the email log moves forward, bounces and complaints are suppressed; once per event. Definer: a provider''s verified webhook: no caller, any tenant''s payment or email, recorded once per event.';
 
 grant execute on function api.handle_resend_webhook(text, jsonb) to nakksha_app;
 
@@ -215,7 +215,7 @@ begin
                             'text_body', v_t.text_body, 'updated_at', v_t.updated_at, 'updated_by', v_t.updated_by);
 end;
 $$;
-comment on function api.admin_set_email_template is 'Super admins: override an email type''s subject and bodies (audited).';
+comment on function api.admin_set_email_template is 'Super admins: override an email type''s subject and bodies (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.admin_reset_email_template(p_email_type text)
 returns boolean
@@ -234,7 +234,7 @@ begin
   return true;
 end;
 $$;
-comment on function api.admin_reset_email_template is 'Super admins: drop an override; the built-in template applies again (audited).';
+comment on function api.admin_reset_email_template is 'Super admins: drop an override; the built-in template applies again (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 grant execute on function api.admin_email_template_overrides(), api.admin_set_email_template(text, text, text, text),
   api.admin_reset_email_template(text) to nakksha_app;

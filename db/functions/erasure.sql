@@ -309,7 +309,7 @@ begin
     || jsonb_build_object('forgotten_images', api.unreferenced_quotation_images(v_consultant, v_images));
 end;
 $$;
-comment on function api.anonymise_client is 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete.';
+comment on function api.anonymise_client is 'Erase a client''s personal data everywhere it is held (p_phone: their phone in clear, to find it written down), keeping their sessions and payments as anonymous financial records. forgotten_images: images of their quotations that no quotation shows any more, for the app to delete. Definer: erases a client everywhere it is held, including webhook events, idempotency keys and the outbox, which no web role reaches.';
 
 grant execute on function api.anonymise_client(uuid, text) to nakksha_app;
 

@@ -67,7 +67,7 @@ begin
   return app_private.manage_view(app_private.managed_session(p_token_hash));
 end;
 $$;
-comment on function api.public_booking is 'The client''s view of their booking through the manage link.';
+comment on function api.public_booking is 'The client''s view of their booking through the manage link. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.public_cancel_booking(p_token_hash bytea, p_reason text)
 returns jsonb
@@ -97,7 +97,7 @@ begin
   return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
 end;
 $$;
-comment on function api.public_cancel_booking is 'The client cancels through the manage link, within policy; answers the refund due.';
+comment on function api.public_cancel_booking is 'The client cancels through the manage link, within policy; answers the refund due. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.public_reschedule_booking(p_token_hash bytea, p_slot_id uuid)
 returns jsonb
@@ -144,7 +144,7 @@ begin
   return app_private.manage_view(v_s);
 end;
 $$;
-comment on function api.public_reschedule_booking is 'The client moves a confirmed booking to another free slot, atomically, within policy and the address''s mails of the day (NK429).';
+comment on function api.public_reschedule_booking is 'The client moves a confirmed booking to another free slot, atomically, within policy and the address''s mails of the day (NK429). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 grant execute on function api.public_booking(bytea), api.public_cancel_booking(bytea, text),
   api.public_reschedule_booking(bytea, uuid) to nakksha_app;

@@ -55,7 +55,7 @@ as $$
   from app.payment_transactions t
   where t.gateway = p_gateway and t.gateway_order_id = p_order_id
 $$;
-comment on function api.payment_order is 'The order we stored (for checking a checkout signature against our own order id), or NULL.';
+comment on function api.payment_order is 'The order we stored (for checking a checkout signature against our own order id), or NULL. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function app_private.confirm_payment(p_gateway text, p_order_id text, p_payment_id text,
                                                        p_amount_paise bigint, p_method text, p_source text)
@@ -205,7 +205,7 @@ begin
   return v_result || jsonb_build_object('booking', case when v_s.id is not null then app_private.booking_json(v_s) end);
 end;
 $$;
-comment on function api.confirm_payment is 'Verify and reconciliation: confirm a captured payment (see app_private.confirm_payment), answering the booking.';
+comment on function api.confirm_payment is 'Verify and reconciliation: confirm a captured payment (see app_private.confirm_payment), answering the booking. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function app_private.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text,
                                                               p_reason text)
@@ -242,7 +242,7 @@ returns jsonb
 language sql volatile security definer
 set search_path = ''
 as $$ select app_private.record_payment_failure(p_gateway, p_order_id, p_payment_id, p_reason) $$;
-comment on function api.record_payment_failure is 'Verify: the gateway says this payment failed.';
+comment on function api.record_payment_failure is 'Verify: the gateway says this payment failed. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 -- Webhooks ---------------------------------------------------------------------------------------------
 
@@ -347,7 +347,7 @@ begin
   return jsonb_build_object('outcome', v_outcome);
 end;
 $$;
-comment on function api.handle_payment_webhook is 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction.';
+comment on function api.handle_payment_webhook is 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction. Definer: a provider''s verified webhook: no caller, any tenant''s payment or email, recorded once per event.';
 
 -- The consultant's payments ----------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ begin
   return api.consultant_json(v_new.id);
 end;
 $$;
-comment on function api.update_my_profile is 'Change the calling consultant''s profile and settings (the keys present in the patch).';
+comment on function api.update_my_profile is 'Change the calling consultant''s profile and settings (the keys present in the patch). Definer: writes the slug and the hold time, which no web role may write directly (the slug is the public page''s address).';
 
 create or replace function api.set_my_bank_details(p_bank_name text, p_account_number_encrypted bytea,
                                                    p_ifsc_code_encrypted bytea)
@@ -155,7 +155,7 @@ begin
     'daily_analytics', coalesce((select jsonb_agg(to_jsonb(d) order by d.date) from app.daily_analytics d where d.consultant_id = v_c.id), '[]'));
 end;
 $$;
-comment on function api.export_my_data is 'All of the calling consultant''s data as one JSON document (data portability).';
+comment on function api.export_my_data is 'All of the calling consultant''s data as one JSON document (data portability). Definer: includes the caller''s own sign-in history from the refresh-token families, which no web role reads.';
 
 create or replace function api.delete_my_account()
 returns void
@@ -219,7 +219,7 @@ begin
   update app.availability_rules set is_active = false where consultant_id = v_c.id;
 end;
 $$;
-comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept.';
+comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
 
 grant execute on function api.update_my_profile(jsonb), api.set_my_bank_details(text, bytea, bytea),
   api.set_my_photo(text), api.export_my_data(), api.delete_my_account() to nakksha_app;

@@ -290,7 +290,7 @@ begin
   return api.quotation_json(v_q);
 end;
 $$;
-comment on function api.send_quotation is 'draft → sent: store the public link''s hash and mail it to the client (quotation_received).';
+comment on function api.send_quotation is 'draft → sent: store the public link''s hash and mail it to the client (quotation_received). Definer: moves a quotation to sent and sets its public token, which no web role may write directly.';
 
 create or replace function app_private.quotation_mail_data(p_q app.quotations)
 returns jsonb

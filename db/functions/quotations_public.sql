@@ -81,7 +81,7 @@ begin
   return app_private.public_quotation_json(v_q);
 end;
 $$;
-comment on function api.public_quotation is 'The client opens the link: counted, sent → viewed on the first view (consultant told once).';
+comment on function api.public_quotation is 'The client opens the link: counted, sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.public_quotation_peek(p_token_hash bytea)
 returns jsonb
@@ -103,7 +103,7 @@ begin
               and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')))));
 end;
 $$;
-comment on function api.public_quotation_peek is 'A quotation behind a link without counting a view (the accept step reads it before making an order).';
+comment on function api.public_quotation_peek is 'A quotation behind a link without counting a view (the accept step reads it before making an order). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function app_private.respondable(p_q app.quotations)
 returns void
@@ -157,7 +157,7 @@ begin
   return app_private.public_quotation_json(v_q);
 end;
 $$;
-comment on function api.public_accept_quotation is 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired.';
+comment on function api.public_accept_quotation is 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.public_reject_quotation(p_token_hash bytea, p_reason text)
 returns jsonb
@@ -177,7 +177,7 @@ begin
   return app_private.public_quotation_json(v_q);
 end;
 $$;
-comment on function api.public_reject_quotation is 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told.';
+comment on function api.public_reject_quotation is 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 grant execute on function api.public_quotation(bytea, text), api.public_quotation_peek(bytea),
   api.public_accept_quotation(bytea, text, text), api.public_reject_quotation(bytea, text) to nakksha_app;

@@ -31,7 +31,7 @@ as $$
   -- A limit a super admin tunes (a platform setting) wins over the caller's built-in number.
   select app_private.count_hit(p_bucket, coalesce(app_private.setting_integer(p_setting), p_limit), p_window_seconds)
 $$;
-comment on function api.hit_rate_limit is 'Count one request in the bucket''s current window; 0 if within the limit (p_setting''s value when given, else p_limit), else seconds to wait.';
+comment on function api.hit_rate_limit is 'Count one request in the bucket''s current window; 0 if within the limit (p_setting''s value when given, else p_limit), else seconds to wait. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 -- Sign-in throttling --------------------------------------------------------------------------------------
 -- Failed sign-ins are counted per (account, IP), per IP and per account (a looser ceiling), each limit a
@@ -114,7 +114,7 @@ begin
   end loop;
 end;
 $$;
-comment on function api.begin_sign_in is 'Before a password check: count the attempt per (account, IP), IP and account (the ceiling, not for an address the account signed in from before), or NK429 (counting nothing) when one bucket is full.';
+comment on function api.begin_sign_in is 'Before a password check: count the attempt per (account, IP), IP and account (the ceiling, not for an address the account signed in from before), or NK429 (counting nothing) when one bucket is full. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.forgive_sign_in(p_kind text, p_account text, p_ip text)
 returns void
@@ -134,7 +134,7 @@ begin
   end loop;
 end;
 $$;
-comment on function api.forgive_sign_in is 'After a right password: take back the attempt begin_sign_in counted, so only failures count.';
+comment on function api.forgive_sign_in is 'After a right password: take back the attempt begin_sign_in counted, so only failures count. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.prune_rate_limits()
 returns integer

@@ -117,7 +117,7 @@ begin
   return api.payment_json(v_t);
 end;
 $$;
-comment on function api.refund_payment is 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left.';
+comment on function api.refund_payment is 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left. Definer: records a refund against a payment (money columns no web role may write).';
 
 create or replace function app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text,
                                                                p_initiated_by text)

@@ -251,7 +251,7 @@ begin
   return api.session_json(v_s);
 end;
 $$;
-comment on function api.create_session is 'The consultant books an offline client (confirmed at once; owed or paid offline).';
+comment on function api.create_session is 'The consultant books an offline client (confirmed at once; owed or paid offline). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
 
 create or replace function api.set_session_status(p_session_id uuid, p_to text, p_reason text default null)
 returns jsonb
@@ -290,7 +290,7 @@ begin
   return api.session_json(v_s);
 end;
 $$;
-comment on function api.set_session_status is 'Confirm, complete, mark no-show or cancel one of the caller''s sessions (the lifecycle trigger decides what is allowed).';
+comment on function api.set_session_status is 'Confirm, complete, mark no-show or cancel one of the caller''s sessions (the lifecycle trigger decides what is allowed). Definer: changes a session''s status and refunds it, which no web role may write directly.';
 
 create or replace function api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamptz,
                                                   p_ends_at timestamptz)
@@ -336,7 +336,7 @@ begin
   return api.session_json(v_s);
 end;
 $$;
-comment on function api.reschedule_session is 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it).';
+comment on function api.reschedule_session is 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it). Definer: moves a session''s times, which no web role may write directly (seats, overlap, reminders follow).';
 
 create or replace function api.session_calendar(p_from timestamptz, p_to timestamptz, p_month text default null)
 returns jsonb

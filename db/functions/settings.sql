@@ -128,7 +128,7 @@ begin
   return api.admin_settings();
 end;
 $$;
-comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited).';
+comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 grant execute on function api.admin_settings(), api.admin_update_settings(jsonb), api.setting_bounds() to nakksha_app;
 grant execute on function api.setting_bounds() to nakksha_worker;

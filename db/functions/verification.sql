@@ -30,7 +30,7 @@ begin
   return api.consultant_json(v_c.id);
 end;
 $$;
-comment on function api.verify_email is 'Mark the consultant''s email verified with a single-use, expiring token.';
+comment on function api.verify_email is 'Mark the consultant''s email verified with a single-use, expiring token. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.resend_verification(p_token_hash bytea, p_verify_url_encrypted text)
 returns void
@@ -59,7 +59,7 @@ begin
     jsonb_build_object('verify_url_encrypted', p_verify_url_encrypted, 'valid_hours', 24), p_consultant_id => v_c.id);
 end;
 $$;
-comment on function api.resend_verification is 'Send a new verification email to the calling consultant (counted against the mailbox''s day: NK429 past it).';
+comment on function api.resend_verification is 'Send a new verification email to the calling consultant (counted against the mailbox''s day: NK429 past it). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.request_password_reset(p_email text, p_token_hash bytea, p_reset_url_encrypted text)
 returns void
@@ -87,7 +87,7 @@ begin
     jsonb_build_object('reset_url_encrypted', p_reset_url_encrypted, 'valid_minutes', 60), p_consultant_id => v_c.id);
 end;
 $$;
-comment on function api.request_password_reset is 'Count the mailbox''s day (NK429 past it, for any address), then, if the address belongs to an account, mail it a single-use reset link valid for one hour.';
+comment on function api.request_password_reset is 'Count the mailbox''s day (NK429 past it, for any address), then, if the address belongs to an account, mail it a single-use reset link valid for one hour. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.reset_password(p_token_hash bytea, p_password_hash text)
 returns void
@@ -110,7 +110,7 @@ begin
   perform app_private.revoke_families(v_token.consultant_id, null, 'password_reset');
 end;
 $$;
-comment on function api.reset_password is 'Set a new password with a single-use reset token and revoke every session of the account.';
+comment on function api.reset_password is 'Set a new password with a single-use reset token and revoke every session of the account. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 grant execute on function api.verify_email(bytea), api.resend_verification(bytea, text),
   api.request_password_reset(text, bytea, text), api.reset_password(bytea, text) to nakksha_app;

@@ -21,7 +21,7 @@ as $$
   from app.refresh_tokens t join app.refresh_token_families f on f.id = t.family_id
   where t.token_hash = p_token_hash and t.used_at is null and t.expires_at > now() and f.revoked_at is null
 $$;
-comment on function api.web_session_subject is 'The consultant or admin behind a page session cookie, or NULL when it is no longer valid.';
+comment on function api.web_session_subject is 'The consultant or admin behind a page session cookie, or NULL when it is no longer valid. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
 create or replace function api.public_plans()
 returns jsonb
