@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import os
 import signal
@@ -11,6 +10,7 @@ import sys
 
 import psycopg
 
+from app.cli_accounts import cmd_approve_consultant, cmd_create_admin, refused
 from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, Settings
 from app.database import Database, role_url, running_embedded_url
 from app.middleware import configure_logging
@@ -82,14 +82,6 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _refused(exc: psycopg.Error) -> int:
-    """A refusal raised by our SQL (NKxxx, or a check): say it plainly and exit 1; anything else is a bug."""
-    if exc.sqlstate and (exc.sqlstate.startswith("NK") or exc.sqlstate == "23514"):
-        print(f"Refused: {exc.diag.message_primary}: {exc.diag.message_detail or ''}".rstrip(": "), file=sys.stderr)
-        return 1
-    raise exc
-
-
 def seed_demo(admin_url: str, settings: Settings) -> dict | None:
     from app.passwords import hash_password
     from app.secrets import get_secret
@@ -121,7 +113,7 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
             with psycopg.connect(db.admin_url()) as conn:
                 seed(conn, args.scale, args.sessions, prefix="scale", slots=args.slots)
         except psycopg.Error as exc:
-            return _refused(exc)
+            return refused(exc)
         return 0
     _print_demo(seed_demo(db.admin_url(), settings), settings)
     return 0
@@ -151,76 +143,10 @@ def cmd_refresh_views(args: argparse.Namespace, settings: Settings) -> int:
             days = conn.execute("select api.refresh_daily_analytics(100000)").fetchone()[0]
             conn.commit()
     except psycopg.Error as exc:
-        return _refused(exc)
+        return refused(exc)
     for view in done:
         print(f"refreshed {view['view']} in {view['duration_ms']} ms")
     print(f"recomputed {days} day(s) of daily_analytics")
-    return 0
-
-
-def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
-    from app.passwords import PasswordError, check_policy, hash_password
-    from app.schemas import canonical_email
-    from app.secrets import get_secret
-
-    password = args.password
-    if password is None:
-        if not sys.stdin.isatty():
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass("Password: ")
-            if getpass.getpass("Repeat password: ") != password:
-                print("The passwords differ.", file=sys.stderr)
-                return 2
-    try:
-        args.email = canonical_email(args.email)  # the one form the API keeps too (an IDN domain in ASCII)
-    except ValueError as exc:
-        print(f"email: {exc}", file=sys.stderr)
-        return 2
-    try:
-        check_policy(password, (args.email, args.name))
-        hashed = hash_password(password, get_secret(settings, "PASSWORD_PEPPER"))
-    except PasswordError as exc:
-        print(f"password: {exc}", file=sys.stderr)
-        return 2
-    db = _database(settings)
-    try:
-        with psycopg.connect(db.admin_url()) as conn:
-            conn.execute("select set_config('app.actor_label', 'cli:create-admin', true)")
-            admin_id = conn.execute("select api.create_admin(%s, %s, %s, %s, %s)",
-                                    (args.email, args.name, hashed, args.role, args.as_admin)).fetchone()[0]
-            conn.commit()
-    except psycopg.errors.UniqueViolation:
-        print(f"An admin with email {args.email} already exists.", file=sys.stderr)
-        return 1
-    except psycopg.Error as exc:
-        return _refused(exc)
-    print(f"admin {args.email} created ({args.role}) id={admin_id}")
-    return 0
-
-
-def cmd_approve_consultant(args: argparse.Namespace, settings: Settings) -> int:
-    from app.schemas import canonical_email
-
-    try:
-        args.email = canonical_email(args.email)
-    except ValueError as exc:
-        print(f"email: {exc}", file=sys.stderr)
-        return 2
-    db = _database(settings)
-    try:
-        with psycopg.connect(db.admin_url()) as conn:
-            conn.execute("select set_config('app.actor_label', 'cli:approve-consultant', true)")
-            row = conn.execute("select id from app.consultants where email = lower(btrim(%s))::citext "
-                               "and deleted_at is null", (args.email,)).fetchone()
-            if row is None:
-                print(f"No consultant with email {args.email}.", file=sys.stderr)
-                return 1
-            result = conn.execute("select api.approve_consultant(%s, %s)", (row[0], args.as_admin)).fetchone()[0]
-            conn.commit()
-    except psycopg.Error as exc:
-        return _refused(exc)
-    print(f"approved {result['email']} (page /{result['slug']})")
     return 0
 
 

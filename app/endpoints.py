@@ -10,22 +10,31 @@ from starlette.responses import Response
 
 from app.auth import AUTH_LEVELS, authenticate
 from app.openapi import Doc
+from app.web import guard_page
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def endpoint(**kwargs: Any) -> Callable[[Handler], Handler]:
     """Describe a handler for the OpenAPI document and enforce the `auth` it declares (the document and
-    the enforcement cannot disagree). The caller lands in request.state.caller. Routing stays in the
-    route tables."""
+    the enforcement cannot disagree), for the API and pages alike: an API call's bearer token, or for a page
+    (tagged "pages") the browser's session cookie, whose refusals are a page's (the sign-in page, the
+    dashboard, a 403 page; app.web.guard_page) rather than the API's 401/403. The caller lands in
+    request.state.caller. Routing stays in the route tables."""
     meta = Doc(**kwargs)
     if meta.auth not in AUTH_LEVELS:
         raise ValueError(f"unknown auth level {meta.auth!r}")
+    is_page = "pages" in meta.tags
 
     def wrap(fn: Handler) -> Handler:
         @functools.wraps(fn)
         async def guarded(request: Request) -> Response:
-            request.state.caller = await authenticate(request, meta.auth)
+            if is_page:
+                refused = await guard_page(request, meta.auth)
+                if refused is not None:
+                    return refused
+            else:
+                request.state.caller = await authenticate(request, meta.auth)
             return await fn(request)
 
         guarded.__doc_meta__ = meta  # type: ignore[attr-defined]

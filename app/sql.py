@@ -99,7 +99,7 @@ async def _connection(pool: asyncpg.Pool, name: str) -> AsyncIterator[asyncpg.Co
             log.warning("dropped a broken connection after %s: %s", name, exc)
 
 
-# A worker's long step raises the app role's statement_timeout (5 s, set on the role by `nakksha migrate`) for its
+# A worker's long step raises its role's statement_timeout (5 s, set on the role by `nakksha migrate`) for its
 # own transaction only, in the same round trip that sets the caller.
 SET_CALLER_LONG = SET_CALLER + ", set_config('statement_timeout', $4, true)"
 

@@ -94,14 +94,36 @@ def login_redirect(request: Request, path: str) -> RedirectResponse:
     return RedirectResponse(f"{path}?next={quote(request.url.path)}", status_code=303)
 
 
-async def require(request: Request, kind: str) -> tuple[dict, Caller] | RedirectResponse:
-    """The signed-in subject of that kind and the Caller its queries run as, or a redirect to its login page."""
+LOGIN_PAGES = {"consultant": "/auth/login", "admin": "/admin/login"}
+
+
+async def guard_page(request: Request, level: str) -> Response | None:
+    """A page's side of `endpoint(auth=…)` (app/endpoints.py), the API's being app.auth.authenticate: the
+    browser's session cookie at the level the page declares. None lets the page run, with request.state.subject
+    (the signed-in consultant or admin, or None) and request.state.caller (whom its queries run as); otherwise
+    the answer instead of the page: the sign-in page for nobody or the wrong kind of account, the dashboard
+    (which says why) for a consultant not yet approved, a 403 page for an admin who is not a super admin. A
+    public page still reads the session, for the header's signed-in links."""
     subject = await page_subject(request)
+    request.state.caller = Caller()
+    if level == "public":
+        return None
+    kind = "consultant" if level in ("consultant", "approved") else "admin"
     if not subject or subject["kind"] != kind:
-        return login_redirect(request, "/auth/login" if kind == "consultant" else "/admin/login")
+        return login_redirect(request, LOGIN_PAGES[kind])
     sid = uuid.UUID(subject["id"])
-    caller = Caller(consultant_id=sid) if kind == "consultant" else Caller(admin_id=sid)
-    return subject, caller
+    request.state.caller = Caller(consultant_id=sid) if kind == "consultant" else Caller(admin_id=sid)
+    if level == "approved" and subject["approval_status"] != "approved":
+        return RedirectResponse("/dashboard", status_code=303)
+    if level == "super_admin" and subject.get("role") != "super_admin":
+        return render(request, "admin/forbidden.html", {"message": "Only super admins may open this page."},
+                      status=403)
+    return None
+
+
+def signed_in(request: Request) -> tuple[dict, Caller]:
+    """The signed-in subject and its Caller, on a page whose `endpoint(auth=…)` let it run."""
+    return request.state.subject, request.state.caller
 
 
 def safe_next(value: str | None, default: str) -> str:

@@ -20,15 +20,14 @@ import httpx
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
+from app.adapters.calendar_tokens import CalendarAccess, unseal
 from app.adapters.meetings import (
-    CalendarAccess,
     EventSpec,
     GrantRevoked,
     ProviderRefused,
     ProviderUnavailable,
     all_providers,
     providers,
-    unseal,
 )
 from app.config import Settings
 from app.secrets import Secrets

@@ -11,46 +11,31 @@ from app.errors import ApiError
 from app.routes.email_templates import TemplateBody, built_in, checked
 from app.sql import run
 from app.validation import parse_form
-from app.web import form_with_csrf, render, require
+from app.web import form_with_csrf, render, signed_in
 
 BASE = "/admin/email-templates"
 FIELDS = ("subject", "html_body", "text_body")
 
 
-async def _super(request: Request):
-    """The signed-in super admin, or the sign-in redirect; a plain admin gets a 403 page from the SQL check."""
-    who = await require(request, "admin")
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
-    try:
-        overrides = await run(request.app.state.pool, "admin_email_template_overrides", caller)
-    except ApiError as err:
-        if err.status != 403:
-            raise
-        return render(request, "admin/forbidden.html", {"message": "Only super admins edit email templates."},
-                      status=403)
-    return subject, caller, {o["email_type"]: o for o in overrides}
+async def _overrides(request: Request) -> dict[str, dict]:
+    """The overridden templates by email type (the SQL checks the super admin again)."""
+    _, caller = signed_in(request)
+    return {o["email_type"]: o for o in await run(request.app.state.pool, "admin_email_template_overrides", caller)}
 
 
 @endpoint(summary="Admin: every email type and whether it is overridden (super admins).", tags=("pages",),
-          include=False)
+          auth="super_admin", include=False)
 async def templates_page(request: Request) -> Response:
-    who = await _super(request)
-    if isinstance(who, Response):
-        return who
-    _, _, overrides = who
+    overrides = await _overrides(request)
     return render(request, "admin/email_templates.html", {"types": email_types(), "overrides": overrides,
                                                           "done": request.query_params.get("done")})
 
 
 @endpoint(summary="Admin: edit one email template, preview it on sample data, save or reset it (super admins).",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="super_admin", include=False)
 async def template_page(request: Request) -> Response:
-    who = await _super(request)
-    if isinstance(who, Response):
-        return who
-    _, caller, overrides = who
+    _, caller = signed_in(request)
+    overrides = await _overrides(request)
     email_type = request.path_params["email_type"]
     if email_type not in email_types():
         raise ApiError(404, "not_found", "No such email type.")
@@ -85,12 +70,9 @@ async def template_page(request: Request) -> Response:
 
 
 @endpoint(summary="Admin: the HTML of a preview, framed by the editor page (sandboxed).", tags=("pages",),
-          include=False)
+          auth="super_admin", include=False)
 async def template_preview_frame(request: Request) -> Response:
-    who = await _super(request)
-    if isinstance(who, Response):
-        return who
-    _, _, overrides = who
+    overrides = await _overrides(request)
     email_type = request.path_params["email_type"]
     if email_type not in email_types():
         raise ApiError(404, "not_found", "No such email type.")

@@ -21,12 +21,12 @@ from app import charts
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.admin_analytics import SessionStatus
-from app.routes.admin_pages import TZ, _run
+from app.routes.admin_pages import TZ, run_shown
 from app.routes.dashboard import picked_period
 from app.schemas import PlausibleDate
 from app.sql import run_refusable
 from app.validation import QuerySchema, parse_query
-from app.web import form_with_csrf, render, require
+from app.web import form_with_csrf, render, signed_in
 
 STATUSES = {"pending": "Pending", "confirmed": "Confirmed", "completed": "Completed", "cancelled": "Cancelled",
             "no_show": "No-show", "abandoned": "Abandoned"}
@@ -58,20 +58,13 @@ TEXT_SETTINGS = {"platform_name": "Platform name", "support_email": "Support ema
 PLAN_ROWS_SPARE = 2  # empty rows for adding plans; a cleared row removes a plan
 
 
-async def _admin(request: Request):
-    return await require(request, "admin")
-
-
 # --- overview --------------------------------------------------------------------------------------------
 
 @endpoint(summary="Admin: platform overview for a timeframe — revenue and sessions trend, signups, sessions by "
                   "status, consultants by approval status, payment success rate, top consultants.", tags=("pages",),
-          include=False)
+          auth="admin", include=False)
 async def overview_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
 
     async def load(timeframe: str, date_from: date | None, date_to: date | None) -> dict:
         # Analytics reads: a replica when ANALYTICS_DATABASE_URL is set.
@@ -110,12 +103,9 @@ def _ist_start(day: date | None) -> datetime | None:
 
 
 @endpoint(summary="Admin: sessions across the platform, filtered by status, consultant and dates (IST), paged.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="admin", include=False)
 async def sessions_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     raw = {k: request.query_params.get(k, "") for k in ("status", "consultant_id", "from", "to", "page")}
     try:
         q = parse_query(request, SessionsPageQuery, blank_is_missing=True)
@@ -128,13 +118,13 @@ async def sessions_page(request: Request) -> Response:
         return render(request, "admin/sessions.html", {
             "raw": raw, "error": "The end date is before the start date.", "error_field": "to", "statuses": STATUSES,
             "result": None, "tz": TZ}, status=422)
-    result = await _run(request, "admin_list_sessions", caller, status=q.status, consultant_id=q.consultant_id,
+    result = await run_shown(request, "admin_list_sessions", caller, status=q.status, consultant_id=q.consultant_id,
                         date_from=_ist_start(q.from_), date_to=_ist_start(q.to + timedelta(days=1)) if q.to else None,
                         page=q.page, per_page=PER_PAGE)
     consultant = None
     if q.consultant_id:
         try:
-            consultant = await _run(request, "admin_get_consultant", caller, consultant_id=q.consultant_id)
+            consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=q.consultant_id)
         except ApiError as err:
             if err.status != 404:
                 raise
@@ -153,14 +143,11 @@ async def sessions_page(request: Request) -> Response:
 # --- one consultant's analytics ----------------------------------------------------------------------------
 
 @endpoint(summary="Admin: one consultant's dashboard metrics and charts for a timeframe, as they see them.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="admin", include=False)
 async def consultant_analytics_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     consultant_id = request.path_params["consultant_id"]
-    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+    consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=consultant_id)
 
     async def load(timeframe: str, date_from: date | None, date_to: date | None) -> tuple[dict, dict]:
         period = {"consultant_id": consultant_id, "timeframe": timeframe, "date_from": date_from, "date_to": date_to}
@@ -198,13 +185,10 @@ def _age(seconds: int | None) -> str:
 
 
 @endpoint(summary="Admin: system health — job queues, failures in the last 24 hours, analytics views' age, the "
-                  "database.", tags=("pages",), include=False)
+                  "database.", tags=("pages",), auth="admin", include=False)
 async def system_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
-    system = await _run(request, "admin_system", caller)
+    _, caller = signed_in(request)
+    system = await run_shown(request, "admin_system", caller)
     settings = await _settings_or_none(request, caller)
     # A view is stale when it missed two refreshes; the interval is a setting only super admins read,
     # so others are measured against the default.
@@ -221,7 +205,7 @@ async def system_page(request: Request) -> Response:
 
 async def _settings_or_none(request: Request, caller) -> dict | None:
     try:
-        return await _run(request, "admin_settings", caller)
+        return await run_shown(request, "admin_settings", caller)
     except ApiError as err:
         if err.status != 403:
             raise
@@ -282,12 +266,9 @@ def _form_values(settings: dict, spare: int = PLAN_ROWS_SPARE) -> dict:
 
 
 @endpoint(summary="Admin: platform settings — read and change them (super admins); audited.", tags=("pages",),
-          include=False)
+          auth="admin", include=False)
 async def settings_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     form = await form_with_csrf(request) if request.method == "POST" else None
     settings = await _settings_or_none(request, caller)
     if settings is None:
@@ -302,7 +283,7 @@ async def settings_page(request: Request) -> Response:
     if not wanted:
         return RedirectResponse("/admin/settings?done=unchanged", status_code=303)
     try:
-        after = await _run(request, "admin_update_settings", caller, patch=wanted)
+        after = await run_shown(request, "admin_update_settings", caller, patch=wanted)
     except ApiError as err:
         # The form as submitted, the error beside its field; nothing was saved (one transaction).
         values = {k: form.get(k, "") for k in (*NUMBER_SETTINGS, *LIMIT_SETTINGS, *TEXT_SETTINGS)}

@@ -20,10 +20,10 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.admin import ConsultantListQuery, CreateAdminBody, ReasonBody, SubscriptionBody
 from app.routes.auth import LoginBody, checked_credentials, hash_new_password
-from app.routes.pages import _form_page, signed_in
+from app.routes.pages import auth_form_page, start_web_session
 from app.sql import PUBLIC, Caller, run_refusable
 from app.validation import parse_form, parse_query
-from app.web import clear_cookie, form_with_csrf, page_subject, render, require, safe_next, session_cookie
+from app.web import clear_cookie, form_with_csrf, render, safe_next, session_cookie, signed_in
 
 TZ = "Asia/Kolkata"  # admins work in Indian time
 IST_OFFSET = "+05:30"
@@ -38,7 +38,7 @@ ACTIONS: dict[str, dict] = {
 }
 
 
-async def _run(request: Request, name: str, caller: Caller = PUBLIC, /, **params) -> Any:
+async def run_shown(request: Request, name: str, caller: Caller = PUBLIC, /, **params) -> Any:
     """`run`, with a database refusal (NK409, NK422, a unique email…) as the ApiError a page shows in place."""
     return await run_refusable(request.app.state.pool, name, caller, **params)
 
@@ -47,19 +47,15 @@ def _redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
-async def _admin(request: Request) -> tuple[dict, Caller] | Response:
-    return await require(request, "admin")
-
-
 async def _plans(request: Request) -> list[dict]:
-    return (await _run(request, "public_plans"))["plans"]
+    return (await run_shown(request, "public_plans"))["plans"]
 
 
 # --- sign in and out -------------------------------------------------------------------------------------
 
 @endpoint(summary="Admin sign-in page.", tags=("pages",), include=False)
 async def login_page(request: Request) -> Response:
-    subject = await page_subject(request)
+    subject, _ = signed_in(request)
     if request.method == "GET" and subject and subject["kind"] == "admin":
         return _redirect(safe_next(request.query_params.get("next"), "/admin"))
 
@@ -67,11 +63,11 @@ async def login_page(request: Request) -> Response:
         body = parse_form({"email": form.get("email", ""), "password": form.get("password", "")}, LoginBody)
         creds = await checked_credentials(request, "admin", body)
         refresh = new_token("rta")
-        await _run(request, "start_admin_session", admin_id=creds["id"], refresh_hash=token_hash(refresh),
+        await run_shown(request, "start_admin_session", admin_id=creds["id"], refresh_hash=token_hash(refresh),
                    expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
-        return signed_in(request, refresh, safe_next(form.get("next"), "/admin"))
+        return start_web_session(request, refresh, safe_next(form.get("next"), "/admin"))
 
-    return await _form_page(request, "admin/login.html", submit)
+    return await auth_form_page(request, "admin/login.html", submit)
 
 
 @endpoint(summary="Admin sign out (ends this browser's admin session).", tags=("pages",), include=False)
@@ -79,7 +75,7 @@ async def logout_page(request: Request) -> Response:
     await form_with_csrf(request)
     token = request.cookies.get(session_cookie(request))
     if token:
-        await _run(request, "revoke_refresh_family", token_hash=token_hash(token), subject="admin")
+        await run_shown(request, "revoke_refresh_family", token_hash=token_hash(token), subject="admin")
     response = _redirect("/admin/login?signed_out=1")
     clear_cookie(request, response, session_cookie(request))
     return response
@@ -88,14 +84,11 @@ async def logout_page(request: Request) -> Response:
 # --- consultants -------------------------------------------------------------------------------------------
 
 @endpoint(summary="Admin: consultants, pending first, with counts, filter, search and pages.", tags=("pages",),
-          include=False)
+          auth="admin", include=False)
 async def consultants_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     q = parse_query(request, ConsultantListQuery)
-    result = await _run(request, "admin_list_consultants", caller, status=q.status, q=q.q, page=q.page,
+    result = await run_shown(request, "admin_list_consultants", caller, status=q.status, q=q.q, page=q.page,
                         per_page=q.per_page)
     plans = {p["code"]: p["name"] for p in await _plans(request)}
 
@@ -113,10 +106,10 @@ async def consultants_page(request: Request) -> Response:
 
 async def _detail(request: Request, caller: Caller, subject: dict, status: int = 200, **context) -> Response:
     """The consultant's page; after a failed subscription change, with the error and what was chosen."""
-    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=request.path_params["consultant_id"])
+    consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=request.path_params["consultant_id"])
     names = {subject["id"]: "You"}
     if subject.get("role") == "super_admin":  # only super admins may read the admins list
-        names |= {a["id"]: a["name"] for a in await _run(request, "admin_list_admins", caller) if a["id"] != subject["id"]}
+        names |= {a["id"]: a["name"] for a in await run_shown(request, "admin_list_admins", caller) if a["id"] != subject["id"]}
     expires = consultant["subscription_expires_at"]
     values = context.pop("values", None) or {
         "plan": consultant["subscription_plan"],
@@ -132,22 +125,16 @@ def _local_date(value: str) -> str:
 
 
 @endpoint(summary="Admin: one consultant with verification, approval history, subscription and actions.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="admin", include=False)
 async def consultant_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     return await _detail(request, caller, subject)
 
 
 @endpoint(summary="Admin: confirm and then approve, reject, suspend or reactivate a consultant.", tags=("pages",),
-          include=False)
+          auth="admin", include=False)
 async def consultant_action(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     consultant_id = request.path_params["consultant_id"]
     name = request.url.path.rstrip("/").rsplit("/", 1)[1]
     action = ACTIONS[name]
@@ -158,14 +145,14 @@ async def consultant_action(request: Request) -> Response:
             params = {"consultant_id": consultant_id}
             if action["reason"]:
                 params["reason"] = parse_form({"reason": form.get("reason", "")}, ReasonBody).reason
-            await _run(request, action["query"], caller, **params)
+            await run_shown(request, action["query"], caller, **params)
             return _redirect(f"/admin/consultants/{consultant_id}?done={action['done']}")
         except ApiError as err:
             context |= {"error": err.message, "error_field": err.field, "error_status": err.status,
                         "values": {"reason": form.get("reason", "")}}
-            consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+            consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=consultant_id)
             return render(request, "admin/confirm_action.html", {"c": consultant, **context}, status=err.status)
-    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+    consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=consultant_id)
     return render(request, "admin/confirm_action.html", {"c": consultant, **context})
 
 
@@ -186,26 +173,23 @@ def _subscription(form: dict) -> SubscriptionBody:
         raise
 
 
-@endpoint(summary="Admin: confirm and then set a consultant's plan and its expiry.", tags=("pages",), include=False)
+@endpoint(summary="Admin: confirm and then set a consultant's plan and its expiry.", tags=("pages",), auth="admin", include=False)
 async def subscription_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     consultant_id = request.path_params["consultant_id"]
     form = await form_with_csrf(request) if request.method == "POST" else dict(request.query_params)
     values = {"plan": form.get("plan", ""), "expires_on": form.get("expires_on", "")}
     try:
         body = _subscription(form)
         if request.method == "POST":
-            await _run(request, "admin_set_subscription", caller, consultant_id=consultant_id, plan=body.plan,
+            await run_shown(request, "admin_set_subscription", caller, consultant_id=consultant_id, plan=body.plan,
                        expires_at=body.expires_at)
             return _redirect(f"/admin/consultants/{consultant_id}?done=subscription")
     except ApiError as err:
         # Back to the consultant's page, the form showing the error and what was chosen.
         return await _detail(request, caller, subject, status=err.status, values=values, error=err.message,
                              error_field=err.field)
-    consultant = await _run(request, "admin_get_consultant", caller, consultant_id=consultant_id)
+    consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=consultant_id)
     plans = {p["code"]: p for p in await _plans(request)}
     return render(request, "admin/confirm_subscription.html", {
         "c": consultant, "plans": plans, "new_plan": plans.get(body.plan, {"code": body.plan, "name": body.plan}),
@@ -218,19 +202,16 @@ async def subscription_page(request: Request) -> Response:
 async def _admins_or_forbidden(request: Request, caller: Caller) -> list[dict] | Response:
     """Every admin, or the page saying only super admins manage admins (the database decides)."""
     try:
-        return await _run(request, "admin_list_admins", caller)
+        return await run_shown(request, "admin_list_admins", caller)
     except ApiError as err:
         if err.status != 403:
             raise
         return render(request, "admin/forbidden.html", {"message": err.message}, status=403)
 
 
-@endpoint(summary="Admin: every admin, and a form to add one (super admins).", tags=("pages",), include=False)
+@endpoint(summary="Admin: every admin, and a form to add one (super admins).", tags=("pages",), auth="admin", include=False)
 async def admins_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     form = await form_with_csrf(request) if request.method == "POST" else {}
     admins = await _admins_or_forbidden(request, caller)
     if isinstance(admins, Response):
@@ -240,7 +221,7 @@ async def admins_page(request: Request) -> Response:
         try:
             body = parse_form({k: form.get(k, "") for k in ("email", "name", "password", "role")}, CreateAdminBody)
             password_hash = await hash_new_password(request, body.password, body.email, body.name)
-            await _run(request, "create_admin", caller, email=body.email, name=body.name,
+            await run_shown(request, "create_admin", caller, email=body.email, name=body.name,
                        password_hash=password_hash, role=body.role)
             return _redirect("/admin/admins?done=created")
         except ApiError as err:
@@ -251,12 +232,9 @@ async def admins_page(request: Request) -> Response:
     return render(request, "admin/admins.html", context)
 
 
-@endpoint(summary="Admin: confirm and then deactivate an admin (super admins).", tags=("pages",), include=False)
+@endpoint(summary="Admin: confirm and then deactivate an admin (super admins).", tags=("pages",), auth="admin", include=False)
 async def deactivate_admin_page(request: Request) -> Response:
-    who = await _admin(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     if request.method == "POST":
         await form_with_csrf(request)
     admins = await _admins_or_forbidden(request, caller)
@@ -269,7 +247,7 @@ async def deactivate_admin_page(request: Request) -> Response:
     context: dict = {"a": target, "tz": TZ}
     if request.method == "POST":
         try:
-            await _run(request, "deactivate_admin", caller, admin_id=request.path_params["admin_id"])
+            await run_shown(request, "deactivate_admin", caller, admin_id=request.path_params["admin_id"])
             return _redirect("/admin/admins?done=deactivated")
         except ApiError as err:
             return render(request, "admin/confirm_deactivate.html", {**context, "error": err.message},

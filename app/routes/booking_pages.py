@@ -18,7 +18,7 @@ from app.routes.public import booking_with_checkout
 from app.schemas import Instant
 from app.sql import run
 from app.validation import QuerySchema, parse_query
-from app.web import form_with_csrf, page_subject, render
+from app.web import form_with_csrf, render
 
 # Razorpay Checkout is the provider's own script and frames (our assets are all served here); the page
 # that opens it allows exactly those, and only when Razorpay is the gateway.
@@ -30,7 +30,6 @@ RAZORPAY_CSP = ("default-src 'self'; img-src 'self' data: https:; style-src 'sel
 
 @endpoint(summary="A consultant's public page with the booking flow.", tags=("pages",), include=False)
 async def consultant_page(request: Request) -> Response:
-    await page_subject(request)
     profile = await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"])
     gateway = request.app.state.payments
     response = render(request, "pages/consultant.html", {"c": profile, "razorpay": gateway.name == "razorpay"})
@@ -50,7 +49,6 @@ async def _booking(request: Request) -> dict:
 @endpoint(summary="The client's manage page: status, payment, cancel and reschedule within policy.",
           tags=("pages",), include=False)
 async def manage_page(request: Request) -> Response:
-    await page_subject(request)
     booking = await _booking(request)
     gateway = request.app.state.payments
     response = render(request, "pages/booking.html", {
@@ -65,7 +63,6 @@ async def manage_page(request: Request) -> Response:
 @endpoint(summary="Cancel a booking from its manage page (the refund due is shown first).", tags=("pages",),
           include=False)
 async def manage_cancel(request: Request) -> Response:
-    await page_subject(request)
     token = request.path_params["token"]
     if request.method == "GET":
         return render(request, "pages/booking_cancel.html", {"b": await _booking(request), "token": token})
@@ -77,7 +74,6 @@ async def manage_cancel(request: Request) -> Response:
 
 @endpoint(summary="Move a booking to another free time from its manage page.", tags=("pages",), include=False)
 async def manage_reschedule(request: Request) -> Response:
-    await page_subject(request)
     token = request.path_params["token"]
     booking = await _booking(request)
     if request.method == "POST":

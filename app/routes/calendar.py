@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from app.adapters.calendar_tokens import seal
 from app.adapters.meetings import (
     CalendarError,
     GrantRevoked,
@@ -29,14 +30,13 @@ from app.adapters.meetings import (
     all_providers,
     pkce_pair,
     providers,
-    seal,
 )
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.middleware import SECURITY_HEADERS
 from app.routes.auth import OBJECT
 from app.sql import Caller, run
-from app.web import form_with_csrf, oauth_cookie, require, set_cookie
+from app.web import form_with_csrf, oauth_cookie, set_cookie, signed_in
 
 log = logging.getLogger("nakksha.calendar")
 
@@ -163,30 +163,26 @@ async def callback(request: Request) -> Response:
     return _back(done="calendar_connected", provider=name)
 
 
-@endpoint(summary="Settings page: connect a calendar (to the provider's consent page).", tags=("pages",), include=False)
+@endpoint(summary="Settings page: connect a calendar (to the provider's consent page).", tags=("pages",), auth="consultant", include=False)
 async def page_connect(request: Request) -> Response:
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
+    _, caller = signed_in(request)
     await form_with_csrf(request)
     name = _provider_name(request)
     try:
-        url, nonce = await authorization_url(request, who[1], name)
+        url, nonce = await authorization_url(request, caller, name)
     except ApiError as exc:
         return _back(calendar_error="not_configured" if exc.code == "calendar_not_configured" else "busy",
                      provider=name)
     return _with_nonce(request, RedirectResponse(url, status_code=303), nonce)
 
 
-@endpoint(summary="Settings page: disconnect a calendar.", tags=("pages",), include=False)
+@endpoint(summary="Settings page: disconnect a calendar.", tags=("pages",), auth="consultant", include=False)
 async def page_disconnect(request: Request) -> Response:
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
+    _, caller = signed_in(request)
     await form_with_csrf(request)
     name = _provider_name(request)
     try:
-        await run(request.app.state.pool, "disconnect_calendar", who[1], provider=name)
+        await run(request.app.state.pool, "disconnect_calendar", caller, provider=name)
     except ApiError as exc:
         if exc.status != 404:
             raise

@@ -58,7 +58,7 @@ def present_client(request: Request, client: dict) -> dict:
     return out
 
 
-def _phone_fields(request: Request, phone: str | None) -> dict:
+def phone_fields(request: Request, phone: str | None) -> dict:
     key = request.app.state.secrets.data_key
     return {"phone_encrypted": encrypt(key, PHONE_PURPOSE, phone) if phone else None,
             "phone_hash": keyed_hash(key, PHONE_PURPOSE, phone) if phone else None}
@@ -97,7 +97,7 @@ async def list_clients(request: Request) -> JSONResponse:
 async def create_client(request: Request) -> JSONResponse:
     b = await parse_body(request, NewClient)
     client = await run(request.app.state.pool, "create_client", request.state.caller, name=b.name, email=b.email,
-                       notes=b.notes, **_phone_fields(request, b.phone))
+                       notes=b.notes, **phone_fields(request, b.phone))
     return JSONResponse(present_client(request, client), status_code=201)
 
 
@@ -113,7 +113,7 @@ async def get_client(request: Request) -> JSONResponse:
 async def update_client(request: Request) -> JSONResponse:
     b = await parse_body(request, ClientPatch)
     patch = b.model_dump(mode="json", exclude_unset=True)
-    phone = _phone_fields(request, patch.pop("phone", None)) if "phone" in b.model_fields_set else {}
+    phone = phone_fields(request, patch.pop("phone", None)) if "phone" in b.model_fields_set else {}
     if "phone" in b.model_fields_set:
         patch["phone"] = True
     client = await run(request.app.state.pool, "update_client", request.state.caller, client_id=_cid(request),

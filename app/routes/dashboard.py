@@ -17,7 +17,7 @@ from app.errors import ApiError
 from app.routes.analytics import MetricsQuery
 from app.sql import run, run_refusable
 from app.validation import parse_query
-from app.web import render, require
+from app.web import render, signed_in
 
 T = TypeVar("T")
 
@@ -46,12 +46,9 @@ async def picked_period(request: Request, load: Load) -> tuple[T, dict]:
 
 @endpoint(summary="Dashboard home: metrics and charts for a timeframe, today's and upcoming sessions, recent "
                   "bookings and payments.", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def dashboard_home(request: Request) -> Response:
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     pool = request.app.state.pool
     account = await run(pool, "get_my_account", caller)
     if subject["approval_status"] != "approved":
@@ -92,12 +89,9 @@ async def dashboard_home(request: Request) -> Response:
 
 @endpoint(summary="Server-sent events for the dashboard home: `changed` when a booking, payment or other write "
                   "changes the signed-in consultant's figures (PostgreSQL LISTEN/NOTIFY); a comment every 20 s "
-                  "keeps the stream open.", tags=("pages",), include=False)
+                  "keeps the stream open.", tags=("pages",), auth="consultant", include=False)
 async def dashboard_events(request: Request) -> Response:
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
-    subject, _ = who
+    subject, _ = signed_in(request)
     hub = request.app.state.live
 
     async def stream():

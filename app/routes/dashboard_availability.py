@@ -31,7 +31,7 @@ from app.routes.forms import (
 )
 from app.sql import Caller, call, run, transaction
 from app.validation import parse_form
-from app.web import form_with_csrf, render, require
+from app.web import form_with_csrf, render, signed_in
 
 # --- availability -------------------------------------------------------------------------------------
 
@@ -98,13 +98,13 @@ async def _load_availability(request: Request, subject: dict, caller: Caller) ->
 
 
 @endpoint(summary="Availability: weekly hours, one-off slots and blocked dates, in the consultant's time zone.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="consultant", include=False)
 async def availability_page(request: Request) -> Response:
     return await form_page(request, "dashboard/settings_availability.html", _load_availability)
 
 
 @endpoint(summary="Add weekly hours (one rule per chosen day) from the availability page.", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def add_rules(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         days = [d for d in WEEKDAYS if form.get(f"weekday_{d}")]
@@ -126,7 +126,7 @@ async def add_rules(request: Request) -> Response:
 
 
 @endpoint(summary="Add a one-off slot from the availability page (date and times in the consultant's zone).",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="consultant", include=False)
 async def add_slot(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         zone = ZoneInfo(subject["timezone"])
@@ -144,7 +144,7 @@ async def add_slot(request: Request) -> Response:
 
 
 @endpoint(summary="Block dates or a time range (a holiday) from the availability page.", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def add_block(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         zone = ZoneInfo(subject["timezone"])
@@ -169,10 +169,7 @@ async def _confirm(request: Request, describe: Callable[[Caller], Awaitable[dict
                    act: Callable[[Caller], Awaitable[object]], done: str) -> Response:
     """GET: what will happen, and a button to do it. POST: do it and go back with a notice (something
     already gone, a second click say, is said so rather than shown as an error)."""
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)  # the page's endpoint(auth=…) let it run
     if request.method == "POST":
         await form_with_csrf(request)
         try:
@@ -190,7 +187,7 @@ async def _confirm(request: Request, describe: Callable[[Caller], Awaitable[dict
     return render(request, "dashboard/settings_confirm.html", {**await describe(caller), "back": f"{BASE}/availability"})
 
 
-@endpoint(summary="Delete a weekly rule, after a confirmation page.", tags=("pages",), include=False)
+@endpoint(summary="Delete a weekly rule, after a confirmation page.", tags=("pages",), auth="consultant", include=False)
 async def delete_rule(request: Request) -> Response:
     rule_id = request.path_params["rule_id"]
 
@@ -214,7 +211,7 @@ async def delete_rule(request: Request) -> Response:
     return await _confirm(request, describe, act, "rule_deleted")
 
 
-@endpoint(summary="Delete an unbooked one-off slot, after a confirmation page.", tags=("pages",), include=False)
+@endpoint(summary="Delete an unbooked one-off slot, after a confirmation page.", tags=("pages",), auth="consultant", include=False)
 async def delete_slot(request: Request) -> Response:
     slot_id = request.path_params["slot_id"]
 
@@ -237,7 +234,7 @@ async def delete_slot(request: Request) -> Response:
     return await _confirm(request, describe, act, "slot_deleted")
 
 
-@endpoint(summary="Unblock a blocked range, after a confirmation page.", tags=("pages",), include=False)
+@endpoint(summary="Unblock a blocked range, after a confirmation page.", tags=("pages",), auth="consultant", include=False)
 async def delete_block(request: Request) -> Response:
     block_id = request.path_params["block_id"]
 

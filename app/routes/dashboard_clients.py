@@ -16,14 +16,14 @@ from starlette.routing import Route
 from app.crypto import keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.clients import ClientPatch, ClientQuery, NewClient, _phone_fields, anonymise, present_client
-from app.routes.dashboard_sessions import approved, paging
+from app.routes.clients import ClientPatch, ClientQuery, NewClient, anonymise, phone_fields, present_client
+from app.routes.dashboard_sessions import paging
 from app.routes.forms import form_error
 from app.routes.public import PHONE_PURPOSE
 from app.schemas import normalise_phone
 from app.sql import Caller, run
 from app.validation import parse_form
-from app.web import form_with_csrf, render
+from app.web import form_with_csrf, render, signed_in
 
 CLIENT_FIELDS = ("name", "email", "phone", "notes")
 NOTICES = {"created": "Client added.", "saved": "Client details saved.",
@@ -37,12 +37,9 @@ def _cid(request: Request) -> uuid.UUID:
     return request.path_params["client_id"]
 
 
-@endpoint(summary="Clients page: search, active filter, sort and paging.", tags=("pages",), include=False)
+@endpoint(summary="Clients page: search, active filter, sort and paging.", tags=("pages",), auth="approved", include=False)
 async def clients_list(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     params = request.query_params
     values = {k: params[k].strip() for k in ("q", "active", "sort", "page") if params.get(k, "").strip()}
     # Active clients unless asked otherwise ("all" shows everyone).
@@ -79,21 +76,15 @@ async def _profile(request: Request, subject: dict, caller: Caller, client: dict
 
 
 @endpoint(summary="A client's profile: details, totals, session history, and what can be done.", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def client_detail(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    return await _profile(request, *who)
+    return await _profile(request, *signed_in(request))
 
 
-@endpoint(summary="Save a client's details.", tags=("pages",), include=False)
+@endpoint(summary="Save a client's details.", tags=("pages",), auth="approved", include=False)
 async def client_edit(request: Request) -> Response:
     form = await form_with_csrf(request)
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     pool = request.app.state.pool
     client = present_client(request, await run(pool, "get_client", caller, client_id=_cid(request)))
     values = {k: form.get(k, "").strip() for k in CLIENT_FIELDS}
@@ -105,19 +96,16 @@ async def client_edit(request: Request) -> Response:
         if values["notes"] == "":
             patch["notes"] = None
         await run(pool, "update_client", caller, client_id=client["id"], patch=patch,
-                  **_phone_fields(request, body.phone))
+                  **phone_fields(request, body.phone))
     except (ApiError, asyncpg.PostgresError) as exc:
         failure, status = form_error(exc)
         return await _profile(request, subject, caller, client, status, values=values, **failure)
     return RedirectResponse(f"/dashboard/clients/{client['id']}?done=saved", status_code=303)
 
 
-@endpoint(summary="Download everything held on a client, as JSON.", tags=("pages",), include=False)
+@endpoint(summary="Download everything held on a client, as JSON.", tags=("pages",), auth="approved", include=False)
 async def client_export(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     data = await run(request.app.state.pool, "export_client", caller, client_id=_cid(request))
     data["client"] = present_client(request, data["client"])
     return JSONResponse(data, headers={
@@ -129,13 +117,10 @@ def _confirmed_action(kind: str):
     """Deactivate or anonymise: a confirmation page, then the API's own query, then the profile with a notice."""
 
     @endpoint(summary=f"{kind.capitalize()} a client (confirmation page, then the action).", tags=("pages",),
-              include=False)
+              auth="approved", include=False)
     async def page(request: Request) -> Response:
         form = await form_with_csrf(request) if request.method == "POST" else {}
-        who = await approved(request)
-        if isinstance(who, Response):
-            return who
-        subject, caller = who
+        subject, caller = signed_in(request)
         pool = request.app.state.pool
         client = present_client(request, await run(pool, "get_client", caller, client_id=_cid(request)))
         context = {"c": client, "kind": kind, "tz": subject["timezone"]}
@@ -163,32 +148,26 @@ client_deactivate = _confirmed_action("deactivate")
 client_anonymise = _confirmed_action("anonymise")
 
 
-@endpoint(summary="Make a deactivated client active again.", tags=("pages",), include=False)
+@endpoint(summary="Make a deactivated client active again.", tags=("pages",), auth="approved", include=False)
 async def client_reactivate(request: Request) -> Response:
     await form_with_csrf(request)
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     await run(request.app.state.pool, "update_client", caller, client_id=_cid(request), patch={"is_active": True},
               phone_encrypted=None, phone_hash=None)
     return RedirectResponse(f"/dashboard/clients/{_cid(request)}?done=reactivated", status_code=303)
 
 
-@endpoint(summary="Add a client.", tags=("pages",), include=False)
+@endpoint(summary="Add a client.", tags=("pages",), auth="approved", include=False)
 async def client_new(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else {}
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     values = {k: form.get(k, "").strip() for k in CLIENT_FIELDS}
     if request.method == "GET":
         return render(request, "dashboard/clients_new.html", {"values": values})
     try:
         b = parse_form(values, NewClient)
         client = await run(request.app.state.pool, "create_client", caller, name=b.name, email=b.email, notes=b.notes,
-                           **_phone_fields(request, b.phone))
+                           **phone_fields(request, b.phone))
     except (ApiError, asyncpg.PostgresError) as exc:
         failure, status = form_error(exc)
         return render(request, "dashboard/clients_new.html", {"values": values, **failure}, status=status)

@@ -16,30 +16,16 @@ from app.routes.payments import PaymentsQuery, RefundBody
 from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import run
 from app.validation import parse_form
-from app.web import form_with_csrf, render, require
+from app.web import form_with_csrf, render, signed_in
 
 STATUS_LABELS = {"pending": "Awaiting payment", "completed": "Paid", "failed": "Failed", "cancelled": "Not paid",
                  "partially_refunded": "Partly refunded", "refunded": "Refunded"}
 
 
-async def _approved(request: Request):
-    """The approved consultant and their caller, or where to send them (sign in, or the approval screen)."""
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
-    if subject["approval_status"] != "approved":
-        return RedirectResponse("/dashboard", status_code=303)
-    return subject, caller
-
-
 @endpoint(summary="Payments: transactions with session, client and refunds; filters and totals.", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def payments_page(request: Request) -> Response:
-    who = await _approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     params = {k: v for k, v in request.query_params.items() if v and k in ("status", "from", "to", "page")}
     q = _filters(params, subject["timezone"])
     result = await run(request.app.state.pool, "list_payments", caller, status=q.status, from_=q.from_, to_=q.to,
@@ -72,12 +58,9 @@ async def _payment(request: Request, caller) -> dict:
     return await run(request.app.state.pool, "get_payment", caller, transaction_id=request.path_params["transaction_id"])
 
 
-@endpoint(summary="One payment: its session, client, refunds and the refund form.", tags=("pages",), include=False)
+@endpoint(summary="One payment: its session, client, refunds and the refund form.", tags=("pages",), auth="approved", include=False)
 async def payment_page(request: Request) -> Response:
-    who = await _approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     return render(request, "dashboard/payment.html", {
         "p": await _payment(request, caller), "tz": subject["timezone"], "labels": STATUS_LABELS,
         "done": request.query_params.get("done"), "values": {}})
@@ -95,12 +78,9 @@ def _amount(form: dict, refundable: Decimal) -> Decimal:
 
 
 @endpoint(summary="Refund a payment: review (what is left, what happens to the session), then confirm.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="approved", include=False)
 async def refund_page(request: Request) -> Response:
-    who = await _approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     payment = await _payment(request, caller)
     refundable = Decimal(str(payment["refundable"])).quantize(Decimal("0.01"))
     form = await form_with_csrf(request)

@@ -19,12 +19,12 @@ from starlette.routing import Route
 from app.emails import render as render_email
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.dashboard_sessions import approved, paging
+from app.routes.dashboard_sessions import paging
 from app.routes.forms import form_error
 from app.routes.quotations import QuotationBody, QuotationPatch, QuotationQuery, change, present, send
 from app.sql import Caller, run
 from app.validation import parse_form
-from app.web import form_with_csrf, render
+from app.web import form_with_csrf, render, signed_in
 
 FIELDS = ("client_id", "client_name", "client_email", "quotation_name", "description", "base_amount",
           "discount_percentage", "validity_period", "expires_on", "notes")
@@ -71,12 +71,9 @@ async def _quotation(request: Request, caller: Caller) -> dict:
     return present(request, await run(request.app.state.pool, "get_quotation", caller, quotation_id=_qid(request)))
 
 
-@endpoint(summary="Quotations page: status filter, search and paging.", tags=("pages",), include=False)
+@endpoint(summary="Quotations page: status filter, search and paging.", tags=("pages",), auth="approved", include=False)
 async def quotations_list(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     values = {k: request.query_params[k].strip() for k in ("status", "q", "page")
               if request.query_params.get(k, "").strip()}
     context: dict[str, Any] = {"values": values, "tz": subject["timezone"], "statuses": STATUSES, "result": None}
@@ -97,13 +94,10 @@ async def _builder(request: Request, subject: dict, caller: Caller, values: dict
         "values": values, "q": quotation, "clients": await _clients(request, caller), **failure}, status=status)
 
 
-@endpoint(summary="The quotation builder: a new draft.", tags=("pages",), include=False)
+@endpoint(summary="The quotation builder: a new draft.", tags=("pages",), auth="approved", include=False)
 async def quotation_new(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else {}
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     values = {k: form.get(k, "").strip() for k in FIELDS}
     if request.method == "GET":
         return await _builder(request, subject, caller, {**values, "discount_percentage": "0"})
@@ -116,13 +110,10 @@ async def quotation_new(request: Request) -> Response:
     return RedirectResponse(f"/dashboard/quotations/{made['id']}?done=created", status_code=303)
 
 
-@endpoint(summary="Change a draft quotation in the builder.", tags=("pages",), include=False)
+@endpoint(summary="Change a draft quotation in the builder.", tags=("pages",), auth="approved", include=False)
 async def quotation_edit(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else {}
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     quotation = await _quotation(request, caller)
     if request.method == "GET":
         return await _builder(request, subject, caller, _values(quotation, subject["timezone"]), quotation)
@@ -143,24 +134,18 @@ async def quotation_edit(request: Request) -> Response:
 
 
 @endpoint(summary="A quotation: its fields, public link, view history, payments, emails and actions.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="approved", include=False)
 async def quotation_detail(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     return render(request, "dashboard/quotations_detail.html", {
         "q": await _quotation(request, caller), "tz": subject["timezone"],
         "notice": NOTICES.get(request.query_params.get("done", ""))})
 
 
-@endpoint(summary="Delete a draft quotation (confirmation page, then the delete).", tags=("pages",), include=False)
+@endpoint(summary="Delete a draft quotation (confirmation page, then the delete).", tags=("pages",), auth="approved", include=False)
 async def quotation_delete(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else {}
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     quotation = await _quotation(request, caller)
     context = {"q": quotation, "tz": subject["timezone"]}
     if request.method == "POST" and form.get("confirm") == "yes":
@@ -173,13 +158,10 @@ async def quotation_delete(request: Request) -> Response:
     return render(request, "dashboard/quotations_delete.html", context)
 
 
-@endpoint(summary="Copy a quotation into a new draft.", tags=("pages",), include=False)
+@endpoint(summary="Copy a quotation into a new draft.", tags=("pages",), auth="approved", include=False)
 async def quotation_duplicate(request: Request) -> Response:
     await form_with_csrf(request)
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    _, caller = who
+    _, caller = signed_in(request)
     copy = await run(request.app.state.pool, "duplicate_quotation", caller, quotation_id=_qid(request))
     return RedirectResponse(f"/dashboard/quotations/{copy['id']}?done=duplicated", status_code=303)
 
@@ -195,14 +177,11 @@ def _mail_data(q: dict, subject: dict) -> dict:
 
 
 @endpoint(summary="Send a draft quotation: a preview of the client's email, then the send.", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def quotation_send(request: Request) -> Response:
     if request.method == "POST":
         await form_with_csrf(request)
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     quotation = await _quotation(request, caller)
     context: dict[str, Any] = {"q": quotation, "tz": subject["timezone"],
                                "preview": render_email("quotation_received", _mail_data(quotation, subject))}
@@ -217,12 +196,9 @@ async def quotation_send(request: Request) -> Response:
 
 
 @endpoint(summary="The HTML of the send preview, framed by the send page (sandboxed).", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def quotation_send_frame(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     rendered = render_email("quotation_received", _mail_data(await _quotation(request, caller), subject))
     # Email HTML keeps its inline styles; shown only inside this site's own page, with scripts off.
     return HTMLResponse(rendered.html, headers={

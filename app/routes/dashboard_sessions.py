@@ -37,7 +37,7 @@ from app.routes.sessions import (
 from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import Caller, run
 from app.validation import parse_form, parse_query
-from app.web import form_with_csrf, render, require
+from app.web import form_with_csrf, render, signed_in
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LIST_FILTERS = ("status", "type", "from", "to", "client_id", "q", "sort", "page", "per_page")
@@ -64,16 +64,6 @@ FORM_FIELDS = {"starts_at": "start_date", "ends_at": "duration"}  # the API's fi
 
 
 # Shared by the Sessions and Clients pages --------------------------------------------------------------------
-
-async def approved(request: Request) -> tuple[dict, Caller] | Response:
-    """The approved consultant signed in and their Caller; sign-in for nobody, /dashboard for the unapproved."""
-    who = await require(request, "consultant")
-    if isinstance(who, Response):
-        return who
-    if who[0]["approval_status"] != "approved":
-        return RedirectResponse("/dashboard", status_code=303)
-    return who
-
 
 def form_error(exc: Exception) -> tuple[dict[str, Any], int]:
     """A failed session form's message and input (app/routes/forms.py, with the session forms' own inputs)."""
@@ -133,12 +123,9 @@ def _day_start(value: str, timezone: str, days: int = 0) -> str:
     return datetime.combine(day, time.min, ZoneInfo(timezone)).isoformat()
 
 
-@endpoint(summary="Sessions page: filters, search, sort, paging and totals.", tags=("pages",), include=False)
+@endpoint(summary="Sessions page: filters, search, sort, paging and totals.", tags=("pages",), auth="approved", include=False)
 async def sessions_list(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     tz = subject["timezone"]
     values = {k: request.query_params[k].strip() for k in LIST_FILTERS if request.query_params.get(k, "").strip()}
     query = dict(values)
@@ -183,21 +170,15 @@ async def _detail(request: Request, subject: dict, caller: Caller, session: dict
 
 
 @endpoint(summary="A session: client, time, status, payment, meeting and notes, with its actions.", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def session_detail(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    return await _detail(request, *who)
+    return await _detail(request, *signed_in(request))
 
 
-@endpoint(summary="Save a session's notes and meeting details.", tags=("pages",), include=False)
+@endpoint(summary="Save a session's notes and meeting details.", tags=("pages",), auth="approved", include=False)
 async def session_edit(request: Request) -> Response:
     form = await form_with_csrf(request)
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     pool = request.app.state.pool
     session = await run(pool, "get_session", caller, session_id=_sid(request))
     values = {k: form.get(k, "").strip() for k in PATCH_FIELDS}
@@ -222,13 +203,10 @@ def _refund_kind(session: dict) -> str | None:
 def _status_page(action: str):
     spec = ACTIONS[action]
 
-    @endpoint(summary=f"{spec['title']} (confirmation page, then the action).", tags=("pages",), include=False)
+    @endpoint(summary=f"{spec['title']} (confirmation page, then the action).", tags=("pages",), auth="approved", include=False)
     async def page(request: Request) -> Response:
         form = await form_with_csrf(request) if request.method == "POST" else {}
-        who = await approved(request)
-        if isinstance(who, Response):
-            return who
-        subject, caller = who
+        subject, caller = signed_in(request)
         pool = request.app.state.pool
         session = await run(pool, "get_session", caller, session_id=_sid(request))
         context = {"s": session, "tz": subject["timezone"], "action": action, "spec": spec,
@@ -267,13 +245,10 @@ def _reschedule_body(form: dict[str, str], timezone: str) -> RescheduleBody:
 
 
 @endpoint(summary="Move a session to a free slot or another time (choose, confirm, done).", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def session_reschedule(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else {}
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     tz = subject["timezone"]
     pool = request.app.state.pool
     session = await run(pool, "get_session", caller, session_id=_sid(request))
@@ -311,12 +286,9 @@ def _month_shift(month: date, by: int) -> date:
 
 
 @endpoint(summary="A month of sessions and free slots, day by day, in the consultant's zone.", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def sessions_calendar(request: Request) -> Response:
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     tz = subject["timezone"]
     q = parse_query(request, CalendarQuery)
     today = datetime.now(ZoneInfo(tz)).date()
@@ -363,13 +335,10 @@ def _new_session_body(form: dict[str, str], timezone: str) -> NewSession:
 
 
 @endpoint(summary="Book an offline client: an existing or new client, a free slot or another time.", tags=("pages",),
-          include=False)
+          auth="approved", include=False)
 async def session_new(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else {}
-    who = await approved(request)
-    if isinstance(who, Response):
-        return who
-    subject, caller = who
+    subject, caller = signed_in(request)
     tz = subject["timezone"]
     pool = request.app.state.pool
     clients = await run(pool, "list_clients", caller, q=None, phone_hash=None, active=True, sort="name", page=1,

@@ -44,17 +44,17 @@ from app.routes.forms import (
     zone_label,
     zone_options,
 )
-from app.routes.pages import signed_in
+from app.routes.pages import start_web_session
 from app.routes.profile import (
     PHOTO_BODY_LIMIT,
     BankDetails,
     NotificationPreferences,
-    _forget_photos,
+    forget_photos,
     store_photo,
 )
 from app.sql import Caller, run
 from app.validation import parse_form
-from app.web import page_subject, render, session_cookie, set_cookie
+from app.web import render, session_cookie, set_cookie
 
 # --- overview -----------------------------------------------------------------------------------------
 
@@ -79,7 +79,7 @@ async def _load_overview(request: Request, subject: dict, caller: Caller) -> dic
 
 
 @endpoint(summary="Settings overview: what is set up, what is left, and a link to each section.", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def settings_home(request: Request) -> Response:
     return await form_page(request, "dashboard/settings.html", _load_overview)
 
@@ -112,7 +112,7 @@ async def _load_profile(request: Request, subject: dict, caller: Caller) -> dict
 
 
 @endpoint(summary="Profile settings: names, description, prices, links, page address, time zone; a preview.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="consultant", include=False)
 async def profile_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         form = dict(form)
@@ -126,7 +126,7 @@ async def profile_page(request: Request) -> Response:
 
 
 @endpoint(summary="Upload a profile photo from the profile page (the API's checks: content-sniffed, re-encoded).",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="consultant", include=False)
 async def profile_photo(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         upload = (await request.form()).get("photo")  # parsed once, with the API's limits, below
@@ -135,9 +135,9 @@ async def profile_photo(request: Request) -> Response:
         await store_photo(request, caller, upload)
         return done_redirect("/profile", "photo")
 
-    if request.method == "POST" and ((await page_subject(request)) or {}).get("kind") == "consultant":
+    if request.method == "POST":
         # The API's limits for the multipart body; form_with_csrf then reads this same parsed form. Anyone
-        # else (an admin too) goes straight to the sign-in redirect below, their body unread.
+        # not signed in as a consultant (an admin too) was sent to sign in by the guard, their body unread.
         form = await request.form(max_files=1, max_fields=2, max_part_size=PHOTO_BODY_LIMIT)
         try:
             return await form_page(request, "dashboard/settings_profile.html", _load_profile, submit, form="photo")
@@ -160,7 +160,7 @@ async def _load_policy(request: Request, subject: dict, caller: Caller) -> dict:
 
 
 @endpoint(summary="Booking and cancellation policy: notice, horizon, buffer, hold, cut-off, reschedules, refunds.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="consultant", include=False)
 async def policy_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         data = patch_fields(form, ("min_notice_minutes", "max_days_ahead", "buffer_minutes", "hold_minutes"),
@@ -205,7 +205,7 @@ async def _load_bank(request: Request, subject: dict, caller: Caller) -> dict:
 
 
 @endpoint(summary="Bank details for payouts: shown masked, replaced through the API's encryption.", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def bank_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         body = parse_form({k: form.get(k, "") for k in ("bank_name", "account_number", "ifsc_code")}, BankDetails)
@@ -239,7 +239,7 @@ async def _load_meetings(request: Request, subject: dict, caller: Caller) -> dic
 
 
 @endpoint(summary="Meeting platforms: the default one and the personal Zoom, Meet and Teams links.", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def meetings_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         await update_profile(request, caller, patch_fields(
@@ -259,7 +259,7 @@ async def _load_notifications(request: Request, subject: dict, caller: Caller) -
 
 
 @endpoint(summary="Which emails the consultant gets (the profile's notification_preferences).", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def notifications_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         # A checkbox left unticked is not sent at all: every preference is sent, true or false.
@@ -276,13 +276,13 @@ async def _load_account(request: Request, subject: dict, caller: Caller) -> dict
     return {"account": await masked_account(request, caller)}
 
 
-@endpoint(summary="Account: change password, export my data, delete my account.", tags=("pages",), include=False)
+@endpoint(summary="Account: change password, export my data, delete my account.", tags=("pages",), auth="consultant", include=False)
 async def account_page(request: Request) -> Response:
     return await form_page(request, "dashboard/settings_account.html", _load_account)
 
 
 @endpoint(summary="Change the password from the account page (every other session ends).", tags=("pages",),
-          include=False)
+          auth="consultant", include=False)
 async def change_password(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         body = parse_form({k: form.get(k, "") for k in ("current_password", "new_password")}, ChangePasswordBody)
@@ -292,13 +292,13 @@ async def change_password(request: Request) -> Response:
         # change_my_password ends every session, this browser's cookie session too, and opens one new session
         # for the caller. This browser carries on in that one (its cookie is replaced), so the consultant stays
         # signed in here and every other device and app must sign in with the new password.
-        return signed_in(request, refresh, f"{BASE}/account?done=password")
+        return start_web_session(request, refresh, f"{BASE}/account?done=password")
 
     return await form_page(request, "dashboard/settings_account.html", _load_account, submit, form="password")
 
 
 @endpoint(summary="Download everything held about the consultant (the API's export) as a JSON file.",
-          tags=("pages",), include=False)
+          tags=("pages",), auth="consultant", include=False)
 async def export_data(request: Request) -> Response:
     # A POST with the CSRF token (no other site can start a download of it) and the current password (a
     # browser left signed in does not hand everything over); a wrong one shows the page again, saying so.
@@ -315,7 +315,7 @@ async def export_data(request: Request) -> Response:
 
 
 @endpoint(summary="Delete the account after the email address is typed out and the current password given; signed "
-                  "out, told what happened.", tags=("pages",), include=False)
+                  "out, told what happened.", tags=("pages",), auth="consultant", include=False)
 async def delete_account(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         account = await run(request.app.state.pool, "get_my_account", caller)
@@ -325,7 +325,7 @@ async def delete_account(request: Request) -> Response:
         body = parse_form({"current_password": form.get("current_password", "")}, CurrentPasswordBody)
         await confirm_current_password(request, caller, body.current_password)
         await run(request.app.state.pool, "delete_my_account", caller)
-        await _forget_photos(request, caller.consultant_id)
+        await forget_photos(request, caller.consultant_id)
         response = RedirectResponse(f"{BASE}/account/deleted", status_code=303)
         set_cookie(request, response, session_cookie(request), "", 0)  # its sessions are already revoked
         return response
@@ -336,7 +336,6 @@ async def delete_account(request: Request) -> Response:
 @endpoint(summary="After deleting the account: what happened (needs no session; there is none any more).",
           tags=("pages",), include=False)
 async def account_deleted(request: Request) -> Response:
-    await page_subject(request)
     return render(request, "dashboard/settings_deleted.html")
 
 

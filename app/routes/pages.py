@@ -26,7 +26,6 @@ from app.validation import parse_form
 from app.web import (
     clear_cookie,
     form_with_csrf,
-    page_subject,
     render,
     safe_next,
     session_cookie,
@@ -38,26 +37,23 @@ SESSION_SECONDS = 30 * 24 * 3600
 
 @endpoint(summary="Home page.", tags=("pages",), include=False)
 async def home(request: Request) -> Response:
-    await page_subject(request)
     return render(request, "pages/home.html")
 
 
 @endpoint(summary="Pricing page.", tags=("pages",), include=False)
 async def pricing(request: Request) -> Response:
-    await page_subject(request)
     return render(request, "pages/pricing.html", {"plans": await run(request.app.state.pool, "public_plans")})
 
 
-def signed_in(request: Request, refresh: str, to: str) -> RedirectResponse:
+def start_web_session(request: Request, refresh: str, to: str) -> RedirectResponse:
     response = RedirectResponse(to, status_code=303)
     set_cookie(request, response, session_cookie(request), refresh, SESSION_SECONDS)
     return response
 
 
-async def _form_page(request: Request, template: str, handler, **context) -> Response:
+async def auth_form_page(request: Request, template: str, handler, **context) -> Response:
     """GET shows the form; POST runs the handler, and an error shows the form again with the message, the
     field it concerns and what was typed (never the password)."""
-    await page_subject(request)
     if request.method == "GET":
         return render(request, template, {"values": dict(request.query_params), **context})
     form = await form_with_csrf(request)
@@ -80,9 +76,9 @@ async def login_page(request: Request) -> Response:
         await run(request.app.state.pool, "start_consultant_session", consultant_id=creds["id"],
                   refresh_hash=token_hash(refresh), expires_at=refresh_expiry(),
                   user_agent=request.headers.get("user-agent"), ip=client_ip(request))
-        return signed_in(request, refresh, safe_next(form.get("next"), "/dashboard"))
+        return start_web_session(request, refresh, safe_next(form.get("next"), "/dashboard"))
 
-    return await _form_page(request, "pages/login.html", submit)
+    return await auth_form_page(request, "pages/login.html", submit)
 
 
 @endpoint(summary="Consultant sign-up page.", tags=("pages",), include=False)
@@ -100,9 +96,9 @@ async def signup_page(request: Request) -> Response:
                   verify_hash=token_hash(verify),
                   verify_url_encrypted=encrypted_link(request, "/auth/verify-email", verify),
                   user_agent=request.headers.get("user-agent"), ip=client_ip(request))
-        return signed_in(request, refresh, "/dashboard?welcome=1")
+        return start_web_session(request, refresh, "/dashboard?welcome=1")
 
-    return await _form_page(request, "pages/signup.html", submit)
+    return await auth_form_page(request, "pages/signup.html", submit)
 
 
 @endpoint(summary="Forgotten password page.", tags=("pages",), include=False)
@@ -116,7 +112,7 @@ async def forgot_page(request: Request) -> Response:
         # The same answer whether or not the address has an account.
         return render(request, "pages/forgot.html", {"sent": True, "values": {}})
 
-    return await _form_page(request, "pages/forgot.html", submit)
+    return await auth_form_page(request, "pages/forgot.html", submit)
 
 
 @endpoint(summary="Reset password page (from the emailed link).", tags=("pages",), include=False)
@@ -129,12 +125,11 @@ async def reset_page(request: Request) -> Response:
                   password_hash=password_hash)
         return RedirectResponse("/auth/login?reset=1", status_code=303)
 
-    return await _form_page(request, "pages/reset.html", submit)
+    return await auth_form_page(request, "pages/reset.html", submit)
 
 
 @endpoint(summary="Email verification page (from the emailed link).", tags=("pages",), include=False)
 async def verify_page(request: Request) -> Response:
-    await page_subject(request)
     token = request.query_params.get("token", "")
     ok = False
     if 10 <= len(token) <= 200:

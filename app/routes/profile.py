@@ -201,7 +201,7 @@ def photo_prefix(consultant_id) -> str:
     return f"photos/{consultant_id}/"
 
 
-async def _forget_photos(request: Request, consultant_id) -> None:
+async def forget_photos(request: Request, consultant_id) -> None:
     """Every photo of a deleted account stops being served. Best effort: the database change already
     happened; a store that fails here is logged."""
     await _forget(request, photo_prefix(consultant_id))
@@ -234,7 +234,7 @@ async def delete_my_account(request: Request) -> Response:
     body = await parse_body(request, CurrentPasswordBody)
     await confirm_current_password(request, request.state.caller, body.current_password)
     await run(request.app.state.pool, "delete_my_account", request.state.caller)
-    await _forget_photos(request, request.state.caller.consultant_id)
+    await forget_photos(request, request.state.caller.consultant_id)
     await _forget(request, image_prefix(request.state.caller.consultant_id))  # every quotation's image
     return Response(status_code=204)
 

@@ -12,10 +12,10 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.booking_pages import RAZORPAY_CSP
-from app.routes.quotations import RejectBody, _token, accept, public_answer
+from app.routes.quotations import RejectBody, accept, public_answer, quotation_token
 from app.sql import run
 from app.validation import parse_form
-from app.web import form_with_csrf, page_subject, render
+from app.web import form_with_csrf, render
 
 NOTICES = {"accepted": "You accepted this quotation.", "rejected": "You declined this quotation.",
            "paid": "Payment received — thank you.", "pending": "Your payment is being confirmed by the bank; "
@@ -36,9 +36,9 @@ async def _opened(request: Request) -> dict:
     """An opening of the link is counted; the page coming back after an answer or a payment is not."""
     params = request.query_params
     if "done" in params or "razorpay_payment_id" in params:
-        q = await run(request.app.state.pool, "public_quotation_peek", token_hash=_token(request))
+        q = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
     else:
-        q = await run(request.app.state.pool, "public_quotation", token_hash=_token(request),
+        q = await run(request.app.state.pool, "public_quotation", token_hash=quotation_token(request),
                       user_agent=request.headers.get("user-agent", "")[:300] or None)
     return public_answer(request, q)
 
@@ -46,21 +46,19 @@ async def _opened(request: Request) -> dict:
 @endpoint(summary="The client's quotation page: the offer, accept and pay, or decline.", tags=("pages",),
           include=False)
 async def quotation_page(request: Request) -> Response:
-    await page_subject(request)
     return _page(request, await _opened(request))
 
 
 @endpoint(summary="Accept a quotation from its page (then pay from the page).", tags=("pages",), include=False)
 async def quotation_accept(request: Request) -> Response:
     await form_with_csrf(request)
-    await page_subject(request)
     token = request.path_params["token"]
     try:
-        await accept(request, _token(request))
+        await accept(request, quotation_token(request))
     except ApiError as err:
         if err.status == 404:
             raise
-        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=_token(request))
+        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
         return _page(request, public_answer(request, peek), err.status, error=err.message)
     return RedirectResponse(f"/q/{token}?done=accepted", status_code=303)
 
@@ -68,15 +66,14 @@ async def quotation_accept(request: Request) -> Response:
 @endpoint(summary="Decline a quotation from its page, with an optional reason.", tags=("pages",), include=False)
 async def quotation_reject(request: Request) -> Response:
     form = await form_with_csrf(request)
-    await page_subject(request)
     token = request.path_params["token"]
     try:
         body = parse_form({"reason": form.get("reason", "").strip()}, RejectBody)
-        await run(request.app.state.pool, "public_reject_quotation", token_hash=_token(request), reason=body.reason)
+        await run(request.app.state.pool, "public_reject_quotation", token_hash=quotation_token(request), reason=body.reason)
     except ApiError as err:
         if err.status == 404:
             raise
-        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=_token(request))
+        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
         return _page(request, public_answer(request, peek), err.status, error=err.message, error_field=err.field,
                      reason=form.get("reason", ""))
     return RedirectResponse(f"/q/{token}?done=rejected", status_code=303)

@@ -274,7 +274,7 @@ async def upload_quotation_image(request: Request) -> JSONResponse:
 
 # Public -------------------------------------------------------------------------------------------------
 
-def _token(request: Request) -> bytes:
+def quotation_token(request: Request) -> bytes:
     token = request.path_params["token"]
     if not (10 <= len(token) <= 200):
         raise ApiError(404, "not_found", "No such quotation.")
@@ -310,7 +310,7 @@ def public_answer(request: Request, quotation: dict) -> dict:
                   "it from sent to viewed and tells the consultant once.", tags=("public",),
           responses={200: OBJECT, 404: None})
 async def public_quotation(request: Request) -> JSONResponse:
-    q = await run(request.app.state.pool, "public_quotation", token_hash=_token(request),
+    q = await run(request.app.state.pool, "public_quotation", token_hash=quotation_token(request),
                   user_agent=request.headers.get("user-agent", "")[:300] or None)
     return JSONResponse(public_answer(request, q))
 
@@ -337,14 +337,14 @@ async def accept(request: Request, hashed: bytes) -> dict:
                   "quotation_expired past its expiry, invalid_transition after a rejection.",
           tags=("public",), responses={200: OBJECT, 404: None, 409: None, 502: None})
 async def public_accept(request: Request) -> JSONResponse:
-    return JSONResponse(await accept(request, _token(request)))
+    return JSONResponse(await accept(request, quotation_token(request)))
 
 
 @endpoint(summary="Decline the quotation with an optional reason: the consultant is told.", tags=("public",),
           body=RejectBody, responses={200: OBJECT, 404: None, 409: None})
 async def public_reject(request: Request) -> JSONResponse:
     body = await parse_body(request, RejectBody)
-    q = await run(request.app.state.pool, "public_reject_quotation", token_hash=_token(request), reason=body.reason)
+    q = await run(request.app.state.pool, "public_reject_quotation", token_hash=quotation_token(request), reason=body.reason)
     return JSONResponse(public_answer(request, q))
 
 

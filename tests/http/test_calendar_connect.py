@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from app.adapters.meetings import CalendarAccess, GrantRevoked, all_providers, unseal
+from app.adapters.calendar_tokens import CalendarAccess, unseal
+from app.adapters.meetings import GrantRevoked, all_providers
 from app.config import Settings
 from app.sql import create_pool
 from tests.calendar_fixtures import connect, fetch

@@ -10,7 +10,7 @@ import uuid
 import httpx
 
 from app.emails import email_types
-from app.openapi import iter_routes
+from app.openapi import doc_of, iter_routes
 from tests.http.helpers import signup_consultant
 from tests.http.test_admin_pages import admin_sign_in
 from tests.http.test_isolation import tenant_with_everything
@@ -97,6 +97,37 @@ async def signed_in_consultant(app, client, db) -> tuple[httpx.AsyncClient, dict
     r = await sign_in(b, account["consultant"]["email"], PASSWORD)
     assert r.status_code == 303 and (await b.get("/dashboard", headers=HTML)).status_code == 200
     return b, account["consultant"]
+
+
+# Dashboard pages showing a tenant's business data: for approved consultants only (the rest of /dashboard, the
+# home page with its approval screen and the settings, is for any signed-in consultant).
+APPROVED_PAGES = ("/dashboard/sessions", "/dashboard/clients", "/dashboard/payments", "/dashboard/quotations")
+
+
+def test_every_page_declares_its_guard_in_its_endpoint(app):
+    """One guard for the API and pages (issue 17): a page says who may open it in `endpoint(auth=…)`, which
+    enforces it (app.web.guard_page), so no handler checks by hand and none can forget to."""
+    wrong = []
+    for method, path, _ in page_routes(app, "/dashboard") + page_routes(app, "/admin"):
+        if path in OPEN:
+            continue
+        route = next(r for p, r in iter_routes(app.routes) if p == path)
+        level = getattr(doc_of(route), "auth", "undeclared")
+        wanted = (("approved",) if path.startswith(APPROVED_PAGES)
+                  else ("consultant", "approved") if path.startswith("/dashboard") else ("admin", "super_admin"))
+        if level not in wanted:
+            wrong.append((method, path, level))
+    assert wrong == [], f"pages whose endpoint(auth=…) does not say who may open them: {wrong}"
+
+
+async def test_a_plain_admin_gets_a_403_page_from_a_super_admins_page_and_nobody_the_sign_in(client, db, app):
+    async with browser(app) as nobody:
+        r = await nobody.get("/admin/email-templates")
+        assert r.status_code == 303 and r.headers["location"] == "/admin/login?next=/admin/email-templates"
+    async with browser(app) as plain:
+        await admin_sign_in(plain, db, role="admin")
+        r = await plain.get("/admin/email-templates", headers=HTML)
+        assert r.status_code == 403 and "Only super admins" in r.text
 
 
 async def test_another_consultant_gets_404_on_every_dashboard_page_with_an_id(client, db, app):
