@@ -24,6 +24,16 @@ log = logging.getLogger("nakksha.sql")
 QUERIES_DIR = Path(__file__).parent / "queries"
 queries = aiosql.from_path(QUERIES_DIR, "asyncpg")
 
+
+
+def description(name: str) -> str:
+    """A named query's description: the first comment line after its `-- name:` (an endpoint's summary too)."""
+    doc = (getattr(queries, name).__doc__ or "").strip()
+    if not doc:
+        raise ValueError(f"named query {name} has no description")
+    return doc.splitlines()[0]
+
+
 RETRYABLE = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError)
 MAX_ATTEMPTS = 4
 

@@ -569,50 +569,6 @@ COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page i
 
 
 --
--- Name: admin_list_sessions(text, uuid, timestamp with time zone, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_result jsonb;
-begin
-  perform api.require_admin();
-  with matching as (
-    select s.id, s.starts_at from app.sessions s
-    where (p_status is null or s.status = p_status) and (p_consultant_id is null or s.consultant_id = p_consultant_id)
-      and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
-  ), page as (
-    select m.id, row_number() over (order by m.starts_at desc, m.id) as ord from matching m
-    order by m.starts_at desc, m.id limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(jsonb_build_object(
-        'id', s.id, 'consultant_id', s.consultant_id, 'consultant_name', c.first_name || ' ' || c.last_name,
-        'consultant_slug', c.slug, 'client_name', cl.name, 'session_type', s.session_type, 'status', s.status,
-        'payment_status', s.payment_status, 'starts_at', s.starts_at, 'ends_at', s.ends_at, 'amount', s.amount,
-        'currency', s.currency, 'booked_via', s.booked_via, 'created_at', s.created_at) order by p.ord)
-      from page p join app.sessions s on s.id = p.id join app.consultants c on c.id = s.consultant_id
-      join app.clients cl on cl.id = s.client_id), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
-  into v_result;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) IS 'Admins: sessions across the platform, filtered by status, consultant and start time, paged (newest first).';
-
-
---
 -- Name: admin_reset_email_template(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -1226,31 +1182,6 @@ ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type tex
 --
 
 COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
-
-
---
--- Name: calendar_connections(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.calendar_connections() RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  -- Whose connections: the policy's answer (the caller's own); the grant leaves the tokens out of reach.
-  select coalesce(jsonb_agg(jsonb_build_object(
-    'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
-    'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
-  from app.calendar_connections c
-$$;
-
-
-ALTER FUNCTION api.calendar_connections() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION calendar_connections(); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.calendar_connections() IS 'The caller''s connected calendars: provider, state, account, last sync (never a token).';
 
 
 --
@@ -2544,46 +2475,6 @@ COMMENT ON FUNCTION api.expire_quotations() IS 'Periodic: sent and viewed quotat
 
 
 --
--- Name: export_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.export_client(p_client_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_c app.clients;
-begin
-  perform api.require_approved();
-  select * into v_c from app.clients where id = p_client_id;
-  if v_c.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
-  end if;
-  -- Everything held on the client (their data rights go through their consultant).
-  return jsonb_build_object('exported_at', now(), 'client', api.client_json(v_c),
-    'sessions', coalesce((select jsonb_agg(api.session_json(s) order by s.starts_at) from app.sessions s where s.client_id = v_c.id), '[]'),
-    'payments', coalesce((select jsonb_agg(jsonb_build_object('id', p.id, 'amount', p.amount, 'currency', p.currency,
-                    'status', p.status, 'amount_refunded', p.amount_refunded, 'paid_at', p.paid_at, 'created_at', p.created_at)
-                    order by p.created_at) from app.payment_transactions p where p.client_id = v_c.id), '[]'),
-    'quotations', coalesce((select jsonb_agg(jsonb_build_object('id', q.id, 'quotation_name', q.quotation_name,
-                    'final_amount', q.final_amount, 'status', q.status, 'created_at', q.created_at) order by q.created_at)
-                    from app.quotations q where q.client_id = v_c.id), '[]'),
-    'emails', coalesce((select jsonb_agg(jsonb_build_object('type', e.email_type, 'status', e.status,
-                    'queued_at', e.queued_at) order by e.queued_at) from app.email_logs e where e.client_id = v_c.id), '[]'));
-end;
-$$;
-
-
-ALTER FUNCTION api.export_client(p_client_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION export_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.export_client(p_client_id uuid) IS 'Everything held on one client, as JSON.';
-
-
---
 -- Name: export_my_data(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2684,37 +2575,6 @@ COMMENT ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) 
 
 
 --
--- Name: get_client(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.get_client(p_client_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_c app.clients;
-begin
-  perform api.require_approved();
-  select * into v_c from app.clients where id = p_client_id;
-  if v_c.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such client.';
-  end if;
-  return api.client_json(v_c) || jsonb_build_object('sessions', coalesce((
-    select jsonb_agg(api.session_json(s) order by s.starts_at desc) from app.sessions s where s.client_id = v_c.id), '[]'));
-end;
-$$;
-
-
-ALTER FUNCTION api.get_client(p_client_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION get_client(p_client_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.get_client(p_client_id uuid) IS 'A client''s profile with their session history and totals.';
-
-
---
 -- Name: get_my_account(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2747,128 +2607,6 @@ ALTER FUNCTION api.get_my_account() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.get_my_account() IS 'The calling consultant''s account, or the calling admin''s.';
-
-
---
--- Name: get_my_availability(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.get_my_availability() RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$ select api.availability_json(api.caller_consultant_id()) $$;
-
-
-ALTER FUNCTION api.get_my_availability() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION get_my_availability(); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.get_my_availability() IS 'The calling consultant''s weekly rules and blocked ranges.';
-
-
---
--- Name: get_payment(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.get_payment(p_transaction_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_t app.payment_transactions;
-begin
-  perform api.require_approved();
-  select * into v_t from app.payment_transactions where id = p_transaction_id;
-  if v_t.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
-  end if;
-  return api.payment_json(v_t);
-end;
-$$;
-
-
-ALTER FUNCTION api.get_payment(p_transaction_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION get_payment(p_transaction_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.get_payment(p_transaction_id uuid) IS 'One of the caller''s payments with its refunds.';
-
-
---
--- Name: get_quotation(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.get_quotation(p_quotation_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_q app.quotations := api.my_quotation(p_quotation_id);
-begin
-  return api.quotation_json(v_q) || jsonb_build_object(
-    'public_link_encrypted', v_q.public_link_encrypted,
-    'views', coalesce((select jsonb_agg(jsonb_build_object('viewed_at', v.viewed_at, 'user_agent', v.user_agent)
-                                        order by v.viewed_at desc)
-                       from (select * from app.quotation_views where quotation_id = v_q.id
-                             order by viewed_at desc limit 200) v), '[]'),
-    'payments', coalesce((select jsonb_agg(api.payment_json(t) order by t.created_at)
-                          from app.payment_transactions t where t.quotation_id = v_q.id), '[]'),
-    'emails', coalesce((select jsonb_agg(jsonb_build_object('email_type', l.email_type, 'status', l.status,
-                                                            'recipient_email', l.recipient_email::text,
-                                                            'queued_at', l.queued_at, 'sent_at', l.sent_at)
-                                         order by l.queued_at)
-                        from app.email_logs l where l.quotation_id = v_q.id), '[]'));
-end;
-$$;
-
-
-ALTER FUNCTION api.get_quotation(p_quotation_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION get_quotation(p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.get_quotation(p_quotation_id uuid) IS 'One of the caller''s quotations with its view history, payments and emails.';
-
-
---
--- Name: get_session(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.get_session(p_session_id uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_s app.sessions;
-  v_json jsonb;
-begin
-  perform api.require_approved();
-  select * into v_s from app.sessions where id = p_session_id;
-  if v_s.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
-  end if;
-  v_json := api.session_json(v_s);
-  if v_s.client_name is not null then
-    -- The phone typed at booking leaves as ciphertext (base64) for the app to decrypt for its consultant.
-    v_json := jsonb_set(v_json, '{booked_as,phone_encrypted}', coalesce(to_jsonb(encode(v_s.client_phone_encrypted, 'base64')), 'null'));
-  end if;
-  return v_json;
-end;
-$$;
-
-
-ALTER FUNCTION api.get_session(p_session_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION get_session(p_session_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.get_session(p_session_id uuid) IS 'One of the caller''s sessions (another consultant''s is simply not found).';
 
 
 --
@@ -3042,241 +2780,6 @@ COMMENT ON FUNCTION api.like_pattern(p_q text) IS 'A substring pattern for ILIKE
 
 
 --
--- Name: list_clients(text, bytea, boolean, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_q text := nullif(btrim(coalesce(p_q, '')), '');
-  v_pattern text;
-  v_result jsonb;
-begin
-  perform api.require_approved();
-  v_pattern := api.like_pattern(v_q);
-  -- Search by name or email (substring), or by phone (exact, through its keyed hash).
-  with matching as (
-    select c as r, c.id, c.name, c.last_session_at, c.total_amount_paid, c.total_sessions, c.created_at
-    from app.clients c
-    where (p_active is null or c.is_active = p_active)
-      and (v_q is null or c.name ilike v_pattern or c.email::text ilike v_pattern
-           or (p_phone_hash is not null and c.phone_hash = p_phone_hash))
-  ), page as (
-    select m.r, row_number() over (
-             order by case when p_sort = 'name' then lower(m.name) end asc nulls last,
-                      case when p_sort = '-last_session_at' or p_sort is null then m.last_session_at end desc nulls last,
-                      case when p_sort = '-total_amount_paid' then m.total_amount_paid end desc nulls last,
-                      case when p_sort = '-total_sessions' then m.total_sessions end desc nulls last,
-                      case when p_sort = '-created_at' then m.created_at end desc nulls last,
-                      m.created_at desc, m.id) as ord
-    from matching m
-    order by ord
-    limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.client_json(p.r) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
-  into v_result;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) IS 'The caller''s clients: search (name, email, exact phone), active filter, sort, paging.';
-
-
---
--- Name: list_my_slots(timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  -- Bounds as values: `coalesce(p_from, now())` written in the condition is no index condition under the policy
-  -- (the read then went through all of the consultant's slots, past ones included).
-  v_from timestamptz := coalesce(p_from, now());
-  v_to timestamptz := coalesce(p_to, now() + interval '60 days');
-begin
-  perform api.caller_consultant_id();  -- 401 for a deleted account; whose slots is the policy's answer
-  return coalesce((select jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type)
-    from app.availability_slots s
-    where s.starts_at >= v_from
-      and s.starts_at < v_to
-      and (p_session_type is null or s.session_type = p_session_type)), '[]');
-end;
-$$;
-
-
-ALTER FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) IS 'The calling consultant''s slots in a range (booked or not).';
-
-
---
--- Name: list_payments(text, timestamp with time zone, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_result jsonb;
-begin
-  perform api.require_approved();
-  -- Row-level security keeps this to the caller's payments.
-  with matching as (
-    select t as r, t.id, t.created_at, t.amount, t.amount_refunded, t.status from app.payment_transactions t
-    where (p_status is null or t.status = p_status)
-      and (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
-  ), page as (
-    select m.r, row_number() over (order by m.created_at desc, m.id) as ord from matching m
-    order by ord limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.payment_json(p.r) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page,
-    'totals', (select jsonb_build_object(
-      'received', coalesce(sum(amount) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0),
-      'refunded', coalesce(sum(amount_refunded), 0),
-      'net', coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0))
-      from matching))
-  into v_result;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) IS 'The caller''s payments (filter by status and creation time, paged) with session, client, refunds and totals.';
-
-
---
--- Name: list_quotations(text, text, timestamp with time zone, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_pattern text := api.like_pattern(nullif(btrim(coalesce(p_q, '')), ''));
-  v_result jsonb;
-begin
-  perform api.require_approved();  -- the policy would show an unapproved caller nothing; this says why
-  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation. Whose
-  -- quotations: the policy's answer (the caller's own), not a filter here.
-  with matching as (
-    select q, q.created_at, q.id from app.quotations q
-    where (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
-                                      else q.status end) = p_status)
-      and (v_pattern is null or q.quotation_name ilike v_pattern or q.client_name ilike v_pattern
-           or q.client_email::text ilike v_pattern)
-      and (p_from is null or q.created_at >= p_from) and (p_to is null or q.created_at < p_to)
-  ), page as (
-    select m.q, row_number() over (order by m.created_at desc, m.id) as ord from matching m
-    order by ord limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.quotation_json(p.q) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
-  into v_result;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) IS 'The caller''s quotations: status, search (name, client), created between, paging; newest first.';
-
-
---
--- Name: list_sessions(text, text, timestamp with time zone, timestamp with time zone, uuid, text, text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_q text := nullif(btrim(coalesce(p_q, '')), '');
-  v_pattern text;
-  v_result jsonb;
-begin
-  perform api.require_approved();
-  v_pattern := api.like_pattern(v_q);
-  -- Whole typed rows travel as `r` (a CTE's own row cannot be cast back to app.sessions).
-  with matching as (
-    select s as r, s.id, s.status, s.amount, s.starts_at, s.created_at from app.sessions s
-    where (p_status is null or s.status = p_status)
-      and (p_session_type is null or s.session_type = p_session_type)
-      and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
-      and (p_client_id is null or s.client_id = p_client_id)
-      and (v_q is null or s.title ilike v_pattern or s.notes ilike v_pattern
-           or s.client_name ilike v_pattern or s.client_email::text ilike v_pattern
-           or exists (select 1 from app.clients c where c.id = s.client_id
-                        and (c.name ilike v_pattern or c.email::text ilike v_pattern)))
-  ), page as (
-    select m.r, row_number() over (
-             order by case when p_sort = 'starts_at' then extract(epoch from m.starts_at) end asc nulls last,
-                      case when p_sort = '-starts_at' or p_sort is null then extract(epoch from m.starts_at) end desc nulls last,
-                      case when p_sort = 'created_at' then extract(epoch from m.created_at) end asc nulls last,
-                      case when p_sort = '-created_at' then extract(epoch from m.created_at) end desc nulls last,
-                      case when p_sort = 'amount' then m.amount end asc nulls last,
-                      case when p_sort = '-amount' then m.amount end desc nulls last,
-                      m.id) as ord
-    from matching m
-    order by ord
-    limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.session_json(p.r) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching),
-    'page', p_page, 'per_page', p_per_page,
-    'totals', (select jsonb_build_object(
-        'count', coalesce(sum(n), 0), 'amount', coalesce(sum(amount), 0),
-        'by_status', coalesce(jsonb_object_agg(status, n), '{}'))
-      from (select status, count(*) as n, sum(amount) as amount from matching group by status) t))
-  into v_result;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) IS 'The caller''s sessions with filters, search, sort and paging, plus totals.';
-
-
---
 -- Name: live_day(uuid, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3439,6 +2942,31 @@ ALTER FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) OWNER TO na
 --
 
 COMMENT ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) IS 'The calling consultant''s quotation (optionally locked), else NK404.';
+
+
+--
+-- Name: not_found(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.not_found(p_detail text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- Volatile, so a named read's `coalesce((select …), api.not_found('…'))` calls it only when nothing was found
+  -- (a stable or immutable call with constant arguments could be folded while planning).
+  raise exception using errcode = 'NK404', message = 'not_found', detail = p_detail;
+end;
+$$;
+
+
+ALTER FUNCTION api.not_found(p_detail text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION not_found(p_detail text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.not_found(p_detail text) IS 'Raise NK404 not_found with the detail given: a named read''s answer when the policies show it no row.';
 
 
 --
@@ -3863,30 +3391,6 @@ ALTER FUNCTION api.public_consultant(p_slug text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.public_consultant(p_slug text) IS 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
-
-
---
--- Name: public_plans(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.public_plans() RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object(
-    'platform_name', (select s.value #>> '{}' from app.platform_settings s where s.key = 'platform_name'),
-    'support_email', (select s.value #>> '{}' from app.platform_settings s where s.key = 'support_email'),
-    'plans', coalesce((select s.value from app.platform_settings s where s.key = 'plans'), '[]'))
-$$;
-
-
-ALTER FUNCTION api.public_plans() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION public_plans(); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.public_plans() IS 'The subscription plans and the platform''s name, for the pricing page.';
 
 
 --
@@ -6113,31 +5617,6 @@ COMMENT ON FUNCTION api.web_session_subject(p_token_hash bytea) IS 'The consulta
 
 
 --
--- Name: worker_busy_window(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.worker_busy_window(p_connection_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  -- From now to the furthest a client could book (the consultant's own horizon).
-  select jsonb_build_object('connection_id', c.id, 'provider', c.provider, 'status', c.status,
-    'account_email', c.account_email, 'from', now(), 'to', now() + make_interval(days => k.max_days_ahead + 1))
-  from app.calendar_connections c join app.consultants k on k.id = c.consultant_id
-  where c.id = p_connection_id
-$$;
-
-
-ALTER FUNCTION api.worker_busy_window(p_connection_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION worker_busy_window(p_connection_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.worker_busy_window(p_connection_id uuid) IS 'Worker: the connection and the time window whose busy times to fetch.';
-
-
---
 -- Name: worker_calendar_event_deleted(text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6354,52 +5833,6 @@ COMMENT ON FUNCTION api.worker_claim_email(p_email_log_id uuid) IS 'Worker: the 
 
 
 --
--- Name: worker_claim_refund(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.worker_claim_refund(p_refund_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object('refund_id', r.id, 'transaction_id', t.id, 'gateway', t.gateway,
-    'payment_id', t.gateway_payment_id, 'amount_paise', (r.amount * 100)::bigint, 'idempotency_key', r.idempotency_key,
-    'reason', r.reason, 'session_id', t.session_id, 'consultant_id', t.consultant_id)
-  from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
-  where r.id = p_refund_id and r.status = 'pending'
-$$;
-
-
-ALTER FUNCTION api.worker_claim_refund(p_refund_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION worker_claim_refund(p_refund_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.worker_claim_refund(p_refund_id uuid) IS 'Worker: what a pending refund needs sent to the gateway, or NULL when it is settled.';
-
-
---
--- Name: worker_connected_since(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) RETURNS timestamp with time zone
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select c.connected_at from app.calendar_connections c where c.consultant_id = p_consultant_id and c.provider = p_provider
-$$;
-
-
-ALTER FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION worker_connected_since(p_consultant_id uuid, p_provider text); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) IS 'Worker: when the consultant (re)connected this provider, if they have (a revocation queued earlier must not undo it).';
-
-
---
 -- Name: worker_lock_calendar_connection(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6597,32 +6030,6 @@ ALTER FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gatew
 --
 
 COMMENT ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) IS 'Worker: the gateway''s answer to a refund (pending keeps its id for the webhook or reconciliation).';
-
-
---
--- Name: worker_stale_calendar_connections(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.worker_stale_calendar_connections() RETURNS SETOF uuid
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select c.id from app.calendar_connections c
-  where c.status = 'connected'
-    and (c.busy_synced_at is null or c.busy_synced_at < now() - make_interval(mins => coalesce(
-      (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'calendar_busy_refresh_minutes'), 5)))
-  order by c.busy_synced_at nulls first
-  limit 500
-$$;
-
-
-ALTER FUNCTION api.worker_stale_calendar_connections() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION worker_stale_calendar_connections(); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.worker_stale_calendar_connections() IS 'Worker: connected calendars whose busy times are older than the refresh interval.';
 
 
 --
@@ -15153,15 +14560,6 @@ GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page
 
 
 --
--- Name: FUNCTION admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app_admin;
-
-
---
 -- Name: FUNCTION admin_reset_email_template(p_email_type text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -15287,15 +14685,6 @@ GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type 
 REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION calendar_connections(); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.calendar_connections() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app;
-GRANT ALL ON FUNCTION api.calendar_connections() TO nakksha_app_admin;
 
 
 --
@@ -15653,15 +15042,6 @@ GRANT ALL ON FUNCTION api.expire_quotations() TO nakksha_worker;
 
 
 --
--- Name: FUNCTION export_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.export_client(p_client_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.export_client(p_client_id uuid) TO nakksha_app_admin;
-
-
---
 -- Name: FUNCTION export_my_data(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -15688,57 +15068,12 @@ GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text
 
 
 --
--- Name: FUNCTION get_client(p_client_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.get_client(p_client_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.get_client(p_client_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.get_client(p_client_id uuid) TO nakksha_app_admin;
-
-
---
 -- Name: FUNCTION get_my_account(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.get_my_account() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app;
 GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION get_my_availability(); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.get_my_availability() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app;
-GRANT ALL ON FUNCTION api.get_my_availability() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION get_payment(p_transaction_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.get_payment(p_transaction_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.get_payment(p_transaction_id uuid) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION get_quotation(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.get_quotation(p_quotation_id uuid) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION get_session(p_session_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.get_session(p_session_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.get_session(p_session_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -15777,51 +15112,6 @@ REVOKE ALL ON FUNCTION api.like_pattern(p_q text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.like_pattern(p_q text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.list_clients(p_q text, p_phone_hash bytea, p_active boolean, p_sort text, p_page integer, p_per_page integer) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.list_my_slots(p_from timestamp with time zone, p_to timestamp with time zone, p_session_type text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.list_payments(p_status text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.list_quotations(p_status text, p_q text, p_from timestamp with time zone, p_to timestamp with time zone, p_page integer, p_per_page integer) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.list_sessions(p_status text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_client_id uuid, p_q text, p_sort text, p_page integer, p_per_page integer) TO nakksha_app_admin;
 
 
 --
@@ -15975,6 +15265,15 @@ GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO n
 
 
 --
+-- Name: FUNCTION not_found(p_detail text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.not_found(p_detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE payment_transactions; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -16078,15 +15377,6 @@ GRANT ALL ON FUNCTION api.public_cancel_booking(p_token_hash bytea, p_reason tex
 REVOKE ALL ON FUNCTION api.public_consultant(p_slug text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.public_consultant(p_slug text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION public_plans(); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.public_plans() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app;
-GRANT ALL ON FUNCTION api.public_plans() TO nakksha_app_admin;
 
 
 --
@@ -16689,14 +15979,6 @@ GRANT ALL ON FUNCTION api.web_session_subject(p_token_hash bytea) TO nakksha_app
 
 
 --
--- Name: FUNCTION worker_busy_window(p_connection_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_busy_window(p_connection_id uuid) TO nakksha_worker;
-
-
---
 -- Name: FUNCTION worker_calendar_event_deleted(p_event_key text, p_provider text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -16726,22 +16008,6 @@ GRANT ALL ON FUNCTION api.worker_calendar_plan(p_event_key text) TO nakksha_work
 
 REVOKE ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_worker;
-
-
---
--- Name: FUNCTION worker_claim_refund(p_refund_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_claim_refund(p_refund_id uuid) TO nakksha_worker;
-
-
---
--- Name: FUNCTION worker_connected_since(p_consultant_id uuid, p_provider text); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_connected_since(p_consultant_id uuid, p_provider text) TO nakksha_worker;
 
 
 --
@@ -16798,14 +16064,6 @@ GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at
 
 REVOKE ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text, p_failure text) TO nakksha_worker;
-
-
---
--- Name: FUNCTION worker_stale_calendar_connections(); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.worker_stale_calendar_connections() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_stale_calendar_connections() TO nakksha_worker;
 
 
 --

@@ -1,15 +1,15 @@
 -- app/queries/admin.sql — admins managing consultants and admins (db/functions/admins.sql).
 
 -- name: approve_consultant(consultant_id)$
--- Approve a consultant.
+-- Approve a consultant (their email must be confirmed: else 409 email_unverified).
 select api.approve_consultant(:consultant_id);
 
 -- name: reject_consultant(consultant_id, reason)$
--- Reject a consultant with a reason.
+-- Reject a consultant, with a reason.
 select api.reject_consultant(:consultant_id, :reason);
 
 -- name: suspend_consultant(consultant_id, reason)$
--- Suspend a consultant.
+-- Suspend a consultant: page and dashboard closed, sessions ended.
 select api.suspend_consultant(:consultant_id, :reason);
 
 -- name: reactivate_consultant(consultant_id)$
@@ -17,15 +17,15 @@ select api.suspend_consultant(:consultant_id, :reason);
 select api.reactivate_consultant(:consultant_id);
 
 -- name: admin_list_consultants(status, q, page, per_page)$
--- Consultants by status and search, paged, with counts.
+-- Consultants, pending first: filter by status, search name/email/slug, paged, with counts.
 select api.admin_list_consultants(:status, :q, :page, :per_page);
 
 -- name: admin_get_consultant(consultant_id)$
--- One consultant with their approval history.
+-- One consultant with verification state, subscription and approval history.
 select api.admin_get_consultant(:consultant_id);
 
 -- name: admin_set_subscription(consultant_id, plan, expires_at)$
--- Set a consultant's plan and expiry.
+-- Set a consultant's subscription plan and expiry (audited).
 select api.admin_set_subscription(:consultant_id, :plan, :expires_at);
 
 -- name: admin_list_admins()$
@@ -37,7 +37,7 @@ select api.admin_list_admins();
 select api.create_admin(:email, :name, :password_hash, :role);
 
 -- name: deactivate_admin(admin_id)$
--- Deactivate an admin (super admins).
+-- Deactivate an admin (super admins; ends their sessions).
 select api.deactivate_admin(:admin_id);
 
 -- name: admin_email_template_overrides()$
@@ -45,9 +45,9 @@ select api.deactivate_admin(:admin_id);
 select api.admin_email_template_overrides();
 
 -- name: admin_set_email_template(email_type, subject, html_body, text_body)$
--- Super admins: override an email template.
+-- Override an email type's subject and bodies (Jinja2, sandboxed); refused (422) unless it renders on the sample data.
 select api.admin_set_email_template(:email_type, :subject, :html_body, :text_body);
 
 -- name: admin_reset_email_template(email_type)$
--- Super admins: drop an override.
+-- Drop an override: the built-in template applies again.
 select api.admin_reset_email_template(:email_type);

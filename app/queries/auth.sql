@@ -1,7 +1,7 @@
 -- app/queries/auth.sql — accounts and sessions (db/functions/auth.sql).
 
 -- name: signup_consultant(email, password_hash, first_name, last_name, phone_country_code, phone_number, refresh_hash, refresh_expires_at, verify_hash, verify_url_encrypted, user_agent, ip)$
--- Create a pending consultant with a first session and a queued verification email.
+-- Sign up as a consultant (pending until an admin approves).
 select api.signup_consultant(:email, :password_hash, :first_name, :last_name, :phone_country_code, :phone_number,
   :refresh_hash, :refresh_expires_at, :verify_hash, :verify_url_encrypted, :user_agent, :ip::inet);
 
@@ -10,7 +10,7 @@ select api.signup_consultant(:email, :password_hash, :first_name, :last_name, :p
 select * from api.consultant_credentials(:email);
 
 -- name: start_consultant_session(consultant_id, refresh_hash, expires_at, user_agent, ip)$
--- Record a login and open a refresh family.
+-- Log in with email and password.
 select api.start_consultant_session(:consultant_id, :refresh_hash, :expires_at, :user_agent, :ip::inet);
 
 -- name: admin_credentials(email)^
@@ -18,7 +18,7 @@ select api.start_consultant_session(:consultant_id, :refresh_hash, :expires_at, 
 select * from api.admin_credentials(:email);
 
 -- name: start_admin_session(admin_id, refresh_hash, expires_at, user_agent, ip)$
--- Record an admin login and open a refresh family.
+-- Admin login.
 select api.start_admin_session(:admin_id, :refresh_hash, :expires_at, :user_agent, :ip::inet);
 
 -- name: rotate_refresh_token(token_hash, new_hash, new_expires_at, subject)$
@@ -30,23 +30,23 @@ select api.rotate_refresh_token(:token_hash, :new_hash, :new_expires_at, :subjec
 select api.revoke_refresh_family(:token_hash, :subject);
 
 -- name: revoke_my_sessions()$
--- Logout everywhere.
+-- Log out every session of this account.
 select api.revoke_my_sessions();
 
 -- name: verify_email(token_hash)$
--- Mark the email verified.
+-- Confirm an email address with the token from the verification email.
 select api.verify_email(:token_hash);
 
 -- name: resend_verification(token_hash, verify_url_encrypted)!
--- Send a new verification email to the caller.
+-- Send a new verification email.
 select api.resend_verification(:token_hash, :verify_url_encrypted);
 
 -- name: request_password_reset(email, token_hash, reset_url_encrypted)!
--- Mail a reset link if the address has an account.
+-- Ask for a password-reset email (202 whether or not an account uses the address; 429 alike once it was asked about too often).
 select api.request_password_reset(:email, :token_hash, :reset_url_encrypted);
 
 -- name: reset_password(token_hash, password_hash)!
--- Set a new password with a reset token; every session ends.
+-- Set a new password with a reset token (ends every session).
 select api.reset_password(:token_hash, :password_hash);
 
 -- name: my_password_hash()$

@@ -1,15 +1,15 @@
 -- app/queries/booking.sql — availability and the public booking flow (db/functions/availability.sql, booking.sql).
 
 -- name: get_my_availability()$
--- The caller's weekly rules and blocked ranges.
-select api.get_my_availability();
+-- Weekly rules and blocked ranges.
+select api.availability_json(api.caller_consultant_id());
 
 -- name: create_availability_rule(session_type, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_until)$
--- Add a weekly rule and materialise its slots.
+-- Add a weekly rule (slots for the booking horizon appear at once).
 select api.create_availability_rule(:session_type, :weekday, :start_time, :end_time, :slot_minutes, :capacity, :valid_from, :valid_until);
 
 -- name: update_availability_rule(rule_id, session_type, weekday, start_time, end_time, slot_minutes, capacity, valid_from, valid_until, is_active)$
--- Replace a weekly rule.
+-- Replace a weekly rule (its future unbooked slots follow; booked ones stay).
 select api.update_availability_rule(:rule_id, :session_type, :weekday, :start_time, :end_time, :slot_minutes, :capacity, :valid_from, :valid_until, :is_active);
 
 -- name: delete_availability_rule(rule_id)$
@@ -17,35 +17,43 @@ select api.update_availability_rule(:rule_id, :session_type, :weekday, :start_ti
 select api.delete_availability_rule(:rule_id);
 
 -- name: create_availability_block(starts_at, ends_at, reason)$
--- Block a range.
+-- Block a date or range (holidays).
 select api.create_availability_block(:starts_at, :ends_at, :reason);
 
 -- name: delete_availability_block(block_id)$
--- Unblock a range.
+-- Remove a blocked range.
 select api.delete_availability_block(:block_id);
 
 -- name: list_my_slots(from_, to_, session_type)$
--- The caller's slots in a range.
-select api.list_my_slots(:from_, :to_, :session_type);
+-- Slots in a range, booked or not.
+-- The caller's (the policy's answer), 401 for an account that is gone; the bounds are computed once, as values,
+-- so they stay an index condition beside the policy's.
+with p as materialized (
+  select api.caller_consultant_id() as me, coalesce(:from_::timestamptz, now()) as from_,
+         coalesce(:to_::timestamptz, now() + interval '60 days') as to_, :session_type::text as session_type
+)
+select coalesce(jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type) filter (where s.id is not null), '[]')
+from p left join app.availability_slots s
+  on s.starts_at >= p.from_ and s.starts_at < p.to_ and (p.session_type is null or s.session_type = p.session_type);
 
 -- name: create_slot(session_type, starts_at, ends_at, capacity)$
--- A one-off slot.
+-- Add a one-off slot.
 select api.create_slot(:session_type, :starts_at, :ends_at, :capacity);
 
 -- name: update_slot(slot_id, starts_at, ends_at, capacity, is_available)$
--- Change a slot.
+-- Change a slot (a booked slot cannot move: 409 slot_booked).
 select api.update_slot(:slot_id, :starts_at, :ends_at, :capacity, :is_available);
 
 -- name: delete_slot(slot_id)!
--- Delete an unbooked slot.
+-- Delete a slot (a booked slot: 409 slot_booked).
 select api.delete_slot(:slot_id);
 
 -- name: public_consultant(slug)$
--- A published consultant's profile.
+-- A consultant's public profile (404 unless approved and active).
 select api.public_consultant(:slug);
 
 -- name: public_slots(slug, session_type, from_, to_)$
--- One page of a published consultant's free slots: the range it covers, its slots, the next range.
+-- Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants with offsets (and in `tz` when given); the answer states the range it covers and the next one (null past the booking horizon). `from` and `to` are date-times with their time and offset (2027-01-31T09:30:00+05:30; a date alone is refused).
 select api.public_slots(:slug, :session_type, :from_, :to_);
 
 -- name: booking_quote(slug, slot_id, session_type, client_email, client_ip_hash, idempotency_key, request_sha256)$
@@ -73,11 +81,11 @@ select api.forget_hold_addresses();
 select api.public_booking(:token_hash);
 
 -- name: public_cancel_booking(token_hash, reason)$
--- The client cancels within policy.
+-- Cancel through the manage link, within the consultant's policy (answers the refund due).
 select api.public_cancel_booking(:token_hash, :reason);
 
 -- name: public_reschedule_booking(token_hash, slot_id)$
--- The client moves the booking to another slot.
+-- Move the booking to another free slot (atomically), within policy. Each move mails the client, so it counts against the address's booking emails of the day: 429 with Retry-After past them.
 select api.public_reschedule_booking(:token_hash, :slot_id);
 
 -- name: abandon_expired_holds()$

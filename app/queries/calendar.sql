@@ -1,8 +1,12 @@
 -- app/queries/calendar.sql — connected calendars: OAuth connect/disconnect, and the calendar jobs' steps (jobs/calendar.py).
 
 -- name: calendar_connections()$
--- The caller's connected calendars (no tokens).
-select api.calendar_connections();
+-- The caller's connected calendars: provider, state, account, last sync. Whose: the policy's answer (the
+-- caller's own); the column grants leave the tokens out of reach.
+select coalesce(jsonb_agg(jsonb_build_object(
+  'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
+  'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
+from app.calendar_connections c;
 
 -- name: begin_calendar_connection(provider, state_hash, code_verifier, browser_hash)!
 -- Remember an OAuth attempt's hashed state, PKCE verifier and browser cookie hash.
@@ -17,7 +21,7 @@ select api.take_oauth_state(:state_hash, :browser_hash);
 select api.store_calendar_connection(:state_hash, :account_email, :scopes, :access_encrypted, :refresh_encrypted, :expires_at);
 
 -- name: disconnect_calendar(provider)$
--- Forget the caller's grant for a provider and queue its revocation.
+-- Disconnect a calendar: forgets the tokens, busy times and event records, and revokes the grant.
 select api.disconnect_calendar(:provider);
 
 -- name: worker_lock_calendar_connection(connection_id)$
@@ -45,17 +49,26 @@ select api.worker_calendar_event_synced(:event_key, :provider, :event_id, :start
 select api.worker_calendar_event_deleted(:event_key, :provider);
 
 -- name: worker_busy_window(connection_id)$
--- The connection and the window of busy times to fetch.
-select api.worker_busy_window(:connection_id);
+-- The connection and the window of busy times to fetch: from now to the furthest a client could book (the
+-- consultant's own horizon). The worker role reads every tenant's connections (its policy), never their tokens here.
+select jsonb_build_object('connection_id', c.id, 'provider', c.provider, 'status', c.status,
+  'account_email', c.account_email, 'from', now(), 'to', now() + make_interval(days => k.max_days_ahead + 1))
+from app.calendar_connections c join app.consultants k on k.id = c.consultant_id
+where c.id = :connection_id;
 
 -- name: worker_store_calendar_busy(connection_id, busy)$
 -- Replace a connection's cached busy times.
 select api.worker_store_calendar_busy(:connection_id, :busy);
 
 -- name: worker_connected_since(consultant_id, provider)$
--- When the consultant (re)connected this provider, if they have.
-select api.worker_connected_since(:consultant_id, :provider);
+-- When the consultant (re)connected this provider, if they have (a revocation queued earlier must not undo it).
+select c.connected_at from app.calendar_connections c where c.consultant_id = :consultant_id and c.provider = :provider;
 
 -- name: worker_stale_calendar_connections()
--- Connected calendars whose busy times need fetching again.
-select id from api.worker_stale_calendar_connections() as id;
+-- Connected calendars whose busy times are older than the refresh interval (a platform setting), stalest first.
+select c.id from app.calendar_connections c
+where c.status = 'connected'
+  and (c.busy_synced_at is null or c.busy_synced_at < now() - make_interval(mins => coalesce(
+    (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'calendar_busy_refresh_minutes'), 5)))
+order by c.busy_synced_at nulls first
+limit 500;

@@ -21,5 +21,5 @@ select api.worker_mark_email_failed(:email_log_id, :error, :final);
 select api.worker_session_reminder(:session_id, :starts_at);
 
 -- name: handle_resend_webhook(event_id, payload)$
--- A verified Resend delivery report.
+-- Resend's delivery reports (Svix-signed): delivered, bounced and complained move the email log; bounces and complaints suppress the address. Once per svix-id.
 select api.handle_resend_webhook(:event_id, :payload);

@@ -35,7 +35,7 @@ def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
 
 # --- admin auth -----------------------------------------------------------------------------------------
 
-@endpoint(summary="Admin login.", tags=("admin auth",), body=LoginBody, responses={200: TOKENS, 401: None, 429: None})
+@endpoint(named="start_admin_session", tags=("admin auth",), body=LoginBody, responses={200: TOKENS, 401: None, 429: None})
 async def admin_login(request: Request) -> JSONResponse:
     body = await parse_body(request, LoginBody)
     creds = await checked_credentials(request, "admin", body)
@@ -90,7 +90,7 @@ class SubscriptionBody(Schema):
     expires_at: Instant | None
 
 
-@endpoint(summary="Consultants, pending first: filter by status, search name/email/slug, paged, with counts.",
+@endpoint(named="admin_list_consultants",
           tags=("admin",), auth="admin", query=ConsultantListQuery, responses={200: OBJECT, **ADMIN_ERRORS})
 async def admin_list_consultants(request: Request) -> JSONResponse:
     q = parse_query(request, ConsultantListQuery)
@@ -99,21 +99,21 @@ async def admin_list_consultants(request: Request) -> JSONResponse:
     return JSONResponse(result)
 
 
-@endpoint(summary="One consultant with verification state, subscription and approval history.", tags=("admin",),
+@endpoint(named="admin_get_consultant", tags=("admin",),
           auth="admin", responses={200: OBJECT, 404: None, **ADMIN_ERRORS})
 async def admin_get_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_get_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
 
 
-@endpoint(summary="Approve a consultant (their email must be confirmed: else 409 email_unverified).", tags=("admin",),
+@endpoint(named="approve_consultant", tags=("admin",),
           auth="admin", responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def approve_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "approve_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
 
 
-@endpoint(summary="Reject a consultant, with a reason.", tags=("admin",), auth="admin", body=ReasonBody,
+@endpoint(named="reject_consultant", tags=("admin",), auth="admin", body=ReasonBody,
           responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def reject_consultant(request: Request) -> JSONResponse:
     body = await parse_body(request, ReasonBody)
@@ -121,7 +121,7 @@ async def reject_consultant(request: Request) -> JSONResponse:
                                   consultant_id=request.path_params["consultant_id"], reason=body.reason))
 
 
-@endpoint(summary="Suspend a consultant: page and dashboard closed, sessions ended.", tags=("admin",), auth="admin",
+@endpoint(named="suspend_consultant", tags=("admin",), auth="admin",
           body=ReasonBody, responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def suspend_consultant(request: Request) -> JSONResponse:
     body = await parse_body(request, ReasonBody)
@@ -129,14 +129,14 @@ async def suspend_consultant(request: Request) -> JSONResponse:
                                   consultant_id=request.path_params["consultant_id"], reason=body.reason))
 
 
-@endpoint(summary="Reactivate a suspended consultant.", tags=("admin",), auth="admin",
+@endpoint(named="reactivate_consultant", tags=("admin",), auth="admin",
           responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def reactivate_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "reactivate_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
 
 
-@endpoint(summary="Set a consultant's subscription plan and expiry (audited).", tags=("admin",), auth="admin",
+@endpoint(named="admin_set_subscription", tags=("admin",), auth="admin",
           body=SubscriptionBody, responses={200: OBJECT, 404: None, **ADMIN_ERRORS})
 async def admin_set_subscription(request: Request) -> JSONResponse:
     body = await parse_body(request, SubscriptionBody)
@@ -154,13 +154,13 @@ class CreateAdminBody(Schema):
     role: Literal["admin", "super_admin"] = "admin"
 
 
-@endpoint(summary="Every admin (super admins).", tags=("admin",), auth="super_admin",
+@endpoint(named="admin_list_admins", tags=("admin",), auth="super_admin",
           responses={200: OBJECT, **ADMIN_ERRORS})
 async def admin_list_admins(request: Request) -> JSONResponse:
     return JSONResponse({"items": await run(request.app.state.pool, "admin_list_admins", request.state.caller)})
 
 
-@endpoint(summary="Create an admin (super admins).", tags=("admin",), auth="super_admin", body=CreateAdminBody,
+@endpoint(named="create_admin", tags=("admin",), auth="super_admin", body=CreateAdminBody,
           responses={201: OBJECT, 409: None, **ADMIN_ERRORS})
 async def admin_create_admin(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateAdminBody)
@@ -171,7 +171,7 @@ async def admin_create_admin(request: Request) -> JSONResponse:
                          "is_active": True}, status_code=201)
 
 
-@endpoint(summary="Deactivate an admin (super admins; ends their sessions).", tags=("admin",), auth="super_admin",
+@endpoint(named="deactivate_admin", tags=("admin",), auth="super_admin",
           responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
 async def admin_deactivate_admin(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "deactivate_admin", request.state.caller,

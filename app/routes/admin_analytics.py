@@ -29,8 +29,7 @@ class AdminSessionsQuery(QuerySchema):
     per_page: int = Field(default=25, ge=1, le=100)
 
 
-@endpoint(summary="Platform analytics for a timeframe (periods in IST): revenue received and its trend (per day, week or month, with sessions and signups), sessions by status, "
-                  "consultants by approval status, new signups, top consultants by revenue, payment success rate.",
+@endpoint(named="admin_analytics",
           tags=("admin",), auth="admin", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def admin_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
@@ -38,7 +37,7 @@ async def admin_analytics(request: Request) -> JSONResponse:
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 
-@endpoint(summary="One consultant's dashboard metrics, exactly as they see them.", tags=("admin",), auth="admin",
+@endpoint(named="admin_consultant_analytics", tags=("admin",), auth="admin",
           query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
 async def admin_consultant_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
@@ -47,7 +46,7 @@ async def admin_consultant_analytics(request: Request) -> JSONResponse:
                                   date_from=q.from_, date_to=q.to))
 
 
-@endpoint(summary="One consultant's dashboard charts, exactly as they see them.", tags=("admin",), auth="admin",
+@endpoint(named="admin_consultant_charts", tags=("admin",), auth="admin",
           query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
 async def admin_consultant_charts(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
@@ -56,7 +55,7 @@ async def admin_consultant_charts(request: Request) -> JSONResponse:
                                   date_from=q.from_, date_to=q.to))
 
 
-@endpoint(summary="Sessions across the platform: filter by status, consultant and start time; paged, newest first.",
+@endpoint(named="admin_list_sessions",
           tags=("admin",), auth="admin", query=AdminSessionsQuery, responses={200: OBJECT})
 async def admin_sessions(request: Request) -> JSONResponse:
     q = parse_query(request, AdminSessionsQuery)
@@ -65,23 +64,17 @@ async def admin_sessions(request: Request) -> JSONResponse:
                                   per_page=q.per_page))
 
 
-@endpoint(summary="System health: job queue depth by queue and status, failed jobs and email failures in the last "
-                  "24 hours, the analytics views' last refresh and age, the daily-analytics backlog, database size, "
-                  "version and migration level.", tags=("admin",), auth="admin", responses={200: OBJECT})
+@endpoint(named="admin_system", tags=("admin",), auth="admin", responses={200: OBJECT})
 async def admin_system(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_system", request.state.caller))
 
 
-@endpoint(summary="Platform settings (super admins): each key with its value, description and last change.",
-          tags=("admin",), auth="super_admin", responses={200: OBJECT})
+@endpoint(named="admin_settings", tags=("admin",), auth="super_admin", responses={200: OBJECT})
 async def get_settings(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_settings", request.state.caller))
 
 
-@endpoint(summary="Change platform settings (super admins): an object of key → value; each key is checked for its "
-                  "type and range (default_hold_minutes, booking_horizon_days, reminder_hours_before, "
-                  "meeting_link_wait_seconds, calendar_busy_refresh_minutes, view_refresh_minutes, platform_name, "
-                  "support_email, plans); audited.", tags=("admin",), auth="super_admin",
+@endpoint(named="admin_update_settings", tags=("admin",), auth="super_admin",
           responses={200: OBJECT, 400: None, 422: None})
 async def put_settings(request: Request) -> JSONResponse:
     patch = load_json(await request.body() or b"null")

@@ -26,10 +26,7 @@ class MetricsQuery(QuerySchema):
     to: PlausibleDate | None = None
 
 
-@endpoint(summary="Dashboard metrics for a period to date in the consultant's time zone (today; week from Monday; "
-                  "month; quarter; year; fy from 1 April; custom from/to dates, inclusive): sessions by status, "
-                  "completion rate, revenue received (payments less refunds), revenue today, average session "
-                  "value, growth against the previous period of equal length, clients, quotations.",
+@endpoint(named="dashboard_metrics",
           tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def dashboard_metrics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
@@ -37,9 +34,7 @@ async def dashboard_metrics(request: Request) -> JSONResponse:
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 
-@endpoint(summary="Dashboard charts for a timeframe: sessionsTrend (sessions and revenue received per day, or per ISO "
-                  "week beyond two months, or per month beyond a year), clientsGrowth (per month: new and running "
-                  "total), revenueBreakdown (personal vs webinar: amount and percentage).",
+@endpoint(named="dashboard_charts",
           tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
 async def dashboard_charts(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)

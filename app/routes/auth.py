@@ -134,7 +134,7 @@ def refresh_failure(status: str) -> ApiError:
 
 # --- endpoints ------------------------------------------------------------------------------------------
 
-@endpoint(summary="Sign up as a consultant (pending until an admin approves).", tags=("auth",), body=SignupBody,
+@endpoint(named="signup_consultant", tags=("auth",), body=SignupBody,
           responses={201: TOKENS, 409: None, 429: None})
 async def signup(request: Request) -> JSONResponse:
     body = await parse(request, SignupBody)
@@ -151,7 +151,7 @@ async def signup(request: Request) -> JSONResponse:
     return JSONResponse(consultant_tokens(request, account, refresh), status_code=201)
 
 
-@endpoint(summary="Log in with email and password.", tags=("auth",), body=LoginBody,
+@endpoint(named="start_consultant_session", tags=("auth",), body=LoginBody,
           responses={200: TOKENS, 401: None, 429: None})
 async def login(request: Request) -> JSONResponse:
     body = await parse(request, LoginBody)
@@ -185,13 +185,13 @@ async def logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@endpoint(summary="Log out every session of this account.", tags=("auth",), auth="consultant", responses={204: None})
+@endpoint(named="revoke_my_sessions", tags=("auth",), auth="consultant", responses={204: None})
 async def logout_all(request: Request) -> Response:
     await run(request.app.state.pool, "revoke_my_sessions", request.state.caller)
     return Response(status_code=204)
 
 
-@endpoint(summary="Confirm an email address with the token from the verification email.", tags=("auth",),
+@endpoint(named="verify_email", tags=("auth",),
           body=TokenBody, responses={200: OBJECT, 400: None, 429: None})
 async def verify_email(request: Request) -> JSONResponse:
     body = await parse(request, TokenBody)
@@ -200,7 +200,7 @@ async def verify_email(request: Request) -> JSONResponse:
     return JSONResponse({"consultant": present.consultant(account, request.app.state.secrets.data_key)})
 
 
-@endpoint(summary="Send a new verification email.", tags=("auth",), auth="consultant",
+@endpoint(named="resend_verification", tags=("auth",), auth="consultant",
           responses={202: OBJECT, 409: None, 429: None})
 async def resend_verification(request: Request) -> JSONResponse:
     caller = request.state.caller
@@ -211,8 +211,7 @@ async def resend_verification(request: Request) -> JSONResponse:
     return JSONResponse({"status": "sent"}, status_code=202)
 
 
-@endpoint(summary="Ask for a password-reset email (202 whether or not an account uses the address; 429 alike "
-                  "once it was asked about too often).", tags=("auth",), body=EmailBody,
+@endpoint(named="request_password_reset", tags=("auth",), body=EmailBody,
           responses={202: OBJECT, 429: None})
 async def forgot_password(request: Request) -> JSONResponse:
     body = await parse(request, EmailBody)
@@ -224,7 +223,7 @@ async def forgot_password(request: Request) -> JSONResponse:
                          "message": "If an account uses this address, a reset link is on its way."}, status_code=202)
 
 
-@endpoint(summary="Set a new password with a reset token (ends every session).", tags=("auth",),
+@endpoint(named="reset_password", tags=("auth",),
           body=ResetPasswordBody, responses={204: None, 400: None, 429: None})
 async def reset_password(request: Request) -> Response:
     body = await parse(request, ResetPasswordBody)

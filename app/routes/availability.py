@@ -83,12 +83,12 @@ def _caller(request: Request):
     return request.state.caller
 
 
-@endpoint(summary="Weekly rules and blocked ranges.", tags=("availability",), auth="consultant", responses={200: OBJECT})
+@endpoint(named="get_my_availability", tags=("availability",), auth="consultant", responses={200: OBJECT})
 async def get_availability(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "get_my_availability", _caller(request)))
 
 
-@endpoint(summary="Add a weekly rule (slots for the booking horizon appear at once).", tags=("availability",),
+@endpoint(named="create_availability_rule", tags=("availability",),
           auth="consultant", body=RuleBody, responses={201: OBJECT, 422: None})
 async def create_rule(request: Request) -> JSONResponse:
     b = await parse_body(request, RuleBody)
@@ -98,7 +98,7 @@ async def create_rule(request: Request) -> JSONResponse:
     return JSONResponse(result, status_code=201)
 
 
-@endpoint(summary="Replace a weekly rule (its future unbooked slots follow; booked ones stay).", tags=("availability",),
+@endpoint(named="update_availability_rule", tags=("availability",),
           auth="consultant", body=RuleBody, responses={200: OBJECT, 404: None})
 async def update_rule(request: Request) -> JSONResponse:
     b = await parse_body(request, RuleBody)
@@ -109,14 +109,14 @@ async def update_rule(request: Request) -> JSONResponse:
                                   is_active=b.is_active))
 
 
-@endpoint(summary="Delete a weekly rule and its unbooked future slots.", tags=("availability",), auth="consultant",
+@endpoint(named="delete_availability_rule", tags=("availability",), auth="consultant",
           responses={200: OBJECT, 404: None})
 async def delete_rule(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "delete_availability_rule", _caller(request),
                                   rule_id=request.path_params["rule_id"]))
 
 
-@endpoint(summary="Block a date or range (holidays).", tags=("availability",), auth="consultant", body=BlockBody,
+@endpoint(named="create_availability_block", tags=("availability",), auth="consultant", body=BlockBody,
           responses={201: OBJECT})
 async def create_block(request: Request) -> JSONResponse:
     b = await parse_body(request, BlockBody)
@@ -124,13 +124,13 @@ async def create_block(request: Request) -> JSONResponse:
                                   starts_at=b.starts_at, ends_at=b.ends_at, reason=b.reason), status_code=201)
 
 
-@endpoint(summary="Remove a blocked range.", tags=("availability",), auth="consultant", responses={200: OBJECT, 404: None})
+@endpoint(named="delete_availability_block", tags=("availability",), auth="consultant", responses={200: OBJECT, 404: None})
 async def delete_block(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "delete_availability_block", _caller(request),
                                   block_id=request.path_params["block_id"]))
 
 
-@endpoint(summary="Slots in a range, booked or not.", tags=("availability",), auth="consultant", query=SlotQuery,
+@endpoint(named="list_my_slots", tags=("availability",), auth="consultant", query=SlotQuery,
           responses={200: OBJECT})
 async def list_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotQuery)
@@ -138,7 +138,7 @@ async def list_slots(request: Request) -> JSONResponse:
                                             to_=q.to, session_type=q.type)})
 
 
-@endpoint(summary="Add a one-off slot.", tags=("availability",), auth="consultant", body=SlotBody,
+@endpoint(named="create_slot", tags=("availability",), auth="consultant", body=SlotBody,
           responses={201: OBJECT, 409: None})
 async def create_slot(request: Request) -> JSONResponse:
     b = await parse_body(request, SlotBody)
@@ -146,7 +146,7 @@ async def create_slot(request: Request) -> JSONResponse:
                                   starts_at=b.starts_at, ends_at=b.ends_at, capacity=b.capacity), status_code=201)
 
 
-@endpoint(summary="Change a slot (a booked slot cannot move: 409 slot_booked).", tags=("availability",),
+@endpoint(named="update_slot", tags=("availability",),
           auth="consultant", body=SlotPatch, responses={200: OBJECT, 404: None, 409: None})
 async def update_slot(request: Request) -> JSONResponse:
     b = await parse_body(request, SlotPatch)
@@ -155,7 +155,7 @@ async def update_slot(request: Request) -> JSONResponse:
                                   capacity=b.capacity, is_available=b.is_available))
 
 
-@endpoint(summary="Delete a slot (a booked slot: 409 slot_booked).", tags=("availability",), auth="consultant",
+@endpoint(named="delete_slot", tags=("availability",), auth="consultant",
           responses={204: None, 404: None, 409: None})
 async def delete_slot(request: Request) -> Response:
     await run(request.app.state.pool, "delete_slot", _caller(request), slot_id=request.path_params["slot_id"])

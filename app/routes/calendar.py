@@ -106,8 +106,7 @@ async def connect(request: Request) -> JSONResponse:
     return _with_nonce(request, JSONResponse({"authorization_url": url}), nonce)
 
 
-@endpoint(summary="Disconnect a calendar: forgets the tokens, busy times and event records, and revokes the grant.",
-          tags=("calendar",), auth="consultant", responses={200: OBJECT, 404: None})
+@endpoint(named="disconnect_calendar", tags=("calendar",), auth="consultant", responses={200: OBJECT, 404: None})
 async def disconnect(request: Request) -> JSONResponse:
     name = _provider_name(request)
     return JSONResponse(await run(request.app.state.pool, "disconnect_calendar", request.state.caller, provider=name))

@@ -80,7 +80,7 @@ async def anonymise(request: Request, caller, client_id) -> dict:
     return client
 
 
-@endpoint(summary="Clients: search name, email or phone; filter active; sort; page.", tags=("clients",),
+@endpoint(named="list_clients", tags=("clients",),
           auth="approved", query=ClientQuery, responses={200: OBJECT})
 async def list_clients(request: Request) -> JSONResponse:
     q = parse_query(request, ClientQuery)
@@ -93,7 +93,7 @@ async def list_clients(request: Request) -> JSONResponse:
     return JSONResponse(result)
 
 
-@endpoint(summary="Add a client.", tags=("clients",), auth="approved", body=NewClient, responses={201: OBJECT, 409: None})
+@endpoint(named="create_client", tags=("clients",), auth="approved", body=NewClient, responses={201: OBJECT, 409: None})
 async def create_client(request: Request) -> JSONResponse:
     b = await parse_body(request, NewClient)
     client = await run(request.app.state.pool, "create_client", request.state.caller, name=b.name, email=b.email,
@@ -101,7 +101,7 @@ async def create_client(request: Request) -> JSONResponse:
     return JSONResponse(present_client(request, client), status_code=201)
 
 
-@endpoint(summary="A client's profile with session history, totals and repeat-client flag.", tags=("clients",),
+@endpoint(named="get_client", tags=("clients",),
           auth="approved", responses={200: OBJECT, 404: None})
 async def get_client(request: Request) -> JSONResponse:
     client = await run(request.app.state.pool, "get_client", request.state.caller, client_id=_cid(request))
@@ -129,7 +129,7 @@ async def deactivate_client(request: Request) -> JSONResponse:
     return JSONResponse(present_client(request, client))
 
 
-@endpoint(summary="Everything held on a client, as JSON (their data rights).", tags=("clients",), auth="approved",
+@endpoint(named="export_client", tags=("clients",), auth="approved",
           responses={200: OBJECT, 404: None})
 async def export_client(request: Request) -> JSONResponse:
     data = await run(request.app.state.pool, "export_client", request.state.caller, client_id=_cid(request))

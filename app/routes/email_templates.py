@@ -95,8 +95,7 @@ async def get_email_template(request: Request) -> JSONResponse:
                          "sample_data": sample(email_type)})
 
 
-@endpoint(summary="Override an email type's subject and bodies (Jinja2, sandboxed); refused (422) unless it renders "
-                  "on the sample data.", tags=("admin",), auth="super_admin", body=TemplateBody,
+@endpoint(named="admin_set_email_template", tags=("admin",), auth="super_admin", body=TemplateBody,
           responses={200: OBJECT, 404: None, 422: None})
 async def put_email_template(request: Request) -> JSONResponse:
     email_type = _type(request)
@@ -119,7 +118,7 @@ async def preview_email_template(request: Request) -> JSONResponse:
                          "text": rendered.text})
 
 
-@endpoint(summary="Drop an override: the built-in template applies again.", tags=("admin",), auth="super_admin",
+@endpoint(named="admin_reset_email_template", tags=("admin",), auth="super_admin",
           responses={204: None, 404: None})
 async def reset_email_template(request: Request) -> Response:
     email_type = _type(request)

@@ -51,8 +51,7 @@ def webhook_secret() -> str:
     return os.environ.get("RESEND_WEBHOOK_SECRET", "")
 
 
-@endpoint(summary="Resend's delivery reports (Svix-signed): delivered, bounced and complained move the email log; "
-                  "bounces and complaints suppress the address. Once per svix-id.", tags=("email",),
+@endpoint(named="handle_resend_webhook", tags=("email",),
           responses={200: OBJECT, 400: None, 404: None, 422: None})
 async def resend_webhook(request: Request) -> JSONResponse:
     raw = await request.body()

@@ -102,9 +102,7 @@ def _pending(message: str) -> JSONResponse:
     return JSONResponse({"status": "pending", "message": message}, status_code=202)
 
 
-@endpoint(summary="Razorpay's webhook: X-Razorpay-Signature over the raw body; once per X-Razorpay-Event-Id "
-                  "(payment.captured, order.paid, payment.failed, refund.processed, refund.failed).",
-          tags=("payments",), responses={200: OBJECT, 400: None, 422: None})
+@endpoint(named="handle_payment_webhook", tags=("payments",), responses={200: OBJECT, 400: None, 422: None})
 async def payment_webhook(request: Request) -> JSONResponse:
     raw = await request.body()
     gateway = request.app.state.payments
@@ -123,23 +121,21 @@ async def payment_webhook(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "outcome": result["outcome"]})
 
 
-@endpoint(summary="The consultant's payments with session, client and refunds: filter by status and creation time.",
-          tags=("payments",), auth="approved", query=PaymentsQuery, responses={200: OBJECT})
+@endpoint(named="list_payments", tags=("payments",), auth="approved", query=PaymentsQuery, responses={200: OBJECT})
 async def list_payments(request: Request) -> JSONResponse:
     q = parse_query(request, PaymentsQuery)
     return JSONResponse(await run(request.app.state.pool, "list_payments", request.state.caller, status=q.status,
                                   from_=q.from_, to_=q.to, page=q.page, per_page=q.per_page))
 
 
-@endpoint(summary="One payment with its refunds and what can still be refunded.", tags=("payments",), auth="approved",
+@endpoint(named="get_payment", tags=("payments",), auth="approved",
           responses={200: OBJECT, 404: None})
 async def get_payment(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "get_payment", request.state.caller,
                                   transaction_id=request.path_params["transaction_id"]))
 
 
-@endpoint(summary="Refund a payment in full (no amount) or in part, never more than is left. A full refund of a "
-                  "session still to come cancels it.", tags=("payments",), auth="approved", body=RefundBody,
+@endpoint(named="refund_payment", tags=("payments",), auth="approved", body=RefundBody,
           responses={201: OBJECT, 404: None, 409: None, 422: None})
 async def refund_payment(request: Request) -> JSONResponse:
     body = await parse_body(request, RefundBody)

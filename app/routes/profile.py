@@ -128,7 +128,7 @@ async def get_my_profile(request: Request) -> JSONResponse:
     return _answer(request, await run(request.app.state.pool, "get_my_account", request.state.caller))
 
 
-@endpoint(summary="Change profile and settings (only the fields sent).", tags=("profile",), auth="consultant",
+@endpoint(named="update_my_profile", tags=("profile",), auth="consultant",
           body=ProfilePatch, responses={200: OBJECT, 409: None})
 async def update_my_profile(request: Request) -> JSONResponse:
     body = await parse_body(request, ProfilePatch)
@@ -138,7 +138,7 @@ async def update_my_profile(request: Request) -> JSONResponse:
     return _answer(request, await run(request.app.state.pool, "update_my_profile", request.state.caller, patch=patch))
 
 
-@endpoint(summary="Set bank details (stored encrypted; always answered masked).", tags=("profile",),
+@endpoint(named="set_my_bank_details", tags=("profile",),
           auth="consultant", body=BankDetails, responses={200: OBJECT})
 async def set_my_bank_details(request: Request) -> JSONResponse:
     body = await parse_body(request, BankDetails)
@@ -214,8 +214,7 @@ async def _forget(request: Request, prefix: str) -> None:
         log.warning("could not remove the files under %s", prefix, exc_info=True)
 
 
-@endpoint(summary="Everything held about the consultant, as JSON (data portability); needs the current password "
-                  "(403 wrong_password).", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
+@endpoint(named="export_my_data", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
           responses={200: OBJECT, 403: None, 429: None})
 async def export_my_data(request: Request) -> JSONResponse:
     body = await parse_body(request, CurrentPasswordBody)
@@ -226,9 +225,7 @@ async def export_my_data(request: Request) -> JSONResponse:
                                        "cache-control": "no-store"})
 
 
-@endpoint(summary="Delete the account (needs the current password: 403 wrong_password): every upcoming session is "
-                  "cancelled with a full refund and an email to its client; personal data anonymised, the photo and "
-                  "every quotation image deleted, payments kept, no more logins.", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
+@endpoint(named="delete_my_account", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
           responses={204: None, 403: None, 429: None})
 async def delete_my_account(request: Request) -> Response:
     body = await parse_body(request, CurrentPasswordBody)

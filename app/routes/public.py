@@ -72,7 +72,7 @@ def client_ip_hash(request: Request) -> bytes | None:
     return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, network) if network else None
 
 
-@endpoint(summary="A consultant's public profile (404 unless approved and active).", tags=("public",),
+@endpoint(named="public_consultant", tags=("public",),
           responses={200: OBJECT, 404: None})
 async def public_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"]))
@@ -99,10 +99,7 @@ def _utc(text: str) -> str:
     return datetime.fromisoformat(text).astimezone(UTC).isoformat()
 
 
-@endpoint(summary="Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants "
-                  "with offsets (and in `tz` when given); the answer states the range it covers and the next one "
-                  "(null past the booking horizon). `from` and `to` are date-times with their time and offset "
-                  "(2027-01-31T09:30:00+05:30; a date alone is refused).", tags=("public",), query=SlotsQuery,
+@endpoint(named="public_slots", tags=("public",), query=SlotsQuery,
           responses={200: SLOT_PAGE, 404: None})
 async def public_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotsQuery)
@@ -277,7 +274,7 @@ async def booking_with_checkout(request: Request, manage_token_hash: bytes) -> d
     return booking
 
 
-@endpoint(summary="Cancel through the manage link, within the consultant's policy (answers the refund due).",
+@endpoint(named="public_cancel_booking",
           tags=("public",), body=CancelBody, responses={200: OBJECT, 404: None, 409: None})
 async def public_cancel_booking(request: Request) -> JSONResponse:
     body = await parse_body(request, CancelBody)
@@ -285,8 +282,7 @@ async def public_cancel_booking(request: Request) -> JSONResponse:
                                   reason=body.reason))
 
 
-@endpoint(summary="Move the booking to another free slot (atomically), within policy. Each move mails the client, so "
-                  "it counts against the address's booking emails of the day: 429 with Retry-After past them.",
+@endpoint(named="public_reschedule_booking",
           tags=("public",), body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None, 429: None})
 async def public_reschedule_booking(request: Request) -> JSONResponse:
     body = await parse_body(request, RescheduleBody)

@@ -145,9 +145,7 @@ async def change(request: Request, caller, query: str, **params) -> dict:
     return result
 
 
-@endpoint(summary="A new draft quotation. The client is an existing client_id, or client_name and client_email "
-                  "(linked to the client with that email when there is one). final_amount is computed by the "
-                  "database: base less discount, rounded half up to the paisa.",
+@endpoint(named="create_quotation",
           tags=("quotations",), auth="approved", body=QuotationBody, responses={201: OBJECT, 404: None, 422: None})
 async def create_quotation(request: Request) -> JSONResponse:
     body = await parse_body(request, QuotationBody)
@@ -156,8 +154,7 @@ async def create_quotation(request: Request) -> JSONResponse:
     return JSONResponse(quotation, status_code=201)
 
 
-@endpoint(summary="Quotations: filter by status (as the client sees it), search name or client, created from/to; "
-                  "paged, newest first.", tags=("quotations",), auth="approved", query=QuotationQuery,
+@endpoint(named="list_quotations", tags=("quotations",), auth="approved", query=QuotationQuery,
           responses={200: OBJECT})
 async def list_quotations(request: Request) -> JSONResponse:
     q = parse_query(request, QuotationQuery)
@@ -191,7 +188,7 @@ async def delete_quotation(request: Request) -> JSONResponse:
     return JSONResponse(await change(request, request.state.caller, "delete_quotation", quotation_id=_qid(request)))
 
 
-@endpoint(summary="Copy a quotation (any status) into a new draft.", tags=("quotations",), auth="approved",
+@endpoint(named="duplicate_quotation", tags=("quotations",), auth="approved",
           responses={201: OBJECT, 404: None})
 async def duplicate_quotation(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "duplicate_quotation", request.state.caller,
@@ -214,9 +211,7 @@ async def send_quotation(request: Request) -> JSONResponse:
     return JSONResponse(await send(request, request.state.caller, _qid(request)))
 
 
-@endpoint(summary="Quotation stats for quotations sent in a timeframe (today, week, month, quarter, year, fy, all, "
-                  "custom with from/to dates, inclusive; periods in the consultant's zone as on the dashboard): sent, viewed, accepted, rejected, expired, pending, conversion rate "
-                  "(% of sent accepted), values sent, accepted and paid.",
+@endpoint(named="quotation_stats",
           tags=("quotations",), auth="approved", query=StatsQuery, responses={200: OBJECT, 422: None})
 async def quotation_stats(request: Request) -> JSONResponse:
     q = parse_query(request, StatsQuery)
@@ -306,8 +301,7 @@ def public_answer(request: Request, quotation: dict) -> dict:
     return quotation
 
 
-@endpoint(summary="The client's view of a quotation through its link. Each opening is counted; the first moves "
-                  "it from sent to viewed and tells the consultant once.", tags=("public",),
+@endpoint(named="public_quotation", tags=("public",),
           responses={200: OBJECT, 404: None})
 async def public_quotation(request: Request) -> JSONResponse:
     q = await run(request.app.state.pool, "public_quotation", token_hash=quotation_token(request),
@@ -340,7 +334,7 @@ async def public_accept(request: Request) -> JSONResponse:
     return JSONResponse(await accept(request, quotation_token(request)))
 
 
-@endpoint(summary="Decline the quotation with an optional reason: the consultant is told.", tags=("public",),
+@endpoint(named="public_reject_quotation", tags=("public",),
           body=RejectBody, responses={200: OBJECT, 404: None, 409: None})
 async def public_reject(request: Request) -> JSONResponse:
     body = await parse_body(request, RejectBody)

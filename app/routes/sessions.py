@@ -96,8 +96,7 @@ def _sid(request: Request):
     return request.path_params["session_id"]
 
 
-@endpoint(summary="Sessions: filter by status, type, dates, client; search; sort; page. With totals.",
-          tags=("sessions",), auth="approved", query=SessionQuery, responses={200: OBJECT})
+@endpoint(named="list_sessions", tags=("sessions",), auth="approved", query=SessionQuery, responses={200: OBJECT})
 async def list_sessions(request: Request) -> JSONResponse:
     q = parse_query(request, SessionQuery)
     return JSONResponse(await run(request.app.state.pool, "list_sessions", request.state.caller, status=q.status,
@@ -113,15 +112,14 @@ def present_session(request: Request, session: dict) -> dict:
     return session
 
 
-@endpoint(summary="One session (with `booked_as`: the name, email and phone the client typed when booking on the "
-                  "public page, which never change their client record).", tags=("sessions",), auth="approved",
+@endpoint(named="get_session", tags=("sessions",), auth="approved",
           responses={200: OBJECT, 404: None})
 async def get_session(request: Request) -> JSONResponse:
     session = await run(request.app.state.pool, "get_session", request.state.caller, session_id=_sid(request))
     return JSONResponse(present_session(request, session))
 
 
-@endpoint(summary="Change a session's notes and meeting details.", tags=("sessions",), auth="approved",
+@endpoint(named="update_session", tags=("sessions",), auth="approved",
           body=SessionPatch, responses={200: OBJECT, 404: None})
 async def update_session(request: Request) -> JSONResponse:
     body = await parse_body(request, SessionPatch)
@@ -129,7 +127,7 @@ async def update_session(request: Request) -> JSONResponse:
                                   session_id=_sid(request), patch=body.model_dump(mode="json", exclude_unset=True)))
 
 
-@endpoint(summary="Book an offline client into a free slot or an ad-hoc time (confirmed at once).", tags=("sessions",),
+@endpoint(named="create_session", tags=("sessions",),
           auth="approved", body=NewSession, responses={201: OBJECT, 404: None, 409: None})
 async def create_session(request: Request) -> JSONResponse:
     b = await parse_body(request, NewSession)
@@ -161,7 +159,7 @@ no_show_session = _status_action("no_show", "Mark a session as a no-show (after 
 cancel_session = _status_action("cancelled", "Cancel a session; what the client paid is refunded in full.", with_reason=True)
 
 
-@endpoint(summary="Move a session to a slot or an ad-hoc time.", tags=("sessions",), auth="approved",
+@endpoint(named="reschedule_session", tags=("sessions",), auth="approved",
           body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None})
 async def reschedule_session(request: Request) -> JSONResponse:
     b = await parse_body(request, RescheduleBody)

@@ -108,39 +108,6 @@ end;
 $$;
 comment on function api.admin_analytics is 'Admins: platform revenue (and its trend per day/week/month with sessions and signups), sessions by status, consultants by approval, signups, top consultants, payment success rate.';
 
-create or replace function api.admin_list_sessions(p_status text, p_consultant_id uuid, p_from timestamptz,
-                                                   p_to timestamptz, p_page integer, p_per_page integer)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_result jsonb;
-begin
-  perform api.require_admin();
-  with matching as (
-    select s.id, s.starts_at from app.sessions s
-    where (p_status is null or s.status = p_status) and (p_consultant_id is null or s.consultant_id = p_consultant_id)
-      and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
-  ), page as (
-    select m.id, row_number() over (order by m.starts_at desc, m.id) as ord from matching m
-    order by m.starts_at desc, m.id limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(jsonb_build_object(
-        'id', s.id, 'consultant_id', s.consultant_id, 'consultant_name', c.first_name || ' ' || c.last_name,
-        'consultant_slug', c.slug, 'client_name', cl.name, 'session_type', s.session_type, 'status', s.status,
-        'payment_status', s.payment_status, 'starts_at', s.starts_at, 'ends_at', s.ends_at, 'amount', s.amount,
-        'currency', s.currency, 'booked_via', s.booked_via, 'created_at', s.created_at) order by p.ord)
-      from page p join app.sessions s on s.id = p.id join app.consultants c on c.id = s.consultant_id
-      join app.clients cl on cl.id = s.client_id), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
-  into v_result;
-  return v_result;
-end;
-$$;
-comment on function api.admin_list_sessions is 'Admins: sessions across the platform, filtered by status, consultant and start time, paged (newest first).';
-
 create or replace function api.admin_system()
 returns jsonb
 language plpgsql stable security invoker
@@ -175,7 +142,7 @@ comment on function api.admin_system is 'Admins: job queues by status, failed jo
 
 grant execute on function api.admin_consultant_analytics(uuid, text, date, date),
   api.admin_consultant_charts(uuid, text, date, date), api.admin_analytics(text, date, date),
-  api.admin_list_sessions(text, uuid, timestamptz, timestamptz, integer, integer), api.admin_system(),
+  api.admin_system(),
   api.admin_sees_consultant(uuid) to nakksha_app;
 
 -- Test: pytest tests/http/test_admin_analytics.py

@@ -32,13 +32,6 @@ as $$
 $$;
 comment on function api.slot_json is 'A slot as the consultant''s API shows it.';
 
-create or replace function api.get_my_availability()
-returns jsonb
-language sql stable security invoker
-set search_path = ''
-as $$ select api.availability_json(api.caller_consultant_id()) $$;
-comment on function api.get_my_availability is 'The calling consultant''s weekly rules and blocked ranges.';
-
 create or replace function api.create_availability_rule(
   p_session_type text, p_weekday integer, p_start_time time, p_end_time time, p_slot_minutes integer,
   p_capacity integer, p_valid_from date, p_valid_until date
@@ -136,27 +129,6 @@ begin
 end;
 $$;
 comment on function api.delete_availability_block is 'Unblock a range: rule slots inside it come back.';
-
-create or replace function api.list_my_slots(p_from timestamptz, p_to timestamptz, p_session_type text)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  -- Bounds as values: `coalesce(p_from, now())` written in the condition is no index condition under the policy
-  -- (the read then went through all of the consultant's slots, past ones included).
-  v_from timestamptz := coalesce(p_from, now());
-  v_to timestamptz := coalesce(p_to, now() + interval '60 days');
-begin
-  perform api.caller_consultant_id();  -- 401 for a deleted account; whose slots is the policy's answer
-  return coalesce((select jsonb_agg(api.slot_json(s) order by s.starts_at, s.session_type)
-    from app.availability_slots s
-    where s.starts_at >= v_from
-      and s.starts_at < v_to
-      and (p_session_type is null or s.session_type = p_session_type)), '[]');
-end;
-$$;
-comment on function api.list_my_slots is 'The calling consultant''s slots in a range (booked or not).';
 
 create or replace function api.create_slot(p_session_type text, p_starts_at timestamptz, p_ends_at timestamptz, p_capacity integer)
 returns jsonb
@@ -276,12 +248,12 @@ as $$
 $$;
 comment on function api.rematerialise_consultant_slots is 'Worker step: roll one consultant''s slots forward to their horizon (the daily fan-out''s job); returns slots removed plus added.';
 
-grant execute on function api.get_my_availability(), api.availability_json(uuid),
+grant execute on function api.availability_json(uuid),
   api.slot_json(app.availability_slots),
   api.create_availability_rule(text, integer, time, time, integer, integer, date, date),
   api.update_availability_rule(uuid, text, integer, time, time, integer, integer, date, date, boolean),
   api.delete_availability_rule(uuid), api.create_availability_block(timestamptz, timestamptz, text),
-  api.delete_availability_block(uuid), api.list_my_slots(timestamptz, timestamptz, text),
+  api.delete_availability_block(uuid),
   api.create_slot(text, timestamptz, timestamptz, integer),
   api.update_slot(uuid, timestamptz, timestamptz, integer, boolean), api.delete_slot(uuid) to nakksha_app;
 grant execute on function api.defer_slot_rollforwards(), api.rematerialise_consultant_slots(uuid) to nakksha_worker;

@@ -3,19 +3,6 @@
 
 -- Connecting ---------------------------------------------------------------------------------------------
 
-create or replace function api.calendar_connections()
-returns jsonb
-language sql stable security invoker
-set search_path = ''
-as $$
-  -- Whose connections: the policy's answer (the caller's own); the grant leaves the tokens out of reach.
-  select coalesce(jsonb_agg(jsonb_build_object(
-    'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
-    'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
-  from app.calendar_connections c
-$$;
-comment on function api.calendar_connections is 'The caller''s connected calendars: provider, state, account, last sync (never a token).';
-
 create or replace function api.begin_calendar_connection(p_provider text, p_state_hash bytea, p_code_verifier text,
                                                          p_browser_hash bytea)
 returns void
@@ -187,19 +174,6 @@ comment on function api.worker_mark_calendar_connection is 'Worker: a grant the 
 
 -- Busy times ---------------------------------------------------------------------------------------------
 
-create or replace function api.worker_busy_window(p_connection_id uuid)
-returns jsonb
-language sql stable security invoker
-set search_path = ''
-as $$
-  -- From now to the furthest a client could book (the consultant's own horizon).
-  select jsonb_build_object('connection_id', c.id, 'provider', c.provider, 'status', c.status,
-    'account_email', c.account_email, 'from', now(), 'to', now() + make_interval(days => k.max_days_ahead + 1))
-  from app.calendar_connections c join app.consultants k on k.id = c.consultant_id
-  where c.id = p_connection_id
-$$;
-comment on function api.worker_busy_window is 'Worker: the connection and the time window whose busy times to fetch.';
-
 create or replace function api.worker_store_calendar_busy(p_connection_id uuid, p_busy jsonb)
 returns integer
 language plpgsql volatile security invoker
@@ -236,36 +210,12 @@ end;
 $$;
 comment on function api.worker_store_calendar_busy is 'Worker: replace a connection''s cached busy times (minus the consultant''s own sessions).';
 
-create or replace function api.worker_stale_calendar_connections()
-returns setof uuid
-language sql stable security invoker
-set search_path = ''
-as $$
-  select c.id from app.calendar_connections c
-  where c.status = 'connected'
-    and (c.busy_synced_at is null or c.busy_synced_at < now() - make_interval(mins => coalesce(
-      (select (s.value #>> '{}')::integer from app.platform_settings s where s.key = 'calendar_busy_refresh_minutes'), 5)))
-  order by c.busy_synced_at nulls first
-  limit 500
-$$;
-comment on function api.worker_stale_calendar_connections is 'Worker: connected calendars whose busy times are older than the refresh interval.';
-
-create or replace function api.worker_connected_since(p_consultant_id uuid, p_provider text)
-returns timestamptz
-language sql stable security invoker
-set search_path = ''
-as $$
-  select c.connected_at from app.calendar_connections c where c.consultant_id = p_consultant_id and c.provider = p_provider
-$$;
-comment on function api.worker_connected_since is 'Worker: when the consultant (re)connected this provider, if they have (a revocation queued earlier must not undo it).';
-
-grant execute on function api.calendar_connections(), api.begin_calendar_connection(text, bytea, text, bytea),
+grant execute on function api.begin_calendar_connection(text, bytea, text, bytea),
   api.take_oauth_state(bytea, bytea), api.store_calendar_connection(bytea, text, text, text, text, timestamptz),
   api.disconnect_calendar(text) to nakksha_app;
 grant execute on function api.worker_lock_calendar_connection(uuid),
   api.worker_store_calendar_tokens(uuid, text, text, timestamptz),
-  api.worker_mark_calendar_connection(uuid, text, text), api.worker_busy_window(uuid),
-  api.worker_store_calendar_busy(uuid, jsonb), api.worker_stale_calendar_connections(),
-  api.worker_connected_since(uuid, text) to nakksha_worker;
+  api.worker_mark_calendar_connection(uuid, text, text), api.worker_store_calendar_busy(uuid, jsonb)
+  to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_calendar.py tests/http/test_calendar_connect.py

@@ -349,63 +349,11 @@ end;
 $$;
 comment on function api.handle_payment_webhook is 'A verified payment webhook: recorded once by event id, then confirms, fails or settles refunds, in one transaction. Definer: a provider''s verified webhook: no caller, any tenant''s payment or email, recorded once per event.';
 
--- The consultant's payments ----------------------------------------------------------------------------
-
-create or replace function api.list_payments(p_status text, p_from timestamptz, p_to timestamptz, p_page integer,
-                                             p_per_page integer)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_result jsonb;
-begin
-  perform api.require_approved();
-  -- Row-level security keeps this to the caller's payments.
-  with matching as (
-    select t as r, t.id, t.created_at, t.amount, t.amount_refunded, t.status from app.payment_transactions t
-    where (p_status is null or t.status = p_status)
-      and (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
-  ), page as (
-    select m.r, row_number() over (order by m.created_at desc, m.id) as ord from matching m
-    order by ord limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.payment_json(p.r) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page,
-    'totals', (select jsonb_build_object(
-      'received', coalesce(sum(amount) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0),
-      'refunded', coalesce(sum(amount_refunded), 0),
-      'net', coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0))
-      from matching))
-  into v_result;
-  return v_result;
-end;
-$$;
-comment on function api.list_payments is 'The caller''s payments (filter by status and creation time, paged) with session, client, refunds and totals.';
-
-create or replace function api.get_payment(p_transaction_id uuid)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_t app.payment_transactions;
-begin
-  perform api.require_approved();
-  select * into v_t from app.payment_transactions where id = p_transaction_id;
-  if v_t.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
-  end if;
-  return api.payment_json(v_t);
-end;
-$$;
-comment on function api.get_payment is 'One of the caller''s payments with its refunds.';
+-- The consultant's payments: their list and detail are reads in app/queries/payments.sql.
 
 grant execute on function api.payment_json(app.payment_transactions), api.payment_order(text, text),
   api.confirm_payment(text, text, text, bigint, text, text), api.record_payment_failure(text, text, text, text),
-  api.handle_payment_webhook(text, text, jsonb), api.list_payments(text, timestamptz, timestamptz, integer, integer),
-  api.get_payment(uuid) to nakksha_app;
+  api.handle_payment_webhook(text, text, jsonb) to nakksha_app;
 grant execute on function api.confirm_payment(text, text, text, bigint, text, text) to nakksha_worker;
 
 -- Test: pytest tests/db/test_payments.py tests/http/test_payments.py tests/jobs/test_payments_jobs.py

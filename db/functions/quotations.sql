@@ -204,64 +204,6 @@ end;
 $$;
 comment on function api.duplicate_quotation is 'Copy a quotation (any status) into a new draft.';
 
-create or replace function api.get_quotation(p_quotation_id uuid)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_q app.quotations := api.my_quotation(p_quotation_id);
-begin
-  return api.quotation_json(v_q) || jsonb_build_object(
-    'public_link_encrypted', v_q.public_link_encrypted,
-    'views', coalesce((select jsonb_agg(jsonb_build_object('viewed_at', v.viewed_at, 'user_agent', v.user_agent)
-                                        order by v.viewed_at desc)
-                       from (select * from app.quotation_views where quotation_id = v_q.id
-                             order by viewed_at desc limit 200) v), '[]'),
-    'payments', coalesce((select jsonb_agg(api.payment_json(t) order by t.created_at)
-                          from app.payment_transactions t where t.quotation_id = v_q.id), '[]'),
-    'emails', coalesce((select jsonb_agg(jsonb_build_object('email_type', l.email_type, 'status', l.status,
-                                                            'recipient_email', l.recipient_email::text,
-                                                            'queued_at', l.queued_at, 'sent_at', l.sent_at)
-                                         order by l.queued_at)
-                        from app.email_logs l where l.quotation_id = v_q.id), '[]'));
-end;
-$$;
-comment on function api.get_quotation is 'One of the caller''s quotations with its view history, payments and emails.';
-
-create or replace function api.list_quotations(p_status text, p_q text, p_from timestamptz, p_to timestamptz,
-                                               p_page integer, p_per_page integer)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_pattern text := api.like_pattern(nullif(btrim(coalesce(p_q, '')), ''));
-  v_result jsonb;
-begin
-  perform api.require_approved();  -- the policy would show an unapproved caller nothing; this says why
-  -- Status as the client would see it (a sent quotation past its expiry is expired); dates on creation. Whose
-  -- quotations: the policy's answer (the caller's own), not a filter here.
-  with matching as (
-    select q, q.created_at, q.id from app.quotations q
-    where (p_status is null or (case when q.status in ('sent', 'viewed') and q.expires_at <= now() then 'expired'
-                                      else q.status end) = p_status)
-      and (v_pattern is null or q.quotation_name ilike v_pattern or q.client_name ilike v_pattern
-           or q.client_email::text ilike v_pattern)
-      and (p_from is null or q.created_at >= p_from) and (p_to is null or q.created_at < p_to)
-  ), page as (
-    select m.q, row_number() over (order by m.created_at desc, m.id) as ord from matching m
-    order by ord limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.quotation_json(p.q) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching), 'page', p_page, 'per_page', p_per_page)
-  into v_result;
-  return v_result;
-end;
-$$;
-comment on function api.list_quotations is 'The caller''s quotations: status, search (name, client), created between, paging; newest first.';
-
 create or replace function api.send_quotation(p_quotation_id uuid, p_token_hash bytea, p_link_encrypted text)
 returns jsonb
 language plpgsql volatile security definer
@@ -396,9 +338,8 @@ comment on function api.quotation_stats is 'Quotations sent in a period: counts 
 grant execute on function api.quotation_json(app.quotations), api.my_quotation(uuid, boolean),
   api.quotation_client(uuid, uuid, text, text), api.unreferenced_quotation_images(uuid, text[]),
   api.create_quotation(jsonb), api.update_quotation(uuid, jsonb), api.delete_quotation(uuid),
-  api.duplicate_quotation(uuid), api.get_quotation(uuid),
-  api.list_quotations(text, text, timestamptz, timestamptz, integer, integer), api.send_quotation(uuid, bytea, text),
-  api.quotation_stats(text, date, date) to nakksha_app;
+  api.duplicate_quotation(uuid), api.send_quotation(uuid, bytea, text), api.quotation_stats(text, date, date)
+  to nakksha_app;
 grant execute on function api.expire_quotations() to nakksha_worker;
 
 -- Test: pytest tests/db/test_quotations.py tests/http/test_quotations.py

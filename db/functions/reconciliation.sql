@@ -2,19 +2,6 @@
 
 -- The worker's refund steps ----------------------------------------------------------------------------
 
-create or replace function api.worker_claim_refund(p_refund_id uuid)
-returns jsonb
-language sql stable security invoker
-set search_path = ''
-as $$
-  select jsonb_build_object('refund_id', r.id, 'transaction_id', t.id, 'gateway', t.gateway,
-    'payment_id', t.gateway_payment_id, 'amount_paise', (r.amount * 100)::bigint, 'idempotency_key', r.idempotency_key,
-    'reason', r.reason, 'session_id', t.session_id, 'consultant_id', t.consultant_id)
-  from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
-  where r.id = p_refund_id and r.status = 'pending'
-$$;
-comment on function api.worker_claim_refund is 'Worker: what a pending refund needs sent to the gateway, or NULL when it is settled.';
-
 create or replace function api.worker_settle_refund(p_refund_id uuid, p_status text, p_gateway_refund_id text,
                                                     p_failure text)
 returns text
@@ -130,7 +117,7 @@ end;
 $$;
 comment on function api.reconcile_due_refunds is 'Reconciliation: re-queue stranded refunds; claim those pending at the gateway to ask about.';
 
-grant execute on function api.worker_claim_refund(uuid), api.worker_settle_refund(uuid, text, text, text),
+grant execute on function api.worker_settle_refund(uuid, text, text, text),
   api.worker_note_refund_error(uuid, text), api.reconcile_due_payments(integer), api.reconcile_give_up_order(uuid),
   api.reconcile_due_refunds(integer) to nakksha_worker;
 

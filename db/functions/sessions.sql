@@ -1,4 +1,4 @@
--- db/functions/sessions.sql — the consultant's sessions: lists, detail, offline bookings, status actions, reschedule, calendar (the mails they send: session_mails.sql).
+-- db/functions/sessions.sql — the consultant's sessions: their JSON, offline bookings, status actions, reschedule, calendar (the lists and detail: app/queries/sessions.sql; the mails they send: session_mails.sql).
 -- Reads are security invoker: row-level security (approved consultants, their own rows) does the filtering.
 
 create or replace function api.like_pattern(p_q text)
@@ -10,6 +10,19 @@ as $$
   select '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_') || '%'
 $$;
 comment on function api.like_pattern is 'A substring pattern for ILIKE that matches the term literally.';
+
+create or replace function api.not_found(p_detail text)
+returns jsonb
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  -- Volatile, so a named read's `coalesce((select …), api.not_found('…'))` calls it only when nothing was found
+  -- (a stable or immutable call with constant arguments could be folded while planning).
+  raise exception using errcode = 'NK404', message = 'not_found', detail = p_detail;
+end;
+$$;
+comment on function api.not_found is 'Raise NK404 not_found with the detail given: a named read''s answer when the policies show it no row.';
 
 create or replace function api.require_approved()
 returns uuid
@@ -52,82 +65,6 @@ as $$
                       then jsonb_build_object('name', p_s.client_name, 'email', p_s.client_email::text) end)
 $$;
 comment on function api.session_json is 'A session as its consultant sees it (runs with the caller''s rights: the client comes through RLS).';
-
-create or replace function api.list_sessions(
-  p_status text, p_session_type text, p_from timestamptz, p_to timestamptz, p_client_id uuid, p_q text,
-  p_sort text, p_page integer, p_per_page integer
-) returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_q text := nullif(btrim(coalesce(p_q, '')), '');
-  v_pattern text;
-  v_result jsonb;
-begin
-  perform api.require_approved();
-  v_pattern := api.like_pattern(v_q);
-  -- Whole typed rows travel as `r` (a CTE's own row cannot be cast back to app.sessions).
-  with matching as (
-    select s as r, s.id, s.status, s.amount, s.starts_at, s.created_at from app.sessions s
-    where (p_status is null or s.status = p_status)
-      and (p_session_type is null or s.session_type = p_session_type)
-      and (p_from is null or s.starts_at >= p_from) and (p_to is null or s.starts_at < p_to)
-      and (p_client_id is null or s.client_id = p_client_id)
-      and (v_q is null or s.title ilike v_pattern or s.notes ilike v_pattern
-           or s.client_name ilike v_pattern or s.client_email::text ilike v_pattern
-           or exists (select 1 from app.clients c where c.id = s.client_id
-                        and (c.name ilike v_pattern or c.email::text ilike v_pattern)))
-  ), page as (
-    select m.r, row_number() over (
-             order by case when p_sort = 'starts_at' then extract(epoch from m.starts_at) end asc nulls last,
-                      case when p_sort = '-starts_at' or p_sort is null then extract(epoch from m.starts_at) end desc nulls last,
-                      case when p_sort = 'created_at' then extract(epoch from m.created_at) end asc nulls last,
-                      case when p_sort = '-created_at' then extract(epoch from m.created_at) end desc nulls last,
-                      case when p_sort = 'amount' then m.amount end asc nulls last,
-                      case when p_sort = '-amount' then m.amount end desc nulls last,
-                      m.id) as ord
-    from matching m
-    order by ord
-    limit p_per_page offset (p_page - 1) * p_per_page
-  )
-  select jsonb_build_object(
-    'items', coalesce((select jsonb_agg(api.session_json(p.r) order by p.ord) from page p), '[]'),
-    'total', (select count(*) from matching),
-    'page', p_page, 'per_page', p_per_page,
-    'totals', (select jsonb_build_object(
-        'count', coalesce(sum(n), 0), 'amount', coalesce(sum(amount), 0),
-        'by_status', coalesce(jsonb_object_agg(status, n), '{}'))
-      from (select status, count(*) as n, sum(amount) as amount from matching group by status) t))
-  into v_result;
-  return v_result;
-end;
-$$;
-comment on function api.list_sessions is 'The caller''s sessions with filters, search, sort and paging, plus totals.';
-
-create or replace function api.get_session(p_session_id uuid)
-returns jsonb
-language plpgsql stable security invoker
-set search_path = ''
-as $$
-declare
-  v_s app.sessions;
-  v_json jsonb;
-begin
-  perform api.require_approved();
-  select * into v_s from app.sessions where id = p_session_id;
-  if v_s.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such session.';
-  end if;
-  v_json := api.session_json(v_s);
-  if v_s.client_name is not null then
-    -- The phone typed at booking leaves as ciphertext (base64) for the app to decrypt for its consultant.
-    v_json := jsonb_set(v_json, '{booked_as,phone_encrypted}', coalesce(to_jsonb(encode(v_s.client_phone_encrypted, 'base64')), 'null'));
-  end if;
-  return v_json;
-end;
-$$;
-comment on function api.get_session is 'One of the caller''s sessions (another consultant''s is simply not found).';
 
 create or replace function api.update_session(p_session_id uuid, p_patch jsonb)
 returns jsonb
@@ -374,9 +311,8 @@ end;
 $$;
 comment on function api.session_calendar is 'The caller''s sessions and free slots per local day between two instants.';
 
-grant execute on function api.like_pattern(text), api.require_approved(), api.session_json(app.sessions),
-  api.list_sessions(text, text, timestamptz, timestamptz, uuid, text, text, integer, integer),
-  api.get_session(uuid), api.update_session(uuid, jsonb),
+grant execute on function api.like_pattern(text), api.not_found(text), api.require_approved(),
+  api.session_json(app.sessions), api.update_session(uuid, jsonb),
   api.create_session(uuid, text, text, bytea, bytea, uuid, text, timestamptz, timestamptz, numeric, text, text, text),
   api.set_session_status(uuid, text, text), api.reschedule_session(uuid, uuid, timestamptz, timestamptz),
   api.session_calendar(timestamptz, timestamptz, text) to nakksha_app;

@@ -23,18 +23,6 @@ as $$
 $$;
 comment on function api.web_session_subject is 'The consultant or admin behind a page session cookie, or NULL when it is no longer valid. Definer: sign-in and its sessions: credentials, password hashes and refresh tokens, which no web role reads or writes.';
 
-create or replace function api.public_plans()
-returns jsonb
-language sql stable security invoker
-set search_path = ''
-as $$
-  select jsonb_build_object(
-    'platform_name', (select s.value #>> '{}' from app.platform_settings s where s.key = 'platform_name'),
-    'support_email', (select s.value #>> '{}' from app.platform_settings s where s.key = 'support_email'),
-    'plans', coalesce((select s.value from app.platform_settings s where s.key = 'plans'), '[]'))
-$$;
-comment on function api.public_plans is 'The subscription plans and the platform''s name, for the pricing page.';
-
-grant execute on function api.web_session_subject(bytea), api.public_plans() to nakksha_app;
+grant execute on function api.web_session_subject(bytea) to nakksha_app;
 
 -- Test: pytest tests/http/test_pages.py

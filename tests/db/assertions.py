@@ -1,8 +1,12 @@
 # tests/db/assertions.py — shared assertions for database tests: expected SQLSTATEs, rows visible to a caller.
 from __future__ import annotations
 
+import json
+
 import asyncpg
 import pytest
+
+from app.sql import queries
 
 
 async def raises_sqlstate(conn: asyncpg.Connection, sqlstate: str, query: str, *args,
@@ -27,5 +31,19 @@ async def visible_rows(conn: asyncpg.Connection, query: str, *args) -> list | No
             return await conn.fetch(query, *args)
     except asyncpg.InsufficientPrivilegeError:
         return None
+
+async def named(conn: asyncpg.Connection, name: str, **params):
+    """A named query of app/queries (as the app runs it, on a connection with the caller set), its JSON decoded."""
+    value = await getattr(queries, name)(conn, **params)
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def named_refused(conn: asyncpg.Connection, sqlstate: str, name: str, **params) -> asyncpg.PostgresError:
+    """A named query fails with sqlstate (inside a savepoint, so the caller's transaction survives)."""
+    with pytest.raises(asyncpg.PostgresError) as info:
+        async with conn.transaction():
+            await getattr(queries, name)(conn, **params)
+    assert info.value.sqlstate == sqlstate, f"expected SQLSTATE {sqlstate}, got {info.value.sqlstate}: {info.value}"
+    return info.value
 
 # Test: pytest tests/db/

@@ -1,8 +1,8 @@
 # tests/db/test_invoker_reads.py — consultant reads and writes run as security invoker: the RLS policies, not a filter in the function, decide whose rows they see and touch.
 """Issue 17: row-level security is the tenant boundary. These reads carry no `consultant_id = …` of their own
-(list_quotations, quotation_stats, list_my_slots), or keep one only for their definer callers: called as the
-app role for consultant A, they must show A's rows and never B's, and they must be invoker functions (a
-definer function runs as the table owner, whom the policies do not bind)."""
+(the named reads of app/queries, quotation_stats), or keep one only for their definer callers:
+run as the app role for consultant A, they must show A's rows and never B's, and the functions must be invoker
+(a definer function runs as the table owner, whom the policies do not bind)."""
 from __future__ import annotations
 
 import json
@@ -12,14 +12,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.db import factories
-from tests.db.assertions import raises_sqlstate
+from tests.db.assertions import named, named_refused, raises_sqlstate
 
-INVOKER_READS = ("api.list_quotations", "api.get_quotation", "api.quotation_stats", "api.quotation_json",
-                 "api.my_quotation", "api.list_my_slots", "api.get_my_availability", "api.availability_json",
+INVOKER_READS = ("api.quotation_stats", "api.quotation_json",
+                 "api.my_quotation", "api.availability_json",
                  "api.caller_consultant_id", "api.period_bounds", "api.dashboard_metrics", "api.dashboard_charts",
                  "api.dashboard_metrics_for", "api.dashboard_charts_for", "api.compute_daily_analytics", "api.live_day",
                  "api.create_quotation", "api.update_quotation", "api.delete_quotation", "api.duplicate_quotation",
-                 "api.quotation_client", "api.unreferenced_quotation_images", "api.calendar_connections",
+                 "api.quotation_client", "api.unreferenced_quotation_images",
                  "api.create_availability_rule", "api.update_availability_rule", "api.delete_availability_rule",
                  "api.create_availability_block", "api.delete_availability_block", "api.create_slot",
                  "api.update_slot", "api.delete_slot", "api.get_my_account", "api.consultant_json", "api.admin_json")
@@ -63,14 +63,16 @@ async def test_the_converted_reads_are_security_invoker(owner):
 
 async def test_quotation_reads_show_the_caller_their_own_and_nothing_of_another(db, two):
     a, b = two["a"], two["b"]
-    listed = await as_consultant(db, a["id"], "select api.list_quotations(null, null, null, null, 1, 50)")
-    assert {uuid.UUID(q["id"]) for q in listed["items"]} == a["quotations"] and listed["total"] == 2
+    async with db.as_caller("app", consultant_id=a["id"]) as conn:
+        listed = await named(conn, "list_quotations", status=None, q=None, date_from=None, date_to=None, page=1,
+                             per_page=50)
+        assert {uuid.UUID(q["id"]) for q in listed["items"]} == a["quotations"] and listed["total"] == 2
+        for theirs in b["quotations"]:
+            await named_refused(conn, "NK404", "get_quotation", quotation_id=theirs)
+        mine = next(iter(a["quotations"]))
+        assert uuid.UUID((await named(conn, "get_quotation", quotation_id=mine))["id"]) == mine
     stats = await as_consultant(db, a["id"], "select api.quotation_stats('all', null, null)")
     assert stats["sent"] == 1, stats
-    for theirs in b["quotations"]:
-        await raises_sqlstate_as(db, a["id"], "NK404", "select api.get_quotation($1)", theirs)
-    mine = next(iter(a["quotations"]))
-    assert uuid.UUID((await as_consultant(db, a["id"], "select api.get_quotation($1)", mine))["id"]) == mine
 
 
 async def test_quotation_writes_reach_the_callers_own_and_nothing_of_another(db, owner, two):
@@ -95,9 +97,11 @@ async def test_quotation_writes_reach_the_callers_own_and_nothing_of_another(db,
 
 async def test_availability_reads_show_the_caller_their_own_and_nothing_of_another(db, two):
     a, b = two["a"], two["b"]
-    slots = await as_consultant(db, a["id"], "select api.list_my_slots(null, null, null)")
+    async with db.as_caller("app", consultant_id=a["id"]) as conn:
+        slots = await named(conn, "list_my_slots", from_=None, to_=None, session_type=None)
     assert [uuid.UUID(s["id"]) for s in slots] == [a["slot"]]
-    availability = await as_consultant(db, a["id"], "select api.get_my_availability()")
+    async with db.as_caller("app", consultant_id=a["id"]) as conn:
+        availability = await named(conn, "get_my_availability")
     assert [uuid.UUID(r["id"]) for r in availability["rules"]] == [a["rule"]] and len(availability["blocks"]) == 1
     # Asked for B's by id, the invoker helper still answers from A's rows only: the policy, not the argument.
     theirs = await as_consultant(db, a["id"], "select api.availability_json($1)", b["id"])
@@ -155,8 +159,9 @@ async def test_an_admin_id_beside_a_consultant_id_does_not_widen_the_consultants
         async with app.transaction():
             await app.execute("select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true)",
                               str(two["a"]["id"]), str(boss))
-            listed = json.loads(await app.fetchval("select api.list_quotations(null, null, null, null, 1, 50)"))
-            slots = json.loads(await app.fetchval("select api.list_my_slots(null, null, null)"))
+            listed = await named(app, "list_quotations", status=None, q=None, date_from=None, date_to=None, page=1,
+                                 per_page=50)
+            slots = await named(app, "list_my_slots", from_=None, to_=None, session_type=None)
             owners = {r["consultant_id"] for r in await app.fetch("select consultant_id from app.sessions")}
     finally:
         await app.close()
@@ -166,9 +171,11 @@ async def test_an_admin_id_beside_a_consultant_id_does_not_widen_the_consultants
 
 
 async def test_an_unknown_or_deleted_caller_is_401_not_an_empty_answer(db, owner, two):
-    await raises_sqlstate_as(db, uuid.uuid4(), "NK401", "select api.list_my_slots(null, null, null)")
+    async with db.as_caller("app", consultant_id=uuid.uuid4()) as conn:
+        await named_refused(conn, "NK401", "list_my_slots", from_=None, to_=None, session_type=None)
     await owner.execute("update app.consultants set deleted_at = now() where id = $1", two["a"]["id"])
-    await raises_sqlstate_as(db, two["a"]["id"], "NK401", "select api.get_my_availability()")
+    async with db.as_caller("app", consultant_id=two["a"]["id"]) as conn:
+        await named_refused(conn, "NK401", "get_my_availability")
 
 
 async def test_calendar_connections_read_as_the_caller_and_their_tokens_stay_out_of_reach(db, owner, two):
@@ -176,7 +183,8 @@ async def test_calendar_connections_read_as_the_caller_and_their_tokens_stay_out
     for cid, provider in ((a["id"], "google"), (b["id"], "microsoft")):
         await owner.execute("insert into app.calendar_connections (consultant_id, provider, access_token_encrypted, "
                             "access_expires_at) values ($1, $2, 'secret-token', now() + interval '1 hour')", cid, provider)
-    listed = await as_consultant(db, a["id"], "select api.calendar_connections()")
+    async with db.as_caller("app", consultant_id=a["id"]) as conn:
+        listed = await named(conn, "calendar_connections")
     assert [c["provider"] for c in listed] == ["google"] and "secret-token" not in json.dumps(listed)
     await raises_sqlstate_as(db, a["id"], "42501", "select access_token_encrypted from app.calendar_connections")
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from tests.db import factories
-from tests.db.assertions import raises_sqlstate
+from tests.db.assertions import named, named_refused, raises_sqlstate
 
 PAY_STATUSES = ["pending", "completed", "failed", "refunded", "partially_refunded", "cancelled"]
 PAY_ALLOWED = {("pending", "completed"), ("pending", "failed"), ("pending", "cancelled"),
@@ -563,20 +563,23 @@ async def test_a_consultant_cannot_refund_or_read_another_consultants_payment(db
     b = await factories.consultant(owner)
     async with db.as_caller("app", consultant_id=b) as conn:
         await raises_sqlstate(conn, "NK404", "select api.refund_payment($1, null, 'mine now')", pay, message="not_found")
-        await raises_sqlstate(conn, "NK404", "select api.get_payment($1)", pay, message="not_found")
+        await named_refused(conn, "NK404", "get_payment", transaction_id=pay)
+        assert (await named(conn, "list_payments", status=None, from_=None, to_=None, page=1, per_page=25))["total"] == 0
     async with db.as_caller("app", consultant_id=a) as conn:
-        assert json.loads(await conn.fetchval("select api.get_payment($1)", pay))["id"] == str(pay)
+        assert (await named(conn, "get_payment", transaction_id=pay))["id"] == str(pay)
     assert await refunds_of(owner, pay) == []
 
 
 async def test_an_unapproved_consultant_is_refused_payments(db, owner):
-    # Before approval the payments pages answer 403, even for the consultant's own rows.
+    # Before approval the payments pages answer 403 (their endpoints' guard), even for the consultant's own rows;
+    # beneath it the policies show an unapproved consultant none of them, and a refund says why it is refused.
     cid = await factories.consultant(owner, approved=False)
     pay = await factories.payment(owner, cid, purpose="subscription")
     async with db.as_caller("app", consultant_id=cid) as conn:
-        for sql, args in [("select api.refund_payment($1, null, 'x')", (pay,)), ("select api.get_payment($1)", (pay,)),
-                          ("select api.list_payments(null, null, null, 1, 25)", ())]:
-            await raises_sqlstate(conn, "NK403", sql, *args, message="consultant_not_approved")
+        await raises_sqlstate(conn, "NK403", "select api.refund_payment($1, null, 'x')", pay,
+                              message="consultant_not_approved")
+        await named_refused(conn, "NK404", "get_payment", transaction_id=pay)
+        assert (await named(conn, "list_payments", status=None, from_=None, to_=None, page=1, per_page=25))["total"] == 0
     assert await refunds_of(owner, pay) == []
 
 

@@ -21,7 +21,7 @@ COMMANDS = ["serve", "worker", "migrate", "db-url", "create-admin", "approve-con
 
 
 def cli_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL", "WORKER_DATABASE_URL")}
     # Development, as `make run` asks for it (the default is production, which needs real providers' keys).
     env.update(NAKKSHA_DATA_DIR=str(tmp_path / "data"), BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING",
                NAKKSHA_ENV="development")
