@@ -20,7 +20,8 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.admin import ConsultantListQuery, CreateAdminBody, ReasonBody, SubscriptionBody
 from app.routes.auth import LoginBody, checked_credentials, hash_new_password
-from app.routes.pages import auth_form_page, start_web_session
+from app.routes.forms import form_page
+from app.routes.pages import query_values, start_web_session
 from app.sql import PUBLIC, Caller, run_refusable
 from app.validation import parse_form, parse_query
 from app.web import clear_cookie, form_with_csrf, render, safe_next, session_cookie, signed_in
@@ -59,7 +60,7 @@ async def login_page(request: Request) -> Response:
     if request.method == "GET" and subject and subject["kind"] == "admin":
         return _redirect(safe_next(request.query_params.get("next"), "/admin"))
 
-    async def submit(form: dict) -> Response:
+    async def submit(form: dict, subject: dict | None, caller: Caller) -> Response:
         body = parse_form({"email": form.get("email", ""), "password": form.get("password", "")}, LoginBody)
         creds = await checked_credentials(request, "admin", body)
         refresh = new_token("rta")
@@ -67,7 +68,7 @@ async def login_page(request: Request) -> Response:
                    expires_at=refresh_expiry(), user_agent=request.headers.get("user-agent"), ip=client_ip(request))
         return start_web_session(request, refresh, safe_next(form.get("next"), "/admin"))
 
-    return await auth_form_page(request, "admin/login.html", submit)
+    return await form_page(request, "admin/login.html", query_values, submit)
 
 
 @endpoint(summary="Admin sign out (ends this browser's admin session).", tags=("pages",), include=False)

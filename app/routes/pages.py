@@ -21,7 +21,8 @@ from app.routes.auth import (
     encrypted_link,
     hash_new_password,
 )
-from app.sql import run
+from app.routes.forms import form_page
+from app.sql import Caller, run
 from app.validation import parse_form
 from app.web import (
     clear_cookie,
@@ -51,25 +52,14 @@ def start_web_session(request: Request, refresh: str, to: str) -> RedirectRespon
     return response
 
 
-async def auth_form_page(request: Request, template: str, handler, **context) -> Response:
-    """GET shows the form; POST runs the handler, and an error shows the form again with the message, the
-    field it concerns and what was typed (never the password)."""
-    if request.method == "GET":
-        return render(request, template, {"values": dict(request.query_params), **context})
-    form = await form_with_csrf(request)
-    try:
-        return await handler(form)
-    except ApiError as err:
-        values = {k: v for k, v in form.items() if "password" not in k and k != "csrf_token"}
-        response = render(request, template, {"error": err.message, "error_field": err.field, "values": values,
-                                              **context}, status=err.status)
-        response.headers.update(err.headers)  # a 429's Retry-After, as the API gives it
-        return response
+async def query_values(request: Request, subject: dict | None, caller: Caller) -> dict:
+    """A sign-in form's first showing: what the link carried (?email=…, ?next=…) fills it."""
+    return {"values": dict(request.query_params)} if request.method == "GET" else {}
 
 
 @endpoint(summary="Consultant sign-in page.", tags=("pages",), include=False)
 async def login_page(request: Request) -> Response:
-    async def submit(form: dict) -> Response:
+    async def submit(form: dict, subject: dict | None, caller: Caller) -> Response:
         body = parse_form({"email": form.get("email", ""), "password": form.get("password", "")}, LoginBody)
         creds = await checked_credentials(request, "consultant", body)
         refresh = new_token("rt")
@@ -78,12 +68,12 @@ async def login_page(request: Request) -> Response:
                   user_agent=request.headers.get("user-agent"), ip=client_ip(request))
         return start_web_session(request, refresh, safe_next(form.get("next"), "/dashboard"))
 
-    return await auth_form_page(request, "pages/login.html", submit)
+    return await form_page(request, "pages/login.html", query_values, submit)
 
 
 @endpoint(summary="Consultant sign-up page.", tags=("pages",), include=False)
 async def signup_page(request: Request) -> Response:
-    async def submit(form: dict) -> Response:
+    async def submit(form: dict, subject: dict | None, caller: Caller) -> Response:
         body = parse_form({k: form.get(k, "") for k in ("email", "password", "first_name", "last_name",
                                                          "phone_country_code", "phone_number")}, SignupBody)
         await rate_limit(request, "signup")
@@ -98,12 +88,12 @@ async def signup_page(request: Request) -> Response:
                   user_agent=request.headers.get("user-agent"), ip=client_ip(request))
         return start_web_session(request, refresh, "/dashboard?welcome=1")
 
-    return await auth_form_page(request, "pages/signup.html", submit)
+    return await form_page(request, "pages/signup.html", query_values, submit)
 
 
 @endpoint(summary="Forgotten password page.", tags=("pages",), include=False)
 async def forgot_page(request: Request) -> Response:
-    async def submit(form: dict) -> Response:
+    async def submit(form: dict, subject: dict | None, caller: Caller) -> Response:
         body = parse_form({"email": form.get("email", "")}, EmailBody)
         await rate_limit(request, "forgot_password", body.email)
         token = new_token("pr")
@@ -112,12 +102,12 @@ async def forgot_page(request: Request) -> Response:
         # The same answer whether or not the address has an account.
         return render(request, "pages/forgot.html", {"sent": True, "values": {}})
 
-    return await auth_form_page(request, "pages/forgot.html", submit)
+    return await form_page(request, "pages/forgot.html", query_values, submit)
 
 
 @endpoint(summary="Reset password page (from the emailed link).", tags=("pages",), include=False)
 async def reset_page(request: Request) -> Response:
-    async def submit(form: dict) -> Response:
+    async def submit(form: dict, subject: dict | None, caller: Caller) -> Response:
         body = parse_form({"token": form.get("token", ""), "password": form.get("password", "")}, ResetPasswordBody)
         await rate_limit(request, "reset_password")
         password_hash = await hash_new_password(request, body.password)
@@ -125,7 +115,7 @@ async def reset_page(request: Request) -> Response:
                   password_hash=password_hash)
         return RedirectResponse("/auth/login?reset=1", status_code=303)
 
-    return await auth_form_page(request, "pages/reset.html", submit)
+    return await form_page(request, "pages/reset.html", query_values, submit)
 
 
 @endpoint(summary="Email verification page (from the emailed link).", tags=("pages",), include=False)
