@@ -15,6 +15,7 @@ from typing import Any
 
 import aiosql
 import asyncpg
+from pydantic import BaseModel
 
 from app.config import ROLE_APP_ADMIN
 from app.errors import CONNECTION_ERRORS, SQLSTATE_MAP, ApiError, from_postgres, unavailable
@@ -114,11 +115,24 @@ async def _connection(pool: asyncpg.Pool, name: str) -> AsyncIterator[asyncpg.Co
 SET_CALLER_LONG = SET_CALLER + ", set_config('statement_timeout', $4, true)"
 
 
-async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
-    """Run the named query in one transaction with the caller set. Serialization failures and deadlocks
-    are retried a bounded number of times with jittered backoff, then answered 503 (never 500); a
-    database that cannot be reached is a 503 too."""
-    return await _run(pool, name, caller, None, params)
+def bind(name: str, models: tuple[BaseModel, ...], params: dict[str, Any]) -> dict[str, Any]:
+    """The named query's parameters: each validated model's fields the query declares, by name (so a request's
+    fields are written once: in its model), then the keyword arguments, which win."""
+    if not models:
+        return params
+    declared = getattr(queries, name).parameters or ()
+    out: dict[str, Any] = {}
+    for model in models:
+        values = model.model_dump()
+        out.update({k: values[k] for k in declared if k in values})
+    return {**out, **params}
+
+
+async def run(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, *models: BaseModel, **params: Any) -> Any:
+    """Run the named query in one transaction with the caller set, its parameters bound from the models given
+    and the keywords (`bind`). Serialization failures and deadlocks are retried a bounded number of times with
+    jittered backoff, then answered 503 (never 500); a database that cannot be reached is a 503 too."""
+    return await _run(pool, name, caller, None, bind(name, models, params))
 
 
 async def run_long(pool: asyncpg.Pool, name: str, statement_timeout: str, /, **params: Any) -> Any:
@@ -162,11 +176,12 @@ async def _run(pool: asyncpg.Pool, name: str, caller: Caller, statement_timeout:
     raise AssertionError("unreachable")
 
 
-async def run_refusable(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, **params: Any) -> Any:
+async def run_refusable(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, /, *models: BaseModel,
+                        **params: Any) -> Any:
     """`run`, with a refusal the database raised (NK4xx, a known constraint) as its ApiError, for a page
     that shows the reason in place; anything unmapped propagates to the app's handler."""
     try:
-        return await run(pool, name, caller, **params)
+        return await run(pool, name, caller, *models, **params)
     except asyncpg.PostgresError as exc:
         mapped = from_postgres(exc)
         if mapped is None:

@@ -94,8 +94,7 @@ class SubscriptionBody(Schema):
           tags=("admin",), auth="admin", query=ConsultantListQuery, responses={200: OBJECT, **ADMIN_ERRORS})
 async def admin_list_consultants(request: Request) -> JSONResponse:
     q = parse_query(request, ConsultantListQuery)
-    result = await run(request.app.state.pool, "admin_list_consultants", request.state.caller, status=q.status,
-                       q=q.q, page=q.page, per_page=q.per_page)
+    result = await run(request.app.state.pool, "admin_list_consultants", request.state.caller, q)
     return JSONResponse(result)
 
 
@@ -165,8 +164,8 @@ async def admin_list_admins(request: Request) -> JSONResponse:
 async def admin_create_admin(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateAdminBody)
     password_hash = await hash_new_password(request, body.password, body.email, body.name)
-    admin_id = await run(request.app.state.pool, "create_admin", request.state.caller, email=body.email,
-                         name=body.name, password_hash=password_hash, role=body.role)
+    admin_id = await run(request.app.state.pool, "create_admin", request.state.caller, body,
+                         password_hash=password_hash)
     return JSONResponse({"id": str(admin_id), "email": body.email, "name": body.name.strip(), "role": body.role,
                          "is_active": True}, status_code=201)
 

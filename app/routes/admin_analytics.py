@@ -59,9 +59,8 @@ async def admin_consultant_charts(request: Request) -> JSONResponse:
           tags=("admin",), auth="admin", query=AdminSessionsQuery, responses={200: OBJECT})
 async def admin_sessions(request: Request) -> JSONResponse:
     q = parse_query(request, AdminSessionsQuery)
-    return JSONResponse(await run(request.app.state.pool, "admin_list_sessions", request.state.caller, status=q.status,
-                                  consultant_id=q.consultant_id, date_from=q.from_, date_to=q.to, page=q.page,
-                                  per_page=q.per_page))
+    return JSONResponse(await run(request.app.state.pool, "admin_list_sessions", request.state.caller, q,
+                                  date_from=q.from_, date_to=q.to))
 
 
 @endpoint(named="admin_system", tags=("admin",), auth="admin", responses={200: OBJECT})

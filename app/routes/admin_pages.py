@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -39,9 +40,9 @@ ACTIONS: dict[str, dict] = {
 }
 
 
-async def run_shown(request: Request, name: str, caller: Caller = PUBLIC, /, **params) -> Any:
+async def run_shown(request: Request, name: str, caller: Caller = PUBLIC, /, *models: BaseModel, **params) -> Any:
     """`run`, with a database refusal (NK409, NK422, a unique email…) as the ApiError a page shows in place."""
-    return await run_refusable(request.app.state.pool, name, caller, **params)
+    return await run_refusable(request.app.state.pool, name, caller, *models, **params)
 
 
 def _redirect(path: str) -> RedirectResponse:
@@ -89,8 +90,7 @@ async def logout_page(request: Request) -> Response:
 async def consultants_page(request: Request) -> Response:
     _, caller = signed_in(request)
     q = parse_query(request, ConsultantListQuery)
-    result = await run_shown(request, "admin_list_consultants", caller, status=q.status, q=q.q, page=q.page,
-                        per_page=q.per_page)
+    result = await run_shown(request, "admin_list_consultants", caller, q)
     plans = {p["code"]: p["name"] for p in await _plans(request)}
 
     def link(**changes) -> str:
@@ -222,8 +222,7 @@ async def admins_page(request: Request) -> Response:
         try:
             body = parse_form({k: form.get(k, "") for k in ("email", "name", "password", "role")}, CreateAdminBody)
             password_hash = await hash_new_password(request, body.password, body.email, body.name)
-            await run_shown(request, "create_admin", caller, email=body.email, name=body.name,
-                       password_hash=password_hash, role=body.role)
+            await run_shown(request, "create_admin", caller, body, password_hash=password_hash)
             return _redirect("/admin/admins?done=created")
         except ApiError as err:
             values = {k: form.get(k, "") for k in ("email", "name", "role")}

@@ -17,7 +17,7 @@ from app.errors import ApiError
 from app.passwords import PasswordError, check_policy, hash_password, verify_password
 from app.ratelimit import rate_limit
 from app.schemas import Email, Name, Password, PhoneCountryCode, PhoneNumber, Token
-from app.sql import run
+from app.sql import PUBLIC, run
 from app.validation import Schema
 from app.validation import parse_body as parse
 
@@ -134,20 +134,24 @@ def refresh_failure(status: str) -> ApiError:
 
 # --- endpoints ------------------------------------------------------------------------------------------
 
-@endpoint(named="signup_consultant", tags=("auth",), body=SignupBody,
-          responses={201: TOKENS, 409: None, 429: None})
-async def signup(request: Request) -> JSONResponse:
-    body = await parse(request, SignupBody)
+async def sign_up(request: Request, body: SignupBody) -> tuple[dict, str]:
+    """A new consultant (the API and the sign-up page): the account and its first refresh token. The body's
+    fields bind by name; the password arrives hashed, the links as tokens' hashes."""
     await rate_limit(request, "signup")
     password_hash = await hash_new_password(request, body.password, body.email, body.first_name, body.last_name)
     refresh, verify = new_token("rt"), new_token("ev")
-    account = await run(request.app.state.pool, "signup_consultant", email=body.email, password_hash=password_hash,
-                        first_name=body.first_name, last_name=body.last_name,
-                        phone_country_code=body.phone_country_code, phone_number=body.phone_number,
+    account = await run(request.app.state.pool, "signup_consultant", PUBLIC, body, password_hash=password_hash,
                         refresh_hash=token_hash(refresh), refresh_expires_at=refresh_expiry(),
                         verify_hash=token_hash(verify),
                         verify_url_encrypted=encrypted_link(request, "/auth/verify-email", verify),
                         user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+    return account, refresh
+
+
+@endpoint(named="signup_consultant", tags=("auth",), body=SignupBody,
+          responses={201: TOKENS, 409: None, 429: None})
+async def signup(request: Request) -> JSONResponse:
+    account, refresh = await sign_up(request, await parse(request, SignupBody))
     return JSONResponse(consultant_tokens(request, account, refresh), status_code=201)
 
 

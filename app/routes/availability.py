@@ -92,9 +92,7 @@ async def get_availability(request: Request) -> JSONResponse:
           auth="consultant", body=RuleBody, responses={201: OBJECT, 422: None})
 async def create_rule(request: Request) -> JSONResponse:
     b = await parse_body(request, RuleBody)
-    result = await run(request.app.state.pool, "create_availability_rule", _caller(request), session_type=b.session_type,
-                       weekday=b.weekday, start_time=b.start_time, end_time=b.end_time, slot_minutes=b.slot_minutes,
-                       capacity=b.capacity, valid_from=b.valid_from, valid_until=b.valid_until)
+    result = await run(request.app.state.pool, "create_availability_rule", _caller(request), b)
     return JSONResponse(result, status_code=201)
 
 
@@ -102,11 +100,8 @@ async def create_rule(request: Request) -> JSONResponse:
           auth="consultant", body=RuleBody, responses={200: OBJECT, 404: None})
 async def update_rule(request: Request) -> JSONResponse:
     b = await parse_body(request, RuleBody)
-    return JSONResponse(await run(request.app.state.pool, "update_availability_rule", _caller(request),
-                                  rule_id=request.path_params["rule_id"], session_type=b.session_type, weekday=b.weekday,
-                                  start_time=b.start_time, end_time=b.end_time, slot_minutes=b.slot_minutes,
-                                  capacity=b.capacity, valid_from=b.valid_from, valid_until=b.valid_until,
-                                  is_active=b.is_active))
+    return JSONResponse(await run(request.app.state.pool, "update_availability_rule", _caller(request), b,
+                                  rule_id=request.path_params["rule_id"]))
 
 
 @endpoint(named="delete_availability_rule", tags=("availability",), auth="consultant",
@@ -120,8 +115,8 @@ async def delete_rule(request: Request) -> JSONResponse:
           responses={201: OBJECT})
 async def create_block(request: Request) -> JSONResponse:
     b = await parse_body(request, BlockBody)
-    return JSONResponse(await run(request.app.state.pool, "create_availability_block", _caller(request),
-                                  starts_at=b.starts_at, ends_at=b.ends_at, reason=b.reason), status_code=201)
+    return JSONResponse(await run(request.app.state.pool, "create_availability_block", _caller(request), b),
+                        status_code=201)
 
 
 @endpoint(named="delete_availability_block", tags=("availability",), auth="consultant", responses={200: OBJECT, 404: None})
@@ -142,17 +137,15 @@ async def list_slots(request: Request) -> JSONResponse:
           responses={201: OBJECT, 409: None})
 async def create_slot(request: Request) -> JSONResponse:
     b = await parse_body(request, SlotBody)
-    return JSONResponse(await run(request.app.state.pool, "create_slot", _caller(request), session_type=b.session_type,
-                                  starts_at=b.starts_at, ends_at=b.ends_at, capacity=b.capacity), status_code=201)
+    return JSONResponse(await run(request.app.state.pool, "create_slot", _caller(request), b), status_code=201)
 
 
 @endpoint(named="update_slot", tags=("availability",),
           auth="consultant", body=SlotPatch, responses={200: OBJECT, 404: None, 409: None})
 async def update_slot(request: Request) -> JSONResponse:
     b = await parse_body(request, SlotPatch)
-    return JSONResponse(await run(request.app.state.pool, "update_slot", _caller(request),
-                                  slot_id=request.path_params["slot_id"], starts_at=b.starts_at, ends_at=b.ends_at,
-                                  capacity=b.capacity, is_available=b.is_available))
+    return JSONResponse(await run(request.app.state.pool, "update_slot", _caller(request), b,
+                                  slot_id=request.path_params["slot_id"]))
 
 
 @endpoint(named="delete_slot", tags=("availability",), auth="consultant",

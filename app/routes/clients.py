@@ -87,8 +87,7 @@ async def list_clients(request: Request) -> JSONResponse:
     digits = normalise_phone(q.q) if q.q else None
     phone_hash = (keyed_hash(request.app.state.secrets.data_key, PHONE_PURPOSE, digits)
                   if digits and re.fullmatch(r"\+?[0-9]{6,15}", digits) else None)
-    result = await run(request.app.state.pool, "list_clients", request.state.caller, q=q.q, phone_hash=phone_hash,
-                       active=q.active, sort=q.sort, page=q.page, per_page=q.per_page)
+    result = await run(request.app.state.pool, "list_clients", request.state.caller, q, phone_hash=phone_hash)
     result["items"] = [present_client(request, c) for c in result["items"]]
     return JSONResponse(result)
 
@@ -96,8 +95,8 @@ async def list_clients(request: Request) -> JSONResponse:
 @endpoint(named="create_client", tags=("clients",), auth="approved", body=NewClient, responses={201: OBJECT, 409: None})
 async def create_client(request: Request) -> JSONResponse:
     b = await parse_body(request, NewClient)
-    client = await run(request.app.state.pool, "create_client", request.state.caller, name=b.name, email=b.email,
-                       notes=b.notes, **phone_fields(request, b.phone))
+    client = await run(request.app.state.pool, "create_client", request.state.caller, b,
+                       **phone_fields(request, b.phone))
     return JSONResponse(present_client(request, client), status_code=201)
 
 

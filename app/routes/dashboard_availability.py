@@ -135,8 +135,7 @@ async def add_slot(request: Request) -> Response:
         ends = datetime.combine(day, form_time(form, "end_time"), zone)
         b = parse_form({"session_type": form.get("session_type", ""), "starts_at": starts.isoformat(),
                         "ends_at": ends.isoformat(), "capacity": whole_number(form.get("capacity", ""))}, SlotBody)
-        await run(request.app.state.pool, "create_slot", caller, session_type=b.session_type, starts_at=b.starts_at,
-                  ends_at=b.ends_at, capacity=b.capacity)
+        await run(request.app.state.pool, "create_slot", caller, b)
         return done_redirect("/availability", "slot_added")
 
     return await form_page(request, "dashboard/settings_availability.html", _load_availability, submit, form="slot",
@@ -157,8 +156,7 @@ async def add_block(request: Request) -> Response:
             ends = datetime.combine(last + timedelta(days=1), time(0), zone)
         b = parse_form({"starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
                         "reason": form.get("reason", "").strip()}, BlockBody)
-        await run(request.app.state.pool, "create_availability_block", caller, starts_at=b.starts_at,
-                  ends_at=b.ends_at, reason=b.reason)
+        await run(request.app.state.pool, "create_availability_block", caller, b)
         return done_redirect("/availability", "block_added")
 
     return await form_page(request, "dashboard/settings_availability.html", _load_availability, submit, form="block",

@@ -56,8 +56,7 @@ async def clients_list(request: Request) -> Response:
     digits = normalise_phone(q.q) if q.q else None
     phone_hash = (keyed_hash(request.app.state.secrets.data_key, PHONE_PURPOSE, digits)
                   if digits and re.fullmatch(r"\+?[0-9]{6,15}", digits) else None)
-    result = await run(request.app.state.pool, "list_clients", caller, q=q.q, phone_hash=phone_hash, active=q.active,
-                       sort=q.sort, page=q.page, per_page=q.per_page)
+    result = await run(request.app.state.pool, "list_clients", caller, q, phone_hash=phone_hash)
     result["items"] = [present_client(request, c) for c in result["items"]]
     return render(request, "dashboard/clients.html", {
         "values": values, "tz": subject["timezone"], "result": result, "searching": bool(values.get("q")),
@@ -166,8 +165,7 @@ async def client_new(request: Request) -> Response:
         return render(request, "dashboard/clients_new.html", {"values": values})
     try:
         b = parse_form(values, NewClient)
-        client = await run(request.app.state.pool, "create_client", caller, name=b.name, email=b.email, notes=b.notes,
-                           **phone_fields(request, b.phone))
+        client = await run(request.app.state.pool, "create_client", caller, b, **phone_fields(request, b.phone))
     except (ApiError, asyncpg.PostgresError) as exc:
         failure, status = form_error(exc)
         return render(request, "dashboard/clients_new.html", {"values": values, **failure}, status=status)

@@ -28,8 +28,7 @@ async def payments_page(request: Request) -> Response:
     subject, caller = signed_in(request)
     params = {k: v for k, v in request.query_params.items() if v and k in ("status", "from", "to", "page")}
     q = _filters(params, subject["timezone"])
-    result = await run(request.app.state.pool, "list_payments", caller, status=q.status, from_=q.from_, to_=q.to,
-                       page=q.page, per_page=q.per_page)
+    result = await run(request.app.state.pool, "list_payments", caller, q, to_=q.to)
     return render(request, "dashboard/payments.html", {
         "result": result, "q": q, "params": params,
         "filters": {k: v for k, v in params.items() if k != "page"}, "tz": subject["timezone"], "labels": STATUS_LABELS,

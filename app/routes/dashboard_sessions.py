@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
@@ -20,11 +19,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes import forms
-from app.routes.public import PHONE_PURPOSE
 from app.routes.sessions import (
     CalendarQuery,
     CancelBody,
@@ -32,6 +29,7 @@ from app.routes.sessions import (
     RescheduleBody,
     SessionPatch,
     SessionQuery,
+    book_offline,
     present_session,
 )
 from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
@@ -140,9 +138,7 @@ async def sessions_list(request: Request) -> Response:
         return render(request, "dashboard/sessions.html", {
             "values": values, "tz": tz, "result": None, "error": err.message,
             "error_field": err.field}, status=err.status)
-    result = await run(request.app.state.pool, "list_sessions", caller, status=q.status, session_type=q.type,
-                       from_=q.from_, to_=q.to, client_id=q.client_id, q=q.q, sort=q.sort, page=q.page,
-                       per_page=q.per_page)
+    result = await run(request.app.state.pool, "list_sessions", caller, q, session_type=q.type, to_=q.to)
     return render(request, "dashboard/sessions.html", {
         "values": values, "tz": tz, "result": result, "filtered": bool(set(values) - {"sort", "page", "per_page"}),
         "paging": paging("/dashboard/sessions", result, values),
@@ -354,16 +350,7 @@ async def session_new(request: Request) -> Response:
         return render(request, "dashboard/sessions_new.html", context)
     try:
         b = _new_session_body(form, tz)
-        key = request.app.state.secrets.data_key
-        phone = b.client.phone if b.client else None
-        made = await run(pool, "create_session", caller, client_id=b.client_id,
-                         client_name=b.client.name if b.client else None,
-                         client_email=b.client.email if b.client else None,
-                         client_phone_encrypted=encrypt(key, PHONE_PURPOSE, phone) if phone else None,
-                         client_phone_hash=keyed_hash(key, PHONE_PURPOSE, phone) if phone else None,
-                         slot_id=b.slot_id, session_type=b.session_type, starts_at=b.starts_at, ends_at=b.ends_at,
-                         amount=Decimal(b.amount) if b.amount is not None else None, payment_status=b.payment_status,
-                         payment_method=b.payment_method, notes=b.notes)
+        made = await book_offline(request, caller, b)
     except (ApiError, asyncpg.PostgresError) as exc:
         failure, status = form_error(exc)
         return render(request, "dashboard/sessions_new.html", {**context, **failure}, status=status)

@@ -101,9 +101,8 @@ async def put_email_template(request: Request) -> JSONResponse:
     email_type = _type(request)
     body = await parse_body(request, TemplateBody)
     await checked(email_type, body.model_dump())
-    return JSONResponse(await run(request.app.state.pool, "admin_set_email_template", request.state.caller,
-                                  email_type=email_type, subject=body.subject, html_body=body.html_body,
-                                  text_body=body.text_body))
+    return JSONResponse(await run(request.app.state.pool, "admin_set_email_template", request.state.caller, body,
+                                  email_type=email_type))
 
 
 @endpoint(summary="Render an email type on sample data: the current template, or the fields sent instead.",

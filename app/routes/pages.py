@@ -20,6 +20,7 @@ from app.routes.auth import (
     checked_credentials,
     encrypted_link,
     hash_new_password,
+    sign_up,
 )
 from app.routes.forms import form_page
 from app.sql import Caller, run
@@ -76,16 +77,7 @@ async def signup_page(request: Request) -> Response:
     async def submit(form: dict, subject: dict | None, caller: Caller) -> Response:
         body = parse_form({k: form.get(k, "") for k in ("email", "password", "first_name", "last_name",
                                                          "phone_country_code", "phone_number")}, SignupBody)
-        await rate_limit(request, "signup")
-        password_hash = await hash_new_password(request, body.password, body.email, body.first_name, body.last_name)
-        refresh, verify = new_token("rt"), new_token("ev")
-        await run(request.app.state.pool, "signup_consultant", email=body.email, password_hash=password_hash,
-                  first_name=body.first_name, last_name=body.last_name,
-                  phone_country_code=body.phone_country_code, phone_number=body.phone_number,
-                  refresh_hash=token_hash(refresh), refresh_expires_at=refresh_expiry(),
-                  verify_hash=token_hash(verify),
-                  verify_url_encrypted=encrypted_link(request, "/auth/verify-email", verify),
-                  user_agent=request.headers.get("user-agent"), ip=client_ip(request))
+        _, refresh = await sign_up(request, body)
         return start_web_session(request, refresh, "/dashboard?welcome=1")
 
     return await form_page(request, "pages/signup.html", query_values, submit)

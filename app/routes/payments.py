@@ -124,8 +124,7 @@ async def payment_webhook(request: Request) -> JSONResponse:
 @endpoint(named="list_payments", tags=("payments",), auth="approved", query=PaymentsQuery, responses={200: OBJECT})
 async def list_payments(request: Request) -> JSONResponse:
     q = parse_query(request, PaymentsQuery)
-    return JSONResponse(await run(request.app.state.pool, "list_payments", request.state.caller, status=q.status,
-                                  from_=q.from_, to_=q.to, page=q.page, per_page=q.per_page))
+    return JSONResponse(await run(request.app.state.pool, "list_payments", request.state.caller, q, to_=q.to))
 
 
 @endpoint(named="get_payment", tags=("payments",), auth="approved",

@@ -158,8 +158,8 @@ async def create_quotation(request: Request) -> JSONResponse:
           responses={200: OBJECT})
 async def list_quotations(request: Request) -> JSONResponse:
     q = parse_query(request, QuotationQuery)
-    return JSONResponse(await run(request.app.state.pool, "list_quotations", request.state.caller, status=q.status,
-                                  q=q.q, date_from=q.from_, date_to=q.to, page=q.page, per_page=q.per_page))
+    return JSONResponse(await run(request.app.state.pool, "list_quotations", request.state.caller, q,
+                                  date_from=q.from_, date_to=q.to))
 
 
 @endpoint(summary="One quotation with its view history, payments, emails and (once sent) its public link.",

@@ -13,7 +13,8 @@ import pytest
 
 from app.openapi import doc_of, iter_routes
 from app.routes import all_routes
-from app.sql import description, queries
+from app.routes.clients import NewClient
+from app.sql import bind, description, queries
 
 # The consultant's and admins' reads that are selects under the policies (more join as domains move over).
 POLICY_READS = ("list_sessions", "get_session", "list_clients", "get_client", "export_client", "list_payments",
@@ -59,5 +60,13 @@ def test_an_endpoint_running_one_query_of_its_own_is_described_by_it():
              if len(names) == 1 and runs[names[0]] == 1 and meta.summary != description(names[0])]
     assert twice == [], f"endpoints describing again what their query says (use @endpoint(named=…)): {twice}"
     assert sum(1 for _, meta, names in endpoints if len(names) == 1 and meta.summary == description(names[0])) >= 60
+
+def test_a_model_binds_the_fields_its_query_declares_and_keywords_win():
+    body = NewClient(name="Asha Verma", email="asha@example.com", phone="+91 98765 43210", notes="first call")
+    params = bind("create_client", (body,), {"phone_encrypted": b"x", "phone_hash": b"y", "notes": "kept"})
+    # The model's `phone` is no parameter of the query (it arrives sealed, as phone_encrypted and phone_hash).
+    assert params == {"name": "Asha Verma", "email": "asha@example.com", "notes": "kept", "phone_encrypted": b"x",
+                      "phone_hash": b"y"}
+    assert set(params) == set(queries.create_client.parameters)
 
 # Test: pytest tests/meta/test_named_queries.py
