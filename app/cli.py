@@ -11,7 +11,7 @@ import sys
 import psycopg
 
 from app.cli_accounts import cmd_approve_consultant, cmd_create_admin, refused
-from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, Settings
+from app.config import ROLE_ADMIN, ROLE_ANALYST, ROLE_APP, ROLE_OWNER, ROLE_WORKER, Settings
 from app.database import Database, role_url, running_embedded_url
 from app.middleware import configure_logging
 
@@ -38,21 +38,21 @@ def _is_loopback(host: str) -> bool:
         return False  # a name other than localhost may resolve anywhere
 
 
-def refuse_unsafe_start(settings: Settings, host: str | None = None) -> int | None:
+def refuse_unsafe_start(settings: Settings, host: str | None = None, *, worker: bool = False) -> int | None:
     """Exit status 2 with the reason on stderr when this process must not start, else None (issue 16).
     Production needs its secrets and real providers; development (its /dev/outbox shows every email, its
     /dev/checkout marks any order paid) listens on loopback only, unless NAKKSHA_ALLOW_DEV_ON_NETWORK=1."""
     from app.secrets import MIN_SECRET_LENGTH, missing_for_production, weak_for_production
 
     if not settings.is_development:
-        missing = missing_for_production()
+        missing = missing_for_production(worker=worker)
         if missing:
             print(f"nakksha: refusing to start in production (NAKKSHA_ENV={settings.env}): set "
                   f"{', '.join(missing)} in the environment. The local payment gateway and the mail outbox are "
                   "for development only; to try Nakksha on this machine, run it with NAKKSHA_ENV=development "
                   "(`make run` does).", file=sys.stderr)
             return 2
-        weak = weak_for_production()
+        weak = weak_for_production(worker=worker)
         if weak:
             print(f"nakksha: refusing to start in production (NAKKSHA_ENV={settings.env}): {', '.join(weak)} "
                   f"{'is' if len(weak) == 1 else 'are'} not random enough (at least {MIN_SECRET_LENGTH} characters, "
@@ -121,7 +121,7 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db_url(args: argparse.Namespace, settings: Settings) -> int:
     role = {"superuser": None, "owner": ROLE_OWNER, "app": ROLE_APP, "admin": ROLE_ADMIN,
-            "analyst": ROLE_ANALYST}[args.role]
+            "analyst": ROLE_ANALYST, "worker": ROLE_WORKER}[args.role]
     if settings.database_url:
         base = settings.database_url
     else:
@@ -151,7 +151,7 @@ def cmd_refresh_views(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    if (refusal := refuse_unsafe_start(settings)) is not None:
+    if (refusal := refuse_unsafe_start(settings, worker=True)) is not None:
         return refusal
     from procrastinate.worker import Worker
 
@@ -175,7 +175,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         # shutdown, which unregisters it (cancelling the task instead could land inside the registering query, after
         # the row was committed and before the worker knew its id). Its run() clears stop requests older than itself,
         # so the handlers go in once it has begun; a signal before that finds nothing registered and ends the process.
-        # A second signal gets the default action (an immediate end), as with Procrastinate's own handlers.
+        # A second SIGINT (Ctrl-C again) ends the process at once. A second SIGTERM is logged and ignored: a stop is
+        # already under way and its unregistering must not be cut off (a worker killed by a repeated SIGTERM right
+        # after its first left its registration behind on a loaded CI machine); a supervisor that will not wait
+        # sends SIGKILL.
         loop = asyncio.get_running_loop()
         with connected(db.worker_url(), db.worker_query_url(), db.statement_cache_size()) as job_app:
             async with job_app.open_async():
@@ -186,9 +189,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
                 running = asyncio.create_task(worker.run())
                 await asyncio.sleep(0)  # run() has begun: a stop from here on is not cleared
 
+                def again() -> None:
+                    log.warning("SIGTERM again while stopping: ignored (running jobs get %s s; SIGKILL ends the "
+                                "worker at once)", GRACEFUL_SECONDS)
+
                 def on_signal() -> None:
-                    for sig in (signal.SIGTERM, signal.SIGINT):
-                        loop.remove_signal_handler(sig)
+                    loop.remove_signal_handler(signal.SIGINT)
+                    loop.add_signal_handler(signal.SIGTERM, again)
                     worker.stop()
 
                 for sig in (signal.SIGTERM, signal.SIGINT):

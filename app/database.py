@@ -151,8 +151,15 @@ class Database:
         return self.settings.pooler_url or self.app_url()
 
     def worker_url(self) -> str:
-        """The worker role's direct URL (Procrastinate LISTENs on it)."""
-        return self.settings.worker_database_url or role_url(self.admin_url(), ROLE_WORKER)
+        """The worker role's direct URL (Procrastinate LISTENs on it): WORKER_DATABASE_URL; else, where only the
+        app's URL is given (a deployment whose processes never hold the superuser's), that URL logged in as the
+        worker role with NAKKSHA_WORKER_PASSWORD; else derived from the administrative URL."""
+        if self.settings.worker_database_url:
+            return self.settings.worker_database_url
+        if self.settings.app_database_url and not self.settings.database_url:
+            return with_user(self.settings.app_database_url, ROLE_WORKER,
+                             os.environ.get(ROLE_PASSWORD_ENV[ROLE_WORKER]) or None)
+        return role_url(self.admin_url(), ROLE_WORKER)
 
     def worker_query_url(self) -> str:
         """Where the worker's task queries go: the transaction pooler, logged in as the worker role, when one is

@@ -40,10 +40,17 @@ PRODUCTION_PROVIDERS = ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBH
                         "EMAIL_FROM")
 
 
-def missing_for_production(environ: dict[str, str] | None = None) -> list[str]:
-    """Every variable production needs that the environment lacks (empty counts as missing), in order."""
+# The job worker signs no token and hashes no password: it holds the data key only (calendar tokens, links in
+# mails), so a compromised worker cannot forge a session or attack the password hashes with the pepper.
+WORKER_SECRETS = ("DATA_ENCRYPTION_KEY",)
+
+
+def missing_for_production(environ: dict[str, str] | None = None, *, worker: bool = False) -> list[str]:
+    """Every variable production needs (the worker: WORKER_SECRETS) that the environment lacks (empty counts as
+    missing), in order."""
     e = os.environ if environ is None else environ
-    return [name for name in (*PRODUCTION_SECRETS, *PRODUCTION_PROVIDERS) if not (e.get(name) or "").strip()]
+    needed = (*(WORKER_SECRETS if worker else PRODUCTION_SECRETS), *PRODUCTION_PROVIDERS)
+    return [name for name in needed if not (e.get(name) or "").strip()]
 
 
 # A production secret is a long random string (`python3 -c 'import secrets; print(secrets.token_hex(32))'`): one
@@ -53,11 +60,11 @@ MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 12
 
 
-def weak_for_production(environ: dict[str, str] | None = None) -> list[str]:
-    """The production secrets that are set but too short or too repetitive to be random, in order."""
+def weak_for_production(environ: dict[str, str] | None = None, *, worker: bool = False) -> list[str]:
+    """The production secrets (the worker's) that are set but too short or too repetitive to be random, in order."""
     e = os.environ if environ is None else environ
     weak = []
-    for name in PRODUCTION_SECRETS:
+    for name in WORKER_SECRETS if worker else PRODUCTION_SECRETS:
         value = (e.get(name) or "").strip()
         if value and (len(value) < MIN_SECRET_LENGTH or len(set(value)) < MIN_SECRET_DISTINCT or _repeats(value)):
             weak.append(name)
@@ -67,6 +74,11 @@ def weak_for_production(environ: dict[str, str] | None = None) -> list[str]:
 def _repeats(value: str) -> bool:
     """A short pattern written several times ("0123456789abcdef" twice): as guessable as the pattern alone."""
     return any(value == (value[:n] * (len(value) // n + 1))[:len(value)] for n in range(1, len(value) // 2 + 1))
+
+
+def data_key(settings: Settings) -> str:
+    """DATA_ENCRYPTION_KEY alone: what the worker needs (Secrets.load would ask the web app's secrets too)."""
+    return get_secret(settings, "DATA_ENCRYPTION_KEY")
 
 
 @dataclass(frozen=True)

@@ -9024,12 +9024,14 @@ declare
   v_wait interval;
   v_for_client jsonb;
   v_client_name text;
-  v_c app.consultants;
+  v_c record;
   v_client app.clients;
   v_mail record;
   v_found boolean := false;
 begin
-  select * into v_c from app.consultants where id = p_s.consultant_id;
+  -- The columns the mails use, by name: the worker (a reminder, a settled refund) may not read the credentials.
+  select c.id, c.email, c.first_name, c.last_name, c.timezone, c.notification_preferences into v_c
+  from app.consultants c where c.id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
   if p_event in ('confirmed', 'reminder') then
     -- A generated Meet/Teams link on its way: the confirmation mails (and the reminder of a session booked
@@ -16377,18 +16379,12 @@ GRANT ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target
 
 
 --
--- Name: TABLE consultants; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.consultants TO nakksha_worker;
-
-
---
 -- Name: COLUMN consultants.id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
 GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(id) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(id) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16398,6 +16394,7 @@ GRANT SELECT(id) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(email) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(email) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16407,6 +16404,7 @@ GRANT SELECT(email) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(first_name) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(first_name) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16416,6 +16414,7 @@ GRANT SELECT(first_name),UPDATE(first_name) ON TABLE app.consultants TO nakksha_
 
 GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(last_name) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(last_name) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16425,6 +16424,7 @@ GRANT SELECT(last_name),UPDATE(last_name) ON TABLE app.consultants TO nakksha_ap
 
 GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(phone_country_code) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(phone_country_code) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16434,6 +16434,7 @@ GRANT SELECT(phone_country_code),UPDATE(phone_country_code) ON TABLE app.consult
 
 GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(phone_number) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(phone_number) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16443,6 +16444,7 @@ GRANT SELECT(phone_number),UPDATE(phone_number) ON TABLE app.consultants TO nakk
 
 GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(consultancy_sector) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(consultancy_sector) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16451,6 +16453,7 @@ GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consult
 --
 
 GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16476,6 +16479,7 @@ GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consu
 
 GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(personal_session_title) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(personal_session_title) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16485,6 +16489,7 @@ GRANT SELECT(personal_session_title),UPDATE(personal_session_title) ON TABLE app
 
 GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(webinar_session_title) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(webinar_session_title) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16494,6 +16499,7 @@ GRANT SELECT(webinar_session_title),UPDATE(webinar_session_title) ON TABLE app.c
 
 GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(description) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(description) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16503,6 +16509,7 @@ GRANT SELECT(description),UPDATE(description) ON TABLE app.consultants TO nakksh
 
 GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(experience_months) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(experience_months) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16512,6 +16519,7 @@ GRANT SELECT(experience_months),UPDATE(experience_months) ON TABLE app.consultan
 
 GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(personal_session_price) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(personal_session_price) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16521,6 +16529,7 @@ GRANT SELECT(personal_session_price),UPDATE(personal_session_price) ON TABLE app
 
 GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(webinar_session_price) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(webinar_session_price) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16530,6 +16539,7 @@ GRANT SELECT(webinar_session_price),UPDATE(webinar_session_price) ON TABLE app.c
 
 GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16539,6 +16549,7 @@ GRANT SELECT(currency) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(instagram_url) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(instagram_url) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16548,6 +16559,7 @@ GRANT SELECT(instagram_url),UPDATE(instagram_url) ON TABLE app.consultants TO na
 
 GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(linkedin_url) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(linkedin_url) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16557,6 +16569,7 @@ GRANT SELECT(linkedin_url),UPDATE(linkedin_url) ON TABLE app.consultants TO nakk
 
 GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(twitter_url) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(twitter_url) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16566,6 +16579,7 @@ GRANT SELECT(twitter_url),UPDATE(twitter_url) ON TABLE app.consultants TO nakksh
 
 GRANT SELECT(profile_photo_url),UPDATE(profile_photo_url) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(profile_photo_url) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(profile_photo_url),UPDATE(profile_photo_url) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16575,6 +16589,7 @@ GRANT SELECT(profile_photo_url),UPDATE(profile_photo_url) ON TABLE app.consultan
 
 GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16584,6 +16599,7 @@ GRANT SELECT(slug) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(timezone) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(timezone) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16593,6 +16609,7 @@ GRANT SELECT(timezone),UPDATE(timezone) ON TABLE app.consultants TO nakksha_app_
 
 GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16602,6 +16619,7 @@ GRANT SELECT(is_active) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16611,6 +16629,7 @@ GRANT SELECT(is_email_verified) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16620,6 +16639,7 @@ GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16629,6 +16649,7 @@ GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16638,6 +16659,7 @@ GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app_ad
 
 GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16647,6 +16669,7 @@ GRANT SELECT(approval_status) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16656,6 +16679,7 @@ GRANT SELECT(approved_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16665,6 +16689,7 @@ GRANT SELECT(approved_by) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16674,6 +16699,7 @@ GRANT SELECT(rejection_reason) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(min_notice_minutes) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(min_notice_minutes) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16683,6 +16709,7 @@ GRANT SELECT(min_notice_minutes),UPDATE(min_notice_minutes) ON TABLE app.consult
 
 GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(max_days_ahead) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(max_days_ahead) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16692,6 +16719,7 @@ GRANT SELECT(max_days_ahead),UPDATE(max_days_ahead) ON TABLE app.consultants TO 
 
 GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(buffer_minutes) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(buffer_minutes) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16701,6 +16729,7 @@ GRANT SELECT(buffer_minutes),UPDATE(buffer_minutes) ON TABLE app.consultants TO 
 
 GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16710,6 +16739,7 @@ GRANT SELECT(hold_minutes) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(cancellation_policy) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(cancellation_policy) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16719,6 +16749,7 @@ GRANT SELECT(cancellation_policy),UPDATE(cancellation_policy) ON TABLE app.consu
 
 GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(default_meeting_platform) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(default_meeting_platform) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16728,6 +16759,7 @@ GRANT SELECT(default_meeting_platform),UPDATE(default_meeting_platform) ON TABLE
 
 GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(zoom_link) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(zoom_link) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16737,6 +16769,7 @@ GRANT SELECT(zoom_link),UPDATE(zoom_link) ON TABLE app.consultants TO nakksha_ap
 
 GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(meet_link) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(meet_link) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16746,6 +16779,7 @@ GRANT SELECT(meet_link),UPDATE(meet_link) ON TABLE app.consultants TO nakksha_ap
 
 GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(teams_link) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(teams_link) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16755,6 +16789,7 @@ GRANT SELECT(teams_link),UPDATE(teams_link) ON TABLE app.consultants TO nakksha_
 
 GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(notification_preferences) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(notification_preferences) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16764,6 +16799,7 @@ GRANT SELECT(notification_preferences),UPDATE(notification_preferences) ON TABLE
 
 GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16773,6 +16809,7 @@ GRANT SELECT(last_login_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16782,6 +16819,7 @@ GRANT SELECT(deleted_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -16791,6 +16829,7 @@ GRANT SELECT(created_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -17455,164 +17494,86 @@ GRANT ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_se
 -- Name: FUNCTION procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_cancel_job_v1(job_id bigint, abort boolean, delete_job boolean) TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_defer_jobs_v1(jobs public.procrastinate_job_to_defer_v1[]) TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_defer_periodic_job_v2(_queue_name character varying, _lock character varying, _queueing_lock character varying, _task_name character varying, _priority integer, _periodic_id character varying, _defer_timestamp bigint, _args jsonb) TO nakksha_app_admin;
 
 
 --
 -- Name: TABLE procrastinate_jobs; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app;
+GRANT SELECT ON TABLE public.procrastinate_jobs TO nakksha_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_worker;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_jobs TO nakksha_app_admin;
+GRANT SELECT ON TABLE public.procrastinate_jobs TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_fetch_job_v2(target_queue_names character varying[], p_worker_id bigint) TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_finish_job_v1(job_id bigint, end_status public.procrastinate_job_status, delete_job boolean) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_notify_queue_abort_job_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_notify_queue_abort_job_v1() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_notify_queue_job_inserted_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_notify_queue_job_inserted_v1() TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_prune_stalled_workers_v1(seconds_since_heartbeat double precision) TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_register_worker_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_register_worker_v1() TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_retry_job_v1(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_retry_job_v2(job_id bigint, retry_at timestamp with time zone, new_priority integer, new_queue_name character varying, new_lock character varying) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_trigger_abort_requested_events_procedure_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_trigger_abort_requested_events_procedure_v1() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_trigger_function_scheduled_events_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_scheduled_events_v1() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_trigger_function_status_events_insert_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_insert_v1() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_trigger_function_status_events_update_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_trigger_function_status_events_update_v1() TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION procrastinate_unlink_periodic_defers_v1(); Type: ACL; Schema: public; Owner: nakksha_owner
---
-
-GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app;
-GRANT ALL ON FUNCTION public.procrastinate_unlink_periodic_defers_v1() TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_unregister_worker_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_unregister_worker_v1(worker_id bigint) TO nakksha_app_admin;
 
 
 --
 -- Name: FUNCTION procrastinate_update_heartbeat_v1(worker_id bigint); Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app;
 GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_worker;
-GRANT ALL ON FUNCTION public.procrastinate_update_heartbeat_v1(worker_id bigint) TO nakksha_app_admin;
 
 
 --
@@ -18047,63 +18008,53 @@ GRANT SELECT ON TABLE app.webhook_events TO nakksha_app_admin;
 -- Name: TABLE procrastinate_events; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app;
+GRANT SELECT ON TABLE public.procrastinate_events TO nakksha_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_worker;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_events TO nakksha_app_admin;
+GRANT SELECT ON TABLE public.procrastinate_events TO nakksha_app_admin;
 
 
 --
 -- Name: SEQUENCE procrastinate_events_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_worker;
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_events_id_seq TO nakksha_app_admin;
 
 
 --
 -- Name: SEQUENCE procrastinate_jobs_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_worker;
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_jobs_id_seq TO nakksha_app_admin;
 
 
 --
 -- Name: TABLE procrastinate_periodic_defers; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_worker;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_periodic_defers TO nakksha_app_admin;
 
 
 --
 -- Name: SEQUENCE procrastinate_periodic_defers_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_worker;
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_periodic_defers_id_seq TO nakksha_app_admin;
 
 
 --
 -- Name: TABLE procrastinate_workers; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app;
+GRANT SELECT ON TABLE public.procrastinate_workers TO nakksha_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_worker;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.procrastinate_workers TO nakksha_app_admin;
+GRANT SELECT ON TABLE public.procrastinate_workers TO nakksha_app_admin;
 
 
 --
 -- Name: SEQUENCE procrastinate_workers_id_seq; Type: ACL; Schema: public; Owner: nakksha_owner
 --
 
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app;
 GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_worker;
-GRANT SELECT,USAGE ON SEQUENCE public.procrastinate_workers_id_seq TO nakksha_app_admin;
 
 
 --
@@ -18135,3 +18086,5 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205120300
 -- 20261205130000
 -- 20261205130100
+-- 20261205130200
+-- 20261205130300

@@ -30,7 +30,7 @@ from app.adapters.meetings import (
     providers,
 )
 from app.config import Settings
-from app.secrets import Secrets
+from app.secrets import data_key
 from app.sql import run
 from jobs.app import app, pool
 from jobs.email import ProviderBackoff
@@ -42,7 +42,7 @@ RETRY = ProviderBackoff(max_attempts=8, wait=5, exponential_wait=2, retry_except
 
 def _context() -> tuple[Settings, str]:
     settings = Settings.from_env()
-    return settings, Secrets.load(settings).data_key
+    return settings, data_key(settings)
 
 
 @app.task(name="sync_calendar_event", queue="calendar", retry=RETRY)

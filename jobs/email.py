@@ -23,7 +23,7 @@ from app.calendar_invite import invite_attachment
 from app.config import Settings
 from app.crypto import DecryptionError, decrypt_text
 from app.emails import UnknownEmailType, render
-from app.secrets import Secrets
+from app.secrets import data_key
 from app.sql import run
 from app.template_sandbox import TemplateRefused, render_override
 from jobs.app import app, pool
@@ -38,7 +38,7 @@ LINK_PURPOSE = "email_link"
 def decrypt_fields(data: dict) -> dict:
     """Links carrying secrets (verification, password reset) are stored encrypted in template_data as
     `<name>_encrypted`; only here, at send time, do they become `<name>` again."""
-    key = Secrets.load(Settings.from_env()).data_key if any(k.endswith("_encrypted") for k in data) else ""
+    key = data_key(Settings.from_env()) if any(k.endswith("_encrypted") for k in data) else ""
     out = {}
     for name, value in data.items():
         if name.endswith("_encrypted") and isinstance(value, str):

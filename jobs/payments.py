@@ -18,7 +18,7 @@ import procrastinate
 from app.adapters.payments import Gateway, GatewayRefused, GatewayUnavailable, payment_gateway
 from app.config import Settings
 from app.errors import ApiError
-from app.secrets import Secrets
+from app.secrets import data_key
 from app.sql import run, run_long, run_refusable
 from jobs.app import app, pool
 
@@ -31,7 +31,7 @@ RECONCILE_TIMEOUT = "1min"
 
 def gateway() -> Gateway:
     settings = Settings.from_env()
-    return payment_gateway(settings, Secrets.load(settings).data_key, pool)
+    return payment_gateway(settings, data_key(settings), pool)
 
 
 @app.task(name="process_refund", queue="payments", pass_context=True,

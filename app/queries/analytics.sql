@@ -31,7 +31,8 @@ select api.admin_consultant_charts(:consultant_id, :timeframe, :date_from, :date
 -- name: admin_list_sessions(status, consultant_id, date_from, date_to, page, per_page)$
 -- Sessions across the platform: filter by status, consultant and start time; paged, newest first.
 -- Every tenant's, under the admin role's read policies (an active admin's transaction).
-with p as (
+with me as materialized (select api.require_admin() as id),  -- 403 unless an active admin calls
+p as (
   select :status::text as status, :consultant_id::uuid as consultant_id, :date_from::timestamptz as from_,
          :date_to::timestamptz as to_, :page::integer as page, :per_page::integer as per_page
 ), matching as (
@@ -52,7 +53,7 @@ select jsonb_build_object(
     from page pg join app.sessions s on s.id = pg.id join app.consultants c on c.id = s.consultant_id
     join app.clients cl on cl.id = s.client_id), '[]'),
   'total', (select count(*) from matching), 'page', p.page, 'per_page', p.per_page)
-from p;
+from p, me;
 
 -- name: admin_system()$
 -- System health: job queue depth by queue and status, failed jobs and email failures in the last 24 hours, the analytics views' last refresh and age, the daily-analytics backlog, database size, version and migration level.

@@ -3,10 +3,12 @@
 -- name: calendar_connections()$
 -- The caller's connected calendars: provider, state, account, last sync. Whose: the policy's answer (the
 -- caller's own); the column grants leave the tokens out of reach.
+with me as materialized (select api.caller_consultant_id() as id)  -- 401 unless a consultant calls
 select coalesce(jsonb_agg(jsonb_build_object(
   'provider', c.provider, 'status', c.status, 'account_email', c.account_email, 'connected_at', c.connected_at,
-  'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider), '[]')
-from app.calendar_connections c;
+  'busy_synced_at', c.busy_synced_at, 'last_error', c.last_error) order by c.provider) filter (where c.id is not null),
+  '[]')
+from me left join app.calendar_connections c on true;
 
 -- name: begin_calendar_connection(provider, state_hash, code_verifier, browser_hash)!
 -- Remember an OAuth attempt's hashed state, PKCE verifier and browser cookie hash.

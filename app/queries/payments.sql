@@ -23,7 +23,8 @@ select api.refund_payment(:transaction_id, :amount, :reason);
 -- name: list_payments(status, from_, to_, page, per_page)$
 -- The consultant's payments with session, client and refunds: filter by status and creation time.
 -- The policies keep it to the caller's payments, and to an approved consultant.
-with p as (
+with me as materialized (select api.require_approved() as id),  -- 403 unless an approved consultant calls
+p as (
   select :status::text as status, :from_::timestamptz as from_, :to_::timestamptz as to_, :page::integer as page,
          :per_page::integer as per_page
 ), matching as (
@@ -44,12 +45,14 @@ select jsonb_build_object(
     'refunded', coalesce(sum(amount_refunded), 0),
     'net', coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0))
     from matching))
-from p;
+from p, me;
 
 -- name: get_payment(transaction_id)$
 -- One payment with its refunds and what can still be refunded.
+with me as materialized (select api.require_approved() as id)
 select coalesce((select api.payment_json(t) from app.payment_transactions t where t.id = :transaction_id),
-                api.not_found('No such payment.'));
+                api.not_found('No such payment.'))
+from me;
 
 -- name: worker_claim_refund(refund_id)$
 -- What a pending refund needs sent to the gateway, or nothing when it is settled.

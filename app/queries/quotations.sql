@@ -18,6 +18,7 @@ select api.duplicate_quotation(:quotation_id);
 
 -- name: get_quotation(quotation_id)$
 -- One of the caller's quotations with its view history (the latest 200), payments and emails.
+with me as materialized (select api.require_approved() as id)
 select coalesce((
   select api.quotation_json(q) || jsonb_build_object(
     'public_link_encrypted', q.public_link_encrypted,
@@ -32,12 +33,13 @@ select coalesce((
                                                             'queued_at', l.queued_at, 'sent_at', l.sent_at)
                                          order by l.queued_at)
                         from app.email_logs l where l.quotation_id = q.id), '[]'))
-  from app.quotations q where q.id = :quotation_id), api.not_found('No such quotation.'));
+  from app.quotations q where q.id = :quotation_id), api.not_found('No such quotation.'))
+from me;
 
 -- name: list_quotations(status, q, date_from, date_to, page, per_page)$
 -- Quotations: filter by status (as the client sees it), search name or client, created from/to; paged, newest first.
--- (name, client), created between, paged, newest first.
-with p as (
+with me as materialized (select api.require_approved() as id),  -- 403 unless an approved consultant calls
+p as (
   select :status::text as status, api.like_pattern(nullif(btrim(coalesce(:q::text, '')), '')) as pattern,
          :date_from::timestamptz as from_, :date_to::timestamptz as to_, :page::integer as page,
          :per_page::integer as per_page
@@ -56,7 +58,7 @@ with p as (
 select jsonb_build_object(
   'items', coalesce((select jsonb_agg(api.quotation_json(pg.q) order by pg.ord) from page pg), '[]'),
   'total', (select count(*) from matching), 'page', p.page, 'per_page', p.per_page)
-from p;
+from p, me;
 
 -- name: send_quotation(quotation_id, token_hash, link_encrypted)$
 -- draft → sent, mailing the client the link.

@@ -4,7 +4,8 @@
 
 -- name: list_sessions(status, session_type, from_, to_, client_id, q, sort, page, per_page)$
 -- Sessions: filter by status, type, dates, client; search; sort; page. With totals.
-with p as (
+with me as materialized (select api.require_approved() as id),  -- 403 unless an approved consultant calls
+p as (
   select :status::text as status, :session_type::text as session_type, :from_::timestamptz as from_,
          :to_::timestamptz as to_, :client_id::uuid as client_id, :sort::text as sort, :page::integer as page,
          :per_page::integer as per_page, api.like_pattern(nullif(btrim(coalesce(:q::text, '')), '')) as pattern
@@ -41,15 +42,17 @@ select jsonb_build_object(
       'count', coalesce(sum(n), 0), 'amount', coalesce(sum(amount), 0),
       'by_status', coalesce(jsonb_object_agg(status, n), '{}'))
     from (select status, count(*) as n, sum(amount) as amount from matching group by status) t))
-from p;
+from p, me;
 
 -- name: get_session(session_id)$
 -- One session (with `booked_as`: the name, email and phone the client typed when booking on the public page, which never change their client record).
+with me as materialized (select api.require_approved() as id)
 select coalesce((
   select case when s.client_name is null then api.session_json(s)
               else jsonb_set(api.session_json(s), '{booked_as,phone_encrypted}',
                              coalesce(to_jsonb(encode(s.client_phone_encrypted, 'base64')), 'null')) end
-  from app.sessions s where s.id = :session_id), api.not_found('No such session.'));
+  from app.sessions s where s.id = :session_id), api.not_found('No such session.'))
+from me;
 
 -- name: update_session(session_id, patch)$
 -- Change a session's notes and meeting details.
@@ -73,7 +76,8 @@ select api.session_calendar(:from_, :to_, :month);
 
 -- name: list_clients(q, phone_hash, active, sort, page, per_page)$
 -- Clients: search name, email or phone; filter active; sort; page.
-with p as (
+with me as materialized (select api.require_approved() as id),  -- 403 unless an approved consultant calls
+p as (
   select api.like_pattern(nullif(btrim(coalesce(:q::text, '')), '')) as pattern, :phone_hash::bytea as phone_hash,
          :active::boolean as active, :sort::text as sort, :page::integer as page, :per_page::integer as per_page
 ), matching as (
@@ -97,7 +101,7 @@ with p as (
 select jsonb_build_object(
   'items', coalesce((select jsonb_agg(api.client_json(pg.r) order by pg.ord) from page pg), '[]'),
   'total', (select count(*) from matching), 'page', p.page, 'per_page', p.per_page)
-from p;
+from p, me;
 
 -- name: create_client(name, email, phone_encrypted, phone_hash, notes)$
 -- Add a client.
@@ -105,10 +109,12 @@ select api.create_client(:name, :email, :phone_encrypted, :phone_hash, :notes);
 
 -- name: get_client(client_id)$
 -- A client's profile with session history, totals and repeat-client flag.
+with me as materialized (select api.require_approved() as id)
 select coalesce((
   select api.client_json(c) || jsonb_build_object('sessions', coalesce((
     select jsonb_agg(api.session_json(s) order by s.starts_at desc) from app.sessions s where s.client_id = c.id), '[]'))
-  from app.clients c where c.id = :client_id), api.not_found('No such client.'));
+  from app.clients c where c.id = :client_id), api.not_found('No such client.'))
+from me;
 
 -- name: update_client(client_id, patch, phone_encrypted, phone_hash)$
 -- Change a client.
@@ -116,6 +122,7 @@ select api.update_client(:client_id, :patch, :phone_encrypted, :phone_hash);
 
 -- name: export_client(client_id)$
 -- Everything held on a client, as JSON (their data rights).
+with me as materialized (select api.require_approved() as id)
 select coalesce((
   select jsonb_build_object('exported_at', now(), 'client', api.client_json(c),
     'sessions', coalesce((select jsonb_agg(api.session_json(s) order by s.starts_at)
@@ -130,7 +137,8 @@ select coalesce((
     'emails', coalesce((select jsonb_agg(jsonb_build_object('type', e.email_type, 'status', e.status,
                     'queued_at', e.queued_at) order by e.queued_at)
                         from app.email_logs e where e.client_id = c.id), '[]'))
-  from app.clients c where c.id = :client_id), api.not_found('No such client.'));
+  from app.clients c where c.id = :client_id), api.not_found('No such client.'))
+from me;
 
 -- name: client_phone(client_id)$
 -- A client's phone ciphertext (base64), for anonymise_client to find the phone written down.

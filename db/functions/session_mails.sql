@@ -33,12 +33,14 @@ declare
   v_wait interval;
   v_for_client jsonb;
   v_client_name text;
-  v_c app.consultants;
+  v_c record;
   v_client app.clients;
   v_mail record;
   v_found boolean := false;
 begin
-  select * into v_c from app.consultants where id = p_s.consultant_id;
+  -- The columns the mails use, by name: the worker (a reminder, a settled refund) may not read the credentials.
+  select c.id, c.email, c.first_name, c.last_name, c.timezone, c.notification_preferences into v_c
+  from app.consultants c where c.id = p_s.consultant_id;
   select * into v_client from app.clients where id = p_s.client_id;
   if p_event in ('confirmed', 'reminder') then
     -- A generated Meet/Teams link on its way: the confirmation mails (and the reminder of a session booked

@@ -189,6 +189,44 @@ async def test_calendar_connections_read_as_the_caller_and_their_tokens_stay_out
     await raises_sqlstate_as(db, a["id"], "42501", "select access_token_encrypted from app.calendar_connections")
 
 
+PAGE = {"page": 1, "per_page": 25}
+CONSULTANT_READS = {  # the named reads of app/queries a consultant's pages run, with arguments
+    "list_sessions": {"status": None, "session_type": None, "from_": None, "to_": None, "client_id": None, "q": None,
+                      "sort": None, **PAGE},
+    "get_session": {"session_id": uuid.uuid4()},
+    "list_clients": {"q": None, "phone_hash": None, "active": None, "sort": None, **PAGE},
+    "get_client": {"client_id": uuid.uuid4()},
+    "export_client": {"client_id": uuid.uuid4()},
+    "list_payments": {"status": None, "from_": None, "to_": None, **PAGE},
+    "get_payment": {"transaction_id": uuid.uuid4()},
+    "list_quotations": {"status": None, "q": None, "date_from": None, "date_to": None, **PAGE},
+    "get_quotation": {"quotation_id": uuid.uuid4()},
+}
+OWN_ACCOUNT_READS = {"calendar_connections": {}, "get_my_availability": {},
+                     "list_my_slots": {"from_": None, "to_": None, "session_type": None},
+                     "my_one_off_slots": {"from_": datetime.now(UTC), "to_": datetime.now(UTC) + timedelta(days=7)}}
+
+
+async def test_the_named_reads_refuse_an_admin_and_an_unapproved_consultant_rather_than_answer(db, owner, two):
+    """The admin role's policies show every tenant, and an unapproved consultant's show nothing: a consultant's read
+    run for either says so (403, or 401 for the own-account reads) instead of answering across tenants or empty.
+    The endpoints' guards refuse first; this holds beneath them (the outside review found the reads answering an
+    admin every tenant's clients)."""
+    boss = await factories.admin(owner)
+    pending = await factories.consultant(owner, approved=False)
+    for who in ({"admin_id": boss}, {"consultant_id": pending}):
+        async with db.as_caller("app", **who) as conn:
+            for name, params in CONSULTANT_READS.items():
+                err = await named_refused(conn, "NK403", name, **params)
+                assert err.message == "consultant_not_approved", (name, who)
+    async with db.as_caller("app", admin_id=boss) as conn:
+        for name, params in OWN_ACCOUNT_READS.items():
+            await named_refused(conn, "NK401", name, **params)
+    async with db.as_caller("app", consultant_id=two["a"]["id"]) as conn:
+        await named_refused(conn, "NK403", "admin_list_sessions", status=None, consultant_id=None, date_from=None,
+                            date_to=None, **PAGE)
+
+
 async def raises_sqlstate_as(db, consultant, sqlstate: str, sql: str, *args) -> None:
     app = await db.connect("app")
     try:

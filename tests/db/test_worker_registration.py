@@ -1,6 +1,6 @@
 # tests/db/test_worker_registration.py — a job worker whose row another worker pruned while it was alive takes its next job instead of dying on procrastinate_jobs_worker_id_fkey.
 """The cause of issue 16's "ForeignKeyViolation … procrastinate_jobs_worker_id_fkey" at worker start-up, in SQL, as
-the app role the workers log in as: a starting worker deletes the rows of workers silent for longer than its
+the worker role the workers log in as: a starting worker deletes the rows of workers silent for longer than its
 stalled_worker_timeout (procrastinate_prune_stalled_workers_v1); a worker that was only paused then fetched with
 its deleted id and the foreign key killed it. The fetch now registers its worker again."""
 from __future__ import annotations
@@ -25,7 +25,7 @@ async def registered_then_pruned(conn: asyncpg.Connection) -> int:
 
 
 async def test_a_pruned_live_worker_takes_its_next_job_and_is_registered_again(db):
-    conn = await db.connect("app")
+    conn = await db.connect("worker")
     try:
         worker = await registered_then_pruned(conn)
         job = await conn.fetchrow("select * from procrastinate_fetch_job_v2(array['emails']::varchar[], $1)", worker)
@@ -43,7 +43,7 @@ async def test_a_pruned_live_worker_takes_its_next_job_and_is_registered_again(d
 
 
 async def test_a_fetch_with_no_job_leaves_the_table_alone(db):
-    conn = await db.connect("app")
+    conn = await db.connect("worker")
     try:
         worker = await registered_then_pruned(conn)
         await conn.execute("delete from procrastinate_jobs")
@@ -57,7 +57,7 @@ async def test_a_fetch_with_no_job_leaves_the_table_alone(db):
 async def test_a_prune_racing_a_fetch_waits_and_then_keeps_the_worker(db):
     """The fetch holds its worker's row until it commits; the prune that arrives meanwhile waits for it, then finds
     a fresh heartbeat and deletes nothing, so the job just taken keeps its worker."""
-    fetcher, pruner = await db.connect("app"), await db.connect("app")
+    fetcher, pruner = await db.connect("worker"), await db.connect("worker")
     try:
         worker = await fetcher.fetchval("select worker_id from procrastinate_register_worker_v1()")
         await fetcher.execute(DEFER)

@@ -75,9 +75,40 @@ async def test_the_worker_reaches_no_credentials_and_writes_nothing_it_only_read
         await raises_sqlstate(worker, "42501", "update app.consultants set email = 'x@example.com' where id = $1",
                               consultant)
         await raises_sqlstate(worker, "42501", "delete from app.sessions")
+        # A consultant's row, but not their credentials or bank details (an outside review read every password
+        # hash with the first grant); what the worker's steps read of it stays readable.
+        for column in ("password_hash", "token_epoch", "bank_account_number_encrypted", "ifsc_code_encrypted"):
+            assert not await owner.fetchval("select has_column_privilege($1, 'app.consultants', $2, 'select')",
+                                            ROLE_WORKER, column), column
+            await raises_sqlstate(worker, "42501", f"select {column} from app.consultants")
+        assert await worker.fetchval("select timezone from app.consultants where id = $1", consultant) is not None
         # The sign-in and booking entry points are the app's, not the worker's.
         await raises_sqlstate(worker, "42501", "select api.consultant_credentials('a@example.com')")
     finally:
         await worker.close()
+
+async def test_the_app_role_reads_the_job_queue_and_cannot_work_it(db, owner):
+    """Jobs are queued by the definer functions whose writes cause them and run by the worker: SQL run as the web
+    app could otherwise mark queued mails and refunds done, delete them, or register a fake worker so /readyz
+    said ready while nothing ran (the outside review found it)."""
+    job = await owner.fetchval("insert into procrastinate_jobs (queue_name, task_name, args) "
+                               "values ('emails', 'send_email', '{}') returning id")
+    boss = await factories.admin(owner)
+    for caller in ({}, {"admin_id": boss}):  # the app role, and the admin role it takes for an admin
+        async with db.as_caller("app", **caller) as conn:
+            assert await conn.fetchval("select count(*) from procrastinate_workers") == 0  # what /readyz reads
+            assert await conn.fetchval("select count(*) from procrastinate_jobs") == 1  # the admin system page
+            await raises_sqlstate(conn, "42501", "select procrastinate_register_worker_v1()")
+            await raises_sqlstate(conn, "42501", "select * from procrastinate_fetch_job_v2('{emails}', null)")
+            await raises_sqlstate(conn, "42501", "update procrastinate_jobs set status = 'succeeded' where id = $1",
+                                  job)
+            await raises_sqlstate(conn, "42501", "delete from procrastinate_jobs where id = $1", job)
+            await raises_sqlstate(conn, "42501", "insert into procrastinate_workers default values")
+    worker = await db.connect("worker")
+    try:
+        assert await worker.fetchval("select procrastinate_register_worker_v1()") is not None
+    finally:
+        await worker.close()
+
 
 # Test: pytest tests/db/test_worker_role.py tests/meta/test_definer_functions.py

@@ -240,14 +240,30 @@ def test_serve_with_only_the_app_roles_url_never_needs_the_superuser(db, tmp_pat
     assert not list((tmp_path / "data").rglob("PG_VERSION")), "an embedded server was started"
 
 
+def test_a_worker_given_only_the_apps_url_logs_in_as_the_worker_role(db, tmp_path):
+    """A deployment whose processes never hold the superuser's URL (APP_DATABASE_URL alone, as compose.yaml had it
+    before WORKER_DATABASE_URL): the worker takes that server and database as nakksha_worker, and starts no
+    embedded server of its own (an outside review found it starting one and failing for ever)."""
+    from app.config import Settings
+    from app.database import Database
+
+    settings = Settings.from_env({"APP_DATABASE_URL": db.url("app"), "NAKKSHA_DATA_DIR": str(tmp_path / "data")})
+    url = Database(settings).worker_url()
+    psql = subprocess.run([str(pg_bin_dir() / "psql"), url, "-Atc", "select current_user, current_database()"],
+                          capture_output=True, text=True)
+    assert psql.stdout.strip() == f"nakksha_worker|{db.name}", psql.stderr
+    assert not (tmp_path / "data").exists(), "an embedded server was started"
+
+
 def test_db_url_prints_a_url_psql_can_use(db, tmp_path):
     env = cli_env(tmp_path, db.admin_url)
     done = nakksha(env, "db-url")
     assert done.returncode == 0 and done.stdout.strip() == db.admin_url
-    app_url = nakksha(env, "db-url", "--role", "app").stdout.strip()
-    psql = subprocess.run([str(pg_bin_dir() / "psql"), app_url, "-Atc", "select current_user"],
-                          capture_output=True, text=True)
-    assert psql.stdout.strip() == "nakksha_app", psql.stderr
+    for role in ("app", "worker"):
+        url = nakksha(env, "db-url", "--role", role).stdout.strip()
+        psql = subprocess.run([str(pg_bin_dir() / "psql"), url, "-Atc", "select current_user"],
+                              capture_output=True, text=True)
+        assert psql.stdout.strip() == f"nakksha_{role}", psql.stderr
     missing = nakksha(cli_env(tmp_path, None), "db-url")
     assert missing.returncode == 1 and "make run" in missing.stderr
 
