@@ -14729,7 +14729,7 @@ GRANT ALL ON FUNCTION api.chart_unit(p_starts date, p_ends date) TO nakksha_app_
 --
 
 GRANT SELECT ON TABLE app.clients TO nakksha_app;
-GRANT SELECT,UPDATE ON TABLE app.clients TO nakksha_worker;
+GRANT SELECT ON TABLE app.clients TO nakksha_worker;
 GRANT SELECT ON TABLE app.clients TO nakksha_app_admin;
 
 
@@ -14787,6 +14787,34 @@ GRANT INSERT(notes),UPDATE(notes) ON TABLE app.clients TO nakksha_app_admin;
 
 GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app;
 GRANT INSERT(is_active),UPDATE(is_active) ON TABLE app.clients TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN clients.total_sessions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(total_sessions) ON TABLE app.clients TO nakksha_worker;
+
+
+--
+-- Name: COLUMN clients.total_amount_paid; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(total_amount_paid) ON TABLE app.clients TO nakksha_worker;
+
+
+--
+-- Name: COLUMN clients.first_session_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(first_session_at) ON TABLE app.clients TO nakksha_worker;
+
+
+--
+-- Name: COLUMN clients.last_session_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(last_session_at) ON TABLE app.clients TO nakksha_worker;
 
 
 --
@@ -15149,7 +15177,7 @@ GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app_admin;
 --
 
 GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app;
-GRANT SELECT,UPDATE ON TABLE app.quotations TO nakksha_worker;
+GRANT SELECT ON TABLE app.quotations TO nakksha_worker;
 GRANT SELECT,DELETE ON TABLE app.quotations TO nakksha_app_admin;
 
 
@@ -15242,6 +15270,13 @@ GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app.quotations TO nakksha_a
 
 
 --
+-- Name: COLUMN quotations.status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.quotations TO nakksha_worker;
+
+
+--
 -- Name: COLUMN quotations.notes; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -15280,8 +15315,29 @@ GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app;
-GRANT SELECT,UPDATE ON TABLE app.payment_transactions TO nakksha_worker;
+GRANT SELECT ON TABLE app.payment_transactions TO nakksha_worker;
 GRANT SELECT ON TABLE app.payment_transactions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payment_transactions.amount_refunded; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(amount_refunded) ON TABLE app.payment_transactions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_transactions.status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.payment_transactions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_transactions.last_checked_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(last_checked_at) ON TABLE app.payment_transactions TO nakksha_worker;
 
 
 --
@@ -15664,8 +15720,22 @@ GRANT ALL ON FUNCTION app.is_valid_timezone(p_tz text) TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.sessions TO nakksha_app;
-GRANT SELECT,UPDATE ON TABLE app.sessions TO nakksha_worker;
+GRANT SELECT ON TABLE app.sessions TO nakksha_worker;
 GRANT SELECT ON TABLE app.sessions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN sessions.status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.sessions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN sessions.payment_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(payment_status) ON TABLE app.sessions TO nakksha_worker;
 
 
 --
@@ -15681,6 +15751,7 @@ GRANT UPDATE(meeting_platform) ON TABLE app.sessions TO nakksha_app_admin;
 --
 
 GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_worker;
 GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app_admin;
 
 
@@ -15689,6 +15760,7 @@ GRANT UPDATE(meeting_link) ON TABLE app.sessions TO nakksha_app_admin;
 --
 
 GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_worker;
 GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app_admin;
 
 
@@ -15697,6 +15769,7 @@ GRANT UPDATE(meeting_id) ON TABLE app.sessions TO nakksha_app_admin;
 --
 
 GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app;
+GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_worker;
 GRANT UPDATE(meeting_password) ON TABLE app.sessions TO nakksha_app_admin;
 
 
@@ -15714,6 +15787,27 @@ GRANT UPDATE(notes) ON TABLE app.sessions TO nakksha_app_admin;
 
 GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app;
 GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN sessions.reminder_sent_for; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(reminder_sent_for) ON TABLE app.sessions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN sessions.meeting_source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(meeting_source) ON TABLE app.sessions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN sessions.client_ip_hash; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(client_ip_hash) ON TABLE app.sessions TO nakksha_worker;
 
 
 --
@@ -15776,7 +15870,7 @@ GRANT ALL ON FUNCTION api.signup_consultant(p_email text, p_password_hash text, 
 --
 
 GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.availability_slots TO nakksha_worker;
+GRANT SELECT,INSERT,DELETE ON TABLE app.availability_slots TO nakksha_worker;
 GRANT SELECT,DELETE ON TABLE app.availability_slots TO nakksha_app_admin;
 
 
@@ -15818,6 +15912,13 @@ GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app.availability_slots TO nakksha
 
 GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app;
 GRANT INSERT(capacity),UPDATE(capacity) ON TABLE app.availability_slots TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN availability_slots.booked_count; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(booked_count) ON TABLE app.availability_slots TO nakksha_worker;
 
 
 --
@@ -16966,8 +17067,36 @@ GRANT ALL ON FUNCTION app_private.counter_wait(p_bucket text, p_setting text, p_
 --
 
 GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app;
-GRANT SELECT,UPDATE ON TABLE app.payment_refunds TO nakksha_worker;
+GRANT SELECT ON TABLE app.payment_refunds TO nakksha_worker;
 GRANT SELECT ON TABLE app.payment_refunds TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payment_refunds.status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.payment_refunds TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_refunds.gateway_refund_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(gateway_refund_id) ON TABLE app.payment_refunds TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_refunds.failure_reason; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(failure_reason) ON TABLE app.payment_refunds TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_refunds.updated_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(updated_at) ON TABLE app.payment_refunds TO nakksha_worker;
 
 
 --
@@ -17829,7 +17958,7 @@ GRANT SELECT,INSERT,DELETE ON TABLE app.calendar_busy TO nakksha_worker;
 -- Name: TABLE calendar_connections; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT,UPDATE ON TABLE app.calendar_connections TO nakksha_worker;
+GRANT SELECT ON TABLE app.calendar_connections TO nakksha_worker;
 
 
 --
@@ -17861,6 +17990,7 @@ GRANT SELECT(provider) ON TABLE app.calendar_connections TO nakksha_app_admin;
 --
 
 GRANT SELECT(status) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT UPDATE(status) ON TABLE app.calendar_connections TO nakksha_worker;
 GRANT SELECT(status) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
@@ -17881,10 +18011,39 @@ GRANT SELECT(scopes) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
 --
+-- Name: COLUMN calendar_connections.access_token_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(access_token_encrypted) ON TABLE app.calendar_connections TO nakksha_worker;
+
+
+--
+-- Name: COLUMN calendar_connections.refresh_token_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(refresh_token_encrypted) ON TABLE app.calendar_connections TO nakksha_worker;
+
+
+--
+-- Name: COLUMN calendar_connections.access_expires_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(access_expires_at) ON TABLE app.calendar_connections TO nakksha_worker;
+
+
+--
+-- Name: COLUMN calendar_connections.token_refreshed_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(token_refreshed_at) ON TABLE app.calendar_connections TO nakksha_worker;
+
+
+--
 -- Name: COLUMN calendar_connections.last_error; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
 GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT UPDATE(last_error) ON TABLE app.calendar_connections TO nakksha_worker;
 GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
@@ -17893,6 +18052,7 @@ GRANT SELECT(last_error) ON TABLE app.calendar_connections TO nakksha_app_admin;
 --
 
 GRANT SELECT(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_app;
+GRANT UPDATE(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_worker;
 GRANT SELECT(busy_synced_at) ON TABLE app.calendar_connections TO nakksha_app_admin;
 
 
@@ -17926,8 +18086,15 @@ GRANT SELECT ON TABLE app.calendar_events TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.consultant_client_counts TO nakksha_worker;
+GRANT SELECT,INSERT ON TABLE app.consultant_client_counts TO nakksha_worker;
 GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_client_counts.clients; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(clients) ON TABLE app.consultant_client_counts TO nakksha_worker;
 
 
 --
@@ -17935,8 +18102,71 @@ GRANT SELECT ON TABLE app.consultant_client_counts TO nakksha_app_admin;
 --
 
 GRANT SELECT ON TABLE app.email_logs TO nakksha_app;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.email_logs TO nakksha_worker;
+GRANT SELECT,INSERT ON TABLE app.email_logs TO nakksha_worker;
 GRANT SELECT ON TABLE app.email_logs TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN email_logs.subject; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(subject) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.template_data; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(template_data) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.provider; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(provider) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.external_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(external_id) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.error_message; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(error_message) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.attempts; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(attempts) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.sent_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(sent_at) ON TABLE app.email_logs TO nakksha_worker;
+
+
+--
+-- Name: COLUMN email_logs.failed_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(failed_at) ON TABLE app.email_logs TO nakksha_worker;
 
 
 --
@@ -18088,3 +18318,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205130100
 -- 20261205130200
 -- 20261205130300
+-- 20261205130400

@@ -82,6 +82,14 @@ async def test_the_worker_reaches_no_credentials_and_writes_nothing_it_only_read
                                             ROLE_WORKER, column), column
             await raises_sqlstate(worker, "42501", f"select {column} from app.consultants")
         assert await worker.fetchval("select timezone from app.consultants where id = $1", consultant) is not None
+        # It writes only the columns its steps write: never who a row belongs to, an amount or a time.
+        for statement in ("update app.payment_transactions set consultant_id = consultant_id",
+                          "update app.payment_transactions set amount = amount",
+                          "update app.sessions set consultant_id = consultant_id",
+                          "update app.sessions set starts_at = starts_at",
+                          "update app.quotations set base_amount = base_amount",
+                          "update app.calendar_connections set consultant_id = consultant_id"):
+            await raises_sqlstate(worker, "42501", statement)
         # The sign-in and booking entry points are the app's, not the worker's.
         await raises_sqlstate(worker, "42501", "select api.consultant_credentials('a@example.com')")
     finally:
