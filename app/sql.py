@@ -26,7 +26,6 @@ QUERIES_DIR = Path(__file__).parent / "queries"
 queries = aiosql.from_path(QUERIES_DIR, "asyncpg")
 
 
-
 def description(name: str) -> str:
     """A named query's description: the first comment line after its `-- name:` (an endpoint's summary too)."""
     doc = (getattr(queries, name).__doc__ or "").strip()
