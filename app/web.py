@@ -94,7 +94,9 @@ def login_redirect(request: Request, path: str) -> RedirectResponse:
     return RedirectResponse(f"{path}?next={quote(request.url.path)}", status_code=303)
 
 
-LOGIN_PAGES = {"consultant": "/auth/login", "admin": "/admin/login"}
+# The three mounts (app/routes/__init__.py); route tables are written relative to them, links use the full path.
+API, DASHBOARD, ADMIN = "/api/v1", "/dashboard", "/admin"
+LOGIN_PAGES = {"consultant": "/auth/login", "admin": f"{ADMIN}/login"}
 
 
 async def guard_page(request: Request, level: str) -> Response | None:

@@ -1,7 +1,20 @@
-# app/routes/__init__.py — the one route table, assembled from each domain's `routes` list.
+# app/routes/__init__.py — the one route table: each domain module's tables, under the mount they are written for.
+"""A domain module exports up to four tables, by where its paths start:
+
+* `api_routes` under `/api/v1` (the JSON API),
+* `dashboard_routes` under `/dashboard` (the consultant's pages),
+* `admin_routes` under `/admin` (the admins' pages),
+* `site_routes` from the root (public pages, sign-in, health, and the two mounts' own roots, which a
+  Starlette `Mount` cannot serve without a redirect).
+
+So a prefix is written once, here, and a module's table reads as the paths it owns.
+"""
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from types import ModuleType
+
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Scope
 
 from app.routes import (
     admin,
@@ -35,25 +48,40 @@ from app.routes import (
     quotations,
     sessions,
 )
+from app.web import ADMIN, API, DASHBOARD
+
+DOMAINS: tuple[ModuleType, ...] = (
+    health, docs, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, email_templates,
+    admin_email_pages, profile, availability, dashboard_availability, public, booking_pages, sessions,
+    dashboard_sessions, clients, dashboard_clients, payments, dashboard_payments, email_webhooks, calendar,
+    quotations, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_settings,
+)
+
+class Section(Mount):
+    """A mount that leaves its own root with a slash ('/dashboard/') unmatched, so the top router's
+    trailing-slash redirect sends it to the site table's '/dashboard' as it did before the mounts."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")[len(scope.get("root_path", "")):]
+        if scope["type"] == "http" and path == self.path + "/":
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def table(kind: str, modules: tuple[ModuleType, ...] = DOMAINS) -> list[BaseRoute]:
+    return [route for module in modules for route in getattr(module, kind, ())]
 
 
 def all_routes(*, development: bool) -> list[BaseRoute]:
-    table: list[BaseRoute] = [*health.routes, *docs.routes, *auth.routes, *admin.routes, *profile.routes,
-                               *availability.routes, *public.routes, *sessions.routes, *clients.routes,
-                               *payments.routes, *email_templates.routes, *email_webhooks.routes,
-                               *calendar.routes, *quotations.routes, *analytics.routes,
-                               *admin_analytics.routes]
-    table += [*pages.routes, *booking_pages.routes, *dashboard.routes, *dashboard_sessions.routes,
-              *dashboard_clients.routes, *dashboard_payments.routes, *dashboard_settings.routes,
-              *dashboard_availability.routes, *admin_pages.routes,
-              *admin_email_pages.routes, *admin_overview_pages.routes, *dashboard_quotations.routes, *quotation_pages.routes]
-    if development:
-        table += dev.routes
-    return table
+    modules = (*DOMAINS, dev) if development else DOMAINS
+    return [*table("site_routes", modules),
+            Section(API, routes=table("api_routes", modules)),
+            Section(DASHBOARD, routes=table("dashboard_routes", modules)),
+            Section(ADMIN, routes=table("admin_routes", modules))]
 
 
 def last_routes() -> list[BaseRoute]:
     """After everything else, files included: /<slug> takes any single top-level segment left."""
     return list(booking_pages.slug_routes)
 
-# Test: pytest tests/http/test_openapi.py
+# Test: pytest tests/http/test_openapi.py tests/http/test_guards.py

@@ -177,27 +177,27 @@ async def admin_deactivate_admin(request: Request) -> JSONResponse:
                                   admin_id=request.path_params["admin_id"]))
 
 
-routes = [
-    Route("/api/v1/admin/auth/login", admin_login, methods=["POST"], name="admin_login"),
-    Route("/api/v1/admin/auth/refresh", admin_refresh, methods=["POST"], name="admin_refresh"),
-    Route("/api/v1/admin/auth/logout", admin_logout, methods=["POST"], name="admin_logout"),
-    Route("/api/v1/admin/auth/me", admin_me, methods=["GET"], name="admin_me"),
-    Route("/api/v1/admin/consultants", admin_list_consultants, methods=["GET"], name="admin_list_consultants"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}", admin_get_consultant, methods=["GET"],
+api_routes = [
+    Route("/admin/auth/login", admin_login, methods=["POST"], name="admin_login"),
+    Route("/admin/auth/refresh", admin_refresh, methods=["POST"], name="admin_refresh"),
+    Route("/admin/auth/logout", admin_logout, methods=["POST"], name="admin_logout"),
+    Route("/admin/auth/me", admin_me, methods=["GET"], name="admin_me"),
+    Route("/admin/consultants", admin_list_consultants, methods=["GET"], name="admin_list_consultants"),
+    Route("/admin/consultants/{consultant_id:uuid}", admin_get_consultant, methods=["GET"],
           name="admin_get_consultant"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/approve", approve_consultant, methods=["POST"],
+    Route("/admin/consultants/{consultant_id:uuid}/approve", approve_consultant, methods=["POST"],
           name="approve_consultant"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/reject", reject_consultant, methods=["POST"],
+    Route("/admin/consultants/{consultant_id:uuid}/reject", reject_consultant, methods=["POST"],
           name="reject_consultant"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/suspend", suspend_consultant, methods=["POST"],
+    Route("/admin/consultants/{consultant_id:uuid}/suspend", suspend_consultant, methods=["POST"],
           name="suspend_consultant"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/reactivate", reactivate_consultant, methods=["POST"],
+    Route("/admin/consultants/{consultant_id:uuid}/reactivate", reactivate_consultant, methods=["POST"],
           name="reactivate_consultant"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/subscription", admin_set_subscription, methods=["PATCH"],
+    Route("/admin/consultants/{consultant_id:uuid}/subscription", admin_set_subscription, methods=["PATCH"],
           name="admin_set_subscription"),
-    Route("/api/v1/admin/admins", admin_list_admins, methods=["GET"], name="admin_list_admins"),
-    Route("/api/v1/admin/admins", admin_create_admin, methods=["POST"], name="admin_create_admin"),
-    Route("/api/v1/admin/admins/{admin_id:uuid}/deactivate", admin_deactivate_admin, methods=["POST"],
+    Route("/admin/admins", admin_list_admins, methods=["GET"], name="admin_list_admins"),
+    Route("/admin/admins", admin_create_admin, methods=["POST"], name="admin_create_admin"),
+    Route("/admin/admins/{admin_id:uuid}/deactivate", admin_deactivate_admin, methods=["POST"],
           name="admin_deactivate_admin"),
 ]
 

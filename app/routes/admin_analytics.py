@@ -82,16 +82,16 @@ async def put_settings(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_update_settings", request.state.caller, patch=patch))
 
 
-routes = [
-    Route("/api/v1/admin/analytics", admin_analytics, methods=["GET"], name="admin_analytics"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/analytics", admin_consultant_analytics, methods=["GET"],
+api_routes = [
+    Route("/admin/analytics", admin_analytics, methods=["GET"], name="admin_analytics"),
+    Route("/admin/consultants/{consultant_id:uuid}/analytics", admin_consultant_analytics, methods=["GET"],
           name="admin_consultant_analytics"),
-    Route("/api/v1/admin/consultants/{consultant_id:uuid}/charts", admin_consultant_charts, methods=["GET"],
+    Route("/admin/consultants/{consultant_id:uuid}/charts", admin_consultant_charts, methods=["GET"],
           name="admin_consultant_charts"),
-    Route("/api/v1/admin/sessions", admin_sessions, methods=["GET"], name="admin_sessions"),
-    Route("/api/v1/admin/system", admin_system, methods=["GET"], name="admin_system"),
-    Route("/api/v1/admin/settings", get_settings, methods=["GET"], name="admin_get_settings"),
-    Route("/api/v1/admin/settings", put_settings, methods=["PUT"], name="admin_put_settings"),
+    Route("/admin/sessions", admin_sessions, methods=["GET"], name="admin_sessions"),
+    Route("/admin/system", admin_system, methods=["GET"], name="admin_system"),
+    Route("/admin/settings", get_settings, methods=["GET"], name="admin_get_settings"),
+    Route("/admin/settings", put_settings, methods=["PUT"], name="admin_put_settings"),
 ]
 
 # Test: pytest tests/http/test_admin_analytics.py

@@ -11,9 +11,10 @@ from app.errors import ApiError
 from app.routes.email_templates import TemplateBody, built_in, checked
 from app.sql import run
 from app.validation import parse_form
-from app.web import form_with_csrf, render, signed_in
+from app.web import ADMIN, form_with_csrf, render, signed_in
 
-BASE = "/admin/email-templates"
+TEMPLATES = "/email-templates"  # under the /admin mount
+BASE = ADMIN + TEMPLATES
 FIELDS = ("subject", "html_body", "text_body")
 
 
@@ -83,10 +84,10 @@ async def template_preview_frame(request: Request) -> Response:
                                    "frame-ancestors 'self'", "x-frame-options": "SAMEORIGIN"})
 
 
-routes = [
-    Route(BASE, templates_page, methods=["GET"], name="admin_email_templates_page"),
-    Route(BASE + "/{email_type}", template_page, methods=["GET", "POST"], name="admin_email_template_page"),
-    Route(BASE + "/{email_type}/frame", template_preview_frame, methods=["GET"], name="admin_email_template_frame"),
+admin_routes = [
+    Route(TEMPLATES, templates_page, methods=["GET"], name="admin_email_templates_page"),
+    Route(TEMPLATES + "/{email_type}", template_page, methods=["GET", "POST"], name="admin_email_template_page"),
+    Route(TEMPLATES + "/{email_type}/frame", template_preview_frame, methods=["GET"], name="admin_email_template_frame"),
 ]
 
 # Test: pytest tests/http/test_email_templates.py

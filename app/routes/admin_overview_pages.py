@@ -295,13 +295,13 @@ async def settings_page(request: Request) -> Response:
     return RedirectResponse(f"/admin/settings?done={'saved' if changed else 'unchanged'}", status_code=303)
 
 
-routes = [
-    Route("/admin/overview", overview_page, methods=["GET"], name="admin_overview_page"),
-    Route("/admin/sessions", sessions_page, methods=["GET"], name="admin_sessions_page"),
-    Route("/admin/consultants/{consultant_id:uuid}/analytics", consultant_analytics_page, methods=["GET"],
+admin_routes = [
+    Route("/overview", overview_page, methods=["GET"], name="admin_overview_page"),
+    Route("/sessions", sessions_page, methods=["GET"], name="admin_sessions_page"),
+    Route("/consultants/{consultant_id:uuid}/analytics", consultant_analytics_page, methods=["GET"],
           name="admin_consultant_analytics_page"),
-    Route("/admin/system", system_page, methods=["GET"], name="admin_system_page"),
-    Route("/admin/settings", settings_page, methods=["GET", "POST"], name="admin_settings_page"),
+    Route("/system", system_page, methods=["GET"], name="admin_system_page"),
+    Route("/settings", settings_page, methods=["GET", "POST"], name="admin_settings_page"),
 ]
 
 # Test: pytest tests/http/test_admin_overview_pages.py tests/e2e/test_admin_overview_pages.py

@@ -25,7 +25,7 @@ from app.routes.forms import form_page
 from app.routes.pages import query_values, start_web_session
 from app.sql import PUBLIC, Caller, run_refusable
 from app.validation import parse_form, parse_query
-from app.web import clear_cookie, form_with_csrf, render, safe_next, session_cookie, signed_in
+from app.web import ADMIN, clear_cookie, form_with_csrf, render, safe_next, session_cookie, signed_in
 
 TZ = "Asia/Kolkata"  # admins work in Indian time
 IST_OFFSET = "+05:30"
@@ -255,19 +255,20 @@ async def deactivate_admin_page(request: Request) -> Response:
     return render(request, "admin/confirm_deactivate.html", context)
 
 
-CONSULTANT = "/admin/consultants/{consultant_id:uuid}"
+CONSULTANT = "/consultants/{consultant_id:uuid}"
 
-routes = [
-    Route("/admin/login", login_page, methods=["GET", "POST"], name="admin_login_page"),
-    Route("/admin/logout", logout_page, methods=["POST"], name="admin_logout_page"),
-    Route("/admin", consultants_page, methods=["GET"], name="admin_consultants_page"),
+admin_routes = [
+    Route("/login", login_page, methods=["GET", "POST"], name="admin_login_page"),
+    Route("/logout", logout_page, methods=["POST"], name="admin_logout_page"),
     Route(CONSULTANT, consultant_page, methods=["GET"], name="admin_consultant_page"),
     *[Route(f"{CONSULTANT}/{name}", consultant_action, methods=["GET", "POST"], name=f"admin_consultant_{name}_page")
       for name in ACTIONS],
     Route(f"{CONSULTANT}/subscription", subscription_page, methods=["GET", "POST"], name="admin_subscription_page"),
-    Route("/admin/admins", admins_page, methods=["GET", "POST"], name="admin_admins_page"),
-    Route("/admin/admins/{admin_id:uuid}/deactivate", deactivate_admin_page, methods=["GET", "POST"],
+    Route("/admins", admins_page, methods=["GET", "POST"], name="admin_admins_page"),
+    Route("/admins/{admin_id:uuid}/deactivate", deactivate_admin_page, methods=["GET", "POST"],
           name="admin_deactivate_admin_page"),
 ]
+# The /admin mount cannot serve its own root, so the consultants list sits in the site's table.
+site_routes = [Route(ADMIN, consultants_page, methods=["GET"], name="admin_consultants_page")]
 
 # Test: pytest tests/http/test_admin_pages.py tests/e2e/test_admin_pages.py

@@ -42,7 +42,7 @@ async def dashboard_charts(request: Request) -> JSONResponse:
                                   timeframe=q.timeframe, date_from=q.from_, date_to=q.to))
 
 
-routes = [Route("/api/v1/dashboard/metrics", dashboard_metrics, methods=["GET"], name="dashboard_metrics"),
-          Route("/api/v1/dashboard/charts", dashboard_charts, methods=["GET"], name="dashboard_charts")]
+api_routes = [Route("/dashboard/metrics", dashboard_metrics, methods=["GET"], name="dashboard_metrics"),
+              Route("/dashboard/charts", dashboard_charts, methods=["GET"], name="dashboard_charts")]
 
 # Test: pytest tests/http/test_dashboard_metrics.py

@@ -275,18 +275,18 @@ async def change_password_for(request: Request, caller, body: ChangePasswordBody
     return {**account, "token_epoch": epoch}, refresh
 
 
-routes = [
-    Route("/api/v1/auth/signup", signup, methods=["POST"], name="signup"),
-    Route("/api/v1/auth/login", login, methods=["POST"], name="login"),
-    Route("/api/v1/auth/refresh", refresh, methods=["POST"], name="refresh"),
-    Route("/api/v1/auth/logout", logout, methods=["POST"], name="logout"),
-    Route("/api/v1/auth/logout-all", logout_all, methods=["POST"], name="logout_all"),
-    Route("/api/v1/auth/verify-email", verify_email, methods=["POST"], name="verify_email"),
-    Route("/api/v1/auth/resend-verification", resend_verification, methods=["POST"], name="resend_verification"),
-    Route("/api/v1/auth/forgot-password", forgot_password, methods=["POST"], name="forgot_password"),
-    Route("/api/v1/auth/reset-password", reset_password, methods=["POST"], name="reset_password"),
-    Route("/api/v1/auth/me", me, methods=["GET"], name="me"),
-    Route("/api/v1/auth/change-password", change_password, methods=["POST"], name="change_password"),
+api_routes = [
+    Route("/auth/signup", signup, methods=["POST"], name="signup"),
+    Route("/auth/login", login, methods=["POST"], name="login"),
+    Route("/auth/refresh", refresh, methods=["POST"], name="refresh"),
+    Route("/auth/logout", logout, methods=["POST"], name="logout"),
+    Route("/auth/logout-all", logout_all, methods=["POST"], name="logout_all"),
+    Route("/auth/verify-email", verify_email, methods=["POST"], name="verify_email"),
+    Route("/auth/resend-verification", resend_verification, methods=["POST"], name="resend_verification"),
+    Route("/auth/forgot-password", forgot_password, methods=["POST"], name="forgot_password"),
+    Route("/auth/reset-password", reset_password, methods=["POST"], name="reset_password"),
+    Route("/auth/me", me, methods=["GET"], name="me"),
+    Route("/auth/change-password", change_password, methods=["POST"], name="change_password"),
 ]
 
 # Test: pytest tests/http/test_auth.py tests/http/test_event_loop.py

@@ -15,7 +15,7 @@ from app.schemas import Instant, PlausibleDate
 from app.sql import run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
-BASE = "/api/v1/consultants/me/availability"
+BASE = "/consultants/me/availability"
 SessionType = Literal["personal", "webinar"]
 
 
@@ -155,7 +155,7 @@ async def delete_slot(request: Request) -> Response:
     return Response(status_code=204)
 
 
-routes = [
+api_routes = [
     Route(BASE, get_availability, methods=["GET"], name="get_availability"),
     Route(f"{BASE}/rules", create_rule, methods=["POST"], name="create_availability_rule"),
     Route(BASE + "/rules/{rule_id:uuid}", update_rule, methods=["PUT"], name="update_availability_rule"),

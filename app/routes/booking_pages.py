@@ -110,7 +110,7 @@ class RescheduleWeek(QuerySchema):
     from_: Instant | None = Field(default=None, alias="from")
 
 
-routes = [
+site_routes = [
     Route("/booking/{token}", manage_page, methods=["GET"], name="manage_page"),
     Route("/booking/{token}/cancel", manage_cancel, methods=["GET", "POST"], name="manage_cancel"),
     Route("/booking/{token}/reschedule", manage_reschedule, methods=["GET", "POST"], name="manage_reschedule"),

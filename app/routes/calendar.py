@@ -188,14 +188,17 @@ async def page_disconnect(request: Request) -> Response:
     return _back(done="calendar_disconnected", provider=name)
 
 
-routes = [
-    Route("/api/v1/integrations", list_integrations, methods=["GET"], name="list_integrations"),
-    Route("/api/v1/integrations/{provider}/connect", connect, methods=["POST"], name="connect_integration"),
-    Route("/api/v1/integrations/{provider}", disconnect, methods=["DELETE"], name="disconnect_integration"),
-    Route("/integrations/{provider}/callback", callback, methods=["GET"], name="integration_callback"),
-    Route("/dashboard/settings/calendar/{provider}/connect", page_connect, methods=["POST"], name="settings_calendar_connect"),
-    Route("/dashboard/settings/calendar/{provider}/disconnect", page_disconnect, methods=["POST"],
+api_routes = [
+    Route("/integrations", list_integrations, methods=["GET"], name="list_integrations"),
+    Route("/integrations/{provider}/connect", connect, methods=["POST"], name="connect_integration"),
+    Route("/integrations/{provider}", disconnect, methods=["DELETE"], name="disconnect_integration"),
+]
+dashboard_routes = [
+    Route("/settings/calendar/{provider}/connect", page_connect, methods=["POST"], name="settings_calendar_connect"),
+    Route("/settings/calendar/{provider}/disconnect", page_disconnect, methods=["POST"],
           name="settings_calendar_disconnect"),
 ]
+# The provider sends the browser back here; the path is registered with Google and Microsoft.
+site_routes = [Route("/integrations/{provider}/callback", callback, methods=["GET"], name="integration_callback")]
 
 # Test: pytest tests/http/test_calendar_connect.py

@@ -144,14 +144,14 @@ async def anonymise_client(request: Request) -> JSONResponse:
 
 
 CID = "{client_id:uuid}"
-routes = [
-    Route("/api/v1/clients", list_clients, methods=["GET"], name="list_clients"),
-    Route("/api/v1/clients", create_client, methods=["POST"], name="create_client"),
-    Route(f"/api/v1/clients/{CID}", get_client, methods=["GET"], name="get_client"),
-    Route(f"/api/v1/clients/{CID}", update_client, methods=["PATCH"], name="update_client"),
-    Route(f"/api/v1/clients/{CID}/deactivate", deactivate_client, methods=["POST"], name="deactivate_client"),
-    Route(f"/api/v1/clients/{CID}/export", export_client, methods=["GET"], name="export_client"),
-    Route(f"/api/v1/clients/{CID}/anonymise", anonymise_client, methods=["POST"], name="anonymise_client"),
+api_routes = [
+    Route("/clients", list_clients, methods=["GET"], name="list_clients"),
+    Route("/clients", create_client, methods=["POST"], name="create_client"),
+    Route(f"/clients/{CID}", get_client, methods=["GET"], name="get_client"),
+    Route(f"/clients/{CID}", update_client, methods=["PATCH"], name="update_client"),
+    Route(f"/clients/{CID}/deactivate", deactivate_client, methods=["POST"], name="deactivate_client"),
+    Route(f"/clients/{CID}/export", export_client, methods=["GET"], name="export_client"),
+    Route(f"/clients/{CID}/anonymise", anonymise_client, methods=["POST"], name="anonymise_client"),
 ]
 
 # Test: pytest tests/http/test_clients.py

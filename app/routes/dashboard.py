@@ -17,7 +17,7 @@ from app.errors import ApiError
 from app.routes.analytics import MetricsQuery
 from app.sql import run, run_refusable
 from app.validation import parse_query
-from app.web import render, signed_in
+from app.web import DASHBOARD, render, signed_in
 
 T = TypeVar("T")
 
@@ -111,9 +111,8 @@ async def dashboard_events(request: Request) -> Response:
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
 
-routes = [
-    Route("/dashboard", dashboard_home, methods=["GET"], name="dashboard_home"),
-    Route("/dashboard/events", dashboard_events, methods=["GET"], name="dashboard_events"),
-]
+# The /dashboard mount cannot serve its own root, so the home page sits in the site's table.
+site_routes = [Route(DASHBOARD, dashboard_home, methods=["GET"], name="dashboard_home")]
+dashboard_routes = [Route("/events", dashboard_events, methods=["GET"], name="dashboard_events")]
 
 # Test: pytest tests/http/test_pages.py tests/e2e/

@@ -17,6 +17,7 @@ from app.errors import ApiError
 from app.routes.availability import BlockBody, RuleBody, SlotBody
 from app.routes.forms import (
     BASE,
+    SETTINGS,
     WEEKDAYS,
     clock_label,
     done_redirect,
@@ -253,16 +254,16 @@ async def delete_block(request: Request) -> Response:
     return await _confirm(request, describe, act, "block_deleted")
 
 
-routes = [
-    Route(f"{BASE}/availability", availability_page, methods=["GET"], name="settings_availability"),
-    Route(f"{BASE}/availability/rules", add_rules, methods=["POST"], name="settings_add_rules"),
-    Route(BASE + "/availability/rules/{rule_id:uuid}/delete", delete_rule, methods=["GET", "POST"],
+dashboard_routes = [
+    Route(f"{SETTINGS}/availability", availability_page, methods=["GET"], name="settings_availability"),
+    Route(f"{SETTINGS}/availability/rules", add_rules, methods=["POST"], name="settings_add_rules"),
+    Route(SETTINGS + "/availability/rules/{rule_id:uuid}/delete", delete_rule, methods=["GET", "POST"],
           name="settings_delete_rule"),
-    Route(f"{BASE}/availability/slots", add_slot, methods=["POST"], name="settings_add_slot"),
-    Route(BASE + "/availability/slots/{slot_id:uuid}/delete", delete_slot, methods=["GET", "POST"],
+    Route(f"{SETTINGS}/availability/slots", add_slot, methods=["POST"], name="settings_add_slot"),
+    Route(SETTINGS + "/availability/slots/{slot_id:uuid}/delete", delete_slot, methods=["GET", "POST"],
           name="settings_delete_slot"),
-    Route(f"{BASE}/availability/blocks", add_block, methods=["POST"], name="settings_add_block"),
-    Route(BASE + "/availability/blocks/{block_id:uuid}/delete", delete_block, methods=["GET", "POST"],
+    Route(f"{SETTINGS}/availability/blocks", add_block, methods=["POST"], name="settings_add_block"),
+    Route(SETTINGS + "/availability/blocks/{block_id:uuid}/delete", delete_block, methods=["GET", "POST"],
           name="settings_delete_block"),
 ]
 

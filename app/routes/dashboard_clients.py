@@ -173,16 +173,16 @@ async def client_new(request: Request) -> Response:
 
 
 CID = "{client_id:uuid}"
-routes = [
-    Route("/dashboard/clients", clients_list, methods=["GET"], name="clients_page"),
-    Route("/dashboard/clients/new", client_new, methods=["GET", "POST"], name="client_new_page"),
-    Route(f"/dashboard/clients/{CID}", client_detail, methods=["GET"], name="client_page"),
-    Route(f"/dashboard/clients/{CID}/edit", client_edit, methods=["POST"], name="client_edit_page"),
-    Route(f"/dashboard/clients/{CID}/export", client_export, methods=["GET"], name="client_export_page"),
-    Route(f"/dashboard/clients/{CID}/deactivate", client_deactivate, methods=["GET", "POST"],
+dashboard_routes = [
+    Route("/clients", clients_list, methods=["GET"], name="clients_page"),
+    Route("/clients/new", client_new, methods=["GET", "POST"], name="client_new_page"),
+    Route(f"/clients/{CID}", client_detail, methods=["GET"], name="client_page"),
+    Route(f"/clients/{CID}/edit", client_edit, methods=["POST"], name="client_edit_page"),
+    Route(f"/clients/{CID}/export", client_export, methods=["GET"], name="client_export_page"),
+    Route(f"/clients/{CID}/deactivate", client_deactivate, methods=["GET", "POST"],
           name="client_deactivate_page"),
-    Route(f"/dashboard/clients/{CID}/reactivate", client_reactivate, methods=["POST"], name="client_reactivate_page"),
-    Route(f"/dashboard/clients/{CID}/anonymise", client_anonymise, methods=["GET", "POST"],
+    Route(f"/clients/{CID}/reactivate", client_reactivate, methods=["POST"], name="client_reactivate_page"),
+    Route(f"/clients/{CID}/anonymise", client_anonymise, methods=["GET", "POST"],
           name="client_anonymise_page"),
 ]
 

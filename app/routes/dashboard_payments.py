@@ -110,10 +110,10 @@ async def refund_page(request: Request) -> Response:
 
 
 TID = "{transaction_id:uuid}"
-routes = [
-    Route("/dashboard/payments", payments_page, methods=["GET"], name="payments_page"),
-    Route(f"/dashboard/payments/{TID}", payment_page, methods=["GET"], name="payment_page"),
-    Route(f"/dashboard/payments/{TID}/refund", refund_page, methods=["POST"], name="refund_page"),
+dashboard_routes = [
+    Route("/payments", payments_page, methods=["GET"], name="payments_page"),
+    Route(f"/payments/{TID}", payment_page, methods=["GET"], name="payment_page"),
+    Route(f"/payments/{TID}/refund", refund_page, methods=["POST"], name="refund_page"),
 ]
 
 # Test: pytest tests/http/test_dashboard_payments_pages.py tests/e2e/test_journey.py

@@ -207,17 +207,17 @@ async def quotation_send_frame(request: Request) -> Response:
 
 
 QID = "{quotation_id:uuid}"
-routes = [
-    Route("/dashboard/quotations", quotations_list, methods=["GET"], name="quotations_page"),
-    Route("/dashboard/quotations/new", quotation_new, methods=["GET", "POST"], name="quotation_new_page"),
-    Route(f"/dashboard/quotations/{QID}", quotation_detail, methods=["GET"], name="quotation_page"),
-    Route(f"/dashboard/quotations/{QID}/edit", quotation_edit, methods=["GET", "POST"], name="quotation_edit_page"),
-    Route(f"/dashboard/quotations/{QID}/delete", quotation_delete, methods=["GET", "POST"],
+dashboard_routes = [
+    Route("/quotations", quotations_list, methods=["GET"], name="quotations_page"),
+    Route("/quotations/new", quotation_new, methods=["GET", "POST"], name="quotation_new_page"),
+    Route(f"/quotations/{QID}", quotation_detail, methods=["GET"], name="quotation_page"),
+    Route(f"/quotations/{QID}/edit", quotation_edit, methods=["GET", "POST"], name="quotation_edit_page"),
+    Route(f"/quotations/{QID}/delete", quotation_delete, methods=["GET", "POST"],
           name="quotation_delete_page"),
-    Route(f"/dashboard/quotations/{QID}/duplicate", quotation_duplicate, methods=["POST"],
+    Route(f"/quotations/{QID}/duplicate", quotation_duplicate, methods=["POST"],
           name="quotation_duplicate_page"),
-    Route(f"/dashboard/quotations/{QID}/send", quotation_send, methods=["GET", "POST"], name="quotation_send_page"),
-    Route(f"/dashboard/quotations/{QID}/send/frame", quotation_send_frame, methods=["GET"],
+    Route(f"/quotations/{QID}/send", quotation_send, methods=["GET", "POST"], name="quotation_send_page"),
+    Route(f"/quotations/{QID}/send/frame", quotation_send_frame, methods=["GET"],
           name="quotation_send_frame_page"),
 ]
 

@@ -358,18 +358,18 @@ async def session_new(request: Request) -> Response:
 
 
 SID = "{session_id:uuid}"
-routes = [
-    Route("/dashboard/sessions", sessions_list, methods=["GET"], name="sessions_page"),
-    Route("/dashboard/sessions/calendar", sessions_calendar, methods=["GET"], name="sessions_calendar_page"),
-    Route("/dashboard/sessions/new", session_new, methods=["GET", "POST"], name="session_new_page"),
-    Route(f"/dashboard/sessions/{SID}", session_detail, methods=["GET"], name="session_page"),
-    Route(f"/dashboard/sessions/{SID}/edit", session_edit, methods=["POST"], name="session_edit_page"),
-    Route(f"/dashboard/sessions/{SID}/confirm", session_confirm, methods=["GET", "POST"], name="session_confirm_page"),
-    Route(f"/dashboard/sessions/{SID}/complete", session_complete, methods=["GET", "POST"],
+dashboard_routes = [
+    Route("/sessions", sessions_list, methods=["GET"], name="sessions_page"),
+    Route("/sessions/calendar", sessions_calendar, methods=["GET"], name="sessions_calendar_page"),
+    Route("/sessions/new", session_new, methods=["GET", "POST"], name="session_new_page"),
+    Route(f"/sessions/{SID}", session_detail, methods=["GET"], name="session_page"),
+    Route(f"/sessions/{SID}/edit", session_edit, methods=["POST"], name="session_edit_page"),
+    Route(f"/sessions/{SID}/confirm", session_confirm, methods=["GET", "POST"], name="session_confirm_page"),
+    Route(f"/sessions/{SID}/complete", session_complete, methods=["GET", "POST"],
           name="session_complete_page"),
-    Route(f"/dashboard/sessions/{SID}/no-show", session_no_show, methods=["GET", "POST"], name="session_no_show_page"),
-    Route(f"/dashboard/sessions/{SID}/cancel", session_cancel, methods=["GET", "POST"], name="session_cancel_page"),
-    Route(f"/dashboard/sessions/{SID}/reschedule", session_reschedule, methods=["GET", "POST"],
+    Route(f"/sessions/{SID}/no-show", session_no_show, methods=["GET", "POST"], name="session_no_show_page"),
+    Route(f"/sessions/{SID}/cancel", session_cancel, methods=["GET", "POST"], name="session_cancel_page"),
+    Route(f"/sessions/{SID}/reschedule", session_reschedule, methods=["GET", "POST"],
           name="session_reschedule_page"),
 ]
 

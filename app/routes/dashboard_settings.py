@@ -32,7 +32,9 @@ from app.routes.forms import (
     BASE,
     NOTIFICATIONS,
     PAGE_PHOTO_PATH,
+    PAGE_PHOTO_ROUTE,
     PLATFORMS,
+    SETTINGS,
     done_redirect,
     duration_label,
     experience_label,
@@ -339,19 +341,19 @@ async def account_deleted(request: Request) -> Response:
     return render(request, "dashboard/settings_deleted.html")
 
 
-routes = [
-    Route(BASE, settings_home, methods=["GET"], name="settings_home"),
-    Route(f"{BASE}/profile", profile_page, methods=["GET", "POST"], name="settings_profile"),
-    Route(PAGE_PHOTO_PATH, profile_photo, methods=["POST"], name="settings_profile_photo"),
-    Route(f"{BASE}/policy", policy_page, methods=["GET", "POST"], name="settings_policy"),
-    Route(f"{BASE}/bank", bank_page, methods=["GET", "POST"], name="settings_bank"),
-    Route(f"{BASE}/meetings", meetings_page, methods=["GET", "POST"], name="settings_meetings"),
-    Route(f"{BASE}/notifications", notifications_page, methods=["GET", "POST"], name="settings_notifications"),
-    Route(f"{BASE}/account", account_page, methods=["GET"], name="settings_account"),
-    Route(f"{BASE}/account/password", change_password, methods=["POST"], name="settings_change_password"),
-    Route(f"{BASE}/account/export", export_data, methods=["POST"], name="settings_export"),
-    Route(f"{BASE}/account/delete", delete_account, methods=["POST"], name="settings_delete_account"),
-    Route(f"{BASE}/account/deleted", account_deleted, methods=["GET"], name="settings_account_deleted"),
+dashboard_routes = [
+    Route(SETTINGS, settings_home, methods=["GET"], name="settings_home"),
+    Route(f"{SETTINGS}/profile", profile_page, methods=["GET", "POST"], name="settings_profile"),
+    Route(PAGE_PHOTO_ROUTE, profile_photo, methods=["POST"], name="settings_profile_photo"),
+    Route(f"{SETTINGS}/policy", policy_page, methods=["GET", "POST"], name="settings_policy"),
+    Route(f"{SETTINGS}/bank", bank_page, methods=["GET", "POST"], name="settings_bank"),
+    Route(f"{SETTINGS}/meetings", meetings_page, methods=["GET", "POST"], name="settings_meetings"),
+    Route(f"{SETTINGS}/notifications", notifications_page, methods=["GET", "POST"], name="settings_notifications"),
+    Route(f"{SETTINGS}/account", account_page, methods=["GET"], name="settings_account"),
+    Route(f"{SETTINGS}/account/password", change_password, methods=["POST"], name="settings_change_password"),
+    Route(f"{SETTINGS}/account/export", export_data, methods=["POST"], name="settings_export"),
+    Route(f"{SETTINGS}/account/delete", delete_account, methods=["POST"], name="settings_delete_account"),
+    Route(f"{SETTINGS}/account/deleted", account_deleted, methods=["GET"], name="settings_account_deleted"),
 ]
 
 # Test: pytest tests/http/test_settings_pages.py tests/e2e/test_settings_pages.py

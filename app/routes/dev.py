@@ -85,7 +85,7 @@ async def dev_checkout_pay(request: Request) -> Response:
         "result": {"status": payment["status"], "payment_id": payment["id"], "verify": verify}})
 
 
-routes = [
+site_routes = [
     Route("/dev/checkout/{order_id}", dev_checkout, methods=["GET"], name="dev_checkout"),
     Route("/dev/checkout/{order_id}", dev_checkout_pay, methods=["POST"], name="dev_checkout_pay"),
     Route("/dev/outbox", dev_outbox, methods=["GET"], name="dev_outbox"),

@@ -54,8 +54,8 @@ async def docs_init(request: Request) -> HTMLResponse:
     return HTMLResponse(INIT_JS, media_type="application/javascript")
 
 
-routes = [
-    Route("/api/v1/openapi.json", openapi_json, methods=["GET"], name="openapi_json"),
+api_routes = [Route("/openapi.json", openapi_json, methods=["GET"], name="openapi_json")]
+site_routes = [
     Route("/api/docs", docs_page, methods=["GET"], name="docs_page"),
     Route("/api/docs/init.js", docs_init, methods=["GET"], name="docs_init"),
     Mount("/api/docs/assets", app=StaticFiles(directory=Path(str(swagger_ui_path))), name="docs_assets"),

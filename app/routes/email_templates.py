@@ -126,8 +126,8 @@ async def reset_email_template(request: Request) -> Response:
     return Response(status_code=204)
 
 
-BASE = "/api/v1/admin/email-templates"
-routes = [
+BASE = "/admin/email-templates"
+api_routes = [
     Route(BASE, list_email_templates, methods=["GET"], name="list_email_templates"),
     Route(BASE + "/{email_type}", get_email_template, methods=["GET"], name="get_email_template"),
     Route(BASE + "/{email_type}", put_email_template, methods=["PUT"], name="put_email_template"),

@@ -68,6 +68,6 @@ async def resend_webhook(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", **result})
 
 
-routes = [Route("/api/v1/webhooks/resend", resend_webhook, methods=["POST"], name="resend_webhook")]
+api_routes = [Route("/webhooks/resend", resend_webhook, methods=["POST"], name="resend_webhook")]
 
 # Test: pytest tests/jobs/test_resend.py

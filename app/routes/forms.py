@@ -25,12 +25,14 @@ from app.routes.profile import (
 from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import Caller, run
 from app.validation import parse_form
-from app.web import CSRF_FIELD, form_with_csrf, render, signed_in
+from app.web import CSRF_FIELD, DASHBOARD, form_with_csrf, render, signed_in
 
-BASE = "/dashboard/settings"
+SETTINGS = "/settings"  # under the /dashboard mount
+BASE = DASHBOARD + SETTINGS  # the full path, for links and redirects
 # The photo form posts here. The body-size limit is 1 MB except on paths app/main.py lets take more (the
 # API's upload path): until this path is added there, the page says the smaller limit (see _photo_limit).
-PAGE_PHOTO_PATH = f"{BASE}/profile/photo"
+PAGE_PHOTO_ROUTE = f"{SETTINGS}/profile/photo"
+PAGE_PHOTO_PATH = DASHBOARD + PAGE_PHOTO_ROUTE  # the full path, for the body-size limit
 
 WEEKDAYS = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday", 7: "Sunday"}
 TIMEZONES = ("Asia/Kolkata", "Asia/Dubai", "Asia/Riyadh", "Asia/Qatar", "Asia/Kathmandu", "Asia/Dhaka",

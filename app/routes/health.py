@@ -68,7 +68,7 @@ def expected_migration() -> str:
     return latest_migration_version()
 
 
-routes = [
+site_routes = [
     Route("/healthz", healthz, methods=["GET"], name="healthz"),
     Route("/readyz", readyz, methods=["GET"], name="readyz"),
 ]

@@ -134,7 +134,7 @@ async def logout_page(request: Request) -> Response:
     return response
 
 
-routes = [
+site_routes = [
     Route("/", home, methods=["GET"], name="home_page"),
     Route("/pricing", pricing, methods=["GET"], name="pricing_page"),
     Route("/auth/login", login_page, methods=["GET", "POST"], name="login_page"),

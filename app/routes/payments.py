@@ -146,12 +146,12 @@ async def refund_payment(request: Request) -> JSONResponse:
 
 
 TID = "{transaction_id:uuid}"
-routes = [
-    Route("/api/v1/payments/verify", verify_payment, methods=["POST"], name="verify_payment"),
-    Route("/api/v1/payments/webhook", payment_webhook, methods=["POST"], name="payment_webhook"),
-    Route("/api/v1/payments", list_payments, methods=["GET"], name="list_payments"),
-    Route(f"/api/v1/payments/{TID}", get_payment, methods=["GET"], name="get_payment"),
-    Route(f"/api/v1/payments/{TID}/refund", refund_payment, methods=["POST"], name="refund_payment"),
+api_routes = [
+    Route("/payments/verify", verify_payment, methods=["POST"], name="verify_payment"),
+    Route("/payments/webhook", payment_webhook, methods=["POST"], name="payment_webhook"),
+    Route("/payments", list_payments, methods=["GET"], name="list_payments"),
+    Route(f"/payments/{TID}", get_payment, methods=["GET"], name="get_payment"),
+    Route(f"/payments/{TID}/refund", refund_payment, methods=["POST"], name="refund_payment"),
 ]
 
 

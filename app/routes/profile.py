@@ -38,10 +38,12 @@ from app.schemas import (
 )
 from app.sql import run
 from app.validation import Schema, parse_body
+from app.web import API
 
 log = logging.getLogger("nakksha.profile")
 
-PHOTO_PATH = "/api/v1/consultants/me/photo"
+PHOTO_ROUTE = "/consultants/me/photo"  # under the /api/v1 mount
+PHOTO_PATH = API + PHOTO_ROUTE  # the full path, for the body-size limit
 PHOTO_BODY_LIMIT = MAX_PHOTO_BYTES + 256 * 1024  # the image plus multipart framing
 
 
@@ -236,13 +238,13 @@ async def delete_my_account(request: Request) -> Response:
     return Response(status_code=204)
 
 
-routes = [
-    Route("/api/v1/consultants/me", get_my_profile, methods=["GET"], name="get_my_profile"),
-    Route("/api/v1/consultants/me", update_my_profile, methods=["PATCH"], name="update_my_profile"),
-    Route("/api/v1/consultants/me", delete_my_account, methods=["DELETE"], name="delete_my_account"),
-    Route("/api/v1/consultants/me/bank-details", set_my_bank_details, methods=["PUT"], name="set_my_bank_details"),
-    Route(PHOTO_PATH, upload_my_photo, methods=["POST"], name="upload_my_photo"),
-    Route("/api/v1/consultants/me/export", export_my_data, methods=["POST"], name="export_my_data"),
+api_routes = [
+    Route("/consultants/me", get_my_profile, methods=["GET"], name="get_my_profile"),
+    Route("/consultants/me", update_my_profile, methods=["PATCH"], name="update_my_profile"),
+    Route("/consultants/me", delete_my_account, methods=["DELETE"], name="delete_my_account"),
+    Route("/consultants/me/bank-details", set_my_bank_details, methods=["PUT"], name="set_my_bank_details"),
+    Route(PHOTO_ROUTE, upload_my_photo, methods=["POST"], name="upload_my_photo"),
+    Route("/consultants/me/export", export_my_data, methods=["POST"], name="export_my_data"),
 ]
 
 

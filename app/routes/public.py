@@ -290,14 +290,14 @@ async def public_reschedule_booking(request: Request) -> JSONResponse:
                                   slot_id=body.slot_id))
 
 
-routes = [
-    Route("/api/v1/public/consultants/{slug}", public_consultant, methods=["GET"], name="public_consultant"),
-    Route("/api/v1/public/consultants/{slug}/slots", public_slots, methods=["GET"], name="public_slots"),
-    Route("/api/v1/public/consultants/{slug}/bookings", book_slot, methods=["POST"], name="book_slot"),
-    Route("/api/v1/public/bookings/{token}", public_booking, methods=["GET"], name="public_booking"),
-    Route("/api/v1/public/bookings/{token}/cancel", public_cancel_booking, methods=["POST"],
+api_routes = [
+    Route("/public/consultants/{slug}", public_consultant, methods=["GET"], name="public_consultant"),
+    Route("/public/consultants/{slug}/slots", public_slots, methods=["GET"], name="public_slots"),
+    Route("/public/consultants/{slug}/bookings", book_slot, methods=["POST"], name="book_slot"),
+    Route("/public/bookings/{token}", public_booking, methods=["GET"], name="public_booking"),
+    Route("/public/bookings/{token}/cancel", public_cancel_booking, methods=["POST"],
           name="public_cancel_booking"),
-    Route("/api/v1/public/bookings/{token}/reschedule", public_reschedule_booking, methods=["POST"],
+    Route("/public/bookings/{token}/reschedule", public_reschedule_booking, methods=["POST"],
           name="public_reschedule_booking"),
 ]
 

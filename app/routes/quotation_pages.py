@@ -79,7 +79,7 @@ async def quotation_reject(request: Request) -> Response:
     return RedirectResponse(f"/q/{token}?done=rejected", status_code=303)
 
 
-routes = [
+site_routes = [
     Route("/q/{token}", quotation_page, methods=["GET"], name="quotation_public_page"),
     Route("/q/{token}/accept", quotation_accept, methods=["POST"], name="quotation_accept_page"),
     Route("/q/{token}/reject", quotation_reject, methods=["POST"], name="quotation_reject_page"),

@@ -342,21 +342,21 @@ async def public_reject(request: Request) -> JSONResponse:
     return JSONResponse(public_answer(request, q))
 
 
-routes = [
-    Route("/api/v1/quotations", create_quotation, methods=["POST"], name="create_quotation"),
-    Route("/api/v1/quotations", list_quotations, methods=["GET"], name="list_quotations"),
-    Route("/api/v1/quotations/stats", quotation_stats, methods=["GET"], name="quotation_stats"),
-    Route("/api/v1/quotations/{quotation_id:uuid}", get_quotation, methods=["GET"], name="get_quotation"),
-    Route("/api/v1/quotations/{quotation_id:uuid}", update_quotation, methods=["PATCH"], name="update_quotation"),
-    Route("/api/v1/quotations/{quotation_id:uuid}", delete_quotation, methods=["DELETE"], name="delete_quotation"),
-    Route("/api/v1/quotations/{quotation_id:uuid}/duplicate", duplicate_quotation, methods=["POST"],
+api_routes = [
+    Route("/quotations", create_quotation, methods=["POST"], name="create_quotation"),
+    Route("/quotations", list_quotations, methods=["GET"], name="list_quotations"),
+    Route("/quotations/stats", quotation_stats, methods=["GET"], name="quotation_stats"),
+    Route("/quotations/{quotation_id:uuid}", get_quotation, methods=["GET"], name="get_quotation"),
+    Route("/quotations/{quotation_id:uuid}", update_quotation, methods=["PATCH"], name="update_quotation"),
+    Route("/quotations/{quotation_id:uuid}", delete_quotation, methods=["DELETE"], name="delete_quotation"),
+    Route("/quotations/{quotation_id:uuid}/duplicate", duplicate_quotation, methods=["POST"],
           name="duplicate_quotation"),
-    Route("/api/v1/quotations/{quotation_id:uuid}/send", send_quotation, methods=["POST"], name="send_quotation"),
-    Route("/api/v1/quotations/{quotation_id:uuid}/image", upload_quotation_image, methods=["POST"],
+    Route("/quotations/{quotation_id:uuid}/send", send_quotation, methods=["POST"], name="send_quotation"),
+    Route("/quotations/{quotation_id:uuid}/image", upload_quotation_image, methods=["POST"],
           name="upload_quotation_image"),
-    Route("/api/v1/public/quotations/{token}", public_quotation, methods=["GET"], name="public_quotation"),
-    Route("/api/v1/public/quotations/{token}/accept", public_accept, methods=["POST"], name="public_accept_quotation"),
-    Route("/api/v1/public/quotations/{token}/reject", public_reject, methods=["POST"], name="public_reject_quotation"),
+    Route("/public/quotations/{token}", public_quotation, methods=["GET"], name="public_quotation"),
+    Route("/public/quotations/{token}/accept", public_accept, methods=["POST"], name="public_accept_quotation"),
+    Route("/public/quotations/{token}/reject", public_reject, methods=["POST"], name="public_reject_quotation"),
 ]
 
 # Test: pytest tests/http/test_quotations.py

@@ -185,17 +185,17 @@ async def session_calendar(request: Request) -> JSONResponse:
 
 
 SID = "{session_id:uuid}"
-routes = [
-    Route("/api/v1/sessions", list_sessions, methods=["GET"], name="list_sessions"),
-    Route("/api/v1/sessions", create_session, methods=["POST"], name="create_session"),
-    Route("/api/v1/sessions/calendar", session_calendar, methods=["GET"], name="session_calendar"),
-    Route(f"/api/v1/sessions/{SID}", get_session, methods=["GET"], name="get_session"),
-    Route(f"/api/v1/sessions/{SID}", update_session, methods=["PATCH"], name="update_session"),
-    Route(f"/api/v1/sessions/{SID}/confirm", confirm_session, methods=["POST"], name="confirm_session"),
-    Route(f"/api/v1/sessions/{SID}/complete", complete_session, methods=["POST"], name="complete_session"),
-    Route(f"/api/v1/sessions/{SID}/no-show", no_show_session, methods=["POST"], name="no_show_session"),
-    Route(f"/api/v1/sessions/{SID}/cancel", cancel_session, methods=["POST"], name="cancel_session"),
-    Route(f"/api/v1/sessions/{SID}/reschedule", reschedule_session, methods=["POST"], name="reschedule_session"),
+api_routes = [
+    Route("/sessions", list_sessions, methods=["GET"], name="list_sessions"),
+    Route("/sessions", create_session, methods=["POST"], name="create_session"),
+    Route("/sessions/calendar", session_calendar, methods=["GET"], name="session_calendar"),
+    Route(f"/sessions/{SID}", get_session, methods=["GET"], name="get_session"),
+    Route(f"/sessions/{SID}", update_session, methods=["PATCH"], name="update_session"),
+    Route(f"/sessions/{SID}/confirm", confirm_session, methods=["POST"], name="confirm_session"),
+    Route(f"/sessions/{SID}/complete", complete_session, methods=["POST"], name="complete_session"),
+    Route(f"/sessions/{SID}/no-show", no_show_session, methods=["POST"], name="no_show_session"),
+    Route(f"/sessions/{SID}/cancel", cancel_session, methods=["POST"], name="cancel_session"),
+    Route(f"/sessions/{SID}/reschedule", reschedule_session, methods=["POST"], name="reschedule_session"),
 ]
 
 # Test: pytest tests/http/test_sessions.py

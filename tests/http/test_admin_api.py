@@ -422,7 +422,8 @@ async def approved_probe(request: Request) -> JSONResponse:
 
 
 async def test_suspension_ends_sessions_and_closes_the_dashboard_but_not_the_profile(client, app, db):
-    app.router.routes.append(Route("/api/v1/dashboard/_probe", approved_probe, methods=["GET"]))
+    # First in the table: the /api/v1 mount would otherwise answer its 404 before an appended route is reached.
+    app.router.routes.insert(0, Route("/api/v1/dashboard/_probe", approved_probe, methods=["GET"]))
     account = await signup_consultant(client, email="sus@example.com")
     cid = uuid.UUID(account["consultant"]["id"])
     await mark_email_verified(db, cid)
