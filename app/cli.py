@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -239,6 +240,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     if (refusal := refuse_unsafe_start(settings, host)) is not None:
         return refusal
+    if "PUBLIC_BASE_URL" not in os.environ and (args.host or args.port):
+        # The flags say where this server listens, so links in mails and the local gateway's webhooks follow
+        # them as HOST and PORT would (the app and the worker read PUBLIC_BASE_URL from the environment).
+        os.environ["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
+        settings = dataclasses.replace(settings, public_base_url=os.environ["PUBLIC_BASE_URL"])
     # From here SIGTERM and SIGINT unwind through the `finally` below, whatever is running: migrating, or after
     # uvicorn's own graceful shutdown (it puts these handlers back, then raises the signal it caught again).
     previous = {sig: signal.signal(sig, raise_stop) for sig in STOP_SIGNALS}

@@ -66,6 +66,7 @@ CONSTRAINT_CODES: dict[str, tuple[int, str, str, str | None]] = {
     "admins_email_key": (409, "email_taken", "An admin with this email already exists.", "email"),
     "consultants_slug_key": (409, "slug_taken", "This page address is taken.", "slug"),
     "consultants_slug_not_reserved": (422, "slug_reserved", "This page address is reserved.", "slug"),
+    "consultants_slug_not_deleted_prefix": (422, "slug_reserved", "Addresses starting with deleted- are reserved.", "slug"),
     "sessions_no_overlap": (409, "slot_taken", "That time is no longer free.", "slot_id"),
     "availability_slots_booked_count_range": (409, "slot_full", "That slot is full.", "slot_id"),
     "availability_slots_unique_start": (409, "slot_exists", "A slot already starts at that time.", "starts_at"),
@@ -198,14 +199,25 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
 
 def _allowed_methods(request: Request) -> str:
     """Every method served at this path. Starlette's own Allow names only the first route whose path
-    matched, but one path is often served by several routes, one per method (found by schemathesis)."""
-    from starlette.routing import Match, Route
+    matched, but one path is often served by several routes, one per method (found by schemathesis). The
+    walk starts from the top of the table (the scope a mount handed on has its prefix in root_path)."""
+    top = {**request.scope, "root_path": request.scope.get("app_root_path", request.scope.get("root_path", ""))}
+    return ", ".join(sorted(_methods_at(request.app.routes, top)))
+
+
+def _methods_at(routes: list, scope: dict) -> set[str]:
+    from starlette.routing import Match, Mount, Route
 
     methods: set[str] = set()
-    for route in request.app.routes:
-        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+    for route in routes:
+        match, child = route.matches(scope)
+        if match == Match.NONE:
+            continue
+        if isinstance(route, Mount) and route.routes:
+            methods |= _methods_at(list(route.routes), {**scope, **child})
+        elif isinstance(route, Route):
             methods |= route.methods or set()
-    return ", ".join(sorted(methods))
+    return methods
 
 
 async def postgres_error_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -4949,6 +4949,8 @@ begin
   v_base := trim(both '-' from left(v_base, 50));
   if length(v_base) < 3 then
     v_base := 'consultant';
+  elsif v_base ~ '^deleted-' then
+    v_base := left('consultant-' || v_base, 50);  -- the deleted- prefix is deleted accounts' own
   end if;
   select v_base || coalesce('-' || nullif(count(*), 0)::text, '') into v_slug
   from app.consultants c where c.slug = v_base or c.slug ~ ('^' || v_base || '-[0-9]+$');
@@ -7359,6 +7361,7 @@ CREATE TABLE app.consultants (
     CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
     CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
     CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
+    CONSTRAINT consultants_slug_not_deleted_prefix CHECK (((slug !~ '^deleted-'::text) OR (deleted_at IS NOT NULL))),
     CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text, 'integrations'::text]))),
     CONSTRAINT consultants_subscription_plan_valid CHECK ((subscription_plan = ANY (ARRAY['free'::text, 'basic'::text, 'pro'::text, 'enterprise'::text]))),
     CONSTRAINT consultants_timezone_valid CHECK (app.is_valid_timezone(timezone)),
@@ -18319,3 +18322,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205130200
 -- 20261205130300
 -- 20261205130400
+-- 20261205140000

@@ -112,6 +112,8 @@ begin
   v_base := trim(both '-' from left(v_base, 50));
   if length(v_base) < 3 then
     v_base := 'consultant';
+  elsif v_base ~ '^deleted-' then
+    v_base := left('consultant-' || v_base, 50);  -- the deleted- prefix is deleted accounts' own
   end if;
   select v_base || coalesce('-' || nullif(count(*), 0)::text, '') into v_slug
   from app.consultants c where c.slug = v_base or c.slug ~ ('^' || v_base || '-[0-9]+$');

@@ -254,6 +254,28 @@ async def test_reserved_slugs_are_refused(client, headers, slug):
     assert r.status_code == 422 and code_of(r) == "slug_reserved" and r.json()["error"]["field"] == "slug"
 
 
+async def test_another_consultant_cannot_take_a_deleted_accounts_address(client, db, headers):
+    """Deleting an account renames its page to deleted-<its id>: a live consultant taking that address first
+    would keep the owner from ever deleting their account (an outside review found it)."""
+    victim = await signup_consultant(client, email="victim@example.com")
+    tag = victim["consultant"]["id"].replace("-", "")[:20]
+    r = await patch(client, headers, {"slug": f"deleted-{tag}"})
+    assert r.status_code == 422 and code_of(r) == "slug_reserved" and r.json()["error"]["field"] == "slug"
+    r = await client.request("DELETE", "/api/v1/consultants/me", headers=auth(victim["access_token"]),
+                             json={"current_password": PASSWORD})
+    assert r.status_code in (200, 204), r.text
+    owner = await asyncpg.connect(db.admin_url)
+    try:
+        assert await owner.fetchval("select slug from app.consultants where id = $1",
+                                    uuid.UUID(victim["consultant"]["id"])) == f"deleted-{tag}"
+    finally:
+        await owner.close()
+    # A name that reads "Deleted …" still signs up, under another address.
+    other = await signup_consultant(client, email="deleted.person@example.com", first_name="Deleted",
+                                    last_name="Person")
+    assert other["consultant"]["slug"].startswith("consultant-deleted-person")
+
+
 async def test_no_slug_can_shadow_a_path_the_app_routes(client, app, headers):
     # Walks the route table, so a future top-level route cannot be forgotten in the reserved list.
     segments = {path.strip("/").split("/")[0] for path, _ in iter_routes(app.routes)}

@@ -57,8 +57,20 @@ async def test_paths_at_and_around_the_mounts(client, path, status, location):
         assert response.json()["error"]["code"] == "not_found"
 
 
-async def test_a_wrong_method_under_a_mount_is_a_405_in_the_error_shape(client):
-    response = await client.delete("/api/v1/openapi.json")
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("DELETE", "/api/v1/openapi.json", "GET, HEAD"),
+    ("GET", "/api/v1/auth/login", "POST"),  # not the site's /auth/login page: the walk starts at the top
+    ("GET", "/api/v1/auth/verify-email", "POST"),
+    ("DELETE", "/api/v1/sessions", "GET, HEAD, POST"),
+    ("PUT", "/api/v1/sessions/00000000-0000-0000-0000-000000000001", "GET, HEAD, PATCH"),
+    ("PUT", "/api/v1/consultants/me/availability/slots", "GET, HEAD, POST"),
+    ("PUT", "/dashboard/events", "GET, HEAD"),
+    ("PUT", "/admin/login", "GET, HEAD, POST"),
+    ("POST", "/healthz", "GET, HEAD"),
+])
+async def test_a_wrong_method_is_a_405_naming_every_method_served_there(client, method, path, allow):
+    response = await client.request(method, path)
     assert response.status_code == 405 and response.json()["error"]["code"] == "method_not_allowed"
+    assert response.headers["allow"] == allow
 
 # Test: pytest tests/http/test_routing.py

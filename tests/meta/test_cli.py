@@ -291,6 +291,8 @@ def test_serve_runs_the_app_and_a_worker(db, tmp_path):
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     assert "Demo consultant: demo@nakksha.in" in out
+    # --port says where links point when PUBLIC_BASE_URL is not set (an outside review found them at :8000).
+    assert f"Public page:     http://127.0.0.1:{port}/" in out
     assert proc.returncode == 0, out
 
 
