@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
+from pydantic_core import core_schema
 from starlette.routing import BaseRoute, Mount, Route
 
 ERROR_SCHEMA = {
@@ -51,17 +53,43 @@ def iter_routes(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Ro
     return out
 
 
+def accepts_null(schema: dict) -> bool:
+    kind = schema.get("type")
+    return (kind == "null" or (isinstance(kind, list) and "null" in kind) or "const" in schema and schema["const"] is None
+            or any(accepts_null(s) for s in (*schema.get("anyOf", ()), *schema.get("oneOf", ()))))
+
+
+class Contract(GenerateJsonSchema):
+    """`field: T = None` on a request model means "may be left out" (a PATCH leaves the column as it is), not
+    "may be null": the document gives such a field no default rather than a null its own schema refuses
+    (openapi-spec-validator checks defaults against their schema)."""
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> dict:
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None and not accepts_null(json_schema):
+            del json_schema["default"]
+        return json_schema
+
+
+def model_schema(model: type[BaseModel], **kwargs: Any) -> dict:
+    return model.model_json_schema(schema_generator=Contract, **kwargs)
+
+
 def _schema_of(model: type[BaseModel] | dict, components: dict) -> dict:
     if isinstance(model, dict):
         return model
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, sub in schema.pop("$defs", {}).items():
+    schema = model_schema(model, ref_template="#/components/schemas/{model}")
+    for name, sub in (*schema.pop("$defs", {}).items(), (model.__name__, schema)):
+        # Two models of one name would document one operation with the other's body: name them apart.
+        if components.get(name, sub) != sub:
+            raise ValueError(f"two different schemas are both named {name!r} in the OpenAPI document")
         components[name] = sub
-    components[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", version: str = "1") -> dict:
+def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", version: str = "1",
+                   server: str = "/") -> dict:
+    """`server` is where the API is served from (the app's PUBLIC_BASE_URL; "/" means the document's own host)."""
     components: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict] = {}
     for path, route in iter_routes(routes):
@@ -74,7 +102,7 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
             params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                       for p in route.param_convertors]
             if meta.query is not None:
-                qs = meta.query.model_json_schema()
+                qs = model_schema(meta.query)
                 required = set(qs.get("required", []))
                 for name, prop in qs.get("properties", {}).items():
                     params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
@@ -99,13 +127,17 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                 responses.setdefault("401", _error_response())
                 responses.setdefault("403", _error_response())
                 op["security"] = [{"bearerAuth": []}]
+            else:
+                op["security"] = []  # says "no credentials" rather than leaving a reader to guess
             responses.setdefault("503", _error_response())
             op["responses"] = responses
             paths.setdefault(_PATH_CONVERTOR.sub(r"{\1}", path), {})[method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version,
-                 "description": "Nakksha's HTTP API. Errors are always {\"error\": {\"code\", \"message\", \"field\"}}."},
+                 "description": "Nakksha's HTTP API. Errors are always {\"error\": {\"code\", \"message\", \"field\"}}.",
+                 "license": {"name": "Proprietary", "identifier": "LicenseRef-Nakksha-Proprietary"}},
+        "servers": [{"url": server, "description": "This deployment"}],
         "paths": paths,
         "components": {"schemas": components, "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},

@@ -56,7 +56,7 @@ class CancelBody(Schema):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class RescheduleBody(Schema):
+class ClientRescheduleBody(Schema):
     slot_id: uuid.UUID
 
 
@@ -283,9 +283,9 @@ async def public_cancel_booking(request: Request) -> JSONResponse:
 
 
 @endpoint(named="public_reschedule_booking",
-          tags=("public",), body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None, 429: None})
+          tags=("public",), body=ClientRescheduleBody, responses={200: OBJECT, 404: None, 409: None, 429: None})
 async def public_reschedule_booking(request: Request) -> JSONResponse:
-    body = await parse_body(request, RescheduleBody)
+    body = await parse_body(request, ClientRescheduleBody)
     return JSONResponse(await run(request.app.state.pool, "public_reschedule_booking", token_hash=_token(request),
                                   slot_id=body.slot_id))
 

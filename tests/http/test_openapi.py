@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from openapi_spec_validator import OpenAPIV31SpecValidator
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -14,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from app.config import Settings
 from app.endpoints import endpoint as documented
 from app.main import create_app
-from app.openapi import build_document, doc_of, iter_routes
+from app.openapi import build_document, doc_of, iter_routes, model_schema
 from app.validation import Schema
 
 
@@ -103,6 +104,41 @@ async def test_every_route_is_documented_or_explicitly_excluded(served):
     assert {"/healthz", "/readyz", "/api/v1/openapi.json"} <= {p for p, _ in routes}
     doc = (await c.get("/api/v1/openapi.json")).json()
     assert coverage_problems(application.routes, doc) == []
+
+
+async def test_the_document_is_a_valid_openapi_3_1_document(served):
+    """openapi-spec-validator is what a frontend's tooling checks first: defaults against their schemas,
+    references, the 3.1 meta-schema. Public operations say they need no credentials; servers and licence."""
+    _, c = served
+    doc = (await c.get("/api/v1/openapi.json")).json()
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in OpenAPIV31SpecValidator(doc).iter_errors()]
+    assert errors == []
+    assert doc["servers"] and doc["info"]["license"]["name"]
+    operations = [op for item in doc["paths"].values() for op in item.values()]
+    assert all("security" in op for op in operations)
+    assert {"/api/v1/public/consultants/{slug}"} <= {p for p, item in doc["paths"].items()
+                                                     if item.get("get", {}).get("security") == []}
+
+
+def test_a_field_that_may_be_left_out_is_not_documented_as_defaulting_to_null():
+    class Patch(Schema):
+        name: str = None  # type: ignore[assignment]
+        note: str | None = None
+
+    schema = model_schema(Patch)
+    assert "default" not in schema["properties"]["name"]
+    assert schema["properties"]["note"]["default"] is None
+    assert "required" not in schema
+
+
+def test_two_models_of_one_name_cannot_share_the_document():
+    class Widget(Schema):  # a second, different model named like the module's Widget
+        colour: str
+
+    routes = [Route("/a", make_widget, methods=["POST"]),
+              Route("/b", documented(summary="B.", body=Widget)(undocumented_handler), methods=["POST"])]
+    with pytest.raises(ValueError, match="Widget"):
+        build_document(routes)
 
 
 async def test_dev_pages_are_not_documented_nor_routed_in_production(db):
