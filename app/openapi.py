@@ -20,6 +20,17 @@ ERROR_SCHEMA = {
 }
 
 
+# Every operation takes and answers X-Request-ID (app/middleware.py: a caller's own id is kept when sane); a
+# 429 or a 503 says when to come back.
+REQUEST_ID = {"name": "X-Request-ID", "in": "header", "required": False,
+              "description": "Your id for this request (8–64 of A-Z a-z 0-9 . _ -), echoed back and written in the "
+                             "logs; any other value is replaced by one of ours, not refused.",
+              "schema": {"type": "string"}}
+ANSWER_HEADERS = {"X-Request-ID": {"description": "This request's id (yours if you sent a valid one).",
+                                   "schema": {"type": "string"}}}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
+                               "schema": {"type": "integer", "minimum": 0}}}
+
 # Starlette's `{id:uuid}` is OpenAPI's `{id}`.
 _PATH_CONVERTOR = re.compile(r"\{([^}:]+):[^}]+\}")
 
@@ -37,6 +48,7 @@ class Doc:
     content_type: str = "application/json"
     include: bool = True
     form: dict | None = None  # a multipart/form-data body (uploads), as a JSON schema
+    headers: tuple[dict, ...] = ()  # request headers this operation reads, as OpenAPI header parameters
 
 
 def doc_of(route: BaseRoute) -> Doc | None:
@@ -106,8 +118,8 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                 required = set(qs.get("required", []))
                 for name, prop in qs.get("properties", {}).items():
                     params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
-            if params:
-                op["parameters"] = params
+            params += [*meta.headers, REQUEST_ID]
+            op["parameters"] = params
             if meta.body is not None:
                 op["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": _schema_of(meta.body, components)}}}
@@ -115,21 +127,27 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                 op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": meta.form}}}
             responses: dict[str, Any] = {}
             for status, model in (meta.responses or {200: None}).items():
-                entry: dict[str, Any] = {"description": "Success" if status < 400 else "Error"}
+                if status >= 400:  # every error is the one error shape, whatever the endpoint's wording
+                    responses[str(status)] = _error_response(status)
+                    continue
+                entry: dict[str, Any] = {"description": "Success"}
                 if model is not None:
                     entry["content"] = {meta.content_type: {"schema": _schema_of(model, components)}}
                 responses[str(status)] = entry
             # A body (JSON or multipart) can be malformed, too large, of the wrong type or invalid.
             has_body = meta.body is not None or meta.form is not None
             for status in (400, 413, 415, 422) if has_body else (400, 422) if meta.query else ():
-                responses.setdefault(str(status), _error_response())
+                responses.setdefault(str(status), _error_response(status))
             if meta.auth != "public":
-                responses.setdefault("401", _error_response())
-                responses.setdefault("403", _error_response())
+                responses.setdefault("401", _error_response(401))
+                responses.setdefault("403", _error_response(403))
                 op["security"] = [{"bearerAuth": []}]
             else:
                 op["security"] = []  # says "no credentials" rather than leaving a reader to guess
-            responses.setdefault("503", _error_response())
+            responses.setdefault("503", _error_response(503))
+            for status, answer in responses.items():
+                answer["headers"] = {**ANSWER_HEADERS, **(RETRY_AFTER if status in ("429", "503") else {}),
+                                     **answer.get("headers", {})}
             op["responses"] = responses
             paths.setdefault(_PATH_CONVERTOR.sub(r"{\1}", path), {})[method.lower()] = op
     return {
@@ -144,7 +162,26 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
     }
 
 
-def _error_response() -> dict:
-    return {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+# What each status means on this API (docs/api.md has the error codes behind them).
+ERROR_MEANINGS = {
+    400: "Malformed request (not JSON, or a body that cannot be read).",
+    401: "No valid access token (or it was revoked).",
+    403: "Signed in, but not allowed (not approved, not an admin, suspended).",
+    404: "No such thing, or not yours.",
+    405: "Method not allowed on this path (Allow lists those that are).",
+    409: "Conflicts with the current state (taken, already done, wrong status).",
+    410: "Gone (an expired link or a spent token).",
+    413: "Body too large.",
+    415: "Wrong content type.",
+    422: "A field is invalid; error.field names it.",
+    429: "Too many requests; wait Retry-After seconds.",
+    502: "A provider (payments, email, calendar) failed; nothing was changed.",
+    503: "The database is unavailable; retry.",
+}
+
+
+def _error_response(status: int) -> dict:
+    return {"description": ERROR_MEANINGS.get(status, "Error"),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 # Test: pytest tests/http/test_openapi.py

@@ -195,4 +195,10 @@ PlausibleDate = Annotated[date, Strict(False), BeforeValidator(_iso_text), After
 # A month (YYYY-MM) in the same years.
 PlausibleMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_plausible_month)]
 
+
+# --- in answers ------------------------------------------------------------------------------------------------
+# An amount of money in an answer: rupees, at most two decimals (a JSON number today; docs/api.md).
+Amount = Annotated[float, Field(ge=0, description="Rupees (INR), at most two decimals.")]
+Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="A local time, HH:MM.")]
+
 # Test: pytest tests/http/test_profile.py

@@ -20,6 +20,15 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_max_length=20000)
 
 
+class Answer(BaseModel):
+    """Base of every response model: it documents an answer's shape (the OpenAPI document, generated clients)
+    and the test suite checks every answer against it (tests/contract.py); handlers may still send the
+    database's JSON as it is. A field the model does not name is refused, so nothing reaches a client
+    undocumented."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class QuerySchema(BaseModel):
     """Query strings arrive as text: lax parsing of numbers and dates, unknown parameters refused."""
 

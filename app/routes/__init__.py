@@ -46,6 +46,7 @@ from app.routes import (
     public,
     quotation_pages,
     quotations,
+    quotations_public,
     sessions,
 )
 from app.web import ADMIN, API, DASHBOARD
@@ -54,7 +55,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     health, docs, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, email_templates,
     admin_email_pages, profile, availability, dashboard_availability, public, booking_pages, sessions,
     dashboard_sessions, clients, dashboard_clients, payments, dashboard_payments, email_webhooks, calendar,
-    quotations, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_settings,
+    quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_settings,
 )
 
 class Section(Mount):

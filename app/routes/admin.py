@@ -1,6 +1,8 @@
 # app/routes/admin.py — admins (/api/v1/admin/*): their own auth, consultant approval and subscriptions, the admins list.
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
@@ -8,11 +10,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.answers import Page
+from app.answers_account import AdminAccount, AdminAnswer
 from app.auth import client_ip, new_token, refresh_expiry, token_hash, token_pair
 from app.endpoints import endpoint
 from app.ratelimit import rate_limit
 from app.routes.auth import (
-    OBJECT,
     TOKENS,
     LoginBody,
     RefreshBody,
@@ -22,9 +25,70 @@ from app.routes.auth import (
 )
 from app.schemas import Email, Instant, Password
 from app.sql import run
-from app.validation import QuerySchema, Schema, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
 ADMIN_ERRORS = {401: None, 403: None}
+
+
+class AdminConsultant(Answer):
+    """A consultant as admins see them: no bank details, no password."""
+
+    id: uuid.UUID
+    email: str
+    first_name: str
+    last_name: str
+    slug: str
+    phone_country_code: str | None
+    phone_number: str | None
+    consultancy_sector: str | None
+    approval_status: Literal["pending", "approved", "rejected", "suspended"]
+    approved_at: datetime | None
+    approved_by: uuid.UUID | None
+    rejection_reason: str | None
+    is_email_verified: bool
+    is_active: bool
+    subscription_plan: str
+    subscription_expires_at: datetime | None
+    timezone: str
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AuditEntry(Answer):
+    action: str
+    admin_id: uuid.UUID | None
+    actor_label: str | None
+    details: dict | None
+    created_at: datetime
+
+
+class AdminConsultantDetail(AdminConsultant):
+    audit: list[AuditEntry] = Field(description="What admins did to this account, newest first.")
+
+
+class StatusCounts(Answer):
+    pending: int
+    approved: int
+    rejected: int
+    suspended: int
+
+
+class AdminConsultantPage(Page):
+    items: list[AdminConsultant]
+    counts: StatusCounts = Field(description="Consultants matching the search, per approval status.")
+
+
+class AdminList(Answer):
+    items: list[AdminAccount]
+
+
+class NewAdmin(Answer):
+    id: uuid.UUID
+    email: str
+    name: str
+    role: Literal["admin", "super_admin"]
+    is_active: bool
 
 
 def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
@@ -67,7 +131,7 @@ async def admin_logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@endpoint(summary="The logged-in admin.", tags=("admin auth",), auth="admin", responses={200: OBJECT})
+@endpoint(summary="The logged-in admin.", tags=("admin auth",), auth="admin", responses={200: AdminAnswer})
 async def admin_me(request: Request) -> JSONResponse:
     return JSONResponse({"admin": await run(request.app.state.pool, "get_my_account", request.state.caller)})
 
@@ -91,7 +155,7 @@ class SubscriptionBody(Schema):
 
 
 @endpoint(named="admin_list_consultants",
-          tags=("admin",), auth="admin", query=ConsultantListQuery, responses={200: OBJECT, **ADMIN_ERRORS})
+          tags=("admin",), auth="admin", query=ConsultantListQuery, responses={200: AdminConsultantPage, **ADMIN_ERRORS})
 async def admin_list_consultants(request: Request) -> JSONResponse:
     q = parse_query(request, ConsultantListQuery)
     result = await run(request.app.state.pool, "admin_list_consultants", request.state.caller, q)
@@ -99,21 +163,21 @@ async def admin_list_consultants(request: Request) -> JSONResponse:
 
 
 @endpoint(named="admin_get_consultant", tags=("admin",),
-          auth="admin", responses={200: OBJECT, 404: None, **ADMIN_ERRORS})
+          auth="admin", responses={200: AdminConsultantDetail, 404: None, **ADMIN_ERRORS})
 async def admin_get_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_get_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
 
 
 @endpoint(named="approve_consultant", tags=("admin",),
-          auth="admin", responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+          auth="admin", responses={200: AdminConsultant, 404: None, 409: None, **ADMIN_ERRORS})
 async def approve_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "approve_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
 
 
 @endpoint(named="reject_consultant", tags=("admin",), auth="admin", body=ReasonBody,
-          responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+          responses={200: AdminConsultant, 404: None, 409: None, **ADMIN_ERRORS})
 async def reject_consultant(request: Request) -> JSONResponse:
     body = await parse_body(request, ReasonBody)
     return JSONResponse(await run(request.app.state.pool, "reject_consultant", request.state.caller,
@@ -121,7 +185,7 @@ async def reject_consultant(request: Request) -> JSONResponse:
 
 
 @endpoint(named="suspend_consultant", tags=("admin",), auth="admin",
-          body=ReasonBody, responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+          body=ReasonBody, responses={200: AdminConsultant, 404: None, 409: None, **ADMIN_ERRORS})
 async def suspend_consultant(request: Request) -> JSONResponse:
     body = await parse_body(request, ReasonBody)
     return JSONResponse(await run(request.app.state.pool, "suspend_consultant", request.state.caller,
@@ -129,14 +193,14 @@ async def suspend_consultant(request: Request) -> JSONResponse:
 
 
 @endpoint(named="reactivate_consultant", tags=("admin",), auth="admin",
-          responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+          responses={200: AdminConsultant, 404: None, 409: None, **ADMIN_ERRORS})
 async def reactivate_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "reactivate_consultant", request.state.caller,
                                   consultant_id=request.path_params["consultant_id"]))
 
 
 @endpoint(named="admin_set_subscription", tags=("admin",), auth="admin",
-          body=SubscriptionBody, responses={200: OBJECT, 404: None, **ADMIN_ERRORS})
+          body=SubscriptionBody, responses={200: AdminConsultant, 404: None, **ADMIN_ERRORS})
 async def admin_set_subscription(request: Request) -> JSONResponse:
     body = await parse_body(request, SubscriptionBody)
     return JSONResponse(await run(request.app.state.pool, "admin_set_subscription", request.state.caller,
@@ -154,13 +218,13 @@ class CreateAdminBody(Schema):
 
 
 @endpoint(named="admin_list_admins", tags=("admin",), auth="super_admin",
-          responses={200: OBJECT, **ADMIN_ERRORS})
+          responses={200: AdminList, **ADMIN_ERRORS})
 async def admin_list_admins(request: Request) -> JSONResponse:
     return JSONResponse({"items": await run(request.app.state.pool, "admin_list_admins", request.state.caller)})
 
 
 @endpoint(named="create_admin", tags=("admin",), auth="super_admin", body=CreateAdminBody,
-          responses={201: OBJECT, 409: None, **ADMIN_ERRORS})
+          responses={201: NewAdmin, 409: None, **ADMIN_ERRORS})
 async def admin_create_admin(request: Request) -> JSONResponse:
     body = await parse_body(request, CreateAdminBody)
     password_hash = await hash_new_password(request, body.password, body.email, body.name)
@@ -171,7 +235,7 @@ async def admin_create_admin(request: Request) -> JSONResponse:
 
 
 @endpoint(named="deactivate_admin", tags=("admin",), auth="super_admin",
-          responses={200: OBJECT, 404: None, 409: None, **ADMIN_ERRORS})
+          responses={200: AdminAccount, 404: None, 409: None, **ADMIN_ERRORS})
 async def admin_deactivate_admin(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "deactivate_admin", request.state.caller,
                                   admin_id=request.path_params["admin_id"]))

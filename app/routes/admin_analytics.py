@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, RootModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.answers import Page, SessionType, Status
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.analytics import MetricsQuery
-from app.routes.auth import OBJECT
-from app.schemas import Instant
+from app.routes.analytics import DashboardCharts, DashboardMetrics, MetricsQuery, Period
+from app.schemas import Amount, Instant
 from app.sql import run
-from app.validation import QuerySchema, load_json, parse_query
+from app.validation import Answer, QuerySchema, load_json, parse_query
 
 SessionStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show", "abandoned"]
 
@@ -29,8 +30,116 @@ class AdminSessionsQuery(QuerySchema):
     per_page: int = Field(default=25, ge=1, le=100)
 
 
+class PlatformPoint(Answer):
+    period: date
+    sessions: int
+    revenue: float
+    signups: int
+
+
+class PlatformRevenue(Answer):
+    gross: Amount
+    refunded: Amount
+    net: float
+
+
+class PlatformSessions(Answer):
+    total: int
+    completed: int
+    cancelled: int
+    abandoned: int
+    no_show: int
+
+
+class TopConsultant(Answer):
+    consultant_id: uuid.UUID
+    name: str
+    slug: str
+    revenue: float
+    sessions: int
+
+
+class PaymentOutcomes(Answer):
+    succeeded: int
+    failed: int
+    success_rate: float | None = Field(description="A percentage; null when no payment ended either way.")
+
+
+class PlatformAnalytics(Period):
+    unit: Literal["day", "week", "month"]
+    trend: list[PlatformPoint]
+    revenue: PlatformRevenue
+    sessions: PlatformSessions
+    consultants: dict[str, int] = Field(description="Consultants per approval status.")
+    new_signups: int
+    top_consultants: list[TopConsultant] = Field(description="The ten with the most revenue in the period.")
+    payments: PaymentOutcomes
+
+
+class AdminSession(Answer):
+    id: uuid.UUID
+    consultant_id: uuid.UUID
+    consultant_name: str
+    consultant_slug: str
+    client_name: str
+    session_type: SessionType
+    status: Status
+    payment_status: str
+    starts_at: datetime
+    ends_at: datetime
+    amount: Amount
+    currency: str
+    booked_via: str
+    created_at: datetime
+
+
+class AdminSessionPage(Page):
+    items: list[AdminSession]
+
+
+class QueueDepth(Answer):
+    queue: str
+    status: str
+    count: int
+
+
+class ViewRefresh(Answer):
+    view: str
+    refreshed_at: datetime | None
+    duration_ms: int | None
+    age_seconds: int | None
+
+
+class DatabaseFacts(Answer):
+    size_bytes: int
+    version: str
+    migration: str | None
+
+
+class SystemHealth(Answer):
+    jobs: list[QueueDepth]
+    failed_jobs_24h: int
+    email_failures_24h: int
+    materialized_views: list[ViewRefresh]
+    analytics_backlog: int
+    database: DatabaseFacts
+
+
+class Setting(Answer):
+    value: object
+    description: str | None
+    updated_at: datetime | None
+    updated_by: uuid.UUID | None
+    min: int | None = None
+    max: int | None = None
+
+
+class Settings(RootModel[dict[str, Setting]]):
+    """Every platform setting by key: its value, description, last change, and a whole number's range."""
+
+
 @endpoint(named="admin_analytics",
-          tags=("admin",), auth="admin", query=MetricsQuery, responses={200: OBJECT, 422: None})
+          tags=("admin",), auth="admin", query=MetricsQuery, responses={200: PlatformAnalytics, 422: None})
 async def admin_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
     return JSONResponse(await run(request.app.state.analytics_pool, "admin_analytics", request.state.caller,
@@ -38,7 +147,7 @@ async def admin_analytics(request: Request) -> JSONResponse:
 
 
 @endpoint(named="admin_consultant_analytics", tags=("admin",), auth="admin",
-          query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
+          query=MetricsQuery, responses={200: DashboardMetrics, 404: None, 422: None})
 async def admin_consultant_analytics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
     return JSONResponse(await run(request.app.state.analytics_pool, "admin_consultant_analytics", request.state.caller,
@@ -47,7 +156,7 @@ async def admin_consultant_analytics(request: Request) -> JSONResponse:
 
 
 @endpoint(named="admin_consultant_charts", tags=("admin",), auth="admin",
-          query=MetricsQuery, responses={200: OBJECT, 404: None, 422: None})
+          query=MetricsQuery, responses={200: DashboardCharts, 404: None, 422: None})
 async def admin_consultant_charts(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
     return JSONResponse(await run(request.app.state.analytics_pool, "admin_consultant_charts", request.state.caller,
@@ -56,25 +165,25 @@ async def admin_consultant_charts(request: Request) -> JSONResponse:
 
 
 @endpoint(named="admin_list_sessions",
-          tags=("admin",), auth="admin", query=AdminSessionsQuery, responses={200: OBJECT})
+          tags=("admin",), auth="admin", query=AdminSessionsQuery, responses={200: AdminSessionPage})
 async def admin_sessions(request: Request) -> JSONResponse:
     q = parse_query(request, AdminSessionsQuery)
     return JSONResponse(await run(request.app.state.pool, "admin_list_sessions", request.state.caller, q,
                                   date_from=q.from_, date_to=q.to))
 
 
-@endpoint(named="admin_system", tags=("admin",), auth="admin", responses={200: OBJECT})
+@endpoint(named="admin_system", tags=("admin",), auth="admin", responses={200: SystemHealth})
 async def admin_system(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_system", request.state.caller))
 
 
-@endpoint(named="admin_settings", tags=("admin",), auth="super_admin", responses={200: OBJECT})
+@endpoint(named="admin_settings", tags=("admin",), auth="super_admin", responses={200: Settings})
 async def get_settings(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_settings", request.state.caller))
 
 
 @endpoint(named="admin_update_settings", tags=("admin",), auth="super_admin",
-          responses={200: OBJECT, 400: None, 422: None})
+          responses={200: Settings, 400: None, 422: None})
 async def put_settings(request: Request) -> JSONResponse:
     patch = load_json(await request.body() or b"null")
     if not isinstance(patch, dict) or not patch or len(patch) > 20:

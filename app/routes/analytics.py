@@ -4,6 +4,7 @@ docs/metrics.md. Stored days come from daily_analytics and today is computed liv
 between job runs."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -11,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.answers import SessionType
 from app.endpoints import endpoint
-from app.routes.auth import OBJECT
-from app.schemas import PlausibleDate
+from app.schemas import Amount, PlausibleDate
 from app.sql import run
-from app.validation import QuerySchema, parse_query
+from app.validation import Answer, QuerySchema, parse_query
 
 Timeframe = Literal["today", "week", "month", "quarter", "year", "fy", "custom"]
 
@@ -26,8 +27,71 @@ class MetricsQuery(QuerySchema):
     to: PlausibleDate | None = None
 
 
+class Period(Answer):
+    timeframe: str | None
+    from_: date = Field(alias="from", description="The first local day.")
+    to: date = Field(description="The last local day.")
+    timezone: str
+
+
+class DashboardMetrics(Period):
+    """A consultant's figures for a period (docs/metrics.md defines each), with growth against the period of the
+    same length just before."""
+
+    previous_from: date
+    previous_to: date
+    total_sessions: int
+    pending_sessions: int
+    completed_sessions: int
+    cancelled_sessions: int
+    abandoned_sessions: int
+    no_show_sessions: int
+    completion_rate: float
+    total_revenue: float = Field(description="Rupees received less refunds.")
+    gross_revenue: Amount
+    refunded_amount: Amount
+    revenue_today: float
+    average_session_value: Amount
+    previous_revenue: float
+    revenue_growth: float | None = Field(description="A percentage; null when the previous period had none.")
+    total_clients: int
+    new_clients: int
+    new_clients_today: int
+    active_clients: int
+    repeat_client_rate: float
+    quotations_sent: int
+    quotations_accepted: int
+    quotation_conversion_rate: float
+
+
+class TrendPoint(Answer):
+    period: date = Field(description="The first local day of the bucket (a day, a week or a month).")
+    sessions: int
+    revenue: float
+
+
+class GrowthPoint(Answer):
+    month: date
+    new: int
+    total: int
+
+
+class RevenueShare(Answer):
+    type: SessionType
+    amount: Amount
+    percentage: float
+
+
+class DashboardCharts(Period):
+    unit: Literal["day", "week", "month"]
+    sessionsTrend: list[TrendPoint]  # noqa: N815 (the API's published name)
+    clientsGrowth: list[GrowthPoint]  # noqa: N815
+    revenueBreakdown: list[RevenueShare]  # noqa: N815
+
+
+
 @endpoint(named="dashboard_metrics",
-          tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
+          tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: DashboardMetrics, 422: None})
 async def dashboard_metrics(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
     return JSONResponse(await run(request.app.state.analytics_pool, "dashboard_metrics", request.state.caller,
@@ -35,7 +99,7 @@ async def dashboard_metrics(request: Request) -> JSONResponse:
 
 
 @endpoint(named="dashboard_charts",
-          tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: OBJECT, 422: None})
+          tags=("dashboard",), auth="approved", query=MetricsQuery, responses={200: DashboardCharts, 422: None})
 async def dashboard_charts(request: Request) -> JSONResponse:
     q = parse_query(request, MetricsQuery)
     return JSONResponse(await run(request.app.state.analytics_pool, "dashboard_charts", request.state.caller,

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app import present
+from app.answers_account import Accepted, AccountAnswer, Tokens
 from app.auth import client_ip, client_network, new_token, refresh_expiry, token_hash, token_pair
 from app.crypto import encrypt_text
 from app.endpoints import endpoint
@@ -22,11 +23,7 @@ from app.validation import Schema
 from app.validation import parse_body as parse
 
 LINK_PURPOSE = "email_link"
-OBJECT = {"type": "object"}
-TOKENS = {"type": "object", "required": ["access_token", "refresh_token", "token_type", "expires_in"],
-          "properties": {"access_token": {"type": "string"}, "refresh_token": {"type": "string"},
-                         "token_type": {"type": "string"}, "expires_in": {"type": "integer"},
-                         "consultant": OBJECT, "admin": OBJECT}}
+TOKENS = Tokens  # the one token-pair answer (app/answers.py)
 
 
 class SignupBody(Schema):
@@ -196,7 +193,7 @@ async def logout_all(request: Request) -> Response:
 
 
 @endpoint(named="verify_email", tags=("auth",),
-          body=TokenBody, responses={200: OBJECT, 400: None, 429: None})
+          body=TokenBody, responses={200: AccountAnswer, 400: None, 429: None})
 async def verify_email(request: Request) -> JSONResponse:
     body = await parse(request, TokenBody)
     await rate_limit(request, "verify_email")
@@ -205,7 +202,7 @@ async def verify_email(request: Request) -> JSONResponse:
 
 
 @endpoint(named="resend_verification", tags=("auth",), auth="consultant",
-          responses={202: OBJECT, 409: None, 429: None})
+          responses={202: Accepted, 409: None, 429: None})
 async def resend_verification(request: Request) -> JSONResponse:
     caller = request.state.caller
     await rate_limit(request, "resend_verification", str(caller.consultant_id))
@@ -216,7 +213,7 @@ async def resend_verification(request: Request) -> JSONResponse:
 
 
 @endpoint(named="request_password_reset", tags=("auth",), body=EmailBody,
-          responses={202: OBJECT, 429: None})
+          responses={202: Accepted, 429: None})
 async def forgot_password(request: Request) -> JSONResponse:
     body = await parse(request, EmailBody)
     await rate_limit(request, "forgot_password", body.email)
@@ -237,7 +234,7 @@ async def reset_password(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@endpoint(summary="The logged-in consultant's account.", tags=("auth",), auth="consultant", responses={200: OBJECT})
+@endpoint(summary="The logged-in consultant's account.", tags=("auth",), auth="consultant", responses={200: AccountAnswer})
 async def me(request: Request) -> JSONResponse:
     account = await run(request.app.state.pool, "get_my_account", request.state.caller)
     return JSONResponse({"consultant": present.consultant(account, request.app.state.secrets.data_key)})

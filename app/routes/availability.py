@@ -1,7 +1,9 @@
 # app/routes/availability.py — the consultant's availability (/api/v1/consultants/me/availability…): weekly rules, blocked ranges, slots.
 from __future__ import annotations
 
-from datetime import time
+import datetime as dt
+import uuid
+from datetime import date, datetime, time
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -9,14 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.answers import SessionType
 from app.endpoints import endpoint
-from app.routes.auth import OBJECT
-from app.schemas import Instant, PlausibleDate
+from app.schemas import Clock, Instant, PlausibleDate
 from app.sql import run
-from app.validation import QuerySchema, Schema, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
 BASE = "/consultants/me/availability"
-SessionType = Literal["personal", "webinar"]
 
 
 class RuleBody(Schema):
@@ -83,13 +84,65 @@ def _caller(request: Request):
     return request.state.caller
 
 
-@endpoint(named="get_my_availability", tags=("availability",), auth="consultant", responses={200: OBJECT})
+class Rule(Answer):
+    id: uuid.UUID
+    session_type: SessionType
+    weekday: int = Field(ge=1, le=7, description="ISO weekday: 1 = Monday … 7 = Sunday.")
+    start_time: Clock
+    end_time: Clock
+    slot_minutes: int
+    capacity: int
+    is_active: bool
+    valid_from: date | None
+    valid_until: date | None
+
+
+class Block(Answer):
+    id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    reason: str | None
+
+
+class Availability(Answer):
+    """The weekly rules and the blocked ranges still to come, in the consultant's timezone."""
+
+    timezone: str
+    rules: list[Rule]
+    blocks: list[Block]
+
+
+class Slot(Answer):
+    id: uuid.UUID
+    session_type: SessionType
+    starts_at: datetime
+    ends_at: datetime
+    date: dt.date = Field(description="Local date.")
+    start_time: Clock
+    end_time: Clock
+    capacity: int
+    booked_count: int
+    remaining: int
+    is_available: bool
+    source: Literal["rule", "manual"]
+    rule_id: uuid.UUID | None
+
+
+class SlotList(Answer):
+    items: list[Slot] = Field(description="Slots in the range asked, booked or not, by start.")
+
+
+class CreatedRule(Availability):
+    created_id: uuid.UUID = Field(description="The new rule's id.")
+
+
+@endpoint(named="get_my_availability", tags=("availability",), auth="consultant", responses={200: Availability})
 async def get_availability(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "get_my_availability", _caller(request)))
 
 
 @endpoint(named="create_availability_rule", tags=("availability",),
-          auth="consultant", body=RuleBody, responses={201: OBJECT, 422: None})
+          auth="consultant", body=RuleBody, responses={201: CreatedRule, 422: None})
 async def create_rule(request: Request) -> JSONResponse:
     b = await parse_body(request, RuleBody)
     result = await run(request.app.state.pool, "create_availability_rule", _caller(request), b)
@@ -97,7 +150,7 @@ async def create_rule(request: Request) -> JSONResponse:
 
 
 @endpoint(named="update_availability_rule", tags=("availability",),
-          auth="consultant", body=RuleBody, responses={200: OBJECT, 404: None})
+          auth="consultant", body=RuleBody, responses={200: Availability, 404: None})
 async def update_rule(request: Request) -> JSONResponse:
     b = await parse_body(request, RuleBody)
     return JSONResponse(await run(request.app.state.pool, "update_availability_rule", _caller(request), b,
@@ -105,28 +158,28 @@ async def update_rule(request: Request) -> JSONResponse:
 
 
 @endpoint(named="delete_availability_rule", tags=("availability",), auth="consultant",
-          responses={200: OBJECT, 404: None})
+          responses={200: Availability, 404: None})
 async def delete_rule(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "delete_availability_rule", _caller(request),
                                   rule_id=request.path_params["rule_id"]))
 
 
 @endpoint(named="create_availability_block", tags=("availability",), auth="consultant", body=BlockBody,
-          responses={201: OBJECT})
+          responses={201: Availability})
 async def create_block(request: Request) -> JSONResponse:
     b = await parse_body(request, BlockBody)
     return JSONResponse(await run(request.app.state.pool, "create_availability_block", _caller(request), b),
                         status_code=201)
 
 
-@endpoint(named="delete_availability_block", tags=("availability",), auth="consultant", responses={200: OBJECT, 404: None})
+@endpoint(named="delete_availability_block", tags=("availability",), auth="consultant", responses={200: Availability, 404: None})
 async def delete_block(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "delete_availability_block", _caller(request),
                                   block_id=request.path_params["block_id"]))
 
 
 @endpoint(named="list_my_slots", tags=("availability",), auth="consultant", query=SlotQuery,
-          responses={200: OBJECT})
+          responses={200: SlotList})
 async def list_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotQuery)
     return JSONResponse({"items": await run(request.app.state.pool, "list_my_slots", _caller(request), from_=q.from_,
@@ -134,14 +187,14 @@ async def list_slots(request: Request) -> JSONResponse:
 
 
 @endpoint(named="create_slot", tags=("availability",), auth="consultant", body=SlotBody,
-          responses={201: OBJECT, 409: None})
+          responses={201: Slot, 409: None})
 async def create_slot(request: Request) -> JSONResponse:
     b = await parse_body(request, SlotBody)
     return JSONResponse(await run(request.app.state.pool, "create_slot", _caller(request), b), status_code=201)
 
 
 @endpoint(named="update_slot", tags=("availability",),
-          auth="consultant", body=SlotPatch, responses={200: OBJECT, 404: None, 409: None})
+          auth="consultant", body=SlotPatch, responses={200: Slot, 404: None, 409: None})
 async def update_slot(request: Request) -> JSONResponse:
     b = await parse_body(request, SlotPatch)
     return JSONResponse(await run(request.app.state.pool, "update_slot", _caller(request), b,

@@ -13,9 +13,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from datetime import datetime
+from typing import Literal
 from urllib.parse import urlparse
 
 import httpx
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -34,8 +37,8 @@ from app.adapters.meetings import (
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.middleware import SECURITY_HEADERS
-from app.routes.auth import OBJECT
 from app.sql import Caller, run
+from app.validation import Answer
 from app.web import form_with_csrf, oauth_cookie, set_cookie, signed_in
 
 log = logging.getLogger("nakksha.calendar")
@@ -90,23 +93,47 @@ def _with_nonce(request: Request, response: Response, nonce: str) -> Response:
     return response
 
 
+class Integration(Answer):
+    provider: Literal["google", "microsoft"]
+    name: str
+    configured: bool = Field(description="Whether this deployment offers the provider (its OAuth client is set).")
+    status: Literal["connected", "revoked", "error", "not_connected"]
+    account_email: str | None
+    connected_at: datetime | None
+    busy_synced_at: datetime | None
+    last_error: str | None
+
+
+class Integrations(Answer):
+    integrations: list[Integration]
+
+
+class Consent(Answer):
+    authorization_url: str = Field(description="Send the browser here; the provider sends it back to the callback.")
+
+
+class Disconnected(Answer):
+    provider: Literal["google", "microsoft"]
+    status: Literal["not_connected"]
+
+
 @endpoint(summary="Connected calendars: Google and Microsoft, whether offered here, and the caller's connection "
                   "(status connected, revoked or not_connected; account; last busy-time sync).",
-          tags=("calendar",), auth="consultant", responses={200: OBJECT})
+          tags=("calendar",), auth="consultant", responses={200: Integrations})
 async def list_integrations(request: Request) -> JSONResponse:
     return JSONResponse({"integrations": await integrations(request, request.state.caller)})
 
 
 @endpoint(summary="Start connecting a calendar: answers the provider's consent URL to send the browser to "
                   "(state and PKCE verifier kept ten minutes).",
-          tags=("calendar",), auth="consultant", responses={200: OBJECT, 404: None, 409: None, 429: None})
+          tags=("calendar",), auth="consultant", responses={200: Consent, 404: None, 409: None, 429: None})
 async def connect(request: Request) -> JSONResponse:
     name = _provider_name(request)
     url, nonce = await authorization_url(request, request.state.caller, name)
     return _with_nonce(request, JSONResponse({"authorization_url": url}), nonce)
 
 
-@endpoint(named="disconnect_calendar", tags=("calendar",), auth="consultant", responses={200: OBJECT, 404: None})
+@endpoint(named="disconnect_calendar", tags=("calendar",), auth="consultant", responses={200: Disconnected, 404: None})
 async def disconnect(request: Request) -> JSONResponse:
     name = _provider_name(request)
     return JSONResponse(await run(request.app.state.pool, "disconnect_calendar", request.state.caller, provider=name))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
@@ -10,15 +12,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.answers import Client, Page, Session
 from app.crypto import DecryptionError, decrypt, encrypt, keyed_hash
 from app.endpoints import endpoint
-from app.routes.auth import OBJECT
 from app.routes.public import PHONE_PURPOSE
 from app.routes.quotations import forget_images
-from app.schemas import ClientName, Email, normalise_phone
+from app.schemas import Amount, ClientName, Email, normalise_phone
 from app.schemas import ClientPhone as Phone
 from app.sql import run
-from app.validation import QuerySchema, Schema, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
 
 class ClientQuery(QuerySchema):
@@ -80,8 +82,49 @@ async def anonymise(request: Request, caller, client_id) -> dict:
     return client
 
 
+class ClientPage(Page):
+    items: list[Client]
+
+
+class ClientDetail(Client):
+    sessions: list[Session] = Field(description="Every session with this client, newest first.")
+
+
+class ExportedPayment(Answer):
+    id: uuid.UUID
+    amount: Amount
+    currency: str
+    status: str
+    amount_refunded: Amount
+    paid_at: datetime | None
+    created_at: datetime
+
+
+class ExportedQuotation(Answer):
+    id: uuid.UUID
+    quotation_name: str
+    final_amount: Amount
+    status: str
+    created_at: datetime
+
+
+class ExportedEmail(Answer):
+    type: str
+    status: str
+    queued_at: datetime
+
+
+class ClientExport(Answer):
+    exported_at: datetime
+    client: Client
+    sessions: list[Session]
+    payments: list[ExportedPayment]
+    quotations: list[ExportedQuotation]
+    emails: list[ExportedEmail]
+
+
 @endpoint(named="list_clients", tags=("clients",),
-          auth="approved", query=ClientQuery, responses={200: OBJECT})
+          auth="approved", query=ClientQuery, responses={200: ClientPage})
 async def list_clients(request: Request) -> JSONResponse:
     q = parse_query(request, ClientQuery)
     digits = normalise_phone(q.q) if q.q else None
@@ -92,7 +135,7 @@ async def list_clients(request: Request) -> JSONResponse:
     return JSONResponse(result)
 
 
-@endpoint(named="create_client", tags=("clients",), auth="approved", body=NewClient, responses={201: OBJECT, 409: None})
+@endpoint(named="create_client", tags=("clients",), auth="approved", body=NewClient, responses={201: Client, 409: None})
 async def create_client(request: Request) -> JSONResponse:
     b = await parse_body(request, NewClient)
     client = await run(request.app.state.pool, "create_client", request.state.caller, b,
@@ -101,14 +144,14 @@ async def create_client(request: Request) -> JSONResponse:
 
 
 @endpoint(named="get_client", tags=("clients",),
-          auth="approved", responses={200: OBJECT, 404: None})
+          auth="approved", responses={200: ClientDetail, 404: None})
 async def get_client(request: Request) -> JSONResponse:
     client = await run(request.app.state.pool, "get_client", request.state.caller, client_id=_cid(request))
     return JSONResponse(present_client(request, client))
 
 
 @endpoint(summary="Change a client (only the fields sent).", tags=("clients",), auth="approved", body=ClientPatch,
-          responses={200: OBJECT, 404: None, 409: None})
+          responses={200: Client, 404: None, 409: None})
 async def update_client(request: Request) -> JSONResponse:
     b = await parse_body(request, ClientPatch)
     patch = b.model_dump(mode="json", exclude_unset=True)
@@ -121,7 +164,7 @@ async def update_client(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Deactivate a client (kept, hidden from active lists).", tags=("clients",), auth="approved",
-          responses={200: OBJECT, 404: None})
+          responses={200: Client, 404: None})
 async def deactivate_client(request: Request) -> JSONResponse:
     client = await run(request.app.state.pool, "update_client", request.state.caller, client_id=_cid(request),
                        patch={"is_active": False}, phone_encrypted=None, phone_hash=None)
@@ -129,7 +172,7 @@ async def deactivate_client(request: Request) -> JSONResponse:
 
 
 @endpoint(named="export_client", tags=("clients",), auth="approved",
-          responses={200: OBJECT, 404: None})
+          responses={200: ClientExport, 404: None})
 async def export_client(request: Request) -> JSONResponse:
     data = await run(request.app.state.pool, "export_client", request.state.caller, client_id=_cid(request))
     data["client"] = present_client(request, data["client"])
@@ -137,7 +180,7 @@ async def export_client(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Erase a client's personal data; sessions and payments stay as anonymous financial records.",
-          tags=("clients",), auth="approved", responses={200: OBJECT, 404: None})
+          tags=("clients",), auth="approved", responses={200: Client, 404: None})
 async def anonymise_client(request: Request) -> JSONResponse:
     client = await anonymise(request, request.state.caller, _cid(request))
     return JSONResponse(present_client(request, client))

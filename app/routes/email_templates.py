@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import datetime
 
 from pydantic import Field
 from starlette.requests import Request
@@ -12,10 +14,9 @@ from app.email_samples import sample
 from app.emails import TEMPLATE_DIR, Rendered, UnknownEmailType, email_types
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.auth import OBJECT
 from app.sql import run
 from app.template_sandbox import TemplateRefused, render_override
-from app.validation import Schema, parse_body
+from app.validation import Answer, Schema, parse_body
 
 COMMENT = re.compile(r"^\s*\{#.*?#\}\s*", re.S)
 BODY_BLOCK = re.compile(r"\{%\s*block body\s*%\}(.*?)\{%\s*endblock\s*%\}", re.S)
@@ -78,8 +79,44 @@ async def _overrides(request: Request) -> dict[str, dict]:
     return {r["email_type"]: r for r in rows}
 
 
+class TemplateSummary(Answer):
+    email_type: str
+    overridden: bool
+    updated_at: datetime | None
+
+
+class TemplateList(Answer):
+    items: list[TemplateSummary]
+
+
+class TemplateText(Answer):
+    subject: str
+    html_body: str
+    text_body: str
+
+
+class Override(TemplateText):
+    email_type: str
+    updated_at: datetime
+    updated_by: uuid.UUID | None
+
+
+class TemplateDetail(Answer):
+    email_type: str
+    built_in: TemplateText
+    override: Override | None
+    sample_data: dict = Field(description="The made-up data previews render with (the variables a template may use).")
+
+
+class Preview(Answer):
+    email_type: str
+    subject: str
+    html: str
+    text: str
+
+
 @endpoint(summary="Every email type, with its override if a super admin has made one.", tags=("admin",),
-          auth="super_admin", responses={200: OBJECT})
+          auth="super_admin", responses={200: TemplateList})
 async def list_email_templates(request: Request) -> JSONResponse:
     overrides = await _overrides(request)
     return JSONResponse({"items": [{"email_type": t, "overridden": t in overrides,
@@ -87,7 +124,7 @@ async def list_email_templates(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="One email type: the built-in template, the override (if any) and the sample data previews use.",
-          tags=("admin",), auth="super_admin", responses={200: OBJECT, 404: None})
+          tags=("admin",), auth="super_admin", responses={200: TemplateDetail, 404: None})
 async def get_email_template(request: Request) -> JSONResponse:
     email_type = _type(request)
     return JSONResponse({"email_type": email_type, "built_in": built_in(email_type),
@@ -96,7 +133,7 @@ async def get_email_template(request: Request) -> JSONResponse:
 
 
 @endpoint(named="admin_set_email_template", tags=("admin",), auth="super_admin", body=TemplateBody,
-          responses={200: OBJECT, 404: None, 422: None})
+          responses={200: Override, 404: None, 422: None})
 async def put_email_template(request: Request) -> JSONResponse:
     email_type = _type(request)
     body = await parse_body(request, TemplateBody)
@@ -106,7 +143,7 @@ async def put_email_template(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Render an email type on sample data: the current template, or the fields sent instead.",
-          tags=("admin",), auth="super_admin", body=PreviewBody, responses={200: OBJECT, 404: None, 422: None})
+          tags=("admin",), auth="super_admin", body=PreviewBody, responses={200: Preview, 404: None, 422: None})
 async def preview_email_template(request: Request) -> JSONResponse:
     email_type = _type(request)
     body = await parse_body(request, PreviewBody)

@@ -12,16 +12,17 @@ import hmac
 import os
 import re
 import time
+from typing import Literal
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.auth import OBJECT
 from app.sql import run
-from app.validation import load_json
+from app.validation import Answer, load_json
 
 TOLERANCE_SECONDS = 5 * 60
 
@@ -51,8 +52,14 @@ def webhook_secret() -> str:
     return os.environ.get("RESEND_WEBHOOK_SECRET", "")
 
 
+class ResendAnswer(Answer):
+    status: Literal["ok"]
+    outcome: str = Field(description="What the event did: delivered, bounced, …; duplicate (seen before); "
+                                     "ignored_event (not one we act on).")
+
+
 @endpoint(named="handle_resend_webhook", tags=("email",),
-          responses={200: OBJECT, 400: None, 404: None, 422: None})
+          responses={200: ResendAnswer, 400: None, 404: None, 422: None})
 async def resend_webhook(request: Request) -> JSONResponse:
     raw = await request.body()
     secret = webhook_secret()

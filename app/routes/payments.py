@@ -20,12 +20,12 @@ from app.adapters.payments import (
     verify_checkout_signature,
     verify_webhook_signature,
 )
+from app.answers import Booking, Page, Payment
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.auth import OBJECT
-from app.schemas import Instant, Money
+from app.schemas import Amount, Instant, Money
 from app.sql import run
-from app.validation import QuerySchema, Schema, load_json, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, load_json, parse_body, parse_query
 
 log = logging.getLogger("nakksha.payments")
 
@@ -50,12 +50,40 @@ class RefundBody(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class PaymentTotals(Answer):
+    received: Amount
+    refunded: Amount
+    net: Amount
+
+
+class PaymentPage(Page):
+    items: list[Payment]
+    totals: PaymentTotals = Field(description="Over every matching payment, not only this page.")
+
+
+class Verified(Answer):
+    status: Literal["confirmed", "refunding"] = Field(
+        description="refunding: the money arrived after the hold lapsed and the time was taken; it is refunded.")
+    outcome: str
+    booking: Booking | None = Field(description="The booking as its client sees it (null for a quotation).")
+
+
+class StillPending(Answer):
+    status: Literal["pending"]
+    message: str
+
+
+class WebhookAnswer(Answer):
+    status: Literal["ok"]
+    outcome: str
+
+
 INVALID_SIGNATURE = ApiError(400, "invalid_signature", "The payment signature does not match this order.")
 
 
 @endpoint(summary="After Razorpay Checkout: verify the signature over our order and confirm the booking once the "
                   "payment is captured (202 while it is not yet).", tags=("payments",), body=VerifyBody,
-          responses={200: OBJECT, 202: OBJECT, 400: None, 402: None})
+          responses={200: Verified, 202: StillPending, 400: None, 402: None})
 async def verify_payment(request: Request) -> JSONResponse:
     body = await parse_body(request, VerifyBody)
     pool, gateway = request.app.state.pool, request.app.state.payments
@@ -102,7 +130,7 @@ def _pending(message: str) -> JSONResponse:
     return JSONResponse({"status": "pending", "message": message}, status_code=202)
 
 
-@endpoint(named="handle_payment_webhook", tags=("payments",), responses={200: OBJECT, 400: None, 422: None})
+@endpoint(named="handle_payment_webhook", tags=("payments",), responses={200: WebhookAnswer, 400: None, 422: None})
 async def payment_webhook(request: Request) -> JSONResponse:
     raw = await request.body()
     gateway = request.app.state.payments
@@ -121,21 +149,21 @@ async def payment_webhook(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "outcome": result["outcome"]})
 
 
-@endpoint(named="list_payments", tags=("payments",), auth="approved", query=PaymentsQuery, responses={200: OBJECT})
+@endpoint(named="list_payments", tags=("payments",), auth="approved", query=PaymentsQuery, responses={200: PaymentPage})
 async def list_payments(request: Request) -> JSONResponse:
     q = parse_query(request, PaymentsQuery)
     return JSONResponse(await run(request.app.state.pool, "list_payments", request.state.caller, q, to_=q.to))
 
 
 @endpoint(named="get_payment", tags=("payments",), auth="approved",
-          responses={200: OBJECT, 404: None})
+          responses={200: Payment, 404: None})
 async def get_payment(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "get_payment", request.state.caller,
                                   transaction_id=request.path_params["transaction_id"]))
 
 
 @endpoint(named="refund_payment", tags=("payments",), auth="approved", body=RefundBody,
-          responses={201: OBJECT, 404: None, 409: None, 422: None})
+          responses={201: Payment, 404: None, 409: None, 422: None})
 async def refund_payment(request: Request) -> JSONResponse:
     body = await parse_body(request, RefundBody)
     if body.amount is not None and body.amount <= 0:

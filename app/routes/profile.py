@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -13,12 +14,13 @@ from starlette.routing import Route
 
 from app import present
 from app.adapters.storage import StorageError
+from app.answers_account import Account, AccountAnswer
 from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import MAX_PHOTO_BYTES, clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
-from app.routes.auth import OBJECT, CurrentPasswordBody, confirm_current_password
+from app.routes.auth import CurrentPasswordBody, confirm_current_password
 from app.routes.quotations import forget_stored, image_prefix
 from app.schemas import (
     InstagramUrl,
@@ -37,7 +39,7 @@ from app.schemas import (
     ZoomUrl,
 )
 from app.sql import run
-from app.validation import Schema, parse_body
+from app.validation import Answer, Schema, parse_body
 from app.web import API
 
 log = logging.getLogger("nakksha.profile")
@@ -119,19 +121,46 @@ class BankDetails(Schema):
     ifsc_code: Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")]
 
 
+class SignIn(Answer):
+    created_at: datetime
+    user_agent: str | None
+    ip: str | None
+    revoked_at: datetime | None
+    revoked_reason: str | None
+
+
+class DataExport(Answer):
+    """Everything held on the account (data portability): the account, then each table's rows as stored, less
+    hashes, tokens and ciphertext."""
+
+    exported_at: datetime
+    account: Account
+    availability_rules: list[dict]
+    availability_blocks: list[dict]
+    availability_slots: list[dict]
+    clients: list[dict]
+    sessions: list[dict]
+    quotations: list[dict]
+    payments: list[dict]
+    refunds: list[dict]
+    emails: list[dict]
+    sessions_log: list[SignIn] = Field(description="Every sign-in (refresh-token family) of the account.")
+    daily_analytics: list[dict]
+
+
 def _answer(request: Request, account: dict, status: int = 200) -> JSONResponse:
     return JSONResponse({"consultant": present.consultant(account, request.app.state.secrets.data_key)},
                         status_code=status)
 
 
 @endpoint(summary="The consultant's profile and settings.", tags=("profile",), auth="consultant",
-          responses={200: OBJECT})
+          responses={200: AccountAnswer})
 async def get_my_profile(request: Request) -> JSONResponse:
     return _answer(request, await run(request.app.state.pool, "get_my_account", request.state.caller))
 
 
 @endpoint(named="update_my_profile", tags=("profile",), auth="consultant",
-          body=ProfilePatch, responses={200: OBJECT, 409: None})
+          body=ProfilePatch, responses={200: AccountAnswer, 409: None})
 async def update_my_profile(request: Request) -> JSONResponse:
     body = await parse_body(request, ProfilePatch)
     patch = body.model_dump(mode="json", exclude_unset=True)
@@ -141,7 +170,7 @@ async def update_my_profile(request: Request) -> JSONResponse:
 
 
 @endpoint(named="set_my_bank_details", tags=("profile",),
-          auth="consultant", body=BankDetails, responses={200: OBJECT})
+          auth="consultant", body=BankDetails, responses={200: AccountAnswer})
 async def set_my_bank_details(request: Request) -> JSONResponse:
     body = await parse_body(request, BankDetails)
     key = request.app.state.secrets.data_key
@@ -160,7 +189,7 @@ PHOTO_FORM = {"type": "object", "required": ["photo"],
                   "megapixels; 422 image_too_complex when decoding it would cost far more than its pixels); "
                   "photo_uploads_per_hour image uploads per account (429 with Retry-After beyond).",
           tags=("profile",), auth="consultant",
-          responses={200: OBJECT, 413: None, 415: None, 422: None, 429: None, 502: None, 503: None}, form=PHOTO_FORM)
+          responses={200: AccountAnswer, 413: None, 415: None, 422: None, 429: None, 502: None, 503: None}, form=PHOTO_FORM)
 async def upload_my_photo(request: Request) -> JSONResponse:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", "Send the photo as multipart/form-data.")
@@ -217,7 +246,7 @@ async def _forget(request: Request, prefix: str) -> None:
 
 
 @endpoint(named="export_my_data", tags=("profile",), auth="consultant", body=CurrentPasswordBody,
-          responses={200: OBJECT, 403: None, 429: None})
+          responses={200: DataExport, 403: None, 429: None})
 async def export_my_data(request: Request) -> JSONResponse:
     body = await parse_body(request, CurrentPasswordBody)
     await confirm_current_password(request, request.state.caller, body.current_password)

@@ -18,14 +18,16 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.answers import Booking, Checkout, ManagedBooking, RefundDue
+from app.answers_account import RefundLadderStep
 from app.auth import client_network, new_token, token_hash
 from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.auth import LINK_PURPOSE, OBJECT
-from app.schemas import ClientName, ClientPhone, Email, Instant, Timezone
+from app.routes.auth import LINK_PURPOSE
+from app.schemas import Amount, ClientName, ClientPhone, Email, Instant, Timezone
 from app.sql import CommitOutcomeUnknown, run
-from app.validation import QuerySchema, Schema, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
 PHONE_PURPOSE = "client_phone"
 IP_PURPOSE = "client_ip"
@@ -72,8 +74,52 @@ def client_ip_hash(request: Request) -> bytes | None:
     return keyed_hash(request.app.state.secrets.data_key, IP_PURPOSE, network) if network else None
 
 
+class PublicPolicy(Answer):
+    min_notice_minutes: int
+    max_days_ahead: int
+    client_cutoff_hours: int | None
+    refund_ladder: list[RefundLadderStep] | None
+    max_reschedules: int | None
+
+
+class PublicConsultant(Answer):
+    """A published consultant's page: who they are, what they offer at what price, and their booking policy."""
+
+    slug: str
+    first_name: str
+    last_name: str
+    profile_photo_url: str | None
+    consultancy_sector: str | None
+    description: str | None
+    experience_months: int | None
+    personal_session_title: str | None
+    webinar_session_title: str | None
+    personal_session_price: Amount
+    webinar_session_price: Amount
+    currency: str
+    timezone: str
+    instagram_url: str | None
+    linkedin_url: str | None
+    twitter_url: str | None
+    booking_policy: PublicPolicy
+
+
+class NewBooking(Booking):
+    manage_url: str = Field(description="The client's link to see, pay, cancel or move the booking.")
+    checkout: Checkout | None
+    next_step: Literal["pay", "done"]
+
+
+class CheckoutBooking(ManagedBooking):
+    checkout: Checkout | None
+
+
+class CancelledBooking(Booking):
+    refund_due: RefundDue
+
+
 @endpoint(named="public_consultant", tags=("public",),
-          responses={200: OBJECT, 404: None})
+          responses={200: PublicConsultant, 404: None})
 async def public_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"]))
 
@@ -126,27 +172,37 @@ def checkout_for(request: Request, booking: dict, prefill: dict) -> dict | None:
     """What Razorpay Checkout (or the local checkout page) needs to take the payment of a booking SQL says can still
     be paid (`payable`: pending, its hold lasting, its order unpaid). A replayed Idempotency-Key carries the first
     answer, and with it the flag as it was then, so the replay is that answer again."""
-    if not booking.get("payable"):
+    return checkout_options(request, booking, booking["title"], prefill, {"session_id": booking.get("session_id")})
+
+
+def checkout_options(request: Request, payable: dict, description: str, prefill: dict, notes: dict) -> dict | None:
+    """Razorpay Checkout's options for what SQL says may be paid (`payable`), a booking's or a quotation's: its
+    order, the amount in paise, whom it is paid to. With the local gateway, the stand-in page's address."""
+    if not payable.get("payable"):
         return None
-    payment = booking["payment"]
-    gateway = request.app.state.payments
-    consultant = booking["consultant"]
+    payment, consultant, gateway = payable["payment"], payable["consultant"], request.app.state.payments
     checkout = {"key_id": gateway.key_id, "order_id": payment["order_id"], "amount": payment["amount_paise"],
                 "currency": payment["currency"], "name": f"{consultant['first_name']} {consultant['last_name']}",
-                "description": booking["title"],
-                "prefill": prefill,
-                "notes": {"session_id": booking["session_id"]}}
+                "description": description, "prefill": prefill, "notes": notes}
     if gateway.name == "local":
         checkout["checkout_url"] = f"/dev/checkout/{payment['order_id']}"
     return checkout
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Any 1–200 printable characters, new per booking: the same key with the same body answers the "
+                   "first answer again (with Idempotent-Replayed: true); with another body, 409.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+               "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"}}
 
 
 @endpoint(summary="Book a slot: pending with a hold and a payment order while paying, or confirmed at once when "
                   "free. Send an Idempotency-Key header to retry safely (a retry gets the first answer, status "
                   "included). 429 with Retry-After when the address or the email has made too many bookings, keeps "
                   "too many unpaid holds here, or the email received too many booking emails today.",
-          tags=("public",), body=BookingBody,
-          responses={201: OBJECT, 404: None, 409: None, 422: None, 429: None, 502: None})
+          tags=("public",), body=BookingBody, headers=(IDEMPOTENCY_KEY,),
+          responses={201: NewBooking, 404: None, 409: None, 422: None, 429: None, 502: None})
 async def book_slot(request: Request) -> JSONResponse:
     body = await parse_body(request, BookingBody)
     slug = request.path_params["slug"]
@@ -223,7 +279,7 @@ async def run_or_look_up(request: Request, token: str, name: str, **params) -> d
     booking may exist, and answering 503 would hide it (tests/faults/test_db_restart.py). Look it up by its
     manage token, waiting a few seconds for the database to come back; only a booking that is not there (or
     a database still away) is answered 503, and a retry with the same Idempotency-Key replays it. A booking
-    found this way is answered in the shape a replay has (the manage view)."""
+    found this way is answered as the booking was (the manage view's own fields left out, as a replay's are)."""
     try:
         return await run(request.app.state.pool, name, **params)
     except CommitOutcomeUnknown as lost:
@@ -249,10 +305,13 @@ async def run_or_look_up(request: Request, token: str, name: str, **params) -> d
                 if time.monotonic() < deadline:
                     continue
                 raise lost from None
-            return {k: v for k, v in found.items() if k != "checkout"}
+            return {k: v for k, v in found.items() if k not in MANAGE_ONLY}
 
 
 COMMIT_LOOKUP_SECONDS = 10
+# What the manage view adds to a booking (ManagedBooking, CheckoutBooking): not part of a booking's answer.
+MANAGE_ONLY = frozenset({"checkout", "can_cancel", "can_reschedule", "cancellation_cutoff_hours",
+                         "refund_if_cancelled_now"})
 
 
 def _token(request: Request) -> bytes:
@@ -260,7 +319,7 @@ def _token(request: Request) -> bytes:
 
 
 @endpoint(summary="A booking through its manage link, with what the client may do and the refund due now.",
-          tags=("public",), responses={200: OBJECT, 404: None})
+          tags=("public",), responses={200: CheckoutBooking, 404: None})
 async def public_booking(request: Request) -> JSONResponse:
     return JSONResponse(await booking_with_checkout(request, _token(request)))
 
@@ -275,7 +334,7 @@ async def booking_with_checkout(request: Request, manage_token_hash: bytes) -> d
 
 
 @endpoint(named="public_cancel_booking",
-          tags=("public",), body=CancelBody, responses={200: OBJECT, 404: None, 409: None})
+          tags=("public",), body=CancelBody, responses={200: CancelledBooking, 404: None, 409: None})
 async def public_cancel_booking(request: Request) -> JSONResponse:
     body = await parse_body(request, CancelBody)
     return JSONResponse(await run(request.app.state.pool, "public_cancel_booking", token_hash=_token(request),
@@ -283,7 +342,7 @@ async def public_cancel_booking(request: Request) -> JSONResponse:
 
 
 @endpoint(named="public_reschedule_booking",
-          tags=("public",), body=ClientRescheduleBody, responses={200: OBJECT, 404: None, 409: None, 429: None})
+          tags=("public",), body=ClientRescheduleBody, responses={200: ManagedBooking, 404: None, 409: None, 429: None})
 async def public_reschedule_booking(request: Request) -> JSONResponse:
     body = await parse_body(request, ClientRescheduleBody)
     return JSONResponse(await run(request.app.state.pool, "public_reschedule_booking", token_hash=_token(request),

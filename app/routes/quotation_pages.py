@@ -12,7 +12,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.booking_pages import RAZORPAY_CSP
-from app.routes.quotations import RejectBody, accept, public_answer, quotation_token
+from app.routes.quotations_public import RejectBody, accept, public_answer, quotation_token
 from app.sql import run
 from app.validation import parse_form
 from app.web import form_with_csrf, render

@@ -1,4 +1,4 @@
-# app/routes/quotations.py — quotations over HTTP: the consultant's CRUD, duplicate, send and stats; the client's public view, accept (and pay) and reject.
+# app/routes/quotations.py — quotations over HTTP: the consultant's CRUD, duplicate, send, stats and image (the client's side: quotations_public.py).
 """Rules live in db/functions/quotations.sql (and the state machine in its trigger); this maps requests to
 them. Two things happen here because they need Python: the public link's token (random, only its SHA-256
 stored, the link itself kept encrypted so the consultant can copy it again), and on acceptance the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -19,18 +20,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.adapters.payments import GatewayRefused, GatewayUnavailable
 from app.adapters.storage import StorageError
+from app.answers import Page, Payment, Quotation
 from app.auth import new_token, token_hash
 from app.crypto import DecryptionError, decrypt_text, encrypt_text
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
-from app.routes.auth import OBJECT
-from app.schemas import Email, Instant, Money, Name, PlausibleDate, SecureUrl, ShortText
+from app.schemas import Amount, Email, Instant, Money, Name, PlausibleDate, SecureUrl, ShortText
 from app.sql import run
-from app.validation import QuerySchema, Schema, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
 log = logging.getLogger("nakksha.quotations")
 
@@ -90,10 +90,6 @@ class StatsQuery(QuerySchema):
     to: PlausibleDate | None = None
 
 
-class RejectBody(Schema):
-    reason: str | None = Field(default=None, max_length=2000)
-
-
 def _qid(request: Request) -> uuid.UUID:
     return request.path_params["quotation_id"]
 
@@ -145,8 +141,57 @@ async def change(request: Request, caller, query: str, **params) -> dict:
     return result
 
 
+class SentQuotation(Quotation):
+    public_url: str = Field(description="The client's link (mailed to them).")
+
+
+class QuotationView(Answer):
+    viewed_at: datetime
+    user_agent: str | None
+
+
+class QuotationEmail(Answer):
+    email_type: str
+    status: str
+    recipient_email: str
+    queued_at: datetime
+    sent_at: datetime | None
+
+
+class QuotationDetail(Quotation):
+    public_url: str | None = Field(default=None, description="The client's link, once sent.")
+    views: list[QuotationView] = Field(description="The latest 200, newest first.")
+    payments: list[Payment]
+    emails: list[QuotationEmail]
+
+
+class QuotationPage(Page):
+    items: list[Quotation]
+
+
+class Deleted(Answer):
+    id: uuid.UUID
+    deleted: Literal[True]
+
+
+class QuotationStats(Answer):
+    sent: int
+    viewed: int
+    accepted: int
+    rejected: int
+    expired: int
+    pending: int
+    conversion_rate: float = Field(ge=0, le=100, description="Accepted ÷ sent, a percentage (0 when none sent).")
+    value_sent: Amount
+    value_accepted: Amount
+    value_paid: Amount
+    timeframe: str | None
+    from_: date | None = Field(alias="from", description="The first local day counted.")
+    to: date | None = Field(description="The last local day counted.")
+
+
 @endpoint(named="create_quotation",
-          tags=("quotations",), auth="approved", body=QuotationBody, responses={201: OBJECT, 404: None, 422: None})
+          tags=("quotations",), auth="approved", body=QuotationBody, responses={201: Quotation, 404: None, 422: None})
 async def create_quotation(request: Request) -> JSONResponse:
     body = await parse_body(request, QuotationBody)
     quotation = await run(request.app.state.pool, "create_quotation", request.state.caller,
@@ -155,7 +200,7 @@ async def create_quotation(request: Request) -> JSONResponse:
 
 
 @endpoint(named="list_quotations", tags=("quotations",), auth="approved", query=QuotationQuery,
-          responses={200: OBJECT})
+          responses={200: QuotationPage})
 async def list_quotations(request: Request) -> JSONResponse:
     q = parse_query(request, QuotationQuery)
     return JSONResponse(await run(request.app.state.pool, "list_quotations", request.state.caller, q,
@@ -163,14 +208,14 @@ async def list_quotations(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="One quotation with its view history, payments, emails and (once sent) its public link.",
-          tags=("quotations",), auth="approved", responses={200: OBJECT, 404: None})
+          tags=("quotations",), auth="approved", responses={200: QuotationDetail, 404: None})
 async def get_quotation(request: Request) -> JSONResponse:
     q = await run(request.app.state.pool, "get_quotation", request.state.caller, quotation_id=_qid(request))
     return JSONResponse(present(request, q))
 
 
 @endpoint(summary="Change a draft (only the fields sent); 409 quotation_not_editable once sent.",
-          tags=("quotations",), auth="approved", body=QuotationPatch, responses={200: OBJECT, 404: None, 409: None})
+          tags=("quotations",), auth="approved", body=QuotationPatch, responses={200: Quotation, 404: None, 409: None})
 async def update_quotation(request: Request) -> JSONResponse:
     body = await parse_body(request, QuotationPatch)
     patch = body.model_dump(mode="json", exclude_unset=True)
@@ -183,13 +228,13 @@ async def update_quotation(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Delete a draft; 409 quotation_not_editable once sent.", tags=("quotations",), auth="approved",
-          responses={200: OBJECT, 404: None, 409: None})
+          responses={200: Deleted, 404: None, 409: None})
 async def delete_quotation(request: Request) -> JSONResponse:
     return JSONResponse(await change(request, request.state.caller, "delete_quotation", quotation_id=_qid(request)))
 
 
 @endpoint(named="duplicate_quotation", tags=("quotations",), auth="approved",
-          responses={201: OBJECT, 404: None})
+          responses={201: Quotation, 404: None})
 async def duplicate_quotation(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "duplicate_quotation", request.state.caller,
                                   quotation_id=_qid(request)), status_code=201)
@@ -206,13 +251,13 @@ async def send(request: Request, caller, quotation_id: uuid.UUID) -> dict:
 
 @endpoint(summary="Send a draft: draft → sent, the client mailed a link with an unguessable token "
                   "(quotation_received); 409 invalid_transition if already sent.",
-          tags=("quotations",), auth="approved", responses={200: OBJECT, 404: None, 409: None, 422: None})
+          tags=("quotations",), auth="approved", responses={200: SentQuotation, 404: None, 409: None, 422: None})
 async def send_quotation(request: Request) -> JSONResponse:
     return JSONResponse(await send(request, request.state.caller, _qid(request)))
 
 
 @endpoint(named="quotation_stats",
-          tags=("quotations",), auth="approved", query=StatsQuery, responses={200: OBJECT, 422: None})
+          tags=("quotations",), auth="approved", query=StatsQuery, responses={200: QuotationStats, 422: None})
 async def quotation_stats(request: Request) -> JSONResponse:
     q = parse_query(request, StatsQuery)
     return JSONResponse(await run(request.app.state.pool, "quotation_stats", request.state.caller,
@@ -232,7 +277,7 @@ IMAGE_FORM = {"type": "object", "required": ["image"],
                   "photo_uploads_per_hour image uploads per account (429 with Retry-After beyond); 503 busy with "
                   "Retry-After while the decoders are full.",
           tags=("quotations",), auth="approved", form=IMAGE_FORM,
-          responses={200: OBJECT, 404: None, 409: None, 413: None, 415: None, 422: None, 429: None, 502: None,
+          responses={200: Quotation, 404: None, 409: None, 413: None, 415: None, 422: None, 429: None, 502: None,
                      503: None})
 async def upload_quotation_image(request: Request) -> JSONResponse:
     caller, qid = request.state.caller, _qid(request)
@@ -269,79 +314,6 @@ async def upload_quotation_image(request: Request) -> JSONResponse:
 
 # Public -------------------------------------------------------------------------------------------------
 
-def quotation_token(request: Request) -> bytes:
-    token = request.path_params["token"]
-    if not (10 <= len(token) <= 200):
-        raise ApiError(404, "not_found", "No such quotation.")
-    return token_hash(token)
-
-
-def checkout_for(request: Request, quotation: dict) -> dict | None:
-    """What Razorpay Checkout needs while an accepted quotation is unpaid (`payable`, which SQL decides)."""
-    if not quotation.get("payable"):
-        return None
-    payment = quotation["payment"]
-    gateway = request.app.state.payments
-    consultant = quotation["consultant"]
-    checkout = {"key_id": gateway.key_id, "order_id": payment["order_id"], "amount": payment["amount_paise"],
-                "currency": payment["currency"], "name": f"{consultant['first_name']} {consultant['last_name']}",
-                "description": quotation["quotation_name"], "prefill": {"name": quotation["client_name"]},
-                "notes": {"purpose": "quotation"}}
-    if gateway.name == "local":
-        checkout["checkout_url"] = f"/dev/checkout/{payment['order_id']}"
-    return checkout
-
-
-def public_answer(request: Request, quotation: dict) -> dict:
-    quotation.pop("quotation_id", None)
-    quotation.pop("consultant_id", None)
-    quotation.pop("amount_paise", None)
-    quotation.pop("needs_order", None)
-    quotation["checkout"] = checkout_for(request, quotation)
-    return quotation
-
-
-@endpoint(named="public_quotation", tags=("public",),
-          responses={200: OBJECT, 404: None})
-async def public_quotation(request: Request) -> JSONResponse:
-    q = await run(request.app.state.pool, "public_quotation", token_hash=quotation_token(request),
-                  user_agent=request.headers.get("user-agent", "")[:300] or None)
-    return JSONResponse(public_answer(request, q))
-
-
-async def accept(request: Request, hashed: bytes) -> dict:
-    """Accept through the link: the order first (when there is an amount), then the acceptance. Shared with /q/<token>."""
-    pool, gateway = request.app.state.pool, request.app.state.payments
-    peek = await run(pool, "public_quotation_peek", token_hash=hashed)
-    order_id = None
-    if peek["needs_order"]:  # decided in SQL; an expired or answered quotation needs none and is refused there
-        try:
-            order = await gateway.create_order(peek["amount_paise"], peek["quotation_id"], {
-                "purpose": "quotation", "quotation_id": peek["quotation_id"], "consultant_id": peek["consultant_id"]})
-        except (GatewayUnavailable, GatewayRefused) as exc:
-            raise ApiError(502, "payment_gateway_unavailable",
-                           "Payments are unavailable just now; nothing was accepted. Please try again.") from exc
-        order_id = order["id"]
-    q = await run(pool, "public_accept_quotation", token_hash=hashed, gateway=gateway.name, order_id=order_id)
-    return public_answer(request, q)
-
-
-@endpoint(summary="Accept the quotation: sent or viewed → accepted, the consultant told; with an amount, a Razorpay "
-                  "order for the final amount comes back as `checkout` so the client can pay at once. 409 "
-                  "quotation_expired past its expiry, invalid_transition after a rejection.",
-          tags=("public",), responses={200: OBJECT, 404: None, 409: None, 502: None})
-async def public_accept(request: Request) -> JSONResponse:
-    return JSONResponse(await accept(request, quotation_token(request)))
-
-
-@endpoint(named="public_reject_quotation", tags=("public",),
-          body=RejectBody, responses={200: OBJECT, 404: None, 409: None})
-async def public_reject(request: Request) -> JSONResponse:
-    body = await parse_body(request, RejectBody)
-    q = await run(request.app.state.pool, "public_reject_quotation", token_hash=quotation_token(request), reason=body.reason)
-    return JSONResponse(public_answer(request, q))
-
-
 api_routes = [
     Route("/quotations", create_quotation, methods=["POST"], name="create_quotation"),
     Route("/quotations", list_quotations, methods=["GET"], name="list_quotations"),
@@ -354,9 +326,6 @@ api_routes = [
     Route("/quotations/{quotation_id:uuid}/send", send_quotation, methods=["POST"], name="send_quotation"),
     Route("/quotations/{quotation_id:uuid}/image", upload_quotation_image, methods=["POST"],
           name="upload_quotation_image"),
-    Route("/public/quotations/{token}", public_quotation, methods=["GET"], name="public_quotation"),
-    Route("/public/quotations/{token}/accept", public_accept, methods=["POST"], name="public_accept_quotation"),
-    Route("/public/quotations/{token}/reject", public_reject, methods=["POST"], name="public_reject_quotation"),
 ]
 
 # Test: pytest tests/http/test_quotations.py

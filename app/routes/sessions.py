@@ -10,18 +10,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.answers import Session, SessionCalendar, SessionPage, SessionType, Status
 from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.auth import OBJECT
 from app.routes.clients import present_client
 from app.routes.public import PHONE_PURPOSE, ClientIn
 from app.schemas import Instant, Money, PlausibleMonth, SecureUrl
 from app.sql import Caller, run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
-
-Status = Literal["pending", "confirmed", "completed", "cancelled", "abandoned", "no_show", "returned"]
-SessionType = Literal["personal", "webinar"]
 
 
 class SessionQuery(QuerySchema):
@@ -108,7 +105,7 @@ def _sid(request: Request):
     return request.path_params["session_id"]
 
 
-@endpoint(named="list_sessions", tags=("sessions",), auth="approved", query=SessionQuery, responses={200: OBJECT})
+@endpoint(named="list_sessions", tags=("sessions",), auth="approved", query=SessionQuery, responses={200: SessionPage})
 async def list_sessions(request: Request) -> JSONResponse:
     q = parse_query(request, SessionQuery)
     return JSONResponse(await run(request.app.state.pool, "list_sessions", request.state.caller, q,
@@ -124,14 +121,14 @@ def present_session(request: Request, session: dict) -> dict:
 
 
 @endpoint(named="get_session", tags=("sessions",), auth="approved",
-          responses={200: OBJECT, 404: None})
+          responses={200: Session, 404: None})
 async def get_session(request: Request) -> JSONResponse:
     session = await run(request.app.state.pool, "get_session", request.state.caller, session_id=_sid(request))
     return JSONResponse(present_session(request, session))
 
 
 @endpoint(named="update_session", tags=("sessions",), auth="approved",
-          body=SessionPatch, responses={200: OBJECT, 404: None})
+          body=SessionPatch, responses={200: Session, 404: None})
 async def update_session(request: Request) -> JSONResponse:
     body = await parse_body(request, SessionPatch)
     return JSONResponse(await run(request.app.state.pool, "update_session", request.state.caller,
@@ -139,7 +136,7 @@ async def update_session(request: Request) -> JSONResponse:
 
 
 @endpoint(named="create_session", tags=("sessions",),
-          auth="approved", body=NewSession, responses={201: OBJECT, 404: None, 409: None})
+          auth="approved", body=NewSession, responses={201: Session, 404: None, 409: None})
 async def create_session(request: Request) -> JSONResponse:
     b = await parse_body(request, NewSession)
     return JSONResponse(await book_offline(request, request.state.caller, b), status_code=201)
@@ -147,7 +144,7 @@ async def create_session(request: Request) -> JSONResponse:
 
 def _status_action(to_status: str, summary: str, with_reason: bool = False):
     @endpoint(summary=summary, tags=("sessions",), auth="approved", body=CancelBody if with_reason else None,
-              responses={200: OBJECT, 404: None, 409: None})
+              responses={200: Session, 404: None, 409: None})
     async def action(request: Request) -> JSONResponse:
         reason = (await parse_body(request, CancelBody)).reason if with_reason else None
         return JSONResponse(await run(request.app.state.pool, "set_session_status", request.state.caller,
@@ -162,7 +159,7 @@ cancel_session = _status_action("cancelled", "Cancel a session; what the client 
 
 
 @endpoint(named="reschedule_session", tags=("sessions",), auth="approved",
-          body=RescheduleBody, responses={200: OBJECT, 404: None, 409: None})
+          body=RescheduleBody, responses={200: Session, 404: None, 409: None})
 async def reschedule_session(request: Request) -> JSONResponse:
     b = await parse_body(request, RescheduleBody)
     return JSONResponse(await run(request.app.state.pool, "reschedule_session", request.state.caller, b,
@@ -170,7 +167,7 @@ async def reschedule_session(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Sessions and free slots per day, for a month (YYYY-MM, in the consultant's timezone) or a range.",
-          tags=("sessions",), auth="approved", query=CalendarQuery, responses={200: OBJECT})
+          tags=("sessions",), auth="approved", query=CalendarQuery, responses={200: SessionCalendar})
 async def session_calendar(request: Request) -> JSONResponse:
     q = parse_query(request, CalendarQuery)
     if q.month:

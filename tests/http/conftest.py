@@ -15,6 +15,7 @@ from app.config import ROLE_APP, Settings
 from app.database import role_url
 from app.main import create_app
 from tests.conftest import TEST_DATA_DIR
+from tests.contract import contract_hook, contract_of_app
 
 THROUGH_PGBOUNCER = os.environ.get("NAKKSHA_TEST_PGBOUNCER", "") not in ("", "0")
 _bouncer = None  # the session's PgBouncer, when THROUGH_PGBOUNCER
@@ -76,8 +77,11 @@ async def app(db) -> AsyncIterator[Starlette]:
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in process; every answer is checked against the OpenAPI document (tests/contract.py)."""
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    hook = contract_hook(contract_of_app(app.routes))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                 event_hooks={"response": [hook]}) as c:
         yield c
 
 # Test: pytest tests/http/

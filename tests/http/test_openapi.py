@@ -120,6 +120,47 @@ async def test_the_document_is_a_valid_openapi_3_1_document(served):
                                                      if item.get("get", {}).get("security") == []}
 
 
+async def test_every_success_answer_is_typed(served):
+    """A generated client gets a type for every answer: each 2xx JSON body is an object with properties, a list
+    of them or a map (a response model next to its handler), never a bare {"type": "object"}."""
+    _, c = served
+    doc = (await c.get("/api/v1/openapi.json")).json()
+    components = doc["components"]["schemas"]
+    untyped = []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            for status, answer in op["responses"].items():
+                schema = answer.get("content", {}).get("application/json", {}).get("schema")
+                if not status.startswith("2") or schema is None:
+                    continue
+                schema = components[schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+                if not (schema.get("properties") or schema.get("type") == "array"
+                        or isinstance(schema.get("additionalProperties"), dict)):
+                    untyped.append(f"{method.upper()} {path} {status}")
+    assert untyped == []
+    errors = [op["responses"][s] for item in doc["paths"].values() for op in item.values()
+              for s in op["responses"] if int(s) >= 400]
+    assert errors and all(e["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+                          for e in errors)
+
+
+async def test_headers_are_declared(served):
+    """What a client sends and reads besides the body: X-Request-ID everywhere, Retry-After on 429 and 503,
+    the booking's Idempotency-Key."""
+    _, c = served
+    doc = (await c.get("/api/v1/openapi.json")).json()
+    for item in doc["paths"].values():
+        for op in item.values():
+            assert "X-Request-ID" in {p["name"] for p in op["parameters"] if p["in"] == "header"}
+            for status, answer in op["responses"].items():
+                assert "X-Request-ID" in answer["headers"]
+                assert ("Retry-After" in answer["headers"]) == (status in ("429", "503"))
+    booking = doc["paths"]["/api/v1/public/consultants/{slug}/bookings"]["post"]
+    assert "Idempotency-Key" in {p["name"] for p in booking["parameters"]}
+    answer = await c.get("/healthz", headers={"X-Request-ID": "my-request-0001"})
+    assert answer.headers["x-request-id"] == "my-request-0001"
+
+
 def test_a_field_that_may_be_left_out_is_not_documented_as_defaulting_to_null():
     class Patch(Schema):
         name: str = None  # type: ignore[assignment]

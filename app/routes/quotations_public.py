@@ -1,0 +1,125 @@
+# app/routes/quotations_public.py — a quotation through its client's link (/api/v1/public/quotations/<token>): view, accept (with Checkout for the payment), reject.
+"""The client holds an unguessable token; the database finds the quotation by its hash (db/functions/
+quotations_public.sql). The pages at /q/<token> (quotation_pages.py) use the same helpers."""
+from __future__ import annotations
+
+import logging
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.answers import Checkout, QuotationTerms
+from app.auth import token_hash
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.routes.public import checkout_options
+from app.schemas import Amount
+from app.sql import run
+from app.validation import Answer, Schema, parse_body
+
+log = logging.getLogger("nakksha.quotations")
+
+
+class RejectBody(Schema):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class QuotationConsultant(Answer):
+    first_name: str
+    last_name: str
+    slug: str
+    consultancy_sector: str | None
+    timezone: str
+
+
+class QuotationPayment(Answer):
+    status: str
+    order_id: str | None
+    gateway: str
+    amount: Amount
+    amount_paise: int
+    currency: str
+
+
+class PublicQuotation(QuotationTerms):
+    """A quotation as its client sees it through their link."""
+
+    consultant: QuotationConsultant
+    payable: bool = Field(description="Accepted and not yet paid: `checkout` takes the payment.")
+    payment: QuotationPayment | None
+    checkout: Checkout | None
+
+
+def quotation_token(request: Request) -> bytes:
+    token = request.path_params["token"]
+    if not (10 <= len(token) <= 200):
+        raise ApiError(404, "not_found", "No such quotation.")
+    return token_hash(token)
+
+
+def checkout_for(request: Request, quotation: dict) -> dict | None:
+    """What Razorpay Checkout needs while an accepted quotation is unpaid (`payable`, which SQL decides)."""
+    return checkout_options(request, quotation, quotation["quotation_name"], {"name": quotation["client_name"]},
+                            {"purpose": "quotation"})
+
+
+def public_answer(request: Request, quotation: dict) -> dict:
+    quotation.pop("quotation_id", None)
+    quotation.pop("consultant_id", None)
+    quotation.pop("amount_paise", None)
+    quotation.pop("needs_order", None)
+    quotation["checkout"] = checkout_for(request, quotation)
+    return quotation
+
+
+@endpoint(named="public_quotation", tags=("public",),
+          responses={200: PublicQuotation, 404: None})
+async def public_quotation(request: Request) -> JSONResponse:
+    q = await run(request.app.state.pool, "public_quotation", token_hash=quotation_token(request),
+                  user_agent=request.headers.get("user-agent", "")[:300] or None)
+    return JSONResponse(public_answer(request, q))
+
+
+async def accept(request: Request, hashed: bytes) -> dict:
+    """Accept through the link: the order first (when there is an amount), then the acceptance. Shared with /q/<token>."""
+    pool, gateway = request.app.state.pool, request.app.state.payments
+    peek = await run(pool, "public_quotation_peek", token_hash=hashed)
+    order_id = None
+    if peek["needs_order"]:  # decided in SQL; an expired or answered quotation needs none and is refused there
+        try:
+            order = await gateway.create_order(peek["amount_paise"], peek["quotation_id"], {
+                "purpose": "quotation", "quotation_id": peek["quotation_id"], "consultant_id": peek["consultant_id"]})
+        except (GatewayUnavailable, GatewayRefused) as exc:
+            raise ApiError(502, "payment_gateway_unavailable",
+                           "Payments are unavailable just now; nothing was accepted. Please try again.") from exc
+        order_id = order["id"]
+    q = await run(pool, "public_accept_quotation", token_hash=hashed, gateway=gateway.name, order_id=order_id)
+    return public_answer(request, q)
+
+
+@endpoint(summary="Accept the quotation: sent or viewed → accepted, the consultant told; with an amount, a Razorpay "
+                  "order for the final amount comes back as `checkout` so the client can pay at once. 409 "
+                  "quotation_expired past its expiry, invalid_transition after a rejection.",
+          tags=("public",), responses={200: PublicQuotation, 404: None, 409: None, 502: None})
+async def public_accept(request: Request) -> JSONResponse:
+    return JSONResponse(await accept(request, quotation_token(request)))
+
+
+@endpoint(named="public_reject_quotation", tags=("public",),
+          body=RejectBody, responses={200: PublicQuotation, 404: None, 409: None})
+async def public_reject(request: Request) -> JSONResponse:
+    body = await parse_body(request, RejectBody)
+    q = await run(request.app.state.pool, "public_reject_quotation", token_hash=quotation_token(request), reason=body.reason)
+    return JSONResponse(public_answer(request, q))
+
+
+api_routes = [
+    Route("/public/quotations/{token}", public_quotation, methods=["GET"], name="public_quotation"),
+    Route("/public/quotations/{token}/accept", public_accept, methods=["POST"], name="public_accept_quotation"),
+    Route("/public/quotations/{token}/reject", public_reject, methods=["POST"], name="public_reject_quotation"),
+]
+
+# Test: pytest tests/http/test_quotations.py tests/http/test_quotation_pages.py
