@@ -9832,8 +9832,9 @@ begin
 
   -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
   perform app_private.rematerialise_slots(v_id);
+  perform app_private.seed_demo_history(v_id);
   select count(*) into v_slots from app.availability_slots s
-  where s.consultant_id = v_id and s.starts_at < now() + interval '7 days';
+  where s.consultant_id = v_id and s.starts_at > now() and s.starts_at < now() + interval '7 days';
   return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
 end;
 $$;
@@ -9845,7 +9846,151 @@ ALTER FUNCTION app_private.seed_demo(p_email text, p_password_hash text) OWNER T
 -- Name: FUNCTION seed_demo(p_email text, p_password_hash text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) IS 'Load the approved demo consultant with prices and a week of availability, if no consultant exists.';
+COMMENT ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) IS 'Load the approved demo consultant with prices, availability and 90 days of history, if no consultant exists.';
+
+
+--
+-- Name: seed_demo_history(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.seed_demo_history(p_consultant uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_tz text := (select timezone from app.consultants where id = p_consultant);
+  v_today date := (now() at time zone (select timezone from app.consultants where id = p_consultant))::date;
+  v_clients uuid[];
+  v_sessions integer;
+begin
+  with names(name, i) as (
+    select n, i from unnest(array['Rohan Mehta', 'Priya Nair', 'Arjun Iyer', 'Sneha Kulkarni', 'Vikram Rao',
+      'Ananya Das', 'Karthik Menon', 'Meera Joshi', 'Aditya Singh', 'Kavya Reddy', 'Nikhil Bansal', 'Ishita Gupta',
+      'Siddharth Jain', 'Pooja Pillai', 'Rahul Chatterjee', 'Divya Krishnan', 'Amit Deshpande', 'Neha Agarwal'])
+      with ordinality as t(n, i)
+  ), added as (
+    insert into app.clients (consultant_id, name, email, created_at)
+    select p_consultant, name, lower(replace(name, ' ', '.')) || '@example.in', now() - make_interval(days => 100 - i::integer * 4)
+    from names
+    returning id, created_at
+  )
+  select array_agg(id order by created_at) into v_clients from added;
+
+  -- One-to-one hours: Monday to Saturday at 10, 11 and 12 (local), about two in five taken.
+  create temporary table demo_s on commit drop as
+  select d::date as day, h, abs(hashtext(d::date::text || h::text)) % 100 as roll,
+         v_clients[1 + abs(hashtext('c' || d::date::text || h::text)) % array_length(v_clients, 1)] as client_id,
+         (d::date + make_time(h, 0, 0)) at time zone v_tz as starts_at
+  from generate_series(v_today - 90, v_today - 1, interval '1 day') as d, unnest(array[10, 11, 12]) as h
+  where extract(isodow from d) between 1 and 6 and abs(hashtext(d::date::text || h::text)) % 100 < 42;
+
+  insert into app.sessions (consultant_id, client_id, session_type, title, starts_at, ends_at, amount, status,
+    payment_status, payment_method, meeting_platform, meeting_link, booked_via, hold_expires_at, confirmed_at,
+    completed_at, cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at)
+  select p_consultant, s.client_id, 'personal', 'One-to-one career consultation', s.starts_at,
+         s.starts_at + interval '1 hour', 1499.00,
+         case when s.roll < 34 then 'completed' when s.roll < 37 then 'cancelled' when s.roll < 39 then 'no_show'
+              else 'abandoned' end,
+         case when s.roll < 34 then 'paid' when s.roll < 37 then 'refunded' when s.roll < 39 then 'paid' else 'failed' end,
+         case when s.roll < 39 then 'upi' end, 'zoom', 'https://zoom.us/j/1234567890', 'public',
+         case when s.roll >= 39 then s.starts_at - interval '3 days' + interval '15 minutes' end,
+         case when s.roll < 39 then s.starts_at - interval '3 days' end,
+         case when s.roll < 34 then s.starts_at + interval '1 hour' end,
+         case when s.roll between 34 and 36 then s.starts_at - interval '1 day' end,
+         case when s.roll between 34 and 36 then 'client' end,
+         case when s.roll between 34 and 36 then 'Something came up at work' end, v_tz, s.starts_at - interval '3 days'
+  from demo_s s order by s.starts_at;
+
+  -- Webinars: Tuesdays and Thursdays at 18:00 (local), on a slot of 25 seats, three to nine attendees each.
+  create temporary table demo_w on commit drop as
+  select gen_random_uuid() as slot_id, (d::date + time '18:00') at time zone v_tz as starts_at,
+         3 + abs(hashtext('w' || d::date::text)) % 7 as seats
+  from generate_series(v_today - 90, v_today - 1, interval '1 day') as d
+  where extract(isodow from d) in (2, 4);
+  insert into app.availability_slots (id, consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select w.slot_id, p_consultant, 'webinar', w.starts_at, w.starts_at + interval '90 minutes', 25, 'rule',
+         (select r.id from app.availability_rules r where r.consultant_id = p_consultant and r.session_type = 'webinar'
+          and r.weekday = extract(isodow from w.starts_at at time zone v_tz) limit 1)
+  from demo_w w;
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, amount, status,
+    payment_status, payment_method, meeting_platform, meeting_link, booked_via, confirmed_at, completed_at,
+    client_timezone, created_at)
+  select p_consultant, v_clients[1 + (abs(hashtext(w.slot_id::text)) + n * 5) % array_length(v_clients, 1)], w.slot_id,
+         'webinar', 'Cracking product interviews (group webinar)', w.starts_at, w.starts_at + interval '90 minutes',
+         499.00, 'completed', 'paid', 'upi', 'zoom', 'https://zoom.us/j/1234567890', 'public',
+         w.starts_at - interval '2 days', w.starts_at + interval '90 minutes', v_tz, w.starts_at - interval '2 days'
+  from demo_w w, generate_series(1, w.seats) as n;
+
+  -- Coming up: a few of this week's free one-to-one slots, booked and paid.
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, amount, status,
+    payment_status, payment_method, meeting_platform, meeting_link, booked_via, confirmed_at, client_timezone, created_at)
+  select p_consultant, v_clients[1 + (row_number() over (order by sl.starts_at))::integer * 3 % array_length(v_clients, 1)],
+         sl.id, 'personal', 'One-to-one career consultation', sl.starts_at, sl.ends_at, 1499.00, 'confirmed', 'paid', 'upi',
+         'zoom', 'https://zoom.us/j/1234567890', 'public', now() - interval '1 day', v_tz, now() - interval '1 day'
+  from (select * from app.availability_slots sl
+        where sl.consultant_id = p_consultant and sl.session_type = 'personal' and sl.booked_count = 0
+          and sl.starts_at > now() + interval '1 day' and sl.starts_at < now() + interval '7 days'
+        order by sl.starts_at limit 4) sl;
+
+  -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
+  insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
+    gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
+  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_demo' || left(replace(s.id::text, '-', ''), 14),
+         'pay_demo' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
+  from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned';
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
+    gateway_refund_id, processed_at, created_at)
+  select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
+         'rfnd_demo' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
+  from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
+    and s.consultant_id = p_consultant;
+
+  -- Quotations at every stage, for bigger engagements.
+  insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
+    base_amount, discount_percentage, validity_period, expires_at, status, public_token_hash, view_count,
+    last_viewed_at, sent_at, responded_at, response_reason, paid_at, created_at)
+  select p_consultant, c.id, c.name, c.email, q.name, q.description, q.amount, q.discount, '30 days',
+         now() - make_interval(days => q.ago) + interval '30 days', q.status,
+         case when q.status <> 'draft' then sha256(convert_to(c.id::text || q.name, 'UTF8')) end,
+         case when q.status in ('draft', 'sent') then 0 else 2 end,
+         case when q.status not in ('draft', 'sent') then now() - make_interval(days => q.ago - 1) end,
+         case when q.status <> 'draft' then now() - make_interval(days => q.ago) end,
+         case when q.status in ('accepted', 'rejected') then now() - make_interval(days => q.ago - 2) end,
+         case when q.status = 'rejected' then 'We went with an in-house programme this quarter.' end,
+         case when q.paid then now() - make_interval(days => q.ago - 3) end,
+         now() - make_interval(days => q.ago + 1)
+  from (values
+      (1, 'Career transition programme (6 sessions)', 'Six weekly sessions with a plan, mock interviews and CV reviews.', 8999.00, 10.00, 'accepted', 80, true),
+      (4, 'Interview bootcamp for a team of four', 'Two group workshops and one-to-one mock interviews for each.', 21874.00, 0.00, 'accepted', 52, true),
+      (7, 'Leadership coaching, three months', 'Fortnightly sessions for a newly promoted engineering manager.', 18000.00, 5.00, 'accepted', 30, false),
+      (9, 'Resume and LinkedIn overhaul', 'Two working sessions and written feedback.', 3499.00, 0.00, 'rejected', 40, false),
+      (11, 'Product sense workshop', 'A half-day workshop for a product team.', 12000.00, 15.00, 'viewed', 6, false),
+      (13, 'Salary negotiation prep', 'One session and an email review of the offer.', 2499.00, 0.00, 'sent', 3, false),
+      (15, 'Quarterly mentoring retainer', 'Monthly calls and async reviews for a quarter.', 15000.00, 0.00, 'draft', 1, false)
+    ) as q(client_no, name, description, amount, discount, status, ago, paid)
+  join lateral (select cl.id, cl.name, cl.email from app.clients cl where cl.id = v_clients[q.client_no]) c on true;
+  insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
+    gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
+  select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
+         'order_demoq' || left(replace(q.id::text, '-', ''), 14), 'pay_demoq' || left(replace(q.id::text, '-', ''), 14),
+         'netbanking', 'completed', q.paid_at, q.paid_at
+  from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null;
+
+  -- The dashboard's daily figures and the views, as the jobs would have left them.
+  perform api.refresh_daily_analytics();
+  select count(*) into v_sessions from app.sessions where consultant_id = p_consultant;
+  return v_sessions;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.seed_demo_history(p_consultant uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION seed_demo_history(p_consultant uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.seed_demo_history(p_consultant uuid) IS 'Ninety days of the demo consultant''s practice (sessions, webinars, payments, refunds, clients, quotations), written through the tables'' triggers; the daily analytics rebuilt.';
 
 
 --
@@ -10776,6 +10921,62 @@ COMMENT ON VIEW analytics.clients IS 'One row per client with the totals the dat
 
 
 --
+-- Name: COLUMN clients.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.id IS 'Client id (client_id in sessions and quotations).';
+
+
+--
+-- Name: COLUMN clients.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.consultant_id IS 'The consultant whose client it is (a person booking two consultants is two clients).';
+
+
+--
+-- Name: COLUMN clients.created_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.created_at IS 'Added (by a booking or by hand).';
+
+
+--
+-- Name: COLUMN clients.first_session_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.first_session_at IS 'Their first and latest session (null before any).';
+
+
+--
+-- Name: COLUMN clients.last_session_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.last_session_at IS 'Their first and latest session (null before any).';
+
+
+--
+-- Name: COLUMN clients.total_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.total_sessions IS 'Sessions they have had.';
+
+
+--
+-- Name: COLUMN clients.total_amount_paid; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.total_amount_paid IS 'What they have paid in all.';
+
+
+--
+-- Name: COLUMN clients.is_active; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.is_active IS 'Whether the consultant keeps them active.';
+
+
+--
 -- Name: consultant_daily_stats; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -10805,6 +11006,111 @@ ALTER VIEW analytics.consultant_daily_stats OWNER TO nakksha_owner;
 --
 
 COMMENT ON VIEW analytics.consultant_daily_stats IS 'Per consultant and local day: sessions by outcome, money, new and returning clients, quotations (app.daily_analytics; lags about a minute).';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.day; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.day IS 'Local date in the consultant''s time zone.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.total_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.total_sessions IS 'Sessions starting that day, any status but abandoned.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.completed_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.completed_sessions IS 'Sessions starting that day in that status now.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.cancelled_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.cancelled_sessions IS 'Sessions starting that day in that status now.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.abandoned_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.abandoned_sessions IS 'Sessions starting that day in that status now.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.no_show_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.no_show_sessions IS 'Sessions starting that day in that status now.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.gross_received; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.gross_received IS 'As in revenue_daily.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.refunds_processed; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.refunds_processed IS 'As in revenue_daily.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.net_received; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.net_received IS 'As in revenue_daily.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.new_clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.new_clients IS 'Clients added that day.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.returning_clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.returning_clients IS 'Sessions that day (not abandoned) by clients who had an earlier session with the consultant.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.quotations_sent; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.quotations_sent IS 'Quotations sent that day.';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.quotations_accepted; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.quotations_accepted IS 'Quotations accepted that day (by responded_at).';
+
+
+--
+-- Name: COLUMN consultant_daily_stats.updated_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_daily_stats.updated_at IS 'When the job last rebuilt the day.';
 
 
 --
@@ -10869,6 +11175,104 @@ COMMENT ON MATERIALIZED VIEW analytics.consultant_dashboard_stats IS 'All-time t
 
 
 --
+-- Name: COLUMN consultant_dashboard_stats.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.total_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.total_sessions IS 'Sessions in any status but abandoned.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.completed_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.completed_sessions IS 'In that status now.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.cancelled_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.cancelled_sessions IS 'In that status now.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.upcoming_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.upcoming_sessions IS 'Pending or confirmed, starting in the future (as of the refresh).';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.total_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.total_revenue IS 'gross_revenue − refunded_amount.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.gross_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.gross_revenue IS 'All payments received (completed, partially refunded or refunded).';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.refunded_amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.refunded_amount IS 'All processed refunds.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.total_clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.total_clients IS 'Their clients.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.repeat_clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.repeat_clients IS 'Clients with more than one session.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.quotations_sent; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.quotations_sent IS 'Quotations ever sent.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.quotations_accepted; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.quotations_accepted IS 'Quotations accepted.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.last_session_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.last_session_at IS 'Start of the latest confirmed, completed or no-show session.';
+
+
+--
+-- Name: COLUMN consultant_dashboard_stats.refreshed_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.refreshed_at IS 'When the view was last refreshed.';
+
+
+--
 -- Name: consultants; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -10893,6 +11297,69 @@ ALTER VIEW analytics.consultants OWNER TO nakksha_owner;
 --
 
 COMMENT ON VIEW analytics.consultants IS 'Consultants without personal data: plan, approval, timezone, dates.';
+
+
+--
+-- Name: COLUMN consultants.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.id IS 'Consultant id (consultant_id in every other view).';
+
+
+--
+-- Name: COLUMN consultants.approval_status; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.approval_status IS 'Where the consultant''s approval stands (pending, approved, …).';
+
+
+--
+-- Name: COLUMN consultants.subscription_plan; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.subscription_plan IS 'The plan they are on.';
+
+
+--
+-- Name: COLUMN consultants.subscription_expires_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.subscription_expires_at IS 'When the subscription ends.';
+
+
+--
+-- Name: COLUMN consultants.timezone; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.timezone IS 'IANA time zone; local days and months in the other views are cut in it.';
+
+
+--
+-- Name: COLUMN consultants.is_email_verified; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.is_email_verified IS 'Whether they confirmed their email.';
+
+
+--
+-- Name: COLUMN consultants.is_active; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.is_active IS 'Whether the account is active.';
+
+
+--
+-- Name: COLUMN consultants.created_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.created_at IS 'Signed up.';
+
+
+--
+-- Name: COLUMN consultants.approved_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.consultants.approved_at IS 'Approved by an admin (null until then).';
 
 
 --
@@ -10922,6 +11389,90 @@ ALTER VIEW analytics.payments OWNER TO nakksha_owner;
 --
 
 COMMENT ON VIEW analytics.payments IS 'Payments and how much of each was refunded.';
+
+
+--
+-- Name: COLUMN payments.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.id IS 'Payment id.';
+
+
+--
+-- Name: COLUMN payments.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.consultant_id IS 'The consultant paid.';
+
+
+--
+-- Name: COLUMN payments.purpose; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.purpose IS 'What it pays for (session, quotation, …).';
+
+
+--
+-- Name: COLUMN payments.session_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.session_id IS 'What it paid for (one of them, by purpose).';
+
+
+--
+-- Name: COLUMN payments.quotation_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.quotation_id IS 'What it paid for (one of them, by purpose).';
+
+
+--
+-- Name: COLUMN payments.amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.amount IS 'Amount charged.';
+
+
+--
+-- Name: COLUMN payments.amount_refunded; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.amount_refunded IS 'How much of it has been refunded so far.';
+
+
+--
+-- Name: COLUMN payments.currency; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.currency IS 'Its currency.';
+
+
+--
+-- Name: COLUMN payments.gateway; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.gateway IS 'Payment gateway.';
+
+
+--
+-- Name: COLUMN payments.status; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.status IS 'pending, completed, failed, refunded, partially_refunded, cancelled.';
+
+
+--
+-- Name: COLUMN payments.paid_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.paid_at IS 'When the money was received (null unless paid).';
+
+
+--
+-- Name: COLUMN payments.created_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.payments.created_at IS 'When the payment was started.';
 
 
 --
@@ -10959,6 +11510,83 @@ COMMENT ON VIEW analytics.quotation_funnel IS 'Quotations per consultant and loc
 
 
 --
+-- Name: COLUMN quotation_funnel.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN quotation_funnel.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.month IS 'First day of the local month the quotations were sent in.';
+
+
+--
+-- Name: COLUMN quotation_funnel.sent; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.sent IS 'Quotations sent that month.';
+
+
+--
+-- Name: COLUMN quotation_funnel.viewed; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.viewed IS 'Of those, opened at least once (view_count > 0).';
+
+
+--
+-- Name: COLUMN quotation_funnel.accepted; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.accepted IS 'Of those, in that status now.';
+
+
+--
+-- Name: COLUMN quotation_funnel.rejected; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.rejected IS 'Of those, in that status now.';
+
+
+--
+-- Name: COLUMN quotation_funnel.expired; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.expired IS 'Of those, in that status now.';
+
+
+--
+-- Name: COLUMN quotation_funnel.paid; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.paid IS 'Of those, paid.';
+
+
+--
+-- Name: COLUMN quotation_funnel.value_sent; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.value_sent IS 'Sum of their final_amount.';
+
+
+--
+-- Name: COLUMN quotation_funnel.value_accepted; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.value_accepted IS 'Sum of final_amount of the accepted ones.';
+
+
+--
+-- Name: COLUMN quotation_funnel.conversion_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotation_funnel.conversion_rate IS 'accepted ÷ sent × 100, one decimal; 0 when none were sent.';
+
+
+--
 -- Name: quotations; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -10991,6 +11619,111 @@ COMMENT ON VIEW analytics.quotations IS 'Every quotation: amounts, status and it
 
 
 --
+-- Name: COLUMN quotations.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.id IS 'Quotation id.';
+
+
+--
+-- Name: COLUMN quotations.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.consultant_id IS 'The consultant who made it.';
+
+
+--
+-- Name: COLUMN quotations.client_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.client_id IS 'The client, when it is one of the consultant''s clients (null otherwise).';
+
+
+--
+-- Name: COLUMN quotations.status; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.status IS 'draft, sent, viewed, accepted, rejected, expired.';
+
+
+--
+-- Name: COLUMN quotations.base_amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.base_amount IS 'Price before discount.';
+
+
+--
+-- Name: COLUMN quotations.discount_percentage; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.discount_percentage IS 'Discount, 0–100.';
+
+
+--
+-- Name: COLUMN quotations.final_amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.final_amount IS 'base_amount less the discount, rounded to paise.';
+
+
+--
+-- Name: COLUMN quotations.currency; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.currency IS 'Its currency.';
+
+
+--
+-- Name: COLUMN quotations.created_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.created_at IS 'Drafted.';
+
+
+--
+-- Name: COLUMN quotations.sent_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.sent_at IS 'Sent to the client (null for drafts).';
+
+
+--
+-- Name: COLUMN quotations.last_viewed_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.last_viewed_at IS 'Last opened by the client, and how many times.';
+
+
+--
+-- Name: COLUMN quotations.view_count; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.view_count IS 'Last opened by the client, and how many times.';
+
+
+--
+-- Name: COLUMN quotations.responded_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.responded_at IS 'Accepted or rejected.';
+
+
+--
+-- Name: COLUMN quotations.paid_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.paid_at IS 'Paid (null unless paid).';
+
+
+--
+-- Name: COLUMN quotations.expires_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.quotations.expires_at IS 'When the offer lapses.';
+
+
+--
 -- Name: revenue_daily; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -11017,6 +11750,62 @@ COMMENT ON VIEW analytics.revenue_daily IS 'Money received per consultant and lo
 
 
 --
+-- Name: COLUMN revenue_daily.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN revenue_daily.day; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.day IS 'Local date in the consultant''s time zone.';
+
+
+--
+-- Name: COLUMN revenue_daily.gross_received; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.gross_received IS 'Payments received that day, before refunds.';
+
+
+--
+-- Name: COLUMN revenue_daily.refunds_processed; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.refunds_processed IS 'Refunds processed that day.';
+
+
+--
+-- Name: COLUMN revenue_daily.net_received; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.net_received IS 'gross_received − refunds_processed (negative on a day with only refunds).';
+
+
+--
+-- Name: COLUMN revenue_daily.personal_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.personal_revenue IS 'The part of gross_received paying for personal / webinar sessions (quotation payments are in neither).';
+
+
+--
+-- Name: COLUMN revenue_daily.webinar_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.webinar_revenue IS 'The part of gross_received paying for personal / webinar sessions (quotation payments are in neither).';
+
+
+--
+-- Name: COLUMN revenue_daily.updated_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.updated_at IS 'When the job last rebuilt the day.';
+
+
+--
 -- Name: session_funnel; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -11040,6 +11829,55 @@ ALTER VIEW analytics.session_funnel OWNER TO nakksha_owner;
 --
 
 COMMENT ON VIEW analytics.session_funnel IS 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled, completed.';
+
+
+--
+-- Name: COLUMN session_funnel.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN session_funnel.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.month IS 'First day of the local month the sessions were booked in.';
+
+
+--
+-- Name: COLUMN session_funnel.booked; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.booked IS 'Every session started that month, in any status (abandoned holds too).';
+
+
+--
+-- Name: COLUMN session_funnel.abandoned; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.abandoned IS 'Held but never paid.';
+
+
+--
+-- Name: COLUMN session_funnel.confirmed_or_later; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.confirmed_or_later IS 'Now confirmed, completed or no_show.';
+
+
+--
+-- Name: COLUMN session_funnel.cancelled; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.cancelled IS 'Now cancelled.';
+
+
+--
+-- Name: COLUMN session_funnel.completed; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.session_funnel.completed IS 'Now completed.';
 
 
 --
@@ -11072,6 +11910,111 @@ ALTER VIEW analytics.sessions OWNER TO nakksha_owner;
 --
 
 COMMENT ON VIEW analytics.sessions IS 'Every session: type, status, time, amount. Client identity only as an opaque id.';
+
+
+--
+-- Name: COLUMN sessions.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.id IS 'Session id.';
+
+
+--
+-- Name: COLUMN sessions.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN sessions.client_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.client_id IS 'The client (opaque id; see analytics.clients).';
+
+
+--
+-- Name: COLUMN sessions.session_type; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.session_type IS 'personal or webinar.';
+
+
+--
+-- Name: COLUMN sessions.status; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.status IS 'pending (held, awaiting payment), confirmed, completed, cancelled, abandoned (hold never paid), no_show, returned.';
+
+
+--
+-- Name: COLUMN sessions.payment_status; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.payment_status IS 'pending, paid, failed, refunded, partially_refunded, not_required.';
+
+
+--
+-- Name: COLUMN sessions.starts_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.starts_at IS 'When it takes place.';
+
+
+--
+-- Name: COLUMN sessions.ends_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.ends_at IS 'When it takes place.';
+
+
+--
+-- Name: COLUMN sessions.duration_minutes; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.duration_minutes IS 'Its length.';
+
+
+--
+-- Name: COLUMN sessions.amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.amount IS 'Its price.';
+
+
+--
+-- Name: COLUMN sessions.currency; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.currency IS 'Its price.';
+
+
+--
+-- Name: COLUMN sessions.booked_via; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.booked_via IS 'Where it was booked from.';
+
+
+--
+-- Name: COLUMN sessions.is_repeat_client; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.is_repeat_client IS 'The client had an earlier session with this consultant.';
+
+
+--
+-- Name: COLUMN sessions.created_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.created_at IS 'Booked.';
+
+
+--
+-- Name: COLUMN sessions.cancelled_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.sessions.cancelled_at IS 'Cancelled (null otherwise).';
 
 
 --
@@ -17540,6 +18483,14 @@ GRANT ALL ON FUNCTION app_private.run_waiting_job_now(p_task_name text, p_args j
 
 REVOKE ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.seed_demo(p_email text, p_password_hash text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION seed_demo_history(p_consultant uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.seed_demo_history(p_consultant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.seed_demo_history(p_consultant uuid) TO nakksha_worker;
 
 
 --

@@ -35,11 +35,150 @@ begin
 
   -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
   perform app_private.rematerialise_slots(v_id);
+  perform app_private.seed_demo_history(v_id);
   select count(*) into v_slots from app.availability_slots s
-  where s.consultant_id = v_id and s.starts_at < now() + interval '7 days';
+  where s.consultant_id = v_id and s.starts_at > now() and s.starts_at < now() + interval '7 days';
   return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
 end;
 $$;
-comment on function app_private.seed_demo is 'Load the approved demo consultant with prices and a week of availability, if no consultant exists.';
+comment on function app_private.seed_demo is 'Load the approved demo consultant with prices, availability and 90 days of history, if no consultant exists.';
+
+-- Ninety days of a believable practice, written through the tables' own triggers (derived times, client totals,
+-- seat counts, refund totals, analytics marks), so the dashboard, the analysts' views and their documented
+-- examples all show data on a fresh `make run`: one-to-one hours on most weekdays (a few cancelled and refunded,
+-- a few no-shows, a few unpaid holds that lapsed), a Tuesday and Thursday webinar with a handful of attendees, a
+-- few sessions coming up this week on the real slots, and quotations at every stage. Deterministic (hashes of the
+-- date and hour, not random()), so every fresh demo looks the same.
+create or replace function app_private.seed_demo_history(p_consultant uuid)
+returns integer
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_tz text := (select timezone from app.consultants where id = p_consultant);
+  v_today date := (now() at time zone (select timezone from app.consultants where id = p_consultant))::date;
+  v_clients uuid[];
+  v_sessions integer;
+begin
+  with names(name, i) as (
+    select n, i from unnest(array['Rohan Mehta', 'Priya Nair', 'Arjun Iyer', 'Sneha Kulkarni', 'Vikram Rao',
+      'Ananya Das', 'Karthik Menon', 'Meera Joshi', 'Aditya Singh', 'Kavya Reddy', 'Nikhil Bansal', 'Ishita Gupta',
+      'Siddharth Jain', 'Pooja Pillai', 'Rahul Chatterjee', 'Divya Krishnan', 'Amit Deshpande', 'Neha Agarwal'])
+      with ordinality as t(n, i)
+  ), added as (
+    insert into app.clients (consultant_id, name, email, created_at)
+    select p_consultant, name, lower(replace(name, ' ', '.')) || '@example.in', now() - make_interval(days => 100 - i::integer * 4)
+    from names
+    returning id, created_at
+  )
+  select array_agg(id order by created_at) into v_clients from added;
+
+  -- One-to-one hours: Monday to Saturday at 10, 11 and 12 (local), about two in five taken.
+  create temporary table demo_s on commit drop as
+  select d::date as day, h, abs(hashtext(d::date::text || h::text)) % 100 as roll,
+         v_clients[1 + abs(hashtext('c' || d::date::text || h::text)) % array_length(v_clients, 1)] as client_id,
+         (d::date + make_time(h, 0, 0)) at time zone v_tz as starts_at
+  from generate_series(v_today - 90, v_today - 1, interval '1 day') as d, unnest(array[10, 11, 12]) as h
+  where extract(isodow from d) between 1 and 6 and abs(hashtext(d::date::text || h::text)) % 100 < 42;
+
+  insert into app.sessions (consultant_id, client_id, session_type, title, starts_at, ends_at, amount, status,
+    payment_status, payment_method, meeting_platform, meeting_link, booked_via, hold_expires_at, confirmed_at,
+    completed_at, cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at)
+  select p_consultant, s.client_id, 'personal', 'One-to-one career consultation', s.starts_at,
+         s.starts_at + interval '1 hour', 1499.00,
+         case when s.roll < 34 then 'completed' when s.roll < 37 then 'cancelled' when s.roll < 39 then 'no_show'
+              else 'abandoned' end,
+         case when s.roll < 34 then 'paid' when s.roll < 37 then 'refunded' when s.roll < 39 then 'paid' else 'failed' end,
+         case when s.roll < 39 then 'upi' end, 'zoom', 'https://zoom.us/j/1234567890', 'public',
+         case when s.roll >= 39 then s.starts_at - interval '3 days' + interval '15 minutes' end,
+         case when s.roll < 39 then s.starts_at - interval '3 days' end,
+         case when s.roll < 34 then s.starts_at + interval '1 hour' end,
+         case when s.roll between 34 and 36 then s.starts_at - interval '1 day' end,
+         case when s.roll between 34 and 36 then 'client' end,
+         case when s.roll between 34 and 36 then 'Something came up at work' end, v_tz, s.starts_at - interval '3 days'
+  from demo_s s order by s.starts_at;
+
+  -- Webinars: Tuesdays and Thursdays at 18:00 (local), on a slot of 25 seats, three to nine attendees each.
+  create temporary table demo_w on commit drop as
+  select gen_random_uuid() as slot_id, (d::date + time '18:00') at time zone v_tz as starts_at,
+         3 + abs(hashtext('w' || d::date::text)) % 7 as seats
+  from generate_series(v_today - 90, v_today - 1, interval '1 day') as d
+  where extract(isodow from d) in (2, 4);
+  insert into app.availability_slots (id, consultant_id, session_type, starts_at, ends_at, capacity, source, rule_id)
+  select w.slot_id, p_consultant, 'webinar', w.starts_at, w.starts_at + interval '90 minutes', 25, 'rule',
+         (select r.id from app.availability_rules r where r.consultant_id = p_consultant and r.session_type = 'webinar'
+          and r.weekday = extract(isodow from w.starts_at at time zone v_tz) limit 1)
+  from demo_w w;
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, amount, status,
+    payment_status, payment_method, meeting_platform, meeting_link, booked_via, confirmed_at, completed_at,
+    client_timezone, created_at)
+  select p_consultant, v_clients[1 + (abs(hashtext(w.slot_id::text)) + n * 5) % array_length(v_clients, 1)], w.slot_id,
+         'webinar', 'Cracking product interviews (group webinar)', w.starts_at, w.starts_at + interval '90 minutes',
+         499.00, 'completed', 'paid', 'upi', 'zoom', 'https://zoom.us/j/1234567890', 'public',
+         w.starts_at - interval '2 days', w.starts_at + interval '90 minutes', v_tz, w.starts_at - interval '2 days'
+  from demo_w w, generate_series(1, w.seats) as n;
+
+  -- Coming up: a few of this week's free one-to-one slots, booked and paid.
+  insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, amount, status,
+    payment_status, payment_method, meeting_platform, meeting_link, booked_via, confirmed_at, client_timezone, created_at)
+  select p_consultant, v_clients[1 + (row_number() over (order by sl.starts_at))::integer * 3 % array_length(v_clients, 1)],
+         sl.id, 'personal', 'One-to-one career consultation', sl.starts_at, sl.ends_at, 1499.00, 'confirmed', 'paid', 'upi',
+         'zoom', 'https://zoom.us/j/1234567890', 'public', now() - interval '1 day', v_tz, now() - interval '1 day'
+  from (select * from app.availability_slots sl
+        where sl.consultant_id = p_consultant and sl.session_type = 'personal' and sl.booked_count = 0
+          and sl.starts_at > now() + interval '1 day' and sl.starts_at < now() + interval '7 days'
+        order by sl.starts_at limit 4) sl;
+
+  -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
+  insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
+    gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
+  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_demo' || left(replace(s.id::text, '-', ''), 14),
+         'pay_demo' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
+  from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned';
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
+    gateway_refund_id, processed_at, created_at)
+  select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
+         'rfnd_demo' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
+  from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
+    and s.consultant_id = p_consultant;
+
+  -- Quotations at every stage, for bigger engagements.
+  insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
+    base_amount, discount_percentage, validity_period, expires_at, status, public_token_hash, view_count,
+    last_viewed_at, sent_at, responded_at, response_reason, paid_at, created_at)
+  select p_consultant, c.id, c.name, c.email, q.name, q.description, q.amount, q.discount, '30 days',
+         now() - make_interval(days => q.ago) + interval '30 days', q.status,
+         case when q.status <> 'draft' then sha256(convert_to(c.id::text || q.name, 'UTF8')) end,
+         case when q.status in ('draft', 'sent') then 0 else 2 end,
+         case when q.status not in ('draft', 'sent') then now() - make_interval(days => q.ago - 1) end,
+         case when q.status <> 'draft' then now() - make_interval(days => q.ago) end,
+         case when q.status in ('accepted', 'rejected') then now() - make_interval(days => q.ago - 2) end,
+         case when q.status = 'rejected' then 'We went with an in-house programme this quarter.' end,
+         case when q.paid then now() - make_interval(days => q.ago - 3) end,
+         now() - make_interval(days => q.ago + 1)
+  from (values
+      (1, 'Career transition programme (6 sessions)', 'Six weekly sessions with a plan, mock interviews and CV reviews.', 8999.00, 10.00, 'accepted', 80, true),
+      (4, 'Interview bootcamp for a team of four', 'Two group workshops and one-to-one mock interviews for each.', 21874.00, 0.00, 'accepted', 52, true),
+      (7, 'Leadership coaching, three months', 'Fortnightly sessions for a newly promoted engineering manager.', 18000.00, 5.00, 'accepted', 30, false),
+      (9, 'Resume and LinkedIn overhaul', 'Two working sessions and written feedback.', 3499.00, 0.00, 'rejected', 40, false),
+      (11, 'Product sense workshop', 'A half-day workshop for a product team.', 12000.00, 15.00, 'viewed', 6, false),
+      (13, 'Salary negotiation prep', 'One session and an email review of the offer.', 2499.00, 0.00, 'sent', 3, false),
+      (15, 'Quarterly mentoring retainer', 'Monthly calls and async reviews for a quarter.', 15000.00, 0.00, 'draft', 1, false)
+    ) as q(client_no, name, description, amount, discount, status, ago, paid)
+  join lateral (select cl.id, cl.name, cl.email from app.clients cl where cl.id = v_clients[q.client_no]) c on true;
+  insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
+    gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
+  select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
+         'order_demoq' || left(replace(q.id::text, '-', ''), 14), 'pay_demoq' || left(replace(q.id::text, '-', ''), 14),
+         'netbanking', 'completed', q.paid_at, q.paid_at
+  from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null;
+
+  -- The dashboard's daily figures and the views, as the jobs would have left them.
+  perform api.refresh_daily_analytics();
+  select count(*) into v_sessions from app.sessions where consultant_id = p_consultant;
+  return v_sessions;
+end;
+$$;
+comment on function app_private.seed_demo_history is 'Ninety days of the demo consultant''s practice (sessions, webinars, payments, refunds, clients, quotations), written through the tables'' triggers; the daily analytics rebuilt.';
 
 -- Test: pytest tests/meta/test_cli.py

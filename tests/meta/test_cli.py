@@ -132,14 +132,18 @@ def test_seed_demo_only_into_an_empty_database(db, tmp_path):
         row = conn.execute("select approval_status, slug, personal_session_price from app.consultants").fetchone()
         assert row[:2] == ("approved", "demo") and row[2] > 0
         rules = conn.execute("select count(*) from app.availability_rules").fetchone()[0]
-        # Slots up to the booking horizon, exactly what the daily roll-forward keeps (it changes nothing after).
+        # Slots up to the booking horizon, exactly what the daily roll-forward keeps (it changes nothing after);
+        # the past ones are the demo history's webinars.
         slots = conn.execute("select count(*), min(starts_at) > now(), max(starts_at) <= now() + "
                              "make_interval(days => (select max_days_ahead + 1 from app.consultants)), "
                              "count(*) filter (where starts_at < now() + interval '7 days') "
-                             "from app.availability_slots").fetchone()
+                             "from app.availability_slots where starts_at > now()").fetchone()
+        history = conn.execute("select count(*) filter (where starts_at < now()), count(*) filter (where starts_at > now()), "
+                               "min(starts_at) < now() - interval '80 days' from app.sessions").fetchone()
         assert conn.execute("select api.rematerialise_consultant_slots(id) from app.consultants").fetchone()[0] == 0
     assert rules >= 5 and slots[0] > 10 and slots[1] and slots[2]
     assert f"({slots[3]} slots this week)" in first.stdout
+    assert history[0] > 100 and history[1] >= 1 and history[2], history  # 90 days of practice, and this week
     second = nakksha(env, "seed-demo")
     assert second.returncode == 0 and "nothing seeded" in second.stdout
     with psycopg.connect(db.url("owner")) as conn:
