@@ -8,8 +8,11 @@ from decimal import Decimal
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, Strict
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
+from app.passwords import MAX_LENGTH as MAX_PASSWORD
+from app.passwords import MIN_LENGTH as MIN_PASSWORD
 from app.schemas_tz import is_iana_timezone
 
 
@@ -166,7 +169,24 @@ ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]
 PhoneCountryCode = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{0,3}$")]
 PhoneNumber = Annotated[str, Field(pattern=r"^[0-9]{6,14}$")]
 ClientPhone = Annotated[str, BeforeValidator(normalise_phone), Field(pattern=r"^\+?[0-9]{6,15}$")]
-Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Password = Annotated[str, Field(min_length=1, max_length=1024)]  # one being checked: a longer one never matches
+
+
+def _new_password_length(value: str) -> str:
+    """A new password's length, as the document states it (minLength/maxLength) and with the code and words
+    the strength check uses (422 weak_password); whether it is guessable is checked when it is hashed."""
+    if not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
+        raise PydanticCustomError("weak_password", "Use at least {low} characters." if len(value) < MIN_PASSWORD
+                                  else "Use at most {high} characters.", {"low": MIN_PASSWORD, "high": MAX_PASSWORD})
+    return value
+
+
+# A password being chosen: 10–128 characters (any script) in the document too; not common nor guessable from
+# the person's own name or email (zxcvbn, app/passwords.py), which JSON Schema cannot say.
+NewPassword = Annotated[str, AfterValidator(_new_password_length), WithJsonSchema(
+    {"type": "string", "minLength": MIN_PASSWORD, "maxLength": MAX_PASSWORD,
+     "description": "10–128 characters, not a common password nor guessable from your name or email "
+                    "(422 weak_password)."})]
 Token = Annotated[str, Field(min_length=10, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2)]
 Url = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]

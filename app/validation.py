@@ -88,6 +88,10 @@ def load_json(raw: bytes) -> Any:
     return data
 
 
+# Error codes a field type raises itself (PydanticCustomError), kept as the answer's code.
+OWN_ERROR_CODES = frozenset({"weak_password"})
+
+
 def _first_error(exc: ValidationError) -> ApiError:
     err = exc.errors(include_url=False)[0]
     if err.get("type") == "json_invalid":
@@ -95,7 +99,8 @@ def _first_error(exc: ValidationError) -> ApiError:
         return ApiError(400, "malformed_json", f"The body is not valid JSON: {err.get('msg', '')}.")
     field = ".".join(str(p) for p in err.get("loc", ())) or None
     kind = err.get("type", "")
-    code = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(kind, "validation_error")
+    code = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(
+        kind, kind if kind in OWN_ERROR_CODES else "validation_error")
     message = err.get("msg", "Invalid value.")
     if kind in ("value_error", "assertion_error"):  # our validators' own words, without pydantic's prefix
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")

@@ -9932,6 +9932,12 @@ begin
           and sl.starts_at > now() + interval '1 day' and sl.starts_at < now() + interval '7 days'
         order by sl.starts_at limit 4) sl;
 
+  -- A repeat client, as a booking decides it: the client had a session (confirmed, held or missed) before this one.
+  update app.sessions s set is_repeat_client = true
+  where s.consultant_id = p_consultant and exists (
+    select 1 from app.sessions e where e.consultant_id = p_consultant and e.client_id = s.client_id
+      and e.starts_at < s.starts_at and e.status in ('confirmed', 'completed', 'no_show'));
+
   -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
   insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)

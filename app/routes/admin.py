@@ -23,7 +23,7 @@ from app.routes.auth import (
     hash_new_password,
     refresh_failure,
 )
-from app.schemas import Email, Instant, Password
+from app.schemas import Email, Instant, NewPassword
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -213,7 +213,7 @@ async def admin_set_subscription(request: Request) -> JSONResponse:
 class CreateAdminBody(Schema):
     email: Email
     name: str = Field(min_length=1, max_length=200)
-    password: Password
+    password: NewPassword
     role: Literal["admin", "super_admin"] = "admin"
 
 

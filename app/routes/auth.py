@@ -17,7 +17,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.passwords import PasswordError, check_policy, hash_password, verify_password
 from app.ratelimit import rate_limit
-from app.schemas import Email, Name, Password, PhoneCountryCode, PhoneNumber, Token
+from app.schemas import Email, Name, NewPassword, Password, PhoneCountryCode, PhoneNumber, Token
 from app.sql import PUBLIC, run
 from app.validation import Schema
 from app.validation import parse_body as parse
@@ -28,7 +28,7 @@ TOKENS = Tokens  # the one token-pair answer (app/answers.py)
 
 class SignupBody(Schema):
     email: Email
-    password: Password
+    password: NewPassword
     first_name: Name
     last_name: Name
     phone_country_code: PhoneCountryCode
@@ -54,12 +54,12 @@ class TokenBody(Schema):
 
 class ResetPasswordBody(Schema):
     token: Token
-    password: Password
+    password: NewPassword
 
 
 class ChangePasswordBody(Schema):
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 class CurrentPasswordBody(Schema):
