@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from urllib.parse import quote
 
 import httpx
@@ -73,15 +72,6 @@ class Contract:
         return [f"{where}: {p}" for p in self.validate(data, pointer)]
 
 
-@lru_cache(maxsize=4)
-def _contract(document_json: str) -> Contract:
-    return Contract(json.loads(document_json))
-
-
-def contract_for(document: dict) -> Contract:
-    return _contract(json.dumps(document, sort_keys=True))
-
-
 _by_table: dict[tuple, Contract] = {}
 
 
@@ -97,7 +87,7 @@ def contract_of_app(routes: list) -> Contract:
 
 def contract_hook(document: dict | Contract):
     """An httpx response hook that raises ContractBroken on an answer the document does not allow."""
-    contract = document if isinstance(document, Contract) else contract_for(document)
+    contract = document if isinstance(document, Contract) else Contract(document)
 
     async def check(response: httpx.Response) -> None:
         kind = response.headers.get("content-type", "")

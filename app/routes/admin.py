@@ -11,12 +11,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.answers import Page
-from app.answers_account import AdminAccount, AdminAnswer
+from app.answers_account import AdminAccount, AdminAnswer, Tokens
 from app.auth import client_ip, new_token, refresh_expiry, token_hash, token_pair
 from app.endpoints import endpoint
 from app.ratelimit import rate_limit
 from app.routes.auth import (
-    TOKENS,
     LoginBody,
     RefreshBody,
     checked_credentials,
@@ -99,7 +98,7 @@ def admin_tokens(request: Request, admin: dict, refresh: str) -> dict:
 
 # --- admin auth -----------------------------------------------------------------------------------------
 
-@endpoint(named="start_admin_session", tags=("admin auth",), body=LoginBody, responses={200: TOKENS, 401: None, 429: None})
+@endpoint(named="start_admin_session", tags=("admin auth",), body=LoginBody, responses={200: Tokens, 401: None, 429: None})
 async def admin_login(request: Request) -> JSONResponse:
     body = await parse_body(request, LoginBody)
     creds = await checked_credentials(request, "admin", body)
@@ -111,7 +110,7 @@ async def admin_login(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Admin token refresh (the old refresh token is spent).", tags=("admin auth",), body=RefreshBody,
-          responses={200: TOKENS, 401: None, 429: None})
+          responses={200: Tokens, 401: None, 429: None})
 async def admin_refresh(request: Request) -> JSONResponse:
     body = await parse_body(request, RefreshBody)
     await rate_limit(request, "refresh")

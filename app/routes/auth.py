@@ -23,7 +23,6 @@ from app.validation import Schema
 from app.validation import parse_body as parse
 
 LINK_PURPOSE = "email_link"
-TOKENS = Tokens  # the one token-pair answer (app/answers.py)
 
 
 class SignupBody(Schema):
@@ -146,14 +145,14 @@ async def sign_up(request: Request, body: SignupBody) -> tuple[dict, str]:
 
 
 @endpoint(named="signup_consultant", tags=("auth",), body=SignupBody,
-          responses={201: TOKENS, 409: None, 429: None})
+          responses={201: Tokens, 409: None, 429: None})
 async def signup(request: Request) -> JSONResponse:
     account, refresh = await sign_up(request, await parse(request, SignupBody))
     return JSONResponse(consultant_tokens(request, account, refresh), status_code=201)
 
 
 @endpoint(named="start_consultant_session", tags=("auth",), body=LoginBody,
-          responses={200: TOKENS, 401: None, 429: None})
+          responses={200: Tokens, 401: None, 429: None})
 async def login(request: Request) -> JSONResponse:
     body = await parse(request, LoginBody)
     creds = await checked_credentials(request, "consultant", body)
@@ -165,7 +164,7 @@ async def login(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Exchange a refresh token for a new pair (the old one is spent).", tags=("auth",),
-          body=RefreshBody, responses={200: TOKENS, 401: None, 429: None})
+          body=RefreshBody, responses={200: Tokens, 401: None, 429: None})
 async def refresh(request: Request) -> JSONResponse:
     body = await parse(request, RefreshBody)
     await rate_limit(request, "refresh")
@@ -241,7 +240,7 @@ async def me(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Change the password (ends other sessions; answers a new token pair).", tags=("auth",),
-          auth="consultant", body=ChangePasswordBody, responses={200: TOKENS, 400: None, 429: None})
+          auth="consultant", body=ChangePasswordBody, responses={200: Tokens, 400: None, 429: None})
 async def change_password(request: Request) -> JSONResponse:
     body = await parse(request, ChangePasswordBody)
     account, refresh = await change_password_for(request, request.state.caller, body)

@@ -312,8 +312,6 @@ async def upload_quotation_image(request: Request) -> JSONResponse:
     return JSONResponse(quotation)
 
 
-# Public -------------------------------------------------------------------------------------------------
-
 api_routes = [
     Route("/quotations", create_quotation, methods=["POST"], name="create_quotation"),
     Route("/quotations", list_quotations, methods=["GET"], name="list_quotations"),
