@@ -1,6 +1,6 @@
 # app/answers.py — response models shared by several domains (a session, a client, a page of a list); each domain's own sit beside its handlers.
 """Response models document an answer (the OpenAPI document, generated clients) and the test suite checks every
-answer against them (tests/contract.py). Handlers still send the database's JSON as it is."""
+answer against them (tests/contract_check.py). Handlers still send the database's JSON as it is."""
 from __future__ import annotations
 
 import uuid

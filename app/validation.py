@@ -22,7 +22,7 @@ class Schema(BaseModel):
 
 class Answer(BaseModel):
     """Base of every response model: it documents an answer's shape (the OpenAPI document, generated clients)
-    and the test suite checks every answer against it (tests/contract.py); handlers may still send the
+    and the test suite checks every answer against it (tests/contract_check.py); handlers may still send the
     database's JSON as it is. A field the model does not name is refused, so nothing reaches a client
     undocumented."""
 

@@ -14,7 +14,7 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from app.routes import all_routes
-from tests.contract import contract_hook, contract_of_app
+from tests.contract_check import contract_hook, contract_of_app
 from tests.http.conftest import make_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def site(db, monkeypatch) -> str:
 
 @pytest.fixture
 async def api(site) -> AsyncIterator[httpx.AsyncClient]:
-    """Arranges through the API, every answer checked against the OpenAPI document (tests/contract.py)."""
+    """Arranges through the API, every answer checked against the OpenAPI document (tests/contract_check.py)."""
     hook = contract_hook(contract_of_app(all_routes(development=False)))
     async with httpx.AsyncClient(base_url=site, timeout=15, event_hooks={"response": [hook]}) as client:
         yield client

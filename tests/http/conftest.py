@@ -15,7 +15,7 @@ from app.config import ROLE_APP, Settings
 from app.database import role_url
 from app.main import create_app
 from tests.conftest import TEST_DATA_DIR
-from tests.contract import contract_hook, contract_of_app
+from tests.contract_check import contract_hook, contract_of_app
 
 THROUGH_PGBOUNCER = os.environ.get("NAKKSHA_TEST_PGBOUNCER", "") not in ("", "0")
 _bouncer = None  # the session's PgBouncer, when THROUGH_PGBOUNCER
@@ -77,7 +77,7 @@ async def app(db) -> AsyncIterator[Starlette]:
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    """The app in process; every answer is checked against the OpenAPI document (tests/contract.py)."""
+    """The app in process; every answer is checked against the OpenAPI document (tests/contract_check.py)."""
     transport = httpx.ASGITransport(app=app)
     hook = contract_hook(contract_of_app(app.routes))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver",

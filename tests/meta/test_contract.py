@@ -11,7 +11,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.openapi import build_document
 from app.validation import Schema
-from tests.contract import ContractBroken, contract_hook
+from tests.contract_check import ContractBroken, contract_hook
 
 
 class Thing(Schema):

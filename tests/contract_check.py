@@ -1,4 +1,4 @@
-# tests/contract.py — the API contract, checked against every answer the suite receives: a documented status, and a body valid against its schema.
+# tests/contract_check.py — the API contract, checked against every answer the suite receives: a documented status, and a body valid against its schema.
 """The OpenAPI document is the contract frontends build on (issue 18). Tests reach the app through clients that
 carry `contract_hook`, so a handler cannot drift from what the document says without a red test:
 
