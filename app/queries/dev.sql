@@ -8,6 +8,10 @@ select * from dev.outbox_list(:limit);
 -- One message of the local outbox.
 select * from dev.outbox_message(:id);
 
+-- name: dev_outbox_attachment(id, index)^
+-- One attachment of a local outbox message, decoded, by its 0-based position.
+select * from dev.outbox_attachment(:id, :index);
+
 -- The local payment gateway (schema dev, db/dev/local_gateway.sql).
 
 -- name: local_gateway_create_order(id, amount_paise, currency, receipt, notes)$
@@ -37,3 +41,5 @@ select dev.local_gateway_refund(:payment_id, :refund_id, :amount_paise, :idempot
 -- name: local_gateway_fetch_refund(refund_id)$
 -- Local gateway: a refund.
 select dev.local_gateway_fetch_refund(:refund_id);
+
+-- Test: pytest tests/http/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py

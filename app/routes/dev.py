@@ -1,6 +1,7 @@
 # app/routes/dev.py — development-only pages: the local email outbox, and the local gateway's checkout page.
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -24,8 +25,24 @@ async def dev_outbox(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "dev/outbox.html", {"messages": rows})
 
 
-@endpoint(summary="One message of the local outbox (development only).", tags=("dev",), include=False)
-async def dev_outbox_message(request: Request) -> Response:
+# The HTML part of a message is someone else's markup (a template an admin edited, a client's name in it): it is
+# shown only inside the message page of this site (frame-ancestors 'self', and SAMEORIGIN for browsers that read
+# only X-Frame-Options), in an opaque origin with no script (sandbox without allow-scripts, default-src 'none'),
+# with its inline styles and the images emails carry. Every other response keeps DENY and frame-ancestors 'none'
+# (app/middleware.py's SECURITY_HEADERS, added where a response sets none of its own).
+PREVIEW_HEADERS = {
+    "content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+    "x-frame-options": "SAMEORIGIN",
+}
+# An attachment is downloaded, never shown in this site's origin: attachment disposition, nosniff (the
+# middleware's), and a sandbox with nothing allowed should a browser open it all the same.
+DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
+_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;\s*[\w.-]+=(\"[^\"\r\n\\]*\"|[\w.+-]+))*", re.ASCII)
+_UNSAFE_IN_NAME = re.compile(r"[^\w.-]+", re.ASCII)
+
+
+async def _message(request: Request) -> dict:
     try:
         message_id = uuid.UUID(request.path_params["message_id"])
     except ValueError as exc:
@@ -33,10 +50,37 @@ async def dev_outbox_message(request: Request) -> Response:
     row = await run(request.app.state.pool, "dev_outbox_message", id=message_id)
     if row is None:
         raise ApiError(404, "not_found", "No such message.")
-    if request.query_params.get("part") == "html":
-        # The message's own HTML, sandboxed: it is shown in an iframe on the message page.
-        return HTMLResponse(row["html_body"], headers={"content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:"})
-    return templates.TemplateResponse(request, "dev/outbox_message.html", {"m": row})
+    return row
+
+
+@endpoint(summary="One message of the local outbox (development only).", tags=("dev",), include=False)
+async def dev_outbox_message(request: Request) -> Response:
+    return templates.TemplateResponse(request, "dev/outbox_message.html", {"m": await _message(request)})
+
+
+@endpoint(summary="The HTML part of a local outbox message, framed by its page (development only).", tags=("dev",),
+          include=False)
+async def dev_outbox_preview(request: Request) -> Response:
+    return HTMLResponse((await _message(request))["html_body"] or "", headers=PREVIEW_HEADERS)
+
+
+def attachment_disposition(filename: str | None) -> str:
+    """`attachment` with a filename that cannot break out of its quotes or name a path (session.ics stays so)."""
+    safe = _UNSAFE_IN_NAME.sub("_", filename or "").strip("._") or "attachment"
+    return f'attachment; filename="{safe}"'
+
+
+@endpoint(summary="Download one attachment of a local outbox message (development only).", tags=("dev",),
+          include=False)
+async def dev_outbox_attachment(request: Request) -> Response:
+    message, index = await _message(request), request.path_params["index"]
+    row = await run(request.app.state.pool, "dev_outbox_attachment", id=message["id"], index=index) \
+        if index < 1000 else None  # a number past any message's attachments (and past SQL's integer) finds none
+    if row is None:
+        raise ApiError(404, "not_found", "No such attachment.")
+    media_type = row["content_type"] if _MEDIA_TYPE.fullmatch(row["content_type"] or "") else "application/octet-stream"
+    return Response(row["content"], media_type=media_type, headers={
+        "content-disposition": attachment_disposition(row["filename"]), "content-security-policy": DOWNLOAD_CSP})
 
 
 def _return_to(value: str | None) -> str | None:
@@ -90,6 +134,9 @@ site_routes = [
     Route("/dev/checkout/{order_id}", dev_checkout_pay, methods=["POST"], name="dev_checkout_pay"),
     Route("/dev/outbox", dev_outbox, methods=["GET"], name="dev_outbox"),
     Route("/dev/outbox/{message_id}", dev_outbox_message, methods=["GET"], name="dev_outbox_message"),
+    Route("/dev/outbox/{message_id}/html", dev_outbox_preview, methods=["GET"], name="dev_outbox_preview"),
+    Route("/dev/outbox/{message_id}/attachments/{index:int}", dev_outbox_attachment, methods=["GET"],
+          name="dev_outbox_attachment"),
 ]
 
-# Test: pytest tests/jobs/test_outbox.py tests/http/test_payments.py -k local_checkout
+# Test: pytest tests/http/test_dev_outbox.py tests/e2e/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py

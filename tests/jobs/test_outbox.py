@@ -180,9 +180,9 @@ async def test_dev_outbox_pages_show_sent_mail_in_development_only(db):
                 transport=httpx.ASGITransport(app=application), base_url="http://testserver") as client:
             listing = await client.get("/dev/outbox")
             page = await client.get(f"/dev/outbox/{message_id}")
-            html = await client.get(f"/dev/outbox/{message_id}?part=html")
+            html = await client.get(f"/dev/outbox/{message_id}/html")
             if not visible:
-                assert (listing.status_code, page.status_code) == (404, 404)
+                assert (listing.status_code, page.status_code, html.status_code) == (404, 404, 404)
                 continue
             assert listing.status_code == 200 and "Confirm your email for Nakksha" in listing.text
             assert "asha@example.com" in listing.text and f"/dev/outbox/{message_id}" in listing.text
