@@ -45,6 +45,6 @@ migrate: $(STAMP)
 	$(BIN)/nakksha migrate
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache tests/contract/node_modules tests/contract/generated
 
 # Test: make test
