@@ -139,14 +139,16 @@ def forwarded_client(peer: str | None, forwarded_for: list[str], trusted: tuple)
     """The client's address: the peer, unless the peer is a trusted proxy; then X-Forwarded-For is read from
     the right (each proxy appends the address it saw) and the first hop that is not a trusted proxy is the
     client. Hops left of it are whatever the client claimed and are never believed. A hop that is not an
-    address stops the walk at the nearest address a trusted proxy vouched for."""
+    address stops the walk at the nearest address a trusted proxy vouched for. A peer that is not an address (a
+    test transport's "testclient", a server that names its peer) is no address at all: None, never text the
+    database would refuse as an inet."""
     def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         return any(address in network for network in trusted)
 
     try:
         nearest = ipaddress.ip_address(peer) if peer else None
     except ValueError:
-        return peer
+        return None
     if nearest is None or not trusted or not is_trusted(nearest):
         return peer
     hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]

@@ -10,6 +10,9 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 from starlette.routing import BaseRoute, Mount, Route
 
+from app.beyond_schema import BEYOND_SCHEMA, describe
+from app.schemas_tz import timezone_names
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -102,15 +105,19 @@ def _schema_of(model: type[BaseModel] | dict, components: dict) -> dict:
 def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", version: str = "1",
                    server: str = "/") -> dict:
     """`server` is where the API is served from (the app's PUBLIC_BASE_URL; "/" means the document's own host)."""
-    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA, "Timezone": {
+        "type": "string", "enum": timezone_names(), "description": "An IANA time zone name, like Asia/Kolkata."}}
     paths: dict[str, dict] = {}
     for path, route in iter_routes(routes):
         meta = doc_of(route)
         if meta is None or not meta.include:
             continue
         for method in sorted((route.methods or set()) - {"HEAD"}):
-            op: dict[str, Any] = {"summary": meta.summary, "tags": list(meta.tags),
-                                  "operationId": f"{route.name}_{method.lower()}" if len((route.methods or set()) - {"HEAD"}) > 1 else route.name}
+            op_id = f"{route.name}_{method.lower()}" if len((route.methods or set()) - {"HEAD"}) > 1 else route.name
+            op: dict[str, Any] = {"summary": meta.summary, "tags": list(meta.tags), "operationId": op_id}
+            if rules := BEYOND_SCHEMA.get(op_id):
+                op["description"] = describe(op_id)
+                op["x-beyond-schema"] = [r._asdict() for r in rules]
             params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                       for p in route.param_convertors]
             if meta.query is not None:
@@ -150,7 +157,7 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                                      **answer.get("headers", {})}
             op["responses"] = responses
             paths.setdefault(_PATH_CONVERTOR.sub(r"{\1}", path), {})[method.lower()] = op
-    return {
+    return _with_component_refs({
         "openapi": "3.1.0",
         "info": {"title": title, "version": version,
                  "description": "Nakksha's HTTP API. Errors are always {\"error\": {\"code\", \"message\", \"field\"}}.",
@@ -159,7 +166,20 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
         "paths": paths,
         "components": {"schemas": components, "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
-    }
+    })
+
+
+def _with_component_refs(node: Any) -> Any:
+    """A field type shared by many models names its component ({"x-component": "Timezone"}: pydantic refuses a
+    $ref it did not make); here each such marker becomes the $ref, so the component is written once."""
+    if isinstance(node, dict):
+        if "x-component" in node:  # pydantic may add a title beside it: the component's own says it all
+            return {"$ref": f"#/components/schemas/{node['x-component']}",
+                    **{k: v for k, v in node.items() if k not in ("x-component", "title")}}
+        return {k: _with_component_refs(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_with_component_refs(v) for v in node]
+    return node
 
 
 # What each status means on this API (docs/api.md has the error codes behind them).

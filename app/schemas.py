@@ -1,6 +1,7 @@
 # app/schemas.py — field types shared by request schemas: normalised email, phone, names, money, URLs, timezones.
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import UTC, date, datetime
@@ -68,14 +69,6 @@ def _canonical(match: re.Match) -> str:
     return f"{match['scheme'].lower()}://{match['host'].lower()}{port}{match['rest'] or ''}"
 
 
-def _https_url(value: str) -> str:
-    return _canonical(_link(value, ("http", "https")))
-
-
-def _secure_url(value: str) -> str:
-    return _canonical(_link(value, ("https",)))
-
-
 def _host_in(*hosts: str):
     def check(value: str) -> str:
         match = _link(value, ("https",))
@@ -95,18 +88,23 @@ def normalise_phone(value: object) -> object:
 # read in UTC. Years 1 and 9999 parse, but overflow once shifted to another zone or by a day's arithmetic (a 500
 # on the next page showing them). The tables hold the same range (app.is_plausible_instant, db/functions/app/checks.sql).
 FIRST_YEAR, LAST_YEAR = 1970, 2200
+# RFC 3339 as the document states it, in the years 1970–2200: the server checks this very pattern, so a
+# request the document allows is never refused for its spelling, nor the reverse (schemathesis, both ways).
+DATE_PATTERN = r"(19[7-9][0-9]|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+INSTANT_PATTERN = (rf"^{DATE_PATTERN}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{{1,6}})?"
+                   r"(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$")  # offsets as the world has them (PostgreSQL: ±15:59)
 
 
 def plausible_year(value: datetime | date) -> datetime | date:
-    """The value itself when it falls in the years 1970–2200 (an aware instant's year in UTC), else ValueError.
-    For the pages' own date fields too, so every path has this one bound."""
-    year = value.year
+    """The value itself when it falls in the years 1970–2200 (an aware instant's year both as written and in UTC),
+    else ValueError. For the pages' own date fields too, so every path has this one bound."""
+    years = [value.year]  # as written: the document's pattern states this one
     if isinstance(value, datetime) and value.tzinfo is not None:
         try:
-            year = value.astimezone(UTC).year
+            years.append(value.astimezone(UTC).year)  # and in UTC, what the tables hold
         except OverflowError:
-            year = value.year  # year 1 or 9999 pushed past what Python holds: out of range either way
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+            pass  # year 1 or 9999 pushed past what Python holds: out of range as written anyway
+    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
         raise ValueError(f"must be between the years {FIRST_YEAR} and {LAST_YEAR}")
     return value
 
@@ -127,28 +125,18 @@ def _iso_text(value: object) -> object:
     # Pydantic reads "0.5" or "1700000000" (even in strict mode) as a Unix timestamp, but the document says an
     # ISO 8601 date: refuse numbers, so what is accepted is what is documented (schemathesis).
     # The types below parse the text checked here leniently (Strict(False)): strict mode takes no str.
-    if isinstance(value, int | float) or (isinstance(value, str) and not re.match(r"\s*[0-9]{4}-", value)):
-        raise ValueError("must be an ISO 8601 date, like 2027-01-31")
+    if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(f"^{DATE_PATTERN}$", value)):
+        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) in the years 1970–2200, like 2027-01-31")
     return value
 
 
 INSTANT_TEXT = "an ISO 8601 date-time with its time and offset, like 2027-01-31T09:30:00+05:30 or 2027-01-31T04:00:00Z"
 
 
-def _iso_datetime_text(value: object) -> object:
-    # A date-time needs its time: "2027-01-31" alone would quietly become midnight (a booking at 00:00). The
-    # message says what is accepted, whatever was sent (a date alone is refused, so it never offers one).
-    if isinstance(value, int | float) or (
-            isinstance(value, str) and not re.match(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]", value)):
-        raise ValueError("must be an ISO 8601 date-time with its time, like 2027-01-31T09:30:00+05:30")
-    return value
-
-
 def _iso_instant_text(value: object) -> object:
     # An instant also needs its offset (or Z): the same message for every text refused, so what the message
     # offers is what is accepted (issue 16: `from=garbage` was told a plain date would do; it would not).
-    if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(
-            r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9].*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)\s*", value)):
+    if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(INSTANT_PATTERN, value)):
         raise ValueError(f"must be {INSTANT_TEXT}")
     return value
 
@@ -159,16 +147,66 @@ def _timezone(value: str) -> str:
     return value
 
 
+# --- text the server trims: the document states the text as sent ---------------------------------------------
+# Pydantic drops a Field's pattern and lengths from the schema when a BeforeValidator comes first, and a length
+# checked after trimming is not the length the document can state. So these check the text as sent (its
+# length, a non-space character: what JSON Schema says), then trim it: the document and the server agree
+# exactly (schemathesis holds them to it both ways).
+def trimmed(max_length: int, min_length: int = 0, description: str | None = None) -> object:
+    """Text of at most max_length characters as sent, with at least min_length left once trimmed."""
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            return value  # the str schema after this refuses it with the usual message
+        if len(value) > max_length:
+            raise PydanticCustomError("string_too_long", "Use at most {max} characters.", {"max": max_length})
+        value = value.strip()
+        if len(value) < min_length:
+            raise PydanticCustomError("string_too_short", "Fill this in." if min_length == 1 else
+                                      "Use at least {min} characters.", {"min": min_length})
+        return value
+    schema: dict = {"type": "string", "maxLength": max_length}
+    if min_length:
+        # At least min_length characters besides spaces at the ends: a non-space, then min_length - 1 more
+        # characters ending in a non-space (unanchored: anywhere in the text).
+        schema |= {"minLength": min_length, "pattern": r"\S" if min_length == 1 else rf"\S[\s\S]{{{min_length - 2},}}\S"}
+    if description:
+        schema["description"] = description
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+def matching(pattern: str, normalise, description: str, max_length: int) -> object:
+    """Text as sent must match `pattern` (the document's); the server then keeps it normalised."""
+    compiled = re.compile(pattern)
+
+    def check(value: object) -> object:
+        if isinstance(value, str):
+            if len(value) > max_length or not compiled.fullmatch(value):
+                raise PydanticCustomError("string_pattern_mismatch", description)
+            return normalise(value)
+        return value
+    return Annotated[str, BeforeValidator(check),
+                     WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": pattern,
+                                     "description": description})]
+
+
 Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
-                  AfterValidator(canonical_email)]
-Name = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=100)]
+                  AfterValidator(canonical_email), WithJsonSchema({
+                      "type": "string", "format": "email", "minLength": 3, "maxLength": 254,
+                      "description": "An address that can receive mail: ASCII before the @ (RFC 5321), a public "
+                                     "domain (not .test, .invalid, .local, .localhost, .onion or .arpa); kept in "
+                                     "lower case, its domain in ASCII (IDNA) form."})]
+Name = trimmed(100, 1)
 # A client's name as the clients table keeps it (blank is no name: refused naming the field given).
-ClientName = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
+ClientName = trimmed(200, 1)
 Text = Annotated[str, Field(max_length=5000)]
-ShortText = Annotated[str, BeforeValidator(_strip), Field(max_length=200)]
+ShortText = trimmed(200)
 PhoneCountryCode = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{0,3}$")]
 PhoneNumber = Annotated[str, Field(pattern=r"^[0-9]{6,14}$")]
-ClientPhone = Annotated[str, BeforeValidator(normalise_phone), Field(pattern=r"^\+?[0-9]{6,15}$")]
+# A client's phone as people write it: 6–15 digits, an optional leading +, with spaces, hyphens and brackets
+# anywhere (kept as digits and the +).
+PHONE_PATTERN = r"^[ ()-]*(\+[ ()-]*)?([0-9][ ()-]*){6,15}$"
+ClientPhone = matching(PHONE_PATTERN, normalise_phone, "Use 6 to 15 digits, optionally a leading +; spaces, "
+                                                       "hyphens and brackets are fine.", 40)
 Password = Annotated[str, Field(min_length=1, max_length=1024)]  # one being checked: a longer one never matches
 
 
@@ -188,37 +226,132 @@ NewPassword = Annotated[str, AfterValidator(_new_password_length), WithJsonSchem
      "description": "10–128 characters, not a common password nor guessable from your name or email "
                     "(422 weak_password)."})]
 Token = Annotated[str, Field(min_length=10, max_length=200)]
-Money = Annotated[Decimal, Field(ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2)]
-Url = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
-SecureUrl = Annotated[str, Field(max_length=500, pattern=r"^[Hh][Tt][Tt][Pp][Ss]://"), AfterValidator(_secure_url)]
-InstagramUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("instagram.com"))]
-LinkedinUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("linkedin.com"))]
-TwitterUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("twitter.com", "x.com"))]
+
+
+# Money in a request: rupees as a decimal string ("1499.50") or a JSON number, at most two decimals either way,
+# 0–99,999,999.99. Read exactly: a string by its digits, a number by its shortest spelling (0.57, never
+# 0.56999…), so what a client typed is what is charged. The document states both forms (docs/api.md, Money).
+MONEY_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+MAX_MONEY = Decimal("99999999.99")
+
+
+def decimal_field(pattern: str, largest: Decimal, what: str, example: str) -> object:
+    """A decimal with at most two places, 0 to `largest`: a string matching `pattern` or a JSON number."""
+    def read(value: object) -> object:
+        if isinstance(value, bool):
+            raise PydanticCustomError("decimal_type", "Give {what}: a number or a string like \"{example}\".",
+                                      {"what": what, "example": example})
+        if isinstance(value, str):
+            if not re.fullmatch(pattern, value):
+                raise PydanticCustomError("decimal_parsing", "Write {what} with at most two decimals, like "
+                                                             "\"{example}\".", {"what": what, "example": example})
+            return Decimal(value)
+        if isinstance(value, int):
+            return Decimal(value)
+        if isinstance(value, float):
+            if not math.isfinite(value):  # 1e999 reads as infinity
+                raise PydanticCustomError("finite_number", "Give a finite number.")
+            exact = Decimal(repr(value))
+            if exact.as_tuple().exponent < -2:  # type: ignore[operator]
+                raise PydanticCustomError("decimal_max_places", "Use at most two decimals.")
+            return exact
+        return value
+    return Annotated[Decimal, BeforeValidator(read), Field(ge=0, le=largest, decimal_places=2),
+                     WithJsonSchema({
+                         "anyOf": [{"type": "string", "pattern": pattern},
+                                   {"type": "number", "minimum": 0, "maximum": float(largest), "multipleOf": 0.01}],
+                         "description": f"{what[0].upper()}{what[1:]}: a decimal string (\"{example}\") or a JSON "
+                                        f"number, at most two decimals, 0–{largest:,}.", "examples": [example]})]
+
+
+Money = decimal_field(MONEY_PATTERN, MAX_MONEY, "an amount in rupees (INR)", "1499.50")
+# A percentage in a request (a quotation's discount): 0–100, at most two decimals, as a string or a number.
+Percent = decimal_field(r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$", Decimal(100), "a percentage", "12.5")
+
+
+# --- links: the document's pattern is the check --------------------------------------------------------------
+def _anycase(word: str) -> str:
+    """A literal matched in any case, in a pattern every regex dialect reads alike ([Hh][Tt]…; no (?i))."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# After the host: anything but whitespace, backslashes, control and invisible format characters (what _link
+# refuses; a browser would drop or reinterpret them).
+_REST = (r"[^\s\\\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+         r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_PORT = r"(0{0,4}[1-9]|0{0,3}[1-9][0-9]|0{0,2}[1-9][0-9]{2}|0?[1-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+
+
+def link(schemes: tuple[str, ...], hosts: tuple[str, ...] = (), max_length: int = 500) -> object:
+    """A link with one of `schemes` (on one of `hosts` or a subdomain of one, when given), stored with its scheme
+    and host in lower case. Its pattern is both the document's and the server's check (_link explains the
+    rules); when it fails, _link says why in words."""
+    scheme = "(" + "|".join(_anycase(s) for s in schemes) + ")"
+    host = (r"([A-Za-z0-9-]+\.)*(" + "|".join(_anycase(h) for h in hosts) + ")" if hosts
+            else r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
+    pattern = rf"^{scheme}://{host}(:{_PORT})?([/?#]{_REST}*)?$"
+    compiled = re.compile(pattern)
+    on = f" on {' or '.join(hosts)}" if hosts else ""
+    description = f"A {' or '.join(schemes)} link{on}, at most {max_length} characters."
+
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if len(value) > max_length:
+            raise PydanticCustomError("string_too_long", "Use at most {max} characters.", {"max": max_length})
+        if compiled.fullmatch(value) is None:
+            if hosts:
+                _host_in(*hosts)(value)  # raises with the reason
+            else:
+                _link(value, schemes)
+            raise PydanticCustomError("url_parsing", description)  # what _link lets through, the pattern did not
+        return _canonical(_LINK.fullmatch(value))  # type: ignore[arg-type]
+    return Annotated[str, BeforeValidator(check),
+                     WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": pattern,
+                                     "description": description})]
+
+
+Url = link(("http", "https"))
+SecureUrl = link(("https",))
+InstagramUrl = link(("https",), ("instagram.com",))
+LinkedinUrl = link(("https",), ("linkedin.com",))
+TwitterUrl = link(("https",), ("twitter.com", "x.com"))
 # A consultant's own meeting room, shown to clients as "Join on Zoom/Meet/Teams": on that provider, nowhere else.
-ZoomUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("zoom.us", "zoom.com", "zoomgov.com"))]
-MeetUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("meet.google.com"))]
-TeamsUrl = Annotated[str, Field(max_length=500), AfterValidator(_host_in("teams.microsoft.com", "teams.live.com"))]
+ZoomUrl = link(("https",), ("zoom.us", "zoom.com", "zoomgov.com"))
+MeetUrl = link(("https",), ("meet.google.com",))
+TeamsUrl = link(("https",), ("teams.microsoft.com", "teams.live.com"))
 Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
+# The names themselves are in the document once, as the component "Timezone" (an enum of every name
+# is_iana_timezone accepts; app/openapi.py adds it), so a generated client offers a list, not free text.
+Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone),
+                     WithJsonSchema({"x-component": "Timezone"})]
 
 
-# An instant with its offset as ISO 8601 text (never a Unix timestamp), in the years 1970–2200 (UTC): every
-# instant a body, a query or a page takes.
+# An instant with its offset as ISO 8601 text (never a Unix timestamp), in the years 1970–2200: every instant a
+# body, a query or a page takes. The document states the year as written (INSTANT_PATTERN); the server also
+# holds the instant's year in UTC to it, which an offset can move across New Year 1970 or 2201
+# (app/beyond_schema.py, EVERYWHERE).
 Instant = Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_instant_text), AfterValidator(plausible_year),
-                    Field(description=f"ISO 8601 date-time with its time and offset (a date alone is refused), "
-                                      f"years {FIRST_YEAR}–{LAST_YEAR}")]
-# A date-time, offset optional (read in the consultant's zone), within the same years.
-LocalInstant = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime_text), AfterValidator(plausible_year)]
+                    WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN,
+                                    "description": f"ISO 8601 date-time with its time and offset (a date alone is "
+                                                   f"refused), years {FIRST_YEAR}–{LAST_YEAR}"})]
 # A calendar date in the same years (asyncpg sends 9999-12-31, date.max, as infinity).
 PlausibleDate = Annotated[date, Strict(False), BeforeValidator(_iso_text), AfterValidator(plausible_year),
-                          Field(description=f"ISO 8601 date, years {FIRST_YEAR}–{LAST_YEAR}")]
+                          WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{DATE_PATTERN}$",
+                                          "description": f"ISO 8601 date, years {FIRST_YEAR}–{LAST_YEAR}"})]
 # A month (YYYY-MM) in the same years.
-PlausibleMonth = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_plausible_month)]
+PlausibleMonth = Annotated[str, Field(pattern=r"^(19[7-9][0-9]|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])$"),
+                           AfterValidator(_plausible_month)]
 
 
 # --- in answers ------------------------------------------------------------------------------------------------
-# An amount of money in an answer: rupees, at most two decimals (a JSON number today; docs/api.md).
-Amount = Annotated[float, Field(ge=0, description="Rupees (INR), at most two decimals.")]
+# An amount of money in an answer: rupees as a decimal string with exactly two places ("1499.50"), never a
+# float a client could round (docs/api.md, Money). SignedAmount: a figure that may fall below zero (net
+# revenue after refunds).
+Amount = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["1499.50"],
+                              description="Rupees (INR): a decimal string with two places.")]
+SignedAmount = Annotated[str, Field(pattern=r"^-?[0-9]+\.[0-9]{2}$", examples=["1499.50", "-250.00"],
+                                    description="Rupees (INR): a decimal string with two places; may be negative.")]
 Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="A local time, HH:MM.")]
 
 # Test: pytest tests/http/test_profile.py

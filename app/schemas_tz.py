@@ -11,6 +11,11 @@ def _names() -> frozenset[str]:
     return frozenset(n for n in zoneinfo.available_timezones() if "/" in n and not n.startswith(("Etc/", "SystemV/")))
 
 
+def timezone_names() -> list[str]:
+    """Every accepted name, sorted: the document's Timezone enum."""
+    return sorted({"UTC", *_names()})
+
+
 def is_iana_timezone(name: str) -> bool:
     return name == "UTC" or name in _names()
 

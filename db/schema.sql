@@ -277,12 +277,12 @@ begin
   select jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', 'Asia/Kolkata', 'unit', v_unit,
     'trend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
-                                                          'revenue', t.revenue, 'signups', t.signups) order by t.bucket), '[]')
+                                                          'revenue', api.money(t.revenue), 'signups', t.signups) order by t.bucket), '[]')
               from trend t),
     'revenue', jsonb_build_object(
-      'gross', (select coalesce(sum(total_revenue), 0) from days),
-      'refunded', (select coalesce(sum(refunded_amount), 0) from days),
-      'net', (select coalesce(sum(total_revenue - refunded_amount), 0) from days)),
+      'gross', (select api.money(coalesce(sum(total_revenue), 0)) from days),
+      'refunded', (select api.money(coalesce(sum(refunded_amount), 0)) from days),
+      'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days)),
     'sessions', (select jsonb_build_object('total', coalesce(sum(total_sessions), 0),
                    'completed', coalesce(sum(completed_sessions), 0), 'cancelled', coalesce(sum(cancelled_sessions), 0),
                    'abandoned', coalesce(sum(abandoned_sessions), 0), 'no_show', coalesce(sum(no_show_sessions), 0))
@@ -292,7 +292,7 @@ begin
                           group by approval_status) a),
     'new_signups', (select count(*) from app.consultants where created_at >= v_from and created_at < v_to),
     'top_consultants', (select coalesce(jsonb_agg(jsonb_build_object('consultant_id', c.id,
-                          'name', c.first_name || ' ' || c.last_name, 'slug', c.slug, 'revenue', p.revenue,
+                          'name', c.first_name || ' ' || c.last_name, 'slug', c.slug, 'revenue', api.money(p.revenue),
                           'sessions', p.sessions) order by p.revenue desc, c.id), '[]')
                         from (select * from per_consultant order by revenue desc, consultant_id limit 10) p
                         join app.consultants c on c.id = p.consultant_id),
@@ -1167,7 +1167,7 @@ begin
     perform app_private.check_booking_limits(v_c, lower(btrim(p_client_email)), p_client_ip_hash, v_amount = 0);
   end if;
   v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, false);
-  return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
+  return jsonb_build_object('session_id', gen_random_uuid(), 'amount', api.money(v_amount),
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
@@ -1367,7 +1367,7 @@ CREATE FUNCTION api.client_json(p_c app.clients) RETURNS jsonb
   -- The phone leaves as ciphertext (base64) for the app to decrypt for its consultant.
   select jsonb_build_object('id', p_c.id, 'name', p_c.name, 'email', p_c.email::text,
     'phone_encrypted', encode(p_c.phone_encrypted, 'base64'), 'notes', p_c.notes, 'is_active', p_c.is_active,
-    'total_sessions', p_c.total_sessions, 'total_amount_paid', p_c.total_amount_paid,
+    'total_sessions', p_c.total_sessions, 'total_amount_paid', api.money(p_c.total_amount_paid),
     'first_session_at', p_c.first_session_at, 'last_session_at', p_c.last_session_at,
     'is_repeat_client', p_c.total_sessions > 1, 'anonymised_at', p_c.anonymised_at,
     'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
@@ -1580,7 +1580,7 @@ CREATE FUNCTION api.consultant_json(p_consultant_id uuid) RETURNS jsonb
     'phone_country_code', c.phone_country_code, 'phone_number', c.phone_number,
     'consultancy_sector', c.consultancy_sector,
     'personal_session_title', c.personal_session_title, 'webinar_session_title', c.webinar_session_title,
-    'personal_session_price', c.personal_session_price, 'webinar_session_price', c.webinar_session_price,
+    'personal_session_price', api.money(c.personal_session_price), 'webinar_session_price', api.money(c.webinar_session_price),
     'currency', c.currency, 'description', c.description, 'experience_months', c.experience_months,
     'instagram_url', c.instagram_url, 'linkedin_url', c.linkedin_url, 'twitter_url', c.twitter_url,
     'profile_photo_url', c.profile_photo_url, 'slug', c.slug, 'timezone', c.timezone,
@@ -1970,15 +1970,15 @@ begin
   select jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
     'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
-                                                                  'revenue', t.revenue) order by t.bucket), '[]')
+                                                                  'revenue', api.money(t.revenue)) order by t.bucket), '[]')
                       from trend t),
     'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
                                                                   'total', g.total) order by g.month), '[]')
                       from running g),
     'revenueBreakdown', (select jsonb_build_array(
-        jsonb_build_object('type', 'personal', 'amount', sp.personal,
+        jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal),
           'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
-        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
+        jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar),
           'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
       from split sp))
   into v_result;
@@ -2064,13 +2064,13 @@ begin
     'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
     'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
       else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
-    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
-    'refunded_amount', (v_cur->>'refunded')::numeric,
-    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
-    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
-      else round((v_cur->>'session_revenue')::numeric
-                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
-    'previous_revenue', v_prev_revenue,
+    'total_revenue', api.money(v_revenue), 'gross_revenue', api.money((v_cur->>'gross_revenue')::numeric),
+    'refunded_amount', api.money((v_cur->>'refunded')::numeric),
+    'revenue_today', api.money((v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric),
+    'average_session_value', api.money(case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
+      else (v_cur->>'session_revenue')::numeric
+           / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer) end),
+    'previous_revenue', api.money(v_prev_revenue),
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
     'total_clients', coalesce((select k.clients from app.consultant_client_counts k
@@ -2826,6 +2826,28 @@ COMMENT ON FUNCTION api.migration_level() IS 'The newest applied dbmate migratio
 
 
 --
+-- Name: money(numeric); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.money(p_amount numeric) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- Money in every JSON answer: rupees as text with exactly two places ("1499.50"), never a JSON number a
+  -- client could read as a float (docs/api.md, Money). Null stays null.
+  select pg_catalog.round(p_amount, 2)::pg_catalog.text
+$$;
+
+
+ALTER FUNCTION api.money(p_amount numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION money(p_amount numeric); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.money(p_amount numeric) IS 'An amount as the API answers it: a decimal string with two places.';
+
+
+--
 -- Name: my_password_hash(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3026,12 +3048,12 @@ CREATE FUNCTION api.payment_json(p_t app.payment_transactions) RETURNS jsonb
     AS $$
   -- Runs with the caller's rights (like api.session_json): the session, client and refunds come through RLS.
   select jsonb_build_object('id', p_t.id, 'purpose', p_t.purpose, 'status', p_t.status,
-    'amount', p_t.amount, 'amount_paise', (p_t.amount * 100)::bigint, 'currency', p_t.currency,
-    'amount_refunded', p_t.amount_refunded,
-    'refundable', case when p_t.status in ('completed', 'partially_refunded')
+    'amount', api.money(p_t.amount), 'amount_paise', (p_t.amount * 100)::bigint, 'currency', p_t.currency,
+    'amount_refunded', api.money(p_t.amount_refunded),
+    'refundable', api.money(case when p_t.status in ('completed', 'partially_refunded')
                        then p_t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
                                                    where r.transaction_id = p_t.id and r.status <> 'failed'), 0)
-                       else 0 end,
+                       else 0 end),
     'gateway', p_t.gateway, 'gateway_order_id', p_t.gateway_order_id, 'gateway_payment_id', p_t.gateway_payment_id,
     'payment_method', p_t.payment_method, 'failure_reason', p_t.failure_reason, 'paid_at', p_t.paid_at,
     'duplicate', coalesce((p_t.metadata->>'duplicate')::boolean, false),
@@ -3041,7 +3063,7 @@ CREATE FUNCTION api.payment_json(p_t app.payment_transactions) RETURNS jsonb
                 from app.sessions s where s.id = p_t.session_id),
     'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
                from app.clients c where c.id = p_t.client_id),
-    'refunds', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'amount', r.amount, 'reason', r.reason,
+    'refunds', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'amount', api.money(r.amount), 'reason', r.reason,
                            'initiated_by', r.initiated_by, 'status', r.status, 'gateway_refund_id', r.gateway_refund_id,
                            'failure_reason', r.failure_reason, 'processed_at', r.processed_at, 'created_at', r.created_at)
                            order by r.created_at, r.id)
@@ -3373,7 +3395,7 @@ begin
     'profile_photo_url', v_c.profile_photo_url, 'consultancy_sector', v_c.consultancy_sector,
     'description', v_c.description, 'experience_months', v_c.experience_months,
     'personal_session_title', v_c.personal_session_title, 'webinar_session_title', v_c.webinar_session_title,
-    'personal_session_price', v_c.personal_session_price, 'webinar_session_price', v_c.webinar_session_price,
+    'personal_session_price', api.money(v_c.personal_session_price), 'webinar_session_price', api.money(v_c.webinar_session_price),
     'currency', v_c.currency, 'timezone', v_c.timezone,
     'instagram_url', v_c.instagram_url, 'linkedin_url', v_c.linkedin_url, 'twitter_url', v_c.twitter_url,
     'booking_policy', jsonb_build_object('min_notice_minutes', v_c.min_notice_minutes,
@@ -3665,8 +3687,8 @@ CREATE FUNCTION api.quotation_json(p_q app.quotations) RETURNS jsonb
     AS $$
   select jsonb_build_object(
     'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
-    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', p_q.base_amount,
-    'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount, 'currency', p_q.currency,
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', api.money(p_q.base_amount),
+    'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
     'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     -- A quotation past its expiry reads as expired at once, before the periodic job records it.
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
@@ -3726,9 +3748,9 @@ begin
     'pending', count(*) filter (where shown in ('sent', 'viewed')),
     'conversion_rate', case when count(*) = 0 then 0
                             else round(100.0 * count(*) filter (where shown = 'accepted') / count(*), 1) end,
-    'value_sent', coalesce(sum(final_amount), 0),
-    'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
-    'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
+    'value_sent', api.money(coalesce(sum(final_amount), 0)),
+    'value_accepted', api.money(coalesce(sum(final_amount) filter (where shown = 'accepted'), 0)),
+    'value_paid', api.money(coalesce(sum(final_amount) filter (where paid_at is not null), 0)),
     'timeframe', p_timeframe, 'from', v_starts, 'to', v_ends)
   into v_result from sent;
   return v_result;
@@ -4761,7 +4783,7 @@ CREATE FUNCTION api.session_json(p_s app.sessions) RETURNS jsonb
   select jsonb_build_object('id', p_s.id, 'client_id', p_s.client_id, 'slot_id', p_s.slot_id,
     'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
     'scheduled_date', p_s.scheduled_date, 'scheduled_time', to_char(p_s.scheduled_time, 'HH24:MI'),
-    'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount, 'currency', p_s.currency, 'status', p_s.status,
+    'duration_minutes', p_s.duration_minutes, 'amount', api.money(p_s.amount), 'currency', p_s.currency, 'status', p_s.status,
     'payment_status', p_s.payment_status, 'payment_method', p_s.payment_method,
     'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
     'meeting_platform', p_s.meeting_platform, 'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id,
@@ -7449,7 +7471,7 @@ CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
   select jsonb_build_object('session_id', p_s.id, 'status', p_s.status, 'payment_status', p_s.payment_status,
     'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
     'duration_minutes', p_s.duration_minutes, 'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
-    'amount', p_s.amount, 'currency', p_s.currency,
+    'amount', api.money(p_s.amount), 'currency', p_s.currency,
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
@@ -7465,8 +7487,8 @@ CREATE FUNCTION app_private.booking_json(p_s app.sessions) RETURNS jsonb
                              order by t.created_at limit 1), false),
     -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
     'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
-                  'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
-                  'currency', t.currency, 'amount_refunded', t.amount_refunded, 'failure_reason', t.failure_reason)
+                  'order_id', t.gateway_order_id, 'amount', api.money(t.amount), 'amount_paise', (t.amount * 100)::bigint,
+                  'currency', t.currency, 'amount_refunded', api.money(t.amount_refunded), 'failure_reason', t.failure_reason)
                 from app.payment_transactions t
                 where t.session_id = p_s.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                 order by t.created_at limit 1))
@@ -8554,9 +8576,12 @@ CREATE FUNCTION app_private.known_sign_in_address(p_kind text, p_account text, p
     AS $$
   -- The account has signed in from this address (its IPv4 address or IPv6 /64, as the app counts it) in the last
   -- 90 days: a login recorded it. Someone guessing cannot have that, the owner at home or at the office does.
-  select pg_catalog.pg_input_is_valid(p_ip, 'inet') and exists (
+  -- No address ("unknown": a peer that named no IP) is never known. The cast sits behind the CASE, not beside an
+  -- AND, which SQL may evaluate in either order ('unknown'::inet was once cast first and answered 400).
+  select exists (
     select 1 from app.refresh_token_families f
-    where f.created_at > now() - interval '90 days' and f.ip <<= p_ip::inet
+    where f.created_at > now() - interval '90 days'
+      and f.ip <<= (case when pg_catalog.pg_input_is_valid(p_ip, 'inet') then p_ip end)::inet
       and case p_kind
             when 'consultant' then f.consultant_id = (select c.id from app.consultants c
                                                       where c.email = lower(btrim(p_account))::public.citext)
@@ -8649,7 +8674,7 @@ begin
                       and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
     'cancellation_cutoff_hours', v_cutoff,
     'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
-      'amount', round(v_paid * v_percent / 100, 2)));
+      'amount', api.money(v_paid * v_percent / 100)));
 end;
 $$;
 
@@ -8821,7 +8846,7 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
     AS $$
   select jsonb_build_object(
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
-    'base_amount', p_q.base_amount, 'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount,
+    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount),
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
@@ -8834,7 +8859,7 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
                              where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                              order by t.created_at desc limit 1), false),
     'payment', (select jsonb_build_object('status', t.status, 'order_id', t.gateway_order_id, 'gateway', t.gateway,
-                                          'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                                          'amount', api.money(t.amount), 'amount_paise', (t.amount * 100)::bigint,
                                           'currency', t.currency)
                 from app.payment_transactions t
                 where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
@@ -16113,6 +16138,17 @@ REVOKE ALL ON FUNCTION api.migration_level() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_admin;
 GRANT ALL ON FUNCTION api.migration_level() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION money(p_amount numeric); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.money(p_amount numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_app_admin;
 
 
 --

@@ -6,12 +6,17 @@ carry `contract_hook`, so a handler cannot drift from what the document says wit
 * a JSON body is valid against the schema listed for that status (jsonschema, draft 2020-12, the document's own
   `$ref`s resolved in place);
 * a 2xx JSON answer of a documented operation has a schema at all;
-* an error anywhere under /api/ is the one error shape.
+* an error anywhere under /api/ is the one error shape;
+* an error's code is one the document lists for that operation and status (`x-codes`, from app/error_codes.py).
+
+NAKKSHA_RECORD_CODES=<folder> also writes every (operation, status, code) seen there, one file per process:
+how app/error_codes.py was first filled, and how to see what a change adds.
 
 Pages (HTML), the docs and streams are not read here (a stream's body never ends)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from urllib.parse import quote
 
@@ -69,7 +74,22 @@ class Contract:
             return [f"{where}: a JSON body, but the document gives this status no JSON schema"] if body else []
         escaped = template.replace("~", "~0").replace("/", "~1")
         pointer = f"/paths/{escaped}/{method.lower()}/responses/{key}/content/application~1json/schema"
-        return [f"{where}: {p}" for p in self.validate(data, pointer)]
+        found = [f"{where}: {p}" for p in self.validate(data, pointer)]
+        if status >= 400 and not found:
+            code = data["error"]["code"]
+            _record(operation["operationId"], status, code)
+            listed = responses[key].get("x-codes")
+            if listed is not None and code not in listed:
+                found.append(f"{where}: code {code!r} is not among the codes listed for it, {listed} "
+                             f"(app/error_codes.py)")
+        return found
+
+
+def _record(operation_id: str, status: int, code: str) -> None:
+    folder = os.environ.get("NAKKSHA_RECORD_CODES")
+    if folder:
+        with open(os.path.join(folder, f"{os.getpid()}.txt"), "a") as out:
+            out.write(f"{operation_id} {status} {code}\n")
 
 
 _by_table: dict[tuple, Contract] = {}

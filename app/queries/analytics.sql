@@ -48,7 +48,7 @@ select jsonb_build_object(
   'items', coalesce((select jsonb_agg(jsonb_build_object(
       'id', s.id, 'consultant_id', s.consultant_id, 'consultant_name', c.first_name || ' ' || c.last_name,
       'consultant_slug', c.slug, 'client_name', cl.name, 'session_type', s.session_type, 'status', s.status,
-      'payment_status', s.payment_status, 'starts_at', s.starts_at, 'ends_at', s.ends_at, 'amount', s.amount,
+      'payment_status', s.payment_status, 'starts_at', s.starts_at, 'ends_at', s.ends_at, 'amount', api.money(s.amount),
       'currency', s.currency, 'booked_via', s.booked_via, 'created_at', s.created_at) order by pg.ord)
     from page pg join app.sessions s on s.id = pg.id join app.consultants c on c.id = s.consultant_id
     join app.clients cl on cl.id = s.client_id), '[]'),

@@ -41,9 +41,9 @@ select jsonb_build_object(
   'items', coalesce((select jsonb_agg(api.payment_json(pg.r) order by pg.ord) from page pg), '[]'),
   'total', (select count(*) from matching), 'page', p.page, 'per_page', p.per_page,
   'totals', (select jsonb_build_object(
-    'received', coalesce(sum(amount) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0),
-    'refunded', coalesce(sum(amount_refunded), 0),
-    'net', coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0))
+    'received', api.money(coalesce(sum(amount) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0)),
+    'refunded', api.money(coalesce(sum(amount_refunded), 0)),
+    'net', api.money(coalesce(sum(amount - amount_refunded) filter (where status in ('completed', 'partially_refunded', 'refunded')), 0)))
     from matching))
 from p, me;
 

@@ -39,7 +39,7 @@ select jsonb_build_object(
   'total', (select count(*) from matching),
   'page', p.page, 'per_page', p.per_page,
   'totals', (select jsonb_build_object(
-      'count', coalesce(sum(n), 0), 'amount', coalesce(sum(amount), 0),
+      'count', coalesce(sum(n), 0), 'amount', api.money(coalesce(sum(amount), 0)),
       'by_status', coalesce(jsonb_object_agg(status, n), '{}'))
     from (select status, count(*) as n, sum(amount) as amount from matching group by status) t))
 from p, me;
@@ -127,12 +127,12 @@ select coalesce((
   select jsonb_build_object('exported_at', now(), 'client', api.client_json(c),
     'sessions', coalesce((select jsonb_agg(api.session_json(s) order by s.starts_at)
                           from app.sessions s where s.client_id = c.id), '[]'),
-    'payments', coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'amount', t.amount, 'currency', t.currency,
-                    'status', t.status, 'amount_refunded', t.amount_refunded, 'paid_at', t.paid_at,
+    'payments', coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'amount', api.money(t.amount), 'currency', t.currency,
+                    'status', t.status, 'amount_refunded', api.money(t.amount_refunded), 'paid_at', t.paid_at,
                     'created_at', t.created_at) order by t.created_at)
                           from app.payment_transactions t where t.client_id = c.id), '[]'),
     'quotations', coalesce((select jsonb_agg(jsonb_build_object('id', q.id, 'quotation_name', q.quotation_name,
-                    'final_amount', q.final_amount, 'status', q.status, 'created_at', q.created_at) order by q.created_at)
+                    'final_amount', api.money(q.final_amount), 'status', q.status, 'created_at', q.created_at) order by q.created_at)
                             from app.quotations q where q.client_id = c.id), '[]'),
     'emails', coalesce((select jsonb_agg(jsonb_build_object('type', e.email_type, 'status', e.status,
                     'queued_at', e.queued_at) order by e.queued_at)

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, RootModel
+from pydantic import Field, JsonValue, RootModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.answers import Page, SessionType, Status
 from app.endpoints import endpoint
-from app.errors import ApiError
 from app.routes.analytics import DashboardCharts, DashboardMetrics, MetricsQuery, Period
-from app.schemas import Amount, Instant
+from app.schemas import Amount, Instant, SignedAmount
 from app.sql import run
-from app.validation import Answer, QuerySchema, load_json, parse_query
+from app.validation import Answer, QuerySchema, parse_body, parse_query
 
 SessionStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show", "abandoned"]
 
@@ -33,14 +32,14 @@ class AdminSessionsQuery(QuerySchema):
 class PlatformPoint(Answer):
     period: date
     sessions: int
-    revenue: float
+    revenue: SignedAmount
     signups: int
 
 
 class PlatformRevenue(Answer):
     gross: Amount
     refunded: Amount
-    net: float
+    net: SignedAmount
 
 
 class PlatformSessions(Answer):
@@ -55,7 +54,7 @@ class TopConsultant(Answer):
     consultant_id: uuid.UUID
     name: str
     slug: str
-    revenue: float
+    revenue: SignedAmount
     sessions: int
 
 
@@ -182,12 +181,14 @@ async def get_settings(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "admin_settings", request.state.caller))
 
 
-@endpoint(named="admin_update_settings", tags=("admin",), auth="super_admin",
+class SettingsPatch(RootModel[Annotated[dict[str, JsonValue], Field(min_length=1, max_length=20)]]):
+    """Settings to change, by key: 1 to 20 of them (each key's type and range: GET /admin/settings)."""
+
+
+@endpoint(named="admin_update_settings", tags=("admin",), auth="super_admin", body=SettingsPatch,
           responses={200: Settings, 400: None, 422: None})
 async def put_settings(request: Request) -> JSONResponse:
-    patch = load_json(await request.body() or b"null")
-    if not isinstance(patch, dict) or not patch or len(patch) > 20:
-        raise ApiError(422, "validation_error", "Send an object of 1 to 20 settings to change.")
+    patch = (await parse_body(request, SettingsPatch)).root
     return JSONResponse(await run(request.app.state.pool, "admin_update_settings", request.state.caller, patch=patch))
 
 

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from app.answers import SessionType
 from app.endpoints import endpoint
-from app.schemas import Amount, PlausibleDate
+from app.schemas import Amount, PlausibleDate, SignedAmount
 from app.sql import run
 from app.validation import Answer, QuerySchema, parse_query
 
@@ -47,12 +47,12 @@ class DashboardMetrics(Period):
     abandoned_sessions: int
     no_show_sessions: int
     completion_rate: float
-    total_revenue: float = Field(description="Rupees received less refunds.")
+    total_revenue: SignedAmount = Field(description="Rupees received less refunds.")
     gross_revenue: Amount
     refunded_amount: Amount
-    revenue_today: float
+    revenue_today: SignedAmount
     average_session_value: Amount
-    previous_revenue: float
+    previous_revenue: SignedAmount
     revenue_growth: float | None = Field(description="A percentage; null when the previous period had none.")
     total_clients: int
     new_clients: int
@@ -67,7 +67,7 @@ class DashboardMetrics(Period):
 class TrendPoint(Answer):
     period: date = Field(description="The first local day of the bucket (a day, a week or a month).")
     sessions: int
-    revenue: float
+    revenue: SignedAmount
 
 
 class GrowthPoint(Answer):

@@ -91,7 +91,6 @@ LABELS = {
 FORMATS = {  # what a pattern means, for "String should match pattern …"
     "slug": "use lowercase letters, digits and single hyphens, like asha-verma.",
     "phone_country_code": "write it like +91.", "phone_number": "use 6 to 14 digits, without the country code.",
-    "account_number": "use 9 to 18 digits.", "ifsc_code": "11 characters, like HDFC0001234.",
     "zoom_link": "the link must start with https://.", "meet_link": "the link must start with https://.",
     "teams_link": "the link must start with https://.",
 }

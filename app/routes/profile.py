@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import Field, model_validator
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,6 +37,8 @@ from app.schemas import (
     Timezone,
     TwitterUrl,
     ZoomUrl,
+    matching,
+    trimmed,
 )
 from app.sql import run
 from app.validation import Answer, Schema, parse_body
@@ -107,18 +109,25 @@ class ProfilePatch(Schema):
     notification_preferences: NotificationPreferences = None  # type: ignore[assignment]
 
 
-def _upper(value: object) -> object:
-    return value.strip().upper() if isinstance(value, str) else value
+def _upper(value: str) -> str:
+    return value.strip(" ").upper()
 
 
-def _digits(value: object) -> object:
-    return value.replace(" ", "") if isinstance(value, str) else value
+def _digits(value: str) -> str:
+    return value.replace(" ", "")
+
+
+# As people copy them: an account number with spaces between digits, an IFSC in either case, spaces around.
+BankName = trimmed(200, 2)
+AccountNumber = matching(r"^ *([0-9] *){9,18}$", _digits, "Use 9 to 18 digits; spaces between them are dropped.", 60)
+Ifsc = matching(r"^ *[A-Za-z]{4}0[A-Za-z0-9]{6} *$", _upper,
+                "11 characters, like HDFC0001234: four letters, a zero, then six letters or digits.", 40)
 
 
 class BankDetails(Schema):
-    bank_name: ShortText = Field(min_length=2)
-    account_number: Annotated[str, BeforeValidator(_digits), Field(pattern=r"^[0-9]{9,18}$")]
-    ifsc_code: Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")]
+    bank_name: BankName
+    account_number: AccountNumber
+    ifsc_code: Ifsc
 
 
 class SignIn(Answer):
@@ -180,7 +189,7 @@ async def set_my_bank_details(request: Request) -> JSONResponse:
     return _answer(request, account)
 
 
-PHOTO_FORM = {"type": "object", "required": ["photo"],
+PHOTO_FORM = {"type": "object", "required": ["photo"], "additionalProperties": False,
               "properties": {"photo": {"type": "string", "format": "binary",
                                        "description": "JPEG, PNG or WebP, at most 5 MB."}}}
 
@@ -197,6 +206,8 @@ async def upload_my_photo(request: Request) -> JSONResponse:
         upload = form.get("photo")
         if not isinstance(upload, UploadFile):
             raise ApiError(422, "missing_field", "Attach the image as the 'photo' field.", "photo")
+        if extra := sorted(set(form.keys()) - {"photo"}):  # the document allows no other field
+            raise ApiError(422, "unknown_field", f"{extra[0]}: not a field of this form.", extra[0])
         account = await store_photo(request, request.state.caller, upload)
     return _answer(request, account)
 

@@ -192,7 +192,8 @@ def checkout_options(request: Request, payable: dict, description: str, prefill:
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "Any 1–200 printable characters, new per booking: the same key with the same body answers the "
-                   "first answer again (with Idempotent-Replayed: true); with another body, 409.",
+                   "first answer again (with Idempotent-Replayed: true); with another body, 422 "
+                   "idempotency_key_reused; while the first is still being answered, 409 idempotency_key_in_use.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 200,
                "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"}}
 

@@ -28,7 +28,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
-from app.schemas import Amount, Email, Instant, Money, Name, PlausibleDate, SecureUrl, ShortText
+from app.schemas import Amount, Email, Instant, Money, Name, Percent, PlausibleDate, SecureUrl, ShortText
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -46,7 +46,7 @@ class QuotationBody(Schema):
     quotation_name: Title
     description: str | None = Field(default=None, max_length=20000)
     base_amount: Money
-    discount_percentage: Decimal = Field(default=Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)
+    discount_percentage: Percent = Decimal("0")
     currency: Literal["INR"] = "INR"
     validity_period: ShortText | None = None
     expires_at: Instant | None = None
@@ -67,7 +67,7 @@ class QuotationPatch(Schema):
     quotation_name: Title = None  # type: ignore[assignment]
     description: str | None = Field(default=None, max_length=20000)
     base_amount: Money = None  # type: ignore[assignment]
-    discount_percentage: Decimal = Field(default=None, ge=0, le=100, max_digits=5, decimal_places=2)  # type: ignore[assignment]
+    discount_percentage: Percent = None  # type: ignore[assignment]
     currency: Literal["INR"] = None  # type: ignore[assignment]
     validity_period: ShortText | None = None
     expires_at: Instant | None = None
@@ -265,7 +265,7 @@ async def quotation_stats(request: Request) -> JSONResponse:
 
 
 IMAGE_LIMIT = 900 * 1024  # inside the app's 1 MB body limit, with room for the multipart framing
-IMAGE_FORM = {"type": "object", "required": ["image"],
+IMAGE_FORM = {"type": "object", "required": ["image"], "additionalProperties": False,
               "properties": {"image": {"type": "string", "format": "binary",
                                        "description": "JPEG, PNG or WebP, at most 900 kB."}}}
 
@@ -293,6 +293,8 @@ async def upload_quotation_image(request: Request) -> JSONResponse:
         upload = form.get("image")
         if not isinstance(upload, UploadFile):
             raise ApiError(422, "missing_field", "Attach the image as the 'image' field.", "image")
+        if extra := sorted(set(form.keys()) - {"image"}):  # the document allows no other field
+            raise ApiError(422, "unknown_field", f"{extra[0]}: not a field of this form.", extra[0])
         data = await upload.read(IMAGE_LIMIT + 1)
     if len(data) > IMAGE_LIMIT:
         raise ApiError(413, "payload_too_large", "The image must be at most 900 kB.", "image")

@@ -80,12 +80,12 @@ begin
   select jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', 'Asia/Kolkata', 'unit', v_unit,
     'trend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
-                                                          'revenue', t.revenue, 'signups', t.signups) order by t.bucket), '[]')
+                                                          'revenue', api.money(t.revenue), 'signups', t.signups) order by t.bucket), '[]')
               from trend t),
     'revenue', jsonb_build_object(
-      'gross', (select coalesce(sum(total_revenue), 0) from days),
-      'refunded', (select coalesce(sum(refunded_amount), 0) from days),
-      'net', (select coalesce(sum(total_revenue - refunded_amount), 0) from days)),
+      'gross', (select api.money(coalesce(sum(total_revenue), 0)) from days),
+      'refunded', (select api.money(coalesce(sum(refunded_amount), 0)) from days),
+      'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days)),
     'sessions', (select jsonb_build_object('total', coalesce(sum(total_sessions), 0),
                    'completed', coalesce(sum(completed_sessions), 0), 'cancelled', coalesce(sum(cancelled_sessions), 0),
                    'abandoned', coalesce(sum(abandoned_sessions), 0), 'no_show', coalesce(sum(no_show_sessions), 0))
@@ -95,7 +95,7 @@ begin
                           group by approval_status) a),
     'new_signups', (select count(*) from app.consultants where created_at >= v_from and created_at < v_to),
     'top_consultants', (select coalesce(jsonb_agg(jsonb_build_object('consultant_id', c.id,
-                          'name', c.first_name || ' ' || c.last_name, 'slug', c.slug, 'revenue', p.revenue,
+                          'name', c.first_name || ' ' || c.last_name, 'slug', c.slug, 'revenue', api.money(p.revenue),
                           'sessions', p.sessions) order by p.revenue desc, c.id), '[]')
                         from (select * from per_consultant order by revenue desc, consultant_id limit 10) p
                         join app.consultants c on c.id = p.consultant_id),

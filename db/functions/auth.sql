@@ -26,7 +26,7 @@ as $$
     'phone_country_code', c.phone_country_code, 'phone_number', c.phone_number,
     'consultancy_sector', c.consultancy_sector,
     'personal_session_title', c.personal_session_title, 'webinar_session_title', c.webinar_session_title,
-    'personal_session_price', c.personal_session_price, 'webinar_session_price', c.webinar_session_price,
+    'personal_session_price', api.money(c.personal_session_price), 'webinar_session_price', api.money(c.webinar_session_price),
     'currency', c.currency, 'description', c.description, 'experience_months', c.experience_months,
     'instagram_url', c.instagram_url, 'linkedin_url', c.linkedin_url, 'twitter_url', c.twitter_url,
     'profile_photo_url', c.profile_photo_url, 'slug', c.slug, 'timezone', c.timezone,

@@ -42,7 +42,7 @@ begin
     'profile_photo_url', v_c.profile_photo_url, 'consultancy_sector', v_c.consultancy_sector,
     'description', v_c.description, 'experience_months', v_c.experience_months,
     'personal_session_title', v_c.personal_session_title, 'webinar_session_title', v_c.webinar_session_title,
-    'personal_session_price', v_c.personal_session_price, 'webinar_session_price', v_c.webinar_session_price,
+    'personal_session_price', api.money(v_c.personal_session_price), 'webinar_session_price', api.money(v_c.webinar_session_price),
     'currency', v_c.currency, 'timezone', v_c.timezone,
     'instagram_url', v_c.instagram_url, 'linkedin_url', v_c.linkedin_url, 'twitter_url', v_c.twitter_url,
     'booking_policy', jsonb_build_object('min_notice_minutes', v_c.min_notice_minutes,
@@ -180,7 +180,7 @@ as $$
   select jsonb_build_object('session_id', p_s.id, 'status', p_s.status, 'payment_status', p_s.payment_status,
     'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
     'duration_minutes', p_s.duration_minutes, 'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
-    'amount', p_s.amount, 'currency', p_s.currency,
+    'amount', api.money(p_s.amount), 'currency', p_s.currency,
     'reschedule_count', p_s.reschedule_count, 'meeting_link', case when p_s.status = 'confirmed' then p_s.meeting_link end,
     'consultant', (select jsonb_build_object('slug', c.slug, 'first_name', c.first_name, 'last_name', c.last_name,
                      'timezone', c.timezone) from app.consultants c where c.id = p_s.consultant_id),
@@ -196,8 +196,8 @@ as $$
                              order by t.created_at limit 1), false),
     -- The order to pay (Checkout needs its id and the amount in paise), or what became of the payment.
     'payment', (select jsonb_build_object('transaction_id', t.id, 'status', t.status, 'gateway', t.gateway,
-                  'order_id', t.gateway_order_id, 'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
-                  'currency', t.currency, 'amount_refunded', t.amount_refunded, 'failure_reason', t.failure_reason)
+                  'order_id', t.gateway_order_id, 'amount', api.money(t.amount), 'amount_paise', (t.amount * 100)::bigint,
+                  'currency', t.currency, 'amount_refunded', api.money(t.amount_refunded), 'failure_reason', t.failure_reason)
                 from app.payment_transactions t
                 where t.session_id = p_s.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                 order by t.created_at limit 1))
@@ -266,7 +266,7 @@ begin
     perform app_private.check_booking_limits(v_c, lower(btrim(p_client_email)), p_client_ip_hash, v_amount = 0);
   end if;
   v_slot := app_private.bookable_slot(v_c, p_slot_id, p_session_type, false);
-  return jsonb_build_object('session_id', gen_random_uuid(), 'amount', v_amount::text,
+  return jsonb_build_object('session_id', gen_random_uuid(), 'amount', api.money(v_amount),
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);

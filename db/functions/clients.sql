@@ -8,7 +8,7 @@ as $$
   -- The phone leaves as ciphertext (base64) for the app to decrypt for its consultant.
   select jsonb_build_object('id', p_c.id, 'name', p_c.name, 'email', p_c.email::text,
     'phone_encrypted', encode(p_c.phone_encrypted, 'base64'), 'notes', p_c.notes, 'is_active', p_c.is_active,
-    'total_sessions', p_c.total_sessions, 'total_amount_paid', p_c.total_amount_paid,
+    'total_sessions', p_c.total_sessions, 'total_amount_paid', api.money(p_c.total_amount_paid),
     'first_session_at', p_c.first_session_at, 'last_session_at', p_c.last_session_at,
     'is_repeat_client', p_c.total_sessions > 1, 'anonymised_at', p_c.anonymised_at,
     'created_at', p_c.created_at, 'updated_at', p_c.updated_at)

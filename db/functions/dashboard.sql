@@ -101,13 +101,13 @@ begin
     'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
     'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
       else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
-    'total_revenue', v_revenue, 'gross_revenue', (v_cur->>'gross_revenue')::numeric,
-    'refunded_amount', (v_cur->>'refunded')::numeric,
-    'revenue_today', (v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric,
-    'average_session_value', case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
-      else round((v_cur->>'session_revenue')::numeric
-                 / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer), 2) end,
-    'previous_revenue', v_prev_revenue,
+    'total_revenue', api.money(v_revenue), 'gross_revenue', api.money((v_cur->>'gross_revenue')::numeric),
+    'refunded_amount', api.money((v_cur->>'refunded')::numeric),
+    'revenue_today', api.money((v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric),
+    'average_session_value', api.money(case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
+      else (v_cur->>'session_revenue')::numeric
+           / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer) end),
+    'previous_revenue', api.money(v_prev_revenue),
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
     'total_clients', coalesce((select k.clients from app.consultant_client_counts k
@@ -216,15 +216,15 @@ begin
   select jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz, 'unit', v_unit,
     'sessionsTrend', (select coalesce(jsonb_agg(jsonb_build_object('period', t.bucket, 'sessions', t.sessions,
-                                                                  'revenue', t.revenue) order by t.bucket), '[]')
+                                                                  'revenue', api.money(t.revenue)) order by t.bucket), '[]')
                       from trend t),
     'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
                                                                   'total', g.total) order by g.month), '[]')
                       from running g),
     'revenueBreakdown', (select jsonb_build_array(
-        jsonb_build_object('type', 'personal', 'amount', sp.personal,
+        jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal),
           'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
-        jsonb_build_object('type', 'webinar', 'amount', sp.webinar,
+        jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar),
           'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
       from split sp))
   into v_result;

@@ -53,7 +53,7 @@ begin
                       and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
     'cancellation_cutoff_hours', v_cutoff,
     'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
-      'amount', round(v_paid * v_percent / 100, 2)));
+      'amount', api.money(v_paid * v_percent / 100)));
 end;
 $$;
 comment on function app_private.manage_view is 'What the client''s manage page shows: the booking, what they may do, the refund due now.';

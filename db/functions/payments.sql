@@ -20,12 +20,12 @@ set search_path = ''
 as $$
   -- Runs with the caller's rights (like api.session_json): the session, client and refunds come through RLS.
   select jsonb_build_object('id', p_t.id, 'purpose', p_t.purpose, 'status', p_t.status,
-    'amount', p_t.amount, 'amount_paise', (p_t.amount * 100)::bigint, 'currency', p_t.currency,
-    'amount_refunded', p_t.amount_refunded,
-    'refundable', case when p_t.status in ('completed', 'partially_refunded')
+    'amount', api.money(p_t.amount), 'amount_paise', (p_t.amount * 100)::bigint, 'currency', p_t.currency,
+    'amount_refunded', api.money(p_t.amount_refunded),
+    'refundable', api.money(case when p_t.status in ('completed', 'partially_refunded')
                        then p_t.amount - coalesce((select sum(r.amount) from app.payment_refunds r
                                                    where r.transaction_id = p_t.id and r.status <> 'failed'), 0)
-                       else 0 end,
+                       else 0 end),
     'gateway', p_t.gateway, 'gateway_order_id', p_t.gateway_order_id, 'gateway_payment_id', p_t.gateway_payment_id,
     'payment_method', p_t.payment_method, 'failure_reason', p_t.failure_reason, 'paid_at', p_t.paid_at,
     'duplicate', coalesce((p_t.metadata->>'duplicate')::boolean, false),
@@ -35,7 +35,7 @@ as $$
                 from app.sessions s where s.id = p_t.session_id),
     'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email::text)
                from app.clients c where c.id = p_t.client_id),
-    'refunds', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'amount', r.amount, 'reason', r.reason,
+    'refunds', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'amount', api.money(r.amount), 'reason', r.reason,
                            'initiated_by', r.initiated_by, 'status', r.status, 'gateway_refund_id', r.gateway_refund_id,
                            'failure_reason', r.failure_reason, 'processed_at', r.processed_at, 'created_at', r.created_at)
                            order by r.created_at, r.id)

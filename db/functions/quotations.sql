@@ -9,8 +9,8 @@ set search_path = ''
 as $$
   select jsonb_build_object(
     'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
-    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', p_q.base_amount,
-    'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount, 'currency', p_q.currency,
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', api.money(p_q.base_amount),
+    'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
     'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     -- A quotation past its expiry reads as expired at once, before the periodic job records it.
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
@@ -325,9 +325,9 @@ begin
     'pending', count(*) filter (where shown in ('sent', 'viewed')),
     'conversion_rate', case when count(*) = 0 then 0
                             else round(100.0 * count(*) filter (where shown = 'accepted') / count(*), 1) end,
-    'value_sent', coalesce(sum(final_amount), 0),
-    'value_accepted', coalesce(sum(final_amount) filter (where shown = 'accepted'), 0),
-    'value_paid', coalesce(sum(final_amount) filter (where paid_at is not null), 0),
+    'value_sent', api.money(coalesce(sum(final_amount), 0)),
+    'value_accepted', api.money(coalesce(sum(final_amount) filter (where shown = 'accepted'), 0)),
+    'value_paid', api.money(coalesce(sum(final_amount) filter (where paid_at is not null), 0)),
     'timeframe', p_timeframe, 'from', v_starts, 'to', v_ends)
   into v_result from sent;
   return v_result;

@@ -30,7 +30,7 @@ set search_path = ''
 as $$
   select jsonb_build_object(
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
-    'base_amount', p_q.base_amount, 'discount_percentage', p_q.discount_percentage, 'final_amount', p_q.final_amount,
+    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount),
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
@@ -43,7 +43,7 @@ as $$
                              where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
                              order by t.created_at desc limit 1), false),
     'payment', (select jsonb_build_object('status', t.status, 'order_id', t.gateway_order_id, 'gateway', t.gateway,
-                                          'amount', t.amount, 'amount_paise', (t.amount * 100)::bigint,
+                                          'amount', api.money(t.amount), 'amount_paise', (t.amount * 100)::bigint,
                                           'currency', t.currency)
                 from app.payment_transactions t
                 where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)

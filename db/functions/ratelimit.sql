@@ -75,9 +75,12 @@ set search_path = ''
 as $$
   -- The account has signed in from this address (its IPv4 address or IPv6 /64, as the app counts it) in the last
   -- 90 days: a login recorded it. Someone guessing cannot have that, the owner at home or at the office does.
-  select pg_catalog.pg_input_is_valid(p_ip, 'inet') and exists (
+  -- No address ("unknown": a peer that named no IP) is never known. The cast sits behind the CASE, not beside an
+  -- AND, which SQL may evaluate in either order ('unknown'::inet was once cast first and answered 400).
+  select exists (
     select 1 from app.refresh_token_families f
-    where f.created_at > now() - interval '90 days' and f.ip <<= p_ip::inet
+    where f.created_at > now() - interval '90 days'
+      and f.ip <<= (case when pg_catalog.pg_input_is_valid(p_ip, 'inet') then p_ip end)::inet
       and case p_kind
             when 'consultant' then f.consultant_id = (select c.id from app.consultants c
                                                       where c.email = lower(btrim(p_account))::public.citext)

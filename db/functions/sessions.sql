@@ -11,6 +11,18 @@ as $$
 $$;
 comment on function api.like_pattern is 'A substring pattern for ILIKE that matches the term literally.';
 
+create or replace function api.money(p_amount numeric)
+returns text
+language sql immutable parallel safe
+-- No `set search_path`: a function with one is never inlined, and this runs once per amount in every answer.
+-- Everything it names is pg_catalog's, which is searched first whatever the path.
+as $$
+  -- Money in every JSON answer: rupees as text with exactly two places ("1499.50"), never a JSON number a
+  -- client could read as a float (docs/api.md, Money). Null stays null.
+  select pg_catalog.round(p_amount, 2)::pg_catalog.text
+$$;
+comment on function api.money is 'An amount as the API answers it: a decimal string with two places.';
+
 create or replace function api.not_found(p_detail text)
 returns jsonb
 language plpgsql volatile
@@ -49,7 +61,7 @@ as $$
   select jsonb_build_object('id', p_s.id, 'client_id', p_s.client_id, 'slot_id', p_s.slot_id,
     'session_type', p_s.session_type, 'title', p_s.title, 'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at,
     'scheduled_date', p_s.scheduled_date, 'scheduled_time', to_char(p_s.scheduled_time, 'HH24:MI'),
-    'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount, 'currency', p_s.currency, 'status', p_s.status,
+    'duration_minutes', p_s.duration_minutes, 'amount', api.money(p_s.amount), 'currency', p_s.currency, 'status', p_s.status,
     'payment_status', p_s.payment_status, 'payment_method', p_s.payment_method,
     'hold_expires_at', case when p_s.status = 'pending' then p_s.hold_expires_at end,
     'meeting_platform', p_s.meeting_platform, 'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id,
@@ -311,6 +323,7 @@ end;
 $$;
 comment on function api.session_calendar is 'The caller''s sessions and free slots per local day between two instants.';
 
+grant execute on function api.money(numeric) to nakksha_app, nakksha_admin, nakksha_worker;
 grant execute on function api.like_pattern(text), api.not_found(text), api.require_approved(),
   api.session_json(app.sessions), api.update_session(uuid, jsonb),
   api.create_session(uuid, text, text, bytea, bytea, uuid, text, timestamptz, timestamptz, numeric, text, text, text),

@@ -51,7 +51,7 @@ async def test_one_consultants_analytics_match_what_they_see(client, db):
     mine = (await client.get("/api/v1/dashboard/metrics", headers=c["headers"], params=PERIOD)).json()
     r = await client.get(f"/admin/consultants/{c['id']}/analytics", headers=HTML, params=PERIOD)
     assert r.status_code == 200, r.text
-    assert mine["total_revenue"] == 2000
+    assert mine["total_revenue"] == "2000.00"
     assert "₹2,000.00" in r.text and f"{mine['total_sessions']}</dd>" in r.text
     assert f"{mine['completion_rate']}%" in r.text and "Revenue by session type" in r.text
     assert f'href="/admin/sessions?consultant_id={c["id"]}"' in r.text

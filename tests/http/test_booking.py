@@ -73,7 +73,7 @@ async def test_only_approved_consultants_are_published(client, db):
     r = await client.get(f"{PUBLIC}/{c['slug']}")
     assert r.status_code == 200
     profile = r.json()
-    assert profile["personal_session_price"] == 1499.5 and "email" not in profile and "bank_details" not in profile
+    assert profile["personal_session_price"] == "1499.50" and "email" not in profile and "bank_details" not in profile
     assert (await client.get(f"{PUBLIC}/no-such-person")).status_code == 404
 
 
@@ -85,7 +85,7 @@ async def test_a_paid_booking_holds_its_slot_and_a_second_one_is_refused(client,
     r = await book(client, c["slug"], booking(first["slot_id"]))
     assert r.status_code == 201, r.text
     body = r.json()
-    assert (body["status"], body["payment_status"], body["next_step"], body["amount"]) == ("pending", "pending", "pay", 1499.5)
+    assert (body["status"], body["payment_status"], body["next_step"], body["amount"]) == ("pending", "pending", "pay", "1499.50")
     hold = datetime.fromisoformat(body["hold_expires_at"])
     assert timedelta(minutes=14) < hold - datetime.now(UTC) <= timedelta(minutes=15)
     assert body["manage_url"].startswith("http://127.0.0.1:8000/booking/mt_")
@@ -261,7 +261,7 @@ async def test_the_manage_link_cancels_within_policy_and_states_the_refund(clien
     made = (await book(client, c["slug"], booking(slot["slot_id"]))).json()
     token = made["manage_url"].rsplit("/", 1)[1]
     view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
-    assert view["can_cancel"] is True and view["refund_if_cancelled_now"]["amount"] == 0
+    assert view["can_cancel"] is True and view["refund_if_cancelled_now"]["amount"] == "0.00"
     r = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={"reason": "Clash"})
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     again = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={})

@@ -85,6 +85,7 @@ async def test_behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client(
     ("10.0.0.5", "[2001:db8::5]:443", "2001:db8::5"),
     ("10.0.0.5", "[2001:db8::5], 10.0.0.9:80", "2001:db8::5"),
     ("203.0.113.9", "198.51.100.1", "203.0.113.9"),                   # an untrusted peer's header is ignored
+    ("testclient", "198.51.100.1", None),                             # a peer that is no address (schemathesis)
 ])
 def test_client_address_rule(peer, forwarded, expected):
     from app.auth import forwarded_client
@@ -131,5 +132,19 @@ def test_the_server_does_not_take_the_client_from_headers_by_itself(db, tmp_path
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
+
+async def test_a_peer_that_names_no_address_can_still_sign_in(db):
+    # Schemathesis's transport names its peer "testclient" (a server on a Unix socket names none): every sign-in
+    # was a 400, the text cast to inet beside an AND the planner ran first. Now no address is just no address.
+    application = make_app(db)
+    async with application.router.lifespan_context(application), client_for(application, "203.0.113.90") as first:
+        account = await signup_consultant(first, email="peerless@example.com")
+    assert account["access_token"]
+    async with application.router.lifespan_context(application), client_for(application, "testclient") as named:
+        wrong = await named.post(LOGIN, json={"email": "peerless@example.com", "password": "not-the-password"})
+        right = await named.post(LOGIN, json={"email": "peerless@example.com", "password": PASSWORD})
+    assert (wrong.status_code, right.status_code) == (401, 200), (wrong.text, right.text)
+    assert (await session_ips(db, "peerless@example.com"))[-1] is None
+
 
 # Test: pytest tests/http/test_client_ip.py

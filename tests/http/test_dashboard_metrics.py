@@ -32,16 +32,16 @@ async def test_a_custom_period_matches_the_fixture_worked_by_hand(client, db):
             m["abandoned_sessions"], m["no_show_sessions"]) == (4, 1, 1, 1, 1, 1)
     assert m["completion_rate"] == 25.0
     # Money received: 1000 + 500 + 800, less the 300 refunded on D.
-    assert (m["total_revenue"], m["gross_revenue"], m["refunded_amount"]) == (2000, 2300, 300)
-    assert m["average_session_value"] == 766.67  # 2300 of session payments over the 3 sessions not cancelled
-    assert m["previous_revenue"] == 0 and m["revenue_growth"] is None  # nothing in the two days before
+    assert (m["total_revenue"], m["gross_revenue"], m["refunded_amount"]) == ("2000.00", "2300.00", "300.00")
+    assert m["average_session_value"] == "766.67"  # 2300 of session payments over the 3 sessions not cancelled
+    assert m["previous_revenue"] == "0.00" and m["revenue_growth"] is None  # nothing in the two days before
     assert (m["new_clients"], m["active_clients"], m["repeat_client_rate"]) == (3, 1, 25.0)
     assert (m["quotations_sent"], m["quotations_accepted"], m["quotation_conversion_rate"]) == (1, 1, 100.0)
     assert m["from"] == D.isoformat() and m["previous_from"] == (D - timedelta(days=2)).isoformat()
     # Growth: the next two days against these two.
     later = await metrics(client, c, timeframe="custom", **{"from": (D + timedelta(days=2)).isoformat(),
                                                             "to": (D + timedelta(days=3)).isoformat()})
-    assert later["previous_revenue"] == 2000 and later["revenue_growth"] == -100.0
+    assert later["previous_revenue"] == "2000.00" and later["revenue_growth"] == -100.0
 
 
 async def test_today_is_right_before_the_job_has_run(client, db):
@@ -57,10 +57,10 @@ async def test_today_is_right_before_the_job_has_run(client, db):
     finally:
         await conn.close()
     today = await metrics(client, c, timeframe="today")
-    assert today["revenue_today"] == 750 and today["total_revenue"] == 750 and today["new_clients_today"] == 1
+    assert today["revenue_today"] == "750.00" and today["total_revenue"] == "750.00" and today["new_clients_today"] == 1
     for timeframe in ("week", "month", "quarter", "year", "fy"):
         m = await metrics(client, c, timeframe=timeframe)
-        assert m["revenue_today"] == 750 and m["total_revenue"] >= 750, timeframe
+        assert m["revenue_today"] == "750.00" and Decimal(m["total_revenue"]) >= 750, timeframe
     # The live computation left nothing behind; the job then stores the same day.
     conn = await db.connect("owner")
     try:
@@ -69,7 +69,7 @@ async def test_today_is_right_before_the_job_has_run(client, db):
         assert await conn.fetchval("select sum(total_revenue) from app.daily_analytics") == Decimal("750.00")
     finally:
         await conn.close()
-    assert (await metrics(client, c, timeframe="today"))["total_revenue"] == 750
+    assert (await metrics(client, c, timeframe="today"))["total_revenue"] == "750.00"
 
 
 async def test_charts_bucket_the_fixture(client, db):
@@ -86,10 +86,11 @@ async def test_charts_bucket_the_fixture(client, db):
     ch = r.json()
     assert ch["unit"] == "day"
     assert [(p["period"], p["sessions"], p["revenue"]) for p in ch["sessionsTrend"]] == [
-        (D.isoformat(), 3, 1200), ((D + timedelta(days=1)).isoformat(), 1, 800), ((D + timedelta(days=2)).isoformat(), 0, 0)]
+        (D.isoformat(), 3, "1200.00"), ((D + timedelta(days=1)).isoformat(), 1, "800.00"),
+        ((D + timedelta(days=2)).isoformat(), 0, "0.00")]
     assert ch["clientsGrowth"] == [{"month": D.replace(day=1).isoformat(), "new": 3, "total": 3}]
-    assert ch["revenueBreakdown"] == [{"type": "personal", "amount": 1800, "percentage": 78.3},
-                                      {"type": "webinar", "amount": 500, "percentage": 21.7}]
+    assert ch["revenueBreakdown"] == [{"type": "personal", "amount": "1800.00", "percentage": 78.3},
+                                      {"type": "webinar", "amount": "500.00", "percentage": 21.7}]
     # A year is bucketed by week, longer by month; totals are the same however it is cut.
     weeks = (await client.get("/api/v1/dashboard/charts", headers=c["headers"], params={
         "timeframe": "custom", "from": "2026-06-01", "to": "2027-01-31"})).json()
@@ -97,7 +98,7 @@ async def test_charts_bucket_the_fixture(client, db):
     months = (await client.get("/api/v1/dashboard/charts", headers=c["headers"], params={
         "timeframe": "custom", "from": "2025-01-01", "to": "2027-06-30"})).json()
     assert months["unit"] == "month" and len(months["sessionsTrend"]) == 30
-    assert sum(p["revenue"] for p in months["sessionsTrend"]) == 2000
+    assert sum(Decimal(p["revenue"]) for p in months["sessionsTrend"]) == 2000
 
 
 async def test_periods_are_checked(client, db):

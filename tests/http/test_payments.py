@@ -393,21 +393,21 @@ async def test_consultant_refunds_in_part_then_in_full(client, db, rzp):
     h = c["headers"]
     [listed] = (await client.get("/api/v1/payments", headers=h)).json()["items"]
     tid = listed["id"]
-    assert (listed["status"], listed["refundable"], listed["session"]["id"]) == ("completed", 1499.5, b["session_id"])
+    assert (listed["status"], listed["refundable"], listed["session"]["id"]) == ("completed", "1499.50", b["session_id"])
     r = await client.post(f"/api/v1/payments/{tid}/refund", headers=h, json={"amount": "500.00", "reason": "Late start"})
     assert r.status_code == 201, r.text
-    assert r.json()["refundable"] == 999.5 and r.json()["refunds"][0]["status"] == "pending"
+    assert r.json()["refundable"] == "999.50" and r.json()["refunds"][0]["status"] == "pending"
     too_much = await client.post(f"/api/v1/payments/{tid}/refund", headers=h, json={"amount": "1000", "reason": "x"})
     assert too_much.status_code == 409 and too_much.json()["error"]["code"] == "refund_exceeds_remaining"
     await run_jobs(db)
     p = (await client.get(f"/api/v1/payments/{tid}", headers=h)).json()
-    assert (p["status"], p["amount_refunded"], p["refunds"][0]["status"]) == ("partially_refunded", 500, "processed")
+    assert (p["status"], p["amount_refunded"], p["refunds"][0]["status"]) == ("partially_refunded", "500.00", "processed")
     st = await state(db, b["session_id"])
     assert (st["session"]["status"], st["session"]["payment_status"]) == ("confirmed", "partially_refunded")
     assert st["client"]["total_amount_paid"] == Decimal("999.50")
     # The rest, in full: the session still to come is cancelled first, then returned when the money is back.
     r = await client.post(f"/api/v1/payments/{tid}/refund", headers=h, json={"reason": "Cannot make it"})
-    assert r.status_code == 201 and r.json()["refunds"][1]["amount"] == 999.5
+    assert r.status_code == 201 and r.json()["refunds"][1]["amount"] == "999.50"
     assert (await state(db, b["session_id"]))["session"]["status"] == "cancelled"
     await run_jobs(db)
     st = await state(db, b["session_id"])
@@ -461,9 +461,9 @@ async def test_client_cancelling_gets_the_ladders_share_back(client, db, rzp):
         await conn.close()
     token = b["manage_url"].rsplit("/", 1)[1]
     view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
-    assert view["refund_if_cancelled_now"] == {"percent": 50, "amount": 749.75}
+    assert view["refund_if_cancelled_now"] == {"percent": 50, "amount": "749.75"}
     r = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={"reason": "Clash"})
-    assert r.status_code == 200 and r.json()["refund_due"]["amount"] == 749.75
+    assert r.status_code == 200 and r.json()["refund_due"]["amount"] == "749.75"
     st = await state(db, b["session_id"])
     [refund] = st["refunds"]
     assert (refund["amount"], refund["initiated_by"]) == (Decimal("749.75"), "client_policy")
@@ -480,7 +480,7 @@ async def test_the_payments_list_filters_pages_and_totals(client, db, rzp):
     _, b2 = await pending_booking(client, db, consultant=c, slot=1, email="second@example.com")
     h = c["headers"]
     all_ = (await client.get("/api/v1/payments", headers=h)).json()
-    assert all_["total"] == 2 and all_["totals"]["received"] == 1499.5
+    assert all_["total"] == 2 and all_["totals"]["received"] == "1499.50"
     done = (await client.get("/api/v1/payments", headers=h, params={"status": "completed"})).json()
     assert [p["session"]["id"] for p in done["items"]] == [b1["session_id"]]
     page = (await client.get("/api/v1/payments", headers=h, params={"per_page": 1, "page": 2})).json()

@@ -50,16 +50,16 @@ async def mails(db, quotation_id: str) -> list[tuple[str, str]]:
 async def test_building_a_quotation_computes_its_amount_and_links_the_client(client, db):
     c = await approved_consultant(client, db)
     q = await new_quotation(client, c)
-    assert (q["status"], q["final_amount"], q["client_id"]) == ("draft", 8750.0, None)
+    assert (q["status"], q["final_amount"], q["client_id"]) == ("draft", "8750.00", None)
     r = await client.post("/api/v1/clients", headers=c["headers"], json={"name": "Meera Iyer", "email": "meera@example.com"})
     client_id = r.json()["id"]
     linked = await new_quotation(client, c, base_amount="999.99", discount_percentage="33.33")
-    assert linked["client_id"] == client_id and linked["final_amount"] == 666.69  # 666.693… rounds down
+    assert linked["client_id"] == client_id and linked["final_amount"] == "666.69"  # 666.693… rounds down
     by_id = await new_quotation(client, c, client_name=None, client_email=None, client_id=client_id)
     assert by_id["client_name"] == "Meera Iyer"
     r = await client.patch(f"{Q}/{q['id']}", headers=c["headers"], json={"discount_percentage": "0.5",
                                                                        "notes": "Two workshops"})
-    assert r.status_code == 200 and r.json()["final_amount"] == 9950.0 and r.json()["notes"] == "Two workshops"
+    assert r.status_code == 200 and r.json()["final_amount"] == "9950.00" and r.json()["notes"] == "Two workshops"
     copy = (await client.post(f"{Q}/{q['id']}/duplicate", headers=c["headers"])).json()
     assert copy["status"] == "draft" and copy["quotation_name"] == "Brand strategy (copy)" and copy["id"] != q["id"]
     listed = (await client.get(Q, headers=c["headers"], params={"q": "brand"})).json()
@@ -117,7 +117,7 @@ async def test_views_are_counted_under_a_rush_and_the_consultant_is_told_once(cl
                                      for i in range(20)))
     assert {a.status_code for a in answers} == {200}
     view = answers[0].json()
-    assert view["status"] == "viewed" and view["final_amount"] == 8750.0 and "id" not in view
+    assert view["status"] == "viewed" and view["final_amount"] == "8750.00" and "id" not in view
     assert "view_count" not in view and view["consultant"]["first_name"] == "Asha"
     detail = (await client.get(f"{Q}/{q['id']}", headers=c["headers"])).json()
     assert detail["view_count"] == 20 and len(detail["views"]) == 20 and detail["status"] == "viewed"
@@ -148,7 +148,7 @@ async def test_accepting_makes_an_order_for_the_final_amount_and_paying_marks_it
     r = await client.post(VERIFY, json=signed(checkout["order_id"], payment["id"]))
     assert r.status_code == 200 and r.json()["status"] == "confirmed", r.text
     detail = (await client.get(f"{Q}/{q['id']}", headers=c["headers"])).json()
-    assert detail["paid_at"] and [(p["status"], p["amount"]) for p in detail["payments"]] == [("completed", 8750.0)]
+    assert detail["paid_at"] and [(p["status"], p["amount"]) for p in detail["payments"]] == [("completed", "8750.00")]
     [t] = await rows(db, "select purpose, quotation_id, session_id from app.payment_transactions")
     assert (t["purpose"], str(t["quotation_id"]), t["session_id"]) == ("quotation", q["id"], None)
     view = (await client.get(f"{PUBLIC}/{token}")).json()
@@ -294,7 +294,7 @@ async def test_stats_count_what_was_sent_and_what_came_of_it(client, db, rzp):
     assert r.status_code == 200, r.text
     s = r.json()
     assert (s["sent"], s["viewed"], s["accepted"], s["rejected"], s["expired"], s["pending"]) == (3, 1, 1, 1, 0, 1)
-    assert s["conversion_rate"] == 33.3 and s["value_accepted"] == 5000.0 and s["value_paid"] == 0
+    assert s["conversion_rate"] == 33.3 and s["value_accepted"] == "5000.00" and s["value_paid"] == "0.00"
     for params in ({"timeframe": "custom"}, {"timeframe": "decade"}, {"timeframe": "custom", "from": "2026-02-01",
                                                                        "to": "2026-01-01"}):
         r = await client.get(f"{Q}/stats", headers=c["headers"], params=params)

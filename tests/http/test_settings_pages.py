@@ -368,7 +368,7 @@ async def test_bank_details_are_saved_encrypted_and_never_shown_in_clear(client,
     assert "XXXXXXXX9012" in shown and "HDFC0XXXXXX" in shown
     r = await submit(client, "/bank", {"bank_name": "HDFC Bank", "account_number": "12", "account_number_confirm": "12",
                                       "ifsc_code": ifsc})
-    assert r.status_code == 422 and "Account number: Use 9 to 18 digits." in r.text and ifsc not in r.text
+    assert r.status_code == 422 and "Account number: Use 9 to 18 digits;" in r.text and ifsc not in r.text
     export = await submit(client, "/account/export", {"current_password": PASSWORD}, page="/account")
     assert number not in export.text and "XXXXXXXX9012" in export.text
 

@@ -81,12 +81,12 @@ async def test_a_refund_razorpay_refuses_is_failed_and_can_be_asked_again(client
     await run_jobs(db)
     p = (await client.get(f"/api/v1/payments/{tid}", headers=c["headers"])).json()
     assert p["refunds"][0]["status"] == "failed" and p["refunds"][0]["failure_reason"]
-    assert (p["status"], p["refundable"]) == ("completed", 1499.5)  # a failed refund gives its amount back
+    assert (p["status"], p["refundable"]) == ("completed", "1499.50")  # a failed refund gives its amount back
     r = await client.post(f"/api/v1/payments/{tid}/refund", headers=c["headers"], json={"amount": "100", "reason": "x"})
     assert r.status_code == 201
     await run_jobs(db)
     p = (await client.get(f"/api/v1/payments/{tid}", headers=c["headers"])).json()
-    assert (p["status"], p["amount_refunded"]) == ("partially_refunded", 100)
+    assert (p["status"], p["amount_refunded"]) == ("partially_refunded", "100.00")
 
 
 async def test_a_refund_pending_at_razorpay_settles_by_webhook_or_by_reconciliation(client, db, rzp):

@@ -155,7 +155,7 @@ async def test_dashboards_read_from_the_replica_and_writes_go_to_the_primary(pai
         from_replica, from_primary = await answers(rc), await answers(pc)
         assert from_replica == from_primary
         today = from_replica[0]
-        assert today["revenue_today"] == 750 and today["new_clients_today"] == 1
+        assert today["revenue_today"] == "750.00" and today["new_clients_today"] == 1
 
         # Which server answered: with replay paused, a write (through the replica-configured app: it goes to
         # the primary) shows on the primary's dashboard at once and on the replica's only after resuming.

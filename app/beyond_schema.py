@@ -1,0 +1,104 @@
+# app/beyond_schema.py — the one list of request rules JSON Schema cannot state, by operation: documented, and the only exemptions from schemathesis's "every schema-valid request is accepted".
+"""Everything else a request must satisfy is in the OpenAPI document (lengths, patterns, ranges, enums, required
+fields), and tests/fuzz/test_schemathesis.py holds the server to it: a schema-valid request is never refused
+with 400/422 — except on the operations below, for exactly these rules. They compare two fields, or need a
+secret or the database to judge (a password's strength against the person's own name, a link's token, a
+signature). build_document writes each operation's rules into its description and into `x-beyond-schema`
+({code, rule}); docs/api.md ("Rules the schema cannot state") is checked against this list."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Rule(NamedTuple):
+    code: str   # the error code the answer carries when the rule is broken
+    rule: str   # the rule, in words a frontend developer can code against
+
+
+TO_AFTER_FROM = Rule("validation_error", "When both are given, `to` must be after `from` (422, field `to`).")
+PERIOD = Rule("validation_error", "timeframe=custom needs `from` and `to` (422, field `timeframe`); `to` on or after "
+                                  "`from`, at most ten years later (422, field `to`).")
+STRONG_PASSWORD = Rule("weak_password", "The new password must be neither a common one nor guessable from the "
+                                        "person's own name or email (zxcvbn; 422 weak_password).")
+LINK_TOKEN = Rule("invalid_token", "The token must be one this server issued, unused and unexpired "
+                                   "(400 invalid_token).")
+STARTS_ENDS = Rule("validation_error", "`ends_at` must be after `starts_at` (422).")
+WINDOW = Rule("validation_error", "`end_time` must be after `start_time`, the window at least `slot_minutes` long, "
+                                  "and `valid_until` not before `valid_from` (422).")
+IMAGE = Rule("unsupported_media_type", "The file must be a JPEG, PNG or WebP image that decodes (415), of at most "
+                                      "16.8 megapixels (413 image_too_large) and bounded decoding work (422 "
+                                      "image_too_complex).")
+
+
+def _signed(header: str, secret: str) -> Rule:
+    return Rule("invalid_signature", f"{header} must sign the raw body with the {secret} (400 invalid_signature).")
+
+
+BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
+    # Two fields compared, or one of two sets of fields required.
+    "public_slots": (TO_AFTER_FROM,),
+    "session_calendar": (Rule("validation_error", "Give `month`, or `from` and `to` with `to` after `from` and at "
+                                                  "most 62 days later (422)."),),
+    "dashboard_metrics": (PERIOD,),
+    "dashboard_charts": (PERIOD,),
+    "quotation_stats": (PERIOD,),
+    "admin_analytics": (PERIOD,),
+    "admin_consultant_analytics": (PERIOD,),
+    "admin_consultant_charts": (PERIOD,),
+    "create_slot": (STARTS_ENDS,),
+    "create_availability_block": (STARTS_ENDS,),
+    "create_availability_rule": (WINDOW,),
+    "update_availability_rule": (WINDOW,),
+    "create_session": (Rule("validation_error", "Give `client_id` or `client` (not both), and `slot_id` or "
+                                                "`session_type` with `starts_at` and `ends_at`, `ends_at` after "
+                                                "`starts_at` (422)."),),
+    "reschedule_session": (Rule("validation_error", "Give `slot_id`, or `starts_at` and `ends_at` with `ends_at` "
+                                                    "after `starts_at` (422)."),),
+    # A secret, a person's own details or the database judges.
+    "signup": (STRONG_PASSWORD,),
+    "admin_create_admin": (STRONG_PASSWORD,),
+    "reset_password": (LINK_TOKEN, STRONG_PASSWORD),
+    "change_password": (STRONG_PASSWORD,),
+    "verify_email": (LINK_TOKEN,),
+    "verify_payment": (Rule("invalid_signature", "`razorpay_signature` must be the HMAC-SHA256 of "
+                                                 "`order_id|payment_id` under the gateway's key secret "
+                                                 "(400 invalid_signature)."),),
+    "payment_webhook": (_signed("X-Razorpay-Signature", "Razorpay webhook secret"),),
+    "resend_webhook": (_signed("The svix-id, svix-timestamp and svix-signature headers", "Resend webhook secret"),),
+    "create_quotation": (Rule("validation_error", "Give `client_id`, or `client_name` with `client_email` (422)."),),
+    "update_my_profile": (Rule("validation_error", "`cancellation_policy.refund_ladder` runs from most hours before "
+                                                   "to fewest, its refunds never rising (422)."),),
+    "admin_set_subscription": (Rule("unknown_plan", "`plan` must be one of the plan codes in the `plans` setting "
+                                                    "(422 unknown_plan)."),),
+    "upload_my_photo": (IMAGE,),
+    "upload_quotation_image": (IMAGE,),
+    "admin_put_settings": (Rule("validation_error", "Each key must be a known setting and its value of that "
+                                                    "setting's type and range (GET /admin/settings lists them; "
+                                                    "422)."),),
+}
+
+
+# Rules of a field type, wherever it is used. Not exemptions: the fuzzer's generator keeps to the first (its
+# "email" format draws deliverable addresses), and the second concerns only instants within a day of the edges.
+EVERYWHERE: tuple[Rule, ...] = (
+    Rule("validation_error", "An `email` is an address that can receive mail: ASCII before the @, and a public "
+                             "domain, not .test, .invalid, .local, .localhost, .onion or .arpa (422)."),
+    Rule("validation_error", "An instant's year is 1970–2200 both as written (the pattern says so) and in UTC: "
+                             "2200-12-31T23:00:00-05:00 is already 2201 in UTC and is refused (422)."),
+)
+
+
+def markdown_table() -> str:
+    """The list as docs/api.md shows it (a test checks the page holds exactly this)."""
+    rows = ["| operation | code | rule |", "| --- | --- | --- |"]
+    rows += [f"| `{op}` | `{r.code}` | {r.rule} |" for op, rules in BEYOND_SCHEMA.items() for r in rules]
+    rows += [f"| every operation | `{r.code}` | {r.rule} |" for r in EVERYWHERE]
+    return "\n".join(rows)
+
+
+def describe(operation_id: str) -> str:
+    """The operation's rules as a paragraph of its description ("" when it has none)."""
+    rules = BEYOND_SCHEMA.get(operation_id, ())
+    return "" if not rules else "Rules the schema cannot state:\n" + "\n".join(f"- {r.rule}" for r in rules)
+
+# Test: pytest tests/http/test_openapi.py tests/fuzz/test_schemathesis.py
