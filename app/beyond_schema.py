@@ -79,10 +79,12 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
 
 
 # Rules of a field type, wherever it is used. Not exemptions: the fuzzer's generator keeps to the first (its
-# "email" format draws deliverable addresses), and the second concerns only instants within a day of the edges.
+# "email" format draws deliverable addresses); the others concern one character of all Unicode and instants
+# within a day of the edges.
 EVERYWHERE: tuple[Rule, ...] = (
     Rule("validation_error", "An `email` is an address that can receive mail: ASCII before the @, and a public "
                              "domain, not .test, .invalid, .local, .localhost, .onion or .arpa (422)."),
+    Rule("invalid_input", "Text cannot hold the NUL character (U+0000), which PostgreSQL cannot store (400)."),
     Rule("validation_error", "An instant's year is 1970–2200 both as written (the pattern says so) and in UTC: "
                              "2200-12-31T23:00:00-05:00 is already 2201 in UTC and is refused (422)."),
 )

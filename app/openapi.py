@@ -8,9 +8,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
+from starlette.convertors import Convertor, IntegerConvertor, UUIDConvertor
 from starlette.routing import BaseRoute, Mount, Route
 
 from app.beyond_schema import BEYOND_SCHEMA, describe
+from app.error_codes import codes
 from app.schemas_tz import timezone_names
 
 ERROR_SCHEMA = {
@@ -118,13 +120,14 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
             if rules := BEYOND_SCHEMA.get(op_id):
                 op["description"] = describe(op_id)
                 op["x-beyond-schema"] = [r._asdict() for r in rules]
-            params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                      for p in route.param_convertors]
+            params = [{"name": p, "in": "path", "required": True, "schema": _path_schema(convertor)}
+                      for p, convertor in route.param_convertors.items()]
             if meta.query is not None:
                 qs = model_schema(meta.query)
                 required = set(qs.get("required", []))
                 for name, prop in qs.get("properties", {}).items():
-                    params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+                    params.append({"name": name, "in": "query", "required": name in required,
+                                   "schema": _query_schema(prop)})
             params += [*meta.headers, REQUEST_ID]
             op["parameters"] = params
             if meta.body is not None:
@@ -155,6 +158,12 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
             for status, answer in responses.items():
                 answer["headers"] = {**ANSWER_HEADERS, **(RETRY_AFTER if status in ("429", "503") else {}),
                                      **answer.get("headers", {})}
+                if int(status) >= 400:  # the codes a program can branch on (app/error_codes.py)
+                    listed = codes(op_id, int(status), auth=meta.auth, has_body=has_body, form=meta.form is not None,
+                                   has_input=has_body or meta.query is not None or bool(route.param_convertors))
+                    answer["x-codes"] = listed
+                    if listed:
+                        answer["description"] += " Codes: " + ", ".join(f"`{c}`" for c in listed) + "."
             op["responses"] = responses
             paths.setdefault(_PATH_CONVERTOR.sub(r"{\1}", path), {})[method.lower()] = op
     return _with_component_refs({
@@ -167,6 +176,26 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
         "components": {"schemas": components, "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
     })
+
+
+def _path_schema(convertor: Convertor) -> dict:
+    """A path parameter as its route's convertor reads it ({id:uuid} is a UUID, not any string)."""
+    if isinstance(convertor, UUIDConvertor):
+        return {"type": "string", "format": "uuid"}
+    if isinstance(convertor, IntegerConvertor):
+        return {"type": "integer", "minimum": 0}
+    return {"type": "string"}
+
+
+def _query_schema(prop: dict) -> dict:
+    """A query parameter may be left out, never null (a query string has no null): `X | None = None` on a query
+    model is documented as X, optional."""
+    branches = [b for b in prop.get("anyOf", ()) if b != {"type": "null"}]
+    if "anyOf" in prop and len(branches) == 1:
+        prop = {**{k: v for k, v in prop.items() if k != "anyOf"}, **branches[0]}
+    if prop.get("default", 0) is None:
+        prop = {k: v for k, v in prop.items() if k != "default"}
+    return prop
 
 
 def _with_component_refs(node: Any) -> Any:

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
-from app.answers import Booking, Checkout, ManagedBooking, RefundDue
+from app.answers import Booking, Checkout, ManagedBooking, RefundDue, SessionType
 from app.answers_account import RefundLadderStep
 from app.auth import client_network, new_token, token_hash
 from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
@@ -124,21 +124,30 @@ async def public_consultant(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"]))
 
 
-SLOT = {"type": "object", "required": ["slot_id", "session_type", "starts_at", "ends_at", "capacity", "remaining"],
-        "properties": {"slot_id": {"type": "string", "format": "uuid"}, "session_type": {"type": "string"},
-                       "starts_at": {"type": "string", "format": "date-time"},
-                       "ends_at": {"type": "string", "format": "date-time"},
-                       "starts_at_local": {"type": "string", "format": "date-time"},
-                       "ends_at_local": {"type": "string", "format": "date-time"},
-                       "capacity": {"type": "integer"}, "remaining": {"type": "integer"}}}
-RANGE = {"type": "object", "required": ["from", "to"],
-         "properties": {"from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"}}}
-SLOT_PAGE = {"type": "object", "required": ["items", "from", "to", "next", "tz"],
-             "properties": {"items": {"type": "array", "items": SLOT},
-                            "from": {"type": "string", "format": "date-time"},
-                            "to": {"type": "string", "format": "date-time"},
-                            "next": {"oneOf": [RANGE, {"type": "null"}]},
-                            "tz": {"type": ["string", "null"]}}}
+class PublicSlot(Answer):
+    slot_id: uuid.UUID
+    session_type: SessionType
+    starts_at: datetime = Field(description="UTC, with its offset.")
+    ends_at: datetime
+    starts_at_local: datetime | None = Field(default=None, description="In `tz`, when it was given.")
+    ends_at_local: datetime | None = None
+    capacity: int = Field(ge=1)
+    remaining: int = Field(ge=0, description="Seats still free (a webinar's; 1 for a free personal slot).")
+
+
+class SlotRange(Answer):
+    from_: datetime = Field(alias="from")
+    to: datetime
+
+
+class PublicSlotPage(Answer):
+    """One date range of free slots; `next` is the range to ask for next (null past the booking horizon)."""
+
+    items: list[PublicSlot]
+    from_: datetime = Field(alias="from", description="The range this page covers in full, from…")
+    to: datetime = Field(description="…to (earlier than asked when the range held more than 1000 slots).")
+    next: SlotRange | None
+    tz: str | None
 
 
 def _utc(text: str) -> str:
@@ -146,7 +155,7 @@ def _utc(text: str) -> str:
 
 
 @endpoint(named="public_slots", tags=("public",), query=SlotsQuery,
-          responses={200: SLOT_PAGE, 404: None})
+          responses={200: PublicSlotPage, 404: None})
 async def public_slots(request: Request) -> JSONResponse:
     q = parse_query(request, SlotsQuery)
     if q.from_ and q.to and q.to <= q.from_:

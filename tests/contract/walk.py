@@ -34,16 +34,17 @@ from nakksha_client.models import (
     CheckoutBooking,
     CheckoutBookingStatus,
     ClientIn,
-    ListSessionsSortType0,
+    ListSessionsSort,
     LoginBody,
     NewBooking,
     NewBookingNextStep,
     PublicConsultant,
-    PublicSlotsResponse200,
-    PublicSlotsTypeType0,
+    PublicSlotPage,
+    PublicSlotsType,
     Session,
     SessionPage,
     SessionStatus,
+    Timezone,
     Tokens,
 )
 from nakksha_client.types import Response, Unset
@@ -116,8 +117,8 @@ def walk(base_url: str, slug: str, email: str, password: str) -> dict:
     price = show_amount(page.personal_session_price, page.currency)
 
     # Free personal slots, with local times in the visitor's zone.
-    slots = expect(public_slots.sync_detailed(slug, client=site, type_=PublicSlotsTypeType0.PERSONAL,
-                                              tz=VISITOR["timezone"]), PublicSlotsResponse200)
+    slots = expect(public_slots.sync_detailed(slug, client=site, type_=PublicSlotsType.PERSONAL,
+                                              tz=Timezone(VISITOR["timezone"])), PublicSlotPage)
     assert slots.tz == VISITOR["timezone"] and slots.from_ < slots.to
     free = [s for s in slots.items if s.remaining > 0]
     assert free, "no free slot"
@@ -129,7 +130,7 @@ def walk(base_url: str, slug: str, email: str, password: str) -> dict:
     # Book it (a new Idempotency-Key per booking); a paid booking answers with what Checkout needs.
     body = BookingBody(slot_id=first.slot_id, session_type=BookingBodySessionType.PERSONAL,
                        client=ClientIn(name=VISITOR["name"], email=VISITOR["email"], phone=VISITOR["phone"]),
-                       timezone=VISITOR["timezone"])
+                       timezone=Timezone(VISITOR["timezone"]))
     booked = expect(book_slot.sync_detailed(slug, client=site, body=body, idempotency_key=str(uuid.uuid4())),
                     NewBooking, status=201)
     assert booked.starts_at == first.starts_at and booked.consultant.slug == slug
@@ -149,7 +150,7 @@ def walk(base_url: str, slug: str, email: str, password: str) -> dict:
     dashboard = AuthenticatedClient(base_url=base_url, token=tokens.access_token, timeout=timeout,
                                     raise_on_unexpected_status=True)
     listed = expect(list_sessions.sync_detailed(client=dashboard, page=1, per_page=25,
-                                                sort=ListSessionsSortType0("-starts_at")), SessionPage)
+                                                sort=ListSessionsSort("-starts_at")), SessionPage)
     assert listed.page == 1 and listed.per_page == 25 and listed.total >= 1
     assert booked.session_id in [s.id for s in listed.items]
     one = expect(get_session.sync_detailed(str(booked.session_id), client=dashboard), Session)

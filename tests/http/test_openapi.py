@@ -176,6 +176,32 @@ async def test_a_new_password_is_documented_as_the_server_checks_it(served, clie
     assert r.status_code == 422 and r.json()["error"]["code"] == "weak_password"
 
 
+async def test_every_error_lists_its_codes_and_every_rule_beyond_the_schema_names_a_real_operation(client):
+    from app.beyond_schema import BEYOND_SCHEMA
+    from app.error_codes import SPECIFIC
+
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    ops = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    assert set(BEYOND_SCHEMA) <= set(ops) and set(SPECIFIC) <= set(ops)
+    for op_id, op in ops.items():
+        for status, answer in op["responses"].items():
+            if int(status) >= 400:
+                assert isinstance(answer["x-codes"], list), (op_id, status)
+        for status in SPECIFIC.get(op_id, {}):  # a listed code's status is a listed status
+            assert str(status) in op["responses"], (op_id, status)
+        if op_id in BEYOND_SCHEMA:
+            assert op["description"].startswith("Rules the schema cannot state") and op["x-beyond-schema"]
+    book = ops["book_slot"]["responses"]
+    assert {"slot_taken", "slot_full", "idempotency_key_in_use"} <= set(book["409"]["x-codes"])
+    assert "`slot_taken`" in book["409"]["description"]
+    # Path parameters say what their route reads; query parameters are never null.
+    session = ops["get_session"]["parameters"][0]
+    assert session["schema"] == {"type": "string", "format": "uuid"}
+    for op in ops.values():
+        for p in op["parameters"]:
+            assert "null" not in str(p["schema"].get("anyOf", "")) and p["schema"].get("type") != "null", p
+
+
 def test_a_field_that_may_be_left_out_is_not_documented_as_defaulting_to_null():
     class Patch(Schema):
         name: str = None  # type: ignore[assignment]
@@ -236,7 +262,9 @@ def test_documented_route_appears_with_its_body_auth_and_path_parameter():
     assert set(item) == {"put", "post"}
     op = item["post"]
     assert op["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Widget"}
-    assert op["parameters"][0] == {"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    # {widget_id:uuid} is documented as a UUID (a generated client then types it so).
+    assert op["parameters"][0] == {"name": "widget_id", "in": "path", "required": True,
+                                   "schema": {"type": "string", "format": "uuid"}}
     assert op["security"] == [{"bearerAuth": []}]
     assert {"201", "401", "403", "413", "415", "422"} <= set(op["responses"])
     assert doc["components"]["schemas"]["Widget"]["additionalProperties"] is False

@@ -1,4 +1,4 @@
-# tests/meta/test_contract.py — the contract check the API tests run on every answer can fail: undocumented statuses, bodies off their schema, server errors.
+# tests/meta/test_contract.py — the contract check the API tests run on every answer can fail: undocumented statuses and codes, bodies off their schema, server errors.
 from __future__ import annotations
 
 import httpx
@@ -26,6 +26,8 @@ async def thing(request: Request) -> JSONResponse:
         "off-schema": (200, {"name": "x", "count": "one"}),
         "undocumented": (409, {"error": {"code": "conflict", "message": "No.", "field": None}}),
         "bad-error": (404, {"detail": "Not Found"}),
+        "missing": (404, {"error": {"code": "not_found", "message": "No such thing.", "field": None}}),
+        "unlisted-code": (404, {"error": {"code": "thing_vanished", "message": "Gone.", "field": None}}),
         "server-error": (500, {"error": {"code": "internal_error", "message": "Oops.", "field": None}}),
     }
     status, body = answers[request.path_params["kind"]]
@@ -57,6 +59,7 @@ async def checked():
 async def test_an_answer_the_document_allows_passes(checked):
     assert (await checked.get("/api/v1/things/good")).json() == {"name": "x", "count": 1}
     assert (await checked.get("/page")).status_code == 418  # pages are not the API's contract
+    assert (await checked.get("/api/v1/things/missing")).status_code == 404  # a listed status and code
 
 
 @pytest.mark.parametrize(("kind", "says"), [
@@ -64,6 +67,7 @@ async def test_an_answer_the_document_allows_passes(checked):
     ("undocumented", "the document lists only"),
     ("bad-error", "'error' is a required property"),
     ("server-error", "a server error"),
+    ("unlisted-code", "code 'thing_vanished' is not among the codes listed"),  # app/error_codes.py
 ])
 async def test_an_answer_off_the_document_fails_the_test(checked, kind, says):
     with pytest.raises(ContractBroken, match=says):
