@@ -25,6 +25,16 @@ LINK_TOKEN = Rule("invalid_token", "The token must be one this server issued, un
 STARTS_ENDS = Rule("validation_error", "`ends_at` must be after `starts_at` (422).")
 WINDOW = Rule("validation_error", "`end_time` must be after `start_time`, the window at least `slot_minutes` long, "
                                   "and `valid_until` not before `valid_from` (422).")
+CAPACITY = Rule("invalid_capacity", "A `personal` session takes one client: its `capacity` is 1 (422).")
+SLOT_LENGTH = Rule("slot_too_short", "`slot_minutes` is at least the `min_slot_minutes` setting (15 by default; "
+                                     "422).")
+SLOT_BUDGET = Rule("too_many_slots", "All of a consultant's rules together offer at most the `max_future_slots` "
+                                     "setting's slots within the booking horizon (422).")
+PAYABLE = Rule("amount_below_minimum", "The final amount (`base_amount` less `discount_percentage`) is 0 or at "
+                                       "least 1.00, Razorpay's smallest order (422).")
+TEMPLATE = Rule("template_invalid", "Each template must compile in the sandbox, use only the variables its email "
+                                    "type offers, and render within the size and time limits (422 "
+                                    "template_invalid, template_too_large, template_too_slow).")
 IMAGE = Rule("unsupported_media_type", "The file must be a JPEG, PNG or WebP image that decodes (415), of at most "
                                       "16.8 megapixels (413 image_too_large) and bounded decoding work (422 "
                                       "image_too_complex).")
@@ -45,10 +55,11 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "admin_analytics": (PERIOD,),
     "admin_consultant_analytics": (PERIOD,),
     "admin_consultant_charts": (PERIOD,),
-    "create_slot": (STARTS_ENDS,),
+    "create_slot": (STARTS_ENDS, CAPACITY, Rule("slot_in_past", "A slot starts in the future (422).")),
+    "update_slot": (Rule("invalid_capacity", "A personal slot's `capacity` stays 1 (422)."),),
     "create_availability_block": (STARTS_ENDS,),
-    "create_availability_rule": (WINDOW,),
-    "update_availability_rule": (WINDOW,),
+    "create_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET),
+    "update_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET),
     "create_session": (Rule("validation_error", "Give `client_id` or `client` (not both), and `slot_id` or "
                                                 "`session_type` with `starts_at` and `ends_at`, `ends_at` after "
                                                 "`starts_at` (422)."),),
@@ -65,9 +76,16 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
                                                  "(400 invalid_signature)."),),
     "payment_webhook": (_signed("X-Razorpay-Signature", "Razorpay webhook secret"),),
     "resend_webhook": (_signed("The svix-id, svix-timestamp and svix-signature headers", "Resend webhook secret"),),
-    "create_quotation": (Rule("validation_error", "Give `client_id`, or `client_name` with `client_email` (422)."),),
+    "create_quotation": (Rule("validation_error", "Give `client_id`, or `client_name` with `client_email` (422)."),
+                         PAYABLE),
+    "update_quotation": (PAYABLE,),
     "update_my_profile": (Rule("validation_error", "`cancellation_policy.refund_ladder` runs from most hours before "
-                                                   "to fewest, its refunds never rising (422)."),),
+                                                   "to fewest, its refunds never rising (422)."),
+                          Rule("slug_reserved", "`slug` is not one of the addresses the site uses itself (admin, "
+                                                "api, dev, static, …) nor starts with `deleted-` (422)."),
+                          SLOT_BUDGET),
+    "put_email_template": (TEMPLATE,),
+    "preview_email_template": (TEMPLATE,),
     "admin_set_subscription": (Rule("unknown_plan", "`plan` must be one of the plan codes in the `plans` setting "
                                                     "(422 unknown_plan)."),),
     "upload_my_photo": (IMAGE,),
@@ -82,9 +100,12 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
 # "email" format draws deliverable addresses); the others concern one character of all Unicode and instants
 # within a day of the edges.
 EVERYWHERE: tuple[Rule, ...] = (
-    Rule("validation_error", "An `email` is an address that can receive mail: ASCII before the @, and a public "
-                             "domain, not .test, .invalid, .local, .localhost, .onion or .arpa (422)."),
-    Rule("invalid_input", "Text cannot hold the NUL character (U+0000), which PostgreSQL cannot store (400)."),
+    Rule("validation_error", "An `email` is an address that can receive mail: ASCII before the @ and not quoted "
+                             "(\"x y\"@…), and a public domain, not .test, .invalid, .local, .localhost, .onion "
+                             "or .arpa (422)."),
+    Rule("invalid_text", "Text cannot hold the NUL character (U+0000), which PostgreSQL cannot store (422, the "
+                         "field named)."),
+    Rule("validation_error", "An integer is written without a fraction: 60, not 60.0 (422)."),
     Rule("validation_error", "An instant's year is 1970–2200 both as written (the pattern says so) and in UTC: "
                              "2200-12-31T23:00:00-05:00 is already 2201 in UTC and is refused (422)."),
 )

@@ -16,16 +16,16 @@ LEVEL_403 = {"consultant": ("forbidden",), "approved": ("forbidden", "consultant
              "admin": ("forbidden",), "super_admin": ("forbidden", "super_admin_required")}
 
 
-def generic(status: int, *, auth: str, has_body: bool, has_input: bool, form: bool = False) -> tuple[str, ...]:
+def generic(status: int, *, auth: str, has_body: bool, has_input: bool) -> tuple[str, ...]:
     """The codes any operation of this kind may answer with `status`."""
-    if status == 400:  # unreadable JSON; text PostgreSQL cannot store (NUL); a multipart body that is not one
-        return ("malformed_json", "invalid_input", *(("bad_request",) if form else ())) if has_body else ()
+    if status == 400:  # a Content-Length that is no length; unreadable JSON; a multipart body that is not one
+        return ("bad_request", *(("malformed_json", "invalid_input") if has_body else ()))
     if status == 401:
         return AUTH_401 if auth != "public" else ()
     if status == 403:
         return LEVEL_403.get(auth, ())
     if status == 422:
-        return ("validation_error", "missing_field", "unknown_field", "out_of_range") if has_input else ()
+        return ("validation_error", "missing_field", "unknown_field", "out_of_range", "invalid_text") if has_input else ()
     return {404: ("not_found",), 413: ("payload_too_large",), 415: ("unsupported_media_type",),
             429: ("rate_limited",), 503: ("busy", "timeout", "database_unavailable")}.get(status, ())
 
@@ -46,8 +46,9 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "confirm_session": {409: ("payment_required",)},
     "connect_integration": {409: ("calendar_not_configured",)},
     "create_availability_rule": {422: ("invalid_capacity", "slot_too_short", "too_many_slots")},
+    "update_availability_rule": {422: ("invalid_capacity", "slot_too_short", "too_many_slots")},
     "create_client": {409: ("client_exists",)},
-    "create_quotation": {404: ("client_not_found",)},
+    "create_quotation": {404: ("client_not_found",), 422: ("amount_below_minimum",)},
     "create_session": {404: ("client_not_found",), 409: ("slot_taken",)},
     "create_slot": {409: ("slot_exists",), 422: ("invalid_capacity", "slot_in_past")},
     "delete_my_account": {403: ("wrong_password",)},
@@ -55,7 +56,8 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "delete_slot": {409: ("slot_booked",)},
     "export_my_data": {403: ("wrong_password",)},
     "login": {401: ("invalid_credentials",)},
-    "payment_webhook": {400: ("invalid_payload", "invalid_signature", "malformed_json"), 422: ("out_of_range",)},
+    "payment_webhook": {400: ("invalid_payload", "invalid_signature", "malformed_json"),
+                        422: ("out_of_range", "invalid_text")},
     "preview_email_template": {422: ("template_invalid", "template_too_large", "template_too_slow")},
     "public_accept_quotation": {409: ("invalid_transition", "quotation_expired"), 502: ("payment_gateway_unavailable",)},
     "public_cancel_booking": {409: ("cancellation_window_closed", "invalid_transition")},
@@ -69,14 +71,14 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "reject_consultant": {409: ("invalid_transition",), 422: ("reason_required",)},
     "resend_verification": {409: ("already_verified",)},
     "resend_webhook": {400: ("invalid_payload", "invalid_signature", "malformed_json"), 404: ("email_not_found",),
-                       422: ("out_of_range",)},
+                       422: ("out_of_range", "invalid_text")},
     "reset_password": {400: ("invalid_token",), 422: ("weak_password",)},
     "send_quotation": {409: ("invalid_transition",), 422: ("quotation_expired",)},
     "signup": {409: ("email_taken",), 422: ("weak_password",)},
     "suspend_consultant": {409: ("invalid_transition",), 422: ("reason_required",)},
-    "update_my_profile": {409: ("slug_taken",), 422: ("slug_reserved", "too_many_slots")},
-    "update_quotation": {409: ("quotation_not_editable",)},
-    "update_slot": {409: ("slot_booked", "slot_full"), 422: ("invalid_value",)},
+    "update_my_profile": {409: ("slug_taken",), 422: ("slug_reserved", "too_many_slots", "amount_below_minimum")},
+    "update_quotation": {409: ("quotation_not_editable",), 422: ("amount_below_minimum",)},
+    "update_slot": {409: ("slot_booked", "slot_full"), 422: ("invalid_value", "invalid_capacity")},
     "upload_my_photo": {413: ("image_too_large",), 422: ("image_too_complex",), 502: ("storage_unavailable",),
                         503: ("shutting_down",)},
     "upload_quotation_image": {409: ("quotation_not_editable",), 413: ("image_too_large",),
@@ -86,11 +88,9 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
 }
 
 
-def codes(operation_id: str, status: int, *, auth: str, has_body: bool, has_input: bool,
-          form: bool = False) -> list[str]:
+def codes(operation_id: str, status: int, *, auth: str, has_body: bool, has_input: bool) -> list[str]:
     """Every code operation_id may answer with `status`, generic first."""
     own = SPECIFIC.get(operation_id, {}).get(status, ())
-    return list(dict.fromkeys((*generic(status, auth=auth, has_body=has_body, has_input=has_input, form=form),
-                               *own)))
+    return list(dict.fromkeys((*generic(status, auth=auth, has_body=has_body, has_input=has_input), *own)))
 
 # Test: pytest tests/meta/test_contract.py tests/http/test_openapi.py

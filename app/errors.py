@@ -71,6 +71,11 @@ CONSTRAINT_CODES: dict[str, tuple[int, str, str, str | None]] = {
     "availability_slots_booked_count_range": (409, "slot_full", "That slot is full.", "slot_id"),
     "availability_slots_unique_start": (409, "slot_exists", "A slot already starts at that time.", "starts_at"),
     "clients_consultant_email_key": (409, "client_exists", "A client with this email already exists.", "email"),
+    # Razorpay's smallest order is ₹1.00: a price or a quotation is free (0) or at least that.
+    "consultants_prices_payable": (422, "amount_below_minimum", "A price is 0 (free) or at least ₹1.00, the "
+                                   "smallest amount Razorpay takes.", None),
+    "quotations_final_amount_payable": (422, "amount_below_minimum", "The final amount (after the discount) is 0 "
+                                        "or at least ₹1.00, the smallest amount Razorpay takes.", "discount_percentage"),
 }
 
 

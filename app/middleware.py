@@ -147,6 +147,11 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if "\x00" in scope.get("path", ""):  # %00: no route holds it, and no database text could
+            start, body = _json(404, "not_found", "No such page.")
+            await send(start)
+            await send(body)
+            return
         max_bytes = self.overrides.get(scope.get("path", ""), self.default_max)
         length = dict(scope["headers"]).get(b"content-length")
         too_big = f"The request body is larger than {max_bytes} bytes."

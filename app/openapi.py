@@ -54,6 +54,7 @@ class Doc:
     include: bool = True
     form: dict | None = None  # a multipart/form-data body (uploads), as a JSON schema
     headers: tuple[dict, ...] = ()  # request headers this operation reads, as OpenAPI header parameters
+    answer_headers: dict[int, dict] = field(default_factory=dict)  # status -> headers it may carry
 
 
 def doc_of(route: BaseRoute) -> Doc | None:
@@ -141,12 +142,18 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                     responses[str(status)] = _error_response(status)
                     continue
                 entry: dict[str, Any] = {"description": "Success"}
+                if status in meta.answer_headers:
+                    entry["headers"] = dict(meta.answer_headers[status])
                 if model is not None:
                     entry["content"] = {meta.content_type: {"schema": _schema_of(model, components)}}
                 responses[str(status)] = entry
             # A body (JSON or multipart) can be malformed, too large, of the wrong type or invalid.
             has_body = meta.body is not None or meta.form is not None
             for status in (400, 413, 415, 422) if has_body else (400, 422) if meta.query else ():
+                responses.setdefault(str(status), _error_response(status))
+            # Any request may carry a Content-Length that is no number (400) or a body over the limit (413),
+            # whether or not the operation reads one.
+            for status in (400, 413):
                 responses.setdefault(str(status), _error_response(status))
             if meta.auth != "public":
                 responses.setdefault("401", _error_response(401))
@@ -159,7 +166,7 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
                 answer["headers"] = {**ANSWER_HEADERS, **(RETRY_AFTER if status in ("429", "503") else {}),
                                      **answer.get("headers", {})}
                 if int(status) >= 400:  # the codes a program can branch on (app/error_codes.py)
-                    listed = codes(op_id, int(status), auth=meta.auth, has_body=has_body, form=meta.form is not None,
+                    listed = codes(op_id, int(status), auth=meta.auth, has_body=has_body,
                                    has_input=has_body or meta.query is not None or bool(route.param_convertors))
                     answer["x-codes"] = listed
                     if listed:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+import uuid
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated
 
@@ -152,6 +153,13 @@ def _timezone(value: str) -> str:
 # checked after trimming is not the length the document can state. So these check the text as sent (its
 # length, a non-space character: what JSON Schema says), then trim it: the document and the server agree
 # exactly (schemathesis holds them to it both ways).
+# The characters trimmed are JavaScript's whitespace and line terminators (ECMA-262 \s), which the document's
+# patterns mean: Python's str.strip() also takes U+001C–U+001F and U+0085 and leaves U+FEFF, so a name of one
+# BOM was kept while the document called it blank (an outside review found both).
+SPACES = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NOT_SPACE = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+
+
 def trimmed(max_length: int, min_length: int = 0, description: str | None = None) -> object:
     """Text of at most max_length characters as sent, with at least min_length left once trimmed."""
     def check(value: object) -> object:
@@ -159,7 +167,7 @@ def trimmed(max_length: int, min_length: int = 0, description: str | None = None
             return value  # the str schema after this refuses it with the usual message
         if len(value) > max_length:
             raise PydanticCustomError("string_too_long", "Use at most {max} characters.", {"max": max_length})
-        value = value.strip()
+        value = value.strip(SPACES)
         if len(value) < min_length:
             raise PydanticCustomError("string_too_short", "Fill this in." if min_length == 1 else
                                       "Use at least {min} characters.", {"min": min_length})
@@ -168,7 +176,8 @@ def trimmed(max_length: int, min_length: int = 0, description: str | None = None
     if min_length:
         # At least min_length characters besides spaces at the ends: a non-space, then min_length - 1 more
         # characters ending in a non-space (unanchored: anywhere in the text).
-        schema |= {"minLength": min_length, "pattern": r"\S" if min_length == 1 else rf"\S[\s\S]{{{min_length - 2},}}\S"}
+        schema |= {"minLength": min_length, "pattern": NOT_SPACE if min_length == 1
+                   else rf"{NOT_SPACE}[\s\S]{{{min_length - 2},}}{NOT_SPACE}"}
     if description:
         schema["description"] = description
     return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
@@ -226,6 +235,33 @@ NewPassword = Annotated[str, AfterValidator(_new_password_length), WithJsonSchem
      "description": "10–128 characters, not a common password nor guessable from your name or email "
                     "(422 weak_password)."})]
 Token = Annotated[str, Field(min_length=10, max_length=200)]
+# An id in a request: the hyphenated form the document's `format: uuid` means (RFC 9562). Pydantic alone also
+# took {braces}, urn:uuid: and bare hex, which the document refuses (an outside review sent all three).
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def _uuid_text(value: object) -> object:
+    if isinstance(value, str) and not re.fullmatch(UUID_PATTERN, value):
+        raise PydanticCustomError("uuid_parsing", "Give an id like 3f0b6c52-9d1e-4b7a-8c3d-2e5f6a7b8c9d.")
+    return value
+
+
+Id = Annotated[uuid.UUID, BeforeValidator(_uuid_text), WithJsonSchema({"type": "string", "format": "uuid"})]
+# A wall-clock time in the consultant's own zone: HH:MM, seconds allowed. Not `format: time`, which is RFC 3339's
+# time *with an offset*: the server took "20:00:00Z" and quietly dropped the Z (an outside review found it).
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _clock_text(value: object) -> object:
+    if isinstance(value, str) and not re.fullmatch(CLOCK_PATTERN, value):
+        raise PydanticCustomError("time_parsing", "Give a local time like 09:30 (no offset: it is the "
+                                                  "consultant's own time zone).")
+    return value
+
+
+LocalTime = Annotated[time, Strict(False), BeforeValidator(_clock_text), WithJsonSchema({
+    "type": "string", "pattern": CLOCK_PATTERN, "examples": ["09:30"],
+    "description": "A local time in the consultant's time zone, HH:MM (seconds allowed, no offset)."})]
 
 
 # Money in a request: rupees as a decimal string ("1499.50") or a JSON number, at most two decimals either way,
@@ -235,36 +271,63 @@ MONEY_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
 MAX_MONEY = Decimal("99999999.99")
 
 
-def decimal_field(pattern: str, largest: Decimal, what: str, example: str) -> object:
-    """A decimal with at most two places, 0 to `largest`: a string matching `pattern` or a JSON number."""
+def decimal_field(pattern: str, largest: Decimal, what: str, example: str, *, smallest_paid: Decimal | None = None,
+                  positive: bool = False) -> object:
+    """A decimal with at most two places, 0 to `largest`: a string matching `pattern` or a JSON number. With
+    `smallest_paid`: 0 or at least that (Razorpay's smallest order); with `positive`: more than 0."""
     def read(value: object) -> object:
         if isinstance(value, bool):
             raise PydanticCustomError("decimal_type", "Give {what}: a number or a string like \"{example}\".",
                                       {"what": what, "example": example})
         if isinstance(value, str):
             if not re.fullmatch(pattern, value):
+                if re.fullmatch(MONEY_PATTERN, value):
+                    bounded(Decimal(value))  # "0.50" for a price: say why, not just "write it differently"
                 raise PydanticCustomError("decimal_parsing", "Write {what} with at most two decimals, like "
                                                              "\"{example}\".", {"what": what, "example": example})
-            return Decimal(value)
+            return bounded(Decimal(value))
         if isinstance(value, int):
-            return Decimal(value)
+            return bounded(Decimal(value))
         if isinstance(value, float):
             if not math.isfinite(value):  # 1e999 reads as infinity
                 raise PydanticCustomError("finite_number", "Give a finite number.")
             exact = Decimal(repr(value))
             if exact.as_tuple().exponent < -2:  # type: ignore[operator]
                 raise PydanticCustomError("decimal_max_places", "Use at most two decimals.")
-            return exact
+            return bounded(exact)
         return value
+
+    def bounded(value: Decimal) -> Decimal:
+        if smallest_paid is not None and 0 < value < smallest_paid:
+            raise PydanticCustomError("amount_below_minimum", "Use 0 for free, or at least {least}: the smallest "
+                                      "amount Razorpay takes.", {"least": f"{smallest_paid:.2f}"})
+        if positive and value == 0:
+            raise PydanticCustomError("greater_than", "Give more than zero.")
+        return value
+
+    number: dict = {"type": "number", "minimum": 0, "maximum": float(largest), "multipleOf": 0.01}
+    words = f"0–{largest:,}"
+    if smallest_paid is not None:
+        number["anyOf"] = [{"const": 0}, {"minimum": float(smallest_paid)}]
+        words = f"0 (free) or {smallest_paid:.2f}–{largest:,}"
+    if positive:
+        number = {**{k: v for k, v in number.items() if k != "minimum"}, "exclusiveMinimum": 0}
+        words = f"more than 0, at most {largest:,}"
     return Annotated[Decimal, BeforeValidator(read), Field(ge=0, le=largest, decimal_places=2),
                      WithJsonSchema({
-                         "anyOf": [{"type": "string", "pattern": pattern},
-                                   {"type": "number", "minimum": 0, "maximum": float(largest), "multipleOf": 0.01}],
+                         "anyOf": [{"type": "string", "pattern": pattern}, number],
                          "description": f"{what[0].upper()}{what[1:]}: a decimal string (\"{example}\") or a JSON "
-                                        f"number, at most two decimals, 0–{largest:,}.", "examples": [example]})]
+                                        f"number, at most two decimals, {words}.", "examples": [example]})]
 
 
 Money = decimal_field(MONEY_PATTERN, MAX_MONEY, "an amount in rupees (INR)", "1499.50")
+# A price clients pay through Razorpay: free, or at least ₹1.00 (Razorpay's smallest order). The string form
+# says the same: "0", "0.0", "0.00", or 1 and up with no leading zero.
+Price = decimal_field(r"^(0(\.0{1,2})?|[1-9][0-9]{0,7}(\.[0-9]{1,2})?)$", MAX_MONEY, "a price in rupees (INR)",
+                      "1499.50", smallest_paid=Decimal(1))
+# An amount that must be more than nothing (a refund).
+PositiveMoney = decimal_field(r"^([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$", MAX_MONEY,
+                              "an amount in rupees (INR)", "500.00", positive=True)
 # A percentage in a request (a quotation's discount): 0–100, at most two decimals, as a string or a number.
 Percent = decimal_field(r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$", Decimal(100), "a percentage", "12.5")
 

@@ -30,9 +30,11 @@ class Answer(BaseModel):
 
 
 class QuerySchema(BaseModel):
-    """Query strings arrive as text: lax parsing of numbers and dates, unknown parameters refused."""
+    """Query strings arrive as text: lax parsing of numbers and dates. Unknown parameters are ignored, as on
+    the web at large: a cache-buster (`_=`) or a campaign tag a page passes along must not break a call, and
+    OpenAPI cannot say "no other parameters" (an outside review found 422s a document reader could not foresee)."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=2000)
+    model_config = ConfigDict(extra="ignore", str_max_length=2000)
 
 
 # Python's json turns an integer into an int (ValueError past sys.get_int_max_str_digits(), 4,300 digits by
@@ -55,18 +57,34 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _huge_number_at(data: Any) -> str | None:
-    """The dotted path (as validation names fields: client.name, items.0) of the first huge number."""
+def _huge_number_at(data: Any) -> tuple | None:
+    """The path (as validation names fields: client.name, items.0) of the first huge number."""
+    return _first_at(data, lambda value: isinstance(value, _HugeNumber))
+
+
+def _nul_at(data: Any) -> tuple | None:
+    """Where the first text holding NUL (U+0000) is: valid JSON, but no PostgreSQL text or jsonb can store it."""
+    return _first_at(data, lambda value: isinstance(value, str) and "\x00" in value)
+
+
+def _first_at(data: Any, found) -> tuple | None:
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
         value, path = stack.pop()
-        if isinstance(value, _HugeNumber):
-            return ".".join(str(p) for p in path) or None
+        if found(value):
+            return path
         if isinstance(value, dict):
-            stack.extend((v, (*path, k)) for k, v in reversed(list(value.items())))
+            for k, v in reversed(list(value.items())):
+                if found(k):
+                    return (*path, k)
+                stack.append((v, (*path, k)))
         elif isinstance(value, list):
             stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value))))
     return None
+
+
+def _dotted(path: tuple) -> str | None:
+    return ".".join(str(p).replace("\x00", "\\u0000") for p in path) or None
 
 
 def load_json(raw: bytes) -> Any:
@@ -82,14 +100,19 @@ def load_json(raw: bytes) -> Any:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {reason}.") from exc
     if isinstance(data, _HugeNumber):
         raise ApiError(400, "malformed_json", "The body is not valid JSON: a number too long to read.")
-    if (where := _huge_number_at(data)) is not None:
+    if (path := _huge_number_at(data)) is not None:
+        where = _dotted(path)
         raise ApiError(422, "out_of_range", f"{where}: the number has more digits than any value here can have.",
+                       where)
+    if (path := _nul_at(data)) is not None:
+        where = _dotted(path)
+        raise ApiError(422, "invalid_text", f"{where or 'body'}: text cannot contain the NUL character (U+0000).",
                        where)
     return data
 
 
 # Error codes a field type raises itself (PydanticCustomError), kept as the answer's code.
-OWN_ERROR_CODES = frozenset({"weak_password"})
+OWN_ERROR_CODES = frozenset({"weak_password", "amount_below_minimum"})
 
 
 def _first_error(exc: ValidationError) -> ApiError:
@@ -147,6 +170,8 @@ def parse_query(request: Request, model: type[M], *, blank_is_missing: bool = Fa
             if not values:
                 continue
         data[key] = values[0] if len(values) == 1 else values
+        if any("\x00" in v for v in values):
+            raise ApiError(422, "invalid_text", f"{key}: text cannot contain the NUL character (U+0000).", key)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -713,7 +713,8 @@ begin
   perform api.require_admin(true);
   -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
   return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
-                            'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
+                            'value', api.setting_for_answer(s.key, s.value), 'description', s.description,
+                            'updated_at', s.updated_at,
                             'updated_by', s.updated_by)
                           || case when b.bounds ? s.key
                                   then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
@@ -793,7 +794,7 @@ begin
   if jsonb_typeof(p_patch) <> 'object' or p_patch = '{}' then
     raise exception using errcode = 'NK422', message = 'validation_error', detail = 'Send an object of settings to change.';
   end if;
-  for v_item in select key, value from jsonb_each(p_patch) loop
+  for v_item in select key, app_private.setting_as_stored(key, value) as value from jsonb_each(p_patch) loop
     perform app_private.check_setting(v_item.key, v_item.value);
     v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
                     else v_item.value end;
@@ -3365,7 +3366,9 @@ begin
                 'Cancelled by the client', 'client_policy');
   perform app_private.queue_session_emails(v_s, 'cancelled_by_client', jsonb_build_object('refund_amount', v_refund::text));
   select * into v_s from app.sessions where id = v_s.id;
-  return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
+  -- What was refunded, not what the page said a moment before (a refund may have been made in between).
+  return app_private.booking_json(v_s) || jsonb_build_object('refund_due', jsonb_build_object(
+    'percent', v_view->'refund_if_cancelled_now'->'percent', 'amount', api.money(v_refund)));
 end;
 $$;
 
@@ -4948,6 +4951,33 @@ ALTER FUNCTION api.setting_bounds() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.setting_bounds() IS 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
+
+
+--
+-- Name: setting_for_answer(text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.setting_for_answer(p_key text, p_value jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- A plan's price is money, and money in an answer is a two-decimal string ("499.00"; docs/api.md, Money); it
+  -- is kept as a JSON number, and a change may send either (app_private.setting_as_stored).
+  select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
+              then (select jsonb_agg(p || jsonb_build_object('price_monthly', api.money((p->>'price_monthly')::numeric))
+                                     order by o)
+                    from jsonb_array_elements(p_value) with ordinality as e(p, o))
+              else p_value end
+$$;
+
+
+ALTER FUNCTION api.setting_for_answer(p_key text, p_value jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setting_for_answer(p_key text, p_value jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.setting_for_answer(p_key text, p_value jsonb) IS 'A setting''s value as the API answers it (plan prices as money strings).';
 
 
 --
@@ -7611,6 +7641,35 @@ COMMENT ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) IS 'Can
 
 
 --
+-- Name: cancellation_refund_due(app.sessions, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.cancellation_refund_due(p_s app.sessions, p_percent integer) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The one rule for what a cancellation gives back: the percentage of what the session's payment was, never
+  -- more than is still refundable (an earlier partial refund counts), 0 when nothing was paid. The manage
+  -- page's promise and the refund itself both come from here.
+  select coalesce((
+    select least(round(t.amount * p_percent / 100, 2), app_private.refundable(t.id))
+    from app.payment_transactions t
+    where t.session_id = p_s.id and t.status in ('completed', 'partially_refunded')
+      and not coalesce((t.metadata->>'duplicate')::boolean, false)
+    order by t.paid_at limit 1), 0)
+$$;
+
+
+ALTER FUNCTION app_private.cancellation_refund_due(p_s app.sessions, p_percent integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION cancellation_refund_due(p_s app.sessions, p_percent integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.cancellation_refund_due(p_s app.sessions, p_percent integer) IS 'What cancelling a session gives back now: its payment times the percentage, capped at what is still refundable.';
+
+
+--
 -- Name: check_booking_limits(app.consultants, text, bytea, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -8662,19 +8721,21 @@ declare
   v_c app.consultants;
   v_cutoff integer;
   v_paid numeric(10, 2);
+  v_due numeric(10, 2);
   v_percent integer;
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   v_cutoff := coalesce((v_c.cancellation_policy->>'client_cutoff_hours')::integer, 0);
-  v_paid := case when p_s.payment_status in ('paid', 'partially_refunded') then p_s.amount else 0 end;
   v_percent := app_private.refund_percent(v_c, p_s.starts_at);
+  v_paid := case when p_s.payment_status in ('paid', 'partially_refunded') then p_s.amount else 0 end;
+  v_due := app_private.cancellation_refund_due(p_s, v_percent);  -- an earlier partial refund counts
   return app_private.booking_json(p_s) || jsonb_build_object(
     'can_cancel', p_s.status in ('pending', 'confirmed') and p_s.starts_at - now() >= make_interval(hours => v_cutoff),
     'can_reschedule', p_s.status = 'confirmed' and p_s.starts_at - now() >= make_interval(hours => v_cutoff)
                       and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
     'cancellation_cutoff_hours', v_cutoff,
     'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
-      'amount', api.money(v_paid * v_percent / 100)));
+      'amount', api.money(v_due)));
 end;
 $$;
 
@@ -9383,7 +9444,7 @@ begin
   if v_t.id is null then
     return 0;
   end if;
-  v_amount := least(round(v_t.amount * p_percent / 100, 2), app_private.refundable(v_t.id));
+  v_amount := app_private.cancellation_refund_due(p_s, p_percent);  -- read with the payment locked
   if v_amount > 0 then
     perform app_private.create_refund(v_t.id, v_amount, p_reason, p_initiated_by);
   end if;
@@ -10129,6 +10190,36 @@ ALTER FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reaso
 --
 
 COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) IS 'Move a consultant through the approval state machine; audited, emailed.';
+
+
+--
+-- Name: setting_as_stored(text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.setting_as_stored(p_key text, p_value jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  -- The reverse: a plan price sent as a money string ("499.00") is stored as the number it says, so the check
+  -- and every reader see one form. Anything else is left for the check to judge.
+  select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
+                   and not exists (select 1 from jsonb_array_elements(p_value) p where jsonb_typeof(p) <> 'object')
+              then (select jsonb_agg(case when jsonb_typeof(p->'price_monthly') = 'string'
+                                               and (p->>'price_monthly') ~ '^[0-9]{1,7}(\.[0-9]{1,2})?$'
+                                          then p || jsonb_build_object('price_monthly', (p->>'price_monthly')::numeric)
+                                          else p end order by o)
+                    from jsonb_array_elements(p_value) with ordinality as e(p, o))
+              else p_value end
+$_$;
+
+
+ALTER FUNCTION app_private.setting_as_stored(p_key text, p_value jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setting_as_stored(p_key text, p_value jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.setting_as_stored(p_key text, p_value jsonb) IS 'A setting''s value as kept (plan prices sent as strings become numbers).';
 
 
 --
@@ -13100,6 +13191,14 @@ ALTER TABLE ONLY app.consultants
 
 
 --
+-- Name: consultants consultants_prices_payable; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultants
+    ADD CONSTRAINT consultants_prices_payable CHECK (((NOT ((personal_session_price > (0)::numeric) AND (personal_session_price < (1)::numeric))) AND (NOT ((webinar_session_price > (0)::numeric) AND (webinar_session_price < (1)::numeric))))) NOT VALID;
+
+
+--
 -- Name: consultants consultants_slug_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -13321,6 +13420,14 @@ ALTER TABLE app.quotations
 
 ALTER TABLE app.quotations
     ADD CONSTRAINT quotations_expires_at_range CHECK (app.is_plausible_instant(expires_at)) NOT VALID;
+
+
+--
+-- Name: quotations quotations_final_amount_payable; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotations
+    ADD CONSTRAINT quotations_final_amount_payable CHECK ((NOT ((final_amount > (0)::numeric) AND (final_amount < (1)::numeric)))) NOT VALID;
 
 
 --
@@ -16845,6 +16952,15 @@ GRANT ALL ON FUNCTION api.setting_bounds() TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION setting_for_answer(p_key text, p_value jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.setting_for_answer(p_key text, p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.setting_for_answer(p_key text, p_value jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.setting_for_answer(p_key text, p_value jsonb) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION signup_consultant(p_email text, p_password_hash text, p_first_name text, p_last_name text, p_phone_country_code text, p_phone_number text, p_refresh_hash bytea, p_refresh_expires_at timestamp with time zone, p_verify_hash bytea, p_verify_url_encrypted text, p_user_agent text, p_ip inet); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17971,6 +18087,14 @@ GRANT ALL ON FUNCTION app_private.cancel_queued_jobs(p_queueing_lock text) TO na
 
 
 --
+-- Name: FUNCTION cancellation_refund_due(p_s app.sessions, p_percent integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.cancellation_refund_due(p_s app.sessions, p_percent integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.cancellation_refund_due(p_s app.sessions, p_percent integer) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -18549,6 +18673,14 @@ GRANT ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) TO nakksha
 
 REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION setting_as_stored(p_key text, p_value jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.setting_as_stored(p_key text, p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.setting_as_stored(p_key text, p_value jsonb) TO nakksha_worker;
 
 
 --
@@ -19316,3 +19448,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205130300
 -- 20261205130400
 -- 20261205140000
+-- 20261206010000

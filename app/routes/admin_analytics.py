@@ -13,7 +13,7 @@ from starlette.routing import Route
 from app.answers import Page, SessionType, Status
 from app.endpoints import endpoint
 from app.routes.analytics import DashboardCharts, DashboardMetrics, MetricsQuery, Period
-from app.schemas import Amount, Instant, SignedAmount
+from app.schemas import Amount, Id, Instant, SignedAmount
 from app.sql import run
 from app.validation import Answer, QuerySchema, parse_body, parse_query
 
@@ -22,7 +22,7 @@ SessionStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_sh
 
 class AdminSessionsQuery(QuerySchema):
     status: SessionStatus | None = None
-    consultant_id: uuid.UUID | None = None
+    consultant_id: Id | None = None
     from_: Instant | None = Field(default=None, alias="from")
     to: Instant | None = None
     page: int = Field(default=1, ge=1, le=100000)

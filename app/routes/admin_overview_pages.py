@@ -5,7 +5,6 @@ Platform periods are Indian time (the SQL's); a consultant's analytics are in th
 their dashboard shows them."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,7 +22,7 @@ from app.errors import ApiError
 from app.routes.admin_analytics import SessionStatus
 from app.routes.admin_pages import TZ, run_shown
 from app.routes.dashboard import picked_period
-from app.schemas import PlausibleDate
+from app.schemas import Id, PlausibleDate
 from app.sql import run_refusable
 from app.validation import QuerySchema, parse_query
 from app.web import form_with_csrf, render, signed_in
@@ -89,7 +88,7 @@ async def overview_page(request: Request) -> Response:
 class SessionsPageQuery(QuerySchema):
     """The sessions page's filters: dates are whole days in Indian time."""
     status: SessionStatus | None = None
-    consultant_id: uuid.UUID | None = None
+    consultant_id: Id | None = None
     from_: PlausibleDate | None = Field(default=None, alias="from")
     to: PlausibleDate | None = None
     page: int = Field(default=1, ge=1, le=100000)

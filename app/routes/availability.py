@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from app.answers import SessionType
 from app.endpoints import endpoint
-from app.schemas import Clock, Instant, PlausibleDate
+from app.schemas import Clock, Instant, LocalTime, PlausibleDate
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -23,8 +23,8 @@ BASE = "/consultants/me/availability"
 class RuleBody(Schema):
     session_type: SessionType
     weekday: int = Field(ge=1, le=7, description="ISO weekday: 1 = Monday … 7 = Sunday.")
-    start_time: time = Field(description="Local time in the consultant's timezone, HH:MM.")
-    end_time: time
+    start_time: LocalTime
+    end_time: LocalTime
     slot_minutes: int = Field(ge=5, le=480)
     capacity: int = Field(default=1, ge=1, le=10000)
     valid_from: PlausibleDate | None = None

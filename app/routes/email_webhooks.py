@@ -58,11 +58,24 @@ class ResendAnswer(Answer):
                                      "ignored_event (not one we act on).")
 
 
-@endpoint(named="handle_resend_webhook", tags=("email",),
+RESEND_EVENT = {"type": "object", "required": ["type", "data"],
+                "description": "A Resend webhook event (Svix-signed over its raw bytes).",
+                "properties": {"type": {"type": "string"}, "data": {"type": "object"}}}
+SVIX_HEADERS = tuple({"name": name, "in": "header", "required": True, "schema": {"type": "string"},
+                      "description": description} for name, description in (
+    ("svix-id", "The message id (a redelivery carries the same one)."),
+    ("svix-timestamp", "Unix seconds; more than five minutes off is refused."),
+    ("svix-signature", "v1,<base64 HMAC-SHA256 of id.timestamp.body under the webhook secret>, space-separated.")))
+
+
+@endpoint(named="handle_resend_webhook", tags=("email",), body=RESEND_EVENT, headers=SVIX_HEADERS,
           responses={200: ResendAnswer, 400: None, 404: None, 422: None})
 async def resend_webhook(request: Request) -> JSONResponse:
     raw = await request.body()
     secret = webhook_secret()
+    if not all(request.headers.get(name) for name in ("svix-id", "svix-timestamp", "svix-signature")):
+        # Unsigned is unsigned, configured here or not (the document requires the three headers).
+        raise ApiError(400, "invalid_signature", "The webhook carries no Svix signature headers.")
     if not secret:
         raise ApiError(404, "not_found", "Resend webhooks are not configured here.")
     if not verify_svix(secret, {k.lower(): v for k, v in request.headers.items()}, raw):

@@ -23,7 +23,7 @@ from app.adapters.payments import (
 from app.answers import Booking, Page, Payment
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.schemas import Amount, Instant, Money
+from app.schemas import Amount, Instant, PositiveMoney
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, load_json, parse_body, parse_query
 
@@ -46,7 +46,7 @@ class PaymentsQuery(QuerySchema):
 
 
 class RefundBody(Schema):
-    amount: Money | None = None
+    amount: PositiveMoney | None = None
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -130,7 +130,18 @@ def _pending(message: str) -> JSONResponse:
     return JSONResponse({"status": "pending", "message": message}, status_code=202)
 
 
-@endpoint(named="handle_payment_webhook", tags=("payments",), responses={200: WebhookAnswer, 400: None, 422: None})
+RAZORPAY_EVENT = {"type": "object", "required": ["event", "payload"],
+                  "description": "A Razorpay webhook event, signed over its raw bytes (docs/payments.md).",
+                  "properties": {"event": {"type": "string"}, "payload": {"type": "object"}}}
+RAZORPAY_HEADERS = (
+    {"name": "X-Razorpay-Signature", "in": "header", "required": True, "schema": {"type": "string"},
+     "description": "Hex HMAC-SHA256 of the raw body under the webhook secret."},
+    {"name": "X-Razorpay-Event-Id", "in": "header", "required": False, "schema": {"type": "string"},
+     "description": "Razorpay's id of this event: a redelivery carries the same one and changes nothing."})
+
+
+@endpoint(named="handle_payment_webhook", tags=("payments",), body=RAZORPAY_EVENT, headers=RAZORPAY_HEADERS,
+          responses={200: WebhookAnswer, 400: None, 422: None})
 async def payment_webhook(request: Request) -> JSONResponse:
     raw = await request.body()
     gateway = request.app.state.payments

@@ -26,10 +26,10 @@ from app.schemas import (
     InstagramUrl,
     LinkedinUrl,
     MeetUrl,
-    Money,
     Name,
     PhoneCountryCode,
     PhoneNumber,
+    Price,
     ShortText,
     Slug,
     TeamsUrl,
@@ -88,8 +88,8 @@ class ProfilePatch(Schema):
     consultancy_sector: ShortText | None = None
     personal_session_title: ShortText | None = None
     webinar_session_title: ShortText | None = None
-    personal_session_price: Money = None  # type: ignore[assignment]
-    webinar_session_price: Money = None  # type: ignore[assignment]
+    personal_session_price: Price = None  # type: ignore[assignment]
+    webinar_session_price: Price = None  # type: ignore[assignment]
     description: Text | None = None
     experience_months: int | None = Field(default=None, ge=0, le=1200)
     instagram_url: InstagramUrl | None = None

@@ -25,7 +25,7 @@ from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.auth import LINK_PURPOSE
-from app.schemas import Amount, ClientName, ClientPhone, Email, Instant, Timezone
+from app.schemas import Amount, ClientName, ClientPhone, Email, Id, Instant, Timezone
 from app.sql import CommitOutcomeUnknown, run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -40,7 +40,7 @@ class ClientIn(Schema):
 
 
 class BookingBody(Schema):
-    slot_id: uuid.UUID
+    slot_id: Id
     session_type: Literal["personal", "webinar"]
     client: ClientIn
     notes: str | None = Field(default=None, max_length=2000)
@@ -59,7 +59,7 @@ class CancelBody(Schema):
 
 
 class ClientRescheduleBody(Schema):
-    slot_id: uuid.UUID
+    slot_id: Id
 
 
 def manage_url(request: Request, token: str) -> str:
@@ -198,6 +198,9 @@ def checkout_options(request: Request, payable: dict, description: str, prefill:
     return checkout
 
 
+REPLAYED = {"Idempotent-Replayed": {
+    "description": "true when this is the first answer to this Idempotency-Key again (a retry), not a new booking.",
+    "schema": {"type": "string", "enum": ["true"]}}}
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "Any 1–200 printable characters, new per booking: the same key with the same body answers the "
@@ -211,7 +214,7 @@ IDEMPOTENCY_KEY = {
                   "free. Send an Idempotency-Key header to retry safely (a retry gets the first answer, status "
                   "included). 429 with Retry-After when the address or the email has made too many bookings, keeps "
                   "too many unpaid holds here, or the email received too many booking emails today.",
-          tags=("public",), body=BookingBody, headers=(IDEMPOTENCY_KEY,),
+          tags=("public",), body=BookingBody, headers=(IDEMPOTENCY_KEY,), answer_headers={201: REPLAYED},
           responses={201: NewBooking, 404: None, 409: None, 422: None, 429: None, 502: None})
 async def book_slot(request: Request) -> JSONResponse:
     body = await parse_body(request, BookingBody)

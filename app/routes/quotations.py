@@ -28,7 +28,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
-from app.schemas import Amount, Email, Instant, Money, Name, Percent, PlausibleDate, SecureUrl, ShortText
+from app.schemas import Amount, Email, Id, Instant, Name, Percent, PlausibleDate, Price, SecureUrl, ShortText
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -40,12 +40,12 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 
 
 class QuotationBody(Schema):
-    client_id: uuid.UUID | None = None
+    client_id: Id | None = None
     client_name: Name | None = None
     client_email: Email | None = None
     quotation_name: Title
     description: str | None = Field(default=None, max_length=20000)
-    base_amount: Money
+    base_amount: Price
     discount_percentage: Percent = Decimal("0")
     currency: Literal["INR"] = "INR"
     validity_period: ShortText | None = None
@@ -61,12 +61,12 @@ class QuotationBody(Schema):
 
 
 class QuotationPatch(Schema):
-    client_id: uuid.UUID = None  # type: ignore[assignment]
+    client_id: Id = None  # type: ignore[assignment]
     client_name: Name = None  # type: ignore[assignment]
     client_email: Email = None  # type: ignore[assignment]
     quotation_name: Title = None  # type: ignore[assignment]
     description: str | None = Field(default=None, max_length=20000)
-    base_amount: Money = None  # type: ignore[assignment]
+    base_amount: Price = None  # type: ignore[assignment]
     discount_percentage: Percent = None  # type: ignore[assignment]
     currency: Literal["INR"] = None  # type: ignore[assignment]
     validity_period: ShortText | None = None

@@ -1,7 +1,6 @@
 # app/routes/sessions.py — the consultant's sessions (/api/v1/sessions…): list, detail, notes, offline bookings, status actions, calendar.
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Literal
 
@@ -16,7 +15,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.clients import present_client
 from app.routes.public import PHONE_PURPOSE, ClientIn
-from app.schemas import Instant, Money, PlausibleMonth, SecureUrl
+from app.schemas import Id, Instant, Money, PlausibleMonth, SecureUrl
 from app.sql import Caller, run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -26,7 +25,7 @@ class SessionQuery(QuerySchema):
     type: SessionType | None = None
     from_: Instant | None = Field(default=None, alias="from")
     to: Instant | None = None
-    client_id: uuid.UUID | None = None
+    client_id: Id | None = None
     q: str | None = Field(default=None, max_length=200)
     sort: Literal["starts_at", "-starts_at", "created_at", "-created_at", "amount", "-amount"] | None = None
     page: int = Field(default=1, ge=1, le=100000)
@@ -43,9 +42,9 @@ class SessionPatch(Schema):
 
 
 class NewSession(Schema):
-    client_id: uuid.UUID | None = None
+    client_id: Id | None = None
     client: ClientIn | None = None
-    slot_id: uuid.UUID | None = None
+    slot_id: Id | None = None
     session_type: SessionType | None = None
     starts_at: Instant | None = None
     ends_at: Instant | None = None
@@ -82,7 +81,7 @@ class CancelBody(Schema):
 
 
 class RescheduleBody(Schema):
-    slot_id: uuid.UUID | None = None
+    slot_id: Id | None = None
     starts_at: Instant | None = None
     ends_at: Instant | None = None
 

@@ -41,19 +41,21 @@ declare
   v_c app.consultants;
   v_cutoff integer;
   v_paid numeric(10, 2);
+  v_due numeric(10, 2);
   v_percent integer;
 begin
   select * into v_c from app.consultants where id = p_s.consultant_id;
   v_cutoff := coalesce((v_c.cancellation_policy->>'client_cutoff_hours')::integer, 0);
-  v_paid := case when p_s.payment_status in ('paid', 'partially_refunded') then p_s.amount else 0 end;
   v_percent := app_private.refund_percent(v_c, p_s.starts_at);
+  v_paid := case when p_s.payment_status in ('paid', 'partially_refunded') then p_s.amount else 0 end;
+  v_due := app_private.cancellation_refund_due(p_s, v_percent);  -- an earlier partial refund counts
   return app_private.booking_json(p_s) || jsonb_build_object(
     'can_cancel', p_s.status in ('pending', 'confirmed') and p_s.starts_at - now() >= make_interval(hours => v_cutoff),
     'can_reschedule', p_s.status = 'confirmed' and p_s.starts_at - now() >= make_interval(hours => v_cutoff)
                       and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
     'cancellation_cutoff_hours', v_cutoff,
     'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
-      'amount', api.money(v_paid * v_percent / 100)));
+      'amount', api.money(v_due)));
 end;
 $$;
 comment on function app_private.manage_view is 'What the client''s manage page shows: the booking, what they may do, the refund due now.';
@@ -94,7 +96,9 @@ begin
                 'Cancelled by the client', 'client_policy');
   perform app_private.queue_session_emails(v_s, 'cancelled_by_client', jsonb_build_object('refund_amount', v_refund::text));
   select * into v_s from app.sessions where id = v_s.id;
-  return app_private.booking_json(v_s) || jsonb_build_object('refund_due', v_view->'refund_if_cancelled_now');
+  -- What was refunded, not what the page said a moment before (a refund may have been made in between).
+  return app_private.booking_json(v_s) || jsonb_build_object('refund_due', jsonb_build_object(
+    'percent', v_view->'refund_if_cancelled_now'->'percent', 'amount', api.money(v_refund)));
 end;
 $$;
 comment on function api.public_cancel_booking is 'The client cancels through the manage link, within policy; answers the refund due. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';

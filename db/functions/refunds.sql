@@ -119,6 +119,23 @@ end;
 $$;
 comment on function api.refund_payment is 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left. Definer: records a refund against a payment (money columns no web role may write).';
 
+create or replace function app_private.cancellation_refund_due(p_s app.sessions, p_percent integer)
+returns numeric
+language sql stable
+set search_path = ''
+as $$
+  -- The one rule for what a cancellation gives back: the percentage of what the session's payment was, never
+  -- more than is still refundable (an earlier partial refund counts), 0 when nothing was paid. The manage
+  -- page's promise and the refund itself both come from here.
+  select coalesce((
+    select least(round(t.amount * p_percent / 100, 2), app_private.refundable(t.id))
+    from app.payment_transactions t
+    where t.session_id = p_s.id and t.status in ('completed', 'partially_refunded')
+      and not coalesce((t.metadata->>'duplicate')::boolean, false)
+    order by t.paid_at limit 1), 0)
+$$;
+comment on function app_private.cancellation_refund_due is 'What cancelling a session gives back now: its payment times the percentage, capped at what is still refundable.';
+
 create or replace function app_private.refund_for_cancellation(p_s app.sessions, p_percent integer, p_reason text,
                                                                p_initiated_by text)
 returns numeric
@@ -137,7 +154,7 @@ begin
   if v_t.id is null then
     return 0;
   end if;
-  v_amount := least(round(v_t.amount * p_percent / 100, 2), app_private.refundable(v_t.id));
+  v_amount := app_private.cancellation_refund_due(p_s, p_percent);  -- read with the payment locked
   if v_amount > 0 then
     perform app_private.create_refund(v_t.id, v_amount, p_reason, p_initiated_by);
   end if;

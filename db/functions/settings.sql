@@ -10,7 +10,8 @@ begin
   perform api.require_admin(true);
   -- Whole-number settings carry their range, so a form can say it before the check refuses a value.
   return (select coalesce(jsonb_object_agg(s.key, jsonb_build_object(
-                            'value', s.value, 'description', s.description, 'updated_at', s.updated_at,
+                            'value', api.setting_for_answer(s.key, s.value), 'description', s.description,
+                            'updated_at', s.updated_at,
                             'updated_by', s.updated_by)
                           || case when b.bounds ? s.key
                                   then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
@@ -19,6 +20,39 @@ begin
 end;
 $$;
 comment on function api.admin_settings is 'Super admins: every platform setting with its description and last change.';
+
+create or replace function api.setting_for_answer(p_key text, p_value jsonb)
+returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  -- A plan's price is money, and money in an answer is a two-decimal string ("499.00"; docs/api.md, Money); it
+  -- is kept as a JSON number, and a change may send either (app_private.setting_as_stored).
+  select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
+              then (select jsonb_agg(p || jsonb_build_object('price_monthly', api.money((p->>'price_monthly')::numeric))
+                                     order by o)
+                    from jsonb_array_elements(p_value) with ordinality as e(p, o))
+              else p_value end
+$$;
+comment on function api.setting_for_answer is 'A setting''s value as the API answers it (plan prices as money strings).';
+
+create or replace function app_private.setting_as_stored(p_key text, p_value jsonb)
+returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  -- The reverse: a plan price sent as a money string ("499.00") is stored as the number it says, so the check
+  -- and every reader see one form. Anything else is left for the check to judge.
+  select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
+                   and not exists (select 1 from jsonb_array_elements(p_value) p where jsonb_typeof(p) <> 'object')
+              then (select jsonb_agg(case when jsonb_typeof(p->'price_monthly') = 'string'
+                                               and (p->>'price_monthly') ~ '^[0-9]{1,7}(\.[0-9]{1,2})?$'
+                                          then p || jsonb_build_object('price_monthly', (p->>'price_monthly')::numeric)
+                                          else p end order by o)
+                    from jsonb_array_elements(p_value) with ordinality as e(p, o))
+              else p_value end
+$$;
+comment on function app_private.setting_as_stored is 'A setting''s value as kept (plan prices sent as strings become numbers).';
 
 create or replace function api.setting_bounds()
 returns jsonb
@@ -107,7 +141,7 @@ begin
   if jsonb_typeof(p_patch) <> 'object' or p_patch = '{}' then
     raise exception using errcode = 'NK422', message = 'validation_error', detail = 'Send an object of settings to change.';
   end if;
-  for v_item in select key, value from jsonb_each(p_patch) loop
+  for v_item in select key, app_private.setting_as_stored(key, value) as value from jsonb_each(p_patch) loop
     perform app_private.check_setting(v_item.key, v_item.value);
     v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
                     else v_item.value end;
@@ -130,7 +164,8 @@ end;
 $$;
 comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
-grant execute on function api.admin_settings(), api.admin_update_settings(jsonb), api.setting_bounds() to nakksha_app;
+grant execute on function api.admin_settings(), api.admin_update_settings(jsonb), api.setting_bounds(),
+  api.setting_for_answer(text, jsonb) to nakksha_app;
 grant execute on function api.setting_bounds() to nakksha_worker;
 
 -- Test: pytest tests/db/test_limit_settings.py tests/http/test_admin_analytics.py

@@ -150,7 +150,7 @@ async def test_quotation_discount_outside_0_to_100_is_refused(owner, discount):
 
 @pytest.mark.parametrize("base, discount, final", [
     ("999.99", "12.5", "874.99"),    # 874.99125
-    ("0.05", "50", "0.03"),          # 0.025: half up, not half to even
+    ("2.05", "50", "1.03"),          # 1.025: half up, not half to even
     ("10.01", "50", "5.01"),         # 5.005
     ("1.25", "10", "1.13"),          # 1.125
     ("100.00", "33.33", "66.67"),

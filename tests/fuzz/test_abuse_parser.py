@@ -125,8 +125,8 @@ async def test_every_json_endpoint_refuses_what_the_parser_cannot_read(app, clie
             r = await client.request(method, url, content=raw, headers=headers)
             where = f"{method} {path} {name}"
             err = assert_error_shape(r, where)
-            if name == "deep_for_the_validator" and doc.body is None:
-                continue  # Python's json reads 500 levels: a schema-less endpoint judges the content itself
+            if name == "deep_for_the_validator" and not first_field(doc):
+                continue  # Python's json reads 500 levels: an endpoint with no model judges the content itself
             assert (r.status_code, err["code"]) == (400, "malformed_json"), f"{where}: {r.status_code} {err}"
         # A number with more digits than anything can hold: 422 naming the field it was sent in.
         field = first_field(doc) or {"/api/v1/payments/webhook": "event", "/api/v1/webhooks/resend": "type",

@@ -64,8 +64,9 @@ def same_shape(shown, got, where: str = "") -> list[str]:
 async def approve(db, email: str) -> None:
     conn = await db.connect("owner")
     try:
-        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now() "
-                           "where email = $1", email)
+        # What her mailed link and an admin would do (the page says so): her email confirmed, her account approved.
+        await conn.execute("update app.consultants set is_email_verified = true, email_verified_at = now(), "
+                           "approval_status = 'approved', approved_at = now() where email = $1", email)
     finally:
         await conn.close()
 

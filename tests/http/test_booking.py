@@ -23,8 +23,10 @@ async def approved_consultant(client, db, *, price="1499.50", webinar_price="499
     finally:
         await conn.close()
     headers = auth(account["access_token"])
+    # Three hours' notice: the first free slot is then always past the default two-hour cancellation cut-off,
+    # whatever the hour the suite runs at (at 07:30 in Kolkata the 09:00 slot could no longer be cancelled).
     patch = {"personal_session_price": price, "webinar_session_price": webinar_price, "timezone": timezone,
-             "min_notice_minutes": 0, "zoom_link": "https://zoom.us/j/123", **policy}
+             "min_notice_minutes": 180, "zoom_link": "https://zoom.us/j/123", **policy}
     r = await client.patch("/api/v1/consultants/me", headers=headers, json=patch)
     assert r.status_code == 200, r.text
     for rule in rules:
@@ -247,7 +249,7 @@ async def test_dst_rules_stay_at_local_wall_clock_and_show_in_the_visitors_zone(
     assert {s["starts_at_local"][11:19] for s in ny} == {"09:00:00"}
 
 
-@pytest.mark.parametrize("params", [{"type": "group"}, {"tz": "Mars/Base"}, {"from": "yesterday"}, {"foo": "1"},
+@pytest.mark.parametrize("params", [{"type": "group"}, {"tz": "Mars/Base"}, {"from": "yesterday"},
                                     {"from": "2027-03-01T00:00:00"}])
 async def test_bad_slot_queries_are_422(client, db, params):
     c = await approved_consultant(client, db)

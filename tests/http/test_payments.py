@@ -455,7 +455,8 @@ async def test_client_cancelling_gets_the_ladders_share_back(client, db, rzp):
     conn = await owner(db)
     try:
         await conn.execute("""update app.consultants set cancellation_policy = jsonb_set(cancellation_policy,
-                              '{refund_ladder}', '[{"min_hours_before": 0, "percent": 50}]') where id = $1""",
+                              '{refund_ladder}', '[{"min_hours_before": 0, "percent": 50}]')
+                                 || '{"client_cutoff_hours": 0}' where id = $1""",
                            uuid.UUID(c["id"]))
     finally:
         await conn.close()
@@ -473,6 +474,31 @@ async def test_client_cancelling_gets_the_ladders_share_back(client, db, rzp):
     # Half back: the session stays cancelled (not returned) and the payment partly refunded.
     assert (st["session"]["status"], st["session"]["payment_status"]) == ("cancelled", "partially_refunded")
     assert st["client"]["total_amount_paid"] == Decimal("749.75")
+
+
+async def test_after_a_partial_refund_the_manage_link_promises_only_what_is_left(client, db, rzp):
+    # Found from outside: after the consultant refunded 500 of 1499.50, the manage link still promised the full
+    # price back, and the cancel answer said so while 999.50 went back. One rule now gives both.
+    c, b, payment = await paid_booking(client, db, rzp)
+    conn = await owner(db)
+    try:  # a full refund on cancelling, whenever
+        await conn.execute("""update app.consultants set cancellation_policy = jsonb_set(cancellation_policy,
+                              '{refund_ladder}', '[{"min_hours_before": 0, "percent": 100}]')
+                                 || '{"client_cutoff_hours": 0}' where id = $1""",
+                           uuid.UUID(c["id"]))
+    finally:
+        await conn.close()
+    [listed] = (await client.get("/api/v1/payments", headers=c["headers"])).json()["items"]
+    r = await client.post(f"/api/v1/payments/{listed['id']}/refund", headers=c["headers"],
+                          json={"amount": "500.00", "reason": "Goodwill"})
+    assert r.status_code == 201, r.text
+    token = b["manage_url"].rsplit("/", 1)[1]
+    view = (await client.get(f"/api/v1/public/bookings/{token}")).json()
+    assert view["refund_if_cancelled_now"] == {"percent": 100, "amount": "999.50"}
+    r = await client.post(f"/api/v1/public/bookings/{token}/cancel", json={"reason": "Clash"})
+    assert r.status_code == 200 and r.json()["refund_due"] == {"percent": 100, "amount": "999.50"}, r.text
+    st = await state(db, b["session_id"])
+    assert sorted(refund["amount"] for refund in st["refunds"]) == [Decimal("500.00"), Decimal("999.50")]
 
 
 async def test_the_payments_list_filters_pages_and_totals(client, db, rzp):

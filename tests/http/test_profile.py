@@ -209,7 +209,7 @@ async def test_unknown_fields_are_refused(client, headers):
 
 
 async def test_prices_keep_their_paise_exactly(client, headers, db, account):
-    for price in ("1499.50", "0.10", "99999999.99", "0", "250"):
+    for price in ("1499.50", "1.01", "99999999.99", "0", "250"):
         r = await client.patch(ME, headers={**headers, "content-type": "application/json"},
                                content=f'{{"personal_session_price": {price}, "webinar_session_price": {price}}}')
         assert r.status_code == 200, (price, r.text)
@@ -223,6 +223,11 @@ async def test_prices_keep_their_paise_exactly(client, headers, db, account):
         finally:
             await conn.close()
         assert stored == Decimal(price)
+    # Razorpay's smallest order is ₹1.00: a price between nothing and that could never be paid.
+    for price in ("0.10", "0.99", '"0.50"'):
+        r = await client.patch(ME, headers={**headers, "content-type": "application/json"},
+                               content=f'{{"personal_session_price": {price}}}')
+        assert (r.status_code, code_of(r)) == (422, "amount_below_minimum"), (price, r.text)
 
 
 @pytest.mark.parametrize("ladder", [
