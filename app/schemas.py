@@ -1,12 +1,9 @@
-# app/schemas.py — field types shared by request schemas: normalised email, phone, names, money, URLs, timezones.
+# app/schemas.py — field types shared by request schemas: normalised email, phone, names, ids, instants, timezones.
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 import uuid
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
@@ -15,7 +12,34 @@ from pydantic_core import PydanticCustomError
 
 from app.passwords import MAX_LENGTH as MAX_PASSWORD
 from app.passwords import MIN_LENGTH as MIN_PASSWORD
+from app.schema_links import (
+    InstagramUrl,
+    LinkedinUrl,
+    MeetUrl,
+    SecureUrl,
+    TeamsUrl,
+    TwitterUrl,
+    Url,
+    ZoomUrl,
+    link,
+)
+from app.schema_money import (
+    MAX_MONEY,
+    MONEY_PATTERN,
+    Amount,
+    Money,
+    Percent,
+    PositiveMoney,
+    Price,
+    SignedAmount,
+    decimal_field,
+)
 from app.schemas_tz import is_iana_timezone
+
+# Re-exported: request and answer models import every field type from here.
+__all__ = ["MAX_MONEY", "MONEY_PATTERN", "Amount", "InstagramUrl", "LinkedinUrl", "MeetUrl", "Money", "Percent",
+           "PositiveMoney", "Price", "SecureUrl", "SignedAmount", "TeamsUrl", "TwitterUrl", "Url", "ZoomUrl",
+           "decimal_field", "link"]
 
 
 def _strip(value: object) -> object:
@@ -37,47 +61,6 @@ def canonical_email(value: str) -> str:
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid email address ({exc})") from exc
     return checked.ascii_email.lower()
-
-
-# What a browser (WHATWG URL) reads as the host is what we check: the scheme, `//`, then the authority up to the
-# first `/`, `?` or `#`. Browsers also end it at a backslash, drop tabs and newlines anywhere and strip spaces
-# and control characters around the link, and take `user:pass@` as user info; urlsplit does none of that (it
-# read "https://evil.example\\@instagram.com/" as a link to instagram.com). So a link with any of those is
-# refused outright, and the host must be plain ASCII (a percent sign or a look-alike letter is refused too).
-_LINK = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)"
-                   r"(?::(?P<port>[0-9]{1,5}))?(?P<rest>[/?#].*)?", re.S)
-
-
-def _link(value: str, schemes: tuple[str, ...]) -> re.Match:
-    if "\\" in value or any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
-        raise ValueError("must not contain spaces, backslashes or control characters")
-    match = _LINK.fullmatch(value)
-    if match is None:
-        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@", value):
-            raise ValueError("must not carry a user name or password before the host (user@host)")
-        raise ValueError("not a valid link: " + " or ".join(f"{s}://host/path" for s in schemes))
-    if match["scheme"].lower() not in schemes:
-        raise ValueError(f"the link must start with {' or '.join(s + '://' for s in schemes)}")
-    if match["port"] is not None and not 0 < int(match["port"]) <= 65535:
-        raise ValueError("has a port out of range")
-    return match
-
-
-def _canonical(match: re.Match) -> str:
-    """The link as stored: scheme and host in lower case, as a browser reads them anyway (HTTPS://Instagram.com/x
-    is https://instagram.com/x), so the table's checks and every later comparison see one spelling."""
-    port = f":{match['port']}" if match["port"] is not None else ""
-    return f"{match['scheme'].lower()}://{match['host'].lower()}{port}{match['rest'] or ''}"
-
-
-def _host_in(*hosts: str):
-    def check(value: str) -> str:
-        match = _link(value, ("https",))
-        host = match["host"].lower()
-        if not any(host == h or host.endswith("." + h) for h in hosts):
-            raise ValueError(f"must be a link on {' or '.join(hosts)}")
-        return _canonical(match)
-    return check
 
 
 def normalise_phone(value: object) -> object:
@@ -198,7 +181,7 @@ def matching(pattern: str, normalise, description: str, max_length: int) -> obje
                                      "description": description})]
 
 
-Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254, json_schema_extra={"format": "email"}),
+Email = Annotated[str, BeforeValidator(_strip), Field(min_length=3, max_length=254),
                   AfterValidator(canonical_email), WithJsonSchema({
                       "type": "string", "format": "email", "minLength": 3, "maxLength": 254,
                       "description": "An address that can receive mail: ASCII before the @ (RFC 5321), a public "
@@ -264,125 +247,10 @@ LocalTime = Annotated[time, Strict(False), BeforeValidator(_clock_text), WithJso
     "description": "A local time in the consultant's time zone, HH:MM (seconds allowed, no offset)."})]
 
 
-# Money in a request: rupees as a decimal string ("1499.50") or a JSON number, at most two decimals either way,
-# 0–99,999,999.99. Read exactly: a string by its digits, a number by its shortest spelling (0.57, never
-# 0.56999…), so what a client typed is what is charged. The document states both forms (docs/api.md, Money).
-MONEY_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
-MAX_MONEY = Decimal("99999999.99")
 
 
-def decimal_field(pattern: str, largest: Decimal, what: str, example: str, *, smallest_paid: Decimal | None = None,
-                  positive: bool = False) -> object:
-    """A decimal with at most two places, 0 to `largest`: a string matching `pattern` or a JSON number. With
-    `smallest_paid`: 0 or at least that (Razorpay's smallest order); with `positive`: more than 0."""
-    def read(value: object) -> object:
-        if isinstance(value, bool):
-            raise PydanticCustomError("decimal_type", "Give {what}: a number or a string like \"{example}\".",
-                                      {"what": what, "example": example})
-        if isinstance(value, str):
-            if not re.fullmatch(pattern, value):
-                if re.fullmatch(MONEY_PATTERN, value):
-                    bounded(Decimal(value))  # "0.50" for a price: say why, not just "write it differently"
-                raise PydanticCustomError("decimal_parsing", "Write {what} with at most two decimals, like "
-                                                             "\"{example}\".", {"what": what, "example": example})
-            return bounded(Decimal(value))
-        if isinstance(value, int):
-            return bounded(Decimal(value))
-        if isinstance(value, float):
-            if not math.isfinite(value):  # 1e999 reads as infinity
-                raise PydanticCustomError("finite_number", "Give a finite number.")
-            exact = Decimal(repr(value))
-            if exact.as_tuple().exponent < -2:  # type: ignore[operator]
-                raise PydanticCustomError("decimal_max_places", "Use at most two decimals.")
-            return bounded(exact)
-        return value
-
-    def bounded(value: Decimal) -> Decimal:
-        if smallest_paid is not None and 0 < value < smallest_paid:
-            raise PydanticCustomError("amount_below_minimum", "Use 0 for free, or at least {least}: the smallest "
-                                      "amount Razorpay takes.", {"least": f"{smallest_paid:.2f}"})
-        if positive and value == 0:
-            raise PydanticCustomError("greater_than", "Give more than zero.")
-        return value
-
-    number: dict = {"type": "number", "minimum": 0, "maximum": float(largest), "multipleOf": 0.01}
-    words = f"0–{largest:,}"
-    if smallest_paid is not None:
-        number["anyOf"] = [{"const": 0}, {"minimum": float(smallest_paid)}]
-        words = f"0 (free) or {smallest_paid:.2f}–{largest:,}"
-    if positive:
-        number = {**{k: v for k, v in number.items() if k != "minimum"}, "exclusiveMinimum": 0}
-        words = f"more than 0, at most {largest:,}"
-    return Annotated[Decimal, BeforeValidator(read), Field(ge=0, le=largest, decimal_places=2),
-                     WithJsonSchema({
-                         "anyOf": [{"type": "string", "pattern": pattern}, number],
-                         "description": f"{what[0].upper()}{what[1:]}: a decimal string (\"{example}\") or a JSON "
-                                        f"number, at most two decimals, {words}.", "examples": [example]})]
-
-
-Money = decimal_field(MONEY_PATTERN, MAX_MONEY, "an amount in rupees (INR)", "1499.50")
-# A price clients pay through Razorpay: free, or at least ₹1.00 (Razorpay's smallest order). The string form
-# says the same: "0", "0.0", "0.00", or 1 and up with no leading zero.
-Price = decimal_field(r"^(0(\.0{1,2})?|[1-9][0-9]{0,7}(\.[0-9]{1,2})?)$", MAX_MONEY, "a price in rupees (INR)",
-                      "1499.50", smallest_paid=Decimal(1))
-# An amount that must be more than nothing (a refund).
-PositiveMoney = decimal_field(r"^([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$", MAX_MONEY,
-                              "an amount in rupees (INR)", "500.00", positive=True)
-# A percentage in a request (a quotation's discount): 0–100, at most two decimals, as a string or a number.
-Percent = decimal_field(r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$", Decimal(100), "a percentage", "12.5")
-
-
-# --- links: the document's pattern is the check --------------------------------------------------------------
-def _anycase(word: str) -> str:
-    """A literal matched in any case, in a pattern every regex dialect reads alike ([Hh][Tt]…; no (?i))."""
-    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
-
-
-# After the host: anything but whitespace, backslashes, control and invisible format characters (what _link
-# refuses; a browser would drop or reinterpret them).
-_REST = (r"[^\s\\\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-         r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
-_PORT = r"(0{0,4}[1-9]|0{0,3}[1-9][0-9]|0{0,2}[1-9][0-9]{2}|0?[1-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
-
-
-def link(schemes: tuple[str, ...], hosts: tuple[str, ...] = (), max_length: int = 500) -> object:
-    """A link with one of `schemes` (on one of `hosts` or a subdomain of one, when given), stored with its scheme
-    and host in lower case. Its pattern is both the document's and the server's check (_link explains the
-    rules); when it fails, _link says why in words."""
-    scheme = "(" + "|".join(_anycase(s) for s in schemes) + ")"
-    host = (r"([A-Za-z0-9-]+\.)*(" + "|".join(_anycase(h) for h in hosts) + ")" if hosts
-            else r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
-    pattern = rf"^{scheme}://{host}(:{_PORT})?([/?#]{_REST}*)?$"
-    compiled = re.compile(pattern)
-    on = f" on {' or '.join(hosts)}" if hosts else ""
-    description = f"A {' or '.join(schemes)} link{on}, at most {max_length} characters."
-
-    def check(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        if len(value) > max_length:
-            raise PydanticCustomError("string_too_long", "Use at most {max} characters.", {"max": max_length})
-        if compiled.fullmatch(value) is None:
-            if hosts:
-                _host_in(*hosts)(value)  # raises with the reason
-            else:
-                _link(value, schemes)
-            raise PydanticCustomError("url_parsing", description)  # what _link lets through, the pattern did not
-        return _canonical(_LINK.fullmatch(value))  # type: ignore[arg-type]
-    return Annotated[str, BeforeValidator(check),
-                     WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": pattern,
-                                     "description": description})]
-
-
-Url = link(("http", "https"))
-SecureUrl = link(("https",))
-InstagramUrl = link(("https",), ("instagram.com",))
-LinkedinUrl = link(("https",), ("linkedin.com",))
-TwitterUrl = link(("https",), ("twitter.com", "x.com"))
-# A consultant's own meeting room, shown to clients as "Join on Zoom/Meet/Teams": on that provider, nowhere else.
-ZoomUrl = link(("https",), ("zoom.us", "zoom.com", "zoomgov.com"))
-MeetUrl = link(("https",), ("meet.google.com",))
-TeamsUrl = link(("https",), ("teams.microsoft.com", "teams.live.com"))
+# Money (Money, Price, PositiveMoney, Percent, Amount, SignedAmount) is in app/schema_money.py; links (Url,
+# SecureUrl, the social and meeting-room links) in app/schema_links.py. Both are re-exported here.
 Slug = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 # The names themselves are in the document once, as the component "Timezone" (an enum of every name
 # is_iana_timezone accepts; app/openapi.py adds it), so a generated client offers a list, not free text.
@@ -407,14 +275,8 @@ PlausibleMonth = Annotated[str, Field(pattern=r"^(19[7-9][0-9]|2[01][0-9]{2}|220
                            AfterValidator(_plausible_month)]
 
 
-# --- in answers ------------------------------------------------------------------------------------------------
-# An amount of money in an answer: rupees as a decimal string with exactly two places ("1499.50"), never a
-# float a client could round (docs/api.md, Money). SignedAmount: a figure that may fall below zero (net
-# revenue after refunds).
-Amount = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["1499.50"],
-                              description="Rupees (INR): a decimal string with two places.")]
-SignedAmount = Annotated[str, Field(pattern=r"^-?[0-9]+\.[0-9]{2}$", examples=["1499.50", "-250.00"],
-                                    description="Rupees (INR): a decimal string with two places; may be negative.")]
+# --- in answers ---------------------------------------------------------------------------------------------
+# Amount and SignedAmount (money in answers) are in app/schema_money.py.
 Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="A local time, HH:MM.")]
 
 # Test: pytest tests/http/test_profile.py

@@ -57,30 +57,27 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _huge_number_at(data: Any) -> tuple | None:
-    """The path (as validation names fields: client.name, items.0) of the first huge number."""
-    return _first_at(data, lambda value: isinstance(value, _HugeNumber))
-
-
-def _nul_at(data: Any) -> tuple | None:
-    """Where the first text holding NUL (U+0000) is: valid JSON, but no PostgreSQL text or jsonb can store it."""
-    return _first_at(data, lambda value: isinstance(value, str) and "\x00" in value)
-
-
-def _first_at(data: Any, found) -> tuple | None:
+def _problem_at(data: Any) -> tuple[str, tuple] | None:
+    """("huge", path) of the first huge number, else ("nul", path) of the first text holding NUL (U+0000: valid
+    JSON, but no PostgreSQL text or jsonb can store it), else None; paths as validation names fields
+    (client.name, items.0). One walk finds both."""
+    nul_path: tuple | None = None
     stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
         value, path = stack.pop()
-        if found(value):
-            return path
-        if isinstance(value, dict):
+        if isinstance(value, _HugeNumber):
+            return "huge", path
+        if isinstance(value, str):
+            if nul_path is None and "\x00" in value:
+                nul_path = path
+        elif isinstance(value, dict):
             for k, v in reversed(list(value.items())):
-                if found(k):
-                    return (*path, k)
+                if nul_path is None and "\x00" in k:
+                    nul_path = (*path, k)
                 stack.append((v, (*path, k)))
         elif isinstance(value, list):
             stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value))))
-    return None
+    return ("nul", nul_path) if nul_path is not None else None
 
 
 def _dotted(path: tuple) -> str | None:
@@ -100,14 +97,18 @@ def load_json(raw: bytes) -> Any:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {reason}.") from exc
     if isinstance(data, _HugeNumber):
         raise ApiError(400, "malformed_json", "The body is not valid JSON: a number too long to read.")
-    if (path := _huge_number_at(data)) is not None:
-        where = _dotted(path)
-        raise ApiError(422, "out_of_range", f"{where}: the number has more digits than any value here can have.",
-                       where)
-    if (path := _nul_at(data)) is not None:
-        where = _dotted(path)
-        raise ApiError(422, "invalid_text", f"{where or 'body'}: text cannot contain the NUL character (U+0000).",
-                       where)
+    # Only a body this long can hold a huge number, and JSON text carries NUL only as the escape \u0000 (a raw
+    # control character is a syntax error): any other body, nearly every one, skips the walk.
+    if len(raw) > NUMBER_MAX_CHARS or b"\\u0000" in raw:
+        problem = _problem_at(data)
+        if problem is not None:
+            kind, path = problem
+            where = _dotted(path)
+            if kind == "huge":
+                raise ApiError(422, "out_of_range", f"{where}: the number has more digits than any value here can "
+                                                    "have.", where)
+            raise ApiError(422, "invalid_text", f"{where or 'body'}: text cannot contain the NUL character "
+                                                "(U+0000).", where)
     return data
 
 
