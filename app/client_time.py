@@ -45,4 +45,4 @@ def two_zones(value: Any, client_tz: str | None, consultant_tz: str, consultant_
 
 templates.env.globals.update(two_zones=two_zones, client_zone=client_zone, clock=clock)
 
-# Test: pytest tests/e2e/test_booking_phone.py tests/http/test_client_time.py
+# Test: pytest tests/http/test_client_time.py tests/e2e/test_booking_phone.py
