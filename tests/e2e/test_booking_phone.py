@@ -12,7 +12,7 @@ from tests.e2e.conftest import new_page, shot
 from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.http.test_booking import approved_consultant, book, booking, every_day
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "reduced_motion": "reduce"}
 
 
 async def within_first_screen(page: Page, selector: str) -> None:
@@ -65,19 +65,34 @@ async def test_on_a_phone_the_booking_box_comes_first_with_cards_arrows_and_zone
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
 
-        # The day strip is wider than the phone: its arrows scroll it, by mouse and by keyboard.
+        # The day strip is wider than the phone: its arrows scroll it, by tap and by keyboard; at its end the
+        # next arrow moves on to the next week.
         assert await scroll_left(phone) == 0
+        assert await phone.locator("#days").evaluate("el => el.scrollWidth > el.clientWidth"), "a week overflows"
         await expect(phone.get_by_role("button", name="Earlier days")).to_be_disabled()
         await phone.get_by_role("button", name="Later days").click()
         await phone.wait_for_function("() => document.getElementById('days').scrollLeft > 0")
         await expect(phone.get_by_role("button", name="Earlier days")).to_be_enabled()
-        moved = await scroll_left(phone)
-        await phone.get_by_role("button", name="Later days").focus()
-        await phone.keyboard.press("Enter")
-        await phone.wait_for_function("m => document.getElementById('days').scrollLeft > m", arg=moved)
         await phone.get_by_role("button", name="Earlier days").focus()
         await phone.keyboard.press("Enter")
-        await phone.wait_for_function("m => document.getElementById('days').scrollLeft < m", arg=moved)
+        await phone.wait_for_function("() => document.getElementById('days').scrollLeft === 0")
+        await expect(phone.get_by_role("button", name="Earlier days")).to_be_disabled()
+        await phone.get_by_role("button", name="Later days").focus()
+        await phone.keyboard.press("Enter")
+        await phone.wait_for_function("() => document.getElementById('days').scrollLeft > 0")
+        week = await phone.locator("#week-label").inner_text()
+        for _ in range(6):
+            if await phone.locator("#week-label").inner_text() != week:
+                break
+            await phone.keyboard.press("Enter")
+            await phone.wait_for_timeout(150)
+        await expect(phone.locator("#week-label")).not_to_have_text(week)
+        await expect(phone.locator("#times button").first).to_be_visible()
+        # Back: at the strip's start the arrow returns to the week before, its last days in view.
+        await phone.get_by_role("button", name="Earlier days").click()
+        await expect(phone.locator("#week-label")).to_have_text(week)
+        await phone.wait_for_function("() => { const d = document.getElementById('days'); "
+                                      "return d.scrollLeft + d.clientWidth >= d.scrollWidth - 1; }")
 
         # Any IANA zone, searched by name: Kathmandu (UTC+05:45) by keyboard, Dubai again by a tap.
         zone = phone.get_by_role("combobox", name="Your time zone")
@@ -160,7 +175,7 @@ async def test_manage_cancel_and_reschedule_show_the_clients_time_first_and_a_ca
         await phone.get_by_role("link", name="Change time").click()
         await expect(phone.locator("#reschedule-zones")).to_contain_text("your zone (Asia/Dubai)")
         first = phone.locator("fieldset label").first
-        await expect(first).to_contain_text(re.compile(rf"^\s*\d+:\d\d [AP]M · \d+:\d\d [AP]M for {name}"))
+        await expect(first).to_contain_text(re.compile(rf"^\s*\d+:\d\d [AP]M\s+\d+:\d\d [AP]M for {name}"))
         await no_serious_violations(phone, "booking-reschedule-phone")
         await phone.goto(manage + "/cancel")
         await expect(phone.locator("#booking-when")).to_contain_text("your time (Asia/Dubai)")
