@@ -24,11 +24,11 @@
       var d = new Date(el.getAttribute("data-instant"));
       if (isNaN(d)) { return; }
       var local = new Intl.DateTimeFormat("en-IN", { timeZone: viewerZone, weekday: "short", day: "numeric",
-        month: "short", hour: "numeric", minute: "2-digit", hour12: true, timeZoneName: "short" }).format(d);
+        month: "short", hour: "numeric", minute: "2-digit", hour12: true }).format(d);
       var span = document.createElement("span");
-      span.className = "small muted";
-      span.textContent = " (your time: " + local + ")";
-      el.parentNode.insertBefore(span, el.nextSibling);
+      span.className = "viewer-time";
+      span.textContent = local + " your time (" + viewerZone + ") · ";
+      el.parentNode.insertBefore(span, el);  // the viewer's own time first
     });
     var note = document.getElementById("viewer-tz");
     if (note) { note.textContent = "; yours is " + viewerZone.replace(/_/g, " "); }
