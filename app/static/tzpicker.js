@@ -80,7 +80,17 @@
     }
     function open(query) {
       var q = (query || "").trim().toLowerCase().replace(/_/g, " ");
-      shown = q ? items.filter(function (it) { return it.search.indexOf(q) !== -1; }) : items;
+      // Matches where what was typed starts a word (of the city, the zone's long name or its IANA name) come
+      // first, then matches inside a word ("ist" finds Istanbul before Christmas Island); each group in offset order.
+      if (q) {
+        var starts = [], inside = [];
+        items.forEach(function (it) {
+          var at = it.search.indexOf(q);
+          if (at === -1) { return; }
+          (at === 0 || /[\s(—\/-]/.test(it.search.charAt(at - 1)) ? starts : inside).push(it);
+        });
+        shown = starts.concat(inside);
+      } else { shown = items; }
       list.innerHTML = "";
       shown.forEach(function (it, i) {
         var li = document.createElement("li");
@@ -88,7 +98,11 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.dataset.zone = it.zone;
-        li.textContent = it.label;
+        li.textContent = it.label + " ";
+        var id = document.createElement("span");
+        id.className = "tz-id";
+        id.textContent = it.zone;  // tells apart two cities of one name (America/Indianapolis, America/Indiana/…)
+        li.appendChild(id);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); });  // keep focus in the input
         li.addEventListener("click", function () { choose(it.zone, true); });
         list.appendChild(li);
