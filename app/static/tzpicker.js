@@ -25,7 +25,13 @@
     } catch (e) { /* an engine without the zone: the name alone */ }
     return "";
   }
-  function city(zone) { return zone === "UTC" ? "UTC" : zone.split("/").pop().replace(/_/g, " "); }
+  // A zone's place: its last part (Asia/Dubai: Dubai); an old country-named link keeps its country (US/Eastern:
+  // US Eastern), as "Eastern" alone names no place.
+  var AREAS = /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//;
+  function city(zone) {
+    if (zone === "UTC") { return "UTC"; }
+    return (AREAS.test(zone) ? zone.split("/").pop() : zone.replace(/\//g, " ")).replace(/_/g, " ");
+  }
 
   // One zone's words: its city, the zone's long name (unless it is only "GMT+4"), and its offset now.
   function describe(zone, when) {
