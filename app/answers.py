@@ -241,6 +241,12 @@ class RefundDue(Answer):
     amount: Amount
 
 
+class BookingRefund(Answer):
+    amount: Amount
+    status: Literal["pending", "processed", "failed"] = Field(description="Pending until the gateway confirms it.")
+    created_at: datetime
+
+
 class ManagedBooking(Booking):
     """A booking through its manage link: what the client may do now, and the refund cancelling would give."""
 
@@ -248,6 +254,8 @@ class ManagedBooking(Booking):
     can_reschedule: bool
     cancellation_cutoff_hours: int
     refund_if_cancelled_now: RefundDue
+    client_timezone: str | None = Field(description="The IANA zone the client booked in (their times come first).")
+    refunds: list[BookingRefund] = Field(description="Every refund of the booking's payment, oldest first.")
 
 
 

@@ -3404,7 +3404,11 @@ begin
     'booking_policy', jsonb_build_object('min_notice_minutes', v_c.min_notice_minutes,
       'max_days_ahead', v_c.max_days_ahead, 'client_cutoff_hours', v_c.cancellation_policy->'client_cutoff_hours',
       'refund_ladder', v_c.cancellation_policy->'refund_ladder',
-      'max_reschedules', v_c.cancellation_policy->'max_reschedules'));
+      'max_reschedules', v_c.cancellation_policy->'max_reschedules'),
+    -- How long each kind of session lasts: the distinct lengths of the slots still offered (a rule's slot
+    -- minutes, or a one-off slot's), shortest first; empty when none is offered.
+    'personal_session_minutes', app_private.offered_minutes(v_c, 'personal'),
+    'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'));
 end;
 $$;
 
@@ -8735,7 +8739,14 @@ begin
                       and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
     'cancellation_cutoff_hours', v_cutoff,
     'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
-      'amount', api.money(v_due)));
+      'amount', api.money(v_due)),
+    -- The zone the client booked in (their times come first on the page), and every refund of the booking's
+    -- payment with its state: a cancelled page shows "being refunded" at once, before the gateway answers.
+    'client_timezone', p_s.client_timezone,
+    'refunds', coalesce((select jsonb_agg(jsonb_build_object('amount', api.money(r.amount), 'status', r.status,
+                                                             'created_at', r.created_at) order by r.created_at)
+                         from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+                         where t.session_id = p_s.id), '[]'::jsonb));
 end;
 $$;
 
@@ -8858,6 +8869,31 @@ ALTER FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_
 --
 
 COMMENT ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) IS 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
+
+
+--
+-- Name: offered_minutes(app.consultants, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(m order by m), '[]'::jsonb)
+  from (select distinct (extract(epoch from s.ends_at - s.starts_at) / 60)::integer as m
+        from app.availability_slots s
+        where s.consultant_id = p_c.id and s.session_type = p_session_type and s.is_available
+          and s.starts_at > now() and s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)) lengths
+$$;
+
+
+ALTER FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION offered_minutes(p_c app.consultants, p_session_type text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) IS 'The distinct lengths (minutes) of a consultant''s offered future slots of one kind: the duration a session-type card shows.';
 
 
 --
@@ -18336,6 +18372,14 @@ GRANT ALL ON FUNCTION app_private.meeting_wait(p_s app.sessions) TO nakksha_work
 
 REVOKE ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotations, p_email_type text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION offered_minutes(p_c app.consultants, p_session_type text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) TO nakksha_worker;
 
 
 --

@@ -12,10 +12,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.auth import token_hash
+from app.client_time import client_zone
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.public import booking_with_checkout
 from app.schemas import Instant
+from app.schemas_tz import timezone_names
 from app.sql import run
 from app.validation import QuerySchema, parse_query
 from app.web import form_with_csrf, render
@@ -32,7 +34,8 @@ RAZORPAY_CSP = ("default-src 'self'; img-src 'self' data: https:; style-src 'sel
 async def consultant_page(request: Request) -> Response:
     profile = await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"])
     gateway = request.app.state.payments
-    response = render(request, "pages/consultant.html", {"c": profile, "razorpay": gateway.name == "razorpay"})
+    response = render(request, "pages/consultant.html", {"c": profile, "razorpay": gateway.name == "razorpay",
+                                                         "timezones": timezone_names()})
     if gateway.name == "razorpay":
         response.headers["content-security-policy"] = RAZORPAY_CSP
     return response
@@ -92,7 +95,8 @@ async def manage_reschedule(request: Request) -> Response:
     page = await run(request.app.state.pool, "public_slots", slug=consultant["slug"],
                      session_type=booking["session_type"], from_=start, to_=start + RESCHEDULE_WEEK)
     rows = [{**r, "starts_at": datetime.fromisoformat(r["starts_at"])} for r in page["items"]]
-    zone = ZoneInfo(consultant["timezone"])
+    # The client's own zone first (days and times), the consultant's beside each time when it differs.
+    zone = ZoneInfo(client_zone(booking.get("client_timezone"), consultant["timezone"]))
     days = [(day, list(items)) for day, items in groupby(
         rows, key=lambda r: r["starts_at"].astimezone(zone).strftime("%A, %d %B %Y"))]
     earlier = max(start - RESCHEDULE_WEEK, now) if start > now + timedelta(minutes=1) else None

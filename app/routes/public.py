@@ -102,6 +102,8 @@ class PublicConsultant(Answer):
     linkedin_url: str | None
     twitter_url: str | None
     booking_policy: PublicPolicy
+    personal_session_minutes: list[int] = Field(description="Lengths of the one-to-one slots offered, shortest first.")
+    webinar_session_minutes: list[int] = Field(description="Lengths of the webinar slots offered, shortest first.")
 
 
 class NewBooking(Booking):

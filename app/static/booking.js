@@ -1,11 +1,12 @@
 // app/static/booking.js — the booking flow on a consultant's page: type, time zone, day, time, details, payment.
 // Talks to the public JSON API; a time taken meanwhile shows a message and fresh times, never an error page.
+// Times are the visitor's own first (their zone from tzpicker.js), the consultant's second.
 (function () {
   "use strict";
   var root = document.getElementById("booking");
   if (!root) { return; }
   var slug = root.dataset.slug;
-  var tzSelect = document.getElementById("tz");
+  var consultantTz = root.dataset.consultantTz, consultantName = root.dataset.consultantName;
   var daysEl = document.getElementById("days");
   var timesEl = document.getElementById("times");
   var message = document.getElementById("book-message");
@@ -37,7 +38,10 @@
     return new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR", minimumFractionDigits: 2 }).format(value);
   }
 
-  function zone() { return tzSelect.value; }
+  // The visitor's zone: the browser's, preselected; any IANA name can be searched for and chosen.
+  var picker = window.NakkshaZonePicker(document.getElementById("tz-search"), document.getElementById("tz"),
+    document.getElementById("tz-names"), function () { state.day = null; load(dayStart(new Date()), SEARCH_WEEKS); });
+  function zone() { return picker.zone(); }
   function dayKey(iso) {
     return new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" })
       .format(new Date(iso));
@@ -46,9 +50,20 @@
     return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), weekday: "short", day: "numeric", month: "short" })
       .format(new Date(iso));
   }
-  function timeLabel(iso) {
-    return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), hour: "numeric", minute: "2-digit", hour12: true })
+  function timeLabel(iso, tz) {
+    return new Intl.DateTimeFormat("en-IN", { timeZone: tz || zone(), hour: "numeric", minute: "2-digit", hour12: true })
       .format(new Date(iso));
+  }
+  // "10:00 am your time (Asia/Dubai) · 11:30 am for Asha (Asia/Kolkata)"; one zone when both are the same.
+  function bothTimes(iso) {
+    if (zone() === consultantTz) { return timeLabel(iso) + " (" + zone() + ", also " + consultantName + "'s time)"; }
+    var theirs = timeLabel(iso, consultantTz);
+    if (dayKey(iso) !== new Intl.DateTimeFormat("en-CA", { timeZone: consultantTz, year: "numeric", month: "2-digit",
+      day: "2-digit" }).format(new Date(iso))) {
+      theirs = new Intl.DateTimeFormat("en-IN", { timeZone: consultantTz, weekday: "short", day: "numeric", month: "short" })
+        .format(new Date(iso)) + ", " + theirs;
+    }
+    return timeLabel(iso) + " your time (" + zone() + ") · " + theirs + " for " + consultantName + " (" + consultantTz + ")";
   }
   function zoneName(iso) {
     var parts = new Intl.DateTimeFormat("en-IN", { timeZone: zone(), timeZoneName: "short" }).formatToParts(new Date(iso));
@@ -83,26 +98,10 @@
     return new Intl.DateTimeFormat("en-IN", { timeZone: zone(), weekday: "short", day: "numeric", month: "short" }).format(date);
   }
 
-  // The visitor's own zone, detected and added to the list if it is not there; they can change it.
-  (function detectZone() {
-    var detected = "Asia/Kolkata";
-    try { detected = Intl.DateTimeFormat().resolvedOptions().timeZone || detected; } catch (e) { /* keep default */ }
-    var aliases = { "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Saigon": "Asia/Ho_Chi_Minh" };
-    detected = aliases[detected] || detected;
-    var found = false;
-    for (var i = 0; i < tzSelect.options.length; i++) { if (tzSelect.options[i].value === detected) { found = true; } }
-    if (!found) {
-      var opt = document.createElement("option");
-      opt.value = detected; opt.textContent = detected.replace(/_/g, " ");
-      tzSelect.insertBefore(opt, tzSelect.firstChild);
-    }
-    tzSelect.value = detected;
-  }());
-
   function button(text, pressed, onClick, extra) {
     var b = document.createElement("button");
     b.type = "button";
-    b.textContent = text;
+    if (typeof text === "string") { b.textContent = text; } else { text.forEach(function (n) { b.appendChild(n); }); }
     b.setAttribute("aria-pressed", pressed ? "true" : "false");
     if (extra) { b.setAttribute("aria-label", extra); }
     b.addEventListener("click", onClick);
@@ -111,12 +110,17 @@
 
   function weekEnd() { return dayStart(state.from, WEEK); }
 
+  // The day strip scrolls sideways; its arrows scroll it a screenful, and at either end move a week.
+  function atStart() { return daysEl.scrollLeft <= 1; }
+  function atEnd() { return daysEl.scrollLeft + daysEl.clientWidth >= daysEl.scrollWidth - 1; }
   function renderNav() {
     var last = dayStart(state.from, WEEK - 1);
     weekLabel.textContent = shortDay(state.from) + " – " + shortDay(last);
-    weekPrev.disabled = state.busy || state.from.getTime() <= dayStart(new Date()).getTime();
-    weekNext.disabled = state.busy || !state.next;
+    weekPrev.disabled = state.busy || (atStart() && state.from.getTime() <= dayStart(new Date()).getTime());
+    weekNext.disabled = state.busy || (atEnd() && !state.next);
   }
+  daysEl.addEventListener("scroll", function () { if (!state.busy) { renderNav(); } });
+  function span(cls, text) { var e = document.createElement("span"); e.className = cls; e.textContent = text; return e; }
 
   function render() {
     var byDay = {}, order = [];
@@ -136,16 +140,38 @@
     }
     if (!state.day || !byDay[state.day]) { state.day = order[0]; }
     order.forEach(function (k) {
-      daysEl.appendChild(button(dayLabel(byDay[k][0].starts_at), k === state.day, function () {
-        state.day = k; render();
-      }));
+      var when = new Date(byDay[k][0].starts_at), fmt = function (o) {
+        return new Intl.DateTimeFormat("en-IN", Object.assign({ timeZone: zone() }, o)).format(when);
+      };
+      var b = button([span("dow", fmt({ weekday: "short" })), span("dom", fmt({ day: "numeric", month: "short" }))],
+        k === state.day, function () {
+          state.day = k; render();
+          var now = daysEl.querySelector('[aria-pressed="true"]');
+          if (now) { now.focus(); }
+        },
+        fmt({ weekday: "long", day: "numeric", month: "long" }) + ", " + byDay[k].length + (byDay[k].length === 1 ? " free time" : " free times"));
+      b.dataset.day = k;
+      daysEl.appendChild(b);
     });
-    document.getElementById("times-zone").textContent = "Times in " + zone().replace(/_/g, " ") + " (" +
-      zoneName(byDay[state.day][0].starts_at) + ").";
+    var first = byDay[state.day][0].starts_at;
+    document.getElementById("times-zone").textContent = "Times in your zone: " + picker.label(zone()) +
+      (zone() === consultantTz ? ", the same as " + consultantName + "'s." : ". " + consultantName + " is in " +
+       picker.city(consultantTz) + " (" + consultantTz + "): your " + timeLabel(first) + " is " +
+       timeLabel(first, consultantTz) + " for " + consultantName + ".");
     byDay[state.day].forEach(function (s) {
       var label = timeLabel(s.starts_at) + (s.session_type === "webinar" ? " · " + s.remaining + " seats" : "");
-      timesEl.appendChild(button(label, false, function () { choose(s); }, longLabel(s.starts_at)));
+      var b = button(label, false, function () { choose(s); },
+        "Book " + longLabel(s.starts_at) + (zone() === consultantTz ? "" : " (" + timeLabel(s.starts_at, consultantTz) +
+        " for " + consultantName + ")"));
+      timesEl.appendChild(b);
     });
+    var pressed = daysEl.querySelector('[aria-pressed="true"]');
+    if (state.toEnd) { daysEl.scrollLeft = daysEl.scrollWidth; state.toEnd = false; }
+    else if (pressed && (pressed.offsetLeft < daysEl.scrollLeft ||
+             pressed.offsetLeft + pressed.offsetWidth > daysEl.scrollLeft + daysEl.clientWidth)) {
+      daysEl.scrollLeft = pressed.offsetLeft - daysEl.offsetLeft;
+    }
+    renderNav();
   }
 
   // One range of free times; the server may end its answer early (a very full week): then the rest follows.
@@ -187,10 +213,14 @@
   }
 
   weekPrev.addEventListener("click", function () {
+    if (!atStart()) { daysEl.scrollBy({ left: -Math.max(daysEl.clientWidth * 0.8, 60) }); return; }
     var back = dayStart(state.from, -WEEK), today = dayStart(new Date());
-    state.day = null; load(back < today ? today : back, 0);
+    state.day = null; state.toEnd = true; load(back < today ? today : back, 0);
   });
-  weekNext.addEventListener("click", function () { state.day = null; load(weekEnd(), 0); });
+  weekNext.addEventListener("click", function () {
+    if (!atEnd()) { daysEl.scrollBy({ left: Math.max(daysEl.clientWidth * 0.8, 60) }); return; }
+    state.day = null; load(weekEnd(), 0);
+  });
 
   function price() {
     return state.type === "webinar" ? root.dataset.webinarPrice : root.dataset.personalPrice;
@@ -201,7 +231,14 @@
     state.key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
     var title = state.type === "webinar" ? root.dataset.webinarTitle : root.dataset.personalTitle;
     var p = price();
-    chosenEl.textContent = title + " · " + longLabel(slot.starts_at) + (Number(p) > 0 ? " · " + inr(p, root.dataset.currency) : " · Free");
+    var minutes = Math.round((new Date(slot.ends_at) - new Date(slot.starts_at)) / 60000);
+    chosenEl.innerHTML = "";
+    var head = document.createElement("strong");
+    head.textContent = title + " · " + minutes + " min · " + (Number(p) > 0 ? inr(p, root.dataset.currency) : "Free");
+    var when = document.createElement("div");
+    when.id = "chosen-when";
+    when.textContent = dayLabel(slot.starts_at) + " · " + bothTimes(slot.starts_at);
+    chosenEl.appendChild(head); chosenEl.appendChild(when);
     payButton.textContent = Number(p) > 0 ? "Continue to pay " + inr(p, root.dataset.currency) : "Confirm booking";
     stepTime.hidden = true; stepDetails.hidden = false; say("");
     document.getElementById("client-name").focus();
@@ -215,8 +252,6 @@
       state.type = input.value; state.day = null; load(dayStart(new Date()), SEARCH_WEEKS);
     });
   });
-  // Days begin at another instant in another zone: the week is fetched again for the new zone.
-  tzSelect.addEventListener("change", function () { state.day = null; load(dayStart(new Date()), SEARCH_WEEKS); });
 
   function managePath(url) { try { return new URL(url).pathname; } catch (e) { return url; } }
 
@@ -245,13 +280,54 @@
     rzp.open();
   }
 
+  // Every problem with the details at once, each beside its field in plain words; what was typed stays.
+  var FIELDS = { name: "client-name", email: "client-email", phone: "client-phone", notes: "client-notes" };
+  function fieldError(name, text) {
+    var input = document.getElementById(FIELDS[name]), out = document.getElementById(FIELDS[name] + "-error");
+    out.textContent = text || ""; out.hidden = !text;
+    input.closest(".field").classList.toggle("invalid", Boolean(text));
+    if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+  }
+  function checkDetails(client, phone) {
+    var errors = {};
+    if (!client.name) { errors.name = "Please enter your name."; }
+    if (!client.email) { errors.email = "Please enter your email address: the confirmation goes there."; }
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@.]{2,}$/.test(client.email)) {
+      errors.email = "This does not look like an email address. Check it reads like name@example.com.";
+    }
+    var digits = phone.replace(/[\s()\-]/g, "");
+    if (phone && !/^\+?\d{6,15}$/.test(digits)) {
+      errors.phone = "Use 6 to 15 digits, with a + and the country code if you like (spaces and hyphens are fine).";
+    }
+    return errors;
+  }
+  function showErrors(errors) {
+    Object.keys(FIELDS).forEach(function (name) { fieldError(name, errors[name]); });
+    var names = Object.keys(FIELDS).filter(function (n) { return errors[n]; });
+    if (names.length) {
+      say(names.length === 1 ? "One detail needs fixing; it is marked below." : names.length + " details need fixing; they are marked below.", "bad");
+      document.getElementById(FIELDS[names[0]]).focus();
+    }
+    return names.length > 0;
+  }
+  // The server's word on a field (client.email, notes, …) in the same place, in plain words.
+  var PLAIN = { email: "This address cannot receive mail. Check it, or use another one.",
+                phone: "Use 6 to 15 digits, with a + and the country code if you like.", name: "Please enter your name." };
+  function serverFieldError(err) {
+    var name = String(err.field || "").replace(/^client\./, "");
+    if (!FIELDS[name]) { return false; }
+    var errors = {};
+    errors[name] = PLAIN[name] || String(err.message || "").replace(/^[\w.]+: /, "");
+    return showErrors(errors);
+  }
+
   stepDetails.addEventListener("submit", function (event) {
     event.preventDefault();
     var form = new FormData(stepDetails);
     var client = { name: String(form.get("name") || "").trim(), email: String(form.get("email") || "").trim() };
     var phone = String(form.get("phone") || "").trim();
     if (phone) { client.phone = phone; }
-    if (!client.name || !client.email) { say("Please give your name and email.", "bad"); return; }
+    if (showErrors(checkDetails(client, phone))) { return; }
     var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client, timezone: zone() };
     var notes = String(form.get("notes") || "").trim();
     if (notes) { body.notes = notes; }
@@ -278,8 +354,10 @@
           var wait = Math.ceil(Number(r.retryAfter || 60) / 60);
           say((err.message || "Too many bookings just now.") + " You can try again in about " + wait +
             (wait === 1 ? " minute." : " minutes."), "bad");
+        } else if (r.status === 422 && serverFieldError(err)) {
+          return;
         } else if (r.status === 422) {
-          say(err.message || "Please check your details.", "bad");
+          say(String(err.message || "Please check your details.").replace(/^[\w.]+: /, ""), "bad");
         } else {
           say(err.message || "Something went wrong. Please try again.", "bad");
         }

@@ -13,21 +13,22 @@
     message.appendChild(div);
   }
 
-  // Times in the viewer's own zone, next to the consultant's.
+  // A booking made without the client's zone (by the consultant): the viewer's own time, next to the consultant's.
+  // (With it, the page already shows the client's time first.)
   var viewerZone = null;
   try { viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { viewerZone = null; }
   var aliases = { "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Saigon": "Asia/Ho_Chi_Minh" };
   viewerZone = aliases[viewerZone] || viewerZone;
-  if (viewerZone && viewerZone !== root.getAttribute("data-consultant-tz")) {
+  if (viewerZone && !root.getAttribute("data-client-tz") && viewerZone !== root.getAttribute("data-consultant-tz")) {
     Array.prototype.forEach.call(document.querySelectorAll("[data-instant]"), function (el) {
       var d = new Date(el.getAttribute("data-instant"));
       if (isNaN(d)) { return; }
       var local = new Intl.DateTimeFormat("en-IN", { timeZone: viewerZone, weekday: "short", day: "numeric",
-        month: "short", hour: "numeric", minute: "2-digit", hour12: true, timeZoneName: "short" }).format(d);
+        month: "short", hour: "numeric", minute: "2-digit", hour12: true }).format(d);
       var span = document.createElement("span");
-      span.className = "small muted";
-      span.textContent = " (your time: " + local + ")";
-      el.parentNode.insertBefore(span, el.nextSibling);
+      span.className = "viewer-time";
+      span.textContent = local + " your time (" + viewerZone + ") · ";
+      el.parentNode.insertBefore(span, el);  // the viewer's own time first
     });
     var note = document.getElementById("viewer-tz");
     if (note) { note.textContent = "; yours is " + viewerZone.replace(/_/g, " "); }

@@ -29,6 +29,19 @@ as $$
 $$;
 comment on function app_private.hold_minutes is 'How long a pending booking holds its slot: the consultant''s setting, else the platform default.';
 
+create or replace function app_private.offered_minutes(p_c app.consultants, p_session_type text)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(m order by m), '[]'::jsonb)
+  from (select distinct (extract(epoch from s.ends_at - s.starts_at) / 60)::integer as m
+        from app.availability_slots s
+        where s.consultant_id = p_c.id and s.session_type = p_session_type and s.is_available
+          and s.starts_at > now() and s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)) lengths
+$$;
+comment on function app_private.offered_minutes is 'The distinct lengths (minutes) of a consultant''s offered future slots of one kind: the duration a session-type card shows.';
+
 create or replace function api.public_consultant(p_slug text)
 returns jsonb
 language plpgsql stable security definer
@@ -48,7 +61,11 @@ begin
     'booking_policy', jsonb_build_object('min_notice_minutes', v_c.min_notice_minutes,
       'max_days_ahead', v_c.max_days_ahead, 'client_cutoff_hours', v_c.cancellation_policy->'client_cutoff_hours',
       'refund_ladder', v_c.cancellation_policy->'refund_ladder',
-      'max_reschedules', v_c.cancellation_policy->'max_reschedules'));
+      'max_reschedules', v_c.cancellation_policy->'max_reschedules'),
+    -- How long each kind of session lasts: the distinct lengths of the slots still offered (a rule's slot
+    -- minutes, or a one-off slot's), shortest first; empty when none is offered.
+    'personal_session_minutes', app_private.offered_minutes(v_c, 'personal'),
+    'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'));
 end;
 $$;
 comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';

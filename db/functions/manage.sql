@@ -55,7 +55,14 @@ begin
                       and p_s.reschedule_count < coalesce((v_c.cancellation_policy->>'max_reschedules')::integer, 0),
     'cancellation_cutoff_hours', v_cutoff,
     'refund_if_cancelled_now', jsonb_build_object('percent', case when v_paid > 0 then v_percent else 0 end,
-      'amount', api.money(v_due)));
+      'amount', api.money(v_due)),
+    -- The zone the client booked in (their times come first on the page), and every refund of the booking's
+    -- payment with its state: a cancelled page shows "being refunded" at once, before the gateway answers.
+    'client_timezone', p_s.client_timezone,
+    'refunds', coalesce((select jsonb_agg(jsonb_build_object('amount', api.money(r.amount), 'status', r.status,
+                                                             'created_at', r.created_at) order by r.created_at)
+                         from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+                         where t.session_id = p_s.id), '[]'::jsonb));
 end;
 $$;
 comment on function app_private.manage_view is 'What the client''s manage page shows: the booking, what they may do, the refund due now.';

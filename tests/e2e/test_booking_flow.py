@@ -56,6 +56,12 @@ async def test_a_visitor_books_pays_and_lands_on_a_confirmed_booking(page, api, 
     await page.get_by_role("button", name="Yes, cancel it").click()
     await expect(page.get_by_role("status").filter(has_text="cancelled")).to_be_visible()
     await expect(page.locator("#booking-status")).to_have_text("Cancelled")
+    # At once, without a reload: the refund under way (not "payment completed"), and the way to book again.
+    await expect(page.locator("#cancelled-notice")).to_contain_text(re.compile(r"₹[\d,]+\.\d\d (is being|has been) refunded"))
+    await expect(page.locator("#payment-state")).to_contain_text(re.compile(r"paid, (refund of ₹[\d,]+\.\d\d on its way|₹[\d,]+\.\d\d refunded)"))
+    await expect(page.locator("#payment-state")).not_to_contain_text("completed")
+    await expect(page.get_by_role("link", name=re.compile("^Book again with"))).to_have_attribute("href", re.compile(r"^/[a-z0-9-]+$"))
+    await shot(page, "booking-cancelled-refund")
 
 
 async def test_a_time_taken_meanwhile_gives_a_message_and_fresh_times(page, api, db):
@@ -137,7 +143,8 @@ async def test_the_booking_page_fetches_the_days_it_shows_a_week_at_a_time(page,
     assert 1 <= await page.locator("#days button").count() <= 7
     await expect(page.get_by_role("button", name="Earlier days")).to_be_disabled()
     await shot(page, "booking-week")
-    # Later: the next week only, starting where the first ended.
+    # On a laptop the whole week fits the strip: Later is the next week only, starting where the first ended.
+    assert await page.locator("#days").evaluate("el => el.scrollWidth <= el.clientWidth"), "the week fits"
     await page.get_by_role("button", name="Later days").click()
     await expect(page.get_by_role("button", name="Earlier days")).to_be_enabled()
     await expect(page.locator("#times button").first).to_be_visible()
