@@ -78,8 +78,7 @@ async def overview_page(request: Request) -> Response:
                                ("abandoned", "Abandoned", s["abandoned"])])
     return render(request, "admin/overview.html", {
         "a": a, "by_status": by_status, "picker_action": "/admin/overview", **picker,
-        "revenue_chart": charts.bars(a["trend"], "revenue", "period"), "sessions_line": charts.line(a["trend"], "sessions"),
-        "signups_chart": charts.bars(a["trend"], "signups", "period"), "tz": TZ},
+        **charts.overview(a, by_status), "tz": TZ},
         status=422 if picker["period_error"] else 200)
 
 
