@@ -22,6 +22,7 @@ from app.auth import token_hash
 from app.emails import inr
 from app.errors import ApiError
 from app.sql import Caller, run
+from app.static_files import static_url
 
 # The Jinja2 environment for pages (autoescaped), shared by every route that renders one.
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -149,6 +150,7 @@ def local_dt(value: Any, timezone: str, fmt: str = "%a, %d %b %Y, %I:%M %p") -> 
 
 templates.env.filters["inr"] = inr
 templates.env.filters["local_dt"] = local_dt
+templates.env.globals["static_url"] = static_url
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:
