@@ -270,7 +270,7 @@ async def settings_page(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else None
     settings = await _settings_or_none(request, caller)
     if settings is None:
-        return render(request, "admin/forbidden.html", {"message": "Only super admins change platform settings."},
+        return render(request, "admin/forbidden.html", {"heading": "Only super admins change platform settings"},
                       status=403)
     context = {"settings": settings, "numbers": NUMBER_SETTINGS, "limits": LIMIT_SETTINGS, "texts": TEXT_SETTINGS,
                "tz": TZ,

@@ -311,7 +311,14 @@ async def test_a_plain_admin_is_refused_the_admins_pages(client, db):
     assert 'href="/admin/admins"' not in home.text
     for path in ("/admin/admins", f"/admin/admins/{uuid.uuid4()}/deactivate"):
         r = await client.get(path, headers=HTML)
-        assert r.status_code == 403 and "Only super admins manage admins" in r.text, path
+        assert r.status_code == 403 and "<h1>Only super admins manage admins</h1>" in r.text, path
+    # Every refused page names what it refuses in its heading, and says what this admin can do instead.
+    for path, heading in (("/admin/settings", "Only super admins change platform settings"),
+                          ("/admin/email-templates", "This page is for super admins")):
+        r = await client.get(path, headers=HTML)
+        assert r.status_code == 403 and f"<h1>{heading}</h1>" in r.text, path
+        assert "manage admins" not in r.text and "an admin. Only a super admin adds or deactivates admins" in r.text
+        assert "An admin approves, rejects, suspends and reactivates consultants" in r.text
     r = await client.post("/admin/admins", headers=HTML, data={
         "csrf_token": csrf_of(home.text), "name": "Sneaky", "email": "sneaky@example.com",
         "password": "a long and unusual passphrase 2026", "role": "super_admin"})
