@@ -18,6 +18,7 @@ PLOT = HEIGHT - TOP - BOTTOM
 UNITS = 1000  # the plot's viewBox side
 INTERVALS = 4  # gridlines above zero, shared by the left (bars) and right (line) scales
 MAX_LABELS = {"day": 8, "week": 8, "month": 6}  # date labels under the axis (a phone shows every other one)
+MAX_DOTS = 16  # the most points a line marks with dots
 CHAR_PX = 7  # about the width of a 12 px label's character: sizes the white box behind a scale label
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # The parts a split bar may show, in the words the pages use (a part of another type shows its key, capitalised).
@@ -137,8 +138,10 @@ def series(points: list[dict], *, x: str, unit: str, bars: tuple[str, str, str],
         key = line[0]
         chart["line"] = " ".join(f"{(i + 0.5) * slot:.1f},{_y(v, tops[key]):.1f}"
                                  for i, v in enumerate(values[key]))
+        # A dot per point while they stay apart (a month of days); past that the line alone reads better.
         chart["dots"] = [{"cx": round(100 * (i + 0.5) / n, 2),
-                          "cy": round(TOP + PLOT * _y(v, tops[key]) / UNITS, 1)} for i, v in enumerate(values[key])]
+                          "cy": round(TOP + PLOT * _y(v, tops[key]) / UNITS, 1)} for i, v in enumerate(values[key])
+                         ] if n <= MAX_DOTS else []
     # Hover columns and table rows: the bucket's full date and every layer's exact value.
     chart["rows"], chart["hits"] = [], []
     for i, (p, d) in enumerate(zip(points, days, strict=True)):
@@ -146,7 +149,10 @@ def series(points: list[dict], *, x: str, unit: str, bars: tuple[str, str, str],
         chart["rows"].append([long_date(d, unit), *cells])
         chart["hits"].append({"x": round(i * slot, 1), "width": round(slot, 1), "title": long_date(d, unit) + ": "
                               + ", ".join(f"{label} {cell}" for (_, _, label, _), cell in zip(layers, cells, strict=True))})
-    chart["labels"] = [{"x": round(100 * (i + 0.5) / n, 2), "text": text} for i, text in date_labels(days, unit)]
+    # A phone shows every other label (CSS hides the minor ones) when more than four would crowd it.
+    labelled = date_labels(days, unit)
+    chart["labels"] = [{"x": round(100 * (i + 0.5) / n, 2), "text": text, "minor": k % 2 == 1 and len(labelled) > 4}
+                       for k, (i, text) in enumerate(labelled)]
     chart["summary"] = _summary(points, days, unit, layers, tops)
     return chart
 

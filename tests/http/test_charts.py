@@ -57,6 +57,9 @@ def test_bars_and_line_follow_their_own_scales():
     # Sessions scale 0–8: the first point is at the top, the second a quarter up.
     assert c["line"] == "250.0,0.0 750.0,750.0"
     assert [d["cx"] for d in c["dots"]] == [25.0, 75.0]
+    month = charts.series(days(date(2026, 12, 1), 31, revenue="10.00", sessions=1), x="period", unit="day",
+                          bars=("revenue", "Revenue received", "inr"), line=("sessions", "Sessions", "count"), empty="x")
+    assert month["line"] and month["dots"] == []  # a month of points: the line alone
     assert not c["is_empty"]
 
 
@@ -69,6 +72,13 @@ def test_day_labels_name_the_month_across_a_month_edge():
     assert any(t.endswith("Nov") for t in texts) and any(t.endswith("Dec") for t in texts)
     for i, text in labels:  # every label is its own bucket's day and month
         assert text == f"{span[i].day} {span[i].strftime('%b')}"
+    # On a phone every other label is left out, only when more than four would show.
+    c = charts.series(days(date(2026, 11, 25), 16, revenue="1.00"), x="period", unit="day",
+                      bars=("revenue", "Revenue received", "inr"), empty="x")
+    assert [lb["minor"] for lb in c["labels"]] == [False, True] * (len(c["labels"]) // 2) + [False] * (len(c["labels"]) % 2)
+    c = charts.series(days(date(2026, 11, 25), 3, revenue="1.00"), x="period", unit="day",
+                      bars=("revenue", "Revenue received", "inr"), empty="x")
+    assert not any(lb["minor"] for lb in c["labels"])
     # A short period labels every day.
     assert [t for _, t in charts.date_labels(span[4:9], "day")] == ["29 Nov", "30 Nov", "1 Dec", "2 Dec", "3 Dec"]
 
