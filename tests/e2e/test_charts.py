@@ -37,7 +37,7 @@ async def test_the_charts_read_on_a_laptop_and_a_phone(browser, site, api, db):
     for width in (1366, 390):
         page = await new_page(browser, site, viewport={"width": width, "height": 900})
         failed: list[str] = []
-        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("response", lambda r, failed=failed: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         try:
             await sign_in(page, await email_of(api, c), "/dashboard")
             await page.goto(period)
