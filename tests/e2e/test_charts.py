@@ -1,16 +1,15 @@
 # tests/e2e/test_charts.py — the dashboard's charts in Chromium at 1366 and 390 px: legible scales and dates that never overlap, a legend, the numbers, an empty period explained; styles and icons load (no 4xx).
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from playwright.async_api import Page, expect
 
-from tests.db import factories
 from tests.e2e.conftest import new_page
 from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.e2e.test_settings_pages import email_of, sign_in
 from tests.http.test_booking import approved_consultant
+from tests.http.test_charts import paid_just_now
 
 
 async def visible_boxes(page: Page, selector: str) -> list[dict]:
@@ -22,15 +21,7 @@ async def visible_boxes(page: Page, selector: str) -> list[dict]:
 
 async def test_the_charts_read_on_a_laptop_and_a_phone(browser, site, api, db):
     c = await approved_consultant(api, db)
-    conn = await db.connect("owner")
-    try:
-        cid = uuid.UUID(c["id"])
-        client_id = await factories.client(conn, cid)
-        now = datetime.now(UTC)
-        s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount="150000.00")
-        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount="150000.00", paid_at=now)
-    finally:
-        await conn.close()
+    await paid_just_now(db, c["id"], "150000.00")
     today = datetime.now(UTC).date()
     # Forty days always cross a month's edge: one bar a day, dates under them.
     period = f"/dashboard?timeframe=custom&from={(today - timedelta(days=40)).isoformat()}&to={today.isoformat()}"

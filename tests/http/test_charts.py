@@ -152,21 +152,26 @@ async def test_a_new_consultants_dashboard_explains_its_empty_charts(client, db)
     assert "<svg" not in charts_html  # no blank boxes
 
 
-async def test_the_dashboard_draws_axes_dates_and_a_legend(client, db):
+async def paid_just_now(db, consultant_id, amount: str) -> None:
+    """A session starting in five minutes, paid now (the dashboard's charts count it today)."""
     import uuid
     from datetime import UTC, datetime
 
     from tests.db import factories
 
-    cid = uuid.UUID(await signed_in_consultant(client, db))
+    cid = uuid.UUID(str(consultant_id))
     conn = await db.connect("owner")
     try:
         client_id = await factories.client(conn, cid)
         now = datetime.now(UTC)
-        s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount="150000.00")
-        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount="150000.00", paid_at=now)
+        s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount=amount)
+        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount=amount, paid_at=now)
     finally:
         await conn.close()
+
+
+async def test_the_dashboard_draws_axes_dates_and_a_legend(client, db):
+    await paid_just_now(db, await signed_in_consultant(client, db), "150000.00")
     html = (await client.get("/dashboard", headers={"accept": "text/html"})).text
     charts_html = html.split('id="charts"')[1]
     assert 'role="img"' in charts_html and 'aria-labelledby="trend-svg-title trend-desc"' in charts_html
