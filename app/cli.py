@@ -326,7 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--password", help="Prompted for when omitted (read from stdin when not a terminal).")
-    p.add_argument("--role", choices=["admin", "super_admin"], default="admin")
+    p.add_argument("--role", choices=["admin", "super_admin"], default=None,
+                   help="admin (the default) runs consultants, sessions and figures; super_admin may also manage "
+                        "admins, email templates and platform settings.")
     p.add_argument("--as", dest="as_admin", metavar="ADMIN_EMAIL", help="The admin this action is done as (audited).")
     p.set_defaults(func=cmd_create_admin)
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from app.config import Settings
+from app.config import ADMIN_CAN, SUPER_ADMIN_ONLY, Settings
 from app.database import Database
 
 
@@ -36,6 +36,8 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     from app.schemas import canonical_email
     from app.secrets import get_secret
 
+    role_omitted = args.role is None
+    args.role = args.role or "admin"
     password = args.password
     if password is None:
         if not sys.stdin.isatty():
@@ -67,6 +69,10 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     except psycopg.Error as exc:
         return refused(exc)
     print(f"admin {args.email} created ({args.role}) id={admin_id}")
+    if role_omitted:
+        # A plain admin was not asked for by name: say what it cannot do before someone finds out on a 403 page.
+        print(f"{args.email} is a plain admin. {SUPER_ADMIN_ONLY} {ADMIN_CAN} To make a super admin, run "
+              "create-admin with --role super_admin (or add one on the Admins page, signed in as a super admin).")
     return 0
 
 

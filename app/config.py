@@ -17,6 +17,12 @@ ROLE_APP_ADMIN = "nakksha_app_admin"
 # The job worker's login: the steps only jobs take (claiming mail, settling refunds, syncing calendars, sweeps)
 # are granted to it alone, so the web role (and SQL injected through it) cannot take them.
 ROLE_WORKER = "nakksha_worker"
+# What an admin's role allows, in the words the 403 page and `nakksha create-admin` use (the rule itself is the
+# SQL's: api.require_admin(true) guards the super admins' functions).
+ADMIN_CAN = ("An admin approves, rejects, suspends and reactivates consultants, changes their plans, and sees every "
+             "session and the platform's figures.")
+SUPER_ADMIN_ONLY = ("Only a super admin adds or deactivates admins, edits email templates and changes platform "
+                    "settings (plans and limits).")
 DATABASE_NAME = "nakksha"
 
 

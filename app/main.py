@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import asyncpg
 from starlette.applications import Starlette
@@ -33,6 +32,7 @@ from app.routes.health import expected_migration
 from app.routes.profile import PHOTO_BODY_LIMIT, PHOTO_PATH
 from app.secrets import Secrets
 from app.sql import create_pool
+from app.static_files import static_mount
 
 log = logging.getLogger("nakksha.app")
 
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     media_dir = settings.data_dir / "media"
     media_dir.mkdir(parents=True, exist_ok=True)
     routes = [*all_routes(development=settings.is_development),
-              Mount("/static", app=StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
+              static_mount(),
               Mount("/media", app=StaticFiles(directory=media_dir), name="media"), *last_routes()]
     app = Starlette(
         routes=routes,

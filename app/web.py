@@ -19,9 +19,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app.auth import token_hash
+from app.config import ADMIN_CAN, SUPER_ADMIN_ONLY
 from app.emails import inr
 from app.errors import ApiError
 from app.sql import Caller, run
+from app.static_files import static_url
 
 # The Jinja2 environment for pages (autoescaped), shared by every route that renders one.
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -118,8 +120,7 @@ async def guard_page(request: Request, level: str) -> Response | None:
     if level == "approved" and subject["approval_status"] != "approved":
         return RedirectResponse("/dashboard", status_code=303)
     if level == "super_admin" and subject.get("role") != "super_admin":
-        return render(request, "admin/forbidden.html", {"message": "Only super admins may open this page."},
-                      status=403)
+        return render(request, "admin/forbidden.html", {"heading": "This page is for super admins"}, status=403)
     return None
 
 
@@ -149,6 +150,8 @@ def local_dt(value: Any, timezone: str, fmt: str = "%a, %d %b %Y, %I:%M %p") -> 
 
 templates.env.filters["inr"] = inr
 templates.env.filters["local_dt"] = local_dt
+templates.env.globals["static_url"] = static_url
+templates.env.globals.update(admin_can=ADMIN_CAN, super_admin_only=SUPER_ADMIN_ONLY)
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:

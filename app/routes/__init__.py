@@ -23,6 +23,7 @@ from app.routes import (
     admin_overview_pages,
     admin_pages,
     analytics,
+    assets,
     auth,
     availability,
     booking_pages,
@@ -52,7 +53,7 @@ from app.routes import (
 from app.web import ADMIN, API, DASHBOARD
 
 DOMAINS: tuple[ModuleType, ...] = (
-    health, docs, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, email_templates,
+    health, docs, assets, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, email_templates,
     admin_email_pages, profile, availability, dashboard_availability, public, booking_pages, sessions,
     dashboard_sessions, clients, dashboard_clients, payments, dashboard_payments, email_webhooks, calendar,
     quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_settings,

@@ -78,8 +78,7 @@ async def overview_page(request: Request) -> Response:
                                ("abandoned", "Abandoned", s["abandoned"])])
     return render(request, "admin/overview.html", {
         "a": a, "by_status": by_status, "picker_action": "/admin/overview", **picker,
-        "revenue_chart": charts.bars(a["trend"], "revenue", "period"), "sessions_line": charts.line(a["trend"], "sessions"),
-        "signups_chart": charts.bars(a["trend"], "signups", "period"), "tz": TZ},
+        **charts.overview(a, by_status), "tz": TZ},
         status=422 if picker["period_error"] else 200)
 
 
@@ -271,7 +270,7 @@ async def settings_page(request: Request) -> Response:
     form = await form_with_csrf(request) if request.method == "POST" else None
     settings = await _settings_or_none(request, caller)
     if settings is None:
-        return render(request, "admin/forbidden.html", {"message": "Only super admins change platform settings."},
+        return render(request, "admin/forbidden.html", {"heading": "Only super admins change platform settings"},
                       status=403)
     context = {"settings": settings, "numbers": NUMBER_SETTINGS, "limits": LIMIT_SETTINGS, "texts": TEXT_SETTINGS,
                "tz": TZ,

@@ -207,7 +207,7 @@ async def _admins_or_forbidden(request: Request, caller: Caller) -> list[dict] |
     except ApiError as err:
         if err.status != 403:
             raise
-        return render(request, "admin/forbidden.html", {"message": err.message}, status=403)
+        return render(request, "admin/forbidden.html", {"heading": "Only super admins manage admins"}, status=403)
 
 
 @endpoint(summary="Admin: every admin, and a form to add one (super admins).", tags=("pages",), auth="admin", include=False)

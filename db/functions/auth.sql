@@ -122,9 +122,11 @@ begin
   perform app_private.take_recipient_mail(p_email);
   for attempt in 1..8 loop
     begin
-      insert into app.consultants (email, password_hash, first_name, last_name, phone_country_code, phone_number, slug)
+      -- Signing up signs the consultant in (the session below), so it is their first sign-in too.
+      insert into app.consultants (email, password_hash, first_name, last_name, phone_country_code, phone_number, slug,
+                                   last_login_at)
       values (lower(btrim(p_email)), p_password_hash, btrim(p_first_name), btrim(p_last_name),
-              p_phone_country_code, p_phone_number, v_slug)
+              p_phone_country_code, p_phone_number, v_slug, now())
       returning * into v_consultant;
       exit;
     exception when unique_violation or check_violation then

@@ -87,4 +87,26 @@ async def test_a_super_admin_on_a_phone_sees_the_pages_fit_and_the_admins_page(b
     finally:
         await phone.context.close()
 
+
+async def test_a_plain_admin_refused_a_super_admin_page_reads_why(browser, site, api, db):
+    """The 403 page names what it refuses in a heading that fits its card, and says what this admin can do."""
+    email = await an_admin(db, api)
+    for width in (1366, 390):
+        page = await new_page(browser, site, viewport={"width": width, "height": 900})
+        try:
+            await sign_in(page, email)
+            response = await page.goto("/admin/settings")
+            assert response.status == 403
+            heading = page.get_by_role("heading", level=1)
+            await expect(heading).to_have_text("Only super admins change platform settings")
+            box = await heading.bounding_box()
+            assert box["height"] < 3 * 40, box  # at most two lines, not a poster
+            await expect(page.get_by_text("An admin approves, rejects, suspends and reactivates consultants")
+                         ).to_be_visible()
+            await expect(page.get_by_role("link", name="Back to the consultants")).to_be_visible()
+            await no_serious_violations(page, f"admin-forbidden-{width}")
+            await fits(page, f"admin-forbidden-{width}")
+        finally:
+            await page.context.close()
+
 # Test: pytest tests/e2e/test_admin_pages.py

@@ -31,9 +31,10 @@ async def test_the_overview_shows_the_platform_for_a_period_and_explains_a_bad_o
     assert "₹2,000.00" in page and "₹2,300.00 paid, ₹300.00 refunded" in page  # net, gross, refunds
     # The trend's table has each day of the period with its sessions and revenue (IST days).
     rows = cells(page)
-    assert [D.isoformat(), "3", "₹1,200.00", "0"] in rows and [(D + timedelta(days=1)).isoformat(), "1", "₹800.00", "0"] in rows
+    assert ["Tue 10 Nov 2026", "₹1,200.00", "3"] in rows and ["Wed 11 Nov 2026", "₹800.00", "1"] in rows
+    assert "No one signed up from 10 Nov 2026 to 11 Nov 2026." in page  # an empty chart says what would show
     # Sessions by status, with links to the sessions page filtered the same way.
-    assert 'href="/admin/sessions?status=cancelled"' in page and "Completed: 1 (25.0%)" in page
+    assert 'href="/admin/sessions?status=cancelled"' in page and "Completed</a>: 1 (25.0%)" in page and "<title>Completed 1, 25.0%</title>" in page
     # The top consultant links to their analytics for the same period.
     assert f'/admin/consultants/{c["id"]}/analytics?timeframe=custom&amp;from={D.isoformat()}' in page
     # A period the database refuses: this month instead, with the reason beside the picker.

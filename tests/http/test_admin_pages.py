@@ -301,6 +301,29 @@ async def test_a_bad_plan_or_date_shows_the_form_again_with_the_error(client, db
     assert (await consultant_row(db, c["id"]))["subscription_plan"] == "free"
 
 
+async def test_signing_up_counts_as_the_first_sign_in(client, db):
+    """Sign-up signs the consultant in, so the admin reviewing them sees that sign-in, not "Never"."""
+    before = datetime.now(UTC)
+    token = await form(client, "/auth/signup")
+    r = await client.post("/auth/signup", headers=HTML, data={
+        "csrf_token": token, "email": "nisha@example.com", "password": "correct horse battery staple 42",
+        "first_name": "Nisha", "last_name": "Rao", "phone_country_code": "+91", "phone_number": "9876543210"})
+    assert r.status_code == 303
+    api = await signup_consultant(client)  # the API's sign-up signs in the same way
+    conn = await db.connect("owner")
+    try:
+        rows = await conn.fetch("select id, last_login_at from app.consultants where email in ($1, $2)",
+                                "nisha@example.com", api["consultant"]["email"])
+    finally:
+        await conn.close()
+    assert len(rows) == 2 and all(row["last_login_at"] and row["last_login_at"] >= before for row in rows)
+    client.cookies.clear()
+    await admin_sign_in(client, db)
+    page = (await client.get(f"/admin/consultants/{rows[0]['id']}", headers=HTML)).text
+    last = page.split("<dt>Last sign-in</dt>")[1].split("</dd>")[0]
+    assert "Never" not in last and str(datetime.now(UTC).year) in last
+
+
 # --- admins ---------------------------------------------------------------------------------------------------
 
 async def test_a_plain_admin_is_refused_the_admins_pages(client, db):
@@ -311,7 +334,14 @@ async def test_a_plain_admin_is_refused_the_admins_pages(client, db):
     assert 'href="/admin/admins"' not in home.text
     for path in ("/admin/admins", f"/admin/admins/{uuid.uuid4()}/deactivate"):
         r = await client.get(path, headers=HTML)
-        assert r.status_code == 403 and "Only super admins manage admins" in r.text, path
+        assert r.status_code == 403 and "<h1>Only super admins manage admins</h1>" in r.text, path
+    # Every refused page names what it refuses in its heading, and says what this admin can do instead.
+    for path, heading in (("/admin/settings", "Only super admins change platform settings"),
+                          ("/admin/email-templates", "This page is for super admins")):
+        r = await client.get(path, headers=HTML)
+        assert r.status_code == 403 and f"<h1>{heading}</h1>" in r.text, path
+        assert "manage admins" not in r.text and "an admin. Only a super admin adds or deactivates admins" in r.text
+        assert "An admin approves, rejects, suspends and reactivates consultants" in r.text
     r = await client.post("/admin/admins", headers=HTML, data={
         "csrf_token": csrf_of(home.text), "name": "Sneaky", "email": "sneaky@example.com",
         "password": "a long and unusual passphrase 2026", "role": "super_admin"})

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.static_files import static_url
 from tests.http import helpers
 from tests.http.helpers import signup_consultant
 from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
@@ -55,7 +56,7 @@ async def fetch(db, sql: str, *args):
 async def test_sessions_list_filters_keep_their_values_and_page(client, db):
     c, made, _ = await consultant_on_pages(client, db, n=3)
     r = await client.get("/dashboard/sessions", headers=HTML)
-    assert r.status_code == 200 and "/static/dashboard-sessions.css" in r.text
+    assert r.status_code == 200 and static_url("dashboard-sessions.css") in r.text
     for m in made:
         assert f'href="/dashboard/sessions/{m["session_id"]}"' in r.text
     assert "Priya Shah" in r.text and 'id="totals"' in r.text and "Confirmed: 3" in r.text and "<strong>3</strong> sessions" in r.text

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from app.static_files import static_url
 from tests.http.helpers import signup_consultant
 from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
 
@@ -69,7 +70,7 @@ async def test_public_pages_render(client, db):
     for path in ("/", "/pricing", "/auth/login", "/auth/signup", "/auth/forgot-password"):
         r = await client.get(path, headers=HTML)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), path
-        assert '<html lang="en-IN">' in r.text and "/static/app.css" in r.text
+        assert '<html lang="en-IN">' in r.text and static_url("app.css") in r.text
     pricing = (await client.get("/pricing", headers=HTML)).text
     assert "₹1,499.00" in pricing and "Enterprise" in pricing  # plans from platform settings, Indian format
 

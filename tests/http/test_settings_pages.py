@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from app.static_files import static_url
 from tests.http.helpers import PASSWORD, auth, signup_consultant
 from tests.http.test_booking import approved_consultant
 from tests.http.test_pages import HTML, csrf_of, sign_in
@@ -73,7 +74,7 @@ async def test_every_settings_page_opens_for_a_pending_and_an_approved_consultan
     for path in PAGES:
         r = await client.get(S + path, headers=HTML)
         assert r.status_code == 200, (path, r.text)
-        assert "/static/settings.css" in r.text and 'aria-label="Settings"' in r.text and "<h1" in r.text, path
+        assert static_url("settings.css") in r.text and 'aria-label="Settings"' in r.text and "<h1" in r.text, path
         assert f'<a href="{S + path}" aria-current="page"' in r.text, path
     profile = (await client.get(S + "/profile", headers=HTML)).text
     if status == "pending":

@@ -79,6 +79,11 @@ def test_create_admin_from_arguments_and_from_stdin(db, tmp_path):
     piped = nakksha(env, "create-admin", "--email", "ops@example.com", "--name", "Ops", "--as", "root@example.com",
                     stdin="piped-password-123\n")
     assert piped.returncode == 0, piped.stderr
+    # No --role: a plain admin, and the command says what such an admin cannot do (and how to get a super admin).
+    assert "ops@example.com is a plain admin. Only a super admin adds or deactivates admins, edits email templates " \
+           "and changes platform settings" in piped.stdout
+    assert "--role super_admin" in piped.stdout
+    assert "plain admin" not in done.stdout  # asked for by name: nothing to explain
     with psycopg.connect(db.url("owner")) as conn:
         admins = dict(conn.execute("select email::text, role from app.admins").fetchall())
         assert admins == {"root@example.com": "super_admin", "ops@example.com": "admin"}

@@ -1,0 +1,185 @@
+# tests/http/test_charts.py — the charts' geometry (app/charts.py: scales, ₹ tick labels, date labels, empty states) and how the dashboard and admin overview draw them.
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from app import charts
+
+
+def days(start: date, n: int, **values) -> list[dict]:
+    return [{"period": (start + timedelta(days=i)).isoformat(),
+             **{k: (v[i] if isinstance(v, list) else v) for k, v in values.items()}} for i in range(n)]
+
+
+def test_scales_step_in_round_numbers_and_reach_the_largest_value():
+    assert charts.nice_step(7) == 2  # 0, 2, 4, 6, 8
+    assert charts.scale([0, 3, 7]) == 8
+    assert charts.scale([12_345]) == 20_000  # steps of 5,000
+    assert charts.scale([1]) == 4  # counts and rupees step by whole units, never 0.25
+    assert charts.scale([0, 0]) == 4  # nothing: a scale still exists
+    assert charts.scale([90_000]) == 100_000  # steps of 25,000
+    for top in (1, 3, 9, 11, 99, 101, 2_499, 1_23_456, 9_87_65_432):
+        step = charts.nice_step(top)
+        assert step * charts.INTERVALS >= top and step >= 1
+        mantissa = step / 10 ** (len(str(step)) - 1)
+        assert mantissa in (1, 2, 2.5, 5), step
+
+
+def test_rupee_ticks_use_indian_grouping_and_the_rupee_sign():
+    assert charts.rupees(150000) == "₹1,50,000"
+    assert charts.rupees(12500000) == "₹1,25,00,000"
+    assert charts.rupees(0) == "₹0"
+    assert charts.rupees(2500) == "₹2,500"
+    assert charts.count(120000) == "1,20,000"
+    c = charts.series(days(date(2026, 12, 1), 3, revenue=["0.00", "90000.00", "1500.50"], sessions=[0, 3, 1]),
+                      x="period", unit="day", bars=("revenue", "Revenue received", "inr"),
+                      line=("sessions", "Sessions", "count"), empty="nothing")
+    assert [g["left"] for g in c["grid"]] == ["₹0", "₹25,000", "₹50,000", "₹75,000", "₹1,00,000"]
+    assert [g["right"] for g in c["grid"]] == ["0", "1", "2", "3", "4"]
+    # The gridlines are evenly spaced from the baseline up, in the plot's units and in pixels.
+    assert [g["y"] for g in c["grid"]] == [1000, 750, 500, 250, 0]
+    assert c["grid"][0]["px"] == charts.TOP + charts.PLOT and c["grid"][-1]["px"] == charts.TOP
+    # Exact values (paise included) in the table and the hover titles.
+    assert c["rows"][2] == ["Thu 3 Dec 2026", "₹1,500.50", "1"]
+    assert c["hits"][1]["title"] == "Wed 2 Dec 2026: Revenue received ₹90,000.00, Sessions 3"
+    assert c["columns"] == ["Period", "Revenue received (₹)", "Sessions"]
+    assert [x["label"] for x in c["legend"]] == ["Revenue received (left scale)", "Sessions (right scale)"]
+
+
+def test_bars_and_line_follow_their_own_scales():
+    c = charts.series(days(date(2026, 12, 1), 2, revenue=["1000.00", "4000.00"], sessions=[8, 2]),
+                      x="period", unit="day", bars=("revenue", "Revenue received", "inr"),
+                      line=("sessions", "Sessions", "count"), empty="nothing")
+    # Revenue scale 0–4,000: the second bar reaches the top, the first a quarter of it.
+    assert c["bars"][1]["y"] == 0 and c["bars"][1]["height"] == 1000
+    assert c["bars"][0]["height"] == 250
+    # Sessions scale 0–8: the first point is at the top, the second a quarter up.
+    assert c["line"] == "250.0,0.0 750.0,750.0"
+    assert [d["cx"] for d in c["dots"]] == [25.0, 75.0]
+    month = charts.series(days(date(2026, 12, 1), 31, revenue="10.00", sessions=1), x="period", unit="day",
+                          bars=("revenue", "Revenue received", "inr"), line=("sessions", "Sessions", "count"), empty="x")
+    assert month["line"] and month["dots"] == []  # a month of points: the line alone
+    assert not c["is_empty"]
+
+
+def test_day_labels_name_the_month_across_a_month_edge():
+    span = [date(2026, 11, 25) + timedelta(days=i) for i in range(16)]  # 25 Nov .. 10 Dec
+    labels = charts.date_labels(span, "day")
+    assert len(labels) <= charts.MAX_LABELS["day"]
+    texts = [t for _, t in labels]
+    assert texts[0] == "25 Nov"
+    assert any(t.endswith("Nov") for t in texts) and any(t.endswith("Dec") for t in texts)
+    for i, text in labels:  # every label is its own bucket's day and month
+        assert text == f"{span[i].day} {span[i].strftime('%b')}"
+    # On a phone every other label is left out, only when more than four would show.
+    c = charts.series(days(date(2026, 11, 25), 16, revenue="1.00"), x="period", unit="day",
+                      bars=("revenue", "Revenue received", "inr"), empty="x")
+    assert [lb["minor"] for lb in c["labels"]] == [False, True] * (len(c["labels"]) // 2) + [False] * (len(c["labels"]) % 2)
+    c = charts.series(days(date(2026, 11, 25), 3, revenue="1.00"), x="period", unit="day",
+                      bars=("revenue", "Revenue received", "inr"), empty="x")
+    assert not any(lb["minor"] for lb in c["labels"])
+    # A short period labels every day.
+    assert [t for _, t in charts.date_labels(span[4:9], "day")] == ["29 Nov", "30 Nov", "1 Dec", "2 Dec", "3 Dec"]
+
+
+def test_labels_show_the_year_where_it_changes():
+    span = [date(2026, 12, 28) + timedelta(days=i) for i in range(6)]
+    assert [t for _, t in charts.date_labels(span, "day")] == ["28 Dec 2026", "29 Dec", "30 Dec", "31 Dec",
+                                                                "1 Jan 2027", "2 Jan"]
+    months = [date(2026, m, 1) for m in range(4, 13)] + [date(2027, m, 1) for m in range(1, 4)]  # a financial year
+    labels = charts.date_labels(months, "month")
+    assert len(labels) <= charts.MAX_LABELS["month"]
+    assert [t for _, t in labels] == ["Apr 2026", "Jun", "Aug", "Oct", "Dec", "Feb 2027"]
+    assert charts.long_date(date(2026, 11, 30), "week") == "Week of 30 Nov 2026"
+    assert charts.long_date(date(2026, 12, 1), "month") == "December 2026"
+    assert charts.long_date(date(2026, 12, 1), "day") == "Tue 1 Dec 2026"
+
+
+def test_an_empty_period_says_what_will_appear():
+    data = {"unit": "day", "from": "2026-12-01", "to": "2026-12-31", "sessionsTrend": days(
+        date(2026, 12, 1), 31, revenue="0.00", sessions=0),
+        "clientsGrowth": [{"month": "2026-12-01", "new": 0, "total": 0}],
+        "revenueBreakdown": [{"type": "personal", "amount": "0.00", "percentage": 0},
+                             {"type": "webinar", "amount": "0.00", "percentage": 0}]}
+    g = charts.dashboard(data)
+    assert g["revenue_chart"]["is_empty"] and g["clients_chart"]["is_empty"] and g["split_is_empty"]
+    assert "from 1 Dec 2026 to 31 Dec 2026." in g["revenue_chart"]["empty"]
+    assert "No clients yet by 31 Dec 2026." in g["clients_chart"]["empty"]
+    assert "bars" in g["revenue_chart"]["empty"] and "line" in g["revenue_chart"]["empty"]
+    # No buckets at all is empty too, and draws without dividing by zero.
+    none = charts.series([], x="period", unit="day", bars=("revenue", "Revenue received", "inr"), empty="x")
+    assert none["is_empty"] and none["labels"] == [] and none["rows"] == []
+    # One client already there (from before the period) is something to draw.
+    data["clientsGrowth"][0]["total"] = 1
+    assert not charts.dashboard(data)["clients_chart"]["is_empty"]
+
+
+def test_split_parts_are_labelled_whatever_their_type():
+    parts = charts.split([{"type": "personal", "amount": "600.00", "percentage": 60},
+                          {"type": "quotation", "amount": "400.00", "percentage": 40}])
+    assert [(p["label"], p["x"], p["w"]) for p in parts] == [("One-to-one", 0, 60), ("Quotations", 60, 40)]
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+async def signed_in_consultant(client, db) -> str:
+    """An approved consultant signed in on the pages; their id."""
+    import uuid
+
+    from tests.http.helpers import PASSWORD
+    from tests.http.test_booking import approved_consultant
+    from tests.http.test_pages import sign_in
+
+    c = await approved_consultant(client, db)
+    conn = await db.connect("owner")
+    try:
+        email = await conn.fetchval("select email::text from app.consultants where id = $1", uuid.UUID(c["id"]))
+    finally:
+        await conn.close()
+    assert (await sign_in(client, email, PASSWORD)).status_code == 303
+    return c["id"]
+
+
+async def test_a_new_consultants_dashboard_explains_its_empty_charts(client, db):
+    await signed_in_consultant(client, db)
+    html = (await client.get("/dashboard", headers={"accept": "text/html"})).text
+    charts_html = html.split('id="charts"')[1]
+    assert 'class="chart-empty"' in charts_html
+    assert re.search(r"No revenue or sessions from \d+ \w{3} \d{4} to \d+ \w{3} \d{4}\.", charts_html)
+    assert "No clients yet" in charts_html
+    assert "divides between one-to-one sessions and webinars" in charts_html
+    assert "<svg" not in charts_html  # no blank boxes
+
+
+async def paid_just_now(db, consultant_id, amount: str) -> None:
+    """A session starting in five minutes, paid now (the dashboard's charts count it today)."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from tests.db import factories
+
+    cid = uuid.UUID(str(consultant_id))
+    conn = await db.connect("owner")
+    try:
+        client_id = await factories.client(conn, cid)
+        now = datetime.now(UTC)
+        s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount=amount)
+        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount=amount, paid_at=now)
+    finally:
+        await conn.close()
+
+
+async def test_the_dashboard_draws_axes_dates_and_a_legend(client, db):
+    await paid_just_now(db, await signed_in_consultant(client, db), "150000.00")
+    html = (await client.get("/dashboard", headers={"accept": "text/html"})).text
+    charts_html = html.split('id="charts"')[1]
+    assert 'role="img"' in charts_html and 'aria-labelledby="trend-svg-title trend-desc"' in charts_html
+    assert ">₹2,00,000</text>" in charts_html  # the revenue scale's top, Indian grouping
+    assert re.search(r'<text class="date"[^>]*>\d{1,2} \w{3}( \d{4})?</text>', charts_html)
+    assert "Revenue received (left scale)" in charts_html and "Sessions (right scale)" in charts_html
+    assert re.search(r"<title>\w{3} \d+ \w{3} \d{4}: Revenue received ₹1,50,000.00, Sessions 1</title>", charts_html)
+    assert '<th scope="row">' in charts_html  # the table, the accessible alternative
+    assert "One-to-one: ₹1,50,000.00 (100.0%)" in charts_html
+
+# Test: pytest tests/http/test_charts.py
