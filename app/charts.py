@@ -46,7 +46,7 @@ def split(parts: list[dict]) -> list[dict]:
     """A 100% bar: each part's x and width in percent of the whole."""
     x, out = 0.0, []
     for p in parts:
-        w = float(p["percentage"])
+        w = float(p["percentage"] or 0)  # NULL (nothing received): an empty bar
         out.append({**p, "x": round(x, 1), "w": round(w, 1)})
         x += w
     return out
