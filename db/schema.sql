@@ -288,7 +288,9 @@ begin
       'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days),
       'sessions', (select api.money(coalesce(sum(personal_revenue + webinar_revenue), 0)) from days),
       'quotations', (select api.money(coalesce(sum(quotation_revenue), 0)) from days)),
+    -- Sessions starting in the period (local days); pending = to come: total less completed, cancelled, no-show.
     'sessions', (select jsonb_build_object('total', coalesce(sum(total_sessions), 0),
+                   'pending', coalesce(sum(total_sessions - completed_sessions - cancelled_sessions - no_show_sessions), 0),
                    'completed', coalesce(sum(completed_sessions), 0), 'cancelled', coalesce(sum(cancelled_sessions), 0),
                    'abandoned', coalesce(sum(abandoned_sessions), 0), 'no_show', coalesce(sum(no_show_sessions), 0))
                  from days),
@@ -16735,6 +16737,7 @@ REVOKE ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_app;
 GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_analyst;
 GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_app_admin;
 
 
@@ -17597,6 +17600,7 @@ REVOKE ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) FROM PUBLI
 GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_app;
 GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_admin;
 GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_analyst;
 GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_app_admin;
 
 
