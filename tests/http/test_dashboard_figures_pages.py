@@ -7,9 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from tests.db import factories
+from tests.db.test_daily_analytics import D
 from tests.http.helpers import PASSWORD, auth, make_admin
 from tests.http.test_admin_analytics import fixture_consultant
-from tests.db.test_daily_analytics import D
 from tests.http.test_admin_overview_pages import PERIOD
 from tests.http.test_admin_pages import admin_sign_in, owner_fetch
 from tests.http.test_booking import approved_consultant
