@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.db import factories
@@ -28,7 +28,9 @@ ZONES = ("Asia/Kolkata", "America/New_York", "Pacific/Auckland", "UTC")
 # (from, to) local dates: a month across the US DST start, a week across Europe's and the US's DST end, one day,
 # and a quarter across NZ's DST end.
 PERIODS = ((date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 10, 26), date(2026, 11, 2)),
-           (date(2026, 3, 8), date(2026, 3, 8)), (date(2026, 3, 1), date(2026, 5, 31)))
+           (date(2026, 3, 8), date(2026, 3, 8)), (date(2026, 3, 1), date(2026, 5, 31)),
+           # and the week to today, so today's live figures (revenue_today, new_clients_today) meet stored days.
+           (datetime.now(UTC).date() - timedelta(days=6), datetime.now(UTC).date()))
 CAPTURED = ("completed", "partially_refunded", "refunded")
 LIVE = ("confirmed", "completed", "no_show")
 AMOUNTS = ("500.00", "999.99", "1499.00", "2500.50", "21874.00")
@@ -79,7 +81,7 @@ def consultant_history(draw, period) -> dict:
         "client": st.integers(0, n_clients - 1), "type": st.sampled_from(["personal", "webinar"]),
         "starts_at": instants(period, zone),
         "status": st.sampled_from(["pending", "confirmed", "confirmed", "completed", "completed", "no_show",
-                                   "cancelled", "cancelled", "abandoned"]),
+                                   "cancelled", "cancelled", "refunded_cancellation", "abandoned"]),
         "cancelled_by": st.sampled_from(["client", "consultant"]),
         "amount": st.sampled_from(AMOUNTS), "payment": payment_specs(period, zone)}), max_size=10))
     quotations = draw(st.lists(st.fixed_dictionaries({
@@ -138,6 +140,10 @@ def build(cur, h: dict) -> uuid.UUID:
             kept.append(s)
             last = s["starts_at"]
     for s in kept:
+        if s["status"] == "refunded_cancellation":  # cancelled, then paid back in full: the trigger makes it `returned`
+            at = s["payment"]["at"] if s["payment"] else s["starts_at"] - timedelta(days=2)
+            s = {**s, "status": "cancelled", "payment": {"kind": "paid", "at": at, "refund": "full",
+                                                         "refund_at": at + timedelta(days=1)}}
         sid = insert(cur, "app.sessions", {
             "consultant_id": c, "client_id": clients[s["client"]], "session_type": s["type"],
             "starts_at": s["starts_at"], "ends_at": s["starts_at"] + timedelta(minutes=30), "status": s["status"],
@@ -321,7 +327,7 @@ def owner_conn(db):
         yield conn
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_every_figure_matches_a_plain_recomputation(owner_conn, data):
@@ -339,6 +345,11 @@ def test_every_figure_matches_a_plain_recomputation(owner_conn, data):
             m = cur.execute("select api.dashboard_metrics_for(%s, %s, %s, %s)", args).fetchone()[0]
             want = expected_metrics(b, c, h["zone"], start, end, local_day(today_utc, h["zone"]))
             assert {k: m[k] for k in want} == want
+            for seen, what in ((m["revenue_today"] != "0.00", "money today"), (m["cancelled_sessions"], "cancelled"),
+                               (m["repeat_clients"], "repeat clients"), (m["quotation_revenue"] != "0.00", "quotation paid"),
+                               (m["refunded_amount"] != "0.00", "refunds")):
+                if seen:
+                    event(what)  # pytest --hypothesis-show-statistics: how often each kind of history came up
             ch = cur.execute("select api.dashboard_charts_for(%s, %s, %s, %s)", args).fetchone()[0]
             want = expected_charts(b, c, h["zone"], start, end)
             assert {k: ch[k] for k in want} == want
@@ -356,6 +367,10 @@ def test_every_figure_matches_a_plain_recomputation(owner_conn, data):
         cur.execute("select set_config('app.admin_id', %s, true)", (str(admin),))
         a = cur.execute("select api.admin_analytics('custom', %s, %s)", (start, end)).fetchone()[0]
         want = expected_admin(b, start, end)
+        if any(s["status"] == "returned" for s in b.sessions):
+            event("returned session")
+        if want["payments"]["failed"]:
+            event("failed attempt")
         assert a["revenue"] == want["revenue"] and a["sessions"] == want["sessions"]
         assert a["payments"] == want["payments"] and a["new_signups"] == want["new_signups"]
         assert [(t["revenue"], t["consultant_id"], t["sessions"]) for t in a["top_consultants"]
@@ -367,6 +382,18 @@ def test_every_figure_matches_a_plain_recomputation(owner_conn, data):
                           "coalesce(sum(personal_revenue + webinar_revenue), 0), coalesce(sum(quotation_revenue), 0) "
                           "from analytics.revenue_daily where day between %s and %s", (start, end)).fetchone()
         assert [money(x) for x in row] == [want["revenue"][k] for k in ("gross", "refunded", "sessions", "quotations")]
+        # The analysts' all-time totals (materialized) and the quotation funnel use the same rules.
+        cur.execute("refresh materialized view analytics.consultant_dashboard_stats")
+        for c in ids:
+            every = day_figures(b, c, "UTC", date.min, date.max)
+            stats = cur.execute("select cancelled_sessions, total_revenue, repeat_clients from "
+                                "analytics.consultant_dashboard_stats where consultant_id = %s", (c,)).fetchone()
+            repeat = sum(live_sessions(b, k["id"]) > 1 for k in b.clients if k["consultant_id"] == c)
+            assert (stats[0], money(stats[1]), stats[2]) == (every["cancelled"], money(every["gross"] - every["refunded"]),
+                                                             repeat)
+        cur.execute("select sent, accepted, conversion_rate from analytics.quotation_funnel")
+        for sent, accepted, conversion in cur.fetchall():
+            assert conversion == (None if rate(accepted, sent) is None else Decimal(str(rate(accepted, sent))))
     finally:
         owner_conn.rollback()
 
