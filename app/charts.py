@@ -174,7 +174,7 @@ def split(parts: list[dict]) -> list[dict]:
     """A 100% bar: each part's x and width in percent of the whole, and its label."""
     x, out = 0.0, []
     for p in parts:
-        w = float(p["percentage"])
+        w = float(p["percentage"] or 0)  # NULL (nothing received): an empty bar
         label = p.get("label") or PART_LABELS.get(p["type"], str(p["type"]).replace("_", " ").capitalize())
         out.append({**p, "label": label, "x": round(x, 1), "w": round(w, 1)})
         x += w
@@ -216,7 +216,7 @@ def dashboard(chart_data: dict) -> dict:
                   "total of clients as a line."),
         "split": split(chart_data["revenueBreakdown"]), "split_is_empty": is_empty(chart_data["revenueBreakdown"]),
         "split_empty": f"No revenue from {span}. Once clients pay, this bar shows how the revenue received "
-                       "divides between one-to-one sessions and webinars.",
+                       "divides between one-to-one sessions, webinars and quotations, less refunds.",
     }
 
 

@@ -148,10 +148,16 @@ def local_dt(value: Any, timezone: str, fmt: str = "%a, %d %b %Y, %I:%M %p") -> 
     return local.strftime(fmt) + " " + (local.tzname() or timezone)
 
 
+def rate(value: Any) -> str:
+    """A percentage SQL computed (one decimal), or "—" when SQL says there was nothing to divide by (NULL)."""
+    return "—" if value is None else f"{float(value):.1f}%"
+
+
 templates.env.filters["inr"] = inr
 templates.env.filters["local_dt"] = local_dt
 templates.env.globals["static_url"] = static_url
 templates.env.globals.update(admin_can=ADMIN_CAN, super_admin_only=SUPER_ADMIN_ONLY)
+templates.env.filters["rate"] = rate
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:

@@ -270,8 +270,11 @@ begin
     select consultant_id, sum(total_revenue - refunded_amount) as revenue, sum(total_sessions) as sessions
     from days group by consultant_id
   ), pays as (
+    -- Payment orders created in the period (IST): captured ones, those with a failed attempt (even when a
+    -- later attempt paid: the order keeps it in metadata), and those settled unpaid (failed or given up).
     select count(*) filter (where status in ('completed', 'partially_refunded', 'refunded')) as succeeded,
-           count(*) filter (where status in ('failed', 'cancelled')) as failed
+           count(*) filter (where status = 'failed' or metadata ? 'last_failed_payment_id') as failed,
+           count(*) filter (where status in ('failed', 'cancelled')) as unpaid
     from app.payment_transactions where created_at >= v_from and created_at < v_to
   )
   select jsonb_build_object(
@@ -282,8 +285,12 @@ begin
     'revenue', jsonb_build_object(
       'gross', (select api.money(coalesce(sum(total_revenue), 0)) from days),
       'refunded', (select api.money(coalesce(sum(refunded_amount), 0)) from days),
-      'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days)),
+      'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days),
+      'sessions', (select api.money(coalesce(sum(personal_revenue + webinar_revenue), 0)) from days),
+      'quotations', (select api.money(coalesce(sum(quotation_revenue), 0)) from days)),
+    -- Sessions starting in the period (local days); pending = to come: total less completed, cancelled, no-show.
     'sessions', (select jsonb_build_object('total', coalesce(sum(total_sessions), 0),
+                   'pending', coalesce(sum(total_sessions - completed_sessions - cancelled_sessions - no_show_sessions), 0),
                    'completed', coalesce(sum(completed_sessions), 0), 'cancelled', coalesce(sum(cancelled_sessions), 0),
                    'abandoned', coalesce(sum(abandoned_sessions), 0), 'no_show', coalesce(sum(no_show_sessions), 0))
                  from days),
@@ -296,9 +303,9 @@ begin
                           'sessions', p.sessions) order by p.revenue desc, c.id), '[]')
                         from (select * from per_consultant order by revenue desc, consultant_id limit 10) p
                         join app.consultants c on c.id = p.consultant_id),
-    'payments', (select jsonb_build_object('succeeded', succeeded, 'failed', failed,
-                   'success_rate', case when succeeded + failed = 0 then null
-                                        else round(100.0 * succeeded / (succeeded + failed), 1) end) from pays))
+    -- Success: of the orders created in the period that are settled, the share captured.
+    'payments', (select jsonb_build_object('succeeded', succeeded, 'failed', failed, 'unpaid', unpaid,
+                   'success_rate', api.rate(succeeded, succeeded + unpaid)) from pays))
   into v_result;
   return v_result;
 end;
@@ -1370,7 +1377,7 @@ CREATE FUNCTION api.client_json(p_c app.clients) RETURNS jsonb
     'phone_encrypted', encode(p_c.phone_encrypted, 'base64'), 'notes', p_c.notes, 'is_active', p_c.is_active,
     'total_sessions', p_c.total_sessions, 'total_amount_paid', api.money(p_c.total_amount_paid),
     'first_session_at', p_c.first_session_at, 'last_session_at', p_c.last_session_at,
-    'is_repeat_client', p_c.total_sessions > 1, 'anonymised_at', p_c.anonymised_at,
+    'is_repeat_client', app.is_repeat_client(p_c.total_sessions), 'anonymised_at', p_c.anonymised_at,
     'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
 $$;
 
@@ -1405,8 +1412,11 @@ CREATE TABLE app.daily_analytics (
     quotations_sent integer DEFAULT 0 NOT NULL,
     quotations_accepted integer DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    quotation_revenue numeric(12,2) DEFAULT 0 NOT NULL,
+    session_payments integer DEFAULT 0 NOT NULL,
     CONSTRAINT daily_analytics_counts_range CHECK (((total_sessions >= 0) AND (completed_sessions >= 0) AND (cancelled_sessions >= 0) AND (abandoned_sessions >= 0) AND (no_show_sessions >= 0) AND (new_clients >= 0) AND (returning_clients >= 0) AND (quotations_sent >= 0) AND (quotations_accepted >= 0))),
-    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric))
+    CONSTRAINT daily_analytics_money_range CHECK ((refunded_amount >= (0)::numeric)),
+    CONSTRAINT daily_analytics_session_payments_range CHECK ((session_payments >= 0))
 );
 
 
@@ -1417,6 +1427,20 @@ ALTER TABLE app.daily_analytics OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.daily_analytics IS 'Per consultant and local day: sessions by outcome, money received and refunded, clients, quotations.';
+
+
+--
+-- Name: COLUMN daily_analytics.quotation_revenue; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.daily_analytics.quotation_revenue IS 'Quotation payments received that local day (gross, by paid_at); personal + webinar + quotation = total_revenue.';
+
+
+--
+-- Name: COLUMN daily_analytics.session_payments; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.daily_analytics.session_payments IS 'Session payments received that local day (by paid_at): the denominator of the average session value.';
 
 
 --
@@ -1438,39 +1462,51 @@ begin
   if v_tz is null then
     return null;
   end if;
-  select p_consultant_id, p_day,
-         count(*) filter (where s.status <> 'abandoned'),
+  v_row.consultant_id := p_consultant_id;
+  v_row.date := p_day;
+  v_row.updated_at := now();
+  -- Sessions on the local day they start. Cancelled includes `returned` (cancelled, then refunded in full).
+  select count(*) filter (where s.status <> 'abandoned'),
          count(*) filter (where s.status = 'completed'),
-         count(*) filter (where s.status = 'cancelled'),
+         count(*) filter (where s.status in ('cancelled', 'returned')),
          count(*) filter (where s.status = 'abandoned'),
          count(*) filter (where s.status = 'no_show'),
-         0, 0, 0, 0, 0,
-         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
-         0, 0, now()
-  into v_row
+         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client)
+  into v_row.total_sessions, v_row.completed_sessions, v_row.cancelled_sessions, v_row.abandoned_sessions,
+       v_row.no_show_sessions, v_row.returning_clients
   from app.sessions s
   where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
 
-  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
+  -- Money received that day from clients (gross; a duplicate payment counts here and its refund on its own
+  -- day), split so that personal + webinar + quotation = total. The consultant's own subscription payments
+  -- are not revenue.
   select coalesce(sum(t.amount), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
-  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
+         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'personal'), 0),
+         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'webinar'), 0),
+         coalesce(sum(t.amount) filter (where t.purpose = 'quotation'), 0),
+         count(*) filter (where t.purpose = 'session')
+  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue, v_row.quotation_revenue,
+       v_row.session_payments
   from app.payment_transactions t
   left join app.sessions s on s.id = t.session_id
   where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+    and t.purpose in ('session', 'quotation')
     and t.status in ('completed', 'partially_refunded', 'refunded');
+  -- Refunds of those payments on the day they were processed.
   select coalesce(sum(r.amount), 0) into v_row.refunded_amount
   from app.payment_refunds r
-  where r.consultant_id = p_consultant_id and r.status = 'processed'
+  join app.payment_transactions t on t.id = r.transaction_id
+  where r.consultant_id = p_consultant_id and r.status = 'processed' and t.purpose in ('session', 'quotation')
     and r.processed_at >= v_from and r.processed_at < v_to;
   select count(*) into v_row.new_clients from app.clients c
   where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
   select count(*) into v_row.quotations_sent from app.quotations q
   where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
+  -- Accepted counts on the day the quotation was sent (of the quotations sent that day, those accepted since),
+  -- so conversion divides like by like.
   select count(*) into v_row.quotations_accepted from app.quotations q
   where q.consultant_id = p_consultant_id and q.status = 'accepted'
-    and q.responded_at >= v_from and q.responded_at < v_to;
+    and q.sent_at >= v_from and q.sent_at < v_to;
 
   if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
      + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
@@ -1965,7 +2001,11 @@ begin
   ), running as (
     select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
   ), split as (
-    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
+    -- Money received in the period by what paid for it (gross, by paid_at), and the refunds processed in it:
+    -- personal + webinar + quotation − refunded = total_revenue, the dashboard's "Revenue received".
+    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar,
+           coalesce(sum(quotation_revenue), 0) as quotation, coalesce(sum(total_revenue), 0) as gross,
+           coalesce(sum(refunded_amount), 0) as refunded
     from chart_days
   )
   select jsonb_build_object(
@@ -1977,11 +2017,13 @@ begin
                                                                   'total', g.total) order by g.month), '[]')
                       from running g),
     'revenueBreakdown', (select jsonb_build_array(
-        jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal),
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
-        jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar),
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
-      from split sp))
+        jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal), 'percentage', api.rate(sp.personal, sp.gross)),
+        jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar), 'percentage', api.rate(sp.webinar, sp.gross)),
+        jsonb_build_object('type', 'quotation', 'amount', api.money(sp.quotation), 'percentage', api.rate(sp.quotation, sp.gross)))
+      from split sp),
+    'gross_revenue', (select api.money(sp.gross) from split sp),
+    'refunded_amount', (select api.money(sp.refunded) from split sp),
+    'total_revenue', (select api.money(sp.gross - sp.refunded) from split sp))
   into v_result;
   return v_result;
 end;
@@ -1994,7 +2036,7 @@ ALTER FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_f
 -- Name: FUNCTION dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+COMMENT ON FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) IS 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, money received by what paid for it (personal, webinar, quotation) with the refunds that make it revenue received.';
 
 
 --
@@ -2039,6 +2081,7 @@ declare
   v_revenue numeric;
   v_prev_revenue numeric;
   v_active integer;
+  v_repeat integer;
 begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_len := v_b.ends - v_b.starts + 1;
@@ -2049,10 +2092,16 @@ begin
                          else api.period_totals(p_consultant_id, v_today, v_today, v_today) end;
   v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
   v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
-  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
-  select count(distinct s.client_id) into v_active from app.sessions s
-  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
-    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
+  -- Active clients: distinct clients with a live session (confirmed, completed or no-show: what the Clients
+  -- page counts) starting in the period; repeat clients: those of them app.is_repeat_client calls repeat.
+  select count(*), count(*) filter (where app.is_repeat_client(k.total_sessions))
+  into v_active, v_repeat
+  from app.clients k
+  where k.consultant_id = p_consultant_id and exists (
+    select 1 from app.sessions s
+    where s.consultant_id = p_consultant_id and s.client_id = k.id and s.status in ('confirmed', 'completed', 'no_show')
+      and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz);
+  -- Every rate divides two counts on the same basis, and is NULL (shown as —) when the denominator is 0.
   return jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
     'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
@@ -2063,14 +2112,18 @@ begin
     'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
     'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
     'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
-    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    -- Of the sessions starting in the period whose outcome is recorded (completed or no-show), the completed.
+    'completion_rate', api.rate((v_cur->>'completed_sessions')::integer,
+                                (v_cur->>'completed_sessions')::integer + (v_cur->>'no_show_sessions')::integer),
     'total_revenue', api.money(v_revenue), 'gross_revenue', api.money((v_cur->>'gross_revenue')::numeric),
     'refunded_amount', api.money((v_cur->>'refunded')::numeric),
+    'session_revenue', api.money((v_cur->>'session_revenue')::numeric),
+    'quotation_revenue', api.money((v_cur->>'quotation_revenue')::numeric),
+    'session_payments', (v_cur->>'session_payments')::integer,
     'revenue_today', api.money((v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric),
-    'average_session_value', api.money(case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
-      else (v_cur->>'session_revenue')::numeric
-           / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer) end),
+    -- Session payments received in the period ÷ how many there were (both by paid_at, gross of refunds).
+    'average_session_value', case when (v_cur->>'session_payments')::integer = 0 then null
+      else api.money((v_cur->>'session_revenue')::numeric / (v_cur->>'session_payments')::integer) end,
     'previous_revenue', api.money(v_prev_revenue),
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
@@ -2079,12 +2132,12 @@ begin
     'new_clients', (v_cur->>'new_clients')::integer,
     'new_clients_today', (v_today_totals->>'new_clients')::integer,
     'active_clients', v_active,
-    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'repeat_clients', v_repeat,
+    'repeat_client_rate', api.rate(v_repeat, v_active),
     'quotations_sent', (v_cur->>'quotations_sent')::integer,
     'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
-    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
+    'quotation_conversion_rate', api.rate((v_cur->>'quotations_accepted')::integer,
+                                          (v_cur->>'quotations_sent')::integer));
 end;
 $$;
 
@@ -3202,6 +3255,8 @@ begin
     'no_show_sessions', coalesce(sum(no_show_sessions), 0),
     'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
     'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
+    'personal_revenue', coalesce(sum(personal_revenue), 0), 'webinar_revenue', coalesce(sum(webinar_revenue), 0),
+    'quotation_revenue', coalesce(sum(quotation_revenue), 0), 'session_payments', coalesce(sum(session_payments), 0),
     'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
     'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
   into v_result from days;
@@ -3772,6 +3827,28 @@ ALTER FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) OWN
 --
 
 COMMENT ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date) IS 'Quotations sent in a period: counts by outcome, conversion rate (accepted / sent, %), values.';
+
+
+--
+-- Name: rate(numeric, numeric); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.rate(p_part numeric, p_whole numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- A percentage with one decimal; NULL when there is nothing to divide by (pages show "—", not 0%).
+  select case when coalesce(p_whole, 0) = 0 then null else round(100.0 * p_part / p_whole, 1) end;
+$$;
+
+
+ALTER FUNCTION api.rate(p_part numeric, p_whole numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rate(p_part numeric, p_whole numeric); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.rate(p_part numeric, p_whole numeric) IS 'part ÷ whole as a percentage, one decimal; NULL when whole is 0 (every rate of the dashboards and analysts'' views).';
 
 
 --
@@ -6803,6 +6880,31 @@ COMMENT ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) IS '
 
 
 --
+-- Name: is_repeat_client(integer); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.is_repeat_client(p_total_sessions integer) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- THE definition of a repeat client (docs/metrics.md), used by the Clients page (api.client_json), the
+  -- dashboard's repeat rate (api.dashboard_metrics_for) and the analysts' all-time totals
+  -- (analytics.consultant_dashboard_stats): more than one live session (confirmed, completed or no-show:
+  -- clients.total_sessions, kept by app.refresh_client_session_totals).
+  select coalesce(p_total_sessions, 0) > 1;
+$$;
+
+
+ALTER FUNCTION app.is_repeat_client(p_total_sessions integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION is_repeat_client(p_total_sessions integer); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.is_repeat_client(p_total_sessions integer) IS 'A client is a repeat client when they have had more than one live session (confirmed, completed or no-show) with their consultant: the one definition the Clients page, the dashboard and the analysts'' views share.';
+
+
+--
 -- Name: keep_worker_registered(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -9300,7 +9402,8 @@ begin
     refunded_amount = excluded.refunded_amount, personal_revenue = excluded.personal_revenue,
     webinar_revenue = excluded.webinar_revenue, new_clients = excluded.new_clients,
     returning_clients = excluded.returning_clients, quotations_sent = excluded.quotations_sent,
-    quotations_accepted = excluded.quotations_accepted, updated_at = now();
+    quotations_accepted = excluded.quotations_accepted, quotation_revenue = excluded.quotation_revenue,
+    session_payments = excluded.session_payments, updated_at = now();
 end;
 $$;
 
@@ -11066,6 +11169,7 @@ CREATE VIEW analytics.clients AS
     first_session_at,
     last_session_at,
     total_sessions,
+    app.is_repeat_client(total_sessions) AS is_repeat_client,
     total_amount_paid,
     is_active
    FROM app.clients k;
@@ -11119,7 +11223,14 @@ COMMENT ON COLUMN analytics.clients.last_session_at IS 'Their first and latest s
 -- Name: COLUMN clients.total_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.clients.total_sessions IS 'Sessions they have had.';
+COMMENT ON COLUMN analytics.clients.total_sessions IS 'Live sessions they have had (confirmed, completed or no-show).';
+
+
+--
+-- Name: COLUMN clients.is_repeat_client; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.clients.is_repeat_client IS 'More than one live session: a repeat client, the one definition the Clients page and the dashboard use (docs/metrics.md).';
 
 
 --
@@ -11193,28 +11304,28 @@ COMMENT ON COLUMN analytics.consultant_daily_stats.total_sessions IS 'Sessions s
 -- Name: COLUMN consultant_daily_stats.completed_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_daily_stats.completed_sessions IS 'Sessions starting that day in that status now.';
+COMMENT ON COLUMN analytics.consultant_daily_stats.completed_sessions IS 'Sessions starting that day in that status now (cancelled includes returned: cancelled and refunded in full).';
 
 
 --
 -- Name: COLUMN consultant_daily_stats.cancelled_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_daily_stats.cancelled_sessions IS 'Sessions starting that day in that status now.';
+COMMENT ON COLUMN analytics.consultant_daily_stats.cancelled_sessions IS 'Sessions starting that day in that status now (cancelled includes returned: cancelled and refunded in full).';
 
 
 --
 -- Name: COLUMN consultant_daily_stats.abandoned_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_daily_stats.abandoned_sessions IS 'Sessions starting that day in that status now.';
+COMMENT ON COLUMN analytics.consultant_daily_stats.abandoned_sessions IS 'Sessions starting that day in that status now (cancelled includes returned: cancelled and refunded in full).';
 
 
 --
 -- Name: COLUMN consultant_daily_stats.no_show_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_daily_stats.no_show_sessions IS 'Sessions starting that day in that status now.';
+COMMENT ON COLUMN analytics.consultant_daily_stats.no_show_sessions IS 'Sessions starting that day in that status now (cancelled includes returned: cancelled and refunded in full).';
 
 
 --
@@ -11249,7 +11360,7 @@ COMMENT ON COLUMN analytics.consultant_daily_stats.new_clients IS 'Clients added
 -- Name: COLUMN consultant_daily_stats.returning_clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_daily_stats.returning_clients IS 'Sessions that day (not abandoned) by clients who had an earlier session with the consultant.';
+COMMENT ON COLUMN analytics.consultant_daily_stats.returning_clients IS 'Sessions that day (not abandoned) flagged is_repeat_client when booked (the client had an earlier session with the consultant). A count of sessions, not of repeat clients: see docs/metrics.md.';
 
 
 --
@@ -11263,7 +11374,7 @@ COMMENT ON COLUMN analytics.consultant_daily_stats.quotations_sent IS 'Quotation
 -- Name: COLUMN consultant_daily_stats.quotations_accepted; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_daily_stats.quotations_accepted IS 'Quotations accepted that day (by responded_at).';
+COMMENT ON COLUMN analytics.consultant_daily_stats.quotations_accepted IS 'Of the quotations sent that day, those accepted (counted on the day sent, so accepted ÷ sent is a conversion).';
 
 
 --
@@ -11296,7 +11407,7 @@ CREATE MATERIALIZED VIEW analytics.consultant_dashboard_stats AS
      LEFT JOIN ( SELECT sessions.consultant_id,
             count(*) FILTER (WHERE (sessions.status <> 'abandoned'::text)) AS total_sessions,
             count(*) FILTER (WHERE (sessions.status = 'completed'::text)) AS completed_sessions,
-            count(*) FILTER (WHERE (sessions.status = 'cancelled'::text)) AS cancelled_sessions,
+            count(*) FILTER (WHERE (sessions.status = ANY (ARRAY['cancelled'::text, 'returned'::text]))) AS cancelled_sessions,
             count(*) FILTER (WHERE ((sessions.status = ANY (ARRAY['pending'::text, 'confirmed'::text])) AND (sessions.starts_at > now()))) AS upcoming_sessions,
             max(sessions.starts_at) FILTER (WHERE (sessions.status = ANY (ARRAY['confirmed'::text, 'completed'::text, 'no_show'::text]))) AS last_session_at
            FROM app.sessions
@@ -11304,16 +11415,17 @@ CREATE MATERIALIZED VIEW analytics.consultant_dashboard_stats AS
      LEFT JOIN ( SELECT payment_transactions.consultant_id,
             sum(payment_transactions.amount) AS gross_revenue
            FROM app.payment_transactions
-          WHERE (payment_transactions.status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text]))
+          WHERE ((payment_transactions.status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text])) AND (payment_transactions.purpose = ANY (ARRAY['session'::text, 'quotation'::text])))
           GROUP BY payment_transactions.consultant_id) p ON ((p.consultant_id = c.id)))
-     LEFT JOIN ( SELECT payment_refunds.consultant_id,
-            sum(payment_refunds.amount) AS refunded
-           FROM app.payment_refunds
-          WHERE (payment_refunds.status = 'processed'::text)
-          GROUP BY payment_refunds.consultant_id) r ON ((r.consultant_id = c.id)))
+     LEFT JOIN ( SELECT r_1.consultant_id,
+            sum(r_1.amount) AS refunded
+           FROM (app.payment_refunds r_1
+             JOIN app.payment_transactions t ON ((t.id = r_1.transaction_id)))
+          WHERE ((r_1.status = 'processed'::text) AND (t.purpose = ANY (ARRAY['session'::text, 'quotation'::text])))
+          GROUP BY r_1.consultant_id) r ON ((r.consultant_id = c.id)))
      LEFT JOIN ( SELECT clients.consultant_id,
             count(*) AS total_clients,
-            count(*) FILTER (WHERE (clients.total_sessions > 1)) AS repeat_clients
+            count(*) FILTER (WHERE app.is_repeat_client(clients.total_sessions)) AS repeat_clients
            FROM app.clients
           GROUP BY clients.consultant_id) k ON ((k.consultant_id = c.id)))
      LEFT JOIN ( SELECT quotations.consultant_id,
@@ -11352,14 +11464,14 @@ COMMENT ON COLUMN analytics.consultant_dashboard_stats.total_sessions IS 'Sessio
 -- Name: COLUMN consultant_dashboard_stats.completed_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_dashboard_stats.completed_sessions IS 'In that status now.';
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.completed_sessions IS 'In that status now (cancelled includes returned).';
 
 
 --
 -- Name: COLUMN consultant_dashboard_stats.cancelled_sessions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_dashboard_stats.cancelled_sessions IS 'In that status now.';
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.cancelled_sessions IS 'In that status now (cancelled includes returned).';
 
 
 --
@@ -11380,14 +11492,14 @@ COMMENT ON COLUMN analytics.consultant_dashboard_stats.total_revenue IS 'gross_r
 -- Name: COLUMN consultant_dashboard_stats.gross_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_dashboard_stats.gross_revenue IS 'All payments received (completed, partially refunded or refunded).';
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.gross_revenue IS 'All session and quotation payments received (completed, partially refunded or refunded).';
 
 
 --
 -- Name: COLUMN consultant_dashboard_stats.refunded_amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_dashboard_stats.refunded_amount IS 'All processed refunds.';
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.refunded_amount IS 'All processed refunds of those payments.';
 
 
 --
@@ -11401,7 +11513,7 @@ COMMENT ON COLUMN analytics.consultant_dashboard_stats.total_clients IS 'Their c
 -- Name: COLUMN consultant_dashboard_stats.repeat_clients; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.consultant_dashboard_stats.repeat_clients IS 'Clients with more than one session.';
+COMMENT ON COLUMN analytics.consultant_dashboard_stats.repeat_clients IS 'Repeat clients: more than one live (confirmed, completed or no-show) session, app.is_repeat_client, as on the Clients page.';
 
 
 --
@@ -11650,10 +11762,7 @@ CREATE VIEW analytics.quotation_funnel AS
     count(*) FILTER (WHERE (q.paid_at IS NOT NULL)) AS paid,
     COALESCE(sum(q.final_amount), (0)::numeric) AS value_sent,
     COALESCE(sum(q.final_amount) FILTER (WHERE (q.status = 'accepted'::text)), (0)::numeric) AS value_accepted,
-        CASE
-            WHEN (count(*) = 0) THEN (0)::numeric
-            ELSE round(((100.0 * (count(*) FILTER (WHERE (q.status = 'accepted'::text)))::numeric) / (count(*))::numeric), 1)
-        END AS conversion_rate
+    api.rate((count(*) FILTER (WHERE (q.status = 'accepted'::text)))::numeric, (count(*))::numeric) AS conversion_rate
    FROM (app.quotations q
      JOIN app.consultants c ON ((c.id = q.consultant_id)))
   WHERE (q.sent_at IS NOT NULL)
@@ -11743,7 +11852,7 @@ COMMENT ON COLUMN analytics.quotation_funnel.value_accepted IS 'Sum of final_amo
 -- Name: COLUMN quotation_funnel.conversion_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.quotation_funnel.conversion_rate IS 'accepted ÷ sent × 100, one decimal; 0 when none were sent.';
+COMMENT ON COLUMN analytics.quotation_funnel.conversion_rate IS 'accepted ÷ sent × 100, one decimal (NULL when none were sent).';
 
 
 --
@@ -11895,6 +12004,8 @@ CREATE VIEW analytics.revenue_daily AS
     (total_revenue - refunded_amount) AS net_received,
     personal_revenue,
     webinar_revenue,
+    quotation_revenue,
+    session_payments,
     updated_at
    FROM app.daily_analytics d
   WHERE ((total_revenue <> (0)::numeric) OR (refunded_amount <> (0)::numeric));
@@ -11906,7 +12017,7 @@ ALTER VIEW analytics.revenue_daily OWNER TO nakksha_owner;
 -- Name: VIEW revenue_daily; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON VIEW analytics.revenue_daily IS 'Money received per consultant and local day: payments by paid_at, processed refunds by processed_at, net. Lags the job by about a minute.';
+COMMENT ON VIEW analytics.revenue_daily IS 'Money received from clients per consultant and local day: payments by paid_at (personal + webinar + quotation = gross), processed refunds by processed_at, net. Lags the job by about a minute.';
 
 
 --
@@ -11948,14 +12059,28 @@ COMMENT ON COLUMN analytics.revenue_daily.net_received IS 'gross_received − re
 -- Name: COLUMN revenue_daily.personal_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.revenue_daily.personal_revenue IS 'The part of gross_received paying for personal / webinar sessions (quotation payments are in neither).';
+COMMENT ON COLUMN analytics.revenue_daily.personal_revenue IS 'The part of gross_received paying for personal / webinar sessions.';
 
 
 --
 -- Name: COLUMN revenue_daily.webinar_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.revenue_daily.webinar_revenue IS 'The part of gross_received paying for personal / webinar sessions (quotation payments are in neither).';
+COMMENT ON COLUMN analytics.revenue_daily.webinar_revenue IS 'The part of gross_received paying for personal / webinar sessions.';
+
+
+--
+-- Name: COLUMN revenue_daily.quotation_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.quotation_revenue IS 'The part of gross_received paying for quotations.';
+
+
+--
+-- Name: COLUMN revenue_daily.session_payments; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.revenue_daily.session_payments IS 'How many session payments were received that day (the average session value divides personal_revenue + webinar_revenue by it).';
 
 
 --
@@ -11975,7 +12100,7 @@ CREATE VIEW analytics.session_funnel AS
     count(*) AS booked,
     count(*) FILTER (WHERE (s.status = 'abandoned'::text)) AS abandoned,
     count(*) FILTER (WHERE (s.status = ANY (ARRAY['confirmed'::text, 'completed'::text, 'no_show'::text]))) AS confirmed_or_later,
-    count(*) FILTER (WHERE (s.status = 'cancelled'::text)) AS cancelled,
+    count(*) FILTER (WHERE (s.status = ANY (ARRAY['cancelled'::text, 'returned'::text]))) AS cancelled,
     count(*) FILTER (WHERE (s.status = 'completed'::text)) AS completed
    FROM (app.sessions s
      JOIN app.consultants c ON ((c.id = s.consultant_id)))
@@ -11988,7 +12113,7 @@ ALTER VIEW analytics.session_funnel OWNER TO nakksha_owner;
 -- Name: VIEW session_funnel; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON VIEW analytics.session_funnel IS 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled, completed.';
+COMMENT ON VIEW analytics.session_funnel IS 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled (refunded ones too), completed.';
 
 
 --
@@ -16643,6 +16768,18 @@ GRANT ALL ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to da
 
 
 --
+-- Name: FUNCTION rate(p_part numeric, p_whole numeric); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_analyst;
+GRANT ALL ON FUNCTION api.rate(p_part numeric, p_whole numeric) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17491,6 +17628,18 @@ GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_admin;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION is_repeat_client(p_total_sessions integer); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_app;
+GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_analyst;
+GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_app_admin;
 
 
 --
@@ -19495,3 +19644,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205130400
 -- 20261205140000
 -- 20261206010000
+-- 20261207010000

@@ -37,13 +37,20 @@ class PlatformPoint(Answer):
 
 
 class PlatformRevenue(Answer):
+    """Money received from clients in the period (docs/metrics.md): sessions + quotations = gross; net = gross − refunded."""
+
     gross: Amount
     refunded: Amount
     net: SignedAmount
+    sessions: Amount = Field(description="Session payments received (gross, by paid date).")
+    quotations: Amount = Field(description="Quotation payments received (gross, by paid date).")
 
 
 class PlatformSessions(Answer):
+    """Sessions starting in the period (each consultant's local days); abandoned holds are not in total."""
+
     total: int
+    pending: int = Field(description="To come: total less completed, cancelled and no-show.")
     completed: int
     cancelled: int
     abandoned: int
@@ -59,9 +66,13 @@ class TopConsultant(Answer):
 
 
 class PaymentOutcomes(Answer):
-    succeeded: int
-    failed: int
-    success_rate: float | None = Field(description="A percentage; null when no payment ended either way.")
+    """Payment orders created in the period (docs/metrics.md)."""
+
+    succeeded: int = Field(description="Orders captured (paid), refunded later or not.")
+    failed: int = Field(description="Orders with at least one failed attempt, even when a later attempt paid.")
+    unpaid: int = Field(description="Orders settled unpaid: the last attempt failed, or the order was given up.")
+    success_rate: float | None = Field(description="succeeded ÷ (succeeded + unpaid), a percentage; null when no "
+                                                   "order ended either way.")
 
 
 class PlatformAnalytics(Period):

@@ -72,8 +72,7 @@ async def overview_page(request: Request) -> Response:
 
     a, picker = await picked_period(request, load)
     s = a["sessions"]
-    scheduled = s["total"] - s["completed"] - s["cancelled"] - s["abandoned"] - s["no_show"]
-    by_status = charts.shares([("completed", "Completed", s["completed"]), ("scheduled", "Pending or confirmed", scheduled),
+    by_status = charts.shares([("completed", "Completed", s["completed"]), ("scheduled", "Pending or confirmed", s["pending"]),
                                ("cancelled", "Cancelled", s["cancelled"]), ("no_show", "No-show", s["no_show"]),
                                ("abandoned", "Abandoned", s["abandoned"])])
     return render(request, "admin/overview.html", {

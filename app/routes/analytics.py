@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.answers import SessionType
 from app.endpoints import endpoint
 from app.schemas import Amount, PlausibleDate, SignedAmount
 from app.sql import run
@@ -46,22 +45,29 @@ class DashboardMetrics(Period):
     cancelled_sessions: int
     abandoned_sessions: int
     no_show_sessions: int
-    completion_rate: float
+    completion_rate: float | None = Field(description="Completed ÷ (completed + no-show), a percentage; null when "
+                                                      "no session of the period has an outcome yet.")
     total_revenue: SignedAmount = Field(description="Rupees received less refunds.")
     gross_revenue: Amount
     refunded_amount: Amount
     revenue_today: SignedAmount
-    average_session_value: Amount
+    session_revenue: Amount = Field(description="Session payments received in the period (gross).")
+    quotation_revenue: Amount = Field(description="Quotation payments received in the period (gross).")
+    session_payments: int = Field(description="How many session payments were received in the period.")
+    average_session_value: Amount | None = Field(description="session_revenue ÷ session_payments; null when none.")
     previous_revenue: SignedAmount
     revenue_growth: float | None = Field(description="A percentage; null when the previous period had none.")
     total_clients: int
     new_clients: int
     new_clients_today: int
     active_clients: int
-    repeat_client_rate: float
+    repeat_clients: int = Field(description="Of the active clients, the repeat clients (as the Clients page marks them).")
+    repeat_client_rate: float | None = Field(description="repeat_clients ÷ active_clients, a percentage; null when "
+                                                         "no client had a session.")
     quotations_sent: int
     quotations_accepted: int
-    quotation_conversion_rate: float
+    quotation_conversion_rate: float | None = Field(description="Of the quotations sent in the period, the accepted, "
+                                                                "a percentage; null when none was sent.")
 
 
 class TrendPoint(Answer):
@@ -77,9 +83,9 @@ class GrowthPoint(Answer):
 
 
 class RevenueShare(Answer):
-    type: SessionType
-    amount: Amount
-    percentage: float
+    type: Literal["personal", "webinar", "quotation"] = Field(description="What the money paid for.")
+    amount: Amount = Field(description="Received in the period, gross of refunds.")
+    percentage: float | None = Field(description="Of gross_revenue; null when nothing was received.")
 
 
 class DashboardCharts(Period):
@@ -87,6 +93,9 @@ class DashboardCharts(Period):
     sessionsTrend: list[TrendPoint]  # noqa: N815 (the API's published name)
     clientsGrowth: list[GrowthPoint]  # noqa: N815
     revenueBreakdown: list[RevenueShare]  # noqa: N815
+    gross_revenue: Amount = Field(description="The breakdown's sum.")
+    refunded_amount: Amount = Field(description="Refunds processed in the period.")
+    total_revenue: SignedAmount = Field(description="gross_revenue − refunded_amount: the dashboard's revenue received.")
 
 
 

@@ -1,6 +1,7 @@
 -- db/functions/admin_analytics.sql — the admins' platform views: analytics, one consultant's metrics, all sessions, system health (settings: settings.sql).
 -- Platform periods are cut in India's time zone (Asia/Kolkata); platform sums come from daily_analytics
 -- (each consultant's own local days), which the job keeps within about a minute of the base tables.
+-- Every figure is defined in docs/metrics.md.
 
 create or replace function api.admin_sees_consultant(p_consultant_id uuid)
 returns uuid
@@ -73,8 +74,11 @@ begin
     select consultant_id, sum(total_revenue - refunded_amount) as revenue, sum(total_sessions) as sessions
     from days group by consultant_id
   ), pays as (
+    -- Payment orders created in the period (IST): captured ones, those with a failed attempt (even when a
+    -- later attempt paid: the order keeps it in metadata), and those settled unpaid (failed or given up).
     select count(*) filter (where status in ('completed', 'partially_refunded', 'refunded')) as succeeded,
-           count(*) filter (where status in ('failed', 'cancelled')) as failed
+           count(*) filter (where status = 'failed' or metadata ? 'last_failed_payment_id') as failed,
+           count(*) filter (where status in ('failed', 'cancelled')) as unpaid
     from app.payment_transactions where created_at >= v_from and created_at < v_to
   )
   select jsonb_build_object(
@@ -85,8 +89,12 @@ begin
     'revenue', jsonb_build_object(
       'gross', (select api.money(coalesce(sum(total_revenue), 0)) from days),
       'refunded', (select api.money(coalesce(sum(refunded_amount), 0)) from days),
-      'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days)),
+      'net', (select api.money(coalesce(sum(total_revenue - refunded_amount), 0)) from days),
+      'sessions', (select api.money(coalesce(sum(personal_revenue + webinar_revenue), 0)) from days),
+      'quotations', (select api.money(coalesce(sum(quotation_revenue), 0)) from days)),
+    -- Sessions starting in the period (local days); pending = to come: total less completed, cancelled, no-show.
     'sessions', (select jsonb_build_object('total', coalesce(sum(total_sessions), 0),
+                   'pending', coalesce(sum(total_sessions - completed_sessions - cancelled_sessions - no_show_sessions), 0),
                    'completed', coalesce(sum(completed_sessions), 0), 'cancelled', coalesce(sum(cancelled_sessions), 0),
                    'abandoned', coalesce(sum(abandoned_sessions), 0), 'no_show', coalesce(sum(no_show_sessions), 0))
                  from days),
@@ -99,9 +107,9 @@ begin
                           'sessions', p.sessions) order by p.revenue desc, c.id), '[]')
                         from (select * from per_consultant order by revenue desc, consultant_id limit 10) p
                         join app.consultants c on c.id = p.consultant_id),
-    'payments', (select jsonb_build_object('succeeded', succeeded, 'failed', failed,
-                   'success_rate', case when succeeded + failed = 0 then null
-                                        else round(100.0 * succeeded / (succeeded + failed), 1) end) from pays))
+    -- Success: of the orders created in the period that are settled, the share captured.
+    'payments', (select jsonb_build_object('succeeded', succeeded, 'failed', failed, 'unpaid', unpaid,
+                   'success_rate', api.rate(succeeded, succeeded + unpaid)) from pays))
   into v_result;
   return v_result;
 end;

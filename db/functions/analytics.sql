@@ -1,7 +1,8 @@
 -- db/functions/analytics.sql — daily_analytics: one (consultant, local day) rebuilt from the base tables, the job step that rebuilds the dirty ones, and the analysts' view refresh (the dashboard built on it: dashboard.sql).
--- Definitions (docs/metrics.md): a session counts on the local day it starts; revenue is money received —
--- completed payments on the day they were paid, refunds on the day they were processed; a client is new on
--- the day they were added; quotations count on the day sent and the day accepted.
+-- Definitions (docs/metrics.md): a session counts on the local day it starts; revenue is money received from
+-- clients — captured session and quotation payments on the day they were paid, refunds on the day they were
+-- processed; a client is new on the day they were added; a quotation counts on the day it was sent (accepted
+-- ones too).
 
 create or replace function api.compute_daily_analytics(p_consultant_id uuid, p_day date)
 returns app.daily_analytics
@@ -19,39 +20,51 @@ begin
   if v_tz is null then
     return null;
   end if;
-  select p_consultant_id, p_day,
-         count(*) filter (where s.status <> 'abandoned'),
+  v_row.consultant_id := p_consultant_id;
+  v_row.date := p_day;
+  v_row.updated_at := now();
+  -- Sessions on the local day they start. Cancelled includes `returned` (cancelled, then refunded in full).
+  select count(*) filter (where s.status <> 'abandoned'),
          count(*) filter (where s.status = 'completed'),
-         count(*) filter (where s.status = 'cancelled'),
+         count(*) filter (where s.status in ('cancelled', 'returned')),
          count(*) filter (where s.status = 'abandoned'),
          count(*) filter (where s.status = 'no_show'),
-         0, 0, 0, 0, 0,
-         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client),
-         0, 0, now()
-  into v_row
+         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client)
+  into v_row.total_sessions, v_row.completed_sessions, v_row.cancelled_sessions, v_row.abandoned_sessions,
+       v_row.no_show_sessions, v_row.returning_clients
   from app.sessions s
   where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
 
-  -- Money received that day (gross; a duplicate payment counts here and its refund on its own day).
+  -- Money received that day from clients (gross; a duplicate payment counts here and its refund on its own
+  -- day), split so that personal + webinar + quotation = total. The consultant's own subscription payments
+  -- are not revenue.
   select coalesce(sum(t.amount), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'personal'), 0),
-         coalesce(sum(t.amount) filter (where s.session_type = 'webinar'), 0)
-  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue
+         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'personal'), 0),
+         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'webinar'), 0),
+         coalesce(sum(t.amount) filter (where t.purpose = 'quotation'), 0),
+         count(*) filter (where t.purpose = 'session')
+  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue, v_row.quotation_revenue,
+       v_row.session_payments
   from app.payment_transactions t
   left join app.sessions s on s.id = t.session_id
   where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+    and t.purpose in ('session', 'quotation')
     and t.status in ('completed', 'partially_refunded', 'refunded');
+  -- Refunds of those payments on the day they were processed.
   select coalesce(sum(r.amount), 0) into v_row.refunded_amount
   from app.payment_refunds r
-  where r.consultant_id = p_consultant_id and r.status = 'processed'
+  join app.payment_transactions t on t.id = r.transaction_id
+  where r.consultant_id = p_consultant_id and r.status = 'processed' and t.purpose in ('session', 'quotation')
     and r.processed_at >= v_from and r.processed_at < v_to;
   select count(*) into v_row.new_clients from app.clients c
   where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
   select count(*) into v_row.quotations_sent from app.quotations q
   where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
+  -- Accepted counts on the day the quotation was sent (of the quotations sent that day, those accepted since),
+  -- so conversion divides like by like.
   select count(*) into v_row.quotations_accepted from app.quotations q
   where q.consultant_id = p_consultant_id and q.status = 'accepted'
-    and q.responded_at >= v_from and q.responded_at < v_to;
+    and q.sent_at >= v_from and q.sent_at < v_to;
 
   if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
      + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
@@ -86,7 +99,8 @@ begin
     refunded_amount = excluded.refunded_amount, personal_revenue = excluded.personal_revenue,
     webinar_revenue = excluded.webinar_revenue, new_clients = excluded.new_clients,
     returning_clients = excluded.returning_clients, quotations_sent = excluded.quotations_sent,
-    quotations_accepted = excluded.quotations_accepted, updated_at = now();
+    quotations_accepted = excluded.quotations_accepted, quotation_revenue = excluded.quotation_revenue,
+    session_payments = excluded.session_payments, updated_at = now();
 end;
 $$;
 comment on function app_private.recompute_daily_analytics is 'Rebuild one consultant''s local day of daily_analytics from sessions, payments, refunds, clients and quotations.';

@@ -10,7 +10,7 @@ as $$
     'phone_encrypted', encode(p_c.phone_encrypted, 'base64'), 'notes', p_c.notes, 'is_active', p_c.is_active,
     'total_sessions', p_c.total_sessions, 'total_amount_paid', api.money(p_c.total_amount_paid),
     'first_session_at', p_c.first_session_at, 'last_session_at', p_c.last_session_at,
-    'is_repeat_client', p_c.total_sessions > 1, 'anonymised_at', p_c.anonymised_at,
+    'is_repeat_client', app.is_repeat_client(p_c.total_sessions), 'anonymised_at', p_c.anonymised_at,
     'created_at', p_c.created_at, 'updated_at', p_c.updated_at)
 $$;
 comment on function api.client_json is 'A client as their consultant sees them.';

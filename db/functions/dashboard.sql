@@ -32,6 +32,17 @@ $$;
 comment on function api.period_bounds is 'A timeframe as local dates: periods to date (week from Monday, fy from 1 April) or custom.';
 grant execute on function api.period_bounds(text, date, date, date) to nakksha_app;
 
+create or replace function api.rate(p_part numeric, p_whole numeric)
+returns numeric
+language sql immutable
+set search_path = ''
+as $$
+  -- A percentage with one decimal; NULL when there is nothing to divide by (pages show "—", not 0%).
+  select case when coalesce(p_whole, 0) = 0 then null else round(100.0 * p_part / p_whole, 1) end;
+$$;
+comment on function api.rate is 'part ÷ whole as a percentage, one decimal; NULL when whole is 0 (every rate of the dashboards and analysts'' views).';
+grant execute on function api.rate(numeric, numeric) to nakksha_app, nakksha_admin, nakksha_worker, nakksha_analyst;
+
 create or replace function api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date)
 returns jsonb
 language plpgsql volatile security invoker
@@ -50,6 +61,8 @@ begin
     'no_show_sessions', coalesce(sum(no_show_sessions), 0),
     'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
     'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
+    'personal_revenue', coalesce(sum(personal_revenue), 0), 'webinar_revenue', coalesce(sum(webinar_revenue), 0),
+    'quotation_revenue', coalesce(sum(quotation_revenue), 0), 'session_payments', coalesce(sum(session_payments), 0),
     'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
     'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
   into v_result from days;
@@ -75,6 +88,7 @@ declare
   v_revenue numeric;
   v_prev_revenue numeric;
   v_active integer;
+  v_repeat integer;
 begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_len := v_b.ends - v_b.starts + 1;
@@ -85,10 +99,16 @@ begin
                          else api.period_totals(p_consultant_id, v_today, v_today, v_today) end;
   v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
   v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
-  -- Active clients: distinct clients with a session (not abandoned or cancelled) starting in the period.
-  select count(distinct s.client_id) into v_active from app.sessions s
-  where s.consultant_id = p_consultant_id and s.status not in ('abandoned', 'cancelled')
-    and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz;
+  -- Active clients: distinct clients with a live session (confirmed, completed or no-show: what the Clients
+  -- page counts) starting in the period; repeat clients: those of them app.is_repeat_client calls repeat.
+  select count(*), count(*) filter (where app.is_repeat_client(k.total_sessions))
+  into v_active, v_repeat
+  from app.clients k
+  where k.consultant_id = p_consultant_id and exists (
+    select 1 from app.sessions s
+    where s.consultant_id = p_consultant_id and s.client_id = k.id and s.status in ('confirmed', 'completed', 'no_show')
+      and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz);
+  -- Every rate divides two counts on the same basis, and is NULL (shown as —) when the denominator is 0.
   return jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
     'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
@@ -99,14 +119,18 @@ begin
     'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
     'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
     'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
-    'completion_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'completed_sessions')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    -- Of the sessions starting in the period whose outcome is recorded (completed or no-show), the completed.
+    'completion_rate', api.rate((v_cur->>'completed_sessions')::integer,
+                                (v_cur->>'completed_sessions')::integer + (v_cur->>'no_show_sessions')::integer),
     'total_revenue', api.money(v_revenue), 'gross_revenue', api.money((v_cur->>'gross_revenue')::numeric),
     'refunded_amount', api.money((v_cur->>'refunded')::numeric),
+    'session_revenue', api.money((v_cur->>'session_revenue')::numeric),
+    'quotation_revenue', api.money((v_cur->>'quotation_revenue')::numeric),
+    'session_payments', (v_cur->>'session_payments')::integer,
     'revenue_today', api.money((v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric),
-    'average_session_value', api.money(case when (v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer <= 0 then 0
-      else (v_cur->>'session_revenue')::numeric
-           / ((v_cur->>'total_sessions')::integer - (v_cur->>'cancelled_sessions')::integer) end),
+    -- Session payments received in the period ÷ how many there were (both by paid_at, gross of refunds).
+    'average_session_value', case when (v_cur->>'session_payments')::integer = 0 then null
+      else api.money((v_cur->>'session_revenue')::numeric / (v_cur->>'session_payments')::integer) end,
     'previous_revenue', api.money(v_prev_revenue),
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
@@ -115,12 +139,12 @@ begin
     'new_clients', (v_cur->>'new_clients')::integer,
     'new_clients_today', (v_today_totals->>'new_clients')::integer,
     'active_clients', v_active,
-    'repeat_client_rate', case when (v_cur->>'total_sessions')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'returning_clients')::integer / (v_cur->>'total_sessions')::integer, 1) end,
+    'repeat_clients', v_repeat,
+    'repeat_client_rate', api.rate(v_repeat, v_active),
     'quotations_sent', (v_cur->>'quotations_sent')::integer,
     'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
-    'quotation_conversion_rate', case when (v_cur->>'quotations_sent')::integer = 0 then 0
-      else round(100.0 * (v_cur->>'quotations_accepted')::integer / (v_cur->>'quotations_sent')::integer, 1) end);
+    'quotation_conversion_rate', api.rate((v_cur->>'quotations_accepted')::integer,
+                                          (v_cur->>'quotations_sent')::integer));
 end;
 $$;
 comment on function api.dashboard_metrics_for is 'A consultant''s dashboard metrics for a timeframe, with growth against the previous period of equal length.';
@@ -210,7 +234,11 @@ begin
   ), running as (
     select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
   ), split as (
-    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar
+    -- Money received in the period by what paid for it (gross, by paid_at), and the refunds processed in it:
+    -- personal + webinar + quotation − refunded = total_revenue, the dashboard's "Revenue received".
+    select coalesce(sum(personal_revenue), 0) as personal, coalesce(sum(webinar_revenue), 0) as webinar,
+           coalesce(sum(quotation_revenue), 0) as quotation, coalesce(sum(total_revenue), 0) as gross,
+           coalesce(sum(refunded_amount), 0) as refunded
     from chart_days
   )
   select jsonb_build_object(
@@ -222,16 +250,18 @@ begin
                                                                   'total', g.total) order by g.month), '[]')
                       from running g),
     'revenueBreakdown', (select jsonb_build_array(
-        jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal),
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.personal / (sp.personal + sp.webinar), 1) end),
-        jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar),
-          'percentage', case when sp.personal + sp.webinar = 0 then 0 else round(100.0 * sp.webinar / (sp.personal + sp.webinar), 1) end))
-      from split sp))
+        jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal), 'percentage', api.rate(sp.personal, sp.gross)),
+        jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar), 'percentage', api.rate(sp.webinar, sp.gross)),
+        jsonb_build_object('type', 'quotation', 'amount', api.money(sp.quotation), 'percentage', api.rate(sp.quotation, sp.gross)))
+      from split sp),
+    'gross_revenue', (select api.money(sp.gross) from split sp),
+    'refunded_amount', (select api.money(sp.refunded) from split sp),
+    'total_revenue', (select api.money(sp.gross - sp.refunded) from split sp))
   into v_result;
   return v_result;
 end;
 $$;
-comment on function api.dashboard_charts_for is 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, personal vs webinar revenue.';
+comment on function api.dashboard_charts_for is 'A consultant''s charts for a timeframe: sessions and revenue per day/week/month, clients per month, money received by what paid for it (personal, webinar, quotation) with the refunds that make it revenue received.';
 
 create or replace function api.dashboard_charts(p_timeframe text, p_from date, p_to date)
 returns jsonb

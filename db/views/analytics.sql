@@ -28,12 +28,13 @@ comment on view analytics.payments is 'Payments and how much of each was refunde
 -- tables every minute: a write shows here within about a minute. Days are local dates in the consultant's
 -- time zone; definitions are those of docs/metrics.md.
 create view analytics.revenue_daily (consultant_id, day, gross_received, refunds_processed, net_received,
-                                     personal_revenue, webinar_revenue, updated_at) as
+                                     personal_revenue, webinar_revenue, quotation_revenue, session_payments,
+                                     updated_at) as
   select d.consultant_id, d.date, d.total_revenue, d.refunded_amount, d.total_revenue - d.refunded_amount,
-         d.personal_revenue, d.webinar_revenue, d.updated_at
+         d.personal_revenue, d.webinar_revenue, d.quotation_revenue, d.session_payments, d.updated_at
   from app.daily_analytics d
   where d.total_revenue <> 0 or d.refunded_amount <> 0;
-comment on view analytics.revenue_daily is 'Money received per consultant and local day: payments by paid_at, processed refunds by processed_at, net. Lags the job by about a minute.';
+comment on view analytics.revenue_daily is 'Money received from clients per consultant and local day: payments by paid_at (personal + webinar + quotation = gross), processed refunds by processed_at, net. Lags the job by about a minute.';
 
 create view analytics.consultant_daily_stats (consultant_id, day, total_sessions, completed_sessions,
                                               cancelled_sessions, abandoned_sessions, no_show_sessions,
@@ -48,9 +49,9 @@ create view analytics.consultant_daily_stats (consultant_id, day, total_sessions
 comment on view analytics.consultant_daily_stats is 'Per consultant and local day: sessions by outcome, money, new and returning clients, quotations (app.daily_analytics; lags about a minute).';
 
 create view analytics.clients (id, consultant_id, created_at, first_session_at, last_session_at, total_sessions,
-                               total_amount_paid, is_active) as
+                               is_repeat_client, total_amount_paid, is_active) as
   select k.id, k.consultant_id, k.created_at, k.first_session_at, k.last_session_at, k.total_sessions,
-         k.total_amount_paid, k.is_active
+         app.is_repeat_client(k.total_sessions), k.total_amount_paid, k.is_active
   from app.clients k;
 comment on view analytics.clients is 'One row per client with the totals the database keeps; no name, email, phone or notes.';
 
@@ -70,8 +71,7 @@ create view analytics.quotation_funnel (consultant_id, month, sent, viewed, acce
          count(*) filter (where q.status = 'accepted'), count(*) filter (where q.status = 'rejected'),
          count(*) filter (where q.status = 'expired'), count(*) filter (where q.paid_at is not null),
          coalesce(sum(q.final_amount), 0), coalesce(sum(q.final_amount) filter (where q.status = 'accepted'), 0),
-         case when count(*) = 0 then 0
-              else round(100.0 * count(*) filter (where q.status = 'accepted') / count(*), 1) end
+         api.rate(count(*) filter (where q.status = 'accepted'), count(*))
   from app.quotations q
   join app.consultants c on c.id = q.consultant_id
   where q.sent_at is not null
@@ -83,11 +83,11 @@ create view analytics.session_funnel (consultant_id, month, booked, abandoned, c
   select s.consultant_id, date_trunc('month', s.created_at at time zone c.timezone)::date,
          count(*), count(*) filter (where s.status = 'abandoned'),
          count(*) filter (where s.status in ('confirmed', 'completed', 'no_show')),
-         count(*) filter (where s.status = 'cancelled'), count(*) filter (where s.status = 'completed')
+         count(*) filter (where s.status in ('cancelled', 'returned')), count(*) filter (where s.status = 'completed')
   from app.sessions s
   join app.consultants c on c.id = s.consultant_id
   group by s.consultant_id, date_trunc('month', s.created_at at time zone c.timezone)::date;
-comment on view analytics.session_funnel is 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled, completed.';
+comment on view analytics.session_funnel is 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled (refunded ones too), completed.';
 
 grant select on analytics.consultants, analytics.sessions, analytics.payments, analytics.revenue_daily,
   analytics.consultant_daily_stats, analytics.clients, analytics.quotations, analytics.quotation_funnel,

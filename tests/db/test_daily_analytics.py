@@ -51,11 +51,13 @@ async def build_fixture(conn, consultant) -> None:
 EXPECTED_D = {"total_sessions": 3, "completed_sessions": 1, "cancelled_sessions": 0, "abandoned_sessions": 1,
               "no_show_sessions": 1, "total_revenue": Decimal("1500.00"), "refunded_amount": Decimal("300.00"),
               "personal_revenue": Decimal("1000.00"), "webinar_revenue": Decimal("500.00"), "new_clients": 2,
-              "returning_clients": 1, "quotations_sent": 1, "quotations_accepted": 0}
+              "returning_clients": 1, "quotations_sent": 1, "quotations_accepted": 1,  # accepted the next day, sent on D
+              "quotation_revenue": Decimal("0.00"), "session_payments": 2}
 EXPECTED_NEXT = {"total_sessions": 1, "completed_sessions": 0, "cancelled_sessions": 1, "abandoned_sessions": 0,
                  "no_show_sessions": 0, "total_revenue": Decimal("800.00"), "refunded_amount": Decimal("0.00"),
                  "personal_revenue": Decimal("800.00"), "webinar_revenue": Decimal("0.00"), "new_clients": 1,
-                 "returning_clients": 0, "quotations_sent": 0, "quotations_accepted": 1}
+                 "returning_clients": 0, "quotations_sent": 0, "quotations_accepted": 0,
+                 "quotation_revenue": Decimal("0.00"), "session_payments": 1}
 
 
 async def test_local_days_match_the_hand_computed_fixture(db):

@@ -29,7 +29,7 @@ async def test_the_home_shows_metrics_and_charts_for_a_chosen_period(browser, si
         await sign_in(page, await email_of(api, c), "/dashboard")
         await expect(page.get_by_text("Revenue received", exact=True)).to_be_visible()
         await expect(page.locator(".metrics").get_by_text("₹2,500.00").first).to_be_visible()
-        for name in ("Sessions and revenue", "Clients", "Revenue by session type"):
+        for name in ("Sessions and revenue", "Clients", "Revenue by source"):
             await expect(page.get_by_role("img", name=name)).to_be_visible()
         await expect(page.get_by_text("One-to-one: ₹2,500.00 (100.0%)")).to_be_visible()
         await page.locator("summary", has_text="The numbers").first.click()

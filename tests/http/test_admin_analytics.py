@@ -31,8 +31,9 @@ async def test_platform_analytics_and_one_consultant_as_they_see_it(client, db):
     r = await client.get(f"{A}/analytics", headers=h, params=period)
     assert r.status_code == 200, r.text
     a = r.json()
-    assert a["revenue"] == {"gross": "2300.00", "refunded": "300.00", "net": "2000.00"}
-    assert a["sessions"] == {"total": 4, "completed": 1, "cancelled": 1, "abandoned": 1, "no_show": 1}
+    assert a["revenue"] == {"gross": "2300.00", "refunded": "300.00", "net": "2000.00", "sessions": "2300.00",
+                            "quotations": "0.00"}
+    assert a["sessions"] == {"total": 4, "pending": 1, "completed": 1, "cancelled": 1, "abandoned": 1, "no_show": 1}
     assert a["consultants"]["approved"] == 2
     assert [t["consultant_id"] for t in a["top_consultants"]] == [c["id"]] and a["top_consultants"][0]["revenue"] == "2000.00"
     mine = (await client.get("/api/v1/dashboard/metrics", headers=c["headers"], params=period)).json()

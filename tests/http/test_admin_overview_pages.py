@@ -28,13 +28,13 @@ async def test_the_overview_shows_the_platform_for_a_period_and_explains_a_bad_o
     assert r.status_code == 200, r.text
     page = r.text
     assert "<h1>Platform overview</h1>" in page and "Chosen dates" in page
-    assert "₹2,000.00" in page and "₹2,300.00 paid, ₹300.00 refunded" in page  # net, gross, refunds
+    assert "₹2,000.00" in page and "₹2,300.00 paid (₹2,300.00 sessions, ₹0.00 quotations) − ₹300.00 refunded" in page
     # The trend's table has each day of the period with its sessions and revenue (IST days).
     rows = cells(page)
     assert ["Tue 10 Nov 2026", "₹1,200.00", "3"] in rows and ["Wed 11 Nov 2026", "₹800.00", "1"] in rows
     assert "No one signed up from 10 Nov 2026 to 11 Nov 2026." in page  # an empty chart says what would show
     # Sessions by status, with links to the sessions page filtered the same way.
-    assert 'href="/admin/sessions?status=cancelled"' in page and "Completed</a>: 1 (25.0%)" in page and "<title>Completed 1, 25.0%</title>" in page
+    assert 'href="/admin/sessions?status=cancelled"' in page and "Completed</a>: 1 (20.0%)" in page and "<title>Completed 1, 20.0%</title>" in page  # of 5: 1 to come, 1 cancelled, 1 no-show, 1 abandoned
     # The top consultant links to their analytics for the same period.
     assert f'/admin/consultants/{c["id"]}/analytics?timeframe=custom&amp;from={D.isoformat()}' in page
     # A period the database refuses: this month instead, with the reason beside the picker.
@@ -54,7 +54,7 @@ async def test_one_consultants_analytics_match_what_they_see(client, db):
     assert r.status_code == 200, r.text
     assert mine["total_revenue"] == "2000.00"
     assert "₹2,000.00" in r.text and f"{mine['total_sessions']}</dd>" in r.text
-    assert f"{mine['completion_rate']}%" in r.text and "Revenue by session type" in r.text
+    assert f"{mine['completion_rate']}%" in r.text and "Revenue by source" in r.text
     assert f'href="/admin/sessions?consultant_id={c["id"]}"' in r.text
     # The consultant's page links here; an unknown consultant is a 404 page.
     detail = await client.get(f"/admin/consultants/{c['id']}", headers=HTML)

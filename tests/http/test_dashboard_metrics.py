@@ -30,12 +30,15 @@ async def test_a_custom_period_matches_the_fixture_worked_by_hand(client, db):
     # Sessions: s1 confirmed, s2 completed, s5 no-show on D; s3 cancelled on D+1; s4 abandoned (not in the total).
     assert (m["total_sessions"], m["pending_sessions"], m["completed_sessions"], m["cancelled_sessions"],
             m["abandoned_sessions"], m["no_show_sessions"]) == (4, 1, 1, 1, 1, 1)
-    assert m["completion_rate"] == 25.0
+    assert m["completion_rate"] == 50.0  # of the two with an outcome (s2 completed, s5 no-show)
     # Money received: 1000 + 500 + 800, less the 300 refunded on D.
     assert (m["total_revenue"], m["gross_revenue"], m["refunded_amount"]) == ("2000.00", "2300.00", "300.00")
-    assert m["average_session_value"] == "766.67"  # 2300 of session payments over the 3 sessions not cancelled
+    # 2300 of session payments over the 3 session payments received (both by paid date).
+    assert (m["session_revenue"], m["session_payments"], m["average_session_value"]) == ("2300.00", 3, "766.67")
+    assert m["quotation_revenue"] == "0.00"
     assert m["previous_revenue"] == "0.00" and m["revenue_growth"] is None  # nothing in the two days before
-    assert (m["new_clients"], m["active_clients"], m["repeat_client_rate"]) == (3, 1, 25.0)
+    # One client had live sessions in the period, and three of them, so is a repeat client (as the Clients page says).
+    assert (m["new_clients"], m["active_clients"], m["repeat_clients"], m["repeat_client_rate"]) == (3, 1, 1, 100.0)
     assert (m["quotations_sent"], m["quotations_accepted"], m["quotation_conversion_rate"]) == (1, 1, 100.0)
     assert m["from"] == D.isoformat() and m["previous_from"] == (D - timedelta(days=2)).isoformat()
     # Growth: the next two days against these two.
@@ -90,7 +93,9 @@ async def test_charts_bucket_the_fixture(client, db):
         ((D + timedelta(days=2)).isoformat(), 0, "0.00")]
     assert ch["clientsGrowth"] == [{"month": D.replace(day=1).isoformat(), "new": 3, "total": 3}]
     assert ch["revenueBreakdown"] == [{"type": "personal", "amount": "1800.00", "percentage": 78.3},
-                                      {"type": "webinar", "amount": "500.00", "percentage": 21.7}]
+                                      {"type": "webinar", "amount": "500.00", "percentage": 21.7},
+                                      {"type": "quotation", "amount": "0.00", "percentage": 0.0}]
+    assert (ch["gross_revenue"], ch["refunded_amount"], ch["total_revenue"]) == ("2300.00", "300.00", "2000.00")
     # A year is bucketed by week, longer by month; totals are the same however it is cut.
     weeks = (await client.get("/api/v1/dashboard/charts", headers=c["headers"], params={
         "timeframe": "custom", "from": "2026-06-01", "to": "2027-01-31"})).json()

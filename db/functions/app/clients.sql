@@ -58,4 +58,17 @@ end;
 $$;
 comment on function app.refresh_client_amount_paid() is 'Trigger: clients.total_amount_paid is the net money received from them.';
 
--- Test: pytest tests/db/test_lifecycle.py tests/db/test_payments.py
+create or replace function app.is_repeat_client(p_total_sessions integer) returns boolean
+language sql immutable
+set search_path = ''
+as $$
+  -- THE definition of a repeat client (docs/metrics.md), used by the Clients page (api.client_json), the
+  -- dashboard's repeat rate (api.dashboard_metrics_for) and the analysts' all-time totals
+  -- (analytics.consultant_dashboard_stats): more than one live session (confirmed, completed or no-show:
+  -- clients.total_sessions, kept by app.refresh_client_session_totals).
+  select coalesce(p_total_sessions, 0) > 1;
+$$;
+comment on function app.is_repeat_client(integer) is 'A client is a repeat client when they have had more than one live session (confirmed, completed or no-show) with their consultant: the one definition the Clients page, the dashboard and the analysts'' views share.';
+grant execute on function app.is_repeat_client(integer) to nakksha_app, nakksha_admin, nakksha_worker, nakksha_analyst;
+
+-- Test: pytest tests/db/test_lifecycle.py tests/db/test_payments.py tests/db/test_metrics_property.py
