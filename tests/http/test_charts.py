@@ -148,7 +148,7 @@ async def test_a_new_consultants_dashboard_explains_its_empty_charts(client, db)
     assert 'class="chart-empty"' in charts_html
     assert re.search(r"No revenue or sessions from \d+ \w{3} \d{4} to \d+ \w{3} \d{4}\.", charts_html)
     assert "No clients yet" in charts_html
-    assert "divides between one-to-one sessions and webinars" in charts_html
+    assert "divides between one-to-one sessions, webinars and quotations, less refunds" in charts_html
     assert "<svg" not in charts_html  # no blank boxes
 
 
