@@ -13,6 +13,7 @@ from __future__ import annotations
 
 AUTH_401 = ("unauthorized", "invalid_token", "token_expired")
 LEVEL_403 = {"consultant": ("forbidden",), "approved": ("forbidden", "consultant_not_approved"),
+             "readable": ("forbidden", "consultant_not_approved"),
              "admin": ("forbidden",), "super_admin": ("forbidden", "super_admin_required")}
 
 

@@ -151,7 +151,7 @@ async def test_tokens_only_open_their_own_side(client, app, db):
     consultant = await signup_consultant(client)
     conn = await owner(db)
     try:  # even an approved consultant is no admin
-        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now() where id = $1",
+        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now(), published_at = now() where id = $1",
                            uuid.UUID(consultant["consultant"]["id"]))
     finally:
         await conn.close()

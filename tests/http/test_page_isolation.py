@@ -89,7 +89,7 @@ async def signed_in_consultant(app, client, db) -> tuple[httpx.AsyncClient, dict
     account = await signup_consultant(client, password=PASSWORD)
     conn = await db.connect("owner")
     try:
-        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now() where id = $1",
+        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now(), published_at = now() where id = $1",
                            uuid.UUID(account["consultant"]["id"]))
     finally:
         await conn.close()
