@@ -80,7 +80,7 @@ async def test_the_admin_reviews_an_applicant_and_suspends_with_refunds(client, 
 
     confirm, done = await confirm_and_post(client, f"/admin/consultants/{cid}/suspend",
                                            reason="Fraud report", cancel_upcoming="1")
-    assert 'id="upcoming-paid"' in confirm.text and "Cancel these 1 session" in confirm.text and "₹1,499" in confirm.text
+    assert 'id="upcoming-paid"' in confirm.text and "Cancel this session and refund the client in full" in confirm.text and "₹1,499" in confirm.text
     assert done.status_code == 303 and done.headers["location"].endswith("?done=suspended_cancelled")
     row = await fetch(db, "select status, cancelled_by from app.sessions where id = $1", sid)
     assert (row["status"], row["cancelled_by"]) == ("cancelled", "system")
