@@ -444,13 +444,19 @@ CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
     AS $$
 declare
   v_id uuid;
+  -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
   if v_id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  return api.admin_consultant_json(v_id) || jsonb_build_object(
+  if pg_catalog.has_table_privilege('app.sessions', 'select') then
+    v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
+                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id));
+  end if;
+  return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
     -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
     'profile', (select jsonb_build_object('description', c.description, 'experience_months', c.experience_months,
                   'profile_photo_url', c.profile_photo_url, 'personal_session_title', c.personal_session_title,
@@ -460,11 +466,6 @@ begin
                   'linkedin_url', c.linkedin_url, 'instagram_url', c.instagram_url, 'twitter_url', c.twitter_url,
                   'email_verified_at', c.email_verified_at)
                 from app.consultants c where c.id = v_id),
-    'setup', app.setup_checklist(v_id),
-    'upcoming_paid_sessions', coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'title', s.title,
-                  'starts_at', s.starts_at, 'amount', api.money(s.amount), 'payment_status', s.payment_status,
-                  'client_name', coalesce(s.client_name, cl.name)) order by s.starts_at)
-                from api.upcoming_paid_sessions(v_id) s left join app.clients cl on cl.id = s.client_id), '[]'),
     'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
                          'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
                        from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_id), '[]'));
@@ -5465,6 +5466,30 @@ COMMENT ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) IS 'A consu
 
 
 --
+-- Name: upcoming_paid_sessions_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'title', s.title, 'starts_at', s.starts_at,
+           'amount', api.money(s.amount), 'payment_status', s.payment_status,
+           'client_name', coalesce(s.client_name, cl.name)) order by s.starts_at), '[]')
+  from api.upcoming_paid_sessions(p_consultant_id) s left join app.clients cl on cl.id = s.client_id
+$$;
+
+
+ALTER FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION upcoming_paid_sessions_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) IS 'The upcoming paid sessions as the admin''s suspend page lists them (read as the caller).';
+
+
+--
 -- Name: update_availability_rule(uuid, text, integer, time without time zone, time without time zone, integer, integer, date, date, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6625,11 +6650,12 @@ COMMENT ON FUNCTION app.current_consultant_id() IS 'The consultant the current t
 --
 
 CREATE FUNCTION app.current_reading_consultant_id() RETURNS uuid
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- A suspended consultant keeps read-only access to their records: the read policies name this, the write
-  -- policies app.current_approved_consultant_id.
+  -- policies app.current_approved_consultant_id. Invoker: the app role reads its own consultants row under
+  -- consultant_reads_own_row, a policy that does not call this (no recursion).
   select c.id from app.consultants c
   where c.id = app.current_consultant_id() and c.approval_status in ('approved', 'suspended') and c.deleted_at is null
 $$;
@@ -6641,7 +6667,7 @@ ALTER FUNCTION app.current_reading_consultant_id() OWNER TO nakksha_owner;
 -- Name: FUNCTION current_reading_consultant_id(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.current_reading_consultant_id() IS 'The calling consultant if approved or suspended (who reads, read-only when suspended) and not deleted, else NULL. Definer: the read policies call it, and it reads the consultants row their own policy protects.';
+COMMENT ON FUNCTION app.current_reading_consultant_id() IS 'The calling consultant if approved or suspended (who reads, read-only when suspended) and not deleted, else NULL.';
 
 
 --
@@ -17500,8 +17526,16 @@ GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_
 
 REVOKE ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) TO nakksha_app;
-GRANT ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION upcoming_paid_sessions_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --

@@ -288,13 +288,19 @@ set search_path = ''
 as $$
 declare
   v_id uuid;
+  -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
   if v_id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  return api.admin_consultant_json(v_id) || jsonb_build_object(
+  if pg_catalog.has_table_privilege('app.sessions', 'select') then
+    v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
+                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id));
+  end if;
+  return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
     -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
     'profile', (select jsonb_build_object('description', c.description, 'experience_months', c.experience_months,
                   'profile_photo_url', c.profile_photo_url, 'personal_session_title', c.personal_session_title,
@@ -304,11 +310,6 @@ begin
                   'linkedin_url', c.linkedin_url, 'instagram_url', c.instagram_url, 'twitter_url', c.twitter_url,
                   'email_verified_at', c.email_verified_at)
                 from app.consultants c where c.id = v_id),
-    'setup', app.setup_checklist(v_id),
-    'upcoming_paid_sessions', coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'title', s.title,
-                  'starts_at', s.starts_at, 'amount', api.money(s.amount), 'payment_status', s.payment_status,
-                  'client_name', coalesce(s.client_name, cl.name)) order by s.starts_at)
-                from api.upcoming_paid_sessions(v_id) s left join app.clients cl on cl.id = s.client_id), '[]'),
     'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
                          'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
                        from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_id), '[]'));

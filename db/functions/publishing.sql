@@ -60,8 +60,19 @@ as $$
 $$;
 comment on function api.upcoming_paid_sessions is 'A consultant''s confirmed sessions still to come that a client paid for (what the suspend page offers to cancel and refund); read as the caller (an admin reads every tenant''s, a consultant their own).';
 
+create or replace function api.upcoming_paid_sessions_json(p_consultant_id uuid)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'title', s.title, 'starts_at', s.starts_at,
+           'amount', api.money(s.amount), 'payment_status', s.payment_status,
+           'client_name', coalesce(s.client_name, cl.name)) order by s.starts_at), '[]')
+  from api.upcoming_paid_sessions(p_consultant_id) s left join app.clients cl on cl.id = s.client_id
+$$;
+comment on function api.upcoming_paid_sessions_json is 'The upcoming paid sessions as the admin''s suspend page lists them (read as the caller).';
+
 grant execute on function api.my_page_status(), api.publish_my_page(), api.unpublish_my_page(),
-  api.upcoming_paid_sessions(uuid) to nakksha_app;
-grant execute on function api.upcoming_paid_sessions(uuid) to nakksha_admin;
+  api.upcoming_paid_sessions(uuid), api.upcoming_paid_sessions_json(uuid) to nakksha_app;
 
 -- Test: pytest tests/db/test_publishing.py tests/db/test_suspension.py
