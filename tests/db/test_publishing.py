@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from tests.db import factories
 from tests.db.assertions import raises_sqlstate
@@ -104,5 +106,23 @@ async def test_the_admin_sees_the_applicants_profile_and_setup(db, owner):
     assert c["profile"]["description"] == "Ten years in GST audits." and c["profile"]["experience_months"] == 130
     assert {s["item"]: s["done"] for s in c["setup"]}["profile"] is True
     assert {s["item"]: s["done"] for s in c["setup"]}["photo"] is False
+
+MIGRATION = (Path(__file__).resolve().parents[2] / "db" / "migrations"
+             / "20261207060000_publish_pages_and_let_suspended_consultants_read.sql")
+
+
+async def test_the_migration_publishes_every_approved_page_whose_checklist_is_complete(owner):
+    # Its statement as written, run again on pages that were live before publishing existed.
+    up = MIGRATION.read_text().split("-- migrate:down")[0]
+    backfill = re.search(r"update app\.consultants c set published_at.*?;", up, re.S).group(0)
+    complete = await unpublished(owner)
+    await complete_setup(owner, complete)
+    incomplete = await unpublished(owner, description="Only a bio so far.")
+    pending = await factories.consultant(owner, approved=False)
+    await complete_setup(owner, pending)
+    await owner.execute(backfill)
+    published = {r["id"]: r["published_at"] for r in await owner.fetch(
+        "select id, published_at from app.consultants where id = any($1::uuid[])", [complete, incomplete, pending])}
+    assert published[complete] is not None and published[incomplete] is None and published[pending] is None
 
 # Test: pytest tests/db/test_publishing.py
