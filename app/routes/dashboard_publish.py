@@ -16,8 +16,8 @@ from app.web import DASHBOARD, form_with_csrf, render, signed_in
 
 SETTINGS = f"{DASHBOARD}/settings"
 # Where each step of the checklist is done (the steps themselves: db/functions/app/publishing.sql).
-SETUP_LINKS = {"profile": f"{SETTINGS}/profile#description", "photo": f"{SETTINGS}/profile#photo",
-               "price": f"{SETTINGS}/profile#personal_session_price", "availability": f"{SETTINGS}/availability",
+SETUP_LINKS = {"profile": f"{SETTINGS}/profile", "photo": f"{SETTINGS}/profile#photo-title",
+               "price": f"{SETTINGS}/profile", "availability": f"{SETTINGS}/availability",
                "meeting_link": f"{SETTINGS}/meetings", "bank": f"{SETTINGS}/bank"}
 NOTICES = {"published": "Your page is live. Share its address with your clients.",
            "unpublished": "Your page is offline: visitors see “page not found” until you publish it again. "
