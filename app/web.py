@@ -159,7 +159,10 @@ def meeting_platform(link: str | None, platform: str | None = None) -> str | Non
     """The service a session actually meets on: read from its link's host (a Zoom link is Zoom whatever the
     platform field says), else the stored platform; a link no known service serves is "Custom link (host)"."""
     if link:
-        host = (urlsplit(link).hostname or "").lower()
+        try:
+            host = (urlsplit(link).hostname or "").lower()
+        except ValueError:  # a stored link no parser reads (a broken IPv6 literal): still a link, of no known service
+            host = ""
         for domain, name in MEETING_HOSTS:
             if host == domain or host.endswith("." + domain):
                 return name

@@ -17,6 +17,7 @@ from tests.http.test_pages import HTML
     ("https://teams.live.com/meet/9312", None, "Microsoft Teams"),
     ("https://whereby.com/asha", "zoom", "Custom link (whereby.com)"),
     ("https://notzoom.us/j/1", None, "Custom link (notzoom.us)"),     # a look-alike is not Zoom
+    ("https://[not-an-address/x", "zoom", "Custom link"),
     (None, "meet", "Google Meet"),
     (None, None, None),
 ])
