@@ -22,6 +22,7 @@ from app.routes.auth import (
     hash_new_password,
     refresh_failure,
 )
+from app.routes.publishing import SetupStepOut
 from app.schemas import Amount, Email, Instant, NewPassword
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
@@ -71,12 +72,6 @@ class AdminProfile(Answer):
     email_verified_at: datetime | None
 
 
-class SetupStep(Answer):
-    item: Literal["profile", "photo", "price", "availability", "meeting_link", "bank"]
-    label: str
-    done: bool
-
-
 class UpcomingPaidSession(Answer):
     id: uuid.UUID
     title: str
@@ -96,7 +91,7 @@ class AuditEntry(Answer):
 
 class AdminConsultantDetail(AdminConsultant):
     profile: AdminProfile
-    setup: list[SetupStep] = Field(description="The setup checklist publishing needs, in order.")
+    setup: list[SetupStepOut] = Field(description="The setup checklist publishing needs, in order.")
     upcoming_paid_sessions: list[UpcomingPaidSession] = Field(
         description="Confirmed sessions still to come that a client paid for (what suspending may cancel and refund).")
     audit: list[AuditEntry] = Field(description="What admins did to this account, newest first.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from tests.db import factories
+from tests.http.helpers import auth, signup_consultant
 from tests.http.test_booking import PUBLIC, approved_consultant
 from tests.http.test_dashboard_sessions_pages import fetch, page_sign_in, post
 from tests.http.test_pages import HTML
@@ -88,5 +89,28 @@ async def test_the_settings_overview_shows_the_same_checklist(client, db):
     r = await client.get("/dashboard/settings", headers=HTML)
     assert r.status_code == 200 and "Set the price of a one-to-one session" in r.text
     assert "Describe what you do (a bio and your sector)" in r.text and "Publish your page from" in r.text
+
+async def test_the_api_publishes_once_the_checklist_is_done(client, db):
+    c = await approved_not_published(client, db)
+    r = await client.get("/api/v1/consultants/me/page", headers=c["headers"])
+    assert r.status_code == 200 and r.json()["is_published"] is False
+    assert r.json()["missing"] == ["profile", "photo", "availability", "bank"]
+    r = await client.post("/api/v1/consultants/me/page/publish", headers=c["headers"])
+    assert r.status_code == 409 and r.json()["error"]["code"] == "setup_incomplete"
+    assert r.json()["error"]["message"] == ("Finish setting up before publishing: Describe what you do (a bio and your "
+                                            "sector); Add a photo; Set your weekly hours; Add bank details for payouts.")
+    await finish_setup(db, c["id"])
+    r = await client.post("/api/v1/consultants/me/page/publish", headers=c["headers"])
+    assert r.status_code == 200 and r.json()["is_published"] is True and r.json()["missing"] == []
+    assert (await client.get(f"{PUBLIC}/{c['slug']}")).status_code == 200
+    r = await client.post("/api/v1/consultants/me/page/unpublish", headers=c["headers"])
+    assert r.status_code == 200 and r.json()["is_published"] is False and r.json()["published_at"] is None
+    assert (await client.get(f"{PUBLIC}/{c['slug']}")).status_code == 404
+
+
+async def test_a_pending_consultant_cannot_publish_over_the_api(client, db):
+    account = await signup_consultant(client)
+    r = await client.post("/api/v1/consultants/me/page/publish", headers=auth(account["access_token"]))
+    assert r.status_code == 403 and r.json()["error"]["code"] == "consultant_not_approved"
 
 # Test: pytest tests/http/test_publishing.py
