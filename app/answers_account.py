@@ -76,6 +76,8 @@ class Account(Answer):
     approval_status: Literal["pending", "approved", "rejected", "suspended"]
     approved_at: datetime | None
     rejection_reason: str | None
+    published_at: datetime | None = Field(description="When the consultant published their page (null: not public; "
+                                                      "publishing needs the setup checklist complete).")
     booking_policy: BookingPolicy
     default_meeting_platform: Literal["zoom", "meet", "teams"]
     meeting_links: MeetingLinks

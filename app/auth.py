@@ -22,7 +22,8 @@ REFRESH_TTL = timedelta(days=30)
 ALGORITHM = "HS256"  # pinned: decode() accepts nothing else, so alg=none or RS/HS confusion fails
 
 # Who may call an endpoint. "approved" is a consultant whose account an admin approved.
-AUTH_LEVELS = ("public", "consultant", "approved", "admin", "super_admin")
+# "readable": an approved consultant, or a suspended one reading their records (every write needs "approved").
+AUTH_LEVELS = ("public", "consultant", "approved", "readable", "admin", "super_admin")
 
 
 def new_token(prefix: str) -> str:
@@ -110,7 +111,7 @@ async def authenticate(request: Request, level: str) -> Caller:
         raise _unauthorized("unauthorized", "Log in first: send an access token as 'Authorization: Bearer …'.")
     claims = decode_access_token(request.app.state.secrets.jwt, token)
     pool = request.app.state.pool
-    if level in ("consultant", "approved"):
+    if level in ("consultant", "approved", "readable"):
         if claims.role != "consultant":
             raise ApiError(403, "forbidden", "This endpoint is for consultants.")
         state = await run(pool, "consultant_access", consultant_id=claims.subject, token_epoch=claims.epoch)
@@ -118,7 +119,8 @@ async def authenticate(request: Request, level: str) -> Caller:
             raise _unauthorized("invalid_token", "This account no longer exists.")
         if state == "revoked":
             raise _unauthorized("invalid_token", "This session has ended; log in again.")
-        if level == "approved" and state != "approved":
+        if (level == "approved" and state != "approved") or (level == "readable"
+                                                              and state not in ("approved", "suspended")):
             raise ApiError(403, "consultant_not_approved",
                            "Your account is awaiting approval." if state == "pending"
                            else f"Your account is {state}.")

@@ -166,10 +166,10 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
 
     p.stage("consultants", lambda: x(
         "insert into app.consultants (id, email, password_hash, first_name, last_name, slug, timezone, approval_status, "
-        "approved_at, is_email_verified, email_verified_at, personal_session_title, webinar_session_title, "
+        "approved_at, published_at, is_email_verified, email_verified_at, personal_session_title, webinar_session_title, "
         "personal_session_price, webinar_session_price, zoom_link, created_at) "
         f"select id, '{tag}-' || ord || '@example.com', %s, 'Bench', 'Consultant ' || ord, '{tag}-' || ord, '{TZ}', "
-        "'approved', t0 - interval '40 years', true, t0 - interval '40 years', 'One-to-one', 'Group webinar', 1499, 499, "
+        "'approved', t0 - interval '40 years', t0 - interval '40 years', true, t0 - interval '40 years', 'One-to-one', 'Group webinar', 1499, 499, "
         "'https://zoom.us/j/1', t0 - interval '40 years' from seed_c", (BCRYPT_DUMMY,)).rowcount)
     if slots:
         _load_slots(p, x)

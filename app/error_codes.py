@@ -13,6 +13,7 @@ from __future__ import annotations
 
 AUTH_401 = ("unauthorized", "invalid_token", "token_expired")
 LEVEL_403 = {"consultant": ("forbidden",), "approved": ("forbidden", "consultant_not_approved"),
+             "readable": ("forbidden", "consultant_not_approved"),
              "admin": ("forbidden",), "super_admin": ("forbidden", "super_admin_required")}
 
 
@@ -76,6 +77,7 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "send_quotation": {409: ("invalid_transition",), 422: ("quotation_expired",)},
     "signup": {409: ("email_taken",), 422: ("weak_password",)},
     "suspend_consultant": {409: ("invalid_transition",), 422: ("reason_required",)},
+    "publish_my_page": {403: ("consultant_not_approved", "consultant_suspended"), 409: ("setup_incomplete",)},
     "update_my_profile": {409: ("slug_taken",), 422: ("slug_reserved", "too_many_slots", "amount_below_minimum")},
     "update_quotation": {409: ("quotation_not_editable",), 422: ("amount_below_minimum",)},
     "update_slot": {409: ("slot_booked", "slot_full"), 422: ("invalid_value", "invalid_capacity")},

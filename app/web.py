@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -112,12 +112,14 @@ async def guard_page(request: Request, level: str) -> Response | None:
     request.state.caller = Caller()
     if level == "public":
         return None
-    kind = "consultant" if level in ("consultant", "approved") else "admin"
+    kind = "consultant" if level in ("consultant", "approved", "readable") else "admin"
     if not subject or subject["kind"] != kind:
         return login_redirect(request, LOGIN_PAGES[kind])
     sid = uuid.UUID(subject["id"])
     request.state.caller = Caller(consultant_id=sid) if kind == "consultant" else Caller(admin_id=sid)
     if level == "approved" and subject["approval_status"] != "approved":
+        return RedirectResponse("/dashboard", status_code=303)
+    if level == "readable" and subject["approval_status"] not in ("approved", "suspended"):
         return RedirectResponse("/dashboard", status_code=303)
     if level == "super_admin" and subject.get("role") != "super_admin":
         return render(request, "admin/forbidden.html", {"heading": "This page is for super admins"}, status=403)
@@ -153,15 +155,40 @@ def rate(value: Any) -> str:
     return "—" if value is None else f"{float(value):.1f}%"
 
 
+# The meeting services a link is recognised by (its host or a parent domain), and the names people know them by.
+MEETING_HOSTS = (("zoom.us", "Zoom"), ("zoom.com", "Zoom"), ("meet.google.com", "Google Meet"),
+                 ("teams.microsoft.com", "Microsoft Teams"), ("teams.live.com", "Microsoft Teams"))
+PLATFORM_NAMES = {"zoom": "Zoom", "meet": "Google Meet", "teams": "Microsoft Teams"}
+
+
+def meeting_platform(link: str | None, platform: str | None = None) -> str | None:
+    """The service a session actually meets on: read from its link's host (a Zoom link is Zoom whatever the
+    platform field says), else the stored platform; a link no known service serves is "Custom link (host)"."""
+    if link:
+        try:
+            host = (urlsplit(link).hostname or "").lower()
+        except ValueError:  # a stored link no parser reads (a broken IPv6 literal): still a link, of no known service
+            host = ""
+        for domain, name in MEETING_HOSTS:
+            if host == domain or host.endswith("." + domain):
+                return name
+        return f"Custom link ({host})" if host else "Custom link"
+    return PLATFORM_NAMES.get(platform or "")
+
+
 templates.env.filters["inr"] = inr
 templates.env.filters["local_dt"] = local_dt
 templates.env.globals["static_url"] = static_url
 templates.env.globals.update(admin_can=ADMIN_CAN, super_admin_only=SUPER_ADMIN_ONLY)
 templates.env.filters["rate"] = rate
+templates.env.filters["meeting_platform"] = meeting_platform
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:
-    ctx = {"csrf_token": csrf_token(request), "subject": getattr(request.state, "subject", None),
+    subject = getattr(request.state, "subject", None)
+    # A suspended consultant reads their sessions and clients but changes nothing: pages hide their write actions.
+    read_only = bool(subject and subject.get("kind") == "consultant" and subject.get("approval_status") == "suspended")
+    ctx = {"csrf_token": csrf_token(request), "subject": subject, "read_only": read_only,
            "is_development": request.app.state.settings.is_development, **(context or {})}
     response = templates.TemplateResponse(request, template, ctx, status_code=status)
     if getattr(request.state, "csrf_new", False):

@@ -94,10 +94,10 @@ def seed(admin_url: str, *, price: str) -> tuple[uuid.UUID, dict[str, int]]:
     hours and two evening webinars a week, materialised by the same SQL the app uses."""
     with psycopg.connect(admin_url) as conn:
         cid = conn.execute(
-            "insert into app.consultants (email, first_name, last_name, slug, approval_status, approved_at, "
+            "insert into app.consultants (email, first_name, last_name, slug, approval_status, approved_at, published_at, "
             "is_email_verified, email_verified_at, personal_session_title, webinar_session_title, "
             "personal_session_price, webinar_session_price, timezone, min_notice_minutes, max_days_ahead, zoom_link) "
-            "values ('bench@example.com', 'Bench', 'Consultant', %s, 'approved', now(), true, now(), "
+            "values ('bench@example.com', 'Bench', 'Consultant', %s, 'approved', now(), now(), true, now(), "
             "'One-to-one', 'Group webinar', %s, %s, 'Asia/Kolkata', 0, 42, 'https://zoom.us/j/1') returning id",
             (SLUG, price, price)).fetchone()[0]
         conn.execute(

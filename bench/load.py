@@ -127,10 +127,10 @@ def seed_booking_consultants(admin_url: str, n: int) -> int:
     queue of their free slots (more than an hour ahead) that bookings take from. Returns the queue length."""
     with psycopg.connect(admin_url) as conn:
         ids = [r[0] for r in conn.execute(
-            "insert into app.consultants (email, first_name, last_name, slug, approval_status, approved_at, "
+            "insert into app.consultants (email, first_name, last_name, slug, approval_status, approved_at, published_at, "
             "is_email_verified, email_verified_at, personal_session_title, webinar_session_title, "
             "personal_session_price, webinar_session_price, timezone, min_notice_minutes, max_days_ahead, zoom_link) "
-            "select 'book' || i || '@example.com', 'Book', 'Consultant ' || i, %s || i, 'approved', now(), true, now(), "
+            "select 'book' || i || '@example.com', 'Book', 'Consultant ' || i, %s || i, 'approved', now(), now(), true, now(), "
             "'One-to-one', 'Group webinar', %s, %s, 'Asia/Kolkata', 0, 365, 'https://zoom.us/j/2' "
             "from generate_series(1, %s) i returning id", (BOOK_PREFIX, PRICE, PRICE, n)).fetchall()]
         conn.execute("insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, "

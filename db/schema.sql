@@ -378,7 +378,7 @@ CREATE FUNCTION api.admin_consultant_json(p_consultant_id uuid) RETURNS jsonb
     'approval_status', c.approval_status, 'approved_at', c.approved_at, 'approved_by', c.approved_by,
     'rejection_reason', c.rejection_reason, 'is_email_verified', c.is_email_verified,
     'is_active', c.is_active, 'subscription_plan', c.subscription_plan,
-    'subscription_expires_at', c.subscription_expires_at, 'timezone', c.timezone,
+    'subscription_expires_at', c.subscription_expires_at, 'timezone', c.timezone, 'published_at', c.published_at,
     'last_login_at', c.last_login_at, 'created_at', c.created_at, 'updated_at', c.updated_at)
   from app.consultants c where c.id = p_consultant_id
 $$;
@@ -451,13 +451,28 @@ CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
     AS $$
 declare
   v_id uuid;
+  -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
   if v_id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  return api.admin_consultant_json(v_id) || jsonb_build_object(
+  if pg_catalog.has_table_privilege('app.sessions', 'select') then
+    v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
+                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id));
+  end if;
+  return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
+    -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
+    'profile', (select jsonb_build_object('description', c.description, 'experience_months', c.experience_months,
+                  'profile_photo_url', c.profile_photo_url, 'personal_session_title', c.personal_session_title,
+                  'personal_session_price', api.money(c.personal_session_price),
+                  'webinar_session_title', c.webinar_session_title,
+                  'webinar_session_price', api.money(c.webinar_session_price),
+                  'linkedin_url', c.linkedin_url, 'instagram_url', c.instagram_url, 'twitter_url', c.twitter_url,
+                  'email_verified_at', c.email_verified_at)
+                from app.consultants c where c.id = v_id),
     'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
                          'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
                        from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_id), '[]'));
@@ -1057,7 +1072,7 @@ begin
   -- The page may have gone while this waited: deleting the account (which takes this lock) cancels every
   -- booking it finds, so a booking must not be made after it on the row read before the wait.
   if not exists (select 1 from app.consultants c where c.id = v_c.id and c.approval_status = 'approved'
-                   and c.is_active and c.deleted_at is null) then
+                   and c.published_at is not null and c.is_active and c.deleted_at is null) then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
   end if;
   perform app_private.abandon_expired_holds(v_c.id);
@@ -1624,6 +1639,7 @@ CREATE FUNCTION api.consultant_json(p_consultant_id uuid) RETURNS jsonb
     'is_active', c.is_active, 'is_email_verified', c.is_email_verified, 'email_verified_at', c.email_verified_at,
     'subscription_plan', c.subscription_plan, 'subscription_expires_at', c.subscription_expires_at,
     'approval_status', c.approval_status, 'approved_at', c.approved_at, 'rejection_reason', c.rejection_reason,
+    'published_at', c.published_at,
     'booking_policy', jsonb_build_object('min_notice_minutes', c.min_notice_minutes,
       'max_days_ahead', c.max_days_ahead, 'buffer_minutes', c.buffer_minutes, 'hold_minutes', c.hold_minutes,
       'cancellation_policy', c.cancellation_policy),
@@ -2902,6 +2918,31 @@ COMMENT ON FUNCTION api.money(p_amount numeric) IS 'An amount as the API answers
 
 
 --
+-- Name: my_page_status(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_page_status() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Read as the caller: their own row under the policies.
+  select jsonb_build_object('slug', c.slug, 'approval_status', c.approval_status, 'published_at', c.published_at,
+    'is_published', c.published_at is not null and c.approval_status = 'approved',
+    'checklist', app.setup_checklist(c.id), 'missing', to_jsonb(app.setup_missing(c.id)))
+  from app.consultants c where c.id = app.current_consultant_id() and c.deleted_at is null
+$$;
+
+
+ALTER FUNCTION api.my_page_status() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_page_status(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_page_status() IS 'The calling consultant''s page: published or not, and the setup checklist with what is missing.';
+
+
+--
 -- Name: my_password_hash(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3700,6 +3741,34 @@ COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from ti
 
 
 --
+-- Name: publish_my_page(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.publish_my_page() RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := api.require_approved();
+begin
+  -- The checklist is the trigger's to enforce (app.guard_publication: NK409 setup_incomplete listing what is
+  -- missing); publishing a published page keeps the date it first went live.
+  update app.consultants set published_at = now() where id = v_id and published_at is null;
+  return api.my_page_status();
+end;
+$$;
+
+
+ALTER FUNCTION api.publish_my_page() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION publish_my_page(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.publish_my_page() IS 'Publish the caller''s page: approved, with every step of the setup checklist done (else NK409 setup_incomplete, the missing steps in its detail).';
+
+
+--
 -- Name: quotation_client(uuid, uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -4318,8 +4387,13 @@ CREATE FUNCTION api.require_approved() RETURNS uuid
 declare
   v_id uuid := app.current_approved_consultant_id();
 begin
-  -- RLS would show an unapproved caller nothing; say why instead (used by invoker and definer functions).
+  -- RLS would show an unapproved caller nothing; say why instead (used by invoker and definer functions). A
+  -- suspended consultant still reads their records (app.current_reading_consultant_id) but changes none of them.
   if v_id is null then
+    if app.current_reading_consultant_id() is not null then
+      raise exception using errcode = 'NK403', message = 'consultant_suspended',
+        detail = 'Your account is suspended: you can read your sessions and clients, but not change them.';
+    end if;
     raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
   end if;
   return v_id;
@@ -4333,7 +4407,36 @@ ALTER FUNCTION api.require_approved() OWNER TO nakksha_owner;
 -- Name: FUNCTION require_approved(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.require_approved() IS 'The calling consultant if approved, else NK403 consultant_not_approved.';
+COMMENT ON FUNCTION api.require_approved() IS 'The calling consultant if approved, else NK403 consultant_suspended (a suspended one: read-only) or consultant_not_approved: every consultant write starts here.';
+
+
+--
+-- Name: require_reader(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.require_reader() RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_reading_consultant_id();
+begin
+  -- The reads' counterpart of require_approved: a suspended consultant still reads their own records.
+  if v_id is null then
+    raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
+  end if;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION api.require_reader() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION require_reader(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.require_reader() IS 'The calling consultant if approved or suspended (reads only), else NK403 consultant_not_approved.';
 
 
 --
@@ -4643,7 +4746,7 @@ CREATE FUNCTION api.session_calendar(p_from timestamp with time zone, p_to times
     SET search_path TO ''
     AS $$
 declare
-  v_consultant uuid := api.require_approved();
+  v_consultant uuid := api.require_reader();
   v_tz text;
 begin
   select timezone into v_tz from app.consultants where id = v_consultant;
@@ -4964,7 +5067,6 @@ CREATE FUNCTION api.set_session_status(p_session_id uuid, p_to text, p_reason te
     AS $$
 declare
   v_s app.sessions := app_private.caller_session(p_session_id);
-  v_refund numeric(10, 2);
 begin
   -- The consultant's status actions; the trigger holds the lifecycle, this adds the conditions of each
   -- (and refuses a no-op: cancelling a cancelled session is not a success).
@@ -4980,16 +5082,10 @@ begin
     raise exception using errcode = 'NK409', message = 'payment_required',
       detail = 'This booking is not paid yet; it confirms when the payment arrives.';
   end if;
-  update app.sessions set status = p_to,
-    cancelled_by = case when p_to = 'cancelled' then 'consultant' else cancelled_by end,
-    cancellation_reason = case when p_to = 'cancelled' then nullif(btrim(p_reason), '') else cancellation_reason end
-  where id = v_s.id returning * into v_s;
   if p_to = 'cancelled' then
-    -- The consultant calling it off owes the client everything they paid (a job sends it back), and says so.
-    v_refund := app_private.refund_for_cancellation(v_s, 100, coalesce(nullif(btrim(p_reason), ''),
-                  'Cancelled by the consultant'), 'consultant');
-    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
-    select * into v_s from app.sessions where id = v_s.id;
+    v_s := app_private.cancel_for_client(v_s, 'consultant', p_reason, 'Cancelled by the consultant', 'consultant');
+  else
+    update app.sessions set status = p_to where id = v_s.id returning * into v_s;
   end if;
   return api.session_json(v_s);
 end;
@@ -5314,22 +5410,22 @@ COMMENT ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_
 
 
 --
--- Name: suspend_consultant(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: suspend_consultant(uuid, text, text, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text DEFAULT NULL::text) RETURNS jsonb
+CREATE FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text DEFAULT NULL::text, p_cancel_upcoming boolean DEFAULT false) RETURNS jsonb
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
-    AS $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email) $$;
+    AS $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email, p_cancel_upcoming) $$;
 
 
-ALTER FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) OWNER TO nakksha_owner;
+ALTER FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) IS 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
+COMMENT ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) IS 'Suspend an approved consultant: page gone, dashboard read-only, signed out everywhere; with p_cancel_upcoming, every upcoming paid session cancelled and refunded in full. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -5370,6 +5466,36 @@ COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash byte
 
 
 --
+-- Name: unpublish_my_page(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.unpublish_my_page() RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_consultant_id();
+begin
+  -- Anyone may take their own page down (suspended too); the bookings already made stay as they are.
+  update app.consultants set published_at = null where id = v_id and deleted_at is null;
+  if not found then
+    raise exception using errcode = 'NK401', message = 'unauthorized', detail = 'Log in first.';
+  end if;
+  return api.my_page_status();
+end;
+$$;
+
+
+ALTER FUNCTION api.unpublish_my_page() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION unpublish_my_page(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.unpublish_my_page() IS 'Take the caller''s page down: the public page, its slots and booking answer 404 until they publish again.';
+
+
+--
 -- Name: unreferenced_quotation_images(uuid, text[]); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5395,6 +5521,55 @@ ALTER FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls te
 --
 
 COMMENT ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) IS 'Of these image URLs, those no quotation of the consultant refers to any more (the app deletes their stored files).';
+
+
+--
+-- Name: upcoming_paid_sessions(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) RETURNS SETOF app.sessions
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- What suspending a consultant leaves hanging: their sessions still to come that a client has paid for.
+  select s.* from app.sessions s
+  where s.consultant_id = p_consultant_id and s.status = 'confirmed' and s.starts_at > now()
+    and s.payment_status in ('paid', 'partially_refunded')
+  order by s.starts_at
+$$;
+
+
+ALTER FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION upcoming_paid_sessions(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) IS 'A consultant''s confirmed sessions still to come that a client paid for (what the suspend page offers to cancel and refund); read as the caller (an admin reads every tenant''s, a consultant their own).';
+
+
+--
+-- Name: upcoming_paid_sessions_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'title', s.title, 'starts_at', s.starts_at,
+           'amount', api.money(s.amount), 'payment_status', s.payment_status,
+           'client_name', coalesce(s.client_name, cl.name)) order by s.starts_at), '[]')
+  from api.upcoming_paid_sessions(p_consultant_id) s left join app.clients cl on cl.id = s.client_id
+$$;
+
+
+ALTER FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION upcoming_paid_sessions_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) IS 'The upcoming paid sessions as the admin''s suspend page lists them (read as the caller).';
 
 
 --
@@ -6554,6 +6729,31 @@ COMMENT ON FUNCTION app.current_consultant_id() IS 'The consultant the current t
 
 
 --
+-- Name: current_reading_consultant_id(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.current_reading_consultant_id() RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A suspended consultant keeps read-only access to their records: the read policies name this, the write
+  -- policies app.current_approved_consultant_id. Invoker: the app role reads its own consultants row under
+  -- consultant_reads_own_row, a policy that does not call this (no recursion).
+  select c.id from app.consultants c
+  where c.id = app.current_consultant_id() and c.approval_status in ('approved', 'suspended') and c.deleted_at is null
+$$;
+
+
+ALTER FUNCTION app.current_reading_consultant_id() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION current_reading_consultant_id(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.current_reading_consultant_id() IS 'The calling consultant if approved or suspended (who reads, read-only when suspended) and not deleted, else NULL.';
+
+
+--
 -- Name: derive_session_times(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -6720,6 +6920,50 @@ ALTER FUNCTION app.forbid_audit_change() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is append-only.';
+
+
+--
+-- Name: guard_publication(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.guard_publication() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_missing text;
+begin
+  -- A consultant publishes their own page only when approved and with every step of the checklist done; the
+  -- refusal says which steps are left. (The owner, an admin function or a migration acting for nobody is not
+  -- held by it: the migration that introduced publishing published pages already live.)
+  if new.published_at is not null and old.published_at is null and app.current_consultant_id() is not null then
+    if new.approval_status <> 'approved' then
+      raise exception using errcode = 'NK403',
+        message = case new.approval_status when 'suspended' then 'consultant_suspended' else 'consultant_not_approved' end,
+        detail = case new.approval_status when 'suspended' then 'Your account is suspended, so your page cannot be published.'
+                      else 'Your page can be published once your account is approved.' end;
+    end if;
+    select string_agg(e->>'label', '; ' order by o) into v_missing
+    from jsonb_array_elements(app.setup_checklist(new.id)) with ordinality as x(e, o)
+    where not (e->>'done')::boolean;
+    if v_missing is not null then
+      raise exception using errcode = 'NK409', message = 'setup_incomplete',
+        detail = 'Finish setting up before publishing: ' || v_missing || '.',
+        hint = 'missing:' || array_to_string(app.setup_missing(new.id), ',');
+    end if;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.guard_publication() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION guard_publication(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.guard_publication() IS 'Trigger: a consultant may publish their page only when approved and with the setup checklist complete (NK409 setup_incomplete lists what is missing).';
 
 
 --
@@ -7245,6 +7489,67 @@ COMMENT ON FUNCTION app.schedule_session_reminder() IS 'Trigger: a confirmed ses
 
 
 --
+-- Name: setup_checklist(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.setup_checklist(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- One entry per step, in the order the dashboard lists them: {item, label, done}. Read as the caller: a
+  -- consultant sees their own row and weekly hours, an admin every one (their read policies).
+  select coalesce(jsonb_agg(jsonb_build_object('item', s.item, 'label', s.label, 'done', s.done) order by s.n), '[]')
+  from app.consultants c
+  cross join lateral (values
+    (1, 'profile', 'Describe what you do (a bio and your sector)',
+     coalesce(btrim(c.description), '') <> '' and coalesce(btrim(c.consultancy_sector), '') <> ''),
+    (2, 'photo', 'Add a photo', c.profile_photo_url is not null),
+    (3, 'price', 'Set the price of a one-to-one session', c.personal_session_price > 0),
+    (4, 'availability', 'Set your weekly hours',
+     exists (select 1 from app.availability_rules r where r.consultant_id = c.id and r.is_active)),
+    (5, 'meeting_link', 'Add your ' || case c.default_meeting_platform when 'zoom' then 'Zoom'
+                                          when 'meet' then 'Google Meet' else 'Microsoft Teams' end || ' link',
+     case c.default_meeting_platform when 'zoom' then c.zoom_link when 'meet' then c.meet_link
+                                     else c.teams_link end is not null),
+    (6, 'bank', 'Add bank details for payouts', c.bank_account_number_encrypted is not null)
+  ) as s(n, item, label, done)
+  where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION app.setup_checklist(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setup_checklist(p_consultant_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.setup_checklist(p_consultant_id uuid) IS 'The setup checklist of a consultant''s page: [{item, label, done}] in order; publishing needs every step done (api.publish_my_page).';
+
+
+--
+-- Name: setup_missing(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.setup_missing(p_consultant_id uuid) RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(array_agg(e->>'item' order by o), '{}')
+  from jsonb_array_elements(app.setup_checklist(p_consultant_id)) with ordinality as x(e, o)
+  where not (e->>'done')::boolean
+$$;
+
+
+ALTER FUNCTION app.setup_missing(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION setup_missing(p_consultant_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.setup_missing(p_consultant_id uuid) IS 'The steps of the setup checklist not done yet (empty: ready to publish).';
+
+
+--
 -- Name: sync_session_calendar(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7501,6 +7806,7 @@ CREATE TABLE app.consultants (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     token_epoch integer DEFAULT 0 NOT NULL,
+    published_at timestamp with time zone,
     CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
     CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
     CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -7519,6 +7825,7 @@ CREATE TABLE app.consultants (
     CONSTRAINT consultants_personal_session_price_range CHECK ((personal_session_price >= (0)::numeric)),
     CONSTRAINT consultants_phone_country_code_format CHECK ((phone_country_code ~ '^\+[1-9][0-9]{0,3}$'::text)),
     CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
+    CONSTRAINT consultants_published_only_when_approved_once CHECK (((published_at IS NULL) OR (approved_at IS NOT NULL))),
     CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
     CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
     CONSTRAINT consultants_slug_not_deleted_prefix CHECK (((slug !~ '^deleted-'::text) OR (deleted_at IS NOT NULL))),
@@ -7551,6 +7858,13 @@ COMMENT ON COLUMN app.consultants.approval_status IS 'pending until an admin app
 --
 
 COMMENT ON COLUMN app.consultants.token_epoch IS 'Access tokens carrying another epoch are refused; moved on by logout-all, password change and reset, deletion.';
+
+
+--
+-- Name: COLUMN consultants.published_at; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.consultants.published_at IS 'When the consultant published their page (NULL: not public). Set by api.publish_my_page once the setup checklist is complete, cleared by api.unpublish_my_page.';
 
 
 --
@@ -7722,6 +8036,40 @@ ALTER FUNCTION app_private.caller_session(p_session_id uuid) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app_private.caller_session(p_session_id uuid) IS 'One of the approved caller''s sessions, locked, or NK404.';
+
+
+--
+-- Name: cancel_for_client(app.sessions, text, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text) RETURNS app.sessions
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.sessions;
+  v_refund numeric(10, 2);
+begin
+  -- The one way a session is called off on the client's behalf (by the consultant, or by an admin suspending
+  -- them): cancelled, everything the client paid refunded (the refund job sends it back), the client told.
+  update app.sessions set status = 'cancelled', cancelled_by = p_by, cancellation_reason = nullif(btrim(p_reason), '')
+  where id = p_s.id returning * into v_s;
+  v_refund := app_private.refund_for_cancellation(v_s, 100, coalesce(nullif(btrim(p_reason), ''), p_default_reason),
+                                                  p_refund_initiated_by);
+  perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
+  select * into v_s from app.sessions where id = v_s.id;
+  return v_s;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text) IS 'Cancel a session the client did not call off: full refund through the refund job, the client emailed.';
 
 
 --
@@ -9122,9 +9470,11 @@ CREATE FUNCTION app_private.published_consultant(p_slug text) RETURNS app.consul
 declare
   v_c app.consultants;
 begin
-  -- Only approved, active, not deleted consultants have a public page; anything else is simply not found.
+  -- Only approved, published, active, not deleted consultants have a public page; anything else is simply not
+  -- found (an approved consultant who has not published yet, or unpublished, is as unknown as a free slug).
   select * into v_c from app.consultants
-  where slug = lower(p_slug) and approval_status = 'approved' and is_active and deleted_at is null;
+  where slug = lower(p_slug) and approval_status = 'approved' and published_at is not null and is_active
+    and deleted_at is null;
   if v_c.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
   end if;
@@ -10041,12 +10391,12 @@ begin
     email, password_hash, first_name, last_name, phone_country_code, phone_number, consultancy_sector,
     personal_session_title, webinar_session_title, description, experience_months,
     personal_session_price, webinar_session_price, slug, is_email_verified, email_verified_at,
-    approval_status, approved_at, zoom_link, linkedin_url)
+    approval_status, approved_at, published_at, zoom_link, linkedin_url)
   values (
     lower(p_email), p_password_hash, 'Asha', 'Verma', '+91', '9876543210', 'Career coaching',
     'One-to-one career consultation', 'Cracking product interviews (group webinar)',
     'Fifteen years hiring product managers in Bengaluru. I help you plan the next step and prepare for it.',
-    180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(),
+    180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(), now(),
     'https://zoom.us/j/1234567890', 'https://www.linkedin.com/in/asha-verma-demo')
   returning id into v_id;
 
@@ -10260,10 +10610,10 @@ COMMENT ON FUNCTION app_private.session_mail_data(p_s app.sessions) IS 'What eve
 
 
 --
--- Name: set_approval(uuid, text, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+-- Name: set_approval(uuid, text, text, text, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) RETURNS jsonb
+CREATE FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean DEFAULT false) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -10274,6 +10624,8 @@ declare
   v_action text := case p_to when 'approved' then 'approve' when 'rejected' then 'reject'
                              when 'suspended' then 'suspend' else p_to end;
   v_email text;
+  v_s app.sessions;
+  v_cancelled integer := 0;
 begin
   select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
   if v_c.id is null then
@@ -10305,11 +10657,23 @@ begin
                             when p_to in ('approved', 'reactivated') then null else rejection_reason end
   where id = v_c.id returning * into v_c;
   if p_to = 'suspended' then
-    -- A suspended consultant's dashboard closes now, not when their tokens expire.
+    -- A suspended consultant's sessions end now, not when their tokens expire (they sign in again to a read-only
+    -- dashboard that tells them why).
     perform app_private.revoke_families(v_c.id, null, 'suspended');
+    -- On request, their clients are not left waiting for sessions that may not happen: every upcoming paid
+    -- session is cancelled and refunded in full, the one way a session is called off for its client.
+    if p_cancel_upcoming then
+      for v_s in select * from app.sessions s where s.id in (select u.id from api.upcoming_paid_sessions(v_c.id) u)
+                 order by s.starts_at for update loop
+        perform app_private.cancel_for_client(v_s, 'system', 'The consultant''s account was suspended',
+                                              'The consultant''s account was suspended', 'admin');
+        v_cancelled := v_cancelled + 1;
+      end loop;
+    end if;
   end if;
   perform app_private.audit(v_actor, 'consultant.' || case p_to when 'reactivated' then 'reactivate' else v_action end,
-    'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason));
+    'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason)
+      || case when p_to = 'suspended' then jsonb_build_object('sessions_cancelled', v_cancelled) else '{}' end);
   v_email := 'account_' || case p_to when 'approved' then 'approved' when 'rejected' then 'rejected'
                                      when 'suspended' then 'suspended' else 'reactivated' end;
   -- An address its owner never confirmed (a rejected signup: anyone can sign up with anyone's address) is greeted
@@ -10324,13 +10688,13 @@ end;
 $$;
 
 
-ALTER FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) OWNER TO nakksha_owner;
+ALTER FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) IS 'Move a consultant through the approval state machine; audited, emailed.';
+COMMENT ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) IS 'Move a consultant through the approval state machine; audited, emailed.';
 
 
 --
@@ -14261,6 +14625,13 @@ CREATE TRIGGER consultants_check_slot_horizon AFTER UPDATE OF max_days_ahead ON 
 
 
 --
+-- Name: consultants consultants_guard_publication; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultants_guard_publication BEFORE UPDATE OF published_at ON app.consultants FOR EACH ROW EXECUTE FUNCTION app.guard_publication();
+
+
+--
 -- Name: consultants consultants_rederive_local_times; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -15245,63 +15616,63 @@ CREATE POLICY consultant_reads_own_calendar_connections ON app.calendar_connecti
 -- Name: calendar_events consultant_reads_own_calendar_events; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_calendar_events ON app.calendar_events FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: clients consultant_reads_own_clients; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_clients ON app.clients FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_clients ON app.clients FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: consultant_client_counts consultant_reads_own_consultant_client_counts; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_consultant_client_counts ON app.consultant_client_counts FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_consultant_client_counts ON app.consultant_client_counts FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: daily_analytics consultant_reads_own_daily_analytics; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_daily_analytics ON app.daily_analytics FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: email_logs consultant_reads_own_email_logs; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: payment_refunds consultant_reads_own_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_payment_refunds ON app.payment_refunds FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: payment_transactions consultant_reads_own_payment_transactions; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transactions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: quotation_views consultant_reads_own_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_quotation_views ON app.quotation_views FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
 -- Name: quotations consultant_reads_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_quotations ON app.quotations FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_quotations ON app.quotations FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
@@ -15315,7 +15686,7 @@ CREATE POLICY consultant_reads_own_row ON app.consultants FOR SELECT TO nakksha_
 -- Name: sessions consultant_reads_own_sessions; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
@@ -16422,6 +16793,15 @@ GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION my_page_status(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_page_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_page_status() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_page_status() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION my_password_hash(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -16741,6 +17121,15 @@ GRANT ALL ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from 
 
 
 --
+-- Name: FUNCTION publish_my_page(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.publish_my_page() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.publish_my_page() TO nakksha_app;
+GRANT ALL ON FUNCTION api.publish_my_page() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -16900,6 +17289,15 @@ GRANT ALL ON FUNCTION api.require_admin(p_super boolean) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.require_approved() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.require_approved() TO nakksha_app;
 GRANT ALL ON FUNCTION api.require_approved() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION require_reader(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.require_reader() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.require_reader() TO nakksha_app;
+GRANT ALL ON FUNCTION api.require_reader() TO nakksha_app_admin;
 
 
 --
@@ -17261,13 +17659,13 @@ GRANT ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_accoun
 
 
 --
--- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_admin;
-GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) TO nakksha_admin;
+GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) TO nakksha_app_admin;
 
 
 --
@@ -17280,12 +17678,39 @@ GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash by
 
 
 --
+-- Name: FUNCTION unpublish_my_page(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.unpublish_my_page() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.unpublish_my_page() TO nakksha_app;
+GRANT ALL ON FUNCTION api.unpublish_my_page() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) TO nakksha_app;
 GRANT ALL ON FUNCTION api.unreferenced_quotation_images(p_consultant_id uuid, p_urls text[]) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION upcoming_paid_sessions(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.upcoming_paid_sessions(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION upcoming_paid_sessions_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.upcoming_paid_sessions_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -17560,6 +17985,16 @@ GRANT ALL ON FUNCTION app.current_consultant_id() TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION current_reading_consultant_id(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.current_reading_consultant_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.current_reading_consultant_id() TO nakksha_app;
+GRANT ALL ON FUNCTION app.current_reading_consultant_id() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.current_reading_consultant_id() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION derive_session_times(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -17592,6 +18027,13 @@ REVOKE ALL ON FUNCTION app.enforce_session_transition() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION guard_publication(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.guard_publication() FROM PUBLIC;
 
 
 --
@@ -17715,6 +18157,26 @@ GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app_admin;
 --
 
 REVOKE ALL ON FUNCTION app.schedule_session_reminder() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION setup_checklist(p_consultant_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.setup_checklist(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.setup_checklist(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION app.setup_checklist(p_consultant_id uuid) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.setup_checklist(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION setup_missing(p_consultant_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -18226,6 +18688,16 @@ GRANT SELECT(updated_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
 --
+-- Name: COLUMN consultants.published_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(published_at),UPDATE(published_at) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(published_at) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(published_at) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(published_at),UPDATE(published_at) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -18263,6 +18735,14 @@ GRANT ALL ON FUNCTION app_private.caller_consultant() TO nakksha_worker;
 
 REVOKE ALL ON FUNCTION app_private.caller_session(p_session_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.caller_session(p_session_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text, p_default_reason text, p_refund_initiated_by text) TO nakksha_worker;
 
 
 --
@@ -18863,11 +19343,11 @@ GRANT ALL ON FUNCTION app_private.session_mail_data(p_s app.sessions) TO nakksha
 
 
 --
--- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text) TO nakksha_worker;
+REVOKE ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.set_approval(p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean) TO nakksha_worker;
 
 
 --
@@ -19645,3 +20125,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205140000
 -- 20261206010000
 -- 20261207010000
+-- 20261207060000

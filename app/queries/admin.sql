@@ -9,8 +9,12 @@ select api.approve_consultant(:consultant_id);
 select api.reject_consultant(:consultant_id, :reason);
 
 -- name: suspend_consultant(consultant_id, reason)$
--- Suspend a consultant: page and dashboard closed, sessions ended.
+-- Suspend a consultant: page hidden, dashboard read-only, signed out everywhere.
 select api.suspend_consultant(:consultant_id, :reason);
+
+-- name: suspend_consultant_and_cancel(consultant_id, reason)$
+-- Suspend a consultant and cancel every upcoming paid session with a full refund (the refund job sends it; each client is emailed).
+select api.suspend_consultant(:consultant_id, :reason, null, true);
 
 -- name: reactivate_consultant(consultant_id)$
 -- Reactivate a suspended consultant.

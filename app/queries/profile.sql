@@ -16,6 +16,18 @@ select api.set_my_photo(:url);
 -- Everything held about the consultant, as JSON (data portability); needs the current password (403 wrong_password).
 select api.export_my_data();
 
+-- name: my_page_status()$
+-- The caller's page: published or not, and the setup checklist with what is missing.
+select api.my_page_status();
+
+-- name: publish_my_page()$
+-- Publish the caller's page (approved, every step of the setup checklist done: else 409 setup_incomplete listing what is missing).
+select api.publish_my_page();
+
+-- name: unpublish_my_page()$
+-- Take the caller's page down: its public page, slots and booking answer 404 until published again.
+select api.unpublish_my_page();
+
 -- name: delete_my_account()!
 -- Delete the account (needs the current password: 403 wrong_password): every upcoming session is cancelled with a full refund and an email to its client; personal data anonymised, the photo and every quotation image deleted, payments kept, no more logins.
 select api.delete_my_account();

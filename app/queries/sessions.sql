@@ -4,7 +4,7 @@
 
 -- name: list_sessions(status, session_type, from_, to_, client_id, q, sort, page, per_page)$
 -- Sessions: filter by status, type, dates, client; search; sort; page. With totals.
-with me as materialized (select api.require_approved() as id),  -- 403 unless an approved consultant calls
+with me as materialized (select api.require_reader() as id),  -- 403 unless an approved (or suspended: read-only) consultant calls
 p as (
   select :status::text as status, :session_type::text as session_type, :from_::timestamptz as from_,
          :to_::timestamptz as to_, :client_id::uuid as client_id, :sort::text as sort, :page::integer as page,
@@ -46,7 +46,7 @@ from p, me;
 
 -- name: get_session(session_id)$
 -- One session (with `booked_as`: the name, email and phone the client typed when booking on the public page, which never change their client record).
-with me as materialized (select api.require_approved() as id)
+with me as materialized (select api.require_reader() as id)
 select coalesce((
   select case when s.client_name is null then api.session_json(s)
               else jsonb_set(api.session_json(s), '{booked_as,phone_encrypted}',
@@ -76,7 +76,7 @@ select api.session_calendar(:from_, :to_, :month);
 
 -- name: list_clients(q, phone_hash, active, sort, page, per_page)$
 -- Clients: search name, email or phone; filter active; sort; page.
-with me as materialized (select api.require_approved() as id),  -- 403 unless an approved consultant calls
+with me as materialized (select api.require_reader() as id),  -- 403 unless an approved (or suspended: read-only) consultant calls
 p as (
   select api.like_pattern(nullif(btrim(coalesce(:q::text, '')), '')) as pattern, :phone_hash::bytea as phone_hash,
          :active::boolean as active, :sort::text as sort, :page::integer as page, :per_page::integer as per_page
@@ -109,7 +109,7 @@ select api.create_client(:name, :email, :phone_encrypted, :phone_hash, :notes);
 
 -- name: get_client(client_id)$
 -- A client's profile with session history, totals and repeat-client flag.
-with me as materialized (select api.require_approved() as id)
+with me as materialized (select api.require_reader() as id)
 select coalesce((
   select api.client_json(c) || jsonb_build_object('sessions', coalesce((
     select jsonb_agg(api.session_json(s) order by s.starts_at desc) from app.sessions s where s.client_id = c.id), '[]'))
@@ -122,7 +122,7 @@ select api.update_client(:client_id, :patch, :phone_encrypted, :phone_hash);
 
 -- name: export_client(client_id)$
 -- Everything held on a client, as JSON (their data rights).
-with me as materialized (select api.require_approved() as id)
+with me as materialized (select api.require_reader() as id)
 select coalesce((
   select jsonb_build_object('exported_at', now(), 'client', api.client_json(c),
     'sessions', coalesce((select jsonb_agg(api.session_json(s) order by s.starts_at)

@@ -33,6 +33,7 @@ from app.routes import (
     dashboard_availability,
     dashboard_clients,
     dashboard_payments,
+    dashboard_publish,
     dashboard_quotations,
     dashboard_sessions,
     dashboard_settings,
@@ -45,6 +46,7 @@ from app.routes import (
     payments,
     profile,
     public,
+    publishing,
     quotation_pages,
     quotations,
     quotations_public,
@@ -54,9 +56,9 @@ from app.web import ADMIN, API, DASHBOARD
 
 DOMAINS: tuple[ModuleType, ...] = (
     health, docs, assets, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, email_templates,
-    admin_email_pages, profile, availability, dashboard_availability, public, booking_pages, sessions,
+    admin_email_pages, profile, publishing, availability, dashboard_availability, public, booking_pages, sessions,
     dashboard_sessions, clients, dashboard_clients, payments, dashboard_payments, email_webhooks, calendar,
-    quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_settings,
+    quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_publish, dashboard_settings,
 )
 
 class Section(Mount):

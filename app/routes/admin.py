@@ -22,7 +22,8 @@ from app.routes.auth import (
     hash_new_password,
     refresh_failure,
 )
-from app.schemas import Email, Instant, NewPassword
+from app.routes.publishing import SetupStepOut
+from app.schemas import Amount, Email, Instant, NewPassword
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -49,9 +50,35 @@ class AdminConsultant(Answer):
     subscription_plan: str
     subscription_expires_at: datetime | None
     timezone: str
+    published_at: datetime | None = Field(description="When they published their page (null: not public).")
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class AdminProfile(Answer):
+    """The page an applicant prepared, for the admin reviewing them."""
+
+    description: str | None
+    experience_months: int | None
+    profile_photo_url: str | None
+    personal_session_title: str | None
+    personal_session_price: Amount
+    webinar_session_title: str | None
+    webinar_session_price: Amount
+    linkedin_url: str | None
+    instagram_url: str | None
+    twitter_url: str | None
+    email_verified_at: datetime | None
+
+
+class UpcomingPaidSession(Answer):
+    id: uuid.UUID
+    title: str
+    starts_at: datetime
+    amount: Amount
+    payment_status: str
+    client_name: str | None
 
 
 class AuditEntry(Answer):
@@ -63,6 +90,10 @@ class AuditEntry(Answer):
 
 
 class AdminConsultantDetail(AdminConsultant):
+    profile: AdminProfile
+    setup: list[SetupStepOut] = Field(description="The setup checklist publishing needs, in order.")
+    upcoming_paid_sessions: list[UpcomingPaidSession] = Field(
+        description="Confirmed sessions still to come that a client paid for (what suspending may cancel and refund).")
     audit: list[AuditEntry] = Field(description="What admins did to this account, newest first.")
 
 

@@ -146,11 +146,13 @@ async def consultant_action(request: Request) -> Response:
             params = {"consultant_id": consultant_id}
             if action["reason"]:
                 params["reason"] = parse_form({"reason": form.get("reason", "")}, ReasonBody).reason
-            await run_shown(request, action["query"], caller, **params)
-            return _redirect(f"/admin/consultants/{consultant_id}?done={action['done']}")
+            # Suspending may also cancel and refund every upcoming paid session (api.suspend_consultant).
+            cancel = name == "suspend" and form.get("cancel_upcoming") == "1"
+            await run_shown(request, "suspend_consultant_and_cancel" if cancel else action["query"], caller, **params)
+            return _redirect(f"/admin/consultants/{consultant_id}?done={action['done']}{'_cancelled' if cancel else ''}")
         except ApiError as err:
             context |= {"error": err.message, "error_field": err.field, "error_status": err.status,
-                        "values": {"reason": form.get("reason", "")}}
+                        "values": {"reason": form.get("reason", ""), "cancel_upcoming": form.get("cancel_upcoming")}}
             consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=consultant_id)
             return render(request, "admin/confirm_action.html", {"c": consultant, **context}, status=err.status)
     consultant = await run_shown(request, "admin_get_consultant", caller, consultant_id=consultant_id)

@@ -15,6 +15,7 @@ from app import charts
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.analytics import MetricsQuery
+from app.routes.dashboard_publish import page_status, suspended_home
 from app.sql import run, run_refusable
 from app.validation import parse_query
 from app.web import DASHBOARD, render, signed_in
@@ -51,6 +52,8 @@ async def dashboard_home(request: Request) -> Response:
     subject, caller = signed_in(request)
     pool = request.app.state.pool
     account = await run(pool, "get_my_account", caller)
+    if subject["approval_status"] == "suspended":
+        return await suspended_home(request, account)
     if subject["approval_status"] != "approved":
         # Until approved: what is happening and what they can do meanwhile, nothing else.
         return render(request, "dashboard/pending.html", {"account": account,
@@ -84,7 +87,8 @@ async def dashboard_home(request: Request) -> Response:
         "local_today": now.astimezone(zone).date().isoformat(),
         "upcoming_from": day_end.date().isoformat(),
         "payments": payments, "tz": account["timezone"], "metrics": metrics, "charts": chart_data,
-        **charts.dashboard(chart_data), **picker}, status=422 if picker["period_error"] else 200)
+        **charts.dashboard(chart_data), **picker, **await page_status(request, caller)},
+        status=422 if picker["period_error"] else 200)
 
 
 @endpoint(summary="Server-sent events for the dashboard home: `changed` when a booking, payment or other write "

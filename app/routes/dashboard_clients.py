@@ -37,7 +37,7 @@ def _cid(request: Request) -> uuid.UUID:
     return request.path_params["client_id"]
 
 
-@endpoint(summary="Clients page: search, active filter, sort and paging.", tags=("pages",), auth="approved", include=False)
+@endpoint(summary="Clients page: search, active filter, sort and paging.", tags=("pages",), auth="readable", include=False)
 async def clients_list(request: Request) -> Response:
     subject, caller = signed_in(request)
     params = request.query_params
@@ -75,7 +75,7 @@ async def _profile(request: Request, subject: dict, caller: Caller, client: dict
 
 
 @endpoint(summary="A client's profile: details, totals, session history, and what can be done.", tags=("pages",),
-          auth="approved", include=False)
+          auth="readable", include=False)
 async def client_detail(request: Request) -> Response:
     return await _profile(request, *signed_in(request))
 

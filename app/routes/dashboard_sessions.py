@@ -121,7 +121,7 @@ def _day_start(value: str, timezone: str, days: int = 0) -> str:
     return datetime.combine(day, time.min, ZoneInfo(timezone)).isoformat()
 
 
-@endpoint(summary="Sessions page: filters, search, sort, paging and totals.", tags=("pages",), auth="approved", include=False)
+@endpoint(summary="Sessions page: filters, search, sort, paging and totals.", tags=("pages",), auth="readable", include=False)
 async def sessions_list(request: Request) -> Response:
     subject, caller = signed_in(request)
     tz = subject["timezone"]
@@ -166,7 +166,7 @@ async def _detail(request: Request, subject: dict, caller: Caller, session: dict
 
 
 @endpoint(summary="A session: client, time, status, payment, meeting and notes, with its actions.", tags=("pages",),
-          auth="approved", include=False)
+          auth="readable", include=False)
 async def session_detail(request: Request) -> Response:
     return await _detail(request, *signed_in(request))
 
@@ -282,7 +282,7 @@ def _month_shift(month: date, by: int) -> date:
 
 
 @endpoint(summary="A month of sessions and free slots, day by day, in the consultant's zone.", tags=("pages",),
-          auth="approved", include=False)
+          auth="readable", include=False)
 async def sessions_calendar(request: Request) -> Response:
     subject, caller = signed_in(request)
     tz = subject["timezone"]

@@ -28,6 +28,7 @@ from app.routes.auth import (
     confirm_current_password,
 )
 from app.routes.calendar import consent_csp, integrations
+from app.routes.dashboard_publish import checklist as setup_checklist
 from app.routes.forms import (
     BASE,
     NOTIFICATIONS,
@@ -63,17 +64,11 @@ from app.web import render, session_cookie, set_cookie
 async def _load_overview(request: Request, subject: dict, caller: Caller) -> dict:
     account = await masked_account(request, caller)
     availability = await run(request.app.state.pool, "get_my_availability", caller)
-    links = account["meeting_links"]
-    platform = account["default_meeting_platform"]
-    checklist = [
-        ("Describe what you do", bool(account["description"] and account["consultancy_sector"]), f"{BASE}/profile"),
-        ("Add a photo", bool(account["profile_photo_url"]), f"{BASE}/profile"),
-        ("Set your weekly hours", bool(availability["rules"]), f"{BASE}/availability"),
-        (f"Add your {PLATFORMS[platform]} link", bool(links.get(platform)), f"{BASE}/meetings"),
-        ("Add bank details for payouts", account["bank_details"]["is_set"], f"{BASE}/bank"),
-    ]
+    # The steps publishing needs, as SQL defines them (app.setup_checklist), the same list as the dashboard home's.
+    page = await run(request.app.state.pool, "my_page_status", caller)
+    checklist = setup_checklist(page)
     prefs = account["notification_preferences"]
-    return {"account": account, "availability": availability, "checklist": checklist,
+    return {"account": account, "availability": availability, "checklist": checklist, "page": page,
             "done_count": sum(1 for _, ok, _ in checklist if ok), "platforms": PLATFORMS,
             "notifications_on": sum(1 for k in NOTIFICATIONS if prefs.get(k, True)),
             "notifications_total": len(NOTIFICATIONS), "policy": account["booking_policy"],

@@ -105,7 +105,7 @@ comment on function app_private.require_admin is 'The acting admin of a privileg
 -- Consultant approval: one state machine. pending -> approved | rejected; rejected -> approved (on review);
 -- approved -> suspended; suspended -> approved (reactivate). Anything else is 409 invalid_transition.
 create or replace function app_private.set_approval(
-  p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text
+  p_consultant_id uuid, p_to text, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean default false
 ) returns jsonb
 language plpgsql volatile
 set search_path = ''
@@ -117,6 +117,8 @@ declare
   v_action text := case p_to when 'approved' then 'approve' when 'rejected' then 'reject'
                              when 'suspended' then 'suspend' else p_to end;
   v_email text;
+  v_s app.sessions;
+  v_cancelled integer := 0;
 begin
   select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
   if v_c.id is null then
@@ -148,11 +150,23 @@ begin
                             when p_to in ('approved', 'reactivated') then null else rejection_reason end
   where id = v_c.id returning * into v_c;
   if p_to = 'suspended' then
-    -- A suspended consultant's dashboard closes now, not when their tokens expire.
+    -- A suspended consultant's sessions end now, not when their tokens expire (they sign in again to a read-only
+    -- dashboard that tells them why).
     perform app_private.revoke_families(v_c.id, null, 'suspended');
+    -- On request, their clients are not left waiting for sessions that may not happen: every upcoming paid
+    -- session is cancelled and refunded in full, the one way a session is called off for its client.
+    if p_cancel_upcoming then
+      for v_s in select * from app.sessions s where s.id in (select u.id from api.upcoming_paid_sessions(v_c.id) u)
+                 order by s.starts_at for update loop
+        perform app_private.cancel_for_client(v_s, 'system', 'The consultant''s account was suspended',
+                                              'The consultant''s account was suspended', 'admin');
+        v_cancelled := v_cancelled + 1;
+      end loop;
+    end if;
   end if;
   perform app_private.audit(v_actor, 'consultant.' || case p_to when 'reactivated' then 'reactivate' else v_action end,
-    'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason));
+    'consultant', v_c.id, jsonb_build_object('from', v_from, 'to', v_c.approval_status, 'reason', p_reason)
+      || case when p_to = 'suspended' then jsonb_build_object('sessions_cancelled', v_cancelled) else '{}' end);
   v_email := 'account_' || case p_to when 'approved' then 'approved' when 'rejected' then 'rejected'
                                      when 'suspended' then 'suspended' else 'reactivated' end;
   -- An address its owner never confirmed (a rejected signup: anyone can sign up with anyone's address) is greeted
@@ -177,10 +191,11 @@ returns jsonb language sql volatile security definer set search_path = ''
 as $$ select app_private.set_approval(p_consultant_id, 'rejected', p_reason, p_acting_admin_email) $$;
 comment on function api.reject_consultant is 'Reject a pending consultant, with a reason they are told. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
-create or replace function api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null)
+create or replace function api.suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text default null,
+                                                  p_cancel_upcoming boolean default false)
 returns jsonb language sql volatile security definer set search_path = ''
-as $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email) $$;
-comment on function api.suspend_consultant is 'Suspend an approved consultant: page gone, dashboard closed, sessions revoked. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
+as $$ select app_private.set_approval(p_consultant_id, 'suspended', p_reason, p_acting_admin_email, p_cancel_upcoming) $$;
+comment on function api.suspend_consultant is 'Suspend an approved consultant: page gone, dashboard read-only, signed out everywhere; with p_cancel_upcoming, every upcoming paid session cancelled and refunded in full. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 create or replace function api.reactivate_consultant(p_consultant_id uuid, p_acting_admin_email text default null)
 returns jsonb language sql volatile security definer set search_path = ''
@@ -198,7 +213,7 @@ as $$
     'approval_status', c.approval_status, 'approved_at', c.approved_at, 'approved_by', c.approved_by,
     'rejection_reason', c.rejection_reason, 'is_email_verified', c.is_email_verified,
     'is_active', c.is_active, 'subscription_plan', c.subscription_plan,
-    'subscription_expires_at', c.subscription_expires_at, 'timezone', c.timezone,
+    'subscription_expires_at', c.subscription_expires_at, 'timezone', c.timezone, 'published_at', c.published_at,
     'last_login_at', c.last_login_at, 'created_at', c.created_at, 'updated_at', c.updated_at)
   from app.consultants c where c.id = p_consultant_id
 $$;
@@ -273,13 +288,28 @@ set search_path = ''
 as $$
 declare
   v_id uuid;
+  -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
   if v_id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  return api.admin_consultant_json(v_id) || jsonb_build_object(
+  if pg_catalog.has_table_privilege('app.sessions', 'select') then
+    v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
+                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id));
+  end if;
+  return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
+    -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
+    'profile', (select jsonb_build_object('description', c.description, 'experience_months', c.experience_months,
+                  'profile_photo_url', c.profile_photo_url, 'personal_session_title', c.personal_session_title,
+                  'personal_session_price', api.money(c.personal_session_price),
+                  'webinar_session_title', c.webinar_session_title,
+                  'webinar_session_price', api.money(c.webinar_session_price),
+                  'linkedin_url', c.linkedin_url, 'instagram_url', c.instagram_url, 'twitter_url', c.twitter_url,
+                  'email_verified_at', c.email_verified_at)
+                from app.consultants c where c.id = v_id),
     'audit', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'admin_id', l.admin_id,
                          'actor_label', l.actor_label, 'details', l.details, 'created_at', l.created_at) order by l.id desc)
                        from app.admin_audit_log l where l.target_type = 'consultant' and l.target_id = v_id), '[]'));
@@ -353,7 +383,7 @@ $$;
 comment on function api.deactivate_admin is 'Super admins: deactivate another admin and end their sessions. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 grant execute on function
-  api.approve_consultant(uuid, text), api.reject_consultant(uuid, text, text), api.suspend_consultant(uuid, text, text),
+  api.approve_consultant(uuid, text), api.reject_consultant(uuid, text, text), api.suspend_consultant(uuid, text, text, boolean),
   api.reactivate_consultant(uuid, text), api.admin_list_consultants(text, text, integer, integer),
   api.admin_get_consultant(uuid), api.admin_set_subscription(uuid, text, timestamptz, text), api.admin_list_admins(),
   api.deactivate_admin(uuid, text), api.admin_consultant_json(uuid), api.require_admin(boolean)

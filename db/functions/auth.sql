@@ -33,6 +33,7 @@ as $$
     'is_active', c.is_active, 'is_email_verified', c.is_email_verified, 'email_verified_at', c.email_verified_at,
     'subscription_plan', c.subscription_plan, 'subscription_expires_at', c.subscription_expires_at,
     'approval_status', c.approval_status, 'approved_at', c.approved_at, 'rejection_reason', c.rejection_reason,
+    'published_at', c.published_at,
     'booking_policy', jsonb_build_object('min_notice_minutes', c.min_notice_minutes,
       'max_days_ahead', c.max_days_ahead, 'buffer_minutes', c.buffer_minutes, 'hold_minutes', c.hold_minutes,
       'cancellation_policy', c.cancellation_policy),

@@ -8,9 +8,11 @@ as $$
 declare
   v_c app.consultants;
 begin
-  -- Only approved, active, not deleted consultants have a public page; anything else is simply not found.
+  -- Only approved, published, active, not deleted consultants have a public page; anything else is simply not
+  -- found (an approved consultant who has not published yet, or unpublished, is as unknown as a free slug).
   select * into v_c from app.consultants
-  where slug = lower(p_slug) and approval_status = 'approved' and is_active and deleted_at is null;
+  where slug = lower(p_slug) and approval_status = 'approved' and published_at is not null and is_active
+    and deleted_at is null;
   if v_c.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
   end if;
@@ -336,7 +338,7 @@ begin
   -- The page may have gone while this waited: deleting the account (which takes this lock) cancels every
   -- booking it finds, so a booking must not be made after it on the row read before the wait.
   if not exists (select 1 from app.consultants c where c.id = v_c.id and c.approval_status = 'approved'
-                   and c.is_active and c.deleted_at is null) then
+                   and c.published_at is not null and c.is_active and c.deleted_at is null) then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant page.';
   end if;
   perform app_private.abandon_expired_holds(v_c.id);

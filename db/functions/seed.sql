@@ -17,12 +17,12 @@ begin
     email, password_hash, first_name, last_name, phone_country_code, phone_number, consultancy_sector,
     personal_session_title, webinar_session_title, description, experience_months,
     personal_session_price, webinar_session_price, slug, is_email_verified, email_verified_at,
-    approval_status, approved_at, zoom_link, linkedin_url)
+    approval_status, approved_at, published_at, zoom_link, linkedin_url)
   values (
     lower(p_email), p_password_hash, 'Asha', 'Verma', '+91', '9876543210', 'Career coaching',
     'One-to-one career consultation', 'Cracking product interviews (group webinar)',
     'Fifteen years hiring product managers in Bengaluru. I help you plan the next step and prepare for it.',
-    180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(),
+    180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(), now(),
     'https://zoom.us/j/1234567890', 'https://www.linkedin.com/in/asha-verma-demo')
   returning id into v_id;
 

@@ -44,14 +44,36 @@ as $$
 declare
   v_id uuid := app.current_approved_consultant_id();
 begin
-  -- RLS would show an unapproved caller nothing; say why instead (used by invoker and definer functions).
+  -- RLS would show an unapproved caller nothing; say why instead (used by invoker and definer functions). A
+  -- suspended consultant still reads their records (app.current_reading_consultant_id) but changes none of them.
+  if v_id is null then
+    if app.current_reading_consultant_id() is not null then
+      raise exception using errcode = 'NK403', message = 'consultant_suspended',
+        detail = 'Your account is suspended: you can read your sessions and clients, but not change them.';
+    end if;
+    raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
+  end if;
+  return v_id;
+end;
+$$;
+comment on function api.require_approved is 'The calling consultant if approved, else NK403 consultant_suspended (a suspended one: read-only) or consultant_not_approved: every consultant write starts here.';
+
+create or replace function api.require_reader()
+returns uuid
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_id uuid := app.current_reading_consultant_id();
+begin
+  -- The reads' counterpart of require_approved: a suspended consultant still reads their own records.
   if v_id is null then
     raise exception using errcode = 'NK403', message = 'consultant_not_approved', detail = 'Your account is not approved.';
   end if;
   return v_id;
 end;
 $$;
-comment on function api.require_approved is 'The calling consultant if approved, else NK403 consultant_not_approved.';
+comment on function api.require_reader is 'The calling consultant if approved or suspended (reads only), else NK403 consultant_not_approved.';
 
 create or replace function api.session_json(p_s app.sessions)
 returns jsonb
@@ -202,6 +224,29 @@ end;
 $$;
 comment on function api.create_session is 'The consultant books an offline client (confirmed at once; owed or paid offline). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
 
+create or replace function app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text,
+                                                         p_default_reason text, p_refund_initiated_by text)
+returns app.sessions
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_s app.sessions;
+  v_refund numeric(10, 2);
+begin
+  -- The one way a session is called off on the client's behalf (by the consultant, or by an admin suspending
+  -- them): cancelled, everything the client paid refunded (the refund job sends it back), the client told.
+  update app.sessions set status = 'cancelled', cancelled_by = p_by, cancellation_reason = nullif(btrim(p_reason), '')
+  where id = p_s.id returning * into v_s;
+  v_refund := app_private.refund_for_cancellation(v_s, 100, coalesce(nullif(btrim(p_reason), ''), p_default_reason),
+                                                  p_refund_initiated_by);
+  perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
+  select * into v_s from app.sessions where id = v_s.id;
+  return v_s;
+end;
+$$;
+comment on function app_private.cancel_for_client is 'Cancel a session the client did not call off: full refund through the refund job, the client emailed.';
+
 create or replace function api.set_session_status(p_session_id uuid, p_to text, p_reason text default null)
 returns jsonb
 language plpgsql volatile security definer
@@ -209,7 +254,6 @@ set search_path = ''
 as $$
 declare
   v_s app.sessions := app_private.caller_session(p_session_id);
-  v_refund numeric(10, 2);
 begin
   -- The consultant's status actions; the trigger holds the lifecycle, this adds the conditions of each
   -- (and refuses a no-op: cancelling a cancelled session is not a success).
@@ -225,16 +269,10 @@ begin
     raise exception using errcode = 'NK409', message = 'payment_required',
       detail = 'This booking is not paid yet; it confirms when the payment arrives.';
   end if;
-  update app.sessions set status = p_to,
-    cancelled_by = case when p_to = 'cancelled' then 'consultant' else cancelled_by end,
-    cancellation_reason = case when p_to = 'cancelled' then nullif(btrim(p_reason), '') else cancellation_reason end
-  where id = v_s.id returning * into v_s;
   if p_to = 'cancelled' then
-    -- The consultant calling it off owes the client everything they paid (a job sends it back), and says so.
-    v_refund := app_private.refund_for_cancellation(v_s, 100, coalesce(nullif(btrim(p_reason), ''),
-                  'Cancelled by the consultant'), 'consultant');
-    perform app_private.queue_session_emails(v_s, 'cancelled_for_client', jsonb_build_object('refund_amount', v_refund::text));
-    select * into v_s from app.sessions where id = v_s.id;
+    v_s := app_private.cancel_for_client(v_s, 'consultant', p_reason, 'Cancelled by the consultant', 'consultant');
+  else
+    update app.sessions set status = p_to where id = v_s.id returning * into v_s;
   end if;
   return api.session_json(v_s);
 end;
@@ -293,7 +331,7 @@ language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_consultant uuid := api.require_approved();
+  v_consultant uuid := api.require_reader();
   v_tz text;
 begin
   select timezone into v_tz from app.consultants where id = v_consultant;
@@ -324,7 +362,7 @@ $$;
 comment on function api.session_calendar is 'The caller''s sessions and free slots per local day between two instants.';
 
 grant execute on function api.money(numeric) to nakksha_app, nakksha_admin, nakksha_worker;
-grant execute on function api.like_pattern(text), api.not_found(text), api.require_approved(),
+grant execute on function api.like_pattern(text), api.not_found(text), api.require_approved(), api.require_reader(),
   api.session_json(app.sessions), api.update_session(uuid, jsonb),
   api.create_session(uuid, text, text, bytea, bytea, uuid, text, timestamptz, timestamptz, numeric, text, text, text),
   api.set_session_status(uuid, text, text), api.reschedule_session(uuid, uuid, timestamptz, timestamptz),

@@ -19,6 +19,9 @@ async def consultant(conn: asyncpg.Connection, *, approved: bool = True, slug: s
         "last_name": "Consultant", "slug": slug or f"c-{tag}", "timezone": timezone,
         "approval_status": "approved" if approved else "pending",
         "approved_at": datetime.now(UTC) if approved else None,
+        # Published, as a consultant's page is once they finish the setup checklist (tests/db/test_publishing.py
+        # covers the checklist itself; here the page is simply live).
+        "published_at": datetime.now(UTC) if approved else None,
         # A confirmed address, so a pending one is approvable (approval refuses an unconfirmed one).
         "is_email_verified": True, "email_verified_at": datetime.now(UTC), **cols,
     }

@@ -119,6 +119,8 @@ async def test_a_database_administrator_reads_what_the_admin_functions_show_and_
         assert [c["id"] for c in listed["items"]] == [str(a)]
         got = parsed(await conn.fetchval("select api.admin_get_consultant($1)", a))
         assert got["id"] == str(a) and got["audit"] == []
+        # What the web admin sees of sessions and bank details is not theirs to read from psql.
+        assert got["setup"] is None and got["upcoming_paid_sessions"] is None
         for sql in ("select api.consultant_credentials('x@example.com')", "select * from app.clients",
                     "select * from app.sessions", "select password_hash from app.consultants",
                     "select bank_account_number_encrypted from app.consultants",

@@ -260,7 +260,7 @@ async def test_consultant_cannot_write_rows_for_another_consultant(db, world):
         await owner.close()
 
 
-@pytest.mark.parametrize("status", ["pending", "rejected", "suspended", "deleted"])
+@pytest.mark.parametrize("status", ["pending", "rejected", "deleted"])
 async def test_approval_gate_hides_dashboard_data_until_approved(db, status):
     owner = await db.connect("owner")
     try:
@@ -286,6 +286,33 @@ async def test_approval_gate_hides_dashboard_data_until_approved(db, status):
         # The profile stays editable, but approving oneself is not a column the app may write.
         assert await conn.execute("update app.consultants set description = 'About me'") == "UPDATE 1"
         await raises_sqlstate(conn, "42501", "update app.consultants set approval_status = 'approved', approved_at = now()")
+
+
+async def test_a_suspended_consultant_reads_their_records_but_writes_none(db):
+    # Suspension keeps read-only access (the read policies name app.current_reading_consultant_id); every write
+    # policy still names approved consultants only, and the write functions say why (NK403 consultant_suspended).
+    owner = await db.connect("owner")
+    try:
+        cid = await factories.consultant(owner, approval_status="suspended", rejection_reason="Missed sessions")
+        me = await populate(owner, cid)
+        session_id = await owner.fetchval("select id from app.sessions where consultant_id = $1 limit 1", cid)
+        client_id = await owner.fetchval("select id from app.clients where consultant_id = $1 limit 1", cid)
+    finally:
+        await owner.close()
+    async with db.as_caller("app", consultant_id=cid) as conn:
+        for table in sorted(GATED | UNGATED):
+            count = await conn.fetchval(f"select count(*) from app.{table}")
+            assert count == me.rows[table] > 0, f"{table}: {count} of {me.rows[table]} rows visible while suspended"
+        await raises_sqlstate(conn, "42501", "insert into app.clients (consultant_id, name, email) "
+                              "values ($1, 'Late', 'late@example.com')", cid)
+        assert await conn.execute("update app.clients set notes = 'x'") == "UPDATE 0"
+        assert await conn.execute("update app.quotations set notes = 'x'") == "UPDATE 0"
+        for sql, args in (("select api.update_session($1, '{\"notes\": \"x\"}')", (session_id,)),
+                          ("select api.set_session_status($1, 'cancelled', 'x')", (session_id,)),
+                          ("select api.update_client($1, '{\"notes\": \"x\"}', null, null)", (client_id,)),
+                          ("select api.create_client('New', 'new@example.com', null, null, null)", ())):
+            err = await raises_sqlstate(conn, "NK403", sql, *args, message="consultant_suspended")
+            assert "suspended" in err.detail and "read" in err.detail
 
 
 async def test_approval_gate_opens_on_approval(db):

@@ -1,4 +1,4 @@
-# tests/e2e/test_journey.py — the whole product in Chromium: sign-up and the emailed confirmation link, approval by an admin, availability and price, a client books and pays, the consultant sees it, the client cancels and sees the refund.
+# tests/e2e/test_journey.py — the whole product in Chromium: sign-up and the emailed confirmation link, approval by an admin, availability and price, publishing, a client books and pays, the consultant sees it, the client cancels and sees the refund.
 from __future__ import annotations
 
 import re
@@ -15,6 +15,17 @@ from tests.http.test_auth import link_token
 
 CONSULTANT_PASSWORD = "a long and unusual passphrase 2026"
 ADMIN_PASSWORD = "admin password 2026!"
+
+
+async def finish_setup(db, email: str) -> None:
+    conn = await db.connect("owner")
+    try:
+        await conn.execute(
+            "update app.consultants set description = 'Careers in product.', consultancy_sector = 'Careers', "
+            "profile_photo_url = '/media/p.jpg', zoom_link = 'https://zoom.us/j/5550001', "
+            "bank_account_number_encrypted = '\\x01'::bytea where email = $1", email)
+    finally:
+        await conn.close()
 
 
 async def test_from_sign_up_to_a_paid_booking_and_a_refunded_cancellation(browser, site, api, db):
@@ -67,7 +78,16 @@ async def test_from_sign_up_to_a_paid_booking_and_a_refunded_cancellation(browse
         await form.get_by_role("button", name="Add weekly hours").click()
         await expect(consultant.get_by_role("status")).to_contain_text("Weekly hours added")
         slug = await api.get("/api/v1/public/consultants/nandini-rao")
-        assert slug.status_code == 200, "the page is public once approved"
+        assert slug.status_code == 404, "approval alone does not publish the page"
+        # The rest of the setup checklist (bio and sector, photo, meeting link, bank details; their own pages'
+        # tests fill them in Chromium), then they publish from the dashboard.
+        await finish_setup(db, "nandini.rao@example.com")
+        await consultant.goto("/dashboard")
+        await expect(consultant.get_by_role("heading", name="Your page is ready to publish")).to_be_visible()
+        await consultant.get_by_role("button", name="Publish my page").click()
+        await expect(consultant.locator("#page-notice")).to_contain_text("Your page is live.")
+        slug = await api.get("/api/v1/public/consultants/nandini-rao")
+        assert slug.status_code == 200, "the page is public once published"
 
         # 4. A client abroad books and pays on /<slug> through the local checkout.
         await client.goto("/nandini-rao")

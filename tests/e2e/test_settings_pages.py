@@ -29,7 +29,7 @@ async def test_a_consultant_sets_weekly_hours_and_clients_see_the_times_on_the_p
     c = await approved_consultant(api, db)  # approved as the database owner; no availability yet
     await sign_in(page, await email_of(api, c), "/dashboard/settings")
     await expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
-    await expect(page.get_by_text("1 of 5 done.")).to_be_visible()  # only the Zoom link is set so far
+    await expect(page.get_by_text("2 of 6 done.")).to_be_visible()  # only the price and the Zoom link so far
     await no_serious_violations(page, "settings-overview")
 
     # Nothing to book yet.

@@ -191,7 +191,9 @@ async def test_approving_goes_through_a_confirmation_and_twice_is_a_clear_error(
     assert row["approval_status"] == "approved" and row["approved_by"] is not None
     detail = (await client.get(done.headers["location"], headers=HTML)).text
     assert 'role="status"' in detail and "Approved.</strong>" in detail and "by You" in detail
-    assert f'href="/{c["slug"]}"' in detail and f'{c["id"]}/suspend' in detail
+    # Approval does not publish: the page is not public until the consultant publishes it.
+    assert f'href="/{c["slug"]}"' not in detail and "not public: not published yet" in detail
+    assert f'{c["id"]}/suspend' in detail
     # Approving again: the database refuses, the page says so and nothing changes.
     again = await client.post(path, headers=HTML, data={"csrf_token": csrf_of(detail)})
     assert again.status_code == 409 and "This could not be done." in again.text

@@ -66,7 +66,7 @@ async def approve(db, email: str) -> None:
     try:
         # What her mailed link and an admin would do (the page says so): her email confirmed, her account approved.
         await conn.execute("update app.consultants set is_email_verified = true, email_verified_at = now(), "
-                           "approval_status = 'approved', approved_at = now() where email = $1", email)
+                           "approval_status = 'approved', approved_at = now(), published_at = now() where email = $1", email)
     finally:
         await conn.close()
 

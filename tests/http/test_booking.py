@@ -18,7 +18,7 @@ async def approved_consultant(client, db, *, price="1499.50", webinar_price="499
     consultant = account["consultant"]
     conn = await db.connect("owner")
     try:
-        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now() where id = $1",
+        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now(), published_at = now() where id = $1",
                            uuid.UUID(consultant["id"]))
     finally:
         await conn.close()

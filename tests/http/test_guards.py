@@ -46,7 +46,7 @@ async def tokens(client, db):
     approved = await signup_consultant(client)
     conn = await db.connect("owner")
     try:
-        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now() where id = $1",
+        await conn.execute("update app.consultants set approval_status = 'approved', approved_at = now(), published_at = now() where id = $1",
                            uuid.UUID(approved["consultant"]["id"]))
     finally:
         await conn.close()

@@ -19,6 +19,18 @@ as $$
 $$;
 comment on function app.current_approved_consultant_id() is 'The calling consultant if approved and not deleted, else NULL. Definer: the policies call it, and it reads the consultants row their own policy protects.';
 
+create or replace function app.current_reading_consultant_id() returns uuid
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- A suspended consultant keeps read-only access to their records: the read policies name this, the write
+  -- policies app.current_approved_consultant_id. Invoker: the app role reads its own consultants row under
+  -- consultant_reads_own_row, a policy that does not call this (no recursion).
+  select c.id from app.consultants c
+  where c.id = app.current_consultant_id() and c.approval_status in ('approved', 'suspended') and c.deleted_at is null
+$$;
+comment on function app.current_reading_consultant_id() is 'The calling consultant if approved or suspended (who reads, read-only when suspended) and not deleted, else NULL.';
+
 -- The admin read policies' test, once per statement. The app takes the role nakksha_app_admin only for a transaction
 -- acting for an admin (app/sql.py); a database administrator (a member of nakksha_admin, in psql) reads the same.
 create or replace function app.acts_as_admin() returns boolean
@@ -31,6 +43,6 @@ $$;
 comment on function app.acts_as_admin() is 'True when the transaction acts for an active admin, or the login is a database administrator (a member of nakksha_admin). Definer: the admin policies call it, and it reads the admins row their own policy protects.';
 
 grant execute on function app.current_consultant_id(), app.current_admin_id() to nakksha_app, nakksha_admin;
-grant execute on function app.current_approved_consultant_id(), app.acts_as_admin() to nakksha_app, nakksha_admin;
+grant execute on function app.current_approved_consultant_id(), app.current_reading_consultant_id(), app.acts_as_admin() to nakksha_app, nakksha_admin;
 
 -- Test: pytest tests/db/test_rls.py tests/meta/test_catalogue.py
