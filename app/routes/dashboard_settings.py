@@ -110,7 +110,26 @@ async def _load_profile(request: Request, subject: dict, caller: Caller) -> dict
     return {"account": account, "zones": zone_options(account["timezone"]),
             "site": request.app.state.settings.public_base_url.rstrip("/"),
             "experience": experience_label(account["experience_months"]),
+            "experience_years": years_from_months(account["experience_months"]),
             "photo_limit": f"{limit / 1024 / 1024:.1f}".rstrip("0").rstrip(".") + " MB"}
+
+
+def months_from_years(raw: str) -> int | str:
+    """Experience typed in years ("7", "2.5") as the months the API stores; anything else is passed on as typed
+    for the schema to refuse (and the page to say in years)."""
+    raw = raw.strip().replace(",", ".")
+    if re.fullmatch(r"-?[0-9]{1,4}(\.[0-9]{1,2})?", raw):
+        return round(float(raw) * 12)
+    return raw
+
+
+def years_from_months(months: int | None) -> str | None:
+    """The months stored, as the years the form asks for: 84 is "7", 30 is "2.5"."""
+    return None if months is None else f"{months / 12:.2f}".rstrip("0").rstrip(".")
+
+
+# The profile form's inputs that differ from the API's fields.
+PROFILE_INPUTS = {"experience_months": "experience_years"}
 
 
 @endpoint(summary="Profile settings: names, description, prices, links, page address, time zone; a preview.",
@@ -121,10 +140,14 @@ async def profile_page(request: Request) -> Response:
         for price in ("personal_session_price", "webinar_session_price"):  # "₹1,499.50" is 1499.50
             form[price] = re.sub(r"[₹,\s]", "", form.get(price, ""))
         form["slug"] = form.get("slug", "").strip()
-        await update_profile(request, caller, patch_fields(form, PROFILE_FIELDS, numbers=("experience_months",)))
+        form["experience_months"] = form.get("experience_years", "")
+        data = patch_fields(form, PROFILE_FIELDS)
+        if data["experience_months"] is not None:
+            data["experience_months"] = months_from_years(data["experience_months"])
+        await update_profile(request, caller, data)
         return done_redirect("/profile", "profile")
 
-    return await form_page(request, "dashboard/settings_profile.html", _load_profile, submit)
+    return await form_page(request, "dashboard/settings_profile.html", _load_profile, submit, renames=PROFILE_INPUTS)
 
 
 @endpoint(summary="Upload a profile photo from the profile page (the API's checks: content-sniffed, re-encoded).",
@@ -161,12 +184,35 @@ async def _load_policy(request: Request, subject: dict, caller: Caller) -> dict:
             "rows": range(min(10, max(LADDER_ROWS, len(ladder) + 1))), "duration": duration_label}
 
 
+def notice_minutes(hours: str, minutes: str) -> int | str:
+    """Minimum notice typed as hours and minutes, as the minutes the API stores ("" when both are empty: it is
+    required; text that is not a whole number is passed on for the schema to refuse)."""
+    hours, minutes = hours.strip(), minutes.strip()
+    if not hours and not minutes:
+        return ""
+    h, m = whole_number(hours or "0"), whole_number(minutes or "0")
+    if isinstance(h, str) or isinstance(m, str) or not 0 <= m <= 59:
+        return f"{hours}h{minutes}m"  # not a number of minutes: refused, and said in hours
+    return h * 60 + m
+
+
+def policy_input(field: str) -> str | None:
+    """The policy form's input for an API field: cancellation_policy.refund_ladder.1.percent is the ladder's
+    second filled row's percent (refund_<row>_percent, rows counted as typed: the page sets them on submit)."""
+    if field == "min_notice_minutes":
+        return "min_notice_hours"
+    if field == "cancellation_policy":
+        return "refund_ladder"  # the ladder's order, checked on the whole policy
+    return field.removeprefix("cancellation_policy.") if field.startswith("cancellation_policy.") else None
+
+
 @endpoint(summary="Booking and cancellation policy: notice, horizon, buffer, hold, cut-off, reschedules, refunds.",
           tags=("pages",), auth="consultant", include=False)
 async def policy_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
-        data = patch_fields(form, ("min_notice_minutes", "max_days_ahead", "buffer_minutes", "hold_minutes"),
-                             numbers=("min_notice_minutes", "max_days_ahead", "buffer_minutes", "hold_minutes"))
+        data = patch_fields(form, ("max_days_ahead", "buffer_minutes", "hold_minutes"),
+                             numbers=("max_days_ahead", "buffer_minutes", "hold_minutes"))
+        data["min_notice_minutes"] = notice_minutes(form.get("min_notice_hours", ""), form.get("min_notice_mins", ""))
         ladder, rows = [], []
         for i in range(10):
             hours, percent = form.get(f"refund_{i}_hours", "").strip(), form.get(f"refund_{i}_percent", "").strip()
@@ -174,30 +220,22 @@ async def policy_page(request: Request) -> Response:
                 ladder.append({k: whole_number(v) for k, v in (("min_hours_before", hours), ("percent", percent)) if v})
                 rows.append(i)
         policy = {"refund_ladder": ladder}
-        for name in ("client_cutoff_hours", "max_reschedules"):
-            if not form.get(name, "").strip():
-                raise ApiError(422, "missing_field", f"{name}: This cannot be left empty.", name)
-            policy[name] = whole_number(form[name])
+        for name in ("client_cutoff_hours", "max_reschedules"):  # "" is refused by the schema, with the rest
+            policy[name] = whole_number(form.get(name, ""))
         data["cancellation_policy"] = policy
         try:
             await update_profile(request, caller, data)
-        except ApiError as err:  # "cancellation_policy.refund_ladder.1.percent" is the field refund_<row>_percent
-            match = re.fullmatch(r"cancellation_policy\.refund_ladder\.(\d+)\.(min_hours_before|percent)",
-                                 err.field or "")
-            if match and int(match[1]) < len(rows):
-                row, part = rows[int(match[1])], "hours" if match[2] == "min_hours_before" else "percent"
-                message = err.message.split(": ", 1)[-1]
-                raise ApiError(err.status, err.code, f"Refunds, row {row + 1}: {message}",
-                               f"refund_{row}_{part}") from err
-            if err.field and err.field.startswith("cancellation_policy."):
-                raise ApiError(err.status, err.code, err.message.removeprefix("cancellation_policy."),
-                               err.field.removeprefix("cancellation_policy.")) from err
-            if err.field == "cancellation_policy":  # the ladder's order, checked on the whole policy
-                raise ApiError(err.status, err.code, err.message.split(": ", 1)[-1], "refund_ladder") from err
+        except ApiError as err:  # "cancellation_policy.refund_ladder.1.percent" is the input refund_<row>_percent
+            for problem in err.details:
+                match = re.fullmatch(r"cancellation_policy\.refund_ladder\.(\d+)\.(min_hours_before|percent)",
+                                     problem["field"] or "")
+                if match and int(match[1]) < len(rows):
+                    part = "hours" if match[2] == "min_hours_before" else "percent"
+                    problem["field"] = f"refund_{rows[int(match[1])]}_{part}"
             raise
         return done_redirect("/policy", "policy")
 
-    return await form_page(request, "dashboard/settings_policy.html", _load_policy, submit)
+    return await form_page(request, "dashboard/settings_policy.html", _load_policy, submit, renames=policy_input)
 
 
 # --- bank details -------------------------------------------------------------------------------------
