@@ -166,9 +166,10 @@ def _renamed(field: str | None, rename: Rename | None) -> str | None:
     return field.replace(".", "_")
 
 
-def field_errors(err: ApiError, rename: Rename | None = None) -> dict[str, str]:
-    """Every problem `err` reports as {input name: sentence}, the first per input, in the order found; one
-    with no input of its own under ""."""
+def field_errors(err: ApiError, rename: Rename | None = None, order: list[str] | None = None) -> dict[str, str]:
+    """Every problem `err` reports as {input name: sentence}, the first per input; one with no input of its
+    own under "", first. In the order of `order` (the posted form's names: a browser sends them in the page's
+    order, so the summary reads top to bottom), else as found."""
     found: dict[str, str] = {}
     schema = bool(err.details)
     problems = err.details or [{"field": err.field, "type": err.code, "message": err.message, "ctx": {}}]
@@ -182,6 +183,9 @@ def field_errors(err: ApiError, rename: Rename | None = None) -> dict[str, str]:
             continue
         field = _renamed(problem["field"], rename)
         found.setdefault(field or "", plain(field, problem["type"], message, problem.get("ctx"), schema))
+    if order:
+        place = {name: i for i, name in enumerate(order)}
+        found = dict(sorted(found.items(), key=lambda kv: -1 if not kv[0] else place.get(kv[0], len(place))))
     return found
 
 # Test: pytest tests/http/test_form_errors.py

@@ -91,12 +91,13 @@ def page_error(exc: Exception) -> ApiError:
     return mapped
 
 
-def form_error(exc: Exception, renames: Rename | None = None) -> tuple[dict[str, Any], int]:
+def form_error(exc: Exception, renames: Rename | None = None, order: list[str] | None = None) -> tuple[dict[str, Any], int]:
     """A failed form's context for its page, and the status to answer with: `errors` ({input: sentence}, every
     problem at once, app/routes/form_errors.py; the API's `client.email` is the input `client_email`, renames map
-    an API field to a differently named input), and `error`/`error_field`, the first of them."""
+    an API field to a differently named input; order, the posted form's names, puts them in the page's order),
+    and `error`/`error_field`, the first of them."""
     err = page_error(exc)
-    errors = field_errors(err, renames)
+    errors = field_errors(err, renames, order)
     first = next(iter(errors))
     return {"errors": errors, "error": errors[first], "error_field": first or None}, err.status
 
@@ -120,7 +121,7 @@ async def form_page(request: Request, template: str, load: Load, submit: Submit 
         try:
             return await submit(data, subject, caller)
         except (ApiError, asyncpg.PostgresError) as exc:
-            failure, status = form_error(exc, renames)
+            failure, status = form_error(exc, renames, list(data))
             ctx.update(failure, values={k: v for k, v in data.items() if is_kept(k)}, error_form=form, notice=None)
             headers = page_error(exc).headers  # a 429's Retry-After, as the API sends it
     ctx.update(await load(request, subject, caller))
