@@ -99,6 +99,9 @@ WHOLE_FORM = {
     "the window is shorter than one slot": ("From start to end is shorter than one slot.", "slot_minutes"),
     "valid_until must not be before valid_from": ("The until date must not be before the from date.", "valid_until"),
     "ends_at must be after starts_at": ("The end must be after the start.", "end_time"),
+    "give either client_id or client": ("Choose an existing client or add a new one.", "client_mode"),
+    "give slot_id, or session_type with starts_at and ends_at": ("Choose a free slot or another date and time.",
+                                                                 "when"),
     "refund_ladder steps must go from most hours before to fewest, refunds not increasing": (
         "Refund rows go from the most hours before to the fewest, and the refund must not rise from one row "
         "to the next.", "refund_ladder"),
@@ -171,8 +174,8 @@ def field_errors(err: ApiError, rename: Rename | None = None, order: list[str] |
     own under "", first. In the order of `order` (the posted form's names: a browser sends them in the page's
     order, so the summary reads top to bottom), else as found."""
     found: dict[str, str] = {}
-    schema = bool(err.details)
-    problems = err.details or [{"field": err.field, "type": err.code, "message": err.message, "ctx": {}}]
+    problems = err.details or [{"field": err.field, "type": err.code, "message": err.message, "ctx": {},
+                                "own": True}]
     for problem in problems:
         message = problem["message"]
         if problem["field"] and message.startswith(problem["field"] + ": "):  # "name: what is wrong"
@@ -182,10 +185,37 @@ def field_errors(err: ApiError, rename: Rename | None = None, order: list[str] |
             found.setdefault(field, message)
             continue
         field = _renamed(problem["field"], rename)
-        found.setdefault(field or "", plain(field, problem["type"], message, problem.get("ctx"), schema))
+        found.setdefault(field or "", plain(field, problem["type"], message, problem.get("ctx"),
+                                                   not problem.get("own")))
     if order:
         place = {name: i for i, name in enumerate(order)}
         found = dict(sorted(found.items(), key=lambda kv: -1 if not kv[0] else place.get(kv[0], len(place))))
     return found
+
+class Problems:
+    """A form's problems gathered before it is sent on, so a page can report its own checks (a choice not made,
+    a date not given) together with the schema's: add them, run the parse through `check`, then `raise_any`."""
+
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+
+    def add(self, field: str | None, message: str, kind: str = "validation_error") -> None:
+        self.items.append({"field": field, "type": kind, "message": message, "ctx": {}, "own": True})
+
+    def check(self, fn: Callable, *args, **kwargs):
+        """fn's result, or None with its problems kept."""
+        try:
+            return fn(*args, **kwargs)
+        except ApiError as err:
+            self.items += err.details or [{"field": err.field, "type": err.code, "message": err.message, "ctx": {},
+                                           "own": True}]
+            return None
+
+    def raise_any(self) -> None:
+        if self.items:
+            first = self.items[0]
+            raise ApiError(422, "missing_field" if first["type"] == "missing" else "validation_error",
+                           first["message"], first["field"], details=self.items)
+
 
 # Test: pytest tests/http/test_form_errors.py

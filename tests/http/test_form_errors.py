@@ -168,4 +168,53 @@ async def test_the_profile_refuses_a_bad_slug_links_and_numbers_visibly_all_at_o
     assert r.status_code == 303 and (await consultant_row(db, me["id"]))["experience_months"] == 84
     assert 'value="7"' in (await client.get(S + "/profile", headers=HTML)).text
 
+
+# --- sessions and clients -----------------------------------------------------------------------------------
+
+async def test_a_new_session_reports_every_problem_at_once_with_the_client_s_typed_details(client, db):
+    from tests.http.test_dashboard_sessions_pages import consultant_on_pages, post
+
+    c, made, _ = await consultant_on_pages(client, db, n=1)
+    r = await post(client, "/dashboard/sessions/new", {
+        "client_mode": "new", "client_name": "", "client_email": "ravi@", "client_phone": "12",
+        "when": "adhoc", "session_type": "personal", "start_date": "", "start_time": "25:00", "duration": "3",
+        "amount": "lots", "payment_status": "paid", "payment_method": "", "notes": "Typed note"})
+    assert r.status_code == 422
+    items, beside = shown_errors(r.text)
+    assert list(beside) == ["client_name", "client_email", "client_phone", "start_date", "start_time", "duration",
+                            "amount", "payment_method"]  # the page's order
+    assert items == list(beside.values())
+    assert (beside["start_date"], beside["start_time"], beside["duration"]) == (
+        "Choose a date.", "Enter a time like 09:30.", "Enter the length in whole minutes, from 5 to 600.")
+    assert_plain(r.text)
+    # Once the time makes sense, only what is still wrong is shown.
+    r = await post(client, "/dashboard/sessions/new", {
+        "client_mode": "new", "client_name": "", "client_email": "ravi@", "client_phone": "12",
+        "when": "adhoc", "session_type": "personal", "start_date": "2031-03-04", "start_time": "10:00",
+        "duration": "45", "amount": "lots", "payment_status": "pending", "notes": "Typed note"})
+    assert r.status_code == 422
+    items, beside = shown_errors(r.text)
+    assert beside == {"client_name": "Enter the client's name.",
+                      "client_email": "Enter the client's email address, like name@example.com.",
+                      "client_phone": "Enter a phone number of 6 to 15 digits; a leading +, spaces and hyphens are fine.",
+                      "amount": "Enter the amount in rupees, like 1499 or 1499.50; 0 for free."}
+    assert items == list(beside.values())
+    assert_plain(r.text)
+    assert 'value="ravi@"' in r.text and "Typed note" in r.text and 'value="2031-03-04"' in r.text
+    assert 'aria-invalid="true"' in input_tag(r.text, "client_email") and 'href="#client_email"' in r.text
+
+
+async def test_a_new_client_shows_its_problems_beside_the_fields(client, db):
+    from tests.http.test_dashboard_sessions_pages import consultant_on_pages, post
+
+    await consultant_on_pages(client, db, n=0)
+    r = await post(client, "/dashboard/clients/new", {"name": " ", "email": "no-at-sign", "phone": "x",
+                                                       "notes": "Met at the GST seminar"})
+    assert r.status_code == 422
+    items, beside = shown_errors(r.text)
+    assert list(beside) == ["name", "email", "phone"] and items == list(beside.values())
+    assert beside["email"] == "Enter an email address like name@example.com."
+    assert_plain(r.text)
+    assert 'value="no-at-sign"' in r.text and "Met at the GST seminar" in r.text
+
 # Test: pytest tests/http/test_form_errors.py
