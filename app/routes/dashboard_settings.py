@@ -28,6 +28,7 @@ from app.routes.auth import (
     confirm_current_password,
 )
 from app.routes.calendar import consent_csp, integrations
+from app.routes.form_errors import Problems
 from app.routes.forms import (
     BASE,
     NOTIFICATIONS,
@@ -40,9 +41,12 @@ from app.routes.forms import (
     experience_label,
     form_page,
     masked_account,
+    months_from_years,
+    notice_minutes,
     patch_fields,
     update_profile,
     whole_number,
+    years_from_months,
     zone_label,
     zone_options,
 )
@@ -114,20 +118,6 @@ async def _load_profile(request: Request, subject: dict, caller: Caller) -> dict
             "photo_limit": f"{limit / 1024 / 1024:.1f}".rstrip("0").rstrip(".") + " MB"}
 
 
-def months_from_years(raw: str) -> int | str:
-    """Experience typed in years ("7", "2.5") as the months the API stores; anything else is passed on as typed
-    for the schema to refuse (and the page to say in years)."""
-    raw = raw.strip().replace(",", ".")
-    if re.fullmatch(r"-?[0-9]{1,4}(\.[0-9]{1,2})?", raw):
-        return round(float(raw) * 12)
-    return raw
-
-
-def years_from_months(months: int | None) -> str | None:
-    """The months stored, as the years the form asks for: 84 is "7", 30 is "2.5"."""
-    return None if months is None else f"{months / 12:.2f}".rstrip("0").rstrip(".")
-
-
 # The profile form's inputs that differ from the API's fields.
 PROFILE_INPUTS = {"experience_months": "experience_years"}
 
@@ -184,18 +174,6 @@ async def _load_policy(request: Request, subject: dict, caller: Caller) -> dict:
             "rows": range(min(10, max(LADDER_ROWS, len(ladder) + 1))), "duration": duration_label}
 
 
-def notice_minutes(hours: str, minutes: str) -> int | str:
-    """Minimum notice typed as hours and minutes, as the minutes the API stores ("" when both are empty: it is
-    required; text that is not a whole number is passed on for the schema to refuse)."""
-    hours, minutes = hours.strip(), minutes.strip()
-    if not hours and not minutes:
-        return ""
-    h, m = whole_number(hours or "0"), whole_number(minutes or "0")
-    if isinstance(h, str) or isinstance(m, str) or not 0 <= m <= 59:
-        return f"{hours}h{minutes}m"  # not a number of minutes: refused, and said in hours
-    return h * 60 + m
-
-
 def policy_input(field: str) -> str | None:
     """The policy form's input for an API field: cancellation_policy.refund_ladder.1.percent is the ladder's
     second filled row's percent (refund_<row>_percent, rows counted as typed: the page sets them on submit)."""
@@ -248,10 +226,12 @@ async def _load_bank(request: Request, subject: dict, caller: Caller) -> dict:
           auth="consultant", include=False)
 async def bank_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
-        body = parse_form({k: form.get(k, "") for k in ("bank_name", "account_number", "ifsc_code")}, BankDetails)
-        if body.account_number != form.get("account_number_confirm", "").replace(" ", ""):
-            raise ApiError(422, "validation_error", "The two account numbers are not the same.",
-                           "account_number_confirm")
+        problems = Problems()
+        body = problems.check(parse_form, {k: form.get(k, "") for k in ("bank_name", "account_number", "ifsc_code")},
+                              BankDetails)
+        if form.get("account_number", "").replace(" ", "") != form.get("account_number_confirm", "").replace(" ", ""):
+            problems.add("account_number_confirm", "The two account numbers are not the same.")
+        problems.raise_any()
         key = request.app.state.secrets.data_key
         await run(request.app.state.pool, "set_my_bank_details", caller, bank_name=body.bank_name,
                   account_number_encrypted=encrypt(key, present.BANK_PURPOSE, body.account_number),
@@ -325,9 +305,12 @@ async def account_page(request: Request) -> Response:
           auth="consultant", include=False)
 async def change_password(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
-        body = parse_form({k: form.get(k, "") for k in ("current_password", "new_password")}, ChangePasswordBody)
-        if body.new_password != form.get("new_password_confirm", ""):
-            raise ApiError(422, "validation_error", "The two new passwords are not the same.", "new_password_confirm")
+        problems = Problems()
+        body = problems.check(parse_form, {k: form.get(k, "") for k in ("current_password", "new_password")},
+                              ChangePasswordBody)
+        if form.get("new_password", "") != form.get("new_password_confirm", ""):
+            problems.add("new_password_confirm", "The two new passwords are not the same.")
+        problems.raise_any()
         _, refresh = await change_password_for(request, caller, body)
         # change_my_password ends every session, this browser's cookie session too, and opens one new session
         # for the caller. This browser carries on in that one (its cookie is replaced), so the consultant stays
@@ -359,10 +342,11 @@ async def export_data(request: Request) -> Response:
 async def delete_account(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         account = await run(request.app.state.pool, "get_my_account", caller)
+        problems = Problems()
         if form.get("confirm_email", "").strip().lower() != account["email"].lower():
-            raise ApiError(422, "validation_error", "Type your email address exactly as shown to confirm.",
-                           "confirm_email")
-        body = parse_form({"current_password": form.get("current_password", "")}, CurrentPasswordBody)
+            problems.add("confirm_email", "Type your email address exactly as shown to confirm.")
+        body = problems.check(parse_form, {"current_password": form.get("current_password", "")}, CurrentPasswordBody)
+        problems.raise_any()
         await confirm_current_password(request, caller, body.current_password)
         await run(request.app.state.pool, "delete_my_account", caller)
         await forget_photos(request, caller.consultant_id)

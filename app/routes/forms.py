@@ -174,6 +174,32 @@ async def masked_account(request: Request, caller: Caller) -> dict:
     return present.consultant(account, request.app.state.secrets.data_key)
 
 
+def months_from_years(raw: str) -> int | str:
+    """Experience typed in years ("7", "2.5") as the months the API stores; anything else is passed on as typed
+    for the schema to refuse (and the page to say in years)."""
+    raw = raw.strip().replace(",", ".")
+    if re.fullmatch(r"-?[0-9]{1,4}(\.[0-9]{1,2})?", raw):
+        return round(float(raw) * 12)
+    return raw
+
+
+def years_from_months(months: int | None) -> str | None:
+    """The months stored, as the years the form asks for: 84 is "7", 30 is "2.5"."""
+    return None if months is None else f"{months / 12:.2f}".rstrip("0").rstrip(".")
+
+
+def notice_minutes(hours: str, minutes: str) -> int | str:
+    """Minimum notice typed as hours and minutes, as the minutes the API stores ("" when both are empty: it is
+    required; text that is not a whole number is passed on for the schema to refuse)."""
+    hours, minutes = hours.strip(), minutes.strip()
+    if not hours and not minutes:
+        return ""
+    h, m = whole_number(hours or "0"), whole_number(minutes or "0")
+    if isinstance(h, str) or isinstance(m, str) or not 0 <= m <= 59:
+        return f"{hours}h{minutes}m"  # not a number of minutes: refused, and said in hours
+    return h * 60 + m
+
+
 def zone_label(zone: str) -> str:
     now = datetime.now(ZoneInfo(zone))
     offset = now.strftime("%z")

@@ -169,6 +169,39 @@ async def test_the_profile_refuses_a_bad_slug_links_and_numbers_visibly_all_at_o
     assert 'value="7"' in (await client.get(S + "/profile", headers=HTML)).text
 
 
+
+async def test_settings_forms_report_every_problem_and_never_echo_secrets(client, db):
+    await pending(client)
+    r = await submit(client, "/account/password", {"current_password": "", "new_password": "tiny",
+                                                   "new_password_confirm": "tinier"}, page="/account")
+    assert r.status_code == 422
+    items, beside = shown_errors(r.text)
+    assert beside == {"password-current_password": "Enter your current password.",
+                      "password-new_password": "Use at least 10 characters.",
+                      "password-new_password_confirm": "The two new passwords are not the same."}
+    assert "tiny" not in r.text and 'href="#password-new_password"' in r.text
+    number = "123456789012"
+    r = await submit(client, "/bank", {"bank_name": "H", "account_number": number,
+                                       "account_number_confirm": "123456789013", "ifsc_code": "HDFC1234"})
+    assert r.status_code == 422
+    assert list(shown_errors(r.text)[1]) == ["main-bank_name", "main-account_number_confirm", "main-ifsc_code"]
+    assert number not in r.text and "HDFC1234" not in r.text and 'value="H"' in r.text
+    r = await submit(client, "/availability/rules", {"start_time": "25:00", "end_time": "17:00",
+                                                     "session_type": "personal", "slot_minutes": "lots"},
+                     page="/availability")
+    assert r.status_code == 422
+    beside = shown_errors(r.text)[1]
+    assert {"rule-weekday", "rule-start_time", "rule-slot_minutes"} <= set(beside), beside
+    assert beside["rule-weekday"] == "Choose at least one day." and 'href="#rule-weekday"' in r.text
+    assert_plain(r.text)
+    r = await submit(client, "/meetings", {"default_meeting_platform": "skype", "zoom_link": "http://zoom.us/j/1",
+                                           "meet_link": "", "teams_link": ""})
+    assert r.status_code == 422
+    assert shown_errors(r.text)[1] == {
+        "main-default_meeting_platform": "Choose Zoom, Google Meet or Microsoft Teams.",
+        "main-zoom_link": "Enter your Zoom link, starting https:// on zoom.us — like https://zoom.us/j/1234567890."}
+
+
 # --- sessions and clients -----------------------------------------------------------------------------------
 
 async def test_a_new_session_reports_every_problem_at_once_with_the_client_s_typed_details(client, db):
