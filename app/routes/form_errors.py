@@ -47,6 +47,7 @@ MISSING = {
     "slot_id": "Choose one of your free slots.", "start_date": "Choose a date.", "start_time": "Choose a start time.",
     "duration": "Enter the length in minutes.", "client_id": "Choose a client.", "when": "Choose when: a free slot "
     "or another date and time.", "client_mode": "Choose an existing client or add a new one.",
+    "subject": "Enter a subject.", "html_body": "Enter the HTML body.", "text_body": "Enter the plain-text body.",
     "token": "This link is not complete. Open the link from the email again, or ask for a new one.",
 }
 
@@ -78,7 +79,7 @@ RULES = {
     "min_notice_hours": "Minimum notice must be between 0 and 720 hours (30 days); minutes from 0 to 59.",
     "max_days_ahead": "How far ahead must be a whole number of days, from 1 to 365.",
     "buffer_minutes": "Buffer must be a whole number of minutes, from 0 to 240.",
-    "hold_minutes": "Payment hold must be a whole number of minutes from 5 to 120, or empty for the usual 15.",
+    "hold_minutes": "Payment hold must be a whole number of minutes from 5 to 120, or empty for the platform default.",
     "client_cutoff_hours": "Cut-off for changes must be a whole number of hours, from 0 to 720 (30 days).",
     "max_reschedules": "Reschedules allowed must be a whole number, from 0 to 20.",
     "refund_N_hours": "Hours before must be a whole number from 0 to 8760 (a year).",
@@ -91,6 +92,13 @@ RULES = {
     "transfer or UPI.", "payment_status": "Choose whether the client has paid.",
     "duration": "Enter the length in whole minutes, from 5 to 600.",
     "start_time": "Enter a time like 09:30.", "end_time": "Enter a time like 17:30.",
+    "role": "Choose admin or super admin.",
+    # The admin's platform settings.
+    "plans": "Keep 1 to 10 plans. Each has a code (a lowercase letter, then lowercase letters, digits or underscores, "
+             "up to 30), a name (up to 60 characters) and a price per month in rupees from 0 to 10,00,000, at most "
+             "two decimals, like 499 or 499.50.",
+    "support_email": "Enter the support email address, like support@example.com.",
+    "platform_name": "Enter the platform's name, 1 to 100 characters.",
 }
 
 # The schemas' whole-form checks, in words, and the input each concerns.
@@ -110,9 +118,11 @@ WHOLE_FORM = {
 # Error types whose message is already the app's own words for a person (app/schemas.py's custom errors).
 OWN_WORDS = {"weak_password", "amount_below_minimum"}
 # Words that mark pydantic's (or the JSON schema's) own text, never shown as they are.
-MACHINE = re.compile(r"^(Input should|String should|Value should|Field required|Extra inputs|Decimal input|Invalid|"
-                     r"value is not|List should|Object has|Dictionary should|Unable to|URL|Tuple should|Date should|"
-                     r"Datetime should|Timezone)|_")
+PYDANTIC = re.compile(r"^(Input should|String should|Value should|Field required|Extra inputs|Decimal input|Invalid|"
+                      r"value is not|List should|Object has|Dictionary should|Unable to|URL|Tuple should|Date should|"
+                      r"Datetime should|Timezone)")
+# In a schema's message, a snake_case name is a field path too (the app's own messages may name a template variable).
+MACHINE = re.compile(PYDANTIC.pattern + "|_")
 
 Rename = Mapping[str, str] | Callable[[str], str | None]
 
@@ -140,19 +150,19 @@ def plain(field: str | None, kind: str, message: str, ctx: Mapping | None = None
     database's or the page's own (schema=False) keeps its words, which say more than the rule ("This page
     address is taken.")."""
     ctx = ctx or {}
-    if not schema and kind not in GENERIC and not MACHINE.search(message) and message != "This cannot be left empty.":
+    if not schema and kind not in GENERIC and not PYDANTIC.search(message) and message != "This cannot be left empty.":
         return _sentence(message)  # the database's or the page's own words
     if field and (kind in ("missing", "missing_field") or (kind == "string_too_short" and ctx.get("min") == 1)
                   or message in ("Field required", "This cannot be left empty.")):
         return MISSING.get(field) or RULES.get(_rule_key(field)) or f"Fill in {label(field).lower()}."
     if kind in OWN_WORDS:
         return _sentence(message)
-    if field and _rule_key(field) in RULES and (schema or kind in GENERIC or MACHINE.search(message)):
+    if field and _rule_key(field) in RULES and (schema or kind in GENERIC or PYDANTIC.search(message)):
         step = re.fullmatch(r"refund_(\d+)_\w+", field)
         return (f"Step {int(step[1]) + 1}: " if step else "") + RULES[_rule_key(field)]
     if field and kind == "string_too_long" and ctx.get("max_length", ctx.get("max")):
         return f"{label(field)} can be at most {ctx.get('max_length', ctx.get('max')):,} characters."
-    if not MACHINE.search(message):
+    if not (MACHINE if schema else PYDANTIC).search(message):
         return _sentence(message)  # the app's own words (a custom check, the database's detail)
     return f"Check {label(field).lower()}." if field else "Check the form and try again."
 

@@ -250,4 +250,32 @@ async def test_a_new_client_shows_its_problems_beside_the_fields(client, db):
     assert_plain(r.text)
     assert 'value="no-at-sign"' in r.text and "Met at the GST seminar" in r.text
 
+
+# --- admin forms ----------------------------------------------------------------------------------------------
+
+async def test_admin_forms_show_every_problem_beside_its_field(client, db):
+    from tests.http.test_admin_pages import admin_sign_in
+
+    token = await form(client, "/admin/login")
+    r = await client.post("/admin/login", headers=HTML, data={"csrf_token": token, "email": "boss@", "password": ""})
+    assert r.status_code == 422
+    assert shown_errors(r.text)[1] == {"email": "Enter an email address like name@example.com.",
+                                       "password": "Enter your password."}
+    assert 'value="boss@"' in r.text
+    await admin_sign_in(client, db, role="super_admin")
+    token = await form(client, "/admin/admins")
+    r = await client.post("/admin/admins", headers=HTML, data={"csrf_token": token, "name": "", "email": "x",
+                                                              "password": "short", "role": "owner"})
+    assert r.status_code == 422
+    items, beside = shown_errors(r.text)
+    assert list(beside) == ["name", "email", "password", "role"] and items == list(beside.values())
+    assert "short" not in input_tag(r.text, "password") and 'value="x"' in r.text
+    assert_plain(r.text)
+    token = await form(client, "/admin/email-templates/session_booked")
+    r = await client.post("/admin/email-templates/session_booked", headers=HTML, data={
+        "csrf_token": token, "action": "preview", "subject": "", "html_body": "", "text_body": "Kept text"})
+    assert r.status_code == 422
+    assert list(shown_errors(r.text)[1]) == ["subject", "html_body"] and "Kept text" in r.text
+    assert_plain(r.text)
+
 # Test: pytest tests/http/test_form_errors.py
