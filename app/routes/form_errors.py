@@ -66,13 +66,11 @@ RULES = {
     "personal_session_price": "Enter the price in rupees, like 1499 or 1499.50; 0 for free.",
     "webinar_session_price": "Enter the price in rupees, like 1499 or 1499.50; 0 for free.",
     "amount": "Enter the amount in rupees, like 1499 or 1499.50; 0 for free.",
-    "linkedin_url": "Enter your LinkedIn link, starting https://www.linkedin.com/ — like "
-                    "https://www.linkedin.com/in/your-name.",
-    "instagram_url": "Enter your Instagram link, starting https://www.instagram.com/ — like "
-                     "https://www.instagram.com/your-name.",
-    "twitter_url": "Enter your X link, starting https://x.com/ (or https://twitter.com/) — like https://x.com/your-name.",
-    "zoom_link": "Enter your Zoom link, starting https:// on zoom.us — like https://zoom.us/j/1234567890.",
-    "meet_link": "Enter your Google Meet link, starting https://meet.google.com/ — like https://meet.google.com/abc-defg-hij.",
+    "linkedin_url": "Enter your LinkedIn link, like https://www.linkedin.com/in/your-name.",
+    "instagram_url": "Enter your Instagram link, like https://www.instagram.com/your-name.",
+    "twitter_url": "Enter your X link, like https://x.com/your-name (twitter.com links work too).",
+    "zoom_link": "Enter your Zoom link, like https://zoom.us/j/1234567890.",
+    "meet_link": "Enter your Google Meet link, like https://meet.google.com/abc-defg-hij.",
     "teams_link": "Enter your Teams link, starting https://teams.microsoft.com/ or https://teams.live.com/.",
     "timezone": "Choose a time zone from the list.",
     "default_meeting_platform": "Choose Zoom, Google Meet or Microsoft Teams.",
@@ -156,6 +154,9 @@ def plain(field: str | None, kind: str, message: str, ctx: Mapping | None = None
                   or message in ("Field required", "This cannot be left empty.")):
         return MISSING.get(field) or RULES.get(_rule_key(field)) or f"Fill in {label(field).lower()}."
     if kind in OWN_WORDS:
+        length = re.fullmatch(r"Use at (least|most) (\d+) characters\.?", message)
+        if field and length:  # beside the field and in the summary alike, it says which field
+            return f"{label(field)} must have at {length[1]} {length[2]} characters."
         return _sentence(message)
     if field and _rule_key(field) in RULES and (schema or kind in GENERIC or PYDANTIC.search(message)):
         step = re.fullmatch(r"refund_(\d+)_\w+", field)

@@ -50,7 +50,7 @@ def test_every_schema_problem_becomes_one_plain_sentence_per_field():
         errors = field_errors(err)
     assert errors == {
         "email": "Enter an email address like name@example.com.",
-        "password": "Use at least 10 characters.",
+        "password": "Password must have at least 10 characters.",
         "first_name": "Enter your first name.",
         "last_name": "Last name can be at most 100 characters.",
         "phone_country_code": "Enter the country code as + and 1 to 4 digits, like +91.",
@@ -87,7 +87,7 @@ async def test_sign_up_shows_every_problem_beside_its_field_and_keeps_what_was_t
     items, beside = shown_errors(r.text)
     assert items == ["Enter your first name.", "Enter an email address like name@example.com.",
                      "Enter a mobile number of 6 to 14 digits, without the country code.",
-                     "Use at least 10 characters."]
+                     "Password must have at least 10 characters."]
     assert beside == {"first_name": items[0], "email": items[1], "phone_number": items[2], "password": items[3]}
     assert_plain(r.text)
     # The summary links to each field; each field is marked and described by its message.
@@ -136,7 +136,7 @@ async def test_forgot_and_reset_pages_say_what_to_do(client):
     token = await form(client, "/auth/reset-password?token=pr_not_a_real_token_at_all")
     r = await client.post("/auth/reset-password", headers=HTML, data={
         "csrf_token": token, "token": "pr_not_a_real_token_at_all", "password": "short"})
-    assert r.status_code == 422 and shown_errors(r.text)[1] == {"password": "Use at least 10 characters."}
+    assert r.status_code == 422 and shown_errors(r.text)[1] == {"password": "Password must have at least 10 characters."}
     assert "short" not in input_tag(r.text, "password")
     assert_plain(r.text)
 
@@ -177,7 +177,7 @@ async def test_settings_forms_report_every_problem_and_never_echo_secrets(client
     assert r.status_code == 422
     items, beside = shown_errors(r.text)
     assert beside == {"password-current_password": "Enter your current password.",
-                      "password-new_password": "Use at least 10 characters.",
+                      "password-new_password": "New password must have at least 10 characters.",
                       "password-new_password_confirm": "The two new passwords are not the same."}
     assert "tiny" not in r.text and 'href="#password-new_password"' in r.text
     number = "123456789012"
@@ -199,7 +199,7 @@ async def test_settings_forms_report_every_problem_and_never_echo_secrets(client
     assert r.status_code == 422
     assert shown_errors(r.text)[1] == {
         "main-default_meeting_platform": "Choose Zoom, Google Meet or Microsoft Teams.",
-        "main-zoom_link": "Enter your Zoom link, starting https:// on zoom.us — like https://zoom.us/j/1234567890."}
+        "main-zoom_link": "Enter your Zoom link, like https://zoom.us/j/1234567890."}
 
 
 # --- sessions and clients -----------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ async def test_profile_errors_show_the_form_again_with_the_message_and_what_was_
     r = await submit(client, "/profile", {**PROFILE, "slug": me["slug"], "first_name": "Typed Name",
                                           "linkedin_url": "https://evil.example/in/asha"})
     assert r.status_code == 422 and 'role="alert"' in r.text
-    assert "Enter your LinkedIn link, starting https://www.linkedin.com/" in r.text
+    assert "Enter your LinkedIn link, like https://www.linkedin.com/in/your-name." in r.text
     assert 'value="Typed Name"' in r.text and 'value="https://evil.example/in/asha"' in r.text
     assert 'id="main-linkedin_url" name="linkedin_url" type="url" value="https://evil.example/in/asha" inputmode="url" aria-invalid="true" aria-describedby="main-linkedin_url-error main-linkedin_url-hint"' in r.text
     assert (await consultant_row(db, me["id"]))["first_name"] == "Asha"  # nothing saved
