@@ -114,4 +114,28 @@ async def test_the_policy_form_speaks_hours_and_minutes(page, api, db):
     await expect(page.get_by_role("status")).to_contain_text("policy is saved")
     await expect(page.get_by_text("Now: 2 hours 30 minutes.")).to_be_visible()
 
+async def test_every_other_form_s_error_state_is_axe_clean(page, api, db):
+    c = await approved_consultant(api, db)
+    await sign_in(page, await email_of(api, c), "/dashboard/sessions/new")
+    await page.get_by_role("radio", name="A new client").check()
+    await page.get_by_role("radio", name="Another date and time").check()
+    await page.locator("#client_email").fill("ravi@")
+    await page.locator("#amount").fill("lots")
+    await page.get_by_role("button", name="Book the session").click()
+    await expect(page.locator(".error-summary li")).to_have_count(5)  # name, email, date, time, amount
+    await no_serious_violations(page, "form-errors-session-new")
+    await follow_summary_link(page, "Enter the client's email address, like name@example.com.", "client_email")
+    await page.goto("/dashboard/clients/new")
+    await page.get_by_label("Email").fill("x")
+    await page.get_by_role("button", name="Add client").click()
+    await expect(page.locator(".error-summary li")).to_have_count(2)
+    await no_serious_violations(page, "form-errors-client-new")
+    for path, button, count in (("/dashboard/settings/account", "Change password", 2),
+                                ("/dashboard/settings/bank", "Save bank details", 3),
+                                ("/dashboard/settings/availability", "Add weekly hours", 1)):
+        await page.goto(path)
+        await page.get_by_role("button", name=button).click()
+        await expect(page.locator(".error-summary li")).to_have_count(count)
+        await no_serious_violations(page, "form-errors-" + path.rsplit("/", 1)[1])
+
 # Test: pytest tests/e2e/test_form_errors.py
