@@ -13,13 +13,17 @@ log = logging.getLogger("nakksha.errors")
 
 
 class ApiError(Exception):
-    """An answer that is not a success: status, a machine code, a human message, the field if any."""
+    """An answer that is not a success: status, a machine code, a human message, the field if any. `details`
+    lists every problem found at once (a schema reports all its fields: `{"field", "type", "message", "ctx"}`
+    each); the JSON answer names the first, and the pages show them all beside their fields
+    (app/routes/form_errors.py)."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, details: list[dict] | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
         self.headers = headers or {}
+        self.details = details or []
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:

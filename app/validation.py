@@ -116,21 +116,32 @@ def load_json(raw: bytes) -> Any:
 OWN_ERROR_CODES = frozenset({"weak_password", "amount_below_minimum"})
 
 
-def _first_error(exc: ValidationError) -> ApiError:
-    err = exc.errors(include_url=False)[0]
+def _detail(err: dict) -> dict:
+    """One problem the schema found: its dotted field, pydantic's type, its words (no prefix) and their numbers."""
+    kind, message = err.get("type", ""), err.get("msg", "Invalid value.")
+    if kind in ("value_error", "assertion_error"):  # our validators' own words, without pydantic's prefix
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int | float)}
+    return {"field": ".".join(str(p) for p in err.get("loc", ())) or None, "type": kind, "message": message,
+            "ctx": ctx}
+
+
+def _first_error(exc: ValidationError, also: list[dict] | None = None) -> ApiError:
+    """The first problem as the answer's code, message and field; every problem (and `also`, found by the
+    caller) in its details."""
+    errors = exc.errors(include_url=False)
+    err = errors[0]
     if err.get("type") == "json_invalid":
         # The validator's own parser refused what json read (it allows less nesting): still not readable JSON.
         return ApiError(400, "malformed_json", f"The body is not valid JSON: {err.get('msg', '')}.")
-    field = ".".join(str(p) for p in err.get("loc", ())) or None
-    kind = err.get("type", "")
+    details = [*(also or []), *(_detail(e) for e in errors)]
+    first = details[0]
+    field, kind, message = first["field"], first["type"], first["message"]
     code = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(
         kind, kind if kind in OWN_ERROR_CODES else "validation_error")
-    message = err.get("msg", "Invalid value.")
-    if kind in ("value_error", "assertion_error"):  # our validators' own words, without pydantic's prefix
-        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if field:
         message = f"{field}: {message}"
-    return ApiError(422, code, message, field)
+    return ApiError(422, code, message, field, details=details)
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
@@ -149,14 +160,22 @@ async def parse_body(request: Request, model: type[M]) -> M:
         raise _first_error(exc) from exc
 
 
-def parse_form(data: dict[str, str], model: type[M]) -> M:
+def parse_form(data: dict[str, str], model: type[M], required: tuple[str, ...] | list[str] = ()) -> M:
     """A page's form through the API's own schema: empty fields count as not given, and the values are
-    validated as the JSON strings they are (so a price "1499.50" is an exact Decimal, as in the API)."""
+    validated as the JSON strings they are (so a price "1499.50" is an exact Decimal, as in the API).
+    `required` names fields the form must fill although the schema may leave them out (a patch): one left
+    empty is reported with every other problem, not before them."""
     given = {k: v for k, v in data.items() if v != "" and k != "csrf_token"}
+    absent = [{"field": k, "type": "missing", "message": "Field required", "ctx": {}} for k in required
+              if k not in given]
     try:
-        return model.model_validate_json(json.dumps(given))
+        parsed = model.model_validate_json(json.dumps(given))
     except ValidationError as exc:
-        raise _first_error(exc) from exc
+        raise _first_error(exc, absent) from exc
+    if absent:
+        first = absent[0]["field"]
+        raise ApiError(422, "missing_field", f"{first}: Field required", first, details=absent)
+    return parsed
 
 
 def parse_query(request: Request, model: type[M], *, blank_is_missing: bool = False) -> M:

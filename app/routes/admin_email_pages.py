@@ -9,6 +9,7 @@ from app.emails import email_types
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.email_templates import TemplateBody, built_in, checked
+from app.routes.forms import form_error
 from app.sql import run
 from app.validation import parse_form
 from app.web import ADMIN, form_with_csrf, render, signed_in
@@ -65,8 +66,8 @@ async def template_page(request: Request) -> Response:
                       **body.model_dump())
             return RedirectResponse(f"{BASE}/{email_type}?done=saved", status_code=303)
     except ApiError as err:
-        return render(request, "admin/email_template.html", {**context, "error": err.message, "error_field": err.field},
-                      status=err.status)
+        failure, status = form_error(err, order=list(FIELDS))
+        return render(request, "admin/email_template.html", {**context, **failure}, status=status)
     return render(request, "admin/email_template.html", context)
 
 

@@ -22,6 +22,8 @@ from app.errors import ApiError
 from app.routes.admin_analytics import SessionStatus
 from app.routes.admin_pages import TZ, run_shown
 from app.routes.dashboard import picked_period
+from app.routes.form_errors import Problems
+from app.routes.forms import form_error
 from app.schemas import Id, PlausibleDate
 from app.sql import run_refusable
 from app.validation import QuerySchema, parse_query
@@ -262,6 +264,20 @@ def _form_values(settings: dict, spare: int = PLAN_ROWS_SPARE) -> dict:
     return values
 
 
+LABELS = {**NUMBER_SETTINGS, **LIMIT_SETTINGS, **TEXT_SETTINGS, "plans": "Subscription plans"}
+
+
+def _out_of_bounds(settings: dict, wanted: dict) -> None:
+    """Every whole-number setting outside the range the database gives for it (api.setting_bounds, read with the
+    settings), reported at once; the database checks each again, and the rest, when the form is sent on."""
+    problems = Problems()
+    for key, value in wanted.items():
+        low, high = settings.get(key, {}).get("min"), settings.get(key, {}).get("max")
+        if low is not None and high is not None and (not isinstance(value, int) or not low <= value <= high):
+            problems.add(key, f"{LABELS.get(key, key)}: a whole number from {low:,} to {high:,}.")
+    problems.raise_any()
+
+
 @endpoint(summary="Admin: platform settings — read and change them (super admins); audited.", tags=("pages",),
           auth="admin", include=False)
 async def settings_page(request: Request) -> Response:
@@ -280,14 +296,17 @@ async def settings_page(request: Request) -> Response:
     if not wanted:
         return RedirectResponse("/admin/settings?done=unchanged", status_code=303)
     try:
+        _out_of_bounds(settings, wanted)
         after = await run_shown(request, "admin_update_settings", caller, patch=wanted)
     except ApiError as err:
-        # The form as submitted, the error beside its field; nothing was saved (one transaction).
+        # The form as submitted, the problems beside their fields; nothing was saved (one transaction).
         values = {k: form.get(k, "") for k in (*NUMBER_SETTINGS, *LIMIT_SETTINGS, *TEXT_SETTINGS)}
         values["plans"] = _plan_rows(form)
-        return render(request, "admin/settings.html", {**context, "done": None, "values": values,
-                                                       "error": err.message, "error_field": err.field},
-                      status=err.status)
+        if err.field in LABELS and not err.details:  # the database names a setting by its key: say its label
+            err.message = err.message.replace(err.field, LABELS[err.field], 1)
+        failure, status = form_error(err, order=list(form))
+        return render(request, "admin/settings.html", {**context, "done": None, "values": values, **failure},
+                      status=status)
     changed = any(after[k]["value"] != settings.get(k, {}).get("value") for k in wanted)
     return RedirectResponse(f"/admin/settings?done={'saved' if changed else 'unchanged'}", status_code=303)
 

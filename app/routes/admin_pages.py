@@ -21,7 +21,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.admin import ConsultantListQuery, CreateAdminBody, ReasonBody, SubscriptionBody
 from app.routes.auth import LoginBody, checked_credentials, hash_new_password
-from app.routes.forms import form_page
+from app.routes.forms import form_error, form_page
 from app.routes.pages import query_values, start_web_session
 from app.sql import PUBLIC, Caller, run_refusable
 from app.validation import parse_form, parse_query
@@ -228,9 +228,9 @@ async def admins_page(request: Request) -> Response:
             return _redirect("/admin/admins?done=created")
         except ApiError as err:
             values = {k: form.get(k, "") for k in ("email", "name", "role")}
-            return render(request, "admin/admins.html", {**context, "done": None, "error": err.message,
-                                                         "error_field": err.field, "values": values},
-                          status=err.status)
+            failure, status = form_error(err, order=list(form))
+            return render(request, "admin/admins.html", {**context, "done": None, **failure, "values": values},
+                          status=status)
     return render(request, "admin/admins.html", context)
 
 

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.availability import BlockBody, RuleBody, SlotBody
+from app.routes.form_errors import Problems
 from app.routes.forms import (
     BASE,
     SETTINGS,
@@ -109,11 +110,13 @@ async def availability_page(request: Request) -> Response:
 async def add_rules(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         days = [d for d in WEEKDAYS if form.get(f"weekday_{d}")]
+        problems = Problems()  # no day chosen is said with whatever else is wrong
         if not days:
-            raise ApiError(422, "missing_field", "Choose at least one day.", "weekday")
+            problems.add("weekday", "Choose at least one day.", "missing_field")
         base = {k: form.get(k, "") for k in ("session_type", "start_time", "end_time", "valid_from", "valid_until")}
         base.update(slot_minutes=whole_number(form.get("slot_minutes", "")), capacity=whole_number(form.get("capacity", "")))
-        rules = [parse_form({**base, "weekday": d}, RuleBody) for d in days]  # all checked before any is added
+        rules = [problems.check(parse_form, {**base, "weekday": d}, RuleBody) for d in days or [1]]
+        problems.raise_any()  # all checked before any is added
         # One transaction for the days chosen: a refusal on the fifth day (too many rules, too many slots) leaves
         # none of them added, not four.
         async with transaction(request.app.state.pool, caller) as conn:
@@ -131,9 +134,11 @@ async def add_rules(request: Request) -> Response:
 async def add_slot(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         zone = ZoneInfo(subject["timezone"])
-        day = form_day(form, "date")
-        starts = datetime.combine(day, form_time(form, "start_time"), zone)
-        ends = datetime.combine(day, form_time(form, "end_time"), zone)
+        problems = Problems()  # every field typed wrong, at once
+        day, start, end = (problems.check(form_day, form, "date"), problems.check(form_time, form, "start_time"),
+                           problems.check(form_time, form, "end_time"))
+        problems.raise_any()
+        starts, ends = datetime.combine(day, start, zone), datetime.combine(day, end, zone)
         b = parse_form({"session_type": form.get("session_type", ""), "starts_at": starts.isoformat(),
                         "ends_at": ends.isoformat(), "capacity": whole_number(form.get("capacity", ""))}, SlotBody)
         await run(request.app.state.pool, "create_slot", caller, b)

@@ -97,7 +97,7 @@ async def client_edit(request: Request) -> Response:
         await run(pool, "update_client", caller, client_id=client["id"], patch=patch,
                   **phone_fields(request, body.phone))
     except (ApiError, asyncpg.PostgresError) as exc:
-        failure, status = form_error(exc)
+        failure, status = form_error(exc, order=list(CLIENT_FIELDS))
         return await _profile(request, subject, caller, client, status, values=values, **failure)
     return RedirectResponse(f"/dashboard/clients/{client['id']}?done=saved", status_code=303)
 
@@ -135,7 +135,7 @@ def _confirmed_action(kind: str):
                 await run(pool, "update_client", caller, client_id=client["id"], patch={"is_active": False},
                           phone_encrypted=None, phone_hash=None)
         except (ApiError, asyncpg.PostgresError) as exc:
-            failure, status = form_error(exc)
+            failure, status = form_error(exc, order=list(CLIENT_FIELDS))
             return render(request, "dashboard/clients_confirm.html", {**context, **failure}, status=status)
         return RedirectResponse(f"/dashboard/clients/{client['id']}?done={kind}d", status_code=303)
 
@@ -167,7 +167,7 @@ async def client_new(request: Request) -> Response:
         b = parse_form(values, NewClient)
         client = await run(request.app.state.pool, "create_client", caller, b, **phone_fields(request, b.phone))
     except (ApiError, asyncpg.PostgresError) as exc:
-        failure, status = form_error(exc)
+        failure, status = form_error(exc, order=list(CLIENT_FIELDS))
         return render(request, "dashboard/clients_new.html", {"values": values, **failure}, status=status)
     return RedirectResponse(f"/dashboard/clients/{client['id']}?done=created", status_code=303)
 

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes import forms
+from app.routes.form_errors import Problems
 from app.routes.sessions import (
     CalendarQuery,
     CancelBody,
@@ -32,7 +33,7 @@ from app.routes.sessions import (
     book_offline,
     present_session,
 )
-from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
+from app.schemas import page_date
 from app.sql import Caller, run
 from app.validation import parse_form, parse_query
 from app.web import form_with_csrf, render, signed_in
@@ -63,9 +64,9 @@ FORM_FIELDS = {"starts_at": "start_date", "ends_at": "duration"}  # the API's fi
 
 # Shared by the Sessions and Clients pages --------------------------------------------------------------------
 
-def form_error(exc: Exception) -> tuple[dict[str, Any], int]:
-    """A failed session form's message and input (app/routes/forms.py, with the session forms' own inputs)."""
-    return forms.form_error(exc, FORM_FIELDS)
+def form_error(exc: Exception, order: list[str] | None = None) -> tuple[dict[str, Any], int]:
+    """A failed session form's problems by input (app/routes/forms.py, with the session forms' own inputs)."""
+    return forms.form_error(exc, FORM_FIELDS, order)
 
 
 def paging(path: str, result: dict, keep: dict[str, str]) -> dict[str, Any]:
@@ -82,23 +83,18 @@ def paging(path: str, result: dict, keep: dict[str, str]) -> dict[str, Any]:
             "first_link": link(1) if page > 1 else None, "beyond": page > pages}
 
 
-def local_instant(day: str, at: str, timezone: str, field: str) -> datetime:
-    """A date and a clock time typed in the consultant's zone, as an aware instant."""
-    try:
-        return datetime.combine(page_date(day), time.fromisoformat(at), ZoneInfo(timezone))
-    except ValueError as exc:
-        raise ApiError(422, "validation_error", f"Give a date (in the years {FIRST_YEAR}–{LAST_YEAR}) and a start "
-                                                "time.", field) from exc
-
-
 def adhoc_times(form: dict[str, str], timezone: str) -> tuple[str, str]:
-    """starts_at and ends_at (ISO 8601) from the date, start time and length in minutes of a form."""
-    starts = local_instant(form.get("start_date", ""), form.get("start_time", ""), timezone, "start_date")
-    try:
-        ends = starts + timedelta(minutes=int(form.get("duration", "")))
-    except (ValueError, OverflowError) as exc:
-        raise ApiError(422, "validation_error", "Give the length in minutes.", "duration") from exc
-    return starts.isoformat(), ends.isoformat()
+    """starts_at and ends_at (ISO 8601) from the date, start time and length in minutes typed in the consultant's
+    zone (each problem reported, all at once)."""
+    problems = Problems()
+    day = problems.check(forms.form_day, form, "start_date")
+    at = problems.check(forms.form_time, form, "start_time")
+    minutes = forms.whole_number(form.get("duration", ""))
+    if not isinstance(minutes, int) or not 5 <= minutes <= 600:
+        problems.add("duration", "Enter the length in whole minutes, from 5 to 600.")
+    problems.raise_any()
+    starts = datetime.combine(day, at, ZoneInfo(timezone))
+    return starts.isoformat(), (starts + timedelta(minutes=minutes)).isoformat()
 
 
 async def free_slots(request: Request, caller: Caller, session_type: str | None = None) -> list[tuple[str, list]]:
@@ -269,7 +265,7 @@ async def session_reschedule(request: Request) -> Response:
         await run(pool, "reschedule_session", caller, session_id=session["id"], slot_id=body.slot_id,
                   starts_at=body.starts_at, ends_at=body.ends_at)
     except (ApiError, asyncpg.PostgresError) as exc:
-        failure, status = form_error(exc)
+        failure, status = form_error(exc, list(form))
         return render(request, "dashboard/sessions_reschedule.html", {**context, **failure}, status=status)
     return RedirectResponse(f"/dashboard/sessions/{session['id']}?done=rescheduled", status_code=303)
 
@@ -306,28 +302,35 @@ async def sessions_calendar(request: Request) -> Response:
 # New offline session -----------------------------------------------------------------------------------------
 
 def _new_session_body(form: dict[str, str], timezone: str) -> NewSession:
+    """The API's body from the form, with every problem found at once: the choices not made, the date not
+    given and whatever the schema refuses."""
+    problems = Problems()
     data: dict[str, Any] = {k: form.get(k, "").strip() for k in ("amount", "payment_status", "notes")}
     if form.get("client_mode") == "existing":
         if not form.get("client_id"):
-            raise ApiError(422, "validation_error", "Choose a client, or add a new one.", "client_id")
-        data["client_id"] = form["client_id"]
+            problems.add("client_id", "Choose a client, or add a new one.")
+        data["client_id"] = form.get("client_id", "")
     elif form.get("client_mode") == "new":
         data["client"] = {k: form.get(f"client_{k}", "").strip() for k in ("name", "email", "phone")
                           if form.get(f"client_{k}", "").strip()}
     else:
-        raise ApiError(422, "validation_error", "Choose an existing client or add a new one.", "client_mode")
+        problems.add("client_mode", "Choose an existing client or add a new one.")
     if form.get("when") == "slot":
         if not form.get("slot_id"):
-            raise ApiError(422, "validation_error", "Choose one of your free slots.", "slot_id")
-        data["slot_id"] = form["slot_id"]
+            problems.add("slot_id", "Choose one of your free slots.")
+        data["slot_id"] = form.get("slot_id", "")
     elif form.get("when") == "adhoc":
         data["session_type"] = form.get("session_type", "")
-        data["starts_at"], data["ends_at"] = adhoc_times(form, timezone)
+        data["starts_at"], data["ends_at"] = problems.check(adhoc_times, form, timezone) or ("", "")
     else:
-        raise ApiError(422, "validation_error", "Choose a free slot or another time.", "when")
+        problems.add("when", "Choose a free slot or another time.")
     if data["payment_status"] == "paid":
         data["payment_method"] = form.get("payment_method", "")
-    return parse_form(data, NewSession)
+        if not data["payment_method"]:
+            problems.add("payment_method", "Choose how the client paid: cash, bank transfer or UPI.")
+    body = problems.check(parse_form, data, NewSession)
+    problems.raise_any()
+    return body
 
 
 @endpoint(summary="Book an offline client: an existing or new client, a free slot or another time.", tags=("pages",),
@@ -352,7 +355,7 @@ async def session_new(request: Request) -> Response:
         b = _new_session_body(form, tz)
         made = await book_offline(request, caller, b)
     except (ApiError, asyncpg.PostgresError) as exc:
-        failure, status = form_error(exc)
+        failure, status = form_error(exc, list(form))
         return render(request, "dashboard/sessions_new.html", {**context, **failure}, status=status)
     return RedirectResponse(f"/dashboard/sessions/{made['id']}?done=created", status_code=303)
 

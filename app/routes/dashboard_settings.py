@@ -29,6 +29,7 @@ from app.routes.auth import (
 )
 from app.routes.calendar import consent_csp, integrations
 from app.routes.dashboard_publish import checklist as setup_checklist
+from app.routes.form_errors import Problems
 from app.routes.forms import (
     BASE,
     NOTIFICATIONS,
@@ -41,9 +42,12 @@ from app.routes.forms import (
     experience_label,
     form_page,
     masked_account,
+    months_from_years,
+    notice_minutes,
     patch_fields,
     update_profile,
     whole_number,
+    years_from_months,
     zone_label,
     zone_options,
 )
@@ -105,7 +109,12 @@ async def _load_profile(request: Request, subject: dict, caller: Caller) -> dict
     return {"account": account, "zones": zone_options(account["timezone"]),
             "site": request.app.state.settings.public_base_url.rstrip("/"),
             "experience": experience_label(account["experience_months"]),
+            "experience_years": years_from_months(account["experience_months"]),
             "photo_limit": f"{limit / 1024 / 1024:.1f}".rstrip("0").rstrip(".") + " MB"}
+
+
+# The profile form's inputs that differ from the API's fields.
+PROFILE_INPUTS = {"experience_months": "experience_years"}
 
 
 @endpoint(summary="Profile settings: names, description, prices, links, page address, time zone; a preview.",
@@ -116,10 +125,14 @@ async def profile_page(request: Request) -> Response:
         for price in ("personal_session_price", "webinar_session_price"):  # "₹1,499.50" is 1499.50
             form[price] = re.sub(r"[₹,\s]", "", form.get(price, ""))
         form["slug"] = form.get("slug", "").strip()
-        await update_profile(request, caller, patch_fields(form, PROFILE_FIELDS, numbers=("experience_months",)))
+        form["experience_months"] = form.get("experience_years", "")
+        data = patch_fields(form, PROFILE_FIELDS)
+        if data["experience_months"] is not None:
+            data["experience_months"] = months_from_years(data["experience_months"])
+        await update_profile(request, caller, data)
         return done_redirect("/profile", "profile")
 
-    return await form_page(request, "dashboard/settings_profile.html", _load_profile, submit)
+    return await form_page(request, "dashboard/settings_profile.html", _load_profile, submit, renames=PROFILE_INPUTS)
 
 
 @endpoint(summary="Upload a profile photo from the profile page (the API's checks: content-sniffed, re-encoded).",
@@ -156,12 +169,23 @@ async def _load_policy(request: Request, subject: dict, caller: Caller) -> dict:
             "rows": range(min(10, max(LADDER_ROWS, len(ladder) + 1))), "duration": duration_label}
 
 
+def policy_input(field: str) -> str | None:
+    """The policy form's input for an API field: cancellation_policy.refund_ladder.1.percent is the ladder's
+    second filled row's percent (refund_<row>_percent, rows counted as typed: the page sets them on submit)."""
+    if field == "min_notice_minutes":
+        return "min_notice_hours"
+    if field == "cancellation_policy":
+        return "refund_ladder"  # the ladder's order, checked on the whole policy
+    return field.removeprefix("cancellation_policy.") if field.startswith("cancellation_policy.") else None
+
+
 @endpoint(summary="Booking and cancellation policy: notice, horizon, buffer, hold, cut-off, reschedules, refunds.",
           tags=("pages",), auth="consultant", include=False)
 async def policy_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
-        data = patch_fields(form, ("min_notice_minutes", "max_days_ahead", "buffer_minutes", "hold_minutes"),
-                             numbers=("min_notice_minutes", "max_days_ahead", "buffer_minutes", "hold_minutes"))
+        data = patch_fields(form, ("max_days_ahead", "buffer_minutes", "hold_minutes"),
+                             numbers=("max_days_ahead", "buffer_minutes", "hold_minutes"))
+        data["min_notice_minutes"] = notice_minutes(form.get("min_notice_hours", ""), form.get("min_notice_mins", ""))
         ladder, rows = [], []
         for i in range(10):
             hours, percent = form.get(f"refund_{i}_hours", "").strip(), form.get(f"refund_{i}_percent", "").strip()
@@ -169,30 +193,22 @@ async def policy_page(request: Request) -> Response:
                 ladder.append({k: whole_number(v) for k, v in (("min_hours_before", hours), ("percent", percent)) if v})
                 rows.append(i)
         policy = {"refund_ladder": ladder}
-        for name in ("client_cutoff_hours", "max_reschedules"):
-            if not form.get(name, "").strip():
-                raise ApiError(422, "missing_field", f"{name}: This cannot be left empty.", name)
-            policy[name] = whole_number(form[name])
+        for name in ("client_cutoff_hours", "max_reschedules"):  # "" is refused by the schema, with the rest
+            policy[name] = whole_number(form.get(name, ""))
         data["cancellation_policy"] = policy
         try:
             await update_profile(request, caller, data)
-        except ApiError as err:  # "cancellation_policy.refund_ladder.1.percent" is the field refund_<row>_percent
-            match = re.fullmatch(r"cancellation_policy\.refund_ladder\.(\d+)\.(min_hours_before|percent)",
-                                 err.field or "")
-            if match and int(match[1]) < len(rows):
-                row, part = rows[int(match[1])], "hours" if match[2] == "min_hours_before" else "percent"
-                message = err.message.split(": ", 1)[-1]
-                raise ApiError(err.status, err.code, f"Refunds, row {row + 1}: {message}",
-                               f"refund_{row}_{part}") from err
-            if err.field and err.field.startswith("cancellation_policy."):
-                raise ApiError(err.status, err.code, err.message.removeprefix("cancellation_policy."),
-                               err.field.removeprefix("cancellation_policy.")) from err
-            if err.field == "cancellation_policy":  # the ladder's order, checked on the whole policy
-                raise ApiError(err.status, err.code, err.message.split(": ", 1)[-1], "refund_ladder") from err
+        except ApiError as err:  # "cancellation_policy.refund_ladder.1.percent" is the input refund_<row>_percent
+            for problem in err.details:
+                match = re.fullmatch(r"cancellation_policy\.refund_ladder\.(\d+)\.(min_hours_before|percent)",
+                                     problem["field"] or "")
+                if match and int(match[1]) < len(rows):
+                    part = "hours" if match[2] == "min_hours_before" else "percent"
+                    problem["field"] = f"refund_{rows[int(match[1])]}_{part}"
             raise
         return done_redirect("/policy", "policy")
 
-    return await form_page(request, "dashboard/settings_policy.html", _load_policy, submit)
+    return await form_page(request, "dashboard/settings_policy.html", _load_policy, submit, renames=policy_input)
 
 
 # --- bank details -------------------------------------------------------------------------------------
@@ -205,10 +221,12 @@ async def _load_bank(request: Request, subject: dict, caller: Caller) -> dict:
           auth="consultant", include=False)
 async def bank_page(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
-        body = parse_form({k: form.get(k, "") for k in ("bank_name", "account_number", "ifsc_code")}, BankDetails)
-        if body.account_number != form.get("account_number_confirm", "").replace(" ", ""):
-            raise ApiError(422, "validation_error", "The two account numbers are not the same.",
-                           "account_number_confirm")
+        problems = Problems()
+        body = problems.check(parse_form, {k: form.get(k, "") for k in ("bank_name", "account_number", "ifsc_code")},
+                              BankDetails)
+        if form.get("account_number", "").replace(" ", "") != form.get("account_number_confirm", "").replace(" ", ""):
+            problems.add("account_number_confirm", "The two account numbers are not the same.")
+        problems.raise_any()
         key = request.app.state.secrets.data_key
         await run(request.app.state.pool, "set_my_bank_details", caller, bank_name=body.bank_name,
                   account_number_encrypted=encrypt(key, present.BANK_PURPOSE, body.account_number),
@@ -282,9 +300,12 @@ async def account_page(request: Request) -> Response:
           auth="consultant", include=False)
 async def change_password(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
-        body = parse_form({k: form.get(k, "") for k in ("current_password", "new_password")}, ChangePasswordBody)
-        if body.new_password != form.get("new_password_confirm", ""):
-            raise ApiError(422, "validation_error", "The two new passwords are not the same.", "new_password_confirm")
+        problems = Problems()
+        body = problems.check(parse_form, {k: form.get(k, "") for k in ("current_password", "new_password")},
+                              ChangePasswordBody)
+        if form.get("new_password", "") != form.get("new_password_confirm", ""):
+            problems.add("new_password_confirm", "The two new passwords are not the same.")
+        problems.raise_any()
         _, refresh = await change_password_for(request, caller, body)
         # change_my_password ends every session, this browser's cookie session too, and opens one new session
         # for the caller. This browser carries on in that one (its cookie is replaced), so the consultant stays
@@ -316,10 +337,11 @@ async def export_data(request: Request) -> Response:
 async def delete_account(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         account = await run(request.app.state.pool, "get_my_account", caller)
+        problems = Problems()
         if form.get("confirm_email", "").strip().lower() != account["email"].lower():
-            raise ApiError(422, "validation_error", "Type your email address exactly as shown to confirm.",
-                           "confirm_email")
-        body = parse_form({"current_password": form.get("current_password", "")}, CurrentPasswordBody)
+            problems.add("confirm_email", "Type your email address exactly as shown to confirm.")
+        body = problems.check(parse_form, {"current_password": form.get("current_password", "")}, CurrentPasswordBody)
+        problems.raise_any()
         await confirm_current_password(request, caller, body.current_password)
         await run(request.app.state.pool, "delete_my_account", caller)
         await forget_photos(request, caller.consultant_id)

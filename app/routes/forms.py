@@ -1,8 +1,9 @@
 # app/routes/forms.py — what the dashboard's form pages share: the form page (load, submit, errors beside their fields with the typed values kept), the notices, and how values are shown and read.
 """One form path for the dashboard's pages (settings, sessions, clients, quotations). `page_error` is the one conversion
 of a database error into the error a form shows (the app's own SQLSTATE table; anything else is a bug and re-raised);
-`form_error` gives it as a page's message and field. On the settings pages `form_page` shows a page, runs its form
-on POST and shows the message in the form's words beside its field with the values typed (never a secret);
+`form_error` gives every problem as {input: plain sentence} (app/routes/form_errors.py) for the page's summary and
+its fields (app/templates/_form.html). On the settings pages `form_page` shows a page, runs its form on POST and
+shows the problems beside their fields with the values typed (never a secret);
 `done_redirect` is the post/redirect/get with its notice."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app import present
 from app.errors import ApiError, from_postgres
+from app.routes.form_errors import Rename, field_errors
 from app.routes.profile import (
     ProfilePatch,
 )
@@ -68,43 +70,6 @@ NOTICES = {
     "password": "Password changed. You are still signed in here; every other device and app has been signed out.",
 }
 
-# Field names as the forms say them: an API message ("slot_minutes: Input should be …") names the field
-# by its label instead.
-LABELS = {
-    "first_name": "First name", "last_name": "Last name", "consultancy_sector": "Field of consulting",
-    "description": "About you", "experience_months": "Experience", "personal_session_title": "One-to-one title",
-    "personal_session_price": "One-to-one price", "webinar_session_title": "Webinar title",
-    "webinar_session_price": "Webinar price", "instagram_url": "Instagram", "linkedin_url": "LinkedIn",
-    "twitter_url": "X (Twitter)", "phone_country_code": "Country code", "phone_number": "Mobile number",
-    "timezone": "Time zone", "slug": "Page address", "photo": "Photo", "session_type": "Type of session",
-    "weekday": "Days", "start_time": "Start time", "end_time": "End time", "slot_minutes": "Slot length",
-    "capacity": "Seats", "valid_from": "From date", "valid_until": "Until date", "date": "Date",
-    "start_date": "From", "end_date": "To", "reason": "Reason", "min_notice_minutes": "Minimum notice",
-    "max_days_ahead": "How far ahead", "buffer_minutes": "Buffer", "hold_minutes": "Payment hold",
-    "client_cutoff_hours": "Cut-off for changes", "max_reschedules": "Reschedules allowed",
-    "refund_ladder": "Refunds", "bank_name": "Bank name", "account_number": "Account number",
-    "account_number_confirm": "Account number again", "ifsc_code": "IFSC", "default_meeting_platform": "Default platform",
-    "zoom_link": "Zoom link", "meet_link": "Google Meet link", "teams_link": "Microsoft Teams link",
-    "current_password": "Current password", "new_password": "New password",
-    "new_password_confirm": "New password again", "confirm_email": "Email address",
-}
-FORMATS = {  # what a pattern means, for "String should match pattern …"
-    "slug": "use lowercase letters, digits and single hyphens, like asha-verma.",
-    "phone_country_code": "write it like +91.", "phone_number": "use 6 to 14 digits, without the country code.",
-    "zoom_link": "the link must start with https://.", "meet_link": "the link must start with https://.",
-    "teams_link": "the link must start with https://.",
-}
-MESSAGES = {  # the schemas' whole-form checks, in words, and the field each concerns
-    "end_time must be after start_time": ("The end time must be after the start time.", "end_time"),
-    "the window is shorter than one slot": ("From start to end is shorter than one slot.", "slot_minutes"),
-    "valid_until must not be before valid_from": ("The until date must not be before the from date.", "valid_until"),
-    "ends_at must be after starts_at": ("The end must be after the start.", "end_time"),
-    "refund_ladder steps must go from most hours before to fewest, refunds not increasing": (
-        "Refund rows go from the most hours before to the fewest, and the refund must not rise from one row "
-        "to the next.", "refund_ladder"),
-}
-
-
 # --- shared -------------------------------------------------------------------------------------------
 
 Load = Callable[[Request, dict, Caller], Awaitable[dict]]
@@ -126,29 +91,15 @@ def page_error(exc: Exception) -> ApiError:
     return mapped
 
 
-def form_error(exc: Exception, renames: dict[str, str] | None = None) -> tuple[dict[str, Any], int]:
-    """A failed form's message and the form input it concerns (the API's `client.email` is `client_email`; renames
-    map an API field to a differently named input), and the status to answer with."""
+def form_error(exc: Exception, renames: Rename | None = None, order: list[str] | None = None) -> tuple[dict[str, Any], int]:
+    """A failed form's context for its page, and the status to answer with: `errors` ({input: sentence}, every
+    problem at once, app/routes/form_errors.py; the API's `client.email` is the input `client_email`, renames map
+    an API field to a differently named input; order, the posted form's names, puts them in the page's order),
+    and `error`/`error_field`, the first of them."""
     err = page_error(exc)
-    field = (renames or {}).get(err.field or "", (err.field or "").replace(".", "_") or None)
-    return {"error": err.message, "error_field": field}, err.status
-
-
-def explain_error(err: ApiError, renames: dict[str, str]) -> tuple[str, str | None]:
-    """The message in the form's words, and the form field it concerns."""
-    field, message = err.field, err.message.replace("Value error, ", "")
-    named = bool(field and message.startswith(field + ": "))  # the schema's "field: what is wrong"
-    if named:
-        message = message[len(field) + 2:]
-    if message in MESSAGES:
-        (message, field), named = MESSAGES[message], False
-    field = renames.get(field, field) if field else None
-    if field and "String should match pattern" in message and field in FORMATS:
-        message = FORMATS[field]
-    message = message.replace("Input should", "It should", 1)
-    message = message[:1].upper() + message[1:]
-    label = LABELS.get(field or "") if named else None
-    return (f"{label}: {message}" if label else message), field
+    errors = field_errors(err, renames, order)
+    first = next(iter(errors))
+    return {"errors": errors, "error": errors[first], "error_field": first or None}, err.status
 
 
 def done_notice(request: Request) -> str | None:
@@ -158,22 +109,21 @@ def done_notice(request: Request) -> str | None:
 
 
 async def form_page(request: Request, template: str, load: Load, submit: Submit | None = None, *, form: str = "main",
-                renames: dict[str, str] | None = None) -> Response:
+                renames: Rename | None = None) -> Response:
     """GET shows the page; POST runs the form's submit, and an ApiError or a mapped SQL error shows the page
     again with the message, the field and the typed values (status as the API would answer)."""
     subject, caller = signed_in(request)  # the page's endpoint(auth=…) let it run
-    ctx: dict = {"values": {}, "error": None, "error_field": None, "error_form": None, "notice": done_notice(request)}
+    ctx: dict = {"values": {}, "errors": {}, "error": None, "error_field": None, "error_form": None,
+                 "notice": done_notice(request)}
     status, headers = 200, {}
     if request.method == "POST" and submit is not None:
         data = await form_with_csrf(request)
         try:
             return await submit(data, subject, caller)
         except (ApiError, asyncpg.PostgresError) as exc:
-            err = page_error(exc)
-            message, field = explain_error(err, renames or {})
-            ctx.update(values={k: v for k, v in data.items() if is_kept(k)}, error=message, error_field=field,
-                       error_form=form, notice=None)
-            status, headers = err.status, err.headers  # a 429's Retry-After, as the API sends it
+            failure, status = form_error(exc, renames, list(data))
+            ctx.update(failure, values={k: v for k, v in data.items() if is_kept(k)}, error_form=form, notice=None)
+            headers = page_error(exc).headers  # a 429's Retry-After, as the API sends it
     ctx.update(await load(request, subject, caller))
     response = render(request, template, ctx, status=status)
     response.headers.update(headers)
@@ -196,23 +146,22 @@ def whole_number(raw: str) -> int | str:
 
 
 def patch_fields(form: dict[str, str], names: tuple[str, ...], numbers: tuple[str, ...] = ()) -> dict:
-    """Form fields as a profile patch: an emptied optional field is cleared (null), an emptied required one
-    is an error (a form sends every field, so empty cannot mean 'leave as it is')."""
+    """Form fields as a profile patch: an emptied optional field is cleared (null); an emptied required one
+    stays "" (a form sends every field, so empty cannot mean 'leave as it is'), which update_profile reports
+    as missing along with every other problem."""
     data: dict = {}
     for name in names:
         raw = form.get(name, "")
         if not raw.strip():
-            if not is_nullable(name):
-                raise ApiError(422, "missing_field", f"{name}: This cannot be left empty.", name)
-            data[name] = None
+            data[name] = "" if not is_nullable(name) else None
         else:
             data[name] = whole_number(raw) if name in numbers else raw
     return data
 
 
 async def update_profile(request: Request, caller: Caller, data: dict) -> dict:
-    """The API's update_my_profile: the same schema, the same patch."""
-    body = parse_form(data, ProfilePatch)
+    """The API's update_my_profile: the same schema, the same patch (a required field left "" is missing)."""
+    body = parse_form(data, ProfilePatch, required=[k for k, v in data.items() if v == ""])
     patch = body.model_dump(mode="json", exclude_unset=True)
     if "notification_preferences" in patch:  # as the API: a preference not sent stays as it is
         patch["notification_preferences"] = {k: v for k, v in patch["notification_preferences"].items() if v is not None}
@@ -223,6 +172,32 @@ async def masked_account(request: Request, caller: Caller) -> dict:
     """The consultant's account as the API shows it: bank details only masked."""
     account = await run(request.app.state.pool, "get_my_account", caller)
     return present.consultant(account, request.app.state.secrets.data_key)
+
+
+def months_from_years(raw: str) -> int | str:
+    """Experience typed in years ("7", "2.5") as the months the API stores; anything else is passed on as typed
+    for the schema to refuse (and the page to say in years)."""
+    raw = raw.strip().replace(",", ".")
+    if re.fullmatch(r"-?[0-9]{1,4}(\.[0-9]{1,2})?", raw):
+        return round(float(raw) * 12)
+    return raw
+
+
+def years_from_months(months: int | None) -> str | None:
+    """The months stored, as the years the form asks for: 84 is "7", 30 is "2.5"."""
+    return None if months is None else f"{months / 12:.2f}".rstrip("0").rstrip(".")
+
+
+def notice_minutes(hours: str, minutes: str) -> int | str:
+    """Minimum notice typed as hours and minutes, as the minutes the API stores ("" when both are empty: it is
+    required; text that is not a whole number is passed on for the schema to refuse)."""
+    hours, minutes = hours.strip(), minutes.strip()
+    if not hours and not minutes:
+        return ""
+    h, m = whole_number(hours or "0"), whole_number(minutes or "0")
+    if isinstance(h, str) or isinstance(m, str) or not 0 <= m <= 59:
+        return f"{hours}h{minutes}m"  # not a number of minutes: refused, and said in hours
+    return h * 60 + m
 
 
 def zone_label(zone: str) -> str:

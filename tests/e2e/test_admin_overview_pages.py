@@ -66,7 +66,7 @@ async def test_a_super_admin_reads_the_platform_and_changes_a_setting(page, api,
     await expect(hold).to_have_value("15")
     await hold.fill("1000")
     await page.get_by_role("button", name="Save settings").click()
-    await expect(page.get_by_role("alert")).to_contain_text("default_hold_minutes is a whole number from 5 to 120")
+    await expect(page.get_by_role("alert")).to_contain_text("Minutes a pending paid booking holds its slot: a whole number from 5 to 120.")
     await expect(hold).to_have_attribute("aria-invalid", "true")
     await no_serious_violations(page, "admin-settings-error")
     await hold.fill("25")

@@ -165,10 +165,19 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
                        ({"plan_price_1": "NaN"}, "plans"), ({"plan_price_1": "499.999"}, "plans")):
         r = await client.post("/admin/settings", headers=HTML, data={**fields, **plans, **bad})
         assert r.status_code == 422, (bad, r.status_code)
-        assert 'role="alert" id="form-error"' in r.text, bad
+        assert 'class="error-summary" role="alert"' in r.text and f'href="#{field}"' in r.text, bad
+        summary = re.search(r'<div class="error-summary".*?</div>', r.text, re.S).group(0)
+        assert "_" not in re.sub(r"<[^>]+>", "", summary), summary  # labels, never a setting's key
         assert re.search(rf'{field}[^>]*aria-invalid="true"' if field != "plans" else r'plan_code_0[^>]*aria-invalid',
                          r.text), bad
         assert f'value="{next(iter(bad.values()))}"' in r.text, bad
+    # Every number out of its range is reported at once, in words, beside its field.
+    r = await client.post("/admin/settings", headers=HTML, data={**fields, **plans, "default_hold_minutes": "1000",
+                                                                 "booking_horizon_days": "soon"})
+    assert r.status_code == 422
+    assert re.findall(r'<p class="field-error" id="([^"]+)-error">', r.text) == ["default_hold_minutes",
+                                                                              "booking_horizon_days"]
+    assert "Days ahead clients can book: a whole number from 7 to 365." in r.text
     # Clearing every plan row is refused (there must be one), and a forged post does nothing.
     cleared = {k: "" for k in plans}
     assert (await client.post("/admin/settings", headers=HTML, data={**fields, **cleared})).status_code == 422
