@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app.auth import token_hash
+from app.calendar_invite import calendar_links
 from app.emails import inr
 from app.errors import ApiError
 from app.sql import Caller, run
@@ -149,6 +150,7 @@ def local_dt(value: Any, timezone: str, fmt: str = "%a, %d %b %Y, %I:%M %p") -> 
 
 templates.env.filters["inr"] = inr
 templates.env.filters["local_dt"] = local_dt
+templates.env.filters["calendar_links"] = calendar_links
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:
