@@ -8,6 +8,7 @@ import base64
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
@@ -85,6 +86,27 @@ def test_add_to_calendar_links_carry_utc_times_title_location_and_no_secret():
         assert outlook["location"] == [SESSION["meeting_link"]]
     for url in links.values():
         assert "mt_sample" not in url and "Xy3abc" not in url  # neither the manage link nor the passcode
+
+
+FUNCTIONS = Path(__file__).resolve().parents[2] / "db" / "functions"
+CANCELS = re.compile(r"update\s+app\.sessions\s+set\s+status\s*=\s*'cancelled'", re.I)
+
+
+def test_every_sql_function_that_cancels_a_session_mails_the_client_its_cancellation():
+    """A guard for paths added later (an admin's cancel-and-refund, say): a function that cancels a session queues the
+    client's cancellation mail (which carries the calendar's CANCEL) in the same body."""
+    cancelling = {}
+    for path in FUNCTIONS.rglob("*.sql"):
+        if path.name == "seed.sql":  # demo history, written as it happened: nobody to mail
+            continue
+        for body in re.split(r"(?=create or replace function )", path.read_text()):
+            if CANCELS.search(body):
+                name = re.match(r"create or replace function ([\w.]+)", body)
+                cancelling[name.group(1) if name else path.name] = body
+    assert len(cancelling) >= 3  # the client's, the refund's, the account closing's
+    silent = [name for name, body in cancelling.items()
+              if not re.search(r"queue_session_emails\([^)]*'cancelled_(for|by)_client'", body)]
+    assert silent == []
 
 
 # --- the events, end to end through a worker ---------------------------------------------------------
