@@ -32,9 +32,16 @@ $(PGBOUNCER):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null
 
+# The email check (tests/jobs/test_email_html.py) runs the Nu HTML Checker, vnu.jar from tests/contract's npm
+# packages, on Java: Debian's default-jre-headless, installed the same way when java is missing.
+JAVA ?= /usr/bin/java
+$(JAVA):
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null
+
 # The whole suite, then (unless PYTEST_ARGS picks a part) tests/http again with the app's queries going
 # through a PgBouncer started for the run (NAKKSHA_TEST_PGBOUNCER=1; see tests/scaling/pgbouncer.py).
-test: $(STAMP) lint $(CHROMIUM) $(PGBOUNCER)
+test: $(STAMP) lint $(CHROMIUM) $(PGBOUNCER) $(JAVA)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 	if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
 

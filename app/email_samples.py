@@ -10,8 +10,12 @@ SESSION = {
     "client_email": "priya@example.com", "title": "One-to-one career consultation", "session_type": "personal",
     "starts_at": "2026-12-01T04:30:00+00:00", "ends_at": "2026-12-01T05:30:00+00:00", "timezone": "Asia/Kolkata",
     "duration_minutes": 60, "amount": "1499.50", "currency": "INR", "meeting_link": "https://zoom.us/j/1234567890", "meeting_id": "123 4567 890", "meeting_password": "Xy3abc",
-    "cancellation_reason": None, "manage_url": "https://nakksha.in/booking/mt_sample",
+    "cancellation_reason": None, "cancelled_by": None, "payment_status": "paid", "booked_via": "public",
+    "invited": True, "other_timezone": "Europe/London", "other_name": "Asha Verma",
+    "manage_url": "https://nakksha.in/booking/mt_sample",
 }
+# The consultant's copy: their own zone first, the client's second (the SQL swaps the pair for each reader).
+FOR_CONSULTANT = {**SESSION, "other_timezone": "Europe/London", "other_name": "Priya Shah"}
 QUOTATION = {
     "consultant_name": "Asha Verma", "client_name": "Priya Shah", "quotation_name": "Career plan, three months",
     "base_amount": "15000.00", "discount_percentage": "10.00", "final_amount": "13500.00", "currency": "INR",
@@ -22,11 +26,15 @@ CONSULTANT = {"first_name": "Asha", "slug": "asha-verma"}
 
 SAMPLES: dict[str, dict] = {
     "session_confirmation": SESSION,
-    "session_booked": SESSION,
+    "session_booked": FOR_CONSULTANT,
     "session_reminder": SESSION,
     "session_rescheduled": {**SESSION, "reschedule_count": 1, "previous_starts_at": "2026-11-30T04:30:00+00:00"},
-    "session_cancelled_client": {**SESSION, "cancellation_reason": "The consultant is unwell", "refund_amount": "1499.50"},
-    "session_cancelled_consultant": {**SESSION, "cancellation_reason": "A clash at work", "refund_amount": "749.75"},
+    "session_rescheduled_consultant": {**FOR_CONSULTANT, "reschedule_count": 1,
+                                       "previous_starts_at": "2026-11-30T04:30:00+00:00"},
+    "session_cancelled_client": {**SESSION, "cancellation_reason": "The consultant is unwell", "refund_amount": "1499.50",
+                                 "cancelled_by": "consultant"},
+    "session_cancelled_consultant": {**FOR_CONSULTANT, "cancellation_reason": "A clash at work", "refund_amount": "749.75",
+                                     "cancelled_by": "client"},
     "refund_processed": {**SESSION, "refund_amount": "749.75", "refund_reason": "Cancelled by the client"},
     "quotation_received": QUOTATION,
     "quotation_viewed": {**QUOTATION, "viewed_at": "2026-11-25T06:00:00+00:00"},

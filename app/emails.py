@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import jinja2
 import markupsafe
 
+from app.calendar_invite import calendar_links
+
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "email"
 
 # Missing data is an error, not an empty string: a message must never go out with holes in it.
@@ -46,8 +48,18 @@ def local_time(instant: object, timezone: str) -> str:
     return local.strftime("%a, %d %b %Y, %I:%M %p ") + (local.tzname() or timezone)
 
 
+def other_time(instant: object, timezone: str, other_timezone: str | None) -> str:
+    """The same instant in the other party's zone, for the line under the reader's own time; empty when there
+    is no other zone or it reads the same (the same clock time and zone name)."""
+    if not other_timezone:
+        return ""
+    theirs = local_time(instant, other_timezone)
+    return "" if theirs == local_time(instant, timezone) else theirs
+
+
+FILTERS = {"inr": inr, "local_time": local_time, "other_time": other_time, "calendar_links": calendar_links}
 for _env in (_html, _text):
-    _env.filters.update(inr=inr, local_time=local_time)
+    _env.filters.update(FILTERS)
 
 
 class UnknownEmailType(LookupError):
@@ -66,8 +78,7 @@ def email_types() -> list[str]:
 
 
 # Super admins' overrides are rendered only in app/template_sandbox.py (a bounded sandbox in a child process
-# that is killed when it runs too long); these helpers give it the same filters and the same frame.
-FILTERS = {"inr": inr, "local_time": local_time}
+# that is killed when it runs too long); FILTERS and in_layout give it the same filters and the same frame.
 
 
 def in_layout(body: str, subject: str) -> str:

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from app.auth import token_hash
+from app.calendar_invite import calendar_links
 from app.config import ADMIN_CAN, SUPER_ADMIN_ONLY
 from app.emails import inr
 from app.errors import ApiError
@@ -182,6 +183,7 @@ templates.env.globals["static_url"] = static_url
 templates.env.globals.update(admin_can=ADMIN_CAN, super_admin_only=SUPER_ADMIN_ONLY)
 templates.env.filters["rate"] = rate
 templates.env.filters["meeting_platform"] = meeting_platform
+templates.env.filters["calendar_links"] = calendar_links
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:

@@ -1904,6 +1904,11 @@ begin
     values (v_consultant, 'session', v_s.id, v_client, v_amount, v_c.currency, p_payment_method, p_payment_method,
             'completed', now());
   end if;
+  -- The client gets the confirmation with its calendar invitation, as for a booking they made themselves
+  -- (a session entered after it happened is only a record: nobody is mailed about it).
+  if v_s.starts_at > now() then
+    perform app_private.queue_session_emails(v_s, 'confirmed');
+  end if;
   return api.session_json(v_s);
 end;
 $$;
@@ -3670,7 +3675,7 @@ begin
   update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
     reschedule_count = reschedule_count + 1
   where id = v_s.id returning * into v_s;
-  perform app_private.queue_session_emails(v_s, 'rescheduled',
+  perform app_private.queue_session_emails(v_s, 'rescheduled_by_client',
     jsonb_build_object('previous_starts_at', (v_view->>'starts_at')::timestamptz));
   return app_private.manage_view(v_s);
 end;
@@ -7800,7 +7805,7 @@ CREATE TABLE app.consultants (
     zoom_link text,
     meet_link text,
     teams_link text,
-    notification_preferences jsonb DEFAULT '{"session_booked": true, "quotation_viewed": true, "session_cancelled": true, "quotation_responded": true}'::jsonb NOT NULL,
+    notification_preferences jsonb DEFAULT '{"session_booked": true, "quotation_viewed": true, "session_cancelled": true, "quotation_responded": true, "session_rescheduled": true}'::jsonb NOT NULL,
     last_login_at timestamp with time zone,
     deleted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -9621,7 +9626,8 @@ begin
   end if;
   v_data := app_private.session_mail_data(p_s) || coalesce(p_extra, '{}');
   -- Each reader sees times in their own zone: the client in the one they booked from (when known).
-  v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone));
+  v_for_client := v_data || jsonb_build_object('timezone', coalesce(p_s.client_timezone, v_c.timezone),
+    'other_timezone', v_c.timezone, 'other_name', v_data->>'consultant_name');
   -- A public booking's name was typed by whoever booked, for an address nobody has shown is theirs: the client's
   -- own mails greet nobody by it and put no name in the To header (a stranger must not read a sentence the
   -- booker wrote as the platform's). The consultant's mails show it, as what the booking form said.
@@ -9636,12 +9642,24 @@ begin
     select m.email_type, m.to_consultant, m.preference from (values
       ('confirmed', 'session_confirmation', false, null), ('confirmed', 'session_booked', true, 'session_booked'),
       ('cancelled_for_client', 'session_cancelled_client', false, null),
+      -- The client who cancelled gets the notice too: it carries the calendar's cancellation of the invitation.
+      ('cancelled_by_client', 'session_cancelled_client', false, null),
       ('cancelled_by_client', 'session_cancelled_consultant', true, 'session_cancelled'),
       ('reminder', 'session_reminder', false, null), ('rescheduled', 'session_rescheduled', false, null),
+      -- A move by the client: the client's notice (the invitation's new time) and the consultant's.
+      ('rescheduled_by_client', 'session_rescheduled', false, null),
+      ('rescheduled_by_client', 'session_rescheduled_consultant', true, 'session_rescheduled'),
       ('refund_processed', 'refund_processed', false, null)) as m(event, email_type, to_consultant, preference)
     where m.event = p_event
   loop
     v_found := true;
+    -- A session the consultant booked themselves (offline, from the dashboard) needs no notice to them.
+    continue when v_mail.email_type = 'session_booked' and p_s.booked_via = 'consultant';
+    -- A cancellation through the manage link mails the client's address like a move does: whoever holds the link
+    -- (a stranger who typed someone else's address) may cause it, so it counts against that mailbox's mails of
+    -- the day. Past that cap the booking is still cancelled (a cancellation is never refused) but not mailed.
+    continue when p_event = 'cancelled_by_client' and not v_mail.to_consultant
+      and app_private.count_recipient_mail(v_client.email::text) > 0;
     if v_mail.to_consultant then
       -- Consultant-bound mail follows their notification preferences (a missing key means on).
       continue when not coalesce((v_c.notification_preferences->>v_mail.preference)::boolean, true);
@@ -9660,7 +9678,7 @@ begin
   -- A confirmation or a notice of the new time, sent when the session's reminder is already due, says all a
   -- reminder would: no second mail follows it seconds later (it would also double what a stranger's inbox gets
   -- from each free booking). The reminder counts as sent for this start time and its job is cancelled.
-  if p_event in ('confirmed', 'rescheduled') and p_s.starts_at > now()
+  if p_event in ('confirmed', 'rescheduled', 'rescheduled_by_client') and p_s.starts_at > now()
      and app_private.reminder_due_at(p_s.starts_at) <= now() then
     update app.sessions set reminder_sent_for = p_s.starts_at where id = p_s.id;
     perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
@@ -9675,7 +9693,7 @@ ALTER FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, 
 -- Name: FUNCTION queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) IS 'Queue the mails a session event sends (confirmation, cancellation, refund) through the outbox; a confirmation or move inside the reminder window stands in for the reminder.';
+COMMENT ON FUNCTION app_private.queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb) IS 'Queue the mails a session event sends (confirmation, cancellation, move, refund) through the outbox; a confirmation or move inside the reminder window stands in for the reminder.';
 
 
 --
@@ -10592,7 +10610,15 @@ CREATE FUNCTION app_private.session_mail_data(p_s app.sessions) RETURNS jsonb
     'starts_at', p_s.starts_at, 'ends_at', p_s.ends_at, 'timezone', c.timezone,
     'duration_minutes', p_s.duration_minutes, 'amount', p_s.amount::text, 'currency', p_s.currency,
     'meeting_link', p_s.meeting_link, 'meeting_id', p_s.meeting_id, 'meeting_password', p_s.meeting_password,
-    'cancellation_reason', p_s.cancellation_reason)
+    'cancellation_reason', p_s.cancellation_reason, 'cancelled_by', p_s.cancelled_by,
+    'payment_status', p_s.payment_status, 'booked_via', p_s.booked_via,
+    -- Whether an invitation was ever queued for this session (a booking confirmed once): only then does a
+    -- cancellation carry the calendar's CANCEL for it (a booking cancelled before it was confirmed sent none).
+    'invited', exists (select 1 from app.email_logs l where l.session_id = p_s.id
+                       and l.email_type in ('session_confirmation', 'session_booked')),
+    -- The other party's zone, for the second time line ("… for Asha"): the consultant's mails show the
+    -- client's zone (when the booking recorded it), the client's show the consultant's (set below).
+    'other_timezone', p_s.client_timezone, 'other_name', coalesce(p_s.client_name, cl.name))
     || case when p_s.manage_link_encrypted is not null
             then jsonb_build_object('manage_url_encrypted', p_s.manage_link_encrypted) else '{}' end
   from app.consultants c, app.clients cl
@@ -20125,4 +20151,5 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261205140000
 -- 20261206010000
 -- 20261207010000
+-- 20261207050000
 -- 20261207060000

@@ -31,7 +31,11 @@ from jobs.app import app, pool
 log = logging.getLogger("nakksha.jobs.email")
 
 MAX_ATTEMPTS = 6
-INVITE_TYPES = {"session_confirmation", "session_rescheduled"}
+# The mails that carry the session's calendar invitation, and its iTIP method: an invitation (or its new time)
+# for a live session, a cancellation (same UID, higher SEQUENCE) for one that was called off.
+INVITE_METHODS = {"session_confirmation": "REQUEST", "session_booked": "REQUEST", "session_rescheduled": "REQUEST",
+                  "session_rescheduled_consultant": "REQUEST", "session_cancelled_client": "CANCEL",
+                  "session_cancelled_consultant": "CANCEL"}
 LINK_PURPOSE = "email_link"
 
 
@@ -46,6 +50,16 @@ def decrypt_fields(data: dict) -> dict:
         else:
             out[name] = value
     return out
+
+
+def invite_attachments(email_type: str, data: dict, to_email: str, to_name: str | None) -> list[dict]:
+    """A confirmed or moved session's invitation, or the cancellation of one the recipient was invited to, with
+    the recipient as its attendee. A booking cancelled before it was ever confirmed (`invited` false) sent no
+    invitation, so it sends no cancellation."""
+    method = INVITE_METHODS.get(email_type)
+    if method is None or "session_id" not in data or (method == "CANCEL" and data.get("invited") is False):
+        return []
+    return [invite_attachment(data, method=method, attendee_email=to_email, attendee_name=header_text(to_name))]
 
 
 class ProviderBackoff(procrastinate.RetryStrategy):
@@ -98,8 +112,7 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
         log.error("email %s (%s) not sent: %s", log_id, claimed["email_type"], exc)
         return
     sender = email_sender(db)
-    # A confirmed or moved session carries its calendar invitation.
-    attachments = [invite_attachment(data)] if claimed["email_type"] in INVITE_TYPES and "session_id" in data else []
+    attachments = invite_attachments(claimed["email_type"], data, claimed["recipient_email"], claimed["recipient_name"])
     message = EmailMessage(to_email=claimed["recipient_email"], to_name=header_text(claimed["recipient_name"]) or None,
                            subject=header_text(rendered.subject), html=rendered.html, text=rendered.text,
                            idempotency_key=claimed["idempotency_key"], email_log_id=str(log_id),

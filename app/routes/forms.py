@@ -46,6 +46,7 @@ PLATFORMS = {"zoom": "Zoom", "meet": "Google Meet", "teams": "Microsoft Teams"}
 NOTIFICATIONS = {  # the API's NotificationPreferences, in words
     "session_booked": ("A client books a session", "An email with the client, the time and the amount."),
     "session_cancelled": ("A client cancels a session", "An email with the refund due, if any."),
+    "session_rescheduled": ("A client moves a session", "An email with the new time and the old one."),
     "quotation_viewed": ("A client opens a quotation you sent", "So you know when to follow up."),
     "quotation_responded": ("A client accepts or declines a quotation", "With their answer."),
 }

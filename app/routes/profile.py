@@ -74,6 +74,7 @@ class CancellationPolicy(Schema):
 class NotificationPreferences(Schema):
     session_booked: bool = None  # type: ignore[assignment]
     session_cancelled: bool = None  # type: ignore[assignment]
+    session_rescheduled: bool = None  # type: ignore[assignment]
     quotation_viewed: bool = None  # type: ignore[assignment]
     quotation_responded: bool = None  # type: ignore[assignment]
 

@@ -150,7 +150,7 @@ begin
   update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
     reschedule_count = reschedule_count + 1
   where id = v_s.id returning * into v_s;
-  perform app_private.queue_session_emails(v_s, 'rescheduled',
+  perform app_private.queue_session_emails(v_s, 'rescheduled_by_client',
     jsonb_build_object('previous_starts_at', (v_view->>'starts_at')::timestamptz));
   return app_private.manage_view(v_s);
 end;

@@ -219,6 +219,11 @@ begin
     values (v_consultant, 'session', v_s.id, v_client, v_amount, v_c.currency, p_payment_method, p_payment_method,
             'completed', now());
   end if;
+  -- The client gets the confirmation with its calendar invitation, as for a booking they made themselves
+  -- (a session entered after it happened is only a record: nobody is mailed about it).
+  if v_s.starts_at > now() then
+    perform app_private.queue_session_emails(v_s, 'confirmed');
+  end if;
   return api.session_json(v_s);
 end;
 $$;

@@ -61,7 +61,7 @@ async def test_the_outbox_lists_downloads_and_renders_a_bookings_confirmation(br
         # The listing names the invitation beside the confirmation.
         await page.goto("/dev/outbox")
         row = page.get_by_role("row").filter(has_text="session_confirmation")
-        await expect(row.get_by_role("link", name="session.ics")).to_be_visible()
+        await expect(row.get_by_role("link", name="invite.ics")).to_be_visible()
         await no_serious_violations(page, "outbox-1366")
         await no_sideways_scroll(page, 1366)
 
@@ -72,9 +72,9 @@ async def test_the_outbox_lists_downloads_and_renders_a_bookings_confirmation(br
         await expect(attachment).to_contain_text("text/calendar")
         await expect(attachment).to_contain_text(re.compile(r"\d+ bytes"))
         async with page.expect_download() as info:
-            await attachment.get_by_role("link", name="session.ics").click()
+            await attachment.get_by_role("link", name="invite.ics").click()
         download = await info.value
-        assert download.suggested_filename == "session.ics"
+        assert download.suggested_filename == "invite.ics"
         ics = await asyncio.to_thread(Path(await download.path()).read_bytes)
         assert ics.startswith(b"BEGIN:VCALENDAR")
         [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
@@ -100,7 +100,7 @@ async def test_the_outbox_lists_downloads_and_renders_a_bookings_confirmation(br
         for path, name in (("/dev/outbox", "outbox-390"), (f"/dev/outbox/{ids['session_confirmation']}",
                                                            "outbox-message-390")):
             await phone.goto(path)
-            await expect(phone.get_by_role("link", name="session.ics").first).to_be_visible()
+            await expect(phone.get_by_role("link", name="invite.ics").first).to_be_visible()
             await no_sideways_scroll(phone, 390)
             await shot(phone, name)
         frame = await preview_frame(phone, ids["session_confirmation"])

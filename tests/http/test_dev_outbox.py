@@ -51,15 +51,15 @@ async def test_a_bookings_invitation_is_listed_and_downloads_as_a_calendar_file(
 
     page = await client.get(f"/dev/outbox/{confirmation}")
     assert page.status_code == 200
-    assert f'href="{download}"' in page.text and ">session.ics</a>" in page.text
-    assert "text/calendar; charset=utf-8; method=PUBLISH" in page.text
+    assert f'href="{download}"' in page.text and ">invite.ics</a>" in page.text
+    assert "text/calendar; charset=utf-8; method=REQUEST" in page.text
     listing = await client.get("/dev/outbox")
     assert listing.status_code == 200 and f'href="{download}"' in listing.text
 
     r = await client.get(download)
     assert r.status_code == 200
-    assert r.headers["content-type"] == "text/calendar; charset=utf-8; method=PUBLISH"
-    assert r.headers["content-disposition"] == 'attachment; filename="session.ics"'
+    assert r.headers["content-type"] == "text/calendar; charset=utf-8; method=REQUEST"
+    assert r.headers["content-disposition"] == 'attachment; filename="invite.ics"'
     assert r.headers["x-content-type-options"] == "nosniff"
     assert f"{len(r.content)} bytes" in page.text  # the size the page states is the size served
     assert r.content.startswith(b"BEGIN:VCALENDAR\r\n") and r.content.rstrip().endswith(b"END:VCALENDAR")
@@ -68,10 +68,11 @@ async def test_a_bookings_invitation_is_listed_and_downloads_as_a_calendar_file(
     assert event.decoded("dtend") == datetime.fromisoformat(made["ends_at"])
     assert str(event["uid"]) == f"session-{made['session_id']}@nakksha.in"
 
-    # The consultant's notice has no attachment; no message has an attachment past its last, or a huge index.
+    # The consultant's notice carries its own invitation (one); no message has an attachment past its last, or a
+    # huge index.
     notice = await client.get(f"/dev/outbox/{ids['session_booked']}")
-    assert "/attachments/" not in notice.text and "None." in notice.text
-    for path in (f"/dev/outbox/{ids['session_booked']}/attachments/0", f"/dev/outbox/{confirmation}/attachments/1",
+    assert notice.text.count("/attachments/") == 1 and ">invite.ics</a>" in notice.text
+    for path in (f"/dev/outbox/{ids['session_booked']}/attachments/1", f"/dev/outbox/{confirmation}/attachments/1",
                  f"/dev/outbox/{confirmation}/attachments/99999999999", f"/dev/outbox/{uuid.uuid4()}/attachments/0",
                  "/dev/outbox/not-a-uuid/attachments/0", f"/dev/outbox/{confirmation}/attachments/-1"):
         assert (await client.get(path)).status_code == 404, path

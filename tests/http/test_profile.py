@@ -123,7 +123,8 @@ async def test_a_patch_changes_only_the_fields_sent(client, headers):
     assert body["first_name"] == "Asha" and body["consultancy_sector"] == "Tax"
     # Preferences merge: the one sent changes, the others keep their values.
     assert body["notification_preferences"] == {"session_booked": True, "session_cancelled": True,
-                                                "quotation_viewed": False, "quotation_responded": True}
+                                                "quotation_viewed": False, "quotation_responded": True,
+                                                "session_rescheduled": True}
     r = await patch(client, headers, {})
     assert r.status_code == 200 and r.json()["consultant"]["consultancy_sector"] == "Tax"
 

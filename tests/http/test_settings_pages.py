@@ -406,7 +406,7 @@ async def test_notification_preferences_are_saved_unticked_as_off(client, db):
     assert r.status_code == 303 and r.headers["location"] == f"{S}/notifications?done=notifications"
     prefs = json.loads((await consultant_row(db, me["id"]))["notification_preferences"])
     assert prefs == {"session_booked": True, "session_cancelled": False, "quotation_viewed": False,
-                     "quotation_responded": False}
+                     "quotation_responded": False, "session_rescheduled": False}
     page = (await client.get(r.headers["location"], headers=HTML)).text
     assert 'name="session_booked" value="true" checked' in page and 'name="session_cancelled" value="true" aria' in page
 

@@ -17,15 +17,18 @@ from tests.http.test_payments import owner, run_jobs
 ISSUE_TYPES = {"session_confirmation", "session_reminder", "session_cancelled_client", "session_rescheduled",
                "refund_processed", "quotation_received", "session_booked", "session_cancelled_consultant",
                "quotation_viewed", "quotation_responded", "account_approved", "account_rejected", "account_suspended",
-               "account_reactivated", "verify_email", "password_reset"}
+               "account_reactivated", "verify_email", "password_reset", "session_rescheduled_consultant"}
 
 # What each message must tell its reader, in both parts.
 MUST_SAY = {
     "session_confirmation": ["Asha Verma", "Tue, 01 Dec 2026, 10:00 AM IST", "₹1,499.50", "https://zoom.us/j/1234567890",
-                             "https://nakksha.in/booking/mt_sample"],
+                             "https://nakksha.in/booking/mt_sample", "04:30 AM GMT for Asha Verma",
+                             "https://calendar.google.com/calendar/render?action=TEMPLATE"],
     "session_booked": ["Priya Shah", "priya@example.com", "10:00 AM IST", "₹1,499.50"],
     "session_reminder": ["Asha Verma", "10:00 AM IST", "https://zoom.us/j/1234567890", "mt_sample"],
     "session_rescheduled": ["Tue, 01 Dec 2026, 10:00 AM IST", "Mon, 30 Nov 2026, 10:00 AM IST", "mt_sample"],
+    "session_rescheduled_consultant": ["Priya Shah", "priya@example.com", "Tue, 01 Dec 2026, 10:00 AM IST",
+                                       "Mon, 30 Nov 2026, 10:00 AM IST", "04:30 AM GMT for Priya Shah"],
     "session_cancelled_client": ["cancelled", "The consultant is unwell", "₹1,499.50"],
     "session_cancelled_consultant": ["Priya Shah", "A clash at work", "₹749.75"],
     "refund_processed": ["₹749.75", "Cancelled by the client"],
@@ -83,15 +86,17 @@ async def test_a_confirmation_carries_a_calendar_invitation_for_the_right_instan
     finally:
         await conn.close()
     [attachment] = row["attachments"]
-    assert attachment["filename"] == "session.ics" and attachment["content_type"].startswith("text/calendar")
+    assert attachment["filename"] == "invite.ics" and attachment["content_type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(base64.b64decode(attachment["content"]))
     [event] = [e for e in cal.walk("VEVENT")]
     assert event.decoded("dtstart") == datetime.fromisoformat(b["starts_at"])
     assert event.decoded("dtend") == datetime.fromisoformat(b["ends_at"])
     assert str(event["uid"]) == f"session-{b['session_id']}@nakksha.in"
-    assert "https://zoom.us/j/123" in str(event["description"]) and b["manage_url"] in str(event["description"])
+    assert "https://zoom.us/j/123" in str(event["description"]) and b["manage_url"] not in str(event["description"])
     assert b["manage_url"] in row["text_body"]  # the manage link, decrypted only by the worker
-    assert booked["attachments"] == []  # the consultant's notice has no invitation of its own
+    [invite] = booked["attachments"]  # the consultant's notice carries the same event, for their calendar
+    booked_event = icalendar.Calendar.from_ical(base64.b64decode(invite["content"])).walk("VEVENT")[0]
+    assert str(booked_event["uid"]) == str(event["uid"])
 
 
 async def test_each_reader_gets_times_in_their_own_zone(client, db):
@@ -114,6 +119,9 @@ async def test_each_reader_gets_times_in_their_own_zone(client, db):
                                    "where l.email_type = 'session_confirmation'")
     finally:
         await conn.close()
-    assert (" GMT" in text or " BST" in text) and " IST" not in text  # London, not India
+    # London first; India, the consultant's zone, only on the line after it, named as theirs.
+    when = text.split("When: ", 1)[1].splitlines()
+    assert (" GMT" in when[0] or " BST" in when[0]) and " IST" not in when[0]
+    assert when[1].strip().endswith("IST for Asha Verma")
 
 # Test: pytest tests/jobs/test_emails.py

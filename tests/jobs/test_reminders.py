@@ -44,10 +44,11 @@ async def test_a_session_sooner_than_a_day_is_reminded_at_once(client, db):
     assert r.status_code == 201
     [job] = await reminder_jobs(db, r.json()["id"])
     assert job["scheduled_at"] <= datetime.now(UTC) + timedelta(seconds=5)
-    # No confirmation goes to a client their consultant books: this reminder is their mail, and it goes (a public
-    # booking's confirmation inside the window stands in for it: tests/jobs/test_anonymous_mail.py).
+    # The client their consultant books gets the confirmation (with its invitation); sent inside the reminder window,
+    # it stands in for the reminder, as a public booking's does (tests/jobs/test_anonymous_mail.py): one mail.
     await run_jobs(db, queues=("emails",))
-    assert (await state(db, r.json()["id"]))["emails"] == [("session_reminder", "rohan@example.com")]
+    assert (await state(db, r.json()["id"]))["emails"] == [("session_confirmation", "rohan@example.com")]
+    assert [j["status"] for j in await reminder_jobs(db, r.json()["id"])] == ["cancelled"]
 
 
 async def test_moving_the_session_moves_its_reminder_and_tells_the_client(client, db):
