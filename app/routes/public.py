@@ -324,9 +324,9 @@ async def run_or_look_up(request: Request, token: str, name: str, **params) -> d
 
 
 COMMIT_LOOKUP_SECONDS = 10
-# What the manage view adds to a booking (ManagedBooking, CheckoutBooking): not part of a booking's answer.
-MANAGE_ONLY = frozenset({"checkout", "can_cancel", "can_reschedule", "cancellation_cutoff_hours",
-                         "refund_if_cancelled_now"})
+# What the manage view adds to a booking (ManagedBooking, CheckoutBooking): not part of a booking's answer. Read
+# from the models, so a field the manage view gains is left out here too (client_timezone and refunds once were not).
+MANAGE_ONLY = frozenset(CheckoutBooking.model_fields) - frozenset(Booking.model_fields)
 
 
 def _token(request: Request) -> bytes:
