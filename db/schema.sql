@@ -3709,8 +3709,9 @@ CREATE FUNCTION api.quotation_items_from(p_body jsonb, p_name text) RETURNS json
     AS $$
 begin
   -- `items` when given; else the single amount of the API before lines (base_amount) as one line named after the
-  -- quotation, so an old client's body still makes the same quotation; else null (nothing to change).
-  if p_body ? 'items' then
+  -- quotation, so an old client's body still makes the same quotation; else null (nothing to change). A null is
+  -- an absent key (the app's bodies list every field).
+  if p_body ? 'items' and p_body->'items' <> 'null' then
     if jsonb_typeof(p_body->'items') <> 'array' or jsonb_array_length(p_body->'items') = 0 then
       raise exception using errcode = 'NK422', message = 'validation_error',
         detail = 'Give at least one line: a description, a quantity and a unit price.', hint = 'field:items';
@@ -3776,7 +3777,8 @@ CREATE FUNCTION api.quotation_json(p_q app.quotations) RETURNS jsonb
     'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'items', api.quotation_items_json(p_q.id),
     'base_amount', api.money(p_q.base_amount),
-    'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
+    'discount_percentage', p_q.discount_percentage, 'discount_amount', api.money(p_q.base_amount - p_q.final_amount),
+    'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
     'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     -- A quotation past its expiry reads as expired at once, before the periodic job records it.
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
@@ -6857,7 +6859,11 @@ begin
   -- A deleted draft's lines go with it (its status is still draft when the cascade runs; a sent one cannot go).
   select q.status into v_status from app.quotations q
   where q.id = case when tg_op = 'DELETE' then old.quotation_id else new.quotation_id end;
-  if v_status is not null and v_status <> 'draft' then
+  -- One exception: the owner (a seed, a migration) may itemise a sent quotation that has no lines yet; its lines
+  -- must then add up to its amount, as app.guard_quotation refuses any change of a sent quotation's amount.
+  if v_status is not null and v_status <> 'draft'
+     and not (tg_op = 'INSERT' and (current_user = 'nakksha_owner'
+                                    or (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user))) then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
       detail = 'Only a draft can be changed; duplicate it to make a new version.', hint = 'field:items';
   end if;
@@ -9116,7 +9122,8 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
   select jsonb_build_object(
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
     'items', api.quotation_items_json(p_q.id),
-    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount),
+    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage,
+    'discount_amount', api.money(p_q.base_amount - p_q.final_amount), 'final_amount', api.money(p_q.final_amount),
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
@@ -10270,6 +10277,15 @@ begin
       (15, 'Quarterly mentoring retainer', 'Monthly calls and async reviews for a quarter.', 15000.00, 0.00, 'draft', 1, false)
     ) as q(client_no, name, description, amount, discount, status, ago, paid)
   join lateral (select cl.id, cl.name, cl.email from app.clients cl where cl.id = v_clients[q.client_no]) c on true;
+  -- Their lines: the working sessions and the written follow-up, adding up to each amount.
+  insert into app.quotation_items (consultant_id, quotation_id, position, description, quantity, unit_price)
+  select q.consultant_id, q.id, l.position, l.description, l.quantity, l.unit_price
+  from app.quotations q
+  cross join lateral (values
+      (1, 'Working sessions, with preparation', 4::numeric, round(q.base_amount * 0.8 / 4, 2)),
+      (2, 'Written plan and follow-up review', 1::numeric, q.base_amount - 4 * round(q.base_amount * 0.8 / 4, 2))
+    ) as l(position, description, quantity, unit_price)
+  where q.consultant_id = p_consultant;
   insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
   select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',

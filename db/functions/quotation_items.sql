@@ -22,8 +22,9 @@ set search_path = ''
 as $$
 begin
   -- `items` when given; else the single amount of the API before lines (base_amount) as one line named after the
-  -- quotation, so an old client's body still makes the same quotation; else null (nothing to change).
-  if p_body ? 'items' then
+  -- quotation, so an old client's body still makes the same quotation; else null (nothing to change). A null is
+  -- an absent key (the app's bodies list every field).
+  if p_body ? 'items' and p_body->'items' <> 'null' then
     if jsonb_typeof(p_body->'items') <> 'array' or jsonb_array_length(p_body->'items') = 0 then
       raise exception using errcode = 'NK422', message = 'validation_error',
         detail = 'Give at least one line: a description, a quantity and a unit price.', hint = 'field:items';

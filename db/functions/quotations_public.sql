@@ -31,7 +31,8 @@ as $$
   select jsonb_build_object(
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
     'items', api.quotation_items_json(p_q.id),
-    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount),
+    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage,
+    'discount_amount', api.money(p_q.base_amount - p_q.final_amount), 'final_amount', api.money(p_q.final_amount),
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
