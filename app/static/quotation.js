@@ -107,6 +107,19 @@
     var next = rows()[Math.min(index, rows().length - 1)];
     field(next, "description").focus();
   });
+  // A field shown with the server's error is marked fixed once changed (the server checks it again on saving).
+  document.getElementById("quotation-form").addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.getAttribute("aria-invalid") !== "true") { return; }
+    input.removeAttribute("aria-invalid");
+    var error = document.getElementById("err-" + (input.name.indexOf("item_") === 0
+      ? "items-" + rows().indexOf(input.closest(".line-row")) + "-" + input.name.slice(5) : input.name));
+    if (error) {
+      error.hidden = true;
+      var rest = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== error.id; });
+      if (rest.length) { input.setAttribute("aria-describedby", rest.join(" ")); } else { input.removeAttribute("aria-describedby"); }
+    }
+  });
   list.addEventListener("input", update);
   discount.addEventListener("input", update);
   if (addButton) {
