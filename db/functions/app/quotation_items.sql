@@ -14,9 +14,14 @@ begin
   where q.id = case when tg_op = 'DELETE' then old.quotation_id else new.quotation_id end;
   -- One exception: the owner (a seed, a migration) may itemise a sent quotation that has no lines yet; its lines
   -- must then add up to its amount, as app.guard_quotation refuses any change of a sent quotation's amount.
+  -- Nor is erasing an anonymised client's name from a line's description (api.anonymise_client) an edit: the
+  -- quantities and prices stay.
   if v_status is not null and v_status <> 'draft'
      and not (tg_op = 'INSERT' and (current_user = 'nakksha_owner'
-                                    or (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user))) then
+                                    or (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user)))
+     and not (tg_op = 'UPDATE' and (new.position, new.quantity, new.unit_price) = (old.position, old.quantity, old.unit_price)
+              and exists (select 1 from app.quotations q join app.clients c on c.id = q.client_id
+                          where q.id = new.quotation_id and c.anonymised_at is not null)) then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
       detail = 'Only a draft can be changed; duplicate it to make a new version.', hint = 'field:items';
   end if;
