@@ -52,6 +52,10 @@ async def test_bad_lines_are_refused_naming_the_line(client, db):
         r = await client.post(Q, headers=c["headers"], json=body)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["error"]["field"] == field, (body, r.json())
+    # Amounts beyond what the database keeps (99,999,999.99) are refused, not an error of the server.
+    r = await client.post(Q, headers=c["headers"], json={**BASE, "items": [
+        {"description": "A", "quantity": "99999", "unit_price": "99999999"}]})
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "out_of_range"), r.text
     # Lines under ₹1 are fine; a total under ₹1 is not payable, named at the lines.
     r = await client.post(Q, headers=c["headers"], json={**BASE, "items": [{"description": "A", "unit_price": "0.50"}]})
     assert (r.status_code, r.json()["error"]["code"], r.json()["error"]["field"]) == (422, "amount_below_minimum", "items")
