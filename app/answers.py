@@ -262,15 +262,28 @@ class ManagedBooking(Booking):
 QuotationStatus = Literal["draft", "sent", "viewed", "accepted", "rejected", "expired"]
 
 
+class QuotationItem(Answer):
+    """One line of a quotation."""
+
+    description: str
+    quantity: str = Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$", examples=["2", "1.5"],
+                          description="More than 0, as written (no trailing zeros).")
+    unit_price: Amount
+    amount: Amount = Field(description="quantity × unit_price, rounded half up to the paisa.")
+
+
 class QuotationTerms(Answer):
     """What a quotation offers, as both its consultant and its client see it."""
 
     client_name: str
     quotation_name: str
     description: str | None
-    base_amount: Amount
+    items: list[QuotationItem] = Field(description="The lines, in order; their amounts add up to base_amount.")
+    base_amount: Amount = Field(description="The sum of the lines' amounts, before the discount.")
     discount_percentage: float = Field(ge=0, le=100)
-    final_amount: Amount
+    discount_amount: Amount = Field(description="base_amount − final_amount: what the discount takes off.")
+    final_amount: Amount = Field(description="What the client pays: base_amount less the discount, half up to the "
+                                             "paisa.")
     currency: str
     validity_period: str | None
     expires_at: datetime | None

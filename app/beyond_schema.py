@@ -30,8 +30,13 @@ SLOT_LENGTH = Rule("slot_too_short", "`slot_minutes` is at least the `min_slot_m
                                      "422).")
 SLOT_BUDGET = Rule("too_many_slots", "All of a consultant's rules together offer at most the `max_future_slots` "
                                      "setting's slots within the booking horizon (422).")
-PAYABLE = Rule("amount_below_minimum", "The final amount (`base_amount` less `discount_percentage`) is 0 or at "
-                                       "least 1.00, Razorpay's smallest order (422).")
+PAYABLE = Rule("amount_below_minimum", "The final amount (the lines' sum, `base_amount`, less "
+                                       "`discount_percentage`) is 0 or at least 1.00, Razorpay's smallest order "
+                                       "(422); a single line may cost less.")
+LINES_SUM = Rule("out_of_range", "Each line's amount (quantity × unit price) and the lines' sum are at most "
+                                 "99,999,999.99 (422).")
+ONE_PRICE = Rule("validation_error", "Give the lines as `items`, or (from before lines, deprecated) one "
+                                     "`base_amount`, not both (422).")
 TEMPLATE = Rule("template_invalid", "Each template must compile in the sandbox, use only the variables its email "
                                     "type offers, and render within the size and time limits (422 "
                                     "template_invalid, template_too_large, template_too_slow).")
@@ -77,8 +82,8 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "payment_webhook": (_signed("X-Razorpay-Signature", "Razorpay webhook secret"),),
     "resend_webhook": (_signed("The svix-id, svix-timestamp and svix-signature headers", "Resend webhook secret"),),
     "create_quotation": (Rule("validation_error", "Give `client_id`, or `client_name` with `client_email` (422)."),
-                         PAYABLE),
-    "update_quotation": (PAYABLE,),
+                         ONE_PRICE, LINES_SUM, PAYABLE),
+    "update_quotation": (ONE_PRICE, LINES_SUM, PAYABLE),
     "update_my_profile": (Rule("validation_error", "`cancellation_policy.refund_ladder` runs from most hours before "
                                                    "to fewest, its refunds never rising (422)."),
                           Rule("slug_reserved", "`slug` is not one of the addresses the site uses itself (admin, "

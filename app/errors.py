@@ -78,8 +78,8 @@ CONSTRAINT_CODES: dict[str, tuple[int, str, str, str | None]] = {
     # Razorpay's smallest order is ₹1.00: a price or a quotation is free (0) or at least that.
     "consultants_prices_payable": (422, "amount_below_minimum", "A price is 0 (free) or at least ₹1.00, the "
                                    "smallest amount Razorpay takes.", None),
-    "quotations_final_amount_payable": (422, "amount_below_minimum", "The final amount (after the discount) is 0 "
-                                        "or at least ₹1.00, the smallest amount Razorpay takes.", "discount_percentage"),
+    "quotations_final_amount_payable": (422, "amount_below_minimum", "The total (after the discount) must be 0 "
+                                        "or at least ₹1.00, the smallest amount Razorpay takes.", "items"),
 }
 
 

@@ -72,6 +72,9 @@ Price = decimal_field(r"^(0(\.0{1,2})?|[1-9][0-9]{0,7}(\.[0-9]{1,2})?)$", MAX_MO
 # An amount that must be more than nothing (a refund).
 PositiveMoney = decimal_field(r"^([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$", MAX_MONEY,
                               "an amount in rupees (INR)", "500.00", positive=True)
+# A quotation line's quantity: more than 0, at most 99,999.99, two decimals (hours, sessions, pages…).
+Quantity = decimal_field(r"^([1-9][0-9]{0,4}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$", Decimal("99999.99"),
+                         "a quantity", "2", positive=True)
 # A percentage in a request (a quotation's discount): 0–100, at most two decimals, as a string or a number.
 Percent = decimal_field(r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$", Decimal(100), "a percentage", "12.5")
 

@@ -31,6 +31,7 @@ from app.schema_money import (
     Percent,
     PositiveMoney,
     Price,
+    Quantity,
     SignedAmount,
     decimal_field,
 )
@@ -38,7 +39,7 @@ from app.schemas_tz import is_iana_timezone
 
 # Re-exported: request and answer models import every field type from here.
 __all__ = ["MAX_MONEY", "MONEY_PATTERN", "Amount", "InstagramUrl", "LinkedinUrl", "MeetUrl", "Money", "Percent",
-           "PositiveMoney", "Price", "SecureUrl", "SignedAmount", "TeamsUrl", "TwitterUrl", "Url", "ZoomUrl",
+           "PositiveMoney", "Price", "Quantity", "SecureUrl", "SignedAmount", "TeamsUrl", "TwitterUrl", "Url", "ZoomUrl",
            "decimal_field", "link"]
 
 

@@ -1803,18 +1803,26 @@ declare
   v_consultant uuid := api.require_approved();
   v_client record;
   v_q app.quotations;
+  v_items jsonb := api.quotation_items_from(p_body, btrim(p_body->>'quotation_name'));
 begin
+  if v_items is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'Give at least one line: a description, a quantity and a unit price.', hint = 'field:items';
+  end if;
   select * into v_client from api.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
     p_body->>'client_name', p_body->>'client_email');
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
                               base_amount, discount_percentage, currency, validity_period, expires_at, notes,
                               quotation_image_url)
   values (v_consultant, v_client.client_id, v_client.client_name, v_client.client_email,
-          btrim(p_body->>'quotation_name'), p_body->>'description', (p_body->>'base_amount')::numeric,
+          btrim(p_body->>'quotation_name'), p_body->>'description', 0,
           coalesce((p_body->>'discount_percentage')::numeric, 0), coalesce(p_body->>'currency', 'INR'),
           p_body->>'validity_period', (p_body->>'expires_at')::timestamptz, p_body->>'notes',
           p_body->>'quotation_image_url')
   returning * into v_q;
+  -- The lines, then the row again: their sum is its base amount now.
+  perform api.set_quotation_items(v_q, v_items);
+  select * into v_q from app.quotations where id = v_q.id;
   return api.quotation_json(v_q);
 end;
 $$;
@@ -1826,7 +1834,7 @@ ALTER FUNCTION api.create_quotation(p_body jsonb) OWNER TO nakksha_owner;
 -- Name: FUNCTION create_quotation(p_body jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.create_quotation(p_body jsonb) IS 'A new draft quotation (client by id, or by name and email).';
+COMMENT ON FUNCTION api.create_quotation(p_body jsonb) IS 'A new draft quotation (client by id, or by name and email) with its lines (items, or a single base_amount as one line).';
 
 
 --
@@ -2507,6 +2515,10 @@ begin
           v_src.discount_percentage, v_src.currency, v_src.validity_period,
           case when v_src.expires_at > now() then v_src.expires_at end, v_src.notes, v_src.quotation_image_url)
   returning * into v_q;
+  -- Its lines too (their sum is the amount copied above).
+  insert into app.quotation_items (consultant_id, quotation_id, position, description, quantity, unit_price)
+  select v_q.consultant_id, v_q.id, i.position, i.description, i.quantity, i.unit_price
+  from app.quotation_items i where i.quotation_id = v_src.id;
   return api.quotation_json(v_q);
 end;
 $$;
@@ -3532,11 +3544,18 @@ CREATE FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) RETU
     SET search_path TO ''
     AS $$
 declare
-  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
   v_first boolean;
 begin
-  -- Every opening counts (atomically: concurrent views all count). The first moves sent → viewed and tells
-  -- the consultant, exactly once: only one transaction can change that row from sent.
+  -- An opening counts unless the same browser (its User-Agent) was counted on this quotation in the last ten
+  -- minutes: a client reloading or coming back to the tab is one view, not several. Under the row lock, so two
+  -- reloads at once cannot both count.
+  if exists (select 1 from app.quotation_views v
+             where v.quotation_id = v_q.id and v.user_agent is not distinct from left(p_user_agent, 300)
+               and v.viewed_at > now() - interval '10 minutes') then
+    return app_private.public_quotation_json(v_q);
+  end if;
+  -- The first counted opening moves sent → viewed and tells the consultant, exactly once.
   update app.quotations set view_count = view_count + 1, last_viewed_at = now()
   where id = v_q.id returning * into v_q;
   -- The history keeps the first thousand openings (the count keeps counting): a link passed around or
@@ -3563,7 +3582,7 @@ ALTER FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) OWNER
 -- Name: FUNCTION public_quotation(p_token_hash bytea, p_user_agent text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) IS 'The client opens the link: counted, sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
+COMMENT ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) IS 'The client opens the link: counted (not again for the same browser within ten minutes), sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -3814,6 +3833,72 @@ COMMENT ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid,
 
 
 --
+-- Name: quotation_items_from(jsonb, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.quotation_items_from(p_body jsonb, p_name text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- `items` when given; else the single amount of the API before lines (base_amount) as one line named after the
+  -- quotation, so an old client's body still makes the same quotation; else null (nothing to change). A null is
+  -- an absent key (the app's bodies list every field).
+  if p_body ? 'items' and p_body->'items' <> 'null' then
+    if jsonb_typeof(p_body->'items') <> 'array' or jsonb_array_length(p_body->'items') = 0 then
+      raise exception using errcode = 'NK422', message = 'validation_error',
+        detail = 'Give at least one line: a description, a quantity and a unit price.', hint = 'field:items';
+    end if;
+    if jsonb_array_length(p_body->'items') > 100 then
+      raise exception using errcode = 'NK422', message = 'validation_error',
+        detail = 'A quotation has at most 100 lines.', hint = 'field:items';
+    end if;
+    return p_body->'items';
+  end if;
+  if p_body ? 'base_amount' and p_body->'base_amount' <> 'null' then
+    return jsonb_build_array(jsonb_build_object('description', p_name, 'quantity', 1,
+                                                'unit_price', p_body->'base_amount'));
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION api.quotation_items_from(p_body jsonb, p_name text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_items_from(p_body jsonb, p_name text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.quotation_items_from(p_body jsonb, p_name text) IS 'The lines a create or patch body asks for: its items, or its base_amount as one line named after the quotation (the API before lines), or null.';
+
+
+--
+-- Name: quotation_items_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.quotation_items_json(p_quotation_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Quantities as people write them ("1", "2.5"), amounts as every amount in the API ("1499.50").
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'description', i.description, 'quantity', trim_scale(i.quantity)::text,
+           'unit_price', api.money(i.unit_price), 'amount', api.money(i.amount)) order by i.position), '[]')
+  from app.quotation_items i where i.quotation_id = p_quotation_id
+$$;
+
+
+ALTER FUNCTION api.quotation_items_json(p_quotation_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_items_json(p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.quotation_items_json(p_quotation_id uuid) IS 'A quotation''s lines in order: description, quantity, unit_price, amount (quantity × unit price). Runs with its caller''s rights: the policies decide.';
+
+
+--
 -- Name: quotation_json(app.quotations); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3823,8 +3908,10 @@ CREATE FUNCTION api.quotation_json(p_q app.quotations) RETURNS jsonb
     AS $$
   select jsonb_build_object(
     'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
-    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', api.money(p_q.base_amount),
-    'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'items', api.quotation_items_json(p_q.id),
+    'base_amount', api.money(p_q.base_amount),
+    'discount_percentage', p_q.discount_percentage, 'discount_amount', api.money(p_q.base_amount - p_q.final_amount),
+    'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
     'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     -- A quotation past its expiry reads as expired at once, before the periodic job records it.
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
@@ -3841,7 +3928,7 @@ ALTER FUNCTION api.quotation_json(p_q app.quotations) OWNER TO nakksha_owner;
 -- Name: FUNCTION quotation_json(p_q app.quotations); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.quotation_json(p_q app.quotations) IS 'A quotation as the API answers it (never its token hash).';
+COMMENT ON FUNCTION api.quotation_json(p_q app.quotations) IS 'A quotation as the API answers it (never its token hash): its lines, their sum (base_amount), the discount and the final amount.';
 
 
 --
@@ -5063,6 +5150,46 @@ COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultan
 
 
 --
+-- Name: set_quotation_items(app.quotations, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_quotation_items(p_quotation app.quotations, p_items jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_bad int;
+begin
+  -- Each line names what it is and costs something countable: a description, a quantity above 0, a price of 0
+  -- or more (the table's checks say the same; this names the line). The ₹1 minimum is the total's, not a line's.
+  select min(e.n) into v_bad
+  from jsonb_array_elements(p_items) with ordinality as e(item, n)
+  where jsonb_typeof(e.item) <> 'object' or nullif(btrim(e.item->>'description'), '') is null
+     or e.item->>'unit_price' is null;
+  if v_bad is not null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = format('Line %s needs a description and a unit price.', v_bad), hint = format('field:items.%s', v_bad - 1);
+  end if;
+  -- Replace the lines in two statements: the total is summed once for the deletion (0) and once for the new set.
+  delete from app.quotation_items where quotation_id = p_quotation.id;
+  insert into app.quotation_items (consultant_id, quotation_id, position, description, quantity, unit_price)
+  select p_quotation.consultant_id, p_quotation.id, e.n, btrim(e.item->>'description'),
+         coalesce((e.item->>'quantity')::numeric, 1), (e.item->>'unit_price')::numeric
+  from jsonb_array_elements(p_items) with ordinality as e(item, n);
+end;
+$$;
+
+
+ALTER FUNCTION api.set_quotation_items(p_quotation app.quotations, p_items jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_quotation_items(p_quotation app.quotations, p_items jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_quotation_items(p_quotation app.quotations, p_items jsonb) IS 'Replace a draft''s lines with these (description, quantity (default 1), unit_price); the base amount becomes their sum.';
+
+
+--
 -- Name: set_session_status(uuid, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5725,6 +5852,7 @@ declare
   v_q app.quotations := api.my_quotation(p_quotation_id, true);
   v_old_image text := v_q.quotation_image_url;
   v_client record;
+  v_items jsonb;
 begin
   if v_q.status <> 'draft' then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
@@ -5743,7 +5871,6 @@ begin
     client_id = v_q.client_id, client_name = v_q.client_name, client_email = v_q.client_email,
     quotation_name = case when p_patch ? 'quotation_name' then btrim(p_patch->>'quotation_name') else q.quotation_name end,
     description = case when p_patch ? 'description' then p_patch->>'description' else q.description end,
-    base_amount = case when p_patch ? 'base_amount' then (p_patch->>'base_amount')::numeric else q.base_amount end,
     discount_percentage = case when p_patch ? 'discount_percentage'
                                then (p_patch->>'discount_percentage')::numeric else q.discount_percentage end,
     currency = case when p_patch ? 'currency' then p_patch->>'currency' else q.currency end,
@@ -5754,6 +5881,12 @@ begin
                                else q.quotation_image_url end
   where q.id = v_q.id
   returning * into v_q;
+  -- New lines replace the old (items, or a single base_amount as one line); the total follows.
+  v_items := api.quotation_items_from(p_patch, v_q.quotation_name);
+  if v_items is not null then
+    perform api.set_quotation_items(v_q, v_items);
+    select * into v_q from app.quotations where id = v_q.id;
+  end if;
   -- A replaced or removed image whose file no other quotation shows: the app deletes it from storage.
   return api.quotation_json(v_q) || jsonb_build_object('forgotten_images',
     case when v_old_image is distinct from v_q.quotation_image_url
@@ -6993,6 +7126,15 @@ begin
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s quotation cannot become %s.', old.status, new.status);
   end if;
+  -- A draft with lines: its base amount is their sum, written only by app.total_quotation_items (the nested
+  -- update, trigger depth 2); a direct write would leave the lines and the total disagreeing.
+  -- (Nested: a role that never writes the amount, the worker's, never reads the lines.)
+  if new.base_amount is distinct from old.base_amount and pg_trigger_depth() < 2 then
+    if exists (select 1 from app.quotation_items i where i.quotation_id = new.id) then
+      raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+        detail = 'The base amount is the sum of the quotation''s lines: change the lines.', hint = 'field:items';
+    end if;
+  end if;
   if old.status <> 'draft' and (new.client_id, new.client_name, new.client_email, new.quotation_name,
       new.description, new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
       new.notes, new.quotation_image_url) is distinct from (old.client_id, old.client_name, old.client_email,
@@ -7031,7 +7173,53 @@ ALTER FUNCTION app.guard_quotation() OWNER TO nakksha_owner;
 -- Name: FUNCTION guard_quotation(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data, or a deleted account''s images, is no edit).';
+COMMENT ON FUNCTION app.guard_quotation() IS 'Trigger: the quotation state machine, no edit or delete after sending (erasing an anonymised client''s data, or a deleted account''s images, is no edit), and a base amount with lines is their sum.';
+
+
+--
+-- Name: guard_quotation_item(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.guard_quotation_item() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_status text;
+begin
+  -- A sent quotation is a record: its lines are as final as its amount (the same refusal as app.guard_quotation).
+  -- A deleted draft's lines go with it (its status is still draft when the cascade runs; a sent one cannot go).
+  select q.status into v_status from app.quotations q
+  where q.id = case when tg_op = 'DELETE' then old.quotation_id else new.quotation_id end;
+  -- One exception: the owner (a seed, a migration) may itemise a sent quotation that has no lines yet; its lines
+  -- must then add up to its amount, as app.guard_quotation refuses any change of a sent quotation's amount.
+  -- Nor is erasing an anonymised client's name from a line's description (api.anonymise_client) an edit: the
+  -- quantities and prices stay.
+  if v_status is not null and v_status <> 'draft'
+     and not (tg_op = 'INSERT' and (current_user = 'nakksha_owner'
+                                    or (select r.rolsuper from pg_catalog.pg_roles r where r.rolname = current_user)))
+     and not (tg_op = 'UPDATE' and (new.position, new.quantity, new.unit_price) = (old.position, old.quantity, old.unit_price)
+              and exists (select 1 from app.quotations q join app.clients c on c.id = q.client_id
+                          where q.id = new.quotation_id and c.anonymised_at is not null)) then
+    raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+      detail = 'Only a draft can be changed; duplicate it to make a new version.', hint = 'field:items';
+  end if;
+  if tg_op = 'UPDATE' and (new.quotation_id, new.consultant_id) is distinct from (old.quotation_id, old.consultant_id) then
+    raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+      detail = 'A line stays on its quotation.', hint = 'field:items';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+
+ALTER FUNCTION app.guard_quotation_item() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION guard_quotation_item(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.guard_quotation_item() IS 'Trigger: a quotation''s lines change only while it is a draft, and never move to another quotation.';
 
 
 --
@@ -7614,6 +7802,37 @@ ALTER FUNCTION app.sync_slot_seats() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.sync_slot_seats() IS 'Trigger: keeps availability_slots.booked_count equal to the seat-holding sessions of the slot.';
+
+
+--
+-- Name: total_quotation_items(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.total_quotation_items() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- Once per statement, so a whole set of lines written together is summed once: the ₹1 minimum
+  -- (quotations_final_amount_payable) judges the new total, never a half-written one. A quotation left with no
+  -- line is worth 0 until its next lines arrive (the api functions replace lines in one transaction).
+  update app.quotations q set base_amount = coalesce(
+    (select sum(i.amount) from app.quotation_items i where i.quotation_id = q.id), 0)
+  where q.id in (select distinct c.quotation_id from changed c)
+    and q.base_amount is distinct from coalesce(
+      (select sum(i.amount) from app.quotation_items i where i.quotation_id = q.id), 0);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.total_quotation_items() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION total_quotation_items(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.total_quotation_items() IS 'Trigger (per statement): each changed quotation''s base_amount becomes the sum of its lines.';
 
 
 --
@@ -8891,6 +9110,11 @@ begin
   where o.email_log_id = l.id and l.consultant_id = p_consultant and l.client_id = p_client.id
     and (o.to_name ~* any(v_patterns) or o.subject ~* any(v_patterns) or o.html_body ~* any(v_patterns)
          or o.text_body ~* any(v_patterns));
+  -- Their quotations' lines (a line named after them): rewritten, quantities and prices kept.
+  update app.quotation_items i set description = app_private.redact_text(i.description, v_patterns, v_replacements)
+  from app.quotations q
+  where q.id = i.quotation_id and q.consultant_id = p_consultant and q.client_id = p_client.id
+    and i.description ~* any(v_patterns);
   update app.payment_refunds r set reason = app_private.redact_text(r.reason, v_patterns, v_replacements),
     failure_reason = app_private.redact_text(r.failure_reason, v_patterns, v_replacements)
   from app.payment_transactions t
@@ -9400,7 +9624,9 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
     AS $$
   select jsonb_build_object(
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
-    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount),
+    'items', api.quotation_items_json(p_q.id),
+    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage,
+    'discount_amount', api.money(p_q.base_amount - p_q.final_amount), 'final_amount', api.money(p_q.final_amount),
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
@@ -10570,6 +10796,15 @@ begin
       (15, 'Quarterly mentoring retainer', 'Monthly calls and async reviews for a quarter.', 15000.00, 0.00, 'draft', 1, false)
     ) as q(client_no, name, description, amount, discount, status, ago, paid)
   join lateral (select cl.id, cl.name, cl.email from app.clients cl where cl.id = v_clients[q.client_no]) c on true;
+  -- Their lines: the working sessions and the written follow-up, adding up to each amount.
+  insert into app.quotation_items (consultant_id, quotation_id, position, description, quantity, unit_price)
+  select q.consultant_id, q.id, l.position, l.description, l.quantity, l.unit_price
+  from app.quotations q
+  cross join lateral (values
+      (1, 'Working sessions, with preparation', 4::numeric, round(q.base_amount * 0.8 / 4, 2)),
+      (2, 'Written plan and follow-up review', 1::numeric, q.base_amount - 4 * round(q.base_amount * 0.8 / 4, 2))
+    ) as l(position, description, quantity, unit_price)
+  where q.consultant_id = p_consultant;
   insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
   select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
@@ -13191,6 +13426,43 @@ COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by supe
 
 
 --
+-- Name: quotation_items; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.quotation_items (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    quotation_id uuid NOT NULL,
+    "position" smallint NOT NULL,
+    description text NOT NULL,
+    quantity numeric(7,2) DEFAULT 1 NOT NULL,
+    unit_price numeric(10,2) NOT NULL,
+    amount numeric(12,2) GENERATED ALWAYS AS (round((quantity * unit_price), 2)) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT quotation_items_description_length CHECK (((length(btrim(description)) >= 1) AND (length(btrim(description)) <= 500))),
+    CONSTRAINT quotation_items_position_range CHECK ((("position" >= 1) AND ("position" <= 100))),
+    CONSTRAINT quotation_items_quantity_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT quotation_items_unit_price_range CHECK ((unit_price >= (0)::numeric))
+);
+
+
+ALTER TABLE app.quotation_items OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE quotation_items; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.quotation_items IS 'A quotation''s lines: description, quantity and unit price, in order (position 1–100). Their amounts'' sum is the quotation''s base_amount (kept by trigger); the discount, and later a tax line, apply to that sum.';
+
+
+--
+-- Name: COLUMN quotation_items.amount; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.quotation_items.amount IS 'quantity × unit_price, rounded half up to the paisa.';
+
+
+--
 -- Name: quotation_views; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -13952,6 +14224,22 @@ ALTER TABLE ONLY app.platform_settings
 
 
 --
+-- Name: quotation_items quotation_items_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotation_items
+    ADD CONSTRAINT quotation_items_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: quotation_items quotation_items_position_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotation_items
+    ADD CONSTRAINT quotation_items_position_key UNIQUE (quotation_id, "position");
+
+
+--
 -- Name: quotation_views quotation_views_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -14364,6 +14652,13 @@ CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING 
 
 
 --
+-- Name: quotation_items_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX quotation_items_consultant_idx ON app.quotation_items USING btree (consultant_id);
+
+
+--
 -- Name: quotation_views_quotation; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -14753,6 +15048,34 @@ CREATE TRIGGER payment_transactions_touch_updated_at BEFORE UPDATE ON app.paymen
 --
 
 CREATE TRIGGER platform_settings_touch_updated_at BEFORE UPDATE ON app.platform_settings FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: quotation_items quotation_items_guard; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotation_items_guard BEFORE INSERT OR DELETE OR UPDATE ON app.quotation_items FOR EACH ROW EXECUTE FUNCTION app.guard_quotation_item();
+
+
+--
+-- Name: quotation_items quotation_items_total_delete; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotation_items_total_delete AFTER DELETE ON app.quotation_items REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION app.total_quotation_items();
+
+
+--
+-- Name: quotation_items quotation_items_total_insert; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotation_items_total_insert AFTER INSERT ON app.quotation_items REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION app.total_quotation_items();
+
+
+--
+-- Name: quotation_items quotation_items_total_update; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotation_items_total_update AFTER UPDATE ON app.quotation_items REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION app.total_quotation_items();
 
 
 --
@@ -15161,6 +15484,14 @@ ALTER TABLE ONLY app.platform_settings
 
 
 --
+-- Name: quotation_items quotation_items_quotation_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.quotation_items
+    ADD CONSTRAINT quotation_items_quotation_fkey FOREIGN KEY (consultant_id, quotation_id) REFERENCES app.quotations(consultant_id, id) ON DELETE CASCADE;
+
+
+--
 -- Name: quotation_views quotation_views_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -15405,6 +15736,13 @@ CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR S
 
 
 --
+-- Name: quotation_items admin_reads_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_quotation_items ON app.quotation_items FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: quotation_views admin_reads_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -15541,6 +15879,13 @@ CREATE POLICY consultant_deletes_own_clients ON app.clients FOR DELETE TO nakksh
 
 
 --
+-- Name: quotation_items consultant_deletes_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_deletes_own_quotation_items ON app.quotation_items FOR DELETE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: quotations consultant_deletes_own_quotations; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -15587,6 +15932,13 @@ CREATE POLICY consultant_inserts_own_availability_slots ON app.availability_slot
 --
 
 CREATE POLICY consultant_inserts_own_clients ON app.clients FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotation_items consultant_inserts_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_quotation_items ON app.quotation_items FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -15688,6 +16040,13 @@ CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transacti
 
 
 --
+-- Name: quotation_items consultant_reads_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_quotation_items ON app.quotation_items FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: quotation_views consultant_reads_own_quotation_views; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -15741,6 +16100,13 @@ CREATE POLICY consultant_updates_own_availability_slots ON app.availability_slot
 --
 
 CREATE POLICY consultant_updates_own_clients ON app.clients FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: quotation_items consultant_updates_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_quotation_items ON app.quotation_items FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -15841,6 +16207,12 @@ ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.platform_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: quotation_items; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.quotation_items ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: quotation_views; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -17165,6 +17537,24 @@ GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uui
 
 
 --
+-- Name: FUNCTION quotation_items_from(p_body jsonb, p_name text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.quotation_items_from(p_body jsonb, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_items_from(p_body jsonb, p_name text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.quotation_items_from(p_body jsonb, p_name text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION quotation_items_json(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.quotation_items_json(p_quotation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_items_json(p_quotation_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.quotation_items_json(p_quotation_id uuid) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION quotation_json(p_q app.quotations); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17529,6 +17919,15 @@ GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number
 REVOKE ALL ON FUNCTION api.set_my_photo(p_url text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION set_quotation_items(p_quotation app.quotations, p_items jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_quotation_items(p_quotation app.quotations, p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_quotation_items(p_quotation app.quotations, p_items jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_quotation_items(p_quotation app.quotations, p_items jsonb) TO nakksha_app_admin;
 
 
 --
@@ -18070,6 +18469,13 @@ REVOKE ALL ON FUNCTION app.guard_quotation() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION guard_quotation_item(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.guard_quotation_item() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION guard_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -18217,6 +18623,13 @@ REVOKE ALL ON FUNCTION app.sync_session_calendar() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION total_quotation_items(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.total_quotation_items() FROM PUBLIC;
 
 
 --
@@ -20033,6 +20446,62 @@ GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE quotation_items; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app.quotation_items TO nakksha_app;
+GRANT SELECT,DELETE ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN quotation_items.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.quotation_items TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN quotation_items.quotation_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quotation_id) ON TABLE app.quotation_items TO nakksha_app;
+GRANT INSERT(quotation_id) ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN quotation_items."position"; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT("position"),UPDATE("position") ON TABLE app.quotation_items TO nakksha_app;
+GRANT INSERT("position"),UPDATE("position") ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN quotation_items.description; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app.quotation_items TO nakksha_app;
+GRANT INSERT(description),UPDATE(description) ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN quotation_items.quantity; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(quantity),UPDATE(quantity) ON TABLE app.quotation_items TO nakksha_app;
+GRANT INSERT(quantity),UPDATE(quantity) ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN quotation_items.unit_price; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(unit_price),UPDATE(unit_price) ON TABLE app.quotation_items TO nakksha_app;
+GRANT INSERT(unit_price),UPDATE(unit_price) ON TABLE app.quotation_items TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE quotation_views; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20153,3 +20622,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261207010000
 -- 20261207050000
 -- 20261207060000
+-- 20261207070000

@@ -1,15 +1,14 @@
 # app/routes/dashboard_quotations.py — the consultant's Quotations pages: list, builder (new and edit), detail, delete, duplicate, send with an email preview.
 """The JSON API's named queries, schemas and helpers (app/routes/quotations.py) behind forms: what a form adds is
 only the translation of what a person types (an expiry date is the end of that day in the consultant's zone;
-a chosen existing client replaces the typed name and email). Every action ends on the detail page with a
-notice (post/redirect/get); errors re-render the form with the message."""
+a chosen existing client replaces the typed name and email; the lines are rows of inputs, app/routes/quotation_form.py).
+Every action ends on the detail page with a notice (post/redirect/get); errors re-render the form with every
+message beside its field and the typed values kept."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from starlette.requests import Request
@@ -20,14 +19,13 @@ from app.emails import render as render_email
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.dashboard_sessions import paging
-from app.routes.forms import form_error
-from app.routes.quotations import QuotationBody, QuotationPatch, QuotationQuery, change, present, send
+from app.routes.forms import form_error, page_error
+from app.routes.quotation_form import body_of, field_of, read, values_of
+from app.routes.quotations import QuotationQuery, change, present, send
 from app.sql import Caller, run
 from app.validation import parse_form
 from app.web import form_with_csrf, render, signed_in
 
-FIELDS = ("client_id", "client_name", "client_email", "quotation_name", "description", "base_amount",
-          "discount_percentage", "validity_period", "expires_on", "notes")
 OPTIONAL = ("description", "validity_period", "expires_at", "notes")  # emptied on edit = cleared
 STATUSES = ("draft", "sent", "viewed", "accepted", "rejected", "expired")
 NOTICES = {"created": "Draft saved.", "saved": "Changes saved.", "duplicated": "Copied into this new draft.",
@@ -37,28 +35,6 @@ PLACEHOLDER_LINK = "https://nakksha.in/q/…"  # the real link is made when send
 
 def _qid(request: Request) -> uuid.UUID:
     return request.path_params["quotation_id"]
-
-
-def _body(values: dict[str, str], tz: str) -> dict[str, str]:
-    """The API's body from the form: the expiry date as the end of that day in the consultant's zone."""
-    body = {k: v for k, v in values.items() if k != "expires_on"}
-    if body.get("client_id"):
-        body["client_name"] = body["client_email"] = ""
-    if values.get("expires_on"):
-        try:
-            day = date.fromisoformat(values["expires_on"])
-        except ValueError as exc:
-            raise ApiError(422, "validation_error", "Give the expiry as a date.", "expires_on") from exc
-        body["expires_at"] = datetime.combine(day, time(23, 59, 59), ZoneInfo(tz)).isoformat()
-    return body
-
-
-def _values(q: dict, tz: str) -> dict[str, str]:
-    """A saved quotation as the builder's field values."""
-    values = {k: "" if q.get(k) is None else str(q[k]) for k in FIELDS if k != "expires_on"}
-    values["expires_on"] = (datetime.fromisoformat(q["expires_at"]).astimezone(ZoneInfo(tz)).date().isoformat()
-                            if q.get("expires_at") else "")
-    return values
 
 
 async def _clients(request: Request, caller: Caller) -> list[dict]:
@@ -88,49 +64,80 @@ async def quotations_list(request: Request) -> Response:
                                                          "paging": paging("/dashboard/quotations", result, values)})
 
 
-async def _builder(request: Request, subject: dict, caller: Caller, values: dict, quotation: dict | None = None,
-                   status: int = 200, **failure: Any) -> Response:
+async def _builder(request: Request, caller: Caller, values: dict, quotation: dict | None = None,
+                   status: int = 200, errors: dict[str, str] | None = None, add_line: bool = False) -> Response:
+    """The builder with its values; at least one line row (one more when asked to add a line), every error beside
+    its field and counted above the form."""
+    lines = list(values.get("items") or [])
+    if add_line or not lines:
+        lines.append({"description": "", "quantity": "", "unit_price": ""})
+    errors = errors or {}
     return render(request, "dashboard/quotations_new.html", {
-        "values": values, "q": quotation, "clients": await _clients(request, caller), **failure}, status=status)
+        "values": values, "lines": lines, "q": quotation, "clients": await _clients(request, caller),
+        "errors": errors, "error": _summary(errors)}, status=status)
 
 
-@endpoint(summary="The quotation builder: a new draft.", tags=("pages",), auth="approved", include=False)
-async def quotation_new(request: Request) -> Response:
-    form = await form_with_csrf(request) if request.method == "POST" else {}
-    subject, caller = signed_in(request)
-    values = {k: form.get(k, "").strip() for k in FIELDS}
-    if request.method == "GET":
-        return await _builder(request, subject, caller, {**values, "discount_percentage": "0"})
+def _summary(errors: dict[str, str]) -> str | None:
+    if not errors:
+        return None
+    whole = errors.get("", "")
+    n = len([k for k in errors if k])
+    beside = (f"{n} field needs" if n == 1 else f"{n} fields need") + " your attention: see the messages beside them."
+    return f"{whole} {beside}".strip() if n else whole
+
+
+async def _save(request: Request, caller: Caller, values: dict, tz: str, quotation: dict | None) -> Response | None:
+    """Create or change the draft and go to it; _Refused with the errors by field when it cannot be saved."""
+    body, errors = body_of(values, tz)
+    if errors:
+        raise _Refused(errors, 422)
     try:
-        body = parse_form(_body(values, subject["timezone"]), QuotationBody)
-        made = await run(request.app.state.pool, "create_quotation", caller, body=body.model_dump(mode="json"))
-    except (ApiError, asyncpg.PostgresError) as exc:
-        failure, status = form_error(exc)
-        return await _builder(request, subject, caller, values, None, status, **failure)
-    return RedirectResponse(f"/dashboard/quotations/{made['id']}?done=created", status_code=303)
-
-
-@endpoint(summary="Change a draft quotation in the builder.", tags=("pages",), auth="approved", include=False)
-async def quotation_edit(request: Request) -> Response:
-    form = await form_with_csrf(request) if request.method == "POST" else {}
-    subject, caller = signed_in(request)
-    quotation = await _quotation(request, caller)
-    if request.method == "GET":
-        return await _builder(request, subject, caller, _values(quotation, subject["timezone"]), quotation)
-    values = {k: form.get(k, "").strip() for k in FIELDS}
-    try:
-        body = _body(values, subject["timezone"])
-        patch = parse_form(body, QuotationPatch).model_dump(mode="json", exclude_unset=True)
-        for k in OPTIONAL:  # the form shows every field: an emptied one is cleared
-            if not body.get(k):
-                patch[k] = None
+        if quotation is None:
+            made = await run(request.app.state.pool, "create_quotation", caller, body=body)
+            return RedirectResponse(f"/dashboard/quotations/{made['id']}?done=created", status_code=303)
+        patch = {**{k: None for k in OPTIONAL}, **body}  # the form shows every field: an emptied one is cleared
         if not values["client_id"]:
             patch.pop("client_id", None)
         await change(request, caller, "update_quotation", quotation_id=quotation["id"], patch=patch)
     except (ApiError, asyncpg.PostgresError) as exc:
-        failure, status = form_error(exc)
-        return await _builder(request, subject, caller, values, quotation, status, **failure)
+        err = page_error(exc)
+        raise _Refused({field_of(err.field): err.message}, err.status) from exc
     return RedirectResponse(f"/dashboard/quotations/{quotation['id']}?done=saved", status_code=303)
+
+
+class _Refused(Exception):
+    def __init__(self, errors: dict[str, str], status: int) -> None:
+        super().__init__(errors)
+        self.errors, self.status = errors, status
+
+
+async def _builder_post(request: Request, caller: Caller, tz: str, quotation: dict | None) -> Response:
+    await form_with_csrf(request)
+    form = await request.form()  # the same parsed form (Starlette keeps it): repeated line inputs included
+    values = read(form)
+    if form.get("add_line"):  # "Add a line" without JavaScript: the same values, one more row, nothing saved
+        return await _builder(request, caller, values, quotation, add_line=True)
+    try:
+        return await _save(request, caller, values, tz, quotation)
+    except _Refused as refused:
+        return await _builder(request, caller, values, quotation, refused.status, refused.errors)
+
+
+@endpoint(summary="The quotation builder: a new draft.", tags=("pages",), auth="approved", include=False)
+async def quotation_new(request: Request) -> Response:
+    subject, caller = signed_in(request)
+    if request.method == "POST":
+        return await _builder_post(request, caller, subject["timezone"], None)
+    return await _builder(request, caller, {"discount_percentage": "0", "items": []})
+
+
+@endpoint(summary="Change a draft quotation in the builder.", tags=("pages",), auth="approved", include=False)
+async def quotation_edit(request: Request) -> Response:
+    subject, caller = signed_in(request)
+    quotation = await _quotation(request, caller)
+    if request.method == "POST":
+        return await _builder_post(request, caller, subject["timezone"], quotation)
+    return await _builder(request, caller, values_of(quotation, subject["timezone"]), quotation)
 
 
 @endpoint(summary="A quotation: its fields, public link, view history, payments, emails and actions.",

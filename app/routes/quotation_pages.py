@@ -1,9 +1,13 @@
 # app/routes/quotation_pages.py — the client's quotation page at /q/<token>: read it (each opening counted), accept and pay, or decline with a reason.
 """The same helpers as the JSON API (app/routes/quotations.py): `public_quotation` counts the view, `accept`
 makes the payment order before the acceptance, `public_answer` adds what Checkout needs while unpaid. Accept
-and decline are CSRF-checked forms that end back on the page with a notice; the payment starts from the page
-as on the booking manage page (app/static/manage.js verifies Checkout's answer and reloads)."""
+and decline are CSRF-checked forms. "Accept and pay" is one step: with the local gateway the acceptance goes
+straight on to its checkout page (no JavaScript needed); with Razorpay it comes back to the page with
+`pay=now`, where app/static/quotation-pay.js opens Checkout at once (the "Pay" button stays for a second try).
+app/static/manage.js verifies Checkout's answer and reloads, as on the booking manage page."""
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -17,7 +21,7 @@ from app.sql import run
 from app.validation import parse_form
 from app.web import form_with_csrf, render
 
-NOTICES = {"accepted": "You accepted this quotation.", "rejected": "You declined this quotation.",
+NOTICES = {"accepted": "You accepted this quotation.", "paying": "You accepted this quotation. Opening the payment…", "rejected": "You declined this quotation.",
            "paid": "Payment received — thank you.", "pending": "Your payment is being confirmed by the bank; "
                                                               "reload this page in a minute."}
 
@@ -49,17 +53,22 @@ async def quotation_page(request: Request) -> Response:
     return _page(request, await _opened(request))
 
 
-@endpoint(summary="Accept a quotation from its page (then pay from the page).", tags=("pages",), include=False)
+@endpoint(summary="Accept a quotation from its page and go on to pay it, in one step.", tags=("pages",), include=False)
 async def quotation_accept(request: Request) -> Response:
     await form_with_csrf(request)
     token = request.path_params["token"]
     try:
-        await accept(request, quotation_token(request))
+        accepted = await accept(request, quotation_token(request))
     except ApiError as err:
         if err.status == 404:
             raise
         peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
         return _page(request, public_answer(request, peek), err.status, error=err.message)
+    checkout = accepted.get("checkout")
+    if checkout and checkout.get("checkout_url"):  # the local gateway's page, which comes back here when paid
+        return RedirectResponse(f"{checkout['checkout_url']}?return_to={quote(f'/q/{token}', safe='')}", status_code=303)
+    if checkout:
+        return RedirectResponse(f"/q/{token}?done=paying&pay=now", status_code=303)
     return RedirectResponse(f"/q/{token}?done=accepted", status_code=303)
 
 

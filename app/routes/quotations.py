@@ -24,11 +24,26 @@ from app.adapters.storage import StorageError
 from app.answers import Page, Payment, Quotation
 from app.auth import new_token, token_hash
 from app.crypto import DecryptionError, decrypt_text, encrypt_text
+from app.devices import describe
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import clean_photo, off_loop, upload_errors
 from app.ratelimit import rate_limit
-from app.schemas import Amount, Email, Id, Instant, Name, Percent, PlausibleDate, Price, SecureUrl, ShortText
+from app.schemas import (
+    Amount,
+    Email,
+    Id,
+    Instant,
+    Money,
+    Name,
+    Percent,
+    PlausibleDate,
+    Price,
+    Quantity,
+    SecureUrl,
+    ShortText,
+    trimmed,
+)
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -37,6 +52,20 @@ log = logging.getLogger("nakksha.quotations")
 LINK_PURPOSE = "email_link"  # the same purpose the mail worker decrypts `*_encrypted` fields with
 Status = Literal["draft", "sent", "viewed", "accepted", "rejected", "expired"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LineText = trimmed(500, 1, "What this line is for, as the client reads it.")
+LEGACY_AMOUNT = ("The quotation's single amount, from before lines: accepted instead of `items` and made one line "
+                 "named after the quotation (quantity 1). Deprecated: send `items`.")
+
+
+class QuotationItemBody(Schema):
+    description: LineText  # type: ignore[valid-type]
+    quantity: Quantity = Decimal("1")  # type: ignore[valid-type]
+    unit_price: Money  # type: ignore[valid-type]
+
+
+Items = Annotated[list[QuotationItemBody], Field(min_length=1, max_length=100, description=(
+    "The lines, in order (1 to 100): the whole list each time. Their amounts (quantity × unit price, rounded half up "
+    "to the paisa) add up to base_amount; the discount applies to that sum."))]
 
 
 class QuotationBody(Schema):
@@ -45,7 +74,8 @@ class QuotationBody(Schema):
     client_email: Email | None = None
     quotation_name: Title
     description: str | None = Field(default=None, max_length=20000)
-    base_amount: Price
+    items: Items | None = None
+    base_amount: Price | None = Field(default=None, description=LEGACY_AMOUNT, json_schema_extra={"deprecated": True})  # type: ignore[valid-type]
     discount_percentage: Percent = Decimal("0")
     currency: Literal["INR"] = "INR"
     validity_period: ShortText | None = None
@@ -57,6 +87,8 @@ class QuotationBody(Schema):
     def names_a_client(self) -> QuotationBody:
         if self.client_id is None and not (self.client_name and self.client_email):
             raise ValueError("give client_id, or client_name and client_email")
+        if self.items is not None and self.base_amount is not None:  # neither: the database names `items`
+            raise ValueError("give the lines as items (or, from before lines, one base_amount), not both")
         return self
 
 
@@ -66,13 +98,20 @@ class QuotationPatch(Schema):
     client_email: Email = None  # type: ignore[assignment]
     quotation_name: Title = None  # type: ignore[assignment]
     description: str | None = Field(default=None, max_length=20000)
-    base_amount: Price = None  # type: ignore[assignment]
+    items: Items = None  # type: ignore[assignment]
+    base_amount: Price = Field(default=None, description=LEGACY_AMOUNT, json_schema_extra={"deprecated": True})  # type: ignore[assignment]
     discount_percentage: Percent = None  # type: ignore[assignment]
     currency: Literal["INR"] = None  # type: ignore[assignment]
     validity_period: ShortText | None = None
     expires_at: Instant | None = None
     notes: str | None = Field(default=None, max_length=5000)
     quotation_image_url: SecureUrl | None = None
+
+    @model_validator(mode="after")
+    def one_way_to_price(self) -> QuotationPatch:
+        if "items" in self.model_fields_set and "base_amount" in self.model_fields_set:
+            raise ValueError("give the lines as items (or, from before lines, one base_amount), not both")
+        return self
 
 
 class QuotationQuery(QuerySchema):
@@ -99,7 +138,9 @@ def public_url(request: Request, token: str) -> str:
 
 
 def present(request: Request, quotation: dict) -> dict:
-    """The public link, decrypted for its owner (absent while draft)."""
+    """The public link, decrypted for its owner (absent while draft); each view's device in words."""
+    for view in quotation.get("views", ()):
+        view["device"] = describe(view.get("user_agent"))
     sealed = quotation.pop("public_link_encrypted", None)
     if sealed:
         try:
@@ -148,6 +189,8 @@ class SentQuotation(Quotation):
 class QuotationView(Answer):
     viewed_at: datetime
     user_agent: str | None
+    device: str = Field(description="The device and browser in words, read from user_agent: \"iPhone · Safari\", "
+                                    "\"Windows PC · Edge\", \"Bot or link preview (WhatsApp)\", \"Unknown browser\".")
 
 
 class QuotationEmail(Answer):
@@ -160,7 +203,8 @@ class QuotationEmail(Answer):
 
 class QuotationDetail(Quotation):
     public_url: str | None = Field(default=None, description="The client's link, once sent.")
-    views: list[QuotationView] = Field(description="The latest 200, newest first.")
+    views: list[QuotationView] = Field(description="The latest 200 counted openings, newest first (the same browser "
+                                                   "again within ten minutes is not counted).")
     payments: list[Payment]
     emails: list[QuotationEmail]
 
@@ -219,7 +263,7 @@ async def get_quotation(request: Request) -> JSONResponse:
 async def update_quotation(request: Request) -> JSONResponse:
     body = await parse_body(request, QuotationPatch)
     patch = body.model_dump(mode="json", exclude_unset=True)
-    for required in ("client_id", "client_name", "client_email", "quotation_name", "base_amount",
+    for required in ("client_id", "client_name", "client_email", "quotation_name", "items", "base_amount",
                      "discount_percentage", "currency"):
         if required in patch and patch[required] is None:
             raise ApiError(422, "validation_error", f"{required} cannot be null.", required)

@@ -227,6 +227,11 @@ begin
   where o.email_log_id = l.id and l.consultant_id = p_consultant and l.client_id = p_client.id
     and (o.to_name ~* any(v_patterns) or o.subject ~* any(v_patterns) or o.html_body ~* any(v_patterns)
          or o.text_body ~* any(v_patterns));
+  -- Their quotations' lines (a line named after them): rewritten, quantities and prices kept.
+  update app.quotation_items i set description = app_private.redact_text(i.description, v_patterns, v_replacements)
+  from app.quotations q
+  where q.id = i.quotation_id and q.consultant_id = p_consultant and q.client_id = p_client.id
+    and i.description ~* any(v_patterns);
   update app.payment_refunds r set reason = app_private.redact_text(r.reason, v_patterns, v_replacements),
     failure_reason = app_private.redact_text(r.failure_reason, v_patterns, v_replacements)
   from app.payment_transactions t

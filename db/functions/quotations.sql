@@ -9,8 +9,10 @@ set search_path = ''
 as $$
   select jsonb_build_object(
     'id', p_q.id, 'client_id', p_q.client_id, 'client_name', p_q.client_name, 'client_email', p_q.client_email::text,
-    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'base_amount', api.money(p_q.base_amount),
-    'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
+    'quotation_name', p_q.quotation_name, 'description', p_q.description, 'items', api.quotation_items_json(p_q.id),
+    'base_amount', api.money(p_q.base_amount),
+    'discount_percentage', p_q.discount_percentage, 'discount_amount', api.money(p_q.base_amount - p_q.final_amount),
+    'final_amount', api.money(p_q.final_amount), 'currency', p_q.currency,
     'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     -- A quotation past its expiry reads as expired at once, before the periodic job records it.
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
@@ -19,7 +21,7 @@ as $$
     'response_reason', p_q.response_reason, 'paid_at', p_q.paid_at, 'created_at', p_q.created_at,
     'updated_at', p_q.updated_at)
 $$;
-comment on function api.quotation_json is 'A quotation as the API answers it (never its token hash).';
+comment on function api.quotation_json is 'A quotation as the API answers it (never its token hash): its lines, their sum (base_amount), the discount and the final amount.';
 
 -- Invoker, as are all its callers: the quotations policy decides what the caller sees. The consultant filter is
 -- redundant with the policy and kept as the index's leading column (an id alone would do as well).
@@ -99,22 +101,30 @@ declare
   v_consultant uuid := api.require_approved();
   v_client record;
   v_q app.quotations;
+  v_items jsonb := api.quotation_items_from(p_body, btrim(p_body->>'quotation_name'));
 begin
+  if v_items is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'Give at least one line: a description, a quantity and a unit price.', hint = 'field:items';
+  end if;
   select * into v_client from api.quotation_client(v_consultant, (p_body->>'client_id')::uuid,
     p_body->>'client_name', p_body->>'client_email');
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
                               base_amount, discount_percentage, currency, validity_period, expires_at, notes,
                               quotation_image_url)
   values (v_consultant, v_client.client_id, v_client.client_name, v_client.client_email,
-          btrim(p_body->>'quotation_name'), p_body->>'description', (p_body->>'base_amount')::numeric,
+          btrim(p_body->>'quotation_name'), p_body->>'description', 0,
           coalesce((p_body->>'discount_percentage')::numeric, 0), coalesce(p_body->>'currency', 'INR'),
           p_body->>'validity_period', (p_body->>'expires_at')::timestamptz, p_body->>'notes',
           p_body->>'quotation_image_url')
   returning * into v_q;
+  -- The lines, then the row again: their sum is its base amount now.
+  perform api.set_quotation_items(v_q, v_items);
+  select * into v_q from app.quotations where id = v_q.id;
   return api.quotation_json(v_q);
 end;
 $$;
-comment on function api.create_quotation is 'A new draft quotation (client by id, or by name and email).';
+comment on function api.create_quotation is 'A new draft quotation (client by id, or by name and email) with its lines (items, or a single base_amount as one line).';
 
 create or replace function api.update_quotation(p_quotation_id uuid, p_patch jsonb)
 returns jsonb
@@ -125,6 +135,7 @@ declare
   v_q app.quotations := api.my_quotation(p_quotation_id, true);
   v_old_image text := v_q.quotation_image_url;
   v_client record;
+  v_items jsonb;
 begin
   if v_q.status <> 'draft' then
     raise exception using errcode = 'NK409', message = 'quotation_not_editable',
@@ -143,7 +154,6 @@ begin
     client_id = v_q.client_id, client_name = v_q.client_name, client_email = v_q.client_email,
     quotation_name = case when p_patch ? 'quotation_name' then btrim(p_patch->>'quotation_name') else q.quotation_name end,
     description = case when p_patch ? 'description' then p_patch->>'description' else q.description end,
-    base_amount = case when p_patch ? 'base_amount' then (p_patch->>'base_amount')::numeric else q.base_amount end,
     discount_percentage = case when p_patch ? 'discount_percentage'
                                then (p_patch->>'discount_percentage')::numeric else q.discount_percentage end,
     currency = case when p_patch ? 'currency' then p_patch->>'currency' else q.currency end,
@@ -154,6 +164,12 @@ begin
                                else q.quotation_image_url end
   where q.id = v_q.id
   returning * into v_q;
+  -- New lines replace the old (items, or a single base_amount as one line); the total follows.
+  v_items := api.quotation_items_from(p_patch, v_q.quotation_name);
+  if v_items is not null then
+    perform api.set_quotation_items(v_q, v_items);
+    select * into v_q from app.quotations where id = v_q.id;
+  end if;
   -- A replaced or removed image whose file no other quotation shows: the app deletes it from storage.
   return api.quotation_json(v_q) || jsonb_build_object('forgotten_images',
     case when v_old_image is distinct from v_q.quotation_image_url
@@ -199,6 +215,10 @@ begin
           v_src.discount_percentage, v_src.currency, v_src.validity_period,
           case when v_src.expires_at > now() then v_src.expires_at end, v_src.notes, v_src.quotation_image_url)
   returning * into v_q;
+  -- Its lines too (their sum is the amount copied above).
+  insert into app.quotation_items (consultant_id, quotation_id, position, description, quantity, unit_price)
+  select v_q.consultant_id, v_q.id, i.position, i.description, i.quantity, i.unit_price
+  from app.quotation_items i where i.quotation_id = v_src.id;
   return api.quotation_json(v_q);
 end;
 $$;

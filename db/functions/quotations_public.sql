@@ -30,7 +30,9 @@ set search_path = ''
 as $$
   select jsonb_build_object(
     'quotation_name', p_q.quotation_name, 'description', p_q.description, 'client_name', p_q.client_name,
-    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage, 'final_amount', api.money(p_q.final_amount),
+    'items', api.quotation_items_json(p_q.id),
+    'base_amount', api.money(p_q.base_amount), 'discount_percentage', p_q.discount_percentage,
+    'discount_amount', api.money(p_q.base_amount - p_q.final_amount), 'final_amount', api.money(p_q.final_amount),
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
@@ -58,11 +60,18 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
-  v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
   v_first boolean;
 begin
-  -- Every opening counts (atomically: concurrent views all count). The first moves sent → viewed and tells
-  -- the consultant, exactly once: only one transaction can change that row from sent.
+  -- An opening counts unless the same browser (its User-Agent) was counted on this quotation in the last ten
+  -- minutes: a client reloading or coming back to the tab is one view, not several. Under the row lock, so two
+  -- reloads at once cannot both count.
+  if exists (select 1 from app.quotation_views v
+             where v.quotation_id = v_q.id and v.user_agent is not distinct from left(p_user_agent, 300)
+               and v.viewed_at > now() - interval '10 minutes') then
+    return app_private.public_quotation_json(v_q);
+  end if;
+  -- The first counted opening moves sent → viewed and tells the consultant, exactly once.
   update app.quotations set view_count = view_count + 1, last_viewed_at = now()
   where id = v_q.id returning * into v_q;
   -- The history keeps the first thousand openings (the count keeps counting): a link passed around or
@@ -81,7 +90,7 @@ begin
   return app_private.public_quotation_json(v_q);
 end;
 $$;
-comment on function api.public_quotation is 'The client opens the link: counted, sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
+comment on function api.public_quotation is 'The client opens the link: counted (not again for the same browser within ten minutes), sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 create or replace function api.public_quotation_peek(p_token_hash bytea)
 returns jsonb

@@ -172,6 +172,15 @@ begin
       (15, 'Quarterly mentoring retainer', 'Monthly calls and async reviews for a quarter.', 15000.00, 0.00, 'draft', 1, false)
     ) as q(client_no, name, description, amount, discount, status, ago, paid)
   join lateral (select cl.id, cl.name, cl.email from app.clients cl where cl.id = v_clients[q.client_no]) c on true;
+  -- Their lines: the working sessions and the written follow-up, adding up to each amount.
+  insert into app.quotation_items (consultant_id, quotation_id, position, description, quantity, unit_price)
+  select q.consultant_id, q.id, l.position, l.description, l.quantity, l.unit_price
+  from app.quotations q
+  cross join lateral (values
+      (1, 'Working sessions, with preparation', 4::numeric, round(q.base_amount * 0.8 / 4, 2)),
+      (2, 'Written plan and follow-up review', 1::numeric, q.base_amount - 4 * round(q.base_amount * 0.8 / 4, 2))
+    ) as l(position, description, quantity, unit_price)
+  where q.consultant_id = p_consultant;
   insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
   select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',

@@ -22,6 +22,7 @@ TENANT_TABLES = {
     "clients": "own",
     "sessions": "own",
     "quotations": "own",
+    "quotation_items": "own",
     "payment_transactions": "own",
     "payment_refunds": "own",
     "email_logs": "own",
@@ -73,6 +74,8 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     t.slot_id = await factories.slot(conn, consultant_id)
     t.session_id = await factories.session(conn, consultant_id, t.client_id, slot_id=t.slot_id)
     quotation_id = await factories.quotation(conn, consultant_id, client_id=t.client_id)
+    await conn.execute("insert into app.quotation_items (consultant_id, quotation_id, position, description, unit_price) "
+                       "values ($1, $2, 1, 'Strategy review', 10000)", consultant_id, quotation_id)
     await conn.execute("insert into app.quotation_views (consultant_id, quotation_id, user_agent) values ($1, $2, 'test')",
                        consultant_id, quotation_id)
     payment_id = await factories.payment(conn, consultant_id, session_id=t.session_id, client_id=t.client_id)

@@ -19,6 +19,15 @@ begin
     raise exception using errcode = 'NK409', message = 'invalid_transition',
       detail = format('A %s quotation cannot become %s.', old.status, new.status);
   end if;
+  -- A draft with lines: its base amount is their sum, written only by app.total_quotation_items (the nested
+  -- update, trigger depth 2); a direct write would leave the lines and the total disagreeing.
+  -- (Nested: a role that never writes the amount, the worker's, never reads the lines.)
+  if new.base_amount is distinct from old.base_amount and pg_trigger_depth() < 2 then
+    if exists (select 1 from app.quotation_items i where i.quotation_id = new.id) then
+      raise exception using errcode = 'NK409', message = 'quotation_not_editable',
+        detail = 'The base amount is the sum of the quotation''s lines: change the lines.', hint = 'field:items';
+    end if;
+  end if;
   if old.status <> 'draft' and (new.client_id, new.client_name, new.client_email, new.quotation_name,
       new.description, new.base_amount, new.discount_percentage, new.currency, new.validity_period, new.expires_at,
       new.notes, new.quotation_image_url) is distinct from (old.client_id, old.client_name, old.client_email,
@@ -49,6 +58,6 @@ begin
   return new;
 end;
 $$;
-comment on function app.guard_quotation() is 'Trigger: the quotation state machine, and no edit or delete after sending (erasing an anonymised client''s data, or a deleted account''s images, is no edit).';
+comment on function app.guard_quotation() is 'Trigger: the quotation state machine, no edit or delete after sending (erasing an anonymised client''s data, or a deleted account''s images, is no edit), and a base amount with lines is their sum.';
 
--- Test: pytest tests/db/test_quotations.py
+-- Test: pytest tests/db/test_quotations.py tests/db/test_quotation_items.py
