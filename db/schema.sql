@@ -3969,8 +3969,7 @@ begin
     'accepted', count(*) filter (where shown = 'accepted'), 'rejected', count(*) filter (where shown = 'rejected'),
     'expired', count(*) filter (where shown = 'expired'),
     'pending', count(*) filter (where shown in ('sent', 'viewed')),
-    'conversion_rate', case when count(*) = 0 then 0
-                            else round(100.0 * count(*) filter (where shown = 'accepted') / count(*), 1) end,
+    'conversion_rate', api.rate(count(*) filter (where shown = 'accepted'), count(*)),  -- NULL when none sent
     'value_sent', api.money(coalesce(sum(final_amount), 0)),
     'value_accepted', api.money(coalesce(sum(final_amount) filter (where shown = 'accepted'), 0)),
     'value_paid', api.money(coalesce(sum(final_amount) filter (where paid_at is not null), 0)),

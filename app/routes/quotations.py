@@ -225,7 +225,8 @@ class QuotationStats(Answer):
     rejected: int
     expired: int
     pending: int
-    conversion_rate: float = Field(ge=0, le=100, description="Accepted ÷ sent, a percentage (0 when none sent).")
+    conversion_rate: float | None = Field(ge=0, le=100, description="Accepted ÷ sent, a percentage; null when none "
+                                                                    "were sent (docs/metrics.md).")
     value_sent: Amount
     value_accepted: Amount
     value_paid: Amount

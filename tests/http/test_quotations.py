@@ -283,6 +283,8 @@ async def test_accepting_and_expiring_race_and_exactly_one_wins(client, db, rzp)
 
 async def test_stats_count_what_was_sent_and_what_came_of_it(client, db, rzp):
     c = await approved_consultant(client, db)
+    none_sent = (await client.get(f"{Q}/stats", headers=c["headers"], params={"timeframe": "month"})).json()
+    assert none_sent["sent"] == 0 and none_sent["conversion_rate"] is None, "no rate without a denominator"
     _, t1 = await sent_quotation(client, c)
     await sent_quotation(client, c)
     _, t3 = await sent_quotation(client, c, base_amount="5000", discount_percentage="0")
