@@ -12,7 +12,8 @@ saw (NAKKSHA_RECORD_CODES=<folder> make test records them again); add a code her
 from __future__ import annotations
 
 AUTH_401 = ("unauthorized", "invalid_token", "token_expired")
-LEVEL_403 = {"consultant": ("forbidden",), "approved": ("forbidden", "consultant_not_approved"),
+# A suspended consultant's write to their own row or availability is refused in SQL (consultant_suspended).
+LEVEL_403 = {"consultant": ("forbidden", "consultant_suspended"), "approved": ("forbidden", "consultant_not_approved"),
              "readable": ("forbidden", "consultant_not_approved"),
              "admin": ("forbidden",), "super_admin": ("forbidden", "super_admin_required")}
 

@@ -6649,6 +6649,29 @@ COMMENT ON FUNCTION app.apply_refund_totals() IS 'Trigger: amount_refunded, the 
 
 
 --
+-- Name: caller_is_suspended(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.caller_is_suspended() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Invoker: the app role reads its own row under consultant_reads_own_row.
+  select app.current_consultant_id() is not null and exists (
+    select 1 from app.consultants c where c.id = app.current_consultant_id() and c.approval_status = 'suspended')
+$$;
+
+
+ALTER FUNCTION app.caller_is_suspended() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION caller_is_suspended(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.caller_is_suspended() IS 'True when the transaction acts for a consultant whose account is suspended.';
+
+
+--
 -- Name: check_availability_rule(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7622,6 +7645,66 @@ ALTER FUNCTION app.refresh_client_session_totals() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.total_sessions and first/last session follow their confirmed, completed and no-show sessions.';
+
+
+--
+-- Name: refuse_suspended_profile_changes(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refuse_suspended_profile_changes() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_free constant text[] := array['password_hash', 'token_epoch', 'last_login_at', 'updated_at', 'published_at',
+                                  'notification_preferences', 'email', 'is_email_verified', 'email_verified_at'];
+begin
+  if old.approval_status = 'suspended' and new.approval_status = 'suspended' and new.deleted_at is null
+     and app.current_consultant_id() = old.id
+     and (to_jsonb(new) - v_free) is distinct from (to_jsonb(old) - v_free) then
+    raise exception using errcode = 'NK403', message = 'consultant_suspended',
+      detail = 'Your account is suspended: your page, prices, links and bank details cannot be changed.';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.refuse_suspended_profile_changes() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refuse_suspended_profile_changes(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refuse_suspended_profile_changes() IS 'Row trigger on app.consultants: a suspended consultant changes nothing on their row but sign-in, password, email, notifications, unpublishing and deletion (NK403 consultant_suspended).';
+
+
+--
+-- Name: refuse_suspended_writes(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refuse_suspended_writes() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if app.caller_is_suspended() then
+    raise exception using errcode = 'NK403', message = 'consultant_suspended',
+      detail = 'Your account is suspended: you can read your sessions and clients, but not change your page, '
+               'prices or hours.';
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.refuse_suspended_writes() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refuse_suspended_writes(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refuse_suspended_writes() IS 'Statement trigger on the availability tables: a suspended consultant''s writes are refused (NK403 consultant_suspended).';
 
 
 --
@@ -10492,12 +10575,11 @@ begin
     and ((p_consultant_id is not null and consultant_id = p_consultant_id)
          or (p_admin_id is not null and admin_id = p_admin_id));
   get diagnostics v_count = row_count;
-  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. Not on suspension,
-  -- where the consultant's token keeps answering 403 with the reason (the guard reads the status anyway).
-  if p_reason is distinct from 'suspended' then
-    update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
-    update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
-  end if;
+  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. On suspension too, so
+  -- "signed out everywhere" holds for apps as well as browsers; signing in again, a suspended consultant reads
+  -- their records and changes nothing (db/functions/app/suspension.sql).
+  update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
+  update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
   return v_count;
 end;
 $$;
@@ -10509,7 +10591,7 @@ ALTER FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid
 -- Name: FUNCTION revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin, and (unless suspending) every access token issued so far.';
+COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin, and every access token issued so far.';
 
 
 --
@@ -14868,6 +14950,13 @@ CREATE TRIGGER admins_touch_updated_at BEFORE UPDATE ON app.admins FOR EACH ROW 
 
 
 --
+-- Name: availability_blocks availability_blocks_refuse_suspended; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_blocks_refuse_suspended BEFORE INSERT OR DELETE OR UPDATE ON app.availability_blocks FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_suspended_writes();
+
+
+--
 -- Name: availability_rules availability_rules_check_limits; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -14875,10 +14964,24 @@ CREATE TRIGGER availability_rules_check_limits AFTER INSERT OR UPDATE ON app.ava
 
 
 --
+-- Name: availability_rules availability_rules_refuse_suspended; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_rules_refuse_suspended BEFORE INSERT OR DELETE OR UPDATE ON app.availability_rules FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_suspended_writes();
+
+
+--
 -- Name: availability_rules availability_rules_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
 CREATE TRIGGER availability_rules_touch_updated_at BEFORE UPDATE ON app.availability_rules FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: availability_slot_exclusions availability_slot_exclusions_refuse_suspended; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slot_exclusions_refuse_suspended BEFORE INSERT OR DELETE OR UPDATE ON app.availability_slot_exclusions FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_suspended_writes();
 
 
 --
@@ -14900,6 +15003,13 @@ CREATE TRIGGER availability_slots_derive_local BEFORE INSERT OR UPDATE OF starts
 --
 
 CREATE TRIGGER availability_slots_protect_booked BEFORE DELETE OR UPDATE ON app.availability_slots FOR EACH ROW EXECUTE FUNCTION app.protect_booked_slot();
+
+
+--
+-- Name: availability_slots availability_slots_refuse_suspended; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slots_refuse_suspended BEFORE INSERT OR DELETE OR UPDATE ON app.availability_slots FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_suspended_writes();
 
 
 --
@@ -14956,6 +15066,13 @@ CREATE TRIGGER consultants_guard_publication BEFORE UPDATE OF published_at ON ap
 --
 
 CREATE TRIGGER consultants_rederive_local_times AFTER UPDATE OF timezone ON app.consultants FOR EACH ROW WHEN ((old.timezone IS DISTINCT FROM new.timezone)) EXECUTE FUNCTION app.rederive_local_times();
+
+
+--
+-- Name: consultants consultants_refuse_suspended_changes; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultants_refuse_suspended_changes BEFORE UPDATE ON app.consultants FOR EACH ROW EXECUTE FUNCTION app.refuse_suspended_profile_changes();
 
 
 --
@@ -16042,7 +16159,7 @@ CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transacti
 -- Name: quotation_items consultant_reads_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_own_quotation_items ON app.quotation_items FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_reads_own_quotation_items ON app.quotation_items FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
@@ -18339,6 +18456,17 @@ REVOKE ALL ON FUNCTION app.apply_refund_totals() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION caller_is_suspended(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.caller_is_suspended() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.caller_is_suspended() TO nakksha_app;
+GRANT ALL ON FUNCTION app.caller_is_suspended() TO nakksha_admin;
+GRANT ALL ON FUNCTION app.caller_is_suspended() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.caller_is_suspended() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION check_availability_rule(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -18572,6 +18700,20 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse_suspended_profile_changes(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refuse_suspended_profile_changes() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse_suspended_writes(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refuse_suspended_writes() FROM PUBLIC;
 
 
 --
@@ -20622,3 +20764,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261207050000
 -- 20261207060000
 -- 20261207070000
+-- 20261207080000

@@ -124,7 +124,7 @@ class ClientExport(Answer):
 
 
 @endpoint(named="list_clients", tags=("clients",),
-          auth="approved", query=ClientQuery, responses={200: ClientPage})
+          auth="readable", query=ClientQuery, responses={200: ClientPage})
 async def list_clients(request: Request) -> JSONResponse:
     q = parse_query(request, ClientQuery)
     digits = normalise_phone(q.q) if q.q else None
@@ -144,7 +144,7 @@ async def create_client(request: Request) -> JSONResponse:
 
 
 @endpoint(named="get_client", tags=("clients",),
-          auth="approved", responses={200: ClientDetail, 404: None})
+          auth="readable", responses={200: ClientDetail, 404: None})
 async def get_client(request: Request) -> JSONResponse:
     client = await run(request.app.state.pool, "get_client", request.state.caller, client_id=_cid(request))
     return JSONResponse(present_client(request, client))
@@ -171,7 +171,7 @@ async def deactivate_client(request: Request) -> JSONResponse:
     return JSONResponse(present_client(request, client))
 
 
-@endpoint(named="export_client", tags=("clients",), auth="approved",
+@endpoint(named="export_client", tags=("clients",), auth="readable",
           responses={200: ClientExport, 404: None})
 async def export_client(request: Request) -> JSONResponse:
     data = await run(request.app.state.pool, "export_client", request.state.caller, client_id=_cid(request))

@@ -104,7 +104,7 @@ def _sid(request: Request):
     return request.path_params["session_id"]
 
 
-@endpoint(named="list_sessions", tags=("sessions",), auth="approved", query=SessionQuery, responses={200: SessionPage})
+@endpoint(named="list_sessions", tags=("sessions",), auth="readable", query=SessionQuery, responses={200: SessionPage})
 async def list_sessions(request: Request) -> JSONResponse:
     q = parse_query(request, SessionQuery)
     return JSONResponse(await run(request.app.state.pool, "list_sessions", request.state.caller, q,
@@ -119,7 +119,7 @@ def present_session(request: Request, session: dict) -> dict:
     return session
 
 
-@endpoint(named="get_session", tags=("sessions",), auth="approved",
+@endpoint(named="get_session", tags=("sessions",), auth="readable",
           responses={200: Session, 404: None})
 async def get_session(request: Request) -> JSONResponse:
     session = await run(request.app.state.pool, "get_session", request.state.caller, session_id=_sid(request))
@@ -166,7 +166,7 @@ async def reschedule_session(request: Request) -> JSONResponse:
 
 
 @endpoint(summary="Sessions and free slots per day, for a month (YYYY-MM, in the consultant's timezone) or a range.",
-          tags=("sessions",), auth="approved", query=CalendarQuery, responses={200: SessionCalendar})
+          tags=("sessions",), auth="readable", query=CalendarQuery, responses={200: SessionCalendar})
 async def session_calendar(request: Request) -> JSONResponse:
     q = parse_query(request, CalendarQuery)
     if q.month:

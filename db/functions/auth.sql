@@ -77,16 +77,15 @@ begin
     and ((p_consultant_id is not null and consultant_id = p_consultant_id)
          or (p_admin_id is not null and admin_id = p_admin_id));
   get diagnostics v_count = row_count;
-  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. Not on suspension,
-  -- where the consultant's token keeps answering 403 with the reason (the guard reads the status anyway).
-  if p_reason is distinct from 'suspended' then
-    update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
-    update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
-  end if;
+  -- Access tokens end with the sessions: the guard refuses a token of an older epoch. On suspension too, so
+  -- "signed out everywhere" holds for apps as well as browsers; signing in again, a suspended consultant reads
+  -- their records and changes nothing (db/functions/app/suspension.sql).
+  update app.consultants set token_epoch = token_epoch + 1 where id = p_consultant_id;
+  update app.admins set token_epoch = token_epoch + 1 where id = p_admin_id;
   return v_count;
 end;
 $$;
-comment on function app_private.revoke_families is 'Revoke every live refresh family of a consultant or an admin, and (unless suspending) every access token issued so far.';
+comment on function app_private.revoke_families is 'Revoke every live refresh family of a consultant or an admin, and every access token issued so far.';
 
 -- Signup --------------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.async_api import expect
 
-from tests.e2e.conftest import new_page, shot
+from tests.e2e.conftest import new_page
 from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.http.test_booking import approved_consultant, book, booking, every_day
 

@@ -29,5 +29,13 @@ async def test_a_cancelled_paid_booking_shows_its_refund_at_once_then_done_and_b
     assert [x["status"] for x in answer["refunds"]] == ["processed"]
     page = text((await client.get(f"/booking/{token}?done=cancelled")).text)
     assert f"{amount} has been refunded" in page and "on its way" not in page
+    # A session refunded in full can end as `returned`: the client reads what that means, not the word.
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.sessions set status = 'returned' where id = $1::uuid", answer["session_id"])
+    finally:
+        await conn.close()
+    page = text((await client.get(f"/booking/{token}")).text)
+    assert "Cancelled · refunded" in page and "Returned" not in page
 
 # Test: pytest tests/http/test_cancelled_page.py

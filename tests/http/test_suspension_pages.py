@@ -55,7 +55,7 @@ async def test_a_suspended_consultant_is_told_why_and_reads_without_writing(clie
     for path in ("/dashboard/quotations", "/dashboard/payments", "/dashboard/sessions/new"):
         r = await client.get(path, headers=HTML)
         assert r.status_code == 303 and r.headers["location"] == "/dashboard", path
-    # Over the API the write endpoints stay closed; reading needs the pages.
+    # Over the API the write endpoints stay closed (reads: the next test).
     r = await client.patch(f"/api/v1/sessions/{sid}", headers=c["headers"], json={"notes": "x"})
     assert r.status_code == 403 and r.json()["error"]["code"] == "consultant_not_approved"
 
@@ -89,5 +89,48 @@ async def test_the_admin_reviews_an_applicant_and_suspends_with_refunds(client, 
     assert (str(refund["amount"]), refund["initiated_by"]) == ("1499.00", "admin")
     after = await client.get(done.headers["location"], headers=HTML)
     assert "their upcoming paid sessions cancelled" in after.text
+
+async def test_over_the_api_a_suspension_signs_out_then_reads_are_open_and_writes_refused(client, db):
+    # An outside review suspended a consultant and kept writing: a new page address, a higher price the next
+    # client paid, weekly hours. Now the suspension ends every token, a new sign-in reads, and every write to the
+    # page, prices or hours is refused with the reason (db/functions/app/suspension.sql).
+    from tests.http.helpers import PASSWORD, auth, make_admin, mark_email_verified, signup_consultant
+
+    account = await signup_consultant(client, email="held@example.com")
+    cid = account["consultant"]["id"]
+    await mark_email_verified(db, uuid.UUID(cid))
+    admin = await make_admin(db, client)
+    base = f"/api/v1/admin/consultants/{cid}"
+    assert (await client.post(f"{base}/approve", headers=auth(admin))).status_code == 200
+    old = auth(account["access_token"])
+    assert (await client.get("/api/v1/auth/me", headers=old)).status_code == 200
+    r = await client.post(f"{base}/suspend", headers=auth(admin), json={"reason": "Chargebacks"})
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/v1/auth/me", headers=old)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_token", "signed out everywhere"
+
+    login = await client.post("/api/v1/auth/login", json={"email": "held@example.com", "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    me = auth(login.json()["access_token"])
+    # What the dashboard's pages let them read (sessions, calendar, clients); payments, quotations and figures
+    # stay closed, as their pages are.
+    for path in ("/api/v1/sessions", "/api/v1/clients", "/api/v1/sessions/calendar?month=2026-12"):
+        r = await client.get(path, headers=me)
+        assert r.status_code == 200, (path, r.text)
+    before = (await client.get("/api/v1/consultants/me", headers=me)).json()
+    for method, path, body in (
+            ("PATCH", "/api/v1/consultants/me", {"slug": "asha-new"}),
+            ("PATCH", "/api/v1/consultants/me", {"personal_session_price": "9999.00"}),
+            ("PATCH", "/api/v1/consultants/me", {"description": "changed while suspended"}),
+            ("POST", "/api/v1/consultants/me/availability/rules",
+             {"weekday": 3, "start_time": "14:00", "end_time": "15:00", "session_type": "personal", "slot_minutes": 60})):
+        r = await client.request(method, path, headers=me, json=body)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "consultant_suspended", (path, body, r.text)
+        assert "suspended" in r.json()["error"]["message"]
+    after = (await client.get("/api/v1/consultants/me", headers=me)).json()
+    assert after == before, "nothing changed"
+    r = await client.post("/api/v1/sessions", headers=me, json={})
+    assert r.status_code in (403, 422)
+
 
 # Test: pytest tests/http/test_suspension_pages.py
