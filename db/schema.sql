@@ -6653,12 +6653,20 @@ COMMENT ON FUNCTION app.apply_refund_totals() IS 'Trigger: amount_refunded, the 
 --
 
 CREATE FUNCTION app.caller_is_suspended() RETURNS boolean
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+declare
+  -- The setting itself, not app.current_consultant_id(): the worker, which writes availability acting for
+  -- nobody, may not execute that; acting for nobody, nothing is read.
+  v_id uuid := nullif(current_setting('app.consultant_id', true), '')::uuid;
+begin
+  if v_id is null then
+    return false;
+  end if;
   -- Invoker: the app role reads its own row under consultant_reads_own_row.
-  select app.current_consultant_id() is not null and exists (
-    select 1 from app.consultants c where c.id = app.current_consultant_id() and c.approval_status = 'suspended')
+  return exists (select 1 from app.consultants c where c.id = v_id and c.approval_status = 'suspended');
+end;
 $$;
 
 
@@ -7659,9 +7667,11 @@ declare
   v_free constant text[] := array['password_hash', 'token_epoch', 'last_login_at', 'updated_at', 'published_at',
                                   'notification_preferences', 'email', 'is_email_verified', 'email_verified_at'];
 begin
-  if old.approval_status = 'suspended' and new.approval_status = 'suspended' and new.deleted_at is null
-     and app.current_consultant_id() = old.id
-     and (to_jsonb(new) - v_free) is distinct from (to_jsonb(old) - v_free) then
+  if old.approval_status <> 'suspended' or new.approval_status <> 'suspended' or new.deleted_at is not null
+     or nullif(current_setting('app.consultant_id', true), '') is distinct from old.id::text then
+    return new;  -- not a suspended consultant writing their own row (the worker, an admin, the owner, erasure)
+  end if;
+  if (to_jsonb(new) - v_free) is distinct from (to_jsonb(old) - v_free) then
     raise exception using errcode = 'NK403', message = 'consultant_suspended',
       detail = 'Your account is suspended: your page, prices, links and bank details cannot be changed.';
   end if;

@@ -18,13 +18,16 @@ async def test_logout_everywhere_moves_the_epoch_and_the_guard_says_revoked(db, 
         await app.close()
 
 
-async def test_suspension_keeps_the_epoch_so_the_token_can_say_why(db, owner):
+async def test_suspension_ends_every_token_and_a_new_one_reads_as_suspended(db, owner):
+    # Signed out everywhere, apps too (an outside review kept writing with a token from before the suspension);
+    # signed in again, the new token's state says why the dashboard is read-only.
     cid = await factories.consultant(owner)
     await owner.execute("select app_private.revoke_families($1, null, 'suspended')", cid)
     await owner.execute("update app.consultants set approval_status = 'suspended' where id = $1", cid)
     app = await db.connect("app")
     try:
-        assert await app.fetchval("select api.consultant_access($1, 0)", cid) == "suspended"
+        assert [await app.fetchval("select api.consultant_access($1, $2)", cid, e) for e in (0, 1)] == \
+            ["revoked", "suspended"]
     finally:
         await app.close()
 

@@ -457,6 +457,13 @@ async def test_suspension_ends_sessions_and_closes_the_dashboard_but_not_the_pro
     for refresh in (account["refresh_token"], second["refresh_token"]):
         r = await client.post("/api/v1/auth/refresh", json={"refresh_token": refresh})
         assert r.status_code == 401 and error_code(r) == "invalid_refresh_token"
+    # Every access token too (signed out everywhere, apps as well as browsers).
+    r = await client.get("/api/v1/dashboard/_probe", headers=headers)
+    assert r.status_code == 401 and error_code(r) == "invalid_token"
+    # Signed in again: the dashboard's data stays closed and says why; the profile reads.
+    again = (await client.post("/api/v1/auth/login",
+                               json={"email": "sus@example.com", "password": "correct horse battery 42"})).json()
+    headers = auth(again["access_token"])
     r = await client.get("/api/v1/dashboard/_probe", headers=headers)
     assert r.status_code == 403 and error_code(r) == "consultant_not_approved"
     assert "suspended" in r.json()["error"]["message"]
@@ -468,7 +475,7 @@ async def test_suspension_ends_sessions_and_closes_the_dashboard_but_not_the_pro
         reasons = await conn.fetch("select revoked_reason from app.refresh_token_families where consultant_id = $1", cid)
     finally:
         await conn.close()
-    assert [r["revoked_reason"] for r in reasons] == ["suspended", "suspended"]
+    assert [r["revoked_reason"] for r in reasons if r["revoked_reason"]] == ["suspended", "suspended"]
 
     # Reactivated, the dashboard opens again (a new login is needed for a refresh token).
     assert (await client.post(f"{CONSULTANTS}/{cid}/reactivate", headers=auth(token))).status_code == 200

@@ -9,7 +9,8 @@ import pytest
 from app.openapi import doc_of, iter_routes
 from tests.http.helpers import auth, make_admin, signup_consultant
 
-# Dashboard data: readable only by approved consultants (the list; later routes join by prefix).
+# Dashboard data: readable only by approved consultants (the list; later routes join by prefix), and by a
+# suspended one for what their pages still show (level "readable": GETs only, writes stay "approved").
 DASHBOARD_PREFIXES = ("/api/v1/dashboard", "/api/v1/sessions", "/api/v1/clients", "/api/v1/quotations",
                       "/api/v1/payments")
 
@@ -35,7 +36,8 @@ def test_every_route_declares_its_guard_and_dashboard_data_needs_approval(app):
     assert not [r for r in routes if r[2] == "undeclared"]
     for method, path, level in routes:
         if path.startswith(DASHBOARD_PREFIXES):
-            assert level in ("approved", "public"), f"{method} {path} must be for approved consultants"
+            assert level in ("approved", "public") or (level == "readable" and method == "GET"), \
+                f"{method} {path} must be for approved consultants"
         if path.startswith("/api/v1/admin/") and not path.startswith("/api/v1/admin/auth/"):
             assert level in ("admin", "super_admin"), f"{method} {path} must be for admins"
 

@@ -19,7 +19,7 @@ def test_every_route_belongs_to_one_of_the_four_tables():
         assert any(hasattr(module, t) for t in (*TABLES, "site_routes")), module.__name__
     # A new module is seen: only the development pages and the form helpers are not a domain of the table.
     modules = {m.name for m in pkgutil.iter_modules(routes.__path__)}
-    assert modules - {m.__name__.rsplit(".", 1)[1] for m in DOMAINS} == {"dev", "forms"}
+    assert modules - {m.__name__.rsplit(".", 1)[1] for m in DOMAINS} == {"dev", "forms", "form_errors", "quotation_form"}
 
 
 def test_a_mounted_table_is_written_relative_to_its_mount():
