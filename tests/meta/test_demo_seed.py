@@ -15,8 +15,8 @@ from app.config import Settings
 from app.crypto import decrypt
 from app.demo_seed import DEMO_BANK
 from app.secrets import data_key
-from tests.db import factories
 from tests.conftest import SET_CALLER
+from tests.db import factories
 from tests.http.test_payments import owner, run_jobs
 from tests.meta.test_cli import cli_env, nakksha
 
