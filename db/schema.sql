@@ -452,7 +452,7 @@ CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
 declare
   v_id uuid;
   -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
-  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null}';
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null, "refunds": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
@@ -461,7 +461,8 @@ begin
   end if;
   if pg_catalog.has_table_privilege('app.sessions', 'select') then
     v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
-                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id));
+                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id),
+                                   'refunds', api.admin_refunds_json(v_id));
   end if;
   return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
     -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
@@ -588,6 +589,37 @@ ALTER FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page intege
 --
 
 COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) IS 'Admins: consultants filtered by status and a search over name, email and slug; paged, with counts per status.';
+
+
+--
+-- Name: admin_refunds_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_refunds_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The refunds an admin's action started (suspending with "cancel and refund"), newest first, with their state at
+  -- the gateway: a refund that failed shows here with the gateway's reason, never only in a log.
+  select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'amount', api.money(r.amount), 'status', r.status,
+           'failure_reason', r.failure_reason, 'created_at', r.created_at, 'processed_at', r.processed_at,
+           'session_id', s.id, 'title', s.title, 'starts_at', s.starts_at,
+           'client_name', coalesce(s.client_name, cl.name)) order by r.created_at desc, r.id), '[]')
+  from (select * from app.payment_refunds r where r.consultant_id = p_consultant_id and r.initiated_by = 'admin'
+        order by r.created_at desc limit 100) r
+  join app.payment_transactions t on t.id = r.transaction_id
+  left join app.sessions s on s.id = t.session_id
+  left join app.clients cl on cl.id = t.client_id
+$$;
+
+
+ALTER FUNCTION api.admin_refunds_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_refunds_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) IS 'The refunds an admin''s action started for a consultant (the latest 100), with their state and any failure reason (read as the caller).';
 
 
 --
@@ -16693,6 +16725,15 @@ REVOKE ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_pag
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_refunds_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
