@@ -137,7 +137,7 @@ begin
 
   -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
   -- Ids in Razorpay's shape: in development `nakksha seed-demo` records them in the local gateway too
-  -- (dev.local_gateway_record_seed), so a refund of a seeded payment goes through like any other.
+  -- (app/demo_seed.py), so a refund of a seeded payment goes through like any other.
   insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
   select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_' || left(replace(s.id::text, '-', ''), 14),
