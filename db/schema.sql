@@ -254,14 +254,14 @@ begin
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
+    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket  -- never before the period
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), day_sums as (
-    select date_trunc(v_unit, x.date)::date as bucket, sum(x.total_sessions) as sessions,
+    select api.bucket_start(v_unit, x.date, v_b.starts) as bucket, sum(x.total_sessions) as sessions,
            sum(x.total_revenue - x.refunded_amount) as revenue
     from days x group by 1
   ), signups as (
-    select date_trunc(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date)::date as bucket, count(*) as n
+    select api.bucket_start(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date, v_b.starts) as bucket, count(*) as n
     from app.consultants c where c.created_at >= v_from and c.created_at < v_to group by 1
   ), trend as (
     select b.bucket, coalesce(d.sessions, 0) as sessions, coalesce(d.revenue, 0) as revenue, coalesce(g.n, 0) as signups
@@ -1240,6 +1240,29 @@ COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_typ
 
 
 --
+-- Name: bucket_start(text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- The day's ISO week or month, but never starting before the period: a period from Thu 1 Jan has its first
+  -- week start on 1 Jan (holding 1-4 Jan), not on Mon 29 Dec.
+  select greatest(date_trunc(p_unit, p_day)::date, p_starts);
+$$;
+
+
+ALTER FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION bucket_start(p_unit text, p_day date, p_starts date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) IS 'The start of the chart bucket (day, week, month) holding a day, clamped to the period''s first day.';
+
+
+--
 -- Name: caller_consultant_id(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -2045,19 +2068,21 @@ begin
   with chart_days as materialized (
     select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
   ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
+    -- A bucket starts where the period does when its week or month began earlier (1 Jan, not 29 Dec):
+    -- its figures are only the period's days anyway (chart_days).
+    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), trend as (
     select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
            coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
-    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    from buckets b left join chart_days x on api.bucket_start(v_unit, x.date, v_b.starts) = b.bucket
     group by b.bucket
   ), months as (
-    select distinct date_trunc('month', d)::date as month
+    select distinct api.bucket_start('month', d::date, v_b.starts) as month
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), growth as (
     select m.month, coalesce(sum(x.new_clients), 0) as new_clients
-    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    from months m left join chart_days x on api.bucket_start('month', x.date, v_b.starts) = m.month
     group by m.month
   ), running as (
     select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
@@ -16862,6 +16887,15 @@ GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type 
 REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION bucket_start(p_unit text, p_day date, p_starts date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) TO nakksha_app_admin;
 
 
 --
