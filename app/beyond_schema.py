@@ -37,6 +37,10 @@ LINES_SUM = Rule("out_of_range", "Each line's amount (quantity × unit price) an
                                  "99,999,999.99 (422).")
 ONE_PRICE = Rule("validation_error", "Give the lines as `items`, or (from before lines, deprecated) one "
                                      "`base_amount`, not both (422).")
+# A consultant's session (offline booking or move, ad hoc or into a slot) starts in this window (db/functions/sessions.sql).
+SESSION_START = (Rule("session_in_past", "The session starts no earlier than 10 minutes ago (422, field "
+                                         "`starts_at`)."),
+                 Rule("session_too_far_ahead", "The session starts at most 2 years ahead (422, field `starts_at`)."))
 TEMPLATE = Rule("template_invalid", "Each template must compile in the sandbox, use only the variables its email "
                                     "type offers, and render within the size and time limits (422 "
                                     "template_invalid, template_too_large, template_too_slow).")
@@ -67,9 +71,9 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "update_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET),
     "create_session": (Rule("validation_error", "Give `client_id` or `client` (not both), and `slot_id` or "
                                                 "`session_type` with `starts_at` and `ends_at`, `ends_at` after "
-                                                "`starts_at` (422)."),),
+                                                "`starts_at` (422)."), *SESSION_START),
     "reschedule_session": (Rule("validation_error", "Give `slot_id`, or `starts_at` and `ends_at` with `ends_at` "
-                                                    "after `starts_at` (422)."),),
+                                                    "after `starts_at` (422)."), *SESSION_START),
     # A secret, a person's own details or the database judges.
     "signup": (STRONG_PASSWORD,),
     "admin_create_admin": (STRONG_PASSWORD,),

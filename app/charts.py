@@ -8,7 +8,7 @@ in it says what will appear instead of drawing an empty box."""
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from app.emails import inr
@@ -17,9 +17,12 @@ HEIGHT, TOP, BOTTOM = 240, 14, 30  # the SVG's height in px; the plot's margins 
 PLOT = HEIGHT - TOP - BOTTOM
 UNITS = 1000  # the plot's viewBox side
 INTERVALS = 4  # gridlines above zero, shared by the left (bars) and right (line) scales
-MAX_LABELS = {"day": 8, "week": 8, "month": 6}  # date labels under the axis (a phone shows every other one)
+YEAR_LINE = 14  # the px a line of years under the date labels adds to a chart's height
+WIDE_PX, NARROW_PX = 550, 250  # the narrowest a full-width chart is with every label shown (past 640 px), and on a phone
+HALF_PX = 200  # the narrowest a chart sharing a row is (three columns of at least 260 px, less the card's padding)
+GAP_PX = 10  # the least room between two date labels
 MAX_DOTS = 16  # the most points a line marks with dots
-CHAR_PX = 7  # about the width of a 12 px label's character: sizes the white box behind a scale label
+CHAR_PX = 7  # about the widest a 12 px label's character is: sizes the box behind a scale label and spaces dates
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # The parts a split bar may show, in the words the pages use (a part of another type shows its key, capitalised).
 PART_LABELS = {"personal": "One-to-one", "webinar": "Webinars", "quotation": "Quotations", "quotations": "Quotations"}
@@ -59,35 +62,75 @@ def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def long_date(day: date, unit: str) -> str:
-    """A bucket's full name for tables and tooltips: Tue 1 Dec 2026, Week of 30 Nov 2026, December 2026."""
+def long_date(day: date, unit: str, until: date | None = None) -> str:
+    """A bucket's full name for tables and tooltips: Tue 1 Dec 2026, Week of 30 Nov 2026, December 2026.
+
+    A week or month the period cuts (its first bucket starts on the period's first day, not on the Monday or
+    the 1st before it; its last ends on the period's last day) names the days it holds: 1–4 Jan 2026 (part
+    week). `until` is the bucket's last day in the period."""
+    if unit in ("week", "month"):
+        natural_end = (day + timedelta(days=6 - day.weekday()) if unit == "week" else
+                       date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1))
+        end = min(natural_end, until) if until else natural_end
+        whole = day.weekday() == 0 if unit == "week" else day.day == 1
+        if not whole or end < natural_end:
+            first = f"{day.day}" if (day.month, day.year) == (end.month, end.year) else (
+                f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if day.year != end.year else ""))
+            return f"{first}–{end.day} {MONTHS[end.month - 1]} {end.year} (part {unit})"
     if unit == "month":
         return day.strftime("%B %Y")
     text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     return f"Week of {text}" if unit == "week" else f"{day.strftime('%a')} {text}"
 
 
-def date_labels(days: list[date], unit: str) -> list[tuple[int, str]]:
-    """(index, label) for the buckets labelled under the axis: every k-th, k chosen so at most MAX_LABELS show.
+def _extent(x: float, width: float, anchor: str) -> tuple[float, float]:
+    """A label's left and right edges in px, its anchor at x px."""
+    return {"start": (x, x + width), "end": (x - width, x)}.get(anchor, (x - width / 2, x + width / 2))
 
-    Days and weeks read "30 Nov", "1 Dec" (the month on every label, so a month's edge is never ambiguous);
-    months read "Dec", with the year on the first label and on the first label of each new year. Days and
-    weeks crossing a year show the year on their first label and on the first label of the new year."""
+
+def date_labels(days: list[date], unit: str, wide_px: int = WIDE_PX, narrow_px: int = NARROW_PX) -> list[dict]:
+    """The buckets labelled under the axis, thinned by their estimated widths so that none overlap.
+
+    Each label is {"i": bucket index, "text", "year" (a second line, or ""), "year_narrow" (the year shows
+    only where the minor labels are hidden), "minor" (hidden on a phone), "anchor"}. Every k-th bucket is
+    labelled, k the least that keeps labels `GAP_PX` apart on a plot `wide_px` wide (the narrowest it is while
+    minor labels show); the major ones (every m-th, m a multiple of k) keep apart at `narrow_px` (the
+    narrowest phone). Days and weeks read "30 Nov" (the month on every label, so a month's edge is never
+    ambiguous); months read "Dec". The year is a line of its own under the first label and under the first
+    label of each new year: always for months, for days and weeks when the period crosses a year."""
     if not days:
         return []
-    step = max(1, math.ceil(len(days) / MAX_LABELS.get(unit, 6)))
+    n = len(days)
     crosses_year = days[0].year != days[-1].year
-    out, last_year = [], None
-    for i in range(0, len(days), step):
-        d = days[i]
-        if unit == "month":
-            text = MONTHS[d.month - 1] + (f" {d.year}" if last_year is None or d.year != last_year else "")
-        else:
-            text = f"{d.day} {MONTHS[d.month - 1]}"
-            if crosses_year and (last_year is None or d.year != last_year):
-                text += f" {d.year}"
-        out.append((i, text))
-        last_year = d.year
+    texts = [MONTHS[d.month - 1] if unit == "month" else f"{d.day} {MONTHS[d.month - 1]}" for d in days]
+    years = unit == "month" or crosses_year
+    widths = [CHAR_PX * max(len(t), 4 if years else 0) for t in texts]
+
+    least = min(wide_px, narrow_px)
+
+    def anchor(i: int) -> str:  # chosen at the narrowest width, so a label near an edge stays inside the chart
+        x = least * (i + 0.5) / n
+        return "start" if x < widths[i] / 2 else "end" if x + widths[i] / 2 > least else "middle"
+
+    def fits(step: int, px: int) -> bool:
+        picked = range(0, n, step)
+        edges = [_extent(px * (i + 0.5) / n, widths[i], anchor(i)) for i in picked]
+        return all(a[1] + GAP_PX <= b[0] for a, b in zip(edges, edges[1:], strict=False))
+
+    wide = next((k for k in range(1, n + 1) if fits(k, wide_px)), n)
+    narrow = next((k for k in range(wide, n + 1, wide) if fits(k, narrow_px)), n)
+    out: list[dict] = []
+    seen_wide: set[int] = set()
+    seen_narrow: set[int] = set()
+    for i in range(0, n, wide):
+        d, minor = days[i], i % narrow != 0
+        first_wide = years and d.year not in seen_wide
+        first_narrow = years and not minor and d.year not in seen_narrow
+        seen_wide.add(d.year)
+        if not minor:
+            seen_narrow.add(d.year)
+        out.append({"i": i, "text": texts[i], "year": str(d.year) if first_wide or first_narrow else "",
+                    "year_narrow": first_narrow and not first_wide, "minor": minor, "anchor": anchor(i)})
     return out
 
 
@@ -97,13 +140,18 @@ def _y(value: float, top: int) -> float:
 
 
 def series(points: list[dict], *, x: str, unit: str, bars: tuple[str, str, str],
-           line: tuple[str, str, str] | None = None, empty: str) -> dict:
+           line: tuple[str, str, str] | None = None, empty: str, until: date | str | None = None,
+           wide_px: int = WIDE_PX, narrow_px: int = NARROW_PX) -> dict:
     """A bar series with an optional line over the same buckets, each with its own scale.
 
     `bars` and `line` are (key, legend label, kind) with kind "inr" or "count"; the bars' scale labels the left
     of the gridlines, the line's the right. `empty` is what the chart says in place of itself when every value
-    is zero (or there are no buckets): what will appear there, and when."""
+    is zero (or there are no buckets): what will appear there, and when. `until` is the period's last day (it
+    names a last part week or month); `wide_px` and `narrow_px` the narrowest the plot is with and without
+    the minor date labels (see date_labels)."""
     days = [_day(p[x]) for p in points]
+    last = _day(until) if until else None
+    ends = [b - timedelta(days=1) for b in days[1:]] + [last]  # each bucket's last day in the period
     kinds = {"inr": rupees, "count": count}
     exact = {"inr": inr, "count": count}
     layers = [("bar", *bars)] + ([("line", *line)] if line else [])
@@ -146,28 +194,31 @@ def series(points: list[dict], *, x: str, unit: str, bars: tuple[str, str, str],
     chart["rows"], chart["hits"] = [], []
     for i, (p, d) in enumerate(zip(points, days, strict=True)):
         cells = [exact[kind](p[key]) for _, key, _, kind in layers]
-        chart["rows"].append([long_date(d, unit), *cells])
-        chart["hits"].append({"x": round(i * slot, 1), "width": round(slot, 1), "title": long_date(d, unit) + ": "
+        name = long_date(d, unit, ends[i])
+        chart["rows"].append([name, *cells])
+        chart["hits"].append({"x": round(i * slot, 1), "width": round(slot, 1), "title": name + ": "
                               + ", ".join(f"{label} {cell}" for (_, _, label, _), cell in zip(layers, cells, strict=True))})
-    # A phone shows every other label (CSS hides the minor ones) when more than four would crowd it.
-    labelled = date_labels(days, unit)
-    chart["labels"] = [{"x": round(100 * (i + 0.5) / n, 2), "text": text, "minor": k % 2 == 1 and len(labelled) > 4}
-                       for k, (i, text) in enumerate(labelled)]
-    chart["summary"] = _summary(points, days, unit, layers, tops)
+    # A phone shows only the major labels (CSS hides the minor ones); years sit on a line of their own.
+    chart["labels"] = [{**lb, "x": round(100 * (lb["i"] + 0.5) / n, 2)}
+                       for lb in date_labels(days, unit, wide_px, narrow_px)]
+    if any(lb["year"] for lb in chart["labels"]):
+        chart["height"] = HEIGHT + YEAR_LINE
+    chart["date_y"] = HEIGHT - 10
+    chart["summary"] = _summary(points, days, unit, layers, tops, ends)
     return chart
 
 
-def _summary(points: list[dict], days: list[date], unit: str, layers: list, tops: dict) -> str:
+def _summary(points: list[dict], days: list[date], unit: str, layers: list, tops: dict, ends: list) -> str:
     """The chart in one sentence for screen readers: what is drawn, its span and its highest bucket."""
     if not points:
         return "No periods to show."
     kind_of = {"inr": inr, "count": count}
     _, key, label, kind = layers[0]
     best = max(range(len(points)), key=lambda i: float(points[i][key]))
-    span = f"{long_date(days[0], unit)} to {long_date(days[-1], unit)}"
+    span = f"{long_date(days[0], unit, ends[0])} to {long_date(days[-1], unit, ends[-1])}"
     parts = [f"{label} per {unit} as bars"] + [f"{lb} as a line" for k, _, lb, _ in layers[1:]]
     return (f"{' and '.join(parts)}, {span}. Highest {label.lower()}: {kind_of[kind](points[best][key])} "
-            f"({long_date(days[best], unit)}). The exact figures are in the table.")
+            f"({long_date(days[best], unit, ends[best])}). The exact figures are in the table.")
 
 
 def split(parts: list[dict]) -> list[dict]:
@@ -205,12 +256,12 @@ def dashboard(chart_data: dict) -> dict:
     unit, span, end = chart_data.get("unit", "day"), *_span(chart_data)
     return {
         "revenue_chart": series(
-            chart_data["sessionsTrend"], x="period", unit=unit,
+            chart_data["sessionsTrend"], x="period", unit=unit, until=chart_data["to"],
             bars=("revenue", "Revenue received", "inr"), line=("sessions", "Sessions", "count"),
             empty=f"No revenue or sessions from {span}. When clients book and pay, the revenue received each "
                   f"{unit} shows here as bars and the number of sessions as a line."),
         "clients_chart": series(
-            chart_data["clientsGrowth"], x="month", unit="month",
+            chart_data["clientsGrowth"], x="month", unit="month", until=chart_data["to"], wide_px=HALF_PX,
             bars=("new", "New clients", "count"), line=("total", "All clients", "count"),
             empty=f"No clients yet by {end}. Each month's new clients will show here as bars, and your running "
                   "total of clients as a line."),
@@ -225,16 +276,16 @@ def overview(a: dict, by_status: list[dict]) -> dict:
     unit, span, _ = a.get("unit", "day"), *_span(a)
     return {
         "revenue_chart": series(
-            a["trend"], x="period", unit=unit, bars=("revenue", "Revenue received", "inr"),
+            a["trend"], x="period", unit=unit, until=a["to"], bars=("revenue", "Revenue received", "inr"),
             line=("sessions", "Sessions", "count"),
             empty=f"No revenue or sessions on the platform from {span}. Revenue received each {unit} will show "
                   "here as bars, with the number of sessions as a line."),
         "signups_chart": series(
-            a["trend"], x="period", unit=unit, bars=("signups", "Sign-ups", "count"),
+            a["trend"], x="period", unit=unit, until=a["to"], wide_px=HALF_PX, bars=("signups", "Sign-ups", "count"),
             empty=f"No one signed up from {span}. New consultant accounts each {unit} will show here as bars."),
         "status_empty": f"No sessions from {span}. Once sessions are booked, this bar shows how many are "
                         "completed, coming up, cancelled, missed or abandoned.",
         "status_is_empty": is_empty(by_status),
     }
 
-# Test: pytest tests/unit/test_charts.py tests/http/test_dashboard_metrics.py tests/http/test_admin_overview_pages.py
+# Test: pytest tests/http/test_charts.py tests/e2e/test_charts.py tests/http/test_dashboard_metrics.py tests/http/test_admin_overview_pages.py

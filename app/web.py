@@ -177,6 +177,15 @@ def meeting_platform(link: str | None, platform: str | None = None) -> str | Non
     return PLATFORM_NAMES.get(platform or "")
 
 
+
+def meeting_platform_code(link: str | None, platform: str | None = None) -> str | None:
+    """What a session's edit form preselects: its stored platform, else the one its link's host shows (None for a
+    custom link or none), so the form agrees with the "On Zoom" above it and saving it unchanged keeps both."""
+    if platform in PLATFORM_NAMES:
+        return platform
+    name = meeting_platform(link)
+    return next((code for code, known in PLATFORM_NAMES.items() if known == name), None)
+
 templates.env.filters["inr"] = inr
 templates.env.filters["local_dt"] = local_dt
 templates.env.globals["static_url"] = static_url

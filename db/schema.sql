@@ -254,14 +254,14 @@ begin
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
+    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket  -- never before the period
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), day_sums as (
-    select date_trunc(v_unit, x.date)::date as bucket, sum(x.total_sessions) as sessions,
+    select api.bucket_start(v_unit, x.date, v_b.starts) as bucket, sum(x.total_sessions) as sessions,
            sum(x.total_revenue - x.refunded_amount) as revenue
     from days x group by 1
   ), signups as (
-    select date_trunc(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date)::date as bucket, count(*) as n
+    select api.bucket_start(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date, v_b.starts) as bucket, count(*) as n
     from app.consultants c where c.created_at >= v_from and c.created_at < v_to group by 1
   ), trend as (
     select b.bucket, coalesce(d.sessions, 0) as sessions, coalesce(d.revenue, 0) as revenue, coalesce(g.n, 0) as signups
@@ -452,7 +452,7 @@ CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
 declare
   v_id uuid;
   -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
-  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null}';
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null, "refunds": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
@@ -461,7 +461,8 @@ begin
   end if;
   if pg_catalog.has_table_privilege('app.sessions', 'select') then
     v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
-                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id));
+                                   'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id),
+                                   'refunds', api.admin_refunds_json(v_id));
   end if;
   return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
     -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
@@ -588,6 +589,37 @@ ALTER FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page intege
 --
 
 COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) IS 'Admins: consultants filtered by status and a search over name, email and slug; paged, with counts per status.';
+
+
+--
+-- Name: admin_refunds_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_refunds_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The refunds an admin's action started (suspending with "cancel and refund"), newest first, with their state at
+  -- the gateway: a refund that failed shows here with the gateway's reason, never only in a log.
+  select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'amount', api.money(r.amount), 'status', r.status,
+           'failure_reason', r.failure_reason, 'created_at', r.created_at, 'processed_at', r.processed_at,
+           'session_id', s.id, 'title', s.title, 'starts_at', s.starts_at,
+           'client_name', coalesce(s.client_name, cl.name)) order by r.created_at desc, r.id), '[]')
+  from (select * from app.payment_refunds r where r.consultant_id = p_consultant_id and r.initiated_by = 'admin'
+        order by r.created_at desc limit 100) r
+  join app.payment_transactions t on t.id = r.transaction_id
+  left join app.sessions s on s.id = t.session_id
+  left join app.clients cl on cl.id = t.client_id
+$$;
+
+
+ALTER FUNCTION api.admin_refunds_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_refunds_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) IS 'The refunds an admin''s action started for a consultant (the latest 100), with their state and any failure reason (read as the caller).';
 
 
 --
@@ -1205,6 +1237,29 @@ ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type tex
 --
 
 COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+
+
+--
+-- Name: bucket_start(text, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- The day's ISO week or month, but never starting before the period: a period from Thu 1 Jan has its first
+  -- week start on 1 Jan (holding 1-4 Jan), not on Mon 29 Dec.
+  select greatest(date_trunc(p_unit, p_day)::date, p_starts);
+$$;
+
+
+ALTER FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION bucket_start(p_unit text, p_day date, p_starts date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) IS 'The start of the chart bucket (day, week, month) holding a day, clamped to the period''s first day.';
 
 
 --
@@ -1891,6 +1946,7 @@ begin
     raise exception using errcode = 'NK422', message = 'time_required', hint = 'field:starts_at',
       detail = 'Give a slot_id, or a session_type with starts_at and ends_at.';
   end if;
+  perform app_private.check_session_start(v_start);
   v_amount := coalesce(p_amount, case v_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end);
   insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, payment_method, confirmed_at, meeting_platform,
@@ -1913,7 +1969,7 @@ begin
             'completed', now());
   end if;
   -- The client gets the confirmation with its calendar invitation, as for a booking they made themselves
-  -- (a session entered after it happened is only a record: nobody is mailed about it).
+  -- (one entered just after it started, within the grace, is only a record: nobody is mailed about it).
   if v_s.starts_at > now() then
     perform app_private.queue_session_emails(v_s, 'confirmed');
   end if;
@@ -1928,7 +1984,7 @@ ALTER FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client
 -- Name: FUNCTION create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) IS 'The consultant books an offline client (confirmed at once; owed or paid offline). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
+COMMENT ON FUNCTION api.create_session(p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_amount numeric, p_payment_status text, p_payment_method text, p_notes text) IS 'The consultant books an offline client (confirmed at once; owed or paid offline), starting from 10 minutes ago up to 2 years ahead (app_private.check_session_start). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
 
 
 --
@@ -2013,19 +2069,21 @@ begin
   with chart_days as materialized (
     select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
   ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
+    -- A bucket starts where the period does when its week or month began earlier (1 Jan, not 29 Dec):
+    -- its figures are only the period's days anyway (chart_days).
+    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), trend as (
     select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
            coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
-    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    from buckets b left join chart_days x on api.bucket_start(v_unit, x.date, v_b.starts) = b.bucket
     group by b.bucket
   ), months as (
-    select distinct date_trunc('month', d)::date as month
+    select distinct api.bucket_start('month', d::date, v_b.starts) as month
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), growth as (
     select m.month, coalesce(sum(x.new_clients), 0) as new_clients
-    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    from months m left join chart_days x on api.bucket_start('month', x.date, v_b.starts) = m.month
     group by m.month
   ), running as (
     select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
@@ -4558,10 +4616,12 @@ begin
     if v_slot.booked_count >= v_slot.capacity then
       raise exception using errcode = 'NK409', message = 'slot_full', detail = 'That slot is full.', hint = 'field:slot_id';
     end if;
+    perform app_private.check_session_start(v_slot.starts_at);
     update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
       reschedule_count = reschedule_count + 1
     where id = v_s.id returning * into v_s;
   elsif p_starts_at is not null and p_ends_at is not null then
+    perform app_private.check_session_start(p_starts_at);
     update app.sessions set slot_id = null, starts_at = p_starts_at, ends_at = p_ends_at,
       reschedule_count = reschedule_count + 1
     where id = v_s.id returning * into v_s;
@@ -4584,7 +4644,7 @@ ALTER FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_start
 -- Name: FUNCTION reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it). Definer: moves a session''s times, which no web role may write directly (seats, overlap, reminders follow).';
+COMMENT ON FUNCTION api.reschedule_session(p_session_id uuid, p_slot_id uuid, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone) IS 'The consultant moves a session to a slot or an ad-hoc time from 10 minutes ago up to 2 years ahead, atomically (the exclusion constraint checks it). Definer: moves a session''s times, which no web role may write directly (seats, overlap, reminders follow).';
 
 
 --
@@ -8492,6 +8552,38 @@ COMMENT ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_emai
 
 
 --
+-- Name: check_session_start(timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.check_session_start(p_starts_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- A consultant books or moves a session into the future (10 minutes' grace, for one entered as it starts)
+  -- and at most 2 years ahead: a date in 2020 or 2200 is a typing slip, and the client would be mailed about it.
+  if p_starts_at < now() - interval '10 minutes' then
+    raise exception using errcode = 'NK422', message = 'session_in_past', hint = 'field:starts_at',
+      detail = 'Choose a time from now on: a session cannot start in the past.';
+  end if;
+  if p_starts_at > now() + interval '2 years' then
+    raise exception using errcode = 'NK422', message = 'session_too_far_ahead', hint = 'field:starts_at',
+      detail = 'Choose a time within the next 2 years.';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.check_session_start(p_starts_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION check_session_start(p_starts_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.check_session_start(p_starts_at timestamp with time zone) IS 'A consultant''s session (booked or moved) starts from 10 minutes ago up to 2 years ahead: NK422 session_in_past / session_too_far_ahead, field starts_at.';
+
+
+--
 -- Name: check_setting(text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -10851,15 +10943,17 @@ begin
       and e.starts_at < s.starts_at and e.status in ('confirmed', 'completed', 'no_show'));
 
   -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
+  -- Ids in Razorpay's shape: in development `nakksha seed-demo` records them in the local gateway too
+  -- (app/demo_seed.py), so a refund of a seeded payment goes through like any other.
   insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
-  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_demo' || left(replace(s.id::text, '-', ''), 14),
-         'pay_demo' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
+  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_' || left(replace(s.id::text, '-', ''), 14),
+         'pay_' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
   from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned';
   insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
     gateway_refund_id, processed_at, created_at)
   select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
-         'rfnd_demo' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
+         'rfnd_' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
   from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
     and s.consultant_id = p_consultant;
 
@@ -10899,7 +10993,7 @@ begin
   insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
   select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
-         'order_demoq' || left(replace(q.id::text, '-', ''), 14), 'pay_demoq' || left(replace(q.id::text, '-', ''), 14),
+         'order_' || left(replace(q.id::text, '-', ''), 14), 'pay_' || left(replace(q.id::text, '-', ''), 14),
          'netbanking', 'completed', q.paid_at, q.paid_at
   from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null;
 
@@ -16704,6 +16798,15 @@ GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page
 
 
 --
+-- Name: FUNCTION admin_refunds_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_refunds_json(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION admin_reset_email_template(p_email_type text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -16829,6 +16932,15 @@ GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type 
 REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
 GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION bucket_start(p_unit text, p_day date, p_starts date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) TO nakksha_app_admin;
 
 
 --
@@ -19357,6 +19469,14 @@ GRANT ALL ON FUNCTION app_private.cancellation_refund_due(p_s app.sessions, p_pe
 
 REVOKE ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.check_booking_limits(p_c app.consultants, p_email text, p_ip_hash bytea, p_free boolean) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION check_session_start(p_starts_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_session_start(p_starts_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.check_session_start(p_starts_at timestamp with time zone) TO nakksha_worker;
 
 
 --

@@ -81,6 +81,19 @@ class UpcomingPaidSession(Answer):
     client_name: str | None
 
 
+class AdminRefund(Answer):
+    id: uuid.UUID
+    amount: Amount
+    status: str = Field(description="pending (sent or being sent to the gateway), processed, or failed.")
+    failure_reason: str | None = Field(description="Why the gateway refused it (failed refunds).")
+    created_at: datetime
+    processed_at: datetime | None
+    session_id: uuid.UUID | None
+    title: str | None
+    starts_at: datetime | None
+    client_name: str | None
+
+
 class AuditEntry(Answer):
     action: str
     admin_id: uuid.UUID | None
@@ -94,6 +107,8 @@ class AdminConsultantDetail(AdminConsultant):
     setup: list[SetupStepOut] = Field(description="The setup checklist publishing needs, in order.")
     upcoming_paid_sessions: list[UpcomingPaidSession] = Field(
         description="Confirmed sessions still to come that a client paid for (what suspending may cancel and refund).")
+    refunds: list[AdminRefund] = Field(
+        description="Refunds an admin's action started (suspending with cancel and refund), newest first, with their state.")
     audit: list[AuditEntry] = Field(description="What admins did to this account, newest first.")
 
 

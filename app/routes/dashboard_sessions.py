@@ -36,7 +36,7 @@ from app.routes.sessions import (
 from app.schemas import page_date
 from app.sql import Caller, run
 from app.validation import parse_form, parse_query
-from app.web import form_with_csrf, render, signed_in
+from app.web import form_with_csrf, meeting_platform_code, render, signed_in
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LIST_FILTERS = ("status", "type", "from", "to", "client_id", "q", "sort", "page", "per_page")
@@ -154,7 +154,9 @@ async def _detail(request: Request, subject: dict, caller: Caller, session: dict
     session = present_session(request, session)
     status = context.pop("status", 200)
     starts = datetime.fromisoformat(session["starts_at"])
-    values = context.pop("values", None) or {k: session.get(k) or "" for k in PATCH_FIELDS}
+    values = context.pop("values", None) or {
+        **{k: session.get(k) or "" for k in PATCH_FIELDS},
+        "meeting_platform": meeting_platform_code(session.get("meeting_link"), session.get("meeting_platform")) or ""}
     return render(request, "dashboard/sessions_detail.html", {
         "s": session, "tz": subject["timezone"], "started": starts <= datetime.now(UTC), "values": values,
         "month": starts.astimezone(ZoneInfo(subject["timezone"])).strftime("%Y-%m"),

@@ -218,4 +218,41 @@ grant execute on function dev.local_gateway_create_order(text, bigint, text, tex
 grant execute on function dev.local_gateway_payment(text), dev.local_gateway_order_payments(text),
   dev.local_gateway_refund(text, text, bigint, text, jsonb), dev.local_gateway_fetch_refund(text) to nakksha_worker;
 
+
+create or replace function dev.local_gateway_record_seed(p_consultant uuid)
+returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_n integer;
+begin
+  -- `nakksha seed-demo` writes paid history straight into the tables; the local gateway learns those payments
+  -- here, as if each had been paid on its checkout page (order paid, payment captured at paid_at) and each
+  -- processed refund had gone through it: a later refund of a seeded payment then succeeds like any other.
+  insert into dev.local_gateway_orders (id, amount_paise, currency, receipt, status, created_at)
+  select t.gateway_order_id, (t.amount * 100)::bigint, 'INR', left(t.purpose || ':' || t.id::text, 40), 'paid',
+         coalesce(t.paid_at, t.created_at)
+  from app.payment_transactions t
+  where t.consultant_id = p_consultant and t.gateway = 'local' and t.gateway_payment_id is not null
+  on conflict (id) do nothing;
+  insert into dev.local_gateway_payments (id, order_id, amount_paise, currency, status, method, created_at)
+  select t.gateway_payment_id, t.gateway_order_id, (t.amount * 100)::bigint, 'INR', 'captured',
+         coalesce(t.payment_method, 'upi'), coalesce(t.paid_at, t.created_at)
+  from app.payment_transactions t
+  where t.consultant_id = p_consultant and t.gateway = 'local' and t.gateway_payment_id is not null
+  on conflict (id) do nothing;
+  get diagnostics v_n = row_count;
+  insert into dev.local_gateway_refunds (id, payment_id, amount_paise, idempotency_key, created_at)
+  select r.gateway_refund_id, t.gateway_payment_id, (r.amount * 100)::bigint, 'seed:' || r.id::text,
+         coalesce(r.processed_at, r.created_at)
+  from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
+  where r.consultant_id = p_consultant and t.gateway = 'local' and r.status = 'processed'
+    and r.gateway_refund_id is not null and t.gateway_payment_id is not null
+  on conflict do nothing;
+  return v_n;
+end;
+$$;
+comment on function dev.local_gateway_record_seed is 'Local gateway: record a seeded consultant''s local payments (captured) and processed refunds, so refunds of seeded payments succeed.';
+
 -- Test: pytest tests/http/test_payments_local.py tests/meta/test_migrations.py

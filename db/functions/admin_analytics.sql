@@ -58,14 +58,14 @@ begin
   with days as materialized (
     select * from app.daily_analytics d where d.date between v_b.starts and v_b.ends
   ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
+    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket  -- never before the period
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), day_sums as (
-    select date_trunc(v_unit, x.date)::date as bucket, sum(x.total_sessions) as sessions,
+    select api.bucket_start(v_unit, x.date, v_b.starts) as bucket, sum(x.total_sessions) as sessions,
            sum(x.total_revenue - x.refunded_amount) as revenue
     from days x group by 1
   ), signups as (
-    select date_trunc(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date)::date as bucket, count(*) as n
+    select api.bucket_start(v_unit, (c.created_at at time zone 'Asia/Kolkata')::date, v_b.starts) as bucket, count(*) as n
     from app.consultants c where c.created_at >= v_from and c.created_at < v_to group by 1
   ), trend as (
     select b.bucket, coalesce(d.sessions, 0) as sessions, coalesce(d.revenue, 0) as revenue, coalesce(g.n, 0) as signups

@@ -191,6 +191,17 @@ as $$
 $$;
 comment on function api.chart_unit is 'The bucket of a chart over a period: day, ISO week or month (consultant and platform charts).';
 
+create or replace function api.bucket_start(p_unit text, p_day date, p_starts date)
+returns date
+language sql immutable security invoker
+set search_path = ''
+as $$
+  -- The day's ISO week or month, but never starting before the period: a period from Thu 1 Jan has its first
+  -- week start on 1 Jan (holding 1-4 Jan), not on Mon 29 Dec.
+  select greatest(date_trunc(p_unit, p_day)::date, p_starts);
+$$;
+comment on function api.bucket_start is 'The start of the chart bucket (day, week, month) holding a day, clamped to the period''s first day.';
+
 create or replace function api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date,
                                                          p_to date)
 returns jsonb
@@ -217,19 +228,21 @@ begin
   with chart_days as materialized (
     select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
   ), buckets as (
-    select distinct date_trunc(v_unit, d)::date as bucket
+    -- A bucket starts where the period does when its week or month began earlier (1 Jan, not 29 Dec):
+    -- its figures are only the period's days anyway (chart_days).
+    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), trend as (
     select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
            coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
-    from buckets b left join chart_days x on date_trunc(v_unit, x.date)::date = b.bucket
+    from buckets b left join chart_days x on api.bucket_start(v_unit, x.date, v_b.starts) = b.bucket
     group by b.bucket
   ), months as (
-    select distinct date_trunc('month', d)::date as month
+    select distinct api.bucket_start('month', d::date, v_b.starts) as month
     from generate_series(v_b.starts, v_b.ends, interval '1 day') d
   ), growth as (
     select m.month, coalesce(sum(x.new_clients), 0) as new_clients
-    from months m left join chart_days x on date_trunc('month', x.date)::date = m.month
+    from months m left join chart_days x on api.bucket_start('month', x.date, v_b.starts) = m.month
     group by m.month
   ), running as (
     select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
@@ -273,7 +286,7 @@ $$;
 comment on function api.dashboard_charts is 'The calling consultant''s charts for a timeframe (see api.dashboard_charts_for).';
 
 grant execute on function api.dashboard_metrics(text, date, date), api.dashboard_charts(text, date, date),
-  api.period_totals(uuid, date, date, date), api.period_days(uuid, date, date, date), api.chart_unit(date, date),
+  api.period_totals(uuid, date, date, date), api.period_days(uuid, date, date, date), api.chart_unit(date, date), api.bucket_start(text, date, date),
   api.dashboard_metrics_for(uuid, text, date, date), api.dashboard_charts_for(uuid, text, date, date) to nakksha_app;
 
 -- Test: pytest tests/http/test_dashboard_metrics.py tests/db/test_daily_analytics.py

@@ -72,7 +72,27 @@ as $$
 $$;
 comment on function api.upcoming_paid_sessions_json is 'The upcoming paid sessions as the admin''s suspend page lists them (read as the caller).';
 
+create or replace function api.admin_refunds_json(p_consultant_id uuid)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- The refunds an admin's action started (suspending with "cancel and refund"), newest first, with their state at
+  -- the gateway: a refund that failed shows here with the gateway's reason, never only in a log.
+  select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'amount', api.money(r.amount), 'status', r.status,
+           'failure_reason', r.failure_reason, 'created_at', r.created_at, 'processed_at', r.processed_at,
+           'session_id', s.id, 'title', s.title, 'starts_at', s.starts_at,
+           'client_name', coalesce(s.client_name, cl.name)) order by r.created_at desc, r.id), '[]')
+  from (select * from app.payment_refunds r where r.consultant_id = p_consultant_id and r.initiated_by = 'admin'
+        order by r.created_at desc limit 100) r
+  join app.payment_transactions t on t.id = r.transaction_id
+  left join app.sessions s on s.id = t.session_id
+  left join app.clients cl on cl.id = t.client_id
+$$;
+comment on function api.admin_refunds_json is 'The refunds an admin''s action started for a consultant (the latest 100), with their state and any failure reason (read as the caller).';
+
 grant execute on function api.my_page_status(), api.publish_my_page(), api.unpublish_my_page(),
-  api.upcoming_paid_sessions(uuid), api.upcoming_paid_sessions_json(uuid) to nakksha_app;
+  api.upcoming_paid_sessions(uuid), api.upcoming_paid_sessions_json(uuid),
+  api.admin_refunds_json(uuid) to nakksha_app;
 
 -- Test: pytest tests/db/test_publishing.py tests/db/test_suspension.py

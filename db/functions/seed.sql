@@ -136,15 +136,17 @@ begin
       and e.starts_at < s.starts_at and e.status in ('confirmed', 'completed', 'no_show'));
 
   -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
+  -- Ids in Razorpay's shape: in development `nakksha seed-demo` records them in the local gateway too
+  -- (app/demo_seed.py), so a refund of a seeded payment goes through like any other.
   insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
-  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_demo' || left(replace(s.id::text, '-', ''), 14),
-         'pay_demo' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
+  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_' || left(replace(s.id::text, '-', ''), 14),
+         'pay_' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
   from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned';
   insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
     gateway_refund_id, processed_at, created_at)
   select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
-         'rfnd_demo' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
+         'rfnd_' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
   from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
     and s.consultant_id = p_consultant;
 
@@ -184,7 +186,7 @@ begin
   insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
   select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
-         'order_demoq' || left(replace(q.id::text, '-', ''), 14), 'pay_demoq' || left(replace(q.id::text, '-', ''), 14),
+         'order_' || left(replace(q.id::text, '-', ''), 14), 'pay_' || left(replace(q.id::text, '-', ''), 14),
          'netbanking', 'completed', q.paid_at, q.paid_at
   from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null;
 

@@ -144,6 +144,26 @@ end;
 $$;
 comment on function app_private.caller_session is 'One of the approved caller''s sessions, locked, or NK404.';
 
+create or replace function app_private.check_session_start(p_starts_at timestamptz)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  -- A consultant books or moves a session into the future (10 minutes' grace, for one entered as it starts)
+  -- and at most 2 years ahead: a date in 2020 or 2200 is a typing slip, and the client would be mailed about it.
+  if p_starts_at < now() - interval '10 minutes' then
+    raise exception using errcode = 'NK422', message = 'session_in_past', hint = 'field:starts_at',
+      detail = 'Choose a time from now on: a session cannot start in the past.';
+  end if;
+  if p_starts_at > now() + interval '2 years' then
+    raise exception using errcode = 'NK422', message = 'session_too_far_ahead', hint = 'field:starts_at',
+      detail = 'Choose a time within the next 2 years.';
+  end if;
+end;
+$$;
+comment on function app_private.check_session_start is 'A consultant''s session (booked or moved) starts from 10 minutes ago up to 2 years ahead: NK422 session_in_past / session_too_far_ahead, field starts_at.';
+
 create or replace function api.create_session(
   p_client_id uuid, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea,
   p_slot_id uuid, p_session_type text, p_starts_at timestamptz, p_ends_at timestamptz, p_amount numeric,
@@ -198,6 +218,7 @@ begin
     raise exception using errcode = 'NK422', message = 'time_required', hint = 'field:starts_at',
       detail = 'Give a slot_id, or a session_type with starts_at and ends_at.';
   end if;
+  perform app_private.check_session_start(v_start);
   v_amount := coalesce(p_amount, case v_type when 'personal' then v_c.personal_session_price else v_c.webinar_session_price end);
   insert into app.sessions (consultant_id, client_id, slot_id, session_type, title, starts_at, ends_at, buffer_minutes,
                             amount, currency, status, payment_status, payment_method, confirmed_at, meeting_platform,
@@ -220,14 +241,14 @@ begin
             'completed', now());
   end if;
   -- The client gets the confirmation with its calendar invitation, as for a booking they made themselves
-  -- (a session entered after it happened is only a record: nobody is mailed about it).
+  -- (one entered just after it started, within the grace, is only a record: nobody is mailed about it).
   if v_s.starts_at > now() then
     perform app_private.queue_session_emails(v_s, 'confirmed');
   end if;
   return api.session_json(v_s);
 end;
 $$;
-comment on function api.create_session is 'The consultant books an offline client (confirmed at once; owed or paid offline). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
+comment on function api.create_session is 'The consultant books an offline client (confirmed at once; owed or paid offline), starting from 10 minutes ago up to 2 years ahead (app_private.check_session_start). Definer: writes a session''s times, status and payment, which no web role may write directly (the overlap and seat rules hold only through it).';
 
 create or replace function app_private.cancel_for_client(p_s app.sessions, p_by text, p_reason text,
                                                          p_default_reason text, p_refund_initiated_by text)
@@ -310,10 +331,12 @@ begin
     if v_slot.booked_count >= v_slot.capacity then
       raise exception using errcode = 'NK409', message = 'slot_full', detail = 'That slot is full.', hint = 'field:slot_id';
     end if;
+    perform app_private.check_session_start(v_slot.starts_at);
     update app.sessions set slot_id = v_slot.id, starts_at = v_slot.starts_at, ends_at = v_slot.ends_at,
       reschedule_count = reschedule_count + 1
     where id = v_s.id returning * into v_s;
   elsif p_starts_at is not null and p_ends_at is not null then
+    perform app_private.check_session_start(p_starts_at);
     update app.sessions set slot_id = null, starts_at = p_starts_at, ends_at = p_ends_at,
       reschedule_count = reschedule_count + 1
     where id = v_s.id returning * into v_s;
@@ -328,7 +351,7 @@ begin
   return api.session_json(v_s);
 end;
 $$;
-comment on function api.reschedule_session is 'The consultant moves a session to a slot or an ad-hoc time, atomically (the exclusion constraint checks it). Definer: moves a session''s times, which no web role may write directly (seats, overlap, reminders follow).';
+comment on function api.reschedule_session is 'The consultant moves a session to a slot or an ad-hoc time from 10 minutes ago up to 2 years ahead, atomically (the exclusion constraint checks it). Definer: moves a session''s times, which no web role may write directly (seats, overlap, reminders follow).';
 
 create or replace function api.session_calendar(p_from timestamptz, p_to timestamptz, p_month text default null)
 returns jsonb

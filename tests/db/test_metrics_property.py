@@ -275,14 +275,16 @@ def expected_charts(b: Base, consultant, zone: str, start: date, end: date) -> d
     trend = defaultdict(lambda: [0, Decimal(0)])
     for d in days(start, end):
         f = day_figures(b, consultant, zone, d, d)
-        trend[bucket(d, unit)][0] += f["total"]
-        trend[bucket(d, unit)][1] += f["gross"] - f["refunded"]
+        first_day = max(bucket(d, unit), start)  # a week or month that began earlier starts with the period
+        trend[first_day][0] += f["total"]
+        trend[first_day][1] += f["gross"] - f["refunded"]
     f = day_figures(b, consultant, zone, start, end)
     first = datetime.combine(start, time(0), ZoneInfo(zone))
     total = sum(k["consultant_id"] == consultant and k["created_at"] < first for k in b.clients)
     growth = []
-    for m in sorted({d.replace(day=1) for d in days(start, end)}):
-        new = sum(day_figures(b, consultant, zone, d, d)["new_clients"] for d in days(start, end) if d.replace(day=1) == m)
+    for m in sorted({max(d.replace(day=1), start) for d in days(start, end)}):
+        new = sum(day_figures(b, consultant, zone, d, d)["new_clients"] for d in days(start, end)
+                  if max(d.replace(day=1), start) == m)
         total += new
         growth.append({"month": m.isoformat(), "new": new, "total": total})
     return {"unit": unit,

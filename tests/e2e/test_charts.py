@@ -1,7 +1,7 @@
 # tests/e2e/test_charts.py — the dashboard's charts in Chromium at 1366 and 390 px: legible scales and dates that never overlap, a legend, the numbers, an empty period explained; styles and icons load (no 4xx).
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from playwright.async_api import Page, expect
 
@@ -52,6 +52,72 @@ async def test_the_charts_read_on_a_laptop_and_a_phone(browser, site, api, db):
             await expect(page.locator("#charts").get_by_role("cell", name="₹1,50,000.00")).to_be_visible()
             await no_serious_violations(page, f"dashboard-charts-{width}")
             assert not failed, failed  # fingerprinted styles, scripts and the icon all load
+        finally:
+            await page.context.close()
+
+
+async def paid_on(db, consultant_id, when: datetime, amount: str) -> None:
+    """A client added and a session paid at `when` (a past day), the stored days recomputed."""
+    import uuid
+
+    from tests.db import factories
+
+    cid = uuid.UUID(str(consultant_id))
+    conn = await db.connect("owner")
+    try:
+        client_id = await factories.client(conn, cid)
+        await conn.execute("update app.clients set created_at = $2 where id = $1", client_id, when)
+        s = await factories.session(conn, cid, client_id, starts_at=when, amount=amount)
+        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount=amount, paid_at=when)
+        await conn.fetchval("select api.refresh_daily_analytics(100000)")
+    finally:
+        await conn.close()
+
+
+async def test_date_labels_never_overlap_for_any_period_at_either_width(browser, site, api, db):
+    # The reviewer saw "Jan 20Mar" (a year running into the next month) at 1366 px and "29 Dec 20256 Apr" at
+    # 390 px. Every period the picker offers, with something to draw: this year, the financial year, and chosen
+    # dates across a year's edge (weeks, days, and three years of months).
+    c = await approved_consultant(api, db)
+    today = datetime.now(UTC).date()
+    await paid_just_now(db, c["id"], "1500.00")
+    for when in (datetime(today.year, 1, 2, 6, tzinfo=UTC), datetime(today.year - 1, 12, 30, 6, tzinfo=UTC),
+                 datetime(today.year - 1, 4, 10, 6, tzinfo=UTC)):
+        await paid_on(db, c["id"], when, "700.00")
+    y = today.year
+    periods = {"year": "timeframe=year", "fy": "timeframe=fy",
+               "weeks": f"timeframe=custom&from={y - 1}-10-15&to={y}-02-10",
+               "days": f"timeframe=custom&from={y - 1}-12-20&to={y}-01-20",
+               "months": f"timeframe=custom&from={y - 2}-06-01&to={today.isoformat()}"}
+    for width in (1366, 390):
+        page = await new_page(browser, site, viewport={"width": width, "height": 900})
+        try:
+            await sign_in(page, await email_of(api, c), "/dashboard")
+            for name, query in periods.items():
+                await page.goto(f"/dashboard?{query}")
+                charts = page.locator("#charts svg.chart:not(.split)")
+                assert await charts.count() >= 1, name
+                for k in range(await charts.count()):
+                    chart = charts.nth(k)
+                    frame = await chart.bounding_box()
+                    boxes = await chart.evaluate("""svg => [...svg.querySelectorAll('text.date')]
+                        .filter(e => getComputedStyle(e).display !== 'none')
+                        .map(e => { const r = e.getBoundingClientRect();
+                                    return {t: e.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; })""")
+                    assert len(boxes) >= 2, (name, width, boxes)
+                    for i, a in enumerate(boxes):
+                        assert frame["x"] - 1 <= a["x"] and a["x"] + a["w"] <= frame["x"] + frame["width"] + 1, (
+                            name, width, a)
+                        for b in boxes[i + 1:]:  # no two labels (dates or years) share a pixel
+                            apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+                                     or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+                            assert apart, (name, width, a, b)
+                if name == "year" and (today - date(y, 1, 1)).days >= 62:  # weekly: the first week is the year's own: 1 Jan, never the Monday before
+                    first = page.locator("#trend-svg-title ~ g text.date").first
+                    await expect(first).to_have_text("1 Jan")
+                    await page.locator("#charts summary", has_text="The numbers").first.click()
+                    await expect(page.locator("#charts").get_by_role("rowheader").first).to_contain_text(
+                        "(part week)" if date(y, 1, 1).weekday() else "Week of 1 Jan")
         finally:
             await page.context.close()
 

@@ -63,37 +63,127 @@ def test_bars_and_line_follow_their_own_scales():
     assert not c["is_empty"]
 
 
+def texts(labels: list[dict], *, phone: bool = False) -> list[str]:
+    """The labels as a reader sees them (a phone hides the minor ones): "text/year"."""
+    return [lb["text"] + (f"/{lb['year']}" if lb["year"] and (phone or not lb["year_narrow"]) else "")
+            for lb in labels if not (phone and lb["minor"])]
+
+
+def extents(labels: list[dict], n: int, px: int) -> list[tuple[float, float]]:
+    """Each label's left and right edge at a plot px wide, its width estimated as the charts do."""
+    return [charts._extent(px * (lb["i"] + 0.5) / n, charts.CHAR_PX * max(len(lb["text"]), len(lb["year"])),
+                           lb["anchor"]) for lb in labels]
+
+
 def test_day_labels_name_the_month_across_a_month_edge():
     span = [date(2026, 11, 25) + timedelta(days=i) for i in range(16)]  # 25 Nov .. 10 Dec
     labels = charts.date_labels(span, "day")
-    assert len(labels) <= charts.MAX_LABELS["day"]
-    texts = [t for _, t in labels]
-    assert texts[0] == "25 Nov"
-    assert any(t.endswith("Nov") for t in texts) and any(t.endswith("Dec") for t in texts)
-    for i, text in labels:  # every label is its own bucket's day and month
-        assert text == f"{span[i].day} {span[i].strftime('%b')}"
-    # On a phone every other label is left out, only when more than four would show.
-    c = charts.series(days(date(2026, 11, 25), 16, revenue="1.00"), x="period", unit="day",
-                      bars=("revenue", "Revenue received", "inr"), empty="x")
-    assert [lb["minor"] for lb in c["labels"]] == [False, True] * (len(c["labels"]) // 2) + [False] * (len(c["labels"]) % 2)
-    c = charts.series(days(date(2026, 11, 25), 3, revenue="1.00"), x="period", unit="day",
-                      bars=("revenue", "Revenue received", "inr"), empty="x")
-    assert not any(lb["minor"] for lb in c["labels"])
-    # A short period labels every day.
-    assert [t for _, t in charts.date_labels(span[4:9], "day")] == ["29 Nov", "30 Nov", "1 Dec", "2 Dec", "3 Dec"]
+    assert texts(labels)[0] == "25 Nov"
+    assert any(t.endswith("Nov") for t in texts(labels)) and any(t.endswith("Dec") for t in texts(labels))
+    for lb in labels:  # every label is its own bucket's day and month, no year (the period is in one)
+        assert lb["text"] == f"{span[lb['i']].day} {span[lb['i']].strftime('%b')}" and lb["year"] == ""
+    # A phone keeps fewer (the major ones), a subset; a short period labels every day.
+    assert 0 < len(texts(labels, phone=True)) < len(labels)
+    assert set(texts(labels, phone=True)) <= set(texts(labels))
+    assert texts(charts.date_labels(span[4:9], "day")) == ["29 Nov", "30 Nov", "1 Dec", "2 Dec", "3 Dec"]
 
 
-def test_labels_show_the_year_where_it_changes():
+def test_labels_show_the_year_on_a_line_of_its_own_where_it_changes():
     span = [date(2026, 12, 28) + timedelta(days=i) for i in range(6)]
-    assert [t for _, t in charts.date_labels(span, "day")] == ["28 Dec 2026", "29 Dec", "30 Dec", "31 Dec",
-                                                                "1 Jan 2027", "2 Jan"]
+    assert texts(charts.date_labels(span, "day")) == ["28 Dec/2026", "29 Dec", "30 Dec", "31 Dec", "1 Jan/2027",
+                                                      "2 Jan"]
     months = [date(2026, m, 1) for m in range(4, 13)] + [date(2027, m, 1) for m in range(1, 4)]  # a financial year
-    labels = charts.date_labels(months, "month")
-    assert len(labels) <= charts.MAX_LABELS["month"]
-    assert [t for _, t in labels] == ["Apr 2026", "Jun", "Aug", "Oct", "Dec", "Feb 2027"]
+    assert texts(charts.date_labels(months, "month")) == ["Apr/2026", "Jun", "Aug", "Oct", "Dec", "Feb/2027"]
+    # Twenty days over New Year: a laptop shows 3 Jan with its year; a phone, which hides 3 Jan, puts the year
+    # under the first label it shows of 2027.
+    span = [date(2026, 12, 25) + timedelta(days=i) for i in range(20)]
+    assert texts(charts.date_labels(span, "day")) == ["25 Dec/2026", "28 Dec", "31 Dec", "3 Jan/2027", "6 Jan",
+                                                      "9 Jan", "12 Jan"]
+    assert texts(charts.date_labels(span, "day"), phone=True) == ["25 Dec/2026", "31 Dec", "6 Jan/2027", "12 Jan"]
+
+
+def test_date_labels_never_overlap_at_the_widths_they_are_made_for():
+    # The periods the picker offers: a week, a month, a quarter and a year of weeks, a financial year of
+    # months, and chosen dates across a year's edge (days, weeks, months); the widths a chart has.
+    cases = [([date(2026, 11, 30) + timedelta(days=i) for i in range(7)], "day"),
+             ([date(2026, 12, 1) + timedelta(days=i) for i in range(31)], "day"),
+             ([date(2025, 12, 15) + timedelta(days=i) for i in range(61)], "day"),
+             ([date(2026, 1, 1)] + [date(2026, 1, 5) + timedelta(weeks=i) for i in range(49)], "week"),
+             ([date(2025, 10, 15)] + [date(2025, 10, 20) + timedelta(weeks=i) for i in range(30)], "week"),
+             ([date(2026, m, 1) for m in range(1, 13)], "month"),
+             ([date(y, m, 1) for y in (2024, 2025, 2026) for m in range(1, 13)], "month")]
+    for days_, unit in cases:
+        for wide, narrow in ((charts.WIDE_PX, charts.NARROW_PX), (charts.HALF_PX, charts.NARROW_PX)):
+            labels = charts.date_labels(days_, unit, wide, narrow)
+            for shown, px in ((labels, wide), ([lb for lb in labels if not lb["minor"]], narrow)):
+                edges = extents(shown, len(days_), px)
+                assert all(left >= 0 and right <= px for left, right in edges), (unit, px, shown)
+                assert all(a[1] + charts.GAP_PX <= b[0] for a, b in zip(edges, edges[1:], strict=False)), (unit, px)
+            assert labels[0]["i"] == 0 and len([lb for lb in labels if not lb["minor"]]) >= 2
+
+
+def test_a_bucket_the_period_cuts_names_only_its_days():
+    # "This year" from Thu 1 Jan 2026: its first week holds 1-4 Jan, not the week of 29 Dec 2025.
+    assert charts.long_date(date(2026, 1, 1), "week", date(2026, 1, 4)) == "1–4 Jan 2026 (part week)"
+    assert charts.long_date(date(2026, 1, 5), "week", date(2026, 1, 11)) == "Week of 5 Jan 2026"
     assert charts.long_date(date(2026, 11, 30), "week") == "Week of 30 Nov 2026"
+    assert charts.long_date(date(2026, 11, 30), "week", date(2026, 12, 6)) == "Week of 30 Nov 2026"
+    assert charts.long_date(date(2026, 11, 30), "week", date(2026, 12, 2)) == "30 Nov–2 Dec 2026 (part week)"
+    assert charts.long_date(date(2025, 12, 20), "month", date(2025, 12, 31)) == "20–31 Dec 2025 (part month)"
+    assert charts.long_date(date(2026, 12, 1), "month", date(2026, 12, 6)) == "1–6 Dec 2026 (part month)"
     assert charts.long_date(date(2026, 12, 1), "month") == "December 2026"
     assert charts.long_date(date(2026, 12, 1), "day") == "Tue 1 Dec 2026"
+    # The table and the tooltips say so.
+    points = [{"period": "2026-01-01", "revenue": "5.00"}] + [
+        {"period": (date(2026, 1, 5) + timedelta(weeks=i)).isoformat(), "revenue": "1.00"} for i in range(48)]
+    c = charts.series(points, x="period", unit="week", until="2026-12-03", bars=("revenue", "Revenue received", "inr"),
+                      empty="x")
+    assert c["rows"][0][0] == "1–4 Jan 2026 (part week)" and c["rows"][-1][0] == "30 Nov–3 Dec 2026 (part week)"
+    assert c["hits"][0]["title"].startswith("1–4 Jan 2026 (part week): ")
+    assert c["labels"][0]["text"] == "1 Jan"
+
+
+async def test_the_first_bucket_starts_with_the_period_and_holds_only_its_days(db):
+    # SQL: a week (or month) that began before the period starts on the period's first day, and counts only
+    # the period's days: a payment on Tue 30 Dec 2025 is not in "this year"'s first bucket, one on 2 Jan is.
+    import json
+    import uuid
+    from datetime import UTC, datetime
+
+    from tests.db import factories
+
+    conn = await db.connect("owner")
+    try:
+        assert await conn.fetchval("select api.bucket_start('week', date '2025-12-30', date '2026-01-01')") \
+            == date(2026, 1, 1)
+        assert await conn.fetchval("select api.bucket_start('week', date '2026-01-07', date '2026-01-01')") \
+            == date(2026, 1, 5)
+        assert await conn.fetchval("select api.bucket_start('month', date '2025-12-25', date '2025-12-20')") \
+            == date(2025, 12, 20)
+        cid = uuid.UUID(str(await factories.consultant(conn)))
+        client_id = await factories.client(conn, cid)
+        for day, amount in ((datetime(2025, 12, 30, 9, tzinfo=UTC), "700.00"), (datetime(2026, 1, 2, 9, tzinfo=UTC), "300.00")):
+            s = await factories.session(conn, cid, client_id, starts_at=day, amount=amount)
+            await factories.payment(conn, cid, session_id=s, client_id=client_id, amount=amount, paid_at=day)
+        await conn.fetchval("select api.refresh_daily_analytics(100000)")
+        ch = await conn.fetchval("select api.dashboard_charts_for($1, 'custom', date '2026-01-01', date '2026-06-30')",
+                                 cid)
+        ch = json.loads(ch) if isinstance(ch, str) else ch
+        assert ch["unit"] == "week"
+        first = ch["sessionsTrend"][0]
+        assert first["period"] == "2026-01-01" and first["revenue"] == "300.00" and first["sessions"] == 1
+        assert ch["sessionsTrend"][1]["period"] == "2026-01-05"
+        assert sum(float(p["revenue"]) for p in ch["sessionsTrend"]) == 300.0
+        assert ch["clientsGrowth"][0]["month"] == "2026-01-01"
+        # Chosen dates from 20 Dec: the first month and week start on 20 Dec.
+        ch = await conn.fetchval("select api.dashboard_charts_for($1, 'custom', date '2025-12-20', date '2026-02-28')",
+                                 cid)
+        ch = json.loads(ch) if isinstance(ch, str) else ch
+        assert ch["sessionsTrend"][0]["period"] == "2025-12-20" and ch["clientsGrowth"][0]["month"] == "2025-12-20"
+        assert [(p["period"], p["revenue"]) for p in ch["sessionsTrend"] if p["revenue"] != "0.00"] \
+            == [("2025-12-29", "1000.00")]  # a whole week inside the period: both days
+    finally:
+        await conn.close()
 
 
 def test_an_empty_period_says_what_will_appear():

@@ -91,7 +91,8 @@ async def test_charts_bucket_the_fixture(client, db):
     assert [(p["period"], p["sessions"], p["revenue"]) for p in ch["sessionsTrend"]] == [
         (D.isoformat(), 3, "1200.00"), ((D + timedelta(days=1)).isoformat(), 1, "800.00"),
         ((D + timedelta(days=2)).isoformat(), 0, "0.00")]
-    assert ch["clientsGrowth"] == [{"month": D.replace(day=1).isoformat(), "new": 3, "total": 3}]
+    # November began before the period: its bucket starts with the period (10 Nov), not on 1 Nov.
+    assert ch["clientsGrowth"] == [{"month": D.isoformat(), "new": 3, "total": 3}]
     assert ch["revenueBreakdown"] == [{"type": "personal", "amount": "1800.00", "percentage": 78.3},
                                       {"type": "webinar", "amount": "500.00", "percentage": 21.7},
                                       {"type": "quotation", "amount": "0.00", "percentage": 0.0}]

@@ -89,6 +89,22 @@ async def test_the_admin_reviews_an_applicant_and_suspends_with_refunds(client, 
     assert (str(refund["amount"]), refund["initiated_by"]) == ("1499.00", "admin")
     after = await client.get(done.headers["location"], headers=HTML)
     assert "their upcoming paid sessions cancelled" in after.text
+    # The notice promises no completed refund (issue 19: every one had failed): they are requested, and where
+    # their state shows is linked; the list says each one's state.
+    notice = after.text.split('id="done"')[1].split("</div>")[0]
+    assert "refunded in full." not in notice and "being refunded in full" in notice
+    assert "requested from the payment gateway" in notice and 'href="#refunds"' in notice
+    assert 'id="refunds"' in after.text and "Requested</span> ₹1,499.00 to" in after.text and "failed</strong>" not in after.text
+    # A refund the gateway then refuses shows as failed, with its reason, on the same page.
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.payment_refunds set status = 'failed', failure_reason = 'No captured payment "
+                           "with that id.' where initiated_by = 'admin' and consultant_id = $1", cid)
+    finally:
+        await conn.close()
+    later = await client.get(f"/admin/consultants/{cid}", headers=HTML)
+    assert "<strong>1 failed</strong>" in later.text and "Failed</span> ₹1,499.00 to" in later.text
+    assert "Gateway: No captured payment with that id." in later.text
 
 async def test_over_the_api_a_suspension_signs_out_then_reads_are_open_and_writes_refused(client, db):
     # An outside review suspended a consultant and kept writing: a new page address, a higher price the next
