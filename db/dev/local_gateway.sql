@@ -254,5 +254,8 @@ begin
 end;
 $$;
 comment on function dev.local_gateway_record_seed is 'Local gateway: record a seeded consultant''s local payments (captured) and processed refunds, so refunds of seeded payments succeed.';
+-- Defined after the revoke above, so revoked here: the same privileges on the first migrate as on every later one
+-- (a restored dump, migrated again, must not change: tests/faults/test_backup_restore.py).
+revoke execute on function dev.local_gateway_record_seed(uuid) from public;
 
 -- Test: pytest tests/http/test_payments_local.py tests/meta/test_migrations.py
