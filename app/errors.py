@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import asyncpg
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+
+from app.jsonio import JSONResponse
 
 log = logging.getLogger("nakksha.errors")
 

@@ -30,6 +30,7 @@ from app.routes import all_routes, last_routes
 from app.routes.forms import PAGE_PHOTO_PATH
 from app.routes.health import expected_migration
 from app.routes.profile import PHOTO_BODY_LIMIT, PHOTO_PATH
+from app.routing import IndexedRouter
 from app.secrets import Secrets
 from app.sql import create_pool
 from app.static_files import static_mount
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                             asyncpg.PostgresError: postgres_error_handler},
         lifespan=lifespan,
     )
+    # The same routes and lifespan in a router that tries only the routes a path's first segment can match.
+    app.router = IndexedRouter(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.secrets = Secrets.load(settings)
     app.state.storage = storage_from_env(settings.data_dir)

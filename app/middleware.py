@@ -27,6 +27,10 @@ class RequestIdFilter(logging.Filter):
 
 
 def configure_logging(level: str = "INFO") -> None:
+    # Nothing logged here names its source line, thread or process: skip finding them for every record (the
+    # logging HOWTO's "Optimization"; a fifth of a bare request's Python time went to the access-log line).
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
@@ -134,6 +138,10 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+class TooLarge(Exception):
+    """Raised inside the app's receive when the body passes the limit (caught by BodySizeLimitMiddleware)."""
+
+
 class BodySizeLimitMiddleware:
     """Refuse bodies over the limit with 413: at once when Content-Length says so, and while streaming
     when it lies or is absent (chunked), before the app has read more than the limit."""
@@ -172,9 +180,6 @@ class BodySizeLimitMiddleware:
                 return
         received = 0
         response_started = False
-
-        class TooLarge(Exception):
-            pass
 
         async def limited_receive() -> Message:
             nonlocal received

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import logging
 import random
 import uuid
@@ -15,10 +14,12 @@ from typing import Any
 
 import aiosql
 import asyncpg
+from aiosql.types import SQLOperationType
 from pydantic import BaseModel
 
 from app.config import ROLE_APP_ADMIN
 from app.errors import CONNECTION_ERRORS, SQLSTATE_MAP, ApiError, from_postgres, unavailable
+from app.jsonio import dumps_text, loads
 
 log = logging.getLogger("nakksha.sql")
 
@@ -49,20 +50,81 @@ class Caller:
 
 PUBLIC = Caller()
 
-# One round trip. A transaction acting for an admin (and no consultant) takes the role nakksha_app_admin, whose read
-# policies cover every tenant; any other keeps the app role, whose policies show a consultant their own rows. Both
-# are transaction-local (`true`), so a pooled connection (PgBouncer in transaction mode) carries nothing over.
+# A transaction acting for an admin (and no consultant) takes the role nakksha_app_admin, whose read policies cover
+# every tenant; any other keeps the app role, whose policies show a consultant their own rows. Every setting is
+# transaction-local (`true`), so a pooled connection (PgBouncer in transaction mode) carries nothing over.
+# The parametrised form, for tests and scripts that set a caller on a connection of their own:
 SET_CALLER = ("select set_config('app.consultant_id', $1, true), set_config('app.admin_id', $2, true), "
               "set_config('app.actor_label', $3, true), "
               f"set_config('role', case when $2 <> '' and $1 = '' then '{ROLE_APP_ADMIN}' else 'none' end, true)")
+SET_CALLER_LONG = SET_CALLER + ", set_config('statement_timeout', $4, true)"
+
+
+def _literal(value: str) -> str:
+    """A dollar-quoted literal (immune to standard_conforming_strings). The values are ours: UUIDs, a role name,
+    a code-chosen label or timeout; one holding the quote tag or a NUL is a bug, refused."""
+    if "$c$" in value or "\x00" in value:
+        raise ValueError(f"unsafe caller setting {value!r}")
+    return f"$c${value}$c$"
+
+
+def begin_as(caller: Caller, statement_timeout: str | None = None) -> str:
+    """BEGIN and the caller's settings as one simple-protocol message: one round trip where asyncpg's
+    `transaction()` and a parametrised set_config took two (issue 20: a request's round trips were BEGIN, the
+    caller, the query, COMMIT and the pool's reset query; now three)."""
+    consultant, admin = str(caller.consultant_id or ""), str(caller.admin_id or "")
+    role = ROLE_APP_ADMIN if admin and not consultant else "none"
+    settings = [("app.consultant_id", consultant), ("app.admin_id", admin), ("app.actor_label", caller.actor_label),
+                ("role", role)]
+    if statement_timeout is not None:
+        settings.append(("statement_timeout", statement_timeout))
+    return "begin; select " + ", ".join(f"set_config('{k}', {_literal(v)}, true)" for k, v in settings)
+
+
+@asynccontextmanager
+async def begun(conn: asyncpg.Connection, caller: Caller, statement_timeout: str | None = None
+                ) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction acting for `caller` on `conn` (what `async with conn.transaction()` and SET_CALLER did, in
+    one round trip): COMMIT on leaving, ROLLBACK on any exception (as asyncpg's own block does, including a
+    cancelled request), then the exception."""
+    try:
+        await conn.execute(begin_as(caller, statement_timeout))
+        yield conn
+    except BaseException:
+        if not conn.is_closed() and conn.is_in_transaction():
+            await conn.execute("rollback")
+        raise
+    await conn.execute("commit")
+
+
+class DirectConnection(asyncpg.Connection):
+    """A connection straight to PostgreSQL (no transaction pooler between): a single statement may run on its own,
+    as its own transaction. Behind PgBouncer in transaction mode a statement outside a transaction may have its
+    parse and its execution land on different server connections, so pools there use asyncpg's Connection."""
+
+    _nakksha_direct = True
+
+
+# One statement each (aiosql's operations that send one extended-protocol message): what may run as its own
+# transaction. Many-row executes and scripts always run in an explicit one.
+_SINGLE_STATEMENT = frozenset({SQLOperationType.SELECT, SQLOperationType.SELECT_ONE, SQLOperationType.SELECT_VALUE,
+                               SQLOperationType.INSERT_RETURNING, SQLOperationType.INSERT_UPDATE_DELETE})
+
+
+async def _no_reset(conn: asyncpg.Connection) -> None:
+    """The pool's reset on release. asyncpg's default sends `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL` every time, a round trip per request for state nothing here creates: every statement runs in a
+    transaction that ends before release (an open one is still rolled back by asyncpg itself), settings are
+    transaction-local, advisory locks transaction-level, cursors live in their transaction, and LISTEN uses
+    connections of its own (app.live, Procrastinate)."""
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # In a transaction: behind PgBouncer in transaction mode a statement outside one may have its parse and
     # its execution land on different server connections (asyncpg sends them in two round trips).
     async with conn.transaction():
-        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-        await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await conn.set_type_codec("jsonb", encoder=dumps_text, decoder=loads, schema="pg_catalog")
+        await conn.set_type_codec("json", encoder=dumps_text, decoder=loads, schema="pg_catalog")
 
 
 async def create_pool(url: str, *, min_size: int = 0, max_size: int = 10, statement_cache_size: int = 100,
@@ -74,8 +136,9 @@ async def create_pool(url: str, *, min_size: int = 0, max_size: int = 10, statem
     set_config(..., true) and advisory locks are transaction-level."""
     return await asyncpg.create_pool(
         url, min_size=min_size, max_size=max_size, init=_init_connection,
+        connection_class=DirectConnection if statement_cache_size else asyncpg.Connection,
         statement_cache_size=statement_cache_size, command_timeout=command_timeout,
-        max_inactive_connection_lifetime=60)
+        max_inactive_connection_lifetime=60, reset=_no_reset)
 
 
 class CommitOutcomeUnknown(ApiError):
@@ -109,11 +172,6 @@ async def _connection(pool: asyncpg.Pool, name: str) -> AsyncIterator[asyncpg.Co
             log.warning("dropped a broken connection after %s: %s", name, exc)
 
 
-# A worker's long step raises its role's statement_timeout (5 s, set on the role by `nakksha migrate`) for its
-# own transaction only, in the same round trip that sets the caller.
-SET_CALLER_LONG = SET_CALLER + ", set_config('statement_timeout', $4, true)"
-
-
 def bind(name: str, models: tuple[BaseModel, ...], params: dict[str, Any]) -> dict[str, Any]:
     """The named query's parameters: each validated model's fields the query declares, by name (so a request's
     fields are written once: in its model), then the keyword arguments, which win."""
@@ -144,21 +202,22 @@ async def run_long(pool: asyncpg.Pool, name: str, statement_timeout: str, /, **p
 async def _run(pool: asyncpg.Pool, name: str, caller: Caller, statement_timeout: str | None,
                params: dict[str, Any]) -> Any:
     fn = getattr(queries, name)
-    set_caller = (SET_CALLER,) if statement_timeout is None else (SET_CALLER_LONG,)
-    extra = () if statement_timeout is None else (statement_timeout,)
+    # A public call's settings are all empty, which is what every transaction starts with (they are only ever
+    # set transaction-locally, and nothing sets them for a session): on a direct connection, its one statement
+    # runs as its own transaction, one round trip instead of three (BEGIN with the caller, the query, COMMIT).
+    single = caller == PUBLIC and statement_timeout is None and getattr(fn, "operation", None) in _SINGLE_STATEMENT
     for attempt in range(1, MAX_ATTEMPTS + 1):
         committing = False
         try:
-            async with _connection(pool, name) as conn, conn.transaction():
-                await conn.execute(set_caller[0], str(caller.consultant_id or ""), str(caller.admin_id or ""),
-                                   caller.actor_label, *extra)
-                result = fn(conn, **params)
-                if inspect.isasyncgen(result):  # aiosql's many-row selects are async generators
-                    result = [row async for row in result]
-                else:
-                    result = await result
-                committing = True  # leaving the block sends COMMIT
-                return result
+            async with _connection(pool, name) as conn:
+                if single and getattr(conn, "_nakksha_direct", False):
+                    # Commits with the statement: a connection lost before the answer leaves the outcome unknown.
+                    committing = True
+                    return await _call(name, fn, conn, params)
+                async with begun(conn, caller, statement_timeout):
+                    result = await _call(name, fn, conn, params)
+                    committing = True  # leaving the block sends COMMIT
+                    return result
         except RETRYABLE as exc:
             if attempt == MAX_ATTEMPTS:
                 status, code, message = SQLSTATE_MAP[exc.sqlstate]
@@ -193,20 +252,33 @@ async def transaction(pool: asyncpg.Pool, caller: Caller = PUBLIC) -> AsyncItera
     """One transaction with the caller set, for the rare step that must hold a lock across more than one
     named query (a token refresh waits for the provider under the connection's row lock)."""
     try:
-        async with _connection(pool, "transaction") as conn, conn.transaction():
-            await conn.execute(SET_CALLER, str(caller.consultant_id or ""), str(caller.admin_id or ""),
-                               caller.actor_label)
+        async with _connection(pool, "transaction") as conn, begun(conn, caller):
             yield conn
     except CONNECTION_ERRORS as exc:
         log.warning("database unavailable in a transaction: %s", exc)
         raise unavailable() from exc
 
 
+# The named query's SQL (aiosql's, with $n placeholders) sent straight to asyncpg, its parameters in aiosql's order:
+# aiosql's adapter asks `dir()` of the connection on every call to learn whether it is a pool (issue 20's profile).
+_SENDERS = {
+    SQLOperationType.SELECT: lambda conn, sql, args: conn.fetch(sql, *args),
+    SQLOperationType.SELECT_ONE: lambda conn, sql, args: conn.fetchrow(sql, *args),
+    SQLOperationType.SELECT_VALUE: lambda conn, sql, args: conn.fetchval(sql, *args),
+    SQLOperationType.INSERT_UPDATE_DELETE: lambda conn, sql, args: conn.execute(sql, *args),
+}
+
+
+async def _call(name: str, fn: Any, conn: asyncpg.Connection, params: dict[str, Any]) -> Any:
+    send = _SENDERS.get(getattr(fn, "operation", None))
+    if send is None:  # what this project does not use (returning inserts, many-row executes, scripts): aiosql's way
+        result = fn(conn, **params)
+        return [row async for row in result] if inspect.isasyncgen(result) else await result
+    return await send(conn, fn.sql, [params[k] for k in queries.driver_adapter.var_sorted[name]])
+
+
 async def call(conn: asyncpg.Connection, name: str, /, **params: Any) -> Any:
     """Run a named query on a connection already in a transaction (see `transaction`)."""
-    result = getattr(queries, name)(conn, **params)
-    if inspect.isasyncgen(result):
-        return [row async for row in result]
-    return await result
+    return await _call(name, getattr(queries, name), conn, params)
 
 # Test: pytest tests/http/test_errors.py

@@ -52,6 +52,7 @@ from app.routes import (
     quotations_public,
     sessions,
 )
+from app.routing import IndexedRouter
 from app.web import ADMIN, API, DASHBOARD
 
 DOMAINS: tuple[ModuleType, ...] = (
@@ -63,7 +64,11 @@ DOMAINS: tuple[ModuleType, ...] = (
 
 class Section(Mount):
     """A mount that leaves its own root with a slash ('/dashboard/') unmatched, so the top router's
-    trailing-slash redirect sends it to the site table's '/dashboard' as it did before the mounts."""
+    trailing-slash redirect sends it to the site table's '/dashboard' as it did before the mounts. Its table is
+    an IndexedRouter (app/routing.py): a request tries only the routes its first segment can match."""
+
+    def __init__(self, path: str, routes: list[BaseRoute]):
+        super().__init__(path, app=IndexedRouter(routes=routes))
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         path = scope.get("path", "")[len(scope.get("root_path", "")):]

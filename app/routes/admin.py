@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from app.answers import Page
 from app.answers_account import AdminAccount, AdminAnswer, Tokens
 from app.auth import client_ip, new_token, refresh_expiry, token_hash, token_pair
 from app.endpoints import endpoint
+from app.jsonio import JSONResponse
 from app.ratelimit import rate_limit
 from app.routes.auth import (
     LoginBody,

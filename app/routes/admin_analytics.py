@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, JsonValue, RootModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.answers import Page, SessionType, Status
 from app.endpoints import endpoint
+from app.jsonio import JSONResponse
 from app.routes.analytics import DashboardCharts, DashboardMetrics, MetricsQuery, Period
 from app.schemas import Amount, Id, Instant, SignedAmount
 from app.sql import run

@@ -6,7 +6,7 @@ import functools
 import secrets as pysecrets
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from app import present
@@ -15,6 +15,7 @@ from app.auth import client_ip, client_network, new_token, refresh_expiry, token
 from app.crypto import encrypt_text
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.passwords import PasswordError, check_policy, hash_password, verify_password
 from app.ratelimit import rate_limit
 from app.schemas import Email, Name, NewPassword, Password, PhoneCountryCode, PhoneNumber, Token

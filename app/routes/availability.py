@@ -8,11 +8,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from app.answers import SessionType
 from app.endpoints import endpoint
+from app.jsonio import JSONResponse
 from app.schemas import Clock, Instant, LocalTime, PlausibleDate
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import httpx
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.adapters.calendar_tokens import seal
@@ -36,6 +36,7 @@ from app.adapters.meetings import (
 )
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.middleware import SECURITY_HEADERS
 from app.sql import Caller, run
 from app.validation import Answer

@@ -9,12 +9,12 @@ from typing import Literal
 
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.answers import Client, Page, Session
 from app.crypto import DecryptionError, decrypt, encrypt, keyed_hash
 from app.endpoints import endpoint
+from app.jsonio import JSONResponse
 from app.routes.public import PHONE_PURPOSE
 from app.routes.quotations import forget_images
 from app.schemas import Amount, ClientName, Email, normalise_phone

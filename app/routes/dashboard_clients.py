@@ -10,12 +10,13 @@ from typing import Any
 
 import asyncpg
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.crypto import keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.routes.clients import ClientPatch, ClientQuery, NewClient, anonymise, phone_fields, present_client
 from app.routes.dashboard_sessions import paging
 from app.routes.forms import form_error

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app import present
@@ -20,6 +20,7 @@ from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import MAX_PHOTO_BYTES
+from app.jsonio import JSONResponse
 from app.middleware import BodySizeLimitMiddleware
 from app.routes.auth import (
     ChangePasswordBody,

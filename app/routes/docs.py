@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from app.endpoints import endpoint
+from app.jsonio import JSONResponse
 from app.openapi import build_document
 
 DOCS_PAGE = """<!doctype html>

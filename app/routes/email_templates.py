@@ -7,13 +7,14 @@ from datetime import datetime
 
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from app.email_samples import sample
 from app.emails import TEMPLATE_DIR, Rendered, UnknownEmailType, email_types
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.sql import run
 from app.template_sandbox import TemplateRefused, render_override
 from app.validation import Answer, Schema, parse_body

@@ -6,11 +6,11 @@ import asyncio
 import asyncpg
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.errors import ApiError, error_body
+from app.jsonio import JSONResponse
 from app.migrate import latest_migration_version
 from app.sql import run
 

@@ -11,7 +11,6 @@ from typing import Literal
 
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import (
@@ -23,6 +22,7 @@ from app.adapters.payments import (
 from app.answers import Booking, Page, Payment
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.schemas import Amount, Instant, PositiveMoney
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, load_json, parse_body, parse_query

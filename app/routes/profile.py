@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from app import present
@@ -19,6 +19,7 @@ from app.crypto import encrypt
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import MAX_PHOTO_BYTES, clean_photo, off_loop, upload_errors
+from app.jsonio import JSONResponse
 from app.ratelimit import rate_limit
 from app.routes.auth import CurrentPasswordBody, confirm_current_password
 from app.routes.quotations import forget_stored, image_prefix

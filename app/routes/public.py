@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
@@ -24,6 +23,7 @@ from app.auth import client_network, new_token, token_hash
 from app.crypto import decrypt_text, encrypt, encrypt_text, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.routes.auth import LINK_PURPOSE
 from app.schemas import Amount, ClientName, ClientPhone, Email, Id, Instant, Timezone
 from app.sql import CommitOutcomeUnknown, run

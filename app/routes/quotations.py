@@ -17,7 +17,6 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.storage import StorageError
@@ -28,6 +27,7 @@ from app.devices import describe
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.images import clean_photo, off_loop, upload_errors
+from app.jsonio import JSONResponse
 from app.ratelimit import rate_limit
 from app.schemas import (
     Amount,

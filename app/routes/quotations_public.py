@@ -7,7 +7,6 @@ import logging
 
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
@@ -15,6 +14,7 @@ from app.answers import Checkout, QuotationTerms
 from app.auth import token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.routes.public import checkout_options
 from app.schemas import Amount
 from app.sql import run

@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.answers import Session, SessionCalendar, SessionPage, SessionType, Status
 from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import JSONResponse
 from app.routes.clients import present_client
 from app.routes.public import PHONE_PURPOSE, ClientIn
 from app.schemas import Id, Instant, Money, PlausibleMonth, SecureUrl
