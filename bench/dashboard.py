@@ -44,7 +44,12 @@ def calls(today: date) -> list[tuple[str, str, tuple]]:
             ("charts year", "select api.dashboard_charts('year', null, null)", ())]
 
 
-SET_CALLER_PG = SET_CALLER.replace("$1", "%s").replace("$2", "%s").replace("$3", "%s")  # asyncpg's $n as psycopg's %s
+# asyncpg's $n as psycopg's %(pn)s (a parameter may appear more than once)
+SET_CALLER_PG = re.sub(r"\$(\d)", r"%(p\1)s", SET_CALLER)
+
+
+def caller(cid) -> dict[str, str]:
+    return {"p1": str(cid), "p2": "", "p3": "bench"}
 
 
 def measure(conn: psycopg.Connection, cids: list, sql: str, args: tuple, warmup: int, n: int) -> list[list[float]]:
@@ -53,7 +58,7 @@ def measure(conn: psycopg.Connection, cids: list, sql: str, args: tuple, warmup:
     for k in range(warmup + n):
         for j, cid in enumerate(cids):
             with conn.transaction():
-                conn.execute(SET_CALLER_PG, (str(cid), "", "bench"))
+                conn.execute(SET_CALLER_PG, caller(cid))
                 t = time.perf_counter()
                 conn.execute(sql, args or None).fetchone()
                 dt = (time.perf_counter() - t) * 1000
@@ -106,7 +111,7 @@ def explain(admin_url: str, cid, name: str, sql: str, args: tuple, top: int, pla
         for run in range(1, 11):  # run 1: a fresh connection's custom plans; run 10: the steady state
             notices.clear()
             with conn.transaction():
-                conn.execute(SET_CALLER_PG, (str(cid), "", "bench"))
+                conn.execute(SET_CALLER_PG, caller(cid))
                 conn.execute(sql, args or None).fetchone()
             if run in (1, 10):
                 report(f"{name}, call {run} on the connection", list(notices), top, plans_over_ms)

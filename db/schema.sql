@@ -1244,12 +1244,12 @@ COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_typ
 --
 
 CREATE FUNCTION api.bucket_start(p_unit text, p_day date, p_starts date) RETURNS date
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   -- The day's ISO week or month, but never starting before the period: a period from Thu 1 Jan has its first
-  -- week start on 1 Jan (holding 1-4 Jan), not on Mon 29 Dec.
-  select greatest(date_trunc(p_unit, p_day)::date, p_starts);
+  -- week start on 1 Jan (holding 1-4 Jan), not on Mon 29 Dec. Truncated as a timestamp without time zone: a
+  -- date has none, so the session's zone plays no part.
+  select greatest(pg_catalog.date_trunc(p_unit, p_day::timestamp)::date, p_starts);
 $$;
 
 
@@ -1372,8 +1372,7 @@ COMMENT ON FUNCTION api.change_my_password(p_password_hash text, p_refresh_hash 
 --
 
 CREATE FUNCTION api.chart_unit(p_starts date, p_ends date) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   -- Per day up to two months, per ISO week up to a year, per month beyond.
   select case when p_ends - p_starts < 62 then 'day' when p_ends - p_starts < 366 then 'week' else 'month' end;
@@ -1535,48 +1534,56 @@ begin
   v_row.consultant_id := p_consultant_id;
   v_row.date := p_day;
   v_row.updated_at := now();
-  -- Sessions on the local day they start. Cancelled includes `returned` (cancelled, then refunded in full).
-  select count(*) filter (where s.status <> 'abandoned'),
-         count(*) filter (where s.status = 'completed'),
-         count(*) filter (where s.status in ('cancelled', 'returned')),
-         count(*) filter (where s.status = 'abandoned'),
-         count(*) filter (where s.status = 'no_show'),
-         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client)
+  -- One statement (the dashboard computes today with it on every call; each is an index range of one day).
+  select
+    -- Sessions on the local day they start. Cancelled includes `returned` (cancelled, then refunded in full).
+    s.total_sessions, s.completed_sessions, s.cancelled_sessions, s.abandoned_sessions, s.no_show_sessions,
+    s.returning_clients,
+    -- Money received that day from clients (gross; a duplicate payment counts here and its refund on its own
+    -- day), split so that personal + webinar + quotation = total. The consultant's own subscription payments
+    -- are not revenue.
+    p.total_revenue, p.personal_revenue, p.webinar_revenue, p.quotation_revenue, p.session_payments,
+    -- Refunds of those payments on the day they were processed.
+    r.refunded_amount,
+    k.new_clients,
+    -- Accepted counts on the day the quotation was sent (of the quotations sent that day, those accepted
+    -- since), so conversion divides like by like.
+    q.quotations_sent, q.quotations_accepted
   into v_row.total_sessions, v_row.completed_sessions, v_row.cancelled_sessions, v_row.abandoned_sessions,
-       v_row.no_show_sessions, v_row.returning_clients
-  from app.sessions s
-  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
-
-  -- Money received that day from clients (gross; a duplicate payment counts here and its refund on its own
-  -- day), split so that personal + webinar + quotation = total. The consultant's own subscription payments
-  -- are not revenue.
-  select coalesce(sum(t.amount), 0),
-         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'personal'), 0),
-         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'webinar'), 0),
-         coalesce(sum(t.amount) filter (where t.purpose = 'quotation'), 0),
-         count(*) filter (where t.purpose = 'session')
-  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue, v_row.quotation_revenue,
-       v_row.session_payments
-  from app.payment_transactions t
-  left join app.sessions s on s.id = t.session_id
-  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
-    and t.purpose in ('session', 'quotation')
-    and t.status in ('completed', 'partially_refunded', 'refunded');
-  -- Refunds of those payments on the day they were processed.
-  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
-  from app.payment_refunds r
-  join app.payment_transactions t on t.id = r.transaction_id
-  where r.consultant_id = p_consultant_id and r.status = 'processed' and t.purpose in ('session', 'quotation')
-    and r.processed_at >= v_from and r.processed_at < v_to;
-  select count(*) into v_row.new_clients from app.clients c
-  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
-  select count(*) into v_row.quotations_sent from app.quotations q
-  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
-  -- Accepted counts on the day the quotation was sent (of the quotations sent that day, those accepted since),
-  -- so conversion divides like by like.
-  select count(*) into v_row.quotations_accepted from app.quotations q
-  where q.consultant_id = p_consultant_id and q.status = 'accepted'
-    and q.sent_at >= v_from and q.sent_at < v_to;
+       v_row.no_show_sessions, v_row.returning_clients,
+       v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue, v_row.quotation_revenue,
+       v_row.session_payments, v_row.refunded_amount, v_row.new_clients, v_row.quotations_sent,
+       v_row.quotations_accepted
+  from (select count(*) filter (where s.status <> 'abandoned') as total_sessions,
+               count(*) filter (where s.status = 'completed') as completed_sessions,
+               count(*) filter (where s.status in ('cancelled', 'returned')) as cancelled_sessions,
+               count(*) filter (where s.status = 'abandoned') as abandoned_sessions,
+               count(*) filter (where s.status = 'no_show') as no_show_sessions,
+               count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client) as returning_clients
+        from app.sessions s
+        where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to) s,
+       (select coalesce(sum(t.amount), 0) as total_revenue,
+               coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'personal'), 0)
+                 as personal_revenue,
+               coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'webinar'), 0)
+                 as webinar_revenue,
+               coalesce(sum(t.amount) filter (where t.purpose = 'quotation'), 0) as quotation_revenue,
+               count(*) filter (where t.purpose = 'session') as session_payments
+        from app.payment_transactions t
+        left join app.sessions s on s.id = t.session_id
+        where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+          and t.purpose in ('session', 'quotation')
+          and t.status in ('completed', 'partially_refunded', 'refunded')) p,
+       (select coalesce(sum(r.amount), 0) as refunded_amount
+        from app.payment_refunds r
+        join app.payment_transactions t on t.id = r.transaction_id
+        where r.consultant_id = p_consultant_id and r.status = 'processed' and t.purpose in ('session', 'quotation')
+          and r.processed_at >= v_from and r.processed_at < v_to) r,
+       (select count(*) as new_clients from app.clients c
+        where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to) k,
+       (select count(*) as quotations_sent, count(*) filter (where q.status = 'accepted') as quotations_accepted
+        from app.quotations q
+        where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to) q;
 
   if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
      + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then
@@ -2048,6 +2055,7 @@ COMMENT ON FUNCTION api.dashboard_charts(p_timeframe text, p_from date, p_to dat
 CREATE FUNCTION api.dashboard_charts_for(p_consultant uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_consultant uuid := p_consultant;
@@ -2056,6 +2064,7 @@ declare
   v_b record;
   v_unit text;
   v_before bigint;
+  v_live app.daily_analytics;
   v_result jsonb;
 begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
@@ -2065,26 +2074,25 @@ begin
   v_before := coalesce((select k.clients from app.consultant_client_counts k where k.consultant_id = v_consultant), 0)
               - (select count(*) from app.clients c where c.consultant_id = v_consultant
                  and c.created_at >= v_b.starts::timestamp at time zone v_tz);
-  -- The period's days are read once (a CTE used three times is materialised once).
+  if v_today between v_b.starts and v_b.ends then
+    v_live := api.live_day(v_consultant, v_today);
+  end if;
+  -- The period's days are read once (a CTE used three times is materialised once); every day of the period
+  -- is one row of `days`, joined to its stored or live figures by date and grouped into its bucket.
   with chart_days as materialized (
-    select * from api.period_days(v_consultant, v_b.starts, v_b.ends, v_today)
-  ), buckets as (
-    -- A bucket starts where the period does when its week or month began earlier (1 Jan, not 29 Dec):
-    -- its figures are only the period's days anyway (chart_days).
-    select distinct api.bucket_start(v_unit, d::date, v_b.starts) as bucket
-    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+    select g.d::date as day, x.total_sessions, x.new_clients, x.total_revenue, x.refunded_amount,
+           x.personal_revenue, x.webinar_revenue, x.quotation_revenue
+    from generate_series(v_b.starts, v_b.ends, interval '1 day') g(d)
+    left join api.period_days(v_consultant, v_b.starts, v_b.ends, v_today, v_live) x on x.date = g.d::date
   ), trend as (
-    select b.bucket, coalesce(sum(x.total_sessions), 0) as sessions,
+    -- A bucket starts where the period does when its week or month began earlier (1 Jan, not 29 Dec):
+    -- its figures are only the period's days anyway.
+    select api.bucket_start(v_unit, x.day, v_b.starts) as bucket, coalesce(sum(x.total_sessions), 0) as sessions,
            coalesce(sum(x.total_revenue - x.refunded_amount), 0) as revenue
-    from buckets b left join chart_days x on api.bucket_start(v_unit, x.date, v_b.starts) = b.bucket
-    group by b.bucket
-  ), months as (
-    select distinct api.bucket_start('month', d::date, v_b.starts) as month
-    from generate_series(v_b.starts, v_b.ends, interval '1 day') d
+    from chart_days x group by 1
   ), growth as (
-    select m.month, coalesce(sum(x.new_clients), 0) as new_clients
-    from months m left join chart_days x on api.bucket_start('month', x.date, v_b.starts) = m.month
-    group by m.month
+    select api.bucket_start('month', x.day, v_b.starts) as month, coalesce(sum(x.new_clients), 0) as new_clients
+    from chart_days x group by 1
   ), running as (
     select g.month, g.new_clients, v_before + sum(g.new_clients) over (order by g.month) as total from growth g
   ), split as (
@@ -2103,15 +2111,15 @@ begin
     'clientsGrowth', (select coalesce(jsonb_agg(jsonb_build_object('month', g.month, 'new', g.new_clients,
                                                                   'total', g.total) order by g.month), '[]')
                       from running g),
-    'revenueBreakdown', (select jsonb_build_array(
+    'revenueBreakdown', jsonb_build_array(
         jsonb_build_object('type', 'personal', 'amount', api.money(sp.personal), 'percentage', api.rate(sp.personal, sp.gross)),
         jsonb_build_object('type', 'webinar', 'amount', api.money(sp.webinar), 'percentage', api.rate(sp.webinar, sp.gross)),
-        jsonb_build_object('type', 'quotation', 'amount', api.money(sp.quotation), 'percentage', api.rate(sp.quotation, sp.gross)))
-      from split sp),
-    'gross_revenue', (select api.money(sp.gross) from split sp),
-    'refunded_amount', (select api.money(sp.refunded) from split sp),
-    'total_revenue', (select api.money(sp.gross - sp.refunded) from split sp))
-  into v_result;
+        jsonb_build_object('type', 'quotation', 'amount', api.money(sp.quotation), 'percentage', api.rate(sp.quotation, sp.gross))),
+    'gross_revenue', api.money(sp.gross),
+    'refunded_amount', api.money(sp.refunded),
+    'total_revenue', api.money(sp.gross - sp.refunded))
+  into v_result
+  from split sp;
   return v_result;
 end;
 $$;
@@ -2156,15 +2164,15 @@ COMMENT ON FUNCTION api.dashboard_metrics(p_timeframe text, p_from date, p_to da
 CREATE FUNCTION api.dashboard_metrics_for(p_consultant_id uuid, p_timeframe text, p_from date, p_to date) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_tz text := (select c.timezone from app.consultants c where c.id = p_consultant_id);
   v_today date := (now() at time zone v_tz)::date;
   v_b record;
   v_len integer;
-  v_cur jsonb;
-  v_prev jsonb;
-  v_today_totals jsonb;
+  v_live app.daily_analytics;
+  v_cur record;
   v_revenue numeric;
   v_prev_revenue numeric;
   v_active integer;
@@ -2172,59 +2180,72 @@ declare
 begin
   select * into v_b from api.period_bounds(p_timeframe, p_from, p_to, v_today);
   v_len := v_b.ends - v_b.starts + 1;
-  v_cur := api.period_totals(p_consultant_id, v_b.starts, v_b.ends, v_today);
-  -- Growth: against the period of the same length just before.
-  v_prev := api.period_totals(p_consultant_id, v_b.starts - v_len, v_b.starts - 1, v_today);
-  v_today_totals := case when v_b.starts <= v_today and v_today <= v_b.ends and v_len = 1 then v_cur
-                         else api.period_totals(p_consultant_id, v_today, v_today, v_today) end;
-  v_revenue := (v_cur->>'gross_revenue')::numeric - (v_cur->>'refunded')::numeric;
-  v_prev_revenue := (v_prev->>'gross_revenue')::numeric - (v_prev->>'refunded')::numeric;
+  -- Today once, live: in the period's sums when the period holds it, and in the "today" figures.
+  v_live := api.live_day(p_consultant_id, v_today);
+  -- The period and, for growth, the period of the same length just before it: one read of their days.
+  select coalesce(sum(d.total_sessions) filter (where d.date >= v_b.starts), 0) as total_sessions,
+         coalesce(sum(d.completed_sessions) filter (where d.date >= v_b.starts), 0) as completed_sessions,
+         coalesce(sum(d.cancelled_sessions) filter (where d.date >= v_b.starts), 0) as cancelled_sessions,
+         coalesce(sum(d.abandoned_sessions) filter (where d.date >= v_b.starts), 0) as abandoned_sessions,
+         coalesce(sum(d.no_show_sessions) filter (where d.date >= v_b.starts), 0) as no_show_sessions,
+         coalesce(sum(d.total_revenue) filter (where d.date >= v_b.starts), 0) as gross_revenue,
+         coalesce(sum(d.refunded_amount) filter (where d.date >= v_b.starts), 0) as refunded,
+         coalesce(sum(d.personal_revenue + d.webinar_revenue) filter (where d.date >= v_b.starts), 0) as session_revenue,
+         coalesce(sum(d.quotation_revenue) filter (where d.date >= v_b.starts), 0) as quotation_revenue,
+         coalesce(sum(d.session_payments) filter (where d.date >= v_b.starts), 0) as session_payments,
+         coalesce(sum(d.new_clients) filter (where d.date >= v_b.starts), 0) as new_clients,
+         coalesce(sum(d.quotations_sent) filter (where d.date >= v_b.starts), 0) as quotations_sent,
+         coalesce(sum(d.quotations_accepted) filter (where d.date >= v_b.starts), 0) as quotations_accepted,
+         coalesce(sum(d.total_revenue) filter (where d.date < v_b.starts), 0) as prev_gross,
+         coalesce(sum(d.refunded_amount) filter (where d.date < v_b.starts), 0) as prev_refunded
+  into v_cur
+  from api.period_days(p_consultant_id, v_b.starts - v_len, v_b.ends, v_today, v_live) d;
+  v_revenue := v_cur.gross_revenue - v_cur.refunded;
+  v_prev_revenue := v_cur.prev_gross - v_cur.prev_refunded;
   -- Active clients: distinct clients with a live session (confirmed, completed or no-show: what the Clients
   -- page counts) starting in the period; repeat clients: those of them app.is_repeat_client calls repeat.
   select count(*), count(*) filter (where app.is_repeat_client(k.total_sessions))
   into v_active, v_repeat
   from app.clients k
-  where k.consultant_id = p_consultant_id and exists (
-    select 1 from app.sessions s
-    where s.consultant_id = p_consultant_id and s.client_id = k.id and s.status in ('confirmed', 'completed', 'no_show')
+  where k.consultant_id = p_consultant_id and k.id in (
+    select s.client_id from app.sessions s
+    where s.consultant_id = p_consultant_id and s.status in ('confirmed', 'completed', 'no_show')
       and s.starts_at >= v_b.starts::timestamp at time zone v_tz and s.starts_at < (v_b.ends + 1)::timestamp at time zone v_tz);
   -- Every rate divides two counts on the same basis, and is NULL (shown as —) when the denominator is 0.
   return jsonb_build_object(
     'timeframe', p_timeframe, 'from', v_b.starts, 'to', v_b.ends, 'timezone', v_tz,
     'previous_from', v_b.starts - v_len, 'previous_to', v_b.starts - 1,
-    'total_sessions', (v_cur->>'total_sessions')::integer,
-    'pending_sessions', (v_cur->>'total_sessions')::integer - (v_cur->>'completed_sessions')::integer
-                        - (v_cur->>'cancelled_sessions')::integer - (v_cur->>'no_show_sessions')::integer,
-    'completed_sessions', (v_cur->>'completed_sessions')::integer,
-    'cancelled_sessions', (v_cur->>'cancelled_sessions')::integer,
-    'abandoned_sessions', (v_cur->>'abandoned_sessions')::integer,
-    'no_show_sessions', (v_cur->>'no_show_sessions')::integer,
+    'total_sessions', v_cur.total_sessions,
+    'pending_sessions', v_cur.total_sessions - v_cur.completed_sessions - v_cur.cancelled_sessions
+                        - v_cur.no_show_sessions,
+    'completed_sessions', v_cur.completed_sessions,
+    'cancelled_sessions', v_cur.cancelled_sessions,
+    'abandoned_sessions', v_cur.abandoned_sessions,
+    'no_show_sessions', v_cur.no_show_sessions,
     -- Of the sessions starting in the period whose outcome is recorded (completed or no-show), the completed.
-    'completion_rate', api.rate((v_cur->>'completed_sessions')::integer,
-                                (v_cur->>'completed_sessions')::integer + (v_cur->>'no_show_sessions')::integer),
-    'total_revenue', api.money(v_revenue), 'gross_revenue', api.money((v_cur->>'gross_revenue')::numeric),
-    'refunded_amount', api.money((v_cur->>'refunded')::numeric),
-    'session_revenue', api.money((v_cur->>'session_revenue')::numeric),
-    'quotation_revenue', api.money((v_cur->>'quotation_revenue')::numeric),
-    'session_payments', (v_cur->>'session_payments')::integer,
-    'revenue_today', api.money((v_today_totals->>'gross_revenue')::numeric - (v_today_totals->>'refunded')::numeric),
+    'completion_rate', api.rate(v_cur.completed_sessions, v_cur.completed_sessions + v_cur.no_show_sessions),
+    'total_revenue', api.money(v_revenue), 'gross_revenue', api.money(v_cur.gross_revenue),
+    'refunded_amount', api.money(v_cur.refunded),
+    'session_revenue', api.money(v_cur.session_revenue),
+    'quotation_revenue', api.money(v_cur.quotation_revenue),
+    'session_payments', v_cur.session_payments,
+    'revenue_today', api.money(coalesce(v_live.total_revenue, 0) - coalesce(v_live.refunded_amount, 0)),
     -- Session payments received in the period ÷ how many there were (both by paid_at, gross of refunds).
-    'average_session_value', case when (v_cur->>'session_payments')::integer = 0 then null
-      else api.money((v_cur->>'session_revenue')::numeric / (v_cur->>'session_payments')::integer) end,
+    'average_session_value', case when v_cur.session_payments = 0 then null
+      else api.money(v_cur.session_revenue / v_cur.session_payments) end,
     'previous_revenue', api.money(v_prev_revenue),
     'revenue_growth', case when v_prev_revenue = 0 then null
       else round(100.0 * (v_revenue - v_prev_revenue) / abs(v_prev_revenue), 1) end,
     'total_clients', coalesce((select k.clients from app.consultant_client_counts k
                                where k.consultant_id = p_consultant_id), 0),
-    'new_clients', (v_cur->>'new_clients')::integer,
-    'new_clients_today', (v_today_totals->>'new_clients')::integer,
+    'new_clients', v_cur.new_clients,
+    'new_clients_today', coalesce(v_live.new_clients, 0),
     'active_clients', v_active,
     'repeat_clients', v_repeat,
     'repeat_client_rate', api.rate(v_repeat, v_active),
-    'quotations_sent', (v_cur->>'quotations_sent')::integer,
-    'quotations_accepted', (v_cur->>'quotations_accepted')::integer,
-    'quotation_conversion_rate', api.rate((v_cur->>'quotations_accepted')::integer,
-                                          (v_cur->>'quotations_sent')::integer));
+    'quotations_sent', v_cur.quotations_sent,
+    'quotations_accepted', v_cur.quotations_accepted,
+    'quotation_conversion_rate', api.rate(v_cur.quotations_accepted, v_cur.quotations_sent));
 end;
 $$;
 
@@ -3318,76 +3339,28 @@ COMMENT ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date, 
 
 
 --
--- Name: period_days(uuid, date, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: period_days(uuid, date, date, date, app.daily_analytics); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS SETOF app.daily_analytics
-    LANGUAGE plpgsql
-    SET search_path TO ''
+CREATE FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) RETURNS SETOF app.daily_analytics
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-declare
-  v_live app.daily_analytics;
-begin
-  -- The period's stored days, with today replaced by its live computation.
-  return query select d.* from app.daily_analytics d
-    where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today;
-  if p_today between p_starts and p_ends then
-    v_live := api.live_day(p_consultant_id, p_today);
-    if v_live.consultant_id is not null then
-      return next v_live;
-    end if;
-  end if;
-end;
+  -- The period's stored days, with today replaced by its live computation (p_live: api.live_day, NULL when
+  -- today has nothing), so a booking made a second ago counts whatever the job has done.
+  select d.* from app.daily_analytics d
+  where d.consultant_id = p_consultant_id and d.date between p_starts and p_ends and d.date <> p_today
+  union all
+  select (p_live).* where (p_live).consultant_id is not null and (p_live).date between p_starts and p_ends;
 $$;
 
 
-ALTER FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
+ALTER FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'daily_analytics rows of a period, today computed live.';
-
-
---
--- Name: period_totals(uuid, date, date, date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_result jsonb;
-begin
-  -- Stored days before today, plus today live when the period includes it (api.period_days).
-  with days as (
-    select * from api.period_days(p_consultant_id, p_starts, p_ends, p_today)
-  )
-  select jsonb_build_object(
-    'total_sessions', coalesce(sum(total_sessions), 0), 'completed_sessions', coalesce(sum(completed_sessions), 0),
-    'cancelled_sessions', coalesce(sum(cancelled_sessions), 0), 'abandoned_sessions', coalesce(sum(abandoned_sessions), 0),
-    'no_show_sessions', coalesce(sum(no_show_sessions), 0),
-    'gross_revenue', coalesce(sum(total_revenue), 0), 'refunded', coalesce(sum(refunded_amount), 0),
-    'session_revenue', coalesce(sum(personal_revenue + webinar_revenue), 0),
-    'personal_revenue', coalesce(sum(personal_revenue), 0), 'webinar_revenue', coalesce(sum(webinar_revenue), 0),
-    'quotation_revenue', coalesce(sum(quotation_revenue), 0), 'session_payments', coalesce(sum(session_payments), 0),
-    'new_clients', coalesce(sum(new_clients), 0), 'returning_clients', coalesce(sum(returning_clients), 0),
-    'quotations_sent', coalesce(sum(quotations_sent), 0), 'quotations_accepted', coalesce(sum(quotations_accepted), 0))
-  into v_result from days;
-  return v_result;
-end;
-$$;
-
-
-ALTER FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) IS 'Sums of daily_analytics over local dates (today computed live).';
+COMMENT ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) IS 'daily_analytics rows of a period, today''s given computed live (api.live_day).';
 
 
 --
@@ -4052,11 +4025,10 @@ COMMENT ON FUNCTION api.quotation_stats(p_timeframe text, p_from date, p_to date
 --
 
 CREATE FUNCTION api.rate(p_part numeric, p_whole numeric) RETURNS numeric
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   -- A percentage with one decimal; NULL when there is nothing to divide by (pages show "—", not 0%).
-  select case when coalesce(p_whole, 0) = 0 then null else round(100.0 * p_part / p_whole, 1) end;
+  select case when coalesce(p_whole, 0) = 0 then null else pg_catalog.round(100.0 * p_part / p_whole, 1) end;
 $$;
 
 
@@ -7411,8 +7383,7 @@ COMMENT ON FUNCTION app.is_plausible_instant(p_at timestamp with time zone) IS '
 --
 
 CREATE FUNCTION app.is_repeat_client(p_total_sessions integer) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
   -- THE definition of a repeat client (docs/metrics.md), used by the Clients page (api.client_json), the
   -- dashboard's repeat rate (api.dashboard_metrics_for) and the analysts' all-time totals
@@ -17642,21 +17613,12 @@ GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date
 
 
 --
--- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app;
-GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app;
-GRANT ALL ON FUNCTION api.period_totals(p_consultant_id uuid, p_starts date, p_ends date, p_today date) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) TO nakksha_app;
+GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) TO nakksha_app_admin;
 
 
 --

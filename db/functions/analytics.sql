@@ -23,48 +23,56 @@ begin
   v_row.consultant_id := p_consultant_id;
   v_row.date := p_day;
   v_row.updated_at := now();
-  -- Sessions on the local day they start. Cancelled includes `returned` (cancelled, then refunded in full).
-  select count(*) filter (where s.status <> 'abandoned'),
-         count(*) filter (where s.status = 'completed'),
-         count(*) filter (where s.status in ('cancelled', 'returned')),
-         count(*) filter (where s.status = 'abandoned'),
-         count(*) filter (where s.status = 'no_show'),
-         count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client)
+  -- One statement (the dashboard computes today with it on every call; each is an index range of one day).
+  select
+    -- Sessions on the local day they start. Cancelled includes `returned` (cancelled, then refunded in full).
+    s.total_sessions, s.completed_sessions, s.cancelled_sessions, s.abandoned_sessions, s.no_show_sessions,
+    s.returning_clients,
+    -- Money received that day from clients (gross; a duplicate payment counts here and its refund on its own
+    -- day), split so that personal + webinar + quotation = total. The consultant's own subscription payments
+    -- are not revenue.
+    p.total_revenue, p.personal_revenue, p.webinar_revenue, p.quotation_revenue, p.session_payments,
+    -- Refunds of those payments on the day they were processed.
+    r.refunded_amount,
+    k.new_clients,
+    -- Accepted counts on the day the quotation was sent (of the quotations sent that day, those accepted
+    -- since), so conversion divides like by like.
+    q.quotations_sent, q.quotations_accepted
   into v_row.total_sessions, v_row.completed_sessions, v_row.cancelled_sessions, v_row.abandoned_sessions,
-       v_row.no_show_sessions, v_row.returning_clients
-  from app.sessions s
-  where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to;
-
-  -- Money received that day from clients (gross; a duplicate payment counts here and its refund on its own
-  -- day), split so that personal + webinar + quotation = total. The consultant's own subscription payments
-  -- are not revenue.
-  select coalesce(sum(t.amount), 0),
-         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'personal'), 0),
-         coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'webinar'), 0),
-         coalesce(sum(t.amount) filter (where t.purpose = 'quotation'), 0),
-         count(*) filter (where t.purpose = 'session')
-  into v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue, v_row.quotation_revenue,
-       v_row.session_payments
-  from app.payment_transactions t
-  left join app.sessions s on s.id = t.session_id
-  where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
-    and t.purpose in ('session', 'quotation')
-    and t.status in ('completed', 'partially_refunded', 'refunded');
-  -- Refunds of those payments on the day they were processed.
-  select coalesce(sum(r.amount), 0) into v_row.refunded_amount
-  from app.payment_refunds r
-  join app.payment_transactions t on t.id = r.transaction_id
-  where r.consultant_id = p_consultant_id and r.status = 'processed' and t.purpose in ('session', 'quotation')
-    and r.processed_at >= v_from and r.processed_at < v_to;
-  select count(*) into v_row.new_clients from app.clients c
-  where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to;
-  select count(*) into v_row.quotations_sent from app.quotations q
-  where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to;
-  -- Accepted counts on the day the quotation was sent (of the quotations sent that day, those accepted since),
-  -- so conversion divides like by like.
-  select count(*) into v_row.quotations_accepted from app.quotations q
-  where q.consultant_id = p_consultant_id and q.status = 'accepted'
-    and q.sent_at >= v_from and q.sent_at < v_to;
+       v_row.no_show_sessions, v_row.returning_clients,
+       v_row.total_revenue, v_row.personal_revenue, v_row.webinar_revenue, v_row.quotation_revenue,
+       v_row.session_payments, v_row.refunded_amount, v_row.new_clients, v_row.quotations_sent,
+       v_row.quotations_accepted
+  from (select count(*) filter (where s.status <> 'abandoned') as total_sessions,
+               count(*) filter (where s.status = 'completed') as completed_sessions,
+               count(*) filter (where s.status in ('cancelled', 'returned')) as cancelled_sessions,
+               count(*) filter (where s.status = 'abandoned') as abandoned_sessions,
+               count(*) filter (where s.status = 'no_show') as no_show_sessions,
+               count(*) filter (where s.status <> 'abandoned' and s.is_repeat_client) as returning_clients
+        from app.sessions s
+        where s.consultant_id = p_consultant_id and s.starts_at >= v_from and s.starts_at < v_to) s,
+       (select coalesce(sum(t.amount), 0) as total_revenue,
+               coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'personal'), 0)
+                 as personal_revenue,
+               coalesce(sum(t.amount) filter (where t.purpose = 'session' and s.session_type = 'webinar'), 0)
+                 as webinar_revenue,
+               coalesce(sum(t.amount) filter (where t.purpose = 'quotation'), 0) as quotation_revenue,
+               count(*) filter (where t.purpose = 'session') as session_payments
+        from app.payment_transactions t
+        left join app.sessions s on s.id = t.session_id
+        where t.consultant_id = p_consultant_id and t.paid_at >= v_from and t.paid_at < v_to
+          and t.purpose in ('session', 'quotation')
+          and t.status in ('completed', 'partially_refunded', 'refunded')) p,
+       (select coalesce(sum(r.amount), 0) as refunded_amount
+        from app.payment_refunds r
+        join app.payment_transactions t on t.id = r.transaction_id
+        where r.consultant_id = p_consultant_id and r.status = 'processed' and t.purpose in ('session', 'quotation')
+          and r.processed_at >= v_from and r.processed_at < v_to) r,
+       (select count(*) as new_clients from app.clients c
+        where c.consultant_id = p_consultant_id and c.created_at >= v_from and c.created_at < v_to) k,
+       (select count(*) as quotations_sent, count(*) filter (where q.status = 'accepted') as quotations_accepted
+        from app.quotations q
+        where q.consultant_id = p_consultant_id and q.sent_at >= v_from and q.sent_at < v_to) q;
 
   if v_row.total_sessions + v_row.abandoned_sessions + v_row.new_clients + v_row.quotations_sent
      + v_row.quotations_accepted = 0 and v_row.total_revenue = 0 and v_row.refunded_amount = 0 then

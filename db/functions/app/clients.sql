@@ -59,8 +59,9 @@ $$;
 comment on function app.refresh_client_amount_paid() is 'Trigger: clients.total_amount_paid is the net money received from them.';
 
 create or replace function app.is_repeat_client(p_total_sessions integer) returns boolean
-language sql immutable
-set search_path = ''
+language sql immutable parallel safe
+-- No `set search_path`: a function with one is never inlined, and the dashboard calls this once per active
+-- client (issue 20). It names nothing but coalesce and an operator.
 as $$
   -- THE definition of a repeat client (docs/metrics.md), used by the Clients page (api.client_json), the
   -- dashboard's repeat rate (api.dashboard_metrics_for) and the analysts' all-time totals
