@@ -17,7 +17,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.public import booking_with_checkout
 from app.schemas import Instant
-from app.schemas_tz import timezone_names
+from app.schemas_tz import timezone_options
 from app.sql import run
 from app.validation import QuerySchema, parse_query
 from app.web import form_with_csrf, render
@@ -35,7 +35,7 @@ async def consultant_page(request: Request) -> Response:
     profile = await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"])
     gateway = request.app.state.payments
     response = render(request, "pages/consultant.html", {"c": profile, "razorpay": gateway.name == "razorpay",
-                                                         "timezones": timezone_names()})
+                                                         "timezone_options": timezone_options()})
     if gateway.name == "razorpay":
         response.headers["content-security-policy"] = RAZORPAY_CSP
     return response
