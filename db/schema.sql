@@ -3745,7 +3745,7 @@ COMMENT ON FUNCTION api.public_reschedule_booking(p_token_hash bytea, p_slot_id 
 -- Name: public_slots(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS jsonb
+CREATE FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS json
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -3757,7 +3757,7 @@ declare
   v_from timestamptz := coalesce(p_from, now());
   v_to timestamptz;
   v_width interval;
-  v_items jsonb;
+  v_items text;
   v_count integer;
   v_last timestamptz;
 begin
@@ -3768,20 +3768,30 @@ begin
   v_to := least(coalesce(p_to, v_from + interval '7 days'), v_from + v_widest);
   v_width := v_to - v_from;
   -- One slot more than a page says whether the range holds more: then the answer ends where that slot's start
-  -- time begins (a personal slot and a webinar may share it), and `next` carries on from there. Never a silent cut.
-  select coalesce(jsonb_agg(to_jsonb(f) order by f.starts_at, f.session_type), '[]'), count(*), max(f.starts_at)
-  into v_items, v_count, v_last
-  from app_private.free_slots(v_c, p_session_type, v_from, v_to, v_most + 1) f;
-  if v_count > v_most and v_last > v_from then
+  -- time begins (a personal slot and a webinar may share it), and `next` carries on from there. Never a silent
+  -- cut. Asked again up to that start, the range holds at most a page (the second round is the last).
+  -- The JSON is written as text (uuids, two fixed words, UTC times and integers need no escaping): building
+  -- a jsonb value per slot cost several times the query itself (issue 20, bench/slots_sql.py).
+  loop
+    select string_agg('{"slot_id":"' || f.slot_id::text || '","session_type":"' || f.session_type
+                      || '","starts_at":"' || app_private.utc_text(f.starts_at)
+                      || '","ends_at":"' || app_private.utc_text(f.ends_at)
+                      || '","capacity":' || f.capacity::text || ',"remaining":' || f.remaining::text || '}',
+                      ',' order by f.starts_at, f.session_type),
+           count(*), max(f.starts_at)
+    into v_items, v_count, v_last
+    from app_private.free_slots(v_c, p_session_type, v_from, v_to, v_most + 1) f;
+    exit when v_count <= v_most or v_last <= v_from;
     v_to := v_last;
-    select coalesce(jsonb_agg(e.item order by e.n), '[]') into v_items
-    from jsonb_array_elements(v_items) with ordinality as e(item, n)
-    where (e.item->>'starts_at')::timestamptz < v_last;
-  end if;
+  end loop;
   -- Nothing starting after the booking horizon can be booked: there the paging ends.
-  return jsonb_build_object('from', v_from, 'to', v_to, 'items', v_items,
-    'next', case when v_to <= now() + make_interval(days => v_c.max_days_ahead)
-                 then jsonb_build_object('from', v_to, 'to', v_to + v_width) end);
+  return ('{"from":"' || app_private.utc_text(v_from) || '","to":"' || app_private.utc_text(v_to)
+          || '","items":[' || coalesce(v_items, '') || '],"next":'
+          || case when v_to <= now() + make_interval(days => v_c.max_days_ahead)
+                  then '{"from":"' || app_private.utc_text(v_to) || '","to":"' || app_private.utc_text(v_to + v_width)
+                       || '"}'
+                  else 'null' end
+          || '}')::json;
 end;
 $$;
 
@@ -3792,7 +3802,7 @@ ALTER FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timesta
 -- Name: FUNCTION public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+COMMENT ON FUNCTION api.public_slots(p_slug text, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon; every time as UTC text (app_private.utc_text). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -9322,44 +9332,87 @@ COMMENT ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_client 
 
 
 --
+-- Name: expired_holds(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.expired_holds(p_slot_id uuid) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Pending bookings of a slot whose hold lapsed: they count for nothing (abandoned at the next booking).
+  select count(*)::integer from app.sessions x
+  where x.slot_id = p_slot_id and x.status = 'pending' and x.hold_expires_at <= now()
+$$;
+
+
+ALTER FUNCTION app_private.expired_holds(p_slot_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION expired_holds(p_slot_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.expired_holds(p_slot_id uuid) IS 'How many of a slot''s seats are held by pending bookings whose hold expired (free again).';
+
+
+--
 -- Name: free_slots(app.consultants, text, timestamp with time zone, timestamp with time zone, integer, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
 CREATE FUNCTION app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid DEFAULT NULL::uuid) RETURNS TABLE(slot_id uuid, session_type text, starts_at timestamp with time zone, ends_at timestamp with time zone, capacity integer, remaining integer)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  -- The one definition of a free slot: the slot list asks it for a range, and slot_is_free (booking, a paid
-  -- booking whose hold lapsed, a move) for one slot. Bookable now: within the consultant's notice and horizon,
-  -- offered, not full, not blocked, not busy on a connected calendar, and overlapping no live occupancy (buffer
-  -- included) other than its own webinar seats and p_ignore_session (the booking being moved). An expired hold
-  -- counts for nothing: it is abandoned at booking. Set-based, so the list costs one query, not one per slot.
+declare
+  -- Bookable now: within the consultant's notice and horizon.
+  v_from timestamptz := greatest(p_from, now() + make_interval(mins => p_c.min_notice_minutes));
+  v_last timestamptz := now() + make_interval(days => p_c.max_days_ahead);
+  -- Busy time is gathered up to here: a slot ending later (one longer than a day) is asked exactly.
+  v_reach timestamptz := least(p_to, v_last) + interval '1 day';
+  v_buffer interval := make_interval(mins => p_c.buffer_minutes);
+  v_busy tstzmultirange;
+begin
+  if v_from >= p_to or v_from > v_last then
+    return;  -- nothing can start there (and the gathered range below would be backwards)
+  end if;
+  -- The consultant's busy time near the range, gathered once (usually a handful of rows) instead of three probes
+  -- per slot: blocks, calendar busy time, and live occupancy moved earlier by the slot buffer (a session
+  -- occupying [a, b) blocks a slot [s, e) when [s, e + buffer) meets it, that is when [a - buffer, b) meets [s, e)).
+  select range_agg(u.during) into v_busy
+  from (select tstzrange(b.starts_at, b.ends_at) as during from app.availability_blocks b
+        where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(v_from, v_reach)
+        union all
+        select cb.during from app.calendar_busy cb
+        where cb.consultant_id = p_c.id and cb.during && tstzrange(v_from, v_reach)
+        union all
+        select tstzrange(lower(x.occupied_during) - v_buffer, upper(x.occupied_during),
+                         case when lower_inc(x.occupied_during) then '[' else '(' end
+                         || case when upper_inc(x.occupied_during) then ']' else ')' end)
+        from app.sessions x
+        where x.consultant_id = p_c.id
+          and x.status in ('pending', 'confirmed', 'completed', 'no_show')
+          and not (x.status = 'pending' and x.hold_expires_at <= now())
+          and x.id is distinct from p_ignore_session
+          and x.occupied_during && tstzrange(v_from, v_reach + v_buffer)) u;
+  -- Offered, not full (an expired hold counts for nothing: it is abandoned at booking; counted only for slots with
+  -- seats taken), and clear: a slot inside the gathered reach that meets no busy time is free; one that meets some
+  -- is taken, unless it is a webinar (the busy time may be its own seats) or reaches past the gathered time: those
+  -- are asked exactly.
+  return query
   select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
-         s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
+         s.capacity - s.booked_count + case when s.booked_count > 0 then app_private.expired_holds(s.id) else 0 end
   from app.availability_slots s
-  left join lateral (select count(*) as expired from app.sessions x
-                     where x.slot_id = s.id and x.status = 'pending' and x.hold_expires_at <= now()) h on true
   where s.consultant_id = p_c.id
     and (p_session_type is null or s.session_type = p_session_type)
     and s.is_available
-    and s.starts_at >= greatest(p_from, now() + make_interval(mins => p_c.min_notice_minutes))
-    and s.starts_at < p_to
-    and s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
-    and s.booked_count - coalesce(h.expired, 0) < s.capacity
-    and not exists (select 1 from app.availability_blocks b
-                    where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
-    -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
-    and not exists (select 1 from app.calendar_busy cb
-                    where cb.consultant_id = p_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
-    and not exists (select 1 from app.sessions x
-                    where x.consultant_id = p_c.id
-                      and x.status in ('pending', 'confirmed', 'completed', 'no_show')
-                      and not (x.status = 'pending' and x.hold_expires_at <= now())
-                      and x.id is distinct from p_ignore_session
-                      and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
-                      and not (s.session_type = 'webinar' and x.slot_id = s.id))
+    and s.starts_at >= v_from and s.starts_at < p_to and s.starts_at <= v_last
+    and (s.booked_count < s.capacity or s.booked_count - app_private.expired_holds(s.id) < s.capacity)
+    and ((s.ends_at <= v_reach and (v_busy is null or not (v_busy && tstzrange(s.starts_at, s.ends_at))))
+         or ((s.session_type = 'webinar' or s.ends_at > v_reach)
+             and app_private.slot_clear(p_c.id, p_c.buffer_minutes, s.id, s.session_type, s.starts_at, s.ends_at,
+                                        p_ignore_session)))
   order by s.starts_at, s.session_type
-  limit p_limit
+  limit p_limit;
+end;
 $$;
 
 
@@ -11274,6 +11327,41 @@ COMMENT ON FUNCTION app_private.slot_budget(p_consultant_id uuid) IS 'How many f
 
 
 --
+-- Name: slot_clear(uuid, integer, uuid, text, timestamp with time zone, timestamp with time zone, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- One slot's time asked exactly: not blocked, not busy on a connected calendar (cached by the
+  -- refresh_calendar_busy job), and overlapping no live occupancy (the slot's buffer included) other than its own
+  -- webinar seats and p_ignore_session (the booking being moved).
+  select not exists (select 1 from app.availability_blocks b
+                     where b.consultant_id = p_consultant_id
+                       and tstzrange(b.starts_at, b.ends_at) && tstzrange(p_starts_at, p_ends_at))
+    and not exists (select 1 from app.calendar_busy cb
+                    where cb.consultant_id = p_consultant_id and cb.during && tstzrange(p_starts_at, p_ends_at, '[)'))
+    and not exists (select 1 from app.sessions x
+                    where x.consultant_id = p_consultant_id
+                      and x.status in ('pending', 'confirmed', 'completed', 'no_show')
+                      and not (x.status = 'pending' and x.hold_expires_at <= now())
+                      and x.id is distinct from p_ignore_session
+                      and x.occupied_during && tstzrange(p_starts_at, p_ends_at + make_interval(mins => p_buffer_minutes), '[)')
+                      and not (p_session_type = 'webinar' and x.slot_id = p_slot_id))
+$$;
+
+
+ALTER FUNCTION app_private.slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid) IS 'Whether one slot''s time is clear of blocks, calendar busy time and other live occupancy (buffer included; its own webinar seats and p_ignore_session do not count): free_slots'' exact question for the slots its busy-time summary cannot settle.';
+
+
+--
 -- Name: slot_is_free(app.consultants, app.availability_slots, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -11379,6 +11467,30 @@ ALTER FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds n
 --
 
 COMMENT ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) IS 'Raise NK429 with Retry-After seconds (at least 1).';
+
+
+--
+-- Name: utc_text(timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.utc_text(p_t timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+  -- No pinned search_path, so that it is inlined into the slot list's query (a call per time stamp cost more than
+  -- the rest of a slot); it names nothing outside pg_catalog, which is searched first whatever the path.
+  -- An instant as UTC ISO 8601 text, '2026-12-06T09:30:00+00:00' (a fraction of a second only when there is one,
+  -- trailing zeros dropped: '…09:30:00.5+00:00'), whatever the session's time zone.
+  select replace(to_json(p_t at time zone 'UTC')::text, '"', '') || '+00:00'
+$$;
+
+
+ALTER FUNCTION app_private.utc_text(p_t timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION utc_text(p_t timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.utc_text(p_t timestamp with time zone) IS 'An instant as UTC ISO 8601 text (2026-12-06T09:30:00+00:00): how the slot list states its times.';
 
 
 --
@@ -19583,6 +19695,14 @@ GRANT ALL ON FUNCTION app_private.erase_client_traces(p_consultant uuid, p_clien
 
 
 --
+-- Name: FUNCTION expired_holds(p_slot_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.expired_holds(p_slot_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.expired_holds(p_slot_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION free_slots(p_c app.consultants, p_session_type text, p_from timestamp with time zone, p_to timestamp with time zone, p_limit integer, p_ignore_session uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -20063,6 +20183,14 @@ GRANT ALL ON FUNCTION app_private.slot_budget(p_consultant_id uuid) TO nakksha_w
 
 
 --
+-- Name: FUNCTION slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.slot_clear(p_consultant_id uuid, p_buffer_minutes integer, p_slot_id uuid, p_session_type text, p_starts_at timestamp with time zone, p_ends_at timestamp with time zone, p_ignore_session uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -20092,6 +20220,14 @@ GRANT ALL ON FUNCTION app_private.take_recipient_mail(p_email text) TO nakksha_w
 
 REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION utc_text(p_t timestamp with time zone); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.utc_text(p_t timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.utc_text(p_t timestamp with time zone) TO nakksha_worker;
 
 
 --

@@ -1,4 +1,4 @@
--- db/functions/booking.sql — the public page: a consultant's profile, their free slots (the one definition of a free slot), booking with a hold (its guards: booking_guards.sql; the client's manage link: manage.sql).
+-- db/functions/booking.sql — the public page: a consultant's profile, their free slots (listed here; the one definition of a free slot: free_slots.sql), booking with a hold (its guards: booking_guards.sql; the client's manage link: manage.sql).
 
 create or replace function app_private.published_consultant(p_slug text)
 returns app.consultants
@@ -72,62 +72,20 @@ end;
 $$;
 comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
-create or replace function app_private.free_slots(p_c app.consultants, p_session_type text, p_from timestamptz,
-                                                  p_to timestamptz, p_limit integer, p_ignore_session uuid default null)
-returns table (slot_id uuid, session_type text, starts_at timestamptz, ends_at timestamptz, capacity integer,
-               remaining integer)
+create or replace function app_private.utc_text(p_t timestamptz)
+returns text
 language sql stable
-set search_path = ''
 as $$
-  -- The one definition of a free slot: the slot list asks it for a range, and slot_is_free (booking, a paid
-  -- booking whose hold lapsed, a move) for one slot. Bookable now: within the consultant's notice and horizon,
-  -- offered, not full, not blocked, not busy on a connected calendar, and overlapping no live occupancy (buffer
-  -- included) other than its own webinar seats and p_ignore_session (the booking being moved). An expired hold
-  -- counts for nothing: it is abandoned at booking. Set-based, so the list costs one query, not one per slot.
-  select s.id, s.session_type, s.starts_at, s.ends_at, s.capacity,
-         s.capacity - s.booked_count + coalesce(h.expired, 0)::integer
-  from app.availability_slots s
-  left join lateral (select count(*) as expired from app.sessions x
-                     where x.slot_id = s.id and x.status = 'pending' and x.hold_expires_at <= now()) h on true
-  where s.consultant_id = p_c.id
-    and (p_session_type is null or s.session_type = p_session_type)
-    and s.is_available
-    and s.starts_at >= greatest(p_from, now() + make_interval(mins => p_c.min_notice_minutes))
-    and s.starts_at < p_to
-    and s.starts_at <= now() + make_interval(days => p_c.max_days_ahead)
-    and s.booked_count - coalesce(h.expired, 0) < s.capacity
-    and not exists (select 1 from app.availability_blocks b
-                    where b.consultant_id = p_c.id and tstzrange(b.starts_at, b.ends_at) && tstzrange(s.starts_at, s.ends_at))
-    -- Busy on a connected Google or Microsoft calendar (cached by the refresh_calendar_busy job).
-    and not exists (select 1 from app.calendar_busy cb
-                    where cb.consultant_id = p_c.id and cb.during && tstzrange(s.starts_at, s.ends_at, '[)'))
-    and not exists (select 1 from app.sessions x
-                    where x.consultant_id = p_c.id
-                      and x.status in ('pending', 'confirmed', 'completed', 'no_show')
-                      and not (x.status = 'pending' and x.hold_expires_at <= now())
-                      and x.id is distinct from p_ignore_session
-                      and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => p_c.buffer_minutes), '[)')
-                      and not (s.session_type = 'webinar' and x.slot_id = s.id))
-  order by s.starts_at, s.session_type
-  limit p_limit
+  -- No pinned search_path, so that it is inlined into the slot list's query (a call per time stamp cost more than
+  -- the rest of a slot); it names nothing outside pg_catalog, which is searched first whatever the path.
+  -- An instant as UTC ISO 8601 text, '2026-12-06T09:30:00+00:00' (a fraction of a second only when there is one,
+  -- trailing zeros dropped: '…09:30:00.5+00:00'), whatever the session's time zone.
+  select replace(to_json(p_t at time zone 'UTC')::text, '"', '') || '+00:00'
 $$;
-comment on function app_private.free_slots is 'A consultant''s free slots starting in [p_from, p_to), in order, at most p_limit (past, too-soon, full and taken ones left out; p_ignore_session''s own occupancy does not count). The one definition of a free slot.';
-
-create or replace function app_private.slot_is_free(p_c app.consultants, p_s app.availability_slots, p_ignore_session uuid)
-returns boolean
-language sql stable
-set search_path = ''
-as $$
-  -- free_slots asked about this one slot: the range that holds only its start time (and its type: one slot per
-  -- consultant, type and start), so the answer is one index probe away.
-  select exists (select 1 from app_private.free_slots(p_c, p_s.session_type, p_s.starts_at,
-                                                      p_s.starts_at + interval '1 microsecond', 1, p_ignore_session) f
-                 where f.slot_id = p_s.id)
-$$;
-comment on function app_private.slot_is_free is 'Whether a slot can be booked right now under the consultant''s policy (app_private.free_slots for one slot).';
+comment on function app_private.utc_text is 'An instant as UTC ISO 8601 text (2026-12-06T09:30:00+00:00): how the slot list states its times.';
 
 create or replace function api.public_slots(p_slug text, p_session_type text, p_from timestamptz, p_to timestamptz)
-returns jsonb
+returns json
 language plpgsql stable security definer
 set search_path = ''
 as $$
@@ -139,7 +97,7 @@ declare
   v_from timestamptz := coalesce(p_from, now());
   v_to timestamptz;
   v_width interval;
-  v_items jsonb;
+  v_items text;
   v_count integer;
   v_last timestamptz;
 begin
@@ -150,23 +108,33 @@ begin
   v_to := least(coalesce(p_to, v_from + interval '7 days'), v_from + v_widest);
   v_width := v_to - v_from;
   -- One slot more than a page says whether the range holds more: then the answer ends where that slot's start
-  -- time begins (a personal slot and a webinar may share it), and `next` carries on from there. Never a silent cut.
-  select coalesce(jsonb_agg(to_jsonb(f) order by f.starts_at, f.session_type), '[]'), count(*), max(f.starts_at)
-  into v_items, v_count, v_last
-  from app_private.free_slots(v_c, p_session_type, v_from, v_to, v_most + 1) f;
-  if v_count > v_most and v_last > v_from then
+  -- time begins (a personal slot and a webinar may share it), and `next` carries on from there. Never a silent
+  -- cut. Asked again up to that start, the range holds at most a page (the second round is the last).
+  -- The JSON is written as text (uuids, two fixed words, UTC times and integers need no escaping): building
+  -- a jsonb value per slot cost several times the query itself (issue 20, bench/slots_sql.py).
+  loop
+    select string_agg('{"slot_id":"' || f.slot_id::text || '","session_type":"' || f.session_type
+                      || '","starts_at":"' || app_private.utc_text(f.starts_at)
+                      || '","ends_at":"' || app_private.utc_text(f.ends_at)
+                      || '","capacity":' || f.capacity::text || ',"remaining":' || f.remaining::text || '}',
+                      ',' order by f.starts_at, f.session_type),
+           count(*), max(f.starts_at)
+    into v_items, v_count, v_last
+    from app_private.free_slots(v_c, p_session_type, v_from, v_to, v_most + 1) f;
+    exit when v_count <= v_most or v_last <= v_from;
     v_to := v_last;
-    select coalesce(jsonb_agg(e.item order by e.n), '[]') into v_items
-    from jsonb_array_elements(v_items) with ordinality as e(item, n)
-    where (e.item->>'starts_at')::timestamptz < v_last;
-  end if;
+  end loop;
   -- Nothing starting after the booking horizon can be booked: there the paging ends.
-  return jsonb_build_object('from', v_from, 'to', v_to, 'items', v_items,
-    'next', case when v_to <= now() + make_interval(days => v_c.max_days_ahead)
-                 then jsonb_build_object('from', v_to, 'to', v_to + v_width) end);
+  return ('{"from":"' || app_private.utc_text(v_from) || '","to":"' || app_private.utc_text(v_to)
+          || '","items":[' || coalesce(v_items, '') || '],"next":'
+          || case when v_to <= now() + make_interval(days => v_c.max_days_ahead)
+                  then '{"from":"' || app_private.utc_text(v_to) || '","to":"' || app_private.utc_text(v_to + v_width)
+                       || '"}'
+                  else 'null' end
+          || '}')::json;
 end;
 $$;
-comment on function api.public_slots is 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+comment on function api.public_slots is 'One page of a published consultant''s free slots: those starting in [from, to) (at most 31 days and 1000 slots; the answer states the range it covers) and the next range, or null past the booking horizon; every time as UTC text (app_private.utc_text). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 create or replace function app_private.abandon_expired_holds(p_consultant_id uuid)
 returns integer
