@@ -11348,7 +11348,8 @@ CREATE FUNCTION app_private.slot_clear(p_consultant_id uuid, p_buffer_minutes in
                       and not (x.status = 'pending' and x.hold_expires_at <= now())
                       and x.id is distinct from p_ignore_session
                       and x.occupied_during && tstzrange(p_starts_at, p_ends_at + make_interval(mins => p_buffer_minutes), '[)')
-                      and not (p_session_type = 'webinar' and x.slot_id = p_slot_id))
+                      -- (a session with no slot, booked from the dashboard, blocks a webinar too)
+                      and not (p_session_type = 'webinar' and x.slot_id is not distinct from p_slot_id))
 $$;
 
 

@@ -54,7 +54,7 @@ select api.public_consultant(:slug);
 
 -- name: public_slots(slug, session_type, from_, to_)$
 -- Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants with offsets (and in `tz` when given); the answer states the range it covers and the next one (null past the booking horizon). `from` and `to` are date-times with their time and offset (2027-01-31T09:30:00+05:30; a date alone is refused).
-select api.public_slots(:slug, :session_type, :from_, :to_);
+select api.public_slots(:slug, :session_type, :from_, :to_)::text;
 
 -- name: booking_quote(slug, slot_id, session_type, client_email, client_ip_hash, idempotency_key, request_sha256)$
 -- Before the gateway order: the replayed answer of a known key, or the key claimed, the abuse limits met, the price and new session id.

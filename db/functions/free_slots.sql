@@ -32,7 +32,8 @@ as $$
                       and not (x.status = 'pending' and x.hold_expires_at <= now())
                       and x.id is distinct from p_ignore_session
                       and x.occupied_during && tstzrange(p_starts_at, p_ends_at + make_interval(mins => p_buffer_minutes), '[)')
-                      and not (p_session_type = 'webinar' and x.slot_id = p_slot_id))
+                      -- (a session with no slot, booked from the dashboard, blocks a webinar too)
+                      and not (p_session_type = 'webinar' and x.slot_id is not distinct from p_slot_id))
 $$;
 comment on function app_private.slot_clear is 'Whether one slot''s time is clear of blocks, calendar busy time and other live occupancy (buffer included; its own webinar seats and p_ignore_session do not count): free_slots'' exact question for the slots its busy-time summary cannot settle.';
 

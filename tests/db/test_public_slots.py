@@ -41,7 +41,8 @@ async def test_public_slots_list_exactly_the_slots_booking_would_accept(owner):
     assert listed[webinar] == 1
 
 
-# The definition before issue 20, probe by probe for each slot: what the busy-time summary must still answer.
+# The definition before issue 20, probe by probe for each slot: what the busy-time summary must still answer (with
+# its one fix: a session with no slot blocks an overlapping webinar; `x.slot_id = s.id` was null for it).
 REFERENCE = """
 select s.id, s.capacity - s.booked_count + coalesce(h.expired, 0)::integer as remaining
 from app.consultants c, app.availability_slots s
@@ -59,7 +60,7 @@ where c.id = $1 and s.consultant_id = c.id and s.is_available
                   where x.consultant_id = c.id and x.status in ('pending', 'confirmed', 'completed', 'no_show')
                     and not (x.status = 'pending' and x.hold_expires_at <= now()) and x.id is distinct from $2
                     and x.occupied_during && tstzrange(s.starts_at, s.ends_at + make_interval(mins => c.buffer_minutes), '[)')
-                    and not (s.session_type = 'webinar' and x.slot_id = s.id))"""
+                    and not (s.session_type = 'webinar' and x.slot_id is not distinct from s.id))"""
 
 
 async def test_busy_time_summary_answers_as_the_per_slot_probes(owner):
@@ -85,6 +86,9 @@ async def test_busy_time_summary_answers_as_the_per_slot_probes(owner):
     await factories.session(owner, cid, client, slot_id=web_own, session_type="webinar")
     await factories.availability_block(owner, cid, starts_at=base + timedelta(days=4, hours=5), minutes=60)  # long_one
     moved = await factories.session(owner, cid, client, starts_at=at[9])  # no slot: 9, and 8 by the buffer
+    web_offline = await factories.slot(owner, cid, starts_at=base + timedelta(days=5), session_type="webinar",
+                                       capacity=5)
+    await factories.session(owner, cid, client, starts_at=base + timedelta(days=5, minutes=30))  # no slot, overlaps
     await factories.availability_block(owner, cid, starts_at=at[6] + timedelta(minutes=59), minutes=2)  # 6 and 7
     connection = await owner.fetchval(
         "insert into app.calendar_connections (consultant_id, provider, account_email, access_token_encrypted, "
@@ -100,7 +104,7 @@ async def test_busy_time_summary_answers_as_the_per_slot_probes(owner):
             " null, now(), now() + interval '20 days', 1000, $2) f", cid, ignore)}
         assert listed == expected
         assert (personal[8] in listed) == (personal[9] in listed) == (ignore == moved)
-    assert listed[web_seats] == 1 and web_own in listed
+    assert listed[web_seats] == 1 and web_own in listed and web_offline not in listed
     assert web_buffer not in listed and long_one not in listed and personal[4] not in listed   # buffer of 3
     assert personal[6] not in listed and personal[7] not in listed and personal[5] in listed  # block
     assert personal[10] not in listed and personal[11] not in listed   # busy (at 10, at 11]: 11 starts at its end
