@@ -142,9 +142,10 @@ def embedded_database(tmp: Path, dbname: str):
 
 
 def pgbench(name: str, admin_url: str, workdir: Path, script: str, *, clients: int, threads: int,
-            duration: float, role: str = ROLE_APP) -> Result:
+            duration: float, role: str = ROLE_APP, statements: bool = False) -> Result:
     """Run a pgbench script (-M prepared) as `role` for `duration` seconds: transactions/s, p50/p99 from the
-    per-transaction log, failed transactions as errors."""
+    per-transaction log, failed transactions as errors. statements: also each command's mean latency in ms
+    (pgbench -r), in extra["statements"] as (ms, command) in script order."""
     tag = re.sub(r"\W+", "_", name)[:40]
     path = workdir / f"{tag}.sql"
     path.write_text(script)
@@ -155,7 +156,7 @@ def pgbench(name: str, admin_url: str, workdir: Path, script: str, *, clients: i
     dbname = urlsplit(admin_url).path.lstrip("/")
     cmd = [str(pg_bin_dir() / "pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads),
            "-T", str(max(1, round(duration))), "-f", str(path), "-l", "--log-prefix", str(logdir / "tx"),
-           "-h", sock, "-p", port, "-U", role, dbname]
+           "-h", sock, "-p", port, "-U", role, dbname] + (["-r"] if statements else [])
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=duration + 60)
     aborted = done.stderr.count("aborted in command")
     if done.returncode != 0 and not (aborted and "tps = " in done.stdout):
@@ -171,6 +172,9 @@ def pgbench(name: str, admin_url: str, workdir: Path, script: str, *, clients: i
         res.requests = int(m.group(1))
     if m := re.search(r"number of failed transactions: (\d+)", done.stdout):
         res.errors = int(m.group(1))
+    if statements:
+        res.extra["statements"] = [(float(m.group(1)), m.group(2).strip()) for m in re.finditer(
+            r"^\s+([\d.]+)(?:\s+\d+)+\s+(\D.*)$", done.stdout.split("statement latencies")[-1], re.M)]
     latencies: list[float] = []
     for log in logdir.iterdir():
         for line in log.read_text().splitlines():

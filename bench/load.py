@@ -409,8 +409,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="connections in the mix and in each reference, and pgbench clients (default 20)")
     p.add_argument("--mix", default="10,6,4", help="browsers,buyers,consultants out of --concurrency (default 10,6,4)")
     p.add_argument("--pool", type=int, default=10, help="asyncpg pool max size per app process (default 10)")
-    p.add_argument("--booking-consultants", type=int, default=4,
-                   help="consultants whose slots are booked (~11,000 slots each; default 4)")
+    # Bookings of one consultant are serialised until commit (book_slot's lock: the hold caps are exact), so with
+    # 20 buyers on 4 pages most of the booking time was that queue (bench/booking_sql.py: Lock:advisory in 70% of
+    # the samples); a platform's concurrent bookings are spread over many consultants.
+    p.add_argument("--booking-consultants", type=int, default=20,
+                   help="consultants whose slots are booked (~11,000 slots each; default 20)")
     p.add_argument("--dashboard-consultants", type=int, default=4, help="consultants with history (default 4)")
     p.add_argument("--history", type=int, default=5000, help="sessions of history per dashboard consultant (default 5000)")
     p.add_argument("--pgbench-threads", type=int, default=2)

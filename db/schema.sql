@@ -7444,6 +7444,37 @@ COMMENT ON FUNCTION app.keep_worker_registered() IS 'Trigger: a worker that take
 
 
 --
+-- Name: mailbox_key(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.mailbox_key(p_email text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+  -- One inbox however its address is spelled: case, a +tag (Gmail, Outlook, Fastmail and most providers
+  -- deliver name+anything@ to name@) and Gmail's dots. Per-email limits count this, so victim+1@, victim+2@ …
+  -- do not each get a fresh allowance; and it is a hash, so a rate-limit counter never holds an address.
+  -- In schema app (not app_private) because an index stores it: clients_consultant_mailbox_idx, which finds a
+  -- mailbox's open holds in one probe (app_private.check_unpaid_holds). Changing this body changes what the
+  -- index holds: that needs a migration that reindexes it.
+  select encode(pg_catalog.sha256(convert_to('mailbox:' ||
+           case when m[2] in ('gmail.com', 'googlemail.com')
+                then replace(split_part(m[1], '+', 1), '.', '') || '@gmail.com'
+                else split_part(m[1], '+', 1) || '@' || m[2] end, 'UTF8')), 'hex')
+  from (select coalesce(regexp_match(lower(btrim(p_email)), '^(.*)@([^@]*)$'), array[lower(btrim(p_email)), '']) as m) e
+$_$;
+
+
+ALTER FUNCTION app.mailbox_key(p_email text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION mailbox_key(p_email text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.mailbox_key(p_email text) IS 'A hash naming the mailbox an address reaches (case, +tags and Gmail dots folded): what per-email limits count. Indexed on app.clients (clients_consultant_mailbox_idx).';
+
+
+--
 -- Name: mark_all_analytics_dirty(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8514,7 +8545,7 @@ begin
       perform app_private.too_many('rate_limited', 'Too many bookings from your network; please try again later.', v_wait);
     end if;
   end if;
-  v_wait := api.hit_rate_limit('public_booking:email:' || app_private.mailbox_key(p_email), 10, 3600,
+  v_wait := api.hit_rate_limit('public_booking:email:' || app.mailbox_key(p_email), 10, 3600,
                                'public_bookings_per_email_per_hour');
   if v_wait > 0 then
     perform app_private.too_many('rate_limited', 'Too many bookings for this email address; please try again later.', v_wait);
@@ -8665,14 +8696,16 @@ declare
   v_count integer;
   v_first timestamptz;
 begin
-  -- A mailbox (however its address is spelled: mailbox_key) and an address may each keep only so many unpaid
+  -- A mailbox (however its address is spelled: app.mailbox_key) and an address may each keep only so many unpaid
   -- holds open on one consultant's page. Exact when called under the consultant's booking lock (book_slot); the
-  -- answer says when the first of those holds runs out. Open holds are few, so they are all looked at.
+  -- answer says when the first of those holds runs out. Both are index probes (clients_consultant_mailbox_idx,
+  -- then the clients' sessions; sessions_pending_ip_idx): never a look at every open hold of the page, which
+  -- under the lock made each booking cost as much as the holds already open (issue 20: 160 open holds, 60 ms).
   if p_email is not null then
     select count(*), min(s.hold_expires_at) into v_count, v_first
-    from app.sessions s join app.clients cl on cl.id = s.client_id
-    where s.consultant_id = p_c.id and s.status = 'pending' and s.hold_expires_at > now()
-      and app_private.mailbox_key(cl.email) = app_private.mailbox_key(p_email);
+    from app.clients cl join app.sessions s on s.consultant_id = cl.consultant_id and s.client_id = cl.id
+    where cl.consultant_id = p_c.id and app.mailbox_key(cl.email::text) = app.mailbox_key(p_email)
+      and s.status = 'pending' and s.hold_expires_at > now();
     if v_count >= app_private.setting_integer('unpaid_holds_per_email') then
       perform app_private.too_many('too_many_holds',
         'This email already holds unpaid bookings here; pay for one or wait until a hold runs out.',
@@ -9310,7 +9343,7 @@ begin
   -- A suppression of their address that this consultant's own mail to them caused (its bounce or complaint),
   -- when no other record needs it. A suppression another consultant's mail caused is the platform's, not
   -- this consultant's to lift: otherwise adding and anonymising a client would un-suppress any address.
-  -- (Rate-limit counters never hold an address: per-email buckets are app_private.mailbox_key hashes. Queued
+  -- (Rate-limit counters never hold an address: per-email buckets are app.mailbox_key hashes. Queued
   -- jobs carry ids only; rewriting every tenant's job arguments by this client's patterns could break theirs.)
   delete from app.email_suppressions s using app.email_logs l
   where s.email = p_client.email and l.id = s.email_log_id and l.consultant_id = p_consultant
@@ -9572,34 +9605,6 @@ ALTER FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) OWNER TO 
 --
 
 COMMENT ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) IS 'Serialise the writers of one consultant''s rule slots (transaction advisory lock).';
-
-
---
--- Name: mailbox_key(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.mailbox_key(p_email text) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $_$
-  -- One inbox however its address is spelled: case, a +tag (Gmail, Outlook, Fastmail and most providers
-  -- deliver name+anything@ to name@) and Gmail's dots. Per-email limits count this, so victim+1@, victim+2@ …
-  -- do not each get a fresh allowance; and it is a hash, so a rate-limit counter never holds an address.
-  select encode(pg_catalog.sha256(convert_to('mailbox:' ||
-           case when m[2] in ('gmail.com', 'googlemail.com')
-                then replace(split_part(m[1], '+', 1), '.', '') || '@gmail.com'
-                else split_part(m[1], '+', 1) || '@' || m[2] end, 'UTF8')), 'hex')
-  from (select coalesce(regexp_match(lower(btrim(p_email)), '^(.*)@([^@]*)$'), array[lower(btrim(p_email)), '']) as m) e
-$_$;
-
-
-ALTER FUNCTION app_private.mailbox_key(p_email text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION mailbox_key(p_email text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.mailbox_key(p_email text) IS 'A hash naming the mailbox an address reaches (case, +tags and Gmail dots folded): what per-email limits count.';
 
 
 --
@@ -10165,7 +10170,7 @@ COMMENT ON FUNCTION app_private.quotation_mail_data(p_q app.quotations) IS 'What
 CREATE FUNCTION app_private.recipient_mail_bucket(p_email text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
-    AS $$ select 'booking_mail:' || app_private.mailbox_key(p_email) $$;
+    AS $$ select 'booking_mail:' || app.mailbox_key(p_email) $$;
 
 
 ALTER FUNCTION app_private.recipient_mail_bucket(p_email text) OWNER TO nakksha_owner;
@@ -14795,6 +14800,13 @@ CREATE INDEX clients_consultant_created_idx ON app.clients USING btree (consulta
 
 
 --
+-- Name: clients_consultant_mailbox_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX clients_consultant_mailbox_idx ON app.clients USING btree (consultant_id, app.mailbox_key((email)::text));
+
+
+--
 -- Name: clients_consultant_phone_hash_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -18848,6 +18860,17 @@ REVOKE ALL ON FUNCTION app.keep_worker_registered() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION mailbox_key(p_email text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.mailbox_key(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.mailbox_key(p_email text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.mailbox_key(p_email text) TO nakksha_admin;
+GRANT ALL ON FUNCTION app.mailbox_key(p_email text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.mailbox_key(p_email text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION mark_all_analytics_dirty(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19748,14 +19771,6 @@ GRANT ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account t
 
 REVOKE ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) TO nakksha_worker;
-
-
---
--- Name: FUNCTION mailbox_key(p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.mailbox_key(p_email text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_private.mailbox_key(p_email text) TO nakksha_worker;
 
 
 --
@@ -20994,3 +21009,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261207060000
 -- 20261207070000
 -- 20261207080000
+-- 20261208010000

@@ -262,7 +262,7 @@ begin
   -- A suppression of their address that this consultant's own mail to them caused (its bounce or complaint),
   -- when no other record needs it. A suppression another consultant's mail caused is the platform's, not
   -- this consultant's to lift: otherwise adding and anonymising a client would un-suppress any address.
-  -- (Rate-limit counters never hold an address: per-email buckets are app_private.mailbox_key hashes. Queued
+  -- (Rate-limit counters never hold an address: per-email buckets are app.mailbox_key hashes. Queued
   -- jobs carry ids only; rewriting every tenant's job arguments by this client's patterns could break theirs.)
   delete from app.email_suppressions s using app.email_logs l
   where s.email = p_client.email and l.id = s.email_log_id and l.consultant_id = p_consultant

@@ -15,7 +15,7 @@ create or replace function app_private.recipient_mail_bucket(p_email text)
 returns text
 language sql immutable
 set search_path = ''
-as $$ select 'booking_mail:' || app_private.mailbox_key(p_email) $$;
+as $$ select 'booking_mail:' || app.mailbox_key(p_email) $$;
 comment on function app_private.recipient_mail_bucket is 'The rate-limit bucket counting the mails anonymous actions send to one mailbox (booking_emails_per_recipient_per_day).';
 
 create or replace function app_private.count_recipient_mail(p_email text)

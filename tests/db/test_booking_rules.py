@@ -1,4 +1,4 @@
-# tests/db/test_booking_rules.py — the public booking's rules in SQL, called as the app role: an existing client is never rewritten, unpaid holds are capped (NK429 with retry_after), Idempotency-Keys are claimed per consultant before any order, the slot list is paged.
+# tests/db/test_booking_rules.py — the public booking's rules in SQL, called as the app role: an existing client is never rewritten, unpaid holds are capped (NK429 with retry_after), Idempotency-Keys are claimed per consultant before any order, the slot list is paged; the per-mailbox hold cap reads one index probe.
 from __future__ import annotations
 
 import hashlib
@@ -93,6 +93,36 @@ async def test_unpaid_holds_are_capped_per_address_under_the_lock(db, owner):
         await app.close()
     assert await owner.fetchval("select count(*) from app.sessions where status = 'pending' and client_ip_hash = $1",
                                 ip) == 2
+
+
+async def test_unpaid_holds_are_capped_per_mailbox_by_an_index_probe_not_a_look_at_every_hold(db, owner):
+    # Issue 20: the cap hashed the address of every open hold on the page (each booking cost as much as the holds
+    # open, under the consultant's lock). Now it finds the mailbox's clients by clients_consultant_mailbox_idx,
+    # and still folds every spelling of one inbox into one count.
+    cid, slug, slots = await published(owner, slots=40)
+    await owner.execute("update app.platform_settings set value = '2' where key = 'unpaid_holds_per_email'")
+    app = await db.connect("app")
+    try:
+        for i in range(30):  # other visitors' open holds on the page
+            await book(app, slug, slots[i], f"other{i}@example.com")
+        await book(app, slug, slots[30], "Victim.Person+1@gmail.com")
+        await book(app, slug, slots[31], "victimperson+2@googlemail.com")
+        for email in ("v.i.c.t.i.m.person@gmail.com", "victimperson@gmail.com"):
+            with pytest.raises(asyncpg.PostgresError) as refused:
+                await app.fetchval(QUOTE, slug, slots[32], email, None, None, sha("q"))
+            assert (refused.value.sqlstate, refused.value.message) == ("NK429", "too_many_holds")
+        await book(app, slug, slots[32], "victim.person2@gmail.com")  # another inbox
+    finally:
+        await app.close()
+    # The cap's own query matches the index's expression (a table this small might be read whole anyway).
+    async with owner.transaction():
+        await owner.execute("set local enable_seqscan = off")
+        plan = "\n".join(r[0] for r in await owner.fetch(
+            "explain select count(*), min(s.hold_expires_at) from app.clients cl join app.sessions s "
+            "on s.consultant_id = cl.consultant_id and s.client_id = cl.id where cl.consultant_id = $1 "
+            "and app.mailbox_key(cl.email::text) = app.mailbox_key('victimperson@gmail.com') "
+            "and s.status = 'pending' and s.hold_expires_at > now()", cid))
+    assert "clients_consultant_mailbox_idx" in plan, plan
 
 
 async def test_keys_are_claimed_per_consultant_before_the_order_and_replay_the_first_answer(db, owner):

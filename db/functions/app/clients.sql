@@ -1,4 +1,4 @@
--- db/functions/app/clients.sql — the clients table's totals (sessions, amount paid) and the consultant's client count, kept by triggers.
+-- db/functions/app/clients.sql — the clients table's totals (sessions, amount paid) and the consultant's client count, kept by triggers; the mailbox an address reaches (indexed on clients).
 
 create or replace function app.count_clients() returns trigger
 language plpgsql security definer
@@ -72,4 +72,24 @@ $$;
 comment on function app.is_repeat_client(integer) is 'A client is a repeat client when they have had more than one live session (confirmed, completed or no-show) with their consultant: the one definition the Clients page, the dashboard and the analysts'' views share.';
 grant execute on function app.is_repeat_client(integer) to nakksha_app, nakksha_admin, nakksha_worker, nakksha_analyst;
 
--- Test: pytest tests/db/test_lifecycle.py tests/db/test_payments.py tests/db/test_metrics_property.py
+create or replace function app.mailbox_key(p_email text)
+returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  -- One inbox however its address is spelled: case, a +tag (Gmail, Outlook, Fastmail and most providers
+  -- deliver name+anything@ to name@) and Gmail's dots. Per-email limits count this, so victim+1@, victim+2@ …
+  -- do not each get a fresh allowance; and it is a hash, so a rate-limit counter never holds an address.
+  -- In schema app (not app_private) because an index stores it: clients_consultant_mailbox_idx, which finds a
+  -- mailbox's open holds in one probe (app_private.check_unpaid_holds). Changing this body changes what the
+  -- index holds: that needs a migration that reindexes it.
+  select encode(pg_catalog.sha256(convert_to('mailbox:' ||
+           case when m[2] in ('gmail.com', 'googlemail.com')
+                then replace(split_part(m[1], '+', 1), '.', '') || '@gmail.com'
+                else split_part(m[1], '+', 1) || '@' || m[2] end, 'UTF8')), 'hex')
+  from (select coalesce(regexp_match(lower(btrim(p_email)), '^(.*)@([^@]*)$'), array[lower(btrim(p_email)), '']) as m) e
+$$;
+comment on function app.mailbox_key(text) is 'A hash naming the mailbox an address reaches (case, +tags and Gmail dots folded): what per-email limits count. Indexed on app.clients (clients_consultant_mailbox_idx).';
+grant execute on function app.mailbox_key(text) to nakksha_app, nakksha_admin, nakksha_worker;
+
+-- Test: pytest tests/http/test_booking_limits.py tests/db/test_lifecycle.py tests/db/test_payments.py tests/db/test_metrics_property.py
