@@ -1,7 +1,9 @@
 # tests/http/test_sql_round_trips.py — app.sql's transaction in one round trip (begin_as/begun), the public one-statement path, and no reset query.
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -117,5 +119,22 @@ async def test_transaction_sets_the_caller_for_several_queries(pool):
     async with transaction(pool, Caller(consultant_id=cid)) as conn:
         assert await conn.fetchval("select current_setting('app.consultant_id')") == str(cid)
         assert await conn.fetchval("select current_setting('app.consultant_id')") == str(cid)
+
+# A public call relies on every transaction starting with the caller's settings empty: nothing the app runs may set
+# a setting for the session (a plpgsql `set x = …;`, `set session …`, set_config(…, false)) or reset the role.
+SESSION_SETTERS = re.compile(r"^\s*(set|reset)\s+(?!local\b)[a-z_.]+(\s*(=|to)\s*[^;\n]*)?;|set_config\([^;]*?,\s*false\s*\)",
+                             re.IGNORECASE | re.MULTILINE)
+
+
+def test_nothing_sets_a_setting_for_the_session():
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("db/functions/**/*.sql"), *root.glob("db/views/**/*.sql"), *root.glob("app/queries/*.sql"),
+             *root.glob("app/**/*.py"), *root.glob("jobs/**/*.py")]
+    found = [f"{f.relative_to(root)}: {m.group(0).strip()}" for f in files
+             for m in SESSION_SETTERS.finditer(f.read_text()) if not m.group(0).lstrip().lower().startswith("set search_path")]
+    assert found == []
+    # The pattern finds what it is for.
+    assert SESSION_SETTERS.search("begin\n  set role = 'x';\nend") and SESSION_SETTERS.search("set_config('a', 'b', false)")
+    assert not SESSION_SETTERS.search("update t set a = 1 where b;") and not SESSION_SETTERS.search("set local role x;")
 
 # Test: pytest tests/http/test_sql_round_trips.py
