@@ -6,6 +6,7 @@ produces either: money is text, counts are integers). Non-string keys are writte
 did, so a dict keyed by a number or a date answers the same as before."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -15,12 +16,17 @@ _OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, option=_OPTIONS)
+    """orjson's JSON; what it cannot write (an integer beyond 64 bits, from a hostile request body handed on to the
+    database, which refuses it in the error shape) goes through the standard library, as everything did before."""
+    try:
+        return orjson.dumps(value, option=_OPTIONS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 def dumps_text(value: Any) -> str:
     """For asyncpg's json/jsonb text codec (it wants str)."""
-    return orjson.dumps(value, option=_OPTIONS).decode()
+    return dumps(value).decode()
 
 
 loads = orjson.loads
@@ -30,6 +36,6 @@ class JSONResponse(_StarletteJSONResponse):
     """Starlette's JSONResponse, rendered by orjson."""
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=_OPTIONS)
+        return dumps(content)
 
-# Test: pytest tests/http/test_errors.py tests/unit/test_jsonio.py
+# Test: pytest tests/http/test_jsonio.py tests/fuzz/test_abuse_parser.py
