@@ -25,7 +25,12 @@ from app.errors import (
     postgres_error_handler,
 )
 from app.live import Hub
-from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from app.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    configure_logging,
+)
 from app.routes import all_routes, last_routes
 from app.routes.forms import PAGE_PHOTO_PATH
 from app.routes.health import expected_migration
@@ -40,6 +45,11 @@ log = logging.getLogger("nakksha.app")
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    if not logging.getLogger().handlers:
+        # A worker process of `nakksha serve --workers N` (uvicorn spawns it and calls this factory) starts with
+        # logging unconfigured: without this it wrote no access log and no INFO line at all, and its warnings
+        # without the request id. The serving process itself, and tests, have configured it already.
+        configure_logging(settings.log_level)
     database = Database(settings)
 
     @asynccontextmanager

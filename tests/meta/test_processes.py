@@ -91,7 +91,8 @@ def test_two_app_processes_and_two_workers_share_one_database(db, tmp_path):
     assert subprocess.run([*NAKKSHA, "seed-demo"], env=env, capture_output=True, timeout=60).returncode == 0
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    serve = start(env, "serve", "--workers", "2", "--no-worker", "--port", str(port), log=tmp_path / "serve.log")
+    serve = start({**env, "LOG_LEVEL": "INFO"}, "serve", "--workers", "2", "--no-worker", "--port", str(port),
+                  log=tmp_path / "serve.log")  # INFO: each request's access line
     workers = [start(env, "worker", log=tmp_path / f"worker{i}.log") for i in (1, 2)]
     procs = [serve, *workers]
 
@@ -130,6 +131,10 @@ def test_two_app_processes_and_two_workers_share_one_database(db, tmp_path):
                     break
             for c in clients:  # every connection is still served after the count
                 assert c.get("/api/v1/public/consultants/demo").status_code == 200
+            # Both processes write the access log with each request's id (uvicorn's spawned workers once wrote none).
+            sent = [f"processes-{i:04d}-log" for i in range(len(clients))]
+            for c, rid in zip(clients, sent, strict=True):
+                assert c.get("/healthz", headers={"X-Request-ID": rid}).headers["x-request-id"] == rid
         finally:
             for c in clients:
                 c.close()
@@ -137,6 +142,10 @@ def test_two_app_processes_and_two_workers_share_one_database(db, tmp_path):
         # (serve's own supervisor process holds none; connections of an earlier batch may have been closed
         # by the keep-alive timeout, and were reopened for the second round of requests above.)
         assert len(serving) == 2 and 0 < sum(serving.values()) <= len(clients), per_process
+        deadline = time.monotonic() + 10
+        while not all(f"[{rid}] nakksha.http: GET /healthz 200" in (tmp_path / "serve.log").read_text() for rid in sent):
+            assert time.monotonic() < deadline, "an app process logged no access line\n" + logs()
+            time.sleep(0.2)
 
         # 2. Jobs queued in SQL run exactly once across the two workers.
         with psycopg.connect(db.url("owner"), autocommit=True) as conn:
