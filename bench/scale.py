@@ -87,7 +87,7 @@ class Target:
         self.name, self.url = name, url
         with psycopg.connect(url) as conn:
             rows = conn.execute(
-                "select id, email::text, slug from app.consultants order by slug offset 0").fetchall()
+                "select id, email::text, slug from app.consultants order by slug").fetchall()
             chosen = [rows[p % len(rows)] for p in positions]
             self.slugs = [slug for _, _, slug in chosen]
             self.tokens = [issue_access_token(jwt_secret, subject=cid, email=email, role="consultant",
