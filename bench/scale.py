@@ -32,6 +32,7 @@ import io
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -123,6 +124,9 @@ class Target:
                 yield "POST", f"{PUBLIC}/{slug}/bookings", body, None
 
 
+ERRORS: dict[tuple[str, str], bytes] = {}  # (database, status) -> the first such answer's body, for the report
+
+
 async def measure(target: Target, kind: str, concurrency: int, seconds: float,
                   latencies: list[float], statuses: collections.Counter) -> float:
     """`concurrency` connections sending `kind` for `seconds`; appends latencies and counts statuses. Elapsed s."""
@@ -141,17 +145,61 @@ async def measure(target: Target, kind: str, concurrency: int, seconds: float,
                 method, path, body, headers = item
                 t = time.perf_counter()
                 try:
-                    status, _ = await conn.request(method, path, body, headers)
+                    status, payload = await conn.request(method, path, body, headers)
                 except (OSError, ValueError, asyncio.IncompleteReadError):
                     await conn.close()
-                    status = 0
+                    status, payload = 0, b"connection error"
                 latencies.append(time.perf_counter() - t)
                 statuses["ok" if status in ok else str(status)] += 1
+                if status not in ok:
+                    ERRORS.setdefault((target.name, f"{kind} {status}"), payload[:300])
         finally:
             await conn.close()
 
     await asyncio.gather(*(user() for _ in range(concurrency)))
     return time.perf_counter() - start
+
+
+def booking_sql(url: str, target: Target, *, tries: int = 5, explain: bool = False) -> tuple[list[float], list[str]]:
+    """The booking's SQL alone, as the app sends it for a public caller (booking_quote, then book_slot with the
+    visitor's address hash), on `tries` free slots of the sample: milliseconds per booking, and with explain
+    the plans of the slowest nested statements of the slowest booking (auto_explain, as the superuser acting
+    as nakksha_app)."""
+    caller = ("select set_config('app.consultant_id', '', true), set_config('app.admin_id', '', true), "
+              "set_config('app.actor_label', '', true)")
+    times, notices, worst = [], [], (0.0, [])
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
+        if explain:
+            conn.execute("load 'auto_explain'")
+            conn.execute("set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; "
+                          "set auto_explain.log_analyze = on; set auto_explain.log_level = notice")
+        conn.execute("set role nakksha_app")
+        for _ in range(min(tries, len(target.free))):
+            slug, slot_id = target.free.pop()
+            email, ip = f"sql-{secrets.token_hex(6)}@example.com", secrets.token_bytes(32)
+            notices.clear()
+            t = time.perf_counter()
+            with conn.transaction():
+                conn.execute(caller)
+                quote = conn.execute("select api.booking_quote(%s, %s, 'personal', %s, %s, null, null)",
+                                     (slug, slot_id, email, ip)).fetchone()[0]
+            with conn.transaction():
+                conn.execute(caller)
+                sid = quote["session_id"]
+                conn.execute("select api.book_slot(%s, %s, 'personal', 'Sql Client', %s, null, null, null, %s, "
+                             "'v1.x', null, %s, %s, 'local', %s, %s, null, %s)",
+                             (slug, slot_id, email, secrets.token_bytes(32), secrets.token_bytes(32), sid,
+                              "order_" + secrets.token_hex(7), quote["amount_paise"], ip))
+            times.append((time.perf_counter() - t) * 1000)
+            if times[-1] > worst[0]:
+                worst = (times[-1], list(notices))
+
+    def ms(text: str) -> float:
+        m = re.search(r"duration: ([\d.]+) ms", text)
+        return float(m.group(1)) if m else 0.0
+    nested = [n for n in worst[1] if "Query Text: select api.book" not in n]  # the two calls themselves
+    return times, sorted(nested, key=ms, reverse=True)[:4]
 
 
 # --- report --------------------------------------------------------------------------------------------
@@ -201,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2, help="nakksha serve --workers, each database (default 2)")
     p.add_argument("--limit", type=float, default=1.3, help="the ratio large/small to stay under (default 1.3)")
     p.add_argument("--log-level", default="WARNING", help="the apps' LOG_LEVEL (default WARNING)")
+    p.add_argument("--explain", action="store_true",
+                   help="print the plans of the slowest statements of the booking's SQL at each size (auto_explain)")
     args = p.parse_args(argv)
 
     def on_signal(signum, frame):
@@ -280,6 +330,15 @@ def main(argv: list[str] | None = None) -> int:
                   + ", ".join(f"{n}: {e}" for n, e in errors.items() if e) + ("  OVER" if flag else ""))
         print(f"ratios large/small must stay under {args.limit:g}: "
               + ("all do" if not over else "OVER for " + ", ".join(over)))
+        for (name, what), body in ERRORS.items():
+            print(f"  first error answer, {name} {what}: {body.decode(errors='replace')}")
+            print("    app log: " + " | ".join(children.log_tail(name, 3).splitlines())[:600])
+        for name, url in urls.items():
+            times, plans = booking_sql(url, targets[name], explain=args.explain)
+            print(f"booking SQL alone, {name} (booking_quote + book_slot, no HTTP, no gateway): "
+                  + ", ".join(f"{x:.1f}" for x in times) + " ms")
+            for plan in plans:
+                print("    " + plan.replace("\n", "\n    ")[:1500])
         print_sizes(urls["large"], f"{args.consultants:,} consultants")
         print(f"\nseed time: small {seconds['small']:.0f} s, large {seconds['large']:.0f} s; "
               f"total run time {time.monotonic() - started:.0f} s (os.cpu_count() = {cores}, load average now "
