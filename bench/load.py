@@ -13,7 +13,7 @@ real Razorpay adapter talks to it through the SDK), `nakksha serve --no-worker -
 `nakksha worker` (the emails the bookings queue go to the local outbox), and bench/bare_app.py under uvicorn
 with N workers, `--loop uvloop --http httptools` and the TCP_NODELAY listener fix `nakksha serve` applies.
 
-1. The mix, at each concurrency of --mix-concurrency (default 20,40) for --seconds, after a short warm-up;
+1. The mix, at each concurrency of --mix-concurrency (default 10,20,40) for --seconds, after a short warm-up;
    each connection a virtual user on its own keep-alive connection:
      browsers:   GET /{slug} (the public page), GET …/slots;
      buyers:     POST …/bookings (an order at the fake Razorpay), the customer pays at the fake, POST
@@ -22,7 +22,8 @@ with N workers, `--loop uvloop --http httptools` and the TCP_NODELAY listener fi
      consultants: GET /api/v1/dashboard/metrics and /charts as approved consultants with history.
    Per level: requests/s, p50/p99 per endpoint and in all, and where the CPU went (the load client's own
    share, the app, PostgreSQL, the job worker, the fake, other processes); then requests/s at the issue's
-   baseline p99 (--target-p99, 144 ms), interpolated between the levels that bracket it.
+   baseline p99 (--target-p99, 144 ms) and at 200 ms (docs/scaling.md's capacity), interpolated between the
+   levels that bracket it, and the mix's composition (requests of each kind per 100).
 2. References, each alone for --ref-seconds (after a warm-up) at --concurrency C:
      wrk (Debian's; installed when missing): GET …/slots; the leanest endpoint (bench/bare_app.py: begin, set
        the caller, one primary-key read, commit); the same read through the app's own stack (GET
@@ -493,11 +494,12 @@ def checks(admin_url: str, outcomes: collections.Counter) -> bool:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--seconds", type=float, default=40,
-                   help="the mix's duration at each --mix-concurrency level (default 40: about 3.5 min in all "
-                        "with two levels, the references and set-up)")
-    p.add_argument("--mix-concurrency", default="20,40",
-                   help="connections in the mix, one run per level, comma-separated (default 20,40); requests/s "
+    p.add_argument("--seconds", type=float, default=30,
+                   help="the mix's duration at each --mix-concurrency level (default 30: about 3.5 min in all "
+                        "with three levels, the references and set-up)")
+    p.add_argument("--mix-concurrency", default="10,20,40",
+                   help="connections in the mix, one run per level, comma-separated (default 10,20,40: issue 20's "
+                        "baseline was measured at 20); requests/s "
                         "at --target-p99 is interpolated between the levels that bracket it")
     p.add_argument("--target-p99", type=float, default=BASELINE[1],
                    help=f"p99 (ms) at which the mix's requests/s is compared (default {BASELINE[1]:g}, issue 20's "
@@ -738,9 +740,9 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-# Run: .venv/bin/python bench/load.py                     (2 app processes, 1 job worker; the mix at 20 and 40 connections,
-#                                                          40 s each; references at 20; ~3.5 min)
-#      .venv/bin/python bench/load.py --mix-concurrency 20,40,80 --seconds 30   (req/s at p99 144 ms, bracketed)
+# Run: .venv/bin/python bench/load.py                     (2 app processes, 1 job worker; the mix at 10, 20 and 40
+#                                                          connections, 30 s each; references at 20; ~3.5 min)
+#      .venv/bin/python bench/load.py --mix-concurrency 5,10,20,40 --seconds 30   (more levels: req/s at p99 144 ms bracketed)
 #      .venv/bin/python bench/load.py --workers 4 --job-workers 2 --seconds 60
 # Needs: pgbench comes with the embedded PostgreSQL; wrk is Debian's (installed with apt-get, through sudo when not
 # root, if missing; --no-wrk or a failed install falls back to the Python client).
