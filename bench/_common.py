@@ -198,10 +198,45 @@ def _wrk_ms(text: str) -> float | None:
     return float(m.group(1)) * _WRK_UNIT_MS[m.group(2)] if m else None
 
 
-def run_wrk(name: str, url: str, *, connections: int, threads: int, duration: float) -> Result:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s", url]
+def ensure_wrk(*, install: bool = True) -> str | None:
+    """wrk's path; when missing and install is set, Debian's wrk is installed first (apt-get as root, else
+    through sudo, as the Makefile installs chromium). None when it is still missing."""
+    if (path := shutil.which("wrk")) or not install:
+        return path
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in ([*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
+                [*sudo, "apt-get", "update", "-qq"], [*sudo, "apt-get", "install", "-y", "-qq", "wrk"]):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(cmd, env=env, capture_output=True, timeout=300)
+        if path := shutil.which("wrk"):
+            return path
+    return None
+
+
+def wrk_lua_requests(requests: list[tuple[str, dict[str, str]]]) -> str:
+    """A wrk Lua script sending GET requests in turn: (path, extra headers) each, e.g. a dashboard's two
+    endpoints with several consultants' Authorization headers."""
+    def lua(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    items = ",\n".join("    wrk.format(\"GET\", " + lua(path) + ", {" +
+                        ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in headers.items()) + "})"
+                        for path, headers in requests)
+    # Built in init: wrk sets the Host header just before calling it.
+    return ("local requests, n = {}, 0\n"
+            "function init(args)\n  requests = {\n" + items + "\n  }\nend\n"
+            "function request()\n  n = n + 1\n  return requests[(n - 1) % #requests + 1]\nend\n")
+
+
+def run_wrk(name: str, url: str, *, connections: int, threads: int, duration: float,
+            script: Path | None = None) -> Result:
+    """wrk against url (with a Lua script choosing the requests when given): requests/s, p50/p99 from
+    --latency, non-2xx and socket errors as errors."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s",
+           *(["-s", str(script)] if script else []), url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
-    res = Result(name, note="wrk")
+    res = Result(name, note=f"wrk -t{threads} -c{connections}" + (" (Lua requests)" if script else ""))
     if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
         res.rps = float(m.group(1))
     if m := re.search(r"(\d+) requests in", out):
@@ -216,6 +251,88 @@ def run_wrk(name: str, url: str, *, connections: int, threads: int, duration: fl
     if res.rps is None:
         raise RuntimeError(f"could not read wrk's output:\n{out}")
     return res
+
+
+# --- CPU ---------------------------------------------------------------------------------------------------
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def processes() -> dict[int, tuple[int, int, float]]:
+    """Every process visible in /proc: pid -> (parent pid, process group, CPU seconds used, user + system)."""
+    out: dict[int, tuple[int, int, float]] = {}
+    try:
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+    except OSError:
+        return out
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        rest = stat[stat.rfind(")") + 2:].split()  # after the command name: state ppid pgrp … utime(11) stime(12)
+        out[pid] = (int(rest[1]), int(rest[2]), (int(rest[11]) + int(rest[12])) / _CLK_TCK)
+    return out
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds summed over every core since boot (/proc/stat; iowait counts as idle)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    total = sum(fields[:8])
+    return (total - fields[3] - fields[4]) / _CLK_TCK, total / _CLK_TCK
+
+
+class CpuMeter:
+    """CPU seconds used between start() and stop() by named process groups (a child started with
+    start_new_session leads its own group, uvicorn's workers included), by the PostgreSQL server (the
+    postmaster and its children) and by this process (the load client), against the whole machine's busy
+    time: where the cores went during a measurement. Processes that exit meanwhile are not counted."""
+
+    def __init__(self, groups: dict[str, int], postmaster: int | None) -> None:
+        self.groups, self.postmaster = groups, postmaster
+
+    def _sample(self) -> dict[str, float]:
+        procs = processes()
+        out = dict.fromkeys(self.groups, 0.0)
+        out["postgres"] = 0.0
+        by_group = {pgid: name for name, pgid in self.groups.items()}
+        for pid, (ppid, pgid, cpu) in procs.items():
+            if pid == os.getpid():
+                continue
+            if self.postmaster and (pid == self.postmaster or ppid == self.postmaster):
+                out["postgres"] += cpu
+            elif pgid in by_group:
+                out[by_group[pgid]] += cpu
+        out["load client (this process)"] = time.process_time()
+        out["machine busy"], out["machine total"] = machine_busy_seconds()
+        out["wall"] = time.perf_counter()
+        return out
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> dict[str, float]:
+        """Each group's share of the machine's cores, in percent (100 = every core busy for the whole time),
+        with 'other processes' (what else ran: other users, helpers) and 'machine busy'."""
+        after = self._sample()
+        cores = os.cpu_count() or 1
+        wall = after["wall"] - self.before["wall"]
+        total = after["machine total"] - self.before["machine total"]
+        used = {k: after[k] - self.before[k] for k in after if k not in ("wall", "machine total")}
+        share = {k: 100 * v / (wall * cores) for k, v in used.items() if k != "machine busy"}
+        busy = 100 * used["machine busy"] / total if total else 0.0
+        share["other processes"] = max(0.0, busy - sum(share.values()))
+        share["machine busy"] = busy
+        return share
+
+
+def postmaster_pid(admin_url: str) -> int | None:
+    """The PostgreSQL server's main process (the parent of this connection's backend)."""
+    with psycopg.connect(admin_url) as conn:
+        backend = conn.execute("select pg_backend_pid()").fetchone()[0]
+        return processes().get(backend, (None,))[0]  # while the backend lives
 
 
 class RawHttp:

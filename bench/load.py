@@ -1,7 +1,8 @@
-# bench/load.py — a realistic mix against `nakksha serve --workers N` beside `nakksha worker`: page and slot reads, paid bookings verified at a fake Razorpay, dashboards, webhooks; with slots and booking measured against pgbench and a bare endpoint.
+# bench/load.py — issue 20's figures in one run: a realistic mix against `nakksha serve --workers N` beside `nakksha worker` (page and slot reads, paid bookings verified at a fake Razorpay, dashboards, webhooks) at several concurrencies, and each endpoint against pgbench of its SQL and two bare endpoints.
 """Self-contained: an embedded PostgreSQL in a temporary directory, migrated and seeded with
 
   * the read consultant of bench/booking.py (six weeks of personal and webinar slots, paid sessions);
+  * a published consultant with no slots ('load-profile'), whose profile both bare endpoints read;
   * B booking consultants with a year of 30-minute paid personal slots (06:00–22:00 daily), shuffled into a
     queue (bench_load.slot_queue) so every booking, over HTTP or in pgbench, takes a slot nobody took;
   * D approved consultants with history (app.bulk_seed.seed), whose dashboards are read with access tokens
@@ -10,26 +11,38 @@
 then starts, on loopback: tests/fake_razorpay.py in its own process (orders, payments, captures; the app's
 real Razorpay adapter talks to it through the SDK), `nakksha serve --no-worker --workers N`, one
 `nakksha worker` (the emails the bookings queue go to the local outbox), and bench/bare_app.py under uvicorn
-with N workers (with the TCP_NODELAY listener fix `nakksha serve` applies, so both are measured alike).
+with N workers, `--loop uvloop --http httptools` and the TCP_NODELAY listener fix `nakksha serve` applies.
 
-1. The mix, for --seconds, C connections in all (--concurrency), each a virtual user on its own keep-alive
-   connection:
+1. The mix, at each concurrency of --mix-concurrency (default 10,20,40) for --seconds, after a short warm-up;
+   each connection a virtual user on its own keep-alive connection:
      browsers:   GET /{slug} (the public page), GET …/slots;
      buyers:     POST …/bookings (an order at the fake Razorpay), the customer pays at the fake, POST
                  /api/v1/payments/verify with a valid checkout signature, and Razorpay's payment.captured
                  webhook signed with the webhook secret (POST /api/v1/payments/webhook);
      consultants: GET /api/v1/dashboard/metrics and /charts as approved consultants with history.
-2. References, each for --seconds/6 (at least 2 s) at the same concurrency C: GET …/slots alone, the bare
-   endpoint (begin, set the caller, one primary-key read, commit), pgbench running the slots endpoint's SQL,
-   POST …/bookings alone, and pgbench running the booking endpoint's SQL (booking_quote and book_slot, each in
-   its transaction with the caller set, as app.sql.run sends them, plus one primary-key read of the slot
-   queue). Ratios: endpoint/pgbench and endpoint/bare.
+   Per level: requests/s, p50/p99 per endpoint and in all, and where the CPU went (the load client's own
+   share, the app, PostgreSQL, the job worker, the fake, other processes); then requests/s at the issue's
+   baseline p99 (--target-p99, 144 ms) and at 200 ms (docs/scaling.md's capacity), interpolated between the
+   levels that bracket it, and the mix's composition (requests of each kind per 100).
+2. References, each alone for --ref-seconds (after a warm-up) at --concurrency C:
+     wrk (Debian's; installed when missing): GET …/slots; the leanest endpoint (bench/bare_app.py: begin, set
+       the caller, one primary-key read, commit); the same read through the app's own stack (GET
+       /api/v1/public/consultants/load-profile: every middleware, the named query through app.sql.run, errors,
+       JSON; its SQL, api.public_consultant, is a unique-key read plus two empty index probes for the
+       consultant's offered slot lengths); the dashboard (a Lua script alternating metrics and charts over
+       four timeframes and the D consultants' tokens);
+     the Python client (the booking needs state: the slot queue): POST …/bookings, paid, the order call to the
+       fake Razorpay included;
+     pgbench -M prepared, C clients, as nakksha_app: the slots SQL, the booking SQL (booking_quote and
+       book_slot, each in its transaction with the caller set, as app.sql.run sends them), the bare endpoint's
+       SQL and the profile endpoint's SQL (so the app-stack/leanest ratio can be read against their SQL costs).
+3. Issue 20's table in one line (slots ÷ pgbench, booking ÷ pgbench, app stack ÷ leanest, the mix's req/s at
+   the baseline p99, slots SQL tps, dashboard ÷ bare), the machine's cores and load average, and database
+   checks (no overlapping live sessions, no failed jobs).
 
-One process drives all the HTTP load (a small asyncio HTTP/1.1 client, bench/_common.RawHttp: cheaper per
-request than httpx) and shares the cores with the servers; wrk is not used because the mix needs state
-(slots, orders, signatures). Prints the machine's core count, a table of requests/s, p50/p99 and errors per
-endpoint, the ratios, and database checks. Everything started is stopped on exit, the temporary directory
-removed."""
+The mix's load comes from this process (a small asyncio HTTP/1.1 client, bench/_common.RawHttp: the mix needs
+state — slots, orders, signatures) and competes with the servers for the same cores: its CPU share is
+printed beside the figures. Everything started is stopped on exit, the temporary directory removed."""
 from __future__ import annotations
 
 import argparse
@@ -58,14 +71,19 @@ from bench._common import (  # noqa: E402
     LIFT_BOOKING_LIMITS,
     REPO,
     Children,
+    CpuMeter,
     RawHttp,
     Result,
     embedded_database,
+    ensure_wrk,
     fmt,
     free_port,
     percentile,
     pgbench,
+    postmaster_pid,
+    run_wrk,
     wait_http,
+    wrk_lua_requests,
 )
 from bench.booking import NODELAY_SHIM, PGBENCH_SLOTS, PUBLIC, RUN_UVICORN, SLUG  # noqa: E402
 from bench.booking import seed as seed_read_consultant  # noqa: E402
@@ -73,7 +91,10 @@ from tests.fake_razorpay import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, checkout_sig
 
 DBNAME = "nakksha_bench_load"
 BOOK_PREFIX = "load-book-"
+PROFILE_SLUG = "load-profile"
 PRICE = "1499.00"
+CAPACITY_P99 = 200.0  # ms: the p99 docs/scaling.md plans a machine's day at
+BASELINE = (326.0, 144.0)  # issue 20: the mix's requests/s at p99 (ms) before the work on performance
 
 # The fake Razorpay in a process of its own (its threads would otherwise share the load generator's GIL), with
 # one route added for the bench: POST /bench/pay/{order_id} is the customer paying at Checkout (captured).
@@ -120,6 +141,21 @@ PGBENCH_BOOKING = (
     "commit;\n")
 
 
+
+def pgbench_bare(consultant_id: str) -> str:
+    """The leanest endpoint's SQL (bench/bare_app.py): the caller set as app.sql.SET_CALLER sets it, one
+    primary-key read."""
+    return ("begin;\n"
+            f"select set_config('app.consultant_id', '{consultant_id}', true), set_config('app.admin_id', '', true), "
+            "set_config('app.actor_label', 'bench-bare', true), set_config('role', 'none', true);\n"
+            f"select id, slug, first_name, last_name, timezone from app.consultants where id = '{consultant_id}';\n"
+            "commit;\n")
+
+
+# The app-stack reference's SQL (GET /api/v1/public/consultants/{slug}, a public caller).
+PGBENCH_PROFILE = "begin;\n" + CALLER + f"select api.public_consultant('{PROFILE_SLUG}');\ncommit;\n"
+
+
 # --- data ----------------------------------------------------------------------------------------------
 
 def seed_booking_consultants(admin_url: str, n: int) -> int:
@@ -155,6 +191,19 @@ def seed_booking_consultants(admin_url: str, n: int) -> int:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("vacuum analyze")
     return total
+
+
+def seed_profile_consultant(admin_url: str) -> str:
+    """A published consultant with no slots: GET /api/v1/public/consultants/{PROFILE_SLUG} is then one
+    unique-key read (and two index probes finding no slot), the app-stack twin of the bare endpoint's read."""
+    with psycopg.connect(admin_url) as conn:
+        cid = conn.execute(
+            "insert into app.consultants (email, first_name, last_name, slug, approval_status, approved_at, published_at, "
+            "is_email_verified, email_verified_at, personal_session_title, webinar_session_title, timezone) "
+            "values ('profile@example.com', 'Profile', 'Consultant', %s, 'approved', now(), now(), true, now(), "
+            "'One-to-one', 'Group webinar', 'Asia/Kolkata') returning id", (PROFILE_SLUG,)).fetchone()[0]
+        conn.commit()
+    return str(cid)
 
 
 def seed_dashboard_consultants(admin_url: str, n: int, sessions: int, jwt_secret: str) -> list[str]:
@@ -334,9 +383,14 @@ async def alone(name: str, base: str, concurrency: int, seconds: float, warmup: 
     return res
 
 
-def get(path: str):
+def get(requests: list[tuple[str, dict[str, str]]]):
+    """GET the (path, headers) in turn (the Python client's fallback when wrk is missing)."""
+    turn = collections.Counter()
+
     async def request(conn: RawHttp, stats: Stats, name: str, k: int) -> bool:
-        await stats.call(name, conn, "GET", path)
+        path, headers = requests[turn[k] % len(requests)]
+        turn[k] += 1
+        await stats.call(name, conn, "GET", path, headers=headers or None)
         return True
     return request
 
@@ -359,19 +413,58 @@ def book(slots: SlotQueue):
 
 def print_table(title: str, rows: list[Result]) -> None:
     print(f"\n{title}")
-    header = f"{'endpoint':<46} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'requests':>9} {'errors':>7}  note"
+    header = f"{'endpoint':<52} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'requests':>9} {'errors':>7}  note"
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r.name:<46} {fmt(r.rps):>9} {fmt(r.p50_ms, 2):>9} {fmt(r.p99_ms, 2):>9} {r.requests:>9} "
+        print(f"{r.name:<52} {fmt(r.rps):>9} {fmt(r.p50_ms, 2):>9} {fmt(r.p99_ms, 2):>9} {r.requests:>9} "
               f"{r.errors:>7}  {r.note}")
 
 
-def ratio(a: Result, b: Result) -> str:
-    return f"{a.rps / b.rps:.2f}" if a.rps and b.rps else "-"
+def ratio(a: Result, b: Result) -> float | None:
+    return a.rps / b.rps if a.rps and b.rps else None
 
 
-def checks(admin_url: str, stats: Stats) -> None:
+def fmt_ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def mix_total(stats: Stats) -> Result:
+    rows = [stats.result(name) for name in stats.latencies]
+    lat = [x for name in stats.latencies for x in stats.latencies[name]]
+    return Result("all requests", rps=sum(r.requests for r in rows) / stats.elapsed if stats.elapsed else None,
+                  p50_ms=(percentile(lat, 50) or 0) * 1000 if lat else None,
+                  p99_ms=(percentile(lat, 99) or 0) * 1000 if lat else None,
+                  requests=sum(r.requests for r in rows), errors=sum(r.errors for r in rows))
+
+
+def at_p99(levels: list[tuple[int, Result]], target_ms: float) -> tuple[float | None, str]:
+    """The mix's requests/s where its p99 reaches target_ms: interpolated between the two levels whose p99
+    bracket it (by concurrency), else a bound and what to run to get the figure."""
+    points = sorted((c, r.rps, r.p99_ms) for c, r in levels if r.rps and r.p99_ms)
+    if not points:
+        return None, "no measurement"
+    for (c1, x1, y1), (c2, x2, y2) in zip(points, points[1:], strict=False):
+        if y1 <= target_ms <= y2:
+            x = x1 if y2 == y1 else x1 + (x2 - x1) * (target_ms - y1) / (y2 - y1)
+            return x, f"interpolated between {c1} connections (p99 {y1:.0f} ms) and {c2} (p99 {y2:.0f} ms)"
+    best = max((p for p in points if p[2] <= target_ms), key=lambda p: p[1], default=None)
+    if best is None:
+        c, x, y = points[0]
+        return None, (f"every level is above it: {x:.0f} req/s at p99 {y:.0f} ms with {c} connections; "
+                      f"add a lower --mix-concurrency")
+    c, x, y = best
+    return x, (f"at least: {x:.0f} req/s at p99 {y:.0f} ms with {c} connections, no level reached "
+               f"{target_ms:.0f} ms; add a higher --mix-concurrency")
+
+
+def print_cpu(share: dict[str, float], cores: int) -> None:
+    parts = [f"{k} {v:.0f}%" for k, v in share.items() if k != "machine busy"]
+    print(f"CPU (% of all {cores} cores over the mix): " + ", ".join(parts) +
+          f"; machine busy {share['machine busy']:.0f}%")
+
+
+def checks(admin_url: str, outcomes: collections.Counter) -> bool:
     live = "('pending', 'confirmed', 'completed', 'no_show')"
     with psycopg.connect(admin_url) as conn:
         row = conn.execute(f"""
@@ -385,29 +478,40 @@ def checks(admin_url: str, stats: Stats) -> None:
               (select count(*) filter (where status = 'sent') from app.email_logs),
               (select count(*) filter (where status = 'queued') from app.email_logs),
               (select count(*) from procrastinate_jobs where status = 'failed')""").fetchone()
-    confirmed = stats.outcomes.get("verify: confirmed", 0)
+    confirmed = outcomes.get("verify: confirmed", 0)
     print(f"\nchecks: {row[0]} booked sessions confirmed (verify answered 'confirmed' {confirmed} times during the mix), "
           f"{row[1]} overlapping live sessions, {row[2]} webhook events recorded, emails by the worker: {row[3]} sent, "
           f"{row[4]} still queued; {row[5]} failed jobs")
-    print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())))
+    print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     if row[1] or row[5]:
         print("CHECK FAILED")
+        return False
+    return True
 
 
 # --- the run -------------------------------------------------------------------------------------------
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--seconds", type=float, default=60,
-                   help="the mix's duration; each of the five references runs a sixth of it, at least 2 s "
-                        "(default 60: about 2.5 min in all with set-up)")
+    p.add_argument("--seconds", type=float, default=30,
+                   help="the mix's duration at each --mix-concurrency level (default 30: about 3.5 min in all "
+                        "with three levels, the references and set-up)")
+    p.add_argument("--mix-concurrency", default="10,20,40",
+                   help="connections in the mix, one run per level, comma-separated (default 10,20,40: issue 20's "
+                        "baseline was measured at 20); requests/s "
+                        "at --target-p99 is interpolated between the levels that bracket it")
+    p.add_argument("--target-p99", type=float, default=BASELINE[1],
+                   help=f"p99 (ms) at which the mix's requests/s is compared (default {BASELINE[1]:g}, issue 20's "
+                        f"baseline: {BASELINE[0]:g} req/s)")
+    p.add_argument("--concurrency", type=int, default=20,
+                   help="connections in each reference, and pgbench clients (default 20)")
+    p.add_argument("--ref-seconds", type=float, default=8, help="each reference's duration (default 8)")
+    p.add_argument("--warmup", type=float, default=2, help="warm-up before the mix and each HTTP reference (default 2)")
     p.add_argument("--workers", type=int, default=2, help="app processes (nakksha serve --workers; default 2), "
                                                           "and the bare endpoint's uvicorn workers")
     p.add_argument("--job-workers", type=int, default=1, help="`nakksha worker` processes (default 1)")
-    p.add_argument("--concurrency", type=int, default=20,
-                   help="connections in the mix and in each reference, and pgbench clients (default 20)")
-    p.add_argument("--mix", default="10,6,4", help="browsers,buyers,consultants out of --concurrency (default 10,6,4)")
+    p.add_argument("--mix", default="10,6,4", help="browsers,buyers,consultants weights (default 10,6,4)")
     p.add_argument("--pool", type=int, default=10, help="asyncpg pool max size per app process (default 10)")
     # Bookings of one consultant are serialised until commit (book_slot's lock: the hold caps are exact), so with
     # 20 buyers on 4 pages most of the booking time was that queue (bench/booking_sql.py: Lock:advisory in 70% of
@@ -417,13 +521,98 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dashboard-consultants", type=int, default=4, help="consultants with history (default 4)")
     p.add_argument("--history", type=int, default=5000, help="sessions of history per dashboard consultant (default 5000)")
     p.add_argument("--pgbench-threads", type=int, default=2)
+    p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1: leave the cores to the servers)")
+    p.add_argument("--no-wrk", action="store_true",
+                   help="the Python client for the GET references too (else wrk, installed with apt-get if missing)")
     p.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL (default INFO: an access-log line per request)")
     args = p.parse_args(argv)
-    weights = [int(x) for x in args.mix.split(",")]
-    if len(weights) != 3 or sum(weights) <= 0:
+    try:
+        args.levels = [int(x) for x in args.mix_concurrency.split(",") if x.strip()]
+        args.weights = [int(x) for x in args.mix.split(",")]
+    except ValueError:
+        p.error("--mix-concurrency and --mix: comma-separated integers")
+    if not args.levels or min(args.levels) <= 0:
+        p.error("--mix-concurrency: one or more positive counts")
+    if len(args.weights) != 3 or sum(args.weights) <= 0:
         p.error("--mix: three counts, browsers,buyers,consultants")
-    browsers, buyers, consultants = (round(args.concurrency * w / sum(weights)) for w in weights)
-    ref_seconds, warmup = max(2.0, args.seconds / 6), min(2.0, max(0.5, args.seconds / 30))
+    return args
+
+
+def split(concurrency: int, weights: list[int]) -> tuple[int, int, int]:
+    """browsers, buyers, consultants out of `concurrency` connections (each weighted kind at least one)."""
+    parts = [max(1, round(concurrency * w / sum(weights))) if w else 0 for w in weights]
+    return parts[0], parts[1], parts[2]
+
+
+def start_servers(args, tmp: Path, children: Children, admin_url: str, jwt_secret: str,
+                  profile_id: str) -> tuple[str, str, str, int]:
+    """The fake Razorpay, nakksha serve, the job workers and the bare endpoint: (app base, bare base, fake
+    URL, app's process group)."""
+    fake = children.start("fake-razorpay", [sys.executable, "-u", "-c", FAKE_CHILD], dict(os.environ),
+                          tmp / "fake.log")
+    deadline = time.monotonic() + 30
+    while not (tmp / "fake.log").read_text().strip():
+        if fake.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the fake Razorpay did not start:\n" + children.log_tail("fake-razorpay"))
+        time.sleep(0.1)
+    fake_url = (tmp / "fake.log").read_text().split()[0]
+
+    port, bare_port = free_port(), free_port()
+    base_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("DATABASE_URL", "APP_DATABASE_URL", "ANALYTICS_DATABASE_URL", "RAZORPAY_",
+                                     "RESEND_", "GOOGLE_", "MICROSOFT_", "DB_"))}
+    # Development: the mail goes to the local outbox (production refuses to start without Resend's keys).
+    env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "development", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
+           "DB_POOL_MAX": str(args.pool), "DB_POOL_MIN": "0", "LOG_LEVEL": args.log_level, "JWT_SECRET": jwt_secret,
+           "PASSWORD_PEPPER": secrets.token_urlsafe(32), "DATA_ENCRYPTION_KEY": secrets.token_urlsafe(32),
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET,
+           "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET, "RAZORPAY_API_URL": fake_url}
+    app = children.start("app", [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--workers",
+                                 str(args.workers), "--host", "127.0.0.1", "--port", str(port)], env, tmp / "app.log")
+    for i in range(args.job_workers):
+        children.start(f"job worker {i}", [sys.executable, "-m", "app.cli", "worker"], env, tmp / f"worker{i}.log")
+    bare_env = {**base_env, "BARE_DATABASE_URL": role_url(admin_url, ROLE_APP), "BARE_CONSULTANT_ID": profile_id,
+                "BARE_POOL_MAX": str(args.pool)}
+    bare = children.start("bare", [sys.executable, "-c", NODELAY_SHIM + RUN_UVICORN, "--app-dir", str(REPO / "bench"),
+                                   "bare_app:app", "--workers", str(args.workers), "--loop", "uvloop", "--http",
+                                   "httptools", "--host", "127.0.0.1", "--port", str(bare_port), "--no-access-log",
+                                   "--log-level", "warning"], bare_env, tmp / "bare.log")
+    base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+    wait_http(f"{base}/readyz", app, children, "app")
+    wait_http(f"{base}{PUBLIC}/{SLUG}/slots", app, children, "app")
+    wait_http(f"{base}{PUBLIC}/{PROFILE_SLUG}", app, children, "app")
+    wait_http(f"{bare_base}/bare", bare, children, "bare")
+    return base, bare_base, fake_url, app.pid
+
+
+def run_mix_levels(args, base: str, fake_url: str, slots: SlotQueue, tokens: list[str],
+                   meter: CpuMeter) -> tuple[list[tuple[int, Result]], collections.Counter]:
+    """The mix at each level (a warm-up at the first); per level its table and where the CPU went."""
+    levels: list[tuple[int, Result]] = []
+    outcomes: collections.Counter = collections.Counter()
+    cores = os.cpu_count() or 1
+    for i, level in enumerate(args.levels):
+        browsers, buyers, consultants = split(level, args.weights)
+        if i == 0 and args.warmup > 0:
+            asyncio.run(mixed(base, fake_url, slots, tokens, browsers=browsers, buyers=buyers,
+                              consultants=consultants, seconds=args.warmup))
+        meter.start()
+        stats = asyncio.run(mixed(base, fake_url, slots, tokens, browsers=browsers, buyers=buyers,
+                                  consultants=consultants, seconds=args.seconds))
+        share = meter.stop()
+        outcomes.update(stats.outcomes)
+        total = mix_total(stats)
+        total.extra["client_cpu"] = share["load client (this process)"]
+        total.extra["per_100"] = {name: 100 * len(v) / max(1, total.requests) for name, v in stats.latencies.items()}
+        levels.append((level, total))
+        print_table(f"the mix at {level} connections ({browsers} browsers, {buyers} buyers, {consultants} "
+                    f"consultants): {stats.elapsed:.1f} s", [*(stats.result(n) for n in stats.latencies), total])
+        print_cpu(share, cores)
+    return levels, outcomes
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
 
     def on_signal(signum, frame):
         raise KeyboardInterrupt
@@ -431,8 +620,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     started = time.monotonic()
-    print(f"machine: os.cpu_count() = {os.cpu_count()} cores, load average "
+    cores = os.cpu_count() or 1
+    print(f"machine: os.cpu_count() = {cores} cores, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    wrk = None if args.no_wrk else ensure_wrk()
+    if not wrk:
+        print("wrk " + ("not used (--no-wrk)" if args.no_wrk else "missing and could not be installed "
+                        "(apt-get install -y wrk)") + ": the GET references use the Python client, which costs the "
+                                                      "servers more of the cores than wrk would")
     tmp = Path(tempfile.mkdtemp(prefix="nakksha-bench-load-"))
     children, server = Children(), None
     try:
@@ -440,82 +635,101 @@ def main(argv: list[str] | None = None) -> int:
         server, admin_url = embedded_database(tmp, DBNAME)
         jwt_secret = secrets.token_urlsafe(48)
         cid, counts = seed_read_consultant(admin_url, price=PRICE)
+        profile_id = seed_profile_consultant(admin_url)
         queued = seed_booking_consultants(admin_url, args.booking_consultants)
         tokens = seed_dashboard_consultants(admin_url, args.dashboard_consultants, args.history, jwt_secret)
         slots = SlotQueue(admin_url)
         print(f"database: embedded PostgreSQL, migrated and seeded in {time.monotonic() - t:.1f} s: read consultant "
               f"'{SLUG}' ({counts.get('personal', 0)} personal + {counts.get('webinar', 0)} webinar slots), "
-              f"{args.booking_consultants} booking consultants ({queued:,} free paid slots), "
-              f"{args.dashboard_consultants} dashboard consultants x {args.history:,} sessions of history")
-
-        fake = children.start("fake-razorpay", [sys.executable, "-u", "-c", FAKE_CHILD], dict(os.environ),
-                              tmp / "fake.log")
-        deadline = time.monotonic() + 30
-        while not (tmp / "fake.log").read_text().strip():
-            if fake.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the fake Razorpay did not start:\n" + children.log_tail("fake-razorpay"))
-            time.sleep(0.1)
-        fake_url = (tmp / "fake.log").read_text().split()[0]
-
-        port, bare_port = free_port(), free_port()
-        base_env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("DATABASE_URL", "APP_DATABASE_URL", "ANALYTICS_DATABASE_URL", "RAZORPAY_",
-                                         "RESEND_", "GOOGLE_", "MICROSOFT_", "DB_"))}
-        # Development: the mail goes to the local outbox (production refuses to start without Resend's keys).
-        env = {**base_env, "DATABASE_URL": admin_url, "NAKKSHA_ENV": "development", "NAKKSHA_DATA_DIR": str(tmp / "appdata"),
-               "DB_POOL_MAX": str(args.pool), "DB_POOL_MIN": "0", "LOG_LEVEL": args.log_level, "JWT_SECRET": jwt_secret,
-               "PASSWORD_PEPPER": secrets.token_urlsafe(32), "DATA_ENCRYPTION_KEY": secrets.token_urlsafe(32),
-               "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "RAZORPAY_KEY_ID": KEY_ID, "RAZORPAY_KEY_SECRET": KEY_SECRET,
-               "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET, "RAZORPAY_API_URL": fake_url}
-        app = children.start("app", [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--workers",
-                                     str(args.workers), "--host", "127.0.0.1", "--port", str(port)], env, tmp / "app.log")
-        for i in range(args.job_workers):
-            children.start(f"worker{i}", [sys.executable, "-m", "app.cli", "worker"], env, tmp / f"worker{i}.log")
-        bare_env = {**base_env, "BARE_DATABASE_URL": role_url(admin_url, ROLE_APP), "BARE_CONSULTANT_ID": str(cid),
-                    "BARE_POOL_MAX": str(args.pool)}
-        bare = children.start("bare", [sys.executable, "-c", NODELAY_SHIM + RUN_UVICORN, "--app-dir", str(REPO / "bench"),
-                                       "bare_app:app", "--workers", str(args.workers), "--host", "127.0.0.1",
-                                       "--port", str(bare_port), "--no-access-log", "--log-level", "warning"],
-                              bare_env, tmp / "bare.log")
-        base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
-        wait_http(f"{base}/readyz", app, children, "app")
-        wait_http(f"{base}{PUBLIC}/{SLUG}/slots", app, children, "app")
-        wait_http(f"{bare_base}/bare", bare, children, "bare")
-        print(f"servers: nakksha serve --workers {args.workers} --no-worker (pool max {args.pool} each), "
-              f"{args.job_workers} x nakksha worker, fake Razorpay at {fake_url}, bare endpoint (uvicorn, "
-              f"{args.workers} workers); load: python asyncio client, {args.concurrency} connections "
-              f"({browsers} browsers, {buyers} buyers, {consultants} consultants) for {args.seconds:g} s, then "
-              f"references of {ref_seconds:g} s each (+{warmup:g} s warm-up)")
-
-        stats = asyncio.run(mixed(base, fake_url, slots, tokens, browsers=browsers, buyers=buyers,
-                                  consultants=consultants, seconds=args.seconds))
-        mix_rows = [stats.result(name) for name in stats.latencies]
-        total = Result("all requests", rps=sum(r.requests for r in mix_rows) / stats.elapsed,
-                       requests=sum(r.requests for r in mix_rows), errors=sum(r.errors for r in mix_rows))
-        all_lat = [x for name in stats.latencies for x in stats.latencies[name]]
-        total.p50_ms, total.p99_ms = percentile(all_lat, 50) * 1000, percentile(all_lat, 99) * 1000
-        print_table(f"the mix: {stats.elapsed:.1f} s, {args.concurrency} connections", [*mix_rows, total])
-
+              f"'{PROFILE_SLUG}' (no slots; the bare endpoints' row), {args.booking_consultants} booking consultants "
+              f"({queued:,} free paid slots), {args.dashboard_consultants} dashboard consultants x {args.history:,} "
+              f"sessions of history")
+        base, bare_base, fake_url, app_pgid = start_servers(args, tmp, children, admin_url, jwt_secret, profile_id)
+        groups = {name: proc.pid for name, proc, _ in children.procs if name != "bare"}
+        meter = CpuMeter({("app (nakksha serve)" if k == "app" else k): v for k, v in groups.items()},
+                         postmaster_pid(admin_url))
         c = args.concurrency
-        slots_alone = asyncio.run(alone("GET …/slots", base, c, ref_seconds, warmup, get(f"{PUBLIC}/{SLUG}/slots")))
-        bare_alone = asyncio.run(alone("bare endpoint (begin/set caller/pk read)", bare_base, c, ref_seconds, warmup,
-                                       get("/bare")))
-        pgb_slots = pgbench("pgbench: slots SQL", admin_url, tmp, PGBENCH_SLOTS, clients=c,
-                            threads=args.pgbench_threads, duration=ref_seconds)
-        book_alone = asyncio.run(alone("POST …/bookings (paid)", base, c, ref_seconds, warmup, book(slots)))
+        print(f"servers: nakksha serve --workers {args.workers} --no-worker (pool max {args.pool} each), "
+              f"{args.job_workers} x nakksha worker, fake Razorpay at {fake_url}, bare endpoint (uvicorn --loop uvloop "
+              f"--http httptools, {args.workers} workers); mix: python asyncio client at {args.mix_concurrency} "
+              f"connections, {args.seconds:g} s each; references: {c} connections, {args.ref_seconds:g} s each "
+              f"(+{args.warmup:g} s warm-up), GETs by {'wrk' if wrk else 'the python client'}")
+
+        levels, outcomes = run_mix_levels(args, base, fake_url, slots, tokens, meter)
+        rps_at, how = at_p99(levels, args.target_p99)
+
+        def http_get(name: str, url_base: str, requests: list[tuple[str, dict[str, str]]]) -> Result:
+            if not wrk:
+                res = asyncio.run(alone(name, url_base, c, args.ref_seconds, args.warmup, get(requests)))
+                return res
+            script = None
+            if len(requests) > 1 or requests[0][1]:
+                script = tmp / f"wrk-{len(list(tmp.glob('wrk-*.lua')))}.lua"
+                script.write_text(wrk_lua_requests(requests))
+            kw = {"connections": c, "threads": args.wrk_threads, "script": script}
+            if args.warmup >= 1:
+                run_wrk(name, url_base + requests[0][0], duration=args.warmup, **kw)
+            res = run_wrk(name, url_base + requests[0][0], duration=args.ref_seconds, **kw)
+            res.name = name
+            return res
+
+        dash = [(f"/api/v1/dashboard/{what}?timeframe={frame}", {"Authorization": f"Bearer {token}"})
+                for token in tokens for frame in ("month", "year", "quarter", "week") for what in ("metrics", "charts")]
+        slots_ref = http_get("GET …/slots", base, [(f"{PUBLIC}/{SLUG}/slots", {})])
+        lean = http_get("leanest: bare_app.py (begin/set caller/pk read)", bare_base, [("/bare", {})])
+        stack = http_get(f"app stack: GET …/consultants/{PROFILE_SLUG}", base, [(f"{PUBLIC}/{PROFILE_SLUG}", {})])
+        dash_ref = http_get("GET /dashboard/metrics + /charts (alternating)", base, dash)
+        pgbench_kw = {"clients": c, "threads": args.pgbench_threads, "duration": args.ref_seconds}
+        pgb_slots = pgbench("pgbench: slots SQL", admin_url, tmp, PGBENCH_SLOTS, **pgbench_kw)
+        pgb_lean = pgbench("pgbench: leanest SQL (pk read)", admin_url, tmp, pgbench_bare(profile_id), **pgbench_kw)
+        pgb_profile = pgbench("pgbench: app-stack SQL (api.public_consultant)", admin_url, tmp, PGBENCH_PROFILE,
+                              **pgbench_kw)
+        book_ref = asyncio.run(alone("POST …/bookings (paid, order at the fake)", base, c, args.ref_seconds,
+                                     args.warmup, book(slots)))
         slots.hand_to_pgbench(admin_url)
-        pgb_book = pgbench("pgbench: booking SQL", admin_url, tmp, PGBENCH_BOOKING, clients=c,
-                           threads=args.pgbench_threads, duration=ref_seconds)
+        pgb_book = pgbench("pgbench: booking SQL", admin_url, tmp, PGBENCH_BOOKING, **pgbench_kw)
         slots.back_from_pgbench(admin_url)
         print_table(f"references, each alone: {c} connections / pgbench clients",
-                    [slots_alone, bare_alone, pgb_slots, book_alone, pgb_book])
-        print(f"\n{'ratio (requests/s, same run, same concurrency)':<46} {'/ pgbench':>10} {'/ bare':>8}")
-        print(f"{'GET …/slots':<46} {ratio(slots_alone, pgb_slots):>10} {ratio(slots_alone, bare_alone):>8}")
-        print(f"{'POST …/bookings (paid)':<46} {ratio(book_alone, pgb_book):>10} {ratio(book_alone, bare_alone):>8}")
+                    [slots_ref, pgb_slots, book_ref, pgb_book, lean, pgb_lean, stack, pgb_profile, dash_ref])
+
+        r_slots, r_book = ratio(slots_ref, pgb_slots), ratio(book_ref, pgb_book)
+        r_stack, r_dash = ratio(stack, lean), ratio(dash_ref, lean)
+        print(f"\n{'ratio (requests/s, same run, same concurrency)':<58} {'value':>7}")
+        print(f"{'GET …/slots ÷ pgbench of its SQL':<58} {fmt_ratio(r_slots):>7}")
+        print(f"{'POST …/bookings (paid, gateway call included) ÷ pgbench':<58} {fmt_ratio(r_book):>7}")
+        print(f"{'app stack ÷ leanest endpoint':<58} {fmt_ratio(r_stack):>7}   (their SQL alone: "
+              f"{fmt_ratio(ratio(pgb_profile, pgb_lean))}; each ÷ its SQL: app stack "
+              f"{fmt_ratio(ratio(stack, pgb_profile))}, leanest {fmt_ratio(ratio(lean, pgb_lean))})")
+        print(f"{'dashboard (metrics + charts) ÷ leanest endpoint':<58} {fmt_ratio(r_dash):>7}   "
+              f"(÷ app stack: {fmt_ratio(ratio(dash_ref, stack))})")
+        print(f"\nthe mix: requests/s at p99 = {args.target_p99:g} ms: "
+              f"{'-' if rps_at is None else f'{rps_at:.0f}'} ({how}); baseline {BASELINE[0]:g} req/s at p99 "
+              f"{BASELINE[1]:g} ms")
+        if args.target_p99 != CAPACITY_P99:
+            at_200, how_200 = at_p99(levels, CAPACITY_P99)
+            print(f"the mix: requests/s at p99 = {CAPACITY_P99:g} ms (docs/scaling.md's capacity): "
+                  f"{'-' if at_200 is None else f'{at_200:.0f}'} ({how_200})")
+        for level, total in levels:
+            print(f"  {level:>4} connections: {fmt(total.rps)} req/s, p50 {fmt(total.p50_ms)} ms, p99 "
+                  f"{fmt(total.p99_ms)} ms, load client {total.extra['client_cpu']:.0f}% of the {cores} cores")
+        per_100 = collections.Counter()
+        for _, total in levels:
+            per_100.update({k: v / len(levels) for k, v in total.extra["per_100"].items()})
+        print("  per 100 requests of the mix: " + ", ".join(f"{v:.1f} {k}" for k, v in per_100.most_common()))
         print(f"slots used: {slots.next:,} of {len(slots.items):,}")
-        checks(admin_url, stats)
-        print(f"\ntotal run time {time.monotonic() - started:.0f} s (measured with os.cpu_count() = {os.cpu_count()})")
-        return 0
+        ok = checks(admin_url, outcomes)
+
+        mix_cell = (f"{'-' if rps_at is None else f'{rps_at:.0f}'} req/s at p99 {args.target_p99:g} ms ("
+                    + "; ".join(f"c{lv}: {fmt(r.rps, 0)} req/s p99 {fmt(r.p99_ms, 0)} ms" for lv, r in levels) + ")")
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"\nissue 20 ({cores} cores, load average {load}, {args.workers} app workers, {c} connections):")
+        print("| slots ÷ pgbench | paid booking ÷ pgbench | app stack ÷ leanest | the mix | slots SQL (pgbench tps) "
+              "| dashboard ÷ bare |")
+        print("|---|---|---|---|---|---|")
+        print(f"| {fmt_ratio(r_slots)} | {fmt_ratio(r_book)} | {fmt_ratio(r_stack)} | {mix_cell} | "
+              f"{fmt(pgb_slots.rps, 0)} | {fmt_ratio(r_dash)} |")
+        print(f"\ntotal run time {time.monotonic() - started:.0f} s (measured with os.cpu_count() = {cores})")
+        return 0 if ok else 1
     except KeyboardInterrupt:
         print("\ninterrupted; cleaning up", file=sys.stderr)
         return 130
@@ -529,8 +743,11 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-# Run: .venv/bin/python bench/load.py                     (2 app processes, 1 job worker, 20 connections, 60 s mix; ~2.5 min)
-#      .venv/bin/python bench/load.py --workers 4 --job-workers 2 --seconds 120
-# Needs nothing beyond the venv: pgbench comes with the embedded PostgreSQL, the load client is Python (no wrk).
+# Run: .venv/bin/python bench/load.py                     (2 app processes, 1 job worker; the mix at 10, 20 and 40
+#                                                          connections, 30 s each; references at 20; ~3.5 min)
+#      .venv/bin/python bench/load.py --mix-concurrency 5,10,20,40 --seconds 30   (more levels: req/s at p99 144 ms bracketed)
+#      .venv/bin/python bench/load.py --workers 4 --job-workers 2 --seconds 60
+# Needs: pgbench comes with the embedded PostgreSQL; wrk is Debian's (installed with apt-get, through sudo when not
+# root, if missing; --no-wrk or a failed install falls back to the Python client).
 # Test: pytest tests/meta/test_bench_load.py   (its pgbench scripts against the current SQL functions, ~20 s)
-#       .venv/bin/python bench/load.py --seconds 6 --history 200 --booking-consultants 1   (a smoke run by hand, ~40 s)
+#       .venv/bin/python bench/load.py --seconds 6 --history 200 --booking-consultants 1   (a smoke run by hand, ~1.5 min)
