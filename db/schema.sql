@@ -14887,7 +14887,7 @@ CREATE INDEX payment_refunds_pending_idx ON app.payment_refunds USING btree (upd
 -- Name: payment_refunds_transaction_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
-CREATE INDEX payment_refunds_transaction_idx ON app.payment_refunds USING btree (consultant_id, transaction_id);
+CREATE INDEX payment_refunds_transaction_idx ON app.payment_refunds USING btree (transaction_id);
 
 
 --
@@ -14929,7 +14929,7 @@ CREATE INDEX payment_transactions_reconcile_idx ON app.payment_transactions USIN
 -- Name: payment_transactions_session_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
-CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING btree (consultant_id, session_id) WHERE (session_id IS NOT NULL);
+CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING btree (session_id) WHERE (session_id IS NOT NULL);
 
 
 --
@@ -21010,3 +21010,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261207070000
 -- 20261207080000
 -- 20261208010000
+-- 20261208020000
