@@ -182,12 +182,9 @@ def run_python_load(name: str, url: str, *, connections: int, duration: float) -
                   note="python asyncio client")
 
 
-# The four statements app.sql.run sends for GET …/slots (a public caller: every setting empty).
-PGBENCH_SLOTS = ("begin;\n"
-                 "select set_config('app.consultant_id', '', true), set_config('app.admin_id', '', true), "
-                 "set_config('app.actor_label', '', true);\n"
-                 f"select * from api.public_slots('{SLUG}', null, null, null);\n"
-                 "commit;\n")
+# What app.sql.run sends for GET …/slots: a public caller's one statement on a direct connection, its own
+# transaction (no caller to set: every transaction starts with the settings empty; app/sql.py).
+PGBENCH_SLOTS = f"select api.public_slots('{SLUG}', null, null, null)::text;\n"
 
 
 def run_pgbench(admin_url: str, workdir: Path, *, clients: int, threads: int, duration: float) -> Result:

@@ -10,8 +10,9 @@
 
 then starts, on loopback: tests/fake_razorpay.py in its own process (orders, payments, captures; the app's
 real Razorpay adapter talks to it through the SDK), `nakksha serve --no-worker --workers N`, one
-`nakksha worker` (the emails the bookings queue go to the local outbox), and bench/bare_app.py under uvicorn
-with N workers, `--loop uvloop --http httptools` and the TCP_NODELAY listener fix `nakksha serve` applies.
+`nakksha worker` (the emails the bookings queue go to the local outbox), bench/bare_app.py under uvicorn with N
+workers, `--loop uvloop --http httptools` and the TCP_NODELAY listener fix `nakksha serve` applies, and
+bench/app_bare.py (the app as nakksha serve builds it, N workers, plus one route doing the bare endpoint's work).
 
 1. The mix, at each concurrency of --mix-concurrency (default 10,20,40) for --seconds, after a short warm-up;
    each connection a virtual user on its own keep-alive connection:
@@ -26,16 +27,17 @@ with N workers, `--loop uvloop --http httptools` and the TCP_NODELAY listener fi
    levels that bracket it, and the mix's composition (requests of each kind per 100).
 2. References, each alone for --ref-seconds (after a warm-up) at --concurrency C:
      wrk (Debian's; installed when missing): GET …/slots; the leanest endpoint (bench/bare_app.py: begin, set
-       the caller, one primary-key read, commit); the same read through the app's own stack (GET
-       /api/v1/public/consultants/load-profile: every middleware, the named query through app.sql.run, errors,
-       JSON; its SQL, api.public_consultant, is a unique-key read plus two empty index probes for the
-       consultant's offered slot lengths); the dashboard (a Lua script alternating metrics and charts over
+       the caller, one primary-key read, commit); the same work through the app's own stack (bench/app_bare.py:
+       every middleware, the router, the guard, a named query through app.sql.run for that caller, errors,
+       JSON, the access log); a real one-row endpoint (GET /api/v1/public/consultants/load-profile: its SQL,
+       api.public_consultant, is a unique-key read plus two empty index probes); the dashboard (a Lua script alternating metrics and charts over
        four timeframes and the D consultants' tokens);
      the Python client (the booking needs state: the slot queue): POST …/bookings, paid, the order call to the
        fake Razorpay included;
-     pgbench -M prepared, C clients, as nakksha_app: the slots SQL, the booking SQL (booking_quote and
-       book_slot, each in its transaction with the caller set, as app.sql.run sends them), the bare endpoint's
-       SQL and the profile endpoint's SQL (so the app-stack/leanest ratio can be read against their SQL costs).
+     pgbench -M prepared, C clients, as nakksha_app, each script what the app sends: the slots SQL (one
+       statement: a public call runs as its own transaction), the booking SQL (booking_quote and book_slot, one
+       statement each), the bare endpoint's SQL (begin, the caller, the read, commit) and the profile
+       endpoint's SQL (so the real endpoint can be read against its SQL cost).
 3. Issue 20's table in one line (slots ÷ pgbench, booking ÷ pgbench, app stack ÷ leanest, the mix's req/s at
    the baseline p99, slots SQL tps, dashboard ÷ bare), the machine's cores and load average, and database
    checks (no overlapping live sessions, no failed jobs).
@@ -120,25 +122,19 @@ except KeyboardInterrupt:
     fake.close()
 """
 
-# The booking endpoint's SQL as app.sql.run sends it: two transactions (the quote, then the booking with the
-# order id the gateway gave), each setting the (public) caller. One primary-key read of the slot queue first
-# picks a slot nobody took. The manage link and hashes stand in for what the app computes in Python.
-CALLER = ("select set_config('app.consultant_id', '', true), set_config('app.admin_id', '', true), "
-          "set_config('app.actor_label', '', true);\n")
+# The booking endpoint's SQL as app.sql.run sends it: two one-statement transactions of a public caller (the quote,
+# then the booking with the order id the gateway gave; app/sql.py sets no caller for them). One primary-key read of
+# the slot queue first picks a slot nobody took. The manage link and hashes stand in for what the app computes.
 PGBENCH_BOOKING = (
     "\\set r random(1, 2000000000)\n"
     "select slug, slot_id from bench_load.slot_queue where n = (select nextval('bench_load.slot_seq')) \\gset\n"
-    "begin;\n" + CALLER +
     "select q->>'session_id' as sid, q->>'amount_paise' as amount "
     "from (select api.booking_quote(:slug, :slot_id, 'personal', "
     "'pgb-' || :client_id::text || '-' || :r::text || '@example.com', null, null, null) q) x \\gset\n"
-    "commit;\n"
-    "begin;\n" + CALLER +
     "select api.book_slot(:slug, :slot_id, 'personal', 'Pgbench Client', "
     "'pgb-' || :client_id::text || '-' || :r::text || '@example.com', null, null, null, "
     "sha256(convert_to(:sid::text || 'manage', 'UTF8')), 'v1.' || repeat('x', 150), null, "
-    "sha256(convert_to(:sid::text, 'UTF8')), :sid, 'razorpay', 'order_' || :r::text, :amount, null, null);\n"
-    "commit;\n")
+    "sha256(convert_to(:sid::text, 'UTF8')), :sid, 'razorpay', 'order_' || :r::text, :amount, null, null);\n")
 
 
 
@@ -153,7 +149,7 @@ def pgbench_bare(consultant_id: str) -> str:
 
 
 # The app-stack reference's SQL (GET /api/v1/public/consultants/{slug}, a public caller).
-PGBENCH_PROFILE = "begin;\n" + CALLER + f"select api.public_consultant('{PROFILE_SLUG}');\ncommit;\n"
+PGBENCH_PROFILE = f"select api.public_consultant('{PROFILE_SLUG}');\n"
 
 
 # --- data ----------------------------------------------------------------------------------------------
@@ -577,7 +573,14 @@ def start_servers(args, tmp: Path, children: Children, admin_url: str, jwt_secre
                                    "bare_app:app", "--workers", str(args.workers), "--loop", "uvloop", "--http",
                                    "httptools", "--host", "127.0.0.1", "--port", str(bare_port), "--no-access-log",
                                    "--log-level", "warning"], bare_env, tmp / "bare.log")
+    # The same work as the leanest endpoint through the app's own stack (bench/app_bare.py), served as nakksha serve is.
+    stack_port = free_port()
+    stack = children.start("app-stack bare", [sys.executable, str(REPO / "bench" / "app_bare.py"), "--workers",
+                                              str(args.workers), "--port", str(stack_port)],
+                           {**env, "BARE_CONSULTANT_ID": profile_id}, tmp / "app_bare.log")
     base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+    args.stack_base = f"http://127.0.0.1:{stack_port}"
+    wait_http(f"{args.stack_base}/bench/bare", stack, children, "app-stack bare")
     wait_http(f"{base}/readyz", app, children, "app")
     wait_http(f"{base}{PUBLIC}/{SLUG}/slots", app, children, "app")
     wait_http(f"{base}{PUBLIC}/{PROFILE_SLUG}", app, children, "app")
@@ -645,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({queued:,} free paid slots), {args.dashboard_consultants} dashboard consultants x {args.history:,} "
               f"sessions of history")
         base, bare_base, fake_url, app_pgid = start_servers(args, tmp, children, admin_url, jwt_secret, profile_id)
-        groups = {name: proc.pid for name, proc, _ in children.procs if name != "bare"}
+        groups = {name: proc.pid for name, proc, _ in children.procs if name not in ("bare", "app-stack bare")}
         meter = CpuMeter({("app (nakksha serve)" if k == "app" else k): v for k, v in groups.items()},
                          postmaster_pid(admin_url))
         c = args.concurrency
@@ -677,7 +680,8 @@ def main(argv: list[str] | None = None) -> int:
                 for token in tokens for frame in ("month", "year", "quarter", "week") for what in ("metrics", "charts")]
         slots_ref = http_get("GET …/slots", base, [(f"{PUBLIC}/{SLUG}/slots", {})])
         lean = http_get("leanest: bare_app.py (begin/set caller/pk read)", bare_base, [("/bare", {})])
-        stack = http_get(f"app stack: GET …/consultants/{PROFILE_SLUG}", base, [(f"{PUBLIC}/{PROFILE_SLUG}", {})])
+        stack = http_get("app stack: app_bare.py (the same work)", args.stack_base, [("/bench/bare", {})])
+        profile = http_get(f"app: GET …/consultants/{PROFILE_SLUG}", base, [(f"{PUBLIC}/{PROFILE_SLUG}", {})])
         dash_ref = http_get("GET /dashboard/metrics + /charts (alternating)", base, dash)
         pgbench_kw = {"clients": c, "threads": args.pgbench_threads, "duration": args.ref_seconds}
         pgb_slots = pgbench("pgbench: slots SQL", admin_url, tmp, PGBENCH_SLOTS, **pgbench_kw)
@@ -690,16 +694,18 @@ def main(argv: list[str] | None = None) -> int:
         pgb_book = pgbench("pgbench: booking SQL", admin_url, tmp, PGBENCH_BOOKING, **pgbench_kw)
         slots.back_from_pgbench(admin_url)
         print_table(f"references, each alone: {c} connections / pgbench clients",
-                    [slots_ref, pgb_slots, book_ref, pgb_book, lean, pgb_lean, stack, pgb_profile, dash_ref])
+                    [slots_ref, pgb_slots, book_ref, pgb_book, lean, stack, pgb_lean, profile, pgb_profile, dash_ref])
 
         r_slots, r_book = ratio(slots_ref, pgb_slots), ratio(book_ref, pgb_book)
         r_stack, r_dash = ratio(stack, lean), ratio(dash_ref, lean)
         print(f"\n{'ratio (requests/s, same run, same concurrency)':<58} {'value':>7}")
         print(f"{'GET …/slots ÷ pgbench of its SQL':<58} {fmt_ratio(r_slots):>7}")
         print(f"{'POST …/bookings (paid, gateway call included) ÷ pgbench':<58} {fmt_ratio(r_book):>7}")
-        print(f"{'app stack ÷ leanest endpoint':<58} {fmt_ratio(r_stack):>7}   (their SQL alone: "
-              f"{fmt_ratio(ratio(pgb_profile, pgb_lean))}; each ÷ its SQL: app stack "
-              f"{fmt_ratio(ratio(stack, pgb_profile))}, leanest {fmt_ratio(ratio(lean, pgb_lean))})")
+        print(f"{'app stack ÷ leanest endpoint (the same work)':<58} {fmt_ratio(r_stack):>7}   (leanest ÷ its SQL: "
+              f"{fmt_ratio(ratio(lean, pgb_lean))})")
+        print(f"{'GET …/consultants/{slug} (a real one-row endpoint) ÷ leanest':<58} {fmt_ratio(ratio(profile, lean)):>7}"
+              f"   (their SQL alone: {fmt_ratio(ratio(pgb_profile, pgb_lean))}; the endpoint ÷ its SQL: "
+              f"{fmt_ratio(ratio(profile, pgb_profile))})")
         print(f"{'dashboard (metrics + charts) ÷ leanest endpoint':<58} {fmt_ratio(r_dash):>7}   "
               f"(÷ app stack: {fmt_ratio(ratio(dash_ref, stack))})")
         print(f"\nthe mix: requests/s at p99 = {args.target_p99:g} ms: "
