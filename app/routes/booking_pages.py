@@ -15,6 +15,7 @@ from app.auth import token_hash
 from app.client_time import client_zone
 from app.endpoints import endpoint
 from app.errors import ApiError
+from app.jsonio import loads
 from app.routes.public import booking_with_checkout
 from app.schemas import Instant
 from app.schemas_tz import timezone_options
@@ -92,8 +93,8 @@ async def manage_reschedule(request: Request) -> Response:
     # slot list is paged by the database (api.public_slots answers its range and the next), never cut silently.
     now = datetime.now(UTC)
     start = max(parse_query(request, RescheduleWeek, blank_is_missing=True).from_ or now, now)
-    page = await run(request.app.state.pool, "public_slots", slug=consultant["slug"],
-                     session_type=booking["session_type"], from_=start, to_=start + RESCHEDULE_WEEK)
+    page = loads(await run(request.app.state.pool, "public_slots", slug=consultant["slug"],
+                           session_type=booking["session_type"], from_=start, to_=start + RESCHEDULE_WEEK))
     rows = [{**r, "starts_at": datetime.fromisoformat(r["starts_at"])} for r in page["items"]]
     # The client's own zone first (days and times), the consultant's beside each time when it differs.
     zone = ZoneInfo(client_zone(booking.get("client_timezone"), consultant["timezone"]))
