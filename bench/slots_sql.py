@@ -4,8 +4,9 @@ seed() (one consultant, weekly personal hours and two webinars a week; the defau
 The functions as they were before issue 20 (app_private.free_slots with three probes and a hold count per
 slot, api.public_slots building jsonb per slot) are created in a schema bench_old of that temporary database
 only. Both answers are compared first (items, from, to, next: the same slots, counts and instants; the new one
-states its instants in UTC), with and without a block and a booked slot. Then pgbench runs the endpoint's four
-statements as nakksha_app (PGBENCH_SLOTS, and the same against bench_old), old and new interleaved
+states its instants in UTC), with and without a block and a booked slot. Then pgbench runs the endpoint's one
+statement as nakksha_app (PGBENCH_SLOTS, the same against bench_old, and bench_old as the endpoint sent it
+before issue 20: begin, the caller, the query, commit), old and new interleaved
 (A/B/A/B…, --rounds each), and the median of each and their ratio are printed: the machine's cores are shared,
 so only figures measured side by side in one run mean anything."""
 from __future__ import annotations
@@ -29,6 +30,12 @@ from bench._common import embedded_database, pgbench  # noqa: E402
 from bench.booking import DBNAME, PGBENCH_SLOTS, SLUG, seed  # noqa: E402
 
 PGBENCH_OLD = PGBENCH_SLOTS.replace("api.public_slots(", "bench_old.public_slots(")
+# What GET …/slots sent before issue 20 (app.sql.run: begin, the public caller set, the query, commit) to the old
+# functions: the endpoint's SQL then, against PGBENCH_SLOTS, the endpoint's SQL now (one statement).
+PGBENCH_OLD_AS_SENT = ("begin;\n"
+                       "select set_config('app.consultant_id', '', true), set_config('app.admin_id', '', true), "
+                       "set_config('app.actor_label', '', true);\n"
+                       + PGBENCH_OLD + "commit;\n")
 
 # The functions as they were before issue 20 (db/functions/booking.sql at 6f15d07), renamed into bench_old.
 OLD_SQL = """create schema bench_old;
@@ -183,10 +190,10 @@ def main() -> int:
         print(f"seeded: {counts.get('personal', 0)} personal and {counts.get('webinar', 0)} webinar slots; "
               f"the default page lists {page}")
         print(f"same answers: {compare(admin_url)} pages compared, old = new")
-        runs: dict[str, list[float]] = {"old": [], "new": []}
+        runs: dict[str, list[float]] = {"old": [], "new": [], "old as sent": []}
         for n in range(args.rounds):
-            for name, script in (("old", PGBENCH_OLD), ("new", PGBENCH_SLOTS)):
-                res = pgbench(f"{name} {n}", admin_url, tmp, script, clients=args.clients, threads=args.threads,
+            for name, script in (("old", PGBENCH_OLD), ("new", PGBENCH_SLOTS), ("old as sent", PGBENCH_OLD_AS_SENT)):
+                res = pgbench(f"{name.replace(' ', '_')} {n}", admin_url, tmp, script, clients=args.clients, threads=args.threads,
                               duration=args.duration)
                 if res.errors:
                     raise SystemExit(f"pgbench {name}: {res.errors} errors ({res.note})")
@@ -195,6 +202,9 @@ def main() -> int:
         old, new = statistics.median(runs["old"]), statistics.median(runs["new"])
         print(f"median tps: old {old:,.0f}, new {new:,.0f}; new/old = {new / old:.2f}x "
               f"(per round: {', '.join(f'{b / a:.2f}' for a, b in zip(runs['old'], runs['new'], strict=True))})")
+        sent = statistics.median(runs["old as sent"])
+        print(f"the endpoint's SQL as sent: before issue 20 (begin, caller, old query, commit) {sent:,.0f} tps; now "
+              f"(the one statement) {new:,.0f} tps; now/before = {new / sent:.2f}x")
         return 0
     finally:
         if server is not None:
