@@ -361,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, url in urls.items():
             times, plans = booking_sql(url, targets[name], explain=args.explain)
             print(f"booking SQL alone, {name} (booking_quote + book_slot, no HTTP, no gateway): "
-                  + ", ".join(f"{x:.1f}" for x in times) + " ms")
+                  + (", ".join(f"{x:.1f}" for x in times) + " ms" if times
+                     else "not measured (the HTTP rounds booked every free slot of the sample)"))
             for plan in plans:
                 print("    " + plan.replace("\n", "\n    "))
         print_sizes(urls["large"], f"{args.consultants:,} consultants")
