@@ -57,6 +57,17 @@ async def test_paths_at_and_around_the_mounts(client, path, status, location):
         assert response.json()["error"]["code"] == "not_found"
 
 
+async def test_a_trailing_slash_redirect_stays_on_this_server(client):
+    # The Location is the path itself: Starlette built it from the Host header, so a forged Host sent the browser
+    # to another site. The query is kept; a path that would read as another host ("//…") is not sent on.
+    r = await client.get("/dashboard/sessions/?page=2", headers={"Host": "evil.example"})
+    assert (r.status_code, r.headers["location"]) == (307, "/dashboard/sessions?page=2")
+    r = await client.get("/api/v1/sessions/", headers={"Host": "evil.example"})
+    assert (r.status_code, r.headers["location"]) == (307, "/api/v1/sessions")
+    r = await client.get("/%2Fevil.example/")  # the path //evil.example/
+    assert r.status_code == 404 and "location" not in r.headers
+
+
 @pytest.mark.parametrize(("method", "path", "allow"), [
     ("DELETE", "/api/v1/openapi.json", "GET, HEAD"),
     ("GET", "/api/v1/auth/login", "POST"),  # not the site's /auth/login page: the walk starts at the top
