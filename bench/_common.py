@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +132,43 @@ def server_socket(admin_url: str) -> tuple[str, str]:
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------
+
+@dataclass
+class Scratch:
+    """One benchmark run's temporary directory and the embedded servers started in it (`scratch`)."""
+
+    dir: Path
+    servers: list = field(default_factory=list)
+
+    def keep(self, server):
+        self.servers.append(server)
+        return server
+
+
+@contextlib.contextmanager
+def scratch(prefix: str):
+    """A temporary directory for a benchmark run; on the way out (an interrupt included) every embedded server
+    kept in it is stopped and the directory removed."""
+    run = Scratch(Path(tempfile.mkdtemp(prefix=prefix)))
+    try:
+        yield run
+    finally:
+        for server in run.servers:
+            server.cleanup()
+        shutil.rmtree(run.dir, ignore_errors=True)
+
+
+def interruptible(main):
+    """A benchmark's main: Ctrl-C ends it with 130 after its clean-up (`scratch`), without a traceback."""
+    @functools.wraps(main)
+    def run(*args, **kwargs) -> int:
+        try:
+            return main(*args, **kwargs)
+        except KeyboardInterrupt:
+            print("\ninterrupted; cleaned up", file=sys.stderr)
+            return 130
+    return run
+
 
 def embedded_database(tmp: Path, dbname: str):
     """A fresh embedded PostgreSQL under tmp/db with one migrated database: (server, admin URL). The caller

@@ -18,11 +18,9 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -34,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.config import ROLE_APP  # noqa: E402
 from app.database import start_embedded, with_database  # noqa: E402
 from app.migrate import migrate  # noqa: E402
-from bench._common import REPO, Result, fmt, pgbench  # noqa: E402
+from bench._common import REPO, Result, fmt, interruptible, pgbench, scratch  # noqa: E402
 from bench.load import BOOK_PREFIX, PGBENCH_BOOKING, seed_booking_consultants  # noqa: E402
 
 # Before issue 20's fix: the per-email hold cap hashed the address of every open hold on the page.
@@ -109,6 +107,7 @@ def step_ms(res: Result) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in found.items())
 
 
+@interruptible
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -122,11 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    tmp = Path(tempfile.mkdtemp(prefix="nakksha-bench-booking-sql-"))
-    server = None
-    try:
+    with scratch("nakksha-bench-booking-sql-") as run:
+        tmp = run.dir
         t = time.monotonic()
-        server = start_embedded(tmp / "db", cleanup_mode="delete")
+        server = run.keep(start_embedded(tmp / "db", cleanup_mode="delete"))
         dbs: dict[str, str] = {}
         for name in (["base"] if args.base else []) + ["new"]:
             with psycopg.connect(with_database(server.get_uri(), "postgres"), autocommit=True) as conn:
@@ -176,13 +174,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"ratio new/base, {clients} client(s): tps x{new[0] / base[0]:.2f}, p50 x{new[1] / base[1]:.2f}"
                       if base[0] and base[1] else f"ratio new/base, {clients} client(s): -")
         return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaning up", file=sys.stderr)
-        return 130
-    finally:
-        if server is not None:
-            server.cleanup()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

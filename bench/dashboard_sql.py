@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.bulk_seed import TZ, seed  # noqa: E402
 from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url  # noqa: E402
-from bench._common import REPO, Result, embedded_database, fmt, pgbench  # noqa: E402
+from bench._common import REPO, Result, embedded_database, fmt, interruptible, pgbench, scratch  # noqa: E402
 
 DBNAME = "nakksha_bench_dashboard_sql"
 BASE = "6f15d07d37b3f431d2ec73e1409e244dc8c0f5d1"  # main before issue 20's dashboard work
@@ -138,6 +136,7 @@ def table(rows: list[Result], bare: Result) -> None:
               f"{(r.rps or 0) / (bare.rps or 1):>7.2f} {r.errors:>6}")
 
 
+@interruptible
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--history", type=int, default=5000, help="sessions of history per measured consultant")
@@ -150,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     started = time.monotonic()
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    tmp = Path(tempfile.mkdtemp(prefix="nakksha-bench-dashsql-"))
-    server = None
-    try:
+    with scratch("nakksha-bench-dashsql-") as run:
+        tmp = run.dir
         server, admin_url = embedded_database(tmp, DBNAME)
+        run.keep(server)
         with psycopg.connect(admin_url, autocommit=True) as admin:
             ids = seed(admin, 4 + args.small, [args.history] * 4 + [100] * args.small, out=open(os.devnull, "w"))[:4]
             admin.execute("create table public.bench_ids as "
@@ -185,13 +184,6 @@ def main(argv: list[str] | None = None) -> int:
                     explain(admin_url, ids[0], call, top=8)
         print(f"\ntotal run time {time.monotonic() - started:.0f} s")
         return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted; cleaning up", file=sys.stderr)
-        return 130
-    finally:
-        if server is not None:
-            server.cleanup()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

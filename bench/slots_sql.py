@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -26,7 +24,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import ROLE_APP  # noqa: E402
-from bench._common import embedded_database, pgbench  # noqa: E402
+from bench._common import embedded_database, interruptible, pgbench, scratch  # noqa: E402
 from bench.booking import DBNAME, PGBENCH_SLOTS, SLUG, seed  # noqa: E402
 
 PGBENCH_OLD = PGBENCH_SLOTS.replace("api.public_slots(", "bench_old.public_slots(")
@@ -169,6 +167,7 @@ def compare(admin_url: str) -> int:
     return compared
 
 
+@interruptible
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3, help="pgbench runs of each, interleaved (default 3)")
@@ -177,10 +176,10 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2, help="pgbench threads (default 2)")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    tmp = Path(tempfile.mkdtemp(prefix="nakksha-bench-slots-"))
-    server = None
-    try:
+    with scratch("nakksha-bench-slots-") as run:
+        tmp = run.dir
         server, admin_url = embedded_database(tmp, DBNAME)
+        run.keep(server)
         _, counts = seed(admin_url, price="500.00")
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(OLD_SQL.format(role=ROLE_APP))
@@ -206,10 +205,6 @@ def main() -> int:
         print(f"the endpoint's SQL as sent: before issue 20 (begin, caller, old query, commit) {sent:,.0f} tps; now "
               f"(the one statement) {new:,.0f} tps; now/before = {new / sent:.2f}x")
         return 0
-    finally:
-        if server is not None:
-            server.cleanup()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
