@@ -6,6 +6,9 @@ import asyncio
 import asyncpg
 import pytest
 
+# Each test fills a bucket in a fixed window: keep it clear of a window's end (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("clear_of_window_edge")
+
 
 async def hits(owner, pattern: str) -> dict[str, int]:
     rows = await owner.fetch("select bucket, hits from app.rate_limit_hits where bucket like $1", pattern)

@@ -14,6 +14,9 @@ from tests.http.conftest import make_app
 from tests.http.helpers import PASSWORD, make_admin, signup_consultant
 from tests.meta.test_cli import cli_env, free_port, wait_for
 
+# Each test fills a bucket in a fixed window: keep it clear of a window's end (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("clear_of_window_edge")
+
 
 def client_for(application, ip: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=application, client=(ip, 40000)),
