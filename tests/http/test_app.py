@@ -157,6 +157,10 @@ async def test_cors_foreign_origin_gets_nothing(web, origin):
 
 async def test_no_cors_without_configured_origins(client):
     r = await client.get("/healthz", headers={"origin": FRONT})
+    assert "access-control-allow-origin" not in r.headers and "vary" not in r.headers
+    # No CORS layer at all: a preflight is an OPTIONS like any other, answered in the error shape.
+    r = await client.options("/healthz", headers={"origin": FRONT, "access-control-request-method": "GET"})
+    assert_error_shape(r, 405, "method_not_allowed")
     assert "access-control-allow-origin" not in r.headers
 
 
