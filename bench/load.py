@@ -69,6 +69,7 @@ from app.auth import issue_access_token  # noqa: E402
 from app.bulk_seed import seed as bulk_seed  # noqa: E402
 from app.config import ROLE_APP  # noqa: E402
 from app.database import role_url  # noqa: E402
+from bench import _pgstat  # noqa: E402
 from bench._common import (  # noqa: E402
     LIFT_BOOKING_LIMITS,
     REPO,
@@ -521,6 +522,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-wrk", action="store_true",
                    help="the Python client for the GET references too (else wrk, installed with apt-get if missing)")
     p.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL (default INFO: an access-log line per request)")
+    p.add_argument("--pg-profile", action="store_true",
+                   help="after each mix level, the statements that used PostgreSQL's time (pg_stat_statements; "
+                        "it costs the server a little, so the figures are not comparable with a run without)")
     args = p.parse_args(argv)
     try:
         args.levels = [int(x) for x in args.mix_concurrency.split(",") if x.strip()]
@@ -589,7 +593,7 @@ def start_servers(args, tmp: Path, children: Children, admin_url: str, jwt_secre
 
 
 def run_mix_levels(args, base: str, fake_url: str, slots: SlotQueue, tokens: list[str],
-                   meter: CpuMeter) -> tuple[list[tuple[int, Result]], collections.Counter]:
+                   meter: CpuMeter, admin_url: str) -> tuple[list[tuple[int, Result]], collections.Counter]:
     """The mix at each level (a warm-up at the first); per level its table and where the CPU went."""
     levels: list[tuple[int, Result]] = []
     outcomes: collections.Counter = collections.Counter()
@@ -599,6 +603,8 @@ def run_mix_levels(args, base: str, fake_url: str, slots: SlotQueue, tokens: lis
         if i == 0 and args.warmup > 0:
             asyncio.run(mixed(base, fake_url, slots, tokens, browsers=browsers, buyers=buyers,
                               consultants=consultants, seconds=args.warmup))
+        if args.pg_profile:
+            _pgstat.reset(admin_url)
         meter.start()
         stats = asyncio.run(mixed(base, fake_url, slots, tokens, browsers=browsers, buyers=buyers,
                                   consultants=consultants, seconds=args.seconds))
@@ -611,6 +617,8 @@ def run_mix_levels(args, base: str, fake_url: str, slots: SlotQueue, tokens: lis
         print_table(f"the mix at {level} connections ({browsers} browsers, {buyers} buyers, {consultants} "
                     f"consultants): {stats.elapsed:.1f} s", [*(stats.result(n) for n in stats.latencies), total])
         print_cpu(share, cores)
+        if args.pg_profile:
+            _pgstat.report(admin_url, stats.elapsed, cores)
     return levels, outcomes
 
 
@@ -636,6 +644,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t = time.monotonic()
         server, admin_url = embedded_database(tmp, DBNAME)
+        if args.pg_profile:
+            _pgstat.enable(admin_url, server)
         jwt_secret = secrets.token_urlsafe(48)
         cid, counts = seed_read_consultant(admin_url, price=PRICE)
         profile_id = seed_profile_consultant(admin_url)
@@ -658,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
               f"connections, {args.seconds:g} s each; references: {c} connections, {args.ref_seconds:g} s each "
               f"(+{args.warmup:g} s warm-up), GETs by {'wrk' if wrk else 'the python client'}")
 
-        levels, outcomes = run_mix_levels(args, base, fake_url, slots, tokens, meter)
+        levels, outcomes = run_mix_levels(args, base, fake_url, slots, tokens, meter, admin_url)
         rps_at, how = at_p99(levels, args.target_p99)
 
         def http_get(name: str, url_base: str, requests: list[tuple[str, dict[str, str]]]) -> Result:

@@ -145,13 +145,21 @@ returns app.daily_analytics
 language plpgsql stable security invoker
 set search_path = ''
 as $$
+declare
+  v_row app.daily_analytics;
 begin
-  -- The same computation as the stored days, answered without storing, so today is exact whatever the
-  -- job has or has not done yet; it only reads, so dashboards can be served by a hot standby.
+  -- Today as exact as the base tables, whatever the job has or has not done yet; it only reads, so dashboards
+  -- can be served by a hot standby. A write marks its days in analytics_dirty in its own transaction and the job
+  -- removes a mark in the transaction that stores the day, so a day without a mark (in this snapshot) is stored
+  -- exactly, or has nothing (no row): read it. Only a marked day is computed (five tables; issue 20).
+  if not exists (select 1 from app.analytics_dirty d where d.consultant_id = p_consultant_id and d.day = p_day) then
+    select * into v_row from app.daily_analytics a where a.consultant_id = p_consultant_id and a.date = p_day;
+    return v_row;
+  end if;
   return api.compute_daily_analytics(p_consultant_id, p_day);
 end;
 $$;
-comment on function api.live_day is 'One local day computed live from the base tables (today, between job runs); reads only.';
+comment on function api.live_day is 'One local day as exact as the base tables: stored when no write has marked it since the job stored it, else computed from them; reads only.';
 
 create or replace function api.refresh_views()
 returns jsonb

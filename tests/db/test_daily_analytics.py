@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -118,6 +119,17 @@ async def test_the_dashboard_view_sums_each_table_on_its_own(db):
         await conn.close()
 
 
+async def book_and_pay(db, consultant, client, starts: list[datetime]) -> None:
+    """One writer's bookings (a minute each, paid ₹100 when they start), each in its own transaction."""
+    conn = await db.connect("owner")
+    try:
+        for start in starts:
+            s = await factories.session(conn, consultant, client, starts_at=start, minutes=1, amount="100.00")
+            await factories.payment(conn, consultant, session_id=s, client_id=client, amount="100.00", paid_at=start)
+    finally:
+        await conn.close()
+
+
 async def test_racing_writes_and_runs_leave_every_day_exact(db):
     """Bookings on one day written from many connections while the job runs: afterwards each stored day
     equals a recomputation from scratch."""
@@ -130,15 +142,7 @@ async def test_racing_writes_and_runs_leave_every_day_exact(db):
     base = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 
     async def writer(n: int) -> None:
-        conn = await db.connect("owner")
-        try:
-            for k in range(5):
-                start = base + timedelta(hours=(n * 5 + k) % 20, minutes=n)
-                s = await factories.session(conn, consultant, client, starts_at=start, minutes=1, amount="100.00")
-                await factories.payment(conn, consultant, session_id=s, client_id=client, amount="100.00",
-                                        paid_at=start)
-        finally:
-            await conn.close()
+        await book_and_pay(db, consultant, client, [base + timedelta(hours=(n * 5 + k) % 20, minutes=n) for k in range(5)])
 
     async def runner() -> None:
         conn = await db.connect("owner")
@@ -163,5 +167,99 @@ async def test_racing_writes_and_runs_leave_every_day_exact(db):
         assert stored == truth and sum(n for n, _ in stored.values()) == 30
     finally:
         await conn.close()
+
+LIVE_DAY = ("select to_jsonb(x) - 'updated_at' from api.live_day($1, $2) x")
+COMPUTED = ("select to_jsonb(x) - 'updated_at' from api.compute_daily_analytics($1, $2) x")
+
+
+async def live_day_as(db, consultant, day: date) -> dict | None:
+    """api.live_day as the dashboard calls it: the app role, acting for the consultant (their policies apply)."""
+    app = await db.connect("app")
+    try:
+        async with app.transaction():
+            await app.execute("select set_config('app.consultant_id', $1, true)", str(consultant))
+            value = await app.fetchval(LIVE_DAY, consultant, day)
+            return None if value is None else json.loads(value, parse_float=Decimal)
+    finally:
+        await app.close()
+
+
+def figures(row: dict | None) -> dict | None:
+    """A day's figures (JSON numbers as Decimal), or None for no day (NULL, or a row of NULLs)."""
+    return None if row is None or row.get("consultant_id") is None else {
+        k: v for k, v in row.items() if k not in ("consultant_id", "date")}
+
+
+async def test_a_live_day_reads_the_stored_day_unless_a_write_marked_it(db):
+    """Issue 20: api.live_day computes a day from the base tables only while a write's mark waits for the job;
+    otherwise the stored row is exact and is what it reads (shown by altering the stored row behind its back)."""
+    conn = await db.connect("owner")
+    try:
+        consultant = await factories.consultant(conn)
+        await build_fixture(conn, consultant)
+        assert figures(await live_day_as(db, consultant, D)) == EXPECTED_D  # marked: computed
+        await conn.fetchval("select api.refresh_daily_analytics()")
+        assert figures(await live_day_as(db, consultant, D)) == EXPECTED_D  # stored
+        assert figures(await live_day_as(db, consultant, D - timedelta(days=1))) is None  # nothing that day
+        await conn.execute("update app.daily_analytics set total_sessions = 99 where consultant_id = $1 and date = $2",
+                           consultant, D)
+        assert figures(await live_day_as(db, consultant, D))["total_sessions"] == 99  # read, not recomputed
+        # A write marks the day: computed again, exact before the job has run.
+        await conn.execute("update app.sessions set status = 'completed' where consultant_id = $1 "
+                           "and status = 'confirmed' and starts_at < $2", consultant, ist(D + timedelta(days=1), 0, 0))
+        assert figures(await live_day_as(db, consultant, D)) == {**EXPECTED_D, "completed_sessions": 2}
+        # Another consultant's marks and days are not theirs to read.
+        other = await factories.consultant(conn)
+        assert figures(await live_day_as(db, other, D)) is None
+    finally:
+        await conn.close()
+
+
+async def test_a_live_day_raced_by_writes_and_the_job_equals_its_computation(db):
+    """Whatever the job and the writers are doing, a live day read in one snapshot equals the day computed from
+    the base tables in that snapshot (a mark and the stored row change together)."""
+    setup = await db.connect("owner")
+    try:
+        consultant = await factories.consultant(setup)
+        client = await factories.client(setup, consultant)
+        day = await setup.fetchval("select (now() at time zone 'Asia/Kolkata')::date")
+    finally:
+        await setup.close()
+    done = asyncio.Event()
+
+    async def writer(n: int) -> None:
+        await book_and_pay(db, consultant, client, [ist(day, 1 + (n * 6 + k) % 20, n) for k in range(6)])
+
+    async def job() -> None:
+        conn = await db.connect("owner")
+        try:
+            while not done.is_set():
+                await conn.fetchval("select api.refresh_daily_analytics()")
+                await asyncio.sleep(0.005)
+        finally:
+            await conn.close()
+
+    async def reader() -> int:
+        conn = await db.connect("owner")
+        compared = 0
+        try:
+            while not done.is_set():
+                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    live = await conn.fetchval(LIVE_DAY, consultant, day)
+                    computed = await conn.fetchval(COMPUTED, consultant, day)
+                assert figures(live and json.loads(live, parse_float=Decimal)) == \
+                    figures(computed and json.loads(computed, parse_float=Decimal))
+                compared += 1
+        finally:
+            await conn.close()
+        return compared
+
+    async def writers() -> None:
+        await asyncio.gather(*(writer(n) for n in range(4)))
+        await asyncio.sleep(0.05)
+        done.set()
+
+    results = await asyncio.gather(job(), reader(), writers())
+    assert results[1] > 5
 
 # Test: pytest tests/db/test_daily_analytics.py

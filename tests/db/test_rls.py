@@ -31,7 +31,7 @@ TENANT_TABLES = {
     "one_time_tokens": "none",
     "calendar_events": "own",
     "quotation_views": "own",
-    "analytics_dirty": "none",
+    "analytics_dirty": "own",  # which of their days wait for the job (api.live_day; issue 20)
     "consultant_client_counts": "own",
     "calendar_connections": "own",
     "calendar_busy": "none",

@@ -2,16 +2,18 @@
 -- The baseline migration's tenant and admin read policies call these two; 20261205120100 replaces those policies
 -- (a consultant's read is one equality, an admin reads under the role nakksha_app_admin: app.acts_as_admin). A
 -- function a migration uses must exist when that migration runs, and migrations are append-only, so they stay,
--- unused once migrated (tests/meta/test_migrations.py: no current policy calls them).
+-- unused once migrated (tests/meta/test_migrations.py: no current policy calls them). Security invoker: they were
+-- definer for the policies that called them; nothing does now, so they bypass nothing (a migration in progress
+-- runs no query through those policies).
 create or replace function app.current_admin_is_active() returns boolean
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select exists (select 1 from app.admins a where a.id = app.current_admin_id() and a.is_active)
 $$;
-comment on function app.current_admin_is_active() is 'Retired (see db/functions/app/retired.sql): true when the transaction acts for an active admin. Definer: the baseline migration''s admin policies called it, and it reads the admins row their own policy protects.';
+comment on function app.current_admin_is_active() is 'Retired (see db/functions/app/retired.sql): true when the transaction acts for an active admin. Invoker since issue 20: no policy calls it any more, and as a definer it let a web role read past the admins policy.';
 create or replace function app.readable_consultants(p_approved_only boolean) returns uuid[]
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   -- Written out rather than calling the helpers above: each is a definer call with its own search_path, and this
@@ -32,7 +34,7 @@ as $$
     else '{}'
   end
 $$;
-comment on function app.readable_consultants(boolean) is 'Retired (see db/functions/app/retired.sql): the consultants whose rows the caller may read. Definer: the baseline migration''s tenant policies called it, and it reads the consultants and admins rows their own policies protect.';
+comment on function app.readable_consultants(boolean) is 'Retired (see db/functions/app/retired.sql): the consultants whose rows the caller may read. Invoker since issue 20: no policy calls it any more, and as a definer it let a web role read past the consultants and admins policies.';
 
 grant execute on function app.readable_consultants(boolean), app.current_admin_is_active() to nakksha_app, nakksha_admin;
 
