@@ -237,7 +237,11 @@ CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 
 
 def _clock_text(value: object) -> object:
-    if isinstance(value, str) and not re.fullmatch(CLOCK_PATTERN, value):
+    # Text as the schema says, or a time without offset from Python; a number (pydantic reads 0 as midnight *UTC*)
+    # reached a comparison with a local time and answered 500 (the API fuzz found it).
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    if not isinstance(value, str) or not re.fullmatch(CLOCK_PATTERN, value):
         raise PydanticCustomError("time_parsing", "Give a local time like 09:30 (no offset: it is the "
                                                   "consultant's own time zone).")
     return value

@@ -5010,6 +5010,7 @@ END) STORED,
     client_email public.citext,
     client_phone_encrypted bytea,
     client_ip_hash bytea,
+    reminder_queued_for timestamp with time zone,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -5098,6 +5099,13 @@ COMMENT ON COLUMN app.sessions.client_phone_encrypted IS 'The phone the client t
 --
 
 COMMENT ON COLUMN app.sessions.client_ip_hash IS 'HMAC-SHA256 of the booking visitor''s address (an IPv6 /64) under the server key: counts open holds per address.';
+
+
+--
+-- Name: COLUMN sessions.reminder_queued_for; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.sessions.reminder_queued_for IS 'The start time a reminder job was queued for; while it differs from starts_at, a confirmed session''s reminder waits for the every-minute sweep (api.worker_queue_due_reminders).';
 
 
 --
@@ -6458,6 +6466,54 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 
 
 --
+-- Name: worker_queue_due_reminders(integer, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_queue_due_reminders(p_limit integer DEFAULT 1000, p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_at timestamptz := coalesce(p_at, now());
+  v_s record;
+  v_count integer := 0;
+begin
+  -- Every minute: queue the reminder of each confirmed session whose reminder falls due by the next run (or is
+  -- overdue: a worker that was down), once per start time. They wait here rather than in the job queue, whose
+  -- fetch walks every job queued ahead (issue 20). Rows a booking or a move holds are left for the next run.
+  -- p_at: the instant to sweep for (now; a test moves it ahead).
+  for v_s in
+    select s.id, s.starts_at from app.sessions s
+    where s.status = 'confirmed' and s.reminder_queued_for is distinct from s.starts_at
+      and s.starts_at > v_at
+      and s.starts_at <= v_at + make_interval(hours => app_private.setting_integer('reminder_hours_before'))
+                         + interval '1 minute'
+    order by s.starts_at
+    limit p_limit
+    for update skip locked
+  loop
+    perform app_private.cancel_queued_jobs('reminder:' || v_s.id);
+    perform app_private.defer_job('send_session_reminder',
+      jsonb_build_object('session_id', v_s.id, 'starts_at', v_s.starts_at), 'emails',
+      greatest(now(), app_private.reminder_due_at(v_s.starts_at)), 'reminder:' || v_s.id);
+    update app.sessions set reminder_queued_for = v_s.starts_at where id = v_s.id;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) IS 'Worker, every minute: queue the reminder jobs falling due by the next run (at most p_limit; p_at: the instant to sweep for, now by default).';
+
+
+--
 -- Name: worker_session_reminder(uuid, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -7594,6 +7650,43 @@ COMMENT ON FUNCTION app.protect_booked_slot() IS 'Trigger: a slot with seats tak
 
 
 --
+-- Name: queue_session_reminder(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.queue_session_reminder() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if new.status is not distinct from old.status and new.starts_at is not distinct from old.starts_at then
+      return new;
+    end if;
+    perform app_private.cancel_queued_jobs('reminder:' || new.id);
+  end if;
+  new.reminder_queued_for := null;
+  if new.status = 'confirmed' and new.starts_at > now()
+     and app_private.reminder_due_at(new.starts_at) <= now() + interval '1 minute' then
+    perform app_private.defer_job('send_session_reminder',
+      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
+      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
+    new.reminder_queued_for := new.starts_at;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.queue_session_reminder() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION queue_session_reminder(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.queue_session_reminder() IS 'Trigger (before): a confirmed session''s reminder job is cancelled with any change of status or time, and queued at once when due within the minute (else the sweep queues it when it falls due).';
+
+
+--
 -- Name: readable_consultants(boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7849,7 +7942,7 @@ ALTER FUNCTION app.schedule_session_reminder() OWNER TO nakksha_owner;
 -- Name: FUNCTION schedule_session_reminder(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.schedule_session_reminder() IS 'Trigger: a confirmed session has one reminder job, moved with its time and cancelled with it.';
+COMMENT ON FUNCTION app.schedule_session_reminder() IS 'Retired (see db/functions/app/retired.sql): the reminder trigger before 20261209020000, which queued every reminder ahead.';
 
 
 --
@@ -15045,6 +15138,13 @@ CREATE INDEX sessions_pending_ip_idx ON app.sessions USING btree (consultant_id,
 
 
 --
+-- Name: sessions_reminder_waiting_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX sessions_reminder_waiting_idx ON app.sessions USING btree (starts_at) WHERE ((status = 'confirmed'::text) AND (reminder_queued_for IS DISTINCT FROM starts_at));
+
+
+--
 -- Name: sessions_slot_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -15444,17 +15544,17 @@ CREATE TRIGGER sessions_mark_analytics AFTER INSERT OR DELETE OR UPDATE OF statu
 
 
 --
+-- Name: sessions sessions_queue_reminder; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER sessions_queue_reminder BEFORE INSERT OR UPDATE OF status, starts_at ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.queue_session_reminder();
+
+
+--
 -- Name: sessions sessions_refresh_client_totals; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
 CREATE TRIGGER sessions_refresh_client_totals AFTER INSERT OR DELETE OR UPDATE OF status, starts_at, client_id ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.refresh_client_session_totals();
-
-
---
--- Name: sessions sessions_schedule_reminder; Type: TRIGGER; Schema: app; Owner: nakksha_owner
---
-
-CREATE TRIGGER sessions_schedule_reminder AFTER INSERT OR UPDATE OF status, starts_at ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.schedule_session_reminder();
 
 
 --
@@ -18234,6 +18334,13 @@ GRANT UPDATE(client_ip_hash) ON TABLE app.sessions TO nakksha_worker;
 
 
 --
+-- Name: COLUMN sessions.reminder_queued_for; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(reminder_queued_for) ON TABLE app.sessions TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION session_json(p_s app.sessions); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -18622,6 +18729,14 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 
 --
+-- Name: FUNCTION worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -18903,6 +19018,13 @@ REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.protect_booked_slot() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION queue_session_reminder(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.queue_session_reminder() FROM PUBLIC;
 
 
 --
@@ -21027,3 +21149,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261208010000
 -- 20261208020000
 -- 20261209010000
+-- 20261209020000

@@ -1,8 +1,10 @@
-# jobs/reminders.py — send_session_reminder: the scheduled job that queues a session's reminder mail, if it still applies.
-"""Deferred by the database (app.schedule_session_reminder) at the session's start minus the platform's
-reminder_hours_before, under the queueing lock `reminder:<session id>`; moving or cancelling the session
-cancels it. Whether to mail is decided again in SQL when it runs, so a job that slipped through (already
-running when the session moved) mails nobody."""
+# jobs/reminders.py — session reminders: the every-minute sweep that queues those falling due, and send_session_reminder, which queues the mail if it still applies.
+"""A reminder is due at the session's start minus the platform's reminder_hours_before. Its job is queued when it
+falls due, under the queueing lock `reminder:<session id>`: at once by the database (app.queue_session_reminder)
+when a session is confirmed or moved inside that minute, else by queue_due_reminders below; moving or cancelling
+the session cancels a queued one. Reminders are not queued ahead: Procrastinate's fetch walks every job queued
+ahead, so a year of them made each fetch of every worker slow (issue 20). Whether to mail is decided again in SQL
+when the job runs, so a job that slipped through (already running when the session moved) mails nobody."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +14,13 @@ from app.sql import run
 from jobs.app import app, pool
 
 log = logging.getLogger("nakksha.jobs.reminders")
+
+
+@app.periodic(cron="* * * * *", periodic_id="queue_due_reminders")
+@app.task(name="queue_due_reminders", queue="maintenance")
+async def queue_due_reminders(timestamp: int) -> int:
+    """Every minute: queue the reminders falling due by the next run (api.worker_queue_due_reminders)."""
+    return await run(await pool(), "worker_queue_due_reminders")
 
 
 @app.task(name="send_session_reminder", queue="emails")

@@ -1,4 +1,4 @@
--- db/functions/reminders.sql — the reminder a confirmed session gets before it starts (scheduled by app.schedule_session_reminder), and the mails to a client that anonymous actions may cause.
+-- db/functions/reminders.sql — the reminder a confirmed session gets before it starts (queued when due: app.queue_session_reminder and the every-minute sweep), and the mails to a client that anonymous actions may cause.
 
 create or replace function app_private.reminder_due_at(p_starts_at timestamptz)
 returns timestamptz
@@ -9,7 +9,8 @@ as $$
 $$;
 comment on function app_private.reminder_due_at is 'When the reminder of a session starting then is due (the platform''s reminder_hours_before earlier).';
 
--- The reminder job itself is kept in step by the trigger app.schedule_session_reminder (db/functions/app/sessions.sql).
+-- The reminder job itself: queued at once by the trigger app.queue_session_reminder (db/functions/app/sessions.sql)
+-- when due within the minute, else by api.worker_queue_due_reminders below when it falls due.
 
 create or replace function app_private.recipient_mail_bucket(p_email text)
 returns text
@@ -85,6 +86,43 @@ end;
 $$;
 comment on function api.worker_session_reminder is 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, not reminded yet, and (a free public booking) within its recipient''s mails of the day.';
 
-grant execute on function api.worker_session_reminder(uuid, timestamptz) to nakksha_worker;
+create or replace function api.worker_queue_due_reminders(p_limit integer default 1000, p_at timestamptz default null)
+returns integer
+language plpgsql volatile security invoker
+set search_path = ''
+as $$
+declare
+  v_at timestamptz := coalesce(p_at, now());
+  v_s record;
+  v_count integer := 0;
+begin
+  -- Every minute: queue the reminder of each confirmed session whose reminder falls due by the next run (or is
+  -- overdue: a worker that was down), once per start time. They wait here rather than in the job queue, whose
+  -- fetch walks every job queued ahead (issue 20). Rows a booking or a move holds are left for the next run.
+  -- p_at: the instant to sweep for (now; a test moves it ahead).
+  for v_s in
+    select s.id, s.starts_at from app.sessions s
+    where s.status = 'confirmed' and s.reminder_queued_for is distinct from s.starts_at
+      and s.starts_at > v_at
+      and s.starts_at <= v_at + make_interval(hours => app_private.setting_integer('reminder_hours_before'))
+                         + interval '1 minute'
+    order by s.starts_at
+    limit p_limit
+    for update skip locked
+  loop
+    perform app_private.cancel_queued_jobs('reminder:' || v_s.id);
+    perform app_private.defer_job('send_session_reminder',
+      jsonb_build_object('session_id', v_s.id, 'starts_at', v_s.starts_at), 'emails',
+      greatest(now(), app_private.reminder_due_at(v_s.starts_at)), 'reminder:' || v_s.id);
+    update app.sessions set reminder_queued_for = v_s.starts_at where id = v_s.id;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+comment on function api.worker_queue_due_reminders is 'Worker, every minute: queue the reminder jobs falling due by the next run (at most p_limit; p_at: the instant to sweep for, now by default).';
+
+grant execute on function api.worker_session_reminder(uuid, timestamptz), api.worker_queue_due_reminders(integer, timestamptz)
+  to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_reminders.py tests/jobs/test_anonymous_mail.py

@@ -97,10 +97,14 @@ async def test_a_move_counts_one_mail_and_inside_the_window_stands_in_for_the_re
 async def test_a_confirmation_outside_the_window_keeps_its_reminder(owner):
     cid = await factories.consultant(owner)
     client = await factories.client(owner, cid)
-    sid = await factories.session(owner, cid, client, starts_at=datetime.now(UTC) + timedelta(days=3))
+    starts = datetime.now(UTC) + timedelta(days=3)
+    sid = await factories.session(owner, cid, client, starts_at=starts)
     await owner.execute("select app_private.queue_session_emails(s, 'confirmed') from app.sessions s where s.id = $1",
                         sid)
     assert await owner.fetchval("select reminder_sent_for from app.sessions where id = $1", sid) is None
+    # Its reminder waits for its day (not queued ahead), and is queued then.
+    assert await owner.fetch("select status from procrastinate_jobs where queueing_lock = $1", f"reminder:{sid}") == []
+    assert await owner.fetchval("select api.worker_queue_due_reminders(100, $1)", starts - timedelta(hours=24)) == 1
     [job] = await owner.fetch("select status from procrastinate_jobs where queueing_lock = $1", f"reminder:{sid}")
     assert job["status"] == "todo"
 

@@ -50,4 +50,28 @@ async def make_admin(db, client, role: str = "admin", *, email: str | None = Non
     assert r.status_code == 200, r.text
     return r.json()["access_token"]
 
+
+async def reminders_due_now(db) -> int:
+    """Make every confirmed session's reminder due now, as if its day had come: the every-minute sweep, run as the
+    worker for the instants the waiting sessions' reminders fall due (api.worker_queue_due_reminders), then the
+    jobs it queued for later made runnable now. Returns how many it queued."""
+    owner, worker = await db.connect("owner"), await db.connect("worker")
+    queued = 0
+    try:
+        while True:
+            first = await owner.fetchval(
+                "select min(starts_at) from app.sessions where status = 'confirmed' and starts_at > now() "
+                "and reminder_queued_for is distinct from starts_at")
+            swept = first and await worker.fetchval(
+                "select api.worker_queue_due_reminders(100000, $1::timestamptz - interval '30 minutes')", first)
+            if not swept:
+                break
+            queued += swept
+        await owner.execute("update procrastinate_jobs set scheduled_at = now() "
+                            "where task_name = 'send_session_reminder' and status = 'todo'")
+    finally:
+        await owner.close()
+        await worker.close()
+    return queued
+
 # Test: pytest tests/http/

@@ -41,9 +41,19 @@ async def test_a_rules_times_are_local_wall_clock_times_without_an_offset(client
             "slot_minutes": 60}
     r = await client.post(f"{AVAIL}/rules", headers=c["headers"], json=rule)
     assert (r.status_code, r.json()["error"]["field"]) == (422, "start_time"), r.text
+    # A number is no time either: pydantic read 0 as midnight UTC, and comparing it with a local time answered 500
+    # (the API fuzz found it, on PUT).
+    for wrong in (0, 3600, True, None):
+        r = await client.post(f"{AVAIL}/rules", headers=c["headers"], json={**rule, "start_time": "09:30",
+                                                                             "end_time": wrong})
+        assert (r.status_code, r.json()["error"]["field"]) == (422, "end_time"), (wrong, r.text)
     r = await client.post(f"{AVAIL}/rules", headers=c["headers"], json={**rule, "start_time": "20:00",
                                                                          "end_time": "21:00:00"})
     assert r.status_code == 201, r.text
+    [made] = (await client.get(AVAIL, headers=c["headers"])).json()["rules"]
+    r = await client.put(f"{AVAIL}/rules/{made['id']}", headers=c["headers"],
+                         json={**rule, "start_time": "09:30", "end_time": 0})
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "end_time"), r.text
 
 
 async def test_a_quotation_below_one_rupee_cannot_be_made(client, db):

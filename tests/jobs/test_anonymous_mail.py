@@ -9,6 +9,7 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from tests.http.helpers import reminders_due_now
 from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
 from tests.http.test_booking_limits import fetch, from_ip, retry_after, set_limits
 from tests.http.test_pages import HTML, csrf_of
@@ -140,7 +141,7 @@ async def test_reminders_of_earlier_free_bookings_count_in_the_day_they_go(clien
     conn = await owner(db)
     try:
         # The reminders' day has come (their jobs are due) and the stranger already had 2 mails in it.
-        await conn.execute("update procrastinate_jobs set scheduled_at = now() where task_name = 'send_session_reminder'")
+        await reminders_due_now(db)
         mails = await delivered(db)
         assert sorted(mails) == ["session_confirmation", "session_confirmation", "session_reminder"], mails
         outcomes = await conn.fetch("select status from procrastinate_jobs where task_name = 'send_session_reminder'")
@@ -151,8 +152,7 @@ async def test_reminders_of_earlier_free_bookings_count_in_the_day_they_go(clien
             "client": {"name": "Known", "email": STRANGER}, "session_type": "personal",
             "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(), "amount": "0"})
         assert r.status_code == 201, r.text
-        await conn.execute("update procrastinate_jobs set scheduled_at = now() "
-                           "where task_name = 'send_session_reminder' and status = 'todo'")
+        await reminders_due_now(db)
         assert (await delivered(db)).count("session_reminder") == 2
     finally:
         await conn.close()
@@ -173,11 +173,7 @@ async def test_a_free_booking_outside_the_window_is_reminded_once_later(client, 
     [first] = within(await slots(client, c["slug"]), timedelta(hours=30), timedelta(days=3))[:1]
     b = (await book(client, c["slug"], booking(first["slot_id"], email=STRANGER))).json()
     assert await delivered(db) == ["session_confirmation"]
-    conn = await owner(db)
-    try:
-        await conn.execute("update procrastinate_jobs set scheduled_at = now() where task_name = 'send_session_reminder'")
-    finally:
-        await conn.close()
+    await reminders_due_now(db)
     assert await delivered(db) == ["session_confirmation", "session_reminder"]
     [row] = await fetch(db, "select reminder_sent_for from app.sessions where id = $1", uuid.UUID(b["session_id"]))
     assert row["reminder_sent_for"] == datetime.fromisoformat(b["starts_at"])

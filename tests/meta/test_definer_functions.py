@@ -103,7 +103,7 @@ BY_DESIGN.update({
 # must make it definer (and list it above) first.
 OWNER_ONLY_TRIGGERS = ("app.apply_refund_totals", "app.guard_refund", "app.derive_session_times",
                        "app.refresh_client_amount_paid", "app.refresh_client_session_totals",
-                       "app.schedule_session_reminder", "app.sync_session_calendar", "app.sync_slot_seats")
+                       "app.queue_session_reminder", "app.sync_session_calendar", "app.sync_slot_seats")
 # The admin role holds copies of the app role's grants; listed in its own right all the same. (A foreign key's
 # cascade runs as the role whose delete caused it: sessions.slot_id's SET NULL on a deleted slot fires
 # app.sync_slot_seats as the app role, which then changes nothing, since a slot with seats taken cannot be deleted.)

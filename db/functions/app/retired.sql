@@ -38,4 +38,27 @@ comment on function app.readable_consultants(boolean) is 'Retired (see db/functi
 
 grant execute on function app.readable_consultants(boolean), app.current_admin_is_active() to nakksha_app, nakksha_admin;
 
+-- The sessions trigger of 20261205100000 until 20261209020000 (app.queue_session_reminder replaced it): it queued
+-- every reminder when the session was confirmed, however far ahead. Kept for the migrations that create its trigger.
+create or replace function app.schedule_session_reminder() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.status is not distinct from old.status
+     and new.starts_at is not distinct from old.starts_at then
+    return null;
+  end if;
+  perform app_private.cancel_queued_jobs('reminder:' || new.id);
+  if new.status = 'confirmed' and new.starts_at > now() then
+    perform app_private.defer_job('send_session_reminder',
+      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
+      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
+  end if;
+  return null;
+end;
+$$;
+comment on function app.schedule_session_reminder() is 'Retired (see db/functions/app/retired.sql): the reminder trigger before 20261209020000, which queued every reminder ahead.';
+
+
 -- Test: pytest tests/meta/test_migrations.py tests/meta/test_definer_functions.py

@@ -50,30 +50,37 @@ end;
 $$;
 comment on function app.enforce_session_transition() is 'Trigger: the session lifecycle (issue table); any other status change is 409 invalid_transition.';
 
--- One reminder job per confirmed session (Procrastinate queueing lock `reminder:<id>`), kept in step by the table
--- itself, so every path that confirms, moves or cancels a session (booking, payment, consultant, client, psql)
--- moves its reminder too. The old job is cancelled before the new one is deferred: a queueing lock that is taken
--- raises a unique violation, which would abort the reschedule. (A confirmation or a notice of the new time sent
--- when the reminder is already due stands in for it: app_private.queue_session_emails cancels the job then.)
-create or replace function app.schedule_session_reminder() returns trigger
+-- One reminder job per confirmed session (Procrastinate queueing lock `reminder:<id>`), queued when it falls due:
+-- every path that confirms, moves or cancels a session (booking, payment, consultant, client, psql) cancels its
+-- queued job, and queues a new one at once only when the reminder is due within the minute; the others wait in
+-- this table (reminder_queued_for differs from starts_at) for the every-minute sweep, api.worker_queue_due_reminders.
+-- Queued a year ahead, they made each fetch of every worker walk them all (issue 20). The old job is cancelled
+-- before the new one is queued: a queueing lock that is taken raises a unique violation. (A confirmation or a notice
+-- of the new time sent when the reminder is already due stands in for it: app_private.queue_session_emails
+-- cancels the job then.)
+create or replace function app.queue_session_reminder() returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  if tg_op = 'UPDATE' and new.status is not distinct from old.status
-     and new.starts_at is not distinct from old.starts_at then
-    return null;
+  if tg_op = 'UPDATE' then
+    if new.status is not distinct from old.status and new.starts_at is not distinct from old.starts_at then
+      return new;
+    end if;
+    perform app_private.cancel_queued_jobs('reminder:' || new.id);
   end if;
-  perform app_private.cancel_queued_jobs('reminder:' || new.id);
-  if new.status = 'confirmed' and new.starts_at > now() then
+  new.reminder_queued_for := null;
+  if new.status = 'confirmed' and new.starts_at > now()
+     and app_private.reminder_due_at(new.starts_at) <= now() + interval '1 minute' then
     perform app_private.defer_job('send_session_reminder',
       jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
       greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
+    new.reminder_queued_for := new.starts_at;
   end if;
-  return null;
+  return new;
 end;
 $$;
-comment on function app.schedule_session_reminder() is 'Trigger: a confirmed session has one reminder job, moved with its time and cancelled with it.';
+comment on function app.queue_session_reminder() is 'Trigger (before): a confirmed session''s reminder job is cancelled with any change of status or time, and queued at once when due within the minute (else the sweep queues it when it falls due).';
 create or replace function app.sync_session_calendar() returns trigger
 language plpgsql
 set search_path = ''
