@@ -204,7 +204,7 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
         insert into app.sessions (id, consultant_id, client_id, session_type, title, starts_at, ends_at, scheduled_date,
           scheduled_time, duration_minutes, buffer_minutes, occupied_during, amount, status, payment_status,
           payment_method, meeting_platform, meeting_link, booked_via, is_repeat_client, confirmed_at, completed_at,
-          cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at, updated_at)
+          cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at, updated_at, reminder_queued_for)
         select s.id, s.consultant_id, cl.id, s.session_type,
                case when s.session_type = 'webinar' then 'Group webinar' else 'One-to-one' end,
                s.starts_at, s.ends_at, (s.starts_at at time zone '{TZ}')::date, (s.starts_at at time zone '{TZ}')::time,
@@ -217,7 +217,9 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
                case when s.status = 'cancelled' then s.starts_at - interval '1 day' end,
                case when s.status = 'cancelled' then 'client' end,
                case when s.status = 'cancelled' then 'Cannot make it' end, '{TZ}',
-               least(s.starts_at - interval '2 days', now()), least(s.ends_at, now())
+               least(s.starts_at - interval '2 days', now()), least(s.ends_at, now()),
+               -- Seeded sessions are no one's bookings: no reminder is queued for them (the sweep skips them).
+               s.starts_at
         from seed_s s join seed_cl cl on cl.consultant_id = s.consultant_id and cl.client_no = s.client_no""").rowcount)
 
     p.stage("payments (completed; refunded when cancelled)", lambda: x("""
@@ -240,6 +242,36 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
                'rfnd_' || replace(t.id::text, '-', ''), s.starts_at - interval '1 day',
                s.starts_at - interval '1 day', s.starts_at - interval '1 day'
         from app.payment_transactions t join seed_s s on s.id = t.session_id where t.status = 'refunded'""").rowcount)
+
+    # What the payment triggers write (off in this replica-mode load): each payment's commission from its
+    # consultant's plan, and the ledger entries of the captures and the full refunds (db/functions/app/ledger.sql).
+    p.stage("commissions (what the capture trigger fixes)", lambda: x("""
+        update app.payment_transactions t set commission_plan = v.code, commission_percent = v.commission_percent,
+          commission_min = v.commission_min, commission_gst_percent = 18, commission = v.commission,
+          commission_gst = v.commission_gst
+        from (select t2.id, p.code, p.commission_percent, p.commission_min, x.commission, x.commission_gst
+              from app.payment_transactions t2 join seed_c c on c.id = t2.consultant_id
+              join app.consultants k on k.id = t2.consultant_id join app.plans p on p.code = k.subscription_plan
+              cross join lateral app.commission_split(t2.amount, p.commission_percent, p.commission_min, 18) x
+              where t2.commission is null and t2.status in ('completed', 'partially_refunded', 'refunded')
+                and app.platform_collects(t2.gateway, t2.purpose)) v
+        where t.id = v.id""").rowcount)
+    p.stage("ledger entries (what the payment and refund triggers write)", lambda: x("""
+        insert into app.ledger_entries (consultant_id, kind, amount, payment_id, refund_id, occurred_at)
+        select t.consultant_id, e.kind, e.amount, t.id, null, t.paid_at
+        from app.payment_transactions t join seed_c c on c.id = t.consultant_id
+        cross join lateral (values ('captured', t.amount), ('commission', -t.commission),
+                                   ('commission_gst', -t.commission_gst)) e(kind, amount)
+        where t.commission is not null
+        union all
+        select r.consultant_id, e.kind, e.amount, t.id, r.id, r.processed_at
+        from app.payment_refunds r join seed_c c on c.id = r.consultant_id
+        join app.payment_transactions t on t.id = r.transaction_id
+        cross join lateral (values ('refund', -r.amount),
+                                   ('commission_refund', round(t.commission * r.amount / t.amount, 2)),
+                                   ('commission_gst_refund', round(t.commission_gst * r.amount / t.amount, 2)))
+          e(kind, amount)
+        where r.status = 'processed' and t.commission is not null""").rowcount)
 
     p.stage("quotations (1 per 50 sessions)", lambda: x("""
         insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, base_amount,

@@ -7,8 +7,9 @@ the formatter (strftime for every record), the handler's lock, a write and a flu
 unchanged byte for byte:
 
 * The handler queues lines and writes them once per turn of the event loop (a burst of requests finished in one
-  turn costs one write), and at once for a warning or worse and outside an event loop (threads, the CLI). A
-  crash can lose the lines of the turn it happened in; an exit flushes them (logging.shutdown).
+  turn costs one write), and at once for a warning or worse, outside that event loop (threads, the CLI, another
+  loop) and when that loop has closed. A crash can lose the lines of the turn it happened in; an exit flushes
+  them (logging.shutdown).
 * `access_line` writes the access line straight into that queue when nothing else would see its record: the
   `nakksha.http` logger and its parents have no handler of their own, the root has only ours, nothing filters.
   Otherwise (a test's caplog, an operator's own configuration) it logs a record as before.
@@ -58,7 +59,7 @@ class BatchingStreamHandler(logging.StreamHandler):
     def __init__(self) -> None:
         super().__init__()
         self._pending: list[str] = []
-        self._scheduled = False
+        self._flush_loop: asyncio.AbstractEventLoop | None = None  # the loop whose next turn writes _pending
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -69,32 +70,40 @@ class BatchingStreamHandler(logging.StreamHandler):
         self.queue(line, urgent=record.levelno >= logging.WARNING)
 
     def queue(self, line: str, urgent: bool = False) -> None:
-        self._pending.append(line)
-        if urgent:
-            self.flush()
-            return
-        if not self._scheduled:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # a thread or synchronous code: no turn to wait for
-                self.flush()
-                return
-            self._scheduled = True
-            loop.call_soon(self.flush)
+        # Under the handler's lock (an RLock: emit holds it already): a thread's line and the loop's batch never
+        # interleave, and none is lost between a write and the clearing of the batch.
+        with self.lock:
+            self._pending.append(line)
+            if not urgent:
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:
+                    loop = None
+                if loop is not None and loop is self._flush_loop:
+                    return  # this loop's turn writes it
+                if loop is not None and (self._flush_loop is None or self._flush_loop.is_closed()):
+                    self._flush_loop = loop
+                    loop.call_soon(self.flush)
+                    return
+            # A warning or worse, a thread or synchronous code, or another loop's batch waiting: write now (with
+            # whatever is waiting, in order). A blocked or stopped loop never holds lines back.
+            self._write()
 
     def flush(self) -> None:
-        self.acquire()
+        with self.lock:
+            self._flush_loop = None
+            self._write()
+
+    def _write(self) -> None:
+        if not self._pending or self.stream is None:
+            return
+        text = "\n".join(self._pending) + "\n"
+        self._pending.clear()
         try:
-            self._scheduled = False
-            if self._pending and self.stream is not None:
-                text = "\n".join(self._pending) + "\n"
-                self._pending.clear()
-                self.stream.write(text)
-                self.stream.flush()
+            self.stream.write(text)
+            self.stream.flush()
         except Exception:
-            self._pending.clear()  # a closed or broken stream: drop the lines rather than fail the request
-        finally:
-            self.release()
+            pass  # a closed or broken stream: the lines are dropped rather than the request failed
 
 
 _handler: BatchingStreamHandler | None = None
@@ -118,6 +127,10 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 def _only_our_handler_sees_it() -> bool:
+    handler = _handler
+    if (handler is None or type(handler.formatter) is not LineFormatter or len(handler.filters) != 1
+            or type(handler.filters[0]) is not RequestIdFilter):
+        return False
     logger = access_log
     while logger is not None:
         if logger.handlers and not (logger.parent is None and logger.handlers == [_handler]):
@@ -134,9 +147,9 @@ def access_line(method: str, path: str, status: int, started: float) -> None:
         return
     elapsed = (time.perf_counter() - started) * 1000
     if _only_our_handler_sees_it():
-        formatter = _handler.formatter
-        _handler.queue(f"{formatter.stamp(time.time())} INFO [{request_id_var.get()}] nakksha.http: "
-                       f"{method} {path} {status} {elapsed:.1f}ms")
+        with _handler.lock:  # the formatter's cached second is shared with threads formatting records
+            _handler.queue(f"{_handler.formatter.stamp(time.time())} INFO [{request_id_var.get()}] nakksha.http: "
+                           f"{method} {path} {status} {elapsed:.1f}ms")
     else:
         access_log.info("%s %s %s %.1fms", method, path, status, elapsed)
 

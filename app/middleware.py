@@ -68,7 +68,7 @@ class EdgeMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                headers = message.get("headers") or []
+                headers = list(message.get("headers") or ())  # ASGI allows any iterable: read it once
                 # ASGI header names are lower case (Starlette's responses write them so).
                 own = self.names.intersection(k for k, _ in headers)
                 message["headers"] = [*headers, (b"x-request-id", rid.encode()),

@@ -728,8 +728,7 @@ declare
   v_c app.consultants;
   v_old text;
 begin
-  if not exists (select 1 from app.platform_settings s, jsonb_array_elements(s.value) p
-                 where s.key = 'plans' and p->>'code' = p_plan) then
+  if not exists (select 1 from app.plans p where p.code = p_plan) then
     raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
   end if;
   select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
@@ -773,7 +772,14 @@ begin
                           || case when b.bounds ? s.key
                                   then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
                                   else '{}' end), '{}')
-          from app.platform_settings s, (select api.setting_bounds() as bounds) b);
+          from app.platform_settings s, (select api.setting_bounds() as bounds) b)
+         -- The plans are rows of app.plans (issue 21), shown and changed here as one setting.
+         || jsonb_build_object('plans', jsonb_build_object(
+              'value', api.plans_json(),
+              'description', 'Subscription plans: the price per month (GST included) and the commission on each '
+                             || 'payment the platform collects for a consultant on it (percent, at least the minimum; '
+                             || 'GST on top).',
+              'updated_at', (select max(p.updated_at) from app.plans p), 'updated_by', null));
 end;
 $$;
 
@@ -784,7 +790,7 @@ ALTER FUNCTION api.admin_settings() OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_settings(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_settings() IS 'Super admins: every platform setting with its description and last change.';
+COMMENT ON FUNCTION api.admin_settings() IS 'Super admins: every platform setting with its description and last change (the plans from app.plans).';
 
 
 --
@@ -850,6 +856,13 @@ begin
   end if;
   for v_item in select key, app_private.setting_as_stored(key, value) as value from jsonb_each(p_patch) loop
     perform app_private.check_setting(v_item.key, v_item.value);
+    if v_item.key = 'plans' then
+      v_value := app_private.replace_plans(v_item.value);
+      if v_value is not null then
+        v_changes := v_changes || jsonb_build_object('plans', v_value);
+      end if;
+      continue;
+    end if;
     v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
                     else v_item.value end;
     -- Only a value that differs is written, stamped and audited: a form sending every setting back as it
@@ -3022,6 +3035,83 @@ COMMENT ON FUNCTION api.money(p_amount numeric) IS 'An amount as the API answers
 
 
 --
+-- Name: my_balance(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_balance() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Signed sums: positive is owed to the consultant. `due` is not transferred yet (no payouts before the Route
+  -- accounts: everything is due); collected − refunded − commission − commission_gst = total.
+  select jsonb_build_object(
+    'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
+    'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
+    'transferred', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'transferred'), 0)),
+    'settled', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'settled'), 0)),
+    'total', api.money(coalesce(sum(e.amount), 0)),
+    'collected', api.money(coalesce(sum(e.amount) filter (where e.kind = 'captured'), 0)),
+    'refunded', api.money(-coalesce(sum(e.amount) filter (where e.kind = 'refund'), 0)),
+    'commission', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission', 'commission_refund')), 0)),
+    'commission_gst', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission_gst',
+                                                                                  'commission_gst_refund')), 0)),
+    'entries', count(*))
+  from app.ledger_entries e
+  where e.consultant_id = (select app.current_reading_consultant_id())
+$$;
+
+
+ALTER FUNCTION api.my_balance() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_balance(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_balance() IS 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST), all sums of the ledger.';
+
+
+--
+-- Name: my_ledger(bigint, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_ledger(p_before bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_items jsonb;
+  v_last bigint;
+  v_count integer;
+begin
+  -- Newest first; `next` is the id to pass as `before` for the following page (entries never change, so a
+  -- page read later is the same page).
+  select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
+                                               'amount', api.money(e.amount), 'payment_id', e.payment_id,
+                                               'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
+                                               'purpose', t.purpose, 'session_id', t.session_id,
+                                               'quotation_id', t.quotation_id) order by e.id desc), '[]'),
+         min(e.id), count(*)
+  into v_items, v_last, v_count
+  from (select * from app.ledger_entries x
+        where x.consultant_id = (select app.current_reading_consultant_id()) and (p_before is null or x.id < p_before)
+        order by x.id desc limit v_limit) e
+  left join app.payment_transactions t on t.id = e.payment_id;
+  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+end;
+$$;
+
+
+ALTER FUNCTION api.my_ledger(p_before bigint, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_ledger(p_before bigint, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_ledger(p_before bigint, p_limit integer) IS 'The calling consultant''s ledger entries, newest first, a page at a time (before: the previous page''s next).';
+
+
+--
 -- Name: my_page_status(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3216,8 +3306,15 @@ CREATE TABLE app.payment_transactions (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     last_checked_at timestamp with time zone,
+    commission_plan text,
+    commission_percent numeric(5,2),
+    commission_min numeric(10,2),
+    commission_gst_percent numeric(5,2),
+    commission numeric(12,2),
+    commission_gst numeric(12,2),
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
+    CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND ((commission + commission_gst) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL)))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
@@ -3235,6 +3332,20 @@ ALTER TABLE app.payment_transactions OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.payment_transactions IS 'Money in: one row per gateway order (or offline payment). Amounts in rupees; paise only at Razorpay''s edge.';
+
+
+--
+-- Name: COLUMN payment_transactions.commission; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.commission IS 'The platform''s commission on this payment, fixed when it was captured (its plan''s rates then), never recomputed; NULL for money the platform did not collect.';
+
+
+--
+-- Name: COLUMN payment_transactions.commission_gst; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.commission_gst IS 'GST on the commission (commission_gst_percent of it), charged to the consultant.';
 
 
 --
@@ -3369,6 +3480,32 @@ ALTER FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date,
 --
 
 COMMENT ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) IS 'daily_analytics rows of a period, today''s given computed live (api.live_day).';
+
+
+--
+-- Name: plans_json(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.plans_json() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('code', p.code, 'name', p.name,
+                                               'price_monthly', api.money(p.price_monthly),
+                                               'commission_percent', p.commission_percent,
+                                               'commission_min', api.money(p.commission_min))
+                            order by p.position, p.code), '[]')
+  from app.plans p
+$$;
+
+
+ALTER FUNCTION api.plans_json() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plans_json(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.plans_json() IS 'The plans as the API answers them: code, name, monthly price, commission percent and minimum (money as strings).';
 
 
 --
@@ -5327,13 +5464,8 @@ CREATE FUNCTION api.setting_for_answer(p_key text, p_value jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$
-  -- A plan's price is money, and money in an answer is a two-decimal string ("499.00"; docs/api.md, Money); it
-  -- is kept as a JSON number, and a change may send either (app_private.setting_as_stored).
-  select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
-              then (select jsonb_agg(p || jsonb_build_object('price_monthly', api.money((p->>'price_monthly')::numeric))
-                                     order by o)
-                    from jsonb_array_elements(p_value) with ordinality as e(p, o))
-              else p_value end
+  -- Every stored setting is answered as kept (the plans, whose prices are money, are app.plans: api.plans_json).
+  select p_value
 $$;
 
 
@@ -5343,7 +5475,7 @@ ALTER FUNCTION api.setting_for_answer(p_key text, p_value jsonb) OWNER TO nakksh
 -- Name: FUNCTION setting_for_answer(p_key text, p_value jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.setting_for_answer(p_key text, p_value jsonb) IS 'A setting''s value as the API answers it (plan prices as money strings).';
+COMMENT ON FUNCTION api.setting_for_answer(p_key text, p_value jsonb) IS 'A stored setting''s value as the API answers it.';
 
 
 --
@@ -6895,6 +7027,30 @@ COMMENT ON FUNCTION app.check_slot_budget() IS 'Trigger: a longer booking horizo
 
 
 --
+-- Name: commission_split(numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric) RETURNS record
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- The plan's percentage of the price, at least its minimum, and never more than leaves room for the GST on it:
+  -- commission + GST <= price, so the consultant's share is never negative. Half up to the paisa.
+  with c as (select least(greatest(round(p_amount * p_percent / 100, 2), p_min),
+                          trunc(p_amount * 100 / (100 + p_gst_percent), 2)) as amount)
+  select c.amount, least(round(c.amount * p_gst_percent / 100, 2), p_amount - c.amount) from c
+$$;
+
+
+ALTER FUNCTION app.commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric) IS 'The commission on a price (percent, at least the minimum, with its GST never more than the price) and the GST on it.';
+
+
+--
 -- Name: count_clients(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7507,6 +7663,113 @@ COMMENT ON FUNCTION app.keep_worker_registered() IS 'Trigger: a worker that take
 
 
 --
+-- Name: ledger_capture(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.ledger_capture() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.commission is null or (tg_op = 'UPDATE' and old.commission is not null) then
+    return null;
+  end if;
+  insert into app.ledger_entries (consultant_id, kind, amount, payment_id, occurred_at)
+  values (new.consultant_id, 'captured', new.amount, new.id, new.paid_at),
+         (new.consultant_id, 'commission', -new.commission, new.id, new.paid_at),
+         (new.consultant_id, 'commission_gst', -new.commission_gst, new.id, new.paid_at)
+  on conflict on constraint ledger_entries_once do nothing;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.ledger_capture() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION ledger_capture(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.ledger_capture() IS 'Trigger: a captured payment the platform collected writes its entries: the amount, less the commission and the GST on it.';
+
+
+--
+-- Name: ledger_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.ledger_refund() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.status = 'processed' and (tg_op = 'INSERT' or old.status is distinct from 'processed') then
+    perform app.ledger_refund_entries(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.ledger_refund() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION ledger_refund(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.ledger_refund() IS 'Trigger: a refund processed writes its ledger entries.';
+
+
+--
+-- Name: ledger_refund_entries(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.ledger_refund_entries(p_refund_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_r app.payment_refunds;
+  v_t app.payment_transactions;
+  v_before numeric;
+  v_count integer;
+begin
+  select * into v_r from app.payment_refunds where id = p_refund_id;
+  if v_r.status is distinct from 'processed' then
+    return 0;
+  end if;
+  -- The payment's row lock orders its refunds, so each takes back its share of the commission from what the
+  -- earlier ones took: cumulative rounding, and a full refund takes back exactly all of it.
+  select * into v_t from app.payment_transactions where id = v_r.transaction_id for update;
+  if v_t.commission is null then
+    return 0;  -- money the platform did not collect: nothing of it is in the ledger
+  end if;
+  v_before := coalesce((select -sum(e.amount) from app.ledger_entries e
+                        where e.payment_id = v_t.id and e.kind = 'refund' and e.refund_id <> v_r.id), 0);
+  insert into app.ledger_entries (consultant_id, kind, amount, payment_id, refund_id, occurred_at)
+  select v_t.consultant_id, x.kind, x.amount, v_t.id, v_r.id, v_r.processed_at
+  from (values
+    ('refund', -v_r.amount),
+    ('commission_refund', round(v_t.commission * (v_before + v_r.amount) / v_t.amount, 2)
+                          - round(v_t.commission * v_before / v_t.amount, 2)),
+    ('commission_gst_refund', round(v_t.commission_gst * (v_before + v_r.amount) / v_t.amount, 2)
+                              - round(v_t.commission_gst * v_before / v_t.amount, 2))) as x(kind, amount)
+  on conflict on constraint ledger_entries_once do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.ledger_refund_entries(p_refund_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION ledger_refund_entries(p_refund_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) IS 'A processed refund''s entries: the amount back to the client, and the commission and its GST taken back in proportion.';
+
+
+--
 -- Name: mailbox_key(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7623,6 +7886,24 @@ COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consulta
 
 
 --
+-- Name: platform_collects(text, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.platform_collects(p_gateway text, p_purpose text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ select p_gateway in ('razorpay', 'local') and p_purpose in ('session', 'quotation') $$;
+
+
+ALTER FUNCTION app.platform_collects(p_gateway text, p_purpose text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION platform_collects(p_gateway text, p_purpose text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) IS 'Whether the platform collected this payment for a consultant (its gateway, a session or a quotation): only then is commission due and the rest owed through the ledger. Cash, bank transfers and UPI to the consultant never passed through it.';
+
+
+--
 -- Name: protect_booked_slot(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7721,6 +8002,57 @@ ALTER FUNCTION app.readable_consultants(p_approved_only boolean) OWNER TO nakksh
 --
 
 COMMENT ON FUNCTION app.readable_consultants(p_approved_only boolean) IS 'Retired (see db/functions/app/retired.sql): the consultants whose rows the caller may read. Invoker since issue 20: no policy calls it any more, and as a definer it let a web role read past the consultants and admins policies.';
+
+
+--
+-- Name: record_commission(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.record_commission() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_plan record;
+begin
+  -- Fixed once, when the payment is first captured: the plan and rates then in force. Never recomputed (a plan
+  -- changed later, a refund, a rate change leave it as it was); the refund entries take back their share of it.
+  if tg_op = 'UPDATE' and old.commission is not null then
+    if (new.commission, new.commission_gst, new.commission_plan, new.commission_percent, new.commission_min,
+        new.commission_gst_percent) is distinct from (old.commission, old.commission_gst, old.commission_plan,
+        old.commission_percent, old.commission_min, old.commission_gst_percent) then
+      raise exception using errcode = 'NK409', message = 'commission_fixed',
+        detail = 'A captured payment''s commission is fixed when it is captured and never changes.';
+    end if;
+    return new;
+  end if;
+  if new.status not in ('completed', 'partially_refunded', 'refunded')
+     or not app.platform_collects(new.gateway, new.purpose) then
+    new.commission := null;
+    new.commission_gst := null;
+    return new;
+  end if;
+  select p.code, p.commission_percent, p.commission_min into v_plan
+  from app.consultants c join app.plans p on p.code = c.subscription_plan where c.id = new.consultant_id;
+  new.commission_plan := v_plan.code;
+  new.commission_percent := v_plan.commission_percent;
+  new.commission_min := v_plan.commission_min;
+  new.commission_gst_percent := coalesce((select (s.value #>> '{}')::numeric from app.platform_settings s
+                                          where s.key = 'commission_gst_percent'), 18);
+  select x.commission, x.commission_gst into new.commission, new.commission_gst
+  from app.commission_split(new.amount, new.commission_percent, new.commission_min, new.commission_gst_percent) x;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.record_commission() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION record_commission(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.record_commission() IS 'Trigger (before): a payment the platform collected gets its commission when first captured, from its consultant''s plan then; a recorded commission never changes.';
 
 
 --
@@ -7825,6 +8157,30 @@ ALTER FUNCTION app.refresh_client_session_totals() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.total_sessions and first/last session follow their confirmed, completed and no-show sessions.';
+
+
+--
+-- Name: refuse_ledger_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refuse_ledger_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'NK409', message = 'ledger_append_only',
+    detail = 'Ledger entries are never changed or deleted; a correction is a new entry.';
+end;
+$$;
+
+
+ALTER FUNCTION app.refuse_ledger_change() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refuse_ledger_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refuse_ledger_change() IS 'Trigger: the ledger is append-only.';
 
 
 --
@@ -8318,7 +8674,6 @@ CREATE TABLE app.consultants (
     CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
     CONSTRAINT consultants_slug_not_deleted_prefix CHECK (((slug !~ '^deleted-'::text) OR (deleted_at IS NOT NULL))),
     CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text, 'integrations'::text]))),
-    CONSTRAINT consultants_subscription_plan_valid CHECK ((subscription_plan = ANY (ARRAY['free'::text, 'basic'::text, 'pro'::text, 'enterprise'::text]))),
     CONSTRAINT consultants_timezone_valid CHECK (app.is_valid_timezone(timezone)),
     CONSTRAINT consultants_url_format CHECK (((COALESCE(instagram_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(linkedin_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(twitter_url, 'https://x'::text) ~ '^https?://'::text) AND (COALESCE(profile_photo_url, '/x'::text) ~ '^(https?://|/)'::text) AND (COALESCE(zoom_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(meet_link, 'https://x'::text) ~ '^https://'::text) AND (COALESCE(teams_link, 'https://x'::text) ~ '^https://'::text))),
     CONSTRAINT consultants_webinar_session_price_range CHECK ((webinar_session_price >= (0)::numeric))
@@ -8725,14 +9080,30 @@ begin
         detail = 'support_email is an email address.';
     end if;
   elsif p_key = 'plans' then
+    -- The commission is optional in a change (a plan keeps its own; a new plan takes 10%, at least ₹10).
     if jsonb_typeof(p_value) <> 'array' or jsonb_array_length(p_value) not between 1 and 10 or exists (
         select 1 from jsonb_array_elements(p_value) p
         where jsonb_typeof(p) <> 'object' or jsonb_typeof(p->'code') <> 'string' or jsonb_typeof(p->'name') <> 'string'
            or jsonb_typeof(p->'price_monthly') <> 'number' or (p->>'price_monthly')::numeric not between 0 and 1000000
            or (p->>'price_monthly')::numeric <> round((p->>'price_monthly')::numeric, 2)
-           or (p->>'code') !~ '^[a-z][a-z0-9_]{0,29}$' or length(p->>'name') not between 1 and 60) then
+           or (p->>'code') !~ '^[a-z][a-z0-9_]{0,29}$' or length(btrim(p->>'name')) not between 1 and 60
+           or (p ? 'commission_percent' and (jsonb_typeof(p->'commission_percent') <> 'number'
+               or (p->>'commission_percent')::numeric not between 0 and 50
+               or (p->>'commission_percent')::numeric <> round((p->>'commission_percent')::numeric, 2)))
+           or (p ? 'commission_min' and (jsonb_typeof(p->'commission_min') <> 'number'
+               or (p->>'commission_min')::numeric not between 0 and 10000
+               or (p->>'commission_min')::numeric <> round((p->>'commission_min')::numeric, 2)))
+           or exists (select 1 from jsonb_object_keys(p) k
+                      where k not in ('code', 'name', 'price_monthly', 'commission_percent', 'commission_min'))) then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:plans',
-        detail = 'plans is a list of 1 to 10 {code, name, price_monthly} (code lowercase; price in rupees and paise, 0 to 10,00,000).';
+        detail = 'plans is a list of 1 to 10 {code, name, price_monthly, commission_percent, commission_min} (code '
+                 || 'lowercase; price in rupees and paise, 0 to 10,00,000; commission 0 to 50 percent, at least 0 to '
+                 || '10,000 rupees).';
+    end if;
+    if (select count(distinct p->>'code') from jsonb_array_elements(p_value) p) <> jsonb_array_length(p_value)
+       or not exists (select 1 from jsonb_array_elements(p_value) p where p->>'code' = 'free') then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:plans',
+        detail = 'Each plan code once, and the free plan (code free: every new consultant''s) among them.';
     end if;
   else
     raise exception using errcode = 'NK422', message = 'unknown_setting', hint = 'field:' || left(p_key, 60),
@@ -10731,6 +11102,54 @@ COMMENT ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time 
 
 
 --
+-- Name: replace_plans(jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.replace_plans(p_plans jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_before jsonb := api.plans_json();
+  v_gone record;
+begin
+  -- p_plans passed app_private.check_setting. A plan some consultant is on stays until they are moved: their
+  -- subscription names it (a foreign key), and taking it away would change what they pay and are charged.
+  select p.code, count(*) as n into v_gone
+  from app.plans p join app.consultants c on c.subscription_plan = p.code
+  where p.code not in (select e->>'code' from jsonb_array_elements(p_plans) e)
+  group by p.code order by p.code limit 1;
+  if v_gone.code is not null then
+    raise exception using errcode = 'NK409', message = 'plan_in_use', hint = 'field:plans',
+      detail = format('%s consultant(s) are on the plan %s: move them to another plan before removing it.',
+                      v_gone.n, v_gone.code);
+  end if;
+  delete from app.plans where code not in (select e->>'code' from jsonb_array_elements(p_plans) e);
+  insert into app.plans as t (code, name, price_monthly, commission_percent, commission_min, position)
+  select e->>'code', btrim(e->>'name'), (e->>'price_monthly')::numeric,
+         coalesce((e->>'commission_percent')::numeric, prev.commission_percent, 10),
+         coalesce((e->>'commission_min')::numeric, prev.commission_min, 10), o
+  from jsonb_array_elements(p_plans) with ordinality as x(e, o) left join app.plans prev on prev.code = e->>'code'
+  on conflict (code) do update set name = excluded.name, price_monthly = excluded.price_monthly,
+    commission_percent = excluded.commission_percent, commission_min = excluded.commission_min,
+    position = excluded.position
+  where (t.name, t.price_monthly, t.commission_percent, t.commission_min, t.position) is distinct from
+        (excluded.name, excluded.price_monthly, excluded.commission_percent, excluded.commission_min, excluded.position);
+  return nullif(api.plans_json(), v_before);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.replace_plans(p_plans jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION replace_plans(p_plans jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.replace_plans(p_plans jsonb) IS 'Make app.plans the given list (checked by check_setting): plans no longer listed go unless someone is on them, the rest are added or changed; answers the new list, or NULL when nothing changed.';
+
+
+--
 -- Name: require_admin(text, boolean); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -11280,14 +11699,14 @@ CREATE FUNCTION app_private.setting_as_stored(p_key text, p_value jsonb) RETURNS
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $_$
-  -- The reverse: a plan price sent as a money string ("499.00") is stored as the number it says, so the check
-  -- and every reader see one form. Anything else is left for the check to judge.
+  -- The reverse: a plan's money (price, commission minimum) sent as a money string ("499.00") is taken as the
+  -- number it says, so the check sees one form. Anything else is left for the check to judge.
   select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
                    and not exists (select 1 from jsonb_array_elements(p_value) p where jsonb_typeof(p) <> 'object')
-              then (select jsonb_agg(case when jsonb_typeof(p->'price_monthly') = 'string'
-                                               and (p->>'price_monthly') ~ '^[0-9]{1,7}(\.[0-9]{1,2})?$'
-                                          then p || jsonb_build_object('price_monthly', (p->>'price_monthly')::numeric)
-                                          else p end order by o)
+              then (select jsonb_agg((select p || coalesce(jsonb_object_agg(k.key, (p->>k.key)::numeric), '{}')
+                                      from (values ('price_monthly'), ('commission_min'), ('commission_percent')) k(key)
+                                      where jsonb_typeof(p->k.key) = 'string'
+                                        and (p->>k.key) ~ '^[0-9]{1,7}(\.[0-9]{1,2})?$') order by o)
                     from jsonb_array_elements(p_value) with ordinality as e(p, o))
               else p_value end
 $_$;
@@ -13694,6 +14113,49 @@ COMMENT ON TABLE app.email_templates IS 'Super admins'' overrides of the built-i
 
 
 --
+-- Name: ledger_entries; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.ledger_entries (
+    id bigint NOT NULL,
+    consultant_id uuid NOT NULL,
+    kind text NOT NULL,
+    bucket text DEFAULT 'due'::text NOT NULL,
+    amount numeric(12,2) NOT NULL,
+    payment_id uuid,
+    refund_id uuid,
+    occurred_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ledger_entries_bucket_valid CHECK ((bucket = ANY (ARRAY['due'::text, 'held'::text, 'transferred'::text, 'settled'::text]))),
+    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text])) AND (payment_id IS NOT NULL) AND (refund_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])) AND (payment_id IS NOT NULL) AND (refund_id IS NOT NULL)))),
+    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])))
+);
+
+
+ALTER TABLE app.ledger_entries OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE ledger_entries; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.ledger_entries IS 'What the platform owes each consultant, append-only: each entry tied to the payment or refund that caused it, signed (positive: owed to the consultant), in the balance it moves (due: not yet transferred). Balances are sums of it (docs/payments.md).';
+
+
+--
+-- Name: ledger_entries_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.ledger_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.ledger_entries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: materialized_view_versions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -13774,6 +14236,36 @@ ALTER TABLE app.one_time_tokens OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.one_time_tokens IS 'Email-verification and password-reset tokens: hashed, expiring, single use.';
+
+
+--
+-- Name: plans; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.plans (
+    code text NOT NULL,
+    name text NOT NULL,
+    price_monthly numeric(10,2) DEFAULT 0 NOT NULL,
+    commission_percent numeric(5,2) NOT NULL,
+    commission_min numeric(10,2) DEFAULT 0 NOT NULL,
+    "position" smallint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT plans_code_format CHECK ((code ~ '^[a-z][a-z0-9_]{0,29}$'::text)),
+    CONSTRAINT plans_commission_min_range CHECK (((commission_min >= (0)::numeric) AND (commission_min <= (10000)::numeric))),
+    CONSTRAINT plans_commission_range CHECK (((commission_percent >= (0)::numeric) AND (commission_percent <= (50)::numeric))),
+    CONSTRAINT plans_name_length CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 60))),
+    CONSTRAINT plans_price_range CHECK (((price_monthly >= (0)::numeric) AND (price_monthly <= (1000000)::numeric)))
+);
+
+
+ALTER TABLE app.plans OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE plans; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.plans IS 'The subscription plans: monthly price (GST included) and the commission on each payment the platform collects for a consultant on it (percent, at least the minimum; GST on top).';
 
 
 --
@@ -14502,6 +14994,22 @@ ALTER TABLE ONLY app.idempotency_keys
 
 
 --
+-- Name: ledger_entries ledger_entries_once; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_once UNIQUE NULLS NOT DISTINCT (payment_id, refund_id, kind);
+
+
+--
+-- Name: ledger_entries ledger_entries_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: materialized_view_versions materialized_view_versions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -14587,6 +15095,14 @@ ALTER TABLE ONLY app.payment_transactions
 
 ALTER TABLE ONLY app.payment_transactions
     ADD CONSTRAINT payment_transactions_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: plans plans_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.plans
+    ADD CONSTRAINT plans_pkey PRIMARY KEY (code);
 
 
 --
@@ -14953,6 +15469,20 @@ CREATE INDEX email_outbox_created_idx ON app.email_outbox USING btree (created_a
 --
 
 CREATE INDEX idempotency_keys_created_idx ON app.idempotency_keys USING btree (created_at);
+
+
+--
+-- Name: ledger_entries_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX ledger_entries_consultant_idx ON app.ledger_entries USING btree (consultant_id, occurred_at);
+
+
+--
+-- Name: ledger_entries_refund_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX ledger_entries_refund_idx ON app.ledger_entries USING btree (refund_id) WHERE (refund_id IS NOT NULL);
 
 
 --
@@ -15411,6 +15941,13 @@ CREATE TRIGGER email_templates_touch_updated_at BEFORE UPDATE ON app.email_templ
 
 
 --
+-- Name: ledger_entries ledger_entries_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON app.ledger_entries FOR EACH ROW EXECUTE FUNCTION app.refuse_ledger_change();
+
+
+--
 -- Name: payment_refunds payment_refunds_apply_totals; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -15422,6 +15959,13 @@ CREATE TRIGGER payment_refunds_apply_totals AFTER INSERT OR UPDATE OF status, am
 --
 
 CREATE TRIGGER payment_refunds_guard BEFORE INSERT OR UPDATE OF amount, status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.guard_refund();
+
+
+--
+-- Name: payment_refunds payment_refunds_ledger; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_ledger AFTER INSERT OR UPDATE OF status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.ledger_refund();
 
 
 --
@@ -15446,10 +15990,24 @@ CREATE TRIGGER payment_transactions_enforce_transition BEFORE UPDATE OF status O
 
 
 --
+-- Name: payment_transactions payment_transactions_ledger; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_ledger AFTER INSERT OR UPDATE ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.ledger_capture();
+
+
+--
 -- Name: payment_transactions payment_transactions_mark_analytics; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
 CREATE TRIGGER payment_transactions_mark_analytics AFTER INSERT OR DELETE OR UPDATE OF status, paid_at, amount ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
+
+
+--
+-- Name: payment_transactions payment_transactions_record_commission; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_record_commission BEFORE INSERT OR UPDATE ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.record_commission();
 
 
 --
@@ -15464,6 +16022,13 @@ CREATE TRIGGER payment_transactions_refresh_client_paid AFTER INSERT OR DELETE O
 --
 
 CREATE TRIGGER payment_transactions_touch_updated_at BEFORE UPDATE ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: plans plans_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER plans_touch_updated_at BEFORE UPDATE ON app.plans FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 
 --
@@ -15755,6 +16320,14 @@ ALTER TABLE ONLY app.consultants
 
 
 --
+-- Name: consultants consultants_subscription_plan_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultants
+    ADD CONSTRAINT consultants_subscription_plan_fkey FOREIGN KEY (subscription_plan) REFERENCES app.plans(code) ON UPDATE CASCADE ON DELETE RESTRICT;
+
+
+--
 -- Name: daily_analytics daily_analytics_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -15832,6 +16405,30 @@ ALTER TABLE ONLY app.email_templates
 
 ALTER TABLE ONLY app.idempotency_keys
     ADD CONSTRAINT idempotency_keys_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: ledger_entries ledger_entries_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: ledger_entries ledger_entries_payment_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES app.payment_transactions(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: ledger_entries ledger_entries_refund_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_refund_id_fkey FOREIGN KEY (refund_id) REFERENCES app.payment_refunds(id) ON DELETE RESTRICT;
 
 
 --
@@ -16145,6 +16742,13 @@ CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO n
 
 
 --
+-- Name: ledger_entries admin_reads_ledger_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_ledger_entries ON app.ledger_entries FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: payment_refunds admin_reads_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -16211,6 +16815,13 @@ ALTER TABLE app.admins ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.analytics_dirty ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: plans anyone_reads_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY anyone_reads_plans ON app.plans FOR SELECT TO nakksha_app, nakksha_app_admin, nakksha_worker USING (true);
+
 
 --
 -- Name: platform_settings anyone_reads_platform_settings; Type: POLICY; Schema: app; Owner: nakksha_owner
@@ -16456,6 +17067,13 @@ CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO na
 
 
 --
+-- Name: ledger_entries consultant_reads_own_ledger_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_ledger_entries ON app.ledger_entries FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
 -- Name: payment_refunds consultant_reads_own_payment_refunds; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -16603,6 +17221,12 @@ ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.idempotency_keys ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: ledger_entries; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.ledger_entries ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: materialized_view_versions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -16631,6 +17255,12 @@ ALTER TABLE app.payment_refunds ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: plans; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.plans ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: platform_settings; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -16809,6 +17439,13 @@ CREATE POLICY worker_steps ON app.email_templates TO nakksha_worker USING (true)
 --
 
 CREATE POLICY worker_steps ON app.idempotency_keys TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: ledger_entries worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.ledger_entries TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -17639,6 +18276,24 @@ GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION my_balance(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_balance() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_balance() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_balance() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_ledger(p_before bigint, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_ledger(p_before bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_ledger(p_before bigint, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_ledger(p_before bigint, p_limit integer) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION my_page_status(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -17858,6 +18513,15 @@ GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date
 REVOKE ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) TO nakksha_app;
 GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION plans_json(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.plans_json() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.plans_json() TO nakksha_app;
+GRANT ALL ON FUNCTION api.plans_json() TO nakksha_app_admin;
 
 
 --
@@ -18828,6 +19492,14 @@ REVOKE ALL ON FUNCTION app.check_slot_budget() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.commission_split(p_amount numeric, p_percent numeric, p_min numeric, p_gst_percent numeric, OUT commission numeric, OUT commission_gst numeric) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION count_clients(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -18989,6 +19661,28 @@ REVOKE ALL ON FUNCTION app.keep_worker_registered() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION ledger_capture(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.ledger_capture() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ledger_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.ledger_refund() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ledger_refund_entries(p_refund_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION mailbox_key(p_email text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19011,6 +19705,14 @@ REVOKE ALL ON FUNCTION app.mark_all_analytics_dirty() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION platform_collects(p_gateway text, p_purpose text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) TO nakksha_worker;
 
 
 --
@@ -19038,6 +19740,13 @@ GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakks
 
 
 --
+-- Name: FUNCTION record_commission(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.record_commission() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION rederive_local_times(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19056,6 +19765,13 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse_ledger_change(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refuse_ledger_change() FROM PUBLIC;
 
 
 --
@@ -20134,6 +20850,14 @@ GRANT ALL ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with tim
 
 
 --
+-- Name: FUNCTION replace_plans(p_plans jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.replace_plans(p_plans jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.replace_plans(p_plans jsonb) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION require_admin(p_acting_admin_email text, p_super boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -20959,6 +21683,24 @@ GRANT SELECT ON TABLE app.email_templates TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE ledger_entries; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.ledger_entries TO nakksha_app;
+GRANT SELECT ON TABLE app.ledger_entries TO nakksha_app_admin;
+GRANT SELECT,INSERT ON TABLE app.ledger_entries TO nakksha_worker;
+
+
+--
+-- Name: TABLE plans; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.plans TO nakksha_app;
+GRANT SELECT ON TABLE app.plans TO nakksha_app_admin;
+GRANT SELECT ON TABLE app.plans TO nakksha_worker;
+
+
+--
 -- Name: TABLE platform_settings; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -21150,3 +21892,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261208020000
 -- 20261209010000
 -- 20261209020000
+-- 20261210010000

@@ -16,9 +16,9 @@ select api.worker_mark_email_sent(:email_log_id, :subject, :provider, :external_
 -- Record a send error; final marks the message failed.
 select api.worker_mark_email_failed(:email_log_id, :error, :final);
 
--- name: worker_queue_due_reminders()$
--- Queue the reminder jobs of the sessions whose reminder falls due within the minute (every minute).
-select api.worker_queue_due_reminders();
+-- name: worker_queue_due_reminders(limit)$
+-- Queue the reminder jobs of the sessions whose reminder falls due within the minute, at most limit (every minute).
+select api.worker_queue_due_reminders(:limit);
 
 -- name: worker_session_reminder(session_id, starts_at)$
 -- Queue a session's reminder if it still applies.

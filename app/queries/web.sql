@@ -5,8 +5,8 @@
 select api.web_session_subject(:token_hash);
 
 -- name: public_plans()$
--- The subscription plans and the platform's name, for the pricing page (platform settings: readable by all).
+-- The subscription plans (app.plans, with their commission) and the platform's name, for the pricing page.
 select jsonb_build_object(
   'platform_name', (select s.value #>> '{}' from app.platform_settings s where s.key = 'platform_name'),
   'support_email', (select s.value #>> '{}' from app.platform_settings s where s.key = 'support_email'),
-  'plans', coalesce((select s.value from app.platform_settings s where s.key = 'plans'), '[]'));
+  'plans', api.plans_json());

@@ -234,16 +234,29 @@ def _price(text: str) -> Any:
 MAX_PLAN_ROWS = 20  # more than the SQL's 10 plans plus the spare rows: the check, not the form, sets the limit
 
 
+PLAN_FIELDS = ("code", "name", "price", "commission", "minimum")
+
+
 def _plan_rows(form: dict) -> list[dict]:
-    """The plan rows as typed (plan_code_0, plan_name_0, plan_price_0, …)."""
-    return [{"code": form.get(f"plan_code_{i}", ""), "name": form.get(f"plan_name_{i}", ""),
-             "price": form.get(f"plan_price_{i}", "")} for i in range(MAX_PLAN_ROWS) if f"plan_code_{i}" in form]
+    """The plan rows as typed (plan_code_0, plan_name_0, plan_price_0, plan_commission_0, plan_minimum_0, …)."""
+    return [{k: form.get(f"plan_{k}_{i}", "") for k in PLAN_FIELDS} for i in range(MAX_PLAN_ROWS)
+            if f"plan_code_{i}" in form]
 
 
 def _plans(form: dict) -> list[dict]:
-    """The plans the form asks for; a row with every field empty is not a plan."""
-    return [{"code": r["code"].strip(), "name": r["name"].strip(), "price_monthly": _price(r["price"])}
-            for r in _plan_rows(form) if r["code"].strip() or r["name"].strip() or r["price"].strip()]
+    """The plans the form asks for; a row with every field empty is not a plan. An empty commission keeps the
+    plan's own (a new plan's is the database's default)."""
+    plans = []
+    for r in _plan_rows(form):
+        if not any(r[k].strip() for k in PLAN_FIELDS):
+            continue
+        plan = {"code": r["code"].strip(), "name": r["name"].strip(), "price_monthly": _price(r["price"])}
+        if r["commission"].strip():
+            plan["commission_percent"] = _price(r["commission"])
+        if r["minimum"].strip():
+            plan["commission_min"] = _price(r["minimum"])
+        plans.append(plan)
+    return plans
 
 
 def _wanted(form: dict) -> dict:
@@ -258,9 +271,10 @@ def _wanted(form: dict) -> dict:
 def _form_values(settings: dict, spare: int = PLAN_ROWS_SPARE) -> dict:
     values: dict[str, Any] = {k: settings[k]["value"] for k in (*NUMBER_SETTINGS, *LIMIT_SETTINGS, *TEXT_SETTINGS)
                               if k in settings}
-    plans = [{"code": p["code"], "name": p["name"], "price": p["price_monthly"]}
+    plans = [{"code": p["code"], "name": p["name"], "price": p["price_monthly"],
+              "commission": str(p.get("commission_percent", "")), "minimum": p.get("commission_min", "")}
              for p in settings.get("plans", {}).get("value", [])]
-    values["plans"] = plans + [{"code": "", "name": "", "price": ""}] * spare
+    values["plans"] = plans + [dict.fromkeys(PLAN_FIELDS, "")] * spare
     return values
 
 

@@ -329,8 +329,7 @@ declare
   v_c app.consultants;
   v_old text;
 begin
-  if not exists (select 1 from app.platform_settings s, jsonb_array_elements(s.value) p
-                 where s.key = 'plans' and p->>'code' = p_plan) then
+  if not exists (select 1 from app.plans p where p.code = p_plan) then
     raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
   end if;
   select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;

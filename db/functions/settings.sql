@@ -16,39 +16,55 @@ begin
                           || case when b.bounds ? s.key
                                   then jsonb_build_object('min', b.bounds->s.key->0, 'max', b.bounds->s.key->1)
                                   else '{}' end), '{}')
-          from app.platform_settings s, (select api.setting_bounds() as bounds) b);
+          from app.platform_settings s, (select api.setting_bounds() as bounds) b)
+         -- The plans are rows of app.plans (issue 21), shown and changed here as one setting.
+         || jsonb_build_object('plans', jsonb_build_object(
+              'value', api.plans_json(),
+              'description', 'Subscription plans: the price per month (GST included) and the commission on each '
+                             || 'payment the platform collects for a consultant on it (percent, at least the minimum; '
+                             || 'GST on top).',
+              'updated_at', (select max(p.updated_at) from app.plans p), 'updated_by', null));
 end;
 $$;
-comment on function api.admin_settings is 'Super admins: every platform setting with its description and last change.';
+comment on function api.admin_settings is 'Super admins: every platform setting with its description and last change (the plans from app.plans).';
+
+create or replace function api.plans_json()
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('code', p.code, 'name', p.name,
+                                               'price_monthly', api.money(p.price_monthly),
+                                               'commission_percent', p.commission_percent,
+                                               'commission_min', api.money(p.commission_min))
+                            order by p.position, p.code), '[]')
+  from app.plans p
+$$;
+comment on function api.plans_json is 'The plans as the API answers them: code, name, monthly price, commission percent and minimum (money as strings).';
 
 create or replace function api.setting_for_answer(p_key text, p_value jsonb)
 returns jsonb
 language sql immutable
 set search_path = ''
 as $$
-  -- A plan's price is money, and money in an answer is a two-decimal string ("499.00"; docs/api.md, Money); it
-  -- is kept as a JSON number, and a change may send either (app_private.setting_as_stored).
-  select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
-              then (select jsonb_agg(p || jsonb_build_object('price_monthly', api.money((p->>'price_monthly')::numeric))
-                                     order by o)
-                    from jsonb_array_elements(p_value) with ordinality as e(p, o))
-              else p_value end
+  -- Every stored setting is answered as kept (the plans, whose prices are money, are app.plans: api.plans_json).
+  select p_value
 $$;
-comment on function api.setting_for_answer is 'A setting''s value as the API answers it (plan prices as money strings).';
+comment on function api.setting_for_answer is 'A stored setting''s value as the API answers it.';
 
 create or replace function app_private.setting_as_stored(p_key text, p_value jsonb)
 returns jsonb
 language sql immutable
 set search_path = ''
 as $$
-  -- The reverse: a plan price sent as a money string ("499.00") is stored as the number it says, so the check
-  -- and every reader see one form. Anything else is left for the check to judge.
+  -- The reverse: a plan's money (price, commission minimum) sent as a money string ("499.00") is taken as the
+  -- number it says, so the check sees one form. Anything else is left for the check to judge.
   select case when p_key = 'plans' and jsonb_typeof(p_value) = 'array'
                    and not exists (select 1 from jsonb_array_elements(p_value) p where jsonb_typeof(p) <> 'object')
-              then (select jsonb_agg(case when jsonb_typeof(p->'price_monthly') = 'string'
-                                               and (p->>'price_monthly') ~ '^[0-9]{1,7}(\.[0-9]{1,2})?$'
-                                          then p || jsonb_build_object('price_monthly', (p->>'price_monthly')::numeric)
-                                          else p end order by o)
+              then (select jsonb_agg((select p || coalesce(jsonb_object_agg(k.key, (p->>k.key)::numeric), '{}')
+                                      from (values ('price_monthly'), ('commission_min'), ('commission_percent')) k(key)
+                                      where jsonb_typeof(p->k.key) = 'string'
+                                        and (p->>k.key) ~ '^[0-9]{1,7}(\.[0-9]{1,2})?$') order by o)
                     from jsonb_array_elements(p_value) with ordinality as e(p, o))
               else p_value end
 $$;
@@ -110,14 +126,30 @@ begin
         detail = 'support_email is an email address.';
     end if;
   elsif p_key = 'plans' then
+    -- The commission is optional in a change (a plan keeps its own; a new plan takes 10%, at least ₹10).
     if jsonb_typeof(p_value) <> 'array' or jsonb_array_length(p_value) not between 1 and 10 or exists (
         select 1 from jsonb_array_elements(p_value) p
         where jsonb_typeof(p) <> 'object' or jsonb_typeof(p->'code') <> 'string' or jsonb_typeof(p->'name') <> 'string'
            or jsonb_typeof(p->'price_monthly') <> 'number' or (p->>'price_monthly')::numeric not between 0 and 1000000
            or (p->>'price_monthly')::numeric <> round((p->>'price_monthly')::numeric, 2)
-           or (p->>'code') !~ '^[a-z][a-z0-9_]{0,29}$' or length(p->>'name') not between 1 and 60) then
+           or (p->>'code') !~ '^[a-z][a-z0-9_]{0,29}$' or length(btrim(p->>'name')) not between 1 and 60
+           or (p ? 'commission_percent' and (jsonb_typeof(p->'commission_percent') <> 'number'
+               or (p->>'commission_percent')::numeric not between 0 and 50
+               or (p->>'commission_percent')::numeric <> round((p->>'commission_percent')::numeric, 2)))
+           or (p ? 'commission_min' and (jsonb_typeof(p->'commission_min') <> 'number'
+               or (p->>'commission_min')::numeric not between 0 and 10000
+               or (p->>'commission_min')::numeric <> round((p->>'commission_min')::numeric, 2)))
+           or exists (select 1 from jsonb_object_keys(p) k
+                      where k not in ('code', 'name', 'price_monthly', 'commission_percent', 'commission_min'))) then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:plans',
-        detail = 'plans is a list of 1 to 10 {code, name, price_monthly} (code lowercase; price in rupees and paise, 0 to 10,00,000).';
+        detail = 'plans is a list of 1 to 10 {code, name, price_monthly, commission_percent, commission_min} (code '
+                 || 'lowercase; price in rupees and paise, 0 to 10,00,000; commission 0 to 50 percent, at least 0 to '
+                 || '10,000 rupees).';
+    end if;
+    if (select count(distinct p->>'code') from jsonb_array_elements(p_value) p) <> jsonb_array_length(p_value)
+       or not exists (select 1 from jsonb_array_elements(p_value) p where p->>'code' = 'free') then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:plans',
+        detail = 'Each plan code once, and the free plan (code free: every new consultant''s) among them.';
     end if;
   else
     raise exception using errcode = 'NK422', message = 'unknown_setting', hint = 'field:' || left(p_key, 60),
@@ -143,6 +175,13 @@ begin
   end if;
   for v_item in select key, app_private.setting_as_stored(key, value) as value from jsonb_each(p_patch) loop
     perform app_private.check_setting(v_item.key, v_item.value);
+    if v_item.key = 'plans' then
+      v_value := app_private.replace_plans(v_item.value);
+      if v_value is not null then
+        v_changes := v_changes || jsonb_build_object('plans', v_value);
+      end if;
+      continue;
+    end if;
     v_value := case when jsonb_typeof(v_item.value) = 'string' then to_jsonb(btrim(v_item.value #>> '{}'))
                     else v_item.value end;
     -- Only a value that differs is written, stamped and audited: a form sending every setting back as it
@@ -164,8 +203,44 @@ end;
 $$;
 comment on function api.admin_update_settings is 'Super admins: change platform settings (each checked; what really changed is written and audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
+create or replace function app_private.replace_plans(p_plans jsonb)
+returns jsonb
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_before jsonb := api.plans_json();
+  v_gone record;
+begin
+  -- p_plans passed app_private.check_setting. A plan some consultant is on stays until they are moved: their
+  -- subscription names it (a foreign key), and taking it away would change what they pay and are charged.
+  select p.code, count(*) as n into v_gone
+  from app.plans p join app.consultants c on c.subscription_plan = p.code
+  where p.code not in (select e->>'code' from jsonb_array_elements(p_plans) e)
+  group by p.code order by p.code limit 1;
+  if v_gone.code is not null then
+    raise exception using errcode = 'NK409', message = 'plan_in_use', hint = 'field:plans',
+      detail = format('%s consultant(s) are on the plan %s: move them to another plan before removing it.',
+                      v_gone.n, v_gone.code);
+  end if;
+  delete from app.plans where code not in (select e->>'code' from jsonb_array_elements(p_plans) e);
+  insert into app.plans as t (code, name, price_monthly, commission_percent, commission_min, position)
+  select e->>'code', btrim(e->>'name'), (e->>'price_monthly')::numeric,
+         coalesce((e->>'commission_percent')::numeric, prev.commission_percent, 10),
+         coalesce((e->>'commission_min')::numeric, prev.commission_min, 10), o
+  from jsonb_array_elements(p_plans) with ordinality as x(e, o) left join app.plans prev on prev.code = e->>'code'
+  on conflict (code) do update set name = excluded.name, price_monthly = excluded.price_monthly,
+    commission_percent = excluded.commission_percent, commission_min = excluded.commission_min,
+    position = excluded.position
+  where (t.name, t.price_monthly, t.commission_percent, t.commission_min, t.position) is distinct from
+        (excluded.name, excluded.price_monthly, excluded.commission_percent, excluded.commission_min, excluded.position);
+  return nullif(api.plans_json(), v_before);
+end;
+$$;
+comment on function app_private.replace_plans is 'Make app.plans the given list (checked by check_setting): plans no longer listed go unless someone is on them, the rest are added or changed; answers the new list, or NULL when nothing changed.';
+
 grant execute on function api.admin_settings(), api.admin_update_settings(jsonb), api.setting_bounds(),
-  api.setting_for_answer(text, jsonb) to nakksha_app;
+  api.setting_for_answer(text, jsonb), api.plans_json() to nakksha_app;
 grant execute on function api.setting_bounds() to nakksha_worker;
 
 -- Test: pytest tests/db/test_limit_settings.py tests/http/test_admin_analytics.py

@@ -33,6 +33,7 @@ TENANT_TABLES = {
     "quotation_views": "own",
     "analytics_dirty": "own",  # which of their days wait for the job (api.live_day; issue 20)
     "consultant_client_counts": "own",
+    "ledger_entries": "own",  # what the platform owes them (issue 21); written by the payments' triggers, never by them
     "calendar_connections": "own",
     "calendar_busy": "none",
     "oauth_states": "none",
@@ -187,8 +188,9 @@ async def test_no_caller_sees_nothing_anywhere(db, world):
         populated = {t: await owner.fetchval(f"select count(*) from app.{t}") for t in tables}
     finally:
         await owner.close()
-    # Platform settings are public by design (platform name, plans); everything else needs a caller.
+    # Platform settings and the plans are public by design (the pricing page); everything else needs a caller.
     tables.remove("platform_settings")
+    tables.remove("plans")
     assert {"consultants", "admins", "admin_audit_log", "webhook_events", "email_templates"} <= set(tables)
     async with db.as_caller("app") as conn:
         for table in tables:

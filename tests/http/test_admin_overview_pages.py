@@ -5,6 +5,7 @@ import json
 import re
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from tests.db.test_daily_analytics import D
 from tests.http.helpers import PASSWORD
@@ -131,10 +132,12 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
     current = json.loads(current)
     fields |= {k: str(current[k]) for k in fields if k in current and not isinstance(current[k], str)}
     plans = {}
-    for i, p in enumerate(current["plans"]):
-        plans |= {f"plan_code_{i}": p["code"], f"plan_name_{i}": p["name"], f"plan_price_{i}": str(p["price_monthly"])}
-    plans |= {"plan_code_4": "", "plan_name_4": "", "plan_price_4": "", "plan_code_5": "", "plan_name_5": "",
-              "plan_price_5": ""}
+    rows = (await owner_fetch(db, "select jsonb_agg(p order by p.position) as p from app.plans p"))["p"]
+    for i, p in enumerate(json.loads(rows)):  # the plans as the form shows them, commission included
+        plans |= {f"plan_code_{i}": p["code"], f"plan_name_{i}": p["name"], f"plan_price_{i}": str(p["price_monthly"]),
+                  f"plan_commission_{i}": str(p["commission_percent"]), f"plan_minimum_{i}": str(p["commission_min"])}
+    for i in (4, 5):
+        plans |= {f"plan_{k}_{i}": "" for k in ("code", "name", "price", "commission", "minimum")}
 
     async def audits() -> int:
         return (await owner_fetch(db, "select count(*) as n from app.admin_audit_log where action = 'settings_updated'"))["n"]
@@ -149,10 +152,18 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
         "plan_price_4": "2,999"})
     assert r.status_code == 303 and r.headers["location"] == "/admin/settings?done=saved"
     after = json.loads((await owner_fetch(db, "select jsonb_object_agg(key, value) as s from app.platform_settings"))["s"])
-    assert after["default_hold_minutes"] == 20 and after["plans"][-1] == {"code": "team", "name": "Team",
-                                                                          "price_monthly": 2999}
-    changes = json.loads((await owner_fetch(db, "select details from app.admin_audit_log "
-                                                "where action = 'settings_updated'"))["details"])["changes"]
+    team = await owner_fetch(db, "select * from app.plans where code = 'team'")
+    assert after["default_hold_minutes"] == 20 and (team["name"], team["price_monthly"], team["commission_percent"],
+                                                    team["commission_min"]) == ("Team", 2999, 10, 10)
+    # The commission of a plan, changed from the same table.
+    r = await client.post("/admin/settings", headers=HTML, data={
+        **fields, **plans, "default_hold_minutes": "20", "plan_code_4": "team", "plan_name_4": "Team",
+        "plan_price_4": "2999", "plan_commission_4": "4.5", "plan_minimum_4": "5"})
+    assert r.status_code == 303 and r.headers["location"] == "/admin/settings?done=saved"
+    team = await owner_fetch(db, "select * from app.plans where code = 'team'")
+    assert (team["commission_percent"], team["commission_min"]) == (Decimal("4.50"), Decimal("5.00"))
+    changes = json.loads((await owner_fetch(db, "select details from app.admin_audit_log where action = "
+                                                "'settings_updated' order by id limit 1"))["details"])["changes"]
     assert set(changes) == {"default_hold_minutes", "plans"}
     saved = await client.get("/admin/settings?done=saved", headers=HTML)
     assert "Settings saved." in saved.text and 'value="team"' in saved.text
@@ -162,7 +173,10 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
                        ({"support_email": "nope"}, "support_email"), ({"platform_name": "  "}, "platform_name"),
                        ({"plan_code_0": "FREE"}, "plans"), ({"plan_price_1": "-5"}, "plans"),
                        ({"plan_price_1": "lots"}, "plans"), ({"plan_price_1": "1e400"}, "plans"),
-                       ({"plan_price_1": "NaN"}, "plans"), ({"plan_price_1": "499.999"}, "plans")):
+                       ({"plan_price_1": "NaN"}, "plans"), ({"plan_price_1": "499.999"}, "plans"),
+                       ({"plan_commission_1": "51"}, "plans"), ({"plan_minimum_1": "-1"}, "plans"),
+                       ({"plan_code_0": "", "plan_name_0": "", "plan_price_0": "", "plan_commission_0": "",
+                         "plan_minimum_0": ""}, "plans")):
         r = await client.post("/admin/settings", headers=HTML, data={**fields, **plans, **bad})
         assert r.status_code == 422, (bad, r.status_code)
         assert 'class="error-summary" role="alert"' in r.text and f'href="#{field}"' in r.text, bad
@@ -186,7 +200,7 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
     assert r.status_code == 403
     assert json.loads((await owner_fetch(db, "select value from app.platform_settings "
                                              "where key = 'default_hold_minutes'"))["value"]) == 20
-    assert await audits() == 1
+    assert await audits() == 2  # the new plan, then its commission
 
 
 async def test_the_dashboard_home_takes_chosen_dates(client, db):

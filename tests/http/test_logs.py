@@ -72,6 +72,63 @@ def test_outside_an_event_loop_and_in_threads_lines_are_written_at_once(stream):
     assert [m["msg"] for m in lines(stream)] == ["sync", "thread"]
 
 
+async def test_a_threads_line_is_not_held_back_by_the_loops_batch(stream):
+    log = logging.getLogger("nakksha.test")
+    log.info("from the loop")  # waits for the loop's turn
+    t = threading.Thread(target=log.info, args=("from a thread",))
+    t.start()
+    t.join()
+    # Written at once, with the loop's waiting line before it: a blocked loop holds nothing back.
+    assert [m["msg"] for m in lines(stream)] == ["from the loop", "from a thread"]
+
+
+def test_a_loop_closed_with_its_batch_waiting_holds_nothing_back(stream):
+    log = logging.getLogger("nakksha.test")
+    loop = asyncio.new_event_loop()
+
+    def last_turn() -> None:
+        log.info("in the last turn")
+        loop.stop()  # the flush it scheduled would run on a turn that never comes
+
+    loop.call_soon(last_turn)
+    loop.run_forever()
+    loop.close()
+    log.info("after the loop")
+    assert [m["msg"] for m in lines(stream)] == ["in the last turn", "after the loop"]
+
+    async def later() -> None:
+        log.info("a new loop")
+        await asyncio.sleep(0)
+
+    asyncio.run(later())
+    assert [m["msg"] for m in lines(stream)][-1] == "a new loop"
+
+
+def test_lines_from_many_threads_and_the_loop_are_all_written(stream):
+    logging.getLogger().handlers[:] = [logs._handler]
+    log = logging.getLogger("nakksha.test")
+
+    def chatter(n: int) -> None:
+        for i in range(300):
+            log.info("thread %d line %d", n, i)
+
+    async def requests() -> None:
+        for i in range(300):
+            access_line("GET", f"/r/{i}", 200, 0.0)
+            if i % 10 == 0:
+                await asyncio.sleep(0)
+
+    threads = [threading.Thread(target=chatter, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    asyncio.run(requests())
+    for t in threads:
+        t.join()
+    logs._handler.flush()
+    written = [m["msg"] for m in lines(stream)]
+    assert len(written) == 1200 and sum(m.startswith("GET /r/") for m in written) == 300
+
+
 async def test_the_access_line_reads_like_a_logged_record(stream):
     logging.getLogger().handlers[:] = [logs._handler]  # pytest adds its capture handlers as each test phase starts
     token = request_id_var.set("trace-123456789")

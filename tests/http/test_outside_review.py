@@ -3,8 +3,8 @@
 every operation. Each test below is one finding: the request, and the answer the document promises."""
 from __future__ import annotations
 
-import json
 import uuid
+from decimal import Decimal
 
 from tests.http.helpers import auth, make_admin
 from tests.http.test_booking import PUBLIC, approved_consultant, booking, every_day, slots
@@ -79,11 +79,11 @@ async def test_plan_prices_are_money_strings_and_may_be_sent_as_either(client, d
     assert r.status_code == 200, r.text
     assert [p["price_monthly"] for p in r.json()["plans"]["value"]] == ["599.50", "1999.00"][:len(changed)]
     conn = await db.connect("owner")
-    try:  # kept as numbers, as every reader of the setting expects
-        stored = json.loads(await conn.fetchval("select value::text from app.platform_settings where key = 'plans'"))
+    try:  # kept as numbers (app.plans since issue 21)
+        stored = [r["price_monthly"] for r in await conn.fetch("select price_monthly from app.plans order by position")]
     finally:
         await conn.close()
-    assert [p["price_monthly"] for p in stored] == [599.5, 1999][:len(changed)]
+    assert stored == [Decimal("599.50"), Decimal("1999.00")][:len(changed)]
 
 
 async def test_the_document_declares_what_a_client_or_a_webhook_sender_needs(client):

@@ -96,6 +96,24 @@ async def test_racing_sweeps_queue_each_reminder_once(client, db):
         await conn.close()
 
 
+async def test_the_minutes_job_queues_batch_after_batch_until_none_is_left(client, db, monkeypatch):
+    from jobs import reminders
+    from tests.http.test_payments import run_jobs as run_worker
+
+    starts = await within_a_day(client, db, 3, "batch")
+    conn = await owner(db)
+    try:
+        # A week ahead: all three fall due now, for the sweep (a booking inside the window would queue at once).
+        await conn.execute("update app.platform_settings set value = '168' where key = 'reminder_hours_before'")
+        await conn.execute("select app_private.defer_job('queue_due_reminders', '{\"timestamp\": 0}', 'maintenance')")
+        monkeypatch.setattr(reminders, "REMINDER_BATCH", 1)
+        await run_worker(db, queues=("maintenance",))
+        queued = await conn.fetchval("select count(*) from procrastinate_jobs where task_name = 'send_session_reminder'")
+        assert queued == len(starts) == 3  # one job run, three batches of one
+    finally:
+        await conn.close()
+
+
 async def test_a_session_sooner_than_a_day_is_reminded_at_once(client, db):
     c = await approved_consultant(client, db, price="0")
     start = datetime.now(UTC) + timedelta(hours=3)

@@ -1,0 +1,11 @@
+-- app/queries/payouts.sql — a consultant's money: balances and ledger entries (db/functions/ledger.sql).
+
+-- name: my_balance()$
+-- The balance owed to you, by state (due, held, transferred, settled), and what made it: collected, refunded, commission and the GST on it; every figure a sum of your ledger.
+select api.my_balance();
+
+-- name: my_ledger(before, limit)$
+-- Your ledger entries, newest first, a page at a time (before: the previous page's next).
+select api.my_ledger(:before, :limit);
+
+-- Test: pytest tests/http/test_payouts.py

@@ -1,0 +1,78 @@
+# app/routes/payouts.py — the consultant's money over HTTP: the balance and the ledger it is the sum of (/api/v1/payouts/...).
+"""Every figure comes from app.ledger_entries (db/functions/ledger.sql): what the platform collected for the
+consultant, less its commission and the GST on it, less refunds (docs/payments.md). Read-only: entries are
+written by the payments themselves, and a suspended consultant still reads theirs."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.routing import Route
+
+from app.endpoints import endpoint
+from app.jsonio import JSONResponse
+from app.schemas import Id, SignedAmount
+from app.sql import run
+from app.validation import Answer, QuerySchema, parse_query
+
+EntryKind = Literal["captured", "commission", "commission_gst", "refund", "commission_refund", "commission_gst_refund"]
+
+
+class Balance(Answer):
+    """Signed rupees: positive is owed to you. total = collected − refunded − commission − commission_gst =
+    due + held + transferred + settled."""
+
+    due: SignedAmount = Field(description="Owed and not yet transferred to your account.")
+    held: SignedAmount = Field(description="Transferred to your linked account, held until the session has taken place.")
+    transferred: SignedAmount = Field(description="Released to your linked account, not yet settled to your bank.")
+    settled: SignedAmount = Field(description="Paid into your bank account.")
+    total: SignedAmount
+    collected: SignedAmount = Field(description="Payments the platform collected for you (gross).")
+    refunded: SignedAmount = Field(description="Refunded to clients.")
+    commission: SignedAmount = Field(description="The platform's commission, net of what refunds took back.")
+    commission_gst: SignedAmount = Field(description="GST on the commission, net of what refunds took back.")
+    entries: int
+
+
+class LedgerEntry(Answer):
+    id: int
+    kind: EntryKind
+    bucket: Literal["due", "held", "transferred", "settled"]
+    amount: SignedAmount = Field(description="Positive: owed to you; negative: taken from what is owed.")
+    payment_id: Id | None
+    refund_id: Id | None
+    occurred_at: datetime = Field(description="When the payment was captured or the refund processed.")
+    purpose: Literal["session", "quotation"] | None
+    session_id: Id | None
+    quotation_id: Id | None
+
+
+class LedgerPage(Answer):
+    items: list[LedgerEntry]
+    next: int | None = Field(description="Pass as `before` for the next (older) page; null on the last.")
+
+
+class LedgerQuery(QuerySchema):
+    before: int | None = Field(default=None, ge=1, le=2**62, description="An entry id: entries older than it.")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+@endpoint(named="my_balance", tags=("payouts",), auth="readable", responses={200: Balance})
+async def balance(request: Request) -> JSONResponse:
+    return JSONResponse(await run(request.app.state.pool, "my_balance", request.state.caller))
+
+
+@endpoint(named="my_ledger", tags=("payouts",), auth="readable", query=LedgerQuery,
+          responses={200: LedgerPage, 422: None})
+async def ledger(request: Request) -> JSONResponse:
+    q = parse_query(request, LedgerQuery)
+    return JSONResponse(await run(request.app.state.pool, "my_ledger", request.state.caller, before=q.before,
+                                  limit=q.limit))
+
+
+api_routes = [Route("/payouts/balance", balance, methods=["GET"], name="payouts_balance"),
+              Route("/payouts/ledger", ledger, methods=["GET"], name="payouts_ledger")]
+
+# Test: pytest tests/http/test_payouts.py

@@ -1,0 +1,60 @@
+-- db/functions/ledger.sql — what a consultant reads of their money: balances as sums of the ledger, and its entries page by page (the rules that write it: db/functions/app/ledger.sql).
+-- Issue 21: the balance is never stored; every figure here is a sum of app.ledger_entries, read under the
+-- policies (a consultant sees their own entries only).
+
+create or replace function api.my_balance()
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- Signed sums: positive is owed to the consultant. `due` is not transferred yet (no payouts before the Route
+  -- accounts: everything is due); collected − refunded − commission − commission_gst = total.
+  select jsonb_build_object(
+    'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
+    'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
+    'transferred', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'transferred'), 0)),
+    'settled', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'settled'), 0)),
+    'total', api.money(coalesce(sum(e.amount), 0)),
+    'collected', api.money(coalesce(sum(e.amount) filter (where e.kind = 'captured'), 0)),
+    'refunded', api.money(-coalesce(sum(e.amount) filter (where e.kind = 'refund'), 0)),
+    'commission', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission', 'commission_refund')), 0)),
+    'commission_gst', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission_gst',
+                                                                                  'commission_gst_refund')), 0)),
+    'entries', count(*))
+  from app.ledger_entries e
+  where e.consultant_id = (select app.current_reading_consultant_id())
+$$;
+comment on function api.my_balance is 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST), all sums of the ledger.';
+
+create or replace function api.my_ledger(p_before bigint default null, p_limit integer default 50)
+returns jsonb
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_items jsonb;
+  v_last bigint;
+  v_count integer;
+begin
+  -- Newest first; `next` is the id to pass as `before` for the following page (entries never change, so a
+  -- page read later is the same page).
+  select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
+                                               'amount', api.money(e.amount), 'payment_id', e.payment_id,
+                                               'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
+                                               'purpose', t.purpose, 'session_id', t.session_id,
+                                               'quotation_id', t.quotation_id) order by e.id desc), '[]'),
+         min(e.id), count(*)
+  into v_items, v_last, v_count
+  from (select * from app.ledger_entries x
+        where x.consultant_id = (select app.current_reading_consultant_id()) and (p_before is null or x.id < p_before)
+        order by x.id desc limit v_limit) e
+  left join app.payment_transactions t on t.id = e.payment_id;
+  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+end;
+$$;
+comment on function api.my_ledger is 'The calling consultant''s ledger entries, newest first, a page at a time (before: the previous page''s next).';
+
+grant execute on function api.my_balance(), api.my_ledger(bigint, integer) to nakksha_app;
+
+-- Test: pytest tests/db/test_ledger.py tests/http/test_payouts.py
