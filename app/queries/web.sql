@@ -9,4 +9,5 @@ select api.web_session_subject(:token_hash);
 select jsonb_build_object(
   'platform_name', (select s.value #>> '{}' from app.platform_settings s where s.key = 'platform_name'),
   'support_email', (select s.value #>> '{}' from app.platform_settings s where s.key = 'support_email'),
+  'commission_gst_percent', (select s.value #>> '{}' from app.platform_settings s where s.key = 'commission_gst_percent'),
   'plans', api.plans_json());

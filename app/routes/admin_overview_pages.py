@@ -39,6 +39,7 @@ NUMBER_SETTINGS = {
     "meeting_link_wait_seconds": "Seconds a confirmation waits for a generated meeting link",
     "calendar_busy_refresh_minutes": "Minutes between calendar busy-time checks",
     "view_refresh_minutes": "Minutes between analytics view refreshes",
+    "commission_gst_percent": "GST on the platform's commission (%), fixed on each payment when it is captured",
 }
 # Limits against abuse (issue 16): what one consultant, client address, IP or account may ask for.
 LIMIT_SETTINGS = {

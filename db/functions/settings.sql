@@ -83,7 +83,8 @@ as $$
     "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
     "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
-    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
+    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
+    "commission_gst_percent": [0, 28]}'::jsonb;
 $$;
 comment on function api.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 

@@ -73,6 +73,17 @@ async def test_a_captured_payment_fixes_its_commission_from_the_plan_and_writes_
     assert await entries(owner, cash) == {}
 
 
+async def test_a_new_gst_rate_applies_to_payments_captured_after_it(owner):
+    c = await factories.consultant(owner)
+    before = await pay(owner, c, "1000.00")
+    await owner.execute("update app.platform_settings set value = '12' where key = 'commission_gst_percent'")
+    after = await pay(owner, c, "1000.00")
+    assert (await entries(owner, before))["commission_gst"] == Decimal("-18.00")
+    assert (await entries(owner, after))["commission_gst"] == Decimal("-12.00")
+    assert await owner.fetchval("select commission_gst_percent from app.payment_transactions where id = $1",
+                                after) == Decimal("12.00")
+
+
 async def test_the_minimum_applies_to_small_payments_and_a_pending_payment_owes_nothing_yet(owner):
     c = await factories.consultant(owner)  # free: 10%, at least ₹10
     small = await pay(owner, c, "50.00")

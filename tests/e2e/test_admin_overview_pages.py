@@ -1,8 +1,8 @@
 # tests/e2e/test_admin_overview_pages.py — the admin's platform pages in Chromium: overview with chosen dates, a consultant's analytics, sessions filtered, system, settings saved and refused; axe-core clean; fits a phone.
 from __future__ import annotations
 
-import json
 from datetime import timedelta
+from decimal import Decimal
 
 from playwright.async_api import expect
 
@@ -73,6 +73,7 @@ async def test_a_super_admin_reads_the_platform_and_changes_a_setting(page, api,
     await page.get_by_label("Plan 5 code").fill("team")
     await page.get_by_label("Plan 5 name").fill("Team")
     await page.get_by_label("Plan 5 price per month").fill("2999")
+    await page.get_by_label("Plan 5 commission percent").fill("4.5")
     await page.get_by_role("button", name="Save settings").click()
     await expect(page.get_by_role("status")).to_contain_text("Settings saved.")
     await expect(hold).to_have_value("25")
@@ -80,8 +81,9 @@ async def test_a_super_admin_reads_the_platform_and_changes_a_setting(page, api,
     conn = await db.connect("owner")
     try:
         assert await conn.fetchval("select value from app.platform_settings where key = 'default_hold_minutes'") == "25"
-        plans = json.loads(await conn.fetchval("select value from app.platform_settings where key = 'plans'"))
-        assert plans[-1] == {"code": "team", "name": "Team", "price_monthly": 2999}
+        team = await conn.fetchrow("select * from app.plans where code = 'team'")
+        assert (team["name"], team["price_monthly"], team["commission_percent"], team["commission_min"]) == (
+            "Team", 2999, Decimal("4.5"), 10)  # no minimum given: the default
     finally:
         await conn.close()
 
