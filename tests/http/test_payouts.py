@@ -56,4 +56,4 @@ async def test_a_forged_webhook_writes_no_entry(client, db, rzp):  # noqa: F811
     assert r.status_code in (400, 401)
     assert (await client.get(BALANCE, headers=c["headers"])).json()["entries"] == 3
 
-# Test: pytest tests/http/test_payouts.py
+# Test: pytest tests/http/test_payouts.py tests/http/test_payouts_pages.py

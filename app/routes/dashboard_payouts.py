@@ -1,0 +1,85 @@
+# app/routes/dashboard_payouts.py — the consultant's Payouts page: what the platform owes them and why (the ledger), and a month's statement as CSV.
+"""Read-only, from the ledger (db/functions/ledger.sql): the balance by state, what made it, the entries newest
+first, and a statement per calendar month in the consultant's zone (CSV, for their accountant). Suspended
+consultants read it too."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.sql import run
+from app.web import render, signed_in
+
+KIND_LABELS = {"captured": "Payment received", "commission": "Nakksha commission", "commission_gst": "GST on commission",
+               "refund": "Refund to client", "commission_refund": "Commission returned",
+               "commission_gst_refund": "GST on commission returned"}
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _month(text: str | None, zone: ZoneInfo) -> date:
+    """A YYYY-MM month (this month in the consultant's zone when none); 422 for anything else."""
+    if not text:
+        return datetime.now(zone).date().replace(day=1)
+    m = MONTH.match(text)
+    if not m or not 2020 <= int(m.group(1)) <= 2100:
+        raise ApiError(422, "validation_error", "month: give a month like 2026-12.", "month")
+    return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+@endpoint(summary="Payouts: the balance the platform owes you, what made it, and the ledger.", tags=("pages",),
+          auth="readable", include=False)
+async def payouts_page(request: Request) -> Response:
+    subject, caller = signed_in(request)
+    before = request.query_params.get("before")
+    if before is not None and not (before.isdigit() and 0 < int(before) < 2**62):
+        raise ApiError(422, "validation_error", "before: an entry number.", "before")
+    pool = request.app.state.pool
+    balance = await run(pool, "my_balance", caller)
+    ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
+    zone = ZoneInfo(subject["timezone"])
+    months, month = [], _month(None, zone)
+    for _ in range(12):  # this month and the eleven before it, for the statements
+        months.append(month)
+        month = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
+    return render(request, "dashboard/payouts.html", {
+        "balance": balance, "ledger": ledger, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
+        "first_page": before is None})
+
+
+@endpoint(summary="Payouts: one month's statement as CSV (your time zone).", tags=("pages",), auth="readable",
+          include=False)
+async def statement_csv(request: Request) -> Response:
+    subject, caller = signed_in(request)
+    month = _month(request.query_params.get("month"), ZoneInfo(subject["timezone"]))
+    statement = await run(request.app.state.pool, "my_statement", caller, month=month)
+    zone = ZoneInfo(statement["timezone"])
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["Nakksha statement", statement["month"], f"times in {statement['timezone']}"])
+    w.writerow(["Opening balance", statement["opening"]])
+    w.writerow(["Entry", "Date", "What", "Amount (INR)", "Balance state", "For", "Session", "Quotation",
+                "Payment", "Razorpay payment", "Refund"])
+    for e in statement["items"]:
+        when = datetime.fromisoformat(e["occurred_at"]).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        w.writerow([e["id"], when, KIND_LABELS.get(e["kind"], e["kind"]), e["amount"], e["bucket"],
+                    e["purpose"] or "", e["session_id"] or "", e["quotation_id"] or "", e["payment_id"] or "",
+                    e["gateway_payment_id"] or "", e["refund_id"] or ""])
+    w.writerow(["Closing balance", statement["closing"]])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="nakksha-statement-{statement["month"]}.csv"',
+        "cache-control": "no-store"})
+
+
+dashboard_routes = [Route("/payouts", payouts_page, methods=["GET"], name="payouts_page"),
+                    Route("/payouts/statement.csv", statement_csv, methods=["GET"], name="payouts_statement_csv")]
+
+# Test: pytest tests/http/test_payouts.py

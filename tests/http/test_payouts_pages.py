@@ -1,0 +1,38 @@
+# tests/http/test_payouts_pages.py — the Payouts page and its monthly statements (CSV), as a consultant signed in on the pages reads them (the local gateway's payment).
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from tests.http.test_dashboard_payments_pages import signed_in_consultant
+from tests.http.test_pages import HTML
+
+
+async def test_the_payouts_page_and_a_months_statement(client, db):
+    """The page a consultant reads (signed in on the pages, the local gateway's payment), and the CSV for the
+    month, in their zone, with the balance before and after; a suspended consultant still reads both."""
+    c, b, tid = await signed_in_consultant(client, db)  # ₹1,499.50, free plan
+    page = await client.get("/dashboard/payouts", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "₹1,322.56" in page.text and "Payment received" in page.text and "Nakksha commission" in page.text
+    month = datetime.now(UTC).astimezone(ZoneInfo("Asia/Kolkata")).strftime("%Y-%m")
+    r = await client.get("/dashboard/payouts/statement.csv", params={"month": month}, headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert f'filename="nakksha-statement-{month}.csv"' in r.headers["content-disposition"]
+    rows = [line.split(",") for line in r.text.strip().splitlines()]
+    assert rows[1] == ["Opening balance", "0.00"] and rows[-1] == ["Closing balance", "1322.56"]
+    assert [row[2] for row in rows[3:-1]] == ["Payment received", "Nakksha commission", "GST on commission"]
+    empty = await client.get("/dashboard/payouts/statement.csv", params={"month": "2021-01"}, headers=HTML)
+    assert empty.text.strip().splitlines()[-1] == "Closing balance,0.00"
+    for bad in ("2026-13", "26-01", "next", "1999-01"):
+        r = await client.get("/dashboard/payouts/statement.csv", params={"month": bad}, headers=HTML)
+        assert r.status_code == 422, bad
+    assert (await client.get("/dashboard/payouts", params={"before": "x"}, headers=HTML)).status_code == 422
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.consultants set approval_status = 'suspended' where id = $1::uuid", c["id"])
+    finally:
+        await conn.close()
+    assert "₹1,322.56" in (await client.get("/dashboard/payouts", headers=HTML)).text
+
+# Test: pytest tests/http/test_payouts_pages.py
