@@ -3084,18 +3084,22 @@ declare
   v_last bigint;
   v_count integer;
 begin
-  -- Newest first; `next` is the id to pass as `before` for the following page (entries never change, so a
-  -- page read later is the same page).
+  -- Newest first by when it happened (a refund processed today before a payment captured last month, whatever
+  -- order the entries were written in); `next` is the last entry's id, which the following page starts after.
+  -- Entries never change, so a page read later is the same page.
   select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
                                                'amount', api.money(e.amount), 'payment_id', e.payment_id,
                                                'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
                                                'purpose', t.purpose, 'session_id', t.session_id,
-                                               'quotation_id', t.quotation_id) order by e.id desc), '[]'),
-         min(e.id), count(*)
+                                               'quotation_id', t.quotation_id) order by e.occurred_at desc, e.id desc),
+                  '[]'),
+         (array_agg(e.id order by e.occurred_at, e.id))[1], count(*)
   into v_items, v_last, v_count
   from (select * from app.ledger_entries x
-        where x.consultant_id = (select app.current_reading_consultant_id()) and (p_before is null or x.id < p_before)
-        order by x.id desc limit v_limit) e
+        where x.consultant_id = (select app.current_reading_consultant_id())
+          and (p_before is null or (x.occurred_at, x.id) < (select b.occurred_at, b.id from app.ledger_entries b
+                                                             where b.id = p_before))
+        order by x.occurred_at desc, x.id desc limit v_limit) e
   left join app.payment_transactions t on t.id = e.payment_id;
   return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
 end;
@@ -3108,7 +3112,7 @@ ALTER FUNCTION api.my_ledger(p_before bigint, p_limit integer) OWNER TO nakksha_
 -- Name: FUNCTION my_ledger(p_before bigint, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_ledger(p_before bigint, p_limit integer) IS 'The calling consultant''s ledger entries, newest first, a page at a time (before: the previous page''s next).';
+COMMENT ON FUNCTION api.my_ledger(p_before bigint, p_limit integer) IS 'The calling consultant''s ledger entries, newest first by when they happened, a page at a time (before: the previous page''s next).';
 
 
 --
@@ -3253,6 +3257,48 @@ ALTER FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) OWNER TO na
 --
 
 COMMENT ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) IS 'The calling consultant''s quotation (optionally locked), else NK404.';
+
+
+--
+-- Name: my_statement(date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_statement(p_month date) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- One calendar month in the consultant's own zone (the first day of it in p_month, any day of it accepted):
+  -- every entry that occurred in it, oldest first, and the balance before and after it, for the monthly
+  -- statement (CSV on the Payouts page). Entries never change, so a month's statement never changes once over.
+  with me as (select c.id, c.timezone from app.consultants c where c.id = (select app.current_reading_consultant_id())),
+  bounds as (select me.id, me.timezone, date_trunc('month', p_month)::date as first_day,
+                    date_trunc('month', p_month)::timestamp at time zone me.timezone as starts,
+                    (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone me.timezone as ends
+             from me)
+  select jsonb_build_object(
+    'month', to_char(b.first_day, 'YYYY-MM'), 'timezone', b.timezone,
+    'opening', api.money(coalesce((select sum(e.amount) from app.ledger_entries e
+                                   where e.consultant_id = b.id and e.occurred_at < b.starts), 0)),
+    'closing', api.money(coalesce((select sum(e.amount) from app.ledger_entries e
+                                   where e.consultant_id = b.id and e.occurred_at < b.ends), 0)),
+    'items', coalesce((select jsonb_agg(jsonb_build_object(
+                         'id', e.id, 'occurred_at', e.occurred_at, 'kind', e.kind, 'bucket', e.bucket,
+                         'amount', api.money(e.amount), 'payment_id', e.payment_id, 'refund_id', e.refund_id,
+                         'purpose', t.purpose, 'session_id', t.session_id, 'quotation_id', t.quotation_id,
+                         'gateway_payment_id', t.gateway_payment_id) order by e.occurred_at, e.id)
+                       from app.ledger_entries e left join app.payment_transactions t on t.id = e.payment_id
+                       where e.consultant_id = b.id and e.occurred_at >= b.starts and e.occurred_at < b.ends), '[]'))
+  from bounds b
+$$;
+
+
+ALTER FUNCTION api.my_statement(p_month date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_statement(p_month date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_statement(p_month date) IS 'The calling consultant''s monthly statement: the month''s ledger entries (their time zone), with the balance before and after.';
 
 
 --
@@ -5443,7 +5489,8 @@ CREATE FUNCTION api.setting_bounds() RETURNS jsonb
     "booking_emails_per_recipient_per_day": [1, 1000], "unpaid_holds_per_email": [1, 50],
     "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
-    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000]}'::jsonb;
+    "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
+    "commission_gst_percent": [0, 28]}'::jsonb;
 $$;
 
 
@@ -18438,6 +18485,15 @@ GRANT INSERT(quotation_image_url),UPDATE(quotation_image_url) ON TABLE app.quota
 REVOKE ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_statement(p_month date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_statement(p_month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app_admin;
 
 
 --
