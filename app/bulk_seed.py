@@ -247,12 +247,14 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
     # consultant's plan, and the ledger entries of the captures and the full refunds (db/functions/app/ledger.sql).
     p.stage("commissions (what the capture trigger fixes)", lambda: x("""
         update app.payment_transactions t set commission_plan = v.code, commission_percent = v.commission_percent,
-          commission_min = v.commission_min, commission_gst_percent = 18, commission = v.commission,
+          commission_min = v.commission_min, commission_gst_percent = v.gst, commission = v.commission,
           commission_gst = v.commission_gst
-        from (select t2.id, p.code, p.commission_percent, p.commission_min, x.commission, x.commission_gst
+        from (select t2.id, p.code, p.commission_percent, p.commission_min, g.gst, x.commission, x.commission_gst
               from app.payment_transactions t2 join seed_c c on c.id = t2.consultant_id
               join app.consultants k on k.id = t2.consultant_id join app.plans p on p.code = k.subscription_plan
-              cross join lateral app.commission_split(t2.amount, p.commission_percent, p.commission_min, 18) x
+              cross join (select coalesce((select (s.value #>> '{}')::numeric from app.platform_settings s
+                                           where s.key = 'commission_gst_percent'), 18) as gst) g
+              cross join lateral app.commission_split(t2.amount, p.commission_percent, p.commission_min, g.gst) x
               where t2.commission is null and t2.status in ('completed', 'partially_refunded', 'refunded')
                 and app.platform_collects(t2.gateway, t2.purpose)) v
         where t.id = v.id""").rowcount)
@@ -267,6 +269,7 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
         select r.consultant_id, e.kind, e.amount, t.id, r.id, r.processed_at
         from app.payment_refunds r join seed_c c on c.id = r.consultant_id
         join app.payment_transactions t on t.id = r.transaction_id
+        -- Seeded refunds are whole (one per payment): the cumulative give-back is the whole commission's share.
         cross join lateral (values ('refund', -r.amount),
                                    ('commission_refund', round(t.commission * r.amount / t.amount, 2)),
                                    ('commission_gst_refund', round(t.commission_gst * r.amount / t.amount, 2)))

@@ -36,7 +36,7 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "admin_create_admin": {409: ("email_taken",), 422: ("weak_password",)},
     "admin_deactivate_admin": {409: ("cannot_deactivate_self",)},
     "admin_login": {401: ("invalid_credentials",)},
-    "admin_put_settings": {422: ("unknown_setting",)},
+    "admin_put_settings": {422: ("unknown_setting",), 409: ("plan_in_use", "in_use")},
     "admin_refresh": {401: ("invalid_refresh_token",)},
     "admin_set_subscription": {422: ("unknown_plan",)},
     "approve_consultant": {409: ("email_unverified", "invalid_transition")},

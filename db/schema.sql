@@ -8079,8 +8079,12 @@ begin
     new.commission_gst := null;
     return new;
   end if;
+  -- The plan in force: a paid plan past its expiry is the free plan (nothing else moves an expired consultant back
+  -- yet; the subscriptions issue bills and ends plans).
   select p.code, p.commission_percent, p.commission_min into v_plan
-  from app.consultants c join app.plans p on p.code = c.subscription_plan where c.id = new.consultant_id;
+  from app.consultants c
+  join app.plans p on p.code = case when c.subscription_expires_at < now() then 'free' else c.subscription_plan end
+  where c.id = new.consultant_id;
   new.commission_plan := v_plan.code;
   new.commission_percent := v_plan.commission_percent;
   new.commission_min := v_plan.commission_min;
@@ -11157,9 +11161,13 @@ CREATE FUNCTION app_private.replace_plans(p_plans jsonb) RETURNS jsonb
     SET search_path TO ''
     AS $$
 declare
-  v_before jsonb := api.plans_json();
+  v_before jsonb;
   v_gone record;
 begin
+  -- One change of the list at a time: two admins saving at once would each delete only what the other had not
+  -- yet added, and keep both lists' additions. The second waits, then replaces the list the first left.
+  lock table app.plans in share row exclusive mode;
+  v_before := api.plans_json();
   -- p_plans passed app_private.check_setting. A plan some consultant is on stays until they are moved: their
   -- subscription names it (a foreign key), and taking it away would change what they pay and are charged.
   select p.code, count(*) as n into v_gone
@@ -14169,12 +14177,12 @@ CREATE TABLE app.ledger_entries (
     kind text NOT NULL,
     bucket text DEFAULT 'due'::text NOT NULL,
     amount numeric(12,2) NOT NULL,
-    payment_id uuid,
+    payment_id uuid NOT NULL,
     refund_id uuid,
     occurred_at timestamp with time zone NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ledger_entries_bucket_valid CHECK ((bucket = ANY (ARRAY['due'::text, 'held'::text, 'transferred'::text, 'settled'::text]))),
-    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text])) AND (payment_id IS NOT NULL) AND (refund_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])) AND (payment_id IS NOT NULL) AND (refund_id IS NOT NULL)))),
+    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text])) AND (refund_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])) AND (refund_id IS NOT NULL)))),
     CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])))
 );
 
@@ -16463,11 +16471,11 @@ ALTER TABLE ONLY app.ledger_entries
 
 
 --
--- Name: ledger_entries ledger_entries_payment_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+-- Name: ledger_entries ledger_entries_payment_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
 ALTER TABLE ONLY app.ledger_entries
-    ADD CONSTRAINT ledger_entries_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES app.payment_transactions(id) ON DELETE RESTRICT;
+    ADD CONSTRAINT ledger_entries_payment_fkey FOREIGN KEY (consultant_id, payment_id) REFERENCES app.payment_transactions(consultant_id, id) ON DELETE RESTRICT;
 
 
 --

@@ -197,7 +197,7 @@ class SettingsPatch(RootModel[Annotated[dict[str, JsonValue], Field(min_length=1
 
 
 @endpoint(named="admin_update_settings", tags=("admin",), auth="super_admin", body=SettingsPatch,
-          responses={200: Settings, 400: None, 422: None})
+          responses={200: Settings, 400: None, 409: None, 422: None})
 async def put_settings(request: Request) -> JSONResponse:
     patch = (await parse_body(request, SettingsPatch)).root
     return JSONResponse(await run(request.app.state.pool, "admin_update_settings", request.state.caller, patch=patch))

@@ -210,9 +210,13 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_before jsonb := api.plans_json();
+  v_before jsonb;
   v_gone record;
 begin
+  -- One change of the list at a time: two admins saving at once would each delete only what the other had not
+  -- yet added, and keep both lists' additions. The second waits, then replaces the list the first left.
+  lock table app.plans in share row exclusive mode;
+  v_before := api.plans_json();
   -- p_plans passed app_private.check_setting. A plan some consultant is on stays until they are moved: their
   -- subscription names it (a foreign key), and taking it away would change what they pay and are charged.
   select p.code, count(*) as n into v_gone

@@ -27,20 +27,26 @@ create policy anyone_reads_plans on app.plans for select to nakksha_app, nakksha
 grant select on app.plans to nakksha_app, nakksha_app_admin, nakksha_worker;
 create trigger plans_touch_updated_at before update on app.plans for each row execute function app.touch_updated_at();
 
--- The list kept in the settings, with a commission by plan: the more a plan costs, the less it takes per payment.
+-- The list kept in the settings (each code once; a blank name becomes the code's), with a commission by plan: the
+-- more a plan costs, the less it takes per payment. A plan a consultant is on that the list had lost is kept too.
+with listed as (
+  select distinct on (p->>'code') p->>'code' as code, coalesce(nullif(btrim(p->>'name'), ''), initcap(p->>'code')) as name,
+         coalesce((p->>'price_monthly')::numeric, 0) as price, o
+  from app.platform_settings s, jsonb_array_elements(s.value) with ordinality as e(p, o)
+  where s.key = 'plans' and jsonb_typeof(s.value) = 'array' and (p->>'code') ~ '^[a-z][a-z0-9_]{0,29}$'
+  order by p->>'code', o),
+wanted as (
+  select code, name, price, o from listed
+  union all
+  select distinct c.subscription_plan, initcap(c.subscription_plan), 0, 100 from app.consultants c
+  where c.subscription_plan not in (select code from listed)
+  union all
+  select 'free', 'Free', 0, 0 where not exists (select 1 from listed where code = 'free'))
 insert into app.plans (code, name, price_monthly, commission_percent, commission_min, position)
-select p->>'code', p->>'name', (p->>'price_monthly')::numeric,
-       case p->>'code' when 'free' then 10 when 'basic' then 7 when 'pro' then 5 when 'enterprise' then 3 else 10 end,
-       case p->>'code' when 'free' then 10 when 'basic' then 10 when 'pro' then 5 when 'enterprise' then 0 else 10 end,
-       o
-from app.platform_settings s, jsonb_array_elements(s.value) with ordinality as e(p, o)
-where s.key = 'plans' and jsonb_typeof(s.value) = 'array';
--- Every consultant's plan is a row (the free plan first of all: it is every new consultant's).
-insert into app.plans (code, name, price_monthly, commission_percent, commission_min, position)
-select distinct c.subscription_plan, initcap(c.subscription_plan), 0, 10, 10, 0
-from app.consultants c where not exists (select 1 from app.plans p where p.code = c.subscription_plan)
-union
-select 'free', 'Free', 0, 10, 10, 0 where not exists (select 1 from app.plans p where p.code = 'free');
+select code, name, price,
+       case code when 'basic' then 7 when 'pro' then 5 when 'enterprise' then 3 else 10 end,
+       case code when 'pro' then 5 when 'enterprise' then 0 else 10 end, o
+from wanted;
 delete from app.platform_settings where key = 'plans';
 insert into app.platform_settings (key, value, description) values
   ('commission_gst_percent', '18', 'GST on the platform''s commission, percent (SAC 9985; docs/gst.md).')
@@ -71,16 +77,19 @@ create table app.ledger_entries (
   kind text not null,
   bucket text not null default 'due',
   amount numeric(12, 2) not null,
-  payment_id uuid references app.payment_transactions (id) on delete restrict,
+  payment_id uuid not null,
   refund_id uuid references app.payment_refunds (id) on delete restrict,
   occurred_at timestamptz not null,
   created_at timestamptz not null default now(),
+  -- An entry is its payment's consultant's: the tenant key, not the id alone.
+  constraint ledger_entries_payment_fkey foreign key (consultant_id, payment_id)
+    references app.payment_transactions (consultant_id, id) on delete restrict,
   constraint ledger_entries_kind_valid check (kind in ('captured', 'commission', 'commission_gst', 'refund',
     'commission_refund', 'commission_gst_refund')),
   constraint ledger_entries_bucket_valid check (bucket in ('due', 'held', 'transferred', 'settled')),
   constraint ledger_entries_cause check (
-    (kind in ('captured', 'commission', 'commission_gst') and payment_id is not null and refund_id is null)
-    or (kind in ('refund', 'commission_refund', 'commission_gst_refund') and payment_id is not null and refund_id is not null)),
+    (kind in ('captured', 'commission', 'commission_gst') and refund_id is null)
+    or (kind in ('refund', 'commission_refund', 'commission_gst_refund') and refund_id is not null)),
   -- One entry of a kind per cause: a replayed webhook or a retried job writes nothing twice.
   constraint ledger_entries_once unique nulls not distinct (payment_id, refund_id, kind)
 );
@@ -109,8 +118,11 @@ create trigger payment_refunds_ledger after insert or update of status on app.pa
 
 -- Backfill: every payment already captured gets its commission (the consultant's plan today) and its entries,
 -- then every refund already processed, oldest first (the triggers above write them).
+-- (updated_at is left as it was: the backfill changes what was recorded, not the payment.)
+alter table app.payment_transactions disable trigger payment_transactions_touch_updated_at;
 update app.payment_transactions set commission = null
 where status in ('completed', 'partially_refunded', 'refunded') and app.platform_collects(gateway, purpose);
+alter table app.payment_transactions enable trigger payment_transactions_touch_updated_at;
 do $$
 declare
   v_id uuid;

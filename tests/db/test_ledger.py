@@ -223,6 +223,38 @@ async def test_a_payment_captured_before_the_ledger_is_backfilled_once(owner):
                                          "commission_refund": Decimal("70.00"), "commission_gst_refund": Decimal("12.60")}
 
 
+async def test_a_paid_plan_past_its_expiry_takes_the_free_plans_commission(owner):
+    c = await factories.consultant(owner, subscription_plan="enterprise")  # 3%, no minimum
+    live = await pay(owner, c, "1000.00")
+    await owner.execute("update app.consultants set subscription_expires_at = now() - interval '1 day' where id = $1", c)
+    lapsed = await pay(owner, c, "1000.00")
+    assert (await entries(owner, live))["commission"] == Decimal("-30.00")
+    assert (await entries(owner, lapsed))["commission"] == Decimal("-100.00")
+    assert await owner.fetchval("select commission_plan from app.payment_transactions where id = $1", lapsed) == "free"
+
+
+async def test_two_admins_replacing_the_plans_at_once_leave_the_later_list(db, owner):
+    base = json.loads(await owner.fetchval("select api.plans_json()"))
+    first, second = await db.connect("owner"), await db.connect("owner")
+    try:
+        a = first.transaction()
+        await a.start()
+        await first.fetchval("select app_private.replace_plans($1::jsonb)",
+                             json.dumps([*base, {"code": "gold", "name": "Gold", "price_monthly": 999}]))
+        later = asyncio.create_task(second.fetchval(
+            "select app_private.replace_plans($1::jsonb)",
+            json.dumps([*base, {"code": "silver", "name": "Silver", "price_monthly": 499}])))
+        await asyncio.sleep(0.3)
+        assert not later.done()  # waits for the first list
+        await a.commit()
+        await later
+    finally:
+        await first.close()
+        await second.close()
+    codes = [r["code"] for r in await owner.fetch("select code from app.plans order by position")]
+    assert codes == [p["code"] for p in base] + ["silver"]
+
+
 async def test_plans_are_rows_that_a_consultant_must_name(owner):
     plans = {r["code"]: r for r in await owner.fetch("select * from app.plans")}
     assert {"free", "basic", "pro", "enterprise"} <= set(plans)

@@ -86,6 +86,27 @@ async def test_plan_prices_are_money_strings_and_may_be_sent_as_either(client, d
     assert stored == [Decimal("599.50"), Decimal("1999.00")][:len(changed)]
 
 
+async def test_a_plan_someone_is_on_stays_and_the_free_plan_always_does(client, db):
+    boss = auth(await make_admin(db, client, role="super_admin"))
+    c = await approved_consultant(client, db)
+    conn = await db.connect("owner")
+    try:
+        await conn.execute("update app.consultants set subscription_plan = 'pro' where id = $1", uuid.UUID(c["id"]))
+    finally:
+        await conn.close()
+    plans = (await client.get("/api/v1/admin/settings", headers=boss)).json()["plans"]["value"]
+    r = await client.put("/api/v1/admin/settings", headers=boss, json={"plans": [p for p in plans if p["code"] != "pro"]})
+    assert (r.status_code, r.json()["error"]["code"], r.json()["error"]["field"]) == (409, "plan_in_use", "plans"), r.text
+    r = await client.put("/api/v1/admin/settings", headers=boss, json={"plans": [p for p in plans if p["code"] != "free"]})
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "plans"), r.text
+    # A plan nobody is on goes; the commission may be changed with the rest.
+    r = await client.put("/api/v1/admin/settings", headers=boss, json={"plans": [
+        {**p, "commission_percent": 4} if p["code"] == "pro" else p for p in plans if p["code"] != "enterprise"]})
+    assert r.status_code == 200, r.text
+    after = {p["code"]: p for p in r.json()["plans"]["value"]}
+    assert "enterprise" not in after and after["pro"]["commission_percent"] == 4 and after["pro"]["commission_min"] == "5.00"
+
+
 async def test_the_document_declares_what_a_client_or_a_webhook_sender_needs(client):
     doc = (await client.get("/api/v1/openapi.json")).json()
     book = doc["paths"]["/api/v1/public/consultants/{slug}/bookings"]["post"]

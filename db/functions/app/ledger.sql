@@ -45,8 +45,12 @@ begin
     new.commission_gst := null;
     return new;
   end if;
+  -- The plan in force: a paid plan past its expiry is the free plan (nothing else moves an expired consultant back
+  -- yet; the subscriptions issue bills and ends plans).
   select p.code, p.commission_percent, p.commission_min into v_plan
-  from app.consultants c join app.plans p on p.code = c.subscription_plan where c.id = new.consultant_id;
+  from app.consultants c
+  join app.plans p on p.code = case when c.subscription_expires_at < now() then 'free' else c.subscription_plan end
+  where c.id = new.consultant_id;
   new.commission_plan := v_plan.code;
   new.commission_percent := v_plan.commission_percent;
   new.commission_min := v_plan.commission_min;
