@@ -101,7 +101,8 @@ async def signed_in_consultant(app, client, db) -> tuple[httpx.AsyncClient, dict
 
 # Dashboard pages showing a tenant's business data: for approved consultants only (the rest of /dashboard, the
 # home page with its approval screen and the settings, is for any signed-in consultant).
-APPROVED_PAGES = ("/dashboard/sessions", "/dashboard/clients", "/dashboard/payments", "/dashboard/quotations")
+APPROVED_PAGES = ("/dashboard/sessions", "/dashboard/clients", "/dashboard/payments", "/dashboard/quotations",
+                  "/dashboard/payouts")  # payouts: read-only, suspended consultants read it too
 
 
 def test_every_page_declares_its_guard_in_its_endpoint(app):
