@@ -2789,6 +2789,29 @@ COMMENT ON FUNCTION api.get_my_account() IS 'The calling consultant''s account, 
 
 
 --
+-- Name: gst_states(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.gst_states() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object('code', s.code, 'name', s.name)
+                                                        order by s.name), '[]'))
+  from app.gst_states s where s.current
+$$;
+
+
+ALTER FUNCTION api.gst_states() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gst_states(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.gst_states() IS 'The GST States and Union Territories an address can be in (code and name, by name).';
+
+
+--
 -- Name: handle_payment_webhook(text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3043,7 +3066,7 @@ CREATE FUNCTION api.my_balance() RETURNS jsonb
     SET search_path TO ''
     AS $$
   -- Signed sums: positive is owed to the consultant. `due` is not transferred yet (no payouts before the Route
-  -- accounts: everything is due); collected − refunded − commission − commission_gst = total.
+  -- accounts: everything is due); collected − refunded − commission − commission_gst − tcs − tds = total.
   select jsonb_build_object(
     'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
     'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
@@ -3055,6 +3078,8 @@ CREATE FUNCTION api.my_balance() RETURNS jsonb
     'commission', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission', 'commission_refund')), 0)),
     'commission_gst', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission_gst',
                                                                                   'commission_gst_refund')), 0)),
+    'tcs', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('tcs', 'tcs_refund')), 0)),
+    'tds', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('tds', 'tds_refund')), 0)),
     'entries', count(*))
   from app.ledger_entries e
   where e.consultant_id = (select app.current_reading_consultant_id())
@@ -3067,7 +3092,7 @@ ALTER FUNCTION api.my_balance() OWNER TO nakksha_owner;
 -- Name: FUNCTION my_balance(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_balance() IS 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST), all sums of the ledger.';
+COMMENT ON FUNCTION api.my_balance() IS 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST, TCS and TDS withheld), all sums of the ledger.';
 
 
 --
@@ -3302,6 +3327,25 @@ COMMENT ON FUNCTION api.my_statement(p_month date) IS 'The calling consultant''s
 
 
 --
+-- Name: my_tax_profile(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_tax_profile() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$ select api.tax_profile_json((select app.current_reading_consultant_id())) $$;
+
+
+ALTER FUNCTION api.my_tax_profile() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_tax_profile(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_tax_profile() IS 'The calling consultant''s tax settings (PAN masked).';
+
+
+--
 -- Name: not_found(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3358,9 +3402,13 @@ CREATE TABLE app.payment_transactions (
     commission_gst_percent numeric(5,2),
     commission numeric(12,2),
     commission_gst numeric(12,2),
+    tcs_basis_points integer,
+    tcs numeric(12,2),
+    tds_basis_points integer,
+    tds numeric(12,2),
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
-    CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND ((commission + commission_gst) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL)))),
+    CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL) AND (tcs IS NULL) AND (tds IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND (COALESCE(tcs, (0)::numeric) >= (0)::numeric) AND (COALESCE(tds, (0)::numeric) >= (0)::numeric) AND ((((commission + commission_gst) + COALESCE(tcs, (0)::numeric)) + COALESCE(tds, (0)::numeric)) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL) AND ((tcs IS NULL) = (tcs_basis_points IS NULL)) AND ((tds IS NULL) = (tds_basis_points IS NULL))))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
@@ -3392,6 +3440,20 @@ COMMENT ON COLUMN app.payment_transactions.commission IS 'The platform''s commis
 --
 
 COMMENT ON COLUMN app.payment_transactions.commission_gst IS 'GST on the commission (commission_gst_percent of it), charged to the consultant.';
+
+
+--
+-- Name: COLUMN payment_transactions.tcs; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.tcs IS 'GST TCS the platform collects as the e-commerce operator (CGST Act s.52): tcs_basis_points of the taxable value, for a consultant registered under the regular scheme; 0 otherwise; NULL before TCS was assessed.';
+
+
+--
+-- Name: COLUMN payment_transactions.tds; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.tds IS 'Income-tax TDS on e-commerce payments (s.194-O): tds_basis_points of the gross amount (the no-PAN rate without a PAN; 0 under the threshold); NULL before TDS was assessed.';
 
 
 --
@@ -5390,6 +5452,141 @@ COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultan
 
 
 --
+-- Name: set_my_tax_profile(jsonb, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text DEFAULT NULL::text, p_pan_encrypted bytea DEFAULT NULL::bytea) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_id uuid := app.current_approved_consultant_id();
+  v_old app.consultant_tax_profiles;
+  v_scheme text := coalesce(p_profile->>'gst_scheme', 'unregistered');
+  v_gstin text := nullif(upper(regexp_replace(coalesce(p_profile->>'gstin', ''), '\s', '', 'g')), '');
+  v_state text := p_profile->>'state_code';
+  v_pan text := nullif(upper(btrim(coalesce(p_pan, ''))), '');
+  v_pan_last4 text;
+  v_pan_type text;
+begin
+  if v_id is null then
+    raise exception using errcode = 'NK403', message = 'forbidden',
+      detail = 'Only an approved consultant can change their tax settings.';
+  end if;
+  select * into v_old from app.consultant_tax_profiles where consultant_id = v_id;
+  if v_scheme not in ('unregistered', 'regular', 'composition') then
+    perform app.refuse_field('gst_scheme', 'gst_scheme is regular, composition or unregistered.');
+  end if;
+  -- The PAN: a new one (checked, then kept as the app's ciphertext), else the one on file.
+  if v_pan is not null then
+    if not app.pan_is_valid(v_pan) or p_pan_encrypted is null then
+      perform app.refuse_field('pan', 'A PAN is 10 characters, like AAAPL1234C: five letters, four '
+                                                     || 'digits, a letter.');
+    end if;
+    v_pan_last4 := right(v_pan, 4);
+    v_pan_type := substr(v_pan, 4, 1);
+  else
+    v_pan_last4 := v_old.pan_last4;
+    v_pan_type := v_old.pan_holder_type;
+  end if;
+  if v_scheme = 'unregistered' then
+    if v_gstin is not null then
+      perform app.refuse_field('gstin', 'An unregistered consultant has no GSTIN: choose your '
+                                                       || 'scheme, or leave the GSTIN empty.');
+    end if;
+  else
+    if v_gstin is null then
+      perform app.refuse_field('gstin', 'A registered consultant gives their GSTIN.');
+    elsif v_gstin !~ '^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$' then
+      perform app.refuse_field('gstin', 'A GSTIN is 15 characters, like 29AAAPL1234C1ZA: the State '
+                                                       || 'code, your PAN, then three more.');
+    elsif not app.gstin_is_valid(v_gstin) then
+      perform app.refuse_field('gstin', 'This GSTIN''s last character does not match the rest: '
+                                                       || 'check it for a mistyped character.');
+    elsif not exists (select 1 from app.gst_states s where s.code = left(v_gstin, 2)) then
+      perform app.refuse_field('gstin', 'This GSTIN starts with no State''s code.');
+    elsif v_pan_last4 is null then
+      perform app.refuse_field('pan', 'Give your PAN with your GSTIN.');
+    elsif (v_pan is not null and substr(v_gstin, 3, 10) <> v_pan)
+          or (v_pan is null and substr(v_gstin, 9, 4) <> v_pan_last4) then
+      perform app.refuse_field('gstin', 'The PAN inside this GSTIN is not your PAN.');
+    end if;
+    -- A registration is in one State: the GSTIN's.
+    v_state := coalesce(v_state, left(v_gstin, 2));
+    if v_state <> left(v_gstin, 2) then
+      perform app.refuse_field('state_code', 'Your State is the one your GSTIN is registered in ('
+        || coalesce((select s.name from app.gst_states s where s.code = left(v_gstin, 2)), left(v_gstin, 2)) || ').');
+    end if;
+  end if;
+  if v_state is not null and not exists (select 1 from app.gst_states s where s.code = v_state
+                                         and (s.current or s.code = left(v_gstin, 2))) then
+    perform app.refuse_field('state_code', 'Choose a State or Union Territory from the list.');
+  end if;
+  -- What the documents print: a registered consultant's legal name and address are on every invoice.
+  if char_length(btrim(p_profile->>'legal_name')) not between 2 and 200 then
+    perform app.refuse_field('legal_name', 'The legal name is 2 to 200 characters.');
+  elsif char_length(btrim(p_profile->>'address_line1')) > 100 or char_length(btrim(p_profile->>'address_line2')) > 100
+        or char_length(btrim(p_profile->>'city')) > 100 then
+    perform app.refuse_field(case when char_length(btrim(p_profile->>'city')) > 100 then 'city'
+      when char_length(btrim(p_profile->>'address_line2')) > 100 then 'address_line2' else 'address_line1' end,
+      'Each address line and the city are at most 100 characters.');
+  elsif nullif(btrim(p_profile->>'postal_code'), '') !~ '^[1-9][0-9]{5}$' then
+    perform app.refuse_field('postal_code', 'A PIN code is six digits, not starting with 0.');
+  end if;
+  if v_scheme <> 'unregistered' then
+    if nullif(btrim(p_profile->>'legal_name'), '') is null then
+      perform app.refuse_field('legal_name', 'A registered consultant''s legal name (as on the '
+                                                            || 'registration) is printed on their invoices.');
+    elsif nullif(btrim(p_profile->>'address_line1'), '') is null then
+      perform app.refuse_field('address_line1', 'A registered consultant''s address is printed on '
+                                                               || 'their invoices.');
+    elsif nullif(btrim(p_profile->>'city'), '') is null then
+      perform app.refuse_field('city', 'Give the city of your address.');
+    elsif nullif(btrim(p_profile->>'postal_code'), '') is null then
+      perform app.refuse_field('postal_code', 'Give the PIN code of your address.');
+    end if;
+  end if;
+  if (p_profile->>'lut_reference') is not null and v_scheme <> 'regular' then
+    perform app.refuse_field('lut_reference', 'A letter of undertaking is for consultants '
+                                                             || 'registered under the regular scheme.');
+  end if;
+  if upper(btrim(p_profile->>'lut_reference')) !~ '^[A-Z0-9]{6,20}$' then
+    perform app.refuse_field('lut_reference', 'The letter of undertaking''s ARN is 6 to 20 letters '
+                                                             || 'and digits.');
+  end if;
+  if ((p_profile->>'lut_reference') is null) <> ((p_profile->>'lut_valid_until') is null) then
+    perform app.refuse_field(case when (p_profile->>'lut_reference') is null then 'lut_reference'
+                                                 else 'lut_valid_until' end,
+                                            'A letter of undertaking has its reference (ARN) and the date it runs to.');
+  end if;
+  insert into app.consultant_tax_profiles as t (consultant_id, gst_scheme, gstin, legal_name, state_code,
+    address_line1, address_line2, city, postal_code, pan_encrypted, pan_last4, pan_holder_type, lut_reference,
+    lut_valid_until)
+  values (v_id, v_scheme, v_gstin, nullif(btrim(p_profile->>'legal_name'), ''), v_state,
+          nullif(btrim(p_profile->>'address_line1'), ''), nullif(btrim(p_profile->>'address_line2'), ''),
+          nullif(btrim(p_profile->>'city'), ''), nullif(btrim(p_profile->>'postal_code'), ''),
+          coalesce(case when v_pan is not null then p_pan_encrypted end, v_old.pan_encrypted), v_pan_last4, v_pan_type,
+          nullif(upper(btrim(p_profile->>'lut_reference')), ''), (p_profile->>'lut_valid_until')::date)
+  on conflict (consultant_id) do update set gst_scheme = excluded.gst_scheme, gstin = excluded.gstin,
+    legal_name = excluded.legal_name, state_code = excluded.state_code, address_line1 = excluded.address_line1,
+    address_line2 = excluded.address_line2, city = excluded.city, postal_code = excluded.postal_code,
+    pan_encrypted = excluded.pan_encrypted, pan_last4 = excluded.pan_last4, pan_holder_type = excluded.pan_holder_type,
+    lut_reference = excluded.lut_reference, lut_valid_until = excluded.lut_valid_until;
+  return api.tax_profile_json(v_id);
+end;
+$_$;
+
+
+ALTER FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) IS 'Replace the calling consultant''s tax settings (the PAN: new in clear and as the app''s ciphertext, or omitted to keep the one on file). Every rule is checked here; a broken one is a 422 naming its field.';
+
+
+--
 -- Name: set_quotation_items(app.quotations, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5490,7 +5687,8 @@ CREATE FUNCTION api.setting_bounds() RETURNS jsonb
     "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
-    "commission_gst_percent": [0, 28]}'::jsonb;
+    "commission_gst_percent": [0, 28], "service_gst_percent": [0, 28], "tcs_basis_points": [0, 200],
+    "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000]}'::jsonb;
 $$;
 
 
@@ -5831,6 +6029,48 @@ ALTER FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) OW
 --
 
 COMMENT ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) IS 'OAuth callback: the provider and PKCE verifier of a state, once; NULL for an unknown, expired or used state. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
+
+
+--
+-- Name: tax_profile_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.tax_profile_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Read under the caller's policies: their own profile, or any for an admin. Always an object: a consultant
+  -- with no profile yet is unregistered with no PAN, which is what the rules then apply.
+  select jsonb_build_object(
+    'gst_scheme', coalesce(p.gst_scheme, 'unregistered'), 'gstin', p.gstin, 'legal_name', p.legal_name,
+    'state_code', p.state_code, 'state_name', s.name, 'address_line1', p.address_line1,
+    'address_line2', p.address_line2, 'city', p.city, 'postal_code', p.postal_code,
+    'pan', case when p.pan_last4 is not null then 'XXXXXX' || p.pan_last4 end,
+    'pan_holder', case when p.pan_holder_type is null then null when p.pan_holder_type = 'P' then 'individual'
+                       when p.pan_holder_type = 'H' then 'huf' when p.pan_holder_type = 'C' then 'company'
+                       when p.pan_holder_type = 'F' then 'firm' else 'other' end,
+    'lut_reference', p.lut_reference, 'lut_valid_until', p.lut_valid_until,
+    'document', case coalesce(p.gst_scheme, 'unregistered') when 'regular' then 'tax_invoice'
+                when 'composition' then 'bill_of_supply' else 'receipt' end,
+    'tcs_basis_points', case when p.gst_scheme = 'regular' then app.tax_setting('tcs_basis_points') else 0 end,
+    'tds_basis_points', case when p.pan_last4 is null then app.tax_setting('tds_no_pan_basis_points')
+                             else app.tax_setting('tds_basis_points') end,
+    'tds_threshold_applies', coalesce(p.pan_holder_type in ('P', 'H'), false),
+    'tds_threshold_rupees', app.tax_setting('tds_threshold_rupees'),
+    'updated_at', p.updated_at)
+  from (select p_consultant_id as id) c
+  left join app.consultant_tax_profiles p on p.consultant_id = c.id
+  left join app.gst_states s on s.code = p.state_code
+$$;
+
+
+ALTER FUNCTION api.tax_profile_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_profile_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.tax_profile_json(p_consultant_id uuid) IS 'A consultant''s tax settings as the API answers them (PAN masked to its last four), with the document they issue and the rates withheld from their payments.';
 
 
 --
@@ -6934,6 +7174,24 @@ COMMENT ON FUNCTION app.apply_refund_totals() IS 'Trigger: amount_refunded, the 
 
 
 --
+-- Name: basis_points_of(numeric, integer); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ select round(p_amount * p_basis_points / 10000, 2) $$;
+
+
+ALTER FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION basis_points_of(p_amount numeric, p_basis_points integer); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) IS 'p_basis_points hundredths of a percent of an amount, half up to the paisa.';
+
+
+--
 -- Name: caller_is_suspended(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7376,6 +7634,27 @@ COMMENT ON FUNCTION app.enforce_session_transition() IS 'Trigger: the session li
 
 
 --
+-- Name: financial_year_start(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.financial_year_start(p_at timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- India's financial year runs 1 April to 31 March, by the date in India.
+  select make_date(extract(year from (p_at at time zone 'Asia/Kolkata') - interval '3 months')::integer, 4, 1)
+$$;
+
+
+ALTER FUNCTION app.financial_year_start(p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.financial_year_start(p_at timestamp with time zone) IS 'The first day of the Indian financial year (1 April, IST) a moment falls in.';
+
+
+--
 -- Name: forbid_audit_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7396,6 +7675,55 @@ ALTER FUNCTION app.forbid_audit_change() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is append-only.';
+
+
+--
+-- Name: gstin_check_character(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gstin_check_character(p_gstin text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- Luhn mod 36 over the first 14 characters: 0–9 are 0–9, A–Z are 10–35; weights 1, 2, 1, 2, …; each product
+  -- adds its quotient and remainder by 36; the check value is (36 − sum mod 36) mod 36, as a character again.
+  with a as (select '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'::text as alphabet)
+  select substr(a.alphabet, (36 - sum(p / 36 + p % 36)::integer % 36) % 36 + 1, 1)
+  from a, lateral (select (strpos(a.alphabet, substr(p_gstin, i, 1)) - 1) * (2 - i % 2) as p
+                   from generate_series(1, 14) i) x
+  group by a.alphabet
+$$;
+
+
+ALTER FUNCTION app.gstin_check_character(p_gstin text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gstin_check_character(p_gstin text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gstin_check_character(p_gstin text) IS 'The GSTIN check character (15th) its first 14 characters call for (docs/gst.md §7).';
+
+
+--
+-- Name: gstin_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gstin_is_valid(p_gstin text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+  -- State code (2 digits), the holder's PAN (10), the registration's number for that PAN in the State (1–9, A–Z),
+  -- a letter (Z by default, not required: special registrations differ), the check character.
+  select p_gstin ~ '^[0-9]{2}[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$'
+     and right(p_gstin, 1) = app.gstin_check_character(p_gstin)
+$_$;
+
+
+ALTER FUNCTION app.gstin_is_valid(p_gstin text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gstin_is_valid(p_gstin text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gstin_is_valid(p_gstin text) IS 'Whether a GSTIN (upper case) has the right shape, a PAN inside and the right check character.';
 
 
 --
@@ -7725,6 +8053,10 @@ begin
   values (new.consultant_id, 'captured', new.amount, new.id, new.paid_at),
          (new.consultant_id, 'commission', -new.commission, new.id, new.paid_at),
          (new.consultant_id, 'commission_gst', -new.commission_gst, new.id, new.paid_at)
+  union all
+  -- Taxes withheld only where there are any (NULL on payments captured before they were assessed).
+  select new.consultant_id, x.kind, -x.amount, new.id, new.paid_at
+  from (values ('tcs', new.tcs), ('tds', new.tds)) x(kind, amount) where x.amount > 0
   on conflict on constraint ledger_entries_once do nothing;
   return null;
 end;
@@ -7799,7 +8131,14 @@ begin
     ('commission_refund', round(v_t.commission * (v_before + v_r.amount) / v_t.amount, 2)
                           - round(v_t.commission * v_before / v_t.amount, 2)),
     ('commission_gst_refund', round(v_t.commission_gst * (v_before + v_r.amount) / v_t.amount, 2)
-                              - round(v_t.commission_gst * v_before / v_t.amount, 2))) as x(kind, amount)
+                              - round(v_t.commission_gst * v_before / v_t.amount, 2)),
+    -- TCS is on supplies net of returns (s.52(1)); TDS deducted on a sale the client got back is adjusted
+    -- against the consultant's later payments (docs/gst.md §11): both come back in the same proportion.
+    ('tcs_refund', round(coalesce(v_t.tcs, 0) * (v_before + v_r.amount) / v_t.amount, 2)
+                   - round(coalesce(v_t.tcs, 0) * v_before / v_t.amount, 2)),
+    ('tds_refund', round(coalesce(v_t.tds, 0) * (v_before + v_r.amount) / v_t.amount, 2)
+                   - round(coalesce(v_t.tds, 0) * v_before / v_t.amount, 2))) as x(kind, amount)
+  where x.kind not in ('tcs_refund', 'tds_refund') or x.amount > 0
   on conflict on constraint ledger_entries_once do nothing;
   get diagnostics v_count = row_count;
   return v_count;
@@ -7813,7 +8152,7 @@ ALTER FUNCTION app.ledger_refund_entries(p_refund_id uuid) OWNER TO nakksha_owne
 -- Name: FUNCTION ledger_refund_entries(p_refund_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) IS 'A processed refund''s entries: the amount back to the client, and the commission and its GST taken back in proportion.';
+COMMENT ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) IS 'A processed refund''s entries: the amount back to the client, and the commission, its GST, the TCS and the TDS taken back in proportion.';
 
 
 --
@@ -7930,6 +8269,28 @@ ALTER FUNCTION app.mark_analytics_dirty() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consultant, local day) pairs a write changes, for the daily_analytics job. Definer: it fires on writes the app role makes (a consultant adding a client) and records the day in app.analytics_dirty, which no web role may write.';
+
+
+--
+-- Name: pan_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.pan_is_valid(p_pan text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+  -- Five letters (the fourth says who holds it: P a person, H a Hindu undivided family, C a company, F a firm, …),
+  -- four digits, a letter.
+  select p_pan ~ '^[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z]$'
+$_$;
+
+
+ALTER FUNCTION app.pan_is_valid(p_pan text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION pan_is_valid(p_pan text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.pan_is_valid(p_pan text) IS 'Whether a PAN (upper case) has the right shape.';
 
 
 --
@@ -8066,8 +8427,10 @@ begin
   -- changed later, a refund, a rate change leave it as it was); the refund entries take back their share of it.
   if tg_op = 'UPDATE' and old.commission is not null then
     if (new.commission, new.commission_gst, new.commission_plan, new.commission_percent, new.commission_min,
-        new.commission_gst_percent) is distinct from (old.commission, old.commission_gst, old.commission_plan,
-        old.commission_percent, old.commission_min, old.commission_gst_percent) then
+        new.commission_gst_percent, new.tcs, new.tcs_basis_points, new.tds, new.tds_basis_points)
+       is distinct from (old.commission, old.commission_gst, old.commission_plan, old.commission_percent,
+        old.commission_min, old.commission_gst_percent, old.tcs, old.tcs_basis_points, old.tds, old.tds_basis_points)
+    then
       raise exception using errcode = 'NK409', message = 'commission_fixed',
         detail = 'A captured payment''s commission is fixed when it is captured and never changes.';
     end if;
@@ -8077,6 +8440,10 @@ begin
      or not app.platform_collects(new.gateway, new.purpose) then
     new.commission := null;
     new.commission_gst := null;
+    new.tcs := null;
+    new.tcs_basis_points := null;
+    new.tds := null;
+    new.tds_basis_points := null;
     return new;
   end if;
   -- The plan in force: a paid plan past its expiry is the free plan (nothing else moves an expired consultant back
@@ -8092,6 +8459,10 @@ begin
                                           where s.key = 'commission_gst_percent'), 18);
   select x.commission, x.commission_gst into new.commission, new.commission_gst
   from app.commission_split(new.amount, new.commission_percent, new.commission_min, new.commission_gst_percent) x;
+  select t.tcs_basis_points, t.tcs, t.tds_basis_points, t.tds
+  into new.tcs_basis_points, new.tcs, new.tds_basis_points, new.tds
+  from app.withholding(new.consultant_id, new.id, new.amount, new.commission + new.commission_gst,
+                       coalesce(new.paid_at, now())) t;
   return new;
 end;
 $$;
@@ -8103,7 +8474,7 @@ ALTER FUNCTION app.record_commission() OWNER TO nakksha_owner;
 -- Name: FUNCTION record_commission(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.record_commission() IS 'Trigger (before): a payment the platform collected gets its commission when first captured, from its consultant''s plan then; a recorded commission never changes.';
+COMMENT ON FUNCTION app.record_commission() IS 'Trigger (before): a payment the platform collected gets its commission, TCS and TDS when first captured, from its consultant''s plan and tax profile then; recorded, they never change.';
 
 
 --
@@ -8208,6 +8579,29 @@ ALTER FUNCTION app.refresh_client_session_totals() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.total_sessions and first/last session follow their confirmed, completed and no-show sessions.';
+
+
+--
+-- Name: refuse_field(text, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refuse_field(p_field text, p_detail text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:' || p_field, detail = p_detail;
+end;
+$$;
+
+
+ALTER FUNCTION app.refuse_field(p_field text, p_detail text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refuse_field(p_field text, p_detail text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refuse_field(p_field text, p_detail text) IS 'Raise the one validation error (422 naming a field) the app maps.';
 
 
 --
@@ -8476,6 +8870,32 @@ COMMENT ON FUNCTION app.sync_slot_seats() IS 'Trigger: keeps availability_slots.
 
 
 --
+-- Name: tax_setting(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.tax_setting(p_key text) RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- The admin's value (db/functions/settings.sql checks its range), else the law's as docs/gst.md records it: a
+  -- missing row must not silently stop the withholding.
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  case p_key when 'service_gst_percent' then 18 when 'tcs_basis_points' then 50
+                             when 'tds_basis_points' then 10 when 'tds_no_pan_basis_points' then 500
+                             when 'tds_threshold_rupees' then 500000 end)
+$$;
+
+
+ALTER FUNCTION app.tax_setting(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_setting(p_key text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.tax_setting(p_key text) IS 'A tax rate or threshold setting (service_gst_percent, tcs_basis_points, tds_basis_points, tds_no_pan_basis_points, tds_threshold_rupees), or the law''s value when the row is missing.';
+
+
+--
 -- Name: total_quotation_items(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8527,6 +8947,60 @@ ALTER FUNCTION app.touch_updated_at() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.touch_updated_at() IS 'Trigger: stamps updated_at.';
+
+
+--
+-- Name: withholding(uuid, uuid, numeric, numeric, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_profile app.consultant_tax_profiles;
+  v_gst_percent numeric := app.tax_setting('service_gst_percent');
+  v_fy_start date := app.financial_year_start(p_at);
+  v_fy_gross numeric;
+begin
+  select * into v_profile from app.consultant_tax_profiles p where p.consultant_id = p_consultant_id;
+  -- TCS (CGST Act s.52): on the taxable value (the price less the GST in it) of a registered consultant's supply
+  -- under the regular scheme; composition and unregistered consultants' supplies carry none (docs/gst.md §9).
+  tcs_basis_points := case when v_profile.gst_scheme = 'regular'
+                           then app.tax_setting('tcs_basis_points') else 0 end;
+  tcs := app.basis_points_of(round(p_amount * 100 / (100 + v_gst_percent), 2), tcs_basis_points);
+  -- TDS (s.194-O) on the gross amount: the no-PAN rate without a PAN (s.206AA); none for a person or HUF with a PAN
+  -- whose gross this financial year, this payment included, stays within the threshold (s.194-O(2)). The
+  -- consultant's payments are counted one capture at a time (the lock), so two at once cannot both slip under.
+  if v_profile.pan_encrypted is null then
+    tds_basis_points := app.tax_setting('tds_no_pan_basis_points');
+  elsif v_profile.pan_holder_type in ('P', 'H') then
+    perform pg_advisory_xact_lock(hashtextextended('nakksha tds ' || p_consultant_id::text, 0));
+    select coalesce(sum(t.amount), 0) into v_fy_gross
+    from app.payment_transactions t
+    where t.consultant_id = p_consultant_id and t.id <> p_payment_id and t.commission is not null
+      and t.paid_at >= v_fy_start::timestamp at time zone 'Asia/Kolkata'
+      and t.paid_at < (v_fy_start + interval '1 year')::timestamp at time zone 'Asia/Kolkata';
+    tds_basis_points := case when v_fy_gross + p_amount <= app.tax_setting('tds_threshold_rupees')
+                             then 0 else app.tax_setting('tds_basis_points') end;
+  else
+    tds_basis_points := app.tax_setting('tds_basis_points');
+  end if;
+  tds := app.basis_points_of(p_amount, tds_basis_points);
+  -- Never more than the payment leaves after the commission: the consultant's share is never negative.
+  tcs := least(tcs, p_amount - p_commission_total);
+  tds := least(tds, p_amount - p_commission_total - tcs);
+end;
+$$;
+
+
+ALTER FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) IS 'The TCS and TDS the platform withholds from a payment it collected for a consultant, from their tax profile and the rates in force (docs/gst.md §9, §11).';
 
 
 --
@@ -14043,6 +14517,50 @@ COMMENT ON TABLE app.consultant_client_counts IS 'How many clients each consulta
 
 
 --
+-- Name: consultant_tax_profiles; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.consultant_tax_profiles (
+    consultant_id uuid NOT NULL,
+    gst_scheme text DEFAULT 'unregistered'::text NOT NULL,
+    gstin text,
+    legal_name text,
+    state_code text,
+    address_line1 text,
+    address_line2 text,
+    city text,
+    postal_code text,
+    pan_encrypted bytea,
+    pan_last4 text,
+    pan_holder_type text,
+    lut_reference text,
+    lut_valid_until date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT consultant_tax_profiles_address_lengths CHECK ((((char_length(address_line1) >= 1) AND (char_length(address_line1) <= 100)) AND (char_length(address_line2) <= 100) AND ((char_length(city) >= 1) AND (char_length(city) <= 100)))),
+    CONSTRAINT consultant_tax_profiles_gstin_pan CHECK (((gstin IS NULL) OR (pan_last4 IS NULL) OR (substr(gstin, 9, 4) = pan_last4))),
+    CONSTRAINT consultant_tax_profiles_gstin_state CHECK (((gstin IS NULL) OR ("left"(gstin, 2) = state_code))),
+    CONSTRAINT consultant_tax_profiles_gstin_valid CHECK (((gstin IS NULL) OR app.gstin_is_valid(gstin))),
+    CONSTRAINT consultant_tax_profiles_legal_name_length CHECK (((char_length(btrim(legal_name)) >= 2) AND (char_length(btrim(legal_name)) <= 200))),
+    CONSTRAINT consultant_tax_profiles_lut CHECK ((((lut_reference IS NULL) = (lut_valid_until IS NULL)) AND ((lut_reference IS NULL) OR ((gst_scheme = 'regular'::text) AND (lut_reference ~ '^[A-Z0-9]{6,20}$'::text))))),
+    CONSTRAINT consultant_tax_profiles_pan_parts CHECK (((pan_last4 ~ '^[0-9]{3}[A-Z]$'::text) AND (pan_holder_type ~ '^[ABCFGHJLPT]$'::text))),
+    CONSTRAINT consultant_tax_profiles_pan_whole CHECK ((((pan_encrypted IS NULL) = (pan_last4 IS NULL)) AND ((pan_encrypted IS NULL) = (pan_holder_type IS NULL)))),
+    CONSTRAINT consultant_tax_profiles_postal_code_format CHECK ((postal_code ~ '^[1-9][0-9]{5}$'::text)),
+    CONSTRAINT consultant_tax_profiles_registered_has_gstin CHECK (((gst_scheme = 'unregistered'::text) = (gstin IS NULL))),
+    CONSTRAINT consultant_tax_profiles_scheme_valid CHECK ((gst_scheme = ANY (ARRAY['unregistered'::text, 'regular'::text, 'composition'::text])))
+);
+
+
+ALTER TABLE app.consultant_tax_profiles OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE consultant_tax_profiles; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.consultant_tax_profiles IS 'A consultant''s tax identity (docs/gst.md): GST scheme and GSTIN, legal name, State and address as printed on their documents, the PAN (encrypted; last four and holder type in clear for the rules), a letter of undertaking for clients abroad.';
+
+
+--
 -- Name: email_logs; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -14168,6 +14686,27 @@ COMMENT ON TABLE app.email_templates IS 'Super admins'' overrides of the built-i
 
 
 --
+-- Name: gst_states; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.gst_states (
+    code text NOT NULL,
+    name text NOT NULL,
+    current boolean DEFAULT true NOT NULL,
+    CONSTRAINT gst_states_code_format CHECK ((code ~ '^[0-9]{2}$'::text))
+);
+
+
+ALTER TABLE app.gst_states OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE gst_states; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.gst_states IS 'GST State and Union Territory codes (docs/gst.md §8). current = offered for new addresses (25 and 28 only live on in old GSTINs; 97 and 99 are not places anyone lives).';
+
+
+--
 -- Name: ledger_entries; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -14182,8 +14721,8 @@ CREATE TABLE app.ledger_entries (
     occurred_at timestamp with time zone NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ledger_entries_bucket_valid CHECK ((bucket = ANY (ARRAY['due'::text, 'held'::text, 'transferred'::text, 'settled'::text]))),
-    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text])) AND (refund_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])) AND (refund_id IS NOT NULL)))),
-    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text])))
+    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text])) AND (refund_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])) AND (refund_id IS NOT NULL)))),
+    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])))
 );
 
 
@@ -14889,6 +15428,14 @@ ALTER TABLE ONLY app.consultant_client_counts
 
 
 --
+-- Name: consultant_tax_profiles consultant_tax_profiles_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultant_tax_profiles
+    ADD CONSTRAINT consultant_tax_profiles_pkey PRIMARY KEY (consultant_id);
+
+
+--
 -- Name: consultants consultants_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -15038,6 +15585,14 @@ ALTER TABLE ONLY app.email_suppressions
 
 ALTER TABLE ONLY app.email_templates
     ADD CONSTRAINT email_templates_pkey PRIMARY KEY (email_type);
+
+
+--
+-- Name: gst_states gst_states_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gst_states
+    ADD CONSTRAINT gst_states_pkey PRIMARY KEY (code);
 
 
 --
@@ -15940,6 +16495,13 @@ CREATE TRIGGER clients_touch_updated_at BEFORE UPDATE ON app.clients FOR EACH RO
 
 
 --
+-- Name: consultant_tax_profiles consultant_tax_profiles_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER consultant_tax_profiles_touch_updated_at BEFORE UPDATE ON app.consultant_tax_profiles FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: consultants consultants_check_slot_horizon; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -16364,6 +16926,22 @@ ALTER TABLE ONLY app.clients
 
 ALTER TABLE ONLY app.consultant_client_counts
     ADD CONSTRAINT consultant_client_counts_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: consultant_tax_profiles consultant_tax_profiles_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultant_tax_profiles
+    ADD CONSTRAINT consultant_tax_profiles_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: consultant_tax_profiles consultant_tax_profiles_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.consultant_tax_profiles
+    ADD CONSTRAINT consultant_tax_profiles_state_code_fkey FOREIGN KEY (state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
 
 
 --
@@ -16846,6 +17424,13 @@ CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app_adm
 
 
 --
+-- Name: consultant_tax_profiles admin_reads_tax_profiles; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_tax_profiles ON app.consultant_tax_profiles FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: view_refreshes admin_reads_view_refreshes; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -16870,6 +17455,13 @@ ALTER TABLE app.admins ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.analytics_dirty ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: gst_states anyone_reads_gst_states; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY anyone_reads_gst_states ON app.gst_states FOR SELECT TO nakksha_app, nakksha_app_admin, nakksha_worker USING (true);
+
 
 --
 -- Name: plans anyone_reads_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
@@ -17045,6 +17637,13 @@ CREATE POLICY consultant_inserts_own_sessions ON app.sessions FOR INSERT TO nakk
 
 
 --
+-- Name: consultant_tax_profiles consultant_inserts_own_tax_profile; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_tax_profile ON app.consultant_tax_profiles FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: analytics_dirty consultant_reads_own_analytics_dirty; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17178,6 +17777,19 @@ CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksh
 
 
 --
+-- Name: consultant_tax_profiles consultant_reads_own_tax_profile; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_tax_profile ON app.consultant_tax_profiles FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
+-- Name: consultant_tax_profiles; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.consultant_tax_profiles ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: availability_blocks consultant_updates_own_availability_blocks; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17234,6 +17846,13 @@ CREATE POLICY consultant_updates_own_sessions ON app.sessions FOR UPDATE TO nakk
 
 
 --
+-- Name: consultant_tax_profiles consultant_updates_own_tax_profile; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_tax_profile ON app.consultant_tax_profiles FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: consultants; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17268,6 +17887,12 @@ ALTER TABLE app.email_suppressions ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: gst_states; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.gst_states ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: idempotency_keys; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -17376,6 +18001,13 @@ ALTER TABLE app.view_refreshes ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.webhook_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: consultant_tax_profiles worker_reads_tax_profiles; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_reads_tax_profiles ON app.consultant_tax_profiles FOR SELECT TO nakksha_worker USING (true);
+
 
 --
 -- Name: analytics_dirty worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
@@ -18263,6 +18895,15 @@ GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION gst_states(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.gst_states() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.gst_states() TO nakksha_app;
+GRANT ALL ON FUNCTION api.gst_states() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION handle_payment_webhook(p_provider text, p_event_id text, p_payload jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -18502,6 +19143,15 @@ GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO n
 REVOKE ALL ON FUNCTION api.my_statement(p_month date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_tax_profile(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_tax_profile() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app_admin;
 
 
 --
@@ -19096,6 +19746,15 @@ GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION set_quotation_items(p_quotation app.quotations, p_items jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -19274,6 +19933,15 @@ GRANT ALL ON FUNCTION api.suspend_consultant(p_consultant_id uuid, p_reason text
 REVOKE ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) TO nakksha_app;
 GRANT ALL ON FUNCTION api.take_oauth_state(p_state_hash bytea, p_browser_hash bytea) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION tax_profile_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.tax_profile_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.tax_profile_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.tax_profile_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -19522,6 +20190,16 @@ REVOKE ALL ON FUNCTION app.apply_refund_totals() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION basis_points_of(p_amount numeric, p_basis_points integer); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) TO nakksha_app;
+GRANT ALL ON FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.basis_points_of(p_amount numeric, p_basis_points integer) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION caller_is_suspended(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19649,10 +20327,40 @@ REVOKE ALL ON FUNCTION app.enforce_session_transition() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION forbid_audit_change(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION gstin_check_character(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gstin_check_character(p_gstin text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION gstin_is_valid(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gstin_is_valid(p_gstin text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app_admin;
 
 
 --
@@ -19772,6 +20480,16 @@ REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION pan_is_valid(p_pan text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.pan_is_valid(p_pan text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION platform_collects(p_gateway text, p_purpose text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19829,6 +20547,16 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse_field(p_field text, p_detail text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_app_admin;
 
 
 --
@@ -19903,6 +20631,16 @@ REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tax_setting(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.tax_setting(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.tax_setting(p_key text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.tax_setting(p_key text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.tax_setting(p_key text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION total_quotation_items(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19914,6 +20652,14 @@ REVOKE ALL ON FUNCTION app.total_quotation_items() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.touch_updated_at() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) TO nakksha_worker;
 
 
 --
@@ -21650,6 +22396,127 @@ GRANT UPDATE(clients) ON TABLE app.consultant_client_counts TO nakksha_worker;
 
 
 --
+-- Name: TABLE consultant_tax_profiles; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT SELECT ON TABLE app.consultant_tax_profiles TO nakksha_worker;
+GRANT SELECT ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.gst_scheme; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gst_scheme),UPDATE(gst_scheme) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(gst_scheme),UPDATE(gst_scheme) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.gstin; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gstin),UPDATE(gstin) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(gstin),UPDATE(gstin) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.legal_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(legal_name),UPDATE(legal_name) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(legal_name),UPDATE(legal_name) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.state_code; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(state_code),UPDATE(state_code) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(state_code),UPDATE(state_code) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.address_line1; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(address_line1),UPDATE(address_line1) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(address_line1),UPDATE(address_line1) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.address_line2; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(address_line2),UPDATE(address_line2) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(address_line2),UPDATE(address_line2) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.city; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(city),UPDATE(city) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(city),UPDATE(city) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.postal_code; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(postal_code),UPDATE(postal_code) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(postal_code),UPDATE(postal_code) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.pan_encrypted; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(pan_encrypted),UPDATE(pan_encrypted) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(pan_encrypted),UPDATE(pan_encrypted) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.pan_last4; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(pan_last4),UPDATE(pan_last4) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(pan_last4),UPDATE(pan_last4) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.pan_holder_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(pan_holder_type),UPDATE(pan_holder_type) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(pan_holder_type),UPDATE(pan_holder_type) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.lut_reference; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(lut_reference),UPDATE(lut_reference) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(lut_reference),UPDATE(lut_reference) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.lut_valid_until; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(lut_valid_until),UPDATE(lut_valid_until) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(lut_valid_until),UPDATE(lut_valid_until) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE email_logs; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -21744,6 +22611,15 @@ GRANT SELECT ON TABLE app.email_suppressions TO nakksha_app_admin;
 GRANT SELECT ON TABLE app.email_templates TO nakksha_app;
 GRANT SELECT ON TABLE app.email_templates TO nakksha_worker;
 GRANT SELECT ON TABLE app.email_templates TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE gst_states; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.gst_states TO nakksha_app;
+GRANT SELECT ON TABLE app.gst_states TO nakksha_app_admin;
+GRANT SELECT ON TABLE app.gst_states TO nakksha_worker;
 
 
 --
@@ -21957,3 +22833,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261209010000
 -- 20261209020000
 -- 20261210010000
+-- 20261211010000

@@ -53,6 +53,7 @@ from app.routes import (
     quotations,
     quotations_public,
     sessions,
+    tax,
 )
 from app.routing import IndexedRouter
 from app.web import ADMIN, API, DASHBOARD
@@ -62,6 +63,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     admin_email_pages, profile, publishing, availability, dashboard_availability, public, booking_pages, sessions,
     dashboard_sessions, clients, dashboard_clients, payments, payouts, dashboard_payments, dashboard_payouts, email_webhooks, calendar,
     quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_publish, dashboard_settings,
+    tax,
 )
 
 class Section(Mount):

@@ -40,6 +40,12 @@ NUMBER_SETTINGS = {
     "calendar_busy_refresh_minutes": "Minutes between calendar busy-time checks",
     "view_refresh_minutes": "Minutes between analytics view refreshes",
     "commission_gst_percent": "GST on the platform's commission (%), fixed on each payment when it is captured",
+    # Taxes (docs/gst.md): fixed on each payment when it is captured, like the commission.
+    "service_gst_percent": "GST in registered consultants' prices (%), SAC 998311",
+    "tcs_basis_points": "GST TCS on registered consultants' taxable value (basis points: 50 = 0.5%)",
+    "tds_basis_points": "Income-tax TDS, s.194-O, on the gross amount (basis points: 10 = 0.1%)",
+    "tds_no_pan_basis_points": "TDS when the consultant has given no PAN (basis points: 500 = 5%)",
+    "tds_threshold_rupees": "No TDS for a person or HUF with a PAN up to this gross a financial year (₹)",
 }
 # Limits against abuse (issue 16): what one consultant, client address, IP or account may ask for.
 LIMIT_SETTINGS = {

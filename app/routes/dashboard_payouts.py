@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -21,7 +22,8 @@ from app.web import render, signed_in
 
 KIND_LABELS = {"captured": "Payment received", "commission": "Nakksha commission", "commission_gst": "GST on commission",
                "refund": "Refund to client", "commission_refund": "Commission returned",
-               "commission_gst_refund": "GST on commission returned"}
+               "commission_gst_refund": "GST on commission returned", "tcs": "GST TCS (s.52)",
+               "tds": "Income-tax TDS (s.194-O)", "tcs_refund": "GST TCS returned", "tds_refund": "TDS returned"}
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -51,7 +53,7 @@ async def payouts_page(request: Request) -> Response:
         months.append(month)
         month = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
     return render(request, "dashboard/payouts.html", {
-        "balance": balance, "ledger": ledger, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
+        "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
         "first_page": before is None})
 
 

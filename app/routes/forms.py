@@ -64,6 +64,7 @@ NOTICES = {
     "gone": "That was already removed.",
     "policy": "Your booking and cancellation policy is saved.",
     "bank": "Bank details saved. They are stored encrypted and only ever shown masked.",
+    "tax": "Tax settings saved. They apply to payments captured from now on.",
     "meetings": "Meeting settings saved.",
     "calendar_connected": "Calendar connected. New bookings appear on it, and its busy times are kept off your page.",
     "calendar_disconnected": "Calendar disconnected. Sessions keep the links they already have.",
@@ -79,7 +80,7 @@ Submit = Callable[[dict[str, str], dict, Caller], Awaitable[Response]]
 
 def is_kept(name: str) -> bool:
     """Typed values shown again after an error: never a secret."""
-    return name != CSRF_FIELD and "password" not in name and not name.startswith(("account_number", "ifsc"))
+    return name != CSRF_FIELD and "password" not in name and not name.startswith(("account_number", "ifsc", "pan"))
 
 
 def page_error(exc: Exception) -> ApiError:

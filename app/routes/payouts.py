@@ -17,12 +17,13 @@ from app.schemas import Id, SignedAmount
 from app.sql import run
 from app.validation import Answer, QuerySchema, parse_query
 
-EntryKind = Literal["captured", "commission", "commission_gst", "refund", "commission_refund", "commission_gst_refund"]
+EntryKind = Literal["captured", "commission", "commission_gst", "tcs", "tds", "refund", "commission_refund",
+                    "commission_gst_refund", "tcs_refund", "tds_refund"]
 
 
 class Balance(Answer):
-    """Signed rupees: positive is owed to you. total = collected − refunded − commission − commission_gst =
-    due + held + transferred + settled."""
+    """Signed rupees: positive is owed to you. total = collected − refunded − commission − commission_gst − tcs −
+    tds = due + held + transferred + settled."""
 
     due: SignedAmount = Field(description="Owed and not yet transferred to your account.")
     held: SignedAmount = Field(description="Transferred to your linked account, held until the session has taken place.")
@@ -33,6 +34,10 @@ class Balance(Answer):
     refunded: SignedAmount = Field(description="Refunded to clients.")
     commission: SignedAmount = Field(description="The platform's commission, net of what refunds took back.")
     commission_gst: SignedAmount = Field(description="GST on the commission, net of what refunds took back.")
+    tcs: SignedAmount = Field(description="GST TCS the platform collected as the e-commerce operator (CGST Act s.52), "
+                                          "net of refunds; claimable in your GST returns.")
+    tds: SignedAmount = Field(description="Income-tax TDS deducted (s.194-O), net of refunds; credited against your "
+                                          "PAN.")
     entries: int
 
 

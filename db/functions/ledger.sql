@@ -8,7 +8,7 @@ language sql stable security invoker
 set search_path = ''
 as $$
   -- Signed sums: positive is owed to the consultant. `due` is not transferred yet (no payouts before the Route
-  -- accounts: everything is due); collected − refunded − commission − commission_gst = total.
+  -- accounts: everything is due); collected − refunded − commission − commission_gst − tcs − tds = total.
   select jsonb_build_object(
     'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
     'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
@@ -20,11 +20,13 @@ as $$
     'commission', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission', 'commission_refund')), 0)),
     'commission_gst', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('commission_gst',
                                                                                   'commission_gst_refund')), 0)),
+    'tcs', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('tcs', 'tcs_refund')), 0)),
+    'tds', api.money(-coalesce(sum(e.amount) filter (where e.kind in ('tds', 'tds_refund')), 0)),
     'entries', count(*))
   from app.ledger_entries e
   where e.consultant_id = (select app.current_reading_consultant_id())
 $$;
-comment on function api.my_balance is 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST), all sums of the ledger.';
+comment on function api.my_balance is 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST, TCS and TDS withheld), all sums of the ledger.';
 
 create or replace function api.my_ledger(p_before bigint default null, p_limit integer default 50)
 returns jsonb

@@ -84,7 +84,8 @@ as $$
     "unpaid_holds_per_ip": [1, 500], "photo_uploads_per_hour": [1, 1000],
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
-    "commission_gst_percent": [0, 28]}'::jsonb;
+    "commission_gst_percent": [0, 28], "service_gst_percent": [0, 28], "tcs_basis_points": [0, 200],
+    "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000]}'::jsonb;
 $$;
 comment on function api.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 

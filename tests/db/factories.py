@@ -30,6 +30,19 @@ async def consultant(conn: asyncpg.Connection, *, approved: bool = True, slug: s
     return await conn.fetchval(f"insert into app.consultants ({names}) values ({params}) returning id", *values.values())
 
 
+async def tax_profile(conn: asyncpg.Connection, consultant_id, *, pan: str | None = "ABCPK1234F",
+                      gst_scheme: str = "unregistered", gstin: str | None = None, state_code: str = "29",
+                      **cols) -> None:
+    """A consultant's tax identity. The PAN's ciphertext here is a stand-in (the rules read its last four and its
+    holder type; only the app decrypts it): a person's PAN by default, under the TDS threshold."""
+    values = {"consultant_id": consultant_id, "gst_scheme": gst_scheme, "gstin": gstin, "state_code": state_code,
+              "legal_name": "Test Consultant", "pan_encrypted": pan and b"ciphertext:" + pan.encode(),
+              "pan_last4": pan and pan[-4:], "pan_holder_type": pan and pan[3], **cols}
+    names = ", ".join(values)
+    params = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    await conn.execute(f"insert into app.consultant_tax_profiles ({names}) values ({params})", *values.values())
+
+
 async def admin(conn: asyncpg.Connection, *, role: str = "admin", active: bool = True) -> uuid.UUID:
     tag = uuid.uuid4().hex[:10]
     return await conn.fetchval(

@@ -26,8 +26,12 @@ def split(amount: Decimal, percent: Decimal, minimum: Decimal, gst: Decimal) -> 
     return commission, min((commission * gst / 100).quantize(CENT, ROUND_HALF_UP), amount - commission)
 
 
-async def pay(conn, consultant, amount: str, **kw):
-    """A session of the consultant's and its payment (captured unless status says otherwise)."""
+async def pay(conn, consultant, amount: str, *, with_pan: bool = True, **kw):
+    """A session of the consultant's and its payment (captured unless status says otherwise). The consultant has
+    a PAN and stays under the TDS threshold unless with_pan=False (the taxes: tests/db/test_withholding.py)."""
+    if with_pan:
+        await conn.execute("insert into app.consultant_tax_profiles (consultant_id, pan_encrypted, pan_last4, "
+                           "pan_holder_type) values ($1, 'x', '234F', 'P') on conflict do nothing", consultant)
     client = await factories.client(conn, consultant)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3, hours=next(HOURS))
     session = await factories.session(conn, consultant, client, amount=amount, starts_at=start)
@@ -38,6 +42,22 @@ async def entries(conn, payment) -> dict[str, Decimal]:
     rows = await conn.fetch("select kind, sum(amount) as amount from app.ledger_entries where payment_id = $1 "
                             "group by kind", payment)
     return {r["kind"]: r["amount"] for r in rows}
+
+
+async def capture_at_once(db, payments) -> None:
+    """Capture the payments at once, each on its own connection (sixteen at a time: the test server's limit)."""
+    gate = asyncio.Semaphore(16)
+
+    async def capture(payment) -> None:
+        async with gate:
+            conn = await db.connect("owner")
+            try:
+                await conn.execute("update app.payment_transactions set status = 'completed', paid_at = now() "
+                                   "where id = $1 and status = 'pending'", payment)
+            finally:
+                await conn.close()
+
+    await asyncio.gather(*(capture(p) for p in payments))
 
 
 async def test_the_split_never_exceeds_the_price_and_matches_the_rule(owner):
@@ -134,18 +154,7 @@ async def test_entries_never_change_and_a_replay_writes_nothing_twice(owner):
 async def test_racing_captures_and_refunds_write_each_entry_once(db, owner):
     c = await factories.consultant(owner)
     pending = [await pay(owner, c, "100.00", status="pending") for _ in range(50)]
-    gate = asyncio.Semaphore(16)  # sixteen connections at a time: the test server's connection limit
-
-    async def capture(payment) -> None:
-        async with gate:
-            conn = await db.connect("owner")
-            try:
-                await conn.execute("update app.payment_transactions set status = 'completed', paid_at = now() "
-                                   "where id = $1 and status = 'pending'", payment)
-            finally:
-                await conn.close()
-
-    await asyncio.gather(*(capture(p) for p in pending + pending))  # each twice, at once
+    await capture_at_once(db, pending + pending)  # each twice, at once
     assert await owner.fetchval("select count(*) from app.ledger_entries where consultant_id = $1", c) == 150
     # Ten refunds of one payment processed at once: the give-backs still add up to the whole commission.
     paid = await pay(owner, c, "1000.01")
@@ -184,7 +193,7 @@ async def test_a_consultant_reads_their_own_ledger_only_and_writes_none(db, owne
             mine = await app.fetchval("select count(*) from app.ledger_entries where consultant_id = $1", b)
         assert balance == {"due": "882.00", "held": "0.00", "transferred": "0.00", "settled": "0.00",
                            "total": "882.00", "collected": "1000.00", "refunded": "0.00", "commission": "100.00",
-                           "commission_gst": "18.00", "entries": 3}
+                           "commission_gst": "18.00", "tcs": "0.00", "tds": "0.00", "entries": 3}
         assert (seen, mine) == (3, 0)
         assert [i["kind"] for i in page["items"]] == ["commission_gst", "commission"] and page["next"] is not None
         async with app.transaction():

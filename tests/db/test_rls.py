@@ -34,6 +34,7 @@ TENANT_TABLES = {
     "analytics_dirty": "own",  # which of their days wait for the job (api.live_day; issue 20)
     "consultant_client_counts": "own",
     "ledger_entries": "own",  # what the platform owes them (issue 21); written by the payments' triggers, never by them
+    "consultant_tax_profiles": "own",  # their GST scheme, GSTIN, PAN (ciphertext) for their documents (issue 21)
     "calendar_connections": "own",
     "calendar_busy": "none",
     "oauth_states": "none",
@@ -84,6 +85,7 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     await factories.refund(conn, consultant_id, payment_id)
     await factories.email_log(conn, consultant_id, client_id=t.client_id, session_id=t.session_id)
     await factories.daily_analytics(conn, consultant_id)
+    await factories.tax_profile(conn, consultant_id)
     family_id = await factories.refresh_token_family(conn, consultant_id=consultant_id)
     await factories.refresh_token(conn, family_id)
     await factories.one_time_token(conn, consultant_id=consultant_id)
@@ -188,9 +190,11 @@ async def test_no_caller_sees_nothing_anywhere(db, world):
         populated = {t: await owner.fetchval(f"select count(*) from app.{t}") for t in tables}
     finally:
         await owner.close()
-    # Platform settings and the plans are public by design (the pricing page); everything else needs a caller.
+    # Platform settings and the plans are public by design (the pricing page), and so are the GST State codes (the
+    # booking form's list); everything else needs a caller.
     tables.remove("platform_settings")
     tables.remove("plans")
+    tables.remove("gst_states")
     assert {"consultants", "admins", "admin_audit_log", "webhook_events", "email_templates"} <= set(tables)
     async with db.as_caller("app") as conn:
         for table in tables:

@@ -12,14 +12,15 @@ async def test_a_paid_booking_is_owed_less_commission_and_a_refund_takes_its_sha
     h = c["headers"]
     r = await client.get(BALANCE, headers=h)
     assert r.status_code == 200, r.text
-    assert r.json() == {"due": "1322.56", "held": "0.00", "transferred": "0.00", "settled": "0.00",
-                        "total": "1322.56", "collected": "1499.50", "refunded": "0.00", "commission": "149.95",
-                        "commission_gst": "26.99", "entries": 3}
+    # No PAN on file: TDS at 5% (s.206AA), 74.98; unregistered for GST: no TCS.
+    assert r.json() == {"due": "1247.58", "held": "0.00", "transferred": "0.00", "settled": "0.00",
+                        "total": "1247.58", "collected": "1499.50", "refunded": "0.00", "commission": "149.95",
+                        "commission_gst": "26.99", "tcs": "0.00", "tds": "74.98", "entries": 4}
     # The gateway's webhook for the same capture, twice: nothing is owed twice.
     for _ in range(2):
         assert (await deliver(client, "payment.captured", payment=payment)).status_code == 200
-    assert (await client.get(BALANCE, headers=h)).json()["entries"] == 3
-    # A refund of a third: the client's money back, and a third of the commission and its GST with it.
+    assert (await client.get(BALANCE, headers=h)).json()["entries"] == 4
+    # A refund of a third: the client's money back, and a third of the commission, its GST and the TDS with it.
     [listed] = (await client.get("/api/v1/payments", headers=h)).json()["items"]
     r = await client.post(f"/api/v1/payments/{listed['id']}/refund", headers=h, json={"amount": "499.83",
                                                                                          "reason": "Late start"})
@@ -27,14 +28,15 @@ async def test_a_paid_booking_is_owed_less_commission_and_a_refund_takes_its_sha
     assert (await client.get(BALANCE, headers=h)).json()["refunded"] == "0.00"  # not until the gateway did it
     await run_jobs(db)
     after = (await client.get(BALANCE, headers=h)).json()
-    assert (after["refunded"], after["commission"], after["commission_gst"]) == ("499.83", "99.97", "17.99")
-    assert after["total"] == after["due"] == "881.71"  # 1499.50 − 499.83 − 99.97 − 17.99
+    assert (after["refunded"], after["commission"], after["commission_gst"], after["tds"]) == (
+        "499.83", "99.97", "17.99", "49.99")
+    assert after["total"] == after["due"] == "831.72"  # 1499.50 − 499.83 − 99.97 − 17.99 − 49.99
     page = (await client.get(LEDGER, headers=h, params={"limit": 4})).json()
-    assert [i["kind"] for i in page["items"]] == ["commission_gst_refund", "commission_refund", "refund",
-                                                   "commission_gst"]
-    assert page["items"][2]["amount"] == "-499.83" and page["items"][2]["session_id"] == b["session_id"]
+    assert [i["kind"] for i in page["items"]] == ["tds_refund", "commission_gst_refund", "commission_refund", "refund"]
+    assert page["items"][3]["amount"] == "-499.83" and page["items"][3]["session_id"] == b["session_id"]
     rest = (await client.get(LEDGER, headers=h, params={"before": page["next"]})).json()
-    assert [i["kind"] for i in rest["items"]] == ["commission", "captured"] and rest["next"] is None
+    assert [i["kind"] for i in rest["items"]] == ["tds", "commission_gst", "commission", "captured"]
+    assert rest["next"] is None
 
 
 async def test_another_consultant_sees_none_of_it_and_strangers_are_refused(client, db, rzp):  # noqa: F811
@@ -54,6 +56,6 @@ async def test_a_forged_webhook_writes_no_entry(client, db, rzp):  # noqa: F811
     r = await client.post(WEBHOOK, content=b'{"event": "payment.captured"}',
                           headers={"content-type": "application/json", "x-razorpay-signature": "0" * 64})
     assert r.status_code in (400, 401)
-    assert (await client.get(BALANCE, headers=c["headers"])).json()["entries"] == 3
+    assert (await client.get(BALANCE, headers=c["headers"])).json()["entries"] == 4
 
 # Test: pytest tests/http/test_payouts.py tests/http/test_payouts_pages.py

@@ -14,14 +14,15 @@ async def test_the_payouts_page_and_a_months_statement(client, db):
     c, b, tid = await signed_in_consultant(client, db)  # ₹1,499.50, free plan
     page = await client.get("/dashboard/payouts", headers=HTML)
     assert page.status_code == 200, page.text
-    assert "₹1,322.56" in page.text and "Payment received" in page.text and "Nakksha commission" in page.text
+    assert "₹1,247.58" in page.text and "Payment received" in page.text and "Nakksha commission" in page.text
     month = datetime.now(UTC).astimezone(ZoneInfo("Asia/Kolkata")).strftime("%Y-%m")
     r = await client.get("/dashboard/payouts/statement.csv", params={"month": month}, headers=HTML)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert f'filename="nakksha-statement-{month}.csv"' in r.headers["content-disposition"]
     rows = [line.split(",") for line in r.text.strip().splitlines()]
-    assert rows[1] == ["Opening balance", "0.00"] and rows[-1] == ["Closing balance", "1322.56"]
-    assert [row[2] for row in rows[3:-1]] == ["Payment received", "Nakksha commission", "GST on commission"]
+    assert rows[1] == ["Opening balance", "0.00"] and rows[-1] == ["Closing balance", "1247.58"]
+    assert [row[2] for row in rows[3:-1]] == ["Payment received", "Nakksha commission", "GST on commission",
+                                           "Income-tax TDS (s.194-O)"]
     empty = await client.get("/dashboard/payouts/statement.csv", params={"month": "2021-01"}, headers=HTML)
     assert empty.text.strip().splitlines()[-1] == "Closing balance,0.00"
     for bad in ("2026-13", "26-01", "next", "1999-01"):
@@ -33,6 +34,6 @@ async def test_the_payouts_page_and_a_months_statement(client, db):
         await conn.execute("update app.consultants set approval_status = 'suspended' where id = $1::uuid", c["id"])
     finally:
         await conn.close()
-    assert "₹1,322.56" in (await client.get("/dashboard/payouts", headers=HTML)).text
+    assert "₹1,247.58" in (await client.get("/dashboard/payouts", headers=HTML)).text
 
 # Test: pytest tests/http/test_payouts_pages.py

@@ -18,7 +18,7 @@ from tests.http.test_pages import HTML, csrf_of, sign_in
 
 S = "/dashboard/settings"
 NOBODY = "00000000-0000-4000-8000-000000000000"  # an id nothing has (fixed: xdist workers must collect the same tests)
-PAGES = ["", "/profile", "/availability", "/policy", "/bank", "/meetings", "/notifications", "/account"]
+PAGES = ["", "/profile", "/availability", "/policy", "/bank", "/tax", "/meetings", "/notifications", "/account"]
 
 
 async def pending(client) -> dict:
@@ -97,7 +97,7 @@ async def test_settings_need_a_signed_in_consultant(client, db):
 @pytest.mark.parametrize("path", ["/profile", "/profile/photo", "/availability/rules", "/availability/slots",
                                   "/availability/blocks", f"/availability/rules/{NOBODY}/delete",
                                   f"/availability/slots/{NOBODY}/delete",
-                                  f"/availability/blocks/{NOBODY}/delete", "/policy", "/bank", "/meetings",
+                                  f"/availability/blocks/{NOBODY}/delete", "/policy", "/bank", "/tax", "/meetings",
                                   "/notifications", "/account/password", "/account/export", "/account/delete"])
 async def test_every_settings_form_refuses_a_post_without_its_csrf_token(client, db, path):
     me = await pending(client)

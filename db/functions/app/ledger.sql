@@ -32,8 +32,10 @@ begin
   -- changed later, a refund, a rate change leave it as it was); the refund entries take back their share of it.
   if tg_op = 'UPDATE' and old.commission is not null then
     if (new.commission, new.commission_gst, new.commission_plan, new.commission_percent, new.commission_min,
-        new.commission_gst_percent) is distinct from (old.commission, old.commission_gst, old.commission_plan,
-        old.commission_percent, old.commission_min, old.commission_gst_percent) then
+        new.commission_gst_percent, new.tcs, new.tcs_basis_points, new.tds, new.tds_basis_points)
+       is distinct from (old.commission, old.commission_gst, old.commission_plan, old.commission_percent,
+        old.commission_min, old.commission_gst_percent, old.tcs, old.tcs_basis_points, old.tds, old.tds_basis_points)
+    then
       raise exception using errcode = 'NK409', message = 'commission_fixed',
         detail = 'A captured payment''s commission is fixed when it is captured and never changes.';
     end if;
@@ -43,6 +45,10 @@ begin
      or not app.platform_collects(new.gateway, new.purpose) then
     new.commission := null;
     new.commission_gst := null;
+    new.tcs := null;
+    new.tcs_basis_points := null;
+    new.tds := null;
+    new.tds_basis_points := null;
     return new;
   end if;
   -- The plan in force: a paid plan past its expiry is the free plan (nothing else moves an expired consultant back
@@ -58,10 +64,14 @@ begin
                                           where s.key = 'commission_gst_percent'), 18);
   select x.commission, x.commission_gst into new.commission, new.commission_gst
   from app.commission_split(new.amount, new.commission_percent, new.commission_min, new.commission_gst_percent) x;
+  select t.tcs_basis_points, t.tcs, t.tds_basis_points, t.tds
+  into new.tcs_basis_points, new.tcs, new.tds_basis_points, new.tds
+  from app.withholding(new.consultant_id, new.id, new.amount, new.commission + new.commission_gst,
+                       coalesce(new.paid_at, now())) t;
   return new;
 end;
 $$;
-comment on function app.record_commission() is 'Trigger (before): a payment the platform collected gets its commission when first captured, from its consultant''s plan then; a recorded commission never changes.';
+comment on function app.record_commission() is 'Trigger (before): a payment the platform collected gets its commission, TCS and TDS when first captured, from its consultant''s plan and tax profile then; recorded, they never change.';
 
 create or replace function app.ledger_capture() returns trigger
 language plpgsql
@@ -75,6 +85,10 @@ begin
   values (new.consultant_id, 'captured', new.amount, new.id, new.paid_at),
          (new.consultant_id, 'commission', -new.commission, new.id, new.paid_at),
          (new.consultant_id, 'commission_gst', -new.commission_gst, new.id, new.paid_at)
+  union all
+  -- Taxes withheld only where there are any (NULL on payments captured before they were assessed).
+  select new.consultant_id, x.kind, -x.amount, new.id, new.paid_at
+  from (values ('tcs', new.tcs), ('tds', new.tds)) x(kind, amount) where x.amount > 0
   on conflict on constraint ledger_entries_once do nothing;
   return null;
 end;
@@ -110,13 +124,20 @@ begin
     ('commission_refund', round(v_t.commission * (v_before + v_r.amount) / v_t.amount, 2)
                           - round(v_t.commission * v_before / v_t.amount, 2)),
     ('commission_gst_refund', round(v_t.commission_gst * (v_before + v_r.amount) / v_t.amount, 2)
-                              - round(v_t.commission_gst * v_before / v_t.amount, 2))) as x(kind, amount)
+                              - round(v_t.commission_gst * v_before / v_t.amount, 2)),
+    -- TCS is on supplies net of returns (s.52(1)); TDS deducted on a sale the client got back is adjusted
+    -- against the consultant's later payments (docs/gst.md §11): both come back in the same proportion.
+    ('tcs_refund', round(coalesce(v_t.tcs, 0) * (v_before + v_r.amount) / v_t.amount, 2)
+                   - round(coalesce(v_t.tcs, 0) * v_before / v_t.amount, 2)),
+    ('tds_refund', round(coalesce(v_t.tds, 0) * (v_before + v_r.amount) / v_t.amount, 2)
+                   - round(coalesce(v_t.tds, 0) * v_before / v_t.amount, 2))) as x(kind, amount)
+  where x.kind not in ('tcs_refund', 'tds_refund') or x.amount > 0
   on conflict on constraint ledger_entries_once do nothing;
   get diagnostics v_count = row_count;
   return v_count;
 end;
 $$;
-comment on function app.ledger_refund_entries(uuid) is 'A processed refund''s entries: the amount back to the client, and the commission and its GST taken back in proportion.';
+comment on function app.ledger_refund_entries(uuid) is 'A processed refund''s entries: the amount back to the client, and the commission, its GST, the TCS and the TDS taken back in proportion.';
 
 create or replace function app.ledger_refund() returns trigger
 language plpgsql
