@@ -431,7 +431,7 @@ begin
   end if;
   perform dev.local_route_check_transfers(p_transfers, v_p.amount_paise - coalesce((
     select sum(amount_paise) from dev.local_route_transfers
-    where (payment_id = v_p.id or order_id = v_p.order_id) and status <> 'failed'), 0));
+    where (payment_id = v_p.id or order_id = v_p.order_id) and status <> 'failed'), 0)::bigint);
   with made as (
     insert into dev.local_route_transfers (id, payment_id, recipient, amount_paise, status, settlement_status, on_hold,
                                            on_hold_until, notes, linked_account_notes, fees, tax, processed_at)
@@ -521,7 +521,7 @@ create or replace function dev.local_route_balance(p_account_id text)
 returns bigint language sql stable set search_path = '' as $$
   select a.extra_balance_paise + coalesce((select sum(t.amount_paise - t.amount_reversed) from dev.local_route_transfers t
     where t.recipient = a.id and t.status in ('processed', 'partially_reversed')
-      and t.settlement_status is distinct from 'settled'), 0)
+      and t.settlement_status is distinct from 'settled'), 0)::bigint
   from dev.local_route_accounts a where a.id = p_account_id
 $$;
 comment on function dev.local_route_balance is 'Local Route: what a linked account holds for reversals (unsettled transfers plus extra_balance_paise).';

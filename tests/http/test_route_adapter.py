@@ -264,6 +264,140 @@ async def test_route_webhooks_as_razorpay_sends_them(gw, fake):
         "failed", "BAD_REQUEST_TRANSFER_INSUFFICIENT_BALANCE", "insufficient_balance")
 
 
+# The local gateway (schema dev) -------------------------------------------------------------------------------------
+
+@pytest.fixture
+async def local(db):
+    from app.sql import create_pool
+
+    pool = await create_pool(db.url("app"))
+
+    async def current():
+        return pool
+
+    yield LocalGateway(current, "test-data-key")
+    await pool.close()
+
+
+async def local_pay(db, order_id: str) -> str:
+    """What the local checkout page does when a person pays (app/routes/dev.py): dev.local_gateway_pay."""
+    payment_id = "pay_" + order_id[-14:]
+    conn = await db.connect("app")
+    try:
+        await conn.execute("select dev.local_gateway_pay($1, $2, 'success', 'upi')", order_id, payment_id)
+    finally:
+        await conn.close()
+    return payment_id
+
+
+async def queued_events(db) -> list[str]:
+    conn = await db.connect("owner")
+    try:
+        rows = await conn.fetch("select args::text from procrastinate_jobs where task_name = 'deliver_local_webhook' "
+                                "order by id")
+        return [json.loads(r["args"])["payload"]["event"] for r in rows]
+    finally:
+        await conn.close()
+
+
+async def test_local_onboarding_activates_on_its_own(local, db):
+    with pytest.raises(GatewayRefused, match="20 characters"):
+        await local.create_linked_account({**ACCOUNT, "reference_id": "x" * 21})
+    account = await local.create_linked_account(ACCOUNT)
+    assert account["id"].startswith("acc_") and account["type"] == "route" and account["status"] == "created"
+    assert (await local.fetch_linked_account(account["id"]))["reference_id"] == "nk_c_0001"
+    sth = await local.create_stakeholder(account["id"], {"name": "Asha Rao", "email": ACCOUNT["email"]})
+    assert sth["id"].startswith("sth_") and sth["entity"] == "stakeholder"
+    product = await local.request_route_product(account["id"])
+    assert product["activation_status"] == "needs_clarification" and len(product["requirements"]) == 3
+    assert product["id"].startswith("acc_prd_")
+    half = await local.update_route_product(account["id"], product["id"], {**BANK, "account_number": "12"})
+    assert [r["field_reference"] for r in half["requirements"]] == ["settlements.account_number"]
+    done = await local.update_route_product(account["id"], product["id"], BANK)
+    assert (done["activation_status"], done["requirements"]) == ("activated", [])
+    assert done["active_configuration"]["settlements"] == BANK
+    assert (await local.fetch_route_product(account["id"], product["id"]))["activation_status"] == "activated"
+    assert await queued_events(db) == ["product.route.activated"]
+    with pytest.raises(GatewayRefused, match="does not exist"):
+        await local.fetch_linked_account("acc_Nope0000000000")
+
+
+async def test_local_order_transfers_hold_release_settle(local, db):
+    acc = await activated(local)
+    order = await local.create_order(149950, "sess_1", {"session_id": "s"}, transfers=[
+        {"account": acc, "amount": 120000, "notes": {"session_id": "s"}, "linked_account_notes": ["session_id"],
+         "on_hold": True}])
+    assert order["id"].startswith("order_") and [t["status"] for t in order["transfers"]] == ["created"]
+    trf = order["transfers"][0]["id"]
+    payment_id = await local_pay(db, order["id"])
+    [held] = await local.payment_transfers(payment_id)
+    state = transfer_state(held)
+    assert (state["id"], state["status"], state["settlement_status"], state["on_hold"], state["source"]) == (
+        trf, "processed", "on_hold", True, order["id"])
+    assert state["fees"] > state["tax"] > 0
+    assert "transfer.processed" in await queued_events(db)
+    assert (await local.fetch_transfer(trf))["settlement_status"] == "on_hold"  # held: not settled by a fetch
+    released = await local.set_transfer_hold(trf, False)
+    assert (released["settlement_status"], released["on_hold"]) == ("pending", False)
+    settled = transfer_state(await local.fetch_transfer(trf))  # the next fetch finds it settled
+    assert settled["settlement_status"] == "settled" and settled["recipient_settlement_id"].startswith("setl_")
+    assert settled["settlement_utr"] and settled["settled_at"]
+    assert "recipient_settlement" not in await local.fetch_transfer(trf, expand_settlement=False)
+    with pytest.raises(GatewayRefused, match="already settled"):
+        await local.set_transfer_hold(trf, True)
+    # Settled money has left the linked account: reversing it needs a balance it does not have.
+    with pytest.raises(GatewayRefused, match="balance"):
+        await local.reverse_transfer(trf, 1000)
+
+
+async def test_local_transfers_from_payments_reversals_and_reverse_all(local, db):
+    acc = await activated(local)
+    order = await local.create_order(100000, "r", {})
+    payment_id = await local_pay(db, order["id"])
+    [trf] = await local.transfer_from_payment(payment_id, [{"account": acc, "amount": 80000, "on_hold": True}])
+    assert (trf["source"], trf["status"], trf["settlement_status"]) == (payment_id, "processed", "on_hold")
+    with pytest.raises(GatewayRefused, match="greater than the captured amount"):
+        await local.transfer_from_payment(payment_id, [{"account": acc, "amount": 20001}])
+    part = await local.reverse_transfer(trf["id"], 30000, {"reason": "partial"})
+    assert (part["entity"], part["amount"], part["notes"]) == ("reversal", 30000, {"reason": "partial"})
+    assert (await local.fetch_transfer(trf["id"]))["status"] == "partially_reversed"
+    with pytest.raises(GatewayRefused, match="not yet reversed"):
+        await local.reverse_transfer(trf["id"], 50001)
+    # reverse_all: the rest of the transfer comes back, then the refund is made.
+    refund = await local.refund(payment_id, 100000, "rk-local", {"reason": "cancelled"}, reverse_all=True)
+    assert refund["amount"] == 100000 and refund["id"].startswith("rfnd_")
+    assert [r["amount"] for r in await local.transfer_reversals(trf["id"])] == [30000, 50000]
+    after = transfer_state(await local.fetch_transfer(trf["id"]))
+    assert (after["status"], after["amount_reversed"]) == ("reversed", 80000)
+    again = await local.refund(payment_id, 100000, "rk-local", {}, reverse_all=True)  # same key: same refund
+    assert again["id"] == refund["id"]
+    with pytest.raises(GatewayRefused, match="once a refund has been initiated"):
+        await local.transfer_from_payment(payment_id, [{"account": acc, "amount": 100}])
+
+
+async def test_local_reverse_all_is_all_or_nothing_and_suspension_stops_transfers(local, db):
+    acc = await activated(local)
+    order = await local.create_order(50000, "r", {}, transfers=[{"account": acc, "amount": 40000}])
+    payment_id = await local_pay(db, order["id"])
+    [trf] = await local.payment_transfers(payment_id)
+    await local.fetch_transfer(trf["id"])  # not on hold: pending, so this fetch settles it
+    with pytest.raises(GatewayRefused, match="balance"):
+        await local.refund(payment_id, 50000, "rk-short", {}, reverse_all=True)
+    conn = await db.connect("owner")
+    try:
+        assert await conn.fetchval("select count(*) from dev.local_gateway_refunds") == 0
+        await conn.execute("update dev.local_route_accounts set extra_balance_paise = 40000 where id = $1", acc)
+        assert await conn.fetchval("select dev.local_route_set_status($1, 'suspended')::text", acc)
+    finally:
+        await conn.close()
+    refund = await local.refund(payment_id, 50000, "rk-short", {}, reverse_all=True)
+    assert refund["amount"] == 50000
+    assert (await local.fetch_transfer(trf["id"]))["status"] == "reversed"
+    assert (await local.fetch_linked_account(acc))["status"] == "suspended"
+    with pytest.raises(GatewayRefused, match="suspended"):
+        await local.create_order(50000, "r", {}, transfers=[{"account": acc, "amount": 100}])
+
+
 # Pure parts ----------------------------------------------------------------------------------------------------------
 
 def test_transfer_state_reads_either_status_name_and_the_expanded_settlement():
