@@ -185,6 +185,15 @@ returns bigint[] language sql immutable set search_path = '' as $$
 $$;
 comment on function dev.local_route_fees is 'Local Route: an illustrative transfer fee and its GST, in paise.';
 
+create or replace function dev.local_route_missing(p_account_id text, p_product_id text, p_fields text[])
+returns jsonb language sql immutable set search_path = '' as $$
+  select coalesce(jsonb_agg(jsonb_build_object('field_reference', 'settlements.' || f, 'resolution_url',
+           '/accounts/' || p_account_id || '/products/' || p_product_id, 'reason_code', 'field_missing',
+           'status', 'required')), '[]')
+  from unnest(p_fields) f
+$$;
+comment on function dev.local_route_missing is 'Local Route: the requirements for missing settlements fields, as Razorpay lists them.';
+
 -- Linked accounts and the route product -----------------------------------------------------------------------------
 
 create or replace function dev.local_route_create_account(p_id text, p_data jsonb)
@@ -251,10 +260,8 @@ begin
   if v_p.id is null then
     -- Razorpay's sample answer: needs_clarification, the three settlement fields missing.
     insert into dev.local_route_products (id, account_id, activation_status, tnc_accepted, requirements)
-    select p_id, p_account_id, 'needs_clarification', coalesce(p_tnc_accepted, false),
-           jsonb_agg(jsonb_build_object('field_reference', f, 'resolution_url',
-             '/accounts/' || p_account_id || '/products/' || p_id, 'reason_code', 'field_missing', 'status', 'required'))
-    from unnest(array['settlements.beneficiary_name', 'settlements.account_number', 'settlements.ifsc_code']) f
+    values (p_id, p_account_id, 'needs_clarification', coalesce(p_tnc_accepted, false),
+            dev.local_route_missing(p_account_id, p_id, array['beneficiary_name', 'account_number', 'ifsc_code']))
     returning * into v_p;
   end if;
   return dev.local_route_product_json(v_p);
@@ -308,14 +315,11 @@ declare
   v_missing jsonb;
 begin
   perform dev.local_route_product(p_account_id, p_product_id);
-  select coalesce(jsonb_agg(jsonb_build_object('field_reference', 'settlements.' || f, 'resolution_url',
-           '/accounts/' || p_account_id || '/products/' || p_product_id, 'reason_code', 'field_missing',
-           'status', 'required')), '[]')
-  into v_missing
-  from unnest(array['beneficiary_name', 'account_number', 'ifsc_code']) f
-  where case f when 'account_number' then coalesce(p_settlements->>f, '') !~ '^[0-9]{5,35}$'
-               when 'ifsc_code' then coalesce(p_settlements->>f, '') !~ '^[A-Z]{4}0[A-Z0-9]{6}$'
-               else length(coalesce(p_settlements->>f, '')) < 2 end;
+  v_missing := dev.local_route_missing(p_account_id, p_product_id, array(
+    select f from unnest(array['beneficiary_name', 'account_number', 'ifsc_code']) f
+    where case f when 'account_number' then coalesce(p_settlements->>f, '') !~ '^[0-9]{5,35}$'
+                 when 'ifsc_code' then coalesce(p_settlements->>f, '') !~ '^[A-Z]{4}0[A-Z0-9]{6}$'
+                 else length(coalesce(p_settlements->>f, '')) < 2 end));
   update dev.local_route_products p
   set settlements = case when v_missing = '[]' then p_settlements else p.settlements end,
       tnc_accepted = p.tnc_accepted or coalesce(p_tnc_accepted, false),
