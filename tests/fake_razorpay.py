@@ -1,4 +1,4 @@
-# tests/fake_razorpay.py — a fake of Razorpay's HTTP API on loopback: orders, payments, refunds, with failures and hangs on demand.
+# tests/fake_razorpay.py — a fake of Razorpay's HTTP API on loopback: orders, payments, refunds, Route (tests/fake_razorpay_route.py), with failures and hangs on demand.
 """The official SDK talks to this through `base_url` (RAZORPAY_API_URL), so the real adapter is exercised end
 to end. It keeps state like Razorpay (orders, the payments a "customer" makes on them, refunds unique by
 X-Refund-Idempotency), records every request, and can answer 5xx, 4xx or hang for the next N calls."""
@@ -14,6 +14,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fake_razorpay_route import RouteFake
+
 KEY_ID = "rzp_test_FakeKey0001"
 KEY_SECRET = "fake_key_secret_0123456789"
 WEBHOOK_SECRET = "fake_webhook_secret_abcdef"
@@ -28,16 +30,20 @@ def checkout_signature(order_id: str, payment_id: str, secret: str = KEY_SECRET)
     return hmac.new(secret.encode(), f"{order_id}|{payment_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def webhook(event: str, entities: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, dict]:
+def signed_event(event: str, payload: dict, secret: str = WEBHOOK_SECRET, account_id: str = "acc_Fake"
+                 ) -> tuple[bytes, dict]:
     """A webhook delivery as Razorpay sends it: JSON body, signature over the raw bytes, an event id."""
-    body = json.dumps({"entity": "event", "account_id": "acc_Fake", "event": event, "contains": list(entities),
-                       "payload": {k: {"entity": v} for k, v in entities.items()},
-                       "created_at": int(time.time())}).encode()
+    body = json.dumps({"entity": "event", "account_id": account_id, "event": event, "contains": list(payload),
+                       "payload": payload, "created_at": int(time.time())}).encode()
     return body, {"content-type": "application/json", "x-razorpay-event-id": rid("evt"),
                   "x-razorpay-signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
 
 
-class FakeRazorpay:
+def webhook(event: str, entities: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, dict]:
+    return signed_event(event, {k: {"entity": v} for k, v in entities.items()}, secret)
+
+
+class FakeRazorpay(RouteFake):
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.orders: dict[str, dict] = {}
@@ -48,6 +54,7 @@ class FakeRazorpay:
         self.failures: list[str] = []  # modes for the next calls: "down", "refuse", "hang"
         self.hang_seconds = 3.0
         self.lock = threading.Lock()
+        self._init_route()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,6 +89,9 @@ class FakeRazorpay:
             def do_POST(self):  # noqa: N802
                 self._handle("POST")
 
+            def do_PATCH(self):  # noqa: N802
+                self._handle("PATCH")
+
             def log_message(self, *args):
                 pass
 
@@ -100,28 +110,37 @@ class FakeRazorpay:
             self.payments[payment["id"]] = payment
             if status == "captured":
                 order["status"] = "paid"
+                self.capture_transfers(payment)
         return payment
 
     def capture(self, payment_id: str) -> dict:
         with self.lock:
             self.payments[payment_id].update(status="captured", captured=True)
             self.orders[self.payments[payment_id]["order_id"]]["status"] = "paid"
+            self.capture_transfers(self.payments[payment_id])
         return self.payments[payment_id]
 
     def order_for(self, receipt: str) -> dict:
         return next(o for o in self.orders.values() if o["receipt"] == receipt)
 
     # The API ----------------------------------------------------------------------------------------------
-    def route(self, method: str, path: str, body: dict, headers: dict) -> tuple[int, dict]:
-        path = path.split("?")[0]
+    def route(self, method: str, url: str, body: dict, headers: dict) -> tuple[int, dict]:
+        path = url.split("?")[0]
         with self.lock:
+            if (answer := self.route_api(method, url, body)) is not None:
+                return answer
             if method == "POST" and path == "/v1/orders":
                 if not isinstance(body.get("amount"), int) or body["amount"] < 100:
                     return 400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The amount is invalid."}}
+                if "transfers" in body and (refused := self.check_transfers(body["transfers"], body["amount"])):
+                    return refused
                 order = {"id": rid("order"), "entity": "order", "amount": body["amount"], "amount_paid": 0,
                          "currency": body["currency"], "receipt": body.get("receipt"), "notes": body.get("notes", {}),
                          "status": "created", "payment_capture": body.get("payment_capture")}
                 self.orders[order["id"]] = order
+                if "transfers" in body:
+                    return 200, {**order, "transfers": [self.new_transfer(t, order["id"], "created")
+                                                        for t in body["transfers"]]}
                 return 200, order
             if m := re.fullmatch(r"/v1/orders/(\w+)/payments", path):
                 items = [p for p in self.payments.values() if p["order_id"] == m[1]]
@@ -137,6 +156,8 @@ class FakeRazorpay:
                 if done + body["amount"] > payment["amount"]:
                     return 400, {"error": {"code": "BAD_REQUEST_ERROR",
                                            "description": "The refund amount exceeds the amount captured."}}
+                if body.get("reverse_all") and (refused := self.reverse_all(payment, body["amount"])):
+                    return refused
                 refund = {"id": rid("rfnd"), "entity": "refund", "amount": body["amount"], "payment_id": m[1],
                           "notes": body.get("notes", {}), "status": self.refund_status, "currency": "INR"}
                 self.refunds[refund["id"]] = refund

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from app.adapters.route import LocalRoute, RazorpayRoute, RouteGateway, transfer_body
+
 log = logging.getLogger("nakksha.payments")
 
 PAISE = Decimal("0.01")
@@ -69,9 +71,10 @@ def verify_webhook_signature(body: bytes, signature: str | None, webhook_secret:
     return hmac.compare_digest(_hmac_hex(webhook_secret, body).encode(), signature.strip().lower().encode("utf-8", "replace"))
 
 
-class RazorpayGateway:
-    """Orders, payments and refunds through the official `razorpay` SDK. RAZORPAY_API_URL replaces the
-    SDK's base URL (a sandbox, or the fake API the tests run on loopback)."""
+class RazorpayGateway(RazorpayRoute):
+    """Orders, payments and refunds through the official `razorpay` SDK, and Route (linked accounts, transfers:
+    app/adapters/route.py). RAZORPAY_API_URL replaces the SDK's base URL (a sandbox, or the fake API the tests
+    run on loopback)."""
 
     name = "razorpay"
     webhook_secret = ""
@@ -98,11 +101,16 @@ class RazorpayGateway:
 
         return await asyncio.to_thread(call)
 
-    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str]) -> dict:
-        """An order with automatic capture, in INR."""
-        return await self._call(self.client.order.create, data={
-            "amount": amount_paise, "currency": "INR", "receipt": receipt[:40], "notes": notes,
-            "payment_capture": 1})
+    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str],
+                           transfers: list[dict] | None = None) -> dict:
+        """An order with automatic capture, in INR; with `transfers` (Route) each becomes a transfer to its
+        linked account when the order is paid (account, amount in paise, notes, linked_account_notes, on_hold,
+        on_hold_until)."""
+        data: dict[str, Any] = {"amount": amount_paise, "currency": "INR", "receipt": receipt[:40], "notes": notes,
+                                "payment_capture": 1}
+        if transfers:
+            data["transfers"] = transfer_body(transfers)
+        return await self._call(self.client.order.create, data=data)
 
     async def fetch_payment(self, payment_id: str) -> dict:
         return await self._call(self.client.payment.fetch, payment_id)
@@ -114,24 +122,30 @@ class RazorpayGateway:
     async def fetch_refund(self, payment_id: str, refund_id: str) -> dict:
         return await self._call(self.client.payment.fetch_refund_id, payment_id, refund_id)
 
-    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str]) -> dict:
-        """Razorpay's X-Refund-Idempotency makes a retried refund the same refund, never a second one."""
-        return await self._call(self.client.payment.refund, payment_id,
-                                {"amount": amount_paise, "notes": notes, "speed": "normal"},
+    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str],
+                     reverse_all: bool = False) -> dict:
+        """Razorpay's X-Refund-Idempotency makes a retried refund the same refund, never a second one. With
+        reverse_all, Razorpay first reverses the payment's transfers (from the linked accounts' balance)."""
+        body: dict[str, Any] = {"amount": amount_paise, "notes": notes, "speed": "normal"}
+        if reverse_all:
+            body["reverse_all"] = True
+        return await self._call(self.client.payment.refund, payment_id, body,
                                 headers={"X-Refund-Idempotency": idempotency_key})
 
-class Gateway(Protocol):
-    """What the booking, verify, refund and reconciliation paths need from a payment provider."""
+class Gateway(RouteGateway, Protocol):
+    """What the booking, verify, refund, reconciliation and payout paths need from a payment provider."""
 
     name: str
     key_id: str
     key_secret: str
     webhook_secret: str
 
-    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str]) -> dict: ...
+    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str],
+                           transfers: list[dict] | None = None) -> dict: ...
     async def fetch_payment(self, payment_id: str) -> dict: ...
     async def order_payments(self, order_id: str) -> list[dict]: ...
-    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str]) -> dict: ...
+    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str],
+                     reverse_all: bool = False) -> dict: ...
     async def fetch_refund(self, payment_id: str, refund_id: str) -> dict: ...
 
 
@@ -145,11 +159,11 @@ def derived_secret(data_key: str, purpose: str) -> str:
     return hmac.new(data_key.encode(), f"nakksha local gateway: {purpose}".encode(), hashlib.sha256).hexdigest()
 
 
-class LocalGateway:
-    """The default with no Razorpay key: orders, payments and refunds kept in the database (so the web app
-    and the worker see one provider), with Razorpay-shaped ids and signatures under secrets derived from
-    the data key. A person pays on /dev/checkout/{order_id}; everything after order creation runs the same
-    code as with Razorpay."""
+class LocalGateway(LocalRoute):
+    """The default with no Razorpay key: orders, payments, refunds and Route (db/dev/local_route.sql) kept in
+    the database (so the web app and the worker see one provider), with Razorpay-shaped ids and signatures
+    under secrets derived from the data key. A person pays on /dev/checkout/{order_id}; everything after order
+    creation runs the same code as with Razorpay."""
 
     name = "local"
     key_id = "rzp_test_local"
@@ -166,7 +180,23 @@ class LocalGateway:
 
         return await run_refusable(await self._pool(), name, **params)
 
-    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str]) -> dict:
+    async def _refusable(self, name: str, **params: Any) -> Any:
+        """`_run` with the database's refusal as Razorpay's would be: GatewayRefused (4xx) or GatewayUnavailable."""
+        from app.errors import ApiError
+
+        try:
+            return await self._run(name, **params)
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise GatewayUnavailable(exc.message) from exc
+            raise GatewayRefused(exc.message) from exc
+
+    async def create_order(self, amount_paise: int, receipt: str, notes: dict[str, str],
+                           transfers: list[dict] | None = None) -> dict:
+        if transfers:
+            return await self._refusable("local_route_create_order", id=razorpay_id("order"),
+                                         amount_paise=amount_paise, receipt=receipt[:40], notes=notes,
+                                         transfers=transfer_body(transfers))
         return await self._run("local_gateway_create_order", id=razorpay_id("order"), amount_paise=amount_paise,
                                currency="INR", receipt=receipt[:40], notes=notes)
 
@@ -179,16 +209,13 @@ class LocalGateway:
     async def order_payments(self, order_id: str) -> list[dict]:
         return (await self._run("local_gateway_order_payments", order_id=order_id))["items"]
 
-    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str]) -> dict:
-        from app.errors import ApiError
-
-        try:
-            return await self._run("local_gateway_refund", payment_id=payment_id, refund_id=razorpay_id("rfnd"),
-                                   amount_paise=amount_paise, idempotency_key=idempotency_key, notes=notes)
-        except ApiError as exc:
-            if exc.status >= 500:
-                raise GatewayUnavailable(exc.message) from exc
-            raise GatewayRefused(exc.message) from exc
+    async def refund(self, payment_id: str, amount_paise: int, idempotency_key: str, notes: dict[str, str],
+                     reverse_all: bool = False) -> dict:
+        if reverse_all:
+            return await self._refusable("local_route_refund", payment_id=payment_id, refund_id=razorpay_id("rfnd"),
+                                         amount_paise=amount_paise, idempotency_key=idempotency_key, notes=notes)
+        return await self._refusable("local_gateway_refund", payment_id=payment_id, refund_id=razorpay_id("rfnd"),
+                                     amount_paise=amount_paise, idempotency_key=idempotency_key, notes=notes)
 
     async def fetch_refund(self, payment_id: str, refund_id: str) -> dict:
         refund = await self._run("local_gateway_fetch_refund", refund_id=refund_id)

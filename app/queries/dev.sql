@@ -42,4 +42,70 @@ select dev.local_gateway_refund(:payment_id, :refund_id, :amount_paise, :idempot
 -- Local gateway: a refund.
 select dev.local_gateway_fetch_refund(:refund_id);
 
--- Test: pytest tests/http/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py
+-- Route on the local gateway (schema dev, db/dev/local_route.sql; app/adapters/route.py's LocalRoute).
+
+-- name: local_route_create_account(id, data)$
+-- Local Route: a linked account.
+select dev.local_route_create_account(:id, :data);
+
+-- name: local_route_account(account_id)$
+-- Local Route: fetch a linked account.
+select dev.local_route_account(:account_id);
+
+-- name: local_route_create_stakeholder(account_id, id, data)$
+-- Local Route: a stakeholder of a linked account.
+select dev.local_route_create_stakeholder(:account_id, :id, :data);
+
+-- name: local_route_request_product(account_id, id, tnc_accepted)$
+-- Local Route: request the route product.
+select dev.local_route_request_product(:account_id, :id, :tnc_accepted);
+
+-- name: local_route_update_product(account_id, product_id, settlements, tnc_accepted)$
+-- Local Route: set the settlement bank account (activates the product when valid).
+select dev.local_route_update_product(:account_id, :product_id, :settlements, :tnc_accepted);
+
+-- name: local_route_product(account_id, product_id)$
+-- Local Route: fetch a product configuration.
+select dev.local_route_product(:account_id, :product_id);
+
+-- name: local_route_set_status(account_id, status, requirements)$
+-- Local Route (dev tools): set a route product's activation status as Razorpay's review would.
+select dev.local_route_set_status(:account_id, :status, :requirements);
+
+-- name: local_route_create_order(id, amount_paise, receipt, notes, transfers)$
+-- Local Route: an order carrying transfers.
+select dev.local_route_create_order(:id, :amount_paise, :receipt, :notes, :transfers);
+
+-- name: local_route_transfer_from_payment(payment_id, transfers)$
+-- Local Route: transfers from a captured payment.
+select dev.local_route_transfer_from_payment(:payment_id, :transfers);
+
+-- name: local_route_payment_transfers(payment_id)$
+-- Local Route: a payment's transfers.
+select dev.local_route_payment_transfers(:payment_id);
+
+-- name: local_route_fetch_transfer(transfer_id, expand)$
+-- Local Route: a transfer (a released one is settled first).
+select dev.local_route_fetch_transfer(:transfer_id, :expand);
+
+-- name: local_route_settle(transfer_id)$
+-- Local Route (dev tools): settle a released transfer now.
+select dev.local_route_settle(:transfer_id);
+
+-- name: local_route_set_hold(transfer_id, on_hold, on_hold_until)$
+-- Local Route: hold or release a transfer.
+select dev.local_route_set_hold(:transfer_id, :on_hold, :on_hold_until);
+
+-- name: local_route_reverse(transfer_id, id, amount_paise, notes)$
+-- Local Route: reverse a transfer (no amount: the rest of it).
+select dev.local_route_reverse(:transfer_id, :id, :amount_paise, :notes);
+
+-- name: local_route_reversals(transfer_id)$
+-- Local Route: a transfer's reversals.
+select dev.local_route_reversals(:transfer_id);
+
+-- name: local_route_refund(payment_id, refund_id, amount_paise, idempotency_key, notes)$
+-- Local Route: refund with reverse_all (transfers reversed first).
+select dev.local_route_refund(:payment_id, :refund_id, :amount_paise, :idempotency_key, :notes);
+
+-- Test: pytest tests/http/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py tests/http/test_route_adapter.py

@@ -129,6 +129,10 @@ begin
   returning * into v_p;
   update dev.local_gateway_orders set status = case when p_outcome = 'success' then 'paid' else 'attempted' end
   where id = v_o.id returning * into v_o;
+  -- The order's Route transfers happen with the capture (db/dev/local_route.sql).
+  if p_outcome = 'success' then
+    perform dev.local_route_capture(v_p.id);
+  end if;
   -- What Razorpay would send: payment.captured and order.paid, or payment.failed, delivered (signed) to our
   -- own webhook by a job, queued with the payment.
   perform app_private.defer_job('deliver_local_webhook', jsonb_build_object(
