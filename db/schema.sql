@@ -8073,6 +8073,41 @@ COMMENT ON FUNCTION app.ledger_capture() IS 'Trigger: a captured payment the pla
 
 
 --
+-- Name: ledger_move(uuid, text, text, text, numeric, text, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.route_transfers;
+  v_count integer;
+begin
+  select * into v_t from app.route_transfers where id = p_transfer_id;
+  if p_amount <= 0 then
+    return 0;
+  end if;
+  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, reversal_id, occurred_at)
+  values (v_t.consultant_id, p_kind, p_from, -p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at),
+         (v_t.consultant_id, p_kind, p_to, p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at)
+  on conflict on constraint ledger_entries_once do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) IS 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal.';
+
+
+--
 -- Name: ledger_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8291,6 +8326,37 @@ ALTER FUNCTION app.pan_is_valid(p_pan text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.pan_is_valid(p_pan text) IS 'Whether a PAN (upper case) has the right shape.';
+
+
+--
+-- Name: payout_share(uuid, numeric, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) RETURNS numeric
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- What a payment of p_amount captured now would owe the consultant: the price less the commission on their plan,
+  -- its GST, the TCS and the TDS (the same functions the capture uses). The order's transfer is this estimate;
+  -- the ledger records what the capture fixed, and any difference stays due until the next transfer.
+  select p_amount - s.commission - s.commission_gst - w.tcs - w.tds
+  from app.consultants c
+  join app.plans p on p.code = case when c.subscription_expires_at < p_at then 'free' else c.subscription_plan end
+  cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
+    coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
+             18)) s
+  cross join lateral app.withholding(p_consultant_id, null, p_amount, s.commission + s.commission_gst, p_at) w
+  where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) IS 'The consultant''s share of a payment of this amount captured now (price less commission, its GST, TCS and TDS): what a transfer on its order carries.';
 
 
 --
@@ -8808,6 +8874,38 @@ COMMENT ON FUNCTION app.setup_missing(p_consultant_id uuid) IS 'The steps of the
 
 
 --
+-- Name: submit_payout_account(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.submit_payout_account() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- Accepting the terms (again) submits the details: from a draft, a refusal to fix (failed) or a request for
+  -- clarification; the onboarding job takes it from there. Any other status is the worker's to write.
+  if new.terms_accepted_at is not null
+     and (tg_op = 'INSERT' or new.terms_accepted_at is distinct from old.terms_accepted_at)
+     and (tg_op = 'INSERT' or old.status in ('draft', 'failed', 'needs_clarification', 'requested')) then
+    new.status := 'submitted';
+    new.submitted_at := now();
+    new.last_error := null;
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.submit_payout_account() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION submit_payout_account(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.submit_payout_account() IS 'Trigger: accepting the terms submits a payout account (draft, failed or needing clarification) for the onboarding job.';
+
+
+--
 -- Name: sync_session_calendar(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8978,7 +9076,7 @@ begin
     perform pg_advisory_xact_lock(hashtextextended('nakksha tds ' || p_consultant_id::text, 0));
     select coalesce(sum(t.amount), 0) into v_fy_gross
     from app.payment_transactions t
-    where t.consultant_id = p_consultant_id and t.id <> p_payment_id and t.commission is not null
+    where t.consultant_id = p_consultant_id and t.id is distinct from p_payment_id and t.commission is not null
       and t.paid_at >= v_fy_start::timestamp at time zone 'Asia/Kolkata'
       and t.paid_at < (v_fy_start + interval '1 year')::timestamp at time zone 'Asia/Kolkata';
     tds_basis_points := case when v_fy_gross + p_amount <= app.tax_setting('tds_threshold_rupees')
@@ -14720,9 +14818,11 @@ CREATE TABLE app.ledger_entries (
     refund_id uuid,
     occurred_at timestamp with time zone NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    transfer_id uuid,
+    reversal_id text,
     CONSTRAINT ledger_entries_bucket_valid CHECK ((bucket = ANY (ARRAY['due'::text, 'held'::text, 'transferred'::text, 'settled'::text]))),
-    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text])) AND (refund_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])) AND (refund_id IS NOT NULL)))),
-    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])))
+    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text])) AND (refund_id IS NULL) AND (transfer_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])) AND (refund_id IS NOT NULL) AND (transfer_id IS NULL)) OR ((kind = ANY (ARRAY['transfer'::text, 'release'::text, 'settlement'::text])) AND (transfer_id IS NOT NULL) AND (reversal_id IS NULL)) OR ((kind = 'reversal'::text) AND (transfer_id IS NOT NULL) AND (reversal_id IS NOT NULL)))),
+    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text, 'transfer'::text, 'release'::text, 'settlement'::text, 'reversal'::text])))
 );
 
 
@@ -14830,6 +14930,46 @@ ALTER TABLE app.one_time_tokens OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.one_time_tokens IS 'Email-verification and password-reset tokens: hashed, expiring, single use.';
+
+
+--
+-- Name: payout_accounts; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payout_accounts (
+    consultant_id uuid NOT NULL,
+    business_type text DEFAULT 'individual'::text NOT NULL,
+    contact_name text NOT NULL,
+    beneficiary_name text NOT NULL,
+    terms_accepted_at timestamp with time zone,
+    status text DEFAULT 'draft'::text NOT NULL,
+    razorpay_account_id text,
+    stakeholder_id text,
+    product_id text,
+    requirements jsonb DEFAULT '[]'::jsonb NOT NULL,
+    last_error text,
+    submitted_at timestamp with time zone,
+    activated_at timestamp with time zone,
+    status_checked_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payout_accounts_account_id_format CHECK ((razorpay_account_id ~ '^acc_[A-Za-z0-9]{14}$'::text)),
+    CONSTRAINT payout_accounts_activated_has_account CHECK (((status <> 'activated'::text) OR ((razorpay_account_id IS NOT NULL) AND (product_id IS NOT NULL)))),
+    CONSTRAINT payout_accounts_beneficiary_name_length CHECK (((char_length(btrim(beneficiary_name)) >= 4) AND (char_length(btrim(beneficiary_name)) <= 120))),
+    CONSTRAINT payout_accounts_business_type_valid CHECK ((business_type = ANY (ARRAY['individual'::text, 'proprietorship'::text, 'partnership'::text, 'private_limited'::text, 'llp'::text, 'huf'::text]))),
+    CONSTRAINT payout_accounts_contact_name_length CHECK (((char_length(btrim(contact_name)) >= 4) AND (char_length(btrim(contact_name)) <= 255))),
+    CONSTRAINT payout_accounts_requirements_list CHECK ((jsonb_typeof(requirements) = 'array'::text)),
+    CONSTRAINT payout_accounts_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'created'::text, 'requested'::text, 'needs_clarification'::text, 'under_review'::text, 'activated'::text, 'suspended'::text, 'rejected'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE app.payout_accounts OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payout_accounts; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payout_accounts IS 'A consultant''s Razorpay Route linked account: the details only Route needs (business type, contact and account holder names, terms accepted), the ids Razorpay gave, and its activation status and open requirements (docs/payments.md).';
 
 
 --
@@ -15019,6 +15159,51 @@ ALTER TABLE app.refresh_tokens OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.refresh_tokens IS 'Refresh tokens, stored only as SHA-256 hashes; single use (used_at), rotated into replaced_by.';
+
+
+--
+-- Name: route_transfers; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.route_transfers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    payment_id uuid NOT NULL,
+    source text NOT NULL,
+    razorpay_transfer_id text,
+    account_id text NOT NULL,
+    amount numeric(12,2) NOT NULL,
+    status text DEFAULT 'requested'::text NOT NULL,
+    on_hold boolean DEFAULT true NOT NULL,
+    release_after timestamp with time zone,
+    released_at timestamp with time zone,
+    settlement_status text,
+    recipient_settlement_id text,
+    settlement_utr text,
+    settled_at timestamp with time zone,
+    amount_reversed numeric(12,2) DEFAULT 0 NOT NULL,
+    fees numeric(12,2),
+    tax numeric(12,2),
+    error text,
+    processed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT route_transfers_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT route_transfers_reversed_range CHECK (((amount_reversed >= (0)::numeric) AND (amount_reversed <= amount))),
+    CONSTRAINT route_transfers_settlement_status_valid CHECK ((settlement_status = ANY (ARRAY['pending'::text, 'on_hold'::text, 'settled'::text]))),
+    CONSTRAINT route_transfers_source_valid CHECK ((source = ANY (ARRAY['order'::text, 'payment'::text]))),
+    CONSTRAINT route_transfers_status_valid CHECK ((status = ANY (ARRAY['requested'::text, 'created'::text, 'pending'::text, 'processed'::text, 'failed'::text, 'reversed'::text, 'partially_reversed'::text]))),
+    CONSTRAINT route_transfers_transfer_id_format CHECK ((razorpay_transfer_id ~ '^trf_[A-Za-z0-9]{14}$'::text))
+);
+
+
+ALTER TABLE app.route_transfers OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE route_transfers; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order) or from the captured payment (source payment), on hold until release_after, then released and settled to their bank (docs/payments.md).';
 
 
 --
@@ -15608,7 +15793,7 @@ ALTER TABLE ONLY app.idempotency_keys
 --
 
 ALTER TABLE ONLY app.ledger_entries
-    ADD CONSTRAINT ledger_entries_once UNIQUE NULLS NOT DISTINCT (payment_id, refund_id, kind);
+    ADD CONSTRAINT ledger_entries_once UNIQUE NULLS NOT DISTINCT (payment_id, refund_id, transfer_id, reversal_id, kind, bucket);
 
 
 --
@@ -15705,6 +15890,22 @@ ALTER TABLE ONLY app.payment_transactions
 
 ALTER TABLE ONLY app.payment_transactions
     ADD CONSTRAINT payment_transactions_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: payout_accounts payout_accounts_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_accounts
+    ADD CONSTRAINT payout_accounts_pkey PRIMARY KEY (consultant_id);
+
+
+--
+-- Name: payout_accounts payout_accounts_razorpay_account_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_accounts
+    ADD CONSTRAINT payout_accounts_razorpay_account_id_key UNIQUE (razorpay_account_id);
 
 
 --
@@ -15825,6 +16026,22 @@ ALTER TABLE ONLY app.refresh_tokens
 
 ALTER TABLE ONLY app.refresh_tokens
     ADD CONSTRAINT refresh_tokens_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: route_transfers route_transfers_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.route_transfers
+    ADD CONSTRAINT route_transfers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: route_transfers route_transfers_razorpay_transfer_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.route_transfers
+    ADD CONSTRAINT route_transfers_razorpay_transfer_id_key UNIQUE (razorpay_transfer_id);
 
 
 --
@@ -16096,6 +16313,13 @@ CREATE INDEX ledger_entries_refund_idx ON app.ledger_entries USING btree (refund
 
 
 --
+-- Name: ledger_entries_transfer_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX ledger_entries_transfer_idx ON app.ledger_entries USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
+
+
+--
 -- Name: one_time_tokens_admin_id_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -16240,6 +16464,27 @@ CREATE INDEX refresh_token_families_consultant_id_idx ON app.refresh_token_famil
 --
 
 CREATE INDEX refresh_tokens_family_id_idx ON app.refresh_tokens USING btree (family_id);
+
+
+--
+-- Name: route_transfers_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX route_transfers_consultant_idx ON app.route_transfers USING btree (consultant_id, created_at);
+
+
+--
+-- Name: route_transfers_one_per_payment; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX route_transfers_one_per_payment ON app.route_transfers USING btree (payment_id) WHERE (status <> 'failed'::text);
+
+
+--
+-- Name: route_transfers_release_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX route_transfers_release_idx ON app.route_transfers USING btree (release_after) WHERE (on_hold AND (status = 'processed'::text));
 
 
 --
@@ -16642,6 +16887,20 @@ CREATE TRIGGER payment_transactions_touch_updated_at BEFORE UPDATE ON app.paymen
 
 
 --
+-- Name: payout_accounts payout_accounts_submit; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payout_accounts_submit BEFORE INSERT OR UPDATE ON app.payout_accounts FOR EACH ROW EXECUTE FUNCTION app.submit_payout_account();
+
+
+--
+-- Name: payout_accounts payout_accounts_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payout_accounts_touch_updated_at BEFORE UPDATE ON app.payout_accounts FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: plans plans_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -16702,6 +16961,13 @@ CREATE TRIGGER quotations_mark_analytics AFTER UPDATE OF status, sent_at, respon
 --
 
 CREATE TRIGGER quotations_touch_updated_at BEFORE UPDATE ON app.quotations FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: route_transfers route_transfers_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER route_transfers_touch_updated_at BEFORE UPDATE ON app.route_transfers FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 
 --
@@ -17065,6 +17331,14 @@ ALTER TABLE ONLY app.ledger_entries
 
 
 --
+-- Name: ledger_entries ledger_entries_transfer_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_transfer_fkey FOREIGN KEY (transfer_id) REFERENCES app.route_transfers(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: oauth_states oauth_states_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -17126,6 +17400,14 @@ ALTER TABLE ONLY app.payment_transactions
 
 ALTER TABLE ONLY app.payment_transactions
     ADD CONSTRAINT payment_transactions_session_id_fkey FOREIGN KEY (consultant_id, session_id) REFERENCES app.sessions(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payout_accounts payout_accounts_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_accounts
+    ADD CONSTRAINT payout_accounts_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
 
 
 --
@@ -17206,6 +17488,22 @@ ALTER TABLE ONLY app.refresh_tokens
 
 ALTER TABLE ONLY app.refresh_tokens
     ADD CONSTRAINT refresh_tokens_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES app.refresh_tokens(id) ON DELETE SET NULL;
+
+
+--
+-- Name: route_transfers route_transfers_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.route_transfers
+    ADD CONSTRAINT route_transfers_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: route_transfers route_transfers_payment_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.route_transfers
+    ADD CONSTRAINT route_transfers_payment_fkey FOREIGN KEY (consultant_id, payment_id) REFERENCES app.payment_transactions(consultant_id, id) ON DELETE RESTRICT;
 
 
 --
@@ -17396,6 +17694,13 @@ CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR S
 
 
 --
+-- Name: payout_accounts admin_reads_payout_accounts; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payout_accounts ON app.payout_accounts FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: quotation_items admin_reads_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17414,6 +17719,13 @@ CREATE POLICY admin_reads_quotation_views ON app.quotation_views FOR SELECT TO n
 --
 
 CREATE POLICY admin_reads_quotations ON app.quotations FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: route_transfers admin_reads_route_transfers; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_route_transfers ON app.route_transfers FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -17616,6 +17928,13 @@ CREATE POLICY consultant_inserts_own_clients ON app.clients FOR INSERT TO nakksh
 
 
 --
+-- Name: payout_accounts consultant_inserts_own_payout_account; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_inserts_own_payout_account ON app.payout_accounts FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: quotation_items consultant_inserts_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17742,6 +18061,13 @@ CREATE POLICY consultant_reads_own_payment_transactions ON app.payment_transacti
 
 
 --
+-- Name: payout_accounts consultant_reads_own_payout_account; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_payout_account ON app.payout_accounts FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
 -- Name: quotation_items consultant_reads_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17760,6 +18086,13 @@ CREATE POLICY consultant_reads_own_quotation_views ON app.quotation_views FOR SE
 --
 
 CREATE POLICY consultant_reads_own_quotations ON app.quotations FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
+-- Name: route_transfers consultant_reads_own_route_transfers; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_route_transfers ON app.route_transfers FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
@@ -17815,6 +18148,13 @@ CREATE POLICY consultant_updates_own_availability_slots ON app.availability_slot
 --
 
 CREATE POLICY consultant_updates_own_clients ON app.clients FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: payout_accounts consultant_updates_own_payout_account; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_updates_own_payout_account ON app.payout_accounts FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -17937,6 +18277,12 @@ ALTER TABLE app.payment_refunds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: payout_accounts; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payout_accounts ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: plans; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17983,6 +18329,12 @@ ALTER TABLE app.refresh_token_families ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: route_transfers; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.route_transfers ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: sessions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -18150,6 +18502,13 @@ CREATE POLICY worker_steps ON app.payment_transactions TO nakksha_worker USING (
 
 
 --
+-- Name: payout_accounts worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.payout_accounts TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
 -- Name: platform_settings worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -18168,6 +18527,13 @@ CREATE POLICY worker_steps ON app.quotations TO nakksha_worker USING (true) WITH
 --
 
 CREATE POLICY worker_steps ON app.rate_limit_hits TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: route_transfers worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.route_transfers TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -20440,6 +20806,14 @@ REVOKE ALL ON FUNCTION app.ledger_capture() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION ledger_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20487,6 +20861,14 @@ REVOKE ALL ON FUNCTION app.pan_is_valid(p_pan text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) TO nakksha_worker;
 
 
 --
@@ -20614,6 +20996,13 @@ REVOKE ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_app;
 GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_admin;
 GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION submit_payout_account(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.submit_payout_account() FROM PUBLIC;
 
 
 --
@@ -22632,6 +23021,55 @@ GRANT SELECT,INSERT ON TABLE app.ledger_entries TO nakksha_worker;
 
 
 --
+-- Name: TABLE payout_accounts; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payout_accounts TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.payout_accounts TO nakksha_worker;
+GRANT SELECT ON TABLE app.payout_accounts TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payout_accounts.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.payout_accounts TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.payout_accounts TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payout_accounts.business_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(business_type),UPDATE(business_type) ON TABLE app.payout_accounts TO nakksha_app;
+GRANT INSERT(business_type),UPDATE(business_type) ON TABLE app.payout_accounts TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payout_accounts.contact_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(contact_name),UPDATE(contact_name) ON TABLE app.payout_accounts TO nakksha_app;
+GRANT INSERT(contact_name),UPDATE(contact_name) ON TABLE app.payout_accounts TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payout_accounts.beneficiary_name; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(beneficiary_name),UPDATE(beneficiary_name) ON TABLE app.payout_accounts TO nakksha_app;
+GRANT INSERT(beneficiary_name),UPDATE(beneficiary_name) ON TABLE app.payout_accounts TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN payout_accounts.terms_accepted_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(terms_accepted_at),UPDATE(terms_accepted_at) ON TABLE app.payout_accounts TO nakksha_app;
+GRANT INSERT(terms_accepted_at),UPDATE(terms_accepted_at) ON TABLE app.payout_accounts TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE plans; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22718,6 +23156,15 @@ GRANT SELECT ON TABLE app.quotation_views TO nakksha_app_admin;
 --
 
 GRANT SELECT,DELETE ON TABLE app.rate_limit_hits TO nakksha_worker;
+
+
+--
+-- Name: TABLE route_transfers; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.route_transfers TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.route_transfers TO nakksha_worker;
+GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
 
 
 --
@@ -22834,3 +23281,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261209020000
 -- 20261210010000
 -- 20261211010000
+-- 20261211030000

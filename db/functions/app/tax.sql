@@ -98,7 +98,7 @@ begin
     perform pg_advisory_xact_lock(hashtextextended('nakksha tds ' || p_consultant_id::text, 0));
     select coalesce(sum(t.amount), 0) into v_fy_gross
     from app.payment_transactions t
-    where t.consultant_id = p_consultant_id and t.id <> p_payment_id and t.commission is not null
+    where t.consultant_id = p_consultant_id and t.id is distinct from p_payment_id and t.commission is not null
       and t.paid_at >= v_fy_start::timestamp at time zone 'Asia/Kolkata'
       and t.paid_at < (v_fy_start + interval '1 year')::timestamp at time zone 'Asia/Kolkata';
     tds_basis_points := case when v_fy_gross + p_amount <= app.tax_setting('tds_threshold_rupees')

@@ -1,0 +1,71 @@
+-- db/functions/app/payouts.sql — the rules of payouts through Razorpay Route that the tables use: submitting a payout account, the consultant's share of a payment, and moving ledger money between buckets.
+-- Issue 21 (docs/payments.md): a consultant's money moves due → held (a transfer on hold in their linked account) →
+-- transferred (released) → settled (paid into their bank), or back to due (a reversal). Each move is two ledger
+-- entries, out of one bucket and into the next, tied to the transfer; so every balance stays a plain sum.
+
+create or replace function app.submit_payout_account() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- Accepting the terms (again) submits the details: from a draft, a refusal to fix (failed) or a request for
+  -- clarification; the onboarding job takes it from there. Any other status is the worker's to write.
+  if new.terms_accepted_at is not null
+     and (tg_op = 'INSERT' or new.terms_accepted_at is distinct from old.terms_accepted_at)
+     and (tg_op = 'INSERT' or old.status in ('draft', 'failed', 'needs_clarification', 'requested')) then
+    new.status := 'submitted';
+    new.submitted_at := now();
+    new.last_error := null;
+  end if;
+  return new;
+end;
+$$;
+comment on function app.submit_payout_account() is 'Trigger: accepting the terms submits a payout account (draft, failed or needing clarification) for the onboarding job.';
+
+create or replace function app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamptz)
+returns numeric
+language sql volatile
+set search_path = ''
+as $$
+  -- What a payment of p_amount captured now would owe the consultant: the price less the commission on their plan,
+  -- its GST, the TCS and the TDS (the same functions the capture uses). The order's transfer is this estimate;
+  -- the ledger records what the capture fixed, and any difference stays due until the next transfer.
+  select p_amount - s.commission - s.commission_gst - w.tcs - w.tds
+  from app.consultants c
+  join app.plans p on p.code = case when c.subscription_expires_at < p_at then 'free' else c.subscription_plan end
+  cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
+    coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
+             18)) s
+  cross join lateral app.withholding(p_consultant_id, null, p_amount, s.commission + s.commission_gst, p_at) w
+  where c.id = p_consultant_id
+$$;
+comment on function app.payout_share(uuid, numeric, timestamptz) is 'The consultant''s share of a payment of this amount captured now (price less commission, its GST, TCS and TDS): what a transfer on its order carries.';
+
+create or replace function app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric,
+                                           p_reversal_id text, p_at timestamptz)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_t app.route_transfers;
+  v_count integer;
+begin
+  select * into v_t from app.route_transfers where id = p_transfer_id;
+  if p_amount <= 0 then
+    return 0;
+  end if;
+  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, reversal_id, occurred_at)
+  values (v_t.consultant_id, p_kind, p_from, -p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at),
+         (v_t.consultant_id, p_kind, p_to, p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at)
+  on conflict on constraint ledger_entries_once do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+comment on function app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) is 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal.';
+
+grant execute on function app.payout_share(uuid, numeric, timestamptz),
+  app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) to nakksha_worker;
+
+-- Test: pytest tests/db/test_route_transfers.py tests/db/test_payout_accounts.py
