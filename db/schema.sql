@@ -2850,6 +2850,9 @@ begin
                      coalesce(v_payment->>'error_description', v_payment->>'error_code'))->>'outcome';
     elsif v_event in ('refund.processed', 'refund.failed', 'refund.created') then
       v_outcome := app_private.refund_from_gateway(p_provider, v_event, p_payload #> '{payload,refund,entity}');
+    elsif v_event like 'product.route.%' or v_event like 'account.%' then
+      -- A linked account's onboarding moved: its owner's status is fetched again (payout_accounts_worker.sql).
+      v_outcome := app_private.payout_account_event(p_payload);
     else
       v_outcome := 'ignored_event';
     end if;
@@ -3189,6 +3192,25 @@ COMMENT ON FUNCTION api.my_password_hash() IS 'The calling consultant''s (or adm
 
 
 --
+-- Name: my_payout_account(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_payout_account() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$ select api.payout_account_json((select app.current_reading_consultant_id())) $$;
+
+
+ALTER FUNCTION api.my_payout_account() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_payout_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_payout_account() IS 'The calling consultant''s payout account (Razorpay Route), its status and what is missing, in plain words.';
+
+
+--
 -- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -3520,6 +3542,194 @@ ALTER FUNCTION api.payment_order(p_gateway text, p_order_id text) OWNER TO nakks
 --
 
 COMMENT ON FUNCTION api.payment_order(p_gateway text, p_order_id text) IS 'The order we stored (for checking a checkout signature against our own order id), or NULL. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+
+
+--
+-- Name: payout_account_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.payout_account_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Always an object for a consultant the caller may read: with no row yet it is a draft, the contact name
+  -- suggested from their name. can_submit: ready, and in a status a submission moves on.
+  with me as (select c.id, c.first_name, c.last_name from app.consultants c where c.id = p_consultant_id),
+  checklist as (select api.payout_checklist(p_consultant_id) as items)
+  select jsonb_build_object(
+    'exists', a.consultant_id is not null,
+    'business_type', coalesce(a.business_type, 'individual'),
+    'contact_name', coalesce(a.contact_name, btrim(me.first_name || ' ' || me.last_name)),
+    'beneficiary_name', a.beneficiary_name,
+    'terms_accepted_at', a.terms_accepted_at,
+    'status', coalesce(a.status, 'draft'),
+    'explanation', api.payout_status_words(coalesce(a.status, 'draft'), a.last_error),
+    'requirements', coalesce((select jsonb_agg(api.payout_requirement_words(r) order by n)
+                              from jsonb_array_elements(a.requirements) with ordinality x(r, n)), '[]'),
+    'last_error', a.last_error,
+    'razorpay_account_id', a.razorpay_account_id,
+    'submitted_at', a.submitted_at, 'activated_at', a.activated_at, 'status_checked_at', a.status_checked_at,
+    'updated_at', a.updated_at,
+    'checklist', ch.items,
+    'missing', (select coalesce(jsonb_agg(i->'item'), '[]') from jsonb_array_elements(ch.items) i
+                where not (i->>'done')::boolean),
+    'can_submit', coalesce(a.status, 'draft') in ('draft', 'failed', 'needs_clarification', 'requested')
+                  and not exists (select from jsonb_array_elements(ch.items) i
+                                  where not (i->>'done')::boolean and i->>'item' <> 'names'))
+  from me cross join checklist ch
+  left join app.payout_accounts a on a.consultant_id = me.id
+$$;
+
+
+ALTER FUNCTION api.payout_account_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_account_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.payout_account_json(p_consultant_id uuid) IS 'A consultant''s payout account as the API and pages show it: details, status and requirements in plain words, the readiness checklist.';
+
+
+--
+-- Name: payout_checklist(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.payout_checklist(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- What Razorpay needs that the consultant gives elsewhere (tax profile, profile, bank details) or in the payout
+  -- form, in the order the form refuses them. Read under the caller's policies.
+  select coalesce(jsonb_agg(jsonb_build_object('item', i.item, 'field', i.field, 'done', i.done, 'words', i.words,
+                                               'link', i.link, 'page', i.page) order by i.n), '[]')
+  from app.consultants c
+  left join app.consultant_tax_profiles t on t.consultant_id = c.id
+  left join app.payout_accounts a on a.consultant_id = c.id
+  cross join lateral (values
+    (1, 'pan', 'pan', t.pan_last4 is not null, 'Your PAN, in Tax settings.', '/dashboard/settings/tax', 'Tax settings'),
+    (2, 'legal_name', 'legal_name',
+     char_length(btrim(coalesce(t.legal_name, c.first_name || ' ' || c.last_name))) between 4 and 200,
+     'Your legal name as on your PAN (at least 4 characters), in Tax settings.', '/dashboard/settings/tax',
+     'Tax settings'),
+    (3, 'address', 'address_line1',
+     t.address_line1 is not null and t.city is not null and t.postal_code is not null,
+     'Your address (street, city and PIN code), in Tax settings.', '/dashboard/settings/tax', 'Tax settings'),
+    (4, 'state', 'state_code', t.state_code is not null, 'Your State, in Tax settings.', '/dashboard/settings/tax',
+     'Tax settings'),
+    (5, 'phone', 'phone_number', char_length(regexp_replace(coalesce(c.phone_number, ''), '[^0-9]', '', 'g'))
+       between 8 and 15, 'Your mobile number, in Profile settings.', '/dashboard/settings/profile',
+     'Profile settings'),
+    (6, 'bank', 'account_number', c.bank_account_number_encrypted is not null and c.ifsc_code_encrypted is not null,
+     'Your bank account number and IFSC, in Bank details on this page.', '/dashboard/settings/bank', 'Bank details'),
+    (7, 'names', 'contact_name', a.consultant_id is not null,
+     'The contact name and the account holder''s name, in the payout form.', '/dashboard/settings/bank#payouts',
+     'Payout details')
+  ) i(n, item, field, done, words, link, page)
+  where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION api.payout_checklist(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_checklist(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.payout_checklist(p_consultant_id uuid) IS 'What a consultant must give before submitting their payout account: PAN, legal name, address and State (Tax settings), mobile number (profile), bank details, names; each with the page that takes it.';
+
+
+--
+-- Name: payout_requirement_words(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.payout_requirement_words(p_requirement jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Razorpay names what it needs by field_reference (the product configuration entity's requirements[]); the
+  -- known ones become a sentence and the settings page that fixes them, the others are shown in Razorpay's words.
+  with r as (
+    select coalesce(p_requirement->>'field_reference', '') as ref, coalesce(p_requirement->>'reason_code', '') as reason,
+           nullif(btrim(coalesce(p_requirement->>'description', '')), '') as description
+  ), known as (
+    select k.what, k.link, k.page from r cross join lateral (values
+      (r.ref in ('settlements.account_number'), 'Your bank account number', '/dashboard/settings/bank', 'Bank details'),
+      (r.ref in ('settlements.ifsc_code', 'settlements.ifsc'), 'Your bank''s IFSC', '/dashboard/settings/bank',
+       'Bank details'),
+      (r.ref = 'settlements.beneficiary_name', 'The account holder''s name, as your bank has it',
+       '/dashboard/settings/bank#payouts', 'Payout details'),
+      (r.ref in ('kyc.pan', 'legal_info.pan'), 'Your PAN', '/dashboard/settings/tax', 'Tax settings'),
+      (r.ref = 'legal_info.gst', 'Your GSTIN', '/dashboard/settings/tax', 'Tax settings'),
+      (r.ref in ('legal_business_name', 'name'), 'Your legal name, as on your PAN', '/dashboard/settings/tax',
+       'Tax settings'),
+      (r.ref like 'profile.addresses%' or r.ref like 'addresses%', 'Your address', '/dashboard/settings/tax',
+       'Tax settings'),
+      (r.ref = 'contact_name', 'The contact name', '/dashboard/settings/bank#payouts', 'Payout details'),
+      (r.ref = 'business_type', 'Your business type', '/dashboard/settings/bank#payouts', 'Payout details'),
+      (r.ref in ('phone', 'phone.primary'), 'Your mobile number', '/dashboard/settings/profile', 'Profile settings'),
+      (r.ref = 'email', 'Your email address', '/dashboard/settings/profile', 'Profile settings')
+    ) k(match, what, link, page) where k.match limit 1
+  )
+  select jsonb_build_object('field_reference', r.ref, 'reason_code', r.reason, 'status', p_requirement->>'status',
+    'words', case
+      when k.what is null then 'Razorpay asks about "' || r.ref || '"'
+        || case when r.reason <> '' then ' (' || replace(r.reason, '_', ' ') || ')' else '' end
+        || coalesce(': ' || rtrim(r.description, '.'), '') || '.'
+      else k.what || case r.reason when 'field_missing' then ' is missing.'
+                                   when 'kyc_failed' then ' could not be verified.'
+                                   when 'document_missing' then ': a document is missing.'
+                                   else ' needs correcting.' end
+        || coalesce(' Razorpay says: ' || r.description, '') end,
+    'link', k.link, 'page', k.page)
+  from r left join known k on true
+$$;
+
+
+ALTER FUNCTION api.payout_requirement_words(p_requirement jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_requirement_words(p_requirement jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.payout_requirement_words(p_requirement jsonb) IS 'One of Razorpay''s requirements in plain words, with the settings page that fixes it (unknown ones in Razorpay''s own words).';
+
+
+--
+-- Name: payout_status_words(text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.payout_status_words(p_status text, p_last_error text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- The status in plain words, with the tone of its badge (ok, warn, bad, or none).
+  select jsonb_build_object('status', p_status, 'tone', t.tone, 'label', t.label, 'words', t.words)
+  from (values
+    ('draft', '', 'Not started', 'Fill in the details below and accept Razorpay''s terms to open your payout account.'),
+    ('submitted', 'warn', 'Submitted', 'We are opening your account with Razorpay; this takes a minute or two.'),
+    ('created', 'warn', 'Being set up', 'Your account exists at Razorpay; we are asking for payouts to be enabled.'),
+    ('requested', 'warn', 'Being set up', 'Payouts are requested at Razorpay; we are sending your bank account.'),
+    ('needs_clarification', 'bad', 'Needs your attention',
+     'Razorpay needs more from you: fix what is listed below, then submit again.'),
+    ('under_review', 'warn', 'Under review',
+     'Razorpay is checking your details. This usually takes a few working days; there is nothing to do meanwhile.'),
+    ('activated', 'ok', 'Active', 'Payments for your sessions are paid out to your bank account through Razorpay.'),
+    ('suspended', 'bad', 'Suspended', 'Razorpay has paused payouts to this account. Contact support to resolve it.'),
+    ('rejected', 'bad', 'Declined', 'Razorpay declined this account. Contact support to find out why.'),
+    ('failed', 'bad', 'Not accepted', 'Razorpay did not accept what we sent: '
+       || coalesce(p_last_error, 'no reason given') || ' Fix it, then submit again.')
+  ) t(status, tone, label, words)
+  where t.status = p_status
+$$;
+
+
+ALTER FUNCTION api.payout_status_words(p_status text, p_last_error text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_status_words(p_status text, p_last_error text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.payout_status_words(p_status text, p_last_error text) IS 'A payout account status in plain words: a short label, a sentence, and the tone of its badge.';
 
 
 --
@@ -5420,6 +5630,71 @@ COMMENT ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number_e
 
 
 --
+-- Name: set_my_payout_account(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_my_payout_account(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_approved_consultant_id();
+  v_status text;
+  v_type text := coalesce(nullif(btrim(p->>'business_type'), ''), 'individual');
+  v_contact text := btrim(coalesce(p->>'contact_name', ''));
+  v_holder text := btrim(coalesce(p->>'beneficiary_name', ''));
+  v_accept boolean := coalesce((p->>'accept_terms')::boolean, false);
+  v_missing jsonb;
+begin
+  if v_id is null then
+    raise exception using errcode = 'NK403', message = 'forbidden',
+      detail = 'Only an approved consultant can set up payouts.';
+  end if;
+  select a.status into v_status from app.payout_accounts a where a.consultant_id = v_id for update;
+  -- While Razorpay holds the details (being set up, under review, active) a change here would reach nobody.
+  if v_status not in ('draft', 'failed', 'needs_clarification', 'requested') then
+    raise exception using errcode = 'NK409', message = 'payout_account_in_progress',
+      detail = 'Your payout details are with Razorpay (' || (api.payout_status_words(v_status, null)->>'label')
+               || '); they can be changed when Razorpay asks for changes.';
+  end if;
+  if v_type not in ('individual', 'proprietorship', 'partnership', 'private_limited', 'llp', 'huf') then
+    perform app.refuse_field('business_type', 'Choose a business type from the list.');
+  elsif char_length(v_contact) not between 4 and 255 then
+    perform app.refuse_field('contact_name', 'The contact name is 4 to 255 characters.');
+  elsif char_length(v_holder) not between 4 and 120 then
+    perform app.refuse_field('beneficiary_name', 'The account holder''s name is 4 to 120 characters, as your bank '
+                                                 || 'has it.');
+  end if;
+  -- Saved first, then checked: a refusal raises and the whole call rolls back, so it changes nothing.
+  insert into app.payout_accounts as a (consultant_id, business_type, contact_name, beneficiary_name,
+                                        terms_accepted_at)
+  values (v_id, v_type, v_contact, v_holder, case when v_accept then clock_timestamp() end)
+  on conflict (consultant_id) do update set business_type = excluded.business_type,
+    contact_name = excluded.contact_name, beneficiary_name = excluded.beneficiary_name,
+    terms_accepted_at = coalesce(excluded.terms_accepted_at, a.terms_accepted_at);
+  if v_accept then
+    select i into v_missing from jsonb_array_elements(api.payout_checklist(v_id)) i
+    where not (i->>'done')::boolean limit 1;
+    if v_missing is not null then
+      perform app.refuse_field(v_missing->>'field', 'Before submitting, add ' || lower(left(v_missing->>'words', 1))
+                                                    || substr(v_missing->>'words', 2));
+    end if;
+  end if;
+  return api.payout_account_json(v_id);
+end;
+$$;
+
+
+ALTER FUNCTION api.set_my_payout_account(p jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_my_payout_account(p jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_my_payout_account(p jsonb) IS 'Save the calling consultant''s payout details (business_type, contact_name, beneficiary_name); accept_terms: true submits them for the onboarding job, only when nothing on the checklist is missing (else a 422 naming the first missing field). A refusal changes nothing.';
+
+
+--
 -- Name: set_my_photo(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6885,6 +7160,124 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 
 
 --
+-- Name: worker_payout_account(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payout_account(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Everything the onboarding job sends, with the PAN and bank details as the app's ciphertexts (base64) for the
+  -- job to decrypt; the address's State by name, as Razorpay's sample has it.
+  select jsonb_build_object(
+    'consultant_id', a.consultant_id, 'status', a.status, 'razorpay_account_id', a.razorpay_account_id,
+    'stakeholder_id', a.stakeholder_id, 'product_id', a.product_id,
+    'reference_id', api.worker_payout_reference(a.consultant_id),
+    'email', c.email::text, 'phone', regexp_replace(coalesce(c.phone_number, ''), '[^0-9]', '', 'g'),
+    'business_type', a.business_type, 'contact_name', a.contact_name, 'beneficiary_name', a.beneficiary_name,
+    'legal_name', btrim(coalesce(t.legal_name, c.first_name || ' ' || c.last_name)),
+    'gstin', t.gstin,
+    'address', jsonb_build_object('street1', t.address_line1, 'street2', t.address_line2, 'city', t.city,
+                                  'state', upper(s.name), 'postal_code', t.postal_code, 'country', 'IN'),
+    'pan_encrypted', encode(t.pan_encrypted, 'base64'),
+    'account_number_encrypted', encode(c.bank_account_number_encrypted, 'base64'),
+    'ifsc_code_encrypted', encode(c.ifsc_code_encrypted, 'base64'))
+  from app.payout_accounts a
+  join app.consultants c on c.id = a.consultant_id
+  left join app.consultant_tax_profiles t on t.consultant_id = a.consultant_id
+  left join app.gst_states s on s.code = t.state_code
+  where a.consultant_id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION api.worker_payout_account(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payout_account(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payout_account(p_consultant_id uuid) IS 'Worker: what the onboarding job sends Razorpay for one consultant (ciphertexts for the job to decrypt), with the status and the ids stored so far.';
+
+
+--
+-- Name: worker_payout_account_owner(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payout_account_owner(p_account_id text) RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$ select a.consultant_id from app.payout_accounts a where a.razorpay_account_id = p_account_id $$;
+
+
+ALTER FUNCTION api.worker_payout_account_owner(p_account_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payout_account_owner(p_account_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payout_account_owner(p_account_id text) IS 'Worker: the consultant whose linked account this is (null when none).';
+
+
+--
+-- Name: worker_payout_accounts_due(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payout_accounts_due(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- onboard: submitted, or left half-way (created / requested) for an hour by a job that gave up;
+  -- refresh: a product configuration to ask about: under way hourly, active or suspended daily (webhooks are the
+  -- fast path; this catches the ones that never came). Rejected is final.
+  select jsonb_build_object(
+    'onboard', coalesce((select jsonb_agg(x.consultant_id) from (
+      select a.consultant_id from app.payout_accounts a
+      where a.status = 'submitted' or (a.status in ('created', 'requested') and a.updated_at < now() - interval '1 hour')
+      order by a.updated_at limit p_limit) x), '[]'),
+    'refresh', coalesce((select jsonb_agg(x.consultant_id) from (
+      select a.consultant_id from app.payout_accounts a
+      where a.product_id is not null and (
+        (a.status in ('needs_clarification', 'under_review')
+         and coalesce(a.status_checked_at, '-infinity') < now() - interval '1 hour')
+        or (a.status in ('activated', 'suspended')
+            and coalesce(a.status_checked_at, '-infinity') < now() - interval '1 day'))
+      order by a.status_checked_at nulls first limit p_limit) x), '[]'))
+$$;
+
+
+ALTER FUNCTION api.worker_payout_accounts_due(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payout_accounts_due(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payout_accounts_due(p_limit integer) IS 'Worker: the consultants whose payout account is due onboarding (submitted, or stalled) and those due a status check.';
+
+
+--
+-- Name: worker_payout_reference(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payout_reference(p_consultant_id uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- Razorpay's reference_id is at most 20 characters (a UUID is 36): "nk" and the UUID's first 18 hex digits,
+  -- stable for the consultant (72 bits: no two consultants share one in practice).
+  select 'nk' || left(replace(p_consultant_id::text, '-', ''), 18)
+$$;
+
+
+ALTER FUNCTION api.worker_payout_reference(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payout_reference(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payout_reference(p_consultant_id uuid) IS 'The linked account''s reference_id for a consultant: 20 characters, stable.';
+
+
+--
 -- Name: worker_queue_due_reminders(integer, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6930,6 +7323,57 @@ ALTER FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp wi
 --
 
 COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) IS 'Worker, every minute: queue the reminder jobs falling due by the next run (at most p_limit; p_at: the instant to sweep for, now by default).';
+
+
+--
+-- Name: worker_record_payout_account(uuid, text[], jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_status text := p_changes->>'status';
+  v_a app.payout_accounts;
+begin
+  -- One step's outcome, written only while the account is in one of p_from (the statuses that step moves on
+  -- from): a late answer cannot overwrite what a newer submission or check has written. Ids are kept once set;
+  -- Razorpay's activation_status becomes ours; activated_at is the first time it was seen activated.
+  if v_status is not null and v_status not in ('created', 'requested', 'needs_clarification', 'under_review',
+                                               'activated', 'suspended', 'rejected', 'failed') then
+    v_status := null;  -- a status Razorpay has not documented: keep ours, the requirements still count
+  end if;
+  update app.payout_accounts a set
+    razorpay_account_id = coalesce(a.razorpay_account_id, p_changes->>'razorpay_account_id'),
+    stakeholder_id = coalesce(a.stakeholder_id, p_changes->>'stakeholder_id'),
+    product_id = coalesce(a.product_id, p_changes->>'product_id'),
+    status = coalesce(v_status, a.status),
+    requirements = case when jsonb_typeof(p_changes->'requirements') = 'array' then p_changes->'requirements'
+                        when v_status in ('activated', 'under_review') then '[]' else a.requirements end,
+    last_error = case when p_changes ? 'last_error' then left(p_changes->>'last_error', 500)
+                      when v_status is not null and v_status <> 'failed' then null else a.last_error end,
+    activated_at = case when v_status = 'activated' then coalesce(a.activated_at, now()) else a.activated_at end,
+    status_checked_at = case when (p_changes->>'checked')::boolean then now() else a.status_checked_at end
+  where a.consultant_id = p_consultant_id and a.status = any(p_from)
+  returning * into v_a;
+  if v_a.consultant_id is null then
+    return null;
+  end if;
+  return jsonb_build_object('status', v_a.status, 'razorpay_account_id', v_a.razorpay_account_id,
+    'stakeholder_id', v_a.stakeholder_id, 'product_id', v_a.product_id, 'requirements', v_a.requirements,
+    'last_error', v_a.last_error, 'activated_at', v_a.activated_at);
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check (ids, status, requirements, last_error), only while the account is still in one of the given statuses.';
 
 
 --
@@ -10882,6 +11326,51 @@ ALTER FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type t
 --
 
 COMMENT ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) IS 'The distinct lengths (minutes) of a consultant''s offered future slots of one kind: the duration a session-type card shows.';
+
+
+--
+-- Name: payout_account_event(jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.payout_account_event(p_payload jsonb) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_account text := coalesce(p_payload #>> '{payload,merchant_product,entity,account_id}',
+                             p_payload #>> '{payload,merchant_product,entity,merchant_id}',
+                             p_payload #>> '{payload,account,entity,id}', p_payload->>'account_id');
+  v_owner uuid;
+begin
+  -- product.route.* / account.*: the event's own status is not trusted (late, repeated or out of order): the
+  -- owner's product configuration is fetched again by refresh_payout_account, under the consultant's lock. One
+  -- refresh waiting per consultant is enough: a second event finds it queued.
+  v_owner := api.worker_payout_account_owner(v_account);
+  if v_owner is null then
+    return 'ignored_unknown_account';
+  end if;
+  if exists (select from public.procrastinate_jobs j
+             where j.queueing_lock = 'payout_refresh:' || v_owner and j.status = 'todo') then
+    return 'payout_refresh_already_queued';
+  end if;
+  begin
+    perform app_private.defer_job('refresh_payout_account', jsonb_build_object('consultant_id', v_owner), 'payments',
+                                  null, 'payout_refresh:' || v_owner, 'payout:' || v_owner);
+  exception when unique_violation then
+    return 'payout_refresh_already_queued';  -- queued by a concurrent delivery
+  end;
+  return 'payout_refresh_queued';
+end;
+$$;
+
+
+ALTER FUNCTION app_private.payout_account_event(p_payload jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_account_event(p_payload jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.payout_account_event(p_payload jsonb) IS 'A Route account or product webhook: queue a status check for the consultant owning the linked account (the event''s own status is not trusted).';
 
 
 --
@@ -19374,6 +19863,15 @@ GRANT ALL ON FUNCTION api.my_password_hash() TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION my_payout_account(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_payout_account() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_payout_account() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_payout_account() TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -19575,6 +20073,42 @@ GRANT ALL ON FUNCTION api.payment_json(p_t app.payment_transactions) TO nakksha_
 REVOKE ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.payment_order(p_gateway text, p_order_id text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_account_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.payout_account_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.payout_account_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.payout_account_json(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_checklist(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.payout_checklist(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.payout_checklist(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.payout_checklist(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_requirement_words(p_requirement jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.payout_requirement_words(p_requirement jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.payout_requirement_words(p_requirement jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.payout_requirement_words(p_requirement jsonb) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_status_words(p_status text, p_last_error text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.payout_status_words(p_status text, p_last_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.payout_status_words(p_status text, p_last_error text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.payout_status_words(p_status text, p_last_error text) TO nakksha_app_admin;
 
 
 --
@@ -20103,6 +20637,15 @@ GRANT ALL ON FUNCTION api.set_my_bank_details(p_bank_name text, p_account_number
 
 
 --
+-- Name: FUNCTION set_my_payout_account(p jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_my_payout_account(p jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_my_payout_account(p jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_my_payout_account(p jsonb) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION set_my_photo(p_url text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -20491,11 +21034,51 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 
 --
+-- Name: FUNCTION worker_payout_account(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payout_account(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payout_account(p_consultant_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_payout_account_owner(p_account_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payout_account_owner(p_account_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payout_account_owner(p_account_id text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_payout_accounts_due(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payout_accounts_due(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payout_accounts_due(p_limit integer) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_payout_reference(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payout_reference(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payout_reference(p_consultant_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) TO nakksha_worker;
 
 
 --
@@ -21167,6 +21750,7 @@ GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_ap
 --
 
 GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -21175,6 +21759,7 @@ GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted
 --
 
 GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -21870,6 +22455,14 @@ GRANT ALL ON FUNCTION app_private.notify_consultant_of_quotation(p_q app.quotati
 
 REVOKE ALL ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session_type text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION payout_account_event(p_payload jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.payout_account_event(p_payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.payout_account_event(p_payload jsonb) TO nakksha_worker;
 
 
 --
@@ -23282,3 +23875,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261210010000
 -- 20261211010000
 -- 20261211030000
+-- 20261211040000

@@ -332,6 +332,9 @@ begin
                      coalesce(v_payment->>'error_description', v_payment->>'error_code'))->>'outcome';
     elsif v_event in ('refund.processed', 'refund.failed', 'refund.created') then
       v_outcome := app_private.refund_from_gateway(p_provider, v_event, p_payload #> '{payload,refund,entity}');
+    elsif v_event like 'product.route.%' or v_event like 'account.%' then
+      -- A linked account's onboarding moved: its owner's status is fetched again (payout_accounts_worker.sql).
+      v_outcome := app_private.payout_account_event(p_payload);
     else
       v_outcome := 'ignored_event';
     end if;
