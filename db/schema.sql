@@ -7336,28 +7336,36 @@ CREATE FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from te
 declare
   v_status text := p_changes->>'status';
   v_a app.payout_accounts;
+  v_applies boolean;
 begin
-  -- One step's outcome, written only while the account is in one of p_from (the statuses that step moves on
-  -- from): a late answer cannot overwrite what a newer submission or check has written. Ids are kept once set;
-  -- Razorpay's activation_status becomes ours; activated_at is the first time it was seen activated.
+  -- One step's outcome. Razorpay's ids are stored whatever the status (an account Razorpay made must never be
+  -- forgotten) and kept once set; the status, requirements and error only while the account is in one of p_from
+  -- (the statuses that step moves on from), so a late answer cannot overwrite what a newer submission or check
+  -- wrote. Razorpay's activation_status becomes ours; activated_at is the first time it was seen activated.
   if v_status is not null and v_status not in ('created', 'requested', 'needs_clarification', 'under_review',
                                                'activated', 'suspended', 'rejected', 'failed') then
     v_status := null;  -- a status Razorpay has not documented: keep ours, the requirements still count
   end if;
+  select * into v_a from app.payout_accounts a where a.consultant_id = p_consultant_id for update;
+  v_applies := v_a.status = any(p_from);
   update app.payout_accounts a set
     razorpay_account_id = coalesce(a.razorpay_account_id, p_changes->>'razorpay_account_id'),
     stakeholder_id = coalesce(a.stakeholder_id, p_changes->>'stakeholder_id'),
     product_id = coalesce(a.product_id, p_changes->>'product_id'),
-    status = coalesce(v_status, a.status),
-    requirements = case when jsonb_typeof(p_changes->'requirements') = 'array' then p_changes->'requirements'
+    status = case when v_applies then coalesce(v_status, a.status) else a.status end,
+    requirements = case when not v_applies then a.requirements
+                        when jsonb_typeof(p_changes->'requirements') = 'array' then p_changes->'requirements'
                         when v_status in ('activated', 'under_review') then '[]' else a.requirements end,
-    last_error = case when p_changes ? 'last_error' then left(p_changes->>'last_error', 500)
+    last_error = case when not v_applies then a.last_error
+                      when p_changes ? 'last_error' then left(p_changes->>'last_error', 500)
                       when v_status is not null and v_status <> 'failed' then null else a.last_error end,
-    activated_at = case when v_status = 'activated' then coalesce(a.activated_at, now()) else a.activated_at end,
-    status_checked_at = case when (p_changes->>'checked')::boolean then now() else a.status_checked_at end
-  where a.consultant_id = p_consultant_id and a.status = any(p_from)
+    activated_at = case when v_applies and v_status = 'activated' then coalesce(a.activated_at, now())
+                        else a.activated_at end,
+    status_checked_at = case when v_applies and (p_changes->>'checked')::boolean then now()
+                             else a.status_checked_at end
+  where a.consultant_id = p_consultant_id
   returning * into v_a;
-  if v_a.consultant_id is null then
+  if v_a.consultant_id is null or not v_applies then
     return null;
   end if;
   return jsonb_build_object('status', v_a.status, 'razorpay_account_id', v_a.razorpay_account_id,
@@ -7373,7 +7381,7 @@ ALTER FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from tex
 -- Name: FUNCTION worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check (ids, status, requirements, last_error), only while the account is still in one of the given statuses.';
+COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check: Razorpay''s ids always (kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
 
 
 --

@@ -115,8 +115,10 @@ async def _detail(request: Request, caller: Caller, subject: dict, status: int =
     values = context.pop("values", None) or {
         "plan": consultant["subscription_plan"],
         "expires_on": _local_date(expires) if expires else ""}
+    # Their Razorpay Route payout account: status and requirements in words (db/functions/payout_accounts.sql).
+    payout = await run_shown(request, "payout_account_of", caller, consultant_id=consultant["id"])
     return render(request, "admin/consultant.html", {
-        "c": consultant, "plans": await _plans(request), "names": names, "values": values,
+        "c": consultant, "plans": await _plans(request), "names": names, "values": values, "payout": payout,
         "done": request.query_params.get("done"), "tz": TZ, **context}, status=status)
 
 

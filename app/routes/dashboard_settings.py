@@ -53,6 +53,7 @@ from app.routes.forms import (
     zone_options,
 )
 from app.routes.pages import start_web_session
+from app.routes.payout_account import load_bank_page
 from app.routes.profile import (
     PHOTO_BODY_LIMIT,
     BankDetails,
@@ -214,8 +215,7 @@ async def policy_page(request: Request) -> Response:
 
 # --- bank details -------------------------------------------------------------------------------------
 
-async def _load_bank(request: Request, subject: dict, caller: Caller) -> dict:
-    return {"account": await masked_account(request, caller)}
+_load_bank = load_bank_page  # the bank details and, below them, the payout account (app/routes/payout_account.py)
 
 
 @endpoint(summary="Bank details for payouts: shown masked, replaced through the API's encryption.", tags=("pages",),

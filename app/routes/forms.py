@@ -64,6 +64,8 @@ NOTICES = {
     "gone": "That was already removed.",
     "policy": "Your booking and cancellation policy is saved.",
     "bank": "Bank details saved. They are stored encrypted and only ever shown masked.",
+    "payouts_saved": "Payout details saved. Tick the terms and submit when you are ready.",
+    "payouts_submitted": "Submitted to Razorpay. We will open your payout account within a minute or two.",
     "tax": "Tax settings saved. They apply to payments captured from now on.",
     "meetings": "Meeting settings saved.",
     "calendar_connected": "Calendar connected. New bookings appear on it, and its busy times are kept off your page.",
