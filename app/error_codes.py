@@ -38,7 +38,7 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "admin_login": {401: ("invalid_credentials",)},
     "admin_put_settings": {422: ("unknown_setting",), 409: ("plan_in_use", "in_use")},
     "admin_refresh": {401: ("invalid_refresh_token",)},
-    "set_my_payout_account": {409: ("payout_account_in_progress",)},
+    "put_payout_account": {409: ("payout_account_in_progress",)},
     "admin_set_subscription": {422: ("unknown_plan",)},
     "approve_consultant": {409: ("email_unverified", "invalid_transition")},
     "book_slot": {400: ("invalid_idempotency_key",), 409: ("slot_full", "slot_taken", "idempotency_key_in_use"),
