@@ -106,8 +106,11 @@ async def test_the_worker_records_steps_once_and_only_from_the_statuses_given(db
 
     step = await record(["submitted"], {"razorpay_account_id": "acc_AAAAAAAAAAAAAA", "status": "created"})
     assert step["status"] == "created"
-    # A late answer from a step that no longer applies writes nothing.
-    assert await record(["submitted"], {"status": "failed", "last_error": "late"}) is None
+    # A late answer from a step that no longer applies writes no status; an id Razorpay gave is kept all the same.
+    assert await record(["submitted"], {"status": "failed", "last_error": "late", "stakeholder_id": "sth_0"}) is None
+    late = await owner.fetchrow("select * from app.payout_accounts where consultant_id = $1", cid)
+    assert (late["status"], late["last_error"], late["stakeholder_id"]) == ("created", None, "sth_0")
+    await owner.execute("update app.payout_accounts set stakeholder_id = null where consultant_id = $1", cid)
     await record(["created"], {"stakeholder_id": "sth_1", "razorpay_account_id": "acc_BBBBBBBBBBBBBB"})
     step = await record(["created"], {"product_id": "acc_prd_1", "status": "requested",
                                       "requirements": [{"field_reference": "settlements.ifsc_code",
