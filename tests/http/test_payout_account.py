@@ -7,7 +7,7 @@ from tests.http.helpers import auth, signup_consultant
 from tests.http.test_admin_pages import admin_sign_in
 from tests.http.test_booking import approved_consultant
 from tests.http.test_pages import HTML
-from tests.http.test_settings_pages import approved, owner_row, submit
+from tests.http.test_settings_pages import approved, owner_row, pending, submit
 
 API = "/api/v1/payouts/account"
 DETAILS = {"business_type": "individual", "contact_name": "Asha Verma", "beneficiary_name": "Asha Verma"}
@@ -89,6 +89,12 @@ async def test_the_bank_page_shows_the_status_checklist_and_takes_the_form(clien
     page = await client.get("/dashboard/settings/bank?done=payouts_submitted", headers=HTML)
     assert "Submitted to Razorpay" in page.text and 'class="badge warn">Submitted' in page.text
     assert 'name="accept_terms"' not in page.text  # with Razorpay now: shown, not editable
+
+
+async def test_a_pending_consultant_sees_the_bank_page_without_the_payout_section(client, db):
+    await pending(client)
+    page = await client.get("/dashboard/settings/bank", headers=HTML)
+    assert page.status_code == 200 and "Bank details" in page.text and "Payouts through Razorpay" not in page.text
 
 
 async def test_the_admin_consultant_page_shows_the_payout_status_and_requirements(client, db):
