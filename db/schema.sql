@@ -1238,6 +1238,7 @@ begin
   return jsonb_build_object('session_id', gen_random_uuid(), 'amount', api.money(v_amount),
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
+    'transfer', app.order_transfer(v_c.id, v_amount),
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
 end;
 $$;
@@ -3885,6 +3886,7 @@ begin
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
   return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
     'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount),
     'needs_order', v_q.final_amount > 0 and (
       (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
       or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
@@ -6885,6 +6887,47 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 
 
 --
+-- Name: worker_payments_to_transfer(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Captured payments the platform collected for a consultant whose linked account is activated, with no live
+  -- transfer yet: either their order carried one (Razorpay made it at capture; the job fetches it) or the money
+  -- waited for the activation (the job transfers it from the payment). `due` is what of the payment is still due
+  -- to the consultant, net of everything the ledger has recorded on it.
+  select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
+                                               'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
+                                               'due', api.money(d.due), 'consultant_due', api.money(cd.due),
+                                               'refund_started', t.amount_refunded > 0 or exists (
+                                                 select 1 from app.payment_refunds r where r.transaction_id = t.id))
+                            order by t.paid_at), '[]')
+  from (select t.* from app.payment_transactions t
+        join app.payout_accounts a on a.consultant_id = t.consultant_id and a.status = 'activated'
+        where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
+          and t.status in ('completed', 'partially_refunded', 'refunded')
+          and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
+        order by t.paid_at limit p_limit) t
+  join app.payout_accounts a on a.consultant_id = t.consultant_id
+  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                      where e.payment_id = t.id and e.bucket = 'due') d
+  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                      where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
+$$;
+
+
+ALTER FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payments_to_transfer(p_gateway text, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) IS 'Worker: captured payments of activated consultants with no transfer recorded yet (the order''s to fetch, or one to make from the payment).';
+
+
+--
 -- Name: worker_queue_due_reminders(integer, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6930,6 +6973,215 @@ ALTER FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp wi
 --
 
 COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) IS 'Worker, every minute: queue the reminder jobs falling due by the next run (at most p_limit; p_at: the instant to sweep for, now by default).';
+
+
+--
+-- Name: worker_record_release(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_release(p_transfer_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.route_transfers;
+begin
+  update app.route_transfers set on_hold = false, released_at = coalesce(released_at, now()),
+    settlement_status = coalesce(nullif(settlement_status, 'on_hold'), 'pending')
+  where id = p_transfer_id returning * into v_row;
+  perform app.ledger_move(v_row.id, 'release', 'held', 'transferred', v_row.amount - v_row.amount_reversed, null,
+                          v_row.released_at);
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_release(p_transfer_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_release(p_transfer_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_release(p_transfer_id uuid) IS 'Worker: a transfer''s hold lifted at Razorpay: its money moves from held to transferred.';
+
+
+--
+-- Name: worker_record_reversal(uuid, text, bigint, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.route_transfers;
+  v_amount numeric := (p_amount_paise / 100.0)::numeric(12, 2);
+  v_moved integer;
+begin
+  -- Money taken back from the linked account to the platform: due to the consultant again (a refund's entries
+  -- took it from due), out of the bucket the transfer is in. Once per reversal id.
+  select * into v_row from app.route_transfers where id = p_transfer_id for update;
+  v_moved := app.ledger_move(v_row.id, 'reversal', case when v_row.settled_at is not null then 'settled'
+                                                        when v_row.released_at is not null then 'transferred'
+                                                        else 'held' end,
+                             'due', v_amount, p_reversal_id, p_at);
+  if v_moved > 0 then
+    update app.route_transfers set amount_reversed = least(amount, amount_reversed + v_amount),
+      status = case when amount_reversed + v_amount >= amount then 'reversed' else 'partially_reversed' end
+    where id = v_row.id;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) IS 'Worker: a reversal of a transfer (the consultant''s share of a refund, or what they owed): its money back in due, once per reversal.';
+
+
+--
+-- Name: worker_record_settlement(uuid, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.route_transfers;
+begin
+  -- Settled to the consultant's bank (the transfer's own recipient_settlement_id, not the platform's
+  -- settlement.processed): transferred → settled.
+  update app.route_transfers set settlement_status = 'settled', recipient_settlement_id = p_settlement_id,
+    settlement_utr = p_utr, settled_at = coalesce(settled_at, p_at)
+  where id = p_transfer_id and released_at is not null returning * into v_row;
+  if v_row.id is not null then
+    perform app.ledger_move(v_row.id, 'settlement', 'transferred', 'settled', v_row.amount - v_row.amount_reversed,
+                            null, v_row.settled_at);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) IS 'Worker: a released transfer settled to the consultant''s bank: its money moves from transferred to settled.';
+
+
+--
+-- Name: worker_record_transfer(uuid, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_row app.route_transfers;
+  v_status text := p_transfer->>'status';
+  v_amount numeric := ((p_transfer->>'amount')::bigint / 100.0)::numeric(12, 2);
+begin
+  -- What Razorpay says about one transfer of this payment (transfer_state in app/adapters/route.py), kept as it
+  -- says; the first time it is processed, its amount moves from due to held (on hold) or transferred.
+  select * into v_t from app.payment_transactions where id = p_payment_id for update;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  insert into app.route_transfers as r (consultant_id, payment_id, source, razorpay_transfer_id, account_id, amount,
+                                        status, on_hold, release_after, settlement_status, fees, tax, error,
+                                        processed_at)
+  values (v_t.consultant_id, v_t.id, p_source, p_transfer->>'id', p_transfer->>'recipient', v_amount, v_status,
+          coalesce((p_transfer->>'on_hold')::boolean, false), app.transfer_release_after(v_t.id),
+          p_transfer->>'settlement_status', ((p_transfer->>'fees')::bigint / 100.0)::numeric(12, 2),
+          ((p_transfer->>'tax')::bigint / 100.0)::numeric(12, 2),
+          nullif(concat_ws(': ', p_transfer->>'error_code', p_transfer->>'error_description'), ''),
+          case when v_status = 'processed' then coalesce(to_timestamp((p_transfer->>'processed_at')::bigint), now()) end)
+  on conflict (razorpay_transfer_id) do update set status = excluded.status, on_hold = excluded.on_hold,
+    settlement_status = excluded.settlement_status, fees = excluded.fees, tax = excluded.tax, error = excluded.error,
+    processed_at = coalesce(r.processed_at, excluded.processed_at)
+  returning * into v_row;
+  if v_row.status in ('processed', 'reversed', 'partially_reversed') then
+    perform app.ledger_move(v_row.id, 'transfer', 'due', case when v_row.on_hold then 'held' else 'transferred' end,
+                            v_row.amount, null, coalesce(v_row.processed_at, now()));
+  end if;
+  return to_jsonb(v_row);
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) IS 'Worker: record a transfer of a payment as Razorpay reports it; once processed, its amount moves from due to held (or transferred) in the ledger.';
+
+
+--
+-- Name: worker_refund_reversal(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_refund_reversal(p_refund_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- What a refund should take back from the consultant's linked account: their share of the refunded part of the
+  -- payment (the share the transfer carried, in the refund's proportion), less what was reversed already; NULL
+  -- when the payment has no live transfer.
+  select jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
+    'amount_paise', greatest(0, least(r.amount - r.amount_reversed,
+                                      round(r.amount * (t.amount_refunded + f.amount) / t.amount, 2)
+                                      - r.amount_reversed) * 100)::bigint,
+    'released', r.released_at is not null)
+  from app.payment_refunds f
+  join app.payment_transactions t on t.id = f.transaction_id
+  join app.route_transfers r on r.payment_id = t.id and r.status in ('processed', 'partially_reversed')
+  where f.id = p_refund_id
+$$;
+
+
+ALTER FUNCTION api.worker_refund_reversal(p_refund_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_refund_reversal(p_refund_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) IS 'Worker: the reversal a refund calls for (the consultant''s proportional share, less what was reversed), or NULL without a transfer.';
+
+
+--
+-- Name: worker_refuse_transfer(uuid, text, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- A payment whose money cannot move by transfer (a refund has started on it, or Razorpay refused): recorded as
+  -- a failed transfer, so the sweep stops asking and the admin payouts view lists it for a person to settle.
+  insert into app.route_transfers (consultant_id, payment_id, source, account_id, amount, status, on_hold, error)
+  select t.consultant_id, t.id, 'payment', p_account_id, greatest(p_amount, 0.01), 'failed', false, left(p_reason, 500)
+  from app.payment_transactions t where t.id = p_payment_id
+  on conflict do nothing
+$$;
+
+
+ALTER FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) IS 'Worker: a payment whose money cannot be transferred (refund started, refused): flagged for an admin as a failed transfer.';
 
 
 --
@@ -7107,6 +7359,66 @@ ALTER FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotenc
 --
 
 COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) IS 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+
+--
+-- Name: worker_transfers_to_release(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Held transfers past their release time whose payment is not being refunded; `consultant_due` below zero is
+  -- money the consultant owes (a reversal that failed for balance): the job first takes it back from this one.
+  select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
+                                               'held', api.money(r.amount - r.amount_reversed),
+                                               'consultant_due', api.money(cd.due)) order by r.release_after), '[]')
+  from (select r.* from app.route_transfers r
+        join app.payment_transactions t on t.id = r.payment_id
+        where r.on_hold and r.status in ('processed', 'partially_reversed') and r.released_at is null
+          and r.release_after <= now() and t.status in ('completed', 'partially_refunded')
+          and not exists (select 1 from app.payment_refunds f where f.transaction_id = t.id
+                          and f.status in ('pending', 'processing'))
+        order by r.release_after limit p_limit) r
+  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                      where e.consultant_id = r.consultant_id and e.bucket = 'due') cd
+$$;
+
+
+ALTER FUNCTION api.worker_transfers_to_release(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_transfers_to_release(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_transfers_to_release(p_limit integer) IS 'Worker: held transfers due for release (their session over plus the buffer, no refund under way).';
+
+
+--
+-- Name: worker_transfers_to_settle(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_transfers_to_settle(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id)
+                            order by r.released_at), '[]')
+  from (select r.* from app.route_transfers r
+        where r.released_at is not null and r.settled_at is null and r.razorpay_transfer_id is not null
+          and r.status in ('processed', 'partially_reversed')
+        order by r.released_at limit p_limit) r
+$$;
+
+
+ALTER FUNCTION api.worker_transfers_to_settle(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_transfers_to_settle(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_transfers_to_settle(p_limit integer) IS 'Worker: released transfers whose settlement to the consultant''s bank is not known yet.';
 
 
 --
@@ -8307,6 +8619,34 @@ COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consulta
 
 
 --
+-- Name: order_transfer(uuid, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) RETURNS jsonb
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- The transfer a new order carries: the consultant's share, to their activated linked account, on hold (the
+  -- release job lets it go after the session). No activated account, or nothing to share: no transfer, and the
+  -- amount waits in their balance (docs/payments.md).
+  select jsonb_build_object('account', a.razorpay_account_id, 'amount_paise', (x.share * 100)::bigint,
+                            'on_hold', true)
+  from app.payout_accounts a
+  cross join lateral (select app.payout_share(a.consultant_id, p_amount, now()) as share) x
+  where a.consultant_id = p_consultant_id and a.status = 'activated' and p_amount > 0 and x.share > 0
+$$;
+
+
+ALTER FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION order_transfer(p_consultant_id uuid, p_amount numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) IS 'The Route transfer an order for this consultant and amount carries (account, paise, on hold), or NULL when their linked account is not activated.';
+
+
+--
 -- Name: pan_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8326,6 +8666,29 @@ ALTER FUNCTION app.pan_is_valid(p_pan text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.pan_is_valid(p_pan text) IS 'Whether a PAN (upper case) has the right shape.';
+
+
+--
+-- Name: payout_setting(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.payout_setting(p_key text) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  case p_key when 'payout_hold_hours_after_session' then 48 when 'payout_hold_days_quotation' then 7
+                             else 0 end)
+$$;
+
+
+ALTER FUNCTION app.payout_setting(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_setting(p_key text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.payout_setting(p_key text) IS 'A payouts setting (hold hours after a session, hold days for a quotation, direct transfers on), or its default.';
 
 
 --
@@ -9045,6 +9408,34 @@ ALTER FUNCTION app.touch_updated_at() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.touch_updated_at() IS 'Trigger: stamps updated_at.';
+
+
+--
+-- Name: transfer_release_after(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.transfer_release_after(p_payment_id uuid) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then); a
+  -- quotation's a number of days after it was paid.
+  select case when t.purpose = 'session'
+              then s.ends_at + make_interval(hours => app.payout_setting('payout_hold_hours_after_session'))
+              else coalesce(t.paid_at, now()) + make_interval(days => app.payout_setting('payout_hold_days_quotation'))
+         end
+  from app.payment_transactions t left join app.sessions s on s.id = t.session_id
+  where t.id = p_payment_id
+$$;
+
+
+ALTER FUNCTION app.transfer_release_after(p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION transfer_release_after(p_payment_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.transfer_release_after(p_payment_id uuid) IS 'When a payment''s transfer may be released: the session''s end plus the hold hours, or a quotation''s payment plus the hold days.';
 
 
 --
@@ -20491,11 +20882,67 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 
 --
+-- Name: FUNCTION worker_payments_to_transfer(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_release(p_transfer_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_release(p_transfer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_release(p_transfer_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_refund_reversal(p_refund_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) TO nakksha_worker;
 
 
 --
@@ -20536,6 +20983,22 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_a
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_transfers_to_release(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_transfers_to_release(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_transfers_to_release(p_limit integer) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_transfers_to_settle(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_transfers_to_settle(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_transfers_to_settle(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -20854,6 +21317,14 @@ REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION order_transfer(p_consultant_id uuid, p_amount numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION pan_is_valid(p_pan text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20861,6 +21332,14 @@ REVOKE ALL ON FUNCTION app.pan_is_valid(p_pan text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_setting(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.payout_setting(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.payout_setting(p_key text) TO nakksha_worker;
 
 
 --
@@ -21041,6 +21520,14 @@ REVOKE ALL ON FUNCTION app.total_quotation_items() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.touch_updated_at() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION transfer_release_after(p_payment_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.transfer_release_after(p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.transfer_release_after(p_payment_id uuid) TO nakksha_worker;
 
 
 --

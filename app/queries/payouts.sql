@@ -12,4 +12,42 @@ select api.my_ledger(:before, :limit);
 -- One month's ledger entries in your time zone with the balance before and after (the monthly statement).
 select api.my_statement(:month);
 
--- Test: pytest tests/http/test_payouts.py
+-- Route transfers, the worker's side (db/functions/route_transfers.sql).
+
+-- name: worker_payments_to_transfer(gateway, limit_)$
+-- Captured payments of activated consultants with no transfer recorded yet.
+select api.worker_payments_to_transfer(:gateway, :limit_);
+
+-- name: worker_record_transfer(payment_id, source, transfer)$
+-- Record a transfer as Razorpay reports it (the ledger moves due to held once processed).
+select api.worker_record_transfer(:payment_id, :source, :transfer);
+
+-- name: worker_refuse_transfer(payment_id, account_id, amount, reason)$
+-- Flag a payment whose money cannot move by transfer, for an admin.
+select api.worker_refuse_transfer(:payment_id, :account_id, :amount, :reason);
+
+-- name: worker_transfers_to_release(limit_)$
+-- Held transfers past their release time.
+select api.worker_transfers_to_release(:limit_);
+
+-- name: worker_record_release(transfer_id)$
+-- A transfer's hold lifted: held to transferred.
+select api.worker_record_release(:transfer_id);
+
+-- name: worker_record_reversal(transfer_id, reversal_id, amount_paise, at)$
+-- A transfer reversed (in part): its money back in due.
+select api.worker_record_reversal(:transfer_id, :reversal_id, :amount_paise, :at);
+
+-- name: worker_transfers_to_settle(limit_)$
+-- Released transfers whose settlement is not known yet.
+select api.worker_transfers_to_settle(:limit_);
+
+-- name: worker_record_settlement(transfer_id, settlement_id, utr, at)$
+-- A transfer settled to the consultant's bank: transferred to settled.
+select api.worker_record_settlement(:transfer_id, :settlement_id, :utr, :at);
+
+-- name: worker_refund_reversal(refund_id)$
+-- The reversal a refund calls for, or null.
+select api.worker_refund_reversal(:refund_id);
+
+-- Test: pytest tests/http/test_payouts.py tests/jobs/test_route_transfers.py
