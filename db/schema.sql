@@ -3347,6 +3347,38 @@ COMMENT ON FUNCTION api.my_tax_profile() IS 'The calling consultant''s tax setti
 
 
 --
+-- Name: my_transfers(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's transfers through Razorpay Route, newest first: what each carried, whether it is held (and
+  -- until when it will be released), released, settled (when, with the bank's reference) or reversed.
+  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+    'id', r.id, 'payment_id', r.payment_id, 'purpose', t.purpose, 'session_id', t.session_id,
+    'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
+    'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
+    'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
+    'settlement_utr', r.settlement_utr, 'created_at', r.created_at) order by r.created_at desc, r.id), '[]'))
+  from (select * from app.route_transfers x
+        where x.consultant_id = (select app.current_reading_consultant_id())
+        order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
+  join app.payment_transactions t on t.id = r.payment_id
+$$;
+
+
+ALTER FUNCTION api.my_transfers(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_transfers(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_transfers(p_limit integer) IS 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
+
+
+--
 -- Name: not_found(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -19909,6 +19941,15 @@ GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.my_tax_profile() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_transfers(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_transfers(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
 
 
 --

@@ -103,7 +103,8 @@ async def sync(gw: Gateway) -> dict[str, int]:
 
 
 @app.periodic(cron="* * * * *", periodic_id="sync_route_transfers")
-@app.task(name="sync_route_transfers", queue="payments", queueing_lock="sync_route_transfers")
+@app.task(name="sync_route_transfers", queue="payments", queueing_lock="sync_route_transfers",
+          lock="route_transfers")
 async def sync_route_transfers(timestamp: int) -> dict[str, int]:
     """Every minute: transfers recorded, waiting balances moved, holds released, settlements learnt."""
     counts = await sync(gateway())

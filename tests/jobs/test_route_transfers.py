@@ -107,6 +107,10 @@ async def test_a_paid_booking_is_held_released_after_the_session_and_settled(cli
     assert (bal["transferred"], bal["settled"], bal["total"]) == ("0.00", "1322.56", "1322.56")
     [t] = await fetch(db, "select * from app.route_transfers")
     assert t["recipient_settlement_id"].startswith("setl_") and t["settled_at"] is not None
+    [shown] = (await client.get("/api/v1/payouts/transfers", headers=h)).json()["items"]
+    assert (shown["amount"], shown["on_hold"], shown["release_after"], shown["settlement_status"]) == (
+        "1322.56", False, None, "settled")
+    assert shown["settlement_utr"] and shown["session_id"] == b["session_id"]
 
 
 async def test_money_that_waited_for_activation_moves_from_the_payment_and_refunds_reverse_it(client, db, rzp):  # noqa: F811
