@@ -592,6 +592,93 @@ COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page i
 
 
 --
+-- Name: admin_payout_mismatches(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_payout_mismatches() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'consultant_id', m.consultant_id,
+                                               'consultant', c.first_name || ' ' || c.last_name,
+                                               'transfer_id', m.transfer_id, 'kind', m.kind, 'ours', m.ours,
+                                               'theirs', m.theirs, 'found_at', m.found_at,
+                                               'last_seen_at', m.last_seen_at) order by m.found_at desc), '[]')
+  from app.payout_mismatches m join app.consultants c on c.id = m.consultant_id
+  where m.resolved_at is null
+$$;
+
+
+ALTER FUNCTION api.admin_payout_mismatches() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_payout_mismatches(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_payout_mismatches() IS 'Admins: the open disagreements between the ledger and Razorpay, newest first.';
+
+
+--
+-- Name: admin_payouts(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_payouts() RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform api.require_admin();
+  return jsonb_build_object(
+    -- The platform's commission net of refunds' give-backs, this month (IST) and in all.
+    'commission', (select jsonb_build_object(
+                     'this_month', api.money(-coalesce(sum(e.amount) filter (where e.occurred_at >= date_trunc('month',
+                                     now() at time zone 'Asia/Kolkata') at time zone 'Asia/Kolkata'), 0)),
+                     'all_time', api.money(-coalesce(sum(e.amount), 0)),
+                     'gst', api.money(-coalesce(sum(e.amount) filter (where e.kind like 'commission_gst%'), 0)))
+                   from app.ledger_entries e
+                   where e.kind in ('commission', 'commission_refund', 'commission_gst', 'commission_gst_refund')),
+    'balances', (select jsonb_build_object(
+                   'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
+                   'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
+                   'transferred', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'transferred'), 0)),
+                   'settled', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'settled'), 0)))
+                 from app.ledger_entries e),
+    'failed_transfers', (select coalesce(jsonb_agg(jsonb_build_object(
+                            'transfer_id', r.id, 'consultant_id', r.consultant_id, 'consultant', c.first_name || ' '
+                            || c.last_name, 'payment_id', r.payment_id, 'amount', api.money(r.amount), 'error', r.error,
+                            'created_at', r.created_at) order by r.created_at desc), '[]')
+                          from app.route_transfers r join app.consultants c on c.id = r.consultant_id
+                          where r.status = 'failed'),
+    'held', (select jsonb_build_object('count', count(*), 'amount', api.money(coalesce(sum(r.amount - r.amount_reversed), 0)),
+                                       'overdue', count(*) filter (where r.release_after < now() - interval '1 hour'))
+             from app.route_transfers r where r.on_hold and r.status in ('processed', 'partially_reversed')),
+    'accounts', (select coalesce(jsonb_agg(jsonb_build_object(
+                   'consultant_id', a.consultant_id, 'consultant', c.first_name || ' ' || c.last_name, 'status', a.status,
+                   'requirements', a.requirements, 'last_error', a.last_error, 'updated_at', a.updated_at)
+                   order by a.updated_at desc), '[]')
+                 from app.payout_accounts a join app.consultants c on c.id = a.consultant_id
+                 where a.status in ('needs_clarification', 'failed', 'suspended', 'rejected')),
+    'negative_balances', (select coalesce(jsonb_agg(jsonb_build_object(
+                            'consultant_id', n.consultant_id, 'consultant', c.first_name || ' ' || c.last_name,
+                            'due', api.money(n.due)) order by n.due), '[]')
+                          from (select e.consultant_id, sum(e.amount) as due from app.ledger_entries e
+                                where e.bucket = 'due' group by e.consultant_id having sum(e.amount) < 0) n
+                          join app.consultants c on c.id = n.consultant_id),
+    'mismatches', api.admin_payout_mismatches());
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_payouts() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_payouts(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_payouts() IS 'Admins: commission earned, balances by where the money is, failed and held transfers, payout accounts needing attention, negative balances, open reconciliation mismatches.';
+
+
+--
 -- Name: admin_refunds_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -821,6 +908,7 @@ begin
                            left join app.view_refreshes r on r.view_name = v.schemaname || '.' || v.matviewname
                            where v.schemaname = 'analytics'),
     'analytics_backlog', (select count(*) from app.analytics_dirty),
+    'payout_mismatches', api.admin_payout_mismatches(),
     'database', jsonb_build_object('size_bytes', pg_catalog.pg_database_size(pg_catalog.current_database()),
                                    'version', pg_catalog.current_setting('server_version'),
                                    'migration', (select max(version)::text from public.schema_migrations)));
@@ -834,7 +922,7 @@ ALTER FUNCTION api.admin_system() OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_system(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_system() IS 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, database size, version, migration.';
+COMMENT ON FUNCTION api.admin_system() IS 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, database size, version, migration.';
 
 
 --
@@ -6898,6 +6986,42 @@ COMMENT ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject te
 
 
 --
+-- Name: worker_note_mismatches(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  -- p_found: {kind: {ours, theirs}} for every disagreement this run saw on the transfer. Open ones seen again are
+  -- touched; new ones are opened; open ones not seen are resolved.
+  update app.payout_mismatches set resolved_at = now()
+  where transfer_id = p_transfer_id and resolved_at is null and not (p_found ? kind);
+  insert into app.payout_mismatches as m (consultant_id, transfer_id, kind, ours, theirs)
+  select r.consultant_id, r.id, f.key, f.value->'ours', f.value->'theirs'
+  from app.route_transfers r, jsonb_each(p_found) f
+  where r.id = p_transfer_id
+  on conflict (transfer_id, kind) where resolved_at is null
+  do update set last_seen_at = now(), ours = excluded.ours, theirs = excluded.theirs;
+  select count(*) into v_count from app.payout_mismatches where transfer_id = p_transfer_id and resolved_at is null;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_note_mismatches(p_transfer_id uuid, p_found jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) IS 'Worker: record what a reconciliation run found on one transfer (open, touched or resolved mismatches).';
+
+
+--
 -- Name: worker_note_refund_error(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -7391,6 +7515,40 @@ ALTER FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotenc
 --
 
 COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) IS 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+
+--
+-- Name: worker_transfers_to_reconcile(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_transfers_to_reconcile(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Transfers Razorpay knows (an id), not settled for good: unsettled ones, ones touched in the last 45 days, and
+  -- any with an open mismatch; with what the ledger holds for each outside `due`.
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id, 'account_id', r.account_id,
+    'amount_paise', (r.amount * 100)::bigint, 'amount_reversed_paise', (r.amount_reversed * 100)::bigint,
+    'status', r.status, 'settled', r.settled_at is not null, 'released', r.released_at is not null,
+    'ledger_out_of_due', api.money(coalesce(l.out_of_due, 0))) order by r.created_at), '[]')
+  from (select r.* from app.route_transfers r
+        where r.razorpay_transfer_id is not null and r.status <> 'failed'
+          and (r.settled_at is null or r.updated_at > now() - interval '45 days'
+               or exists (select 1 from app.payout_mismatches m where m.transfer_id = r.id and m.resolved_at is null))
+        order by r.created_at limit p_limit) r
+  left join lateral (select sum(e.amount) as out_of_due from app.ledger_entries e
+                     where e.transfer_id = r.id and e.bucket <> 'due') l on true
+$$;
+
+
+ALTER FUNCTION api.worker_transfers_to_reconcile(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_transfers_to_reconcile(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_transfers_to_reconcile(p_limit integer) IS 'Worker: the transfers the daily reconciliation compares with Razorpay, with the ledger''s sum for each.';
 
 
 --
@@ -15396,6 +15554,47 @@ COMMENT ON TABLE app.payout_accounts IS 'A consultant''s Razorpay Route linked a
 
 
 --
+-- Name: payout_mismatches; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payout_mismatches (
+    id bigint NOT NULL,
+    consultant_id uuid NOT NULL,
+    transfer_id uuid NOT NULL,
+    kind text NOT NULL,
+    ours jsonb NOT NULL,
+    theirs jsonb,
+    found_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT payout_mismatches_kind_valid CHECK ((kind = ANY (ARRAY['missing_at_razorpay'::text, 'amount'::text, 'recipient'::text, 'status'::text, 'reversed'::text, 'settlement'::text, 'ledger'::text])))
+);
+
+
+ALTER TABLE app.payout_mismatches OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payout_mismatches; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payout_mismatches IS 'Disagreements the daily payouts reconciliation found between a Route transfer as recorded (and its ledger entries) and as Razorpay reports it; open until a run finds them agreeing.';
+
+
+--
+-- Name: payout_mismatches_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payout_mismatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.payout_mismatches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: plans; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -16332,6 +16531,14 @@ ALTER TABLE ONLY app.payout_accounts
 
 
 --
+-- Name: payout_mismatches payout_mismatches_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_mismatches
+    ADD CONSTRAINT payout_mismatches_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: plans plans_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -16817,6 +17024,20 @@ CREATE INDEX payment_transactions_reconcile_idx ON app.payment_transactions USIN
 --
 
 CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING btree (session_id) WHERE (session_id IS NOT NULL);
+
+
+--
+-- Name: payout_mismatches_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payout_mismatches_consultant_idx ON app.payout_mismatches USING btree (consultant_id);
+
+
+--
+-- Name: payout_mismatches_open; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX payout_mismatches_open ON app.payout_mismatches USING btree (transfer_id, kind) WHERE (resolved_at IS NULL);
 
 
 --
@@ -17834,6 +18055,22 @@ ALTER TABLE ONLY app.payout_accounts
 
 
 --
+-- Name: payout_mismatches payout_mismatches_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_mismatches
+    ADD CONSTRAINT payout_mismatches_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payout_mismatches payout_mismatches_transfer_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_mismatches
+    ADD CONSTRAINT payout_mismatches_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES app.route_transfers(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: platform_settings platform_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -18121,6 +18358,13 @@ CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR S
 --
 
 CREATE POLICY admin_reads_payout_accounts ON app.payout_accounts FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: payout_mismatches admin_reads_payout_mismatches; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payout_mismatches ON app.payout_mismatches FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -18706,6 +18950,12 @@ ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.payout_accounts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: payout_mismatches; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payout_mismatches ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: plans; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -18932,6 +19182,13 @@ CREATE POLICY worker_steps ON app.payout_accounts TO nakksha_worker USING (true)
 
 
 --
+-- Name: payout_mismatches worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.payout_mismatches TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
 -- Name: platform_settings worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -19118,6 +19375,24 @@ REVOKE ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_pag
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_payout_mismatches(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_payout_mismatches() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_payout_mismatches() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_payout_mismatches() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_payouts(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_payouts() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_payouts() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_payouts() TO nakksha_app_admin;
 
 
 --
@@ -20915,6 +21190,14 @@ GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject 
 
 
 --
+-- Name: FUNCTION worker_note_mismatches(p_transfer_id uuid, p_found jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_note_refund_error(p_refund_id uuid, p_error text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -21024,6 +21307,14 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_a
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_transfers_to_reconcile(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_transfers_to_reconcile(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_transfers_to_reconcile(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -23598,6 +23889,15 @@ GRANT INSERT(terms_accepted_at),UPDATE(terms_accepted_at) ON TABLE app.payout_ac
 
 
 --
+-- Name: TABLE payout_mismatches; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.payout_mismatches TO nakksha_worker;
+GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE plans; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -23810,3 +24110,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261210010000
 -- 20261211010000
 -- 20261211030000
+-- 20261211050000

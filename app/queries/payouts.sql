@@ -54,4 +54,20 @@ select api.worker_record_settlement(:transfer_id, :settlement_id, :utr, :at);
 -- The reversal a refund calls for, or null.
 select api.worker_refund_reversal(:refund_id);
 
--- Test: pytest tests/http/test_payouts.py tests/jobs/test_route_transfers.py
+-- name: worker_transfers_to_reconcile(limit_)$
+-- The transfers the daily reconciliation compares with Razorpay, with the ledger's sum for each.
+select api.worker_transfers_to_reconcile(:limit_);
+
+-- name: worker_note_mismatches(transfer_id, found)$
+-- Record what a reconciliation run found on one transfer.
+select api.worker_note_mismatches(:transfer_id, :found);
+
+-- name: admin_payouts()$
+-- Admins: commission earned, balances, failed and held transfers, accounts needing attention, negative balances, mismatches.
+select api.admin_payouts();
+
+-- name: admin_payout_mismatches()$
+-- Admins: the open disagreements between the ledger and Razorpay.
+select api.admin_payout_mismatches();
+
+-- Test: pytest tests/http/test_payouts.py tests/jobs/test_route_transfers.py tests/jobs/test_payout_reconciliation.py
