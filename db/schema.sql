@@ -664,6 +664,14 @@ begin
                           from (select e.consultant_id, sum(e.amount) as due from app.ledger_entries e
                                 where e.bucket = 'due' group by e.consultant_id having sum(e.amount) < 0) n
                           join app.consultants c on c.id = n.consultant_id),
+    -- Closed accounts whose money is still open: paid on (their bank details kept) until it is settled.
+    'deleted_with_open_balance', (select coalesce(jsonb_agg(jsonb_build_object(
+                                    'consultant_id', c.id, 'deleted_at', c.deleted_at,
+                                    'balance', api.money(coalesce((select sum(e.amount) from app.ledger_entries e
+                                                                   where e.consultant_id = c.id
+                                                                     and e.bucket <> 'settled'), 0)))
+                                    order by c.deleted_at), '[]')
+                                  from app.consultants c where c.deleted_at is not null and app.payout_open(c.id)),
     'mismatches', api.admin_payout_mismatches());
 end;
 $$;
@@ -2509,6 +2517,7 @@ declare
   v_tag text := replace(v_c.id::text, '-', '');
   v_s app.sessions;
   v_refund numeric(10, 2);
+  v_open boolean;
 begin
   -- Nobody who booked is stranded. Every session still to come (pending or confirmed) is cancelled by the
   -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
@@ -2532,11 +2541,17 @@ begin
 
   -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
   -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
-  -- gone (not approved, inactive), and its slug and email are free for others.
+  -- gone (not approved, inactive), and its slug and email are free for others. Money still owed to (or by)
+  -- them keeps the bank details it is paid with until it is settled (app.payout_open; the transfer jobs go on
+  -- paying a deleted account, and api.worker_erase_settled_bank_details erases them after); their tax profile is
+  -- kept for the TDS and TCS returns that name their PAN (docs/gst.md §13).
+  v_open := app.payout_open(v_c.id);
   update app.consultants set
     email = 'deleted-' || v_tag || '@deleted.invalid', password_hash = null,
     first_name = 'Deleted', last_name = 'Consultant', phone_country_code = null, phone_number = null,
-    consultancy_sector = null, bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null,
+    consultancy_sector = null, bank_name = case when v_open then bank_name end,
+    bank_account_number_encrypted = case when v_open then bank_account_number_encrypted end,
+    ifsc_code_encrypted = case when v_open then ifsc_code_encrypted end,
     description = null, instagram_url = null, linkedin_url = null, twitter_url = null, profile_photo_url = null,
     zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
     slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
@@ -2569,7 +2584,7 @@ ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
 -- Name: FUNCTION delete_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
+COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept, and bank details too while money is still owed to or by them. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
 
 
 --
@@ -6881,6 +6896,33 @@ COMMENT ON FUNCTION api.worker_claim_email(p_email_log_id uuid) IS 'Worker: the 
 
 
 --
+-- Name: worker_erase_settled_bank_details(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_erase_settled_bank_details() RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- A deleted consultant whose money is all settled: the bank details kept to pay them go now.
+  with erased as (
+    update app.consultants c set bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null
+    where c.deleted_at is not null and (c.bank_account_number_encrypted is not null or c.bank_name is not null)
+      and not app.payout_open(c.id)
+    returning 1)
+  select count(*)::integer from erased
+$$;
+
+
+ALTER FUNCTION api.worker_erase_settled_bank_details() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_erase_settled_bank_details(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_erase_settled_bank_details() IS 'Worker: erase the bank details deleted consultants kept while money was open, once it is settled.';
+
+
+--
 -- Name: worker_lock_calendar_connection(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -8856,6 +8898,33 @@ ALTER FUNCTION app.pan_is_valid(p_pan text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.pan_is_valid(p_pan text) IS 'Whether a PAN (upper case) has the right shape.';
+
+
+--
+-- Name: payout_open(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.payout_open(p_consultant_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Money not yet settled either way: owed and not paid into their bank (or owed by them), a transfer still moving,
+  -- or a refund still to be processed (its entries will move the balance).
+  select coalesce((select sum(e.amount) <> 0 or bool_or(e.bucket in ('held', 'transferred') and e.amount <> 0)
+                   from (select e.bucket, sum(e.amount) as amount from app.ledger_entries e
+                         where e.consultant_id = p_consultant_id and e.bucket <> 'settled' group by e.bucket) e), false)
+      or exists (select 1 from app.payment_refunds r where r.consultant_id = p_consultant_id
+                 and r.status in ('pending', 'processing'))
+$$;
+
+
+ALTER FUNCTION app.payout_open(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_open(p_consultant_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.payout_open(p_consultant_id uuid) IS 'Whether money is still open between the platform and a consultant (a balance not settled to their bank, or a refund still to process): their bank details are kept until it is not.';
 
 
 --
@@ -21158,6 +21227,14 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_wor
 
 
 --
+-- Name: FUNCTION worker_erase_settled_bank_details(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_erase_settled_bank_details() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_erase_settled_bank_details() TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_lock_calendar_connection(p_connection_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -21667,6 +21744,16 @@ GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION payout_open(p_consultant_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.payout_open(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION payout_setting(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -21977,7 +22064,7 @@ GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consult
 --
 
 GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -21986,6 +22073,7 @@ GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_ap
 --
 
 GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -21994,6 +22082,7 @@ GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted
 --
 
 GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 

@@ -184,4 +184,11 @@ async def reconcile_route_transfers(timestamp: int) -> dict[str, int]:
     log.info("route transfers reconciled: %s", counts)
     return counts
 
+
+@app.periodic(cron="45 21 * * *", periodic_id="erase_settled_bank_details")  # 03:15 in India
+@app.task(name="erase_settled_bank_details", queue="maintenance")
+async def erase_settled_bank_details(timestamp: int) -> int:
+    """Daily: deleted consultants whose money is all settled lose the bank details kept to pay them."""
+    return await run(await pool(), "worker_erase_settled_bank_details")
+
 # Test: pytest tests/jobs/test_route_transfers.py tests/jobs/test_payout_reconciliation.py

@@ -62,6 +62,10 @@ select api.worker_transfers_to_reconcile(:limit_);
 -- Record what a reconciliation run found on one transfer.
 select api.worker_note_mismatches(:transfer_id, :found);
 
+-- name: worker_erase_settled_bank_details()$
+-- Erase the bank details deleted consultants kept while money was open, once it is settled.
+select api.worker_erase_settled_bank_details();
+
 -- name: admin_payouts()$
 -- Admins: commission earned, balances, failed and held transfers, accounts needing attention, negative balances, mismatches.
 select api.admin_payouts();

@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -65,6 +66,12 @@ class NegativeBalance(Answer):
     due: SignedAmount
 
 
+class DeletedWithOpenBalance(Answer):
+    consultant_id: uuid.UUID
+    deleted_at: datetime
+    balance: SignedAmount = Field(description="Not yet settled to their bank (negative: they owe it).")
+
+
 class Mismatch(Answer):
     id: int
     consultant_id: uuid.UUID
@@ -84,6 +91,7 @@ class AdminPayouts(Answer):
     held: Held
     accounts: list[AccountNeedingAttention]
     negative_balances: list[NegativeBalance]
+    deleted_with_open_balance: list[DeletedWithOpenBalance]
     mismatches: list[Mismatch]
 
 

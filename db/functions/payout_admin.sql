@@ -45,6 +45,14 @@ begin
                           from (select e.consultant_id, sum(e.amount) as due from app.ledger_entries e
                                 where e.bucket = 'due' group by e.consultant_id having sum(e.amount) < 0) n
                           join app.consultants c on c.id = n.consultant_id),
+    -- Closed accounts whose money is still open: paid on (their bank details kept) until it is settled.
+    'deleted_with_open_balance', (select coalesce(jsonb_agg(jsonb_build_object(
+                                    'consultant_id', c.id, 'deleted_at', c.deleted_at,
+                                    'balance', api.money(coalesce((select sum(e.amount) from app.ledger_entries e
+                                                                   where e.consultant_id = c.id
+                                                                     and e.bucket <> 'settled'), 0)))
+                                    order by c.deleted_at), '[]')
+                                  from app.consultants c where c.deleted_at is not null and app.payout_open(c.id)),
     'mismatches', api.admin_payout_mismatches());
 end;
 $$;

@@ -208,10 +208,25 @@ as $$
 $$;
 comment on function api.worker_refund_reversal is 'Worker: the reversal a refund calls for (the consultant''s proportional share, less what was reversed), or NULL without a transfer.';
 
+create or replace function api.worker_erase_settled_bank_details()
+returns integer
+language sql volatile security invoker
+set search_path = ''
+as $$
+  -- A deleted consultant whose money is all settled: the bank details kept to pay them go now.
+  with erased as (
+    update app.consultants c set bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null
+    where c.deleted_at is not null and (c.bank_account_number_encrypted is not null or c.bank_name is not null)
+      and not app.payout_open(c.id)
+    returning 1)
+  select count(*)::integer from erased
+$$;
+comment on function api.worker_erase_settled_bank_details is 'Worker: erase the bank details deleted consultants kept while money was open, once it is settled.';
+
 grant execute on function api.worker_payments_to_transfer(text, integer), api.worker_record_transfer(uuid, text, jsonb),
   api.worker_refuse_transfer(uuid, text, numeric, text), api.worker_transfers_to_release(integer),
   api.worker_record_release(uuid), api.worker_record_reversal(uuid, text, bigint, timestamptz),
   api.worker_transfers_to_settle(integer), api.worker_record_settlement(uuid, text, text, timestamptz),
-  api.worker_refund_reversal(uuid) to nakksha_worker;
+  api.worker_refund_reversal(uuid), api.worker_erase_settled_bank_details() to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_route_transfers.py

@@ -1,4 +1,4 @@
--- db/migrations/20261211050000_create_payout_mismatches.sql — what the daily payouts reconciliation found where the ledger and Razorpay disagree, for an admin to settle.
+-- db/migrations/20261211050000_create_payout_mismatches.sql — what the daily payouts reconciliation found where the ledger and Razorpay disagree, for an admin to settle; and the worker's reach to the bank details it now pays out to.
 -- Issue 21: a job compares each Route transfer (amount, recipient, status, reversals, settlement) with what Razorpay
 -- reports and with the ledger's own entries for it; each disagreement is a row here until a later run finds them
 -- agreeing again (resolved_at) — listed on the admin system and payouts pages.
@@ -27,7 +27,15 @@ create policy worker_steps on app.payout_mismatches to nakksha_worker using (tru
 grant select on app.payout_mismatches to nakksha_app;
 grant select, insert, update on app.payout_mismatches to nakksha_worker;
 
+-- Jobs pay out now (20261205130200 kept the bank details from the worker because none did): onboarding sends
+-- them to Razorpay as the linked account's settlement account, and a deleted consultant's are erased by a job
+-- once their money is settled (api.worker_erase_settled_bank_details).
+grant select (bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants to nakksha_worker;
+grant update (bank_name, bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants to nakksha_worker;
+
 -- migrate:down
+revoke update (bank_name, bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants from nakksha_worker;
+revoke select (bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants from nakksha_worker;
 drop table app.payout_mismatches;
 
 -- Test: pytest tests/jobs/test_payout_reconciliation.py

@@ -167,4 +167,38 @@ async def test_a_reversal_refused_for_balance_leaves_a_negative_balance_netted_f
     assert Decimal(bal["due"]) == 0 and Decimal(bal["held"]) == 0
     assert Decimal(bal["total"]) == Decimal("1322.56")  # the second booking's share, all of it netted or sent
 
+
+async def test_a_deleted_consultant_keeps_their_bank_details_until_their_money_is_settled(client, db, rzp):  # noqa: F811
+    from tests.http.test_profile import BANK, ME, delete_account
+
+    c, account = await activated_consultant(client, db, rzp)
+    assert (await client.put(f"{ME}/bank-details", headers=c["headers"], json=BANK)).status_code == 200
+    _, b = await pending_booking(client, db, consultant=c)
+    payment = rzp.pay(b["checkout"]["order_id"])
+    assert (await client.post(VERIFY, json=signed(b["checkout"]["order_id"], payment["id"]))).status_code == 200
+    await sweep(db)  # the share is held in the linked account
+    assert (await delete_account(client, c["headers"])).status_code == 204
+    [row] = await fetch(db, "select bank_name, bank_account_number_encrypted, deleted_at from app.consultants "
+                            "where id = $1::uuid", c["id"])
+    # The session to come was cancelled and is being refunded: money is open, so the details stay.
+    assert row["deleted_at"] is not None and row["bank_account_number_encrypted"] is not None
+    assert await fetch(db, "select 1 from app.consultant_tax_profiles where consultant_id = $1::uuid", c["id"])
+    await run_jobs(db)  # the refund, after taking the consultant's share back from the linked account
+    [t] = await fetch(db, "select status, amount_reversed from app.route_transfers")
+    assert (t["status"], t["amount_reversed"]) == ("reversed", Decimal("1322.56"))
+    conn = await owner(db)
+    try:
+        worker = await db.connect("worker")
+        try:
+            assert await worker.fetchval("select api.worker_erase_settled_bank_details()") == 1
+        finally:
+            await worker.close()
+        assert await conn.fetchval("select bank_account_number_encrypted from app.consultants where id = $1::uuid",
+                                   c["id"]) is None
+        # The tax profile (their PAN on the TDS returns) is kept for the retention period.
+        assert await conn.fetchval("select count(*) from app.consultant_tax_profiles where consultant_id = $1::uuid",
+                                   c["id"]) == 1
+    finally:
+        await conn.close()
+
 # Test: pytest tests/jobs/test_route_transfers.py
