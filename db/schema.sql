@@ -637,6 +637,13 @@ begin
                      'gst', api.money(-coalesce(sum(e.amount) filter (where e.kind like 'commission_gst%'), 0)))
                    from app.ledger_entries e
                    where e.kind in ('commission', 'commission_refund', 'commission_gst', 'commission_gst_refund')),
+    -- What collecting cost the platform: Razorpay's fees (GST included), this month and in all.
+    'gateway_fees', (select jsonb_build_object(
+                       'this_month', api.money(coalesce(sum(t.gateway_fee) filter (where t.paid_at >= date_trunc('month',
+                                       now() at time zone 'Asia/Kolkata') at time zone 'Asia/Kolkata'), 0)),
+                       'all_time', api.money(coalesce(sum(t.gateway_fee), 0)),
+                       'gst', api.money(coalesce(sum(t.gateway_tax), 0)))
+                     from app.payment_transactions t where t.gateway_fee is not null),
     'balances', (select jsonb_build_object(
                    'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
                    'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
@@ -3542,11 +3549,14 @@ CREATE TABLE app.payment_transactions (
     tcs numeric(12,2),
     tds_basis_points integer,
     tds numeric(12,2),
+    gateway_fee numeric(12,2),
+    gateway_tax numeric(12,2),
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
     CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL) AND (tcs IS NULL) AND (tds IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND (COALESCE(tcs, (0)::numeric) >= (0)::numeric) AND (COALESCE(tds, (0)::numeric) >= (0)::numeric) AND ((((commission + commission_gst) + COALESCE(tcs, (0)::numeric)) + COALESCE(tds, (0)::numeric)) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL) AND ((tcs IS NULL) = (tcs_basis_points IS NULL)) AND ((tds IS NULL) = (tds_basis_points IS NULL))))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT payment_transactions_gateway_fee_range CHECK (((gateway_fee >= (0)::numeric) AND ((gateway_tax >= (0)::numeric) AND (gateway_tax <= gateway_fee)))),
     CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
     CONSTRAINT payment_transactions_metadata_shape CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT payment_transactions_purpose_target CHECK ((((purpose = 'session'::text) AND (session_id IS NOT NULL) AND (quotation_id IS NULL)) OR ((purpose = 'quotation'::text) AND (quotation_id IS NOT NULL) AND (session_id IS NULL)) OR ((purpose = 'subscription'::text) AND (session_id IS NULL) AND (quotation_id IS NULL)))),
@@ -3590,6 +3600,20 @@ COMMENT ON COLUMN app.payment_transactions.tcs IS 'GST TCS the platform collects
 --
 
 COMMENT ON COLUMN app.payment_transactions.tds IS 'Income-tax TDS on e-commerce payments (s.194-O): tds_basis_points of the gross amount (the no-PAN rate without a PAN; 0 under the threshold); NULL before TDS was assessed.';
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_fee; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.gateway_fee IS 'Razorpay''s fee on the payment, GST included (payment.fee), learnt after capture; the platform''s cost.';
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_tax; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.gateway_tax IS 'The GST in that fee (payment.tax): input tax credit for the platform.';
 
 
 --
@@ -7085,6 +7109,32 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 
 
 --
+-- Name: worker_payments_missing_fee(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id)
+                            order by t.paid_at), '[]')
+  from (select t.id, t.gateway_payment_id, t.paid_at from app.payment_transactions t
+        where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
+          and t.gateway_fee is null and t.paid_at > now() - interval '180 days'
+        order by t.paid_at limit p_limit) t
+$$;
+
+
+ALTER FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payments_missing_fee(p_gateway text, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) IS 'Worker: captured payments whose gateway fee is not known yet (the last 180 days).';
+
+
+--
 -- Name: worker_payments_to_transfer(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -7171,6 +7221,29 @@ ALTER FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp wi
 --
 
 COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) IS 'Worker, every minute: queue the reminder jobs falling due by the next run (at most p_limit; p_at: the instant to sweep for, now by default).';
+
+
+--
+-- Name: worker_record_gateway_fee(uuid, bigint, bigint); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update app.payment_transactions set gateway_fee = (p_fee_paise / 100.0)::numeric(12, 2),
+    gateway_tax = (coalesce(p_tax_paise, 0) / 100.0)::numeric(12, 2)
+  where id = p_payment_id and gateway_fee is null and p_fee_paise is not null
+$$;
+
+
+ALTER FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) IS 'Worker: Razorpay''s fee and the GST in it, from the payment entity, recorded once.';
 
 
 --
@@ -20336,6 +20409,20 @@ GRANT UPDATE(last_checked_at) ON TABLE app.payment_transactions TO nakksha_worke
 
 
 --
+-- Name: COLUMN payment_transactions.gateway_fee; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(gateway_fee) ON TABLE app.payment_transactions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_tax; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(gateway_tax) ON TABLE app.payment_transactions TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION payment_json(p_t app.payment_transactions); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -21283,6 +21370,14 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 
 --
+-- Name: FUNCTION worker_payments_missing_fee(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_payments_to_transfer(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -21296,6 +21391,14 @@ GRANT ALL ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit in
 
 REVOKE ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) TO nakksha_worker;
 
 
 --

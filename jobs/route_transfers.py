@@ -87,12 +87,23 @@ async def settle(gw: Gateway, db, row: dict, counts: dict) -> None:
         counts["settled"] += 1
 
 
+async def record_fee(gw: Gateway, db, row: dict, counts: dict) -> None:
+    """Razorpay's fee on a captured payment (the platform's cost), from the payment entity."""
+    payment = await gw.fetch_payment(row["gateway_payment_id"])
+    if payment.get("fee") is not None:
+        await run(db, "worker_record_gateway_fee", payment_id=uuid.UUID(row["payment_id"]),
+                  fee_paise=int(payment["fee"]), tax_paise=int(payment.get("tax") or 0))
+        counts["fees"] += 1
+
+
 async def sync(gw: Gateway) -> dict[str, int]:
     db = await pool()
-    counts = {"recorded": 0, "transferred": 0, "flagged": 0, "released": 0, "netted": 0, "settled": 0, "errors": 0}
+    counts = {"recorded": 0, "transferred": 0, "flagged": 0, "released": 0, "netted": 0, "settled": 0, "fees": 0,
+              "errors": 0}
     steps = [(await run(db, "worker_payments_to_transfer", gateway=gw.name, limit_=BATCH), transfer_waiting),
              (await run(db, "worker_transfers_to_release", limit_=BATCH), release),
-             (await run(db, "worker_transfers_to_settle", limit_=BATCH), settle)]
+             (await run(db, "worker_transfers_to_settle", limit_=BATCH), settle),
+             (await run(db, "worker_payments_missing_fee", gateway=gw.name, limit_=BATCH), record_fee)]
     for rows, step in steps:
         for row in rows:
             try:

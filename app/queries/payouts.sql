@@ -66,6 +66,14 @@ select api.worker_note_mismatches(:transfer_id, :found);
 -- Erase the bank details deleted consultants kept while money was open, once it is settled.
 select api.worker_erase_settled_bank_details();
 
+-- name: worker_payments_missing_fee(gateway, limit_)$
+-- Captured payments whose gateway fee is not known yet.
+select api.worker_payments_missing_fee(:gateway, :limit_);
+
+-- name: worker_record_gateway_fee(payment_id, fee_paise, tax_paise)$
+-- Razorpay's fee and the GST in it, from the payment entity.
+select api.worker_record_gateway_fee(:payment_id, :fee_paise, :tax_paise);
+
 -- name: admin_payouts()$
 -- Admins: commission earned, balances, failed and held transfers, accounts needing attention, negative balances, mismatches.
 select api.admin_payouts();

@@ -86,6 +86,8 @@ class Mismatch(Answer):
 
 class AdminPayouts(Answer):
     commission: Commission
+    gateway_fees: Commission = Field(description="Razorpay's fees on payments the platform collected (GST included; "
+                                                 "gst: the GST in them).")
     balances: Balances
     failed_transfers: list[FailedTransfer]
     held: Held

@@ -18,6 +18,13 @@ begin
                      'gst', api.money(-coalesce(sum(e.amount) filter (where e.kind like 'commission_gst%'), 0)))
                    from app.ledger_entries e
                    where e.kind in ('commission', 'commission_refund', 'commission_gst', 'commission_gst_refund')),
+    -- What collecting cost the platform: Razorpay's fees (GST included), this month and in all.
+    'gateway_fees', (select jsonb_build_object(
+                       'this_month', api.money(coalesce(sum(t.gateway_fee) filter (where t.paid_at >= date_trunc('month',
+                                       now() at time zone 'Asia/Kolkata') at time zone 'Asia/Kolkata'), 0)),
+                       'all_time', api.money(coalesce(sum(t.gateway_fee), 0)),
+                       'gst', api.money(coalesce(sum(t.gateway_tax), 0)))
+                     from app.payment_transactions t where t.gateway_fee is not null),
     'balances', (select jsonb_build_object(
                    'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
                    'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),

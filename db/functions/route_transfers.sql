@@ -223,10 +223,36 @@ as $$
 $$;
 comment on function api.worker_erase_settled_bank_details is 'Worker: erase the bank details deleted consultants kept while money was open, once it is settled.';
 
+create or replace function api.worker_payments_missing_fee(p_gateway text, p_limit integer)
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id)
+                            order by t.paid_at), '[]')
+  from (select t.id, t.gateway_payment_id, t.paid_at from app.payment_transactions t
+        where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
+          and t.gateway_fee is null and t.paid_at > now() - interval '180 days'
+        order by t.paid_at limit p_limit) t
+$$;
+comment on function api.worker_payments_missing_fee is 'Worker: captured payments whose gateway fee is not known yet (the last 180 days).';
+
+create or replace function api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint)
+returns void
+language sql volatile security invoker
+set search_path = ''
+as $$
+  update app.payment_transactions set gateway_fee = (p_fee_paise / 100.0)::numeric(12, 2),
+    gateway_tax = (coalesce(p_tax_paise, 0) / 100.0)::numeric(12, 2)
+  where id = p_payment_id and gateway_fee is null and p_fee_paise is not null
+$$;
+comment on function api.worker_record_gateway_fee is 'Worker: Razorpay''s fee and the GST in it, from the payment entity, recorded once.';
+
 grant execute on function api.worker_payments_to_transfer(text, integer), api.worker_record_transfer(uuid, text, jsonb),
   api.worker_refuse_transfer(uuid, text, numeric, text), api.worker_transfers_to_release(integer),
   api.worker_record_release(uuid), api.worker_record_reversal(uuid, text, bigint, timestamptz),
   api.worker_transfers_to_settle(integer), api.worker_record_settlement(uuid, text, text, timestamptz),
-  api.worker_refund_reversal(uuid), api.worker_erase_settled_bank_details() to nakksha_worker;
+  api.worker_refund_reversal(uuid), api.worker_erase_settled_bank_details(),
+  api.worker_payments_missing_fee(text, integer), api.worker_record_gateway_fee(uuid, bigint, bigint) to nakksha_worker;
 
 -- Test: pytest tests/jobs/test_route_transfers.py

@@ -27,6 +27,14 @@ create policy worker_steps on app.payout_mismatches to nakksha_worker using (tru
 grant select on app.payout_mismatches to nakksha_app;
 grant select, insert, update on app.payout_mismatches to nakksha_worker;
 
+-- Razorpay's fee on each payment (GST on it included in fee, and also given apart as tax), from the payment
+-- entity: the platform's cost of collecting, which its commission covers (docs/payments.md §4).
+alter table app.payment_transactions add column gateway_fee numeric(12, 2), add column gateway_tax numeric(12, 2),
+  add constraint payment_transactions_gateway_fee_range check (gateway_fee >= 0 and gateway_tax between 0 and gateway_fee);
+comment on column app.payment_transactions.gateway_fee is 'Razorpay''s fee on the payment, GST included (payment.fee), learnt after capture; the platform''s cost.';
+comment on column app.payment_transactions.gateway_tax is 'The GST in that fee (payment.tax): input tax credit for the platform.';
+grant update (gateway_fee, gateway_tax) on app.payment_transactions to nakksha_worker;
+
 -- Jobs pay out now (20261205130200 kept the bank details from the worker because none did): onboarding sends
 -- them to Razorpay as the linked account's settlement account, and a deleted consultant's are erased by a job
 -- once their money is settled (api.worker_erase_settled_bank_details).
@@ -34,6 +42,7 @@ grant select (bank_account_number_encrypted, ifsc_code_encrypted) on app.consult
 grant update (bank_name, bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants to nakksha_worker;
 
 -- migrate:down
+alter table app.payment_transactions drop column gateway_fee, drop column gateway_tax;
 revoke update (bank_name, bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants from nakksha_worker;
 revoke select (bank_account_number_encrypted, ifsc_code_encrypted) on app.consultants from nakksha_worker;
 drop table app.payout_mismatches;

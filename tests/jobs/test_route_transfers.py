@@ -93,6 +93,9 @@ async def test_a_paid_booking_is_held_released_after_the_session_and_settled(cli
     assert (bal["due"], bal["held"], bal["total"]) == ("0.00", "1322.56", "1322.56")
     [t] = await fetch(db, "select * from app.route_transfers")
     assert (t["source"], t["status"], t["on_hold"], t["released_at"]) == ("order", "processed", True, None)
+    # Razorpay's fee on the payment (the platform's cost, not the consultant's): 2% of ₹1,499.50 plus 18% GST on it.
+    [p] = await fetch(db, "select gateway_fee, gateway_tax from app.payment_transactions")
+    assert (p["gateway_fee"], p["gateway_tax"]) == (Decimal("35.38"), Decimal("5.39"))
     await sweep(db)  # again: nothing twice
     assert (await client.get(BALANCE, headers=h)).json()["entries"] == bal["entries"]
     # The session is over and the buffer past: released, then settled by Razorpay.
