@@ -1,9 +1,7 @@
 # tests/jobs/test_payout_reconciliation.py — the daily payouts reconciliation against the fake Razorpay: agreement lists nothing, each disagreement (amount, reversals, a transfer Razorpay no longer has, the ledger) is listed for admins until a later run finds it agreeing; and the admin payouts view and page.
 from __future__ import annotations
 
-from app.adapters.payments import RazorpayGateway
 from jobs.app import connected
-from tests.fake_razorpay import KEY_ID, KEY_SECRET
 from tests.http.helpers import make_admin
 from tests.http.test_admin_pages import admin_sign_in
 from tests.http.test_pages import HTML
