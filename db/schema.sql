@@ -7681,6 +7681,8 @@ CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
                                                'consultant_due', api.money(cd.due)) order by r.release_after), '[]')
   from (select r.* from app.route_transfers r
         join app.payment_transactions t on t.id = r.payment_id
+        -- A suspended (or otherwise no longer activated) account's transfers wait on hold until it is active again.
+        join app.payout_accounts a on a.consultant_id = r.consultant_id and a.status = 'activated'
         where r.on_hold and r.status in ('processed', 'partially_reversed') and r.released_at is null
           and r.release_after <= now() and t.status in ('completed', 'partially_refunded')
           and not exists (select 1 from app.payment_refunds f where f.transaction_id = t.id
