@@ -10,6 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint (GST documents as PDF) needs Pango and a font with the rupee sign: the Makefile's PDF_PACKAGES.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in a layer that changes only with pyproject.toml (empty packages stand in for the code).
 # The install is editable on purpose: migrations, SQL functions and views are read from /app/db at run time.
 COPY pyproject.toml README.md ./

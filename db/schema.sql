@@ -592,6 +592,108 @@ COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page i
 
 
 --
+-- Name: admin_payout_mismatches(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_payout_mismatches() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'consultant_id', m.consultant_id,
+                                               'consultant', c.first_name || ' ' || c.last_name,
+                                               'transfer_id', m.transfer_id, 'kind', m.kind, 'ours', m.ours,
+                                               'theirs', m.theirs, 'found_at', m.found_at,
+                                               'last_seen_at', m.last_seen_at) order by m.found_at desc), '[]')
+  from app.payout_mismatches m join app.consultants c on c.id = m.consultant_id
+  where m.resolved_at is null
+$$;
+
+
+ALTER FUNCTION api.admin_payout_mismatches() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_payout_mismatches(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_payout_mismatches() IS 'Admins: the open disagreements between the ledger and Razorpay, newest first.';
+
+
+--
+-- Name: admin_payouts(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_payouts() RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform api.require_admin();
+  return jsonb_build_object(
+    -- The platform's commission net of refunds' give-backs, this month (IST) and in all.
+    'commission', (select jsonb_build_object(
+                     'this_month', api.money(-coalesce(sum(e.amount) filter (where e.occurred_at >= date_trunc('month',
+                                     now() at time zone 'Asia/Kolkata') at time zone 'Asia/Kolkata'), 0)),
+                     'all_time', api.money(-coalesce(sum(e.amount), 0)),
+                     'gst', api.money(-coalesce(sum(e.amount) filter (where e.kind like 'commission_gst%'), 0)))
+                   from app.ledger_entries e
+                   where e.kind in ('commission', 'commission_refund', 'commission_gst', 'commission_gst_refund')),
+    -- What collecting cost the platform: Razorpay's fees (GST included), this month and in all.
+    'gateway_fees', (select jsonb_build_object(
+                       'this_month', api.money(coalesce(sum(t.gateway_fee) filter (where t.paid_at >= date_trunc('month',
+                                       now() at time zone 'Asia/Kolkata') at time zone 'Asia/Kolkata'), 0)),
+                       'all_time', api.money(coalesce(sum(t.gateway_fee), 0)),
+                       'gst', api.money(coalesce(sum(t.gateway_tax), 0)))
+                     from app.payment_transactions t where t.gateway_fee is not null),
+    'balances', (select jsonb_build_object(
+                   'due', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'due'), 0)),
+                   'held', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'held'), 0)),
+                   'transferred', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'transferred'), 0)),
+                   'settled', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'settled'), 0)))
+                 from app.ledger_entries e),
+    'failed_transfers', (select coalesce(jsonb_agg(jsonb_build_object(
+                            'transfer_id', r.id, 'consultant_id', r.consultant_id, 'consultant', c.first_name || ' '
+                            || c.last_name, 'payment_id', r.payment_id, 'amount', api.money(r.amount), 'error', r.error,
+                            'created_at', r.created_at) order by r.created_at desc), '[]')
+                          from app.route_transfers r join app.consultants c on c.id = r.consultant_id
+                          where r.status = 'failed'),
+    'held', (select jsonb_build_object('count', count(*), 'amount', api.money(coalesce(sum(r.amount - r.amount_reversed), 0)),
+                                       'overdue', count(*) filter (where r.release_after < now() - interval '1 hour'))
+             from app.route_transfers r where r.on_hold and r.status in ('processed', 'partially_reversed')),
+    'accounts', (select coalesce(jsonb_agg(jsonb_build_object(
+                   'consultant_id', a.consultant_id, 'consultant', c.first_name || ' ' || c.last_name, 'status', a.status,
+                   'requirements', a.requirements, 'last_error', a.last_error, 'updated_at', a.updated_at)
+                   order by a.updated_at desc), '[]')
+                 from app.payout_accounts a join app.consultants c on c.id = a.consultant_id
+                 where a.status in ('needs_clarification', 'failed', 'suspended', 'rejected')),
+    'negative_balances', (select coalesce(jsonb_agg(jsonb_build_object(
+                            'consultant_id', n.consultant_id, 'consultant', c.first_name || ' ' || c.last_name,
+                            'due', api.money(n.due)) order by n.due), '[]')
+                          from (select e.consultant_id, sum(e.amount) as due from app.ledger_entries e
+                                where e.bucket = 'due' group by e.consultant_id having sum(e.amount) < 0) n
+                          join app.consultants c on c.id = n.consultant_id),
+    -- Closed accounts whose money is still open: paid on (their bank details kept) until it is settled.
+    'deleted_with_open_balance', (select coalesce(jsonb_agg(jsonb_build_object(
+                                    'consultant_id', c.id, 'deleted_at', c.deleted_at,
+                                    'balance', api.money(coalesce((select sum(e.amount) from app.ledger_entries e
+                                                                   where e.consultant_id = c.id
+                                                                     and e.bucket <> 'settled'), 0)))
+                                    order by c.deleted_at), '[]')
+                                  from app.consultants c where c.deleted_at is not null and app.payout_open(c.id)),
+    'mismatches', api.admin_payout_mismatches());
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_payouts() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_payouts(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_payouts() IS 'Admins: commission earned, balances by where the money is, failed and held transfers, payout accounts needing attention, negative balances, open reconciliation mismatches.';
+
+
+--
 -- Name: admin_refunds_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -821,6 +923,7 @@ begin
                            left join app.view_refreshes r on r.view_name = v.schemaname || '.' || v.matviewname
                            where v.schemaname = 'analytics'),
     'analytics_backlog', (select count(*) from app.analytics_dirty),
+    'payout_mismatches', api.admin_payout_mismatches(),
     'database', jsonb_build_object('size_bytes', pg_catalog.pg_database_size(pg_catalog.current_database()),
                                    'version', pg_catalog.current_setting('server_version'),
                                    'migration', (select max(version)::text from public.schema_migrations)));
@@ -834,7 +937,7 @@ ALTER FUNCTION api.admin_system() OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_system(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_system() IS 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, database size, version, migration.';
+COMMENT ON FUNCTION api.admin_system() IS 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, database size, version, migration.';
 
 
 --
@@ -1238,6 +1341,7 @@ begin
   return jsonb_build_object('session_id', gen_random_uuid(), 'amount', api.money(v_amount),
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
+    'transfer', app.order_transfer(v_c.id, v_amount),
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
 end;
 $$;
@@ -2420,6 +2524,7 @@ declare
   v_tag text := replace(v_c.id::text, '-', '');
   v_s app.sessions;
   v_refund numeric(10, 2);
+  v_open boolean;
 begin
   -- Nobody who booked is stranded. Every session still to come (pending or confirmed) is cancelled by the
   -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
@@ -2443,11 +2548,17 @@ begin
 
   -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
   -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
-  -- gone (not approved, inactive), and its slug and email are free for others.
+  -- gone (not approved, inactive), and its slug and email are free for others. Money still owed to (or by)
+  -- them keeps the bank details it is paid with until it is settled (app.payout_open; the transfer jobs go on
+  -- paying a deleted account, and api.worker_erase_settled_bank_details erases them after); their tax profile is
+  -- kept for the TDS and TCS returns that name their PAN (docs/gst.md §13).
+  v_open := app.payout_open(v_c.id);
   update app.consultants set
     email = 'deleted-' || v_tag || '@deleted.invalid', password_hash = null,
     first_name = 'Deleted', last_name = 'Consultant', phone_country_code = null, phone_number = null,
-    consultancy_sector = null, bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null,
+    consultancy_sector = null, bank_name = case when v_open then bank_name end,
+    bank_account_number_encrypted = case when v_open then bank_account_number_encrypted end,
+    ifsc_code_encrypted = case when v_open then ifsc_code_encrypted end,
     description = null, instagram_url = null, linkedin_url = null, twitter_url = null, profile_photo_url = null,
     zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
     slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
@@ -2480,7 +2591,7 @@ ALTER FUNCTION api.delete_my_account() OWNER TO nakksha_owner;
 -- Name: FUNCTION delete_my_account(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
+COMMENT ON FUNCTION api.delete_my_account() IS 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept, and bank details too while money is still owed to or by them. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
 
 
 --
@@ -3368,6 +3479,38 @@ COMMENT ON FUNCTION api.my_tax_profile() IS 'The calling consultant''s tax setti
 
 
 --
+-- Name: my_transfers(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's transfers through Razorpay Route, newest first: what each carried, whether it is held (and
+  -- until when it will be released), released, settled (when, with the bank's reference) or reversed.
+  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+    'id', r.id, 'payment_id', r.payment_id, 'purpose', t.purpose, 'session_id', t.session_id,
+    'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
+    'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
+    'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
+    'settlement_utr', r.settlement_utr, 'created_at', r.created_at) order by r.created_at desc, r.id), '[]'))
+  from (select * from app.route_transfers x
+        where x.consultant_id = (select app.current_reading_consultant_id())
+        order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
+  join app.payment_transactions t on t.id = r.payment_id
+$$;
+
+
+ALTER FUNCTION api.my_transfers(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_transfers(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_transfers(p_limit integer) IS 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
+
+
+--
 -- Name: not_found(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3428,11 +3571,14 @@ CREATE TABLE app.payment_transactions (
     tcs numeric(12,2),
     tds_basis_points integer,
     tds numeric(12,2),
+    gateway_fee numeric(12,2),
+    gateway_tax numeric(12,2),
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
     CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL) AND (tcs IS NULL) AND (tds IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND (COALESCE(tcs, (0)::numeric) >= (0)::numeric) AND (COALESCE(tds, (0)::numeric) >= (0)::numeric) AND ((((commission + commission_gst) + COALESCE(tcs, (0)::numeric)) + COALESCE(tds, (0)::numeric)) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL) AND ((tcs IS NULL) = (tcs_basis_points IS NULL)) AND ((tds IS NULL) = (tds_basis_points IS NULL))))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT payment_transactions_gateway_fee_range CHECK (((gateway_fee >= (0)::numeric) AND ((gateway_tax >= (0)::numeric) AND (gateway_tax <= gateway_fee)))),
     CONSTRAINT payment_transactions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text, 'cash'::text, 'bank_transfer'::text, 'upi_direct'::text]))),
     CONSTRAINT payment_transactions_metadata_shape CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT payment_transactions_purpose_target CHECK ((((purpose = 'session'::text) AND (session_id IS NOT NULL) AND (quotation_id IS NULL)) OR ((purpose = 'quotation'::text) AND (quotation_id IS NOT NULL) AND (session_id IS NULL)) OR ((purpose = 'subscription'::text) AND (session_id IS NULL) AND (quotation_id IS NULL)))),
@@ -3476,6 +3622,20 @@ COMMENT ON COLUMN app.payment_transactions.tcs IS 'GST TCS the platform collects
 --
 
 COMMENT ON COLUMN app.payment_transactions.tds IS 'Income-tax TDS on e-commerce payments (s.194-O): tds_basis_points of the gross amount (the no-PAN rate without a PAN; 0 under the threshold); NULL before TDS was assessed.';
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_fee; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.gateway_fee IS 'Razorpay''s fee on the payment, GST included (payment.fee), learnt after capture; the platform''s cost.';
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_tax; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.gateway_tax IS 'The GST in that fee (payment.tax): input tax credit for the platform.';
 
 
 --
@@ -4095,6 +4255,7 @@ begin
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
   return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
     'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount),
     'needs_order', v_q.final_amount > 0 and (
       (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
       or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
@@ -7034,6 +7195,33 @@ COMMENT ON FUNCTION api.worker_claim_email(p_email_log_id uuid) IS 'Worker: the 
 
 
 --
+-- Name: worker_erase_settled_bank_details(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_erase_settled_bank_details() RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- A deleted consultant whose money is all settled: the bank details kept to pay them go now.
+  with erased as (
+    update app.consultants c set bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null
+    where c.deleted_at is not null and (c.bank_account_number_encrypted is not null or c.bank_name is not null)
+      and not app.payout_open(c.id)
+    returning 1)
+  select count(*)::integer from erased
+$$;
+
+
+ALTER FUNCTION api.worker_erase_settled_bank_details() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_erase_settled_bank_details(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_erase_settled_bank_details() IS 'Worker: erase the bank details deleted consultants kept while money was open, once it is settled.';
+
+
+--
 -- Name: worker_lock_calendar_connection(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -7139,6 +7327,42 @@ COMMENT ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject te
 
 
 --
+-- Name: worker_note_mismatches(uuid, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  -- p_found: {kind: {ours, theirs}} for every disagreement this run saw on the transfer. Open ones seen again are
+  -- touched; new ones are opened; open ones not seen are resolved.
+  update app.payout_mismatches set resolved_at = now()
+  where transfer_id = p_transfer_id and resolved_at is null and not (p_found ? kind);
+  insert into app.payout_mismatches as m (consultant_id, transfer_id, kind, ours, theirs)
+  select r.consultant_id, r.id, f.key, f.value->'ours', f.value->'theirs'
+  from app.route_transfers r, jsonb_each(p_found) f
+  where r.id = p_transfer_id
+  on conflict (transfer_id, kind) where resolved_at is null
+  do update set last_seen_at = now(), ours = excluded.ours, theirs = excluded.theirs;
+  select count(*) into v_count from app.payout_mismatches where transfer_id = p_transfer_id and resolved_at is null;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_note_mismatches(p_transfer_id uuid, p_found jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) IS 'Worker: record what a reconciliation run found on one transfer (open, touched or resolved mismatches).';
+
+
+--
 -- Name: worker_note_refund_error(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -7157,6 +7381,73 @@ ALTER FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) OWNE
 --
 
 COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) IS 'Worker: the gateway was unreachable for this refund (it stays pending and is retried).';
+
+
+--
+-- Name: worker_payments_missing_fee(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id)
+                            order by t.paid_at), '[]')
+  from (select t.id, t.gateway_payment_id, t.paid_at from app.payment_transactions t
+        where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
+          and t.gateway_fee is null and t.paid_at > now() - interval '180 days'
+        order by t.paid_at limit p_limit) t
+$$;
+
+
+ALTER FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payments_missing_fee(p_gateway text, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) IS 'Worker: captured payments whose gateway fee is not known yet (the last 180 days).';
+
+
+--
+-- Name: worker_payments_to_transfer(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Captured payments the platform collected for a consultant whose linked account is activated, with no live
+  -- transfer yet: either their order carried one (Razorpay made it at capture; the job fetches it) or the money
+  -- waited for the activation (the job transfers it from the payment). `due` is what of the payment is still due
+  -- to the consultant, net of everything the ledger has recorded on it.
+  select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
+                                               'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
+                                               'due', api.money(d.due), 'consultant_due', api.money(cd.due),
+                                               'refund_started', t.amount_refunded > 0 or exists (
+                                                 select 1 from app.payment_refunds r where r.transaction_id = t.id))
+                            order by t.paid_at), '[]')
+  from (select t.* from app.payment_transactions t
+        join app.payout_accounts a on a.consultant_id = t.consultant_id and a.status = 'activated'
+        where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
+          and t.status in ('completed', 'partially_refunded', 'refunded')
+          and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
+        order by t.paid_at limit p_limit) t
+  join app.payout_accounts a on a.consultant_id = t.consultant_id
+  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                      where e.payment_id = t.id and e.bucket = 'due') d
+  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                      where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
+$$;
+
+
+ALTER FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_payments_to_transfer(p_gateway text, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) IS 'Worker: captured payments of activated consultants with no transfer recorded yet (the order''s to fetch, or one to make from the payment).';
 
 
 --
@@ -7326,6 +7617,29 @@ COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timesta
 
 
 --
+-- Name: worker_record_gateway_fee(uuid, bigint, bigint); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update app.payment_transactions set gateway_fee = (p_fee_paise / 100.0)::numeric(12, 2),
+    gateway_tax = (coalesce(p_tax_paise, 0) / 100.0)::numeric(12, 2)
+  where id = p_payment_id and gateway_fee is null and p_fee_paise is not null
+$$;
+
+
+ALTER FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) IS 'Worker: Razorpay''s fee and the GST in it, from the payment entity, recorded once.';
+
+
+--
 -- Name: worker_record_payout_account(uuid, text[], jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -7382,6 +7696,215 @@ ALTER FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from tex
 --
 
 COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check: Razorpay''s ids always (kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
+
+
+--
+-- Name: worker_record_release(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_release(p_transfer_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.route_transfers;
+begin
+  update app.route_transfers set on_hold = false, released_at = coalesce(released_at, now()),
+    settlement_status = coalesce(nullif(settlement_status, 'on_hold'), 'pending')
+  where id = p_transfer_id returning * into v_row;
+  perform app.ledger_move(v_row.id, 'release', 'held', 'transferred', v_row.amount - v_row.amount_reversed, null,
+                          v_row.released_at);
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_release(p_transfer_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_release(p_transfer_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_release(p_transfer_id uuid) IS 'Worker: a transfer''s hold lifted at Razorpay: its money moves from held to transferred.';
+
+
+--
+-- Name: worker_record_reversal(uuid, text, bigint, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.route_transfers;
+  v_amount numeric := (p_amount_paise / 100.0)::numeric(12, 2);
+  v_moved integer;
+begin
+  -- Money taken back from the linked account to the platform: due to the consultant again (a refund's entries
+  -- took it from due), out of the bucket the transfer is in. Once per reversal id.
+  select * into v_row from app.route_transfers where id = p_transfer_id for update;
+  v_moved := app.ledger_move(v_row.id, 'reversal', case when v_row.settled_at is not null then 'settled'
+                                                        when v_row.released_at is not null then 'transferred'
+                                                        else 'held' end,
+                             'due', v_amount, p_reversal_id, p_at);
+  if v_moved > 0 then
+    update app.route_transfers set amount_reversed = least(amount, amount_reversed + v_amount),
+      status = case when amount_reversed + v_amount >= amount then 'reversed' else 'partially_reversed' end
+    where id = v_row.id;
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) IS 'Worker: a reversal of a transfer (the consultant''s share of a refund, or what they owed): its money back in due, once per reversal.';
+
+
+--
+-- Name: worker_record_settlement(uuid, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row app.route_transfers;
+begin
+  -- Settled to the consultant's bank (the transfer's own recipient_settlement_id, not the platform's
+  -- settlement.processed): transferred → settled.
+  update app.route_transfers set settlement_status = 'settled', recipient_settlement_id = p_settlement_id,
+    settlement_utr = p_utr, settled_at = coalesce(settled_at, p_at)
+  where id = p_transfer_id and released_at is not null returning * into v_row;
+  if v_row.id is not null then
+    perform app.ledger_move(v_row.id, 'settlement', 'transferred', 'settled', v_row.amount - v_row.amount_reversed,
+                            null, v_row.settled_at);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) IS 'Worker: a released transfer settled to the consultant''s bank: its money moves from transferred to settled.';
+
+
+--
+-- Name: worker_record_transfer(uuid, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_t app.payment_transactions;
+  v_row app.route_transfers;
+  v_status text := p_transfer->>'status';
+  v_amount numeric := ((p_transfer->>'amount')::bigint / 100.0)::numeric(12, 2);
+begin
+  -- What Razorpay says about one transfer of this payment (transfer_state in app/adapters/route.py), kept as it
+  -- says; the first time it is processed, its amount moves from due to held (on hold) or transferred.
+  select * into v_t from app.payment_transactions where id = p_payment_id for update;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  insert into app.route_transfers as r (consultant_id, payment_id, source, razorpay_transfer_id, account_id, amount,
+                                        status, on_hold, release_after, settlement_status, fees, tax, error,
+                                        processed_at)
+  values (v_t.consultant_id, v_t.id, p_source, p_transfer->>'id', p_transfer->>'recipient', v_amount, v_status,
+          coalesce((p_transfer->>'on_hold')::boolean, false), app.transfer_release_after(v_t.id),
+          p_transfer->>'settlement_status', ((p_transfer->>'fees')::bigint / 100.0)::numeric(12, 2),
+          ((p_transfer->>'tax')::bigint / 100.0)::numeric(12, 2),
+          nullif(concat_ws(': ', p_transfer->>'error_code', p_transfer->>'error_description'), ''),
+          case when v_status = 'processed' then coalesce(to_timestamp((p_transfer->>'processed_at')::bigint), now()) end)
+  on conflict (razorpay_transfer_id) do update set status = excluded.status, on_hold = excluded.on_hold,
+    settlement_status = excluded.settlement_status, fees = excluded.fees, tax = excluded.tax, error = excluded.error,
+    processed_at = coalesce(r.processed_at, excluded.processed_at)
+  returning * into v_row;
+  if v_row.status in ('processed', 'reversed', 'partially_reversed') then
+    perform app.ledger_move(v_row.id, 'transfer', 'due', case when v_row.on_hold then 'held' else 'transferred' end,
+                            v_row.amount, null, coalesce(v_row.processed_at, now()));
+  end if;
+  return to_jsonb(v_row);
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) IS 'Worker: record a transfer of a payment as Razorpay reports it; once processed, its amount moves from due to held (or transferred) in the ledger.';
+
+
+--
+-- Name: worker_refund_reversal(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_refund_reversal(p_refund_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- What a refund should take back from the consultant's linked account: their share of the refunded part of the
+  -- payment (the share the transfer carried, in the refund's proportion), less what was reversed already; NULL
+  -- when the payment has no live transfer.
+  select jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
+    'amount_paise', greatest(0, least(r.amount - r.amount_reversed,
+                                      round(r.amount * (t.amount_refunded + f.amount) / t.amount, 2)
+                                      - r.amount_reversed) * 100)::bigint,
+    'released', r.released_at is not null)
+  from app.payment_refunds f
+  join app.payment_transactions t on t.id = f.transaction_id
+  join app.route_transfers r on r.payment_id = t.id and r.status in ('processed', 'partially_reversed')
+  where f.id = p_refund_id
+$$;
+
+
+ALTER FUNCTION api.worker_refund_reversal(p_refund_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_refund_reversal(p_refund_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) IS 'Worker: the reversal a refund calls for (the consultant''s proportional share, less what was reversed), or NULL without a transfer.';
+
+
+--
+-- Name: worker_refuse_transfer(uuid, text, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- A payment whose money cannot move by transfer (a refund has started on it, or Razorpay refused): recorded as
+  -- a failed transfer, so the sweep stops asking and the admin payouts view lists it for a person to settle.
+  insert into app.route_transfers (consultant_id, payment_id, source, account_id, amount, status, on_hold, error)
+  select t.consultant_id, t.id, 'payment', p_account_id, greatest(p_amount, 0.01), 'failed', false, left(p_reason, 500)
+  from app.payment_transactions t where t.id = p_payment_id
+  on conflict do nothing
+$$;
+
+
+ALTER FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) IS 'Worker: a payment whose money cannot be transferred (refund started, refused): flagged for an admin as a failed transfer.';
 
 
 --
@@ -7559,6 +8082,102 @@ ALTER FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotenc
 --
 
 COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) IS 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+
+--
+-- Name: worker_transfers_to_reconcile(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_transfers_to_reconcile(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Transfers Razorpay knows (an id), not settled for good: unsettled ones, ones touched in the last 45 days, and
+  -- any with an open mismatch; with what the ledger holds for each outside `due`.
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id, 'account_id', r.account_id,
+    'amount_paise', (r.amount * 100)::bigint, 'amount_reversed_paise', (r.amount_reversed * 100)::bigint,
+    'status', r.status, 'settled', r.settled_at is not null, 'released', r.released_at is not null,
+    'ledger_out_of_due', api.money(coalesce(l.out_of_due, 0))) order by r.created_at), '[]')
+  from (select r.* from app.route_transfers r
+        where r.razorpay_transfer_id is not null and r.status <> 'failed'
+          and (r.settled_at is null or r.updated_at > now() - interval '45 days'
+               or exists (select 1 from app.payout_mismatches m where m.transfer_id = r.id and m.resolved_at is null))
+        order by r.created_at limit p_limit) r
+  left join lateral (select sum(e.amount) as out_of_due from app.ledger_entries e
+                     where e.transfer_id = r.id and e.bucket <> 'due') l on true
+$$;
+
+
+ALTER FUNCTION api.worker_transfers_to_reconcile(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_transfers_to_reconcile(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_transfers_to_reconcile(p_limit integer) IS 'Worker: the transfers the daily reconciliation compares with Razorpay, with the ledger''s sum for each.';
+
+
+--
+-- Name: worker_transfers_to_release(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Held transfers past their release time whose payment is not being refunded; `consultant_due` below zero is
+  -- money the consultant owes (a reversal that failed for balance): the job first takes it back from this one.
+  select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
+                                               'held', api.money(r.amount - r.amount_reversed),
+                                               'consultant_due', api.money(cd.due)) order by r.release_after), '[]')
+  from (select r.* from app.route_transfers r
+        join app.payment_transactions t on t.id = r.payment_id
+        -- A suspended (or otherwise no longer activated) account's transfers wait on hold until it is active again.
+        join app.payout_accounts a on a.consultant_id = r.consultant_id and a.status = 'activated'
+        where r.on_hold and r.status in ('processed', 'partially_reversed') and r.released_at is null
+          and r.release_after <= now() and t.status in ('completed', 'partially_refunded')
+          and not exists (select 1 from app.payment_refunds f where f.transaction_id = t.id
+                          and f.status in ('pending', 'processing'))
+        order by r.release_after limit p_limit) r
+  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                      where e.consultant_id = r.consultant_id and e.bucket = 'due') cd
+$$;
+
+
+ALTER FUNCTION api.worker_transfers_to_release(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_transfers_to_release(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_transfers_to_release(p_limit integer) IS 'Worker: held transfers due for release (their session over plus the buffer, no refund under way).';
+
+
+--
+-- Name: worker_transfers_to_settle(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_transfers_to_settle(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id)
+                            order by r.released_at), '[]')
+  from (select r.* from app.route_transfers r
+        where r.released_at is not null and r.settled_at is null and r.razorpay_transfer_id is not null
+          and r.status in ('processed', 'partially_reversed')
+        order by r.released_at limit p_limit) r
+$$;
+
+
+ALTER FUNCTION api.worker_transfers_to_settle(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_transfers_to_settle(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_transfers_to_settle(p_limit integer) IS 'Worker: released transfers whose settlement to the consultant''s bank is not known yet.';
 
 
 --
@@ -8759,6 +9378,34 @@ COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consulta
 
 
 --
+-- Name: order_transfer(uuid, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) RETURNS jsonb
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- The transfer a new order carries: the consultant's share, to their activated linked account, on hold (the
+  -- release job lets it go after the session). No activated account, or nothing to share: no transfer, and the
+  -- amount waits in their balance (docs/payments.md).
+  select jsonb_build_object('account', a.razorpay_account_id, 'amount_paise', (x.share * 100)::bigint,
+                            'on_hold', true)
+  from app.payout_accounts a
+  cross join lateral (select app.payout_share(a.consultant_id, p_amount, now()) as share) x
+  where a.consultant_id = p_consultant_id and a.status = 'activated' and p_amount > 0 and x.share > 0
+$$;
+
+
+ALTER FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION order_transfer(p_consultant_id uuid, p_amount numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) IS 'The Route transfer an order for this consultant and amount carries (account, paise, on hold), or NULL when their linked account is not activated.';
+
+
+--
 -- Name: pan_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8778,6 +9425,56 @@ ALTER FUNCTION app.pan_is_valid(p_pan text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.pan_is_valid(p_pan text) IS 'Whether a PAN (upper case) has the right shape.';
+
+
+--
+-- Name: payout_open(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.payout_open(p_consultant_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Money not yet settled either way: owed and not paid into their bank (or owed by them), a transfer still moving,
+  -- or a refund still to be processed (its entries will move the balance).
+  select coalesce((select sum(e.amount) <> 0 or bool_or(e.bucket in ('held', 'transferred') and e.amount <> 0)
+                   from (select e.bucket, sum(e.amount) as amount from app.ledger_entries e
+                         where e.consultant_id = p_consultant_id and e.bucket <> 'settled' group by e.bucket) e), false)
+      or exists (select 1 from app.payment_refunds r where r.consultant_id = p_consultant_id
+                 and r.status in ('pending', 'processing'))
+$$;
+
+
+ALTER FUNCTION app.payout_open(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_open(p_consultant_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.payout_open(p_consultant_id uuid) IS 'Whether money is still open between the platform and a consultant (a balance not settled to their bank, or a refund still to process): their bank details are kept until it is not.';
+
+
+--
+-- Name: payout_setting(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.payout_setting(p_key text) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  case p_key when 'payout_hold_hours_after_session' then 48 when 'payout_hold_days_quotation' then 7
+                             else 0 end)
+$$;
+
+
+ALTER FUNCTION app.payout_setting(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION payout_setting(p_key text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.payout_setting(p_key text) IS 'A payouts setting (hold hours after a session, hold days for a quotation, direct transfers on), or its default.';
 
 
 --
@@ -9497,6 +10194,34 @@ ALTER FUNCTION app.touch_updated_at() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.touch_updated_at() IS 'Trigger: stamps updated_at.';
+
+
+--
+-- Name: transfer_release_after(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.transfer_release_after(p_payment_id uuid) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then); a
+  -- quotation's a number of days after it was paid.
+  select case when t.purpose = 'session'
+              then s.ends_at + make_interval(hours => app.payout_setting('payout_hold_hours_after_session'))
+              else coalesce(t.paid_at, now()) + make_interval(days => app.payout_setting('payout_hold_days_quotation'))
+         end
+  from app.payment_transactions t left join app.sessions s on s.id = t.session_id
+  where t.id = p_payment_id
+$$;
+
+
+ALTER FUNCTION app.transfer_release_after(p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION transfer_release_after(p_payment_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.transfer_release_after(p_payment_id uuid) IS 'When a payment''s transfer may be released: the session''s end plus the hold hours, or a quotation''s payment plus the hold days.';
 
 
 --
@@ -15470,6 +16195,47 @@ COMMENT ON TABLE app.payout_accounts IS 'A consultant''s Razorpay Route linked a
 
 
 --
+-- Name: payout_mismatches; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.payout_mismatches (
+    id bigint NOT NULL,
+    consultant_id uuid NOT NULL,
+    transfer_id uuid NOT NULL,
+    kind text NOT NULL,
+    ours jsonb NOT NULL,
+    theirs jsonb,
+    found_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT payout_mismatches_kind_valid CHECK ((kind = ANY (ARRAY['missing_at_razorpay'::text, 'amount'::text, 'recipient'::text, 'status'::text, 'reversed'::text, 'settlement'::text, 'ledger'::text])))
+);
+
+
+ALTER TABLE app.payout_mismatches OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE payout_mismatches; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.payout_mismatches IS 'Disagreements the daily payouts reconciliation found between a Route transfer as recorded (and its ledger entries) and as Razorpay reports it; open until a run finds them agreeing.';
+
+
+--
+-- Name: payout_mismatches_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payout_mismatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.payout_mismatches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: plans; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -16406,6 +17172,14 @@ ALTER TABLE ONLY app.payout_accounts
 
 
 --
+-- Name: payout_mismatches payout_mismatches_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_mismatches
+    ADD CONSTRAINT payout_mismatches_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: plans plans_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -16891,6 +17665,20 @@ CREATE INDEX payment_transactions_reconcile_idx ON app.payment_transactions USIN
 --
 
 CREATE INDEX payment_transactions_session_idx ON app.payment_transactions USING btree (session_id) WHERE (session_id IS NOT NULL);
+
+
+--
+-- Name: payout_mismatches_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX payout_mismatches_consultant_idx ON app.payout_mismatches USING btree (consultant_id);
+
+
+--
+-- Name: payout_mismatches_open; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX payout_mismatches_open ON app.payout_mismatches USING btree (transfer_id, kind) WHERE (resolved_at IS NULL);
 
 
 --
@@ -17908,6 +18696,22 @@ ALTER TABLE ONLY app.payout_accounts
 
 
 --
+-- Name: payout_mismatches payout_mismatches_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_mismatches
+    ADD CONSTRAINT payout_mismatches_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: payout_mismatches payout_mismatches_transfer_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payout_mismatches
+    ADD CONSTRAINT payout_mismatches_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES app.route_transfers(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: platform_settings platform_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -18195,6 +18999,13 @@ CREATE POLICY admin_reads_payment_transactions ON app.payment_transactions FOR S
 --
 
 CREATE POLICY admin_reads_payout_accounts ON app.payout_accounts FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: payout_mismatches admin_reads_payout_mismatches; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_payout_mismatches ON app.payout_mismatches FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -18780,6 +19591,12 @@ ALTER TABLE app.payment_transactions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.payout_accounts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: payout_mismatches; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.payout_mismatches ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: plans; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -19006,6 +19823,13 @@ CREATE POLICY worker_steps ON app.payout_accounts TO nakksha_worker USING (true)
 
 
 --
+-- Name: payout_mismatches worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.payout_mismatches TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
 -- Name: platform_settings worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -19192,6 +20016,24 @@ REVOKE ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_pag
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_admin;
 GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_payout_mismatches(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_payout_mismatches() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_payout_mismatches() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_payout_mismatches() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_payouts(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_payouts() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_payouts() TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_payouts() TO nakksha_app_admin;
 
 
 --
@@ -20027,6 +20869,15 @@ GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION my_transfers(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_transfers(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION not_found(p_detail text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -20063,6 +20914,20 @@ GRANT UPDATE(status) ON TABLE app.payment_transactions TO nakksha_worker;
 --
 
 GRANT UPDATE(last_checked_at) ON TABLE app.payment_transactions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_fee; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(gateway_fee) ON TABLE app.payment_transactions TO nakksha_worker;
+
+
+--
+-- Name: COLUMN payment_transactions.gateway_tax; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(gateway_tax) ON TABLE app.payment_transactions TO nakksha_worker;
 
 
 --
@@ -21002,6 +21867,14 @@ GRANT ALL ON FUNCTION api.worker_claim_email(p_email_log_id uuid) TO nakksha_wor
 
 
 --
+-- Name: FUNCTION worker_erase_settled_bank_details(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_erase_settled_bank_details() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_erase_settled_bank_details() TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_lock_calendar_connection(p_connection_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -21034,11 +21907,35 @@ GRANT ALL ON FUNCTION api.worker_mark_email_sent(p_email_log_id uuid, p_subject 
 
 
 --
+-- Name: FUNCTION worker_note_mismatches(p_transfer_id uuid, p_found jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_note_mismatches(p_transfer_id uuid, p_found jsonb) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_note_refund_error(p_refund_id uuid, p_error text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_payments_missing_fee(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payments_missing_fee(p_gateway text, p_limit integer) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_payments_to_transfer(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer) TO nakksha_worker;
 
 
 --
@@ -21082,11 +21979,67 @@ GRANT ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at times
 
 
 --
+-- Name: FUNCTION worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_release(p_transfer_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_release(p_transfer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_release(p_transfer_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlement_id text, p_utr text, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_refund_reversal(p_refund_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) TO nakksha_worker;
 
 
 --
@@ -21127,6 +22080,30 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_a
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_transfers_to_reconcile(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_transfers_to_reconcile(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_transfers_to_reconcile(p_limit integer) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_transfers_to_release(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_transfers_to_release(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_transfers_to_release(p_limit integer) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_transfers_to_settle(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_transfers_to_settle(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_transfers_to_settle(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -21445,6 +22422,14 @@ REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION order_transfer(p_consultant_id uuid, p_amount numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.order_transfer(p_consultant_id uuid, p_amount numeric) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION pan_is_valid(p_pan text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -21452,6 +22437,24 @@ REVOKE ALL ON FUNCTION app.pan_is_valid(p_pan text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_open(p_consultant_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.payout_open(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION payout_setting(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.payout_setting(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.payout_setting(p_key text) TO nakksha_worker;
 
 
 --
@@ -21635,6 +22638,14 @@ REVOKE ALL ON FUNCTION app.touch_updated_at() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION transfer_release_after(p_payment_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.transfer_release_after(p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.transfer_release_after(p_payment_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -21749,7 +22760,7 @@ GRANT SELECT(consultancy_sector),UPDATE(consultancy_sector) ON TABLE app.consult
 --
 
 GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(bank_name) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -21758,7 +22769,7 @@ GRANT SELECT(bank_name),UPDATE(bank_name) ON TABLE app.consultants TO nakksha_ap
 --
 
 GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -21767,7 +22778,7 @@ GRANT SELECT(bank_account_number_encrypted),UPDATE(bank_account_number_encrypted
 --
 
 GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app;
-GRANT SELECT(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(ifsc_code_encrypted),UPDATE(ifsc_code_encrypted) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -23671,6 +24682,15 @@ GRANT INSERT(terms_accepted_at),UPDATE(terms_accepted_at) ON TABLE app.payout_ac
 
 
 --
+-- Name: TABLE payout_mismatches; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.payout_mismatches TO nakksha_worker;
+GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE plans; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -23884,3 +24904,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261211010000
 -- 20261211030000
 -- 20261211040000
+-- 20261211050000

@@ -49,6 +49,10 @@ async def process_refund(context: procrastinate.JobContext, refund_id: str) -> s
     if claim["gateway"] != gw.name:
         return await run(db, "worker_settle_refund", refund_id=rid, status="failed", gateway_refund_id=None,
                          failure=f"The {claim['gateway']} gateway is not configured here.")
+    from jobs.route_transfers import reverse_for_refund  # (it imports this module's gateway())
+
+    # The consultant's share comes back from their linked account first (unavailable: retried with the refund).
+    await reverse_for_refund(gw, db, rid)
     try:
         refund = await gw.refund(claim["payment_id"], claim["amount_paise"], claim["idempotency_key"],
                                  {"refund_id": refund_id, "transaction_id": claim["transaction_id"],

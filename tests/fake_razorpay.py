@@ -104,6 +104,9 @@ class FakeRazorpay(RouteFake):
         order = self.orders[order_id]
         payment = {"id": rid("pay"), "entity": "payment", "amount": order["amount"], "currency": order["currency"],
                    "status": status, "order_id": order_id, "method": method, "captured": status == "captured",
+                   # Razorpay's fee (2% here) with the GST on it included, as the payment entity reports them.
+                   "fee": order["amount"] * 2 // 100 + order["amount"] * 2 // 100 * 18 // 100 if status == "captured" else None,
+                   "tax": order["amount"] * 2 // 100 * 18 // 100 if status == "captured" else None,
                    "error_code": "BAD_REQUEST_ERROR" if status == "failed" else None,
                    "error_description": "Payment failed because the card was declined" if status == "failed" else None}
         with self.lock:

@@ -41,6 +41,16 @@ def transfer_body(transfers: list[dict]) -> list[dict]:
     return out
 
 
+def order_transfers(quote: dict, purpose: str, reference: str) -> list[dict] | None:
+    """The `transfers` of a booking's or quotation's order, from the SQL's quote (app.order_transfer: the
+    consultant's share to their activated linked account, on hold until the release job lets it go), or None."""
+    t = quote.get("transfer")
+    if not t:
+        return None
+    return [{"account": t["account"], "amount": int(t["amount_paise"]), "on_hold": bool(t["on_hold"]),
+             "notes": {"purpose": purpose, "reference": reference}, "linked_account_notes": ["purpose", "reference"]}]
+
+
 def transfer_state(entity: dict) -> dict:
     """A transfer entity, normalised for the ledger and the jobs. Some Razorpay pages name the status
     `transfer_status`, the samples `status` (docs/payments.md §2): either is read. The expanded

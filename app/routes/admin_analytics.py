@@ -12,6 +12,7 @@ from starlette.routing import Route
 from app.answers import Page, SessionType, Status
 from app.endpoints import endpoint
 from app.jsonio import JSONResponse
+from app.routes.admin_payouts import Mismatch
 from app.routes.analytics import DashboardCharts, DashboardMetrics, MetricsQuery, Period
 from app.schemas import Amount, Id, Instant, SignedAmount
 from app.sql import run
@@ -132,6 +133,8 @@ class SystemHealth(Answer):
     email_failures_24h: int
     materialized_views: list[ViewRefresh]
     analytics_backlog: int
+    payout_mismatches: list[Mismatch] = Field(description="Open disagreements between the ledger and Razorpay "
+                                                          "(the daily payouts reconciliation).")
     database: DatabaseFacts
 
 

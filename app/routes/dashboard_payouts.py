@@ -23,7 +23,9 @@ from app.web import render, signed_in
 KIND_LABELS = {"captured": "Payment received", "commission": "Nakksha commission", "commission_gst": "GST on commission",
                "refund": "Refund to client", "commission_refund": "Commission returned",
                "commission_gst_refund": "GST on commission returned", "tcs": "GST TCS (s.52)",
-               "tds": "Income-tax TDS (s.194-O)", "tcs_refund": "GST TCS returned", "tds_refund": "TDS returned"}
+               "tds": "Income-tax TDS (s.194-O)", "tcs_refund": "GST TCS returned", "tds_refund": "TDS returned",
+               "transfer": "Sent to your Razorpay account", "release": "Released", "settlement": "Paid into your bank",
+               "reversal": "Taken back from your Razorpay account"}
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -47,13 +49,15 @@ async def payouts_page(request: Request) -> Response:
     pool = request.app.state.pool
     balance = await run(pool, "my_balance", caller)
     ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
+    transfers = (await run(pool, "my_transfers", caller, limit=20))["items"] if before is None else []
     zone = ZoneInfo(subject["timezone"])
     months, month = [], _month(None, zone)
     for _ in range(12):  # this month and the eleven before it, for the statements
         months.append(month)
         month = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
     return render(request, "dashboard/payouts.html", {
-        "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
+        "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger,
+        "owes": Decimal(balance["due"]) < 0, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months, "transfers": transfers,
         "first_page": before is None})
 
 

@@ -4,6 +4,7 @@ consultant, less its commission and the GST on it, less refunds (docs/payments.m
 written by the payments themselves, and a suspended consultant still reads theirs."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -13,12 +14,13 @@ from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.jsonio import JSONResponse
-from app.schemas import Id, SignedAmount
+from app.schemas import Amount, Id, SignedAmount
 from app.sql import run
 from app.validation import Answer, QuerySchema, parse_query
 
 EntryKind = Literal["captured", "commission", "commission_gst", "tcs", "tds", "refund", "commission_refund",
-                    "commission_gst_refund", "tcs_refund", "tds_refund"]
+                    "commission_gst_refund", "tcs_refund", "tds_refund", "transfer", "release", "settlement",
+                    "reversal"]
 
 
 class Balance(Answer):
@@ -59,6 +61,33 @@ class LedgerPage(Answer):
     next: int | None = Field(description="Pass as `before` for the next (older) page; null on the last.")
 
 
+class Transfer(Answer):
+    id: uuid.UUID
+    payment_id: uuid.UUID
+    purpose: Literal["session", "quotation"]
+    session_id: uuid.UUID | None
+    quotation_id: uuid.UUID | None
+    amount: Amount = Field(description="What the transfer carried to your linked account.")
+    amount_reversed: Amount = Field(description="Taken back (your share of a refund, or what you owed).")
+    status: Literal["requested", "created", "pending", "processed", "failed", "reversed", "partially_reversed"]
+    on_hold: bool
+    release_after: datetime | None = Field(description="While held: when it will be released (the session's end "
+                                                        "plus the buffer).")
+    released_at: datetime | None
+    settlement_status: Literal["pending", "on_hold", "settled"] | None
+    settled_at: datetime | None = Field(description="When it was paid into your bank account.")
+    settlement_utr: str | None = Field(description="The bank's reference (UTR) for that payment.")
+    created_at: datetime
+
+
+class Transfers(Answer):
+    items: list[Transfer]
+
+
+class TransfersQuery(QuerySchema):
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class LedgerQuery(QuerySchema):
     before: int | None = Field(default=None, ge=1, le=2**62, description="An entry id: entries older than it.")
     limit: int = Field(default=50, ge=1, le=200)
@@ -77,7 +106,15 @@ async def ledger(request: Request) -> JSONResponse:
                                   limit=q.limit))
 
 
+@endpoint(named="my_transfers", tags=("payouts",), auth="readable", query=TransfersQuery,
+          responses={200: Transfers, 422: None})
+async def transfers(request: Request) -> JSONResponse:
+    q = parse_query(request, TransfersQuery)
+    return JSONResponse(await run(request.app.state.pool, "my_transfers", request.state.caller, limit=q.limit))
+
+
 api_routes = [Route("/payouts/balance", balance, methods=["GET"], name="payouts_balance"),
+              Route("/payouts/transfers", transfers, methods=["GET"], name="payouts_transfers"),
               Route("/payouts/ledger", ledger, methods=["GET"], name="payouts_ledger")]
 
 # Test: pytest tests/http/test_payouts.py

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.adapters.route import order_transfers
 from app.answers import Booking, Checkout, ManagedBooking, RefundDue, SessionType
 from app.answers_account import RefundLadderStep
 from app.auth import client_network, new_token, token_hash
@@ -240,7 +241,8 @@ async def book_slot(request: Request) -> JSONResponse:
         if quote["amount_paise"] > 0:
             try:
                 order = await gateway.create_order(quote["amount_paise"], quote["session_id"], {
-                    "purpose": "session", "session_id": quote["session_id"], "consultant_id": quote["consultant_id"]})
+                    "purpose": "session", "session_id": quote["session_id"], "consultant_id": quote["consultant_id"]},
+                    transfers=order_transfers(quote, "session", quote["session_id"]))
             except (GatewayUnavailable, GatewayRefused) as exc:
                 raise ApiError(502, "payment_gateway_unavailable",
                                "Payments are unavailable just now; nothing was booked. Please try again.") from exc

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.adapters.route import order_transfers
 from app.answers import Checkout, QuotationTerms
 from app.auth import token_hash
 from app.endpoints import endpoint
@@ -91,7 +92,8 @@ async def accept(request: Request, hashed: bytes) -> dict:
     if peek["needs_order"]:  # decided in SQL; an expired or answered quotation needs none and is refused there
         try:
             order = await gateway.create_order(peek["amount_paise"], peek["quotation_id"], {
-                "purpose": "quotation", "quotation_id": peek["quotation_id"], "consultant_id": peek["consultant_id"]})
+                "purpose": "quotation", "quotation_id": peek["quotation_id"], "consultant_id": peek["consultant_id"]},
+                transfers=order_transfers(peek, "quotation", peek["quotation_id"]))
         except (GatewayUnavailable, GatewayRefused) as exc:
             raise ApiError(502, "payment_gateway_unavailable",
                            "Payments are unavailable just now; nothing was accepted. Please try again.") from exc

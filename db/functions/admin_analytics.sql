@@ -141,12 +141,13 @@ begin
                            left join app.view_refreshes r on r.view_name = v.schemaname || '.' || v.matviewname
                            where v.schemaname = 'analytics'),
     'analytics_backlog', (select count(*) from app.analytics_dirty),
+    'payout_mismatches', api.admin_payout_mismatches(),
     'database', jsonb_build_object('size_bytes', pg_catalog.pg_database_size(pg_catalog.current_database()),
                                    'version', pg_catalog.current_setting('server_version'),
                                    'migration', (select max(version)::text from public.schema_migrations)));
 end;
 $$;
-comment on function api.admin_system is 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, database size, version, migration.';
+comment on function api.admin_system is 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, database size, version, migration.';
 
 grant execute on function api.admin_consultant_analytics(uuid, text, date, date),
   api.admin_consultant_charts(uuid, text, date, date), api.admin_analytics(text, date, date),

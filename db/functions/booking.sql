@@ -256,6 +256,7 @@ begin
   return jsonb_build_object('session_id', gen_random_uuid(), 'amount', api.money(v_amount),
     'amount_paise', (v_amount * 100)::bigint, 'currency', v_c.currency,
     'consultant_id', v_c.id, 'consultant_name', v_c.first_name || ' ' || v_c.last_name,
+    'transfer', app.order_transfer(v_c.id, v_amount),
     'title', case v_slot.session_type when 'personal' then coalesce(v_c.personal_session_title, 'One-to-one session') else coalesce(v_c.webinar_session_title, 'Webinar') end);
 end;
 $$;

@@ -91,6 +91,27 @@ as $$
 $$;
 comment on function api.my_statement is 'The calling consultant''s monthly statement: the month''s ledger entries (their time zone), with the balance before and after.';
 
-grant execute on function api.my_balance(), api.my_ledger(bigint, integer), api.my_statement(date) to nakksha_app;
+create or replace function api.my_transfers(p_limit integer default 50)
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- The consultant's transfers through Razorpay Route, newest first: what each carried, whether it is held (and
+  -- until when it will be released), released, settled (when, with the bank's reference) or reversed.
+  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+    'id', r.id, 'payment_id', r.payment_id, 'purpose', t.purpose, 'session_id', t.session_id,
+    'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
+    'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
+    'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
+    'settlement_utr', r.settlement_utr, 'created_at', r.created_at) order by r.created_at desc, r.id), '[]'))
+  from (select * from app.route_transfers x
+        where x.consultant_id = (select app.current_reading_consultant_id())
+        order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
+  join app.payment_transactions t on t.id = r.payment_id
+$$;
+comment on function api.my_transfers is 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
+
+grant execute on function api.my_balance(), api.my_ledger(bigint, integer), api.my_statement(date),
+  api.my_transfers(integer) to nakksha_app;
 
 -- Test: pytest tests/db/test_ledger.py tests/http/test_payouts.py

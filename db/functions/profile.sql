@@ -167,6 +167,7 @@ declare
   v_tag text := replace(v_c.id::text, '-', '');
   v_s app.sessions;
   v_refund numeric(10, 2);
+  v_open boolean;
 begin
   -- Nobody who booked is stranded. Every session still to come (pending or confirmed) is cancelled by the
   -- consultant, what was paid for it is refunded in full (a job through the gateway, as when a consultant
@@ -190,11 +191,17 @@ begin
 
   -- Erasure by anonymisation: personal data goes, the business records (sessions, payments, refunds,
   -- quotations) stay for the tax years they must be kept. The account can no longer log in, its page is
-  -- gone (not approved, inactive), and its slug and email are free for others.
+  -- gone (not approved, inactive), and its slug and email are free for others. Money still owed to (or by)
+  -- them keeps the bank details it is paid with until it is settled (app.payout_open; the transfer jobs go on
+  -- paying a deleted account, and api.worker_erase_settled_bank_details erases them after); their tax profile is
+  -- kept for the TDS and TCS returns that name their PAN (docs/gst.md §13).
+  v_open := app.payout_open(v_c.id);
   update app.consultants set
     email = 'deleted-' || v_tag || '@deleted.invalid', password_hash = null,
     first_name = 'Deleted', last_name = 'Consultant', phone_country_code = null, phone_number = null,
-    consultancy_sector = null, bank_name = null, bank_account_number_encrypted = null, ifsc_code_encrypted = null,
+    consultancy_sector = null, bank_name = case when v_open then bank_name end,
+    bank_account_number_encrypted = case when v_open then bank_account_number_encrypted end,
+    ifsc_code_encrypted = case when v_open then ifsc_code_encrypted end,
     description = null, instagram_url = null, linkedin_url = null, twitter_url = null, profile_photo_url = null,
     zoom_link = null, meet_link = null, teams_link = null, personal_session_title = null, webinar_session_title = null,
     slug = 'deleted-' || left(v_tag, 20), is_active = false, deleted_at = now()
@@ -219,7 +226,7 @@ begin
   update app.availability_rules set is_active = false where consultant_id = v_c.id;
 end;
 $$;
-comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
+comment on function api.delete_my_account is 'Delete the calling consultant''s account: upcoming sessions cancelled, refunded in full and their clients told (jobs), open quotations expired, then personal data anonymised and quotation images dropped (the app deletes the stored photo and images); financial records are kept, and bank details too while money is still owed to or by them. Definer: closes the account across tables no web role writes (tokens, refunds, sessions'' status).';
 
 grant execute on function api.update_my_profile(jsonb), api.set_my_bank_details(text, bytea, bytea),
   api.set_my_photo(text), api.export_my_data(), api.delete_my_account() to nakksha_app;

@@ -105,6 +105,7 @@ begin
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
   return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
     'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount),
     'needs_order', v_q.final_amount > 0 and (
       (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
       or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (

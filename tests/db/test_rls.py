@@ -37,6 +37,7 @@ TENANT_TABLES = {
     "consultant_tax_profiles": "own",  # their GST scheme, GSTIN, PAN (ciphertext) for their documents (issue 21)
     "payout_accounts": "own",  # their Razorpay Route linked account and its activation (issue 21)
     "route_transfers": "own",  # their share of each payment sent to that account (issue 21)
+    "payout_mismatches": "none",  # the reconciliation's findings, for admins only (issue 21)
     "calendar_connections": "own",
     "calendar_busy": "none",
     "oauth_states": "none",
@@ -90,8 +91,11 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
     await factories.tax_profile(conn, consultant_id)
     await conn.execute("insert into app.payout_accounts (consultant_id, contact_name, beneficiary_name) "
                        "values ($1, 'Test Consultant', 'Test Consultant')", consultant_id)
-    await conn.execute("insert into app.route_transfers (consultant_id, payment_id, source, account_id, amount) "
-                       "values ($1, $2, 'order', 'acc_TestAccount001', 1000)", consultant_id, payment_id)
+    transfer = await conn.fetchval("insert into app.route_transfers (consultant_id, payment_id, source, account_id, "
+                                   "amount) values ($1, $2, 'order', 'acc_TestAccount001', 1000) returning id",
+                                   consultant_id, payment_id)
+    await conn.execute("insert into app.payout_mismatches (consultant_id, transfer_id, kind, ours) "
+                       "values ($1, $2, 'amount', '1')", consultant_id, transfer)
     family_id = await factories.refresh_token_family(conn, consultant_id=consultant_id)
     await factories.refresh_token(conn, family_id)
     await factories.one_time_token(conn, consultant_id=consultant_id)

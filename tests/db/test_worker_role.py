@@ -75,9 +75,9 @@ async def test_the_worker_reaches_no_credentials_and_writes_nothing_it_only_read
         await raises_sqlstate(worker, "42501", "update app.consultants set email = 'x@example.com' where id = $1",
                               consultant)
         await raises_sqlstate(worker, "42501", "delete from app.sessions")
-        # A consultant's row, but not their credentials (an outside review read every password hash with the first
-        # grant); what the worker's steps read of it stays readable: since issue 21 the bank details' ciphertexts
-        # too, which the Route onboarding job sends Razorpay (20261211040000).
+        # A consultant's row, but not their credentials (an outside review read every password hash with the
+        # first grant); what the worker's steps read of it stays readable — since payouts (issue 21) the bank
+        # details' ciphertext too, which onboarding sends to Razorpay as the linked account's settlement account.
         for column in ("password_hash", "token_epoch"):
             assert not await owner.fetchval("select has_column_privilege($1, 'app.consultants', $2, 'select')",
                                             ROLE_WORKER, column), column

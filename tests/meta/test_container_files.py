@@ -117,6 +117,21 @@ def test_the_dockerfile_runs_a_real_command_as_a_non_root_user_with_a_health_che
     assert not ignored & set(RUNTIME_PATHS)
 
 
+def test_the_image_installs_the_libraries_the_pdfs_need():
+    """WeasyPrint (GST documents) needs the Debian packages `make test` installs (the Makefile's PDF_PACKAGES): the
+    image installs the same ones, so a PDF that renders in the tests renders in production."""
+    wanted = re.search(r"^PDF_PACKAGES := (.+)$", (REPO_ROOT / "Makefile").read_text(), re.M)[1].split()
+    installs = [rest for w, rest in dockerfile_instructions() if w == "RUN" and "apt-get install" in rest]
+    assert installs, "the Dockerfile installs no Debian packages"
+    assert set(wanted) <= set(shlex.split(" ".join(installs))), (wanted, installs)
+    # And they are enough: WeasyPrint renders here, with the rupee sign in a real font.
+    import weasyprint
+
+    pdf = weasyprint.HTML(string="<p style='font-family: DejaVu Sans'>Total ₹1,499.50</p>").write_pdf(
+        uncompressed_pdf=True)
+    assert pdf.startswith(b"%PDF-") and re.search(rb"/BaseFont\s*/\w+\+DejaVu-Sans", pdf)
+
+
 def test_compose_runs_the_tested_commands():
     services = compose()["services"]
     assert set(services) >= {"migrate", "app", "worker", "postgres"}

@@ -65,7 +65,64 @@ end;
 $$;
 comment on function app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) is 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal.';
 
-grant execute on function app.payout_share(uuid, numeric, timestamptz),
+create or replace function app.order_transfer(p_consultant_id uuid, p_amount numeric) returns jsonb
+language sql volatile
+set search_path = ''
+as $$
+  -- The transfer a new order carries: the consultant's share, to their activated linked account, on hold (the
+  -- release job lets it go after the session). No activated account, or nothing to share: no transfer, and the
+  -- amount waits in their balance (docs/payments.md).
+  select jsonb_build_object('account', a.razorpay_account_id, 'amount_paise', (x.share * 100)::bigint,
+                            'on_hold', true)
+  from app.payout_accounts a
+  cross join lateral (select app.payout_share(a.consultant_id, p_amount, now()) as share) x
+  where a.consultant_id = p_consultant_id and a.status = 'activated' and p_amount > 0 and x.share > 0
+$$;
+comment on function app.order_transfer(uuid, numeric) is 'The Route transfer an order for this consultant and amount carries (account, paise, on hold), or NULL when their linked account is not activated.';
+
+create or replace function app.transfer_release_after(p_payment_id uuid) returns timestamptz
+language sql stable
+set search_path = ''
+as $$
+  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then); a
+  -- quotation's a number of days after it was paid.
+  select case when t.purpose = 'session'
+              then s.ends_at + make_interval(hours => app.payout_setting('payout_hold_hours_after_session'))
+              else coalesce(t.paid_at, now()) + make_interval(days => app.payout_setting('payout_hold_days_quotation'))
+         end
+  from app.payment_transactions t left join app.sessions s on s.id = t.session_id
+  where t.id = p_payment_id
+$$;
+comment on function app.transfer_release_after(uuid) is 'When a payment''s transfer may be released: the session''s end plus the hold hours, or a quotation''s payment plus the hold days.';
+
+create or replace function app.payout_setting(p_key text) returns integer
+language sql stable
+set search_path = ''
+as $$
+  select coalesce((select (s.value #>> '{}')::integer from app.platform_settings s where s.key = p_key),
+                  case p_key when 'payout_hold_hours_after_session' then 48 when 'payout_hold_days_quotation' then 7
+                             else 0 end)
+$$;
+comment on function app.payout_setting(text) is 'A payouts setting (hold hours after a session, hold days for a quotation, direct transfers on), or its default.';
+
+create or replace function app.payout_open(p_consultant_id uuid) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  -- Money not yet settled either way: owed and not paid into their bank (or owed by them), a transfer still moving,
+  -- or a refund still to be processed (its entries will move the balance).
+  select coalesce((select sum(e.amount) <> 0 or bool_or(e.bucket in ('held', 'transferred') and e.amount <> 0)
+                   from (select e.bucket, sum(e.amount) as amount from app.ledger_entries e
+                         where e.consultant_id = p_consultant_id and e.bucket <> 'settled' group by e.bucket) e), false)
+      or exists (select 1 from app.payment_refunds r where r.consultant_id = p_consultant_id
+                 and r.status in ('pending', 'processing'))
+$$;
+comment on function app.payout_open(uuid) is 'Whether money is still open between the platform and a consultant (a balance not settled to their bank, or a refund still to process): their bank details are kept until it is not.';
+
+grant execute on function app.payout_share(uuid, numeric, timestamptz), app.order_transfer(uuid, numeric),
+  app.transfer_release_after(uuid), app.payout_setting(text), app.payout_open(uuid),
   app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) to nakksha_worker;
+-- The admin payouts view asks which closed accounts still have money open (under the admin policies).
+grant execute on function app.payout_open(uuid) to nakksha_app;
 
 -- Test: pytest tests/db/test_route_transfers.py tests/db/test_payout_accounts.py
