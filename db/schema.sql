@@ -3371,6 +3371,29 @@ COMMENT ON FUNCTION api.not_found(p_detail text) IS 'Raise NK404 not_found with 
 
 
 --
+-- Name: gstin_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gstin_is_valid(p_gstin text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+  -- State code (2 digits), the holder's PAN (10), the registration's number for that PAN in the State (1–9, A–Z),
+  -- a letter (Z by default, not required: special registrations differ), the check character.
+  select p_gstin ~ '^[0-9]{2}[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$'
+     and right(p_gstin, 1) = app.gstin_check_character(p_gstin)
+$_$;
+
+
+ALTER FUNCTION app.gstin_is_valid(p_gstin text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gstin_is_valid(p_gstin text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gstin_is_valid(p_gstin text) IS 'Whether a GSTIN (upper case) has the right shape, a PAN inside and the right check character.';
+
+
+--
 -- Name: payment_transactions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -3406,8 +3429,17 @@ CREATE TABLE app.payment_transactions (
     tcs numeric(12,2),
     tds_basis_points integer,
     tds numeric(12,2),
+    billing_state_code text,
+    billing_country text,
+    billing_gstin text,
+    billing_name text,
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
+    CONSTRAINT payment_transactions_billing_country_format CHECK ((billing_country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT payment_transactions_billing_gstin_state CHECK (((billing_gstin IS NULL) OR ("left"(billing_gstin, 2) = billing_state_code))),
+    CONSTRAINT payment_transactions_billing_gstin_valid CHECK (((billing_gstin IS NULL) OR app.gstin_is_valid(billing_gstin))),
+    CONSTRAINT payment_transactions_billing_in_india CHECK ((((billing_state_code IS NULL) AND (billing_gstin IS NULL)) OR (billing_country = 'IN'::text))),
+    CONSTRAINT payment_transactions_billing_name_length CHECK (((char_length(btrim(billing_name)) >= 2) AND (char_length(btrim(billing_name)) <= 200))),
     CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL) AND (tcs IS NULL) AND (tds IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND (COALESCE(tcs, (0)::numeric) >= (0)::numeric) AND (COALESCE(tds, (0)::numeric) >= (0)::numeric) AND ((((commission + commission_gst) + COALESCE(tcs, (0)::numeric)) + COALESCE(tds, (0)::numeric)) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL) AND ((tcs IS NULL) = (tcs_basis_points IS NULL)) AND ((tds IS NULL) = (tds_basis_points IS NULL))))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -3454,6 +3486,34 @@ COMMENT ON COLUMN app.payment_transactions.tcs IS 'GST TCS the platform collects
 --
 
 COMMENT ON COLUMN app.payment_transactions.tds IS 'Income-tax TDS on e-commerce payments (s.194-O): tds_basis_points of the gross amount (the no-PAN rate without a PAN; 0 under the threshold); NULL before TDS was assessed.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_state_code; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_state_code IS 'The client''s State as given at booking (a GSTIN''s State when they gave one): the place of supply of the consultant''s invoice (IGST Act s.12(2)); NULL: the consultant''s State.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_country; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_country IS 'The client''s country (ISO 3166 alpha-2) as given at booking; IN when they gave a State. Outside India: IGST, or zero-rated under the consultant''s LUT.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_gstin; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_gstin IS 'The client''s GSTIN for a business invoice (checked: shape, check character, State).';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_name; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_name IS 'The name the client asked to be invoiced in (a business), printed beside theirs.';
 
 
 --
@@ -7558,6 +7618,30 @@ COMMENT ON FUNCTION app.derive_slot_local_times() IS 'Trigger: availability_slot
 
 
 --
+-- Name: document_prefix(boolean, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.document_prefix(p_platform boolean, p_document_type text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- One series per issuer, financial year and type: the platform's NK (invoices) and NKC (credit notes); a
+  -- consultant's INV, BOS (bills of supply), RCT (receipts: not GST documents, their own series) and CN.
+  select case when p_platform then case p_document_type when 'tax_invoice' then 'NK' when 'credit_note' then 'NKC' end
+              else case p_document_type when 'tax_invoice' then 'INV' when 'bill_of_supply' then 'BOS'
+                                        when 'receipt' then 'RCT' when 'credit_note' then 'CN' end end
+$$;
+
+
+ALTER FUNCTION app.document_prefix(p_platform boolean, p_document_type text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION document_prefix(p_platform boolean, p_document_type text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) IS 'The number prefix of a series: NK, NKC (the platform), INV, BOS, RCT, CN (a consultant).';
+
+
+--
 -- Name: enforce_payment_transition(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7634,6 +7718,24 @@ COMMENT ON FUNCTION app.enforce_session_transition() IS 'Trigger: the session li
 
 
 --
+-- Name: financial_year_label(date); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.financial_year_label(p_fy_start date) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ select to_char(p_fy_start, 'YY') || '-' || to_char(p_fy_start + interval '1 year', 'YY') $$;
+
+
+ALTER FUNCTION app.financial_year_label(p_fy_start date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION financial_year_label(p_fy_start date); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.financial_year_label(p_fy_start date) IS 'A financial year as documents print it: 26-27 for the year from 1 April 2026.';
+
+
+--
 -- Name: financial_year_start(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7678,6 +7780,33 @@ COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is appe
 
 
 --
+-- Name: gst_in_price(numeric, numeric, boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) RETURNS record
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- A price with GST in it: taxable = price × 100 / (100 + rate), half up to the paisa; the GST is the rest, so
+  -- no paisa is lost. Within one State CGST and SGST take half each, the odd paisa on SGST; else all of it IGST.
+  with x as (select round(p_price * 100 / (100 + p_rate), 2) as taxable)
+  select x.taxable,
+         case when p_intra_state then trunc((p_price - x.taxable) / 2, 2) else 0 end,
+         case when p_intra_state then (p_price - x.taxable) - trunc((p_price - x.taxable) / 2, 2) else 0 end,
+         case when p_intra_state then 0 else p_price - x.taxable end
+  from x
+$$;
+
+
+ALTER FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) IS 'Split a GST-inclusive price into its taxable value and CGST + SGST (the odd paisa on SGST) or IGST.';
+
+
+--
 -- Name: gstin_check_character(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -7701,29 +7830,6 @@ ALTER FUNCTION app.gstin_check_character(p_gstin text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.gstin_check_character(p_gstin text) IS 'The GSTIN check character (15th) its first 14 characters call for (docs/gst.md §7).';
-
-
---
--- Name: gstin_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.gstin_is_valid(p_gstin text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $_$
-  -- State code (2 digits), the holder's PAN (10), the registration's number for that PAN in the State (1–9, A–Z),
-  -- a letter (Z by default, not required: special registrations differ), the check character.
-  select p_gstin ~ '^[0-9]{2}[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$'
-     and right(p_gstin, 1) = app.gstin_check_character(p_gstin)
-$_$;
-
-
-ALTER FUNCTION app.gstin_is_valid(p_gstin text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION gstin_is_valid(p_gstin text); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.gstin_is_valid(p_gstin text) IS 'Whether a GSTIN (upper case) has the right shape, a PAN inside and the right check character.';
 
 
 --
@@ -8007,6 +8113,239 @@ COMMENT ON FUNCTION app.is_repeat_client(p_total_sessions integer) IS 'A client 
 
 
 --
+-- Name: issue_payment_documents(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.issue_payment_documents(p_payment_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  t app.payment_transactions;
+  c app.consultants;
+  p app.consultant_tax_profiles;
+  d app.tax_documents;
+  v_at timestamptz;
+  v_scheme text;
+  v_abroad boolean;
+  v_rate numeric;
+  v_lines jsonb;
+  v_count integer := 0;
+  v_platform_gstin text := app.platform_text('platform_gstin');
+  v_platform_state text;
+begin
+  select * into t from app.payment_transactions x where x.id = p_payment_id;
+  -- Only money the platform collected (its commission is fixed then); once per payment (a replay issues nothing).
+  if t.commission is null
+     or exists (select 1 from app.tax_documents x where x.payment_id = t.id and x.refund_id is null) then
+    return 0;
+  end if;
+  select * into c from app.consultants x where x.id = t.consultant_id;
+  select * into p from app.consultant_tax_profiles x where x.consultant_id = t.consultant_id;
+  v_at := coalesce(t.paid_at, now());
+  v_scheme := coalesce(p.gst_scheme, 'unregistered');
+  v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
+
+  -- 1. The consultant's document to the client.
+  d.id := gen_random_uuid();
+  d.consultant_id := t.consultant_id;
+  d.issuer := 'consultant';
+  d.issued_at := v_at;
+  d.payment_id := t.id;
+  d.purpose := t.purpose;
+  d.session_id := t.session_id;
+  d.quotation_id := t.quotation_id;
+  d.currency := t.currency;
+  d.supplier_name := coalesce(p.legal_name, btrim(c.first_name || ' ' || c.last_name));
+  d.supplier_gstin := p.gstin;
+  d.supplier_state_code := p.state_code;
+  d.supplier_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city, p.postal_code), '');
+  select coalesce(s.client_name, q.client_name, cl.name), coalesce(s.title, q.quotation_name)
+  into d.recipient_name, d.description
+  from (select 1) one
+  left join app.sessions s on s.id = t.session_id
+  left join app.quotations q on q.id = t.quotation_id
+  left join app.clients cl on cl.id = t.client_id;
+  d.description := coalesce(d.description, 'Consulting services');
+  d.recipient_billing_name := t.billing_name;
+  d.recipient_gstin := t.billing_gstin;
+  d.recipient_state_code := t.billing_state_code;
+  d.recipient_country := coalesce(t.billing_country, 'IN');
+  -- Place of supply (IGST Act s.12(2), s.13(2)): the client's State as given (a GSTIN's State), else the
+  -- consultant's; abroad, the client's country.
+  d.place_of_supply_country := d.recipient_country;
+  d.place_of_supply_state_code := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
+  d.sac := '998311';
+  d.reverse_charge := false;
+  d.total := t.amount;
+  d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := 0; d.cgst := 0; d.sgst := 0; d.igst := 0;
+  d.taxable_value := t.amount;
+  if v_scheme = 'regular' then
+    d.document_type := 'tax_invoice';
+    if v_abroad and p.lut_valid_until >= (v_at at time zone 'Asia/Kolkata')::date then
+      -- Export under a letter of undertaking (IGST Act s.16): zero-rated, the whole price is the taxable value.
+      d.lut_reference := p.lut_reference;
+      d.legend := 'Supply meant for export under LUT without payment of IGST';
+    else
+      v_rate := app.tax_setting('service_gst_percent');
+      select g.taxable_value, g.cgst, g.sgst, g.igst into d.taxable_value, d.cgst, d.sgst, d.igst
+      from app.gst_in_price(t.amount, v_rate,
+                            not v_abroad and d.place_of_supply_state_code is not distinct from p.state_code) g;
+      if d.igst > 0 or (v_abroad or d.place_of_supply_state_code is distinct from p.state_code) then
+        d.igst_rate := v_rate;
+      else
+        d.cgst_rate := v_rate / 2; d.sgst_rate := v_rate / 2;
+      end if;
+    end if;
+  elsif v_scheme = 'composition' then
+    d.document_type := 'bill_of_supply';  -- CGST Act s.31(3)(c): no tax shown or collected
+    d.legend := 'Composition taxable person, not eligible to collect tax on supplies';
+  else
+    d.document_type := 'receipt';  -- outside GST: no GSTIN, no tax, its own series
+    d.legend := 'Supplier not registered under GST: no GST charged';
+  end if;
+  select n.number, n.financial_year into d.number, d.financial_year
+  from app.next_document_number(t.consultant_id, d.document_type, v_at) n;
+  d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+  d.created_at := now();
+  insert into app.tax_documents select d.*;
+  v_count := 1;
+
+  -- 2. The platform's invoice to the consultant for its commission and the GST on it: place of supply the
+  --    consultant's State (a registered recipient's location, s.12(2)(a); else the address on record).
+  if t.commission + t.commission_gst > 0 then
+    v_platform_state := coalesce(left(v_platform_gstin, 2), app.platform_text('platform_state_code'));
+    d.id := gen_random_uuid();
+    d.issuer := 'platform';
+    d.document_type := 'tax_invoice';
+    d.supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
+    d.supplier_gstin := v_platform_gstin;
+    d.supplier_state_code := v_platform_state;
+    d.supplier_address := app.platform_text('platform_address');
+    d.recipient_name := coalesce(p.legal_name, btrim(c.first_name || ' ' || c.last_name));
+    d.recipient_billing_name := null;
+    d.recipient_gstin := p.gstin;
+    d.recipient_state_code := p.state_code;
+    d.recipient_country := 'IN';
+    d.place_of_supply_country := 'IN';
+    d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
+    d.description := 'Platform commission (' || t.commission_plan || ' plan, ' || t.commission_percent
+                     || '%) on payment ' || coalesce(t.gateway_payment_id, t.id::text);
+    d.sac := '998599';
+    d.lut_reference := null;
+    d.legend := null;
+    d.taxable_value := t.commission;
+    d.total := t.commission + t.commission_gst;
+    if d.place_of_supply_state_code is not distinct from v_platform_state then
+      d.cgst := trunc(t.commission_gst / 2, 2); d.sgst := t.commission_gst - d.cgst; d.igst := 0;
+      d.cgst_rate := t.commission_gst_percent / 2; d.sgst_rate := t.commission_gst_percent / 2; d.igst_rate := 0;
+    else
+      d.cgst := 0; d.sgst := 0; d.igst := t.commission_gst;
+      d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := t.commission_gst_percent;
+    end if;
+    select n.number, n.financial_year into d.number, d.financial_year
+    from app.next_document_number(null, 'tax_invoice', v_at) n;
+    d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+    insert into app.tax_documents select d.*;
+    v_count := v_count + 1;
+  end if;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.issue_payment_documents(p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION issue_payment_documents(p_payment_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.issue_payment_documents(p_payment_id uuid) IS 'A captured payment the platform collected: the consultant''s document to the client (by their GST scheme) and the platform''s commission invoice to the consultant, numbered in their series; nothing twice.';
+
+
+--
+-- Name: issue_refund_documents(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.issue_refund_documents(p_refund_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  r app.payment_refunds;
+  t app.payment_transactions;
+  src app.tax_documents;
+  d app.tax_documents;
+  v_before numeric;
+  v_gst numeric;
+  v_count integer := 0;
+begin
+  select * into r from app.payment_refunds x where x.id = p_refund_id;
+  if r.status is distinct from 'processed' then
+    return 0;
+  end if;
+  -- The payment's row lock orders its refunds (as the ledger's); what earlier refunds gave back is the ledger's.
+  select * into t from app.payment_transactions x where x.id = r.transaction_id for update;
+  if t.commission is null or exists (select 1 from app.tax_documents x where x.refund_id = r.id) then
+    return 0;
+  end if;
+  v_before := coalesce((select -sum(e.amount) from app.ledger_entries e
+                        where e.payment_id = t.id and e.kind = 'refund' and e.refund_id <> r.id), 0);
+  -- A credit note for each invoice of the payment (a receipt is no GST document: its refund issues none), each
+  -- tax its share of the invoice's: cumulative, so refunds adding up to the price reverse the invoice exactly.
+  for src in select * from app.tax_documents x
+             where x.payment_id = t.id and x.refund_id is null and x.document_type <> 'receipt'
+             order by x.issuer  -- the consultant's series first, then the platform's (one lock order)
+  loop
+    d := src;
+    d.id := gen_random_uuid();
+    d.document_type := 'credit_note';
+    d.refund_id := r.id;
+    d.original_document_id := src.id;
+    d.original_number := src.number;
+    d.original_issued_at := src.issued_at;
+    d.issued_at := r.processed_at;
+    d.created_at := now();
+    v_gst := app.share_of(src.cgst + src.sgst + src.igst, v_before, r.amount, t.amount);
+    if src.igst > 0 then
+      d.igst := v_gst; d.cgst := 0; d.sgst := 0;
+    else
+      d.cgst := app.share_of(src.cgst, v_before, r.amount, t.amount); d.sgst := v_gst - d.cgst; d.igst := 0;
+    end if;
+    if src.issuer = 'consultant' then
+      d.total := r.amount;  -- the invoice's total is the price: the client gets back what they paid
+      d.taxable_value := r.amount - v_gst;
+    else
+      d.taxable_value := app.share_of(src.taxable_value, v_before, r.amount, t.amount);
+      d.total := d.taxable_value + v_gst;
+    end if;
+    d.description := 'Refund against ' || src.number || ': ' || src.description;
+    d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+    continue when d.total = 0;  -- a refund too small to take back a paisa of the commission: nothing to credit
+    select n.number, n.financial_year into d.number, d.financial_year
+    from app.next_document_number(case when src.issuer = 'consultant' then t.consultant_id end, 'credit_note',
+                                  r.processed_at) n;
+    insert into app.tax_documents select d.*;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.issue_refund_documents(p_refund_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION issue_refund_documents(p_refund_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.issue_refund_documents(p_refund_id uuid) IS 'A processed refund: a credit note against each invoice or bill of supply of its payment (rule 53(1A)), its taxes the cumulative pro-rata share of the invoice''s; nothing twice.';
+
+
+--
 -- Name: keep_worker_registered(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8272,6 +8611,42 @@ COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consulta
 
 
 --
+-- Name: next_document_number(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_last integer;
+begin
+  -- The series' counter row, created at 1 or moved on by one under its row lock (held to the end of the
+  -- transaction that issues the document): a rolled-back issue rolls the counter back with it, so the numbers
+  -- have no gap and no repeat. Never a sequence (a sequence skips on rollback). p_consultant_id NULL: the platform.
+  financial_year := app.financial_year_start(p_at);
+  insert into app.tax_document_counters as c (consultant_id, document_type, financial_year, last)
+  values (p_consultant_id, p_document_type, financial_year, 1)
+  on conflict on constraint tax_document_counters_series do update set last = c.last + 1
+  returning c.last into v_last;
+  -- INV/26-27/000123: at most 16 characters (rule 46(b)); past 999999 in a year the check constraint refuses.
+  number := app.document_prefix(p_consultant_id is null, p_document_type) || '/'
+            || app.financial_year_label(financial_year) || '/'
+            || case when v_last < 1000000 then lpad(v_last::text, 6, '0') else v_last::text end;
+end;
+$$;
+
+
+ALTER FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) IS 'The next number of a series (a consultant''s, or the platform''s for NULL) for a document issued at a moment, from its counter row locked to the end of the transaction: gapless, never reused.';
+
+
+--
 -- Name: pan_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8309,6 +8684,25 @@ ALTER FUNCTION app.platform_collects(p_gateway text, p_purpose text) OWNER TO na
 --
 
 COMMENT ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) IS 'Whether the platform collected this payment for a consultant (its gateway, a session or a quotation): only then is commission due and the rest owed through the ledger. Cash, bank transfers and UPI to the consultant never passed through it.';
+
+
+--
+-- Name: platform_text(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.platform_text(p_key text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$ select nullif(btrim(s.value #>> '{}'), '') from app.platform_settings s where s.key = p_key $$;
+
+
+ALTER FUNCTION app.platform_text(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION platform_text(p_key text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.platform_text(p_key text) IS 'A text platform setting, NULL when missing or empty (the platform''s GSTIN, legal name, State, address).';
 
 
 --
@@ -8582,6 +8976,30 @@ COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.tot
 
 
 --
+-- Name: refuse_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'NK409', message = tg_table_name || '_append_only',
+    detail = format('Rows of %s are never changed or deleted; a correction is a new row.', tg_table_name);
+end;
+$$;
+
+
+ALTER FUNCTION app.refuse_change() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refuse_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refuse_change() IS 'Trigger (before update or delete): the table is append-only (NK409 <table>_append_only).';
+
+
+--
 -- Name: refuse_field(text, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8808,6 +9226,28 @@ COMMENT ON FUNCTION app.setup_missing(p_consultant_id uuid) IS 'The steps of the
 
 
 --
+-- Name: share_of(numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- The part of p_whole that refunding p_part more of p_base (p_before already refunded) gives back, counted
+  -- cumulatively: the shares of refunds that add up to the whole base add up to exactly p_whole.
+  select round(p_whole * (p_before + p_part) / p_base, 2) - round(p_whole * p_before / p_base, 2)
+$$;
+
+
+ALTER FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) IS 'A refund''s cumulative pro-rata share of an amount, half up to the paisa.';
+
+
+--
 -- Name: sync_session_calendar(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8867,6 +9307,59 @@ ALTER FUNCTION app.sync_slot_seats() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.sync_slot_seats() IS 'Trigger: keeps availability_slots.booked_count equal to the seat-holding sessions of the slot.';
+
+
+--
+-- Name: tax_documents_on_capture(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.tax_documents_on_capture() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- The moment app.record_commission fixes the commission: the payment's first capture.
+  if new.commission is not null and (tg_op = 'INSERT' or old.commission is null) then
+    perform app.issue_payment_documents(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.tax_documents_on_capture() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_documents_on_capture(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.tax_documents_on_capture() IS 'Trigger: a payment the platform collected, first captured, issues its GST documents.';
+
+
+--
+-- Name: tax_documents_on_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.tax_documents_on_refund() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.status = 'processed' and (tg_op = 'INSERT' or old.status is distinct from 'processed') then
+    perform app.issue_refund_documents(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.tax_documents_on_refund() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_documents_on_refund(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.tax_documents_on_refund() IS 'Trigger: a refund processed issues its credit notes.';
 
 
 --
@@ -9580,7 +10073,7 @@ COMMENT ON FUNCTION app_private.check_session_start(p_starts_at timestamp with t
 --
 
 CREATE FUNCTION app_private.check_setting(p_key text, p_value jsonb) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $_$
 declare
@@ -9603,6 +10096,26 @@ begin
        or length(p_value #>> '{}') > 254 then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:support_email',
         detail = 'support_email is an email address.';
+    end if;
+  elsif p_key in ('platform_gstin', 'platform_legal_name', 'platform_state_code', 'platform_address') then
+    -- The platform's identity on its commission invoices (docs/gst.md): a GSTIN or nothing yet, a State of the list.
+    if jsonb_typeof(p_value) <> 'string' or length(btrim(p_value #>> '{}')) > case p_key when 'platform_address' then 500
+                                                                               else 200 end then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:' || p_key,
+        detail = format('%s is text of at most %s characters.', p_key,
+                        case p_key when 'platform_address' then 500 else 200 end);
+    elsif p_key = 'platform_gstin' and btrim(p_value #>> '{}') <> ''
+          and not coalesce(app.gstin_is_valid(btrim(p_value #>> '{}')), false) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_gstin',
+        detail = 'platform_gstin is a valid GSTIN (15 characters, upper case, its check character right) or empty.';
+    elsif p_key = 'platform_gstin' and btrim(p_value #>> '{}') <> ''
+          and not exists (select 1 from app.gst_states s where s.code = left(btrim(p_value #>> '{}'), 2)) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_gstin',
+        detail = 'platform_gstin starts with no State''s code.';
+    elsif p_key = 'platform_state_code'
+          and not exists (select 1 from app.gst_states s where s.code = btrim(p_value #>> '{}') and s.current) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_state_code',
+        detail = 'platform_state_code is a GST State code from the list (like 29 for Karnataka).';
     end if;
   elsif p_key = 'plans' then
     -- The commission is optional in a change (a plan keeps its own; a new plan takes 10%, at least ₹10).
@@ -15022,6 +15535,103 @@ COMMENT ON TABLE app.refresh_tokens IS 'Refresh tokens, stored only as SHA-256 h
 
 
 --
+-- Name: tax_document_counters; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.tax_document_counters (
+    consultant_id uuid,
+    document_type text NOT NULL,
+    financial_year date NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT tax_document_counters_last_positive CHECK ((last > 0))
+);
+
+
+ALTER TABLE app.tax_document_counters OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE tax_document_counters; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.tax_document_counters IS 'The last number of each document series: per issuer (a consultant; NULL: the platform), type and financial year (its 1 April). Moved on by one under its row lock in the transaction that issues the document: gapless.';
+
+
+--
+-- Name: tax_documents; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.tax_documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    issuer text NOT NULL,
+    document_type text NOT NULL,
+    number text NOT NULL,
+    financial_year date NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    payment_id uuid NOT NULL,
+    refund_id uuid,
+    original_document_id uuid,
+    original_number text,
+    original_issued_at timestamp with time zone,
+    purpose text NOT NULL,
+    session_id uuid,
+    quotation_id uuid,
+    supplier_name text NOT NULL,
+    supplier_gstin text,
+    supplier_state_code text,
+    supplier_address text,
+    recipient_name text,
+    recipient_billing_name text,
+    recipient_gstin text,
+    recipient_state_code text,
+    recipient_country text NOT NULL,
+    place_of_supply_state_code text,
+    place_of_supply_country text NOT NULL,
+    description text NOT NULL,
+    sac text NOT NULL,
+    lines jsonb NOT NULL,
+    currency text NOT NULL,
+    taxable_value numeric(12,2) NOT NULL,
+    cgst_rate numeric(5,2) NOT NULL,
+    cgst numeric(12,2) NOT NULL,
+    sgst_rate numeric(5,2) NOT NULL,
+    sgst numeric(12,2) NOT NULL,
+    igst_rate numeric(5,2) NOT NULL,
+    igst numeric(12,2) NOT NULL,
+    total numeric(12,2) NOT NULL,
+    lut_reference text,
+    reverse_charge boolean DEFAULT false NOT NULL,
+    legend text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = (((taxable_value + cgst) + sgst) + igst)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
+    CONSTRAINT tax_documents_countries CHECK (((recipient_country ~ '^[A-Z]{2}$'::text) AND (place_of_supply_country ~ '^[A-Z]{2}$'::text))),
+    CONSTRAINT tax_documents_credit_note CHECK ((((document_type = 'credit_note'::text) = (refund_id IS NOT NULL)) AND ((refund_id IS NULL) = (original_document_id IS NULL)) AND ((original_document_id IS NULL) = (original_number IS NULL)))),
+    CONSTRAINT tax_documents_financial_year CHECK ((financial_year = app.financial_year_start(issued_at))),
+    CONSTRAINT tax_documents_issuer_valid CHECK ((issuer = ANY (ARRAY['consultant'::text, 'platform'::text]))),
+    CONSTRAINT tax_documents_lines_shape CHECK ((jsonb_typeof(lines) = 'array'::text)),
+    CONSTRAINT tax_documents_number_format CHECK ((number ~ '^[A-Z0-9/-]{1,16}$'::text)),
+    CONSTRAINT tax_documents_type_valid CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'bill_of_supply'::text, 'receipt'::text, 'credit_note'::text])) AND ((issuer = 'consultant'::text) OR (document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text]))))),
+    CONSTRAINT tax_documents_untaxed CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text])) OR (((cgst + sgst) + igst) = (0)::numeric)))
+);
+
+
+ALTER TABLE app.tax_documents OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE tax_documents; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.tax_documents IS 'GST documents, append-only (docs/gst.md): a consultant''s tax invoice, bill of supply or receipt to their client and the platform''s commission invoice to the consultant, issued when a payment the platform collected is captured; credit notes when a refund is processed. Each snapshots everything it prints. consultant_id: the consultant whose sale it is (issuer or recipient).';
+
+
+--
+-- Name: COLUMN tax_documents.number; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant), NK, NKC (the platform) / 26-27 / 000123.';
+
+
+--
 -- Name: view_refreshes; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -15891,6 +16501,22 @@ ALTER TABLE ONLY app.sessions
 
 
 --
+-- Name: tax_document_counters tax_document_counters_series; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_document_counters
+    ADD CONSTRAINT tax_document_counters_series UNIQUE NULLS NOT DISTINCT (consultant_id, document_type, financial_year);
+
+
+--
+-- Name: tax_documents tax_documents_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: view_refreshes view_refreshes_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -16292,6 +16918,45 @@ CREATE INDEX sessions_slot_idx ON app.sessions USING btree (slot_id) WHERE (slot
 
 
 --
+-- Name: tax_documents_by_consultant; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX tax_documents_by_consultant ON app.tax_documents USING btree (consultant_id, issued_at DESC, id DESC);
+
+
+--
+-- Name: tax_documents_by_original; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX tax_documents_by_original ON app.tax_documents USING btree (original_document_id) WHERE (original_document_id IS NOT NULL);
+
+
+--
+-- Name: tax_documents_by_refund; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX tax_documents_by_refund ON app.tax_documents USING btree (refund_id) WHERE (refund_id IS NOT NULL);
+
+
+--
+-- Name: tax_documents_number_once; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX tax_documents_number_once ON app.tax_documents USING btree ((
+CASE
+    WHEN (issuer = 'consultant'::text) THEN consultant_id
+    ELSE NULL::uuid
+END), document_type, financial_year, number) NULLS NOT DISTINCT;
+
+
+--
+-- Name: tax_documents_once; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX tax_documents_once ON app.tax_documents USING btree (payment_id, issuer, refund_id) NULLS NOT DISTINCT;
+
+
+--
 -- Name: webhook_events_email_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -16593,6 +17258,13 @@ CREATE TRIGGER payment_refunds_mark_analytics AFTER INSERT OR UPDATE OF status, 
 
 
 --
+-- Name: payment_refunds payment_refunds_tax_documents; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_tax_documents AFTER INSERT OR UPDATE OF status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.tax_documents_on_refund();
+
+
+--
 -- Name: payment_refunds payment_refunds_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -16632,6 +17304,13 @@ CREATE TRIGGER payment_transactions_record_commission BEFORE INSERT OR UPDATE ON
 --
 
 CREATE TRIGGER payment_transactions_refresh_client_paid AFTER INSERT OR DELETE OR UPDATE OF status, amount, amount_refunded, client_id ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.refresh_client_amount_paid();
+
+
+--
+-- Name: payment_transactions payment_transactions_tax_documents; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_tax_documents AFTER INSERT OR UPDATE ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.tax_documents_on_capture();
 
 
 --
@@ -16758,6 +17437,20 @@ CREATE TRIGGER sessions_sync_slot_seats AFTER INSERT OR DELETE OR UPDATE OF stat
 --
 
 CREATE TRIGGER sessions_touch_updated_at BEFORE UPDATE ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: tax_document_counters tax_document_counters_no_delete; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER tax_document_counters_no_delete BEFORE DELETE ON app.tax_document_counters FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: tax_documents tax_documents_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER tax_documents_append_only BEFORE DELETE OR UPDATE ON app.tax_documents FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
 
 
 --
@@ -17097,6 +17790,14 @@ ALTER TABLE ONLY app.payment_refunds
 
 
 --
+-- Name: payment_transactions payment_transactions_billing_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_billing_state_code_fkey FOREIGN KEY (billing_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
+
+
+--
 -- Name: payment_transactions payment_transactions_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -17230,6 +17931,70 @@ ALTER TABLE ONLY app.sessions
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_slot_id_fkey FOREIGN KEY (consultant_id, slot_id) REFERENCES app.availability_slots(consultant_id, id) ON DELETE SET NULL (slot_id);
+
+
+--
+-- Name: tax_document_counters tax_document_counters_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_document_counters
+    ADD CONSTRAINT tax_document_counters_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_original_document_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_original_document_id_fkey FOREIGN KEY (original_document_id) REFERENCES app.tax_documents(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_payment_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_payment_fkey FOREIGN KEY (consultant_id, payment_id) REFERENCES app.payment_transactions(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_place_of_supply_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_place_of_supply_state_code_fkey FOREIGN KEY (place_of_supply_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_recipient_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_recipient_state_code_fkey FOREIGN KEY (recipient_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_refund_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_refund_id_fkey FOREIGN KEY (refund_id) REFERENCES app.payment_refunds(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_supplier_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_supplier_state_code_fkey FOREIGN KEY (supplier_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
 
 
 --
@@ -17421,6 +18186,13 @@ CREATE POLICY admin_reads_quotations ON app.quotations FOR SELECT TO nakksha_app
 --
 
 CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: tax_documents admin_reads_tax_documents; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_tax_documents ON app.tax_documents FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -17777,6 +18549,13 @@ CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksh
 
 
 --
+-- Name: tax_documents consultant_reads_own_tax_documents; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_tax_documents ON app.tax_documents FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
 -- Name: consultant_tax_profiles consultant_reads_own_tax_profile; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -17991,6 +18770,18 @@ ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: tax_document_counters; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.tax_document_counters ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tax_documents; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.tax_documents ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: view_refreshes; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -18175,6 +18966,20 @@ CREATE POLICY worker_steps ON app.rate_limit_hits TO nakksha_worker USING (true)
 --
 
 CREATE POLICY worker_steps ON app.sessions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: tax_document_counters worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.tax_document_counters TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: tax_documents worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.tax_documents TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -19161,6 +19966,16 @@ GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.not_found(p_detail text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION gstin_is_valid(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gstin_is_valid(p_gstin text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app_admin;
 
 
 --
@@ -20313,6 +21128,16 @@ REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION document_prefix(p_platform boolean, p_document_type text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION enforce_payment_transition(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20324,6 +21149,16 @@ REVOKE ALL ON FUNCTION app.enforce_payment_transition() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.enforce_session_transition() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION financial_year_label(p_fy_start date); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.financial_year_label(p_fy_start date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app;
+GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app_admin;
 
 
 --
@@ -20344,6 +21179,16 @@ REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION gstin_check_character(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20351,16 +21196,6 @@ REVOKE ALL ON FUNCTION app.gstin_check_character(p_gstin text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION gstin_is_valid(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.gstin_is_valid(p_gstin text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app;
-GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_worker;
-GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app_admin;
 
 
 --
@@ -20426,6 +21261,22 @@ GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_
 
 
 --
+-- Name: FUNCTION issue_payment_documents(p_payment_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.issue_payment_documents(p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.issue_payment_documents(p_payment_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION issue_refund_documents(p_refund_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.issue_refund_documents(p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.issue_refund_documents(p_refund_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION keep_worker_registered(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20480,6 +21331,14 @@ REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION pan_is_valid(p_pan text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20495,6 +21354,16 @@ GRANT ALL ON FUNCTION app.pan_is_valid(p_pan text) TO nakksha_app_admin;
 
 REVOKE ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION platform_text(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.platform_text(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_app_admin;
 
 
 --
@@ -20547,6 +21416,16 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse_change(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refuse_change() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.refuse_change() TO nakksha_app;
+GRANT ALL ON FUNCTION app.refuse_change() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.refuse_change() TO nakksha_app_admin;
 
 
 --
@@ -20617,6 +21496,16 @@ GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_app_adm
 
 
 --
+-- Name: FUNCTION share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION sync_session_calendar(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -20628,6 +21517,20 @@ REVOKE ALL ON FUNCTION app.sync_session_calendar() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tax_documents_on_capture(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.tax_documents_on_capture() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tax_documents_on_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.tax_documents_on_refund() FROM PUBLIC;
 
 
 --
@@ -22721,6 +23624,29 @@ GRANT SELECT,DELETE ON TABLE app.rate_limit_hits TO nakksha_worker;
 
 
 --
+-- Name: TABLE tax_document_counters; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT ON TABLE app.tax_document_counters TO nakksha_worker;
+
+
+--
+-- Name: COLUMN tax_document_counters.last; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(last) ON TABLE app.tax_document_counters TO nakksha_worker;
+
+
+--
+-- Name: TABLE tax_documents; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.tax_documents TO nakksha_app;
+GRANT SELECT ON TABLE app.tax_documents TO nakksha_app_admin;
+GRANT SELECT,INSERT ON TABLE app.tax_documents TO nakksha_worker;
+
+
+--
 -- Name: TABLE view_refreshes; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22834,3 +23760,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261209020000
 -- 20261210010000
 -- 20261211010000
+-- 20261211020000

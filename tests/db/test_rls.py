@@ -35,6 +35,8 @@ TENANT_TABLES = {
     "consultant_client_counts": "own",
     "ledger_entries": "own",  # what the platform owes them (issue 21); written by the payments' triggers, never by them
     "consultant_tax_profiles": "own",  # their GST scheme, GSTIN, PAN (ciphertext) for their documents (issue 21)
+    "tax_documents": "own",  # their invoices to clients and the platform's to them; issued by triggers, never by them
+    "tax_document_counters": "none",  # the series' last numbers: the issuing triggers' alone
     "calendar_connections": "own",
     "calendar_busy": "none",
     "oauth_states": "none",
