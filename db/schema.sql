@@ -1075,10 +1075,10 @@ COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS
 
 
 --
--- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text, p_client_ip_hash bytea DEFAULT NULL::bytea) RETURNS jsonb
+CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text, p_client_ip_hash bytea DEFAULT NULL::bytea, p_billing jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1094,6 +1094,7 @@ declare
   v_wait integer;
   v_session app.sessions;
   v_result jsonb;
+  v_billing record := app_private.billing_details(p_billing);  -- the client's State for the invoice (docs/gst.md)
 begin
   -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
   --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
@@ -1178,9 +1179,11 @@ begin
   if v_amount > 0 then
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
-                                          gateway_order_id, status, metadata)
+                                          gateway_order_id, status, metadata, billing_state_code, billing_country,
+                                          billing_gstin, billing_name)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
-            jsonb_build_object('receipt', v_session.id));
+            jsonb_build_object('receipt', v_session.id), v_billing.state_code, v_billing.country, v_billing.gstin,
+            v_billing.billing_name);
   else
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;
@@ -1196,20 +1199,20 @@ end;
 $$;
 
 
-ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
--- Name: booking_quote(text, uuid, text, text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: booking_quote(text, uuid, text, text, bytea, text, bytea, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
+CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1219,6 +1222,8 @@ declare
   v_replay jsonb;
   v_amount numeric(10, 2);
 begin
+  -- Billing details the booking cannot take are refused before anything: no key claimed, no order made.
+  perform app_private.billing_details(p_billing);
   -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
   -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
   -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
@@ -1243,13 +1248,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -2583,6 +2588,156 @@ COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the call
 
 
 --
+-- Name: financial_year_start(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.financial_year_start(p_at timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- India's financial year runs 1 April to 31 March, by the date in India.
+  select make_date(extract(year from (p_at at time zone 'Asia/Kolkata') - interval '3 months')::integer, 4, 1)
+$$;
+
+
+ALTER FUNCTION app.financial_year_start(p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.financial_year_start(p_at timestamp with time zone) IS 'The first day of the Indian financial year (1 April, IST) a moment falls in.';
+
+
+--
+-- Name: tax_documents; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.tax_documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    issuer text NOT NULL,
+    document_type text NOT NULL,
+    number text NOT NULL,
+    financial_year date NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    payment_id uuid NOT NULL,
+    refund_id uuid,
+    original_document_id uuid,
+    original_number text,
+    original_issued_at timestamp with time zone,
+    purpose text NOT NULL,
+    session_id uuid,
+    quotation_id uuid,
+    supplier_name text NOT NULL,
+    supplier_gstin text,
+    supplier_state_code text,
+    supplier_address text,
+    recipient_name text,
+    recipient_billing_name text,
+    recipient_gstin text,
+    recipient_state_code text,
+    recipient_country text NOT NULL,
+    place_of_supply_state_code text,
+    place_of_supply_country text NOT NULL,
+    description text NOT NULL,
+    sac text NOT NULL,
+    lines jsonb NOT NULL,
+    currency text NOT NULL,
+    taxable_value numeric(12,2) NOT NULL,
+    cgst_rate numeric(5,2) NOT NULL,
+    cgst numeric(12,2) NOT NULL,
+    sgst_rate numeric(5,2) NOT NULL,
+    sgst numeric(12,2) NOT NULL,
+    igst_rate numeric(5,2) NOT NULL,
+    igst numeric(12,2) NOT NULL,
+    total numeric(12,2) NOT NULL,
+    lut_reference text,
+    reverse_charge boolean DEFAULT false NOT NULL,
+    legend text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = (((taxable_value + cgst) + sgst) + igst)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
+    CONSTRAINT tax_documents_countries CHECK (((recipient_country ~ '^[A-Z]{2}$'::text) AND (place_of_supply_country ~ '^[A-Z]{2}$'::text))),
+    CONSTRAINT tax_documents_credit_note CHECK ((((document_type = 'credit_note'::text) = (refund_id IS NOT NULL)) AND ((refund_id IS NULL) = (original_document_id IS NULL)) AND ((original_document_id IS NULL) = (original_number IS NULL)))),
+    CONSTRAINT tax_documents_financial_year CHECK ((financial_year = app.financial_year_start(issued_at))),
+    CONSTRAINT tax_documents_issuer_valid CHECK ((issuer = ANY (ARRAY['consultant'::text, 'platform'::text]))),
+    CONSTRAINT tax_documents_lines_shape CHECK ((jsonb_typeof(lines) = 'array'::text)),
+    CONSTRAINT tax_documents_number_format CHECK ((number ~ '^[A-Z0-9/-]{1,16}$'::text)),
+    CONSTRAINT tax_documents_type_valid CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'bill_of_supply'::text, 'receipt'::text, 'credit_note'::text])) AND ((issuer = 'consultant'::text) OR (document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text]))))),
+    CONSTRAINT tax_documents_untaxed CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text])) OR (((cgst + sgst) + igst) = (0)::numeric)))
+);
+
+
+ALTER TABLE app.tax_documents OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE tax_documents; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.tax_documents IS 'GST documents, append-only (docs/gst.md): a consultant''s tax invoice, bill of supply or receipt to their client and the platform''s commission invoice to the consultant, issued when a payment the platform collected is captured; credit notes when a refund is processed. Each snapshots everything it prints. consultant_id: the consultant whose sale it is (issuer or recipient).';
+
+
+--
+-- Name: COLUMN tax_documents.number; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant), NK, NKC (the platform) / 26-27 / 000123.';
+
+
+--
+-- Name: document_json(app.tax_documents); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.document_json(p_d app.tax_documents) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Everything the document prints, as it was issued: what a page, a PDF or the API renders.
+  select jsonb_build_object(
+    'id', p_d.id, 'issuer', p_d.issuer, 'document_type', p_d.document_type, 'number', p_d.number,
+    'financial_year', app.financial_year_label(p_d.financial_year), 'issued_at', p_d.issued_at,
+    'issue_date', (p_d.issued_at at time zone 'Asia/Kolkata')::date,
+    'payment_id', p_d.payment_id, 'refund_id', p_d.refund_id, 'purpose', p_d.purpose,
+    'session_id', p_d.session_id, 'quotation_id', p_d.quotation_id,
+    'original', case when p_d.original_document_id is not null then jsonb_build_object(
+      'id', p_d.original_document_id, 'number', p_d.original_number,
+      'issue_date', (p_d.original_issued_at at time zone 'Asia/Kolkata')::date) end,
+    'supplier', jsonb_build_object('name', p_d.supplier_name, 'gstin', p_d.supplier_gstin,
+      'state_code', p_d.supplier_state_code, 'state_name', (select s.name from app.gst_states s
+                                                            where s.code = p_d.supplier_state_code),
+      'address', p_d.supplier_address),
+    'recipient', jsonb_build_object('name', p_d.recipient_name, 'billing_name', p_d.recipient_billing_name,
+      'gstin', p_d.recipient_gstin, 'state_code', p_d.recipient_state_code,
+      'state_name', (select s.name from app.gst_states s where s.code = p_d.recipient_state_code),
+      'country', p_d.recipient_country),
+    'place_of_supply', jsonb_build_object('state_code', p_d.place_of_supply_state_code,
+      'state_name', (select s.name from app.gst_states s where s.code = p_d.place_of_supply_state_code),
+      'country', p_d.place_of_supply_country),
+    'lines', (select coalesce(jsonb_agg(jsonb_build_object('description', l->>'description', 'sac', l->>'sac',
+                'quantity', (l->>'quantity')::integer, 'taxable_value', api.money((l->>'taxable_value')::numeric),
+                'cgst', api.money((l->>'cgst')::numeric), 'sgst', api.money((l->>'sgst')::numeric),
+                'igst', api.money((l->>'igst')::numeric), 'total', api.money((l->>'total')::numeric))
+                order by o), '[]') from jsonb_array_elements(p_d.lines) with ordinality x(l, o)),
+    'currency', p_d.currency, 'taxable_value', api.money(p_d.taxable_value),
+    'cgst_rate', p_d.cgst_rate, 'cgst', api.money(p_d.cgst),
+    -- Union territories without a legislature levy UTGST in SGST's place (docs/gst.md §5).
+    'sgst_label', case when p_d.place_of_supply_state_code in ('04', '26', '31', '35', '38', '97') then 'UTGST'
+                       else 'SGST' end,
+    'sgst_rate', p_d.sgst_rate, 'sgst', api.money(p_d.sgst), 'igst_rate', p_d.igst_rate, 'igst', api.money(p_d.igst),
+    'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
+    'legend', p_d.legend)
+$$;
+
+
+ALTER FUNCTION api.document_json(p_d app.tax_documents) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION document_json(p_d app.tax_documents); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.document_json(p_d app.tax_documents) IS 'A GST document''s full snapshot as the API answers it (money as strings; the issue date in India).';
+
+
+--
 -- Name: duplicate_quotation(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3093,6 +3248,119 @@ ALTER FUNCTION api.my_balance() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.my_balance() IS 'The calling consultant''s money: balances by state and what made them (collected, refunded, commission and its GST, TCS and TDS withheld), all sums of the ledger.';
+
+
+--
+-- Name: my_document(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_document(p_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_d app.tax_documents;
+begin
+  select * into v_d from app.tax_documents d where d.id = p_id;  -- the policy: theirs only
+  if v_d.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such document.';
+  end if;
+  return api.document_json(v_d);
+end;
+$$;
+
+
+ALTER FUNCTION api.my_document(p_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_document(p_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_document(p_id uuid) IS 'One of the calling consultant''s GST documents, its full snapshot; 404 for anyone else''s.';
+
+
+--
+-- Name: my_documents(date, text, uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_documents(p_month date DEFAULT NULL::date, p_type text DEFAULT NULL::text, p_before uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_items jsonb;
+  v_last uuid;
+  v_count integer;
+begin
+  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first; a month is
+  -- India's (GST returns are), `next` the last one's id, which the following page starts after.
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
+                                               'number', d.number, 'issued_at', d.issued_at,
+                                               'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                               'place_of_supply_state_code', d.place_of_supply_state_code,
+                                               'place_of_supply_country', d.place_of_supply_country,
+                                               'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst),
+                                               'sgst', api.money(d.sgst), 'igst', api.money(d.igst),
+                                               'total', api.money(d.total)) order by d.issued_at desc, d.id desc), '[]'),
+         (array_agg(d.id order by d.issued_at, d.id))[1], count(*)
+  into v_items, v_last, v_count
+  from (select * from app.tax_documents x
+        where x.consultant_id = (select app.current_reading_consultant_id())
+          and (p_type is null or x.document_type = p_type)
+          and (p_month is null or (x.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
+               and x.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'))
+          and (p_before is null or (x.issued_at, x.id) < (select b.issued_at, b.id from app.tax_documents b
+                                                         where b.id = p_before))
+        order by x.issued_at desc, x.id desc limit v_limit) d;
+  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+end;
+$$;
+
+
+ALTER FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_documents(p_month date, p_type text, p_before uuid, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) IS 'The calling consultant''s GST documents (issued to their clients, and the platform''s to them), newest first, a page at a time, by month (India) and type.';
+
+
+--
+-- Name: my_gst_report(date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_gst_report(p_month date) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- One month (India's) of documents, oldest first, for the GST returns: the consultant's own (outward supplies,
+  -- GSTR-1) and the platform's to them (their input tax credit).
+  select jsonb_build_object('month', to_char(date_trunc('month', p_month), 'YYYY-MM'), 'items', coalesce((
+    select jsonb_agg(jsonb_build_object('number', d.number, 'document_type', d.document_type, 'issuer', d.issuer,
+      'issue_date', (d.issued_at at time zone 'Asia/Kolkata')::date, 'original_number', d.original_number,
+      'recipient_gstin', d.recipient_gstin, 'supplier_gstin', d.supplier_gstin,
+      'place_of_supply_state_code', d.place_of_supply_state_code,
+      'place_of_supply', coalesce(s.name, d.place_of_supply_country), 'sac', d.sac,
+      'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
+      'igst', api.money(d.igst), 'total', api.money(d.total), 'lut_reference', d.lut_reference)
+      order by d.issued_at, d.number)
+    from app.tax_documents d left join app.gst_states s on s.code = d.place_of_supply_state_code
+    where d.consultant_id = (select app.current_reading_consultant_id())
+      and d.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
+      and d.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'),
+    '[]'))
+$$;
+
+
+ALTER FUNCTION api.my_gst_report(p_month date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_gst_report(p_month date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_gst_report(p_month date) IS 'The calling consultant''s GST documents of one month (India), oldest first, with each tax and the place of supply: the GST report CSV.';
 
 
 --
@@ -7736,27 +8004,6 @@ COMMENT ON FUNCTION app.financial_year_label(p_fy_start date) IS 'A financial ye
 
 
 --
--- Name: financial_year_start(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.financial_year_start(p_at timestamp with time zone) RETURNS date
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$
-  -- India's financial year runs 1 April to 31 March, by the date in India.
-  select make_date(extract(year from (p_at at time zone 'Asia/Kolkata') - interval '3 months')::integer, 4, 1)
-$$;
-
-
-ALTER FUNCTION app.financial_year_start(p_at timestamp with time zone) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.financial_year_start(p_at timestamp with time zone) IS 'The first day of the Indian financial year (1 April, IST) a moment falls in.';
-
-
---
 -- Name: forbid_audit_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -9616,6 +9863,68 @@ COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_t
 
 
 --
+-- Name: billing_details(jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+begin
+  -- Optional: {state_code, country, gstin, billing_name}. A GSTIN is a business in India, its State its own; a
+  -- State says India. Each refusal is a 422 naming its field, before anything is written.
+  if p_billing is null or jsonb_typeof(p_billing) = 'null' then
+    return;
+  end if;
+  if jsonb_typeof(p_billing) <> 'object' then
+    perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name}.');
+  end if;
+  state_code := nullif(btrim(p_billing->>'state_code'), '');
+  country := nullif(upper(btrim(p_billing->>'country')), '');
+  gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
+  billing_name := nullif(btrim(p_billing->>'billing_name'), '');
+  if country is not null and country !~ '^[A-Z]{2}$' then
+    perform app.refuse_field('billing.country', 'The country is its two-letter ISO code, like IN or US.');
+  end if;
+  if gstin is not null then
+    if gstin !~ '^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$' then
+      perform app.refuse_field('billing.gstin', 'A GSTIN is 15 characters, like 29AAAPL1234C1ZA.');
+    elsif not app.gstin_is_valid(gstin) then
+      perform app.refuse_field('billing.gstin', 'This GSTIN''s last character does not match the rest: check it for '
+                                                || 'a mistyped character.');
+    elsif not exists (select 1 from app.gst_states s where s.code = left(gstin, 2) and s.code <> '99') then
+      perform app.refuse_field('billing.gstin', 'This GSTIN starts with no State''s code.');
+    elsif state_code is not null and state_code <> left(gstin, 2) then
+      perform app.refuse_field('billing.state_code', 'Your State is the one your GSTIN is registered in.');
+    end if;
+    state_code := left(gstin, 2);
+  elsif state_code is not null and not exists (select 1 from app.gst_states s where s.code = state_code and s.current) then
+    perform app.refuse_field('billing.state_code', 'Choose a State or Union Territory from the list.');
+  end if;
+  if state_code is not null then
+    if country is not null and country <> 'IN' then
+      perform app.refuse_field(case when gstin is not null then 'billing.gstin' else 'billing.state_code' end,
+                               'A GSTIN and a State are India''s: leave them out for an address abroad.');
+    end if;
+    country := 'IN';
+  end if;
+  if billing_name is not null and char_length(billing_name) not between 2 and 200 then
+    perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
+  end if;
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) IS 'A booking''s optional billing details checked and normalised (GSTIN upper case, its State; a State means India), or a 422 naming the field.';
+
+
+--
 -- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -9769,6 +10078,30 @@ ALTER FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_
 --
 
 COMMENT ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) IS 'The consultant''s slot if it can be booked now with this session type (optionally locked), else NK404/NK422/NK409.';
+
+
+--
+-- Name: booking_documents(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.booking_documents(p_session_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The client's own documents of a booking: the consultant's to them (never the platform's to the consultant).
+  select coalesce(jsonb_agg(api.document_json(d) order by d.issued_at, d.number), '[]')
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id
+$$;
+
+
+ALTER FUNCTION app_private.booking_documents(p_session_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION booking_documents(p_session_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.booking_documents(p_session_id uuid) IS 'The documents issued to a booking''s client (full snapshots), for its manage link.';
 
 
 --
@@ -11149,7 +11482,9 @@ begin
     'refunds', coalesce((select jsonb_agg(jsonb_build_object('amount', api.money(r.amount), 'status', r.status,
                                                              'created_at', r.created_at) order by r.created_at)
                          from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
-                         where t.session_id = p_s.id), '[]'::jsonb));
+                         where t.session_id = p_s.id), '[]'::jsonb),
+    -- The GST documents issued to the client for it (invoice or receipt, credit notes), as issued.
+    'documents', app_private.booking_documents(p_s.id));
 end;
 $$;
 
@@ -15557,81 +15892,6 @@ COMMENT ON TABLE app.tax_document_counters IS 'The last number of each document 
 
 
 --
--- Name: tax_documents; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.tax_documents (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    issuer text NOT NULL,
-    document_type text NOT NULL,
-    number text NOT NULL,
-    financial_year date NOT NULL,
-    issued_at timestamp with time zone NOT NULL,
-    payment_id uuid NOT NULL,
-    refund_id uuid,
-    original_document_id uuid,
-    original_number text,
-    original_issued_at timestamp with time zone,
-    purpose text NOT NULL,
-    session_id uuid,
-    quotation_id uuid,
-    supplier_name text NOT NULL,
-    supplier_gstin text,
-    supplier_state_code text,
-    supplier_address text,
-    recipient_name text,
-    recipient_billing_name text,
-    recipient_gstin text,
-    recipient_state_code text,
-    recipient_country text NOT NULL,
-    place_of_supply_state_code text,
-    place_of_supply_country text NOT NULL,
-    description text NOT NULL,
-    sac text NOT NULL,
-    lines jsonb NOT NULL,
-    currency text NOT NULL,
-    taxable_value numeric(12,2) NOT NULL,
-    cgst_rate numeric(5,2) NOT NULL,
-    cgst numeric(12,2) NOT NULL,
-    sgst_rate numeric(5,2) NOT NULL,
-    sgst numeric(12,2) NOT NULL,
-    igst_rate numeric(5,2) NOT NULL,
-    igst numeric(12,2) NOT NULL,
-    total numeric(12,2) NOT NULL,
-    lut_reference text,
-    reverse_charge boolean DEFAULT false NOT NULL,
-    legend text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = (((taxable_value + cgst) + sgst) + igst)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
-    CONSTRAINT tax_documents_countries CHECK (((recipient_country ~ '^[A-Z]{2}$'::text) AND (place_of_supply_country ~ '^[A-Z]{2}$'::text))),
-    CONSTRAINT tax_documents_credit_note CHECK ((((document_type = 'credit_note'::text) = (refund_id IS NOT NULL)) AND ((refund_id IS NULL) = (original_document_id IS NULL)) AND ((original_document_id IS NULL) = (original_number IS NULL)))),
-    CONSTRAINT tax_documents_financial_year CHECK ((financial_year = app.financial_year_start(issued_at))),
-    CONSTRAINT tax_documents_issuer_valid CHECK ((issuer = ANY (ARRAY['consultant'::text, 'platform'::text]))),
-    CONSTRAINT tax_documents_lines_shape CHECK ((jsonb_typeof(lines) = 'array'::text)),
-    CONSTRAINT tax_documents_number_format CHECK ((number ~ '^[A-Z0-9/-]{1,16}$'::text)),
-    CONSTRAINT tax_documents_type_valid CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'bill_of_supply'::text, 'receipt'::text, 'credit_note'::text])) AND ((issuer = 'consultant'::text) OR (document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text]))))),
-    CONSTRAINT tax_documents_untaxed CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text])) OR (((cgst + sgst) + igst) = (0)::numeric)))
-);
-
-
-ALTER TABLE app.tax_documents OWNER TO nakksha_owner;
-
---
--- Name: TABLE tax_documents; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.tax_documents IS 'GST documents, append-only (docs/gst.md): a consultant''s tax invoice, bill of supply or receipt to their client and the platform''s commission invoice to the consultant, issued when a payment the platform collected is captured; credit notes when a refund is processed. Each snapshots everything it prints. consultant_id: the consultant whose sale it is (issuer or recipient).';
-
-
---
--- Name: COLUMN tax_documents.number; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant), NK, NKC (the platform) / 26-27 / 000123.';
-
-
---
 -- Name: view_refreshes; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -19256,21 +19516,21 @@ GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) 
 
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) TO nakksha_app_admin;
 
 
 --
--- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
-GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) TO nakksha_app_admin;
 
 
 --
@@ -19648,6 +19908,34 @@ GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app_ad
 
 
 --
+-- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE tax_documents; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.tax_documents TO nakksha_app;
+GRANT SELECT ON TABLE app.tax_documents TO nakksha_app_admin;
+GRANT SELECT,INSERT ON TABLE app.tax_documents TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION document_json(p_d app.tax_documents); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.document_json(p_d app.tax_documents) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app;
+GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION duplicate_quotation(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -19783,6 +20071,33 @@ GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.my_balance() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_balance() TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_balance() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_document(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_document(p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_document(p_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_document(p_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_documents(p_month date, p_type text, p_before uuid, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_gst_report(p_month date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_gst_report(p_month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_gst_report(p_month date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_gst_report(p_month date) TO nakksha_app_admin;
 
 
 --
@@ -21162,16 +21477,6 @@ GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app_a
 
 
 --
--- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app;
-GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_worker;
-GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app_admin;
-
-
---
 -- Name: FUNCTION forbid_audit_change(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -21595,6 +21900,14 @@ GRANT ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) TO nak
 
 REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) TO nakksha_worker;
 
 
 --
@@ -22068,6 +22381,14 @@ GRANT SELECT(published_at),UPDATE(published_at) ON TABLE app.consultants TO nakk
 
 REVOKE ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION booking_documents(p_session_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_documents(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.booking_documents(p_session_id uuid) TO nakksha_worker;
 
 
 --
@@ -23635,15 +23956,6 @@ GRANT SELECT,INSERT ON TABLE app.tax_document_counters TO nakksha_worker;
 --
 
 GRANT UPDATE(last) ON TABLE app.tax_document_counters TO nakksha_worker;
-
-
---
--- Name: TABLE tax_documents; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.tax_documents TO nakksha_app;
-GRANT SELECT ON TABLE app.tax_documents TO nakksha_app_admin;
-GRANT SELECT,INSERT ON TABLE app.tax_documents TO nakksha_worker;
 
 
 --

@@ -47,6 +47,7 @@ async def payouts_page(request: Request) -> Response:
     pool = request.app.state.pool
     balance = await run(pool, "my_balance", caller)
     ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
+    documents = await run(pool, "my_documents", caller, month=None, type=None, before=None, limit=10)
     zone = ZoneInfo(subject["timezone"])
     months, month = [], _month(None, zone)
     for _ in range(12):  # this month and the eleven before it, for the statements
@@ -54,7 +55,7 @@ async def payouts_page(request: Request) -> Response:
         month = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
     return render(request, "dashboard/payouts.html", {
         "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
-        "first_page": before is None})
+        "first_page": before is None, "documents": documents})
 
 
 @endpoint(summary="Payouts: one month's statement as CSV (your time zone).", tags=("pages",), auth="readable",
