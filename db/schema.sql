@@ -11160,6 +11160,10 @@ begin
   from app.payment_transactions t
   where t.id = r.transaction_id and t.consultant_id = p_consultant and t.client_id = p_client.id
     and (r.reason ~* any(v_patterns) or r.failure_reason ~* any(v_patterns));
+  -- The name they asked to be invoiced in: the payment forgets it; the GST documents issued keep what they
+  -- printed, unchanged (CGST Act s.36: kept 72 months from the annual return's due date; docs/gst.md).
+  update app.payment_transactions t set billing_name = null
+  where t.consultant_id = p_consultant and t.client_id = p_client.id and t.billing_name is not null;
   -- The gateways' reports of their payments, refunds and mail (found through indexed ids): the payer's own
   -- fields (email, phone, UPI id, card) go, and anything else naming them is rewritten.
   select array_agg(t.gateway_order_id) filter (where t.gateway_order_id is not null),
@@ -14427,6 +14431,353 @@ COMMENT ON COLUMN analytics.consultants.created_at IS 'Signed up.';
 --
 
 COMMENT ON COLUMN analytics.consultants.approved_at IS 'Approved by an admin (null until then).';
+
+
+--
+-- Name: gst_summary_monthly; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.gst_summary_monthly AS
+ SELECT (date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date AS month,
+    consultant_id,
+    issuer,
+    place_of_supply_state_code,
+    document_type,
+    count(*) AS documents,
+    sum(taxable_value) AS taxable_value,
+    sum(cgst) AS cgst,
+    sum(sgst) AS sgst,
+    sum(igst) AS igst,
+    sum(total) AS total
+   FROM app.tax_documents d
+  GROUP BY ((date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date), consultant_id, issuer, place_of_supply_state_code, document_type;
+
+
+ALTER VIEW analytics.gst_summary_monthly OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW gst_summary_monthly; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.gst_summary_monthly IS 'GST documents per month (India), consultant, issuer, place of supply and type: their count, taxable value and each tax.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.month IS 'First day of the month, in India.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.issuer; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.issuer IS 'consultant or platform.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.place_of_supply_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.place_of_supply_state_code IS 'The place of supply''s State code (null: abroad).';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.document_type; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.document_type IS 'tax_invoice, bill_of_supply, receipt or credit_note.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.documents; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.documents IS 'How many.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.taxable_value; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.taxable_value IS 'Their taxable value.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.cgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.cgst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.sgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.sgst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.igst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.igst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.total; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.total IS 'Their total.';
+
+
+--
+-- Name: invoices; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.invoices AS
+ SELECT id,
+    consultant_id,
+    issuer,
+    document_type,
+    number,
+    financial_year,
+    issued_at,
+    (date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date AS month,
+    payment_id,
+    refund_id,
+    original_document_id,
+    purpose,
+    supplier_state_code,
+    (recipient_gstin IS NOT NULL) AS recipient_registered,
+    recipient_state_code,
+    recipient_country,
+    place_of_supply_state_code,
+    place_of_supply_country,
+    sac,
+    taxable_value,
+    cgst_rate,
+    cgst,
+    sgst_rate,
+    sgst,
+    igst_rate,
+    igst,
+    total,
+    (lut_reference IS NOT NULL) AS zero_rated
+   FROM app.tax_documents d;
+
+
+ALTER VIEW analytics.invoices OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW invoices; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.invoices IS 'Every GST document (invoice, bill of supply, receipt, credit note; the platform''s commission invoices): type, number, States and amounts, no names, addresses or GSTINs.';
+
+
+--
+-- Name: COLUMN invoices.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.id IS 'Document id.';
+
+
+--
+-- Name: COLUMN invoices.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.consultant_id IS 'The consultant whose sale it is (the supplier, or the platform''s recipient).';
+
+
+--
+-- Name: COLUMN invoices.issuer; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.issuer IS 'consultant (to their client) or platform (its commission invoice to the consultant).';
+
+
+--
+-- Name: COLUMN invoices.document_type; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.document_type IS 'tax_invoice, bill_of_supply, receipt or credit_note.';
+
+
+--
+-- Name: COLUMN invoices.number; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.number IS 'Its number in its series, like INV/26-27/000123.';
+
+
+--
+-- Name: COLUMN invoices.financial_year; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.financial_year IS 'First day (1 April) of the financial year of its series.';
+
+
+--
+-- Name: COLUMN invoices.issued_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.issued_at IS 'When it was issued (the payment''s capture, the refund''s processing).';
+
+
+--
+-- Name: COLUMN invoices.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.month IS 'First day of the month it was issued in, in India.';
+
+
+--
+-- Name: COLUMN invoices.payment_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.payment_id IS 'The payment it is for.';
+
+
+--
+-- Name: COLUMN invoices.refund_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.refund_id IS 'A credit note''s refund (null otherwise).';
+
+
+--
+-- Name: COLUMN invoices.original_document_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.original_document_id IS 'A credit note''s invoice or bill of supply (null otherwise).';
+
+
+--
+-- Name: COLUMN invoices.purpose; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.purpose IS 'session or quotation.';
+
+
+--
+-- Name: COLUMN invoices.supplier_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.supplier_state_code IS 'The supplier''s GST State code.';
+
+
+--
+-- Name: COLUMN invoices.recipient_registered; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.recipient_registered IS 'Whether the recipient gave a GSTIN.';
+
+
+--
+-- Name: COLUMN invoices.recipient_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.recipient_state_code IS 'The recipient''s State code, when known.';
+
+
+--
+-- Name: COLUMN invoices.recipient_country; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.recipient_country IS 'The recipient''s country (ISO 3166 alpha-2).';
+
+
+--
+-- Name: COLUMN invoices.place_of_supply_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.place_of_supply_state_code IS 'The place of supply''s State code (null for a client abroad).';
+
+
+--
+-- Name: COLUMN invoices.place_of_supply_country; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.place_of_supply_country IS 'The place of supply''s country.';
+
+
+--
+-- Name: COLUMN invoices.sac; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.sac IS 'Services accounting code.';
+
+
+--
+-- Name: COLUMN invoices.taxable_value; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.taxable_value IS 'Value before GST.';
+
+
+--
+-- Name: COLUMN invoices.cgst_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.cgst_rate IS 'Rates in percent (0 where not charged).';
+
+
+--
+-- Name: COLUMN invoices.cgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.cgst IS 'Each tax charged (SGST includes UTGST).';
+
+
+--
+-- Name: COLUMN invoices.sgst_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.sgst_rate IS 'Rates in percent (0 where not charged).';
+
+
+--
+-- Name: COLUMN invoices.sgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.sgst IS 'Each tax charged (SGST includes UTGST).';
+
+
+--
+-- Name: COLUMN invoices.igst_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.igst_rate IS 'Rates in percent (0 where not charged).';
+
+
+--
+-- Name: COLUMN invoices.igst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.igst IS 'Each tax charged (SGST includes UTGST).';
+
+
+--
+-- Name: COLUMN invoices.total; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.total IS 'Taxable value plus the taxes.';
+
+
+--
+-- Name: COLUMN invoices.zero_rated; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.zero_rated IS 'An export under the consultant''s letter of undertaking (no GST).';
 
 
 --
@@ -23252,6 +23603,20 @@ GRANT SELECT ON TABLE analytics.consultant_dashboard_stats TO nakksha_analyst;
 --
 
 GRANT SELECT ON TABLE analytics.consultants TO nakksha_analyst;
+
+
+--
+-- Name: TABLE gst_summary_monthly; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.gst_summary_monthly TO nakksha_analyst;
+
+
+--
+-- Name: TABLE invoices; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.invoices TO nakksha_analyst;
 
 
 --
