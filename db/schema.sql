@@ -10432,8 +10432,8 @@ begin
     end if;
   elsif p_key in ('platform_gstin', 'platform_legal_name', 'platform_state_code', 'platform_address') then
     -- The platform's identity on its commission invoices (docs/gst.md): a GSTIN or nothing yet, a State of the list.
-    if jsonb_typeof(p_value) <> 'string' or length(btrim(p_value #>> '{}')) > case p_key when 'platform_address' then 500
-                                                                               else 200 end then
+    if jsonb_typeof(p_value) <> 'string'
+       or length(btrim(p_value #>> '{}')) > (case p_key when 'platform_address' then 500 else 200 end) then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:' || p_key,
         detail = format('%s is text of at most %s characters.', p_key,
                         case p_key when 'platform_address' then 500 else 200 end);
