@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.answers_documents import TaxDocument
 from app.schemas import Amount, Clock
 from app.validation import Answer
 
@@ -256,6 +257,8 @@ class ManagedBooking(Booking):
     refund_if_cancelled_now: RefundDue
     client_timezone: str | None = Field(description="The IANA zone the client booked in (their times come first).")
     refunds: list[BookingRefund] = Field(description="Every refund of the booking's payment, oldest first.")
+    documents: list[TaxDocument] = Field(description="The GST documents issued to the client for it (invoice, bill "
+                                                     "of supply or receipt; credit notes), as issued.")
 
 
 

@@ -1178,10 +1178,10 @@ COMMENT ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) IS
 
 
 --
--- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text, p_client_ip_hash bytea DEFAULT NULL::bytea) RETURNS jsonb
+CREATE FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text DEFAULT NULL::text, p_client_ip_hash bytea DEFAULT NULL::bytea, p_billing jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1197,6 +1197,7 @@ declare
   v_wait integer;
   v_session app.sessions;
   v_result jsonb;
+  v_billing record := app_private.billing_details(p_billing);  -- the client's State for the invoice (docs/gst.md)
 begin
   -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
   --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
@@ -1281,9 +1282,11 @@ begin
   if v_amount > 0 then
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
-                                          gateway_order_id, status, metadata)
+                                          gateway_order_id, status, metadata, billing_state_code, billing_country,
+                                          billing_gstin, billing_name)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
-            jsonb_build_object('receipt', v_session.id));
+            jsonb_build_object('receipt', v_session.id), v_billing.state_code, v_billing.country, v_billing.gstin,
+            v_billing.billing_name);
   else
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;
@@ -1299,20 +1302,20 @@ end;
 $$;
 
 
-ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+COMMENT ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) IS 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
--- Name: booking_quote(text, uuid, text, text, bytea, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: booking_quote(text, uuid, text, text, bytea, text, bytea, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) RETURNS jsonb
+CREATE FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1322,6 +1325,8 @@ declare
   v_replay jsonb;
   v_amount numeric(10, 2);
 begin
+  -- Billing details the booking cannot take are refused before anything: no key claimed, no order made.
+  perform app_private.billing_details(p_billing);
   -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
   -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
   -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
@@ -1347,13 +1352,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+COMMENT ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) IS 'Before the gateway order: the replayed answer of a known Idempotency-Key, or the key claimed, the abuse limits met, and the price and new session id; refuses a slot already gone. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 
 --
@@ -2694,6 +2699,156 @@ COMMENT ON FUNCTION api.disconnect_calendar(p_provider text) IS 'Forget the call
 
 
 --
+-- Name: financial_year_start(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.financial_year_start(p_at timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- India's financial year runs 1 April to 31 March, by the date in India.
+  select make_date(extract(year from (p_at at time zone 'Asia/Kolkata') - interval '3 months')::integer, 4, 1)
+$$;
+
+
+ALTER FUNCTION app.financial_year_start(p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.financial_year_start(p_at timestamp with time zone) IS 'The first day of the Indian financial year (1 April, IST) a moment falls in.';
+
+
+--
+-- Name: tax_documents; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.tax_documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    issuer text NOT NULL,
+    document_type text NOT NULL,
+    number text NOT NULL,
+    financial_year date NOT NULL,
+    issued_at timestamp with time zone NOT NULL,
+    payment_id uuid NOT NULL,
+    refund_id uuid,
+    original_document_id uuid,
+    original_number text,
+    original_issued_at timestamp with time zone,
+    purpose text NOT NULL,
+    session_id uuid,
+    quotation_id uuid,
+    supplier_name text NOT NULL,
+    supplier_gstin text,
+    supplier_state_code text,
+    supplier_address text,
+    recipient_name text,
+    recipient_billing_name text,
+    recipient_gstin text,
+    recipient_state_code text,
+    recipient_country text NOT NULL,
+    place_of_supply_state_code text,
+    place_of_supply_country text NOT NULL,
+    description text NOT NULL,
+    sac text NOT NULL,
+    lines jsonb NOT NULL,
+    currency text NOT NULL,
+    taxable_value numeric(12,2) NOT NULL,
+    cgst_rate numeric(5,2) NOT NULL,
+    cgst numeric(12,2) NOT NULL,
+    sgst_rate numeric(5,2) NOT NULL,
+    sgst numeric(12,2) NOT NULL,
+    igst_rate numeric(5,2) NOT NULL,
+    igst numeric(12,2) NOT NULL,
+    total numeric(12,2) NOT NULL,
+    lut_reference text,
+    reverse_charge boolean DEFAULT false NOT NULL,
+    legend text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = (((taxable_value + cgst) + sgst) + igst)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
+    CONSTRAINT tax_documents_countries CHECK (((recipient_country ~ '^[A-Z]{2}$'::text) AND (place_of_supply_country ~ '^[A-Z]{2}$'::text))),
+    CONSTRAINT tax_documents_credit_note CHECK ((((document_type = 'credit_note'::text) = (refund_id IS NOT NULL)) AND ((refund_id IS NULL) = (original_document_id IS NULL)) AND ((original_document_id IS NULL) = (original_number IS NULL)))),
+    CONSTRAINT tax_documents_financial_year CHECK ((financial_year = app.financial_year_start(issued_at))),
+    CONSTRAINT tax_documents_issuer_valid CHECK ((issuer = ANY (ARRAY['consultant'::text, 'platform'::text]))),
+    CONSTRAINT tax_documents_lines_shape CHECK ((jsonb_typeof(lines) = 'array'::text)),
+    CONSTRAINT tax_documents_number_format CHECK ((number ~ '^[A-Z0-9/-]{1,16}$'::text)),
+    CONSTRAINT tax_documents_type_valid CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'bill_of_supply'::text, 'receipt'::text, 'credit_note'::text])) AND ((issuer = 'consultant'::text) OR (document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text]))))),
+    CONSTRAINT tax_documents_untaxed CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text])) OR (((cgst + sgst) + igst) = (0)::numeric)))
+);
+
+
+ALTER TABLE app.tax_documents OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE tax_documents; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.tax_documents IS 'GST documents, append-only (docs/gst.md): a consultant''s tax invoice, bill of supply or receipt to their client and the platform''s commission invoice to the consultant, issued when a payment the platform collected is captured; credit notes when a refund is processed. Each snapshots everything it prints. consultant_id: the consultant whose sale it is (issuer or recipient).';
+
+
+--
+-- Name: COLUMN tax_documents.number; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant), NK, NKC (the platform) / 26-27 / 000123.';
+
+
+--
+-- Name: document_json(app.tax_documents); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.document_json(p_d app.tax_documents) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Everything the document prints, as it was issued: what a page, a PDF or the API renders.
+  select jsonb_build_object(
+    'id', p_d.id, 'issuer', p_d.issuer, 'document_type', p_d.document_type, 'number', p_d.number,
+    'financial_year', app.financial_year_label(p_d.financial_year), 'issued_at', p_d.issued_at,
+    'issue_date', (p_d.issued_at at time zone 'Asia/Kolkata')::date,
+    'payment_id', p_d.payment_id, 'refund_id', p_d.refund_id, 'purpose', p_d.purpose,
+    'session_id', p_d.session_id, 'quotation_id', p_d.quotation_id,
+    'original', case when p_d.original_document_id is not null then jsonb_build_object(
+      'id', p_d.original_document_id, 'number', p_d.original_number,
+      'issue_date', (p_d.original_issued_at at time zone 'Asia/Kolkata')::date) end,
+    'supplier', jsonb_build_object('name', p_d.supplier_name, 'gstin', p_d.supplier_gstin,
+      'state_code', p_d.supplier_state_code, 'state_name', (select s.name from app.gst_states s
+                                                            where s.code = p_d.supplier_state_code),
+      'address', p_d.supplier_address),
+    'recipient', jsonb_build_object('name', p_d.recipient_name, 'billing_name', p_d.recipient_billing_name,
+      'gstin', p_d.recipient_gstin, 'state_code', p_d.recipient_state_code,
+      'state_name', (select s.name from app.gst_states s where s.code = p_d.recipient_state_code),
+      'country', p_d.recipient_country),
+    'place_of_supply', jsonb_build_object('state_code', p_d.place_of_supply_state_code,
+      'state_name', (select s.name from app.gst_states s where s.code = p_d.place_of_supply_state_code),
+      'country', p_d.place_of_supply_country),
+    'lines', (select coalesce(jsonb_agg(jsonb_build_object('description', l->>'description', 'sac', l->>'sac',
+                'quantity', (l->>'quantity')::integer, 'taxable_value', api.money((l->>'taxable_value')::numeric),
+                'cgst', api.money((l->>'cgst')::numeric), 'sgst', api.money((l->>'sgst')::numeric),
+                'igst', api.money((l->>'igst')::numeric), 'total', api.money((l->>'total')::numeric))
+                order by o), '[]') from jsonb_array_elements(p_d.lines) with ordinality x(l, o)),
+    'currency', p_d.currency, 'taxable_value', api.money(p_d.taxable_value),
+    'cgst_rate', p_d.cgst_rate, 'cgst', api.money(p_d.cgst),
+    -- Union territories without a legislature levy UTGST in SGST's place (docs/gst.md §5).
+    'sgst_label', case when p_d.place_of_supply_state_code in ('04', '26', '31', '35', '38', '97') then 'UTGST'
+                       else 'SGST' end,
+    'sgst_rate', p_d.sgst_rate, 'sgst', api.money(p_d.sgst), 'igst_rate', p_d.igst_rate, 'igst', api.money(p_d.igst),
+    'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
+    'legend', p_d.legend)
+$$;
+
+
+ALTER FUNCTION api.document_json(p_d app.tax_documents) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION document_json(p_d app.tax_documents); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.document_json(p_d app.tax_documents) IS 'A GST document''s full snapshot as the API answers it (money as strings; the issue date in India).';
+
+
+--
 -- Name: duplicate_quotation(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3210,6 +3365,119 @@ COMMENT ON FUNCTION api.my_balance() IS 'The calling consultant''s money: balanc
 
 
 --
+-- Name: my_document(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_document(p_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_d app.tax_documents;
+begin
+  select * into v_d from app.tax_documents d where d.id = p_id;  -- the policy: theirs only
+  if v_d.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such document.';
+  end if;
+  return api.document_json(v_d);
+end;
+$$;
+
+
+ALTER FUNCTION api.my_document(p_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_document(p_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_document(p_id uuid) IS 'One of the calling consultant''s GST documents, its full snapshot; 404 for anyone else''s.';
+
+
+--
+-- Name: my_documents(date, text, uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_documents(p_month date DEFAULT NULL::date, p_type text DEFAULT NULL::text, p_before uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_items jsonb;
+  v_last uuid;
+  v_count integer;
+begin
+  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first; a month is
+  -- India's (GST returns are), `next` the last one's id, which the following page starts after.
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
+                                               'number', d.number, 'issued_at', d.issued_at,
+                                               'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                               'place_of_supply_state_code', d.place_of_supply_state_code,
+                                               'place_of_supply_country', d.place_of_supply_country,
+                                               'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst),
+                                               'sgst', api.money(d.sgst), 'igst', api.money(d.igst),
+                                               'total', api.money(d.total)) order by d.issued_at desc, d.id desc), '[]'),
+         (array_agg(d.id order by d.issued_at, d.id))[1], count(*)
+  into v_items, v_last, v_count
+  from (select * from app.tax_documents x
+        where x.consultant_id = (select app.current_reading_consultant_id())
+          and (p_type is null or x.document_type = p_type)
+          and (p_month is null or (x.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
+               and x.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'))
+          and (p_before is null or (x.issued_at, x.id) < (select b.issued_at, b.id from app.tax_documents b
+                                                         where b.id = p_before))
+        order by x.issued_at desc, x.id desc limit v_limit) d;
+  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+end;
+$$;
+
+
+ALTER FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_documents(p_month date, p_type text, p_before uuid, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) IS 'The calling consultant''s GST documents (issued to their clients, and the platform''s to them), newest first, a page at a time, by month (India) and type.';
+
+
+--
+-- Name: my_gst_report(date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_gst_report(p_month date) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- One month (India's) of documents, oldest first, for the GST returns: the consultant's own (outward supplies,
+  -- GSTR-1) and the platform's to them (their input tax credit).
+  select jsonb_build_object('month', to_char(date_trunc('month', p_month), 'YYYY-MM'), 'items', coalesce((
+    select jsonb_agg(jsonb_build_object('number', d.number, 'document_type', d.document_type, 'issuer', d.issuer,
+      'issue_date', (d.issued_at at time zone 'Asia/Kolkata')::date, 'original_number', d.original_number,
+      'recipient_gstin', d.recipient_gstin, 'supplier_gstin', d.supplier_gstin,
+      'place_of_supply_state_code', d.place_of_supply_state_code,
+      'place_of_supply', coalesce(s.name, d.place_of_supply_country), 'sac', d.sac,
+      'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
+      'igst', api.money(d.igst), 'total', api.money(d.total), 'lut_reference', d.lut_reference)
+      order by d.issued_at, d.number)
+    from app.tax_documents d left join app.gst_states s on s.code = d.place_of_supply_state_code
+    where d.consultant_id = (select app.current_reading_consultant_id())
+      and d.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
+      and d.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'),
+    '[]'))
+$$;
+
+
+ALTER FUNCTION api.my_gst_report(p_month date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_gst_report(p_month date); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_gst_report(p_month date) IS 'The calling consultant''s GST documents of one month (India), oldest first, with each tax and the place of supply: the GST report CSV.';
+
+
+--
 -- Name: my_ledger(bigint, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3536,6 +3804,29 @@ COMMENT ON FUNCTION api.not_found(p_detail text) IS 'Raise NK404 not_found with 
 
 
 --
+-- Name: gstin_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gstin_is_valid(p_gstin text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+  -- State code (2 digits), the holder's PAN (10), the registration's number for that PAN in the State (1–9, A–Z),
+  -- a letter (Z by default, not required: special registrations differ), the check character.
+  select p_gstin ~ '^[0-9]{2}[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$'
+     and right(p_gstin, 1) = app.gstin_check_character(p_gstin)
+$_$;
+
+
+ALTER FUNCTION app.gstin_is_valid(p_gstin text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gstin_is_valid(p_gstin text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gstin_is_valid(p_gstin text) IS 'Whether a GSTIN (upper case) has the right shape, a PAN inside and the right check character.';
+
+
+--
 -- Name: payment_transactions; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -3571,10 +3862,19 @@ CREATE TABLE app.payment_transactions (
     tcs numeric(12,2),
     tds_basis_points integer,
     tds numeric(12,2),
+    billing_state_code text,
+    billing_country text,
+    billing_gstin text,
+    billing_name text,
     gateway_fee numeric(12,2),
     gateway_tax numeric(12,2),
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
+    CONSTRAINT payment_transactions_billing_country_format CHECK ((billing_country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT payment_transactions_billing_gstin_state CHECK (((billing_gstin IS NULL) OR ("left"(billing_gstin, 2) = billing_state_code))),
+    CONSTRAINT payment_transactions_billing_gstin_valid CHECK (((billing_gstin IS NULL) OR app.gstin_is_valid(billing_gstin))),
+    CONSTRAINT payment_transactions_billing_in_india CHECK ((((billing_state_code IS NULL) AND (billing_gstin IS NULL)) OR (billing_country = 'IN'::text))),
+    CONSTRAINT payment_transactions_billing_name_length CHECK (((char_length(btrim(billing_name)) >= 2) AND (char_length(btrim(billing_name)) <= 200))),
     CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL) AND (tcs IS NULL) AND (tds IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND (COALESCE(tcs, (0)::numeric) >= (0)::numeric) AND (COALESCE(tds, (0)::numeric) >= (0)::numeric) AND ((((commission + commission_gst) + COALESCE(tcs, (0)::numeric)) + COALESCE(tds, (0)::numeric)) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL) AND ((tcs IS NULL) = (tcs_basis_points IS NULL)) AND ((tds IS NULL) = (tds_basis_points IS NULL))))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -3622,6 +3922,34 @@ COMMENT ON COLUMN app.payment_transactions.tcs IS 'GST TCS the platform collects
 --
 
 COMMENT ON COLUMN app.payment_transactions.tds IS 'Income-tax TDS on e-commerce payments (s.194-O): tds_basis_points of the gross amount (the no-PAN rate without a PAN; 0 under the threshold); NULL before TDS was assessed.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_state_code; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_state_code IS 'The client''s State as given at booking (a GSTIN''s State when they gave one): the place of supply of the consultant''s invoice (IGST Act s.12(2)); NULL: the consultant''s State.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_country; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_country IS 'The client''s country (ISO 3166 alpha-2) as given at booking; IN when they gave a State. Outside India: IGST, or zero-rated under the consultant''s LUT.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_gstin; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_gstin IS 'The client''s GSTIN for a business invoice (checked: shape, check character, State).';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_name; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_name IS 'The name the client asked to be invoiced in (a business), printed beside theirs.';
 
 
 --
@@ -8629,6 +8957,30 @@ COMMENT ON FUNCTION app.derive_slot_local_times() IS 'Trigger: availability_slot
 
 
 --
+-- Name: document_prefix(boolean, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.document_prefix(p_platform boolean, p_document_type text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- One series per issuer, financial year and type: the platform's NK (invoices) and NKC (credit notes); a
+  -- consultant's INV, BOS (bills of supply), RCT (receipts: not GST documents, their own series) and CN.
+  select case when p_platform then case p_document_type when 'tax_invoice' then 'NK' when 'credit_note' then 'NKC' end
+              else case p_document_type when 'tax_invoice' then 'INV' when 'bill_of_supply' then 'BOS'
+                                        when 'receipt' then 'RCT' when 'credit_note' then 'CN' end end
+$$;
+
+
+ALTER FUNCTION app.document_prefix(p_platform boolean, p_document_type text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION document_prefix(p_platform boolean, p_document_type text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) IS 'The number prefix of a series: NK, NKC (the platform), INV, BOS, RCT, CN (a consultant).';
+
+
+--
 -- Name: enforce_payment_transition(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8705,24 +9057,21 @@ COMMENT ON FUNCTION app.enforce_session_transition() IS 'Trigger: the session li
 
 
 --
--- Name: financial_year_start(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+-- Name: financial_year_label(date); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app.financial_year_start(p_at timestamp with time zone) RETURNS date
+CREATE FUNCTION app.financial_year_label(p_fy_start date) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$
-  -- India's financial year runs 1 April to 31 March, by the date in India.
-  select make_date(extract(year from (p_at at time zone 'Asia/Kolkata') - interval '3 months')::integer, 4, 1)
-$$;
+    AS $$ select to_char(p_fy_start, 'YY') || '-' || to_char(p_fy_start + interval '1 year', 'YY') $$;
 
 
-ALTER FUNCTION app.financial_year_start(p_at timestamp with time zone) OWNER TO nakksha_owner;
+ALTER FUNCTION app.financial_year_label(p_fy_start date) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION financial_year_label(p_fy_start date); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.financial_year_start(p_at timestamp with time zone) IS 'The first day of the Indian financial year (1 April, IST) a moment falls in.';
+COMMENT ON FUNCTION app.financial_year_label(p_fy_start date) IS 'A financial year as documents print it: 26-27 for the year from 1 April 2026.';
 
 
 --
@@ -8749,6 +9098,33 @@ COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is appe
 
 
 --
+-- Name: gst_in_price(numeric, numeric, boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) RETURNS record
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- A price with GST in it: taxable = price × 100 / (100 + rate), half up to the paisa; the GST is the rest, so
+  -- no paisa is lost. Within one State CGST and SGST take half each, the odd paisa on SGST; else all of it IGST.
+  with x as (select round(p_price * 100 / (100 + p_rate), 2) as taxable)
+  select x.taxable,
+         case when p_intra_state then trunc((p_price - x.taxable) / 2, 2) else 0 end,
+         case when p_intra_state then (p_price - x.taxable) - trunc((p_price - x.taxable) / 2, 2) else 0 end,
+         case when p_intra_state then 0 else p_price - x.taxable end
+  from x
+$$;
+
+
+ALTER FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) IS 'Split a GST-inclusive price into its taxable value and CGST + SGST (the odd paisa on SGST) or IGST.';
+
+
+--
 -- Name: gstin_check_character(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -8772,29 +9148,6 @@ ALTER FUNCTION app.gstin_check_character(p_gstin text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.gstin_check_character(p_gstin text) IS 'The GSTIN check character (15th) its first 14 characters call for (docs/gst.md §7).';
-
-
---
--- Name: gstin_is_valid(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.gstin_is_valid(p_gstin text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $_$
-  -- State code (2 digits), the holder's PAN (10), the registration's number for that PAN in the State (1–9, A–Z),
-  -- a letter (Z by default, not required: special registrations differ), the check character.
-  select p_gstin ~ '^[0-9]{2}[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$'
-     and right(p_gstin, 1) = app.gstin_check_character(p_gstin)
-$_$;
-
-
-ALTER FUNCTION app.gstin_is_valid(p_gstin text) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION gstin_is_valid(p_gstin text); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.gstin_is_valid(p_gstin text) IS 'Whether a GSTIN (upper case) has the right shape, a PAN inside and the right check character.';
 
 
 --
@@ -9075,6 +9428,239 @@ ALTER FUNCTION app.is_repeat_client(p_total_sessions integer) OWNER TO nakksha_o
 --
 
 COMMENT ON FUNCTION app.is_repeat_client(p_total_sessions integer) IS 'A client is a repeat client when they have had more than one live session (confirmed, completed or no-show) with their consultant: the one definition the Clients page, the dashboard and the analysts'' views share.';
+
+
+--
+-- Name: issue_payment_documents(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.issue_payment_documents(p_payment_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  t app.payment_transactions;
+  c app.consultants;
+  p app.consultant_tax_profiles;
+  d app.tax_documents;
+  v_at timestamptz;
+  v_scheme text;
+  v_abroad boolean;
+  v_rate numeric;
+  v_lines jsonb;
+  v_count integer := 0;
+  v_platform_gstin text := app.platform_text('platform_gstin');
+  v_platform_state text;
+begin
+  select * into t from app.payment_transactions x where x.id = p_payment_id;
+  -- Only money the platform collected (its commission is fixed then); once per payment (a replay issues nothing).
+  if t.commission is null
+     or exists (select 1 from app.tax_documents x where x.payment_id = t.id and x.refund_id is null) then
+    return 0;
+  end if;
+  select * into c from app.consultants x where x.id = t.consultant_id;
+  select * into p from app.consultant_tax_profiles x where x.consultant_id = t.consultant_id;
+  v_at := coalesce(t.paid_at, now());
+  v_scheme := coalesce(p.gst_scheme, 'unregistered');
+  v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
+
+  -- 1. The consultant's document to the client.
+  d.id := gen_random_uuid();
+  d.consultant_id := t.consultant_id;
+  d.issuer := 'consultant';
+  d.issued_at := v_at;
+  d.payment_id := t.id;
+  d.purpose := t.purpose;
+  d.session_id := t.session_id;
+  d.quotation_id := t.quotation_id;
+  d.currency := t.currency;
+  d.supplier_name := coalesce(p.legal_name, btrim(c.first_name || ' ' || c.last_name));
+  d.supplier_gstin := p.gstin;
+  d.supplier_state_code := p.state_code;
+  d.supplier_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city, p.postal_code), '');
+  select coalesce(s.client_name, q.client_name, cl.name), coalesce(s.title, q.quotation_name)
+  into d.recipient_name, d.description
+  from (select 1) one
+  left join app.sessions s on s.id = t.session_id
+  left join app.quotations q on q.id = t.quotation_id
+  left join app.clients cl on cl.id = t.client_id;
+  d.description := coalesce(d.description, 'Consulting services');
+  d.recipient_billing_name := t.billing_name;
+  d.recipient_gstin := t.billing_gstin;
+  d.recipient_state_code := t.billing_state_code;
+  d.recipient_country := coalesce(t.billing_country, 'IN');
+  -- Place of supply (IGST Act s.12(2), s.13(2)): the client's State as given (a GSTIN's State), else the
+  -- consultant's; abroad, the client's country.
+  d.place_of_supply_country := d.recipient_country;
+  d.place_of_supply_state_code := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
+  d.sac := '998311';
+  d.reverse_charge := false;
+  d.total := t.amount;
+  d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := 0; d.cgst := 0; d.sgst := 0; d.igst := 0;
+  d.taxable_value := t.amount;
+  if v_scheme = 'regular' then
+    d.document_type := 'tax_invoice';
+    if v_abroad and p.lut_valid_until >= (v_at at time zone 'Asia/Kolkata')::date then
+      -- Export under a letter of undertaking (IGST Act s.16): zero-rated, the whole price is the taxable value.
+      d.lut_reference := p.lut_reference;
+      d.legend := 'Supply meant for export under LUT without payment of IGST';
+    else
+      v_rate := app.tax_setting('service_gst_percent');
+      select g.taxable_value, g.cgst, g.sgst, g.igst into d.taxable_value, d.cgst, d.sgst, d.igst
+      from app.gst_in_price(t.amount, v_rate,
+                            not v_abroad and d.place_of_supply_state_code is not distinct from p.state_code) g;
+      if d.igst > 0 or (v_abroad or d.place_of_supply_state_code is distinct from p.state_code) then
+        d.igst_rate := v_rate;
+      else
+        d.cgst_rate := v_rate / 2; d.sgst_rate := v_rate / 2;
+      end if;
+    end if;
+  elsif v_scheme = 'composition' then
+    d.document_type := 'bill_of_supply';  -- CGST Act s.31(3)(c): no tax shown or collected
+    d.legend := 'Composition taxable person, not eligible to collect tax on supplies';
+  else
+    d.document_type := 'receipt';  -- outside GST: no GSTIN, no tax, its own series
+    d.legend := 'Supplier not registered under GST: no GST charged';
+  end if;
+  select n.number, n.financial_year into d.number, d.financial_year
+  from app.next_document_number(t.consultant_id, d.document_type, v_at) n;
+  d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+  d.created_at := now();
+  insert into app.tax_documents select d.*;
+  v_count := 1;
+
+  -- 2. The platform's invoice to the consultant for its commission and the GST on it: place of supply the
+  --    consultant's State (a registered recipient's location, s.12(2)(a); else the address on record).
+  if t.commission + t.commission_gst > 0 then
+    v_platform_state := coalesce(left(v_platform_gstin, 2), app.platform_text('platform_state_code'));
+    d.id := gen_random_uuid();
+    d.issuer := 'platform';
+    d.document_type := 'tax_invoice';
+    d.supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
+    d.supplier_gstin := v_platform_gstin;
+    d.supplier_state_code := v_platform_state;
+    d.supplier_address := app.platform_text('platform_address');
+    d.recipient_name := coalesce(p.legal_name, btrim(c.first_name || ' ' || c.last_name));
+    d.recipient_billing_name := null;
+    d.recipient_gstin := p.gstin;
+    d.recipient_state_code := p.state_code;
+    d.recipient_country := 'IN';
+    d.place_of_supply_country := 'IN';
+    d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
+    d.description := 'Platform commission (' || t.commission_plan || ' plan, ' || t.commission_percent
+                     || '%) on payment ' || coalesce(t.gateway_payment_id, t.id::text);
+    d.sac := '998599';
+    d.lut_reference := null;
+    d.legend := null;
+    d.taxable_value := t.commission;
+    d.total := t.commission + t.commission_gst;
+    if d.place_of_supply_state_code is not distinct from v_platform_state then
+      d.cgst := trunc(t.commission_gst / 2, 2); d.sgst := t.commission_gst - d.cgst; d.igst := 0;
+      d.cgst_rate := t.commission_gst_percent / 2; d.sgst_rate := t.commission_gst_percent / 2; d.igst_rate := 0;
+    else
+      d.cgst := 0; d.sgst := 0; d.igst := t.commission_gst;
+      d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := t.commission_gst_percent;
+    end if;
+    select n.number, n.financial_year into d.number, d.financial_year
+    from app.next_document_number(null, 'tax_invoice', v_at) n;
+    d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+    insert into app.tax_documents select d.*;
+    v_count := v_count + 1;
+  end if;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.issue_payment_documents(p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION issue_payment_documents(p_payment_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.issue_payment_documents(p_payment_id uuid) IS 'A captured payment the platform collected: the consultant''s document to the client (by their GST scheme) and the platform''s commission invoice to the consultant, numbered in their series; nothing twice.';
+
+
+--
+-- Name: issue_refund_documents(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.issue_refund_documents(p_refund_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  r app.payment_refunds;
+  t app.payment_transactions;
+  src app.tax_documents;
+  d app.tax_documents;
+  v_before numeric;
+  v_gst numeric;
+  v_count integer := 0;
+begin
+  select * into r from app.payment_refunds x where x.id = p_refund_id;
+  if r.status is distinct from 'processed' then
+    return 0;
+  end if;
+  -- The payment's row lock orders its refunds (as the ledger's); what earlier refunds gave back is the ledger's.
+  select * into t from app.payment_transactions x where x.id = r.transaction_id for update;
+  if t.commission is null or exists (select 1 from app.tax_documents x where x.refund_id = r.id) then
+    return 0;
+  end if;
+  v_before := coalesce((select -sum(e.amount) from app.ledger_entries e
+                        where e.payment_id = t.id and e.kind = 'refund' and e.refund_id <> r.id), 0);
+  -- A credit note for each invoice of the payment (a receipt is no GST document: its refund issues none), each
+  -- tax its share of the invoice's: cumulative, so refunds adding up to the price reverse the invoice exactly.
+  for src in select * from app.tax_documents x
+             where x.payment_id = t.id and x.refund_id is null and x.document_type <> 'receipt'
+             order by x.issuer  -- the consultant's series first, then the platform's (one lock order)
+  loop
+    d := src;
+    d.id := gen_random_uuid();
+    d.document_type := 'credit_note';
+    d.refund_id := r.id;
+    d.original_document_id := src.id;
+    d.original_number := src.number;
+    d.original_issued_at := src.issued_at;
+    d.issued_at := r.processed_at;
+    d.created_at := now();
+    v_gst := app.share_of(src.cgst + src.sgst + src.igst, v_before, r.amount, t.amount);
+    if src.igst > 0 then
+      d.igst := v_gst; d.cgst := 0; d.sgst := 0;
+    else
+      d.cgst := app.share_of(src.cgst, v_before, r.amount, t.amount); d.sgst := v_gst - d.cgst; d.igst := 0;
+    end if;
+    if src.issuer = 'consultant' then
+      d.total := r.amount;  -- the invoice's total is the price: the client gets back what they paid
+      d.taxable_value := r.amount - v_gst;
+    else
+      d.taxable_value := app.share_of(src.taxable_value, v_before, r.amount, t.amount);
+      d.total := d.taxable_value + v_gst;
+    end if;
+    d.description := 'Refund against ' || src.number || ': ' || src.description;
+    d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+    continue when d.total = 0;  -- a refund too small to take back a paisa of the commission: nothing to credit
+    select n.number, n.financial_year into d.number, d.financial_year
+    from app.next_document_number(case when src.issuer = 'consultant' then t.consultant_id end, 'credit_note',
+                                  r.processed_at) n;
+    insert into app.tax_documents select d.*;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.issue_refund_documents(p_refund_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION issue_refund_documents(p_refund_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.issue_refund_documents(p_refund_id uuid) IS 'A processed refund: a credit note against each invoice or bill of supply of its payment (rule 53(1A)), its taxes the cumulative pro-rata share of the invoice''s; nothing twice.';
 
 
 --
@@ -9378,6 +9964,42 @@ COMMENT ON FUNCTION app.mark_analytics_dirty() IS 'Trigger: record the (consulta
 
 
 --
+-- Name: next_document_number(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_last integer;
+begin
+  -- The series' counter row, created at 1 or moved on by one under its row lock (held to the end of the
+  -- transaction that issues the document): a rolled-back issue rolls the counter back with it, so the numbers
+  -- have no gap and no repeat. Never a sequence (a sequence skips on rollback). p_consultant_id NULL: the platform.
+  financial_year := app.financial_year_start(p_at);
+  insert into app.tax_document_counters as c (consultant_id, document_type, financial_year, last)
+  values (p_consultant_id, p_document_type, financial_year, 1)
+  on conflict on constraint tax_document_counters_series do update set last = c.last + 1
+  returning c.last into v_last;
+  -- INV/26-27/000123: at most 16 characters (rule 46(b)); past 999999 in a year the check constraint refuses.
+  number := app.document_prefix(p_consultant_id is null, p_document_type) || '/'
+            || app.financial_year_label(financial_year) || '/'
+            || case when v_last < 1000000 then lpad(v_last::text, 6, '0') else v_last::text end;
+end;
+$$;
+
+
+ALTER FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) IS 'The next number of a series (a consultant''s, or the platform''s for NULL) for a document issued at a moment, from its counter row locked to the end of the transaction: gapless, never reused.';
+
+
+--
 -- Name: order_transfer(uuid, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -9524,6 +10146,25 @@ ALTER FUNCTION app.platform_collects(p_gateway text, p_purpose text) OWNER TO na
 --
 
 COMMENT ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) IS 'Whether the platform collected this payment for a consultant (its gateway, a session or a quotation): only then is commission due and the rest owed through the ledger. Cash, bank transfers and UPI to the consultant never passed through it.';
+
+
+--
+-- Name: platform_text(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.platform_text(p_key text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$ select nullif(btrim(s.value #>> '{}'), '') from app.platform_settings s where s.key = p_key $$;
+
+
+ALTER FUNCTION app.platform_text(p_key text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION platform_text(p_key text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.platform_text(p_key text) IS 'A text platform setting, NULL when missing or empty (the platform''s GSTIN, legal name, State, address).';
 
 
 --
@@ -9797,6 +10438,30 @@ COMMENT ON FUNCTION app.refresh_client_session_totals() IS 'Trigger: clients.tot
 
 
 --
+-- Name: refuse_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'NK409', message = tg_table_name || '_append_only',
+    detail = format('Rows of %s are never changed or deleted; a correction is a new row.', tg_table_name);
+end;
+$$;
+
+
+ALTER FUNCTION app.refuse_change() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION refuse_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.refuse_change() IS 'Trigger (before update or delete): the table is append-only (NK409 <table>_append_only).';
+
+
+--
 -- Name: refuse_field(text, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -10023,6 +10688,28 @@ COMMENT ON FUNCTION app.setup_missing(p_consultant_id uuid) IS 'The steps of the
 
 
 --
+-- Name: share_of(numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- The part of p_whole that refunding p_part more of p_base (p_before already refunded) gives back, counted
+  -- cumulatively: the shares of refunds that add up to the whole base add up to exactly p_whole.
+  select round(p_whole * (p_before + p_part) / p_base, 2) - round(p_whole * p_before / p_base, 2)
+$$;
+
+
+ALTER FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) IS 'A refund''s cumulative pro-rata share of an amount, half up to the paisa.';
+
+
+--
 -- Name: submit_payout_account(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -10114,6 +10801,59 @@ ALTER FUNCTION app.sync_slot_seats() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.sync_slot_seats() IS 'Trigger: keeps availability_slots.booked_count equal to the seat-holding sessions of the slot.';
+
+
+--
+-- Name: tax_documents_on_capture(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.tax_documents_on_capture() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- The moment app.record_commission fixes the commission: the payment's first capture.
+  if new.commission is not null and (tg_op = 'INSERT' or old.commission is null) then
+    perform app.issue_payment_documents(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.tax_documents_on_capture() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_documents_on_capture(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.tax_documents_on_capture() IS 'Trigger: a payment the platform collected, first captured, issues its GST documents.';
+
+
+--
+-- Name: tax_documents_on_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.tax_documents_on_refund() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.status = 'processed' and (tg_op = 'INSERT' or old.status is distinct from 'processed') then
+    perform app.issue_refund_documents(new.id);
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.tax_documents_on_refund() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_documents_on_refund(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.tax_documents_on_refund() IS 'Trigger: a refund processed issues its credit notes.';
 
 
 --
@@ -10398,6 +11138,68 @@ COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_t
 
 
 --
+-- Name: billing_details(jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+begin
+  -- Optional: {state_code, country, gstin, billing_name}. A GSTIN is a business in India, its State its own; a
+  -- State says India. Each refusal is a 422 naming its field, before anything is written.
+  if p_billing is null or jsonb_typeof(p_billing) = 'null' then
+    return;
+  end if;
+  if jsonb_typeof(p_billing) <> 'object' then
+    perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name}.');
+  end if;
+  state_code := nullif(btrim(p_billing->>'state_code'), '');
+  country := nullif(upper(btrim(p_billing->>'country')), '');
+  gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
+  billing_name := nullif(btrim(p_billing->>'billing_name'), '');
+  if country is not null and country !~ '^[A-Z]{2}$' then
+    perform app.refuse_field('billing.country', 'The country is its two-letter ISO code, like IN or US.');
+  end if;
+  if gstin is not null then
+    if gstin !~ '^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$' then
+      perform app.refuse_field('billing.gstin', 'A GSTIN is 15 characters, like 29AAAPL1234C1ZA.');
+    elsif not app.gstin_is_valid(gstin) then
+      perform app.refuse_field('billing.gstin', 'This GSTIN''s last character does not match the rest: check it for '
+                                                || 'a mistyped character.');
+    elsif not exists (select 1 from app.gst_states s where s.code = left(gstin, 2) and s.code <> '99') then
+      perform app.refuse_field('billing.gstin', 'This GSTIN starts with no State''s code.');
+    elsif state_code is not null and state_code <> left(gstin, 2) then
+      perform app.refuse_field('billing.state_code', 'Your State is the one your GSTIN is registered in.');
+    end if;
+    state_code := left(gstin, 2);
+  elsif state_code is not null and not exists (select 1 from app.gst_states s where s.code = state_code and s.current) then
+    perform app.refuse_field('billing.state_code', 'Choose a State or Union Territory from the list.');
+  end if;
+  if state_code is not null then
+    if country is not null and country <> 'IN' then
+      perform app.refuse_field(case when gstin is not null then 'billing.gstin' else 'billing.state_code' end,
+                               'A GSTIN and a State are India''s: leave them out for an address abroad.');
+    end if;
+    country := 'IN';
+  end if;
+  if billing_name is not null and char_length(billing_name) not between 2 and 200 then
+    perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
+  end if;
+end;
+$_$;
+
+
+ALTER FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) IS 'A booking''s optional billing details checked and normalised (GSTIN upper case, its State; a State means India), or a 422 naming the field.';
+
+
+--
 -- Name: consultants; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -10551,6 +11353,30 @@ ALTER FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_
 --
 
 COMMENT ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) IS 'The consultant''s slot if it can be booked now with this session type (optionally locked), else NK404/NK422/NK409.';
+
+
+--
+-- Name: booking_documents(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.booking_documents(p_session_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The client's own documents of a booking: the consultant's to them (never the platform's to the consultant).
+  select coalesce(jsonb_agg(api.document_json(d) order by d.issued_at, d.number), '[]')
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id
+$$;
+
+
+ALTER FUNCTION app_private.booking_documents(p_session_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION booking_documents(p_session_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.booking_documents(p_session_id uuid) IS 'The documents issued to a booking''s client (full snapshots), for its manage link.';
 
 
 --
@@ -10855,7 +11681,7 @@ COMMENT ON FUNCTION app_private.check_session_start(p_starts_at timestamp with t
 --
 
 CREATE FUNCTION app_private.check_setting(p_key text, p_value jsonb) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $_$
 declare
@@ -10878,6 +11704,26 @@ begin
        or length(p_value #>> '{}') > 254 then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:support_email',
         detail = 'support_email is an email address.';
+    end if;
+  elsif p_key in ('platform_gstin', 'platform_legal_name', 'platform_state_code', 'platform_address') then
+    -- The platform's identity on its commission invoices (docs/gst.md): a GSTIN or nothing yet, a State of the list.
+    if jsonb_typeof(p_value) <> 'string'
+       or length(btrim(p_value #>> '{}')) > (case p_key when 'platform_address' then 500 else 200 end) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:' || p_key,
+        detail = format('%s is text of at most %s characters.', p_key,
+                        case p_key when 'platform_address' then 500 else 200 end);
+    elsif p_key = 'platform_gstin' and btrim(p_value #>> '{}') <> ''
+          and not coalesce(app.gstin_is_valid(btrim(p_value #>> '{}')), false) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_gstin',
+        detail = 'platform_gstin is a valid GSTIN (15 characters, upper case, its check character right) or empty.';
+    elsif p_key = 'platform_gstin' and btrim(p_value #>> '{}') <> ''
+          and not exists (select 1 from app.gst_states s where s.code = left(btrim(p_value #>> '{}'), 2)) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_gstin',
+        detail = 'platform_gstin starts with no State''s code.';
+    elsif p_key = 'platform_state_code'
+          and not exists (select 1 from app.gst_states s where s.code = btrim(p_value #>> '{}') and s.current) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_state_code',
+        detail = 'platform_state_code is a GST State code from the list (like 29 for Karnataka).';
     end if;
   elsif p_key = 'plans' then
     -- The commission is optional in a change (a plan keeps its own; a new plan takes 10%, at least ₹10).
@@ -11589,6 +12435,10 @@ begin
   from app.payment_transactions t
   where t.id = r.transaction_id and t.consultant_id = p_consultant and t.client_id = p_client.id
     and (r.reason ~* any(v_patterns) or r.failure_reason ~* any(v_patterns));
+  -- The name they asked to be invoiced in: the payment forgets it; the GST documents issued keep what they
+  -- printed, unchanged (CGST Act s.36: kept 72 months from the annual return's due date; docs/gst.md).
+  update app.payment_transactions t set billing_name = null
+  where t.consultant_id = p_consultant and t.client_id = p_client.id and t.billing_name is not null;
   -- The gateways' reports of their payments, refunds and mail (found through indexed ids): the payer's own
   -- fields (email, phone, UPI id, card) go, and anything else naming them is rewritten.
   select array_agg(t.gateway_order_id) filter (where t.gateway_order_id is not null),
@@ -11911,7 +12761,9 @@ begin
     'refunds', coalesce((select jsonb_agg(jsonb_build_object('amount', api.money(r.amount), 'status', r.status,
                                                              'created_at', r.created_at) order by r.created_at)
                          from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
-                         where t.session_id = p_s.id), '[]'::jsonb));
+                         where t.session_id = p_s.id), '[]'::jsonb),
+    -- The GST documents issued to the client for it (invoice or receipt, credit notes), as issued.
+    'documents', app_private.booking_documents(p_s.id));
 end;
 $$;
 
@@ -14902,6 +15754,353 @@ COMMENT ON COLUMN analytics.consultants.approved_at IS 'Approved by an admin (nu
 
 
 --
+-- Name: gst_summary_monthly; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.gst_summary_monthly AS
+ SELECT (date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date AS month,
+    consultant_id,
+    issuer,
+    place_of_supply_state_code,
+    document_type,
+    count(*) AS documents,
+    sum(taxable_value) AS taxable_value,
+    sum(cgst) AS cgst,
+    sum(sgst) AS sgst,
+    sum(igst) AS igst,
+    sum(total) AS total
+   FROM app.tax_documents d
+  GROUP BY ((date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date), consultant_id, issuer, place_of_supply_state_code, document_type;
+
+
+ALTER VIEW analytics.gst_summary_monthly OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW gst_summary_monthly; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.gst_summary_monthly IS 'GST documents per month (India), consultant, issuer, place of supply and type: their count, taxable value and each tax.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.month IS 'First day of the month, in India.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.issuer; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.issuer IS 'consultant or platform.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.place_of_supply_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.place_of_supply_state_code IS 'The place of supply''s State code (null: abroad).';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.document_type; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.document_type IS 'tax_invoice, bill_of_supply, receipt or credit_note.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.documents; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.documents IS 'How many.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.taxable_value; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.taxable_value IS 'Their taxable value.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.cgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.cgst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.sgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.sgst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.igst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.igst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.total; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.total IS 'Their total.';
+
+
+--
+-- Name: invoices; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.invoices AS
+ SELECT id,
+    consultant_id,
+    issuer,
+    document_type,
+    number,
+    financial_year,
+    issued_at,
+    (date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date AS month,
+    payment_id,
+    refund_id,
+    original_document_id,
+    purpose,
+    supplier_state_code,
+    (recipient_gstin IS NOT NULL) AS recipient_registered,
+    recipient_state_code,
+    recipient_country,
+    place_of_supply_state_code,
+    place_of_supply_country,
+    sac,
+    taxable_value,
+    cgst_rate,
+    cgst,
+    sgst_rate,
+    sgst,
+    igst_rate,
+    igst,
+    total,
+    (lut_reference IS NOT NULL) AS zero_rated
+   FROM app.tax_documents d;
+
+
+ALTER VIEW analytics.invoices OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW invoices; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.invoices IS 'Every GST document (invoice, bill of supply, receipt, credit note; the platform''s commission invoices): type, number, States and amounts, no names, addresses or GSTINs.';
+
+
+--
+-- Name: COLUMN invoices.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.id IS 'Document id.';
+
+
+--
+-- Name: COLUMN invoices.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.consultant_id IS 'The consultant whose sale it is (the supplier, or the platform''s recipient).';
+
+
+--
+-- Name: COLUMN invoices.issuer; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.issuer IS 'consultant (to their client) or platform (its commission invoice to the consultant).';
+
+
+--
+-- Name: COLUMN invoices.document_type; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.document_type IS 'tax_invoice, bill_of_supply, receipt or credit_note.';
+
+
+--
+-- Name: COLUMN invoices.number; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.number IS 'Its number in its series, like INV/26-27/000123.';
+
+
+--
+-- Name: COLUMN invoices.financial_year; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.financial_year IS 'First day (1 April) of the financial year of its series.';
+
+
+--
+-- Name: COLUMN invoices.issued_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.issued_at IS 'When it was issued (the payment''s capture, the refund''s processing).';
+
+
+--
+-- Name: COLUMN invoices.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.month IS 'First day of the month it was issued in, in India.';
+
+
+--
+-- Name: COLUMN invoices.payment_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.payment_id IS 'The payment it is for.';
+
+
+--
+-- Name: COLUMN invoices.refund_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.refund_id IS 'A credit note''s refund (null otherwise).';
+
+
+--
+-- Name: COLUMN invoices.original_document_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.original_document_id IS 'A credit note''s invoice or bill of supply (null otherwise).';
+
+
+--
+-- Name: COLUMN invoices.purpose; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.purpose IS 'session or quotation.';
+
+
+--
+-- Name: COLUMN invoices.supplier_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.supplier_state_code IS 'The supplier''s GST State code.';
+
+
+--
+-- Name: COLUMN invoices.recipient_registered; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.recipient_registered IS 'Whether the recipient gave a GSTIN.';
+
+
+--
+-- Name: COLUMN invoices.recipient_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.recipient_state_code IS 'The recipient''s State code, when known.';
+
+
+--
+-- Name: COLUMN invoices.recipient_country; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.recipient_country IS 'The recipient''s country (ISO 3166 alpha-2).';
+
+
+--
+-- Name: COLUMN invoices.place_of_supply_state_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.place_of_supply_state_code IS 'The place of supply''s State code (null for a client abroad).';
+
+
+--
+-- Name: COLUMN invoices.place_of_supply_country; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.place_of_supply_country IS 'The place of supply''s country.';
+
+
+--
+-- Name: COLUMN invoices.sac; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.sac IS 'Services accounting code.';
+
+
+--
+-- Name: COLUMN invoices.taxable_value; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.taxable_value IS 'Value before GST.';
+
+
+--
+-- Name: COLUMN invoices.cgst_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.cgst_rate IS 'Rates in percent (0 where not charged).';
+
+
+--
+-- Name: COLUMN invoices.cgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.cgst IS 'Each tax charged (SGST includes UTGST).';
+
+
+--
+-- Name: COLUMN invoices.sgst_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.sgst_rate IS 'Rates in percent (0 where not charged).';
+
+
+--
+-- Name: COLUMN invoices.sgst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.sgst IS 'Each tax charged (SGST includes UTGST).';
+
+
+--
+-- Name: COLUMN invoices.igst_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.igst_rate IS 'Rates in percent (0 where not charged).';
+
+
+--
+-- Name: COLUMN invoices.igst; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.igst IS 'Each tax charged (SGST includes UTGST).';
+
+
+--
+-- Name: COLUMN invoices.total; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.total IS 'Taxable value plus the taxes.';
+
+
+--
+-- Name: COLUMN invoices.zero_rated; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.zero_rated IS 'An export under the consultant''s letter of undertaking (no GST).';
+
+
+--
 -- Name: payments; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -16470,6 +17669,28 @@ COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment 
 
 
 --
+-- Name: tax_document_counters; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.tax_document_counters (
+    consultant_id uuid,
+    document_type text NOT NULL,
+    financial_year date NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT tax_document_counters_last_positive CHECK ((last > 0))
+);
+
+
+ALTER TABLE app.tax_document_counters OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE tax_document_counters; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.tax_document_counters IS 'The last number of each document series: per issuer (a consultant; NULL: the platform), type and financial year (its 1 April). Moved on by one under its row lock in the transaction that issues the document: gapless.';
+
+
+--
 -- Name: view_refreshes; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -17379,6 +18600,22 @@ ALTER TABLE ONLY app.sessions
 
 
 --
+-- Name: tax_document_counters tax_document_counters_series; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_document_counters
+    ADD CONSTRAINT tax_document_counters_series UNIQUE NULLS NOT DISTINCT (consultant_id, document_type, financial_year);
+
+
+--
+-- Name: tax_documents tax_documents_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: view_refreshes view_refreshes_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -17822,6 +19059,45 @@ CREATE INDEX sessions_slot_idx ON app.sessions USING btree (slot_id) WHERE (slot
 
 
 --
+-- Name: tax_documents_by_consultant; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX tax_documents_by_consultant ON app.tax_documents USING btree (consultant_id, issued_at DESC, id DESC);
+
+
+--
+-- Name: tax_documents_by_original; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX tax_documents_by_original ON app.tax_documents USING btree (original_document_id) WHERE (original_document_id IS NOT NULL);
+
+
+--
+-- Name: tax_documents_by_refund; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX tax_documents_by_refund ON app.tax_documents USING btree (refund_id) WHERE (refund_id IS NOT NULL);
+
+
+--
+-- Name: tax_documents_number_once; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX tax_documents_number_once ON app.tax_documents USING btree ((
+CASE
+    WHEN (issuer = 'consultant'::text) THEN consultant_id
+    ELSE NULL::uuid
+END), document_type, financial_year, number) NULLS NOT DISTINCT;
+
+
+--
+-- Name: tax_documents_once; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX tax_documents_once ON app.tax_documents USING btree (payment_id, issuer, refund_id) NULLS NOT DISTINCT;
+
+
+--
 -- Name: webhook_events_email_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -18123,6 +19399,13 @@ CREATE TRIGGER payment_refunds_mark_analytics AFTER INSERT OR UPDATE OF status, 
 
 
 --
+-- Name: payment_refunds payment_refunds_tax_documents; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_refunds_tax_documents AFTER INSERT OR UPDATE OF status ON app.payment_refunds FOR EACH ROW EXECUTE FUNCTION app.tax_documents_on_refund();
+
+
+--
 -- Name: payment_refunds payment_refunds_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -18162,6 +19445,13 @@ CREATE TRIGGER payment_transactions_record_commission BEFORE INSERT OR UPDATE ON
 --
 
 CREATE TRIGGER payment_transactions_refresh_client_paid AFTER INSERT OR DELETE OR UPDATE OF status, amount, amount_refunded, client_id ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.refresh_client_amount_paid();
+
+
+--
+-- Name: payment_transactions payment_transactions_tax_documents; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER payment_transactions_tax_documents AFTER INSERT OR UPDATE ON app.payment_transactions FOR EACH ROW EXECUTE FUNCTION app.tax_documents_on_capture();
 
 
 --
@@ -18309,6 +19599,20 @@ CREATE TRIGGER sessions_sync_slot_seats AFTER INSERT OR DELETE OR UPDATE OF stat
 --
 
 CREATE TRIGGER sessions_touch_updated_at BEFORE UPDATE ON app.sessions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: tax_document_counters tax_document_counters_no_delete; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER tax_document_counters_no_delete BEFORE DELETE ON app.tax_document_counters FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: tax_documents tax_documents_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER tax_documents_append_only BEFORE DELETE OR UPDATE ON app.tax_documents FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
 
 
 --
@@ -18656,6 +19960,14 @@ ALTER TABLE ONLY app.payment_refunds
 
 
 --
+-- Name: payment_transactions payment_transactions_billing_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.payment_transactions
+    ADD CONSTRAINT payment_transactions_billing_state_code_fkey FOREIGN KEY (billing_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
+
+
+--
 -- Name: payment_transactions payment_transactions_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -18829,6 +20141,70 @@ ALTER TABLE ONLY app.sessions
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_slot_id_fkey FOREIGN KEY (consultant_id, slot_id) REFERENCES app.availability_slots(consultant_id, id) ON DELETE SET NULL (slot_id);
+
+
+--
+-- Name: tax_document_counters tax_document_counters_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_document_counters
+    ADD CONSTRAINT tax_document_counters_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_original_document_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_original_document_id_fkey FOREIGN KEY (original_document_id) REFERENCES app.tax_documents(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_payment_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_payment_fkey FOREIGN KEY (consultant_id, payment_id) REFERENCES app.payment_transactions(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_place_of_supply_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_place_of_supply_state_code_fkey FOREIGN KEY (place_of_supply_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_recipient_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_recipient_state_code_fkey FOREIGN KEY (recipient_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_refund_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_refund_id_fkey FOREIGN KEY (refund_id) REFERENCES app.payment_refunds(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_supplier_state_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_supplier_state_code_fkey FOREIGN KEY (supplier_state_code) REFERENCES app.gst_states(code) ON DELETE RESTRICT;
 
 
 --
@@ -19041,6 +20417,13 @@ CREATE POLICY admin_reads_route_transfers ON app.route_transfers FOR SELECT TO n
 --
 
 CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: tax_documents admin_reads_tax_documents; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_tax_documents ON app.tax_documents FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -19418,6 +20801,13 @@ CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksh
 
 
 --
+-- Name: tax_documents consultant_reads_own_tax_documents; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_tax_documents ON app.tax_documents FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
 -- Name: consultant_tax_profiles consultant_reads_own_tax_profile; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -19657,6 +21047,18 @@ ALTER TABLE app.route_transfers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: tax_document_counters; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.tax_document_counters ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tax_documents; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.tax_documents ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: view_refreshes; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -19862,6 +21264,20 @@ CREATE POLICY worker_steps ON app.route_transfers TO nakksha_worker USING (true)
 --
 
 CREATE POLICY worker_steps ON app.sessions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: tax_document_counters worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.tax_document_counters TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: tax_documents worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.tax_documents TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -20156,21 +21572,21 @@ GRANT ALL ON FUNCTION api.begin_sign_in(p_kind text, p_account text, p_ip text) 
 
 
 --
--- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app;
-GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.book_slot(p_slug text, p_slot_id uuid, p_session_type text, p_client_name text, p_client_email text, p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea, p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea, p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text, p_client_ip_hash bytea, p_billing jsonb) TO nakksha_app_admin;
 
 
 --
--- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
-GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text, p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea, p_billing jsonb) TO nakksha_app_admin;
 
 
 --
@@ -20548,6 +21964,34 @@ GRANT ALL ON FUNCTION api.disconnect_calendar(p_provider text) TO nakksha_app_ad
 
 
 --
+-- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE tax_documents; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.tax_documents TO nakksha_app;
+GRANT SELECT ON TABLE app.tax_documents TO nakksha_app_admin;
+GRANT SELECT,INSERT ON TABLE app.tax_documents TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION document_json(p_d app.tax_documents); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.document_json(p_d app.tax_documents) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app;
+GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION duplicate_quotation(p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -20683,6 +22127,33 @@ GRANT ALL ON FUNCTION api.money(p_amount numeric) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.my_balance() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_balance() TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_balance() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_document(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_document(p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_document(p_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_document(p_id uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_documents(p_month date, p_type text, p_before uuid, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_gst_report(p_month date); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_gst_report(p_month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_gst_report(p_month date) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_gst_report(p_month date) TO nakksha_app_admin;
 
 
 --
@@ -20884,6 +22355,16 @@ GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.not_found(p_detail text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION gstin_is_valid(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gstin_is_valid(p_gstin text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app_admin;
 
 
 --
@@ -22247,6 +23728,16 @@ REVOKE ALL ON FUNCTION app.derive_slot_local_times() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION document_prefix(p_platform boolean, p_document_type text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION enforce_payment_transition(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22261,13 +23752,13 @@ REVOKE ALL ON FUNCTION app.enforce_session_transition() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION financial_year_start(p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION financial_year_label(p_fy_start date); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app;
-GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_worker;
-GRANT ALL ON FUNCTION app.financial_year_start(p_at timestamp with time zone) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION app.financial_year_label(p_fy_start date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app;
+GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app_admin;
 
 
 --
@@ -22278,6 +23769,16 @@ REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION gstin_check_character(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22285,16 +23786,6 @@ REVOKE ALL ON FUNCTION app.gstin_check_character(p_gstin text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.gstin_check_character(p_gstin text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION gstin_is_valid(p_gstin text); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.gstin_is_valid(p_gstin text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app;
-GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_worker;
-GRANT ALL ON FUNCTION app.gstin_is_valid(p_gstin text) TO nakksha_app_admin;
 
 
 --
@@ -22360,6 +23851,22 @@ GRANT ALL ON FUNCTION app.is_repeat_client(p_total_sessions integer) TO nakksha_
 
 
 --
+-- Name: FUNCTION issue_payment_documents(p_payment_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.issue_payment_documents(p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.issue_payment_documents(p_payment_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION issue_refund_documents(p_refund_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.issue_refund_documents(p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.issue_refund_documents(p_refund_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION keep_worker_registered(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22422,6 +23929,14 @@ REVOKE ALL ON FUNCTION app.mark_analytics_dirty() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamp with time zone, OUT number text, OUT financial_year date) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION order_transfer(p_consultant_id uuid, p_amount numeric); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22474,6 +23989,16 @@ GRANT ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) TO n
 
 
 --
+-- Name: FUNCTION platform_text(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.platform_text(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION protect_booked_slot(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22523,6 +24048,16 @@ REVOKE ALL ON FUNCTION app.refresh_client_amount_paid() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.refresh_client_session_totals() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION refuse_change(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.refuse_change() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.refuse_change() TO nakksha_app;
+GRANT ALL ON FUNCTION app.refuse_change() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.refuse_change() TO nakksha_app_admin;
 
 
 --
@@ -22593,6 +24128,16 @@ GRANT ALL ON FUNCTION app.setup_missing(p_consultant_id uuid) TO nakksha_app_adm
 
 
 --
+-- Name: FUNCTION share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part numeric, p_base numeric) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION submit_payout_account(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -22611,6 +24156,20 @@ REVOKE ALL ON FUNCTION app.sync_session_calendar() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tax_documents_on_capture(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.tax_documents_on_capture() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tax_documents_on_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.tax_documents_on_refund() FROM PUBLIC;
 
 
 --
@@ -22683,6 +24242,14 @@ GRANT ALL ON FUNCTION app_private.acting_admin(p_acting_admin_email text) TO nak
 
 REVOKE ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_type text, p_target_id uuid, p_details jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) TO nakksha_worker;
 
 
 --
@@ -23158,6 +24725,14 @@ GRANT SELECT(published_at),UPDATE(published_at) ON TABLE app.consultants TO nakk
 
 REVOKE ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION booking_documents(p_session_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_documents(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.booking_documents(p_session_id uuid) TO nakksha_worker;
 
 
 --
@@ -24032,6 +25607,20 @@ GRANT SELECT ON TABLE analytics.consultants TO nakksha_analyst;
 
 
 --
+-- Name: TABLE gst_summary_monthly; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.gst_summary_monthly TO nakksha_analyst;
+
+
+--
+-- Name: TABLE invoices; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.invoices TO nakksha_analyst;
+
+
+--
 -- Name: TABLE payments; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -24789,6 +26378,20 @@ GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE tax_document_counters; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT ON TABLE app.tax_document_counters TO nakksha_worker;
+
+
+--
+-- Name: COLUMN tax_document_counters.last; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(last) ON TABLE app.tax_document_counters TO nakksha_worker;
+
+
+--
 -- Name: TABLE view_refreshes; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -24902,6 +26505,7 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261209020000
 -- 20261210010000
 -- 20261211010000
+-- 20261211020000
 -- 20261211030000
 -- 20261211040000
 -- 20261211050000

@@ -56,13 +56,13 @@ select api.public_consultant(:slug);
 -- Free slots starting in [from, to) (a week by default, 31 days and 1000 slots at most), as instants with offsets (and in `tz` when given); the answer states the range it covers and the next one (null past the booking horizon). `from` and `to` are date-times with their time and offset (2027-01-31T09:30:00+05:30; a date alone is refused).
 select api.public_slots(:slug, :session_type, :from_, :to_)::text;
 
--- name: booking_quote(slug, slot_id, session_type, client_email, client_ip_hash, idempotency_key, request_sha256)$
+-- name: booking_quote(slug, slot_id, session_type, client_email, client_ip_hash, idempotency_key, request_sha256, billing)$
 -- Before the gateway order: the replayed answer of a known key, or the key claimed, the abuse limits met, the price and new session id.
-select api.booking_quote(:slug, :slot_id, :session_type, :client_email, :client_ip_hash, :idempotency_key, :request_sha256);
+select api.booking_quote(:slug, :slot_id, :session_type, :client_email, :client_ip_hash, :idempotency_key, :request_sha256, :billing);
 
--- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, manage_link_encrypted, idempotency_key, request_sha256, session_id, gateway, order_id, amount_paise, client_timezone, client_ip_hash)$
+-- name: book_slot(slug, slot_id, session_type, client_name, client_email, client_phone_encrypted, client_phone_hash, notes, manage_token_hash, manage_link_encrypted, idempotency_key, request_sha256, session_id, gateway, order_id, amount_paise, client_timezone, client_ip_hash, billing)$
 -- Book a slot (pending with a hold and its order, or confirmed when free).
-select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :manage_link_encrypted, :idempotency_key, :request_sha256, :session_id, :gateway, :order_id, :amount_paise, :client_timezone, :client_ip_hash);
+select api.book_slot(:slug, :slot_id, :session_type, :client_name, :client_email, :client_phone_encrypted, :client_phone_hash, :notes, :manage_token_hash, :manage_link_encrypted, :idempotency_key, :request_sha256, :session_id, :gateway, :order_id, :amount_paise, :client_timezone, :client_ip_hash, :billing);
 
 -- name: release_idempotency_key(slug, key, request_sha256)!
 -- Free the claimed key of a booking request that was refused, so its retry is booked.

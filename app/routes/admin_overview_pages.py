@@ -62,7 +62,12 @@ LIMIT_SETTINGS = {
     "login_failures_per_ip": "Failed sign-ins per IP address (15 minutes)",
     "login_failures_per_account": "Failed sign-ins per account from all addresses (1 hour)",
 }
-TEXT_SETTINGS = {"platform_name": "Platform name", "support_email": "Support email"}
+TEXT_SETTINGS = {"platform_name": "Platform name", "support_email": "Support email",
+                 # The platform's identity on its commission invoices (docs/gst.md "What the product does").
+                 "platform_legal_name": "Legal name on the platform's invoices",
+                 "platform_gstin": "Platform GSTIN (empty until registered)",
+                 "platform_state_code": "Platform's GST State code (like 29)",
+                 "platform_address": "Platform's registered address"}
 PLAN_ROWS_SPARE = 2  # empty rows for adding plans; a cleared row removes a plan
 
 

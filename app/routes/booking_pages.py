@@ -35,8 +35,9 @@ RAZORPAY_CSP = ("default-src 'self'; img-src 'self' data: https:; style-src 'sel
 async def consultant_page(request: Request) -> Response:
     profile = await run(request.app.state.pool, "public_consultant", slug=request.path_params["slug"])
     gateway = request.app.state.payments
+    states = (await run(request.app.state.pool, "gst_states"))["items"]  # the GST invoice's State, optional
     response = render(request, "pages/consultant.html", {"c": profile, "razorpay": gateway.name == "razorpay",
-                                                         "timezone_options": timezone_options()})
+                                                         "timezone_options": timezone_options(), "gst_states": states})
     if gateway.name == "razorpay":
         response.headers["content-security-policy"] = RAZORPAY_CSP
     return response

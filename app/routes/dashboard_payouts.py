@@ -50,6 +50,7 @@ async def payouts_page(request: Request) -> Response:
     balance = await run(pool, "my_balance", caller)
     ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
     transfers = (await run(pool, "my_transfers", caller, limit=20))["items"] if before is None else []
+    documents = await run(pool, "my_documents", caller, month=None, type=None, before=None, limit=10)
     zone = ZoneInfo(subject["timezone"])
     months, month = [], _month(None, zone)
     for _ in range(12):  # this month and the eleven before it, for the statements
@@ -57,8 +58,8 @@ async def payouts_page(request: Request) -> Response:
         month = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
     return render(request, "dashboard/payouts.html", {
         "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger,
-        "owes": Decimal(balance["due"]) < 0, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months, "transfers": transfers,
-        "first_page": before is None})
+        "owes": Decimal(balance["due"]) < 0, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
+        "transfers": transfers, "first_page": before is None, "documents": documents})
 
 
 @endpoint(summary="Payouts: one month's statement as CSV (your time zone).", tags=("pages",), auth="readable",

@@ -41,12 +41,25 @@ class ClientIn(Schema):
     phone: ClientPhone | None = None
 
 
+class BillingIn(Schema):
+    """What the client's invoice needs beyond their name (docs/gst.md): their State decides CGST + SGST or IGST; a
+    GSTIN (a business) puts it on the invoice. Checked in SQL: a 422 names the field (billing.gstin, …)."""
+
+    state_code: str | None = Field(default=None, max_length=10, examples=["29"],
+                                   description="GST State code (GET /gst-states); a GSTIN's own when one is given.")
+    country: str | None = Field(default=None, max_length=10, examples=["IN"],
+                                description="ISO 3166 alpha-2; IN when a State or GSTIN is given. Abroad: no State.")
+    gstin: str | None = Field(default=None, max_length=30, examples=["29AAPFU0939F1ZQ"])
+    billing_name: str | None = Field(default=None, max_length=300, description="The name to invoice (a business).")
+
+
 class BookingBody(Schema):
     slot_id: Id
     session_type: Literal["personal", "webinar"]
     client: ClientIn
     notes: str | None = Field(default=None, max_length=2000)
     timezone: Timezone | None = None  # the client's own zone (the booking page sends the browser's)
+    billing: BillingIn | None = Field(default=None, description="Optional: for a GST invoice (the State, a GSTIN).")
 
 
 class SlotsQuery(QuerySchema):
@@ -220,16 +233,20 @@ async def book_slot(request: Request) -> JSONResponse:
     key = request.headers.get("idempotency-key")
     if key is not None and not (1 <= len(key) <= 200 and key.isprintable()):
         raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable characters.")
-    canonical = json.dumps({"slug": slug, **body.model_dump(mode="json")}, sort_keys=True).encode()
+    fields = body.model_dump(mode="json")
+    if fields["billing"] is None:
+        del fields["billing"]  # a body without billing hashes as it did before billing existed (keys in flight)
+    canonical = json.dumps({"slug": slug, **fields}, sort_keys=True).encode()
     request_sha256 = hashlib.sha256(canonical).digest()
     pool, secrets, gateway = request.app.state.pool, request.app.state.secrets, request.app.state.payments
     ip_hash = client_ip_hash(request)
     prefill = {"name": body.client.name.strip(), "email": body.client.email, "contact": body.client.phone or ""}
     # 1. Before any order: the answer already given to this key (or the key claimed), the abuse limits, the price,
     #    and a refusal if the slot is gone.
+    billing = body.billing.model_dump(exclude_none=True) if body.billing else None
     quote = await run(pool, "booking_quote", slug=slug, slot_id=body.slot_id, session_type=body.session_type,
                       client_email=body.client.email, client_ip_hash=ip_hash, idempotency_key=key,
-                      request_sha256=request_sha256)
+                      request_sha256=request_sha256, billing=billing)
     if "replay" in quote:
         return replay_answer(request, quote["replay"], prefill)
     # The manage link is random, never derived from the client's key; a replay finds it stored with the key.
@@ -258,7 +275,7 @@ async def book_slot(request: Request) -> JSONResponse:
                             idempotency_key=key, request_sha256=request_sha256, session_id=uuid.UUID(quote["session_id"]),
                             gateway=gateway.name, order_id=order["id"] if order else None,
                             amount_paise=quote["amount_paise"], client_timezone=body.timezone,
-                            client_ip_hash=ip_hash)
+                            client_ip_hash=ip_hash, billing=billing)
     except (ApiError, asyncpg.PostgresError):
         if key is not None:
             # Refused after the key was claimed: free it, so this request sent again is booked then.

@@ -281,9 +281,13 @@
   }
 
   // Every problem with the details at once, each beside its field in plain words; what was typed stays.
-  var FIELDS = { name: "client-name", email: "client-email", phone: "client-phone", notes: "client-notes" };
+  var FIELDS = { name: "client-name", email: "client-email", phone: "client-phone", notes: "client-notes",
+                 state_code: "billing-state_code", country: "billing-country", gstin: "billing-gstin",
+                 billing_name: "billing-billing_name" };
   function fieldError(name, text) {
     var input = document.getElementById(FIELDS[name]), out = document.getElementById(FIELDS[name] + "-error");
+    if (!input) { return; }  // a free page has no billing fields
+    if (text && input.closest("details")) { input.closest("details").open = true; }
     out.textContent = text || ""; out.hidden = !text;
     input.closest(".field").classList.toggle("invalid", Boolean(text));
     if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
@@ -314,11 +318,18 @@
   var PLAIN = { email: "This address cannot receive mail. Check it, or use another one.",
                 phone: "Use 6 to 15 digits, with a + and the country code if you like.", name: "Please enter your name." };
   function serverFieldError(err) {
-    var name = String(err.field || "").replace(/^client\./, "");
+    var name = String(err.field || "").replace(/^(client|billing)\./, "");
     if (!FIELDS[name]) { return false; }
     var errors = {};
     errors[name] = PLAIN[name] || String(err.message || "").replace(/^[\w.]+: /, "");
     return showErrors(errors);
+  }
+
+  var placeSelect = document.getElementById("billing-state_code");
+  if (placeSelect) {
+    placeSelect.addEventListener("change", function () {
+      document.getElementById("field-country").hidden = placeSelect.value !== "abroad";
+    });
   }
 
   stepDetails.addEventListener("submit", function (event) {
@@ -331,6 +342,15 @@
     var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client, timezone: zone() };
     var notes = String(form.get("notes") || "").trim();
     if (notes) { body.notes = notes; }
+    // For the GST invoice (optional): the State (or a country abroad), a GSTIN, the name to invoice.
+    var billing = {}, place = String(form.get("billing_state") || "");
+    if (place === "abroad") { billing.country = String(form.get("billing_country") || "").trim().toUpperCase(); }
+    else if (place) { billing.state_code = place; }
+    [["gstin", "billing_gstin"], ["billing_name", "billing_name"]].forEach(function (pair) {
+      var value = String(form.get(pair[1]) || "").trim();
+      if (value) { billing[pair[0]] = value; }
+    });
+    if (Object.keys(billing).length) { body.billing = billing; }
     payButton.disabled = true;
     say("Booking your time…");
     fetch("/api/v1/public/consultants/" + encodeURIComponent(slug) + "/bookings", {

@@ -226,7 +226,8 @@ comment on function app_private.bookable_slot is 'The consultant''s slot if it c
 -- Booking ------------------------------------------------------------------------------------------------
 
 create or replace function api.booking_quote(p_slug text, p_slot_id uuid, p_session_type text, p_client_email text,
-                                             p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea)
+                                             p_client_ip_hash bytea, p_idempotency_key text, p_request_sha256 bytea,
+                                             p_billing jsonb default null)
 returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -237,6 +238,8 @@ declare
   v_replay jsonb;
   v_amount numeric(10, 2);
 begin
+  -- Billing details the booking cannot take are refused before anything: no key claimed, no order made.
+  perform app_private.billing_details(p_billing);
   -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
   -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
   -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
@@ -267,7 +270,7 @@ create or replace function api.book_slot(
   p_client_phone_encrypted bytea, p_client_phone_hash bytea, p_notes text, p_manage_token_hash bytea,
   p_manage_link_encrypted text, p_idempotency_key text, p_request_sha256 bytea,
   p_session_id uuid, p_gateway text, p_order_id text, p_amount_paise bigint, p_client_timezone text default null,
-  p_client_ip_hash bytea default null
+  p_client_ip_hash bytea default null, p_billing jsonb default null
 ) returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -284,6 +287,7 @@ declare
   v_wait integer;
   v_session app.sessions;
   v_result jsonb;
+  v_billing record := app_private.billing_details(p_billing);  -- the client's State for the invoice (docs/gst.md)
 begin
   -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
   --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
@@ -368,9 +372,11 @@ begin
   if v_amount > 0 then
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
-                                          gateway_order_id, status, metadata)
+                                          gateway_order_id, status, metadata, billing_state_code, billing_country,
+                                          billing_gstin, billing_name)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
-            jsonb_build_object('receipt', v_session.id));
+            jsonb_build_object('receipt', v_session.id), v_billing.state_code, v_billing.country, v_billing.gstin,
+            v_billing.billing_name);
   else
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;
@@ -387,8 +393,9 @@ $$;
 comment on function api.book_slot is 'A client books a slot on a public page: pending with a hold (or confirmed when free) under the abuse limits, never changing an existing client; idempotent per consultant and key. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
 
 grant execute on function api.public_consultant(text), api.public_slots(text, text, timestamptz, timestamptz),
-  api.booking_quote(text, uuid, text, text, bytea, text, bytea),
-  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea) to nakksha_app;
+  api.booking_quote(text, uuid, text, text, bytea, text, bytea, jsonb),
+  api.book_slot(text, uuid, text, text, text, bytea, bytea, text, bytea, text, text, bytea, uuid, text, text, bigint, text, bytea,
+                jsonb) to nakksha_app;
 grant execute on function api.abandon_expired_holds() to nakksha_worker;
 
 -- Test: pytest tests/http/test_booking.py

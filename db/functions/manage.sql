@@ -62,7 +62,9 @@ begin
     'refunds', coalesce((select jsonb_agg(jsonb_build_object('amount', api.money(r.amount), 'status', r.status,
                                                              'created_at', r.created_at) order by r.created_at)
                          from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
-                         where t.session_id = p_s.id), '[]'::jsonb));
+                         where t.session_id = p_s.id), '[]'::jsonb),
+    -- The GST documents issued to the client for it (invoice or receipt, credit notes), as issued.
+    'documents', app_private.booking_documents(p_s.id));
 end;
 $$;
 comment on function app_private.manage_view is 'What the client''s manage page shows: the booking, what they may do, the refund due now.';

@@ -103,7 +103,7 @@ comment on function app_private.setting_integer is 'A whole-number platform sett
 
 create or replace function app_private.check_setting(p_key text, p_value jsonb)
 returns void
-language plpgsql immutable
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -126,6 +126,26 @@ begin
        or length(p_value #>> '{}') > 254 then
       raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:support_email',
         detail = 'support_email is an email address.';
+    end if;
+  elsif p_key in ('platform_gstin', 'platform_legal_name', 'platform_state_code', 'platform_address') then
+    -- The platform's identity on its commission invoices (docs/gst.md): a GSTIN or nothing yet, a State of the list.
+    if jsonb_typeof(p_value) <> 'string'
+       or length(btrim(p_value #>> '{}')) > (case p_key when 'platform_address' then 500 else 200 end) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:' || p_key,
+        detail = format('%s is text of at most %s characters.', p_key,
+                        case p_key when 'platform_address' then 500 else 200 end);
+    elsif p_key = 'platform_gstin' and btrim(p_value #>> '{}') <> ''
+          and not coalesce(app.gstin_is_valid(btrim(p_value #>> '{}')), false) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_gstin',
+        detail = 'platform_gstin is a valid GSTIN (15 characters, upper case, its check character right) or empty.';
+    elsif p_key = 'platform_gstin' and btrim(p_value #>> '{}') <> ''
+          and not exists (select 1 from app.gst_states s where s.code = left(btrim(p_value #>> '{}'), 2)) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_gstin',
+        detail = 'platform_gstin starts with no State''s code.';
+    elsif p_key = 'platform_state_code'
+          and not exists (select 1 from app.gst_states s where s.code = btrim(p_value #>> '{}') and s.current) then
+      raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:platform_state_code',
+        detail = 'platform_state_code is a GST State code from the list (like 29 for Karnataka).';
     end if;
   elsif p_key = 'plans' then
     -- The commission is optional in a change (a plan keeps its own; a new plan takes 10%, at least ₹10).

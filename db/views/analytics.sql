@@ -89,8 +89,33 @@ create view analytics.session_funnel (consultant_id, month, booked, abandoned, c
   group by s.consultant_id, date_trunc('month', s.created_at at time zone c.timezone)::date;
 comment on view analytics.session_funnel is 'Sessions per consultant and local month booked (created_at): booked, abandoned, confirmed or later, cancelled (refunded ones too), completed.';
 
+-- GST documents (docs/gst.md): numbers, types, States and amounts; never a name, an address or a GSTIN (a
+-- consultant's or an individual client's GSTIN carries their PAN). Months are India's (GST returns are).
+create view analytics.invoices (id, consultant_id, issuer, document_type, number, financial_year, issued_at, month,
+                                payment_id, refund_id, original_document_id, purpose, supplier_state_code,
+                                recipient_registered, recipient_state_code, recipient_country,
+                                place_of_supply_state_code, place_of_supply_country, sac, taxable_value, cgst_rate,
+                                cgst, sgst_rate, sgst, igst_rate, igst, total, zero_rated) as
+  select d.id, d.consultant_id, d.issuer, d.document_type, d.number, d.financial_year, d.issued_at,
+         date_trunc('month', d.issued_at at time zone 'Asia/Kolkata')::date, d.payment_id, d.refund_id,
+         d.original_document_id, d.purpose, d.supplier_state_code, d.recipient_gstin is not null,
+         d.recipient_state_code, d.recipient_country, d.place_of_supply_state_code, d.place_of_supply_country, d.sac,
+         d.taxable_value, d.cgst_rate, d.cgst, d.sgst_rate, d.sgst, d.igst_rate, d.igst, d.total,
+         d.lut_reference is not null
+  from app.tax_documents d;
+comment on view analytics.invoices is 'Every GST document (invoice, bill of supply, receipt, credit note; the platform''s commission invoices): type, number, States and amounts, no names, addresses or GSTINs.';
+
+create view analytics.gst_summary_monthly (month, consultant_id, issuer, place_of_supply_state_code, document_type,
+                                           documents, taxable_value, cgst, sgst, igst, total) as
+  select date_trunc('month', d.issued_at at time zone 'Asia/Kolkata')::date, d.consultant_id, d.issuer,
+         d.place_of_supply_state_code, d.document_type, count(*), sum(d.taxable_value), sum(d.cgst), sum(d.sgst),
+         sum(d.igst), sum(d.total)
+  from app.tax_documents d
+  group by 1, d.consultant_id, d.issuer, d.place_of_supply_state_code, d.document_type;
+comment on view analytics.gst_summary_monthly is 'GST documents per month (India), consultant, issuer, place of supply and type: their count, taxable value and each tax.';
+
 grant select on analytics.consultants, analytics.sessions, analytics.payments, analytics.revenue_daily,
   analytics.consultant_daily_stats, analytics.clients, analytics.quotations, analytics.quotation_funnel,
-  analytics.session_funnel to nakksha_analyst;
+  analytics.session_funnel, analytics.invoices, analytics.gst_summary_monthly to nakksha_analyst;
 
 -- Test: pytest tests/db/test_analytics_views.py tests/db/test_rls.py

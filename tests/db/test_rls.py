@@ -38,6 +38,8 @@ TENANT_TABLES = {
     "payout_accounts": "own",  # their Razorpay Route linked account and its activation (issue 21)
     "route_transfers": "own",  # their share of each payment sent to that account (issue 21)
     "payout_mismatches": "none",  # the reconciliation's findings, for admins only (issue 21)
+    "tax_documents": "own",  # their invoices to clients and the platform's to them; issued by triggers, never by them
+    "tax_document_counters": "none",  # the series' last numbers: the issuing triggers' alone
     "calendar_connections": "own",
     "calendar_busy": "none",
     "oauth_states": "none",

@@ -171,6 +171,8 @@ async def test_settings_are_for_super_admins_saved_checked_and_audited(client, d
     for bad, field in (({"default_hold_minutes": "1000"}, "default_hold_minutes"),
                        ({"booking_horizon_days": "soon"}, "booking_horizon_days"),
                        ({"support_email": "nope"}, "support_email"), ({"platform_name": "  "}, "platform_name"),
+                       ({"platform_gstin": "29AAPFU0939F1ZX"}, "platform_gstin"),
+                       ({"platform_state_code": "99"}, "platform_state_code"),
                        ({"plan_code_0": "FREE"}, "plans"), ({"plan_price_1": "-5"}, "plans"),
                        ({"plan_price_1": "lots"}, "plans"), ({"plan_price_1": "1e400"}, "plans"),
                        ({"plan_price_1": "NaN"}, "plans"), ({"plan_price_1": "499.999"}, "plans"),

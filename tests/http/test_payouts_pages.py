@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from tests.http.test_dashboard_payments_pages import signed_in_consultant
 from tests.http.test_pages import HTML
 
+DOCUMENTS = "/api/v1/documents"
+
 
 async def test_the_payouts_page_and_a_months_statement(client, db):
     """The page a consultant reads (signed in on the pages, the local gateway's payment), and the CSV for the
@@ -35,5 +37,27 @@ async def test_the_payouts_page_and_a_months_statement(client, db):
     finally:
         await conn.close()
     assert "₹1,247.58" in (await client.get("/dashboard/payouts", headers=HTML)).text
+
+async def test_the_monthly_gst_report_lists_each_document_with_its_taxes(client, db):
+    c, b, tid = await signed_in_consultant(client, db)  # ₹1,499.50, unregistered: a receipt
+    month = datetime.now(UTC).astimezone(ZoneInfo("Asia/Kolkata")).strftime("%Y-%m")
+    page = await client.get("/dashboard/payouts", headers=HTML)
+    assert f"/dashboard/payouts/gst-report.csv?month={month}" in page.text and "RCT/" in page.text
+    r = await client.get("/dashboard/payouts/gst-report.csv", params={"month": month}, headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert f'filename="nakksha-gst-{month}.csv"' in r.headers["content-disposition"]
+    rows = [line.split(",") for line in r.text.strip().splitlines()]
+    assert rows[0][:4] == ["Number", "Type", "Issued by", "Date"] and len(rows) == 3
+    receipt = next(row for row in rows if row[1] == "Receipt")
+    assert receipt[10:15] == ["1499.50", "0.00", "0.00", "0.00", "1499.50"]
+    nk = next(row for row in rows if row[2].startswith("Nakksha"))
+    assert nk[0].startswith("NK/") and nk[10] == "149.95" and nk[14] == "176.94"  # commission + 18% GST
+    documents = (await client.get(DOCUMENTS, headers=c["headers"])).json()["items"]
+    shown = await client.get(f"/dashboard/payouts/documents/{documents[0]['id']}", headers=HTML)
+    assert shown.status_code == 200 and documents[0]["number"] in shown.text
+    assert (await client.get("/dashboard/payouts/gst-report.csv", params={"month": "2026-13"},
+                             headers=HTML)).status_code == 422
+    empty = await client.get("/dashboard/payouts/gst-report.csv", params={"month": "2021-01"}, headers=HTML)
+    assert len(empty.text.strip().splitlines()) == 1
 
 # Test: pytest tests/http/test_payouts_pages.py

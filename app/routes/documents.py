@@ -1,0 +1,123 @@
+# app/routes/documents.py — GST documents over HTTP: the consultant's list and snapshots (/api/v1/documents), their monthly GST report (CSV on the Payouts page), and the client's own through the manage link.
+"""Documents are issued by the database when a payment is captured or a refund processed (docs/gst.md, "What the
+product does") and never change. Every reader here gets the same JSON snapshot (`document_snapshot`): a page renders
+it, and a PDF renderer can slot in beside the HTML one taking the same dict."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.answers_documents import DocumentType, TaxDocument, TaxDocumentPage
+from app.auth import token_hash
+from app.endpoints import endpoint
+from app.errors import ApiError
+from app.jsonio import JSONResponse
+from app.routes.dashboard_payouts import _month
+from app.routes.public import booking_with_checkout
+from app.sql import run
+from app.validation import QuerySchema, parse_query
+from app.web import render, signed_in
+
+INDIA = ZoneInfo("Asia/Kolkata")  # GST months and dates are India's, whatever the consultant's own zone
+TYPE_LABELS = {"tax_invoice": "Tax invoice", "bill_of_supply": "Bill of supply", "receipt": "Receipt",
+               "credit_note": "Credit note"}
+
+
+class DocumentsQuery(QuerySchema):
+    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (India).")
+    type: DocumentType | None = None
+    before: uuid.UUID | None = Field(default=None, description="A document id: documents older than it.")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+async def document_snapshot(request: Request, document_id: uuid.UUID) -> dict:
+    """One of the signed-in consultant's documents as issued (404 for anyone else's): what every renderer takes."""
+    return await run(request.app.state.pool, "my_document", request.state.caller, id=document_id)
+
+
+def _document_id(request: Request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.path_params["id"])
+    except ValueError as exc:
+        raise ApiError(404, "not_found", "No such document.") from exc
+
+
+@endpoint(named="my_documents", tags=("payouts",), auth="readable", query=DocumentsQuery,
+          responses={200: TaxDocumentPage, 422: None})
+async def list_documents(request: Request) -> JSONResponse:
+    q = parse_query(request, DocumentsQuery)
+    month = date(int(q.month[:4]), int(q.month[5:]), 1) if q.month else None
+    return JSONResponse(await run(request.app.state.pool, "my_documents", request.state.caller, month=month,
+                                  type=q.type, before=q.before, limit=q.limit))
+
+
+@endpoint(named="my_document", tags=("payouts",), auth="readable", responses={200: TaxDocument, 404: None})
+async def get_document(request: Request) -> JSONResponse:
+    return JSONResponse(await document_snapshot(request, _document_id(request)))
+
+
+REPORT_COLUMNS = ["Number", "Type", "Issued by", "Date", "Against", "Supplier GSTIN", "Recipient GSTIN",
+                  "Place of supply", "Place of supply code", "SAC", "Taxable value", "CGST", "SGST", "IGST", "Total",
+                  "LUT"]
+
+
+@endpoint(summary="Payouts: one month's GST documents as CSV (dates in India).", tags=("pages",), auth="readable",
+          include=False)
+async def gst_report_csv(request: Request) -> Response:
+    _, caller = signed_in(request)
+    month = _month(request.query_params.get("month"), INDIA)
+    report = await run(request.app.state.pool, "my_gst_report", caller, month=month)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(REPORT_COLUMNS)
+    for d in report["items"]:
+        w.writerow([d["number"], TYPE_LABELS[d["document_type"]],
+                    "You" if d["issuer"] == "consultant" else "Nakksha (commission)", d["issue_date"],
+                    d["original_number"] or "", d["supplier_gstin"] or "", d["recipient_gstin"] or "",
+                    d["place_of_supply"] or "", d["place_of_supply_state_code"] or "", d["sac"], d["taxable_value"],
+                    d["cgst"], d["sgst"], d["igst"], d["total"], d["lut_reference"] or ""])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="nakksha-gst-{report["month"]}.csv"',
+        "cache-control": "no-store"})
+
+
+@endpoint(summary="A GST document of a booking, for its client, through the manage link.", tags=("pages",),
+          include=False)
+async def client_document_page(request: Request) -> Response:
+    booking = await booking_with_checkout(request, token_hash(request.path_params["token"]))
+    wanted = str(_document_id(request))
+    found = next((d for d in booking["documents"] if d["id"] == wanted), None)
+    if found is None:
+        raise ApiError(404, "not_found", "No such document.")
+    return _document_page(request, found, back=f"/booking/{request.path_params['token']}")
+
+
+@endpoint(summary="One of your GST documents, as issued (printable).", tags=("pages",), auth="readable",
+          include=False)
+async def consultant_document_page(request: Request) -> Response:
+    return _document_page(request, await document_snapshot(request, _document_id(request)), back="/dashboard/payouts")
+
+
+def _document_page(request: Request, document: dict, *, back: str) -> Response:
+    response = render(request, "pages/tax_document.html", {"d": document, "labels": TYPE_LABELS, "back": back})
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+api_routes = [Route("/documents", list_documents, methods=["GET"], name="my_documents"),
+              Route("/documents/{id}", get_document, methods=["GET"], name="my_document")]
+dashboard_routes = [Route("/payouts/gst-report.csv", gst_report_csv, methods=["GET"], name="payouts_gst_report_csv"),
+                    Route("/payouts/documents/{id}", consultant_document_page, methods=["GET"],
+                          name="payouts_document_page")]
+site_routes = [Route("/booking/{token}/documents/{id}", client_document_page, methods=["GET"],
+                     name="booking_document_page")]
+
+# Test: pytest tests/http/test_documents.py

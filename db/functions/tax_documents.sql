@@ -1,0 +1,191 @@
+-- db/functions/tax_documents.sql — GST documents read back: a client's billing details checked at booking, a document's JSON snapshot, the consultant's list and monthly GST report.
+-- Issue 21 (docs/gst.md "What the product does"): documents are written by triggers (db/functions/app/
+-- tax_document_issue.sql); everything here reads them under the caller's policies (security invoker), but for the
+-- manage link's view, which runs inside its definer function (db/functions/manage.sql).
+
+create or replace function app_private.billing_details(p_billing jsonb, out state_code text, out country text,
+                                                       out gstin text, out billing_name text)
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  -- Optional: {state_code, country, gstin, billing_name}. A GSTIN is a business in India, its State its own; a
+  -- State says India. Each refusal is a 422 naming its field, before anything is written.
+  if p_billing is null or jsonb_typeof(p_billing) = 'null' then
+    return;
+  end if;
+  if jsonb_typeof(p_billing) <> 'object' then
+    perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name}.');
+  end if;
+  state_code := nullif(btrim(p_billing->>'state_code'), '');
+  country := nullif(upper(btrim(p_billing->>'country')), '');
+  gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
+  billing_name := nullif(btrim(p_billing->>'billing_name'), '');
+  if country is not null and country !~ '^[A-Z]{2}$' then
+    perform app.refuse_field('billing.country', 'The country is its two-letter ISO code, like IN or US.');
+  end if;
+  if gstin is not null then
+    if gstin !~ '^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z][A-Z][0-9A-Z]$' then
+      perform app.refuse_field('billing.gstin', 'A GSTIN is 15 characters, like 29AAAPL1234C1ZA.');
+    elsif not app.gstin_is_valid(gstin) then
+      perform app.refuse_field('billing.gstin', 'This GSTIN''s last character does not match the rest: check it for '
+                                                || 'a mistyped character.');
+    elsif not exists (select 1 from app.gst_states s where s.code = left(gstin, 2) and s.code <> '99') then
+      perform app.refuse_field('billing.gstin', 'This GSTIN starts with no State''s code.');
+    elsif state_code is not null and state_code <> left(gstin, 2) then
+      perform app.refuse_field('billing.state_code', 'Your State is the one your GSTIN is registered in.');
+    end if;
+    state_code := left(gstin, 2);
+  elsif state_code is not null and not exists (select 1 from app.gst_states s where s.code = state_code and s.current) then
+    perform app.refuse_field('billing.state_code', 'Choose a State or Union Territory from the list.');
+  end if;
+  if state_code is not null then
+    if country is not null and country <> 'IN' then
+      perform app.refuse_field(case when gstin is not null then 'billing.gstin' else 'billing.state_code' end,
+                               'A GSTIN and a State are India''s: leave them out for an address abroad.');
+    end if;
+    country := 'IN';
+  end if;
+  if billing_name is not null and char_length(billing_name) not between 2 and 200 then
+    perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
+  end if;
+end;
+$$;
+comment on function app_private.billing_details is 'A booking''s optional billing details checked and normalised (GSTIN upper case, its State; a State means India), or a 422 naming the field.';
+
+create or replace function api.document_json(p_d app.tax_documents)
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- Everything the document prints, as it was issued: what a page, a PDF or the API renders.
+  select jsonb_build_object(
+    'id', p_d.id, 'issuer', p_d.issuer, 'document_type', p_d.document_type, 'number', p_d.number,
+    'financial_year', app.financial_year_label(p_d.financial_year), 'issued_at', p_d.issued_at,
+    'issue_date', (p_d.issued_at at time zone 'Asia/Kolkata')::date,
+    'payment_id', p_d.payment_id, 'refund_id', p_d.refund_id, 'purpose', p_d.purpose,
+    'session_id', p_d.session_id, 'quotation_id', p_d.quotation_id,
+    'original', case when p_d.original_document_id is not null then jsonb_build_object(
+      'id', p_d.original_document_id, 'number', p_d.original_number,
+      'issue_date', (p_d.original_issued_at at time zone 'Asia/Kolkata')::date) end,
+    'supplier', jsonb_build_object('name', p_d.supplier_name, 'gstin', p_d.supplier_gstin,
+      'state_code', p_d.supplier_state_code, 'state_name', (select s.name from app.gst_states s
+                                                            where s.code = p_d.supplier_state_code),
+      'address', p_d.supplier_address),
+    'recipient', jsonb_build_object('name', p_d.recipient_name, 'billing_name', p_d.recipient_billing_name,
+      'gstin', p_d.recipient_gstin, 'state_code', p_d.recipient_state_code,
+      'state_name', (select s.name from app.gst_states s where s.code = p_d.recipient_state_code),
+      'country', p_d.recipient_country),
+    'place_of_supply', jsonb_build_object('state_code', p_d.place_of_supply_state_code,
+      'state_name', (select s.name from app.gst_states s where s.code = p_d.place_of_supply_state_code),
+      'country', p_d.place_of_supply_country),
+    'lines', (select coalesce(jsonb_agg(jsonb_build_object('description', l->>'description', 'sac', l->>'sac',
+                'quantity', (l->>'quantity')::integer, 'taxable_value', api.money((l->>'taxable_value')::numeric),
+                'cgst', api.money((l->>'cgst')::numeric), 'sgst', api.money((l->>'sgst')::numeric),
+                'igst', api.money((l->>'igst')::numeric), 'total', api.money((l->>'total')::numeric))
+                order by o), '[]') from jsonb_array_elements(p_d.lines) with ordinality x(l, o)),
+    'currency', p_d.currency, 'taxable_value', api.money(p_d.taxable_value),
+    'cgst_rate', p_d.cgst_rate, 'cgst', api.money(p_d.cgst),
+    -- Union territories without a legislature levy UTGST in SGST's place (docs/gst.md §5).
+    'sgst_label', case when p_d.place_of_supply_state_code in ('04', '26', '31', '35', '38', '97') then 'UTGST'
+                       else 'SGST' end,
+    'sgst_rate', p_d.sgst_rate, 'sgst', api.money(p_d.sgst), 'igst_rate', p_d.igst_rate, 'igst', api.money(p_d.igst),
+    'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
+    'legend', p_d.legend)
+$$;
+comment on function api.document_json is 'A GST document''s full snapshot as the API answers it (money as strings; the issue date in India).';
+
+create or replace function api.my_documents(p_month date default null, p_type text default null,
+                                            p_before uuid default null, p_limit integer default 50)
+returns jsonb
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_items jsonb;
+  v_last uuid;
+  v_count integer;
+begin
+  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first; a month is
+  -- India's (GST returns are), `next` the last one's id, which the following page starts after.
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
+                                               'number', d.number, 'issued_at', d.issued_at,
+                                               'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                               'place_of_supply_state_code', d.place_of_supply_state_code,
+                                               'place_of_supply_country', d.place_of_supply_country,
+                                               'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst),
+                                               'sgst', api.money(d.sgst), 'igst', api.money(d.igst),
+                                               'total', api.money(d.total)) order by d.issued_at desc, d.id desc), '[]'),
+         (array_agg(d.id order by d.issued_at, d.id))[1], count(*)
+  into v_items, v_last, v_count
+  from (select * from app.tax_documents x
+        where x.consultant_id = (select app.current_reading_consultant_id())
+          and (p_type is null or x.document_type = p_type)
+          and (p_month is null or (x.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
+               and x.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'))
+          and (p_before is null or (x.issued_at, x.id) < (select b.issued_at, b.id from app.tax_documents b
+                                                         where b.id = p_before))
+        order by x.issued_at desc, x.id desc limit v_limit) d;
+  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+end;
+$$;
+comment on function api.my_documents is 'The calling consultant''s GST documents (issued to their clients, and the platform''s to them), newest first, a page at a time, by month (India) and type.';
+
+create or replace function api.my_document(p_id uuid)
+returns jsonb
+language plpgsql stable security invoker
+set search_path = ''
+as $$
+declare
+  v_d app.tax_documents;
+begin
+  select * into v_d from app.tax_documents d where d.id = p_id;  -- the policy: theirs only
+  if v_d.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such document.';
+  end if;
+  return api.document_json(v_d);
+end;
+$$;
+comment on function api.my_document is 'One of the calling consultant''s GST documents, its full snapshot; 404 for anyone else''s.';
+
+create or replace function api.my_gst_report(p_month date)
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- One month (India's) of documents, oldest first, for the GST returns: the consultant's own (outward supplies,
+  -- GSTR-1) and the platform's to them (their input tax credit).
+  select jsonb_build_object('month', to_char(date_trunc('month', p_month), 'YYYY-MM'), 'items', coalesce((
+    select jsonb_agg(jsonb_build_object('number', d.number, 'document_type', d.document_type, 'issuer', d.issuer,
+      'issue_date', (d.issued_at at time zone 'Asia/Kolkata')::date, 'original_number', d.original_number,
+      'recipient_gstin', d.recipient_gstin, 'supplier_gstin', d.supplier_gstin,
+      'place_of_supply_state_code', d.place_of_supply_state_code,
+      'place_of_supply', coalesce(s.name, d.place_of_supply_country), 'sac', d.sac,
+      'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
+      'igst', api.money(d.igst), 'total', api.money(d.total), 'lut_reference', d.lut_reference)
+      order by d.issued_at, d.number)
+    from app.tax_documents d left join app.gst_states s on s.code = d.place_of_supply_state_code
+    where d.consultant_id = (select app.current_reading_consultant_id())
+      and d.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
+      and d.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'),
+    '[]'))
+$$;
+comment on function api.my_gst_report is 'The calling consultant''s GST documents of one month (India), oldest first, with each tax and the place of supply: the GST report CSV.';
+
+create or replace function app_private.booking_documents(p_session_id uuid)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- The client's own documents of a booking: the consultant's to them (never the platform's to the consultant).
+  select coalesce(jsonb_agg(api.document_json(d) order by d.issued_at, d.number), '[]')
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id
+$$;
+comment on function app_private.booking_documents is 'The documents issued to a booking''s client (full snapshots), for its manage link.';
+
+grant execute on function api.document_json(app.tax_documents), api.my_documents(date, text, uuid, integer),
+  api.my_document(uuid), api.my_gst_report(date) to nakksha_app;
+
+-- Test: pytest tests/db/test_tax_documents.py tests/http/test_documents.py

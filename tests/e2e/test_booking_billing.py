@@ -1,0 +1,55 @@
+# tests/e2e/test_booking_billing.py — the booking form's optional GST invoice details on a 390 px phone: folded away, a State list, the server's refusal beside the GSTIN, the details kept on the payment.
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import expect
+
+from tests.db.test_tax_profiles import gstin
+from tests.e2e.conftest import new_page, shot
+from tests.e2e.test_booking_phone import PHONE
+from tests.e2e.test_pages_a11y import no_serious_violations
+from tests.http.test_booking import approved_consultant, every_day
+
+
+async def test_a_phone_asks_for_the_invoices_state_and_gstin_only_when_opened(browser, site, api, db):
+    c = await approved_consultant(api, db, rules=every_day())
+    phone = await new_page(browser, site, **PHONE)
+    try:
+        await phone.goto(f"/{c['slug']}")
+        await phone.locator("#times button").first.click()
+        billing = phone.locator("#billing")
+        await expect(billing).to_be_visible()
+        await expect(phone.locator("#billing-gstin")).to_be_hidden()  # folded: the form stays short
+        await phone.get_by_text("Need a GST invoice? Your State").click()
+        await phone.get_by_label("Your name").fill("Priya Shah")
+        await phone.get_by_label("Email").fill("priya@example.com")
+        await phone.get_by_label("State").select_option(label="Maharashtra")
+        wrong = gstin(state="27", pan="AAPFU0939F")
+        await phone.get_by_label("GSTIN").fill(wrong[:-1] + ("A" if wrong[-1] != "A" else "B"))
+        await phone.get_by_label("Name on the invoice").fill("Acme Exports LLP")
+        await phone.get_by_role("button", name=re.compile("Continue|Pay")).click()
+        await expect(phone.locator("#billing-gstin-error")).to_contain_text("does not match")
+        await expect(phone.get_by_label("GSTIN")).to_have_attribute("aria-invalid", "true")
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways at 390 px: {width}"
+        await shot(phone, "booking-billing-phone")
+        await no_serious_violations(phone, "booking-billing-phone")
+        await phone.get_by_label("GSTIN").fill(wrong)
+        await phone.get_by_role("button", name=re.compile("Continue|Pay")).click()
+        await expect(phone.locator("#billing-gstin-error")).to_be_hidden()
+        conn = await db.connect("owner")
+        try:
+            for _ in range(50):
+                row = await conn.fetchrow("select billing_state_code, billing_country, billing_gstin, billing_name "
+                                          "from app.payment_transactions where consultant_id = $1::uuid", c["id"])
+                if row:
+                    break
+                await phone.wait_for_timeout(100)
+        finally:
+            await conn.close()
+        assert tuple(row) == ("27", "IN", wrong, "Acme Exports LLP")
+    finally:
+        await phone.context.close()
+
+# Test: pytest tests/e2e/test_booking_billing.py
