@@ -115,7 +115,7 @@ async def sync(gw: Gateway) -> dict[str, int]:
 
 
 @app.periodic(cron="* * * * *", periodic_id="sync_route_transfers")
-@app.task(name="sync_route_transfers", queue="payments", queueing_lock="sync_route_transfers",
+@app.task(name="sync_route_transfers", queue="payouts", queueing_lock="sync_route_transfers",
           lock="route_transfers")
 async def sync_route_transfers(timestamp: int) -> dict[str, int]:
     """Every minute: transfers recorded, waiting balances moved, holds released, settlements learnt."""
@@ -186,7 +186,7 @@ async def reconcile(gw: Gateway) -> dict[str, int]:
 
 
 @app.periodic(cron="30 21 * * *", periodic_id="reconcile_route_transfers")  # 03:00 in India
-@app.task(name="reconcile_route_transfers", queue="payments", queueing_lock="reconcile_route_transfers",
+@app.task(name="reconcile_route_transfers", queue="payouts", queueing_lock="reconcile_route_transfers",
           lock="route_transfers")
 async def reconcile_route_transfers(timestamp: int) -> dict[str, int]:
     """Daily: every recent or unsettled transfer compared with Razorpay and with its ledger entries; what disagrees
