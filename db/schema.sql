@@ -3761,11 +3761,13 @@ CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
     'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
-    'settlement_utr', r.settlement_utr, 'created_at', r.created_at) order by r.created_at desc, r.id), '[]'))
+    'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at)
+    order by r.created_at desc, r.id), '[]'))
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
         order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
   join app.payment_transactions t on t.id = r.payment_id
+  left join app.sessions s on s.id = t.session_id
 $$;
 
 
@@ -7751,19 +7753,20 @@ CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer)
   -- to the consultant, net of everything the ledger has recorded on it.
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
-                                               'due', api.money(d.due), 'consultant_due', api.money(cd.due),
+                                               'due', api.money(t.due), 'consultant_due', api.money(cd.due),
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
                             order by t.paid_at), '[]')
-  from (select t.* from app.payment_transactions t
+  -- (A payment refunded in full owes nothing: there is nothing to move, and nothing to flag.)
+  from (select t.*, d.due from app.payment_transactions t
         join app.payout_accounts a on a.consultant_id = t.consultant_id and a.status = 'activated'
+        cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                            where e.payment_id = t.id and e.bucket = 'due') d
         where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
-          and t.status in ('completed', 'partially_refunded', 'refunded')
+          and t.status in ('completed', 'partially_refunded') and d.due > 0
           and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
         order by t.paid_at limit p_limit) t
   join app.payout_accounts a on a.consultant_id = t.consultant_id
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.payment_id = t.id and e.bucket = 'due') d
   cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
                       where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
 $$;
@@ -14075,6 +14078,13 @@ begin
     180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(), now(),
     'https://zoom.us/j/1234567890', 'https://www.linkedin.com/in/asha-verma-demo')
   returning id into v_id;
+  -- Her tax profile before her history, so its payments withhold what hers would (a person with a PAN, under the
+  -- TDS threshold; not registered for GST: receipts). The PAN's ciphertext is the app's to make (app/demo_seed.py
+  -- replaces this placeholder); the rules read only its last four and holder type.
+  insert into app.consultant_tax_profiles (consultant_id, gst_scheme, legal_name, state_code, address_line1, city,
+                                           postal_code, pan_encrypted, pan_last4, pan_holder_type)
+  values (v_id, 'unregistered', 'Asha Verma', '29', '12, 4th Cross, Indiranagar', 'Bengaluru', '560038',
+          '\x00'::bytea, '234K', 'P');
 
   insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity)
   select v_id, 'personal', wd, time '10:00', time '13:00', 60, 1 from generate_series(1, 5) as wd

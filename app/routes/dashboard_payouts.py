@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,10 @@ async def payouts_page(request: Request) -> Response:
     ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
     transfers = (await run(pool, "my_transfers", caller, limit=20))["items"] if before is None else []
     documents = await run(pool, "my_documents", caller, month=None, type=None, before=None, limit=10)
+    payout_account = await run(pool, "my_payout_account", caller)
+    now = datetime.now(UTC)
+    for t in transfers:  # a held transfer past its time is with the next release run, not "released after <past>"
+        t["release_due"] = bool(t["release_after"]) and datetime.fromisoformat(t["release_after"]) <= now
     zone = ZoneInfo(subject["timezone"])
     months, month = [], _month(None, zone)
     for _ in range(12):  # this month and the eleven before it, for the statements
@@ -59,7 +63,8 @@ async def payouts_page(request: Request) -> Response:
     return render(request, "dashboard/payouts.html", {
         "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger,
         "owes": Decimal(balance["due"]) < 0, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
-        "transfers": transfers, "first_page": before is None, "documents": documents})
+        "transfers": transfers, "first_page": before is None, "documents": documents,
+        "payout_account": payout_account})
 
 
 @endpoint(summary="Payouts: one month's statement as CSV (your time zone).", tags=("pages",), auth="readable",

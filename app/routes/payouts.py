@@ -77,6 +77,7 @@ class Transfer(Answer):
     settlement_status: Literal["pending", "on_hold", "settled"] | None
     settled_at: datetime | None = Field(description="When it was paid into your bank account.")
     settlement_utr: str | None = Field(description="The bank's reference (UTR) for that payment.")
+    session_starts_at: datetime | None = Field(description="The session the payment was for, when it was one.")
     created_at: datetime
 
 

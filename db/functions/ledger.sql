@@ -103,11 +103,13 @@ as $$
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
     'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
-    'settlement_utr', r.settlement_utr, 'created_at', r.created_at) order by r.created_at desc, r.id), '[]'))
+    'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at)
+    order by r.created_at desc, r.id), '[]'))
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
         order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
   join app.payment_transactions t on t.id = r.payment_id
+  left join app.sessions s on s.id = t.session_id
 $$;
 comment on function api.my_transfers is 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
 

@@ -14,19 +14,20 @@ as $$
   -- to the consultant, net of everything the ledger has recorded on it.
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
-                                               'due', api.money(d.due), 'consultant_due', api.money(cd.due),
+                                               'due', api.money(t.due), 'consultant_due', api.money(cd.due),
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
                             order by t.paid_at), '[]')
-  from (select t.* from app.payment_transactions t
+  -- (A payment refunded in full owes nothing: there is nothing to move, and nothing to flag.)
+  from (select t.*, d.due from app.payment_transactions t
         join app.payout_accounts a on a.consultant_id = t.consultant_id and a.status = 'activated'
+        cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                            where e.payment_id = t.id and e.bucket = 'due') d
         where t.gateway = p_gateway and t.commission is not null and t.gateway_payment_id is not null
-          and t.status in ('completed', 'partially_refunded', 'refunded')
+          and t.status in ('completed', 'partially_refunded') and d.due > 0
           and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
         order by t.paid_at limit p_limit) t
   join app.payout_accounts a on a.consultant_id = t.consultant_id
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.payment_id = t.id and e.bucket = 'due') d
   cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
                       where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
 $$;

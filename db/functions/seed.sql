@@ -25,6 +25,13 @@ begin
     180, 1499.00, 499.00, 'demo', true, now(), 'approved', now(), now(),
     'https://zoom.us/j/1234567890', 'https://www.linkedin.com/in/asha-verma-demo')
   returning id into v_id;
+  -- Her tax profile before her history, so its payments withhold what hers would (a person with a PAN, under the
+  -- TDS threshold; not registered for GST: receipts). The PAN's ciphertext is the app's to make (app/demo_seed.py
+  -- replaces this placeholder); the rules read only its last four and holder type.
+  insert into app.consultant_tax_profiles (consultant_id, gst_scheme, legal_name, state_code, address_line1, city,
+                                           postal_code, pan_encrypted, pan_last4, pan_holder_type)
+  values (v_id, 'unregistered', 'Asha Verma', '29', '12, 4th Cross, Indiranagar', 'Bengaluru', '560038',
+          '\x00'::bytea, '234K', 'P');
 
   insert into app.availability_rules (consultant_id, session_type, weekday, start_time, end_time, slot_minutes, capacity)
   select v_id, 'personal', wd, time '10:00', time '13:00', 60, 1 from generate_series(1, 5) as wd

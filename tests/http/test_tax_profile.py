@@ -72,7 +72,7 @@ async def test_the_settings_page_saves_and_says_what_follows(client, db):
     assert r.status_code == 303 and r.headers["location"].endswith("/dashboard/settings/tax?done=tax"), r.text
     page = await client.get(r.headers["location"], headers=HTML)
     assert "Tax settings saved" in page.text and "XXXXXX234F" in page.text and "ABCPK1234F" not in page.text
-    assert "A receipt (no GST)" in page.text and "only once this financial year" in page.text
+    assert "a receipt (no GST)" in page.text and "only once this financial year" in page.text
     assert '<option value="07" selected>Delhi</option>' in page.text
     # A GSTIN typo: the page again with the message at the field, the PAN typed not echoed back.
     r = await submit(client, "/tax", {"gst_scheme": "regular", "gstin": "29ABCPK1234F1Z0", "pan": "ABCPK1234F",

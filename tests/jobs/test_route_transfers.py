@@ -204,4 +204,26 @@ async def test_a_deleted_consultant_keeps_their_bank_details_until_their_money_i
     finally:
         await conn.close()
 
+
+async def test_a_payment_refunded_in_part_before_activation_is_flagged_and_one_refunded_in_full_is_left(client, db, rzp):  # noqa: F811
+    c, b, payment = await paid_booking(client, db, rzp)
+    _, b2, _ = await paid_booking(client, db, rzp, consultant=c, slot=1)
+    items = (await client.get("/api/v1/payments", headers=c["headers"])).json()["items"]
+    by_session = {i["session"]["id"]: i for i in items}
+    for session, amount in ((b["session_id"], "100.00"), (b2["session_id"], "1499.50")):
+        r = await client.post(f"/api/v1/payments/{by_session[session]['id']}/refund", headers=c["headers"],
+                              json={"amount": amount, "reason": "Goodwill"})
+        assert r.status_code == 201, r.text
+    await run_jobs(db)
+    gw = RazorpayGateway(KEY_ID, KEY_SECRET, base_url=rzp.url, timeout=2)
+    await link(db, c, await activated(gw, rzp))
+    await sweep(db)
+    # Razorpay allows no transfer once a refund started: the part-refunded payment's due waits for a person; the
+    # one refunded in full owes nothing and is not listed.
+    [t] = await fetch(db, "select * from app.route_transfers")
+    assert t["status"] == "failed" and t["error"].startswith("refund_started") and t["amount"] > 0
+    assert not [r for r in rzp.requests if r["path"].endswith("/transfers") and r["method"] == "POST"]
+    await sweep(db)  # asked again: nothing new
+    assert len(await fetch(db, "select * from app.route_transfers")) == 1
+
 # Test: pytest tests/jobs/test_route_transfers.py
