@@ -7754,6 +7754,7 @@ CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer)
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
                                                'due', api.money(t.due), 'consultant_due', api.money(cd.due),
+                                               'direct_transfers', app.payout_setting('route_direct_transfers') = 1,
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
                             order by t.paid_at), '[]')
@@ -17663,7 +17664,7 @@ CREATE TABLE app.route_transfers (
     CONSTRAINT route_transfers_amount_positive CHECK ((amount > (0)::numeric)),
     CONSTRAINT route_transfers_reversed_range CHECK (((amount_reversed >= (0)::numeric) AND (amount_reversed <= amount))),
     CONSTRAINT route_transfers_settlement_status_valid CHECK ((settlement_status = ANY (ARRAY['pending'::text, 'on_hold'::text, 'settled'::text]))),
-    CONSTRAINT route_transfers_source_valid CHECK ((source = ANY (ARRAY['order'::text, 'payment'::text]))),
+    CONSTRAINT route_transfers_source_valid CHECK ((source = ANY (ARRAY['order'::text, 'payment'::text, 'direct'::text]))),
     CONSTRAINT route_transfers_status_valid CHECK ((status = ANY (ARRAY['requested'::text, 'created'::text, 'pending'::text, 'processed'::text, 'failed'::text, 'reversed'::text, 'partially_reversed'::text]))),
     CONSTRAINT route_transfers_transfer_id_format CHECK ((razorpay_transfer_id ~ '^trf_[A-Za-z0-9]{14}$'::text))
 );
@@ -17675,7 +17676,7 @@ ALTER TABLE app.route_transfers OWNER TO nakksha_owner;
 -- Name: TABLE route_transfers; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order) or from the captured payment (source payment), on hold until release_after, then released and settled to their bank (docs/payments.md).';
+COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order), from the captured payment (source payment) or, where Razorpay allows no more transfers on it and direct transfers are enabled, from the platform''s balance (source direct), on hold until release_after, then released and settled to their bank (docs/payments.md).';
 
 
 --

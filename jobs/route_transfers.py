@@ -36,13 +36,28 @@ async def transfer_waiting(gw: Gateway, db, row: dict, counts: dict) -> None:
     # Only what is due on this payment, and never more than the consultant is owed overall (a negative balance,
     # from a reversal Razorpay refused, is netted here).
     amount = min(Decimal(row["due"]), Decimal(row["consultant_due"]))
-    if row["refund_started"]:
-        await run(db, "worker_refuse_transfer", payment_id=uuid.UUID(row["payment_id"]), account_id=row["account_id"],
-                  amount=Decimal(row["due"]), reason="refund_started: Razorpay allows no transfer on a payment once a "
-                                                     "refund on it has started; an admin settles it by hand.")
-        counts["flagged"] += 1
-        return
     if amount <= 0:
+        return
+    if row["refund_started"]:
+        # Razorpay allows no transfer on a payment once a refund on it started: from the platform's own balance
+        # where direct transfers are enabled (idempotent by the payment's id), else flagged for a person.
+        if row["direct_transfers"]:
+            try:
+                made = await gw.direct_transfer(row["account_id"], rupees_to_paise(amount), row["payment_id"],
+                                                {"payment": row["payment_id"]})
+            except GatewayRefused as exc:
+                await run(db, "worker_refuse_transfer", payment_id=uuid.UUID(row["payment_id"]),
+                          account_id=row["account_id"], amount=amount, reason=f"direct transfer refused: {exc}")
+                counts["flagged"] += 1
+                return
+            await run(db, "worker_record_transfer", payment_id=uuid.UUID(row["payment_id"]), source="direct",
+                      transfer=transfer_state(made))
+            counts["transferred"] += 1
+            return
+        await run(db, "worker_refuse_transfer", payment_id=uuid.UUID(row["payment_id"]), account_id=row["account_id"],
+                  amount=amount, reason="refund_started: Razorpay allows no transfer on a payment once a refund on it "
+                                        "has started; an admin settles it by hand (or enable direct transfers).")
+        counts["flagged"] += 1
         return
     try:
         made = await gw.transfer_from_payment(row["gateway_payment_id"], [{

@@ -130,7 +130,7 @@ class FakeRazorpay(RouteFake):
     def route(self, method: str, url: str, body: dict, headers: dict) -> tuple[int, dict]:
         path = url.split("?")[0]
         with self.lock:
-            if (answer := self.route_api(method, url, body)) is not None:
+            if (answer := self.route_api(method, url, body, headers)) is not None:
                 return answer
             if method == "POST" and path == "/v1/orders":
                 if not isinstance(body.get("amount"), int) or body["amount"] < 100:

@@ -215,9 +215,11 @@ class RouteFake:
         return None
 
     # The API: /v2/accounts…, /v1/payments/:id/transfers, /v1/transfers… -------------------------------------------
-    def route_api(self, method: str, url: str, body: dict) -> tuple[int, dict] | None:
+    def route_api(self, method: str, url: str, body: dict, headers: dict | None = None) -> tuple[int, dict] | None:
         parts = urlsplit(url)
         path, query = parts.path, parse_qs(parts.query)
+        if method == "POST" and path == "/v1/transfers":
+            return self._direct_transfer(body, {k.lower(): v for k, v in (headers or {}).items()})
         if method == "POST" and path == "/v2/accounts":
             return self._create_account(body)
         if m := re.fullmatch(r"/v2/accounts/(acc_\w+)", path):
@@ -342,6 +344,22 @@ class RouteFake:
             self.transfer_payment[transfer["id"]] = payment_id
             items.append(transfer)
         return 200, {"entity": "collection", "count": len(items), "items": items}
+
+    def _direct_transfer(self, body: dict, headers: dict) -> tuple[int, dict]:
+        # An on-demand feature (docs/payments.md §2c): refused until the test enables it; X-Transfer-Idempotency makes
+        # a retry the same transfer.
+        if not getattr(self, "direct_transfers_enabled", False):
+            return bad("This feature is not enabled for this merchant.")
+        key = headers.get("x-transfer-idempotency")
+        keys = self.__dict__.setdefault("direct_keys", {})
+        if key and key in keys:
+            return 200, self.transfers[keys[key]]
+        if (refused := self.check_transfers([body], 10**12)):
+            return refused
+        transfer = self.new_transfer({**body, "on_hold": False}, "acc_Fake", "processed")
+        if key:
+            keys[key] = transfer["id"]
+        return 200, transfer
 
     def _hold(self, transfer: dict, body: dict) -> tuple[int, dict]:
         if transfer["status"] == "created":

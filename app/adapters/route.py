@@ -101,6 +101,8 @@ class RouteGateway(Protocol):
     async def reverse_transfer(self, transfer_id: str, amount_paise: int | None = None,
                                notes: dict[str, str] | None = None) -> dict: ...
     async def transfer_reversals(self, transfer_id: str) -> list[dict]: ...
+    async def direct_transfer(self, account_id: str, amount_paise: int, idempotency_key: str,
+                              notes: dict[str, str] | None = None) -> dict: ...
 
 
 def _hold_body(on_hold: bool, on_hold_until: int | None) -> dict:
@@ -171,6 +173,14 @@ class RazorpayRoute:
     async def transfer_reversals(self, transfer_id: str) -> list[dict]:
         return (await self._call(self.client.transfer.reversals, transfer_id)).get("items", [])
 
+    async def direct_transfer(self, account_id: str, amount_paise: int, idempotency_key: str,
+                              notes: dict[str, str] | None = None) -> dict:
+        """POST /v1/transfers from the platform's own balance (an on-demand Razorpay feature: the
+        `route_direct_transfers` setting says it is enabled). The only Route call Razorpay makes idempotent:
+        X-Transfer-Idempotency (4 to 36 characters, the same body on a retry)."""
+        [body] = transfer_body([{"account": account_id, "amount": amount_paise, "notes": notes or {}}])
+        return await self._call(self.client.transfer.create, body, headers={"X-Transfer-Idempotency": idempotency_key})
+
 
 class LocalRoute:
     """Route on the local gateway (db/dev/local_route.sql); mixed into LocalGateway (which provides
@@ -230,5 +240,13 @@ class LocalRoute:
 
     async def transfer_reversals(self, transfer_id: str) -> list[dict]:
         return (await self._refusable("local_route_reversals", transfer_id=transfer_id))["items"]
+
+    async def direct_transfer(self, account_id: str, amount_paise: int, idempotency_key: str,
+                              notes: dict[str, str] | None = None) -> dict:
+        """The local gateway stands for a Razorpay account without the on-demand direct transfers: refused, as
+        Razorpay refuses them until its support enables them (leave route_direct_transfers at 0 locally)."""
+        from app.adapters.payments import GatewayRefused
+
+        raise GatewayRefused("This feature is not enabled for this merchant (direct transfers are on demand).")
 
 # Test: pytest tests/http/test_route_adapter.py

@@ -15,6 +15,7 @@ as $$
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
                                                'due', api.money(t.due), 'consultant_due', api.money(cd.due),
+                                               'direct_transfers', app.payout_setting('route_direct_transfers') = 1,
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
                             order by t.paid_at), '[]')

@@ -85,7 +85,7 @@ create table app.route_transfers (
   updated_at timestamptz not null default now(),
   constraint route_transfers_payment_fkey foreign key (consultant_id, payment_id)
     references app.payment_transactions (consultant_id, id) on delete restrict,
-  constraint route_transfers_source_valid check (source in ('order', 'payment')),
+  constraint route_transfers_source_valid check (source in ('order', 'payment', 'direct')),
   constraint route_transfers_transfer_id_format check (razorpay_transfer_id ~ '^trf_[A-Za-z0-9]{14}$'),
   constraint route_transfers_amount_positive check (amount > 0),
   constraint route_transfers_status_valid check (status in ('requested', 'created', 'pending', 'processed', 'failed',
@@ -93,7 +93,7 @@ create table app.route_transfers (
   constraint route_transfers_settlement_status_valid check (settlement_status in ('pending', 'on_hold', 'settled')),
   constraint route_transfers_reversed_range check (amount_reversed between 0 and amount)
 );
-comment on table app.route_transfers is 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order) or from the captured payment (source payment), on hold until release_after, then released and settled to their bank (docs/payments.md).';
+comment on table app.route_transfers is 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order), from the captured payment (source payment) or, where Razorpay allows no more transfers on it and direct transfers are enabled, from the platform''s balance (source direct), on hold until release_after, then released and settled to their bank (docs/payments.md).';
 -- One live transfer per payment: a failed one may be replaced.
 create unique index route_transfers_one_per_payment on app.route_transfers (payment_id) where status <> 'failed';
 create index route_transfers_consultant_idx on app.route_transfers (consultant_id, created_at);

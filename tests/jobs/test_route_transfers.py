@@ -226,4 +226,30 @@ async def test_a_payment_refunded_in_part_before_activation_is_flagged_and_one_r
     await sweep(db)  # asked again: nothing new
     assert len(await fetch(db, "select * from app.route_transfers")) == 1
 
+
+async def test_with_direct_transfers_enabled_a_part_refunded_payment_is_paid_from_the_platforms_balance(client, db, rzp):  # noqa: F811
+    c, b, payment = await paid_booking(client, db, rzp)
+    [item] = (await client.get("/api/v1/payments", headers=c["headers"])).json()["items"]
+    r = await client.post(f"/api/v1/payments/{item['id']}/refund", headers=c["headers"],
+                          json={"amount": "499.50", "reason": "Goodwill"})
+    assert r.status_code == 201, r.text
+    await run_jobs(db)
+    gw = RazorpayGateway(KEY_ID, KEY_SECRET, base_url=rzp.url, timeout=2)
+    await link(db, c, await activated(gw, rzp))
+    conn = await owner(db)
+    try:
+        await conn.execute("update app.platform_settings set value = '1' where key = 'route_direct_transfers'")
+    finally:
+        await conn.close()
+    rzp.direct_transfers_enabled = True
+    await sweep(db)
+    await sweep(db)  # a second run finds it recorded: no second transfer
+    [t] = await fetch(db, "select * from app.route_transfers")
+    sent = [r for r in rzp.requests if r["method"] == "POST" and r["path"] == "/v1/transfers"]
+    assert len(sent) == 1 and sent[0]["headers"].get("X-Transfer-Idempotency") == item["id"]
+    # What was still due (no PAN: 5% TDS; a third refunded with its share of everything) went, not held.
+    bal = (await client.get(BALANCE, headers=c["headers"])).json()
+    assert (t["source"], t["on_hold"], bal["due"], bal["held"]) == ("direct", False, "0.00", "0.00")
+    assert Decimal(bal["transferred"]) == t["amount"] > 0
+
 # Test: pytest tests/jobs/test_route_transfers.py
