@@ -2791,7 +2791,7 @@ COMMENT ON TABLE app.tax_documents IS 'GST documents, append-only (docs/gst.md):
 -- Name: COLUMN tax_documents.number; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant), NK, NKC (the platform) / 26-27 / 000123.';
+COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant) / 26-27 / 000123, or NK, NC (the platform) / 26-27 / 0000123.';
 
 
 --
@@ -6218,10 +6218,10 @@ COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultan
 
 
 --
--- Name: set_my_tax_profile(jsonb, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: set_my_tax_profile(jsonb, text, bytea, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text DEFAULT NULL::text, p_pan_encrypted bytea DEFAULT NULL::bytea) RETURNS jsonb
+CREATE FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text DEFAULT NULL::text, p_pan_encrypted bytea DEFAULT NULL::bytea, p_pan_hash bytea DEFAULT NULL::bytea) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -6269,7 +6269,7 @@ begin
     elsif not app.gstin_is_valid(v_gstin) then
       perform app.refuse_field('gstin', 'This GSTIN''s last character does not match the rest: '
                                                        || 'check it for a mistyped character.');
-    elsif not exists (select 1 from app.gst_states s where s.code = left(v_gstin, 2)) then
+    elsif not exists (select 1 from app.gst_states s where s.code = left(v_gstin, 2) and s.code not in ('97', '99')) then
       perform app.refuse_field('gstin', 'This GSTIN starts with no State''s code.');
     elsif v_pan_last4 is null then
       perform app.refuse_field('pan', 'Give your PAN with your GSTIN.');
@@ -6288,7 +6288,14 @@ begin
                                          and (s.current or s.code = left(v_gstin, 2))) then
     perform app.refuse_field('state_code', 'Choose a State or Union Territory from the list.');
   end if;
-  -- What the documents print: a registered consultant's legal name and address are on every invoice.
+  -- What the documents print: a registered consultant's legal name and address are on every invoice. No control
+  -- characters or bidirectional overrides (a name that reads backwards on a tax document).
+  if exists (select 1 from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
+             where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]') then
+    perform app.refuse_field((select k from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
+                              where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+                              limit 1), 'Use plain text on one line (no control or direction characters).');
+  end if;
   if char_length(btrim(p_profile->>'legal_name')) not between 2 and 200 then
     perform app.refuse_field('legal_name', 'The legal name is 2 to 200 characters.');
   elsif char_length(btrim(p_profile->>'address_line1')) > 100 or char_length(btrim(p_profile->>'address_line2')) > 100
@@ -6320,36 +6327,50 @@ begin
     perform app.refuse_field('lut_reference', 'The letter of undertaking''s ARN is 6 to 20 letters '
                                                              || 'and digits.');
   end if;
+  -- A letter of undertaking is filed for one financial year and runs to its 31 March: this year's or, filed
+  -- ahead, the next one's (docs/gst.md §6).
+  if (p_profile->>'lut_valid_until') is not null and (p_profile->>'lut_valid_until')::date not in (
+       (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date,
+       (app.financial_year_start(now()) + interval '2 years' - interval '1 day')::date) then
+    perform app.refuse_field('lut_valid_until', 'A letter of undertaking runs to the end of its financial year: '
+      || to_char(app.financial_year_start(now()) + interval '1 year' - interval '1 day', 'DD Mon YYYY') || ' for this '
+      || 'year''s, or the next 31 March for one filed ahead.');
+  end if;
   if ((p_profile->>'lut_reference') is null) <> ((p_profile->>'lut_valid_until') is null) then
     perform app.refuse_field(case when (p_profile->>'lut_reference') is null then 'lut_reference'
                                                  else 'lut_valid_until' end,
                                             'A letter of undertaking has its reference (ARN) and the date it runs to.');
   end if;
   insert into app.consultant_tax_profiles as t (consultant_id, gst_scheme, gstin, legal_name, state_code,
-    address_line1, address_line2, city, postal_code, pan_encrypted, pan_last4, pan_holder_type, lut_reference,
-    lut_valid_until)
+    address_line1, address_line2, city, postal_code, pan_encrypted, pan_last4, pan_holder_type, pan_hash,
+    lut_reference, lut_valid_until)
   values (v_id, v_scheme, v_gstin, nullif(btrim(p_profile->>'legal_name'), ''), v_state,
           nullif(btrim(p_profile->>'address_line1'), ''), nullif(btrim(p_profile->>'address_line2'), ''),
           nullif(btrim(p_profile->>'city'), ''), nullif(btrim(p_profile->>'postal_code'), ''),
           coalesce(case when v_pan is not null then p_pan_encrypted end, v_old.pan_encrypted), v_pan_last4, v_pan_type,
+          case when v_pan is not null then p_pan_hash else v_old.pan_hash end,
           nullif(upper(btrim(p_profile->>'lut_reference')), ''), (p_profile->>'lut_valid_until')::date)
   on conflict (consultant_id) do update set gst_scheme = excluded.gst_scheme, gstin = excluded.gstin,
     legal_name = excluded.legal_name, state_code = excluded.state_code, address_line1 = excluded.address_line1,
     address_line2 = excluded.address_line2, city = excluded.city, postal_code = excluded.postal_code,
     pan_encrypted = excluded.pan_encrypted, pan_last4 = excluded.pan_last4, pan_holder_type = excluded.pan_holder_type,
-    lut_reference = excluded.lut_reference, lut_valid_until = excluded.lut_valid_until;
+    pan_hash = excluded.pan_hash, lut_reference = excluded.lut_reference, lut_valid_until = excluded.lut_valid_until;
   return api.tax_profile_json(v_id);
+exception when unique_violation then
+  -- One PAN, one account: TDS thresholds and returns are per PAN (and Route onboards a PAN once).
+  raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:pan',
+    detail = 'This PAN is already on file for another Nakksha account. Write to support if it is yours.';
 end;
 $_$;
 
 
-ALTER FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) IS 'Replace the calling consultant''s tax settings (the PAN: new in clear and as the app''s ciphertext, or omitted to keep the one on file). Every rule is checked here; a broken one is a 422 naming its field.';
+COMMENT ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea) IS 'Replace the calling consultant''s tax settings (the PAN: new in clear, as the app''s ciphertext and its keyed hash — one account per PAN —, or omitted to keep the one on file). Every rule is checked here; a broken one is a 422 naming its field.';
 
 
 --
@@ -8967,9 +8988,9 @@ COMMENT ON FUNCTION app.derive_slot_local_times() IS 'Trigger: availability_slot
 CREATE FUNCTION app.document_prefix(p_platform boolean, p_document_type text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
-  -- One series per issuer, financial year and type: the platform's NK (invoices) and NKC (credit notes); a
+  -- One series per issuer, financial year and type: the platform's NK (invoices) and NC (credit notes); a
   -- consultant's INV, BOS (bills of supply), RCT (receipts: not GST documents, their own series) and CN.
-  select case when p_platform then case p_document_type when 'tax_invoice' then 'NK' when 'credit_note' then 'NKC' end
+  select case when p_platform then case p_document_type when 'tax_invoice' then 'NK' when 'credit_note' then 'NC' end
               else case p_document_type when 'tax_invoice' then 'INV' when 'bill_of_supply' then 'BOS'
                                         when 'receipt' then 'RCT' when 'credit_note' then 'CN' end end
 $$;
@@ -8981,7 +9002,7 @@ ALTER FUNCTION app.document_prefix(p_platform boolean, p_document_type text) OWN
 -- Name: FUNCTION document_prefix(p_platform boolean, p_document_type text); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) IS 'The number prefix of a series: NK, NKC (the platform), INV, BOS, RCT, CN (a consultant).';
+COMMENT ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text) IS 'The number prefix of a series: NK, NC (the platform), INV, BOS, RCT, CN (a consultant).';
 
 
 --
@@ -9504,7 +9525,8 @@ begin
   d.taxable_value := t.amount;
   if v_scheme = 'regular' then
     d.document_type := 'tax_invoice';
-    if v_abroad and p.lut_valid_until >= (v_at at time zone 'Asia/Kolkata')::date then
+    -- A letter of undertaking is for one financial year: it applies when it runs to the end of the issue's.
+    if v_abroad and p.lut_valid_until = (app.financial_year_start(v_at) + interval '1 year' - interval '1 day')::date then
       -- Export under a letter of undertaking (IGST Act s.16): zero-rated, the whole price is the taxable value.
       d.lut_reference := p.lut_reference;
       d.legend := 'Supply meant for export under LUT without payment of IGST';
@@ -9986,10 +10008,13 @@ begin
   values (p_consultant_id, p_document_type, financial_year, 1)
   on conflict on constraint tax_document_counters_series do update set last = c.last + 1
   returning c.last into v_last;
-  -- INV/26-27/000123: at most 16 characters (rule 46(b)); past 999999 in a year the check constraint refuses.
+  -- INV/26-27/000123: at most 16 characters (rule 46(b)). A consultant's series has six digits (999,999 documents
+  -- of a type a year); the platform's one series across every consultant has seven (NK/26-27/0001234: 9,999,999),
+  -- its two-letter prefixes leaving room. Past that the length check refuses.
   number := app.document_prefix(p_consultant_id is null, p_document_type) || '/'
             || app.financial_year_label(financial_year) || '/'
-            || case when v_last < 1000000 then lpad(v_last::text, 6, '0') else v_last::text end;
+            || case when p_consultant_id is null and v_last < 10000000 then lpad(v_last::text, 7, '0')
+                    when v_last < 1000000 then lpad(v_last::text, 6, '0') else v_last::text end;
 end;
 $$;
 
@@ -10120,7 +10145,7 @@ CREATE FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at ti
   cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
     coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
              18)) s
-  cross join lateral app.withholding(p_consultant_id, null, p_amount, s.commission + s.commission_gst, p_at) w
+  cross join lateral app.withholding(p_consultant_id, null, p_amount, s.commission + s.commission_gst, p_at, null) w
   where c.id = p_consultant_id
 $$;
 
@@ -10322,7 +10347,7 @@ begin
   select t.tcs_basis_points, t.tcs, t.tds_basis_points, t.tds
   into new.tcs_basis_points, new.tcs, new.tds_basis_points, new.tds
   from app.withholding(new.consultant_id, new.id, new.amount, new.commission + new.commission_gst,
-                       coalesce(new.paid_at, now())) t;
+                       coalesce(new.paid_at, now()), new.billing_country) t;
   return new;
 end;
 $$;
@@ -10969,10 +10994,10 @@ COMMENT ON FUNCTION app.transfer_release_after(p_payment_id uuid) IS 'When a pay
 
 
 --
--- Name: withholding(uuid, uuid, numeric, numeric, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+-- Name: withholding(uuid, uuid, numeric, numeric, timestamp with time zone, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) RETURNS record
+CREATE FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -10987,7 +11012,12 @@ begin
   -- under the regular scheme; composition and unregistered consultants' supplies carry none (docs/gst.md §9).
   tcs_basis_points := case when v_profile.gst_scheme = 'regular'
                            then app.tax_setting('tcs_basis_points') else 0 end;
-  tcs := app.basis_points_of(round(p_amount * 100 / (100 + v_gst_percent), 2), tcs_basis_points);
+  -- A supply abroad under a letter of undertaking valid for the year is zero-rated: its whole price is the taxable
+  -- value on the invoice (db/functions/app/tax_document_issue.sql), and the TCS is on that.
+  tcs := app.basis_points_of(case when v_profile.lut_valid_until = (v_fy_start + interval '1 year' - interval '1 day')::date
+                                        and coalesce(p_billing_country, 'IN') <> 'IN'
+                                  then p_amount else round(p_amount * 100 / (100 + v_gst_percent), 2) end,
+                             tcs_basis_points);
   -- TDS (s.194-O) on the gross amount: the no-PAN rate without a PAN (s.206AA); none for a person or HUF with a PAN
   -- whose gross this financial year, this payment included, stays within the threshold (s.194-O(2)). The
   -- consultant's payments are counted one capture at a time (the lock), so two at once cannot both slip under.
@@ -11013,13 +11043,13 @@ end;
 $$;
 
 
-ALTER FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) OWNER TO nakksha_owner;
+ALTER FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) IS 'The TCS and TDS the platform withholds from a payment it collected for a consultant, from their tax profile and the rates in force (docs/gst.md §9, §11).';
+COMMENT ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) IS 'The TCS and TDS the platform withholds from a payment it collected for a consultant, from their tax profile and the rates in force (docs/gst.md §9, §11).';
 
 
 --
@@ -17063,6 +17093,7 @@ CREATE TABLE app.consultant_tax_profiles (
     pan_encrypted bytea,
     pan_last4 text,
     pan_holder_type text,
+    pan_hash bytea,
     lut_reference text,
     lut_valid_until date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -18773,6 +18804,13 @@ CREATE INDEX clients_consultant_mailbox_idx ON app.clients USING btree (consulta
 --
 
 CREATE INDEX clients_consultant_phone_hash_idx ON app.clients USING btree (consultant_id, phone_hash) WHERE (phone_hash IS NOT NULL);
+
+
+--
+-- Name: consultant_tax_profiles_pan_once; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX consultant_tax_profiles_pan_once ON app.consultant_tax_profiles USING btree (pan_hash);
 
 
 --
@@ -23020,12 +23058,12 @@ GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app_admin;
 
 
 --
--- Name: FUNCTION set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) TO nakksha_app;
-GRANT ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_my_tax_profile(p_profile jsonb, p_pan text, p_pan_encrypted bytea, p_pan_hash bytea) TO nakksha_app_admin;
 
 
 --
@@ -24216,11 +24254,11 @@ GRANT ALL ON FUNCTION app.transfer_release_after(p_payment_id uuid) TO nakksha_w
 
 
 --
--- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) TO nakksha_worker;
+REVOKE ALL ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric, p_commission_total numeric, p_at timestamp with time zone, p_billing_country text, OUT tcs_basis_points integer, OUT tcs numeric, OUT tds_basis_points integer, OUT tds numeric) TO nakksha_worker;
 
 
 --
@@ -26099,6 +26137,14 @@ GRANT INSERT(pan_last4),UPDATE(pan_last4) ON TABLE app.consultant_tax_profiles T
 
 GRANT INSERT(pan_holder_type),UPDATE(pan_holder_type) ON TABLE app.consultant_tax_profiles TO nakksha_app;
 GRANT INSERT(pan_holder_type),UPDATE(pan_holder_type) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN consultant_tax_profiles.pan_hash; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(pan_hash),UPDATE(pan_hash) ON TABLE app.consultant_tax_profiles TO nakksha_app;
+GRANT INSERT(pan_hash),UPDATE(pan_hash) ON TABLE app.consultant_tax_profiles TO nakksha_app_admin;
 
 
 --

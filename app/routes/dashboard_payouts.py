@@ -60,11 +60,13 @@ async def payouts_page(request: Request) -> Response:
     for _ in range(12):  # this month and the eleven before it, for the statements
         months.append(month)
         month = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
-    return render(request, "dashboard/payouts.html", {
+    response = render(request, "dashboard/payouts.html", {
         "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger,
         "owes": Decimal(balance["due"]) < 0, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
         "transfers": transfers, "first_page": before is None, "documents": documents,
         "payout_account": payout_account})
+    response.headers["cache-control"] = "no-store"  # money and tax figures: never cached
+    return response
 
 
 @endpoint(summary="Payouts: one month's statement as CSV (your time zone).", tags=("pages",), auth="readable",

@@ -22,6 +22,7 @@ from app.errors import ApiError
 from app.jsonio import JSONResponse
 from app.routes.dashboard_payouts import _month
 from app.routes.public import booking_with_checkout
+from app.schemas import PlausibleMonth
 from app.sql import run
 from app.validation import QuerySchema, parse_query
 from app.web import render, signed_in
@@ -32,7 +33,7 @@ TYPE_LABELS = {"tax_invoice": "Tax invoice", "bill_of_supply": "Bill of supply",
 
 
 class DocumentsQuery(QuerySchema):
-    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (India).")
+    month: PlausibleMonth | None = Field(default=None, description="YYYY-MM (India).")
     type: DocumentType | None = None
     before: uuid.UUID | None = Field(default=None, description="A document id: documents older than it.")
     limit: int = Field(default=50, ge=1, le=200)

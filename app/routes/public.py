@@ -49,7 +49,7 @@ class BillingIn(Schema):
                                    description="GST State code (GET /gst-states); a GSTIN's own when one is given.")
     country: str | None = Field(default=None, max_length=10, examples=["IN"],
                                 description="ISO 3166 alpha-2; IN when a State or GSTIN is given. Abroad: no State.")
-    gstin: str | None = Field(default=None, max_length=30, examples=["29AAPFU0939F1ZQ"])
+    gstin: str | None = Field(default=None, max_length=30, examples=["29AAPFU0939F1ZR"])
     billing_name: str | None = Field(default=None, max_length=300, description="The name to invoice (a business).")
 
 

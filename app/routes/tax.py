@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.crypto import encrypt
+from app.crypto import encrypt, keyed_hash
 from app.endpoints import endpoint
 from app.jsonio import JSONResponse
 from app.routes.form_errors import Problems
@@ -90,14 +90,17 @@ class GstStates(Answer):
 async def save(request: Request, caller: Caller, body: TaxProfileBody) -> dict:
     profile = body.model_dump(mode="json", exclude={"pan"})
     pan = body.pan
-    encrypted = encrypt(request.app.state.secrets.data_key, PAN_PURPOSE, pan) if pan else None
+    key = request.app.state.secrets.data_key
     return await run(request.app.state.pool, "set_my_tax_profile", caller, profile=profile, pan=pan,
-                     pan_encrypted=encrypted)
+                     pan_encrypted=encrypt(key, PAN_PURPOSE, pan) if pan else None,
+                     pan_hash=keyed_hash(key, PAN_PURPOSE, pan) if pan else None)
 
 
 @endpoint(named="my_tax_profile", tags=("profile",), auth="readable", responses={200: TaxProfile})
 async def get_tax_profile(request: Request) -> JSONResponse:
-    return JSONResponse(await run(request.app.state.pool, "my_tax_profile", request.state.caller))
+    # Personal tax data: never kept by a shared cache or the browser's back-forward store.
+    return JSONResponse(await run(request.app.state.pool, "my_tax_profile", request.state.caller),
+                        headers={"cache-control": "no-store"})
 
 
 @endpoint(named="set_my_tax_profile", tags=("profile",), auth="consultant", body=TaxProfileBody,
@@ -135,7 +138,9 @@ async def tax_page(request: Request) -> Response:
         await save(request, caller, body)
         return done_redirect("/tax", "tax")
 
-    return await form_page(request, "dashboard/settings_tax.html", _load, submit)
+    response = await form_page(request, "dashboard/settings_tax.html", _load, submit)
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 api_routes = [

@@ -53,7 +53,7 @@ as $$ select api.tax_profile_json((select app.current_reading_consultant_id())) 
 comment on function api.my_tax_profile is 'The calling consultant''s tax settings (PAN masked).';
 
 create or replace function api.set_my_tax_profile(p_profile jsonb, p_pan text default null,
-                                                  p_pan_encrypted bytea default null)
+                                                  p_pan_encrypted bytea default null, p_pan_hash bytea default null)
 returns jsonb
 language plpgsql volatile security invoker
 set search_path = ''
@@ -102,7 +102,7 @@ begin
     elsif not app.gstin_is_valid(v_gstin) then
       perform app.refuse_field('gstin', 'This GSTIN''s last character does not match the rest: '
                                                        || 'check it for a mistyped character.');
-    elsif not exists (select 1 from app.gst_states s where s.code = left(v_gstin, 2)) then
+    elsif not exists (select 1 from app.gst_states s where s.code = left(v_gstin, 2) and s.code not in ('97', '99')) then
       perform app.refuse_field('gstin', 'This GSTIN starts with no State''s code.');
     elsif v_pan_last4 is null then
       perform app.refuse_field('pan', 'Give your PAN with your GSTIN.');
@@ -121,7 +121,14 @@ begin
                                          and (s.current or s.code = left(v_gstin, 2))) then
     perform app.refuse_field('state_code', 'Choose a State or Union Territory from the list.');
   end if;
-  -- What the documents print: a registered consultant's legal name and address are on every invoice.
+  -- What the documents print: a registered consultant's legal name and address are on every invoice. No control
+  -- characters or bidirectional overrides (a name that reads backwards on a tax document).
+  if exists (select 1 from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
+             where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]') then
+    perform app.refuse_field((select k from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
+                              where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+                              limit 1), 'Use plain text on one line (no control or direction characters).');
+  end if;
   if char_length(btrim(p_profile->>'legal_name')) not between 2 and 200 then
     perform app.refuse_field('legal_name', 'The legal name is 2 to 200 characters.');
   elsif char_length(btrim(p_profile->>'address_line1')) > 100 or char_length(btrim(p_profile->>'address_line2')) > 100
@@ -153,30 +160,44 @@ begin
     perform app.refuse_field('lut_reference', 'The letter of undertaking''s ARN is 6 to 20 letters '
                                                              || 'and digits.');
   end if;
+  -- A letter of undertaking is filed for one financial year and runs to its 31 March: this year's or, filed
+  -- ahead, the next one's (docs/gst.md §6).
+  if (p_profile->>'lut_valid_until') is not null and (p_profile->>'lut_valid_until')::date not in (
+       (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date,
+       (app.financial_year_start(now()) + interval '2 years' - interval '1 day')::date) then
+    perform app.refuse_field('lut_valid_until', 'A letter of undertaking runs to the end of its financial year: '
+      || to_char(app.financial_year_start(now()) + interval '1 year' - interval '1 day', 'DD Mon YYYY') || ' for this '
+      || 'year''s, or the next 31 March for one filed ahead.');
+  end if;
   if ((p_profile->>'lut_reference') is null) <> ((p_profile->>'lut_valid_until') is null) then
     perform app.refuse_field(case when (p_profile->>'lut_reference') is null then 'lut_reference'
                                                  else 'lut_valid_until' end,
                                             'A letter of undertaking has its reference (ARN) and the date it runs to.');
   end if;
   insert into app.consultant_tax_profiles as t (consultant_id, gst_scheme, gstin, legal_name, state_code,
-    address_line1, address_line2, city, postal_code, pan_encrypted, pan_last4, pan_holder_type, lut_reference,
-    lut_valid_until)
+    address_line1, address_line2, city, postal_code, pan_encrypted, pan_last4, pan_holder_type, pan_hash,
+    lut_reference, lut_valid_until)
   values (v_id, v_scheme, v_gstin, nullif(btrim(p_profile->>'legal_name'), ''), v_state,
           nullif(btrim(p_profile->>'address_line1'), ''), nullif(btrim(p_profile->>'address_line2'), ''),
           nullif(btrim(p_profile->>'city'), ''), nullif(btrim(p_profile->>'postal_code'), ''),
           coalesce(case when v_pan is not null then p_pan_encrypted end, v_old.pan_encrypted), v_pan_last4, v_pan_type,
+          case when v_pan is not null then p_pan_hash else v_old.pan_hash end,
           nullif(upper(btrim(p_profile->>'lut_reference')), ''), (p_profile->>'lut_valid_until')::date)
   on conflict (consultant_id) do update set gst_scheme = excluded.gst_scheme, gstin = excluded.gstin,
     legal_name = excluded.legal_name, state_code = excluded.state_code, address_line1 = excluded.address_line1,
     address_line2 = excluded.address_line2, city = excluded.city, postal_code = excluded.postal_code,
     pan_encrypted = excluded.pan_encrypted, pan_last4 = excluded.pan_last4, pan_holder_type = excluded.pan_holder_type,
-    lut_reference = excluded.lut_reference, lut_valid_until = excluded.lut_valid_until;
+    pan_hash = excluded.pan_hash, lut_reference = excluded.lut_reference, lut_valid_until = excluded.lut_valid_until;
   return api.tax_profile_json(v_id);
+exception when unique_violation then
+  -- One PAN, one account: TDS thresholds and returns are per PAN (and Route onboards a PAN once).
+  raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:pan',
+    detail = 'This PAN is already on file for another Nakksha account. Write to support if it is yours.';
 end;
 $$;
-comment on function api.set_my_tax_profile is 'Replace the calling consultant''s tax settings (the PAN: new in clear and as the app''s ciphertext, or omitted to keep the one on file). Every rule is checked here; a broken one is a 422 naming its field.';
+comment on function api.set_my_tax_profile is 'Replace the calling consultant''s tax settings (the PAN: new in clear, as the app''s ciphertext and its keyed hash — one account per PAN —, or omitted to keep the one on file). Every rule is checked here; a broken one is a 422 naming its field.';
 
 grant execute on function api.gst_states(), api.tax_profile_json(uuid), api.my_tax_profile(),
-  api.set_my_tax_profile(jsonb, text, bytea) to nakksha_app;
+  api.set_my_tax_profile(jsonb, text, bytea, bytea) to nakksha_app;
 
 -- Test: pytest tests/db/test_tax_profiles.py tests/http/test_tax_profile.py

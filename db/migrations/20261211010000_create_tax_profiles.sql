@@ -46,6 +46,9 @@ create table app.consultant_tax_profiles (
   pan_encrypted bytea,
   pan_last4 text,
   pan_holder_type text,
+  -- The PAN's keyed hash (app/crypto.py keyed_hash): one account per PAN, which the TDS threshold and returns
+  -- count by, without the PAN in clear.
+  pan_hash bytea,
   -- A letter of undertaking (GST RFD-11) lets a registered consultant bill clients abroad without IGST.
   lut_reference text,
   lut_valid_until date,
@@ -70,6 +73,7 @@ create table app.consultant_tax_profiles (
     and (lut_reference is null or (gst_scheme = 'regular' and lut_reference ~ '^[A-Z0-9]{6,20}$')))
 );
 comment on table app.consultant_tax_profiles is 'A consultant''s tax identity (docs/gst.md): GST scheme and GSTIN, legal name, State and address as printed on their documents, the PAN (encrypted; last four and holder type in clear for the rules), a letter of undertaking for clients abroad.';
+create unique index consultant_tax_profiles_pan_once on app.consultant_tax_profiles (pan_hash);
 create trigger consultant_tax_profiles_touch_updated_at before update on app.consultant_tax_profiles
   for each row execute function app.touch_updated_at();
 alter table app.consultant_tax_profiles enable row level security;
@@ -85,10 +89,10 @@ create policy admin_reads_tax_profiles on app.consultant_tax_profiles for select
 create policy worker_reads_tax_profiles on app.consultant_tax_profiles for select to nakksha_worker using (true);
 grant select on app.consultant_tax_profiles to nakksha_app, nakksha_worker;
 grant insert (consultant_id, gst_scheme, gstin, legal_name, state_code, address_line1, address_line2, city,
-              postal_code, pan_encrypted, pan_last4, pan_holder_type, lut_reference, lut_valid_until)
+              postal_code, pan_encrypted, pan_last4, pan_holder_type, pan_hash, lut_reference, lut_valid_until)
   on app.consultant_tax_profiles to nakksha_app;
 grant update (gst_scheme, gstin, legal_name, state_code, address_line1, address_line2, city, postal_code,
-              pan_encrypted, pan_last4, pan_holder_type, lut_reference, lut_valid_until)
+              pan_encrypted, pan_last4, pan_holder_type, pan_hash, lut_reference, lut_valid_until)
   on app.consultant_tax_profiles to nakksha_app;
 
 -- TCS and TDS, fixed with the commission when the payment is captured (app.record_commission). NULL on payments

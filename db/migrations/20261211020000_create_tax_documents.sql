@@ -94,7 +94,7 @@ create table app.tax_documents (
   constraint tax_documents_lines_shape check (jsonb_typeof(lines) = 'array')
 );
 comment on table app.tax_documents is 'GST documents, append-only (docs/gst.md): a consultant''s tax invoice, bill of supply or receipt to their client and the platform''s commission invoice to the consultant, issued when a payment the platform collected is captured; credit notes when a refund is processed. Each snapshots everything it prints. consultant_id: the consultant whose sale it is (issuer or recipient).';
-comment on column app.tax_documents.number is 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant), NK, NKC (the platform) / 26-27 / 000123.';
+comment on column app.tax_documents.number is 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant) / 26-27 / 000123, or NK, NC (the platform) / 26-27 / 0000123.';
 -- Unique per series (the platform's series is one across consultants) and one document per cause.
 create unique index tax_documents_number_once on app.tax_documents (
   (case when issuer = 'consultant' then consultant_id end), document_type, financial_year, number) nulls not distinct;

@@ -69,8 +69,9 @@ async def test_pan_shapes_and_the_financial_year(owner):
 
 
 async def set_profile(conn: asyncpg.Connection, profile: dict, pan: str | None = None):
-    return json.loads(await conn.fetchval("select api.set_my_tax_profile($1, $2, $3)", json.dumps(profile), pan,
-                                          pan and b"ciphertext of " + pan.encode()))
+    return json.loads(await conn.fetchval("select api.set_my_tax_profile($1, $2, $3, $4)", json.dumps(profile), pan,
+                                          pan and b"ciphertext of " + pan.upper().encode(),
+                                          pan and b"hash of " + pan.upper().encode()))
 
 
 REGULAR = {"gst_scheme": "regular", "gstin": gstin(), "legal_name": "Kavya Rao Consulting",
@@ -104,6 +105,12 @@ async def test_a_consultant_sets_their_tax_profile_and_each_rule_is_a_422_naming
             ({"gst_scheme": "composition", **{k: v for k, v in REGULAR.items() if k != "gst_scheme"},
               "lut_reference": "AD290326000123X", "lut_valid_until": "2027-03-31"}, None, "lut_reference"),
             ({**REGULAR, "lut_reference": "AD290326000123X"}, None, "lut_valid_until"),
+            # A letter of undertaking is for one financial year (this one's or the next's 31 March), not forever.
+            ({**REGULAR, "lut_reference": "AD290326000123X", "lut_valid_until": "2200-12-31"}, None, "lut_valid_until"),
+            ({**REGULAR, "lut_reference": "AD290326000123X", "lut_valid_until": "2027-03-30"}, None, "lut_valid_until"),
+            ({**REGULAR, "legal_name": "Kavya \u202eRao"}, None, "legal_name"),
+            ({**REGULAR, "address_line1": "12 MG Road\nFloor 2"}, None, "address_line1"),
+            ({**REGULAR, "gstin": gstin(state="99"), "state_code": "99"}, None, "gstin"),
         ]
         for profile, pan, field in cases:
             err = await raises_sqlstate(conn, "NK422", "select api.set_my_tax_profile($1, $2, $3)", json.dumps(profile),
@@ -116,6 +123,19 @@ async def test_a_consultant_sets_their_tax_profile_and_each_rule_is_a_422_naming
         # Unregistered with only a PAN and a State: the threshold applies to a person.
         plain = await set_profile(conn, {"gst_scheme": "unregistered", "state_code": "07"}, "AAAHA0000A")
         assert (plain["pan_holder"], plain["tds_threshold_applies"], plain["gstin"]) == ("huf", True, None)
+
+
+async def test_a_pan_is_on_one_account_only(db, owner):
+    a, b = await factories.consultant(owner), await factories.consultant(owner)
+    await factories.tax_profile(owner, a, pan="ABCPK1234F", pan_hash=b"hash of ABCPK1234F")
+    async with db.as_caller("app", consultant_id=b) as conn:
+        err = await raises_sqlstate(conn, "NK422", "select api.set_my_tax_profile($1, $2, $3, $4)",
+                                    json.dumps({"gst_scheme": "unregistered"}), "ABCPK1234F", b"x", b"hash of ABCPK1234F")
+        assert err.hint == "field:pan" and "another Nakksha account" in err.detail
+        assert json.loads(await conn.fetchval("select api.my_tax_profile()"))["pan"] is None
+        # Their own PAN is theirs, and saving again without one keeps it.
+        await set_profile(conn, {"gst_scheme": "unregistered"}, "ABCPL1234F")
+        assert (await set_profile(conn, {"gst_scheme": "unregistered", "state_code": "07"}))["pan"] == "XXXXXX234F"
 
 
 async def test_the_policies_keep_each_profile_its_consultants(db, owner):

@@ -108,4 +108,16 @@ async def test_the_taxes_never_take_more_than_the_commission_leaves(owner):
     await factories.tax_profile(owner, c, pan="ABCCK1234F")
     assert (await taxes(owner, await pay_with_pan(owner, c, "1000.00")))[2:] == (10, Decimal("1.00"))
 
+
+async def test_tcs_on_a_zero_rated_export_is_on_the_whole_price_the_invoice_shows(owner):
+    c = await factories.consultant(owner)
+    fy_end = await owner.fetchval("select (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date")
+    await factories.tax_profile(owner, c, pan="ABCCK1234F", gst_scheme="regular", gstin=gstin(pan="ABCCK1234F"),
+                                address_line1="1 MG Road", city="Bengaluru", postal_code="560001",
+                                lut_reference="AD290326000123A", lut_valid_until=fy_end)
+    export = await _pay(owner, c, "1180.00", billing_country="US")
+    home = await _pay(owner, c, "1180.00")
+    assert (await taxes(owner, export))[:2] == (50, Decimal("5.90"))  # 0.5% of 1,180 (no GST in a zero-rated price)
+    assert (await taxes(owner, home))[:2] == (50, Decimal("5.00"))  # 0.5% of the taxable 1,000
+
 # Test: pytest tests/db/test_withholding.py

@@ -67,7 +67,7 @@ begin
   select t.tcs_basis_points, t.tcs, t.tds_basis_points, t.tds
   into new.tcs_basis_points, new.tcs, new.tds_basis_points, new.tds
   from app.withholding(new.consultant_id, new.id, new.amount, new.commission + new.commission_gst,
-                       coalesce(new.paid_at, now())) t;
+                       coalesce(new.paid_at, now()), new.billing_country) t;
   return new;
 end;
 $$;

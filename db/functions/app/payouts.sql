@@ -36,7 +36,7 @@ as $$
   cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
     coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
              18)) s
-  cross join lateral app.withholding(p_consultant_id, null, p_amount, s.commission + s.commission_gst, p_at) w
+  cross join lateral app.withholding(p_consultant_id, null, p_amount, s.commission + s.commission_gst, p_at, null) w
   where c.id = p_consultant_id
 $$;
 comment on function app.payout_share(uuid, numeric, timestamptz) is 'The consultant''s share of a payment of this amount captured now (price less commission, its GST, TCS and TDS): what a transfer on its order carries.';

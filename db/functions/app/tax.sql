@@ -70,8 +70,11 @@ end;
 $$;
 comment on function app.refuse_field(text, text) is 'Raise the one validation error (422 naming a field) the app maps.';
 
+-- (Its first signature had no billing country: gone, so no caller reaches it by mistake.)
+drop function if exists app.withholding(uuid, uuid, numeric, numeric, timestamptz);
+
 create or replace function app.withholding(p_consultant_id uuid, p_payment_id uuid, p_amount numeric,
-                                           p_commission_total numeric, p_at timestamptz,
+                                           p_commission_total numeric, p_at timestamptz, p_billing_country text,
                                            out tcs_basis_points integer, out tcs numeric,
                                            out tds_basis_points integer, out tds numeric)
 language plpgsql volatile
@@ -88,7 +91,12 @@ begin
   -- under the regular scheme; composition and unregistered consultants' supplies carry none (docs/gst.md §9).
   tcs_basis_points := case when v_profile.gst_scheme = 'regular'
                            then app.tax_setting('tcs_basis_points') else 0 end;
-  tcs := app.basis_points_of(round(p_amount * 100 / (100 + v_gst_percent), 2), tcs_basis_points);
+  -- A supply abroad under a letter of undertaking valid for the year is zero-rated: its whole price is the taxable
+  -- value on the invoice (db/functions/app/tax_document_issue.sql), and the TCS is on that.
+  tcs := app.basis_points_of(case when v_profile.lut_valid_until = (v_fy_start + interval '1 year' - interval '1 day')::date
+                                        and coalesce(p_billing_country, 'IN') <> 'IN'
+                                  then p_amount else round(p_amount * 100 / (100 + v_gst_percent), 2) end,
+                             tcs_basis_points);
   -- TDS (s.194-O) on the gross amount: the no-PAN rate without a PAN (s.206AA); none for a person or HUF with a PAN
   -- whose gross this financial year, this payment included, stays within the threshold (s.194-O(2)). The
   -- consultant's payments are counted one capture at a time (the lock), so two at once cannot both slip under.
@@ -112,11 +120,11 @@ begin
   tds := least(tds, p_amount - p_commission_total - tcs);
 end;
 $$;
-comment on function app.withholding(uuid, uuid, numeric, numeric, timestamptz) is 'The TCS and TDS the platform withholds from a payment it collected for a consultant, from their tax profile and the rates in force (docs/gst.md §9, §11).';
+comment on function app.withholding(uuid, uuid, numeric, numeric, timestamptz, text) is 'The TCS and TDS the platform withholds from a payment it collected for a consultant, from their tax profile and the rates in force (docs/gst.md §9, §11).';
 
 grant execute on function app.gstin_check_character(text), app.gstin_is_valid(text), app.pan_is_valid(text),
   app.financial_year_start(timestamptz), app.basis_points_of(numeric, integer), app.tax_setting(text),
   app.refuse_field(text, text) to nakksha_app, nakksha_worker;
-grant execute on function app.withholding(uuid, uuid, numeric, numeric, timestamptz) to nakksha_worker;
+grant execute on function app.withholding(uuid, uuid, numeric, numeric, timestamptz, text) to nakksha_worker;
 
 -- Test: pytest tests/db/test_tax_profiles.py

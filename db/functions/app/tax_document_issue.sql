@@ -70,7 +70,8 @@ begin
   d.taxable_value := t.amount;
   if v_scheme = 'regular' then
     d.document_type := 'tax_invoice';
-    if v_abroad and p.lut_valid_until >= (v_at at time zone 'Asia/Kolkata')::date then
+    -- A letter of undertaking is for one financial year: it applies when it runs to the end of the issue's.
+    if v_abroad and p.lut_valid_until = (app.financial_year_start(v_at) + interval '1 year' - interval '1 day')::date then
       -- Export under a letter of undertaking (IGST Act s.16): zero-rated, the whole price is the taxable value.
       d.lut_reference := p.lut_reference;
       d.legend := 'Supply meant for export under LUT without payment of IGST';

@@ -24,13 +24,13 @@ comment on function app.financial_year_label(date) is 'A financial year as docum
 create or replace function app.document_prefix(p_platform boolean, p_document_type text) returns text
 language sql immutable strict parallel safe
 as $$
-  -- One series per issuer, financial year and type: the platform's NK (invoices) and NKC (credit notes); a
+  -- One series per issuer, financial year and type: the platform's NK (invoices) and NC (credit notes); a
   -- consultant's INV, BOS (bills of supply), RCT (receipts: not GST documents, their own series) and CN.
-  select case when p_platform then case p_document_type when 'tax_invoice' then 'NK' when 'credit_note' then 'NKC' end
+  select case when p_platform then case p_document_type when 'tax_invoice' then 'NK' when 'credit_note' then 'NC' end
               else case p_document_type when 'tax_invoice' then 'INV' when 'bill_of_supply' then 'BOS'
                                         when 'receipt' then 'RCT' when 'credit_note' then 'CN' end end
 $$;
-comment on function app.document_prefix(boolean, text) is 'The number prefix of a series: NK, NKC (the platform), INV, BOS, RCT, CN (a consultant).';
+comment on function app.document_prefix(boolean, text) is 'The number prefix of a series: NK, NC (the platform), INV, BOS, RCT, CN (a consultant).';
 
 create or replace function app.next_document_number(p_consultant_id uuid, p_document_type text, p_at timestamptz,
                                                     out number text, out financial_year date)
@@ -48,10 +48,13 @@ begin
   values (p_consultant_id, p_document_type, financial_year, 1)
   on conflict on constraint tax_document_counters_series do update set last = c.last + 1
   returning c.last into v_last;
-  -- INV/26-27/000123: at most 16 characters (rule 46(b)); past 999999 in a year the check constraint refuses.
+  -- INV/26-27/000123: at most 16 characters (rule 46(b)). A consultant's series has six digits (999,999 documents
+  -- of a type a year); the platform's one series across every consultant has seven (NK/26-27/0001234: 9,999,999),
+  -- its two-letter prefixes leaving room. Past that the length check refuses.
   number := app.document_prefix(p_consultant_id is null, p_document_type) || '/'
             || app.financial_year_label(financial_year) || '/'
-            || case when v_last < 1000000 then lpad(v_last::text, 6, '0') else v_last::text end;
+            || case when p_consultant_id is null and v_last < 10000000 then lpad(v_last::text, 7, '0')
+                    when v_last < 1000000 then lpad(v_last::text, 6, '0') else v_last::text end;
 end;
 $$;
 comment on function app.next_document_number(uuid, text, timestamptz) is 'The next number of a series (a consultant''s, or the platform''s for NULL) for a document issued at a moment, from its counter row locked to the end of the transaction: gapless, never reused.';
