@@ -3442,6 +3442,37 @@ COMMENT ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p
 
 
 --
+-- Name: my_documents_of(uuid, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_documents_of(p_session_id uuid DEFAULT NULL::uuid, p_payment_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The documents of one session's payments or of one payment (the consultant's pages link them), oldest first.
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
+                                               'number', d.number, 'issued_at', d.issued_at, 'currency', d.currency,
+                                               'total', api.money(d.total))
+                            order by d.issued_at, d.number), '[]')
+  from app.tax_documents d
+  where d.consultant_id = (select app.current_reading_consultant_id())
+    and d.payment_id in (select t.id from app.payment_transactions t
+                         where (p_session_id is not null or p_payment_id is not null)
+                           and (p_session_id is null or t.session_id = p_session_id)
+                           and (p_payment_id is null or t.id = p_payment_id))
+$$;
+
+
+ALTER FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_documents_of(p_session_id uuid, p_payment_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) IS 'The calling consultant''s GST documents of one session or one payment (theirs and the platform''s to them), oldest first.';
+
+
+--
 -- Name: my_gst_report(date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -8233,6 +8264,35 @@ ALTER FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, 
 --
 
 COMMENT ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) IS 'Worker: a payment whose money cannot be transferred (refund started, refused): flagged for an admin as a failed transfer.';
+
+
+--
+-- Name: worker_session_document(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_session_document(p_session_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's document to the client for the payment that confirmed a session (not a duplicate's, not a
+  -- credit note), as issued: what the confirmation mail attaches as a PDF. NULL when there is none (a free
+  -- session, cash, a payment captured before documents existed).
+  select api.document_json(d)
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id and d.document_type <> 'credit_note'
+    and not coalesce((t.metadata->>'duplicate')::boolean, false)
+  order by d.issued_at desc, d.number desc
+  limit 1
+$$;
+
+
+ALTER FUNCTION api.worker_session_document(p_session_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_session_document(p_session_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_session_document(p_session_id uuid) IS 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session, for the confirmation mail''s PDF; NULL when none.';
 
 
 --
@@ -21987,6 +22047,7 @@ GRANT SELECT,INSERT ON TABLE app.tax_documents TO nakksha_worker;
 --
 
 REVOKE ALL ON FUNCTION api.document_json(p_d app.tax_documents) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_worker;
 GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app;
 GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app_admin;
 
@@ -22145,6 +22206,15 @@ GRANT ALL ON FUNCTION api.my_document(p_id uuid) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_documents_of(p_session_id uuid, p_payment_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -23521,6 +23591,14 @@ GRANT ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) TO nakksha_wo
 
 REVOKE ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_session_document(p_session_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_session_document(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_session_document(p_session_id uuid) TO nakksha_worker;
 
 
 --
