@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import io
 
-import pytest
+import pypdf  # a test extra (pyproject.toml): reads the PDF's text back through its fonts' ToUnicode maps
 
 from app.documents_pdf import document_pdf, pdf_filename, print_html, render_pdf
 from tests.documents.sample import CREDIT_NOTE, EXPORT, INTRA_STATE, INVOICE, RECEIPT, variant
-
-# pypdf is a test extra (pyproject.toml): it reads the PDF's text back through its fonts' ToUnicode maps.
-pypdf = pytest.importorskip("pypdf")
 
 
 def text_of(pdf: bytes) -> str:
