@@ -275,6 +275,29 @@ class QuotationItem(Answer):
     amount: Amount = Field(description="quantity × unit_price, rounded half up to the paisa.")
 
 
+class GstPlace(Answer):
+    state_code: str | None
+    state_name: str | None
+    country: str
+
+
+class QuotationGst(Answer):
+    """The GST inside final_amount as the invoice will split it (prices include GST; docs/gst.md)."""
+
+    charged: bool = Field(description="False: a composition or unregistered consultant (a bill of supply, a "
+                                      "receipt), or an export under a letter of undertaking.")
+    document_type: Literal["tax_invoice", "bill_of_supply", "receipt"]
+    taxable_value: Amount
+    rate: float = Field(description="The GST rate in percent (CGST and SGST take half each).")
+    cgst: Amount
+    sgst: Amount
+    sgst_label: Literal["SGST", "UTGST"]
+    igst: Amount
+    place_of_supply: GstPlace | None = Field(description="The billing State the client gave on accepting, else the "
+                                                         "consultant's; null when no GST is charged by scheme.")
+    zero_rated: bool
+
+
 class QuotationTerms(Answer):
     """What a quotation offers, as both its consultant and its client see it."""
 
@@ -296,6 +319,7 @@ class QuotationTerms(Answer):
     sent_at: datetime | None
     responded_at: datetime | None
     paid_at: datetime | None
+    gst: QuotationGst
 
 
 class Quotation(QuotationTerms):

@@ -21,6 +21,8 @@ from starlette.templating import Jinja2Templates
 from app.auth import token_hash
 from app.calendar_invite import calendar_links
 from app.config import ADMIN_CAN, SUPER_ADMIN_ONLY
+from app.documents_pdf import FILTERS as DOCUMENT_FILTERS
+from app.documents_pdf import TYPE_LABELS as DOCUMENT_LABELS
 from app.emails import inr
 from app.errors import ApiError
 from app.sql import Caller, run
@@ -193,6 +195,8 @@ templates.env.globals.update(admin_can=ADMIN_CAN, super_admin_only=SUPER_ADMIN_O
 templates.env.filters["rate"] = rate
 templates.env.filters["meeting_platform"] = meeting_platform
 templates.env.filters["calendar_links"] = calendar_links
+templates.env.filters.update(DOCUMENT_FILTERS)  # a GST document's page prints what its PDF does
+templates.env.globals["document_labels"] = DOCUMENT_LABELS
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> Response:

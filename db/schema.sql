@@ -3442,6 +3442,37 @@ COMMENT ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p
 
 
 --
+-- Name: my_documents_of(uuid, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_documents_of(p_session_id uuid DEFAULT NULL::uuid, p_payment_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The documents of one session's payments or of one payment (the consultant's pages link them), oldest first.
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
+                                               'number', d.number, 'issued_at', d.issued_at, 'currency', d.currency,
+                                               'total', api.money(d.total))
+                            order by d.issued_at, d.number), '[]')
+  from app.tax_documents d
+  where d.consultant_id = (select app.current_reading_consultant_id())
+    and d.payment_id in (select t.id from app.payment_transactions t
+                         where (p_session_id is not null or p_payment_id is not null)
+                           and (p_session_id is null or t.session_id = p_session_id)
+                           and (p_payment_id is null or t.id = p_payment_id))
+$$;
+
+
+ALTER FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_documents_of(p_session_id uuid, p_payment_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) IS 'The calling consultant''s GST documents of one session or one payment (theirs and the platform''s to them), oldest first.';
+
+
+--
 -- Name: my_gst_report(date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -4361,15 +4392,17 @@ COMMENT ON FUNCTION api.prune_rate_limits() IS 'Delete counters of windows that 
 
 
 --
--- Name: public_accept_quotation(bytea, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: public_accept_quotation(bytea, text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) RETURNS jsonb
+CREATE FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+  -- The client's billing details for the invoice (docs/gst.md), as at booking: kept on the payment order.
+  v_billing record := app_private.billing_details(p_billing);
 begin
   if v_q.status = 'accepted' then
     -- A repeated click answers the same payment. An order given up unpaid (reconciliation cancels orders
@@ -4378,9 +4411,10 @@ begin
         select 1 from app.payment_transactions t
         where t.quotation_id = v_q.id and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')) then
       insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
-                                            gateway_order_id, status)
+                                            gateway_order_id, status, billing_state_code, billing_country,
+                                            billing_gstin, billing_name)
       values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-              p_order_id, 'pending');
+              p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
     end if;
     return app_private.public_quotation_json(v_q);
   end if;
@@ -4393,9 +4427,10 @@ begin
       raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
     end if;
     insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
-                                          gateway_order_id, status)
+                                          gateway_order_id, status, billing_state_code, billing_country,
+                                          billing_gstin, billing_name)
     values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-            p_order_id, 'pending');
+            p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
   end if;
   perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
   return app_private.public_quotation_json(v_q);
@@ -4403,13 +4438,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) OWNER TO nakksha_owner;
+ALTER FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) IS 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
+COMMENT ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb) IS 'The client accepts: sent|viewed → accepted, its payment order recorded, the consultant told; NK409 if expired. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4570,16 +4605,18 @@ COMMENT ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text) 
 
 
 --
--- Name: public_quotation_peek(bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: public_quotation_peek(bytea, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.public_quotation_peek(p_token_hash bytea) RETURNS jsonb
+CREATE FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
 begin
+  -- The billing details an acceptance would record, checked before any order is made (a 422 naming the field).
+  perform app_private.billing_details(p_billing);
   -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
   -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
@@ -4595,13 +4632,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.public_quotation_peek(p_token_hash bytea) OWNER TO nakksha_owner;
+ALTER FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION public_quotation_peek(p_token_hash bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION public_quotation_peek(p_token_hash bytea, p_billing jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.public_quotation_peek(p_token_hash bytea) IS 'A quotation behind a link without counting a view (the accept step reads it before making an order). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
+COMMENT ON FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb) IS 'A quotation behind a link without counting a view (the accept step reads it before making an order). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
 
 --
@@ -4828,6 +4865,65 @@ COMMENT ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid,
 
 
 --
+-- Name: quotation_gst(app.quotations); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.quotation_gst(p_q app.quotations) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  p app.consultant_tax_profiles;
+  t app.payment_transactions;
+  v_abroad boolean;
+  v_pos text;
+  v_rate numeric := 0;
+  v_zero boolean := false;
+  g record;
+begin
+  -- The GST in a quotation's price, split as its invoice will be (app.issue_payment_documents, docs/gst.md): a
+  -- regular-scheme consultant's prices include GST; the place of supply is the billing State the client gave on
+  -- accepting (its latest payment's), else the consultant's; abroad IGST, or nothing under a valid LUT. Composition
+  -- and unregistered consultants charge none (a bill of supply, a receipt).
+  select * into p from app.consultant_tax_profiles x where x.consultant_id = p_q.consultant_id;
+  if coalesce(p.gst_scheme, 'unregistered') <> 'regular' then
+    return jsonb_build_object('charged', false, 'document_type', case when p.gst_scheme = 'composition'
+      then 'bill_of_supply' else 'receipt' end, 'taxable_value', api.money(p_q.final_amount), 'rate', 0,
+      'cgst', api.money(0), 'sgst', api.money(0), 'igst', api.money(0), 'sgst_label', 'SGST',
+      'place_of_supply', null, 'zero_rated', false);
+  end if;
+  select * into t from app.payment_transactions x
+  where x.quotation_id = p_q.id and not coalesce((x.metadata->>'duplicate')::boolean, false)
+  order by x.created_at desc limit 1;
+  v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
+  v_pos := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
+  v_zero := v_abroad and p.lut_valid_until >= (now() at time zone 'Asia/Kolkata')::date;
+  if not v_zero then
+    v_rate := app.tax_setting('service_gst_percent');
+  end if;
+  select * into g from app.gst_in_price(p_q.final_amount, v_rate, not v_abroad and v_pos is not distinct from p.state_code);
+  return jsonb_build_object('charged', not v_zero, 'document_type', 'tax_invoice',
+    'taxable_value', api.money(g.taxable_value), 'rate', v_rate, 'cgst', api.money(g.cgst), 'sgst', api.money(g.sgst),
+    'igst', api.money(g.igst),
+    'sgst_label', case when v_pos in ('04', '26', '31', '35', '38', '97') then 'UTGST' else 'SGST' end,
+    'place_of_supply', jsonb_build_object('state_code', v_pos,
+      'state_name', (select s.name from app.gst_states s where s.code = v_pos),
+      'country', coalesce(t.billing_country, 'IN')),
+    'zero_rated', v_zero);
+end;
+$$;
+
+
+ALTER FUNCTION api.quotation_gst(p_q app.quotations) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION quotation_gst(p_q app.quotations); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.quotation_gst(p_q app.quotations) IS 'The GST inside a quotation''s final amount as its invoice will split it (taxable value, CGST + SGST/UTGST or IGST, place of supply), or none charged (composition, unregistered, an export under LUT).';
+
+
+--
 -- Name: quotation_items_from(jsonb, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -4913,7 +5009,7 @@ CREATE FUNCTION api.quotation_json(p_q app.quotations) RETURNS jsonb
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'view_count', p_q.view_count,
     'last_viewed_at', p_q.last_viewed_at, 'sent_at', p_q.sent_at, 'responded_at', p_q.responded_at,
     'response_reason', p_q.response_reason, 'paid_at', p_q.paid_at, 'created_at', p_q.created_at,
-    'updated_at', p_q.updated_at)
+    'updated_at', p_q.updated_at, 'gst', api.quotation_gst(p_q))
 $$;
 
 
@@ -8258,6 +8354,35 @@ ALTER FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, 
 --
 
 COMMENT ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) IS 'Worker: a payment whose money cannot be transferred (refund started, refused): flagged for an admin as a failed transfer.';
+
+
+--
+-- Name: worker_session_document(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_session_document(p_session_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's document to the client for the payment that confirmed a session (not a duplicate's, not a
+  -- credit note), as issued: what the confirmation mail attaches as a PDF. NULL when there is none (a free
+  -- session, cash, a payment captured before documents existed).
+  select api.document_json(d)
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id and d.document_type <> 'credit_note'
+    and not coalesce((t.metadata->>'duplicate')::boolean, false)
+  order by d.issued_at desc, d.number desc
+  limit 1
+$$;
+
+
+ALTER FUNCTION api.worker_session_document(p_session_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_session_document(p_session_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_session_document(p_session_id uuid) IS 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session, for the confirmation mail''s PDF; NULL when none.';
 
 
 --
@@ -13045,7 +13170,7 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
-    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at,
+    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at, 'gst', api.quotation_gst(p_q),
     'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
                                      'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
     -- Whether Checkout may take the money: accepted, its order unpaid (the app builds Checkout only then).
@@ -22036,6 +22161,7 @@ GRANT SELECT,INSERT ON TABLE app.tax_documents TO nakksha_worker;
 --
 
 REVOKE ALL ON FUNCTION api.document_json(p_d app.tax_documents) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_worker;
 GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app;
 GRANT ALL ON FUNCTION api.document_json(p_d app.tax_documents) TO nakksha_app_admin;
 
@@ -22194,6 +22320,15 @@ GRANT ALL ON FUNCTION api.my_document(p_id uuid) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_documents(p_month date, p_type text, p_before uuid, p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_documents_of(p_session_id uuid, p_payment_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_documents_of(p_session_id uuid, p_payment_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -22558,12 +22693,12 @@ GRANT ALL ON FUNCTION api.prune_rate_limits() TO nakksha_worker;
 
 
 --
--- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text, p_billing jsonb) TO nakksha_app_admin;
 
 
 --
@@ -22603,12 +22738,12 @@ GRANT ALL ON FUNCTION api.public_quotation(p_token_hash bytea, p_user_agent text
 
 
 --
--- Name: FUNCTION public_quotation_peek(p_token_hash bytea); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION public_quotation_peek(p_token_hash bytea, p_billing jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) TO nakksha_app;
-GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb) TO nakksha_app_admin;
 
 
 --
@@ -22654,6 +22789,15 @@ GRANT ALL ON FUNCTION api.publish_my_page() TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.quotation_client(p_consultant_id uuid, p_client_id uuid, p_name text, p_email text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION quotation_gst(p_q app.quotations); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.quotation_gst(p_q app.quotations) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.quotation_gst(p_q app.quotations) TO nakksha_app;
+GRANT ALL ON FUNCTION api.quotation_gst(p_q app.quotations) TO nakksha_app_admin;
 
 
 --
@@ -23570,6 +23714,14 @@ GRANT ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) TO nakksha_wo
 
 REVOKE ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_session_document(p_session_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_session_document(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_session_document(p_session_id uuid) TO nakksha_worker;
 
 
 --

@@ -4,6 +4,7 @@ idempotency key (a re-sent message is the same message), and the log is marked s
 run twice, or retried after a crash between sending and marking, never mails twice."""
 from __future__ import annotations
 
+import base64
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from app.adapters.email import (
 from app.calendar_invite import invite_attachment
 from app.config import Settings
 from app.crypto import DecryptionError, decrypt_text
+from app.documents_pdf import document_pdf, pdf_filename
 from app.emails import UnknownEmailType, render
 from app.secrets import data_key
 from app.sql import run
@@ -37,6 +39,9 @@ INVITE_METHODS = {"session_confirmation": "REQUEST", "session_booked": "REQUEST"
                   "session_rescheduled_consultant": "REQUEST", "session_cancelled_client": "CANCEL",
                   "session_cancelled_consultant": "CANCEL"}
 LINK_PURPOSE = "email_link"
+# The mails that carry the session's GST document (tax invoice, bill of supply or receipt) as a PDF: the client's
+# confirmation, sent when their payment confirmed the booking.
+DOCUMENT_MAILS = {"session_confirmation"}
 
 
 def decrypt_fields(data: dict) -> dict:
@@ -60,6 +65,25 @@ def invite_attachments(email_type: str, data: dict, to_email: str, to_name: str 
     if method is None or "session_id" not in data or (method == "CANCEL" and data.get("invited") is False):
         return []
     return [invite_attachment(data, method=method, attendee_email=to_email, attendee_name=header_text(to_name))]
+
+
+async def document_attachments(db, log_id: uuid.UUID, email_type: str, data: dict) -> list[dict]:
+    """The PDF of the document the confirming payment issued to the client, rendered now from its snapshot. A
+    document that cannot be read or rendered is logged and the mail goes without it: the booking's confirmation
+    matters more than its attachment, and the client can download it from their manage link."""
+    if email_type not in DOCUMENT_MAILS or not data.get("session_id"):
+        return []
+    try:
+        document = await run(db, "worker_session_document", session_id=uuid.UUID(str(data["session_id"])))
+        if document is None:
+            return []  # free, paid to the consultant directly, or captured before documents existed
+        pdf = await document_pdf(document)
+    except Exception:
+        log.exception("email %s (%s): the GST document's PDF could not be made; sending without it", log_id,
+                      email_type)
+        return []
+    return [{"filename": pdf_filename(document["number"]), "content_type": "application/pdf",
+             "content": base64.b64encode(pdf).decode()}]
 
 
 class ProviderBackoff(procrastinate.RetryStrategy):
@@ -112,7 +136,8 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
         log.error("email %s (%s) not sent: %s", log_id, claimed["email_type"], exc)
         return
     sender = email_sender(db)
-    attachments = invite_attachments(claimed["email_type"], data, claimed["recipient_email"], claimed["recipient_name"])
+    attachments = [*invite_attachments(claimed["email_type"], data, claimed["recipient_email"], claimed["recipient_name"]),
+                   *await document_attachments(db, log_id, claimed["email_type"], data)]
     message = EmailMessage(to_email=claimed["recipient_email"], to_name=header_text(claimed["recipient_name"]) or None,
                            subject=header_text(rendered.subject), html=rendered.html, text=rendered.text,
                            idempotency_key=claimed["idempotency_key"], email_log_id=str(log_id),
@@ -129,4 +154,4 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     await run(db, "worker_mark_email_sent", email_log_id=log_id, subject=rendered.subject, provider=sender.name,
               external_id=external_id)
 
-# Test: pytest tests/jobs/test_outbox.py tests/http/test_email_template_bounds.py
+# Test: pytest tests/jobs/test_outbox.py tests/http/test_email_template_bounds.py tests/jobs/test_document_mail.py

@@ -8,6 +8,10 @@ select api.my_documents(:month, :type, :before, :limit);
 -- One of your GST documents: everything it prints, as issued.
 select api.my_document(:id);
 
+-- name: my_documents_of(session_id, payment_id)$
+-- Your GST documents of one session or one payment, oldest first (linked from their pages).
+select api.my_documents_of(:session_id, :payment_id);
+
 -- name: my_gst_report(month)$
 -- One month's (India) GST documents, oldest first, with each tax and the place of supply.
 select api.my_gst_report(:month);

@@ -8,6 +8,10 @@ select api.worker_claim_email(:email_log_id);
 -- Local adapter: store the rendered message once per idempotency key.
 select api.worker_store_outbox_message(:email_log_id, :idempotency_key, :to_email, :to_name, :subject, :html_body, :text_body, :attachments);
 
+-- name: worker_session_document(session_id)$
+-- The consultant's GST document of the payment that confirmed a session (its snapshot), or NULL: the confirmation mail's PDF.
+select api.worker_session_document(:session_id);
+
 -- name: worker_mark_email_sent(email_log_id, subject, provider, external_id)!
 -- The provider accepted the message.
 select api.worker_mark_email_sent(:email_log_id, :subject, :provider, :external_id);

@@ -72,13 +72,13 @@ select api.quotation_stats(:timeframe, :date_from, :date_to);
 -- The client's view of a quotation through its link. Each opening is counted; the first moves it from sent to viewed and tells the consultant once.
 select api.public_quotation(:token_hash, :user_agent);
 
--- name: public_quotation_peek(token_hash)$
+-- name: public_quotation_peek(token_hash, billing)$
 -- The quotation behind a link, not counted (before making an order).
-select api.public_quotation_peek(:token_hash);
+select api.public_quotation_peek(:token_hash, :billing);
 
--- name: public_accept_quotation(token_hash, gateway, order_id)$
+-- name: public_accept_quotation(token_hash, gateway, order_id, billing)$
 -- The client accepts (with the payment order, when there is an amount).
-select api.public_accept_quotation(:token_hash, :gateway, :order_id);
+select api.public_accept_quotation(:token_hash, :gateway, :order_id, :billing);
 
 -- name: public_reject_quotation(token_hash, reason)$
 -- Decline the quotation with an optional reason: the consultant is told.

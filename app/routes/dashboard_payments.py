@@ -60,8 +60,10 @@ async def _payment(request: Request, caller) -> dict:
 @endpoint(summary="One payment: its session, client, refunds and the refund form.", tags=("pages",), auth="approved", include=False)
 async def payment_page(request: Request) -> Response:
     subject, caller = signed_in(request)
+    payment = await _payment(request, caller)
+    documents = await run(request.app.state.pool, "my_documents_of", caller, session_id=None, payment_id=payment["id"])
     return render(request, "dashboard/payment.html", {
-        "p": await _payment(request, caller), "tz": subject["timezone"], "labels": STATUS_LABELS,
+        "p": payment, "tz": subject["timezone"], "labels": STATUS_LABELS, "documents": documents,
         "done": request.query_params.get("done"), "values": {}})
 
 

@@ -152,6 +152,7 @@ async def _detail(request: Request, subject: dict, caller: Caller, session: dict
     if session is None:
         session = await run(request.app.state.pool, "get_session", caller, session_id=_sid(request))
     session = present_session(request, session)
+    documents = await run(request.app.state.pool, "my_documents_of", caller, session_id=session["id"], payment_id=None)
     status = context.pop("status", 200)
     starts = datetime.fromisoformat(session["starts_at"])
     values = context.pop("values", None) or {
@@ -159,6 +160,7 @@ async def _detail(request: Request, subject: dict, caller: Caller, session: dict
         "meeting_platform": meeting_platform_code(session.get("meeting_link"), session.get("meeting_platform")) or ""}
     return render(request, "dashboard/sessions_detail.html", {
         "s": session, "tz": subject["timezone"], "started": starts <= datetime.now(UTC), "values": values,
+        "documents": documents,
         "month": starts.astimezone(ZoneInfo(subject["timezone"])).strftime("%Y-%m"),
         "notice": NOTICES.get(request.query_params.get("done", "")), **context}, status=status)
 

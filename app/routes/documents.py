@@ -1,7 +1,7 @@
 # app/routes/documents.py — GST documents over HTTP: the consultant's list and snapshots (/api/v1/documents), their monthly GST report (CSV on the Payouts page), and the client's own through the manage link.
 """Documents are issued by the database when a payment is captured or a refund processed (docs/gst.md, "What the
 product does") and never change. Every reader here gets the same JSON snapshot (`document_snapshot`): a page renders
-it, and a PDF renderer can slot in beside the HTML one taking the same dict."""
+it, and its PDF (app/documents_pdf.py) prints the same template part from the same dict."""
 from __future__ import annotations
 
 import csv
@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from app.answers_documents import DocumentType, TaxDocument, TaxDocumentPage
 from app.auth import token_hash
+from app.documents_pdf import TYPE_LABELS, document_pdf, pdf_filename
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.jsonio import JSONResponse
@@ -28,8 +29,10 @@ from app.validation import QuerySchema, parse_query
 from app.web import render, signed_in
 
 INDIA = ZoneInfo("Asia/Kolkata")  # GST months and dates are India's, whatever the consultant's own zone
-TYPE_LABELS = {"tax_invoice": "Tax invoice", "bill_of_supply": "Bill of supply", "receipt": "Receipt",
-               "credit_note": "Credit note"}
+PDF_ANSWER = {"type": "string", "format": "binary", "description": "The document as a PDF (A4)."}
+PDF_HEADERS = {200: {"Content-Disposition": {
+    "description": 'attachment; filename="INV-26-27-000123.pdf": the number with its slashes as dashes.',
+    "schema": {"type": "string"}}}}
 
 
 class DocumentsQuery(QuerySchema):
@@ -42,6 +45,13 @@ class DocumentsQuery(QuerySchema):
 async def document_snapshot(request: Request, document_id: uuid.UUID) -> dict:
     """One of the signed-in consultant's documents as issued (404 for anyone else's): what every renderer takes."""
     return await run(request.app.state.pool, "my_document", request.state.caller, id=document_id)
+
+
+async def pdf_response(document: dict) -> Response:
+    """The document's PDF as a download named after its number (rendered off the event loop)."""
+    return Response(await document_pdf(document), media_type="application/pdf", headers={
+        "content-disposition": f'attachment; filename="{pdf_filename(document["number"])}"',
+        "cache-control": "no-store"})
 
 
 def _document_id(request: Request) -> uuid.UUID:
@@ -63,6 +73,13 @@ async def list_documents(request: Request) -> JSONResponse:
 @endpoint(named="my_document", tags=("payouts",), auth="readable", responses={200: TaxDocument, 404: None})
 async def get_document(request: Request) -> JSONResponse:
     return JSONResponse(await document_snapshot(request, _document_id(request)))
+
+
+@endpoint(summary="One of your GST documents as a PDF, as issued (the same snapshot as GET /documents/{id}).",
+          tags=("payouts",), auth="readable", content_type="application/pdf", responses={200: PDF_ANSWER, 404: None},
+          answer_headers=PDF_HEADERS)
+async def get_document_pdf(request: Request) -> Response:
+    return await pdf_response(await document_snapshot(request, _document_id(request)))
 
 
 REPORT_COLUMNS = ["Number", "Type", "Issued by", "Date", "Against", "Supplier GSTIN", "Recipient GSTIN",
@@ -93,32 +110,60 @@ async def gst_report_csv(request: Request) -> Response:
 @endpoint(summary="A GST document of a booking, for its client, through the manage link.", tags=("pages",),
           include=False)
 async def client_document_page(request: Request) -> Response:
-    booking = await booking_with_checkout(request, token_hash(request.path_params["token"]))
+    token = request.path_params["token"]
+    document = await _client_document(request)
+    return _document_page(request, document, back=f"/booking/{token}",
+                          pdf_url=f"/booking/{token}/documents/{document['id']}.pdf")
+
+
+@endpoint(summary="A GST document of a booking as a PDF, for its client, through the manage link.", tags=("pages",),
+          include=False)
+async def client_document_pdf(request: Request) -> Response:
+    return await pdf_response(await _client_document(request))
+
+
+async def _client_document(request: Request) -> dict:
+    """One of the documents issued to the booking's client (never the platform's to the consultant), or 404."""
     wanted = str(_document_id(request))
+    booking = await booking_with_checkout(request, token_hash(request.path_params["token"]))
     found = next((d for d in booking["documents"] if d["id"] == wanted), None)
     if found is None:
         raise ApiError(404, "not_found", "No such document.")
-    return _document_page(request, found, back=f"/booking/{request.path_params['token']}")
+    return found
 
 
 @endpoint(summary="One of your GST documents, as issued (printable).", tags=("pages",), auth="readable",
           include=False)
 async def consultant_document_page(request: Request) -> Response:
-    return _document_page(request, await document_snapshot(request, _document_id(request)), back="/dashboard/payouts")
+    document = await document_snapshot(request, _document_id(request))
+    return _document_page(request, document, back="/dashboard/payouts",
+                          pdf_url=f"/dashboard/payouts/documents/{document['id']}.pdf")
 
 
-def _document_page(request: Request, document: dict, *, back: str) -> Response:
-    response = render(request, "pages/tax_document.html", {"d": document, "labels": TYPE_LABELS, "back": back})
+@endpoint(summary="One of your GST documents as a PDF.", tags=("pages",), auth="readable", include=False)
+async def consultant_document_pdf(request: Request) -> Response:
+    return await pdf_response(await document_snapshot(request, _document_id(request)))
+
+
+def _document_page(request: Request, document: dict, *, back: str, pdf_url: str) -> Response:
+    response = render(request, "pages/tax_document.html", {"d": document, "labels": TYPE_LABELS, "back": back,
+                                                           "pdf_url": pdf_url})
     response.headers["cache-control"] = "no-store"
     return response
 
 
 api_routes = [Route("/documents", list_documents, methods=["GET"], name="my_documents"),
-              Route("/documents/{id}", get_document, methods=["GET"], name="my_document")]
+              Route("/documents/{id}", get_document, methods=["GET"], name="my_document"),
+              Route("/documents/{id}/pdf", get_document_pdf, methods=["GET"], name="my_document_pdf")]
 dashboard_routes = [Route("/payouts/gst-report.csv", gst_report_csv, methods=["GET"], name="payouts_gst_report_csv"),
+                    # The .pdf routes first: "{id}" alone would take "….pdf" too (and answer 404 for it).
+                    Route("/payouts/documents/{id}.pdf", consultant_document_pdf, methods=["GET"],
+                          name="payouts_document_pdf"),
                     Route("/payouts/documents/{id}", consultant_document_page, methods=["GET"],
                           name="payouts_document_page")]
-site_routes = [Route("/booking/{token}/documents/{id}", client_document_page, methods=["GET"],
+site_routes = [Route("/booking/{token}/documents/{id}.pdf", client_document_pdf, methods=["GET"],
+                     name="booking_document_pdf"),
+               Route("/booking/{token}/documents/{id}", client_document_page, methods=["GET"],
                      name="booking_document_page")]
 
-# Test: pytest tests/http/test_documents.py
+# Test: pytest tests/http/test_documents.py tests/http/test_document_pdfs.py

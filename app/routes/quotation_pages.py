@@ -16,7 +16,7 @@ from starlette.routing import Route
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.routes.booking_pages import RAZORPAY_CSP
-from app.routes.quotations_public import RejectBody, accept, public_answer, quotation_token
+from app.routes.quotations_public import RejectBody, accept, billing_of_form, public_answer, quotation_token
 from app.sql import run
 from app.validation import parse_form
 from app.web import form_with_csrf, render
@@ -26,8 +26,10 @@ NOTICES = {"accepted": "You accepted this quotation.", "paying": "You accepted t
                                                               "reload this page in a minute."}
 
 
-def _page(request: Request, q: dict, status: int = 200, **context) -> Response:
+async def _page(request: Request, q: dict, status: int = 200, **context) -> Response:
     gateway = request.app.state.payments
+    if q["status"] in ("sent", "viewed") and q["gst"]["document_type"] == "tax_invoice":
+        context["gst_states"] = (await run(request.app.state.pool, "gst_states"))["items"]  # the invoice's State
     response = render(request, "pages/quotation.html", {
         "q": q, "token": request.path_params["token"], "razorpay": gateway.name == "razorpay",
         "notice": NOTICES.get(request.query_params.get("done", "")), **context}, status=status)
@@ -40,7 +42,8 @@ async def _opened(request: Request) -> dict:
     """An opening of the link is counted; the page coming back after an answer or a payment is not."""
     params = request.query_params
     if "done" in params or "razorpay_payment_id" in params:
-        q = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
+        q = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request),
+                      billing=None)
     else:
         q = await run(request.app.state.pool, "public_quotation", token_hash=quotation_token(request),
                       user_agent=request.headers.get("user-agent", "")[:300] or None)
@@ -50,20 +53,22 @@ async def _opened(request: Request) -> dict:
 @endpoint(summary="The client's quotation page: the offer, accept and pay, or decline.", tags=("pages",),
           include=False)
 async def quotation_page(request: Request) -> Response:
-    return _page(request, await _opened(request))
+    return await _page(request, await _opened(request))
 
 
 @endpoint(summary="Accept a quotation from its page and go on to pay it, in one step.", tags=("pages",), include=False)
 async def quotation_accept(request: Request) -> Response:
-    await form_with_csrf(request)
+    form = await form_with_csrf(request)
     token = request.path_params["token"]
     try:
-        accepted = await accept(request, quotation_token(request))
+        accepted = await accept(request, quotation_token(request), billing_of_form(form))
     except ApiError as err:
         if err.status == 404:
             raise
-        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
-        return _page(request, public_answer(request, peek), err.status, error=err.message)
+        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request),
+                         billing=None)
+        return await _page(request, public_answer(request, peek), err.status, error=err.message,
+                           error_field=err.field, values=form)
     checkout = accepted.get("checkout")
     if checkout and checkout.get("checkout_url"):  # the local gateway's page, which comes back here when paid
         return RedirectResponse(f"{checkout['checkout_url']}?return_to={quote(f'/q/{token}', safe='')}", status_code=303)
@@ -82,9 +87,10 @@ async def quotation_reject(request: Request) -> Response:
     except ApiError as err:
         if err.status == 404:
             raise
-        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request))
-        return _page(request, public_answer(request, peek), err.status, error=err.message, error_field=err.field,
-                     reason=form.get("reason", ""))
+        peek = await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request),
+                         billing=None)
+        return await _page(request, public_answer(request, peek), err.status, error=err.message,
+                           error_field=err.field, reason=form.get("reason", ""))
     return RedirectResponse(f"/q/{token}?done=rejected", status_code=303)
 
 

@@ -16,9 +16,9 @@ from app.auth import token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.jsonio import JSONResponse
-from app.routes.public import checkout_options
+from app.routes.public import BillingIn, checkout_options
 from app.schemas import Amount
-from app.sql import run
+from app.sql import run, run_refusable
 from app.validation import Answer, Schema, parse_body
 
 log = logging.getLogger("nakksha.quotations")
@@ -26,6 +26,21 @@ log = logging.getLogger("nakksha.quotations")
 
 class RejectBody(Schema):
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class AcceptBody(Schema):
+    billing: BillingIn | None = Field(default=None, description="Optional: for a GST invoice (the State, a GSTIN), "
+                                                                 "as at booking.")
+
+
+def billing_of_form(form: dict) -> dict | None:
+    """The page's folded "Need a GST invoice?" fields as the API's `billing` (the booking page's names): a State, or
+    "abroad" with a country; a GSTIN and a name to invoice. None when all are empty."""
+    place = (form.get("billing_state") or "").strip()
+    billing = {"country": (form.get("billing_country") or "").strip()} if place == "abroad" else {"state_code": place}
+    billing |= {"gstin": (form.get("billing_gstin") or "").strip(), "billing_name": (form.get("billing_name") or "").strip()}
+    billing = {k: v for k, v in billing.items() if v}
+    return billing or None
 
 
 class QuotationConsultant(Answer):
@@ -84,10 +99,12 @@ async def public_quotation(request: Request) -> JSONResponse:
     return JSONResponse(public_answer(request, q))
 
 
-async def accept(request: Request, hashed: bytes) -> dict:
-    """Accept through the link: the order first (when there is an amount), then the acceptance. Shared with /q/<token>."""
+async def accept(request: Request, hashed: bytes, billing: dict | None = None) -> dict:
+    """Accept through the link: the order first (when there is an amount), then the acceptance. Shared with /q/<token>.
+    Billing details are checked in SQL before the order is made (a 422 naming billing.<field>, nothing written)."""
     pool, gateway = request.app.state.pool, request.app.state.payments
-    peek = await run(pool, "public_quotation_peek", token_hash=hashed)
+    # Refusals as ApiError (a 422 naming billing.<field>, a 409): the page shows them on its form.
+    peek = await run_refusable(pool, "public_quotation_peek", token_hash=hashed, billing=billing)
     order_id = None
     if peek["needs_order"]:  # decided in SQL; an expired or answered quotation needs none and is refused there
         try:
@@ -98,16 +115,23 @@ async def accept(request: Request, hashed: bytes) -> dict:
             raise ApiError(502, "payment_gateway_unavailable",
                            "Payments are unavailable just now; nothing was accepted. Please try again.") from exc
         order_id = order["id"]
-    q = await run(pool, "public_accept_quotation", token_hash=hashed, gateway=gateway.name, order_id=order_id)
+    q = await run_refusable(pool, "public_accept_quotation", token_hash=hashed, gateway=gateway.name,
+                            order_id=order_id, billing=billing)
     return public_answer(request, q)
 
 
 @endpoint(summary="Accept the quotation: sent or viewed → accepted, the consultant told; with an amount, a Razorpay "
                   "order for the final amount comes back as `checkout` so the client can pay at once. 409 "
-                  "quotation_expired past its expiry, invalid_transition after a rejection.",
-          tags=("public",), responses={200: PublicQuotation, 404: None, 409: None, 502: None})
+                  "quotation_expired past its expiry, invalid_transition after a rejection. The body is optional: "
+                  "`billing` puts the client's State or GSTIN on the invoice (422 naming billing.<field>).",
+          tags=("public",), body=AcceptBody, responses={200: PublicQuotation, 404: None, 409: None, 502: None})
 async def public_accept(request: Request) -> JSONResponse:
-    return JSONResponse(await accept(request, quotation_token(request)))
+    hashed = quotation_token(request)
+    billing = None
+    if (await request.body()).strip():  # no body (as before billing existed) accepts without billing details
+        body = await parse_body(request, AcceptBody)
+        billing = body.billing.model_dump(exclude_none=True) if body.billing else None
+    return JSONResponse(await accept(request, hashed, billing))
 
 
 @endpoint(named="public_reject_quotation", tags=("public",),

@@ -19,7 +19,7 @@ as $$
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'view_count', p_q.view_count,
     'last_viewed_at', p_q.last_viewed_at, 'sent_at', p_q.sent_at, 'responded_at', p_q.responded_at,
     'response_reason', p_q.response_reason, 'paid_at', p_q.paid_at, 'created_at', p_q.created_at,
-    'updated_at', p_q.updated_at)
+    'updated_at', p_q.updated_at, 'gst', api.quotation_gst(p_q))
 $$;
 comment on function api.quotation_json is 'A quotation as the API answers it (never its token hash): its lines, their sum (base_amount), the discount and the final amount.';
 

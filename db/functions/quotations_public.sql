@@ -36,7 +36,7 @@ as $$
     'currency', p_q.currency, 'validity_period', p_q.validity_period, 'expires_at', p_q.expires_at,
     'status', case when p_q.status in ('sent', 'viewed') and p_q.expires_at <= now() then 'expired' else p_q.status end,
     'notes', p_q.notes, 'quotation_image_url', p_q.quotation_image_url, 'sent_at', p_q.sent_at,
-    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at,
+    'responded_at', p_q.responded_at, 'paid_at', p_q.paid_at, 'gst', api.quotation_gst(p_q),
     'consultant', jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name, 'slug', c.slug,
                                      'consultancy_sector', c.consultancy_sector, 'timezone', c.timezone),
     -- Whether Checkout may take the money: accepted, its order unpaid (the app builds Checkout only then).
@@ -92,7 +92,7 @@ end;
 $$;
 comment on function api.public_quotation is 'The client opens the link: counted (not again for the same browser within ten minutes), sent → viewed on the first view (consultant told once). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
-create or replace function api.public_quotation_peek(p_token_hash bytea)
+create or replace function api.public_quotation_peek(p_token_hash bytea, p_billing jsonb default null)
 returns jsonb
 language plpgsql stable security definer
 set search_path = ''
@@ -100,6 +100,8 @@ as $$
 declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
 begin
+  -- The billing details an acceptance would record, checked before any order is made (a 422 naming the field).
+  perform app_private.billing_details(p_billing);
   -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
   -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
@@ -129,13 +131,16 @@ end;
 $$;
 comment on function app_private.respondable is 'NK409 quotation_expired for a quotation past its expiry.';
 
-create or replace function api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text)
+create or replace function api.public_accept_quotation(p_token_hash bytea, p_gateway text, p_order_id text,
+                                                       p_billing jsonb default null)
 returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
 as $$
 declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, true);
+  -- The client's billing details for the invoice (docs/gst.md), as at booking: kept on the payment order.
+  v_billing record := app_private.billing_details(p_billing);
 begin
   if v_q.status = 'accepted' then
     -- A repeated click answers the same payment. An order given up unpaid (reconciliation cancels orders
@@ -144,9 +149,10 @@ begin
         select 1 from app.payment_transactions t
         where t.quotation_id = v_q.id and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')) then
       insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
-                                            gateway_order_id, status)
+                                            gateway_order_id, status, billing_state_code, billing_country,
+                                            billing_gstin, billing_name)
       values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-              p_order_id, 'pending');
+              p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
     end if;
     return app_private.public_quotation_json(v_q);
   end if;
@@ -159,9 +165,10 @@ begin
       raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
     end if;
     insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
-                                          gateway_order_id, status)
+                                          gateway_order_id, status, billing_state_code, billing_country,
+                                          billing_gstin, billing_name)
     values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-            p_order_id, 'pending');
+            p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
   end if;
   perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
   return app_private.public_quotation_json(v_q);
@@ -189,7 +196,7 @@ end;
 $$;
 comment on function api.public_reject_quotation is 'The client declines (with an optional reason): sent|viewed → rejected, the consultant told. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
 
-grant execute on function api.public_quotation(bytea, text), api.public_quotation_peek(bytea),
-  api.public_accept_quotation(bytea, text, text), api.public_reject_quotation(bytea, text) to nakksha_app;
+grant execute on function api.public_quotation(bytea, text), api.public_quotation_peek(bytea, jsonb),
+  api.public_accept_quotation(bytea, text, text, jsonb), api.public_reject_quotation(bytea, text) to nakksha_app;
 
 -- Test: pytest tests/http/test_quotations.py tests/db/test_quotations.py

@@ -173,6 +173,25 @@ as $$
 $$;
 comment on function api.my_gst_report is 'The calling consultant''s GST documents of one month (India), oldest first, with each tax and the place of supply: the GST report CSV.';
 
+create or replace function api.my_documents_of(p_session_id uuid default null, p_payment_id uuid default null)
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- The documents of one session's payments or of one payment (the consultant's pages link them), oldest first.
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
+                                               'number', d.number, 'issued_at', d.issued_at, 'currency', d.currency,
+                                               'total', api.money(d.total))
+                            order by d.issued_at, d.number), '[]')
+  from app.tax_documents d
+  where d.consultant_id = (select app.current_reading_consultant_id())
+    and d.payment_id in (select t.id from app.payment_transactions t
+                         where (p_session_id is not null or p_payment_id is not null)
+                           and (p_session_id is null or t.session_id = p_session_id)
+                           and (p_payment_id is null or t.id = p_payment_id))
+$$;
+comment on function api.my_documents_of is 'The calling consultant''s GST documents of one session or one payment (theirs and the platform''s to them), oldest first.';
+
 create or replace function app_private.booking_documents(p_session_id uuid)
 returns jsonb
 language sql stable
@@ -185,7 +204,25 @@ as $$
 $$;
 comment on function app_private.booking_documents is 'The documents issued to a booking''s client (full snapshots), for its manage link.';
 
+create or replace function api.worker_session_document(p_session_id uuid)
+returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  -- The consultant's document to the client for the payment that confirmed a session (not a duplicate's, not a
+  -- credit note), as issued: what the confirmation mail attaches as a PDF. NULL when there is none (a free
+  -- session, cash, a payment captured before documents existed).
+  select api.document_json(d)
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id and d.document_type <> 'credit_note'
+    and not coalesce((t.metadata->>'duplicate')::boolean, false)
+  order by d.issued_at desc, d.number desc
+  limit 1
+$$;
+comment on function api.worker_session_document is 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session, for the confirmation mail''s PDF; NULL when none.';
+
+grant execute on function api.document_json(app.tax_documents), api.worker_session_document(uuid) to nakksha_worker;
 grant execute on function api.document_json(app.tax_documents), api.my_documents(date, text, uuid, integer),
-  api.my_document(uuid), api.my_gst_report(date) to nakksha_app;
+  api.my_document(uuid), api.my_gst_report(date), api.my_documents_of(uuid, uuid) to nakksha_app;
 
 -- Test: pytest tests/db/test_tax_documents.py tests/http/test_documents.py

@@ -122,7 +122,9 @@ async def outbox(db, session_id: str) -> dict[str, dict]:
         await conn.close()
     found = {}
     for r in rows:
-        invites = [icalendar.Calendar.from_ical(base64.b64decode(a["content"])) for a in r["attachments"]]
+        # (A paid confirmation carries the GST document's PDF as well: tests/jobs/test_document_mail.py.)
+        invites = [icalendar.Calendar.from_ical(base64.b64decode(a["content"])) for a in r["attachments"]
+                   if a["content_type"].startswith("text/calendar")]
         found.setdefault(r["email_type"], []).append({"to": r["to_email"], "invites": invites, "text": r["text_body"],
                                                        "html": r["html_body"]})
     return found

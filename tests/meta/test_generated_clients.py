@@ -178,9 +178,11 @@ def test_redocly_lint_reports_an_error_in_a_broken_document(site, node_tools, wo
 
 def generate_python_client(workdir: Path, document: dict) -> Path:
     """openapi-python-client's package `nakksha_client` in workdir; a warning (a schema it had to skip) fails.
-    No post hooks: the generated code is imported, never read or committed, so it is not reformatted."""
+    No post hooks: the generated code is imported, never read or committed, so it is not reformatted. A PDF
+    (a GST document's) is bytes to it, as any binary answer: it knows application/octet-stream by name only."""
     spec = write_document(workdir, document)
-    (workdir / "openapi-python-client.yaml").write_text("post_hooks: []\n")
+    (workdir / "openapi-python-client.yaml").write_text(
+        "post_hooks: []\ncontent_type_overrides:\n  application/pdf: application/octet-stream\n")
     done = run([sys.executable, "-m", "openapi_python_client", "generate", "--path", spec, "--meta", "none",
                 "--output-path", workdir / "nakksha_client", "--config", workdir / "openapi-python-client.yaml",
                 "--fail-on-warning"], workdir)
