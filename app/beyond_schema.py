@@ -48,6 +48,10 @@ IMAGE = Rule("unsupported_media_type", "The file must be a JPEG, PNG or WebP ima
                                       "16.8 megapixels (413 image_too_large) and bounded decoding work (422 "
                                       "image_too_complex).")
 
+BILLING = Rule("validation_error", "`billing`: a GSTIN's check character and its State; a `state_code` consultants "
+                                   "supply to (GET /gst-states); a State or GSTIN means `country` IN (422, the field "
+                                   "named billing.<field>).")
+
 
 def _signed(header: str, secret: str) -> Rule:
     return Rule("invalid_signature", f"{header} must sign the raw body with the {secret} (400 invalid_signature).")
@@ -102,6 +106,22 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "admin_put_settings": (Rule("validation_error", "Each key must be a known setting and its value of that "
                                                     "setting's type and range (GET /admin/settings lists them; "
                                                     "422)."),),
+    # Tax identities (issue 21, docs/gst.md): fields judged together, against the law's check character, the
+    # database (a PAN on one account only) and the financial year.
+    "set_my_tax_profile": (Rule("validation_error", "A registered scheme needs a GSTIN (its check character, a "
+                                                    "State consultants supply from, that State being `state_code`, "
+                                                    "and the PAN inside it the consultant's), a legal name and an "
+                                                    "address (line, city, PIN); an unregistered one has no GSTIN; a "
+                                                    "PAN is on one account only; a letter of undertaking is for the "
+                                                    "regular scheme, with its ARN, and runs to this or the next 31 "
+                                                    "March; names and addresses hold no control characters (422, "
+                                                    "the field named)."),),
+    "book_slot": (BILLING,),
+    "public_accept_quotation": (BILLING,),
+    "put_payout_account": (Rule("validation_error", "`accept_terms` submits the details only when the checklist "
+                                                    "is complete: a PAN, address and State in the tax profile, a "
+                                                    "phone number and bank details (422, the missing field "
+                                                    "named)."),),
 }
 
 

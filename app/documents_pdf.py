@@ -52,7 +52,13 @@ def print_html(document: dict) -> str:
 
 def render_pdf(document: dict) -> bytes:
     """Synchronous: the PDF of one document snapshot. Nothing is fetched (no base URL, no external resources)."""
+    from PIL import ImageFile
     from weasyprint import HTML  # imported here: the web process pays for it only at the first download
+
+    # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a truncated
+    # photo or quotation image through app/images.py's checks after the first PDF. Our documents load no images
+    # (the fetcher below refuses every URL): the flag goes back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"documents load nothing from outside: {url}")

@@ -55,6 +55,7 @@ class Doc:
     form: dict | None = None  # a multipart/form-data body (uploads), as a JSON schema
     headers: tuple[dict, ...] = ()  # request headers this operation reads, as OpenAPI header parameters
     answer_headers: dict[int, dict] = field(default_factory=dict)  # status -> headers it may carry
+    body_optional: bool = False  # the body may be left out altogether (an older client's request had none)
 
 
 def doc_of(route: BaseRoute) -> Doc | None:
@@ -132,7 +133,7 @@ def build_document(routes: list[BaseRoute], *, title: str = "Nakksha API", versi
             params += [*meta.headers, REQUEST_ID]
             op["parameters"] = params
             if meta.body is not None:
-                op["requestBody"] = {"required": True, "content": {
+                op["requestBody"] = {"required": not meta.body_optional, "content": {
                     "application/json": {"schema": _schema_of(meta.body, components)}}}
             elif meta.form is not None:
                 op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": meta.form}}}

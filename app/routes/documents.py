@@ -56,7 +56,7 @@ async def pdf_response(document: dict) -> Response:
 
 def _document_id(request: Request) -> uuid.UUID:
     try:
-        return uuid.UUID(request.path_params["id"])
+        return uuid.UUID(request.path_params["document_id"])
     except ValueError as exc:
         raise ApiError(404, "not_found", "No such document.") from exc
 
@@ -153,17 +153,17 @@ def _document_page(request: Request, document: dict, *, back: str, pdf_url: str)
 
 
 api_routes = [Route("/documents", list_documents, methods=["GET"], name="my_documents"),
-              Route("/documents/{id}", get_document, methods=["GET"], name="my_document"),
-              Route("/documents/{id}/pdf", get_document_pdf, methods=["GET"], name="my_document_pdf")]
+              Route("/documents/{document_id}", get_document, methods=["GET"], name="my_document"),
+              Route("/documents/{document_id}/pdf", get_document_pdf, methods=["GET"], name="my_document_pdf")]
 dashboard_routes = [Route("/payouts/gst-report.csv", gst_report_csv, methods=["GET"], name="payouts_gst_report_csv"),
                     # The .pdf routes first: "{id}" alone would take "….pdf" too (and answer 404 for it).
-                    Route("/payouts/documents/{id}.pdf", consultant_document_pdf, methods=["GET"],
+                    Route("/payouts/documents/{document_id}.pdf", consultant_document_pdf, methods=["GET"],
                           name="payouts_document_pdf"),
-                    Route("/payouts/documents/{id}", consultant_document_page, methods=["GET"],
+                    Route("/payouts/documents/{document_id}", consultant_document_page, methods=["GET"],
                           name="payouts_document_page")]
-site_routes = [Route("/booking/{token}/documents/{id}.pdf", client_document_pdf, methods=["GET"],
+site_routes = [Route("/booking/{token}/documents/{document_id}.pdf", client_document_pdf, methods=["GET"],
                      name="booking_document_pdf"),
-               Route("/booking/{token}/documents/{id}", client_document_page, methods=["GET"],
+               Route("/booking/{token}/documents/{document_id}", client_document_page, methods=["GET"],
                      name="booking_document_page")]
 
 # Test: pytest tests/http/test_documents.py tests/http/test_document_pdfs.py

@@ -27,7 +27,7 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.jsonio import JSONResponse, loads
 from app.routes.auth import LINK_PURPOSE
-from app.schemas import Amount, ClientName, ClientPhone, Email, Id, Instant, Timezone
+from app.schemas import Amount, ClientName, ClientPhone, Email, Id, Instant, Timezone, trimmed
 from app.sql import CommitOutcomeUnknown, run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -50,7 +50,7 @@ class BillingIn(Schema):
     country: str | None = Field(default=None, max_length=10, examples=["IN"],
                                 description="ISO 3166 alpha-2; IN when a State or GSTIN is given. Abroad: no State.")
     gstin: str | None = Field(default=None, max_length=30, examples=["29AAPFU0939F1ZR"])
-    billing_name: str | None = Field(default=None, max_length=300, description="The name to invoice (a business).")
+    billing_name: trimmed(200, 2, "The name to invoice (a business), 2 to 200 characters.") | None = None  # type: ignore[valid-type]
 
 
 class BookingBody(Schema):

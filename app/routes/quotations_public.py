@@ -124,7 +124,8 @@ async def accept(request: Request, hashed: bytes, billing: dict | None = None) -
                   "order for the final amount comes back as `checkout` so the client can pay at once. 409 "
                   "quotation_expired past its expiry, invalid_transition after a rejection. The body is optional: "
                   "`billing` puts the client's State or GSTIN on the invoice (422 naming billing.<field>).",
-          tags=("public",), body=AcceptBody, responses={200: PublicQuotation, 404: None, 409: None, 502: None})
+          tags=("public",), body=AcceptBody, body_optional=True,
+          responses={200: PublicQuotation, 404: None, 409: None, 422: None, 502: None})
 async def public_accept(request: Request) -> JSONResponse:
     hashed = quotation_token(request)
     billing = None

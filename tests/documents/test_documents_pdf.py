@@ -71,4 +71,13 @@ def test_file_names_keep_letters_digits_and_dashes():
     assert pdf_filename("INV/26-27/000123") == "INV-26-27-000123.pdf"
     assert pdf_filename('NKC/26-27/"x"\r\n') == "NKC-26-27-x.pdf"
 
+
+def test_rendering_leaves_pillow_refusing_truncated_images():
+    """WeasyPrint's import turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process; after a PDF, a truncated
+    photo must still be refused (app/images.py), so the renderer turns it back off."""
+    from PIL import ImageFile
+
+    render_pdf(INVOICE)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
 # Test: pytest tests/documents/test_documents_pdf.py

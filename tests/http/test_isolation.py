@@ -5,6 +5,7 @@ import re
 import uuid
 
 from app.openapi import doc_of, iter_routes
+from tests.db import factories
 from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
 
 # Which of A's ids goes into each path parameter. A route added later with a new id parameter fails
@@ -43,9 +44,19 @@ async def tenant_with_everything(client, db) -> dict:
     quotation = await client.post("/api/v1/quotations", headers=h, json={
         "client_id": session["client_id"], "quotation_name": "Mine", "base_amount": "100"})
     assert quotation.status_code == 201, quotation.text
+    # A payment the platform collected (the quotation's, through the local gateway): its capture issues a GST
+    # document of the consultant's.
+    conn = await db.connect("owner")
+    try:
+        await factories.payment(conn, uuid.UUID(c["id"]), purpose="quotation", quotation_id=uuid.UUID(quotation.json()["id"]),
+                                client_id=uuid.UUID(session["client_id"]), amount="100.00", gateway="local")
+        document_id = str(await conn.fetchval("select id from app.tax_documents where consultant_id = $1 "
+                                              "and issuer = 'consultant'", uuid.UUID(c["id"])))
+    finally:
+        await conn.close()
     return {**c, "ids": {"quotation_id": quotation.json()["id"], "session_id": made["session_id"], "client_id": session["client_id"],
                          "slot_id": free[1]["slot_id"], "rule_id": avail["rules"][0]["id"],
-                         "block_id": blocks[0]["id"], "transaction_id": payment["id"]}}
+                         "block_id": blocks[0]["id"], "transaction_id": payment["id"], "document_id": document_id}}
 
 
 async def test_another_consultant_gets_404_on_every_route_with_an_id(client, db, app):
