@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from app.answers_documents import TaxDocument
-from app.schemas import Amount, Clock
+from app.schemas import Amount, Clock, SignedAmount
 from app.validation import Answer
 
 Status = Literal["pending", "confirmed", "completed", "cancelled", "abandoned", "no_show", "returned"]
@@ -293,6 +293,8 @@ class QuotationGst(Answer):
     sgst: Amount
     sgst_label: Literal["SGST", "UTGST"]
     igst: Amount
+    round_off: SignedAmount = Field(description="final_amount − taxable_value − each tax (each rate × taxable value, "
+                                                "half up): a paisa or two, either sign.")
     place_of_supply: GstPlace | None = Field(description="The billing State the client gave on accepting, else the "
                                                          "consultant's; null when no GST is charged by scheme.")
     zero_rated: bool

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.schemas import Amount
+from app.schemas import Amount, SignedAmount
 from app.validation import Answer
 
 DocumentType = Literal["tax_invoice", "bill_of_supply", "receipt", "credit_note"]
@@ -28,6 +28,9 @@ class DocumentSupplier(DocumentParty):
 class DocumentRecipient(DocumentParty):
     billing_name: str | None = Field(description="The name the client asked to be invoiced in (a business).")
     country: str = Field(description="ISO 3166 alpha-2.")
+    address: str | None = Field(description="The billing address the client gave (rule 46: asked for a regular-scheme "
+                                            "consultant's tax invoice); the consultant's on the platform's invoice.")
+    postal_code: str | None = Field(description="PIN code in India, postal code abroad.")
 
 
 class PlaceOfSupply(Answer):
@@ -83,7 +86,9 @@ class TaxDocument(Answer):
     sgst: Amount
     igst_rate: float
     igst: Amount
-    total: Amount
+    round_off: SignedAmount = Field(description="What the total leaves after the taxable value and each tax, each rounded "
+                                          "half up to the paisa (a paisa or two, either sign).")
+    total: Amount = Field(description="taxable_value + cgst + sgst + igst + round_off: what was paid or credited.")
     lut_reference: str | None = Field(description="The letter of undertaking of a zero-rated export.")
     reverse_charge: bool
     legend: str | None
@@ -103,7 +108,7 @@ class TaxDocumentItem(Answer):
     cgst: Amount
     sgst: Amount
     igst: Amount
-    total: Amount
+    total: Amount = Field(description="taxable_value + cgst + sgst + igst + the document's round-off.")
 
 
 class TaxDocumentPage(Answer):

@@ -49,8 +49,10 @@ IMAGE = Rule("unsupported_media_type", "The file must be a JPEG, PNG or WebP ima
                                       "image_too_complex).")
 
 BILLING = Rule("validation_error", "`billing`: a GSTIN's check character and its State; a `state_code` consultants "
-                                   "supply to (GET /gst-states); a State or GSTIN means `country` IN (422, the field "
-                                   "named billing.<field>).")
+                                   "supply to (GET /gst-states); a State or GSTIN means `country` IN; a six-digit PIN "
+                                   "`postal_code` in India; a paid booking or quotation of a consultant whose "
+                                   "`gst_invoice` is true needs `state_code`, `address` and `postal_code` (abroad: "
+                                   "`country` and `address`) (422, the field named billing.<field>).")
 
 
 def _signed(header: str, secret: str) -> Rule:

@@ -1197,7 +1197,9 @@ declare
   v_wait integer;
   v_session app.sessions;
   v_result jsonb;
-  v_billing record := app_private.billing_details(p_billing);  -- the client's State for the invoice (docs/gst.md)
+  -- The client's State and address for the invoice (docs/gst.md), checked as the quote checked them.
+  v_billing record := app_private.billing_details(p_billing, v_c.id, case p_session_type
+                        when 'personal' then v_c.personal_session_price when 'webinar' then v_c.webinar_session_price end);
 begin
   -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
   --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
@@ -1283,10 +1285,10 @@ begin
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
                                           gateway_order_id, status, metadata, billing_state_code, billing_country,
-                                          billing_gstin, billing_name)
+                                          billing_gstin, billing_name, billing_address, billing_postal_code)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
             jsonb_build_object('receipt', v_session.id), v_billing.state_code, v_billing.country, v_billing.gstin,
-            v_billing.billing_name);
+            v_billing.billing_name, v_billing.address, v_billing.postal_code);
   else
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;
@@ -1326,7 +1328,8 @@ declare
   v_amount numeric(10, 2);
 begin
   -- Billing details the booking cannot take are refused before anything: no key claimed, no order made.
-  perform app_private.billing_details(p_billing);
+  perform app_private.billing_details(p_billing, v_c.id, case p_session_type when 'personal' then v_c.personal_session_price
+                                                                       when 'webinar' then v_c.webinar_session_price end);
   -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
   -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
   -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
@@ -2766,13 +2769,17 @@ CREATE TABLE app.tax_documents (
     reverse_charge boolean DEFAULT false NOT NULL,
     legend text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = (((taxable_value + cgst) + sgst) + igst)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
+    round_off numeric(12,2) DEFAULT 0 NOT NULL,
+    recipient_address text,
+    recipient_postal_code text,
+    CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = ((((taxable_value + cgst) + sgst) + igst) + round_off)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
     CONSTRAINT tax_documents_countries CHECK (((recipient_country ~ '^[A-Z]{2}$'::text) AND (place_of_supply_country ~ '^[A-Z]{2}$'::text))),
     CONSTRAINT tax_documents_credit_note CHECK ((((document_type = 'credit_note'::text) = (refund_id IS NOT NULL)) AND ((refund_id IS NULL) = (original_document_id IS NULL)) AND ((original_document_id IS NULL) = (original_number IS NULL)))),
     CONSTRAINT tax_documents_financial_year CHECK ((financial_year = app.financial_year_start(issued_at))),
     CONSTRAINT tax_documents_issuer_valid CHECK ((issuer = ANY (ARRAY['consultant'::text, 'platform'::text]))),
     CONSTRAINT tax_documents_lines_shape CHECK ((jsonb_typeof(lines) = 'array'::text)),
     CONSTRAINT tax_documents_number_format CHECK ((number ~ '^[A-Z0-9/-]{1,16}$'::text)),
+    CONSTRAINT tax_documents_round_off_small CHECK ((abs(round_off) < (1)::numeric)),
     CONSTRAINT tax_documents_type_valid CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'bill_of_supply'::text, 'receipt'::text, 'credit_note'::text])) AND ((issuer = 'consultant'::text) OR (document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text]))))),
     CONSTRAINT tax_documents_untaxed CHECK (((document_type = ANY (ARRAY['tax_invoice'::text, 'credit_note'::text])) OR (((cgst + sgst) + igst) = (0)::numeric)))
 );
@@ -2792,6 +2799,27 @@ COMMENT ON TABLE app.tax_documents IS 'GST documents, append-only (docs/gst.md):
 --
 
 COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, type, financial year): INV, BOS, RCT, CN (a consultant) / 26-27 / 000123, or NK, NC (the platform) / 26-27 / 0000123.';
+
+
+--
+-- Name: COLUMN tax_documents.round_off; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.round_off IS 'What the price leaves after the taxable value and each tax, each rounded half up to the paisa (CGST and SGST each rate × taxable value): printed as "Round off"; total = taxable value + taxes + round off.';
+
+
+--
+-- Name: COLUMN tax_documents.recipient_address; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.recipient_address IS 'The client''s billing address as given when they paid (rule 46: the address on record of an unregistered recipient), or NULL when none was asked.';
+
+
+--
+-- Name: COLUMN tax_documents.recipient_postal_code; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.recipient_postal_code IS 'The PIN code (or postal code abroad) printed with recipient_address.';
 
 
 --
@@ -2819,7 +2847,8 @@ CREATE FUNCTION api.document_json(p_d app.tax_documents) RETURNS jsonb
     'recipient', jsonb_build_object('name', p_d.recipient_name, 'billing_name', p_d.recipient_billing_name,
       'gstin', p_d.recipient_gstin, 'state_code', p_d.recipient_state_code,
       'state_name', (select s.name from app.gst_states s where s.code = p_d.recipient_state_code),
-      'country', p_d.recipient_country),
+      'country', p_d.recipient_country, 'address', p_d.recipient_address,
+      'postal_code', p_d.recipient_postal_code),
     'place_of_supply', jsonb_build_object('state_code', p_d.place_of_supply_state_code,
       'state_name', (select s.name from app.gst_states s where s.code = p_d.place_of_supply_state_code),
       'country', p_d.place_of_supply_country),
@@ -2834,7 +2863,7 @@ CREATE FUNCTION api.document_json(p_d app.tax_documents) RETURNS jsonb
     'sgst_label', case when p_d.place_of_supply_state_code in ('04', '26', '31', '35', '38', '97') then 'UTGST'
                        else 'SGST' end,
     'sgst_rate', p_d.sgst_rate, 'sgst', api.money(p_d.sgst), 'igst_rate', p_d.igst_rate, 'igst', api.money(p_d.igst),
-    'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
+    'round_off', api.money(p_d.round_off), 'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
     'legend', p_d.legend)
 $$;
 
@@ -3901,13 +3930,21 @@ CREATE TABLE app.payment_transactions (
     billing_name text,
     gateway_fee numeric(12,2),
     gateway_tax numeric(12,2),
+    billing_address text,
+    billing_postal_code text,
     CONSTRAINT payment_transactions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT payment_transactions_amount_refunded_range CHECK (((amount_refunded >= (0)::numeric) AND (amount_refunded <= amount))),
+    CONSTRAINT payment_transactions_billing_address_length CHECK (((char_length(btrim(billing_address)) >= 5) AND (char_length(btrim(billing_address)) <= 300))),
     CONSTRAINT payment_transactions_billing_country_format CHECK ((billing_country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT payment_transactions_billing_gstin_state CHECK (((billing_gstin IS NULL) OR ("left"(billing_gstin, 2) = billing_state_code))),
     CONSTRAINT payment_transactions_billing_gstin_valid CHECK (((billing_gstin IS NULL) OR app.gstin_is_valid(billing_gstin))),
     CONSTRAINT payment_transactions_billing_in_india CHECK ((((billing_state_code IS NULL) AND (billing_gstin IS NULL)) OR (billing_country = 'IN'::text))),
     CONSTRAINT payment_transactions_billing_name_length CHECK (((char_length(btrim(billing_name)) >= 2) AND (char_length(btrim(billing_name)) <= 200))),
+    CONSTRAINT payment_transactions_billing_postal_code_format CHECK ((billing_postal_code ~
+CASE
+    WHEN (billing_country = 'IN'::text) THEN '^[1-9][0-9]{5}$'::text
+    ELSE '^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$'::text
+END)),
     CONSTRAINT payment_transactions_commission_fits CHECK ((((commission IS NULL) AND (commission_gst IS NULL) AND (tcs IS NULL) AND (tds IS NULL)) OR ((commission >= (0)::numeric) AND (commission_gst >= (0)::numeric) AND (COALESCE(tcs, (0)::numeric) >= (0)::numeric) AND (COALESCE(tds, (0)::numeric) >= (0)::numeric) AND ((((commission + commission_gst) + COALESCE(tcs, (0)::numeric)) + COALESCE(tds, (0)::numeric)) <= amount) AND (commission_plan IS NOT NULL) AND (commission_percent IS NOT NULL) AND (commission_gst_percent IS NOT NULL) AND ((tcs IS NULL) = (tcs_basis_points IS NULL)) AND ((tds IS NULL) = (tds_basis_points IS NULL))))),
     CONSTRAINT payment_transactions_completed_paid_at CHECK (((status <> ALL (ARRAY['completed'::text, 'refunded'::text, 'partially_refunded'::text])) OR (paid_at IS NOT NULL))),
     CONSTRAINT payment_transactions_currency_format CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -3997,6 +4034,20 @@ COMMENT ON COLUMN app.payment_transactions.gateway_fee IS 'Razorpay''s fee on th
 --
 
 COMMENT ON COLUMN app.payment_transactions.gateway_tax IS 'The GST in that fee (payment.tax): input tax credit for the platform.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_address; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_address IS 'The client''s billing address as given at booking or acceptance (required for a regular-scheme consultant''s tax invoice, docs/gst.md); forgotten when the client is anonymised.';
+
+
+--
+-- Name: COLUMN payment_transactions.billing_postal_code; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payment_transactions.billing_postal_code IS 'The client''s PIN code (India, six digits) or postal code abroad, printed with the billing address.';
 
 
 --
@@ -4410,11 +4461,14 @@ begin
     if p_order_id is not null and v_q.paid_at is null and not exists (
         select 1 from app.payment_transactions t
         where t.quotation_id = v_q.id and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')) then
+      -- A new order: the tax invoice's recipient details are required now (as the peek required them).
+      v_billing := app_private.billing_details(p_billing, v_q.consultant_id, v_q.final_amount);
       insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
                                             gateway_order_id, status, billing_state_code, billing_country,
-                                            billing_gstin, billing_name)
+                                            billing_gstin, billing_name, billing_address, billing_postal_code)
       values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-              p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
+              p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name,
+              v_billing.address, v_billing.postal_code);
     end if;
     return app_private.public_quotation_json(v_q);
   end if;
@@ -4426,11 +4480,13 @@ begin
     if p_order_id is null then
       raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
     end if;
+    v_billing := app_private.billing_details(p_billing, v_q.consultant_id, v_q.final_amount);
     insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
                                           gateway_order_id, status, billing_state_code, billing_country,
-                                          billing_gstin, billing_name)
+                                          billing_gstin, billing_name, billing_address, billing_postal_code)
     values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-            p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
+            p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name,
+              v_billing.address, v_billing.postal_code);
   end if;
   perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
   return app_private.public_quotation_json(v_q);
@@ -4540,7 +4596,10 @@ begin
     -- How long each kind of session lasts: the distinct lengths of the slots still offered (a rule's slot
     -- minutes, or a one-off slot's), shortest first; empty when none is offered.
     'personal_session_minutes', app_private.offered_minutes(v_c, 'personal'),
-    'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'));
+    'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'),
+    -- A regular-scheme consultant issues a tax invoice: a paid booking then needs the client's billing address.
+    'gst_invoice', exists (select 1 from app.consultant_tax_profiles p
+                           where p.consultant_id = v_c.id and p.gst_scheme = 'regular'));
 end;
 $$;
 
@@ -4614,20 +4673,26 @@ CREATE FUNCTION api.public_quotation_peek(p_token_hash bytea, p_billing jsonb DE
     AS $$
 declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_needs_order boolean;
 begin
-  -- The billing details an acceptance would record, checked before any order is made (a 422 naming the field).
-  perform app_private.billing_details(p_billing);
   -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
   -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
-  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
-    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
-    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount),
-    'needs_order', v_q.final_amount > 0 and (
+  v_needs_order := v_q.final_amount > 0 and (
       (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
       or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
             select 1 from app.payment_transactions t where t.quotation_id = v_q.id
-              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')))));
+              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded'))));
+  -- The billing details an acceptance would record, checked before any order is made (a 422 naming the field);
+  -- what the tax invoice needs only when an order would be made. A NULL p_billing is a page's read, not an
+  -- acceptance (the API and the form pass an object, empty when nothing was given).
+  if p_billing is not null then
+    perform app_private.billing_details(p_billing, v_q.consultant_id,
+                                        case when v_needs_order then v_q.final_amount end);
+  end if;
+  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount), 'needs_order', v_needs_order);
 end;
 $$;
 
@@ -4889,7 +4954,7 @@ begin
   if coalesce(p.gst_scheme, 'unregistered') <> 'regular' then
     return jsonb_build_object('charged', false, 'document_type', case when p.gst_scheme = 'composition'
       then 'bill_of_supply' else 'receipt' end, 'taxable_value', api.money(p_q.final_amount), 'rate', 0,
-      'cgst', api.money(0), 'sgst', api.money(0), 'igst', api.money(0), 'sgst_label', 'SGST',
+      'cgst', api.money(0), 'sgst', api.money(0), 'igst', api.money(0), 'round_off', api.money(0), 'sgst_label', 'SGST',
       'place_of_supply', null, 'zero_rated', false);
   end if;
   select * into t from app.payment_transactions x
@@ -4897,14 +4962,15 @@ begin
   order by x.created_at desc limit 1;
   v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
   v_pos := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
-  v_zero := v_abroad and p.lut_valid_until >= (now() at time zone 'Asia/Kolkata')::date;
+  -- As the invoice decides it (app.issue_payment_documents): a letter of undertaking covers one financial year.
+  v_zero := v_abroad and p.lut_valid_until = (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date;
   if not v_zero then
     v_rate := app.tax_setting('service_gst_percent');
   end if;
   select * into g from app.gst_in_price(p_q.final_amount, v_rate, not v_abroad and v_pos is not distinct from p.state_code);
   return jsonb_build_object('charged', not v_zero, 'document_type', 'tax_invoice',
     'taxable_value', api.money(g.taxable_value), 'rate', v_rate, 'cgst', api.money(g.cgst), 'sgst', api.money(g.sgst),
-    'igst', api.money(g.igst),
+    'igst', api.money(g.igst), 'round_off', api.money(g.round_off),
     'sgst_label', case when v_pos in ('04', '26', '31', '35', '38', '97') then 'UTGST' else 'SGST' end,
     'place_of_supply', jsonb_build_object('state_code', v_pos,
       'state_name', (select s.name from app.gst_states s where s.code = v_pos),
@@ -9248,30 +9314,55 @@ COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is appe
 
 
 --
--- Name: gst_in_price(numeric, numeric, boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+-- Name: gst_halves(numeric, numeric, numeric); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) RETURNS record
+CREATE FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) RETURNS record
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
-  -- A price with GST in it: taxable = price × 100 / (100 + rate), half up to the paisa; the GST is the rest, so
-  -- no paisa is lost. Within one State CGST and SGST take half each, the odd paisa on SGST; else all of it IGST.
-  with x as (select round(p_price * 100 / (100 + p_rate), 2) as taxable)
-  select x.taxable,
-         case when p_intra_state then trunc((p_price - x.taxable) / 2, 2) else 0 end,
-         case when p_intra_state then (p_price - x.taxable) - trunc((p_price - x.taxable) / 2, 2) else 0 end,
-         case when p_intra_state then 0 else p_price - x.taxable end
-  from x
+  -- An amount of GST already fixed (the commission's) split within one State: each half rate × taxable, half up,
+  -- and the rest a round-off, so the two halves are always equal and the total stays what was charged.
+  select round(p_taxable * p_rate / 200, 2), round(p_taxable * p_rate / 200, 2),
+         p_gst - 2 * round(p_taxable * p_rate / 200, 2)
 $$;
 
 
-ALTER FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) OWNER TO nakksha_owner;
+ALTER FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) IS 'Split a GST-inclusive price into its taxable value and CGST + SGST (the odd paisa on SGST) or IGST.';
+COMMENT ON FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) IS 'A fixed intra-State GST amount as equal CGST and SGST (rate/2 × taxable each) and the round-off left.';
+
+
+--
+-- Name: gst_in_price(numeric, numeric, boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) RETURNS record
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+  -- A price with GST in it: taxable = price × 100 / (100 + rate), half up to the paisa. Each tax is its own rate
+  -- times the taxable value, half up (CGST s.15; within one State CGST and SGST at half the rate each, so always
+  -- equal; else IGST at the whole rate), and what the price leaves over is the round-off line: no paisa is lost.
+  with x as (select round(p_price * 100 / (100 + p_rate), 2) as taxable),
+       t as (select x.taxable,
+                    case when p_intra_state then round(x.taxable * p_rate / 200, 2) else 0 end as half,
+                    case when p_intra_state then 0 else round(x.taxable * p_rate / 100, 2) end as igst
+             from x)
+  select t.taxable, t.half, t.half, t.igst, p_price - t.taxable - 2 * t.half - t.igst
+  from t
+$$;
+
+
+ALTER FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) IS 'Split a GST-inclusive price into its taxable value, CGST + SGST (equal) or IGST, each rate × taxable half up, and the paisa of round-off the price leaves.';
 
 
 --
@@ -9639,6 +9730,8 @@ begin
   d.recipient_gstin := t.billing_gstin;
   d.recipient_state_code := t.billing_state_code;
   d.recipient_country := coalesce(t.billing_country, 'IN');
+  d.recipient_address := t.billing_address;  -- rule 46(f) proviso: the address on record of an unregistered client
+  d.recipient_postal_code := t.billing_postal_code;
   -- Place of supply (IGST Act s.12(2), s.13(2)): the client's State as given (a GSTIN's State), else the
   -- consultant's; abroad, the client's country.
   d.place_of_supply_country := d.recipient_country;
@@ -9646,7 +9739,7 @@ begin
   d.sac := '998311';
   d.reverse_charge := false;
   d.total := t.amount;
-  d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := 0; d.cgst := 0; d.sgst := 0; d.igst := 0;
+  d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := 0; d.cgst := 0; d.sgst := 0; d.igst := 0; d.round_off := 0;
   d.taxable_value := t.amount;
   if v_scheme = 'regular' then
     d.document_type := 'tax_invoice';
@@ -9657,7 +9750,7 @@ begin
       d.legend := 'Supply meant for export under LUT without payment of IGST';
     else
       v_rate := app.tax_setting('service_gst_percent');
-      select g.taxable_value, g.cgst, g.sgst, g.igst into d.taxable_value, d.cgst, d.sgst, d.igst
+      select g.taxable_value, g.cgst, g.sgst, g.igst, g.round_off into d.taxable_value, d.cgst, d.sgst, d.igst, d.round_off
       from app.gst_in_price(t.amount, v_rate,
                             not v_abroad and d.place_of_supply_state_code is not distinct from p.state_code) g;
       if d.igst > 0 or (v_abroad or d.place_of_supply_state_code is distinct from p.state_code) then
@@ -9676,7 +9769,8 @@ begin
   select n.number, n.financial_year into d.number, d.financial_year
   from app.next_document_number(t.consultant_id, d.document_type, v_at) n;
   d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
-    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
+      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
   d.created_at := now();
   insert into app.tax_documents select d.*;
   v_count := 1;
@@ -9697,6 +9791,8 @@ begin
     d.recipient_gstin := p.gstin;
     d.recipient_state_code := p.state_code;
     d.recipient_country := 'IN';
+    d.recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
+    d.recipient_postal_code := p.postal_code;
     d.place_of_supply_country := 'IN';
     d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
     d.description := 'Platform commission (' || t.commission_plan || ' plan, ' || t.commission_percent
@@ -9707,16 +9803,19 @@ begin
     d.taxable_value := t.commission;
     d.total := t.commission + t.commission_gst;
     if d.place_of_supply_state_code is not distinct from v_platform_state then
-      d.cgst := trunc(t.commission_gst / 2, 2); d.sgst := t.commission_gst - d.cgst; d.igst := 0;
+      select h.cgst, h.sgst, h.round_off into d.cgst, d.sgst, d.round_off
+      from app.gst_halves(t.commission_gst, t.commission, t.commission_gst_percent) h;
+      d.igst := 0;
       d.cgst_rate := t.commission_gst_percent / 2; d.sgst_rate := t.commission_gst_percent / 2; d.igst_rate := 0;
     else
-      d.cgst := 0; d.sgst := 0; d.igst := t.commission_gst;
+      d.cgst := 0; d.sgst := 0; d.igst := t.commission_gst; d.round_off := 0;
       d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := t.commission_gst_percent;
     end if;
     select n.number, n.financial_year into d.number, d.financial_year
     from app.next_document_number(null, 'tax_invoice', v_at) n;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
-      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
+      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
     insert into app.tax_documents select d.*;
     v_count := v_count + 1;
   end if;
@@ -9777,12 +9876,13 @@ begin
     d.original_issued_at := src.issued_at;
     d.issued_at := r.processed_at;
     d.created_at := now();
-    v_gst := app.share_of(src.cgst + src.sgst + src.igst, v_before, r.amount, t.amount);
-    if src.igst > 0 then
-      d.igst := v_gst; d.cgst := 0; d.sgst := 0;
-    else
-      d.cgst := app.share_of(src.cgst, v_before, r.amount, t.amount); d.sgst := v_gst - d.cgst; d.igst := 0;
-    end if;
+    -- The taxes and round-off together are the GST share (as the ledger's); each tax its own share (equal halves
+    -- stay equal), and the round-off what is left of it.
+    v_gst := app.share_of(src.cgst + src.sgst + src.igst + src.round_off, v_before, r.amount, t.amount);
+    d.cgst := app.share_of(src.cgst, v_before, r.amount, t.amount);
+    d.sgst := app.share_of(src.sgst, v_before, r.amount, t.amount);
+    d.igst := app.share_of(src.igst, v_before, r.amount, t.amount);
+    d.round_off := v_gst - d.cgst - d.sgst - d.igst;
     if src.issuer = 'consultant' then
       d.total := r.amount;  -- the invoice's total is the price: the client gets back what they paid
       d.taxable_value := r.amount - v_gst;
@@ -9792,7 +9892,8 @@ begin
     end if;
     d.description := 'Refund against ' || src.number || ': ' || src.description;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
-      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
+      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
     continue when d.total = 0;  -- a refund too small to take back a paisa of the commission: nothing to credit
     select n.number, n.financial_year into d.number, d.financial_year
     from app.next_document_number(case when src.issuer = 'consultant' then t.consultant_id end, 'credit_note',
@@ -11297,26 +11398,34 @@ COMMENT ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target_t
 
 
 --
--- Name: billing_details(jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+-- Name: billing_details(jsonb, uuid, numeric); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) RETURNS record
+CREATE FUNCTION app_private.billing_details(p_billing jsonb, p_consultant_id uuid DEFAULT NULL::uuid, p_amount numeric DEFAULT NULL::numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $_$
+declare
+  -- Characters a printed document must not carry: controls, and bidirectional overrides (text reading backwards).
+  v_unprintable constant text := '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]';
 begin
-  -- Optional: {state_code, country, gstin, billing_name}. A GSTIN is a business in India, its State its own; a
-  -- State says India. Each refusal is a 422 naming its field, before anything is written.
-  if p_billing is null or jsonb_typeof(p_billing) = 'null' then
-    return;
+  -- {state_code, country, gstin, billing_name, address, postal_code}. A GSTIN is a business in India, its State its
+  -- own; a State, or an address with no country, says India. Each refusal is a 422 naming its field, before
+  -- anything is written. Given the consultant and the price: a paid booking of a regular-scheme consultant (a tax
+  -- invoice) needs the client's address, with its State and PIN code in India (rule 46(f) proviso, docs/gst.md).
+  if p_billing is not null and jsonb_typeof(p_billing) <> 'null' then
+    if jsonb_typeof(p_billing) <> 'object' then
+      perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name, address, '
+                                          || 'postal_code}.');
+    end if;
+    state_code := nullif(btrim(p_billing->>'state_code'), '');
+    country := nullif(upper(btrim(p_billing->>'country')), '');
+    gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
+    billing_name := nullif(btrim(p_billing->>'billing_name'), '');
+    -- One line on a document: line breaks and runs of spaces become one space.
+    address := nullif(btrim(regexp_replace(coalesce(p_billing->>'address', ''), '[\s]+', ' ', 'g')), '');
+    postal_code := nullif(upper(btrim(p_billing->>'postal_code')), '');
   end if;
-  if jsonb_typeof(p_billing) <> 'object' then
-    perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name}.');
-  end if;
-  state_code := nullif(btrim(p_billing->>'state_code'), '');
-  country := nullif(upper(btrim(p_billing->>'country')), '');
-  gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
-  billing_name := nullif(btrim(p_billing->>'billing_name'), '');
   if country is not null and country !~ '^[A-Z]{2}$' then
     perform app.refuse_field('billing.country', 'The country is its two-letter ISO code, like IN or US.');
   end if;
@@ -11341,21 +11450,50 @@ begin
                                'A GSTIN and a State are India''s: leave them out for an address abroad.');
     end if;
     country := 'IN';
+  elsif country is null and (address is not null or postal_code is not null) then
+    country := 'IN';
   end if;
   if billing_name is not null and char_length(billing_name) not between 2 and 200 then
     perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
+  elsif billing_name ~ v_unprintable then
+    perform app.refuse_field('billing.billing_name', 'The name to invoice has a character a document cannot print.');
+  end if;
+  if address is not null and char_length(address) not between 5 and 300 then
+    perform app.refuse_field('billing.address', 'The address is 5 to 300 characters: building, street, city.');
+  elsif address ~ v_unprintable then
+    perform app.refuse_field('billing.address', 'The address has a character a document cannot print.');
+  end if;
+  if postal_code is not null and country = 'IN' and postal_code !~ '^[1-9][0-9]{5}$' then
+    perform app.refuse_field('billing.postal_code', 'A PIN code is six digits, like 560001.');
+  elsif postal_code is not null and postal_code !~ '^[A-Z0-9][A-Z0-9 -]{1,11}$' then
+    perform app.refuse_field('billing.postal_code', 'A postal code is 2 to 12 letters, digits, spaces or dashes.');
+  end if;
+  -- The tax invoice's recipient: a regular-scheme consultant's paid booking names the client's address.
+  if coalesce(p_amount, 0) > 0 and exists (select 1 from app.consultant_tax_profiles p
+                                           where p.consultant_id = p_consultant_id and p.gst_scheme = 'regular') then
+    if country is distinct from 'IN' and country is not null then
+      if address is null then
+        perform app.refuse_field('billing.address', 'Your address is needed for the tax invoice.');
+      end if;
+    elsif state_code is null then
+      perform app.refuse_field('billing.state_code', 'Your State is needed for the tax invoice (GST rule 46).');
+    elsif address is null then
+      perform app.refuse_field('billing.address', 'Your address is needed for the tax invoice (GST rule 46).');
+    elsif postal_code is null then
+      perform app.refuse_field('billing.postal_code', 'Your PIN code is needed for the tax invoice (GST rule 46).');
+    end if;
   end if;
 end;
 $_$;
 
 
-ALTER FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) OWNER TO nakksha_owner;
+ALTER FUNCTION app_private.billing_details(p_billing jsonb, p_consultant_id uuid, p_amount numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION billing_details(p_billing jsonb, p_consultant_id uuid, p_amount numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) IS 'A booking''s optional billing details checked and normalised (GSTIN upper case, its State; a State means India), or a 422 naming the field.';
+COMMENT ON FUNCTION app_private.billing_details(p_billing jsonb, p_consultant_id uuid, p_amount numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text) IS 'A booking''s billing details checked and normalised (GSTIN upper case, its State; a State means India; the address on one line), or a 422 naming the field; with the consultant and price, a paid booking of a regular-scheme consultant needs the client''s State, address and PIN code (a tax invoice''s recipient, rule 46).';
 
 
 --
@@ -12594,10 +12732,11 @@ begin
   from app.payment_transactions t
   where t.id = r.transaction_id and t.consultant_id = p_consultant and t.client_id = p_client.id
     and (r.reason ~* any(v_patterns) or r.failure_reason ~* any(v_patterns));
-  -- The name they asked to be invoiced in: the payment forgets it; the GST documents issued keep what they
-  -- printed, unchanged (CGST Act s.36: kept 72 months from the annual return's due date; docs/gst.md).
-  update app.payment_transactions t set billing_name = null
-  where t.consultant_id = p_consultant and t.client_id = p_client.id and t.billing_name is not null;
+  -- The name and address they asked to be invoiced at: the payment forgets them; the GST documents issued keep
+  -- what they printed, unchanged (CGST Act s.36: kept 72 months from the annual return's due date; docs/gst.md).
+  update app.payment_transactions t set billing_name = null, billing_address = null, billing_postal_code = null
+  where t.consultant_id = p_consultant and t.client_id = p_client.id
+    and (t.billing_name is not null or t.billing_address is not null or t.billing_postal_code is not null);
   -- The gateways' reports of their payments, refunds and mail (found through indexed ids): the payer's own
   -- fields (email, phone, UPI id, card) go, and anything else naming them is rewritten.
   select array_agg(t.gateway_order_id) filter (where t.gateway_order_id is not null),
@@ -16056,6 +16195,7 @@ CREATE VIEW analytics.invoices AS
     sgst,
     igst_rate,
     igst,
+    round_off,
     total,
     (lut_reference IS NOT NULL) AS zero_rated
    FROM app.tax_documents d;
@@ -16253,10 +16393,17 @@ COMMENT ON COLUMN analytics.invoices.igst IS 'Each tax charged (SGST includes UT
 
 
 --
+-- Name: COLUMN invoices.round_off; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.invoices.round_off IS 'What the total leaves after the taxable value and each tax, each rounded half up to the paisa (a paisa or two, either sign).';
+
+
+--
 -- Name: COLUMN invoices.total; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.invoices.total IS 'Taxable value plus the taxes.';
+COMMENT ON COLUMN analytics.invoices.total IS 'Taxable value plus the taxes plus round_off: what was paid or credited.';
 
 
 --
@@ -23970,13 +24117,23 @@ REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_app;
-GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_worker;
-GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) TO nakksha_app;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric, OUT round_off numeric) TO nakksha_app_admin;
 
 
 --
@@ -24446,11 +24603,11 @@ GRANT ALL ON FUNCTION app_private.audit(p_admin_id uuid, p_action text, p_target
 
 
 --
--- Name: FUNCTION billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+-- Name: FUNCTION billing_details(p_billing jsonb, p_consultant_id uuid, p_amount numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_private.billing_details(p_billing jsonb, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text) TO nakksha_worker;
+REVOKE ALL ON FUNCTION app_private.billing_details(p_billing jsonb, p_consultant_id uuid, p_amount numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.billing_details(p_billing jsonb, p_consultant_id uuid, p_amount numeric, OUT state_code text, OUT country text, OUT gstin text, OUT billing_name text, OUT address text, OUT postal_code text) TO nakksha_worker;
 
 
 --
@@ -26718,3 +26875,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261211030000
 -- 20261211040000
 -- 20261211050000
+-- 20261212000000

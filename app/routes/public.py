@@ -51,6 +51,9 @@ class BillingIn(Schema):
                                 description="ISO 3166 alpha-2; IN when a State or GSTIN is given. Abroad: no State.")
     gstin: str | None = Field(default=None, max_length=30, examples=["29AAPFU0939F1ZR"])
     billing_name: trimmed(200, 2, "The name to invoice (a business), 2 to 200 characters.") | None = None  # type: ignore[valid-type]
+    address: trimmed(300, 5, "The billing address on one line (building, street, city), 5 to 300 characters.") | None = None  # type: ignore[valid-type]
+    postal_code: str | None = Field(default=None, max_length=16, examples=["560001"],
+                                    description="A six-digit PIN code in India; a postal code abroad.")
 
 
 class BookingBody(Schema):
@@ -59,7 +62,9 @@ class BookingBody(Schema):
     client: ClientIn
     notes: str | None = Field(default=None, max_length=2000)
     timezone: Timezone | None = None  # the client's own zone (the booking page sends the browser's)
-    billing: BillingIn | None = Field(default=None, description="Optional: for a GST invoice (the State, a GSTIN).")
+    billing: BillingIn | None = Field(default=None, description="For the GST invoice: the State, address and PIN code "
+                                      "(required when the consultant's `gst_invoice` is true and the session is "
+                                      "paid), a GSTIN and a name for a business.")
 
 
 class SlotsQuery(QuerySchema):
@@ -119,6 +124,9 @@ class PublicConsultant(Answer):
     booking_policy: PublicPolicy
     personal_session_minutes: list[int] = Field(description="Lengths of the one-to-one slots offered, shortest first.")
     webinar_session_minutes: list[int] = Field(description="Lengths of the webinar slots offered, shortest first.")
+    gst_invoice: bool = Field(description="A paid booking gets this consultant's GST tax invoice: its `billing` then "
+                                          "needs the client's address (with `state_code` and a PIN `postal_code` in "
+                                          "India, or `country` abroad) — GST rule 46.")
 
 
 class NewBooking(Booking):

@@ -29,16 +29,19 @@ class RejectBody(Schema):
 
 
 class AcceptBody(Schema):
-    billing: BillingIn | None = Field(default=None, description="Optional: for a GST invoice (the State, a GSTIN), "
-                                                                 "as at booking.")
+    billing: BillingIn | None = Field(default=None, description="For the GST invoice, as at booking: the State, "
+                                      "address and PIN code (required when the quotation's `gst.document_type` is "
+                                      "tax_invoice and its amount is not zero), a GSTIN and a name for a business.")
 
 
 def billing_of_form(form: dict) -> dict | None:
-    """The page's folded "Need a GST invoice?" fields as the API's `billing` (the booking page's names): a State, or
-    "abroad" with a country; a GSTIN and a name to invoice. None when all are empty."""
+    """The page's GST invoice fields as the API's `billing` (the booking page's names): a State, or "abroad" with a
+    country; the address and PIN code; a GSTIN and a name to invoice. None when all are empty."""
     place = (form.get("billing_state") or "").strip()
     billing = {"country": (form.get("billing_country") or "").strip()} if place == "abroad" else {"state_code": place}
-    billing |= {"gstin": (form.get("billing_gstin") or "").strip(), "billing_name": (form.get("billing_name") or "").strip()}
+    billing |= {"gstin": (form.get("billing_gstin") or "").strip(), "billing_name": (form.get("billing_name") or "").strip(),
+                "address": (form.get("billing_address") or "").strip(),
+                "postal_code": (form.get("billing_postal_code") or "").strip()}
     billing = {k: v for k, v in billing.items() if v}
     return billing or None
 
@@ -104,7 +107,8 @@ async def accept(request: Request, hashed: bytes, billing: dict | None = None) -
     Billing details are checked in SQL before the order is made (a 422 naming billing.<field>, nothing written)."""
     pool, gateway = request.app.state.pool, request.app.state.payments
     # Refusals as ApiError (a 422 naming billing.<field>, a 409): the page shows them on its form.
-    peek = await run_refusable(pool, "public_quotation_peek", token_hash=hashed, billing=billing)
+    # An object, empty when nothing was given: the peek then checks what an acceptance needs (NULL: a page's read).
+    peek = await run_refusable(pool, "public_quotation_peek", token_hash=hashed, billing=billing or {})
     order_id = None
     if peek["needs_order"]:  # decided in SQL; an expired or answered quotation needs none and is refused there
         try:

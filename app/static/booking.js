@@ -283,7 +283,7 @@
   // Every problem with the details at once, each beside its field in plain words; what was typed stays.
   var FIELDS = { name: "client-name", email: "client-email", phone: "client-phone", notes: "client-notes",
                  state_code: "billing-state_code", country: "billing-country", gstin: "billing-gstin",
-                 billing_name: "billing-billing_name" };
+                 billing_name: "billing-billing_name", address: "billing-address", postal_code: "billing-postal_code" };
   function fieldError(name, text) {
     var input = document.getElementById(FIELDS[name]), out = document.getElementById(FIELDS[name] + "-error");
     if (!input) { return; }  // a free page has no billing fields
@@ -292,7 +292,7 @@
     input.closest(".field").classList.toggle("invalid", Boolean(text));
     if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
   }
-  function checkDetails(client, phone) {
+  function checkDetails(client, phone, billing) {
     var errors = {};
     if (!client.name) { errors.name = "Please enter your name."; }
     if (!client.email) { errors.email = "Please enter your email address: the confirmation goes there."; }
@@ -302,6 +302,19 @@
     var digits = phone.replace(/[\s()\-]/g, "");
     if (phone && !/^\+?\d{6,15}$/.test(digits)) {
       errors.phone = "Use 6 to 15 digits, with a + and the country code if you like (spaces and hyphens are fine).";
+    }
+    // A regular-scheme consultant's paid session: the tax invoice names the client's address (GST rule 46).
+    var billingBox = document.getElementById("billing");
+    var paidTypes = billingBox ? String(billingBox.getAttribute("data-paid-types") || "").split(/\s+/) : [];
+    if (paidTypes.indexOf(state.type) >= 0) {
+      var place = billing.state_code || (billing.country ? "abroad" : "");
+      if (!place) { errors.state_code = "Choose your State (or Outside India): it decides the GST on your invoice."; }
+      else if (place === "abroad" && !billing.country) { errors.country = "Enter your country's two letters, like US."; }
+      if (!billing.address) { errors.address = "Enter your address: the tax invoice names it."; }
+      if (place !== "abroad" && !billing.postal_code) { errors.postal_code = "Enter your six-digit PIN code."; }
+    }
+    if (billing.postal_code && billing.state_code && !/^[1-9]\d{5}$/.test(billing.postal_code)) {
+      errors.postal_code = "A PIN code is six digits, like 560001.";
     }
     return errors;
   }
@@ -338,18 +351,19 @@
     var client = { name: String(form.get("name") || "").trim(), email: String(form.get("email") || "").trim() };
     var phone = String(form.get("phone") || "").trim();
     if (phone) { client.phone = phone; }
-    if (showErrors(checkDetails(client, phone))) { return; }
-    var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client, timezone: zone() };
-    var notes = String(form.get("notes") || "").trim();
-    if (notes) { body.notes = notes; }
-    // For the GST invoice (optional): the State (or a country abroad), a GSTIN, the name to invoice.
+    // For the GST invoice: the State (or a country abroad), the address and PIN code, a GSTIN, the name to invoice.
     var billing = {}, place = String(form.get("billing_state") || "");
     if (place === "abroad") { billing.country = String(form.get("billing_country") || "").trim().toUpperCase(); }
     else if (place) { billing.state_code = place; }
-    [["gstin", "billing_gstin"], ["billing_name", "billing_name"]].forEach(function (pair) {
+    [["gstin", "billing_gstin"], ["billing_name", "billing_name"], ["address", "billing_address"],
+     ["postal_code", "billing_postal_code"]].forEach(function (pair) {
       var value = String(form.get(pair[1]) || "").trim();
       if (value) { billing[pair[0]] = value; }
     });
+    if (showErrors(checkDetails(client, phone, billing))) { return; }
+    var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client, timezone: zone() };
+    var notes = String(form.get("notes") || "").trim();
+    if (notes) { body.notes = notes; }
     if (Object.keys(billing).length) { body.billing = billing; }
     payButton.disabled = true;
     say("Booking your time…");

@@ -67,7 +67,10 @@ begin
     -- How long each kind of session lasts: the distinct lengths of the slots still offered (a rule's slot
     -- minutes, or a one-off slot's), shortest first; empty when none is offered.
     'personal_session_minutes', app_private.offered_minutes(v_c, 'personal'),
-    'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'));
+    'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'),
+    -- A regular-scheme consultant issues a tax invoice: a paid booking then needs the client's billing address.
+    'gst_invoice', exists (select 1 from app.consultant_tax_profiles p
+                           where p.consultant_id = v_c.id and p.gst_scheme = 'regular'));
 end;
 $$;
 comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
@@ -239,7 +242,8 @@ declare
   v_amount numeric(10, 2);
 begin
   -- Billing details the booking cannot take are refused before anything: no key claimed, no order made.
-  perform app_private.billing_details(p_billing);
+  perform app_private.billing_details(p_billing, v_c.id, case p_session_type when 'personal' then v_c.personal_session_price
+                                                                       when 'webinar' then v_c.webinar_session_price end);
   -- Before a gateway order is created: a retried request gets its first answer (and is never limited), the key
   -- is claimed so a concurrent or different request with it makes no order, the limits are met, and a slot that
   -- is already gone is refused without an order made for nothing. book_slot decides again, under locks.
@@ -287,7 +291,9 @@ declare
   v_wait integer;
   v_session app.sessions;
   v_result jsonb;
-  v_billing record := app_private.billing_details(p_billing);  -- the client's State for the invoice (docs/gst.md)
+  -- The client's State and address for the invoice (docs/gst.md), checked as the quote checked them.
+  v_billing record := app_private.billing_details(p_billing, v_c.id, case p_session_type
+                        when 'personal' then v_c.personal_session_price when 'webinar' then v_c.webinar_session_price end);
 begin
   -- 1. Idempotency: the quote claimed the key; its row, locked, makes a second request with it wait and then
   --    answer the first's booking. A claim that lapsed meanwhile is claimed again.
@@ -373,10 +379,10 @@ begin
     -- 6. The order the client pays, recorded with the booking (one transaction: both or neither).
     insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, currency, gateway,
                                           gateway_order_id, status, metadata, billing_state_code, billing_country,
-                                          billing_gstin, billing_name)
+                                          billing_gstin, billing_name, billing_address, billing_postal_code)
     values (v_c.id, 'session', v_session.id, v_client, v_amount, v_c.currency, p_gateway, p_order_id, 'pending',
             jsonb_build_object('receipt', v_session.id), v_billing.state_code, v_billing.country, v_billing.gstin,
-            v_billing.billing_name);
+            v_billing.billing_name, v_billing.address, v_billing.postal_code);
   else
     perform app_private.queue_session_emails(v_session, 'confirmed');
   end if;

@@ -237,10 +237,11 @@ begin
   from app.payment_transactions t
   where t.id = r.transaction_id and t.consultant_id = p_consultant and t.client_id = p_client.id
     and (r.reason ~* any(v_patterns) or r.failure_reason ~* any(v_patterns));
-  -- The name they asked to be invoiced in: the payment forgets it; the GST documents issued keep what they
-  -- printed, unchanged (CGST Act s.36: kept 72 months from the annual return's due date; docs/gst.md).
-  update app.payment_transactions t set billing_name = null
-  where t.consultant_id = p_consultant and t.client_id = p_client.id and t.billing_name is not null;
+  -- The name and address they asked to be invoiced at: the payment forgets them; the GST documents issued keep
+  -- what they printed, unchanged (CGST Act s.36: kept 72 months from the annual return's due date; docs/gst.md).
+  update app.payment_transactions t set billing_name = null, billing_address = null, billing_postal_code = null
+  where t.consultant_id = p_consultant and t.client_id = p_client.id
+    and (t.billing_name is not null or t.billing_address is not null or t.billing_postal_code is not null);
   -- The gateways' reports of their payments, refunds and mail (found through indexed ids): the payer's own
   -- fields (email, phone, UPI id, card) go, and anything else naming them is rewritten.
   select array_agg(t.gateway_order_id) filter (where t.gateway_order_id is not null),

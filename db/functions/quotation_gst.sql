@@ -23,7 +23,7 @@ begin
   if coalesce(p.gst_scheme, 'unregistered') <> 'regular' then
     return jsonb_build_object('charged', false, 'document_type', case when p.gst_scheme = 'composition'
       then 'bill_of_supply' else 'receipt' end, 'taxable_value', api.money(p_q.final_amount), 'rate', 0,
-      'cgst', api.money(0), 'sgst', api.money(0), 'igst', api.money(0), 'sgst_label', 'SGST',
+      'cgst', api.money(0), 'sgst', api.money(0), 'igst', api.money(0), 'round_off', api.money(0), 'sgst_label', 'SGST',
       'place_of_supply', null, 'zero_rated', false);
   end if;
   select * into t from app.payment_transactions x
@@ -31,14 +31,15 @@ begin
   order by x.created_at desc limit 1;
   v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
   v_pos := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
-  v_zero := v_abroad and p.lut_valid_until >= (now() at time zone 'Asia/Kolkata')::date;
+  -- As the invoice decides it (app.issue_payment_documents): a letter of undertaking covers one financial year.
+  v_zero := v_abroad and p.lut_valid_until = (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date;
   if not v_zero then
     v_rate := app.tax_setting('service_gst_percent');
   end if;
   select * into g from app.gst_in_price(p_q.final_amount, v_rate, not v_abroad and v_pos is not distinct from p.state_code);
   return jsonb_build_object('charged', not v_zero, 'document_type', 'tax_invoice',
     'taxable_value', api.money(g.taxable_value), 'rate', v_rate, 'cgst', api.money(g.cgst), 'sgst', api.money(g.sgst),
-    'igst', api.money(g.igst),
+    'igst', api.money(g.igst), 'round_off', api.money(g.round_off),
     'sgst_label', case when v_pos in ('04', '26', '31', '35', '38', '97') then 'UTGST' else 'SGST' end,
     'place_of_supply', jsonb_build_object('state_code', v_pos,
       'state_name', (select s.name from app.gst_states s where s.code = v_pos),

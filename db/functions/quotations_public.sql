@@ -99,20 +99,26 @@ set search_path = ''
 as $$
 declare
   v_q app.quotations := app_private.public_quotation_row(p_token_hash, false);
+  v_needs_order boolean;
 begin
-  -- The billing details an acceptance would record, checked before any order is made (a 422 naming the field).
-  perform app_private.billing_details(p_billing);
   -- Before an order is made for an acceptance: would it be accepted, and is there an order already?
   -- needs_order: an acceptance would record a payment order — a first acceptance of an amount, or an accepted,
   -- unpaid quotation whose order was given up (the same condition public_accept_quotation applies).
-  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
-    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
-    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount),
-    'needs_order', v_q.final_amount > 0 and (
+  v_needs_order := v_q.final_amount > 0 and (
       (v_q.status in ('sent', 'viewed') and coalesce(v_q.expires_at > now(), true))
       or (v_q.status = 'accepted' and v_q.paid_at is null and not exists (
             select 1 from app.payment_transactions t where t.quotation_id = v_q.id
-              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')))));
+              and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded'))));
+  -- The billing details an acceptance would record, checked before any order is made (a 422 naming the field);
+  -- what the tax invoice needs only when an order would be made. A NULL p_billing is a page's read, not an
+  -- acceptance (the API and the form pass an object, empty when nothing was given).
+  if p_billing is not null then
+    perform app_private.billing_details(p_billing, v_q.consultant_id,
+                                        case when v_needs_order then v_q.final_amount end);
+  end if;
+  return app_private.public_quotation_json(v_q) || jsonb_build_object('quotation_id', v_q.id,
+    'consultant_id', v_q.consultant_id, 'amount_paise', (v_q.final_amount * 100)::bigint,
+    'transfer', app.order_transfer(v_q.consultant_id, v_q.final_amount), 'needs_order', v_needs_order);
 end;
 $$;
 comment on function api.public_quotation_peek is 'A quotation behind a link without counting a view (the accept step reads it before making an order). Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
@@ -148,11 +154,14 @@ begin
     if p_order_id is not null and v_q.paid_at is null and not exists (
         select 1 from app.payment_transactions t
         where t.quotation_id = v_q.id and t.status in ('pending', 'failed', 'completed', 'partially_refunded', 'refunded')) then
+      -- A new order: the tax invoice's recipient details are required now (as the peek required them).
+      v_billing := app_private.billing_details(p_billing, v_q.consultant_id, v_q.final_amount);
       insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
                                             gateway_order_id, status, billing_state_code, billing_country,
-                                            billing_gstin, billing_name)
+                                            billing_gstin, billing_name, billing_address, billing_postal_code)
       values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-              p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
+              p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name,
+              v_billing.address, v_billing.postal_code);
     end if;
     return app_private.public_quotation_json(v_q);
   end if;
@@ -164,11 +173,13 @@ begin
     if p_order_id is null then
       raise exception using errcode = 'NK422', message = 'order_required', detail = 'A paid quotation needs its order.';
     end if;
+    v_billing := app_private.billing_details(p_billing, v_q.consultant_id, v_q.final_amount);
     insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, currency, gateway,
                                           gateway_order_id, status, billing_state_code, billing_country,
-                                          billing_gstin, billing_name)
+                                          billing_gstin, billing_name, billing_address, billing_postal_code)
     values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
-            p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name);
+            p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name,
+              v_billing.address, v_billing.postal_code);
   end if;
   perform app_private.notify_consultant_of_quotation(v_q, 'quotation_responded');
   return app_private.public_quotation_json(v_q);

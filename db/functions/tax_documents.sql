@@ -3,24 +3,35 @@
 -- tax_document_issue.sql); everything here reads them under the caller's policies (security invoker), but for the
 -- manage link's view, which runs inside its definer function (db/functions/manage.sql).
 
-create or replace function app_private.billing_details(p_billing jsonb, out state_code text, out country text,
-                                                       out gstin text, out billing_name text)
+create or replace function app_private.billing_details(p_billing jsonb, p_consultant_id uuid default null,
+                                                       p_amount numeric default null,
+                                                       out state_code text, out country text, out gstin text,
+                                                       out billing_name text, out address text,
+                                                       out postal_code text)
 language plpgsql stable
 set search_path = ''
 as $$
+declare
+  -- Characters a printed document must not carry: controls, and bidirectional overrides (text reading backwards).
+  v_unprintable constant text := '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]';
 begin
-  -- Optional: {state_code, country, gstin, billing_name}. A GSTIN is a business in India, its State its own; a
-  -- State says India. Each refusal is a 422 naming its field, before anything is written.
-  if p_billing is null or jsonb_typeof(p_billing) = 'null' then
-    return;
+  -- {state_code, country, gstin, billing_name, address, postal_code}. A GSTIN is a business in India, its State its
+  -- own; a State, or an address with no country, says India. Each refusal is a 422 naming its field, before
+  -- anything is written. Given the consultant and the price: a paid booking of a regular-scheme consultant (a tax
+  -- invoice) needs the client's address, with its State and PIN code in India (rule 46(f) proviso, docs/gst.md).
+  if p_billing is not null and jsonb_typeof(p_billing) <> 'null' then
+    if jsonb_typeof(p_billing) <> 'object' then
+      perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name, address, '
+                                          || 'postal_code}.');
+    end if;
+    state_code := nullif(btrim(p_billing->>'state_code'), '');
+    country := nullif(upper(btrim(p_billing->>'country')), '');
+    gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
+    billing_name := nullif(btrim(p_billing->>'billing_name'), '');
+    -- One line on a document: line breaks and runs of spaces become one space.
+    address := nullif(btrim(regexp_replace(coalesce(p_billing->>'address', ''), '[\s]+', ' ', 'g')), '');
+    postal_code := nullif(upper(btrim(p_billing->>'postal_code')), '');
   end if;
-  if jsonb_typeof(p_billing) <> 'object' then
-    perform app.refuse_field('billing', 'billing is an object: {state_code, country, gstin, billing_name}.');
-  end if;
-  state_code := nullif(btrim(p_billing->>'state_code'), '');
-  country := nullif(upper(btrim(p_billing->>'country')), '');
-  gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
-  billing_name := nullif(btrim(p_billing->>'billing_name'), '');
   if country is not null and country !~ '^[A-Z]{2}$' then
     perform app.refuse_field('billing.country', 'The country is its two-letter ISO code, like IN or US.');
   end if;
@@ -45,13 +56,42 @@ begin
                                'A GSTIN and a State are India''s: leave them out for an address abroad.');
     end if;
     country := 'IN';
+  elsif country is null and (address is not null or postal_code is not null) then
+    country := 'IN';
   end if;
   if billing_name is not null and char_length(billing_name) not between 2 and 200 then
     perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
+  elsif billing_name ~ v_unprintable then
+    perform app.refuse_field('billing.billing_name', 'The name to invoice has a character a document cannot print.');
+  end if;
+  if address is not null and char_length(address) not between 5 and 300 then
+    perform app.refuse_field('billing.address', 'The address is 5 to 300 characters: building, street, city.');
+  elsif address ~ v_unprintable then
+    perform app.refuse_field('billing.address', 'The address has a character a document cannot print.');
+  end if;
+  if postal_code is not null and country = 'IN' and postal_code !~ '^[1-9][0-9]{5}$' then
+    perform app.refuse_field('billing.postal_code', 'A PIN code is six digits, like 560001.');
+  elsif postal_code is not null and postal_code !~ '^[A-Z0-9][A-Z0-9 -]{1,11}$' then
+    perform app.refuse_field('billing.postal_code', 'A postal code is 2 to 12 letters, digits, spaces or dashes.');
+  end if;
+  -- The tax invoice's recipient: a regular-scheme consultant's paid booking names the client's address.
+  if coalesce(p_amount, 0) > 0 and exists (select 1 from app.consultant_tax_profiles p
+                                           where p.consultant_id = p_consultant_id and p.gst_scheme = 'regular') then
+    if country is distinct from 'IN' and country is not null then
+      if address is null then
+        perform app.refuse_field('billing.address', 'Your address is needed for the tax invoice.');
+      end if;
+    elsif state_code is null then
+      perform app.refuse_field('billing.state_code', 'Your State is needed for the tax invoice (GST rule 46).');
+    elsif address is null then
+      perform app.refuse_field('billing.address', 'Your address is needed for the tax invoice (GST rule 46).');
+    elsif postal_code is null then
+      perform app.refuse_field('billing.postal_code', 'Your PIN code is needed for the tax invoice (GST rule 46).');
+    end if;
   end if;
 end;
 $$;
-comment on function app_private.billing_details is 'A booking''s optional billing details checked and normalised (GSTIN upper case, its State; a State means India), or a 422 naming the field.';
+comment on function app_private.billing_details is 'A booking''s billing details checked and normalised (GSTIN upper case, its State; a State means India; the address on one line), or a 422 naming the field; with the consultant and price, a paid booking of a regular-scheme consultant needs the client''s State, address and PIN code (a tax invoice''s recipient, rule 46).';
 
 create or replace function api.document_json(p_d app.tax_documents)
 returns jsonb
@@ -75,7 +115,8 @@ as $$
     'recipient', jsonb_build_object('name', p_d.recipient_name, 'billing_name', p_d.recipient_billing_name,
       'gstin', p_d.recipient_gstin, 'state_code', p_d.recipient_state_code,
       'state_name', (select s.name from app.gst_states s where s.code = p_d.recipient_state_code),
-      'country', p_d.recipient_country),
+      'country', p_d.recipient_country, 'address', p_d.recipient_address,
+      'postal_code', p_d.recipient_postal_code),
     'place_of_supply', jsonb_build_object('state_code', p_d.place_of_supply_state_code,
       'state_name', (select s.name from app.gst_states s where s.code = p_d.place_of_supply_state_code),
       'country', p_d.place_of_supply_country),
@@ -90,7 +131,7 @@ as $$
     'sgst_label', case when p_d.place_of_supply_state_code in ('04', '26', '31', '35', '38', '97') then 'UTGST'
                        else 'SGST' end,
     'sgst_rate', p_d.sgst_rate, 'sgst', api.money(p_d.sgst), 'igst_rate', p_d.igst_rate, 'igst', api.money(p_d.igst),
-    'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
+    'round_off', api.money(p_d.round_off), 'total', api.money(p_d.total), 'lut_reference', p_d.lut_reference, 'reverse_charge', p_d.reverse_charge,
     'legend', p_d.legend)
 $$;
 comment on function api.document_json is 'A GST document''s full snapshot as the API answers it (money as strings; the issue date in India).';

@@ -95,12 +95,12 @@ create view analytics.invoices (id, consultant_id, issuer, document_type, number
                                 payment_id, refund_id, original_document_id, purpose, supplier_state_code,
                                 recipient_registered, recipient_state_code, recipient_country,
                                 place_of_supply_state_code, place_of_supply_country, sac, taxable_value, cgst_rate,
-                                cgst, sgst_rate, sgst, igst_rate, igst, total, zero_rated) as
+                                cgst, sgst_rate, sgst, igst_rate, igst, round_off, total, zero_rated) as
   select d.id, d.consultant_id, d.issuer, d.document_type, d.number, d.financial_year, d.issued_at,
          date_trunc('month', d.issued_at at time zone 'Asia/Kolkata')::date, d.payment_id, d.refund_id,
          d.original_document_id, d.purpose, d.supplier_state_code, d.recipient_gstin is not null,
          d.recipient_state_code, d.recipient_country, d.place_of_supply_state_code, d.place_of_supply_country, d.sac,
-         d.taxable_value, d.cgst_rate, d.cgst, d.sgst_rate, d.sgst, d.igst_rate, d.igst, d.total,
+         d.taxable_value, d.cgst_rate, d.cgst, d.sgst_rate, d.sgst, d.igst_rate, d.igst, d.round_off, d.total,
          d.lut_reference is not null
   from app.tax_documents d;
 comment on view analytics.invoices is 'Every GST document (invoice, bill of supply, receipt, credit note; the platform''s commission invoices): type, number, States and amounts, no names, addresses or GSTINs.';

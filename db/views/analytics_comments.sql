@@ -129,7 +129,8 @@ comment on column analytics.invoices.igst_rate is 'Rates in percent (0 where not
 comment on column analytics.invoices.cgst is 'Each tax charged (SGST includes UTGST).';
 comment on column analytics.invoices.sgst is 'Each tax charged (SGST includes UTGST).';
 comment on column analytics.invoices.igst is 'Each tax charged (SGST includes UTGST).';
-comment on column analytics.invoices.total is 'Taxable value plus the taxes.';
+comment on column analytics.invoices.round_off is 'What the total leaves after the taxable value and each tax, each rounded half up to the paisa (a paisa or two, either sign).';
+comment on column analytics.invoices.total is 'Taxable value plus the taxes plus round_off: what was paid or credited.';
 comment on column analytics.invoices.zero_rated is 'An export under the consultant''s letter of undertaking (no GST).';
 comment on column analytics.gst_summary_monthly.month is 'First day of the month, in India.';
 comment on column analytics.gst_summary_monthly.consultant_id is 'The consultant.';

@@ -35,6 +35,7 @@ async def one(conn, payment, issuer: str = "consultant", refund=None):
 
 
 def taxes(d) -> tuple:
+    assert d["total"] == d["taxable_value"] + d["cgst"] + d["sgst"] + d["igst"] + d["round_off"]
     return (d["taxable_value"], d["cgst"], d["sgst"], d["igst"], d["total"])
 
 
@@ -80,9 +81,11 @@ async def test_place_of_supply_decides_cgst_and_sgst_or_igst(owner):
     assert taxes(other) == (Decimal("1000.00"), 0, 0, Decimal("180.00"), Decimal("1180.00"))
     assert (other["igst_rate"], other["recipient_gstin"], other["recipient_billing_name"]) == (
         18, gstin(state="27", pan="AAPFU0939F"), "Acme LLP")
-    # No State given: the consultant's own (s.12(2)(b)(ii)); the odd paisa of the GST on SGST.
+    # No State given: the consultant's own (s.12(2)(b)(ii)). CGST and SGST are each 9% of the taxable value,
+    # half up (7.6275 -> 7.63), so always equal; the paisa the price leaves is the round-off line.
     odd = await one(owner, await pay(owner, c, "100.00"))
-    assert taxes(odd) == (Decimal("84.75"), Decimal("7.62"), Decimal("7.63"), 0, Decimal("100.00"))
+    assert taxes(odd) == (Decimal("84.75"), Decimal("7.63"), Decimal("7.63"), 0, Decimal("100.00"))
+    assert odd["round_off"] == Decimal("-0.01")
     assert odd["place_of_supply_state_code"] == "29"
 
 
@@ -137,10 +140,14 @@ async def test_the_financial_year_turns_at_midnight_on_31_march_in_india(owner):
 
 async def test_credit_notes_take_back_each_tax_in_proportion_and_a_full_refund_reverses_exactly(owner):
     c = await regular(owner)
-    paid = await pay(owner, c, "999.99", billing_state_code="29", billing_country="IN")
+    # 990.33: taxable 839.26, CGST = SGST = 75.53, round off +0.01; the commission 99.03, its GST 17.83 split
+    # 8.91 + 8.91 + 0.01 round off: both invoices carry a round-off, and their credit notes take it back.
+    paid = await pay(owner, c, "990.33", billing_state_code="29", billing_country="IN")
     invoice, nk = await one(owner, paid), await one(owner, paid, "platform")
+    assert (invoice["cgst"], invoice["sgst"], invoice["round_off"]) == (Decimal("75.53"), Decimal("75.53"), Decimal("0.01"))
+    assert (nk["cgst"], nk["sgst"], nk["round_off"]) == (Decimal("8.91"), Decimal("8.91"), Decimal("0.01"))
     for _ in range(3):
-        await process(owner, c, paid, "333.33")
+        await process(owner, c, paid, "330.11")
     notes = await owner.fetch("select * from app.tax_documents where payment_id = $1 and document_type = 'credit_note' "
                               "order by issuer, number", paid)
     mine = [n for n in notes if n["issuer"] == "consultant"]
@@ -152,6 +159,8 @@ async def test_credit_notes_take_back_each_tax_in_proportion_and_a_full_refund_r
                    for n in credited)
         for i, field in enumerate(("taxable_value", "cgst", "sgst", "igst", "total")):
             assert sum(n[field] for n in credited) == taxes(source)[i], field
+        assert sum(n["round_off"] for n in credited) == source["round_off"]
+        assert all(n["cgst"] == n["sgst"] and taxes(n) for n in credited)  # equal halves stay equal
     # The platform's credit notes are exactly what the ledger gave back.
     ledger = await owner.fetchval("select sum(amount) from app.ledger_entries where payment_id = $1 and kind in "
                                   "('commission_refund', 'commission_gst_refund')", paid)

@@ -12,13 +12,14 @@ INVOICE = {
     "supplier": {"name": "Rao Advisory LLP", "gstin": "29ABCFK1234F1Z5", "state_code": "29",
                  "state_name": "Karnataka", "address": "1 MG Road, Bengaluru 560001"},
     "recipient": {"name": "Priya Shah", "billing_name": "Acme Exports LLP", "gstin": "27AAPFU0939F1ZV",
-                  "state_code": "27", "state_name": "Maharashtra", "country": "IN"},
+                  "state_code": "27", "state_name": "Maharashtra", "country": "IN",
+                  "address": "4th floor, 12 Linking Road, Bandra West, Mumbai", "postal_code": "400050"},
     "place_of_supply": {"state_code": "27", "state_name": "Maharashtra", "country": "IN"},
     "lines": [{"description": "Consultation: Tax planning (60 min), 11 Dec 2026", "sac": "998311", "quantity": 1,
                "taxable_value": "1000.00", "cgst": "0.00", "sgst": "0.00", "igst": "180.00", "total": "1180.00"}],
     "currency": "INR", "taxable_value": "1000.00", "cgst_rate": 9.0, "cgst": "0.00", "sgst_label": "SGST",
-    "sgst_rate": 9.0, "sgst": "0.00", "igst_rate": 18.0, "igst": "180.00", "total": "1180.00",
-    "lut_reference": None, "reverse_charge": False, "legend": None,
+    "sgst_rate": 9.0, "sgst": "0.00", "igst_rate": 18.0, "igst": "180.00", "round_off": "0.00",
+    "total": "1180.00", "lut_reference": None, "reverse_charge": False, "legend": None,
 }
 
 
@@ -31,11 +32,13 @@ def variant(**changes) -> dict:
 
 INTRA_STATE = variant(
     recipient={"name": "Ravi Kumar", "billing_name": None, "gstin": None, "state_code": "29",
-               "state_name": "Karnataka", "country": "IN"},
+               "state_name": "Karnataka", "country": "IN", "address": "22 Residency Road, Bengaluru",
+               "postal_code": "560025"},
     place_of_supply={"state_code": "29", "state_name": "Karnataka", "country": "IN"},
-    lines=[{"description": "Consultation", "sac": "998311", "quantity": 1, "taxable_value": "1270.76",
-            "cgst": "114.36", "sgst": "114.38", "igst": "0.00", "total": "1499.50"}],
-    taxable_value="1270.76", cgst="114.36", sgst="114.38", igst="0.00", total="1499.50")
+    # 990.33 with 18% in it: taxable 839.26, CGST = SGST = 9% of it = 75.53, and 0.01 left over to round off.
+    lines=[{"description": "Consultation", "sac": "998311", "quantity": 1, "taxable_value": "839.26",
+            "cgst": "75.53", "sgst": "75.53", "igst": "0.00", "total": "990.32"}],
+    taxable_value="839.26", cgst="75.53", sgst="75.53", igst="0.00", round_off="0.01", total="990.33")
 
 CREDIT_NOTE = variant(
     document_type="credit_note", number="CN/26-27/000007", refund_id="9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
@@ -47,7 +50,7 @@ CREDIT_NOTE = variant(
 
 EXPORT = variant(
     recipient={"name": "John Smith", "billing_name": None, "gstin": None, "state_code": None, "state_name": None,
-               "country": "US"},
+               "country": "US", "address": "350 Fifth Avenue, New York NY", "postal_code": "10118"},
     place_of_supply={"state_code": None, "state_name": None, "country": "US"},
     lines=[{"description": "Consultation", "sac": "998311", "quantity": 1, "taxable_value": "1180.00",
             "cgst": "0.00", "sgst": "0.00", "igst": "0.00", "total": "1180.00"}],

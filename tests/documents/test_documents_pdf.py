@@ -29,8 +29,9 @@ def test_an_inter_state_invoice_prints_what_rule_46_asks():
 def test_an_intra_state_invoice_splits_cgst_and_sgst_and_a_union_territory_says_utgst():
     text = text_of(render_pdf(INTRA_STATE))
     # (Labels and amounts are separate runs of text: the extraction order is the PDF's drawing order.)
-    assert all(s in text for s in ("CGST 9%", "₹114.36", "SGST 9%", "₹114.38")) and "IGST" not in text
-    assert "Karnataka (State code 29)" in text and "Fifty Paise" in text
+    assert all(s in text for s in ("CGST 9%", "₹75.53", "SGST 9%", "Round off", "₹0.01", "₹990.33"))
+    assert "IGST" not in text and "22 Residency Road, Bengaluru, PIN 560025" in text
+    assert "Karnataka (State code 29)" in text and "Thirty-Three Paise" in text
     ut = variant(**{**INTRA_STATE, "sgst_label": "UTGST",
                     "place_of_supply": {"state_code": "04", "state_name": "Chandigarh", "country": "IN"}})
     assert "UTGST 9%" in text_of(render_pdf(ut))

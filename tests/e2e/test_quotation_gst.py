@@ -1,4 +1,4 @@
-# tests/e2e/test_quotation_gst.py — GST in Chromium: a regular-scheme consultant's quotation on a laptop and a phone (its GST line, the folded GST-invoice fields), the client's tax invoice page and its PDF download; axe-core on each.
+# tests/e2e/test_quotation_gst.py — GST in Chromium: a regular-scheme consultant's quotation on a laptop and a phone (its GST line, the GST invoice's address fields), the client's tax invoice page and its PDF download; axe-core on each.
 from __future__ import annotations
 
 import pytest
@@ -9,7 +9,7 @@ from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.e2e.test_quotation_pages import sent
 from tests.http.test_booking import approved_consultant
 from tests.http.test_document_pdfs import paid_regular_booking
-from tests.http.test_documents import CLIENT_GSTIN, make_regular
+from tests.http.test_documents import CLIENT_GSTIN, HOME, make_regular
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -23,7 +23,10 @@ async def test_the_quotation_page_shows_its_gst_and_takes_a_gstin(browser, site,
         gst = page.locator("#quotation-gst")
         await expect(gst).to_contain_text("CGST 9% ₹900.00")
         await expect(gst).to_contain_text("Taxable value ₹10,000.00")
-        await page.get_by_text("Need a GST invoice? Your State").click()
+        # The tax invoice's recipient: State, address and PIN asked outright (GST rule 46); a GSTIN folded.
+        await expect(page.get_by_label("Address")).to_be_visible()
+        await expect(page.get_by_label("PIN code")).to_be_visible()
+        await page.get_by_text("A business invoice (GSTIN)").click()
         await expect(page.get_by_label("GSTIN")).to_be_visible()
         await no_serious_violations(page, f"quotation with GST at {width}px")
         await shot(page, f"quotation-gst-{width}")
@@ -33,7 +36,7 @@ async def test_the_quotation_page_shows_its_gst_and_takes_a_gstin(browser, site,
         await page.context.close()
 
 async def test_the_clients_invoice_page_reads_on_a_phone_and_links_its_pdf(browser, site, api, db):
-    c, b, documents = await paid_regular_booking(api, db, billing={"gstin": CLIENT_GSTIN,
+    c, b, documents = await paid_regular_booking(api, db, billing={"gstin": CLIENT_GSTIN, **HOME,
                                                                    "billing_name": "Acme Exports LLP"})
     mine = next(d for d in documents if d["issuer"] == "consultant")
     token = b["manage_url"].rsplit("/", 1)[1]

@@ -14,12 +14,12 @@ app, rzp, razorpay_env = payments.app, payments.rzp, payments.razorpay_env
 
 NAME, EMAIL, PHONE = "Anaya Kulkarni", "anaya.k@example.com", "+91 91234 56780"
 # Every way the client's data could be written down: the address, the name, the phone with and without spaces.
-NEEDLES = (EMAIL, NAME, "9123456780", "91234 56780", "anaya.k@okaxis")
+NEEDLES = (EMAIL, NAME, "9123456780", "91234 56780", "anaya.k@okaxis", "Lotus Lane")
 
 
 # Kept by law, whoever asks: a GST document issued to her (tax invoice, receipt, credit note) prints her name and
 # what was supplied, and is kept unchanged for 72 months from the due date of the annual return of its year (CGST
-# Act s.36; docs/gst.md §13). The payment's own billing name is forgotten.
+# Act s.36; docs/gst.md §13). The payment's own billing name and address are forgotten.
 RETAINED_BY_LAW = frozenset({"app.tax_documents"})
 
 
@@ -63,7 +63,9 @@ async def paid(client, rzp, made: dict, *, with_webhook: bool = False) -> None:
 
 
 def anaya(slot_id: str, **extra) -> dict:
-    return booking(slot_id, **extra) | {"client": {"name": NAME, "email": EMAIL, "phone": PHONE}}
+    return booking(slot_id, **extra) | {"client": {"name": NAME, "email": EMAIL, "phone": PHONE},
+                                        "billing": {"state_code": "29", "address": "14 Lotus Lane, Koramangala",
+                                                    "postal_code": "560034"}}
 
 
 async def test_anonymising_a_client_leaves_no_trace_of_them_anywhere(client, db, rzp):

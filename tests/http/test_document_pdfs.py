@@ -8,12 +8,15 @@ import pypdf
 
 from tests.http.helpers import PASSWORD
 from tests.http.test_booking import approved_consultant, book, booking, every_day, slots
-from tests.http.test_documents import CLIENT_GSTIN, make_regular
+from tests.http.test_documents import CLIENT_GSTIN, HOME, make_regular
 from tests.http.test_pages import HTML, sign_in
 from tests.http.test_payments import VERIFY, signed
 from tests.http.test_payments_local import verify_payload
 
 DOCUMENTS = "/api/v1/documents"
+
+# A client in the consultant's own State: CGST + SGST, as when no State was given before addresses were asked.
+BENGALURU = {"state_code": "29", "address": "12 MG Road, Bengaluru", "postal_code": "560001"}
 
 
 def pdf_text(body: bytes) -> str:
@@ -26,7 +29,7 @@ async def paid_regular_booking(client, db, billing: dict | None = None, rzp=None
     c = await approved_consultant(client, db, price="1180.00", rules=every_day())
     await make_regular(db, c["id"])
     free = await slots(client, c["slug"], type="personal")
-    r = await book(client, c["slug"], booking(free[0]["slot_id"], billing=billing))
+    r = await book(client, c["slug"], booking(free[0]["slot_id"], billing=billing or BENGALURU))
     assert r.status_code == 201, r.text
     b = r.json()
     if rzp is None:
@@ -46,7 +49,7 @@ async def paid_regular_booking(client, db, billing: dict | None = None, rzp=None
 
 
 async def test_the_consultant_downloads_their_documents_and_nobody_else_can(client, db):
-    c, b, documents = await paid_regular_booking(client, db, billing={"gstin": CLIENT_GSTIN,
+    c, b, documents = await paid_regular_booking(client, db, billing={"gstin": CLIENT_GSTIN, **HOME,
                                                                       "billing_name": "Acme Exports LLP"})
     mine = next(d for d in documents if d["issuer"] == "consultant")
     nk = next(d for d in documents if d["issuer"] == "platform")

@@ -7,7 +7,7 @@ from tests.db.test_tax_profiles import gstin
 from tests.http import test_payments as payments
 from tests.http.helpers import PASSWORD
 from tests.http.test_booking import approved_consultant
-from tests.http.test_documents import CLIENT_GSTIN, make_regular
+from tests.http.test_documents import CLIENT_GSTIN, HOME, make_regular
 from tests.http.test_pages import HTML, csrf_of, sign_in
 from tests.http.test_payments import VERIFY, signed
 from tests.http.test_quotations import PUBLIC, rows, sent_quotation
@@ -22,7 +22,7 @@ async def test_a_regular_consultants_quotation_shows_the_gst_inside_its_total(cl
     q, token = await sent_quotation(client, c, base_amount="11800.00", discount_percentage="0")
     # The consultant's State is the place of supply until the client says otherwise: CGST + SGST, 18% inside.
     assert q["gst"] == {"charged": True, "document_type": "tax_invoice", "taxable_value": "10000.00", "rate": 18,
-                        "cgst": "900.00", "sgst": "900.00", "igst": "0.00", "sgst_label": "SGST",
+                        "cgst": "900.00", "sgst": "900.00", "igst": "0.00", "round_off": "0.00", "sgst_label": "SGST",
                         "place_of_supply": {"state_code": "29", "state_name": "Karnataka", "country": "IN"},
                         "zero_rated": False}
     public = (await client.get(f"{PUBLIC}/{token}")).json()
@@ -30,7 +30,9 @@ async def test_a_regular_consultants_quotation_shows_the_gst_inside_its_total(cl
     page = await client.get(f"/q/{token}", headers=HTML)
     assert page.status_code == 200 and 'id="quotation-gst"' in page.text
     assert "CGST 9% ₹900.00" in page.text and "SGST 9% ₹900.00" in page.text and "Taxable value ₹10,000.00" in page.text
-    assert 'name="billing_gstin"' in page.text  # the folded GST-invoice fields
+    # The tax invoice's recipient fields: State, address and PIN asked (GST rule 46), a GSTIN folded.
+    assert 'name="billing_gstin"' in page.text and 'name="billing_address"' in page.text
+    assert 'name="billing_postal_code"' in page.text
     [email] = [r["email"] for r in await rows(db, "select email::text from app.consultants where id = $1",
                                               uuid.UUID(c["id"]))]
     assert (await sign_in(client, email, PASSWORD)).status_code == 303
@@ -65,14 +67,16 @@ async def test_billing_details_on_acceptance_reach_the_invoice_and_bad_ones_writ
     wrong_check = CLIENT_GSTIN[:-1] + ("A" if CLIENT_GSTIN[-1] != "A" else "B")
     for billing, field in (({"gstin": wrong_check}, "billing.gstin"), ({"state_code": "99"}, "billing.state_code"),
                            ({"country": "India"}, "billing.country"), ({"billing_name": "A"}, "billing.billing_name"),
-                           ({"gstin": CLIENT_GSTIN, "state_code": "29"}, "billing.state_code")):
+                           ({"gstin": CLIENT_GSTIN, "state_code": "29"}, "billing.state_code"),
+                           ({"gstin": CLIENT_GSTIN}, "billing.address"), (None, "billing.state_code"),
+                           ({"state_code": "27", "address": "12 Main Road, Pune"}, "billing.postal_code")):
         r = await client.post(f"{PUBLIC}/{token}/accept", json={"billing": billing})
         assert r.status_code == 422 and r.json()["error"]["field"] == field, (billing, r.text)
     assert rzp.orders == {} and await rows(db, "select 1 from app.payment_transactions") == []
     assert (await client.get(f"{PUBLIC}/{token}")).json()["status"] in ("sent", "viewed")
     # A business client in Maharashtra: the order keeps their details, the GST line and the invoice follow them.
     r = await client.post(f"{PUBLIC}/{token}/accept",
-                          json={"billing": {"gstin": CLIENT_GSTIN.lower(), "billing_name": "Acme Exports LLP"}})
+                          json={"billing": {"gstin": CLIENT_GSTIN.lower(), "billing_name": "Acme Exports LLP", **HOME}})
     assert r.status_code == 200, r.text
     accepted = r.json()
     assert accepted["gst"]["igst"] == "180.00" and accepted["gst"]["place_of_supply"]["state_code"] == "27"
@@ -83,6 +87,8 @@ async def test_billing_details_on_acceptance_reach_the_invoice_and_bad_ones_writ
     doc = (await client.get(f"/api/v1/documents/{mine['id']}", headers=c["headers"])).json()
     assert (doc["recipient"]["gstin"], doc["recipient"]["billing_name"], doc["place_of_supply"]["state_code"],
             doc["igst"], doc["taxable_value"]) == (CLIENT_GSTIN, "Acme Exports LLP", "27", "180.00", "1000.00")
+    assert (doc["recipient"]["address"], doc["recipient"]["postal_code"]) == (
+        "4th floor, 12 Linking Road, Bandra West, Mumbai", "400050")
 
 
 async def test_the_quotation_page_takes_billing_details_and_shows_a_refusal_on_the_form(client, db, rzp):
@@ -91,9 +97,16 @@ async def test_the_quotation_page_takes_billing_details_and_shows_a_refusal_on_t
     q, token = await sent_quotation(client, c, base_amount="1180.00", discount_percentage="0")
     csrf = csrf_of((await client.get(f"/q/{token}", headers=HTML)).text)
     r = await client.post(f"/q/{token}/accept", headers=HTML, data={"csrf_token": csrf, "billing_state": "99"})
-    assert r.status_code == 422 and "Choose a State" in r.text and 'aria-invalid="true"' in r.text
+    assert r.status_code == 422 and "Choose a State" in r.text and 'aria-invalid="true"' in r.text, r.text[r.text.find("<main"):][:3000]
     assert rzp.orders == {}
-    r = await client.post(f"/q/{token}/accept", headers=HTML, data={"csrf_token": csrf, "billing_state": "07"})
+    # Without the address the tax invoice needs: refused on the form, what was typed kept.
+    r = await client.post(f"/q/{token}/accept", headers=HTML, data={"csrf_token": csrf, "billing_state": "07",
+                                                                    "billing_postal_code": "110001"})
+    assert r.status_code == 422 and "Your address is needed" in r.text and 'value="110001"' in r.text
+    assert rzp.orders == {}
+    r = await client.post(f"/q/{token}/accept", headers=HTML, data={
+        "csrf_token": csrf, "billing_state": "07", "billing_address": "B-12, Connaught Place, New Delhi",
+        "billing_postal_code": "110001"})
     assert r.status_code == 303, r.text
     [t] = await rows(db, "select billing_state_code, billing_country from app.payment_transactions")
     assert tuple(t) == ("07", "IN")

@@ -59,6 +59,8 @@ begin
   d.recipient_gstin := t.billing_gstin;
   d.recipient_state_code := t.billing_state_code;
   d.recipient_country := coalesce(t.billing_country, 'IN');
+  d.recipient_address := t.billing_address;  -- rule 46(f) proviso: the address on record of an unregistered client
+  d.recipient_postal_code := t.billing_postal_code;
   -- Place of supply (IGST Act s.12(2), s.13(2)): the client's State as given (a GSTIN's State), else the
   -- consultant's; abroad, the client's country.
   d.place_of_supply_country := d.recipient_country;
@@ -66,7 +68,7 @@ begin
   d.sac := '998311';
   d.reverse_charge := false;
   d.total := t.amount;
-  d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := 0; d.cgst := 0; d.sgst := 0; d.igst := 0;
+  d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := 0; d.cgst := 0; d.sgst := 0; d.igst := 0; d.round_off := 0;
   d.taxable_value := t.amount;
   if v_scheme = 'regular' then
     d.document_type := 'tax_invoice';
@@ -77,7 +79,7 @@ begin
       d.legend := 'Supply meant for export under LUT without payment of IGST';
     else
       v_rate := app.tax_setting('service_gst_percent');
-      select g.taxable_value, g.cgst, g.sgst, g.igst into d.taxable_value, d.cgst, d.sgst, d.igst
+      select g.taxable_value, g.cgst, g.sgst, g.igst, g.round_off into d.taxable_value, d.cgst, d.sgst, d.igst, d.round_off
       from app.gst_in_price(t.amount, v_rate,
                             not v_abroad and d.place_of_supply_state_code is not distinct from p.state_code) g;
       if d.igst > 0 or (v_abroad or d.place_of_supply_state_code is distinct from p.state_code) then
@@ -96,7 +98,8 @@ begin
   select n.number, n.financial_year into d.number, d.financial_year
   from app.next_document_number(t.consultant_id, d.document_type, v_at) n;
   d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
-    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
+      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
   d.created_at := now();
   insert into app.tax_documents select d.*;
   v_count := 1;
@@ -117,6 +120,8 @@ begin
     d.recipient_gstin := p.gstin;
     d.recipient_state_code := p.state_code;
     d.recipient_country := 'IN';
+    d.recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
+    d.recipient_postal_code := p.postal_code;
     d.place_of_supply_country := 'IN';
     d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
     d.description := 'Platform commission (' || t.commission_plan || ' plan, ' || t.commission_percent
@@ -127,16 +132,19 @@ begin
     d.taxable_value := t.commission;
     d.total := t.commission + t.commission_gst;
     if d.place_of_supply_state_code is not distinct from v_platform_state then
-      d.cgst := trunc(t.commission_gst / 2, 2); d.sgst := t.commission_gst - d.cgst; d.igst := 0;
+      select h.cgst, h.sgst, h.round_off into d.cgst, d.sgst, d.round_off
+      from app.gst_halves(t.commission_gst, t.commission, t.commission_gst_percent) h;
+      d.igst := 0;
       d.cgst_rate := t.commission_gst_percent / 2; d.sgst_rate := t.commission_gst_percent / 2; d.igst_rate := 0;
     else
-      d.cgst := 0; d.sgst := 0; d.igst := t.commission_gst;
+      d.cgst := 0; d.sgst := 0; d.igst := t.commission_gst; d.round_off := 0;
       d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := t.commission_gst_percent;
     end if;
     select n.number, n.financial_year into d.number, d.financial_year
     from app.next_document_number(null, 'tax_invoice', v_at) n;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
-      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
+      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
     insert into app.tax_documents select d.*;
     v_count := v_count + 1;
   end if;
@@ -184,12 +192,13 @@ begin
     d.original_issued_at := src.issued_at;
     d.issued_at := r.processed_at;
     d.created_at := now();
-    v_gst := app.share_of(src.cgst + src.sgst + src.igst, v_before, r.amount, t.amount);
-    if src.igst > 0 then
-      d.igst := v_gst; d.cgst := 0; d.sgst := 0;
-    else
-      d.cgst := app.share_of(src.cgst, v_before, r.amount, t.amount); d.sgst := v_gst - d.cgst; d.igst := 0;
-    end if;
+    -- The taxes and round-off together are the GST share (as the ledger's); each tax its own share (equal halves
+    -- stay equal), and the round-off what is left of it.
+    v_gst := app.share_of(src.cgst + src.sgst + src.igst + src.round_off, v_before, r.amount, t.amount);
+    d.cgst := app.share_of(src.cgst, v_before, r.amount, t.amount);
+    d.sgst := app.share_of(src.sgst, v_before, r.amount, t.amount);
+    d.igst := app.share_of(src.igst, v_before, r.amount, t.amount);
+    d.round_off := v_gst - d.cgst - d.sgst - d.igst;
     if src.issuer = 'consultant' then
       d.total := r.amount;  -- the invoice's total is the price: the client gets back what they paid
       d.taxable_value := r.amount - v_gst;
@@ -199,7 +208,8 @@ begin
     end if;
     d.description := 'Refund against ' || src.number || ': ' || src.description;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
-      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+      'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
+      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
     continue when d.total = 0;  -- a refund too small to take back a paisa of the commission: nothing to credit
     select n.number, n.financial_year into d.number, d.financial_year
     from app.next_document_number(case when src.issuer = 'consultant' then t.consultant_id end, 'credit_note',

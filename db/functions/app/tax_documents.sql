@@ -59,21 +59,36 @@ end;
 $$;
 comment on function app.next_document_number(uuid, text, timestamptz) is 'The next number of a series (a consultant''s, or the platform''s for NULL) for a document issued at a moment, from its counter row locked to the end of the transaction: gapless, never reused.';
 
+-- Its OUT parameters gained round_off (issue 21): the old shape is dropped first (callers are late-bound).
+drop function if exists app.gst_in_price(numeric, numeric, boolean);
 create or replace function app.gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean,
                                             out taxable_value numeric, out cgst numeric, out sgst numeric,
-                                            out igst numeric)
+                                            out igst numeric, out round_off numeric)
 language sql immutable strict parallel safe
 as $$
-  -- A price with GST in it: taxable = price × 100 / (100 + rate), half up to the paisa; the GST is the rest, so
-  -- no paisa is lost. Within one State CGST and SGST take half each, the odd paisa on SGST; else all of it IGST.
-  with x as (select round(p_price * 100 / (100 + p_rate), 2) as taxable)
-  select x.taxable,
-         case when p_intra_state then trunc((p_price - x.taxable) / 2, 2) else 0 end,
-         case when p_intra_state then (p_price - x.taxable) - trunc((p_price - x.taxable) / 2, 2) else 0 end,
-         case when p_intra_state then 0 else p_price - x.taxable end
-  from x
+  -- A price with GST in it: taxable = price × 100 / (100 + rate), half up to the paisa. Each tax is its own rate
+  -- times the taxable value, half up (CGST s.15; within one State CGST and SGST at half the rate each, so always
+  -- equal; else IGST at the whole rate), and what the price leaves over is the round-off line: no paisa is lost.
+  with x as (select round(p_price * 100 / (100 + p_rate), 2) as taxable),
+       t as (select x.taxable,
+                    case when p_intra_state then round(x.taxable * p_rate / 200, 2) else 0 end as half,
+                    case when p_intra_state then 0 else round(x.taxable * p_rate / 100, 2) end as igst
+             from x)
+  select t.taxable, t.half, t.half, t.igst, p_price - t.taxable - 2 * t.half - t.igst
+  from t
 $$;
-comment on function app.gst_in_price(numeric, numeric, boolean) is 'Split a GST-inclusive price into its taxable value and CGST + SGST (the odd paisa on SGST) or IGST.';
+comment on function app.gst_in_price(numeric, numeric, boolean) is 'Split a GST-inclusive price into its taxable value, CGST + SGST (equal) or IGST, each rate × taxable half up, and the paisa of round-off the price leaves.';
+
+create or replace function app.gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric,
+                                          out cgst numeric, out sgst numeric, out round_off numeric)
+language sql immutable strict parallel safe
+as $$
+  -- An amount of GST already fixed (the commission's) split within one State: each half rate × taxable, half up,
+  -- and the rest a round-off, so the two halves are always equal and the total stays what was charged.
+  select round(p_taxable * p_rate / 200, 2), round(p_taxable * p_rate / 200, 2),
+         p_gst - 2 * round(p_taxable * p_rate / 200, 2)
+$$;
+comment on function app.gst_halves(numeric, numeric, numeric) is 'A fixed intra-State GST amount as equal CGST and SGST (rate/2 × taxable each) and the round-off left.';
 
 create or replace function app.platform_text(p_key text) returns text
 language sql stable
@@ -92,7 +107,7 @@ $$;
 comment on function app.share_of(numeric, numeric, numeric, numeric) is 'A refund''s cumulative pro-rata share of an amount, half up to the paisa.';
 
 grant execute on function app.refuse_change(), app.financial_year_label(date), app.document_prefix(boolean, text),
-  app.gst_in_price(numeric, numeric, boolean), app.share_of(numeric, numeric, numeric, numeric),
+  app.gst_in_price(numeric, numeric, boolean), app.gst_halves(numeric, numeric, numeric), app.share_of(numeric, numeric, numeric, numeric),
   app.platform_text(text) to nakksha_app, nakksha_worker;
 grant execute on function app.next_document_number(uuid, text, timestamptz) to nakksha_worker;
 
