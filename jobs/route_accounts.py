@@ -8,7 +8,10 @@ settlement bank account. None of them is idempotent at Razorpay, so one job per 
 account) and one waits at most (`queueing_lock`). Refused (4xx): status failed with Razorpay's reason in words,
 and the job stops; the consultant fixes it and submits again. Unavailable (5xx, timeout): retried with backoff.
 `refresh_payout_account` fetches the product configuration and records its status and requirements; webhooks
-(product.route.*, account.*) only queue it, so their order and repeats do not matter."""
+(product.route.*, account.*) only queue it, so their order and repeats do not matter. A resubmission after Razorpay
+asked for corrections PATCHes the account and the stakeholder with exactly the fields that differ from what Razorpay
+last accepted (keyed hashes in payout_accounts.razorpay_sent); a create whose answer was lost is adopted on the retry
+(Razorpay names the email's account; ours by reference_id), never made twice."""
 from __future__ import annotations
 
 import base64
