@@ -123,7 +123,8 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "put_payout_account": (Rule("validation_error", "`accept_terms` submits the details only when the checklist "
                                                     "is complete: a PAN, address and State in the tax profile, a "
                                                     "phone number and bank details (422, the missing field "
-                                                    "named)."),),
+                                                    "named); once the linked account exists, `business_type` stays "
+                                                    "the one it was opened with (422, business_type named)."),),
 }
 
 

@@ -6298,12 +6298,15 @@ declare
   v_holder text := btrim(coalesce(p->>'beneficiary_name', ''));
   v_accept boolean := coalesce((p->>'accept_terms')::boolean, false);
   v_missing jsonb;
+  v_was_type text;
+  v_account text;
 begin
   if v_id is null then
     raise exception using errcode = 'NK403', message = 'forbidden',
       detail = 'Only an approved consultant can set up payouts.';
   end if;
-  select a.status into v_status from app.payout_accounts a where a.consultant_id = v_id for update;
+  select a.status, a.business_type, a.razorpay_account_id into v_status, v_was_type, v_account
+  from app.payout_accounts a where a.consultant_id = v_id for update;
   -- While Razorpay holds the details (being set up, under review, active) a change here would reach nobody.
   if v_status not in ('draft', 'failed', 'needs_clarification', 'requested') then
     raise exception using errcode = 'NK409', message = 'payout_account_in_progress',
@@ -6312,6 +6315,12 @@ begin
   end if;
   if v_type not in ('individual', 'proprietorship', 'partnership', 'private_limited', 'llp', 'huf') then
     perform app.refuse_field('business_type', 'Choose a business type from the list.');
+  elsif v_account is not null and v_type is distinct from v_was_type then
+    -- Razorpay's update endpoint takes every field but business_type and email (docs/payments.md, "Onboarding as
+    -- built"): once the linked account exists, the type it was opened with stays.
+    perform app.refuse_field('business_type', 'Your payout account was opened with Razorpay as '
+      || replace(v_was_type, '_', ' ') || '; Razorpay does not allow changing the business type of an account. '
+      || 'Contact support to open a new one.');
   elsif char_length(v_contact) not between 4 and 255 then
     perform app.refuse_field('contact_name', 'The contact name is 4 to 255 characters.');
   elsif char_length(v_holder) not between 4 and 120 then
@@ -6344,7 +6353,7 @@ ALTER FUNCTION api.set_my_payout_account(p jsonb) OWNER TO nakksha_owner;
 -- Name: FUNCTION set_my_payout_account(p jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.set_my_payout_account(p jsonb) IS 'Save the calling consultant''s payout details (business_type, contact_name, beneficiary_name); accept_terms: true submits them for the onboarding job, only when nothing on the checklist is missing (else a 422 naming the first missing field). A refusal changes nothing.';
+COMMENT ON FUNCTION api.set_my_payout_account(p jsonb) IS 'Save the calling consultant''s payout details (business_type, contact_name, beneficiary_name); accept_terms: true submits them for the onboarding job, only when nothing on the checklist is missing (else a 422 naming the first missing field); the business type is fixed once the linked account exists (422). A refusal changes nothing.';
 
 
 --
@@ -7977,7 +7986,8 @@ CREATE FUNCTION api.worker_payout_account(p_consultant_id uuid) RETURNS jsonb
   -- job to decrypt; the address's State by name, as Razorpay's sample has it.
   select jsonb_build_object(
     'consultant_id', a.consultant_id, 'status', a.status, 'razorpay_account_id', a.razorpay_account_id,
-    'stakeholder_id', a.stakeholder_id, 'product_id', a.product_id,
+    'stakeholder_id', a.stakeholder_id, 'product_id', a.product_id, 'razorpay_sent', a.razorpay_sent,
+    'requirements', a.requirements,
     'reference_id', api.worker_payout_reference(a.consultant_id),
     'email', c.email::text, 'phone', regexp_replace(coalesce(c.phone_number, ''), '[^0-9]', '', 'g'),
     'business_type', a.business_type, 'contact_name', a.contact_name, 'beneficiary_name', a.beneficiary_name,
@@ -8168,7 +8178,7 @@ declare
   v_applies boolean;
 begin
   -- One step's outcome. Razorpay's ids are stored whatever the status (an account Razorpay made must never be
-  -- forgotten) and kept once set; the status, requirements and error only while the account is in one of p_from
+  -- forgotten) and kept once set, and so is what it accepted (p_changes->'sent': field -> keyed hash, merged); the status, requirements and error only while the account is in one of p_from
   -- (the statuses that step moves on from), so a late answer cannot overwrite what a newer submission or check
   -- wrote. Razorpay's activation_status becomes ours; activated_at is the first time it was seen activated.
   if v_status is not null and v_status not in ('created', 'requested', 'needs_clarification', 'under_review',
@@ -8181,6 +8191,8 @@ begin
     razorpay_account_id = coalesce(a.razorpay_account_id, p_changes->>'razorpay_account_id'),
     stakeholder_id = coalesce(a.stakeholder_id, p_changes->>'stakeholder_id'),
     product_id = coalesce(a.product_id, p_changes->>'product_id'),
+    razorpay_sent = case when jsonb_typeof(p_changes->'sent') = 'object' then a.razorpay_sent || (p_changes->'sent')
+                         else a.razorpay_sent end,
     status = case when v_applies then coalesce(v_status, a.status) else a.status end,
     requirements = case when not v_applies then a.requirements
                         when jsonb_typeof(p_changes->'requirements') = 'array' then p_changes->'requirements'
@@ -8210,7 +8222,7 @@ ALTER FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from tex
 -- Name: FUNCTION worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check: Razorpay''s ids always (kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
+COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check: Razorpay''s ids and what it accepted (sent: field -> keyed hash) always (ids kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
 
 
 --
@@ -17688,11 +17700,13 @@ CREATE TABLE app.payout_accounts (
     status_checked_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    razorpay_sent jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT payout_accounts_account_id_format CHECK ((razorpay_account_id ~ '^acc_[A-Za-z0-9]{14}$'::text)),
     CONSTRAINT payout_accounts_activated_has_account CHECK (((status <> 'activated'::text) OR ((razorpay_account_id IS NOT NULL) AND (product_id IS NOT NULL)))),
     CONSTRAINT payout_accounts_beneficiary_name_length CHECK (((char_length(btrim(beneficiary_name)) >= 4) AND (char_length(btrim(beneficiary_name)) <= 120))),
     CONSTRAINT payout_accounts_business_type_valid CHECK ((business_type = ANY (ARRAY['individual'::text, 'proprietorship'::text, 'partnership'::text, 'private_limited'::text, 'llp'::text, 'huf'::text]))),
     CONSTRAINT payout_accounts_contact_name_length CHECK (((char_length(btrim(contact_name)) >= 4) AND (char_length(btrim(contact_name)) <= 255))),
+    CONSTRAINT payout_accounts_razorpay_sent_object CHECK ((jsonb_typeof(razorpay_sent) = 'object'::text)),
     CONSTRAINT payout_accounts_requirements_list CHECK ((jsonb_typeof(requirements) = 'array'::text)),
     CONSTRAINT payout_accounts_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'created'::text, 'requested'::text, 'needs_clarification'::text, 'under_review'::text, 'activated'::text, 'suspended'::text, 'rejected'::text, 'failed'::text])))
 );
@@ -17705,6 +17719,13 @@ ALTER TABLE app.payout_accounts OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.payout_accounts IS 'A consultant''s Razorpay Route linked account: the details only Route needs (business type, contact and account holder names, terms accepted), the ids Razorpay gave, and its activation status and open requirements (docs/payments.md).';
+
+
+--
+-- Name: COLUMN payout_accounts.razorpay_sent; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.payout_accounts.razorpay_sent IS 'What Razorpay last accepted, per field ("account.<field>", "stakeholder.<field>", "settlements"): a keyed hash of the value sent, never the value.';
 
 
 --
@@ -26876,3 +26897,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261211040000
 -- 20261211050000
 -- 20261212000000
+-- 20261212010000

@@ -8,17 +8,25 @@ settlement bank account. None of them is idempotent at Razorpay, so one job per 
 account) and one waits at most (`queueing_lock`). Refused (4xx): status failed with Razorpay's reason in words,
 and the job stops; the consultant fixes it and submits again. Unavailable (5xx, timeout): retried with backoff.
 `refresh_payout_account` fetches the product configuration and records its status and requirements; webhooks
-(product.route.*, account.*) only queue it, so their order and repeats do not matter."""
+(product.route.*, account.*) only queue it, so their order and repeats do not matter. A resubmission after Razorpay
+asked for corrections PATCHes the account and the stakeholder with exactly the fields that differ from what Razorpay
+last accepted (keyed hashes in payout_accounts.razorpay_sent); a create whose answer was lost is adopted on the retry
+(Razorpay names the email's account; ours by reference_id), never made twice."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 import logging
+import re
 import uuid
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.adapters.route import IMMUTABLE_ACCOUNT_FIELDS
 from app.config import Settings
 from app.crypto import DecryptionError, decrypt
 from app.present import BANK_PURPOSE
@@ -34,8 +42,10 @@ ONBOARD_ATTEMPTS = 8
 SWEEP_BATCH = 200
 IN_PROGRESS = ["submitted", "created", "requested"]  # what onboarding moves on from
 REVIEWED = ["needs_clarification", "under_review", "activated", "suspended", "rejected"]  # what a check updates
-# Razorpay's business category for a consultant: not verified (docs/payments.md §1a lists it as an open question).
-CATEGORY = {"category": "services", "subcategory": "consulting_and_outsourcing"}
+# Razorpay's business category for a consultant (docs/payments.md "Onboarding as built"): `consulting` is a
+# subcategory of `services` in Razorpay's list; `consulting_and_outsourcing` is one of `it_and_software`.
+CATEGORY = {"category": "services", "subcategory": "consulting"}
+ACCOUNT_ID = re.compile(r"\bacc_[A-Za-z0-9]{14}\b")
 RETRY = procrastinate.RetryStrategy(max_attempts=ONBOARD_ATTEMPTS - 1, wait=5, exponential_wait=4,
                                     retry_exceptions={GatewayUnavailable})
 
@@ -74,7 +84,55 @@ async def record(consultant_id: uuid.UUID, from_: list[str], changes: dict) -> d
 
 
 STEP_WORDS = {"account": "creating your linked account", "stakeholder": "adding you as its stakeholder",
-              "product": "requesting payouts for it", "settlements": "setting your bank account for payouts"}
+              "product": "requesting payouts for it", "settlements": "setting your bank account for payouts",
+              "account_update": "correcting your linked account's details",
+              "stakeholder_update": "correcting your details as its stakeholder",
+              "check": "checking your payout account's status"}
+
+
+def fingerprint(key: str, value: object) -> str:
+    """What was sent, as a keyed hash (HMAC-SHA256 with the data key): compared later without keeping a PAN or a
+    bank account number anywhere but in their ciphertexts."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(key.encode(), b"payout-sent\0" + text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def prints(key: str, part: str, body: dict) -> dict[str, str]:
+    return {f"{part}.{field}": fingerprint(key, value) for field, value in body.items()}
+
+
+def changed(sent: dict, now: dict, part: str, body: dict, fixed: tuple[str, ...] = ()) -> dict:
+    """The fields of a body that differ from what Razorpay last accepted, less those it never lets change."""
+    return {f: v for f, v in body.items() if f not in fixed and sent.get(f"{part}.{f}") != now[f"{part}.{f}"]}
+
+
+def _plain(value: object) -> object:
+    """For comparing Razorpay's echo with what we send: numbers as text (a postal code comes back as one), no nulls."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return None if value is None else str(value)
+
+
+async def create_or_adopt(gw, acc: dict, body: dict) -> tuple[dict, list[str]]:
+    """POST /v2/accounts, which Razorpay does not make idempotent. When an earlier create's answer was lost (a timeout
+    after Razorpay made the account), the retry is refused for the email, the existing account named in the
+    description ("Merchant email already exists for account - acc_…"): that account is fetched and adopted if it is
+    this consultant's (our reference_id), never another's. Returns the account and the fields Razorpay holds as sent."""
+    try:
+        return await gw.create_linked_account(body), list(body)
+    except GatewayRefused as exc:
+        named = ACCOUNT_ID.search(str(exc))
+        if named is None:
+            raise
+        existing = await gw.fetch_linked_account(named[0])
+        if existing.get("reference_id") != acc["reference_id"]:
+            raise GatewayRefused(f"Razorpay already has a linked account for {acc['email']} ({named[0]}) that was not "
+                                 "opened for this payout account. Contact support.") from exc
+        log.warning("payout account of %s: adopting linked account %s (an earlier create's answer was lost)",
+                    acc["consultant_id"], named[0])
+        return existing, [f for f, v in body.items() if _plain(existing.get(f)) == _plain(v)]
 
 
 @app.task(name="onboard_payout_account", queue="payments", pass_context=True, retry=RETRY)
@@ -95,24 +153,52 @@ async def onboard_payout_account(context: procrastinate.JobContext, consultant_i
                                         "not be read. Enter them again in Tax settings and Bank details."})
         return "failed"
     gw, step = gateway(), "account"
+    account, stakeholder = account_body(acc, pan), stakeholder_body(acc, pan)
+    now = {**prints(key, "account", account), **prints(key, "stakeholder", stakeholder),
+           "settlements": fingerprint(key, bank)}
+    sent = dict(acc.get("razorpay_sent") or {})
+
+    async def accepted(names: list[str], changes: dict, from_: list[str] = IN_PROGRESS) -> None:
+        """Razorpay took these fields: remember them (with the step's other changes) so they are not sent again."""
+        done = {name: now[name] for name in names}
+        sent.update(done)
+        await record(cid, from_, {**changes, "sent": done})
+
     try:
         if not acc["razorpay_account_id"]:
-            created = await gw.create_linked_account(account_body(acc, pan))
+            created, same = await create_or_adopt(gw, acc, account)
             acc["razorpay_account_id"] = created["id"]
-            await record(cid, ["submitted"], {"razorpay_account_id": created["id"], "status": "created"})
+            await accepted([f"account.{f}" for f in same], {"razorpay_account_id": created["id"], "status": "created"},
+                           ["submitted"])
         account_id = acc["razorpay_account_id"]
+        if fix := changed(sent, now, "account", account, IMMUTABLE_ACCOUNT_FIELDS):
+            step = "account_update"
+            await gw.update_linked_account(account_id, fix)
+            await accepted([f"account.{f}" for f in fix], {})
         if not acc["stakeholder_id"]:
             step = "stakeholder"
-            sth = await gw.create_stakeholder(account_id, stakeholder_body(acc, pan))
-            await record(cid, IN_PROGRESS, {"stakeholder_id": sth["id"]})
+            sth = await gw.create_stakeholder(account_id, stakeholder)
+            await accepted([f"stakeholder.{f}" for f in stakeholder], {"stakeholder_id": sth["id"]})
+        elif fix := changed(sent, now, "stakeholder", stakeholder):
+            step = "stakeholder_update"
+            await gw.update_stakeholder(account_id, acc["stakeholder_id"], fix)
+            await accepted([f"stakeholder.{f}" for f in fix], {})
         if not acc["product_id"]:
             step = "product"
             product = await gw.request_route_product(account_id, tnc_accepted=True)
             acc["product_id"] = product["id"]
             await record(cid, IN_PROGRESS, {"product_id": product["id"], "status": "requested",
                                             "requirements": product.get("requirements") or []})
-        step = "settlements"
-        product = await gw.update_route_product(account_id, acc["product_id"], bank, tnc_accepted=True)
+        # The bank account again when it changed, or when Razorpay still asks about it (a failed verification);
+        # else the product is only asked where the corrections left it.
+        asked = any(str(r.get("field_reference", "")).startswith("settlements.") for r in acc.get("requirements") or [])
+        if asked or sent.get("settlements") != now["settlements"]:
+            step = "settlements"
+            product = await gw.update_route_product(account_id, acc["product_id"], bank, tnc_accepted=True)
+            await accepted(["settlements"], {})
+        else:
+            step = "check"
+            product = await gw.fetch_route_product(account_id, acc["product_id"])
     except GatewayRefused as exc:
         words = f"Razorpay refused {STEP_WORDS[step]}: {str(exc).strip() or 'no reason given'}"
         log.warning("payout account of %s refused at %s: %s", cid, step, exc)

@@ -51,7 +51,7 @@ class FakeRazorpay(RouteFake):
         self.refunds: dict[str, dict] = {}
         self.refund_keys: dict[str, str] = {}
         self.refund_status = "processed"
-        self.failures: list[str] = []  # modes for the next calls: "down", "refuse", "hang"
+        self.failures: list[str] = []  # modes for the next calls: "down", "refuse", "hang", "lose"
         self.hang_seconds = 3.0
         self.lock = threading.Lock()
         self._init_route()
@@ -73,6 +73,10 @@ class FakeRazorpay(RouteFake):
                     fake.requests.append({"method": method, "path": self.path, "headers": dict(self.headers),
                                           "body": body})
                     mode = fake.failures.pop(0) if fake.failures else "ok"
+                if mode == "lose":  # Razorpay does it, but the answer is lost: the caller times out
+                    fake.route(method, self.path, body, dict(self.headers))
+                    time.sleep(fake.hang_seconds)
+                    return None
                 if mode == "hang":
                     time.sleep(fake.hang_seconds)
                 elif mode == "down":

@@ -21,6 +21,8 @@ import string
 import time
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fake_razorpay_onboarding import OnboardingFake
+
 
 def _rid(prefix: str) -> str:
     return prefix + "_" + "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(14))
@@ -38,7 +40,7 @@ def fees(amount: int) -> tuple[int, int]:
     return base + tax, tax
 
 
-class RouteFake:
+class RouteFake(OnboardingFake):
     requests: list[dict]
     orders: dict[str, dict]
     payments: dict[str, dict]
@@ -222,6 +224,8 @@ class RouteFake:
             return self._direct_transfer(body, {k.lower(): v for k, v in (headers or {}).items()})
         if method == "POST" and path == "/v2/accounts":
             return self._create_account(body)
+        if (answer := self.onboarding_api(method, path, body)) is not None:
+            return answer
         if m := re.fullmatch(r"/v2/accounts/(acc_\w+)", path):
             account = self.accounts.get(m[1])
             return (200, account) if account else bad("The id provided does not exist", field="id")
@@ -230,7 +234,7 @@ class RouteFake:
                 return bad("Linked account does not exist", reason="linked_account_id_does_not_exist")
             if not body.get("name") or not body.get("email"):
                 return bad("The name and email fields are required.")
-            stakeholder = {**body, "id": _rid("sth"), "entity": "stakeholder"}
+            stakeholder = {**body, "id": _rid("sth"), "entity": "stakeholder", "account_id": m[1]}
             self.stakeholders[stakeholder["id"]] = stakeholder
             return 200, stakeholder
         if (m := re.fullmatch(r"/v2/accounts/(acc_\w+)/products", path)) and method == "POST":
@@ -281,6 +285,8 @@ class RouteFake:
             return bad("The contact name must be between 4 and 255 characters.", field="contact_name")
         if body.get("type") != "route":
             return bad("The type field is invalid.", field="type")
+        if (refused := self.check_profile(body.get("profile")) or self.existing_email(body["email"])):
+            return refused
         account = {**body, "id": _rid("acc"), "type": "route", "status": "created", "notes": body.get("notes", []),
                    "customer_facing_business_name": body.get("customer_facing_business_name",
                                                              body["legal_business_name"]),

@@ -6,8 +6,8 @@ mixed into LocalGateway: the same methods on tables and functions in schema dev 
 with the same two exceptions. Amounts are integer paise; the answers are Razorpay's JSON entities.
 
 SDK methods and the HTTP they send (razorpay 2.0.1, resources/*.py, read against the installed package):
-account.create POST /v2/accounts; account.fetch GET /v2/accounts/{id}; stakeholder.create POST
-/v2/accounts/{id}/stakeholders; product.requestProductConfiguration POST /v2/accounts/{id}/products;
+account.create POST /v2/accounts; account.fetch GET and account.edit PATCH /v2/accounts/{id}; stakeholder.create
+POST /v2/accounts/{id}/stakeholders; stakeholder.edit PATCH /v2/accounts/{id}/stakeholders/{sth}; product.requestProductConfiguration POST /v2/accounts/{id}/products;
 product.fetch GET and product.edit PATCH /v2/accounts/{id}/products/{prd}; payment.transfer POST and
 payment.transfers GET /v1/payments/{id}/transfers; transfer.fetch GET /v1/transfers/{id} (params as query);
 transfer.edit PATCH /v1/transfers/{id}; transfer.reverse POST and transfer.reversals GET
@@ -90,6 +90,8 @@ class RouteGateway(Protocol):
     async def create_linked_account(self, data: dict) -> dict: ...
     async def fetch_linked_account(self, account_id: str) -> dict: ...
     async def create_stakeholder(self, account_id: str, data: dict) -> dict: ...
+    async def update_linked_account(self, account_id: str, data: dict) -> dict: ...
+    async def update_stakeholder(self, account_id: str, stakeholder_id: str, data: dict) -> dict: ...
     async def request_route_product(self, account_id: str, tnc_accepted: bool = True) -> dict: ...
     async def update_route_product(self, account_id: str, product_id: str, settlements: dict,
                                    tnc_accepted: bool = True) -> dict: ...
@@ -103,6 +105,14 @@ class RouteGateway(Protocol):
     async def transfer_reversals(self, transfer_id: str) -> list[dict]: ...
     async def direct_transfer(self, account_id: str, amount_paise: int, idempotency_key: str,
                               notes: dict[str, str] | None = None) -> dict: ...
+
+
+IMMUTABLE_ACCOUNT_FIELDS = ("business_type", "email", "type", "reference_id")
+
+
+def _mutable(data: dict) -> dict:
+    """A linked account update without what Razorpay does not let change (business_type, email) or never changes."""
+    return {k: v for k, v in data.items() if k not in IMMUTABLE_ACCOUNT_FIELDS}
 
 
 def _hold_body(on_hold: bool, on_hold_until: int | None) -> dict:
@@ -127,6 +137,15 @@ class RazorpayRoute:
 
     async def create_stakeholder(self, account_id: str, data: dict) -> dict:
         return await self._call(self.client.stakeholder.create, account_id, data)
+
+    async def update_linked_account(self, account_id: str, data: dict) -> dict:
+        """PATCH /v2/accounts/:id: any field but business_type and email (Razorpay's update page), so those two
+        are never sent; while a product needs clarification Razorpay takes only the fields it asked about."""
+        return await self._call(self.client.account.edit, account_id, _mutable(data))
+
+    async def update_stakeholder(self, account_id: str, stakeholder_id: str, data: dict) -> dict:
+        """PATCH /v2/accounts/:id/stakeholders/:sth (name, phone, addresses, kyc…)."""
+        return await self._call(self.client.stakeholder.edit, account_id, stakeholder_id, data)
 
     async def request_route_product(self, account_id: str, tnc_accepted: bool = True) -> dict:
         """The answer lists what is still missing (requirements: settlements.* field_missing) and is
@@ -201,6 +220,13 @@ class LocalRoute:
 
         return await self._refusable("local_route_create_stakeholder", account_id=account_id,
                                      id=razorpay_id("sth"), data=data)
+
+    async def update_linked_account(self, account_id: str, data: dict) -> dict:
+        return await self._refusable("local_route_update_account", account_id=account_id, data=_mutable(data))
+
+    async def update_stakeholder(self, account_id: str, stakeholder_id: str, data: dict) -> dict:
+        return await self._refusable("local_route_update_stakeholder", account_id=account_id,
+                                     stakeholder_id=stakeholder_id, data=data)
 
     async def request_route_product(self, account_id: str, tnc_accepted: bool = True) -> dict:
         from app.adapters.payments import razorpay_id

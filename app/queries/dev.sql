@@ -56,6 +56,14 @@ select dev.local_route_account(:account_id);
 -- Local Route: a stakeholder of a linked account.
 select dev.local_route_create_stakeholder(:account_id, :id, :data);
 
+-- name: local_route_update_account(account_id, data)$
+-- Local Route: update a linked account (db/dev/local_route_updates.sql).
+select dev.local_route_update_account(:account_id, :data);
+
+-- name: local_route_update_stakeholder(account_id, stakeholder_id, data)$
+-- Local Route: update a stakeholder.
+select dev.local_route_update_stakeholder(:account_id, :stakeholder_id, :data);
+
 -- name: local_route_request_product(account_id, id, tnc_accepted)$
 -- Local Route: request the route product.
 select dev.local_route_request_product(:account_id, :id, :tnc_accepted);

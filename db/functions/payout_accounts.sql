@@ -163,12 +163,15 @@ declare
   v_holder text := btrim(coalesce(p->>'beneficiary_name', ''));
   v_accept boolean := coalesce((p->>'accept_terms')::boolean, false);
   v_missing jsonb;
+  v_was_type text;
+  v_account text;
 begin
   if v_id is null then
     raise exception using errcode = 'NK403', message = 'forbidden',
       detail = 'Only an approved consultant can set up payouts.';
   end if;
-  select a.status into v_status from app.payout_accounts a where a.consultant_id = v_id for update;
+  select a.status, a.business_type, a.razorpay_account_id into v_status, v_was_type, v_account
+  from app.payout_accounts a where a.consultant_id = v_id for update;
   -- While Razorpay holds the details (being set up, under review, active) a change here would reach nobody.
   if v_status not in ('draft', 'failed', 'needs_clarification', 'requested') then
     raise exception using errcode = 'NK409', message = 'payout_account_in_progress',
@@ -177,6 +180,12 @@ begin
   end if;
   if v_type not in ('individual', 'proprietorship', 'partnership', 'private_limited', 'llp', 'huf') then
     perform app.refuse_field('business_type', 'Choose a business type from the list.');
+  elsif v_account is not null and v_type is distinct from v_was_type then
+    -- Razorpay's update endpoint takes every field but business_type and email (docs/payments.md, "Onboarding as
+    -- built"): once the linked account exists, the type it was opened with stays.
+    perform app.refuse_field('business_type', 'Your payout account was opened with Razorpay as '
+      || replace(v_was_type, '_', ' ') || '; Razorpay does not allow changing the business type of an account. '
+      || 'Contact support to open a new one.');
   elsif char_length(v_contact) not between 4 and 255 then
     perform app.refuse_field('contact_name', 'The contact name is 4 to 255 characters.');
   elsif char_length(v_holder) not between 4 and 120 then
@@ -201,7 +210,7 @@ begin
   return api.payout_account_json(v_id);
 end;
 $$;
-comment on function api.set_my_payout_account(jsonb) is 'Save the calling consultant''s payout details (business_type, contact_name, beneficiary_name); accept_terms: true submits them for the onboarding job, only when nothing on the checklist is missing (else a 422 naming the first missing field). A refusal changes nothing.';
+comment on function api.set_my_payout_account(jsonb) is 'Save the calling consultant''s payout details (business_type, contact_name, beneficiary_name); accept_terms: true submits them for the onboarding job, only when nothing on the checklist is missing (else a 422 naming the first missing field); the business type is fixed once the linked account exists (422). A refusal changes nothing.';
 
 grant execute on function api.payout_status_words(text, text), api.payout_requirement_words(jsonb),
   api.payout_checklist(uuid), api.payout_account_json(uuid), api.my_payout_account(),

@@ -23,7 +23,8 @@ as $$
   -- job to decrypt; the address's State by name, as Razorpay's sample has it.
   select jsonb_build_object(
     'consultant_id', a.consultant_id, 'status', a.status, 'razorpay_account_id', a.razorpay_account_id,
-    'stakeholder_id', a.stakeholder_id, 'product_id', a.product_id,
+    'stakeholder_id', a.stakeholder_id, 'product_id', a.product_id, 'razorpay_sent', a.razorpay_sent,
+    'requirements', a.requirements,
     'reference_id', api.worker_payout_reference(a.consultant_id),
     'email', c.email::text, 'phone', regexp_replace(coalesce(c.phone_number, ''), '[^0-9]', '', 'g'),
     'business_type', a.business_type, 'contact_name', a.contact_name, 'beneficiary_name', a.beneficiary_name,
@@ -53,7 +54,7 @@ declare
   v_applies boolean;
 begin
   -- One step's outcome. Razorpay's ids are stored whatever the status (an account Razorpay made must never be
-  -- forgotten) and kept once set; the status, requirements and error only while the account is in one of p_from
+  -- forgotten) and kept once set, and so is what it accepted (p_changes->'sent': field -> keyed hash, merged); the status, requirements and error only while the account is in one of p_from
   -- (the statuses that step moves on from), so a late answer cannot overwrite what a newer submission or check
   -- wrote. Razorpay's activation_status becomes ours; activated_at is the first time it was seen activated.
   if v_status is not null and v_status not in ('created', 'requested', 'needs_clarification', 'under_review',
@@ -66,6 +67,8 @@ begin
     razorpay_account_id = coalesce(a.razorpay_account_id, p_changes->>'razorpay_account_id'),
     stakeholder_id = coalesce(a.stakeholder_id, p_changes->>'stakeholder_id'),
     product_id = coalesce(a.product_id, p_changes->>'product_id'),
+    razorpay_sent = case when jsonb_typeof(p_changes->'sent') = 'object' then a.razorpay_sent || (p_changes->'sent')
+                         else a.razorpay_sent end,
     status = case when v_applies then coalesce(v_status, a.status) else a.status end,
     requirements = case when not v_applies then a.requirements
                         when jsonb_typeof(p_changes->'requirements') = 'array' then p_changes->'requirements'
@@ -87,7 +90,7 @@ begin
     'last_error', v_a.last_error, 'activated_at', v_a.activated_at);
 end;
 $$;
-comment on function api.worker_record_payout_account(uuid, text[], jsonb) is 'Worker: record one onboarding step or status check: Razorpay''s ids always (kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
+comment on function api.worker_record_payout_account(uuid, text[], jsonb) is 'Worker: record one onboarding step or status check: Razorpay''s ids and what it accepted (sent: field -> keyed hash) always (ids kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
 
 create or replace function api.worker_payout_accounts_due(p_limit integer)
 returns jsonb
