@@ -120,6 +120,14 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
                                                     "the field named)."),),
     "book_slot": (BILLING,),
     "public_accept_quotation": (BILLING,),
+    # The database judges: what the payment still owes, and the calendar in India.
+    "admin_record_hand_payment": (Rule("amount_exceeds_due", "`amount` is at most what the payment still owes the "
+                                                             "consultant (`due` in GET /admin/payouts; 422, field "
+                                                             "`amount`)."),
+                                  Rule("paid_on_in_future", "`paid_on` is not after today in India (422, field "
+                                                            "`paid_on`)."),
+                                  Rule("invalid_paid_on", "`paid_on` is not before 2024-01-01 (422, field "
+                                                          "`paid_on`).")),
     "put_payout_account": (Rule("validation_error", "`accept_terms` submits the details only when the checklist "
                                                     "is complete: a PAN, address and State in the tax profile, a "
                                                     "phone number and bank details (422, the missing field "

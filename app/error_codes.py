@@ -37,6 +37,8 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "admin_deactivate_admin": {409: ("cannot_deactivate_self",)},
     "admin_login": {401: ("invalid_credentials",)},
     "admin_put_settings": {422: ("unknown_setting",), 409: ("plan_in_use", "in_use")},
+    "admin_record_hand_payment": {409: ("not_flagged", "nothing_due", "duplicate_reference"),
+                                  422: ("amount_exceeds_due", "paid_on_in_future", "invalid_paid_on")},
     "admin_refresh": {401: ("invalid_refresh_token",)},
     "put_payout_account": {409: ("payout_account_in_progress",)},
     "admin_set_subscription": {422: ("unknown_plan",)},

@@ -204,8 +204,9 @@ def apply_rules(owner_url: str, db_dir: Path = DB_DIR) -> None:
 
 # nakksha_app_admin holds every grant nakksha_app holds (each file and migration grants to the app role by name;
 # this copies those grants, so the two cannot drift): the admin role differs only by its policies. They let an admin
-# read every tenant and write nothing (no write policy names the admin role): an admin writes through the audited
-# definer functions alone. Schema dev (development's local gateway, made after the dump) is left out: no admin page
+# read every tenant and write nothing but a hand payment (its three insert policies name the admin role, each letting
+# in only what one recorded hand payment calls for; db/functions/hand_payments.sql): otherwise an admin writes through
+# the audited definer functions alone. Schema dev (development's local gateway, made after the dump) is left out: no admin page
 # uses it, and db/schema.sql must not depend on whether a database had it before.
 MIRROR_APP_GRANTS = f"""
 do $mirror$

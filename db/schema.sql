@@ -650,12 +650,27 @@ begin
                    'transferred', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'transferred'), 0)),
                    'settled', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'settled'), 0)))
                  from app.ledger_entries e),
+    -- Transfers that could not be made, with what their payment still owes (an admin pays it by hand: once all of
+    -- it is paid so, the transfer leaves this list for hand_payments).
     'failed_transfers', (select coalesce(jsonb_agg(jsonb_build_object(
                             'transfer_id', r.id, 'consultant_id', r.consultant_id, 'consultant', c.first_name || ' '
                             || c.last_name, 'payment_id', r.payment_id, 'amount', api.money(r.amount), 'error', r.error,
+                            'due', api.money(d.due), 'paid_by_hand', api.money(h.paid),
                             'created_at', r.created_at) order by r.created_at desc), '[]')
                           from app.route_transfers r join app.consultants c on c.id = r.consultant_id
-                          where r.status = 'failed'),
+                          cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                                              where e.payment_id = r.payment_id and e.bucket = 'due') d
+                          cross join lateral (select coalesce(sum(x.amount), 0) as paid from app.hand_payments x
+                                              where x.transfer_id = r.id) h
+                          where r.status = 'failed' and not (h.paid > 0 and d.due <= 0)),
+    'hand_payments', (select coalesce(jsonb_agg(jsonb_build_object(
+                         'id', x.id, 'transfer_id', x.transfer_id, 'consultant_id', x.consultant_id,
+                         'consultant', c.first_name || ' ' || c.last_name, 'payment_id', x.payment_id,
+                         'amount', api.money(x.amount), 'reference', x.reference, 'paid_on', x.paid_on, 'note', x.note,
+                         'recorded_by', a.name, 'created_at', x.created_at) order by x.created_at desc), '[]')
+                       from (select * from app.hand_payments order by created_at desc limit 20) x
+                       join app.consultants c on c.id = x.consultant_id
+                       left join app.admins a on a.id = x.recorded_by),
     'held', (select jsonb_build_object('count', count(*), 'amount', api.money(coalesce(sum(r.amount - r.amount_reversed), 0)),
                                        'overdue', count(*) filter (where r.release_after < now() - interval '1 hour'))
              from app.route_transfers r where r.on_hold and r.status in ('processed', 'partially_reversed')),
@@ -690,7 +705,109 @@ ALTER FUNCTION api.admin_payouts() OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_payouts(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_payouts() IS 'Admins: commission earned, balances by where the money is, failed and held transfers, payout accounts needing attention, negative balances, open reconciliation mismatches.';
+COMMENT ON FUNCTION api.admin_payouts() IS 'Admins: commission earned, balances by where the money is, failed transfers (and the latest paid by hand) and held transfers, payout accounts needing attention, negative balances, open reconciliation mismatches.';
+
+
+--
+-- Name: admin_record_hand_payment(uuid, numeric, text, date, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_admin uuid := app.current_admin_id();
+  v_ref text := upper(regexp_replace(coalesce(p_reference, ''), '\s', '', 'g'));
+  v_note text := nullif(btrim(coalesce(p_note, '')), '');
+  v_today date := (now() at time zone 'Asia/Kolkata')::date;
+  v_t app.route_transfers;
+  v_h app.hand_payments;
+  v_due numeric;
+  v_amount numeric;
+begin
+  perform api.require_admin();
+  -- The policies name the acting admin: a database login acting as nobody records no hand payment.
+  if v_admin is null then
+    raise exception using errcode = 'NK403', message = 'forbidden', detail = 'Only a signed-in admin may do this.';
+  end if;
+  if v_ref !~ '^[A-Z0-9][A-Z0-9/-]{3,39}$' then
+    raise exception using errcode = 'NK422', message = 'invalid_reference', hint = 'field:reference',
+      detail = 'Give the bank''s reference (UTR): 4 to 40 letters, digits, - or /.';
+  end if;
+  if p_paid_on is null or p_paid_on > v_today then
+    raise exception using errcode = 'NK422', message = 'paid_on_in_future', hint = 'field:paid_on',
+      detail = 'The day it was paid cannot be after today (India).';
+  end if;
+  if p_paid_on < date '2024-01-01' then
+    raise exception using errcode = 'NK422', message = 'invalid_paid_on', hint = 'field:paid_on',
+      detail = 'The day it was paid is implausibly early.';
+  end if;
+  if p_amount is not null and (p_amount <= 0 or p_amount <> round(p_amount, 2)) then
+    raise exception using errcode = 'NK422', message = 'invalid_amount', hint = 'field:amount',
+      detail = 'The amount is positive, in rupees and paise.';
+  end if;
+  if char_length(v_note) > 500 then
+    raise exception using errcode = 'NK422', message = 'note_too_long', hint = 'field:note',
+      detail = 'The note is at most 500 characters.';
+  end if;
+  select * into v_t from app.route_transfers where id = p_transfer_id;
+  if v_t.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such transfer.';
+  end if;
+  if v_t.status <> 'failed' then
+    raise exception using errcode = 'NK409', message = 'not_flagged',
+      detail = 'Only a transfer that could not be made is paid by hand; this one went through Razorpay.';
+  end if;
+  -- One consultant's hand payments one at a time (a double submit, two admins at once): the second sees the first.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('hand_payment:' || v_t.consultant_id::text, 0));
+  select * into v_h from app.hand_payments h where h.consultant_id = v_t.consultant_id and h.reference = v_ref;
+  if v_h.id is not null then
+    -- The same payment submitted again is the one recorded; the reference on anything else is a mistake.
+    if v_h.transfer_id = v_t.id and v_h.paid_on = p_paid_on and (p_amount is null or p_amount = v_h.amount) then
+      return api.hand_payment_json(v_h, true);
+    end if;
+    raise exception using errcode = 'NK409', message = 'duplicate_reference', hint = 'field:reference',
+      detail = format('The reference %s is already recorded for this consultant (%s on %s).', v_ref,
+                      v_h.amount, to_char(v_h.paid_on, 'DD Mon YYYY'));
+  end if;
+  select coalesce(sum(e.amount), 0) into v_due from app.ledger_entries e
+  where e.payment_id = v_t.payment_id and e.bucket = 'due';
+  if v_due <= 0 then
+    raise exception using errcode = 'NK409', message = 'nothing_due',
+      detail = 'Nothing of this payment is due to the consultant any more.';
+  end if;
+  v_amount := coalesce(p_amount, v_due);
+  if v_amount > v_due then
+    raise exception using errcode = 'NK422', message = 'amount_exceeds_due', hint = 'field:amount',
+      detail = format('At most %s of this payment is due to the consultant.', to_char(v_due, 'FM999999990.00'));
+  end if;
+  insert into app.hand_payments (consultant_id, transfer_id, payment_id, amount, reference, paid_on, note, recorded_by)
+  values (v_t.consultant_id, v_t.id, v_t.payment_id, v_amount, v_ref, p_paid_on, v_note, v_admin)
+  returning * into v_h;
+  -- Recorded now (a month's statement never changes once over); the day paid is the hand payment's own.
+  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, hand_payment_id,
+                                  occurred_at)
+  values (v_h.consultant_id, 'hand_payment', 'due', -v_h.amount, v_h.payment_id, v_h.transfer_id, v_h.id, v_h.created_at),
+         (v_h.consultant_id, 'hand_payment', 'settled', v_h.amount, v_h.payment_id, v_h.transfer_id, v_h.id,
+          v_h.created_at);
+  insert into app.admin_audit_log (admin_id, action, target_type, target_id, details)
+  values (v_admin, 'payout.hand_payment', 'hand_payment', v_h.id,
+          jsonb_build_object('consultant_id', v_h.consultant_id, 'transfer_id', v_h.transfer_id,
+                             'payment_id', v_h.payment_id, 'amount', api.money(v_h.amount), 'reference', v_h.reference,
+                             'paid_on', v_h.paid_on, 'due_before', api.money(v_due)));
+  return api.hand_payment_json(v_h, false);
+end;
+$_$;
+
+
+ALTER FUNCTION api.admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text) IS 'Admins: record that the platform paid a consultant by hand (bank transfer, reference, day) for a transfer that could not be made; at most what the payment still owes them (all of it by default); moves it from due to settled in the ledger and audits it. The same submission again answers the one recorded (replayed).';
 
 
 --
@@ -3107,6 +3224,63 @@ COMMENT ON FUNCTION api.gst_states() IS 'The GST States and Union Territories an
 
 
 --
+-- Name: hand_payments; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.hand_payments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    transfer_id uuid NOT NULL,
+    payment_id uuid NOT NULL,
+    amount numeric(12,2) NOT NULL,
+    reference text NOT NULL,
+    paid_on date NOT NULL,
+    note text,
+    recorded_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT hand_payments_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT hand_payments_note_length CHECK (((char_length(note) >= 1) AND (char_length(note) <= 500))),
+    CONSTRAINT hand_payments_paid_on_plausible CHECK ((paid_on >= '2024-01-01'::date)),
+    CONSTRAINT hand_payments_reference_format CHECK ((reference ~ '^[A-Z0-9][A-Z0-9/-]{3,39}$'::text))
+);
+
+
+ALTER TABLE app.hand_payments OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE hand_payments; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.hand_payments IS 'Money an admin paid a consultant by hand (a bank transfer outside Razorpay) for a payment whose Route transfer failed: the amount, the bank''s reference (UTR) and the day paid; the ledger moves it from due to settled (docs/operations.md).';
+
+
+--
+-- Name: hand_payment_json(app.hand_payments, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.hand_payment_json(p_h app.hand_payments, p_replayed boolean) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', p_h.id, 'transfer_id', p_h.transfer_id, 'consultant_id', p_h.consultant_id,
+    'payment_id', p_h.payment_id, 'amount', api.money(p_h.amount), 'reference', p_h.reference,
+    'paid_on', p_h.paid_on, 'note', p_h.note, 'recorded_by', p_h.recorded_by, 'created_at', p_h.created_at,
+    'still_due', api.money(coalesce((select sum(e.amount) from app.ledger_entries e
+                                     where e.payment_id = p_h.payment_id and e.bucket = 'due'), 0)),
+    'replayed', p_replayed)
+$$;
+
+
+ALTER FUNCTION api.hand_payment_json(p_h app.hand_payments, p_replayed boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION hand_payment_json(p_h app.hand_payments, p_replayed boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.hand_payment_json(p_h app.hand_payments, p_replayed boolean) IS 'A recorded hand payment as the admin API answers it, with what its payment still owes.';
+
+
+--
 -- Name: handle_payment_webhook(text, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3821,7 +3995,12 @@ CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
     'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
-    'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at)
+    'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at,
+    -- A transfer that could not be made, paid into their bank by the platform by hand (a bank transfer).
+    'hand_payments', (select coalesce(jsonb_agg(jsonb_build_object('amount', api.money(h.amount),
+                                                                   'reference', h.reference, 'paid_on', h.paid_on)
+                                                order by h.created_at), '[]')
+                      from app.hand_payments h where h.transfer_id = r.id))
     order by r.created_at desc, r.id), '[]'))
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
@@ -3837,7 +4016,7 @@ ALTER FUNCTION api.my_transfers(p_limit integer) OWNER TO nakksha_owner;
 -- Name: FUNCTION my_transfers(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_transfers(p_limit integer) IS 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
+COMMENT ON FUNCTION api.my_transfers(p_limit integer) IS 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed; one that could not be made, paid by hand (bank transfer, reference, day).';
 
 
 --
@@ -17567,9 +17746,10 @@ CREATE TABLE app.ledger_entries (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     transfer_id uuid,
     reversal_id text,
+    hand_payment_id uuid,
     CONSTRAINT ledger_entries_bucket_valid CHECK ((bucket = ANY (ARRAY['due'::text, 'held'::text, 'transferred'::text, 'settled'::text]))),
-    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text])) AND (refund_id IS NULL) AND (transfer_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])) AND (refund_id IS NOT NULL) AND (transfer_id IS NULL)) OR ((kind = ANY (ARRAY['transfer'::text, 'release'::text, 'settlement'::text])) AND (transfer_id IS NOT NULL) AND (reversal_id IS NULL)) OR ((kind = 'reversal'::text) AND (transfer_id IS NOT NULL) AND (reversal_id IS NOT NULL)))),
-    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text, 'transfer'::text, 'release'::text, 'settlement'::text, 'reversal'::text])))
+    CONSTRAINT ledger_entries_cause CHECK ((((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text])) AND (refund_id IS NULL) AND (transfer_id IS NULL) AND (hand_payment_id IS NULL)) OR ((kind = ANY (ARRAY['refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text])) AND (refund_id IS NOT NULL) AND (transfer_id IS NULL) AND (hand_payment_id IS NULL)) OR ((kind = ANY (ARRAY['transfer'::text, 'release'::text, 'settlement'::text])) AND (transfer_id IS NOT NULL) AND (reversal_id IS NULL) AND (hand_payment_id IS NULL)) OR ((kind = 'reversal'::text) AND (transfer_id IS NOT NULL) AND (reversal_id IS NOT NULL) AND (hand_payment_id IS NULL)) OR ((kind = 'hand_payment'::text) AND (transfer_id IS NOT NULL) AND (hand_payment_id IS NOT NULL) AND (refund_id IS NULL) AND (reversal_id IS NULL) AND (bucket = ANY (ARRAY['due'::text, 'settled'::text]))))),
+    CONSTRAINT ledger_entries_kind_valid CHECK ((kind = ANY (ARRAY['captured'::text, 'commission'::text, 'commission_gst'::text, 'tcs'::text, 'tds'::text, 'refund'::text, 'commission_refund'::text, 'commission_gst_refund'::text, 'tcs_refund'::text, 'tds_refund'::text, 'transfer'::text, 'release'::text, 'settlement'::text, 'reversal'::text, 'hand_payment'::text])))
 );
 
 
@@ -18600,6 +18780,22 @@ ALTER TABLE ONLY app.gst_states
 
 
 --
+-- Name: hand_payments hand_payments_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.hand_payments
+    ADD CONSTRAINT hand_payments_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: hand_payments hand_payments_reference_once; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.hand_payments
+    ADD CONSTRAINT hand_payments_reference_once UNIQUE (consultant_id, reference);
+
+
+--
 -- Name: idempotency_keys idempotency_keys_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -18612,7 +18808,7 @@ ALTER TABLE ONLY app.idempotency_keys
 --
 
 ALTER TABLE ONLY app.ledger_entries
-    ADD CONSTRAINT ledger_entries_once UNIQUE NULLS NOT DISTINCT (payment_id, refund_id, transfer_id, reversal_id, kind, bucket);
+    ADD CONSTRAINT ledger_entries_once UNIQUE NULLS NOT DISTINCT (payment_id, refund_id, transfer_id, reversal_id, hand_payment_id, kind, bucket);
 
 
 --
@@ -19139,6 +19335,13 @@ CREATE INDEX email_logs_status_idx ON app.email_logs USING btree (status, queued
 --
 
 CREATE INDEX email_outbox_created_idx ON app.email_outbox USING btree (created_at DESC);
+
+
+--
+-- Name: hand_payments_transfer_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX hand_payments_transfer_idx ON app.hand_payments USING btree (transfer_id);
 
 
 --
@@ -20230,6 +20433,38 @@ ALTER TABLE ONLY app.email_templates
 
 
 --
+-- Name: hand_payments hand_payments_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.hand_payments
+    ADD CONSTRAINT hand_payments_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: hand_payments hand_payments_payment_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.hand_payments
+    ADD CONSTRAINT hand_payments_payment_fkey FOREIGN KEY (consultant_id, payment_id) REFERENCES app.payment_transactions(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: hand_payments hand_payments_recorded_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.hand_payments
+    ADD CONSTRAINT hand_payments_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES app.admins(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: hand_payments hand_payments_transfer_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.hand_payments
+    ADD CONSTRAINT hand_payments_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES app.route_transfers(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: idempotency_keys idempotency_keys_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -20243,6 +20478,14 @@ ALTER TABLE ONLY app.idempotency_keys
 
 ALTER TABLE ONLY app.ledger_entries
     ADD CONSTRAINT ledger_entries_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: ledger_entries ledger_entries_hand_payment_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.ledger_entries
+    ADD CONSTRAINT ledger_entries_hand_payment_fkey FOREIGN KEY (hand_payment_id) REFERENCES app.hand_payments(id) ON DELETE RESTRICT;
 
 
 --
@@ -20580,6 +20823,15 @@ ALTER TABLE ONLY public.procrastinate_periodic_defers
 ALTER TABLE app.admin_audit_log ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: admin_audit_log admin_audits_hand_payments; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_audits_hand_payments ON app.admin_audit_log FOR INSERT TO nakksha_app_admin WITH CHECK (((admin_id = ( SELECT app.current_admin_id() AS current_admin_id)) AND (action = 'payout.hand_payment'::text) AND (target_type = 'hand_payment'::text) AND (EXISTS ( SELECT 1
+   FROM app.hand_payments h
+  WHERE ((h.id = admin_audit_log.target_id) AND (h.recorded_by = admin_audit_log.admin_id))))));
+
+
+--
 -- Name: admins admin_reads_admins; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -20692,6 +20944,13 @@ CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO n
 
 
 --
+-- Name: hand_payments admin_reads_hand_payments; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_hand_payments ON app.hand_payments FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: ledger_entries admin_reads_ledger_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -20787,6 +21046,22 @@ CREATE POLICY admin_reads_view_refreshes ON app.view_refreshes FOR SELECT TO nak
 --
 
 CREATE POLICY admin_reads_webhook_events ON app.webhook_events FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: ledger_entries admin_records_hand_payment_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_records_hand_payment_entries ON app.ledger_entries FOR INSERT TO nakksha_app_admin WITH CHECK ((( SELECT app.acts_as_admin() AS acts_as_admin) AND (kind = 'hand_payment'::text) AND (EXISTS ( SELECT 1
+   FROM app.hand_payments h
+  WHERE ((h.id = ledger_entries.hand_payment_id) AND (h.consultant_id = ledger_entries.consultant_id) AND (h.payment_id = ledger_entries.payment_id) AND (h.transfer_id = ledger_entries.transfer_id) AND (((ledger_entries.bucket = 'due'::text) AND (ledger_entries.amount = (- h.amount))) OR ((ledger_entries.bucket = 'settled'::text) AND (ledger_entries.amount = h.amount))))))));
+
+
+--
+-- Name: hand_payments admin_records_hand_payments; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_records_hand_payments ON app.hand_payments FOR INSERT TO nakksha_app_admin WITH CHECK ((( SELECT app.acts_as_admin() AS acts_as_admin) AND (recorded_by = ( SELECT app.current_admin_id() AS current_admin_id))));
 
 
 --
@@ -21073,6 +21348,13 @@ CREATE POLICY consultant_reads_own_email_logs ON app.email_logs FOR SELECT TO na
 
 
 --
+-- Name: hand_payments consultant_reads_own_hand_payments; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_hand_payments ON app.hand_payments FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
 -- Name: ledger_entries consultant_reads_own_ledger_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -21273,6 +21555,12 @@ ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.gst_states ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: hand_payments; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.hand_payments ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: idempotency_keys; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -21792,6 +22080,15 @@ GRANT ALL ON FUNCTION api.admin_payout_mismatches() TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.admin_payouts() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_payouts() TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_payouts() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_record_hand_payment(p_transfer_id uuid, p_amount numeric, p_reference text, p_paid_on date, p_note text) TO nakksha_app_admin;
 
 
 --
@@ -22393,6 +22690,87 @@ GRANT ALL ON FUNCTION api.get_my_account() TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.gst_states() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.gst_states() TO nakksha_app;
 GRANT ALL ON FUNCTION api.gst_states() TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE hand_payments; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.hand_payments TO nakksha_app;
+GRANT SELECT ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.transfer_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(transfer_id) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(transfer_id) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.payment_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(payment_id) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(payment_id) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(amount) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(amount) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.reference; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(reference) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(reference) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.paid_on; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(paid_on) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(paid_on) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.note; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(note) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(note) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN hand_payments.recorded_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(recorded_by) ON TABLE app.hand_payments TO nakksha_app;
+GRANT INSERT(recorded_by) ON TABLE app.hand_payments TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION hand_payment_json(p_h app.hand_payments, p_replayed boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.hand_payment_json(p_h app.hand_payments, p_replayed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.hand_payment_json(p_h app.hand_payments, p_replayed boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.hand_payment_json(p_h app.hand_payments, p_replayed boolean) TO nakksha_app_admin;
 
 
 --
@@ -26051,6 +26429,46 @@ GRANT SELECT ON TABLE app.admin_audit_log TO nakksha_app_admin;
 
 
 --
+-- Name: COLUMN admin_audit_log.admin_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(admin_id) ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT INSERT(admin_id) ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admin_audit_log.action; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(action) ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT INSERT(action) ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admin_audit_log.target_type; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(target_type) ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT INSERT(target_type) ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admin_audit_log.target_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(target_id) ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT INSERT(target_id) ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN admin_audit_log.details; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(details) ON TABLE app.admin_audit_log TO nakksha_app;
+GRANT INSERT(details) ON TABLE app.admin_audit_log TO nakksha_app_admin;
+
+
+--
 -- Name: COLUMN admins.id; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -26609,6 +27027,70 @@ GRANT SELECT,INSERT ON TABLE app.ledger_entries TO nakksha_worker;
 
 
 --
+-- Name: COLUMN ledger_entries.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.kind; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(kind) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(kind) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.bucket; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(bucket) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(bucket) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(amount) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(amount) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.payment_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(payment_id) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(payment_id) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.occurred_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(occurred_at) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(occurred_at) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.transfer_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(transfer_id) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(transfer_id) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN ledger_entries.hand_payment_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(hand_payment_id) ON TABLE app.ledger_entries TO nakksha_app;
+GRANT INSERT(hand_payment_id) ON TABLE app.ledger_entries TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE payout_accounts; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -26898,3 +27380,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261211050000
 -- 20261212000000
 -- 20261212010000
+-- 20261212020000

@@ -78,6 +78,10 @@ select api.worker_record_gateway_fee(:payment_id, :fee_paise, :tax_paise);
 -- Admins: commission earned, balances, failed and held transfers, accounts needing attention, negative balances, mismatches.
 select api.admin_payouts();
 
+-- name: admin_record_hand_payment(transfer_id, amount, reference, paid_on, note)$
+-- Admins: record that the platform paid a consultant by hand (a bank transfer outside Razorpay) for a transfer that could not be made; the ledger moves it from due to settled, and it is audited.
+select api.admin_record_hand_payment(:transfer_id, :amount, :reference, :paid_on, :note);
+
 -- name: admin_payout_mismatches()$
 -- Admins: the open disagreements between the ledger and Razorpay.
 select api.admin_payout_mismatches();

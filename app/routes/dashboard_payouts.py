@@ -25,7 +25,8 @@ KIND_LABELS = {"captured": "Payment received", "commission": "Nakksha commission
                "commission_gst_refund": "GST on commission returned", "tcs": "GST TCS (s.52)",
                "tds": "Income-tax TDS (s.194-O)", "tcs_refund": "GST TCS returned", "tds_refund": "TDS returned",
                "transfer": "Sent to your Razorpay account", "release": "Released", "settlement": "Paid into your bank",
-               "reversal": "Taken back from your Razorpay account"}
+               "reversal": "Taken back from your Razorpay account",
+               "hand_payment": "Paid into your bank by bank transfer"}
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 

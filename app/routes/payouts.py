@@ -5,7 +5,7 @@ written by the payments themselves, and a suspended consultant still reads their
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -20,7 +20,7 @@ from app.validation import Answer, QuerySchema, parse_query
 
 EntryKind = Literal["captured", "commission", "commission_gst", "tcs", "tds", "refund", "commission_refund",
                     "commission_gst_refund", "tcs_refund", "tds_refund", "transfer", "release", "settlement",
-                    "reversal"]
+                    "reversal", "hand_payment"]
 
 
 class Balance(Answer):
@@ -61,6 +61,12 @@ class LedgerPage(Answer):
     next: int | None = Field(description="Pass as `before` for the next (older) page; null on the last.")
 
 
+class HandPaid(Answer):
+    amount: Amount
+    reference: str = Field(description="The bank's reference (UTR) for that bank transfer.")
+    paid_on: date
+
+
 class Transfer(Answer):
     id: uuid.UUID
     payment_id: uuid.UUID
@@ -79,6 +85,8 @@ class Transfer(Answer):
     settlement_utr: str | None = Field(description="The bank's reference (UTR) for that payment.")
     session_starts_at: datetime | None = Field(description="The session the payment was for, when it was one.")
     created_at: datetime
+    hand_payments: list[HandPaid] = Field(description="A transfer that could not be made (status failed): what the "
+                                                      "platform paid into your bank by hand instead, oldest first.")
 
 
 class Transfers(Answer):

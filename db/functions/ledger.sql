@@ -103,7 +103,12 @@ as $$
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
     'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
-    'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at)
+    'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at,
+    -- A transfer that could not be made, paid into their bank by the platform by hand (a bank transfer).
+    'hand_payments', (select coalesce(jsonb_agg(jsonb_build_object('amount', api.money(h.amount),
+                                                                   'reference', h.reference, 'paid_on', h.paid_on)
+                                                order by h.created_at), '[]')
+                      from app.hand_payments h where h.transfer_id = r.id))
     order by r.created_at desc, r.id), '[]'))
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
@@ -111,7 +116,7 @@ as $$
   join app.payment_transactions t on t.id = r.payment_id
   left join app.sessions s on s.id = t.session_id
 $$;
-comment on function api.my_transfers is 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
+comment on function api.my_transfers is 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed; one that could not be made, paid by hand (bank transfer, reference, day).';
 
 grant execute on function api.my_balance(), api.my_ledger(bigint, integer), api.my_statement(date),
   api.my_transfers(integer) to nakksha_app;

@@ -31,12 +31,27 @@ begin
                    'transferred', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'transferred'), 0)),
                    'settled', api.money(coalesce(sum(e.amount) filter (where e.bucket = 'settled'), 0)))
                  from app.ledger_entries e),
+    -- Transfers that could not be made, with what their payment still owes (an admin pays it by hand: once all of
+    -- it is paid so, the transfer leaves this list for hand_payments).
     'failed_transfers', (select coalesce(jsonb_agg(jsonb_build_object(
                             'transfer_id', r.id, 'consultant_id', r.consultant_id, 'consultant', c.first_name || ' '
                             || c.last_name, 'payment_id', r.payment_id, 'amount', api.money(r.amount), 'error', r.error,
+                            'due', api.money(d.due), 'paid_by_hand', api.money(h.paid),
                             'created_at', r.created_at) order by r.created_at desc), '[]')
                           from app.route_transfers r join app.consultants c on c.id = r.consultant_id
-                          where r.status = 'failed'),
+                          cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
+                                              where e.payment_id = r.payment_id and e.bucket = 'due') d
+                          cross join lateral (select coalesce(sum(x.amount), 0) as paid from app.hand_payments x
+                                              where x.transfer_id = r.id) h
+                          where r.status = 'failed' and not (h.paid > 0 and d.due <= 0)),
+    'hand_payments', (select coalesce(jsonb_agg(jsonb_build_object(
+                         'id', x.id, 'transfer_id', x.transfer_id, 'consultant_id', x.consultant_id,
+                         'consultant', c.first_name || ' ' || c.last_name, 'payment_id', x.payment_id,
+                         'amount', api.money(x.amount), 'reference', x.reference, 'paid_on', x.paid_on, 'note', x.note,
+                         'recorded_by', a.name, 'created_at', x.created_at) order by x.created_at desc), '[]')
+                       from (select * from app.hand_payments order by created_at desc limit 20) x
+                       join app.consultants c on c.id = x.consultant_id
+                       left join app.admins a on a.id = x.recorded_by),
     'held', (select jsonb_build_object('count', count(*), 'amount', api.money(coalesce(sum(r.amount - r.amount_reversed), 0)),
                                        'overdue', count(*) filter (where r.release_after < now() - interval '1 hour'))
              from app.route_transfers r where r.on_hold and r.status in ('processed', 'partially_reversed')),
@@ -63,7 +78,7 @@ begin
     'mismatches', api.admin_payout_mismatches());
 end;
 $$;
-comment on function api.admin_payouts is 'Admins: commission earned, balances by where the money is, failed and held transfers, payout accounts needing attention, negative balances, open reconciliation mismatches.';
+comment on function api.admin_payouts is 'Admins: commission earned, balances by where the money is, failed transfers (and the latest paid by hand) and held transfers, payout accounts needing attention, negative balances, open reconciliation mismatches.';
 
 create or replace function api.admin_payout_mismatches()
 returns jsonb

@@ -38,6 +38,7 @@ TENANT_TABLES = {
     "payout_accounts": "own",  # their Razorpay Route linked account and its activation (issue 21)
     "route_transfers": "own",  # their share of each payment sent to that account (issue 21)
     "payout_mismatches": "none",  # the reconciliation's findings, for admins only (issue 21)
+    "hand_payments": "own",  # what an admin paid them by hand for a transfer that could not be made
     "tax_documents": "own",  # their invoices to clients and the platform's to them; issued by triggers, never by them
     "tax_document_counters": "none",  # the series' last numbers: the issuing triggers' alone
     "calendar_connections": "own",
@@ -69,8 +70,9 @@ class Tenant:
     slot_id: object = None
 
 
-async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
-    """One or more rows in every tenant table for one consultant (as owner, bypassing RLS)."""
+async def populate(conn: asyncpg.Connection, consultant_id, admin_id=None) -> Tenant:
+    """One or more rows in every tenant table for one consultant (as owner, bypassing RLS); a hand payment is an
+    admin's (admin_id, or a new one)."""
     t = Tenant(consultant_id)
     t.client_id = await factories.client(conn, consultant_id)
     await factories.client(conn, consultant_id)
@@ -98,6 +100,10 @@ async def populate(conn: asyncpg.Connection, consultant_id) -> Tenant:
                                    consultant_id, payment_id)
     await conn.execute("insert into app.payout_mismatches (consultant_id, transfer_id, kind, ours) "
                        "values ($1, $2, 'amount', '1')", consultant_id, transfer)
+    await conn.execute("insert into app.hand_payments (consultant_id, transfer_id, payment_id, amount, reference, "
+                       "paid_on, recorded_by) values ($1, $2, $3, 10, $5, current_date, $4)",
+                       consultant_id, transfer, payment_id, admin_id or await factories.admin(conn),
+                       "UTR" + consultant_id.hex[:12].upper())
     family_id = await factories.refresh_token_family(conn, consultant_id=consultant_id)
     await factories.refresh_token(conn, family_id)
     await factories.one_time_token(conn, consultant_id=consultant_id)
@@ -126,9 +132,9 @@ class World:
 async def world(db) -> World:
     conn = await db.connect("owner")
     try:
-        a = await populate(conn, await factories.consultant(conn))
-        b = await populate(conn, await factories.consultant(conn))
         admin_id = await factories.admin(conn)
+        a = await populate(conn, await factories.consultant(conn), admin_id)
+        b = await populate(conn, await factories.consultant(conn), admin_id)
         inactive_admin_id = await factories.admin(conn, active=False)
         await conn.execute("insert into app.admin_audit_log (admin_id, action, target_type, target_id) "
                            "values ($1, 'consultant.approved', 'consultant', $2)", admin_id, a.id)
@@ -417,7 +423,8 @@ async def test_analyst_reads_analytics_views_without_personal_data(db, world):
 
 
 async def test_app_role_is_denied_tokens_audit_writes_and_machine_columns(db, world):
-    # Denied by grants, so even an active admin's transaction cannot do these.
+    # Denied by grants (the audit log by its policies: an admin's transaction writes only a hand payment's own audit
+    # row there, tests/db/test_hand_payments.py), so even an active admin's transaction cannot do these.
     for caller in ({"consultant_id": world.a.id}, {"admin_id": world.admin_id}):
         async with db.as_caller("app", **caller) as conn:
             for table in ("refresh_tokens", "one_time_tokens", "refresh_token_families"):
