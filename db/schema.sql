@@ -3402,32 +3402,28 @@ CREATE FUNCTION api.my_documents(p_month date DEFAULT NULL::date, p_type text DE
     SET search_path TO ''
     AS $$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_items jsonb;
-  v_last uuid;
-  v_count integer;
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.issued_at from app.tax_documents b where b.id = p_before), p_before);
 begin
-  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first; a month is
-  -- India's (GST returns are), `next` the last one's id, which the following page starts after.
-  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
-                                               'number', d.number, 'issued_at', d.issued_at,
-                                               'payment_id', d.payment_id, 'refund_id', d.refund_id,
-                                               'place_of_supply_state_code', d.place_of_supply_state_code,
-                                               'place_of_supply_country', d.place_of_supply_country,
-                                               'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst),
-                                               'sgst', api.money(d.sgst), 'igst', api.money(d.igst),
-                                               'total', api.money(d.total)) order by d.issued_at desc, d.id desc), '[]'),
-         (array_agg(d.id order by d.issued_at, d.id))[1], count(*)
-  into v_items, v_last, v_count
+  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first, a keyset page
+  -- (db/functions/paging.sql); a month is India's (GST returns are).
+  return api.page((select jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer,
+                                                       'document_type', d.document_type,
+                                                       'number', d.number, 'issued_at', d.issued_at,
+                                                       'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                                       'place_of_supply_state_code', d.place_of_supply_state_code,
+                                                       'place_of_supply_country', d.place_of_supply_country,
+                                                       'taxable_value', api.money(d.taxable_value),
+                                                       'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
+                                                       'igst', api.money(d.igst), 'total', api.money(d.total))
+                                    order by d.issued_at desc, d.id desc)
   from (select * from app.tax_documents x
         where x.consultant_id = (select app.current_reading_consultant_id())
           and (p_type is null or x.document_type = p_type)
           and (p_month is null or (x.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
                and x.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'))
-          and (p_before is null or (x.issued_at, x.id) < (select b.issued_at, b.id from app.tax_documents b
-                                                         where b.id = p_before))
-        order by x.issued_at desc, x.id desc limit v_limit) d;
-  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+          and (p_before is null or (x.issued_at, x.id) < (v_at, p_before))
+        order by x.issued_at desc, x.id desc limit v_limit) d), v_limit);
 end;
 $$;
 
@@ -3517,29 +3513,23 @@ CREATE FUNCTION api.my_ledger(p_before bigint DEFAULT NULL::bigint, p_limit inte
     SET search_path TO ''
     AS $$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_items jsonb;
-  v_last bigint;
-  v_count integer;
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.occurred_at from app.ledger_entries b where b.id = p_before), p_before);
 begin
   -- Newest first by when it happened (a refund processed today before a payment captured last month, whatever
-  -- order the entries were written in); `next` is the last entry's id, which the following page starts after.
-  -- Entries never change, so a page read later is the same page.
-  select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
-                                               'amount', api.money(e.amount), 'payment_id', e.payment_id,
-                                               'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
-                                               'purpose', t.purpose, 'session_id', t.session_id,
-                                               'quotation_id', t.quotation_id) order by e.occurred_at desc, e.id desc),
-                  '[]'),
-         (array_agg(e.id order by e.occurred_at, e.id))[1], count(*)
-  into v_items, v_last, v_count
-  from (select * from app.ledger_entries x
-        where x.consultant_id = (select app.current_reading_consultant_id())
-          and (p_before is null or (x.occurred_at, x.id) < (select b.occurred_at, b.id from app.ledger_entries b
-                                                             where b.id = p_before))
-        order by x.occurred_at desc, x.id desc limit v_limit) e
-  left join app.payment_transactions t on t.id = e.payment_id;
-  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+  -- order the entries were written in), a keyset page (db/functions/paging.sql). Entries never change, so a page
+  -- read later is the same page.
+  return api.page((select jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
+                                                       'amount', api.money(e.amount), 'payment_id', e.payment_id,
+                                                       'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
+                                                       'purpose', t.purpose, 'session_id', t.session_id,
+                                                       'quotation_id', t.quotation_id)
+                                    order by e.occurred_at desc, e.id desc)
+                   from (select * from app.ledger_entries x
+                         where x.consultant_id = (select app.current_reading_consultant_id())
+                           and (p_before is null or (x.occurred_at, x.id) < (v_at, p_before))
+                         order by x.occurred_at desc, x.id desc limit v_limit) e
+                   left join app.payment_transactions t on t.id = e.payment_id), v_limit);
 end;
 $$;
 
@@ -3778,37 +3768,44 @@ COMMENT ON FUNCTION api.my_tax_profile() IS 'The calling consultant''s tax setti
 
 
 --
--- Name: my_transfers(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: my_transfers(uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
-    LANGUAGE sql STABLE
+CREATE FUNCTION api.my_transfers(p_before uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  -- The consultant's transfers through Razorpay Route, newest first: what each carried, whether it is held (and
-  -- until when it will be released), released, settled (when, with the bank's reference) or reversed.
-  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+declare
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.created_at from app.route_transfers b where b.id = p_before), p_before);
+begin
+  -- The consultant's transfers through Razorpay Route, newest first, a keyset page (db/functions/paging.sql): what
+  -- each carried, whether it is held (and until when it will be released), released, settled (when, with the
+  -- bank's reference) or reversed.
+  return api.page((select jsonb_agg(jsonb_build_object(
     'id', r.id, 'payment_id', r.payment_id, 'purpose', t.purpose, 'session_id', t.session_id,
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
     'released_at', r.released_at, 'settlement_status', r.settlement_status, 'settled_at', r.settled_at,
     'settlement_utr', r.settlement_utr, 'session_starts_at', s.starts_at, 'created_at', r.created_at)
-    order by r.created_at desc, r.id), '[]'))
+    order by r.created_at desc, r.id desc)
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
-        order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
+          and (p_before is null or (x.created_at, x.id) < (v_at, p_before))
+        order by x.created_at desc, x.id desc limit v_limit) r
   join app.payment_transactions t on t.id = r.payment_id
-  left join app.sessions s on s.id = t.session_id
+  left join app.sessions s on s.id = t.session_id), v_limit);
+end;
 $$;
 
 
-ALTER FUNCTION api.my_transfers(p_limit integer) OWNER TO nakksha_owner;
+ALTER FUNCTION api.my_transfers(p_before uuid, p_limit integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION my_transfers(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION my_transfers(p_before uuid, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_transfers(p_limit integer) IS 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed.';
+COMMENT ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) IS 'The calling consultant''s Route transfers, newest first, a page at a time (before: the previous page''s next): held until when, released, settled (date and UTR), reversed.';
 
 
 --
@@ -3834,6 +3831,82 @@ ALTER FUNCTION api.not_found(p_detail text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.not_found(p_detail text) IS 'Raise NK404 not_found with the detail given: a named read''s answer when the policies show it no row.';
+
+
+--
+-- Name: page(jsonb, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.page(p_items jsonb, p_limit integer) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- A full page may have more after it: its last item's id is `next`; a short page is the last (next null).
+  select pg_catalog.jsonb_build_object('items', coalesce(p_items, '[]'),
+                                       'next', case when pg_catalog.jsonb_array_length(coalesce(p_items, '[]')) = p_limit
+                                                    then p_items -> -1 -> 'id' end)
+$$;
+
+
+ALTER FUNCTION api.page(p_items jsonb, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION page(p_items jsonb, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.page(p_items jsonb, p_limit integer) IS 'A page as the API answers it: {items, next}, next the last item''s id when the page is full (the following page''s before), else null.';
+
+
+--
+-- Name: page_after(timestamp with time zone, anyelement); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- p_at: the time of the row whose id is p_before, as the caller can read it. A cursor naming no row the caller
+  -- can see is refused (422 on `before`), not answered with an empty page a client would take for the end.
+  -- Volatile, so it is called once, not folded while planning.
+  if p_before is not null and p_at is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'before: not an item of this list (pass the `next` of the previous page).', hint = 'field:before';
+  end if;
+  return p_at;
+end;
+$$;
+
+
+ALTER FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION page_after(p_at timestamp with time zone, p_before anyelement); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) IS 'Where a page starts: the time of its cursor''s row; a cursor naming no row the caller can read is refused (NK422 on before).';
+
+
+--
+-- Name: page_limit(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.page_limit(p_limit integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- A page holds 1 to 200 items, 50 when unsaid.
+  select least(greatest(coalesce(p_limit, 50), 1), 200)
+$$;
+
+
+ALTER FUNCTION api.page_limit(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION page_limit(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.page_limit(p_limit integer) IS 'A page''s size: 1 to 200 items, 50 when unsaid.';
 
 
 --
@@ -22524,12 +22597,12 @@ GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app_admin;
 
 
 --
--- Name: FUNCTION my_transfers(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION my_transfers(p_before uuid, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.my_transfers(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -22539,6 +22612,33 @@ GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.not_found(p_detail text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION page(p_items jsonb, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.page(p_items jsonb, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.page(p_items jsonb, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.page(p_items jsonb, p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION page_after(p_at timestamp with time zone, p_before anyelement); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) TO nakksha_app;
+GRANT ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION page_limit(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.page_limit(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.page_limit(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.page_limit(p_limit integer) TO nakksha_app_admin;
 
 
 --
