@@ -9298,29 +9298,6 @@ COMMENT ON FUNCTION app.financial_year_label(p_fy_start date) IS 'A financial ye
 
 
 --
--- Name: forbid_audit_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.forbid_audit_change() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-  raise exception using errcode = 'NK403', message = 'audit_log_append_only',
-    detail = 'The admin audit log cannot be changed or deleted.';
-end;
-$$;
-
-
-ALTER FUNCTION app.forbid_audit_change() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION forbid_audit_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is append-only.';
-
-
---
 -- Name: gst_in_price(numeric, numeric, boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -10673,8 +10650,14 @@ CREATE FUNCTION app.refuse_change() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  raise exception using errcode = 'NK409', message = tg_table_name || '_append_only',
-    detail = format('Rows of %s are never changed or deleted; a correction is a new row.', tg_table_name);
+  -- The one append-only trigger (before update or delete for each row; before truncate for each statement). Its
+  -- arguments, all optional, are what it refuses with: the SQLSTATE (NK409), the code (<table>_append_only) and
+  -- the detail, so a table keeps the answer its callers know (the ledger: NK409 ledger_append_only; the admin
+  -- audit log: NK403 audit_log_append_only).
+  raise exception using errcode = coalesce(tg_argv[0], 'NK409'),
+    message = coalesce(tg_argv[1], tg_table_name || '_append_only'),
+    detail = coalesce(tg_argv[2], format('Rows of %s are never changed or deleted; a correction is a new row.',
+                                         tg_table_name));
 end;
 $$;
 
@@ -10685,7 +10668,7 @@ ALTER FUNCTION app.refuse_change() OWNER TO nakksha_owner;
 -- Name: FUNCTION refuse_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.refuse_change() IS 'Trigger (before update or delete): the table is append-only (NK409 <table>_append_only).';
+COMMENT ON FUNCTION app.refuse_change() IS 'Trigger (before update or delete, or truncate): the table is append-only; arguments (optional): SQLSTATE, code, detail (default NK409 <table>_append_only).';
 
 
 --
@@ -10709,30 +10692,6 @@ ALTER FUNCTION app.refuse_field(p_field text, p_detail text) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app.refuse_field(p_field text, p_detail text) IS 'Raise the one validation error (422 naming a field) the app maps.';
-
-
---
--- Name: refuse_ledger_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.refuse_ledger_change() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  raise exception using errcode = 'NK409', message = 'ledger_append_only',
-    detail = 'Ledger entries are never changed or deleted; a correction is a new entry.';
-end;
-$$;
-
-
-ALTER FUNCTION app.refuse_ledger_change() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION refuse_ledger_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.refuse_ledger_change() IS 'Trigger: the ledger is append-only.';
 
 
 --
@@ -19432,14 +19391,14 @@ CREATE INDEX procrastinate_periodic_defers_job_id_fkey_v1 ON public.procrastinat
 -- Name: admin_audit_log admin_audit_log_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER admin_audit_log_append_only BEFORE DELETE OR UPDATE ON app.admin_audit_log FOR EACH ROW EXECUTE FUNCTION app.forbid_audit_change();
+CREATE TRIGGER admin_audit_log_append_only BEFORE DELETE OR UPDATE ON app.admin_audit_log FOR EACH ROW EXECUTE FUNCTION app.refuse_change('NK403', 'audit_log_append_only', 'The admin audit log cannot be changed or deleted.');
 
 
 --
 -- Name: admin_audit_log admin_audit_log_no_truncate; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON app.admin_audit_log FOR EACH STATEMENT EXECUTE FUNCTION app.forbid_audit_change();
+CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON app.admin_audit_log FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_change('NK403', 'audit_log_append_only', 'The admin audit log cannot be changed or deleted.');
 
 
 --
@@ -19614,7 +19573,7 @@ CREATE TRIGGER email_templates_touch_updated_at BEFORE UPDATE ON app.email_templ
 -- Name: ledger_entries ledger_entries_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON app.ledger_entries FOR EACH ROW EXECUTE FUNCTION app.refuse_ledger_change();
+CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON app.ledger_entries FOR EACH ROW EXECUTE FUNCTION app.refuse_change('NK409', 'ledger_append_only', 'Ledger entries are never changed or deleted; a correction is a new entry.');
 
 
 --
@@ -24063,13 +24022,6 @@ GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app_a
 
 
 --
--- Name: FUNCTION forbid_audit_change(); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION gst_in_price(p_price numeric, p_rate numeric, p_intra_state boolean, OUT taxable_value numeric, OUT cgst numeric, OUT sgst numeric, OUT igst numeric); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -24369,13 +24321,6 @@ REVOKE ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) FROM PUBLIC
 GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION refuse_ledger_change(); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.refuse_ledger_change() FROM PUBLIC;
 
 
 --
@@ -26818,3 +26763,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261211030000
 -- 20261211040000
 -- 20261211050000
+-- 20261212030000
