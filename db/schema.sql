@@ -7943,7 +7943,8 @@ CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer)
   -- to the consultant, net of everything the ledger has recorded on it.
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
-                                               'due', api.money(t.due), 'consultant_due', api.money(cd.due),
+                                               'due', api.money(t.due),
+                                               'consultant_due', api.money(app.ledger_sum(t.consultant_id, 'due')),
                                                'direct_transfers', app.payout_setting('route_direct_transfers') = 1,
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
@@ -7958,8 +7959,6 @@ CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer)
           and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
         order by t.paid_at limit p_limit) t
   join app.payout_accounts a on a.consultant_id = t.consultant_id
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
 $$;
 
 
@@ -8681,7 +8680,8 @@ CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
   -- money the consultant owes (a reversal that failed for balance): the job first takes it back from this one.
   select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
                                                'held', api.money(r.amount - r.amount_reversed),
-                                               'consultant_due', api.money(cd.due)) order by r.release_after), '[]')
+                                               'consultant_due', api.money(app.ledger_sum(r.consultant_id, 'due')))
+                            order by r.release_after), '[]')
   from (select r.* from app.route_transfers r
         join app.payment_transactions t on t.id = r.payment_id
         -- A suspended (or otherwise no longer activated) account's transfers wait on hold until it is active again.
@@ -8691,8 +8691,6 @@ CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
           and not exists (select 1 from app.payment_refunds f where f.transaction_id = t.id
                           and f.status in ('pending', 'processing'))
         order by r.release_after limit p_limit) r
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.consultant_id = r.consultant_id and e.bucket = 'due') cd
 $$;
 
 
@@ -10049,6 +10047,29 @@ COMMENT ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) IS 'A processed 
 
 
 --
+-- Name: ledger_sum(uuid, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- What the consultant's ledger holds in one bucket (due: owed and not transferred, below zero what they owe).
+  select coalesce(sum(e.amount), 0) from app.ledger_entries e
+  where e.consultant_id = p_consultant_id and e.bucket = p_bucket
+$$;
+
+
+ALTER FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION ledger_sum(p_consultant_id uuid, p_bucket text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) IS 'The sum of a consultant''s ledger entries in one bucket (due, held, transferred, settled).';
+
+
+--
 -- Name: mailbox_key(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -10263,9 +10284,8 @@ CREATE FUNCTION app.payout_open(p_consultant_id uuid) RETURNS boolean
     AS $$
   -- Money not yet settled either way: owed and not paid into their bank (or owed by them), a transfer still moving,
   -- or a refund still to be processed (its entries will move the balance).
-  select coalesce((select sum(e.amount) <> 0 or bool_or(e.bucket in ('held', 'transferred') and e.amount <> 0)
-                   from (select e.bucket, sum(e.amount) as amount from app.ledger_entries e
-                         where e.consultant_id = p_consultant_id and e.bucket <> 'settled' group by e.bucket) e), false)
+  select exists (select 1 from unnest(array['due', 'held', 'transferred']) b
+                 where app.ledger_sum(p_consultant_id, b) <> 0)
       or exists (select 1 from app.payment_refunds r where r.consultant_id = p_consultant_id
                  and r.status in ('pending', 'processing'))
 $$;
@@ -24154,6 +24174,16 @@ REVOKE ALL ON FUNCTION app.ledger_refund() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION ledger_sum(p_consultant_id uuid, p_bucket text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) TO nakksha_app_admin;
 
 
 --
