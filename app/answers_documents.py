@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.paging import next_field
 from app.schemas import Amount, SignedAmount
 from app.validation import Answer
 
@@ -113,6 +114,6 @@ class TaxDocumentItem(Answer):
 
 class TaxDocumentPage(Answer):
     items: list[TaxDocumentItem]
-    next: uuid.UUID | None = Field(description="Pass as `before` for the next (older) page; null on the last.")
+    next: uuid.UUID | None = next_field()
 
 # Test: pytest tests/http/test_documents.py

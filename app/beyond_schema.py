@@ -54,6 +54,10 @@ BILLING = Rule("validation_error", "`billing`: a GSTIN's check character and its
                                    "`gst_invoice` is true needs `state_code`, `address` and `postal_code` (abroad: "
                                    "`country` and `address`) (422, the field named billing.<field>).")
 
+# A keyset list's cursor (app/paging.py): the database judges whether the caller can read the row it names.
+CURSOR = Rule("validation_error", "`before` is the `next` of a page of this list: an item you can read (422, field "
+                                  "`before`), not an empty page.")
+
 
 def _signed(header: str, secret: str) -> Rule:
     return Rule("invalid_signature", f"{header} must sign the raw body with the {secret} (400 invalid_signature).")
@@ -128,6 +132,9 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
                                                             "`paid_on`)."),
                                   Rule("invalid_paid_on", "`paid_on` is not before 2024-01-01 (422, field "
                                                           "`paid_on`).")),
+    "payouts_ledger": (CURSOR,),
+    "payouts_transfers": (CURSOR,),
+    "my_documents": (CURSOR,),
     "put_payout_account": (Rule("validation_error", "`accept_terms` submits the details only when the checklist "
                                                     "is complete: a PAN, address and State in the tax profile, a "
                                                     "phone number and bank details (422, the missing field "

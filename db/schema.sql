@@ -3605,32 +3605,28 @@ CREATE FUNCTION api.my_documents(p_month date DEFAULT NULL::date, p_type text DE
     SET search_path TO ''
     AS $$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_items jsonb;
-  v_last uuid;
-  v_count integer;
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.issued_at from app.tax_documents b where b.id = p_before), p_before);
 begin
-  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first; a month is
-  -- India's (GST returns are), `next` the last one's id, which the following page starts after.
-  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
-                                               'number', d.number, 'issued_at', d.issued_at,
-                                               'payment_id', d.payment_id, 'refund_id', d.refund_id,
-                                               'place_of_supply_state_code', d.place_of_supply_state_code,
-                                               'place_of_supply_country', d.place_of_supply_country,
-                                               'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst),
-                                               'sgst', api.money(d.sgst), 'igst', api.money(d.igst),
-                                               'total', api.money(d.total)) order by d.issued_at desc, d.id desc), '[]'),
-         (array_agg(d.id order by d.issued_at, d.id))[1], count(*)
-  into v_items, v_last, v_count
+  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first, a keyset page
+  -- (db/functions/paging.sql); a month is India's (GST returns are).
+  return api.page((select jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer,
+                                                       'document_type', d.document_type,
+                                                       'number', d.number, 'issued_at', d.issued_at,
+                                                       'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                                       'place_of_supply_state_code', d.place_of_supply_state_code,
+                                                       'place_of_supply_country', d.place_of_supply_country,
+                                                       'taxable_value', api.money(d.taxable_value),
+                                                       'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
+                                                       'igst', api.money(d.igst), 'total', api.money(d.total))
+                                    order by d.issued_at desc, d.id desc)
   from (select * from app.tax_documents x
         where x.consultant_id = (select app.current_reading_consultant_id())
           and (p_type is null or x.document_type = p_type)
           and (p_month is null or (x.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
                and x.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'))
-          and (p_before is null or (x.issued_at, x.id) < (select b.issued_at, b.id from app.tax_documents b
-                                                         where b.id = p_before))
-        order by x.issued_at desc, x.id desc limit v_limit) d;
-  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+          and (p_before is null or (x.issued_at, x.id) < (v_at, p_before))
+        order by x.issued_at desc, x.id desc limit v_limit) d), v_limit);
 end;
 $$;
 
@@ -3720,29 +3716,23 @@ CREATE FUNCTION api.my_ledger(p_before bigint DEFAULT NULL::bigint, p_limit inte
     SET search_path TO ''
     AS $$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_items jsonb;
-  v_last bigint;
-  v_count integer;
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.occurred_at from app.ledger_entries b where b.id = p_before), p_before);
 begin
   -- Newest first by when it happened (a refund processed today before a payment captured last month, whatever
-  -- order the entries were written in); `next` is the last entry's id, which the following page starts after.
-  -- Entries never change, so a page read later is the same page.
-  select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
-                                               'amount', api.money(e.amount), 'payment_id', e.payment_id,
-                                               'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
-                                               'purpose', t.purpose, 'session_id', t.session_id,
-                                               'quotation_id', t.quotation_id) order by e.occurred_at desc, e.id desc),
-                  '[]'),
-         (array_agg(e.id order by e.occurred_at, e.id))[1], count(*)
-  into v_items, v_last, v_count
-  from (select * from app.ledger_entries x
-        where x.consultant_id = (select app.current_reading_consultant_id())
-          and (p_before is null or (x.occurred_at, x.id) < (select b.occurred_at, b.id from app.ledger_entries b
-                                                             where b.id = p_before))
-        order by x.occurred_at desc, x.id desc limit v_limit) e
-  left join app.payment_transactions t on t.id = e.payment_id;
-  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+  -- order the entries were written in), a keyset page (db/functions/paging.sql). Entries never change, so a page
+  -- read later is the same page.
+  return api.page((select jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
+                                                       'amount', api.money(e.amount), 'payment_id', e.payment_id,
+                                                       'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
+                                                       'purpose', t.purpose, 'session_id', t.session_id,
+                                                       'quotation_id', t.quotation_id)
+                                    order by e.occurred_at desc, e.id desc)
+                   from (select * from app.ledger_entries x
+                         where x.consultant_id = (select app.current_reading_consultant_id())
+                           and (p_before is null or (x.occurred_at, x.id) < (v_at, p_before))
+                         order by x.occurred_at desc, x.id desc limit v_limit) e
+                   left join app.payment_transactions t on t.id = e.payment_id), v_limit);
 end;
 $$;
 
@@ -3981,16 +3971,21 @@ COMMENT ON FUNCTION api.my_tax_profile() IS 'The calling consultant''s tax setti
 
 
 --
--- Name: my_transfers(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: my_transfers(uuid, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
-    LANGUAGE sql STABLE
+CREATE FUNCTION api.my_transfers(p_before uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  -- The consultant's transfers through Razorpay Route, newest first: what each carried, whether it is held (and
-  -- until when it will be released), released, settled (when, with the bank's reference) or reversed.
-  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+declare
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.created_at from app.route_transfers b where b.id = p_before), p_before);
+begin
+  -- The consultant's transfers through Razorpay Route, newest first, a keyset page (db/functions/paging.sql): what
+  -- each carried, whether it is held (and until when it will be released), released, settled (when, with the
+  -- bank's reference) or reversed.
+  return api.page((select jsonb_agg(jsonb_build_object(
     'id', r.id, 'payment_id', r.payment_id, 'purpose', t.purpose, 'session_id', t.session_id,
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
@@ -4001,22 +3996,24 @@ CREATE FUNCTION api.my_transfers(p_limit integer DEFAULT 50) RETURNS jsonb
                                                                    'reference', h.reference, 'paid_on', h.paid_on)
                                                 order by h.created_at), '[]')
                       from app.hand_payments h where h.transfer_id = r.id))
-    order by r.created_at desc, r.id), '[]'))
+    order by r.created_at desc, r.id desc)
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
-        order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
+          and (p_before is null or (x.created_at, x.id) < (v_at, p_before))
+        order by x.created_at desc, x.id desc limit v_limit) r
   join app.payment_transactions t on t.id = r.payment_id
-  left join app.sessions s on s.id = t.session_id
+  left join app.sessions s on s.id = t.session_id), v_limit);
+end;
 $$;
 
 
-ALTER FUNCTION api.my_transfers(p_limit integer) OWNER TO nakksha_owner;
+ALTER FUNCTION api.my_transfers(p_before uuid, p_limit integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION my_transfers(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION my_transfers(p_before uuid, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_transfers(p_limit integer) IS 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed; one that could not be made, paid by hand (bank transfer, reference, day).';
+COMMENT ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) IS 'The calling consultant''s Route transfers, newest first, a page at a time (before: the previous page''s next): held until when, released, settled (date and UTR), reversed; one that could not be made, paid by hand (bank transfer, reference, day).';
 
 
 --
@@ -4042,6 +4039,82 @@ ALTER FUNCTION api.not_found(p_detail text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.not_found(p_detail text) IS 'Raise NK404 not_found with the detail given: a named read''s answer when the policies show it no row.';
+
+
+--
+-- Name: page(jsonb, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.page(p_items jsonb, p_limit integer) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- A full page may have more after it: its last item's id is `next`; a short page is the last (next null).
+  select pg_catalog.jsonb_build_object('items', coalesce(p_items, '[]'),
+                                       'next', case when pg_catalog.jsonb_array_length(coalesce(p_items, '[]')) = p_limit
+                                                    then p_items -> -1 -> 'id' end)
+$$;
+
+
+ALTER FUNCTION api.page(p_items jsonb, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION page(p_items jsonb, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.page(p_items jsonb, p_limit integer) IS 'A page as the API answers it: {items, next}, next the last item''s id when the page is full (the following page''s before), else null.';
+
+
+--
+-- Name: page_after(timestamp with time zone, anyelement); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- p_at: the time of the row whose id is p_before, as the caller can read it. A cursor naming no row the caller
+  -- can see is refused (422 on `before`), not answered with an empty page a client would take for the end.
+  -- Volatile, so it is called once, not folded while planning.
+  if p_before is not null and p_at is null then
+    raise exception using errcode = 'NK422', message = 'validation_error',
+      detail = 'before: not an item of this list (pass the `next` of the previous page).', hint = 'field:before';
+  end if;
+  return p_at;
+end;
+$$;
+
+
+ALTER FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION page_after(p_at timestamp with time zone, p_before anyelement); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) IS 'Where a page starts: the time of its cursor''s row; a cursor naming no row the caller can read is refused (NK422 on before).';
+
+
+--
+-- Name: page_limit(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.page_limit(p_limit integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  -- A page holds 1 to 200 items, 50 when unsaid.
+  select least(greatest(coalesce(p_limit, 50), 1), 200)
+$$;
+
+
+ALTER FUNCTION api.page_limit(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION page_limit(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.page_limit(p_limit integer) IS 'A page''s size: 1 to 200 items, 50 when unsaid.';
 
 
 --
@@ -8124,7 +8197,8 @@ CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer)
   -- to the consultant, net of everything the ledger has recorded on it.
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
-                                               'due', api.money(t.due), 'consultant_due', api.money(cd.due),
+                                               'due', api.money(t.due),
+                                               'consultant_due', api.money(app.ledger_sum(t.consultant_id, 'due')),
                                                'direct_transfers', app.payout_setting('route_direct_transfers') = 1,
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
@@ -8139,8 +8213,6 @@ CREATE FUNCTION api.worker_payments_to_transfer(p_gateway text, p_limit integer)
           and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
         order by t.paid_at limit p_limit) t
   join app.payout_accounts a on a.consultant_id = t.consultant_id
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
 $$;
 
 
@@ -8865,7 +8937,8 @@ CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
   -- money the consultant owes (a reversal that failed for balance): the job first takes it back from this one.
   select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
                                                'held', api.money(r.amount - r.amount_reversed),
-                                               'consultant_due', api.money(cd.due)) order by r.release_after), '[]')
+                                               'consultant_due', api.money(app.ledger_sum(r.consultant_id, 'due')))
+                            order by r.release_after), '[]')
   from (select r.* from app.route_transfers r
         join app.payment_transactions t on t.id = r.payment_id
         -- A suspended (or otherwise no longer activated) account's transfers wait on hold until it is active again.
@@ -8875,8 +8948,6 @@ CREATE FUNCTION api.worker_transfers_to_release(p_limit integer) RETURNS jsonb
           and not exists (select 1 from app.payment_refunds f where f.transaction_id = t.id
                           and f.status in ('pending', 'processing'))
         order by r.release_after limit p_limit) r
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.consultant_id = r.consultant_id and e.bucket = 'due') cd
 $$;
 
 
@@ -9479,29 +9550,6 @@ ALTER FUNCTION app.financial_year_label(p_fy_start date) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.financial_year_label(p_fy_start date) IS 'A financial year as documents print it: 26-27 for the year from 1 April 2026.';
-
-
---
--- Name: forbid_audit_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.forbid_audit_change() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-begin
-  raise exception using errcode = 'NK403', message = 'audit_log_append_only',
-    detail = 'The admin audit log cannot be changed or deleted.';
-end;
-$$;
-
-
-ALTER FUNCTION app.forbid_audit_change() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION forbid_audit_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.forbid_audit_change() IS 'Trigger: the audit log is append-only.';
 
 
 --
@@ -10291,6 +10339,29 @@ COMMENT ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) IS 'A processed 
 
 
 --
+-- Name: ledger_sum(uuid, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- What the consultant's ledger holds in one bucket (due: owed and not transferred, below zero what they owe).
+  select coalesce(sum(e.amount), 0) from app.ledger_entries e
+  where e.consultant_id = p_consultant_id and e.bucket = p_bucket
+$$;
+
+
+ALTER FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION ledger_sum(p_consultant_id uuid, p_bucket text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) IS 'The sum of a consultant''s ledger entries in one bucket (due, held, transferred, settled).';
+
+
+--
 -- Name: mailbox_key(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -10505,9 +10576,8 @@ CREATE FUNCTION app.payout_open(p_consultant_id uuid) RETURNS boolean
     AS $$
   -- Money not yet settled either way: owed and not paid into their bank (or owed by them), a transfer still moving,
   -- or a refund still to be processed (its entries will move the balance).
-  select coalesce((select sum(e.amount) <> 0 or bool_or(e.bucket in ('held', 'transferred') and e.amount <> 0)
-                   from (select e.bucket, sum(e.amount) as amount from app.ledger_entries e
-                         where e.consultant_id = p_consultant_id and e.bucket <> 'settled' group by e.bucket) e), false)
+  select exists (select 1 from unnest(array['due', 'held', 'transferred']) b
+                 where app.ledger_sum(p_consultant_id, b) <> 0)
       or exists (select 1 from app.payment_refunds r where r.consultant_id = p_consultant_id
                  and r.status in ('pending', 'processing'))
 $$;
@@ -10892,8 +10962,14 @@ CREATE FUNCTION app.refuse_change() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  raise exception using errcode = 'NK409', message = tg_table_name || '_append_only',
-    detail = format('Rows of %s are never changed or deleted; a correction is a new row.', tg_table_name);
+  -- The one append-only trigger (before update or delete for each row; before truncate for each statement). Its
+  -- arguments, all optional, are what it refuses with: the SQLSTATE (NK409), the code (<table>_append_only) and
+  -- the detail, so a table keeps the answer its callers know (the ledger: NK409 ledger_append_only; the admin
+  -- audit log: NK403 audit_log_append_only).
+  raise exception using errcode = coalesce(tg_argv[0], 'NK409'),
+    message = coalesce(tg_argv[1], tg_table_name || '_append_only'),
+    detail = coalesce(tg_argv[2], format('Rows of %s are never changed or deleted; a correction is a new row.',
+                                         tg_table_name));
 end;
 $$;
 
@@ -10904,7 +10980,7 @@ ALTER FUNCTION app.refuse_change() OWNER TO nakksha_owner;
 -- Name: FUNCTION refuse_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.refuse_change() IS 'Trigger (before update or delete): the table is append-only (NK409 <table>_append_only).';
+COMMENT ON FUNCTION app.refuse_change() IS 'Trigger (before update or delete, or truncate): the table is append-only; arguments (optional): SQLSTATE, code, detail (default NK409 <table>_append_only).';
 
 
 --
@@ -10928,30 +11004,6 @@ ALTER FUNCTION app.refuse_field(p_field text, p_detail text) OWNER TO nakksha_ow
 --
 
 COMMENT ON FUNCTION app.refuse_field(p_field text, p_detail text) IS 'Raise the one validation error (422 naming a field) the app maps.';
-
-
---
--- Name: refuse_ledger_change(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
---
-
-CREATE FUNCTION app.refuse_ledger_change() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  raise exception using errcode = 'NK409', message = 'ledger_append_only',
-    detail = 'Ledger entries are never changed or deleted; a correction is a new entry.';
-end;
-$$;
-
-
-ALTER FUNCTION app.refuse_ledger_change() OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION refuse_ledger_change(); Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app.refuse_ledger_change() IS 'Trigger: the ledger is append-only.';
 
 
 --
@@ -14687,21 +14739,6 @@ begin
     select 1 from app.sessions e where e.consultant_id = p_consultant and e.client_id = s.client_id
       and e.starts_at < s.starts_at and e.status in ('confirmed', 'completed', 'no_show'));
 
-  -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
-  -- Ids in Razorpay's shape: in development `nakksha seed-demo` records them in the local gateway too
-  -- (app/demo_seed.py), so a refund of a seeded payment goes through like any other.
-  insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
-    gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
-  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_' || left(replace(s.id::text, '-', ''), 14),
-         'pay_' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
-  from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned';
-  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
-    gateway_refund_id, processed_at, created_at)
-  select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
-         'rfnd_' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
-  from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
-    and s.consultant_id = p_consultant;
-
   -- Quotations at every stage, for bigger engagements.
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
     base_amount, discount_percentage, validity_period, expires_at, status, public_token_hash, view_count,
@@ -14735,12 +14772,32 @@ begin
       (2, 'Written plan and follow-up review', 1::numeric, q.base_amount - 4 * round(q.base_amount * 0.8 / 4, 2))
     ) as l(position, description, quantity, unit_price)
   where q.consultant_id = p_consultant;
-  insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
+
+  -- Their payments (every booked session paid ahead, lapsed holds left none; the paid quotations), then the refunds
+  -- of cancellations. Each capture issues its GST documents with the next gapless number of its series, so they are
+  -- inserted in the order they were captured (and the refunds in the order they were processed): a document's
+  -- number follows its date within the financial year, as a real history's would. Ids in Razorpay's shape: in
+  -- development `nakksha seed-demo` records them in the local gateway too (app/demo_seed.py), so a refund of a
+  -- seeded payment goes through like any other.
+  insert into app.payment_transactions (consultant_id, purpose, session_id, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
-  select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
-         'order_' || left(replace(q.id::text, '-', ''), 14), 'pay_' || left(replace(q.id::text, '-', ''), 14),
-         'netbanking', 'completed', q.paid_at, q.paid_at
-  from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null;
+  select p.consultant_id, p.purpose, p.session_id, p.quotation_id, p.client_id, p.amount, 'local',
+         'order_' || left(replace(p.id::text, '-', ''), 14), 'pay_' || left(replace(p.id::text, '-', ''), 14),
+         p.method, 'completed', p.paid_at, p.paid_at
+  from (select s.consultant_id, 'session' as purpose, s.id as session_id, null::uuid as quotation_id, s.client_id,
+               s.amount, s.id, 'upi' as method, s.confirmed_at as paid_at
+        from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned'
+        union all
+        select q.consultant_id, 'quotation', null, q.id, q.client_id, q.final_amount, q.id, 'netbanking', q.paid_at
+        from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null) p
+  order by p.paid_at, p.id;
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
+    gateway_refund_id, processed_at, created_at)
+  select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
+         'rfnd_' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
+  from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
+    and s.consultant_id = p_consultant
+  order by s.cancelled_at, t.id;
 
   -- The dashboard's daily figures and the views, as the jobs would have left them.
   perform api.refresh_daily_analytics();
@@ -19730,14 +19787,14 @@ CREATE INDEX procrastinate_periodic_defers_job_id_fkey_v1 ON public.procrastinat
 -- Name: admin_audit_log admin_audit_log_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER admin_audit_log_append_only BEFORE DELETE OR UPDATE ON app.admin_audit_log FOR EACH ROW EXECUTE FUNCTION app.forbid_audit_change();
+CREATE TRIGGER admin_audit_log_append_only BEFORE DELETE OR UPDATE ON app.admin_audit_log FOR EACH ROW EXECUTE FUNCTION app.refuse_change('NK403', 'audit_log_append_only', 'The admin audit log cannot be changed or deleted.');
 
 
 --
 -- Name: admin_audit_log admin_audit_log_no_truncate; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON app.admin_audit_log FOR EACH STATEMENT EXECUTE FUNCTION app.forbid_audit_change();
+CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON app.admin_audit_log FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_change('NK403', 'audit_log_append_only', 'The admin audit log cannot be changed or deleted.');
 
 
 --
@@ -19912,7 +19969,7 @@ CREATE TRIGGER email_templates_touch_updated_at BEFORE UPDATE ON app.email_templ
 -- Name: ledger_entries ledger_entries_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON app.ledger_entries FOR EACH ROW EXECUTE FUNCTION app.refuse_ledger_change();
+CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON app.ledger_entries FOR EACH ROW EXECUTE FUNCTION app.refuse_change('NK409', 'ledger_append_only', 'Ledger entries are never changed or deleted; a correction is a new entry.');
 
 
 --
@@ -23070,12 +23127,12 @@ GRANT ALL ON FUNCTION api.my_tax_profile() TO nakksha_app_admin;
 
 
 --
--- Name: FUNCTION my_transfers(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION my_transfers(p_before uuid, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.my_transfers(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app;
-GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_transfers(p_before uuid, p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -23085,6 +23142,33 @@ GRANT ALL ON FUNCTION api.my_transfers(p_limit integer) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.not_found(p_detail text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.not_found(p_detail text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION page(p_items jsonb, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.page(p_items jsonb, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.page(p_items jsonb, p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.page(p_items jsonb, p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION page_after(p_at timestamp with time zone, p_before anyelement); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) TO nakksha_app;
+GRANT ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before anyelement) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION page_limit(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.page_limit(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.page_limit(p_limit integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.page_limit(p_limit integer) TO nakksha_app_admin;
 
 
 --
@@ -24509,13 +24593,6 @@ GRANT ALL ON FUNCTION app.financial_year_label(p_fy_start date) TO nakksha_app_a
 
 
 --
--- Name: FUNCTION forbid_audit_change(); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.forbid_audit_change() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION gst_halves(p_gst numeric, p_taxable numeric, p_rate numeric, OUT cgst numeric, OUT sgst numeric, OUT round_off numeric); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -24658,6 +24735,16 @@ REVOKE ALL ON FUNCTION app.ledger_refund() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.ledger_refund_entries(p_refund_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION ledger_sum(p_consultant_id uuid, p_bucket text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.ledger_sum(p_consultant_id uuid, p_bucket text) TO nakksha_app_admin;
 
 
 --
@@ -24825,13 +24912,6 @@ REVOKE ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) FROM PUBLIC
 GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.refuse_field(p_field text, p_detail text) TO nakksha_app_admin;
-
-
---
--- Name: FUNCTION refuse_ledger_change(); Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app.refuse_ledger_change() FROM PUBLIC;
 
 
 --
@@ -27381,3 +27461,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212000000
 -- 20261212010000
 -- 20261212020000
+-- 20261212030000

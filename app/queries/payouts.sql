@@ -8,9 +8,9 @@ select api.my_balance();
 -- Your ledger entries, newest first, a page at a time (before: the previous page's next).
 select api.my_ledger(:before, :limit);
 
--- name: my_transfers(limit)$
--- Your transfers through Razorpay Route, newest first: held until when, released, settled, reversed.
-select api.my_transfers(:limit);
+-- name: my_transfers(before, limit)$
+-- Your transfers through Razorpay Route, newest first, a page at a time (before: the previous page's next): held until when, released, settled, reversed.
+select api.my_transfers(:before, :limit);
 
 -- name: my_statement(month)$
 -- One month's ledger entries in your time zone with the balance before and after (the monthly statement).

@@ -50,7 +50,7 @@ async def payouts_page(request: Request) -> Response:
     pool = request.app.state.pool
     balance = await run(pool, "my_balance", caller)
     ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
-    transfers = (await run(pool, "my_transfers", caller, limit=20))["items"] if before is None else []
+    transfers = (await run(pool, "my_transfers", caller, before=None, limit=20))["items"] if before is None else []
     documents = await run(pool, "my_documents", caller, month=None, type=None, before=None, limit=10)
     payout_account = await run(pool, "my_payout_account", caller)
     now = datetime.now(UTC)

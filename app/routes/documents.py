@@ -21,11 +21,12 @@ from app.documents_pdf import TYPE_LABELS, document_pdf, pdf_filename
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.jsonio import JSONResponse
+from app.paging import PageQuery, before_field, keyset_page
 from app.routes.dashboard_payouts import _month
 from app.routes.public import booking_with_checkout
 from app.schemas import PlausibleMonth
 from app.sql import run
-from app.validation import QuerySchema, parse_query
+from app.validation import parse_query
 from app.web import render, signed_in
 
 INDIA = ZoneInfo("Asia/Kolkata")  # GST months and dates are India's, whatever the consultant's own zone
@@ -35,11 +36,10 @@ PDF_HEADERS = {200: {"Content-Disposition": {
     "schema": {"type": "string"}}}}
 
 
-class DocumentsQuery(QuerySchema):
+class DocumentsQuery(PageQuery):
     month: PlausibleMonth | None = Field(default=None, description="YYYY-MM (India).")
     type: DocumentType | None = None
-    before: uuid.UUID | None = Field(default=None, description="A document id: documents older than it.")
-    limit: int = Field(default=50, ge=1, le=200)
+    before: uuid.UUID | None = before_field("documents")
 
 
 async def document_snapshot(request: Request, document_id: uuid.UUID) -> dict:
@@ -66,8 +66,7 @@ def _document_id(request: Request) -> uuid.UUID:
 async def list_documents(request: Request) -> JSONResponse:
     q = parse_query(request, DocumentsQuery)
     month = date(int(q.month[:4]), int(q.month[5:]), 1) if q.month else None
-    return JSONResponse(await run(request.app.state.pool, "my_documents", request.state.caller, month=month,
-                                  type=q.type, before=q.before, limit=q.limit))
+    return await keyset_page(request, "my_documents", q, month=month)
 
 
 @endpoint(named="my_document", tags=("payouts",), auth="readable", responses={200: TaxDocument, 404: None})

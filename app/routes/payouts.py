@@ -14,9 +14,10 @@ from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.jsonio import JSONResponse
+from app.paging import PageQuery, before_field, keyset_page, next_field
 from app.schemas import Amount, Id, SignedAmount
 from app.sql import run
-from app.validation import Answer, QuerySchema, parse_query
+from app.validation import Answer, parse_query
 
 EntryKind = Literal["captured", "commission", "commission_gst", "tcs", "tds", "refund", "commission_refund",
                     "commission_gst_refund", "tcs_refund", "tds_refund", "transfer", "release", "settlement",
@@ -58,7 +59,7 @@ class LedgerEntry(Answer):
 
 class LedgerPage(Answer):
     items: list[LedgerEntry]
-    next: int | None = Field(description="Pass as `before` for the next (older) page; null on the last.")
+    next: int | None = next_field()
 
 
 class HandPaid(Answer):
@@ -91,15 +92,15 @@ class Transfer(Answer):
 
 class Transfers(Answer):
     items: list[Transfer]
+    next: uuid.UUID | None = next_field()
 
 
-class TransfersQuery(QuerySchema):
-    limit: int = Field(default=50, ge=1, le=200)
+class TransfersQuery(PageQuery):
+    before: uuid.UUID | None = before_field("transfers")
 
 
-class LedgerQuery(QuerySchema):
-    before: int | None = Field(default=None, ge=1, le=2**62, description="An entry id: entries older than it.")
-    limit: int = Field(default=50, ge=1, le=200)
+class LedgerQuery(PageQuery):
+    before: int | None = before_field("entries", ge=1, le=2**62)
 
 
 @endpoint(named="my_balance", tags=("payouts",), auth="readable", responses={200: Balance})
@@ -110,16 +111,13 @@ async def balance(request: Request) -> JSONResponse:
 @endpoint(named="my_ledger", tags=("payouts",), auth="readable", query=LedgerQuery,
           responses={200: LedgerPage, 422: None})
 async def ledger(request: Request) -> JSONResponse:
-    q = parse_query(request, LedgerQuery)
-    return JSONResponse(await run(request.app.state.pool, "my_ledger", request.state.caller, before=q.before,
-                                  limit=q.limit))
+    return await keyset_page(request, "my_ledger", parse_query(request, LedgerQuery))
 
 
 @endpoint(named="my_transfers", tags=("payouts",), auth="readable", query=TransfersQuery,
           responses={200: Transfers, 422: None})
 async def transfers(request: Request) -> JSONResponse:
-    q = parse_query(request, TransfersQuery)
-    return JSONResponse(await run(request.app.state.pool, "my_transfers", request.state.caller, limit=q.limit))
+    return await keyset_page(request, "my_transfers", parse_query(request, TransfersQuery))
 
 
 api_routes = [Route("/payouts/balance", balance, methods=["GET"], name="payouts_balance"),

@@ -114,6 +114,24 @@ end;
 $$;
 comment on function dev.local_route_refuse is 'Local Route: refuse like Razorpay''s BAD_REQUEST_ERROR (NK400, its description as the detail).';
 
+create or replace function dev.local_route_must_exist(p_id text)
+returns void language plpgsql set search_path = '' as $$
+begin
+  -- p_id: the id of the row just read (null when there was none).
+  if p_id is null then
+    perform dev.local_route_refuse('not_found', 'The id provided does not exist');
+  end if;
+end;
+$$;
+comment on function dev.local_route_must_exist is 'Local Route: Razorpay''s not_found unless the row read has an id.';
+
+create or replace function dev.local_route_collection(p_items jsonb)
+returns jsonb language sql immutable set search_path = '' as $$
+  select jsonb_build_object('entity', 'collection', 'count', jsonb_array_length(coalesce(p_items, '[]')),
+                            'items', coalesce(p_items, '[]'))
+$$;
+comment on function dev.local_route_collection is 'Local Route: a list as Razorpay answers it ({entity: collection, count, items}).';
+
 create or replace function dev.local_route_account_json(p_a dev.local_route_accounts)
 returns jsonb language sql stable set search_path = '' as $$
   select p_a.data || jsonb_build_object('id', p_a.id, 'type', 'route', 'status', p_a.status,
@@ -228,9 +246,7 @@ declare
   v_a dev.local_route_accounts;
 begin
   select * into v_a from dev.local_route_accounts where id = p_account_id;
-  if v_a.id is null then
-    perform dev.local_route_refuse('not_found', 'The id provided does not exist');
-  end if;
+  perform dev.local_route_must_exist(v_a.id);
   return dev.local_route_account_json(v_a);
 end;
 $$;
@@ -276,9 +292,7 @@ declare
   v_p dev.local_route_products;
 begin
   select * into v_p from dev.local_route_products where id = p_product_id and account_id = p_account_id;
-  if v_p.id is null then
-    perform dev.local_route_refuse('not_found', 'The id provided does not exist');
-  end if;
+  perform dev.local_route_must_exist(v_p.id);
   return dev.local_route_product_json(v_p);
 end;
 $$;
@@ -293,9 +307,7 @@ begin
   update dev.local_route_products set activation_status = p_status,
     requirements = case when p_status = 'needs_clarification' then coalesce(p_requirements, '[]') else '[]' end
   where account_id = p_account_id returning * into v_p;
-  if v_p.id is null then
-    perform dev.local_route_refuse('not_found', 'The id provided does not exist');
-  end if;
+  perform dev.local_route_must_exist(v_p.id);
   update dev.local_route_accounts set status = case when p_status = 'suspended' then 'suspended' else 'created' end
   where id = p_account_id;
   if p_status in ('under_review', 'needs_clarification', 'activated') then

@@ -114,17 +114,15 @@ begin
   select array_agg(id) into v_ids from made;
   perform dev.local_route_webhook('acc_local', 'transfer.processed', 'transfer', dev.local_route_transfer_json(t, false))
   from dev.local_route_transfers t where t.id = any(v_ids);
-  return (select jsonb_build_object('entity', 'collection', 'count', count(*),
-                                    'items', jsonb_agg(dev.local_route_transfer_json(t, false) order by t.id))
-          from dev.local_route_transfers t where t.id = any(v_ids));
+  return dev.local_route_collection((select jsonb_agg(dev.local_route_transfer_json(t, false) order by t.id)
+                                      from dev.local_route_transfers t where t.id = any(v_ids)));
 end;
 $$;
 comment on function dev.local_route_transfer_from_payment is 'Local Route: transfer from a captured payment (refused once a refund exists, or beyond its amount).';
 
 create or replace function dev.local_route_payment_transfers(p_payment_id text)
 returns jsonb language sql stable security definer set search_path = '' as $$
-  select jsonb_build_object('entity', 'collection', 'count', count(*),
-    'items', coalesce(jsonb_agg(dev.local_route_transfer_json(t, false) order by t.created_at, t.id), '[]'))
+  select dev.local_route_collection(jsonb_agg(dev.local_route_transfer_json(t, false) order by t.created_at, t.id))
   from dev.local_route_transfers t where t.payment_id = p_payment_id
 $$;
 comment on function dev.local_route_payment_transfers is 'Local Route: the transfers of a payment (its order''s included).';
@@ -142,9 +140,7 @@ begin
   returning * into v_t;
   if v_t.id is null then
     select * into v_t from dev.local_route_transfers where id = p_transfer_id;
-    if v_t.id is null then
-      perform dev.local_route_refuse('not_found', 'The id provided does not exist');
-    end if;
+    perform dev.local_route_must_exist(v_t.id);
   end if;
   return dev.local_route_transfer_json(v_t, true);
 end;
@@ -170,9 +166,8 @@ declare
   v_t dev.local_route_transfers;
 begin
   select * into v_t from dev.local_route_transfers where id = p_transfer_id for update;
-  if v_t.id is null then
-    perform dev.local_route_refuse('not_found', 'The id provided does not exist');
-  elsif v_t.status = 'created' then
+  perform dev.local_route_must_exist(v_t.id);
+  if v_t.status = 'created' then
     perform dev.local_route_refuse('transfer_not_processed', 'The transfer is not processed yet.');
   elsif v_t.settlement_status = 'settled' then
     perform dev.local_route_refuse('transfer_settled', 'The transfer is already settled.');
@@ -204,9 +199,8 @@ declare
   v_r dev.local_route_reversals;
 begin
   select * into v_t from dev.local_route_transfers where id = p_transfer_id for update;
-  if v_t.id is null then
-    perform dev.local_route_refuse('not_found', 'The id provided does not exist');
-  elsif v_t.status not in ('processed', 'partially_reversed') then
+  perform dev.local_route_must_exist(v_t.id);
+  if v_t.status not in ('processed', 'partially_reversed') then
     perform dev.local_route_refuse('transfer_not_reversible', 'The transfer cannot be reversed in its current state (' || v_t.status || ').');
   end if;
   v_amount := coalesce(p_amount_paise, v_t.amount_paise - v_t.amount_reversed);
@@ -230,8 +224,7 @@ comment on function dev.local_route_reverse is 'Local Route: reverse a transfer,
 
 create or replace function dev.local_route_reversals(p_transfer_id text)
 returns jsonb language sql stable security definer set search_path = '' as $$
-  select jsonb_build_object('entity', 'collection', 'count', count(*),
-    'items', coalesce(jsonb_agg(dev.local_route_reversal_json(r) order by r.created_at, r.id), '[]'))
+  select dev.local_route_collection(jsonb_agg(dev.local_route_reversal_json(r) order by r.created_at, r.id))
   from dev.local_route_reversals r where r.transfer_id = p_transfer_id
 $$;
 comment on function dev.local_route_reversals is 'Local Route: the reversals of a transfer.';

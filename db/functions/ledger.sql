@@ -34,29 +34,23 @@ language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_items jsonb;
-  v_last bigint;
-  v_count integer;
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.occurred_at from app.ledger_entries b where b.id = p_before), p_before);
 begin
   -- Newest first by when it happened (a refund processed today before a payment captured last month, whatever
-  -- order the entries were written in); `next` is the last entry's id, which the following page starts after.
-  -- Entries never change, so a page read later is the same page.
-  select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
-                                               'amount', api.money(e.amount), 'payment_id', e.payment_id,
-                                               'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
-                                               'purpose', t.purpose, 'session_id', t.session_id,
-                                               'quotation_id', t.quotation_id) order by e.occurred_at desc, e.id desc),
-                  '[]'),
-         (array_agg(e.id order by e.occurred_at, e.id))[1], count(*)
-  into v_items, v_last, v_count
-  from (select * from app.ledger_entries x
-        where x.consultant_id = (select app.current_reading_consultant_id())
-          and (p_before is null or (x.occurred_at, x.id) < (select b.occurred_at, b.id from app.ledger_entries b
-                                                             where b.id = p_before))
-        order by x.occurred_at desc, x.id desc limit v_limit) e
-  left join app.payment_transactions t on t.id = e.payment_id;
-  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+  -- order the entries were written in), a keyset page (db/functions/paging.sql). Entries never change, so a page
+  -- read later is the same page.
+  return api.page((select jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'bucket', e.bucket,
+                                                       'amount', api.money(e.amount), 'payment_id', e.payment_id,
+                                                       'refund_id', e.refund_id, 'occurred_at', e.occurred_at,
+                                                       'purpose', t.purpose, 'session_id', t.session_id,
+                                                       'quotation_id', t.quotation_id)
+                                    order by e.occurred_at desc, e.id desc)
+                   from (select * from app.ledger_entries x
+                         where x.consultant_id = (select app.current_reading_consultant_id())
+                           and (p_before is null or (x.occurred_at, x.id) < (v_at, p_before))
+                         order by x.occurred_at desc, x.id desc limit v_limit) e
+                   left join app.payment_transactions t on t.id = e.payment_id), v_limit);
 end;
 $$;
 comment on function api.my_ledger is 'The calling consultant''s ledger entries, newest first by when they happened, a page at a time (before: the previous page''s next).';
@@ -91,14 +85,19 @@ as $$
 $$;
 comment on function api.my_statement is 'The calling consultant''s monthly statement: the month''s ledger entries (their time zone), with the balance before and after.';
 
-create or replace function api.my_transfers(p_limit integer default 50)
+create or replace function api.my_transfers(p_before uuid default null, p_limit integer default 50)
 returns jsonb
-language sql stable security invoker
+language plpgsql stable security invoker
 set search_path = ''
 as $$
-  -- The consultant's transfers through Razorpay Route, newest first: what each carried, whether it is held (and
-  -- until when it will be released), released, settled (when, with the bank's reference) or reversed.
-  select jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object(
+declare
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.created_at from app.route_transfers b where b.id = p_before), p_before);
+begin
+  -- The consultant's transfers through Razorpay Route, newest first, a keyset page (db/functions/paging.sql): what
+  -- each carried, whether it is held (and until when it will be released), released, settled (when, with the
+  -- bank's reference) or reversed.
+  return api.page((select jsonb_agg(jsonb_build_object(
     'id', r.id, 'payment_id', r.payment_id, 'purpose', t.purpose, 'session_id', t.session_id,
     'quotation_id', t.quotation_id, 'amount', api.money(r.amount), 'amount_reversed', api.money(r.amount_reversed),
     'status', r.status, 'on_hold', r.on_hold, 'release_after', case when r.on_hold then r.release_after end,
@@ -109,16 +108,18 @@ as $$
                                                                    'reference', h.reference, 'paid_on', h.paid_on)
                                                 order by h.created_at), '[]')
                       from app.hand_payments h where h.transfer_id = r.id))
-    order by r.created_at desc, r.id), '[]'))
+    order by r.created_at desc, r.id desc)
   from (select * from app.route_transfers x
         where x.consultant_id = (select app.current_reading_consultant_id())
-        order by x.created_at desc, x.id limit least(greatest(coalesce(p_limit, 50), 1), 200)) r
+          and (p_before is null or (x.created_at, x.id) < (v_at, p_before))
+        order by x.created_at desc, x.id desc limit v_limit) r
   join app.payment_transactions t on t.id = r.payment_id
-  left join app.sessions s on s.id = t.session_id
+  left join app.sessions s on s.id = t.session_id), v_limit);
+end;
 $$;
-comment on function api.my_transfers is 'The calling consultant''s Route transfers, newest first: held until when, released, settled (date and UTR), reversed; one that could not be made, paid by hand (bank transfer, reference, day).';
+comment on function api.my_transfers is 'The calling consultant''s Route transfers, newest first, a page at a time (before: the previous page''s next): held until when, released, settled (date and UTR), reversed; one that could not be made, paid by hand (bank transfer, reference, day).';
 
 grant execute on function api.my_balance(), api.my_ledger(bigint, integer), api.my_statement(date),
-  api.my_transfers(integer) to nakksha_app;
+  api.my_transfers(uuid, integer) to nakksha_app;
 
 -- Test: pytest tests/db/test_ledger.py tests/http/test_payouts.py

@@ -14,7 +14,8 @@ as $$
   -- to the consultant, net of everything the ledger has recorded on it.
   select coalesce(jsonb_agg(jsonb_build_object('payment_id', t.id, 'gateway_payment_id', t.gateway_payment_id,
                                                'consultant_id', t.consultant_id, 'account_id', a.razorpay_account_id,
-                                               'due', api.money(t.due), 'consultant_due', api.money(cd.due),
+                                               'due', api.money(t.due),
+                                               'consultant_due', api.money(app.ledger_sum(t.consultant_id, 'due')),
                                                'direct_transfers', app.payout_setting('route_direct_transfers') = 1,
                                                'refund_started', t.amount_refunded > 0 or exists (
                                                  select 1 from app.payment_refunds r where r.transaction_id = t.id))
@@ -29,8 +30,6 @@ as $$
           and not exists (select 1 from app.route_transfers x where x.payment_id = t.id)
         order by t.paid_at limit p_limit) t
   join app.payout_accounts a on a.consultant_id = t.consultant_id
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.consultant_id = t.consultant_id and e.bucket = 'due') cd
 $$;
 comment on function api.worker_payments_to_transfer is 'Worker: captured payments of activated consultants with no transfer recorded yet (the order''s to fetch, or one to make from the payment).';
 
@@ -97,7 +96,8 @@ as $$
   -- money the consultant owes (a reversal that failed for balance): the job first takes it back from this one.
   select coalesce(jsonb_agg(jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
                                                'held', api.money(r.amount - r.amount_reversed),
-                                               'consultant_due', api.money(cd.due)) order by r.release_after), '[]')
+                                               'consultant_due', api.money(app.ledger_sum(r.consultant_id, 'due')))
+                            order by r.release_after), '[]')
   from (select r.* from app.route_transfers r
         join app.payment_transactions t on t.id = r.payment_id
         -- A suspended (or otherwise no longer activated) account's transfers wait on hold until it is active again.
@@ -107,8 +107,6 @@ as $$
           and not exists (select 1 from app.payment_refunds f where f.transaction_id = t.id
                           and f.status in ('pending', 'processing'))
         order by r.release_after limit p_limit) r
-  cross join lateral (select coalesce(sum(e.amount), 0) as due from app.ledger_entries e
-                      where e.consultant_id = r.consultant_id and e.bucket = 'due') cd
 $$;
 comment on function api.worker_transfers_to_release is 'Worker: held transfers due for release (their session over plus the buffer, no refund under way).';
 

@@ -142,21 +142,6 @@ begin
     select 1 from app.sessions e where e.consultant_id = p_consultant and e.client_id = s.client_id
       and e.starts_at < s.starts_at and e.status in ('confirmed', 'completed', 'no_show'));
 
-  -- Their payments (every booked session paid ahead; lapsed holds left none), then the refunds of cancellations.
-  -- Ids in Razorpay's shape: in development `nakksha seed-demo` records them in the local gateway too
-  -- (app/demo_seed.py), so a refund of a seeded payment goes through like any other.
-  insert into app.payment_transactions (consultant_id, purpose, session_id, client_id, amount, gateway,
-    gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
-  select s.consultant_id, 'session', s.id, s.client_id, s.amount, 'local', 'order_' || left(replace(s.id::text, '-', ''), 14),
-         'pay_' || left(replace(s.id::text, '-', ''), 14), 'upi', 'completed', s.confirmed_at, s.confirmed_at
-  from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned';
-  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
-    gateway_refund_id, processed_at, created_at)
-  select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
-         'rfnd_' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
-  from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
-    and s.consultant_id = p_consultant;
-
   -- Quotations at every stage, for bigger engagements.
   insert into app.quotations (consultant_id, client_id, client_name, client_email, quotation_name, description,
     base_amount, discount_percentage, validity_period, expires_at, status, public_token_hash, view_count,
@@ -190,12 +175,32 @@ begin
       (2, 'Written plan and follow-up review', 1::numeric, q.base_amount - 4 * round(q.base_amount * 0.8 / 4, 2))
     ) as l(position, description, quantity, unit_price)
   where q.consultant_id = p_consultant;
-  insert into app.payment_transactions (consultant_id, purpose, quotation_id, client_id, amount, gateway,
+
+  -- Their payments (every booked session paid ahead, lapsed holds left none; the paid quotations), then the refunds
+  -- of cancellations. Each capture issues its GST documents with the next gapless number of its series, so they are
+  -- inserted in the order they were captured (and the refunds in the order they were processed): a document's
+  -- number follows its date within the financial year, as a real history's would. Ids in Razorpay's shape: in
+  -- development `nakksha seed-demo` records them in the local gateway too (app/demo_seed.py), so a refund of a
+  -- seeded payment goes through like any other.
+  insert into app.payment_transactions (consultant_id, purpose, session_id, quotation_id, client_id, amount, gateway,
     gateway_order_id, gateway_payment_id, payment_method, status, paid_at, created_at)
-  select q.consultant_id, 'quotation', q.id, q.client_id, q.final_amount, 'local',
-         'order_' || left(replace(q.id::text, '-', ''), 14), 'pay_' || left(replace(q.id::text, '-', ''), 14),
-         'netbanking', 'completed', q.paid_at, q.paid_at
-  from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null;
+  select p.consultant_id, p.purpose, p.session_id, p.quotation_id, p.client_id, p.amount, 'local',
+         'order_' || left(replace(p.id::text, '-', ''), 14), 'pay_' || left(replace(p.id::text, '-', ''), 14),
+         p.method, 'completed', p.paid_at, p.paid_at
+  from (select s.consultant_id, 'session' as purpose, s.id as session_id, null::uuid as quotation_id, s.client_id,
+               s.amount, s.id, 'upi' as method, s.confirmed_at as paid_at
+        from app.sessions s where s.consultant_id = p_consultant and s.status <> 'abandoned'
+        union all
+        select q.consultant_id, 'quotation', null, q.id, q.client_id, q.final_amount, q.id, 'netbanking', q.paid_at
+        from app.quotations q where q.consultant_id = p_consultant and q.paid_at is not null) p
+  order by p.paid_at, p.id;
+  insert into app.payment_refunds (consultant_id, transaction_id, amount, reason, initiated_by, status,
+    gateway_refund_id, processed_at, created_at)
+  select t.consultant_id, t.id, t.amount, 'Cancelled by the client a day ahead', 'client_policy', 'processed',
+         'rfnd_' || left(replace(t.id::text, '-', ''), 14), s.cancelled_at, s.cancelled_at
+  from app.payment_transactions t join app.sessions s on s.id = t.session_id where s.status = 'cancelled'
+    and s.consultant_id = p_consultant
+  order by s.cancelled_at, t.id;
 
   -- The dashboard's daily figures and the views, as the jobs would have left them.
   perform api.refresh_daily_analytics();

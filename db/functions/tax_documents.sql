@@ -143,32 +143,28 @@ language plpgsql stable security invoker
 set search_path = ''
 as $$
 declare
-  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_items jsonb;
-  v_last uuid;
-  v_count integer;
+  v_limit integer := api.page_limit(p_limit);
+  v_at timestamptz := api.page_after((select b.issued_at from app.tax_documents b where b.id = p_before), p_before);
 begin
-  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first; a month is
-  -- India's (GST returns are), `next` the last one's id, which the following page starts after.
-  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer, 'document_type', d.document_type,
-                                               'number', d.number, 'issued_at', d.issued_at,
-                                               'payment_id', d.payment_id, 'refund_id', d.refund_id,
-                                               'place_of_supply_state_code', d.place_of_supply_state_code,
-                                               'place_of_supply_country', d.place_of_supply_country,
-                                               'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst),
-                                               'sgst', api.money(d.sgst), 'igst', api.money(d.igst),
-                                               'total', api.money(d.total)) order by d.issued_at desc, d.id desc), '[]'),
-         (array_agg(d.id order by d.issued_at, d.id))[1], count(*)
-  into v_items, v_last, v_count
+  -- The calling consultant's documents (theirs to clients and the platform's to them), newest first, a keyset page
+  -- (db/functions/paging.sql); a month is India's (GST returns are).
+  return api.page((select jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer,
+                                                       'document_type', d.document_type,
+                                                       'number', d.number, 'issued_at', d.issued_at,
+                                                       'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                                       'place_of_supply_state_code', d.place_of_supply_state_code,
+                                                       'place_of_supply_country', d.place_of_supply_country,
+                                                       'taxable_value', api.money(d.taxable_value),
+                                                       'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
+                                                       'igst', api.money(d.igst), 'total', api.money(d.total))
+                                    order by d.issued_at desc, d.id desc)
   from (select * from app.tax_documents x
         where x.consultant_id = (select app.current_reading_consultant_id())
           and (p_type is null or x.document_type = p_type)
           and (p_month is null or (x.issued_at >= date_trunc('month', p_month)::timestamp at time zone 'Asia/Kolkata'
                and x.issued_at < (date_trunc('month', p_month) + interval '1 month')::timestamp at time zone 'Asia/Kolkata'))
-          and (p_before is null or (x.issued_at, x.id) < (select b.issued_at, b.id from app.tax_documents b
-                                                         where b.id = p_before))
-        order by x.issued_at desc, x.id desc limit v_limit) d;
-  return jsonb_build_object('items', v_items, 'next', case when v_count = v_limit then v_last end);
+          and (p_before is null or (x.issued_at, x.id) < (v_at, p_before))
+        order by x.issued_at desc, x.id desc limit v_limit) d), v_limit);
 end;
 $$;
 comment on function api.my_documents is 'The calling consultant''s GST documents (issued to their clients, and the platform''s to them), newest first, a page at a time, by month (India) and type.';

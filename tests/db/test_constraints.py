@@ -290,4 +290,17 @@ async def test_admin_audit_log_is_append_only(db, role):
     finally:
         await conn.close()
 
+
+async def test_every_append_only_table_refuses_through_the_one_trigger_function(owner):
+    # The ledger, GST documents and the audit log once had a trigger function each, alike but for their answers;
+    # app.refuse_change takes the answer as arguments (the ledger's and the audit log's are kept: NK409
+    # ledger_append_only, NK403 audit_log_append_only).
+    rows = await owner.fetch("select tgrelid::regclass::text as t, tgname, tgfoid::regproc::text as f "
+                             "from pg_trigger where not tgisinternal and tgname ~ '(append_only|no_truncate|no_delete)$'")
+    assert {r["t"] for r in rows} >= {"app.ledger_entries", "app.tax_documents", "app.tax_document_counters",
+                                      "app.admin_audit_log"}
+    assert {r["f"] for r in rows} == {"app.refuse_change"}, rows
+    assert await owner.fetchval("select count(*) from pg_proc where pronamespace = 'app'::regnamespace and "
+                                "proname in ('refuse_ledger_change', 'forbid_audit_change')") == 0
+
 # Test: pytest tests/db/test_constraints.py

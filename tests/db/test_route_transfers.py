@@ -57,13 +57,13 @@ async def test_consultants_read_their_own_transfers_and_write_none(db, owner):
     paid = await pay(owner, b, "1000.00")
     await as_worker(db, "select api.worker_record_transfer($1, 'order', $2)", paid, json.dumps(TRANSFER))
     async with db.as_caller("app", consultant_id=a) as conn:
-        assert json.loads(await conn.fetchval("select api.my_transfers(50)")) == {"items": []}
+        assert json.loads(await conn.fetchval("select api.my_transfers(null, 50)")) == {"items": [], "next": None}
         await raises_sqlstate(conn, "42501", "insert into app.route_transfers (consultant_id, payment_id, source, "
                               "account_id, amount) values ($1, $2, 'order', 'acc_x', 1)", a, paid)
         await raises_sqlstate(conn, "42501", "update app.payout_accounts set status = 'activated'")
         await raises_sqlstate(conn, "42501", "select api.worker_record_release($1)", uuid.uuid4())
     async with db.as_caller("app", consultant_id=b) as conn:
-        [mine] = json.loads(await conn.fetchval("select api.my_transfers(50)"))["items"]
+        [mine] = json.loads(await conn.fetchval("select api.my_transfers(null, 50)"))["items"]
         assert (mine["amount"], mine["on_hold"], mine["status"]) == ("882.00", True, "processed")
         assert mine["release_after"] is not None
 

@@ -1,10 +1,28 @@
 # tests/http/test_payouts.py — a consultant's balance and ledger over HTTP: a real paid booking (fake Razorpay) writes its entries once, a refund takes back its share of the commission, replays change nothing, other consultants see nothing.
 from __future__ import annotations
 
+import uuid
+
 from tests.http.test_booking import approved_consultant
 from tests.http.test_payments import WEBHOOK, app, deliver, paid_booking, razorpay_env, run_jobs, rzp  # noqa: F401  (Razorpay's fake)
 
-BALANCE, LEDGER = "/api/v1/payouts/balance", "/api/v1/payouts/ledger"
+BALANCE, LEDGER, TRANSFERS = "/api/v1/payouts/balance", "/api/v1/payouts/ledger", "/api/v1/payouts/transfers"
+DOCUMENTS = "/api/v1/documents"
+
+
+async def walk(client, url: str, headers: dict, limit: int) -> list[str]:
+    """Every item's id of a keyset list, page after page through `next` (each full page but the last)."""
+    ids: list[str] = []
+    params: dict = {"limit": limit}
+    while True:
+        r = await client.get(url, headers=headers, params=params)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        ids += [i["id"] for i in page["items"]]
+        if page["next"] is None:
+            return ids
+        assert len(page["items"]) == limit and page["next"] == page["items"][-1]["id"]
+        params = {"limit": limit, "before": page["next"]}
 
 
 async def test_a_paid_booking_is_owed_less_commission_and_a_refund_takes_its_share_back(client, db, rzp):  # noqa: F811
@@ -49,6 +67,47 @@ async def test_another_consultant_sees_none_of_it_and_strangers_are_refused(clie
     for bad in ({"limit": "0"}, {"limit": "201"}, {"before": "x"}, {"before": "-1"}):
         r = await client.get(LEDGER, headers=other["headers"], params=bad)
         assert r.status_code == 422 and r.json()["error"]["field"] in ("limit", "before"), (bad, r.text)
+
+
+async def test_more_than_a_page_of_transfers_is_read_through_next_without_a_gap_or_a_repeat(client, db, rzp):  # noqa: F811
+    c, b, payment = await paid_booking(client, db, rzp)
+    owner = await db.connect("owner")
+    try:
+        # 205 failed attempts on the one payment (only one transfer that did not fail may stand per payment), three
+        # to a creation time: the id orders a tie.
+        await owner.execute("insert into app.route_transfers (consultant_id, payment_id, source, account_id, amount, "
+                            "status, created_at) select t.consultant_id, t.id, 'order', 'acc_Page0000000001', 1, "
+                            "'failed', now() - (g / 3) * interval '1 minute' from app.payment_transactions t, "
+                            "generate_series(1, 205) g where t.gateway_payment_id = $1", payment["id"])
+        expected = [str(r["id"]) for r in await owner.fetch(
+            "select id from app.route_transfers order by created_at desc, id desc")]
+    finally:
+        await owner.close()
+    h = c["headers"]
+    assert len(expected) == 205
+    for limit in (200, 50, 7):
+        assert await walk(client, TRANSFERS, h, limit) == expected, limit
+    assert (await client.get(TRANSFERS, headers=h)).json()["items"][0]["id"] == expected[0]  # 50 by default
+    # A cursor that is not a transfer's id, or names none of this consultant's: 422 on `before`, not an empty page.
+    other = await approved_consultant(client, db)
+    for bad in ({"before": "x"}, {"before": "1"}, {"before": str(uuid.uuid4())}, {"limit": "201"}, {"limit": "0"}):
+        r = await client.get(TRANSFERS, headers=h, params=bad)
+        assert r.status_code == 422 and r.json()["error"]["field"] in ("limit", "before"), (bad, r.text)
+    r = await client.get(TRANSFERS, headers=other["headers"], params={"before": expected[0]})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "before", r.text
+
+
+async def test_each_keyset_list_refuses_a_cursor_it_does_not_hold(client, db, rzp):  # noqa: F811
+    c, b, payment = await paid_booking(client, db, rzp)
+    h = c["headers"]
+    ledger = await walk(client, LEDGER, h, 1)
+    documents = await walk(client, DOCUMENTS, h, 1)
+    assert len(ledger) == 4 and len(set(ledger)) == 4 and len(documents) == len(set(documents)) >= 1
+    other = await approved_consultant(client, db)
+    for url, cursor in ((LEDGER, ledger[0]), (DOCUMENTS, documents[0]), (LEDGER, 2**61), (DOCUMENTS, uuid.uuid4())):
+        r = await client.get(url, headers=other["headers"], params={"before": str(cursor)})
+        assert r.status_code == 422, (url, r.text)
+        assert r.json()["error"]["field"] == "before" and r.json()["error"]["code"] == "validation_error", r.text
 
 
 async def test_a_forged_webhook_writes_no_entry(client, db, rzp):  # noqa: F811

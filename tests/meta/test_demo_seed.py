@@ -1,4 +1,4 @@
-# tests/meta/test_demo_seed.py — `nakksha seed-demo` leaves the demo consultant honestly set up (checklist complete: a stored photo, encrypted bank details) and its paid sessions refundable through the local gateway.
+# tests/meta/test_demo_seed.py — `nakksha seed-demo` leaves the demo consultant honestly set up (checklist complete: a stored photo, encrypted bank details), its GST documents numbered in date order, and its paid sessions refundable through the local gateway.
 """Found from outside (issue 19): the demo page was published with its checklist two steps short (no photo, no
 bank details), so once taken offline it could not be republished; and suspending it with "cancel and refund"
 failed every refund, since the seeded payments were never captured by the local gateway."""
@@ -48,6 +48,17 @@ def test_seed_demo_completes_the_setup_checklist_with_a_real_photo_and_encrypted
     assert decrypt(key, present.BANK_PURPOSE, bytes(account)) == DEMO_BANK["account_number"]
     assert decrypt(key, present.BANK_PURPOSE, bytes(ifsc)) == DEMO_BANK["ifsc_code"]
     assert DEMO_BANK["account_number"].encode() not in bytes(account)
+    # Its GST documents are numbered in the order they were issued within each series and financial year: the
+    # seed once inserted the sessions' payments before the (older) quotations' ones, in no order, so an older
+    # payment could carry a later number.
+    with psycopg.connect(db.url("owner")) as conn:
+        counts = conn.execute("""
+            select count(*) filter (where issued_at < previous), count(*), count(distinct financial_year)
+            from (select d.issued_at, d.financial_year, lag(d.issued_at) over (
+                    partition by d.consultant_id, d.issuer, d.document_type, d.financial_year order by d.number)
+                    as previous
+                  from app.tax_documents d) x""").fetchone()
+    assert counts[1] > 10 and counts[0] == 0, counts
 
 
 async def test_suspending_the_demo_with_refunds_refunds_every_seeded_payment_through_the_local_gateway(db, tmp_path):

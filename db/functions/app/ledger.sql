@@ -152,17 +152,6 @@ end;
 $$;
 comment on function app.ledger_refund() is 'Trigger: a refund processed writes its ledger entries.';
 
-create or replace function app.refuse_ledger_change() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  raise exception using errcode = 'NK409', message = 'ledger_append_only',
-    detail = 'Ledger entries are never changed or deleted; a correction is a new entry.';
-end;
-$$;
-comment on function app.refuse_ledger_change() is 'Trigger: the ledger is append-only.';
-
 -- The worker settles refunds and reconciles payments as itself (nakksha_worker): the triggers it fires call these.
 grant execute on function app.platform_collects(text, text), app.commission_split(numeric, numeric, numeric, numeric),
   app.ledger_refund_entries(uuid) to nakksha_worker;

@@ -105,24 +105,33 @@ as $$
 $$;
 comment on function app.payout_setting(text) is 'A payouts setting (hold hours after a session, hold days for a quotation, direct transfers on), or its default.';
 
+create or replace function app.ledger_sum(p_consultant_id uuid, p_bucket text) returns numeric
+language sql stable
+set search_path = ''
+as $$
+  -- What the consultant's ledger holds in one bucket (due: owed and not transferred, below zero what they owe).
+  select coalesce(sum(e.amount), 0) from app.ledger_entries e
+  where e.consultant_id = p_consultant_id and e.bucket = p_bucket
+$$;
+comment on function app.ledger_sum(uuid, text) is 'The sum of a consultant''s ledger entries in one bucket (due, held, transferred, settled).';
+
 create or replace function app.payout_open(p_consultant_id uuid) returns boolean
 language sql stable
 set search_path = ''
 as $$
   -- Money not yet settled either way: owed and not paid into their bank (or owed by them), a transfer still moving,
   -- or a refund still to be processed (its entries will move the balance).
-  select coalesce((select sum(e.amount) <> 0 or bool_or(e.bucket in ('held', 'transferred') and e.amount <> 0)
-                   from (select e.bucket, sum(e.amount) as amount from app.ledger_entries e
-                         where e.consultant_id = p_consultant_id and e.bucket <> 'settled' group by e.bucket) e), false)
+  select exists (select 1 from unnest(array['due', 'held', 'transferred']) b
+                 where app.ledger_sum(p_consultant_id, b) <> 0)
       or exists (select 1 from app.payment_refunds r where r.consultant_id = p_consultant_id
                  and r.status in ('pending', 'processing'))
 $$;
 comment on function app.payout_open(uuid) is 'Whether money is still open between the platform and a consultant (a balance not settled to their bank, or a refund still to process): their bank details are kept until it is not.';
 
 grant execute on function app.payout_share(uuid, numeric, timestamptz), app.order_transfer(uuid, numeric),
-  app.transfer_release_after(uuid), app.payout_setting(text), app.payout_open(uuid),
+  app.transfer_release_after(uuid), app.payout_setting(text), app.payout_open(uuid), app.ledger_sum(uuid, text),
   app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) to nakksha_worker;
 -- The admin payouts view asks which closed accounts still have money open (under the admin policies).
-grant execute on function app.payout_open(uuid) to nakksha_app;
+grant execute on function app.payout_open(uuid), app.ledger_sum(uuid, text) to nakksha_app;
 
 -- Test: pytest tests/db/test_route_transfers.py tests/db/test_payout_accounts.py

@@ -61,4 +61,39 @@ $$;
 comment on function app.schedule_session_reminder() is 'Retired (see db/functions/app/retired.sql): the reminder trigger before 20261209020000, which queued every reminder ahead.';
 
 
+-- The append-only triggers of the baseline (the admin audit log) and of 20261210010000 (the ledger) until
+-- 20261212030000 pointed them at app.refuse_change with the same SQLSTATE and code, and dropped these two. A fresh
+-- database migrates step by step, and those migrations create triggers on them: made here only while
+-- 20261212030000 is not applied (indented, so they are not counted as the app schema's functions: a migrated
+-- database has neither).
+do $retired$
+declare
+  v_retired boolean := false;
+begin
+  if to_regclass('public.schema_migrations') is not null then
+    execute 'select exists (select 1 from public.schema_migrations where version = $1)' into v_retired
+      using '20261212030000';
+  end if;
+  if not v_retired then
+    create or replace function app.forbid_audit_change() returns trigger
+    language plpgsql
+    as $body$
+    begin
+      raise exception using errcode = 'NK403', message = 'audit_log_append_only',
+        detail = 'The admin audit log cannot be changed or deleted.';
+    end;
+    $body$;
+    create or replace function app.refuse_ledger_change() returns trigger
+    language plpgsql
+    set search_path = ''
+    as $body$
+    begin
+      raise exception using errcode = 'NK409', message = 'ledger_append_only',
+        detail = 'Ledger entries are never changed or deleted; a correction is a new entry.';
+    end;
+    $body$;
+  end if;
+end
+$retired$;
+
 -- Test: pytest tests/meta/test_migrations.py tests/meta/test_definer_functions.py

@@ -5,17 +5,6 @@
 -- document snapshots what it prints and never changes. Applied before the migrations: signatures use built-in
 -- types only (the tables are the migration's).
 
-create or replace function app.refuse_change() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  raise exception using errcode = 'NK409', message = tg_table_name || '_append_only',
-    detail = format('Rows of %s are never changed or deleted; a correction is a new row.', tg_table_name);
-end;
-$$;
-comment on function app.refuse_change() is 'Trigger (before update or delete): the table is append-only (NK409 <table>_append_only).';
-
 create or replace function app.financial_year_label(p_fy_start date) returns text
 language sql immutable strict parallel safe
 as $$ select to_char(p_fy_start, 'YY') || '-' || to_char(p_fy_start + interval '1 year', 'YY') $$;
@@ -106,7 +95,7 @@ as $$
 $$;
 comment on function app.share_of(numeric, numeric, numeric, numeric) is 'A refund''s cumulative pro-rata share of an amount, half up to the paisa.';
 
-grant execute on function app.refuse_change(), app.financial_year_label(date), app.document_prefix(boolean, text),
+grant execute on function app.financial_year_label(date), app.document_prefix(boolean, text),
   app.gst_in_price(numeric, numeric, boolean), app.gst_halves(numeric, numeric, numeric), app.share_of(numeric, numeric, numeric, numeric),
   app.platform_text(text) to nakksha_app, nakksha_worker;
 grant execute on function app.next_document_number(uuid, text, timestamptz) to nakksha_worker;
