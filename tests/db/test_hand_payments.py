@@ -72,7 +72,7 @@ async def test_an_admin_pays_what_is_due_by_hand_once_and_the_ledger_agrees(db, 
     assert [h["reference"] for h in view["hand_payments"]] == ["UTR00012346", "UTR00012345"]
     # The consultant sees it on their transfer.
     async with db.as_caller("app", consultant_id=c) as conn:
-        [mine] = json.loads(await conn.fetchval("select api.my_transfers(50)"))["items"]
+        [mine] = json.loads(await conn.fetchval("select api.my_transfers(null, 50)"))["items"]
     assert mine["status"] == "failed"
     assert [(h["amount"], h["reference"]) for h in mine["hand_payments"]] == [("500.00", "UTR00012345"),
                                                                               ("382.00", "UTR00012346")]
