@@ -65,7 +65,7 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
     "payment_webhook": {400: ("invalid_payload", "invalid_signature", "malformed_json"),
                         422: ("out_of_range", "invalid_text")},
     "preview_email_template": {422: ("template_invalid", "template_too_large", "template_too_slow")},
-    "public_accept_quotation": {409: ("invalid_transition", "quotation_expired"), 502: ("payment_gateway_unavailable",)},
+    "public_accept_quotation": {409: ("invalid_transition", "quotation_expired", "quotation_already_paid"), 502: ("payment_gateway_unavailable",)},
     "public_cancel_booking": {409: ("cancellation_window_closed", "invalid_transition")},
     "public_reject_quotation": {409: ("invalid_transition", "quotation_expired")},
     "public_reschedule_booking": {409: ("reschedule_not_allowed", "slot_taken", "slot_full")},

@@ -3688,7 +3688,8 @@ CREATE FUNCTION api.my_gst_report(p_month date) RETURNS jsonb
       'place_of_supply_state_code', d.place_of_supply_state_code,
       'place_of_supply', coalesce(s.name, d.place_of_supply_country), 'sac', d.sac,
       'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
-      'igst', api.money(d.igst), 'total', api.money(d.total), 'lut_reference', d.lut_reference)
+      'igst', api.money(d.igst), 'round_off', api.money(d.round_off), 'total', api.money(d.total),
+      'lut_reference', d.lut_reference)
       order by d.issued_at, d.number)
     from app.tax_documents d left join app.gst_states s on s.code = d.place_of_supply_state_code
     where d.consultant_id = (select app.current_reading_consultant_id())
@@ -4721,6 +4722,24 @@ begin
       values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
               p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name,
               v_billing.address, v_billing.postal_code);
+    elsif p_billing is not null and jsonb_typeof(p_billing) = 'object' and p_billing <> '{}' then
+      -- New billing details on an accepted quotation: the invoice is issued when the payment is captured, so an
+      -- order still unpaid takes them (checked as on acceptance); once paid they can no longer change it.
+      v_billing := app_private.billing_details(p_billing, v_q.consultant_id, v_q.final_amount);
+      update app.payment_transactions t
+      set billing_state_code = v_billing.state_code, billing_country = v_billing.country, billing_gstin = v_billing.gstin,
+          billing_name = v_billing.billing_name, billing_address = v_billing.address,
+          billing_postal_code = v_billing.postal_code
+      where t.quotation_id = v_q.id and t.status = 'pending';
+      if not found and exists (
+          select 1 from app.payment_transactions t
+          where t.quotation_id = v_q.id and t.status in ('completed', 'partially_refunded', 'refunded')
+            and (t.billing_state_code, t.billing_country, t.billing_gstin, t.billing_name, t.billing_address,
+                 t.billing_postal_code) is distinct from (v_billing.state_code, v_billing.country, v_billing.gstin,
+                 v_billing.billing_name, v_billing.address, v_billing.postal_code)) then
+        raise exception using errcode = 'NK409', message = 'quotation_already_paid',
+          detail = 'This quotation is paid and its invoice issued with the details given then.';
+      end if;
     end if;
     return app_private.public_quotation_json(v_q);
   end if;
@@ -10009,7 +10028,7 @@ begin
   from app.next_document_number(t.consultant_id, d.document_type, v_at) n;
   d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
     'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
-      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
+      'total', d.total));  -- the price paid; its paisa of round-off is shown below the lines
   d.created_at := now();
   insert into app.tax_documents select d.*;
   v_count := 1;
@@ -10054,7 +10073,7 @@ begin
     from app.next_document_number(null, 'tax_invoice', v_at) n;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
       'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
-      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
+      'total', d.total));  -- the price paid; its paisa of round-off is shown below the lines
     insert into app.tax_documents select d.*;
     v_count := v_count + 1;
   end if;
@@ -10132,7 +10151,7 @@ begin
     d.description := 'Refund against ' || src.number || ': ' || src.description;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
       'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
-      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
+      'total', d.total));  -- the price paid; its paisa of round-off is shown below the lines
     continue when d.total = 0;  -- a refund too small to take back a paisa of the commission: nothing to credit
     select n.number, n.financial_year into d.number, d.financial_year
     from app.next_document_number(case when src.issuer = 'consultant' then t.consultant_id end, 'credit_note',
@@ -16321,6 +16340,7 @@ CREATE VIEW analytics.gst_summary_monthly AS
     sum(cgst) AS cgst,
     sum(sgst) AS sgst,
     sum(igst) AS igst,
+    sum(round_off) AS round_off,
     sum(total) AS total
    FROM app.tax_documents d
   GROUP BY ((date_trunc('month'::text, (issued_at AT TIME ZONE 'Asia/Kolkata'::text)))::date), consultant_id, issuer, place_of_supply_state_code, document_type;
@@ -16403,6 +16423,13 @@ COMMENT ON COLUMN analytics.gst_summary_monthly.sgst IS 'Their taxes.';
 --
 
 COMMENT ON COLUMN analytics.gst_summary_monthly.igst IS 'Their taxes.';
+
+
+--
+-- Name: COLUMN gst_summary_monthly.round_off; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.gst_summary_monthly.round_off IS 'Their round-offs: taxable value + taxes + round off = total.';
 
 
 --

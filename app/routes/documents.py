@@ -82,7 +82,8 @@ async def get_document_pdf(request: Request) -> Response:
 
 
 REPORT_COLUMNS = ["Number", "Type", "Issued by", "Date", "Against", "Supplier GSTIN", "Recipient GSTIN",
-                  "Place of supply", "Place of supply code", "SAC", "Taxable value", "CGST", "SGST", "IGST", "Total",
+                  "Place of supply", "Place of supply code", "SAC", "Taxable value", "CGST", "SGST", "IGST", "Round off",
+                  "Total",
                   "LUT"]
 
 
@@ -100,7 +101,7 @@ async def gst_report_csv(request: Request) -> Response:
                     "You" if d["issuer"] == "consultant" else "Nakksha (commission)", d["issue_date"],
                     d["original_number"] or "", d["supplier_gstin"] or "", d["recipient_gstin"] or "",
                     d["place_of_supply"] or "", d["place_of_supply_state_code"] or "", d["sac"], d["taxable_value"],
-                    d["cgst"], d["sgst"], d["igst"], d["total"], d["lut_reference"] or ""])
+                    d["cgst"], d["sgst"], d["igst"], d["round_off"], d["total"], d["lut_reference"] or ""])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="nakksha-gst-{report["month"]}.csv"',
         "cache-control": "no-store"})

@@ -38,6 +38,9 @@ def billing_of_form(form: dict) -> dict | None:
     """The page's GST invoice fields as the API's `billing` (the booking page's names): a State, or "abroad" with a
     country; the address and PIN code; a GSTIN and a name to invoice. None when all are empty."""
     place = (form.get("billing_state") or "").strip()
+    if place == "abroad" and not (form.get("billing_country") or "").strip():
+        # "Outside India" with no country would read as an Indian address (and ask for a PIN): name the field.
+        raise ApiError(422, "validation_error", "Enter your country's two letters, like US or AE.", "billing.country")
     billing = {"country": (form.get("billing_country") or "").strip()} if place == "abroad" else {"state_code": place}
     billing |= {"gstin": (form.get("billing_gstin") or "").strip(), "billing_name": (form.get("billing_name") or "").strip(),
                 "address": (form.get("billing_address") or "").strip(),

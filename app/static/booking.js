@@ -292,7 +292,7 @@
     input.closest(".field").classList.toggle("invalid", Boolean(text));
     if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
   }
-  function checkDetails(client, phone, billing) {
+  function checkDetails(client, phone, billing, place) {
     var errors = {};
     if (!client.name) { errors.name = "Please enter your name."; }
     if (!client.email) { errors.email = "Please enter your email address: the confirmation goes there."; }
@@ -307,7 +307,6 @@
     var billingBox = document.getElementById("billing");
     var paidTypes = billingBox ? String(billingBox.getAttribute("data-paid-types") || "").split(/\s+/) : [];
     if (paidTypes.indexOf(state.type) >= 0) {
-      var place = billing.state_code || (billing.country ? "abroad" : "");
       if (!place) { errors.state_code = "Choose your State (or Outside India): it decides the GST on your invoice."; }
       else if (place === "abroad" && !billing.country) { errors.country = "Enter your country's two letters, like US."; }
       if (!billing.address) { errors.address = "Enter your address: the tax invoice names it."; }
@@ -342,6 +341,9 @@
   if (placeSelect) {
     placeSelect.addEventListener("change", function () {
       document.getElementById("field-country").hidden = placeSelect.value !== "abroad";
+      // A PIN is digits; a postal code abroad may have letters (a phone shows the keyboard that fits).
+      var pin = document.getElementById("billing-postal_code");
+      if (pin) { pin.setAttribute("inputmode", placeSelect.value === "abroad" ? "text" : "numeric"); }
     });
   }
 
@@ -360,7 +362,7 @@
       var value = String(form.get(pair[1]) || "").trim();
       if (value) { billing[pair[0]] = value; }
     });
-    if (showErrors(checkDetails(client, phone, billing))) { return; }
+    if (showErrors(checkDetails(client, phone, billing, place))) { return; }
     var body = { slot_id: state.slot.slot_id, session_type: state.type, client: client, timezone: zone() };
     var notes = String(form.get("notes") || "").trim();
     if (notes) { body.notes = notes; }

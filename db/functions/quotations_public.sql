@@ -162,6 +162,24 @@ begin
       values (v_q.consultant_id, 'quotation', v_q.id, v_q.client_id, v_q.final_amount, v_q.currency, p_gateway,
               p_order_id, 'pending', v_billing.state_code, v_billing.country, v_billing.gstin, v_billing.billing_name,
               v_billing.address, v_billing.postal_code);
+    elsif p_billing is not null and jsonb_typeof(p_billing) = 'object' and p_billing <> '{}' then
+      -- New billing details on an accepted quotation: the invoice is issued when the payment is captured, so an
+      -- order still unpaid takes them (checked as on acceptance); once paid they can no longer change it.
+      v_billing := app_private.billing_details(p_billing, v_q.consultant_id, v_q.final_amount);
+      update app.payment_transactions t
+      set billing_state_code = v_billing.state_code, billing_country = v_billing.country, billing_gstin = v_billing.gstin,
+          billing_name = v_billing.billing_name, billing_address = v_billing.address,
+          billing_postal_code = v_billing.postal_code
+      where t.quotation_id = v_q.id and t.status = 'pending';
+      if not found and exists (
+          select 1 from app.payment_transactions t
+          where t.quotation_id = v_q.id and t.status in ('completed', 'partially_refunded', 'refunded')
+            and (t.billing_state_code, t.billing_country, t.billing_gstin, t.billing_name, t.billing_address,
+                 t.billing_postal_code) is distinct from (v_billing.state_code, v_billing.country, v_billing.gstin,
+                 v_billing.billing_name, v_billing.address, v_billing.postal_code)) then
+        raise exception using errcode = 'NK409', message = 'quotation_already_paid',
+          detail = 'This quotation is paid and its invoice issued with the details given then.';
+      end if;
     end if;
     return app_private.public_quotation_json(v_q);
   end if;

@@ -106,10 +106,10 @@ create view analytics.invoices (id, consultant_id, issuer, document_type, number
 comment on view analytics.invoices is 'Every GST document (invoice, bill of supply, receipt, credit note; the platform''s commission invoices): type, number, States and amounts, no names, addresses or GSTINs.';
 
 create view analytics.gst_summary_monthly (month, consultant_id, issuer, place_of_supply_state_code, document_type,
-                                           documents, taxable_value, cgst, sgst, igst, total) as
+                                           documents, taxable_value, cgst, sgst, igst, round_off, total) as
   select date_trunc('month', d.issued_at at time zone 'Asia/Kolkata')::date, d.consultant_id, d.issuer,
          d.place_of_supply_state_code, d.document_type, count(*), sum(d.taxable_value), sum(d.cgst), sum(d.sgst),
-         sum(d.igst), sum(d.total)
+         sum(d.igst), sum(d.round_off), sum(d.total)
   from app.tax_documents d
   group by 1, d.consultant_id, d.issuer, d.place_of_supply_state_code, d.document_type;
 comment on view analytics.gst_summary_monthly is 'GST documents per month (India), consultant, issuer, place of supply and type: their count, taxable value and each tax.';

@@ -142,6 +142,7 @@ comment on column analytics.gst_summary_monthly.taxable_value is 'Their taxable 
 comment on column analytics.gst_summary_monthly.cgst is 'Their taxes.';
 comment on column analytics.gst_summary_monthly.sgst is 'Their taxes.';
 comment on column analytics.gst_summary_monthly.igst is 'Their taxes.';
+comment on column analytics.gst_summary_monthly.round_off is 'Their round-offs: taxable value + taxes + round off = total.';
 comment on column analytics.gst_summary_monthly.total is 'Their total.';
 comment on column analytics.consultant_dashboard_stats.consultant_id is 'The consultant.';
 comment on column analytics.consultant_dashboard_stats.total_sessions is 'Sessions in any status but abandoned.';

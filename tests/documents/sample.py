@@ -37,7 +37,7 @@ INTRA_STATE = variant(
     place_of_supply={"state_code": "29", "state_name": "Karnataka", "country": "IN"},
     # 990.33 with 18% in it: taxable 839.26, CGST = SGST = 9% of it = 75.53, and 0.01 left over to round off.
     lines=[{"description": "Consultation", "sac": "998311", "quantity": 1, "taxable_value": "839.26",
-            "cgst": "75.53", "sgst": "75.53", "igst": "0.00", "total": "990.32"}],
+            "cgst": "75.53", "sgst": "75.53", "igst": "0.00", "total": "990.33"}],
     taxable_value="839.26", cgst="75.53", sgst="75.53", igst="0.00", round_off="0.01", total="990.33")
 
 CREDIT_NOTE = variant(

@@ -90,6 +90,12 @@ async def test_a_regular_consultants_page_asks_the_phone_for_the_address_the_tax
         assert width <= 390, f"the page scrolls sideways at 390 px: {width}"
         await shot(phone, "booking-invoice-address-phone")
         await no_serious_violations(phone, "booking-invoice-address-phone")
+        # Outside India with no country: the country is asked for, not a PIN; the postcode field takes letters.
+        await phone.get_by_label("State").select_option(label="Outside India")
+        await expect(phone.get_by_label("PIN code")).to_have_attribute("inputmode", "text")
+        await phone.get_by_role("button", name=re.compile("Continue|Pay")).click()
+        await expect(phone.locator("#billing-country-error")).to_contain_text("country")
+        await expect(phone.locator("#billing-postal_code-error")).to_be_hidden()
         await phone.get_by_label("State").select_option(label="Maharashtra")
         await phone.get_by_label("Address").fill("4th floor, 12 Linking Road, Bandra West, Mumbai")
         await phone.get_by_label("PIN code").fill("400050")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from tests.http.test_dashboard_payments_pages import signed_in_consultant
@@ -49,9 +50,11 @@ async def test_the_monthly_gst_report_lists_each_document_with_its_taxes(client,
     rows = [line.split(",") for line in r.text.strip().splitlines()]
     assert rows[0][:4] == ["Number", "Type", "Issued by", "Date"] and len(rows) == 3
     receipt = next(row for row in rows if row[1] == "Receipt")
-    assert receipt[10:15] == ["1499.50", "0.00", "0.00", "0.00", "1499.50"]
+    assert receipt[10:16] == ["1499.50", "0.00", "0.00", "0.00", "0.00", "1499.50"]
+    # Each row adds up: taxable value + CGST + SGST + IGST + round off = total.
+    assert all(sum(map(Decimal, row[10:15])) == Decimal(row[15]) for row in rows[1:])
     nk = next(row for row in rows if row[2].startswith("Nakksha"))
-    assert nk[0].startswith("NK/") and nk[10] == "149.95" and nk[14] == "176.94"  # commission + 18% GST
+    assert nk[0].startswith("NK/") and nk[10] == "149.95" and nk[15] == "176.94"  # commission + 18% GST
     documents = (await client.get(DOCUMENTS, headers=c["headers"])).json()["items"]
     shown = await client.get(f"/dashboard/payouts/documents/{documents[0]['id']}", headers=HTML)
     assert shown.status_code == 200 and documents[0]["number"] in shown.text

@@ -81,7 +81,20 @@ async def test_billing_details_on_acceptance_reach_the_invoice_and_bad_ones_writ
     accepted = r.json()
     assert accepted["gst"]["igst"] == "180.00" and accepted["gst"]["place_of_supply"]["state_code"] == "27"
     order_id = accepted["checkout"]["order_id"]
+    # Accepted, not yet paid: new details replace the order's (the invoice is issued at capture), checked as before.
+    bengaluru = {"state_code": "29", "address": "12 MG Road, Bengaluru", "postal_code": "560001"}
+    again = await client.post(f"{PUBLIC}/{token}/accept", json={"billing": bengaluru})
+    assert again.status_code == 200 and again.json()["gst"]["place_of_supply"]["state_code"] == "29", again.text
+    assert again.json()["checkout"]["order_id"] == order_id and len(rzp.orders) == 1
+    bad = await client.post(f"{PUBLIC}/{token}/accept", json={"billing": {"state_code": "29"}})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "billing.address"
+    mine = {"gstin": CLIENT_GSTIN, "billing_name": "Acme Exports LLP", **HOME}
+    assert (await client.post(f"{PUBLIC}/{token}/accept", json={"billing": mine})).json()["gst"]["igst"] == "180.00"
     assert (await client.post(VERIFY, json=signed(order_id, rzp.pay(order_id)["id"]))).json()["status"] == "confirmed"
+    # Paid: the invoice is issued; the same details answer as before, others are refused.
+    assert (await client.post(f"{PUBLIC}/{token}/accept", json={"billing": mine})).status_code == 200
+    late = await client.post(f"{PUBLIC}/{token}/accept", json={"billing": bengaluru})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "quotation_already_paid", late.text
     docs = (await client.get("/api/v1/documents", headers=c["headers"])).json()["items"]
     mine = next(d for d in docs if d["issuer"] == "consultant")
     doc = (await client.get(f"/api/v1/documents/{mine['id']}", headers=c["headers"])).json()
@@ -103,6 +116,11 @@ async def test_the_quotation_page_takes_billing_details_and_shows_a_refusal_on_t
     r = await client.post(f"/q/{token}/accept", headers=HTML, data={"csrf_token": csrf, "billing_state": "07",
                                                                     "billing_postal_code": "110001"})
     assert r.status_code == 422 and "Your address is needed" in r.text and 'value="110001"' in r.text
+    # "Outside India" with the country left empty: the country is what is missing (not a PIN).
+    r = await client.post(f"/q/{token}/accept", headers=HTML, data={
+        "csrf_token": csrf, "billing_state": "abroad", "billing_address": "10 Downing St, London",
+        "billing_postal_code": "SW1A 2AA"})
+    assert r.status_code == 422 and "Enter your country" in r.text and "PIN code is six digits" not in r.text
     assert rzp.orders == {}
     r = await client.post(f"/q/{token}/accept", headers=HTML, data={
         "csrf_token": csrf, "billing_state": "07", "billing_address": "B-12, Connaught Place, New Delhi",

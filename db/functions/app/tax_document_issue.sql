@@ -99,7 +99,7 @@ begin
   from app.next_document_number(t.consultant_id, d.document_type, v_at) n;
   d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
     'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
-      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
+      'total', d.total));  -- the price paid; its paisa of round-off is shown below the lines
   d.created_at := now();
   insert into app.tax_documents select d.*;
   v_count := 1;
@@ -144,7 +144,7 @@ begin
     from app.next_document_number(null, 'tax_invoice', v_at) n;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
       'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
-      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
+      'total', d.total));  -- the price paid; its paisa of round-off is shown below the lines
     insert into app.tax_documents select d.*;
     v_count := v_count + 1;
   end if;
@@ -209,7 +209,7 @@ begin
     d.description := 'Refund against ' || src.number || ': ' || src.description;
     d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
       'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst,
-      'total', d.total - d.round_off));  -- a line adds up; the round-off is the document's, below its lines
+      'total', d.total));  -- the price paid; its paisa of round-off is shown below the lines
     continue when d.total = 0;  -- a refund too small to take back a paisa of the commission: nothing to credit
     select n.number, n.financial_year into d.number, d.financial_year
     from app.next_document_number(case when src.issuer = 'consultant' then t.consultant_id end, 'credit_note',
