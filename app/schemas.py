@@ -144,24 +144,39 @@ SPACES = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u200
 NOT_SPACE = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 
 
+# What one line of text printed on a page, an email or a GST document may not hold: C0 and C1 controls (line breaks
+# and tabs included), the line and paragraph separators, and the invisible characters that reorder or hide text
+# (bidirectional marks, embeddings, overrides and isolates, the Arabic letter mark, zero-width space, BOM). An outside
+# review printed "Evil \u202eelif.exe" on an invoice, and C1 controls as empty boxes in its PDF.
+UNPRINTABLE = r"\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+_UNPRINTABLE = re.compile(f"[{UNPRINTABLE}]")
+# A character that is neither unprintable nor a space (NOT_SPACE's spaces that are not already unprintable).
+_VISIBLE = rf"[^{UNPRINTABLE} \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+
+
 def trimmed(max_length: int, min_length: int = 0, description: str | None = None) -> object:
-    """Text of at most max_length characters as sent, with at least min_length left once trimmed."""
+    """One line of text of at most max_length characters as sent, with at least min_length left once trimmed, and
+    nothing in it that cannot be printed (UNPRINTABLE)."""
     def check(value: object) -> object:
         if not isinstance(value, str):
             return value  # the str schema after this refuses it with the usual message
         if len(value) > max_length:
             raise PydanticCustomError("string_too_long", "Use at most {max} characters.", {"max": max_length})
+        if _UNPRINTABLE.search(value):
+            raise PydanticCustomError("string_unprintable", "Use one line of letters, digits, spaces and punctuation: "
+                                      "this holds a line break, a control or a direction character.")
         value = value.strip(SPACES)
         if len(value) < min_length:
             raise PydanticCustomError("string_too_short", "Fill this in." if min_length == 1 else
                                       "Use at least {min} characters.", {"min": min_length})
         return value
-    schema: dict = {"type": "string", "maxLength": max_length}
+    # One pattern states both rules: only printable characters (anchored), and at least min_length of them besides
+    # spaces at the ends — a visible one, then min_length - 2 more, then a visible one.
+    line = f"[^{UNPRINTABLE}]"
+    schema: dict = {"type": "string", "maxLength": max_length, "pattern": f"^{line}*$"}
     if min_length:
-        # At least min_length characters besides spaces at the ends: a non-space, then min_length - 1 more
-        # characters ending in a non-space (unanchored: anywhere in the text).
-        schema |= {"minLength": min_length, "pattern": NOT_SPACE if min_length == 1
-                   else rf"{NOT_SPACE}[\s\S]{{{min_length - 2},}}{NOT_SPACE}"}
+        schema |= {"minLength": min_length, "pattern": f"^{line}*{_VISIBLE}{line}*$" if min_length == 1
+                   else f"^{line}*{_VISIBLE}{line}{{{min_length - 2},}}{_VISIBLE}{line}*$"}
     if description:
         schema["description"] = description
     return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]

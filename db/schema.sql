@@ -6731,12 +6731,12 @@ begin
     perform app.refuse_field('state_code', 'Choose a State or Union Territory from the list.');
   end if;
   -- What the documents print: a registered consultant's legal name and address are on every invoice. No control
-  -- characters or bidirectional overrides (a name that reads backwards on a tax document).
+  -- characters or bidirectional overrides (a name that reads backwards on a tax document): app.printable.
   if exists (select 1 from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
-             where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]') then
+             where not app.printable(p_profile->>k)) then
     perform app.refuse_field((select k from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
-                              where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]'
-                              limit 1), 'Use plain text on one line (no control or direction characters).');
+                              where not app.printable(p_profile->>k) limit 1),
+                             'Use plain text on one line (no control or direction characters).');
   end if;
   if char_length(btrim(p_profile->>'legal_name')) not between 2 and 200 then
     perform app.refuse_field('legal_name', 'The legal name is 2 to 200 characters.');
@@ -10703,6 +10703,31 @@ COMMENT ON FUNCTION app.platform_text(p_key text) IS 'A text platform setting, N
 
 
 --
+-- Name: printable(text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.printable(p_text text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- One line a page, an email or a GST document can print: no C0 or C1 control (line breaks included), no line or
+  -- paragraph separator, nothing that reorders or hides text (bidirectional marks, embeddings, overrides,
+  -- isolates, the Arabic letter mark, zero-width space, BOM). The API's one-line text fields say the same
+  -- (app/schemas.py UNPRINTABLE). NULL is printable (nothing to print).
+  select p_text is null
+         or p_text !~ '[\x01-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]'
+$$;
+
+
+ALTER FUNCTION app.printable(p_text text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION printable(p_text text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.printable(p_text text) IS 'Whether text is one printable line: no controls, separators or bidirectional/invisible formatting characters.';
+
+
+--
 -- Name: protect_booked_slot(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -11667,9 +11692,6 @@ CREATE FUNCTION app_private.billing_details(p_billing jsonb, p_consultant_id uui
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $_$
-declare
-  -- Characters a printed document must not carry: controls, and bidirectional overrides (text reading backwards).
-  v_unprintable constant text := '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]';
 begin
   -- {state_code, country, gstin, billing_name, address, postal_code}. A GSTIN is a business in India, its State its
   -- own; a State, or an address with no country, says India. Each refusal is a 422 naming its field, before
@@ -11684,8 +11706,8 @@ begin
     country := nullif(upper(btrim(p_billing->>'country')), '');
     gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
     billing_name := nullif(btrim(p_billing->>'billing_name'), '');
-    -- One line on a document: line breaks and runs of spaces become one space.
-    address := nullif(btrim(regexp_replace(coalesce(p_billing->>'address', ''), '[\s]+', ' ', 'g')), '');
+    -- One line on a document: runs of spaces become one (a line break is refused below, as the API refuses it).
+    address := nullif(btrim(regexp_replace(coalesce(p_billing->>'address', ''), ' {2,}', ' ', 'g')), '');
     postal_code := nullif(upper(btrim(p_billing->>'postal_code')), '');
   end if;
   if country is not null and country !~ '^[A-Z]{2}$' then
@@ -11717,12 +11739,12 @@ begin
   end if;
   if billing_name is not null and char_length(billing_name) not between 2 and 200 then
     perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
-  elsif billing_name ~ v_unprintable then
+  elsif not app.printable(billing_name) then
     perform app.refuse_field('billing.billing_name', 'The name to invoice has a character a document cannot print.');
   end if;
   if address is not null and char_length(address) not between 5 and 300 then
     perform app.refuse_field('billing.address', 'The address is 5 to 300 characters: building, street, city.');
-  elsif address ~ v_unprintable then
+  elsif not app.printable(address) then
     perform app.refuse_field('billing.address', 'The address has a character a document cannot print.');
   end if;
   if postal_code is not null and country = 'IN' and postal_code !~ '^[1-9][0-9]{5}$' then
@@ -24867,6 +24889,16 @@ REVOKE ALL ON FUNCTION app.platform_text(p_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_app;
 GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_worker;
 GRANT ALL ON FUNCTION app.platform_text(p_key text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION printable(p_text text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.printable(p_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.printable(p_text text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.printable(p_text text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.printable(p_text text) TO nakksha_app_admin;
 
 
 --

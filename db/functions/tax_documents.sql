@@ -11,9 +11,6 @@ create or replace function app_private.billing_details(p_billing jsonb, p_consul
 language plpgsql stable
 set search_path = ''
 as $$
-declare
-  -- Characters a printed document must not carry: controls, and bidirectional overrides (text reading backwards).
-  v_unprintable constant text := '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]';
 begin
   -- {state_code, country, gstin, billing_name, address, postal_code}. A GSTIN is a business in India, its State its
   -- own; a State, or an address with no country, says India. Each refusal is a 422 naming its field, before
@@ -28,8 +25,8 @@ begin
     country := nullif(upper(btrim(p_billing->>'country')), '');
     gstin := nullif(upper(regexp_replace(coalesce(p_billing->>'gstin', ''), '\s', '', 'g')), '');
     billing_name := nullif(btrim(p_billing->>'billing_name'), '');
-    -- One line on a document: line breaks and runs of spaces become one space.
-    address := nullif(btrim(regexp_replace(coalesce(p_billing->>'address', ''), '[\s]+', ' ', 'g')), '');
+    -- One line on a document: runs of spaces become one (a line break is refused below, as the API refuses it).
+    address := nullif(btrim(regexp_replace(coalesce(p_billing->>'address', ''), ' {2,}', ' ', 'g')), '');
     postal_code := nullif(upper(btrim(p_billing->>'postal_code')), '');
   end if;
   if country is not null and country !~ '^[A-Z]{2}$' then
@@ -61,12 +58,12 @@ begin
   end if;
   if billing_name is not null and char_length(billing_name) not between 2 and 200 then
     perform app.refuse_field('billing.billing_name', 'The name to invoice is 2 to 200 characters.');
-  elsif billing_name ~ v_unprintable then
+  elsif not app.printable(billing_name) then
     perform app.refuse_field('billing.billing_name', 'The name to invoice has a character a document cannot print.');
   end if;
   if address is not null and char_length(address) not between 5 and 300 then
     perform app.refuse_field('billing.address', 'The address is 5 to 300 characters: building, street, city.');
-  elsif address ~ v_unprintable then
+  elsif not app.printable(address) then
     perform app.refuse_field('billing.address', 'The address has a character a document cannot print.');
   end if;
   if postal_code is not null and country = 'IN' and postal_code !~ '^[1-9][0-9]{5}$' then

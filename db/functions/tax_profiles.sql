@@ -122,12 +122,12 @@ begin
     perform app.refuse_field('state_code', 'Choose a State or Union Territory from the list.');
   end if;
   -- What the documents print: a registered consultant's legal name and address are on every invoice. No control
-  -- characters or bidirectional overrides (a name that reads backwards on a tax document).
+  -- characters or bidirectional overrides (a name that reads backwards on a tax document): app.printable.
   if exists (select 1 from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
-             where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]') then
+             where not app.printable(p_profile->>k)) then
     perform app.refuse_field((select k from unnest(array['legal_name', 'address_line1', 'address_line2', 'city']) k
-                              where (p_profile->>k) ~ '[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]'
-                              limit 1), 'Use plain text on one line (no control or direction characters).');
+                              where not app.printable(p_profile->>k) limit 1),
+                             'Use plain text on one line (no control or direction characters).');
   end if;
   if char_length(btrim(p_profile->>'legal_name')) not between 2 and 200 then
     perform app.refuse_field('legal_name', 'The legal name is 2 to 200 characters.');

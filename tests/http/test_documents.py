@@ -11,7 +11,7 @@ from tests.http.test_payments import VERIFY, app, razorpay_env, rzp, signed  # n
 DOCUMENTS = "/api/v1/documents"
 CLIENT_GSTIN = gstin(state="27", pan="AAPFU0939F")
 # Where a regular-scheme consultant's tax invoice is addressed (GST rule 46(f) proviso: address, PIN code, State).
-HOME = {"address": "  4th floor, 12 Linking Road,\n Bandra West, Mumbai ", "postal_code": "400050"}
+HOME = {"address": "  4th floor,  12 Linking Road, Bandra West, Mumbai ", "postal_code": "400050"}
 
 
 async def make_regular(db, consultant_id: str) -> None:

@@ -70,6 +70,18 @@ end;
 $$;
 comment on function app.refuse_field(text, text) is 'Raise the one validation error (422 naming a field) the app maps.';
 
+create or replace function app.printable(p_text text) returns boolean
+language sql immutable parallel safe
+as $$
+  -- One line a page, an email or a GST document can print: no C0 or C1 control (line breaks included), no line or
+  -- paragraph separator, nothing that reorders or hides text (bidirectional marks, embeddings, overrides,
+  -- isolates, the Arabic letter mark, zero-width space, BOM). The API's one-line text fields say the same
+  -- (app/schemas.py UNPRINTABLE). NULL is printable (nothing to print).
+  select p_text is null
+         or p_text !~ '[\x01-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]'
+$$;
+comment on function app.printable(text) is 'Whether text is one printable line: no controls, separators or bidirectional/invisible formatting characters.';
+
 -- (Its first signature had no billing country: gone, so no caller reaches it by mistake.)
 drop function if exists app.withholding(uuid, uuid, numeric, numeric, timestamptz);
 
@@ -124,7 +136,7 @@ comment on function app.withholding(uuid, uuid, numeric, numeric, timestamptz, t
 
 grant execute on function app.gstin_check_character(text), app.gstin_is_valid(text), app.pan_is_valid(text),
   app.financial_year_start(timestamptz), app.basis_points_of(numeric, integer), app.tax_setting(text),
-  app.refuse_field(text, text) to nakksha_app, nakksha_worker;
+  app.refuse_field(text, text), app.printable(text) to nakksha_app, nakksha_worker;
 grant execute on function app.withholding(uuid, uuid, numeric, numeric, timestamptz, text) to nakksha_worker;
 
 -- Test: pytest tests/db/test_tax_profiles.py
