@@ -79,7 +79,7 @@ async def test_an_unpaid_quotation_lists_no_documents(client, db, rzp):
     accepted = (await client.post(f"{PUBLIC}/{token}/accept")).json()
     assert accepted["documents"] == [] and accepted["payable"]
     page = (await client.get(f"/q/{token}", headers=HTML)).text
-    assert "Your documents" not in page and "listed on this page to download" in page
+    assert "Your documents" not in page and "your receipt is emailed to you and listed on this page" in page
 
 
 async def outbox(db, quotation_id: str) -> list:
