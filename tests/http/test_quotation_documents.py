@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import uuid
 
+import jobs.email
 from tests.http import test_payments as payments
 from tests.http.test_booking import approved_consultant
 from tests.http.test_document_pdfs import BENGALURU, pdf_text
@@ -112,6 +113,18 @@ async def test_paying_mails_the_client_once_with_the_document_attached(client, d
     await run_jobs(db, queues=("emails",))
     assert len(await rows(db, "select 1 from app.email_outbox o join app.email_logs l on l.id = o.email_log_id "
                               "where l.quotation_id = $1 and l.email_type = 'quotation_paid'", uuid.UUID(q["id"]))) == 1
+
+
+async def test_a_document_that_does_not_render_still_lets_the_paid_mail_go(client, db, rzp, monkeypatch):
+    c, q, token, _, _ = await paid_quotation(client, db, rzp)
+
+    async def broken(document):
+        raise RuntimeError("pango fell over")
+
+    monkeypatch.setattr(jobs.email, "document_pdf", broken)
+    await run_jobs(db, queues=("emails",))
+    [mail] = await outbox(db, q["id"])
+    assert mail["status"] == "sent" and mail["attachments"] == [] and f"/q/{token}" in mail["text_body"]
 
 
 async def test_a_refund_adds_its_credit_note_to_the_clients_list(client, db, rzp):
