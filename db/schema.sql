@@ -8177,6 +8177,36 @@ COMMENT ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error text)
 
 
 --
+-- Name: worker_paid_document(uuid, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_paid_document(p_session_id uuid, p_quotation_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's document to the client for the payment that confirmed a session or paid a quotation (one
+  -- of the two is given; not a duplicate's, not a credit note), as issued: what the client's confirmation or
+  -- "quotation paid" mail attaches as a PDF. NULL when there is none (a free session, cash, a payment captured
+  -- before documents existed).
+  select api.document_json(d)
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where (t.session_id = p_session_id or t.quotation_id = p_quotation_id) and d.document_type <> 'credit_note'
+    and not coalesce((t.metadata->>'duplicate')::boolean, false)
+  order by d.issued_at desc, d.number desc
+  limit 1
+$$;
+
+
+ALTER FUNCTION api.worker_paid_document(p_session_id uuid, p_quotation_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_paid_document(p_session_id uuid, p_quotation_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_paid_document(p_session_id uuid, p_quotation_id uuid) IS 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session or paid a quotation, for the client''s mail''s PDF; NULL when none.';
+
+
+--
 -- Name: worker_payments_missing_fee(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -8702,35 +8732,6 @@ ALTER FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, 
 --
 
 COMMENT ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) IS 'Worker: a payment whose money cannot be transferred (refund started, refused): flagged for an admin as a failed transfer.';
-
-
---
--- Name: worker_session_document(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
---
-
-CREATE FUNCTION api.worker_session_document(p_session_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  -- The consultant's document to the client for the payment that confirmed a session (not a duplicate's, not a
-  -- credit note), as issued: what the confirmation mail attaches as a PDF. NULL when there is none (a free
-  -- session, cash, a payment captured before documents existed).
-  select api.document_json(d)
-  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
-  where t.session_id = p_session_id and d.document_type <> 'credit_note'
-    and not coalesce((t.metadata->>'duplicate')::boolean, false)
-  order by d.issued_at desc, d.number desc
-  limit 1
-$$;
-
-
-ALTER FUNCTION api.worker_session_document(p_session_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION worker_session_document(p_session_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION api.worker_session_document(p_session_id uuid) IS 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session, for the confirmation mail''s PDF; NULL when none.';
 
 
 --
@@ -11937,30 +11938,6 @@ COMMENT ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id uui
 
 
 --
--- Name: booking_documents(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
---
-
-CREATE FUNCTION app_private.booking_documents(p_session_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  -- The client's own documents of a booking: the consultant's to them (never the platform's to the consultant).
-  select coalesce(jsonb_agg(api.document_json(d) order by d.issued_at, d.number), '[]')
-  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
-  where t.session_id = p_session_id
-$$;
-
-
-ALTER FUNCTION app_private.booking_documents(p_session_id uuid) OWNER TO nakksha_owner;
-
---
--- Name: FUNCTION booking_documents(p_session_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
---
-
-COMMENT ON FUNCTION app_private.booking_documents(p_session_id uuid) IS 'The documents issued to a booking''s client (full snapshots), for its manage link.';
-
-
---
 -- Name: booking_json(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -12475,6 +12452,31 @@ COMMENT ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_sc
 
 
 --
+-- Name: client_documents(uuid, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.client_documents(p_session_id uuid, p_quotation_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The client's own documents of a booking or of a quotation (one of the two is given): the consultant's to
+  -- them (never the platform's to the consultant), their credit notes and a duplicate payment's included.
+  select coalesce(jsonb_agg(api.document_json(d) order by d.issued_at, d.number), '[]')
+  from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
+  where t.session_id = p_session_id or t.quotation_id = p_quotation_id
+$$;
+
+
+ALTER FUNCTION app_private.client_documents(p_session_id uuid, p_quotation_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION client_documents(p_session_id uuid, p_quotation_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.client_documents(p_session_id uuid, p_quotation_id uuid) IS 'The documents issued to a booking''s or a quotation''s client (full snapshots), for its manage link or its /q link.';
+
+
+--
 -- Name: client_linked_tables(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -12583,6 +12585,8 @@ begin
     end if;
     -- An accepted quotation's payment: it is paid (the acceptance already holds; nothing to give back).
     update app.quotations set paid_at = coalesce(paid_at, now()) where id = v_t.quotation_id;
+    -- The client's "quotation paid" mail with its GST document, as a booking's confirmation goes on capture.
+    perform app_private.mail_quotation_paid(v_t.quotation_id, v_t.id);
     return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id, 'quotation_id', v_t.quotation_id);
   end if;
 
@@ -13311,6 +13315,50 @@ COMMENT ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) IS '
 
 
 --
+-- Name: mail_quotation_paid(uuid, uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_q app.quotations;
+  v_d app.tax_documents;
+begin
+  select * into v_q from app.quotations where id = p_quotation_id;
+  -- Once per quotation, like the booking's confirmation: confirm_payment reaches here only on the capture that
+  -- first pays it (a replayed webhook or a second verify finds the payment confirmed and stops before), and a
+  -- mail already queued is never queued again.
+  if exists (select 1 from app.email_logs l where l.quotation_id = v_q.id and l.email_type = 'quotation_paid') then
+    return;
+  end if;
+  -- The document this capture issued to the client (its trigger ran in this transaction): named in the mail;
+  -- the worker attaches its PDF at send time.
+  select * into v_d from app.tax_documents d
+  where d.payment_id = p_payment_id and d.issuer = 'consultant' and d.document_type <> 'credit_note'
+  order by d.issued_at desc, d.number desc limit 1;
+  perform app_private.queue_email('quotation_paid', v_q.client_email::text, v_q.client_name,
+    app_private.quotation_mail_data(v_q) || jsonb_build_object('paid_at', v_q.paid_at,
+      'document_type', v_d.document_type, 'document_number', v_d.number)
+    -- The client's link back to the quotation (its documents), sealed as when it was sent.
+    || case when v_q.public_link_encrypted is not null
+            then jsonb_build_object('quotation_url_encrypted', v_q.public_link_encrypted) else '{}' end,
+    p_consultant_id => v_q.consultant_id, p_client_id => v_q.client_id, p_quotation_id => v_q.id);
+end;
+$$;
+
+
+ALTER FUNCTION app_private.mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid) IS 'Queue quotation_paid to the client (once per quotation): the payment received, the GST document it issued (attached by the worker), the link back.';
+
+
+--
 -- Name: manage_view(app.sessions); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -13345,7 +13393,7 @@ begin
                          from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
                          where t.session_id = p_s.id), '[]'::jsonb),
     -- The GST documents issued to the client for it (invoice or receipt, credit notes), as issued.
-    'documents', app_private.booking_documents(p_s.id));
+    'documents', app_private.client_documents(p_s.id, null));
 end;
 $$;
 
@@ -13606,7 +13654,9 @@ CREATE FUNCTION app_private.public_quotation_json(p_q app.quotations) RETURNS js
                                           'currency', t.currency)
                 from app.payment_transactions t
                 where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
-                order by t.created_at desc limit 1))
+                order by t.created_at desc limit 1),
+    -- The GST documents issued to the client for it (invoice, bill of supply or receipt; credit notes), as issued.
+    'documents', app_private.client_documents(null, p_q.id))
   from app.consultants c where c.id = p_q.consultant_id
 $$;
 
@@ -13617,7 +13667,7 @@ ALTER FUNCTION app_private.public_quotation_json(p_q app.quotations) OWNER TO na
 -- Name: FUNCTION public_quotation_json(p_q app.quotations); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.public_quotation_json(p_q app.quotations) IS 'A quotation as its client sees it (no internal ids, no view counts), with its payment.';
+COMMENT ON FUNCTION app_private.public_quotation_json(p_q app.quotations) IS 'A quotation as its client sees it (no internal ids, no view counts), with its payment and the GST documents issued to the client.';
 
 
 --
@@ -24276,6 +24326,14 @@ GRANT ALL ON FUNCTION api.worker_note_refund_error(p_refund_id uuid, p_error tex
 
 
 --
+-- Name: FUNCTION worker_paid_document(p_session_id uuid, p_quotation_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_paid_document(p_session_id uuid, p_quotation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_paid_document(p_session_id uuid, p_quotation_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_payments_missing_fee(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -24393,14 +24451,6 @@ GRANT ALL ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) TO nakksha_wo
 
 REVOKE ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id text, p_amount numeric, p_reason text) TO nakksha_worker;
-
-
---
--- Name: FUNCTION worker_session_document(p_session_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION api.worker_session_document(p_session_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_session_document(p_session_id uuid) TO nakksha_worker;
 
 
 --
@@ -25624,14 +25674,6 @@ GRANT ALL ON FUNCTION app_private.bookable_slot(p_c app.consultants, p_slot_id u
 
 
 --
--- Name: FUNCTION booking_documents(p_session_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
---
-
-REVOKE ALL ON FUNCTION app_private.booking_documents(p_session_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_private.booking_documents(p_session_id uuid) TO nakksha_worker;
-
-
---
 -- Name: FUNCTION booking_json(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -25733,6 +25775,14 @@ GRANT ALL ON FUNCTION app_private.check_unpaid_holds(p_c app.consultants, p_emai
 
 REVOKE ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.claim_idempotency_key(p_consultant_id uuid, p_scope text, p_key text, p_request_sha256 bytea) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION client_documents(p_session_id uuid, p_quotation_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.client_documents(p_session_id uuid, p_quotation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.client_documents(p_session_id uuid, p_quotation_id uuid) TO nakksha_worker;
 
 
 --
@@ -25897,6 +25947,14 @@ GRANT ALL ON FUNCTION app_private.known_sign_in_address(p_kind text, p_account t
 
 REVOKE ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.lock_consultant_slots(p_consultant_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid) TO nakksha_worker;
 
 
 --

@@ -39,9 +39,10 @@ INVITE_METHODS = {"session_confirmation": "REQUEST", "session_booked": "REQUEST"
                   "session_rescheduled_consultant": "REQUEST", "session_cancelled_client": "CANCEL",
                   "session_cancelled_consultant": "CANCEL"}
 LINK_PURPOSE = "email_link"
-# The mails that carry the session's GST document (tax invoice, bill of supply or receipt) as a PDF: the client's
-# confirmation, sent when their payment confirmed the booking.
-DOCUMENT_MAILS = {"session_confirmation"}
+# The mails that carry the client's GST document (tax invoice, bill of supply or receipt) as a PDF, and the field of
+# their data naming what was paid: the booking's confirmation, sent when their payment confirmed it, and the
+# quotation's "paid" mail.
+DOCUMENT_MAILS = {"session_confirmation": "session_id", "quotation_paid": "quotation_id"}
 
 
 def decrypt_fields(data: dict) -> dict:
@@ -69,12 +70,14 @@ def invite_attachments(email_type: str, data: dict, to_email: str, to_name: str 
 
 async def document_attachments(db, log_id: uuid.UUID, email_type: str, data: dict) -> list[dict]:
     """The PDF of the document the confirming payment issued to the client, rendered now from its snapshot. A
-    document that cannot be read or rendered is logged and the mail goes without it: the booking's confirmation
-    matters more than its attachment, and the client can download it from their manage link."""
-    if email_type not in DOCUMENT_MAILS or not data.get("session_id"):
+    document that cannot be read or rendered is logged and the mail goes without it: the confirmation matters
+    more than its attachment, and the client can download it from their manage link or quotation page."""
+    field = DOCUMENT_MAILS.get(email_type)
+    if field is None or not data.get(field):
         return []
+    paid = {"session_id": None, "quotation_id": None, field: uuid.UUID(str(data[field]))}
     try:
-        document = await run(db, "worker_session_document", session_id=uuid.UUID(str(data["session_id"])))
+        document = await run(db, "worker_paid_document", **paid)
         if document is None:
             return []  # free, paid to the consultant directly, or captured before documents existed
         pdf = await document_pdf(document)

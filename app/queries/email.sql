@@ -8,9 +8,9 @@ select api.worker_claim_email(:email_log_id);
 -- Local adapter: store the rendered message once per idempotency key.
 select api.worker_store_outbox_message(:email_log_id, :idempotency_key, :to_email, :to_name, :subject, :html_body, :text_body, :attachments);
 
--- name: worker_session_document(session_id)$
--- The consultant's GST document of the payment that confirmed a session (its snapshot), or NULL: the confirmation mail's PDF.
-select api.worker_session_document(:session_id);
+-- name: worker_paid_document(session_id, quotation_id)$
+-- The consultant's GST document of the payment that confirmed a session or paid a quotation (its snapshot), or NULL: the client's mail's PDF.
+select api.worker_paid_document(:session_id, :quotation_id);
 
 -- name: worker_mark_email_sent(email_log_id, subject, provider, external_id)!
 -- The provider accepted the message.

@@ -1,4 +1,4 @@
-# app/routes/documents.py — GST documents over HTTP: the consultant's list and snapshots (/api/v1/documents), their monthly GST report (CSV on the Payouts page), and the client's own through the manage link.
+# app/routes/documents.py — GST documents over HTTP: the consultant's list and snapshots (/api/v1/documents), their monthly GST report (CSV on the Payouts page), and the client's own through their booking's manage link or their quotation's /q link.
 """Documents are issued by the database when a payment is captured or a refund processed (docs/gst.md, "What the
 product does") and never change. Every reader here gets the same JSON snapshot (`document_snapshot`): a page renders
 it, and its PDF (app/documents_pdf.py) prints the same template part from the same dict."""
@@ -24,6 +24,7 @@ from app.jsonio import JSONResponse
 from app.paging import PageQuery, before_field, keyset_page
 from app.routes.dashboard_payouts import _month
 from app.routes.public import booking_with_checkout
+from app.routes.quotations_public import quotation_token
 from app.schemas import PlausibleMonth
 from app.sql import run
 from app.validation import parse_query
@@ -107,26 +108,46 @@ async def gst_report_csv(request: Request) -> Response:
         "cache-control": "no-store"})
 
 
-@endpoint(summary="A GST document of a booking, for its client, through the manage link.", tags=("pages",),
+async def _booking_documents(request: Request) -> list[dict]:
+    return (await booking_with_checkout(request, token_hash(request.path_params["token"])))["documents"]
+
+
+async def _quotation_documents(request: Request) -> list[dict]:
+    # The peek: opening a document is no view of the quotation.
+    return (await run(request.app.state.pool, "public_quotation_peek", token_hash=quotation_token(request),
+                      billing=None))["documents"]
+
+
+# The links a client holds, by their first path segment: a booking's manage link and a quotation's /q link, each
+# with how to read the documents issued to its client.
+CLIENT_LINKS = {"booking": _booking_documents, "q": _quotation_documents}
+
+
+def _link_kind(request: Request) -> str:
+    """Which client's link these routes hang under: "booking" (/booking/<token>/…) or "q" (/q/<token>/…)."""
+    return request.url.path.split("/", 2)[1]
+
+
+@endpoint(summary="A GST document of a booking or a quotation, for its client, through their link.", tags=("pages",),
           include=False)
 async def client_document_page(request: Request) -> Response:
-    token = request.path_params["token"]
+    link = f"/{_link_kind(request)}/{request.path_params['token']}"
     document = await _client_document(request)
-    return _document_page(request, document, back=f"/booking/{token}",
-                          pdf_url=f"/booking/{token}/documents/{document['id']}.pdf")
+    return _document_page(request, document, back=link, pdf_url=f"{link}/documents/{document['id']}.pdf")
 
 
-@endpoint(summary="A GST document of a booking as a PDF, for its client, through the manage link.", tags=("pages",),
-          include=False)
+@endpoint(summary="A GST document of a booking or a quotation as a PDF, for its client, through their link.",
+          tags=("pages",), include=False)
 async def client_document_pdf(request: Request) -> Response:
     return await pdf_response(await _client_document(request))
 
 
 async def _client_document(request: Request) -> dict:
-    """One of the documents issued to the booking's client (never the platform's to the consultant), or 404."""
+    """One of the documents issued to the client of the booking or quotation behind the link (never the platform's
+    to the consultant), or 404: another link's, or none."""
     wanted = str(_document_id(request))
-    booking = await booking_with_checkout(request, token_hash(request.path_params["token"]))
-    found = next((d for d in booking["documents"] if d["id"] == wanted), None)
+    documents = await CLIENT_LINKS[_link_kind(request)](request)
+    found = next((d for d in documents if d["id"] == wanted), None)
     if found is None:
         raise ApiError(404, "not_found", "No such document.")
     return found
@@ -164,6 +185,10 @@ dashboard_routes = [Route("/payouts/gst-report.csv", gst_report_csv, methods=["G
 site_routes = [Route("/booking/{token}/documents/{document_id}.pdf", client_document_pdf, methods=["GET"],
                      name="booking_document_pdf"),
                Route("/booking/{token}/documents/{document_id}", client_document_page, methods=["GET"],
-                     name="booking_document_page")]
+                     name="booking_document_page"),
+               Route("/q/{token}/documents/{document_id}.pdf", client_document_pdf, methods=["GET"],
+                     name="quotation_document_pdf"),
+               Route("/q/{token}/documents/{document_id}", client_document_page, methods=["GET"],
+                     name="quotation_document_page")]
 
 # Test: pytest tests/http/test_documents.py tests/http/test_document_pdfs.py

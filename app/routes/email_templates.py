@@ -57,7 +57,8 @@ def _type(request: Request) -> str:
 # Fields real mail does not always carry (a session a consultant added has no manage link; a refund amount
 # only comes with a cancellation) and fields that may be empty: an override must render without them too.
 OPTIONAL = ("manage_url", "refund_amount", "refund_reason", "previous_starts_at")
-MAY_BE_EMPTY = ("meeting_link", "cancellation_reason", "reason", "validity_period", "expires_at")
+MAY_BE_EMPTY = ("meeting_link", "cancellation_reason", "reason", "validity_period", "expires_at", "document_type",
+                "document_number")
 
 
 async def checked(email_type: str, template: dict) -> Rendered:

@@ -1,4 +1,4 @@
-# app/routes/quotations_public.py — a quotation through its client's link (/api/v1/public/quotations/<token>): view, accept (with Checkout for the payment), reject.
+# app/routes/quotations_public.py — a quotation through its client's link (/api/v1/public/quotations/<token>): view (with the GST documents issued once paid), accept (with Checkout for the payment), reject.
 """The client holds an unguessable token; the database finds the quotation by its hash (db/functions/
 quotations_public.sql). The pages at /q/<token> (quotation_pages.py) use the same helpers."""
 from __future__ import annotations
@@ -12,6 +12,7 @@ from starlette.routing import Route
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
 from app.adapters.route import order_transfers
 from app.answers import Checkout, QuotationTerms
+from app.answers_documents import TaxDocument
 from app.auth import token_hash
 from app.endpoints import endpoint
 from app.errors import ApiError
@@ -73,6 +74,10 @@ class PublicQuotation(QuotationTerms):
     payable: bool = Field(description="Accepted and not yet paid: `checkout` takes the payment.")
     payment: QuotationPayment | None
     checkout: Checkout | None
+    documents: list[TaxDocument] = Field(description="The GST documents issued to the client for it once paid "
+                                                     "(invoice, bill of supply or receipt; credit notes), as issued: "
+                                                     "each at /q/{token}/documents/{id} and as a PDF at "
+                                                     "/q/{token}/documents/{id}.pdf.")
 
 
 def quotation_token(request: Request) -> bytes:

@@ -64,7 +64,7 @@ begin
                          from app.payment_refunds r join app.payment_transactions t on t.id = r.transaction_id
                          where t.session_id = p_s.id), '[]'::jsonb),
     -- The GST documents issued to the client for it (invoice or receipt, credit notes), as issued.
-    'documents', app_private.booking_documents(p_s.id));
+    'documents', app_private.client_documents(p_s.id, null));
 end;
 $$;
 comment on function app_private.manage_view is 'What the client''s manage page shows: the booking, what they may do, the refund due now.';

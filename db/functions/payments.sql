@@ -132,6 +132,8 @@ begin
     end if;
     -- An accepted quotation's payment: it is paid (the acceptance already holds; nothing to give back).
     update app.quotations set paid_at = coalesce(paid_at, now()) where id = v_t.quotation_id;
+    -- The client's "quotation paid" mail with its GST document, as a booking's confirmation goes on capture.
+    perform app_private.mail_quotation_paid(v_t.quotation_id, v_t.id);
     return jsonb_build_object('outcome', 'confirmed', 'transaction_id', v_t.id, 'quotation_id', v_t.quotation_id);
   end if;
 

@@ -290,6 +290,38 @@ end;
 $$;
 comment on function app_private.notify_consultant_of_quotation is 'Queue quotation_viewed or quotation_responded to the consultant, if they want it.';
 
+create or replace function app_private.mail_quotation_paid(p_quotation_id uuid, p_payment_id uuid)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_q app.quotations;
+  v_d app.tax_documents;
+begin
+  select * into v_q from app.quotations where id = p_quotation_id;
+  -- Once per quotation, like the booking's confirmation: confirm_payment reaches here only on the capture that
+  -- first pays it (a replayed webhook or a second verify finds the payment confirmed and stops before), and a
+  -- mail already queued is never queued again.
+  if exists (select 1 from app.email_logs l where l.quotation_id = v_q.id and l.email_type = 'quotation_paid') then
+    return;
+  end if;
+  -- The document this capture issued to the client (its trigger ran in this transaction): named in the mail;
+  -- the worker attaches its PDF at send time.
+  select * into v_d from app.tax_documents d
+  where d.payment_id = p_payment_id and d.issuer = 'consultant' and d.document_type <> 'credit_note'
+  order by d.issued_at desc, d.number desc limit 1;
+  perform app_private.queue_email('quotation_paid', v_q.client_email::text, v_q.client_name,
+    app_private.quotation_mail_data(v_q) || jsonb_build_object('paid_at', v_q.paid_at,
+      'document_type', v_d.document_type, 'document_number', v_d.number)
+    -- The client's link back to the quotation (its documents), sealed as when it was sent.
+    || case when v_q.public_link_encrypted is not null
+            then jsonb_build_object('quotation_url_encrypted', v_q.public_link_encrypted) else '{}' end,
+    p_consultant_id => v_q.consultant_id, p_client_id => v_q.client_id, p_quotation_id => v_q.id);
+end;
+$$;
+comment on function app_private.mail_quotation_paid is 'Queue quotation_paid to the client (once per quotation): the payment received, the GST document it issued (attached by the worker), the link back.';
+
 -- Expiry and stats -------------------------------------------------------------------------------------
 
 create or replace function api.expire_quotations()

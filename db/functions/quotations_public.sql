@@ -49,10 +49,12 @@ as $$
                                           'currency', t.currency)
                 from app.payment_transactions t
                 where t.quotation_id = p_q.id and not coalesce((t.metadata->>'duplicate')::boolean, false)
-                order by t.created_at desc limit 1))
+                order by t.created_at desc limit 1),
+    -- The GST documents issued to the client for it (invoice, bill of supply or receipt; credit notes), as issued.
+    'documents', app_private.client_documents(null, p_q.id))
   from app.consultants c where c.id = p_q.consultant_id
 $$;
-comment on function app_private.public_quotation_json is 'A quotation as its client sees it (no internal ids, no view counts), with its payment.';
+comment on function app_private.public_quotation_json is 'A quotation as its client sees it (no internal ids, no view counts), with its payment and the GST documents issued to the client.';
 
 create or replace function api.public_quotation(p_token_hash bytea, p_user_agent text)
 returns jsonb

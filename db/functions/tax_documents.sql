@@ -227,36 +227,38 @@ as $$
 $$;
 comment on function api.my_documents_of is 'The calling consultant''s GST documents of one session or one payment (theirs and the platform''s to them), oldest first.';
 
-create or replace function app_private.booking_documents(p_session_id uuid)
+create or replace function app_private.client_documents(p_session_id uuid, p_quotation_id uuid)
 returns jsonb
 language sql stable
 set search_path = ''
 as $$
-  -- The client's own documents of a booking: the consultant's to them (never the platform's to the consultant).
+  -- The client's own documents of a booking or of a quotation (one of the two is given): the consultant's to
+  -- them (never the platform's to the consultant), their credit notes and a duplicate payment's included.
   select coalesce(jsonb_agg(api.document_json(d) order by d.issued_at, d.number), '[]')
   from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
-  where t.session_id = p_session_id
+  where t.session_id = p_session_id or t.quotation_id = p_quotation_id
 $$;
-comment on function app_private.booking_documents is 'The documents issued to a booking''s client (full snapshots), for its manage link.';
+comment on function app_private.client_documents is 'The documents issued to a booking''s or a quotation''s client (full snapshots), for its manage link or its /q link.';
 
-create or replace function api.worker_session_document(p_session_id uuid)
+create or replace function api.worker_paid_document(p_session_id uuid, p_quotation_id uuid)
 returns jsonb
 language sql stable security invoker
 set search_path = ''
 as $$
-  -- The consultant's document to the client for the payment that confirmed a session (not a duplicate's, not a
-  -- credit note), as issued: what the confirmation mail attaches as a PDF. NULL when there is none (a free
-  -- session, cash, a payment captured before documents existed).
+  -- The consultant's document to the client for the payment that confirmed a session or paid a quotation (one
+  -- of the two is given; not a duplicate's, not a credit note), as issued: what the client's confirmation or
+  -- "quotation paid" mail attaches as a PDF. NULL when there is none (a free session, cash, a payment captured
+  -- before documents existed).
   select api.document_json(d)
   from app.payment_transactions t join app.tax_documents d on d.payment_id = t.id and d.issuer = 'consultant'
-  where t.session_id = p_session_id and d.document_type <> 'credit_note'
+  where (t.session_id = p_session_id or t.quotation_id = p_quotation_id) and d.document_type <> 'credit_note'
     and not coalesce((t.metadata->>'duplicate')::boolean, false)
   order by d.issued_at desc, d.number desc
   limit 1
 $$;
-comment on function api.worker_session_document is 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session, for the confirmation mail''s PDF; NULL when none.';
+comment on function api.worker_paid_document is 'The worker: the consultant''s GST document (full snapshot) of the payment that confirmed a session or paid a quotation, for the client''s mail''s PDF; NULL when none.';
 
-grant execute on function api.document_json(app.tax_documents), api.worker_session_document(uuid) to nakksha_worker;
+grant execute on function api.document_json(app.tax_documents), api.worker_paid_document(uuid, uuid) to nakksha_worker;
 grant execute on function api.document_json(app.tax_documents), api.my_documents(date, text, uuid, integer),
   api.my_document(uuid), api.my_gst_report(date), api.my_documents_of(uuid, uuid) to nakksha_app;
 

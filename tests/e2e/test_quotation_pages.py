@@ -1,4 +1,4 @@
-# tests/e2e/test_quotation_pages.py — quotations in Chromium: the consultant builds (live final amount), lists, previews and sends one; the client opens the link, accepts and pays at the local checkout in one step, or declines; axe-core on each page.
+# tests/e2e/test_quotation_pages.py — quotations in Chromium: the consultant builds (live final amount), lists, previews and sends one; the client opens the link, accepts and pays at the local checkout in one step (then finds their receipt on the page), or declines; axe-core on each page.
 from __future__ import annotations
 
 import re
@@ -99,6 +99,18 @@ async def test_a_consultant_builds_and_sends_a_quotation_the_client_accepts_and_
         await client.wait_for_url(re.compile(r"/q/qt_[^?]+\?done=paid$"))
         await expect(client.locator("#paid")).to_contain_text("Accepted and paid")
         await shot(client, "quotation-paid")
+        # The GST document issued to the client (an unregistered consultant's receipt): listed, on a phone too,
+        # with its page (and PDF) under the quotation's link.
+        await expect(client.locator("#paid")).to_contain_text("Your receipt is below to open or download")
+        await expect(client.locator("#quotation-documents li")).to_have_count(1)
+        await expect(client.locator("#quotation-documents")).to_contain_text("Receipt RCT/")
+        await client.set_viewport_size({"width": 390, "height": 844})
+        await no_serious_violations(client, "quotation-paid")
+        await shot(client, "quotation-paid-390")
+        await client.locator("#quotation-documents a").first.click()
+        await client.wait_for_url(re.compile(r"/q/qt_[^/]+/documents/[0-9a-f-]{36}$"))
+        await expect(client.locator("#tax-document")).to_contain_text("RCT/")
+        await expect(client.locator("#document-pdf")).to_have_attribute("href", re.compile(r"/documents/[0-9a-f-]{36}\.pdf$"))
     finally:
         await client.context.close()
 

@@ -206,7 +206,8 @@ async def test_admin_pages_refuse_a_signed_in_consultant(client, db, app):
                                        "select 'e', row(x.*)::text from app.email_templates x) t")
     finally:
         await conn.close()
-    ids = {"consultant_id": a["id"], "admin_id": admin_id, "email_type": email_types()[0]}
+    ids = {"consultant_id": a["id"], "admin_id": admin_id, "email_type": email_types()[0],
+           "transfer_id": str(uuid.uuid4())}  # any transfer: the consultant is refused before it is looked up
     before = await snapshot(db, a["id"])
     c, _ = await signed_in_consultant(app, client, db)
     checked = []

@@ -17,7 +17,8 @@ from tests.http.test_payments import owner, run_jobs
 ISSUE_TYPES = {"session_confirmation", "session_reminder", "session_cancelled_client", "session_rescheduled",
                "refund_processed", "quotation_received", "session_booked", "session_cancelled_consultant",
                "quotation_viewed", "quotation_responded", "account_approved", "account_rejected", "account_suspended",
-               "account_reactivated", "verify_email", "password_reset", "session_rescheduled_consultant"}
+               "account_reactivated", "verify_email", "password_reset", "session_rescheduled_consultant",
+               "quotation_paid"}
 
 # What each message must tell its reader, in both parts.
 MUST_SAY = {
@@ -36,6 +37,8 @@ MUST_SAY = {
                            "Thu, 31 Dec 2026, 11:59 PM IST"],
     "quotation_viewed": ["Priya Shah", "Career plan, three months", "11:30 AM IST"],
     "quotation_responded": ["accepted", "Looks good, let us start.", "₹13,500.00"],
+    "quotation_paid": ["Career plan, three months", "Asha Verma", "₹13,500.00", "Thu, 26 Nov 2026, 02:45 PM IST",
+                       "tax invoice", "INV/26-27/000123", "attached", "https://nakksha.in/q/qt_sample"],
     "account_approved": ["Asha", "/asha-verma"],
     "account_reactivated": ["Asha"],
     "account_rejected": ["We could not verify your credentials."],
