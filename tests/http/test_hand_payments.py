@@ -174,6 +174,10 @@ async def test_the_payouts_page_records_a_hand_payment_from_its_form(client, db)
     page = await client.get(ok.headers["location"], headers=HTML)
     assert "Hand payment recorded" in page.text and "UTRFORM00001" in page.text
     assert "Record a hand payment" not in page.text
+    # Submitted again (a second admin, a resubmit): the row is gone, and the refusal is said at the section's top.
+    again = await client.post(path, headers=HTML, data={"csrf_token": token, "amount": "", "reference": "UTRFORM00002",
+                                                        "paid_on": date.today().isoformat()})
+    assert again.status_code == 409 and 'id="hp-error"' in again.text, again.text
     # The consultant's Payouts page says it was paid by bank transfer, with the reference.
     email = await snapshot(db, "select email::text from app.consultants where id = $1", uuid.UUID(c["id"]))
     assert (await sign_in(client, email, HELPER_PASSWORD)).status_code == 303
