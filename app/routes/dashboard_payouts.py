@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -50,7 +51,15 @@ async def payouts_page(request: Request) -> Response:
     pool = request.app.state.pool
     balance = await run(pool, "my_balance", caller)
     ledger = await run(pool, "my_ledger", caller, before=int(before) if before else None, limit=50)
-    transfers = (await run(pool, "my_transfers", caller, before=None, limit=20))["items"] if before is None else []
+    # Transfers twenty at a time, newest first; `transfers_before` (the previous page's next) pages back.
+    transfers_before = request.query_params.get("transfers_before")
+    if transfers_before is not None:
+        try:
+            transfers_before = str(uuid.UUID(transfers_before))
+        except ValueError:
+            raise ApiError(422, "validation_error", "transfers_before: a transfer's id.", "transfers_before") from None
+    page = (await run(pool, "my_transfers", caller, before=transfers_before, limit=20)) if before is None else None
+    transfers = page["items"] if page else []
     documents = await run(pool, "my_documents", caller, month=None, type=None, before=None, limit=10)
     payout_account = await run(pool, "my_payout_account", caller)
     now = datetime.now(UTC)
@@ -64,7 +73,8 @@ async def payouts_page(request: Request) -> Response:
     response = render(request, "dashboard/payouts.html", {
         "balance": balance, "withheld": Decimal(balance["tcs"]) + Decimal(balance["tds"]), "ledger": ledger,
         "owes": Decimal(balance["due"]) < 0, "labels": KIND_LABELS, "tz": subject["timezone"], "months": months,
-        "transfers": transfers, "first_page": before is None, "documents": documents,
+        "transfers": transfers, "transfers_next": page["next"] if page else None,
+        "first_page": before is None, "documents": documents,
         "payout_account": payout_account})
     response.headers["cache-control"] = "no-store"  # money and tax figures: never cached
     return response

@@ -1,6 +1,7 @@
 # tests/http/test_payouts_pages.py — the Payouts page and its monthly statements (CSV), as a consultant signed in on the pages reads them (the local gateway's payment).
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -62,5 +63,26 @@ async def test_the_monthly_gst_report_lists_each_document_with_its_taxes(client,
                              headers=HTML)).status_code == 422
     empty = await client.get("/dashboard/payouts/gst-report.csv", params={"month": "2021-01"}, headers=HTML)
     assert len(empty.text.strip().splitlines()) == 1
+
+
+async def test_the_payouts_page_pages_back_through_older_transfers(client, db):
+    c, b, tid = await signed_in_consultant(client, db)
+    owner = await db.connect("owner")
+    try:
+        # 25 attempts on the one payment (failed ones may repeat), a minute apart: twenty to a page.
+        await owner.execute("insert into app.route_transfers (consultant_id, payment_id, source, account_id, amount, "
+                            "status, error, created_at) select t.consultant_id, t.id, 'order', 'acc_Page0000000001', "
+                            "1, 'failed', 'attempt ' || g, now() - g * interval '1 minute' "
+                            "from app.payment_transactions t, generate_series(1, 25) g where t.id = $1::uuid", tid)
+    finally:
+        await owner.close()
+    first = await client.get("/dashboard/payouts", headers=HTML)
+    assert first.status_code == 200 and first.text.count("Not sent") == 20
+    link = re.search(r'href="(/dashboard/payouts\?transfers_before=[0-9a-f-]+)#transfers"', first.text)
+    assert link, "no link to older transfers"
+    older = await client.get(link.group(1), headers=HTML)
+    assert older.status_code == 200 and older.text.count("Not sent") == 5 and "Older transfers" not in older.text
+    bad = await client.get("/dashboard/payouts?transfers_before=nope", headers=HTML)
+    assert bad.status_code == 422
 
 # Test: pytest tests/http/test_payouts_pages.py
