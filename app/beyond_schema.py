@@ -54,6 +54,11 @@ BILLING = Rule("validation_error", "`billing`: a GSTIN's check character and its
                                    "`gst_invoice` is true needs `state_code`, `address` and `postal_code` (abroad: "
                                    "`country` and `address`) (422, the field named billing.<field>).")
 
+# An Idempotency-Key names one request: the database remembers which (app.idempotency_keys, 24 hours).
+KEY_REUSED = Rule("idempotency_key_reused", "An `Idempotency-Key` answers one request only: sent again within 24 "
+                                            "hours with another body (or, for a refund, another payment) it is "
+                                            "refused (422 idempotency_key_reused).")
+
 # A keyset list's cursor (app/paging.py): the database judges whether the caller can read the row it names.
 CURSOR = Rule("validation_error", "`before` is the `next` of a page of this list: an item you can read (422, field "
                                   "`before`), not an empty page.")
@@ -122,7 +127,8 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
                                                     "regular scheme, with its ARN, and runs to this or the next 31 "
                                                     "March; names and addresses hold no control characters (422, "
                                                     "the field named)."),),
-    "book_slot": (BILLING,),
+    "book_slot": (BILLING, KEY_REUSED),
+    "refund_payment": (KEY_REUSED,),
     "public_accept_quotation": (BILLING,),
     # The database judges: what the payment still owes, and the calendar in India.
     "admin_record_hand_payment": (Rule("amount_exceeds_due", "`amount` is at most what the payment still owes the "

@@ -248,11 +248,13 @@ async def run_refusable(pool: asyncpg.Pool, name: str, caller: Caller = PUBLIC, 
 
 
 @asynccontextmanager
-async def transaction(pool: asyncpg.Pool, caller: Caller = PUBLIC) -> AsyncIterator[asyncpg.Connection]:
+async def transaction(pool: asyncpg.Pool, caller: Caller = PUBLIC, statement_timeout: str | None = None
+                      ) -> AsyncIterator[asyncpg.Connection]:
     """One transaction with the caller set, for the rare step that must hold a lock across more than one
-    named query (a token refresh waits for the provider under the connection's row lock)."""
+    named query (a token refresh waits for the provider under the connection's row lock). statement_timeout
+    raises the role's bound for this transaction (a wait for a lock another holds across a provider call)."""
     try:
-        async with _connection(pool, "transaction") as conn, begun(conn, caller):
+        async with _connection(pool, "transaction") as conn, begun(conn, caller, statement_timeout):
             yield conn
     except CONNECTION_ERRORS as exc:
         log.warning("database unavailable in a transaction: %s", exc)

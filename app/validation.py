@@ -178,6 +178,15 @@ def parse_form(data: dict[str, str], model: type[M], required: tuple[str, ...] |
     return parsed
 
 
+
+def idempotency_key(value: str | None) -> str | None:
+    """An Idempotency-Key (the header, or a page's one-time form key) as given, None when there is none; 400 when it
+    is not 1 to 200 printable characters."""
+    if value is not None and not (1 <= len(value) <= 200 and value.isprintable()):
+        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable characters.")
+    return value
+
+
 def parse_query(request: Request, model: type[M], *, blank_is_missing: bool = False) -> M:
     """The query string through `model`. A page's GET form sends its empty fields as `name=`; with
     blank_is_missing those mean “not given”, as the person filling the form meant."""

@@ -5687,10 +5687,10 @@ COMMENT ON FUNCTION api.refresh_views() IS 'Refresh every analytics materialized
 
 
 --
--- Name: refund_payment(uuid, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: refund_payment(uuid, numeric, text, text, bytea); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) RETURNS jsonb
+CREATE FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text DEFAULT NULL::text, p_request_sha256 bytea DEFAULT NULL::bytea) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -5700,10 +5700,23 @@ declare
   v_s app.sessions;
   v_left numeric(10, 2);
   v_amount numeric(10, 2);
+  v_replay jsonb;
+  v_answer jsonb;
 begin
   select * into v_t from app.payment_transactions where id = p_transaction_id and consultant_id = v_consultant;
   if v_t.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  -- An Idempotency-Key (the API's header, the dashboard's one-time confirm key) is claimed before anything is
+  -- judged: the same request again answers the first answer (even once nothing is left to refund), another
+  -- request with it is refused (NK422). The claim and the refund commit together, so a second request with the
+  -- key waits on the first's claim and then replays it; a refused refund leaves no claim behind.
+  if p_idempotency_key is not null then
+    v_replay := app_private.claim_idempotency_key(v_consultant, 'refund_payment', p_idempotency_key,
+                                                  p_request_sha256);
+    if v_replay is not null then
+      return jsonb_build_object('payment', v_replay->'response', 'replayed', true);
+    end if;
   end if;
   select * into v_s from app.sessions where id = v_t.session_id for update;
   select * into v_t from app.payment_transactions where id = v_t.id for update;
@@ -5738,18 +5751,23 @@ begin
   end if;
   perform app_private.create_refund(v_t.id, v_amount, p_reason, 'consultant');
   select * into v_t from app.payment_transactions where id = v_t.id;
-  return api.payment_json(v_t);
+  v_answer := api.payment_json(v_t);
+  if p_idempotency_key is not null then
+    update app.idempotency_keys set response = v_answer, status_code = 201
+    where consultant_id = v_consultant and scope = 'refund_payment' and key = p_idempotency_key;
+  end if;
+  return jsonb_build_object('payment', v_answer, 'replayed', false);
 end;
 $$;
 
 
-ALTER FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) OWNER TO nakksha_owner;
+ALTER FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) IS 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left. Definer: records a refund against a payment (money columns no web role may write).';
+COMMENT ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea) IS 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left; with an Idempotency-Key, once ({payment, replayed}). Definer: records a refund against a payment (money columns no web role may write).';
 
 
 --
@@ -8555,10 +8573,10 @@ COMMENT ON FUNCTION api.worker_record_release(p_transfer_id uuid) IS 'Worker: a 
 
 
 --
--- Name: worker_record_reversal(uuid, text, bigint, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: worker_record_reversal(uuid, text, bigint, timestamp with time zone, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) RETURNS void
+CREATE FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid DEFAULT NULL::uuid) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -8568,12 +8586,13 @@ declare
   v_moved integer;
 begin
   -- Money taken back from the linked account to the platform: due to the consultant again (a refund's entries
-  -- took it from due), out of the bucket the transfer is in. Once per reversal id.
+  -- took it from due), out of the bucket the transfer is in. Once per reversal id; a refund's share names the
+  -- refund (p_refund_id), what a negative balance netted names none.
   select * into v_row from app.route_transfers where id = p_transfer_id for update;
   v_moved := app.ledger_move(v_row.id, 'reversal', case when v_row.settled_at is not null then 'settled'
                                                         when v_row.released_at is not null then 'transferred'
                                                         else 'held' end,
-                             'due', v_amount, p_reversal_id, p_at);
+                             'due', v_amount, p_reversal_id, p_at, p_refund_id);
   if v_moved > 0 then
     update app.route_transfers set amount_reversed = least(amount, amount_reversed + v_amount),
       status = case when amount_reversed + v_amount >= amount then 'reversed' else 'partially_reversed' end
@@ -8583,13 +8602,13 @@ end;
 $$;
 
 
-ALTER FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) OWNER TO nakksha_owner;
+ALTER FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) IS 'Worker: a reversal of a transfer (the consultant''s share of a refund, or what they owed): its money back in due, once per reversal.';
+COMMENT ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid) IS 'Worker: a reversal of a transfer (the consultant''s share of a refund, naming it, or what they owed): its money back in due, once per reversal.';
 
 
 --
@@ -8681,21 +8700,44 @@ COMMENT ON FUNCTION api.worker_record_transfer(p_payment_id uuid, p_source text,
 --
 
 CREATE FUNCTION api.worker_refund_reversal(p_refund_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
-  -- What a refund should take back from the consultant's linked account: their share of the refunded part of the
-  -- payment (the share the transfer carried, in the refund's proportion), less what was reversed already; NULL
-  -- when the payment has no live transfer.
+declare
+  v_payment uuid := (select f.transaction_id from app.payment_refunds f where f.id = p_refund_id);
+  v_plan jsonb;
+begin
+  -- What a refund should take back from the consultant's linked account: its own share of the transfer, less what
+  -- was reversed for it already; NULL when the payment has no live transfer.
+  -- The refunds of one payment are planned, reversed at Razorpay and recorded one at a time: this lock is held by
+  -- the caller's transaction until it records the reversal (jobs/route_transfers.py, reverse_for_refund), so a
+  -- second job for the payment plans only after the first's reversal is in the ledger.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('refund_reversal:' || v_payment::text, 0));
+  -- Each refund's share is cumulative over the payment's refunds in the order they were made (failed ones do not
+  -- count): round(T·(before + this)/P) − round(T·before/P). So the shares of any set of refunds add up to the
+  -- refunded part of the transfer, all of it when the payment is refunded in full, whichever is processed first;
+  -- a share never depends on whether an earlier refund is processed yet (the race this replaced: it read the
+  -- payment's processed refunds less the transfer's reversals, and a refund planned between another's reversal
+  -- and its processing got nothing).
   select jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
-    'amount_paise', greatest(0, least(r.amount - r.amount_reversed,
-                                      round(r.amount * (t.amount_refunded + f.amount) / t.amount, 2)
-                                      - r.amount_reversed) * 100)::bigint,
+    'amount_paise', (greatest(0, least(r.amount - r.amount_reversed, s.share - s.reversed)) * 100)::bigint,
     'released', r.released_at is not null)
+  into v_plan
   from app.payment_refunds f
   join app.payment_transactions t on t.id = f.transaction_id
   join app.route_transfers r on r.payment_id = t.id and r.status in ('processed', 'partially_reversed')
+  cross join lateral (select coalesce(sum(g.amount), 0) as before from app.payment_refunds g
+                      where g.transaction_id = t.id and g.status <> 'failed'
+                        and (g.created_at, g.id) < (f.created_at, f.id)) b
+  cross join lateral (select round(r.amount * (b.before + f.amount) / t.amount, 2)
+                             - round(r.amount * b.before / t.amount, 2) as share,
+                             coalesce((select sum(e.amount) from app.ledger_entries e
+                                       where e.transfer_id = r.id and e.kind = 'reversal' and e.bucket = 'due'
+                                         and e.refund_id = f.id), 0) as reversed) s
   where f.id = p_refund_id
+  order by r.created_at limit 1;
+  return v_plan;
+end;
 $$;
 
 
@@ -8705,7 +8747,7 @@ ALTER FUNCTION api.worker_refund_reversal(p_refund_id uuid) OWNER TO nakksha_own
 -- Name: FUNCTION worker_refund_reversal(p_refund_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) IS 'Worker: the reversal a refund calls for (the consultant''s proportional share, less what was reversed), or NULL without a transfer.';
+COMMENT ON FUNCTION api.worker_refund_reversal(p_refund_id uuid) IS 'Worker: the reversal a refund calls for (its own cumulative share of the transfer, less what was reversed for it), or NULL without a transfer; takes the payment''s reversal lock for the caller''s transaction.';
 
 
 --
@@ -10241,10 +10283,10 @@ COMMENT ON FUNCTION app.ledger_capture() IS 'Trigger: a captured payment the pla
 
 
 --
--- Name: ledger_move(uuid, text, text, text, numeric, text, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+-- Name: ledger_move(uuid, text, text, text, numeric, text, timestamp with time zone, uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
-CREATE FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) RETURNS integer
+CREATE FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid DEFAULT NULL::uuid) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -10256,9 +10298,12 @@ begin
   if p_amount <= 0 then
     return 0;
   end if;
-  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, reversal_id, occurred_at)
-  values (v_t.consultant_id, p_kind, p_from, -p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at),
-         (v_t.consultant_id, p_kind, p_to, p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at)
+  -- A reversal made for a refund names it (p_refund_id): each refund's share is reversed once, whatever order
+  -- refunds of one payment are processed in (api.worker_refund_reversal).
+  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, reversal_id, refund_id,
+                                  occurred_at)
+  values (v_t.consultant_id, p_kind, p_from, -p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_refund_id, p_at),
+         (v_t.consultant_id, p_kind, p_to, p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_refund_id, p_at)
   on conflict on constraint ledger_entries_once do nothing;
   get diagnostics v_count = row_count;
   return v_count;
@@ -10266,13 +10311,13 @@ end;
 $$;
 
 
-ALTER FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) OWNER TO nakksha_owner;
+ALTER FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) IS 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal.';
+COMMENT ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid) IS 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal; a refund''s reversal names the refund.';
 
 
 --
@@ -23637,12 +23682,12 @@ GRANT ALL ON FUNCTION api.refresh_views() TO nakksha_worker;
 
 
 --
--- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) TO nakksha_app;
-GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text) TO nakksha_app_admin;
+REVOKE ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app;
+GRANT ALL ON FUNCTION api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text, p_idempotency_key text, p_request_sha256 bytea) TO nakksha_app_admin;
 
 
 --
@@ -24414,11 +24459,11 @@ GRANT ALL ON FUNCTION api.worker_record_release(p_transfer_id uuid) TO nakksha_w
 
 
 --
--- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone) TO nakksha_worker;
+REVOKE ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint, p_at timestamp with time zone, p_refund_id uuid) TO nakksha_worker;
 
 
 --
@@ -24814,11 +24859,11 @@ REVOKE ALL ON FUNCTION app.ledger_capture() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: FUNCTION ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone) TO nakksha_worker;
+REVOKE ALL ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric, p_reversal_id text, p_at timestamp with time zone, p_refund_id uuid) TO nakksha_worker;
 
 
 --

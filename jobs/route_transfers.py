@@ -11,9 +11,11 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import asyncpg
+
 from app.adapters.payments import Gateway, GatewayRefused, GatewayUnavailable, rupees_to_paise
 from app.adapters.route import transfer_state
-from app.sql import run
+from app.sql import call, run, transaction
 from jobs.app import app, pool
 from jobs.payments import gateway
 
@@ -84,7 +86,8 @@ async def release(gw: Gateway, db, row: dict, counts: dict) -> None:
         reversal = await gw.reverse_transfer(row["razorpay_transfer_id"], rupees_to_paise(take),
                                              {"reason": "negative balance netted"})
         await run(db, "worker_record_reversal", transfer_id=tid, reversal_id=reversal["id"],
-                  amount_paise=int(reversal.get("amount") or rupees_to_paise(take)), at=datetime.now(UTC))
+                  amount_paise=int(reversal.get("amount") or rupees_to_paise(take)), at=datetime.now(UTC),
+                  refund_id=None)
         if take >= Decimal(row["held"]):
             counts["netted"] += 1
             return
@@ -140,22 +143,36 @@ async def sync_route_transfers(timestamp: int) -> dict[str, int]:
     return counts
 
 
+# Long enough to wait out another job's reversal call under the payment's lock (Razorpay's own timeout is 10 s).
+REVERSAL_LOCK_WAIT = "30s"
+
+
 async def reverse_for_refund(gw: Gateway, db, refund_id: uuid.UUID) -> None:
     """Before a refund goes to Razorpay: take the consultant's share of it back from their linked account. A
     reversal refused (the linked account's balance is short once the money left) leaves the refund's entries to
-    make their balance negative: flagged on the admin payouts view and netted from later transfers."""
-    plan = await run(db, "worker_refund_reversal", refund_id=refund_id)
-    if not plan or not plan["amount_paise"]:
-        return
+    make their balance negative: flagged on the admin payouts view and netted from later transfers.
+
+    One transaction holds the payment's reversal lock (taken by worker_refund_reversal) from the plan through
+    Razorpay's answer to the reversal recorded, so two refunds of one payment processed at once reverse one after
+    the other, each its own share (a job that finds the lock held past the wait is retried like an unreachable
+    gateway)."""
     try:
-        reversal = await gw.reverse_transfer(plan["razorpay_transfer_id"], plan["amount_paise"],
-                                             {"refund": str(refund_id)})
-    except GatewayRefused as exc:
-        log.warning("refund %s: reversal of %s refused (%s); the consultant's balance goes negative",
-                    refund_id, plan["razorpay_transfer_id"], exc)
-        return
-    await run(db, "worker_record_reversal", transfer_id=uuid.UUID(plan["transfer_id"]), reversal_id=reversal["id"],
-              amount_paise=int(reversal.get("amount") or plan["amount_paise"]), at=datetime.now(UTC))
+        async with transaction(db, statement_timeout=REVERSAL_LOCK_WAIT) as conn:
+            plan = await call(conn, "worker_refund_reversal", refund_id=refund_id)
+            if not plan or not plan["amount_paise"]:
+                return
+            try:
+                reversal = await gw.reverse_transfer(plan["razorpay_transfer_id"], plan["amount_paise"],
+                                                     {"refund": str(refund_id)})
+            except GatewayRefused as exc:
+                log.warning("refund %s: reversal of %s refused (%s); the consultant's balance goes negative",
+                            refund_id, plan["razorpay_transfer_id"], exc)
+                return
+            await call(conn, "worker_record_reversal", transfer_id=uuid.UUID(plan["transfer_id"]),
+                       reversal_id=reversal["id"], amount_paise=int(reversal.get("amount") or plan["amount_paise"]),
+                       at=datetime.now(UTC), refund_id=refund_id)
+    except asyncpg.exceptions.QueryCanceledError as exc:
+        raise GatewayUnavailable(f"another reversal of this payment is still running: {exc}") from exc
 
 
 def disagreements(ours: dict, state: dict | None) -> dict[str, dict]:
@@ -217,4 +234,4 @@ async def erase_settled_bank_details(timestamp: int) -> int:
     """Daily: deleted consultants whose money is all settled lose the bank details kept to pay them."""
     return await run(await pool(), "worker_erase_settled_bank_details")
 
-# Test: pytest tests/jobs/test_route_transfers.py tests/jobs/test_payout_reconciliation.py
+# Test: pytest tests/jobs/test_route_transfers.py tests/jobs/test_refund_reversal_race.py tests/jobs/test_payout_reconciliation.py

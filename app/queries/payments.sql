@@ -16,9 +16,10 @@ select api.record_payment_failure(:gateway, :order_id, :payment_id, :reason);
 -- Razorpay's webhook: X-Razorpay-Signature over the raw body; once per X-Razorpay-Event-Id (payment.captured, order.paid, payment.failed, refund.processed, refund.failed).
 select api.handle_payment_webhook(:provider, :event_id, :payload);
 
--- name: refund_payment(transaction_id, amount, reason)$
--- Refund a payment in full (no amount) or in part, never more than is left. A full refund of a session still to come cancels it.
-select api.refund_payment(:transaction_id, :amount, :reason);
+-- name: refund_payment(transaction_id, amount, reason, idempotency_key, request_sha256)$
+-- Refund a payment in full (no amount) or in part, never more than is left. A full refund of a session still to come cancels it. Send an Idempotency-Key to retry safely: the same request again answers the first answer (Idempotent-Replayed: true) and refunds nothing more.
+-- Answers {payment, replayed}.
+select api.refund_payment(:transaction_id, :amount, :reason, :idempotency_key, :request_sha256);
 
 -- name: list_payments(status, from_, to_, page, per_page)$
 -- The consultant's payments with session, client and refunds: filter by status and creation time.

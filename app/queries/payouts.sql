@@ -38,9 +38,9 @@ select api.worker_transfers_to_release(:limit_);
 -- A transfer's hold lifted: held to transferred.
 select api.worker_record_release(:transfer_id);
 
--- name: worker_record_reversal(transfer_id, reversal_id, amount_paise, at)$
--- A transfer reversed (in part): its money back in due.
-select api.worker_record_reversal(:transfer_id, :reversal_id, :amount_paise, :at);
+-- name: worker_record_reversal(transfer_id, reversal_id, amount_paise, at, refund_id)$
+-- A transfer reversed (in part): its money back in due (refund_id: the refund it was that refund's share of).
+select api.worker_record_reversal(:transfer_id, :reversal_id, :amount_paise, :at, :refund_id);
 
 -- name: worker_transfers_to_settle(limit_)$
 -- Released transfers whose settlement is not known yet.
@@ -51,7 +51,7 @@ select api.worker_transfers_to_settle(:limit_);
 select api.worker_record_settlement(:transfer_id, :settlement_id, :utr, :at);
 
 -- name: worker_refund_reversal(refund_id)$
--- The reversal a refund calls for, or null.
+-- The reversal a refund calls for, or null; takes the payment's reversal lock (hold the transaction until it is recorded).
 select api.worker_refund_reversal(:refund_id);
 
 -- name: worker_transfers_to_reconcile(limit_)$

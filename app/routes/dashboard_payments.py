@@ -1,6 +1,7 @@
 # app/routes/dashboard_payments.py — the consultant's payments pages: transactions with their refunds, and refunding (full or partial) with what is left shown.
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -12,10 +13,10 @@ from starlette.routing import Route
 
 from app.endpoints import endpoint
 from app.errors import ApiError
-from app.routes.payments import PaymentsQuery, RefundBody
+from app.routes.payments import PaymentsQuery, RefundBody, refund_once
 from app.schemas import FIRST_YEAR, LAST_YEAR, page_date
 from app.sql import run
-from app.validation import parse_form
+from app.validation import idempotency_key, parse_form
 from app.web import form_with_csrf, render, signed_in
 
 STATUS_LABELS = {"pending": "Awaiting payment", "completed": "Paid", "failed": "Failed", "cancelled": "Not paid",
@@ -86,13 +87,16 @@ async def refund_page(request: Request) -> Response:
     refundable = Decimal(str(payment["refundable"])).quantize(Decimal("0.01"))
     form = await form_with_csrf(request)
     context = {"p": payment, "tz": subject["timezone"], "labels": STATUS_LABELS, "values": form}
+    # The confirm step's one-time key: the same confirmation posted twice (a double click, a resent form) records
+    # one refund, and the second answers as the first did, even once nothing is left to refund.
+    key = idempotency_key(form.get("idempotency_key") or None) if form.get("confirm") == "yes" else None
     try:
         amount = _amount(form, refundable)
         # The API's own schema: a positive amount in rupees and paise, and a reason.
         body = parse_form({"amount": str(amount), "reason": form.get("reason", "")}, RefundBody)
         if body.amount is None or body.amount <= 0:
             raise ApiError(422, "validation_error", "A refund is more than zero.", "amount")
-        if body.amount > refundable:
+        if body.amount > refundable and key is None:  # (with a key, SQL judges it after the replay)
             raise ApiError(409, "refund_exceeds_remaining", f"At most ₹{refundable:,} can still be refunded.",
                            "amount")
         if form.get("confirm") != "yes":
@@ -102,9 +106,8 @@ async def refund_page(request: Request) -> Response:
                        and not payment.get("duplicate"))
             return render(request, "dashboard/refund_confirm.html", {
                 **context, "amount": body.amount, "reason": body.reason, "cancels": cancels,
-                "left_after": refundable - body.amount})
-        await run(request.app.state.pool, "refund_payment", caller, transaction_id=payment["id"],
-                  amount=body.amount, reason=body.reason.strip())
+                "left_after": refundable - body.amount, "idempotency_key": secrets.token_urlsafe(24)})
+        await refund_once(request.app.state.pool, caller, payment["id"], body.amount, body.reason.strip(), key)
     except ApiError as err:
         return render(request, "dashboard/payment.html", {**context, "error": err.message, "error_field": err.field},
                       status=err.status)
@@ -118,4 +121,4 @@ dashboard_routes = [
     Route(f"/payments/{TID}/refund", refund_page, methods=["POST"], name="refund_page"),
 ]
 
-# Test: pytest tests/http/test_dashboard_payments_pages.py tests/e2e/test_journey.py
+# Test: pytest tests/http/test_dashboard_payments_pages.py tests/http/test_refund_idempotency.py tests/e2e/test_journey.py

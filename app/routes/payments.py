@@ -6,7 +6,9 @@ twice, or at once."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -24,8 +26,8 @@ from app.endpoints import endpoint
 from app.errors import ApiError
 from app.jsonio import JSONResponse
 from app.schemas import Amount, Instant, PositiveMoney
-from app.sql import run
-from app.validation import Answer, QuerySchema, Schema, load_json, parse_body, parse_query
+from app.sql import run, run_refusable
+from app.validation import Answer, QuerySchema, Schema, idempotency_key, load_json, parse_body, parse_query
 
 log = logging.getLogger("nakksha.payments")
 
@@ -173,15 +175,39 @@ async def get_payment(request: Request) -> JSONResponse:
                                   transaction_id=request.path_params["transaction_id"]))
 
 
-@endpoint(named="refund_payment", tags=("payments",), auth="approved", body=RefundBody,
-          responses={201: Payment, 404: None, 409: None, 422: None})
+REFUND_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Any 1–200 printable characters, new per refund: the same key with the same payment, amount and "
+                   "reason answers the first answer again (with Idempotent-Replayed: true) and refunds nothing more; "
+                   "with another payment, amount or reason, 422 idempotency_key_reused. Kept 24 hours.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+               "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"}}
+REFUND_REPLAYED = {"Idempotent-Replayed": {
+    "description": "true when this is the first answer to this Idempotency-Key again (a retry), not a new refund.",
+    "schema": {"type": "string", "enum": ["true"]}}}
+
+
+async def refund_once(pool, caller, transaction_id, amount: Decimal | None, reason: str, key: str | None) -> dict:
+    """Record a refund (api.refund_payment): with a key, once: the same request again answers {payment, replayed:
+    true} as the first was answered. The request is the payment, the amount (None: all that is left) and the reason."""
+    canonical = json.dumps({"transaction_id": str(transaction_id), "reason": reason,
+                            "amount": None if amount is None else f"{amount:.2f}"}, sort_keys=True).encode()
+    return await run_refusable(pool, "refund_payment", caller, transaction_id=transaction_id, amount=amount,
+                               reason=reason, idempotency_key=key,
+                               request_sha256=hashlib.sha256(canonical).digest() if key else None)
+
+
+@endpoint(named="refund_payment", tags=("payments",), auth="approved", body=RefundBody, headers=(REFUND_KEY,),
+          answer_headers={201: REFUND_REPLAYED}, responses={201: Payment, 400: None, 404: None, 409: None, 422: None})
 async def refund_payment(request: Request) -> JSONResponse:
     body = await parse_body(request, RefundBody)
+    key = idempotency_key(request.headers.get("idempotency-key"))
     if body.amount is not None and body.amount <= 0:
         raise ApiError(422, "validation_error", "A refund is more than zero.", "amount")
-    return JSONResponse(await run(request.app.state.pool, "refund_payment", request.state.caller,
-                                  transaction_id=request.path_params["transaction_id"], amount=body.amount,
-                                  reason=body.reason.strip()), status_code=201)
+    result = await refund_once(request.app.state.pool, request.state.caller, request.path_params["transaction_id"],
+                               body.amount, body.reason.strip(), key)
+    return JSONResponse(result["payment"], status_code=201,
+                        headers={"idempotent-replayed": "true"} if result["replayed"] else None)
 
 
 TID = "{transaction_id:uuid}"
@@ -194,4 +220,4 @@ api_routes = [
 ]
 
 
-# Test: pytest tests/http/test_payments.py
+# Test: pytest tests/http/test_payments.py tests/http/test_refund_idempotency.py

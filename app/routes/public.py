@@ -29,7 +29,7 @@ from app.jsonio import JSONResponse, loads
 from app.routes.auth import LINK_PURPOSE
 from app.schemas import Amount, ClientName, ClientPhone, Email, Id, Instant, Timezone, trimmed
 from app.sql import CommitOutcomeUnknown, run
-from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
+from app.validation import Answer, QuerySchema, Schema, idempotency_key, parse_body, parse_query
 
 PHONE_PURPOSE = "client_phone"
 IP_PURPOSE = "client_ip"
@@ -238,9 +238,7 @@ IDEMPOTENCY_KEY = {
 async def book_slot(request: Request) -> JSONResponse:
     body = await parse_body(request, BookingBody)
     slug = request.path_params["slug"]
-    key = request.headers.get("idempotency-key")
-    if key is not None and not (1 <= len(key) <= 200 and key.isprintable()):
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable characters.")
+    key = idempotency_key(request.headers.get("idempotency-key"))
     fields = body.model_dump(mode="json")
     if fields["billing"] is None:
         del fields["billing"]  # a body without billing hashes as it did before billing existed (keys in flight)

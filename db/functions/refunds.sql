@@ -65,7 +65,9 @@ end;
 $$;
 comment on function app_private.settle_refund is 'A refund''s outcome from the gateway (processed, failed, or still pending with its id); idempotent.';
 
-create or replace function api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text)
+create or replace function api.refund_payment(p_transaction_id uuid, p_amount numeric, p_reason text,
+                                              p_idempotency_key text default null,
+                                              p_request_sha256 bytea default null)
 returns jsonb
 language plpgsql volatile security definer
 set search_path = ''
@@ -76,10 +78,23 @@ declare
   v_s app.sessions;
   v_left numeric(10, 2);
   v_amount numeric(10, 2);
+  v_replay jsonb;
+  v_answer jsonb;
 begin
   select * into v_t from app.payment_transactions where id = p_transaction_id and consultant_id = v_consultant;
   if v_t.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such payment.';
+  end if;
+  -- An Idempotency-Key (the API's header, the dashboard's one-time confirm key) is claimed before anything is
+  -- judged: the same request again answers the first answer (even once nothing is left to refund), another
+  -- request with it is refused (NK422). The claim and the refund commit together, so a second request with the
+  -- key waits on the first's claim and then replays it; a refused refund leaves no claim behind.
+  if p_idempotency_key is not null then
+    v_replay := app_private.claim_idempotency_key(v_consultant, 'refund_payment', p_idempotency_key,
+                                                  p_request_sha256);
+    if v_replay is not null then
+      return jsonb_build_object('payment', v_replay->'response', 'replayed', true);
+    end if;
   end if;
   select * into v_s from app.sessions where id = v_t.session_id for update;
   select * into v_t from app.payment_transactions where id = v_t.id for update;
@@ -114,10 +129,15 @@ begin
   end if;
   perform app_private.create_refund(v_t.id, v_amount, p_reason, 'consultant');
   select * into v_t from app.payment_transactions where id = v_t.id;
-  return api.payment_json(v_t);
+  v_answer := api.payment_json(v_t);
+  if p_idempotency_key is not null then
+    update app.idempotency_keys set response = v_answer, status_code = 201
+    where consultant_id = v_consultant and scope = 'refund_payment' and key = p_idempotency_key;
+  end if;
+  return jsonb_build_object('payment', v_answer, 'replayed', false);
 end;
 $$;
-comment on function api.refund_payment is 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left. Definer: records a refund against a payment (money columns no web role may write).';
+comment on function api.refund_payment is 'The consultant refunds a payment, in full (amount omitted) or in part, never more than is left; with an Idempotency-Key, once ({payment, replayed}). Definer: records a refund against a payment (money columns no web role may write).';
 
 create or replace function app_private.cancellation_refund_due(p_s app.sessions, p_percent integer)
 returns numeric
@@ -163,6 +183,6 @@ end;
 $$;
 comment on function app_private.refund_for_cancellation is 'Refund a cancelled session''s payment by a percentage (100 for the consultant, the ladder''s for the client).';
 
-grant execute on function api.refund_payment(uuid, numeric, text) to nakksha_app;
+grant execute on function api.refund_payment(uuid, numeric, text, text, bytea) to nakksha_app;
 
--- Test: pytest tests/db/test_payments.py tests/http/test_payments.py
+-- Test: pytest tests/db/test_payments.py tests/http/test_payments.py tests/http/test_refund_idempotency.py

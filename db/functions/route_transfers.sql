@@ -128,7 +128,7 @@ $$;
 comment on function api.worker_record_release is 'Worker: a transfer''s hold lifted at Razorpay: its money moves from held to transferred.';
 
 create or replace function api.worker_record_reversal(p_transfer_id uuid, p_reversal_id text, p_amount_paise bigint,
-                                                      p_at timestamptz)
+                                                      p_at timestamptz, p_refund_id uuid default null)
 returns void
 language plpgsql volatile security invoker
 set search_path = ''
@@ -139,12 +139,13 @@ declare
   v_moved integer;
 begin
   -- Money taken back from the linked account to the platform: due to the consultant again (a refund's entries
-  -- took it from due), out of the bucket the transfer is in. Once per reversal id.
+  -- took it from due), out of the bucket the transfer is in. Once per reversal id; a refund's share names the
+  -- refund (p_refund_id), what a negative balance netted names none.
   select * into v_row from app.route_transfers where id = p_transfer_id for update;
   v_moved := app.ledger_move(v_row.id, 'reversal', case when v_row.settled_at is not null then 'settled'
                                                         when v_row.released_at is not null then 'transferred'
                                                         else 'held' end,
-                             'due', v_amount, p_reversal_id, p_at);
+                             'due', v_amount, p_reversal_id, p_at, p_refund_id);
   if v_moved > 0 then
     update app.route_transfers set amount_reversed = least(amount, amount_reversed + v_amount),
       status = case when amount_reversed + v_amount >= amount then 'reversed' else 'partially_reversed' end
@@ -152,7 +153,7 @@ begin
   end if;
 end;
 $$;
-comment on function api.worker_record_reversal is 'Worker: a reversal of a transfer (the consultant''s share of a refund, or what they owed): its money back in due, once per reversal.';
+comment on function api.worker_record_reversal is 'Worker: a reversal of a transfer (the consultant''s share of a refund, naming it, or what they owed): its money back in due, once per reversal.';
 
 create or replace function api.worker_transfers_to_settle(p_limit integer)
 returns jsonb
@@ -192,23 +193,46 @@ comment on function api.worker_record_settlement is 'Worker: a released transfer
 
 create or replace function api.worker_refund_reversal(p_refund_id uuid)
 returns jsonb
-language sql stable security invoker
+language plpgsql volatile security invoker
 set search_path = ''
 as $$
-  -- What a refund should take back from the consultant's linked account: their share of the refunded part of the
-  -- payment (the share the transfer carried, in the refund's proportion), less what was reversed already; NULL
-  -- when the payment has no live transfer.
+declare
+  v_payment uuid := (select f.transaction_id from app.payment_refunds f where f.id = p_refund_id);
+  v_plan jsonb;
+begin
+  -- What a refund should take back from the consultant's linked account: its own share of the transfer, less what
+  -- was reversed for it already; NULL when the payment has no live transfer.
+  -- The refunds of one payment are planned, reversed at Razorpay and recorded one at a time: this lock is held by
+  -- the caller's transaction until it records the reversal (jobs/route_transfers.py, reverse_for_refund), so a
+  -- second job for the payment plans only after the first's reversal is in the ledger.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('refund_reversal:' || v_payment::text, 0));
+  -- Each refund's share is cumulative over the payment's refunds in the order they were made (failed ones do not
+  -- count): round(T·(before + this)/P) − round(T·before/P). So the shares of any set of refunds add up to the
+  -- refunded part of the transfer, all of it when the payment is refunded in full, whichever is processed first;
+  -- a share never depends on whether an earlier refund is processed yet (the race this replaced: it read the
+  -- payment's processed refunds less the transfer's reversals, and a refund planned between another's reversal
+  -- and its processing got nothing).
   select jsonb_build_object('transfer_id', r.id, 'razorpay_transfer_id', r.razorpay_transfer_id,
-    'amount_paise', greatest(0, least(r.amount - r.amount_reversed,
-                                      round(r.amount * (t.amount_refunded + f.amount) / t.amount, 2)
-                                      - r.amount_reversed) * 100)::bigint,
+    'amount_paise', (greatest(0, least(r.amount - r.amount_reversed, s.share - s.reversed)) * 100)::bigint,
     'released', r.released_at is not null)
+  into v_plan
   from app.payment_refunds f
   join app.payment_transactions t on t.id = f.transaction_id
   join app.route_transfers r on r.payment_id = t.id and r.status in ('processed', 'partially_reversed')
+  cross join lateral (select coalesce(sum(g.amount), 0) as before from app.payment_refunds g
+                      where g.transaction_id = t.id and g.status <> 'failed'
+                        and (g.created_at, g.id) < (f.created_at, f.id)) b
+  cross join lateral (select round(r.amount * (b.before + f.amount) / t.amount, 2)
+                             - round(r.amount * b.before / t.amount, 2) as share,
+                             coalesce((select sum(e.amount) from app.ledger_entries e
+                                       where e.transfer_id = r.id and e.kind = 'reversal' and e.bucket = 'due'
+                                         and e.refund_id = f.id), 0) as reversed) s
   where f.id = p_refund_id
+  order by r.created_at limit 1;
+  return v_plan;
+end;
 $$;
-comment on function api.worker_refund_reversal is 'Worker: the reversal a refund calls for (the consultant''s proportional share, less what was reversed), or NULL without a transfer.';
+comment on function api.worker_refund_reversal is 'Worker: the reversal a refund calls for (its own cumulative share of the transfer, less what was reversed for it), or NULL without a transfer; takes the payment''s reversal lock for the caller''s transaction.';
 
 create or replace function api.worker_erase_settled_bank_details()
 returns integer
@@ -252,9 +276,9 @@ comment on function api.worker_record_gateway_fee is 'Worker: Razorpay''s fee an
 
 grant execute on function api.worker_payments_to_transfer(text, integer), api.worker_record_transfer(uuid, text, jsonb),
   api.worker_refuse_transfer(uuid, text, numeric, text), api.worker_transfers_to_release(integer),
-  api.worker_record_release(uuid), api.worker_record_reversal(uuid, text, bigint, timestamptz),
+  api.worker_record_release(uuid), api.worker_record_reversal(uuid, text, bigint, timestamptz, uuid),
   api.worker_transfers_to_settle(integer), api.worker_record_settlement(uuid, text, text, timestamptz),
   api.worker_refund_reversal(uuid), api.worker_erase_settled_bank_details(),
   api.worker_payments_missing_fee(text, integer), api.worker_record_gateway_fee(uuid, bigint, bigint) to nakksha_worker;
 
--- Test: pytest tests/jobs/test_route_transfers.py
+-- Test: pytest tests/jobs/test_route_transfers.py tests/jobs/test_refund_reversal_race.py

@@ -592,6 +592,8 @@ async def test_the_consultant_refunds_in_full_and_the_session_is_called_off(db, 
         await raises_sqlstate(conn, "NK409", "select api.refund_payment($1, $2, 'x')", b.transaction_id,
                               PRICE + Decimal("0.01"), message="refund_exceeds_remaining")
         result = json.loads(await conn.fetchval("select api.refund_payment($1, null, 'Clash')", b.transaction_id))
+        assert result["replayed"] is False
+        result = result["payment"]
         assert result["refundable"] == "0.00" and [r["status"] for r in result["refunds"]] == ["pending"]
         s = await conn.fetchrow("select status, cancelled_by from app.sessions where id = $1", b.session_id)
         assert tuple(s) == ("cancelled", "consultant")

@@ -42,7 +42,7 @@ $$;
 comment on function app.payout_share(uuid, numeric, timestamptz) is 'The consultant''s share of a payment of this amount captured now (price less commission, its GST, TCS and TDS): what a transfer on its order carries.';
 
 create or replace function app.ledger_move(p_transfer_id uuid, p_kind text, p_from text, p_to text, p_amount numeric,
-                                           p_reversal_id text, p_at timestamptz)
+                                           p_reversal_id text, p_at timestamptz, p_refund_id uuid default null)
 returns integer
 language plpgsql
 set search_path = ''
@@ -55,15 +55,18 @@ begin
   if p_amount <= 0 then
     return 0;
   end if;
-  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, reversal_id, occurred_at)
-  values (v_t.consultant_id, p_kind, p_from, -p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at),
-         (v_t.consultant_id, p_kind, p_to, p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_at)
+  -- A reversal made for a refund names it (p_refund_id): each refund's share is reversed once, whatever order
+  -- refunds of one payment are processed in (api.worker_refund_reversal).
+  insert into app.ledger_entries (consultant_id, kind, bucket, amount, payment_id, transfer_id, reversal_id, refund_id,
+                                  occurred_at)
+  values (v_t.consultant_id, p_kind, p_from, -p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_refund_id, p_at),
+         (v_t.consultant_id, p_kind, p_to, p_amount, v_t.payment_id, v_t.id, p_reversal_id, p_refund_id, p_at)
   on conflict on constraint ledger_entries_once do nothing;
   get diagnostics v_count = row_count;
   return v_count;
 end;
 $$;
-comment on function app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) is 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal.';
+comment on function app.ledger_move(uuid, text, text, text, numeric, text, timestamptz, uuid) is 'Move a transfer''s money between ledger buckets: an entry out of one and into the other, once per transfer, kind and (for reversals) reversal; a refund''s reversal names the refund.';
 
 create or replace function app.order_transfer(p_consultant_id uuid, p_amount numeric) returns jsonb
 language sql volatile
@@ -130,7 +133,7 @@ comment on function app.payout_open(uuid) is 'Whether money is still open betwee
 
 grant execute on function app.payout_share(uuid, numeric, timestamptz), app.order_transfer(uuid, numeric),
   app.transfer_release_after(uuid), app.payout_setting(text), app.payout_open(uuid), app.ledger_sum(uuid, text),
-  app.ledger_move(uuid, text, text, text, numeric, text, timestamptz) to nakksha_worker;
+  app.ledger_move(uuid, text, text, text, numeric, text, timestamptz, uuid) to nakksha_worker;
 -- The admin payouts view asks which closed accounts still have money open (under the admin policies).
 grant execute on function app.payout_open(uuid), app.ledger_sum(uuid, text) to nakksha_app;
 
