@@ -10,9 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# WeasyPrint (GST documents as PDF) needs Pango and a font with the rupee sign: the Makefile's PDF_PACKAGES.
+# WeasyPrint (GST documents as PDF) needs Pango, a font with the rupee sign and fonts for India's scripts: the
+# Makefile's PDF_PACKAGES.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core \
  && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, in a layer that changes only with pyproject.toml (empty packages stand in for the code).

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Development on purpose (the local checkout and outbox at /dev/*): the command's own default is production.
-run: $(STAMP) $(PANGO)
+run: $(STAMP) $(PANGO) $(INDIC_FONT)
 	NAKKSHA_ENV=development $(BIN)/nakksha serve --migrate --seed-demo
 
 lint: $(STAMP)
@@ -39,18 +39,20 @@ $(JAVA):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null
 
-# GST documents are rendered to PDF by WeasyPrint, which needs Pango and a font with the rupee sign: Debian's
-# packages, installed the same way when Pango is missing (tests/meta/test_container_files.py checks the
-# Dockerfile installs the same list).
-PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# GST documents are rendered to PDF by WeasyPrint, which needs Pango, a font with the rupee sign and fonts for
+# India's scripts (Noto: a name in Devanagari, Tamil, Bengali… printed as empty boxes without them): Debian's
+# packages, installed the same way when Pango or the Indic fonts are missing (tests/meta/test_container_files.py
+# checks the Dockerfile installs the same list).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
 PANGO ?= /usr/lib/$(shell uname -m)-linux-gnu/libpango-1.0.so.0
-$(PANGO):
+INDIC_FONT ?= /usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf
+$(PANGO) $(INDIC_FONT):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_PACKAGES) >/dev/null
 
 # The whole suite, then (unless PYTEST_ARGS picks a part) tests/http again with the app's queries going
 # through a PgBouncer started for the run (NAKKSHA_TEST_PGBOUNCER=1; see tests/scaling/pgbouncer.py).
-test: $(STAMP) lint $(CHROMIUM) $(PGBOUNCER) $(JAVA) $(PANGO)
+test: $(STAMP) lint $(CHROMIUM) $(PGBOUNCER) $(JAVA) $(PANGO) $(INDIC_FONT)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 	if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
 

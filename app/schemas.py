@@ -146,9 +146,12 @@ NOT_SPACE = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u30
 
 # What one line of text printed on a page, an email or a GST document may not hold: C0 and C1 controls (line breaks
 # and tabs included), the line and paragraph separators, and the invisible characters that reorder or hide text
-# (bidirectional marks, embeddings, overrides and isolates, the Arabic letter mark, zero-width space, BOM). An outside
+# (bidirectional marks, embeddings, overrides and isolates, the Arabic letter mark, zero-width space, word joiner and
+# invisible operators, BOM, interlinear annotation, Hangul fillers that look blank; ZWJ/ZWNJ stay: Indic scripts
+# need them). An outside
 # review printed "Evil \u202eelif.exe" on an invoice, and C1 controls as empty boxes in its PDF.
-UNPRINTABLE = r"\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+UNPRINTABLE = (r"\x00-\x1f\x7f-\x9f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+               r"\u2060-\u206f\u3164\uffa0\ufeff\ufff9-\ufffb\ufffe\uffff")
 _UNPRINTABLE = re.compile(f"[{UNPRINTABLE}]")
 # A character that is neither unprintable nor a space (NOT_SPACE's spaces that are not already unprintable).
 _VISIBLE = rf"[^{UNPRINTABLE} \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"

@@ -181,9 +181,9 @@ def parse_form(data: dict[str, str], model: type[M], required: tuple[str, ...] |
 
 def idempotency_key(value: str | None) -> str | None:
     """An Idempotency-Key (the header, or a page's one-time form key) as given, None when there is none; 400 when it
-    is not 1 to 200 printable characters."""
-    if value is not None and not (1 <= len(value) <= 200 and value.isprintable()):
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable characters.")
+    is not 1 to 200 printable ASCII characters (the documented pattern; a header carries no other)."""
+    if value is not None and not (1 <= len(value) <= 200 and value.isascii() and value.isprintable()):
+        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable ASCII characters.")
     return value
 
 

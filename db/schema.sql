@@ -5234,7 +5234,9 @@ begin
   v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
   v_pos := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
   -- As the invoice decides it (app.issue_payment_documents): a letter of undertaking covers one financial year.
-  v_zero := v_abroad and p.lut_valid_until = (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date;
+  -- (No letter of undertaking on file is no zero-rating: never NULL, which would read as "no GST charged".)
+  v_zero := v_abroad and coalesce(p.lut_valid_until = (app.financial_year_start(now()) + interval '1 year'
+                                                        - interval '1 day')::date, false);
   if not v_zero then
     v_rate := app.tax_setting('service_gst_percent');
   end if;
@@ -10760,7 +10762,8 @@ CREATE FUNCTION app.printable(p_text text) RETURNS boolean
   -- isolates, the Arabic letter mark, zero-width space, BOM). The API's one-line text fields say the same
   -- (app/schemas.py UNPRINTABLE). NULL is printable (nothing to print).
   select p_text is null
-         or p_text !~ '[\x01-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]'
+         or p_text !~ ('[\x01-\x1f\x7f-\x9f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e'
+                       '\u2060-\u206f\u3164\uffa0\ufeff\ufff9-\ufffb\ufffe\uffff]')
 $$;
 
 

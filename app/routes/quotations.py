@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.routing import Route
@@ -51,7 +51,8 @@ log = logging.getLogger("nakksha.quotations")
 
 LINK_PURPOSE = "email_link"  # the same purpose the mail worker decrypts `*_encrypted` fields with
 Status = Literal["draft", "sent", "viewed", "accepted", "rejected", "expired"]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# The quotation's name: printed on its page, in mail subjects and as the GST document's line (one printable line).
+Title = trimmed(200, 1)
 LineText = trimmed(500, 1, "What this line is for, as the client reads it.")
 LEGACY_AMOUNT = ("The quotation's single amount, from before lines: accepted instead of `items` and made one line "
                  "named after the quotation (quantity 1). Deprecated: send `items`.")

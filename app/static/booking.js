@@ -308,10 +308,11 @@
     var paidTypes = billingBox ? String(billingBox.getAttribute("data-paid-types") || "").split(/\s+/) : [];
     if (paidTypes.indexOf(state.type) >= 0) {
       if (!place) { errors.state_code = "Choose your State (or Outside India): it decides the GST on your invoice."; }
-      else if (place === "abroad" && !billing.country) { errors.country = "Enter your country's two letters, like US."; }
       if (!billing.address) { errors.address = "Enter your address: the tax invoice names it."; }
       if (place !== "abroad" && !billing.postal_code) { errors.postal_code = "Enter your six-digit PIN code."; }
     }
+    // "Outside India" means a country, on every page (else the server would read the details as India's).
+    if (place === "abroad" && !billing.country) { errors.country = "Enter your country's two letters, like US."; }
     if (billing.postal_code && billing.state_code && !/^[1-9]\d{5}$/.test(billing.postal_code)) {
       errors.postal_code = "A PIN code is six digits, like 560001.";
     }

@@ -32,7 +32,9 @@ begin
   v_abroad := coalesce(t.billing_country, 'IN') <> 'IN';
   v_pos := case when not v_abroad then coalesce(t.billing_state_code, p.state_code) end;
   -- As the invoice decides it (app.issue_payment_documents): a letter of undertaking covers one financial year.
-  v_zero := v_abroad and p.lut_valid_until = (app.financial_year_start(now()) + interval '1 year' - interval '1 day')::date;
+  -- (No letter of undertaking on file is no zero-rating: never NULL, which would read as "no GST charged".)
+  v_zero := v_abroad and coalesce(p.lut_valid_until = (app.financial_year_start(now()) + interval '1 year'
+                                                        - interval '1 day')::date, false);
   if not v_zero then
     v_rate := app.tax_setting('service_gst_percent');
   end if;

@@ -81,4 +81,16 @@ def test_rendering_leaves_pillow_refusing_truncated_images():
     render_pdf(INVOICE)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
+
+def test_names_in_indias_scripts_print_with_a_font_that_has_them(caplog):
+    """A client or supplier may write their name in Devanagari, Tamil, Bengali…: WeasyPrint logs a .notdef glyph
+    (an empty box on the page) for every character no installed font has (the outside review saw seven for
+    "अनिल क्‍ष"); with the Indic fonts `make test` and the Dockerfile install, none."""
+    names = ("अनिल क्‍ष", "சுப்பிரமணியன்", "সৌমিত্র", "ಕಿರಣ್", "ഗീത", "ગીતા", "ਹਰਪ੍ਰੀਤ", "తేజ")
+    d = variant(recipient={**INVOICE["recipient"], "name": " / ".join(names), "billing_name": None})
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        text = text_of(render_pdf(d))
+    assert not [r for r in caplog.records if "notdef" in r.getMessage()], [r.getMessage() for r in caplog.records]
+    assert "Bill to" in text or "BILL TO" in text
+
 # Test: pytest tests/documents/test_documents_pdf.py

@@ -131,4 +131,23 @@ async def test_the_quotation_page_takes_billing_details_and_shows_a_refusal_on_t
     view = (await client.get(f"{PUBLIC}/{token}")).json()
     assert view["gst"]["igst"] == "180.00" and view["gst"]["place_of_supply"]["state_name"] == "Delhi"
 
+
+async def test_a_client_abroad_without_the_consultants_lut_is_charged_igst_on_the_quotation_as_on_the_invoice(client, db, rzp):  # noqa: E501, F811
+    """No letter of undertaking on file is no zero-rating: the quotation's GST line said "no GST charged" (NULL
+    flags) while the invoice charged IGST (the second outside review)."""
+    c = await approved_consultant(client, db)
+    await make_regular(db, c["id"])
+    q, token = await sent_quotation(client, c, base_amount="1180.00", discount_percentage="0")
+    r = await client.post(f"{PUBLIC}/{token}/accept",
+                          json={"billing": {"country": "US", "address": "1 Main St, Springfield"}})
+    assert r.status_code == 200, r.text
+    gst = r.json()["gst"]
+    assert (gst["charged"], gst["zero_rated"], gst["igst"], gst["taxable_value"]) == (True, False, "180.00", "1000.00")
+    assert gst["place_of_supply"]["country"] == "US"
+    # A quotation's name is one printable line: it is the invoice's line and a mail subject.
+    bad = await client.post("/api/v1/quotations", headers=c["headers"], json={
+        **{k: q[k] for k in ("client_id",) if q.get(k)}, "quotation_name": "Strategy\nreview\u202etxt.exe",
+        "items": [{"description": "Review", "quantity": 1, "unit_price": "100.00"}]})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "quotation_name", bad.text
+
 # Test: pytest tests/http/test_quotation_gst.py

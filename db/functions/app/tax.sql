@@ -78,7 +78,8 @@ as $$
   -- isolates, the Arabic letter mark, zero-width space, BOM). The API's one-line text fields say the same
   -- (app/schemas.py UNPRINTABLE). NULL is printable (nothing to print).
   select p_text is null
-         or p_text !~ '[\x01-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]'
+         or p_text !~ ('[\x01-\x1f\x7f-\x9f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e'
+                       '\u2060-\u206f\u3164\uffa0\ufeff\ufff9-\ufffb\ufffe\uffff]')
 $$;
 comment on function app.printable(text) is 'Whether text is one printable line: no controls, separators or bidirectional/invisible formatting characters.';
 
