@@ -17,7 +17,9 @@ HEIGHT, TOP, BOTTOM = 240, 14, 30  # the SVG's height in px; the plot's margins 
 PLOT = HEIGHT - TOP - BOTTOM
 UNITS = 1000  # the plot's viewBox side
 INTERVALS = 4  # gridlines above zero, shared by the left (bars) and right (line) scales
-YEAR_LINE = 14  # the px a line of years under the date labels adds to a chart's height
+# The px a line of years under the date labels adds to a chart's height: a 12 px label's box is 14 px in DejaVu
+# Sans but 16.3 px in Noto Sans (the page's font where installed), so 17 keeps the two lines apart in either.
+YEAR_LINE = 17
 WIDE_PX, NARROW_PX = 550, 250  # the narrowest a full-width chart is with every label shown (past 640 px), and on a phone
 HALF_PX = 200  # the narrowest a chart sharing a row is (three columns of at least 260 px, less the card's padding)
 GAP_PX = 10  # the least room between two date labels
@@ -204,6 +206,7 @@ def series(points: list[dict], *, x: str, unit: str, bars: tuple[str, str, str],
     if any(lb["year"] for lb in chart["labels"]):
         chart["height"] = HEIGHT + YEAR_LINE
     chart["date_y"] = HEIGHT - 10
+    chart["year_y"] = chart["date_y"] + YEAR_LINE
     chart["summary"] = _summary(points, days, unit, layers, tops, ends)
     return chart
 
