@@ -9,7 +9,7 @@ from tests.e2e.conftest import new_page
 from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.e2e.test_settings_pages import email_of, sign_in
 from tests.http.test_booking import approved_consultant
-from tests.http.test_charts import paid_just_now
+from tests.http.test_charts import earlier_today, paid_just_now
 
 
 async def visible_boxes(page: Page, selector: str) -> list[dict]:
@@ -22,7 +22,7 @@ async def visible_boxes(page: Page, selector: str) -> list[dict]:
 async def test_the_charts_read_on_a_laptop_and_a_phone(browser, site, api, db):
     c = await approved_consultant(api, db)
     await paid_just_now(db, c["id"], "150000.00")
-    today = datetime.now(UTC).date()
+    today = earlier_today().date()  # the consultant's today (India), not UTC's
     # Forty days always cross a month's edge: one bar a day, dates under them.
     period = f"/dashboard?timeframe=custom&from={(today - timedelta(days=40)).isoformat()}&to={today.isoformat()}"
     for width in (1366, 390):
@@ -79,7 +79,7 @@ async def test_date_labels_never_overlap_for_any_period_at_either_width(browser,
     # 390 px. Every period the picker offers, with something to draw: this year, the financial year, and chosen
     # dates across a year's edge (weeks, days, and three years of months).
     c = await approved_consultant(api, db)
-    today = datetime.now(UTC).date()
+    today = earlier_today().date()  # the consultant's today (India), not UTC's
     await paid_just_now(db, c["id"], "1500.00")
     for when in (datetime(today.year, 1, 2, 6, tzinfo=UTC), datetime(today.year - 1, 12, 30, 6, tzinfo=UTC),
                  datetime(today.year - 1, 4, 10, 6, tzinfo=UTC)):

@@ -242,10 +242,21 @@ async def test_a_new_consultants_dashboard_explains_its_empty_charts(client, db)
     assert "<svg" not in charts_html  # no blank boxes
 
 
-async def paid_just_now(db, consultant_id, amount: str) -> None:
-    """A session starting in five minutes, paid now (the dashboard's charts count it today)."""
-    import uuid
+def earlier_today(zone: str = "Asia/Kolkata"):
+    """A moment already past and on today's date where the consultant is (the charts' day): halfway between their
+    midnight and now. "Now plus five minutes" is tomorrow there in the last minutes before midnight, and a UTC date
+    is their yesterday from 18:30 UTC (India's midnight) on: both failed CI runs made at those hours."""
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.astimezone(ZoneInfo(zone)).date(), datetime.min.time(), ZoneInfo(zone))
+    return midnight + (now - midnight) / 2
+
+
+async def paid_just_now(db, consultant_id, amount: str) -> None:
+    """A session held and paid earlier today where the consultant is (the dashboard's charts count it today)."""
+    import uuid
 
     from tests.db import factories
 
@@ -253,9 +264,9 @@ async def paid_just_now(db, consultant_id, amount: str) -> None:
     conn = await db.connect("owner")
     try:
         client_id = await factories.client(conn, cid)
-        now = datetime.now(UTC)
-        s = await factories.session(conn, cid, client_id, starts_at=now + timedelta(minutes=5), amount=amount)
-        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount=amount, paid_at=now)
+        when = earlier_today()
+        s = await factories.session(conn, cid, client_id, starts_at=when, amount=amount)
+        await factories.payment(conn, cid, session_id=s, client_id=client_id, amount=amount, paid_at=when)
     finally:
         await conn.close()
 
