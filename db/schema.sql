@@ -9716,9 +9716,11 @@ COMMENT ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text
 --
 
 CREATE FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
+  -- Invoker: the consultant's row as the caller sees it. Every write a limit guards is the consultant's own, or
+  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner.
   select app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
   from app.consultants c where c.id = p_consultant_id
 $$;
@@ -9730,7 +9732,7 @@ ALTER FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with
 -- Name: FUNCTION effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) IS 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. Definer: a visitor''s booking checks the seats of a consultant whose row the visitor does not read; it answers a plan code only.';
+COMMENT ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) IS 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. NULL when the caller cannot read the consultant''s row.';
 
 
 --
@@ -10072,14 +10074,15 @@ COMMENT ON FUNCTION app.guard_quotation_item() IS 'Trigger: a quotation''s lines
 --
 
 CREATE FUNCTION app.guard_quotation_sends() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
   v_sent integer;
 begin
   -- draft → sent (the trigger's WHEN): the quotations sent in the consultant's calendar month, this one counted.
-  -- One sender per consultant at a time, so two sends at once cannot both take the last one. Drafts are free, and
+  -- It fires inside api.send_quotation (a definer), so it counts every one of them. One sender per consultant at
+  -- a time, so two sends at once cannot both take the last one. Drafts are free, and
   -- a sent quotation cannot be deleted, so the count cannot be reset.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('nakksha.quotation_sends:' || new.consultant_id::text, 0));
   select count(*) + 1 into v_sent
@@ -10098,7 +10101,7 @@ ALTER FUNCTION app.guard_quotation_sends() OWNER TO nakksha_owner;
 -- Name: FUNCTION guard_quotation_sends(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.guard_quotation_sends() IS 'Trigger (a quotation sent): refuse it beyond the plan''s quotations a month in the consultant''s time zone (NK403 plan_limit). Definer: counts the consultant''s sent quotations whatever the caller''s policies show.';
+COMMENT ON FUNCTION app.guard_quotation_sends() IS 'Trigger (a quotation sent): refuse it beyond the plan''s quotations a month in the consultant''s time zone (NK403 plan_limit).';
 
 
 --
@@ -11015,7 +11018,7 @@ COMMENT ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_a
 --
 
 CREATE FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   -- A switch of the plan in force, for readers that show or hide rather than refuse (the branding on pages/mails).
@@ -11560,7 +11563,7 @@ COMMENT ON FUNCTION app.rematerialise_my_slots() IS 'Bring the calling consultan
 --
 
 CREATE FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer DEFAULT NULL::integer, p_field text DEFAULT NULL::text) RETURNS void
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
@@ -11614,7 +11617,7 @@ ALTER FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed i
 -- Name: FUNCTION require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) IS 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field or feature>) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches. Definer: reads the plans and the consultant''s plan for any caller (a visitor''s booking).';
+COMMENT ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) IS 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field or feature>) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches.';
 
 
 --

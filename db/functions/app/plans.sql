@@ -16,13 +16,15 @@ comment on function app.plan_in_force(text, timestamptz, timestamptz) is 'The ru
 
 create or replace function app.effective_plan_code(p_consultant_id uuid, p_at timestamptz default now())
 returns text
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
+  -- Invoker: the consultant's row as the caller sees it. Every write a limit guards is the consultant's own, or
+  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner.
   select app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
   from app.consultants c where c.id = p_consultant_id
 $$;
-comment on function app.effective_plan_code(uuid, timestamptz) is 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. Definer: a visitor''s booking checks the seats of a consultant whose row the visitor does not read; it answers a plan code only.';
+comment on function app.effective_plan_code(uuid, timestamptz) is 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. NULL when the caller cannot read the consultant''s row.';
 
 create or replace function app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean)
 returns text
@@ -46,7 +48,7 @@ comment on function app.plan_limit_phrase(text, integer, boolean) is 'Words for 
 create or replace function app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer default null,
                                             p_field text default null)
 returns void
-language plpgsql stable security definer
+language plpgsql stable
 set search_path = ''
 as $$
 declare
@@ -92,11 +94,11 @@ begin
              || ' Upgrade: /dashboard/plan';
 end;
 $$;
-comment on function app.require_plan(uuid, text, integer, text) is 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field or feature>) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches. Definer: reads the plans and the consultant''s plan for any caller (a visitor''s booking).';
+comment on function app.require_plan(uuid, text, integer, text) is 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field or feature>) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches.';
 
 create or replace function app.plan_allows(p_consultant_id uuid, p_feature text)
 returns boolean
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   -- A switch of the plan in force, for readers that show or hide rather than refuse (the branding on pages/mails).
@@ -145,14 +147,15 @@ $$;
 comment on function app.guard_webinar_seats() is 'Trigger (webinar rules and slots): refuse a capacity over the plan''s webinar seats when made, raised or moved (NK403 plan_limit, field capacity) and a booking past them (slot_full); an over-limit row kept from a downgrade may be paused, lowered or deleted.';
 
 create or replace function app.guard_quotation_sends() returns trigger
-language plpgsql security definer
+language plpgsql
 set search_path = ''
 as $$
 declare
   v_sent integer;
 begin
   -- draft → sent (the trigger's WHEN): the quotations sent in the consultant's calendar month, this one counted.
-  -- One sender per consultant at a time, so two sends at once cannot both take the last one. Drafts are free, and
+  -- It fires inside api.send_quotation (a definer), so it counts every one of them. One sender per consultant at
+  -- a time, so two sends at once cannot both take the last one. Drafts are free, and
   -- a sent quotation cannot be deleted, so the count cannot be reset.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('nakksha.quotation_sends:' || new.consultant_id::text, 0));
   select count(*) + 1 into v_sent
@@ -163,7 +166,7 @@ begin
   return new;
 end;
 $$;
-comment on function app.guard_quotation_sends() is 'Trigger (a quotation sent): refuse it beyond the plan''s quotations a month in the consultant''s time zone (NK403 plan_limit). Definer: counts the consultant''s sent quotations whatever the caller''s policies show.';
+comment on function app.guard_quotation_sends() is 'Trigger (a quotation sent): refuse it beyond the plan''s quotations a month in the consultant''s time zone (NK403 plan_limit).';
 
 grant execute on function app.plan_in_force(text, timestamptz, timestamptz), app.effective_plan_code(uuid, timestamptz),
   app.plan_limit_phrase(text, integer, boolean), app.require_plan(uuid, text, integer, text),
