@@ -11597,7 +11597,7 @@ begin
                        when 'custom_reminders' then p.custom_reminders
                        when 'remove_branding' then p.remove_branding end
   order by p.price_monthly, p.position, p.code limit 1;
-  raise exception using errcode = 'NK403', message = 'plan_limit', hint = 'field:' || coalesce(p_field, p_feature),
+  raise exception using errcode = 'NK403', message = 'plan_limit', hint = coalesce('field:' || p_field, ''),
     detail = case when v_enabled is not null
                   then format('Your %s plan does not include %s', v_plan.name, app.plan_limit_phrase(p_feature, null, false))
                   else format('Your %s plan allows %s', v_plan.name, app.plan_limit_phrase(p_feature, v_value, null)) end
@@ -11617,7 +11617,7 @@ ALTER FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed i
 -- Name: FUNCTION require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) IS 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field or feature>) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches.';
+COMMENT ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) IS 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field> when given) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches.';
 
 
 --
