@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 from app.sql import SET_CALLER
 from tests.db import factories
