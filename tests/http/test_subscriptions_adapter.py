@@ -8,6 +8,7 @@ import pytest
 from app.adapters.payments import (
     GatewayRefused,
     GatewayUnavailable,
+    LocalGateway,
     RazorpayGateway,
     verify_webhook_signature,
 )
@@ -219,6 +220,119 @@ async def test_webhooks_signed_late_repeated_and_out_of_order(gw, fake):
     late = json.loads(late_body)
     assert late["created_at"] == 1 and late["payload"]["subscription"]["entity"]["paid_count"] == 1
     assert "payment" not in late["payload"] and late_headers["x-razorpay-event-id"].startswith("evt_")
+
+
+# The local gateway (schema dev) -------------------------------------------------------------------------------------
+
+@pytest.fixture
+async def local(db):
+    from app.sql import create_pool
+
+    pool = await create_pool(db.url("app"))
+
+    async def current():
+        return pool
+
+    yield LocalGateway(current, "test-data-key")
+    await pool.close()
+
+
+async def dev_call(db, sql: str, *args):
+    """What a person, the bank or time does to a local subscription (db/dev/local_subscriptions_sim.sql)."""
+    conn = await db.connect("app")
+    try:
+        answer = await conn.fetchval(sql, *args)
+    finally:
+        await conn.close()
+    return json.loads(answer) if isinstance(answer, str) else answer
+
+
+async def local_events(db, sub_id: str) -> list[str]:
+    conn = await db.connect("owner")
+    try:
+        rows = await conn.fetch("select args from procrastinate_jobs where task_name = 'deliver_local_webhook' "
+                                "and args->'payload'->'payload'->'subscription'->'entity'->>'id' = $1 order by id",
+                                sub_id)
+        return [json.loads(r["args"])["payload"]["event"] for r in rows]
+    finally:
+        await conn.close()
+
+
+async def test_local_subscription_authenticates_charges_fails_halts_and_cancels(local, db):
+    plan = await local.create_plan("monthly", 1, 49900, "Nakksha Pro (monthly)")
+    assert (await local.fetch_plan(plan["id"]))["item"]["amount"] == 49900
+    sub = await local.create_subscription(plan["id"], 12, notes={"consultant": "c1"})
+    assert sub["status"] == "created" and sub["notes"] == {"consultant": "c1"}
+    await dev_call(db, "select dev.local_sub_authenticate($1, 'card')", sub["id"])
+    state = subscription_state(await local.fetch_subscription(sub["id"]))
+    assert (state["status"], state["paid_count"], state["remaining_count"], state["payment_method"]) == (
+        "active", 1, 11, "card")
+    assert state["charge_at"] == state["current_end"] > state["current_start"]
+    # A month passes: the next cycle is charged.
+    assert await dev_call(db, "select dev.local_sub_advance('1 month 1 day')", ) == 1
+    state = subscription_state(await local.fetch_subscription(sub["id"]))
+    assert (state["status"], state["paid_count"]) == ("active", 2)
+    # Three failed attempts: pending, pending, halted; the next cycle is invoiced but not charged.
+    for expected in ("pending", "pending", "halted"):
+        assert (await dev_call(db, "select dev.local_sub_charge($1, 'failure')", sub["id"]))["status"] == expected
+    await dev_call(db, "select dev.local_sub_charge($1)", sub["id"])
+    invoices = await local.subscription_invoices(sub["id"])
+    assert [i["status"] for i in invoices] == ["paid", "paid", "issued", "issued"]
+    payment = await dev_call(db, "select dev.local_sub_pay_invoice($1)", invoices[2]["id"])
+    assert (await local.fetch_payment(payment["id"]))["status"] == "captured"
+    assert (await dev_call(db, "select dev.local_sub_reactivate($1)", sub["id"]))["status"] == "active"
+    # Cancelled at the cycle's end: still active until the cycle ends, then cancelled instead of charged.
+    assert (await local.cancel_subscription(sub["id"]))["status"] == "active"
+    end = await dev_call(db, "select dev.local_sub_charge($1)", sub["id"])
+    assert end["status"] == "cancelled" and end["ended_at"] >= end["current_end"] > state["current_end"]
+    with pytest.raises(GatewayRefused, match="not cancellable in cancelled status"):
+        await local.cancel_subscription(sub["id"], at_cycle_end=False)
+    assert await local_events(db, sub["id"]) == [
+        "subscription.authenticated", "subscription.activated", "subscription.charged", "subscription.charged",
+        "subscription.pending", "subscription.pending", "subscription.halted", "subscription.activated",
+        "subscription.cancelled"]
+
+
+async def test_local_update_pause_resume_and_upi(local, db):
+    plan = await local.create_plan("monthly", 1, 49900, "Pro")
+    bigger = await local.create_plan("yearly", 1, 499900, "Pro (yearly)")
+    sub = await local.create_subscription(plan["id"], 12)
+    with pytest.raises(GatewayRefused):
+        await local.update_subscription(sub["id"], bigger["id"])  # created: not updatable yet
+    await dev_call(db, "select dev.local_sub_authenticate($1, 'card')", sub["id"])
+    later = await local.update_subscription(sub["id"], bigger["id"], "cycle_end")
+    assert later["plan_id"] == plan["id"] and later["has_scheduled_changes"] is True
+    assert (await dev_call(db, "select dev.local_sub_charge($1)", sub["id"]))["plan_id"] == bigger["id"]
+    assert (await local.update_subscription(sub["id"], plan["id"]))["plan_id"] == plan["id"]
+    assert (await local.pause_subscription(sub["id"]))["status"] == "paused"
+    with pytest.raises(GatewayRefused):
+        await local.pause_subscription(sub["id"])
+    assert (await local.resume_subscription(sub["id"]))["status"] == "active"
+    upi = await local.create_subscription(plan["id"], 12)
+    await dev_call(db, "select dev.local_sub_authenticate($1, 'upi')", upi["id"])
+    with pytest.raises(GatewayRefused, match="cannot be updated when payment mode is UPI"):
+        await local.update_subscription(upi["id"], bigger["id"])
+    # The simulated clock has moved on with the charges: a start after this cycle's end is in its future.
+    start = (await local.fetch_subscription(sub["id"]))["current_end"] + 30 * 86400
+    future = await local.create_subscription(plan["id"], 12, start_at=start)
+    assert (await dev_call(db, "select dev.local_sub_authenticate($1, 'emandate')", future["id"]))["status"] == (
+        "authenticated")
+    assert (await local.pause_subscription(future["id"]))["status"] == "cancelled"  # Razorpay's pause rule
+
+
+async def test_local_refusals_and_completion(local, db):
+    with pytest.raises(GatewayRefused, match="does not exist"):
+        await local.fetch_subscription("sub_00000000000000")
+    with pytest.raises(GatewayRefused, match="does not exist"):
+        await local.create_subscription("plan_00000000000000", 12)
+    with pytest.raises(GatewayRefused, match="does not exist"):
+        await local.fetch_plan("plan_00000000000000")
+    plan = await local.create_plan("weekly", 1, 10000, "Weekly")
+    sub = await local.create_subscription(plan["id"], 2)
+    await dev_call(db, "select dev.local_sub_authenticate($1, 'card')", sub["id"])
+    done = await dev_call(db, "select dev.local_sub_charge($1)", sub["id"])
+    assert (done["status"], done["paid_count"], done["remaining_count"]) == ("completed", 2, 0)
+    assert [i["status"] for i in await local.subscription_invoices(sub["id"])] == ["paid", "paid"]
 
 
 # subscription_state -------------------------------------------------------------------------------------------------
