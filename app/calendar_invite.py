@@ -42,7 +42,8 @@ def summary(data: dict) -> str:
 def details(data: dict, *, passcode: bool = True) -> str:
     """What the event's description says: how to join, nothing that acts on the booking. The links leave the
     passcode out (they travel as URLs through a browser's history and the calendar site's logs)."""
-    lines = [f"{summary(data)}, booked on Nakksha."]
+    # A plan without Nakksha's branding (data["branding"] == "none", jobs/email.py) leaves the platform unnamed.
+    lines = [f"{summary(data)}." if data.get("branding") == "none" else f"{summary(data)}, booked on Nakksha."]
     if data.get("meeting_link"):
         lines.append(f"Join: {data['meeting_link']}")
         if data.get("meeting_id"):

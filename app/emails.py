@@ -81,9 +81,11 @@ def email_types() -> list[str]:
 # that is killed when it runs too long); FILTERS and in_layout give it the same filters and the same frame.
 
 
-def in_layout(body: str, subject: str) -> str:
-    """An override's rendered HTML body inside the shared layout (the same frame as every built-in message)."""
-    return _html.get_template("_override.html").render(body=markupsafe.Markup(body), subject=subject)
+def in_layout(body: str, subject: str, data: dict | None = None) -> str:
+    """An override's rendered HTML body inside the shared layout (the same frame as every built-in message, signed
+    the same way: the data's `branding` and `consultant_name`)."""
+    frame = {k: data[k] for k in ("branding", "consultant_name") if data and k in data}
+    return _html.get_template("_override.html").render(body=markupsafe.Markup(body), subject=subject, **frame)
 
 
 def render(email_type: str, data: dict) -> Rendered:

@@ -114,7 +114,7 @@ def render_in_sandbox(override: dict, data: dict, on_part: Callable[[str], None]
     body = _render_part(_sandbox_html, override["html_body"], data)
     on_part("text_body")
     text = _render_part(_sandbox_text, override["text_body"], data).lstrip("\n")
-    return Rendered(subject=" ".join(subject.split()), html=in_layout(body, subject), text=text)
+    return Rendered(subject=" ".join(subject.split()), html=in_layout(body, subject, data), text=text)
 
 
 def _limit_child() -> None:

@@ -5061,7 +5061,9 @@ begin
     'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'),
     -- A regular-scheme consultant issues a tax invoice: a paid booking then needs the client's billing address.
     'gst_invoice', exists (select 1 from app.consultant_tax_profiles p
-                           where p.consultant_id = v_c.id and p.gst_scheme = 'regular'));
+                           where p.consultant_id = v_c.id and p.gst_scheme = 'regular'),
+    -- "Powered by Nakksha" on the page unless the plan in force removes it (app.plans.remove_branding).
+    'branded', not coalesce(app.plan_allows(v_c.id, 'remove_branding'), false));
 end;
 $$;
 
@@ -8182,6 +8184,14 @@ begin
     'id', v_l.id, 'email_type', v_l.email_type, 'recipient_email', v_l.recipient_email::text,
     'recipient_name', v_l.recipient_name, 'template_data', v_l.template_data,
     'idempotency_key', v_l.idempotency_key, 'attempts', v_l.attempts,
+    -- How the mail is signed (email/_layout.html): the platform's own mails are Nakksha's; a mail to a client on a
+    -- consultant's behalf says "Powered by Nakksha" unless the consultant's plan in force removes the branding.
+    'branding', case when v_l.consultant_id is null
+                       or v_l.email_type not in ('session_confirmation', 'session_reminder', 'session_cancelled_client',
+                                                 'session_rescheduled', 'refund_processed', 'quotation_received',
+                                                 'quotation_paid') then 'nakksha'
+                     when coalesce(app.plan_allows(v_l.consultant_id, 'remove_branding'), false) then 'none'
+                     else 'powered_by' end,
     -- A super admin's override of this type's template, if any (checked to render when it was saved).
     'override', (select jsonb_build_object('subject', t.subject, 'html_body', t.html_body, 'text_body', t.text_body)
                  from app.email_templates t where t.email_type = v_l.email_type));

@@ -113,7 +113,8 @@ async def send_email(context: procrastinate.JobContext, email_log_id: str) -> No
     try:
         # No stored name means nobody is to be greeted by one (a mail to an address nobody has proven carries no
         # text its requester typed): templates greet "Hello," then, never with the address.
-        data = {"recipient_name": claimed["recipient_name"] or "", **decrypt_fields(claimed["template_data"])}
+        data = {"recipient_name": claimed["recipient_name"] or "", **decrypt_fields(claimed["template_data"]),
+                "branding": claimed.get("branding") or "nakksha"}  # the layout's signature (email/_layout.html)
         rendered = None
         if claimed.get("override"):
             # A super admin's override runs in the bounded sandbox (a child process killed after a few

@@ -127,6 +127,8 @@ class PublicConsultant(Answer):
     gst_invoice: bool = Field(description="A paid booking gets this consultant's GST tax invoice: its `billing` then "
                                           "needs the client's address (with `state_code` and a PIN `postal_code` in "
                                           "India, or `country` abroad) — GST rule 46.")
+    branded: bool = Field(description="The page carries \"Powered by Nakksha\" (false when the consultant's plan "
+                                      "removes the branding).")
 
 
 class NewBooking(Booking):

@@ -70,7 +70,9 @@ begin
     'webinar_session_minutes', app_private.offered_minutes(v_c, 'webinar'),
     -- A regular-scheme consultant issues a tax invoice: a paid booking then needs the client's billing address.
     'gst_invoice', exists (select 1 from app.consultant_tax_profiles p
-                           where p.consultant_id = v_c.id and p.gst_scheme = 'regular'));
+                           where p.consultant_id = v_c.id and p.gst_scheme = 'regular'),
+    -- "Powered by Nakksha" on the page unless the plan in force removes it (app.plans.remove_branding).
+    'branded', not coalesce(app.plan_allows(v_c.id, 'remove_branding'), false));
 end;
 $$;
 comment on function api.public_consultant is 'A published consultant''s public profile (404 unless approved and active). Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';

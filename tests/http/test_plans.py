@@ -103,4 +103,21 @@ async def test_webinar_seats_past_the_plan_are_refused_and_nothing_is_written(cl
     r = await client.patch(f"{AVAIL}/slots/{slot['id']}", headers=c["headers"], json={"capacity": 31})
     assert r.status_code == 200 and r.json()["capacity"] == 31
 
+
+async def test_the_public_page_says_powered_by_nakksha_unless_the_plan_removes_it(client, db):
+    c = await approved_consultant(client, db)
+    client.cookies.clear()  # a visitor
+    page = await client.get(f"/{c['slug']}", headers=HTML)
+    assert page.status_code == 200 and 'Powered by <a href="/">Nakksha</a>' in page.text
+    assert " · Nakksha</title>" in page.text and 'href="/auth/signup"' in page.text
+    assert (await client.get(f"/api/v1/public/consultants/{c['slug']}")).json()["branded"] is True
+    await on_plan(db, c, "pro", datetime.now(UTC) + timedelta(days=30))
+    page = await client.get(f"/{c['slug']}", headers=HTML)
+    # Nothing of Nakksha for the visitor: no header links, no title suffix, no footer line; the name instead.
+    assert "Nakksha" not in page.text.split("<body>")[1].split("<script")[0]
+    assert "Nakksha</title>" not in page.text and 'href="/auth/signup"' not in page.text
+    profile = (await client.get(f"/api/v1/public/consultants/{c['slug']}")).json()
+    assert profile["branded"] is False
+    assert f'<span class="logo">{profile["first_name"]} {profile["last_name"]}</span>' in page.text
+
 # Test: pytest tests/http/test_plans.py
