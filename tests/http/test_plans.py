@@ -39,6 +39,17 @@ async def test_the_plans_list_and_the_pricing_page_are_the_rows(client, db):
     assert (await client.get("/api/v1/plans")).json()["plans"][1]["name"] == "Starter"
     page = await client.get("/pricing", headers=HTML)
     assert "Starter" in page.text and "40 quotations sent a month" in page.text and "₹4,500.00 a year" in page.text
+    # Each yearly price above UPI AutoPay's ₹15,000 says the payer approves every debit; no other does.
+    def above_upi_limit(plans: list[dict]) -> int:
+        return sum(float(p["price_yearly"]) > 15000 for p in plans)
+
+    upi = "your UPI app asks you to approve it"
+    before = above_upi_limit((await client.get("/api/v1/plans")).json()["plans"])
+    assert page.text.count(upi) == before
+    await owner_do(db, "update app.plans set price_monthly = 2499, price_yearly = 24990 where code = 'basic'")
+    page = await client.get("/pricing", headers=HTML)
+    after = above_upi_limit((await client.get("/api/v1/plans")).json()["plans"])
+    assert page.text.count(upi) == after == before + 1
 
 
 async def test_a_quotation_past_the_month_is_refused_with_the_plan_that_lifts_it(client, db):
