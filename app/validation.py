@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, TypeVar
 
@@ -179,11 +180,32 @@ def parse_form(data: dict[str, str], model: type[M], required: tuple[str, ...] |
 
 
 
+# An Idempotency-Key: 1 to 200 printable ASCII characters, not starting or ending with a space (HTTP trims a header's
+# edges, so " k" and "k" would be one key on the wire and two here). The one definition: the OpenAPI header below
+# and the check in idempotency_key.
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"
+
+
+def idempotency_header(description: str) -> dict:
+    """The OpenAPI parameter of an endpoint that honours Idempotency-Key; `description` says what a retry gets."""
+    return {"name": "Idempotency-Key", "in": "header", "required": False,
+            "description": "Any 1–200 printable ASCII characters, not starting or ending with a space. " + description,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY_PATTERN}}
+
+
+def replayed_header(what: str) -> dict:
+    """The answer header saying a response is the first answer to an Idempotency-Key again."""
+    return {"Idempotent-Replayed": {
+        "description": f"true when this is the first answer to this Idempotency-Key again (a retry), not {what}.",
+        "schema": {"type": "string", "enum": ["true"]}}}
+
+
 def idempotency_key(value: str | None) -> str | None:
     """An Idempotency-Key (the header, or a page's one-time form key) as given, None when there is none; 400 when it
-    is not 1 to 200 printable ASCII characters (the documented pattern; a header carries no other)."""
-    if value is not None and not (1 <= len(value) <= 200 and value.isascii() and value.isprintable()):
-        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable ASCII characters.")
+    does not match IDEMPOTENCY_KEY_PATTERN (the documented one)."""
+    if value is not None and not (len(value) <= 200 and re.fullmatch(IDEMPOTENCY_KEY_PATTERN, value)):
+        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 printable ASCII characters, "
+                                                       "not starting or ending with a space.")
     return value
 
 

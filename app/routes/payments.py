@@ -27,7 +27,17 @@ from app.errors import ApiError
 from app.jsonio import JSONResponse
 from app.schemas import Amount, Instant, PositiveMoney
 from app.sql import run, run_refusable
-from app.validation import Answer, QuerySchema, Schema, idempotency_key, load_json, parse_body, parse_query
+from app.validation import (
+    Answer,
+    QuerySchema,
+    Schema,
+    idempotency_header,
+    idempotency_key,
+    load_json,
+    parse_body,
+    parse_query,
+    replayed_header,
+)
 
 log = logging.getLogger("nakksha.payments")
 
@@ -175,16 +185,11 @@ async def get_payment(request: Request) -> JSONResponse:
                                   transaction_id=request.path_params["transaction_id"]))
 
 
-REFUND_KEY = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
-    "description": "Any 1–200 printable characters, new per refund: the same key with the same payment, amount and "
-                   "reason answers the first answer again (with Idempotent-Replayed: true) and refunds nothing more; "
-                   "with another payment, amount or reason, 422 idempotency_key_reused. Kept 24 hours.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200,
-               "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"}}
-REFUND_REPLAYED = {"Idempotent-Replayed": {
-    "description": "true when this is the first answer to this Idempotency-Key again (a retry), not a new refund.",
-    "schema": {"type": "string", "enum": ["true"]}}}
+REFUND_KEY = idempotency_header(
+    "New per refund: the same key with the same payment, amount and reason answers the first answer again (with "
+    "Idempotent-Replayed: true) and refunds nothing more; with another payment, amount or reason, 422 "
+    "idempotency_key_reused. Kept 24 hours.")
+REFUND_REPLAYED = replayed_header("a new refund")
 
 
 async def refund_once(pool, caller, transaction_id, amount: Decimal | None, reason: str, key: str | None) -> dict:

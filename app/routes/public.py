@@ -29,7 +29,16 @@ from app.jsonio import JSONResponse, loads
 from app.routes.auth import LINK_PURPOSE
 from app.schemas import Amount, ClientName, ClientPhone, Email, Id, Instant, Timezone, trimmed
 from app.sql import CommitOutcomeUnknown, run
-from app.validation import Answer, QuerySchema, Schema, idempotency_key, parse_body, parse_query
+from app.validation import (
+    Answer,
+    QuerySchema,
+    Schema,
+    idempotency_header,
+    idempotency_key,
+    parse_body,
+    parse_query,
+    replayed_header,
+)
 
 PHONE_PURPOSE = "client_phone"
 IP_PURPOSE = "client_ip"
@@ -219,16 +228,11 @@ def checkout_options(request: Request, payable: dict, description: str, prefill:
     return checkout
 
 
-REPLAYED = {"Idempotent-Replayed": {
-    "description": "true when this is the first answer to this Idempotency-Key again (a retry), not a new booking.",
-    "schema": {"type": "string", "enum": ["true"]}}}
-IDEMPOTENCY_KEY = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
-    "description": "Any 1–200 printable characters, new per booking: the same key with the same body answers the "
-                   "first answer again (with Idempotent-Replayed: true); with another body, 422 "
-                   "idempotency_key_reused; while the first is still being answered, 409 idempotency_key_in_use.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200,
-               "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"}}
+REPLAYED = replayed_header("a new booking")
+IDEMPOTENCY_KEY = idempotency_header(
+    "New per booking: the same key with the same body answers the first answer again (with Idempotent-Replayed: "
+    "true); with another body, 422 idempotency_key_reused; while the first is still being answered, 409 "
+    "idempotency_key_in_use.")
 
 
 @endpoint(summary="Book a slot: pending with a hold and a payment order while paying, or confirmed at once when "

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from app.emails import in_layout, render
 from app.email_samples import sample
+from app.emails import in_layout, render
 from tests.db import factories
 from tests.db.test_plans import set_plan
 

@@ -115,4 +115,26 @@ async def test_the_dashboard_full_refund_posted_twice_answers_done_not_too_much(
     assert r.status_code == 422 and 'role="alert"' in r.text
     assert len((await state(db, b["session_id"]))["refunds"]) == 1
 
+
+def test_the_key_check_and_the_documented_pattern_are_one_rule():
+    """The OpenAPI header (both endpoints) and the check agree on every edge: the check used to take " k", which the
+    documented pattern refuses (HTTP trims a header's edges: " k" and "k" are one key on the wire)."""
+    import re
+
+    import pytest
+
+    from app.errors import ApiError
+    from app.routes.payments import REFUND_KEY
+    from app.routes.public import IDEMPOTENCY_KEY
+    from app.validation import idempotency_key
+
+    assert REFUND_KEY["schema"] == IDEMPOTENCY_KEY["schema"]
+    pattern = IDEMPOTENCY_KEY["schema"]["pattern"]
+    for good in ("k", "a b", "~!", "a" * 200):
+        assert idempotency_key(good) == good and re.search(pattern, good)
+    for bad in (" k", "k ", "", "a" * 201, "\x7f", "é", "a\tb"):
+        with pytest.raises(ApiError):
+            idempotency_key(bad)
+        assert not (re.search(pattern, bad) and len(bad) <= 200), bad
+
 # Test: pytest tests/http/test_refund_idempotency.py
