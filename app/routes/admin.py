@@ -24,7 +24,7 @@ from app.routes.auth import (
     refresh_failure,
 )
 from app.routes.publishing import SetupStepOut
-from app.schemas import Amount, Email, Instant, NewPassword
+from app.schemas import Amount, Email, Instant, NewPassword, trimmed
 from app.sql import run
 from app.validation import Answer, QuerySchema, Schema, parse_body, parse_query
 
@@ -258,7 +258,7 @@ async def admin_set_subscription(request: Request) -> JSONResponse:
 
 class CreateAdminBody(Schema):
     email: Email
-    name: str = Field(min_length=1, max_length=200)
+    name: trimmed(200, 1)  # type: ignore[valid-type]
     password: NewPassword
     role: Literal["admin", "super_admin"] = "admin"
 

@@ -21,7 +21,7 @@ from app.errors import ApiError
 from app.jsonio import JSONResponse
 from app.routes.admin_pages import TZ, run_shown
 from app.routes.forms import form_error
-from app.schemas import Amount, PlausibleDate, PositiveMoney, SignedAmount
+from app.schemas import Amount, PlausibleDate, PositiveMoney, SignedAmount, trimmed
 from app.sql import run
 from app.validation import Answer, Schema, parse_body, parse_form
 from app.web import form_with_csrf, render, signed_in
@@ -75,7 +75,7 @@ class HandPaymentBody(Schema):
     reference: str = Field(pattern=REFERENCE, description="The bank's reference (UTR, or a cheque number): once per "
                                                           "consultant.")
     paid_on: PlausibleDate = Field(description="The day the bank paid it (India), not after today.")
-    note: str | None = Field(default=None, max_length=500)
+    note: trimmed(500) | None = None  # type: ignore[valid-type]
 
 
 class HandPayment(Answer):

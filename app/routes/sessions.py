@@ -15,7 +15,7 @@ from app.errors import ApiError
 from app.jsonio import JSONResponse
 from app.routes.clients import present_client
 from app.routes.public import PHONE_PURPOSE, ClientIn
-from app.schemas import Id, Instant, Money, PlausibleMonth, SecureUrl
+from app.schemas import Id, Instant, Money, PlausibleMonth, SecureUrl, trimmed
 from app.sql import Caller, run
 from app.validation import QuerySchema, Schema, parse_body, parse_query
 
@@ -37,8 +37,9 @@ class SessionPatch(Schema):
     consultant_notes: str | None = Field(default=None, max_length=10000)
     meeting_platform: Literal["zoom", "meet", "teams"] | None = None
     meeting_link: SecureUrl | None = None
-    meeting_id: str | None = Field(default=None, max_length=200)
-    meeting_password: str | None = Field(default=None, max_length=200)
+    # One printable line each: they are printed in mails, invites and calendar events.
+    meeting_id: trimmed(200) | None = None  # type: ignore[valid-type]
+    meeting_password: trimmed(200) | None = None  # type: ignore[valid-type]
 
 
 class NewSession(Schema):

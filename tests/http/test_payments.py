@@ -420,7 +420,8 @@ async def test_consultant_refunds_in_part_then_in_full(client, db, rzp):
 
 @pytest.mark.parametrize("body", [{"amount": "0", "reason": "x"}, {"amount": "-5", "reason": "x"},
                                   {"amount": "1.005", "reason": "x"}, {"amount": 1e20, "reason": "x"},
-                                  {"reason": ""}, {}, {"amount": "10", "reason": "x", "extra": 1}])
+                                  {"reason": ""}, {"reason": "   "}, {"reason": "a\nb"}, {},
+                                  {"amount": "10", "reason": "x", "extra": 1}])
 async def test_bad_refund_requests_are_422_and_change_nothing(client, db, rzp, body):
     c, b, _ = await paid_booking(client, db, rzp)
     tid = (await client.get("/api/v1/payments", headers=c["headers"])).json()["items"][0]["id"]

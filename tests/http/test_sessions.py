@@ -104,6 +104,13 @@ async def test_patch_notes_and_meeting_details(client, db):
     assert bad.status_code == 422
     sneaky = await client.patch(f"/api/v1/sessions/{sid}", headers=c["headers"], json={"status": "completed"})
     assert sneaky.status_code == 422
+    # The meeting's id and passcode are one printable line each (mails, invites and calendar events print them).
+    for field in ("meeting_id", "meeting_password"):
+        r = await client.patch(f"/api/v1/sessions/{sid}", headers=c["headers"], json={field: "123\nBCC: x"})
+        assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
+    r = await client.patch(f"/api/v1/sessions/{sid}", headers=c["headers"],
+                           json={"meeting_id": " 845 1234 ", "meeting_password": "pa ss"})
+    assert (r.json()["meeting_id"], r.json()["meeting_password"]) == ("845 1234", "pa ss")
 
 
 async def test_consultant_reschedules_atomically(client, db):
