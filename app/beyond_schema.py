@@ -63,6 +63,14 @@ KEY_REUSED = Rule("idempotency_key_reused", "An `Idempotency-Key` answers one re
 CURSOR = Rule("validation_error", "`before` is the `next` of a page of this list: an item you can read (422, field "
                                   "`before`), not an empty page.")
 
+# What the consultant's plan in force allows (app.require_plan; docs/payments.md, "Plans and limits").
+WEBINAR_SEATS = Rule("plan_limit", "A webinar's `capacity` is at most the plan's `webinar_seats` (GET "
+                                   "/consultants/me/plan); a rule or slot kept over it after a downgrade may be paused, "
+                                   "lowered or deleted but not raised or moved (403 plan_limit, field `capacity`).")
+QUOTATIONS_A_MONTH = Rule("plan_limit", "At most the plan's `quotations_per_month` quotations are sent in a calendar "
+                                        "month of the consultant's time zone (403 plan_limit, naming the plan that "
+                                        "allows more).")
+
 
 def _signed(header: str, secret: str) -> Rule:
     return Rule("invalid_signature", f"{header} must sign the raw body with the {secret} (400 invalid_signature).")
@@ -79,11 +87,11 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "admin_analytics": (PERIOD,),
     "admin_consultant_analytics": (PERIOD,),
     "admin_consultant_charts": (PERIOD,),
-    "create_slot": (STARTS_ENDS, CAPACITY, Rule("slot_in_past", "A slot starts in the future (422).")),
-    "update_slot": (Rule("invalid_capacity", "A personal slot's `capacity` stays 1 (422)."),),
+    "create_slot": (STARTS_ENDS, CAPACITY, Rule("slot_in_past", "A slot starts in the future (422)."), WEBINAR_SEATS),
+    "update_slot": (Rule("invalid_capacity", "A personal slot's `capacity` stays 1 (422)."), WEBINAR_SEATS),
     "create_availability_block": (STARTS_ENDS,),
-    "create_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET),
-    "update_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET),
+    "create_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET, WEBINAR_SEATS),
+    "update_availability_rule": (WINDOW, CAPACITY, SLOT_LENGTH, SLOT_BUDGET, WEBINAR_SEATS),
     "create_session": (Rule("validation_error", "Give `client_id` or `client` (not both), and `slot_id` or "
                                                 "`session_type` with `starts_at` and `ends_at`, `ends_at` after "
                                                 "`starts_at` (422)."), *SESSION_START),
@@ -103,6 +111,7 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "create_quotation": (Rule("validation_error", "Give `client_id`, or `client_name` with `client_email` (422)."),
                          ONE_PRICE, LINES_SUM, PAYABLE),
     "update_quotation": (ONE_PRICE, LINES_SUM, PAYABLE),
+    "send_quotation": (QUOTATIONS_A_MONTH,),
     "update_my_profile": (Rule("validation_error", "`cancellation_policy.refund_ladder` runs from most hours before "
                                                    "to fewest, its refunds never rising (422)."),
                           Rule("slug_reserved", "`slug` is not one of the addresses the site uses itself (admin, "

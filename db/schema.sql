@@ -959,6 +959,8 @@ begin
   where id = v_c.id returning * into v_c;
   perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
     jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
+  -- Rule slots follow the new plan's webinar seats at once (the daily roll-forward would, tomorrow).
+  perform app_private.rematerialise_slots(v_c.id);
   return api.admin_consultant_json(v_c.id);
 end;
 $$;
@@ -3815,6 +3817,62 @@ COMMENT ON FUNCTION api.my_payout_account() IS 'The calling consultant''s payout
 
 
 --
+-- Name: my_plan(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_plan() RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := api.caller_consultant_id();
+  v_c record;
+  v_code text;
+  v_plan jsonb;
+  v_sent integer;
+  v_widest integer;
+begin
+  select c.subscription_plan, c.subscription_expires_at, c.timezone into v_c from app.consultants c where c.id = v_id;
+  v_code := app.effective_plan_code(v_id);
+  v_plan := (select e from jsonb_array_elements(api.plan_catalogue()) e where e->>'code' = v_code);
+  -- The month's sends, as app.guard_quotation_sends counts them.
+  select count(*) into v_sent from app.quotations q
+  where q.consultant_id = v_id and q.sent_at >= (date_trunc('month', now() at time zone v_c.timezone) at time zone v_c.timezone);
+  -- The widest webinar offered from now on (a rule, or a slot not yet over): over the plan's seats after a downgrade,
+  -- it is kept and read-only.
+  select max(x.capacity) into v_widest from (
+    select r.capacity from app.availability_rules r where r.consultant_id = v_id and r.session_type = 'webinar' and r.is_active
+    union all
+    select s.capacity from app.availability_slots s
+    where s.consultant_id = v_id and s.session_type = 'webinar' and s.ends_at > now()) x;
+  return jsonb_build_object(
+    'plan', v_plan,
+    'subscribed_plan', v_c.subscription_plan,
+    'expires_at', v_c.subscription_expires_at,
+    'expired', v_code <> v_c.subscription_plan,
+    'usage', jsonb_build_object(
+      'quotations_sent_this_month', v_sent,
+      'quotations_per_month', v_plan->'quotations_per_month',
+      'widest_webinar', coalesce(v_widest, 0),
+      'webinar_seats', v_plan->'webinar_seats',
+      'over_limit', jsonb_build_array()
+        || case when (v_plan->>'quotations_per_month')::integer < v_sent then '["quotations_per_month"]'::jsonb else '[]' end
+        || case when (v_plan->>'webinar_seats')::integer < v_widest then '["webinar_seats"]'::jsonb else '[]' end),
+    'plans', api.plan_catalogue());
+end;
+$$;
+
+
+ALTER FUNCTION api.my_plan() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_plan(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_plan() IS 'The calling consultant''s plan in force (their plan until it expires, then free), what they subscribed to and until when, this month''s usage against its limits, and every plan to compare.';
+
+
+--
 -- Name: quotations; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -4623,6 +4681,139 @@ ALTER FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date,
 --
 
 COMMENT ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) IS 'daily_analytics rows of a period, today''s given computed live (api.live_day).';
+
+
+--
+-- Name: plan_catalogue(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.plan_catalogue() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The one list the pricing page, the consultant's plan page and GET /api/v1/plans show, so they never disagree.
+  -- A payout hold longer than the platform's setting is shown as the setting (what app.transfer_release_after does).
+  select coalesce(jsonb_agg(api.plan_json(p) || jsonb_build_object('payout_release_hours',
+                              least(p.payout_release_hours, app.payout_setting('payout_hold_hours_after_session')))
+                            order by p.position, p.price_monthly, p.code), '[]')
+  from app.plans p
+$$;
+
+
+ALTER FUNCTION api.plan_catalogue() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_catalogue(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.plan_catalogue() IS 'Every plan with its prices and what it unlocks, in the order the pages show them.';
+
+
+--
+-- Name: plans; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.plans (
+    code text NOT NULL,
+    name text NOT NULL,
+    price_monthly numeric(10,2) DEFAULT 0 NOT NULL,
+    commission_percent numeric(5,2) NOT NULL,
+    commission_min numeric(10,2) DEFAULT 0 NOT NULL,
+    "position" smallint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    price_yearly numeric(10,2) DEFAULT 0 NOT NULL,
+    webinar_seats integer DEFAULT 30,
+    quotations_per_month integer DEFAULT 5,
+    custom_reminders boolean DEFAULT false NOT NULL,
+    remove_branding boolean DEFAULT false NOT NULL,
+    payout_release_hours integer DEFAULT 48 NOT NULL,
+    CONSTRAINT plans_code_format CHECK ((code ~ '^[a-z][a-z0-9_]{0,29}$'::text)),
+    CONSTRAINT plans_commission_min_range CHECK (((commission_min >= (0)::numeric) AND (commission_min <= (10000)::numeric))),
+    CONSTRAINT plans_commission_range CHECK (((commission_percent >= (0)::numeric) AND (commission_percent <= (50)::numeric))),
+    CONSTRAINT plans_name_length CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 60))),
+    CONSTRAINT plans_payout_release_hours_range CHECK (((payout_release_hours >= 0) AND (payout_release_hours <= 720))),
+    CONSTRAINT plans_price_range CHECK (((price_monthly >= (0)::numeric) AND (price_monthly <= (1000000)::numeric))),
+    CONSTRAINT plans_price_yearly_range CHECK (((price_yearly >= (0)::numeric) AND (price_yearly <= ((12)::numeric * price_monthly)))),
+    CONSTRAINT plans_quotations_per_month_range CHECK (((quotations_per_month IS NULL) OR ((quotations_per_month >= 0) AND (quotations_per_month <= 100000)))),
+    CONSTRAINT plans_webinar_seats_range CHECK (((webinar_seats IS NULL) OR ((webinar_seats >= 1) AND (webinar_seats <= 10000))))
+);
+
+
+ALTER TABLE app.plans OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE plans; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.plans IS 'The subscription plans: monthly price (GST included) and the commission on each payment the platform collects for a consultant on it (percent, at least the minimum; GST on top).';
+
+
+--
+-- Name: COLUMN plans.price_yearly; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.plans.price_yearly IS 'The price of a year on this plan, GST included (at most twelve months'' price; 0 for a free plan).';
+
+
+--
+-- Name: COLUMN plans.webinar_seats; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.plans.webinar_seats IS 'The most seats a webinar slot or rule may offer (NULL: unlimited); bookings beyond it are refused after a downgrade.';
+
+
+--
+-- Name: COLUMN plans.quotations_per_month; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.plans.quotations_per_month IS 'How many quotations may be sent in a calendar month of the consultant''s time zone (NULL: unlimited; drafts are free).';
+
+
+--
+-- Name: COLUMN plans.custom_reminders; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.plans.custom_reminders IS 'Whether the consultant may set their own reminder schedule instead of the platform''s reminder_hours_before.';
+
+
+--
+-- Name: COLUMN plans.remove_branding; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.plans.remove_branding IS 'Whether "Powered by Nakksha" is left off the consultant''s public page and the mails sent for them.';
+
+
+--
+-- Name: COLUMN plans.payout_release_hours; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.plans.payout_release_hours IS 'Hours after a session ends before its payout is released (the platform setting payout_hold_hours_after_session caps it).';
+
+
+--
+-- Name: plan_json(app.plans); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.plan_json(p app.plans) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('code', p.code, 'name', p.name, 'price_monthly', api.money(p.price_monthly),
+    'price_yearly', api.money(p.price_yearly), 'commission_percent', p.commission_percent,
+    'commission_min', api.money(p.commission_min), 'webinar_seats', p.webinar_seats,
+    'quotations_per_month', p.quotations_per_month, 'custom_reminders', p.custom_reminders,
+    'remove_branding', p.remove_branding, 'payout_release_hours', p.payout_release_hours)
+$$;
+
+
+ALTER FUNCTION api.plan_json(p app.plans) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_json(p app.plans); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.plan_json(p app.plans) IS 'A plan as the API answers it: prices (money strings, GST included), commission, and what it unlocks (NULL limits are unlimited).';
 
 
 --
@@ -9523,6 +9714,30 @@ COMMENT ON FUNCTION app.document_prefix(p_platform boolean, p_document_type text
 
 
 --
+-- Name: effective_plan_code(uuid, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Invoker: the consultant's row as the caller sees it. Every write a limit guards is the consultant's own, or
+  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner.
+  select app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
+  from app.consultants c where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) IS 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. NULL when the caller cannot read the consultant''s row.';
+
+
+--
 -- Name: enforce_payment_transition(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -9857,6 +10072,41 @@ COMMENT ON FUNCTION app.guard_quotation_item() IS 'Trigger: a quotation''s lines
 
 
 --
+-- Name: guard_quotation_sends(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.guard_quotation_sends() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_sent integer;
+begin
+  -- draft → sent (the trigger's WHEN): the quotations sent in the consultant's calendar month, this one counted.
+  -- It fires inside api.send_quotation (a definer), so it counts every one of them. One sender per consultant at
+  -- a time, so two sends at once cannot both take the last one. Drafts are free, and
+  -- a sent quotation cannot be deleted, so the count cannot be reset.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('nakksha.quotation_sends:' || new.consultant_id::text, 0));
+  select count(*) + 1 into v_sent
+  from app.quotations q join app.consultants c on c.id = q.consultant_id
+  where q.consultant_id = new.consultant_id and q.id <> new.id
+    and q.sent_at >= (date_trunc('month', now() at time zone c.timezone) at time zone c.timezone);
+  perform app.require_plan(new.consultant_id, 'quotations_per_month', v_sent);
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.guard_quotation_sends() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION guard_quotation_sends(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.guard_quotation_sends() IS 'Trigger (a quotation sent): refuse it beyond the plan''s quotations a month in the consultant''s time zone (NK403 plan_limit).';
+
+
+--
 -- Name: guard_refund(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -9903,6 +10153,58 @@ ALTER FUNCTION app.guard_refund() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.guard_refund() IS 'Trigger: refunds of a payment never add up to more than it; refund lifecycle pending → processed | failed.';
+
+
+--
+-- Name: guard_webinar_seats(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.guard_webinar_seats() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_seats integer;
+begin
+  -- Webinar rules and slots (the trigger's WHEN). A downgrade keeps what exists: a rule or slot over the new
+  -- seats stays with its bookings, may be paused, hidden, lowered or deleted, but not raised, moved or made
+  -- anew; a booking that would take a slot past the plan's seats is refused as a full slot.
+  v_seats := (select p.webinar_seats from app.plans p where p.code = app.effective_plan_code(new.consultant_id));
+  if v_seats is null then
+    return new;
+  end if;
+  -- (Rules and slots differ in columns: compared as JSON, since PL/pgSQL plans a reference to a column the
+  -- other table lacks even behind a false condition.)
+  if tg_table_name = 'availability_slots' and tg_op = 'UPDATE' then
+    if (to_jsonb(new)->>'booked_count')::integer > (to_jsonb(old)->>'booked_count')::integer
+       and (to_jsonb(new)->>'booked_count')::integer > v_seats then
+      raise exception using errcode = '23514', constraint = 'availability_slots_booked_count_range',
+        message = 'slot_full', detail = 'That slot is full.';
+    end if;
+  end if;
+  if new.capacity <= v_seats then
+    return new;
+  end if;
+  -- Kept as it was: only what may change on a row over the limit changed (rules: paused; slots: hidden, booked),
+  -- and the capacity did not grow.
+  if tg_op = 'UPDATE' and new.capacity <= old.capacity
+     and to_jsonb(new) - '{is_active,is_available,booked_count,updated_at,capacity,source,rule_id}'::text[]
+         = to_jsonb(old) - '{is_active,is_available,booked_count,updated_at,capacity,source,rule_id}'::text[] then
+    return new;
+  end if;
+  perform app.require_plan(new.consultant_id, 'webinar_seats', new.capacity, 'capacity');
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION app.guard_webinar_seats() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION guard_webinar_seats(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.guard_webinar_seats() IS 'Trigger (webinar rules and slots): refuse a capacity over the plan''s webinar seats when made, raised or moved (NK403 plan_limit, field capacity) and a booking past them (slot_full); an over-limit row kept from a downgrade may be paused, lowered or deleted.';
 
 
 --
@@ -10695,7 +10997,7 @@ CREATE FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at ti
   -- the ledger records what the capture fixed, and any difference stays due until the next transfer.
   select p_amount - s.commission - s.commission_gst - w.tcs - w.tds
   from app.consultants c
-  join app.plans p on p.code = case when c.subscription_expires_at < p_at then 'free' else c.subscription_plan end
+  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
   cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
     coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
              18)) s
@@ -10711,6 +11013,82 @@ ALTER FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at tim
 --
 
 COMMENT ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) IS 'The consultant''s share of a payment of this amount captured now (price less commission, its GST, TCS and TDS): what a transfer on its order carries.';
+
+
+--
+-- Name: plan_allows(uuid, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A switch of the plan in force, for readers that show or hide rather than refuse (the branding on pages/mails).
+  select case p_feature when 'custom_reminders' then p.custom_reminders when 'remove_branding' then p.remove_branding end
+  from app.plans p where p.code = app.effective_plan_code(p_consultant_id)
+$$;
+
+
+ALTER FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_allows(p_consultant_id uuid, p_feature text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) IS 'Whether the plan in force for a consultant has a switch on (custom_reminders, remove_branding); NULL for no such consultant.';
+
+
+--
+-- Name: plan_in_force(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- The consultant's plan while it has no expiry or has not expired at p_at; the free plan after.
+  select case when p_expires_at <= p_at then 'free' else coalesce(p_plan, 'free') end
+$$;
+
+
+ALTER FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) IS 'The rule: the plan code in force at an instant for a subscribed plan and its expiry (free once expired). Callers with the consultant''s row use it; the others call app.effective_plan_code.';
+
+
+--
+-- Name: plan_limit_phrase(text, integer, boolean); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- How a plan's value for a feature reads after "<plan> allows" / "<plan> does not include".
+  select case p_feature
+    when 'quotations_per_month' then case when p_value is null then 'unlimited quotations a month'
+                                          else p_value || ' quotation' || case when p_value = 1 then '' else 's' end
+                                               || ' a month' end
+    when 'webinar_seats' then case when p_value is null then 'unlimited seats in a webinar'
+                                   else p_value || ' seat' || case when p_value = 1 then '' else 's' end
+                                        || ' in a webinar' end
+    when 'custom_reminders' then 'your own reminder schedule'
+    when 'remove_branding' then 'removing "Powered by Nakksha" from your page and mails'
+  end
+$$;
+
+
+ALTER FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) IS 'Words for a plan''s value of one feature (quotations_per_month, webinar_seats, custom_reminders, remove_branding).';
 
 
 --
@@ -10911,11 +11289,10 @@ begin
     new.tds_basis_points := null;
     return new;
   end if;
-  -- The plan in force: a paid plan past its expiry is the free plan (nothing else moves an expired consultant back
-  -- yet; the subscriptions issue bills and ends plans).
+  -- The plan in force (app.plan_in_force: a paid plan past its expiry is the free plan).
   select p.code, p.commission_percent, p.commission_min into v_plan
   from app.consultants c
-  join app.plans p on p.code = case when c.subscription_expires_at < now() then 'free' else c.subscription_plan end
+  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
   where c.id = new.consultant_id;
   new.commission_plan := v_plan.code;
   new.commission_percent := v_plan.commission_percent;
@@ -11182,6 +11559,68 @@ ALTER FUNCTION app.rematerialise_my_slots() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.rematerialise_my_slots() IS 'Bring the calling consultant''s future slots in line with their rules and blocked ranges (after an invoker rule or block write). Definer: the re-derivation lives in app_private, which no web role reaches; it takes no argument, so it acts on the caller only.';
+
+
+--
+-- Name: require_plan(uuid, text, integer, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer DEFAULT NULL::integer, p_field text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_plan record;
+  v_up record;
+  v_value integer;
+  v_enabled boolean;
+begin
+  -- The one check: does the plan in force allow this? For a counted feature p_needed is what the action would
+  -- reach (the seats offered, the quotations sent this month counting this one); a switch needs none. Refused
+  -- with NK403 plan_limit, naming the limit and the cheapest plan that allows it, and the page to upgrade on.
+  select p.* into v_plan from app.plans p where p.code = app.effective_plan_code(p_consultant_id);
+  if v_plan.code is null then
+    return;
+  end if;
+  if p_feature not in ('quotations_per_month', 'webinar_seats', 'custom_reminders', 'remove_branding') then
+    raise exception 'unknown plan feature %', p_feature;
+  end if;
+  v_value := case p_feature when 'quotations_per_month' then v_plan.quotations_per_month
+                            when 'webinar_seats' then v_plan.webinar_seats end;
+  v_enabled := case p_feature when 'custom_reminders' then v_plan.custom_reminders
+                              when 'remove_branding' then v_plan.remove_branding end;
+  if (p_feature in ('quotations_per_month', 'webinar_seats') and (v_value is null or coalesce(p_needed, 0) <= v_value))
+     or coalesce(v_enabled, false) then
+    return;
+  end if;
+  select p.name, p.quotations_per_month, p.webinar_seats into v_up
+  from app.plans p
+  where case p_feature when 'quotations_per_month' then p.quotations_per_month is null or p.quotations_per_month >= p_needed
+                       when 'webinar_seats' then p.webinar_seats is null or p.webinar_seats >= p_needed
+                       when 'custom_reminders' then p.custom_reminders
+                       when 'remove_branding' then p.remove_branding end
+  order by p.price_monthly, p.position, p.code limit 1;
+  raise exception using errcode = 'NK403', message = 'plan_limit', hint = coalesce('field:' || p_field, ''),
+    detail = case when v_enabled is not null
+                  then format('Your %s plan does not include %s', v_plan.name, app.plan_limit_phrase(p_feature, null, false))
+                  else format('Your %s plan allows %s', v_plan.name, app.plan_limit_phrase(p_feature, v_value, null)) end
+             || case when v_up.name is null then '.'
+                     when v_enabled is not null then format('; %s does.', v_up.name)
+                     else format('; %s allows %s.', v_up.name, app.plan_limit_phrase(p_feature,
+                            case p_feature when 'quotations_per_month' then v_up.quotations_per_month
+                                           else v_up.webinar_seats end, null)) end
+             || ' Upgrade: /dashboard/plan';
+end;
+$$;
+
+
+ALTER FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) IS 'Refuse (NK403 plan_limit, detail naming the limit and the cheapest plan that lifts it, hint field:<p_field> when given) an action the consultant''s plan in force does not allow: quotations_per_month and webinar_seats with the count the action reaches, custom_reminders and remove_branding as switches.';
 
 
 --
@@ -11535,10 +11974,13 @@ CREATE FUNCTION app.transfer_release_after(p_payment_id uuid) RETURNS timestamp 
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then); a
-  -- quotation's a number of days after it was paid.
+  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then): the hours
+  -- of the plan in force when it ended, at most the platform's setting; a quotation's a number of days after it
+  -- was paid.
   select case when t.purpose = 'session'
-              then s.ends_at + make_interval(hours => app.payout_setting('payout_hold_hours_after_session'))
+              then s.ends_at + make_interval(hours => least(app.payout_setting('payout_hold_hours_after_session'),
+                     coalesce((select p.payout_release_hours from app.plans p
+                               where p.code = app.effective_plan_code(t.consultant_id, s.ends_at)), 48)))
               else coalesce(t.paid_at, now()) + make_interval(days => app.payout_setting('payout_hold_days_quotation'))
          end
   from app.payment_transactions t left join app.sessions s on s.id = t.session_id
@@ -11552,7 +11994,7 @@ ALTER FUNCTION app.transfer_release_after(p_payment_id uuid) OWNER TO nakksha_ow
 -- Name: FUNCTION transfer_release_after(p_payment_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.transfer_release_after(p_payment_id uuid) IS 'When a payment''s transfer may be released: the session''s end plus the hold hours, or a quotation''s payment plus the hold days.';
+COMMENT ON FUNCTION app.transfer_release_after(p_payment_id uuid) IS 'When a payment''s transfer may be released: the session''s end plus the hold hours (its plan''s payout_release_hours, at most the setting), or a quotation''s payment plus the hold days.';
 
 
 --
@@ -12900,10 +13342,13 @@ CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_t
     AS $$
   -- Each rule's local wall-clock times placed on each matching local date and converted to instants in
   -- the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change; past times and
-  -- blocked ranges left out.
-  select r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes), r.capacity, r.id
+  -- blocked ranges left out. A webinar rule kept over its plan's seats after a downgrade offers new slots with
+  -- the plan's seats (docs/payments.md, "Plans and limits").
+  select r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes),
+         least(r.capacity, coalesce(pl.webinar_seats, r.capacity)), r.id
   from app.availability_rules r
   join app.consultants c on c.id = r.consultant_id
+  left join app.plans pl on pl.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
   cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
   cross join lateral generate_series(
     0, (extract(epoch from r.end_time - r.start_time) / 60)::integer - r.slot_minutes, r.slot_minutes) as o(minute)
@@ -14506,12 +14951,16 @@ begin
                       v_gone.n, v_gone.code);
   end if;
   delete from app.plans where code not in (select e->>'code' from jsonb_array_elements(p_plans) e);
-  insert into app.plans as t (code, name, price_monthly, commission_percent, commission_min, position)
-  select e->>'code', btrim(e->>'name'), (e->>'price_monthly')::numeric,
+  -- A new plan costs ten months a year and unlocks what the free plan does (the columns' defaults); a changed monthly
+  -- price moves a yearly price that was ten months with it, and keeps any other at most twelve months.
+  insert into app.plans as t (code, name, price_monthly, price_yearly, commission_percent, commission_min, position)
+  select e->>'code', btrim(e->>'name'), (e->>'price_monthly')::numeric, 10 * (e->>'price_monthly')::numeric,
          coalesce((e->>'commission_percent')::numeric, prev.commission_percent, 10),
          coalesce((e->>'commission_min')::numeric, prev.commission_min, 10), o
   from jsonb_array_elements(p_plans) with ordinality as x(e, o) left join app.plans prev on prev.code = e->>'code'
   on conflict (code) do update set name = excluded.name, price_monthly = excluded.price_monthly,
+    price_yearly = case when t.price_yearly = 10 * t.price_monthly then excluded.price_yearly
+                        else least(t.price_yearly, 12 * excluded.price_monthly) end,
     commission_percent = excluded.commission_percent, commission_min = excluded.commission_min,
     position = excluded.position
   where (t.name, t.price_monthly, t.commission_percent, t.commission_min, t.position) is distinct from
@@ -18154,36 +18603,6 @@ ALTER TABLE app.payout_mismatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 
 
 --
--- Name: plans; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.plans (
-    code text NOT NULL,
-    name text NOT NULL,
-    price_monthly numeric(10,2) DEFAULT 0 NOT NULL,
-    commission_percent numeric(5,2) NOT NULL,
-    commission_min numeric(10,2) DEFAULT 0 NOT NULL,
-    "position" smallint DEFAULT 0 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT plans_code_format CHECK ((code ~ '^[a-z][a-z0-9_]{0,29}$'::text)),
-    CONSTRAINT plans_commission_min_range CHECK (((commission_min >= (0)::numeric) AND (commission_min <= (10000)::numeric))),
-    CONSTRAINT plans_commission_range CHECK (((commission_percent >= (0)::numeric) AND (commission_percent <= (50)::numeric))),
-    CONSTRAINT plans_name_length CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 60))),
-    CONSTRAINT plans_price_range CHECK (((price_monthly >= (0)::numeric) AND (price_monthly <= (1000000)::numeric)))
-);
-
-
-ALTER TABLE app.plans OWNER TO nakksha_owner;
-
---
--- Name: TABLE plans; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.plans IS 'The subscription plans: monthly price (GST included) and the commission on each payment the platform collects for a consultant on it (percent, at least the minimum; GST on top).';
-
-
---
 -- Name: platform_settings; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -19966,6 +20385,13 @@ CREATE TRIGGER availability_rules_check_limits AFTER INSERT OR UPDATE ON app.ava
 
 
 --
+-- Name: availability_rules availability_rules_plan_seats; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_rules_plan_seats BEFORE INSERT OR UPDATE ON app.availability_rules FOR EACH ROW WHEN ((new.session_type = 'webinar'::text)) EXECUTE FUNCTION app.guard_webinar_seats();
+
+
+--
 -- Name: availability_rules availability_rules_refuse_suspended; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -19998,6 +20424,13 @@ CREATE TRIGGER availability_slots_check_manual_budget AFTER INSERT ON app.availa
 --
 
 CREATE TRIGGER availability_slots_derive_local BEFORE INSERT OR UPDATE OF starts_at, ends_at, consultant_id ON app.availability_slots FOR EACH ROW EXECUTE FUNCTION app.derive_slot_local_times();
+
+
+--
+-- Name: availability_slots availability_slots_plan_seats; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER availability_slots_plan_seats BEFORE INSERT OR UPDATE ON app.availability_slots FOR EACH ROW WHEN ((new.session_type = 'webinar'::text)) EXECUTE FUNCTION app.guard_webinar_seats();
 
 
 --
@@ -20278,6 +20711,13 @@ CREATE TRIGGER quotations_guard BEFORE DELETE OR UPDATE ON app.quotations FOR EA
 --
 
 CREATE TRIGGER quotations_mark_analytics AFTER UPDATE OF status, sent_at, responded_at ON app.quotations FOR EACH ROW EXECUTE FUNCTION app.mark_analytics_dirty();
+
+
+--
+-- Name: quotations quotations_plan_sends; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER quotations_plan_sends BEFORE UPDATE OF status ON app.quotations FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (new.status = 'sent'::text))) EXECUTE FUNCTION app.guard_quotation_sends();
 
 
 --
@@ -23127,6 +23567,15 @@ GRANT ALL ON FUNCTION api.my_payout_account() TO nakksha_app_admin;
 
 
 --
+-- Name: FUNCTION my_plan(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_plan() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_plan() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_plan() TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE quotations; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -23442,6 +23891,33 @@ GRANT ALL ON FUNCTION api.period_bounds(p_timeframe text, p_from date, p_to date
 REVOKE ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) TO nakksha_app;
 GRANT ALL ON FUNCTION api.period_days(p_consultant_id uuid, p_starts date, p_ends date, p_today date, p_live app.daily_analytics) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION plan_catalogue(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.plan_catalogue() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.plan_catalogue() TO nakksha_app;
+GRANT ALL ON FUNCTION api.plan_catalogue() TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE plans; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.plans TO nakksha_app;
+GRANT SELECT ON TABLE app.plans TO nakksha_app_admin;
+GRANT SELECT ON TABLE app.plans TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION plan_json(p app.plans); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.plan_json(p app.plans) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.plan_json(p app.plans) TO nakksha_app;
+GRANT ALL ON FUNCTION api.plan_json(p app.plans) TO nakksha_app_admin;
 
 
 --
@@ -24716,6 +25192,16 @@ GRANT ALL ON FUNCTION app.document_prefix(p_platform boolean, p_document_type te
 
 
 --
+-- Name: FUNCTION effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION enforce_payment_transition(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -24791,10 +25277,30 @@ REVOKE ALL ON FUNCTION app.guard_quotation_item() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION guard_quotation_sends(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.guard_quotation_sends() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.guard_quotation_sends() TO nakksha_app;
+GRANT ALL ON FUNCTION app.guard_quotation_sends() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.guard_quotation_sends() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION guard_refund(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION app.guard_refund() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION guard_webinar_seats(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.guard_webinar_seats() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.guard_webinar_seats() TO nakksha_app;
+GRANT ALL ON FUNCTION app.guard_webinar_seats() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.guard_webinar_seats() TO nakksha_app_admin;
 
 
 --
@@ -24961,6 +25467,8 @@ GRANT ALL ON FUNCTION app.payout_open(p_consultant_id uuid) TO nakksha_app_admin
 
 REVOKE ALL ON FUNCTION app.payout_setting(p_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.payout_setting(p_key text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.payout_setting(p_key text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.payout_setting(p_key text) TO nakksha_app_admin;
 
 
 --
@@ -24969,6 +25477,36 @@ GRANT ALL ON FUNCTION app.payout_setting(p_key text) TO nakksha_worker;
 
 REVOKE ALL ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION plan_allows(p_consultant_id uuid, p_feature text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean) TO nakksha_app_admin;
 
 
 --
@@ -25092,6 +25630,16 @@ REVOKE ALL ON FUNCTION app.refuse_suspended_writes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.rematerialise_my_slots() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app;
 GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) TO nakksha_app;
+GRANT ALL ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.require_plan(p_consultant_id uuid, p_feature text, p_needed integer, p_field text) TO nakksha_app_admin;
 
 
 --
@@ -27394,15 +27942,6 @@ GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app_admin;
 
 
 --
--- Name: TABLE plans; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.plans TO nakksha_app;
-GRANT SELECT ON TABLE app.plans TO nakksha_app_admin;
-GRANT SELECT ON TABLE app.plans TO nakksha_worker;
-
-
---
 -- Name: TABLE platform_settings; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -27627,3 +28166,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212010000
 -- 20261212020000
 -- 20261212030000
+-- 20261212070000

@@ -5,9 +5,10 @@
 select api.web_session_subject(:token_hash);
 
 -- name: public_plans()$
--- The subscription plans (app.plans, with their commission) and the platform's name, for the pricing page.
+-- The subscription plans (app.plans: prices, commission, what each unlocks) and the platform's name, for the pricing page.
 select jsonb_build_object(
   'platform_name', (select s.value #>> '{}' from app.platform_settings s where s.key = 'platform_name'),
   'support_email', (select s.value #>> '{}' from app.platform_settings s where s.key = 'support_email'),
   'commission_gst_percent', (select s.value #>> '{}' from app.platform_settings s where s.key = 'commission_gst_percent'),
-  'plans', api.plans_json());
+  'payout_hold_hours', app.payout_setting('payout_hold_hours_after_session'),
+  'plans', api.plan_catalogue());

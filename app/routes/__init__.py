@@ -49,6 +49,7 @@ from app.routes import (
     payments,
     payout_account,
     payouts,
+    plans,
     profile,
     public,
     publishing,
@@ -67,7 +68,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     dashboard_sessions, clients, dashboard_clients, payments, payouts, payout_account, dashboard_payments, dashboard_payouts,
     documents, email_webhooks, calendar,
     quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_publish, dashboard_settings,
-    tax,
+    tax, plans,
 )
 
 class Section(Mount):

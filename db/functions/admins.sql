@@ -341,6 +341,8 @@ begin
   where id = v_c.id returning * into v_c;
   perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
     jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
+  -- Rule slots follow the new plan's webinar seats at once (the daily roll-forward would, tomorrow).
+  perform app_private.rematerialise_slots(v_c.id);
   return api.admin_consultant_json(v_c.id);
 end;
 $$;

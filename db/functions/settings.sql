@@ -250,12 +250,16 @@ begin
                       v_gone.n, v_gone.code);
   end if;
   delete from app.plans where code not in (select e->>'code' from jsonb_array_elements(p_plans) e);
-  insert into app.plans as t (code, name, price_monthly, commission_percent, commission_min, position)
-  select e->>'code', btrim(e->>'name'), (e->>'price_monthly')::numeric,
+  -- A new plan costs ten months a year and unlocks what the free plan does (the columns' defaults); a changed monthly
+  -- price moves a yearly price that was ten months with it, and keeps any other at most twelve months.
+  insert into app.plans as t (code, name, price_monthly, price_yearly, commission_percent, commission_min, position)
+  select e->>'code', btrim(e->>'name'), (e->>'price_monthly')::numeric, 10 * (e->>'price_monthly')::numeric,
          coalesce((e->>'commission_percent')::numeric, prev.commission_percent, 10),
          coalesce((e->>'commission_min')::numeric, prev.commission_min, 10), o
   from jsonb_array_elements(p_plans) with ordinality as x(e, o) left join app.plans prev on prev.code = e->>'code'
   on conflict (code) do update set name = excluded.name, price_monthly = excluded.price_monthly,
+    price_yearly = case when t.price_yearly = 10 * t.price_monthly then excluded.price_yearly
+                        else least(t.price_yearly, 12 * excluded.price_monthly) end,
     commission_percent = excluded.commission_percent, commission_min = excluded.commission_min,
     position = excluded.position
   where (t.name, t.price_monthly, t.commission_percent, t.commission_min, t.position) is distinct from

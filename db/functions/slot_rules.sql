@@ -12,10 +12,13 @@ set search_path = ''
 as $$
   -- Each rule's local wall-clock times placed on each matching local date and converted to instants in
   -- the consultant's timezone, so a 09:00 rule stays 09:00 local across a DST change; past times and
-  -- blocked ranges left out.
-  select r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes), r.capacity, r.id
+  -- blocked ranges left out. A webinar rule kept over its plan's seats after a downgrade offers new slots with
+  -- the plan's seats (docs/payments.md, "Plans and limits").
+  select r.session_type, s.starts_at, s.starts_at + make_interval(mins => r.slot_minutes),
+         least(r.capacity, coalesce(pl.webinar_seats, r.capacity)), r.id
   from app.availability_rules r
   join app.consultants c on c.id = r.consultant_id
+  left join app.plans pl on pl.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
   cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
   cross join lateral generate_series(
     0, (extract(epoch from r.end_time - r.start_time) / 60)::integer - r.slot_minutes, r.slot_minutes) as o(minute)

@@ -51,11 +51,10 @@ begin
     new.tds_basis_points := null;
     return new;
   end if;
-  -- The plan in force: a paid plan past its expiry is the free plan (nothing else moves an expired consultant back
-  -- yet; the subscriptions issue bills and ends plans).
+  -- The plan in force (app.plan_in_force: a paid plan past its expiry is the free plan).
   select p.code, p.commission_percent, p.commission_min into v_plan
   from app.consultants c
-  join app.plans p on p.code = case when c.subscription_expires_at < now() then 'free' else c.subscription_plan end
+  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
   where c.id = new.consultant_id;
   new.commission_plan := v_plan.code;
   new.commission_percent := v_plan.commission_percent;

@@ -32,7 +32,7 @@ as $$
   -- the ledger records what the capture fixed, and any difference stays due until the next transfer.
   select p_amount - s.commission - s.commission_gst - w.tcs - w.tds
   from app.consultants c
-  join app.plans p on p.code = case when c.subscription_expires_at < p_at then 'free' else c.subscription_plan end
+  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
   cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
     coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
              18)) s
@@ -87,16 +87,19 @@ create or replace function app.transfer_release_after(p_payment_id uuid) returns
 language sql stable
 set search_path = ''
 as $$
-  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then); a
-  -- quotation's a number of days after it was paid.
+  -- A session's money is released a buffer after it ends (a no-show or a complaint is raised by then): the hours
+  -- of the plan in force when it ended, at most the platform's setting; a quotation's a number of days after it
+  -- was paid.
   select case when t.purpose = 'session'
-              then s.ends_at + make_interval(hours => app.payout_setting('payout_hold_hours_after_session'))
+              then s.ends_at + make_interval(hours => least(app.payout_setting('payout_hold_hours_after_session'),
+                     coalesce((select p.payout_release_hours from app.plans p
+                               where p.code = app.effective_plan_code(t.consultant_id, s.ends_at)), 48)))
               else coalesce(t.paid_at, now()) + make_interval(days => app.payout_setting('payout_hold_days_quotation'))
          end
   from app.payment_transactions t left join app.sessions s on s.id = t.session_id
   where t.id = p_payment_id
 $$;
-comment on function app.transfer_release_after(uuid) is 'When a payment''s transfer may be released: the session''s end plus the hold hours, or a quotation''s payment plus the hold days.';
+comment on function app.transfer_release_after(uuid) is 'When a payment''s transfer may be released: the session''s end plus the hold hours (its plan''s payout_release_hours, at most the setting), or a quotation''s payment plus the hold days.';
 
 create or replace function app.payout_setting(p_key text) returns integer
 language sql stable
