@@ -1,4 +1,4 @@
-# tests/fake_razorpay.py — a fake of Razorpay's HTTP API on loopback: orders, payments, refunds, Route (tests/fake_razorpay_route.py), with failures and hangs on demand.
+# tests/fake_razorpay.py — a fake of Razorpay's HTTP API on loopback: orders, payments, refunds, Route (tests/fake_razorpay_route.py), Subscriptions (tests/fake_razorpay_subscriptions.py), with failures and hangs on demand.
 """The official SDK talks to this through `base_url` (RAZORPAY_API_URL), so the real adapter is exercised end
 to end. It keeps state like Razorpay (orders, the payments a "customer" makes on them, refunds unique by
 X-Refund-Idempotency), records every request, and can answer 5xx, 4xx or hang for the next N calls."""
@@ -15,6 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.fake_razorpay_route import RouteFake
+from tests.fake_razorpay_subscriptions import SubscriptionsFake
 
 KEY_ID = "rzp_test_FakeKey0001"
 KEY_SECRET = "fake_key_secret_0123456789"
@@ -30,11 +31,12 @@ def checkout_signature(order_id: str, payment_id: str, secret: str = KEY_SECRET)
     return hmac.new(secret.encode(), f"{order_id}|{payment_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def signed_event(event: str, payload: dict, secret: str = WEBHOOK_SECRET, account_id: str = "acc_Fake"
-                 ) -> tuple[bytes, dict]:
+def signed_event(event: str, payload: dict, secret: str = WEBHOOK_SECRET, account_id: str = "acc_Fake",
+                 created_at: int | None = None) -> tuple[bytes, dict]:
     """A webhook delivery as Razorpay sends it: JSON body, signature over the raw bytes, an event id."""
     body = json.dumps({"entity": "event", "account_id": account_id, "event": event, "contains": list(payload),
-                       "payload": payload, "created_at": int(time.time())}).encode()
+                       "payload": payload, "created_at": int(time.time()) if created_at is None else created_at
+                       }).encode()
     return body, {"content-type": "application/json", "x-razorpay-event-id": rid("evt"),
                   "x-razorpay-signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
 
@@ -43,7 +45,7 @@ def webhook(event: str, entities: dict, secret: str = WEBHOOK_SECRET) -> tuple[b
     return signed_event(event, {k: {"entity": v} for k, v in entities.items()}, secret)
 
 
-class FakeRazorpay(RouteFake):
+class FakeRazorpay(RouteFake, SubscriptionsFake):
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.orders: dict[str, dict] = {}
@@ -55,6 +57,7 @@ class FakeRazorpay(RouteFake):
         self.hang_seconds = 3.0
         self.lock = threading.Lock()
         self._init_route()
+        self._init_subscriptions()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -135,6 +138,8 @@ class FakeRazorpay(RouteFake):
         path = url.split("?")[0]
         with self.lock:
             if (answer := self.route_api(method, url, body, headers)) is not None:
+                return answer
+            if (answer := self.subscriptions_api(method, url, body)) is not None:
                 return answer
             if method == "POST" and path == "/v1/orders":
                 if not isinstance(body.get("amount"), int) or body["amount"] < 100:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import asyncpg
 
 from app.adapters.route import LocalRoute, RazorpayRoute, RouteGateway, transfer_body
+from app.adapters.subscriptions import LocalSubscriptions, RazorpaySubscriptions, SubscriptionGateway
 
 log = logging.getLogger("nakksha.payments")
 
@@ -71,9 +72,9 @@ def verify_webhook_signature(body: bytes, signature: str | None, webhook_secret:
     return hmac.compare_digest(_hmac_hex(webhook_secret, body).encode(), signature.strip().lower().encode("utf-8", "replace"))
 
 
-class RazorpayGateway(RazorpayRoute):
-    """Orders, payments and refunds through the official `razorpay` SDK, and Route (linked accounts, transfers:
-    app/adapters/route.py). RAZORPAY_API_URL replaces the SDK's base URL (a sandbox, or the fake API the tests
+class RazorpayGateway(RazorpayRoute, RazorpaySubscriptions):
+    """Orders, payments and refunds through the official `razorpay` SDK, Route (linked accounts, transfers:
+    app/adapters/route.py) and Subscriptions (plans, subscriptions: app/adapters/subscriptions.py). RAZORPAY_API_URL replaces the SDK's base URL (a sandbox, or the fake API the tests
     run on loopback)."""
 
     name = "razorpay"
@@ -132,7 +133,7 @@ class RazorpayGateway(RazorpayRoute):
         return await self._call(self.client.payment.refund, payment_id, body,
                                 headers={"X-Refund-Idempotency": idempotency_key})
 
-class Gateway(RouteGateway, Protocol):
+class Gateway(RouteGateway, SubscriptionGateway, Protocol):
     """What the booking, verify, refund, reconciliation and payout paths need from a payment provider."""
 
     name: str
@@ -159,8 +160,9 @@ def derived_secret(data_key: str, purpose: str) -> str:
     return hmac.new(data_key.encode(), f"nakksha local gateway: {purpose}".encode(), hashlib.sha256).hexdigest()
 
 
-class LocalGateway(LocalRoute):
-    """The default with no Razorpay key: orders, payments, refunds and Route (db/dev/local_route.sql) kept in
+class LocalGateway(LocalRoute, LocalSubscriptions):
+    """The default with no Razorpay key: orders, payments, refunds, Route (db/dev/local_route.sql) and
+    Subscriptions (db/dev/local_subscriptions.sql) kept in
     the database (so the web app and the worker see one provider), with Razorpay-shaped ids and signatures
     under secrets derived from the data key. A person pays on /dev/checkout/{order_id}; everything after order
     creation runs the same code as with Razorpay."""

@@ -116,4 +116,42 @@ select dev.local_route_reversals(:transfer_id);
 -- Local Route: refund with reverse_all (transfers reversed first).
 select dev.local_route_refund(:payment_id, :refund_id, :amount_paise, :idempotency_key, :notes);
 
--- Test: pytest tests/http/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py tests/http/test_route_adapter.py
+-- Subscriptions on the local gateway (schema dev, db/dev/local_subscriptions*.sql; LocalSubscriptions).
+
+-- name: local_sub_create_plan(id, body)$
+-- Local subscriptions: a plan.
+select dev.local_sub_create_plan(:id, :body);
+
+-- name: local_sub_plan(plan_id)$
+-- Local subscriptions: fetch a plan.
+select dev.local_sub_plan(:plan_id);
+
+-- name: local_sub_create(id, body)$
+-- Local subscriptions: a subscription.
+select dev.local_sub_create(:id, :body);
+
+-- name: local_sub_fetch(subscription_id)$
+-- Local subscriptions: fetch a subscription.
+select dev.local_sub_fetch(:subscription_id);
+
+-- name: local_sub_cancel(subscription_id, at_cycle_end)$
+-- Local subscriptions: cancel now or at the cycle's end.
+select dev.local_sub_cancel(:subscription_id, :at_cycle_end);
+
+-- name: local_sub_update(subscription_id, body)$
+-- Local subscriptions: change the plan (refused when paid by UPI).
+select dev.local_sub_update(:subscription_id, :body);
+
+-- name: local_sub_pause(subscription_id)$
+-- Local subscriptions: pause now.
+select dev.local_sub_pause(:subscription_id);
+
+-- name: local_sub_resume(subscription_id)$
+-- Local subscriptions: resume now.
+select dev.local_sub_resume(:subscription_id);
+
+-- name: local_sub_invoices(subscription_id)$
+-- Local subscriptions: a subscription's invoices.
+select dev.local_sub_invoices(:subscription_id);
+
+-- Test: pytest tests/http/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py tests/http/test_route_adapter.py tests/http/test_subscriptions_adapter.py
