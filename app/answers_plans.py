@@ -58,6 +58,21 @@ class Subscription(Answer):
     created_at: datetime
 
 
+class SubscriptionCheckout(Answer):
+    key_id: str = Field(description="Razorpay Checkout's key.")
+    subscription_id: str = Field(description="Razorpay's subscription id, for Checkout's subscription_id.")
+    name: str
+    description: str
+    prefill: dict[str, str]
+    notes: dict[str, str]
+    checkout_url: str | None = Field(default=None, description="The local gateway's stand-in page (development).")
+
+
+class NewSubscription(Answer):
+    subscription: Subscription
+    checkout: SubscriptionCheckout
+
+
 class MyPlan(Answer):
     plan: Plan = Field(description="The plan in force: the highest of a complimentary plan and a paid subscription "
                                    "(its paid period, plus the grace period while it is live); else free.")

@@ -22617,6 +22617,13 @@ CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO n
 
 
 --
+-- Name: gateway_plans admin_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: hand_payments admin_reads_hand_payments; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22976,6 +22983,13 @@ CREATE POLICY consultant_inserts_own_sessions ON app.sessions FOR INSERT TO nakk
 --
 
 CREATE POLICY consultant_inserts_own_tax_profile ON app.consultant_tax_profiles FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
+-- Name: gateway_plans consultant_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app USING ((( SELECT app.current_consultant_id() AS current_consultant_id) IS NOT NULL));
 
 
 --
@@ -23450,13 +23464,6 @@ ALTER TABLE app.route_transfers ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
-
---
--- Name: gateway_plans signed_in_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
---
-
-CREATE POLICY signed_in_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app, nakksha_app_admin USING (true);
-
 
 --
 -- Name: subscription_charges; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner

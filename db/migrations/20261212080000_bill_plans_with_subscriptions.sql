@@ -23,10 +23,12 @@ create table app.gateway_plans (
 );
 comment on table app.gateway_plans is 'The Razorpay plan made for one (plan, period, price, gateway): Razorpay plans cannot be edited, so a new price is a new row, made on first use and kept.';
 alter table app.gateway_plans enable row level security;
--- Anyone signed in reads them (no tenant data); an approved consultant records one made for their checkout, at the
--- plan's current price only (db/functions/subscriptions.sql, api.record_gateway_plan).
-create policy signed_in_reads_gateway_plans on app.gateway_plans for select to nakksha_app, nakksha_app_admin
-  using (true);
+-- Any consultant or admin reads them (no tenant data; nobody without a caller); an approved consultant records one
+-- made for their checkout, at the plan's current price only (db/functions/subscriptions.sql, api.record_gateway_plan).
+create policy consultant_reads_gateway_plans on app.gateway_plans for select to nakksha_app
+  using ((select app.current_consultant_id()) is not null);
+create policy admin_reads_gateway_plans on app.gateway_plans for select to nakksha_app_admin
+  using ((select app.acts_as_admin()));
 create policy consultant_records_gateway_plans on app.gateway_plans for insert to nakksha_app
   with check ((select app.current_approved_consultant_id()) is not null
               and amount = (select case period when 'yearly' then p.price_yearly else p.price_monthly end
