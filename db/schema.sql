@@ -7709,7 +7709,8 @@ begin
     'gateway_plan_id', (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = v_plan.code
                         and g.period = p_period and g.amount = v_amount and g.gateway = p_gateway),
     'reuse', v_live.id is not null and v_live.status = 'created' and v_live.plan_code = v_plan.code
-             and v_live.period = p_period and v_live.amount = v_amount and v_live.gateway = p_gateway,
+             and v_live.period = p_period and v_live.amount = v_amount and v_live.gateway = p_gateway
+             and v_live.cancel_requested_at is null,
     'live', case when v_live.id is not null then api.subscription_json(v_live) end,
     'email', (select c.email::text from app.consultants c where c.id = v_id),
     'name', (select c.first_name || ' ' || c.last_name from app.consultants c where c.id = v_id));

@@ -35,7 +35,7 @@ TOTAL_COUNT = {"monthly": 120, "yearly": 10}
 PAID = ("active", "pending", "halted")  # cancelled at the cycle's end; others (nothing charged) at once
 
 
-class SubscriptionBody(Schema):
+class StartSubscriptionBody(Schema):
     plan: str = Field(min_length=1, max_length=40)
     period: Literal["monthly", "yearly"]
 
@@ -83,14 +83,15 @@ async def plan_page(request: Request) -> Response:
     return render(request, "dashboard/plan.html", {"mine": mine, "support_email": site.get("support_email")})
 
 
-@endpoint(summary="Subscribe to a plan (monthly or yearly): answers the subscription (created) and what Razorpay "
-                  "Checkout needs to authorise it; the plan changes once its first charge is recorded. Another plan "
+@endpoint(summary="Subscribe to a plan (monthly or yearly): answers the subscription (created; 200 with the same "
+                  "one while it is not authorised yet) and what Razorpay Checkout needs to authorise it; the plan "
+                  "changes once its first charge is recorded. Another plan "
                   "while subscribed cancels the current subscription at its cycle's end (no refund; its plan holds "
                   "until then) and starts this one.",
-          tags=("plans",), auth="approved", body=SubscriptionBody,
-          responses={201: NewSubscription, 409: None, 422: None, 502: None})
+          tags=("plans",), auth="approved", body=StartSubscriptionBody,
+          responses={200: NewSubscription, 201: NewSubscription, 409: None, 422: None, 502: None})
 async def start_subscription(request: Request) -> JSONResponse:
-    body = await parse_body(request, SubscriptionBody)
+    body = await parse_body(request, StartSubscriptionBody)
     pool, caller, gw = request.app.state.pool, request.state.caller, request.app.state.payments
     q = await run(pool, "subscription_checkout", caller, plan=body.plan, period=body.period, gateway=gw.name)
     live = q["live"]

@@ -15,6 +15,7 @@ from app.sql import SET_CALLER
 from tests.db import factories
 from tests.db.assertions import raises_sqlstate
 
+MIGRATION = Path(__file__).parents[2] / "db/migrations/20261212080000_bill_plans_with_subscriptions.sql"
 DAY = timedelta(days=1)
 MONTH = timedelta(days=30)
 
@@ -275,8 +276,9 @@ async def test_a_subscription_webhook_only_queues_a_fetch_once(db, owner):
 
 
 async def test_the_backfill_comps_the_hand_set_plans_until_their_expiry(db, owner):
-    migration = Path("db/migrations/20261212080000_bill_plans_with_subscriptions.sql").read_text()
-    backfill = migration[migration.index("insert into app.plan_comps"):migration.index("insert into app.platform_settings")]
+    migration = MIGRATION.read_text()  # noqa: ASYNC240 (a small local file)
+    start, end = migration.index("insert into app.plan_comps"), migration.index("insert into app.platform_settings")
+    backfill = migration[start:end]
     now = datetime.now(UTC)
     ids = {}
     for name, plan, expires in (("open", "pro", None), ("future", "basic", now + 30 * DAY),
