@@ -102,4 +102,33 @@ async def test_the_refusals(client, db, rzp):  # noqa: F811
     assert r.status_code == 502 and r.json()["error"]["code"] == "payment_gateway_unavailable"
     assert (await client.get(PLAN, headers=c["headers"])).json()["subscription"] is None
 
+
+
+async def test_the_local_gateway_upgrades_offline(db):
+    """make run's path (no Razorpay key): the local gateway's subscription, authorised and charged in SQL, recorded by
+    the job's refresh (twice: once)."""
+    import httpx
+
+    from jobs.app import connected
+    from jobs.subscriptions import refresh
+    from tests.http.conftest import make_app
+    from tests.http.test_subscriptions_adapter import dev_call
+
+    application = make_app(db)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            c = await approved_consultant(client, db)
+            r = await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "monthly"})
+            assert r.status_code == 201, r.text
+            assert r.json()["checkout"]["checkout_url"].startswith("http://localhost/dev/subscriptions/")
+            sid = r.json()["subscription"]["gateway_subscription_id"]
+            await dev_call(db, "select dev.local_sub_authenticate($1, 'card')", sid)
+            with connected(db.url("worker")):
+                out = await refresh(application.state.payments, sid, "job")
+                assert (out["status"], out["plan"], out["new_charges"]) == ("active", "basic", 1)
+                again = await refresh(application.state.payments, sid, "job")
+                assert (again["new_charges"], again["changed"]) == (0, False)
+            assert await plan_code(client, c) == "basic"
+
 # Test: pytest tests/http/test_billing.py
