@@ -20188,6 +20188,14 @@ ALTER TABLE ONLY app.gateway_plans
 
 
 --
+-- Name: gateway_plans gateway_plans_whole_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_whole_key UNIQUE (gateway_plan_id, plan_code, period, amount, gateway);
+
+
+--
 -- Name: gst_states gst_states_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -22379,19 +22387,11 @@ ALTER TABLE ONLY app.subscriptions
 
 
 --
--- Name: subscriptions subscriptions_gateway_plan_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+-- Name: subscriptions subscriptions_gateway_plan_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
 ALTER TABLE ONLY app.subscriptions
-    ADD CONSTRAINT subscriptions_gateway_plan_id_fkey FOREIGN KEY (gateway_plan_id) REFERENCES app.gateway_plans(gateway_plan_id) ON DELETE RESTRICT;
-
-
---
--- Name: subscriptions subscriptions_plan_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
---
-
-ALTER TABLE ONLY app.subscriptions
-    ADD CONSTRAINT subscriptions_plan_code_fkey FOREIGN KEY (plan_code) REFERENCES app.plans(code) ON UPDATE CASCADE ON DELETE RESTRICT;
+    ADD CONSTRAINT subscriptions_gateway_plan_fkey FOREIGN KEY (gateway_plan_id, plan_code, period, amount, gateway) REFERENCES app.gateway_plans(gateway_plan_id, plan_code, period, amount, gateway) ON UPDATE CASCADE ON DELETE RESTRICT;
 
 
 --

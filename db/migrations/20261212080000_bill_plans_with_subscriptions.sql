@@ -19,7 +19,8 @@ create table app.gateway_plans (
   constraint gateway_plans_amount_positive check (amount >= 1),
   constraint gateway_plans_gateway_valid check (gateway in ('razorpay', 'local')),
   constraint gateway_plans_id_format check (gateway_plan_id ~ '^plan_[A-Za-z0-9]{14}$'),
-  constraint gateway_plans_one_per_price unique (plan_code, period, amount, gateway)
+  constraint gateway_plans_one_per_price unique (plan_code, period, amount, gateway),
+  constraint gateway_plans_whole_key unique (gateway_plan_id, plan_code, period, amount, gateway)
 );
 comment on table app.gateway_plans is 'The Razorpay plan made for one (plan, period, price, gateway): Razorpay plans cannot be edited, so a new price is a new row, made on first use and kept.';
 alter table app.gateway_plans enable row level security;
@@ -41,11 +42,11 @@ grant insert on app.gateway_plans to nakksha_worker;
 create table app.subscriptions (
   id uuid primary key default gen_random_uuid(),
   consultant_id uuid not null references app.consultants (id) on delete restrict,
-  plan_code text not null references app.plans (code) on update cascade on delete restrict,
+  plan_code text not null,  -- the plans row through its Razorpay plan (subscriptions_gateway_plan_fkey)
   period text not null,
   amount numeric(10, 2) not null,
   gateway text not null,
-  gateway_plan_id text not null references app.gateway_plans (gateway_plan_id) on delete restrict,
+  gateway_plan_id text not null,
   gateway_subscription_id text not null unique,
   -- Razorpay's statuses (docs/payments.md: created → authenticated → active; pending → halted on failed charges;
   -- cancelled, completed, expired are final), always as last fetched.
@@ -75,7 +76,10 @@ create table app.subscriptions (
   constraint subscriptions_paid_range check (paid_until is null or paid_from < paid_until),
   constraint subscriptions_counts_range check (paid_count >= 0 and failures >= 0),
   constraint subscriptions_replaced_together check (replaced_by is null or replaced_at is not null),
-  constraint subscriptions_short_url_https check (short_url ~ '^https?://')
+  constraint subscriptions_short_url_https check (short_url ~ '^https?://'),
+  -- The plan, period, price and gateway are those of the Razorpay plan it bills (which was made at the plan's price).
+  constraint subscriptions_gateway_plan_fkey foreign key (gateway_plan_id, plan_code, period, amount, gateway)
+    references app.gateway_plans (gateway_plan_id, plan_code, period, amount, gateway) on update cascade on delete restrict
 );
 comment on table app.subscriptions is 'One Razorpay subscription of a consultant to a plan (monthly or yearly, at the price of its Razorpay plan): its status as last fetched, the current cycle, and paid_from/paid_until (the start of the first and end of the last charged cycle, from its charges). cancel_requested_at is ours (the entity does not show a cancel scheduled for the cycle''s end); replaced_at/replaced_by when a plan change made a new one.';
 comment on column app.subscriptions.paid_until is 'The end of the last charged cycle: the plan holds until then (plus subscription_grace_days while the subscription is live).';

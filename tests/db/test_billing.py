@@ -236,6 +236,10 @@ async def test_the_consultant_reads_their_own_billing_and_cannot_grant_themselve
         # A gateway plan at another price than the plan's is refused by the policy.
         await raises_sqlstate(conn, "42501", "select api.record_gateway_plan('pro', 'monthly', 1, 'razorpay', "
                                              "'plan_Cheap0000000001')")
+        # A subscription claiming a higher plan than the Razorpay plan it bills is refused (the composite key).
+        mine = await conn.fetchrow("select id, gateway_plan_id from app.subscriptions")
+        await raises_sqlstate(conn, "23503", "select api.store_subscription('enterprise', 'monthly', 1499, 'razorpay', "
+                                             "$1, 'sub_Forged00000001', null, $2)", mine["gateway_plan_id"], mine["id"])
         assert await conn.fetchval("select app.effective_plan_code($1)", cid) == "free"
 
 
