@@ -11540,7 +11540,8 @@ CREATE FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time
     + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
            else app.subscription_grace() end as covered_until) u
   where s.consultant_id = p_consultant_id and s.paid_until is not null
-    and s.paid_from <= p_at and p_at < u.covered_until
+    -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
+    and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
 $$;
 
 

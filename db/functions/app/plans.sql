@@ -45,7 +45,8 @@ as $$
     + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
            else app.subscription_grace() end as covered_until) u
   where s.consultant_id = p_consultant_id and s.paid_until is not null
-    and s.paid_from <= p_at and p_at < u.covered_until
+    -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
+    and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
 $$;
 comment on function app.plan_coverage(uuid, timestamptz) is 'The comps and subscriptions giving a consultant a paid plan at an instant, each with when its cover ends (NULL: open).';
 
