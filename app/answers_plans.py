@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
+from uuid import UUID
 
 from pydantic import Field
 
@@ -39,11 +40,49 @@ class PlanUsage(Answer):
         description="Limits the consultant is over after a downgrade: what exceeds is kept and read-only.")
 
 
+class Subscription(Answer):
+    id: UUID
+    plan: str
+    period: Literal["monthly", "yearly"]
+    amount: Amount = Field(description="Charged each period, GST included.")
+    status: Literal["created", "authenticated", "active", "pending", "halted", "cancelled", "completed", "expired",
+                    "paused"] = Field(description="Razorpay's status, as last fetched (created: not authorised yet).")
+    gateway_subscription_id: str
+    short_url: str | None = Field(description="Where the subscription is authorised (Razorpay's hosted page).")
+    current_end: datetime | None
+    charge_at: datetime | None = Field(description="When Razorpay charges next.")
+    paid_until: datetime | None = Field(description="End of the last charged period: the plan holds until then "
+                                                    "(and the grace period while a failed renewal is retried).")
+    cancel_requested_at: datetime | None = Field(description="When it was cancelled: it ends at paid_until.")
+    failures: int = Field(description="Periods invoiced and not paid, as last fetched.")
+    created_at: datetime
+
+
+class SubscriptionCheckout(Answer):
+    key_id: str = Field(description="Razorpay Checkout's key.")
+    subscription_id: str = Field(description="Razorpay's subscription id, for Checkout's subscription_id.")
+    name: str
+    description: str
+    prefill: dict[str, str]
+    notes: dict[str, str]
+    checkout_url: str | None = Field(default=None, description="The local gateway's stand-in page (development).")
+
+
+class NewSubscription(Answer):
+    subscription: Subscription
+    checkout: SubscriptionCheckout
+
+
 class MyPlan(Answer):
-    plan: Plan = Field(description="The plan in force: the subscribed plan until it expires, then free.")
-    subscribed_plan: str
-    expires_at: datetime | None
-    expired: bool = Field(description="True when the subscribed plan has expired and the free plan is in force.")
+    plan: Plan = Field(description="The plan in force: the highest of a complimentary plan and a paid subscription "
+                                   "(its paid period, plus the grace period while it is live); else free.")
+    subscribed_plan: str = Field(description="The plan subscribed to or comped (the basis lasting longest; free when "
+                                             "none).")
+    expires_at: datetime | None = Field(description="When that basis ends (a subscription: its paid period's end, "
+                                                    "renewed by each charge); null: open.")
+    expired: bool = Field(description="True when the subscribed plan has run out and a lower plan is in force.")
+    subscription: Subscription | None = Field(description="The live subscription (not cancelled, completed or "
+                                                          "expired), if any.")
     usage: PlanUsage
     plans: list[Plan] = Field(description="Every plan, to compare (the same list as GET /api/v1/plans).")
 

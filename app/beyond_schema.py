@@ -121,6 +121,10 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
     "preview_email_template": (TEMPLATE,),
     "admin_set_subscription": (Rule("unknown_plan", "`plan` must be one of the plan codes in the `plans` setting "
                                                     "(422 unknown_plan)."),),
+    "start_subscription": (Rule("unknown_plan", "`plan` must be one of the plan codes (GET /plans; 422 "
+                                                "unknown_plan)."),
+                           Rule("free_plan", "`plan` must be a paid plan: the free plan needs no subscription "
+                                             "(422 free_plan; DELETE the subscription instead)."),),
     "upload_my_photo": (IMAGE,),
     "upload_quotation_image": (IMAGE,),
     "admin_put_settings": (Rule("validation_error", "Each key must be a known setting and its value of that "

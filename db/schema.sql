@@ -946,6 +946,8 @@ declare
   v_actor uuid := app_private.require_admin(p_acting_admin_email);
   v_c app.consultants;
   v_old text;
+  v_revoked integer;
+  v_comp uuid;
 begin
   if not exists (select 1 from app.plans p where p.code = p_plan) then
     raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
@@ -954,11 +956,22 @@ begin
   if v_c.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
   end if;
-  v_old := v_c.subscription_plan;
-  update app.consultants set subscription_plan = p_plan, subscription_expires_at = p_expires_at
-  where id = v_c.id returning * into v_c;
+  v_old := app.effective_plan_code(v_c.id);
+  -- The comps in force or to come end now (kept, revoked: the plan at past instants stays what it was).
+  update app.plan_comps pc set revoked_at = now(), revoked_by = v_actor
+  where pc.consultant_id = v_c.id and pc.revoked_at is null and (pc.ends_at is null or pc.ends_at > now());
+  get diagnostics v_revoked = row_count;
+  -- A paid plan until the date (none: open); the free plan, or a date already past, is only the end of the comps.
+  -- What the consultant pays for is untouched: the plan in force is the highest of the two.
+  if p_plan <> 'free' and (p_expires_at is null or p_expires_at > now()) then
+    insert into app.plan_comps (consultant_id, plan_code, ends_at, reason, granted_by)
+    values (v_c.id, p_plan, p_expires_at, 'Comped by an admin', v_actor)
+    returning id into v_comp;
+  end if;
+  perform app.sync_plan_display(v_c.id);
   perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
-    jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
+    jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at, 'comp_id', v_comp,
+                       'comps_revoked', v_revoked, 'in_force', app.effective_plan_code(v_c.id)));
   -- Rule slots follow the new plan's webinar seats at once (the daily roll-forward would, tomorrow).
   perform app_private.rematerialise_slots(v_c.id);
   return api.admin_consultant_json(v_c.id);
@@ -972,7 +985,7 @@ ALTER FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_e
 -- Name: FUNCTION admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) IS 'Admins: set a consultant''s plan and its expiry (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
+COMMENT ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamp with time zone, p_acting_admin_email text) IS 'Admins: comp a consultant a plan until a date (none: open), ending their comps in force; the free plan ends them only (audited). Billing respects it: the plan in force is the highest of comps and paid subscriptions. Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
 
 
 --
@@ -3324,6 +3337,9 @@ begin
     elsif v_event like 'product.route.%' or v_event like 'account.%' then
       -- A linked account's onboarding moved: its owner's status is fetched again (payout_accounts_worker.sql).
       v_outcome := app_private.payout_account_event(p_payload);
+    elsif v_event like 'subscription.%' then
+      -- A platform plan's subscription moved: it is fetched again (subscriptions_worker.sql), whatever the order.
+      v_outcome := app_private.subscription_event(p_payload, p_event_id);
     else
       v_outcome := 'ignored_event';
     end if;
@@ -3486,6 +3502,94 @@ ALTER FUNCTION api.live_day(p_consultant_id uuid, p_day date) OWNER TO nakksha_o
 --
 
 COMMENT ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) IS 'One local day as exact as the base tables: stored when no write has marked it since the job stored it, else computed from them; reads only.';
+
+
+--
+-- Name: subscriptions; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.subscriptions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    plan_code text NOT NULL,
+    period text NOT NULL,
+    amount numeric(10,2) NOT NULL,
+    gateway text NOT NULL,
+    gateway_plan_id text NOT NULL,
+    gateway_subscription_id text NOT NULL,
+    status text DEFAULT 'created'::text NOT NULL,
+    current_start timestamp with time zone,
+    current_end timestamp with time zone,
+    charge_at timestamp with time zone,
+    paid_from timestamp with time zone,
+    paid_until timestamp with time zone,
+    paid_count integer DEFAULT 0 NOT NULL,
+    payment_method text,
+    short_url text,
+    cancel_requested_at timestamp with time zone,
+    replaced_at timestamp with time zone,
+    replaced_by uuid,
+    failures integer DEFAULT 0 NOT NULL,
+    last_error text,
+    fetched_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_amount_positive CHECK ((amount >= (1)::numeric)),
+    CONSTRAINT subscriptions_counts_range CHECK (((paid_count >= 0) AND (failures >= 0))),
+    CONSTRAINT subscriptions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text]))),
+    CONSTRAINT subscriptions_id_format CHECK ((gateway_subscription_id ~ '^sub_[A-Za-z0-9]{14}$'::text)),
+    CONSTRAINT subscriptions_paid_range CHECK (((paid_until IS NULL) OR (paid_from < paid_until))),
+    CONSTRAINT subscriptions_period_valid CHECK ((period = ANY (ARRAY['monthly'::text, 'yearly'::text]))),
+    CONSTRAINT subscriptions_replaced_together CHECK (((replaced_by IS NULL) OR (replaced_at IS NOT NULL))),
+    CONSTRAINT subscriptions_short_url_https CHECK ((short_url ~ '^https?://'::text)),
+    CONSTRAINT subscriptions_status_valid CHECK ((status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
+);
+
+
+ALTER TABLE app.subscriptions OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE subscriptions; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.subscriptions IS 'One Razorpay subscription of a consultant to a plan (monthly or yearly, at the price of its Razorpay plan): its status as last fetched, the current cycle, and paid_from/paid_until (the start of the first and end of the last charged cycle, from its charges). cancel_requested_at is ours (the entity does not show a cancel scheduled for the cycle''s end); replaced_at/replaced_by when a plan change made a new one.';
+
+
+--
+-- Name: COLUMN subscriptions.paid_until; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.subscriptions.paid_until IS 'The end of the last charged cycle: the plan holds until then (plus subscription_grace_days while the subscription is live).';
+
+
+--
+-- Name: COLUMN subscriptions.failures; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.subscriptions.failures IS 'Failed charge attempts since the last successful one (from the fetched state: pending/halted).';
+
+
+--
+-- Name: live_subscription(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.live_subscription(p_consultant_id uuid) RETURNS app.subscriptions
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select s.* from app.subscriptions s
+  where s.consultant_id = p_consultant_id and s.status not in ('cancelled', 'completed', 'expired')
+    and s.replaced_at is null
+$$;
+
+
+ALTER FUNCTION api.live_subscription(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION live_subscription(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.live_subscription(p_consultant_id uuid) IS 'The consultant''s live subscription (not final, not replaced): at most one (subscriptions_one_live).';
 
 
 --
@@ -3827,13 +3931,24 @@ CREATE FUNCTION api.my_plan() RETURNS jsonb
 declare
   v_id uuid := api.caller_consultant_id();
   v_c record;
+  v_basis record;
   v_code text;
   v_plan jsonb;
   v_sent integer;
   v_widest integer;
 begin
-  select c.subscription_plan, c.subscription_expires_at, c.timezone into v_c from app.consultants c where c.id = v_id;
+  select c.timezone into v_c from app.consultants c where c.id = v_id;
   v_code := app.effective_plan_code(v_id);
+  -- What they subscribed to (issue 22: comps and paid subscriptions): the basis in force that lasts longest, else
+  -- the latest one that ran out (a revoked comp is no basis); the free plan when there is none.
+  select x.plan_code, x.until into v_basis from (
+    select pc.plan_code, pc.ends_at as until, pc.created_at as made
+    from app.plan_comps pc where pc.consultant_id = v_id and pc.revoked_at is null and pc.starts_at <= now()
+    union all
+    select s.plan_code, s.paid_until, s.created_at
+    from app.subscriptions s where s.consultant_id = v_id and s.paid_until is not null) x
+  order by (x.until is null or x.until > now()) desc, x.plan_code = v_code desc, x.until desc nulls first, x.made desc
+  limit 1;
   v_plan := (select e from jsonb_array_elements(api.plan_catalogue()) e where e->>'code' = v_code);
   -- The month's sends, as app.guard_quotation_sends counts them.
   select count(*) into v_sent from app.quotations q
@@ -3847,9 +3962,10 @@ begin
     where s.consultant_id = v_id and s.session_type = 'webinar' and s.ends_at > now()) x;
   return jsonb_build_object(
     'plan', v_plan,
-    'subscribed_plan', v_c.subscription_plan,
-    'expires_at', v_c.subscription_expires_at,
-    'expired', v_code <> v_c.subscription_plan,
+    'subscribed_plan', coalesce(v_basis.plan_code, 'free'),
+    'expires_at', v_basis.until,
+    'expired', v_code <> coalesce(v_basis.plan_code, 'free'),
+    'subscription', api.my_subscription(),
     'usage', jsonb_build_object(
       'quotations_sent_this_month', v_sent,
       'quotations_per_month', v_plan->'quotations_per_month',
@@ -3869,7 +3985,7 @@ ALTER FUNCTION api.my_plan() OWNER TO nakksha_owner;
 -- Name: FUNCTION my_plan(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.my_plan() IS 'The calling consultant''s plan in force (their plan until it expires, then free), what they subscribed to and until when, this month''s usage against its limits, and every plan to compare.';
+COMMENT ON FUNCTION api.my_plan() IS 'The calling consultant''s plan in force (app.effective_plan_code), what they subscribed to or were comped and until when, their live subscription, this month''s usage against its limits, and every plan to compare.';
 
 
 --
@@ -4008,6 +4124,28 @@ ALTER FUNCTION api.my_statement(p_month date) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.my_statement(p_month date) IS 'The calling consultant''s monthly statement: the month''s ledger entries (their time zone), with the balance before and after.';
+
+
+--
+-- Name: my_subscription(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_subscription() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select case when s.id is not null then api.subscription_json(s) end
+  from api.live_subscription(app.current_consultant_id()) s
+$$;
+
+
+ALTER FUNCTION api.my_subscription() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_subscription(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_subscription() IS 'The calling consultant''s live subscription, or null.';
 
 
 --
@@ -5778,6 +5916,35 @@ COMMENT ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) IS 'Recon
 
 
 --
+-- Name: record_gateway_plan(text, text, numeric, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- A Razorpay plan made for this price, kept; when two checkouts made one at once, the first stored wins (the
+  -- other Razorpay plan stays unused: plans cost nothing and cannot be deleted).
+  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
+  values (p_plan, p_period, p_amount, p_gateway, p_gateway_plan_id)
+  on conflict (plan_code, period, amount, gateway) do nothing;
+  return (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = p_plan and g.period = p_period
+          and g.amount = p_amount and g.gateway = p_gateway);
+end;
+$$;
+
+
+ALTER FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) IS 'Keep the Razorpay plan made for (plan, period, price, gateway); answers the one kept (the first stored).';
+
+
+--
 -- Name: record_payment_failure(text, text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -5794,6 +5961,39 @@ ALTER FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_pay
 --
 
 COMMENT ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) IS 'Verify: the gateway says this payment failed. Definer: the public page and booking: an anonymous visitor reads or books a published consultant''s page by slug, across tenants, and writes what no web role may (seats, holds, payments, counters).';
+
+
+--
+-- Name: record_subscription_cancel(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.record_subscription_cancel(p_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.subscriptions;
+begin
+  -- Razorpay accepted the cancellation (at the cycle's end for a paid one): the entity does not show it, so it is
+  -- ours to remember; the plan stays until paid_until (app.plan_coverage), the status follows from the fetches.
+  update app.subscriptions s set cancel_requested_at = coalesce(s.cancel_requested_at, now())
+  where s.id = p_id and s.consultant_id = app.current_approved_consultant_id()
+  returning * into v_s;
+  if v_s.id is null then
+    raise exception using errcode = 'NK404', message = 'not_found', detail = 'You have no subscription to cancel.';
+  end if;
+  return api.subscription_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.record_subscription_cancel(p_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION record_subscription_cancel(p_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.record_subscription_cancel(p_id uuid) IS 'Record that the calling consultant cancelled their subscription (at the cycle''s end when paid).';
 
 
 --
@@ -7130,7 +7330,8 @@ CREATE FUNCTION api.setting_bounds() RETURNS jsonb
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
     "commission_gst_percent": [0, 28], "service_gst_percent": [0, 28], "tcs_basis_points": [0, 200],
-    "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000]}'::jsonb;
+    "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000],
+    "subscription_grace_days": [0, 60]}'::jsonb;
 $$;
 
 
@@ -7415,6 +7616,141 @@ ALTER FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email
 --
 
 COMMENT ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_account_email text, p_scopes text, p_access_encrypted text, p_refresh_encrypted text, p_expires_at timestamp with time zone) IS 'OAuth callback: store the encrypted grant for the consultant whose state it is; schedules a busy-time fetch and event sync. Definer: a visitor holding a link''s token: the row is found by the token''s hash with no signed-in caller, and its status changes are the function''s alone.';
+
+
+--
+-- Name: store_subscription(text, text, numeric, text, text, text, text, uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_approved_consultant_id();
+  v_s app.subscriptions;
+begin
+  -- The subscription Razorpay made, `created` (it unlocks nothing until a charge is fetched); the live one it
+  -- replaces (cancelled at Razorpay by the caller) is marked replaced first, so the one-live index holds.
+  if p_replaces is not null then
+    update app.subscriptions s set replaced_at = now(),
+      cancel_requested_at = coalesce(s.cancel_requested_at, now())
+    where s.id = p_replaces and s.consultant_id = v_id and s.replaced_at is null;
+  end if;
+  begin
+    insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
+                                   gateway_subscription_id, short_url)
+    values (v_id, p_plan, p_period, p_amount, p_gateway, p_gateway_plan_id, p_gateway_subscription_id, p_short_url)
+    returning * into v_s;
+  exception when unique_violation then
+    raise exception using errcode = 'NK409', message = 'subscription_in_progress',
+      detail = 'Another checkout for your plan started at the same time: reload your plan page.';
+  end;
+  if p_replaces is not null then
+    update app.subscriptions s set replaced_by = v_s.id where s.id = p_replaces and s.consultant_id = v_id;
+  end if;
+  insert into app.subscription_history (subscription_id, consultant_id, from_status, to_status, paid_until, source)
+  values (v_s.id, v_id, null, 'created', null, 'checkout');
+  return api.subscription_json(v_s);
+end;
+$$;
+
+
+ALTER FUNCTION api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid) IS 'Record the subscription Razorpay made for the calling consultant (created), marking the live one it replaces; subscription_in_progress when a concurrent checkout stored one first.';
+
+
+--
+-- Name: subscription_checkout(text, text, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid := app.current_approved_consultant_id();
+  v_plan app.plans;
+  v_amount numeric;
+  v_live app.subscriptions;
+begin
+  -- What starting (or changing to) a plan takes: its price for the period, the Razorpay plan made for that price
+  -- if any, and the live subscription (reused while it is only created for the same plan and price; otherwise
+  -- replaced: cancel-and-create, docs/payments.md "Billing as built").
+  if v_id is null then
+    raise exception using errcode = 'NK403', message = 'consultant_not_approved',
+      detail = 'Your account must be approved before you subscribe to a plan.';
+  end if;
+  select * into v_plan from app.plans p where p.code = p_plan;
+  if v_plan.code is null then
+    raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
+  end if;
+  if p_period is null or p_period not in ('monthly', 'yearly') then
+    raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:period',
+      detail = 'period is monthly or yearly.';
+  end if;
+  v_amount := case p_period when 'yearly' then v_plan.price_yearly else v_plan.price_monthly end;
+  if v_amount < 1 then
+    raise exception using errcode = 'NK422', message = 'free_plan', hint = 'field:plan',
+      detail = 'The free plan needs no subscription: cancel your subscription instead.';
+  end if;
+  v_live := api.live_subscription(v_id);
+  if v_live.id is not null and v_live.status <> 'created' and v_live.plan_code = v_plan.code
+     and v_live.period = p_period and v_live.cancel_requested_at is null then
+    raise exception using errcode = 'NK409', message = 'already_subscribed', hint = 'field:plan',
+      detail = format('You already subscribe to %s (%s).', v_plan.name, p_period);
+  end if;
+  return jsonb_build_object(
+    'consultant_id', v_id, 'plan', v_plan.code, 'plan_name', v_plan.name, 'period', p_period,
+    'amount', api.money(v_amount), 'amount_paise', (v_amount * 100)::bigint,
+    'gateway_plan_id', (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = v_plan.code
+                        and g.period = p_period and g.amount = v_amount and g.gateway = p_gateway),
+    'reuse', v_live.id is not null and v_live.status = 'created' and v_live.plan_code = v_plan.code
+             and v_live.period = p_period and v_live.amount = v_amount and v_live.gateway = p_gateway
+             and v_live.cancel_requested_at is null,
+    'live', case when v_live.id is not null then api.subscription_json(v_live) end,
+    'email', (select c.email::text from app.consultants c where c.id = v_id),
+    'name', (select c.first_name || ' ' || c.last_name from app.consultants c where c.id = v_id));
+end;
+$$;
+
+
+ALTER FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION subscription_checkout(p_plan text, p_period text, p_gateway text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) IS 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price if made, and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed).';
+
+
+--
+-- Name: subscription_json(app.subscriptions); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.subscription_json(s app.subscriptions) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', s.id, 'plan', s.plan_code, 'period', s.period, 'amount', api.money(s.amount),
+    'status', s.status, 'gateway_subscription_id', s.gateway_subscription_id, 'short_url', s.short_url,
+    'current_end', s.current_end, 'charge_at', s.charge_at, 'paid_until', s.paid_until,
+    'cancel_requested_at', s.cancel_requested_at, 'failures', s.failures, 'created_at', s.created_at)
+$$;
+
+
+ALTER FUNCTION api.subscription_json(s app.subscriptions) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION subscription_json(s app.subscriptions); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.subscription_json(s app.subscriptions) IS 'A subscription as the API answers it.';
 
 
 --
@@ -8848,6 +9184,92 @@ COMMENT ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlemen
 
 
 --
+-- Name: worker_record_subscription(text, jsonb, jsonb, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_s app.subscriptions;
+  v_old app.subscriptions;
+  v_status text := p_state->>'status';
+  v_new integer := 0;
+  v_stale boolean;
+begin
+  -- One fetch of a subscription (app/adapters/subscriptions.py subscription_state) and its invoices, recorded under
+  -- the row's lock, so two jobs (a webhook's and a checkout return's) recording at once take turns. Each paid
+  -- invoice is a charge, once (by payment id); paid_from/paid_until follow from the charges. The status and cycle
+  -- are taken unless a later fetch was recorded already (a stale fetch still adds its charges: they are facts).
+  -- History gets a row only when the status or paid_until changed.
+  select * into v_old from app.subscriptions s where s.gateway_subscription_id = p_gateway_subscription_id for update;
+  if v_old.id is null then
+    return null;
+  end if;
+  if v_status is null or v_status not in ('created', 'authenticated', 'active', 'pending', 'halted', 'cancelled',
+                                          'completed', 'expired', 'paused') then
+    v_status := v_old.status;  -- a status Razorpay has not documented: keep ours, the charges still count
+  end if;
+  v_stale := v_old.fetched_at is not null and p_fetched_at < v_old.fetched_at;
+
+  with paid as (
+    insert into app.subscription_charges (subscription_id, consultant_id, plan_code, gateway, gateway_payment_id,
+                                          gateway_invoice_id, amount, cycle_start, cycle_end, charged_at,
+                                          payment_method)
+    select v_old.id, v_old.consultant_id, v_old.plan_code, v_old.gateway, i->>'payment_id', i->>'id',
+           coalesce((i->>'amount_paid')::bigint, (i->>'amount')::bigint) / 100.0,
+           app_private.unix_time(i->'billing_start'), app_private.unix_time(i->'billing_end'),
+           coalesce(app_private.unix_time(i->'paid_at'), now()), p_state->>'payment_method'
+    from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+    where i->>'status' = 'paid' and i->>'payment_id' is not null
+      and app_private.unix_time(i->'billing_start') < app_private.unix_time(i->'billing_end')
+    on conflict (gateway_payment_id) do nothing
+    returning 1)
+  select count(*) into v_new from paid;
+
+  update app.subscriptions s set
+    status = case when v_stale then s.status else v_status end,
+    current_start = case when v_stale then s.current_start else app_private.unix_time(p_state->'current_start') end,
+    current_end = case when v_stale then s.current_end else app_private.unix_time(p_state->'current_end') end,
+    charge_at = case when v_stale then s.charge_at else app_private.unix_time(p_state->'charge_at') end,
+    paid_count = case when v_stale then s.paid_count else coalesce((p_state->>'paid_count')::integer, s.paid_count) end,
+    payment_method = coalesce(p_state->>'payment_method', s.payment_method),
+    short_url = coalesce(s.short_url, p_state->>'short_url'),
+    -- Cycles invoiced and not paid, as last fetched (a failed renewal, a halted subscription's invoices).
+    failures = case when v_stale then s.failures else (
+      select count(*) from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+      where i->>'status' in ('issued', 'partially_paid', 'expired')) end,
+    fetched_at = greatest(s.fetched_at, p_fetched_at),
+    paid_from = c.paid_from, paid_until = c.paid_until
+  from (select min(x.cycle_start) as paid_from, max(x.cycle_end) as paid_until
+        from app.subscription_charges x where x.subscription_id = v_old.id) c
+  where s.id = v_old.id
+  returning s.* into v_s;
+
+  if (v_s.status, v_s.paid_until) is distinct from (v_old.status, v_old.paid_until) then
+    insert into app.subscription_history (subscription_id, consultant_id, from_status, to_status, paid_until, source,
+                                          event_id)
+    values (v_s.id, v_s.consultant_id, v_old.status, v_s.status, v_s.paid_until, p_source, p_event_id);
+  end if;
+  perform app.sync_plan_display(v_s.consultant_id);
+  return jsonb_build_object('status', v_s.status, 'paid_until', v_s.paid_until, 'new_charges', v_new,
+    'changed', (v_s.status, v_s.paid_until) is distinct from (v_old.status, v_old.paid_until),
+    'consultant_id', v_s.consultant_id, 'plan', app.effective_plan_code(v_s.consultant_id));
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone) IS 'Worker: record one fetch of a subscription (its normalised state and its invoices): new charges from paid invoices (once per payment id), paid_from/paid_until from the charges, the status and cycle unless a later fetch was recorded, a history row when the status or paid_until changed, and the display copy of the plan in force.';
+
+
+--
 -- Name: worker_record_transfer(uuid, text, jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -9154,6 +9576,59 @@ ALTER FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotenc
 --
 
 COMMENT ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) IS 'Local email adapter: store the rendered message once per idempotency key; returns its id.';
+
+
+--
+-- Name: worker_subscription(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_subscription(p_gateway_subscription_id text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', s.id, 'consultant_id', s.consultant_id, 'gateway', s.gateway,
+    'gateway_subscription_id', s.gateway_subscription_id, 'plan', s.plan_code, 'status', s.status)
+  from app.subscriptions s where s.gateway_subscription_id = p_gateway_subscription_id
+$$;
+
+
+ALTER FUNCTION api.worker_subscription(p_gateway_subscription_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_subscription(p_gateway_subscription_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_subscription(p_gateway_subscription_id text) IS 'Worker: the subscription with this Razorpay id (null when unknown).';
+
+
+--
+-- Name: worker_subscriptions_due(integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_subscriptions_due(p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The live subscriptions to fetch even without a webhook (webhooks are the fast path; this catches the ones that
+  -- never came): a charge due an hour ago and not fetched since, a paid period (plus grace) run out, or daily.
+  select coalesce(jsonb_agg(x.gateway_subscription_id), '[]') from (
+    select s.gateway_subscription_id from app.subscriptions s
+    where s.status not in ('cancelled', 'completed', 'expired')
+      and (coalesce(s.fetched_at, '-infinity') < now() - interval '1 day'
+           or (s.charge_at < now() - interval '1 hour' and coalesce(s.fetched_at, '-infinity') < s.charge_at + interval '1 hour')
+           or (s.paid_until < now() and coalesce(s.fetched_at, '-infinity') < s.paid_until))
+      and (s.status <> 'created' or s.created_at > now() - interval '8 days')
+    order by s.fetched_at nulls first limit p_limit) x
+$$;
+
+
+ALTER FUNCTION api.worker_subscriptions_due(p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_subscriptions_due(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_subscriptions_due(p_limit integer) IS 'Worker: the live subscriptions due a fetch (a charge or period end passed without one, or a day since the last); ones only created are given up after about a week.';
 
 
 --
@@ -9731,10 +10206,12 @@ CREATE FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp wit
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  -- Invoker: the consultant's row as the caller sees it. Every write a limit guards is the consultant's own, or
-  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner.
-  select app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
-  from app.consultants c where c.id = p_consultant_id
+  -- Invoker: the consultant's rows as the caller sees them. Every write a limit guards is the consultant's own, or
+  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner or the worker.
+  -- The highest-priced plan among the covering comps and paid subscriptions (app.plan_coverage); free otherwise.
+  select case when exists (select 1 from app.consultants c where c.id = p_consultant_id) then coalesce((
+    select v.plan_code from app.plan_coverage(p_consultant_id, p_at) v join app.plans p on p.code = v.plan_code
+    order by p.price_monthly desc, p.price_yearly desc, p.position desc, p.code limit 1), 'free') end
 $$;
 
 
@@ -9744,7 +10221,7 @@ ALTER FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with
 -- Name: FUNCTION effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) IS 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. NULL when the caller cannot read the consultant''s row.';
+COMMENT ON FUNCTION app.effective_plan_code(p_consultant_id uuid, p_at timestamp with time zone) IS 'THE plan in force for a consultant at an instant (default now): the highest-priced of their comps covering it and their subscriptions whose charged period covers it (plus the grace period while the subscription is live); free otherwise. app.consultants.subscription_plan/subscription_expires_at are a display copy written by billing (app.sync_plan_display), never read here. NULL when the caller cannot read the consultant''s row.';
 
 
 --
@@ -11007,7 +11484,7 @@ CREATE FUNCTION app.payout_share(p_consultant_id uuid, p_amount numeric, p_at ti
   -- the ledger records what the capture fixed, and any difference stays due until the next transfer.
   select p_amount - s.commission - s.commission_gst - w.tcs - w.tds
   from app.consultants c
-  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
+  join app.plans p on p.code = app.effective_plan_code(c.id, p_at)
   cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
     coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
              18)) s
@@ -11049,6 +11526,45 @@ COMMENT ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) IS 'Wh
 
 
 --
+-- Name: plan_coverage(uuid, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) RETURNS TABLE(plan_code text, covered_until timestamp with time zone, basis text, basis_id uuid)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Every basis of a paid plan covering p_at (covered_until NULL: open). A comp from its start until its end or its
+  -- revocation. A subscription over its charged cycles (paid_from .. paid_until) and, while it is live (not
+  -- cancelled, completed or expired, and not replaced by a plan change), the grace period after: a failed renewal
+  -- keeps the plan until paid_until + grace, then the free plan's limits apply. Never mid-period, and nothing is
+  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits").
+  select pc.plan_code, case when pc.revoked_at is null then pc.ends_at
+                            else least(pc.revoked_at, coalesce(pc.ends_at, 'infinity')) end, 'comp', pc.id
+  from app.plan_comps pc
+  where pc.consultant_id = p_consultant_id and pc.starts_at <= p_at
+    and (pc.ends_at is null or p_at < pc.ends_at) and (pc.revoked_at is null or p_at < pc.revoked_at)
+  union all
+  select s.plan_code, u.covered_until, 'subscription', s.id
+  from app.subscriptions s
+  cross join lateral (select s.paid_until
+    + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
+           else app.subscription_grace() end as covered_until) u
+  where s.consultant_id = p_consultant_id and s.paid_until is not null
+    -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
+    and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
+$$;
+
+
+ALTER FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_coverage(p_consultant_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) IS 'The comps and subscriptions giving a consultant a paid plan at an instant, each with when its cover ends (NULL: open).';
+
+
+--
 -- Name: plan_in_force(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -11056,7 +11572,7 @@ CREATE FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time 
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$
-  -- The consultant's plan while it has no expiry or has not expired at p_at; the free plan after.
+  -- A plan with its expiry: the plan while it has none or has not expired at p_at; the free plan after.
   select case when p_expires_at <= p_at then 'free' else coalesce(p_plan, 'free') end
 $$;
 
@@ -11067,7 +11583,7 @@ ALTER FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time z
 -- Name: FUNCTION plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) IS 'The rule: the plan code in force at an instant for a subscribed plan and its expiry (free once expired). Callers with the consultant''s row use it; the others call app.effective_plan_code.';
+COMMENT ON FUNCTION app.plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone) IS 'How to read the display copy app.consultants.subscription_plan / subscription_expires_at (the plan in force when billing last wrote it, and when it lapses unless renewed): free once expired. Nothing decides with it: app.effective_plan_code does.';
 
 
 --
@@ -11299,10 +11815,10 @@ begin
     new.tds_basis_points := null;
     return new;
   end if;
-  -- The plan in force (app.plan_in_force: a paid plan past its expiry is the free plan).
+  -- The plan in force (app.effective_plan_code: comps and paid subscriptions, else the free plan).
   select p.code, p.commission_percent, p.commission_min into v_plan
   from app.consultants c
-  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
+  join app.plans p on p.code = app.effective_plan_code(c.id, now())
   where c.id = new.consultant_id;
   new.commission_plan := v_plan.code;
   new.commission_percent := v_plan.commission_percent;
@@ -11779,6 +12295,64 @@ ALTER FUNCTION app.submit_payout_account() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.submit_payout_account() IS 'Trigger: accepting the terms submits a payout account (draft, failed or needing clarification) for the onboarding job.';
+
+
+--
+-- Name: subscription_grace(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.subscription_grace() RETURNS interval
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select make_interval(days => coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
+                                         where s.key = 'subscription_grace_days'), 7))
+$$;
+
+
+ALTER FUNCTION app.subscription_grace() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION subscription_grace(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.subscription_grace() IS 'How long a paid plan outlives its paid period while its subscription is live (a failed renewal Razorpay retries, a halted invoice to pay): the setting subscription_grace_days (default 7).';
+
+
+--
+-- Name: sync_plan_display(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.sync_plan_display(p_consultant_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_code text := app.effective_plan_code(p_consultant_id, now());
+  v_until timestamptz;
+  v_open boolean;
+begin
+  -- The display copy on app.consultants (the admin pages, GET /consultants/me, analytics.consultants): the plan in
+  -- force now and when it lapses unless renewed (the latest end of its covering bases; NULL when one is open).
+  -- Written by billing only (comps, the subscription worker); app.plan_in_force reads it as before.
+  select max(v.covered_until), bool_or(v.covered_until is null) into v_until, v_open
+  from app.plan_coverage(p_consultant_id, now()) v where v.plan_code = v_code;
+  update app.consultants c set subscription_plan = v_code,
+    subscription_expires_at = case when v_code = 'free' or v_open then null else v_until end
+  where c.id = p_consultant_id
+    and (c.subscription_plan, c.subscription_expires_at) is distinct from
+        (v_code, case when v_code = 'free' or v_open then null else v_until end);
+end;
+$$;
+
+
+ALTER FUNCTION app.sync_plan_display(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION sync_plan_display(p_consultant_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.sync_plan_display(p_consultant_id uuid) IS 'Write the display copy of the plan in force (app.consultants.subscription_plan, subscription_expires_at: when it lapses unless renewed, NULL when open) after a comp or a subscription changed.';
 
 
 --
@@ -13358,7 +13932,7 @@ CREATE FUNCTION app_private.desired_slots(p_consultant_id uuid, p_from date, p_t
          least(r.capacity, coalesce(pl.webinar_seats, r.capacity)), r.id
   from app.availability_rules r
   join app.consultants c on c.id = r.consultant_id
-  left join app.plans pl on pl.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
+  left join app.plans pl on pl.code = app.effective_plan_code(c.id, now())
   cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
   cross join lateral generate_series(
     0, (extract(epoch from r.end_time - r.start_time) / 60)::integer - r.slot_minutes, r.slot_minutes) as o(minute)
@@ -14949,10 +15523,13 @@ begin
   -- yet added, and keep both lists' additions. The second waits, then replaces the list the first left.
   lock table app.plans in share row exclusive mode;
   v_before := api.plans_json();
-  -- p_plans passed app_private.check_setting. A plan some consultant is on stays until they are moved: their
-  -- subscription names it (a foreign key), and taking it away would change what they pay and are charged.
-  select p.code, count(*) as n into v_gone
-  from app.plans p join app.consultants c on c.subscription_plan = p.code
+  -- p_plans passed app_private.check_setting. A plan some consultant is on, was billed for or comped stays: their
+  -- rows name it (foreign keys), and taking it away would change what they pay and are charged.
+  select p.code, count(distinct x.consultant_id) as n into v_gone
+  from app.plans p join (
+    select c.subscription_plan as code, c.id as consultant_id from app.consultants c
+    union all select s.plan_code, s.consultant_id from app.subscriptions s
+    union all select pc.plan_code, pc.consultant_id from app.plan_comps pc) x on x.code = p.code
   where p.code not in (select e->>'code' from jsonb_array_elements(p_plans) e)
   group by p.code order by p.code limit 1;
   if v_gone.code is not null then
@@ -15791,6 +16368,47 @@ COMMENT ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id u
 
 
 --
+-- Name: subscription_event(jsonb, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.subscription_event(p_payload jsonb, p_event_id text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_sub text := p_payload #>> '{payload,subscription,entity,id}';
+begin
+  -- subscription.*: the event's own state is not trusted (late, repeated or out of order): the subscription is
+  -- fetched by refresh_subscription, one at a time per subscription. One waiting per subscription is enough.
+  if v_sub is null or not exists (select 1 from app.subscriptions s where s.gateway_subscription_id = v_sub) then
+    return 'ignored_unknown_subscription';
+  end if;
+  if exists (select from public.procrastinate_jobs j
+             where j.queueing_lock = 'subscription_refresh:' || v_sub and j.status = 'todo') then
+    return 'subscription_refresh_already_queued';
+  end if;
+  begin
+    perform app_private.defer_job('refresh_subscription',
+                                  jsonb_build_object('subscription_id', v_sub, 'event_id', p_event_id), 'payments',
+                                  null, 'subscription_refresh:' || v_sub, 'subscription:' || v_sub);
+  exception when unique_violation then
+    return 'subscription_refresh_already_queued';  -- queued by a concurrent delivery
+  end;
+  return 'subscription_refresh_queued';
+end;
+$$;
+
+
+ALTER FUNCTION app_private.subscription_event(p_payload jsonb, p_event_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION subscription_event(p_payload jsonb, p_event_id text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.subscription_event(p_payload jsonb, p_event_id text) IS 'A subscription.* webhook: queue a fetch of the subscription (the event''s own state is not trusted).';
+
+
+--
 -- Name: take_recipient_mail(text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15844,6 +16462,25 @@ ALTER FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds n
 --
 
 COMMENT ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) IS 'Raise NK429 with Retry-After seconds (at least 1).';
+
+
+--
+-- Name: unix_time(jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.unix_time(p_value jsonb) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$ select case when jsonb_typeof(p_value) = 'number' then to_timestamp((p_value #>> '{}')::bigint) end $$;
+
+
+ALTER FUNCTION app_private.unix_time(p_value jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION unix_time(p_value jsonb); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.unix_time(p_value jsonb) IS 'Razorpay''s unix seconds as an instant (NULL when absent).';
 
 
 --
@@ -18373,6 +19010,34 @@ COMMENT ON TABLE app.email_templates IS 'Super admins'' overrides of the built-i
 
 
 --
+-- Name: gateway_plans; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.gateway_plans (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    plan_code text NOT NULL,
+    period text NOT NULL,
+    amount numeric(10,2) NOT NULL,
+    gateway text NOT NULL,
+    gateway_plan_id text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT gateway_plans_amount_positive CHECK ((amount >= (1)::numeric)),
+    CONSTRAINT gateway_plans_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text]))),
+    CONSTRAINT gateway_plans_id_format CHECK ((gateway_plan_id ~ '^plan_[A-Za-z0-9]{14}$'::text)),
+    CONSTRAINT gateway_plans_period_valid CHECK ((period = ANY (ARRAY['monthly'::text, 'yearly'::text])))
+);
+
+
+ALTER TABLE app.gateway_plans OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE gateway_plans; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.gateway_plans IS 'The Razorpay plan made for one (plan, period, price, gateway): Razorpay plans cannot be edited, so a new price is a new row, made on first use and kept.';
+
+
+--
 -- Name: gst_states; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -18613,6 +19278,36 @@ ALTER TABLE app.payout_mismatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 
 
 --
+-- Name: plan_comps; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.plan_comps (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    plan_code text NOT NULL,
+    starts_at timestamp with time zone DEFAULT now() NOT NULL,
+    ends_at timestamp with time zone,
+    reason text NOT NULL,
+    granted_by uuid,
+    revoked_at timestamp with time zone,
+    revoked_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT plan_comps_range CHECK (((ends_at IS NULL) OR (starts_at < ends_at))),
+    CONSTRAINT plan_comps_reason_length CHECK (((char_length(btrim(reason)) >= 3) AND (char_length(btrim(reason)) <= 500))),
+    CONSTRAINT plan_comps_revoked_together CHECK (((revoked_by IS NULL) OR (revoked_at IS NOT NULL)))
+);
+
+
+ALTER TABLE app.plan_comps OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE plan_comps; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.plan_comps IS 'A complimentary plan: the consultant has plan_code from starts_at until ends_at (NULL: open) or until revoked, whatever they pay. Granted and revoked by admins through api.admin_set_subscription (audited); granted_by is NULL only for the plans set by hand before billing (this migration''s backfill).';
+
+
+--
 -- Name: platform_settings; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -18814,6 +19509,81 @@ ALTER TABLE app.route_transfers OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order), from the captured payment (source payment) or, where Razorpay allows no more transfers on it and direct transfers are enabled, from the platform''s balance (source direct), on hold until release_after, then released and settled to their bank (docs/payments.md).';
+
+
+--
+-- Name: subscription_charges; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.subscription_charges (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    subscription_id uuid NOT NULL,
+    consultant_id uuid NOT NULL,
+    plan_code text NOT NULL,
+    gateway text NOT NULL,
+    gateway_payment_id text NOT NULL,
+    gateway_invoice_id text,
+    amount numeric(10,2) NOT NULL,
+    cycle_start timestamp with time zone NOT NULL,
+    cycle_end timestamp with time zone NOT NULL,
+    charged_at timestamp with time zone NOT NULL,
+    payment_method text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscription_charges_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT subscription_charges_cycle_range CHECK ((cycle_start < cycle_end)),
+    CONSTRAINT subscription_charges_payment_id_format CHECK ((gateway_payment_id ~ '^pay_[A-Za-z0-9]{14}$'::text))
+);
+
+
+ALTER TABLE app.subscription_charges OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE subscription_charges; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). The platform''s GST invoice and ledger rows for plan charges are to hang here (docs/payments.md "Billing as built": not issued yet).';
+
+
+--
+-- Name: subscription_history; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.subscription_history (
+    id bigint NOT NULL,
+    subscription_id uuid NOT NULL,
+    consultant_id uuid NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    paid_until timestamp with time zone,
+    source text NOT NULL,
+    event_id text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscription_history_source_valid CHECK ((source = ANY (ARRAY['webhook'::text, 'fetch'::text, 'checkout'::text, 'admin'::text, 'job'::text]))),
+    CONSTRAINT subscription_history_to_status_valid CHECK ((to_status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
+);
+
+
+ALTER TABLE app.subscription_history OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE subscription_history; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.subscription_history IS 'Append-only: one row per observed change of a subscription''s status or paid_until, with what observed it (webhook: a fetch a webhook queued, with its event id; fetch/job: a periodic check; checkout: the consultant''s start or cancel).';
+
+
+--
+-- Name: subscription_history_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.subscription_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.subscription_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -19405,6 +20175,38 @@ ALTER TABLE ONLY app.email_templates
 
 
 --
+-- Name: gateway_plans gateway_plans_gateway_plan_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_gateway_plan_id_key UNIQUE (gateway_plan_id);
+
+
+--
+-- Name: gateway_plans gateway_plans_one_per_price; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_one_per_price UNIQUE (plan_code, period, amount, gateway);
+
+
+--
+-- Name: gateway_plans gateway_plans_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: gateway_plans gateway_plans_whole_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_whole_key UNIQUE (gateway_plan_id, plan_code, period, amount, gateway);
+
+
+--
 -- Name: gst_states gst_states_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -19562,6 +20364,14 @@ ALTER TABLE ONLY app.payout_accounts
 
 ALTER TABLE ONLY app.payout_mismatches
     ADD CONSTRAINT payout_mismatches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: plan_comps plan_comps_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.plan_comps
+    ADD CONSTRAINT plan_comps_pkey PRIMARY KEY (id);
 
 
 --
@@ -19761,6 +20571,46 @@ ALTER TABLE app.sessions
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: subscription_charges subscription_charges_gateway_payment_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_charges
+    ADD CONSTRAINT subscription_charges_gateway_payment_id_key UNIQUE (gateway_payment_id);
+
+
+--
+-- Name: subscription_charges subscription_charges_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_charges
+    ADD CONSTRAINT subscription_charges_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: subscription_history subscription_history_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_history
+    ADD CONSTRAINT subscription_history_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: subscriptions subscriptions_gateway_subscription_id_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscriptions
+    ADD CONSTRAINT subscriptions_gateway_subscription_id_key UNIQUE (gateway_subscription_id);
+
+
+--
+-- Name: subscriptions subscriptions_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscriptions
+    ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (id);
 
 
 --
@@ -20097,6 +20947,13 @@ CREATE UNIQUE INDEX payout_mismatches_open ON app.payout_mismatches USING btree 
 
 
 --
+-- Name: plan_comps_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX plan_comps_consultant_idx ON app.plan_comps USING btree (consultant_id, starts_at);
+
+
+--
 -- Name: quotation_items_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
@@ -20234,6 +21091,41 @@ CREATE INDEX sessions_reminder_waiting_idx ON app.sessions USING btree (starts_a
 --
 
 CREATE INDEX sessions_slot_idx ON app.sessions USING btree (slot_id) WHERE (slot_id IS NOT NULL);
+
+
+--
+-- Name: subscription_charges_subscription_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX subscription_charges_subscription_idx ON app.subscription_charges USING btree (subscription_id, cycle_end);
+
+
+--
+-- Name: subscription_history_subscription_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX subscription_history_subscription_idx ON app.subscription_history USING btree (subscription_id, id);
+
+
+--
+-- Name: subscriptions_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX subscriptions_consultant_idx ON app.subscriptions USING btree (consultant_id, created_at);
+
+
+--
+-- Name: subscriptions_one_live; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX subscriptions_one_live ON app.subscriptions USING btree (consultant_id) WHERE ((status <> ALL (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) AND (replaced_at IS NULL));
+
+
+--
+-- Name: subscriptions_refresh_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX subscriptions_refresh_idx ON app.subscriptions USING btree (fetched_at) WHERE (status <> ALL (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text]));
 
 
 --
@@ -20801,6 +21693,41 @@ CREATE TRIGGER sessions_touch_updated_at BEFORE UPDATE ON app.sessions FOR EACH 
 
 
 --
+-- Name: subscription_charges subscription_charges_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER subscription_charges_append_only BEFORE DELETE OR UPDATE ON app.subscription_charges FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: subscription_charges subscription_charges_no_truncate; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER subscription_charges_no_truncate BEFORE TRUNCATE ON app.subscription_charges FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: subscription_history subscription_history_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER subscription_history_append_only BEFORE DELETE OR UPDATE ON app.subscription_history FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: subscription_history subscription_history_no_truncate; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER subscription_history_no_truncate BEFORE TRUNCATE ON app.subscription_history FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: subscriptions subscriptions_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER subscriptions_touch_updated_at BEFORE UPDATE ON app.subscriptions FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: tax_document_counters tax_document_counters_no_delete; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -21087,6 +22014,14 @@ ALTER TABLE ONLY app.email_templates
 
 
 --
+-- Name: gateway_plans gateway_plans_plan_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_plan_code_fkey FOREIGN KEY (plan_code) REFERENCES app.plans(code) ON UPDATE CASCADE ON DELETE RESTRICT;
+
+
+--
 -- Name: hand_payments hand_payments_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -21263,6 +22198,38 @@ ALTER TABLE ONLY app.payout_mismatches
 
 
 --
+-- Name: plan_comps plan_comps_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.plan_comps
+    ADD CONSTRAINT plan_comps_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: plan_comps plan_comps_granted_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.plan_comps
+    ADD CONSTRAINT plan_comps_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES app.admins(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: plan_comps plan_comps_plan_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.plan_comps
+    ADD CONSTRAINT plan_comps_plan_code_fkey FOREIGN KEY (plan_code) REFERENCES app.plans(code) ON UPDATE CASCADE ON DELETE RESTRICT;
+
+
+--
+-- Name: plan_comps plan_comps_revoked_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.plan_comps
+    ADD CONSTRAINT plan_comps_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES app.admins(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: platform_settings platform_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -21380,6 +22347,70 @@ ALTER TABLE ONLY app.sessions
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_slot_id_fkey FOREIGN KEY (consultant_id, slot_id) REFERENCES app.availability_slots(consultant_id, id) ON DELETE SET NULL (slot_id);
+
+
+--
+-- Name: subscription_charges subscription_charges_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_charges
+    ADD CONSTRAINT subscription_charges_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: subscription_charges subscription_charges_plan_code_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_charges
+    ADD CONSTRAINT subscription_charges_plan_code_fkey FOREIGN KEY (plan_code) REFERENCES app.plans(code) ON UPDATE CASCADE ON DELETE RESTRICT;
+
+
+--
+-- Name: subscription_charges subscription_charges_subscription_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_charges
+    ADD CONSTRAINT subscription_charges_subscription_id_fkey FOREIGN KEY (subscription_id) REFERENCES app.subscriptions(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: subscription_history subscription_history_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_history
+    ADD CONSTRAINT subscription_history_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: subscription_history subscription_history_subscription_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_history
+    ADD CONSTRAINT subscription_history_subscription_id_fkey FOREIGN KEY (subscription_id) REFERENCES app.subscriptions(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: subscriptions subscriptions_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscriptions
+    ADD CONSTRAINT subscriptions_consultant_id_fkey FOREIGN KEY (consultant_id) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: subscriptions subscriptions_gateway_plan_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscriptions
+    ADD CONSTRAINT subscriptions_gateway_plan_fkey FOREIGN KEY (gateway_plan_id, plan_code, period, amount, gateway) REFERENCES app.gateway_plans(gateway_plan_id, plan_code, period, amount, gateway) ON UPDATE CASCADE ON DELETE RESTRICT;
+
+
+--
+-- Name: subscriptions subscriptions_replaced_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscriptions
+    ADD CONSTRAINT subscriptions_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES app.subscriptions(id) ON DELETE RESTRICT;
 
 
 --
@@ -21598,6 +22629,13 @@ CREATE POLICY admin_reads_email_templates ON app.email_templates FOR SELECT TO n
 
 
 --
+-- Name: gateway_plans admin_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: hand_payments admin_reads_hand_payments; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -21640,6 +22678,13 @@ CREATE POLICY admin_reads_payout_mismatches ON app.payout_mismatches FOR SELECT 
 
 
 --
+-- Name: plan_comps admin_reads_plan_comps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_plan_comps ON app.plan_comps FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: quotation_items admin_reads_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -21672,6 +22717,27 @@ CREATE POLICY admin_reads_route_transfers ON app.route_transfers FOR SELECT TO n
 --
 
 CREATE POLICY admin_reads_sessions ON app.sessions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: subscription_charges admin_reads_subscription_charges; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_subscription_charges ON app.subscription_charges FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: subscription_history admin_reads_subscription_history; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_subscription_history ON app.subscription_history FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
+-- Name: subscriptions admin_reads_subscriptions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_subscriptions ON app.subscriptions FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
 
 
 --
@@ -21800,6 +22866,13 @@ ALTER TABLE app.calendar_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.clients ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: subscriptions consultant_cancels_own_subscriptions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_cancels_own_subscriptions ON app.subscriptions FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+
+
+--
 -- Name: consultant_client_counts; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -21925,6 +22998,13 @@ CREATE POLICY consultant_inserts_own_tax_profile ON app.consultant_tax_profiles 
 
 
 --
+-- Name: gateway_plans consultant_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app USING ((( SELECT app.current_consultant_id() AS current_consultant_id) IS NOT NULL));
+
+
+--
 -- Name: analytics_dirty consultant_reads_own_analytics_dirty; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22037,6 +23117,13 @@ CREATE POLICY consultant_reads_own_payout_account ON app.payout_accounts FOR SEL
 
 
 --
+-- Name: plan_comps consultant_reads_own_plan_comps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_plan_comps ON app.plan_comps FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
 -- Name: quotation_items consultant_reads_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22079,6 +23166,27 @@ CREATE POLICY consultant_reads_own_sessions ON app.sessions FOR SELECT TO nakksh
 
 
 --
+-- Name: subscription_charges consultant_reads_own_subscription_charges; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_subscription_charges ON app.subscription_charges FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
+-- Name: subscription_history consultant_reads_own_subscription_history; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_subscription_history ON app.subscription_history FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
+-- Name: subscriptions consultant_reads_own_subscriptions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_subscriptions ON app.subscriptions FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_consultant_id() AS current_consultant_id)));
+
+
+--
 -- Name: tax_documents consultant_reads_own_tax_documents; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22090,6 +23198,33 @@ CREATE POLICY consultant_reads_own_tax_documents ON app.tax_documents FOR SELECT
 --
 
 CREATE POLICY consultant_reads_own_tax_profile ON app.consultant_tax_profiles FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
+-- Name: gateway_plans consultant_records_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_records_gateway_plans ON app.gateway_plans FOR INSERT TO nakksha_app WITH CHECK (((( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id) IS NOT NULL) AND (amount = ( SELECT
+        CASE gateway_plans.period
+            WHEN 'yearly'::text THEN p.price_yearly
+            ELSE p.price_monthly
+        END AS price_monthly
+   FROM app.plans p
+  WHERE (p.code = gateway_plans.plan_code)))));
+
+
+--
+-- Name: subscription_history consultant_starts_own_subscription_history; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_starts_own_subscription_history ON app.subscription_history FOR INSERT TO nakksha_app WITH CHECK (((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)) AND (source = 'checkout'::text) AND (to_status = 'created'::text) AND (from_status IS NULL) AND (paid_until IS NULL)));
+
+
+--
+-- Name: subscriptions consultant_starts_own_subscriptions; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_starts_own_subscriptions ON app.subscriptions FOR INSERT TO nakksha_app WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
 
 
 --
@@ -22205,6 +23340,12 @@ ALTER TABLE app.email_suppressions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.email_templates ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: gateway_plans; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.gateway_plans ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: gst_states; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22271,6 +23412,12 @@ ALTER TABLE app.payout_accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.payout_mismatches ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: plan_comps; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.plan_comps ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: plans; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22329,6 +23476,24 @@ ALTER TABLE app.route_transfers ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: subscription_charges; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.subscription_charges ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: subscription_history; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.subscription_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: subscriptions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.subscriptions ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: tax_document_counters; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
@@ -22474,6 +23639,13 @@ CREATE POLICY worker_steps ON app.email_templates TO nakksha_worker USING (true)
 
 
 --
+-- Name: gateway_plans worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.gateway_plans TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
 -- Name: idempotency_keys worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22516,6 +23688,13 @@ CREATE POLICY worker_steps ON app.payout_mismatches TO nakksha_worker USING (tru
 
 
 --
+-- Name: plan_comps worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.plan_comps FOR SELECT TO nakksha_worker USING (true);
+
+
+--
 -- Name: platform_settings worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -22548,6 +23727,27 @@ CREATE POLICY worker_steps ON app.route_transfers TO nakksha_worker USING (true)
 --
 
 CREATE POLICY worker_steps ON app.sessions TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: subscription_charges worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.subscription_charges TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: subscription_history worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.subscription_history TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: subscriptions worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.subscriptions TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -23475,6 +24675,113 @@ GRANT ALL ON FUNCTION api.live_day(p_consultant_id uuid, p_day date) TO nakksha_
 
 
 --
+-- Name: TABLE subscriptions; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.subscriptions TO nakksha_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.subscriptions TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.plan_code; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(plan_code) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(plan_code) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.period; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(period) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(period) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(amount) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(amount) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.gateway; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gateway) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(gateway) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.gateway_plan_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gateway_plan_id) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(gateway_plan_id) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.gateway_subscription_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gateway_subscription_id) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(gateway_subscription_id) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.short_url; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(short_url) ON TABLE app.subscriptions TO nakksha_app;
+GRANT INSERT(short_url) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.cancel_requested_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(cancel_requested_at) ON TABLE app.subscriptions TO nakksha_app;
+GRANT UPDATE(cancel_requested_at) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.replaced_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(replaced_at) ON TABLE app.subscriptions TO nakksha_app;
+GRANT UPDATE(replaced_at) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscriptions.replaced_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(replaced_by) ON TABLE app.subscriptions TO nakksha_app;
+GRANT UPDATE(replaced_by) ON TABLE app.subscriptions TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION live_subscription(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.live_subscription(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.live_subscription(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.live_subscription(p_consultant_id uuid) TO nakksha_worker;
+GRANT ALL ON FUNCTION api.live_subscription(p_consultant_id uuid) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION migration_level(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -23721,6 +25028,15 @@ GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO n
 REVOKE ALL ON FUNCTION api.my_statement(p_month date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app;
 GRANT ALL ON FUNCTION api.my_statement(p_month date) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION my_subscription(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_subscription() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_subscription() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_subscription() TO nakksha_app_admin;
 
 
 --
@@ -24146,12 +25462,30 @@ GRANT ALL ON FUNCTION api.reconcile_give_up_order(p_transaction_id uuid) TO nakk
 
 
 --
+-- Name: FUNCTION record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
 REVOKE ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.record_payment_failure(p_gateway text, p_order_id text, p_payment_id text, p_reason text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION record_subscription_cancel(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_subscription_cancel(p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_subscription_cancel(p_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.record_subscription_cancel(p_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -24636,6 +25970,34 @@ GRANT ALL ON FUNCTION api.store_calendar_connection(p_state_hash bytea, p_accoun
 
 
 --
+-- Name: FUNCTION store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text, p_gateway_subscription_id text, p_short_url text, p_replaces uuid) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION subscription_checkout(p_plan text, p_period text, p_gateway text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION subscription_json(s app.subscriptions); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.subscription_json(s app.subscriptions) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.subscription_json(s app.subscriptions) TO nakksha_app;
+GRANT ALL ON FUNCTION api.subscription_json(s app.subscriptions) TO nakksha_worker;
+GRANT ALL ON FUNCTION api.subscription_json(s app.subscriptions) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION suspend_consultant(p_consultant_id uuid, p_reason text, p_acting_admin_email text, p_cancel_upcoming boolean); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -24964,6 +26326,14 @@ GRANT ALL ON FUNCTION api.worker_record_settlement(p_transfer_id uuid, p_settlem
 
 
 --
+-- Name: FUNCTION worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_subscription(p_gateway_subscription_id text, p_state jsonb, p_invoices jsonb, p_source text, p_event_id text, p_fetched_at timestamp with time zone) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_record_transfer(p_payment_id uuid, p_source text, p_transfer jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -25025,6 +26395,22 @@ GRANT ALL ON FUNCTION api.worker_store_calendar_tokens(p_connection_id uuid, p_a
 
 REVOKE ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_store_outbox_message(p_email_log_id uuid, p_idempotency_key text, p_to_email text, p_to_name text, p_subject text, p_html_body text, p_text_body text, p_attachments jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_subscription(p_gateway_subscription_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_subscription(p_gateway_subscription_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_subscription(p_gateway_subscription_id text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_subscriptions_due(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_subscriptions_due(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_subscriptions_due(p_limit integer) TO nakksha_worker;
 
 
 --
@@ -25500,6 +26886,16 @@ GRANT ALL ON FUNCTION app.plan_allows(p_consultant_id uuid, p_feature text) TO n
 
 
 --
+-- Name: FUNCTION plan_coverage(p_consultant_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION plan_in_force(p_plan text, p_expires_at timestamp with time zone, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -25694,6 +27090,24 @@ GRANT ALL ON FUNCTION app.share_of(p_whole numeric, p_before numeric, p_part num
 --
 
 REVOKE ALL ON FUNCTION app.submit_payout_account() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION subscription_grace(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.subscription_grace() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.subscription_grace() TO nakksha_app;
+GRANT ALL ON FUNCTION app.subscription_grace() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.subscription_grace() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION sync_plan_display(p_consultant_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.sync_plan_display(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.sync_plan_display(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -26067,7 +27481,7 @@ GRANT SELECT(email_verified_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_admin;
-GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(subscription_plan),UPDATE(subscription_plan) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -26077,7 +27491,7 @@ GRANT SELECT(subscription_plan) ON TABLE app.consultants TO nakksha_app_admin;
 
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app;
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_admin;
-GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(subscription_expires_at),UPDATE(subscription_expires_at) ON TABLE app.consultants TO nakksha_worker;
 GRANT SELECT(subscription_expires_at) ON TABLE app.consultants TO nakksha_app_admin;
 
 
@@ -27029,6 +28443,14 @@ GRANT ALL ON FUNCTION app_private.start_session(p_consultant_id uuid, p_admin_id
 
 
 --
+-- Name: FUNCTION subscription_event(p_payload jsonb, p_event_id text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.subscription_event(p_payload jsonb, p_event_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.subscription_event(p_payload jsonb, p_event_id text) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION take_recipient_mail(p_email text); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -27042,6 +28464,14 @@ GRANT ALL ON FUNCTION app_private.take_recipient_mail(p_email text) TO nakksha_w
 
 REVOKE ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.too_many(p_code text, p_detail text, p_wait_seconds numeric) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION unix_time(p_value jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.unix_time(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.unix_time(p_value jsonb) TO nakksha_worker;
 
 
 --
@@ -27812,6 +29242,55 @@ GRANT SELECT ON TABLE app.email_templates TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE gateway_plans; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.gateway_plans TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.gateway_plans TO nakksha_worker;
+GRANT SELECT ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN gateway_plans.plan_code; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(plan_code) ON TABLE app.gateway_plans TO nakksha_app;
+GRANT INSERT(plan_code) ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN gateway_plans.period; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(period) ON TABLE app.gateway_plans TO nakksha_app;
+GRANT INSERT(period) ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN gateway_plans.amount; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(amount) ON TABLE app.gateway_plans TO nakksha_app;
+GRANT INSERT(amount) ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN gateway_plans.gateway; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gateway) ON TABLE app.gateway_plans TO nakksha_app;
+GRANT INSERT(gateway) ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN gateway_plans.gateway_plan_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(gateway_plan_id) ON TABLE app.gateway_plans TO nakksha_app;
+GRANT INSERT(gateway_plan_id) ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE gst_states; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -27952,6 +29431,15 @@ GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE plan_comps; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.plan_comps TO nakksha_app;
+GRANT SELECT ON TABLE app.plan_comps TO nakksha_worker;
+GRANT SELECT ON TABLE app.plan_comps TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE platform_settings; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -28038,6 +29526,72 @@ GRANT SELECT,DELETE ON TABLE app.rate_limit_hits TO nakksha_worker;
 GRANT SELECT ON TABLE app.route_transfers TO nakksha_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE app.route_transfers TO nakksha_worker;
 GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE subscription_charges; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.subscription_charges TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE subscription_history; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.subscription_history TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.subscription_history TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.subscription_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.from_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.to_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.paid_until; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app_admin;
 
 
 --
@@ -28177,3 +29731,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212020000
 -- 20261212030000
 -- 20261212070000
+-- 20261212080000

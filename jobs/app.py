@@ -13,7 +13,7 @@ from app.database import Database
 from app.sql import create_pool
 
 # Tasks register on this app; `connect` gives it a connector once the database URL is known.
-app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["jobs.email", "jobs.maintenance", "jobs.booking", "jobs.payments", "jobs.route_transfers", "jobs.reminders", "jobs.calendar", "jobs.quotations", "jobs.analytics", "jobs.route_accounts"])
+app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["jobs.email", "jobs.maintenance", "jobs.booking", "jobs.payments", "jobs.route_transfers", "jobs.reminders", "jobs.calendar", "jobs.quotations", "jobs.analytics", "jobs.route_accounts", "jobs.subscriptions"])
 
 _state: dict[str, object] = {"url": None, "query_url": None, "cache": 100, "pool": None, "loop": None,
                               "pool_url": None}

@@ -1,18 +1,66 @@
 # app/routes/plans.py — the plans: GET /api/v1/plans (public), GET /api/v1/consultants/me/plan, and the consultant's plan page (/dashboard/plan).
 """One list of plans (api.plan_catalogue: app.plans' rows) answers the API, the pricing page (app/routes/pages.py)
 and the plan page, so none of them can disagree with what the limits enforce (db/functions/app/plans.sql).
-Upgrading is the billing part of issue 22; until it lands an admin sets the plan and the page says so."""
+Subscribing (issue 22, docs/payments.md "Billing as built"): POST /consultants/me/subscription makes (or reuses)
+the Razorpay plan for the price and a subscription, answered with what Razorpay Checkout needs; the plan changes only
+when the subscription job records a charge it fetched, never on the browser's return. A plan change is
+cancel-and-create (a subscription paid by UPI cannot be updated): the old one is cancelled at its cycle's end, not
+refunded, and its plan holds until its paid period ends (the higher of the two is in force). DELETE cancels at the
+cycle's end: the plan stays until the paid period ends."""
 from __future__ import annotations
 
+import logging
+import uuid
+from typing import Literal
+
+import asyncpg
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.answers_plans import MyPlan, PlanList
+from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.answers_plans import MyPlan, NewSubscription, PlanList, Subscription
 from app.endpoints import endpoint
+from app.errors import ApiError
 from app.jsonio import JSONResponse
 from app.sql import PUBLIC, run
+from app.validation import Schema, parse_body
 from app.web import render, signed_in
+
+log = logging.getLogger("nakksha.routes.plans")
+
+# Razorpay needs a number of billing cycles (total_count): ten years of either.
+TOTAL_COUNT = {"monthly": 120, "yearly": 10}
+PAID = ("active", "pending", "halted")  # cancelled at the cycle's end; others (nothing charged) at once
+
+
+class StartSubscriptionBody(Schema):
+    plan: str = Field(min_length=1, max_length=40)
+    period: Literal["monthly", "yearly"]
+
+
+def _unavailable(exc: Exception) -> ApiError:
+    return ApiError(502, "payment_gateway_unavailable",
+                    "Payments are unavailable just now; nothing was changed. Please try again.")
+
+
+async def _cancel_quietly(gw, subscription_id: str, at_cycle_end: bool) -> None:
+    try:
+        await gw.cancel_subscription(subscription_id, at_cycle_end=at_cycle_end)
+    except (GatewayRefused, GatewayUnavailable) as exc:  # the sweep's fetch finds what Razorpay has
+        log.warning("subscription %s: cancel not confirmed by Razorpay: %s", subscription_id, exc)
+
+
+def checkout(request: Request, q: dict, sub: dict) -> dict:
+    """Razorpay Checkout's options for a subscription (key and subscription_id; no amount or order)."""
+    gw = request.app.state.payments
+    out = {"key_id": gw.key_id, "subscription_id": sub["gateway_subscription_id"], "name": "Nakksha",
+           "description": f"{q['plan_name']} ({q['period']})", "prefill": {"name": q["name"], "email": q["email"]},
+           "notes": {"consultant_id": str(q["consultant_id"]), "plan": q["plan"], "period": q["period"]}}
+    if gw.name == "local":
+        out["checkout_url"] = sub["short_url"]
+    return out
 
 
 @endpoint(named="plan_catalogue", tags=("plans",), responses={200: PlanList})
@@ -35,10 +83,65 @@ async def plan_page(request: Request) -> Response:
     return render(request, "dashboard/plan.html", {"mine": mine, "support_email": site.get("support_email")})
 
 
+@endpoint(summary="Subscribe to a plan (monthly or yearly): answers the subscription (created; 200 with the same "
+                  "one while it is not authorised yet) and what Razorpay Checkout needs to authorise it; the plan "
+                  "changes once its first charge is recorded. Another plan "
+                  "while subscribed cancels the current subscription at its cycle's end (no refund; its plan holds "
+                  "until then) and starts this one.",
+          tags=("plans",), auth="approved", body=StartSubscriptionBody,
+          responses={200: NewSubscription, 201: NewSubscription, 409: None, 422: None, 502: None})
+async def start_subscription(request: Request) -> JSONResponse:
+    body = await parse_body(request, StartSubscriptionBody)
+    pool, caller, gw = request.app.state.pool, request.state.caller, request.app.state.payments
+    q = await run(pool, "subscription_checkout", caller, plan=body.plan, period=body.period, gateway=gw.name)
+    live = q["live"]
+    if q["reuse"]:
+        return JSONResponse({"subscription": live, "checkout": checkout(request, q, live)}, status_code=200)
+    try:
+        plan_id = q["gateway_plan_id"]
+        if plan_id is None:
+            made = await gw.create_plan(body.period, 1, q["amount_paise"], f"Nakksha {q['plan_name']} ({body.period})",
+                                        notes={"plan": q["plan"], "period": body.period})
+            plan_id = await run(pool, "record_gateway_plan", caller, plan=q["plan"], period=body.period,
+                                amount=q["amount"], gateway=gw.name, gateway_plan_id=made["id"])
+        made = await gw.create_subscription(plan_id, TOTAL_COUNT[body.period], notes={
+            "consultant_id": str(q["consultant_id"]), "plan": q["plan"], "period": body.period})
+    except (GatewayRefused, GatewayUnavailable) as exc:
+        raise _unavailable(exc) from exc
+    if live:
+        await _cancel_quietly(gw, live["gateway_subscription_id"], live["status"] in PAID)
+    try:
+        sub = await run(pool, "store_subscription", caller, plan=q["plan"], period=body.period, amount=q["amount"],
+                        gateway=gw.name, gateway_plan_id=plan_id, gateway_subscription_id=made["id"],
+                        short_url=made.get("short_url"), replaces=uuid.UUID(live["id"]) if live else None)
+    except (ApiError, asyncpg.PostgresError):
+        await _cancel_quietly(gw, made["id"], False)  # a concurrent checkout stored its own: this one is orphaned
+        raise
+    return JSONResponse({"subscription": sub, "checkout": checkout(request, q, sub)}, status_code=201)
+
+
+@endpoint(summary="Cancel your subscription at the end of the paid period (at once when nothing was charged yet): "
+                  "the plan stays until then; nothing is refunded.",
+          tags=("plans",), auth="approved", responses={200: Subscription, 404: None, 502: None})
+async def cancel_subscription(request: Request) -> JSONResponse:
+    pool, caller, gw = request.app.state.pool, request.state.caller, request.app.state.payments
+    live = await run(pool, "my_subscription", caller)
+    if live is None:
+        raise ApiError(404, "not_found", "You have no subscription to cancel.")
+    if live["cancel_requested_at"] is None:
+        try:
+            await gw.cancel_subscription(live["gateway_subscription_id"], at_cycle_end=live["status"] in PAID)
+        except (GatewayRefused, GatewayUnavailable) as exc:
+            raise _unavailable(exc) from exc
+    return JSONResponse(await run(pool, "record_subscription_cancel", caller, subscription_id=uuid.UUID(live["id"])))
+
+
 api_routes = [
     Route("/plans", list_plans, methods=["GET"], name="list_plans"),
     Route("/consultants/me/plan", get_my_plan, methods=["GET"], name="get_my_plan"),
+    Route("/consultants/me/subscription", start_subscription, methods=["POST"], name="start_subscription"),
+    Route("/consultants/me/subscription", cancel_subscription, methods=["DELETE"], name="cancel_subscription"),
 ]
 dashboard_routes = [Route("/plan", plan_page, methods=["GET"], name="plan_page")]
 
-# Test: pytest tests/http/test_plans.py
+# Test: pytest tests/http/test_plans.py tests/http/test_billing.py

@@ -318,35 +318,7 @@ end;
 $$;
 comment on function api.admin_get_consultant is 'Admins: one consultant with their approval history.';
 
-create or replace function api.admin_set_subscription(p_consultant_id uuid, p_plan text, p_expires_at timestamptz,
-                                                      p_acting_admin_email text default null)
-returns jsonb
-language plpgsql volatile security definer
-set search_path = ''
-as $$
-declare
-  v_actor uuid := app_private.require_admin(p_acting_admin_email);
-  v_c app.consultants;
-  v_old text;
-begin
-  if not exists (select 1 from app.plans p where p.code = p_plan) then
-    raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
-  end if;
-  select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
-  if v_c.id is null then
-    raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
-  end if;
-  v_old := v_c.subscription_plan;
-  update app.consultants set subscription_plan = p_plan, subscription_expires_at = p_expires_at
-  where id = v_c.id returning * into v_c;
-  perform app_private.audit(v_actor, 'consultant.subscription', 'consultant', v_c.id,
-    jsonb_build_object('from', v_old, 'to', p_plan, 'expires_at', p_expires_at));
-  -- Rule slots follow the new plan's webinar seats at once (the daily roll-forward would, tomorrow).
-  perform app_private.rematerialise_slots(v_c.id);
-  return api.admin_consultant_json(v_c.id);
-end;
-$$;
-comment on function api.admin_set_subscription is 'Admins: set a consultant''s plan and its expiry (audited). Definer: an admin action across tenants: checks the acting admin and writes the audit log (no write policy names an admin role).';
+-- api.admin_set_subscription (comp a plan until a date) is in db/functions/plan_comps.sql.
 
 create or replace function api.admin_list_admins()
 returns jsonb
@@ -387,7 +359,7 @@ comment on function api.deactivate_admin is 'Super admins: deactivate another ad
 grant execute on function
   api.approve_consultant(uuid, text), api.reject_consultant(uuid, text, text), api.suspend_consultant(uuid, text, text, boolean),
   api.reactivate_consultant(uuid, text), api.admin_list_consultants(text, text, integer, integer),
-  api.admin_get_consultant(uuid), api.admin_set_subscription(uuid, text, timestamptz, text), api.admin_list_admins(),
+  api.admin_get_consultant(uuid), api.admin_list_admins(),
   api.deactivate_admin(uuid, text), api.admin_consultant_json(uuid), api.require_admin(boolean)
   to nakksha_app, nakksha_admin;
 

@@ -337,6 +337,9 @@ begin
     elsif v_event like 'product.route.%' or v_event like 'account.%' then
       -- A linked account's onboarding moved: its owner's status is fetched again (payout_accounts_worker.sql).
       v_outcome := app_private.payout_account_event(p_payload);
+    elsif v_event like 'subscription.%' then
+      -- A platform plan's subscription moved: it is fetched again (subscriptions_worker.sql), whatever the order.
+      v_outcome := app_private.subscription_event(p_payload, p_event_id);
     else
       v_outcome := 'ignored_event';
     end if;

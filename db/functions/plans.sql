@@ -35,13 +35,24 @@ as $$
 declare
   v_id uuid := api.caller_consultant_id();
   v_c record;
+  v_basis record;
   v_code text;
   v_plan jsonb;
   v_sent integer;
   v_widest integer;
 begin
-  select c.subscription_plan, c.subscription_expires_at, c.timezone into v_c from app.consultants c where c.id = v_id;
+  select c.timezone into v_c from app.consultants c where c.id = v_id;
   v_code := app.effective_plan_code(v_id);
+  -- What they subscribed to (issue 22: comps and paid subscriptions): the basis in force that lasts longest, else
+  -- the latest one that ran out (a revoked comp is no basis); the free plan when there is none.
+  select x.plan_code, x.until into v_basis from (
+    select pc.plan_code, pc.ends_at as until, pc.created_at as made
+    from app.plan_comps pc where pc.consultant_id = v_id and pc.revoked_at is null and pc.starts_at <= now()
+    union all
+    select s.plan_code, s.paid_until, s.created_at
+    from app.subscriptions s where s.consultant_id = v_id and s.paid_until is not null) x
+  order by (x.until is null or x.until > now()) desc, x.plan_code = v_code desc, x.until desc nulls first, x.made desc
+  limit 1;
   v_plan := (select e from jsonb_array_elements(api.plan_catalogue()) e where e->>'code' = v_code);
   -- The month's sends, as app.guard_quotation_sends counts them.
   select count(*) into v_sent from app.quotations q
@@ -55,9 +66,10 @@ begin
     where s.consultant_id = v_id and s.session_type = 'webinar' and s.ends_at > now()) x;
   return jsonb_build_object(
     'plan', v_plan,
-    'subscribed_plan', v_c.subscription_plan,
-    'expires_at', v_c.subscription_expires_at,
-    'expired', v_code <> v_c.subscription_plan,
+    'subscribed_plan', coalesce(v_basis.plan_code, 'free'),
+    'expires_at', v_basis.until,
+    'expired', v_code <> coalesce(v_basis.plan_code, 'free'),
+    'subscription', api.my_subscription(),
     'usage', jsonb_build_object(
       'quotations_sent_this_month', v_sent,
       'quotations_per_month', v_plan->'quotations_per_month',
@@ -69,7 +81,7 @@ begin
     'plans', api.plan_catalogue());
 end;
 $$;
-comment on function api.my_plan() is 'The calling consultant''s plan in force (their plan until it expires, then free), what they subscribed to and until when, this month''s usage against its limits, and every plan to compare.';
+comment on function api.my_plan() is 'The calling consultant''s plan in force (app.effective_plan_code), what they subscribed to or were comped and until when, their live subscription, this month''s usage against its limits, and every plan to compare.';
 
 grant execute on function api.plan_json(app.plans), api.plan_catalogue(), api.my_plan() to nakksha_app;
 

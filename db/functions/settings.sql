@@ -85,7 +85,8 @@ as $$
     "login_failures_per_account_ip": [3, 1000], "login_failures_per_ip": [5, 10000],
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
     "commission_gst_percent": [0, 28], "service_gst_percent": [0, 28], "tcs_basis_points": [0, 200],
-    "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000]}'::jsonb;
+    "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000],
+    "subscription_grace_days": [0, 60]}'::jsonb;
 $$;
 comment on function api.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 
@@ -238,10 +239,13 @@ begin
   -- yet added, and keep both lists' additions. The second waits, then replaces the list the first left.
   lock table app.plans in share row exclusive mode;
   v_before := api.plans_json();
-  -- p_plans passed app_private.check_setting. A plan some consultant is on stays until they are moved: their
-  -- subscription names it (a foreign key), and taking it away would change what they pay and are charged.
-  select p.code, count(*) as n into v_gone
-  from app.plans p join app.consultants c on c.subscription_plan = p.code
+  -- p_plans passed app_private.check_setting. A plan some consultant is on, was billed for or comped stays: their
+  -- rows name it (foreign keys), and taking it away would change what they pay and are charged.
+  select p.code, count(distinct x.consultant_id) as n into v_gone
+  from app.plans p join (
+    select c.subscription_plan as code, c.id as consultant_id from app.consultants c
+    union all select s.plan_code, s.consultant_id from app.subscriptions s
+    union all select pc.plan_code, pc.consultant_id from app.plan_comps pc) x on x.code = p.code
   where p.code not in (select e->>'code' from jsonb_array_elements(p_plans) e)
   group by p.code order by p.code limit 1;
   if v_gone.code is not null then

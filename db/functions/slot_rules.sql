@@ -18,7 +18,7 @@ as $$
          least(r.capacity, coalesce(pl.webinar_seats, r.capacity)), r.id
   from app.availability_rules r
   join app.consultants c on c.id = r.consultant_id
-  left join app.plans pl on pl.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
+  left join app.plans pl on pl.code = app.effective_plan_code(c.id, now())
   cross join lateral generate_series(p_from, p_to, interval '1 day') as d(day)
   cross join lateral generate_series(
     0, (extract(epoch from r.end_time - r.start_time) / 60)::integer - r.slot_minutes, r.slot_minutes) as o(minute)

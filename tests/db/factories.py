@@ -25,9 +25,27 @@ async def consultant(conn: asyncpg.Connection, *, approved: bool = True, slug: s
         # A confirmed address, so a pending one is approvable (approval refuses an unconfirmed one).
         "is_email_verified": True, "email_verified_at": datetime.now(UTC), **cols,
     }
+    # A paid plan is a comp (issue 22: the consultants columns are billing's display copy, never decided with).
+    plan, expires = values.pop("subscription_plan", None), values.pop("subscription_expires_at", None)
     names = ", ".join(values)
     params = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-    return await conn.fetchval(f"insert into app.consultants ({names}) values ({params}) returning id", *values.values())
+    cid = await conn.fetchval(f"insert into app.consultants ({names}) values ({params}) returning id", *values.values())
+    if plan:
+        await set_plan(conn, cid, plan, expires)
+    return cid
+
+
+async def set_plan(conn: asyncpg.Connection, consultant_id, plan: str, expires_at=None) -> None:
+    """As the owner: the consultant's comps end now and, for a paid plan, a comp until expires_at begins (one already
+    past: begun the day before it); the display copy follows (what api.admin_set_subscription does, unaudited)."""
+    await conn.execute("update app.plan_comps set revoked_at = now() where consultant_id = $1 and revoked_at is null",
+                       consultant_id)
+    if plan != "free":
+        await conn.execute(
+            "insert into app.plan_comps (consultant_id, plan_code, starts_at, ends_at, reason) "
+            "values ($1, $2, least(now(), $3::timestamptz - interval '1 day'), $3, 'test')",
+            consultant_id, plan, expires_at)
+    await conn.execute("select app.sync_plan_display($1)", consultant_id)
 
 
 async def tax_profile(conn: asyncpg.Connection, consultant_id, *, pan: str | None = "ABCPK1234F",

@@ -81,7 +81,7 @@ async def test_a_captured_payment_fixes_its_commission_from_the_plan_and_writes_
     assert await entries(owner, paid) == {"captured": Decimal("2000.00"), "commission": Decimal("-100.00"),
                                           "commission_gst": Decimal("-18.00")}
     # The plan changes later, the rate changes later: the payment keeps what was in force when it was captured.
-    await owner.execute("update app.consultants set subscription_plan = 'free' where id = $1", c)
+    await factories.set_plan(owner, c, "free")
     await owner.execute("update app.plans set commission_percent = 20 where code = 'pro'")
     await owner.execute("update app.payment_transactions set payment_method = 'upi' where id = $1", paid)
     assert await owner.fetchval("select commission from app.payment_transactions where id = $1", paid) == Decimal("100.00")
@@ -235,7 +235,8 @@ async def test_a_payment_captured_before_the_ledger_is_backfilled_once(owner):
 async def test_a_paid_plan_past_its_expiry_takes_the_free_plans_commission(owner):
     c = await factories.consultant(owner, subscription_plan="enterprise")  # 3%, no minimum
     live = await pay(owner, c, "1000.00")
-    await owner.execute("update app.consultants set subscription_expires_at = now() - interval '1 day' where id = $1", c)
+    await owner.execute("update app.plan_comps set ends_at = now() - interval '1 day', starts_at = now() - interval '2 days' "
+                        "where consultant_id = $1", c)
     lapsed = await pay(owner, c, "1000.00")
     assert (await entries(owner, live))["commission"] == Decimal("-30.00")
     assert (await entries(owner, lapsed))["commission"] == Decimal("-100.00")

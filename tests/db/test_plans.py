@@ -43,8 +43,7 @@ async def acting(db, consultant_id=None, admin_id=None):
 
 
 async def set_plan(owner, cid, plan: str, expires_at=None) -> None:
-    await owner.execute("update app.consultants set subscription_plan = $2, subscription_expires_at = $3 where id = $1",
-                        cid, plan, expires_at)
+    await factories.set_plan(owner, cid, plan, expires_at)  # a comp (issue 22)
 
 
 async def test_the_plan_in_force_is_the_subscribed_one_until_it_expires_then_free(db, owner):

@@ -45,10 +45,14 @@ TENANT_TABLES = {
     "calendar_busy": "none",
     "oauth_states": "none",
     "idempotency_keys": "none",
+    "subscriptions": "own",  # their Razorpay subscriptions to platform plans (issue 22); read while pending too
+    "subscription_history": "own",  # each observed change of one (append-only)
+    "subscription_charges": "own",  # each charged period of one (append-only)
+    "plan_comps": "own",  # complimentary plans an admin gave them; read while pending too
 }
 # Visible while pending: a consultant prepares their profile and availability before approval.
 UNGATED = {"availability_rules", "availability_blocks", "availability_slots", "availability_slot_exclusions",
-           "calendar_connections"}
+           "calendar_connections", "subscriptions", "plan_comps"}
 # Dashboard data, visible only once approved.
 GATED = {t for t, v in TENANT_TABLES.items() if v == "own"} - UNGATED
 
@@ -110,6 +114,22 @@ async def populate(conn: asyncpg.Connection, consultant_id, admin_id=None) -> Te
     await factories.calendar(conn, consultant_id, t.session_id)
     await conn.execute("insert into app.idempotency_keys (consultant_id, scope, key, request_sha256) "
                        "values ($1, 'book_slot', 'k', sha256('r'))", consultant_id)
+    plan_id = await conn.fetchval(
+        "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id) values ('pro', 'monthly', "
+        "1499, 'razorpay', 'plan_' || substr(md5(random()::text), 1, 14)) on conflict (plan_code, period, amount, gateway) "
+        "do update set plan_code = excluded.plan_code returning gateway_plan_id")
+    sub = await conn.fetchval(
+        "insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id, "
+        "gateway_subscription_id, status) values ($1, 'pro', 'monthly', 1499, 'razorpay', $2, "
+        "'sub_' || substr(md5(random()::text), 1, 14), 'active') returning id", consultant_id, plan_id)
+    await conn.execute("insert into app.subscription_history (subscription_id, consultant_id, to_status, source) "
+                       "values ($1, $2, 'active', 'fetch')", sub, consultant_id)
+    await conn.execute("insert into app.subscription_charges (subscription_id, consultant_id, plan_code, gateway, "
+                       "gateway_payment_id, amount, cycle_start, cycle_end, charged_at) values ($1, $2, 'pro', "
+                       "'razorpay', 'pay_' || substr(md5(random()::text), 1, 14), 1499, now(), "
+                       "now() + interval '1 month', now())", sub, consultant_id)
+    await conn.execute("insert into app.plan_comps (consultant_id, plan_code, reason) values ($1, 'basic', 'test')",
+                       consultant_id)
     for table in await tenant_tables(conn):
         t.rows[table] = await conn.fetchval(f"select count(*) from app.{table} where consultant_id = $1", consultant_id)
     return t

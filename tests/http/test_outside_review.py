@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from tests.db import factories
 from tests.http.helpers import auth, make_admin
 from tests.http.test_booking import PUBLIC, approved_consultant, booking, every_day, slots
 
@@ -91,7 +92,7 @@ async def test_a_plan_someone_is_on_stays_and_the_free_plan_always_does(client, 
     c = await approved_consultant(client, db)
     conn = await db.connect("owner")
     try:
-        await conn.execute("update app.consultants set subscription_plan = 'pro' where id = $1", uuid.UUID(c["id"]))
+        await factories.set_plan(conn, uuid.UUID(c["id"]), "pro")
     finally:
         await conn.close()
     plans = (await client.get("/api/v1/admin/settings", headers=boss)).json()["plans"]["value"]

@@ -5,6 +5,7 @@ import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from tests.db import factories
 from tests.http.helpers import PASSWORD
 from tests.http.test_booking import approved_consultant
 from tests.http.test_pages import HTML, form, sign_in
@@ -22,8 +23,11 @@ async def owner_do(db, sql: str, *args):
 
 
 async def on_plan(db, c, plan: str, expires_at=None) -> None:
-    await owner_do(db, "update app.consultants set subscription_plan = $2, subscription_expires_at = $3 where id = $1",
-                   uuid.UUID(c["id"]), plan, expires_at)
+    conn = await db.connect("owner")
+    try:
+        await factories.set_plan(conn, uuid.UUID(c["id"]), plan, expires_at)  # a comp (issue 22)
+    finally:
+        await conn.close()
 
 
 async def test_the_plans_list_and_the_pricing_page_are_the_rows(client, db):

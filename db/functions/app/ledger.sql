@@ -51,10 +51,10 @@ begin
     new.tds_basis_points := null;
     return new;
   end if;
-  -- The plan in force (app.plan_in_force: a paid plan past its expiry is the free plan).
+  -- The plan in force (app.effective_plan_code: comps and paid subscriptions, else the free plan).
   select p.code, p.commission_percent, p.commission_min into v_plan
   from app.consultants c
-  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, now())
+  join app.plans p on p.code = app.effective_plan_code(c.id, now())
   where c.id = new.consultant_id;
   new.commission_plan := v_plan.code;
   new.commission_percent := v_plan.commission_percent;

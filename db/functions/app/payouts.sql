@@ -32,7 +32,7 @@ as $$
   -- the ledger records what the capture fixed, and any difference stays due until the next transfer.
   select p_amount - s.commission - s.commission_gst - w.tcs - w.tds
   from app.consultants c
-  join app.plans p on p.code = app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
+  join app.plans p on p.code = app.effective_plan_code(c.id, p_at)
   cross join lateral app.commission_split(p_amount, p.commission_percent, p.commission_min,
     coalesce((select (x.value #>> '{}')::numeric from app.platform_settings x where x.key = 'commission_gst_percent'),
              18)) s

@@ -1,30 +1,92 @@
 -- db/functions/app/plans.sql — the plan in force for a consultant (the ONE place that decides it), the limit check every guarded action calls (NK403 plan_limit), and the triggers that call it.
 -- The plan rows (app.plans: prices and what each unlocks) are data; docs/payments.md "Plans and limits" says what
--- each limit means and what a downgrade keeps. The billing part of issue 22 (Razorpay subscriptions, comps) changes
--- where the plan comes from in app.plan_in_force / app.effective_plan_code only: every reader goes through them
--- (the commission at capture, the payout share and release, the limits, the pages).
+-- each limit means and what a downgrade keeps, and "Billing as built" where the plan comes from (comps and
+-- Razorpay subscriptions, app.plan_coverage). Every reader goes through app.effective_plan_code (the commission at
+-- capture, the payout share and release, the slots, the limits, the pages).
 
 create or replace function app.plan_in_force(p_plan text, p_expires_at timestamptz, p_at timestamptz)
 returns text
 language sql immutable
 set search_path = ''
 as $$
-  -- The consultant's plan while it has no expiry or has not expired at p_at; the free plan after.
+  -- A plan with its expiry: the plan while it has none or has not expired at p_at; the free plan after.
   select case when p_expires_at <= p_at then 'free' else coalesce(p_plan, 'free') end
 $$;
-comment on function app.plan_in_force(text, timestamptz, timestamptz) is 'The rule: the plan code in force at an instant for a subscribed plan and its expiry (free once expired). Callers with the consultant''s row use it; the others call app.effective_plan_code.';
+comment on function app.plan_in_force(text, timestamptz, timestamptz) is 'How to read the display copy app.consultants.subscription_plan / subscription_expires_at (the plan in force when billing last wrote it, and when it lapses unless renewed): free once expired. Nothing decides with it: app.effective_plan_code does.';
+
+create or replace function app.subscription_grace() returns interval
+language sql stable
+set search_path = ''
+as $$
+  select make_interval(days => coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
+                                         where s.key = 'subscription_grace_days'), 7))
+$$;
+comment on function app.subscription_grace() is 'How long a paid plan outlives its paid period while its subscription is live (a failed renewal Razorpay retries, a halted invoice to pay): the setting subscription_grace_days (default 7).';
+
+create or replace function app.plan_coverage(p_consultant_id uuid, p_at timestamptz)
+returns table (plan_code text, covered_until timestamptz, basis text, basis_id uuid)
+language sql stable
+set search_path = ''
+as $$
+  -- Every basis of a paid plan covering p_at (covered_until NULL: open). A comp from its start until its end or its
+  -- revocation. A subscription over its charged cycles (paid_from .. paid_until) and, while it is live (not
+  -- cancelled, completed or expired, and not replaced by a plan change), the grace period after: a failed renewal
+  -- keeps the plan until paid_until + grace, then the free plan's limits apply. Never mid-period, and nothing is
+  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits").
+  select pc.plan_code, case when pc.revoked_at is null then pc.ends_at
+                            else least(pc.revoked_at, coalesce(pc.ends_at, 'infinity')) end, 'comp', pc.id
+  from app.plan_comps pc
+  where pc.consultant_id = p_consultant_id and pc.starts_at <= p_at
+    and (pc.ends_at is null or p_at < pc.ends_at) and (pc.revoked_at is null or p_at < pc.revoked_at)
+  union all
+  select s.plan_code, u.covered_until, 'subscription', s.id
+  from app.subscriptions s
+  cross join lateral (select s.paid_until
+    + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
+           else app.subscription_grace() end as covered_until) u
+  where s.consultant_id = p_consultant_id and s.paid_until is not null
+    -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
+    and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
+$$;
+comment on function app.plan_coverage(uuid, timestamptz) is 'The comps and subscriptions giving a consultant a paid plan at an instant, each with when its cover ends (NULL: open).';
 
 create or replace function app.effective_plan_code(p_consultant_id uuid, p_at timestamptz default now())
 returns text
 language sql stable
 set search_path = ''
 as $$
-  -- Invoker: the consultant's row as the caller sees it. Every write a limit guards is the consultant's own, or
-  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner.
-  select app.plan_in_force(c.subscription_plan, c.subscription_expires_at, p_at)
-  from app.consultants c where c.id = p_consultant_id
+  -- Invoker: the consultant's rows as the caller sees them. Every write a limit guards is the consultant's own, or
+  -- made through a definer function (a visitor's booking, a worker step) that reads as the owner or the worker.
+  -- The highest-priced plan among the covering comps and paid subscriptions (app.plan_coverage); free otherwise.
+  select case when exists (select 1 from app.consultants c where c.id = p_consultant_id) then coalesce((
+    select v.plan_code from app.plan_coverage(p_consultant_id, p_at) v join app.plans p on p.code = v.plan_code
+    order by p.price_monthly desc, p.price_yearly desc, p.position desc, p.code limit 1), 'free') end
 $$;
-comment on function app.effective_plan_code(uuid, timestamptz) is 'The code of the plan in force for a consultant at an instant (default now): their plan until it expires, then free. NULL when the caller cannot read the consultant''s row.';
+comment on function app.effective_plan_code(uuid, timestamptz) is 'THE plan in force for a consultant at an instant (default now): the highest-priced of their comps covering it and their subscriptions whose charged period covers it (plus the grace period while the subscription is live); free otherwise. app.consultants.subscription_plan/subscription_expires_at are a display copy written by billing (app.sync_plan_display), never read here. NULL when the caller cannot read the consultant''s row.';
+
+create or replace function app.sync_plan_display(p_consultant_id uuid)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_code text := app.effective_plan_code(p_consultant_id, now());
+  v_until timestamptz;
+  v_open boolean;
+begin
+  -- The display copy on app.consultants (the admin pages, GET /consultants/me, analytics.consultants): the plan in
+  -- force now and when it lapses unless renewed (the latest end of its covering bases; NULL when one is open).
+  -- Written by billing only (comps, the subscription worker); app.plan_in_force reads it as before.
+  select max(v.covered_until), bool_or(v.covered_until is null) into v_until, v_open
+  from app.plan_coverage(p_consultant_id, now()) v where v.plan_code = v_code;
+  update app.consultants c set subscription_plan = v_code,
+    subscription_expires_at = case when v_code = 'free' or v_open then null else v_until end
+  where c.id = p_consultant_id
+    and (c.subscription_plan, c.subscription_expires_at) is distinct from
+        (v_code, case when v_code = 'free' or v_open then null else v_until end);
+end;
+$$;
+comment on function app.sync_plan_display(uuid) is 'Write the display copy of the plan in force (app.consultants.subscription_plan, subscription_expires_at: when it lapses unless renewed, NULL when open) after a comp or a subscription changed.';
 
 create or replace function app.plan_limit_phrase(p_feature text, p_value integer, p_enabled boolean)
 returns text
@@ -169,10 +231,12 @@ $$;
 comment on function app.guard_quotation_sends() is 'Trigger (a quotation sent): refuse it beyond the plan''s quotations a month in the consultant''s time zone (NK403 plan_limit).';
 
 grant execute on function app.plan_in_force(text, timestamptz, timestamptz), app.effective_plan_code(uuid, timestamptz),
+  app.subscription_grace(), app.plan_coverage(uuid, timestamptz),
   app.plan_limit_phrase(text, integer, boolean), app.require_plan(uuid, text, integer, text),
   app.plan_allows(uuid, text), app.guard_webinar_seats(), app.guard_quotation_sends()
   to nakksha_app, nakksha_worker;
+grant execute on function app.sync_plan_display(uuid) to nakksha_worker;
 -- The plans' pages show each plan's payout hold capped by the platform's setting (app.transfer_release_after's rule).
 grant execute on function app.payout_setting(text) to nakksha_app;
 
--- Test: pytest tests/db/test_plans.py tests/http/test_plans.py
+-- Test: pytest tests/db/test_plans.py tests/db/test_billing.py tests/http/test_plans.py

@@ -1,0 +1,36 @@
+-- app/queries/subscriptions.sql — platform plans billed with Razorpay Subscriptions: the consultant's checkout and cancel steps (db/functions/subscriptions.sql) and the subscription job's (db/functions/subscriptions_worker.sql).
+
+-- name: subscription_checkout(plan, period, gateway)$
+-- What starting a plan takes: its price for the period, the Razorpay plan made for it if any, and the live subscription.
+select api.subscription_checkout(:plan, :period, :gateway);
+
+-- name: record_gateway_plan(plan, period, amount, gateway, gateway_plan_id)$
+-- Keep the Razorpay plan made for a plan, period and price (the first stored wins).
+select api.record_gateway_plan(:plan, :period, :amount, :gateway, :gateway_plan_id);
+
+-- name: store_subscription(plan, period, amount, gateway, gateway_plan_id, gateway_subscription_id, short_url, replaces)$
+-- Record the subscription Razorpay made (created), marking the live one it replaces.
+select api.store_subscription(:plan, :period, :amount, :gateway, :gateway_plan_id, :gateway_subscription_id,
+                              :short_url, :replaces);
+
+-- name: my_subscription()$
+-- Your live subscription to a platform plan, or null.
+select api.my_subscription();
+
+-- name: record_subscription_cancel(subscription_id)$
+-- Record that your subscription was cancelled at Razorpay (at the end of the paid period when paid).
+select api.record_subscription_cancel(:subscription_id);
+
+-- name: worker_subscription(gateway_subscription_id)$
+-- The subscription with this Razorpay id.
+select api.worker_subscription(:gateway_subscription_id);
+
+-- name: worker_record_subscription(gateway_subscription_id, state, invoices, source, event_id, fetched_at)$
+-- Record one fetch of a subscription and its invoices: charges, paid period, status, history.
+select api.worker_record_subscription(:gateway_subscription_id, :state, :invoices, :source, :event_id, :fetched_at);
+
+-- name: worker_subscriptions_due(limit)$
+-- The live subscriptions due a fetch.
+select api.worker_subscriptions_due(:limit);
+
+-- Test: pytest tests/http/test_billing.py tests/jobs/test_subscriptions_job.py

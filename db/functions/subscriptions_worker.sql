@@ -1,0 +1,151 @@
+-- db/functions/subscriptions_worker.sql — the subscription job's steps (record a fetched subscription and its paid invoices, the subscriptions due a check) and the webhook's hand-over to it.
+-- Issue 22 (docs/payments.md "Billing as built"). api.worker_* are security invoker, granted to nakksha_worker alone,
+-- under its worker_steps policies. app_private.subscription_event runs inside api.handle_payment_webhook, as its
+-- owner, and only queues the job: a webhook's own state is never trusted (late, repeated or out of order).
+
+create or replace function api.worker_subscription(p_gateway_subscription_id text)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object('id', s.id, 'consultant_id', s.consultant_id, 'gateway', s.gateway,
+    'gateway_subscription_id', s.gateway_subscription_id, 'plan', s.plan_code, 'status', s.status)
+  from app.subscriptions s where s.gateway_subscription_id = p_gateway_subscription_id
+$$;
+comment on function api.worker_subscription(text) is 'Worker: the subscription with this Razorpay id (null when unknown).';
+
+create or replace function app_private.unix_time(p_value jsonb)
+returns timestamptz
+language sql immutable
+set search_path = ''
+as $$ select case when jsonb_typeof(p_value) = 'number' then to_timestamp((p_value #>> '{}')::bigint) end $$;
+comment on function app_private.unix_time(jsonb) is 'Razorpay''s unix seconds as an instant (NULL when absent).';
+
+create or replace function api.worker_record_subscription(p_gateway_subscription_id text, p_state jsonb,
+                                                          p_invoices jsonb, p_source text, p_event_id text,
+                                                          p_fetched_at timestamptz)
+returns jsonb
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_s app.subscriptions;
+  v_old app.subscriptions;
+  v_status text := p_state->>'status';
+  v_new integer := 0;
+  v_stale boolean;
+begin
+  -- One fetch of a subscription (app/adapters/subscriptions.py subscription_state) and its invoices, recorded under
+  -- the row's lock, so two jobs (a webhook's and a checkout return's) recording at once take turns. Each paid
+  -- invoice is a charge, once (by payment id); paid_from/paid_until follow from the charges. The status and cycle
+  -- are taken unless a later fetch was recorded already (a stale fetch still adds its charges: they are facts).
+  -- History gets a row only when the status or paid_until changed.
+  select * into v_old from app.subscriptions s where s.gateway_subscription_id = p_gateway_subscription_id for update;
+  if v_old.id is null then
+    return null;
+  end if;
+  if v_status is null or v_status not in ('created', 'authenticated', 'active', 'pending', 'halted', 'cancelled',
+                                          'completed', 'expired', 'paused') then
+    v_status := v_old.status;  -- a status Razorpay has not documented: keep ours, the charges still count
+  end if;
+  v_stale := v_old.fetched_at is not null and p_fetched_at < v_old.fetched_at;
+
+  with paid as (
+    insert into app.subscription_charges (subscription_id, consultant_id, plan_code, gateway, gateway_payment_id,
+                                          gateway_invoice_id, amount, cycle_start, cycle_end, charged_at,
+                                          payment_method)
+    select v_old.id, v_old.consultant_id, v_old.plan_code, v_old.gateway, i->>'payment_id', i->>'id',
+           coalesce((i->>'amount_paid')::bigint, (i->>'amount')::bigint) / 100.0,
+           app_private.unix_time(i->'billing_start'), app_private.unix_time(i->'billing_end'),
+           coalesce(app_private.unix_time(i->'paid_at'), now()), p_state->>'payment_method'
+    from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+    where i->>'status' = 'paid' and i->>'payment_id' is not null
+      and app_private.unix_time(i->'billing_start') < app_private.unix_time(i->'billing_end')
+    on conflict (gateway_payment_id) do nothing
+    returning 1)
+  select count(*) into v_new from paid;
+
+  update app.subscriptions s set
+    status = case when v_stale then s.status else v_status end,
+    current_start = case when v_stale then s.current_start else app_private.unix_time(p_state->'current_start') end,
+    current_end = case when v_stale then s.current_end else app_private.unix_time(p_state->'current_end') end,
+    charge_at = case when v_stale then s.charge_at else app_private.unix_time(p_state->'charge_at') end,
+    paid_count = case when v_stale then s.paid_count else coalesce((p_state->>'paid_count')::integer, s.paid_count) end,
+    payment_method = coalesce(p_state->>'payment_method', s.payment_method),
+    short_url = coalesce(s.short_url, p_state->>'short_url'),
+    -- Cycles invoiced and not paid, as last fetched (a failed renewal, a halted subscription's invoices).
+    failures = case when v_stale then s.failures else (
+      select count(*) from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+      where i->>'status' in ('issued', 'partially_paid', 'expired')) end,
+    fetched_at = greatest(s.fetched_at, p_fetched_at),
+    paid_from = c.paid_from, paid_until = c.paid_until
+  from (select min(x.cycle_start) as paid_from, max(x.cycle_end) as paid_until
+        from app.subscription_charges x where x.subscription_id = v_old.id) c
+  where s.id = v_old.id
+  returning s.* into v_s;
+
+  if (v_s.status, v_s.paid_until) is distinct from (v_old.status, v_old.paid_until) then
+    insert into app.subscription_history (subscription_id, consultant_id, from_status, to_status, paid_until, source,
+                                          event_id)
+    values (v_s.id, v_s.consultant_id, v_old.status, v_s.status, v_s.paid_until, p_source, p_event_id);
+  end if;
+  perform app.sync_plan_display(v_s.consultant_id);
+  return jsonb_build_object('status', v_s.status, 'paid_until', v_s.paid_until, 'new_charges', v_new,
+    'changed', (v_s.status, v_s.paid_until) is distinct from (v_old.status, v_old.paid_until),
+    'consultant_id', v_s.consultant_id, 'plan', app.effective_plan_code(v_s.consultant_id));
+end;
+$$;
+comment on function api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz) is 'Worker: record one fetch of a subscription (its normalised state and its invoices): new charges from paid invoices (once per payment id), paid_from/paid_until from the charges, the status and cycle unless a later fetch was recorded, a history row when the status or paid_until changed, and the display copy of the plan in force.';
+
+create or replace function api.worker_subscriptions_due(p_limit integer)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- The live subscriptions to fetch even without a webhook (webhooks are the fast path; this catches the ones that
+  -- never came): a charge due an hour ago and not fetched since, a paid period (plus grace) run out, or daily.
+  select coalesce(jsonb_agg(x.gateway_subscription_id), '[]') from (
+    select s.gateway_subscription_id from app.subscriptions s
+    where s.status not in ('cancelled', 'completed', 'expired')
+      and (coalesce(s.fetched_at, '-infinity') < now() - interval '1 day'
+           or (s.charge_at < now() - interval '1 hour' and coalesce(s.fetched_at, '-infinity') < s.charge_at + interval '1 hour')
+           or (s.paid_until < now() and coalesce(s.fetched_at, '-infinity') < s.paid_until))
+      and (s.status <> 'created' or s.created_at > now() - interval '8 days')
+    order by s.fetched_at nulls first limit p_limit) x
+$$;
+comment on function api.worker_subscriptions_due(integer) is 'Worker: the live subscriptions due a fetch (a charge or period end passed without one, or a day since the last); ones only created are given up after about a week.';
+
+create or replace function app_private.subscription_event(p_payload jsonb, p_event_id text default null)
+returns text
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_sub text := p_payload #>> '{payload,subscription,entity,id}';
+begin
+  -- subscription.*: the event's own state is not trusted (late, repeated or out of order): the subscription is
+  -- fetched by refresh_subscription, one at a time per subscription. One waiting per subscription is enough.
+  if v_sub is null or not exists (select 1 from app.subscriptions s where s.gateway_subscription_id = v_sub) then
+    return 'ignored_unknown_subscription';
+  end if;
+  if exists (select from public.procrastinate_jobs j
+             where j.queueing_lock = 'subscription_refresh:' || v_sub and j.status = 'todo') then
+    return 'subscription_refresh_already_queued';
+  end if;
+  begin
+    perform app_private.defer_job('refresh_subscription',
+                                  jsonb_build_object('subscription_id', v_sub, 'event_id', p_event_id), 'payments',
+                                  null, 'subscription_refresh:' || v_sub, 'subscription:' || v_sub);
+  exception when unique_violation then
+    return 'subscription_refresh_already_queued';  -- queued by a concurrent delivery
+  end;
+  return 'subscription_refresh_queued';
+end;
+$$;
+comment on function app_private.subscription_event(jsonb, text) is 'A subscription.* webhook: queue a fetch of the subscription (the event''s own state is not trusted).';
+
+grant execute on function api.worker_subscription(text),
+  api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz), api.worker_subscriptions_due(integer)
+  to nakksha_worker;
+
+-- Test: pytest tests/db/test_billing.py tests/jobs/test_subscriptions_job.py

@@ -1,0 +1,67 @@
+# jobs/subscriptions.py — platform plans billed with Razorpay Subscriptions: the job that fetches a subscription and its invoices and records them, and the sweep that queues it when no webhook came.
+"""docs/payments.md "Billing as built". A subscription.* webhook only queues `refresh_subscription`
+(app_private.subscription_event, one waiting per subscription, one running per subscription: Procrastinate's
+queueing_lock and lock); the job fetches the subscription and its invoices from Razorpay and records them through
+api.worker_record_subscription, so stale, repeated or out-of-order deliveries change nothing the fetch does not say.
+The plan in force follows from the charges recorded (paid invoices), never from the browser's return."""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued
+
+from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.adapters.subscriptions import subscription_state
+from app.sql import run
+from jobs.app import app, pool
+from jobs.payments import gateway
+
+log = logging.getLogger("nakksha.jobs.subscriptions")
+
+SWEEP_BATCH = 200
+RETRY = procrastinate.RetryStrategy(max_attempts=7, wait=5, exponential_wait=4, retry_exceptions={GatewayUnavailable})
+
+
+async def refresh(gw, subscription_id: str, source: str, event_id: str | None = None) -> dict | None:
+    """Fetch one subscription and its invoices and record them (the job's body; tests call it with the fake)."""
+    fetched_at = datetime.now(UTC)
+    entity = await gw.fetch_subscription(subscription_id)
+    invoices = await gw.subscription_invoices(subscription_id)
+    return await run(await pool(), "worker_record_subscription", gateway_subscription_id=subscription_id,
+                     state=subscription_state(entity), invoices=invoices, source=source, event_id=event_id,
+                     fetched_at=fetched_at)
+
+
+@app.task(name="refresh_subscription", queue="payments", retry=RETRY)
+async def refresh_subscription(subscription_id: str, event_id: str | None = None) -> str:
+    """Ask Razorpay for the subscription and its invoices and record what they say (never a webhook's own state)."""
+    try:
+        done = await refresh(gateway(), subscription_id, "webhook" if event_id else "job", event_id)
+    except GatewayRefused as exc:
+        log.error("subscription %s: Razorpay refused the fetch: %s", subscription_id, exc)
+        return "refused"
+    return done["status"] if done else "unknown subscription"
+
+
+async def queue_refresh(subscription_id: str) -> bool:
+    """At most one waiting per subscription; one running (the lock), as the webhook queues it."""
+    try:
+        await refresh_subscription.configure(queueing_lock=f"subscription_refresh:{subscription_id}",
+                                             lock=f"subscription:{subscription_id}").defer_async(
+            subscription_id=subscription_id)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+@app.periodic(cron="*/10 * * * *", periodic_id="sweep_subscriptions")
+@app.task(name="sweep_subscriptions", queue="payments")
+async def sweep_subscriptions(timestamp: int) -> int:
+    """Every ten minutes: a fetch for the live subscriptions whose charge or paid period passed without one, and a
+    daily one for the rest (api.worker_subscriptions_due)."""
+    due = await run(await pool(), "worker_subscriptions_due", limit=SWEEP_BATCH)
+    return sum([await queue_refresh(sub_id) for sub_id in due])
+
+# Test: pytest tests/jobs/test_subscriptions_job.py tests/db/test_billing.py

@@ -1,0 +1,134 @@
+# tests/http/test_billing.py — subscribing to a plan over the API against the fake Razorpay: the checkout answer, the plan changing only once the job records a fetched charge (webhooks repeated and out of order), a plan change (cancel-and-create), cancelling at the cycle's end, and the refusals.
+from __future__ import annotations
+
+import uuid
+
+from tests.fake_razorpay import KEY_ID
+from tests.http.test_booking import approved_consultant
+from tests.http.test_payments import WEBHOOK, app, owner, razorpay_env, run_jobs, rzp  # noqa: F401 (fixtures)
+
+SUB = "/api/v1/consultants/me/subscription"
+PLAN = "/api/v1/consultants/me/plan"
+
+
+async def plan_code(client, c) -> str:
+    r = await client.get(PLAN, headers=c["headers"])
+    assert r.status_code == 200, r.text
+    return r.json()["plan"]["code"]
+
+
+async def deliver_all(client, rzp, sub_id: str, order=lambda d: d) -> None:  # noqa: F811
+    for body, headers in order(rzp.deliveries(sub_id)):
+        r = await client.post(WEBHOOK, content=body, headers=headers)
+        assert r.status_code == 200, r.text
+
+
+async def test_subscribing_changes_the_plan_only_once_a_fetched_charge_is_recorded(client, db, rzp):  # noqa: F811
+    c = await approved_consultant(client, db)
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 201, r.text
+    sub, checkout = r.json()["subscription"], r.json()["checkout"]
+    assert sub["status"] == "created" and sub["plan"] == "pro" and sub["amount"] == "1499.00"
+    assert checkout["key_id"] == KEY_ID and checkout["subscription_id"] == sub["gateway_subscription_id"]
+    plan = rzp.plans[rzp.subscriptions[sub["gateway_subscription_id"]]["plan_id"]]
+    assert (plan["period"], plan["item"]["amount"]) == ("monthly", 149900)
+    # Asked again before authorising: the same subscription, no second Razorpay plan or subscription.
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 200 and r.json()["subscription"]["id"] == sub["id"]
+    assert (len(rzp.plans), len(rzp.subscriptions)) == (1, 1)
+
+    sid = sub["gateway_subscription_id"]
+    rzp.authenticate(sid, "upi")
+    assert await plan_code(client, c) == "free"  # the browser's return changes nothing
+    # Every delivery twice and in reverse order: the job fetches, so the order does not matter.
+    await deliver_all(client, rzp, sid, order=lambda d: list(reversed(d)) * 2)
+    await run_jobs(db)
+    assert await plan_code(client, c) == "pro"
+    mine = (await client.get(PLAN, headers=c["headers"])).json()
+    assert mine["subscription"]["status"] == "active" and mine["subscription"]["paid_until"]
+    conn = await owner(db)
+    try:
+        cid = uuid.UUID(c["id"])
+        assert await conn.fetchval("select count(*) from app.subscription_charges where consultant_id = $1", cid) == 1
+        assert [r["to_status"] for r in await conn.fetch(
+            "select to_status from app.subscription_history where consultant_id = $1 order by id", cid)] == [
+            "created", "active"]
+    finally:
+        await conn.close()
+    # The plan already paid for: refused.
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_subscribed"
+
+    # Cancelled: at the cycle's end at Razorpay; the plan stays until the paid period ends.
+    r = await client.delete(SUB, headers=c["headers"])
+    assert r.status_code == 200, r.text
+    assert r.json()["cancel_requested_at"] and rzp.sub_private[sid]["cancel_at_cycle_end"]
+    assert rzp.subscriptions[sid]["status"] == "active"
+    assert await plan_code(client, c) == "pro"
+    r = await client.delete(SUB, headers=c["headers"])  # again: the same answer, Razorpay not asked twice
+    assert r.status_code == 200
+
+
+async def test_another_plan_cancels_and_creates_and_the_higher_plan_holds(client, db, rzp):  # noqa: F811
+    c = await approved_consultant(client, db)
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    old = r.json()["subscription"]["gateway_subscription_id"]
+    rzp.authenticate(old, "card")
+    await deliver_all(client, rzp, old)
+    await run_jobs(db)
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "yearly"})
+    assert r.status_code == 201, r.text
+    new = r.json()["subscription"]["gateway_subscription_id"]
+    assert new != old and rzp.sub_private[old]["cancel_at_cycle_end"]  # the old one is not renewed, not refunded
+    rzp.authenticate(new, "card")
+    await deliver_all(client, rzp, new)
+    await run_jobs(db)
+    assert await plan_code(client, c) == "pro"  # the old paid month (the higher plan) holds until its end
+    mine = (await client.get(PLAN, headers=c["headers"])).json()
+    assert mine["subscription"]["gateway_subscription_id"] == new and mine["subscription"]["plan"] == "basic"
+
+
+async def test_the_refusals(client, db, rzp):  # noqa: F811
+    c = await approved_consultant(client, db)
+    for body, status, code in (({"plan": "free", "period": "monthly"}, 422, "free_plan"),
+                               ({"plan": "gold", "period": "monthly"}, 422, "unknown_plan"),
+                               ({"plan": "pro", "period": "weekly"}, 422, "validation_error")):
+        r = await client.post(SUB, headers=c["headers"], json=body)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), r.text
+    r = await client.delete(SUB, headers=c["headers"])
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    rzp.close()  # Razorpay away: nothing stored
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 502 and r.json()["error"]["code"] == "payment_gateway_unavailable"
+    assert (await client.get(PLAN, headers=c["headers"])).json()["subscription"] is None
+
+
+
+async def test_the_local_gateway_upgrades_offline(db):
+    """make run's path (no Razorpay key): the local gateway's subscription, authorised and charged in SQL, recorded by
+    the job's refresh (twice: once)."""
+    import httpx
+
+    from jobs.app import connected
+    from jobs.subscriptions import refresh
+    from tests.http.conftest import make_app
+    from tests.http.test_subscriptions_adapter import dev_call
+
+    application = make_app(db)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            c = await approved_consultant(client, db)
+            r = await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "monthly"})
+            assert r.status_code == 201, r.text
+            assert r.json()["checkout"]["checkout_url"].startswith("http://localhost/dev/subscriptions/")
+            sid = r.json()["subscription"]["gateway_subscription_id"]
+            await dev_call(db, "select dev.local_sub_authenticate($1, 'card')", sid)
+            with connected(db.url("worker")):
+                out = await refresh(application.state.payments, sid, "job")
+                assert (out["status"], out["plan"], out["new_charges"]) == ("active", "basic", 1)
+                again = await refresh(application.state.payments, sid, "job")
+                assert (again["new_charges"], again["changed"]) == (0, False)
+            assert await plan_code(client, c) == "basic"
+
+# Test: pytest tests/http/test_billing.py
