@@ -3594,9 +3594,13 @@ CREATE FUNCTION api.live_subscription(p_consultant_id uuid) RETURNS app.subscrip
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
+  -- During a plan change two are live: the new one awaiting authorisation (answered: it is what the consultant is
+  -- doing now, and what a second checkout reuses or a cancel withdraws) and the paid one it will replace once
+  -- authorised (app.subscriptions indexes subscriptions_one_live and subscriptions_one_awaiting).
   select s.* from app.subscriptions s
   where s.consultant_id = p_consultant_id and s.status not in ('cancelled', 'completed', 'expired')
-    and s.replaced_at is null
+    and s.replaced_at is null and not (s.status = 'created' and s.cancel_requested_at is not null)
+  order by s.status = 'created' desc, s.created_at desc limit 1
 $$;
 
 
@@ -3606,7 +3610,7 @@ ALTER FUNCTION api.live_subscription(p_consultant_id uuid) OWNER TO nakksha_owne
 -- Name: FUNCTION live_subscription(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.live_subscription(p_consultant_id uuid) IS 'The consultant''s live subscription (not final, not replaced): at most one (subscriptions_one_live).';
+COMMENT ON FUNCTION api.live_subscription(p_consultant_id uuid) IS 'The consultant''s live subscription (not final, not replaced): the one awaiting authorisation during a plan change, else the authorised or paid one.';
 
 
 --
@@ -9218,6 +9222,7 @@ declare
   v_status text := p_state->>'status';
   v_new integer := 0;
   v_stale boolean;
+  v_prev record;
 begin
   -- One fetch of a subscription (app/adapters/subscriptions.py subscription_state) and its invoices, recorded under
   -- the row's lock, so two jobs (a webhook's and a checkout return's) recording at once take turns. Each paid
@@ -9248,6 +9253,22 @@ begin
     on conflict (gateway_payment_id) do nothing
     returning 1)
   select count(*) into v_new from paid;
+
+  -- A plan change takes effect here: the new subscription's first fetch after authorisation (out of `created`,
+  -- not final) marks the paid one it replaces as replaced and queues its cancellation at Razorpay (at its
+  -- cycle's end: its plan holds until then; nothing is refunded). Until now the paid one was left alone, so an
+  -- abandoned checkout costs the consultant nothing. Done before this row's status moves (the one-live index).
+  if v_old.status = 'created' and v_status not in ('created', 'cancelled', 'completed', 'expired') and not v_stale then
+    for v_prev in select s.gateway_subscription_id, s.id from app.subscriptions s
+                  where s.consultant_id = v_old.consultant_id and s.id <> v_old.id and s.replaced_at is null
+                    and s.status not in ('created', 'cancelled', 'completed', 'expired')
+                  for update loop
+      update app.subscriptions s set replaced_at = now(), replaced_by = v_old.id where s.id = v_prev.id;
+      perform app_private.defer_job('cancel_replaced_subscription',
+                                    jsonb_build_object('subscription_id', v_prev.gateway_subscription_id), 'payments',
+                                    null, null, 'subscription:' || v_prev.gateway_subscription_id);
+    end loop;
+  end if;
 
   update app.subscriptions s set
     status = case when v_stale then s.status else v_status end,
@@ -9634,6 +9655,30 @@ ALTER FUNCTION api.worker_subscription(p_gateway_subscription_id text) OWNER TO 
 --
 
 COMMENT ON FUNCTION api.worker_subscription(p_gateway_subscription_id text) IS 'Worker: the subscription with this Razorpay id (null when unknown).';
+
+
+--
+-- Name: worker_subscription_cancel_requested(text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_subscription_cancel_requested(p_gateway_subscription_id text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- Razorpay took the cancellation of a replaced subscription (at its cycle's end): recorded as asked, as
+  -- record_subscription_cancel does for the consultant's own (Razorpay's entity does not show a scheduled cancel).
+  update app.subscriptions s set cancel_requested_at = coalesce(s.cancel_requested_at, now())
+  where s.gateway_subscription_id = p_gateway_subscription_id
+$$;
+
+
+ALTER FUNCTION api.worker_subscription_cancel_requested(p_gateway_subscription_id text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_subscription_cancel_requested(p_gateway_subscription_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_subscription_cancel_requested(p_gateway_subscription_id text) IS 'Worker: record that a replaced subscription''s cancellation was asked of Razorpay.';
 
 
 --
@@ -21259,10 +21304,17 @@ CREATE INDEX subscriptions_consultant_idx ON app.subscriptions USING btree (cons
 
 
 --
+-- Name: subscriptions_one_awaiting; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX subscriptions_one_awaiting ON app.subscriptions USING btree (consultant_id) WHERE ((status = 'created'::text) AND (replaced_at IS NULL) AND (cancel_requested_at IS NULL));
+
+
+--
 -- Name: subscriptions_one_live; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
-CREATE UNIQUE INDEX subscriptions_one_live ON app.subscriptions USING btree (consultant_id) WHERE ((status <> ALL (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) AND (replaced_at IS NULL));
+CREATE UNIQUE INDEX subscriptions_one_live ON app.subscriptions USING btree (consultant_id) WHERE ((status <> ALL (ARRAY['created'::text, 'cancelled'::text, 'completed'::text, 'expired'::text])) AND (replaced_at IS NULL));
 
 
 --
@@ -26572,6 +26624,14 @@ GRANT ALL ON FUNCTION api.worker_subscription(p_gateway_subscription_id text) TO
 
 
 --
+-- Name: FUNCTION worker_subscription_cancel_requested(p_gateway_subscription_id text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_subscription_cancel_requested(p_gateway_subscription_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_subscription_cancel_requested(p_gateway_subscription_id text) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_subscriptions_due(p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -29914,3 +29974,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212070000
 -- 20261212080000
 -- 20261212090000
+-- 20261212100000

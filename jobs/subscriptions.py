@@ -56,6 +56,30 @@ async def queue_refresh(subscription_id: str) -> bool:
     return True
 
 
+PAID = ("active", "pending", "halted")  # cancelled at the cycle's end; others (nothing charged) at once
+
+
+@app.task(name="cancel_replaced_subscription", queue="payments", retry=RETRY)
+async def cancel_replaced_subscription(subscription_id: str) -> str:
+    """A plan change took effect (the new subscription was authorised: api.worker_record_subscription): cancel the
+    paid subscription it replaces at Razorpay, at its cycle's end (its plan holds until then; nothing is refunded).
+    Retried while Razorpay is unavailable, so the old plan is never charged again; a refusal (already cancelled)
+    is logged and the next fetch records what Razorpay has."""
+    db = await pool()
+    sub = await run(db, "worker_subscription", gateway_subscription_id=subscription_id)
+    if sub is None or sub["status"] in ("cancelled", "completed", "expired"):
+        return "nothing to cancel"
+    try:
+        await gateway().cancel_subscription(subscription_id, at_cycle_end=sub["status"] in PAID)
+    except GatewayRefused as exc:
+        log.warning("subscription %s: Razorpay refused the cancellation: %s", subscription_id, exc)
+        await queue_refresh(subscription_id)
+        return "refused"
+    await run(db, "worker_subscription_cancel_requested", gateway_subscription_id=subscription_id)
+    await queue_refresh(subscription_id)
+    return "cancelled"
+
+
 @app.periodic(cron="*/10 * * * *", periodic_id="sweep_subscriptions")
 @app.task(name="sweep_subscriptions", queue="payments")
 async def sweep_subscriptions(timestamp: int) -> int:

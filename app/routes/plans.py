@@ -137,8 +137,8 @@ async def plan_cancel(request: Request) -> Response:
 @endpoint(summary="Subscribe to a plan (monthly or yearly): answers the subscription (created; 200 with the same "
                   "one while it is not authorised yet) and what Razorpay Checkout needs to authorise it; the plan "
                   "changes once its first charge is recorded. Another plan "
-                  "while subscribed cancels the current subscription at its cycle's end (no refund; its plan holds "
-                  "until then) and starts this one.",
+                  "while subscribed starts this one; the current subscription is cancelled at its cycle's end (no "
+                  "refund; its plan holds until then) once this one is authorised, and not at all if it never is.",
           tags=("plans",), auth="approved", body=StartSubscriptionBody,
           responses={200: NewSubscription, 201: NewSubscription, 409: None, 422: None, 502: None})
 async def start_subscription(request: Request) -> JSONResponse:
@@ -166,12 +166,16 @@ async def subscribe(request: Request, caller, body: StartSubscriptionBody) -> tu
             "consultant_id": str(q["consultant_id"]), "plan": q["plan"], "period": body.period})
     except (GatewayRefused, GatewayUnavailable) as exc:
         raise _unavailable(exc) from exc
-    if live:
-        await _cancel_quietly(gw, live["gateway_subscription_id"], live["status"] in PAID)
+    # Another checkout still awaiting authorisation is withdrawn (nothing was charged on it). A paid subscription is
+    # left alone: it is cancelled (at its cycle's end) only once this one is authorised, by the worker that records
+    # it, so an abandoned checkout costs the consultant nothing (the outside review found the paid plan cancelled here).
+    awaiting = live if live and live["status"] == "created" else None
+    if awaiting:
+        await _cancel_quietly(gw, awaiting["gateway_subscription_id"], False)
     try:
         sub = await run(pool, "store_subscription", caller, plan=q["plan"], period=body.period, amount=q["amount"],
                         gateway=gw.name, gateway_plan_id=plan_id, gateway_subscription_id=made["id"],
-                        short_url=made.get("short_url"), replaces=uuid.UUID(live["id"]) if live else None)
+                        short_url=made.get("short_url"), replaces=uuid.UUID(awaiting["id"]) if awaiting else None)
     except (ApiError, asyncpg.PostgresError):
         await _cancel_quietly(gw, made["id"], False)  # a concurrent checkout stored its own: this one is orphaned
         raise

@@ -21,11 +21,15 @@ returns app.subscriptions
 language sql stable
 set search_path = ''
 as $$
+  -- During a plan change two are live: the new one awaiting authorisation (answered: it is what the consultant is
+  -- doing now, and what a second checkout reuses or a cancel withdraws) and the paid one it will replace once
+  -- authorised (app.subscriptions indexes subscriptions_one_live and subscriptions_one_awaiting).
   select s.* from app.subscriptions s
   where s.consultant_id = p_consultant_id and s.status not in ('cancelled', 'completed', 'expired')
-    and s.replaced_at is null
+    and s.replaced_at is null and not (s.status = 'created' and s.cancel_requested_at is not null)
+  order by s.status = 'created' desc, s.created_at desc limit 1
 $$;
-comment on function api.live_subscription(uuid) is 'The consultant''s live subscription (not final, not replaced): at most one (subscriptions_one_live).';
+comment on function api.live_subscription(uuid) is 'The consultant''s live subscription (not final, not replaced): the one awaiting authorisation during a plan change, else the authorised or paid one.';
 
 create or replace function api.subscription_checkout(p_plan text, p_period text, p_gateway text)
 returns jsonb

@@ -34,6 +34,7 @@ declare
   v_status text := p_state->>'status';
   v_new integer := 0;
   v_stale boolean;
+  v_prev record;
 begin
   -- One fetch of a subscription (app/adapters/subscriptions.py subscription_state) and its invoices, recorded under
   -- the row's lock, so two jobs (a webhook's and a checkout return's) recording at once take turns. Each paid
@@ -64,6 +65,22 @@ begin
     on conflict (gateway_payment_id) do nothing
     returning 1)
   select count(*) into v_new from paid;
+
+  -- A plan change takes effect here: the new subscription's first fetch after authorisation (out of `created`,
+  -- not final) marks the paid one it replaces as replaced and queues its cancellation at Razorpay (at its
+  -- cycle's end: its plan holds until then; nothing is refunded). Until now the paid one was left alone, so an
+  -- abandoned checkout costs the consultant nothing. Done before this row's status moves (the one-live index).
+  if v_old.status = 'created' and v_status not in ('created', 'cancelled', 'completed', 'expired') and not v_stale then
+    for v_prev in select s.gateway_subscription_id, s.id from app.subscriptions s
+                  where s.consultant_id = v_old.consultant_id and s.id <> v_old.id and s.replaced_at is null
+                    and s.status not in ('created', 'cancelled', 'completed', 'expired')
+                  for update loop
+      update app.subscriptions s set replaced_at = now(), replaced_by = v_old.id where s.id = v_prev.id;
+      perform app_private.defer_job('cancel_replaced_subscription',
+                                    jsonb_build_object('subscription_id', v_prev.gateway_subscription_id), 'payments',
+                                    null, null, 'subscription:' || v_prev.gateway_subscription_id);
+    end loop;
+  end if;
 
   update app.subscriptions s set
     status = case when v_stale then s.status else v_status end,
@@ -110,6 +127,18 @@ begin
 end;
 $$;
 comment on function api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz) is 'Worker: record one fetch of a subscription (its normalised state and its invoices): new charges from paid invoices (once per payment id), paid_from/paid_until from the charges, the status and cycle unless a later fetch was recorded, a history row when the status or paid_until changed, and the display copy of the plan in force.';
+
+create or replace function api.worker_subscription_cancel_requested(p_gateway_subscription_id text)
+returns void
+language sql volatile
+set search_path = ''
+as $$
+  -- Razorpay took the cancellation of a replaced subscription (at its cycle's end): recorded as asked, as
+  -- record_subscription_cancel does for the consultant's own (Razorpay's entity does not show a scheduled cancel).
+  update app.subscriptions s set cancel_requested_at = coalesce(s.cancel_requested_at, now())
+  where s.gateway_subscription_id = p_gateway_subscription_id
+$$;
+comment on function api.worker_subscription_cancel_requested(text) is 'Worker: record that a replaced subscription''s cancellation was asked of Razorpay.';
 
 create or replace function api.worker_subscriptions_due(p_limit integer)
 returns jsonb
@@ -158,7 +187,7 @@ end;
 $$;
 comment on function app_private.subscription_event(jsonb, text) is 'A subscription.* webhook: queue a fetch of the subscription (the event''s own state is not trusted).';
 
-grant execute on function api.worker_subscription(text),
+grant execute on function api.worker_subscription(text), api.worker_subscription_cancel_requested(text),
   api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz), api.worker_subscriptions_due(integer)
   to nakksha_worker;
 

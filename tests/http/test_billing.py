@@ -76,13 +76,26 @@ async def test_another_plan_cancels_and_creates_and_the_higher_plan_holds(client
     rzp.authenticate(old, "card")
     await deliver_all(client, rzp, old)
     await run_jobs(db)
+    # A change started and abandoned (the outside review: the paid plan was cancelled at once): the paid
+    # subscription is untouched, and withdrawing the new one leaves it the live one.
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "enterprise", "period": "monthly"})
+    assert r.status_code == 201, r.text
+    abandoned = r.json()["subscription"]["gateway_subscription_id"]
+    assert not rzp.sub_private[old].get("cancel_at_cycle_end") and rzp.subscriptions[old]["status"] == "active"
+    assert (await client.get(PLAN, headers=c["headers"])).json()["subscription"]["gateway_subscription_id"] == abandoned
+    assert (await client.delete(SUB, headers=c["headers"])).status_code == 200
+    assert rzp.subscriptions[abandoned]["status"] == "cancelled" and rzp.subscriptions[old]["status"] == "active"
+    mine = (await client.get(PLAN, headers=c["headers"])).json()
+    assert mine["subscription"]["gateway_subscription_id"] == old and mine["subscription"]["cancel_requested_at"] is None
+    # Changed for real: the old one is cancelled at its cycle's end only once the new one is authorised.
     r = await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "yearly"})
     assert r.status_code == 201, r.text
     new = r.json()["subscription"]["gateway_subscription_id"]
-    assert new != old and rzp.sub_private[old]["cancel_at_cycle_end"]  # the old one is not renewed, not refunded
+    assert new != old and not rzp.sub_private[old].get("cancel_at_cycle_end")
     rzp.authenticate(new, "card")
     await deliver_all(client, rzp, new)
     await run_jobs(db)
+    assert rzp.sub_private[old]["cancel_at_cycle_end"]  # the old one is not renewed, not refunded
     assert await plan_code(client, c) == "pro"  # the old paid month (the higher plan) holds until its end
     mine = (await client.get(PLAN, headers=c["headers"])).json()
     assert mine["subscription"]["gateway_subscription_id"] == new and mine["subscription"]["plan"] == "basic"
