@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 from typing import Literal
-from urllib.parse import urlencode
 
 from pydantic import Field
 from starlette.requests import Request
@@ -18,7 +18,7 @@ from starlette.routing import Route
 from app.answers import Page
 from app.endpoints import endpoint
 from app.jsonio import JSONResponse
-from app.routes.admin_pages import TZ, run_shown
+from app.routes.admin_pages import TZ, list_link, run_shown
 from app.schemas import Amount
 from app.sql import run
 from app.validation import Answer, QuerySchema, parse_query
@@ -98,17 +98,10 @@ async def subscriptions_page(request: Request) -> Response:
     q = parse_query(request, SubscriptionListQuery)
     result = await run_shown(request, "admin_list_subscriptions", caller, q)
     plans = {p["code"]: p["name"] for p in (await run_shown(request, "public_plans"))["plans"]}
-
-    def link(**changes) -> str:
-        """This list with some parameters changed (None drops one); the first page has no number."""
-        params = {"status": q.status, "page": q.page, "per_page": q.per_page} | changes
-        defaults = {"page": 1, "per_page": SubscriptionListQuery.model_fields["per_page"].default}
-        kept = {k: v for k, v in params.items() if v not in (None, "") and defaults.get(k) != v}
-        return "/admin/subscriptions" + ("?" + urlencode(kept) if kept else "")
-
     return render(request, "admin/subscriptions.html", {
         "result": result, "status": q.status, "page": q.page, "per_page": q.per_page,
-        "pages": max(1, -(-result["total"] // q.per_page)), "plans": plans, "link": link, "tz": TZ})
+        "pages": max(1, -(-result["total"] // q.per_page)), "plans": plans,
+        "link": partial(list_link, "/admin/subscriptions", q), "tz": TZ})
 
 
 api_routes = [Route("/admin/subscriptions", admin_list_subscriptions, methods=["GET"], name="admin_list_subscriptions")]
