@@ -68,9 +68,12 @@ class TaxDocument(Answer):
     financial_year: str = Field(examples=["26-27"])
     issued_at: datetime
     issue_date: date = Field(description="The issue date in India.")
-    payment_id: uuid.UUID
+    payment_id: uuid.UUID | None = Field(description="The payment it is for; null for a plan charge's invoice.")
+    subscription_charge_id: uuid.UUID | None = Field(description="The plan charge a platform invoice is for "
+                                                                 "(purpose subscription); null otherwise.")
     refund_id: uuid.UUID | None
-    purpose: Literal["session", "quotation"]
+    purpose: Literal["session", "quotation", "subscription"] = Field(
+        description="What was sold: a session, a quotation, or (the platform's invoice) a plan's period.")
     session_id: uuid.UUID | None
     quotation_id: uuid.UUID | None
     original: OriginalDocument | None = Field(description="A credit note's invoice or bill of supply.")
@@ -101,7 +104,8 @@ class TaxDocumentItem(Answer):
     document_type: DocumentType
     number: str
     issued_at: datetime
-    payment_id: uuid.UUID
+    payment_id: uuid.UUID | None = Field(description="The payment it is for; null for a plan charge's invoice.")
+    subscription_charge_id: uuid.UUID | None = Field(description="The plan charge a platform invoice is for.")
     refund_id: uuid.UUID | None
     place_of_supply_state_code: str | None
     place_of_supply_country: str

@@ -83,6 +83,9 @@ class MyPlan(Answer):
     expired: bool = Field(description="True when the subscribed plan has run out and a lower plan is in force.")
     subscription: Subscription | None = Field(description="The live subscription (not cancelled, completed or "
                                                           "expired), if any.")
+    grace_until: datetime | None = Field(description="While a renewal of the live subscription fails (pending, "
+                                                     "halted): the plan holds until then (paid_until plus the grace "
+                                                     "days), then lapses; null without a charged one.")
     usage: PlanUsage
     plans: list[Plan] = Field(description="Every plan, to compare (the same list as GET /api/v1/plans).")
 

@@ -2969,7 +2969,7 @@ CREATE TABLE app.tax_documents (
     number text NOT NULL,
     financial_year date NOT NULL,
     issued_at timestamp with time zone NOT NULL,
-    payment_id uuid NOT NULL,
+    payment_id uuid,
     refund_id uuid,
     original_document_id uuid,
     original_number text,
@@ -3007,7 +3007,9 @@ CREATE TABLE app.tax_documents (
     round_off numeric(12,2) DEFAULT 0 NOT NULL,
     recipient_address text,
     recipient_postal_code text,
+    subscription_charge_id uuid,
     CONSTRAINT tax_documents_amounts CHECK (((taxable_value >= (0)::numeric) AND (cgst >= (0)::numeric) AND (sgst >= (0)::numeric) AND (igst >= (0)::numeric) AND (total = ((((taxable_value + cgst) + sgst) + igst) + round_off)) AND ((igst = (0)::numeric) OR ((cgst + sgst) = (0)::numeric)))),
+    CONSTRAINT tax_documents_cause CHECK ((((payment_id IS NULL) <> (subscription_charge_id IS NULL)) AND ((subscription_charge_id IS NULL) OR ((issuer = 'platform'::text) AND (document_type = 'tax_invoice'::text) AND (refund_id IS NULL) AND (purpose = 'subscription'::text))))),
     CONSTRAINT tax_documents_countries CHECK (((recipient_country ~ '^[A-Z]{2}$'::text) AND (place_of_supply_country ~ '^[A-Z]{2}$'::text))),
     CONSTRAINT tax_documents_credit_note CHECK ((((document_type = 'credit_note'::text) = (refund_id IS NOT NULL)) AND ((refund_id IS NULL) = (original_document_id IS NULL)) AND ((original_document_id IS NULL) = (original_number IS NULL)))),
     CONSTRAINT tax_documents_financial_year CHECK ((financial_year = app.financial_year_start(issued_at))),
@@ -3037,6 +3039,13 @@ COMMENT ON COLUMN app.tax_documents.number IS 'Unique in its series (issuer, typ
 
 
 --
+-- Name: COLUMN tax_documents.payment_id; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.payment_id IS 'The payment the document is for (a booking''s or a quotation''s); NULL for a plan charge''s invoice (subscription_charge_id).';
+
+
+--
 -- Name: COLUMN tax_documents.round_off; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
@@ -3058,6 +3067,13 @@ COMMENT ON COLUMN app.tax_documents.recipient_postal_code IS 'The PIN code (or p
 
 
 --
+-- Name: COLUMN tax_documents.subscription_charge_id; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.tax_documents.subscription_charge_id IS 'The plan charge a platform invoice is for (issue 22); NULL for a payment''s documents.';
+
+
+--
 -- Name: document_json(app.tax_documents); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -3070,7 +3086,8 @@ CREATE FUNCTION api.document_json(p_d app.tax_documents) RETURNS jsonb
     'id', p_d.id, 'issuer', p_d.issuer, 'document_type', p_d.document_type, 'number', p_d.number,
     'financial_year', app.financial_year_label(p_d.financial_year), 'issued_at', p_d.issued_at,
     'issue_date', (p_d.issued_at at time zone 'Asia/Kolkata')::date,
-    'payment_id', p_d.payment_id, 'refund_id', p_d.refund_id, 'purpose', p_d.purpose,
+    'payment_id', p_d.payment_id, 'subscription_charge_id', p_d.subscription_charge_id, 'refund_id', p_d.refund_id,
+    'purpose', p_d.purpose,
     'session_id', p_d.session_id, 'quotation_id', p_d.quotation_id,
     'original', case when p_d.original_document_id is not null then jsonb_build_object(
       'id', p_d.original_document_id, 'number', p_d.original_number,
@@ -3822,7 +3839,9 @@ begin
   return api.page((select jsonb_agg(jsonb_build_object('id', d.id, 'issuer', d.issuer,
                                                        'document_type', d.document_type,
                                                        'number', d.number, 'issued_at', d.issued_at,
-                                                       'payment_id', d.payment_id, 'refund_id', d.refund_id,
+                                                       'payment_id', d.payment_id,
+                                                       'subscription_charge_id', d.subscription_charge_id,
+                                                       'refund_id', d.refund_id,
                                                        'place_of_supply_state_code', d.place_of_supply_state_code,
                                                        'place_of_supply_country', d.place_of_supply_country,
                                                        'taxable_value', api.money(d.taxable_value),
@@ -4069,6 +4088,8 @@ begin
     'expires_at', v_basis.until,
     'expired', v_code <> coalesce(v_basis.plan_code, 'free'),
     'subscription', api.my_subscription(),
+    -- How long the plan holds if the live subscription's renewal keeps failing (app.plan_coverage's grace).
+    'grace_until', (select s.paid_until + app.subscription_grace() from api.live_subscription(v_id) s),
     'usage', jsonb_build_object(
       'quotations_sent_this_month', v_sent,
       'quotations_per_month', v_plan->'quotations_per_month',
@@ -11060,6 +11081,91 @@ COMMENT ON FUNCTION app.issue_payment_documents(p_payment_id uuid) IS 'A capture
 
 
 --
+-- Name: issue_plan_charge_invoice(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.issue_plan_charge_invoice(p_charge_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  ch app.subscription_charges;
+  v_name text;
+  p app.consultant_tax_profiles;
+  d app.tax_documents;
+  v_rate numeric := coalesce((select (s.value #>> '{}')::numeric from app.platform_settings s
+                              where s.key = 'commission_gst_percent'), 18);
+  v_platform_gstin text := app.platform_text('platform_gstin');
+  v_platform_state text;
+begin
+  -- Issue 22: a plan charge is the platform's own supply to the consultant (its price includes GST, like every
+  -- listed price): the platform's tax invoice, in its NK series, issued in the transaction that records the charge
+  -- (api.worker_record_subscription), once per charge. Place of supply: the consultant's State (IGST Act
+  -- s.12(2): a registered recipient's location, else the address on record), else the platform's own.
+  select * into ch from app.subscription_charges x where x.id = p_charge_id;
+  if ch.id is null or exists (select 1 from app.tax_documents x where x.subscription_charge_id = ch.id) then
+    return 0;
+  end if;
+  -- (The worker may read only some of a consultant's columns: the name is all this needs.)
+  select btrim(x.first_name || ' ' || x.last_name) into v_name from app.consultants x where x.id = ch.consultant_id;
+  select * into p from app.consultant_tax_profiles x where x.consultant_id = ch.consultant_id;
+  v_platform_state := coalesce(left(v_platform_gstin, 2), app.platform_text('platform_state_code'));
+  d.id := gen_random_uuid();
+  d.consultant_id := ch.consultant_id;
+  d.issuer := 'platform';
+  d.document_type := 'tax_invoice';
+  d.issued_at := ch.charged_at;
+  d.subscription_charge_id := ch.id;
+  d.purpose := 'subscription';
+  d.currency := 'INR';
+  d.supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
+  d.supplier_gstin := v_platform_gstin;
+  d.supplier_state_code := v_platform_state;
+  d.supplier_address := app.platform_text('platform_address');
+  d.recipient_name := coalesce(p.legal_name, v_name);
+  d.recipient_gstin := p.gstin;
+  d.recipient_state_code := p.state_code;
+  d.recipient_country := 'IN';
+  d.recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
+  d.recipient_postal_code := p.postal_code;
+  d.place_of_supply_country := 'IN';
+  d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
+  d.description := (select pl.name from app.plans pl where pl.code = ch.plan_code) || ' plan, '
+                   || to_char(ch.cycle_start at time zone 'Asia/Kolkata', 'FMDD Mon YYYY') || ' to '
+                   || to_char(ch.cycle_end at time zone 'Asia/Kolkata', 'FMDD Mon YYYY');
+  -- SAC 998315 (hosting and IT infrastructure provisioning: access to the platform as a service), GST at the rate of
+  -- the platform's services (the commission_gst_percent setting, 18%); docs/gst.md "Plan charges".
+  d.sac := '998315';
+  d.reverse_charge := false;
+  d.total := ch.amount;
+  select g.taxable_value, g.cgst, g.sgst, g.igst, g.round_off into d.taxable_value, d.cgst, d.sgst, d.igst, d.round_off
+  from app.gst_in_price(ch.amount, v_rate, d.place_of_supply_state_code is not distinct from v_platform_state) g;
+  if d.igst > 0 or d.place_of_supply_state_code is distinct from v_platform_state then
+    d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := v_rate;
+  else
+    d.cgst_rate := v_rate / 2; d.sgst_rate := v_rate / 2; d.igst_rate := 0;
+  end if;
+  select n.number, n.financial_year into d.number, d.financial_year
+  from app.next_document_number(null, 'tax_invoice', d.issued_at) n;
+  d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+  d.created_at := now();
+  insert into app.tax_documents select d.*;
+  return 1;
+end;
+$$;
+
+
+ALTER FUNCTION app.issue_plan_charge_invoice(p_charge_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION issue_plan_charge_invoice(p_charge_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.issue_plan_charge_invoice(p_charge_id uuid) IS 'A recorded plan charge: the platform''s tax invoice to the consultant (GST included in the price, place of supply their State), numbered in the platform''s series; nothing twice.';
+
+
+--
 -- Name: issue_refund_documents(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -12576,6 +12682,30 @@ ALTER FUNCTION app.tax_documents_on_capture() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.tax_documents_on_capture() IS 'Trigger: a payment the platform collected, first captured, issues its GST documents.';
+
+
+--
+-- Name: tax_documents_on_plan_charge(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.tax_documents_on_plan_charge() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform app.issue_plan_charge_invoice(new.id);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.tax_documents_on_plan_charge() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION tax_documents_on_plan_charge(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.tax_documents_on_plan_charge() IS 'Trigger: a plan charge recorded issues the platform''s tax invoice for it.';
 
 
 --
@@ -17901,7 +18031,7 @@ COMMENT ON COLUMN analytics.invoices.consultant_id IS 'The consultant whose sale
 -- Name: COLUMN invoices.issuer; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.invoices.issuer IS 'consultant (to their client) or platform (its commission invoice to the consultant).';
+COMMENT ON COLUMN analytics.invoices.issuer IS 'consultant (to their client) or platform (its commission or plan invoice to the consultant).';
 
 
 --
@@ -17943,7 +18073,7 @@ COMMENT ON COLUMN analytics.invoices.month IS 'First day of the month it was iss
 -- Name: COLUMN invoices.payment_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.invoices.payment_id IS 'The payment it is for.';
+COMMENT ON COLUMN analytics.invoices.payment_id IS 'The payment it is for (null for the platform''s invoice of a plan charge, purpose subscription).';
 
 
 --
@@ -17964,7 +18094,7 @@ COMMENT ON COLUMN analytics.invoices.original_document_id IS 'A credit note''s i
 -- Name: COLUMN invoices.purpose; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.invoices.purpose IS 'session or quotation.';
+COMMENT ON COLUMN analytics.invoices.purpose IS 'session, quotation, or subscription (the platform''s invoice for a plan charge).';
 
 
 --
@@ -21699,7 +21829,14 @@ END), document_type, financial_year, number) NULLS NOT DISTINCT;
 -- Name: tax_documents_once; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
-CREATE UNIQUE INDEX tax_documents_once ON app.tax_documents USING btree (payment_id, issuer, refund_id) NULLS NOT DISTINCT;
+CREATE UNIQUE INDEX tax_documents_once ON app.tax_documents USING btree (payment_id, issuer, refund_id) NULLS NOT DISTINCT WHERE (payment_id IS NOT NULL);
+
+
+--
+-- Name: tax_documents_one_per_plan_charge; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX tax_documents_one_per_plan_charge ON app.tax_documents USING btree (subscription_charge_id) WHERE (subscription_charge_id IS NOT NULL);
 
 
 --
@@ -22239,6 +22376,13 @@ CREATE TRIGGER subscription_charges_append_only BEFORE DELETE OR UPDATE ON app.s
 --
 
 CREATE TRIGGER subscription_charges_no_truncate BEFORE TRUNCATE ON app.subscription_charges FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: subscription_charges subscription_charges_tax_invoice; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER subscription_charges_tax_invoice AFTER INSERT ON app.subscription_charges FOR EACH ROW EXECUTE FUNCTION app.tax_documents_on_plan_charge();
 
 
 --
@@ -23002,6 +23146,14 @@ ALTER TABLE ONLY app.tax_documents
 
 ALTER TABLE ONLY app.tax_documents
     ADD CONSTRAINT tax_documents_refund_id_fkey FOREIGN KEY (refund_id) REFERENCES app.payment_refunds(id) ON DELETE RESTRICT;
+
+
+--
+-- Name: tax_documents tax_documents_subscription_charge_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.tax_documents
+    ADD CONSTRAINT tax_documents_subscription_charge_id_fkey FOREIGN KEY (subscription_charge_id) REFERENCES app.subscription_charges(id) ON DELETE RESTRICT;
 
 
 --
@@ -27304,6 +27456,14 @@ GRANT ALL ON FUNCTION app.issue_payment_documents(p_payment_id uuid) TO nakksha_
 
 
 --
+-- Name: FUNCTION issue_plan_charge_invoice(p_charge_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.issue_plan_charge_invoice(p_charge_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.issue_plan_charge_invoice(p_charge_id uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION issue_refund_documents(p_refund_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -27691,6 +27851,13 @@ REVOKE ALL ON FUNCTION app.sync_slot_seats() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.tax_documents_on_capture() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tax_documents_on_plan_charge(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.tax_documents_on_plan_charge() FROM PUBLIC;
 
 
 --
@@ -30316,3 +30483,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212030000
 -- 20261212070000
 -- 20261212080000
+-- 20261212090000

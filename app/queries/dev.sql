@@ -150,6 +150,10 @@ select dev.local_sub_pause(:subscription_id);
 -- Local subscriptions: resume now.
 select dev.local_sub_resume(:subscription_id);
 
+-- name: local_sub_authenticate(subscription_id, method)$
+-- Local subscriptions: the customer authorises (the local stand-in for Checkout; queues the webhooks).
+select dev.local_sub_authenticate(:subscription_id, :method);
+
 -- name: local_sub_invoices(subscription_id)$
 -- Local subscriptions: a subscription's invoices.
 select dev.local_sub_invoices(:subscription_id);

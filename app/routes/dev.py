@@ -1,10 +1,11 @@
-# app/routes/dev.py — development-only pages: the local email outbox, and the local gateway's checkout page.
+# app/routes/dev.py — development-only pages: the local email outbox, and the local gateway's checkout pages (an order's payment, a subscription's authorisation).
 from __future__ import annotations
 
 import re
 import uuid
 from urllib.parse import urlencode
 
+import asyncpg
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -129,7 +130,46 @@ async def dev_checkout_pay(request: Request) -> Response:
         "result": {"status": payment["status"], "payment_id": payment["id"], "verify": verify}})
 
 
+SUB_METHODS = {"card": "Card", "upi": "UPI AutoPay", "emandate": "Bank e-mandate"}
+
+
+async def _local_subscription(request: Request) -> dict:
+    if request.app.state.payments.name != "local":
+        raise ApiError(404, "not_found", "The local checkout serves only the local gateway.")
+    sid = request.path_params["subscription_id"]
+    try:
+        return await run(request.app.state.pool, "local_sub_fetch", subscription_id=sid)
+    except (ApiError, asyncpg.PostgresError) as exc:
+        raise ApiError(404, "not_found", "No such subscription.") from exc
+
+
+@endpoint(summary="The local gateway's stand-in for authorising a subscription in Checkout (development only).",
+          tags=("dev",), include=False)
+async def dev_subscription(request: Request) -> Response:
+    sub = await _local_subscription(request)
+    return templates.TemplateResponse(request, "dev/subscription.html", {
+        "sub": sub, "methods": SUB_METHODS, "return_to": _return_to(request.query_params.get("return_to"))})
+
+
+@endpoint(summary="Authorise a subscription at the local checkout: its first charge, webhooks queued (development "
+                  "only).", tags=("dev",), include=False)
+async def dev_subscription_authorise(request: Request) -> Response:
+    sub = await _local_subscription(request)
+    form = await request.form()
+    method, return_to = form.get("method"), _return_to(str(form.get("return_to") or ""))
+    if method not in SUB_METHODS:
+        raise ApiError(422, "validation_error", "Choose a payment method.", "method")
+    sub = await run(request.app.state.pool, "local_sub_authenticate", subscription_id=sub["id"], method=method)
+    if return_to:
+        return RedirectResponse(return_to, status_code=303)
+    return templates.TemplateResponse(request, "dev/subscription.html", {"sub": sub, "methods": SUB_METHODS,
+                                                                        "return_to": None})
+
+
 site_routes = [
+    Route("/dev/subscriptions/{subscription_id}", dev_subscription, methods=["GET"], name="dev_subscription"),
+    Route("/dev/subscriptions/{subscription_id}", dev_subscription_authorise, methods=["POST"],
+          name="dev_subscription_authorise"),
     Route("/dev/checkout/{order_id}", dev_checkout, methods=["GET"], name="dev_checkout"),
     Route("/dev/checkout/{order_id}", dev_checkout_pay, methods=["POST"], name="dev_checkout_pay"),
     Route("/dev/outbox", dev_outbox, methods=["GET"], name="dev_outbox"),
@@ -139,4 +179,4 @@ site_routes = [
           name="dev_outbox_attachment"),
 ]
 
-# Test: pytest tests/http/test_dev_outbox.py tests/e2e/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py
+# Test: pytest tests/http/test_dev_outbox.py tests/e2e/test_dev_outbox.py tests/jobs/test_outbox.py tests/http/test_payments_local.py tests/http/test_plan_page.py

@@ -71,6 +71,10 @@ NOTICES = {
     "calendar_connected": "Calendar connected. New bookings appear on it, and its busy times are kept off your page.",
     "calendar_disconnected": "Calendar disconnected. Sessions keep the links they already have.",
     "notifications": "Notification preferences saved.",
+    "plan_subscribed": "Your subscription is ready: authorise the payment below to start it. Your plan changes once "
+                       "the first charge is confirmed.",
+    "plan_cancelled": "Your subscription is cancelled: nothing more will be charged. What you paid for stays until "
+                      "the date below.",
     "password": "Password changed. You are still signed in here; every other device and app has been signed out.",
 }
 

@@ -1,4 +1,4 @@
-# app/routes/plans.py — the plans: GET /api/v1/plans (public), GET /api/v1/consultants/me/plan, and the consultant's plan page (/dashboard/plan).
+# app/routes/plans.py — the plans: GET /api/v1/plans (public), GET /api/v1/consultants/me/plan, and the consultant's plan page (/dashboard/plan) where they subscribe, change and cancel.
 """One list of plans (api.plan_catalogue: app.plans' rows) answers the API, the pricing page (app/routes/pages.py)
 and the plan page, so none of them can disagree with what the limits enforce (db/functions/app/plans.sql).
 Subscribing (issue 22, docs/payments.md "Billing as built"): POST /consultants/me/subscription makes (or reuses)
@@ -6,17 +6,21 @@ the Razorpay plan for the price and a subscription, answered with what Razorpay 
 when the subscription job records a charge it fetched, never on the browser's return. A plan change is
 cancel-and-create (a subscription paid by UPI cannot be updated): the old one is cancelled at its cycle's end, not
 refunded, and its plan holds until its paid period ends (the higher of the two is in force). DELETE cancels at the
-cycle's end: the plan stays until the paid period ends."""
+cycle's end: the plan stays until the paid period ends. The plan page's forms run the same two (subscribe, cancel)
+and come back to the page, which shows the subscription's state in words and the way to authorise it (Razorpay
+Checkout, or the local gateway's stand-in at /dev/subscriptions/<id>); back from it, the page says the payment is
+being confirmed until the job has recorded it (app/static/plan.js)."""
 from __future__ import annotations
 
 import logging
 import uuid
 from typing import Literal
+from urllib.parse import urlencode
 
 import asyncpg
 from pydantic import Field
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
@@ -24,9 +28,11 @@ from app.answers_plans import MyPlan, NewSubscription, PlanList, Subscription
 from app.endpoints import endpoint
 from app.errors import ApiError
 from app.jsonio import JSONResponse
-from app.sql import PUBLIC, run
-from app.validation import Schema, parse_body
-from app.web import render, signed_in
+from app.routes.booking_pages import RAZORPAY_CSP
+from app.routes.forms import form_page
+from app.sql import PUBLIC, Caller, run
+from app.validation import Schema, parse_body, parse_form
+from app.web import DASHBOARD
 
 log = logging.getLogger("nakksha.routes.plans")
 
@@ -73,14 +79,58 @@ async def get_my_plan(request: Request) -> JSONResponse:
     return JSONResponse(await run(request.app.state.pool, "my_plan", request.state.caller))
 
 
-@endpoint(summary="Your plan: what it unlocks, this month's usage, and the other plans.", tags=("pages",),
-          auth="readable", include=False)
-async def plan_page(request: Request) -> Response:
-    subject, caller = signed_in(request)
-    pool = request.app.state.pool
+PLAN_PAGE = DASHBOARD + "/plan"
+CONFIRMING = PLAN_PAGE + "?confirming=1"  # where Checkout (or the local authorise step) comes back to
+WAITING = ("created", "authenticated")  # nothing charged yet: the plan has not changed
+
+
+async def _load_plan(request: Request, subject: dict, caller: Caller) -> dict:
+    """The plan page: the plan in force, the live subscription in words and the way to authorise it, the plans."""
+    pool, gw = request.app.state.pool, request.app.state.payments
     mine = await run(pool, "my_plan", caller)
     site = await run(pool, "public_plans", PUBLIC)
-    return render(request, "dashboard/plan.html", {"mine": mine, "support_email": site.get("support_email")})
+    sub, authorise = mine["subscription"], None
+    if sub and sub["status"] == "created" and sub["cancel_requested_at"] is None:
+        sid = sub["gateway_subscription_id"]
+        if gw.name == "local":  # the local gateway's stand-in for Checkout (app/routes/dev.py), back here after
+            authorise = {"url": f"/dev/subscriptions/{sid}?" + urlencode({"return_to": CONFIRMING})}
+        else:  # Razorpay Checkout with the subscription (app/static/plan.js), or its hosted page without script
+            plan = next((p for p in mine["plans"] if p["code"] == sub["plan"]), {"name": sub["plan"]})
+            authorise = {"url": sub["short_url"], "key_id": gw.key_id, "subscription_id": sid,
+                         "description": f"{plan['name']} ({sub['period']})", "email": subject.get("email") or ""}
+    return {"mine": mine, "support_email": site.get("support_email"), "tz": subject["timezone"],
+            "authorise": authorise, "razorpay": gw.name == "razorpay", "approved": subject["approval_status"] == "approved",
+            "confirming": bool(request.query_params.get("confirming") and sub and sub["status"] in WAITING)}
+
+
+def _page_csp(request: Request, response: Response) -> Response:
+    if request.app.state.payments.name == "razorpay":
+        response.headers["content-security-policy"] = RAZORPAY_CSP  # Checkout's script and frames
+    return response
+
+
+@endpoint(summary="Your plan: what it unlocks, this month's usage, your subscription, and the other plans to "
+                  "subscribe to.", tags=("pages",), auth="readable", include=False)
+async def plan_page(request: Request) -> Response:
+    return _page_csp(request, await form_page(request, "dashboard/plan.html", _load_plan))
+
+
+@endpoint(summary="Subscribe to (or change to) a plan from the plan page; then authorise it.", tags=("pages",),
+          auth="approved", include=False)
+async def plan_subscribe(request: Request) -> Response:
+    async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
+        await subscribe(request, caller, parse_form(form, StartSubscriptionBody, required=("plan", "period")))
+        return RedirectResponse(f"{PLAN_PAGE}?done=plan_subscribed", status_code=303)
+    return _page_csp(request, await form_page(request, "dashboard/plan.html", _load_plan, submit, form="subscribe"))
+
+
+@endpoint(summary="Cancel the subscription from the plan page (at the end of the paid period).", tags=("pages",),
+          auth="approved", include=False)
+async def plan_cancel(request: Request) -> Response:
+    async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
+        await cancel(request, caller)
+        return RedirectResponse(f"{PLAN_PAGE}?done=plan_cancelled", status_code=303)
+    return _page_csp(request, await form_page(request, "dashboard/plan.html", _load_plan, submit, form="cancel"))
 
 
 @endpoint(summary="Subscribe to a plan (monthly or yearly): answers the subscription (created; 200 with the same "
@@ -92,11 +142,18 @@ async def plan_page(request: Request) -> Response:
           responses={200: NewSubscription, 201: NewSubscription, 409: None, 422: None, 502: None})
 async def start_subscription(request: Request) -> JSONResponse:
     body = await parse_body(request, StartSubscriptionBody)
-    pool, caller, gw = request.app.state.pool, request.state.caller, request.app.state.payments
+    answer, status = await subscribe(request, request.state.caller, body)
+    return JSONResponse(answer, status_code=status)
+
+
+async def subscribe(request: Request, caller, body: StartSubscriptionBody) -> tuple[dict, int]:
+    """Start (or change to) a plan: the API's POST and the plan page's form. 201 made, 200 the one awaiting
+    authorisation answered again."""
+    pool, gw = request.app.state.pool, request.app.state.payments
     q = await run(pool, "subscription_checkout", caller, plan=body.plan, period=body.period, gateway=gw.name)
     live = q["live"]
     if q["reuse"]:
-        return JSONResponse({"subscription": live, "checkout": checkout(request, q, live)}, status_code=200)
+        return {"subscription": live, "checkout": checkout(request, q, live)}, 200
     try:
         plan_id = q["gateway_plan_id"]
         if plan_id is None:
@@ -117,14 +174,19 @@ async def start_subscription(request: Request) -> JSONResponse:
     except (ApiError, asyncpg.PostgresError):
         await _cancel_quietly(gw, made["id"], False)  # a concurrent checkout stored its own: this one is orphaned
         raise
-    return JSONResponse({"subscription": sub, "checkout": checkout(request, q, sub)}, status_code=201)
+    return {"subscription": sub, "checkout": checkout(request, q, sub)}, 201
 
 
 @endpoint(summary="Cancel your subscription at the end of the paid period (at once when nothing was charged yet): "
                   "the plan stays until then; nothing is refunded.",
           tags=("plans",), auth="approved", responses={200: Subscription, 404: None, 502: None})
 async def cancel_subscription(request: Request) -> JSONResponse:
-    pool, caller, gw = request.app.state.pool, request.state.caller, request.app.state.payments
+    return JSONResponse(await cancel(request, request.state.caller))
+
+
+async def cancel(request: Request, caller) -> dict:
+    """Cancel the live subscription at its cycle's end (at once when nothing was charged): the API and the page."""
+    pool, gw = request.app.state.pool, request.app.state.payments
     live = await run(pool, "my_subscription", caller)
     if live is None:
         raise ApiError(404, "not_found", "You have no subscription to cancel.")
@@ -133,7 +195,7 @@ async def cancel_subscription(request: Request) -> JSONResponse:
             await gw.cancel_subscription(live["gateway_subscription_id"], at_cycle_end=live["status"] in PAID)
         except (GatewayRefused, GatewayUnavailable) as exc:
             raise _unavailable(exc) from exc
-    return JSONResponse(await run(pool, "record_subscription_cancel", caller, subscription_id=uuid.UUID(live["id"])))
+    return await run(pool, "record_subscription_cancel", caller, subscription_id=uuid.UUID(live["id"]))
 
 
 api_routes = [
@@ -142,6 +204,10 @@ api_routes = [
     Route("/consultants/me/subscription", start_subscription, methods=["POST"], name="start_subscription"),
     Route("/consultants/me/subscription", cancel_subscription, methods=["DELETE"], name="cancel_subscription"),
 ]
-dashboard_routes = [Route("/plan", plan_page, methods=["GET"], name="plan_page")]
+dashboard_routes = [
+    Route("/plan", plan_page, methods=["GET"], name="plan_page"),
+    Route("/plan/subscribe", plan_subscribe, methods=["POST"], name="plan_subscribe"),
+    Route("/plan/cancel", plan_cancel, methods=["POST"], name="plan_cancel"),
+]
 
-# Test: pytest tests/http/test_plans.py tests/http/test_billing.py
+# Test: pytest tests/http/test_plans.py tests/http/test_billing.py tests/http/test_plan_page.py tests/e2e/test_plan_page.py

@@ -70,6 +70,8 @@ begin
     'expires_at', v_basis.until,
     'expired', v_code <> coalesce(v_basis.plan_code, 'free'),
     'subscription', api.my_subscription(),
+    -- How long the plan holds if the live subscription's renewal keeps failing (app.plan_coverage's grace).
+    'grace_until', (select s.paid_until + app.subscription_grace() from api.live_subscription(v_id) s),
     'usage', jsonb_build_object(
       'quotations_sent_this_month', v_sent,
       'quotations_per_month', v_plan->'quotations_per_month',

@@ -251,4 +251,89 @@ comment on function app.tax_documents_on_refund() is 'Trigger: a refund processe
 
 grant execute on function app.issue_payment_documents(uuid), app.issue_refund_documents(uuid) to nakksha_worker;
 
+create or replace function app.issue_plan_charge_invoice(p_charge_id uuid) returns integer
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  ch app.subscription_charges;
+  v_name text;
+  p app.consultant_tax_profiles;
+  d app.tax_documents;
+  v_rate numeric := coalesce((select (s.value #>> '{}')::numeric from app.platform_settings s
+                              where s.key = 'commission_gst_percent'), 18);
+  v_platform_gstin text := app.platform_text('platform_gstin');
+  v_platform_state text;
+begin
+  -- Issue 22: a plan charge is the platform's own supply to the consultant (its price includes GST, like every
+  -- listed price): the platform's tax invoice, in its NK series, issued in the transaction that records the charge
+  -- (api.worker_record_subscription), once per charge. Place of supply: the consultant's State (IGST Act
+  -- s.12(2): a registered recipient's location, else the address on record), else the platform's own.
+  select * into ch from app.subscription_charges x where x.id = p_charge_id;
+  if ch.id is null or exists (select 1 from app.tax_documents x where x.subscription_charge_id = ch.id) then
+    return 0;
+  end if;
+  -- (The worker may read only some of a consultant's columns: the name is all this needs.)
+  select btrim(x.first_name || ' ' || x.last_name) into v_name from app.consultants x where x.id = ch.consultant_id;
+  select * into p from app.consultant_tax_profiles x where x.consultant_id = ch.consultant_id;
+  v_platform_state := coalesce(left(v_platform_gstin, 2), app.platform_text('platform_state_code'));
+  d.id := gen_random_uuid();
+  d.consultant_id := ch.consultant_id;
+  d.issuer := 'platform';
+  d.document_type := 'tax_invoice';
+  d.issued_at := ch.charged_at;
+  d.subscription_charge_id := ch.id;
+  d.purpose := 'subscription';
+  d.currency := 'INR';
+  d.supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
+  d.supplier_gstin := v_platform_gstin;
+  d.supplier_state_code := v_platform_state;
+  d.supplier_address := app.platform_text('platform_address');
+  d.recipient_name := coalesce(p.legal_name, v_name);
+  d.recipient_gstin := p.gstin;
+  d.recipient_state_code := p.state_code;
+  d.recipient_country := 'IN';
+  d.recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
+  d.recipient_postal_code := p.postal_code;
+  d.place_of_supply_country := 'IN';
+  d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
+  d.description := (select pl.name from app.plans pl where pl.code = ch.plan_code) || ' plan, '
+                   || to_char(ch.cycle_start at time zone 'Asia/Kolkata', 'FMDD Mon YYYY') || ' to '
+                   || to_char(ch.cycle_end at time zone 'Asia/Kolkata', 'FMDD Mon YYYY');
+  -- SAC 998315 (hosting and IT infrastructure provisioning: access to the platform as a service), GST at the rate of
+  -- the platform's services (the commission_gst_percent setting, 18%); docs/gst.md "Plan charges".
+  d.sac := '998315';
+  d.reverse_charge := false;
+  d.total := ch.amount;
+  select g.taxable_value, g.cgst, g.sgst, g.igst, g.round_off into d.taxable_value, d.cgst, d.sgst, d.igst, d.round_off
+  from app.gst_in_price(ch.amount, v_rate, d.place_of_supply_state_code is not distinct from v_platform_state) g;
+  if d.igst > 0 or d.place_of_supply_state_code is distinct from v_platform_state then
+    d.cgst_rate := 0; d.sgst_rate := 0; d.igst_rate := v_rate;
+  else
+    d.cgst_rate := v_rate / 2; d.sgst_rate := v_rate / 2; d.igst_rate := 0;
+  end if;
+  select n.number, n.financial_year into d.number, d.financial_year
+  from app.next_document_number(null, 'tax_invoice', d.issued_at) n;
+  d.lines := jsonb_build_array(jsonb_build_object('description', d.description, 'sac', d.sac, 'quantity', 1,
+    'taxable_value', d.taxable_value, 'cgst', d.cgst, 'sgst', d.sgst, 'igst', d.igst, 'total', d.total));
+  d.created_at := now();
+  insert into app.tax_documents select d.*;
+  return 1;
+end;
+$$;
+comment on function app.issue_plan_charge_invoice(uuid) is 'A recorded plan charge: the platform''s tax invoice to the consultant (GST included in the price, place of supply their State), numbered in the platform''s series; nothing twice.';
+
+create or replace function app.tax_documents_on_plan_charge() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform app.issue_plan_charge_invoice(new.id);
+  return null;
+end;
+$$;
+comment on function app.tax_documents_on_plan_charge() is 'Trigger: a plan charge recorded issues the platform''s tax invoice for it.';
+
+grant execute on function app.issue_plan_charge_invoice(uuid) to nakksha_worker;
+
 -- Test: pytest tests/db/test_tax_documents.py
