@@ -16072,8 +16072,10 @@ begin
 
   -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
   perform app_private.rematerialise_slots(v_id);
-  perform app_private.seed_demo_history(v_id);
+  -- Her old subscription before her history: each charge issues the platform's tax invoice dated when it was
+  -- charged, in the series the history's commission invoices continue, so numbers follow dates.
   perform app_private.seed_demo_subscription(v_id);
+  perform app_private.seed_demo_history(v_id);
   select count(*) into v_slots from app.availability_slots s
   where s.consultant_id = v_id and s.starts_at > now() and s.starts_at < now() + interval '7 days';
   return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
@@ -16265,7 +16267,7 @@ CREATE FUNCTION app_private.seed_demo_subscription(p_consultant uuid) RETURNS vo
     SET search_path TO ''
     AS $$
 declare
-  v_start timestamptz := date_trunc('day', now()) - interval '80 days';
+  v_start timestamptz := date_trunc('day', now()) - interval '160 days';
   v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
   v_sub uuid;
 begin

@@ -42,8 +42,10 @@ begin
 
   -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
   perform app_private.rematerialise_slots(v_id);
-  perform app_private.seed_demo_history(v_id);
+  -- Her old subscription before her history: each charge issues the platform's tax invoice dated when it was
+  -- charged, in the series the history's commission invoices continue, so numbers follow dates.
   perform app_private.seed_demo_subscription(v_id);
+  perform app_private.seed_demo_history(v_id);
   select count(*) into v_slots from app.availability_slots s
   where s.consultant_id = v_id and s.starts_at > now() and s.starts_at < now() + interval '7 days';
   return jsonb_build_object('consultant_id', v_id, 'email', lower(p_email), 'slug', 'demo', 'slots', v_slots);
@@ -211,16 +213,18 @@ end;
 $$;
 comment on function app_private.seed_demo_history is 'Ninety days of the demo consultant''s practice (sessions, webinars, payments, refunds, clients, quotations), written through the tables'' triggers; the daily analytics rebuilt.';
 
--- The demo consultant tried Basic for two months and cancelled (her plan now is free, so nothing she does on a fresh
--- `make run` is unlocked by it): the subscription, its two charges and its history, so the admin's subscription
--- page and the analysts' analytics.subscriptions and MRR views have rows. Cancelled: no job ever fetches it.
+-- The demo consultant tried Basic for two months before her ninety days of history and cancelled (her plan now is
+-- free, so nothing she does on a fresh `make run` is unlocked by it, and none of her history's commission or payout
+-- release was decided by it): the subscription, its two charges (each issues its tax invoice) and its history, so the
+-- admin's subscription page and the analysts' analytics.subscriptions and MRR views have rows. Cancelled: no job
+-- ever fetches it.
 create or replace function app_private.seed_demo_subscription(p_consultant uuid)
 returns void
 language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_start timestamptz := date_trunc('day', now()) - interval '80 days';
+  v_start timestamptz := date_trunc('day', now()) - interval '160 days';
   v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
   v_sub uuid;
 begin
