@@ -46,6 +46,8 @@ SAMPLES: dict[str, dict] = {
     "account_reactivated": CONSULTANT,
     "account_rejected": {**CONSULTANT, "reason": "We could not verify your credentials."},
     "account_suspended": {**CONSULTANT, "reason": "Several clients reported missed sessions."},
+    "plan_payment_failed": {"first_name": "Asha", "plan_name": "Pro", "status": "halted", "timezone": "Asia/Kolkata",
+                            "grace_until": "2026-12-08T18:30:00+00:00", "pay_url": "https://rzp.io/i/sample"},
     "verify_email": {"verify_url": "https://nakksha.in/auth/verify-email?token=ev_sample", "valid_hours": 24},
     "password_reset": {"reset_url": "https://nakksha.in/auth/reset-password?token=pr_sample", "valid_minutes": 60},
 }

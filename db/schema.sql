@@ -9406,6 +9406,20 @@ begin
     insert into app.subscription_history (subscription_id, consultant_id, from_status, to_status, paid_until, source,
                                           event_id)
     values (v_s.id, v_s.consultant_id, v_old.status, v_s.status, v_s.paid_until, p_source, p_event_id);
+    -- A renewal that failed (pending: Razorpay retries) or stopped being retried (halted: nothing is charged again
+    -- by itself): the consultant hears of it once per change, with how long the plan holds and, when Razorpay gave
+    -- the unpaid invoice's link, a way to pay it now.
+    if v_s.status in ('pending', 'halted') and v_s.status is distinct from v_old.status then
+      perform app_private.queue_email('plan_payment_failed', c.email, c.first_name, jsonb_build_object(
+          'first_name', c.first_name, 'plan_name', (select p.name from app.plans p where p.code = v_s.plan_code),
+          'status', v_s.status, 'timezone', c.timezone,
+          'grace_until', v_s.paid_until + app.subscription_grace(),
+          'pay_url', (select i->>'short_url' from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+                      where i->>'status' in ('issued', 'partially_paid') and i->>'short_url' like 'https://%'
+                      order by (i->>'billing_start')::bigint desc nulls last limit 1)),
+        v_s.consultant_id)
+      from app.consultants c where c.id = v_s.consultant_id;
+    end if;
   end if;
   perform app.sync_plan_display(v_s.consultant_id);
   return jsonb_build_object('status', v_s.status, 'paid_until', v_s.paid_until, 'new_charges', v_new,

@@ -110,7 +110,8 @@ def _page_csp(request: Request, response: Response) -> Response:
 
 
 @endpoint(summary="Your plan: what it unlocks, this month's usage, your subscription, and the other plans to "
-                  "subscribe to.", tags=("pages",), auth="readable", include=False)
+                  "subscribe to (any signed-in consultant may read it: the nav links it for all; subscribing "
+                  "needs an approved account).", tags=("pages",), auth="consultant", include=False)
 async def plan_page(request: Request) -> Response:
     return _page_csp(request, await form_page(request, "dashboard/plan.html", _load_plan))
 

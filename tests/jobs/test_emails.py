@@ -18,7 +18,7 @@ ISSUE_TYPES = {"session_confirmation", "session_reminder", "session_cancelled_cl
                "refund_processed", "quotation_received", "session_booked", "session_cancelled_consultant",
                "quotation_viewed", "quotation_responded", "account_approved", "account_rejected", "account_suspended",
                "account_reactivated", "verify_email", "password_reset", "session_rescheduled_consultant",
-               "quotation_paid"}
+               "quotation_paid", "plan_payment_failed"}
 
 # What each message must tell its reader, in both parts.
 MUST_SAY = {
@@ -43,6 +43,7 @@ MUST_SAY = {
     "account_reactivated": ["Asha"],
     "account_rejected": ["We could not verify your credentials."],
     "account_suspended": ["Several clients reported missed sessions."],
+    "plan_payment_failed": ["Pro", "Wed, 09 Dec 2026, 12:00 AM IST", "https://rzp.io/i/sample", "Free plan"],
     "verify_email": ["https://nakksha.in/auth/verify-email?token=ev_sample", "24"],
     "password_reset": ["https://nakksha.in/auth/reset-password?token=pr_sample", "60"],
 }
