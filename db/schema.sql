@@ -452,7 +452,7 @@ CREATE FUNCTION api.admin_get_consultant(p_consultant_id uuid) RETURNS jsonb
 declare
   v_id uuid;
   -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
-  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null, "refunds": null}';
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null, "refunds": null, "subscription_history": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
@@ -462,7 +462,8 @@ begin
   if pg_catalog.has_table_privilege('app.sessions', 'select') then
     v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
                                    'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id),
-                                   'refunds', api.admin_refunds_json(v_id));
+                                   'refunds', api.admin_refunds_json(v_id),
+                                   'subscription_history', api.admin_subscription_history_json(v_id));
   end if;
   return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
     -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.
@@ -589,6 +590,79 @@ ALTER FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page intege
 --
 
 COMMENT ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page integer, p_per_page integer) IS 'Admins: consultants filtered by status and a search over name, email and slug; paged, with counts per status.';
+
+
+--
+-- Name: admin_list_subscriptions(text, integer, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_list_subscriptions(p_status text, p_page integer, p_per_page integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_result jsonb;
+begin
+  perform api.require_admin();
+  -- Per consultant: their latest subscription (a live one first) and the comp in force now (the best-priced). A row
+  -- value is NULL only when every field is, so presence is tested on the ids.
+  with rows as (
+    select c.id, c.first_name, c.last_name, c.email::text as email, s.sub, s.sub_id, pc.comp, pc.comp_id,
+           case when s.sub_id is null then null
+                when (s.sub).status = 'active' then 'active'
+                when (s.sub).status in ('pending', 'halted') then 'past_due'
+                when (s.sub).status in ('cancelled', 'completed', 'expired') then 'cancelled' end as bucket
+    from app.consultants c
+    left join lateral (select x as sub, x.id as sub_id from app.subscriptions x where x.consultant_id = c.id
+                       order by (x.status not in ('cancelled', 'completed', 'expired') and x.replaced_at is null) desc,
+                                x.created_at desc, x.id desc limit 1) s on true
+    left join lateral (select x as comp, x.id as comp_id from app.plan_comps x join app.plans p on p.code = x.plan_code
+                       where x.consultant_id = c.id and x.starts_at <= now()
+                         and (x.ends_at is null or now() < x.ends_at) and (x.revoked_at is null or now() < x.revoked_at)
+                       order by p.price_monthly desc, x.starts_at desc limit 1) pc on true
+    where c.deleted_at is null and (s.sub_id is not null or pc.comp_id is not null)
+  ), matching as (
+    select * from rows r
+    where p_status is null or r.bucket = p_status or (p_status = 'comped' and r.comp_id is not null)
+  )
+  select jsonb_build_object(
+    'items', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'consultant_id', m.id, 'name', m.first_name || ' ' || m.last_name, 'email', m.email,
+        'plan_in_force', app.effective_plan_code(m.id),
+        'subscription', case when m.sub_id is not null then jsonb_build_object(
+          'id', (m.sub).id, 'plan', (m.sub).plan_code, 'period', (m.sub).period, 'amount', api.money((m.sub).amount),
+          'status', (m.sub).status,
+          'status_words', api.subscription_status_words((m.sub).status, (m.sub).cancel_requested_at is not null),
+          'charge_at', (m.sub).charge_at, 'paid_until', (m.sub).paid_until, 'failures', (m.sub).failures,
+          'cancel_requested_at', (m.sub).cancel_requested_at, 'created_at', (m.sub).created_at) end,
+        'comp', case when m.comp_id is not null then jsonb_build_object(
+          'plan', (m.comp).plan_code, 'starts_at', (m.comp).starts_at, 'ends_at', (m.comp).ends_at,
+          'reason', (m.comp).reason) end)
+        -- Past due first (they need a person), then by name.
+        order by (m.bucket = 'past_due') desc nulls last, m.first_name, m.last_name, m.id)
+      from (select * from matching order by (bucket = 'past_due') desc nulls last, first_name, last_name, id
+            limit p_per_page offset (p_page - 1) * p_per_page) m), '[]'),
+    'total', (select count(*) from matching),
+    'page', p_page, 'per_page', p_per_page,
+    'counts', (select jsonb_build_object(
+      'active', count(*) filter (where bucket = 'active'),
+      'past_due', count(*) filter (where bucket = 'past_due'),
+      'cancelled', count(*) filter (where bucket = 'cancelled'),
+      'comped', count(*) filter (where comp_id is not null)) from rows))
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION api.admin_list_subscriptions(p_status text, p_page integer, p_per_page integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_list_subscriptions(p_status text, p_page integer, p_per_page integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_list_subscriptions(p_status text, p_page integer, p_per_page integer) IS 'Admins: consultants with a subscription or a comp in force — plan in force, latest subscription''s state in words, next charge, paid until, failures, comp — filtered by active, past_due (pending/halted), cancelled or comped; past due first, 50 a page.';
 
 
 --
@@ -1025,6 +1099,35 @@ ALTER FUNCTION api.admin_settings() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.admin_settings() IS 'Super admins: every platform setting with its description and last change (the plans from app.plans).';
+
+
+--
+-- Name: admin_subscription_history_json(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.admin_subscription_history_json(p_consultant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The latest 10 observed changes of the consultant's subscriptions, newest first (read as the caller).
+  select coalesce(jsonb_agg(x.j order by x.id desc), '[]') from (
+    select h.id, jsonb_build_object('at', h.at, 'subscription_id', h.subscription_id, 'plan', s.plan_code,
+             'period', s.period, 'from_status', h.from_status, 'to_status', h.to_status,
+             'status_words', api.subscription_status_words(h.to_status, false), 'paid_until', h.paid_until,
+             'source', h.source) as j
+    from app.subscription_history h join app.subscriptions s on s.id = h.subscription_id
+    where h.consultant_id = p_consultant_id
+    order by h.id desc limit 10) x
+$$;
+
+
+ALTER FUNCTION api.admin_subscription_history_json(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION admin_subscription_history_json(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.admin_subscription_history_json(p_consultant_id uuid) IS 'The latest 10 rows of a consultant''s subscription history, newest first, for the admin''s consultant page (read as the caller).';
 
 
 --
@@ -7776,6 +7879,37 @@ ALTER FUNCTION api.subscription_json(s app.subscriptions) OWNER TO nakksha_owner
 --
 
 COMMENT ON FUNCTION api.subscription_json(s app.subscriptions) IS 'A subscription as the API answers it.';
+
+
+--
+-- Name: subscription_status_words(text, boolean); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.subscription_status_words(p_status text, p_cancel_requested boolean) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case p_status
+    when 'created' then 'Checkout started, not authorised'
+    when 'authenticated' then 'Authorised, first charge to come'
+    when 'active' then case when p_cancel_requested then 'Active, cancels at the period''s end' else 'Active' end
+    when 'pending' then 'Past due: a charge failed, Razorpay is retrying'
+    when 'halted' then 'Past due: retries over, the invoice is unpaid'
+    when 'cancelled' then 'Cancelled'
+    when 'completed' then 'Completed: every cycle billed'
+    when 'expired' then 'Expired: never authorised'
+    when 'paused' then 'Paused'
+    else p_status end
+$$;
+
+
+ALTER FUNCTION api.subscription_status_words(p_status text, p_cancel_requested boolean) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION subscription_status_words(p_status text, p_cancel_requested boolean); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.subscription_status_words(p_status text, p_cancel_requested boolean) IS 'A Razorpay subscription status in plain words for admins (past due: pending or halted).';
 
 
 --
@@ -15997,6 +16131,9 @@ begin
 
   -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
   perform app_private.rematerialise_slots(v_id);
+  -- Her old subscription before her history: each charge issues the platform's tax invoice dated when it was
+  -- charged, in the series the history's commission invoices continue, so numbers follow dates.
+  perform app_private.seed_demo_subscription(v_id);
   perform app_private.seed_demo_history(v_id);
   select count(*) into v_slots from app.availability_slots s
   where s.consultant_id = v_id and s.starts_at > now() and s.starts_at < now() + interval '7 days';
@@ -16178,6 +16315,53 @@ ALTER FUNCTION app_private.seed_demo_history(p_consultant uuid) OWNER TO nakksha
 --
 
 COMMENT ON FUNCTION app_private.seed_demo_history(p_consultant uuid) IS 'Ninety days of the demo consultant''s practice (sessions, webinars, payments, refunds, clients, quotations), written through the tables'' triggers; the daily analytics rebuilt.';
+
+
+--
+-- Name: seed_demo_subscription(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.seed_demo_subscription(p_consultant uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_start timestamptz := date_trunc('day', now()) - interval '160 days';
+  v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
+  v_sub uuid;
+begin
+  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
+  values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth')
+  on conflict do nothing;
+  insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
+    gateway_subscription_id, status, current_start, current_end, paid_from, paid_until, paid_count, payment_method,
+    cancel_requested_at, fetched_at, created_at)
+  values (p_consultant, 'basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth', 'sub_DemoBasicMonth',
+    'cancelled', v_start + interval '30 days', v_start + interval '60 days', v_start, v_start + interval '60 days', 2,
+    'upi', v_start + interval '45 days', v_start + interval '60 days', v_start)
+  returning id into v_sub;
+  insert into app.subscription_charges (subscription_id, consultant_id, plan_code, gateway, gateway_payment_id,
+    amount, cycle_start, cycle_end, charged_at, payment_method)
+  select v_sub, p_consultant, 'basic', 'local', 'pay_DemoBasicPaid' || n, v_price,
+         v_start + (n - 1) * interval '30 days', v_start + n * interval '30 days', v_start + (n - 1) * interval '30 days',
+         'upi'
+  from generate_series(1, 2) n;
+  insert into app.subscription_history (subscription_id, consultant_id, from_status, to_status, paid_until, source, at)
+  values (v_sub, p_consultant, null, 'created', null, 'checkout', v_start),
+         (v_sub, p_consultant, 'created', 'active', v_start + interval '30 days', 'webhook', v_start),
+         (v_sub, p_consultant, 'active', 'active', v_start + interval '60 days', 'webhook', v_start + interval '30 days'),
+         (v_sub, p_consultant, 'active', 'cancelled', v_start + interval '60 days', 'webhook', v_start + interval '60 days');
+end;
+$$;
+
+
+ALTER FUNCTION app_private.seed_demo_subscription(p_consultant uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION seed_demo_subscription(p_consultant uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.seed_demo_subscription(p_consultant uuid) IS 'The demo consultant''s past Basic subscription (two monthly charges, cancelled): rows for the admin''s subscription page and the analysts'' subscription views; her plan now is free.';
 
 
 --
@@ -18762,6 +18946,445 @@ COMMENT ON COLUMN analytics.sessions.cancelled_at IS 'Cancelled (null otherwise)
 
 
 --
+-- Name: platform_settings; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.platform_settings (
+    key text NOT NULL,
+    value jsonb NOT NULL,
+    description text,
+    updated_by uuid,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT platform_settings_key_format CHECK ((key ~ '^[a-z][a-z0-9_.]{1,62}$'::text))
+);
+
+
+ALTER TABLE app.platform_settings OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE platform_settings; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by super admins (hold minutes, booking horizon, plans...).';
+
+
+--
+-- Name: subscription_charges; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.subscription_charges (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    subscription_id uuid NOT NULL,
+    consultant_id uuid NOT NULL,
+    plan_code text NOT NULL,
+    gateway text NOT NULL,
+    gateway_payment_id text NOT NULL,
+    gateway_invoice_id text,
+    amount numeric(10,2) NOT NULL,
+    cycle_start timestamp with time zone NOT NULL,
+    cycle_end timestamp with time zone NOT NULL,
+    charged_at timestamp with time zone NOT NULL,
+    payment_method text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscription_charges_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT subscription_charges_cycle_range CHECK ((cycle_start < cycle_end)),
+    CONSTRAINT subscription_charges_payment_id_format CHECK ((gateway_payment_id ~ '^pay_[A-Za-z0-9]{14}$'::text))
+);
+
+
+ALTER TABLE app.subscription_charges OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE subscription_charges; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). The platform''s GST invoice and ledger rows for plan charges are to hang here (docs/payments.md "Billing as built": not issued yet).';
+
+
+--
+-- Name: subscriptions; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.subscriptions AS
+ WITH cover AS (
+         SELECT s_1.id,
+            s_1.consultant_id,
+            s_1.paid_from,
+            (s_1.paid_until +
+                CASE
+                    WHEN ((s_1.status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) OR (s_1.replaced_at IS NOT NULL)) THEN '00:00:00'::interval
+                    ELSE make_interval(days => COALESCE(( SELECT ((g.value #>> '{}'::text[]))::integer AS int4
+                       FROM app.platform_settings g
+                      WHERE (g.key = 'subscription_grace_days'::text)), 7))
+                END) AS covered_until
+           FROM app.subscriptions s_1
+          WHERE ((s_1.paid_from IS NOT NULL) AND (s_1.paid_until IS NOT NULL))
+        )
+ SELECT s.id,
+    s.consultant_id,
+    s.plan_code,
+    s.period,
+    s.amount,
+        CASE s.period
+            WHEN 'yearly'::text THEN round((s.amount / (12)::numeric), 2)
+            ELSE s.amount
+        END AS monthly_amount,
+    s.gateway,
+    s.status,
+    s.created_at,
+    s.paid_from,
+    s.paid_until,
+    v.covered_until,
+    s.charge_at,
+    s.failures,
+    s.cancel_requested_at,
+    s.replaced_at,
+    e.ended_at,
+        CASE
+            WHEN ((e.ended_at IS NOT NULL) AND (NOT (EXISTS ( SELECT 1
+               FROM cover o
+              WHERE ((o.consultant_id = s.consultant_id) AND (o.id <> s.id) AND (o.paid_from <= e.ended_at) AND (e.ended_at < o.covered_until)))))) THEN e.ended_at
+            ELSE NULL::timestamp with time zone
+        END AS churned_at,
+    COALESCE(ch.charges, (0)::bigint) AS charges,
+    COALESCE(ch.total, (0)::numeric) AS charged_total
+   FROM (((app.subscriptions s
+     LEFT JOIN cover v ON ((v.id = s.id)))
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (v.covered_until <= now()) THEN v.covered_until
+                    ELSE NULL::timestamp with time zone
+                END AS ended_at) e)
+     LEFT JOIN LATERAL ( SELECT count(*) AS charges,
+            sum(c.amount) AS total
+           FROM app.subscription_charges c
+          WHERE (c.subscription_id = s.id)) ch ON (true));
+
+
+ALTER VIEW analytics.subscriptions OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW subscriptions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.subscriptions IS 'Every platform-plan subscription (Razorpay Subscriptions): plan, period, price, status as last fetched, paid period, coverage, when it ended or churned, failures, its charges. Consultants only as ids.';
+
+
+--
+-- Name: COLUMN subscriptions.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.id IS 'Subscription id.';
+
+
+--
+-- Name: COLUMN subscriptions.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.consultant_id IS 'The consultant.';
+
+
+--
+-- Name: COLUMN subscriptions.plan_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.plan_code IS 'The plan it bills (basic, pro, enterprise).';
+
+
+--
+-- Name: COLUMN subscriptions.period; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.period IS 'monthly or yearly.';
+
+
+--
+-- Name: COLUMN subscriptions.amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.amount IS 'Its price per period in rupees, GST included.';
+
+
+--
+-- Name: COLUMN subscriptions.monthly_amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.monthly_amount IS 'What it adds to MRR while paying: amount for a monthly plan, amount ÷ 12 (to the paisa) for a yearly one.';
+
+
+--
+-- Name: COLUMN subscriptions.gateway; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.gateway IS 'razorpay (or local in development).';
+
+
+--
+-- Name: COLUMN subscriptions.status; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.status IS 'Razorpay''s status as last fetched: created (checkout not finished), authenticated, active, pending (a renewal failing, retried), halted (retries over, invoice unpaid), cancelled, completed, expired, paused.';
+
+
+--
+-- Name: COLUMN subscriptions.created_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.created_at IS 'When the consultant started the checkout.';
+
+
+--
+-- Name: COLUMN subscriptions.paid_from; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.paid_from IS 'Start of its first charged cycle (null: never charged).';
+
+
+--
+-- Name: COLUMN subscriptions.paid_until; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.paid_until IS 'End of its last charged cycle (null: never charged).';
+
+
+--
+-- Name: COLUMN subscriptions.covered_until; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.covered_until IS 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); null when never charged.';
+
+
+--
+-- Name: COLUMN subscriptions.charge_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.charge_at IS 'Its next charge as Razorpay last said (null: none due).';
+
+
+--
+-- Name: COLUMN subscriptions.failures; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.failures IS 'Cycles invoiced and not paid, as last fetched.';
+
+
+--
+-- Name: COLUMN subscriptions.cancel_requested_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.cancel_requested_at IS 'When the consultant asked to cancel at the cycle''s end (null: never).';
+
+
+--
+-- Name: COLUMN subscriptions.replaced_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.replaced_at IS 'When a plan change replaced it with a new subscription (null: not replaced).';
+
+
+--
+-- Name: COLUMN subscriptions.ended_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.ended_at IS 'When its paid coverage ended (covered_until, once past); null while it covers now or if never charged.';
+
+
+--
+-- Name: COLUMN subscriptions.churned_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.churned_at IS 'ended_at when no other subscription of the consultant''s was paying at that instant (not a plan change or an overlapping renewal): the consultant stopped paying. Null otherwise.';
+
+
+--
+-- Name: COLUMN subscriptions.charges; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.charges IS 'Invoices paid (rows of its charges).';
+
+
+--
+-- Name: COLUMN subscriptions.charged_total; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscriptions.charged_total IS 'Their sum in rupees, GST included (0 when none).';
+
+
+--
+-- Name: plan_comps; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.plan_comps (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    consultant_id uuid NOT NULL,
+    plan_code text NOT NULL,
+    starts_at timestamp with time zone DEFAULT now() NOT NULL,
+    ends_at timestamp with time zone,
+    reason text NOT NULL,
+    granted_by uuid,
+    revoked_at timestamp with time zone,
+    revoked_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT plan_comps_range CHECK (((ends_at IS NULL) OR (starts_at < ends_at))),
+    CONSTRAINT plan_comps_reason_length CHECK (((char_length(btrim(reason)) >= 3) AND (char_length(btrim(reason)) <= 500))),
+    CONSTRAINT plan_comps_revoked_together CHECK (((revoked_by IS NULL) OR (revoked_at IS NOT NULL)))
+);
+
+
+ALTER TABLE app.plan_comps OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE plan_comps; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.plan_comps IS 'A complimentary plan: the consultant has plan_code from starts_at until ends_at (NULL: open) or until revoked, whatever they pay. Granted and revoked by admins through api.admin_set_subscription (audited); granted_by is NULL only for the plans set by hand before billing (this migration''s backfill).';
+
+
+--
+-- Name: subscription_mrr_monthly; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.subscription_mrr_monthly AS
+ WITH cover AS (
+         SELECT v.id,
+            v.consultant_id,
+            v.paid_from,
+            v.covered_until,
+            v.monthly_amount
+           FROM analytics.subscriptions v
+          WHERE (v.covered_until IS NOT NULL)
+        ), ordered AS (
+         SELECT v.id,
+            v.consultant_id,
+            v.paid_from,
+            v.covered_until,
+            v.monthly_amount,
+            max(v.covered_until) OVER (PARTITION BY v.consultant_id ORDER BY v.paid_from, v.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_end
+           FROM cover v
+        ), spells AS (
+         SELECT o.consultant_id,
+            min(o.paid_from) AS starts,
+            max(o.covered_until) AS ends
+           FROM ( SELECT o_1.id,
+                    o_1.consultant_id,
+                    o_1.paid_from,
+                    o_1.covered_until,
+                    o_1.monthly_amount,
+                    o_1.before_end,
+                    count(*) FILTER (WHERE ((o_1.before_end IS NULL) OR (o_1.paid_from > o_1.before_end))) OVER (PARTITION BY o_1.consultant_id ORDER BY o_1.paid_from, o_1.id) AS spell
+                   FROM ordered o_1) o
+          GROUP BY o.consultant_id, o.spell
+        ), months AS (
+         SELECT (m_1.m)::date AS month,
+            (m_1.m AT TIME ZONE 'Asia/Kolkata'::text) AS starts,
+            LEAST(((m_1.m + '1 mon'::interval) AT TIME ZONE 'Asia/Kolkata'::text), now()) AS as_of
+           FROM generate_series(date_trunc('month'::text, (LEAST(( SELECT min(cover.paid_from) AS min
+                   FROM cover), ( SELECT min(plan_comps.starts_at) AS min
+                   FROM app.plan_comps)) AT TIME ZONE 'Asia/Kolkata'::text)), date_trunc('month'::text, (now() AT TIME ZONE 'Asia/Kolkata'::text)), '1 mon'::interval) m_1(m)
+        )
+ SELECT month,
+    as_of,
+    ( SELECT count(*) AS count
+           FROM spells p
+          WHERE ((p.starts <= m.starts) AND (m.starts < p.ends))) AS active_at_start,
+    ( SELECT count(*) AS count
+           FROM spells p
+          WHERE ((m.starts < p.starts) AND (p.starts <= m.as_of))) AS new_subscriptions,
+    ( SELECT count(*) AS count
+           FROM spells p
+          WHERE ((m.starts < p.ends) AND (p.ends <= m.as_of))) AS churned_subscriptions,
+    ( SELECT count(*) AS count
+           FROM spells p
+          WHERE ((p.starts <= m.as_of) AND (m.as_of < p.ends))) AS active_subscriptions,
+    COALESCE(( SELECT sum(x.monthly_amount) AS sum
+           FROM ( SELECT DISTINCT ON (v.consultant_id) v.monthly_amount
+                   FROM cover v
+                  WHERE ((v.paid_from <= m.as_of) AND (m.as_of < v.covered_until))
+                  ORDER BY v.consultant_id, v.paid_from DESC, v.id DESC) x), (0)::numeric) AS mrr,
+    api.rate((( SELECT count(*) AS count
+           FROM spells p
+          WHERE ((m.starts < p.ends) AND (p.ends <= m.as_of))))::numeric, (( SELECT count(*) AS count
+           FROM spells p
+          WHERE ((p.starts <= m.starts) AND (m.starts < p.ends))))::numeric) AS churn_rate,
+    ( SELECT count(DISTINCT pc.consultant_id) AS count
+           FROM app.plan_comps pc
+          WHERE ((pc.plan_code <> 'free'::text) AND (pc.starts_at <= m.as_of) AND ((pc.ends_at IS NULL) OR (m.as_of < pc.ends_at)) AND ((pc.revoked_at IS NULL) OR (m.as_of < pc.revoked_at)))) AS comps_active
+   FROM months m;
+
+
+ALTER VIEW analytics.subscription_mrr_monthly OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW subscription_mrr_monthly; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.subscription_mrr_monthly IS 'Per month (India): paying subscriptions at its start and end, new and churned, MRR in rupees at its end (yearly plans ÷ 12, GST included) and churn %; comps in force counted apart, not in MRR.';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.month IS 'First day of the month, in India.';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.as_of; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.as_of IS 'The instant the month-end figures are taken: the start of the next month, or now for the current month.';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.active_at_start; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.active_at_start IS 'Consultants paying at the month''s start.';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.new_subscriptions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.new_subscriptions IS 'Paying spells that started in the month (by as_of).';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.churned_subscriptions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.churned_subscriptions IS 'Paying spells that ended in the month (by as_of) without another subscription paying on.';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.active_subscriptions; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.active_subscriptions IS 'Consultants paying at as_of (one subscription each).';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.mrr; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.mrr IS 'Monthly recurring revenue at as_of in rupees, GST included: the active subscriptions'' monthly_amount (yearly ÷ 12).';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.churn_rate; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.churn_rate IS 'churned_subscriptions ÷ active_at_start, percent, one decimal (null when none were active at the start).';
+
+
+--
+-- Name: COLUMN subscription_mrr_monthly.comps_active; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.subscription_mrr_monthly.comps_active IS 'Consultants with a paid plan comped at as_of (not in MRR).';
+
+
+--
 -- Name: admin_audit_log; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -19467,59 +20090,6 @@ ALTER TABLE app.payout_mismatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 
 
 --
--- Name: plan_comps; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.plan_comps (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    consultant_id uuid NOT NULL,
-    plan_code text NOT NULL,
-    starts_at timestamp with time zone DEFAULT now() NOT NULL,
-    ends_at timestamp with time zone,
-    reason text NOT NULL,
-    granted_by uuid,
-    revoked_at timestamp with time zone,
-    revoked_by uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT plan_comps_range CHECK (((ends_at IS NULL) OR (starts_at < ends_at))),
-    CONSTRAINT plan_comps_reason_length CHECK (((char_length(btrim(reason)) >= 3) AND (char_length(btrim(reason)) <= 500))),
-    CONSTRAINT plan_comps_revoked_together CHECK (((revoked_by IS NULL) OR (revoked_at IS NOT NULL)))
-);
-
-
-ALTER TABLE app.plan_comps OWNER TO nakksha_owner;
-
---
--- Name: TABLE plan_comps; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.plan_comps IS 'A complimentary plan: the consultant has plan_code from starts_at until ends_at (NULL: open) or until revoked, whatever they pay. Granted and revoked by admins through api.admin_set_subscription (audited); granted_by is NULL only for the plans set by hand before billing (this migration''s backfill).';
-
-
---
--- Name: platform_settings; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.platform_settings (
-    key text NOT NULL,
-    value jsonb NOT NULL,
-    description text,
-    updated_by uuid,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT platform_settings_key_format CHECK ((key ~ '^[a-z][a-z0-9_.]{1,62}$'::text))
-);
-
-
-ALTER TABLE app.platform_settings OWNER TO nakksha_owner;
-
---
--- Name: TABLE platform_settings; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by super admins (hold minutes, booking horizon, plans...).';
-
-
---
 -- Name: quotation_items; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -19698,39 +20268,6 @@ ALTER TABLE app.route_transfers OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order), from the captured payment (source payment) or, where Razorpay allows no more transfers on it and direct transfers are enabled, from the platform''s balance (source direct), on hold until release_after, then released and settled to their bank (docs/payments.md).';
-
-
---
--- Name: subscription_charges; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.subscription_charges (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    subscription_id uuid NOT NULL,
-    consultant_id uuid NOT NULL,
-    plan_code text NOT NULL,
-    gateway text NOT NULL,
-    gateway_payment_id text NOT NULL,
-    gateway_invoice_id text,
-    amount numeric(10,2) NOT NULL,
-    cycle_start timestamp with time zone NOT NULL,
-    cycle_end timestamp with time zone NOT NULL,
-    charged_at timestamp with time zone NOT NULL,
-    payment_method text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT subscription_charges_amount_positive CHECK ((amount > (0)::numeric)),
-    CONSTRAINT subscription_charges_cycle_range CHECK ((cycle_start < cycle_end)),
-    CONSTRAINT subscription_charges_payment_id_format CHECK ((gateway_payment_id ~ '^pay_[A-Za-z0-9]{14}$'::text))
-);
-
-
-ALTER TABLE app.subscription_charges OWNER TO nakksha_owner;
-
---
--- Name: TABLE subscription_charges; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). The platform''s GST invoice and ledger rows for plan charges are to hang here (docs/payments.md "Billing as built": not issued yet).';
 
 
 --
@@ -24137,6 +24674,15 @@ GRANT ALL ON FUNCTION api.admin_list_consultants(p_status text, p_q text, p_page
 
 
 --
+-- Name: FUNCTION admin_list_subscriptions(p_status text, p_page integer, p_per_page integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_list_subscriptions(p_status text, p_page integer, p_per_page integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_list_subscriptions(p_status text, p_page integer, p_per_page integer) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_list_subscriptions(p_status text, p_page integer, p_per_page integer) TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION admin_payout_mismatches(); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -24216,6 +24762,15 @@ GRANT ALL ON FUNCTION api.admin_set_subscription(p_consultant_id uuid, p_plan te
 REVOKE ALL ON FUNCTION api.admin_settings() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.admin_settings() TO nakksha_app;
 GRANT ALL ON FUNCTION api.admin_settings() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION admin_subscription_history_json(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.admin_subscription_history_json(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.admin_subscription_history_json(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.admin_subscription_history_json(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --
@@ -26213,6 +26768,15 @@ REVOKE ALL ON FUNCTION api.subscription_json(s app.subscriptions) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.subscription_json(s app.subscriptions) TO nakksha_app;
 GRANT ALL ON FUNCTION api.subscription_json(s app.subscriptions) TO nakksha_worker;
 GRANT ALL ON FUNCTION api.subscription_json(s app.subscriptions) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION subscription_status_words(p_status text, p_cancel_requested boolean); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.subscription_status_words(p_status text, p_cancel_requested boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.subscription_status_words(p_status text, p_cancel_requested boolean) TO nakksha_app;
+GRANT ALL ON FUNCTION api.subscription_status_words(p_status text, p_cancel_requested boolean) TO nakksha_app_admin;
 
 
 --
@@ -28604,6 +29168,14 @@ GRANT ALL ON FUNCTION app_private.seed_demo_history(p_consultant uuid) TO nakksh
 
 
 --
+-- Name: FUNCTION seed_demo_subscription(p_consultant uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.seed_demo_subscription(p_consultant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.seed_demo_subscription(p_consultant uuid) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION session_mail_data(p_s app.sessions); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -28891,6 +29463,47 @@ GRANT SELECT ON TABLE analytics.session_funnel TO nakksha_analyst;
 --
 
 GRANT SELECT ON TABLE analytics.sessions TO nakksha_analyst;
+
+
+--
+-- Name: TABLE platform_settings; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
+GRANT SELECT ON TABLE app.platform_settings TO nakksha_worker;
+GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE subscription_charges; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.subscription_charges TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE subscriptions; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.subscriptions TO nakksha_analyst;
+
+
+--
+-- Name: TABLE plan_comps; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.plan_comps TO nakksha_app;
+GRANT SELECT ON TABLE app.plan_comps TO nakksha_worker;
+GRANT SELECT ON TABLE app.plan_comps TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE subscription_mrr_monthly; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.subscription_mrr_monthly TO nakksha_analyst;
 
 
 --
@@ -29672,24 +30285,6 @@ GRANT SELECT ON TABLE app.payout_mismatches TO nakksha_app_admin;
 
 
 --
--- Name: TABLE plan_comps; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.plan_comps TO nakksha_app;
-GRANT SELECT ON TABLE app.plan_comps TO nakksha_worker;
-GRANT SELECT ON TABLE app.plan_comps TO nakksha_app_admin;
-
-
---
--- Name: TABLE platform_settings; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.platform_settings TO nakksha_app;
-GRANT SELECT ON TABLE app.platform_settings TO nakksha_worker;
-GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
-
-
---
 -- Name: TABLE quotation_items; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -29767,15 +30362,6 @@ GRANT SELECT,DELETE ON TABLE app.rate_limit_hits TO nakksha_worker;
 GRANT SELECT ON TABLE app.route_transfers TO nakksha_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE app.route_transfers TO nakksha_worker;
 GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
-
-
---
--- Name: TABLE subscription_charges; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app;
-GRANT SELECT,INSERT ON TABLE app.subscription_charges TO nakksha_worker;
-GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app_admin;
 
 
 --

@@ -28,6 +28,10 @@ select api.admin_list_consultants(:status, :q, :page, :per_page);
 -- One consultant with verification state, subscription and approval history.
 select api.admin_get_consultant(:consultant_id);
 
+-- name: admin_list_subscriptions(status, page, per_page)$
+-- Consultants with a subscription or a comp in force: plan in force, subscription state in words, next charge, paid until, failures, comp; past due first, filter by status, paged.
+select api.admin_list_subscriptions(:status, :page, :per_page);
+
 -- name: admin_set_subscription(consultant_id, plan, expires_at)$
 -- Set a consultant's subscription plan and expiry (audited).
 select api.admin_set_subscription(:consultant_id, :plan, :expires_at);

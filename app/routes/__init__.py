@@ -23,6 +23,7 @@ from app.routes import (
     admin_overview_pages,
     admin_pages,
     admin_payouts,
+    admin_subscriptions,
     analytics,
     assets,
     auth,
@@ -63,8 +64,8 @@ from app.routing import IndexedRouter
 from app.web import ADMIN, API, DASHBOARD
 
 DOMAINS: tuple[ModuleType, ...] = (
-    health, docs, assets, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, admin_payouts, email_templates,
-    admin_email_pages, profile, publishing, availability, dashboard_availability, public, booking_pages, sessions,
+    health, docs, assets, auth, pages, admin, admin_pages, admin_analytics, admin_overview_pages, admin_payouts,
+    admin_subscriptions, email_templates, admin_email_pages, profile, publishing, availability, dashboard_availability, public, booking_pages, sessions,
     dashboard_sessions, clients, dashboard_clients, payments, payouts, payout_account, dashboard_payments, dashboard_payouts,
     documents, email_webhooks, calendar,
     quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_publish, dashboard_settings,

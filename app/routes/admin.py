@@ -103,6 +103,20 @@ class AuditEntry(Answer):
     created_at: datetime
 
 
+class SubscriptionChange(Answer):
+    """One row of the consultant's subscription history (app.subscription_history)."""
+
+    at: datetime
+    subscription_id: uuid.UUID
+    plan: str
+    period: Literal["monthly", "yearly"]
+    from_status: str | None
+    to_status: str
+    status_words: str = Field(description="The new status in plain words.")
+    paid_until: datetime | None
+    source: Literal["webhook", "fetch", "checkout", "admin", "job"]
+
+
 class AdminConsultantDetail(AdminConsultant):
     profile: AdminProfile
     setup: list[SetupStepOut] = Field(description="The setup checklist publishing needs, in order.")
@@ -111,6 +125,8 @@ class AdminConsultantDetail(AdminConsultant):
     refunds: list[AdminRefund] = Field(
         description="Refunds an admin's action started (suspending with cancel and refund), newest first, with their state.")
     audit: list[AuditEntry] = Field(description="What admins did to this account, newest first.")
+    subscription_history: list[SubscriptionChange] = Field(
+        description="The latest 10 observed changes of their subscriptions (status, paid until), newest first.")
 
 
 class StatusCounts(Answer):

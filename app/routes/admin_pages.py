@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -93,16 +94,19 @@ async def consultants_page(request: Request) -> Response:
     result = await run_shown(request, "admin_list_consultants", caller, q)
     plans = {p["code"]: p["name"] for p in await _plans(request)}
 
-    def link(**changes) -> str:
-        """This list with some parameters changed (None drops one); the first page has no number."""
-        params = {"status": q.status, "q": q.q, "page": q.page, "per_page": q.per_page} | changes
-        defaults = {"page": 1, "per_page": ConsultantListQuery.model_fields["per_page"].default}
-        kept = {k: v for k, v in params.items() if v not in (None, "") and defaults.get(k) != v}
-        return "/admin" + ("?" + urlencode(kept) if kept else "")
-
     return render(request, "admin/consultants.html", {
         "result": result, "status": q.status, "q": q.q or "", "page": q.page, "per_page": q.per_page,
-        "pages": max(1, -(-result["total"] // q.per_page)), "plans": plans, "link": link, "tz": TZ})
+        "pages": max(1, -(-result["total"] // q.per_page)), "plans": plans, "link": partial(list_link, "/admin", q),
+        "tz": TZ})
+
+
+def list_link(path: str, query: BaseModel, **changes) -> str:
+    """A list page with some of its query's parameters changed (None drops one); a parameter at its default (the
+    first page, the usual page size) is left out."""
+    fields = type(query).model_fields
+    params = query.model_dump() | changes
+    kept = {k: v for k, v in params.items() if v not in (None, "") and fields[k].default != v}
+    return path + ("?" + urlencode(kept) if kept else "")
 
 
 async def _detail(request: Request, caller: Caller, subject: dict, status: int = 200, **context) -> Response:

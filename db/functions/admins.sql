@@ -289,7 +289,7 @@ as $$
 declare
   v_id uuid;
   -- A database administrator in psql (nakksha_admin) reads no bank column, session or client: null for them.
-  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null, "refunds": null}';
+  v_review jsonb := '{"setup": null, "upcoming_paid_sessions": null, "refunds": null, "subscription_history": null}';
 begin
   perform api.require_admin();
   select c.id into v_id from app.consultants c where c.id = p_consultant_id and c.deleted_at is null;
@@ -299,7 +299,8 @@ begin
   if pg_catalog.has_table_privilege('app.sessions', 'select') then
     v_review := jsonb_build_object('setup', app.setup_checklist(v_id),
                                    'upcoming_paid_sessions', api.upcoming_paid_sessions_json(v_id),
-                                   'refunds', api.admin_refunds_json(v_id));
+                                   'refunds', api.admin_refunds_json(v_id),
+                                   'subscription_history', api.admin_subscription_history_json(v_id));
   end if;
   return api.admin_consultant_json(v_id) || v_review || jsonb_build_object(
     -- What an admin reviewing an applicant needs to judge them: the page they prepared and how far along it is.

@@ -42,6 +42,9 @@ begin
 
   -- The slots up to the horizon, as the daily roll-forward keeps them; the banner counts this week's.
   perform app_private.rematerialise_slots(v_id);
+  -- Her old subscription before her history: each charge issues the platform's tax invoice dated when it was
+  -- charged, in the series the history's commission invoices continue, so numbers follow dates.
+  perform app_private.seed_demo_subscription(v_id);
   perform app_private.seed_demo_history(v_id);
   select count(*) into v_slots from app.availability_slots s
   where s.consultant_id = v_id and s.starts_at > now() and s.starts_at < now() + interval '7 days';
@@ -209,5 +212,45 @@ begin
 end;
 $$;
 comment on function app_private.seed_demo_history is 'Ninety days of the demo consultant''s practice (sessions, webinars, payments, refunds, clients, quotations), written through the tables'' triggers; the daily analytics rebuilt.';
+
+-- The demo consultant tried Basic for two months before her ninety days of history and cancelled (her plan now is
+-- free, so nothing she does on a fresh `make run` is unlocked by it, and none of her history's commission or payout
+-- release was decided by it): the subscription, its two charges (each issues its tax invoice) and its history, so the
+-- admin's subscription page and the analysts' analytics.subscriptions and MRR views have rows. Cancelled: no job
+-- ever fetches it.
+create or replace function app_private.seed_demo_subscription(p_consultant uuid)
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_start timestamptz := date_trunc('day', now()) - interval '160 days';
+  v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
+  v_sub uuid;
+begin
+  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
+  values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth')
+  on conflict do nothing;
+  insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
+    gateway_subscription_id, status, current_start, current_end, paid_from, paid_until, paid_count, payment_method,
+    cancel_requested_at, fetched_at, created_at)
+  values (p_consultant, 'basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth', 'sub_DemoBasicMonth',
+    'cancelled', v_start + interval '30 days', v_start + interval '60 days', v_start, v_start + interval '60 days', 2,
+    'upi', v_start + interval '45 days', v_start + interval '60 days', v_start)
+  returning id into v_sub;
+  insert into app.subscription_charges (subscription_id, consultant_id, plan_code, gateway, gateway_payment_id,
+    amount, cycle_start, cycle_end, charged_at, payment_method)
+  select v_sub, p_consultant, 'basic', 'local', 'pay_DemoBasicPaid' || n, v_price,
+         v_start + (n - 1) * interval '30 days', v_start + n * interval '30 days', v_start + (n - 1) * interval '30 days',
+         'upi'
+  from generate_series(1, 2) n;
+  insert into app.subscription_history (subscription_id, consultant_id, from_status, to_status, paid_until, source, at)
+  values (v_sub, p_consultant, null, 'created', null, 'checkout', v_start),
+         (v_sub, p_consultant, 'created', 'active', v_start + interval '30 days', 'webhook', v_start),
+         (v_sub, p_consultant, 'active', 'active', v_start + interval '60 days', 'webhook', v_start + interval '30 days'),
+         (v_sub, p_consultant, 'active', 'cancelled', v_start + interval '60 days', 'webhook', v_start + interval '60 days');
+end;
+$$;
+comment on function app_private.seed_demo_subscription is 'The demo consultant''s past Basic subscription (two monthly charges, cancelled): rows for the admin''s subscription page and the analysts'' subscription views; her plan now is free.';
 
 -- Test: pytest tests/meta/test_cli.py

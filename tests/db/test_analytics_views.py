@@ -13,6 +13,7 @@ from app.analytics_docs import SQL_FILE, comments_sql, descriptions, plain
 from app.migrate import DB_DIR
 from tests.db import factories
 from tests.db.assertions import raises_sqlstate
+from tests.db.test_subscription_analytics import paid_subscription
 
 DOC = DB_DIR.parent / "docs" / "analytics.md"
 PERSONAL_WORDS = ("name", "email", "phone", "notes", "description", "reason", "token")
@@ -67,6 +68,8 @@ async def populate(owner) -> dict:
             if i == 0:
                 await owner.execute("update app.quotations set paid_at = $2 where id = $1", q, now - timedelta(hours=5))
         await factories.quotation(owner, cid)  # a draft: in analytics.quotations, not in the funnel
+        # A platform plan paid for two months and running (analytics.subscriptions, subscription_mrr_monthly).
+        await paid_subscription(owner, cid, "basic", "monthly", now - timedelta(days=40), now + timedelta(days=20))
         ids[tz] = cid
     assert await owner.fetchval("select api.refresh_daily_analytics()") > 0
     await owner.execute("refresh materialized view analytics.consultant_dashboard_stats")
