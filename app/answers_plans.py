@@ -50,7 +50,8 @@ class Subscription(Answer):
     gateway_subscription_id: str
     short_url: str | None = Field(description="Where the subscription is authorised (Razorpay's hosted page).")
     current_end: datetime | None
-    charge_at: datetime | None = Field(description="When Razorpay charges next.")
+    charge_at: datetime | None = Field(description="When Razorpay charges next; null once a cancellation was "
+                                                   "asked (nothing more is charged).")
     paid_until: datetime | None = Field(description="End of the last charged period: the plan holds until then "
                                                     "(and the grace period while a failed renewal is retried).")
     cancel_requested_at: datetime | None = Field(description="When it was cancelled: it ends at paid_until.")

@@ -99,7 +99,9 @@ async def gst_report_csv(request: Request) -> Response:
     w.writerow(REPORT_COLUMNS)
     for d in report["items"]:
         w.writerow([d["number"], TYPE_LABELS[d["document_type"]],
-                    "You" if d["issuer"] == "consultant" else "Nakksha (commission)", d["issue_date"],
+                    "You" if d["issuer"] == "consultant"
+                    else "Nakksha (plan)" if d.get("purpose") == "subscription" else "Nakksha (commission)",
+                    d["issue_date"],
                     d["original_number"] or "", d["supplier_gstin"] or "", d["recipient_gstin"] or "",
                     d["place_of_supply"] or "", d["place_of_supply_state_code"] or "", d["sac"], d["taxable_value"],
                     d["cgst"], d["sgst"], d["igst"], d["round_off"], d["total"], d["lut_reference"] or ""])

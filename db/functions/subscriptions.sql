@@ -11,7 +11,9 @@ set search_path = ''
 as $$
   select jsonb_build_object('id', s.id, 'plan', s.plan_code, 'period', s.period, 'amount', api.money(s.amount),
     'status', s.status, 'gateway_subscription_id', s.gateway_subscription_id, 'short_url', s.short_url,
-    'current_end', s.current_end, 'charge_at', s.charge_at, 'paid_until', s.paid_until,
+    'current_end', s.current_end,
+    -- No next charge once a cancellation was asked (Razorpay charges nothing more then).
+    'charge_at', case when s.cancel_requested_at is null then s.charge_at end, 'paid_until', s.paid_until,
     'cancel_requested_at', s.cancel_requested_at, 'failures', s.failures, 'created_at', s.created_at)
 $$;
 comment on function api.subscription_json(app.subscriptions) is 'A subscription as the API answers it.';

@@ -201,7 +201,7 @@ as $$
       'place_of_supply', coalesce(s.name, d.place_of_supply_country), 'sac', d.sac,
       'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
       'igst', api.money(d.igst), 'round_off', api.money(d.round_off), 'total', api.money(d.total),
-      'lut_reference', d.lut_reference)
+      'lut_reference', d.lut_reference, 'purpose', d.purpose)
       order by d.issued_at, d.number)
     from app.tax_documents d left join app.gst_states s on s.code = d.place_of_supply_state_code
     where d.consultant_id = (select app.current_reading_consultant_id())
