@@ -50,10 +50,11 @@ $(PANGO) $(INDIC_FONT):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_PACKAGES) >/dev/null
 
-# The whole suite, then (unless PYTEST_ARGS picks a part) tests/http again with the app's queries going
-# through a PgBouncer started for the run (NAKKSHA_TEST_PGBOUNCER=1; see tests/scaling/pgbouncer.py).
+# The whole suite, then (unless PYTEST_ARGS picks a part) tests/http's API modules again with the app's queries
+# going through a PgBouncer started for the run (NAKKSHA_TEST_PGBOUNCER=1; see tests/scaling/pgbouncer.py and
+# tests/http/conftest.py NOT_API; PGBOUNCER_ALL=1 make test-pgbouncer takes every module).
 test: $(STAMP) lint $(CHROMIUM) $(PGBOUNCER) $(JAVA) $(PANGO) $(INDIC_FONT)
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider --durations=25 $(PYTEST_ARGS)
 	if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
 
 test-pgbouncer: $(STAMP) $(PGBOUNCER)
