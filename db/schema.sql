@@ -3921,7 +3921,7 @@ CREATE FUNCTION api.my_gst_report(p_month date) RETURNS jsonb
       'place_of_supply', coalesce(s.name, d.place_of_supply_country), 'sac', d.sac,
       'taxable_value', api.money(d.taxable_value), 'cgst', api.money(d.cgst), 'sgst', api.money(d.sgst),
       'igst', api.money(d.igst), 'round_off', api.money(d.round_off), 'total', api.money(d.total),
-      'lut_reference', d.lut_reference)
+      'lut_reference', d.lut_reference, 'purpose', d.purpose)
       order by d.issued_at, d.number)
     from app.tax_documents d left join app.gst_states s on s.code = d.place_of_supply_state_code
     where d.consultant_id = (select app.current_reading_consultant_id())
@@ -7867,7 +7867,9 @@ CREATE FUNCTION api.subscription_json(s app.subscriptions) RETURNS jsonb
     AS $$
   select jsonb_build_object('id', s.id, 'plan', s.plan_code, 'period', s.period, 'amount', api.money(s.amount),
     'status', s.status, 'gateway_subscription_id', s.gateway_subscription_id, 'short_url', s.short_url,
-    'current_end', s.current_end, 'charge_at', s.charge_at, 'paid_until', s.paid_until,
+    'current_end', s.current_end,
+    -- No next charge once a cancellation was asked (Razorpay charges nothing more then).
+    'charge_at', case when s.cancel_requested_at is null then s.charge_at end, 'paid_until', s.paid_until,
     'cancel_requested_at', s.cancel_requested_at, 'failures', s.failures, 'created_at', s.created_at)
 $$;
 
