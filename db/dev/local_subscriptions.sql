@@ -129,7 +129,7 @@ returns jsonb language sql stable set search_path = '' as $$
     'total_count', p_s.total_count, 'paid_count', p_s.paid_count, 'remaining_count', p_s.total_count - p_s.paid_count,
     'customer_notify', p_s.customer_notify, 'created_at', dev.local_route_epoch(p_s.created_at),
     'expire_by', dev.local_route_epoch(p_s.expire_by), 'paused_at', dev.local_route_epoch(p_s.paused_at),
-    'short_url', '/dev/subscriptions/' || p_s.id, 'source', 'api', 'payment_method', p_s.payment_method,
+    'short_url', 'http://localhost/dev/subscriptions/' || p_s.id, 'source', 'api', 'payment_method', p_s.payment_method,
     'has_scheduled_changes', p_s.next_plan_id is not null,
     'change_scheduled_at', case when p_s.next_plan_id is not null then dev.local_route_epoch(p_s.current_end) end)
 $$;

@@ -134,7 +134,7 @@ async def test_the_local_gateway_upgrades_offline(db):
             c = await approved_consultant(client, db)
             r = await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "monthly"})
             assert r.status_code == 201, r.text
-            assert r.json()["checkout"]["checkout_url"].startswith("/dev/subscriptions/")  # relative: this server, whatever its host and port
+            assert r.json()["checkout"]["checkout_url"].startswith("http://localhost/dev/subscriptions/")
             sid = r.json()["subscription"]["gateway_subscription_id"]
             await dev_call(db, "select dev.local_sub_authenticate($1, 'card')", sid)
             with connected(db.url("worker")):
