@@ -55,8 +55,11 @@ async def test_a_confirmed_session_gets_one_reminder_a_day_before(client, db):
 
 
 async def within_a_day(client, db, count: int, prefix: str) -> list[datetime]:
-    """`count` free bookings of one consultant more than 30 hours ahead, all starting within 20 hours of the first."""
-    c = await approved_consultant(client, db, rules=every_day(), price="0")
+    """`count` free bookings of one consultant more than 30 hours ahead, all starting within 20 hours of the first.
+
+    Sixteen hours of slots a day (06:00–22:00 in the consultant's zone): with the default four, a first slot later than
+    the day's first left fewer than `count` within 20 hours (CI ran when now + 30 h fell in that day's first hour)."""
+    c = await approved_consultant(client, db, rules=every_day(start="06:00", end="22:00"), price="0")
     ahead = [s for s in await slots(client, c["slug"])
              if datetime.fromisoformat(s["starts_at"]) > datetime.now(UTC) + timedelta(hours=30)]
     first = datetime.fromisoformat(ahead[0]["starts_at"])
