@@ -7828,7 +7828,10 @@ begin
       detail = 'The free plan needs no subscription: cancel your subscription instead.';
   end if;
   v_live := api.live_subscription(v_id);
-  if v_live.id is not null and v_live.status <> 'created' and v_live.plan_code = v_plan.code
+  -- A failing subscription (pending: Razorpay retrying; halted: stopped) may be replaced by the same plan paid
+  -- another way: the new one is authorised with another card or UPI account, and the failing one is then cancelled
+  -- at once (api.worker_record_subscription; its paid period is over, and Razorpay would retry a pending one).
+  if v_live.id is not null and v_live.status not in ('created', 'pending', 'halted') and v_live.plan_code = v_plan.code
      and v_live.period = p_period and v_live.cancel_requested_at is null then
     raise exception using errcode = 'NK409', message = 'already_subscribed', hint = 'field:plan',
       detail = format('You already subscribe to %s (%s).', v_plan.name, p_period);
@@ -7854,7 +7857,7 @@ ALTER FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway t
 -- Name: FUNCTION subscription_checkout(p_plan text, p_period text, p_gateway text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) IS 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price if made, and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed).';
+COMMENT ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) IS 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price if made, and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed; a failing one, pending or halted, may be replaced by the same plan paid another way).';
 
 
 --

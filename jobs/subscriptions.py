@@ -13,7 +13,7 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
-from app.adapters.subscriptions import subscription_state
+from app.adapters.subscriptions import cancels_at_cycle_end, subscription_state
 from app.sql import run
 from jobs.app import app, pool
 from jobs.payments import gateway
@@ -56,13 +56,13 @@ async def queue_refresh(subscription_id: str) -> bool:
     return True
 
 
-PAID = ("active", "pending", "halted")  # cancelled at the cycle's end; others (nothing charged) at once
 
 
 @app.task(name="cancel_replaced_subscription", queue="payments", retry=RETRY)
 async def cancel_replaced_subscription(subscription_id: str) -> str:
     """A plan change took effect (the new subscription was authorised: api.worker_record_subscription): cancel the
-    paid subscription it replaces at Razorpay, at its cycle's end (its plan holds until then; nothing is refunded).
+    subscription it replaces at Razorpay: an active one at its cycle's end (its plan holds until then; nothing is
+    refunded), a failing one (pending, halted) at once (app.adapters.subscriptions.cancels_at_cycle_end).
     Retried while Razorpay is unavailable, so the old plan is never charged again; a refusal (already cancelled)
     is logged and the next fetch records what Razorpay has."""
     db = await pool()
@@ -70,7 +70,7 @@ async def cancel_replaced_subscription(subscription_id: str) -> str:
     if sub is None or sub["status"] in ("cancelled", "completed", "expired"):
         return "nothing to cancel"
     try:
-        await gateway().cancel_subscription(subscription_id, at_cycle_end=sub["status"] in PAID)
+        await gateway().cancel_subscription(subscription_id, at_cycle_end=cancels_at_cycle_end(sub["status"]))
     except GatewayRefused as exc:
         log.warning("subscription %s: Razorpay refused the cancellation: %s", subscription_id, exc)
         await queue_refresh(subscription_id)

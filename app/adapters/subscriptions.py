@@ -98,6 +98,14 @@ def subscription_state(entity: dict, payment: dict | None = None) -> dict:
     }
 
 
+def cancels_at_cycle_end(status: str) -> bool:
+    """Whether cancelling a subscription in this state waits for its cycle's end. Only an active one: its paid cycle
+    runs on and holds the plan. Nothing was charged on a created or authenticated one; a pending or halted one's paid
+    period is over and its unpaid invoice would go on being retried (pending) or stay payable, so a replacement
+    could be charged beside it: cancelled at once."""
+    return status == "active"
+
+
 class SubscriptionGateway(Protocol):
     """What platform billing needs from Razorpay Subscriptions (both gateways implement it; tests check the signatures)."""
 

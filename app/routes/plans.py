@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.adapters.payments import GatewayRefused, GatewayUnavailable
+from app.adapters.subscriptions import cancels_at_cycle_end
 from app.answers_plans import MyPlan, NewSubscription, PlanList, Subscription
 from app.endpoints import endpoint
 from app.errors import ApiError
@@ -38,7 +39,6 @@ log = logging.getLogger("nakksha.routes.plans")
 
 # Razorpay needs a number of billing cycles (total_count): ten years of either.
 TOTAL_COUNT = {"monthly": 120, "yearly": 10}
-PAID = ("active", "pending", "halted")  # cancelled at the cycle's end; others (nothing charged) at once
 
 
 class StartSubscriptionBody(Schema):
@@ -182,22 +182,23 @@ async def subscribe(request: Request, caller, body: StartSubscriptionBody) -> tu
     return {"subscription": sub, "checkout": checkout(request, q, sub)}, 201
 
 
-@endpoint(summary="Cancel your subscription at the end of the paid period (at once when nothing was charged yet): "
-                  "the plan stays until then; nothing is refunded.",
+@endpoint(summary="Cancel your subscription at the end of the paid period (at once when nothing was charged yet, "
+                  "or when a renewal failed: the paid period is over): the plan stays until then; nothing is refunded.",
           tags=("plans",), auth="approved", responses={200: Subscription, 404: None, 502: None})
 async def cancel_subscription(request: Request) -> JSONResponse:
     return JSONResponse(await cancel(request, request.state.caller))
 
 
 async def cancel(request: Request, caller) -> dict:
-    """Cancel the live subscription at its cycle's end (at once when nothing was charged): the API and the page."""
+    """Cancel the live subscription at its cycle's end (at once when nothing was charged or a renewal failed): the API
+    and the page."""
     pool, gw = request.app.state.pool, request.app.state.payments
     live = await run(pool, "my_subscription", caller)
     if live is None:
         raise ApiError(404, "not_found", "You have no subscription to cancel.")
     if live["cancel_requested_at"] is None:
         try:
-            await gw.cancel_subscription(live["gateway_subscription_id"], at_cycle_end=live["status"] in PAID)
+            await gw.cancel_subscription(live["gateway_subscription_id"], at_cycle_end=cancels_at_cycle_end(live["status"]))
         except (GatewayRefused, GatewayUnavailable) as exc:
             raise _unavailable(exc) from exc
     return await run(pool, "record_subscription_cancel", caller, subscription_id=uuid.UUID(live["id"]))

@@ -101,6 +101,47 @@ async def test_another_plan_cancels_and_creates_and_the_higher_plan_holds(client
     assert mine["subscription"]["gateway_subscription_id"] == new and mine["subscription"]["plan"] == "basic"
 
 
+async def test_a_halted_subscription_is_replaced_by_the_same_plan_paid_another_way(client, db, rzp):  # noqa: F811
+    """The failure mail and the page say: subscribe again with another card or UPI account. The same plan is taken
+    (not already_subscribed), the halted one is left alone until the new one is authorised, then cancelled at once —
+    a cycle-end cancel would leave its unpaid invoice payable (and a pending one retried) beside the new charge."""
+    c = await approved_consultant(client, db)
+    old = (await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})).json()[
+        "subscription"]["gateway_subscription_id"]
+    rzp.authenticate(old, "upi")
+    for _ in range(rzp.halt_after):
+        rzp.fail_charge(old)
+    await deliver_all(client, rzp, old)
+    await run_jobs(db)
+    mine = (await client.get(PLAN, headers=c["headers"])).json()
+    assert mine["subscription"]["status"] == "halted" and mine["plan"]["code"] == "pro"  # grace: never mid-period
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 201, r.text
+    new = r.json()["subscription"]["gateway_subscription_id"]
+    assert new != old and rzp.subscriptions[old]["status"] == "halted"  # untouched until the new one is authorised
+    rzp.authenticate(new, "card")
+    await deliver_all(client, rzp, new)
+    await run_jobs(db)
+    assert rzp.subscriptions[old]["status"] == "cancelled" and not rzp.sub_private[old].get("cancel_at_cycle_end")
+    mine = (await client.get(PLAN, headers=c["headers"])).json()
+    assert mine["plan"]["code"] == "pro" and mine["subscription"]["gateway_subscription_id"] == new
+    assert mine["subscription"]["status"] == "active"
+
+
+async def test_cancelling_a_failing_subscription_stops_the_retries_at_once(client, db, rzp):  # noqa: F811
+    c = await approved_consultant(client, db)
+    sid = (await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "monthly"})).json()[
+        "subscription"]["gateway_subscription_id"]
+    rzp.authenticate(sid, "card")
+    rzp.fail_charge(sid)
+    await deliver_all(client, rzp, sid)
+    await run_jobs(db)
+    assert (await client.get(PLAN, headers=c["headers"])).json()["subscription"]["status"] == "pending"
+    r = await client.delete(SUB, headers=c["headers"])
+    assert r.status_code == 200, r.text
+    assert rzp.subscriptions[sid]["status"] == "cancelled" and not rzp.sub_private[sid].get("cancel_at_cycle_end")
+
+
 async def test_the_refusals(client, db, rzp):  # noqa: F811
     c = await approved_consultant(client, db)
     for body, status, code in (({"plan": "free", "period": "monthly"}, 422, "free_plan"),
