@@ -9,6 +9,7 @@
 --  * dev.local_sub_charge(id, 'success'|'failure'): the due cycle is charged now (the clock moves to it if ahead);
 --    failures go pending (retried the next day) and halted after 3; a halted one's cycles are invoiced, not charged;
 --  * dev.local_sub_advance(interval): the clock moves on and every due subscription is charged (successfully);
+--  * dev.local_sub_start_clock(at): before any subscription, start the clock in the past (a month that has run out);
 --  * dev.local_sub_pay_invoice(invoice id) pays a halted invoice by hand; dev.local_sub_reactivate(id) is a new card.
 -- Each change queues the subscription.* webhook Razorpay would send (deliver_local_webhook), with the payment.
 
@@ -18,7 +19,7 @@ create table if not exists dev.local_sub_clock (
     CONSTRAINT local_sub_clock_pkey PRIMARY KEY (id),
     CONSTRAINT local_sub_clock_one_row CHECK (id)
 );
-comment on table dev.local_sub_clock is 'The local subscriptions'' simulated clock: now() plus this many seconds (only ever moves on).';
+comment on table dev.local_sub_clock is 'The local subscriptions'' simulated clock: now() plus this many seconds (negative when started in the past; only ever moves on).';
 
 create table if not exists dev.local_sub_plans (
     id text NOT NULL,
@@ -90,10 +91,28 @@ comment on function dev.local_sub_now is 'Local subscriptions: the simulated tim
 
 create or replace function dev.local_sub_move_clock(p_to timestamptz)
 returns void language sql volatile set search_path = '' as $$
-  insert into dev.local_sub_clock (id, offset_seconds) values (true, greatest(0, extract(epoch from p_to - now())::bigint))
-  on conflict (id) do update set offset_seconds = greatest(dev.local_sub_clock.offset_seconds, excluded.offset_seconds)
+  -- Never back from the simulated time, which may run behind the real one (dev.local_sub_start_clock); whole seconds
+  -- rounded up, so the simulated now is at or after p_to (rounded, it could land half a second before a cycle's end).
+  insert into dev.local_sub_clock (id, offset_seconds) values (true, greatest(0, ceil(extract(epoch from p_to - now()))::bigint))
+  on conflict (id) do update
+  set offset_seconds = greatest(dev.local_sub_clock.offset_seconds, ceil(extract(epoch from p_to - now()))::bigint)
 $$;
 comment on function dev.local_sub_move_clock is 'Local subscriptions: move the simulated clock on to a time (never back).';
+
+create or replace function dev.local_sub_start_clock(p_at timestamptz)
+returns void language plpgsql volatile set search_path = '' as $$
+begin
+  -- The app reads the real clock (a plan holds until paid_until + grace of now()), so a story in which a paid month
+  -- runs out — charged, failed, fallen back — starts the simulated clock that far in the past; only before any
+  -- subscription was simulated, so no simulated history ever runs backwards.
+  if exists (select from dev.local_subscriptions) then
+    perform dev.local_route_refuse('clock_started', 'The simulated clock starts before any subscription.');
+  end if;
+  insert into dev.local_sub_clock (id, offset_seconds) values (true, extract(epoch from p_at - now())::bigint)
+  on conflict (id) do update set offset_seconds = excluded.offset_seconds;
+end;
+$$;
+comment on function dev.local_sub_start_clock is 'Local subscriptions: start the simulated clock at a time, past or future, before any subscription exists.';
 
 create or replace function dev.local_sub_rid(p_prefix text)
 returns text language sql volatile set search_path = '' as $$

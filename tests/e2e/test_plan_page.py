@@ -96,4 +96,78 @@ async def test_a_consultant_on_free_subscribes_to_basic_offline_and_cancels(page
     await no_serious_violations(page, "plan-cancelled-1366")
     await shot(page, "plan-cancelled-1366")
 
+
+async def authorise_locally(page, method: str = "card") -> None:
+    """The local stand-in for Razorpay Checkout, then back to the plan page, confirming."""
+    await page.get_by_role("link", name="Authorise payment").click()
+    await page.get_by_label("Method").select_option(method)
+    await page.get_by_role("button", name="Authorise and pay").click()
+    await page.wait_for_url(f"**{PAGE}?confirming=1")
+
+
+async def test_a_failed_renewal_keeps_the_plan_through_grace_then_falls_back_and_the_consultant_subscribes_again(
+        page, api, db, site):
+    """The issue's story to the end: upgraded and charged, a limit lifted; the renewal fails (retried, halted) and the
+    plan holds through the grace; then the Free plan's limits apply, nothing deleted; the consultant subscribes again
+    with another card and is charged. The app reads the real clock, so the month is simulated in the past: the local
+    gateway's clock starts 35 days ago (the first charge pays a month that ends 4–5 days ago, inside the default 7
+    days' grace), and the grace running out is the admin's grace setting set to 0 rather than a week's wait."""
+    c = await approved_consultant(api, db)
+    cid = uuid.UUID(c["id"])
+    qid = await five_sent_and_a_draft(api, db, c)
+    await owner_do(db, "select dev.local_sub_start_clock(now() - interval '35 days')")
+    email = await email_of(api, c)
+    await page.set_viewport_size({"width": 1366, "height": 900})
+    await sign_in(page, email, PAGE)
+    await page.get_by_role("button", name="Pay monthly for Basic").click()
+    await authorise_locally(page, "upi")
+    await run_jobs(db)
+    await expect(page.get_by_role("heading", name="Your plan: Basic")).to_be_visible(timeout=15_000)
+    assert (await api.post(f"/api/v1/quotations/{qid}/send", headers=c["headers"])).status_code == 200  # lifted
+    first = (await api.get("/api/v1/consultants/me/plan", headers=c["headers"])).json()["subscription"]
+
+    # The renewal fails three times (Razorpay retries daily, then halts): the plan holds through the grace.
+    for _ in range(3):
+        await owner_do(db, "select dev.local_sub_charge($1, 'failure')::text", first["gateway_subscription_id"])
+    await run_jobs(db)
+    mine = (await api.get("/api/v1/consultants/me/plan", headers=c["headers"])).json()
+    assert mine["subscription"]["status"] == "halted" and mine["plan"]["code"] == "basic"
+    await page.goto(site + PAGE)
+    await expect(page.get_by_role("heading", name="Your plan: Basic")).to_be_visible()
+    await expect(page.get_by_text(f"Your Basic plan stays until {day(mine['grace_until'])}")).to_be_visible()
+    await no_serious_violations(page, "plan-halted-1366")
+    await fits(page, "plan-halted-1366")
+    assert await owner_do(db, "select count(*) from app.email_logs where email_type = 'plan_payment_failed' "
+                              "and consultant_id = $1", cid) >= 1
+
+    # The grace runs out: the Free plan's limits, nothing deleted (the six sent this month stay; a seventh is refused).
+    await owner_do(db, "update app.platform_settings set value = '0' where key = 'subscription_grace_days'")
+    await page.reload()
+    await expect(page.get_by_role("heading", name="Your plan: Free")).to_be_visible()
+    await expect(page.get_by_text("Your Basic plan has ended")).to_be_visible()
+    q = await api.post("/api/v1/quotations", headers=c["headers"], json={
+        "client_name": "Arjun Rao", "client_email": "arjun@example.com", "quotation_name": "Audit",
+        "base_amount": "5000.00"})
+    r = await api.post(f"/api/v1/quotations/{q.json()['id']}/send", headers=c["headers"])
+    assert r.status_code == 403 and r.json()["error"]["code"] == "plan_limit", r.text
+    assert await owner_do(db, "select count(*) from app.quotations where consultant_id = $1 and sent_at is not null",
+                          cid) == 6
+    await no_serious_violations(page, "plan-lapsed-1366")
+    await shot(page, "plan-lapsed-1366")
+
+    # Subscribed again with another card: charged, Basic again; the halted one cancelled at once.
+    await page.get_by_role("button", name="Subscribe again to Basic, monthly").click()
+    await authorise_locally(page, "card")
+    await run_jobs(db)
+    await expect(page.get_by_role("heading", name="Your plan: Basic")).to_be_visible(timeout=15_000)
+    assert (await api.post(f"/api/v1/quotations/{q.json()['id']}/send", headers=c["headers"])).status_code == 200
+    assert await owner_do(db, "select status from dev.local_subscriptions where id = $1",
+                          first["gateway_subscription_id"]) == "cancelled"
+    # Two charges, two invoices from the platform, for the same amounts.
+    assert await owner_do(db, "select array_agg(amount order by charged_at)::text from app.subscription_charges "
+                              "where consultant_id = $1", cid) == "{499.00,499.00}"
+    assert await owner_do(db, "select array_agg(total order by issued_at)::text from app.tax_documents "
+                              "where purpose = 'subscription' and consultant_id = $1",
+                          cid) == "{499.00,499.00}"
+
 # Test: pytest tests/e2e/test_plan_page.py
