@@ -94,4 +94,4 @@ async def sweep_subscriptions(timestamp: int) -> int:
     due = await run(db, "worker_subscriptions_due", limit=SWEEP_BATCH)
     return sum([await queue_refresh(sub_id) for sub_id in due])
 
-# Test: pytest tests/jobs/test_subscriptions_job.py tests/db/test_billing.py
+# Test: pytest tests/db/test_billing.py tests/db/test_plan_grace_mails.py tests/http/test_billing.py

@@ -72,7 +72,7 @@ begin
     where s.status in ('pending', 'halted') and s.replaced_at is null and s.cancel_requested_at is null
       and s.paid_until is not null and s.grace_reminder_for is distinct from s.paid_until
       and v_ahead > interval '0' and v_ahead < v_grace
-      and v_at >= s.paid_until + v_grace - v_ahead and v_at < s.paid_until + v_grace
+      and s.paid_until <= v_at - v_grace + v_ahead and s.paid_until > v_at - v_grace  -- (the index's range)
       and s.fetched_at >= s.paid_until + v_grace - v_ahead
       and app_private.plan_is_lower(app.effective_plan_code(s.consultant_id, s.paid_until + v_grace), s.plan_code)
     order by s.paid_until
@@ -90,7 +90,7 @@ begin
     select s.* from app.subscriptions s
     where s.status in ('pending', 'halted') and s.replaced_at is null and s.cancel_requested_at is null
       and s.paid_until is not null and s.fallback_notice_for is distinct from s.paid_until
-      and v_at >= s.paid_until + v_grace and v_at < s.paid_until + v_grace + interval '7 days'
+      and s.paid_until <= v_at - v_grace and s.paid_until > v_at - v_grace - interval '7 days'
       and s.fetched_at >= s.paid_until + v_grace
       and app_private.plan_is_lower(app.effective_plan_code(s.consultant_id, v_at), s.plan_code)
     order by s.paid_until

@@ -205,4 +205,4 @@ grant execute on function api.worker_subscription(text), api.worker_subscription
   api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz), api.worker_subscriptions_due(integer)
   to nakksha_worker;
 
--- Test: pytest tests/db/test_billing.py tests/jobs/test_subscriptions_job.py
+-- Test: pytest tests/db/test_billing.py tests/db/test_plan_payment_mail.py tests/db/test_plan_grace_mails.py

@@ -204,6 +204,30 @@ async def test_a_reminder_falling_due_queues_a_fetch_first(db, owner):
     assert kind == "plan_grace_ending" and data["pay_url"] is None
 
 
+async def test_the_subscriptions_sweep_queues_the_notice(db, owner):
+    """The periodic job itself (jobs/subscriptions.py sweep_subscriptions): a plan fell back two days ago and was
+    fetched since, still unpaid: its notice is queued, once."""
+    from jobs.app import connected
+    from jobs.subscriptions import sweep_subscriptions
+
+    cid = await factories.consultant(owner)
+    sub = await subscription(db, owner, cid)
+    now = datetime.now(UTC)
+    p = now - GRACE - 2 * DAY
+    conn, w = await worker(db)
+    try:
+        await w.record(sub, state("halted", p, p + MONTH), [invoice(p - MONTH, p), invoice(p, p + MONTH, paid=False)],
+                       fetched_at=now - HOUR)
+    finally:
+        await conn.close()
+    with connected(db.url("worker")) as job_app:
+        async with job_app.open_async():
+            await sweep_subscriptions(timestamp=0)
+            await sweep_subscriptions(timestamp=0)
+    [(kind, data, status)] = await mails(owner, cid)
+    assert (kind, status, data["fallback_plan_name"]) == ("plan_fell_back", "queued", "Free")
+
+
 def test_the_mails_say_when_what_applies_and_how_to_pay_or_upgrade():
     ending = render("plan_grace_ending", sample("plan_grace_ending"))
     assert ending.subject == "Your Pro plan moves to Free on Wed, 09 Dec 2026, 12:00 AM IST unless it is paid"
