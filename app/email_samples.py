@@ -23,6 +23,9 @@ QUOTATION = {
     "quotation_url": "https://nakksha.in/q/qt_sample",
 }
 CONSULTANT = {"first_name": "Asha", "slug": "asha-verma"}
+PLAN_GRACE = {"first_name": "Asha", "plan_name": "Pro", "fallback_plan_name": "Free", "timezone": "Asia/Kolkata",
+              "grace_until": "2026-12-08T18:30:00+00:00", "pay_url": "https://rzp.io/i/sample",
+              "subscription_id": "3c7e2a90-5d41-4f8b-a2c6-9e1b7d0f4a58", "paid_until": "2026-12-01T18:30:00+00:00"}
 
 SAMPLES: dict[str, dict] = {
     "session_confirmation": SESSION,
@@ -48,6 +51,10 @@ SAMPLES: dict[str, dict] = {
     "account_suspended": {**CONSULTANT, "reason": "Several clients reported missed sessions."},
     "plan_payment_failed": {"first_name": "Asha", "plan_name": "Pro", "status": "halted", "timezone": "Asia/Kolkata",
                             "grace_until": "2026-12-08T18:30:00+00:00", "pay_url": "https://rzp.io/i/sample"},
+    # A failed renewal's later mails (api.worker_queue_plan_grace_mails): the plan it falls back to, and which
+    # subscription and paid period they are for (so a payment can withdraw them before they go).
+    "plan_grace_ending": {**PLAN_GRACE},
+    "plan_fell_back": {**PLAN_GRACE},
     "verify_email": {"verify_url": "https://nakksha.in/auth/verify-email?token=ev_sample", "valid_hours": 24},
     "password_reset": {"reset_url": "https://nakksha.in/auth/reset-password?token=pr_sample", "valid_minutes": 60},
 }

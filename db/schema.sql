@@ -3654,6 +3654,9 @@ CREATE TABLE app.subscriptions (
     fetched_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    unpaid_invoice_url text,
+    grace_reminder_for timestamp with time zone,
+    fallback_notice_for timestamp with time zone,
     CONSTRAINT subscriptions_amount_positive CHECK ((amount >= (1)::numeric)),
     CONSTRAINT subscriptions_counts_range CHECK (((paid_count >= 0) AND (failures >= 0))),
     CONSTRAINT subscriptions_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text]))),
@@ -3662,7 +3665,8 @@ CREATE TABLE app.subscriptions (
     CONSTRAINT subscriptions_period_valid CHECK ((period = ANY (ARRAY['monthly'::text, 'yearly'::text]))),
     CONSTRAINT subscriptions_replaced_together CHECK (((replaced_by IS NULL) OR (replaced_at IS NOT NULL))),
     CONSTRAINT subscriptions_short_url_https CHECK ((short_url ~ '^https?://'::text)),
-    CONSTRAINT subscriptions_status_valid CHECK ((status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
+    CONSTRAINT subscriptions_status_valid CHECK ((status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text]))),
+    CONSTRAINT subscriptions_unpaid_invoice_url_https CHECK ((unpaid_invoice_url ~ '^https://'::text))
 );
 
 
@@ -3687,6 +3691,27 @@ COMMENT ON COLUMN app.subscriptions.paid_until IS 'The end of the last charged c
 --
 
 COMMENT ON COLUMN app.subscriptions.failures IS 'Failed charge attempts since the last successful one (from the fetched state: pending/halted).';
+
+
+--
+-- Name: COLUMN subscriptions.unpaid_invoice_url; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.subscriptions.unpaid_invoice_url IS 'Razorpay''s link to pay the latest unpaid invoice, as last fetched (NULL when none is unpaid or it has no link): the Pay now of the failure mails.';
+
+
+--
+-- Name: COLUMN subscriptions.grace_reminder_for; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.subscriptions.grace_reminder_for IS 'The paid_until whose grace-ending reminder was mailed (once per paid_until).';
+
+
+--
+-- Name: COLUMN subscriptions.fallback_notice_for; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.subscriptions.fallback_notice_for IS 'The paid_until whose fall-back notice was mailed (once per paid_until).';
 
 
 --
@@ -7459,7 +7484,7 @@ CREATE FUNCTION api.setting_bounds() RETURNS jsonb
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
     "commission_gst_percent": [0, 28], "service_gst_percent": [0, 28], "tcs_basis_points": [0, 200],
     "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000],
-    "subscription_grace_days": [0, 60]}'::jsonb;
+    "subscription_grace_days": [0, 60], "subscription_grace_reminder_days": [0, 30]}'::jsonb;
 $$;
 
 
@@ -9163,6 +9188,82 @@ COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timesta
 
 
 --
+-- Name: worker_queue_plan_grace_mails(integer, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_queue_plan_grace_mails(p_limit integer DEFAULT 200, p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_at timestamptz := coalesce(p_at, now());
+  v_grace interval := app.subscription_grace();
+  v_ahead interval := app_private.grace_reminder_ahead();
+  v_s app.subscriptions;
+  v_to text;
+  v_count integer := 0;
+begin
+  -- With the subscriptions sweep (every ten minutes). A subscription whose renewal failed (pending or halted, not
+  -- replaced by a plan change, no cancellation asked) keeps its plan until paid_until + grace. Both mails go only on a
+  -- fetch made after they fell due that still showed it unpaid (api.worker_subscriptions_due queues that fetch), so a
+  -- payment whose webhook was lost is seen first; a recorded charge moves paid_until on and neither goes. Once per
+  -- paid_until (the columns), under the row's lock: racing sweeps skip the row the other holds, and a fetch
+  -- recording a charge waits for it (or the sweep skips the row the fetch holds). p_at: the instant to sweep for.
+  --
+  -- The reminder: from grace_reminder_ahead before the grace ends until it ends, when the reminder falls after
+  -- the paid period (a shorter grace: the failure mail already gave the date) and the plan in force would then
+  -- drop (a comp or another subscription keeping the plan means no reminder).
+  for v_s in
+    select s.* from app.subscriptions s
+    where s.status in ('pending', 'halted') and s.replaced_at is null and s.cancel_requested_at is null
+      and s.paid_until is not null and s.grace_reminder_for is distinct from s.paid_until
+      and v_ahead > interval '0' and v_ahead < v_grace
+      and s.paid_until <= v_at - v_grace + v_ahead and s.paid_until > v_at - v_grace  -- (the index's range)
+      and s.fetched_at >= s.paid_until + v_grace - v_ahead
+      and app_private.plan_is_lower(app.effective_plan_code(s.consultant_id, s.paid_until + v_grace), s.plan_code)
+    order by s.paid_until
+    limit p_limit
+    for update of s skip locked
+  loop
+    v_to := app.effective_plan_code(v_s.consultant_id, v_s.paid_until + v_grace);
+    perform app_private.plan_grace_mail(v_s, 'plan_grace_ending', v_to);
+    update app.subscriptions set grace_reminder_for = v_s.paid_until where id = v_s.id;
+    v_count := v_count + 1;
+  end loop;
+  -- The notice: once the grace has ended (within a week: a worker down longer sends no stale news), when the plan
+  -- in force at this instant is lower than the subscription's (a comp or another subscription keeping it: none).
+  for v_s in
+    select s.* from app.subscriptions s
+    where s.status in ('pending', 'halted') and s.replaced_at is null and s.cancel_requested_at is null
+      and s.paid_until is not null and s.fallback_notice_for is distinct from s.paid_until
+      and s.paid_until <= v_at - v_grace and s.paid_until > v_at - v_grace - interval '7 days'
+      and s.fetched_at >= s.paid_until + v_grace
+      and app_private.plan_is_lower(app.effective_plan_code(s.consultant_id, v_at), s.plan_code)
+    order by s.paid_until
+    limit p_limit
+    for update of s skip locked
+  loop
+    v_to := app.effective_plan_code(v_s.consultant_id, v_at);
+    perform app_private.plan_grace_mail(v_s, 'plan_fell_back', v_to);
+    update app.subscriptions set fallback_notice_for = v_s.paid_until, grace_reminder_for = v_s.paid_until
+    where id = v_s.id;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_queue_plan_grace_mails(p_limit integer, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_queue_plan_grace_mails(p_limit integer, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_queue_plan_grace_mails(p_limit integer, p_at timestamp with time zone) IS 'Worker, with the subscriptions sweep: queue the grace-ending reminder and the fall-back notice of subscriptions whose renewal failed, each once per paid_until, when a fetch since they fell due still shows them unpaid and the plan in force drops (at most p_limit of each; p_at: the instant to sweep for, now by default).';
+
+
+--
 -- Name: worker_record_gateway_fee(uuid, bigint, bigint); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -9403,6 +9504,7 @@ begin
                     and s.status not in ('created', 'cancelled', 'completed', 'expired')
                   for update loop
       update app.subscriptions s set replaced_at = now(), replaced_by = v_old.id where s.id = v_prev.id;
+      perform app_private.withdraw_plan_grace_mails(v_prev.id);  -- a new plan: the old one's dunning is moot
       perform app_private.defer_job('cancel_replaced_subscription',
                                     jsonb_build_object('subscription_id', v_prev.gateway_subscription_id), 'payments',
                                     null, null, 'subscription:' || v_prev.gateway_subscription_id);
@@ -9417,6 +9519,12 @@ begin
     paid_count = case when v_stale then s.paid_count else coalesce((p_state->>'paid_count')::integer, s.paid_count) end,
     payment_method = coalesce(p_state->>'payment_method', s.payment_method),
     short_url = coalesce(s.short_url, p_state->>'short_url'),
+    -- Razorpay's link to pay the latest unpaid invoice (a halted one is not charged again by itself): the failure
+    -- mails' Pay now (this one's, and the sweep's later reminder and notice, which have no invoices to read).
+    unpaid_invoice_url = case when v_stale then s.unpaid_invoice_url else (
+      select i->>'short_url' from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+      where i->>'status' in ('issued', 'partially_paid') and i->>'short_url' like 'https://%'
+      order by (i->>'billing_start')::bigint desc nulls last limit 1) end,
     -- Cycles invoiced and not paid, as last fetched (a failed renewal, a halted subscription's invoices).
     failures = case when v_stale then s.failures else (
       select count(*) from jsonb_array_elements(coalesce(p_invoices, '[]')) i
@@ -9439,13 +9547,13 @@ begin
       perform app_private.queue_email('plan_payment_failed', c.email, c.first_name, jsonb_build_object(
           'first_name', c.first_name, 'plan_name', (select p.name from app.plans p where p.code = v_s.plan_code),
           'status', v_s.status, 'timezone', c.timezone,
-          'grace_until', v_s.paid_until + app.subscription_grace(),
-          'pay_url', (select i->>'short_url' from jsonb_array_elements(coalesce(p_invoices, '[]')) i
-                      where i->>'status' in ('issued', 'partially_paid') and i->>'short_url' like 'https://%'
-                      order by (i->>'billing_start')::bigint desc nulls last limit 1)),
+          'grace_until', v_s.paid_until + app.subscription_grace(), 'pay_url', v_s.unpaid_invoice_url),
         v_s.consultant_id)
       from app.consultants c where c.id = v_s.consultant_id;
     end if;
+    -- A grace-ending reminder or fall-back notice still waiting to go no longer does once the plan is paid
+    -- (paid_until moved on) or the subscription is no longer failing (db/functions/subscription_grace_mails.sql).
+    perform app_private.withdraw_plan_grace_mails(v_s.id);
   end if;
   perform app.sync_plan_display(v_s.consultant_id);
   return jsonb_build_object('status', v_s.status, 'paid_until', v_s.paid_until, 'new_charges', v_new,
@@ -9829,13 +9937,20 @@ CREATE FUNCTION api.worker_subscriptions_due(p_limit integer) RETURNS jsonb
     SET search_path TO ''
     AS $$
   -- The live subscriptions to fetch even without a webhook (webhooks are the fast path; this catches the ones that
-  -- never came): a charge due an hour ago and not fetched since, a paid period (plus grace) run out, or daily.
+  -- never came): a charge due an hour ago and not fetched since, a paid period run out, or daily. A failed
+  -- renewal's grace-ending reminder or its end falling due: fetched first, so the mail goes only if still unpaid
+  -- (api.worker_queue_plan_grace_mails).
   select coalesce(jsonb_agg(x.gateway_subscription_id), '[]') from (
     select s.gateway_subscription_id from app.subscriptions s
+    cross join lateral (select s.paid_until + app.subscription_grace() as grace_end) g
     where s.status not in ('cancelled', 'completed', 'expired')
       and (coalesce(s.fetched_at, '-infinity') < now() - interval '1 day'
            or (s.charge_at < now() - interval '1 hour' and coalesce(s.fetched_at, '-infinity') < s.charge_at + interval '1 hour')
-           or (s.paid_until < now() and coalesce(s.fetched_at, '-infinity') < s.paid_until))
+           or (s.paid_until < now() and coalesce(s.fetched_at, '-infinity') < s.paid_until)
+           or (s.status in ('pending', 'halted') and s.replaced_at is null
+               and ((g.grace_end - app_private.grace_reminder_ahead() < now()
+                     and coalesce(s.fetched_at, '-infinity') < g.grace_end - app_private.grace_reminder_ahead())
+                    or (g.grace_end < now() and coalesce(s.fetched_at, '-infinity') < g.grace_end))))
       and (s.status <> 'created' or s.created_at > now() - interval '8 days')
     order by s.fetched_at nulls first limit p_limit) x
 $$;
@@ -9847,7 +9962,7 @@ ALTER FUNCTION api.worker_subscriptions_due(p_limit integer) OWNER TO nakksha_ow
 -- Name: FUNCTION worker_subscriptions_due(p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_subscriptions_due(p_limit integer) IS 'Worker: the live subscriptions due a fetch (a charge or period end passed without one, or a day since the last); ones only created are given up after about a week.';
+COMMENT ON FUNCTION api.worker_subscriptions_due(p_limit integer) IS 'Worker: the live subscriptions due a fetch (a charge, period end, or a failed renewal''s grace reminder or end passed without one, or a day since the last); ones only created are given up after about a week.';
 
 
 --
@@ -14571,6 +14686,27 @@ COMMENT ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type t
 
 
 --
+-- Name: grace_reminder_ahead(); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.grace_reminder_ahead() RETURNS interval
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select make_interval(days => app_private.setting_integer('subscription_grace_reminder_days'))
+$$;
+
+
+ALTER FUNCTION app_private.grace_reminder_ahead() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION grace_reminder_ahead(); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.grace_reminder_ahead() IS 'How long before a failed renewal''s grace ends the consultant is reminded (subscription_grace_reminder_days; 0: never).';
+
+
+--
 -- Name: hold_minutes(app.consultants); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -14991,6 +15127,60 @@ ALTER FUNCTION app_private.payout_account_event(p_payload jsonb) OWNER TO nakksh
 --
 
 COMMENT ON FUNCTION app_private.payout_account_event(p_payload jsonb) IS 'A Route account or product webhook: queue a status check for the consultant owning the linked account (the event''s own status is not trusted).';
+
+
+--
+-- Name: plan_grace_mail(app.subscriptions, text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text) RETURNS uuid
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- One of the two mails, with what the consultant needs: the plan, the instant it falls (fell) back and to what,
+  -- the unpaid invoice's Pay now link when Razorpay gave one, and which subscription and paid_until it was for (so a
+  -- recovered payment can withdraw it before it goes: app_private.withdraw_plan_grace_mails).
+  select app_private.queue_email(p_kind, c.email, c.first_name, jsonb_build_object(
+      'first_name', c.first_name, 'timezone', c.timezone,
+      'plan_name', (select p.name from app.plans p where p.code = p_s.plan_code),
+      'fallback_plan_name', (select p.name from app.plans p where p.code = p_fallback_plan),
+      'grace_until', p_s.paid_until + app.subscription_grace(), 'pay_url', p_s.unpaid_invoice_url,
+      'subscription_id', p_s.id, 'paid_until', p_s.paid_until),
+    c.id)
+  from app.consultants c where c.id = p_s.consultant_id
+$$;
+
+
+ALTER FUNCTION app_private.plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text) IS 'Queue plan_grace_ending or plan_fell_back for a subscription whose renewal failed, naming the plan it falls back to.';
+
+
+--
+-- Name: plan_is_lower(text, text); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.plan_is_lower(p_code text, p_than text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The order app.effective_plan_code picks the best plan by: a lower plan is one it would pick after.
+  select (a.price_monthly, a.price_yearly, a.position) < (b.price_monthly, b.price_yearly, b.position)
+  from app.plans a, app.plans b where a.code = p_code and b.code = p_than
+$$;
+
+
+ALTER FUNCTION app_private.plan_is_lower(p_code text, p_than text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION plan_is_lower(p_code text, p_than text); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.plan_is_lower(p_code text, p_than text) IS 'Whether a plan ranks below another in the order the plan in force is chosen by (price a month, a year, position).';
 
 
 --
@@ -16883,6 +17073,40 @@ ALTER FUNCTION app_private.utc_text(p_t timestamp with time zone) OWNER TO nakks
 --
 
 COMMENT ON FUNCTION app_private.utc_text(p_t timestamp with time zone) IS 'An instant as UTC ISO 8601 text (2026-12-06T09:30:00+00:00): how the slot list states its times.';
+
+
+--
+-- Name: withdraw_plan_grace_mails(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.withdraw_plan_grace_mails(p_subscription_id uuid) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- Called by api.worker_record_subscription when a fetch changed a subscription (and for the one a plan change
+  -- replaced): a reminder or notice still queued for it (a send retried while the mail provider is down) no
+  -- longer goes when the plan was paid since (paid_until moved on), changed or cancelled. Logged as failed, with why.
+  with gone as (
+    update app.email_logs l set status = 'failed', failed_at = now(),
+      error_message = 'withdrawn: the plan was paid, changed or cancelled before this went'
+    from app.subscriptions s
+    where s.id = p_subscription_id and l.consultant_id = s.consultant_id and l.status = 'queued'
+      and l.email_type in ('plan_grace_ending', 'plan_fell_back')
+      and l.template_data->>'subscription_id' = s.id::text
+      and (s.status not in ('pending', 'halted') or s.replaced_at is not null or s.cancel_requested_at is not null
+           or (l.template_data->>'paid_until')::timestamptz is distinct from s.paid_until)
+    returning 1)
+  select count(*)::integer from gone
+$$;
+
+
+ALTER FUNCTION app_private.withdraw_plan_grace_mails(p_subscription_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION withdraw_plan_grace_mails(p_subscription_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.withdraw_plan_grace_mails(p_subscription_id uuid) IS 'Withdraw (mark failed) a subscription''s queued grace-ending reminder or fall-back notice once its plan was paid, replaced or cancelled.';
 
 
 --
@@ -21864,6 +22088,13 @@ CREATE UNIQUE INDEX subscriptions_one_live ON app.subscriptions USING btree (con
 --
 
 CREATE INDEX subscriptions_refresh_idx ON app.subscriptions USING btree (fetched_at) WHERE (status <> ALL (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text]));
+
+
+--
+-- Name: subscriptions_unpaid_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX subscriptions_unpaid_idx ON app.subscriptions USING btree (paid_until) WHERE ((status = ANY (ARRAY['pending'::text, 'halted'::text])) AND (replaced_at IS NULL));
 
 
 --
@@ -27073,6 +27304,14 @@ GRANT ALL ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at times
 
 
 --
+-- Name: FUNCTION worker_queue_plan_grace_mails(p_limit integer, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_queue_plan_grace_mails(p_limit integer, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_queue_plan_grace_mails(p_limit integer, p_at timestamp with time zone) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -28741,6 +28980,14 @@ GRANT ALL ON FUNCTION app_private.free_slots(p_c app.consultants, p_session_type
 
 
 --
+-- Name: FUNCTION grace_reminder_ahead(); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.grace_reminder_ahead() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.grace_reminder_ahead() TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION hold_minutes(p_c app.consultants); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -28841,6 +29088,22 @@ GRANT ALL ON FUNCTION app_private.offered_minutes(p_c app.consultants, p_session
 
 REVOKE ALL ON FUNCTION app_private.payout_account_event(p_payload jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.payout_account_event(p_payload jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.plan_grace_mail(p_s app.subscriptions, p_kind text, p_fallback_plan text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION plan_is_lower(p_code text, p_than text); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.plan_is_lower(p_code text, p_than text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.plan_is_lower(p_code text, p_than text) TO nakksha_worker;
 
 
 --
@@ -29298,6 +29561,14 @@ GRANT ALL ON FUNCTION app_private.unix_time(p_value jsonb) TO nakksha_worker;
 
 REVOKE ALL ON FUNCTION app_private.utc_text(p_t timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.utc_text(p_t timestamp with time zone) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION withdraw_plan_grace_mails(p_subscription_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.withdraw_plan_grace_mails(p_subscription_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.withdraw_plan_grace_mails(p_subscription_id uuid) TO nakksha_worker;
 
 
 --
@@ -30566,3 +30837,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212080000
 -- 20261212090000
 -- 20261212100000
+-- 20261213020000

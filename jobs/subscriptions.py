@@ -84,8 +84,14 @@ async def cancel_replaced_subscription(subscription_id: str) -> str:
 @app.task(name="sweep_subscriptions", queue="payments")
 async def sweep_subscriptions(timestamp: int) -> int:
     """Every ten minutes: a fetch for the live subscriptions whose charge or paid period passed without one, and a
-    daily one for the rest (api.worker_subscriptions_due)."""
-    due = await run(await pool(), "worker_subscriptions_due", limit=SWEEP_BATCH)
+    daily one for the rest (api.worker_subscriptions_due); and a failed renewal's later mails, the reminder before
+    its grace ends and the notice once its plan has fallen back, when a fetch since they fell due still showed it
+    unpaid (api.worker_queue_plan_grace_mails: once per paid period; a payment recorded first means no mail)."""
+    db = await pool()
+    mailed = await run(db, "worker_queue_plan_grace_mails", limit=SWEEP_BATCH)
+    if mailed:
+        log.info("queued %s plan grace mails", mailed)
+    due = await run(db, "worker_subscriptions_due", limit=SWEEP_BATCH)
     return sum([await queue_refresh(sub_id) for sub_id in due])
 
-# Test: pytest tests/jobs/test_subscriptions_job.py tests/db/test_billing.py
+# Test: pytest tests/db/test_billing.py tests/db/test_plan_grace_mails.py tests/http/test_billing.py

@@ -33,4 +33,8 @@ select api.worker_record_subscription(:gateway_subscription_id, :state, :invoice
 -- The live subscriptions due a fetch.
 select api.worker_subscriptions_due(:limit);
 
+-- name: worker_queue_plan_grace_mails(limit)$
+-- Queue the failed renewals' grace-ending reminders and fall-back notices now due, at most limit of each.
+select api.worker_queue_plan_grace_mails(:limit);
+
 -- Test: pytest tests/http/test_billing.py tests/jobs/test_subscriptions_job.py

@@ -46,6 +46,9 @@ NUMBER_SETTINGS = {
     "tds_basis_points": "Income-tax TDS, s.194-O, on the gross amount (basis points: 10 = 0.1%)",
     "tds_no_pan_basis_points": "TDS when the consultant has given no PAN (basis points: 500 = 5%)",
     "tds_threshold_rupees": "No TDS for a person or HUF with a PAN up to this gross a financial year (₹)",
+    # Billing (docs/payments.md "Billing as built"): a failed renewal's grace and the reminder before it ends.
+    "subscription_grace_days": "Days a paid plan stays after a failed renewal, before the free plan's limits apply",
+    "subscription_grace_reminder_days": "Days before that grace ends the consultant is reminded to pay (0: none)",
 }
 # Limits against abuse (issue 16): what one consultant, client address, IP or account may ask for.
 LIMIT_SETTINGS = {

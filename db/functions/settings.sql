@@ -86,7 +86,7 @@ as $$
     "login_failures_per_account": [10, 100000], "max_availability_rules": [10, 1000],
     "commission_gst_percent": [0, 28], "service_gst_percent": [0, 28], "tcs_basis_points": [0, 200],
     "tds_basis_points": [0, 500], "tds_no_pan_basis_points": [0, 2000], "tds_threshold_rupees": [0, 10000000],
-    "subscription_grace_days": [0, 60]}'::jsonb;
+    "subscription_grace_days": [0, 60], "subscription_grace_reminder_days": [0, 30]}'::jsonb;
 $$;
 comment on function api.setting_bounds is 'The whole-number platform settings and their [min, max]: the check and the settings page read the same.';
 

@@ -76,6 +76,7 @@ begin
                     and s.status not in ('created', 'cancelled', 'completed', 'expired')
                   for update loop
       update app.subscriptions s set replaced_at = now(), replaced_by = v_old.id where s.id = v_prev.id;
+      perform app_private.withdraw_plan_grace_mails(v_prev.id);  -- a new plan: the old one's dunning is moot
       perform app_private.defer_job('cancel_replaced_subscription',
                                     jsonb_build_object('subscription_id', v_prev.gateway_subscription_id), 'payments',
                                     null, null, 'subscription:' || v_prev.gateway_subscription_id);
@@ -90,6 +91,12 @@ begin
     paid_count = case when v_stale then s.paid_count else coalesce((p_state->>'paid_count')::integer, s.paid_count) end,
     payment_method = coalesce(p_state->>'payment_method', s.payment_method),
     short_url = coalesce(s.short_url, p_state->>'short_url'),
+    -- Razorpay's link to pay the latest unpaid invoice (a halted one is not charged again by itself): the failure
+    -- mails' Pay now (this one's, and the sweep's later reminder and notice, which have no invoices to read).
+    unpaid_invoice_url = case when v_stale then s.unpaid_invoice_url else (
+      select i->>'short_url' from jsonb_array_elements(coalesce(p_invoices, '[]')) i
+      where i->>'status' in ('issued', 'partially_paid') and i->>'short_url' like 'https://%'
+      order by (i->>'billing_start')::bigint desc nulls last limit 1) end,
     -- Cycles invoiced and not paid, as last fetched (a failed renewal, a halted subscription's invoices).
     failures = case when v_stale then s.failures else (
       select count(*) from jsonb_array_elements(coalesce(p_invoices, '[]')) i
@@ -112,13 +119,13 @@ begin
       perform app_private.queue_email('plan_payment_failed', c.email, c.first_name, jsonb_build_object(
           'first_name', c.first_name, 'plan_name', (select p.name from app.plans p where p.code = v_s.plan_code),
           'status', v_s.status, 'timezone', c.timezone,
-          'grace_until', v_s.paid_until + app.subscription_grace(),
-          'pay_url', (select i->>'short_url' from jsonb_array_elements(coalesce(p_invoices, '[]')) i
-                      where i->>'status' in ('issued', 'partially_paid') and i->>'short_url' like 'https://%'
-                      order by (i->>'billing_start')::bigint desc nulls last limit 1)),
+          'grace_until', v_s.paid_until + app.subscription_grace(), 'pay_url', v_s.unpaid_invoice_url),
         v_s.consultant_id)
       from app.consultants c where c.id = v_s.consultant_id;
     end if;
+    -- A grace-ending reminder or fall-back notice still waiting to go no longer does once the plan is paid
+    -- (paid_until moved on) or the subscription is no longer failing (db/functions/subscription_grace_mails.sql).
+    perform app_private.withdraw_plan_grace_mails(v_s.id);
   end if;
   perform app.sync_plan_display(v_s.consultant_id);
   return jsonb_build_object('status', v_s.status, 'paid_until', v_s.paid_until, 'new_charges', v_new,
@@ -146,17 +153,24 @@ language sql stable
 set search_path = ''
 as $$
   -- The live subscriptions to fetch even without a webhook (webhooks are the fast path; this catches the ones that
-  -- never came): a charge due an hour ago and not fetched since, a paid period (plus grace) run out, or daily.
+  -- never came): a charge due an hour ago and not fetched since, a paid period run out, or daily. A failed
+  -- renewal's grace-ending reminder or its end falling due: fetched first, so the mail goes only if still unpaid
+  -- (api.worker_queue_plan_grace_mails).
   select coalesce(jsonb_agg(x.gateway_subscription_id), '[]') from (
     select s.gateway_subscription_id from app.subscriptions s
+    cross join lateral (select s.paid_until + app.subscription_grace() as grace_end) g
     where s.status not in ('cancelled', 'completed', 'expired')
       and (coalesce(s.fetched_at, '-infinity') < now() - interval '1 day'
            or (s.charge_at < now() - interval '1 hour' and coalesce(s.fetched_at, '-infinity') < s.charge_at + interval '1 hour')
-           or (s.paid_until < now() and coalesce(s.fetched_at, '-infinity') < s.paid_until))
+           or (s.paid_until < now() and coalesce(s.fetched_at, '-infinity') < s.paid_until)
+           or (s.status in ('pending', 'halted') and s.replaced_at is null
+               and ((g.grace_end - app_private.grace_reminder_ahead() < now()
+                     and coalesce(s.fetched_at, '-infinity') < g.grace_end - app_private.grace_reminder_ahead())
+                    or (g.grace_end < now() and coalesce(s.fetched_at, '-infinity') < g.grace_end))))
       and (s.status <> 'created' or s.created_at > now() - interval '8 days')
     order by s.fetched_at nulls first limit p_limit) x
 $$;
-comment on function api.worker_subscriptions_due(integer) is 'Worker: the live subscriptions due a fetch (a charge or period end passed without one, or a day since the last); ones only created are given up after about a week.';
+comment on function api.worker_subscriptions_due(integer) is 'Worker: the live subscriptions due a fetch (a charge, period end, or a failed renewal''s grace reminder or end passed without one, or a day since the last); ones only created are given up after about a week.';
 
 create or replace function app_private.subscription_event(p_payload jsonb, p_event_id text default null)
 returns text
@@ -191,4 +205,4 @@ grant execute on function api.worker_subscription(text), api.worker_subscription
   api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz), api.worker_subscriptions_due(integer)
   to nakksha_worker;
 
--- Test: pytest tests/db/test_billing.py tests/jobs/test_subscriptions_job.py
+-- Test: pytest tests/db/test_billing.py tests/db/test_plan_payment_mail.py tests/db/test_plan_grace_mails.py

@@ -18,7 +18,7 @@ ISSUE_TYPES = {"session_confirmation", "session_reminder", "session_cancelled_cl
                "refund_processed", "quotation_received", "session_booked", "session_cancelled_consultant",
                "quotation_viewed", "quotation_responded", "account_approved", "account_rejected", "account_suspended",
                "account_reactivated", "verify_email", "password_reset", "session_rescheduled_consultant",
-               "quotation_paid", "plan_payment_failed"}
+               "quotation_paid", "plan_payment_failed", "plan_grace_ending", "plan_fell_back"}
 
 # What each message must tell its reader, in both parts.
 MUST_SAY = {
@@ -44,6 +44,10 @@ MUST_SAY = {
     "account_rejected": ["We could not verify your credentials."],
     "account_suspended": ["Several clients reported missed sessions."],
     "plan_payment_failed": ["Pro", "Wed, 09 Dec 2026, 12:00 AM IST", "https://rzp.io/i/sample", "Free plan"],
+    "plan_grace_ending": ["Pro", "Wed, 09 Dec 2026, 12:00 AM IST", "https://rzp.io/i/sample", "Free plan's limits",
+                          "Nothing you made is deleted", "subscribe again"],
+    "plan_fell_back": ["Pro", "Wed, 09 Dec 2026, 12:00 AM IST", "Free plan's limits", "Nothing you made is deleted",
+                       "can be read", "https://rzp.io/i/sample", "To upgrade again"],
     "verify_email": ["https://nakksha.in/auth/verify-email?token=ev_sample", "24"],
     "password_reset": ["https://nakksha.in/auth/reset-password?token=pr_sample", "60"],
 }
