@@ -56,6 +56,8 @@ class Subscription(Answer):
                                                     "(and the grace period while a failed renewal is retried).")
     cancel_requested_at: datetime | None = Field(description="When it was cancelled: it ends at paid_until.")
     failures: int = Field(description="Periods invoiced and not paid, as last fetched.")
+    pay_url: str | None = Field(default=None, description="Pending or halted: Razorpay's page to pay the unpaid "
+                                                          "invoice by hand (a halted invoice is not charged again).")
     created_at: datetime
 
 

@@ -214,6 +214,7 @@ class SubscriptionsFake:
                    "amount": plan["item"]["amount"] * sub["quantity"], "amount_paid": 0,
                    "amount_due": plan["item"]["amount"] * sub["quantity"], "currency": "INR",
                    "billing_start": start, "billing_end": end, "paid_at": None, "created_at": self.clock,
+                   "short_url": "https://rzp.io/i/" + _rid("x")[2:12],  # where the customer pays it by hand
                    "line_items": [{"name": plan["item"]["name"], "amount": plan["item"]["amount"],
                                    "quantity": sub["quantity"], "type": "plan"}]}
         self.invoices[invoice["id"]] = invoice

@@ -14,7 +14,9 @@ as $$
     'current_end', s.current_end,
     -- No next charge once a cancellation was asked (Razorpay charges nothing more then).
     'charge_at', case when s.cancel_requested_at is null then s.charge_at end, 'paid_until', s.paid_until,
-    'cancel_requested_at', s.cancel_requested_at, 'failures', s.failures, 'created_at', s.created_at)
+    'cancel_requested_at', s.cancel_requested_at, 'failures', s.failures,
+    -- Razorpay's page to pay the unpaid invoice of a failing one (a halted invoice is not charged again by itself).
+    'pay_url', case when s.status in ('pending', 'halted') then s.unpaid_invoice_url end, 'created_at', s.created_at)
 $$;
 comment on function api.subscription_json(app.subscriptions) is 'A subscription as the API answers it.';
 

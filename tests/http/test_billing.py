@@ -5,7 +5,9 @@ import uuid
 
 from tests.fake_razorpay import KEY_ID
 from tests.http.test_booking import approved_consultant
+from tests.http.test_pages import HTML
 from tests.http.test_payments import WEBHOOK, app, owner, razorpay_env, run_jobs, rzp  # noqa: F401 (fixtures)
+from tests.http.test_plan_page import signed_in_consultant
 
 SUB = "/api/v1/consultants/me/subscription"
 PLAN = "/api/v1/consultants/me/plan"
@@ -105,7 +107,7 @@ async def test_a_halted_subscription_is_replaced_by_the_same_plan_paid_another_w
     """The failure mail and the page say: subscribe again with another card or UPI account. The same plan is taken
     (not already_subscribed), the halted one is left alone until the new one is authorised, then cancelled at once —
     a cycle-end cancel would leave its unpaid invoice payable (and a pending one retried) beside the new charge."""
-    c = await approved_consultant(client, db)
+    c = await signed_in_consultant(client, db)
     old = (await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})).json()[
         "subscription"]["gateway_subscription_id"]
     rzp.authenticate(old, "upi")
@@ -115,6 +117,12 @@ async def test_a_halted_subscription_is_replaced_by_the_same_plan_paid_another_w
     await run_jobs(db)
     mine = (await client.get(PLAN, headers=c["headers"])).json()
     assert mine["subscription"]["status"] == "halted" and mine["plan"]["code"] == "pro"  # grace: never mid-period
+    # The page: pay the halted invoice on Razorpay's page, or subscribe again another way.
+    unpaid = [i for i in rzp.invoices.values() if i["subscription_id"] == old and i["status"] == "issued"]
+    assert mine["subscription"]["pay_url"] == unpaid[-1]["short_url"]
+    page = (await client.get("/dashboard/plan", headers=HTML)).text
+    assert f'href="{unpaid[-1]["short_url"]}"' in page and "Pay ₹1,499.00 now" in page
+    assert "Subscribe again<span class=\"visually-hidden\"> to Pro,</span> monthly" in page
     r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
     assert r.status_code == 201, r.text
     new = r.json()["subscription"]["gateway_subscription_id"]
