@@ -1,6 +1,8 @@
 # tests/e2e/test_plan_page.py — the plan page in Chromium, offline on the local gateway: a consultant on Free subscribes to Basic monthly, authorises at the local step, the worker records the charge, the page shows Basic active and the 6th quotation of the month goes out; then cancels ("ends on"). axe-core clean; screenshots at 1366 and 390 px.
 from __future__ import annotations
 
+import csv
+import io
 import os
 import uuid
 from datetime import datetime
@@ -169,5 +171,15 @@ async def test_a_failed_renewal_keeps_the_plan_through_grace_then_falls_back_and
     assert await owner_do(db, "select array_agg(total order by issued_at)::text from app.tax_documents "
                               "where purpose = 'subscription' and consultant_id = $1",
                           cid) == "{499.00,499.00}"
+    # And in the consultant's monthly GST report (the month or months, in India, the two were issued in).
+    months = await owner_do(db, "select array_agg(distinct to_char(issued_at at time zone 'Asia/Kolkata', "
+                                "'YYYY-MM')) from app.tax_documents where purpose = 'subscription' and consultant_id = $1",
+                            cid)
+    rows = []
+    for month in months:
+        r = await page.request.get(f"{site}/dashboard/payouts/gst-report.csv?month={month}")
+        assert r.status == 200, await r.text()
+        rows += list(csv.reader(io.StringIO(await r.text())))[1:]
+    assert [(row[2], row[-2]) for row in rows if row[2] == "Nakksha (plan)"] == [("Nakksha (plan)", "499.00")] * 2
 
 # Test: pytest tests/e2e/test_plan_page.py
