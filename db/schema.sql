@@ -11838,7 +11838,9 @@ CREATE FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time
   -- revocation. A subscription over its charged cycles (paid_from .. paid_until) and, while it is live (not
   -- cancelled, completed or expired, and not replaced by a plan change), the grace period after: a failed renewal
   -- keeps the plan until paid_until + grace, then the free plan's limits apply. Never mid-period, and nothing is
-  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits").
+  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits"). A subscription
+  -- replaced or ended (first recorded final) during its grace loses only the rest of it: the grace already past
+  -- stays, so a later plan change or cancellation never rewrites the plan at past instants.
   select pc.plan_code, case when pc.revoked_at is null then pc.ends_at
                             else least(pc.revoked_at, coalesce(pc.ends_at, 'infinity')) end, 'comp', pc.id
   from app.plan_comps pc
@@ -11848,8 +11850,13 @@ CREATE FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time
   select s.plan_code, u.covered_until, 'subscription', s.id
   from app.subscriptions s
   cross join lateral (select s.paid_until
-    + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
-           else app.subscription_grace() end as covered_until) u
+    + case when s.status not in ('cancelled', 'completed', 'expired') and s.replaced_at is null
+           then app.subscription_grace()
+           else least(app.subscription_grace(), greatest(interval '0', coalesce(least(s.replaced_at, (
+                  select min(h.at) from app.subscription_history h
+                  where h.subscription_id = s.id and h.to_status in ('cancelled', 'completed', 'expired')
+                    and s.status in ('cancelled', 'completed', 'expired'))), s.paid_until) - s.paid_until))
+      end as covered_until) u
   where s.consultant_id = p_consultant_id and s.paid_until is not null
     -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
     and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
@@ -19208,6 +19215,34 @@ COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by supe
 
 
 --
+-- Name: subscription_history; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.subscription_history (
+    id bigint NOT NULL,
+    subscription_id uuid NOT NULL,
+    consultant_id uuid NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    paid_until timestamp with time zone,
+    source text NOT NULL,
+    event_id text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscription_history_source_valid CHECK ((source = ANY (ARRAY['webhook'::text, 'fetch'::text, 'checkout'::text, 'admin'::text, 'job'::text]))),
+    CONSTRAINT subscription_history_to_status_valid CHECK ((to_status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
+);
+
+
+ALTER TABLE app.subscription_history OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE subscription_history; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.subscription_history IS 'Append-only: one row per observed change of a subscription''s status or paid_until, with what observed it (webhook: a fetch a webhook queued, with its event id; fetch/job: a periodic check; checkout: the consultant''s start or cancel).';
+
+
+--
 -- Name: subscriptions; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -19218,12 +19253,15 @@ CREATE VIEW analytics.subscriptions AS
             s_1.paid_from,
             (s_1.paid_until +
                 CASE
-                    WHEN ((s_1.status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) OR (s_1.replaced_at IS NOT NULL)) THEN '00:00:00'::interval
-                    ELSE make_interval(days => COALESCE(( SELECT ((g.value #>> '{}'::text[]))::integer AS int4
-                       FROM app.platform_settings g
-                      WHERE (g.key = 'subscription_grace_days'::text)), 7))
+                    WHEN ((s_1.status <> ALL (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) AND (s_1.replaced_at IS NULL)) THEN g.grace
+                    ELSE LEAST(g.grace, GREATEST('00:00:00'::interval, (COALESCE(LEAST(s_1.replaced_at, ( SELECT min(h.at) AS min
+                       FROM app.subscription_history h
+                      WHERE ((h.subscription_id = s_1.id) AND (h.to_status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) AND (s_1.status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text]))))), s_1.paid_until) - s_1.paid_until)))
                 END) AS covered_until
-           FROM app.subscriptions s_1
+           FROM (app.subscriptions s_1
+             CROSS JOIN ( SELECT make_interval(days => COALESCE(( SELECT ((g_1.value #>> '{}'::text[]))::integer AS int4
+                           FROM app.platform_settings g_1
+                          WHERE (g_1.key = 'subscription_grace_days'::text)), 7)) AS grace) g)
           WHERE ((s_1.paid_from IS NOT NULL) AND (s_1.paid_until IS NOT NULL))
         )
  SELECT s.id,
@@ -20488,34 +20526,6 @@ ALTER TABLE app.route_transfers OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order), from the captured payment (source payment) or, where Razorpay allows no more transfers on it and direct transfers are enabled, from the platform''s balance (source direct), on hold until release_after, then released and settled to their bank (docs/payments.md).';
-
-
---
--- Name: subscription_history; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.subscription_history (
-    id bigint NOT NULL,
-    subscription_id uuid NOT NULL,
-    consultant_id uuid NOT NULL,
-    from_status text,
-    to_status text NOT NULL,
-    paid_until timestamp with time zone,
-    source text NOT NULL,
-    event_id text,
-    at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT subscription_history_source_valid CHECK ((source = ANY (ARRAY['webhook'::text, 'fetch'::text, 'checkout'::text, 'admin'::text, 'job'::text]))),
-    CONSTRAINT subscription_history_to_status_valid CHECK ((to_status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
-);
-
-
-ALTER TABLE app.subscription_history OWNER TO nakksha_owner;
-
---
--- Name: TABLE subscription_history; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.subscription_history IS 'Append-only: one row per observed change of a subscription''s status or paid_until, with what observed it (webhook: a fetch a webhook queued, with its event id; fetch/job: a periodic check; checkout: the consultant''s start or cancel).';
 
 
 --
@@ -29844,6 +29854,63 @@ GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE subscription_history; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.subscription_history TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.subscription_history TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.subscription_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.from_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.to_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.paid_until; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
 -- Name: TABLE subscriptions; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -30722,63 +30789,6 @@ GRANT SELECT,DELETE ON TABLE app.rate_limit_hits TO nakksha_worker;
 GRANT SELECT ON TABLE app.route_transfers TO nakksha_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE app.route_transfers TO nakksha_worker;
 GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
-
-
---
--- Name: TABLE subscription_history; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.subscription_history TO nakksha_app;
-GRANT SELECT,INSERT ON TABLE app.subscription_history TO nakksha_worker;
-GRANT SELECT ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.subscription_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.from_status; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.to_status; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.paid_until; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.source; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app_admin;
 
 
 --

@@ -2,21 +2,27 @@
 -- Run as their owner like db/views/analytics.sql (applied before analytics_comments.sql, which describes their
 -- columns). A subscription's paid coverage is the period app.plan_coverage gives it: paid_from until paid_until,
 -- plus the grace setting (subscription_grace_days) while it is live (not cancelled, completed or expired and not
--- replaced by a plan change). The setting is read here, not through app.subscription_grace(): a function in a view
--- runs with the analyst's rights, and the analyst reads no app table. Months are India's (Asia/Kolkata).
+-- replaced by a plan change); one replaced or ended during its grace keeps the part already past (as app.plan_coverage
+-- does). The setting is read here, not through app.subscription_grace(): a function in a view runs with the
+-- analyst's rights, and the analyst reads no app table. Months are India's (Asia/Kolkata).
 
 create view analytics.subscriptions (id, consultant_id, plan_code, period, amount, monthly_amount, gateway, status,
                                      created_at, paid_from, paid_until, covered_until, charge_at, failures,
                                      cancel_requested_at, replaced_at, ended_at, churned_at, charges, charged_total) as
   with cover as (
     select s.id, s.consultant_id, s.paid_from,
-           s.paid_until + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null
-                               then interval '0'
-                               else make_interval(days => coalesce((select (g.value #>> '{}')::integer
-                                                                    from app.platform_settings g
-                                                                    where g.key = 'subscription_grace_days'), 7))
+           s.paid_until + case when s.status not in ('cancelled', 'completed', 'expired') and s.replaced_at is null
+                               then g.grace
+                               else least(g.grace, greatest(interval '0', coalesce(least(s.replaced_at, (
+                                      select min(h.at) from app.subscription_history h
+                                      where h.subscription_id = s.id
+                                        and h.to_status in ('cancelled', 'completed', 'expired')
+                                        and s.status in ('cancelled', 'completed', 'expired'))), s.paid_until)
+                                      - s.paid_until))
                           end as covered_until
     from app.subscriptions s
+    cross join (select make_interval(days => coalesce((select (g.value #>> '{}')::integer from app.platform_settings g
+                                                       where g.key = 'subscription_grace_days'), 7)) as grace) g
     where s.paid_from is not null and s.paid_until is not null
   )
   select s.id, s.consultant_id, s.plan_code, s.period, s.amount,
