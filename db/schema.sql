@@ -18535,7 +18535,7 @@ ALTER TABLE app.subscription_charges OWNER TO nakksha_owner;
 -- Name: TABLE subscription_charges; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). The platform''s GST invoice and ledger rows for plan charges are to hang here (docs/payments.md "Billing as built": not issued yet).';
+COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). Each issues the platform''s GST tax invoice (app.tax_documents, purpose subscription), which writes its rows of the platform''s revenue ledger (app.platform_revenue_entries), in the same transaction.';
 
 
 --
@@ -19395,7 +19395,7 @@ COMMENT ON COLUMN analytics.subscriptions.paid_until IS 'End of its last charged
 -- Name: COLUMN subscriptions.covered_until; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.subscriptions.covered_until IS 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); null when never charged.';
+COMMENT ON COLUMN analytics.subscriptions.covered_until IS 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); one replaced or ended during its grace keeps the grace up to that moment; null when never charged.';
 
 
 --

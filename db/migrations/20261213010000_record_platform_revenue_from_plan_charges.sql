@@ -49,11 +49,14 @@ create trigger tax_documents_platform_revenue after insert on app.tax_documents
   for each row when (new.subscription_charge_id is not null)
   execute function app.platform_revenue_on_plan_invoice();
 
+comment on table app.subscription_charges is 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). Each issues the platform''s GST tax invoice (app.tax_documents, purpose subscription), which writes its rows of the platform''s revenue ledger (app.platform_revenue_entries), in the same transaction.';
+
 -- Charges recorded before this migration: their invoices (issued by 20261212090000) write their rows now.
 select app.record_plan_charge_revenue(d.id) from app.tax_documents d
 where d.subscription_charge_id is not null order by d.issued_at, d.id;
 
 -- migrate:down
+comment on table app.subscription_charges is 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). The platform''s GST invoice and ledger rows for plan charges are to hang here (docs/payments.md "Billing as built": not issued yet).';
 drop trigger tax_documents_platform_revenue on app.tax_documents;
 drop table app.platform_revenue_entries;
 alter table app.subscription_charges drop constraint subscription_charges_consultant_key;

@@ -155,7 +155,7 @@ comment on column analytics.subscriptions.status is 'Razorpay''s status as last 
 comment on column analytics.subscriptions.created_at is 'When the consultant started the checkout.';
 comment on column analytics.subscriptions.paid_from is 'Start of its first charged cycle (null: never charged).';
 comment on column analytics.subscriptions.paid_until is 'End of its last charged cycle (null: never charged).';
-comment on column analytics.subscriptions.covered_until is 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); null when never charged.';
+comment on column analytics.subscriptions.covered_until is 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); one replaced or ended during its grace keeps the grace up to that moment; null when never charged.';
 comment on column analytics.subscriptions.charge_at is 'Its next charge as Razorpay last said (null: none due).';
 comment on column analytics.subscriptions.failures is 'Cycles invoiced and not paid, as last fetched.';
 comment on column analytics.subscriptions.cancel_requested_at is 'When the consultant asked to cancel at the cycle''s end (null: never).';
