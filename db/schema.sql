@@ -11958,7 +11958,9 @@ CREATE FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time
   -- revocation. A subscription over its charged cycles (paid_from .. paid_until) and, while it is live (not
   -- cancelled, completed or expired, and not replaced by a plan change), the grace period after: a failed renewal
   -- keeps the plan until paid_until + grace, then the free plan's limits apply. Never mid-period, and nothing is
-  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits").
+  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits"). A subscription
+  -- replaced or ended (first recorded final) during its grace loses only the rest of it: the grace already past
+  -- stays, so a later plan change or cancellation never rewrites the plan at past instants.
   select pc.plan_code, case when pc.revoked_at is null then pc.ends_at
                             else least(pc.revoked_at, coalesce(pc.ends_at, 'infinity')) end, 'comp', pc.id
   from app.plan_comps pc
@@ -11968,8 +11970,13 @@ CREATE FUNCTION app.plan_coverage(p_consultant_id uuid, p_at timestamp with time
   select s.plan_code, u.covered_until, 'subscription', s.id
   from app.subscriptions s
   cross join lateral (select s.paid_until
-    + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
-           else app.subscription_grace() end as covered_until) u
+    + case when s.status not in ('cancelled', 'completed', 'expired') and s.replaced_at is null
+           then app.subscription_grace()
+           else least(app.subscription_grace(), greatest(interval '0', coalesce(least(s.replaced_at, (
+                  select min(h.at) from app.subscription_history h
+                  where h.subscription_id = s.id and h.to_status in ('cancelled', 'completed', 'expired')
+                    and s.status in ('cancelled', 'completed', 'expired'))), s.paid_until) - s.paid_until))
+      end as covered_until) u
   where s.consultant_id = p_consultant_id and s.paid_until is not null
     -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
     and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
@@ -12054,6 +12061,30 @@ ALTER FUNCTION app.platform_collects(p_gateway text, p_purpose text) OWNER TO na
 --
 
 COMMENT ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) IS 'Whether the platform collected this payment for a consultant (its gateway, a session or a quotation): only then is commission due and the rest owed through the ledger. Cash, bank transfers and UPI to the consultant never passed through it.';
+
+
+--
+-- Name: platform_revenue_on_plan_invoice(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.platform_revenue_on_plan_invoice() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform app.record_plan_charge_revenue(new.id);
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION app.platform_revenue_on_plan_invoice() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION platform_revenue_on_plan_invoice(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.platform_revenue_on_plan_invoice() IS 'Trigger (a plan charge''s tax invoice issued): write the charge''s rows of the platform''s revenue ledger.';
 
 
 --
@@ -12264,6 +12295,47 @@ ALTER FUNCTION app.record_commission() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.record_commission() IS 'Trigger (before): a payment the platform collected gets its commission, TCS and TDS when first captured, from its consultant''s plan and tax profile then; recorded, they never change.';
+
+
+--
+-- Name: record_plan_charge_revenue(uuid); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.record_plan_charge_revenue(p_tax_document_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  -- Signed rupees, positive = the platform received it: the plan charge (its gross, GST included) and, negative,
+  -- each GST component of its invoice (output tax the platform owes the government out of it). A charge's rows
+  -- sum to its invoice's taxable value plus round-off: the platform's net revenue from it. A component of zero
+  -- (CGST and SGST on an inter-State invoice, IGST on an intra-State one) writes no row. Once per (charge, kind):
+  -- a replay writes nothing. Razorpay's fee on the payment is not here: the fetch of a subscription's invoices
+  -- does not give it (docs/payments.md "Billing as built").
+  insert into app.platform_revenue_entries (consultant_id, subscription_charge_id, tax_document_id, kind, amount,
+                                            occurred_at)
+  select ch.consultant_id, ch.id, d.id, k.kind, k.amount, ch.charged_at
+  from app.tax_documents d
+  join app.subscription_charges ch on ch.id = d.subscription_charge_id
+  cross join lateral (values ('plan_charge', ch.amount), ('output_cgst', -d.cgst), ('output_sgst', -d.sgst),
+                             ('output_igst', -d.igst)) k (kind, amount)
+  where d.id = p_tax_document_id and k.amount <> 0
+  on conflict (subscription_charge_id, kind) do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+
+ALTER FUNCTION app.record_plan_charge_revenue(p_tax_document_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION record_plan_charge_revenue(p_tax_document_id uuid); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.record_plan_charge_revenue(p_tax_document_id uuid) IS 'A plan charge''s invoice: the platform''s revenue ledger rows for it (the gross charge; the CGST, SGST and IGST inside it, negative), once per charge and kind; answers how many were written.';
 
 
 --
@@ -18622,6 +18694,178 @@ COMMENT ON COLUMN analytics.payments.created_at IS 'When the payment was started
 
 
 --
+-- Name: platform_revenue_entries; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.platform_revenue_entries (
+    id bigint NOT NULL,
+    consultant_id uuid NOT NULL,
+    subscription_charge_id uuid NOT NULL,
+    tax_document_id uuid NOT NULL,
+    kind text NOT NULL,
+    amount numeric(12,2) NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT platform_revenue_entries_kind_valid CHECK ((kind = ANY (ARRAY['plan_charge'::text, 'output_cgst'::text, 'output_sgst'::text, 'output_igst'::text]))),
+    CONSTRAINT platform_revenue_entries_sign CHECK ((((kind = 'plan_charge'::text) = (amount > (0)::numeric)) AND (amount <> (0)::numeric)))
+);
+
+
+ALTER TABLE app.platform_revenue_entries OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE platform_revenue_entries; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.platform_revenue_entries IS 'The platform''s own revenue from plan charges, append-only, in rupees: per charge its gross (plan_charge, positive) and the GST output tax inside it as on its tax invoice (output_cgst/output_sgst/output_igst, negative); a charge''s rows sum to its net revenue (taxable value plus round-off). Written with the charge''s invoice (docs/payments.md "Billing as built"). Not what is owed to consultants: that is app.ledger_entries.';
+
+
+--
+-- Name: COLUMN platform_revenue_entries.amount; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.platform_revenue_entries.amount IS 'Signed rupees: positive received by the platform, negative owed out of it (GST to the government).';
+
+
+--
+-- Name: COLUMN platform_revenue_entries.occurred_at; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.platform_revenue_entries.occurred_at IS 'When the charge was paid (the charge''s charged_at; its invoice''s issue instant).';
+
+
+--
+-- Name: subscription_charges; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.subscription_charges (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    subscription_id uuid NOT NULL,
+    consultant_id uuid NOT NULL,
+    plan_code text NOT NULL,
+    gateway text NOT NULL,
+    gateway_payment_id text NOT NULL,
+    gateway_invoice_id text,
+    amount numeric(10,2) NOT NULL,
+    cycle_start timestamp with time zone NOT NULL,
+    cycle_end timestamp with time zone NOT NULL,
+    charged_at timestamp with time zone NOT NULL,
+    payment_method text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscription_charges_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT subscription_charges_cycle_range CHECK ((cycle_start < cycle_end)),
+    CONSTRAINT subscription_charges_payment_id_format CHECK ((gateway_payment_id ~ '^pay_[A-Za-z0-9]{14}$'::text))
+);
+
+
+ALTER TABLE app.subscription_charges OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE subscription_charges; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). Each issues the platform''s GST tax invoice (app.tax_documents, purpose subscription), which writes its rows of the platform''s revenue ledger (app.platform_revenue_entries), in the same transaction.';
+
+
+--
+-- Name: platform_revenue; Type: VIEW; Schema: analytics; Owner: nakksha_owner
+--
+
+CREATE VIEW analytics.platform_revenue AS
+ SELECT e.id,
+    e.consultant_id,
+    ch.subscription_id,
+    e.subscription_charge_id,
+    e.tax_document_id,
+    ch.plan_code,
+    e.kind,
+    e.amount,
+    e.occurred_at,
+    (date_trunc('month'::text, (e.occurred_at AT TIME ZONE 'Asia/Kolkata'::text)))::date AS month
+   FROM (app.platform_revenue_entries e
+     JOIN app.subscription_charges ch ON ((ch.id = e.subscription_charge_id)));
+
+
+ALTER VIEW analytics.platform_revenue OWNER TO nakksha_owner;
+
+--
+-- Name: VIEW platform_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON VIEW analytics.platform_revenue IS 'The platform''s revenue ledger from plan charges, one row per entry: the gross charge (positive) and the GST output tax inside it (negative), each tied to its charge and tax invoice. Consultants only as ids.';
+
+
+--
+-- Name: COLUMN platform_revenue.id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.id IS 'Entry id (in the order written).';
+
+
+--
+-- Name: COLUMN platform_revenue.consultant_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.consultant_id IS 'The consultant who paid.';
+
+
+--
+-- Name: COLUMN platform_revenue.subscription_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.subscription_id IS 'The subscription charged (analytics.subscriptions.id).';
+
+
+--
+-- Name: COLUMN platform_revenue.subscription_charge_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.subscription_charge_id IS 'The charge (one paid invoice) that wrote it.';
+
+
+--
+-- Name: COLUMN platform_revenue.tax_document_id; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.tax_document_id IS 'The platform''s tax invoice for that charge (analytics.invoices.id, purpose subscription).';
+
+
+--
+-- Name: COLUMN platform_revenue.plan_code; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.plan_code IS 'The plan the charge paid for.';
+
+
+--
+-- Name: COLUMN platform_revenue.kind; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.kind IS 'plan_charge (the gross received), output_cgst, output_sgst, output_igst (the GST inside it).';
+
+
+--
+-- Name: COLUMN platform_revenue.amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.amount IS 'Rupees, signed: positive received by the platform, negative owed out of it (GST).';
+
+
+--
+-- Name: COLUMN platform_revenue.occurred_at; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.occurred_at IS 'When the charge was paid.';
+
+
+--
+-- Name: COLUMN platform_revenue.month; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN analytics.platform_revenue.month IS 'First day of that month, in India.';
+
+
+--
 -- Name: quotation_funnel; Type: VIEW; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -19200,36 +19444,31 @@ COMMENT ON TABLE app.platform_settings IS 'Platform configuration edited by supe
 
 
 --
--- Name: subscription_charges; Type: TABLE; Schema: app; Owner: nakksha_owner
+-- Name: subscription_history; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
-CREATE TABLE app.subscription_charges (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
+CREATE TABLE app.subscription_history (
+    id bigint NOT NULL,
     subscription_id uuid NOT NULL,
     consultant_id uuid NOT NULL,
-    plan_code text NOT NULL,
-    gateway text NOT NULL,
-    gateway_payment_id text NOT NULL,
-    gateway_invoice_id text,
-    amount numeric(10,2) NOT NULL,
-    cycle_start timestamp with time zone NOT NULL,
-    cycle_end timestamp with time zone NOT NULL,
-    charged_at timestamp with time zone NOT NULL,
-    payment_method text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT subscription_charges_amount_positive CHECK ((amount > (0)::numeric)),
-    CONSTRAINT subscription_charges_cycle_range CHECK ((cycle_start < cycle_end)),
-    CONSTRAINT subscription_charges_payment_id_format CHECK ((gateway_payment_id ~ '^pay_[A-Za-z0-9]{14}$'::text))
+    from_status text,
+    to_status text NOT NULL,
+    paid_until timestamp with time zone,
+    source text NOT NULL,
+    event_id text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscription_history_source_valid CHECK ((source = ANY (ARRAY['webhook'::text, 'fetch'::text, 'checkout'::text, 'admin'::text, 'job'::text]))),
+    CONSTRAINT subscription_history_to_status_valid CHECK ((to_status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
 );
 
 
-ALTER TABLE app.subscription_charges OWNER TO nakksha_owner;
+ALTER TABLE app.subscription_history OWNER TO nakksha_owner;
 
 --
--- Name: TABLE subscription_charges; Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: TABLE subscription_history; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.subscription_charges IS 'Append-only: one row per paid invoice of a subscription (the cycle it pays for, the amount GST included). The platform''s GST invoice and ledger rows for plan charges are to hang here (docs/payments.md "Billing as built": not issued yet).';
+COMMENT ON TABLE app.subscription_history IS 'Append-only: one row per observed change of a subscription''s status or paid_until, with what observed it (webhook: a fetch a webhook queued, with its event id; fetch/job: a periodic check; checkout: the consultant''s start or cancel).';
 
 
 --
@@ -19243,12 +19482,15 @@ CREATE VIEW analytics.subscriptions AS
             s_1.paid_from,
             (s_1.paid_until +
                 CASE
-                    WHEN ((s_1.status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) OR (s_1.replaced_at IS NOT NULL)) THEN '00:00:00'::interval
-                    ELSE make_interval(days => COALESCE(( SELECT ((g.value #>> '{}'::text[]))::integer AS int4
-                       FROM app.platform_settings g
-                      WHERE (g.key = 'subscription_grace_days'::text)), 7))
+                    WHEN ((s_1.status <> ALL (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) AND (s_1.replaced_at IS NULL)) THEN g.grace
+                    ELSE LEAST(g.grace, GREATEST('00:00:00'::interval, (COALESCE(LEAST(s_1.replaced_at, ( SELECT min(h.at) AS min
+                       FROM app.subscription_history h
+                      WHERE ((h.subscription_id = s_1.id) AND (h.to_status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text])) AND (s_1.status = ANY (ARRAY['cancelled'::text, 'completed'::text, 'expired'::text]))))), s_1.paid_until) - s_1.paid_until)))
                 END) AS covered_until
-           FROM app.subscriptions s_1
+           FROM (app.subscriptions s_1
+             CROSS JOIN ( SELECT make_interval(days => COALESCE(( SELECT ((g_1.value #>> '{}'::text[]))::integer AS int4
+                           FROM app.platform_settings g_1
+                          WHERE (g_1.key = 'subscription_grace_days'::text)), 7)) AS grace) g)
           WHERE ((s_1.paid_from IS NOT NULL) AND (s_1.paid_until IS NOT NULL))
         )
  SELECT s.id,
@@ -19382,7 +19624,7 @@ COMMENT ON COLUMN analytics.subscriptions.paid_until IS 'End of its last charged
 -- Name: COLUMN subscriptions.covered_until; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.subscriptions.covered_until IS 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); null when never charged.';
+COMMENT ON COLUMN analytics.subscriptions.covered_until IS 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); one replaced or ended during its grace keeps the grace up to that moment; null when never charged.';
 
 
 --
@@ -20321,6 +20563,20 @@ ALTER TABLE app.payout_mismatches ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 
 
 --
+-- Name: platform_revenue_entries_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.platform_revenue_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.platform_revenue_entries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: quotation_items; Type: TABLE; Schema: app; Owner: nakksha_owner
 --
 
@@ -20499,34 +20755,6 @@ ALTER TABLE app.route_transfers OWNER TO nakksha_owner;
 --
 
 COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment sent to their linked account through Razorpay Route: on the order (source order), from the captured payment (source payment) or, where Razorpay allows no more transfers on it and direct transfers are enabled, from the platform''s balance (source direct), on hold until release_after, then released and settled to their bank (docs/payments.md).';
-
-
---
--- Name: subscription_history; Type: TABLE; Schema: app; Owner: nakksha_owner
---
-
-CREATE TABLE app.subscription_history (
-    id bigint NOT NULL,
-    subscription_id uuid NOT NULL,
-    consultant_id uuid NOT NULL,
-    from_status text,
-    to_status text NOT NULL,
-    paid_until timestamp with time zone,
-    source text NOT NULL,
-    event_id text,
-    at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT subscription_history_source_valid CHECK ((source = ANY (ARRAY['webhook'::text, 'fetch'::text, 'checkout'::text, 'admin'::text, 'job'::text]))),
-    CONSTRAINT subscription_history_to_status_valid CHECK ((to_status = ANY (ARRAY['created'::text, 'authenticated'::text, 'active'::text, 'pending'::text, 'halted'::text, 'cancelled'::text, 'completed'::text, 'expired'::text, 'paused'::text])))
-);
-
-
-ALTER TABLE app.subscription_history OWNER TO nakksha_owner;
-
---
--- Name: TABLE subscription_history; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON TABLE app.subscription_history IS 'Append-only: one row per observed change of a subscription''s status or paid_until, with what observed it (webhook: a fetch a webhook queued, with its event id; fetch/job: a periodic check; checkout: the consultant''s start or cancel).';
 
 
 --
@@ -21340,6 +21568,22 @@ ALTER TABLE ONLY app.plans
 
 
 --
+-- Name: platform_revenue_entries platform_revenue_entries_once; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.platform_revenue_entries
+    ADD CONSTRAINT platform_revenue_entries_once UNIQUE (subscription_charge_id, kind);
+
+
+--
+-- Name: platform_revenue_entries platform_revenue_entries_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.platform_revenue_entries
+    ADD CONSTRAINT platform_revenue_entries_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: platform_settings platform_settings_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -21528,6 +21772,14 @@ ALTER TABLE app.sessions
 
 ALTER TABLE ONLY app.sessions
     ADD CONSTRAINT sessions_tenant_key UNIQUE (consultant_id, id);
+
+
+--
+-- Name: subscription_charges subscription_charges_consultant_key; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.subscription_charges
+    ADD CONSTRAINT subscription_charges_consultant_key UNIQUE (consultant_id, id);
 
 
 --
@@ -21908,6 +22160,27 @@ CREATE UNIQUE INDEX payout_mismatches_open ON app.payout_mismatches USING btree 
 --
 
 CREATE INDEX plan_comps_consultant_idx ON app.plan_comps USING btree (consultant_id, starts_at);
+
+
+--
+-- Name: platform_revenue_entries_consultant_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX platform_revenue_entries_consultant_idx ON app.platform_revenue_entries USING btree (consultant_id, occurred_at);
+
+
+--
+-- Name: platform_revenue_entries_document_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX platform_revenue_entries_document_idx ON app.platform_revenue_entries USING btree (tax_document_id);
+
+
+--
+-- Name: platform_revenue_entries_occurred_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX platform_revenue_entries_occurred_idx ON app.platform_revenue_entries USING btree (occurred_at);
 
 
 --
@@ -22545,6 +22818,20 @@ CREATE TRIGGER plans_touch_updated_at BEFORE UPDATE ON app.plans FOR EACH ROW EX
 
 
 --
+-- Name: platform_revenue_entries platform_revenue_entries_append_only; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER platform_revenue_entries_append_only BEFORE DELETE OR UPDATE ON app.platform_revenue_entries FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: platform_revenue_entries platform_revenue_entries_no_truncate; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER platform_revenue_entries_no_truncate BEFORE TRUNCATE ON app.platform_revenue_entries FOR EACH STATEMENT EXECUTE FUNCTION app.refuse_change();
+
+
+--
 -- Name: platform_settings platform_settings_touch_updated_at; Type: TRIGGER; Schema: app; Owner: nakksha_owner
 --
 
@@ -22724,6 +23011,13 @@ CREATE TRIGGER tax_document_counters_no_delete BEFORE DELETE ON app.tax_document
 --
 
 CREATE TRIGGER tax_documents_append_only BEFORE DELETE OR UPDATE ON app.tax_documents FOR EACH ROW EXECUTE FUNCTION app.refuse_change();
+
+
+--
+-- Name: tax_documents tax_documents_platform_revenue; Type: TRIGGER; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TRIGGER tax_documents_platform_revenue AFTER INSERT ON app.tax_documents FOR EACH ROW WHEN ((new.subscription_charge_id IS NOT NULL)) EXECUTE FUNCTION app.platform_revenue_on_plan_invoice();
 
 
 --
@@ -23215,6 +23509,22 @@ ALTER TABLE ONLY app.plan_comps
 
 
 --
+-- Name: platform_revenue_entries platform_revenue_entries_charge_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.platform_revenue_entries
+    ADD CONSTRAINT platform_revenue_entries_charge_fkey FOREIGN KEY (consultant_id, subscription_charge_id) REFERENCES app.subscription_charges(consultant_id, id) ON DELETE RESTRICT;
+
+
+--
+-- Name: platform_revenue_entries platform_revenue_entries_tax_document_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.platform_revenue_entries
+    ADD CONSTRAINT platform_revenue_entries_tax_document_id_fkey FOREIGN KEY (tax_document_id) REFERENCES app.tax_documents(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: platform_settings platform_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -23678,6 +23988,13 @@ CREATE POLICY admin_reads_plan_comps ON app.plan_comps FOR SELECT TO nakksha_app
 
 
 --
+-- Name: platform_revenue_entries admin_reads_platform_revenue_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY admin_reads_platform_revenue_entries ON app.platform_revenue_entries FOR SELECT TO nakksha_app_admin USING (( SELECT app.acts_as_admin() AS acts_as_admin));
+
+
+--
 -- Name: quotation_items admin_reads_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -24117,6 +24434,13 @@ CREATE POLICY consultant_reads_own_plan_comps ON app.plan_comps FOR SELECT TO na
 
 
 --
+-- Name: platform_revenue_entries consultant_reads_own_platform_revenue_entries; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY consultant_reads_own_platform_revenue_entries ON app.platform_revenue_entries FOR SELECT TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
+
+
+--
 -- Name: quotation_items consultant_reads_own_quotation_items; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
@@ -24417,6 +24741,12 @@ ALTER TABLE app.plan_comps ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.plans ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: platform_revenue_entries; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.platform_revenue_entries ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: platform_settings; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -24685,6 +25015,13 @@ CREATE POLICY worker_steps ON app.payout_mismatches TO nakksha_worker USING (tru
 --
 
 CREATE POLICY worker_steps ON app.plan_comps FOR SELECT TO nakksha_worker USING (true);
+
+
+--
+-- Name: platform_revenue_entries worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.platform_revenue_entries TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -27968,6 +28305,13 @@ GRANT ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) TO n
 
 
 --
+-- Name: FUNCTION platform_revenue_on_plan_invoice(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.platform_revenue_on_plan_invoice() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION platform_text(p_key text); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -28016,6 +28360,14 @@ GRANT ALL ON FUNCTION app.readable_consultants(p_approved_only boolean) TO nakks
 --
 
 REVOKE ALL ON FUNCTION app.record_commission() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_plan_charge_revenue(p_tax_document_id uuid); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.record_plan_charge_revenue(p_tax_document_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.record_plan_charge_revenue(p_tax_document_id uuid) TO nakksha_worker;
 
 
 --
@@ -29709,6 +30061,31 @@ GRANT SELECT ON TABLE analytics.payments TO nakksha_analyst;
 
 
 --
+-- Name: TABLE platform_revenue_entries; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.platform_revenue_entries TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.platform_revenue_entries TO nakksha_worker;
+GRANT SELECT ON TABLE app.platform_revenue_entries TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE subscription_charges; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.subscription_charges TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app_admin;
+
+
+--
+-- Name: TABLE platform_revenue; Type: ACL; Schema: analytics; Owner: nakksha_owner
+--
+
+GRANT SELECT ON TABLE analytics.platform_revenue TO nakksha_analyst;
+
+
+--
 -- Name: TABLE quotation_funnel; Type: ACL; Schema: analytics; Owner: nakksha_owner
 --
 
@@ -29753,12 +30130,60 @@ GRANT SELECT ON TABLE app.platform_settings TO nakksha_app_admin;
 
 
 --
--- Name: TABLE subscription_charges; Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: TABLE subscription_history; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app;
-GRANT SELECT,INSERT ON TABLE app.subscription_charges TO nakksha_worker;
-GRANT SELECT ON TABLE app.subscription_charges TO nakksha_app_admin;
+GRANT SELECT ON TABLE app.subscription_history TO nakksha_app;
+GRANT SELECT,INSERT ON TABLE app.subscription_history TO nakksha_worker;
+GRANT SELECT ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.subscription_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.from_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.to_status; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.paid_until; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN subscription_history.source; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app;
+GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app_admin;
 
 
 --
@@ -30643,63 +31068,6 @@ GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
 
 
 --
--- Name: TABLE subscription_history; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT SELECT ON TABLE app.subscription_history TO nakksha_app;
-GRANT SELECT,INSERT ON TABLE app.subscription_history TO nakksha_worker;
-GRANT SELECT ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.subscription_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(subscription_id) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.consultant_id; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(consultant_id) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.from_status; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(from_status) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.to_status; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(to_status) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.paid_until; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(paid_until) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
--- Name: COLUMN subscription_history.source; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app;
-GRANT INSERT(source) ON TABLE app.subscription_history TO nakksha_app_admin;
-
-
---
 -- Name: TABLE tax_document_counters; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -30839,4 +31207,5 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212080000
 -- 20261212090000
 -- 20261212100000
+-- 20261213010000
 -- 20261213020000

@@ -1,22 +1,28 @@
--- db/views/analytics_billing.sql — the analysts' views of platform plans billed with Razorpay Subscriptions (issue 22): each subscription, and MRR and churn by month (documented in docs/analytics.md).
+-- db/views/analytics_billing.sql — the analysts' views of platform plans billed with Razorpay Subscriptions (issue 22): each subscription, MRR and churn by month, and the platform's revenue ledger (documented in docs/analytics.md).
 -- Run as their owner like db/views/analytics.sql (applied before analytics_comments.sql, which describes their
 -- columns). A subscription's paid coverage is the period app.plan_coverage gives it: paid_from until paid_until,
 -- plus the grace setting (subscription_grace_days) while it is live (not cancelled, completed or expired and not
--- replaced by a plan change). The setting is read here, not through app.subscription_grace(): a function in a view
--- runs with the analyst's rights, and the analyst reads no app table. Months are India's (Asia/Kolkata).
+-- replaced by a plan change); one replaced or ended during its grace keeps the part already past (as app.plan_coverage
+-- does). The setting is read here, not through app.subscription_grace(): a function in a view runs with the
+-- analyst's rights, and the analyst reads no app table. Months are India's (Asia/Kolkata).
 
 create view analytics.subscriptions (id, consultant_id, plan_code, period, amount, monthly_amount, gateway, status,
                                      created_at, paid_from, paid_until, covered_until, charge_at, failures,
                                      cancel_requested_at, replaced_at, ended_at, churned_at, charges, charged_total) as
   with cover as (
     select s.id, s.consultant_id, s.paid_from,
-           s.paid_until + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null
-                               then interval '0'
-                               else make_interval(days => coalesce((select (g.value #>> '{}')::integer
-                                                                    from app.platform_settings g
-                                                                    where g.key = 'subscription_grace_days'), 7))
+           s.paid_until + case when s.status not in ('cancelled', 'completed', 'expired') and s.replaced_at is null
+                               then g.grace
+                               else least(g.grace, greatest(interval '0', coalesce(least(s.replaced_at, (
+                                      select min(h.at) from app.subscription_history h
+                                      where h.subscription_id = s.id
+                                        and h.to_status in ('cancelled', 'completed', 'expired')
+                                        and s.status in ('cancelled', 'completed', 'expired'))), s.paid_until)
+                                      - s.paid_until))
                           end as covered_until
     from app.subscriptions s
+    cross join (select make_interval(days => coalesce((select (g.value #>> '{}')::integer from app.platform_settings g
+                                                       where g.key = 'subscription_grace_days'), 7)) as grace) g
     where s.paid_from is not null and s.paid_until is not null
   )
   select s.id, s.consultant_id, s.plan_code, s.period, s.amount,
@@ -80,7 +86,17 @@ create view analytics.subscription_mrr_monthly (month, as_of, active_at_start, n
   from months m;
 comment on view analytics.subscription_mrr_monthly is 'Per month (India): paying subscriptions at its start and end, new and churned, MRR in rupees at its end (yearly plans ÷ 12, GST included) and churn %; comps in force counted apart, not in MRR.';
 
-grant select on analytics.subscriptions, analytics.subscription_mrr_monthly
+-- The platform's revenue ledger (app.platform_revenue_entries): one row per entry, as written with each plan charge's
+-- invoice. Sums per charge: plan_charge = the charge's amount; all kinds = its invoice's taxable value + round-off.
+create view analytics.platform_revenue (id, consultant_id, subscription_id, subscription_charge_id, tax_document_id,
+                                        plan_code, kind, amount, occurred_at, month) as
+  select e.id, e.consultant_id, ch.subscription_id, e.subscription_charge_id, e.tax_document_id, ch.plan_code, e.kind,
+         e.amount, e.occurred_at, date_trunc('month', e.occurred_at at time zone 'Asia/Kolkata')::date
+  from app.platform_revenue_entries e
+  join app.subscription_charges ch on ch.id = e.subscription_charge_id;
+comment on view analytics.platform_revenue is 'The platform''s revenue ledger from plan charges, one row per entry: the gross charge (positive) and the GST output tax inside it (negative), each tied to its charge and tax invoice. Consultants only as ids.';
+
+grant select on analytics.subscriptions, analytics.subscription_mrr_monthly, analytics.platform_revenue
   to nakksha_analyst;
 
 -- Test: pytest tests/db/test_subscription_analytics.py tests/db/test_analytics_views.py

@@ -155,7 +155,7 @@ comment on column analytics.subscriptions.status is 'Razorpay''s status as last 
 comment on column analytics.subscriptions.created_at is 'When the consultant started the checkout.';
 comment on column analytics.subscriptions.paid_from is 'Start of its first charged cycle (null: never charged).';
 comment on column analytics.subscriptions.paid_until is 'End of its last charged cycle (null: never charged).';
-comment on column analytics.subscriptions.covered_until is 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); null when never charged.';
+comment on column analytics.subscriptions.covered_until is 'End of its paid coverage: paid_until, plus the grace period while live (not cancelled, completed or expired and not replaced); one replaced or ended during its grace keeps the grace up to that moment; null when never charged.';
 comment on column analytics.subscriptions.charge_at is 'Its next charge as Razorpay last said (null: none due).';
 comment on column analytics.subscriptions.failures is 'Cycles invoiced and not paid, as last fetched.';
 comment on column analytics.subscriptions.cancel_requested_at is 'When the consultant asked to cancel at the cycle''s end (null: never).';
@@ -173,6 +173,16 @@ comment on column analytics.subscription_mrr_monthly.active_subscriptions is 'Co
 comment on column analytics.subscription_mrr_monthly.mrr is 'Monthly recurring revenue at as_of in rupees, GST included: the active subscriptions'' monthly_amount (yearly ÷ 12).';
 comment on column analytics.subscription_mrr_monthly.churn_rate is 'churned_subscriptions ÷ active_at_start, percent, one decimal (null when none were active at the start).';
 comment on column analytics.subscription_mrr_monthly.comps_active is 'Consultants with a paid plan comped at as_of (not in MRR).';
+comment on column analytics.platform_revenue.id is 'Entry id (in the order written).';
+comment on column analytics.platform_revenue.consultant_id is 'The consultant who paid.';
+comment on column analytics.platform_revenue.subscription_id is 'The subscription charged (analytics.subscriptions.id).';
+comment on column analytics.platform_revenue.subscription_charge_id is 'The charge (one paid invoice) that wrote it.';
+comment on column analytics.platform_revenue.tax_document_id is 'The platform''s tax invoice for that charge (analytics.invoices.id, purpose subscription).';
+comment on column analytics.platform_revenue.plan_code is 'The plan the charge paid for.';
+comment on column analytics.platform_revenue.kind is 'plan_charge (the gross received), output_cgst, output_sgst, output_igst (the GST inside it).';
+comment on column analytics.platform_revenue.amount is 'Rupees, signed: positive received by the platform, negative owed out of it (GST).';
+comment on column analytics.platform_revenue.occurred_at is 'When the charge was paid.';
+comment on column analytics.platform_revenue.month is 'First day of that month, in India.';
 comment on column analytics.consultant_dashboard_stats.consultant_id is 'The consultant.';
 comment on column analytics.consultant_dashboard_stats.total_sessions is 'Sessions in any status but abandoned.';
 comment on column analytics.consultant_dashboard_stats.completed_sessions is 'In that status now (cancelled includes returned).';

@@ -48,6 +48,7 @@ TENANT_TABLES = {
     "subscriptions": "own",  # their Razorpay subscriptions to platform plans (issue 22); read while pending too
     "subscription_history": "own",  # each observed change of one (append-only)
     "subscription_charges": "own",  # each charged period of one (append-only)
+    "platform_revenue_entries": "own",  # the platform's revenue from their plan charges (gross, GST in it; append-only)
     "plan_comps": "own",  # complimentary plans an admin gave them; read while pending too
 }
 # Visible while pending: a consultant prepares their profile and availability before approval.

@@ -32,7 +32,9 @@ as $$
   -- revocation. A subscription over its charged cycles (paid_from .. paid_until) and, while it is live (not
   -- cancelled, completed or expired, and not replaced by a plan change), the grace period after: a failed renewal
   -- keeps the plan until paid_until + grace, then the free plan's limits apply. Never mid-period, and nothing is
-  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits").
+  -- deleted: what exceeds the lower plan becomes read-only (docs/payments.md "Plans and limits"). A subscription
+  -- replaced or ended (first recorded final) during its grace loses only the rest of it: the grace already past
+  -- stays, so a later plan change or cancellation never rewrites the plan at past instants.
   select pc.plan_code, case when pc.revoked_at is null then pc.ends_at
                             else least(pc.revoked_at, coalesce(pc.ends_at, 'infinity')) end, 'comp', pc.id
   from app.plan_comps pc
@@ -42,8 +44,13 @@ as $$
   select s.plan_code, u.covered_until, 'subscription', s.id
   from app.subscriptions s
   cross join lateral (select s.paid_until
-    + case when s.status in ('cancelled', 'completed', 'expired') or s.replaced_at is not null then interval '0'
-           else app.subscription_grace() end as covered_until) u
+    + case when s.status not in ('cancelled', 'completed', 'expired') and s.replaced_at is null
+           then app.subscription_grace()
+           else least(app.subscription_grace(), greatest(interval '0', coalesce(least(s.replaced_at, (
+                  select min(h.at) from app.subscription_history h
+                  where h.subscription_id = s.id and h.to_status in ('cancelled', 'completed', 'expired')
+                    and s.status in ('cancelled', 'completed', 'expired'))), s.paid_until) - s.paid_until))
+      end as covered_until) u
   where s.consultant_id = p_consultant_id and s.paid_until is not null
     -- Razorpay's times are whole seconds on its clock: five minutes' slack, so a charge just recorded counts at once.
     and s.paid_from - interval '5 minutes' <= p_at and p_at < u.covered_until
