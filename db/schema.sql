@@ -8288,11 +8288,11 @@ begin
     notification_preferences = case when p_patch ? 'notification_preferences'
       then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end,
     -- The client reminder schedule (PUT /consultants/me/reminders), kept largest first; NULL: the platform's.
-    reminder_minutes_before = case when p_patch ? 'reminder_minutes_before'
-      then (select array_agg(m::integer order by m::integer desc)
-            from jsonb_array_elements_text(case jsonb_typeof(p_patch->'reminder_minutes_before')
-                                             when 'array' then p_patch->'reminder_minutes_before' end) m)
-      else c.reminder_minutes_before end
+    -- An empty array is no schedule at all (the table's check refuses it), not the platform's (JSON null).
+    reminder_minutes_before = case when not p_patch ? 'reminder_minutes_before' then c.reminder_minutes_before
+      when jsonb_typeof(p_patch->'reminder_minutes_before') = 'array'
+      then coalesce((select array_agg(m::integer order by m::integer desc)
+                     from jsonb_array_elements_text(p_patch->'reminder_minutes_before') m), '{}') end
   where c.id = v_c.id
   returning * into v_new;
   -- Saving a schedule of one's own is the plan's (custom_reminders); going back to the platform's is always allowed,
