@@ -71,6 +71,10 @@ QUOTATIONS_A_MONTH = Rule("plan_limit", "At most the plan's `quotations_per_mont
                                         "month of the consultant's time zone (403 plan_limit, naming the plan that "
                                         "allows more).")
 
+CUSTOM_REMINDERS = Rule("plan_limit", "A schedule of your own (`minutes_before` not null) needs a plan that includes "
+                                      "`custom_reminders` (GET /consultants/me/plan; 403 plan_limit, field "
+                                      "`minutes_before`); null, the platform's schedule, is always allowed.")
+
 
 def _signed(header: str, secret: str) -> Rule:
     return Rule("invalid_signature", f"{header} must sign the raw body with the {secret} (400 invalid_signature).")
@@ -112,6 +116,7 @@ BEYOND_SCHEMA: dict[str, tuple[Rule, ...]] = {
                          ONE_PRICE, LINES_SUM, PAYABLE),
     "update_quotation": (ONE_PRICE, LINES_SUM, PAYABLE),
     "send_quotation": (QUOTATIONS_A_MONTH,),
+    "set_my_reminder_schedule": (CUSTOM_REMINDERS,),
     "update_my_profile": (Rule("validation_error", "`cancellation_policy.refund_ladder` runs from most hours before "
                                                    "to fewest, its refunds never rising (422)."),
                           Rule("slug_reserved", "`slug` is not one of the addresses the site uses itself (admin, "

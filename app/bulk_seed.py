@@ -204,7 +204,7 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
         insert into app.sessions (id, consultant_id, client_id, session_type, title, starts_at, ends_at, scheduled_date,
           scheduled_time, duration_minutes, buffer_minutes, occupied_during, amount, status, payment_status,
           payment_method, meeting_platform, meeting_link, booked_via, is_repeat_client, confirmed_at, completed_at,
-          cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at, updated_at, reminder_queued_for)
+          cancelled_at, cancelled_by, cancellation_reason, client_timezone, created_at, updated_at, reminder_next_at)
         select s.id, s.consultant_id, cl.id, s.session_type,
                case when s.session_type = 'webinar' then 'Group webinar' else 'One-to-one' end,
                s.starts_at, s.ends_at, (s.starts_at at time zone '{TZ}')::date, (s.starts_at at time zone '{TZ}')::time,
@@ -219,7 +219,7 @@ def _load_chunk(conn: psycopg.Connection, p: Progress, counts: list[int], offset
                case when s.status = 'cancelled' then 'Cannot make it' end, '{TZ}',
                least(s.starts_at - interval '2 days', now()), least(s.ends_at, now()),
                -- Seeded sessions are no one's bookings: no reminder is queued for them (the sweep skips them).
-               s.starts_at
+               null::timestamptz
         from seed_s s join seed_cl cl on cl.consultant_id = s.consultant_id and cl.client_no = s.client_no""").rowcount)
 
     p.stage("payments (completed; refunded when cancelled)", lambda: x("""

@@ -85,6 +85,7 @@ SPECIFIC: dict[str, dict[int, tuple[str, ...]]] = {
                        422: ("out_of_range", "invalid_text")},
     "reset_password": {400: ("invalid_token",), 422: ("weak_password",)},
     # A plan's limit (app.require_plan: NK403 plan_limit, naming the plan that lifts it).
+    "set_my_reminder_schedule": {403: ("plan_limit",)},
     "send_quotation": {403: ("plan_limit",), 409: ("invalid_transition",), 422: ("quotation_expired",)},
     "signup": {409: ("email_taken",), 422: ("weak_password",)},
     "suspend_consultant": {409: ("invalid_transition",), 422: ("reason_required",)},

@@ -1217,6 +1217,11 @@ begin
   if v_changes <> '{}' then
     perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', v_changes));
   end if;
+  -- The platform's reminder moved: the sessions ahead wake the sweep for the new one (those already due are not
+  -- sent late).
+  if v_changes ? 'reminder_hours_before' then
+    perform app_private.rewake_reminders();
+  end if;
   return api.admin_settings();
 end;
 $$;
@@ -4238,6 +4243,37 @@ COMMENT ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) IS 'Th
 
 
 --
+-- Name: my_reminder_schedule(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.my_reminder_schedule() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'minutes_before', to_jsonb(c.reminder_minutes_before),
+    'in_force', to_jsonb(app.reminder_schedule(c.id)),
+    'platform_minutes_before', to_jsonb(app.platform_reminder_schedule()),
+    'custom_reminders', coalesce(p.custom_reminders, false),
+    'plan', p.name,
+    'upgrade_plan', case when not coalesce(p.custom_reminders, false) then
+      (select u.name from app.plans u where u.custom_reminders order by u.price_monthly, u.position, u.code limit 1) end)
+  from app.consultants c
+  left join app.plans p on p.code = app.effective_plan_code(c.id)
+  where c.id = api.caller_consultant_id()
+$$;
+
+
+ALTER FUNCTION api.my_reminder_schedule() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION my_reminder_schedule(); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.my_reminder_schedule() IS 'The calling consultant''s client reminder schedule: the one saved (NULL: none), the one in force, the platform''s, and whether the plan includes custom_reminders (else the cheapest plan that does).';
+
+
+--
 -- Name: my_statement(date); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6948,14 +6984,13 @@ END) STORED,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     manage_link_encrypted text,
-    reminder_sent_for timestamp with time zone,
     client_timezone text,
     meeting_source text,
     client_name text,
     client_email public.citext,
     client_phone_encrypted bytea,
     client_ip_hash bytea,
-    reminder_queued_for timestamp with time zone,
+    reminder_next_at timestamp with time zone,
     CONSTRAINT sessions_amount_range CHECK ((amount >= (0)::numeric)),
     CONSTRAINT sessions_booked_via_valid CHECK ((booked_via = ANY (ARRAY['public'::text, 'consultant'::text]))),
     CONSTRAINT sessions_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -6995,13 +7030,6 @@ COMMENT ON TABLE app.sessions IS 'Booked sessions. starts_at/ends_at are the tru
 --
 
 COMMENT ON COLUMN app.sessions.manage_link_encrypted IS 'The client''s manage link, AES-GCM encrypted for the mails that carry it; only the worker decrypts it.';
-
-
---
--- Name: COLUMN sessions.reminder_sent_for; Type: COMMENT; Schema: app; Owner: nakksha_owner
---
-
-COMMENT ON COLUMN app.sessions.reminder_sent_for IS 'The start time the reminder went out for (a moved session gets a new one).';
 
 
 --
@@ -7047,10 +7075,10 @@ COMMENT ON COLUMN app.sessions.client_ip_hash IS 'HMAC-SHA256 of the booking vis
 
 
 --
--- Name: COLUMN sessions.reminder_queued_for; Type: COMMENT; Schema: app; Owner: nakksha_owner
+-- Name: COLUMN sessions.reminder_next_at; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN app.sessions.reminder_queued_for IS 'The start time a reminder job was queued for; while it differs from starts_at, a confirmed session''s reminder waits for the every-minute sweep (api.worker_queue_due_reminders).';
+COMMENT ON COLUMN app.sessions.reminder_next_at IS 'When the every-minute sweep (api.worker_queue_due_reminders) next looks at this confirmed session: the first due time of a reminder it may still get (app.reminder_wake_at); NULL when none is left.';
 
 
 --
@@ -7223,6 +7251,32 @@ ALTER FUNCTION api.set_my_photo(p_url text) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.set_my_photo(p_url text) IS 'Point the calling consultant''s profile photo at a stored image. replaced_photo_url: the photo it replaced (null when none), for the app to delete.';
+
+
+--
+-- Name: set_my_reminder_schedule(jsonb); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.set_my_reminder_schedule(p_minutes_before jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- An array of offsets (minutes before the start) or JSON null for the platform's; the request schema checked
+  -- the shape, the table's check has the last word, the plan is checked in api.update_my_profile (NK403 plan_limit).
+  perform api.update_my_profile(jsonb_build_object('reminder_minutes_before', p_minutes_before));
+  return api.my_reminder_schedule();
+end;
+$$;
+
+
+ALTER FUNCTION api.set_my_reminder_schedule(p_minutes_before jsonb) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION set_my_reminder_schedule(p_minutes_before jsonb); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.set_my_reminder_schedule(p_minutes_before jsonb) IS 'Save the calling consultant''s client reminder schedule (an array of minutes before the start; NULL: back to the platform''s); NK403 plan_limit without custom_reminders.';
 
 
 --
@@ -8262,9 +8316,23 @@ begin
     meet_link = case when p_patch ? 'meet_link' then p_patch->>'meet_link' else c.meet_link end,
     teams_link = case when p_patch ? 'teams_link' then p_patch->>'teams_link' else c.teams_link end,
     notification_preferences = case when p_patch ? 'notification_preferences'
-      then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
+      then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end,
+    -- The client reminder schedule (PUT /consultants/me/reminders), kept largest first; NULL: the platform's.
+    -- An empty array is no schedule at all (the table's check refuses it), not the platform's (JSON null).
+    reminder_minutes_before = case when not p_patch ? 'reminder_minutes_before' then c.reminder_minutes_before
+      when jsonb_typeof(p_patch->'reminder_minutes_before') = 'array'
+      then coalesce((select array_agg(m::integer order by m::integer desc)
+                     from jsonb_array_elements_text(p_patch->'reminder_minutes_before') m), '{}') end
   where c.id = v_c.id
   returning * into v_new;
+  -- Saving a schedule of one's own is the plan's (custom_reminders); going back to the platform's is always allowed,
+  -- and a downgrade keeps a saved one (unused until a plan includes it again: app.reminder_schedule).
+  if v_new.reminder_minutes_before is not null and p_patch ? 'reminder_minutes_before' then
+    perform app.require_plan(v_new.id, 'custom_reminders', null, 'minutes_before');
+  end if;
+  if v_new.reminder_minutes_before is distinct from v_c.reminder_minutes_before then
+    perform app_private.rewake_reminders(v_new.id);
+  end if;
   -- A horizon that grew or shrank: bring the slots in line now rather than at the next daily run (booked
   -- slots stay where they are). A new timezone re-makes them in its trigger (app.rederive_local_times), with
   -- the new horizon already in the row.
@@ -9150,30 +9218,36 @@ CREATE FUNCTION api.worker_queue_due_reminders(p_limit integer DEFAULT 1000, p_a
     SET search_path TO ''
     AS $$
 declare
-  v_at timestamptz := coalesce(p_at, now());
+  v_at constant timestamptz := coalesce(p_at, now());
+  v_soon constant timestamptz := v_at + interval '1 minute';
   v_s record;
+  v_minutes integer;
   v_count integer := 0;
 begin
-  -- Every minute: queue the reminder of each confirmed session whose reminder falls due by the next run (or is
-  -- overdue: a worker that was down), once per start time. They wait here rather than in the job queue, whose
-  -- fetch walks every job queued ahead (issue 20). Rows a booking or a move holds are left for the next run.
+  -- Every minute: look at each confirmed session whose reminder_next_at falls by the next run (or is overdue: a
+  -- worker that was down) and queue the reminder due by then under the schedule in force at p_at — of several, the
+  -- one nearest the start (the earlier ones' time has passed) —, then move reminder_next_at to the next one it may
+  -- get. Each reminder once per start time and offset (app_private.queue_reminder). They wait here rather than in
+  -- the job queue, whose fetch walks every job queued ahead (issue 20). Rows a booking, a move or another sweep
+  -- holds are left for the next run; a row another sweep has just moved on no longer matches once locked.
   -- p_at: the instant to sweep for (now; a test moves it ahead).
   for v_s in
-    select s.id, s.starts_at from app.sessions s
-    where s.status = 'confirmed' and s.reminder_queued_for is distinct from s.starts_at
+    select s.id, s.consultant_id, s.starts_at, s.reminder_next_at,
+           (select c.reminder_minutes_before from app.consultants c where c.id = s.consultant_id) as saved
+    from app.sessions s
+    where s.status = 'confirmed' and s.reminder_next_at is not null and s.reminder_next_at <= v_soon
       and s.starts_at > v_at
-      and s.starts_at <= v_at + make_interval(hours => app_private.setting_integer('reminder_hours_before'))
-                         + interval '1 minute'
-    order by s.starts_at
+    order by s.reminder_next_at
     limit p_limit
     for update skip locked
   loop
-    perform app_private.cancel_queued_jobs('reminder:' || v_s.id);
-    perform app_private.defer_job('send_session_reminder',
-      jsonb_build_object('session_id', v_s.id, 'starts_at', v_s.starts_at), 'emails',
-      greatest(now(), app_private.reminder_due_at(v_s.starts_at)), 'reminder:' || v_s.id);
-    update app.sessions set reminder_queued_for = v_s.starts_at where id = v_s.id;
-    v_count := v_count + 1;
+    select min(m) into v_minutes from unnest(app.reminder_schedule(v_s.consultant_id, v_at)) m
+    where v_s.starts_at - make_interval(mins => m) between v_s.reminder_next_at and v_soon;
+    if v_minutes is not null and app_private.queue_reminder(v_s.id, v_s.starts_at, v_minutes) then
+      v_count := v_count + 1;
+    end if;
+    update app.sessions set reminder_next_at = app.reminder_wake_at(v_s.saved, v_s.starts_at, v_soon)
+    where id = v_s.id;
   end loop;
   return v_count;
 end;
@@ -9186,7 +9260,7 @@ ALTER FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp wi
 -- Name: FUNCTION worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) IS 'Worker, every minute: queue the reminder jobs falling due by the next run (at most p_limit; p_at: the instant to sweep for, now by default).';
+COMMENT ON FUNCTION api.worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone) IS 'Worker, every minute: queue the reminder jobs falling due by the next run, one per session, start time and offset of the schedule in force (at most p_limit sessions; p_at: the instant to sweep for, now by default).';
 
 
 --
@@ -9707,18 +9781,21 @@ COMMENT ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id t
 
 
 --
--- Name: worker_session_reminder(uuid, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+-- Name: worker_session_reminder(uuid, timestamp with time zone, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
-CREATE FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) RETURNS text
+CREATE FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer DEFAULT NULL::integer) RETURNS text
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
   v_s app.sessions;
+  -- A job queued before reminders carried their offset was for the platform's one reminder.
+  v_minutes constant integer := coalesce(p_minutes_before, (app.platform_reminder_schedule())[1]);
+  v_sent timestamptz;
 begin
   -- Checked again at send time: the job was scheduled for one start time of a confirmed session, and
-  -- anything that changed since (cancelled, moved, already reminded, started) means no mail.
+  -- anything that changed since (cancelled, moved, this reminder already sent, started) means no mail.
   select * into v_s from app.sessions where id = p_session_id for update;
   if v_s.id is null then
     return 'gone';
@@ -9728,7 +9805,10 @@ begin
     return 'moved';
   elsif v_s.starts_at <= now() then
     return 'started';
-  elsif v_s.reminder_sent_for is not distinct from v_s.starts_at then
+  end if;
+  select r.sent_at into v_sent from app.session_reminders r
+  where r.session_id = v_s.id and r.starts_at = v_s.starts_at and r.minutes_before = v_minutes;
+  if v_sent is not null then
     return 'already_sent';
   end if;
   -- A free public booking's reminder is mail an anonymous visitor caused: it counts against the mailbox's day
@@ -9738,20 +9818,23 @@ begin
      and app_private.count_recipient_mail((select c.email::text from app.clients c where c.id = v_s.client_id)) > 0 then
     return 'recipient_limit';
   end if;
-  update app.sessions set reminder_sent_for = v_s.starts_at where id = v_s.id returning * into v_s;
+  -- Marked sent under the session's row lock: a second delivery of this job (at least once) finds it so.
+  insert into app.session_reminders as r (session_id, starts_at, minutes_before, sent_at)
+  values (v_s.id, v_s.starts_at, v_minutes, now())
+  on conflict (session_id, starts_at, minutes_before) do update set sent_at = now();
   perform app_private.queue_session_emails(v_s, 'reminder');
   return 'queued';
 end;
 $$;
 
 
-ALTER FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) OWNER TO nakksha_owner;
+ALTER FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer) OWNER TO nakksha_owner;
 
 --
--- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone); Type: COMMENT; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) IS 'Worker: queue the reminder mail of a session if it is still confirmed, at that time, not reminded yet, and (a free public booking) within its recipient''s mails of the day.';
+COMMENT ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer) IS 'Worker: queue one reminder mail of a session (p_minutes_before: its offset; NULL: the platform''s) if the session is still confirmed, at that time, that reminder not sent yet, and (a free public booking) within its recipient''s mails of the day.';
 
 
 --
@@ -12064,6 +12147,30 @@ COMMENT ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) IS 'Wh
 
 
 --
+-- Name: platform_reminder_schedule(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.platform_reminder_schedule() RETURNS integer[]
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The platform's one reminder (reminder_hours_before, 1 to 168 hours; its low end when the row is missing, as
+  -- app_private.setting_integer reads it).
+  select array[coalesce((select (s.value #>> '{}')::integer from app.platform_settings s
+                         where s.key = 'reminder_hours_before'), 1) * 60]
+$$;
+
+
+ALTER FUNCTION app.platform_reminder_schedule() OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION platform_reminder_schedule(); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.platform_reminder_schedule() IS 'The platform''s reminder schedule in minutes before the start: one reminder, reminder_hours_before hours ahead.';
+
+
+--
 -- Name: platform_revenue_on_plan_invoice(); Type: FUNCTION; Schema: app; Owner: nakksha_owner
 --
 
@@ -12167,6 +12274,9 @@ CREATE FUNCTION app.queue_session_reminder() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_soon constant timestamptz := now() + interval '1 minute';
+  v_minutes integer;
 begin
   if tg_op = 'UPDATE' then
     if new.status is not distinct from old.status and new.starts_at is not distinct from old.starts_at then
@@ -12174,13 +12284,15 @@ begin
     end if;
     perform app_private.cancel_queued_jobs('reminder:' || new.id);
   end if;
-  new.reminder_queued_for := null;
-  if new.status = 'confirmed' and new.starts_at > now()
-     and app_private.reminder_due_at(new.starts_at) <= now() + interval '1 minute' then
-    perform app_private.defer_job('send_session_reminder',
-      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
-      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
-    new.reminder_queued_for := new.starts_at;
+  new.reminder_next_at := null;
+  if new.status = 'confirmed' and new.starts_at > now() then
+    select min(m) into v_minutes from unnest(app.reminder_schedule(new.consultant_id)) m
+    where new.starts_at - make_interval(mins => m) <= v_soon;
+    if v_minutes is not null then
+      perform app_private.queue_reminder(new.id, new.starts_at, v_minutes);
+    end if;
+    new.reminder_next_at := app.reminder_wake_at(
+      (select c.reminder_minutes_before from app.consultants c where c.id = new.consultant_id), new.starts_at, v_soon);
   end if;
   return new;
 end;
@@ -12193,7 +12305,7 @@ ALTER FUNCTION app.queue_session_reminder() OWNER TO nakksha_owner;
 -- Name: FUNCTION queue_session_reminder(); Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app.queue_session_reminder() IS 'Trigger (before): a confirmed session''s reminder job is cancelled with any change of status or time, and queued at once when due within the minute (else the sweep queues it when it falls due).';
+COMMENT ON FUNCTION app.queue_session_reminder() IS 'Trigger (before): a confirmed session''s reminder job is cancelled with any change of status or time, the reminder due within the minute is queued at once, and reminder_next_at says when the sweep queues the next.';
 
 
 --
@@ -12578,6 +12690,89 @@ ALTER FUNCTION app.rematerialise_my_slots() OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION app.rematerialise_my_slots() IS 'Bring the calling consultant''s future slots in line with their rules and blocked ranges (after an invoker rule or block write). Definer: the re-derivation lives in app_private, which no web role reaches; it takes no argument, so it acts on the caller only.';
+
+
+--
+-- Name: reminder_schedule(uuid, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS integer[]
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Invoker: the consultant's own row for the settings API, any row for the worker's sweep and the owner's
+  -- triggers. A schedule saved under a plan that no longer includes custom_reminders (a downgrade, a lapse) is
+  -- kept, and the platform's applies until a plan includes it again. p_at: the plan in force then (the sweep's
+  -- instant).
+  select case when c.reminder_minutes_before is not null
+                   and coalesce((select p.custom_reminders from app.plans p
+                                 where p.code = app.effective_plan_code(c.id, p_at)), false)
+              then c.reminder_minutes_before else app.platform_reminder_schedule() end
+  from app.consultants c where c.id = p_consultant_id
+$$;
+
+
+ALTER FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone) IS 'The minutes before the start each client reminder of a consultant''s sessions goes, largest first: their saved schedule while the plan in force at p_at includes custom_reminders, else the platform''s.';
+
+
+--
+-- Name: reminder_schedule_is_valid(integer[]); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  -- One to three reminders, each 15 minutes to 7 days (10,080 minutes) before the start, no two the same, kept
+  -- earliest first (the largest offset first) so one schedule has one spelling.
+  select array_ndims(p_minutes) = 1 and cardinality(p_minutes) between 1 and 3
+    and (select count(m) = cardinality(p_minutes) and count(distinct m) = count(m)
+                and coalesce(bool_and(m between 15 and 10080), false)
+         from unnest(p_minutes) m)
+    and p_minutes = array(select m from unnest(p_minutes) m order by m desc)
+$$;
+
+
+ALTER FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reminder_schedule_is_valid(p_minutes integer[]); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) IS 'Whether a saved reminder schedule is one to three distinct offsets of 15 to 10,080 minutes, largest first (the check on app.consultants.reminder_minutes_before).';
+
+
+--
+-- Name: reminder_wake_at(integer[], timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- When the sweep must next look at a session starting then: the first due time after p_after of any reminder
+  -- that may be in force by then — the consultant's saved schedule p_saved, whatever the plan (a plan can be
+  -- regained), and the platform's (a plan can lapse). Waking for one that turns out not to apply costs a look;
+  -- missing one would lose a reminder. NULL: nothing left before the start.
+  select min(p_starts_at - make_interval(mins => m))
+  from unnest(coalesce(p_saved, '{}') || app.platform_reminder_schedule()) m
+  where p_starts_at - make_interval(mins => m) > p_after
+$$;
+
+
+ALTER FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) IS 'The first due time after p_after of any reminder a session starting then may get (the consultant''s saved schedule p_saved, or the platform''s): when the every-minute sweep looks at it next; NULL for none.';
 
 
 --
@@ -13426,6 +13621,7 @@ CREATE TABLE app.consultants (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     token_epoch integer DEFAULT 0 NOT NULL,
     published_at timestamp with time zone,
+    reminder_minutes_before integer[],
     CONSTRAINT consultants_approval_consistent CHECK (((approval_status <> 'approved'::text) OR (approved_at IS NOT NULL))),
     CONSTRAINT consultants_approval_status_valid CHECK ((approval_status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'suspended'::text]))),
     CONSTRAINT consultants_buffer_minutes_range CHECK (((buffer_minutes >= 0) AND (buffer_minutes <= 240))),
@@ -13446,6 +13642,7 @@ CREATE TABLE app.consultants (
     CONSTRAINT consultants_phone_number_format CHECK ((phone_number ~ '^[0-9]{6,14}$'::text)),
     CONSTRAINT consultants_published_only_when_approved_once CHECK (((published_at IS NULL) OR (approved_at IS NOT NULL))),
     CONSTRAINT consultants_rejection_reason_present CHECK (((approval_status <> 'rejected'::text) OR (rejection_reason IS NOT NULL))),
+    CONSTRAINT consultants_reminder_minutes_before_check CHECK (((reminder_minutes_before IS NULL) OR app.reminder_schedule_is_valid(reminder_minutes_before))),
     CONSTRAINT consultants_slug_format CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 60)))),
     CONSTRAINT consultants_slug_not_deleted_prefix CHECK (((slug !~ '^deleted-'::text) OR (deleted_at IS NOT NULL))),
     CONSTRAINT consultants_slug_not_reserved CHECK ((slug <> ALL (ARRAY['admin'::text, 'api'::text, 'auth'::text, 'dashboard'::text, 'pricing'::text, 'healthz'::text, 'readyz'::text, 'dev'::text, 'static'::text, 'media'::text, 'booking'::text, 'q'::text, 'docs'::text, 'login'::text, 'logout'::text, 'signup'::text, 'register'::text, 'settings'::text, 'help'::text, 'support'::text, 'about'::text, 'terms'::text, 'privacy'::text, 'contact'::text, 'blog'::text, 'favicon.ico'::text, 'robots.txt'::text, 'sitemap.xml'::text, 'www'::text, 'nakksha'::text, 'integrations'::text]))),
@@ -13483,6 +13680,13 @@ COMMENT ON COLUMN app.consultants.token_epoch IS 'Access tokens carrying another
 --
 
 COMMENT ON COLUMN app.consultants.published_at IS 'When the consultant published their page (NULL: not public). Set by api.publish_my_page once the setup checklist is complete, cleared by api.unpublish_my_page.';
+
+
+--
+-- Name: COLUMN consultants.reminder_minutes_before; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.consultants.reminder_minutes_before IS 'The consultant''s own client reminder schedule, minutes before the start, largest first (1 to 3, 15 to 10,080, distinct); NULL: the platform''s. Applies only while the plan in force includes custom_reminders (app.reminder_schedule); kept through a downgrade.';
 
 
 --
@@ -15504,6 +15708,42 @@ COMMENT ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_email
 
 
 --
+-- Name: queue_reminder(uuid, timestamp with time zone, integer); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- Once per session, start time and offset (app.session_reminders' key): a reminder already sent for this start
+  -- time is not queued again (a session moved away and back); one queued and cancelled with a move is.
+  insert into app.session_reminders as r (session_id, starts_at, minutes_before)
+  values (p_session_id, p_starts_at, p_minutes)
+  on conflict (session_id, starts_at, minutes_before) do update set queued_at = now() where r.sent_at is null;
+  if not found then
+    return false;
+  end if;
+  -- One job at a time under the session's lock: an earlier offset's job still waiting (a lagging worker) gives way.
+  perform app_private.cancel_queued_jobs('reminder:' || p_session_id);
+  perform app_private.defer_job('send_session_reminder',
+    jsonb_build_object('session_id', p_session_id, 'starts_at', p_starts_at, 'minutes_before', p_minutes), 'emails',
+    greatest(now(), p_starts_at - make_interval(mins => p_minutes)), 'reminder:' || p_session_id);
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION app_private.queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer) IS 'Queue the reminder job of a session for one start time and offset, once (app.session_reminders), at its due time; false when it was sent already.';
+
+
+--
 -- Name: queue_session_emails(app.sessions, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -15585,11 +15825,15 @@ begin
   end if;
   -- A confirmation or a notice of the new time, sent when the session's reminder is already due, says all a
   -- reminder would: no second mail follows it seconds later (it would also double what a stranger's inbox gets
-  -- from each free booking). The reminder counts as sent for this start time and its job is cancelled.
-  if p_event in ('confirmed', 'rescheduled', 'rescheduled_by_client') and p_s.starts_at > now()
-     and app_private.reminder_due_at(p_s.starts_at) <= now() then
-    update app.sessions set reminder_sent_for = p_s.starts_at where id = p_s.id;
-    perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
+  -- from each free booking). The reminder the sessions trigger queued for this start time, when already due,
+  -- counts as sent and its job is cancelled; the schedule's later reminders still go.
+  if p_event in ('confirmed', 'rescheduled', 'rescheduled_by_client') and p_s.starts_at > now() then
+    update app.session_reminders r set sent_at = now()
+    where r.session_id = p_s.id and r.starts_at = p_s.starts_at and r.sent_at is null
+      and r.starts_at - make_interval(mins => r.minutes_before) <= now();
+    if found then
+      perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
+    end if;
   end if;
 end;
 $$;
@@ -16096,7 +16340,7 @@ ALTER FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone)
 -- Name: FUNCTION reminder_due_at(p_starts_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) IS 'When the reminder of a session starting then is due (the platform''s reminder_hours_before earlier).';
+COMMENT ON FUNCTION app_private.reminder_due_at(p_starts_at timestamp with time zone) IS 'When the platform''s reminder of a session starting then is due (reminder_hours_before earlier); the retired trigger app.schedule_session_reminder reads it.';
 
 
 --
@@ -16251,6 +16495,37 @@ ALTER FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid
 --
 
 COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) IS 'Revoke every live refresh family of a consultant or an admin, and every access token issued so far.';
+
+
+--
+-- Name: rewake_reminders(uuid); Type: FUNCTION; Schema: app_private; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app_private.rewake_reminders(p_consultant_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- A schedule changed (a consultant's own, p_consultant_id; the platform's reminder_hours_before, NULL: everyone's):
+  -- each confirmed session ahead wakes the sweep for the first reminder of the new schedules still to come. It
+  -- applies to reminders not yet due: one whose time has already passed when the schedule changes is not sent late
+  -- (a consultant adding "a week before" must not mail every client of this week at once).
+  with changed as (
+    update app.sessions s set reminder_next_at = app.reminder_wake_at(c.reminder_minutes_before, s.starts_at, now())
+    from app.consultants c
+    where c.id = s.consultant_id and s.status = 'confirmed' and s.starts_at > now()
+      and (p_consultant_id is null or s.consultant_id = p_consultant_id)
+    returning 1)
+  select count(*)::integer from changed
+$$;
+
+
+ALTER FUNCTION app_private.rewake_reminders(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION rewake_reminders(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app_private.rewake_reminders(p_consultant_id uuid) IS 'After a reminder schedule changes (one consultant''s, or the platform''s for NULL): when the sweep next looks at each confirmed session ahead; reminders already due are not sent late.';
 
 
 --
@@ -20758,6 +21033,29 @@ COMMENT ON TABLE app.route_transfers IS 'The consultant''s share of one payment 
 
 
 --
+-- Name: session_reminders; Type: TABLE; Schema: app; Owner: nakksha_owner
+--
+
+CREATE TABLE app.session_reminders (
+    session_id uuid NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    minutes_before integer NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    CONSTRAINT session_reminders_minutes_before_check CHECK (((minutes_before >= 15) AND (minutes_before <= 10080)))
+);
+
+
+ALTER TABLE app.session_reminders OWNER TO nakksha_owner;
+
+--
+-- Name: TABLE session_reminders; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON TABLE app.session_reminders IS 'Each client reminder queued for a session: for which start time, how many minutes before it, when queued and when sent (or stood in for by the confirmation or the notice of a new time). The key makes each one queued and mailed once.';
+
+
+--
 -- Name: subscription_history_id_seq; Type: SEQUENCE; Schema: app; Owner: nakksha_owner
 --
 
@@ -21712,6 +22010,14 @@ ALTER TABLE ONLY app.route_transfers
 
 
 --
+-- Name: session_reminders session_reminders_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.session_reminders
+    ADD CONSTRAINT session_reminders_pkey PRIMARY KEY (session_id, starts_at, minutes_before);
+
+
+--
 -- Name: sessions sessions_client_email_ascii; Type: CHECK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -22310,10 +22616,10 @@ CREATE INDEX sessions_pending_ip_idx ON app.sessions USING btree (consultant_id,
 
 
 --
--- Name: sessions_reminder_waiting_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+-- Name: sessions_reminder_wake_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
-CREATE INDEX sessions_reminder_waiting_idx ON app.sessions USING btree (starts_at) WHERE ((status = 'confirmed'::text) AND (reminder_queued_for IS DISTINCT FROM starts_at));
+CREATE INDEX sessions_reminder_wake_idx ON app.sessions USING btree (reminder_next_at) WHERE ((status = 'confirmed'::text) AND (reminder_next_at IS NOT NULL));
 
 
 --
@@ -23621,6 +23927,14 @@ ALTER TABLE ONLY app.route_transfers
 
 
 --
+-- Name: session_reminders session_reminders_session_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.session_reminders
+    ADD CONSTRAINT session_reminders_session_id_fkey FOREIGN KEY (session_id) REFERENCES app.sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: sessions sessions_client_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -24795,6 +25109,12 @@ ALTER TABLE app.refresh_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.route_transfers ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: session_reminders; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE app.session_reminders ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: sessions; Type: ROW SECURITY; Schema: app; Owner: nakksha_owner
 --
 
@@ -25050,6 +25370,13 @@ CREATE POLICY worker_steps ON app.rate_limit_hits TO nakksha_worker USING (true)
 --
 
 CREATE POLICY worker_steps ON app.route_transfers TO nakksha_worker USING (true) WITH CHECK (true);
+
+
+--
+-- Name: session_reminders worker_steps; Type: POLICY; Schema: app; Owner: nakksha_owner
+--
+
+CREATE POLICY worker_steps ON app.session_reminders TO nakksha_worker USING (true) WITH CHECK (true);
 
 
 --
@@ -26370,6 +26697,15 @@ GRANT ALL ON FUNCTION api.my_quotation(p_quotation_id uuid, p_lock boolean) TO n
 
 
 --
+-- Name: FUNCTION my_reminder_schedule(); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.my_reminder_schedule() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.my_reminder_schedule() TO nakksha_app;
+GRANT ALL ON FUNCTION api.my_reminder_schedule() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION my_statement(p_month date); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -27083,13 +27419,6 @@ GRANT UPDATE(consultant_notes) ON TABLE app.sessions TO nakksha_app_admin;
 
 
 --
--- Name: COLUMN sessions.reminder_sent_for; Type: ACL; Schema: app; Owner: nakksha_owner
---
-
-GRANT UPDATE(reminder_sent_for) ON TABLE app.sessions TO nakksha_worker;
-
-
---
 -- Name: COLUMN sessions.meeting_source; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -27104,10 +27433,10 @@ GRANT UPDATE(client_ip_hash) ON TABLE app.sessions TO nakksha_worker;
 
 
 --
--- Name: COLUMN sessions.reminder_queued_for; Type: ACL; Schema: app; Owner: nakksha_owner
+-- Name: COLUMN sessions.reminder_next_at; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
-GRANT UPDATE(reminder_queued_for) ON TABLE app.sessions TO nakksha_worker;
+GRANT UPDATE(reminder_next_at) ON TABLE app.sessions TO nakksha_worker;
 
 
 --
@@ -27144,6 +27473,15 @@ GRANT ALL ON FUNCTION api.set_my_payout_account(p jsonb) TO nakksha_app_admin;
 REVOKE ALL ON FUNCTION api.set_my_photo(p_url text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.set_my_photo(p_url text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION set_my_reminder_schedule(p_minutes_before jsonb); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_my_reminder_schedule(p_minutes_before jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_my_reminder_schedule(p_minutes_before jsonb) TO nakksha_app;
+GRANT ALL ON FUNCTION api.set_my_reminder_schedule(p_minutes_before jsonb) TO nakksha_app_admin;
 
 
 --
@@ -27723,11 +28061,11 @@ GRANT ALL ON FUNCTION api.worker_refuse_transfer(p_payment_id uuid, p_account_id
 
 
 --
--- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
+-- Name: FUNCTION worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
-REVOKE ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone) TO nakksha_worker;
+REVOKE ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_session_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes_before integer) TO nakksha_worker;
 
 
 --
@@ -28305,6 +28643,16 @@ GRANT ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) TO n
 
 
 --
+-- Name: FUNCTION platform_reminder_schedule(); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.platform_reminder_schedule() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.platform_reminder_schedule() TO nakksha_app;
+GRANT ALL ON FUNCTION app.platform_reminder_schedule() TO nakksha_worker;
+GRANT ALL ON FUNCTION app.platform_reminder_schedule() TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION platform_revenue_on_plan_invoice(); Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -28432,6 +28780,36 @@ REVOKE ALL ON FUNCTION app.refuse_suspended_writes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.rematerialise_my_slots() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app;
 GRANT ALL ON FUNCTION app.rematerialise_my_slots() TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.reminder_schedule(p_consultant_id uuid, p_at timestamp with time zone) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION reminder_schedule_is_valid(p_minutes integer[]); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) TO nakksha_app;
+GRANT ALL ON FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.reminder_schedule_is_valid(p_minutes integer[]) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) TO nakksha_app;
+GRANT ALL ON FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) TO nakksha_worker;
+GRANT ALL ON FUNCTION app.reminder_wake_at(p_saved integer[], p_starts_at timestamp with time zone, p_after timestamp with time zone) TO nakksha_app_admin;
 
 
 --
@@ -29089,6 +29467,16 @@ GRANT SELECT(published_at),UPDATE(published_at) ON TABLE app.consultants TO nakk
 
 
 --
+-- Name: COLUMN consultants.reminder_minutes_before; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT(reminder_minutes_before) ON TABLE app.consultants TO nakksha_app;
+GRANT SELECT(reminder_minutes_before) ON TABLE app.consultants TO nakksha_admin;
+GRANT SELECT(reminder_minutes_before) ON TABLE app.consultants TO nakksha_worker;
+GRANT SELECT(reminder_minutes_before) ON TABLE app.consultants TO nakksha_app_admin;
+
+
+--
 -- Name: FUNCTION bookable_slot(p_c app.consultants, p_slot_id uuid, p_session_type text, p_lock boolean); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -29517,6 +29905,14 @@ GRANT ALL ON FUNCTION app_private.queue_email(p_email_type text, p_recipient_ema
 
 
 --
+-- Name: FUNCTION queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.queue_reminder(p_session_id uuid, p_starts_at timestamp with time zone, p_minutes integer) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION queue_session_emails(p_s app.sessions, p_event text, p_extra jsonb); Type: ACL; Schema: app_private; Owner: nakksha_owner
 --
 
@@ -29666,6 +30062,14 @@ GRANT ALL ON FUNCTION app_private.respondable(p_q app.quotations) TO nakksha_wor
 
 REVOKE ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id uuid, p_reason text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION rewake_reminders(p_consultant_id uuid); Type: ACL; Schema: app_private; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.rewake_reminders(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.rewake_reminders(p_consultant_id uuid) TO nakksha_worker;
 
 
 --
@@ -31068,6 +31472,13 @@ GRANT SELECT ON TABLE app.route_transfers TO nakksha_app_admin;
 
 
 --
+-- Name: TABLE session_reminders; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE app.session_reminders TO nakksha_worker;
+
+
+--
 -- Name: TABLE tax_document_counters; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -31209,3 +31620,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261212100000
 -- 20261213010000
 -- 20261213020000
+-- 20261213030000

@@ -21,12 +21,12 @@ select api.worker_mark_email_sent(:email_log_id, :subject, :provider, :external_
 select api.worker_mark_email_failed(:email_log_id, :error, :final);
 
 -- name: worker_queue_due_reminders(limit)$
--- Queue the reminder jobs of the sessions whose reminder falls due within the minute, at most limit (every minute).
+-- Queue the reminder jobs of the sessions with a reminder falling due within the minute, at most limit (every minute).
 select api.worker_queue_due_reminders(:limit);
 
--- name: worker_session_reminder(session_id, starts_at)$
--- Queue a session's reminder if it still applies.
-select api.worker_session_reminder(:session_id, :starts_at);
+-- name: worker_session_reminder(session_id, starts_at, minutes_before)$
+-- Queue one of a session's reminders (minutes_before: its offset; null: the platform's) if it still applies.
+select api.worker_session_reminder(:session_id, :starts_at, :minutes_before);
 
 -- name: handle_resend_webhook(event_id, payload)$
 -- Resend's delivery reports (Svix-signed): delivered, bounced and complained move the email log; bounces and complaints suppress the address. Once per svix-id.

@@ -4,6 +4,14 @@
 -- Change profile and settings (only the fields sent).
 select api.update_my_profile(:patch);
 
+-- name: my_reminder_schedule()$
+-- Your client reminder schedule: the one saved, the one in force, the platform's, and whether your plan includes your own.
+select api.my_reminder_schedule();
+
+-- name: set_my_reminder_schedule(minutes_before)$
+-- Save your client reminder schedule (minutes before the start; null: the platform's); 403 plan_limit without custom_reminders.
+select api.set_my_reminder_schedule(:minutes_before);
+
 -- name: set_my_bank_details(bank_name, account_number_encrypted, ifsc_code_encrypted)$
 -- Set bank details (stored encrypted; always answered masked).
 select api.set_my_bank_details(:bank_name, :account_number_encrypted, :ifsc_code_encrypted);

@@ -57,6 +57,7 @@ from app.routes import (
     quotation_pages,
     quotations,
     quotations_public,
+    reminders,
     sessions,
     tax,
 )
@@ -69,7 +70,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     dashboard_sessions, clients, dashboard_clients, payments, payouts, payout_account, dashboard_payments, dashboard_payouts,
     documents, email_webhooks, calendar,
     quotations, quotations_public, dashboard_quotations, quotation_pages, analytics, dashboard, dashboard_publish, dashboard_settings,
-    tax, plans,
+    tax, plans, reminders,
 )
 
 class Section(Mount):

@@ -71,6 +71,8 @@ NOTICES = {
     "calendar_connected": "Calendar connected. New bookings appear on it, and its busy times are kept off your page.",
     "calendar_disconnected": "Calendar disconnected. Sessions keep the links they already have.",
     "notifications": "Notification preferences saved.",
+    "reminders": "Reminder schedule saved. It applies to reminders not yet due; those already sent stay sent.",
+    "reminders_platform": "Your clients are reminded on the platform's schedule again.",
     "plan_subscribed": "Your subscription is ready: authorise the payment below to start it. Your plan changes once "
                        "the first charge is confirmed.",
     "plan_cancelled": "Your subscription is cancelled: nothing more will be charged. What you paid for stays until "

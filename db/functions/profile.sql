@@ -75,9 +75,23 @@ begin
     meet_link = case when p_patch ? 'meet_link' then p_patch->>'meet_link' else c.meet_link end,
     teams_link = case when p_patch ? 'teams_link' then p_patch->>'teams_link' else c.teams_link end,
     notification_preferences = case when p_patch ? 'notification_preferences'
-      then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end
+      then c.notification_preferences || (p_patch->'notification_preferences') else c.notification_preferences end,
+    -- The client reminder schedule (PUT /consultants/me/reminders), kept largest first; NULL: the platform's.
+    -- An empty array is no schedule at all (the table's check refuses it), not the platform's (JSON null).
+    reminder_minutes_before = case when not p_patch ? 'reminder_minutes_before' then c.reminder_minutes_before
+      when jsonb_typeof(p_patch->'reminder_minutes_before') = 'array'
+      then coalesce((select array_agg(m::integer order by m::integer desc)
+                     from jsonb_array_elements_text(p_patch->'reminder_minutes_before') m), '{}') end
   where c.id = v_c.id
   returning * into v_new;
+  -- Saving a schedule of one's own is the plan's (custom_reminders); going back to the platform's is always allowed,
+  -- and a downgrade keeps a saved one (unused until a plan includes it again: app.reminder_schedule).
+  if v_new.reminder_minutes_before is not null and p_patch ? 'reminder_minutes_before' then
+    perform app.require_plan(v_new.id, 'custom_reminders', null, 'minutes_before');
+  end if;
+  if v_new.reminder_minutes_before is distinct from v_c.reminder_minutes_before then
+    perform app_private.rewake_reminders(v_new.id);
+  end if;
   -- A horizon that grew or shrank: bring the slots in line now rather than at the next daily run (booked
   -- slots stay where they are). A new timezone re-makes them in its trigger (app.rederive_local_times), with
   -- the new horizon already in the row.

@@ -110,11 +110,15 @@ begin
   end if;
   -- A confirmation or a notice of the new time, sent when the session's reminder is already due, says all a
   -- reminder would: no second mail follows it seconds later (it would also double what a stranger's inbox gets
-  -- from each free booking). The reminder counts as sent for this start time and its job is cancelled.
-  if p_event in ('confirmed', 'rescheduled', 'rescheduled_by_client') and p_s.starts_at > now()
-     and app_private.reminder_due_at(p_s.starts_at) <= now() then
-    update app.sessions set reminder_sent_for = p_s.starts_at where id = p_s.id;
-    perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
+  -- from each free booking). The reminder the sessions trigger queued for this start time, when already due,
+  -- counts as sent and its job is cancelled; the schedule's later reminders still go.
+  if p_event in ('confirmed', 'rescheduled', 'rescheduled_by_client') and p_s.starts_at > now() then
+    update app.session_reminders r set sent_at = now()
+    where r.session_id = p_s.id and r.starts_at = p_s.starts_at and r.sent_at is null
+      and r.starts_at - make_interval(mins => r.minutes_before) <= now();
+    if found then
+      perform app_private.cancel_queued_jobs('reminder:' || p_s.id);
+    end if;
   end if;
 end;
 $$;

@@ -221,6 +221,11 @@ begin
   if v_changes <> '{}' then
     perform app_private.audit(v_admin, 'settings_updated', 'platform', null, jsonb_build_object('changes', v_changes));
   end if;
+  -- The platform's reminder moved: the sessions ahead wake the sweep for the new one (those already due are not
+  -- sent late).
+  if v_changes ? 'reminder_hours_before' then
+    perform app_private.rewake_reminders();
+  end if;
   return api.admin_settings();
 end;
 $$;

@@ -77,7 +77,6 @@ async def test_a_move_counts_one_mail_and_inside_the_window_stands_in_for_the_re
     client = await factories.client(owner, cid, email="mover@example.com")
     # Starts in 5 hours, moved 3 hours later: the reminder of the new time would be due at once.
     token_hash, sid, target = await manage_link(owner, cid, client, starts_in=timedelta(hours=5))
-    await owner.execute("update app.sessions set reminder_sent_for = starts_at where id = $1", sid)
     app = await db.connect("app")
     try:
         moved = await app.fetchval("select api.public_reschedule_booking($1, $2)", token_hash, target)
@@ -86,8 +85,10 @@ async def test_a_move_counts_one_mail_and_inside_the_window_stands_in_for_the_re
     assert moved is not None
     bucket = await owner.fetchval("select app_private.recipient_mail_bucket('mover@example.com')")
     assert await owner.fetchval("select hits from app.rate_limit_hits where bucket = $1", bucket) == 1
-    row = await owner.fetchrow("select starts_at, reminder_sent_for from app.sessions where id = $1", sid)
-    assert row["reminder_sent_for"] == row["starts_at"]  # the notice of the new time is the reminder
+    # The notice of the new time is the reminder: the one the move queued for it counts as sent.
+    row = await owner.fetchrow("select r.sent_at from app.sessions s join app.session_reminders r "
+                               "on r.session_id = s.id and r.starts_at = s.starts_at where s.id = $1", sid)
+    assert row["sent_at"] is not None
     jobs = await owner.fetch("select status from procrastinate_jobs where queueing_lock = $1 order by id",
                              f"reminder:{sid}")
     assert jobs and all(j["status"] == "cancelled" for j in jobs)
@@ -101,7 +102,7 @@ async def test_a_confirmation_outside_the_window_keeps_its_reminder(owner):
     sid = await factories.session(owner, cid, client, starts_at=starts)
     await owner.execute("select app_private.queue_session_emails(s, 'confirmed') from app.sessions s where s.id = $1",
                         sid)
-    assert await owner.fetchval("select reminder_sent_for from app.sessions where id = $1", sid) is None
+    assert await owner.fetchval("select count(*) from app.session_reminders where session_id = $1", sid) == 0
     # Its reminder waits for its day (not queued ahead), and is queued then.
     assert await owner.fetch("select status from procrastinate_jobs where queueing_lock = $1", f"reminder:{sid}") == []
     assert await owner.fetchval("select api.worker_queue_due_reminders(100, $1)", starts - timedelta(hours=24)) == 1

@@ -1,12 +1,14 @@
-# tests/e2e/test_settings_pages.py — the settings pages in Chromium: a consultant adds weekly hours and clients see the times on the public page; axe-core on the main settings pages; the availability page at phone size.
+# tests/e2e/test_settings_pages.py — the settings pages in Chromium: a consultant adds weekly hours and clients see the times on the public page; axe-core on the main settings pages; the availability page at phone size; the client reminders page on Free (read-only, upgrade link) and on Basic (saved), at 1366 and 390 px.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page, expect
 
+from tests.db import factories
 from tests.e2e.conftest import new_page, shot
 from tests.e2e.test_pages_a11y import no_serious_violations
 from tests.http.helpers import PASSWORD
@@ -95,5 +97,41 @@ async def test_settings_work_at_phone_size_without_sideways_scrolling(browser, s
         await expect(phone.get_by_role("status")).to_contain_text("policy is saved")
     finally:
         await phone.context.close()
+
+
+async def test_client_reminders_read_only_on_free_and_saved_on_basic_at_desktop_and_phone(browser, site, api, db):
+    c = await approved_consultant(api, db)
+    email = await email_of(api, c)
+    for width, height, suffix in ((1366, 900, ""), (390, 844, "-phone")):
+        page = await new_page(browser, site, viewport={"width": width, "height": height},
+                              **({"is_mobile": True, "has_touch": True} if suffix else {}))
+        try:
+            await sign_in(page, email, "/dashboard/settings/reminders")
+            await expect(page.get_by_role("heading", name="Client reminders", exact=True)).to_be_visible()
+            if not suffix:  # on Free: the platform's reminder, the form read-only, the plan that includes it named
+                await expect(page.locator("#in-force")).to_contain_text("1 day before the session starts")
+                await expect(page.locator("#upgrade")).to_contain_text("Basic does")
+                await expect(page.get_by_label("Reminder 1", exact=True)).to_be_disabled()
+                await no_serious_violations(page, "settings-reminders-free")
+                await shot(page, "settings-reminders-free")
+                owner = await db.connect("owner")
+                try:
+                    await factories.set_plan(owner, uuid.UUID(c["id"]), "basic")
+                finally:
+                    await owner.close()
+                await page.reload()
+                await page.get_by_label("Reminder 1", exact=True).fill("2")
+                await page.get_by_label("Reminder 1: unit").select_option("days")
+                await page.get_by_label("Reminder 2", exact=True).fill("30")
+                await page.get_by_label("Reminder 2: unit").select_option("minutes")
+                await page.get_by_role("button", name="Save schedule").click()
+                await expect(page.get_by_role("status")).to_contain_text("Reminder schedule saved")
+                await expect(page.locator("#in-force")).to_contain_text("2 days before the session starts")
+                await no_serious_violations(page, "settings-reminders-basic")
+            scroll = await page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, scroll
+            await shot(page, "settings-reminders-basic" + suffix)
+        finally:
+            await page.context.close()
 
 # Test: pytest tests/e2e/test_settings_pages.py

@@ -52,21 +52,20 @@ async def make_admin(db, client, role: str = "admin", *, email: str | None = Non
 
 
 async def reminders_due_now(db) -> int:
-    """Make every confirmed session's reminder due now, as if its day had come: the every-minute sweep, run as the
-    worker for the instants the waiting sessions' reminders fall due (api.worker_queue_due_reminders), then the
-    jobs it queued for later made runnable now. Returns how many it queued."""
+    """Make every confirmed session's reminders due now, as if their day had come: the every-minute sweep, run as
+    the worker for each instant a waiting session's next reminder falls due (app.sessions.reminder_next_at,
+    api.worker_queue_due_reminders), then the jobs it queued for later made runnable now. Returns how many it
+    queued."""
     owner, worker = await db.connect("owner"), await db.connect("worker")
     queued = 0
     try:
         while True:
             first = await owner.fetchval(
-                "select min(starts_at) from app.sessions where status = 'confirmed' and starts_at > now() "
-                "and reminder_queued_for is distinct from starts_at")
-            swept = first and await worker.fetchval(
-                "select api.worker_queue_due_reminders(100000, $1::timestamptz - interval '30 minutes')", first)
-            if not swept:
+                "select min(reminder_next_at) from app.sessions where status = 'confirmed' and starts_at > now() "
+                "and reminder_next_at is not null")
+            if first is None:
                 break
-            queued += swept
+            queued += await worker.fetchval("select api.worker_queue_due_reminders(100000, $1)", first)
         await owner.execute("update procrastinate_jobs set scheduled_at = now() "
                             "where task_name = 'send_session_reminder' and status = 'todo'")
     finally:

@@ -18,7 +18,8 @@ from tests.http.test_pages import HTML, csrf_of, sign_in
 
 S = "/dashboard/settings"
 NOBODY = "00000000-0000-4000-8000-000000000000"  # an id nothing has (fixed: xdist workers must collect the same tests)
-PAGES = ["", "/profile", "/availability", "/policy", "/bank", "/tax", "/meetings", "/notifications", "/account"]
+PAGES = ["", "/profile", "/availability", "/policy", "/bank", "/tax", "/meetings", "/reminders", "/notifications",
+         "/account"]
 
 
 async def pending(client) -> dict:
@@ -98,7 +99,7 @@ async def test_settings_need_a_signed_in_consultant(client, db):
                                   "/availability/blocks", f"/availability/rules/{NOBODY}/delete",
                                   f"/availability/slots/{NOBODY}/delete",
                                   f"/availability/blocks/{NOBODY}/delete", "/policy", "/bank", "/tax", "/meetings",
-                                  "/notifications", "/account/password", "/account/export", "/account/delete"])
+                                  "/reminders", "/notifications", "/account/password", "/account/export", "/account/delete"])
 async def test_every_settings_form_refuses_a_post_without_its_csrf_token(client, db, path):
     me = await pending(client)
     await client.get(S, headers=HTML)  # the browser holds a CSRF cookie…

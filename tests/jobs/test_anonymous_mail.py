@@ -175,8 +175,10 @@ async def test_a_free_booking_outside_the_window_is_reminded_once_later(client, 
     assert await delivered(db) == ["session_confirmation"]
     await reminders_due_now(db)
     assert await delivered(db) == ["session_confirmation", "session_reminder"]
-    [row] = await fetch(db, "select reminder_sent_for from app.sessions where id = $1", uuid.UUID(b["session_id"]))
-    assert row["reminder_sent_for"] == datetime.fromisoformat(b["starts_at"])
+    [row] = await fetch(db, "select starts_at, minutes_before, sent_at from app.session_reminders where session_id = $1",
+                        uuid.UUID(b["session_id"]))
+    assert row["starts_at"] == datetime.fromisoformat(b["starts_at"]) and row["minutes_before"] == 24 * 60
+    assert row["sent_at"] is not None
 
 
 async def test_cancelling_through_the_manage_link_mails_the_calendar_cancel_within_the_cap(client, db, app):  # noqa: F811

@@ -106,8 +106,11 @@ async def test_the_minutes_job_queues_batch_after_batch_until_none_is_left(clien
     starts = await within_a_day(client, db, 3, "batch")
     conn = await owner(db)
     try:
-        # A week ahead: all three fall due now, for the sweep (a booking inside the window would queue at once).
+        # A week ahead, as if booked under it: all three fall due now, for the sweep (a booking inside the window
+        # would queue at once).
         await conn.execute("update app.platform_settings set value = '168' where key = 'reminder_hours_before'")
+        await conn.execute("update app.sessions set reminder_next_at = starts_at - interval '168 hours' "
+                           "where reminder_next_at is not null")
         await conn.execute("select app_private.defer_job('queue_due_reminders', '{\"timestamp\": 0}', 'maintenance')")
         monkeypatch.setattr(reminders, "REMINDER_BATCH", 1)
         await run_worker(db, queues=("maintenance",))
@@ -172,8 +175,9 @@ async def test_the_reminder_is_sent_once_and_only_while_it_still_applies(client,
         await run_jobs(db, queues=("emails",))
         mails = (await state(db, b["session_id"]))["emails"]
         assert mails.count(("session_reminder", "client@example.com")) == 1
-        assert await conn.fetchval("select reminder_sent_for from app.sessions where id = $1",
-                                   uuid.UUID(b["session_id"])) == datetime.fromisoformat(b["starts_at"])
+        assert await conn.fetchval("select starts_at from app.session_reminders where session_id = $1 "
+                                   "and sent_at is not null", uuid.UUID(b["session_id"])) \
+            == datetime.fromisoformat(b["starts_at"])
         # A second run of the same job (at least once delivery) mails nobody.
         args = {"session_id": b["session_id"], "starts_at": b["starts_at"]}
         await conn.execute("select app_private.defer_job('send_session_reminder', $1::jsonb, 'emails')", args)
@@ -181,7 +185,7 @@ async def test_the_reminder_is_sent_once_and_only_while_it_still_applies(client,
         assert (await state(db, b["session_id"]))["emails"].count(("session_reminder", "client@example.com")) == 1
         # A job for a time the session no longer has, or for a cancelled session, mails nobody either.
         for starts in ((datetime.fromisoformat(b["starts_at"]) + timedelta(hours=1)).isoformat(), b["starts_at"]):
-            await conn.execute("update app.sessions set reminder_sent_for = null where id = $1",
+            await conn.execute("update app.session_reminders set sent_at = null where session_id = $1",
                                uuid.UUID(b["session_id"]))
             if starts == b["starts_at"]:
                 await client.post(f"/api/v1/sessions/{b['session_id']}/cancel", headers=c["headers"], json={})

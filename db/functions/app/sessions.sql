@@ -50,18 +50,21 @@ end;
 $$;
 comment on function app.enforce_session_transition() is 'Trigger: the session lifecycle (issue table); any other status change is 409 invalid_transition.';
 
--- One reminder job per confirmed session (Procrastinate queueing lock `reminder:<id>`), queued when it falls due:
--- every path that confirms, moves or cancels a session (booking, payment, consultant, client, psql) cancels its
--- queued job, and queues a new one at once only when the reminder is due within the minute; the others wait in
--- this table (reminder_queued_for differs from starts_at) for the every-minute sweep, api.worker_queue_due_reminders.
--- Queued a year ahead, they made each fetch of every worker walk them all (issue 20). The old job is cancelled
--- before the new one is queued: a queueing lock that is taken raises a unique violation. (A confirmation or a notice
--- of the new time sent when the reminder is already due stands in for it: app_private.queue_session_emails
--- cancels the job then.)
+-- A confirmed session's client reminders (one job at a time, Procrastinate queueing lock `reminder:<id>`), queued
+-- when each falls due: every path that confirms, moves or cancels a session (booking, payment, consultant, client,
+-- psql) cancels its queued job, queues at once the reminder due within the minute (of several, the one nearest the
+-- start: the earlier ones' time has passed), and sets reminder_next_at, when the every-minute sweep
+-- (api.worker_queue_due_reminders) looks at it next. Queued a year ahead, they made each fetch of every worker walk
+-- them all (issue 20). Which reminders: app.reminder_schedule (the consultant's own while the plan includes it, else
+-- the platform's). (A confirmation or a notice of the new time sent when the reminder is already due stands in for
+-- it: app_private.queue_session_emails marks it sent and cancels the job.)
 create or replace function app.queue_session_reminder() returns trigger
 language plpgsql
 set search_path = ''
 as $$
+declare
+  v_soon constant timestamptz := now() + interval '1 minute';
+  v_minutes integer;
 begin
   if tg_op = 'UPDATE' then
     if new.status is not distinct from old.status and new.starts_at is not distinct from old.starts_at then
@@ -69,18 +72,20 @@ begin
     end if;
     perform app_private.cancel_queued_jobs('reminder:' || new.id);
   end if;
-  new.reminder_queued_for := null;
-  if new.status = 'confirmed' and new.starts_at > now()
-     and app_private.reminder_due_at(new.starts_at) <= now() + interval '1 minute' then
-    perform app_private.defer_job('send_session_reminder',
-      jsonb_build_object('session_id', new.id, 'starts_at', new.starts_at), 'emails',
-      greatest(now(), app_private.reminder_due_at(new.starts_at)), 'reminder:' || new.id);
-    new.reminder_queued_for := new.starts_at;
+  new.reminder_next_at := null;
+  if new.status = 'confirmed' and new.starts_at > now() then
+    select min(m) into v_minutes from unnest(app.reminder_schedule(new.consultant_id)) m
+    where new.starts_at - make_interval(mins => m) <= v_soon;
+    if v_minutes is not null then
+      perform app_private.queue_reminder(new.id, new.starts_at, v_minutes);
+    end if;
+    new.reminder_next_at := app.reminder_wake_at(
+      (select c.reminder_minutes_before from app.consultants c where c.id = new.consultant_id), new.starts_at, v_soon);
   end if;
   return new;
 end;
 $$;
-comment on function app.queue_session_reminder() is 'Trigger (before): a confirmed session''s reminder job is cancelled with any change of status or time, and queued at once when due within the minute (else the sweep queues it when it falls due).';
+comment on function app.queue_session_reminder() is 'Trigger (before): a confirmed session''s reminder job is cancelled with any change of status or time, the reminder due within the minute is queued at once, and reminder_next_at says when the sweep queues the next.';
 create or replace function app.sync_session_calendar() returns trigger
 language plpgsql
 set search_path = ''
