@@ -16502,20 +16502,39 @@ COMMENT ON FUNCTION app_private.revoke_families(p_consultant_id uuid, p_admin_id
 --
 
 CREATE FUNCTION app_private.rewake_reminders(p_consultant_id uuid DEFAULT NULL::uuid) RETURNS integer
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_count integer;
+  v_s record;
+begin
   -- A schedule changed (a consultant's own, p_consultant_id; the platform's reminder_hours_before, NULL: everyone's):
   -- each confirmed session ahead wakes the sweep for the first reminder of the new schedules still to come. It
   -- applies to reminders not yet due: one whose time has already passed when the schedule changes is not sent late
-  -- (a consultant adding "a week before" must not mail every client of this week at once).
-  with changed as (
-    update app.sessions s set reminder_next_at = app.reminder_wake_at(c.reminder_minutes_before, s.starts_at, now())
-    from app.consultants c
-    where c.id = s.consultant_id and s.status = 'confirmed' and s.starts_at > now()
+  -- (a consultant adding "a week before" must not mail every client of this week at once)...
+  update app.sessions s set reminder_next_at = app.reminder_wake_at(c.reminder_minutes_before, s.starts_at, now())
+  from app.consultants c
+  where c.id = s.consultant_id and s.status = 'confirmed' and s.starts_at > now()
+    and (p_consultant_id is null or s.consultant_id = p_consultant_id);
+  get diagnostics v_count = row_count;
+  -- ...unless the session would then get no reminder at all for its start time: none queued or sent, none to come
+  -- (the platform's reminder moved from 24 to 48 hours: a session 30 hours ahead). It gets the schedule's nearest
+  -- reminder now, as a reminder overdue after an outage does.
+  for v_s in
+    select s.id, s.starts_at, s.consultant_id from app.sessions s
+    where s.status = 'confirmed' and s.starts_at > now()
       and (p_consultant_id is null or s.consultant_id = p_consultant_id)
-    returning 1)
-  select count(*)::integer from changed
+      and not exists (select from app.session_reminders r where r.session_id = s.id and r.starts_at = s.starts_at)
+      and not exists (select from unnest(app.reminder_schedule(s.consultant_id)) m
+                      where s.starts_at - make_interval(mins => m) > now())
+    for update of s skip locked
+  loop
+    perform app_private.queue_reminder(v_s.id, v_s.starts_at,
+                                       (select min(m) from unnest(app.reminder_schedule(v_s.consultant_id)) m));
+  end loop;
+  return v_count;
+end;
 $$;
 
 
@@ -16525,7 +16544,7 @@ ALTER FUNCTION app_private.rewake_reminders(p_consultant_id uuid) OWNER TO nakks
 -- Name: FUNCTION rewake_reminders(p_consultant_id uuid); Type: COMMENT; Schema: app_private; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION app_private.rewake_reminders(p_consultant_id uuid) IS 'After a reminder schedule changes (one consultant''s, or the platform''s for NULL): when the sweep next looks at each confirmed session ahead; reminders already due are not sent late.';
+COMMENT ON FUNCTION app_private.rewake_reminders(p_consultant_id uuid) IS 'After a reminder schedule changes (one consultant''s, or the platform''s for NULL): when the sweep next looks at each confirmed session ahead; reminders already due are not sent late, unless a session would otherwise get none for its start time (it gets the nearest now).';
 
 
 --

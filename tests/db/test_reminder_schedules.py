@@ -193,4 +193,29 @@ async def test_a_session_booked_inside_its_window_has_the_confirmation_stand_in_
     await raises_sqlstate(owner, "23505", "insert into app.session_reminders (session_id, starts_at, minutes_before) "
                                           "values ($1, $2, 30)", sid, start)
 
+
+async def test_a_change_that_leaves_a_session_no_reminder_at_all_sends_the_nearest_now(db, owner):
+    """Not sent late, unless nothing else would come: the platform's reminder moved from a day to two days before
+    leaves a session 30 hours ahead none; a consultant's schedule of a week before alone leaves one 3 days ahead none.
+    Each gets the nearest reminder of its schedule now (the old code sent the platform's at once)."""
+    cid = await factories.consultant(owner)
+    client = await factories.client(owner, cid)
+    soon, later = start_in(1.25), start_in(3)
+    a = await factories.session(owner, cid, client, starts_at=soon)
+    await owner.execute("update app.platform_settings set value = '48' where key = 'reminder_hours_before'")
+    await owner.execute("select app_private.rewake_reminders()")
+    assert await reminders(owner, a) == [(soon, 2880, False)]
+    assert await owner.fetchval("select count(*) from procrastinate_jobs where queueing_lock = $1 "
+                                "and status = 'todo' and scheduled_at <= now()", f"reminder:{a}") == 1
+    await owner.execute("update app.platform_settings set value = '24' where key = 'reminder_hours_before'")
+
+    other = await factories.consultant(owner)
+    await set_plan(owner, other, "basic")
+    b = await factories.session(owner, other, await factories.client(owner, other), starts_at=later)
+    c = await factories.session(owner, other, await factories.client(owner, other), starts_at=start_in(10))
+    async with acting(db, other) as me:
+        await me.fetchval("select api.set_my_reminder_schedule('[10080]')")
+    assert await reminders(owner, b) == [(later, 10080, False)]  # its only reminder had passed: now
+    assert await reminders(owner, c) == []  # ten days ahead: its week-before reminder is still to come
+
 # Test: pytest tests/db/test_reminder_schedules.py
