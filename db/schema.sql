@@ -9210,6 +9210,37 @@ COMMENT ON FUNCTION api.worker_payout_reference(p_consultant_id uuid) IS 'The li
 
 
 --
+-- Name: worker_plan_charges_missing_fee(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_plan_charges_missing_fee(p_gateway text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Plan charges of the last 180 days whose Razorpay fee is not booked yet (their invoice's rows are: the charge is
+  -- recorded), oldest first; the Route sync fetches each one's payment.
+  select coalesce(jsonb_agg(jsonb_build_object('charge_id', x.id, 'gateway_payment_id', x.gateway_payment_id)
+                            order by x.charged_at), '[]')
+  from (select ch.id, ch.gateway_payment_id, ch.charged_at from app.subscription_charges ch
+        where ch.gateway = p_gateway and ch.charged_at > now() - interval '180 days'
+          and exists (select from app.platform_revenue_entries e where e.subscription_charge_id = ch.id
+                      and e.kind = 'plan_charge')
+          and not exists (select from app.platform_revenue_entries e where e.subscription_charge_id = ch.id
+                          and e.kind = 'gateway_fee')
+        order by ch.charged_at limit p_limit) x
+$$;
+
+
+ALTER FUNCTION api.worker_plan_charges_missing_fee(p_gateway text, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_plan_charges_missing_fee(p_gateway text, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_plan_charges_missing_fee(p_gateway text, p_limit integer) IS 'Worker: plan charges (last 180 days) whose Razorpay fee is not in the platform''s revenue ledger yet.';
+
+
+--
 -- Name: worker_queue_due_reminders(integer, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -9421,6 +9452,42 @@ ALTER FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from tex
 --
 
 COMMENT ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) IS 'Worker: record one onboarding step or status check: Razorpay''s ids and what it accepted (sent: field -> keyed hash) always (ids kept once set); status, requirements and last_error only while the account is still in one of the given statuses (else null).';
+
+
+--
+-- Name: worker_record_plan_charge_fee(uuid, bigint, bigint); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- Razorpay's payment entity: `fee` is its fee with the GST on it, `tax` that GST. Booked once per charge, negative
+  -- (the platform's cost): gateway_fee the fee without its GST (zero is booked: the charge is done), gateway_fee_gst
+  -- the GST (input tax the platform may claim; no row when zero). Beside the charge's invoice rows.
+  with booked as (
+    insert into app.platform_revenue_entries (consultant_id, subscription_charge_id, tax_document_id, kind, amount,
+                                              occurred_at)
+    select e.consultant_id, e.subscription_charge_id, e.tax_document_id, k.kind, k.amount, e.occurred_at
+    from app.platform_revenue_entries e
+    cross join lateral (values ('gateway_fee', -((p_fee_paise - coalesce(p_tax_paise, 0)) / 100.0)::numeric(12, 2)),
+                               ('gateway_fee_gst', -(coalesce(p_tax_paise, 0) / 100.0)::numeric(12, 2))) k (kind, amount)
+    where e.subscription_charge_id = p_charge_id and e.kind = 'plan_charge' and p_fee_paise is not null
+      and p_fee_paise >= coalesce(p_tax_paise, 0) and coalesce(p_tax_paise, 0) >= 0
+      and (k.kind = 'gateway_fee' or k.amount <> 0)
+    on conflict (subscription_charge_id, kind) do nothing
+    returning 1)
+  select count(*)::integer from booked
+$$;
+
+
+ALTER FUNCTION api.worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint) IS 'Worker: book Razorpay''s fee on a plan charge''s payment (and the GST in it) in the platform''s revenue ledger, once; answers the rows written.';
 
 
 --
@@ -12424,8 +12491,8 @@ begin
   -- each GST component of its invoice (output tax the platform owes the government out of it). A charge's rows
   -- sum to its invoice's taxable value plus round-off: the platform's net revenue from it. A component of zero
   -- (CGST and SGST on an inter-State invoice, IGST on an intra-State one) writes no row. Once per (charge, kind):
-  -- a replay writes nothing. Razorpay's fee on the payment is not here: the fetch of a subscription's invoices
-  -- does not give it (docs/payments.md "Billing as built").
+  -- a replay writes nothing. Razorpay's fee on the payment follows from the payment's fetch (the subscription's
+  -- invoices do not carry it): api.worker_record_plan_charge_fee, db/functions/plan_charge_fees.sql.
   insert into app.platform_revenue_entries (consultant_id, subscription_charge_id, tax_document_id, kind, amount,
                                             occurred_at)
   select ch.consultant_id, ch.id, d.id, k.kind, k.amount, ch.charged_at
@@ -19000,8 +19067,13 @@ CREATE TABLE app.platform_revenue_entries (
     amount numeric(12,2) NOT NULL,
     occurred_at timestamp with time zone NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT platform_revenue_entries_kind_valid CHECK ((kind = ANY (ARRAY['plan_charge'::text, 'output_cgst'::text, 'output_sgst'::text, 'output_igst'::text]))),
-    CONSTRAINT platform_revenue_entries_sign CHECK ((((kind = 'plan_charge'::text) = (amount > (0)::numeric)) AND (amount <> (0)::numeric)))
+    CONSTRAINT platform_revenue_entries_kind_valid CHECK ((kind = ANY (ARRAY['plan_charge'::text, 'output_cgst'::text, 'output_sgst'::text, 'output_igst'::text, 'gateway_fee'::text, 'gateway_fee_gst'::text]))),
+    CONSTRAINT platform_revenue_entries_sign CHECK (
+CASE kind
+    WHEN 'plan_charge'::text THEN (amount > (0)::numeric)
+    WHEN 'gateway_fee'::text THEN (amount <= (0)::numeric)
+    ELSE (amount < (0)::numeric)
+END)
 );
 
 
@@ -19011,7 +19083,7 @@ ALTER TABLE app.platform_revenue_entries OWNER TO nakksha_owner;
 -- Name: TABLE platform_revenue_entries; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.platform_revenue_entries IS 'The platform''s own revenue from plan charges, append-only, in rupees: per charge its gross (plan_charge, positive) and the GST output tax inside it as on its tax invoice (output_cgst/output_sgst/output_igst, negative); a charge''s rows sum to its net revenue (taxable value plus round-off). Written with the charge''s invoice (docs/payments.md "Billing as built"). Not what is owed to consultants: that is app.ledger_entries.';
+COMMENT ON TABLE app.platform_revenue_entries IS 'The platform''s own revenue from plan charges, append-only, in rupees: per charge its gross (plan_charge, positive), the GST output tax inside it as on its tax invoice (output_cgst/output_sgst/output_igst, negative) and Razorpay''s fee on its payment and the GST in that fee (gateway_fee/gateway_fee_gst, negative, once fetched); a charge''s rows sum to its net revenue. Written with the charge''s invoice and by the fee fetch (docs/payments.md "Billing as built"). Not what is owed to consultants: that is app.ledger_entries.';
 
 
 --
@@ -19086,7 +19158,7 @@ ALTER VIEW analytics.platform_revenue OWNER TO nakksha_owner;
 -- Name: VIEW platform_revenue; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON VIEW analytics.platform_revenue IS 'The platform''s revenue ledger from plan charges, one row per entry: the gross charge (positive) and the GST output tax inside it (negative), each tied to its charge and tax invoice. Consultants only as ids.';
+COMMENT ON VIEW analytics.platform_revenue IS 'The platform''s revenue ledger from plan charges, one row per entry: the gross charge (positive), the GST output tax inside it and Razorpay''s fee on its payment with the GST on that fee (negative), each tied to its charge and tax invoice. Consultants only as ids.';
 
 
 --
@@ -19135,14 +19207,14 @@ COMMENT ON COLUMN analytics.platform_revenue.plan_code IS 'The plan the charge p
 -- Name: COLUMN platform_revenue.kind; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.platform_revenue.kind IS 'plan_charge (the gross received), output_cgst, output_sgst, output_igst (the GST inside it).';
+COMMENT ON COLUMN analytics.platform_revenue.kind IS 'plan_charge (the gross received), output_cgst, output_sgst, output_igst (the GST inside it), gateway_fee, gateway_fee_gst (Razorpay''s fee on the payment and the GST on it).';
 
 
 --
 -- Name: COLUMN platform_revenue.amount; Type: COMMENT; Schema: analytics; Owner: nakksha_owner
 --
 
-COMMENT ON COLUMN analytics.platform_revenue.amount IS 'Rupees, signed: positive received by the platform, negative owed out of it (GST).';
+COMMENT ON COLUMN analytics.platform_revenue.amount IS 'Rupees, signed: positive received by the platform, negative owed or paid out of it (GST, Razorpay''s fee).';
 
 
 --
@@ -22499,6 +22571,13 @@ CREATE INDEX platform_revenue_entries_consultant_idx ON app.platform_revenue_ent
 --
 
 CREATE INDEX platform_revenue_entries_document_idx ON app.platform_revenue_entries USING btree (tax_document_id);
+
+
+--
+-- Name: platform_revenue_entries_fee_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX platform_revenue_entries_fee_idx ON app.platform_revenue_entries USING btree (subscription_charge_id) WHERE (kind = 'gateway_fee'::text);
 
 
 --
@@ -27992,6 +28071,14 @@ GRANT ALL ON FUNCTION api.worker_payout_reference(p_consultant_id uuid) TO nakks
 
 
 --
+-- Name: FUNCTION worker_plan_charges_missing_fee(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_plan_charges_missing_fee(p_gateway text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_plan_charges_missing_fee(p_gateway text, p_limit integer) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_queue_due_reminders(p_limit integer, p_at timestamp with time zone); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -28021,6 +28108,14 @@ GRANT ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_pai
 
 REVOKE ALL ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_record_payout_account(p_consultant_id uuid, p_from text[], p_changes jsonb) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_plan_charge_fee(p_charge_id uuid, p_fee_paise bigint, p_tax_paise bigint) TO nakksha_worker;
 
 
 --
@@ -31640,3 +31735,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261213010000
 -- 20261213020000
 -- 20261213030000
+-- 20261213050000

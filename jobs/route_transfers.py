@@ -106,11 +106,15 @@ async def settle(gw: Gateway, db, row: dict, counts: dict) -> None:
 
 
 async def record_fee(gw: Gateway, db, row: dict, counts: dict) -> None:
-    """Razorpay's fee on a captured payment (the platform's cost), from the payment entity."""
+    """Razorpay's fee on a captured payment, from the payment entity: a booking's (the platform's cost, on the
+    payment) or a plan charge's (issue 22: in the platform's revenue ledger)."""
     payment = await gw.fetch_payment(row["gateway_payment_id"])
     if payment.get("fee") is not None:
-        await run(db, "worker_record_gateway_fee", payment_id=uuid.UUID(row["payment_id"]),
-                  fee_paise=int(payment["fee"]), tax_paise=int(payment.get("tax") or 0))
+        fee = {"fee_paise": int(payment["fee"]), "tax_paise": int(payment.get("tax") or 0)}
+        if "charge_id" in row:
+            await run(db, "worker_record_plan_charge_fee", charge_id=uuid.UUID(row["charge_id"]), **fee)
+        else:
+            await run(db, "worker_record_gateway_fee", payment_id=uuid.UUID(row["payment_id"]), **fee)
         counts["fees"] += 1
 
 
@@ -121,14 +125,16 @@ async def sync(gw: Gateway) -> dict[str, int]:
     steps = [(await run(db, "worker_payments_to_transfer", gateway=gw.name, limit_=BATCH), transfer_waiting),
              (await run(db, "worker_transfers_to_release", limit_=BATCH), release),
              (await run(db, "worker_transfers_to_settle", limit_=BATCH), settle),
-             (await run(db, "worker_payments_missing_fee", gateway=gw.name, limit_=BATCH), record_fee)]
+             (await run(db, "worker_payments_missing_fee", gateway=gw.name, limit_=BATCH), record_fee),
+             (await run(db, "worker_plan_charges_missing_fee", gateway=gw.name, limit_=BATCH), record_fee)]
     for rows, step in steps:
         for row in rows:
             try:
                 await step(gw, db, row, counts)
             except (GatewayUnavailable, GatewayRefused) as exc:
                 counts["errors"] += 1
-                log.warning("route %s %s: %s", step.__name__, row.get("payment_id") or row.get("transfer_id"), exc)
+                log.warning("route %s %s: %s", step.__name__,
+                            row.get("payment_id") or row.get("transfer_id") or row.get("charge_id"), exc)
     return counts
 
 

@@ -74,6 +74,14 @@ select api.worker_payments_missing_fee(:gateway, :limit_);
 -- Razorpay's fee and the GST in it, from the payment entity.
 select api.worker_record_gateway_fee(:payment_id, :fee_paise, :tax_paise);
 
+-- name: worker_plan_charges_missing_fee(gateway, limit_)$
+-- Plan charges whose Razorpay fee is not in the platform's revenue ledger yet.
+select api.worker_plan_charges_missing_fee(:gateway, :limit_);
+
+-- name: worker_record_plan_charge_fee(charge_id, fee_paise, tax_paise)$
+-- Book Razorpay's fee on a plan charge's payment (and the GST in it) in the platform's revenue ledger, once.
+select api.worker_record_plan_charge_fee(:charge_id, :fee_paise, :tax_paise);
+
 -- name: admin_payouts()$
 -- Admins: commission earned, balances, failed and held transfers, accounts needing attention, negative balances, mismatches.
 select api.admin_payouts();

@@ -87,14 +87,14 @@ create view analytics.subscription_mrr_monthly (month, as_of, active_at_start, n
 comment on view analytics.subscription_mrr_monthly is 'Per month (India): paying subscriptions at its start and end, new and churned, MRR in rupees at its end (yearly plans ÷ 12, GST included) and churn %; comps in force counted apart, not in MRR.';
 
 -- The platform's revenue ledger (app.platform_revenue_entries): one row per entry, as written with each plan charge's
--- invoice. Sums per charge: plan_charge = the charge's amount; all kinds = its invoice's taxable value + round-off.
+-- invoice, and Razorpay's fee once its payment is fetched. Sums per charge: plan_charge = the charge's amount.
 create view analytics.platform_revenue (id, consultant_id, subscription_id, subscription_charge_id, tax_document_id,
                                         plan_code, kind, amount, occurred_at, month) as
   select e.id, e.consultant_id, ch.subscription_id, e.subscription_charge_id, e.tax_document_id, ch.plan_code, e.kind,
          e.amount, e.occurred_at, date_trunc('month', e.occurred_at at time zone 'Asia/Kolkata')::date
   from app.platform_revenue_entries e
   join app.subscription_charges ch on ch.id = e.subscription_charge_id;
-comment on view analytics.platform_revenue is 'The platform''s revenue ledger from plan charges, one row per entry: the gross charge (positive) and the GST output tax inside it (negative), each tied to its charge and tax invoice. Consultants only as ids.';
+comment on view analytics.platform_revenue is 'The platform''s revenue ledger from plan charges, one row per entry: the gross charge (positive), the GST output tax inside it and Razorpay''s fee on its payment with the GST on that fee (negative), each tied to its charge and tax invoice. Consultants only as ids.';
 
 grant select on analytics.subscriptions, analytics.subscription_mrr_monthly, analytics.platform_revenue
   to nakksha_analyst;

@@ -179,8 +179,8 @@ comment on column analytics.platform_revenue.subscription_id is 'The subscriptio
 comment on column analytics.platform_revenue.subscription_charge_id is 'The charge (one paid invoice) that wrote it.';
 comment on column analytics.platform_revenue.tax_document_id is 'The platform''s tax invoice for that charge (analytics.invoices.id, purpose subscription).';
 comment on column analytics.platform_revenue.plan_code is 'The plan the charge paid for.';
-comment on column analytics.platform_revenue.kind is 'plan_charge (the gross received), output_cgst, output_sgst, output_igst (the GST inside it).';
-comment on column analytics.platform_revenue.amount is 'Rupees, signed: positive received by the platform, negative owed out of it (GST).';
+comment on column analytics.platform_revenue.kind is 'plan_charge (the gross received), output_cgst, output_sgst, output_igst (the GST inside it), gateway_fee, gateway_fee_gst (Razorpay''s fee on the payment and the GST on it).';
+comment on column analytics.platform_revenue.amount is 'Rupees, signed: positive received by the platform, negative owed or paid out of it (GST, Razorpay''s fee).';
 comment on column analytics.platform_revenue.occurred_at is 'When the charge was paid.';
 comment on column analytics.platform_revenue.month is 'First day of that month, in India.';
 comment on column analytics.consultant_dashboard_stats.consultant_id is 'The consultant.';

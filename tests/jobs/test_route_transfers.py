@@ -11,6 +11,7 @@ from tests.fake_razorpay import KEY_ID, KEY_SECRET
 from tests.http.test_booking import approved_consultant, every_day
 from tests.http.test_payments import (  # noqa: F401  (Razorpay's fake and the app on it)
     VERIFY,
+    WEBHOOK,
     app,
     owner,
     paid_booking,
@@ -251,5 +252,28 @@ async def test_with_direct_transfers_enabled_a_part_refunded_payment_is_paid_fro
     bal = (await client.get(BALANCE, headers=c["headers"])).json()
     assert (t["source"], t["on_hold"], bal["due"], bal["held"]) == ("direct", False, "0.00", "0.00")
     assert Decimal(bal["transferred"]) == t["amount"] > 0
+
+
+async def test_razorpay_s_fee_on_a_plan_charge_is_booked_once_in_the_platform_s_revenue_ledger(client, db, rzp):  # noqa: F811
+    """Issue 22: a plan charge's ledger rows include Razorpay's fee on its payment (the payment entity's fee, GST
+    included, and tax) — not on the subscription's invoices, so the sync fetches each charge's payment once."""
+    c = await approved_consultant(client, db)
+    r = await client.post("/api/v1/consultants/me/subscription", headers=c["headers"],
+                          json={"plan": "basic", "period": "monthly"})
+    sid = r.json()["subscription"]["gateway_subscription_id"]
+    rzp.authenticate(sid, "card")
+    for body, headers in rzp.deliveries(sid):
+        assert (await client.post(WEBHOOK, content=body, headers=headers)).status_code == 200
+    await run_jobs(db)
+    await sweep(db)
+    await sweep(db)  # again: nothing booked twice, the payment not fetched again
+    rows = {r["kind"]: r["amount"] for r in await fetch(
+        db, "select kind, amount from app.platform_revenue_entries where consultant_id = $1", uuid.UUID(c["id"]))}
+    # ₹499.00: 2% is 998 paise, with 18% GST on it (179): fee 1177, tax 179 (the fake's figures).
+    assert rows == {"plan_charge": Decimal("499.00"), "output_cgst": Decimal("-38.06"),
+                    "output_sgst": Decimal("-38.06"), "gateway_fee": Decimal("-9.98"),
+                    "gateway_fee_gst": Decimal("-1.79")}  # no tax State: the platform's (CGST + SGST)
+    payment_id = (await fetch(db, "select gateway_payment_id from app.subscription_charges"))[0]["gateway_payment_id"]
+    assert len([q for q in rzp.calls("GET", f"/v1/payments/{payment_id}")]) == 1
 
 # Test: pytest tests/jobs/test_route_transfers.py

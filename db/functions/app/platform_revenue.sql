@@ -17,8 +17,8 @@ begin
   -- each GST component of its invoice (output tax the platform owes the government out of it). A charge's rows
   -- sum to its invoice's taxable value plus round-off: the platform's net revenue from it. A component of zero
   -- (CGST and SGST on an inter-State invoice, IGST on an intra-State one) writes no row. Once per (charge, kind):
-  -- a replay writes nothing. Razorpay's fee on the payment is not here: the fetch of a subscription's invoices
-  -- does not give it (docs/payments.md "Billing as built").
+  -- a replay writes nothing. Razorpay's fee on the payment follows from the payment's fetch (the subscription's
+  -- invoices do not carry it): api.worker_record_plan_charge_fee, db/functions/plan_charge_fees.sql.
   insert into app.platform_revenue_entries (consultant_id, subscription_charge_id, tax_document_id, kind, amount,
                                             occurred_at)
   select ch.consultant_id, ch.id, d.id, k.kind, k.amount, ch.charged_at
