@@ -86,6 +86,9 @@ class MyPlan(Answer):
     expired: bool = Field(description="True when the subscribed plan has run out and a lower plan is in force.")
     subscription: Subscription | None = Field(description="The live subscription (not cancelled, completed or "
                                                           "expired), if any.")
+    replacing: Subscription | None = Field(default=None, description="While a plan change awaits authorisation "
+                                           "(subscription is `created`): the paid subscription it will replace, "
+                                           "still in force until then.")
     grace_until: datetime | None = Field(description="While a renewal of the live subscription fails (pending, "
                                                      "halted): the plan holds until then (paid_until plus the grace "
                                                      "days), then lapses; null without a charged one.")

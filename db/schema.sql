@@ -4122,6 +4122,9 @@ begin
     'expires_at', v_basis.until,
     'expired', v_code <> coalesce(v_basis.plan_code, 'free'),
     'subscription', api.my_subscription(),
+    -- During a plan change awaiting authorisation: the paid subscription it will replace (still in force).
+    'replacing', (select api.subscription_json(p) from api.paid_subscription(v_id) p
+                  where p.id is not null and (select l.status from api.live_subscription(v_id) l) = 'created'),
     -- How long the plan holds if the live subscription's renewal keeps failing (app.plan_coverage's grace).
     'grace_until', (select s.paid_until + app.subscription_grace() from api.live_subscription(v_id) s),
     'usage', jsonb_build_object(
@@ -4501,6 +4504,32 @@ ALTER FUNCTION api.page_limit(p_limit integer) OWNER TO nakksha_owner;
 --
 
 COMMENT ON FUNCTION api.page_limit(p_limit integer) IS 'A page''s size: 1 to 200 items, 50 when unsaid.';
+
+
+--
+-- Name: paid_subscription(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.paid_subscription(p_consultant_id uuid) RETURNS app.subscriptions
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The authorised or paid subscription (subscriptions_one_live: at most one) — the one a change awaiting
+  -- authorisation would replace; NULL when there is none.
+  select s.* from app.subscriptions s
+  where s.consultant_id = p_consultant_id and s.status not in ('created', 'cancelled', 'completed', 'expired')
+    and s.replaced_at is null
+  order by s.created_at desc limit 1
+$$;
+
+
+ALTER FUNCTION api.paid_subscription(p_consultant_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION paid_subscription(p_consultant_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.paid_subscription(p_consultant_id uuid) IS 'The consultant''s authorised or paid subscription that is not final and not replaced (at most one): what a plan change awaiting authorisation would replace.';
 
 
 --
@@ -7885,6 +7914,7 @@ declare
   v_plan app.plans;
   v_amount numeric;
   v_live app.subscriptions;
+  v_paid app.subscriptions;
 begin
   -- What starting (or changing to) a plan takes: its price for the period, the Razorpay plan made for that price
   -- if any, and the live subscription (reused while it is only created for the same plan and price; otherwise
@@ -7907,11 +7937,14 @@ begin
       detail = 'The free plan needs no subscription: cancel your subscription instead.';
   end if;
   v_live := api.live_subscription(v_id);
-  -- A failing subscription (pending: Razorpay retrying; halted: stopped) may be replaced by the same plan paid
-  -- another way: the new one is authorised with another card or UPI account, and the failing one is then cancelled
-  -- at once (api.worker_record_subscription; its paid period is over, and Razorpay would retry a pending one).
-  if v_live.id is not null and v_live.status not in ('created', 'pending', 'halted') and v_live.plan_code = v_plan.code
-     and v_live.period = p_period and v_live.cancel_requested_at is null then
+  -- The plan already paid for is refused — judged on the paid subscription, not the live one: while a change waits
+  -- for authorisation the live one is the checkout, and picking the paid plan again made a second subscription
+  -- charged for the same period (the outside review). A failing one (pending: Razorpay retrying; halted: stopped)
+  -- may be replaced by the same plan paid another way: the new one is authorised with another card or UPI account,
+  -- and the failing one is then cancelled at once (api.worker_record_subscription; its paid period is over).
+  v_paid := api.paid_subscription(v_id);
+  if v_paid.id is not null and v_paid.status not in ('pending', 'halted') and v_paid.plan_code = v_plan.code
+     and v_paid.period = p_period and v_paid.cancel_requested_at is null then
     raise exception using errcode = 'NK409', message = 'already_subscribed', hint = 'field:plan',
       detail = format('You already subscribe to %s (%s).', v_plan.name, p_period);
   end if;
@@ -26873,6 +26906,15 @@ GRANT ALL ON FUNCTION api.page_after(p_at timestamp with time zone, p_before any
 REVOKE ALL ON FUNCTION api.page_limit(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.page_limit(p_limit integer) TO nakksha_app;
 GRANT ALL ON FUNCTION api.page_limit(p_limit integer) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION paid_subscription(p_consultant_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.paid_subscription(p_consultant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.paid_subscription(p_consultant_id uuid) TO nakksha_app;
+GRANT ALL ON FUNCTION api.paid_subscription(p_consultant_id uuid) TO nakksha_app_admin;
 
 
 --

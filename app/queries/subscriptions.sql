@@ -29,6 +29,10 @@ select api.worker_subscription(:gateway_subscription_id);
 -- Record one fetch of a subscription and its invoices: charges, paid period, status, history.
 select api.worker_record_subscription(:gateway_subscription_id, :state, :invoices, :source, :event_id, :fetched_at);
 
+-- name: worker_subscription_cancel_requested(gateway_subscription_id)!
+-- Record that a replaced subscription's cancellation was asked of Razorpay.
+select api.worker_subscription_cancel_requested(:gateway_subscription_id);
+
 -- name: worker_subscriptions_due(limit)$
 -- The live subscriptions due a fetch.
 select api.worker_subscriptions_due(:limit);

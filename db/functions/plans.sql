@@ -70,6 +70,9 @@ begin
     'expires_at', v_basis.until,
     'expired', v_code <> coalesce(v_basis.plan_code, 'free'),
     'subscription', api.my_subscription(),
+    -- During a plan change awaiting authorisation: the paid subscription it will replace (still in force).
+    'replacing', (select api.subscription_json(p) from api.paid_subscription(v_id) p
+                  where p.id is not null and (select l.status from api.live_subscription(v_id) l) = 'created'),
     -- How long the plan holds if the live subscription's renewal keeps failing (app.plan_coverage's grace).
     'grace_until', (select s.paid_until + app.subscription_grace() from api.live_subscription(v_id) s),
     'usage', jsonb_build_object(

@@ -35,6 +35,20 @@ as $$
 $$;
 comment on function api.live_subscription(uuid) is 'The consultant''s live subscription (not final, not replaced): the one awaiting authorisation during a plan change, else the authorised or paid one.';
 
+create or replace function api.paid_subscription(p_consultant_id uuid)
+returns app.subscriptions
+language sql stable
+set search_path = ''
+as $$
+  -- The authorised or paid subscription (subscriptions_one_live: at most one) — the one a change awaiting
+  -- authorisation would replace; NULL when there is none.
+  select s.* from app.subscriptions s
+  where s.consultant_id = p_consultant_id and s.status not in ('created', 'cancelled', 'completed', 'expired')
+    and s.replaced_at is null
+  order by s.created_at desc limit 1
+$$;
+comment on function api.paid_subscription(uuid) is 'The consultant''s authorised or paid subscription that is not final and not replaced (at most one): what a plan change awaiting authorisation would replace.';
+
 create or replace function api.subscription_checkout(p_plan text, p_period text, p_gateway text)
 returns jsonb
 language plpgsql stable
@@ -45,6 +59,7 @@ declare
   v_plan app.plans;
   v_amount numeric;
   v_live app.subscriptions;
+  v_paid app.subscriptions;
 begin
   -- What starting (or changing to) a plan takes: its price for the period, the Razorpay plan made for that price
   -- if any, and the live subscription (reused while it is only created for the same plan and price; otherwise
@@ -67,11 +82,14 @@ begin
       detail = 'The free plan needs no subscription: cancel your subscription instead.';
   end if;
   v_live := api.live_subscription(v_id);
-  -- A failing subscription (pending: Razorpay retrying; halted: stopped) may be replaced by the same plan paid
-  -- another way: the new one is authorised with another card or UPI account, and the failing one is then cancelled
-  -- at once (api.worker_record_subscription; its paid period is over, and Razorpay would retry a pending one).
-  if v_live.id is not null and v_live.status not in ('created', 'pending', 'halted') and v_live.plan_code = v_plan.code
-     and v_live.period = p_period and v_live.cancel_requested_at is null then
+  -- The plan already paid for is refused — judged on the paid subscription, not the live one: while a change waits
+  -- for authorisation the live one is the checkout, and picking the paid plan again made a second subscription
+  -- charged for the same period (the outside review). A failing one (pending: Razorpay retrying; halted: stopped)
+  -- may be replaced by the same plan paid another way: the new one is authorised with another card or UPI account,
+  -- and the failing one is then cancelled at once (api.worker_record_subscription; its paid period is over).
+  v_paid := api.paid_subscription(v_id);
+  if v_paid.id is not null and v_paid.status not in ('pending', 'halted') and v_paid.plan_code = v_plan.code
+     and v_paid.period = p_period and v_paid.cancel_requested_at is null then
     raise exception using errcode = 'NK409', message = 'already_subscribed', hint = 'field:plan',
       detail = format('You already subscribe to %s (%s).', v_plan.name, p_period);
   end if;
@@ -176,7 +194,7 @@ end;
 $$;
 comment on function api.record_subscription_cancel(uuid) is 'Record that the calling consultant cancelled their subscription (at the cycle''s end when paid).';
 
-grant execute on function api.subscription_json(app.subscriptions), api.live_subscription(uuid),
+grant execute on function api.subscription_json(app.subscriptions), api.live_subscription(uuid), api.paid_subscription(uuid),
   api.subscription_checkout(text, text, text), api.record_gateway_plan(text, text, numeric, text, text),
   api.store_subscription(text, text, numeric, text, text, text, text, uuid), api.my_subscription(),
   api.record_subscription_cancel(uuid) to nakksha_app;

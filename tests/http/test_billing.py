@@ -89,6 +89,16 @@ async def test_another_plan_cancels_and_creates_and_the_higher_plan_holds(client
     assert rzp.subscriptions[abandoned]["status"] == "cancelled" and rzp.subscriptions[old]["status"] == "active"
     mine = (await client.get(PLAN, headers=c["headers"])).json()
     assert mine["subscription"]["gateway_subscription_id"] == old and mine["subscription"]["cancel_requested_at"] is None
+    # The plan already paid for, picked while a change waits (the outside review: a second subscription was made and
+    # charged for the same period): refused, and the waiting change is left as it was.
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "enterprise", "period": "monthly"})
+    waiting = r.json()["subscription"]["gateway_subscription_id"]
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_subscribed", r.text
+    mine = (await client.get(PLAN, headers=c["headers"])).json()
+    assert mine["subscription"]["gateway_subscription_id"] == waiting and rzp.subscriptions[waiting]["status"] == "created"
+    assert mine["replacing"]["gateway_subscription_id"] == old and mine["replacing"]["status"] == "active"
+    assert (await client.delete(SUB, headers=c["headers"])).status_code == 200
     # Changed for real: the old one is cancelled at its cycle's end only once the new one is authorised.
     r = await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "yearly"})
     assert r.status_code == 201, r.text
@@ -98,6 +108,13 @@ async def test_another_plan_cancels_and_creates_and_the_higher_plan_holds(client
     await deliver_all(client, rzp, new)
     await run_jobs(db)
     assert rzp.sub_private[old]["cancel_at_cycle_end"]  # the old one is not renewed, not refunded
+    conn = await owner(db)
+    try:  # ...and the job recorded it (the outside review: its named query was missing, the job failed after)
+        assert await conn.fetchval("select cancel_requested_at is not null from app.subscriptions "
+                                   "where gateway_subscription_id = $1", old)
+        assert await conn.fetchval("select count(*) from procrastinate_jobs where status = 'failed'") == 0
+    finally:
+        await conn.close()
     assert await plan_code(client, c) == "pro"  # the old paid month (the higher plan) holds until its end
     mine = (await client.get(PLAN, headers=c["headers"])).json()
     assert mine["subscription"]["gateway_subscription_id"] == new and mine["subscription"]["plan"] == "basic"
