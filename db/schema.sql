@@ -24170,7 +24170,7 @@ CREATE POLICY consultant_inserts_own_tax_profile ON app.consultant_tax_profiles 
 -- Name: gateway_plans consultant_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app USING (((verified_at IS NOT NULL) OR (recorded_by = ( SELECT app.current_consultant_id() AS current_consultant_id))));
+CREATE POLICY consultant_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app USING (((( SELECT app.current_consultant_id() AS current_consultant_id) IS NOT NULL) AND ((verified_at IS NOT NULL) OR (recorded_by = ( SELECT app.current_consultant_id() AS current_consultant_id)))));
 
 
 --

@@ -35,10 +35,11 @@ create index gateway_plans_unchecked_idx on app.gateway_plans (created_at)
   where verified_at is null and rejected_at is null;
 
 -- A consultant reads the shared (verified) plans and their own; another consultant's unverified or rejected one is
--- not theirs to see (nor to use).
+-- not theirs to see (nor to use). Nobody without a caller reads any.
 drop policy consultant_reads_gateway_plans on app.gateway_plans;
 create policy consultant_reads_gateway_plans on app.gateway_plans for select to nakksha_app
-  using (verified_at is not null or recorded_by = (select app.current_consultant_id()));
+  using ((select app.current_consultant_id()) is not null
+         and (verified_at is not null or recorded_by = (select app.current_consultant_id())));
 -- An approved consultant records one made for their own checkout, at the plan's current price, unverified.
 drop policy consultant_records_gateway_plans on app.gateway_plans;
 create policy consultant_records_gateway_plans on app.gateway_plans for insert to nakksha_app
