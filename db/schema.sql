@@ -3306,6 +3306,35 @@ COMMENT ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) 
 
 
 --
+-- Name: gateway_plan_for(text, text, numeric, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The Razorpay plan a checkout of the calling consultant bills on: the verified one for this price (shared by
+  -- every consultant), else their own not yet checked (recorded by an earlier checkout of theirs); never another
+  -- consultant's unverified one (the read policy hides it too), never a rejected one (docs/payments.md "Billing as
+  -- built": a consultant-scoped session could record a bogus plan id; only the worker's fetch makes it shared).
+  select g.gateway_plan_id from app.gateway_plans g
+  where g.plan_code = p_plan and g.period = p_period and g.amount = p_amount and g.gateway = p_gateway
+    and g.rejected_at is null
+    and (g.verified_at is not null or g.recorded_by = (select app.current_consultant_id()))
+  order by g.verified_at is not null desc limit 1
+$$;
+
+
+ALTER FUNCTION api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text) IS 'The Razorpay plan the calling consultant''s checkout uses for a price: the verified one, else their own unchecked one; NULL when a new one must be made.';
+
+
+--
 -- Name: get_my_account(); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -6142,13 +6171,17 @@ CREATE FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount num
     SET search_path TO ''
     AS $$
 begin
-  -- A Razorpay plan made for this price, kept; when two checkouts made one at once, the first stored wins (the
-  -- other Razorpay plan stays unused: plans cost nothing and cannot be deleted).
-  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
-  values (p_plan, p_period, p_amount, p_gateway, p_gateway_plan_id)
-  on conflict (plan_code, period, amount, gateway) do nothing;
-  return (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = p_plan and g.period = p_period
-          and g.amount = p_amount and g.gateway = p_gateway);
+  -- A Razorpay plan made by the caller's checkout, kept as theirs (recorded_by; the policy refuses another's name
+  -- and a price not the plan's) until the verify_gateway_plan job finds it matches at Razorpay and shares it. No row
+  -- when a verified one exists by now; when two checkouts of the caller made one at once, the first stored wins
+  -- (gateway_plans_one_unverified; the other Razorpay plan stays unused: plans cost nothing and cannot be deleted).
+  if api.gateway_plan_for(p_plan, p_period, p_amount, p_gateway) is null then
+    insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, recorded_by)
+    values (p_plan, p_period, p_amount, p_gateway, p_gateway_plan_id, app.current_approved_consultant_id())
+    on conflict (plan_code, period, amount, gateway, recorded_by) where verified_at is null and rejected_at is null
+    do nothing;
+  end if;
+  return api.gateway_plan_for(p_plan, p_period, p_amount, p_gateway);
 end;
 $$;
 
@@ -6159,7 +6192,7 @@ ALTER FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount nume
 -- Name: FUNCTION record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) IS 'Keep the Razorpay plan made for (plan, period, price, gateway); answers the one kept (the first stored).';
+COMMENT ON FUNCTION api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text, p_gateway_plan_id text) IS 'Keep the Razorpay plan the calling consultant''s checkout made for (plan, period, price, gateway), theirs alone until verified; answers the one their checkout uses (the verified one, or theirs first stored).';
 
 
 --
@@ -7951,8 +7984,7 @@ begin
   return jsonb_build_object(
     'consultant_id', v_id, 'plan', v_plan.code, 'plan_name', v_plan.name, 'period', p_period,
     'amount', api.money(v_amount), 'amount_paise', (v_amount * 100)::bigint,
-    'gateway_plan_id', (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = v_plan.code
-                        and g.period = p_period and g.amount = v_amount and g.gateway = p_gateway),
+    'gateway_plan_id', api.gateway_plan_for(v_plan.code, p_period, v_amount, p_gateway),
     'reuse', v_live.id is not null and v_live.status = 'created' and v_live.plan_code = v_plan.code
              and v_live.period = p_period and v_live.amount = v_amount and v_live.gateway = p_gateway
              and v_live.cancel_requested_at is null,
@@ -7969,7 +8001,7 @@ ALTER FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway t
 -- Name: FUNCTION subscription_checkout(p_plan text, p_period text, p_gateway text); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) IS 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price if made, and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed; a failing one, pending or halted, may be replaced by the same plan paid another way).';
+COMMENT ON FUNCTION api.subscription_checkout(p_plan text, p_period text, p_gateway text) IS 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price they may use if any (api.gateway_plan_for), and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed; a failing one, pending or halted, may be replaced by the same plan paid another way).';
 
 
 --
@@ -8864,6 +8896,58 @@ COMMENT ON FUNCTION api.worker_erase_settled_bank_details() IS 'Worker: erase th
 
 
 --
+-- Name: worker_gateway_plan(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_gateway_plan(p_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('id', g.id, 'plan', g.plan_code, 'period', g.period, 'amount', g.amount,
+    'gateway', g.gateway, 'gateway_plan_id', g.gateway_plan_id, 'recorded_by', g.recorded_by,
+    'verified_at', g.verified_at, 'rejected_at', g.rejected_at)
+  from app.gateway_plans g where g.id = p_id
+$$;
+
+
+ALTER FUNCTION api.worker_gateway_plan(p_id uuid) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_gateway_plan(p_id uuid); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_gateway_plan(p_id uuid) IS 'Worker: one gateway plan row as the verify_gateway_plan job checks it (null when none).';
+
+
+--
+-- Name: worker_gateway_plans_due(text, integer); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_gateway_plans_due(p_gateway text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Not checked yet, on the gateway the worker talks to; one whose price has a verified plan by now is left alone
+  -- (no checkout uses it any more: api.gateway_plan_for prefers the verified one).
+  select coalesce(jsonb_agg(x.id), '[]') from (
+    select g.id from app.gateway_plans g
+    where g.verified_at is null and g.rejected_at is null and g.gateway = p_gateway
+      and not exists (select from app.gateway_plans v where v.plan_code = g.plan_code and v.period = g.period
+                      and v.amount = g.amount and v.gateway = g.gateway and v.verified_at is not null)
+    order by g.created_at limit p_limit) x
+$$;
+
+
+ALTER FUNCTION api.worker_gateway_plans_due(p_gateway text, p_limit integer) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_gateway_plans_due(p_gateway text, p_limit integer); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_gateway_plans_due(p_gateway text, p_limit integer) IS 'Worker: the gateway plans a consultant''s checkout recorded that await their check at Razorpay (none whose price has a verified plan).';
+
+
+--
 -- Name: worker_lock_calendar_connection(uuid); Type: FUNCTION; Schema: api; Owner: nakksha_owner
 --
 
@@ -9424,6 +9508,49 @@ ALTER FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigi
 --
 
 COMMENT ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) IS 'Worker: Razorpay''s fee and the GST in it, from the payment entity, recorded once.';
+
+
+--
+-- Name: worker_record_gateway_plan(uuid, text); Type: FUNCTION; Schema: api; Owner: nakksha_owner
+--
+
+CREATE FUNCTION api.worker_record_gateway_plan(p_id uuid, p_problem text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_g app.gateway_plans;
+begin
+  -- The check's outcome: p_problem null when Razorpay has the plan as recorded (verified: every consultant's
+  -- checkout for the price uses it from now), else what differs or Razorpay's refusal (rejected: nobody's checkout
+  -- uses it; its recorder's next one makes a new plan). A price verified meanwhile keeps its plan: this one stays
+  -- its recorder's own (one verified per price, gateway_plans_one_verified).
+  select * into v_g from app.gateway_plans g where g.id = p_id for update;
+  if v_g.id is null then
+    return 'unknown';
+  elsif v_g.verified_at is not null or v_g.rejected_at is not null then
+    return 'already_checked';
+  elsif p_problem is not null then
+    update app.gateway_plans g set rejected_at = now(), rejected_reason = left(p_problem, 500) where g.id = p_id;
+    return 'rejected';
+  end if;
+  begin
+    update app.gateway_plans g set verified_at = now() where g.id = p_id;
+  exception when unique_violation then
+    return 'kept_own';
+  end;
+  return 'verified';
+end;
+$$;
+
+
+ALTER FUNCTION api.worker_record_gateway_plan(p_id uuid, p_problem text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION worker_record_gateway_plan(p_id uuid, p_problem text); Type: COMMENT; Schema: api; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION api.worker_record_gateway_plan(p_id uuid, p_problem text) IS 'Worker: record a gateway plan''s check at Razorpay: verified (shared) when p_problem is null, else rejected with the reason; kept_own when another is verified for its price.';
 
 
 --
@@ -16993,8 +17120,9 @@ declare
   v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
   v_sub uuid;
 begin
-  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
-  values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth')
+  -- Verified: the seed's own, shared like any checked plan (recorded_by NULL).
+  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at)
+  values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth', v_start)
   on conflict do nothing;
   insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
     gateway_subscription_id, status, current_start, current_end, paid_from, paid_until, paid_count, payment_method,
@@ -20705,10 +20833,16 @@ CREATE TABLE app.gateway_plans (
     gateway text NOT NULL,
     gateway_plan_id text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    recorded_by uuid,
+    verified_at timestamp with time zone,
+    rejected_at timestamp with time zone,
+    rejected_reason text,
     CONSTRAINT gateway_plans_amount_positive CHECK ((amount >= (1)::numeric)),
     CONSTRAINT gateway_plans_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text]))),
     CONSTRAINT gateway_plans_id_format CHECK ((gateway_plan_id ~ '^plan_[A-Za-z0-9]{14}$'::text)),
-    CONSTRAINT gateway_plans_period_valid CHECK ((period = ANY (ARRAY['monthly'::text, 'yearly'::text])))
+    CONSTRAINT gateway_plans_period_valid CHECK ((period = ANY (ARRAY['monthly'::text, 'yearly'::text]))),
+    CONSTRAINT gateway_plans_unverified_recorded CHECK (((recorded_by IS NOT NULL) OR (verified_at IS NOT NULL) OR (rejected_at IS NOT NULL))),
+    CONSTRAINT gateway_plans_verified_or_rejected CHECK (((verified_at IS NULL) OR (rejected_at IS NULL)))
 );
 
 
@@ -20718,7 +20852,28 @@ ALTER TABLE app.gateway_plans OWNER TO nakksha_owner;
 -- Name: TABLE gateway_plans; Type: COMMENT; Schema: app; Owner: nakksha_owner
 --
 
-COMMENT ON TABLE app.gateway_plans IS 'The Razorpay plan made for one (plan, period, price, gateway): Razorpay plans cannot be edited, so a new price is a new row, made on first use and kept.';
+COMMENT ON TABLE app.gateway_plans IS 'The Razorpay plan made for one (plan, period, price, gateway): Razorpay plans cannot be edited, so a new price is a new row, made on first use. Shared by every consultant once verified (one verified row per price); before that its recorder''s alone (one unverified row per recorder and price).';
+
+
+--
+-- Name: COLUMN gateway_plans.recorded_by; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.gateway_plans.recorded_by IS 'The consultant whose checkout made and recorded it (NULL: the worker''s, the seed''s, or recorded before 20261213040000). Until verified, only this consultant''s checkouts use it.';
+
+
+--
+-- Name: COLUMN gateway_plans.verified_at; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.gateway_plans.verified_at IS 'When the worker fetched it from Razorpay and found it matches its plan, period and price: from then on every consultant''s checkout for that price uses it.';
+
+
+--
+-- Name: COLUMN gateway_plans.rejected_at; Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON COLUMN app.gateway_plans.rejected_at IS 'When the worker found it missing at Razorpay or not matching: nobody''s checkout uses it again.';
 
 
 --
@@ -21790,14 +21945,6 @@ ALTER TABLE ONLY app.gateway_plans
 
 
 --
--- Name: gateway_plans gateway_plans_one_per_price; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
---
-
-ALTER TABLE ONLY app.gateway_plans
-    ADD CONSTRAINT gateway_plans_one_per_price UNIQUE (plan_code, period, amount, gateway);
-
-
---
 -- Name: gateway_plans gateway_plans_pkey; Type: CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -22457,6 +22604,27 @@ CREATE INDEX email_logs_status_idx ON app.email_logs USING btree (status, queued
 --
 
 CREATE INDEX email_outbox_created_idx ON app.email_outbox USING btree (created_at DESC);
+
+
+--
+-- Name: gateway_plans_one_unverified; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX gateway_plans_one_unverified ON app.gateway_plans USING btree (plan_code, period, amount, gateway, recorded_by) WHERE ((verified_at IS NULL) AND (rejected_at IS NULL));
+
+
+--
+-- Name: gateway_plans_one_verified; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE UNIQUE INDEX gateway_plans_one_verified ON app.gateway_plans USING btree (plan_code, period, amount, gateway) WHERE (verified_at IS NOT NULL);
+
+
+--
+-- Name: gateway_plans_unchecked_idx; Type: INDEX; Schema: app; Owner: nakksha_owner
+--
+
+CREATE INDEX gateway_plans_unchecked_idx ON app.gateway_plans USING btree (created_at) WHERE ((verified_at IS NULL) AND (rejected_at IS NULL));
 
 
 --
@@ -23738,6 +23906,14 @@ ALTER TABLE ONLY app.gateway_plans
 
 
 --
+-- Name: gateway_plans gateway_plans_recorded_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
+--
+
+ALTER TABLE ONLY app.gateway_plans
+    ADD CONSTRAINT gateway_plans_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES app.consultants(id) ON DELETE RESTRICT;
+
+
+--
 -- Name: hand_payments hand_payments_consultant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: nakksha_owner
 --
 
@@ -24756,7 +24932,7 @@ CREATE POLICY consultant_inserts_own_tax_profile ON app.consultant_tax_profiles 
 -- Name: gateway_plans consultant_reads_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app USING ((( SELECT app.current_consultant_id() AS current_consultant_id) IS NOT NULL));
+CREATE POLICY consultant_reads_gateway_plans ON app.gateway_plans FOR SELECT TO nakksha_app USING (((( SELECT app.current_consultant_id() AS current_consultant_id) IS NOT NULL) AND ((verified_at IS NOT NULL) OR (recorded_by = ( SELECT app.current_consultant_id() AS current_consultant_id)))));
 
 
 --
@@ -24966,7 +25142,7 @@ CREATE POLICY consultant_reads_own_tax_profile ON app.consultant_tax_profiles FO
 -- Name: gateway_plans consultant_records_gateway_plans; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_records_gateway_plans ON app.gateway_plans FOR INSERT TO nakksha_app WITH CHECK (((( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id) IS NOT NULL) AND (amount = ( SELECT
+CREATE POLICY consultant_records_gateway_plans ON app.gateway_plans FOR INSERT TO nakksha_app WITH CHECK (((recorded_by = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)) AND (verified_at IS NULL) AND (rejected_at IS NULL) AND (amount = ( SELECT
         CASE gateway_plans.period
             WHEN 'yearly'::text THEN p.price_yearly
             ELSE p.price_monthly
@@ -26332,6 +26508,15 @@ GRANT ALL ON FUNCTION api.forget_hold_addresses() TO nakksha_worker;
 REVOKE ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app;
 GRANT ALL ON FUNCTION api.forgive_sign_in(p_kind text, p_account text, p_ip text) TO nakksha_app_admin;
+
+
+--
+-- Name: FUNCTION gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text) TO nakksha_app;
+GRANT ALL ON FUNCTION api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text) TO nakksha_app_admin;
 
 
 --
@@ -28009,6 +28194,22 @@ GRANT ALL ON FUNCTION api.worker_erase_settled_bank_details() TO nakksha_worker;
 
 
 --
+-- Name: FUNCTION worker_gateway_plan(p_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_gateway_plan(p_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_gateway_plan(p_id uuid) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_gateway_plans_due(p_gateway text, p_limit integer); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_gateway_plans_due(p_gateway text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_gateway_plans_due(p_gateway text, p_limit integer) TO nakksha_worker;
+
+
+--
 -- Name: FUNCTION worker_lock_calendar_connection(p_connection_id uuid); Type: ACL; Schema: api; Owner: nakksha_owner
 --
 
@@ -28142,6 +28343,14 @@ GRANT ALL ON FUNCTION api.worker_queue_plan_grace_mails(p_limit integer, p_at ti
 
 REVOKE ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.worker_record_gateway_fee(p_payment_id uuid, p_fee_paise bigint, p_tax_paise bigint) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION worker_record_gateway_plan(p_id uuid, p_problem text); Type: ACL; Schema: api; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION api.worker_record_gateway_plan(p_id uuid, p_problem text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.worker_record_gateway_plan(p_id uuid, p_problem text) TO nakksha_worker;
 
 
 --
@@ -31408,6 +31617,35 @@ GRANT INSERT(gateway_plan_id) ON TABLE app.gateway_plans TO nakksha_app_admin;
 
 
 --
+-- Name: COLUMN gateway_plans.recorded_by; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT INSERT(recorded_by) ON TABLE app.gateway_plans TO nakksha_app;
+GRANT INSERT(recorded_by) ON TABLE app.gateway_plans TO nakksha_app_admin;
+
+
+--
+-- Name: COLUMN gateway_plans.verified_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(verified_at) ON TABLE app.gateway_plans TO nakksha_worker;
+
+
+--
+-- Name: COLUMN gateway_plans.rejected_at; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(rejected_at) ON TABLE app.gateway_plans TO nakksha_worker;
+
+
+--
+-- Name: COLUMN gateway_plans.rejected_reason; Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+GRANT UPDATE(rejected_reason) ON TABLE app.gateway_plans TO nakksha_worker;
+
+
+--
 -- Name: TABLE gst_states; Type: ACL; Schema: app; Owner: nakksha_owner
 --
 
@@ -31777,4 +32015,5 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261213010000
 -- 20261213020000
 -- 20261213030000
+-- 20261213040000
 -- 20261213050000

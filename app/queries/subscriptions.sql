@@ -5,7 +5,8 @@
 select api.subscription_checkout(:plan, :period, :gateway);
 
 -- name: record_gateway_plan(plan, period, amount, gateway, gateway_plan_id)$
--- Keep the Razorpay plan made for a plan, period and price (the first stored wins).
+-- Keep the Razorpay plan your checkout made for a plan, period and price (yours alone until the worker verified it);
+-- answers the one your checkout uses.
 select api.record_gateway_plan(:plan, :period, :amount, :gateway, :gateway_plan_id);
 
 -- name: store_subscription(plan, period, amount, gateway, gateway_plan_id, gateway_subscription_id, short_url, replaces)$
@@ -40,5 +41,17 @@ select api.worker_subscriptions_due(:limit);
 -- name: worker_queue_plan_grace_mails(limit)$
 -- Queue the failed renewals' grace-ending reminders and fall-back notices now due, at most limit of each.
 select api.worker_queue_plan_grace_mails(:limit);
+
+-- name: worker_gateway_plans_due(gateway, limit)$
+-- The Razorpay plans recorded by checkouts that await their check at the gateway.
+select api.worker_gateway_plans_due(:gateway, :limit);
+
+-- name: worker_gateway_plan(id)$
+-- One recorded Razorpay plan, as the check reads it.
+select api.worker_gateway_plan(:id);
+
+-- name: worker_record_gateway_plan(id, problem)$
+-- Record a Razorpay plan's check: verified (shared) when nothing is wrong, else rejected with the problem.
+select api.worker_record_gateway_plan(:id, :problem);
 
 -- Test: pytest tests/http/test_billing.py tests/jobs/test_subscriptions_job.py

@@ -159,7 +159,9 @@ async def subscribe(request: Request, caller, body: StartSubscriptionBody) -> tu
         plan_id = q["gateway_plan_id"]
         if plan_id is None:
             made = await gw.create_plan(body.period, 1, q["amount_paise"], f"Nakksha {q['plan_name']} ({body.period})",
-                                        notes={"plan": q["plan"], "period": body.period})
+                                        notes={"plan": q["plan"], "period": body.period})  # checked by verify_gateway_plan
+            # Kept as this consultant's own until the worker verified it at Razorpay (then shared): the answer is
+            # the plan their checkout uses (the verified one, or their own first stored).
             plan_id = await run(pool, "record_gateway_plan", caller, plan=q["plan"], period=body.period,
                                 amount=q["amount"], gateway=gw.name, gateway_plan_id=made["id"])
         made = await gw.create_subscription(plan_id, TOTAL_COUNT[body.period], notes={

@@ -228,8 +228,9 @@ declare
   v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
   v_sub uuid;
 begin
-  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
-  values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth')
+  -- Verified: the seed's own, shared like any checked plan (recorded_by NULL).
+  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at)
+  values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth', v_start)
   on conflict do nothing;
   insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
     gateway_subscription_id, status, current_start, current_end, paid_from, paid_until, paid_count, payment_method,

@@ -96,8 +96,7 @@ begin
   return jsonb_build_object(
     'consultant_id', v_id, 'plan', v_plan.code, 'plan_name', v_plan.name, 'period', p_period,
     'amount', api.money(v_amount), 'amount_paise', (v_amount * 100)::bigint,
-    'gateway_plan_id', (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = v_plan.code
-                        and g.period = p_period and g.amount = v_amount and g.gateway = p_gateway),
+    'gateway_plan_id', api.gateway_plan_for(v_plan.code, p_period, v_amount, p_gateway),
     'reuse', v_live.id is not null and v_live.status = 'created' and v_live.plan_code = v_plan.code
              and v_live.period = p_period and v_live.amount = v_amount and v_live.gateway = p_gateway
              and v_live.cancel_requested_at is null,
@@ -106,7 +105,24 @@ begin
     'name', (select c.first_name || ' ' || c.last_name from app.consultants c where c.id = v_id));
 end;
 $$;
-comment on function api.subscription_checkout(text, text, text) is 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price if made, and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed; a failing one, pending or halted, may be replaced by the same plan paid another way).';
+comment on function api.subscription_checkout(text, text, text) is 'The calling consultant starting a plan: its price for the period, the Razorpay plan for that price they may use if any (api.gateway_plan_for), and their live subscription (reuse: it is only created, for the same plan and price). Refuses the free plan (free_plan) and the plan they already pay for (already_subscribed; a failing one, pending or halted, may be replaced by the same plan paid another way).';
+
+create or replace function api.gateway_plan_for(p_plan text, p_period text, p_amount numeric, p_gateway text)
+returns text
+language sql stable
+set search_path = ''
+as $$
+  -- The Razorpay plan a checkout of the calling consultant bills on: the verified one for this price (shared by
+  -- every consultant), else their own not yet checked (recorded by an earlier checkout of theirs); never another
+  -- consultant's unverified one (the read policy hides it too), never a rejected one (docs/payments.md "Billing as
+  -- built": a consultant-scoped session could record a bogus plan id; only the worker's fetch makes it shared).
+  select g.gateway_plan_id from app.gateway_plans g
+  where g.plan_code = p_plan and g.period = p_period and g.amount = p_amount and g.gateway = p_gateway
+    and g.rejected_at is null
+    and (g.verified_at is not null or g.recorded_by = (select app.current_consultant_id()))
+  order by g.verified_at is not null desc limit 1
+$$;
+comment on function api.gateway_plan_for(text, text, numeric, text) is 'The Razorpay plan the calling consultant''s checkout uses for a price: the verified one, else their own unchecked one; NULL when a new one must be made.';
 
 create or replace function api.record_gateway_plan(p_plan text, p_period text, p_amount numeric, p_gateway text,
                                                    p_gateway_plan_id text)
@@ -115,16 +131,20 @@ language plpgsql volatile
 set search_path = ''
 as $$
 begin
-  -- A Razorpay plan made for this price, kept; when two checkouts made one at once, the first stored wins (the
-  -- other Razorpay plan stays unused: plans cost nothing and cannot be deleted).
-  insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id)
-  values (p_plan, p_period, p_amount, p_gateway, p_gateway_plan_id)
-  on conflict (plan_code, period, amount, gateway) do nothing;
-  return (select g.gateway_plan_id from app.gateway_plans g where g.plan_code = p_plan and g.period = p_period
-          and g.amount = p_amount and g.gateway = p_gateway);
+  -- A Razorpay plan made by the caller's checkout, kept as theirs (recorded_by; the policy refuses another's name
+  -- and a price not the plan's) until the verify_gateway_plan job finds it matches at Razorpay and shares it. No row
+  -- when a verified one exists by now; when two checkouts of the caller made one at once, the first stored wins
+  -- (gateway_plans_one_unverified; the other Razorpay plan stays unused: plans cost nothing and cannot be deleted).
+  if api.gateway_plan_for(p_plan, p_period, p_amount, p_gateway) is null then
+    insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, recorded_by)
+    values (p_plan, p_period, p_amount, p_gateway, p_gateway_plan_id, app.current_approved_consultant_id())
+    on conflict (plan_code, period, amount, gateway, recorded_by) where verified_at is null and rejected_at is null
+    do nothing;
+  end if;
+  return api.gateway_plan_for(p_plan, p_period, p_amount, p_gateway);
 end;
 $$;
-comment on function api.record_gateway_plan(text, text, numeric, text, text) is 'Keep the Razorpay plan made for (plan, period, price, gateway); answers the one kept (the first stored).';
+comment on function api.record_gateway_plan(text, text, numeric, text, text) is 'Keep the Razorpay plan the calling consultant''s checkout made for (plan, period, price, gateway), theirs alone until verified; answers the one their checkout uses (the verified one, or theirs first stored).';
 
 create or replace function api.store_subscription(p_plan text, p_period text, p_amount numeric, p_gateway text,
                                                   p_gateway_plan_id text, p_gateway_subscription_id text,
@@ -195,7 +215,8 @@ $$;
 comment on function api.record_subscription_cancel(uuid) is 'Record that the calling consultant cancelled their subscription (at the cycle''s end when paid).';
 
 grant execute on function api.subscription_json(app.subscriptions), api.live_subscription(uuid), api.paid_subscription(uuid),
-  api.subscription_checkout(text, text, text), api.record_gateway_plan(text, text, numeric, text, text),
+  api.subscription_checkout(text, text, text), api.gateway_plan_for(text, text, numeric, text),
+  api.record_gateway_plan(text, text, numeric, text, text),
   api.store_subscription(text, text, numeric, text, text, text, text, uuid), api.my_subscription(),
   api.record_subscription_cancel(uuid) to nakksha_app;
 grant execute on function api.subscription_json(app.subscriptions), api.live_subscription(uuid) to nakksha_worker;

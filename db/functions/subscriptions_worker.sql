@@ -1,4 +1,4 @@
--- db/functions/subscriptions_worker.sql — the subscription job's steps (record a fetched subscription and its paid invoices, the subscriptions due a check) and the webhook's hand-over to it.
+-- db/functions/subscriptions_worker.sql — the subscription job's steps (record a fetched subscription and its paid invoices, the subscriptions due a check), the check of a Razorpay plan a checkout recorded, and the webhook's hand-over to it.
 -- Issue 22 (docs/payments.md "Billing as built"). api.worker_* are security invoker, granted to nakksha_worker alone,
 -- under its worker_steps policies. app_private.subscription_event runs inside api.handle_payment_webhook, as its
 -- owner, and only queues the job: a webhook's own state is never trusted (late, repeated or out of order).
@@ -201,8 +201,72 @@ end;
 $$;
 comment on function app_private.subscription_event(jsonb, text) is 'A subscription.* webhook: queue a fetch of the subscription (the event''s own state is not trusted).';
 
+-- Razorpay plans recorded by a consultant's checkout: shared once the worker checked them ---------------------------
+-- (docs/payments.md "Billing as built"). The web app queues no jobs (only definer functions and the worker do):
+-- the sweep_gateway_plans job queues verify_gateway_plan for each row awaiting its check.
+
+create or replace function api.worker_gateway_plans_due(p_gateway text, p_limit integer)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  -- Not checked yet, on the gateway the worker talks to; one whose price has a verified plan by now is left alone
+  -- (no checkout uses it any more: api.gateway_plan_for prefers the verified one).
+  select coalesce(jsonb_agg(x.id), '[]') from (
+    select g.id from app.gateway_plans g
+    where g.verified_at is null and g.rejected_at is null and g.gateway = p_gateway
+      and not exists (select from app.gateway_plans v where v.plan_code = g.plan_code and v.period = g.period
+                      and v.amount = g.amount and v.gateway = g.gateway and v.verified_at is not null)
+    order by g.created_at limit p_limit) x
+$$;
+comment on function api.worker_gateway_plans_due(text, integer) is 'Worker: the gateway plans a consultant''s checkout recorded that await their check at Razorpay (none whose price has a verified plan).';
+
+create or replace function api.worker_gateway_plan(p_id uuid)
+returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select jsonb_build_object('id', g.id, 'plan', g.plan_code, 'period', g.period, 'amount', g.amount,
+    'gateway', g.gateway, 'gateway_plan_id', g.gateway_plan_id, 'recorded_by', g.recorded_by,
+    'verified_at', g.verified_at, 'rejected_at', g.rejected_at)
+  from app.gateway_plans g where g.id = p_id
+$$;
+comment on function api.worker_gateway_plan(uuid) is 'Worker: one gateway plan row as the verify_gateway_plan job checks it (null when none).';
+
+create or replace function api.worker_record_gateway_plan(p_id uuid, p_problem text)
+returns text
+language plpgsql volatile
+set search_path = ''
+as $$
+declare
+  v_g app.gateway_plans;
+begin
+  -- The check's outcome: p_problem null when Razorpay has the plan as recorded (verified: every consultant's
+  -- checkout for the price uses it from now), else what differs or Razorpay's refusal (rejected: nobody's checkout
+  -- uses it; its recorder's next one makes a new plan). A price verified meanwhile keeps its plan: this one stays
+  -- its recorder's own (one verified per price, gateway_plans_one_verified).
+  select * into v_g from app.gateway_plans g where g.id = p_id for update;
+  if v_g.id is null then
+    return 'unknown';
+  elsif v_g.verified_at is not null or v_g.rejected_at is not null then
+    return 'already_checked';
+  elsif p_problem is not null then
+    update app.gateway_plans g set rejected_at = now(), rejected_reason = left(p_problem, 500) where g.id = p_id;
+    return 'rejected';
+  end if;
+  begin
+    update app.gateway_plans g set verified_at = now() where g.id = p_id;
+  exception when unique_violation then
+    return 'kept_own';
+  end;
+  return 'verified';
+end;
+$$;
+comment on function api.worker_record_gateway_plan(uuid, text) is 'Worker: record a gateway plan''s check at Razorpay: verified (shared) when p_problem is null, else rejected with the reason; kept_own when another is verified for its price.';
+
 grant execute on function api.worker_subscription(text), api.worker_subscription_cancel_requested(text),
-  api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz), api.worker_subscriptions_due(integer)
+  api.worker_record_subscription(text, jsonb, jsonb, text, text, timestamptz), api.worker_subscriptions_due(integer),
+  api.worker_gateway_plans_due(text, integer), api.worker_gateway_plan(uuid), api.worker_record_gateway_plan(uuid, text)
   to nakksha_worker;
 
--- Test: pytest tests/db/test_billing.py tests/db/test_plan_payment_mail.py tests/db/test_plan_grace_mails.py
+-- Test: pytest tests/db/test_billing.py tests/db/test_plan_payment_mail.py tests/db/test_plan_grace_mails.py tests/db/test_gateway_plans.py

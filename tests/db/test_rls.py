@@ -116,9 +116,10 @@ async def populate(conn: asyncpg.Connection, consultant_id, admin_id=None) -> Te
     await conn.execute("insert into app.idempotency_keys (consultant_id, scope, key, request_sha256) "
                        "values ($1, 'book_slot', 'k', sha256('r'))", consultant_id)
     plan_id = await conn.fetchval(
-        "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id) values ('pro', 'monthly', "
-        "1499, 'razorpay', 'plan_' || substr(md5(random()::text), 1, 14)) on conflict (plan_code, period, amount, gateway) "
-        "do update set plan_code = excluded.plan_code returning gateway_plan_id")
+        "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at) values ('pro', "
+        "'monthly', 1499, 'razorpay', 'plan_' || substr(md5(random()::text), 1, 14), now()) on conflict (plan_code, "
+        "period, amount, gateway) where verified_at is not null do update set plan_code = excluded.plan_code "
+        "returning gateway_plan_id")
     sub = await conn.fetchval(
         "insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id, "
         "gateway_subscription_id, status) values ($1, 'pro', 'monthly', 1499, 'razorpay', $2, "

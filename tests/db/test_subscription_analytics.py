@@ -30,9 +30,10 @@ async def paid_subscription(owner, cid, plan: str, period: str, paid_from: datet
     """A subscription as the worker leaves it after recording its charges: one charge per cycle in the paid period."""
     amount = await owner.fetchval(f"select price_{period} from app.plans where code = $1", plan)
     plan_id = await owner.fetchval(
-        "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id) "
-        "values ($1, $2, $3, 'razorpay', $4) on conflict (plan_code, period, amount, gateway) do update "
-        "set plan_code = excluded.plan_code returning gateway_plan_id", plan, period, amount, rid("plan"))
+        "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at) "
+        "values ($1, $2, $3, 'razorpay', $4, now()) on conflict (plan_code, period, amount, gateway) "
+        "where verified_at is not null do update set plan_code = excluded.plan_code returning gateway_plan_id",
+        plan, period, amount, rid("plan"))
     sub = await owner.fetchval(
         "insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id, "
         "gateway_subscription_id, status, paid_from, paid_until, replaced_at, created_at) "
@@ -114,8 +115,8 @@ async def test_a_subscription_never_charged_is_listed_and_counts_nowhere(db, own
     cid = await factories.consultant(owner)
     amount = await owner.fetchval("select price_monthly from app.plans where code = 'pro'")
     plan_id = rid("plan")
-    await owner.execute("insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id) "
-                        "values ('pro', 'monthly', $1, 'razorpay', $2)", amount, plan_id)
+    await owner.execute("insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, "
+                        "verified_at) values ('pro', 'monthly', $1, 'razorpay', $2, now())", amount, plan_id)
     await owner.execute("insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, "
                         "gateway_plan_id, gateway_subscription_id) values ($1, 'pro', 'monthly', $2, 'razorpay', $3, "
                         "$4)", cid, amount, plan_id, rid("sub"))
