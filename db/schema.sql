@@ -615,6 +615,9 @@ begin
     from app.consultants c
     left join lateral (select x as sub, x.id as sub_id from app.subscriptions x where x.consultant_id = c.id
                        order by (x.status not in ('cancelled', 'completed', 'expired') and x.replaced_at is null) desc,
+                                -- a paid one before a checkout awaiting authorisation beside it (a plan change
+                                -- started): the consultant is still active on it (the outside review)
+                                (x.status = 'created') asc,
                                 x.created_at desc, x.id desc limit 1) s on true
     left join lateral (select x as comp, x.id as comp_id from app.plan_comps x join app.plans p on p.code = x.plan_code
                        where x.consultant_id = c.id and x.starts_at <= now()
@@ -17114,16 +17117,25 @@ COMMENT ON FUNCTION app_private.seed_demo_history(p_consultant uuid) IS 'Ninety 
 CREATE FUNCTION app_private.seed_demo_subscription(p_consultant uuid) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
-    AS $$
+    AS $_$
 declare
   v_start timestamptz := date_trunc('day', now()) - interval '160 days';
   v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
   v_sub uuid;
 begin
-  -- Verified: the seed's own, shared like any checked plan (recorded_by NULL).
+  -- Verified: the seed's own, shared like any checked plan (recorded_by NULL) — so it must exist at the local gateway
+  -- too, or every Basic monthly checkout of a seeded `make run` is refused there (the outside review: 502). Made in
+  -- schema dev when it is there (development and test), with the notes the checkout writes.
   insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at)
   values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth', v_start)
   on conflict do nothing;
+  if to_regclass('dev.local_sub_plans') is not null then
+    execute 'insert into dev.local_sub_plans (id, period, "interval", item, notes, created_at)
+             values ($1, ''monthly'', 1, $2, $3, $4) on conflict (id) do nothing'
+    using 'plan_DemoBasicMonth',
+          jsonb_build_object('name', 'Nakksha Basic (monthly)', 'amount', (v_price * 100)::bigint, 'currency', 'INR'),
+          jsonb_build_object('plan', 'basic', 'period', 'monthly'), v_start;
+  end if;
   insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
     gateway_subscription_id, status, current_start, current_end, paid_from, paid_until, paid_count, payment_method,
     cancel_requested_at, fetched_at, created_at)
@@ -17143,7 +17155,7 @@ begin
          (v_sub, p_consultant, 'active', 'active', v_start + interval '60 days', 'webhook', v_start + interval '30 days'),
          (v_sub, p_consultant, 'active', 'cancelled', v_start + interval '60 days', 'webhook', v_start + interval '60 days');
 end;
-$$;
+$_$;
 
 
 ALTER FUNCTION app_private.seed_demo_subscription(p_consultant uuid) OWNER TO nakksha_owner;

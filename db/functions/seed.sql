@@ -228,10 +228,19 @@ declare
   v_price numeric := (select p.price_monthly from app.plans p where p.code = 'basic');
   v_sub uuid;
 begin
-  -- Verified: the seed's own, shared like any checked plan (recorded_by NULL).
+  -- Verified: the seed's own, shared like any checked plan (recorded_by NULL) — so it must exist at the local gateway
+  -- too, or every Basic monthly checkout of a seeded `make run` is refused there (the outside review: 502). Made in
+  -- schema dev when it is there (development and test), with the notes the checkout writes.
   insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at)
   values ('basic', 'monthly', v_price, 'local', 'plan_DemoBasicMonth', v_start)
   on conflict do nothing;
+  if to_regclass('dev.local_sub_plans') is not null then
+    execute 'insert into dev.local_sub_plans (id, period, "interval", item, notes, created_at)
+             values ($1, ''monthly'', 1, $2, $3, $4) on conflict (id) do nothing'
+    using 'plan_DemoBasicMonth',
+          jsonb_build_object('name', 'Nakksha Basic (monthly)', 'amount', (v_price * 100)::bigint, 'currency', 'INR'),
+          jsonb_build_object('plan', 'basic', 'period', 'monthly'), v_start;
+  end if;
   insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id,
     gateway_subscription_id, status, current_start, current_end, paid_from, paid_until, paid_count, payment_method,
     cancel_requested_at, fetched_at, created_at)

@@ -41,6 +41,9 @@ begin
     from app.consultants c
     left join lateral (select x as sub, x.id as sub_id from app.subscriptions x where x.consultant_id = c.id
                        order by (x.status not in ('cancelled', 'completed', 'expired') and x.replaced_at is null) desc,
+                                -- a paid one before a checkout awaiting authorisation beside it (a plan change
+                                -- started): the consultant is still active on it (the outside review)
+                                (x.status = 'created') asc,
                                 x.created_at desc, x.id desc limit 1) s on true
     left join lateral (select x as comp, x.id as comp_id from app.plan_comps x join app.plans p on p.code = x.plan_code
                        where x.consultant_id = c.id and x.starts_at <= now()

@@ -83,6 +83,28 @@ async def test_each_consultant_with_a_subscription_or_comp_past_due_first_and_fi
     assert (await client.get(URL, params={"status": "halted"}, headers=auth(token))).status_code == 422
 
 
+async def test_a_paying_consultant_with_a_plan_change_waiting_is_still_listed_active(client, db):
+    """The outside review: a checkout awaiting authorisation beside the paid subscription hid the paid one, so the
+    consultant dropped out of Active."""
+    ids = await arrange(db)
+    owner = await db.connect("owner")
+    try:
+        amount = await owner.fetchval("select price_monthly from app.plans where code = 'enterprise'")
+        await owner.execute("insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, "
+                            "verified_at) values ('enterprise', 'monthly', $1, 'razorpay', 'plan_EnterprMonthly', "
+                            "now()) on conflict do nothing", amount)
+        await owner.execute("insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, "
+                            "gateway_plan_id, gateway_subscription_id) values ($1, 'enterprise', 'monthly', $2, "
+                            "'razorpay', 'plan_EnterprMonthly', 'sub_ChangeWaitingX')", ids["active"], amount)
+    finally:
+        await owner.close()
+    token = await make_admin(db, client)
+    r = await client.get(URL, params={"status": "active"}, headers=auth(token))
+    assert [i["consultant_id"] for i in r.json()["items"]] == [str(ids["active"])], r.text
+    row = r.json()["items"][0]
+    assert (row["subscription"]["plan"], row["subscription"]["status"]) == ("pro", "active")
+
+
 async def test_pages_of_the_list(client, db):
     ids = await arrange(db)
     token = await make_admin(db, client)

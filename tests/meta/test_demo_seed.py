@@ -89,4 +89,19 @@ async def test_suspending_the_demo_with_refunds_refunds_every_seeded_payment_thr
     finally:
         await conn.close()
 
+
+async def test_the_seeded_basic_plan_exists_at_the_local_gateway_so_the_demo_can_subscribe_to_it(db, tmp_path):
+    """The outside review: the seed kept a verified Razorpay plan for Basic monthly that the local gateway did not
+    have, so every Basic monthly checkout of a seeded `make run` was refused (502)."""
+    seeded(db, tmp_path)
+    conn = await owner(db)
+    try:
+        plan = await conn.fetchval("select dev.local_sub_plan('plan_DemoBasicMonth')")
+        assert plan is not None
+        made = await conn.fetchval("select dev.local_sub_create('sub_' || substr(md5(random()::text), 1, 14), $1)",
+                                   {"plan_id": "plan_DemoBasicMonth", "total_count": 120})
+        assert made["plan_id"] == "plan_DemoBasicMonth" and made["status"] == "created"
+    finally:
+        await conn.close()
+
 # Test: pytest tests/meta/test_demo_seed.py
