@@ -192,8 +192,17 @@ begin
     limit p_limit
     for update skip locked
   loop
-    select min(m) into v_minutes from unnest(app.reminder_schedule(v_s.consultant_id, v_at)) m
-    where v_s.starts_at - make_interval(mins => m) between v_s.reminder_next_at and v_soon;
+    -- Also one whose time passed before this wake when the session has had no reminder for this start time: the
+    -- plan in force changed between two reminders (the consultant's own schedule skipped the platform's day-before
+    -- one, then the plan lapsed before their hour-before one), and the client would get none (the outside review).
+    -- (Only when none of the schedule in force is still to come: then that one goes, and nothing goes late.)
+    select min(m) into v_minutes from unnest(app.reminder_schedule(v_s.consultant_id, v_at)) m(m)
+    where v_s.starts_at - make_interval(mins => m) <= v_soon
+      and (v_s.starts_at - make_interval(mins => m) >= v_s.reminder_next_at
+           or (not exists (select from app.session_reminders r
+                           where r.session_id = v_s.id and r.starts_at = v_s.starts_at)
+               and not exists (select from unnest(app.reminder_schedule(v_s.consultant_id, v_at)) later(m)
+                               where v_s.starts_at - make_interval(mins => later.m) > v_soon)));
     if v_minutes is not null and app_private.queue_reminder(v_s.id, v_s.starts_at, v_minutes) then
       v_count := v_count + 1;
     end if;

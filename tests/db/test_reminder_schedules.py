@@ -218,4 +218,17 @@ async def test_a_change_that_leaves_a_session_no_reminder_at_all_sends_the_neare
     assert await reminders(owner, b) == [(later, 10080, False)]  # its only reminder had passed: now
     assert await reminders(owner, c) == []  # ten days ahead: its week-before reminder is still to come
 
+
+async def test_a_plan_lapsing_between_two_reminders_still_leaves_the_client_one(db, owner):
+    """The outside review: own schedule [60, 15] on a plan that ends between the day-before mark (the platform's
+    reminder, not in force then) and the hour-before one (the consultant's, not in force any more): none went."""
+    start = start_in(3)
+    cid, _ = await with_schedule(db, owner, [60, 15], expires_at=start - timedelta(hours=12))
+    client = await factories.client(owner, cid)
+    sid = await factories.session(owner, cid, client, starts_at=start)
+    assert await sweep(db, start - timedelta(hours=24)) == 0  # the consultant's schedule: nothing due yet
+    assert await sweep(db, start - timedelta(hours=1)) == 1  # lapsed: the platform's, late rather than never
+    assert await reminders(owner, sid) == [(start, 1440, False)]
+    assert await sweep(db, start - timedelta(minutes=15)) == 0  # one reminder, not one per wake
+
 # Test: pytest tests/db/test_reminder_schedules.py
