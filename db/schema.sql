@@ -1029,6 +1029,12 @@ begin
   if not exists (select 1 from app.plans p where p.code = p_plan) then
     raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
   end if;
+  -- A paid plan until a moment already past would only end the comps in force (a mistyped year silently downgraded
+  -- the consultant: the outside review); the free plan is how to end them.
+  if p_plan <> 'free' and p_expires_at is not null and p_expires_at <= now() then
+    raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:expires_at',
+      detail = 'expires_at must be in the future (or empty for no end); to end a complimentary plan, set the free plan.';
+  end if;
   select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
   if v_c.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';
@@ -6231,7 +6237,8 @@ begin
   -- Razorpay accepted the cancellation (at the cycle's end for a paid one): the entity does not show it, so it is
   -- ours to remember; the plan stays until paid_until (app.plan_coverage), the status follows from the fetches.
   update app.subscriptions s set cancel_requested_at = coalesce(s.cancel_requested_at, now())
-  where s.id = p_id and s.consultant_id = app.current_approved_consultant_id()
+  -- Approved or suspended: a suspended consultant may stop paying (their policy consultant_cancels_own_subscriptions).
+  where s.id = p_id and s.consultant_id = app.current_reading_consultant_id()
   returning * into v_s;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'You have no subscription to cancel.';
@@ -24821,7 +24828,7 @@ ALTER TABLE app.clients ENABLE ROW LEVEL SECURITY;
 -- Name: subscriptions consultant_cancels_own_subscriptions; Type: POLICY; Schema: app; Owner: nakksha_owner
 --
 
-CREATE POLICY consultant_cancels_own_subscriptions ON app.subscriptions FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_approved_consultant_id() AS current_approved_consultant_id)));
+CREATE POLICY consultant_cancels_own_subscriptions ON app.subscriptions FOR UPDATE TO nakksha_app USING ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id))) WITH CHECK ((consultant_id = ( SELECT app.current_reading_consultant_id() AS current_reading_consultant_id)));
 
 
 --
@@ -32038,3 +32045,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261213030000
 -- 20261213040000
 -- 20261213050000
+-- 20261213060000

@@ -125,8 +125,9 @@ async def plan_subscribe(request: Request) -> Response:
     return _page_csp(request, await form_page(request, "dashboard/plan.html", _load_plan, submit, form="subscribe"))
 
 
-@endpoint(summary="Cancel the subscription from the plan page (at the end of the paid period).", tags=("pages",),
-          auth="approved", include=False)
+@endpoint(summary="Cancel the subscription from the plan page (at the end of the paid period); a suspended "
+                  "consultant may too (the outside review: they went on being charged and could not stop it).",
+          tags=("pages",), auth="readable", include=False)
 async def plan_cancel(request: Request) -> Response:
     async def submit(form: dict[str, str], subject: dict, caller: Caller) -> Response:
         await cancel(request, caller)
@@ -185,8 +186,9 @@ async def subscribe(request: Request, caller, body: StartSubscriptionBody) -> tu
 
 
 @endpoint(summary="Cancel your subscription at the end of the paid period (at once when nothing was charged yet, "
-                  "or when a renewal failed: the paid period is over): the plan stays until then; nothing is refunded.",
-          tags=("plans",), auth="approved", responses={200: Subscription, 404: None, 502: None})
+                  "or when a renewal failed: the paid period is over): the plan stays until then; nothing is refunded. "
+                  "A suspended consultant may cancel too.",
+          tags=("plans",), auth="readable", responses={200: Subscription, 404: None, 502: None})
 async def cancel_subscription(request: Request) -> JSONResponse:
     return JSONResponse(await cancel(request, request.state.caller))
 

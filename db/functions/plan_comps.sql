@@ -20,6 +20,12 @@ begin
   if not exists (select 1 from app.plans p where p.code = p_plan) then
     raise exception using errcode = 'NK422', message = 'unknown_plan', detail = 'No such plan.', hint = 'field:plan';
   end if;
+  -- A paid plan until a moment already past would only end the comps in force (a mistyped year silently downgraded
+  -- the consultant: the outside review); the free plan is how to end them.
+  if p_plan <> 'free' and p_expires_at is not null and p_expires_at <= now() then
+    raise exception using errcode = 'NK422', message = 'validation_error', hint = 'field:expires_at',
+      detail = 'expires_at must be in the future (or empty for no end); to end a complimentary plan, set the free plan.';
+  end if;
   select * into v_c from app.consultants where id = p_consultant_id and deleted_at is null for update;
   if v_c.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'No such consultant.';

@@ -204,7 +204,8 @@ begin
   -- Razorpay accepted the cancellation (at the cycle's end for a paid one): the entity does not show it, so it is
   -- ours to remember; the plan stays until paid_until (app.plan_coverage), the status follows from the fetches.
   update app.subscriptions s set cancel_requested_at = coalesce(s.cancel_requested_at, now())
-  where s.id = p_id and s.consultant_id = app.current_approved_consultant_id()
+  -- Approved or suspended: a suspended consultant may stop paying (their policy consultant_cancels_own_subscriptions).
+  where s.id = p_id and s.consultant_id = app.current_reading_consultant_id()
   returning * into v_s;
   if v_s.id is null then
     raise exception using errcode = 'NK404', message = 'not_found', detail = 'You have no subscription to cancel.';

@@ -505,6 +505,11 @@ async def test_subscription_is_set_from_the_listed_plans_and_audited(client, db)
     assert r.status_code == 422 and r.json()["error"]["field"] == "expires_at"  # no offset: ambiguous
     r = await client.patch(path, headers=auth(token), json={"plan": "basic"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "expires_at"
+    # A paid plan until a moment already past (a mistyped year) is refused, not a silent downgrade.
+    r = await client.patch(path, headers=auth(token), json={"plan": "pro", "expires_at": "2020-01-01T00:00:00Z"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "expires_at", r.text
+    me = await client.get("/api/v1/consultants/me", headers=auth(account["access_token"]))
+    assert me.json()["consultant"]["subscription_plan"] == "pro"
     r = await client.patch(f"{CONSULTANTS}/{uuid.uuid4()}/subscription", headers=auth(token),
                            json={"plan": "basic", "expires_at": None})
     assert r.status_code == 404

@@ -167,6 +167,26 @@ async def test_cancelling_a_failing_subscription_stops_the_retries_at_once(clien
     assert rzp.subscriptions[sid]["status"] == "cancelled" and not rzp.sub_private[sid].get("cancel_at_cycle_end")
 
 
+async def test_a_suspended_consultant_can_stop_paying_but_not_change_plan(client, db, rzp):  # noqa: F811
+    """The outside review: a suspended account went on being charged and the cancel was refused (403)."""
+    c = await approved_consultant(client, db)
+    sid = (await client.post(SUB, headers=c["headers"], json={"plan": "basic", "period": "monthly"})).json()[
+        "subscription"]["gateway_subscription_id"]
+    rzp.authenticate(sid, "card")
+    await deliver_all(client, rzp, sid)
+    await run_jobs(db)
+    conn = await owner(db)
+    try:
+        await conn.execute("update app.consultants set approval_status = 'suspended' where id = $1", uuid.UUID(c["id"]))
+    finally:
+        await conn.close()
+    r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
+    assert r.status_code == 403, r.text
+    r = await client.delete(SUB, headers=c["headers"])
+    assert r.status_code == 200 and r.json()["cancel_requested_at"], r.text
+    assert rzp.sub_private[sid]["cancel_at_cycle_end"]
+
+
 async def test_the_refusals(client, db, rzp):  # noqa: F811
     c = await approved_consultant(client, db)
     for body, status, code in (({"plan": "free", "period": "monthly"}, 422, "free_plan"),
