@@ -90,8 +90,8 @@ class MyPlan(Answer):
                                            "(subscription is `created`): the paid subscription it will replace, "
                                            "still in force until then.")
     grace_until: datetime | None = Field(description="While a renewal of the live subscription fails (pending, "
-                                                     "halted): the plan holds until then (paid_until plus the grace "
-                                                     "days), then lapses; null without a charged one.")
+                                                     "halted) or it is paused: the plan holds until then (paid_until "
+                                                     "plus the grace days), then lapses; null otherwise.")
     usage: PlanUsage
     plans: list[Plan] = Field(description="Every plan, to compare (the same list as GET /api/v1/plans).")
 

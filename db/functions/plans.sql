@@ -74,7 +74,8 @@ begin
     'replacing', (select api.subscription_json(p) from api.paid_subscription(v_id) p
                   where p.id is not null and (select l.status from api.live_subscription(v_id) l) = 'created'),
     -- How long the plan holds if the live subscription's renewal keeps failing (app.plan_coverage's grace).
-    'grace_until', (select s.paid_until + app.subscription_grace() from api.live_subscription(v_id) s),
+    'grace_until', (select s.paid_until + app.subscription_grace() from api.live_subscription(v_id) s
+                    where s.status in ('pending', 'halted', 'paused')),
     'usage', jsonb_build_object(
       'quotations_sent_this_month', v_sent,
       'quotations_per_month', v_plan->'quotations_per_month',
