@@ -71,6 +71,43 @@ async def test_subscribing_changes_the_plan_only_once_a_fetched_charge_is_record
     assert r.status_code == 200
 
 
+async def test_the_checkout_return_racing_the_webhooks_and_the_job_makes_one_subscription_and_one_charge(
+        client, db, rzp):  # noqa: F811
+    """Back from Checkout the consultant reloads and clicks again while Razorpay's webhooks arrive and the worker
+    records them: whatever the order, one subscription, one charge, one invoice, and the plan once recorded."""
+    import asyncio
+
+    c = await approved_consultant(client, db)
+    sub = (await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})).json()[
+        "subscription"]
+    sid = sub["gateway_subscription_id"]
+    rzp.authenticate(sid, "card")
+    deliveries = rzp.deliveries(sid)
+
+    async def deliver(body, headers):
+        return (await client.post(WEBHOOK, content=body, headers=headers)).status_code
+
+    async def click_again():
+        return (await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})).status_code
+
+    outs = await asyncio.gather(*(deliver(b, h) for b, h in deliveries * 2), click_again(), click_again(),
+                                client.get(PLAN, headers=c["headers"]), run_jobs(db))
+    assert set(outs[:len(deliveries) * 2]) == {200}
+    assert all(code in (200, 409) for code in outs[len(deliveries) * 2:len(deliveries) * 2 + 2]), outs
+    await run_jobs(db)
+    assert await plan_code(client, c) == "pro"
+    conn = await owner(db)
+    try:
+        cid = uuid.UUID(c["id"])
+        assert await conn.fetchval("select count(*) from app.subscriptions where consultant_id = $1", cid) == 1
+        assert await conn.fetchval("select count(*) from app.subscription_charges where consultant_id = $1", cid) == 1
+        assert await conn.fetchval("select count(*) from app.tax_documents where consultant_id = $1 "
+                                   "and purpose = 'subscription'", cid) == 1
+    finally:
+        await conn.close()
+    assert len(rzp.subscriptions) == 1
+
+
 async def test_another_plan_cancels_and_creates_and_the_higher_plan_holds(client, db, rzp):  # noqa: F811
     c = await approved_consultant(client, db)
     r = await client.post(SUB, headers=c["headers"], json={"plan": "pro", "period": "monthly"})
