@@ -8944,7 +8944,8 @@ CREATE FUNCTION api.worker_gateway_plans_due(p_gateway text, p_limit integer) RE
     select g.id from app.gateway_plans g
     where g.verified_at is null and g.rejected_at is null and g.gateway = p_gateway
       and not exists (select from app.gateway_plans v where v.plan_code = g.plan_code and v.period = g.period
-                      and v.amount = g.amount and v.gateway = g.gateway and v.verified_at is not null)
+                      and v.amount = g.amount and v.gateway = g.gateway and v.verified_at is not null
+                      and v.rejected_at is null)
     order by g.created_at limit p_limit) x
 $$;
 
@@ -20870,8 +20871,7 @@ CREATE TABLE app.gateway_plans (
     CONSTRAINT gateway_plans_gateway_valid CHECK ((gateway = ANY (ARRAY['razorpay'::text, 'local'::text]))),
     CONSTRAINT gateway_plans_id_format CHECK ((gateway_plan_id ~ '^plan_[A-Za-z0-9]{14}$'::text)),
     CONSTRAINT gateway_plans_period_valid CHECK ((period = ANY (ARRAY['monthly'::text, 'yearly'::text]))),
-    CONSTRAINT gateway_plans_unverified_recorded CHECK (((recorded_by IS NOT NULL) OR (verified_at IS NOT NULL) OR (rejected_at IS NOT NULL))),
-    CONSTRAINT gateway_plans_verified_or_rejected CHECK (((verified_at IS NULL) OR (rejected_at IS NULL)))
+    CONSTRAINT gateway_plans_unverified_recorded CHECK (((recorded_by IS NOT NULL) OR (verified_at IS NOT NULL) OR (rejected_at IS NOT NULL)))
 );
 
 
@@ -22646,7 +22646,7 @@ CREATE UNIQUE INDEX gateway_plans_one_unverified ON app.gateway_plans USING btre
 -- Name: gateway_plans_one_verified; Type: INDEX; Schema: app; Owner: nakksha_owner
 --
 
-CREATE UNIQUE INDEX gateway_plans_one_verified ON app.gateway_plans USING btree (plan_code, period, amount, gateway) WHERE (verified_at IS NOT NULL);
+CREATE UNIQUE INDEX gateway_plans_one_verified ON app.gateway_plans USING btree (plan_code, period, amount, gateway) WHERE ((verified_at IS NOT NULL) AND (rejected_at IS NULL));
 
 
 --
@@ -32047,3 +32047,4 @@ GRANT SELECT ON TABLE public.schema_migrations TO nakksha_admin;
 -- 20261213040000
 -- 20261213050000
 -- 20261213060000
+-- 20261213070000

@@ -216,7 +216,8 @@ as $$
     select g.id from app.gateway_plans g
     where g.verified_at is null and g.rejected_at is null and g.gateway = p_gateway
       and not exists (select from app.gateway_plans v where v.plan_code = g.plan_code and v.period = g.period
-                      and v.amount = g.amount and v.gateway = g.gateway and v.verified_at is not null)
+                      and v.amount = g.amount and v.gateway = g.gateway and v.verified_at is not null
+                      and v.rejected_at is null)
     order by g.created_at limit p_limit) x
 $$;
 comment on function api.worker_gateway_plans_due(text, integer) is 'Worker: the gateway plans a consultant''s checkout recorded that await their check at Razorpay (none whose price has a verified plan).';
