@@ -112,12 +112,14 @@ async def test_a_failed_renewal_keeps_the_plan_through_grace_then_falls_back_and
     """The issue's story to the end: upgraded and charged, a limit lifted; the renewal fails (retried, halted) and the
     plan holds through the grace; then the Free plan's limits apply, nothing deleted; the consultant subscribes again
     with another card and is charged. The app reads the real clock, so the month is simulated in the past: the local
-    gateway's clock starts 35 days ago (the first charge pays a month that ends 4–5 days ago, inside the default 7
-    days' grace), and the grace running out is the admin's grace setting set to 0 rather than a week's wait."""
+    gateway's clock starts 34 days ago (the first charge pays a month of 28 to 31 days that ends 3 to 6 days ago,
+    inside the default 7 days' grace whatever the month; the three failed attempts, a day apart, end 1 to 4 days ago,
+    so the new subscription's charge is not ahead of the real clock; 35 would fail when that month is February). The
+    grace running out is the admin's grace setting set to 0 rather than a week's wait."""
     c = await approved_consultant(api, db)
     cid = uuid.UUID(c["id"])
     qid = await five_sent_and_a_draft(api, db, c)
-    await owner_do(db, "select dev.local_sub_start_clock(now() - interval '35 days')")
+    await owner_do(db, "select dev.local_sub_start_clock(now() - interval '34 days')")
     email = await email_of(api, c)
     await page.set_viewport_size({"width": 1366, "height": 900})
     await sign_in(page, email, PAGE)
