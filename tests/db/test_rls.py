@@ -118,7 +118,8 @@ async def populate(conn: asyncpg.Connection, consultant_id, admin_id=None) -> Te
     plan_id = await conn.fetchval(
         "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at) values ('pro', "
         "'monthly', 1499, 'razorpay', 'plan_' || substr(md5(random()::text), 1, 14), now()) on conflict (plan_code, "
-        "period, amount, gateway) where verified_at is not null do update set plan_code = excluded.plan_code "
+        "period, amount, gateway) where verified_at is not null and rejected_at is null "
+        "do update set plan_code = excluded.plan_code "
         "returning gateway_plan_id")
     sub = await conn.fetchval(
         "insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id, "

@@ -32,7 +32,8 @@ async def paid_subscription(owner, cid, plan: str, period: str, paid_from: datet
     plan_id = await owner.fetchval(
         "insert into app.gateway_plans (plan_code, period, amount, gateway, gateway_plan_id, verified_at) "
         "values ($1, $2, $3, 'razorpay', $4, now()) on conflict (plan_code, period, amount, gateway) "
-        "where verified_at is not null do update set plan_code = excluded.plan_code returning gateway_plan_id",
+        "where verified_at is not null and rejected_at is null do update set plan_code = excluded.plan_code "
+        "returning gateway_plan_id",
         plan, period, amount, rid("plan"))
     sub = await owner.fetchval(
         "insert into app.subscriptions (consultant_id, plan_code, period, amount, gateway, gateway_plan_id, "
