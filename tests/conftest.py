@@ -74,10 +74,11 @@ class TestDatabase:
             await conn.close()
 
 
-# The session's cluster lives in memory when the machine has room for it (NAKKSHA_TEST_PG_DIR names
-# another parent folder). Every test clones the 15 MB template, about 2,000 files, and drops it: on ext4 that was
-# 0.4-0.6 s of the kernel's CPU per test (file creation and removal, not the disk: fsync is off), most of what a
-# test cost; on tmpfs it is 0.05 s. A cluster takes about 0.2 GB there (WAL bounded by max_wal_size below).
+# The session's cluster lives in memory when the machine has room for it (NAKKSHA_TEST_PG_DIR names another
+# parent folder). Every test clones the 15 MB template (a file per relation and fork, ~800 relations) and drops
+# it: on ext4 that was 0.4-0.6 s of the kernel's CPU per test (creating and removing files, not the disk: fsync is
+# off), most of what a test cost; on tmpfs about 0.05 s. A cluster needs about a quarter of a GB there (its WAL is
+# bounded by max_wal_size below). A session killed outright leaves its folder behind, as under /tmp before.
 MEMORY_DIRS = ("/dev/shm",)
 MEMORY_NEEDED = 2 * 1024**3  # free bytes a memory folder must have (two workers' clusters and margin) to be used
 
