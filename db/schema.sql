@@ -1168,6 +1168,12 @@ begin
                            where v.schemaname = 'analytics'),
     'analytics_backlog', (select count(*) from app.analytics_dirty),
     'payout_mismatches', api.admin_payout_mismatches(),
+    -- The platform's own particulars every tax invoice it issues (commission, plan charges) prints as the supplier
+    -- (rule 46): empty until registered, and then its invoices go out without them (the outside review).
+    'gst_issuer_missing', (select coalesce(jsonb_agg(k order by o), '[]')
+                           from unnest(array['platform_gstin', 'platform_legal_name', 'platform_state_code',
+                                             'platform_address']) with ordinality x(k, o)
+                           where app.platform_text(k) is null),
     'database', jsonb_build_object('size_bytes', pg_catalog.pg_database_size(pg_catalog.current_database()),
                                    'version', pg_catalog.current_setting('server_version'),
                                    'migration', (select max(version)::text from public.schema_migrations)));
@@ -1181,7 +1187,7 @@ ALTER FUNCTION api.admin_system() OWNER TO nakksha_owner;
 -- Name: FUNCTION admin_system(); Type: COMMENT; Schema: api; Owner: nakksha_owner
 --
 
-COMMENT ON FUNCTION api.admin_system() IS 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, database size, version, migration.';
+COMMENT ON FUNCTION api.admin_system() IS 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, the platform''s GST particulars still empty, database size, version, migration.';
 
 
 --

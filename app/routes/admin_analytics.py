@@ -135,6 +135,9 @@ class SystemHealth(Answer):
     analytics_backlog: int
     payout_mismatches: list[Mismatch] = Field(description="Open disagreements between the ledger and Razorpay "
                                                           "(the daily payouts reconciliation).")
+    gst_issuer_missing: list[Literal["platform_gstin", "platform_legal_name", "platform_state_code",
+                                     "platform_address"]] = Field(
+        description="The platform's GST particulars still empty (settings): its tax invoices print them as supplier.")
     database: DatabaseFacts
 
 

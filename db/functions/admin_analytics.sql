@@ -142,12 +142,18 @@ begin
                            where v.schemaname = 'analytics'),
     'analytics_backlog', (select count(*) from app.analytics_dirty),
     'payout_mismatches', api.admin_payout_mismatches(),
+    -- The platform's own particulars every tax invoice it issues (commission, plan charges) prints as the supplier
+    -- (rule 46): empty until registered, and then its invoices go out without them (the outside review).
+    'gst_issuer_missing', (select coalesce(jsonb_agg(k order by o), '[]')
+                           from unnest(array['platform_gstin', 'platform_legal_name', 'platform_state_code',
+                                             'platform_address']) with ordinality x(k, o)
+                           where app.platform_text(k) is null),
     'database', jsonb_build_object('size_bytes', pg_catalog.pg_database_size(pg_catalog.current_database()),
                                    'version', pg_catalog.current_setting('server_version'),
                                    'migration', (select max(version)::text from public.schema_migrations)));
 end;
 $$;
-comment on function api.admin_system is 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, database size, version, migration.';
+comment on function api.admin_system is 'Admins: job queues by status, failed jobs and email failures in 24 hours, view refresh ages, payouts reconciliation mismatches, the platform''s GST particulars still empty, database size, version, migration.';
 
 grant execute on function api.admin_consultant_analytics(uuid, text, date, date),
   api.admin_consultant_charts(uuid, text, date, date), api.admin_analytics(text, date, date),

@@ -113,6 +113,23 @@ async def test_the_system_page_reports_queues_views_and_the_database(client, db)
     assert "Stale" in (await client.get("/admin/system", headers=HTML)).text
 
 
+async def test_the_system_page_warns_while_the_platform_s_gst_details_are_empty(client, db):
+    """The outside review: with them empty, the platform's tax invoices (commission, plan charges) print no GSTIN."""
+    await admin_sign_in(client, db)
+    page = (await client.get("/admin/system", headers=HTML)).text
+    assert "The platform's GST details are incomplete</strong> (no GSTIN, legal name" in page
+    assert "A super admin sets them" in page
+    conn = await db.connect("owner")
+    try:
+        for key, value in (("platform_gstin", "27AAACN1234F1Z5"), ("platform_legal_name", "Nakksha Technologies"),
+                           ("platform_state_code", "27"), ("platform_address", "1 Example Road, Pune 411001")):
+            await conn.execute("insert into app.platform_settings (key, value) values ($1, to_jsonb($2::text)) "
+                               "on conflict (key) do update set value = excluded.value", key, value)
+    finally:
+        await conn.close()
+    assert "GST details are incomplete" not in (await client.get("/admin/system", headers=HTML)).text
+
+
 async def test_settings_are_for_super_admins_saved_checked_and_audited(client, db):
     await admin_sign_in(client, db)
     r = await client.get("/admin/settings", headers=HTML)
