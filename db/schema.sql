@@ -11547,19 +11547,16 @@ begin
     d.id := gen_random_uuid();
     d.issuer := 'platform';
     d.document_type := 'tax_invoice';
-    d.supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
-    d.supplier_gstin := v_platform_gstin;
-    d.supplier_state_code := v_platform_state;
-    d.supplier_address := app.platform_text('platform_address');
-    d.recipient_name := coalesce(p.legal_name, btrim(c.first_name || ' ' || c.last_name));
+    select x.supplier_name, x.supplier_gstin, x.supplier_state_code, x.supplier_address, x.recipient_name,
+           x.recipient_gstin, x.recipient_state_code, x.recipient_address, x.recipient_postal_code,
+           x.place_of_supply_state_code
+    into d.supplier_name, d.supplier_gstin, d.supplier_state_code, d.supplier_address, d.recipient_name,
+         d.recipient_gstin, d.recipient_state_code, d.recipient_address, d.recipient_postal_code,
+         d.place_of_supply_state_code
+    from app.platform_invoice_parties(t.consultant_id, btrim(c.first_name || ' ' || c.last_name)) x;
     d.recipient_billing_name := null;
-    d.recipient_gstin := p.gstin;
-    d.recipient_state_code := p.state_code;
     d.recipient_country := 'IN';
-    d.recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
-    d.recipient_postal_code := p.postal_code;
     d.place_of_supply_country := 'IN';
-    d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
     d.description := 'Platform commission (' || t.commission_plan || ' plan, ' || t.commission_percent
                      || '%) on payment ' || coalesce(t.gateway_payment_id, t.id::text);
     d.sac := '998599';
@@ -11609,12 +11606,11 @@ CREATE FUNCTION app.issue_plan_charge_invoice(p_charge_id uuid) RETURNS integer
 declare
   ch app.subscription_charges;
   v_name text;
-  p app.consultant_tax_profiles;
   d app.tax_documents;
   v_rate numeric := coalesce((select (s.value #>> '{}')::numeric from app.platform_settings s
                               where s.key = 'commission_gst_percent'), 18);
-  v_platform_gstin text := app.platform_text('platform_gstin');
-  v_platform_state text;
+  v_platform_state text := coalesce(left(app.platform_text('platform_gstin'), 2),
+                                    app.platform_text('platform_state_code'));
 begin
   -- Issue 22: a plan charge is the platform's own supply to the consultant (its price includes GST, like every
   -- listed price): the platform's tax invoice, in its NK series, issued in the transaction that records the charge
@@ -11626,8 +11622,6 @@ begin
   end if;
   -- (The worker may read only some of a consultant's columns: the name is all this needs.)
   select btrim(x.first_name || ' ' || x.last_name) into v_name from app.consultants x where x.id = ch.consultant_id;
-  select * into p from app.consultant_tax_profiles x where x.consultant_id = ch.consultant_id;
-  v_platform_state := coalesce(left(v_platform_gstin, 2), app.platform_text('platform_state_code'));
   d.id := gen_random_uuid();
   d.consultant_id := ch.consultant_id;
   d.issuer := 'platform';
@@ -11636,18 +11630,15 @@ begin
   d.subscription_charge_id := ch.id;
   d.purpose := 'subscription';
   d.currency := 'INR';
-  d.supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
-  d.supplier_gstin := v_platform_gstin;
-  d.supplier_state_code := v_platform_state;
-  d.supplier_address := app.platform_text('platform_address');
-  d.recipient_name := coalesce(p.legal_name, v_name);
-  d.recipient_gstin := p.gstin;
-  d.recipient_state_code := p.state_code;
+  select x.supplier_name, x.supplier_gstin, x.supplier_state_code, x.supplier_address, x.recipient_name,
+         x.recipient_gstin, x.recipient_state_code, x.recipient_address, x.recipient_postal_code,
+         x.place_of_supply_state_code
+  into d.supplier_name, d.supplier_gstin, d.supplier_state_code, d.supplier_address, d.recipient_name,
+       d.recipient_gstin, d.recipient_state_code, d.recipient_address, d.recipient_postal_code,
+       d.place_of_supply_state_code
+  from app.platform_invoice_parties(ch.consultant_id, v_name) x;
   d.recipient_country := 'IN';
-  d.recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
-  d.recipient_postal_code := p.postal_code;
   d.place_of_supply_country := 'IN';
-  d.place_of_supply_state_code := coalesce(p.state_code, v_platform_state);
   d.description := (select pl.name from app.plans pl where pl.code = ch.plan_code) || ' plan, '
                    || to_char(ch.cycle_start at time zone 'Asia/Kolkata', 'FMDD Mon YYYY') || ' to '
                    || to_char(ch.cycle_end at time zone 'Asia/Kolkata', 'FMDD Mon YYYY');
@@ -12398,6 +12389,45 @@ ALTER FUNCTION app.platform_collects(p_gateway text, p_purpose text) OWNER TO na
 --
 
 COMMENT ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) IS 'Whether the platform collected this payment for a consultant (its gateway, a session or a quotation): only then is commission due and the rest owed through the ledger. Cash, bank transfers and UPI to the consultant never passed through it.';
+
+
+--
+-- Name: platform_invoice_parties(uuid, text); Type: FUNCTION; Schema: app; Owner: nakksha_owner
+--
+
+CREATE FUNCTION app.platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  p app.consultant_tax_profiles;
+begin
+  -- The two sides of every invoice the platform issues to a consultant (its commission, a plan charge): the platform
+  -- as supplier (its settings; its State from its GSTIN, else the setting) and the consultant as recipient (their tax
+  -- profile; the name on it, else p_name). Place of supply: the consultant's State (IGST Act s.12(2): a registered
+  -- recipient's location, else the address on record), else the platform's own.
+  select * into p from app.consultant_tax_profiles x where x.consultant_id = p_consultant_id;
+  supplier_name := coalesce(app.platform_text('platform_legal_name'), app.platform_text('platform_name'), 'Nakksha');
+  supplier_gstin := app.platform_text('platform_gstin');
+  supplier_state_code := coalesce(left(supplier_gstin, 2), app.platform_text('platform_state_code'));
+  supplier_address := app.platform_text('platform_address');
+  recipient_name := coalesce(p.legal_name, p_name);
+  recipient_gstin := p.gstin;
+  recipient_state_code := p.state_code;
+  recipient_address := nullif(concat_ws(', ', p.address_line1, p.address_line2, p.city), '');
+  recipient_postal_code := p.postal_code;
+  place_of_supply_state_code := coalesce(p.state_code, supplier_state_code);
+end;
+$$;
+
+
+ALTER FUNCTION app.platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text) OWNER TO nakksha_owner;
+
+--
+-- Name: FUNCTION platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text); Type: COMMENT; Schema: app; Owner: nakksha_owner
+--
+
+COMMENT ON FUNCTION app.platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text) IS 'The platform as supplier and the consultant as recipient of an invoice the platform issues them, and its place of supply (their State, else the platform''s).';
 
 
 --
@@ -29040,6 +29070,14 @@ GRANT ALL ON FUNCTION app.plan_limit_phrase(p_feature text, p_value integer, p_e
 
 REVOKE ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.platform_collects(p_gateway text, p_purpose text) TO nakksha_worker;
+
+
+--
+-- Name: FUNCTION platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text); Type: ACL; Schema: app; Owner: nakksha_owner
+--
+
+REVOKE ALL ON FUNCTION app.platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.platform_invoice_parties(p_consultant_id uuid, p_name text, OUT supplier_name text, OUT supplier_gstin text, OUT supplier_state_code text, OUT supplier_address text, OUT recipient_name text, OUT recipient_gstin text, OUT recipient_state_code text, OUT recipient_address text, OUT recipient_postal_code text, OUT place_of_supply_state_code text) TO nakksha_worker;
 
 
 --
