@@ -161,9 +161,15 @@ def test_two_app_processes_and_two_workers_share_one_database(db, tmp_path):
             outbox = conn.execute("select email_log_id, count(*) from app.email_outbox where email_log_id = any(%s) "
                                   "group by 1", (ids,)).fetchall()
             assert len(outbox) == EMAILS and all(n == 1 for _, n in outbox)
-            jobs = conn.execute("select status::text, attempts, worker_id from procrastinate_jobs "
-                                "where task_name = 'send_email' and args->>'email_log_id' = any(%s)",
-                                ([str(i) for i in ids],)).fetchall()
+            # A job is marked succeeded just after its task committed the mail as sent: wait for that too (CI
+            # once read one job still 'doing' the moment after the last mail was sent).
+            while True:
+                jobs = conn.execute("select status::text, attempts, worker_id from procrastinate_jobs "
+                                    "where task_name = 'send_email' and args->>'email_log_id' = any(%s)",
+                                    ([str(i) for i in ids],)).fetchall()
+                if all(s not in ("todo", "doing") for s, _, _ in jobs) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
             assert len(jobs) == EMAILS and {(s, a) for s, a, _ in jobs} == {("succeeded", 1)}, jobs
             registered = {w for (w,) in conn.execute("select id from procrastinate_workers").fetchall()}
             by_worker = {w for _, _, w in jobs}
